@@ -1,0 +1,73 @@
+/*
+ * sdkey.h - journalist keys: X25519 keypairs, the passphrase-sealed secret
+ * key file and the public key text form.
+ *
+ * Secret key file (SDKEY_FILE_BYTES): magic, version, the argon2id
+ * parameters and salt, the public key, and the secret key sealed with
+ * crypto_secretbox under argon2id(passphrase). Parameters are bounded when
+ * read, so a hostile key file cannot ask for unbounded memory or time.
+ *
+ * Public key text form: "sdpk1_" and 58 base32 characters (RFC 4648
+ * alphabet, lower case, no padding) encoding the 32-byte key and a 4-byte
+ * BLAKE2b checksum, so a mistyped or truncated key is refused.
+ */
+#ifndef SDKEY_H
+#define SDKEY_H
+
+#include <stddef.h>
+
+#define SDKEY_PUBLICKEYBYTES 32
+#define SDKEY_SECRETKEYBYTES 32
+#define SDKEY_MAGIC "\x89SDKEY\r\n"
+#define SDKEY_MAGIC_BYTES 8
+#define SDKEY_SALTBYTES 16
+#define SDKEY_NONCEBYTES 24
+/* magic 8, version 1, alg 1, reserved 2, opslimit 4, memlimit_kib 4,
+ * salt 16, public key 32, nonce 24, sealed secret key 32 + 16 */
+#define SDKEY_FILE_BYTES 140
+#define SDKEY_PUBTEXT_PREFIX "sdpk1_"
+#define SDKEY_PUBTEXT_BYTES 64        /* prefix 6 + 58 base32, no NUL */
+
+/* Bounds a key file may ask for (argon2id). */
+#define SDKEY_OPSLIMIT_MAX 16U
+#define SDKEY_MEMLIMIT_MAX (1024UL * 1024UL * 1024UL) /* 1 GiB */
+
+enum sdkey_kdf_level {
+	SDKEY_KDF_INTERACTIVE, /* tests only: 64 MiB */
+	SDKEY_KDF_MODERATE,    /* default: 256 MiB */
+	SDKEY_KDF_SENSITIVE    /* 1 GiB */
+};
+
+/* A fresh X25519 keypair. */
+int sdkey_keypair(unsigned char pk[SDKEY_PUBLICKEYBYTES],
+    unsigned char sk[SDKEY_SECRETKEYBYTES]);
+
+/* Seal sk (with its pk) under pass into out. */
+int sdkey_seal(const unsigned char sk[SDKEY_SECRETKEYBYTES],
+    const unsigned char pk[SDKEY_PUBLICKEYBYTES], const char *pass, size_t passlen,
+    enum sdkey_kdf_level level, unsigned char out[SDKEY_FILE_BYTES]);
+
+/* Open a key file's bytes. Checks that sk matches the stored pk. sk should
+ * point to sodium_malloc'd memory; it is written only on success. */
+int sdkey_open(const unsigned char *file, size_t len, const char *pass, size_t passlen,
+    unsigned char sk[SDKEY_SECRETKEYBYTES], unsigned char pk[SDKEY_PUBLICKEYBYTES]);
+
+/* Public key from a key file without the passphrase. */
+int sdkey_file_public(const unsigned char *file, size_t len,
+    unsigned char pk[SDKEY_PUBLICKEYBYTES]);
+
+/* Text form, NUL-terminated in out. */
+int sdkey_pub_encode(const unsigned char pk[SDKEY_PUBLICKEYBYTES],
+    char out[SDKEY_PUBTEXT_BYTES + 1]);
+
+/* Parse a text form; surrounding ASCII whitespace is ignored, upper case
+ * accepted. SD_ERR_FORMAT for a wrong prefix, length or character,
+ * SD_ERR_CHECKSUM for a checksum mismatch. */
+int sdkey_pub_decode(const char *text, size_t len, unsigned char pk[SDKEY_PUBLICKEYBYTES]);
+
+/* File helpers. */
+int sdkey_load_secret(const char *path, const char *pass, size_t passlen,
+    unsigned char sk[SDKEY_SECRETKEYBYTES], unsigned char pk[SDKEY_PUBLICKEYBYTES]);
+int sdkey_load_public(const char *path, unsigned char pk[SDKEY_PUBLICKEYBYTES]);
+
+#endif
