@@ -15,7 +15,7 @@ sd_strerror(int err)
 	case SD_ERR_RANGE: return "a length or count is out of range";
 	case SD_ERR_TRUNCATED: return "file is truncated";
 	case SD_ERR_TRAILING: return "unexpected data after the end of the file";
-	case SD_ERR_NOKEY: return "this key is not a recipient of the file";
+	case SD_ERR_NOKEY: return "this key is not a recipient of the file (or its header is damaged)";
 	case SD_ERR_HEADER_MAC: return "header authentication failed (file tampered or corrupted)";
 	case SD_ERR_FRAME: return "data authentication failed (file tampered or corrupted)";
 	case SD_ERR_ORDER: return "frames out of order (file tampered or corrupted)";

@@ -16,6 +16,7 @@
  * reveal only the total frame count, which Padme padding quantises.
  */
 #include "sdbox.h"
+#include "sdhash.h"
 #include "sderr.h"
 #include "sdio.h"
 
@@ -56,9 +57,12 @@ enum phase { PH_CONTENT, PH_PADDING, PH_TAIL, PH_DONE, PH_FAILED };
 
 struct sdbox_writer {
 	crypto_secretstream_xchacha20poly1305_state ss;
-	crypto_generichash_state hash;
+	struct sdhash *hash;
 	unsigned char mac[SDBOX_MAC_BYTES];
-	unsigned char plain[1 + SDBOX_FINAL_BYTES];
+	/* Two plaintext buffers: one being hashed while the other fills. */
+	unsigned char bufs[2][1 + SDBOX_FINAL_BYTES];
+	unsigned char *plain;   /* bufs[cur] */
+	int cur;
 	unsigned char frame[4 + CLEN_FINAL];
 	size_t fill;            /* content bytes waiting in plain + 1 */
 	size_t nrecip;
@@ -70,9 +74,14 @@ struct sdbox_writer {
 
 struct sdbox_reader {
 	crypto_secretstream_xchacha20poly1305_state ss;
-	crypto_generichash_state hash;
+	struct sdhash *hash;
 	unsigned char mac[SDBOX_MAC_BYTES];
-	unsigned char plain[1 + SDBOX_FINAL_BYTES];
+	/* Two plaintext buffers: the caller's chunk is hashed while the next
+	 * frame is read and decrypted into the other. */
+	unsigned char bufs[2][1 + SDBOX_FINAL_BYTES];
+	unsigned char *plain;   /* bufs[cur] */
+	int cur;
+	int busy;               /* buffer whose hash may be running, or -1 */
 	unsigned char frame[CLEN_FINAL];
 	struct sdbox_meta meta;
 	uint64_t seen;          /* content bytes handed out */
@@ -136,35 +145,38 @@ sdbox_fd_read(void *ctx, unsigned char *buf, size_t len, size_t *got)
 	return sd_read_full(*(int *)ctx, buf, len, got);
 }
 
-/* Padme (Nikitin et al., PETS 2019): round L up so that at most
- * floor(log2 E) + 1 significant bits remain, E = floor(log2 L). */
+/* Padme (Nikitin et al., PETS 2019): round n up so that at most
+ * floor(log2 E) + 1 significant bits remain, E = floor(log2 n). */
 static uint64_t
-padme(uint64_t len)
+padme(uint64_t n)
 {
 	unsigned e = 0, s = 0;
 	uint64_t mask;
 
-	if (len < 2)
-		return len;
-	while ((len >> (e + 1)) != 0)
+	if (n < 2)
+		return n;
+	while ((n >> (e + 1)) != 0)
 		e++;
 	while ((e >> s) != 0)
 		s++;
 	if (e <= s)
-		return len;
+		return n;
 	mask = ((uint64_t)1 << (e - s)) - 1;
-	return (len + mask) & ~mask;
+	return (n + mask) & ~mask;
 }
 
-/* Padding frames to add after nfull data frames for n recipients. */
+/*
+ * Padding frames to add after nfull content frames. Frames are the unit of
+ * size an observer sees (every frame of a kind has one length), so Padme is
+ * applied to the frame count: the nfull content frames and the final frame
+ * become padme(nfull + 1) frames. Below 8 frames (512 KiB) the count is
+ * exact, which already hides the size to 64 KiB; above, the overhead stays
+ * under 12 % and the number of possible sizes grows as log log of the size.
+ */
 static uint64_t
-pad_frames(uint64_t nfull, size_t n)
+pad_frames(uint64_t nfull)
 {
-	uint64_t base = HDR_BYTES(n) + FRAME_META + FRAME_FINAL;
-	uint64_t unpadded = base + nfull * FRAME_DATA;
-	uint64_t target = padme(unpadded);
-
-	return (target - unpadded + FRAME_DATA - 1) / FRAME_DATA;
+	return padme(nfull + 1) - (nfull + 1);
 }
 
 uint64_t
@@ -173,7 +185,7 @@ sdbox_file_size(uint64_t content_len, size_t n)
 	uint64_t nfull = content_len / SDBOX_PAYLOAD_BYTES;
 
 	return HDR_BYTES(n) + FRAME_META + FRAME_FINAL +
-	    (nfull + pad_frames(nfull, n)) * FRAME_DATA;
+	    (nfull + pad_frames(nfull)) * FRAME_DATA;
 }
 
 /* Derive the stream and MAC subkeys from the file key. */
@@ -313,16 +325,13 @@ sdbox_writer_new(struct sdbox_writer **out,
 	w->fn = fn;
 	w->ctx = ctx;
 	w->nrecip = n;
-	if ((r = meta_encode(meta, w->plain + 1)) != 0)
+	w->plain = w->bufs[0];
+	if ((r = meta_encode(meta, w->plain + 1)) != 0 || (r = sdhash_new(&w->hash)) != 0)
 		goto out;
-	if (crypto_generichash_init(&w->hash, NULL, 0, crypto_generichash_BYTES) != 0) {
-		r = SD_ERR_CRYPTO;
-		goto out;
-	}
 	if ((r = writer_header(w, recipients, n)) != 0 ||
 	    (r = writer_emit(w, TYPE_META, TAG_PUSH, SDBOX_META_BYTES)) != 0)
 		goto out;
-	sodium_memzero(w->plain, sizeof w->plain);
+	sodium_memzero(w->plain, sizeof w->bufs[0]);
 	w->phase = PH_CONTENT;
 	*out = w;
 	w = NULL;
@@ -336,10 +345,13 @@ writer_flush_full(struct sdbox_writer *w)
 {
 	int r;
 
-	if (crypto_generichash_update(&w->hash, w->plain + 1, SDBOX_PAYLOAD_BYTES) != 0)
-		return SD_ERR_CRYPTO;
-	if ((r = writer_emit(w, TYPE_CONTENT, TAG_MESSAGE, SDBOX_PAYLOAD_BYTES)) != 0)
+	/* Hashing this buffer overlaps encrypting it and filling the other;
+	 * submit waits for the other buffer's hash to finish first. */
+	if ((r = sdhash_submit(w->hash, w->plain + 1, SDBOX_PAYLOAD_BYTES)) != 0 ||
+	    (r = writer_emit(w, TYPE_CONTENT, TAG_MESSAGE, SDBOX_PAYLOAD_BYTES)) != 0)
 		return r;
+	w->cur ^= 1;
+	w->plain = w->bufs[w->cur];
 	w->fill = 0;
 	return 0;
 }
@@ -407,19 +419,18 @@ static int
 writer_final(struct sdbox_writer *w)
 {
 	unsigned char *trailer = w->plain + 1 + SDBOX_FINAL_BYTES - SDBOX_TRAILER_BYTES;
-	uint64_t npad = pad_frames(w->content_len / SDBOX_PAYLOAD_BYTES, w->nrecip);
+	uint64_t npad = pad_frames(w->content_len / SDBOX_PAYLOAD_BYTES);
 	size_t tail = w->fill;
 	int r;
 
-	if (crypto_generichash_update(&w->hash, w->plain + 1, tail) != 0)
-		return SD_ERR_CRYPTO;
+	if ((r = sdhash_submit(w->hash, w->plain + 1, tail)) != 0 ||
+	    (r = sdhash_final(w->hash, trailer + 8)) != 0)
+		return r;
 	/* The tail waits in plain while the padding frames go out. */
 	if ((r = writer_pad(w, npad)) != 0)
 		return r;
-	memset(w->plain + 1 + tail, 0, SDBOX_FINAL_BYTES - tail);
+	memset(w->plain + 1 + tail, 0, SDBOX_FINAL_BYTES - SDBOX_TRAILER_BYTES - tail);
 	put_le64(trailer, w->content_len);
-	if (crypto_generichash_final(&w->hash, trailer + 8, crypto_generichash_BYTES) != 0)
-		return SD_ERR_CRYPTO;
 	return writer_emit(w, TYPE_FINAL, TAG_FINAL, SDBOX_FINAL_BYTES);
 }
 
@@ -434,7 +445,8 @@ sdbox_writer_finish(struct sdbox_writer *w)
 		return SD_ERR_STATE;
 	r = writer_final(w);
 	w->phase = r == 0 ? PH_DONE : PH_FAILED;
-	sodium_memzero(w->plain, sizeof w->plain);
+	(void)sdhash_wait(w->hash);
+	sodium_memzero(w->bufs, sizeof w->bufs);
 	return r;
 }
 
@@ -447,8 +459,10 @@ sdbox_writer_content_len(const struct sdbox_writer *w)
 void
 sdbox_writer_free(struct sdbox_writer *w)
 {
-	if (w != NULL)
-		sodium_free(w); /* wipes the whole structure, keys included */
+	if (w == NULL)
+		return;
+	sdhash_free(w->hash); /* joins the thread before the buffers go */
+	sodium_free(w);       /* wipes the whole structure, keys included */
 }
 
 /* ---- reader ------------------------------------------------------------ */
@@ -542,6 +556,15 @@ reader_frame(struct sdbox_reader *r, unsigned char *type, unsigned char *tag,
 		return SD_ERR_RANGE;
 	if ((e = read_exact(r, r->frame, clen)) != 0)
 		return e;
+	/* Decrypt into the buffer not handed out last time; wait if its hash
+	 * is still running (only one hash job is ever in flight). */
+	r->cur ^= 1;
+	r->plain = r->bufs[r->cur];
+	if (r->busy == r->cur) {
+		if ((e = sdhash_wait(r->hash)) != 0)
+			return e;
+		r->busy = -1;
+	}
 	if (crypto_secretstream_xchacha20poly1305_pull(&r->ss, r->plain, &plen, tag,
 	        r->frame, clen, r->mac, sizeof r->mac) != 0)
 		return SD_ERR_FRAME;
@@ -614,10 +637,10 @@ sdbox_reader_new(struct sdbox_reader **out, const unsigned char sk[SDBOX_SECRETK
 	memset(r, 0, sizeof *r);
 	r->fn = fn;
 	r->ctx = ctx;
-	if (crypto_generichash_init(&r->hash, NULL, 0, crypto_generichash_BYTES) != 0) {
-		e = SD_ERR_CRYPTO;
+	r->plain = r->bufs[0];
+	r->busy = -1;
+	if ((e = sdhash_new(&r->hash)) != 0)
 		goto out;
-	}
 	if ((e = reader_header(r, sk)) != 0 || (e = reader_meta(r)) != 0)
 		goto out;
 	r->phase = PH_CONTENT;
@@ -651,9 +674,9 @@ reader_final(struct sdbox_reader *r)
 	r->tail = (size_t)(clen - r->seen);
 	if (!all_zero(p + r->tail, SDBOX_FINAL_BYTES - SDBOX_TRAILER_BYTES - r->tail))
 		return SD_ERR_FORMAT;
-	if (crypto_generichash_update(&r->hash, p, r->tail) != 0 ||
-	    crypto_generichash_final(&r->hash, digest, sizeof digest) != 0)
-		return SD_ERR_CRYPTO;
+	if ((e = sdhash_submit(r->hash, p, r->tail)) != 0 ||
+	    (e = sdhash_final(r->hash, digest)) != 0)
+		return e;
 	if (sodium_memcmp(digest, trailer + 8, sizeof digest) != 0)
 		return SD_ERR_TRAILER;
 	if ((e = r->fn(r->ctx, &extra, 1, &got)) != 0)
@@ -677,8 +700,9 @@ reader_step(struct sdbox_reader *r, const unsigned char **chunk, size_t *len)
 		return e;
 	if (type == TYPE_CONTENT && tag == TAG_MESSAGE && payload == SDBOX_PAYLOAD_BYTES &&
 	    r->phase == PH_CONTENT) {
-		if (crypto_generichash_update(&r->hash, r->plain + 1, payload) != 0)
-			return SD_ERR_CRYPTO;
+		if ((e = sdhash_submit(r->hash, r->plain + 1, payload)) != 0)
+			return e;
+		r->busy = r->cur;
 		r->seen += payload;
 		*chunk = r->plain + 1;
 		*len = payload;
@@ -735,6 +759,8 @@ sdbox_reader_content_len(const struct sdbox_reader *r)
 void
 sdbox_reader_free(struct sdbox_reader *r)
 {
-	if (r != NULL)
-		sodium_free(r);
+	if (r == NULL)
+		return;
+	sdhash_free(r->hash);
+	sodium_free(r);
 }

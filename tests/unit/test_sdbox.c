@@ -254,6 +254,13 @@ test_meta_bounds(void **state)
 	free(out.p);
 }
 
+/* Number of data-sized frames (content + padding) in a file of len bytes. */
+static uint64_t
+data_frames(uint64_t len)
+{
+	return (sdbox_file_size(len, 1) - HDR1 - FRAME_META - FRAME_FINAL) / FRAME_DATA;
+}
+
 static void
 test_padme_buckets(void **state)
 {
@@ -261,19 +268,32 @@ test_padme_buckets(void **state)
 	size_t distinct = 0;
 
 	(void)state;
-	/* Sizes only grow, and few distinct sizes cover 0..64 MiB. */
-	for (uint64_t len = 0; len <= 64ULL << 20; len += 65536) {
+	/* The size is header + metadata + k data frames + final frame. */
+	for (uint64_t len = 0; len < (1ULL << 36); len = len * 2 + 12345) {
+		uint64_t s = sdbox_file_size(len, 1);
+		assert_int_equal((s - HDR1 - FRAME_META - FRAME_FINAL) % FRAME_DATA, 0);
+		assert_true(data_frames(len) >= len / SDBOX_PAYLOAD_BYTES);
+	}
+	/* Exact frame counts up to 7 frames: no padding frame at all. */
+	for (uint64_t k = 0; k < 7; k++)
+		assert_int_equal(data_frames(k * 65536 + 5), k);
+	/* Frame counts 1 + data are Padme buckets: 8..15 even, 16..31 even,
+	 * 32..63 multiples of 4, 64..127 multiples of 8. */
+	assert_int_equal(data_frames(8 * 65536) + 1, 10);
+	assert_int_equal(data_frames(31 * 65536) + 1, 32);
+	assert_int_equal(data_frames(33 * 65536) + 1, 36);
+	assert_int_equal(data_frames(65 * 65536) + 1, 72);
+	/* Sizes only grow; few distinct sizes cover 0..1 GiB; overhead < 12 %. */
+	for (uint64_t len = 0; len <= 1ULL << 30; len += 65536) {
 		uint64_t s = sdbox_file_size(len, 1);
 		assert_true(s >= prev);
-		assert_true(s - HDR1 - FRAME_META - FRAME_FINAL >= len / 65536 * FRAME_DATA);
 		if (s != prev)
 			distinct++;
 		prev = s;
+		if (len > (1ULL << 20))
+			assert_true(s < len + len / 8 + 200000);
 	}
 	assert_true(distinct < 400);
-	/* Overhead stays under 12 % past the first frames. */
-	for (uint64_t len = 1ULL << 20; len <= 1ULL << 32; len *= 3)
-		assert_true(sdbox_file_size(len, 1) < len + len / 8 + 200000);
 	/* A message of 1 byte and one of 60000 bytes have the same size. */
 	assert_int_equal(sdbox_file_size(1, 1), sdbox_file_size(60000, 1));
 }
@@ -313,12 +333,13 @@ test_trailing_byte(void **state)
 static void
 test_bitflips(void **state)
 {
-	unsigned char data[70000];
+	static unsigned char data[8 * 65536 + 7]; /* 9 frames: one padding frame */
 	struct membuf f;
 
 	(void)state;
 	randombytes_buf(data, sizeof data);
 	f = seal(data, sizeof data, 2, sizeof data);
+	assert_int_equal(data_frames(sizeof data), 9);
 	/* Every byte of the header. */
 	for (size_t i = 0; i < HDR1 + SDBOX_STANZA_BYTES; i++) {
 		f.p[i] ^= 0x01;

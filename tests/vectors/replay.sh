@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Replays the .sdbox v1 vectors through the real sealdrop-open:
+#  - every good-X.sdbox decrypts to exactly good-X.expected, under the name
+#    in good-X.name, with exit status 0;
+#  - every bad-X.sdbox is refused with a non-zero status, a one-line error
+#    on stderr naming the input, and nothing at all left in --out;
+#  - a wrong passphrase is refused and leaves nothing.
+# usage: replay.sh SEALDROP_OPEN VECTOR_DIR
+set -u
+open=$1
+dir=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+for v in "$dir"/good-*.sdbox; do
+	name=$(basename "$v" .sdbox)
+	out="$work/$name"
+	if ! "$open" --quiet --key "$dir/key.key" --passphrase-file "$dir/key.pass" \
+		--out "$out" "$v" 2>"$work/err"; then
+		ko "$name: refused: $(cat "$work/err")"
+		continue
+	fi
+	want=$(head -n1 "$dir/$name.name")
+	files=$(find "$out" -mindepth 1 | wc -l)
+	if [ "$files" != 1 ] || [ ! -f "$out/$want" ]; then
+		ko "$name: expected exactly '$want' in --out, got: $(ls -A "$out" | tr '\n' ' ')"
+	elif ! cmp -s "$out/$want" "$dir/$name.expected"; then
+		ko "$name: plaintext differs from $name.expected"
+	else
+		ok
+	fi
+done
+
+for v in "$dir"/bad-*.sdbox; do
+	name=$(basename "$v" .sdbox)
+	out="$work/$name"
+	if "$open" --quiet --key "$dir/key.key" --passphrase-file "$dir/key.pass" \
+		--out "$out" "$v" 2>"$work/err"; then
+		ko "$name: accepted"
+		continue
+	fi
+	left=$(find "$out" -mindepth 1 2>/dev/null | wc -l)
+	errlines=$(grep -c "$name.sdbox" "$work/err")
+	if [ "$left" != 0 ]; then
+		ko "$name: left files in --out: $(ls -A "$out" | tr '\n' ' ')"
+	elif [ "$errlines" -lt 1 ]; then
+		ko "$name: no error line naming the input: $(cat "$work/err")"
+	else
+		ok
+		[ -n "${VERBOSE:-}" ] && echo "$name: $(grep "$name.sdbox" "$work/err")"
+	fi
+done
+
+# A wrong passphrase: refused before anything is written.
+printf 'not the passphrase\n' >"$work/wrong.pass"
+if "$open" --key "$dir/key.key" --passphrase-file "$work/wrong.pass" --out "$work/wp" \
+	"$dir/good-small.sdbox" 2>"$work/err"; then
+	ko "wrong passphrase accepted"
+elif ! grep -q "passphrase" "$work/err" || [ -n "$(ls -A "$work/wp" 2>/dev/null)" ]; then
+	ko "wrong passphrase: unclear error or output left: $(cat "$work/err")"
+else
+	ok
+fi
+
+# Several inputs, one bad: the good ones are written, the exit status is 1.
+if "$open" --quiet --key "$dir/key.key" --passphrase-file "$dir/key.pass" --out "$work/mix" \
+	"$dir/good-small.sdbox" "$dir/bad-flip-mac.sdbox" "$dir/good-reply.sdbox" 2>"$work/err"; then
+	ko "a run with a bad input exited 0"
+elif [ "$(ls -A "$work/mix" | wc -l)" != 2 ]; then
+	ko "mixed run: expected the 2 good outputs, got: $(ls -A "$work/mix" | tr '\n' ' ')"
+else
+	ok
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
