@@ -106,7 +106,7 @@ shorten(char *s, size_t len, size_t max)
 void
 safename_make(const char *in, const char *fallback, char out[SAFENAME_MAX + 1])
 {
-	char buf[4 * SAFENAME_MAX + 8];
+	char buf[4096]; /* longer inputs are cut (and lose their extension) */
 	size_t len = clean_copy(in ? in : "", buf, sizeof buf), start = 0;
 
 	while (start < len && (buf[start] == '.' || buf[start] == ' ' || buf[start] == '-'))
@@ -121,8 +121,8 @@ safename_make(const char *in, const char *fallback, char out[SAFENAME_MAX + 1])
 	memmove(buf, buf + start, len - start + 1);
 	len -= start;
 	shorten(buf, len, SAFENAME_MAX - 1);
-	if (is_device(buf))
-		(void)snprintf(out, SAFENAME_MAX + 1, "_%s", buf);
-	else
-		(void)snprintf(out, SAFENAME_MAX + 1, "%s", buf);
+	len = strlen(buf); /* now at most SAFENAME_MAX - 1 */
+	start = is_device(buf) ? 1 : 0;
+	out[0] = '_';
+	memcpy(out + start, buf, len + 1);
 }

@@ -20,6 +20,7 @@
 
 #include "sdbox.h"
 #include "sderr.h"
+#include "sdhash.h"
 
 #define HDR1 (SDBOX_FIXED_BYTES + SDBOX_STANZA_BYTES + SDBOX_STREAMHEADER_BYTES + SDBOX_MAC_BYTES)
 #define FRAME_META (4 + 1 + SDBOX_META_BYTES + 17)
@@ -502,9 +503,34 @@ test_reader_state_after_error(void **state)
 	free(f.p);
 }
 
+static int
+setup_threaded(void **state)
+{
+	sdhash_set_threaded(1);
+	return setup(state);
+}
+
+static int
+teardown_threaded(void **state)
+{
+	(void)state;
+	sdhash_set_threaded(0);
+	return 0;
+}
+
 int
 main(void)
 {
+	/* The same checks with the BLAKE2b of the content on a helper thread
+	 * (the pipelined mode of the tools). */
+	const struct CMUnitTest threaded[] = {
+		cmocka_unit_test(test_roundtrip_sizes),
+		cmocka_unit_test(test_recipients),
+		cmocka_unit_test(test_bitflips),
+		cmocka_unit_test(test_frames_reordered),
+		cmocka_unit_test(test_misuse_and_io_errors),
+		cmocka_unit_test(test_reader_state_after_error),
+	};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip_sizes),
 		cmocka_unit_test(test_recipients),
@@ -519,5 +545,9 @@ main(void)
 		cmocka_unit_test(test_misuse_and_io_errors),
 		cmocka_unit_test(test_reader_state_after_error),
 	};
-	return cmocka_run_group_tests(tests, setup, NULL);
+	int failed = cmocka_run_group_tests_name("inline hashing", tests, setup, NULL);
+
+	failed += cmocka_run_group_tests_name("threaded hashing", threaded, setup_threaded,
+	    teardown_threaded);
+	return failed;
 }

@@ -1,0 +1,51 @@
+# Convenience entry points; the build itself is CMake (CMakePresets.json).
+#   make check   install missing Debian packages (as root), build the dev and
+#                asan presets, run every CTest test in both
+#   make demo    build and run the demo
+#   make fuzz    build the libFuzzer targets (clang) and run each for FUZZ_SECONDS
+#   make bench   the spool-format benchmark (bench/seal.sh)
+JOBS ?= 2
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps check check-dev check-asan demo fuzz bench clean
+
+all: deps
+	cmake --preset dev
+	cmake --build --preset dev -j$(JOBS)
+
+deps:
+	@contrib/install-deps.sh build
+
+check: deps check-dev check-asan
+
+check-dev:
+	cmake --preset dev
+	cmake --build --preset dev -j$(JOBS)
+	ctest --preset dev -j$(JOBS)
+
+check-asan:
+	cmake --preset asan
+	cmake --build --preset asan -j$(JOBS)
+	ctest --preset asan -j$(JOBS)
+
+demo: all
+	@contrib/demo.sh
+
+fuzz: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j$(JOBS)
+	@for t in sdbox_reader keyfile pubkey; do \
+	  mkdir -p build/fuzz/corpus-$$t; \
+	  echo "fuzzing $$t for $(FUZZ_SECONDS)s"; \
+	  extra=; [ $$t = sdbox_reader ] && extra=tests/vectors; \
+	  build/fuzz/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=build/fuzz/crash-$$t- build/fuzz/corpus-$$t \
+	    tests/fuzz/corpus/$$t $$extra || exit 1; \
+	done
+
+bench:
+	@contrib/install-deps.sh bench
+	bench/seal.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages sealdrop needs to build and test, when they
+# are missing. As root it runs apt-get; otherwise it prints the exact line.
+# usage: contrib/install-deps.sh [build|bench]
+set -eu
+build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
+  gdb python3 diceware curl"
+bench_pkgs="age gnupg"
+case "${1:-build}" in
+	build) want=$build_pkgs ;;
+	bench) want="$build_pkgs $bench_pkgs" ;;
+	*) echo "usage: $0 [build|bench]" >&2; exit 2 ;;
+esac
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "Missing Debian packages. Install them with:" >&2
+	echo "  sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "Installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
