@@ -13,6 +13,7 @@
  * and metadata cleaning are described in docs/ as coming next.
  */
 #include "sdbox.h"
+#include "sdhash.h"
 #include "sderr.h"
 #include "sdio.h"
 #include "sdkey.h"
@@ -250,6 +251,8 @@ main(int argc, char **argv)
 		fprintf(stderr, PROG ": cannot initialise libsodium\n");
 		return 1;
 	}
+	/* Hash the content on the second core while the first decrypts. */
+	sdhash_set_threaded(1);
 	if ((first = parse_opts(argc, argv, &o)) < 0) {
 		usage(stderr);
 		return 2;
