@@ -1,0 +1,192 @@
+/*
+ * conf.c - sealdrop.conf parsing and the default file (see conf.h).
+ */
+#include "conf.h"
+#include "sderr.h"
+#include "sdio.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+struct conf_ctx {
+	struct conf *c;
+	char *err;
+	int failed;
+};
+
+void
+conf_defaults(struct conf *c)
+{
+	memset(c, 0, sizeof *c);
+	(void)snprintf(c->name, sizeof c->name, "sealdrop");
+	(void)snprintf(c->default_language, sizeof c->default_language, "en");
+	c->max_submission_bytes = 4ULL << 30;
+	c->max_files = 20;
+	c->max_message_bytes = 100000;
+	c->spool_reserve_bytes = 1ULL << 30;
+	c->connection_timeout = 120;
+	c->max_connections = 64;
+	c->threads = 4;
+	c->argon2_concurrency = 2;
+	c->session_idle_minutes = 30;
+	c->session_max_minutes = 240;
+	c->accept_files = 1;
+}
+
+/* Parse an unsigned decimal in [lo, hi]. */
+static int
+parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	char *end = NULL;
+	unsigned long long v;
+
+	if (*s == '\0' || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+set_uint(unsigned *dst, const char *v, uint64_t lo, uint64_t hi)
+{
+	uint64_t x;
+
+	if (parse_u64(v, lo, hi, &x) != 0)
+		return -1;
+	*dst = (unsigned)x;
+	return 0;
+}
+
+static int
+set_str(char *dst, size_t dstsz, const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n >= dstsz)
+		return -1;
+	memcpy(dst, v, n + 1);
+	return 0;
+}
+
+static int
+set_bool(int *dst, const char *v)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+		*dst = 1;
+	else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+		*dst = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+conf_source(struct conf *c, const char *k, const char *v)
+{
+	if (strcmp(k, "listen") == 0) return set_str(c->source_listen, sizeof c->source_listen, v);
+	if (strcmp(k, "max_submission_bytes") == 0)
+		return parse_u64(v, 1, 1ULL << 44, &c->max_submission_bytes);
+	if (strcmp(k, "max_files") == 0) return set_uint(&c->max_files, v, 0, 1000);
+	if (strcmp(k, "max_message_bytes") == 0)
+		return set_uint(&c->max_message_bytes, v, 1, 16U << 20);
+	if (strcmp(k, "spool_reserve_bytes") == 0)
+		return parse_u64(v, 0, UINT64_MAX / 2, &c->spool_reserve_bytes);
+	if (strcmp(k, "connection_timeout") == 0)
+		return set_uint(&c->connection_timeout, v, 5, 3600);
+	if (strcmp(k, "max_connections") == 0) return set_uint(&c->max_connections, v, 1, 4096);
+	if (strcmp(k, "threads") == 0) return set_uint(&c->threads, v, 1, 64);
+	if (strcmp(k, "argon2_concurrency") == 0)
+		return set_uint(&c->argon2_concurrency, v, 1, 64);
+	if (strcmp(k, "session_idle_minutes") == 0)
+		return set_uint(&c->session_idle_minutes, v, 1, 24 * 60);
+	if (strcmp(k, "session_max_minutes") == 0)
+		return set_uint(&c->session_max_minutes, v, 1, 7 * 24 * 60);
+	if (strcmp(k, "accept_files") == 0) return set_bool(&c->accept_files, v);
+	return -2;
+}
+
+static int
+conf_handler(void *user, const char *section, const char *key, const char *value)
+{
+	struct conf_ctx *x = user;
+	struct conf *c = x->c;
+	int r = -2;
+
+	if (strcmp(section, "instance") == 0) {
+		if (strcmp(key, "name") == 0) r = set_str(c->name, sizeof c->name, value);
+		else if (strcmp(key, "default_language") == 0)
+			r = set_str(c->default_language, sizeof c->default_language, value);
+	} else if (strcmp(section, "source") == 0) {
+		r = conf_source(c, key, value);
+	} else if (strcmp(section, "journalist") == 0) {
+		if (strcmp(key, "listen") == 0)
+			r = set_str(c->journalist_listen, sizeof c->journalist_listen, value);
+	}
+	if (r == 0)
+		return 1;
+	if (!x->failed)
+		(void)snprintf(x->err, CONF_ERR_MAX, "%s [%s] %s",
+		    r == -2 ? "unknown setting" : "invalid value for", section, key);
+	x->failed = 1;
+	return 0;
+}
+
+int
+conf_load(const char *path, struct conf *c, char err[CONF_ERR_MAX])
+{
+	struct conf tmp = *c;
+	struct conf_ctx x = { &tmp, err, 0 };
+	int r;
+
+	err[0] = '\0';
+	r = ini_parse(path, conf_handler, &x);
+	if (r == -1) {
+		(void)snprintf(err, CONF_ERR_MAX, "cannot open: %s", strerror(errno));
+		return SD_ERR_IO;
+	}
+	if (r != 0) {
+		if (!x.failed)
+			(void)snprintf(err, CONF_ERR_MAX, "line %d: syntax error", r);
+		return SD_ERR_FORMAT;
+	}
+	*c = tmp;
+	return 0;
+}
+
+int
+conf_write_default(const char *path, const char *name)
+{
+	struct conf d;
+	char text[2048];
+	int n;
+
+	conf_defaults(&d);
+	n = snprintf(text, sizeof text,
+	    "# sealdrop instance settings. Every setting is optional; the values\n"
+	    "# shown are the defaults. See docs/operator-guide.md.\n\n"
+	    "[instance]\nname = %s\ndefault_language = %s\n\n"
+	    "[source]\n"
+	    "# listen = unix:/path/to/source.sock   (default: source.sock here)\n"
+	    "max_submission_bytes = %" PRIu64 "\nmax_files = %u\nmax_message_bytes = %u\n"
+	    "spool_reserve_bytes = %" PRIu64 "\nconnection_timeout = %u\n"
+	    "max_connections = %u\nthreads = %u\nargon2_concurrency = %u\n"
+	    "session_idle_minutes = %u\nsession_max_minutes = %u\naccept_files = yes\n\n"
+	    "[journalist]\n"
+	    "# listen = unix:/path/to/journalist.sock   (default: journalist.sock here)\n",
+	    name, d.default_language, d.max_submission_bytes, d.max_files,
+	    d.max_message_bytes, d.spool_reserve_bytes, d.connection_timeout,
+	    d.max_connections, d.threads, d.argon2_concurrency, d.session_idle_minutes,
+	    d.session_max_minutes);
+	if (n < 0 || (size_t)n >= sizeof text)
+		return SD_ERR_TOOLONG;
+	return sd_write_file_excl(path, text, (size_t)n, 0600);
+}

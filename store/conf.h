@@ -1,0 +1,46 @@
+/*
+ * conf.h - sealdrop.conf: the operator's settings for an instance, in INI
+ * form (parsed with libinih). Every value has a default and a range; an
+ * unknown key or a value out of range is an error that names the setting, so
+ * a typo never silently falls back to a default.
+ */
+#ifndef CONF_H
+#define CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONF_NAME_MAX 128
+#define CONF_LISTEN_MAX 200
+#define CONF_ERR_MAX 256
+
+struct conf {
+	/* [instance] */
+	char name[CONF_NAME_MAX];
+	char default_language[8];
+	/* [source] */
+	char source_listen[CONF_LISTEN_MAX];     /* "" = unix:INSTANCE/source.sock */
+	uint64_t max_submission_bytes;           /* default 4 GiB */
+	unsigned max_files;                      /* per submission */
+	unsigned max_message_bytes;
+	uint64_t spool_reserve_bytes;            /* 507 when it would be crossed */
+	unsigned connection_timeout;             /* seconds */
+	unsigned max_connections;
+	unsigned threads;
+	unsigned argon2_concurrency;             /* derivations at once */
+	unsigned session_idle_minutes;
+	unsigned session_max_minutes;
+	int accept_files;
+	/* [journalist] */
+	char journalist_listen[CONF_LISTEN_MAX];
+};
+
+void conf_defaults(struct conf *c);
+
+/* Parse path over the defaults. On error, err says where and why. */
+int conf_load(const char *path, struct conf *c, char err[CONF_ERR_MAX]);
+
+/* Write a commented default file (exclusive, 0600). */
+int conf_write_default(const char *path, const char *name);
+
+#endif

@@ -1,0 +1,571 @@
+/*
+ * db.c - the SQLite store (see db.h).
+ *
+ * Migrations are an ordered list of SQL scripts; PRAGMA user_version records
+ * how many ran. Each runs in its own transaction, so a crash mid-migration
+ * leaves the previous version intact. Every query is a prepared statement
+ * with bound parameters; no SQL is ever built from input.
+ */
+#include "db.h"
+#include "sderr.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+struct db {
+	sqlite3 *h;
+};
+
+static const char *const db_migrations[] = {
+	/* 1: the source interface. */
+	"CREATE TABLE settings ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE recipients ("
+	"  id INTEGER PRIMARY KEY,"
+	"  pubkey BLOB NOT NULL UNIQUE CHECK (length(pubkey) = 32),"
+	"  label TEXT NOT NULL DEFAULT '',"
+	"  added_day TEXT NOT NULL);"
+	"CREATE TABLE sources ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source_id BLOB NOT NULL UNIQUE CHECK (length(source_id) = 16),"
+	"  login_tag BLOB NOT NULL UNIQUE CHECK (length(login_tag) = 32),"
+	"  reply_pk BLOB NOT NULL CHECK (length(reply_pk) = 32),"
+	"  created_day TEXT NOT NULL,"
+	"  last_day TEXT NOT NULL,"
+	"  next_seq INTEGER NOT NULL DEFAULT 1,"
+	"  starred INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE items ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+	"  item_id BLOB NOT NULL UNIQUE CHECK (length(item_id) = 16),"
+	"  kind INTEGER NOT NULL CHECK (kind IN (1, 2, 3)),"
+	"  seq INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  created_hour TEXT NOT NULL,"
+	"  seen INTEGER NOT NULL DEFAULT 0,"
+	"  starred INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (source, seq));"
+	"CREATE INDEX items_source ON items(source, seq);",
+};
+
+#define DB_NMIGRATIONS (sizeof db_migrations / sizeof db_migrations[0])
+
+static int
+db_exec(struct db *db, const char *sql)
+{
+	return sqlite3_exec(db->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : SD_ERR_IO;
+}
+
+int
+db_begin(struct db *db)
+{
+	return db_exec(db, "BEGIN IMMEDIATE");
+}
+
+int
+db_commit(struct db *db)
+{
+	return db_exec(db, "COMMIT");
+}
+
+void
+db_rollback(struct db *db)
+{
+	(void)db_exec(db, "ROLLBACK");
+}
+
+static int
+db_prepare(struct db *db, const char *sql, sqlite3_stmt **st)
+{
+	return sqlite3_prepare_v2(db->h, sql, -1, st, NULL) == SQLITE_OK ? 0 : SD_ERR_IO;
+}
+
+/* Step a statement that returns no row, then finalize it. */
+static int
+db_step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT)
+		return SD_ERR_EXISTS;
+	return rc == SQLITE_DONE ? 0 : SD_ERR_IO;
+}
+
+int
+db_schema_version(struct db *db, int *version)
+{
+	sqlite3_stmt *st = NULL;
+	int e = SD_ERR_IO;
+
+	if (db_prepare(db, "PRAGMA user_version", &st) != 0)
+		return SD_ERR_IO;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*version = sqlite3_column_int(st, 0);
+		e = 0;
+	}
+	sqlite3_finalize(st);
+	return e;
+}
+
+static int
+db_migrate(struct db *db)
+{
+	char sql[64];
+	int v = 0, e;
+
+	if ((e = db_schema_version(db, &v)) != 0)
+		return e;
+	if (v < 0 || (size_t)v > DB_NMIGRATIONS)
+		return SD_ERR_FORMAT; /* made by a newer sealdrop */
+	for (size_t i = (size_t)v; i < DB_NMIGRATIONS; i++) {
+		(void)snprintf(sql, sizeof sql, "PRAGMA user_version = %zu", i + 1);
+		if ((e = db_begin(db)) != 0)
+			return e;
+		if ((e = db_exec(db, db_migrations[i])) != 0 || (e = db_exec(db, sql)) != 0) {
+			db_rollback(db);
+			return e;
+		}
+		if ((e = db_commit(db)) != 0)
+			return e;
+	}
+	return 0;
+}
+
+int
+db_open(const char *path, int create, struct db **out)
+{
+	struct db *db = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
+	int e = SD_ERR_IO;
+
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	db = calloc(1, sizeof *db);
+	if (db == NULL)
+		return SD_ERR_NOMEM;
+	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_busy_timeout(db->h, 5000);
+	if ((e = db_exec(db, "PRAGMA journal_mode = DELETE;"
+	                     "PRAGMA secure_delete = ON;"
+	                     "PRAGMA foreign_keys = ON;"
+	                     "PRAGMA synchronous = FULL;")) != 0 ||
+	    (e = db_migrate(db)) != 0)
+		goto out;
+	*out = db;
+	db = NULL;
+out:
+	db_close(db);
+	return e;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	sqlite3_close(db->h);
+	free(db);
+}
+
+int
+db_check(struct db *db)
+{
+	sqlite3_stmt *st = NULL;
+	int e = SD_ERR_FORMAT;
+
+	if (db_prepare(db, "PRAGMA integrity_check", &st) != 0)
+		return SD_ERR_IO;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		if (t != NULL && strcmp((const char *)t, "ok") == 0)
+			e = 0;
+	}
+	sqlite3_finalize(st);
+	return e;
+}
+
+void
+db_today(char out[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	(void)strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void
+db_this_hour(char out[17])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	(void)strftime(out, 17, "%Y-%m-%d %H:00", &tm);
+}
+
+/* Copy a text column into a bounded buffer. */
+static void
+col_text(sqlite3_stmt *st, int col, char *out, size_t outsz)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	(void)snprintf(out, outsz, "%s", t ? (const char *)t : "");
+}
+
+/* Copy a blob column of exactly len bytes; SD_ERR_FORMAT otherwise. */
+static int
+col_blob(sqlite3_stmt *st, int col, unsigned char *out, size_t len)
+{
+	const void *b = sqlite3_column_blob(st, col);
+
+	if (b == NULL || (size_t)sqlite3_column_bytes(st, col) != len)
+		return SD_ERR_FORMAT;
+	memcpy(out, b, len);
+	return 0;
+}
+
+/* ---- settings ----------------------------------------------------------- */
+
+int
+db_setting_get(struct db *db, const char *key, char *out, size_t outsz)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, e;
+
+	if (db_prepare(db, "SELECT value FROM settings WHERE key = ?1", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		size_t n = t ? strlen((const char *)t) : 0;
+		e = n < outsz ? 0 : SD_ERR_TOOLONG;
+		if (e == 0)
+			memcpy(out, t ? (const char *)t : "", n + 1);
+	} else {
+		e = rc == SQLITE_DONE ? 1 : SD_ERR_IO;
+	}
+	sqlite3_finalize(st);
+	return e;
+}
+
+int
+db_setting_set(struct db *db, const char *key, const char *value)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (strlen(value) >= DB_SETTING_MAX)
+		return SD_ERR_TOOLONG;
+	if (db_prepare(db, "INSERT INTO settings(key, value) VALUES (?1, ?2) "
+	                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	return db_step_done(st);
+}
+
+/* ---- recipients --------------------------------------------------------- */
+
+int
+db_recipient_add(struct db *db, const unsigned char pk[DB_KEY_BYTES], const char *label)
+{
+	sqlite3_stmt *st = NULL;
+	char day[11];
+
+	db_today(day);
+	if (db_prepare(db, "INSERT INTO recipients(pubkey, label, added_day) VALUES (?1, ?2, ?3)",
+	        &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_blob(st, 1, pk, DB_KEY_BYTES, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, label ? label : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
+	return db_step_done(st);
+}
+
+int
+db_recipient_list(struct db *db, struct db_recipient *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i = 0;
+	int rc, e = 0;
+
+	if (db_prepare(db, "SELECT id, pubkey, label, added_day FROM recipients ORDER BY id",
+	        &st) != 0)
+		return SD_ERR_IO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (i == max) {
+			e = SD_ERR_RANGE;
+			break;
+		}
+		out[i].id = sqlite3_column_int64(st, 0);
+		if ((e = col_blob(st, 1, out[i].pk, DB_KEY_BYTES)) != 0)
+			break;
+		col_text(st, 2, out[i].label, sizeof out[i].label);
+		col_text(st, 3, out[i].added_day, sizeof out[i].added_day);
+		i++;
+	}
+	if (e == 0 && rc != SQLITE_DONE)
+		e = SD_ERR_IO;
+	sqlite3_finalize(st);
+	if (e == 0)
+		*n = i;
+	return e;
+}
+
+int
+db_recipient_remove(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	int e;
+
+	if (db_prepare(db, "DELETE FROM recipients WHERE id = ?1", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, id);
+	e = db_step_done(st);
+	if (e == 0 && sqlite3_changes(db->h) == 0)
+		e = SD_ERR_NOKEY;
+	return e;
+}
+
+/* ---- sources ------------------------------------------------------------ */
+
+#define SOURCE_COLS "id, source_id, reply_pk, created_day, last_day, starred"
+
+static int
+source_row(sqlite3_stmt *st, struct db_source *s)
+{
+	int e;
+
+	s->row = sqlite3_column_int64(st, 0);
+	if ((e = col_blob(st, 1, s->id, DB_ID_BYTES)) != 0 ||
+	    (e = col_blob(st, 2, s->reply_pk, DB_KEY_BYTES)) != 0)
+		return e;
+	col_text(st, 3, s->created_day, sizeof s->created_day);
+	col_text(st, 4, s->last_day, sizeof s->last_day);
+	s->starred = sqlite3_column_int(st, 5);
+	return 0;
+}
+
+/* Run a one-row source query; SD_ERR_NOKEY when there is none. */
+static int
+source_one(sqlite3_stmt *st, struct db_source *out)
+{
+	struct db_source s;
+	int rc = sqlite3_step(st), e;
+
+	if (rc == SQLITE_ROW)
+		e = source_row(st, &s);
+	else
+		e = rc == SQLITE_DONE ? SD_ERR_NOKEY : SD_ERR_IO;
+	sqlite3_finalize(st);
+	if (e == 0)
+		*out = s;
+	return e;
+}
+
+int
+db_source_create(struct db *db, const unsigned char tag[DB_TAG_BYTES],
+    const unsigned char reply_pk[DB_KEY_BYTES], struct db_source *out)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned char id[DB_ID_BYTES];
+	char day[11];
+	int e;
+
+	randombytes_buf(id, sizeof id);
+	db_today(day);
+	if (db_prepare(db, "INSERT INTO sources(source_id, login_tag, reply_pk, created_day, "
+	                   "last_day) VALUES (?1, ?2, ?3, ?4, ?4)", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, tag, DB_TAG_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, reply_pk, DB_KEY_BYTES, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, day, -1, SQLITE_STATIC);
+	if ((e = db_step_done(st)) != 0)
+		return e;
+	return db_source_by_row(db, sqlite3_last_insert_rowid(db->h), out);
+}
+
+int
+db_source_by_tag(struct db *db, const unsigned char tag[DB_TAG_BYTES], struct db_source *out)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (db_prepare(db, "SELECT " SOURCE_COLS " FROM sources WHERE login_tag = ?1", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_blob(st, 1, tag, DB_TAG_BYTES, SQLITE_STATIC);
+	return source_one(st, out);
+}
+
+int
+db_source_by_row(struct db *db, int64_t row, struct db_source *out)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (db_prepare(db, "SELECT " SOURCE_COLS " FROM sources WHERE id = ?1", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, row);
+	return source_one(st, out);
+}
+
+int
+db_source_touch(struct db *db, int64_t row)
+{
+	sqlite3_stmt *st = NULL;
+	char day[11];
+
+	db_today(day);
+	if (db_prepare(db, "UPDATE sources SET last_day = ?1 WHERE id = ?2", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, row);
+	return db_step_done(st);
+}
+
+int
+db_source_next_seq(struct db *db, int64_t row, unsigned n, int64_t *first)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = 0;
+	int rc;
+
+	if (db_prepare(db, "UPDATE sources SET next_seq = next_seq + ?1 WHERE id = ?2 "
+	                   "RETURNING next_seq - ?1", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, n);
+	sqlite3_bind_int64(st, 2, row);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? SD_ERR_NOKEY : SD_ERR_IO;
+	*first = v;
+	return 0;
+}
+
+int
+db_source_delete(struct db *db, int64_t row)
+{
+	sqlite3_stmt *st = NULL;
+	int e;
+
+	if (db_prepare(db, "DELETE FROM sources WHERE id = ?1", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, row);
+	e = db_step_done(st);
+	if (e == 0 && sqlite3_changes(db->h) == 0)
+		e = SD_ERR_NOKEY;
+	return e;
+}
+
+/* ---- items -------------------------------------------------------------- */
+
+#define ITEM_COLS "id, source, item_id, kind, seq, size, created_hour, seen, starred"
+
+static int
+item_row(sqlite3_stmt *st, struct db_item *it)
+{
+	it->row = sqlite3_column_int64(st, 0);
+	it->source_row = sqlite3_column_int64(st, 1);
+	if (col_blob(st, 2, it->id, DB_ID_BYTES) != 0)
+		return SD_ERR_FORMAT;
+	it->kind = sqlite3_column_int(st, 3);
+	it->seq = sqlite3_column_int64(st, 4);
+	it->size = (uint64_t)sqlite3_column_int64(st, 5);
+	col_text(st, 6, it->created_hour, sizeof it->created_hour);
+	it->seen = sqlite3_column_int(st, 7);
+	it->starred = sqlite3_column_int(st, 8);
+	return 0;
+}
+
+int
+db_item_add(struct db *db, const struct db_item *it)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (db_prepare(db, "INSERT INTO items(source, item_id, kind, seq, size, created_hour) "
+	                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, it->source_row);
+	sqlite3_bind_blob(st, 2, it->id, DB_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, it->kind);
+	sqlite3_bind_int64(st, 4, it->seq);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)it->size);
+	sqlite3_bind_text(st, 6, it->created_hour, -1, SQLITE_STATIC);
+	return db_step_done(st);
+}
+
+int
+db_item_list(struct db *db, int64_t source_row, int kind, struct db_item *out, size_t max,
+    size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i = 0;
+	int rc, e = 0;
+
+	if (db_prepare(db, "SELECT " ITEM_COLS " FROM items WHERE source = ?1 "
+	                   "AND (?2 = 0 OR kind = ?2) ORDER BY seq", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, source_row);
+	sqlite3_bind_int(st, 2, kind);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (i == max) {
+			e = SD_ERR_RANGE;
+			break;
+		}
+		if ((e = item_row(st, &out[i])) != 0)
+			break;
+		i++;
+	}
+	if (e == 0 && rc != SQLITE_DONE)
+		e = SD_ERR_IO;
+	sqlite3_finalize(st);
+	if (e == 0)
+		*n = i;
+	return e;
+}
+
+int
+db_item_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_item *out)
+{
+	sqlite3_stmt *st = NULL;
+	struct db_item it;
+	int rc, e;
+
+	if (db_prepare(db, "SELECT " ITEM_COLS " FROM items WHERE item_id = ?1", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		e = item_row(st, &it);
+	else
+		e = rc == SQLITE_DONE ? SD_ERR_NOKEY : SD_ERR_IO;
+	sqlite3_finalize(st);
+	if (e == 0)
+		*out = it;
+	return e;
+}
+
+int
+db_item_delete(struct db *db, int64_t row)
+{
+	sqlite3_stmt *st = NULL;
+	int e;
+
+	if (db_prepare(db, "DELETE FROM items WHERE id = ?1", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, row);
+	e = db_step_done(st);
+	if (e == 0 && sqlite3_changes(db->h) == 0)
+		e = SD_ERR_NOKEY;
+	return e;
+}

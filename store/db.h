@@ -1,0 +1,95 @@
+/*
+ * db.h - the SQLite store: schema with versioned migrations and every query
+ * the daemons and sealdrop-admin make, as prepared statements.
+ *
+ * Opened with a rollback journal, secure_delete=ON and foreign keys. Holds
+ * no codename, plaintext, IP address or User-Agent; dates are coarse (day
+ * for sources, hour for items). Ids exposed outside (source id, item id) are
+ * 16 random bytes; row ids never leave the process.
+ */
+#ifndef DB_H
+#define DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DB_ID_BYTES 16
+#define DB_KEY_BYTES 32
+#define DB_TAG_BYTES 32
+#define DB_SCHEMA_VERSION 1
+#define DB_SETTING_MAX 256
+
+struct db;
+
+/* Open (creating if create) and migrate to DB_SCHEMA_VERSION. */
+int db_open(const char *path, int create, struct db **out);
+void db_close(struct db *db);
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+/* PRAGMA integrity_check: 0 when "ok". */
+int db_check(struct db *db);
+int db_schema_version(struct db *db, int *version);
+
+/* Settings (instance-wide key/value text). SD_ERR_ARG for unknown key on get
+ * means "not set": returns 1 and leaves out untouched. */
+int db_setting_get(struct db *db, const char *key, char *out, size_t outsz);
+int db_setting_set(struct db *db, const char *key, const char *value);
+
+/* Recipients (journalist public keys every new file is sealed to). */
+struct db_recipient {
+	int64_t id;
+	unsigned char pk[DB_KEY_BYTES];
+	char label[128];
+	char added_day[11];
+};
+int db_recipient_add(struct db *db, const unsigned char pk[DB_KEY_BYTES], const char *label);
+/* Up to max recipients into out; *n receives the count. */
+int db_recipient_list(struct db *db, struct db_recipient *out, size_t max, size_t *n);
+int db_recipient_remove(struct db *db, int64_t id);
+
+/* Sources. */
+struct db_source {
+	int64_t row;
+	unsigned char id[DB_ID_BYTES];
+	unsigned char reply_pk[DB_KEY_BYTES];
+	char created_day[11];
+	char last_day[11];
+	int starred;
+};
+/* A new source with a fresh random id. */
+int db_source_create(struct db *db, const unsigned char tag[DB_TAG_BYTES],
+    const unsigned char reply_pk[DB_KEY_BYTES], struct db_source *out);
+/* 0 and *out, or SD_ERR_NOKEY when no source has this tag. */
+int db_source_by_tag(struct db *db, const unsigned char tag[DB_TAG_BYTES], struct db_source *out);
+int db_source_by_row(struct db *db, int64_t row, struct db_source *out);
+int db_source_touch(struct db *db, int64_t row);
+/* Reserve n consecutive sequence numbers; *first receives the first. */
+int db_source_next_seq(struct db *db, int64_t row, unsigned n, int64_t *first);
+int db_source_delete(struct db *db, int64_t row);
+
+/* Items: messages, files and replies. */
+enum db_kind { DB_KIND_MESSAGE = 1, DB_KIND_FILE = 2, DB_KIND_REPLY = 3 };
+struct db_item {
+	int64_t row;
+	int64_t source_row;
+	unsigned char id[DB_ID_BYTES];
+	int kind;
+	int64_t seq;
+	uint64_t size;
+	char created_hour[17]; /* "YYYY-MM-DD HH:00" */
+	int seen, starred;
+};
+int db_item_add(struct db *db, const struct db_item *item);
+/* Items of a source of the given kind (0: all), ascending seq. */
+int db_item_list(struct db *db, int64_t source_row, int kind, struct db_item *out,
+    size_t max, size_t *n);
+/* 0 and *out, or SD_ERR_NOKEY. */
+int db_item_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_item *out);
+int db_item_delete(struct db *db, int64_t row);
+
+/* Coarse UTC dates for "now". */
+void db_today(char out[11]);
+void db_this_hour(char out[17]);
+
+#endif

@@ -1,0 +1,310 @@
+/*
+ * sealdrop-admin - instance set-up and upkeep on the server.
+ *
+ *   sealdrop-admin init --instance DIR [--name NAME] [--recipient FILE.pub]...
+ *   sealdrop-admin recipient add --instance DIR [--label L] FILE.pub|sdpk1_...
+ *   sealdrop-admin recipient list --instance DIR
+ *   sealdrop-admin recipient remove --instance DIR ID|sdpk1_...
+ *
+ * An instance directory (0700) holds sealdrop.conf (0600), sealdrop.db
+ * (0600) and spool/ (0700). The codename salt and argon2id parameters are
+ * instance settings in the database, drawn once at init. The process runs
+ * with umask 077 so nothing it creates is readable by others.
+ */
+#include "conf.h"
+#include "db.h"
+#include "sderr.h"
+#include "sdkey.h"
+#include "spool.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#define PROG "sealdrop-admin"
+#define RECIPIENTS_MAX 32
+
+struct args {
+	const char *instance;
+	const char *name;
+	const char *label;
+	const char *recipients[RECIPIENTS_MAX];
+	size_t nrecipients;
+	int first; /* index of the first positional argument */
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage:\n"
+	    "  " PROG " init --instance DIR [--name NAME] [--recipient FILE.pub]...\n"
+	    "  " PROG " recipient add --instance DIR [--label LABEL] FILE.pub|sdpk1_...\n"
+	    "  " PROG " recipient list --instance DIR\n"
+	    "  " PROG " recipient remove --instance DIR ID|sdpk1_...\n");
+}
+
+static void
+die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static int
+parse_args(int argc, char **argv, int start, struct args *a)
+{
+	static const struct option lo[] = {
+		{ "instance", required_argument, NULL, 'i' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "label", required_argument, NULL, 'l' },
+		{ "recipient", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	optind = start;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
+		switch (c) {
+		case 'i': a->instance = optarg; break;
+		case 'n': a->name = optarg; break;
+		case 'l': a->label = optarg; break;
+		case 'r':
+			if (a->nrecipients == RECIPIENTS_MAX)
+				die("at most %d recipients", RECIPIENTS_MAX);
+			a->recipients[a->nrecipients++] = optarg;
+			break;
+		case 'h': usage(stdout); exit(0);
+		default: return -1;
+		}
+	}
+	a->first = optind;
+	if (a->instance == NULL) {
+		fprintf(stderr, PROG ": --instance DIR is required\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* A path inside the instance directory. */
+static void
+inst_path(const char *inst, const char *name, char out[PATH_MAX])
+{
+	if (snprintf(out, PATH_MAX, "%s/%s", inst, name) >= PATH_MAX)
+		die("%s: path too long", inst);
+}
+
+/* A public key from a file path or from its text form. */
+static int
+load_recipient(const char *arg, unsigned char pk[SDKEY_PUBLICKEYBYTES])
+{
+	if (strncmp(arg, SDKEY_PUBTEXT_PREFIX, strlen(SDKEY_PUBTEXT_PREFIX)) == 0 ||
+	    strncmp(arg, "SDPK1_", 6) == 0)
+		return sdkey_pub_decode(arg, strlen(arg), pk);
+	return sdkey_load_public(arg, pk);
+}
+
+static struct db *
+open_db(const char *inst, int create)
+{
+	char path[PATH_MAX];
+	struct db *db = NULL;
+	int e;
+
+	inst_path(inst, "sealdrop.db", path);
+	if (!create && access(path, F_OK) != 0)
+		die("%s: not a sealdrop instance (no sealdrop.db)", inst);
+	if ((e = db_open(path, create, &db)) != 0)
+		die("%s: cannot open the database: %s", path, sd_strerror(e));
+	return db;
+}
+
+static void
+add_recipient(struct db *db, const char *arg, const char *label)
+{
+	unsigned char pk[SDKEY_PUBLICKEYBYTES];
+	char text[SDKEY_PUBTEXT_BYTES + 1];
+	int e;
+
+	if ((e = load_recipient(arg, pk)) != 0)
+		die("%s: not a public key: %s", arg, sd_strerror(e));
+	e = db_recipient_add(db, pk, label);
+	if (e == SD_ERR_EXISTS)
+		die("%s: this key is already a recipient", arg);
+	if (e != 0)
+		die("cannot add the recipient: %s", sd_strerror(e));
+	(void)sdkey_pub_encode(pk, text);
+	printf("recipient added: %s\n", text);
+}
+
+/* Draw the codename salt and record the argon2id parameters. */
+static void
+init_settings(struct db *db, const char *name)
+{
+	unsigned char salt[16];
+	char hex[33], num[32];
+
+	randombytes_buf(salt, sizeof salt);
+	sodium_bin2hex(hex, sizeof hex, salt, sizeof salt);
+	if (db_setting_set(db, "codename_salt", hex) != 0 ||
+	    db_setting_set(db, "instance_name", name) != 0)
+		die("cannot write the instance settings");
+	(void)snprintf(num, sizeof num, "%llu", (unsigned long long)2);
+	if (db_setting_set(db, "codename_opslimit", num) != 0)
+		die("cannot write the instance settings");
+	(void)snprintf(num, sizeof num, "%lu", 64UL * 1024 * 1024);
+	if (db_setting_set(db, "codename_memlimit", num) != 0)
+		die("cannot write the instance settings");
+}
+
+static int
+cmd_init(const struct args *a)
+{
+	char path[PATH_MAX];
+	const char *name = a->name ? a->name : "sealdrop";
+	struct db *db;
+	int e;
+
+	if (mkdir(a->instance, 0700) != 0) {
+		if (errno != EEXIST)
+			die("%s: cannot create: %s", a->instance, strerror(errno));
+		if (rmdir(a->instance) != 0 && errno == ENOTEMPTY)
+			die("%s: exists and is not empty; refusing to initialise it", a->instance);
+		if (mkdir(a->instance, 0700) != 0)
+			die("%s: cannot create: %s", a->instance, strerror(errno));
+	}
+	inst_path(a->instance, "sealdrop.conf", path);
+	if ((e = conf_write_default(path, name)) != 0)
+		die("%s: %s", path, sd_strerror(e));
+	if ((e = spool_create(a->instance)) != 0)
+		die("%s: cannot create the spool: %s", a->instance, sd_strerror(e));
+	db = open_db(a->instance, 1);
+	init_settings(db, name);
+	for (size_t i = 0; i < a->nrecipients; i++)
+		add_recipient(db, a->recipients[i], "");
+	db_close(db);
+	printf("instance created in %s\n", a->instance);
+	if (a->nrecipients == 0)
+		printf("next: add a journalist public key with\n  " PROG
+		    " recipient add --instance %s FILE.pub\n", a->instance);
+	return 0;
+}
+
+static int
+cmd_recipient_list(struct db *db)
+{
+	struct db_recipient r[RECIPIENTS_MAX];
+	char text[SDKEY_PUBTEXT_BYTES + 1];
+	size_t n = 0;
+	int e;
+
+	if ((e = db_recipient_list(db, r, RECIPIENTS_MAX, &n)) != 0)
+		die("cannot list the recipients: %s", sd_strerror(e));
+	if (n == 0)
+		printf("no recipient: sources cannot submit until one is added\n");
+	for (size_t i = 0; i < n; i++) {
+		(void)sdkey_pub_encode(r[i].pk, text);
+		printf("%" PRId64 "\t%s\t%s\t%s\n", r[i].id, text, r[i].added_day, r[i].label);
+	}
+	return 0;
+}
+
+/* Find a recipient by row id or by key text. */
+static int64_t
+find_recipient(struct db *db, const char *arg)
+{
+	struct db_recipient r[RECIPIENTS_MAX];
+	unsigned char pk[SDKEY_PUBLICKEYBYTES];
+	size_t n = 0;
+	int bykey = load_recipient(arg, pk) == 0;
+	char *end = NULL;
+	long long id = bykey ? 0 : strtoll(arg, &end, 10);
+
+	if (!bykey && (end == arg || *end != '\0' || id <= 0))
+		die("%s: not a recipient id or public key", arg);
+	if (db_recipient_list(db, r, RECIPIENTS_MAX, &n) != 0)
+		die("cannot list the recipients");
+	for (size_t i = 0; i < n; i++)
+		if ((bykey && sodium_memcmp(r[i].pk, pk, sizeof pk) == 0) ||
+		    (!bykey && r[i].id == id))
+			return r[i].id;
+	die("%s: no such recipient", arg);
+}
+
+static int
+cmd_recipient(int argc, char **argv)
+{
+	struct args a = { 0 };
+	const char *sub = argc > 2 ? argv[2] : "";
+	struct db *db;
+
+	if (parse_args(argc, argv, 3, &a) != 0)
+		return 2;
+	if (strcmp(sub, "list") == 0 && a.first == argc) {
+		db = open_db(a.instance, 0);
+		cmd_recipient_list(db);
+	} else if (strcmp(sub, "add") == 0 && a.first == argc - 1) {
+		db = open_db(a.instance, 0);
+		add_recipient(db, argv[a.first], a.label);
+	} else if (strcmp(sub, "remove") == 0 && a.first == argc - 1) {
+		db = open_db(a.instance, 0);
+		if (db_recipient_remove(db, find_recipient(db, argv[a.first])) != 0)
+			die("cannot remove the recipient");
+		printf("recipient removed; files written from now on are not sealed to it\n");
+	} else {
+		usage(stderr);
+		return 2;
+	}
+	db_close(db);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct args a = { 0 };
+
+	umask(077);
+	if (sodium_init() < 0)
+		die("cannot initialise libsodium");
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "init") == 0) {
+		if (parse_args(argc, argv, 2, &a) != 0 || a.first != argc) {
+			usage(stderr);
+			return 2;
+		}
+		return cmd_init(&a);
+	}
+	if (strcmp(argv[1], "recipient") == 0)
+		return cmd_recipient(argc, argv);
+	fprintf(stderr, PROG ": unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}
