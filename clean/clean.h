@@ -1,0 +1,113 @@
+/*
+ * clean.h - metadata cleaning of untrusted documents (the air-gapped side).
+ *
+ * The type of a file is decided from its content (libmagic), never from its
+ * name. Each supported format has a cleaner that works on a memory buffer
+ * and writes a new buffer: JPEG and PNG (segment and chunk allow-lists),
+ * PDF (libqpdf), ZIP containers including Office Open XML and OpenDocument
+ * (libzip + libxml2, members cleaned recursively), plain text (nothing to
+ * remove). Anything else is CLEAN_E_UNSUPPORTED: the caller must keep it
+ * apart ("uncleaned") and say so.
+ *
+ * clean_file_sandboxed() runs one file through the cleaners in a forked
+ * child with rlimits, no_new_privs and a seccomp allow-list; a crash, a
+ * hang or a limit hit in the child is reported as CLEAN_E_CRASH or
+ * CLEAN_E_LIMIT, never brings the caller down. The caller must hold no key
+ * material when it calls it (see docs/cleaning.md).
+ */
+#ifndef CLEAN_H
+#define CLEAN_H
+
+#include <stddef.h>
+
+#define CLEAN_TYPE_MAX 127
+#define CLEAN_NOTES_MAX 4095
+#define CLEAN_ERROR_MAX 255
+#define CLEAN_DEPTH_MAX 4            /* containers inside containers */
+#define CLEAN_ENTRIES_MAX 10000      /* members of one archive */
+#define CLEAN_EXPANDED_MAX (512u << 20) /* bytes expanded from one archive */
+#define CLEAN_RATIO_MAX 200          /* expanded / compressed, members > 1 MiB */
+#define CLEAN_INPUT_MAX (1024u << 20) /* largest input cleaned */
+
+/* Results beyond the SD_ERR_* codes (all negative, disjoint from them). */
+enum clean_result {
+	CLEAN_E_UNSUPPORTED = -100, /* no cleaner for this type */
+	CLEAN_E_MALFORMED = -101,   /* the file does not parse as its type */
+	CLEAN_E_LIMIT = -102,       /* an archive or size limit was hit */
+	CLEAN_E_UNSAFE = -103,      /* path traversal, link, device in an archive */
+	CLEAN_E_CRASH = -104,       /* the sandboxed cleaner died or hung */
+	CLEAN_E_INTERNAL = -105     /* a library failed unexpectedly */
+};
+
+/* What happened to one file. Notes are '\n'-separated, NUL-terminated. */
+struct clean_report {
+	char type[CLEAN_TYPE_MAX + 1];      /* MIME type found by libmagic */
+	char removed[CLEAN_NOTES_MAX + 1];  /* what was removed */
+	char remaining[CLEAN_NOTES_MAX + 1];/* what could not be cleaned */
+	char error[CLEAN_ERROR_MAX + 1];    /* why cleaning failed, or "" */
+};
+
+/* A growable output buffer. */
+struct clean_buf {
+	unsigned char *data;
+	size_t len;
+	size_t cap;
+};
+
+int clean_buf_append(struct clean_buf *b, const void *p, size_t n);
+void clean_buf_free(struct clean_buf *b);
+
+/* Add a note (deduplicated, truncated when full). */
+void clean_note_removed(struct clean_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void clean_note_remaining(struct clean_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void clean_set_error(struct clean_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A short English word for a result code. */
+const char *clean_strerror(int e);
+
+struct clean_ctx;
+
+/* Load the libmagic database. Call before any key is loaded or after it was
+ * wiped; the context is inherited by the sandboxed children. */
+int clean_ctx_new(struct clean_ctx **out);
+void clean_ctx_free(struct clean_ctx *c);
+
+/* MIME type of buf from its content, into type (CLEAN_TYPE_MAX + 1). */
+int clean_detect(struct clean_ctx *c, const unsigned char *buf, size_t len, char *type);
+
+/*
+ * Clean buf, whose type was detected as mime, into out (appended). depth
+ * counts the containers around it (0 for a top-level file). Returns 0 when
+ * out holds a cleaned file, or a negative code (rep->error says why).
+ */
+int clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
+    const char *mime, unsigned depth, struct clean_buf *out, struct clean_report *rep);
+
+/* Detect and clean in one call (what the sandboxed child runs). */
+int clean_any(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep);
+
+/* The per-format cleaners, exposed for the fuzz targets and unit tests. */
+int clean_jpeg(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+int clean_png(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+int clean_pdf(struct clean_ctx *c, const unsigned char *buf, size_t len,
+    struct clean_buf *out, struct clean_report *rep);
+int clean_zip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep);
+/* Clean one XML member of an office document (name is its path inside). */
+int clean_office_xml(const char *name, const unsigned char *buf, size_t len,
+    struct clean_buf *out, struct clean_report *rep);
+
+/*
+ * Clean the file open on infd into outfd in a sandboxed child. rep is
+ * filled in every case. Returns 0 (cleaned into outfd), CLEAN_E_UNSUPPORTED
+ * (outfd untouched: keep the original apart), or another negative code.
+ */
+int clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_report *rep);
+
+#endif

@@ -1,0 +1,212 @@
+/*
+ * clean_core.c - the cleaning library's plumbing: output buffers, report
+ * notes, the libmagic context and the dispatch from a detected MIME type to
+ * a cleaner. The type always comes from libmagic on the content; a name or
+ * a claimed MIME type is never consulted.
+ */
+#include "clean.h"
+#include "clean_int.h"
+#include "sderr.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <magic.h>
+
+struct clean_ctx {
+	magic_t magic;
+};
+
+int
+clean_buf_append(struct clean_buf *b, const void *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (n > SIZE_MAX / 2 - b->len)
+		return SD_ERR_RANGE;
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		unsigned char *d;
+		while (cap < b->len + n)
+			cap *= 2;
+		if ((d = realloc(b->data, cap)) == NULL)
+			return SD_ERR_NOMEM;
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+void
+clean_buf_free(struct clean_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+/* Append a line to a '\n'-separated list unless it is already there. */
+static void
+note_add(char *list, size_t cap, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t have = strlen(list), n;
+	const char *p;
+	int k = vsnprintf(line, sizeof line, fmt, ap);
+
+	if (k <= 0)
+		return;
+	n = strlen(line);
+	for (p = list; (p = strstr(p, line)) != NULL; p++)
+		if ((p == list || p[-1] == '\n') && (p[n] == '\n' || p[n] == '\0'))
+			return;
+	if (have + n + 2 > cap)
+		return;
+	if (have > 0)
+		list[have++] = '\n';
+	memcpy(list + have, line, n + 1);
+}
+
+void
+clean_note_removed(struct clean_report *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	note_add(r->removed, sizeof r->removed, fmt, ap);
+	va_end(ap);
+}
+
+void
+clean_note_remaining(struct clean_report *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	note_add(r->remaining, sizeof r->remaining, fmt, ap);
+	va_end(ap);
+}
+
+void
+clean_set_error(struct clean_report *r, const char *fmt, ...)
+{
+	va_list ap;
+	if (r->error[0] != '\0')
+		return; /* keep the first, innermost reason */
+	va_start(ap, fmt);
+	(void)vsnprintf(r->error, sizeof r->error, fmt, ap);
+	va_end(ap);
+}
+
+const char *
+clean_strerror(int e)
+{
+	switch (e) {
+	case 0: return "cleaned";
+	case CLEAN_E_UNSUPPORTED: return "type not supported";
+	case CLEAN_E_MALFORMED: return "malformed file";
+	case CLEAN_E_LIMIT: return "limit exceeded";
+	case CLEAN_E_UNSAFE: return "unsafe archive member";
+	case CLEAN_E_CRASH: return "cleaner crashed or hung";
+	case CLEAN_E_INTERNAL: return "internal error";
+	default: return sd_strerror(e);
+	}
+}
+
+int
+clean_ctx_new(struct clean_ctx **out)
+{
+	struct clean_ctx *c = calloc(1, sizeof *c);
+	int e = CLEAN_E_INTERNAL;
+
+	if (c == NULL)
+		return SD_ERR_NOMEM;
+	c->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS |
+	    MAGIC_NO_CHECK_ENCODING | MAGIC_ERROR);
+	if (c->magic == NULL || magic_load(c->magic, NULL) != 0)
+		goto out;
+	*out = c;
+	c = NULL;
+	e = 0;
+out:
+	clean_ctx_free(c);
+	return e;
+}
+
+void
+clean_ctx_free(struct clean_ctx *c)
+{
+	if (c == NULL)
+		return;
+	if (c->magic)
+		magic_close(c->magic);
+	free(c);
+}
+
+int
+clean_detect(struct clean_ctx *c, const unsigned char *buf, size_t len, char *type)
+{
+	const char *t;
+
+	if (len == 0) {
+		(void)snprintf(type, CLEAN_TYPE_MAX + 1, "application/x-empty");
+		return 0;
+	}
+	if ((t = magic_buffer(c->magic, buf, len)) == NULL)
+		return CLEAN_E_INTERNAL;
+	(void)snprintf(type, CLEAN_TYPE_MAX + 1, "%s", t);
+	return 0;
+}
+
+static int
+is_zip_type(const char *m)
+{
+	return strcmp(m, "application/zip") == 0 ||
+	    strncmp(m, "application/vnd.openxmlformats-officedocument.", 46) == 0 ||
+	    strncmp(m, "application/vnd.oasis.opendocument.", 35) == 0 ||
+	    strcmp(m, "application/vnd.ms-excel") == 0 ||
+	    strcmp(m, "application/octet-stream+zip") == 0;
+}
+
+/* Plain text carries no metadata structure: it passes as it is. */
+static int
+clean_text(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep)
+{
+	(void)rep;
+	return clean_buf_append(out, buf, len);
+}
+
+int
+clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
+    const char *mime, unsigned depth, struct clean_buf *out, struct clean_report *rep)
+{
+	if (clean_test_hook(mime) != 0)
+		return CLEAN_E_INTERNAL;
+	if (strcmp(mime, "image/jpeg") == 0)
+		return clean_jpeg(buf, len, out, rep);
+	if (strcmp(mime, "image/png") == 0)
+		return clean_png(buf, len, out, rep);
+	if (strcmp(mime, "application/pdf") == 0)
+		return clean_pdf(c, buf, len, out, rep);
+	if (is_zip_type(mime))
+		return clean_zip(c, buf, len, depth, out, rep);
+	if (strcmp(mime, "text/plain") == 0 || strcmp(mime, "application/x-empty") == 0)
+		return clean_text(buf, len, out, rep);
+	return CLEAN_E_UNSUPPORTED;
+}
+
+int
+clean_any(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep)
+{
+	int e;
+
+	if ((e = clean_detect(c, buf, len, rep->type)) != 0) {
+		clean_set_error(rep, "libmagic could not decide the type");
+		return e;
+	}
+	return clean_buffer(c, buf, len, rep->type, depth, out, rep);
+}

@@ -1,0 +1,29 @@
+/*
+ * clean_int.h - internal helpers shared by the cleaners (not installed).
+ * Big-endian readers that the callers bound-check first, and the test-only
+ * fault hooks (compiled in only with SD_CLEAN_TEST_HOOKS, see clean_hook.c).
+ */
+#ifndef CLEAN_INT_H
+#define CLEAN_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+static inline uint32_t
+clean_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline unsigned
+clean_be16(const unsigned char *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+/* Test builds: crash or hang on purpose when SEALDROP_TEST_CLEAN_CRASH or
+ * SEALDROP_TEST_CLEAN_HANG names the MIME type being cleaned. Returns 0
+ * otherwise; a no-op in production builds. */
+int clean_test_hook(const char *mime);
+
+#endif

@@ -1,0 +1,253 @@
+/*
+ * clean_pdf.c - PDF cleaning with the libqpdf C API.
+ *
+ * The document is read from memory and every object reachable from the
+ * trailer is visited once (an explicit work list, no recursion). Removed:
+ * the trailer's /Info dictionary, /Metadata (XMP) streams on every object,
+ * /PieceInfo (application private data), /Thumb page thumbnails,
+ * /LastModified, and the author (/T) and dates (/M, /CreationDate) of
+ * markup annotations. DCT (JPEG) image streams are cleaned with
+ * clean_jpeg. The file is then written anew by qpdf: unreachable objects and
+ * earlier revisions (incremental updates) are dropped, the original object
+ * ids are not kept, and the document /ID is recomputed from the content
+ * (deterministic ID) instead of carrying the original. Encryption without a
+ * user password is removed; a password-protected file fails.
+ */
+#include "clean.h"
+#include "sderr.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <qpdf/qpdf-c.h>
+
+#define PDF_WORK_MAX 4000000u /* object handles visited in one document */
+
+static const char *const pdf_drop_keys[] = {
+	"/Metadata", "/PieceInfo", "/Thumb", "/LastModified"
+};
+
+struct pdf_walk {
+	qpdf_data q;
+	qpdf_oh *stack;
+	size_t n, cap;
+	unsigned char *seen; /* one byte per object id */
+	size_t seen_cap;
+	size_t visits;
+	struct clean_report *rep;
+};
+
+static int
+push(struct pdf_walk *w, qpdf_oh oh)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 1024;
+		qpdf_oh *s = realloc(w->stack, cap * sizeof *s);
+		if (s == NULL)
+			return SD_ERR_NOMEM;
+		w->stack = s;
+		w->cap = cap;
+	}
+	w->stack[w->n++] = oh;
+	return 0;
+}
+
+/* 1 when the indirect object was seen already (marks it otherwise). */
+static int
+seen(struct pdf_walk *w, qpdf_oh oh)
+{
+	int id;
+
+	if (!qpdf_oh_is_indirect(w->q, oh))
+		return 0;
+	id = qpdf_oh_get_object_id(w->q, oh);
+	if (id <= 0)
+		return 1;
+	if ((size_t)id >= w->seen_cap) {
+		size_t cap = (size_t)id * 2 + 64;
+		unsigned char *s = realloc(w->seen, cap);
+		if (s == NULL)
+			return 1;
+		memset(s + w->seen_cap, 0, cap - w->seen_cap);
+		w->seen = s;
+		w->seen_cap = cap;
+	}
+	if (w->seen[id])
+		return 1;
+	w->seen[id] = 1;
+	return 0;
+}
+
+static void
+clean_annot(struct pdf_walk *w, qpdf_oh d)
+{
+	static const char *const k[] = { "/T", "/M", "/CreationDate" };
+	qpdf_oh st = qpdf_oh_get_key(w->q, d, "/Subtype");
+
+	if (qpdf_oh_has_key(w->q, d, "/Rect") && qpdf_oh_is_name(w->q, st) &&
+	    !qpdf_oh_is_name_and_equals(w->q, st, "/Widget") &&
+	    !qpdf_oh_is_name_and_equals(w->q, st, "/Link")) {
+		for (size_t i = 0; i < 3; i++) {
+			if (qpdf_oh_has_key(w->q, d, k[i])) {
+				qpdf_oh_remove_key(w->q, d, k[i]);
+				clean_note_removed(w->rep, "annotation authors and dates");
+			}
+		}
+	}
+	qpdf_oh_release(w->q, st);
+}
+
+static void
+clean_image(struct pdf_walk *w, qpdf_oh s, qpdf_oh d)
+{
+	qpdf_oh f = qpdf_oh_get_key(w->q, d, "/Filter");
+	qpdf_oh dp = qpdf_oh_get_key(w->q, d, "/DecodeParms");
+	unsigned char *raw = NULL;
+	size_t len = 0;
+	QPDF_BOOL filtered = QPDF_FALSE;
+	struct clean_buf out = { 0 };
+	struct clean_report sub = { 0 };
+
+	if (!qpdf_oh_is_name_and_equals(w->q, f, "/DCTDecode"))
+		goto out;
+	if ((qpdf_oh_get_stream_data(w->q, s, qpdf_dl_none, &filtered, &raw, &len) &
+	    QPDF_ERRORS) != 0 || raw == NULL)
+		goto out;
+	if (clean_jpeg(raw, len, &out, &sub) == 0) {
+		if (sub.removed[0] != '\0')
+			clean_note_removed(w->rep, "metadata of embedded JPEG images");
+		qpdf_oh_replace_stream_data(w->q, s, out.data, out.len, f, dp);
+	} else {
+		clean_note_remaining(w->rep, "an embedded JPEG image that did not parse");
+	}
+out:
+	free(raw);
+	clean_buf_free(&out);
+	qpdf_oh_release(w->q, f);
+	qpdf_oh_release(w->q, dp);
+}
+
+/* Strip one dictionary (or a stream's dictionary) and queue its values. */
+static int
+visit_dict(struct pdf_walk *w, qpdf_oh d, qpdf_oh stream)
+{
+	int e = 0;
+
+	for (size_t i = 0; i < sizeof pdf_drop_keys / sizeof pdf_drop_keys[0]; i++) {
+		if (qpdf_oh_has_key(w->q, d, pdf_drop_keys[i])) {
+			qpdf_oh_remove_key(w->q, d, pdf_drop_keys[i]);
+			clean_note_removed(w->rep, "%s", pdf_drop_keys[i][1] == 'M' ?
+			    "XMP metadata streams" : pdf_drop_keys[i][1] == 'P' ?
+			    "PieceInfo (application private data)" : pdf_drop_keys[i][1] == 'T' ?
+			    "page thumbnails" : "LastModified dates");
+		}
+	}
+	clean_annot(w, d);
+	if (stream != 0 && qpdf_oh_is_dictionary_of_type(w->q, d, "", "/Image"))
+		clean_image(w, stream, d);
+	if (qpdf_oh_has_key(w->q, d, "/EmbeddedFiles"))
+		clean_note_remaining(w->rep, "embedded file attachments (not cleaned)");
+	qpdf_oh_begin_dict_key_iter(w->q, d);
+	while (e == 0 && qpdf_oh_dict_more_keys(w->q)) {
+		const char *k = qpdf_oh_dict_next_key(w->q);
+		e = push(w, qpdf_oh_get_key(w->q, d, k));
+	}
+	return e;
+}
+
+static int
+visit(struct pdf_walk *w, qpdf_oh oh)
+{
+	int e = 0;
+
+	if (seen(w, oh))
+		return 0;
+	if (++w->visits > PDF_WORK_MAX)
+		return CLEAN_E_LIMIT;
+	if (qpdf_oh_is_stream(w->q, oh)) {
+		qpdf_oh d = qpdf_oh_get_dict(w->q, oh);
+		e = visit_dict(w, d, oh);
+		qpdf_oh_release(w->q, d);
+	} else if (qpdf_oh_is_dictionary(w->q, oh)) {
+		e = visit_dict(w, oh, 0);
+	} else if (qpdf_oh_is_array(w->q, oh)) {
+		int n = qpdf_oh_get_array_n_items(w->q, oh);
+		for (int i = 0; e == 0 && i < n; i++)
+			e = push(w, qpdf_oh_get_array_item(w->q, oh, i));
+	}
+	return e;
+}
+
+static int
+walk_all(struct pdf_walk *w)
+{
+	qpdf_oh t = qpdf_get_trailer(w->q);
+	int e;
+
+	if (qpdf_oh_has_key(w->q, t, "/Info")) {
+		qpdf_oh_remove_key(w->q, t, "/Info");
+		clean_note_removed(w->rep, "document information (/Info: author, title, dates, producer)");
+	}
+	clean_note_removed(w->rep, "document /ID (recomputed from the content)");
+	if ((e = push(w, t)) != 0)
+		return e;
+	while (w->n > 0 && e == 0) {
+		qpdf_oh oh = w->stack[--w->n];
+		e = visit(w, oh);
+		qpdf_oh_release(w->q, oh);
+	}
+	return e;
+}
+
+static int
+write_out(qpdf_data q, struct clean_buf *out)
+{
+	if ((qpdf_init_write_memory(q) & QPDF_ERRORS) != 0)
+		return CLEAN_E_MALFORMED;
+	qpdf_set_deterministic_ID(q, QPDF_TRUE);
+	qpdf_set_suppress_original_object_IDs(q, QPDF_TRUE);
+	qpdf_set_preserve_encryption(q, QPDF_FALSE);
+	qpdf_set_object_stream_mode(q, qpdf_o_generate);
+	qpdf_set_compress_streams(q, QPDF_TRUE);
+	if ((qpdf_write(q) & QPDF_ERRORS) != 0)
+		return CLEAN_E_MALFORMED;
+	return clean_buf_append(out, qpdf_get_buffer(q), qpdf_get_buffer_length(q));
+}
+
+int
+clean_pdf(struct clean_ctx *c, const unsigned char *buf, size_t len,
+    struct clean_buf *out, struct clean_report *rep)
+{
+	struct pdf_walk w = { 0 };
+	int e;
+
+	(void)c;
+	w.rep = rep;
+	if ((w.q = qpdf_init()) == NULL)
+		return SD_ERR_NOMEM;
+	qpdf_silence_errors(w.q);
+	qpdf_set_suppress_warnings(w.q, QPDF_TRUE);
+	if ((qpdf_read_memory(w.q, "input", (const char *)buf, len, "") & QPDF_ERRORS) != 0) {
+		e = CLEAN_E_MALFORMED;
+		goto out;
+	}
+	if ((e = walk_all(&w)) != 0)
+		goto out;
+	if (qpdf_has_error(w.q)) {
+		e = CLEAN_E_MALFORMED;
+		goto out;
+	}
+	e = write_out(w.q, out);
+out:
+	if (e == CLEAN_E_MALFORMED) {
+		const char *d = qpdf_has_error(w.q) ?
+		    qpdf_get_error_full_text(w.q, qpdf_get_error(w.q)) : "qpdf refused it";
+		clean_set_error(rep, "malformed PDF: %.200s", d);
+	}
+	if (qpdf_more_warnings(w.q))
+		clean_note_remaining(rep, "qpdf repaired structural damage; check the output");
+	free(w.stack);
+	free(w.seen);
+	qpdf_cleanup(&w.q);
+	return e;
+}

@@ -1,0 +1,277 @@
+/*
+ * clean_sandbox.c - run the cleaners on one file in a forked child.
+ *
+ * The child reads the whole input, closes every other descriptor, sets
+ * rlimits (CPU time, address space, file size, open files), sets
+ * no_new_privs and loads a libseccomp allow-list: memory management,
+ * read/write/close on descriptors it already holds, and exit. Opening
+ * files, sockets and exec are refused (exec, socket and ptrace kill the
+ * child). It then detects the type, cleans into memory, writes the cleaned
+ * bytes to outfd and its report, prefixed by the result, to a pipe.
+ *
+ * The parent waits with a wall-clock limit; a child that dies, is killed by
+ * a limit, hangs or sends a short report makes the file "could not clean"
+ * (CLEAN_E_CRASH) and the caller goes on with the next file.
+ */
+#include "clean.h"
+#include "sderr.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <seccomp.h>
+
+#define SANDBOX_CPU_SECONDS 60
+#define SANDBOX_WALL_MS 120000
+#define SANDBOX_AS_BYTES (4ull << 30)
+#define SANDBOX_FSIZE_BYTES (4ull << 30)
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANDBOX_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANDBOX_ASAN 1
+#endif
+#endif
+
+struct sandbox_msg {
+	int result;
+	struct clean_report rep;
+};
+
+static const int sandbox_allowed[] = {
+	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(close), SCMP_SYS(fstat),
+	SCMP_SYS(newfstatat), SCMP_SYS(lseek), SCMP_SYS(mmap), SCMP_SYS(munmap),
+	SCMP_SYS(mremap), SCMP_SYS(brk), SCMP_SYS(madvise), SCMP_SYS(mprotect),
+	SCMP_SYS(futex), SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigaction), SCMP_SYS(sigaltstack),
+	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(tgkill), SCMP_SYS(clock_gettime),
+	SCMP_SYS(gettimeofday), SCMP_SYS(getrandom), SCMP_SYS(sched_yield),
+	SCMP_SYS(prlimit64), SCMP_SYS(getrlimit), SCMP_SYS(sched_getaffinity),
+};
+
+static const int sandbox_killed[] = {
+	SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(socket), SCMP_SYS(connect),
+	SCMP_SYS(ptrace), SCMP_SYS(fork), SCMP_SYS(vfork),
+};
+
+static int
+sandbox_seccomp(void)
+{
+	scmp_filter_ctx f = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+	int e = -1;
+
+	if (f == NULL)
+		return -1;
+	for (size_t i = 0; i < sizeof sandbox_allowed / sizeof sandbox_allowed[0]; i++)
+		if (seccomp_rule_add(f, SCMP_ACT_ALLOW, sandbox_allowed[i], 0) != 0)
+			goto out;
+	for (size_t i = 0; i < sizeof sandbox_killed / sizeof sandbox_killed[0]; i++)
+		if (seccomp_rule_add(f, SCMP_ACT_KILL_PROCESS, sandbox_killed[i], 0) != 0)
+			goto out;
+	e = seccomp_load(f);
+out:
+	seccomp_release(f);
+	return e;
+}
+
+static int
+sandbox_limits(void)
+{
+	struct rlimit cpu = { SANDBOX_CPU_SECONDS, SANDBOX_CPU_SECONDS + 1 };
+	struct rlimit fsz = { SANDBOX_FSIZE_BYTES, SANDBOX_FSIZE_BYTES };
+	struct rlimit nof = { 16, 16 };
+
+	if (setrlimit(RLIMIT_CPU, &cpu) != 0 || setrlimit(RLIMIT_FSIZE, &fsz) != 0 ||
+	    setrlimit(RLIMIT_NOFILE, &nof) != 0 || setrlimit(RLIMIT_CORE,
+	        &(struct rlimit){ 0, 0 }) != 0)
+		return -1;
+#ifndef SANDBOX_ASAN
+	/* ASan reserves terabytes of shadow memory: no address-space limit there. */
+	if (setrlimit(RLIMIT_AS, &(struct rlimit){ SANDBOX_AS_BYTES, SANDBOX_AS_BYTES }) != 0)
+		return -1;
+#endif
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 ? 0 : -1;
+}
+
+static void
+close_others(int a, int b, int c)
+{
+	for (int fd = 3; fd < 4096; fd++)
+		if (fd != a && fd != b && fd != c)
+			(void)close(fd);
+}
+
+static int
+write_all(int fd, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	while (n > 0) {
+		ssize_t w = write(fd, b, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static unsigned char *
+read_input(int fd, size_t size)
+{
+	unsigned char *d = malloc(size ? size : 1);
+	size_t got = 0;
+
+	while (d != NULL && got < size) {
+		ssize_t r = read(fd, d + got, size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			free(d);
+			return NULL;
+		}
+		got += (size_t)r;
+	}
+	return d;
+}
+
+static _Noreturn void
+child(struct clean_ctx *c, int infd, int outfd, int rp, size_t size)
+{
+	static struct sandbox_msg m;
+	struct clean_buf out = { 0 };
+	unsigned char *in;
+
+	close_others(infd, outfd, rp);
+	if ((in = read_input(infd, size)) == NULL)
+		_exit(3);
+	if (sandbox_limits() != 0 || sandbox_seccomp() != 0)
+		_exit(4);
+	m.result = clean_any(c, in, size, 0, &out, &m.rep);
+	if (m.result == 0 && write_all(outfd, out.data, out.len) != 0)
+		m.result = SD_ERR_IO;
+	if (write_all(rp, &m, sizeof m) != 0)
+		_exit(5);
+	_exit(0);
+}
+
+static int
+wall_ms(void)
+{
+#ifdef SD_CLEAN_TEST_HOOKS
+	const char *t = getenv("SEALDROP_TEST_CLEAN_TIMEOUT_MS");
+	if (t != NULL && strtol(t, NULL, 10) > 0 && strtol(t, NULL, 10) < SANDBOX_WALL_MS)
+		return (int)strtol(t, NULL, 10);
+#endif
+	return SANDBOX_WALL_MS;
+}
+
+/* Read the child's message; 1 when complete, 0 on timeout, -1 otherwise. */
+static int
+collect(int rp, struct sandbox_msg *m)
+{
+	size_t got = 0;
+	int ms = wall_ms();
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (got < sizeof *m) {
+		struct pollfd p = { .fd = rp, .events = POLLIN };
+		long left;
+		ssize_t r;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		left = ms - ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			return 0;
+		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
+			return -1;
+		if (!(p.revents & (POLLIN | POLLHUP)))
+			continue;
+		r = read(rp, (unsigned char *)m + got, sizeof *m - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 1;
+}
+
+static void
+terminate(struct clean_report *r)
+{
+	r->type[sizeof r->type - 1] = '\0';
+	r->removed[sizeof r->removed - 1] = '\0';
+	r->remaining[sizeof r->remaining - 1] = '\0';
+	r->error[sizeof r->error - 1] = '\0';
+}
+
+static int
+finish(pid_t pid, int got, struct sandbox_msg *m, struct clean_report *rep)
+{
+	int st = 0;
+
+	if (got == 0)
+		(void)kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (got == 1 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		terminate(&m->rep);
+		*rep = m->rep;
+		return m->result;
+	}
+	if (got == 0)
+		clean_set_error(rep, "the cleaner did not finish in time and was killed");
+	else if (WIFSIGNALED(st))
+		clean_set_error(rep, "the cleaner crashed (signal %d)", WTERMSIG(st));
+	else
+		clean_set_error(rep, "the cleaner failed (exit status %d)", WEXITSTATUS(st));
+	return CLEAN_E_CRASH;
+}
+
+int
+clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_report *rep)
+{
+	static struct sandbox_msg m;
+	struct stat st;
+	int p[2] = { -1, -1 }, got;
+	pid_t pid;
+
+	memset(rep, 0, sizeof *rep);
+	memset(&m, 0, sizeof m);
+	if (fstat(infd, &st) != 0 || !S_ISREG(st.st_mode))
+		return SD_ERR_IO;
+	if ((uint64_t)st.st_size > CLEAN_INPUT_MAX) {
+		clean_set_error(rep, "file too large to clean (over %u MiB)", CLEAN_INPUT_MAX >> 20);
+		return CLEAN_E_LIMIT;
+	}
+	if (lseek(infd, 0, SEEK_SET) != 0 || pipe2(p, O_CLOEXEC) != 0)
+		return SD_ERR_IO;
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return SD_ERR_IO;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		child(c, infd, outfd, p[1], (size_t)st.st_size);
+	}
+	close(p[1]);
+	got = collect(p[0], &m);
+	close(p[0]);
+	return finish(pid, got, &m, rep);
+}

@@ -1,0 +1,331 @@
+/*
+ * clean_zip.c - ZIP containers: plain ZIP, Office Open XML (docx, xlsx,
+ * pptx) and OpenDocument (odt, ods, odp), read and rewritten with libzip.
+ *
+ * Every member name is checked (no absolute path, no "..", no backslash,
+ * no control character) and every member type (a symbolic link or a device
+ * in the Unix attributes is refused). Limits: nesting depth, member count,
+ * total expanded bytes and the expansion ratio of large members; the CRC of
+ * every member is checked by libzip while reading. Each member is cleaned
+ * by content (office XML by clean_office_xml, anything else by clean_any,
+ * recursively) and written to a new archive whose headers are normalised:
+ * DOS time 1980-01-01 00:00, mode 0644, no extra fields, no comments.
+ * Office thumbnails are dropped. Members no cleaner handles are kept and
+ * listed as "remaining" in the report.
+ */
+#include "clean.h"
+#include "sderr.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <zip.h>
+
+enum zkind { ZK_PLAIN, ZK_OOXML, ZK_ODF };
+
+struct zjob {
+	struct clean_ctx *c;
+	zip_t *in, *out;
+	zip_source_t *osrc;
+	enum zkind kind;
+	unsigned depth;
+	size_t expanded;
+	struct clean_report *rep;
+};
+
+static int
+name_safe(const char *n)
+{
+	const char *p = n;
+
+	if (n[0] == '\0' || n[0] == '/' || strchr(n, '\\') != NULL)
+		return 0;
+	for (const unsigned char *u = (const unsigned char *)n; *u; u++)
+		if (*u < 0x20 || *u == 0x7F)
+			return 0;
+	while (*p) {
+		size_t l = strcspn(p, "/");
+		if ((l == 2 && p[0] == '.' && p[1] == '.') || (l == 1 && p[0] == '.'))
+			return 0;
+		p += l;
+		if (*p == '/')
+			p++;
+	}
+	return 1;
+}
+
+static int
+is_thumbnail(const struct zjob *j, const char *n)
+{
+	if (j->kind == ZK_OOXML)
+		return strncmp(n, "docProps/thumbnail", 18) == 0;
+	if (j->kind == ZK_ODF)
+		return strncmp(n, "Thumbnails/", 11) == 0;
+	return 0;
+}
+
+static int
+is_office_xml(const struct zjob *j, const char *n)
+{
+	size_t l = strlen(n);
+
+	if (j->kind == ZK_PLAIN)
+		return 0;
+	return (l > 4 && strcmp(n + l - 4, ".xml") == 0) ||
+	    (l > 5 && strcmp(n + l - 5, ".rels") == 0);
+}
+
+/* Check a member's type, limits and name; 0 to go on. */
+static int
+check_member(struct zjob *j, zip_uint64_t i, const zip_stat_t *st)
+{
+	zip_uint8_t os = 0;
+	zip_uint32_t attr = 0;
+
+	if (!name_safe(st->name)) {
+		clean_set_error(j->rep, "archive member with an absolute or '..' path: %.120s",
+		    st->name);
+		return CLEAN_E_UNSAFE;
+	}
+	if (zip_file_get_external_attributes(j->in, i, 0, &os, &attr) == 0 &&
+	    os == ZIP_OPSYS_UNIX) {
+		unsigned t = (attr >> 16) & S_IFMT;
+		if (t != 0 && t != S_IFREG && t != S_IFDIR) {
+			clean_set_error(j->rep, "archive member is a link or a device: %.120s",
+			    st->name);
+			return CLEAN_E_UNSAFE;
+		}
+	}
+	if (st->encryption_method != ZIP_EM_NONE) {
+		clean_set_error(j->rep, "encrypted archive member: %.120s", st->name);
+		return CLEAN_E_MALFORMED;
+	}
+	if (st->size > CLEAN_EXPANDED_MAX - j->expanded ||
+	    (st->size > (1u << 20) && st->size / (st->comp_size + 1) > CLEAN_RATIO_MAX)) {
+		clean_set_error(j->rep, "archive expands too much (zip bomb?): %.120s", st->name);
+		return CLEAN_E_LIMIT;
+	}
+	j->expanded += (size_t)st->size;
+	return 0;
+}
+
+static int
+read_member(struct zjob *j, zip_uint64_t i, size_t size, unsigned char **out)
+{
+	zip_file_t *f = zip_fopen_index(j->in, i, 0);
+	unsigned char *d = malloc(size + 1);
+	zip_int64_t got;
+	int e = CLEAN_E_MALFORMED;
+
+	if (f == NULL || d == NULL) {
+		e = d == NULL ? SD_ERR_NOMEM : CLEAN_E_MALFORMED;
+		goto out;
+	}
+	got = zip_fread(f, d, size + 1);
+	if (got < 0 || (size_t)got != size)
+		goto out;
+	*out = d;
+	d = NULL;
+	e = 0;
+out:
+	if (e == CLEAN_E_MALFORMED)
+		clean_set_error(j->rep, "archive member unreadable (bad CRC or size)");
+	if (f)
+		zip_fclose(f);
+	free(d);
+	return e;
+}
+
+/* Clean one member's bytes into mout. */
+static int
+clean_member(struct zjob *j, const char *name, const unsigned char *d, size_t n,
+    struct clean_buf *mout)
+{
+	struct clean_report sub = { 0 };
+	int e;
+
+	if (is_office_xml(j, name)) {
+		e = clean_office_xml(name, d, n, mout, &sub);
+	} else {
+		e = clean_any(j->c, d, n, j->depth + 1, mout, &sub);
+		if (e == CLEAN_E_UNSUPPORTED) {
+			clean_note_remaining(j->rep, "%.120s (%s): kept as is, not cleaned",
+			    name, sub.type);
+			mout->len = 0;
+			e = clean_buf_append(mout, d, n);
+		}
+	}
+	for (char *p = sub.removed, *q; e == 0 && *p; p = q) {
+		q = p + strcspn(p, "\n");
+		clean_note_removed(j->rep, "%.120s: %.*s", name, (int)(q - p), p);
+		if (*q)
+			q++;
+	}
+	if (sub.remaining[0])
+		clean_note_remaining(j->rep, "%.120s: %.300s", name, sub.remaining);
+	if (e != 0)
+		clean_set_error(j->rep, "%.120s: %.120s", name, sub.error[0] ? sub.error :
+		    clean_strerror(e));
+	return e;
+}
+
+static int
+add_member(struct zjob *j, const char *name, struct clean_buf *mout)
+{
+	zip_source_t *zs = zip_source_buffer(j->out, mout->data, mout->len, 1);
+	zip_int64_t idx;
+
+	if (zs == NULL)
+		return SD_ERR_NOMEM;
+	mout->data = NULL;
+	mout->len = mout->cap = 0;
+	idx = zip_file_add(j->out, name, zs, ZIP_FL_ENC_UTF_8);
+	if (idx < 0) {
+		zip_source_free(zs);
+		clean_set_error(j->rep, "duplicate or invalid member name: %.120s", name);
+		return CLEAN_E_MALFORMED;
+	}
+	if (zip_file_set_dostime(j->out, (zip_uint64_t)idx, 0, 33, 0) != 0 ||
+	    zip_file_set_external_attributes(j->out, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+	        0100644u << 16) != 0 ||
+	    zip_set_file_compression(j->out, (zip_uint64_t)idx,
+	        strcmp(name, "mimetype") == 0 ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) != 0)
+		return CLEAN_E_INTERNAL;
+	return 0;
+}
+
+static int
+do_member(struct zjob *j, zip_uint64_t i)
+{
+	zip_stat_t st;
+	unsigned char *d = NULL;
+	struct clean_buf mout = { 0 };
+	size_t nl;
+	int e;
+
+	zip_stat_init(&st);
+	if (zip_stat_index(j->in, i, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) ||
+	    !(st.valid & ZIP_STAT_SIZE)) {
+		clean_set_error(j->rep, "archive member without a name or size");
+		return CLEAN_E_MALFORMED;
+	}
+	if ((e = check_member(j, i, &st)) != 0)
+		return e;
+	nl = strlen(st.name);
+	if (st.name[nl - 1] == '/') {
+		zip_int64_t idx = zip_dir_add(j->out, st.name, ZIP_FL_ENC_UTF_8);
+		if (idx < 0)
+			return CLEAN_E_MALFORMED;
+		return zip_file_set_dostime(j->out, (zip_uint64_t)idx, 0, 33, 0) ? CLEAN_E_INTERNAL : 0;
+	}
+	if (is_thumbnail(j, st.name)) {
+		clean_note_removed(j->rep, "document thumbnail (%.80s)", st.name);
+		return 0;
+	}
+	if ((e = read_member(j, i, (size_t)st.size, &d)) != 0)
+		goto out;
+	if ((e = clean_member(j, st.name, d, (size_t)st.size, &mout)) != 0)
+		goto out;
+	e = add_member(j, st.name, &mout);
+out:
+	free(d);
+	clean_buf_free(&mout);
+	return e;
+}
+
+/* Read the finished output archive back from its memory source. */
+static int
+collect(zip_source_t *src, struct clean_buf *out)
+{
+	zip_stat_t st;
+	unsigned char tmp[16384];
+	zip_int64_t n;
+	int e = 0;
+
+	zip_stat_init(&st);
+	if (zip_source_open(src) != 0)
+		return CLEAN_E_INTERNAL;
+	while ((n = zip_source_read(src, tmp, sizeof tmp)) > 0 && e == 0)
+		e = clean_buf_append(out, tmp, (size_t)n);
+	if (n < 0)
+		e = CLEAN_E_INTERNAL;
+	zip_source_close(src);
+	return e;
+}
+
+static int
+run(struct zjob *j)
+{
+	zip_int64_t n = zip_get_num_entries(j->in, 0);
+	zip_int64_t first = zip_name_locate(j->in, "mimetype", 0);
+	const char *cm;
+	int e = 0, clen = 0;
+
+	if (n < 0 || n > CLEAN_ENTRIES_MAX) {
+		clean_set_error(j->rep, "archive has too many members");
+		return CLEAN_E_LIMIT;
+	}
+	if (zip_name_locate(j->in, "[Content_Types].xml", 0) >= 0)
+		j->kind = ZK_OOXML;
+	else if (first >= 0)
+		j->kind = ZK_ODF;
+	if (j->kind == ZK_ODF)
+		e = do_member(j, (zip_uint64_t)first);
+	for (zip_int64_t i = 0; e == 0 && i < n; i++)
+		if (j->kind != ZK_ODF || i != first)
+			e = do_member(j, (zip_uint64_t)i);
+	cm = zip_get_archive_comment(j->in, &clen, 0);
+	if (e == 0 && cm != NULL && clen > 0)
+		clean_note_removed(j->rep, "archive comment");
+	return e;
+}
+
+int
+clean_zip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep)
+{
+	struct zjob j = { .c = c, .depth = depth, .rep = rep };
+	zip_source_t *src = NULL;
+	zip_error_t err;
+	int e = CLEAN_E_MALFORMED;
+
+	zip_error_init(&err);
+	if (depth >= CLEAN_DEPTH_MAX) {
+		clean_set_error(rep, "archives nested too deep");
+		e = CLEAN_E_LIMIT;
+		goto out;
+	}
+	if ((src = zip_source_buffer_create(buf, len, 0, &err)) == NULL)
+		goto out;
+	if ((j.in = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err)) == NULL)
+		goto out;
+	src = NULL; /* owned by j.in now */
+	if ((j.osrc = zip_source_buffer_create(NULL, 0, 0, &err)) == NULL)
+		goto out;
+	zip_source_keep(j.osrc);
+	if ((j.out = zip_open_from_source(j.osrc, ZIP_TRUNCATE, &err)) == NULL)
+		goto out;
+	if ((e = run(&j)) != 0)
+		goto out;
+	if (zip_close(j.out) != 0) {
+		e = CLEAN_E_INTERNAL;
+		goto out;
+	}
+	j.out = NULL;
+	clean_note_removed(rep, "member dates, permissions, extra fields and comments (normalised)");
+	e = collect(j.osrc, out);
+out:
+	if (e == CLEAN_E_MALFORMED)
+		clean_set_error(rep, "not a readable ZIP archive");
+	if (j.out)
+		zip_discard(j.out);
+	if (j.in)
+		zip_discard(j.in);
+	if (src)
+		zip_source_free(src);
+	if (j.osrc)
+		zip_source_free(j.osrc);
+	zip_error_fini(&err);
+	return e;
+}
