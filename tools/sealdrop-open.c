@@ -1,28 +1,29 @@
 /*
  * sealdrop-open - the air-gapped side: decrypt and verify .sdbox files with
- * the journalist's offline secret key.
+ * the journalist's offline secret key, then clean their metadata.
  *
  *   sealdrop-open --key FILE.key [--passphrase-file F] --out DIR INPUT...
+ *   sealdrop-open --clean-only --out DIR FILE...
  *
- * Each input is decrypted into a temporary file in DIR (O_EXCL, 0600) that
- * is renamed to its final name only after the whole file verified (header
- * MAC, every frame, trailer, end of file). A file that fails leaves nothing
- * in DIR. Exit status 0 only when every input was fully handled.
- *
- * This first version reads .sdbox files; spool directories, .tar bundles
- * and metadata cleaning are described in docs/ as coming next.
+ * INPUT is a spool directory, a .tar bundle or a .sdbox file. Each .sdbox is
+ * decrypted into a private staging directory in DIR and kept only when the
+ * whole file verified (header MAC, every frame, trailer, end of file). Then
+ * the key is wiped, and each attachment is cleaned in a sandboxed child
+ * (clean/clean.h) into one folder per source (docs/opener.md). A file that
+ * fails verification leaves nothing in DIR. Exit status 0 only when every
+ * input verified and no cleaner failed; a type no cleaner handles is put in
+ * uncleaned/ and reported, which is not a failure.
  */
+#include "clean.h"
+#include "opener.h"
 #include "sdbox.h"
-#include "sdhash.h"
 #include "sderr.h"
 #include "sdio.h"
 #include "sdkey.h"
-#include "safename.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,12 +33,16 @@
 #include <sodium.h>
 
 #define PROG "sealdrop-open"
+#define PROGRESS_BYTES (64u << 20)
+#define PROGRESS_FILES 20
 
 struct opts {
 	const char *key;
 	const char *passfile;
 	const char *out;
 	int quiet;
+	int clean_only;
+	int no_progress;
 };
 
 static void
@@ -45,10 +50,14 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: " PROG " --key FILE.key [--passphrase-file F] --out DIR INPUT...\n"
-	    "Decrypt and verify .sdbox files with an offline journalist key.\n"
+	    "       " PROG " --clean-only --out DIR FILE...\n"
+	    "Decrypt and verify a spool directory, a .tar bundle or .sdbox files with an\n"
+	    "offline journalist key, and clean the metadata of every document.\n"
 	    "  --key FILE.key          secret key made by sealdrop-keygen\n"
 	    "  --passphrase-file F     read the passphrase from F (else prompt)\n"
-	    "  --out DIR               where verified plaintext is written\n"
+	    "  --out DIR               where verified, cleaned plaintext is written\n"
+	    "  --clean-only            clean plain FILEs, no key needed\n"
+	    "  --no-progress           no progress bar\n"
 	    "  --quiet                 print errors only\n");
 }
 
@@ -60,6 +69,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "passphrase-file", required_argument, NULL, 'p' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "clean-only", no_argument, NULL, 'c' },
+		{ "no-progress", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -71,111 +82,18 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'p': o->passfile = optarg; break;
 		case 'o': o->out = optarg; break;
 		case 'q': o->quiet = 1; break;
+		case 'c': o->clean_only = 1; break;
+		case 'P': o->no_progress = 1; break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
 	}
-	if (o->key == NULL || o->out == NULL || optind >= argc) {
-		fprintf(stderr, PROG ": --key, --out and at least one input are required\n");
+	if (o->out == NULL || optind >= argc || (o->key == NULL) != (o->clean_only != 0)) {
+		fprintf(stderr, PROG ": --out, at least one input, and either --key or "
+		    "--clean-only are required\n");
 		return -1;
 	}
 	return optind;
-}
-
-/* The name the plaintext of this file gets in the output directory. */
-static void
-output_name(const struct sdbox_meta *m, char name[SAFENAME_MAX + 1])
-{
-	switch (m->kind) {
-	case SDBOX_KIND_MESSAGE: safename_make("message.txt", "message.txt", name); break;
-	case SDBOX_KIND_REPLY: safename_make("reply.txt", "reply.txt", name); break;
-	default: safename_make(m->name, "attachment", name); break;
-	}
-}
-
-/* Link tmp to a free name based on want inside dirfd: "a.txt", "a (2).txt"... */
-static int
-publish(int dirfd, const char *tmp, const char *want, char *final, size_t finalsz)
-{
-	const char *dot = strrchr(want, '.');
-	size_t stem = (dot && dot != want) ? (size_t)(dot - want) : strlen(want);
-	const char *ext = want + stem;
-
-	for (unsigned i = 1; i < 10000; i++) {
-		int n = i == 1 ? snprintf(final, finalsz, "%s", want)
-		               : snprintf(final, finalsz, "%.*s (%u)%s", (int)stem, want, i, ext);
-		if (n < 0 || (size_t)n >= finalsz)
-			return SD_ERR_TOOLONG;
-		if (linkat(dirfd, tmp, dirfd, final, 0) == 0)
-			return 0;
-		if (errno != EEXIST)
-			return SD_ERR_IO;
-	}
-	return SD_ERR_EXISTS;
-}
-
-/* Stream the content of r into fd. */
-static int
-copy_content(struct sdbox_reader *r, int fd)
-{
-	const unsigned char *chunk = NULL;
-	size_t len = 0;
-	int e;
-
-	for (;;) {
-		if ((e = sdbox_reader_read(r, &chunk, &len)) != 0)
-			return e;
-		if (len == 0)
-			return 0;
-		if ((e = sd_write_full(fd, chunk, len)) != 0)
-			return e;
-	}
-}
-
-/* Decrypt one .sdbox file into dirfd. */
-static int
-open_one(const char *path, int dirfd, const unsigned char *sk, char *final, size_t finalsz)
-{
-	struct sdbox_reader *r = NULL;
-	char tmp[64], want[SAFENAME_MAX + 1];
-	unsigned char rnd[8];
-	int in = -1, outfd = -1, e;
-
-	randombytes_buf(rnd, sizeof rnd);
-	(void)snprintf(tmp, sizeof tmp, ".sealdrop-tmp-%02x%02x%02x%02x%02x%02x%02x%02x",
-	    rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
-	in = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (in < 0) {
-		e = SD_ERR_IO;
-		goto out;
-	}
-	if ((e = sdbox_reader_new(&r, sk, sdbox_fd_read, &in)) != 0)
-		goto out;
-	outfd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (outfd < 0) {
-		e = SD_ERR_IO;
-		goto out;
-	}
-	if ((e = copy_content(r, outfd)) != 0)
-		goto out;
-	if (fsync(outfd) != 0 || close(outfd) != 0) {
-		outfd = -1;
-		e = SD_ERR_IO;
-		goto out;
-	}
-	outfd = -1;
-	output_name(sdbox_reader_meta(r), want);
-	if ((e = publish(dirfd, tmp, want, final, finalsz)) != 0)
-		goto out;
-	e = fsync(dirfd) == 0 ? 0 : SD_ERR_IO;
-out:
-	if (outfd >= 0)
-		close(outfd);
-	(void)unlinkat(dirfd, tmp, 0);
-	if (in >= 0)
-		close(in);
-	sdbox_reader_free(r);
-	return e;
 }
 
 static int
@@ -213,62 +131,126 @@ prepare_out(const char *dir)
 	return fd;
 }
 
+/* Decrypt every input into staging, then wipe and unmap the key. */
 static int
-handle_input(const char *path, int dirfd, const unsigned char *sk, int quiet)
+decrypt_all(const struct opts *o, struct opener_run *r, int argc, char **argv, int first)
 {
-	char final[SAFENAME_MAX + 16];
-	struct stat st;
+	unsigned char *sk = sodium_malloc(SDKEY_SECRETKEYBYTES);
 	int e;
 
-	if (stat(path, &st) != 0) {
-		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
-		return -1;
+	if (sk == NULL)
+		return SD_ERR_NOMEM;
+	if ((e = load_key(o, sk)) != 0) {
+		sodium_free(sk);
+		return e;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		fprintf(stderr, PROG ": %s: not a .sdbox file (spool directories and bundles "
-		    "are not supported by this version)\n", path);
-		return -1;
+	if ((e = opener_stage_init(r)) != 0) {
+		sodium_free(sk);
+		fprintf(stderr, PROG ": %s: cannot create the staging directory: %s\n", o->out,
+		    strerror(errno));
+		return e;
 	}
-	e = open_one(path, dirfd, sk, final, sizeof final);
-	if (e != 0) {
-		fprintf(stderr, PROG ": %s: %s\n", path,
-		    e == SD_ERR_IO && errno ? strerror(errno) : sd_strerror(e));
-		return -1;
+	for (int i = first; i < argc; i++) {
+		(void)opener_collect(r, argv[i], sk);
+		opener_progress(r, "decrypting", (size_t)(i - first + 1), (size_t)(argc - first));
 	}
-	if (!quiet)
-		printf("%s: verified -> %s\n", path, final);
+	sodium_free(sk); /* wiped and unmapped before any cleaner is forked */
 	return 0;
+}
+
+static int
+list_plain(struct opener_run *r, int argc, char **argv, int first)
+{
+	for (int i = first; i < argc; i++) {
+		struct opener_item *it = opener_item_new(r, argv[i]);
+		struct stat st;
+		const char *base = strrchr(argv[i], '/');
+		if (it == NULL)
+			return SD_ERR_NOMEM;
+		it->path = argv[i];
+		(void)snprintf(it->name, sizeof it->name, "%s", base ? base + 1 : argv[i]);
+		if (stat(argv[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+			(void)snprintf(it->error, sizeof it->error, "not a regular file");
+			it->status = OPENER_STATUS_VERIFY_FAILED;
+			continue;
+		}
+		it->verified = 1;
+		it->size = (uint64_t)st.st_size;
+		r->total_bytes += it->size;
+	}
+	return 0;
+}
+
+/* Print a one-line error on stderr for every input that failed. */
+static int
+count_failures(const struct opener_run *r)
+{
+	int failed = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct opener_item *it = &r->items[i];
+		const char *why = it->error[0] ? it->error : it->rep ? it->rep->error : "";
+		if (it->status == NULL || strcmp(it->status, OPENER_STATUS_VERIFY_FAILED) == 0 ||
+		    strcmp(it->status, OPENER_STATUS_NOCLEAN) == 0) {
+			fprintf(stderr, PROG ": %s: %s%s%s\n", it->label,
+			    it->status && strcmp(it->status, OPENER_STATUS_NOCLEAN) == 0 ?
+			    "could not clean: " : "", why[0] ? why : "failed",
+			    it->out[0] ? " (original kept in uncleaned/)" : "");
+			failed++;
+		}
+	}
+	return failed;
+}
+
+static void
+free_run(struct opener_run *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->items[i].rep);
+	free(r->items);
 }
 
 int
 main(int argc, char **argv)
 {
 	struct opts o = { 0 };
-	unsigned char *sk = NULL;
-	int first, dirfd = -1, failed = 0;
+	struct opener_run r = { .stagefd = -1 };
+	struct clean_ctx *cc = NULL;
+	int first, failed;
 
 	if (sodium_init() < 0) {
 		fprintf(stderr, PROG ": cannot initialise libsodium\n");
 		return 1;
 	}
-	/* Hash the content on the second core while the first decrypts. */
-	sdhash_set_threaded(1);
 	if ((first = parse_opts(argc, argv, &o)) < 0) {
 		usage(stderr);
 		return 2;
 	}
-	sk = sodium_malloc(SDKEY_SECRETKEYBYTES);
-	if (sk == NULL || load_key(&o, sk) != 0 || (dirfd = prepare_out(o.out)) < 0) {
-		if (sk)
-			sodium_free(sk);
+	if ((r.outfd = prepare_out(o.out)) < 0)
+		return 1;
+	r.quiet = o.quiet;
+	r.progress = !o.no_progress && isatty(2) && argc - first >= PROGRESS_FILES;
+	if (o.clean_only ? list_plain(&r, argc, argv, first) != 0 :
+	    decrypt_all(&o, &r, argc, argv, first) != 0) {
+		opener_stage_remove(&r);
 		return 1;
 	}
-	for (int i = first; i < argc; i++)
-		if (handle_input(argv[i], dirfd, sk, o.quiet) != 0)
-			failed++;
-	sodium_free(sk);
-	close(dirfd);
+	r.progress = !o.no_progress && isatty(2) &&
+	    (r.total_bytes >= PROGRESS_BYTES || r.n >= PROGRESS_FILES);
+	if (clean_ctx_new(&cc) != 0) {
+		fprintf(stderr, PROG ": cannot load the libmagic database\n");
+		opener_stage_remove(&r);
+		return 1;
+	}
+	(void)opener_place_all(&r, cc);
+	opener_stage_remove(&r);
+	if (opener_report(&r, o.clean_only) != 0)
+		fprintf(stderr, PROG ": %s: cannot write the report\n", o.out);
+	failed = count_failures(&r);
+	clean_ctx_free(cc);
+	close(r.outfd);
 	if (failed > 0)
-		fprintf(stderr, PROG ": %d of %d inputs failed\n", failed, argc - first);
+		fprintf(stderr, PROG ": %d of %zu files failed\n", failed, r.n);
+	free_run(&r);
 	return failed ? 1 : 0;
 }

@@ -81,23 +81,23 @@ def main(build):
         return open(out, "rb").read()
 
     pattern = bytes((i * 131 + (i >> 9)) & 0xFF for i in range(8 * 65536 + 1))
-    good("message", "Bonjour, voici les documents.\nHello.\n".encode(), "message.txt",
+    good("message", "Bonjour, voici les documents.\nHello.\n".encode(), "unsorted/message.txt",
          "--kind", "message", "--ref", "src-4f2a")
-    good("empty", b"", "empty.txt", "--name", "empty.txt", "--mime", "text/plain")
-    small = good("small", b"hello, sealdrop\n", "hello.txt", "--name", "hello.txt")
-    good("one-frame", pattern[:65536], "one-frame.bin", "--name", "one-frame.bin")
-    one = good("two-frames", pattern[:65536 + 100], "scan.pdf", "--name", "scan.pdf",
+    good("empty", b"", "unsorted/empty.txt", "--name", "empty.txt", "--mime", "text/plain")
+    small = good("small", b"hello, sealdrop\n", "unsorted/hello.txt", "--name", "hello.txt")
+    good("one-frame", pattern[:65536], "unsorted/uncleaned/one-frame.bin", "--name", "one-frame.bin")
+    one = good("two-frames", pattern[:65536 + 100], "unsorted/uncleaned/scan.pdf", "--name", "scan.pdf",
                "--mime", "application/pdf")
-    two = good("three-frames", pattern[:2 * 65536 + 100], "three.bin", "--name", "three.bin")
-    good("padded", pattern, "padded.bin", "--name", "padded.bin")
-    good("hostile-name", b"name test\n", "passwd", "--name", "../../etc/passwd")
-    good("unicode-name", "é".encode() * 10, "rapport-été.odt", "--name", "rapport-été.odt")
-    good("reply", b"Thank you. We will be in touch.\n", "reply.txt", "--kind", "reply")
-    good("three-recipients", b"for three\n", "three.txt", "--name", "three.txt",
+    two = good("three-frames", pattern[:2 * 65536 + 100], "unsorted/uncleaned/three.bin", "--name", "three.bin")
+    good("padded", pattern, "unsorted/uncleaned/padded.bin", "--name", "padded.bin")
+    good("hostile-name", b"name test\n", "unsorted/passwd", "--name", "../../etc/passwd")
+    good("unicode-name", "é".encode() * 10, "unsorted/rapport-été.odt", "--name", "rapport-été.odt")
+    good("reply", b"Thank you. We will be in touch.\n", "unsorted/reply.txt", "--kind", "reply")
+    good("three-recipients", b"for three\n", "unsorted/three.txt", "--name", "three.txt",
          recipients=(other, pub, other))
     run(forge, "valid", pub, os.path.join(HERE, "good-forged.sdbox"))
     write("good-forged.expected", b"A" * 65536 + b"C" * 100)
-    write("good-forged.name", b"forged.bin\n")
+    write("good-forged.name", b"unsorted/forged.bin\n")
 
     bad = {}
     h = hdr_len(1)

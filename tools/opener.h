@@ -1,0 +1,87 @@
+/*
+ * opener.h - internals of sealdrop-open shared by its files: the list of
+ * items found in the inputs (opener_input.c), their placement and cleaning
+ * into the output folder (opener_place.c) and the report (opener_report.c).
+ *
+ * Order of work, so that no cleaning child ever holds key material: every
+ * input is decrypted and verified into a private staging directory inside
+ * --out first; then the key is wiped and unmapped (sodium_free); only then
+ * is the cleaning library initialised and are the sandboxed children forked.
+ */
+#ifndef OPENER_H
+#define OPENER_H
+
+#include "clean.h"
+#include "designation.h"
+#include "sdbox.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define OPENER_LABEL_MAX 600
+#define OPENER_PATH_MAX 512
+#define OPENER_STATUS_VERIFY_FAILED "failed"
+#define OPENER_STATUS_CLEANED "cleaned"
+#define OPENER_STATUS_TEXT "text"
+#define OPENER_STATUS_UNCLEANED "uncleaned"
+#define OPENER_STATUS_NOCLEAN "could not clean"
+
+struct opener_item {
+	char label[OPENER_LABEL_MAX];   /* the input, for the report */
+	size_t order;                   /* position among the inputs */
+	int verified;                   /* plaintext is staged (or a plain file) */
+	char error[256];                /* why it failed, or "" */
+	int kind;                       /* enum sdbox_kind, 0 for --clean-only */
+	char name[SDBOX_NAME_MAX + 1];  /* original name from the metadata */
+	int sorted;                     /* ref parsed into source and seq */
+	unsigned char source[SD_SOURCE_ID_BYTES];
+	unsigned long seq;
+	char staged[40];                /* name in the staging directory */
+	const char *path;               /* --clean-only: the input file */
+	uint64_t size;
+	char out[OPENER_PATH_MAX];      /* output path relative to --out */
+	const char *status;
+	struct clean_report *rep;       /* after cleaning, or NULL */
+};
+
+struct opener_run {
+	struct opener_item *items;
+	size_t n, cap;
+	int outfd;                      /* --out */
+	int stagefd;                    /* staging directory inside --out, or -1 */
+	char stagename[48];
+	int quiet;
+	int progress;                   /* draw a progress bar on stderr */
+	uint64_t total_bytes;
+};
+
+/* A new zeroed item at the end of the list (NULL when out of memory). */
+struct opener_item *opener_item_new(struct opener_run *r, const char *label);
+
+/* Parse "<32 hex>:<seq>" into the item; 0 or SD_ERR_FORMAT. */
+int opener_parse_ref(const char *ref, struct opener_item *it);
+
+/* Create the staging directory inside --out. */
+int opener_stage_init(struct opener_run *r);
+/* Remove it and whatever is left in it. */
+void opener_stage_remove(struct opener_run *r);
+
+/* Decrypt every .sdbox in one input (file, spool directory or .tar bundle)
+ * into staging; every file found becomes an item, verified or not. */
+int opener_collect(struct opener_run *r, const char *path, const unsigned char *sk);
+
+/* Sort, clean and place every verified item. */
+int opener_place_all(struct opener_run *r, struct clean_ctx *cc);
+
+/* Print the text report and write report.txt and report.json in --out
+ * (only when something was written there). */
+int opener_report(struct opener_run *r, int clean_only);
+
+/* Draw the progress bar when r->progress is set. */
+void opener_progress(const struct opener_run *r, const char *what, size_t done, size_t total);
+
+/* Link tmp to a free name like want ("a.txt", "a (2).txt"...) in dirfd. */
+int opener_publish(int dirfd, const char *tmp, int tmpdirfd, const char *want,
+    char *final, size_t finalsz);
+
+#endif

@@ -1,0 +1,258 @@
+/*
+ * opener_place.c - where each verified item goes in --out, and its cleaning.
+ *
+ *   OUT/<designation>-<8 hex>/0001-message.txt    messages and replies, by seq
+ *   OUT/<designation>-<8 hex>/<safe name>         cleaned attachments
+ *   OUT/<designation>-<8 hex>/uncleaned/<name>    types no cleaner handles, and
+ *                                                 files whose cleaning failed
+ *   OUT/unsorted/...                              items whose ref does not parse
+ *
+ * With --clean-only the files go straight into OUT and OUT/uncleaned/.
+ * Cleaned bytes are written by the sandboxed child into a temporary file in
+ * the destination directory and linked to a free name; nothing is ever
+ * replaced. Staged plaintext is linked (same file system) rather than copied.
+ */
+#include "opener.h"
+#include "safename.h"
+#include "sderr.h"
+#include "sdio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+int
+opener_publish(int dirfd, const char *tmp, int tmpdirfd, const char *want,
+    char *final, size_t finalsz)
+{
+	const char *dot = strrchr(want, '.');
+	size_t stem = (dot && dot != want) ? (size_t)(dot - want) : strlen(want);
+	const char *ext = want + stem;
+
+	for (unsigned i = 1; i < 10000; i++) {
+		int n = i == 1 ? snprintf(final, finalsz, "%s", want)
+		               : snprintf(final, finalsz, "%.*s (%u)%s", (int)stem, want, i, ext);
+		if (n < 0 || (size_t)n >= finalsz)
+			return SD_ERR_TOOLONG;
+		if (linkat(tmpdirfd, tmp, dirfd, final, 0) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return SD_ERR_IO;
+	}
+	return SD_ERR_EXISTS;
+}
+
+static int
+cmp_items(const void *pa, const void *pb)
+{
+	const struct opener_item *a = pa, *b = pb;
+	int c;
+
+	if (a->sorted != b->sorted)
+		return a->sorted ? -1 : 1;
+	if (a->sorted) {
+		if ((c = memcmp(a->source, b->source, sizeof a->source)) != 0)
+			return c;
+		if (a->seq != b->seq)
+			return a->seq < b->seq ? -1 : 1;
+	}
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static int
+open_dir(int parent, const char *name)
+{
+	if (mkdirat(parent, name, 0700) != 0 && errno != EEXIST)
+		return -1;
+	return openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+static void
+folder_name(const struct opener_item *it, char *out, size_t sz)
+{
+	char d[SD_DESIGNATION_MAX + 1];
+
+	if (it->kind == 0) {
+		out[0] = '\0';
+		return;
+	}
+	if (!it->sorted) {
+		(void)snprintf(out, sz, "unsorted");
+		return;
+	}
+	sd_designation(it->source, d);
+	(void)snprintf(out, sz, "%s-%02x%02x%02x%02x", d, it->source[0], it->source[1],
+	    it->source[2], it->source[3]);
+}
+
+static void
+want_name(const struct opener_item *it, char want[SAFENAME_MAX + 1])
+{
+	const char *what = it->kind == SDBOX_KIND_REPLY ? "reply" : "message";
+
+	if (it->kind == SDBOX_KIND_MESSAGE || it->kind == SDBOX_KIND_REPLY) {
+		if (it->sorted)
+			(void)snprintf(want, SAFENAME_MAX + 1, "%04lu-%s.txt", it->seq, what);
+		else
+			(void)snprintf(want, SAFENAME_MAX + 1, "%s.txt", what);
+		return;
+	}
+	safename_make(it->name, "attachment", want);
+}
+
+static void
+tmp_name(char *tmp, size_t sz)
+{
+	unsigned char rnd[8];
+
+	randombytes_buf(rnd, sizeof rnd);
+	(void)snprintf(tmp, sz, ".sealdrop-tmp-%02x%02x%02x%02x%02x%02x%02x%02x",
+	    rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+}
+
+/* Copy infd into a new temporary file in dirfd (--clean-only originals). */
+static int
+copy_to_tmp(int infd, int dirfd, const char *tmp)
+{
+	unsigned char b[65536];
+	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int e = 0;
+
+	if (fd < 0 || lseek(infd, 0, SEEK_SET) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return SD_ERR_IO;
+	}
+	for (;;) {
+		size_t got = 0;
+		if ((e = sd_read_full(infd, b, sizeof b, &got)) != 0 || got == 0)
+			break;
+		if ((e = sd_write_full(fd, b, got)) != 0)
+			break;
+	}
+	if (fsync(fd) != 0)
+		e = SD_ERR_IO;
+	close(fd);
+	return e;
+}
+
+/* Put the original (verified) bytes under uncleaned/. */
+static int
+place_uncleaned(struct opener_run *r, struct opener_item *it, int folder, int infd,
+    const char *want, char *final, size_t sz)
+{
+	char tmp[48];
+	int ufd = open_dir(folder, "uncleaned"), e;
+
+	if (ufd < 0)
+		return SD_ERR_IO;
+	if (it->kind != 0) {
+		e = opener_publish(ufd, it->staged, r->stagefd, want, final, sz);
+	} else {
+		tmp_name(tmp, sizeof tmp);
+		e = copy_to_tmp(infd, ufd, tmp);
+		if (e == 0)
+			e = opener_publish(ufd, tmp, ufd, want, final, sz);
+		(void)unlinkat(ufd, tmp, 0);
+	}
+	if (e == 0 && fsync(ufd) != 0)
+		e = SD_ERR_IO;
+	close(ufd);
+	return e;
+}
+
+/* Clean infd into folder; uncleaned/ when no cleaner could. */
+static int
+clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int folder,
+    int infd, const char *want, char *final, size_t sz)
+{
+	char tmp[48], got[SAFENAME_MAX + 16];
+	int outfd, rc, e;
+
+	tmp_name(tmp, sizeof tmp);
+	outfd = openat(folder, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (outfd < 0 || (it->rep = calloc(1, sizeof *it->rep)) == NULL) {
+		if (outfd >= 0)
+			close(outfd);
+		return SD_ERR_IO;
+	}
+	rc = clean_file_sandboxed(cc, infd, outfd, it->rep);
+	e = (rc == 0 && fsync(outfd) != 0) ? SD_ERR_IO : 0;
+	close(outfd);
+	if (rc == 0 && e == 0) {
+		e = opener_publish(folder, tmp, folder, want, final, sz);
+		it->status = OPENER_STATUS_CLEANED;
+	} else {
+		it->status = rc == CLEAN_E_UNSUPPORTED ? OPENER_STATUS_UNCLEANED : OPENER_STATUS_NOCLEAN;
+		if (rc != CLEAN_E_UNSUPPORTED && it->rep->error[0] == '\0')
+			(void)snprintf(it->rep->error, sizeof it->rep->error, "%s", clean_strerror(rc));
+		e = place_uncleaned(r, it, folder, infd, want, got, sizeof got);
+		(void)snprintf(final, sz, "uncleaned/%s", got);
+	}
+	(void)unlinkat(folder, tmp, 0);
+	return e;
+}
+
+static int
+place_one(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it)
+{
+	char folder[64], want[SAFENAME_MAX + 1], final[SAFENAME_MAX + 32];
+	int fd = -1, infd = -1, e;
+
+	folder_name(it, folder, sizeof folder);
+	want_name(it, want);
+	fd = folder[0] ? open_dir(r->outfd, folder) : dup(r->outfd);
+	if (fd < 0) {
+		e = SD_ERR_IO;
+		goto out;
+	}
+	if (it->kind == SDBOX_KIND_MESSAGE || it->kind == SDBOX_KIND_REPLY) {
+		e = opener_publish(fd, it->staged, r->stagefd, want, final, sizeof final);
+		it->status = OPENER_STATUS_TEXT;
+	} else {
+		infd = it->kind == 0 ? open(it->path, O_RDONLY | O_CLOEXEC | O_NOCTTY) :
+		    openat(r->stagefd, it->staged, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		e = infd < 0 ? SD_ERR_IO :
+		    clean_into(r, cc, it, fd, infd, want, final, sizeof final);
+	}
+	if (e == 0 && fsync(fd) != 0)
+		e = SD_ERR_IO;
+	if (e == 0)
+		(void)snprintf(it->out, sizeof it->out, "%s%s%s", folder, folder[0] ? "/" : "",
+		    final);
+out:
+	if (e != 0) {
+		(void)snprintf(it->error, sizeof it->error, "cannot write the output: %s",
+		    e == SD_ERR_IO ? strerror(errno) : sd_strerror(e));
+		it->status = OPENER_STATUS_VERIFY_FAILED;
+	}
+	if (infd >= 0)
+		close(infd);
+	if (fd >= 0)
+		close(fd);
+	return e;
+}
+
+int
+opener_place_all(struct opener_run *r, struct clean_ctx *cc)
+{
+	size_t todo = 0, done = 0;
+	int bad = 0;
+
+	qsort(r->items, r->n, sizeof *r->items, cmp_items);
+	for (size_t i = 0; i < r->n; i++)
+		todo += r->items[i].verified != 0;
+	for (size_t i = 0; i < r->n; i++) {
+		if (!r->items[i].verified)
+			continue;
+		bad |= place_one(r, cc, &r->items[i]) != 0;
+		opener_progress(r, "cleaning", ++done, todo);
+	}
+	return bad ? SD_ERR_IO : 0;
+}

@@ -1,0 +1,212 @@
+/*
+ * opener_report.c - what sealdrop-open did, for people and for scripts.
+ *
+ * The text report goes to stdout (unless --quiet) and to OUT/report.txt;
+ * the same facts go to OUT/report.json (jansson). Both files are written
+ * only when something was written into OUT, so a run that refuses every
+ * input leaves OUT empty. Names in the JSON are the safe output names;
+ * every string from a file is passed through safename-like filtering of
+ * control characters before it is printed on a terminal.
+ * Also the progress bar (stderr, only on a terminal, only for large runs).
+ */
+#include "opener.h"
+#include "sderr.h"
+#include "sdio.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#define REPORT_MAX (64u << 20)
+
+void
+opener_progress(const struct opener_run *r, const char *what, size_t done, size_t total)
+{
+	char bar[41];
+	size_t fill;
+
+	if (!r->progress || total == 0)
+		return;
+	fill = done * 40 / total;
+	memset(bar, '#', fill);
+	memset(bar + fill, '.', 40 - fill);
+	bar[40] = '\0';
+	fprintf(stderr, "\r%s [%s] %zu/%zu", what, bar, done, total);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* Replace control characters so a hostile label cannot drive a terminal. */
+static void
+printable(const char *in, char *out, size_t sz)
+{
+	size_t i = 0;
+
+	for (; *in && i + 1 < sz; in++)
+		out[i++] = ((unsigned char)*in < 0x20 || *in == 0x7F) ? '?' : *in;
+	out[i] = '\0';
+}
+
+static json_t *
+notes_json(const char *notes)
+{
+	json_t *a = json_array();
+
+	while (a != NULL && *notes) {
+		size_t l = strcspn(notes, "\n");
+		char line[600];
+		(void)snprintf(line, sizeof line, "%.*s", (int)(l < 590 ? l : 590), notes);
+		printable(line, line, sizeof line);
+		(void)json_array_append_new(a, json_stringn_nocheck(line, strlen(line)));
+		notes += l;
+		if (*notes)
+			notes++;
+	}
+	return a;
+}
+
+static json_t *
+item_json(const struct opener_item *it)
+{
+	static const char *const kinds[] = { "plain", "message", "file", "reply" };
+	char label[OPENER_LABEL_MAX];
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	printable(it->label, label, sizeof label);
+	(void)json_object_set_new(o, "input", json_stringn_nocheck(label, strlen(label)));
+	(void)json_object_set_new(o, "kind", json_string(kinds[it->kind >= 0 && it->kind <= 3 ?
+	    it->kind : 0]));
+	(void)json_object_set_new(o, "status", json_string(it->status ? it->status : "failed"));
+	(void)json_object_set_new(o, "output", it->out[0] ? json_string(it->out) : json_null());
+	if (it->sorted)
+		(void)json_object_set_new(o, "seq", json_integer((json_int_t)it->seq));
+	if (it->rep != NULL) {
+		(void)json_object_set_new(o, "type", json_string(it->rep->type));
+		(void)json_object_set_new(o, "removed", notes_json(it->rep->removed));
+		(void)json_object_set_new(o, "not_cleaned", notes_json(it->rep->remaining));
+	}
+	if (it->error[0] || (it->rep && it->rep->error[0])) {
+		char err[600];
+		printable(it->error[0] ? it->error : it->rep->error, err, sizeof err);
+		(void)json_object_set_new(o, "error", json_stringn_nocheck(err, strlen(err)));
+	}
+	return o;
+}
+
+static void
+notes_text(FILE *f, const char *title, const char *notes)
+{
+	while (*notes) {
+		size_t l = strcspn(notes, "\n");
+		char line[600];
+		(void)snprintf(line, sizeof line, "%.*s", (int)(l < 590 ? l : 590), notes);
+		printable(line, line, sizeof line);
+		fprintf(f, "    %s: %s\n", title, line);
+		notes += l;
+		if (*notes)
+			notes++;
+	}
+}
+
+static void
+item_text(FILE *f, const struct opener_item *it)
+{
+	char label[OPENER_LABEL_MAX];
+
+	printable(it->label, label, sizeof label);
+	fprintf(f, "%s: %s", label, it->status ? it->status : "failed");
+	if (it->out[0])
+		fprintf(f, " -> %s", it->out);
+	if (it->rep != NULL && it->rep->type[0])
+		fprintf(f, " [%s]", it->rep->type);
+	fputc('\n', f);
+	if (it->rep != NULL) {
+		notes_text(f, "removed", it->rep->removed);
+		notes_text(f, "not cleaned", it->rep->remaining);
+		if (it->rep->error[0])
+			notes_text(f, "error", it->rep->error);
+	}
+	if (it->error[0])
+		notes_text(f, "error", it->error);
+}
+
+static int
+write_report(struct opener_run *r, const char *name, const char *data, size_t len)
+{
+	char tmp[64], final[96];
+	int fd, e;
+
+	(void)snprintf(tmp, sizeof tmp, ".sealdrop-report-%s", name);
+	(void)unlinkat(r->outfd, tmp, 0);
+	fd = openat(r->outfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return SD_ERR_IO;
+	e = sd_write_full(fd, data, len);
+	if (e == 0 && fsync(fd) != 0)
+		e = SD_ERR_IO;
+	close(fd);
+	if (e == 0)
+		e = opener_publish(r->outfd, tmp, r->outfd, name, final, sizeof final);
+	(void)unlinkat(r->outfd, tmp, 0);
+	return e;
+}
+
+static int
+report_files(struct opener_run *r, const char *txt, size_t txtlen)
+{
+	json_t *root = json_object(), *files = json_array();
+	char *js = NULL;
+	int e = SD_ERR_NOMEM;
+
+	if (root == NULL || files == NULL)
+		goto out;
+	for (size_t i = 0; i < r->n; i++)
+		(void)json_array_append_new(files, item_json(&r->items[i]));
+	(void)json_object_set_new(root, "version", json_integer(1));
+	(void)json_object_set_new(root, "files", files);
+	files = NULL;
+	if ((js = json_dumps(root, JSON_INDENT(2))) == NULL)
+		goto out;
+	if ((e = write_report(r, "report.txt", txt, txtlen)) == 0)
+		e = write_report(r, "report.json", js, strlen(js));
+	if (e == 0 && fsync(r->outfd) != 0)
+		e = SD_ERR_IO;
+out:
+	free(js);
+	json_decref(files);
+	json_decref(root);
+	return e;
+}
+
+int
+opener_report(struct opener_run *r, int clean_only)
+{
+	char *txt = NULL;
+	size_t txtlen = 0, written = 0;
+	FILE *f = open_memstream(&txt, &txtlen);
+	int e = 0;
+
+	if (f == NULL)
+		return SD_ERR_NOMEM;
+	fprintf(f, "sealdrop-open %s report\n", clean_only ? "--clean-only" : "");
+	for (size_t i = 0; i < r->n; i++) {
+		item_text(f, &r->items[i]);
+		written += r->items[i].out[0] != '\0';
+	}
+	if (fclose(f) != 0 || txt == NULL)
+		return SD_ERR_NOMEM;
+	if (!r->quiet)
+		fputs(txt + strcspn(txt, "\n") + 1, stdout);
+	if (written > 0 && txtlen < REPORT_MAX)
+		e = report_files(r, txt, txtlen);
+	free(txt);
+	return e;
+}
