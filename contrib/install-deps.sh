@@ -4,8 +4,11 @@
 # usage: contrib/install-deps.sh [build|bench]
 set -eu
 build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
-  gdb python3 diceware curl"
-bench_pkgs="age gnupg"
+  gdb python3 diceware curl
+  libmagic-dev libqpdf-dev libzip-dev libxml2-dev libseccomp-dev libarchive-dev
+  libjansson-dev zlib1g-dev qpdf libimage-exiftool-perl python3-pil
+  libjpeg-turbo-progs pngcheck"
+bench_pkgs="age gnupg mat2"
 case "${1:-build}" in
 	build) want=$build_pkgs ;;
 	bench) want="$build_pkgs $bench_pkgs" ;;
