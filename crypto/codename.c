@@ -16,6 +16,7 @@
  * or key is wiped on every path; outputs are written only on success.
  */
 #include "codename.h"
+#include "wordlist.h"
 #include "sderr.h"
 
 #include <errno.h>
@@ -164,4 +165,24 @@ codename_reply_keypair(const unsigned char seed[CODENAME_SEEDBYTES], unsigned ch
 out:
 	sodium_memzero(tsk, sizeof tsk);
 	return r;
+}
+
+int
+codename_generate(char out[CODENAME_MAX + 1], size_t *outlen)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < CODENAME_WORDS; i++) {
+		const char *w = sd_wordlist[randombytes_uniform(SD_WORDLIST_SIZE)];
+		size_t wl = strlen(w);
+		if (n + wl + 1 > CODENAME_MAX)
+			return SD_ERR_TOOLONG; /* cannot happen: 7 * 10 < 160 */
+		if (i > 0)
+			out[n++] = ' ';
+		memcpy(out + n, w, wl);
+		n += wl;
+	}
+	out[n] = '\0';
+	*outlen = n;
+	return 0;
 }

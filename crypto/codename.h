@@ -28,6 +28,13 @@
 int codename_normalize(const char *in, size_t inlen, char out[CODENAME_MAX + 1],
     size_t *outlen);
 
+#define CODENAME_WORDS 7
+
+/* A new codename: CODENAME_WORDS words of the EFF large word list drawn
+ * with randombytes_uniform (about 90 bits), separated by single spaces,
+ * already normalised. out should be sodium_malloc'd by the caller. */
+int codename_generate(char out[CODENAME_MAX + 1], size_t *outlen);
+
 /* Derive the login tag and reply seed from a normalised codename. */
 int codename_derive(const char *codename, size_t len,
     const unsigned char salt[CODENAME_SALTBYTES], unsigned long long opslimit,

@@ -1,0 +1,606 @@
+/*
+ * routes.c - sealdrop-source request handling: dispatch by method and path,
+ * the onion-only Host check, language, sessions and CSRF, and every route of
+ * DESIGN.md's "HTTP contract of the source interface" except the upload
+ * itself (upload.c).
+ *
+ * Each request gets a struct src_req on the first call of the handler. GET
+ * requests are answered at once; POST bodies are read through a parser
+ * (small forms) or the upload pipeline, and answered on the last call. Any
+ * error is a page in the source's language with its status; nothing a
+ * client sends ever becomes a file name, a log line or SQL text.
+ */
+#include "source.h"
+#include "codename.h"
+#include "designation.h"
+#include "i18n.h"
+#include "sderr.h"
+#include "static.h"
+#include "tmpl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#define PAGE_MAX (1U << 20)
+#define SMALL_BODY_MAX (16U * 1024)
+#define REPLIES_MAX 200
+
+static const char *
+lang_of(struct MHD_Connection *c, struct src_req *rq)
+{
+	const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
+	const char *k = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "sd_lang");
+
+	if (q != NULL && i18n_supported(q)) {
+		rq->set_lang = 1;
+		return q;
+	}
+	if (k != NULL && i18n_supported(k))
+		return k;
+	return i18n_supported(src_app.conf.default_language) ? src_app.conf.default_language
+	                                                     : "en";
+}
+
+static enum src_route
+route_of(const char *url, const char *method, const char **allow)
+{
+	static const struct { const char *path, *method; enum src_route r; } t[] = {
+		{ "/", "GET", SRC_R_INDEX }, { "/generate", "POST", SRC_R_GENERATE },
+		{ "/login", "POST", SRC_R_LOGIN }, { "/lookup", "GET", SRC_R_LOOKUP },
+		{ "/submit", "POST", SRC_R_SUBMIT }, { "/reply/delete", "POST", SRC_R_REPLY_DELETE },
+		{ "/logout", "POST", SRC_R_LOGOUT }, { "/metadata", "GET", SRC_R_METADATA },
+		{ "/static/style.css", "GET", SRC_R_STATIC },
+	};
+
+	*allow = NULL;
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		if (strcmp(url, t[i].path) != 0)
+			continue;
+		if (strcmp(method, t[i].method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(t[i].method, "GET") == 0))
+			return t[i].r;
+		*allow = t[i].method;
+		return SRC_R_NONE;
+	}
+	return SRC_R_NONE;
+}
+
+/* ---- pages ------------------------------------------------------------- */
+
+static int
+common_vars(struct src_req *rq, struct tmpl_vars *v)
+{
+	const char *const *langs = i18n_languages();
+	struct tmpl_vars *item;
+	int e = 0;
+
+	e |= tmpl_set(v, "lang", rq->lang);
+	e |= tmpl_set(v, "instance_name", src_app.instance_name);
+	e |= tmpl_set(v, "logged_in", rq->has_session ? "1" : "");
+	e |= tmpl_set(v, "csrf_token", rq->has_session ? rq->sess.csrf : rq->anon_csrf);
+	for (size_t i = 0; langs[i] != NULL && e == 0; i++) {
+		if ((e = tmpl_list_add(v, "languages", &item)) != 0)
+			break;
+		e |= tmpl_set(item, "code", langs[i]);
+		e |= tmpl_set(item, "name", i18n_native_name(langs[i]));
+		e |= tmpl_set(item, "current", strcmp(langs[i], rq->lang) == 0 ? "1" : "");
+	}
+	return e ? SD_ERR_NOMEM : 0;
+}
+
+/* Render template name with v (common variables added) and queue it. */
+static enum MHD_Result
+page(struct MHD_Connection *c, struct src_req *rq, unsigned status, const char *name,
+    struct tmpl_vars *v, const struct web_cookie *extra, size_t nextra)
+{
+	struct web_cookie ck[4];
+	struct sdbuf body;
+	size_t n = 0;
+	int e;
+
+	sdbuf_init(&body, PAGE_MAX);
+	e = common_vars(rq, v);
+	if (e == 0)
+		e = tmpl_render(name, rq->lang, v, &body);
+	tmpl_vars_free(v);
+	if (e != 0) {
+		sdbuf_free(&body);
+		src_log("cannot render a page: %s", sd_strerror(e));
+		return MHD_NO;
+	}
+	if (rq->set_lang)
+		ck[n++] = (struct web_cookie){ "sd_lang", rq->lang, 0 };
+	if (rq->new_anon_csrf && !rq->has_session)
+		ck[n++] = (struct web_cookie){ "sd_csrf", rq->anon_csrf, 0 };
+	for (size_t i = 0; i < nextra && n < 4; i++)
+		ck[n++] = extra[i];
+	return web_respond_ex(c, status, "text/html; charset=utf-8", &body, ck, n, NULL);
+}
+
+enum MHD_Result
+src_error_page(struct MHD_Connection *c, struct src_req *rq, unsigned status,
+    const char *message)
+{
+	static const struct { unsigned s; const char *title; } titles[] = {
+		{ 400, "Something is wrong with this request" }, { 403, "Not allowed" },
+		{ 404, "Page not found" }, { 405, "Not allowed" }, { 413, "Too large" },
+		{ 429, "Too many attempts" }, { 503, "Busy" }, { 507, "Out of space" },
+	};
+	const char *title = "Something went wrong";
+	struct tmpl_vars *v = NULL;
+	char num[8];
+
+	for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
+		if (titles[i].s == status)
+			title = titles[i].title;
+	if (tmpl_vars_new(&v) != 0)
+		return MHD_NO;
+	(void)snprintf(num, sizeof num, "%u", status);
+	if (tmpl_set(v, "status", num) != 0 ||
+	    tmpl_set(v, "title", i18n_get(rq->lang, title)) != 0 ||
+	    tmpl_set(v, "message", i18n_get(rq->lang, message)) != 0 ||
+	    tmpl_set(v, "back", rq->has_session ? "/lookup" : "/") != 0) {
+		tmpl_vars_free(v);
+		return MHD_NO;
+	}
+	return page(c, rq, status, "source/error", v, NULL, 0);
+}
+
+static void
+human_size(uint64_t b, char out[32])
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	size_t u = 0;
+
+	while (b >= 1024 && b % 1024 == 0 && u < 4) {
+		b /= 1024;
+		u++;
+	}
+	(void)snprintf(out, 32, "%llu %s", (unsigned long long)b, unit[u]);
+}
+
+static enum MHD_Result
+get_index(struct MHD_Connection *c, struct src_req *rq)
+{
+	struct tmpl_vars *v = NULL;
+
+	if (rq->set_lang) {
+		const struct web_cookie ck = { "sd_lang", rq->lang, 0 };
+		return web_redirect_ex(c, "/", &ck, 1);
+	}
+	if (tmpl_vars_new(&v) != 0 ||
+	    tmpl_set(v, "accept_files", src_app.conf.accept_files ? "1" : "") != 0) {
+		tmpl_vars_free(v);
+		return MHD_NO;
+	}
+	return page(c, rq, MHD_HTTP_OK, "source/index", v, NULL, 0);
+}
+
+/* Decrypt the source's replies into the list "replies". */
+static int
+add_replies(struct src_req *rq, struct tmpl_vars *v)
+{
+	struct db_item *items = calloc(REPLIES_MAX, sizeof *items);
+	struct db_source src;
+	size_t n = 0;
+	int e;
+
+	if (items == NULL)
+		return SD_ERR_NOMEM;
+	DB_LOCK();
+	e = db_source_by_row(src_app.db, rq->sess.source_row, &src);
+	if (e == 0)
+		e = db_item_list(src_app.db, src.row, DB_KIND_REPLY, items, REPLIES_MAX, &n);
+	DB_UNLOCK();
+	for (size_t i = 0; e == 0 && i < n; i++) {
+		struct tmpl_vars *item;
+		char hex[2 * DB_ID_BYTES + 1], *text = NULL;
+		size_t len = 0;
+		if (store_reply_read(src_app.spool, &src, &items[i], rq->sess.reply_sk, &text,
+		        &len) != 0)
+			continue; /* unreadable reply: skipped, the others shown */
+		spool_hex(items[i].id, hex);
+		e = tmpl_list_add(v, "replies", &item);
+		e = e ? e : tmpl_set(item, "id", hex);
+		e = e ? e : tmpl_set(item, "date", items[i].created_hour);
+		e = e ? e : tmpl_set(item, "text", text);
+		sodium_memzero(text, len);
+		free(text);
+	}
+	if (e == 0)
+		e = tmpl_set(v, "has_replies", n > 0 ? "1" : "");
+	free(items);
+	return e;
+}
+
+static enum MHD_Result
+get_lookup(struct MHD_Connection *c, struct src_req *rq)
+{
+	static const char *const flash[] = {
+		"", "Thank you. Your submission was encrypted and stored. Come back later "
+		"with your codename to see if a journalist replied.", "The reply was deleted."
+	};
+	struct tmpl_vars *v = NULL;
+	char maxsub[32], num[16], num2[16];
+	int e;
+
+	if (!rq->has_session)
+		return web_redirect(c, "/");
+	human_size(src_app.conf.max_submission_bytes, maxsub);
+	(void)snprintf(num, sizeof num, "%u", src_app.conf.max_files);
+	(void)snprintf(num2, sizeof num2, "%u", src_app.conf.max_message_bytes);
+	if ((e = tmpl_vars_new(&v)) != 0)
+		return MHD_NO;
+	e |= tmpl_set(v, "flash", rq->sess.flash ? i18n_get(rq->lang, flash[rq->sess.flash]) : "");
+	e |= tmpl_set(v, "accept_files", src_app.conf.accept_files ? "1" : "");
+	e |= tmpl_set(v, "max_submission", maxsub);
+	e |= tmpl_set(v, "max_files", num);
+	e |= tmpl_set(v, "max_message", num2);
+	if (e != 0 || add_replies(rq, v) != 0) {
+		tmpl_vars_free(v);
+		return src_error_page(c, rq, 500, "Something went wrong. Please try again later.");
+	}
+	return page(c, rq, MHD_HTTP_OK, "source/lookup", v, NULL, 0);
+}
+
+static enum MHD_Result
+get_metadata(struct MHD_Connection *c)
+{
+	const char *const *langs = i18n_languages();
+	json_t *l = json_array(), *o;
+	struct sdbuf body;
+	char *s;
+
+	for (size_t i = 0; l != NULL && langs[i] != NULL; i++)
+		json_array_append_new(l, json_string(langs[i]));
+	o = json_pack("{s:s, s:s, s:o, s:s, s:b, s:{s:I, s:i, s:i}}",
+	    "instance", src_app.instance_name, "version", SD_VERSION, "languages", l,
+	    "default_language", src_app.conf.default_language,
+	    "accepts_files", src_app.conf.accept_files,
+	    "limits", "max_submission_bytes", (json_int_t)src_app.conf.max_submission_bytes,
+	    "max_files", (int)src_app.conf.max_files,
+	    "max_message_bytes", (int)src_app.conf.max_message_bytes);
+	if (o == NULL || (s = json_dumps(o, JSON_COMPACT)) == NULL) {
+		json_decref(o);
+		return MHD_NO;
+	}
+	json_decref(o);
+	sdbuf_init(&body, PAGE_MAX);
+	if (sdbuf_adds(&body, s) != 0) {
+		free(s);
+		sdbuf_free(&body);
+		return MHD_NO;
+	}
+	free(s);
+	return web_respond(c, MHD_HTTP_OK, "application/json", &body);
+}
+
+static enum MHD_Result
+get_static(struct MHD_Connection *c, struct src_req *rq)
+{
+	const char *ctype = NULL;
+	size_t len = 0;
+	const unsigned char *d = web_static_get("source/style.css", &len, &ctype);
+
+	if (d == NULL)
+		return src_error_page(c, rq, MHD_HTTP_NOT_FOUND, "There is no page at this address.");
+	return web_respond_static(c, d, len, ctype);
+}
+
+/* ---- codenames and sessions ------------------------------------------- */
+
+/* Derive under the semaphore; SD_ERR_STATE when it is full. */
+static int
+derive(const char *cn, size_t len, unsigned char tag[32], unsigned char seed[32])
+{
+	int e;
+
+	if (sem_trywait(&src_app.argon2) != 0)
+		return SD_ERR_STATE;
+	e = codename_derive(cn, len, src_app.cn.salt, src_app.cn.opslimit, src_app.cn.memlimit,
+	    tag, seed);
+	sem_post(&src_app.argon2);
+	return e;
+}
+
+static enum MHD_Result
+busy(struct MHD_Connection *c, struct src_req *rq)
+{
+	return src_error_page(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+	    "Too many people are doing this at the same time. Wait a moment and try again.");
+}
+
+/* Start a session for src with the reply key from seed. */
+static int
+open_session(const struct db_source *src, const unsigned char seed[32], char id[WEB_TOKEN_CHARS + 1])
+{
+	unsigned char pk[32], *sk = sodium_malloc(32);
+	int e;
+
+	if (sk == NULL)
+		return SD_ERR_NOMEM;
+	e = codename_reply_keypair(seed, pk, sk);
+	if (e == 0)
+		e = srcsess_create(src->row, src->id, sk, id);
+	sodium_free(sk);
+	return e;
+}
+
+struct secrets {
+	char codename[CODENAME_MAX + 1];
+	unsigned char tag[32], seed[32], pk[32], sk[32];
+};
+
+static enum MHD_Result
+post_generate(struct MHD_Connection *c, struct src_req *rq)
+{
+	struct secrets *s = sodium_malloc(sizeof *s);
+	struct tmpl_vars *v = NULL;
+	struct db_source src;
+	char id[WEB_TOKEN_CHARS + 1];
+	size_t len = 0;
+	int e;
+
+	if (s == NULL)
+		return MHD_NO;
+	if ((e = codename_generate(s->codename, &len)) == 0 &&
+	    (e = derive(s->codename, len, s->tag, s->seed)) == 0 &&
+	    (e = codename_reply_keypair(s->seed, s->pk, s->sk)) == 0) {
+		DB_LOCK();
+		e = db_source_create(src_app.db, s->tag, s->pk, &src);
+		DB_UNLOCK();
+	}
+	if (e == 0)
+		e = open_session(&src, s->seed, id);
+	if (e == 0 && (e = tmpl_vars_new(&v)) == 0)
+		e = tmpl_set(v, "codename", s->codename);
+	sodium_free(s);
+	if (e != 0) {
+		tmpl_vars_free(v);
+		return e == SD_ERR_STATE ? busy(c, rq)
+		    : src_error_page(c, rq, 500, "Something went wrong. Please try again later.");
+	}
+	/* The page is shown as to a logged-in source (its CSRF token). */
+	rq->has_session = srcsess_get(id, &rq->sess) == 0;
+	memcpy(rq->sess_id, id, sizeof id);
+	const struct web_cookie ck = { "sd_session", id, 0 };
+	src_log("new source");
+	return page(c, rq, MHD_HTTP_OK, "source/generate", v, &ck, 1);
+}
+
+static enum MHD_Result
+post_login(struct MHD_Connection *c, struct src_req *rq)
+{
+	struct secrets *s = sodium_malloc(sizeof *s);
+	const char *typed = web_form_get(&rq->form, "codename", NULL);
+	struct db_source src;
+	char id[WEB_TOKEN_CHARS + 1];
+	size_t len = 0;
+	int e = SD_ERR_NOKEY;
+
+	if (s == NULL)
+		return MHD_NO;
+	if (typed != NULL && codename_normalize(typed, strlen(typed), s->codename, &len) == 0 &&
+	    (e = derive(s->codename, len, s->tag, s->seed)) == 0) {
+		DB_LOCK();
+		e = db_source_by_tag(src_app.db, s->tag, &src);
+		DB_UNLOCK();
+		if (e == 0)
+			e = open_session(&src, s->seed, id);
+	}
+	sodium_free(s);
+	if (e == SD_ERR_STATE)
+		return busy(c, rq);
+	if (e != 0)
+		return src_error_page(c, rq, MHD_HTTP_FORBIDDEN,
+		    "That codename was not recognised. Check each word and try again.");
+	if (rq->has_session)
+		srcsess_destroy(rq->sess_id);
+	const struct web_cookie ck = { "sd_session", id, 0 };
+	return web_redirect_ex(c, "/lookup", &ck, 1);
+}
+
+static enum MHD_Result
+post_reply_delete(struct MHD_Connection *c, struct src_req *rq)
+{
+	const char *hex = web_form_get(&rq->form, "reply_id", NULL);
+	unsigned char id[DB_ID_BYTES];
+	struct db_source src;
+	struct db_item it;
+	int e;
+
+	if (hex == NULL || sd_source_id_parse(hex, strlen(hex), id) != 0)
+		return src_error_page(c, rq, MHD_HTTP_NOT_FOUND, "That reply does not exist.");
+	DB_LOCK();
+	e = db_item_by_id(src_app.db, id, &it);
+	if (e == 0 && (it.source_row != rq->sess.source_row || it.kind != DB_KIND_REPLY))
+		e = SD_ERR_NOKEY;
+	if (e == 0 && (e = db_source_by_row(src_app.db, rq->sess.source_row, &src)) == 0)
+		e = store_item_delete(src_app.db, src_app.spool, &src, &it);
+	DB_UNLOCK();
+	if (e == SD_ERR_NOKEY)
+		return src_error_page(c, rq, MHD_HTTP_NOT_FOUND, "That reply does not exist.");
+	if (e != 0)
+		return src_error_page(c, rq, 500, "Something went wrong. Please try again later.");
+	srcsess_set_flash(rq->sess_id, SRCSESS_FLASH_DELETED);
+	return web_redirect(c, "/lookup");
+}
+
+static enum MHD_Result
+post_logout(struct MHD_Connection *c, struct src_req *rq)
+{
+	const struct web_cookie ck = { "sd_session", "", 1 };
+
+	srcsess_destroy(rq->sess_id);
+	return web_redirect_ex(c, "/", &ck, 1);
+}
+
+/* ---- dispatch ----------------------------------------------------------- */
+
+static void
+setup_identity(struct MHD_Connection *c, struct src_req *rq)
+{
+	const char *sid = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "sd_session");
+	const char *anon = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "sd_csrf");
+
+	(void)snprintf(rq->lang, sizeof rq->lang, "%s", lang_of(c, rq));
+	if (sid != NULL && srcsess_get(sid, &rq->sess) == 0) {
+		rq->has_session = 1;
+		(void)snprintf(rq->sess_id, sizeof rq->sess_id, "%s", sid);
+	}
+	if (anon != NULL && strlen(anon) == WEB_TOKEN_CHARS &&
+	    strspn(anon, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+	    WEB_TOKEN_CHARS) {
+		memcpy(rq->anon_csrf, anon, WEB_TOKEN_CHARS + 1);
+	} else {
+		web_token_new(rq->anon_csrf);
+		rq->new_anon_csrf = 1;
+	}
+}
+
+/* Checks before any body is read; returns a status or 0. */
+static unsigned
+precheck(struct MHD_Connection *c, struct src_req *rq, const char **msg)
+{
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+
+	if (rq->route == SRC_R_SUBMIT || rq->route == SRC_R_REPLY_DELETE ||
+	    rq->route == SRC_R_LOGOUT) {
+		if (!rq->has_session) {
+			*msg = "Your session has expired. Please log in again with your codename.";
+			return MHD_HTTP_FORBIDDEN;
+		}
+	}
+	if (rq->route != SRC_R_SUBMIT && cl != NULL && strtoull(cl, NULL, 10) > SMALL_BODY_MAX) {
+		*msg = "The form was not understood.";
+		return MHD_HTTP_CONTENT_TOO_LARGE;
+	}
+	return 0;
+}
+
+static enum MHD_Result
+first_call(struct MHD_Connection *c, struct src_req *rq, const char *url, const char *method)
+{
+	const char *allow = NULL, *msg = NULL;
+	unsigned st;
+
+	setup_identity(c, rq);
+	if (!src_app.dev && !web_host_is_onion(c))
+		return src_error_page(c, rq, MHD_HTTP_FORBIDDEN,
+		    "This site can only be reached through its onion address, with Tor Browser.");
+	rq->route = route_of(url, method, &allow);
+	if (rq->route == SRC_R_NONE && allow != NULL) {
+		const char *const hdr[] = { "Allow", allow, NULL };
+		struct sdbuf b;
+		sdbuf_init(&b, 64);
+		return web_respond_ex(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", &b, NULL, 0, hdr);
+	}
+	if (rq->route == SRC_R_NONE)
+		return src_error_page(c, rq, MHD_HTTP_NOT_FOUND, "There is no page at this address.");
+	if ((st = precheck(c, rq, &msg)) != 0)
+		return src_error_page(c, rq, st, msg);
+	switch (rq->route) {
+	case SRC_R_INDEX: return get_index(c, rq);
+	case SRC_R_LOOKUP: return get_lookup(c, rq);
+	case SRC_R_METADATA: return get_metadata(c);
+	case SRC_R_STATIC: return get_static(c, rq);
+	case SRC_R_SUBMIT:
+		if (src_upload_begin(c, rq) != 0)
+			return MHD_NO;
+		return rq->status ? src_error_page(c, rq, rq->status, rq->error_msg) : MHD_YES;
+	default:
+		if (web_form_begin(c, &rq->form, &rq->fp) != 0)
+			rq->form_error = 1;
+		return MHD_YES;
+	}
+}
+
+/* The expected CSRF token for a small form. */
+static int
+form_csrf_ok(struct src_req *rq)
+{
+	const char *t = web_form_get(&rq->form, "csrf_token", NULL);
+	int anon = rq->route == SRC_R_GENERATE || rq->route == SRC_R_LOGIN;
+
+	if (anon)
+		return !rq->new_anon_csrf && web_token_equal(t, rq->anon_csrf);
+	return rq->has_session && web_token_equal(t, rq->sess.csrf);
+}
+
+static enum MHD_Result
+last_call(struct MHD_Connection *c, struct src_req *rq)
+{
+	if (rq->route == SRC_R_SUBMIT) {
+		src_upload_finish(rq);
+		if (rq->status != 0)
+			return src_error_page(c, rq, rq->status, rq->error_msg);
+		srcsess_set_flash(rq->sess_id, SRCSESS_FLASH_SUBMITTED);
+		return web_redirect(c, "/lookup");
+	}
+	if (rq->form_error)
+		return src_error_page(c, rq, MHD_HTTP_BAD_REQUEST, "The form was not understood.");
+	if (!form_csrf_ok(rq))
+		return src_error_page(c, rq, MHD_HTTP_FORBIDDEN,
+		    "The form expired. Please go back, reload the page and try again.");
+	switch (rq->route) {
+	case SRC_R_GENERATE: return post_generate(c, rq);
+	case SRC_R_LOGIN: return post_login(c, rq);
+	case SRC_R_REPLY_DELETE: return post_reply_delete(c, rq);
+	case SRC_R_LOGOUT: return post_logout(c, rq);
+	default: return MHD_NO;
+	}
+}
+
+enum MHD_Result
+src_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+    const char *version, const char *data, size_t *size, void **rc)
+{
+	struct src_req *rq = *rc;
+
+	(void)cls, (void)version;
+	if (rq == NULL) {
+		rq = calloc(1, sizeof *rq);
+		if (rq == NULL)
+			return MHD_NO;
+		*rc = rq;
+		return first_call(c, rq, url, method);
+	}
+	if (rq->responded) {
+		*size = 0; /* an error page is on its way: drop the rest */
+		return MHD_YES;
+	}
+	if (*size > 0) {
+		if (rq->route == SRC_R_SUBMIT)
+			src_upload_feed(rq, data, *size);
+		else if (!rq->form_error && web_form_feed(rq->fp, data, *size) != 0)
+			rq->form_error = 1;
+		*size = 0;
+		if (rq->status != 0) {
+			rq->responded = 1;
+			return src_error_page(c, rq, rq->status, rq->error_msg);
+		}
+		return MHD_YES;
+	}
+	return last_call(c, rq);
+}
+
+void
+src_completed(void *cls, struct MHD_Connection *c, void **rc,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct src_req *rq = *rc;
+
+	(void)cls, (void)c, (void)toe;
+	if (rq == NULL)
+		return;
+	src_upload_free(rq->up);
+	web_form_end(rq->fp);
+	sodium_memzero(rq, sizeof *rq);
+	free(rq);
+	*rc = NULL;
+}

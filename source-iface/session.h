@@ -1,0 +1,52 @@
+/*
+ * session.h - source sessions, in memory only.
+ *
+ * A session is a random 256-bit id (the HttpOnly, SameSite=Strict cookie)
+ * bound to one source: its row, its source id and its reply secret key,
+ * plus a CSRF token. The whole table is one sodium_malloc'd block; an entry
+ * is wiped at logout, at idle or absolute expiry, and when the table is
+ * full the least recently used entry is evicted. Nothing of it is ever
+ * written to disk, a log or a cookie other than the id itself.
+ */
+#ifndef SRCSESS_H
+#define SRCSESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http.h"
+
+#define SRCSESS_MAX 1024
+
+enum srcsess_flash { SRCSESS_FLASH_NONE, SRCSESS_FLASH_SUBMITTED, SRCSESS_FLASH_DELETED };
+
+/* What a request may copy out of a session. */
+struct srcsess_view {
+	int64_t source_row;
+	unsigned char source_id[16];
+	unsigned char reply_sk[32];
+	char csrf[WEB_TOKEN_CHARS + 1];
+	enum srcsess_flash flash;
+};
+
+int srcsess_init(unsigned idle_seconds, unsigned max_seconds);
+void srcsess_shutdown(void);
+
+/* New session; id and csrf tokens are returned for the cookie and forms. */
+int srcsess_create(int64_t source_row, const unsigned char source_id[16],
+    const unsigned char reply_sk[32], char id_out[WEB_TOKEN_CHARS + 1]);
+
+/* Look up by cookie value and refresh its idle timer; SD_ERR_NOKEY when
+ * missing or expired. The view holds the reply key: wipe it after use. */
+int srcsess_get(const char *id, struct srcsess_view *out);
+
+/* Set (and with take, read and clear) the one-shot message. */
+void srcsess_set_flash(const char *id, enum srcsess_flash f);
+
+/* Wipe a session. */
+void srcsess_destroy(const char *id);
+
+/* Wipe expired sessions; returns how many. */
+unsigned srcsess_expire(void);
+
+#endif

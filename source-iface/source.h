@@ -1,0 +1,89 @@
+/*
+ * source.h - sealdrop-source internals shared by its files: the app
+ * context, one request's state, and the functions of each part.
+ *
+ *   main.c    start-up, listening socket, libmicrohttpd, signals, reaper
+ *   routes.c  dispatch, Host and method checks, sessions, CSRF, pages
+ *   upload.c  POST /submit: multipart streamed into .sdbox writers
+ *
+ * Threads: libmicrohttpd's pool calls the handlers concurrently; the
+ * database handle is used under app.db_mu, sessions have their own lock,
+ * argon2id runs under a counting semaphore.
+ */
+#ifndef SOURCE_H
+#define SOURCE_H
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "db.h"
+#include "http.h"
+#include "session.h"
+#include "spool.h"
+#include "store.h"
+
+struct src_app {
+	struct conf conf;
+	struct db *db;
+	pthread_mutex_t db_mu;
+	struct spool *spool;
+	struct store_codename_params cn;
+	sem_t argon2;
+	int dev;
+	char instance_name[CONF_NAME_MAX];
+};
+
+extern struct src_app src_app;
+
+enum src_route {
+	SRC_R_NONE, SRC_R_INDEX, SRC_R_GENERATE, SRC_R_LOGIN, SRC_R_LOOKUP, SRC_R_SUBMIT,
+	SRC_R_REPLY_DELETE, SRC_R_LOGOUT, SRC_R_METADATA, SRC_R_STATIC
+};
+
+struct src_upload;
+
+struct src_req {
+	enum src_route route;
+	const char *url;
+	char lang[8];
+	int set_lang;               /* lang came from ?lang= : set the cookie */
+	int has_session;
+	char sess_id[WEB_TOKEN_CHARS + 1];
+	struct srcsess_view sess;   /* holds the reply key: wiped at the end */
+	char anon_csrf[WEB_TOKEN_CHARS + 1];
+	int new_anon_csrf;          /* set the anonymous CSRF cookie */
+	struct web_form form;
+	struct web_form_parser *fp;
+	int form_error;
+	struct src_upload *up;
+	unsigned status;            /* an error decided while reading the body */
+	int responded;              /* a response is queued already */
+	const char *error_msg;      /* its English message (translated at render) */
+};
+
+#define DB_LOCK() pthread_mutex_lock(&src_app.db_mu)
+#define DB_UNLOCK() pthread_mutex_unlock(&src_app.db_mu)
+
+/* routes.c */
+enum MHD_Result src_handle(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *data, size_t *size, void **rc);
+void src_completed(void *cls, struct MHD_Connection *c, void **rc,
+    enum MHD_RequestTerminationCode toe);
+enum MHD_Result src_error_page(struct MHD_Connection *c, struct src_req *rq,
+    unsigned status, const char *message);
+
+/* upload.c */
+int src_upload_begin(struct MHD_Connection *c, struct src_req *rq);
+/* Feed body bytes; on a fatal error sets rq->status and rq->error_msg. */
+void src_upload_feed(struct src_req *rq, const char *data, size_t len);
+/* Finish: commit everything or nothing. */
+void src_upload_finish(struct src_req *rq);
+/* Abort (removes every temporary file); accepts NULL. */
+void src_upload_free(struct src_upload *up);
+
+/* main.c */
+void src_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,399 @@
+/*
+ * upload.c - POST /submit: a multipart body streamed through libmicrohttpd's
+ * post processor straight into .sdbox writers, one per file and one for the
+ * message, each writing to its own file in spool/tmp/. Plaintext exists only
+ * in the post processor's buffer and the writer's frame buffer; memory stays
+ * bounded whatever the size of the upload.
+ *
+ * The hidden csrf_token must be the first field: nothing is written before
+ * it is checked. Limits (bytes, files, message length, free-space reserve)
+ * are checked as the bytes arrive. At the end every part is committed to
+ * the spool and recorded in one transaction, or everything is removed: a
+ * failed or interrupted upload leaves nothing behind.
+ */
+#include "source.h"
+#include "sderr.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#define CHECK_SPACE_EVERY (16ULL << 20)
+#define MULTIPART_SLACK (1ULL << 20) /* boundaries and part headers */
+
+struct part {
+	struct spool_tmp tmp;
+	struct sdbox_writer *w;
+	int kind;
+	int64_t seq;
+	unsigned char id[DB_ID_BYTES];
+	uint64_t bytes;
+};
+
+struct src_upload {
+	struct MHD_PostProcessor *pp;
+	struct src_req *rq;
+	unsigned char rcpt[SDBOX_RECIPIENTS_MAX][SDBOX_PUBLICKEYBYTES];
+	size_t nrcpt;
+	struct part *parts;
+	size_t nparts, maxparts;
+	struct part *cur;           /* part receiving data, or NULL */
+	struct part *msg;           /* the message part, or NULL */
+	char csrf[WEB_TOKEN_CHARS + 1];
+	size_t csrf_len;
+	int csrf_ok;
+	unsigned nfiles;
+	uint64_t content, since_check;
+};
+
+static void
+fail(struct src_req *rq, unsigned status, const char *msg)
+{
+	if (rq->status == 0) {
+		rq->status = status;
+		rq->error_msg = msg;
+	}
+}
+
+/* Copy at most max bytes of s, cut back to a UTF-8 character boundary. */
+static void
+copy_utf8(char *dst, size_t max, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	if (n > 0)
+		memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+/* Start a new part: a tmp file, a sequence number, a writer. */
+static struct part *
+part_new(struct src_upload *up, int kind, const char *name, const char *mime)
+{
+	struct src_req *rq = up->rq;
+	struct sdbox_meta m = { .kind = (enum sdbox_kind)kind };
+	struct part *p;
+	int e;
+
+	if (up->nparts == up->maxparts) {
+		fail(rq, MHD_HTTP_CONTENT_TOO_LARGE, "Too many files in one submission.");
+		return NULL;
+	}
+	p = &up->parts[up->nparts];
+	memset(p, 0, sizeof *p);
+	p->tmp.fd = -1;
+	p->kind = kind;
+	randombytes_buf(p->id, sizeof p->id);
+	DB_LOCK();
+	e = db_source_next_seq(src_app.db, rq->sess.source_row, 1, &p->seq);
+	DB_UNLOCK();
+	if (e != 0 || spool_tmp_create(src_app.spool, &p->tmp) != 0) {
+		fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "The submission could not be stored.");
+		return NULL;
+	}
+	up->nparts++;
+	copy_utf8(m.name, SDBOX_NAME_MAX, name);
+	copy_utf8(m.mime, SDBOX_MIME_MAX, mime);
+	store_ref(rq->sess.source_id, p->seq, m.ref);
+	m.time = (uint64_t)time(NULL);
+	e = sdbox_writer_new(&p->w, (const unsigned char (*)[SDBOX_PUBLICKEYBYTES])up->rcpt,
+	    up->nrcpt, &m, sdbox_fd_write, &p->tmp.fd);
+	if (e != 0) {
+		fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "The submission could not be stored.");
+		return NULL;
+	}
+	return p;
+}
+
+/* Count bytes against the limits; 0 to go on. */
+static int
+account(struct src_upload *up, size_t size)
+{
+	struct src_req *rq = up->rq;
+	uint64_t free_b = 0;
+
+	up->content += size;
+	up->since_check += size;
+	if (up->content > src_app.conf.max_submission_bytes) {
+		fail(rq, MHD_HTTP_CONTENT_TOO_LARGE, "The submission is larger than this site accepts.");
+		return -1;
+	}
+	if (up->since_check >= CHECK_SPACE_EVERY) {
+		up->since_check = 0;
+		if (spool_free_bytes(src_app.spool, &free_b) != 0 ||
+		    free_b < src_app.conf.spool_reserve_bytes + CHECK_SPACE_EVERY) {
+			fail(rq, MHD_HTTP_INSUFFICIENT_STORAGE,
+			    "The server is out of space for submissions. Please try again later.");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+on_csrf(struct src_upload *up, const char *data, size_t size)
+{
+	if (up->csrf_ok || up->nparts > 0 || size > WEB_TOKEN_CHARS - up->csrf_len) {
+		fail(up->rq, MHD_HTTP_FORBIDDEN, "The form expired. Please go back and try again.");
+		return -1;
+	}
+	memcpy(up->csrf + up->csrf_len, data, size);
+	up->csrf_len += size;
+	up->csrf[up->csrf_len] = '\0';
+	return 0;
+}
+
+static int
+check_csrf(struct src_upload *up)
+{
+	if (!up->csrf_ok && !web_token_equal(up->csrf, up->rq->sess.csrf)) {
+		fail(up->rq, MHD_HTTP_FORBIDDEN, "The form expired. Please go back and try again.");
+		return -1;
+	}
+	up->csrf_ok = 1;
+	return 0;
+}
+
+/* The part for this call of the iterator, starting a new one at offset 0. */
+static struct part *
+part_for(struct src_upload *up, const char *key, const char *filename, const char *ctype,
+    uint64_t off, size_t size)
+{
+	if (strcmp(key, "message") == 0) {
+		if (off == 0 && up->msg == NULL)
+			up->msg = part_new(up, SDBOX_KIND_MESSAGE, "", "text/plain; charset=utf-8");
+		else if (off == 0)
+			fail(up->rq, MHD_HTTP_BAD_REQUEST, "The form was not understood.");
+		return up->msg;
+	}
+	if (strcmp(key, "files") != 0)
+		return NULL; /* unknown fields are ignored (and counted) */
+	if (off > 0)
+		return up->cur;
+	/* A browser sends an empty part without a name when no file is chosen. */
+	if ((filename == NULL || filename[0] == '\0') && size == 0)
+		return NULL;
+	if (!src_app.conf.accept_files) {
+		fail(up->rq, MHD_HTTP_FORBIDDEN, "This site does not accept files, only messages.");
+		return NULL;
+	}
+	if (++up->nfiles > src_app.conf.max_files) {
+		fail(up->rq, MHD_HTTP_CONTENT_TOO_LARGE, "Too many files in one submission.");
+		return NULL;
+	}
+	return part_new(up, SDBOX_KIND_FILE, filename ? filename : "", ctype);
+}
+
+static enum MHD_Result
+on_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+    const char *ctype, const char *enc, const char *data, uint64_t off, size_t size)
+{
+	struct src_upload *up = cls;
+	struct src_req *rq = up->rq;
+
+	(void)kind, (void)enc;
+	if (rq->status != 0)
+		return MHD_NO;
+	if (strcmp(key, "csrf_token") == 0)
+		return on_csrf(up, data, size) == 0 ? MHD_YES : MHD_NO;
+	if (check_csrf(up) != 0 || account(up, size) != 0)
+		return MHD_NO;
+	up->cur = part_for(up, key, filename, ctype, off, size);
+	if (rq->status != 0)
+		return MHD_NO;
+	if (up->cur == NULL || size == 0)
+		return MHD_YES;
+	if (up->cur == up->msg && up->cur->bytes + size > src_app.conf.max_message_bytes) {
+		fail(rq, MHD_HTTP_CONTENT_TOO_LARGE, "The message is longer than this site accepts.");
+		return MHD_NO;
+	}
+	if (sdbox_writer_write(up->cur->w, data, size) != 0) {
+		fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "The submission could not be stored.");
+		return MHD_NO;
+	}
+	up->cur->bytes += size;
+	return MHD_YES;
+}
+
+/* Checks that need only the headers. */
+static int
+upload_precheck(struct MHD_Connection *c, struct src_upload *up)
+{
+	struct src_req *rq = up->rq;
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
+	uint64_t free_b = 0;
+	int e;
+
+	if (len > src_app.conf.max_submission_bytes + MULTIPART_SLACK) {
+		fail(rq, MHD_HTTP_CONTENT_TOO_LARGE, "The submission is larger than this site accepts.");
+		return -1;
+	}
+	if (spool_free_bytes(src_app.spool, &free_b) != 0 ||
+	    free_b < src_app.conf.spool_reserve_bytes + len + len / 8) {
+		fail(rq, MHD_HTTP_INSUFFICIENT_STORAGE,
+		    "The server is out of space for submissions. Please try again later.");
+		return -1;
+	}
+	DB_LOCK();
+	e = store_recipients(src_app.db, up->rcpt, SDBOX_RECIPIENTS_MAX, &up->nrcpt);
+	DB_UNLOCK();
+	if (e != 0) {
+		fail(rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "This site is not ready to receive submissions yet.");
+		return -1;
+	}
+	return 0;
+}
+
+int
+src_upload_begin(struct MHD_Connection *c, struct src_req *rq)
+{
+	struct src_upload *up = calloc(1, sizeof *up);
+
+	if (up == NULL)
+		return SD_ERR_NOMEM;
+	up->rq = rq;
+	rq->up = up;
+	up->maxparts = (size_t)src_app.conf.max_files + 1;
+	up->parts = calloc(up->maxparts, sizeof *up->parts);
+	if (up->parts == NULL)
+		return SD_ERR_NOMEM;
+	if (upload_precheck(c, up) != 0)
+		return 0;
+	up->pp = MHD_create_post_processor(c, 64 * 1024, on_field, up);
+	if (up->pp == NULL)
+		fail(rq, MHD_HTTP_BAD_REQUEST, "The form was not understood.");
+	return 0;
+}
+
+void
+src_upload_feed(struct src_req *rq, const char *data, size_t len)
+{
+	struct src_upload *up = rq->up;
+
+	if (rq->status != 0 || up == NULL || up->pp == NULL)
+		return;
+	if (MHD_post_process(up->pp, data, len) != MHD_YES)
+		fail(rq, MHD_HTTP_BAD_REQUEST, "The form was not understood.");
+}
+
+/* Drop the message part when it is empty and files came with it. */
+static void
+drop_empty_message(struct src_upload *up)
+{
+	struct part *m = up->msg;
+
+	if (m == NULL || m->bytes > 0 || up->nparts < 2)
+		return;
+	sdbox_writer_free(m->w);
+	spool_tmp_abort(src_app.spool, &m->tmp);
+	memmove(m, m + 1, (size_t)(up->parts + up->nparts - (m + 1)) * sizeof *m);
+	up->nparts--;
+	up->msg = NULL;
+}
+
+/* Finish the writers and move the files into the spool. */
+static int
+commit_files(struct src_upload *up, size_t *done)
+{
+	const unsigned char *sid = up->rq->sess.source_id;
+
+	for (size_t i = 0; i < up->nparts; i++) {
+		struct part *p = &up->parts[i];
+		if (sdbox_writer_finish(p->w) != 0 ||
+		    spool_tmp_commit(src_app.spool, &p->tmp, sid, p->id) != 0)
+			return -1;
+		*done = i + 1;
+	}
+	return 0;
+}
+
+static int
+record_rows(struct src_upload *up)
+{
+	struct db_item it = { .source_row = up->rq->sess.source_row };
+	int e;
+
+	db_this_hour(it.created_hour);
+	if (db_begin(src_app.db) != 0)
+		return -1;
+	for (size_t i = 0; i < up->nparts; i++) {
+		memcpy(it.id, up->parts[i].id, sizeof it.id);
+		it.kind = up->parts[i].kind;
+		it.seq = up->parts[i].seq;
+		it.size = sdbox_file_size(up->parts[i].bytes, up->nrcpt);
+		if ((e = db_item_add(src_app.db, &it)) != 0) {
+			db_rollback(src_app.db);
+			return -1;
+		}
+	}
+	if (db_source_touch(src_app.db, up->rq->sess.source_row) != 0 ||
+	    db_commit(src_app.db) != 0) {
+		db_rollback(src_app.db);
+		return -1;
+	}
+	return 0;
+}
+
+void
+src_upload_finish(struct src_req *rq)
+{
+	struct src_upload *up = rq->up;
+	size_t done = 0;
+	int e;
+
+	if (rq->status != 0 || up == NULL)
+		return;
+	if (MHD_destroy_post_processor(up->pp) != MHD_YES) {
+		up->pp = NULL;
+		fail(rq, MHD_HTTP_BAD_REQUEST, "The form was not understood.");
+		return;
+	}
+	up->pp = NULL;
+	if (check_csrf(up) != 0)
+		return;
+	drop_empty_message(up);
+	if (up->nparts == 0 || (up->nparts == 1 && up->msg && up->msg->bytes == 0)) {
+		fail(rq, MHD_HTTP_BAD_REQUEST, "Write a message or choose a file to send.");
+		return;
+	}
+	e = commit_files(up, &done);
+	if (e == 0) {
+		DB_LOCK();
+		e = record_rows(up);
+		DB_UNLOCK();
+	}
+	if (e != 0) {
+		for (size_t i = 0; i < done; i++)
+			(void)spool_item_remove(src_app.spool, rq->sess.source_id, up->parts[i].id);
+		fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "The submission could not be stored.");
+		return;
+	}
+	src_log("submission stored");
+}
+
+void
+src_upload_free(struct src_upload *up)
+{
+	if (up == NULL)
+		return;
+	if (up->pp != NULL)
+		(void)MHD_destroy_post_processor(up->pp);
+	for (size_t i = 0; i < up->nparts; i++) {
+		sdbox_writer_free(up->parts[i].w);
+		spool_tmp_abort(src_app.spool, &up->parts[i].tmp);
+	}
+	free(up->parts);
+	sodium_memzero(up, sizeof *up);
+	free(up);
+}

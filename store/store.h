@@ -1,0 +1,56 @@
+/*
+ * store.h - operations that span the database, the spool and the .sdbox
+ * format, shared by the daemons, sealdrop-admin and tests: loading the
+ * recipient keys, sealing a reply, deleting items and sources, reading the
+ * instance's codename parameters.
+ *
+ * Order of effects: a new item is written and committed to the spool before
+ * its row is inserted (a crash leaves an orphan file, never a row without a
+ * file); a deleted item loses its row first, then its file.
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codename.h"
+#include "db.h"
+#include "sdbox.h"
+#include "spool.h"
+
+#define STORE_REPLY_MAX (64 * 1024) /* bytes of reply text */
+
+/* The instance's codename salt and argon2id parameters. */
+struct store_codename_params {
+	unsigned char salt[CODENAME_SALTBYTES];
+	unsigned long long opslimit;
+	size_t memlimit;
+};
+int store_codename_params(struct db *db, struct store_codename_params *out);
+
+/* Every recipient key (0 keys is SD_ERR_NOKEY: nobody could read a file). */
+int store_recipients(struct db *db, unsigned char (*pks)[SDBOX_PUBLICKEYBYTES],
+    size_t max, size_t *n);
+
+/* "<32 hex>:<seq>", the metadata ref of an item (docs/spool.md). */
+void store_ref(const unsigned char source[DB_ID_BYTES], int64_t seq,
+    char out[SDBOX_REF_MAX + 1]);
+
+/* Seal text as a reply of a source to its reply key and every recipient,
+ * commit it to the spool and record it. *item_out (may be NULL) gets it. */
+int store_reply_add(struct db *db, struct spool *sp, const struct db_source *src,
+    const char *text, size_t len, struct db_item *item_out);
+
+/* Read a reply with the source's reply secret key into out (bounded by
+ * STORE_REPLY_MAX). Verifies kind and ref against the source. */
+int store_reply_read(struct spool *sp, const struct db_source *src,
+    const struct db_item *item, const unsigned char sk[32], char **out, size_t *len);
+
+/* Delete an item: row, then file. */
+int store_item_delete(struct db *db, struct spool *sp, const struct db_source *src,
+    const struct db_item *item);
+/* Delete a source: rows, then its spool directory. */
+int store_source_delete(struct db *db, struct spool *sp, const struct db_source *src);
+
+#endif

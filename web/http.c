@@ -1,0 +1,390 @@
+/*
+ * http.c - HTTP plumbing on libmicrohttpd (see http.h).
+ */
+#include "http.h"
+#include "sderr.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <sodium.h>
+
+#define CSP "default-src 'none'; style-src 'self'; img-src 'self'; " \
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+static int
+listen_unix(const char *path, int *fd)
+{
+	struct sockaddr_un sa;
+	struct stat st;
+	int s;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sa.sun_path)
+		return SD_ERR_TOOLONG;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode))
+			return SD_ERR_EXISTS;
+		(void)unlink(path);
+	}
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return SD_ERR_IO;
+	/* tor connects as its own user: the socket is group-accessible and the
+	 * instance directory decides who reaches it. */
+	if (bind(s, (struct sockaddr *)&sa, sizeof sa) != 0 || chmod(path, 0660) != 0 ||
+	    listen(s, 64) != 0) {
+		close(s);
+		return SD_ERR_IO;
+	}
+	*fd = s;
+	return 0;
+}
+
+static int
+listen_tcp(const char *spec, int *fd)
+{
+	char host[64];
+	const char *colon = strrchr(spec, ':');
+	struct sockaddr_in sa;
+	char *end = NULL;
+	unsigned long port;
+	int s, one = 1;
+
+	if (colon == NULL || (size_t)(colon - spec) >= sizeof host)
+		return SD_ERR_FORMAT;
+	memcpy(host, spec, (size_t)(colon - spec));
+	host[colon - spec] = '\0';
+	port = strtoul(colon + 1, &end, 10);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	if (*end != '\0' || port == 0 || port > 65535 || inet_pton(AF_INET, host, &sa.sin_addr) != 1)
+		return SD_ERR_FORMAT;
+	s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return SD_ERR_IO;
+	(void)setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(s, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(s, 64) != 0) {
+		close(s);
+		return SD_ERR_IO;
+	}
+	*fd = s;
+	return 0;
+}
+
+int
+web_listen(const char *spec, int *fd, int *is_unix)
+{
+	int e;
+
+	if (strncmp(spec, "unix:", 5) == 0) {
+		if ((e = listen_unix(spec + 5, fd)) == 0)
+			*is_unix = 1;
+		return e;
+	}
+	if ((e = listen_tcp(spec, fd)) == 0)
+		*is_unix = 0;
+	return e;
+}
+
+void
+web_unlisten(const char *spec)
+{
+	struct stat st;
+
+	if (strncmp(spec, "unix:", 5) == 0 && lstat(spec + 5, &st) == 0 && S_ISSOCK(st.st_mode))
+		(void)unlink(spec + 5);
+}
+
+int
+web_security_headers(struct MHD_Response *r)
+{
+	static const char *const h[][2] = {
+		{ "Content-Security-Policy", CSP },
+		{ "Referrer-Policy", "no-referrer" },
+		{ "X-Content-Type-Options", "nosniff" },
+		{ "Cache-Control", "no-store" },
+		{ "Cross-Origin-Opener-Policy", "same-origin" },
+		{ "Cross-Origin-Resource-Policy", "same-origin" },
+		{ "X-Frame-Options", "DENY" },
+		{ "Permissions-Policy", "interest-cohort=()" },
+	};
+
+	for (size_t i = 0; i < sizeof h / sizeof h[0]; i++)
+		if (MHD_add_response_header(r, h[i][0], h[i][1]) != MHD_YES)
+			return SD_ERR_NOMEM;
+	return 0;
+}
+
+/* Response memory may hold a codename or a reply: wipe before freeing. */
+struct wiped {
+	size_t len;
+	char data[];
+};
+
+static void
+wiped_free(void *cls)
+{
+	struct wiped *w = cls;
+
+	sodium_memzero(w->data, w->len);
+	free(w);
+}
+
+static enum MHD_Result
+queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r, const char *ctype)
+{
+	enum MHD_Result ret;
+
+	if (r == NULL)
+		return MHD_NO;
+	if (web_security_headers(r) != 0 ||
+	    (ctype && MHD_add_response_header(r, "Content-Type", ctype) != MHD_YES)) {
+		MHD_destroy_response(r);
+		return MHD_NO;
+	}
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Add cookies and extra headers; destroys r and returns -1 on failure. */
+static int
+decorate(struct MHD_Response *r, const struct web_cookie *cookies, size_t n,
+    const char *const *headers)
+{
+	for (size_t i = 0; i < n; i++)
+		if (web_set_cookie(r, cookies[i].name, cookies[i].value, cookies[i].clear) != 0)
+			goto fail;
+	for (size_t i = 0; headers != NULL && headers[i] != NULL; i += 2)
+		if (headers[i + 1] == NULL ||
+		    MHD_add_response_header(r, headers[i], headers[i + 1]) != MHD_YES)
+			goto fail;
+	return 0;
+fail:
+	MHD_destroy_response(r);
+	return -1;
+}
+
+enum MHD_Result
+web_respond(struct MHD_Connection *c, unsigned status, const char *content_type,
+    struct sdbuf *body)
+{
+	return web_respond_ex(c, status, content_type, body, NULL, 0, NULL);
+}
+
+enum MHD_Result
+web_respond_ex(struct MHD_Connection *c, unsigned status, const char *content_type,
+    struct sdbuf *body, const struct web_cookie *cookies, size_t n,
+    const char *const *headers)
+{
+	struct wiped *w = malloc(sizeof *w + body->len + 1);
+	struct MHD_Response *r;
+
+	if (w == NULL) {
+		sdbuf_free(body);
+		return MHD_NO;
+	}
+	w->len = body->len;
+	if (body->len > 0)
+		memcpy(w->data, body->p, body->len);
+	sdbuf_free(body);
+	r = MHD_create_response_from_buffer_with_free_callback_cls(w->len, w->data,
+	    wiped_free, w);
+	if (r == NULL) {
+		wiped_free(w);
+		return MHD_NO;
+	}
+	if (decorate(r, cookies, n, headers) != 0)
+		return MHD_NO;
+	return queue(c, status, r, content_type);
+}
+
+enum MHD_Result
+web_redirect(struct MHD_Connection *c, const char *location)
+{
+	return web_redirect_ex(c, location, NULL, 0);
+}
+
+enum MHD_Result
+web_redirect_ex(struct MHD_Connection *c, const char *location,
+    const struct web_cookie *cookies, size_t n)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL,
+	    MHD_RESPMEM_PERSISTENT);
+	const char *const hdr[] = { "Location", location, NULL };
+
+	if (r == NULL || decorate(r, cookies, n, hdr) != 0)
+		return MHD_NO;
+	return queue(c, MHD_HTTP_SEE_OTHER, r, NULL);
+}
+
+enum MHD_Result
+web_respond_static(struct MHD_Connection *c, const unsigned char *data, size_t len,
+    const char *content_type)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len,
+	    (void *)(uintptr_t)data, MHD_RESPMEM_PERSISTENT);
+
+	return queue(c, MHD_HTTP_OK, r, content_type);
+}
+
+int
+web_set_cookie(struct MHD_Response *r, const char *name, const char *value, int clear)
+{
+	char line[256];
+	int n = snprintf(line, sizeof line, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
+	    name, value, clear ? "; Max-Age=0" : "");
+
+	if (n < 0 || (size_t)n >= sizeof line)
+		return SD_ERR_TOOLONG;
+	return MHD_add_response_header(r, "Set-Cookie", line) == MHD_YES ? 0 : SD_ERR_NOMEM;
+}
+
+int
+web_host_is_onion(struct MHD_Connection *c)
+{
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+	size_t i;
+
+	if (h == NULL)
+		return 0;
+	for (i = 0; i < 56; i++) {
+		char ch = h[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '2' && ch <= '7')))
+			return 0;
+	}
+	if (strncmp(h + 56, ".onion", 6) != 0)
+		return 0;
+	h += 62;
+	if (*h == '\0')
+		return 1;
+	if (*h++ != ':' || *h == '\0')
+		return 0;
+	for (i = 0; h[i] != '\0'; i++)
+		if (h[i] < '0' || h[i] > '9' || i >= 5)
+			return 0;
+	return 1;
+}
+
+void
+web_token_new(char out[WEB_TOKEN_CHARS + 1])
+{
+	unsigned char rnd[WEB_TOKEN_BYTES];
+
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2base64(out, WEB_TOKEN_CHARS + 1, rnd, sizeof rnd,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(rnd, sizeof rnd);
+}
+
+int
+web_token_equal(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL || strlen(a) != WEB_TOKEN_CHARS ||
+	    strnlen(b, WEB_TOKEN_CHARS + 1) != WEB_TOKEN_CHARS)
+		return 0;
+	return sodium_memcmp(a, b, WEB_TOKEN_CHARS) == 0;
+}
+
+/* ---- small urlencoded forms -------------------------------------------- */
+
+struct web_form_parser {
+	struct MHD_PostProcessor *pp;
+	struct web_form *f;
+};
+
+static enum MHD_Result
+form_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+    const char *ctype, const char *enc, const char *data, uint64_t off, size_t size)
+{
+	struct web_form *f = cls;
+	size_t i;
+
+	(void)kind, (void)filename, (void)ctype, (void)enc;
+	for (i = 0; i < f->n; i++)
+		if (strcmp(f->key[i], key) == 0)
+			break;
+	if (i == f->n) {
+		if (f->n == WEB_FORM_FIELDS || strlen(key) >= sizeof f->key[0]) {
+			f->overflow = 1;
+			return MHD_NO;
+		}
+		(void)snprintf(f->key[i], sizeof f->key[i], "%s", key);
+		f->len[i] = 0;
+		f->n++;
+	}
+	if (off != f->len[i] || size >= WEB_FORM_VALUE_MAX - f->len[i]) {
+		f->overflow = 1;
+		return MHD_NO;
+	}
+	memcpy(f->value[i] + f->len[i], data, size);
+	f->len[i] += size;
+	f->value[i][f->len[i]] = '\0';
+	return MHD_YES;
+}
+
+int
+web_form_begin(struct MHD_Connection *c, struct web_form *f, struct web_form_parser **out)
+{
+	struct web_form_parser *p = calloc(1, sizeof *p);
+
+	if (p == NULL)
+		return SD_ERR_NOMEM;
+	memset(f, 0, sizeof *f);
+	p->f = f;
+	p->pp = MHD_create_post_processor(c, 1024, form_iter, f);
+	if (p->pp == NULL) {
+		free(p);
+		return SD_ERR_FORMAT; /* not a form encoding we know */
+	}
+	*out = p;
+	return 0;
+}
+
+int
+web_form_feed(struct web_form_parser *p, const char *data, size_t len)
+{
+	if (MHD_post_process(p->pp, data, len) != MHD_YES || p->f->overflow)
+		return p->f->overflow ? SD_ERR_TOOLONG : SD_ERR_FORMAT;
+	return 0;
+}
+
+void
+web_form_end(struct web_form_parser *p)
+{
+	if (p == NULL)
+		return;
+	if (p->pp != NULL)
+		(void)MHD_destroy_post_processor(p->pp);
+	free(p);
+}
+
+const char *
+web_form_get(const struct web_form *f, const char *key, size_t *len)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->key[i], key) == 0) {
+			if (len)
+				*len = f->len[i];
+			return f->value[i];
+		}
+	return NULL;
+}
+
+void
+web_form_wipe(struct web_form *f)
+{
+	sodium_memzero(f, sizeof *f);
+}

@@ -1,0 +1,92 @@
+/*
+ * http.h - HTTP plumbing shared by sealdrop-source and sealdrop-journalist,
+ * on libmicrohttpd: listening sockets (unix by default), the security
+ * headers every response carries, responses whose memory is wiped when
+ * libmicrohttpd frees it, cookies, the onion-only Host check, and small
+ * form bodies.
+ */
+#ifndef WEB_HTTP_H
+#define WEB_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <microhttpd.h>
+
+#include "sdbuf.h"
+
+#define WEB_TOKEN_BYTES 32
+#define WEB_TOKEN_CHARS 43 /* base64url without padding of 32 bytes */
+#define WEB_FORM_FIELDS 8
+#define WEB_FORM_VALUE_MAX 512
+
+/*
+ * Open a listening socket. spec is "unix:PATH" or "HOST:PORT" (HOST an IP
+ * literal; a TCP listener is for development). A stale unix socket at PATH
+ * is replaced; any other file there is an error. *is_unix says which.
+ */
+int web_listen(const char *spec, int *fd, int *is_unix);
+
+/* Remove the unix socket of spec, if it is one. */
+void web_unlisten(const char *spec);
+
+/* The headers of DESIGN.md, "HTTP contract": CSP, Referrer-Policy,
+ * X-Content-Type-Options, Cache-Control, Cross-Origin-Opener-Policy. */
+int web_security_headers(struct MHD_Response *r);
+
+/* A cookie to set (or clear) with a response. */
+struct web_cookie {
+	const char *name;
+	const char *value;
+	int clear;
+};
+
+/* Queue body (taken over: freed and wiped after sending) with the security
+ * headers and content type. */
+enum MHD_Result web_respond(struct MHD_Connection *c, unsigned status,
+    const char *content_type, struct sdbuf *body);
+/* The same with n cookies set or cleared, and extra headers (pairs of
+ * name, value; NULL-terminated list, may be NULL). */
+enum MHD_Result web_respond_ex(struct MHD_Connection *c, unsigned status,
+    const char *content_type, struct sdbuf *body, const struct web_cookie *cookies,
+    size_t n, const char *const *headers);
+/* A 303 redirect to a local path, with n cookies. */
+enum MHD_Result web_redirect(struct MHD_Connection *c, const char *location);
+enum MHD_Result web_redirect_ex(struct MHD_Connection *c, const char *location,
+    const struct web_cookie *cookies, size_t n);
+/* A response for bytes that live forever (static files). */
+enum MHD_Result web_respond_static(struct MHD_Connection *c, const unsigned char *data,
+    size_t len, const char *content_type);
+
+/* Add "Set-Cookie: name=value; Path=/; HttpOnly; SameSite=Strict" (and
+ * "; Max-Age=0" when clear) to a response about to be queued. */
+int web_set_cookie(struct MHD_Response *r, const char *name, const char *value, int clear);
+
+/* 1 when the Host header is a v3 onion name (56 base32 characters and
+ * ".onion", optional port). */
+int web_host_is_onion(struct MHD_Connection *c);
+
+/* Random token as base64url (WEB_TOKEN_CHARS characters and a NUL). */
+void web_token_new(char out[WEB_TOKEN_CHARS + 1]);
+/* Constant-time comparison of two tokens; 1 when equal and well-formed. */
+int web_token_equal(const char *a, const char *b);
+
+/* A small application/x-www-form-urlencoded body, parsed. */
+struct web_form {
+	size_t n;
+	char key[WEB_FORM_FIELDS][32];
+	char value[WEB_FORM_FIELDS][WEB_FORM_VALUE_MAX];
+	size_t len[WEB_FORM_FIELDS];
+	int overflow;   /* too many fields or a value too long */
+};
+/* Feed the body; a field over the bounds sets overflow. */
+struct web_form_parser;
+int web_form_begin(struct MHD_Connection *c, struct web_form *f, struct web_form_parser **out);
+int web_form_feed(struct web_form_parser *p, const char *data, size_t len);
+void web_form_end(struct web_form_parser *p);
+/* Value of key, or NULL. */
+const char *web_form_get(const struct web_form *f, const char *key, size_t *len);
+/* Wipe every value (forms may hold a codename). */
+void web_form_wipe(struct web_form *f);
+
+#endif
