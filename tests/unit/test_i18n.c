@@ -1,0 +1,275 @@
+/*
+ * test_i18n.c - unit tests of the translations (web/i18n.c): the public
+ * lookups over the embedded catalogues, and the .mo reader on hand-made
+ * catalogues (both byte orders) and on corrupted ones: every header field,
+ * table and string out of bounds, missing NULs, unsorted originals, every
+ * truncation and single-byte corruptions of the real embedded catalogue.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "embed_int.h"
+#include "i18n.h"
+#include "i18n_int.h"
+#include "sderr.h"
+
+/* ---- a hand-made .mo ------------------------------------------------- */
+
+#define MO_CAP 4096
+
+struct mo_img {
+	unsigned char b[MO_CAP];
+	size_t len;
+};
+
+static void
+put32(unsigned char *p, uint32_t v, int be)
+{
+	for (int i = 0; i < 4; i++)
+		p[be ? 3 - i : i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Header, originals table, translations table, then the strings. */
+static void
+mo_build(struct mo_img *m, const char *const *orig, const char *const *tr, uint32_t n, int be)
+{
+	size_t off = 28 + (size_t)n * 16;
+
+	memset(m, 0, sizeof *m);
+	put32(m->b, 0x950412deu, be);
+	put32(m->b + 4, 0, be);
+	put32(m->b + 8, n, be);
+	put32(m->b + 12, 28, be);
+	put32(m->b + 16, 28 + n * 8, be);
+	for (uint32_t k = 0; k < 2 * n; k++) {
+		const char *s = k < n ? orig[k] : tr[k - n];
+		size_t l = strlen(s);
+		assert_true(off + l + 1 <= MO_CAP);
+		put32(m->b + 28 + k * 8, (uint32_t)l, be);
+		put32(m->b + 28 + k * 8 + 4, (uint32_t)off, be);
+		memcpy(m->b + off, s, l + 1);
+		off += l + 1;
+	}
+	m->len = off;
+}
+
+static const char *const orig3[] = { "", "Hello", "World" };
+static const char *const tr3[] = { "Content-Type: text/plain; charset=UTF-8\n", "Bonjour", "Monde" };
+
+static void
+test_mo_parse_both_orders(void **state)
+{
+	struct mo_img m;
+	struct i18n_mo mo;
+
+	(void)state;
+	for (int be = 0; be < 2; be++) {
+		mo_build(&m, orig3, tr3, 3, be);
+		assert_int_equal(i18n_mo_parse(m.b, m.len, &mo), 0);
+		assert_string_equal(i18n_mo_lookup(&mo, "Hello"), "Bonjour");
+		assert_string_equal(i18n_mo_lookup(&mo, "World"), "Monde");
+		assert_null(i18n_mo_lookup(&mo, "Nope"));
+		assert_null(i18n_mo_lookup(&mo, ""));   /* never the header */
+		assert_null(i18n_mo_lookup(&mo, "Hell"));
+		assert_null(i18n_mo_lookup(&mo, "Hello!"));
+		assert_null(i18n_mo_lookup(NULL, "Hello"));
+	}
+	/* an empty catalogue is valid and finds nothing */
+	mo_build(&m, orig3, tr3, 0, 0);
+	assert_int_equal(i18n_mo_parse(m.b, m.len, &mo), 0);
+	assert_null(i18n_mo_lookup(&mo, "Hello"));
+}
+
+static void
+test_mo_empty_translation_is_none(void **state)
+{
+	static const char *const o[] = { "A", "B" };
+	static const char *const t[] = { "", "b" };
+	struct mo_img m;
+	struct i18n_mo mo;
+
+	(void)state;
+	mo_build(&m, o, t, 2, 0);
+	assert_int_equal(i18n_mo_parse(m.b, m.len, &mo), 0);
+	assert_null(i18n_mo_lookup(&mo, "A"));
+	assert_string_equal(i18n_mo_lookup(&mo, "B"), "b");
+}
+
+static void
+expect_bad(const struct mo_img *m, size_t len)
+{
+	struct i18n_mo mo;
+
+	memset(&mo, 0x5a, sizeof mo);
+	if (i18n_mo_parse(m->b, len, &mo) >= 0)
+		fail_msg("a corrupted catalogue was accepted");
+	assert_int_equal(mo.n, 0x5a5a5a5au); /* output untouched */
+}
+
+static void
+test_mo_header_corruptions(void **state)
+{
+	struct mo_img m;
+	struct i18n_mo mo;
+
+	(void)state;
+	mo_build(&m, orig3, tr3, 3, 0);
+	for (size_t l = 0; l < 20; l++)
+		expect_bad(&m, l);
+	m.b[0] ^= 1;                            /* magic */
+	expect_bad(&m, m.len);
+	mo_build(&m, orig3, tr3, 3, 0);
+	put32(m.b + 4, 0x10000, 0);             /* major revision 1 */
+	expect_bad(&m, m.len);
+	mo_build(&m, orig3, tr3, 3, 0);
+	put32(m.b + 8, 0xffffffffu, 0);         /* count */
+	expect_bad(&m, m.len);
+	put32(m.b + 8, 400, 0);                 /* tables past the end */
+	expect_bad(&m, m.len);
+	mo_build(&m, orig3, tr3, 3, 0);
+	put32(m.b + 12, 0xfffffff0u, 0);        /* originals offset */
+	expect_bad(&m, m.len);
+	mo_build(&m, orig3, tr3, 3, 0);
+	put32(m.b + 16, (uint32_t)m.len - 8, 0); /* translations table cut */
+	expect_bad(&m, m.len);
+	assert_int_equal(i18n_mo_parse(NULL, 100, NULL), SD_ERR_ARG);
+	assert_int_equal(i18n_mo_parse(m.b, I18N_MO_MAX + 1u, &mo), SD_ERR_TOOLONG);
+}
+
+static void
+test_mo_string_corruptions(void **state)
+{
+	static const char *const o[] = { "B", "A" };   /* not sorted */
+	static const char *const dup[] = { "A", "A" };
+	struct mo_img m;
+	size_t e;
+
+	(void)state;
+	for (uint32_t k = 0; k < 6; k++) {
+		e = 28 + k * 8;
+		mo_build(&m, orig3, tr3, 3, 0);
+		put32(m.b + e, (uint32_t)m.len, 0);           /* length past the end */
+		expect_bad(&m, m.len);
+		mo_build(&m, orig3, tr3, 3, 0);
+		put32(m.b + e, 0xffffffffu, 0);               /* length overflow */
+		expect_bad(&m, m.len);
+		mo_build(&m, orig3, tr3, 3, 0);
+		put32(m.b + e + 4, (uint32_t)m.len, 0);       /* offset at the end */
+		expect_bad(&m, m.len);
+		mo_build(&m, orig3, tr3, 3, 0);
+		put32(m.b + e + 4, 0xfffffffcu, 0);           /* offset overflow */
+		expect_bad(&m, m.len);
+	}
+	mo_build(&m, orig3, tr3, 3, 0);
+	m.b[m.len - 1] = 'x';                             /* last string's NUL */
+	expect_bad(&m, m.len);
+	mo_build(&m, orig3, tr3, 3, 0);
+	put32(m.b + 28 + 8, 2, 0);                        /* "He" has no NUL after */
+	expect_bad(&m, m.len);
+	mo_build(&m, o, o, 2, 0);
+	expect_bad(&m, m.len);
+	mo_build(&m, dup, dup, 2, 0);                     /* duplicate originals */
+	expect_bad(&m, m.len);
+}
+
+/* Truncations and byte flips of the real catalogue never read out of
+ * bounds (ASan) and, when accepted, every lookup stays inside. */
+static void
+test_mo_real_catalogue_mutations(void **state)
+{
+	const struct web_blob *b = NULL;
+	struct i18n_mo mo;
+	unsigned char *copy;
+
+	(void)state;
+	for (size_t i = 0; i < web_mo_blobs_n; i++)
+		if (strcmp(web_mo_blobs[i].name, "fr") == 0)
+			b = &web_mo_blobs[i];
+	assert_non_null(b);
+	assert_int_equal(i18n_mo_parse(b->data, b->len, &mo), 0);
+	for (size_t l = 0; l < b->len; l++) {
+		copy = malloc(l ? l : 1);
+		assert_non_null(copy);
+		memcpy(copy, b->data, l);
+		if (i18n_mo_parse(copy, l, &mo) == 0)
+			(void)i18n_mo_lookup(&mo, "Log out");
+		free(copy);
+	}
+	copy = malloc(b->len);
+	assert_non_null(copy);
+	for (size_t pos = 0; pos < b->len && pos < 4096; pos++) {
+		for (unsigned v = 0; v < 256; v += 51) {
+			memcpy(copy, b->data, b->len);
+			copy[pos] = (unsigned char)(copy[pos] ^ (v | 1));
+			if (i18n_mo_parse(copy, b->len, &mo) == 0) {
+				(void)i18n_mo_lookup(&mo, "Log out");
+				(void)i18n_mo_lookup(&mo, "zzz");
+			}
+		}
+	}
+	free(copy);
+}
+
+/* ---- the public API ---------------------------------------------- */
+
+static void
+test_languages(void **state)
+{
+	const char *const *l = i18n_languages();
+
+	(void)state;
+	assert_string_equal(l[0], "en");
+	assert_string_equal(l[1], "fr");
+	assert_null(l[2]);
+	assert_true(i18n_supported("en"));
+	assert_true(i18n_supported("fr"));
+	assert_false(i18n_supported("de"));
+	assert_false(i18n_supported(""));
+	assert_false(i18n_supported(NULL));
+	assert_false(i18n_supported("fr_FR"));
+	assert_string_equal(i18n_native_name("en"), "English");
+	assert_string_equal(i18n_native_name("fr"), "Français");
+	assert_string_equal(i18n_native_name("xx"), "xx");
+}
+
+static void
+test_get(void **state)
+{
+	const char *id = "Log out";
+
+	(void)state;
+	assert_ptr_equal(i18n_get("en", id), id);
+	assert_string_equal(i18n_get("fr", id), "Se déconnecter");
+	assert_string_equal(i18n_get("fr", "not a message"), "not a message");
+	assert_ptr_equal(i18n_get("de", id), id);
+	assert_ptr_equal(i18n_get(NULL, id), id);
+	assert_string_equal(i18n_get("fr", ""), "");
+	assert_string_equal(i18n_get("fr", NULL), "");
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return i18n_init() == 0 && i18n_init() == 0 ? 0 : -1;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mo_parse_both_orders),
+		cmocka_unit_test(test_mo_empty_translation_is_none),
+		cmocka_unit_test(test_mo_header_corruptions),
+		cmocka_unit_test(test_mo_string_corruptions),
+		cmocka_unit_test(test_mo_real_catalogue_mutations),
+		cmocka_unit_test(test_languages),
+		cmocka_unit_test(test_get),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}

@@ -1,0 +1,238 @@
+/*
+ * i18n.c - translations from GNU .mo catalogues embedded at build time.
+ *
+ * The build compiles every po/LANG.po with msgfmt and embeds the .mo bytes
+ * (web/CMakeLists.txt). i18n_init() checks each catalogue completely once:
+ * magic, revision, both string tables inside the buffer, every string's
+ * offset and length inside the buffer and NUL-terminated, the originals
+ * sorted (msgfmt sorts them; we look up by binary search and ignore the
+ * optional hash table). The data is ours, but a reader that trusts offsets
+ * is a reader that one bad build turns into an out-of-bounds read. After
+ * init everything is read-only: lookups from any thread are safe.
+ * English is the source language and has no catalogue.
+ */
+#include "i18n.h"
+#include "i18n_int.h"
+#include "embed_int.h"
+#include "sderr.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define MO_MAGIC 0x950412deu
+#define MO_MAGIC_SWAPPED 0xde120495u
+#define I18N_MAX_LANGS 16
+
+struct lang {
+	char code[I18N_LANG_MAX];
+	struct i18n_mo mo;
+};
+
+static struct lang g_langs[I18N_MAX_LANGS];
+static size_t g_nlangs;
+static const char *g_codes[I18N_MAX_LANGS + 2] = { "en", NULL };
+static int g_ready;
+
+static const struct {
+	const char *code, *name;
+} native_names[] = {
+	{ "en", "English" },
+	{ "fr", "Français" },
+	{ "de", "Deutsch" },
+	{ "es", "Español" },
+	{ "it", "Italiano" },
+	{ "pt", "Português" },
+	{ "ar", "العربية" },
+	{ "ru", "Русский" },
+	{ "tr", "Türkçe" },
+};
+
+/* ---- the .mo reader -------------------------------------------------- */
+
+static uint32_t
+rd32(const unsigned char *p, int swap)
+{
+	if (swap)
+		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+/* String k of the table at tab: its bytes (checked at parse time). */
+static const char *
+mo_str(const struct i18n_mo *mo, uint32_t tab, uint32_t k, uint32_t *len)
+{
+	const unsigned char *e = mo->data + tab + (size_t)k * 8;
+
+	*len = rd32(e, mo->swap);
+	return (const char *)mo->data + rd32(e + 4, mo->swap);
+}
+
+/* Entry k of the table at tab lies inside the buffer and ends with a NUL. */
+static int
+mo_check_entry(const unsigned char *d, size_t len, uint32_t tab, uint32_t k, int swap)
+{
+	const unsigned char *e = d + tab + (size_t)k * 8;
+	uint32_t slen = rd32(e, swap), soff = rd32(e + 4, swap);
+
+	if ((size_t)soff > len || (size_t)slen >= len - soff)
+		return SD_ERR_RANGE;
+	if (d[(size_t)soff + slen] != '\0')
+		return SD_ERR_FORMAT;
+	return 0;
+}
+
+static int
+mo_check_tables(const unsigned char *d, size_t len, const struct i18n_mo *mo)
+{
+	size_t tab = (size_t)mo->n * 8;
+	int r;
+
+	if ((size_t)mo->orig_off > len || tab > len - mo->orig_off ||
+	    (size_t)mo->trans_off > len || tab > len - mo->trans_off)
+		return SD_ERR_TRUNCATED;
+	for (uint32_t k = 0; k < mo->n; k++) {
+		if ((r = mo_check_entry(d, len, mo->orig_off, k, mo->swap)) != 0 ||
+		    (r = mo_check_entry(d, len, mo->trans_off, k, mo->swap)) != 0)
+			return r;
+	}
+	for (uint32_t k = 1; k < mo->n; k++) {
+		uint32_t l1, l2;
+		const char *a = mo_str(mo, mo->orig_off, k - 1, &l1);
+		const char *b = mo_str(mo, mo->orig_off, k, &l2);
+		if (strcmp(a, b) >= 0)
+			return SD_ERR_FORMAT;
+	}
+	return 0;
+}
+
+int
+i18n_mo_parse(const unsigned char *data, size_t len, struct i18n_mo *out)
+{
+	struct i18n_mo mo;
+	uint32_t magic;
+	int r;
+
+	if (data == NULL || out == NULL)
+		return SD_ERR_ARG;
+	if (len > I18N_MO_MAX)
+		return SD_ERR_TOOLONG;
+	if (len < 20)
+		return SD_ERR_TRUNCATED;
+	memset(&mo, 0, sizeof mo);
+	magic = rd32(data, 0);
+	if (magic != MO_MAGIC && magic != MO_MAGIC_SWAPPED)
+		return SD_ERR_FORMAT;
+	mo.swap = magic == MO_MAGIC_SWAPPED;
+	if ((rd32(data + 4, mo.swap) >> 16) != 0)       /* major revision 0 */
+		return SD_ERR_FORMAT;
+	mo.n = rd32(data + 8, mo.swap);
+	mo.orig_off = rd32(data + 12, mo.swap);
+	mo.trans_off = rd32(data + 16, mo.swap);
+	if (mo.n > I18N_MO_STRINGS_MAX)
+		return SD_ERR_RANGE;
+	mo.data = data;
+	mo.len = len;
+	if ((r = mo_check_tables(data, len, &mo)) != 0)
+		return r;
+	*out = mo;
+	return 0;
+}
+
+const char *
+i18n_mo_lookup(const struct i18n_mo *mo, const char *msgid)
+{
+	uint32_t lo = 0, hi, len;
+
+	if (mo == NULL || msgid == NULL || msgid[0] == '\0')
+		return NULL;
+	hi = mo->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(msgid, mo_str(mo, mo->orig_off, mid, &len));
+		if (c == 0) {
+			const char *t = mo_str(mo, mo->trans_off, mid, &len);
+			return len > 0 ? t : NULL;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* ---- the public API -------------------------------------------------- */
+
+int
+i18n_init(void)
+{
+	size_t n = 0;
+	int r;
+
+	if (g_ready)
+		return 0;
+	if (web_mo_blobs_n > I18N_MAX_LANGS)
+		return SD_ERR_RANGE;
+	for (size_t i = 0; i < web_mo_blobs_n; i++) {
+		const struct web_blob *b = &web_mo_blobs[i];
+		size_t cl = strlen(b->name);
+		if (cl == 0 || cl >= I18N_LANG_MAX || strcmp(b->name, "en") == 0)
+			return SD_ERR_FORMAT;
+		if ((r = i18n_mo_parse(b->data, b->len, &g_langs[n].mo)) != 0)
+			return r;
+		memcpy(g_langs[n].code, b->name, cl + 1);
+		g_codes[n + 1] = g_langs[n].code;
+		n++;
+	}
+	g_codes[n + 1] = NULL;
+	g_nlangs = n;
+	g_ready = 1;
+	return 0;
+}
+
+static const struct i18n_mo *
+find_lang(const char *lang)
+{
+	if (lang == NULL || !g_ready)
+		return NULL;
+	for (size_t i = 0; i < g_nlangs; i++)
+		if (strcmp(g_langs[i].code, lang) == 0)
+			return &g_langs[i].mo;
+	return NULL;
+}
+
+const char *
+i18n_get(const char *lang, const char *msgid)
+{
+	const char *t;
+
+	if (msgid == NULL)
+		return "";
+	t = i18n_mo_lookup(find_lang(lang), msgid);
+	return t != NULL ? t : msgid;
+}
+
+const char *const *
+i18n_languages(void)
+{
+	return g_codes;
+}
+
+int
+i18n_supported(const char *lang)
+{
+	if (lang == NULL)
+		return 0;
+	return strcmp(lang, "en") == 0 || find_lang(lang) != NULL;
+}
+
+const char *
+i18n_native_name(const char *lang)
+{
+	if (lang == NULL)
+		return "";
+	for (size_t i = 0; i < sizeof native_names / sizeof native_names[0]; i++)
+		if (strcmp(native_names[i].code, lang) == 0)
+			return native_names[i].name;
+	return lang;
+}

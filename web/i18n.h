@@ -1,0 +1,28 @@
+/*
+ * i18n.h - translations. Messages are written in English in the templates
+ * and the C code; po/<lang>.po files (gettext format, made and merged with
+ * the gettext tools) are compiled with msgfmt at build time and the .mo
+ * catalogues embedded in the binaries, so a lookup needs no file, no locale
+ * and no global state (one language per request, any thread).
+ */
+#ifndef WEB_I18N_H
+#define WEB_I18N_H
+
+#define I18N_LANG_MAX 8
+
+/* Load the embedded catalogues; 0 or a negative SD_ERR_*. Call once. */
+int i18n_init(void);
+
+/* Translation of msgid in lang, or msgid itself (never NULL). */
+const char *i18n_get(const char *lang, const char *msgid);
+
+/* NULL-terminated list of supported language codes, "en" first. */
+const char *const *i18n_languages(void);
+
+/* 1 if lang is one of them. */
+int i18n_supported(const char *lang);
+
+/* Native name of a language ("English", "Français"). */
+const char *i18n_native_name(const char *lang);
+
+#endif

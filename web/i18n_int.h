@@ -1,0 +1,35 @@
+/*
+ * i18n_int.h - internals of the translations, for the unit tests: the GNU
+ * .mo reader over any buffer. i18n_init() runs it over every embedded
+ * catalogue.
+ */
+#ifndef WEB_I18N_INT_H
+#define WEB_I18N_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define I18N_MO_MAX (8u * 1024u * 1024u)   /* bytes of one catalogue */
+#define I18N_MO_STRINGS_MAX 100000u        /* messages in one catalogue */
+
+/* A parsed catalogue points into the .mo bytes, which must outlive it. */
+struct i18n_mo {
+	const unsigned char *data;
+	size_t len;
+	uint32_t n;             /* number of messages */
+	uint32_t orig_off;      /* offset of the originals table */
+	uint32_t trans_off;     /* offset of the translations table */
+	int swap;               /* big-endian file */
+};
+
+/* Check the header, both tables, every string's offset and length (each
+ * string must end with a NUL inside the buffer) and that the originals are
+ * sorted, as binary search needs. 0 or SD_ERR_FORMAT / SD_ERR_RANGE /
+ * SD_ERR_TRUNCATED / SD_ERR_ARG; *out is set only on success. */
+int i18n_mo_parse(const unsigned char *data, size_t len, struct i18n_mo *out);
+
+/* The translation of msgid, or NULL when the catalogue has none (or an
+ * empty one). The header entry (msgid "") is never returned. */
+const char *i18n_mo_lookup(const struct i18n_mo *mo, const char *msgid);
+
+#endif

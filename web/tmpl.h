@@ -1,0 +1,45 @@
+/*
+ * tmpl.h - HTML page templates, embedded at build time, rendered with HTML
+ * escaping on by default and translated through i18n.h.
+ *
+ * Template syntax (templates live in source-iface/templates/ and
+ * journalist-iface/templates/, one NAME.html each):
+ *   {{name}}                 value of variable name, HTML-escaped
+ *   {{_ "English text"}}     the translation of a literal (i18n_get)
+ *   {{#if name}}...{{else}}...{{/if}}   name set, non-empty and not "0"
+ *   {{#unless name}}...{{/unless}}
+ *   {{#each list}}...{{/each}}          repeat for each item of a list;
+ *                            inside, names resolve in the item first, then
+ *                            outside
+ *   {{> partial}}            include another template (depth-limited)
+ * There is no raw (unescaped) output of variables. Unknown variables render
+ * as empty; an unknown template name or a syntax error is an error at
+ * tmpl_init time, so a broken template stops the daemon at start-up.
+ */
+#ifndef WEB_TMPL_H
+#define WEB_TMPL_H
+
+#include <stddef.h>
+
+#include "sdbuf.h"
+
+struct tmpl_vars;
+
+/* Parse every embedded template; 0 or a negative SD_ERR_*. Call once. */
+int tmpl_init(void);
+void tmpl_shutdown(void);
+
+int tmpl_vars_new(struct tmpl_vars **out);
+/* Set name to a copy of value (replacing any previous value). */
+int tmpl_set(struct tmpl_vars *v, const char *name, const char *value);
+int tmpl_setf(struct tmpl_vars *v, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Append a new item to list name; *item is owned by v. */
+int tmpl_list_add(struct tmpl_vars *v, const char *name, struct tmpl_vars **item);
+void tmpl_vars_free(struct tmpl_vars *v);
+
+/* Render template name in language lang into out (appends). */
+int tmpl_render(const char *name, const char *lang, const struct tmpl_vars *v,
+    struct sdbuf *out);
+
+#endif
