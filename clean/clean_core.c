@@ -208,5 +208,9 @@ clean_any(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned de
 		clean_set_error(rep, "libmagic could not decide the type");
 		return e;
 	}
+	/* libmagic names some OOXML files made by other tools octet-stream. */
+	if (strcmp(rep->type, "application/octet-stream") == 0 && len >= 4 &&
+	    memcmp(buf, "PK\x03\x04", 4) == 0)
+		(void)snprintf(rep->type, sizeof rep->type, "application/zip");
 	return clean_buffer(c, buf, len, rep->type, depth, out, rep);
 }

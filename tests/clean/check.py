@@ -1,0 +1,171 @@
+#!/usr/bin/python3
+"""Check what sealdrop-open --clean-only did to the fixtures of make_fixtures.py.
+
+usage: check.py FIXTURES OUT
+
+For every fixture in FIXTURES/manifest.json:
+ - the report (OUT/report.json) gives it the expected status;
+ - control: a fixture that must be cleaned holds canaries before cleaning
+   (else this test would be blind);
+ - after cleaning no "SDCANARY" remains in the bytes (ASCII or UTF-16), in any
+   member of a ZIP container (recursively), in the decompressed objects of a
+   PDF (qpdf --qdf), nor in exiftool's output;
+ - the cleaned file still opens: JPEG/PNG decode (PIL, djpeg, pngcheck), PDFs
+   pass qpdf --check, ZIPs pass their CRC checks and every XML member parses,
+   ODF keeps "mimetype" first and stored, OOXML relationships point at
+   existing members;
+ - files put in uncleaned/ are byte-identical to their input, and failures
+   carry an error line.
+Prints one line per failure; exits 1 if any.
+"""
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+import xml.dom.minidom
+
+from PIL import Image
+
+CANARY = b"SDCANARY"
+fix, out = sys.argv[1], sys.argv[2]
+manifest = json.load(open(os.path.join(fix, "manifest.json")))
+report = json.load(open(os.path.join(out, "report.json")))
+fails = []
+passes = 0
+
+
+def fail(msg):
+    fails.append(msg)
+
+
+def leaks(data, where, depth=0):
+    """Places in data (and what it contains) where a canary shows."""
+    found = []
+    if CANARY in data or CANARY.decode().encode("utf-16-le") in data:
+        found.append(where)
+    if data[:4] == b"PK\x03\x04" and depth < 8:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                if z.comment and CANARY in z.comment:
+                    found.append(where + " (archive comment)")
+                for i in z.infolist():
+                    if CANARY in i.comment or CANARY in i.extra:
+                        found.append(where + ":" + i.filename + " (header)")
+                    found += leaks(z.read(i), where + ":" + i.filename, depth + 1)
+        except zipfile.BadZipFile:
+            pass
+    if data[:5] == b"%PDF-":
+        r = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", "-", "-"],
+                           input=data, capture_output=True)
+        if CANARY in r.stdout:
+            found.append(where + " (decompressed PDF objects)")
+    return found
+
+
+def exif_leaks(p):
+    r = subprocess.run(["exiftool", "-a", "-u", "-G1", "-ee", p], capture_output=True)
+    return [p + " (exiftool)"] if CANARY in r.stdout else []
+
+
+def opens(p, data):
+    """Why p does not open, or None."""
+    if data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n":
+        try:
+            Image.open(io.BytesIO(data)).load()
+        except Exception as e:  # noqa: BLE001 - any decoder error is a failure
+            return "PIL cannot decode: %s" % e
+        tool = ["djpeg", "-outfile", "/dev/null", p] if data[0] == 0xFF else ["pngcheck", "-q", p]
+        r = subprocess.run(tool, capture_output=True)
+        if r.returncode != 0:
+            return "%s: %s" % (tool[0], (r.stdout + r.stderr).decode(errors="replace"))
+    elif data[:5] == b"%PDF-":
+        r = subprocess.run(["qpdf", "--check", p], capture_output=True)
+        if r.returncode != 0:
+            return "qpdf --check: " + (r.stdout + r.stderr).decode(errors="replace")[-300:]
+    elif data[:4] == b"PK\x03\x04":
+        return zip_opens(data)
+    return None
+
+
+def zip_opens(data):
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        if z.testzip() is not None:
+            return "bad CRC in member " + z.testzip()
+        names = z.namelist()
+        for i in z.infolist():
+            if i.date_time != (1980, 1, 1, 0, 0, 0) or i.extra or i.comment:
+                return "member header not normalised: %s %s" % (i.filename, i.date_time)
+            if b"w:rsid" in z.read(i) or b"absPath" in z.read(i):
+                return "revision ids or a file path left in " + i.filename
+        for n in names:
+            if n.endswith((".xml", ".rels")):
+                try:
+                    xml.dom.minidom.parseString(z.read(n))
+                except Exception as e:  # noqa: BLE001
+                    return "member %s does not parse: %s" % (n, e)
+            elif n.endswith((".jpg", ".jpeg", ".png")):
+                Image.open(io.BytesIO(z.read(n))).load()
+        if "mimetype" in names and (names[0] != "mimetype" or
+                                    z.getinfo("mimetype").compress_type != zipfile.ZIP_STORED):
+            return "ODF mimetype is not the first, stored member"
+        if "_rels/.rels" in names:
+            rels = xml.dom.minidom.parseString(z.read("_rels/.rels"))
+            for r in rels.getElementsByTagName("Relationship"):
+                if r.getAttribute("Target").lstrip("/") not in names:
+                    return "relationship to a missing member: " + r.getAttribute("Target")
+    return None
+
+
+def entry(name):
+    for e in report["files"]:
+        if e["input"].endswith("/" + name):
+            return e
+    return None
+
+
+for name, want in sorted(manifest.items()):
+    e = entry(name)
+    src = open(os.path.join(fix, name), "rb").read()
+    if e is None:
+        fail("%s: not in the report" % name)
+        continue
+    if e["status"] != want["status"]:
+        fail("%s: status %r, expected %r (%s)" % (name, e["status"], want["status"],
+                                                  e.get("error", "")))
+        continue
+    p = os.path.join(out, e["output"])
+    data = open(p, "rb").read()
+    if want["status"] == "cleaned":
+        if want["canaries"] and not (leaks(src, name) or exif_leaks(os.path.join(fix, name))):
+            fail("%s: control failed: no canary in the input" % name)
+        found = leaks(data, e["output"]) + exif_leaks(p)
+        if found:
+            fail("%s: canary left in %s" % (name, ", ".join(found)))
+        why = opens(p, data)
+        if why:
+            fail("%s: cleaned file does not open: %s" % (name, why))
+        if not found and not why:
+            passes += 1
+    else:
+        if not e["output"].startswith("uncleaned/") or data != src:
+            fail("%s: original not kept byte for byte in uncleaned/" % name)
+        elif want["status"] == "could not clean" and not e.get("error"):
+            fail("%s: no error line in the report" % name)
+        else:
+            passes += 1
+
+# Orientation survives, everything else of EXIF goes.
+r = subprocess.run(["exiftool", "-n", "-Orientation", "-s3", os.path.join(out, "photo.jpg")],
+                   capture_output=True, text=True)
+if r.stdout.strip() != "6":
+    fail("photo.jpg: orientation not kept (got %r)" % r.stdout.strip())
+left = [f for f in os.listdir(out) if f.startswith(".")]
+if left:
+    fail("temporary files left in --out: %s" % left)
+
+for f in fails:
+    print("FAIL: " + f)
+print("%d passed, %d failed" % (passes, len(fails)))
+sys.exit(1 if fails else 0)

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Cleaning, end to end through the real sealdrop-open --clean-only:
+#  1. fixtures with canaries (make_fixtures.py), cleaned, checked (check.py);
+#  2. a cleaner that crashes (test-only hook) marks only its file "could not
+#     clean", the run goes on and the other files are cleaned;
+#  3. a cleaner that hangs is killed at the wall-clock limit, same outcome;
+#  4. a run that refuses nothing exits 0; a run with a failure exits 1.
+# usage: run.sh SEALDROP_OPEN
+set -u
+open=$1
+here=$(cd "$(dirname "$0")" && pwd)
+py=${PYTHON3:-/usr/bin/python3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+"$py" "$here/make_fixtures.py" "$work/fx" || { echo "FAIL: fixtures"; exit 1; }
+mapfile -t files < <(find "$work/fx" -type f ! -name manifest.json | sort)
+
+# 1. every fixture
+if "$open" --quiet --clean-only --out "$work/out" "${files[@]}" 2>"$work/err"; then
+	ko "a run with hostile fixtures exited 0"
+else
+	ok
+fi
+for f in truncated.jpg malformed.pdf bomb.zip traversal.zip symlink.zip nested.zip; do
+	grep -q "$f: could not clean: ." "$work/err" && ok || ko "no clear stderr line for $f"
+done
+if "$py" "$here/check.py" "$work/fx" "$work/out"; then ok; else ko "check.py"; fi
+
+# 2. a crashing cleaner
+SEALDROP_TEST_CLEAN_CRASH=image/png "$open" --quiet --clean-only --out "$work/crash" \
+	"$work/fx/image.png" "$work/fx/photo.jpg" 2>"$work/err"
+"$py" - "$work/crash/report.json" <<'PY' && ok || ko "crash: $(cat "$work/err")"
+import json, sys
+r = {e["input"].rsplit("/", 1)[1]: e for e in json.load(open(sys.argv[1]))["files"]}
+assert r["image.png"]["status"] == "could not clean", r["image.png"]
+assert "cleaner" in r["image.png"]["error"], r["image.png"]
+assert r["image.png"]["output"] == "uncleaned/image.png"
+assert r["photo.jpg"]["status"] == "cleaned", r["photo.jpg"]
+PY
+
+# 3. a hanging cleaner, killed after 1.5 s instead of the default 120 s
+SEALDROP_TEST_CLEAN_HANG=image/png SEALDROP_TEST_CLEAN_TIMEOUT_MS=1500 \
+	"$open" --quiet --clean-only --out "$work/hang" "$work/fx/image.png" \
+	"$work/fx/photo.jpg" 2>"$work/err"
+if grep -q "image.png: could not clean: the cleaner did not finish in time" "$work/err" &&
+	[ -f "$work/hang/photo.jpg" ]; then ok; else ko "hang: $(cat "$work/err")"; fi
+
+# 4. all good: exit 0, and an empty --out for a run where nothing is written
+if "$open" --quiet --clean-only --out "$work/good" "$work/fx/photo.jpg" "$work/fx/notes.txt" \
+	"$work/fx/blob.bin"; then ok; else ko "a run of supported and unsupported files exited non-zero"; fi
+if "$open" --quiet --clean-only --out "$work/none" "$work/does-not-exist" 2>/dev/null ||
+	[ -n "$(ls -A "$work/none")" ]; then ko "a run of a missing file: exit 0 or output left"; else ok; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

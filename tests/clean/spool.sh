@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# sealdrop-open on a spool directory and on .tar bundles, end to end:
+#  - items are grouped by the source id of their authenticated ref, into
+#    <designation>-<8 hex>/ (the designation computed here from the EFF list),
+#    messages and replies numbered by seq whatever the file order, photos
+#    cleaned (no canary left), a name collision gets " (2)", an unparsable
+#    ref goes to unsorted/, an unsupported type to uncleaned/, tmp/ skipped;
+#  - a bundle of the same spool gives the same tree;
+#  - a hostile bundle (absolute path, '..', symlink, device, bad name) has
+#    each bad member refused with a report line, the good member opened, exit 1.
+# usage: spool.sh SEALDROP_OPEN SDSEAL VECTOR_DIR WORDLIST
+set -u
+open=$1
+seal=$2
+vec=$3
+words=$4
+py=${PYTHON3:-/usr/bin/python3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+key=(--key "$vec/key.key" --passphrase-file "$vec/key.pass")
+
+A=0123456789abcdef0123456789abcdef
+B=fedcba9876543210fedcba9876543210
+"$py" - "$work" <<'PY' || { echo "FAIL: fixtures"; exit 1; }
+import subprocess, sys
+from PIL import Image
+w = sys.argv[1]
+Image.new("RGB", (32, 32), (1, 100, 200)).save(w + "/photo.jpg")
+subprocess.run(["exiftool", "-q", "-overwrite_original", "-Artist=SDCANARYartist",
+                "-GPSLatitude=1", "-Comment=SDCANARYcomment", w + "/photo.jpg"], check=True)
+open(w + "/blob.bin", "wb").write(bytes(range(256)) * 8)
+open(w + "/m1.txt", "w").write("first message\n")
+open(w + "/m2.txt", "w").write("reply from the desk\n")
+open(w + "/m3.txt", "w").write("other source\n")
+PY
+sp=$work/spool
+mkdir -p "$sp/tmp" "$sp/$A" "$sp/$B"
+echo junk >"$sp/tmp/0000.part"
+s() { "$seal" --recipient "$vec/key.pub" "$@"; }
+s --kind reply --ref "$A:3" "$work/m2.txt" "$sp/$A/00000000000000000000000000000001.sdbox"
+s --kind file --name photo.jpg --ref "$A:2" "$work/photo.jpg" "$sp/$A/00000000000000000000000000000002.sdbox"
+s --kind message --ref "$A:1" "$work/m1.txt" "$sp/$A/00000000000000000000000000000003.sdbox"
+s --kind file --name "../photo.jpg" --ref "$A:4" "$work/photo.jpg" "$sp/$A/00000000000000000000000000000004.sdbox"
+s --kind message --ref "$B:1" "$work/m3.txt" "$sp/$B/00000000000000000000000000000001.sdbox"
+s --kind file --name blob.bin --ref "not-a-ref" "$work/blob.bin" "$sp/$B/00000000000000000000000000000002.sdbox"
+
+da=$("$py" - "$words" "$A" <<'PY'
+import sys
+w = [l.split()[1] for l in open(sys.argv[1]) if l.strip()]
+i = bytes.fromhex(sys.argv[2])
+print("%s-%s-%s" % (w[int.from_bytes(i[0:2], "little") % 7776],
+                    w[int.from_bytes(i[2:4], "little") % 7776], sys.argv[2][:8]))
+PY
+)
+db=$("$py" - "$words" "$B" <<'PY'
+import sys
+w = [l.split()[1] for l in open(sys.argv[1]) if l.strip()]
+i = bytes.fromhex(sys.argv[2])
+print("%s-%s-%s" % (w[int.from_bytes(i[0:2], "little") % 7776],
+                    w[int.from_bytes(i[2:4], "little") % 7776], sys.argv[2][:8]))
+PY
+)
+want="./$da/0001-message.txt
+./$da/0003-reply.txt
+./$da/photo (2).jpg
+./$da/photo.jpg
+./$db/0001-message.txt
+./report.json
+./report.txt
+./unsorted/uncleaned/blob.bin"
+
+check_tree() { # DIR LABEL
+	got=$(cd "$1" && find . -type f | LC_ALL=C sort)
+	if [ "$got" != "$want" ]; then ko "$2: tree differs:"$'\n'"$got"; return; fi
+	cmp -s "$1/$da/0001-message.txt" "$work/m1.txt" && cmp -s "$1/$da/0003-reply.txt" \
+		"$work/m2.txt" && cmp -s "$1/$db/0001-message.txt" "$work/m3.txt" &&
+		cmp -s "$1/unsorted/uncleaned/blob.bin" "$work/blob.bin" || { ko "$2: contents"; return; }
+	if grep -rq SDCANARY "$1/$da" || exiftool -a "$1/$da/photo.jpg" | grep -q SDCANARY; then
+		ko "$2: canary left"; return
+	fi
+	ok
+}
+
+if "$open" --quiet "${key[@]}" --out "$work/o1" "$sp" 2>"$work/err"; then
+	check_tree "$work/o1" spool
+else
+	ko "spool run failed: $(cat "$work/err")"
+fi
+
+# The same spool as a bundle, as the journalist interface serves it.
+"$py" - "$sp" "$work/bundle.tar" <<'PY'
+import os, sys, tarfile
+sp, out = sys.argv[1], sys.argv[2]
+with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as t:
+    for d in sorted(os.listdir(sp)):
+        if d == "tmp":
+            continue
+        for f in sorted(os.listdir(os.path.join(sp, d))):
+            ti = t.gettarinfo(os.path.join(sp, d, f), d + "/" + f)
+            ti.mtime, ti.uid, ti.gid, ti.uname, ti.gname, ti.mode = 0, 0, 0, "", "", 0o600
+            t.addfile(ti, open(os.path.join(sp, d, f), "rb"))
+PY
+if "$open" --quiet "${key[@]}" --out "$work/o2" "$work/bundle.tar" 2>"$work/err"; then
+	check_tree "$work/o2" bundle
+else
+	ko "bundle run failed: $(cat "$work/err")"
+fi
+
+# A hostile bundle: every bad member refused by name, the good one opened.
+"$py" - "$sp/$A/00000000000000000000000000000003.sdbox" "$work/evil.tar" "$A" <<'PY'
+import io, sys, tarfile
+good, out, a = sys.argv[1], sys.argv[2], sys.argv[3]
+data = open(good, "rb").read()
+def reg(t, name):
+    ti = tarfile.TarInfo(name); ti.size = len(data); t.addfile(ti, io.BytesIO(data))
+with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as t:
+    reg(t, "/" + a + "/" + "1" * 32 + ".sdbox")
+    reg(t, a + "/../" + "2" * 32 + ".sdbox")
+    reg(t, a + "/notes.txt")
+    ti = tarfile.TarInfo(a + "/" + "3" * 32 + ".sdbox"); ti.type = tarfile.SYMTYPE
+    ti.linkname = "/etc/passwd"; t.addfile(ti)
+    ti = tarfile.TarInfo(a + "/" + "4" * 32 + ".sdbox"); ti.type = tarfile.CHRTYPE
+    ti.devmajor, ti.devminor = 1, 3; t.addfile(ti)
+    reg(t, a + "/" + "5" * 32 + ".sdbox")
+PY
+if "$open" --quiet "${key[@]}" --out "$work/o3" "$work/evil.tar" 2>"$work/err"; then
+	ko "hostile bundle exited 0"
+else
+	n=$(grep -c "bundle member refused" "$work/err")
+	if [ "$n" != 5 ]; then ko "hostile bundle: expected 5 refusals, got $n: $(cat "$work/err")"
+	elif ! cmp -s "$work/o3/$da/0001-message.txt" "$work/m1.txt"; then
+		ko "hostile bundle: the good member was not opened"
+	elif [ -e "$work/o3/../$(printf '2%.0s' $(seq 32)).sdbox" ] ||
+		[ -n "$(find "$work/o3" -type l)" ]; then ko "hostile bundle: wrote outside"
+	else ok; fi
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
