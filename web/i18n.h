@@ -13,6 +13,14 @@
 /* Load the embedded catalogues; 0 or a negative SD_ERR_*. Call once. */
 int i18n_init(void);
 
+/*
+ * Marks a literal for po/update.sh without translating it where it stands,
+ * for tables whose entries reach i18n_get later:
+ *   static const char *const msgs[] = { I18N_N("Too large"), ... };
+ *   i18n_get(lang, msgs[i]);
+ */
+#define I18N_N(s) (s)
+
 /* Translation of msgid in lang, or msgid itself (never NULL). */
 const char *i18n_get(const char *lang, const char *msgid);
 
