@@ -155,11 +155,13 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 static struct MHD_Daemon *
 start_http(int fd)
 {
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	/* A thread per connection (bounded by max_connections): an argon2id
+	 * derivation or a slow upload blocks only its own connection. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_POLL | MHD_USE_ERROR_LOG;
 
 	return MHD_start_daemon(flags, 0, NULL, NULL, src_handle, NULL,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)src_app.conf.threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)src_app.conf.max_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)src_app.conf.connection_timeout,
 	    MHD_OPTION_NOTIFY_COMPLETED, src_completed, NULL,

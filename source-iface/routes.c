@@ -29,6 +29,8 @@
 #define PAGE_MAX (1U << 20)
 #define SMALL_BODY_MAX (16U * 1024)
 #define REPLIES_MAX 200
+/* Bytes of a refused body read and dropped before giving up on a page. */
+#define DISCARD_MAX (src_app.conf.max_submission_bytes + (64ULL << 20))
 
 static const char *
 lang_of(struct MHD_Connection *c, struct src_req *rq)
@@ -527,9 +529,11 @@ form_csrf_ok(struct src_req *rq)
 	const char *t = web_form_get(&rq->form, "csrf_token", NULL);
 	int anon = rq->route == SRC_R_GENERATE || rq->route == SRC_R_LOGIN;
 
-	if (anon)
-		return !rq->new_anon_csrf && web_token_equal(t, rq->anon_csrf);
-	return rq->has_session && web_token_equal(t, rq->sess.csrf);
+	/* Pages of a logged-in source carry the session token, others the
+	 * anonymous one; /generate and /login accept either. */
+	if (rq->has_session && web_token_equal(t, rq->sess.csrf))
+		return 1;
+	return anon && !rq->new_anon_csrf && web_token_equal(t, rq->anon_csrf);
 }
 
 static enum MHD_Result
@@ -570,21 +574,25 @@ src_handle(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		*rc = rq;
 		return first_call(c, rq, url, method);
 	}
-	if (rq->responded) {
-		*size = 0; /* an error page is on its way: drop the rest */
-		return MHD_YES;
-	}
 	if (*size > 0) {
+		/* libmicrohttpd answers only once the body is read: after an
+		 * error the rest is discarded, up to a bound, then the
+		 * connection is closed without a page. */
+		if (rq->status != 0 || rq->form_error) {
+			rq->discarded += *size;
+			*size = 0;
+			return rq->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
+		}
 		if (rq->route == SRC_R_SUBMIT)
 			src_upload_feed(rq, data, *size);
-		else if (!rq->form_error && web_form_feed(rq->fp, data, *size) != 0)
+		else if (web_form_feed(rq->fp, data, *size) != 0)
 			rq->form_error = 1;
 		*size = 0;
-		if (rq->status != 0) {
-			rq->responded = 1;
-			return src_error_page(c, rq, rq->status, rq->error_msg);
-		}
 		return MHD_YES;
+	}
+	if (rq->status != 0) {
+		src_upload_finish(rq); /* removes what was written */
+		return src_error_page(c, rq, rq->status, rq->error_msg);
 	}
 	return last_call(c, rq);
 }

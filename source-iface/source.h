@@ -59,7 +59,7 @@ struct src_req {
 	int form_error;
 	struct src_upload *up;
 	unsigned status;            /* an error decided while reading the body */
-	int responded;              /* a response is queued already */
+	uint64_t discarded;         /* body bytes dropped after an error */
 	const char *error_msg;      /* its English message (translated at render) */
 };
 

@@ -276,6 +276,20 @@ src_upload_begin(struct MHD_Connection *c, struct src_req *rq)
 	return 0;
 }
 
+/* Remove every part at once: an error leaves nothing behind, even before
+ * the connection ends. */
+static void
+abort_parts(struct src_upload *up)
+{
+	for (size_t i = 0; i < up->nparts; i++) {
+		sdbox_writer_free(up->parts[i].w);
+		up->parts[i].w = NULL;
+		spool_tmp_abort(src_app.spool, &up->parts[i].tmp);
+	}
+	up->nparts = 0;
+	up->cur = up->msg = NULL;
+}
+
 void
 src_upload_feed(struct src_req *rq, const char *data, size_t len)
 {
@@ -285,6 +299,8 @@ src_upload_feed(struct src_req *rq, const char *data, size_t len)
 		return;
 	if (MHD_post_process(up->pp, data, len) != MHD_YES)
 		fail(rq, MHD_HTTP_BAD_REQUEST, "The form was not understood.");
+	if (rq->status != 0)
+		abort_parts(up);
 }
 
 /* Drop the message part when it is empty and files came with it. */
@@ -352,19 +368,27 @@ src_upload_finish(struct src_req *rq)
 	size_t done = 0;
 	int e;
 
-	if (rq->status != 0 || up == NULL)
+	if (up == NULL)
 		return;
+	if (rq->status != 0) {
+		abort_parts(up);
+		return;
+	}
 	if (MHD_destroy_post_processor(up->pp) != MHD_YES) {
 		up->pp = NULL;
 		fail(rq, MHD_HTTP_BAD_REQUEST, "The form was not understood.");
+		abort_parts(up);
 		return;
 	}
 	up->pp = NULL;
-	if (check_csrf(up) != 0)
+	if (check_csrf(up) != 0) {
+		abort_parts(up);
 		return;
+	}
 	drop_empty_message(up);
 	if (up->nparts == 0 || (up->nparts == 1 && up->msg && up->msg->bytes == 0)) {
 		fail(rq, MHD_HTTP_BAD_REQUEST, "Write a message or choose a file to send.");
+		abort_parts(up);
 		return;
 	}
 	e = commit_files(up, &done);
@@ -377,6 +401,7 @@ src_upload_finish(struct src_req *rq)
 		for (size_t i = 0; i < done; i++)
 			(void)spool_item_remove(src_app.spool, rq->sess.source_id, up->parts[i].id);
 		fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "The submission could not be stored.");
+		abort_parts(up);
 		return;
 	}
 	src_log("submission stored");

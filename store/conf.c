@@ -31,7 +31,6 @@ conf_defaults(struct conf *c)
 	c->spool_reserve_bytes = 1ULL << 30;
 	c->connection_timeout = 120;
 	c->max_connections = 64;
-	c->threads = 4;
 	c->argon2_concurrency = 2;
 	c->session_idle_minutes = 30;
 	c->session_max_minutes = 240;
@@ -103,7 +102,6 @@ conf_source(struct conf *c, const char *k, const char *v)
 	if (strcmp(k, "connection_timeout") == 0)
 		return set_uint(&c->connection_timeout, v, 5, 3600);
 	if (strcmp(k, "max_connections") == 0) return set_uint(&c->max_connections, v, 1, 4096);
-	if (strcmp(k, "threads") == 0) return set_uint(&c->threads, v, 1, 64);
 	if (strcmp(k, "argon2_concurrency") == 0)
 		return set_uint(&c->argon2_concurrency, v, 1, 64);
 	if (strcmp(k, "session_idle_minutes") == 0)
@@ -178,13 +176,13 @@ conf_write_default(const char *path, const char *name)
 	    "# listen = unix:/path/to/source.sock   (default: source.sock here)\n"
 	    "max_submission_bytes = %" PRIu64 "\nmax_files = %u\nmax_message_bytes = %u\n"
 	    "spool_reserve_bytes = %" PRIu64 "\nconnection_timeout = %u\n"
-	    "max_connections = %u\nthreads = %u\nargon2_concurrency = %u\n"
+	    "max_connections = %u\nargon2_concurrency = %u\n"
 	    "session_idle_minutes = %u\nsession_max_minutes = %u\naccept_files = yes\n\n"
 	    "[journalist]\n"
 	    "# listen = unix:/path/to/journalist.sock   (default: journalist.sock here)\n",
 	    name, d.default_language, d.max_submission_bytes, d.max_files,
 	    d.max_message_bytes, d.spool_reserve_bytes, d.connection_timeout,
-	    d.max_connections, d.threads, d.argon2_concurrency, d.session_idle_minutes,
+	    d.max_connections, d.argon2_concurrency, d.session_idle_minutes,
 	    d.session_max_minutes);
 	if (n < 0 || (size_t)n >= sizeof text)
 		return SD_ERR_TOOLONG;

@@ -26,7 +26,6 @@ struct conf {
 	uint64_t spool_reserve_bytes;            /* 507 when it would be crossed */
 	unsigned connection_timeout;             /* seconds */
 	unsigned max_connections;
-	unsigned threads;
 	unsigned argon2_concurrency;             /* derivations at once */
 	unsigned session_idle_minutes;
 	unsigned session_max_minutes;

@@ -1,0 +1,294 @@
+#!/usr/bin/env bash
+# Integration test of sealdrop-source: the real daemon on a unix socket, not
+# in --dev mode, driven with curl as Tor would (an onion Host header).
+#
+#  - the whole flow: generate, submit a message and three files (empty,
+#    small, 200 MiB), log in again with the codename, read a reply sealed by
+#    a test helper, delete it; every spool file decrypts with the test key to
+#    exactly what was sent, name included;
+#  - a unique marker in an upload is found nowhere in the instance, the
+#    database, files written under /tmp during the test, response headers or
+#    the daemon's log;
+#  - every bad input gets its status, a page that says what went wrong, and
+#    leaves nothing in spool/tmp.
+#
+# usage: source.sh BUILD_DIR SOURCE_DIR
+set -u
+build=$1
+src=$2
+admin=$build/tools/sealdrop-admin
+daemon=$build/source-iface/sealdrop-source
+sdcat=$build/tests/sdcat
+sdreply=$build/tests/sdreply
+key=$src/tests/vectors/key.key
+pass=$src/tests/vectors/key.pass
+onion=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion
+
+work=$(mktemp -d "$build/itest-source.XXXXXX")
+stamp=$work/stamp
+touch "$stamp"
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok: $*"; }
+ko() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# --- an instance with small limits, and its daemon ----------------------------
+inst=$work/inst
+"$admin" init --instance "$inst" --name "Test drop" --recipient "$src/tests/vectors/key.pub" >/dev/null ||
+	{ echo "init failed"; exit 1; }
+cat >>"$inst/sealdrop.conf" <<EOF
+EOF
+sed -i 's/^max_submission_bytes = .*/max_submission_bytes = 262144000/;
+        s/^max_files = .*/max_files = 5/; s/^argon2_concurrency = .*/argon2_concurrency = 1/;
+s/^connection_timeout = .*/connection_timeout = 10/' \
+	"$inst/sealdrop.conf"
+sock=$inst/source.sock
+
+start_daemon() { # instance log
+	"$daemon" --instance "$1" >"$2" 2>&1 &
+	pids+=($!)
+	for _ in $(seq 100); do [ -S "$1/source.sock" ] && return 0; sleep 0.05; done
+	echo "daemon did not start:"; cat "$2"; exit 1
+}
+start_daemon "$inst" "$work/daemon.log"
+
+jar=$work/cookies
+hdrs=$work/headers
+# req METHOD PATH [curl args...]: prints the status; body in $work/body.
+req() {
+	local m=$1 p=$2
+	shift 2
+	curl -s --unix-socket "$sock" -X "$m" -b "$jar" -c "$jar" -D "$work/h1" \
+		-o "$work/body" -w '%{http_code}' "$@" "http://$onion$p"
+	cat "$work/h1" >>"$hdrs"
+}
+csrf_of() { grep -o 'name="csrf_token" value="[^"]*"' "$work/body" | head -1 | sed 's/.*value="//;s/"$//'; }
+tmp_empty() { [ -z "$(ls -A "$inst/spool/tmp")" ]; }
+expect() { # name status want_status page_regex
+	if [ "$2" != "$3" ]; then ko "$1: status $2, want $3"
+	elif [ -n "$4" ] && ! grep -qiE "$4" "$work/body"; then ko "$1: page does not say: $4"
+	elif ! tmp_empty; then ko "$1: spool/tmp not empty: $(ls "$inst/spool/tmp")"
+	else ok "$1"; fi
+}
+items() { sqlite3 "$inst/sealdrop.db" 'SELECT count(*) FROM items'; }
+
+# --- the whole flow -------------------------------------------------------------
+st=$(req GET /)
+expect "landing page" "$st" 200 'codename'
+csrf=$(csrf_of)
+st=$(req POST /generate -d "csrf_token=$csrf")
+expect "generate" "$st" 200 'id="codename"'
+codename=$(sed -n 's/.*id="codename"[^>]*>\([^<]*\)<.*/\1/p' "$work/body" | head -1)
+[ "$(echo "$codename" | wc -w)" = 7 ] && ok "codename has 7 words" || ko "codename: '$codename'"
+printf '%s\n' "$codename" >"$work/codename"
+
+marker="MARKER-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+mkdir "$work/up"
+: >"$work/up/empty.txt"
+printf 'small file with %s inside\n' "$marker" >"$work/up/small.txt"
+head -c $((200 * 1024 * 1024)) /dev/urandom >"$work/up/big.bin"
+message="Bonjour. Hello from a source, with <html> & ünïcode."
+
+st=$(req GET /lookup)
+expect "lookup after generate" "$st" 200 'name="message"'
+csrf=$(csrf_of)
+before=$(items)
+st=$(req POST /submit -F "csrf_token=$csrf" -F "message=$message" \
+	-F "files=@$work/up/empty.txt" -F "files=@$work/up/small.txt" -F "files=@$work/up/big.bin")
+expect "submit message and three files" "$st" 303 ''
+[ $(( $(items) - before )) = 4 ] && ok "four items recorded" || ko "items: $before -> $(items)"
+
+# Every spool file decrypts to exactly what was sent, name included.
+declare -A want=([empty.txt]=$work/up/empty.txt [small.txt]=$work/up/small.txt [big.bin]=$work/up/big.bin)
+found=0
+for f in "$inst"/spool/*/*.sdbox; do
+	if ! "$sdcat" "$key" "$pass" "$f" >"$work/plain" 2>"$work/meta"; then
+		ko "decrypt $f: $(cat "$work/meta")"; continue
+	fi
+	name=$(sed -n 's/.* name=\(.*\) mime=.*/\1/p' "$work/meta")
+	if grep -q '^kind=1 ' "$work/meta"; then
+		[ "$(cat "$work/plain")" = "$message" ] && { ok "message decrypts exactly"; found=$((found + 1)); } ||
+			ko "message differs"
+	elif [ -n "${want[$name]:-}" ]; then
+		cmp -s "$work/plain" "${want[$name]}" && { ok "$name decrypts exactly"; found=$((found + 1)); } ||
+			ko "$name differs"
+	else
+		ko "unexpected item: $(cat "$work/meta")"
+	fi
+done
+[ "$found" = 4 ] || ko "decrypted $found of 4 items"
+ls "$inst"/spool/*/ | grep -vqE '^([0-9a-f]{32}\.sdbox|)$|:$' && ko "a spool name is not a random id" ||
+	ok "spool names are random ids"
+
+# Log out, log back in with the codename.
+st=$(req GET /lookup); csrf=$(csrf_of)
+st=$(req POST /logout -d "csrf_token=$csrf")
+expect "logout" "$st" 303 ''
+st=$(req GET /lookup)
+expect "lookup after logout redirects" "$st" 303 ''
+st=$(req GET /); csrf=$(csrf_of)
+st=$(req POST /login --data-urlencode "csrf_token=$csrf" --data-urlencode "codename=  ${codename^^} ")
+expect "login with the codename (case and spaces ignored)" "$st" 303 ''
+
+# A reply sealed by the test helper, read, then deleted.
+"$sdreply" "$inst" "$work/codename" "Thank you. Reply with <tags> & $marker-not-in-upload" ||
+	ko "sdreply failed"
+st=$(req GET /lookup)
+expect "lookup shows the reply" "$st" 200 'Thank you. Reply with &lt;tags&gt; &amp;'
+reply_id=$(grep -o 'name="reply_id" value="[0-9a-f]*"' "$work/body" | head -1 | sed 's/.*value="//;s/"$//')
+csrf=$(csrf_of)
+rfile=$(ls "$inst"/spool/*/"$reply_id".sdbox 2>/dev/null)
+[ -n "$rfile" ] && ok "reply file exists" || ko "reply file missing"
+st=$(req POST /reply/delete -d "csrf_token=$csrf&reply_id=$reply_id")
+expect "delete the reply" "$st" 303 ''
+[ ! -e "$rfile" ] && ok "reply file gone" || ko "reply file still there"
+[ "$(sqlite3 "$inst/sealdrop.db" "SELECT count(*) FROM items WHERE kind = 3")" = 0 ] &&
+	ok "reply row gone" || ko "reply row still there"
+st=$(req POST /reply/delete -d "csrf_token=$csrf&reply_id=$reply_id")
+expect "delete it again: 404" "$st" 404 'reply'
+
+# --- bad input --------------------------------------------------------------------
+st=$(req GET /lookup); csrf=$(csrf_of)
+n0=$(items)
+st=$(req POST /submit -F "message=no token")
+expect "submit without CSRF token" "$st" 403 'expired'
+st=$(req POST /submit -F "csrf_token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" -F "message=x")
+expect "submit with a wrong CSRF token" "$st" 403 'expired'
+st=$(req POST /submit -F "message=token after" -F "csrf_token=$csrf")
+expect "CSRF token not first" "$st" 403 'expired'
+st=$(req POST /reply/delete -d "reply_id=00")
+expect "delete without CSRF token" "$st" 403 'expired'
+st=$(req POST /generate -d "csrf_token=nope")
+expect "generate with a wrong CSRF token" "$st" 403 'expired'
+st=$(curl -s --unix-socket "$sock" -o "$work/body" -w '%{http_code}' http://127.0.0.1/)
+expect "non-onion Host" "$st" 403 'onion'
+st=$(curl -s --unix-socket "$sock" -o "$work/body" -w '%{http_code}' -H 'Host: evil.example' http://x/)
+expect "another non-onion Host" "$st" 403 'onion'
+st=$(req POST /submit -F "csrf_token=$csrf" -F "files=@$work/up/big.bin" -F "files=@$work/up/big.bin;filename=b2")
+expect "over-size upload (Content-Length)" "$st" 413 'larger'
+st=$(req POST /submit -H 'Transfer-Encoding: chunked' -F "csrf_token=$csrf" \
+	-F "files=@$work/up/big.bin" -F "files=@$work/up/big.bin;filename=b2")
+expect "over-size upload (chunked)" "$st" 413 'larger'
+args=(); for i in 1 2 3 4 5 6; do args+=(-F "files=@$work/up/small.txt;filename=f$i.txt"); done
+st=$(req POST /submit -F "csrf_token=$csrf" "${args[@]}")
+expect "too many files" "$st" 413 'too many'
+st=$(req POST /submit -H 'Content-Type: multipart/form-data; boundary=XYZ' \
+	--data-binary $'--XYZ\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'"$csrf"$'\r\n--XYZ\r\nContent-Disposit')
+expect "malformed multipart" "$st" 400 'not understood'
+st=$(req POST /submit -H 'Content-Type: text/plain' --data-binary 'hello')
+expect "not multipart" "$st" 400 'not understood'
+st=$(req POST /submit -F "csrf_token=$csrf" -F "message=")
+expect "empty submission" "$st" 400 'message or choose a file'
+printf 'x%.0s' $(seq 100001) >"$work/long.txt"
+st=$(req POST /submit -F "csrf_token=$csrf" -F "message=<$work/long.txt")
+expect "message too long" "$st" 413 'longer'
+[ "$(items)" = "$n0" ] && ok "no bad submission was recorded" || ko "items changed: $n0 -> $(items)"
+
+st=$(req GET /); csrf=$(csrf_of)
+st=$(req POST /login -d "csrf_token=$csrf&codename=abacus+abacus+abacus+abacus+abacus+abacus+abacus")
+expect "unknown codename" "$st" 403 'not recognised'
+st=$(req POST /login -d "csrf_token=$csrf&codename=robert%27);DROP+TABLE+sources;--")
+expect "malformed codename" "$st" 403 'not recognised'
+
+# A login storm beyond the semaphore (argon2_concurrency = 1): some get 503.
+for i in $(seq 8); do
+	curl -s --unix-socket "$sock" -b "$jar" -o "$work/storm$i" -w '%{http_code}\n' \
+		-d "csrf_token=$csrf&codename=abacus+abacus+abacus+abacus+abacus+abacus+zoom" \
+		"http://$onion/login" >"$work/storm$i.st" &
+done
+wait $(jobs -p | grep -v "^${pids[0]}$") 2>/dev/null
+n503=$(cat "$work"/storm*.st | grep -c '^503$')
+n403=$(cat "$work"/storm*.st | grep -c '^403$')
+if [ "$n503" -ge 1 ] && [ $((n503 + n403)) = 8 ] && grep -qi 'try again' "$(grep -l 'Busy\|busy\|try again' "$work"/storm[0-9] | head -1)"; then
+	ok "login storm: $n503 of 8 got 503 busy"
+else
+	ko "login storm: 503=$n503 403=$n403"
+fi
+
+# A file name with ../ and control characters: kept only inside the encryption.
+st=$(req GET /lookup); csrf=$(csrf_of)
+before_files=$(ls "$inst"/spool/*/ | wc -l)
+st=$(req POST /submit -F "csrf_token=$csrf" \
+	-F $'files=@'"$work/up/small.txt"$';filename=../../x\x01y\x1b[31m.txt')
+expect "hostile file name accepted" "$st" 303 ''
+newest_id=$(sqlite3 "$inst/sealdrop.db" 'SELECT lower(hex(item_id)) FROM items ORDER BY id DESC LIMIT 1')
+newest=$(ls "$inst"/spool/*/"$newest_id".sdbox)
+"$sdcat" "$key" "$pass" "$newest" >/dev/null 2>"$work/meta"
+grep -q 'name=../../x\\x01y\\x1b\[31m.txt ' "$work/meta" && ok "hostile name kept inside the encryption" ||
+	ko "hostile name: $(cat "$work/meta")"
+find "$inst" | grep -q 'x.y\|\.\./' && ko "hostile name leaked into the file system" ||
+	ok "no file name from the client on disk"
+
+# A client that disconnects mid-upload leaves nothing.
+n1=$(items)
+curl -s --unix-socket "$sock" -b "$jar" --limit-rate 2M -o /dev/null \
+	-F "csrf_token=$csrf" -F "files=@$work/up/big.bin" "http://$onion/submit" &
+cpid=$!
+sleep 1.5
+[ -n "$(ls -A "$inst/spool/tmp")" ] && ok "an upload in progress is in spool/tmp" ||
+	ko "no file in spool/tmp during the upload"
+kill "$cpid"; wait "$cpid" 2>/dev/null
+for _ in $(seq 50); do tmp_empty && break; sleep 0.1; done
+tmp_empty && [ "$(items)" = "$n1" ] && ok "disconnect mid-upload leaves nothing" ||
+	ko "after a disconnect: tmp=$(ls "$inst/spool/tmp") items $n1 -> $(items)"
+
+# Wrong methods and unknown paths.
+st=$(req GET /submit); expect "GET /submit" "$st" 405 ''
+grep -qi '^Allow: POST' "$work/h1" && ok "405 names the allowed method" || ko "no Allow header"
+st=$(req GET /nope); expect "unknown path" "$st" 404 'no page'
+st=$(req GET /metadata)
+if [ "$st" = 200 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["instance"]=="Test drop" and "fr" in d["languages"] and d["limits"]["max_files"]==5' "$work/body"; then
+	ok "metadata JSON"
+else ko "metadata: $st $(cat "$work/body")"; fi
+st=$(req GET /static/style.css)
+[ "$st" = 200 ] && grep -qi '^Content-Type: text/css' "$work/h1" && ok "style sheet" || ko "style sheet: $st"
+st=$(req GET '/?lang=fr')
+[ "$st" = 303 ] && grep -qi '^Set-Cookie: sd_lang=fr' "$work/h1" && ok "language switch sets a cookie" ||
+	ko "language switch: $st"
+st=$(req GET /)
+grep -q 'lang="fr"' "$work/body" && ok "pages in French after the switch" || ko "not French"
+st=$(req POST /login -d "csrf_token=$(csrf_of)&codename=abacus")
+grep -q 'lang="fr"' "$work/body" && [ "$st" = 403 ] && ok "error page in the source's language" ||
+	ko "error page language"
+
+# --- a disk at its reserve: a second instance whose reserve cannot be met -----------
+inst2=$work/inst2
+"$admin" init --instance "$inst2" --recipient "$src/tests/vectors/key.pub" >/dev/null
+sed -i 's/^spool_reserve_bytes = .*/spool_reserve_bytes = 4611686018427387904/' "$inst2/sealdrop.conf"
+start_daemon "$inst2" "$work/daemon2.log"
+sock_main=$sock; sock=$inst2/source.sock; inst_main=$inst; inst=$inst2
+st=$(req GET /); csrf=$(csrf_of)
+st=$(req POST /generate -d "csrf_token=$csrf")
+st=$(req GET /lookup); csrf=$(csrf_of)
+st=$(req POST /submit -F "csrf_token=$csrf" -F "files=@$work/up/small.txt")
+expect "disk at its reserve" "$st" 507 'space'
+sock=$sock_main; inst=$inst_main
+
+# --- headers on every response, and the marker --------------------------------------
+for h in "Content-Security-Policy: default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'" \
+	"Referrer-Policy: no-referrer" "X-Content-Type-Options: nosniff" "Cache-Control: no-store" \
+	"Cross-Origin-Opener-Policy: same-origin"; do
+	nresp=$(grep '^HTTP/' "$hdrs" | grep -vc ' 100')
+	nh=$(grep -cF "$h" "$hdrs")
+	[ "$nresp" = "$nh" ] && ok "every response ($nresp) has: ${h%%:*}" || ko "${h%%:*} on $nh of $nresp responses"
+done
+grep -qi '^Server:' "$hdrs" && ko "a Server header was sent" || ok "no Server header"
+grep -i 'Set-Cookie: sd_session' "$hdrs" | grep -qv 'HttpOnly; SameSite=Strict' &&
+	ko "session cookie without HttpOnly/SameSite" || ok "session cookies are HttpOnly, SameSite=Strict"
+
+leaks=$(grep -rlaF "$marker" "$inst" "$inst2" "$hdrs" "$work/daemon.log" "$work/daemon2.log" 2>/dev/null)
+tmpleaks=$(find /tmp -xdev -type f -newer "$stamp" -size -300M 2>/dev/null | xargs -r grep -laF "$marker" 2>/dev/null)
+[ -z "$leaks$tmpleaks" ] && ok "the marker is nowhere outside the encryption" || ko "marker found in: $leaks $tmpleaks"
+grep -qF "$codename" "$work/daemon.log" && ko "codename in the log" || ok "no codename in the log"
+grep -qE 'small.txt|big.bin|empty.txt|[0-9]{6,}' "$work/daemon.log" && ko "a name or size in the log" ||
+	ok "no file name or size in the log"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
