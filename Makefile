@@ -34,13 +34,13 @@ demo: all
 fuzz: deps
 	cmake --preset fuzz
 	cmake --build --preset fuzz -j$(JOBS)
-	@for t in sdbox_reader keyfile pubkey; do \
+	@for f in build/fuzz/tests/fuzz/fuzz_*; do \
+	  t=$${f##*/fuzz_}; \
 	  mkdir -p build/fuzz/corpus-$$t; \
 	  echo "fuzzing $$t for $(FUZZ_SECONDS)s"; \
 	  extra=; [ $$t = sdbox_reader ] && extra=tests/vectors; \
-	  build/fuzz/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
-	    -artifact_prefix=build/fuzz/crash-$$t- build/fuzz/corpus-$$t \
-	    tests/fuzz/corpus/$$t $$extra || exit 1; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/crash-$$t- \
+	    build/fuzz/corpus-$$t tests/fuzz/corpus/$$t $$extra || exit 1; \
 	done
 
 bench:

@@ -1,0 +1,283 @@
+/*
+ * test_clean.c - unit tests of the cleaning library on hand-built inputs:
+ * the JPEG marker and PNG chunk allow-lists (what goes, what stays, the
+ * orientation segment, truncation, bad lengths and CRCs), the office XML
+ * rules, type detection by content, and one run through the sandbox.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "clean.h"
+
+static int
+contains(const struct clean_buf *b, const void *needle, size_t n)
+{
+	for (size_t i = 0; b->len >= n && i <= b->len - n; i++)
+		if (memcmp(b->data + i, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+put(struct clean_buf *b, const void *p, size_t n)
+{
+	assert_int_equal(clean_buf_append(b, p, n), 0);
+}
+
+/* A marker segment with its length. */
+static void
+seg(struct clean_buf *b, unsigned m, const void *p, size_t n)
+{
+	unsigned char h[4] = { 0xFF, (unsigned char)m, (unsigned char)((n + 2) >> 8),
+		(unsigned char)(n + 2) };
+	put(b, h, 4);
+	put(b, p, n);
+}
+
+/* A small JPEG-shaped file: metadata everywhere, orientation 3. */
+static void
+make_jpeg(struct clean_buf *b)
+{
+	static const unsigned char exif[] = "Exif\0\0MM\0*\0\0\0\x08\0\x02"
+	    "\x01\x12\0\x03\0\0\0\x01\0\x03\0\0"
+	    "\x01\x3b\0\x02\0\0\0\x09\0\0\0\x26"
+	    "\0\0\0\0SDCANARY";
+	static const unsigned char sof[] = { 8, 0, 16, 0, 16, 1, 1, 0x11, 0 };
+	static const unsigned char sos[] = { 1, 1, 0, 0, 63, 0 };
+	unsigned char dqt[65] = { 0 };
+
+	put(b, "\xFF\xD8", 2);
+	seg(b, 0xE0, "JFIF\0SDCANARY", 13);
+	seg(b, 0xE1, exif, sizeof exif - 1);
+	seg(b, 0xFE, "SDCANARY comment", 16);
+	seg(b, 0xDB, dqt, sizeof dqt);
+	seg(b, 0xC0, sof, sizeof sof);
+	seg(b, 0xC4, "\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x05", 18);
+	seg(b, 0xDA, sos, sizeof sos);
+	put(b, "\x12\x34\xFF\x00\x56\xFF\xD0\x78", 8); /* stuffed byte and a restart */
+	put(b, "\xFF\xD9SDCANARY trailer", 19);
+}
+
+static void
+jpeg_strips_and_keeps(void **state)
+{
+	struct clean_buf in = { 0 }, out = { 0 };
+	struct clean_report rep = { 0 };
+	static const unsigned char sof[] = { 0xFF, 0xC0, 0, 11, 8, 0, 16, 0, 16, 1, 1, 0x11, 0 };
+	static const unsigned char orient[] = { 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 3 };
+
+	(void)state;
+	make_jpeg(&in);
+	assert_int_equal(clean_jpeg(in.data, in.len, &out, &rep), 0);
+	assert_false(contains(&out, "SDCANARY", 8));
+	assert_false(contains(&out, "JFIF", 4));
+	assert_true(contains(&out, sof, sizeof sof));
+	assert_true(contains(&out, "\x12\x34\xFF\x00\x56\xFF\xD0\x78\xFF\xD9", 10));
+	assert_true(contains(&out, orient, sizeof orient));
+	assert_memory_equal(out.data, "\xFF\xD8\xFF\xE1", 4);
+	assert_memory_equal(out.data + out.len - 2, "\xFF\xD9", 2);
+	assert_non_null(strstr(rep.removed, "EXIF"));
+	assert_non_null(strstr(rep.removed, "comment"));
+	assert_non_null(strstr(rep.removed, "after the end"));
+	clean_buf_free(&in);
+	clean_buf_free(&out);
+}
+
+static void
+jpeg_refuses_broken(void **state)
+{
+	struct clean_buf in = { 0 }, out = { 0 };
+	struct clean_report rep = { 0 };
+
+	(void)state;
+	make_jpeg(&in);
+	/* Truncated in the scan: no EOI. */
+	assert_int_equal(clean_jpeg(in.data, in.len - 21, &out, &rep), CLEAN_E_MALFORMED);
+	assert_non_null(strstr(rep.error, "truncated"));
+	/* Truncated inside a segment. */
+	out.len = 0;
+	assert_int_equal(clean_jpeg(in.data, 30, &out, &rep), CLEAN_E_MALFORMED);
+	/* A segment length beyond the end. */
+	in.data[4] = 0x7F;
+	out.len = 0;
+	assert_int_equal(clean_jpeg(in.data, in.len, &out, &rep), CLEAN_E_MALFORMED);
+	/* Not a JPEG. */
+	out.len = 0;
+	assert_int_equal(clean_jpeg((const unsigned char *)"GIF89a", 6, &out, &rep),
+	    CLEAN_E_MALFORMED);
+	clean_buf_free(&in);
+	clean_buf_free(&out);
+}
+
+static void
+chunk(struct clean_buf *b, const char *type, const void *p, size_t n)
+{
+	unsigned char h[8] = { (unsigned char)(n >> 24), (unsigned char)(n >> 16),
+		(unsigned char)(n >> 8), (unsigned char)n, 0, 0, 0, 0 };
+	uLong c;
+	unsigned char crc[4];
+
+	memcpy(h + 4, type, 4);
+	c = crc32(0L, h + 4, 4);
+	c = crc32(c, p, (uInt)n);
+	crc[0] = (unsigned char)(c >> 24);
+	crc[1] = (unsigned char)(c >> 16);
+	crc[2] = (unsigned char)(c >> 8);
+	crc[3] = (unsigned char)c;
+	put(b, h, 8);
+	put(b, p, n);
+	put(b, crc, 4);
+}
+
+static void
+make_png(struct clean_buf *b)
+{
+	static const unsigned char ihdr[13] = { 0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0 };
+
+	put(b, "\x89PNG\r\n\x1a\n", 8);
+	chunk(b, "IHDR", ihdr, sizeof ihdr);
+	chunk(b, "tEXt", "Author\0SDCANARY", 15);
+	chunk(b, "tIME", "\x07\xe4\x01\x02\x03\x04\x05", 7);
+	chunk(b, "prVt", "SDCANARY", 8);
+	chunk(b, "IDAT", "\x78\x9c\x63\x00\x00\x00\x01\x00\x01", 9);
+	chunk(b, "IEND", "", 0);
+}
+
+static void
+png_strips_and_keeps(void **state)
+{
+	struct clean_buf in = { 0 }, out = { 0 };
+	struct clean_report rep = { 0 };
+
+	(void)state;
+	make_png(&in);
+	assert_int_equal(clean_png(in.data, in.len, &out, &rep), 0);
+	assert_false(contains(&out, "SDCANARY", 8));
+	assert_false(contains(&out, "tIME", 4));
+	assert_true(contains(&out, "IDAT\x78\x9c", 6));
+	assert_true(contains(&out, "IEND", 4));
+	assert_int_equal(out.len, in.len - (15 + 12) - (7 + 12) - (8 + 12));
+	/* A flipped CRC is refused. */
+	in.data[in.len - 13] ^= 1;
+	out.len = 0;
+	assert_int_equal(clean_png(in.data, in.len, &out, &rep), CLEAN_E_MALFORMED);
+	/* Truncated before IEND. */
+	out.len = 0;
+	assert_int_equal(clean_png(in.data, in.len - 12, &out, &rep), CLEAN_E_MALFORMED);
+	clean_buf_free(&in);
+	clean_buf_free(&out);
+}
+
+static void
+office_xml_rules(void **state)
+{
+	static const char doc[] =
+	    "<?xml version=\"1.0\"?><!-- SDCANARY --><w:document xmlns:w=\"urn:w\" "
+	    "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><w:p w:rsidR=\"00AB\">"
+	    "<w:ins w:author=\"SDCANARY\" w:date=\"2020\"/><dc:creator>SDCANARY</dc:creator>"
+	    "<w:rsids><w:rsid w:val=\"00AB\"/></w:rsids><w:t>kept text</w:t></w:p></w:document>";
+	struct clean_buf out = { 0 };
+	struct clean_report rep = { 0 };
+
+	(void)state;
+	assert_int_equal(clean_office_xml("word/document.xml", (const unsigned char *)doc,
+	    strlen(doc), &out, &rep), 0);
+	assert_false(contains(&out, "SDCANARY", 8));
+	assert_false(contains(&out, "rsid", 4));
+	assert_false(contains(&out, "w:date", 6));
+	assert_true(contains(&out, "kept text", 9));
+	assert_true(contains(&out, "w:author=\"\"", 11));
+	out.len = 0;
+	assert_int_equal(clean_office_xml("docProps/core.xml", (const unsigned char *)doc,
+	    strlen(doc), &out, &rep), 0);
+	assert_false(contains(&out, "SDCANARY", 8));
+	out.len = 0;
+	assert_int_equal(clean_office_xml("word/x.xml", (const unsigned char *)"<a><b>", 6,
+	    &out, &rep), CLEAN_E_MALFORMED);
+	clean_buf_free(&out);
+}
+
+static void
+detect_by_content(void **state)
+{
+	struct clean_ctx *c = NULL;
+	struct clean_buf in = { 0 }, out = { 0 };
+	struct clean_report rep = { 0 };
+	static const unsigned char rnd[] = { 0x00, 0xF3, 0x17, 0x99, 0x00, 0x01, 0xFE, 0x42 };
+
+	(void)state;
+	assert_int_equal(clean_ctx_new(&c), 0);
+	make_png(&in);
+	assert_int_equal(clean_any(c, in.data, in.len, 0, &out, &rep), 0);
+	assert_string_equal(rep.type, "image/png");
+	memset(&rep, 0, sizeof rep);
+	out.len = 0;
+	assert_int_equal(clean_any(c, (const unsigned char *)"plain words\n", 12, 0, &out, &rep), 0);
+	assert_string_equal(rep.type, "text/plain");
+	assert_int_equal(out.len, 12);
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(clean_any(c, rnd, sizeof rnd, 0, &out, &rep), CLEAN_E_UNSUPPORTED);
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(clean_zip(c, in.data, in.len, CLEAN_DEPTH_MAX, &out, &rep),
+	    CLEAN_E_LIMIT);
+	clean_ctx_free(c);
+	clean_buf_free(&in);
+	clean_buf_free(&out);
+}
+
+static void
+sandboxed_run(void **state)
+{
+	struct clean_ctx *c = NULL;
+	struct clean_buf in = { 0 }, ref = { 0 };
+	struct clean_report rep = { 0 }, rep2 = { 0 };
+	char ipath[] = "/tmp/test_clean_in_XXXXXX", opath[] = "/tmp/test_clean_out_XXXXXX";
+	unsigned char got[4096];
+	int ifd, ofd;
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(clean_ctx_new(&c), 0);
+	make_jpeg(&in);
+	assert_int_equal(clean_jpeg(in.data, in.len, &ref, &rep2), 0);
+	ifd = mkstemp(ipath);
+	ofd = mkstemp(opath);
+	assert_true(ifd >= 0 && ofd >= 0);
+	unlink(ipath);
+	unlink(opath);
+	assert_int_equal(write(ifd, in.data, in.len), (ssize_t)in.len);
+	assert_int_equal(clean_file_sandboxed(c, ifd, ofd, &rep), 0);
+	assert_string_equal(rep.type, "image/jpeg");
+	n = pread(ofd, got, sizeof got, 0);
+	assert_int_equal(n, (ssize_t)ref.len);
+	assert_memory_equal(got, ref.data, ref.len);
+	close(ifd);
+	close(ofd);
+	clean_ctx_free(c);
+	clean_buf_free(&in);
+	clean_buf_free(&ref);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(jpeg_strips_and_keeps),
+		cmocka_unit_test(jpeg_refuses_broken),
+		cmocka_unit_test(png_strips_and_keeps),
+		cmocka_unit_test(office_xml_rules),
+		cmocka_unit_test(detect_by_content),
+		cmocka_unit_test(sandboxed_run),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
