@@ -255,7 +255,12 @@ web_set_cookie(struct MHD_Response *r, const char *name, const char *value, int 
 int
 web_host_is_onion(struct MHD_Connection *c)
 {
-	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+	return web_host_str_is_onion(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host"));
+}
+
+int
+web_host_str_is_onion(const char *h)
+{
 	size_t i;
 
 	if (h == NULL)
@@ -309,10 +314,19 @@ static enum MHD_Result
 form_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
     const char *ctype, const char *enc, const char *data, uint64_t off, size_t size)
 {
-	struct web_form *f = cls;
+	(void)kind, (void)filename, (void)ctype, (void)enc;
+	return web_form_put(cls, key, data, off, size);
+}
+
+enum MHD_Result
+web_form_put(struct web_form *f, const char *key, const char *data, uint64_t off, size_t size)
+{
 	size_t i;
 
-	(void)kind, (void)filename, (void)ctype, (void)enc;
+	if (key == NULL || (data == NULL && size > 0)) {
+		f->overflow = 1;
+		return MHD_NO;
+	}
 	for (i = 0; i < f->n; i++)
 		if (strcmp(f->key[i], key) == 0)
 			break;
@@ -329,7 +343,8 @@ form_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filen
 		f->overflow = 1;
 		return MHD_NO;
 	}
-	memcpy(f->value[i] + f->len[i], data, size);
+	if (size > 0)
+		memcpy(f->value[i] + f->len[i], data, size);
 	f->len[i] += size;
 	f->value[i][f->len[i]] = '\0';
 	return MHD_YES;

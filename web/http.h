@@ -65,6 +65,8 @@ int web_set_cookie(struct MHD_Response *r, const char *name, const char *value, 
 /* 1 when the Host header is a v3 onion name (56 base32 characters and
  * ".onion", optional port). */
 int web_host_is_onion(struct MHD_Connection *c);
+/* The same check on a header value (NULL allowed). */
+int web_host_str_is_onion(const char *host);
 
 /* Random token as base64url (WEB_TOKEN_CHARS characters and a NUL). */
 void web_token_new(char out[WEB_TOKEN_CHARS + 1]);
@@ -84,6 +86,10 @@ struct web_form_parser;
 int web_form_begin(struct MHD_Connection *c, struct web_form *f, struct web_form_parser **out);
 int web_form_feed(struct web_form_parser *p, const char *data, size_t len);
 void web_form_end(struct web_form_parser *p);
+/* Append size bytes at offset off to field key (what the post processor's
+ * iterator does); MHD_NO and overflow set when a bound is crossed. */
+enum MHD_Result web_form_put(struct web_form *f, const char *key, const char *data,
+    uint64_t off, size_t size);
 /* Value of key, or NULL. */
 const char *web_form_get(const struct web_form *f, const char *key, size_t *len);
 /* Wipe every value (forms may hold a codename). */
