@@ -124,7 +124,7 @@ store_reply_add(struct db *db, struct spool *sp, const struct db_source *src,
 		return e;
 	}
 	if (item_out)
-		*item_out = it;
+		return db_item_by_id(db, it.id, item_out); /* with its row id */
 	return 0;
 }
 

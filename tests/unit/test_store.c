@@ -1,0 +1,370 @@
+/*
+ * test_store.c - unit tests of store/: the database (migrations, settings,
+ * recipients, sources, items, cascades), the spool life cycle (tmp files,
+ * commit, abort, leftovers removed at open, epoch mtimes, removal) and
+ * sealdrop.conf parsing (defaults, values, refusals), and store_reply_*.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <ftw.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "conf.h"
+#include "db.h"
+#include "sderr.h"
+#include "spool.h"
+#include "store.h"
+
+static char dir[64]; /* "/tmp/sd-test-store.XXXXXX" */
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (sodium_init() < 0)
+		return -1;
+	(void)snprintf(dir, sizeof dir, "/tmp/sd-test-store.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static struct db *
+fresh_db(const char *name)
+{
+	char path[PATH_MAX];
+	struct db *db = NULL;
+
+	(void)snprintf(path, sizeof path, "%s/%s", dir, name);
+	assert_int_equal(db_open(path, 1, &db), 0);
+	return db;
+}
+
+static void
+test_migrations_and_settings(void **state)
+{
+	struct db *db = fresh_db("m.db");
+	char v[64];
+	int ver = 0;
+
+	(void)state;
+	assert_int_equal(db_schema_version(db, &ver), 0);
+	assert_int_equal(ver, DB_SCHEMA_VERSION);
+	assert_int_equal(db_check(db), 0);
+	assert_int_equal(db_setting_get(db, "nope", v, sizeof v), 1);
+	assert_int_equal(db_setting_set(db, "k", "v1"), 0);
+	assert_int_equal(db_setting_set(db, "k", "v2"), 0);
+	assert_int_equal(db_setting_get(db, "k", v, sizeof v), 0);
+	assert_string_equal(v, "v2");
+	assert_int_equal(db_setting_get(db, "k", v, 2), SD_ERR_TOOLONG);
+	db_close(db);
+	/* Reopening runs no migration twice. */
+	db = fresh_db("m.db");
+	assert_int_equal(db_schema_version(db, &ver), 0);
+	assert_int_equal(ver, DB_SCHEMA_VERSION);
+	db_close(db);
+	/* A database from a newer sealdrop is refused. */
+	{
+		char path[PATH_MAX];
+		sqlite3 *raw = NULL;
+		(void)snprintf(path, sizeof path, "%s/m.db", dir);
+		assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 99", NULL, NULL, NULL),
+		    SQLITE_OK);
+		sqlite3_close(raw);
+		assert_int_equal(db_open(path, 0, &db), SD_ERR_FORMAT);
+	}
+}
+
+static void
+test_recipients(void **state)
+{
+	struct db *db = fresh_db("r.db");
+	struct db_recipient r[4];
+	unsigned char pk1[32], pk2[32];
+	size_t n = 0;
+
+	(void)state;
+	randombytes_buf(pk1, sizeof pk1);
+	randombytes_buf(pk2, sizeof pk2);
+	assert_int_equal(db_recipient_add(db, pk1, "alice"), 0);
+	assert_int_equal(db_recipient_add(db, pk1, "again"), SD_ERR_EXISTS);
+	assert_int_equal(db_recipient_add(db, pk2, NULL), 0);
+	assert_int_equal(db_recipient_list(db, r, 4, &n), 0);
+	assert_int_equal(n, 2);
+	assert_memory_equal(r[0].pk, pk1, 32);
+	assert_string_equal(r[0].label, "alice");
+	assert_int_equal(db_recipient_list(db, r, 1, &n), SD_ERR_RANGE);
+	assert_int_equal(db_recipient_remove(db, r[0].id), 0);
+	assert_int_equal(db_recipient_remove(db, r[0].id), SD_ERR_NOKEY);
+	assert_int_equal(db_recipient_list(db, r, 4, &n), 0);
+	assert_int_equal(n, 1);
+	db_close(db);
+}
+
+static void
+test_sources_items_cascade(void **state)
+{
+	struct db *db = fresh_db("s.db");
+	unsigned char tag[32], pk[32], other[32];
+	struct db_source s, s2;
+	struct db_item it = { 0 }, got, list[8];
+	int64_t seq = 0;
+	size_t n = 0;
+
+	(void)state;
+	randombytes_buf(tag, sizeof tag);
+	randombytes_buf(pk, sizeof pk);
+	randombytes_buf(other, sizeof other);
+	assert_int_equal(db_source_create(db, tag, pk, &s), 0);
+	assert_int_equal(db_source_create(db, tag, pk, &s2), SD_ERR_EXISTS);
+	assert_int_equal(db_source_by_tag(db, tag, &s2), 0);
+	assert_memory_equal(s2.id, s.id, DB_ID_BYTES);
+	assert_memory_equal(s2.reply_pk, pk, 32);
+	assert_int_equal(db_source_by_tag(db, other, &s2), SD_ERR_NOKEY);
+	assert_int_equal(db_source_next_seq(db, s.row, 3, &seq), 0);
+	assert_int_equal(seq, 1);
+	assert_int_equal(db_source_next_seq(db, s.row, 1, &seq), 0);
+	assert_int_equal(seq, 4);
+	it.source_row = s.row;
+	it.kind = DB_KIND_FILE;
+	it.seq = 2;
+	it.size = 66792;
+	db_this_hour(it.created_hour);
+	randombytes_buf(it.id, sizeof it.id);
+	assert_int_equal(db_item_add(db, &it), 0);
+	assert_int_equal(db_item_add(db, &it), SD_ERR_EXISTS);
+	it.kind = 9;
+	randombytes_buf(it.id, sizeof it.id);
+	assert_int_equal(db_item_add(db, &it), SD_ERR_EXISTS); /* CHECK constraint */
+	it.kind = DB_KIND_REPLY;
+	it.seq = 1;
+	assert_int_equal(db_item_add(db, &it), 0);
+	assert_int_equal(db_item_list(db, s.row, 0, list, 8, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].seq, 1); /* ascending seq */
+	assert_int_equal(db_item_list(db, s.row, DB_KIND_REPLY, list, 8, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(db_item_by_id(db, it.id, &got), 0);
+	assert_int_equal(got.kind, DB_KIND_REPLY);
+	/* Deleting the source deletes its items. */
+	assert_int_equal(db_source_delete(db, s.row), 0);
+	assert_int_equal(db_item_by_id(db, it.id, &got), SD_ERR_NOKEY);
+	assert_int_equal(db_source_delete(db, s.row), SD_ERR_NOKEY);
+	db_close(db);
+}
+
+static unsigned
+count_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	unsigned n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void
+test_spool_life_cycle(void **state)
+{
+	struct spool *sp = NULL;
+	struct spool_tmp t;
+	unsigned char src[16], item[16];
+	char path[PATH_MAX + 100], hex[33], ihex[33];
+	unsigned removed = 0, n = 9;
+	struct stat st;
+	int fd;
+
+	(void)state;
+	assert_int_equal(spool_create(dir), 0);
+	/* A leftover in tmp/ is removed at open. */
+	(void)snprintf(path, sizeof path, "%s/spool/tmp/leftover.part", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(spool_open(dir, &sp, &removed), 0);
+	assert_int_equal(removed, 1);
+	assert_int_equal(spool_tmp_count(sp, &n), 0);
+	assert_int_equal(n, 0);
+	randombytes_buf(src, sizeof src);
+	randombytes_buf(item, sizeof item);
+	spool_hex(src, hex);
+	spool_hex(item, ihex);
+	/* Abort leaves nothing. */
+	assert_int_equal(spool_tmp_create(sp, &t), 0);
+	assert_int_equal(write(t.fd, "abc", 3), 3);
+	assert_int_equal(spool_tmp_count(sp, &n), 0);
+	assert_int_equal(n, 1);
+	spool_tmp_abort(sp, &t);
+	assert_int_equal(spool_tmp_count(sp, &n), 0);
+	assert_int_equal(n, 0);
+	/* Commit moves it under the source with an epoch mtime. */
+	assert_int_equal(spool_tmp_create(sp, &t), 0);
+	assert_int_equal(write(t.fd, "hello", 5), 5);
+	assert_int_equal(spool_tmp_commit(sp, &t, src, item), 0);
+	(void)snprintf(path, sizeof path, "%s/spool/%s/%s.sdbox", dir, hex, ihex);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 5);
+	assert_int_equal(st.st_mtime, 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	(void)snprintf(path, sizeof path, "%s/spool/tmp", dir);
+	assert_int_equal(count_dir(path), 0);
+	/* The same item id again is refused, and the tmp file is removed. */
+	assert_int_equal(spool_tmp_create(sp, &t), 0);
+	assert_int_equal(spool_tmp_commit(sp, &t, src, item), SD_ERR_EXISTS);
+	assert_int_equal(count_dir(path), 0);
+	assert_int_equal(spool_item_open(sp, src, item, &fd), 0);
+	close(fd);
+	assert_int_equal(spool_item_remove(sp, src, item), 0);
+	assert_int_equal(spool_item_open(sp, src, item, &fd), SD_ERR_NOKEY);
+	assert_int_equal(spool_item_remove(sp, src, item), 0); /* missing is fine */
+	assert_int_equal(spool_source_remove(sp, src), 0);
+	(void)snprintf(path, sizeof path, "%s/spool/%s", dir, hex);
+	assert_int_equal(stat(path, &st), -1);
+	spool_close(sp);
+}
+
+static void
+write_text(const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	(void)snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int
+load(const char *name, struct conf *c, char err[CONF_ERR_MAX])
+{
+	char path[PATH_MAX];
+
+	(void)snprintf(path, sizeof path, "%s/%s", dir, name);
+	conf_defaults(c);
+	return conf_load(path, c, err);
+}
+
+static void
+test_conf(void **state)
+{
+	char path[PATH_MAX], err[CONF_ERR_MAX];
+	struct conf c;
+
+	(void)state;
+	(void)snprintf(path, sizeof path, "%s/default.conf", dir);
+	assert_int_equal(conf_write_default(path, "My drop"), 0);
+	assert_int_equal(conf_write_default(path, "again"), SD_ERR_EXISTS);
+	assert_int_equal(load("default.conf", &c, err), 0);
+	assert_string_equal(c.name, "My drop");
+	assert_int_equal(c.max_submission_bytes, 4ULL << 30);
+	write_text("a.conf", "[source]\nmax_files = 3\naccept_files = no\n"
+	    "listen = unix:/run/x.sock\n[instance]\ndefault_language = fr\n");
+	assert_int_equal(load("a.conf", &c, err), 0);
+	assert_int_equal(c.max_files, 3);
+	assert_int_equal(c.accept_files, 0);
+	assert_string_equal(c.source_listen, "unix:/run/x.sock");
+	assert_string_equal(c.default_language, "fr");
+	write_text("b.conf", "[source]\nmax_fils = 3\n");
+	assert_int_equal(load("b.conf", &c, err), SD_ERR_FORMAT);
+	assert_non_null(strstr(err, "unknown setting [source] max_fils"));
+	assert_int_equal(c.max_files, 20); /* untouched on failure */
+	write_text("c.conf", "[source]\nmax_files = -1\n");
+	assert_int_equal(load("c.conf", &c, err), SD_ERR_FORMAT);
+	assert_non_null(strstr(err, "invalid value"));
+	write_text("d.conf", "[source]\nmax_submission_bytes = 12abc\n");
+	assert_int_equal(load("d.conf", &c, err), SD_ERR_FORMAT);
+	write_text("e.conf", "[source]\naccept_files = maybe\n");
+	assert_int_equal(load("e.conf", &c, err), SD_ERR_FORMAT);
+	write_text("f.conf", "[nosuch]\nx = 1\n");
+	assert_int_equal(load("f.conf", &c, err), SD_ERR_FORMAT);
+	assert_int_equal(load("missing.conf", &c, err), SD_ERR_IO);
+}
+
+static void
+test_reply_round_trip(void **state)
+{
+	struct db *db = fresh_db("reply.db");
+	struct spool *sp = NULL;
+	unsigned char tag[32], rpk[32], rsk[32], jpk[32], jsk[32];
+	struct db_source s;
+	struct db_item it;
+	char *text = NULL;
+	size_t len = 0;
+	static char big[STORE_REPLY_MAX + 1];
+
+	(void)state;
+	assert_int_equal(spool_create(dir), 0);
+	assert_int_equal(spool_open(dir, &sp, NULL), 0);
+	randombytes_buf(tag, sizeof tag);
+	crypto_box_keypair(rpk, rsk);
+	crypto_box_keypair(jpk, jsk);
+	assert_int_equal(db_source_create(db, tag, rpk, &s), 0);
+	/* No recipient: nobody could read it, so it is refused. */
+	assert_int_equal(store_reply_add(db, sp, &s, "hi", 2, &it), SD_ERR_NOKEY);
+	assert_int_equal(db_recipient_add(db, jpk, "j"), 0);
+	assert_int_equal(store_reply_add(db, sp, &s, "hello source", 12, &it), 0);
+	assert_int_equal(store_reply_read(sp, &s, &it, rsk, &text, &len), 0);
+	assert_int_equal(len, 12);
+	assert_memory_equal(text, "hello source", 12);
+	free(text);
+	/* The journalist key opens it too; another key does not. */
+	assert_int_equal(store_reply_read(sp, &s, &it, jsk, &text, &len), 0);
+	free(text);
+	assert_int_equal(store_reply_read(sp, &s, &it, tag, &text, &len), SD_ERR_NOKEY);
+	memset(big, 'x', sizeof big);
+	assert_int_equal(store_reply_add(db, sp, &s, big, sizeof big, NULL), SD_ERR_TOOLONG);
+	assert_int_equal(store_item_delete(db, sp, &s, &it), 0);
+	assert_int_equal(store_reply_read(sp, &s, &it, rsk, &text, &len), SD_ERR_NOKEY);
+	assert_int_equal(store_source_delete(db, sp, &s), 0);
+	spool_close(sp);
+	db_close(db);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_migrations_and_settings),
+		cmocka_unit_test(test_recipients),
+		cmocka_unit_test(test_sources_items_cascade),
+		cmocka_unit_test(test_spool_life_cycle),
+		cmocka_unit_test(test_conf),
+		cmocka_unit_test(test_reply_round_trip),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
