@@ -28,7 +28,9 @@ import xml.dom.minidom
 
 from PIL import Image
 
-CANARY = b"SDCANARY"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from canary import exif_leaks, leaks  # noqa: E402
+
 fix, out = sys.argv[1], sys.argv[2]
 manifest = json.load(open(os.path.join(fix, "manifest.json")))
 report = json.load(open(os.path.join(out, "report.json")))
@@ -38,35 +40,6 @@ passes = 0
 
 def fail(msg):
     fails.append(msg)
-
-
-def leaks(data, where, depth=0):
-    """Places in data (and what it contains) where a canary shows."""
-    found = []
-    if CANARY in data or CANARY.decode().encode("utf-16-le") in data:
-        found.append(where)
-    if data[:4] == b"PK\x03\x04" and depth < 8:
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                if z.comment and CANARY in z.comment:
-                    found.append(where + " (archive comment)")
-                for i in z.infolist():
-                    if CANARY in i.comment or CANARY in i.extra:
-                        found.append(where + ":" + i.filename + " (header)")
-                    found += leaks(z.read(i), where + ":" + i.filename, depth + 1)
-        except zipfile.BadZipFile:
-            pass
-    if data[:5] == b"%PDF-":
-        r = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", "-", "-"],
-                           input=data, capture_output=True)
-        if CANARY in r.stdout:
-            found.append(where + " (decompressed PDF objects)")
-    return found
-
-
-def exif_leaks(p):
-    r = subprocess.run(["exiftool", "-a", "-u", "-G1", "-ee", p], capture_output=True)
-    return [p + " (exiftool)"] if CANARY in r.stdout else []
 
 
 def opens(p, data):
