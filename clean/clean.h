@@ -3,9 +3,10 @@
  *
  * The type of a file is decided from its content (libmagic), never from its
  * name. Each supported format has a cleaner that works on a memory buffer
- * and writes a new buffer: JPEG and PNG (segment and chunk allow-lists),
- * PDF (libqpdf), ZIP containers including Office Open XML and OpenDocument
- * (libzip + libxml2, members cleaned recursively), plain text (nothing to
+ * and writes a new buffer: JPEG, PNG, GIF and WebP (segment, chunk and
+ * block allow-lists), PDF (libqpdf), ZIP containers including Office Open
+ * XML and OpenDocument (libzip + libxml2) and TAR (libarchive), members
+ * cleaned recursively, MP3, FLAC and WAV tags, plain text (nothing to
  * remove). Anything else is CLEAN_E_UNSUPPORTED: the caller must keep it
  * apart ("uncleaned") and say so.
  *
@@ -95,9 +96,20 @@ int clean_jpeg(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
 int clean_png(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
+int clean_gif(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* WebP and WAV; another RIFF form is CLEAN_E_UNSUPPORTED. */
+int clean_riff(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+int clean_mp3(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+int clean_flac(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
 int clean_pdf(struct clean_ctx *c, const unsigned char *buf, size_t len,
     struct clean_buf *out, struct clean_report *rep);
 int clean_zip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep);
+int clean_tar(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
     struct clean_buf *out, struct clean_report *rep);
 /* Clean one XML member of an office document (name is its path inside). */
 int clean_office_xml(const char *name, const unsigned char *buf, size_t len,

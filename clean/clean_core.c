@@ -170,6 +170,44 @@ is_zip_type(const char *m)
 	    strcmp(m, "application/octet-stream+zip") == 0;
 }
 
+int
+clean_member_name_safe(const char *n)
+{
+	const char *p = n;
+
+	if (n[0] == '\0' || n[0] == '/' || strchr(n, '\\') != NULL)
+		return 0;
+	for (const unsigned char *u = (const unsigned char *)n; *u; u++)
+		if (*u < 0x20 || *u == 0x7F)
+			return 0;
+	while (*p) {
+		size_t l = strcspn(p, "/");
+		if ((l == 2 && p[0] == '.' && p[1] == '.') || (l == 1 && p[0] == '.'))
+			return 0;
+		p += l;
+		if (*p == '/')
+			p++;
+	}
+	return 1;
+}
+
+void
+clean_note_member(struct clean_report *r, const char *name, const struct clean_report *sub)
+{
+	for (const char *p = sub->removed, *q; *p; p = q) {
+		q = p + strcspn(p, "\n");
+		clean_note_removed(r, "%.120s: %.*s", name, (int)(q - p), p);
+		if (*q)
+			q++;
+	}
+	for (const char *p = sub->remaining, *q; *p; p = q) {
+		q = p + strcspn(p, "\n");
+		clean_note_remaining(r, "%.120s: %.*s", name, (int)(q - p), p);
+		if (*q)
+			q++;
+	}
+}
+
 /* Plain text carries no metadata structure: it passes as it is. */
 static int
 clean_text(const unsigned char *buf, size_t len, struct clean_buf *out,
@@ -193,6 +231,17 @@ clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
 		return clean_pdf(c, buf, len, out, rep);
 	if (is_zip_type(mime))
 		return clean_zip(c, buf, len, depth, out, rep);
+	if (strcmp(mime, "image/gif") == 0)
+		return clean_gif(buf, len, out, rep);
+	if (strcmp(mime, "image/webp") == 0 || strcmp(mime, "audio/x-wav") == 0 ||
+	    strcmp(mime, "audio/wav") == 0 || strcmp(mime, "audio/vnd.wave") == 0)
+		return clean_riff(buf, len, out, rep);
+	if (strcmp(mime, "audio/mpeg") == 0)
+		return clean_mp3(buf, len, out, rep);
+	if (strcmp(mime, "audio/flac") == 0 || strcmp(mime, "audio/x-flac") == 0)
+		return clean_flac(buf, len, out, rep);
+	if (strcmp(mime, "application/x-tar") == 0)
+		return clean_tar(c, buf, len, depth, out, rep);
 	if (strcmp(mime, "text/plain") == 0 || strcmp(mime, "application/x-empty") == 0)
 		return clean_text(buf, len, out, rep);
 	return CLEAN_E_UNSUPPORTED;

@@ -21,6 +21,16 @@ clean_be16(const unsigned char *p)
 	return (unsigned)p[0] << 8 | p[1];
 }
 
+struct clean_report;
+
+/* An archive member name with no absolute path, "..", "." component,
+ * backslash or control character. */
+int clean_member_name_safe(const char *n);
+
+/* Copy a member's notes into the container's report, prefixed by its name. */
+void clean_note_member(struct clean_report *r, const char *name,
+    const struct clean_report *sub);
+
 /* Test builds: crash or hang on purpose when SEALDROP_TEST_CLEAN_CRASH or
  * SEALDROP_TEST_CLEAN_HANG names the MIME type being cleaned. Returns 0
  * otherwise; a no-op in production builds. */

@@ -14,6 +14,7 @@
  * listed as "remaining" in the report.
  */
 #include "clean.h"
+#include "clean_int.h"
 #include "sderr.h"
 
 #include <stdlib.h>
@@ -33,27 +34,6 @@ struct zjob {
 	size_t expanded;
 	struct clean_report *rep;
 };
-
-static int
-name_safe(const char *n)
-{
-	const char *p = n;
-
-	if (n[0] == '\0' || n[0] == '/' || strchr(n, '\\') != NULL)
-		return 0;
-	for (const unsigned char *u = (const unsigned char *)n; *u; u++)
-		if (*u < 0x20 || *u == 0x7F)
-			return 0;
-	while (*p) {
-		size_t l = strcspn(p, "/");
-		if ((l == 2 && p[0] == '.' && p[1] == '.') || (l == 1 && p[0] == '.'))
-			return 0;
-		p += l;
-		if (*p == '/')
-			p++;
-	}
-	return 1;
-}
 
 static int
 is_thumbnail(const struct zjob *j, const char *n)
@@ -83,7 +63,7 @@ check_member(struct zjob *j, zip_uint64_t i, const zip_stat_t *st)
 	zip_uint8_t os = 0;
 	zip_uint32_t attr = 0;
 
-	if (!name_safe(st->name)) {
+	if (!clean_member_name_safe(st->name)) {
 		clean_set_error(j->rep, "archive member with an absolute or '..' path: %.120s",
 		    st->name);
 		return CLEAN_E_UNSAFE;
@@ -156,14 +136,8 @@ clean_member(struct zjob *j, const char *name, const unsigned char *d, size_t n,
 			e = clean_buf_append(mout, d, n);
 		}
 	}
-	for (char *p = sub.removed, *q; e == 0 && *p; p = q) {
-		q = p + strcspn(p, "\n");
-		clean_note_removed(j->rep, "%.120s: %.*s", name, (int)(q - p), p);
-		if (*q)
-			q++;
-	}
-	if (sub.remaining[0])
-		clean_note_remaining(j->rep, "%.120s: %.300s", name, sub.remaining);
+	if (e == 0)
+		clean_note_member(j->rep, name, &sub);
 	if (e != 0)
 		clean_set_error(j->rep, "%.120s: %.120s", name, sub.error[0] ? sub.error :
 		    clean_strerror(e));

@@ -8,6 +8,7 @@ compressed PNG text chunks, XMP and EXIF).
 """
 import io
 import subprocess
+import tarfile
 import zipfile
 
 CANARY = b"SDCANARY"
@@ -33,6 +34,13 @@ def leaks(data, where, depth=0):
                            input=data, capture_output=True)
         if CANARY in r.stdout:
             found.append(where + " (decompressed PDF objects)")
+    if data[257:262] == b"ustar" and depth < 8:
+        with tarfile.open(fileobj=io.BytesIO(data)) as t:
+            for m in t.getmembers():
+                if CANARY.decode() in m.uname + m.gname + str(m.pax_headers):
+                    found.append(where + ":" + m.name + " (header)")
+                if m.isfile():
+                    found += leaks(t.extractfile(m).read(), where + ":" + m.name, depth + 1)
     return found
 
 

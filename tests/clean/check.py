@@ -23,6 +23,7 @@ import json
 import os
 import subprocess
 import sys
+import tarfile
 import zipfile
 import xml.dom.minidom
 
@@ -59,6 +60,29 @@ def opens(p, data):
             return "qpdf --check: " + (r.stdout + r.stderr).decode(errors="replace")[-300:]
     elif data[:4] == b"PK\x03\x04":
         return zip_opens(data)
+    elif data[:6] in (b"GIF89a", b"GIF87a") or data[8:12] == b"WEBP":
+        try:
+            im = Image.open(io.BytesIO(data))
+            im.load()
+            if data[:3] == b"GIF" and im.info.get("loop") != 0:
+                return "GIF animation loop count lost"
+        except Exception as e:  # noqa: BLE001
+            return "PIL cannot decode: %s" % e
+    elif data[8:12] == b"WAVE":
+        import wave
+        with wave.open(io.BytesIO(data)) as w:
+            if w.getnframes() != 800:
+                return "WAV frames lost"
+    elif p.endswith((".mp3", ".flac")):
+        import mutagen
+        f = mutagen.File(p)
+        if f is None or (f.tags is not None and len(f.tags) > 0):
+            return "mutagen cannot read it, or tags are left"
+    elif data[257:262] == b"ustar":
+        with tarfile.open(fileobj=io.BytesIO(data)) as t:
+            for m in t.getmembers():
+                if m.mtime != 0 or m.uid != 0 or m.uname or m.gname:
+                    return "member header not normalised: " + m.name
     return None
 
 

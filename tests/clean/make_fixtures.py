@@ -343,6 +343,101 @@ for i in range(7):
 write("nested.zip", nest)
 expect("nested.zip", "could not clean", canaries=None)
 
+
+# ---- more images ------------------------------------------------------------
+frames = [Image.new("P", (16, 16), i * 40) for i in range(3)]
+frames[0].save(path("anim.gif"), save_all=True, append_images=frames[1:], loop=0, duration=100,
+               comment=(C + "gifcomment").encode())
+exiftool(path("anim.gif"), "-XMP-dc:Creator=" + C + "gifxmp")
+expect("anim.gif", "cleaned")
+Image.new("RGB", (24, 24), (90, 20, 200)).save(path("image.webp"), quality=80)
+exiftool(path("image.webp"), "-Artist=" + C + "webpartist", "-XMP-dc:Creator=" + C + "webpxmp")
+expect("image.webp", "cleaned")
+
+
+# ---- audio ------------------------------------------------------------------
+def riff_chunk(cid, data):
+    return cid + len(data).to_bytes(4, "little") + data + (b"\0" if len(data) & 1 else b"")
+
+
+def wav_bytes():
+    import wave
+    b = io.BytesIO()
+    with wave.open(b, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\x01\x00" * 800)
+    data = b.getvalue()
+    info = b"INFO" + riff_chunk(b"IART", (C + "wavartist\0").encode()) + riff_chunk(
+        b"ICMT", (C + "wavcomment\0").encode())
+    body = data[12:] + riff_chunk(b"LIST", info) + riff_chunk(b"bext", (C + "bext").encode()
+                                                               + b"\0" * 40)
+    return b"RIFF" + (len(body) + 4).to_bytes(4, "little") + b"WAVE" + body
+
+
+write("sound.wav", wav_bytes())
+expect("sound.wav", "cleaned")
+
+try:
+    import mutagen.flac
+    import mutagen.id3
+    have_mutagen = True
+except ImportError:  # python3-mutagen is in contrib/install-deps.sh
+    have_mutagen = False
+if have_mutagen:
+    frame = b"\xff\xfb\x90\x00" + b"\0" * 413
+    write("song.mp3", frame * 40)
+    tags = mutagen.id3.ID3()
+    tags.add(mutagen.id3.TPE1(encoding=3, text=C + "mp3artist"))
+    tags.add(mutagen.id3.COMM(encoding=3, lang="eng", desc="", text=C + "mp3comment"))
+    tags.add(mutagen.id3.TXXX(encoding=3, desc="x", text=C + "mp3txxx"))
+    tags.add(mutagen.id3.APIC(encoding=3, mime="image/jpeg", type=3, desc=C + "mp3apic",
+                              data=jpg))
+    tags.save(path("song.mp3"), v1=2)
+    expect("song.mp3", "cleaned")
+    si = bytearray(34)
+    si[0:2] = (4096).to_bytes(2, "big")
+    si[2:4] = (4096).to_bytes(2, "big")
+    v = (44100 << 44) | (0 << 41) | (15 << 36) | 44100
+    si[10:18] = v.to_bytes(8, "big")
+    write("track.flac", b"fLaC" + bytes([0x80]) + (34).to_bytes(3, "big") + bytes(si)
+          + b"\xff\xf8\x69\x08\x00\x00" + b"\0" * 64)
+    fl = mutagen.flac.FLAC(path("track.flac"))
+    fl["ARTIST"] = C + "flacartist"
+    fl["COMMENT"] = C + "flaccomment"
+    pic = mutagen.flac.Picture()
+    pic.data, pic.mime, pic.desc, pic.type = jpg, "image/jpeg", C + "flacpicture", 3
+    fl.add_picture(pic)
+    fl.save()
+    expect("track.flac", "cleaned")
+
+# ---- TAR ----------------------------------------------------------------
+import tarfile  # noqa: E402
+
+
+def tar_add(t, name, data, **kw):
+    ti = tarfile.TarInfo(name)
+    ti.size, ti.mtime, ti.uname, ti.gname, ti.uid = len(data), 1600000000, C + "uname", C + "gname", 1234
+    ti.pax_headers = {"comment": C + "paxcomment"}
+    for k, val in kw.items():
+        setattr(ti, k, val)
+    t.addfile(ti, io.BytesIO(data))
+
+
+with tarfile.open(path("bundle.tar"), "w", format=tarfile.PAX_FORMAT) as t:
+    tar_add(t, "docs/photo.jpg", jpg)
+    tar_add(t, "docs/notes.txt", b"plain notes\n")
+    tar_add(t, "image.png", png)
+expect("bundle.tar", "cleaned")
+with tarfile.open(path("link.tar"), "w", format=tarfile.PAX_FORMAT) as t:
+    tar_add(t, "ok.txt", b"x\n")
+    tar_add(t, "evil", b"", type=tarfile.SYMTYPE, linkname="/etc/shadow")
+expect("link.tar", "could not clean", canaries=None)
+with tarfile.open(path("traversal.tar"), "w") as t:
+    tar_add(t, "../../outside.txt", b"x\n")
+expect("traversal.tar", "could not clean", canaries=None)
+
 # ---- not supported: kept apart ----------------------------------------------
 write("blob.bin", bytes(range(256)) * 16 + (C + "blob").encode())
 expect("blob.bin", "uncleaned", canaries=None)
