@@ -7,7 +7,7 @@ build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
   gdb python3 diceware curl gettext
   libmagic-dev libqpdf-dev libzip-dev libxml2-dev libseccomp-dev libarchive-dev
   libjansson-dev zlib1g-dev qpdf libimage-exiftool-perl python3-pil
-  libjpeg-turbo-progs pngcheck
+  libjpeg-turbo-progs pngcheck python3-mutagen
   libmicrohttpd-dev libsqlite3-dev sqlite3 libinih-dev"
 bench_pkgs="age gnupg mat2"
 case "${1:-build}" in
