@@ -36,4 +36,9 @@ void clean_note_member(struct clean_report *r, const char *name,
  * otherwise; a no-op in production builds. */
 int clean_test_hook(const char *mime);
 
+/* Test builds: with SEALDROP_TEST_CLEAN_PROBE set, try what the sandbox
+ * must forbid (open a file; with "socket", open a socket) and note the
+ * outcome in rep. A no-op in production builds. */
+void clean_test_probe(struct clean_report *rep);
+
 #endif

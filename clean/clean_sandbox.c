@@ -14,6 +14,7 @@
  * (CLEAN_E_CRASH) and the caller goes on with the next file.
  */
 #include "clean.h"
+#include "clean_int.h"
 #include "sderr.h"
 
 #include <errno.h>
@@ -160,6 +161,7 @@ child(struct clean_ctx *c, int infd, int outfd, int rp, size_t size)
 		_exit(3);
 	if (sandbox_limits() != 0 || sandbox_seccomp() != 0)
 		_exit(4);
+	clean_test_probe(&m.rep);
 	m.result = clean_any(c, in, size, 0, &out, &m.rep);
 	if (m.result == 0 && write_all(outfd, out.data, out.len) != 0)
 		m.result = SD_ERR_IO;

@@ -4,6 +4,8 @@
 #  2. a cleaner that crashes (test-only hook) marks only its file "could not
 #     clean", the run goes on and the other files are cleaned;
 #  3. a cleaner that hangs is killed at the wall-clock limit, same outcome;
+#  3b. inside the cleaner, open() fails with EPERM and socket() kills it
+#     (test-only probe), so the seccomp filter is really loaded;
 #  4. a run that refuses nothing exits 0; a run with a failure exits 1.
 # usage: run.sh SEALDROP_OPEN
 set -u
@@ -49,6 +51,16 @@ SEALDROP_TEST_CLEAN_HANG=image/png SEALDROP_TEST_CLEAN_TIMEOUT_MS=1500 \
 	"$work/fx/photo.jpg" 2>"$work/err"
 if grep -q "image.png: could not clean: the cleaner did not finish in time" "$work/err" &&
 	[ -f "$work/hang/photo.jpg" ]; then ok; else ko "hang: $(cat "$work/err")"; fi
+
+# 3b. the sandbox really is in force: opening a file is refused, a socket kills
+SEALDROP_TEST_CLEAN_PROBE=open "$open" --clean-only --out "$work/probe" "$work/fx/notes.txt" \
+	>"$work/probe.txt" 2>&1
+if grep -q "sandbox probe: open refused (EPERM)" "$work/probe.txt"; then ok
+else ko "probe: open was not refused: $(cat "$work/probe.txt")"; fi
+SEALDROP_TEST_CLEAN_PROBE=socket "$open" --clean-only --out "$work/probe2" "$work/fx/notes.txt" \
+	>"$work/probe2.txt" 2>&1
+if grep -q "notes.txt: could not clean: the cleaner crashed (signal 31)" "$work/probe2.txt"; then ok
+else ko "probe: a socket did not kill the cleaner: $(cat "$work/probe2.txt")"; fi
 
 # 4. all good: exit 0, and an empty --out for a run where nothing is written
 if "$open" --quiet --clean-only --out "$work/good" "$work/fx/photo.jpg" "$work/fx/notes.txt" \
