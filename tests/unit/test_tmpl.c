@@ -378,8 +378,9 @@ static const char *const pages[] = {
 
 #define CODENAME "granite mop tidal oboe unsaid kudos phrase"
 
+/* What the daemon sets for page (codename on the generate page only). */
 static struct tmpl_vars *
-page_vars(const char *lang, const char *val, int files)
+page_vars(const char *page, const char *lang, const char *val, int files)
 {
 	struct tmpl_vars *v = vars(), *it;
 
@@ -394,7 +395,8 @@ page_vars(const char *lang, const char *val, int files)
 	set(v, "logged_in", "1");
 	set(v, "csrf_token", val ? val : "csrf-TOKEN");
 	set(v, "accept_files", files ? "1" : "");
-	set(v, "codename", val ? val : CODENAME);
+	if (strcmp(page, "source/generate") == 0)
+		set(v, "codename", val ? val : CODENAME);
 	set(v, "flash", val ? val : "Thank you, your submission was received.");
 	set(v, "max_submission", val ? val : "4 GiB");
 	set(v, "max_files", val ? val : "20");
@@ -512,7 +514,7 @@ test_pages_render_in_every_language(void **state)
 	(void)state;
 	for (const char *const *l = i18n_languages(); *l != NULL; l++) {
 		for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
-			struct tmpl_vars *v = page_vars(*l, NULL, 1);
+			struct tmpl_vars *v = page_vars(pages[i], *l, NULL, 1);
 			char *html = render_page(pages[i], *l, v);
 			check_page(pages[i], *l, html, "csrf-TOKEN");
 			free(html);
@@ -528,7 +530,7 @@ test_pages_hostile_values(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
-		struct tmpl_vars *v = page_vars("en", evil, 1);
+		struct tmpl_vars *v = page_vars(pages[i], "en", evil, 1);
 		char *html = render_page(pages[i], "en", v);
 		assert_null(strstr(html, "<script"));
 		assert_null(strstr(html, "<b x="));
@@ -541,19 +543,23 @@ test_pages_hostile_values(void **state)
 static void
 test_page_contents(void **state)
 {
-	struct tmpl_vars *v = page_vars("en", NULL, 1);
-	char *gen = render_page("source/generate", "en", v);
+	struct tmpl_vars *v = page_vars("source/lookup", "en", NULL, 1);
+	struct tmpl_vars *g = page_vars("source/generate", "en", NULL, 1);
+	char *gen = render_page("source/generate", "en", g);
 	char *look = render_page("source/lookup", "en", v);
 	char *idx = render_page("source/index", "en", v);
 	const char *p;
 
 	(void)state;
-	assert_non_null(strstr(gen, "id=\"codename\">" CODENAME "<"));
+	tmpl_vars_free(g);
+	assert_non_null(strstr(gen, "id=\"codename\" lang=\"en\" translate=\"no\">" CODENAME "<"));
+	assert_null(strstr(gen, "?lang=")); /* no link away from a codename shown once */
 	assert_non_null(strstr(gen, "href=\"/lookup\""));
 	assert_non_null(strstr(idx, "action=\"/generate\""));
 	assert_non_null(strstr(idx, "action=\"/login\""));
 	assert_non_null(strstr(idx, "name=\"codename\" autocomplete=\"off\" spellcheck=\"false\" autocapitalize=\"off\""));
 	assert_non_null(strstr(idx, "href=\"/?lang=fr\""));
+	assert_non_null(strstr(idx, "<span aria-current=\"true\" lang=\"en\">English</span>"));
 	/* submit form: csrf_token, message, files, button, in that order */
 	p = strstr(look, "action=\"/submit\" enctype=\"multipart/form-data\"");
 	assert_non_null(p);
@@ -569,7 +575,7 @@ test_page_contents(void **state)
 	free(look);
 	free(idx);
 	tmpl_vars_free(v);
-	v = page_vars("en", NULL, 0);
+	v = page_vars("source/lookup", "en", NULL, 0);
 	set(v, "has_replies", "");
 	set(v, "logged_in", "");
 	look = render_page("source/lookup", "en", v);
@@ -587,7 +593,7 @@ test_french_differs(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
-		struct tmpl_vars *v = page_vars("en", NULL, 1);
+		struct tmpl_vars *v = page_vars(pages[i], "en", NULL, 1);
 		char *en = render_page(pages[i], "en", v);
 		char *fr;
 		set(v, "lang", "fr");
