@@ -168,10 +168,10 @@ parse_literal(struct parser *p, size_t i, size_t e)
 	if (i >= e || s[i] != '"')
 		return perr(p, SD_ERR_FORMAT, i, "expected a quoted literal");
 	st = ++i;
-	while (i < e && s[i] != '"' && s[i] != '\n' && s[i] != '\\')
+	while (i < e && s[i] != '"' && (unsigned char)s[i] >= 0x20 && s[i] != '\\')
 		i++;
 	if (i >= e || s[i] != '"' || i == st)
-		return perr(p, SD_ERR_FORMAT, st, "bad literal (empty, unclosed, newline or backslash)");
+		return perr(p, SD_ERR_FORMAT, st, "bad literal (empty, unclosed, control or backslash)");
 	s[i++] = '\0';
 	while (i < e && (s[i] == ' ' || s[i] == '\t'))
 		i++;
@@ -477,6 +477,8 @@ load_one(struct tmpl *t, const struct tmpl_src *s, char *err, size_t errlen)
 		return SD_ERR_ARG;
 	if (s->len > TMPL_SRC_MAX)
 		return SD_ERR_TOOLONG;
+	if (s->len > 0 && memchr(s->data, '\0', s->len) != NULL)
+		return SD_ERR_FORMAT;
 	t->name = strdup(s->name);
 	t->src = malloc(s->len + 1);
 	if (t->name == NULL || t->src == NULL)

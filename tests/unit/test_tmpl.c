@@ -18,6 +18,7 @@
 #include "i18n.h"
 #include "sdbuf.h"
 #include "sderr.h"
+#include "static.h"
 #include "tmpl.h"
 #include "tmpl_int.h"
 
@@ -262,6 +263,19 @@ test_syntax_errors(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		refuse(bad[i], SD_ERR_FORMAT);
+}
+
+static void
+test_nul_and_control_bytes(void **state)
+{
+	struct tmpl_src s1 = { "t/main", "a\0b", 3 };
+	struct tmpl_lib *lib = NULL;
+
+	(void)state;
+	assert_int_equal(tmpl_lib_parse(&s1, 1, &lib, NULL, 0), SD_ERR_FORMAT);
+	assert_null(lib);
+	refuse("{{_ \"a\tb\"}}", SD_ERR_FORMAT);
+	refuse("{{_ \"a\x01\"}}", SD_ERR_FORMAT);
 }
 
 static void
@@ -721,6 +735,27 @@ test_render_unknown_template(void **state)
 	sdbuf_free(&b);
 }
 
+static void
+test_static_files(void **state)
+{
+	const unsigned char *d;
+	const char *type = NULL;
+	size_t len = 0;
+
+	(void)state;
+	d = web_static_get("source/style.css", &len, &type);
+	assert_non_null(d);
+	assert_true(len > 100);
+	assert_int_equal(d[len], 0);
+	assert_string_equal(type, "text/css; charset=utf-8");
+	assert_non_null(strstr((const char *)d, ".codename"));
+	assert_null(web_static_get("source/../style.css", &len, &type));
+	assert_null(web_static_get("/static/style.css", NULL, NULL));
+	assert_null(web_static_get("style.css", NULL, NULL));
+	assert_null(web_static_get("", NULL, NULL));
+	assert_null(web_static_get(NULL, NULL, NULL));
+}
+
 static int
 setup(void **state)
 {
@@ -748,6 +783,7 @@ main(void)
 		cmocka_unit_test(test_partials),
 		cmocka_unit_test(test_partial_errors),
 		cmocka_unit_test(test_syntax_errors),
+		cmocka_unit_test(test_nul_and_control_bytes),
 		cmocka_unit_test(test_nesting_too_deep),
 		cmocka_unit_test(test_output_bound),
 		cmocka_unit_test(test_render_step_budget),
@@ -760,6 +796,7 @@ main(void)
 		cmocka_unit_test(test_templates_fully_translated),
 		cmocka_unit_test(test_pot_complete_and_translated),
 		cmocka_unit_test(test_render_unknown_template),
+		cmocka_unit_test(test_static_files),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
