@@ -572,7 +572,7 @@ test_page_contents(void **state)
 	assert_non_null(strstr(idx, "action=\"/generate\""));
 	assert_non_null(strstr(idx, "action=\"/login\""));
 	assert_non_null(strstr(idx, "name=\"codename\" autocomplete=\"off\" spellcheck=\"false\" autocapitalize=\"off\""));
-	assert_non_null(strstr(idx, "href=\"/?lang=fr\""));
+	assert_non_null(strstr(idx, "href=\"/lookup?lang=fr\"")); /* logged in */
 	assert_non_null(strstr(idx, "<span aria-current=\"true\" lang=\"en\">English</span>"));
 	/* submit form: csrf_token, message, files, button, in that order */
 	p = strstr(look, "action=\"/submit\" enctype=\"multipart/form-data\"");
@@ -597,6 +597,7 @@ test_page_contents(void **state)
 	assert_null(strstr(look, "reply_id"));
 	idx = render_page("source/index", "en", v);
 	assert_null(strstr(idx, "action=\"/logout\""));
+	assert_non_null(strstr(idx, "href=\"/?lang=fr\""));
 	free(look);
 	free(idx);
 	tmpl_vars_free(v);
