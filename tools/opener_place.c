@@ -167,6 +167,56 @@ place_uncleaned(struct opener_run *r, struct opener_item *it, int folder, int in
 	return e;
 }
 
+/* Extensions that fit a detected type, the first being the one added. */
+static const struct {
+	const char *mime;
+	const char *exts; /* space-separated, each with its dot */
+} type_exts[] = {
+	{ "image/jpeg", ".jpg .jpeg .jpe .jfif" }, { "image/png", ".png .apng" },
+	{ "image/gif", ".gif" }, { "image/webp", ".webp" }, { "application/pdf", ".pdf" },
+	{ "audio/mpeg", ".mp3 .mp2 .mpga" }, { "audio/flac", ".flac" },
+	{ "audio/x-wav", ".wav .wave" }, { "application/x-tar", ".tar" },
+	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx .docm" },
+	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx .xlsm" },
+	{ "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx .pptm" },
+	{ "application/vnd.oasis.opendocument.text", ".odt" },
+	{ "application/vnd.oasis.opendocument.spreadsheet", ".ods" },
+	{ "application/vnd.oasis.opendocument.presentation", ".odp" },
+};
+
+/* A name whose extension does not match the content gets the right one
+ * added ("photo.txt" holding a JPEG becomes "photo.txt.jpg"), so the
+ * journalist's desktop opens it with a viewer for what it is. */
+static void
+fix_extension(char want[SAFENAME_MAX + 1], struct clean_report *rep)
+{
+	const char *dot = strrchr(want, '.');
+	char ext[16], orig[SAFENAME_MAX + 1];
+
+	for (size_t i = 0; i < sizeof type_exts / sizeof type_exts[0]; i++) {
+		const char *l = type_exts[i].exts;
+		size_t el = strcspn(l, " "), wl = strlen(want);
+		if (strcmp(rep->type, type_exts[i].mime) != 0)
+			continue;
+		if (dot != NULL && strlen(dot) < sizeof ext) {
+			size_t k = 0;
+			for (; dot[k]; k++)
+				ext[k] = (char)((dot[k] >= 'A' && dot[k] <= 'Z') ? dot[k] + 32 : dot[k]);
+			ext[k] = '\0';
+			for (const char *p = l; *p; p += strcspn(p, " ") + (p[strcspn(p, " ")] == ' '))
+				if (strncmp(p, ext, strcspn(p, " ")) == 0 && strcspn(p, " ") == k)
+					return;
+		}
+		(void)snprintf(orig, sizeof orig, "%s", want);
+		if (wl + el > SAFENAME_MAX)
+			wl = SAFENAME_MAX - el;
+		(void)snprintf(want, SAFENAME_MAX + 1, "%.*s%.*s", (int)wl, orig, (int)el, l);
+		clean_note_remaining(rep, "its name did not match its content: \"%.100s\" saved as "
+		    "\"%.100s\"", orig, want);
+		return;
+	}
+}
+
 /* Clean infd into folder; uncleaned/ when no cleaner could. */
 static int
 clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int folder,
@@ -186,7 +236,10 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 	e = (rc == 0 && fsync(outfd) != 0) ? SD_ERR_IO : 0;
 	close(outfd);
 	if (rc == 0 && e == 0) {
-		e = opener_publish(folder, tmp, folder, want, final, sz);
+		char fixed[SAFENAME_MAX + 1];
+		(void)snprintf(fixed, sizeof fixed, "%s", want);
+		fix_extension(fixed, it->rep);
+		e = opener_publish(folder, tmp, folder, fixed, final, sz);
 		it->status = OPENER_STATUS_CLEANED;
 	} else {
 		it->status = rc == CLEAN_E_UNSUPPORTED ? OPENER_STATUS_UNCLEANED : OPENER_STATUS_NOCLEAN;

@@ -158,6 +158,9 @@ r = subprocess.run(["exiftool", "-n", "-Orientation", "-s3", os.path.join(out, "
                    capture_output=True, text=True)
 if r.stdout.strip() != "6":
     fail("photo.jpg: orientation not kept (got %r)" % r.stdout.strip())
+e = entry("photo-misnamed.txt")
+if e is None or e["output"] != "photo-misnamed.txt.jpg":
+    fail("a JPEG named .txt was not saved with a .jpg extension: %s" % (e or {}).get("output"))
 left = [f for f in os.listdir(out) if f.startswith(".")]
 if left:
     fail("temporary files left in --out: %s" % left)
