@@ -65,6 +65,7 @@ struct tmpl_vars {
 };
 
 static struct tmpl_lib *g_lib;
+static char g_err[256];
 
 /* ---- parsing --------------------------------------------------------- */
 
@@ -893,8 +894,11 @@ tmpl_init(void)
 
 	if (g_lib != NULL)
 		return 0;
-	if ((r = i18n_init()) != 0)
+	g_err[0] = '\0';
+	if ((r = i18n_init()) != 0) {
+		snprintf(g_err, sizeof g_err, "translations: %s", sd_strerror(r));
 		goto out;
+	}
 	r = SD_ERR_NOMEM;
 	if (web_tmpl_blobs_n > 0 && (srcs = calloc(web_tmpl_blobs_n, sizeof *srcs)) == NULL)
 		goto out;
@@ -903,12 +907,18 @@ tmpl_init(void)
 		srcs[i].data = (const char *)web_tmpl_blobs[i].data;
 		srcs[i].len = web_tmpl_blobs[i].len;
 	}
-	if ((r = tmpl_lib_parse(srcs, web_tmpl_blobs_n, &lib, NULL, 0)) != 0)
+	if ((r = tmpl_lib_parse(srcs, web_tmpl_blobs_n, &lib, g_err, sizeof g_err)) != 0)
 		goto out;
 	g_lib = lib;
 out:
 	free(srcs);
 	return r;
+}
+
+const char *
+tmpl_init_error(void)
+{
+	return g_err;
 }
 
 void

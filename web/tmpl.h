@@ -27,6 +27,9 @@ struct tmpl_vars;
 
 /* Parse every embedded template; 0 or a negative SD_ERR_*. Call once. */
 int tmpl_init(void);
+/* After tmpl_init failed: which template and what ("source/index: unclosed
+ * tag at byte 120"), for the start-up error message; "" otherwise. */
+const char *tmpl_init_error(void);
 void tmpl_shutdown(void);
 
 int tmpl_vars_new(struct tmpl_vars **out);

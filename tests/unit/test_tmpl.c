@@ -260,9 +260,15 @@ test_syntax_errors(void **state)
 		"{{aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}}",
 	};
 
+	struct tmpl_src s = { "t/main", "ab{{x", 5 };
+	struct tmpl_lib *lib = NULL;
+	char err[100] = "";
+
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		refuse(bad[i], SD_ERR_FORMAT);
+	assert_int_equal(tmpl_lib_parse(&s, 1, &lib, err, sizeof err), SD_ERR_FORMAT);
+	assert_string_equal(err, "t/main: unclosed tag at byte 2");
 }
 
 static void
@@ -761,7 +767,11 @@ static int
 setup(void **state)
 {
 	(void)state;
-	return tmpl_init() == 0 && tmpl_init() == 0 ? 0 : -1;
+	if (tmpl_init() != 0 || tmpl_init() != 0) {
+		print_error("tmpl_init: %s\n", tmpl_init_error());
+		return -1;
+	}
+	return tmpl_init_error()[0] == '\0' ? 0 : -1;
 }
 
 static int
