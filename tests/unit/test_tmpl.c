@@ -600,6 +600,7 @@ test_page_contents(void **state)
 	set(v, "logged_in", "");
 	look = render_page("source/lookup", "en", v);
 	assert_null(strstr(look, "type=\"file\""));
+	assert_null(strstr(look, "Large files"));
 	assert_null(strstr(look, "reply_id"));
 	idx = render_page("source/index", "en", v);
 	assert_null(strstr(idx, "action=\"/logout\""));
