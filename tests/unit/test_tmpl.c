@@ -627,12 +627,24 @@ test_french_differs(void **state)
 	}
 }
 
+/* French typography: no plain space before : ; ? ! or inside « ». */
+static void
+check_fr_typography(const char *fr)
+{
+	static const char *const bad[] = { " :", " ;", " ?", " !", "« ", " »" };
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (strstr(fr, bad[i]) != NULL)
+			fail_msg("French \"%s\": use a no-break space in \"%s\"", fr, bad[i]);
+}
+
 static int
 need_fr(const char *tmpl_name, const char *msgid, void *arg)
 {
 	(void)arg;
 	if (i18n_get("fr", msgid) == msgid)
 		fail_msg("%s: no French translation for \"%s\"", tmpl_name, msgid);
+	check_fr_typography(i18n_get("fr", msgid));
 	return 0;
 }
 
@@ -722,6 +734,7 @@ test_pot_complete_and_translated(void **state)
 		po_unescape(ids[i]);
 		if (i18n_get("fr", ids[i]) == ids[i])
 			fail_msg("po/fr.po has no translation for \"%s\"", ids[i]);
+		check_fr_typography(i18n_get("fr", ids[i]));
 	}
 	arg[0] = ids;
 	arg[1] = (void *)(uintptr_t)n;
