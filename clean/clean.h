@@ -6,8 +6,8 @@
  * and writes a new buffer: JPEG, PNG, GIF and WebP (segment, chunk and
  * block allow-lists), PDF (libqpdf), ZIP containers including Office Open
  * XML and OpenDocument (libzip + libxml2) and TAR (libarchive), members
- * cleaned recursively, MP3, FLAC and WAV tags, plain text (nothing to
- * remove). Anything else is CLEAN_E_UNSUPPORTED: the caller must keep it
+ * cleaned recursively, MP3, FLAC and WAV tags, SVG and HTML (libxml2
+ * allow-lists), plain text (nothing to remove). Anything else is CLEAN_E_UNSUPPORTED: the caller must keep it
  * apart ("uncleaned") and say so.
  *
  * clean_file_sandboxed() runs one file through the cleaners in a forked
@@ -111,6 +111,9 @@ int clean_zip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigne
     struct clean_buf *out, struct clean_report *rep);
 int clean_tar(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
     struct clean_buf *out, struct clean_report *rep);
+/* SVG (html == 0) or HTML (html != 0) by element and attribute allow-lists. */
+int clean_markup(struct clean_ctx *c, const unsigned char *buf, size_t len, int html,
+    unsigned depth, struct clean_buf *out, struct clean_report *rep);
 /* Clean one XML member of an office document (name is its path inside). */
 int clean_office_xml(const char *name, const unsigned char *buf, size_t len,
     struct clean_buf *out, struct clean_report *rep);

@@ -123,8 +123,7 @@ clean_ctx_new(struct clean_ctx **out)
 
 	if (c == NULL)
 		return SD_ERR_NOMEM;
-	c->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS |
-	    MAGIC_NO_CHECK_ENCODING | MAGIC_ERROR);
+	c->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
 	if (c->magic == NULL || magic_load(c->magic, NULL) != 0)
 		goto out;
 	*out = c;
@@ -208,6 +207,21 @@ clean_note_member(struct clean_report *r, const char *name, const struct clean_r
 	}
 }
 
+/* libmagic calls an SVG without an XML declaration or doctype text/xml. */
+static int
+is_svg(const char *mime, const unsigned char *buf, size_t len)
+{
+	static const char ns[] = "http://www.w3.org/2000/svg";
+	size_t n = len < 4096 ? len : 4096;
+
+	if (strcmp(mime, "text/xml") != 0 && strcmp(mime, "application/xml") != 0)
+		return 0;
+	for (size_t i = 0; i + sizeof ns - 1 <= n; i++)
+		if (memcmp(buf + i, ns, sizeof ns - 1) == 0)
+			return 1;
+	return 0;
+}
+
 /* Plain text carries no metadata structure: it passes as it is. */
 static int
 clean_text(const unsigned char *buf, size_t len, struct clean_buf *out,
@@ -240,6 +254,10 @@ clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
 		return clean_mp3(buf, len, out, rep);
 	if (strcmp(mime, "audio/flac") == 0 || strcmp(mime, "audio/x-flac") == 0)
 		return clean_flac(buf, len, out, rep);
+	if (strcmp(mime, "image/svg+xml") == 0 || is_svg(mime, buf, len))
+		return clean_markup(c, buf, len, 0, depth, out, rep);
+	if (strcmp(mime, "text/html") == 0)
+		return clean_markup(c, buf, len, 1, depth, out, rep);
 	if (strcmp(mime, "application/x-tar") == 0)
 		return clean_tar(c, buf, len, depth, out, rep);
 	if (strcmp(mime, "text/plain") == 0 || strcmp(mime, "application/x-empty") == 0)

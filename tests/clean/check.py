@@ -78,6 +78,15 @@ def opens(p, data):
         f = mutagen.File(p)
         if f is None or (f.tags is not None and len(f.tags) > 0):
             return "mutagen cannot read it, or tags are left"
+    elif p.endswith(".svg"):
+        doc = xml.dom.minidom.parseString(data)
+        hrefs = [i.getAttribute("xlink:href") for i in doc.getElementsByTagName("image")]
+        if doc.documentElement.tagName != "svg" or not doc.getElementsByTagName("rect") or \
+                not any(h.startswith("data:image/png;base64,") for h in hrefs):
+            return "SVG content lost"
+    elif p.endswith(".html"):
+        if b"Hello" not in data or b"kept text" not in data or b"<img" not in data:
+            return "HTML content lost"
     elif data[257:262] == b"ustar":
         with tarfile.open(fileobj=io.BytesIO(data)) as t:
             for m in t.getmembers():

@@ -438,6 +438,38 @@ with tarfile.open(path("traversal.tar"), "w") as t:
     tar_add(t, "../../outside.txt", b"x\n")
 expect("traversal.tar", "could not clean", canaries=None)
 
+
+# ---- SVG and HTML -----------------------------------------------------------
+import base64  # noqa: E402
+
+img_uri = "data:image/png;base64," + base64.b64encode(png).decode()
+svg = ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<!-- ' + C + 'svgcomment -->\n'
+       '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+       'xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" xmlns:sodipodi="http://'
+       'sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" xmlns:rdf="http://www.w3.org/1999/02/22-'
+       'rdf-syntax-ns#" xmlns:cc="http://creativecommons.org/ns#" xmlns:dc="http://purl.org/dc/'
+       'elements/1.1/" width="64" height="64" sodipodi:docname="' + C + 'docname.svg" '
+       'inkscape:export-filename="/home/' + C + 'user/export.png">'
+       '<metadata><rdf:RDF><cc:Work><dc:creator><cc:Agent><dc:title>' + C + 'svgcreator'
+       '</dc:title></cc:Agent></dc:creator></cc:Work></rdf:RDF></metadata>'
+       '<sodipodi:namedview inkscape:current-layer="' + C + 'layer"/>'
+       '<script>alert("' + C + 'script")</script>'
+       '<rect x="1" y="1" width="30" height="30" fill="red" onclick="' + C + 'onclick()"/>'
+       '<image x="32" y="32" width="32" height="32" xlink:href="' + img_uri + '"/>'
+       '<image x="0" y="32" width="8" height="8" xlink:href="http://' + C + '.example/b.png"/>'
+       '</svg>\n')
+write("drawing.svg", svg.encode())
+expect("drawing.svg", "cleaned")
+jpg_uri = "data:image/jpeg;base64," + base64.b64encode(jpg).decode()
+html = ('<!DOCTYPE html>\n<html><head><meta charset="utf-8"><meta name="author" content="' + C
+        + 'htmlauthor"><title>Report</title><link rel="stylesheet" href="https://' + C
+        + '.example/s.css"><script>var u="' + C + 'script";</script></head><body>'
+        '<!-- ' + C + 'htmlcomment --><p class="x" data-user="' + C + 'datauser">Hello '
+        '<b>world</b></p><img alt="pic" src="' + jpg_uri + '"><a href="http://' + C
+        + '.example/">link</a><custom-tag>kept text</custom-tag></body></html>\n')
+write("page.html", html.encode())
+expect("page.html", "cleaned")
+
 # ---- not supported: kept apart ----------------------------------------------
 write("blob.bin", bytes(range(256)) * 16 + (C + "blob").encode())
 expect("blob.bin", "uncleaned", canaries=None)
