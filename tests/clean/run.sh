@@ -6,7 +6,8 @@
 #  3. a cleaner that hangs is killed at the wall-clock limit, same outcome;
 #  3b. inside the cleaner, open() fails with EPERM and socket() kills it
 #     (test-only probe), so the seccomp filter is really loaded;
-#  4. a run that refuses nothing exits 0; a run with a failure exits 1.
+#  4. a run that refuses nothing exits 0; a run with a failure exits 1;
+#  5. a progress bar on a terminal for 20 files or more, none otherwise.
 # usage: run.sh SEALDROP_OPEN
 set -u
 open=$1
@@ -67,6 +68,18 @@ if "$open" --quiet --clean-only --out "$work/good" "$work/fx/photo.jpg" "$work/f
 	"$work/fx/blob.bin"; then ok; else ko "a run of supported and unsupported files exited non-zero"; fi
 if "$open" --quiet --clean-only --out "$work/none" "$work/does-not-exist" 2>/dev/null ||
 	[ -n "$(ls -A "$work/none")" ]; then ko "a run of a missing file: exit 0 or output left"; else ok; fi
+
+# 5. the progress bar: on a terminal (script(1) provides one) for 20 files
+# or more, never when stderr is not a terminal
+if command -v script >/dev/null; then
+	mkdir -p "$work/many"
+	for i in $(seq 1 21); do echo "note $i" >"$work/many/n$i.txt"; done
+	script -qec "'$open' --quiet --clean-only --out '$work/pb' $work/many/*.txt" /dev/null \
+		>"$work/pb.txt" 2>&1
+	"$open" --quiet --clean-only --out "$work/pb2" "$work"/many/*.txt 2>"$work/pb2.txt"
+	if grep -q "cleaning \[#*\] 21/21" "$work/pb.txt" && [ ! -s "$work/pb2.txt" ]; then ok
+	else ko "progress bar: $(tr '\r' '\n' <"$work/pb.txt" | tail -n 2)"; fi
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
