@@ -214,6 +214,26 @@ write_out(qpdf_data q, struct clean_buf *out)
 	return clean_buf_append(out, qpdf_get_buffer(q), qpdf_get_buffer_length(q));
 }
 
+/* qpdf can write, from a damaged input, a file it cannot read back (seen
+ * with a trailer missing /Size): read the output again before accepting it. */
+static int
+reads_back(const struct clean_buf *b)
+{
+	qpdf_data q = qpdf_init();
+	int ok;
+
+	if (q == NULL)
+		return 0;
+	qpdf_silence_errors(q);
+	qpdf_set_suppress_warnings(q, QPDF_TRUE);
+	ok = (qpdf_read_memory(q, "output", (const char *)b->data, b->len, "") &
+	    (QPDF_ERRORS | QPDF_WARNINGS)) == 0 && !qpdf_more_warnings(q);
+	if (qpdf_has_error(q))
+		(void)qpdf_get_error(q); /* handled: keeps qpdf_cleanup quiet */
+	qpdf_cleanup(&q);
+	return ok;
+}
+
 int
 clean_pdf(struct clean_ctx *c, const unsigned char *buf, size_t len,
     struct clean_buf *out, struct clean_report *rep)
@@ -237,7 +257,10 @@ clean_pdf(struct clean_ctx *c, const unsigned char *buf, size_t len,
 		e = CLEAN_E_MALFORMED;
 		goto out;
 	}
-	e = write_out(w.q, out);
+	if ((e = write_out(w.q, out)) == 0 && !reads_back(out)) {
+		clean_set_error(rep, "malformed PDF: the rewritten file does not read back cleanly");
+		e = CLEAN_E_MALFORMED;
+	}
 out:
 	if (e == CLEAN_E_MALFORMED) {
 		const char *d = qpdf_has_error(w.q) ?
@@ -246,6 +269,8 @@ out:
 	}
 	if (qpdf_more_warnings(w.q))
 		clean_note_remaining(rep, "qpdf repaired structural damage; check the output");
+	if (qpdf_has_error(w.q))
+		(void)qpdf_get_error(w.q);
 	free(w.stack);
 	free(w.seen);
 	qpdf_cleanup(&w.q);
