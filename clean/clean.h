@@ -105,7 +105,8 @@ int clean_mp3(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
 int clean_flac(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
-int clean_pdf(struct clean_ctx *c, const unsigned char *buf, size_t len,
+/* c may be NULL: attached files are then kept and reported. */
+int clean_pdf(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
     struct clean_buf *out, struct clean_report *rep);
 int clean_zip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
     struct clean_buf *out, struct clean_report *rep);

@@ -242,7 +242,7 @@ clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
 	if (strcmp(mime, "image/png") == 0)
 		return clean_png(buf, len, out, rep);
 	if (strcmp(mime, "application/pdf") == 0)
-		return clean_pdf(c, buf, len, out, rep);
+		return clean_pdf(c, buf, len, depth, out, rep);
 	if (is_zip_type(mime))
 		return clean_zip(c, buf, len, depth, out, rep);
 	if (strcmp(mime, "image/gif") == 0)

@@ -7,7 +7,9 @@
  * /PieceInfo (application private data), /Thumb page thumbnails,
  * /LastModified, and the author (/T) and dates (/M, /CreationDate) of
  * markup annotations. DCT (JPEG) image streams are cleaned with
- * clean_jpeg. The file is then written anew by qpdf: unreachable objects and
+ * clean_jpeg; attached files (/EmbeddedFile streams) are cleaned like any
+ * file (clean_any) and lose their /Params dates. The file is then written
+ * anew by qpdf: unreachable objects and
  * earlier revisions (incremental updates) are dropped, the original object
  * ids are not kept, and the document /ID is recomputed from the content
  * (deterministic ID) instead of carrying the original. Encryption without a
@@ -28,6 +30,8 @@ static const char *const pdf_drop_keys[] = {
 };
 
 struct pdf_walk {
+	struct clean_ctx *c;
+	unsigned depth;
 	qpdf_data q;
 	qpdf_oh *stack;
 	size_t n, cap;
@@ -127,6 +131,36 @@ out:
 	qpdf_oh_release(w->q, dp);
 }
 
+/* An attached file: cleaned like any file, its /Params (dates, size,
+ * checksum) dropped; kept and reported when it cannot be cleaned. */
+static void
+clean_embedded(struct pdf_walk *w, qpdf_oh s, qpdf_oh d)
+{
+	unsigned char *raw = NULL;
+	size_t len = 0;
+	QPDF_BOOL filtered = QPDF_FALSE;
+	struct clean_buf out = { 0 };
+	struct clean_report sub = { 0 };
+	qpdf_oh null = qpdf_oh_new_null(w->q);
+	int e = CLEAN_E_UNSUPPORTED;
+
+	if (w->c != NULL && w->depth + 1 < CLEAN_DEPTH_MAX &&
+	    (qpdf_oh_get_stream_data(w->q, s, qpdf_dl_generalized, &filtered, &raw, &len) &
+	    QPDF_ERRORS) == 0 && raw != NULL && filtered)
+		e = clean_any(w->c, raw, len, w->depth + 1, &out, &sub);
+	if (e == 0) {
+		qpdf_oh_replace_stream_data(w->q, s, out.data, out.len, null, null);
+		qpdf_oh_remove_key(w->q, d, "/Params");
+		clean_note_removed(w->rep, "metadata of attached files (%s)", sub.type);
+	} else {
+		clean_note_remaining(w->rep, "an attached file (%s) that could not be cleaned: %s",
+		    sub.type[0] ? sub.type : "unknown type", clean_strerror(e));
+	}
+	free(raw);
+	clean_buf_free(&out);
+	qpdf_oh_release(w->q, null);
+}
+
 /* Strip one dictionary (or a stream's dictionary) and queue its values. */
 static int
 visit_dict(struct pdf_walk *w, qpdf_oh d, qpdf_oh stream)
@@ -145,8 +179,8 @@ visit_dict(struct pdf_walk *w, qpdf_oh d, qpdf_oh stream)
 	clean_annot(w, d);
 	if (stream != 0 && qpdf_oh_is_dictionary_of_type(w->q, d, "", "/Image"))
 		clean_image(w, stream, d);
-	if (qpdf_oh_has_key(w->q, d, "/EmbeddedFiles"))
-		clean_note_remaining(w->rep, "embedded file attachments (not cleaned)");
+	if (stream != 0 && qpdf_oh_is_dictionary_of_type(w->q, d, "/EmbeddedFile", ""))
+		clean_embedded(w, stream, d);
 	qpdf_oh_begin_dict_key_iter(w->q, d);
 	while (e == 0 && qpdf_oh_dict_more_keys(w->q)) {
 		const char *k = qpdf_oh_dict_next_key(w->q);
@@ -235,14 +269,12 @@ reads_back(const struct clean_buf *b)
 }
 
 int
-clean_pdf(struct clean_ctx *c, const unsigned char *buf, size_t len,
+clean_pdf(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
     struct clean_buf *out, struct clean_report *rep)
 {
-	struct pdf_walk w = { 0 };
+	struct pdf_walk w = { .c = c, .depth = depth, .rep = rep };
 	int e;
 
-	(void)c;
-	w.rep = rep;
 	if ((w.q = qpdf_init()) == NULL)
 		return SD_ERR_NOMEM;
 	qpdf_silence_errors(w.q);

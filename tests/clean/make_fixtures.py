@@ -100,7 +100,8 @@ def pdf_bytes():
     content = b"BT /F1 24 Tf 72 720 Td (Hello cleaned world) Tj ET q 16 0 0 16 72 600 cm /Im1 Do Q"
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R /Metadata 8 0 R /PieceInfo << /App << /Private ("
-        + C.encode() + b"pieceinfo) >> >> >>",
+        + C.encode() + b"pieceinfo) >> >> /Names << /EmbeddedFiles << /Names [(photo.jpg) "
+        b"11 0 R] >> >> >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> /XObject << /Im1 7 0 R >> >> "
@@ -119,6 +120,10 @@ def pdf_bytes():
         b"\nstream\n" + C.encode() + b"thmb\nendstream",
         b"<< /Type /Annot /Subtype /Text /Rect [100 100 120 120] /T (" + C.encode()
         + b"annotauthor) /M (D:20200102030405) /Contents (note) >>",
+        b"<< /Type /Filespec /F (photo.jpg) /UF (photo.jpg) /EF << /F 12 0 R >> >>",
+        b"<< /Type /EmbeddedFile /Subtype /image#2Fjpeg /Params << /ModDate (D:2020010203"
+        b"0405) /Size %d >> /Length %d >>\nstream\n" % (len(img), len(img)) + img
+        + b"\nendstream",
     ]
     out = io.BytesIO()
     out.write(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")

@@ -18,8 +18,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > (1u << 20))
 		return 0;
-	if (clean_pdf(NULL, data, size, &a, &r1) == 0 &&
-	    clean_pdf(NULL, a.data, a.len, &b, &r2) != 0)
+	if (clean_pdf(NULL, data, size, 0, &a, &r1) == 0 &&
+	    clean_pdf(NULL, a.data, a.len, 0, &b, &r2) != 0)
 		abort();
 	clean_buf_free(&a);
 	clean_buf_free(&b);
