@@ -241,11 +241,21 @@ clean_markup(struct clean_ctx *c, const unsigned char *buf, size_t len, int html
 		clean_set_error(rep, "%s does not parse", html ? "HTML" : "SVG");
 		goto out;
 	}
+	if (!html && (xmlDocGetRootElement(doc)->ns == NULL ||
+	    strcmp((const char *)xmlDocGetRootElement(doc)->ns->href, SVG_NS) != 0 ||
+	    strcmp((const char *)xmlDocGetRootElement(doc)->name, "svg") != 0)) {
+		clean_set_error(rep, "the root element is not an SVG <svg>");
+		goto out;
+	}
 	if (doc->intSubset != NULL && doc->intSubset->entities != NULL) {
 		clean_set_error(rep, "a DTD that declares entities (not expanded, so refused)");
 		goto out;
 	}
 	walk(&j, (xmlNodePtr)doc);
+	if (xmlDocGetRootElement(doc) == NULL) {
+		clean_set_error(rep, "nothing left after cleaning");
+		goto out;
+	}
 	if (html)
 		htmlDocDumpMemoryFormat(doc, &mem, &size, 0);
 	else
