@@ -245,6 +245,8 @@ clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
 		return clean_pdf(c, buf, len, depth, out, rep);
 	if (is_zip_type(mime))
 		return clean_zip(c, buf, len, depth, out, rep);
+	if (strcmp(mime, "image/tiff") == 0)
+		return clean_tiff(buf, len, out, rep);
 	if (strcmp(mime, "image/gif") == 0)
 		return clean_gif(buf, len, out, rep);
 	if (strcmp(mime, "image/webp") == 0 || strcmp(mime, "audio/x-wav") == 0 ||

@@ -60,6 +60,15 @@ def opens(p, data):
             return "qpdf --check: " + (r.stdout + r.stderr).decode(errors="replace")[-300:]
     elif data[:4] == b"PK\x03\x04":
         return zip_opens(data)
+    elif data[:4] in (b"II*\0", b"MM\0*"):
+        im = Image.open(io.BytesIO(data))
+        im.load()
+        if getattr(im, "n_frames", 1) != 2 or im.getpixel((0, 0)) != (20, 140, 60):
+            return "TIFF pages or pixels lost"
+        r = subprocess.run(["exiftool", "-n", "-Orientation", "-s3", p], capture_output=True,
+                           text=True)
+        if r.stdout.strip() != "3":
+            return "TIFF orientation lost"
     elif data[:6] in (b"GIF89a", b"GIF87a") or data[8:12] == b"WEBP":
         try:
             im = Image.open(io.BytesIO(data))

@@ -360,6 +360,17 @@ exiftool(path("image.webp"), "-Artist=" + C + "webpartist", "-XMP-dc:Creator=" +
 expect("image.webp", "cleaned")
 
 
+tiff_pages = [Image.new("RGB", (40, 30), (20, 140, 60)), Image.new("RGB", (40, 30), (1, 2, 3))]
+tiff_pages[0].save(path("scan.tiff"), save_all=True, append_images=tiff_pages[1:],
+                   compression="tiff_lzw")
+exiftool(path("scan.tiff"), "-n", "-Artist=" + C + "tiffartist", "-Make=" + C + "scanner",
+         "-Model=" + C + "model", "-SerialNumber=" + C + "serial", "-Software=" + C + "software",
+         "-ImageDescription=" + C + "description", "-Copyright=" + C + "copyright",
+         "-HostComputer=" + C + "host", "-DocumentName=" + C + "docname",
+         "-GPSLatitude=1", "-GPSLatitudeRef=N", "-GPSAreaInformation=" + C + "gps",
+         "-XMP-dc:Creator=" + C + "xmp", "-IPTC:By-line=" + C + "iptc", "-Orientation=3")
+expect("scan.tiff", "cleaned")
+
 # ---- audio ------------------------------------------------------------------
 def riff_chunk(cid, data):
     return cid + len(data).to_bytes(4, "little") + data + (b"\0" if len(data) & 1 else b"")
