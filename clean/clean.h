@@ -6,7 +6,7 @@
  * and writes a new buffer: JPEG, PNG, GIF, WebP and TIFF (segment, chunk,
  * block and tag allow-lists), PDF (libqpdf), ZIP containers including Office Open
  * XML and OpenDocument (libzip + libxml2) and TAR (libarchive), members
- * cleaned recursively, MP3, FLAC and WAV tags, SVG and HTML (libxml2
+ * cleaned recursively, MP4/MOV boxes, MP3, FLAC and WAV tags, SVG and HTML (libxml2
  * allow-lists), plain text (nothing to remove). Anything else is CLEAN_E_UNSUPPORTED: the caller must keep it
  * apart ("uncleaned") and say so.
  *
@@ -95,6 +95,9 @@ int clean_any(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigne
 int clean_jpeg(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
 int clean_png(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* MP4, MOV, M4A, 3GP (not fragmented). */
+int clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
 /* Classic TIFF, every page; out must be empty (offsets are absolute). */
 int clean_tiff(const unsigned char *buf, size_t len, struct clean_buf *out,

@@ -245,6 +245,11 @@ clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
 		return clean_pdf(c, buf, len, depth, out, rep);
 	if (is_zip_type(mime))
 		return clean_zip(c, buf, len, depth, out, rep);
+	if (strcmp(mime, "video/mp4") == 0 || strcmp(mime, "video/quicktime") == 0 ||
+	    strcmp(mime, "audio/x-m4a") == 0 || strcmp(mime, "audio/mp4") == 0 ||
+	    strcmp(mime, "video/3gpp") == 0 || strcmp(mime, "video/3gpp2") == 0 ||
+	    strcmp(mime, "video/x-m4v") == 0)
+		return clean_mp4(buf, len, out, rep);
 	if (strcmp(mime, "image/tiff") == 0)
 		return clean_tiff(buf, len, out, rep);
 	if (strcmp(mime, "image/gif") == 0)

@@ -69,6 +69,8 @@ def opens(p, data):
                            text=True)
         if r.stdout.strip() != "3":
             return "TIFF orientation lost"
+    elif data[4:8] == b"ftyp":
+        return mp4_opens(data)
     elif data[:6] in (b"GIF89a", b"GIF87a") or data[8:12] == b"WEBP":
         try:
             im = Image.open(io.BytesIO(data))
@@ -102,6 +104,36 @@ def opens(p, data):
                 if m.mtime != 0 or m.uid != 0 or m.uname or m.gname:
                     return "member header not normalised: " + m.name
     return None
+
+
+def mp4_boxes(d, start, end):
+    import struct
+    while start < end:
+        size, typ = struct.unpack(">I4s", d[start:start + 8])
+        if size < 8 or start + size > end:
+            raise ValueError("bad box size")
+        yield typ, start, size
+        start += size
+
+
+def mp4_opens(data):
+    """Box sizes add up, times are zero, the chunk offset finds the samples."""
+    import struct
+    try:
+        def find(s, e, path):
+            for t, st, sz in mp4_boxes(data, s, e):
+                if t == path[0]:
+                    return (st, sz) if len(path) == 1 else find(st + 8, st + sz, path[1:])
+            raise ValueError("missing " + str(path))
+        list(mp4_boxes(data, 0, len(data)))
+        st, sz = find(0, len(data), [b"moov", b"trak", b"mdia", b"minf", b"stbl", b"stco"])
+        off = struct.unpack(">I", data[st + 16:st + 20])[0]
+        st, sz = find(0, len(data), [b"moov", b"mvhd"])
+        if data[st + 12:st + 20] != b"\0" * 8:
+            return "mvhd times not zeroed"
+    except (ValueError, struct.error) as e:
+        return "MP4 structure: %s" % e
+    return None if data[off:off + 11] == b"AUDIO-DATA-" else "stco does not point at the samples"
 
 
 def zip_opens(data):

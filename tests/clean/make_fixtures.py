@@ -428,6 +428,47 @@ if have_mutagen:
     fl.save()
     expect("track.flac", "cleaned")
 
+# ---- MP4 ----------------------------------------------------------------
+def mp4_bytes():
+    """A minimal MP4 (one audio track) with GPS, make, names, XMP and dates."""
+    import struct
+    def box(t, payload): return struct.pack(">I", 8 + len(payload)) + t + payload
+    def full(t, v, flags, payload): return box(t, bytes([v]) + flags.to_bytes(3, "big") + payload)
+    payload = b"AUDIO-DATA-" * 50
+    mvhd = full(b"mvhd", 0, 0, struct.pack(">IIII", 3600000000, 3600000001, 1000, 1000) + b"\0\x01\0\0" + b"\x01\0" + b"\0" * 10 + struct.pack(">9I", 0x10000,0,0,0,0x10000,0,0,0,0x40000000) + b"\0" * 24 + struct.pack(">I", 2))
+    tkhd = full(b"tkhd", 0, 3, struct.pack(">IIIII", 3600000000, 3600000001, 1, 0, 1000) + b"\0" * 8 + b"\0\0\0\0" + b"\x01\0\0\0" + struct.pack(">9I", 0x10000,0,0,0,0x10000,0,0,0,0x40000000) + b"\0" * 8)
+    mdhd = full(b"mdhd", 0, 0, struct.pack(">IIII", 3600000000, 3600000001, 8000, 8000) + b"\x55\xc4\0\0")
+    hdlr = full(b"hdlr", 0, 0, b"\0\0\0\0soun" + b"\0" * 12 + b"SoundHandler\0")
+    smhd = full(b"smhd", 0, 0, b"\0" * 4)
+    dref = full(b"dref", 0, 0, struct.pack(">I", 1) + full(b"url ", 0, 1, b""))
+    stsd = full(b"stsd", 0, 0, struct.pack(">I", 0))
+    stts = full(b"stts", 0, 0, struct.pack(">III", 1, 1, 8000))
+    stsc = full(b"stsc", 0, 0, struct.pack(">IIII", 1, 1, 1, 1))
+    stsz = full(b"stsz", 0, 0, struct.pack(">III", len(payload), 1, 0)[:8] + struct.pack(">I", 1))
+    def build(stco_off):
+        stco = full(b"stco", 0, 0, struct.pack(">II", 1, stco_off))
+        stbl = box(b"stbl", stsd + stts + stsc + stsz + stco)
+        minf = box(b"minf", smhd + box(b"dinf", dref) + stbl)
+        mdia = box(b"mdia", mdhd + hdlr + minf)
+        udta_t = box(b"udta", box(b"\xa9nam", struct.pack(">HH", 14, 0) + (C + "trackname").encode()))
+        trak = box(b"trak", tkhd + mdia + udta_t)
+        xyz = box(b"\xa9xyz", struct.pack(">HH", 18, 0x15c7) + b"+48.8566+002.3522/")
+        mak = box(b"\xa9mak", struct.pack(">HH", len(C) + 4, 0) + (C + "make").encode())
+        udta = box(b"udta", xyz + mak)
+        meta = full(b"meta", 0, 0, full(b"hdlr", 0, 0, b"\0\0\0\0mdta" + b"\0" * 13) + box(b"keys", (C + "keys").encode()))
+        moov = box(b"moov", mvhd + trak + udta + meta)
+        ftyp = box(b"ftyp", b"isom\0\0\x02\0isomiso2mp41")
+        uuid = box(b"uuid", b"\xbe\x7a\xcf\xcb\x97\xa9\x42\xe8\x9c\x71\x99\x94\x91\xe3\xaf\xac" + ("<x:xmpmeta>" + C + "xmp</x:xmpmeta>").encode())
+        head = ftyp + moov + uuid + box(b"free", b"\0" * 16)
+        return head, box(b"mdat", payload)
+    h, md = build(0)
+    h, md = build(len(h) + 8)
+    return h + md
+
+
+write("video.mp4", mp4_bytes())
+expect("video.mp4", "cleaned")
+
 # ---- TAR ----------------------------------------------------------------
 import tarfile  # noqa: E402
 
