@@ -209,6 +209,8 @@ read_ifd(struct tctx *t, size_t off, struct tpage *pg, size_t *next)
 			    "descriptive and private tags (artist, make, model, software, dates...)");
 			continue;
 		}
+		if (en.tag == 259 && en.type != 3 && en.type != 4)
+			return CLEAN_E_MALFORMED;
 		if (en.tag == 259 && rd(t, en.val, en.type == 3 ? 2 : 4) == 6)
 			return CLEAN_E_UNSUPPORTED;
 		if (en.tag == 273 || en.tag == 324)
