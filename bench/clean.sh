@@ -36,8 +36,10 @@ count() { "$py" -c "import sys; sys.path.insert(0, '$here/tests/clean'); import 
 printf '%-20s %8s %12s %12s %9s %12s %12s\n' file canaries "sd µs/file" "sd left" \
 	"mat2 µs" "mat2 left" "speed-up"
 tsd=0; tm=0; lsd=0; lm=0; n=0
-for f in photo.jpg image.png document.pdf report.docx sheet.xlsx slides.pptx text.odt \
-	calc.ods show.odp archive.zip; do
+for f in photo.jpg image.png anim.gif image.webp scan.tiff document.pdf report.docx \
+	sheet.xlsx slides.pptx text.odt calc.ods show.odp archive.zip bundle.tar song.mp3 \
+	track.flac sound.wav video.mp4 drawing.svg page.html; do
+	[ -f "$work/fx/$f" ] || continue
 	src=$work/fx/$f
 	before=$(count "$src")
 	# sealdrop-open --clean-only

@@ -109,9 +109,24 @@ sandbox_limits(void)
 static void
 close_others(int a, int b, int c)
 {
-	for (int fd = 3; fd < 4096; fd++)
-		if (fd != a && fd != b && fd != c)
-			(void)close(fd);
+	int keep[3] = { a, b, c }, t;
+	unsigned lo = 3;
+
+	for (int i = 0; i < 3; i++) /* sort the three */
+		for (int j = i + 1; j < 3; j++)
+			if (keep[j] < keep[i]) {
+				t = keep[i];
+				keep[i] = keep[j];
+				keep[j] = t;
+			}
+	for (int i = 0; i < 3; i++) {
+		if (keep[i] < 0 || (unsigned)keep[i] < lo)
+			continue;
+		if ((unsigned)keep[i] > lo)
+			(void)close_range(lo, (unsigned)keep[i] - 1, 0);
+		lo = (unsigned)keep[i] + 1;
+	}
+	(void)close_range(lo, ~0u, 0);
 }
 
 static int
