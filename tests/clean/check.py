@@ -84,7 +84,7 @@ def opens(p, data):
         with wave.open(io.BytesIO(data)) as w:
             if w.getnframes() != 800:
                 return "WAV frames lost"
-    elif p.endswith((".mp3", ".flac")):
+    elif p.endswith((".mp3", ".flac", ".opus")):
         import mutagen
         f = mutagen.File(p)
         if f is None or (f.tags is not None and len(f.tags) > 0):

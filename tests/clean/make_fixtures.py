@@ -428,6 +428,40 @@ if have_mutagen:
     fl.save()
     expect("track.flac", "cleaned")
 
+    def ogg_crc(data):
+        c = 0
+        for b in data:
+            c ^= b << 24
+            for _ in range(8):
+                c = ((c << 1) ^ 0x04C11DB7) if c & 0x80000000 else c << 1
+                c &= 0xFFFFFFFF
+        return c
+
+    def ogg_page(flags, granule, seq, packet):
+        lace = bytes([255] * (len(packet) // 255) + [len(packet) % 255])
+        h = (b"OggS\0" + bytes([flags]) + granule.to_bytes(8, "little")
+             + (0x5EA1D20).to_bytes(4, "little") + seq.to_bytes(4, "little") + b"\0\0\0\0"
+             + bytes([len(lace)]) + lace)
+        return h[:22] + ogg_crc(h + packet).to_bytes(4, "little") + h[26:] + packet
+
+    def opus_bytes():
+        head = b"OpusHead\x01\x01\x38\x01\x80\xbb\0\0\0\0\0"
+        tags = b"OpusTags" + (5).to_bytes(4, "little") + b"sdenc" + (0).to_bytes(4, "little")
+        audio = [b"\xf8\xff\xfe"] * 20
+        out = ogg_page(2, 0, 0, head) + ogg_page(0, 0, 1, tags)
+        for i, pk in enumerate(audio):
+            out += ogg_page(4 if i == len(audio) - 1 else 0, 960 * (i + 1), 2 + i, pk)
+        return out
+
+    import mutagen.oggopus  # noqa: E402
+    write("voice.opus", opus_bytes())
+    op = mutagen.oggopus.OggOpus(path("voice.opus"))
+    op["ARTIST"] = C + "opusartist"
+    op["LOCATION"] = C + "opuslocation"
+    op["DATE"] = C + "opusdate"
+    op.save()
+    expect("voice.opus", "cleaned")
+
 # ---- MP4 ----------------------------------------------------------------
 def mp4_bytes():
     """A minimal MP4 (one audio track) with GPS, make, names, XMP and dates."""
