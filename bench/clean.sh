@@ -38,7 +38,7 @@ printf '%-20s %8s %12s %12s %9s %12s %12s\n' file canaries "sd µs/file" "sd lef
 tsd=0; tm=0; lsd=0; lm=0; n=0
 for f in photo.jpg image.png anim.gif image.webp scan.tiff document.pdf report.docx \
 	sheet.xlsx slides.pptx text.odt calc.ods show.odp archive.zip bundle.tar song.mp3 \
-	track.flac voice.opus sound.wav video.mp4 drawing.svg page.html; do
+	track.flac voice.opus sound.wav sound.aiff video.mp4 drawing.svg page.html; do
 	[ -f "$work/fx/$f" ] || continue
 	src=$work/fx/$f
 	before=$(count "$src")

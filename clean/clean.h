@@ -6,7 +6,7 @@
  * and writes a new buffer: JPEG, PNG, GIF, WebP and TIFF (segment, chunk,
  * block and tag allow-lists), PDF (libqpdf), ZIP containers including Office Open
  * XML and OpenDocument (libzip + libxml2) and TAR (libarchive), members
- * cleaned recursively, MP4/MOV boxes, MP3, FLAC, Ogg and WAV tags, SVG and HTML (libxml2
+ * cleaned recursively, MP4/MOV boxes, MP3, FLAC, Ogg, WAV and AIFF tags, SVG and HTML (libxml2
  * allow-lists), plain text (nothing to remove). Anything else is CLEAN_E_UNSUPPORTED: the caller must keep it
  * apart ("uncleaned") and say so.
  *
@@ -109,6 +109,8 @@ int clean_riff(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
 /* One Ogg Vorbis or Opus stream: the comment header emptied. */
 int clean_ogg(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+int clean_aiff(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
 int clean_mp3(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);

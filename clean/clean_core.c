@@ -260,6 +260,8 @@ clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
 	if (strcmp(mime, "audio/ogg") == 0 || strcmp(mime, "application/ogg") == 0 ||
 	    strcmp(mime, "audio/x-vorbis+ogg") == 0 || strcmp(mime, "audio/opus") == 0)
 		return clean_ogg(buf, len, out, rep);
+	if (strcmp(mime, "audio/x-aiff") == 0 || strcmp(mime, "audio/aiff") == 0)
+		return clean_aiff(buf, len, out, rep);
 	if (strcmp(mime, "audio/mpeg") == 0)
 		return clean_mp3(buf, len, out, rep);
 	if (strcmp(mime, "audio/flac") == 0 || strcmp(mime, "audio/x-flac") == 0)

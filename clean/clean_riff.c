@@ -7,8 +7,9 @@
  * software, dates, comments), id3, bext (broadcast originator and dates),
  * iXML, _PMX (XMP), cue/adtl labels and every unknown chunk. Every chunk
  * length is checked against the input, the RIFF size is recomputed, and
- * anything after the RIFF form is dropped. Hand-written: see
- * docs/handwritten.md.
+ * anything after the RIFF form is dropped. AIFF keeps COMM, SSND and FVER
+ * and drops NAME, AUTH, (c), ANNO, COMT, MARK, APPL, ID3 and unknown
+ * chunks. Hand-written: see docs/handwritten.md.
  */
 #include "clean.h"
 #include "sderr.h"
@@ -118,5 +119,73 @@ out:
 	if (e == CLEAN_E_MALFORMED)
 		clean_set_error(rep, "not a complete %s file (truncated or bad chunk length)",
 		    len >= 12 && memcmp(buf + 8, "WEBP", 4) == 0 ? "WebP" : "WAV");
+	return e;
+}
+
+static uint32_t
+be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int
+aiff_chunks(const unsigned char *buf, size_t end, struct clean_buf *out,
+    struct clean_report *rep)
+{
+	int e, comm = 0, ssnd = 0;
+
+	for (size_t pos = 12; pos < end;) {
+		size_t n, padded;
+		const unsigned char *c = buf + pos;
+		if (end - pos < 8)
+			return CLEAN_E_MALFORMED;
+		n = be32(c + 4);
+		padded = n + (n & 1);
+		if (n > end - pos - 8 || padded > end - pos - 8)
+			return CLEAN_E_MALFORMED;
+		if (memcmp(c, "COMM", 4) == 0 || memcmp(c, "SSND", 4) == 0 ||
+		    memcmp(c, "FVER", 4) == 0) {
+			comm |= memcmp(c, "COMM", 4) == 0;
+			ssnd |= memcmp(c, "SSND", 4) == 0;
+			if ((e = clean_buf_append(out, c, 8 + padded)) != 0)
+				return e;
+		} else {
+			clean_note_removed(rep, "text, comment, marker and tag chunks (name, author, "
+			    "copyright, annotations, ID3)");
+		}
+		pos += 8 + padded;
+	}
+	return comm && ssnd ? 0 : CLEAN_E_MALFORMED;
+}
+
+int
+clean_aiff(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep)
+{
+	size_t end, start = out->len;
+	uint32_t total;
+	int e = CLEAN_E_MALFORMED;
+
+	if (len < 12 || memcmp(buf, "FORM", 4) != 0 ||
+	    (memcmp(buf + 8, "AIFF", 4) != 0 && memcmp(buf + 8, "AIFC", 4) != 0))
+		goto out;
+	if ((end = be32(buf + 4)) > len - 8)
+		goto out;
+	end += 8;
+	if (end < len)
+		clean_note_removed(rep, "%zu bytes after the end of the file", len - end);
+	if ((e = clean_buf_append(out, buf, 12)) != 0 ||
+	    (e = aiff_chunks(buf, end, out, rep)) != 0)
+		goto out;
+	if (out->len - start - 8 > UINT32_MAX) {
+		e = CLEAN_E_LIMIT;
+		goto out;
+	}
+	total = (uint32_t)(out->len - start - 8);
+	for (int i = 0; i < 4; i++)
+		out->data[start + 4 + (size_t)i] = (unsigned char)(total >> (24 - 8 * i));
+out:
+	if (e == CLEAN_E_MALFORMED)
+		clean_set_error(rep, "not a complete AIFF file (truncated or bad chunk length)");
 	return e;
 }

@@ -79,6 +79,13 @@ def opens(p, data):
                 return "GIF animation loop count lost"
         except Exception as e:  # noqa: BLE001
             return "PIL cannot decode: %s" % e
+    elif data[:4] == b"FORM" and data[8:12] in (b"AIFF", b"AIFC"):
+        import warnings
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import aifc
+        with aifc.open(io.BytesIO(data)) as w:
+            if w.getnframes() != 800 or w.readframes(800) != b"\x00\x01" * 800:
+                return "AIFF frames lost"
     elif data[8:12] == b"WAVE":
         import wave
         with wave.open(io.BytesIO(data)) as w:

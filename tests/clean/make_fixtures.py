@@ -395,6 +395,30 @@ def wav_bytes():
 write("sound.wav", wav_bytes())
 expect("sound.wav", "cleaned")
 
+
+def aiff_bytes():
+    import warnings
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import aifc
+    w = aifc.open(path(".tmp.aiff"), "wb")
+    w.setnchannels(1)
+    w.setsampwidth(2)
+    w.setframerate(8000)
+    w.writeframes(b"\x00\x01" * 800)
+    w.close()
+    data = open(path(".tmp.aiff"), "rb").read()
+
+    def ck(cid, d):
+        return cid + len(d).to_bytes(4, "big") + d + (b"\0" if len(d) & 1 else b"")
+    body = data[12:] + ck(b"NAME", (C + "aiffname").encode()) + ck(
+        b"AUTH", (C + "aiffauthor").encode()) + ck(b"(c) ", (C + "aiffcopy").encode()) + ck(
+        b"ANNO", (C + "aiffanno").encode())
+    return b"FORM" + (len(body) + 4).to_bytes(4, "big") + data[8:12] + body
+
+
+write("sound.aiff", aiff_bytes())
+expect("sound.aiff", "cleaned")
+
 try:
     import mutagen.flac
     import mutagen.id3

@@ -1,5 +1,5 @@
 /*
- * fuzz_clean_riff.c - libFuzzer target for the hand-written RIFF (WebP, WAV) chunk cleaner.
+ * fuzz_clean_riff.c - libFuzzer target for the hand-written RIFF (WebP, WAV) and AIFF chunk cleaners.
  *
  * Arbitrary bytes in; must not crash, leak or read out of bounds. When the
  * cleaner accepts, cleaning its output again must succeed and give the same
@@ -19,6 +19,8 @@ static int
 run(int flac, const unsigned char *d, size_t n, struct clean_buf *o, struct clean_report *r)
 {
 	(void)flac;
+	if (n >= 4 && memcmp(d, "FORM", 4) == 0)
+		return clean_aiff(d, n, o, r);
 	return clean_riff(d, n, o, r);
 }
 
