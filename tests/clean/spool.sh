@@ -7,7 +7,8 @@
 #    ref goes to unsorted/, an unsupported type to uncleaned/, tmp/ skipped;
 #  - a bundle of the same spool gives the same tree;
 #  - a hostile bundle (absolute path, '..', symlink, device, bad name) has
-#    each bad member refused with a report line, the good member opened, exit 1.
+#    each bad member refused with a report line, the good member opened, exit 1;
+#  - report.json lists every item with its kind, status, seq and output.
 # usage: spool.sh SEALDROP_OPEN SDSEAL VECTOR_DIR WORDLIST
 set -u
 open=$1
@@ -90,6 +91,23 @@ if "$open" --quiet "${key[@]}" --out "$work/o1" "$sp" 2>"$work/err"; then
 else
 	ko "spool run failed: $(cat "$work/err")"
 fi
+# The JSON report: one entry per item, kinds, statuses, seq, outputs.
+"$py" - "$work/o1/report.json" "$da" "$db" <<'PY' && ok || ko "report.json of the spool run"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["version"] == 1 and len(r["files"]) == 6, r
+got = sorted((f["kind"], f["status"], f.get("seq"), f["output"]) for f in r["files"])
+da, db = sys.argv[2], sys.argv[3]
+assert got == sorted([
+    ("message", "text", 1, da + "/0001-message.txt"),
+    ("file", "cleaned", 2, da + "/photo.jpg"),
+    ("reply", "text", 3, da + "/0003-reply.txt"),
+    ("file", "cleaned", 4, da + "/photo (2).jpg"),
+    ("message", "text", 1, db + "/0001-message.txt"),
+    ("file", "uncleaned", None, "unsorted/uncleaned/blob.bin")]), got
+photo = [f for f in r["files"] if f["output"] == da + "/photo.jpg"][0]
+assert photo["type"] == "image/jpeg" and any("EXIF" in x for x in photo["removed"]), photo
+PY
 
 # The same spool as a bundle, as the journalist interface serves it.
 "$py" - "$sp" "$work/bundle.tar" <<'PY'
