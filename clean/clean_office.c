@@ -196,6 +196,11 @@ clean_office_xml(const char *name, const unsigned char *buf, size_t len,
 		e = CLEAN_E_MALFORMED;
 		goto out;
 	}
+	if (doc->intSubset != NULL && doc->intSubset->entities != NULL) {
+		clean_set_error(rep, "XML with a DTD that declares entities (not expanded, refused)");
+		e = CLEAN_E_MALFORMED;
+		goto out;
+	}
 	walk((xmlNodePtr)doc, rep);
 	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
 	if (mem == NULL || size < 0) {

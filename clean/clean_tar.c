@@ -98,8 +98,12 @@ write_entry(struct tjob *j, const char *name, int dir, const struct clean_buf *d
 	archive_entry_set_gid(ne, 0);
 	if (archive_write_header(j->out, ne) != ARCHIVE_OK ||
 	    (!dir && data->len > 0 &&
-	     archive_write_data(j->out, data->data, data->len) != (la_ssize_t)data->len))
-		e = CLEAN_E_INTERNAL;
+	     archive_write_data(j->out, data->data, data->len) != (la_ssize_t)data->len)) {
+		const char *why = archive_error_string(j->out);
+		clean_set_error(j->rep, "cannot rewrite member %.120s: %.100s", name,
+		    why ? why : "libarchive error");
+		e = CLEAN_E_MALFORMED;
+	}
 	archive_entry_free(ne);
 	return e;
 }

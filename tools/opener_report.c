@@ -53,6 +53,24 @@ printable(const char *in, char *out, size_t sz)
 	out[i] = '\0';
 }
 
+/* A JSON string of s; bytes of invalid UTF-8 (a hostile member name) are
+ * replaced by '?' so the report stays valid JSON. */
+static json_t *
+jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	char *c;
+
+	if (j != NULL || (c = strdup(s)) == NULL)
+		return j;
+	for (char *p = c; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	j = json_string(c);
+	free(c);
+	return j;
+}
+
 static json_t *
 notes_json(const char *notes)
 {
@@ -63,7 +81,7 @@ notes_json(const char *notes)
 		char line[600];
 		(void)snprintf(line, sizeof line, "%.*s", (int)(l < 590 ? l : 590), notes);
 		printable(line, line, sizeof line);
-		(void)json_array_append_new(a, json_stringn_nocheck(line, strlen(line)));
+		(void)json_array_append_new(a, jstr(line));
 		notes += l;
 		if (*notes)
 			notes++;
@@ -81,22 +99,22 @@ item_json(const struct opener_item *it)
 	if (o == NULL)
 		return NULL;
 	printable(it->label, label, sizeof label);
-	(void)json_object_set_new(o, "input", json_stringn_nocheck(label, strlen(label)));
+	(void)json_object_set_new(o, "input", jstr(label));
 	(void)json_object_set_new(o, "kind", json_string(kinds[it->kind >= 0 && it->kind <= 3 ?
 	    it->kind : 0]));
 	(void)json_object_set_new(o, "status", json_string(it->status ? it->status : "failed"));
-	(void)json_object_set_new(o, "output", it->out[0] ? json_string(it->out) : json_null());
+	(void)json_object_set_new(o, "output", it->out[0] ? jstr(it->out) : json_null());
 	if (it->sorted)
 		(void)json_object_set_new(o, "seq", json_integer((json_int_t)it->seq));
 	if (it->rep != NULL) {
-		(void)json_object_set_new(o, "type", json_string(it->rep->type));
+		(void)json_object_set_new(o, "type", jstr(it->rep->type));
 		(void)json_object_set_new(o, "removed", notes_json(it->rep->removed));
 		(void)json_object_set_new(o, "not_cleaned", notes_json(it->rep->remaining));
 	}
 	if (it->error[0] || (it->rep && it->rep->error[0])) {
 		char err[600];
 		printable(it->error[0] ? it->error : it->rep->error, err, sizeof err);
-		(void)json_object_set_new(o, "error", json_stringn_nocheck(err, strlen(err)));
+		(void)json_object_set_new(o, "error", jstr(err));
 	}
 	return o;
 }
