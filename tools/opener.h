@@ -77,6 +77,10 @@ int opener_place_all(struct opener_run *r, struct clean_ctx *cc);
  * (only when something was written there). */
 int opener_report(struct opener_run *r, int clean_only);
 
+/* Copy in to out (sz bytes) with control characters replaced by '?', so a
+ * hostile name cannot drive the terminal. in and out may be the same. */
+void opener_printable(const char *in, char *out, size_t sz);
+
 /* Draw the progress bar when r->progress is set. */
 void opener_progress(const struct opener_run *r, const char *what, size_t done, size_t total);
 

@@ -19,6 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <stdint.h>
+
 #include <jansson.h>
 #include <sodium.h>
 
@@ -42,14 +44,52 @@ opener_progress(const struct opener_run *r, const char *what, size_t done, size_
 	fflush(stderr);
 }
 
-/* Replace control characters so a hostile label cannot drive a terminal. */
-static void
-printable(const char *in, char *out, size_t sz)
+/* Length of a valid UTF-8 sequence at p that is not a C0/C1 control or
+ * DEL, or 0. */
+static size_t
+utf8_ok(const unsigned char *p)
 {
+	uint32_t cp;
+	size_t n;
+
+	if (p[0] < 0x80)
+		return (p[0] < 0x20 || p[0] == 0x7F) ? 0 : 1;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		n = 2, cp = p[0] & 0x1Fu;
+	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+		n = 3, cp = p[0] & 0x0Fu;
+	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+		n = 4, cp = p[0] & 0x07u;
+	else
+		return 0;
+	for (size_t k = 1; k < n; k++) {
+		if ((p[k] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[k] & 0x3Fu);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp <= 0x9F))
+		return 0;
+	return n;
+}
+
+void
+opener_printable(const char *in, char *out, size_t sz)
+{
+	const unsigned char *p = (const unsigned char *)in;
 	size_t i = 0;
 
-	for (; *in && i + 1 < sz; in++)
-		out[i++] = ((unsigned char)*in < 0x20 || *in == 0x7F) ? '?' : *in;
+	while (*p && i + 1 < sz) {
+		size_t n = utf8_ok(p);
+		if (n == 0 || i + n + 1 > sz) {
+			out[i++] = '?';
+			p++;
+			continue;
+		}
+		memmove(out + i, p, n);
+		i += n;
+		p += n;
+	}
 	out[i] = '\0';
 }
 
@@ -80,7 +120,7 @@ notes_json(const char *notes)
 		size_t l = strcspn(notes, "\n");
 		char line[600];
 		(void)snprintf(line, sizeof line, "%.*s", (int)(l < 590 ? l : 590), notes);
-		printable(line, line, sizeof line);
+		opener_printable(line, line, sizeof line);
 		(void)json_array_append_new(a, jstr(line));
 		notes += l;
 		if (*notes)
@@ -98,7 +138,7 @@ item_json(const struct opener_item *it)
 
 	if (o == NULL)
 		return NULL;
-	printable(it->label, label, sizeof label);
+	opener_printable(it->label, label, sizeof label);
 	(void)json_object_set_new(o, "input", jstr(label));
 	(void)json_object_set_new(o, "kind", json_string(kinds[it->kind >= 0 && it->kind <= 3 ?
 	    it->kind : 0]));
@@ -113,7 +153,7 @@ item_json(const struct opener_item *it)
 	}
 	if (it->error[0] || (it->rep && it->rep->error[0])) {
 		char err[600];
-		printable(it->error[0] ? it->error : it->rep->error, err, sizeof err);
+		opener_printable(it->error[0] ? it->error : it->rep->error, err, sizeof err);
 		(void)json_object_set_new(o, "error", jstr(err));
 	}
 	return o;
@@ -126,7 +166,7 @@ notes_text(FILE *f, const char *title, const char *notes)
 		size_t l = strcspn(notes, "\n");
 		char line[600];
 		(void)snprintf(line, sizeof line, "%.*s", (int)(l < 590 ? l : 590), notes);
-		printable(line, line, sizeof line);
+		opener_printable(line, line, sizeof line);
 		fprintf(f, "    %s: %s\n", title, line);
 		notes += l;
 		if (*notes)
@@ -139,7 +179,7 @@ item_text(FILE *f, const struct opener_item *it)
 {
 	char label[OPENER_LABEL_MAX];
 
-	printable(it->label, label, sizeof label);
+	opener_printable(it->label, label, sizeof label);
 	fprintf(f, "%s: %s", label, it->status ? it->status : "failed");
 	if (it->out[0])
 		fprintf(f, " -> %s", it->out);

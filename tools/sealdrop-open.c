@@ -192,9 +192,12 @@ count_failures(const struct opener_run *r)
 		const char *why = it->error[0] ? it->error : it->rep ? it->rep->error : "";
 		if (it->status == NULL || strcmp(it->status, OPENER_STATUS_VERIFY_FAILED) == 0 ||
 		    strcmp(it->status, OPENER_STATUS_NOCLEAN) == 0) {
-			fprintf(stderr, PROG ": %s: %s%s%s\n", it->label,
+			char label[OPENER_LABEL_MAX], reason[CLEAN_ERROR_MAX + 1];
+			opener_printable(it->label, label, sizeof label);
+			opener_printable(why[0] ? why : "failed", reason, sizeof reason);
+			fprintf(stderr, PROG ": %s: %s%s%s\n", label,
 			    it->status && strcmp(it->status, OPENER_STATUS_NOCLEAN) == 0 ?
-			    "could not clean: " : "", why[0] ? why : "failed",
+			    "could not clean: " : "", reason,
 			    it->out[0] ? " (original kept in uncleaned/)" : "");
 			failed++;
 		}
