@@ -8,8 +8,14 @@ build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
   libmagic-dev libqpdf-dev libzip-dev libxml2-dev libseccomp-dev libarchive-dev
   libjansson-dev zlib1g-dev qpdf libimage-exiftool-perl python3-pil
   libjpeg-turbo-progs pngcheck python3-mutagen
-  libmicrohttpd-dev libsqlite3-dev sqlite3 libinih-dev"
-bench_pkgs="age gnupg mat2"
+  libmicrohttpd-dev libsqlite3-dev sqlite3 libinih-dev
+  chromium"
+# The browser test (tests/browser) runs playwright-core on node: Debian's
+# nodejs and npm, unless a node/npm is already on the PATH (e.g. NodeSource's
+# nodejs, which bundles npm and conflicts with Debian's npm package).
+command -v node >/dev/null 2>&1 || build_pkgs="$build_pkgs nodejs"
+command -v npm >/dev/null 2>&1 || build_pkgs="$build_pkgs npm"
+bench_pkgs="age gnupg mat2 onionshare-cli"
 case "${1:-build}" in
 	build) want=$build_pkgs ;;
 	bench) want="$build_pkgs $bench_pkgs" ;;
