@@ -52,6 +52,8 @@ struct opener_run {
 	char stagename[48];
 	int quiet;
 	int progress;                   /* draw a progress bar on stderr */
+	int tty;                        /* stderr is a terminal, bars allowed */
+	int counting;                   /* the decryption counter is shown */
 	uint64_t total_bytes;
 };
 
@@ -80,6 +82,10 @@ int opener_report(struct opener_run *r, int clean_only);
 /* Copy in to out (sz bytes) with control characters replaced by '?', so a
  * hostile name cannot drive the terminal. in and out may be the same. */
 void opener_printable(const char *in, char *out, size_t sz);
+
+/* While decrypting (the total is not known for a spool or a bundle): once
+ * 20 files or 64 MiB are reached, a running count on stderr (r->tty). */
+void opener_progress_count(struct opener_run *r, int last);
 
 /* Draw the progress bar when r->progress is set. */
 void opener_progress(const struct opener_run *r, const char *what, size_t done, size_t total);

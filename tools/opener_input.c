@@ -140,6 +140,7 @@ decrypt_one(struct opener_run *r, struct opener_item *it, const unsigned char *s
 		it->sorted = 0;
 	it->verified = 1;
 	r->total_bytes += it->size;
+	opener_progress_count(r, 0);
 out:
 	if (fd >= 0)
 		close(fd);

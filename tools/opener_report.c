@@ -44,6 +44,22 @@ opener_progress(const struct opener_run *r, const char *what, size_t done, size_
 	fflush(stderr);
 }
 
+void
+opener_progress_count(struct opener_run *r, int last)
+{
+	if (!r->tty)
+		return;
+	if (!r->counting && (r->n >= 20 || r->total_bytes >= (64u << 20)))
+		r->counting = 1;
+	if (!r->counting)
+		return;
+	fprintf(stderr, "\rdecrypting: %zu files, %llu MiB verified", r->n,
+	    (unsigned long long)(r->total_bytes >> 20));
+	if (last)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
 /* Length of a valid UTF-8 sequence at p that is not a C0/C1 control or
  * DEL, or 0. */
 static size_t

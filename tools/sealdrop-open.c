@@ -151,10 +151,9 @@ decrypt_all(const struct opts *o, struct opener_run *r, int argc, char **argv, i
 		    strerror(errno));
 		return e;
 	}
-	for (int i = first; i < argc; i++) {
+	for (int i = first; i < argc; i++)
 		(void)opener_collect(r, argv[i], sk);
-		opener_progress(r, "decrypting", (size_t)(i - first + 1), (size_t)(argc - first));
-	}
+	opener_progress_count(r, 1);
 	sodium_free(sk); /* wiped and unmapped before any cleaner is forked */
 	return 0;
 }
@@ -236,7 +235,7 @@ main(int argc, char **argv)
 	if ((r.outfd = prepare_out(o.out)) < 0)
 		return 1;
 	r.quiet = o.quiet;
-	r.progress = !o.no_progress && isatty(2) && argc - first >= PROGRESS_FILES;
+	r.tty = !o.no_progress && isatty(2);
 	if (o.clean_only ? list_plain(&r, argc, argv, first) != 0 :
 	    decrypt_all(&o, &r, argc, argv, first) != 0) {
 		opener_stage_remove(&r);

@@ -8,7 +8,8 @@
 #  - a bundle of the same spool gives the same tree;
 #  - a hostile bundle (absolute path, '..', symlink, device, bad name) has
 #    each bad member refused with a report line, the good member opened, exit 1;
-#  - report.json lists every item with its kind, status, seq and output.
+#  - report.json lists every item with its kind, status, seq and output;
+#  - on a terminal, a running count while decrypting and a cleaning bar.
 # usage: spool.sh SEALDROP_OPEN SDSEAL VECTOR_DIR WORDLIST
 set -u
 open=$1
@@ -155,6 +156,23 @@ else
 	elif [ -e "$work/o3/../$(printf '2%.0s' $(seq 32)).sdbox" ] ||
 		[ -n "$(find "$work/o3" -type l)" ]; then ko "hostile bundle: wrote outside"
 	else ok; fi
+fi
+
+# Progress on a terminal (script(1) provides one): a running count while
+# decrypting a spool of 21 items, then the cleaning bar.
+if command -v script >/dev/null; then
+	big=$work/big/0000000000000000000000000000000c
+	mkdir -p "$big"
+	for i in $(seq 1 21); do
+		s --kind message --ref "0000000000000000000000000000000c:$i" "$work/m1.txt" \
+			"$big/$(printf '%032x' "$i").sdbox"
+	done
+	script -qec "'$open' --quiet --key '$vec/key.key' --passphrase-file '$vec/key.pass' \
+		--out '$work/o4' '$work/big'" /dev/null >"$work/pb.txt" 2>&1
+	if tr '\r' '\n' <"$work/pb.txt" | grep -q "^decrypting: 21 files, 0 MiB verified" &&
+		grep -q "cleaning \[#*\] 21/21" "$work/pb.txt" &&
+		[ "$(find "$work/o4" -name '*-message.txt' | wc -l)" = 21 ]; then ok
+	else ko "progress: $(tr '\r' '\n' <"$work/pb.txt" | tail -n 3)"; fi
 fi
 
 echo "$pass passed, $fail failed"
