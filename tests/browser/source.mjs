@@ -196,6 +196,13 @@ try {
 	check(pathOf() === '/', 'logout leads to the landing page', pathOf());
 	check(await page.evaluate(() => document.documentElement.lang) === 'fr', 'landing stays French after logout');
 	await pageDone('logged-out-fr');
+
+	// 10. a narrow window (a phone, or Tor Browser letterboxing): no sideways scrolling
+	await page.setViewportSize({ width: 360, height: 740 });
+	r = await page.goto(BASE + '/');
+	const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+	check(over <= 0, 'landing at 360 px wide: no horizontal overflow', `${over} px too wide`);
+	await pageDone('landing-narrow');
 } catch (e) {
 	ko(`browser flow stopped: ${e && e.message ? e.message.split('\n')[0] : e}`);
 	try { await page.screenshot({ path: path.join(SHOTS, 'zz-failure.png'), fullPage: true }); } catch { }
