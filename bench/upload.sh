@@ -163,7 +163,7 @@ sync
 # --no-autostop-sharing (it keeps receiving), files into --data-dir. Its page
 # posts multipart field "file[]" (and "text") to /upload; no CSRF token.
 # Its port and URL are read from its output ("http://127.0.0.1:PORT").
-OS_MBPS=n/a OS_HWM= OS_CPU=n/a
+OS_MBPS=n/a OS_HWM='' OS_CPU=n/a
 if [ "$HAVE_OS" = 1 ]; then
 	mkdir -p "$WORK/os-home" "$WORK/os-data"
 	HOME=$WORK/os-home XDG_CONFIG_HOME=$WORK/os-home/.config \

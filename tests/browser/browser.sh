@@ -39,6 +39,7 @@ work=$(mktemp -d "$build/btest-source.XXXXXX")
 shots=$build/browser-shots
 rm -rf "$shots" && mkdir -p "$shots"
 pid=
+# shellcheck disable=SC2317  # called through the trap
 cleanup() {
 	[ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
 	rm -rf "$work"
