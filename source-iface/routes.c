@@ -129,11 +129,13 @@ src_error_page(struct MHD_Connection *c, struct src_req *rq, unsigned status,
     const char *message)
 {
 	static const struct { unsigned s; const char *title; } titles[] = {
-		{ 400, "Something is wrong with this request" }, { 403, "Not allowed" },
-		{ 404, "Page not found" }, { 405, "Not allowed" }, { 413, "Too large" },
-		{ 429, "Too many attempts" }, { 503, "Busy" }, { 507, "Out of space" },
+		{ 400, I18N_N("Something is wrong with this request") },
+		{ 403, I18N_N("Not allowed") }, { 404, I18N_N("Page not found") },
+		{ 405, I18N_N("Not allowed") }, { 413, I18N_N("Too large") },
+		{ 429, I18N_N("Too many attempts") }, { 503, I18N_N("Busy") },
+		{ 507, I18N_N("Out of space") },
 	};
-	const char *title = "Something went wrong";
+	const char *title = I18N_N("Something went wrong");
 	struct tmpl_vars *v = NULL;
 	char num[8];
 
@@ -154,9 +156,11 @@ src_error_page(struct MHD_Connection *c, struct src_req *rq, unsigned status,
 }
 
 static void
-human_size(uint64_t b, char out[32])
+human_size(uint64_t b, const char *lang, char out[32])
 {
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	static const char *const en[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	static const char *const fr[] = { "o", "Kio", "Mio", "Gio", "Tio" };
+	const char *const *unit = strcmp(lang, "fr") == 0 ? fr : en;
 	size_t u = 0;
 
 	while (b >= 1024 && b % 1024 == 0 && u < 4) {
@@ -224,8 +228,8 @@ static enum MHD_Result
 get_lookup(struct MHD_Connection *c, struct src_req *rq)
 {
 	static const char *const flash[] = {
-		"", "Thank you. Your submission was encrypted and stored. Come back later "
-		"with your codename to see if a journalist replied.", "The reply was deleted."
+		"", I18N_N("Thank you. Your submission was encrypted and stored. Come back later "
+		"with your codename to see if a journalist replied."), I18N_N("The reply was deleted.")
 	};
 	struct tmpl_vars *v = NULL;
 	char maxsub[32], num[16], num2[16];
@@ -233,9 +237,11 @@ get_lookup(struct MHD_Connection *c, struct src_req *rq)
 
 	if (!rq->has_session)
 		return web_redirect(c, "/");
-	human_size(src_app.conf.max_submission_bytes, maxsub);
+	human_size(src_app.conf.max_submission_bytes, rq->lang, maxsub);
 	(void)snprintf(num, sizeof num, "%u", src_app.conf.max_files);
-	(void)snprintf(num2, sizeof num2, "%u", src_app.conf.max_message_bytes);
+	/* The page states characters (and sets maxlength); the limit is bytes
+	 * of UTF-8. Dividing by 4 guarantees what the browser lets through fits. */
+	(void)snprintf(num2, sizeof num2, "%u", src_app.conf.max_message_bytes / 4);
 	if ((e = tmpl_vars_new(&v)) != 0)
 		return MHD_NO;
 	e |= tmpl_set(v, "flash", rq->sess.flash ? i18n_get(rq->lang, flash[rq->sess.flash]) : "");
@@ -474,12 +480,12 @@ precheck(struct MHD_Connection *c, struct src_req *rq, const char **msg)
 	if (rq->route == SRC_R_SUBMIT || rq->route == SRC_R_REPLY_DELETE ||
 	    rq->route == SRC_R_LOGOUT) {
 		if (!rq->has_session) {
-			*msg = "Your session has expired. Please log in again with your codename.";
+			*msg = I18N_N("Your session has expired. Please log in again with your codename.");
 			return MHD_HTTP_FORBIDDEN;
 		}
 	}
 	if (rq->route != SRC_R_SUBMIT && cl != NULL && strtoull(cl, NULL, 10) > SMALL_BODY_MAX) {
-		*msg = "The form was not understood.";
+		*msg = I18N_N("The form was not understood.");
 		return MHD_HTTP_CONTENT_TOO_LARGE;
 	}
 	return 0;
