@@ -268,7 +268,7 @@ st=$(req GET /); csrf=$(csrf_of)
 st=$(req POST /generate -d "csrf_token=$csrf")
 st=$(req GET /lookup); csrf=$(csrf_of)
 st=$(req POST /submit -F "csrf_token=$csrf" -F "files=@$work/up/small.txt")
-expect "disk at its reserve" "$st" 507 'space|espace'
+expect "disk at its reserve" "$st" 507 'space|place'
 sock=$sock_main; inst=$inst_main
 
 # --- headers on every response, and the marker --------------------------------------
