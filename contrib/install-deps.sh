@@ -9,7 +9,10 @@ build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
   libjansson-dev zlib1g-dev qpdf libimage-exiftool-perl python3-pil
   libjpeg-turbo-progs pngcheck python3-mutagen
   libmicrohttpd-dev libsqlite3-dev sqlite3 libinih-dev
-  chromium"
+  chromium
+  libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui"
+# LibreOffice (about 300 MB) lets clean.office_convert prove that cleaned
+# office documents still open and convert to PDF; without it that test skips.
 # The browser test (tests/browser) runs playwright-core on node: Debian's
 # nodejs and npm, unless a node/npm is already on the PATH (e.g. NodeSource's
 # nodejs, which bundles npm and conflicts with Debian's npm package).
