@@ -15,6 +15,7 @@
  */
 #include "source.h"
 #include "i18n.h"
+#include "sdhash.h"
 #include "sderr.h"
 #include "tmpl.h"
 
@@ -206,6 +207,9 @@ main(int argc, char **argv)
 	umask(077);
 	if (sodium_init() < 0)
 		die("cannot initialise libsodium");
+	/* The BLAKE2b of each upload's content runs on a helper thread of the
+	 * upload, started only once a file passes one 64 KiB frame. */
+	sdhash_set_threaded(1);
 	parse_opts(argc, argv, &o);
 	init_all(&o, listen, sizeof listen);
 	sigemptyset(&set);
