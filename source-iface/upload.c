@@ -42,6 +42,12 @@ struct src_upload {
 	struct part *parts;
 	size_t nparts, maxparts;
 	struct part *cur;           /* part receiving data, or NULL */
+	/* libmicrohttpd may call with (offset 0, size 0) before a part's data
+	 * when a read ends just past the part's headers, then again at offset
+	 * 0 with the data: the part opened by such an empty call is reused by
+	 * the next offset-0 call for the same field and file name. */
+	struct part *zero;
+	char zero_name[SDBOX_NAME_MAX + 1];
 	struct part *msg;           /* the message part, or NULL */
 	char csrf[WEB_TOKEN_CHARS + 1];
 	size_t csrf_len;
@@ -163,22 +169,46 @@ check_csrf(struct src_upload *up)
 	return 0;
 }
 
-/* The part for this call of the iterator, starting a new one at offset 0. */
+/* Finish the writer of the part that just ended (its fd stays open until
+ * the commit), so a request holds one live writer, not one per file. */
+static void
+end_part(struct src_upload *up, struct part *p)
+{
+	if (p == NULL || p->w == NULL)
+		return;
+	if (sdbox_writer_finish(p->w) != 0)
+		fail(up->rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "The submission could not be stored.");
+	sdbox_writer_free(p->w);
+	p->w = NULL;
+}
+
+/* The part opened by an empty offset-0 call for this field, if any. */
 static struct part *
-part_for(struct src_upload *up, const char *key, const char *filename, const char *ctype,
-    uint64_t off, size_t size)
+reuse_zero(struct src_upload *up, const char *key, const char *filename)
+{
+	struct part *z = up->zero;
+
+	up->zero = NULL;
+	if (z == NULL || z->bytes != 0 || z->w == NULL)
+		return NULL;
+	if (strcmp(key, "message") == 0)
+		return z == up->msg ? z : NULL;
+	return strcmp(up->zero_name, filename ? filename : "") == 0 && z != up->msg ? z : NULL;
+}
+
+static struct part *
+open_part(struct src_upload *up, const char *key, const char *filename, const char *ctype,
+    size_t size)
 {
 	if (strcmp(key, "message") == 0) {
-		if (off == 0 && up->msg == NULL)
-			up->msg = part_new(up, SDBOX_KIND_MESSAGE, "", "text/plain; charset=utf-8");
-		else if (off == 0)
+		if (up->msg != NULL) {
 			fail(up->rq, MHD_HTTP_BAD_REQUEST, "The form was not understood.");
+			return NULL;
+		}
+		end_part(up, up->cur);
+		up->msg = part_new(up, SDBOX_KIND_MESSAGE, "", "text/plain; charset=utf-8");
 		return up->msg;
 	}
-	if (strcmp(key, "files") != 0)
-		return NULL; /* unknown fields are ignored (and counted) */
-	if (off > 0)
-		return up->cur;
 	/* A browser sends an empty part without a name when no file is chosen. */
 	if ((filename == NULL || filename[0] == '\0') && size == 0)
 		return NULL;
@@ -190,7 +220,29 @@ part_for(struct src_upload *up, const char *key, const char *filename, const cha
 		fail(up->rq, MHD_HTTP_CONTENT_TOO_LARGE, "Too many files in one submission.");
 		return NULL;
 	}
+	end_part(up, up->cur);
 	return part_new(up, SDBOX_KIND_FILE, filename ? filename : "", ctype);
+}
+
+/* The part for this call of the iterator, starting a new one at offset 0. */
+static struct part *
+part_for(struct src_upload *up, const char *key, const char *filename, const char *ctype,
+    uint64_t off, size_t size)
+{
+	struct part *p;
+
+	if (strcmp(key, "message") != 0 && strcmp(key, "files") != 0)
+		return NULL; /* unknown fields are ignored (and counted) */
+	if (off > 0)
+		return up->cur;
+	p = reuse_zero(up, key, filename);
+	if (p == NULL)
+		p = open_part(up, key, filename, ctype, size);
+	if (p != NULL && size == 0) {
+		up->zero = p;
+		copy_utf8(up->zero_name, SDBOX_NAME_MAX, filename);
+	}
+	return p;
 }
 
 static enum MHD_Result
@@ -216,7 +268,7 @@ on_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filena
 		fail(rq, MHD_HTTP_CONTENT_TOO_LARGE, "The message is longer than this site accepts.");
 		return MHD_NO;
 	}
-	if (sdbox_writer_write(up->cur->w, data, size) != 0) {
+	if (up->cur->w == NULL || sdbox_writer_write(up->cur->w, data, size) != 0) {
 		fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "The submission could not be stored.");
 		return MHD_NO;
 	}
@@ -287,7 +339,7 @@ abort_parts(struct src_upload *up)
 		spool_tmp_abort(src_app.spool, &up->parts[i].tmp);
 	}
 	up->nparts = 0;
-	up->cur = up->msg = NULL;
+	up->cur = up->msg = up->zero = NULL;
 }
 
 void
@@ -326,8 +378,11 @@ commit_files(struct src_upload *up, size_t *done)
 
 	for (size_t i = 0; i < up->nparts; i++) {
 		struct part *p = &up->parts[i];
-		if (sdbox_writer_finish(p->w) != 0 ||
-		    spool_tmp_commit(src_app.spool, &p->tmp, sid, p->id) != 0)
+		if (p->w != NULL && sdbox_writer_finish(p->w) != 0)
+			return -1;
+		sdbox_writer_free(p->w);
+		p->w = NULL;
+		if (spool_tmp_commit(src_app.spool, &p->tmp, sid, p->id) != 0)
 			return -1;
 		*done = i + 1;
 	}
