@@ -18,6 +18,8 @@ sdbuf_init(struct sdbuf *b, size_t max)
 	b->max = max;
 }
 
+/* Grow to hold need bytes and a NUL. The old block is wiped before it is
+ * freed (a buffer may hold a codename or a reply), so no realloc. */
 static int
 sdbuf_grow(struct sdbuf *b, size_t need)
 {
@@ -32,9 +34,14 @@ sdbuf_grow(struct sdbuf *b, size_t need)
 		cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
 	if (cap > b->max + 1)
 		cap = b->max + 1;
-	np = realloc(b->p, cap);
+	np = malloc(cap);
 	if (np == NULL)
 		return SD_ERR_NOMEM;
+	if (b->p != NULL) {
+		memcpy(np, b->p, b->len + 1);
+		sodium_memzero(b->p, b->cap);
+		free(b->p);
+	}
 	b->p = np;
 	b->cap = cap;
 	return 0;

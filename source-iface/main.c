@@ -124,7 +124,7 @@ open_instance(const char *inst)
 	        sizeof src_app.instance_name) != 0)
 		(void)snprintf(src_app.instance_name, sizeof src_app.instance_name, "%s",
 		    src_app.conf.name);
-	if ((e = spool_open(inst, &src_app.spool, &removed)) != 0)
+	if ((e = spool_open(inst, "source", &src_app.spool, &removed)) != 0)
 		die("%s/spool: %s", inst, sd_strerror(e));
 	if (removed > 0)
 		src_log("removed %u unfinished uploads left by a previous run", removed);

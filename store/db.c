@@ -31,7 +31,7 @@ static const char *const db_migrations[] = {
 	"  label TEXT NOT NULL DEFAULT '',"
 	"  added_day TEXT NOT NULL);"
 	"CREATE TABLE sources ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT," /* a row id is never reused */
 	"  source_id BLOB NOT NULL UNIQUE CHECK (length(source_id) = 16),"
 	"  login_tag BLOB NOT NULL UNIQUE CHECK (length(login_tag) = 32),"
 	"  reply_pk BLOB NOT NULL CHECK (length(reply_pk) = 32),"
@@ -40,7 +40,7 @@ static const char *const db_migrations[] = {
 	"  next_seq INTEGER NOT NULL DEFAULT 1,"
 	"  starred INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE items ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  source INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
 	"  item_id BLOB NOT NULL UNIQUE CHECK (length(item_id) = 16),"
 	"  kind INTEGER NOT NULL CHECK (kind IN (1, 2, 3)),"

@@ -79,8 +79,24 @@ empty_dir(int dfd, unsigned *removed)
 	return e;
 }
 
+/* spool/tmp/<owner>/, created when missing. */
+static int
+open_owner_tmp(int spoolfd, const char *owner)
+{
+	int tfd = openat(spoolfd, "tmp", DIR_FLAGS), ofd = -1;
+
+	if (tfd < 0)
+		return -1;
+	if (mkdirat(tfd, owner, 0700) != 0 && errno != EEXIST)
+		goto out;
+	ofd = openat(tfd, owner, DIR_FLAGS);
+out:
+	close(tfd);
+	return ofd;
+}
+
 int
-spool_open(const char *instance_dir, struct spool **out, unsigned *removed)
+spool_open(const char *instance_dir, const char *owner, struct spool **out, unsigned *removed)
 {
 	struct spool *sp = calloc(1, sizeof *sp);
 	int dfd = -1, e = SD_ERR_IO;
@@ -88,9 +104,13 @@ spool_open(const char *instance_dir, struct spool **out, unsigned *removed)
 	if (sp == NULL)
 		return SD_ERR_NOMEM;
 	sp->dirfd = sp->tmpfd = -1;
+	if (owner == NULL || owner[0] == '\0' || strchr(owner, '/') != NULL || owner[0] == '.') {
+		e = SD_ERR_ARG;
+		goto out;
+	}
 	dfd = open(instance_dir, DIR_FLAGS);
 	if (dfd < 0 || (sp->dirfd = openat(dfd, "spool", DIR_FLAGS)) < 0 ||
-	    (sp->tmpfd = openat(sp->dirfd, "tmp", DIR_FLAGS)) < 0)
+	    (sp->tmpfd = open_owner_tmp(sp->dirfd, owner)) < 0)
 		goto out;
 	if ((e = empty_dir(sp->tmpfd, removed)) != 0)
 		goto out;
@@ -196,7 +216,15 @@ spool_tmp_commit(struct spool *sp, struct spool_tmp *t,
 		goto out;
 	}
 	t->name[0] = '\0';
-	e = (fsync(sfd) == 0 && fsync(sp->tmpfd) == 0) ? 0 : SD_ERR_IO;
+	/* Directory mtimes would record when a submission arrived. */
+	if (futimens(sfd, epoch) != 0 || futimens(sp->dirfd, epoch) != 0 ||
+	    futimens(sp->tmpfd, epoch) != 0 || fsync(sfd) != 0 || fsync(sp->tmpfd) != 0) {
+		/* Visible but not durable: take it back, the caller reports failure. */
+		(void)unlinkat(sfd, name, 0);
+		e = SD_ERR_IO;
+		goto out;
+	}
+	e = 0;
 out:
 	if (sfd >= 0)
 		close(sfd);

@@ -5,9 +5,11 @@
  *
  * A new file is created in spool/tmp/ under a random name, written, then
  * committed: fsync, rename to <source-id>/<item-id>.sdbox, mtime reset to
- * the epoch, fsync of both directories. An abort unlinks it. spool_open
- * empties tmp/, so a crash never leaves a partial file behind for long, and
- * a partial file is never visible under a source directory.
+ * the epoch (the directories' too), fsync of both directories. An abort
+ * unlinks it. spool_open empties the owner's tmp/ directory, so a crash
+ * never leaves a partial file behind for long, and a partial file is never
+ * visible under a source directory. File ctimes cannot be reset: they
+ * still record when an item was written (docs/spool.md).
  */
 #ifndef SPOOL_H
 #define SPOOL_H
@@ -28,9 +30,12 @@ struct spool_tmp {
 
 /* Create spool/ and spool/tmp/ (0700) under instance_dir. */
 int spool_create(const char *instance_dir);
-/* Open the spool of an instance and empty its tmp/; *removed (may be NULL)
- * receives the number of leftovers removed. */
-int spool_open(const char *instance_dir, struct spool **out, unsigned *removed);
+/* Open the spool of an instance for one owner ("source", "journalist",
+ * "tool"): new files are made in spool/tmp/<owner>/, which is emptied now,
+ * so one process starting never removes another's upload in progress.
+ * *removed (may be NULL) receives the number of leftovers removed. */
+int spool_open(const char *instance_dir, const char *owner, struct spool **out,
+    unsigned *removed);
 void spool_close(struct spool *sp);
 
 /* A new exclusive file in tmp/ (0600). */

@@ -221,7 +221,7 @@ for (const d of fs.readdirSync(path.join(INST, 'spool'), { withFileTypes: true }
 	for (const f of fs.readdirSync(path.join(INST, 'spool', d.name)))
 		if (f.endsWith('.sdbox')) sdboxes.push(path.join(INST, 'spool', d.name, f));
 }
-check(fs.readdirSync(path.join(INST, 'spool', 'tmp')).length === 0, 'spool/tmp is empty');
+check(fs.readdirSync(path.join(INST, 'spool', 'tmp', 'source')).length === 0, 'spool/tmp/source is empty');
 const seen = {};
 for (const f of sdboxes) {
 	const r = spawnSync(SDCAT, [KEY, PASS, f], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 });

@@ -70,11 +70,11 @@ req() {
 	cat "$work/h1" >>"$hdrs"
 }
 csrf_of() { grep -o 'name="csrf_token" value="[^"]*"' "$work/body" | head -1 | sed 's/.*value="//;s/"$//'; }
-tmp_empty() { [ -z "$(ls -A "$inst/spool/tmp")" ]; }
+tmp_empty() { [ -z "$(ls -A "$inst/spool/tmp/source" 2>/dev/null)" ]; }
 expect() { # name status want_status page_regex
 	if [ "$2" != "$3" ]; then ko "$1: status $2, want $3"
 	elif [ -n "$4" ] && ! grep -qiE "$4" "$work/body"; then ko "$1: page does not say: $4"
-	elif ! tmp_empty; then ko "$1: spool/tmp not empty: $(ls "$inst/spool/tmp")"
+	elif ! tmp_empty; then ko "$1: spool/tmp not empty: $(ls "$inst/spool/tmp/source")"
 	else ok "$1"; fi
 }
 items() { sqlite3 "$inst/sealdrop.db" 'SELECT count(*) FROM items'; }
@@ -124,8 +124,8 @@ for f in "$inst"/spool/*/*.sdbox; do
 	fi
 done
 [ "$found" = 4 ] || ko "decrypted $found of 4 items"
-ls "$inst"/spool/*/ | grep -vqE '^([0-9a-f]{32}\.sdbox|)$|:$' && ko "a spool name is not a random id" ||
-	ok "spool names are random ids"
+{ ls "$inst/spool" | grep -vxE '[0-9a-f]{32}|tmp'; ls "$inst"/spool/[0-9a-f]*/ | grep -vE '^([0-9a-f]{32}\.sdbox|)$|:$'; } |
+	grep -q . && ko "a spool name is not a random id" || ok "spool names are random ids"
 
 # Log out, log back in with the codename.
 st=$(req GET /lookup); csrf=$(csrf_of)
@@ -274,12 +274,12 @@ curl -s --unix-socket "$sock" -b "$jar" --limit-rate 2M -o /dev/null \
 	-F "csrf_token=$csrf" -F "files=@$work/up/big.bin" "http://$onion/submit" &
 cpid=$!
 sleep 1.5
-[ -n "$(ls -A "$inst/spool/tmp")" ] && ok "an upload in progress is in spool/tmp" ||
+[ -n "$(ls -A "$inst/spool/tmp/source")" ] && ok "an upload in progress is in spool/tmp" ||
 	ko "no file in spool/tmp during the upload"
 kill "$cpid"; wait "$cpid" 2>/dev/null
 for _ in $(seq 50); do tmp_empty && break; sleep 0.1; done
 tmp_empty && [ "$(items)" = "$n1" ] && ok "disconnect mid-upload leaves nothing" ||
-	ko "after a disconnect: tmp=$(ls "$inst/spool/tmp") items $n1 -> $(items)"
+	ko "after a disconnect: tmp=$(ls "$inst/spool/tmp/source") items $n1 -> $(items)"
 
 # Wrong methods and unknown paths.
 st=$(req GET /submit); expect "GET /submit" "$st" 405 ''

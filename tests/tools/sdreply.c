@@ -36,7 +36,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	(void)snprintf(path, sizeof path, "%s/sealdrop.db", argv[1]);
-	if ((e = db_open(path, 0, &db)) != 0 || (e = spool_open(argv[1], &sp, NULL)) != 0 ||
+	if ((e = db_open(path, 0, &db)) != 0 || (e = spool_open(argv[1], "tool", &sp, NULL)) != 0 ||
 	    (e = store_codename_params(db, &p)) != 0 ||
 	    (e = sd_secret_from_file(argv[2], &typed)) != 0 ||
 	    (e = codename_normalize(typed.buf, typed.len, cn, &len)) != 0 ||

@@ -210,11 +210,19 @@ test_spool_life_cycle(void **state)
 	(void)state;
 	assert_int_equal(spool_create(dir), 0);
 	/* A leftover in tmp/ is removed at open. */
-	(void)snprintf(path, sizeof path, "%s/spool/tmp/leftover.part", dir);
+	(void)snprintf(path, sizeof path, "%s/spool/tmp/source", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	(void)snprintf(path, sizeof path, "%s/spool/tmp/source/leftover.part", dir);
 	fd = open(path, O_WRONLY | O_CREAT, 0600);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(spool_open(dir, &sp, &removed), 0);
+	/* Another owner's leftovers are not touched... */
+	assert_int_equal(spool_open(dir, "journalist", &sp, &removed), 0);
+	assert_int_equal(removed, 0);
+	spool_close(sp);
+	assert_int_equal(spool_open(dir, "../x", &sp, &removed), SD_ERR_ARG);
+	/* ...its own are. */
+	assert_int_equal(spool_open(dir, "source", &sp, &removed), 0);
 	assert_int_equal(removed, 1);
 	assert_int_equal(spool_tmp_count(sp, &n), 0);
 	assert_int_equal(n, 0);
@@ -239,7 +247,10 @@ test_spool_life_cycle(void **state)
 	assert_int_equal(st.st_size, 5);
 	assert_int_equal(st.st_mtime, 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
-	(void)snprintf(path, sizeof path, "%s/spool/tmp", dir);
+	(void)snprintf(path, sizeof path, "%s/spool/%s", dir, hex);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mtime, 0); /* directories too */
+	(void)snprintf(path, sizeof path, "%s/spool/tmp/source", dir);
 	assert_int_equal(count_dir(path), 0);
 	/* The same item id again is refused, and the tmp file is removed. */
 	assert_int_equal(spool_tmp_create(sp, &t), 0);
@@ -329,7 +340,7 @@ test_reply_round_trip(void **state)
 
 	(void)state;
 	assert_int_equal(spool_create(dir), 0);
-	assert_int_equal(spool_open(dir, &sp, NULL), 0);
+	assert_int_equal(spool_open(dir, "source", &sp, NULL), 0);
 	randombytes_buf(tag, sizeof tag);
 	crypto_box_keypair(rpk, rsk);
 	crypto_box_keypair(jpk, jsk);
