@@ -121,7 +121,11 @@ page(struct MHD_Connection *c, struct src_req *rq, unsigned status, const char *
 		ck[n++] = (struct web_cookie){ "sd_csrf", rq->anon_csrf, 0 };
 	for (size_t i = 0; i < nextra && n < 4; i++)
 		ck[n++] = extra[i];
-	return web_respond_ex(c, status, "text/html; charset=utf-8", &body, ck, n, NULL);
+	{
+		const char *const hdr[] = { "Allow", rq->allow, NULL };
+		return web_respond_ex(c, status, "text/html; charset=utf-8", &body, ck, n,
+		    rq->allow ? hdr : NULL);
+	}
 }
 
 enum MHD_Result
@@ -130,6 +134,7 @@ src_error_page(struct MHD_Connection *c, struct src_req *rq, unsigned status,
 {
 	static const struct { unsigned s; const char *title; } titles[] = {
 		{ 400, I18N_N("Something is wrong with this request") },
+		{ 500, I18N_N("Something went wrong") },
 		{ 403, I18N_N("Not allowed") }, { 404, I18N_N("Page not found") },
 		{ 405, I18N_N("Not allowed") }, { 413, I18N_N("Too large") },
 		{ 429, I18N_N("Too many attempts") }, { 503, I18N_N("Busy") },
@@ -365,6 +370,8 @@ post_generate(struct MHD_Connection *c, struct src_req *rq)
 	}
 	if (e == 0)
 		e = open_session(&src, s->seed, id);
+	if (e == 0 && rq->has_session)
+		srcsess_destroy(rq->sess_id); /* the browser drops the old cookie */
 	if (e == 0 && (e = tmpl_vars_new(&v)) == 0)
 		e = tmpl_set(v, "codename", s->codename);
 	sodium_free(s);
@@ -393,6 +400,7 @@ post_login(struct MHD_Connection *c, struct src_req *rq)
 
 	if (s == NULL)
 		return MHD_NO;
+	/* A malformed codename is answered like an unknown one. */
 	if (typed != NULL && codename_normalize(typed, strlen(typed), s->codename, &len) == 0 &&
 	    (e = derive(s->codename, len, s->tag, s->seed)) == 0) {
 		DB_LOCK();
@@ -404,9 +412,11 @@ post_login(struct MHD_Connection *c, struct src_req *rq)
 	sodium_free(s);
 	if (e == SD_ERR_STATE)
 		return busy(c, rq);
-	if (e != 0)
+	if (e == SD_ERR_NOKEY)
 		return src_error_page(c, rq, MHD_HTTP_FORBIDDEN,
 		    "That codename was not recognised. Check each word and try again.");
+	if (e != 0) /* never "unknown codename" for a fault of ours */
+		return src_error_page(c, rq, 500, "Something went wrong. Please try again later.");
 	if (rq->has_session)
 		srcsess_destroy(rq->sess_id);
 	const struct web_cookie ck = { "sd_session", id, 0 };
@@ -503,10 +513,9 @@ first_call(struct MHD_Connection *c, struct src_req *rq, const char *url, const 
 		    "This site can only be reached through its onion address, with Tor Browser.");
 	rq->route = route_of(url, method, &allow);
 	if (rq->route == SRC_R_NONE && allow != NULL) {
-		const char *const hdr[] = { "Allow", allow, NULL };
-		struct sdbuf b;
-		sdbuf_init(&b, 64);
-		return web_respond_ex(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", &b, NULL, 0, hdr);
+		rq->allow = allow;
+		return src_error_page(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "This address does not accept this kind of request.");
 	}
 	if (rq->route == SRC_R_NONE)
 		return src_error_page(c, rq, MHD_HTTP_NOT_FOUND, "There is no page at this address.");
@@ -587,12 +596,18 @@ src_handle(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		if (rq->status != 0 || rq->form_error) {
 			rq->discarded += *size;
 			*size = 0;
+			if (rq->route != SRC_R_SUBMIT)
+				return rq->discarded > SMALL_BODY_MAX ? MHD_NO : MHD_YES;
 			return rq->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
 		}
-		if (rq->route == SRC_R_SUBMIT)
+		if (rq->route == SRC_R_SUBMIT) {
 			src_upload_feed(rq, data, *size);
-		else if (web_form_feed(rq->fp, data, *size) != 0)
-			rq->form_error = 1;
+		} else {
+			/* Small forms: bounded whatever the transfer encoding. */
+			rq->body += *size;
+			if (rq->body > SMALL_BODY_MAX || web_form_feed(rq->fp, data, *size) != 0)
+				rq->form_error = 1;
+		}
 		*size = 0;
 		return MHD_YES;
 	}

@@ -60,6 +60,8 @@ struct src_req {
 	struct src_upload *up;
 	unsigned status;            /* an error decided while reading the body */
 	uint64_t discarded;         /* body bytes dropped after an error */
+	uint64_t body;              /* body bytes of a small form */
+	const char *allow;          /* Allow header of a 405 page */
 	const char *error_msg;      /* its English message (translated at render) */
 };
 

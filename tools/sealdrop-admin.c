@@ -146,8 +146,15 @@ add_recipient(struct db *db, const char *arg, const char *label)
 	char text[SDKEY_PUBTEXT_BYTES + 1];
 	int e;
 
+	struct db_recipient r[RECIPIENTS_MAX];
+	size_t n = 0;
+
 	if ((e = load_recipient(arg, pk)) != 0)
 		die("%s: not a public key: %s", arg, sd_strerror(e));
+	/* A reply is sealed to the source's key and every recipient: 31 at most. */
+	if (db_recipient_list(db, r, RECIPIENTS_MAX, &n) != 0 || n >= RECIPIENTS_MAX - 1)
+		die("at most %d recipients (a reply also needs the source's key)",
+		    RECIPIENTS_MAX - 1);
 	e = db_recipient_add(db, pk, label);
 	if (e == SD_ERR_EXISTS)
 		die("%s: this key is already a recipient", arg);

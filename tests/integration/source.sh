@@ -281,8 +281,20 @@ for _ in $(seq 50); do tmp_empty && break; sleep 0.1; done
 tmp_empty && [ "$(items)" = "$n1" ] && ok "disconnect mid-upload leaves nothing" ||
 	ko "after a disconnect: tmp=$(ls "$inst/spool/tmp/source") items $n1 -> $(items)"
 
+# A small form has a bound whatever the transfer encoding.
+st=$(req GET /); csrf=$(csrf_of)
+head -c 20000 /dev/zero | tr '\0' 'a' >"$work/bigform"
+st=$(req POST /login -H 'Transfer-Encoding: chunked' --data-binary "@$work/bigform")
+expect "oversized small form (chunked)" "$st" 400 'not understood|pas été compris'
+# A new codename while logged in ends the old session.
+cp "$jar" "$work/oldjar"
+st=$(req GET /lookup); csrf=$(csrf_of)
+st=$(req POST /generate -d "csrf_token=$csrf")
+st=$(curl -s --unix-socket "$sock" -b "$work/oldjar" -o /dev/null -w '%{http_code}' "http://$onion/lookup")
+[ "$st" = 303 ] && ok "the session before /generate is gone" || ko "old session still alive: $st"
+
 # Wrong methods and unknown paths.
-st=$(req GET /submit); expect "GET /submit" "$st" 405 ''
+st=$(req GET /submit); expect "GET /submit" "$st" 405 'does not accept|accepte pas'
 grep -qi '^Allow: POST' "$work/h1" && ok "405 names the allowed method" || ko "no Allow header"
 st=$(req GET /nope); expect "unknown path" "$st" 404 'no page'
 st=$(req GET /metadata)
