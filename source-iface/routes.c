@@ -26,7 +26,9 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#define PAGE_MAX (1U << 20)
+#define PAGE_MAX (4U << 20)
+/* Reply text shown on one page (escaping can grow it six times). */
+#define REPLIES_TEXT_MAX (512U * 1024)
 #define SMALL_BODY_MAX (16U * 1024)
 #define REPLIES_MAX 200
 /* Bytes of a refused body read and dropped before giving up on a page. */
@@ -111,9 +113,13 @@ page(struct MHD_Connection *c, struct src_req *rq, unsigned status, const char *
 		e = tmpl_render(name, rq->lang, v, &body);
 	tmpl_vars_free(v);
 	if (e != 0) {
+		/* Never a dropped connection: a plain page that says so. */
 		sdbuf_free(&body);
 		src_log("cannot render a page: %s", sd_strerror(e));
-		return MHD_NO;
+		sdbuf_init(&body, 256);
+		if (sdbuf_adds(&body, "Something went wrong. Please try again later.\n") != 0)
+			return MHD_NO;
+		return web_respond(c, 500, "text/plain; charset=utf-8", &body);
 	}
 	if (rq->set_lang)
 		ck[n++] = (struct web_cookie){ "sd_lang", rq->lang, 0 };
@@ -208,13 +214,19 @@ add_replies(struct src_req *rq, struct tmpl_vars *v)
 	if (e == 0)
 		e = db_item_list(src_app.db, src.row, DB_KIND_REPLY, items, REPLIES_MAX, &n);
 	DB_UNLOCK();
-	for (size_t i = 0; e == 0 && i < n; i++) {
+	/* The oldest replies first, as many as fit: deleting them shows more. */
+	for (size_t i = 0, shown = 0; e == 0 && i < n; i++) {
 		struct tmpl_vars *item;
 		char hex[2 * DB_ID_BYTES + 1], *text = NULL;
 		size_t len = 0;
 		if (store_reply_read(src_app.spool, &src, &items[i], rq->sess.reply_sk, &text,
 		        &len) != 0)
 			continue; /* unreadable reply: skipped, the others shown */
+		if ((shown += len) > REPLIES_TEXT_MAX) {
+			sodium_memzero(text, len);
+			free(text);
+			break;
+		}
 		spool_hex(items[i].id, hex);
 		e = tmpl_list_add(v, "replies", &item);
 		e = e ? e : tmpl_set(item, "id", hex);

@@ -513,10 +513,11 @@ db_item_list(struct db *db, int64_t source_row, int kind, struct db_item *out, s
 	int rc, e = 0;
 
 	if (db_prepare(db, "SELECT " ITEM_COLS " FROM items WHERE source = ?1 "
-	                   "AND (?2 = 0 OR kind = ?2) ORDER BY seq", &st) != 0)
+	                   "AND (?2 = 0 OR kind = ?2) ORDER BY seq LIMIT ?3", &st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, source_row);
 	sqlite3_bind_int(st, 2, kind);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)(max > INT64_MAX ? INT64_MAX : max));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (i == max) {
 			e = SD_ERR_RANGE;

@@ -81,7 +81,8 @@ struct db_item {
 	int seen, starred;
 };
 int db_item_add(struct db *db, const struct db_item *item);
-/* Items of a source of the given kind (0: all), ascending seq. */
+/* The first max items of a source of the given kind (0: all), ascending
+ * seq; *n receives how many (never more than max). */
 int db_item_list(struct db *db, int64_t source_row, int kind, struct db_item *out,
     size_t max, size_t *n);
 /* 0 and *out, or SD_ERR_NOKEY. */

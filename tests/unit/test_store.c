@@ -169,6 +169,10 @@ test_sources_items_cascade(void **state)
 	assert_int_equal(db_item_list(db, s.row, 0, list, 8, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(list[0].seq, 1); /* ascending seq */
+	/* More items than room: the first ones, never an error. */
+	assert_int_equal(db_item_list(db, s.row, 0, list, 1, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].seq, 1);
 	assert_int_equal(db_item_list(db, s.row, DB_KIND_REPLY, list, 8, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(db_item_by_id(db, it.id, &got), 0);
