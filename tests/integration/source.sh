@@ -59,6 +59,18 @@ start_daemon() { # instance log
 }
 start_daemon "$inst" "$work/daemon.log"
 
+# After start-up the daemon runs with no_new_privs and a seccomp filter
+# (skipped in sanitizer builds, whose runtime may exec a symboliser).
+dpid=${pids[0]}
+if grep -q '^SD_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
+	echo "note: sanitizer build, the sandbox is not applied"
+elif grep -q '^Seccomp:[[:space:]]*2' "/proc/$dpid/status" &&
+	grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$dpid/status"; then
+	passed=$((passed + 1)); echo "ok: the daemon runs with no_new_privs and a seccomp filter"
+else
+	failed=$((failed + 1)); echo "FAIL: no seccomp filter: $(grep -E 'Seccomp|NoNewPrivs' "/proc/$dpid/status")"
+fi
+
 jar=$work/cookies
 hdrs=$work/headers
 # req METHOD PATH [curl args...]: prints the status; body in $work/body.
