@@ -26,6 +26,9 @@ sd_strerror(int err)
 	case SD_ERR_STATE: return "operation not valid in this state";
 	case SD_ERR_EXISTS: return "output already exists";
 	case SD_ERR_TOOLONG: return "input too long";
+	case SD_ERR_REPLAY: return "already used";
+	case SD_ERR_LOCKED: return "too many attempts, try again later";
+	case SD_ERR_AUTH: return "wrong credentials";
 	default: return "unknown error";
 	}
 }

@@ -27,7 +27,10 @@ enum sd_err {
 	SD_ERR_CRYPTO = -15,    /* libsodium failed unexpectedly */
 	SD_ERR_STATE = -16,     /* call in the wrong state (API misuse) */
 	SD_ERR_EXISTS = -17,    /* output already exists */
-	SD_ERR_TOOLONG = -18    /* input longer than its bound */
+	SD_ERR_TOOLONG = -18,   /* input longer than its bound */
+	SD_ERR_REPLAY = -19,    /* a one-time value used again */
+	SD_ERR_LOCKED = -20,    /* refused for now: too many attempts */
+	SD_ERR_AUTH = -21       /* wrong credentials */
 };
 
 /* A short sentence for err; never NULL. */

@@ -9,6 +9,7 @@ build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
   libjansson-dev zlib1g-dev qpdf libimage-exiftool-perl python3-pil
   libjpeg-turbo-progs pngcheck python3-mutagen
   libmicrohttpd-dev libsqlite3-dev sqlite3 libinih-dev
+  liboath-dev libqrencode-dev oathtool
   chromium
   libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui"
 # LibreOffice (about 300 MB) lets clean.office_convert prove that cleaned

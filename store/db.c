@@ -16,9 +16,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
-struct db {
-	sqlite3 *h;
-};
+#include "db_int.h"
 
 static const char *const db_migrations[] = {
 	/* 1: the source interface. */
@@ -51,11 +49,30 @@ static const char *const db_migrations[] = {
 	"  starred INTEGER NOT NULL DEFAULT 0,"
 	"  UNIQUE (source, seq));"
 	"CREATE INDEX items_source ON items(source, seq);",
+	/* 2: the journalist interface (docs/journalist-interface.md). */
+	"CREATE TABLE journalists ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 32),"
+	"  pw_hash TEXT NOT NULL,"           /* crypto_pwhash_str: argon2id */
+	"  totp_secret BLOB NOT NULL CHECK (length(totp_secret) = 20),"
+	"  totp_last INTEGER NOT NULL DEFAULT 0," /* last accepted 30 s step */
+	"  is_admin INTEGER NOT NULL DEFAULT 0,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0,"
+	"  created_day TEXT NOT NULL,"
+	"  last_day TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  hour TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX sources_last ON sources(starred, last_day);",
 };
 
 #define DB_NMIGRATIONS (sizeof db_migrations / sizeof db_migrations[0])
 
-static int
+int
 db_exec(struct db *db, const char *sql)
 {
 	return sqlite3_exec(db->h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : SD_ERR_IO;
@@ -79,14 +96,14 @@ db_rollback(struct db *db)
 	(void)db_exec(db, "ROLLBACK");
 }
 
-static int
+int
 db_prepare(struct db *db, const char *sql, sqlite3_stmt **st)
 {
 	return sqlite3_prepare_v2(db->h, sql, -1, st, NULL) == SQLITE_OK ? 0 : SD_ERR_IO;
 }
 
 /* Step a statement that returns no row, then finalize it. */
-static int
+int
 db_step_done(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
@@ -212,8 +229,8 @@ db_this_hour(char out[17])
 }
 
 /* Copy a text column into a bounded buffer. */
-static void
-col_text(sqlite3_stmt *st, int col, char *out, size_t outsz)
+void
+db_col_text(sqlite3_stmt *st, int col, char *out, size_t outsz)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
 
@@ -221,8 +238,8 @@ col_text(sqlite3_stmt *st, int col, char *out, size_t outsz)
 }
 
 /* Copy a blob column of exactly len bytes; SD_ERR_FORMAT otherwise. */
-static int
-col_blob(sqlite3_stmt *st, int col, unsigned char *out, size_t len)
+int
+db_col_blob(sqlite3_stmt *st, int col, unsigned char *out, size_t len)
 {
 	const void *b = sqlite3_column_blob(st, col);
 
@@ -306,10 +323,10 @@ db_recipient_list(struct db *db, struct db_recipient *out, size_t max, size_t *n
 			break;
 		}
 		out[i].id = sqlite3_column_int64(st, 0);
-		if ((e = col_blob(st, 1, out[i].pk, DB_KEY_BYTES)) != 0)
+		if ((e = db_col_blob(st, 1, out[i].pk, DB_KEY_BYTES)) != 0)
 			break;
-		col_text(st, 2, out[i].label, sizeof out[i].label);
-		col_text(st, 3, out[i].added_day, sizeof out[i].added_day);
+		db_col_text(st, 2, out[i].label, sizeof out[i].label);
+		db_col_text(st, 3, out[i].added_day, sizeof out[i].added_day);
 		i++;
 	}
 	if (e == 0 && rc != SQLITE_DONE)
@@ -345,11 +362,11 @@ source_row(sqlite3_stmt *st, struct db_source *s)
 	int e;
 
 	s->row = sqlite3_column_int64(st, 0);
-	if ((e = col_blob(st, 1, s->id, DB_ID_BYTES)) != 0 ||
-	    (e = col_blob(st, 2, s->reply_pk, DB_KEY_BYTES)) != 0)
+	if ((e = db_col_blob(st, 1, s->id, DB_ID_BYTES)) != 0 ||
+	    (e = db_col_blob(st, 2, s->reply_pk, DB_KEY_BYTES)) != 0)
 		return e;
-	col_text(st, 3, s->created_day, sizeof s->created_day);
-	col_text(st, 4, s->last_day, sizeof s->last_day);
+	db_col_text(st, 3, s->created_day, sizeof s->created_day);
+	db_col_text(st, 4, s->last_day, sizeof s->last_day);
 	s->starred = sqlite3_column_int(st, 5);
 	return 0;
 }
@@ -476,12 +493,12 @@ item_row(sqlite3_stmt *st, struct db_item *it)
 {
 	it->row = sqlite3_column_int64(st, 0);
 	it->source_row = sqlite3_column_int64(st, 1);
-	if (col_blob(st, 2, it->id, DB_ID_BYTES) != 0)
+	if (db_col_blob(st, 2, it->id, DB_ID_BYTES) != 0)
 		return SD_ERR_FORMAT;
 	it->kind = sqlite3_column_int(st, 3);
 	it->seq = sqlite3_column_int64(st, 4);
 	it->size = (uint64_t)sqlite3_column_int64(st, 5);
-	col_text(st, 6, it->created_hour, sizeof it->created_hour);
+	db_col_text(st, 6, it->created_hour, sizeof it->created_hour);
 	it->seen = sqlite3_column_int(st, 7);
 	it->starred = sqlite3_column_int(st, 8);
 	return 0;

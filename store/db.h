@@ -16,7 +16,7 @@
 #define DB_ID_BYTES 16
 #define DB_KEY_BYTES 32
 #define DB_TAG_BYTES 32
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 #define DB_SETTING_MAX 256
 
 struct db;
@@ -93,4 +93,84 @@ int db_item_delete(struct db *db, int64_t row);
 void db_today(char out[11]);
 void db_this_hour(char out[17]);
 
+/* ---- journalists (schema 2) ---------------------------------------------
+ * Defined in db_journalist.c. A journalist row holds the argon2id hash of
+ * the passphrase (crypto_pwhash_str) and the TOTP secret: wipe a struct
+ * db_journalist after use. */
+#define DB_NAME_MAX 32
+#define DB_TOTP_BYTES 20
+#define DB_PWHASH_MAX 128
+struct db_journalist {
+	int64_t id;
+	char name[DB_NAME_MAX + 1];
+	char pw_hash[DB_PWHASH_MAX];
+	unsigned char totp_secret[DB_TOTP_BYTES];
+	int64_t totp_last;
+	int is_admin;
+	int failures;
+	int64_t locked_until; /* unix seconds; 0 when not locked */
+	char created_day[11];
+	char last_day[11];
+};
+/* SD_ERR_EXISTS when the name is taken. */
+int db_journalist_add(struct db *db, const char *name, const char *pw_hash,
+    const unsigned char totp[DB_TOTP_BYTES], int is_admin);
+/* 0 and *out, or SD_ERR_NOKEY. */
+int db_journalist_get(struct db *db, const char *name, struct db_journalist *out);
+int db_journalist_by_id(struct db *db, int64_t id, struct db_journalist *out);
+/* Every journalist by name (secrets left zero); SD_ERR_RANGE past max. */
+int db_journalist_list(struct db *db, struct db_journalist *out, size_t max, size_t *n);
+int db_journalist_remove(struct db *db, int64_t id);
+int db_journalist_set_pwhash(struct db *db, int64_t id, const char *pw_hash);
+/* A new TOTP secret; also forgets the last used step. */
+int db_journalist_set_totp(struct db *db, int64_t id, const unsigned char totp[DB_TOTP_BYTES]);
+int db_journalist_set_admin(struct db *db, int64_t id, int is_admin);
+/* A failed login: failures + 1 and the lock time decided by the caller. */
+int db_journalist_failed(struct db *db, int64_t id, int64_t locked_until);
+/* A successful login: failures and lock cleared, last_day set. */
+int db_journalist_succeeded(struct db *db, int64_t id);
+/* Accept TOTP time step `step` only if it is later than the last one used,
+ * atomically: SD_ERR_REPLAY when it is not (a code used twice). */
+int db_journalist_use_step(struct db *db, int64_t id, int64_t step);
+int db_journalist_count(struct db *db, int admins_only, int64_t *n);
+
+/* ---- audit log ---------------------------------------------------------- */
+#define DB_AUDIT_FIELD 64
+struct db_audit {
+	int64_t id;
+	char hour[17];
+	char actor[DB_NAME_MAX + 1];
+	char action[DB_AUDIT_FIELD];
+	char target[DB_AUDIT_FIELD];
+};
+/* actor: a journalist's name or "(system)"; target: a designation or a
+ * journalist's name, never anything a source wrote. */
+int db_audit_add(struct db *db, const char *actor, const char *action, const char *target);
+/* Newest first, skipping offset entries. */
+int db_audit_list(struct db *db, int64_t offset, struct db_audit *out, size_t max, size_t *n);
+int db_audit_count(struct db *db, int64_t *n);
+
+/* ---- what the journalist interface lists -------------------------------- */
+struct db_source_summary {
+	struct db_source s;
+	int64_t submissions; /* messages and files */
+	int64_t unread;      /* messages and files not seen */
+	int64_t replies;
+	char last_hour[17];  /* newest item, "" when none */
+};
+/* Starred first, then the most recently active; offset and max page it. */
+int db_source_page(struct db *db, int64_t offset, struct db_source_summary *out,
+    size_t max, size_t *n);
+int db_source_count(struct db *db, int64_t *n);
+int db_source_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_source *out);
+int db_source_set_starred(struct db *db, int64_t row, int starred);
+int db_item_set_seen(struct db *db, int64_t row, int seen);
+int db_item_set_starred(struct db *db, int64_t row, int starred);
+/* Items created before the hour `before` ("YYYY-MM-DD HH:00"), oldest
+ * first, at most max. */
+int db_item_older(struct db *db, const char *before, struct db_item *out, size_t max,
+    size_t *n);
+/* Sources with no item left whose last activity is before day `before`. */
+int db_source_idle(struct db *db, const char *before, struct db_source *out, size_t max,
+    size_t *n);
 #endif

@@ -11,6 +11,7 @@
  * instance settings in the database, drawn once at init. The process runs
  * with umask 077 so nothing it creates is readable by others.
  */
+#include "admin.h"
 #include "conf.h"
 #include "db.h"
 #include "sderr.h"
@@ -50,7 +51,11 @@ usage(FILE *f)
 	    "  " PROG " init --instance DIR [--name NAME] [--recipient FILE.pub]...\n"
 	    "  " PROG " recipient add --instance DIR [--label LABEL] FILE.pub|sdpk1_...\n"
 	    "  " PROG " recipient list --instance DIR\n"
-	    "  " PROG " recipient remove --instance DIR ID|sdpk1_...\n");
+	    "  " PROG " recipient remove --instance DIR ID|sdpk1_...\n"
+	    "  " PROG " journalist add --instance DIR NAME [--admin]\n"
+	    "  " PROG " journalist list --instance DIR\n"
+	    "  " PROG " journalist remove --instance DIR NAME\n"
+	    "  " PROG " journalist reset --instance DIR NAME [--passphrase] [--totp]\n");
 }
 
 static void
@@ -137,6 +142,25 @@ open_db(const char *inst, int create)
 	if ((e = db_open(path, create, &db)) != 0)
 		die("%s: cannot open the database: %s", path, sd_strerror(e));
 	return db;
+}
+
+void
+admin_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+struct db *
+admin_open_db(const char *inst)
+{
+	return open_db(inst, 0);
 }
 
 static void
@@ -311,6 +335,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "recipient") == 0)
 		return cmd_recipient(argc, argv);
+	if (strcmp(argv[1], "journalist") == 0)
+		return adminj_main(argc, argv);
 	fprintf(stderr, PROG ": unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -1,0 +1,471 @@
+/*
+ * db_journalist.c - the queries of schema 2 (see db.h): journalist accounts,
+ * the audit log, and the listings the journalist interface and the
+ * retention purge make.
+ *
+ * Replay protection for TOTP codes is one conditional UPDATE (the step must
+ * be later than the last one used), so two requests racing with the same
+ * code cannot both win, even across processes.
+ */
+#include "db.h"
+#include "sderr.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "db_int.h"
+
+/* Run an UPDATE/DELETE on one row by id; SD_ERR_NOKEY when none changed. */
+static int
+one_row(struct db *db, sqlite3_stmt *st)
+{
+	int e = db_step_done(st);
+
+	if (e == 0 && sqlite3_changes(db->h) == 0)
+		e = SD_ERR_NOKEY;
+	return e;
+}
+
+/* ---- journalists -------------------------------------------------------- */
+
+#define J_COLS "id, name, pw_hash, totp_secret, totp_last, is_admin, failures, " \
+	"locked_until, created_day, last_day"
+
+static int
+j_row(sqlite3_stmt *st, struct db_journalist *j, int secrets)
+{
+	memset(j, 0, sizeof *j);
+	j->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, j->name, sizeof j->name);
+	if (secrets) {
+		db_col_text(st, 2, j->pw_hash, sizeof j->pw_hash);
+		if (db_col_blob(st, 3, j->totp_secret, DB_TOTP_BYTES) != 0)
+			return SD_ERR_FORMAT;
+	}
+	j->totp_last = sqlite3_column_int64(st, 4);
+	j->is_admin = sqlite3_column_int(st, 5);
+	j->failures = sqlite3_column_int(st, 6);
+	j->locked_until = sqlite3_column_int64(st, 7);
+	db_col_text(st, 8, j->created_day, sizeof j->created_day);
+	db_col_text(st, 9, j->last_day, sizeof j->last_day);
+	return 0;
+}
+
+static int
+j_one(sqlite3_stmt *st, struct db_journalist *out)
+{
+	struct db_journalist j;
+	int rc = sqlite3_step(st), e;
+
+	if (rc == SQLITE_ROW)
+		e = j_row(st, &j, 1);
+	else
+		e = rc == SQLITE_DONE ? SD_ERR_NOKEY : SD_ERR_IO;
+	sqlite3_finalize(st);
+	if (e == 0)
+		*out = j;
+	sodium_memzero(&j, sizeof j);
+	return e;
+}
+
+int
+db_journalist_add(struct db *db, const char *name, const char *pw_hash,
+    const unsigned char totp[DB_TOTP_BYTES], int is_admin)
+{
+	sqlite3_stmt *st = NULL;
+	char day[11];
+
+	if (strlen(name) > DB_NAME_MAX || strlen(pw_hash) >= DB_PWHASH_MAX)
+		return SD_ERR_TOOLONG;
+	db_today(day);
+	if (db_prepare(db, "INSERT INTO journalists(name, pw_hash, totp_secret, is_admin, "
+	                   "created_day) VALUES (?1, ?2, ?3, ?4, ?5)", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, pw_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, totp, DB_TOTP_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, is_admin ? 1 : 0);
+	sqlite3_bind_text(st, 5, day, -1, SQLITE_STATIC);
+	return db_step_done(st);
+}
+
+int
+db_journalist_get(struct db *db, const char *name, struct db_journalist *out)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (db_prepare(db, "SELECT " J_COLS " FROM journalists WHERE name = ?1", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	return j_one(st, out);
+}
+
+int
+db_journalist_by_id(struct db *db, int64_t id, struct db_journalist *out)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (db_prepare(db, "SELECT " J_COLS " FROM journalists WHERE id = ?1", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, id);
+	return j_one(st, out);
+}
+
+int
+db_journalist_list(struct db *db, struct db_journalist *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i = 0;
+	int rc, e = 0;
+
+	if (db_prepare(db, "SELECT " J_COLS " FROM journalists ORDER BY name", &st) != 0)
+		return SD_ERR_IO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (i == max) {
+			e = SD_ERR_RANGE;
+			break;
+		}
+		if ((e = j_row(st, &out[i], 0)) != 0)
+			break;
+		i++;
+	}
+	if (e == 0 && rc != SQLITE_DONE)
+		e = SD_ERR_IO;
+	sqlite3_finalize(st);
+	if (e == 0)
+		*n = i;
+	return e;
+}
+
+/* UPDATE journalists SET <set> WHERE id = ?1, with ?2 an integer. */
+static int
+j_set_int(struct db *db, const char *sql, int64_t id, int64_t v)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (db_prepare(db, sql, &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, v);
+	return one_row(db, st);
+}
+
+int
+db_journalist_remove(struct db *db, int64_t id)
+{
+	return j_set_int(db, "DELETE FROM journalists WHERE id = ?1 AND ?2 = 0", id, 0);
+}
+
+int
+db_journalist_set_pwhash(struct db *db, int64_t id, const char *pw_hash)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (strlen(pw_hash) >= DB_PWHASH_MAX)
+		return SD_ERR_TOOLONG;
+	if (db_prepare(db, "UPDATE journalists SET pw_hash = ?2, failures = 0, locked_until = 0 "
+	                   "WHERE id = ?1", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, pw_hash, -1, SQLITE_STATIC);
+	return one_row(db, st);
+}
+
+int
+db_journalist_set_totp(struct db *db, int64_t id, const unsigned char totp[DB_TOTP_BYTES])
+{
+	sqlite3_stmt *st = NULL;
+
+	if (db_prepare(db, "UPDATE journalists SET totp_secret = ?2, totp_last = 0 "
+	                   "WHERE id = ?1", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_blob(st, 2, totp, DB_TOTP_BYTES, SQLITE_STATIC);
+	return one_row(db, st);
+}
+
+int
+db_journalist_set_admin(struct db *db, int64_t id, int is_admin)
+{
+	return j_set_int(db, "UPDATE journalists SET is_admin = ?2 WHERE id = ?1", id,
+	    is_admin ? 1 : 0);
+}
+
+int
+db_journalist_failed(struct db *db, int64_t id, int64_t locked_until)
+{
+	return j_set_int(db, "UPDATE journalists SET failures = failures + 1, "
+	                     "locked_until = ?2 WHERE id = ?1", id, locked_until);
+}
+
+int
+db_journalist_succeeded(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	char day[11];
+
+	db_today(day);
+	if (db_prepare(db, "UPDATE journalists SET failures = 0, locked_until = 0, "
+	                   "last_day = ?2 WHERE id = ?1", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	return one_row(db, st);
+}
+
+int
+db_journalist_use_step(struct db *db, int64_t id, int64_t step)
+{
+	int e = j_set_int(db, "UPDATE journalists SET totp_last = ?2 "
+	                      "WHERE id = ?1 AND totp_last < ?2", id, step);
+
+	return e == SD_ERR_NOKEY ? SD_ERR_REPLAY : e;
+}
+
+/* A one-integer query with an optional integer parameter. */
+static int
+count_of(struct db *db, const char *sql, int64_t param, int64_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+	int64_t v = 0;
+
+	if (db_prepare(db, sql, &st) != 0)
+		return SD_ERR_IO;
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, param);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return SD_ERR_IO;
+	*n = v;
+	return 0;
+}
+
+int
+db_journalist_count(struct db *db, int admins_only, int64_t *n)
+{
+	return count_of(db, "SELECT count(*) FROM journalists WHERE ?1 = 0 OR is_admin = 1",
+	    admins_only ? 1 : 0, n);
+}
+
+/* ---- audit -------------------------------------------------------------- */
+
+int
+db_audit_add(struct db *db, const char *actor, const char *action, const char *target)
+{
+	sqlite3_stmt *st = NULL;
+	char hour[17];
+
+	db_this_hour(hour);
+	if (db_prepare(db, "INSERT INTO audit(hour, actor, action, target) "
+	                   "VALUES (?1, ?2, ?3, ?4)", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_text(st, 1, hour, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, target ? target : "", -1, SQLITE_STATIC);
+	return db_step_done(st);
+}
+
+int
+db_audit_list(struct db *db, int64_t offset, struct db_audit *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i = 0;
+	int rc = SQLITE_DONE;
+
+	if (db_prepare(db, "SELECT id, hour, actor, action, target FROM audit "
+	                   "ORDER BY id DESC LIMIT ?1 OFFSET ?2", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+	sqlite3_bind_int64(st, 2, offset);
+	while (i < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out[i].id = sqlite3_column_int64(st, 0);
+		db_col_text(st, 1, out[i].hour, sizeof out[i].hour);
+		db_col_text(st, 2, out[i].actor, sizeof out[i].actor);
+		db_col_text(st, 3, out[i].action, sizeof out[i].action);
+		db_col_text(st, 4, out[i].target, sizeof out[i].target);
+		i++;
+	}
+	if (i < max && rc != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return SD_ERR_IO;
+	}
+	sqlite3_finalize(st);
+	*n = i;
+	return 0;
+}
+
+int
+db_audit_count(struct db *db, int64_t *n)
+{
+	return count_of(db, "SELECT count(*) FROM audit", 0, n);
+}
+
+/* ---- listings ----------------------------------------------------------- */
+
+#define S_COLS "s.id, s.source_id, s.reply_pk, s.created_day, s.last_day, s.starred"
+
+static int
+s_row(sqlite3_stmt *st, struct db_source *s)
+{
+	memset(s, 0, sizeof *s);
+	s->row = sqlite3_column_int64(st, 0);
+	if (db_col_blob(st, 1, s->id, DB_ID_BYTES) != 0 ||
+	    db_col_blob(st, 2, s->reply_pk, DB_KEY_BYTES) != 0)
+		return SD_ERR_FORMAT;
+	db_col_text(st, 3, s->created_day, sizeof s->created_day);
+	db_col_text(st, 4, s->last_day, sizeof s->last_day);
+	s->starred = sqlite3_column_int(st, 5);
+	return 0;
+}
+
+int
+db_source_page(struct db *db, int64_t offset, struct db_source_summary *out, size_t max,
+    size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i = 0;
+	int rc = SQLITE_DONE, e = 0;
+
+	if (db_prepare(db, "SELECT " S_COLS ","
+	    " (SELECT count(*) FROM items i WHERE i.source = s.id AND i.kind != 3),"
+	    " (SELECT count(*) FROM items i WHERE i.source = s.id AND i.kind != 3 AND i.seen = 0),"
+	    " (SELECT count(*) FROM items i WHERE i.source = s.id AND i.kind = 3),"
+	    " (SELECT max(created_hour) FROM items i WHERE i.source = s.id)"
+	    " FROM sources s ORDER BY s.starred DESC, s.last_day DESC, s.id DESC"
+	    " LIMIT ?1 OFFSET ?2", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+	sqlite3_bind_int64(st, 2, offset);
+	while (i < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((e = s_row(st, &out[i].s)) != 0)
+			break;
+		out[i].submissions = sqlite3_column_int64(st, 6);
+		out[i].unread = sqlite3_column_int64(st, 7);
+		out[i].replies = sqlite3_column_int64(st, 8);
+		db_col_text(st, 9, out[i].last_hour, sizeof out[i].last_hour);
+		i++;
+	}
+	if (e == 0 && i < max && rc != SQLITE_DONE)
+		e = SD_ERR_IO;
+	sqlite3_finalize(st);
+	if (e == 0)
+		*n = i;
+	return e;
+}
+
+int
+db_source_count(struct db *db, int64_t *n)
+{
+	return count_of(db, "SELECT count(*) FROM sources", 0, n);
+}
+
+int
+db_source_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_source *out)
+{
+	sqlite3_stmt *st = NULL;
+	struct db_source s;
+	int rc, e;
+
+	if (db_prepare(db, "SELECT " S_COLS " FROM sources s WHERE s.source_id = ?1", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		e = s_row(st, &s);
+	else
+		e = rc == SQLITE_DONE ? SD_ERR_NOKEY : SD_ERR_IO;
+	sqlite3_finalize(st);
+	if (e == 0)
+		*out = s;
+	return e;
+}
+
+int
+db_source_set_starred(struct db *db, int64_t row, int starred)
+{
+	return j_set_int(db, "UPDATE sources SET starred = ?2 WHERE id = ?1", row,
+	    starred ? 1 : 0);
+}
+
+int
+db_item_set_seen(struct db *db, int64_t row, int seen)
+{
+	return j_set_int(db, "UPDATE items SET seen = ?2 WHERE id = ?1", row, seen ? 1 : 0);
+}
+
+int
+db_item_set_starred(struct db *db, int64_t row, int starred)
+{
+	return j_set_int(db, "UPDATE items SET starred = ?2 WHERE id = ?1", row,
+	    starred ? 1 : 0);
+}
+
+int
+db_item_older(struct db *db, const char *before, struct db_item *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i = 0;
+	int rc = SQLITE_DONE, e = 0;
+
+	if (db_prepare(db, "SELECT id, source, item_id, kind, seq, size, created_hour, seen, "
+	                   "starred FROM items WHERE created_hour < ?1 ORDER BY id LIMIT ?2",
+	        &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while (i < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct db_item *it = &out[i];
+		it->row = sqlite3_column_int64(st, 0);
+		it->source_row = sqlite3_column_int64(st, 1);
+		if ((e = db_col_blob(st, 2, it->id, DB_ID_BYTES)) != 0)
+			break;
+		it->kind = sqlite3_column_int(st, 3);
+		it->seq = sqlite3_column_int64(st, 4);
+		it->size = (uint64_t)sqlite3_column_int64(st, 5);
+		db_col_text(st, 6, it->created_hour, sizeof it->created_hour);
+		it->seen = sqlite3_column_int(st, 7);
+		it->starred = sqlite3_column_int(st, 8);
+		i++;
+	}
+	if (e == 0 && i < max && rc != SQLITE_DONE)
+		e = SD_ERR_IO;
+	sqlite3_finalize(st);
+	if (e == 0)
+		*n = i;
+	return e;
+}
+
+int
+db_source_idle(struct db *db, const char *before, struct db_source *out, size_t max,
+    size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i = 0;
+	int rc = SQLITE_DONE, e = 0;
+
+	if (db_prepare(db, "SELECT " S_COLS " FROM sources s WHERE s.last_day < ?1 AND "
+	                   "NOT EXISTS (SELECT 1 FROM items i WHERE i.source = s.id) "
+	                   "ORDER BY s.id LIMIT ?2", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while (i < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((e = s_row(st, &out[i])) != 0)
+			break;
+		i++;
+	}
+	if (e == 0 && i < max && rc != SQLITE_DONE)
+		e = SD_ERR_IO;
+	sqlite3_finalize(st);
+	if (e == 0)
+		*n = i;
+	return e;
+}

@@ -1,0 +1,273 @@
+/*
+ * admin_journalist.c - `sealdrop-admin journalist add|list|remove|reset`:
+ * journalist accounts from the server's command line.
+ *
+ *   journalist add    --instance DIR NAME [--admin]
+ *   journalist list   --instance DIR
+ *   journalist remove --instance DIR NAME
+ *   journalist reset  --instance DIR NAME [--passphrase] [--totp]
+ *
+ * add and reset print the new credentials once (a 7-word passphrase, the
+ * TOTP secret as base32 and as an otpauth:// URI with a QR code for the
+ * terminal); the database keeps only the argon2id hash of the passphrase.
+ * Every change is written to the audit log with the actor "(admin)".
+ */
+#include "admin.h"
+#include "account.h"
+#ifdef ADMIN_HAVE_TOR
+#include "admin_tor.h"
+#endif
+#include "db.h"
+#include "sderr.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <qrencode.h>
+#include <sodium.h>
+
+#define ACTOR "(admin)"
+
+struct jargs {
+	const char *instance;
+	int admin, passphrase, totp;
+	int first;
+};
+
+static int
+parse_jargs(int argc, char **argv, struct jargs *a)
+{
+	static const struct option lo[] = {
+		{ "instance", required_argument, NULL, 'i' },
+		{ "admin", no_argument, NULL, 'a' },
+		{ "passphrase", no_argument, NULL, 'p' },
+		{ "totp", no_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	optind = 3;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'i': a->instance = optarg; break;
+		case 'a': a->admin = 1; break;
+		case 'p': a->passphrase = 1; break;
+		case 't': a->totp = 1; break;
+		default: return -1;
+		}
+	}
+	a->first = optind;
+	return a->instance == NULL ? -1 : 0;
+}
+
+/* The QR code of text in the terminal, two modules per character cell. */
+static void
+print_qr(const char *text)
+{
+	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	int w;
+
+	if (q == NULL)
+		return;
+	w = q->width;
+	for (int y = -2; y < w + 2; y += 2) {
+		fputs("  ", stdout);
+		for (int x = -2; x < w + 2; x++) {
+			int top = y >= 0 && y < w && x >= 0 && x < w &&
+			    (q->data[y * w + x] & 1);
+			int bot = y + 1 >= 0 && y + 1 < w && x >= 0 && x < w &&
+			    (q->data[(y + 1) * w + x] & 1);
+			/* Light text on a dark terminal: draw the light modules. */
+			fputs(top ? (bot ? " " : "\u2584") : (bot ? "\u2580" : "\u2588"), stdout);
+		}
+		fputc('\n', stdout);
+	}
+	sodium_memzero(q->data, (size_t)w * (size_t)w);
+	QRcode_free(q);
+}
+
+static void
+print_totp(const char *issuer, const char *name, const unsigned char secret[DB_TOTP_BYTES])
+{
+	char b32[ACCOUNT_TOTP_B32_MAX + 1], uri[ACCOUNT_URI_MAX];
+
+	if (account_totp_b32(secret, b32) != 0 || account_totp_uri(issuer, name, secret, uri) != 0)
+		admin_die("cannot encode the TOTP secret");
+	printf("  totp secret: %s\n", b32);
+	printf("  otpauth uri: %s\n", uri);
+	if (isatty(STDOUT_FILENO))
+		print_qr(uri);
+	sodium_memzero(b32, sizeof b32);
+	sodium_memzero(uri, sizeof uri);
+}
+
+static void
+print_tor_line(const char *inst, const char *name)
+{
+	char line[256];
+#ifdef ADMIN_HAVE_TOR
+	int e = admintor_client_add(inst, name, line, sizeof line);
+#else
+	int e = SD_ERR_STATE; /* built before tor support: no client key */
+	(void)inst, (void)name;
+#endif
+
+	if (e != 0) {
+		fprintf(stderr, "warning: no tor client key made for %s: %s\n", name,
+		    sd_strerror(e));
+		return;
+	}
+	printf("  tor client authorisation (Tor Browser, for the journalist onion):\n"
+	    "    %s\n", line);
+	sodium_memzero(line, sizeof line);
+}
+
+static int
+cmd_add(struct db *db, const struct jargs *a, const char *name)
+{
+	char pass[ACCOUNT_PASSPHRASE_MAX + 1], hash[DB_PWHASH_MAX];
+	char b32[ACCOUNT_TOTP_B32_MAX + 1], issuer[DB_SETTING_MAX];
+	unsigned char totp[DB_TOTP_BYTES];
+	int e;
+
+	if (account_passphrase_new(pass) != 0 || account_hash(pass, strlen(pass), hash) != 0 ||
+	    account_totp_new(totp, b32) != 0)
+		admin_die("cannot make the credentials");
+	e = db_journalist_add(db, name, hash, totp, a->admin);
+	if (e == SD_ERR_EXISTS)
+		admin_die("%s: a journalist with this name exists", name);
+	if (e != 0 || db_audit_add(db, ACTOR, "journalist added", name) != 0)
+		admin_die("cannot add the journalist: %s", sd_strerror(e));
+	if (db_setting_get(db, "instance_name", issuer, sizeof issuer) != 0)
+		(void)snprintf(issuer, sizeof issuer, "sealdrop");
+	printf("journalist %s added%s. Give these to %s in person; they are shown once:\n",
+	    name, a->admin ? " (admin)" : "", name);
+	printf("  user name:   %s\n  passphrase:  %s\n", name, pass);
+	print_totp(issuer, name, totp);
+	print_tor_line(a->instance, name);
+	sodium_memzero(pass, sizeof pass);
+	sodium_memzero(totp, sizeof totp);
+	sodium_memzero(b32, sizeof b32);
+	return 0;
+}
+
+static int
+cmd_reset(struct db *db, const struct jargs *a, const struct db_journalist *j)
+{
+	int both = !a->passphrase && !a->totp;
+	char pass[ACCOUNT_PASSPHRASE_MAX + 1], hash[DB_PWHASH_MAX], issuer[DB_SETTING_MAX];
+	char b32[ACCOUNT_TOTP_B32_MAX + 1];
+	unsigned char totp[DB_TOTP_BYTES];
+
+	printf("journalist %s reset. Give these to %s in person; they are shown once:\n",
+	    j->name, j->name);
+	if (both || a->passphrase) {
+		if (account_passphrase_new(pass) != 0 ||
+		    account_hash(pass, strlen(pass), hash) != 0 ||
+		    db_journalist_set_pwhash(db, j->id, hash) != 0 ||
+		    db_audit_add(db, ACTOR, "passphrase reset", j->name) != 0)
+			admin_die("cannot reset the passphrase");
+		printf("  passphrase:  %s\n", pass);
+		sodium_memzero(pass, sizeof pass);
+	}
+	if (both || a->totp) {
+		if (account_totp_new(totp, b32) != 0 || db_journalist_set_totp(db, j->id, totp) != 0 ||
+		    db_audit_add(db, ACTOR, "two-factor reset", j->name) != 0)
+			admin_die("cannot reset the two-factor secret");
+		if (db_setting_get(db, "instance_name", issuer, sizeof issuer) != 0)
+			(void)snprintf(issuer, sizeof issuer, "sealdrop");
+		print_totp(issuer, j->name, totp);
+		sodium_memzero(totp, sizeof totp);
+		sodium_memzero(b32, sizeof b32);
+	}
+	return 0;
+}
+
+static int
+cmd_list(struct db *db)
+{
+	struct db_journalist *js = calloc(ADMIN_JOURNALISTS_MAX, sizeof *js);
+	time_t now = time(NULL);
+	size_t n = 0;
+
+	if (js == NULL || db_journalist_list(db, js, ADMIN_JOURNALISTS_MAX, &n) != 0)
+		admin_die("cannot list the journalists");
+	if (n == 0)
+		printf("no journalist yet: add one with " ADMIN_PROG " journalist add\n");
+	for (size_t i = 0; i < n; i++)
+		printf("%s\t%s\tcreated %s\tlast login %s%s\n", js[i].name,
+		    js[i].is_admin ? "admin" : "journalist", js[i].created_day,
+		    js[i].last_day[0] ? js[i].last_day : "never",
+		    js[i].locked_until > now ? "\tlocked" : "");
+	free(js);
+	return 0;
+}
+
+static int
+cmd_remove(struct db *db, const char *inst, const struct db_journalist *j)
+{
+	if (db_journalist_remove(db, j->id) != 0 ||
+	    db_audit_add(db, ACTOR, "journalist removed", j->name) != 0)
+		admin_die("cannot remove the journalist");
+#ifdef ADMIN_HAVE_TOR
+	if (admintor_client_remove(inst, j->name) != 0)
+		fprintf(stderr, "warning: no tor client key of %s to remove\n", j->name);
+#else
+	(void)inst;
+#endif
+	printf("journalist %s removed; their sessions end within a minute\n", j->name);
+	return 0;
+}
+
+int
+adminj_main(int argc, char **argv)
+{
+	struct jargs a = { 0 };
+	struct db_journalist j;
+	const char *sub = argc > 2 ? argv[2] : "";
+	const char *name = NULL;
+	struct db *db;
+	int rc = 2;
+
+	if (parse_jargs(argc, argv, &a) != 0)
+		goto usage;
+	if (strcmp(sub, "list") == 0 && a.first == argc) {
+		db = admin_open_db(a.instance);
+		rc = cmd_list(db);
+		db_close(db);
+		return rc;
+	}
+	if (a.first != argc - 1)
+		goto usage;
+	name = argv[a.first];
+	if (!account_name_ok(name))
+		admin_die("%s: a name is 1 to %d of a-z, 0-9, '-' and '_'", name, DB_NAME_MAX);
+	if (account_init() != 0)
+		admin_die("cannot initialise liboath");
+	db = admin_open_db(a.instance);
+	if (strcmp(sub, "add") == 0) {
+		rc = cmd_add(db, &a, name);
+	} else if (strcmp(sub, "remove") == 0 || strcmp(sub, "reset") == 0) {
+		if (db_journalist_get(db, name, &j) != 0)
+			admin_die("%s: no such journalist", name);
+		rc = sub[2] == 'm' ? cmd_remove(db, a.instance, &j) : cmd_reset(db, &a, &j);
+		sodium_memzero(&j, sizeof j);
+	} else {
+		db_close(db);
+		goto usage;
+	}
+	db_close(db);
+	return rc;
+usage:
+	fprintf(stderr, "usage:\n"
+	    "  " ADMIN_PROG " journalist add --instance DIR NAME [--admin]\n"
+	    "  " ADMIN_PROG " journalist list --instance DIR\n"
+	    "  " ADMIN_PROG " journalist remove --instance DIR NAME\n"
+	    "  " ADMIN_PROG " journalist reset --instance DIR NAME [--passphrase] [--totp]\n");
+	return 2;
+}
