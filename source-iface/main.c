@@ -15,6 +15,7 @@
  */
 #include "source.h"
 #include "i18n.h"
+#include "sandbox.h"
 #include "sdhash.h"
 #include "sderr.h"
 #include "tmpl.h"
@@ -221,7 +222,7 @@ main(int argc, char **argv)
 		die("cannot listen on %s: %s", listen, e == SD_ERR_IO ? strerror(errno) : sd_strerror(e));
 	if ((d = start_http(fd)) == NULL)
 		die("cannot start the HTTP server");
-	if ((e = src_sandbox()) != 0)
+	if ((e = web_sandbox()) != 0)
 		die("cannot enter the sandbox: %s", sd_strerror(e));
 	if (pthread_create(&rt, NULL, reaper, NULL) != 0)
 		die("cannot start the session reaper");

@@ -85,8 +85,8 @@ void src_upload_finish(struct src_req *rq);
 /* Abort (removes every temporary file); accepts NULL. */
 void src_upload_free(struct src_upload *up);
 
-/* sandbox.c: no_new_privs and a seccomp deny-list for every thread. */
-int src_sandbox(void);
+
+/* web/sandbox.h: web_sandbox(), no_new_privs and a seccomp deny-list. */
 
 /* main.c */
 void src_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -403,3 +403,12 @@ web_form_wipe(struct web_form *f)
 {
 	sodium_memzero(f, sizeof *f);
 }
+
+enum MHD_Result
+web_queue_download(struct MHD_Connection *c, struct MHD_Response *r,
+    const char *content_type, const char *const *headers)
+{
+	if (r == NULL || decorate(r, NULL, 0, headers) != 0)
+		return MHD_NO;
+	return queue(c, MHD_HTTP_OK, r, content_type);
+}

@@ -54,6 +54,11 @@ enum MHD_Result web_respond_ex(struct MHD_Connection *c, unsigned status,
 enum MHD_Result web_redirect(struct MHD_Connection *c, const char *location);
 enum MHD_Result web_redirect_ex(struct MHD_Connection *c, const char *location,
     const struct web_cookie *cookies, size_t n);
+/* Queue a prepared response (a file or a stream) with status 200, the
+ * security headers, the content type and extra headers (pairs, NULL-
+ * terminated); r is consumed in every case. */
+enum MHD_Result web_queue_download(struct MHD_Connection *c, struct MHD_Response *r,
+    const char *content_type, const char *const *headers);
 /* A response for bytes that live forever (static files). */
 enum MHD_Result web_respond_static(struct MHD_Connection *c, const unsigned char *data,
     size_t len, const char *content_type);

@@ -1,5 +1,6 @@
 /*
- * sandbox.c - what sealdrop-source gives up once it listens: no new
+ * sandbox.c - what the daemons (sealdrop-source, sealdrop-journalist) give up once
+ * they listen: no new
  * privileges ever (PR_SET_NO_NEW_PRIVS) and a seccomp filter, applied to
  * every thread, that kills the process on system calls it never needs after
  * start-up and that an attacker with code execution would want: running a
@@ -12,16 +13,17 @@
  * deployment. Sanitizer builds skip it (their runtime may exec a
  * symboliser).
  */
-#include "source.h"
+#include "sandbox.h"
 #include "sderr.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <sys/prctl.h>
 
 #include <seccomp.h>
 
 int
-src_sandbox(void)
+web_sandbox(void)
 {
 	static const int deny[] = {
 		SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(ptrace),

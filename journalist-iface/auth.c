@@ -1,0 +1,124 @@
+/*
+ * auth.c - journalist login: user name, passphrase (argon2id) and a TOTP
+ * code, with throttling.
+ *
+ * Throttling, in order: an overall budget of JN_LOGINS_PER_MINUTE attempts
+ * for the whole daemon (in memory), then per account: after
+ * JN_FAILURES_FREE consecutive failures the account is locked for a time
+ * that doubles with each further failure (1 minute up to 1 hour), recorded
+ * in the database so a restart does not reset it. A locked account is
+ * refused before its passphrase is checked. An unknown user name costs the
+ * same argon2id time as a known one. A code is accepted once: its time
+ * step is claimed with a conditional UPDATE (db_journalist_use_step).
+ */
+#include "journalist.h"
+#include "account.h"
+#include "sderr.h"
+
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#define JN_LOGINS_PER_MINUTE 30
+#define JN_FAILURES_FREE 5
+#define JN_LOCK_MAX 3600
+
+/* Take one attempt from the overall budget; 0 or SD_ERR_LOCKED. */
+static int
+overall_budget(void)
+{
+	int64_t minute = (int64_t)time(NULL) / 60;
+	int e = 0;
+
+	pthread_mutex_lock(&jn_app.throttle_mu);
+	if (jn_app.throttle_window != minute) {
+		jn_app.throttle_window = minute;
+		jn_app.throttle_count = 0;
+	}
+	if (jn_app.throttle_count >= JN_LOGINS_PER_MINUTE)
+		e = SD_ERR_LOCKED;
+	else
+		jn_app.throttle_count++;
+	pthread_mutex_unlock(&jn_app.throttle_mu);
+	return e;
+}
+
+static int64_t
+lock_until(int failures_after)
+{
+	int64_t secs = 60;
+
+	if (failures_after < JN_FAILURES_FREE)
+		return 0;
+	for (int i = JN_FAILURES_FREE; i < failures_after && secs < JN_LOCK_MAX; i++)
+		secs *= 2;
+	if (secs > JN_LOCK_MAX)
+		secs = JN_LOCK_MAX;
+	return (int64_t)time(NULL) + secs;
+}
+
+/* Passphrase and code against account j; 0, SD_ERR_AUTH or SD_ERR_REPLAY. */
+static int
+check_secrets(const struct db_journalist *j, const char *pass, size_t passlen,
+    const char *code)
+{
+	int64_t step = 0;
+	int e;
+
+	if ((e = account_verify(j->pw_hash, pass, passlen)) != 0)
+		return e == SD_ERR_AUTH ? e : SD_ERR_AUTH;
+	if (account_totp_check(j->totp_secret, code, time(NULL), &step) != 0)
+		return SD_ERR_AUTH;
+	JN_DB_LOCK();
+	e = db_journalist_use_step(jn_app.db, j->id, step);
+	JN_DB_UNLOCK();
+	return e;
+}
+
+int
+jn_authenticate(const char *user, const char *pass, size_t passlen, const char *code,
+    struct db_journalist *out)
+{
+	struct db_journalist j;
+	int e, found;
+
+	memset(&j, 0, sizeof j);
+	if ((e = overall_budget()) != 0)
+		return e;
+	JN_DB_LOCK();
+	found = account_name_ok(user) && db_journalist_get(jn_app.db, user, &j) == 0;
+	JN_DB_UNLOCK();
+	if (found && j.locked_until > (int64_t)time(NULL)) {
+		e = SD_ERR_LOCKED;
+		goto out;
+	}
+	if (sem_trywait(&jn_app.argon2) != 0) {
+		e = SD_ERR_STATE; /* busy */
+		goto out;
+	}
+	if (!found) {
+		account_verify_dummy(pass, passlen);
+		e = SD_ERR_AUTH;
+	} else {
+		e = check_secrets(&j, pass, passlen, code);
+	}
+	sem_post(&jn_app.argon2);
+	if (!found)
+		goto out;
+	JN_DB_LOCK();
+	if (e == 0)
+		(void)db_journalist_succeeded(jn_app.db, j.id);
+	else
+		(void)db_journalist_failed(jn_app.db, j.id, lock_until(j.failures + 1));
+	(void)db_audit_add(jn_app.db, j.name, e == 0 ? "logged in" : "failed login", "");
+	JN_DB_UNLOCK();
+	if (e == 0) {
+		sodium_memzero(j.pw_hash, sizeof j.pw_hash);
+		sodium_memzero(j.totp_secret, sizeof j.totp_secret);
+		*out = j;
+	}
+out:
+	sodium_memzero(&j, sizeof j);
+	return e;
+}

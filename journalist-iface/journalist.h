@@ -1,0 +1,222 @@
+/*
+ * journalist.h - sealdrop-journalist internals shared by its files: the app
+ * context, one request's state, the route table and the helpers every
+ * handler uses.
+ *
+ *   main.c       start-up, listening socket, libmicrohttpd, signals, the
+ *                reaper (session expiry, retention purge)
+ *   routes.c     route table, dispatch, Host/method/auth/CSRF checks,
+ *                page/error/JSON responses, login and logout
+ *   form.c       request bodies: url-encoded forms (repeated keys) and JSON
+ *   pages.c      sources, one source, items, replies, downloads, account
+ *   bundle.c     .tar bundles streamed with libarchive
+ *   admin.c      admin pages: journalists, recipients, settings, audit
+ *   api.c        the JSON API under /api/v1/
+ *   retention.c  the purge of items older than the retention setting
+ *
+ * Threads: libmicrohttpd calls the handlers on a thread per connection;
+ * the database handle is used under app.db_mu (JN_DB_LOCK), sessions have
+ * their own lock, argon2id runs under a counting semaphore. No handler
+ * ever builds a path or SQL from input: ids from URLs are parsed as 32 hex
+ * digits and looked up.
+ */
+#ifndef JOURNALIST_H
+#define JOURNALIST_H
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdint.h>
+#include <limits.h>
+#include <jansson.h>
+#include "conf.h"
+#include "db.h"
+#include "http.h"
+#include "session.h"
+#include "spool.h"
+#include "store.h"
+
+struct jn_app {
+	struct conf conf;
+	struct db *db;
+	pthread_mutex_t db_mu;
+	struct spool *spool;
+	sem_t argon2;
+	int dev;
+	char instance[PATH_MAX];
+	/* Overall login throttle (all accounts, all clients). */
+	pthread_mutex_t throttle_mu;
+	int64_t throttle_window;
+	unsigned throttle_count;
+};
+extern struct jn_app jn_app;
+
+#define JN_DB_LOCK() pthread_mutex_lock(&jn_app.db_mu)
+#define JN_DB_UNLOCK() pthread_mutex_unlock(&jn_app.db_mu)
+
+#define JN_BODY_MAX (256U * 1024)   /* any request body */
+#define JN_FORM_FIELDS 1024         /* fields of one form */
+#define JN_SEGS 8                   /* path segments */
+#define JN_SEG_MAX 64               /* bytes of one segment */
+#define JN_PAGE_MAX (4U * 1024 * 1024)
+#define JN_PAGE_SIZE 50             /* sources per page */
+#define JN_ITEMS_MAX 10000          /* items of one source shown or bundled */
+
+/* Route flags. */
+#define JN_F_AUTH 1   /* needs a session (page cookie or API token) */
+#define JN_F_ADMIN 2  /* needs an admin (403 otherwise) */
+#define JN_F_BODY 4   /* reads a body: a form (pages) or JSON (API) */
+#define JN_F_ANON 8   /* a page form checked with the anonymous CSRF token */
+
+struct jn_req;
+struct tmpl_vars;
+typedef enum MHD_Result (*jn_handler)(struct MHD_Connection *c, struct jn_req *rq);
+
+/* A route: method, path pattern ("*" matches one segment) and handler. */
+struct jn_route {
+	const char *method;
+	const char *pattern;
+	jn_handler fn;
+	unsigned flags;
+};
+
+struct jn_field {
+	char key[32];
+	char *val;      /* NUL-terminated; wiped and freed with the request */
+	size_t len;
+};
+
+struct jn_form {
+	size_t n;
+	struct jn_field f[JN_FORM_FIELDS];
+	size_t total;
+	int error;
+};
+
+struct jn_req {
+	const struct jn_route *route;
+	char seg[JN_SEGS][JN_SEG_MAX + 1];
+	size_t nseg;
+	int api;                  /* under /api/v1/: JSON errors, token auth */
+	int head;                 /* a HEAD request */
+	char lang[8];
+	int set_lang;
+	int has_session;
+	char sess_id[WEB_TOKEN_CHARS + 1];
+	struct jnsess_view sess;  /* wiped at the end */
+	struct db_journalist me;  /* the account, re-read (secrets wiped) */
+	char anon_csrf[WEB_TOKEN_CHARS + 1];
+	int new_anon_csrf;
+	struct MHD_PostProcessor *pp;
+	struct jn_form *form;     /* page bodies */
+	struct sdbuf body;        /* API bodies (JSON) */
+	json_t *json;
+	uint64_t received;
+	unsigned status;          /* an error decided while reading the body */
+	const char *error_msg;
+	const char *allow;
+};
+
+/* routes.c */
+enum MHD_Result jn_handle(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *data, size_t *size, void **rc);
+void jn_completed(void *cls, struct MHD_Connection *c, void **rc,
+    enum MHD_RequestTerminationCode toe);
+/* An error: a translated page, or {"error": message} under /api/v1/. */
+enum MHD_Result jn_error(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
+    const char *msgid);
+/* Render template "journalist/NAME" with v (freed) and the common
+ * variables (lang, instance, me, csrf, flash, languages). */
+enum MHD_Result jn_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
+    const char *name, struct tmpl_vars *v);
+/* A JSON response (j is released). */
+enum MHD_Result jn_json(struct MHD_Connection *c, unsigned status, json_t *j);
+/* A 303 to a local path with a one-shot message (msgid may be NULL). */
+enum MHD_Result jn_redirect(struct MHD_Connection *c, struct jn_req *rq, const char *path,
+    const char *flash_msgid);
+/* Write an audit entry for the current journalist (caller holds the lock). */
+int jn_audit(struct jn_req *rq, const char *action, const char *target);
+/* The source named by path segment i: 0, or SD_ERR_NOKEY (malformed or
+ * unknown: the caller answers 404). Takes the database lock itself. */
+int jn_source_of(struct jn_req *rq, size_t i, struct db_source *out);
+/* The item named by segment i, belonging to src; SD_ERR_NOKEY otherwise. */
+int jn_item_of(struct jn_req *rq, size_t i, const struct db_source *src,
+    struct db_item *out);
+/* Log an event (never a name, a size, an address or a User-Agent). */
+void jn_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Coarse size bucket text ("under 10 KB", ...) for lists. */
+const char *jn_size_bucket(uint64_t size);
+/* Check username + passphrase + code with throttling; on success *out is
+ * the account (secrets wiped). Returns 0, SD_ERR_AUTH, SD_ERR_REPLAY,
+ * SD_ERR_LOCKED or another error. Takes the locks it needs. */
+int jn_authenticate(const char *user, const char *pass, size_t passlen, const char *code,
+    struct db_journalist *out);
+
+/* form.c */
+int jn_body_begin(struct MHD_Connection *c, struct jn_req *rq);
+void jn_body_feed(struct jn_req *rq, const char *data, size_t len);
+/* Finish: parse JSON for the API; sets rq->status on a bad body. */
+void jn_body_end(struct jn_req *rq);
+void jn_body_free(struct jn_req *rq);
+/* The first value of key, or NULL. */
+const char *jn_form_get(const struct jn_req *rq, const char *key, size_t *len);
+/* The idx-th value of key (0-based), or NULL past the last one. */
+const char *jn_form_nth(const struct jn_req *rq, const char *key, size_t idx);
+
+/* pages.c: handlers of the pages for people. */
+enum MHD_Result jn_get_index(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_get_login(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_post_login(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_post_logout(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_get_sources(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_post_sources(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_get_source(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_post_source_items(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_post_source_reply(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_post_source_delete(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_post_source_star(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_get_item(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_get_account(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_post_account_totp(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_get_static(struct MHD_Connection *c, struct jn_req *rq);
+/* Shared by pages and API: the actions on items and sources. Each takes
+ * the database lock, audits, and returns 0 or an SD_ERR_*. */
+int jn_do_item(struct jn_req *rq, const struct db_source *src, const struct db_item *it,
+    const char *action);
+int jn_do_source_delete(struct jn_req *rq, const struct db_source *src);
+int jn_do_source_star(struct jn_req *rq, const struct db_source *src, int starred);
+int jn_do_reply(struct jn_req *rq, const struct db_source *src, const char *text,
+    size_t len, struct db_item *out);
+
+/* bundle.c: a streamed .tar of items (members "<source>/<item>.sdbox",
+ * the spool layout sealdrop-open reads). Marks them seen. */
+struct jn_bundle_item {
+	unsigned char source[DB_ID_BYTES];
+	unsigned char item[DB_ID_BYTES];
+	int64_t row;
+};
+enum MHD_Result jn_bundle_respond(struct MHD_Connection *c, struct jn_req *rq,
+    const struct jn_bundle_item *items, size_t n);
+/* One .sdbox file as a download (marks it seen). */
+enum MHD_Result jn_file_respond(struct MHD_Connection *c, struct jn_req *rq,
+    const struct db_source *src, const struct db_item *it);
+
+/* admin.c: the admin pages (JN_F_ADMIN routes). */
+enum MHD_Result jn_admin_journalists(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_admin_journalist_add(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_admin_journalist_reset(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_admin_journalist_remove(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_admin_recipients(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_admin_recipient_add(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_admin_recipient_remove(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_admin_settings(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_admin_settings_save(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_admin_audit(struct MHD_Connection *c, struct jn_req *rq);
+
+/* api.c: one entry point for everything under /api/v1/. */
+enum MHD_Result jn_api(struct MHD_Connection *c, struct jn_req *rq);
+
+/* retention.c: purge items older than the retention setting (days; 0 is
+ * off); returns how many items were removed. Called by the reaper. */
+int jn_retention_run(unsigned *purged);
+
+/* sandbox.c of the source side is reused: see main.c. */
+#endif

@@ -1,0 +1,471 @@
+/*
+ * pages_source.c - one source's page and the POST actions on sources and
+ * items (see journalist.h): bundles of all, unread or selected items of
+ * one or several sources, seen/unseen, star, replies, and deletion behind
+ * a confirmation page. Ids come from the URL and the form as 32 hex digits
+ * and are looked up; an item of another source is a 404 like an unknown
+ * one.
+ */
+#include "journalist.h"
+#include "designation.h"
+#include "i18n.h"
+#include "sderr.h"
+#include "tmpl.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#define JN_SOURCES_MAX 1000 /* sources selected in one request */
+
+static const char *const not_found = I18N_N("There is no page at this address.");
+
+static const char *
+kind_label(int kind)
+{
+	switch (kind) {
+	case DB_KIND_MESSAGE: return I18N_N("Message");
+	case DB_KIND_FILE: return I18N_N("File");
+	default: return I18N_N("Reply");
+	}
+}
+
+/* Every item of a source (malloc'd, up to JN_ITEMS_MAX). */
+static int
+load_items(const struct db_source *src, struct db_item **out, size_t *n)
+{
+	struct db_item *it = calloc(JN_ITEMS_MAX, sizeof *it);
+	int e;
+
+	if (it == NULL)
+		return SD_ERR_NOMEM;
+	JN_DB_LOCK();
+	e = db_item_list(jn_app.db, src->row, 0, it, JN_ITEMS_MAX, n);
+	JN_DB_UNLOCK();
+	if (e != 0) {
+		free(it);
+		return e;
+	}
+	*out = it;
+	return 0;
+}
+
+static int
+add_item_vars(struct jn_req *rq, struct tmpl_vars *v, const struct db_item *it)
+{
+	struct tmpl_vars *x = NULL;
+	char hex[2 * DB_ID_BYTES + 1];
+	int e;
+
+	if ((e = tmpl_list_add(v, "items", &x)) != 0)
+		return e;
+	spool_hex(it->id, hex);
+	e = tmpl_set(x, "item_id", hex);
+	e |= tmpl_set(x, "kind", i18n_get(rq->lang, kind_label(it->kind)));
+	e |= tmpl_set(x, "is_reply", it->kind == DB_KIND_REPLY ? "1" : "");
+	e |= tmpl_set(x, "is_file", it->kind == DB_KIND_FILE ? "1" : "");
+	e |= tmpl_setf(x, "seq", "%" PRId64, it->seq);
+	e |= tmpl_set(x, "hour", it->created_hour);
+	e |= tmpl_set(x, "size", i18n_get(rq->lang, jn_size_bucket(it->size)));
+	e |= tmpl_set(x, "unread", !it->seen && it->kind != DB_KIND_REPLY ? "1" : "");
+	e |= tmpl_set(x, "starred", it->starred ? "1" : "");
+	return e ? SD_ERR_NOMEM : 0;
+}
+
+static int
+source_vars(struct tmpl_vars *v, const struct db_source *src)
+{
+	char des[SD_DESIGNATION_MAX + 1], hex[2 * DB_ID_BYTES + 1];
+	int e;
+
+	sd_designation(src->id, des);
+	spool_hex(src->id, hex);
+	e = tmpl_set(v, "designation", des);
+	e |= tmpl_set(v, "id", hex);
+	e |= tmpl_set(v, "starred", src->starred ? "1" : "");
+	e |= tmpl_set(v, "created_day", src->created_day);
+	e |= tmpl_set(v, "last_day", src->last_day);
+	return e ? SD_ERR_NOMEM : 0;
+}
+
+enum MHD_Result
+jn_get_source(struct MHD_Connection *c, struct jn_req *rq)
+{
+	struct db_source src;
+	struct db_item *items = NULL;
+	struct tmpl_vars *v = NULL;
+	size_t n = 0, unread = 0;
+	int e;
+
+	if (jn_source_of(rq, 1, &src) != 0)
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
+	if (load_items(&src, &items, &n) != 0 || tmpl_vars_new(&v) != 0) {
+		free(items);
+		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+	}
+	e = source_vars(v, &src);
+	for (size_t i = 0; i < n && e == 0; i++) {
+		e = add_item_vars(rq, v, &items[i]);
+		unread += !items[i].seen && items[i].kind != DB_KIND_REPLY;
+	}
+	e |= tmpl_setf(v, "count", "%zu", n);
+	e |= tmpl_set(v, "has_unread", unread > 0 ? "1" : "");
+	free(items);
+	if (e != 0) {
+		tmpl_vars_free(v);
+		return MHD_NO;
+	}
+	return jn_page(c, rq, MHD_HTTP_OK, "source", v);
+}
+
+/* ---- confirmation ------------------------------------------------------- */
+
+/* A page asking to confirm a deletion: the same form again with confirm=1. */
+static enum MHD_Result
+confirm_page(struct MHD_Connection *c, struct jn_req *rq, const char *action,
+    const char *message, const char *list_key)
+{
+	struct tmpl_vars *v = NULL, *x = NULL;
+	const char *val;
+	int e;
+
+	if (tmpl_vars_new(&v) != 0)
+		return MHD_NO;
+	e = tmpl_set(v, "action", action);
+	e |= tmpl_set(v, "message", i18n_get(rq->lang, message));
+	e |= tmpl_set(v, "do", jn_form_get(rq, "action", NULL) ? "delete" : "");
+	for (size_t i = 0; list_key && (val = jn_form_nth(rq, list_key, i)) != NULL && e == 0;
+	     i++) {
+		e = tmpl_list_add(v, "fields", &x);
+		e |= tmpl_set(x, "name", list_key);
+		e |= tmpl_set(x, "value", val);
+	}
+	if (e != 0) {
+		tmpl_vars_free(v);
+		return MHD_NO;
+	}
+	return jn_page(c, rq, MHD_HTTP_OK, "confirm", v);
+}
+
+static int
+confirmed(const struct jn_req *rq)
+{
+	const char *cf = jn_form_get(rq, "confirm", NULL);
+
+	return cf != NULL && strcmp(cf, "1") == 0;
+}
+
+/* ---- one source --------------------------------------------------------- */
+
+/* The items a form names (field "item"), all of src. 404 on any other. */
+static int
+selected_items(struct jn_req *rq, const struct db_source *src, struct db_item **out, size_t *n)
+{
+	struct db_item *it = NULL;
+	const char *val;
+	unsigned char id[DB_ID_BYTES];
+	size_t k = 0;
+	int e = 0;
+
+	for (k = 0; jn_form_nth(rq, "item", k) != NULL; k++)
+		;
+	if (k == 0 || k > JN_ITEMS_MAX)
+		return SD_ERR_RANGE;
+	if ((it = calloc(k, sizeof *it)) == NULL)
+		return SD_ERR_NOMEM;
+	for (size_t i = 0; i < k && e == 0; i++) {
+		val = jn_form_nth(rq, "item", i);
+		if (sd_source_id_parse(val, strlen(val), id) != 0) {
+			e = SD_ERR_NOKEY;
+			break;
+		}
+		JN_DB_LOCK();
+		e = db_item_by_id(jn_app.db, id, &it[i]);
+		JN_DB_UNLOCK();
+		if (e == 0 && it[i].source_row != src->row)
+			e = SD_ERR_NOKEY;
+	}
+	if (e != 0) {
+		free(it);
+		return e;
+	}
+	*out = it;
+	*n = k;
+	return 0;
+}
+
+static enum MHD_Result
+bundle_of(struct MHD_Connection *c, struct jn_req *rq, const struct db_source *src,
+    const struct db_item *it, size_t n, int unread_only)
+{
+	struct jn_bundle_item *b = calloc(n ? n : 1, sizeof *b);
+	size_t k = 0;
+	enum MHD_Result r;
+
+	if (b == NULL)
+		return MHD_NO;
+	for (size_t i = 0; i < n; i++) {
+		if (unread_only && (it[i].seen || it[i].kind == DB_KIND_REPLY))
+			continue;
+		memcpy(b[k].source, src->id, DB_ID_BYTES);
+		memcpy(b[k].item, it[i].id, DB_ID_BYTES);
+		b[k++].row = it[i].row;
+	}
+	if (k == 0) {
+		free(b);
+		return jn_redirect(c, rq, "/sources", I18N_N("There was nothing to download."));
+	}
+	r = jn_bundle_respond(c, rq, b, k);
+	free(b);
+	return r;
+}
+
+static enum MHD_Result
+items_action(struct MHD_Connection *c, struct jn_req *rq, const struct db_source *src,
+    const char *action)
+{
+	struct db_item *it = NULL;
+	char back[64];
+	size_t n = 0;
+	int e;
+	enum MHD_Result r;
+
+	spool_hex(src->id, back + 8);
+	memcpy(back, "/source/", 8);
+	if (strcmp(action, "download_all") == 0 || strcmp(action, "download_unread") == 0) {
+		if (load_items(src, &it, &n) != 0)
+			return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+		r = bundle_of(c, rq, src, it, n, action[9] == 'u');
+		free(it);
+		return r;
+	}
+	e = selected_items(rq, src, &it, &n);
+	if (e == SD_ERR_RANGE)
+		return jn_redirect(c, rq, back, I18N_N("Select at least one item first."));
+	if (e != 0)
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
+	if (strcmp(action, "download") == 0) {
+		r = bundle_of(c, rq, src, it, n, 0);
+		free(it);
+		return r;
+	}
+	if (strcmp(action, "delete") == 0 && !confirmed(rq)) {
+		free(it);
+		(void)snprintf(back + 40, sizeof back - 40, "/items");
+		return confirm_page(c, rq, back,
+		    I18N_N("Delete the selected items? This cannot be undone."), "item");
+	}
+	for (size_t i = 0; i < n && e == 0; i++)
+		e = jn_do_item(rq, src, &it[i], action);
+	free(it);
+	if (e == SD_ERR_ARG)
+		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
+	if (e != 0)
+		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+	return jn_redirect(c, rq, back, strcmp(action, "delete") == 0
+	    ? I18N_N("The selected items were deleted.") : I18N_N("Done."));
+}
+
+enum MHD_Result
+jn_post_source_items(struct MHD_Connection *c, struct jn_req *rq)
+{
+	struct db_source src;
+	const char *action = jn_form_get(rq, "action", NULL);
+
+	if (jn_source_of(rq, 1, &src) != 0)
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
+	if (action == NULL)
+		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
+	return items_action(c, rq, &src, action);
+}
+
+enum MHD_Result
+jn_post_source_reply(struct MHD_Connection *c, struct jn_req *rq)
+{
+	struct db_source src;
+	size_t len = 0;
+	const char *text = jn_form_get(rq, "reply", &len);
+	char back[64];
+	int e;
+
+	if (jn_source_of(rq, 1, &src) != 0)
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
+	memcpy(back, "/source/", 8);
+	spool_hex(src.id, back + 8);
+	if (text == NULL || len == 0 || strspn(text, " \t\r\n") == len)
+		return jn_redirect(c, rq, back, I18N_N("The reply was empty: nothing was sent."));
+	if (len > STORE_REPLY_MAX)
+		return jn_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE,
+		    I18N_N("The reply is too long (at most 64 KB)."));
+	if ((e = jn_do_reply(rq, &src, text, len, NULL)) != 0) {
+		jn_log("a reply could not be stored: %s", sd_strerror(e));
+		return jn_error(c, rq, 500, e == SD_ERR_NOKEY
+		    ? I18N_N("No recipient key is set up: nobody could read a reply.")
+		    : I18N_N("Something went wrong. Please try again later."));
+	}
+	return jn_redirect(c, rq, back, I18N_N("Your reply was sent. The source sees it at their next login."));
+}
+
+enum MHD_Result
+jn_post_source_delete(struct MHD_Connection *c, struct jn_req *rq)
+{
+	struct db_source src;
+	char action[64];
+
+	if (jn_source_of(rq, 1, &src) != 0)
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
+	if (!confirmed(rq)) {
+		memcpy(action, "/source/", 8);
+		spool_hex(src.id, action + 8);
+		(void)snprintf(action + 40, sizeof action - 40, "/delete");
+		return confirm_page(c, rq, action,
+		    I18N_N("Delete this source, every submission and every reply? This cannot be undone."),
+		    NULL);
+	}
+	if (jn_do_source_delete(rq, &src) != 0)
+		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+	return jn_redirect(c, rq, "/sources", I18N_N("The source was deleted."));
+}
+
+enum MHD_Result
+jn_post_source_star(struct MHD_Connection *c, struct jn_req *rq)
+{
+	struct db_source src;
+	const char *st = jn_form_get(rq, "starred", NULL);
+	char back[64];
+
+	if (jn_source_of(rq, 1, &src) != 0)
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
+	if (st == NULL || (strcmp(st, "0") != 0 && strcmp(st, "1") != 0))
+		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
+	if (jn_do_source_star(rq, &src, st[0] == '1') != 0)
+		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+	memcpy(back, "/source/", 8);
+	spool_hex(src.id, back + 8);
+	return jn_redirect(c, rq, back, NULL);
+}
+
+enum MHD_Result
+jn_get_item(struct MHD_Connection *c, struct jn_req *rq)
+{
+	struct db_source src;
+	struct db_item it;
+
+	if (strcmp(rq->seg[2], "item") != 0 || jn_source_of(rq, 1, &src) != 0 ||
+	    jn_item_of(rq, 3, &src, &it) != 0)
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
+	return jn_file_respond(c, rq, &src, &it);
+}
+
+/* ---- several sources ---------------------------------------------------- */
+
+/* The sources a form names (field "source"); SD_ERR_NOKEY on any unknown. */
+static int
+selected_sources(struct jn_req *rq, struct db_source **out, size_t *n)
+{
+	struct db_source *s;
+	unsigned char id[DB_ID_BYTES];
+	const char *val;
+	size_t k;
+	int e = 0;
+
+	for (k = 0; jn_form_nth(rq, "source", k) != NULL; k++)
+		;
+	if (k == 0 || k > JN_SOURCES_MAX)
+		return SD_ERR_RANGE;
+	if ((s = calloc(k, sizeof *s)) == NULL)
+		return SD_ERR_NOMEM;
+	for (size_t i = 0; i < k && e == 0; i++) {
+		val = jn_form_nth(rq, "source", i);
+		if (sd_source_id_parse(val, strlen(val), id) != 0) {
+			e = SD_ERR_NOKEY;
+			break;
+		}
+		JN_DB_LOCK();
+		e = db_source_by_id(jn_app.db, id, &s[i]);
+		JN_DB_UNLOCK();
+	}
+	if (e != 0) {
+		free(s);
+		return e;
+	}
+	*out = s;
+	*n = k;
+	return 0;
+}
+
+/* Bundle of every (or every unread) item of several sources. */
+static enum MHD_Result
+sources_bundle(struct MHD_Connection *c, struct jn_req *rq, const struct db_source *s,
+    size_t n, int unread_only)
+{
+	struct jn_bundle_item *b = calloc(JN_ITEMS_MAX, sizeof *b);
+	struct db_item *it = NULL;
+	size_t k = 0, m = 0;
+	enum MHD_Result r;
+
+	if (b == NULL)
+		return MHD_NO;
+	for (size_t i = 0; i < n; i++) {
+		if (load_items(&s[i], &it, &m) != 0) {
+			free(b);
+			return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+		}
+		for (size_t j = 0; j < m && k < JN_ITEMS_MAX; j++) {
+			if (unread_only && (it[j].seen || it[j].kind == DB_KIND_REPLY))
+				continue;
+			memcpy(b[k].source, s[i].id, DB_ID_BYTES);
+			memcpy(b[k].item, it[j].id, DB_ID_BYTES);
+			b[k++].row = it[j].row;
+		}
+		free(it);
+	}
+	if (k == 0)
+		r = jn_redirect(c, rq, "/sources", I18N_N("There was nothing to download."));
+	else
+		r = jn_bundle_respond(c, rq, b, k);
+	free(b);
+	return r;
+}
+
+enum MHD_Result
+jn_post_sources(struct MHD_Connection *c, struct jn_req *rq)
+{
+	const char *action = jn_form_get(rq, "action", NULL);
+	struct db_source *s = NULL;
+	size_t n = 0;
+	int e = 0;
+	enum MHD_Result r;
+
+	if (action == NULL)
+		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
+	e = selected_sources(rq, &s, &n);
+	if (e == SD_ERR_RANGE)
+		return jn_redirect(c, rq, "/sources", I18N_N("Select at least one source first."));
+	if (e != 0)
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
+	if (strcmp(action, "download_all") == 0 || strcmp(action, "download_unread") == 0) {
+		r = sources_bundle(c, rq, s, n, action[9] == 'u');
+	} else if (strcmp(action, "delete") == 0 && !confirmed(rq)) {
+		r = confirm_page(c, rq, "/sources",
+		    I18N_N("Delete the selected sources, every submission and every reply? This cannot be undone."),
+		    "source");
+	} else if (strcmp(action, "delete") == 0) {
+		for (size_t i = 0; i < n && e == 0; i++)
+			e = jn_do_source_delete(rq, &s[i]);
+		r = e ? jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."))
+		      : jn_redirect(c, rq, "/sources", I18N_N("The selected sources were deleted."));
+	} else if (strcmp(action, "star") == 0 || strcmp(action, "unstar") == 0) {
+		for (size_t i = 0; i < n && e == 0; i++)
+			e = jn_do_source_star(rq, &s[i], action[0] == 's');
+		r = e ? jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."))
+		      : jn_redirect(c, rq, "/sources", NULL);
+	} else {
+		r = jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
+	}
+	free(s);
+	return r;
+}
