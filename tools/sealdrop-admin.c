@@ -17,6 +17,7 @@
 #include "sderr.h"
 #include "sdkey.h"
 #include "spool.h"
+#include "admin_tor.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -49,6 +50,8 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage:\n"
 	    "  " PROG " init --instance DIR [--name NAME] [--recipient FILE.pub]...\n"
+	    "  " PROG " tor-check --instance DIR [--tor PATH] [--timeout SECONDS]\n"
+	    "  " PROG " tor-client add|remove --instance DIR NAME\n"
 	    "  " PROG " recipient add --instance DIR [--label LABEL] FILE.pub|sdpk1_...\n"
 	    "  " PROG " recipient list --instance DIR\n"
 	    "  " PROG " recipient remove --instance DIR ID|sdpk1_...\n"
@@ -208,6 +211,23 @@ init_settings(struct db *db, const char *name)
 		die("cannot write the instance settings");
 }
 
+/* INSTANCE/tor: the onion services' keys and torrc (admin_tor.h). */
+static void
+init_tor(const char *inst)
+{
+	char so[ADMINTOR_ONION_MAX], jo[ADMINTOR_ONION_MAX];
+	int e = admintor_init(inst, so, sizeof so, jo, sizeof jo);
+
+	if (e != 0)
+		die("%s: cannot write the tor configuration: %s%s", inst,
+		    e == SD_ERR_IO ? strerror(errno) : sd_strerror(e), e == SD_ERR_ARG ?
+		    " (the path goes into tor's configuration: no spaces, quotes, '#' or '\\')" : "");
+	printf("source interface:     http://%s/\n"
+	    "journalist interface: http://%s/ (Tor client authorisation)\n"
+	    "tor configuration:    %s/" ADMINTOR_TORRC " (see docs/operator-guide.md)\n",
+	    so, jo, inst);
+}
+
 static int
 cmd_init(const struct args *a)
 {
@@ -234,6 +254,7 @@ cmd_init(const struct args *a)
 	for (size_t i = 0; i < a->nrecipients; i++)
 		add_recipient(db, a->recipients[i], "");
 	db_close(db);
+	init_tor(a->instance);
 	printf("instance created in %s\n", a->instance);
 	if (a->nrecipients == 0)
 		printf("next: add a journalist public key with\n  " PROG
@@ -333,6 +354,10 @@ main(int argc, char **argv)
 		}
 		return cmd_init(&a);
 	}
+	if (strcmp(argv[1], "tor-client") == 0)
+		return admintor_cmd_client(argc, argv);
+	if (strcmp(argv[1], "tor-check") == 0)
+		return admintor_cmd_check(argc, argv);
 	if (strcmp(argv[1], "recipient") == 0)
 		return cmd_recipient(argc, argv);
 	if (strcmp(argv[1], "journalist") == 0)

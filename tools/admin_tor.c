@@ -1,0 +1,415 @@
+/*
+ * admin_tor.c - the instance's onion services: tor configuration, onion
+ * identity keys in tor's file format, and per-journalist client
+ * authorisation keys (see admin_tor.h).
+ *
+ * tor's key files: hs_ed25519_secret_key is a 32-byte header
+ * "== ed25519v1-secret: type0 ==\0\0\0" then the 64-byte expanded secret key
+ * (clamped SHA-512 of a seed); hs_ed25519_public_key is the same with
+ * "public" and the 32-byte key. The address is rend-spec-v3's: base32 of
+ * pubkey || checksum[0..2] || 0x03 with checksum = SHA3-256(".onion
+ * checksum" || pubkey || 0x03). A client key file holds
+ * "descriptor:x25519:<BASE32 public key>".
+ */
+#include "admin_tor.h"
+#include "sderr.h"
+#include "sdio.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <openssl/evp.h>
+#include <sodium.h>
+
+#define HDR_BYTES 32
+#define SECRET_HDR "== ed25519v1-secret: type0 =="
+#define PUBLIC_HDR "== ed25519v1-public: type0 =="
+#define ONION_VERSION 3
+#define CHECKSUM_PREFIX ".onion checksum"
+#define X25519_B32 52 /* base32 characters of a 32-byte key */
+#define CLIENTS_DIR "authorized_clients"
+
+int
+admintor_base32(const unsigned char *in, size_t inlen, int upper, char *out, size_t outsz)
+{
+	const char *abc = upper ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" :
+	    "abcdefghijklmnopqrstuvwxyz234567";
+	unsigned acc = 0, bits = 0;
+	size_t o = 0;
+
+	if (in == NULL || out == NULL || inlen > SIZE_MAX / 8 - 5)
+		return SD_ERR_ARG;
+	if (outsz < (inlen * 8 + 4) / 5 + 1)
+		return SD_ERR_TOOLONG;
+	for (size_t i = 0; i < inlen; i++) {
+		acc = (acc << 8) | (unsigned)in[i];
+		bits += 8;
+		while (bits >= 5) {
+			out[o++] = abc[(acc >> (bits - 5)) & 31u];
+			bits -= 5;
+		}
+		acc &= (1u << bits) - 1u;
+	}
+	if (bits > 0)
+		out[o++] = abc[(acc << (5 - bits)) & 31u];
+	out[o] = '\0';
+	acc = 0;
+	return 0;
+}
+
+int
+admintor_hs_keys_from_seed(const unsigned char seed[ADMINTOR_SEED_BYTES],
+    unsigned char expanded[ADMINTOR_EXPANDED_BYTES], unsigned char pk[ADMINTOR_PK_BYTES])
+{
+	unsigned char h[crypto_hash_sha512_BYTES], sk[crypto_sign_SECRETKEYBYTES];
+	unsigned char p[crypto_sign_PUBLICKEYBYTES];
+	int e = SD_ERR_CRYPTO;
+
+	if (crypto_hash_sha512(h, seed, ADMINTOR_SEED_BYTES) != 0 ||
+	    crypto_sign_seed_keypair(p, sk, seed) != 0)
+		goto out;
+	/* ed25519 clamping, as tor's ed25519_ref10_seckey_expand does. */
+	h[0] &= 248;
+	h[31] &= 63;
+	h[31] |= 64;
+	memcpy(expanded, h, ADMINTOR_EXPANDED_BYTES);
+	memcpy(pk, p, ADMINTOR_PK_BYTES);
+	e = 0;
+out:
+	sodium_memzero(h, sizeof h);
+	sodium_memzero(sk, sizeof sk);
+	return e;
+}
+
+int
+admintor_onion_from_pk(const unsigned char pk[ADMINTOR_PK_BYTES], char *out, size_t outsz)
+{
+	unsigned char in[sizeof CHECKSUM_PREFIX - 1 + ADMINTOR_PK_BYTES + 1];
+	unsigned char md[EVP_MAX_MD_SIZE], raw[ADMINTOR_PK_BYTES + 3];
+	char b32[57];
+	unsigned mdlen = 0;
+
+	if (out == NULL || outsz < ADMINTOR_ONION_MAX)
+		return SD_ERR_TOOLONG;
+	memcpy(in, CHECKSUM_PREFIX, sizeof CHECKSUM_PREFIX - 1);
+	memcpy(in + sizeof CHECKSUM_PREFIX - 1, pk, ADMINTOR_PK_BYTES);
+	in[sizeof in - 1] = ONION_VERSION;
+	if (EVP_Digest(in, sizeof in, md, &mdlen, EVP_sha3_256(), NULL) != 1 || mdlen != 32)
+		return SD_ERR_CRYPTO;
+	memcpy(raw, pk, ADMINTOR_PK_BYTES);
+	raw[ADMINTOR_PK_BYTES] = md[0];
+	raw[ADMINTOR_PK_BYTES + 1] = md[1];
+	raw[ADMINTOR_PK_BYTES + 2] = ONION_VERSION;
+	if (admintor_base32(raw, sizeof raw, 0, b32, sizeof b32) != 0)
+		return SD_ERR_CRYPTO;
+	(void)snprintf(out, outsz, "%s.onion", b32);
+	return 0;
+}
+
+int
+admintor_name_ok(const char *name)
+{
+	size_t n = 0;
+
+	if (name == NULL)
+		return 0;
+	for (; name[n] != '\0'; n++) {
+		char c = name[n];
+		if (n >= ADMINTOR_NAME_MAX ||
+		    !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return 0;
+	}
+	return n > 0;
+}
+
+static int
+join(const char *dir, const char *name, char out[PATH_MAX])
+{
+	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
+
+	return n < 0 || n >= PATH_MAX ? SD_ERR_TOOLONG : 0;
+}
+
+/* A path written into the torrc: absolute, printable ASCII with nothing
+ * tor's config parser would read as a quote, an escape, a comment or a
+ * separator; and INSTANCE/journalist.sock must fit sun_path. */
+static int
+torrc_path_ok(const char *abs)
+{
+	struct sockaddr_un sa;
+
+	if (abs[0] != '/')
+		return SD_ERR_ARG;
+	for (const char *p = abs; *p != '\0'; p++)
+		if (*p <= ' ' || *p > '~' || strchr("\"'\\#", *p) != NULL)
+			return SD_ERR_ARG;
+	if (strlen(abs) + sizeof "/journalist.sock" > sizeof sa.sun_path)
+		return SD_ERR_TOOLONG;
+	return 0;
+}
+
+/* One service directory: identity keys and hostname, like tor writes them. */
+static int
+write_service(const char *abs, const char *sub, char onion[ADMINTOR_ONION_MAX])
+{
+	unsigned char seed[ADMINTOR_SEED_BYTES];
+	unsigned char sec[HDR_BYTES + ADMINTOR_EXPANDED_BYTES], pub[HDR_BYTES + ADMINTOR_PK_BYTES];
+	char dir[PATH_MAX], path[PATH_MAX], host[ADMINTOR_ONION_MAX + 1];
+	int e;
+
+	if ((e = join(abs, sub, dir)) != 0)
+		return e;
+	if (mkdir(dir, 0700) != 0)
+		return errno == EEXIST ? SD_ERR_EXISTS : SD_ERR_IO;
+	memset(sec, 0, HDR_BYTES);
+	memset(pub, 0, HDR_BYTES);
+	memcpy(sec, SECRET_HDR, sizeof SECRET_HDR - 1);
+	memcpy(pub, PUBLIC_HDR, sizeof PUBLIC_HDR - 1);
+	randombytes_buf(seed, sizeof seed);
+	if ((e = admintor_hs_keys_from_seed(seed, sec + HDR_BYTES, pub + HDR_BYTES)) != 0 ||
+	    (e = admintor_onion_from_pk(pub + HDR_BYTES, host, ADMINTOR_ONION_MAX)) != 0)
+		goto out;
+	if ((e = join(dir, "hs_ed25519_secret_key", path)) != 0 ||
+	    (e = sd_write_file_excl(path, sec, sizeof sec, 0600)) != 0 ||
+	    (e = join(dir, "hs_ed25519_public_key", path)) != 0 ||
+	    (e = sd_write_file_excl(path, pub, sizeof pub, 0600)) != 0)
+		goto out;
+	memcpy(onion, host, ADMINTOR_ONION_MAX);
+	host[ADMINTOR_ONION_LEN] = '\n';
+	if ((e = join(dir, "hostname", path)) != 0 ||
+	    (e = sd_write_file_excl(path, host, ADMINTOR_ONION_LEN + 1, 0600)) != 0)
+		goto out;
+out:
+	sodium_memzero(seed, sizeof seed);
+	sodium_memzero(sec, sizeof sec);
+	return e;
+}
+
+static int
+write_torrc(const char *abs)
+{
+	char path[PATH_MAX], text[4096 + 8 * PATH_MAX];
+	int n;
+
+	n = snprintf(text, sizeof text,
+	    "# tor configuration of the sealdrop instance %s,\n"
+	    "# written by `sealdrop-admin init`. Use it from /etc/tor/torrc with\n"
+	    "#   %%include %s/" ADMINTOR_TORRC "\n"
+	    "# once tor owns %s/" ADMINTOR_DIR " (docs/operator-guide.md), and check it\n"
+	    "# with `sealdrop-admin tor-check --instance %s`.\n"
+	    "\n"
+	    "# Source interface: public, proof-of-work defence against floods.\n"
+	    "HiddenServiceDir %s/" ADMINTOR_SOURCE_HS "\n"
+	    "HiddenServicePort 80 unix:%s/source.sock\n"
+	    "HiddenServicePoWDefensesEnabled 1\n"
+	    "\n"
+	    "# Journalist interface: only Tor Browsers holding a key listed in\n"
+	    "# authorized_clients/ (sealdrop-admin journalist add) can reach it.\n"
+	    "HiddenServiceDir %s/" ADMINTOR_JOURNALIST_HS "\n"
+	    "HiddenServicePort 80 unix:%s/journalist.sock\n",
+	    abs, abs, abs, abs, abs, abs, abs, abs);
+	if (n < 0 || (size_t)n >= sizeof text)
+		return SD_ERR_TOOLONG;
+	if (join(abs, ADMINTOR_TORRC, path) != 0)
+		return SD_ERR_TOOLONG;
+	return sd_write_file_excl(path, text, (size_t)n, 0600);
+}
+
+/* INSTANCE/tor/journalist/authorized_clients/FILE; dir receives the
+ * directory, st its owner. */
+static int
+client_path(const char *inst, const char *file, char dir[PATH_MAX], char path[PATH_MAX],
+    struct stat *st)
+{
+	char hs[PATH_MAX];
+	int e;
+
+	if ((e = join(inst, ADMINTOR_JOURNALIST_HS, hs)) != 0 ||
+	    (e = join(hs, CLIENTS_DIR, dir)) != 0)
+		return e;
+	if (lstat(dir, st) != 0)
+		return SD_ERR_IO;
+	if (!S_ISDIR(st->st_mode))
+		return SD_ERR_FORMAT;
+	return join(dir, file, path);
+}
+
+/* "NAME.auth" for a valid client name. */
+static int
+client_file(const char *name, char file[ADMINTOR_NAME_MAX + sizeof ".auth"])
+{
+	if (!admintor_name_ok(name))
+		return SD_ERR_ARG;
+	(void)snprintf(file, ADMINTOR_NAME_MAX + sizeof ".auth", "%s.auth", name);
+	return 0;
+}
+
+/* Write a client's public key file and make it the directory owner's. */
+static int
+write_client(const char *inst, const char *file, const unsigned char pk[crypto_box_PUBLICKEYBYTES])
+{
+	char dir[PATH_MAX], path[PATH_MAX], b32[X25519_B32 + 1], body[X25519_B32 + 32];
+	struct stat st;
+	int e, n;
+
+	if ((e = client_path(inst, file, dir, path, &st)) != 0 ||
+	    (e = admintor_base32(pk, crypto_box_PUBLICKEYBYTES, 1, b32, sizeof b32)) != 0)
+		return e;
+	n = snprintf(body, sizeof body, "descriptor:x25519:%s\n", b32);
+	if ((e = sd_write_file_excl(path, body, (size_t)n, 0600)) != 0)
+		return e;
+	/* Run as root (tor owns the directory in deployment): tor must read it. */
+	if (geteuid() == 0 && (st.st_uid != 0 || st.st_gid != 0) &&
+	    fchownat(AT_FDCWD, path, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) != 0) {
+		e = SD_ERR_IO;
+		(void)unlink(path);
+	}
+	return e;
+}
+
+/* The placeholder client: a real key whose private half is dropped. */
+static int
+write_placeholder(const char *abs)
+{
+	unsigned char pk[crypto_box_PUBLICKEYBYTES], sk[crypto_box_SECRETKEYBYTES];
+	char hs[PATH_MAX], dir[PATH_MAX];
+	int e;
+
+	if ((e = join(abs, ADMINTOR_JOURNALIST_HS, hs)) != 0 ||
+	    (e = join(hs, CLIENTS_DIR, dir)) != 0)
+		return e;
+	if (mkdir(dir, 0700) != 0)
+		return SD_ERR_IO;
+	if (crypto_box_keypair(pk, sk) != 0) {
+		sodium_memzero(sk, sizeof sk);
+		return SD_ERR_CRYPTO;
+	}
+	sodium_memzero(sk, sizeof sk);
+	return write_client(abs, ADMINTOR_PLACEHOLDER, pk);
+}
+
+int
+admintor_init(const char *instance_dir, char *source_onion, size_t source_onion_sz,
+    char *journalist_onion, size_t journalist_onion_sz)
+{
+	char abs[PATH_MAX], dir[PATH_MAX];
+	char so[ADMINTOR_ONION_MAX], jo[ADMINTOR_ONION_MAX];
+	int e;
+
+	if (instance_dir == NULL || source_onion == NULL || journalist_onion == NULL ||
+	    source_onion_sz < ADMINTOR_ONION_MAX || journalist_onion_sz < ADMINTOR_ONION_MAX)
+		return SD_ERR_ARG;
+	if (realpath(instance_dir, abs) == NULL)
+		return SD_ERR_IO;
+	if ((e = torrc_path_ok(abs)) != 0 || (e = join(abs, ADMINTOR_DIR, dir)) != 0)
+		return e;
+	if (mkdir(dir, 0700) != 0)
+		return errno == EEXIST ? SD_ERR_EXISTS : SD_ERR_IO;
+	if ((e = write_service(abs, ADMINTOR_SOURCE_HS, so)) != 0 ||
+	    (e = write_service(abs, ADMINTOR_JOURNALIST_HS, jo)) != 0 ||
+	    (e = write_placeholder(abs)) != 0 ||
+	    (e = write_torrc(abs)) != 0)
+		return e;
+	memcpy(source_onion, so, ADMINTOR_ONION_MAX);
+	memcpy(journalist_onion, jo, ADMINTOR_ONION_MAX);
+	return 0;
+}
+
+/* The address of one service, from its hs_ed25519_public_key. */
+static int
+service_onion(const char *inst, const char *sub, char onion[ADMINTOR_ONION_MAX])
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	int e;
+
+	if ((e = join(inst, sub, dir)) != 0 || (e = join(dir, "hs_ed25519_public_key", path)) != 0)
+		return e;
+	if ((e = sd_read_small_file(path, HDR_BYTES + ADMINTOR_PK_BYTES, &buf, &len)) != 0)
+		return e;
+	if (len != HDR_BYTES + ADMINTOR_PK_BYTES || memcmp(buf, PUBLIC_HDR, sizeof PUBLIC_HDR) != 0)
+		e = SD_ERR_FORMAT;
+	else
+		e = admintor_onion_from_pk(buf + HDR_BYTES, onion, ADMINTOR_ONION_MAX);
+	free(buf);
+	return e;
+}
+
+int
+admintor_onions(const char *instance_dir, char *source_onion, size_t source_onion_sz,
+    char *journalist_onion, size_t journalist_onion_sz)
+{
+	char so[ADMINTOR_ONION_MAX], jo[ADMINTOR_ONION_MAX];
+	int e;
+
+	if (instance_dir == NULL || source_onion == NULL || journalist_onion == NULL ||
+	    source_onion_sz < ADMINTOR_ONION_MAX || journalist_onion_sz < ADMINTOR_ONION_MAX)
+		return SD_ERR_ARG;
+	if ((e = service_onion(instance_dir, ADMINTOR_SOURCE_HS, so)) != 0 ||
+	    (e = service_onion(instance_dir, ADMINTOR_JOURNALIST_HS, jo)) != 0)
+		return e;
+	memcpy(source_onion, so, ADMINTOR_ONION_MAX);
+	memcpy(journalist_onion, jo, ADMINTOR_ONION_MAX);
+	return 0;
+}
+
+int
+admintor_client_add(const char *instance_dir, const char *name,
+    char *auth_private_line, size_t linesz)
+{
+	unsigned char pk[crypto_box_PUBLICKEYBYTES], sk[crypto_box_SECRETKEYBYTES];
+	char onion[ADMINTOR_ONION_MAX], b32[X25519_B32 + 1], line[ADMINTOR_AUTH_LINE_MAX];
+	char file[ADMINTOR_NAME_MAX + sizeof ".auth"];
+	int e;
+
+	if (instance_dir == NULL || auth_private_line == NULL || linesz < ADMINTOR_AUTH_LINE_MAX)
+		return SD_ERR_ARG;
+	if ((e = client_file(name, file)) != 0 ||
+	    (e = service_onion(instance_dir, ADMINTOR_JOURNALIST_HS, onion)) != 0)
+		return e;
+	if (crypto_box_keypair(pk, sk) != 0) {
+		e = SD_ERR_CRYPTO;
+		goto out;
+	}
+	if ((e = admintor_base32(sk, sizeof sk, 1, b32, sizeof b32)) != 0)
+		goto out;
+	(void)snprintf(line, sizeof line, "%.56s:descriptor:x25519:%s", onion, b32);
+	if ((e = write_client(instance_dir, file, pk)) != 0)
+		goto out;
+	memcpy(auth_private_line, line, sizeof line);
+out:
+	sodium_memzero(sk, sizeof sk);
+	sodium_memzero(b32, sizeof b32);
+	sodium_memzero(line, sizeof line);
+	return e;
+}
+
+int
+admintor_client_remove(const char *instance_dir, const char *name)
+{
+	char dir[PATH_MAX], path[PATH_MAX], file[ADMINTOR_NAME_MAX + sizeof ".auth"];
+	struct stat st;
+	int e;
+
+	if (instance_dir == NULL)
+		return SD_ERR_ARG;
+	if ((e = client_file(name, file)) != 0 ||
+	    (e = client_path(instance_dir, file, dir, path, &st)) != 0)
+		return e;
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
+	if (!S_ISREG(st.st_mode))
+		return SD_ERR_FORMAT;
+	if (unlink(path) != 0)
+		return SD_ERR_IO;
+	return sd_fsync_dir(dir);
+}

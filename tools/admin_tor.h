@@ -1,0 +1,106 @@
+/*
+ * admin_tor.h - the instance's two Tor v3 onion services, as sealdrop-admin
+ * sets them up and keeps them.
+ *
+ * INSTANCE/tor/ holds a torrc fragment and one HiddenServiceDir per service:
+ * tor/source (public, proof-of-work defence on) and tor/journalist (client
+ * authorisation: one authorized_clients/NAME.auth per journalist). The onion
+ * identity keys are made here with libsodium in tor's own file format, so
+ * the addresses are known at init without running tor; SHA3-256 for the
+ * address checksum comes from OpenSSL's libcrypto (docs/decisions.md).
+ * `sealdrop-admin tor-check` proves with tor itself that it loads them.
+ *
+ * Functions return 0 or a negative SD_ERR_* and set outputs only on success.
+ * Secret keys (the onion identity keys, a client's x25519 private key) are
+ * wiped on every path; the private line handed back by admintor_client_add
+ * is the caller's to wipe.
+ */
+#ifndef ADMIN_TOR_H
+#define ADMIN_TOR_H
+
+#include <stddef.h>
+
+#define ADMINTOR_ONION_LEN 62          /* 56 base32 characters + ".onion" */
+#define ADMINTOR_ONION_MAX (ADMINTOR_ONION_LEN + 1)
+/* "<56 chars>:descriptor:x25519:<52 chars>" and a NUL */
+#define ADMINTOR_AUTH_LINE_MAX 128
+#define ADMINTOR_NAME_MAX 32           /* client names: [a-z0-9_-]{1,32} */
+#define ADMINTOR_SEED_BYTES 32
+#define ADMINTOR_EXPANDED_BYTES 64
+#define ADMINTOR_PK_BYTES 32
+
+/* Paths inside the instance directory. */
+#define ADMINTOR_DIR "tor"
+#define ADMINTOR_TORRC "tor/torrc"
+#define ADMINTOR_SOURCE_HS "tor/source"
+#define ADMINTOR_JOURNALIST_HS "tor/journalist"
+/* Always present in the journalist service's authorized_clients/: a client
+ * whose private key was thrown away at init. Tor turns client authorisation
+ * off when no .auth file loads, so this keeps the service closed before the
+ * first journalist is added and after the last is removed. Its name has a
+ * dot, which no client name can have. */
+#define ADMINTOR_PLACEHOLDER "sealdrop.placeholder.auth"
+
+/* Write INSTANCE/tor/ (0700): the torrc fragment and both services' keys
+ * and hostname files. instance_dir must exist; its absolute path goes into
+ * the torrc, so it may not contain white space, quotes, '#', '\' or control
+ * characters (SD_ERR_ARG) and INSTANCE/journalist.sock must fit a unix socket
+ * address (SD_ERR_TOOLONG). SD_ERR_EXISTS if INSTANCE/tor exists. The two
+ * addresses ("<56 chars>.onion") go to source_onion and journalist_onion
+ * (each at least ADMINTOR_ONION_MAX bytes). */
+int admintor_init(const char *instance_dir, char *source_onion, size_t source_onion_sz,
+    char *journalist_onion, size_t journalist_onion_sz);
+
+/* The two addresses, derived from the services' public key files. */
+int admintor_onions(const char *instance_dir, char *source_onion, size_t source_onion_sz,
+    char *journalist_onion, size_t journalist_onion_sz);
+
+/* 1 if name is a valid client name ([a-z0-9_-]{1,32}), else 0. */
+int admintor_name_ok(const char *name);
+
+/* A new x25519 client key for the journalist service: writes
+ * INSTANCE/tor/journalist/authorized_clients/NAME.auth (0600, exclusive:
+ * SD_ERR_EXISTS if NAME has one; owned like the directory when run as
+ * root) and puts the journalist's Tor Browser line,
+ * "<onion without .onion>:descriptor:x25519:<BASE32 private key>", in
+ * auth_private_line (at least ADMINTOR_AUTH_LINE_MAX bytes). The private key
+ * is not kept. SD_ERR_ARG for a bad name. tor applies it after a reload. */
+int admintor_client_add(const char *instance_dir, const char *name,
+    char *auth_private_line, size_t linesz);
+
+/* Remove NAME.auth: 0, SD_ERR_NOKEY if there is none, SD_ERR_ARG for a bad
+ * name. tor applies it after a reload. */
+int admintor_client_remove(const char *instance_dir, const char *name);
+
+/* Run tor (tor_bin, "tor" from PATH if NULL) on a private copy of the
+ * instance's tor configuration and keys, with DisableNetwork 1 and no port,
+ * for at most timeout_s seconds; check that it writes the expected hostnames
+ * and logs no warning. msg receives one line: what was checked on success,
+ * the reason on failure (also set on failure, unlike other outputs).
+ * admin_torcheck.c. */
+int admintor_check(const char *instance_dir, const char *tor_bin, unsigned timeout_s,
+    char *msg, size_t msgsz);
+
+/* ---- derivations, exposed for the unit tests ---------------------------- */
+
+/* tor's ed25519 key from a seed: the expanded secret key (clamped
+ * SHA-512(seed), the form tor stores) and the public key. */
+int admintor_hs_keys_from_seed(const unsigned char seed[ADMINTOR_SEED_BYTES],
+    unsigned char expanded[ADMINTOR_EXPANDED_BYTES], unsigned char pk[ADMINTOR_PK_BYTES]);
+
+/* The v3 address of pk: base32(pk || SHA3-256(".onion checksum" || pk ||
+ * 0x03)[0..2] || 0x03) in lower case, then ".onion". */
+int admintor_onion_from_pk(const unsigned char pk[ADMINTOR_PK_BYTES], char *out, size_t outsz);
+
+/* RFC 4648 base32 without padding, upper or lower case; out needs
+ * (inlen * 8 + 4) / 5 + 1 bytes. */
+int admintor_base32(const unsigned char *in, size_t inlen, int upper, char *out, size_t outsz);
+
+/* ---- sealdrop-admin subcommands (admin_tor_cmd.c) ----------------------- */
+
+/* sealdrop-admin tor-client add|remove --instance DIR NAME */
+int admintor_cmd_client(int argc, char **argv);
+/* sealdrop-admin tor-check --instance DIR [--tor PATH] [--timeout SECONDS] */
+int admintor_cmd_check(int argc, char **argv);
+
+#endif
