@@ -56,6 +56,7 @@ struct tc_hs {
 
 struct tc {
 	const char *inst;
+	const char *tor_bin;
 	char tmp[PATH_MAX];
 	struct tc_hs hs[TC_MAX_HS];
 	size_t nhs;
@@ -481,6 +482,11 @@ tc_wait(struct tc *t, unsigned timeout_s)
 			t->pid = 0;
 			log = tc_read_logs(t);
 			why = log ? tc_problem(log, version, sizeof version) : NULL;
+			if (why == NULL && WIFEXITED(st) && WEXITSTATUS(st) == 127) {
+				free(log);
+				return tc_fail(t, SD_ERR_IO, "cannot run %s (is tor installed?)",
+				    t->tor_bin);
+			}
 			(void)snprintf(prefix, sizeof prefix, "tor exited (%s %d)%s",
 			    WIFEXITED(st) ? "status" : "signal",
 			    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), why ? ": " : "");
@@ -583,7 +589,8 @@ admintor_check(const char *instance_dir, const char *tor_bin, unsigned timeout_s
 	for (size_t i = 0; i < t->nhs; i++)
 		if ((e = tc_copy_hs(t, &t->hs[i])) != 0)
 			goto out;
-	if ((e = tc_rules(t)) != 0 || (e = tc_start(t, tor_bin ? tor_bin : "tor")) != 0 ||
+	t->tor_bin = tor_bin ? tor_bin : "tor";
+	if ((e = tc_rules(t)) != 0 || (e = tc_start(t, t->tor_bin)) != 0 ||
 	    (e = tc_wait(t, timeout_s)) != 0)
 		goto out;
 	tc_stop(t);

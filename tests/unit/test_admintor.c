@@ -1,0 +1,307 @@
+/*
+ * test_admintor.c - unit tests of tools/admin_tor.c: base32, tor's ed25519
+ * key expansion and v3 address (RFC 8032 test 1, checked against values
+ * computed independently with Python's hashlib), client names, the files
+ * admintor_init writes, and client keys: the private line handed out and
+ * the public key written for tor are one x25519 pair, names never become
+ * paths, the placeholder always stays. tor itself checks these files in
+ * integration.tor.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+
+#include "admin_tor.h"
+#include "sderr.h"
+#include "sdio.h"
+
+#define RFC_SEED "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
+#define RFC_PK "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+#define RFC_EXPANDED "307c83864f2833cb427a2ef1c00a013cfdff2768d980c0a3a520f006904de94f" \
+                     "9b4f0afe280b746a778684e75442502057b7473a03f08f96f5a38e9287e01f8f"
+#define RFC_ONION "25njqamcweflpvkl73j4szahhihoc4xt3ktcgjnpaingr5yhkenl5sid.onion"
+
+static char inst[64];
+
+static void
+hex(const char *h, unsigned char *out, size_t len)
+{
+	size_t got = 0;
+
+	assert_int_equal(sodium_hex2bin(out, len, h, strlen(h), NULL, &got, NULL), 0);
+	assert_int_equal(got, len);
+}
+
+static int
+rm_cb(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(p);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	(void)snprintf(inst, sizeof inst, "/tmp/test_admintor.XXXXXX");
+	return mkdtemp(inst) == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	return nftw(inst, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* RFC 4648 base32 decoder, upper case, no padding (test-side only). */
+static size_t
+b32dec(const char *s, unsigned char *out, size_t max)
+{
+	unsigned acc = 0, bits = 0;
+	size_t n = 0;
+
+	for (; *s; s++) {
+		const char *p = strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", *s);
+		assert_non_null(p);
+		acc = (acc << 5) | (unsigned)(p - "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+		bits += 5;
+		if (bits >= 8) {
+			assert_true(n < max);
+			out[n++] = (unsigned char)(acc >> (bits - 8));
+			bits -= 8;
+		}
+		acc &= (1u << bits) - 1u;
+	}
+	assert_int_equal(acc, 0); /* spare bits are zero */
+	return n;
+}
+
+static void
+test_base32_rfc4648(void **state)
+{
+	static const char *const want[] = { "", "MY", "MZXQ", "MZXW6", "MZXW6YQ", "MZXW6YTB",
+		"MZXW6YTBOI" };
+	char out[16];
+
+	(void)state;
+	for (size_t i = 0; i < 7; i++) {
+		assert_int_equal(admintor_base32((const unsigned char *)"foobar", i, 1, out,
+		    sizeof out), 0);
+		assert_string_equal(out, want[i]);
+	}
+	assert_int_equal(admintor_base32((const unsigned char *)"foobar", 6, 0, out, sizeof out), 0);
+	assert_string_equal(out, "mzxw6ytboi");
+	/* Too small an output is refused and left alone. */
+	memset(out, 'x', sizeof out);
+	assert_int_equal(admintor_base32((const unsigned char *)"foobar", 6, 1, out, 10),
+	    SD_ERR_TOOLONG);
+	assert_int_equal(out[0], 'x');
+}
+
+static void
+test_rfc8032_key_and_address(void **state)
+{
+	unsigned char seed[32], pk[32], want_pk[32], exp[64], want_exp[64];
+	char onion[ADMINTOR_ONION_MAX];
+
+	(void)state;
+	hex(RFC_SEED, seed, sizeof seed);
+	hex(RFC_PK, want_pk, sizeof want_pk);
+	hex(RFC_EXPANDED, want_exp, sizeof want_exp);
+	assert_int_equal(admintor_hs_keys_from_seed(seed, exp, pk), 0);
+	assert_memory_equal(pk, want_pk, 32);
+	assert_memory_equal(exp, want_exp, 64);
+	assert_int_equal(admintor_onion_from_pk(pk, onion, sizeof onion), 0);
+	assert_string_equal(onion, RFC_ONION);
+	/* One bit of the key changes the address, checksum included. */
+	pk[0] ^= 1;
+	assert_int_equal(admintor_onion_from_pk(pk, onion, sizeof onion), 0);
+	assert_string_not_equal(onion, RFC_ONION);
+	assert_int_equal(admintor_onion_from_pk(pk, onion, ADMINTOR_ONION_LEN), SD_ERR_TOOLONG);
+}
+
+static void
+test_names(void **state)
+{
+	static const char *const good[] = { "a", "alice", "bob_2", "x-y", "0",
+		"abcdefghijklmnopqrstuvwxyz012345" };
+	static const char *const bad[] = { "", "Alice", "../x", "a/b", "a.b", ".", "..",
+		"a b", "é", "abcdefghijklmnopqrstuvwxyz0123456", "sealdrop.placeholder",
+		ADMINTOR_PLACEHOLDER, "a\n" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		assert_int_equal(admintor_name_ok(good[i]), 1);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(admintor_name_ok(bad[i]), 0);
+	assert_int_equal(admintor_name_ok(NULL), 0);
+}
+
+static void
+read_text(const char *rel, char *out, size_t outsz)
+{
+	char path[256];
+	unsigned char *buf = NULL;
+	size_t len = 0;
+
+	(void)snprintf(path, sizeof path, "%s/%s", inst, rel);
+	assert_int_equal(sd_read_small_file(path, outsz - 1, &buf, &len), 0);
+	memcpy(out, buf, len);
+	out[len] = '\0';
+	free(buf);
+}
+
+static void
+assert_mode(const char *rel, mode_t mode)
+{
+	char path[256];
+	struct stat st;
+
+	(void)snprintf(path, sizeof path, "%s/%s", inst, rel);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, mode);
+}
+
+static void
+test_init_files(void **state)
+{
+	char so[ADMINTOR_ONION_MAX], jo[ADMINTOR_ONION_MAX], so2[ADMINTOR_ONION_MAX];
+	char jo2[ADMINTOR_ONION_MAX], text[4096], want[256];
+
+	(void)state;
+	assert_int_equal(admintor_init(inst, so, sizeof so, jo, sizeof jo), 0);
+	assert_int_equal(strlen(so), ADMINTOR_ONION_LEN);
+	assert_string_not_equal(so, jo);
+	assert_int_equal(admintor_onions(inst, so2, sizeof so2, jo2, sizeof jo2), 0);
+	assert_string_equal(so, so2);
+	assert_string_equal(jo, jo2);
+	read_text(ADMINTOR_SOURCE_HS "/hostname", text, sizeof text);
+	(void)snprintf(want, sizeof want, "%s\n", so);
+	assert_string_equal(text, want);
+	read_text(ADMINTOR_SOURCE_HS "/hs_ed25519_secret_key", text, sizeof text);
+	assert_memory_equal(text, "== ed25519v1-secret: type0 ==\0\0\0", 32);
+	read_text(ADMINTOR_TORRC, text, sizeof text);
+	(void)snprintf(want, sizeof want, "HiddenServiceDir %s/tor/journalist\n"
+	    "HiddenServicePort 80 unix:%s/journalist.sock\n", inst, inst);
+	assert_non_null(strstr(text, want));
+	(void)snprintf(want, sizeof want, "HiddenServicePort 80 unix:%s/source.sock\n"
+	    "HiddenServicePoWDefensesEnabled 1\n", inst);
+	assert_non_null(strstr(text, want));
+	read_text(ADMINTOR_JOURNALIST_HS "/authorized_clients/" ADMINTOR_PLACEHOLDER, text,
+	    sizeof text);
+	assert_int_equal(strlen(text), 18 + 52 + 1);
+	assert_memory_equal(text, "descriptor:x25519:", 18);
+	assert_mode(ADMINTOR_DIR, 0700);
+	assert_mode(ADMINTOR_SOURCE_HS, 0700);
+	assert_mode(ADMINTOR_JOURNALIST_HS "/authorized_clients", 0700);
+	assert_mode(ADMINTOR_SOURCE_HS "/hs_ed25519_secret_key", 0600);
+	assert_mode(ADMINTOR_TORRC, 0600);
+	/* Never twice. */
+	assert_int_equal(admintor_init(inst, so2, sizeof so2, jo2, sizeof jo2), SD_ERR_EXISTS);
+}
+
+static void
+test_init_refuses_bad_paths(void **state)
+{
+	char so[ADMINTOR_ONION_MAX], jo[ADMINTOR_ONION_MAX], path[256];
+
+	(void)state;
+	(void)snprintf(path, sizeof path, "%s/with space", inst);
+	assert_int_equal(mkdir(path, 0700), 0);
+	strcpy(so, "untouched");
+	assert_int_equal(admintor_init(path, so, sizeof so, jo, sizeof jo), SD_ERR_ARG);
+	assert_string_equal(so, "untouched");
+	(void)snprintf(path, sizeof path, "%s/%0100d", inst, 0);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(admintor_init(path, so, sizeof so, jo, sizeof jo), SD_ERR_TOOLONG);
+	assert_int_equal(admintor_init(inst, so, ADMINTOR_ONION_LEN, jo, sizeof jo), SD_ERR_ARG);
+}
+
+static void
+test_client_keys(void **state)
+{
+	char so[ADMINTOR_ONION_MAX], jo[ADMINTOR_ONION_MAX], line[ADMINTOR_AUTH_LINE_MAX];
+	char text[256], *priv;
+	unsigned char sk[40], pk[40], derived[32];
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(admintor_init(inst, so, sizeof so, jo, sizeof jo), 0);
+	assert_int_equal(admintor_client_add(inst, "alice", line, sizeof line), 0);
+	/* "<onion without .onion>:descriptor:x25519:<52 base32>" */
+	assert_int_equal(strlen(line), 56 + 19 + 52);
+	assert_memory_equal(line, jo, 56);
+	assert_memory_equal(line + 56, ":descriptor:x25519:", 19);
+	priv = line + 56 + 19;
+	read_text(ADMINTOR_JOURNALIST_HS "/authorized_clients/alice.auth", text, sizeof text);
+	assert_memory_equal(text, "descriptor:x25519:", 18);
+	text[18 + 52] = '\0';
+	assert_int_equal(b32dec(priv, sk, sizeof sk), 32);
+	assert_int_equal(b32dec(text + 18, pk, sizeof pk), 32);
+	assert_int_equal(crypto_scalarmult_base(derived, sk), 0);
+	assert_memory_equal(derived, pk, 32);
+	assert_mode(ADMINTOR_JOURNALIST_HS "/authorized_clients/alice.auth", 0600);
+
+	/* Exclusive; a failed call leaves the line alone. */
+	strcpy(line, "untouched");
+	assert_int_equal(admintor_client_add(inst, "alice", line, sizeof line), SD_ERR_EXISTS);
+	assert_string_equal(line, "untouched");
+	assert_int_equal(admintor_client_add(inst, "../../x", line, sizeof line), SD_ERR_ARG);
+	assert_int_equal(admintor_client_add(inst, "sealdrop.placeholder", line, sizeof line),
+	    SD_ERR_ARG);
+	assert_int_equal(admintor_client_add(inst, "bob", line, ADMINTOR_AUTH_LINE_MAX - 1),
+	    SD_ERR_ARG);
+	assert_string_equal(line, "untouched");
+	(void)snprintf(text, sizeof text, "%s/tor/x.auth", inst);
+	assert_int_not_equal(lstat(text, &st), 0);
+
+	assert_int_equal(admintor_client_remove(inst, "alice"), 0);
+	assert_int_equal(admintor_client_remove(inst, "alice"), SD_ERR_NOKEY);
+	assert_int_equal(admintor_client_remove(inst, "../alice"), SD_ERR_ARG);
+	assert_int_equal(admintor_client_remove(inst, "sealdrop.placeholder"), SD_ERR_ARG);
+	read_text(ADMINTOR_JOURNALIST_HS "/authorized_clients/" ADMINTOR_PLACEHOLDER, text,
+	    sizeof text);
+	/* A name may be used again once removed. */
+	assert_int_equal(admintor_client_add(inst, "alice", line, sizeof line), 0);
+	sodium_memzero(line, sizeof line);
+}
+
+static void
+test_no_tor_dir(void **state)
+{
+	char line[ADMINTOR_AUTH_LINE_MAX], so[ADMINTOR_ONION_MAX], jo[ADMINTOR_ONION_MAX];
+
+	(void)state;
+	assert_int_not_equal(admintor_client_add(inst, "alice", line, sizeof line), 0);
+	assert_int_not_equal(admintor_client_remove(inst, "alice"), 0);
+	assert_int_not_equal(admintor_onions(inst, so, sizeof so, jo, sizeof jo), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_base32_rfc4648),
+		cmocka_unit_test(test_rfc8032_key_and_address),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test_setup_teardown(test_init_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_init_refuses_bad_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_tor_dir, setup, teardown),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
