@@ -10,8 +10,11 @@ build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
   libjpeg-turbo-progs pngcheck python3-mutagen
   libmicrohttpd-dev libsqlite3-dev sqlite3 libinih-dev
   liboath-dev libqrencode-dev oathtool
+  tor libssl-dev
   chromium
   libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui"
+# tor runs in integration.tor (off the network: DisableNetwork 1); libssl-dev
+# gives libcrypto's SHA3-256 for onion addresses.
 # LibreOffice (about 300 MB) lets clean.office_convert prove that cleaned
 # office documents still open and convert to PDF; without it that test skips.
 # The browser test (tests/browser) runs playwright-core on node: Debian's
