@@ -12,6 +12,7 @@
  * with umask 077 so nothing it creates is readable by others.
  */
 #include "admin.h"
+#include "admin_ops.h"
 #include "conf.h"
 #include "db.h"
 #include "sderr.h"
@@ -58,7 +59,10 @@ usage(FILE *f)
 	    "  " PROG " journalist add --instance DIR NAME [--admin]\n"
 	    "  " PROG " journalist list --instance DIR\n"
 	    "  " PROG " journalist remove --instance DIR NAME\n"
-	    "  " PROG " journalist reset --instance DIR NAME [--passphrase] [--totp]\n");
+	    "  " PROG " journalist reset --instance DIR NAME [--passphrase] [--totp]\n"
+	    "  " PROG " check --instance DIR\n"
+	    "  " PROG " backup --instance DIR --out FILE [--recipient FILE.pub|sdpk1_...]...\n"
+	    "  " PROG " restore --in FILE --instance NEWDIR [--key FILE.key [--passphrase-file F]]\n");
 }
 
 static void
@@ -362,6 +366,12 @@ main(int argc, char **argv)
 		return cmd_recipient(argc, argv);
 	if (strcmp(argv[1], "journalist") == 0)
 		return adminj_main(argc, argv);
+	if (strcmp(argv[1], "check") == 0)
+		return adminops_cmd_check(argc, argv);
+	if (strcmp(argv[1], "backup") == 0)
+		return adminops_cmd_backup(argc, argv);
+	if (strcmp(argv[1], "restore") == 0)
+		return adminops_cmd_restore(argc, argv);
 	fprintf(stderr, PROG ": unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -1,0 +1,421 @@
+/*
+ * admin_check.c - sealdrop-admin check: inspect an instance and report one
+ * line per check (ok, warn, FAIL). Nothing is changed: the database is
+ * opened read-only (no migration), the spool is walked through directory
+ * fds and its tmp/ is not emptied. What each check means is in
+ * docs/operations.md.
+ */
+#include "admin_int.h"
+#include "admin_ops.h"
+#include "conf.h"
+#include "db.h"
+#include "sderr.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <sodium.h>
+
+#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+#define PERM_DEPTH_MAX 8
+#define PERM_SHOWN_MAX 10
+
+struct chk {
+	const char *inst;
+	int dfd; /* the instance directory */
+	uid_t uid;
+	adminops_report_fn fn;
+	void *ctx;
+	unsigned fails;
+	unsigned perm_bad;
+	uint64_t reserve;
+};
+
+static void say(struct chk *c, enum adminops_level lv, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+say(struct chk *c, enum adminops_level lv, const char *name, const char *fmt, ...)
+{
+	char detail[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	if (lv == ADMINOPS_FAIL)
+		c->fails++;
+	c->fn(c->ctx, lv, name, detail);
+}
+
+/* The mode an entry must have exactly, or 0 for "no group/other bits". */
+static mode_t
+exact_mode(const char *rel)
+{
+	if (strcmp(rel, "sealdrop.conf") == 0 || strcmp(rel, "sealdrop.db") == 0)
+		return 0600;
+	if (strcmp(rel, "spool") == 0 || strcmp(rel, "spool/tmp") == 0)
+		return 0700;
+	return 0;
+}
+
+/* One entry's type, owner and mode; a problem is one FAIL line (the first
+ * few of them). */
+static void
+perm_entry(struct chk *c, const char *rel, const struct stat *st)
+{
+	mode_t m = st->st_mode & 07777, want = exact_mode(rel);
+	/* Sockets are 0660 by design: tor reaches them through the group. */
+	mode_t forbidden = S_ISSOCK(st->st_mode) ? 07007 : 07077;
+	char why[160] = "";
+
+	if (S_ISLNK(st->st_mode))
+		(void)snprintf(why, sizeof why, "is a symbolic link");
+	else if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode) && !S_ISSOCK(st->st_mode))
+		(void)snprintf(why, sizeof why, "is not a file, directory or socket");
+	else if (st->st_uid != c->uid)
+		(void)snprintf(why, sizeof why, "is owned by uid %u, not by this user (uid %u)",
+		    (unsigned)st->st_uid, (unsigned)c->uid);
+	else if (want != 0 && m != want)
+		(void)snprintf(why, sizeof why, "has mode %04o, want %04o", (unsigned)m,
+		    (unsigned)want);
+	else if ((m & forbidden) != 0)
+		(void)snprintf(why, sizeof why, "has mode %04o: group or other bits set",
+		    (unsigned)m);
+	if (why[0] == '\0')
+		return;
+	if (++c->perm_bad <= PERM_SHOWN_MAX)
+		say(c, ADMINOPS_FAIL, "permissions", "%s %s", rel, why);
+}
+
+/* Every entry under a directory fd, recursively (rel is its path). */
+static int
+perm_walk(struct chk *c, int fd, const char *rel, int depth, uint64_t *n)
+{
+	int dup_fd = dup(fd);
+	struct dirent *ent;
+	DIR *d;
+
+	if (dup_fd < 0 || (d = fdopendir(dup_fd)) == NULL) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return SD_ERR_IO;
+	}
+	while ((ent = readdir(d)) != NULL) {
+		char sub[PATH_MAX];
+		struct stat st;
+		int cfd;
+
+		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
+			continue;
+		(void)snprintf(sub, sizeof sub, "%s%s%s", rel, rel[0] ? "/" : "", ent->d_name);
+		if (fstatat(fd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue; /* removed meanwhile (a daemon at work) */
+		(*n)++;
+		perm_entry(c, sub, &st);
+		if (!S_ISDIR(st.st_mode) || depth >= PERM_DEPTH_MAX)
+			continue;
+		if ((cfd = openat(fd, ent->d_name, DIR_FLAGS)) < 0) {
+			if (++c->perm_bad <= PERM_SHOWN_MAX)
+				say(c, ADMINOPS_FAIL, "permissions", "%s cannot be read: %s", sub,
+				    strerror(errno));
+			continue;
+		}
+		(void)perm_walk(c, cfd, sub, depth + 1, n);
+		close(cfd);
+	}
+	closedir(d);
+	return 0;
+}
+
+static void
+check_permissions(struct chk *c)
+{
+	struct stat st;
+	uint64_t n = 0;
+
+	if (fstat(c->dfd, &st) != 0) {
+		say(c, ADMINOPS_FAIL, "instance", "%s: %s", c->inst, strerror(errno));
+		return;
+	}
+	if (st.st_uid != c->uid)
+		say(c, ADMINOPS_FAIL, "instance", "%s is owned by uid %u, not by this user (uid %u)",
+		    c->inst, (unsigned)st.st_uid, (unsigned)c->uid);
+	else if ((st.st_mode & 07777) != 0700)
+		say(c, ADMINOPS_FAIL, "instance", "%s has mode %04o, want 0700", c->inst,
+		    (unsigned)(st.st_mode & 07777));
+	else
+		say(c, ADMINOPS_OK, "instance", "%s is a directory of this user, mode 0700", c->inst);
+	(void)perm_walk(c, c->dfd, "", 0, &n);
+	if (c->perm_bad > PERM_SHOWN_MAX)
+		say(c, ADMINOPS_FAIL, "permissions", "... and %u more", c->perm_bad - PERM_SHOWN_MAX);
+	else if (c->perm_bad == 0)
+		say(c, ADMINOPS_OK, "permissions", "%" PRIu64 " entries, all of this user, "
+		    "no group or other access", n);
+}
+
+static void
+check_conf(struct chk *c)
+{
+	char path[PATH_MAX], err[CONF_ERR_MAX];
+	struct conf conf;
+	int e;
+
+	conf_defaults(&conf);
+	c->reserve = conf.spool_reserve_bytes;
+	(void)snprintf(path, sizeof path, "%s/sealdrop.conf", c->inst);
+	if (access(path, F_OK) != 0) {
+		say(c, ADMINOPS_FAIL, "config", "sealdrop.conf is missing");
+		return;
+	}
+	err[0] = '\0';
+	if ((e = conf_load(path, &conf, err)) != 0) {
+		say(c, ADMINOPS_FAIL, "config", "sealdrop.conf: %s", err[0] ? err : sd_strerror(e));
+		return;
+	}
+	c->reserve = conf.spool_reserve_bytes;
+	say(c, ADMINOPS_OK, "config", "sealdrop.conf parses");
+}
+
+static void
+check_schema(struct chk *c, struct sqlite3 *h)
+{
+	int64_t n = 0;
+	int v = 0;
+
+	if (adminops_db_version(h, &v) != 0)
+		say(c, ADMINOPS_FAIL, "schema", "the schema version cannot be read");
+	else if (v > DB_SCHEMA_VERSION)
+		say(c, ADMINOPS_FAIL, "schema", "version %d is newer than this sealdrop's (%d): "
+		    "the daemons refuse it", v, DB_SCHEMA_VERSION);
+	else if (v < DB_SCHEMA_VERSION)
+		say(c, ADMINOPS_WARN, "schema", "version %d, current is %d: migrated when a "
+		    "daemon or sealdrop-admin next opens it", v, DB_SCHEMA_VERSION);
+	else
+		say(c, ADMINOPS_OK, "schema", "version %d (current)", v);
+	if (adminops_db_recipients(h, &n) != 0)
+		say(c, ADMINOPS_FAIL, "recipients", "the recipient table cannot be read");
+	else if (n == 0)
+		say(c, ADMINOPS_FAIL, "recipients", "no recipient key: sources cannot submit "
+		    "(sealdrop-admin recipient add)");
+	else
+		say(c, ADMINOPS_OK, "recipients", "%" PRId64 " recipient key%s", n, n == 1 ? "" : "s");
+}
+
+/* Rows whose file is missing: FAIL (that item is lost); files with no
+ * row: warn (a crash between the rename and the insert leaves one). */
+static void
+check_spool_items(struct chk *c, int spfd, struct sqlite3 *h)
+{
+	struct adminops_ids ids = { 0 };
+	struct adminops_spool_count k = { 0 };
+	uint64_t missing = 0;
+	char first[128] = "", a[ADMINOPS_HEX_BYTES + 1], b[ADMINOPS_HEX_BYTES + 1];
+
+	if (adminops_db_items(h, &ids) != 0 || adminops_spool_walk(spfd, &ids, &k) != 0) {
+		say(c, ADMINOPS_FAIL, "spool", "the items or the spool cannot be read");
+		goto out;
+	}
+	for (size_t i = 0; i < ids.n; i++) {
+		if (ids.mark[i])
+			continue;
+		if (missing++ == 0) {
+			sodium_bin2hex(a, sizeof a, ids.v[i].src, ADMINOPS_ID_BYTES);
+			sodium_bin2hex(b, sizeof b, ids.v[i].item, ADMINOPS_ID_BYTES);
+			(void)snprintf(first, sizeof first, "spool/%s/%s.sdbox", a, b);
+		}
+	}
+	if (missing > 0)
+		say(c, ADMINOPS_FAIL, "spool", "%" PRIu64 " of %zu rows have no file (first: %s)",
+		    missing, ids.n, first);
+	else
+		say(c, ADMINOPS_OK, "spool", "%zu rows, each with its file", ids.n);
+	if (k.orphans > 0)
+		say(c, ADMINOPS_WARN, "spool", "%" PRIu64 " orphan files with no row (first: %s): "
+		    "left by a crash between writing and recording, or copied in", k.orphans,
+		    k.first_orphan);
+	if (k.strange > 0)
+		say(c, ADMINOPS_WARN, "spool", "%" PRIu64 " entries that are not spool items "
+		    "(first: %s)", k.strange, k.first_strange);
+out:
+	adminops_ids_free(&ids);
+}
+
+/* Entries under spool/tmp/<owner>/: uploads in progress or leftovers. */
+static void
+check_tmp(struct chk *c, int spfd)
+{
+	int tfd = openat(spfd, "tmp", DIR_FLAGS), dup_fd = tfd < 0 ? -1 : dup(tfd);
+	struct dirent *ent;
+	uint64_t n = 0;
+	DIR *d;
+
+	if (dup_fd < 0 || (d = fdopendir(dup_fd)) == NULL) {
+		say(c, ADMINOPS_FAIL, "spool/tmp", "missing or unreadable: the daemons cannot start");
+		if (dup_fd >= 0)
+			close(dup_fd);
+		goto out;
+	}
+	while ((ent = readdir(d)) != NULL) {
+		int ofd;
+		unsigned k = 0;
+
+		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
+			continue;
+		if ((ofd = openat(tfd, ent->d_name, DIR_FLAGS)) < 0) {
+			n++; /* not an owner directory: a leftover itself */
+			continue;
+		}
+		(void)adminops_count_entries(ofd, &k);
+		n += k;
+		close(ofd);
+	}
+	closedir(d);
+	if (n > 0)
+		say(c, ADMINOPS_WARN, "spool/tmp", "%" PRIu64 " files: uploads in progress, or "
+		    "leftovers their daemon removes when it next starts", n);
+	else
+		say(c, ADMINOPS_OK, "spool/tmp", "empty");
+out:
+	if (tfd >= 0)
+		close(tfd);
+}
+
+static void
+human(uint64_t n, char out[32])
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)n;
+	size_t u = 0;
+
+	while (v >= 1024.0 && u + 1 < sizeof unit / sizeof unit[0]) {
+		v /= 1024.0;
+		u++;
+	}
+	(void)snprintf(out, 32, u == 0 ? "%.0f %s" : "%.1f %s", v, unit[u]);
+}
+
+/* Free space against spool_reserve_bytes: below it sources get 507. */
+static void
+check_space(struct chk *c, int spfd)
+{
+	struct statvfs vfs;
+	uint64_t avail;
+	char a[32], r[32];
+
+	if (fstatvfs(spfd, &vfs) != 0) {
+		say(c, ADMINOPS_FAIL, "free space", "statvfs: %s", strerror(errno));
+		return;
+	}
+	avail = (uint64_t)vfs.f_bavail * (uint64_t)vfs.f_frsize;
+	human(avail, a);
+	human(c->reserve, r);
+	if (avail <= c->reserve)
+		say(c, ADMINOPS_FAIL, "free space", "%s free, not above spool_reserve_bytes (%s): "
+		    "uploads are refused (507)", a, r);
+	else if (avail - c->reserve < c->reserve)
+		say(c, ADMINOPS_WARN, "free space", "%s free, less than twice spool_reserve_bytes "
+		    "(%s)", a, r);
+	else
+		say(c, ADMINOPS_OK, "free space", "%s free, spool_reserve_bytes %s", a, r);
+}
+
+static void
+check_spool(struct chk *c, struct sqlite3 *h)
+{
+	int spfd = openat(c->dfd, "spool", DIR_FLAGS);
+
+	if (spfd < 0) {
+		say(c, ADMINOPS_FAIL, "spool", "spool/ is missing or unreadable: %s", strerror(errno));
+		return;
+	}
+	if (h != NULL)
+		check_spool_items(c, spfd, h);
+	else
+		say(c, ADMINOPS_FAIL, "spool", "not compared with the database, which is unreadable");
+	check_tmp(c, spfd);
+	check_space(c, spfd);
+	close(spfd);
+}
+
+/* Opens, passes integrity_check; then the schema, recipients and spool. */
+static void
+check_database(struct chk *c)
+{
+	char path[PATH_MAX];
+	struct sqlite3 *h = NULL;
+	struct stat st;
+	int e;
+
+	(void)snprintf(path, sizeof path, "%s/sealdrop.db", c->inst);
+	if (fstatat(c->dfd, "sealdrop.db", &st, AT_SYMLINK_NOFOLLOW) != 0)
+		say(c, ADMINOPS_FAIL, "database", "sealdrop.db is missing");
+	else if (adminops_db_open_ro(path, &h) != 0)
+		say(c, ADMINOPS_FAIL, "database", "sealdrop.db cannot be opened");
+	else if ((e = adminops_db_integrity(h)) == SD_ERR_FORMAT)
+		say(c, ADMINOPS_FAIL, "database", "PRAGMA integrity_check reports damage");
+	else if (e != 0)
+		say(c, ADMINOPS_FAIL, "database", "sealdrop.db is not a readable SQLite database");
+	else {
+		say(c, ADMINOPS_OK, "database", "opens, integrity_check ok");
+		check_schema(c, h);
+		check_spool(c, h);
+		adminops_db_close(h);
+		return;
+	}
+	adminops_db_close(h);
+	check_spool(c, NULL);
+}
+
+/* tor/ (made by sealdrop-admin init since the tor set-up; absent from an
+ * instance made before). */
+static void
+check_tor(struct chk *c)
+{
+	struct stat st;
+	unsigned n = 0;
+	int fd;
+
+	if (fstatat(c->dfd, "tor", &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		say(c, ADMINOPS_WARN, "tor", "no tor/ directory: this instance was made before "
+		    "sealdrop-admin set up tor; see docs/operations.md");
+		return;
+	}
+	if (!S_ISDIR(st.st_mode) || (fd = openat(c->dfd, "tor", DIR_FLAGS)) < 0) {
+		say(c, ADMINOPS_FAIL, "tor", "tor/ is not a readable directory");
+		return;
+	}
+	(void)adminops_count_entries(fd, &n);
+	close(fd);
+	say(c, ADMINOPS_OK, "tor", "tor/ present (%u entries)", n);
+}
+
+int
+adminops_check(const char *instance, adminops_report_fn fn, void *ctx, unsigned *fails)
+{
+	struct chk c = { .inst = instance, .uid = geteuid(), .fn = fn, .ctx = ctx, .dfd = -1 };
+
+	c.dfd = open(instance, DIR_FLAGS);
+	if (c.dfd < 0) {
+		say(&c, ADMINOPS_FAIL, "instance", "%s: %s", instance, strerror(errno));
+		*fails = c.fails;
+		return 0;
+	}
+	check_permissions(&c);
+	check_conf(&c);
+	check_database(&c);
+	check_tor(&c);
+	close(c.dfd);
+	*fails = c.fails;
+	return 0;
+}

@@ -1,0 +1,253 @@
+/*
+ * admin_cmd.c - the command lines of sealdrop-admin check, backup and
+ * restore (admin_ops.h): options, key loading, what is printed, exit
+ * status (0 done, 1 failed or a check FAILed, 2 usage).
+ *
+ *   check   --instance DIR
+ *   backup  --instance DIR --out FILE [--recipient FILE.pub|sdpk1_...]...
+ *   restore --in FILE --instance NEWDIR [--key FILE.key [--passphrase-file F]]
+ *
+ * A backup holds secrets (onion service keys, journalists' passphrase
+ * hashes and TOTP secrets): both commands say so. The secret key of a
+ * sealed backup lives in sodium_malloc'd memory and is wiped once the
+ * archive's header is read.
+ */
+#include "admin_ops.h"
+#include "conf.h"
+#include "sderr.h"
+#include "sdio.h"
+#include "sdkey.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#define PROG "sealdrop-admin"
+
+struct cmd_opts {
+	const char *instance, *out, *in, *key, *passfile;
+	const char *recipients[ADMINOPS_RECIPIENTS_MAX];
+	size_t nrecipients;
+};
+
+/* Options after argv[1]; no positional argument is accepted. */
+static int
+cmd_parse(int argc, char **argv, struct cmd_opts *o)
+{
+	static const struct option lo[] = {
+		{ "instance", required_argument, NULL, 'i' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "in", required_argument, NULL, 'n' },
+		{ "recipient", required_argument, NULL, 'r' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	optind = 2;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
+		switch (c) {
+		case 'i': o->instance = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'n': o->in = optarg; break;
+		case 'k': o->key = optarg; break;
+		case 'p': o->passfile = optarg; break;
+		case 'r':
+			if (o->nrecipients == ADMINOPS_RECIPIENTS_MAX)
+				return -1;
+			o->recipients[o->nrecipients++] = optarg;
+			break;
+		default: return -1;
+		}
+	}
+	if (optind != argc || o->instance == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+cmd_usage(const char *what)
+{
+	fprintf(stderr, "usage: " PROG " %s\n", what);
+	return 2;
+}
+
+static void
+print_line(void *ctx, enum adminops_level level, const char *name, const char *detail)
+{
+	static const char *const tag[] = { "ok  ", "warn", "FAIL" };
+
+	(void)ctx;
+	printf("%s %s: %s\n", tag[level], name, detail);
+}
+
+int
+adminops_cmd_check(int argc, char **argv)
+{
+	struct cmd_opts o = { 0 };
+	unsigned fails = 0;
+	int e;
+
+	if (cmd_parse(argc, argv, &o) != 0 || o.out || o.in || o.key || o.nrecipients)
+		return cmd_usage("check --instance DIR");
+	if ((e = adminops_check(o.instance, print_line, NULL, &fails)) != 0) {
+		fprintf(stderr, PROG ": check: %s\n", sd_strerror(e));
+		return 1;
+	}
+	if (fails > 0)
+		printf("%u check%s FAILED\n", fails, fails == 1 ? "" : "s");
+	return fails > 0 ? 1 : 0;
+}
+
+/* A public key from a file or its text form. */
+static int
+cmd_recipient(const char *arg, unsigned char pk[ADMINOPS_KEYBYTES])
+{
+	if (strncasecmp(arg, SDKEY_PUBTEXT_PREFIX, strlen(SDKEY_PUBTEXT_PREFIX)) == 0)
+		return sdkey_pub_decode(arg, strlen(arg), pk);
+	return sdkey_load_public(arg, pk);
+}
+
+static void
+backup_report(const struct cmd_opts *o, const struct adminops_backup_stats *st)
+{
+	printf("backup written: %s (%llu spool files, %s, database schema %d)\n", o->out,
+	    (unsigned long long)st->items, st->has_tor ? "tor/ included" : "no tor/ directory",
+	    st->schema);
+	if (st->vanished > 0)
+		printf("note: %llu items the database listed had no file (deleted during the "
+		    "backup, or missing: run check); they are not in the backup\n",
+		    (unsigned long long)st->vanished);
+	if (st->left_out > 0)
+		printf("note: %llu spool files the database snapshot does not list (written "
+		    "during the backup, or orphans) are not in the backup\n",
+		    (unsigned long long)st->left_out);
+	if (st->tor_skipped > 0)
+		printf("note: %llu entries under tor/ (links, sockets, unusual names) were "
+		    "skipped\n", (unsigned long long)st->tor_skipped);
+	if (o->nrecipients)
+		printf("sealed to %zu key%s: restoring needs one of their secret keys "
+		    "(restore --key); keep that key off this server\n", o->nrecipients,
+		    o->nrecipients == 1 ? "" : "s");
+	else
+		printf("WARNING: this archive is NOT encrypted. It holds the onion services' "
+		    "private keys, the journalists' passphrase hashes and TOTP secrets and the "
+		    "sources' login tags: whoever reads it can impersonate this drop. Keep it "
+		    "offline and encrypted, or use --recipient.\n");
+}
+
+int
+adminops_cmd_backup(int argc, char **argv)
+{
+	unsigned char pks[ADMINOPS_RECIPIENTS_MAX][ADMINOPS_KEYBYTES];
+	struct adminops_backup_stats st = { 0 };
+	struct adminops_backup_opts bo;
+	struct cmd_opts o = { 0 };
+	char err[ADMINOPS_ERR_MAX];
+	int e;
+
+	if (cmd_parse(argc, argv, &o) != 0 || o.out == NULL || o.in || o.key || o.passfile)
+		return cmd_usage("backup --instance DIR --out FILE [--recipient FILE.pub|sdpk1_...]...");
+	for (size_t i = 0; i < o.nrecipients; i++)
+		if ((e = cmd_recipient(o.recipients[i], pks[i])) != 0) {
+			fprintf(stderr, PROG ": %s: not a public key: %s\n", o.recipients[i],
+			    sd_strerror(e));
+			return 1;
+		}
+	bo = (struct adminops_backup_opts){ o.instance, o.out,
+		(const unsigned char (*)[ADMINOPS_KEYBYTES])pks, o.nrecipients };
+	if ((e = adminops_backup(&bo, &st, err)) != 0) {
+		fprintf(stderr, PROG ": backup: %s\n", err[0] ? err : sd_strerror(e));
+		return 1;
+	}
+	backup_report(&o, &st);
+	return 0;
+}
+
+/* The secret key of a sealed backup, into sodium_malloc'd sk. */
+static int
+load_key(const struct cmd_opts *o, unsigned char *sk)
+{
+	unsigned char pk[SDKEY_PUBLICKEYBYTES];
+	struct sd_secret pass = { 0 };
+	int e;
+
+	e = o->passfile ? sd_secret_from_file(o->passfile, &pass)
+	                : sd_secret_prompt("passphrase of the backup key: ", 0, &pass);
+	if (e != 0) {
+		fprintf(stderr, PROG ": cannot read the passphrase: %s\n", sd_strerror(e));
+		return e;
+	}
+	e = sdkey_load_secret(o->key, pass.buf, pass.len, sk, pk);
+	sd_secret_free(&pass);
+	if (e != 0)
+		fprintf(stderr, PROG ": %s: %s\n", o->key, sd_strerror(e));
+	return e;
+}
+
+/* After a restore: what to look at before starting the daemons. */
+static void
+restore_report(const struct cmd_opts *o, const struct adminops_restore_stats *st)
+{
+	char path[PATH_MAX], err[CONF_ERR_MAX];
+	struct conf c;
+
+	printf("restored into %s: %llu spool files, database schema %d, %s\n", o->instance,
+	    (unsigned long long)st->items, st->schema,
+	    st->has_tor ? "tor/ (onion service keys) included" : "no tor/ directory");
+	if (st->torrc == 1)
+		printf("tor/torrc rewritten for this directory: point tor's %%include at it, "
+		    "give tor/ to tor's user (docs/operator-guide.md), then "
+		    PROG " tor-check\n");
+	else if (st->torrc < 0)
+		printf("WARNING: tor/torrc names paths this command could not rewrite: edit "
+		    "them by hand before tor uses it\n");
+	(void)snprintf(path, sizeof path, "%s/sealdrop.conf", o->instance);
+	conf_defaults(&c);
+	if (conf_load(path, &c, err) == 0 && (c.source_listen[0] || c.journalist_listen[0]))
+		printf("note: sealdrop.conf sets a listen address; check it still fits this "
+		    "directory\n");
+	printf("this directory holds the instance's secrets (onion keys, journalists' "
+	    "credentials): keep it 0700.\nnext: " PROG " check --instance %s\n", o->instance);
+}
+
+int
+adminops_cmd_restore(int argc, char **argv)
+{
+	struct adminops_restore_opts ro = { 0 };
+	struct adminops_restore_stats st = { 0 };
+	struct cmd_opts o = { 0 };
+	char err[ADMINOPS_ERR_MAX];
+	unsigned char *sk = NULL;
+	int e;
+
+	if (cmd_parse(argc, argv, &o) != 0 || o.in == NULL || o.out || o.nrecipients ||
+	    (o.passfile && !o.key))
+		return cmd_usage("restore --in FILE --instance NEWDIR "
+		    "[--key FILE.key [--passphrase-file F]]");
+	if (o.key != NULL) {
+		if ((sk = sodium_malloc(SDKEY_SECRETKEYBYTES)) == NULL) {
+			fprintf(stderr, PROG ": out of memory\n");
+			return 1;
+		}
+		if (load_key(&o, sk) != 0) {
+			sodium_free(sk);
+			return 1;
+		}
+	}
+	ro = (struct adminops_restore_opts){ o.in, o.instance, sk };
+	e = adminops_restore(&ro, &st, err);
+	sodium_free(sk);
+	if (e != 0) {
+		fprintf(stderr, PROG ": restore: %s\n", err[0] ? err : sd_strerror(e));
+		return 1;
+	}
+	restore_report(&o, &st);
+	return 0;
+}

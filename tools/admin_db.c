@@ -1,0 +1,265 @@
+/*
+ * admin_db.c - the database as sealdrop-admin's check, backup and restore
+ * see it (admin_int.h): opened read-only with sqlite3 directly rather than
+ * through db_open, which would migrate it; the in-memory snapshot made with
+ * the online backup API and serialised into the archive; sorted id sets.
+ */
+#include "admin_int.h"
+#include "sderr.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#define SNAPSHOT_TRIES 100 /* 50 ms apart: 5 s of a busy database */
+
+int
+adminops_db_open_ro(const char *path, struct sqlite3 **out)
+{
+	sqlite3 *h = NULL;
+
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_close(h);
+		return SD_ERR_IO;
+	}
+	sqlite3_busy_timeout(h, 5000);
+	*out = h;
+	return 0;
+}
+
+void
+adminops_db_close(struct sqlite3 *h)
+{
+	sqlite3_close(h);
+}
+
+/* The first column of the first row of a one-row query, as an integer. */
+static int
+query_int(sqlite3 *h, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	int e = SD_ERR_IO;
+
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		e = 0;
+	}
+out:
+	sqlite3_finalize(st);
+	return e;
+}
+
+int
+adminops_db_integrity(struct sqlite3 *h)
+{
+	sqlite3_stmt *st = NULL;
+	int e = SD_ERR_IO;
+
+	if (sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		e = t != NULL && strcmp((const char *)t, "ok") == 0 ? 0 : SD_ERR_FORMAT;
+	}
+out:
+	sqlite3_finalize(st);
+	return e;
+}
+
+int
+adminops_db_version(struct sqlite3 *h, int *version)
+{
+	int64_t v = 0;
+	int e = query_int(h, "PRAGMA user_version", &v);
+
+	if (e != 0)
+		return e;
+	if (v < 0 || v > 1000000)
+		return SD_ERR_FORMAT;
+	*version = (int)v;
+	return 0;
+}
+
+int
+adminops_db_recipients(struct sqlite3 *h, int64_t *n)
+{
+	return query_int(h, "SELECT count(*) FROM recipients", n);
+}
+
+static int
+pair_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct adminops_pair));
+}
+
+static int
+ids_push(struct adminops_ids *s, const struct adminops_pair *p)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 256;
+		struct adminops_pair *v = realloc(s->v, cap * sizeof *v);
+		if (v == NULL)
+			return SD_ERR_NOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = *p;
+	return 0;
+}
+
+int
+adminops_db_items(struct sqlite3 *h, struct adminops_ids *out)
+{
+	static const char sql[] = "SELECT s.source_id, i.item_id FROM items i "
+	                          "JOIN sources s ON s.id = i.source";
+	struct adminops_ids s = { 0 };
+	sqlite3_stmt *st = NULL;
+	struct adminops_pair p;
+	int e = SD_ERR_IO, rc;
+
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const void *a = sqlite3_column_blob(st, 0), *b = sqlite3_column_blob(st, 1);
+		if (a == NULL || b == NULL || sqlite3_column_bytes(st, 0) != ADMINOPS_ID_BYTES ||
+		    sqlite3_column_bytes(st, 1) != ADMINOPS_ID_BYTES) {
+			e = SD_ERR_FORMAT;
+			goto out;
+		}
+		memcpy(p.src, a, ADMINOPS_ID_BYTES);
+		memcpy(p.item, b, ADMINOPS_ID_BYTES);
+		if ((e = ids_push(&s, &p)) != 0)
+			goto out;
+	}
+	e = SD_ERR_IO;
+	if (rc != SQLITE_DONE || (s.mark = calloc(s.n + 1, 1)) == NULL)
+		goto out;
+	if (s.n > 0)
+		qsort(s.v, s.n, sizeof *s.v, pair_cmp);
+	*out = s;
+	s = (struct adminops_ids){ 0 };
+	e = 0;
+out:
+	sqlite3_finalize(st);
+	adminops_ids_free(&s);
+	return e;
+}
+
+int
+adminops_ids_find(const struct adminops_ids *s, const struct adminops_pair *p, size_t *idx)
+{
+	const struct adminops_pair *f;
+
+	if (s->n == 0)
+		return SD_ERR_NOKEY;
+	f = bsearch(p, s->v, s->n, sizeof *s->v, pair_cmp);
+	if (f == NULL)
+		return SD_ERR_NOKEY;
+	*idx = (size_t)(f - s->v);
+	return 0;
+}
+
+void
+adminops_ids_free(struct adminops_ids *s)
+{
+	free(s->v);
+	free(s->mark);
+	*s = (struct adminops_ids){ 0 };
+}
+
+/* Copy every page in one step, so the copy is one read transaction; retry
+ * while a writer holds the database. */
+static int
+snapshot_copy(sqlite3 *mem, sqlite3 *src)
+{
+	for (int i = 0; i < SNAPSHOT_TRIES; i++) {
+		sqlite3_backup *b = sqlite3_backup_init(mem, "main", src, "main");
+		int rc;
+
+		if (b == NULL)
+			return SD_ERR_IO;
+		rc = sqlite3_backup_step(b, -1);
+		if (sqlite3_backup_finish(b) != SQLITE_OK && rc == SQLITE_DONE)
+			return SD_ERR_IO;
+		if (rc == SQLITE_DONE)
+			return 0;
+		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+			return SD_ERR_IO;
+		sqlite3_sleep(50);
+	}
+	return SD_ERR_IO;
+}
+
+int
+adminops_db_snapshot(const char *path, struct sqlite3 **mem)
+{
+	sqlite3 *src = NULL, *m = NULL;
+	int e;
+
+	if ((e = adminops_db_open_ro(path, &src)) != 0)
+		goto out;
+	e = SD_ERR_IO;
+	if (sqlite3_open_v2(":memory:", &m, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK)
+		goto out;
+	if ((e = snapshot_copy(m, src)) != 0)
+		goto out;
+	e = SD_ERR_IO;
+	if (sqlite3_exec(m, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	*mem = m;
+	m = NULL;
+	e = 0;
+out:
+	sqlite3_close(m);
+	sqlite3_close(src);
+	return e;
+}
+
+int
+adminops_db_drop_item(struct sqlite3 *mem, const unsigned char item[ADMINOPS_ID_BYTES])
+{
+	sqlite3_stmt *st = NULL;
+	int e = SD_ERR_IO;
+
+	if (sqlite3_prepare_v2(mem, "DELETE FROM items WHERE item_id = ?", -1, &st, NULL) !=
+	        SQLITE_OK ||
+	    sqlite3_bind_blob(st, 1, item, ADMINOPS_ID_BYTES, SQLITE_STATIC) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(st) == SQLITE_DONE)
+		e = 0;
+out:
+	sqlite3_finalize(st);
+	return e;
+}
+
+int
+adminops_db_image(struct sqlite3 *mem, unsigned char **buf, size_t *len)
+{
+	sqlite3_int64 n = 0;
+	unsigned char *b = sqlite3_serialize(mem, "main", &n, 0);
+
+	if (b == NULL)
+		return SD_ERR_NOMEM;
+	if (n <= 0) {
+		sqlite3_free(b);
+		return SD_ERR_IO;
+	}
+	*buf = b;
+	*len = (size_t)n;
+	return 0;
+}
+
+void
+adminops_db_image_free(unsigned char *buf, size_t len)
+{
+	if (buf == NULL)
+		return;
+	sodium_memzero(buf, len);
+	sqlite3_free(buf);
+}
