@@ -120,10 +120,6 @@ open_instance(const char *inst)
 		die("%s: path too long", inst);
 }
 
-/* Session lifetimes: a journalist's working session. */
-#define JN_SESSION_IDLE (30U * 60)
-#define JN_SESSION_MAX (8U * 3600)
-
 /* jansson's allocations hold API bodies (a passphrase at /api/v1/token):
  * wiped when freed. */
 static void *
@@ -201,7 +197,8 @@ init_all(const struct opts *o, char *listen, size_t listensz)
 		die("--listen %s: a TCP listener is for development; add --dev", listen);
 	if ((e = tmpl_init()) != 0 || (e = i18n_init()) != 0)
 		die("cannot load the pages: %s", sd_strerror(e));
-	if (jnsess_init(JN_SESSION_IDLE, JN_SESSION_MAX) != 0)
+	if (jnsess_init(jn_app.conf.journalist_idle_minutes * 60U,
+	        jn_app.conf.journalist_max_minutes * 60U) != 0)
 		die("out of memory");
 	if (account_init() != 0)
 		die("cannot initialise liboath");

@@ -480,8 +480,20 @@ setup_identity(struct MHD_Connection *c, struct src_req *rq)
 
 	(void)snprintf(rq->lang, sizeof rq->lang, "%s", lang_of(c, rq));
 	if (sid != NULL && srcsess_get(sid, &rq->sess) == 0) {
-		rq->has_session = 1;
-		(void)snprintf(rq->sess_id, sizeof rq->sess_id, "%s", sid);
+		struct db_source gone;
+		int e;
+		/* A source deleted by a journalist (or by the retention purge)
+		 * has no account left: its session ends here. */
+		DB_LOCK();
+		e = db_source_by_row(src_app.db, rq->sess.source_row, &gone);
+		DB_UNLOCK();
+		if (e == SD_ERR_NOKEY) {
+			srcsess_destroy(sid);
+			sodium_memzero(&rq->sess, sizeof rq->sess);
+		} else {
+			rq->has_session = 1;
+			(void)snprintf(rq->sess_id, sizeof rq->sess_id, "%s", sid);
+		}
 	}
 	if (anon != NULL && strlen(anon) == WEB_TOKEN_CHARS &&
 	    strspn(anon, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==

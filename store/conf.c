@@ -35,6 +35,8 @@ conf_defaults(struct conf *c)
 	c->session_idle_minutes = 30;
 	c->session_max_minutes = 240;
 	c->accept_files = 1;
+	c->journalist_idle_minutes = 30;
+	c->journalist_max_minutes = 480;
 }
 
 /* Parse an unsigned decimal in [lo, hi]. */
@@ -128,6 +130,10 @@ conf_handler(void *user, const char *section, const char *key, const char *value
 	} else if (strcmp(section, "journalist") == 0) {
 		if (strcmp(key, "listen") == 0)
 			r = set_str(c->journalist_listen, sizeof c->journalist_listen, value);
+		else if (strcmp(key, "session_idle_minutes") == 0)
+			r = set_uint(&c->journalist_idle_minutes, value, 1, 24 * 60);
+		else if (strcmp(key, "session_max_minutes") == 0)
+			r = set_uint(&c->journalist_max_minutes, value, 1, 7 * 24 * 60);
 	}
 	if (r == 0)
 		return 1;
@@ -179,7 +185,9 @@ conf_write_default(const char *path, const char *name)
 	    "max_connections = %u\nargon2_concurrency = %u\n"
 	    "session_idle_minutes = %u\nsession_max_minutes = %u\naccept_files = yes\n\n"
 	    "[journalist]\n"
-	    "# listen = unix:/path/to/journalist.sock   (default: journalist.sock here)\n",
+	    "# listen = unix:/path/to/journalist.sock   (default: journalist.sock here)\n"
+	    "# session_idle_minutes = 30\n"
+	    "# session_max_minutes = 480\n",
 	    name, d.default_language, d.max_submission_bytes, d.max_files,
 	    d.max_message_bytes, d.spool_reserve_bytes, d.connection_timeout,
 	    d.max_connections, d.argon2_concurrency, d.session_idle_minutes,

@@ -32,6 +32,8 @@ struct conf {
 	int accept_files;
 	/* [journalist] */
 	char journalist_listen[CONF_LISTEN_MAX];
+	unsigned journalist_idle_minutes;        /* default 30 */
+	unsigned journalist_max_minutes;         /* default 8 hours */
 };
 
 void conf_defaults(struct conf *c);
