@@ -1,58 +1,85 @@
 #!/usr/bin/env bash
 # The demo behind `make demo`: a throw-away instance on this machine with a
-# demo journalist keypair, its source interface on http://127.0.0.1:PORT in
-# development mode (no Tor), and the command that opens what you submit.
-# Ctrl-C stops it. Everything lives in build/demo/ and is recreated each run.
+# demo journalist keypair and a demo journalist account, both daemons on
+# 127.0.0.1 in development mode (no Tor): the source interface on
+# DEMO_PORT and the journalist interface on DEMO_PORT+1. It prints the two
+# addresses, the demo credentials and the next steps. Ctrl-C stops both.
+# Everything lives in build/demo/ and is recreated each run.
 #
 # Environment: DEMO_PORT (default 8080), DEMO_DIR (default build/demo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 b=build/dev
 port=${DEMO_PORT:-8080}
+jport=$((port + 1))
 demo=${DEMO_DIR:-build/demo}
-pass="demo passphrase, not for real use"
+keypass="demo passphrase, not for real use"
 
 rm -rf "$demo"
 mkdir -p "$demo"
-printf '%s\n' "$pass" >"$demo/journalist.pass"
+printf '%s\n' "$keypass" >"$demo/journalist.pass"
 "$b/tools/sealdrop-keygen" --out "$demo/journalist.key" --passphrase-file "$demo/journalist.pass" \
 	--kdf interactive >/dev/null
 "$b/tools/sealdrop-admin" init --instance "$demo/instance" --name "sealdrop demo" \
 	--recipient "$demo/journalist.pub" >/dev/null
+"$b/tools/sealdrop-admin" journalist add --instance "$demo/instance" demo --admin \
+	>"$demo/account.txt" 2>/dev/null
+user_pass=$(sed -n 's/^  passphrase:  //p' "$demo/account.txt")
+secret=$(sed -n 's/^  totp secret: //p' "$demo/account.txt")
 
-"$b/source-iface/sealdrop-source" --instance "$demo/instance" --listen "127.0.0.1:$port" \
-	--dev 2>"$demo/source.log" &
-pid=$!
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; echo; echo "demo stopped"' EXIT
+pids=()
+stop() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	echo; echo "demo stopped"
+}
+trap stop EXIT
 trap 'exit 0' INT TERM
-for _ in $(seq 50); do
-	curl -s -o /dev/null "http://127.0.0.1:$port/" && break
-	kill -0 "$pid" 2>/dev/null || { echo "sealdrop-source did not start:"; cat "$demo/source.log"; exit 1; }
-	sleep 0.1
-done
+start() { # name binary port
+	"$2" --instance "$demo/instance" --listen "127.0.0.1:$3" --dev 2>"$demo/$1.log" &
+	pids+=($!)
+	for _ in $(seq 50); do
+		curl -s -o /dev/null "http://127.0.0.1:$3/" && return 0
+		kill -0 "${pids[-1]}" 2>/dev/null || { echo "$1 did not start:"; cat "$demo/$1.log"; exit 1; }
+		sleep 0.1
+	done
+}
+start source "$b/source-iface/sealdrop-source" "$port"
+start journalist "$b/journalist-iface/sealdrop-journalist" "$jport"
 
 cat <<MSG
 
-  sealdrop demo is running.
+  sealdrop demo is running (both interfaces in --dev mode, on localhost only;
+  in production each is reachable only as a Tor onion service).
 
-  Source interface:   http://127.0.0.1:$port/
-    (in production only reachable as a Tor onion service; --dev allows localhost)
+  Source interface:       http://127.0.0.1:$port/
+  Journalist interface:   http://127.0.0.1:$jport/
 
-  1. Open the address in a browser, get a codename, write it down, and send
-     a message and some files.
-  2. Open what arrived, as a journalist would on the air-gapped machine:
+  Demo journalist account (an administrator):
+    user name:    demo
+    passphrase:   $user_pass
+    TOTP secret:  $secret
+    a code:       oathtool --totp -b $secret
+                  (or add the secret to any authenticator app; each code
+                  works once, so wait for the next one to log in again)
+
+  Next steps:
+  1. Source: open http://127.0.0.1:$port/, get a codename, write it down,
+     send a message and a file or two.
+  2. Journalist: open http://127.0.0.1:$jport/, log in with the account
+     above, open the source, download everything (a .tar bundle of
+     encrypted files) and write a reply.
+  3. Open the bundle as you would on the air-gapped machine:
 
        $b/tools/sealdrop-open --key $demo/journalist.key \\
-         --passphrase-file $demo/journalist.pass \\
-         --out $demo/opened $demo/instance/spool
+         --passphrase-file $demo/journalist.pass --out $demo/opened \\
+         ~/Downloads/sealdrop-bundle.tar
 
-     (journalist key passphrase: "$pass")
-  3. Leave a reply for your codename (a test helper standing in for the
-     journalist interface, which is not written yet), then log in again:
+     (or the whole spool: replace the last line with $demo/instance/spool)
+     The journalist key's passphrase is "$keypass".
+  4. Source: log in again with the codename and read the reply.
 
-       $b/tests/sdreply $demo/instance CODENAME_FILE "your reply text"
-
-  Files of this demo: $demo    Log: $demo/source.log
-  Press Ctrl-C to stop.
+  Files of this demo: $demo    Logs: $demo/source.log, $demo/journalist.log
+  Press Ctrl-C to stop both.
 MSG
-wait "$pid"
+wait

@@ -143,12 +143,12 @@ reaper(void *arg)
 {
 	(void)arg;
 	while (!stopping) {
-		struct timespec ts = { 5, 0 };
+		struct timespec ts = { 1, 0 }; /* short: stopping waits for it */
 		static unsigned ticks;
 		nanosleep(&ts, NULL);
-		if (++ticks % 6 == 0)
+		if (++ticks % 30 == 0)
 			(void)jnsess_expire();
-		if (ticks % 720 == 1) { /* at start, then hourly */
+		if (ticks % 3600 == 3) { /* soon after start, then hourly */
 			unsigned purged = 0;
 			if (jn_retention_run(&purged) != 0)
 				jn_log("the retention purge failed; it runs again in an hour");

@@ -138,10 +138,10 @@ reaper(void *arg)
 {
 	(void)arg;
 	while (!stopping) {
-		struct timespec ts = { 5, 0 };
+		struct timespec ts = { 1, 0 }; /* short: stopping waits for it */
 		static unsigned ticks;
 		nanosleep(&ts, NULL);
-		if (++ticks % 6 == 0)
+		if (++ticks % 30 == 0)
 			(void)srcsess_expire();
 	}
 	return NULL;
