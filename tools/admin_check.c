@@ -33,7 +33,8 @@
 struct chk {
 	const char *inst;
 	int dfd; /* the instance directory */
-	uid_t uid;
+	uid_t uid;     /* who must own the instance: this user (root: the owner) */
+	uid_t tor_uid; /* who owns tor/: this user, or tor's once deployed */
 	adminops_report_fn fn;
 	void *ctx;
 	unsigned fails;
@@ -77,15 +78,18 @@ perm_entry(struct chk *c, const char *rel, const struct stat *st)
 	mode_t m = st->st_mode & 07777, want = exact_mode(rel);
 	/* Sockets are 0660 by design: tor reaches them through the group. */
 	mode_t forbidden = S_ISSOCK(st->st_mode) ? 07007 : 07077;
+	int in_tor = strcmp(rel, "tor") == 0 || strncmp(rel, "tor/", 4) == 0;
+	uid_t owner = in_tor ? c->tor_uid : c->uid;
 	char why[160] = "";
 
 	if (S_ISLNK(st->st_mode))
 		(void)snprintf(why, sizeof why, "is a symbolic link");
 	else if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode) && !S_ISSOCK(st->st_mode))
 		(void)snprintf(why, sizeof why, "is not a file, directory or socket");
-	else if (st->st_uid != c->uid)
-		(void)snprintf(why, sizeof why, "is owned by uid %u, not by this user (uid %u)",
-		    (unsigned)st->st_uid, (unsigned)c->uid);
+	else if (st->st_uid != owner)
+		(void)snprintf(why, sizeof why, "is owned by uid %u, not by uid %u (%s)",
+		    (unsigned)st->st_uid, (unsigned)owner,
+		    in_tor ? "the owner of tor/" : "the instance's user");
 	else if (want != 0 && m != want)
 		(void)snprintf(why, sizeof why, "has mode %04o, want %04o", (unsigned)m,
 		    (unsigned)want);
@@ -126,6 +130,8 @@ perm_walk(struct chk *c, int fd, const char *rel, int depth, uint64_t *n)
 		if (!S_ISDIR(st.st_mode) || depth >= PERM_DEPTH_MAX)
 			continue;
 		if ((cfd = openat(fd, ent->d_name, DIR_FLAGS)) < 0) {
+			if (strcmp(sub, "tor") == 0 && c->tor_uid != c->uid)
+				continue; /* tor's own: check_tor says so */
 			if (++c->perm_bad <= PERM_SHOWN_MAX)
 				say(c, ADMINOPS_FAIL, "permissions", "%s cannot be read: %s", sub,
 				    strerror(errno));
@@ -149,18 +155,19 @@ check_permissions(struct chk *c)
 		return;
 	}
 	if (st.st_uid != c->uid)
-		say(c, ADMINOPS_FAIL, "instance", "%s is owned by uid %u, not by this user (uid %u)",
-		    c->inst, (unsigned)st.st_uid, (unsigned)c->uid);
+		say(c, ADMINOPS_FAIL, "instance", "%s is owned by uid %u, not by this user (uid %u): "
+		    "run check as the instance's user", c->inst, (unsigned)st.st_uid, (unsigned)c->uid);
 	else if ((st.st_mode & 07777) != 0700)
 		say(c, ADMINOPS_FAIL, "instance", "%s has mode %04o, want 0700", c->inst,
 		    (unsigned)(st.st_mode & 07777));
 	else
-		say(c, ADMINOPS_OK, "instance", "%s is a directory of this user, mode 0700", c->inst);
+		say(c, ADMINOPS_OK, "instance", "%s: owner uid %u, mode 0700", c->inst,
+		    (unsigned)c->uid);
 	(void)perm_walk(c, c->dfd, "", 0, &n);
 	if (c->perm_bad > PERM_SHOWN_MAX)
 		say(c, ADMINOPS_FAIL, "permissions", "... and %u more", c->perm_bad - PERM_SHOWN_MAX);
 	else if (c->perm_bad == 0)
-		say(c, ADMINOPS_OK, "permissions", "%" PRIu64 " entries, all of this user, "
+		say(c, ADMINOPS_OK, "permissions", "%" PRIu64 " entries, owners as expected, "
 		    "no group or other access", n);
 }
 
@@ -377,27 +384,69 @@ check_database(struct chk *c)
 	check_spool(c, NULL);
 }
 
-/* tor/ (made by sealdrop-admin init since the tor set-up; absent from an
- * instance made before). */
+/* The files sealdrop-admin init writes under tor/ (tools/admin_tor.h). */
+static const char *const tor_files[] = {
+	"torrc", "source/hs_ed25519_secret_key", "source/hs_ed25519_public_key",
+	"journalist/hs_ed25519_secret_key", "journalist/hs_ed25519_public_key",
+	"journalist/authorized_clients/sealdrop.placeholder.auth",
+};
+
+/* tor/ is there and complete, and its torrc names this directory. */
 static void
-check_tor(struct chk *c)
+check_tor_files(struct chk *c, int torfd)
 {
+	char named[PATH_MAX], real[PATH_MAX];
 	struct stat st;
 	unsigned n = 0;
 	int fd;
 
+	for (size_t i = 0; i < sizeof tor_files / sizeof tor_files[0]; i++)
+		if (fstatat(torfd, tor_files[i], &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode)) {
+			say(c, ADMINOPS_FAIL, "tor", "tor/%s is missing", tor_files[i]);
+			return;
+		}
+	if (adminops_torrc_names(torfd, named) != 0)
+		say(c, ADMINOPS_WARN, "tor", "tor/torrc names no instance path this check "
+		    "understands");
+	else if (realpath(c->inst, real) == NULL || strcmp(real, named) != 0)
+		say(c, ADMINOPS_FAIL, "tor", "tor/torrc is for %s, not this directory (moved? "
+		    "restore rewrites it)", named);
+	else {
+		if ((fd = openat(torfd, "journalist/authorized_clients", DIR_FLAGS)) >= 0) {
+			(void)adminops_count_entries(fd, &n);
+			close(fd);
+		}
+		say(c, ADMINOPS_OK, "tor", "torrc for this directory, both services' keys, %u "
+		    "journalist client key%s (tor-check runs tor on them)", n ? n - 1 : 0,
+		    n == 2 ? "" : "s");
+	}
+}
+
+/* tor/ (made by sealdrop-admin init since the tor set-up; absent from an
+ * instance made before, which still works without onion services). */
+static void
+check_tor(struct chk *c)
+{
+	struct stat st;
+	int fd;
+
 	if (fstatat(c->dfd, "tor", &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		say(c, ADMINOPS_WARN, "tor", "no tor/ directory: this instance was made before "
-		    "sealdrop-admin set up tor; see docs/operations.md");
+		    "sealdrop-admin set up onion services (docs/operator-guide.md)");
 		return;
 	}
-	if (!S_ISDIR(st.st_mode) || (fd = openat(c->dfd, "tor", DIR_FLAGS)) < 0) {
-		say(c, ADMINOPS_FAIL, "tor", "tor/ is not a readable directory");
+	if (!S_ISDIR(st.st_mode)) {
+		say(c, ADMINOPS_FAIL, "tor", "tor/ is not a directory");
 		return;
 	}
-	(void)adminops_count_entries(fd, &n);
+	if ((fd = openat(c->dfd, "tor", DIR_FLAGS)) < 0) {
+		say(c, ADMINOPS_WARN, "tor", "tor/ belongs to uid %u and this user cannot read it: "
+		    "not inspected (sealdrop-admin tor-check, as root, does)", (unsigned)st.st_uid);
+		return;
+	}
+	check_tor_files(c, fd);
 	close(fd);
-	say(c, ADMINOPS_OK, "tor", "tor/ present (%u entries)", n);
 }
 
 int
@@ -405,12 +454,18 @@ adminops_check(const char *instance, adminops_report_fn fn, void *ctx, unsigned 
 {
 	struct chk c = { .inst = instance, .uid = geteuid(), .fn = fn, .ctx = ctx, .dfd = -1 };
 
+	struct stat st;
+
 	c.dfd = open(instance, DIR_FLAGS);
 	if (c.dfd < 0) {
 		say(&c, ADMINOPS_FAIL, "instance", "%s: %s", instance, strerror(errno));
 		*fails = c.fails;
 		return 0;
 	}
+	/* root checks on behalf of the instance's owner. */
+	if (c.uid == 0 && fstat(c.dfd, &st) == 0)
+		c.uid = st.st_uid;
+	c.tor_uid = fstatat(c.dfd, "tor", &st, AT_SYMLINK_NOFOLLOW) == 0 ? st.st_uid : c.uid;
 	check_permissions(&c);
 	check_conf(&c);
 	check_database(&c);

@@ -11,6 +11,7 @@
 #ifndef ADMIN_INT_H
 #define ADMIN_INT_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -89,6 +90,9 @@ void adminops_db_image_free(unsigned char *buf, size_t len);
  * the torrc names no path this code understands or the new path does not
  * fit a torrc (left as it was: edit it by hand). */
 int adminops_torrc_move(int stagefd, const char *newpath, int *moved);
+
+/* The instance path tor/torrc (under torfd, tor/) names. */
+int adminops_torrc_names(int torfd, char out[PATH_MAX]);
 
 /* Remove name (a directory tree this process created) under dirfd:
  * regular files and directories only, no symlink followed. */

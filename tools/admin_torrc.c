@@ -131,18 +131,17 @@ torrc_rewrite(int torfd, const char *text, const char *newpath, int *moved)
 	return e;
 }
 
-int
-adminops_torrc_move(int stagefd, const char *newpath, int *moved)
+/* tor/torrc under torfd, NUL-terminated, malloc'd. */
+static int
+torrc_read(int torfd, char **out)
 {
-	int torfd = openat(stagefd, "tor", DIR_FLAGS), fd = -1, e = SD_ERR_IO;
+	int fd = openat(torfd, "torrc", O_RDONLY | O_NOFOLLOW | O_CLOEXEC), e = SD_ERR_IO;
 	char *text = NULL;
 	size_t got = 0;
 	struct stat st;
 
-	if (torfd < 0 || (fd = openat(torfd, "torrc", O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		e = errno == ENOENT ? 0 : SD_ERR_IO;
-		if (e == 0)
-			*moved = 0;
+	if (fd < 0) {
+		e = errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
 		goto out;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > TORRC_MAX)
@@ -154,12 +153,43 @@ adminops_torrc_move(int stagefd, const char *newpath, int *moved)
 	if (sd_read_full(fd, text, (size_t)st.st_size, &got) != 0)
 		goto out;
 	text[got] = '\0';
-	e = torrc_rewrite(torfd, text, newpath, moved);
+	*out = text;
+	text = NULL;
+	e = 0;
 out:
 	free(text);
 	if (fd >= 0)
 		close(fd);
-	if (torfd >= 0)
-		close(torfd);
+	return e;
+}
+
+int
+adminops_torrc_names(int torfd, char out[PATH_MAX])
+{
+	char *text = NULL, path[PATH_MAX];
+	int e = torrc_read(torfd, &text);
+
+	if (e == 0 && (e = torrc_old_path(text, path)) == 0)
+		memcpy(out, path, strlen(path) + 1);
+	free(text);
+	return e;
+}
+
+int
+adminops_torrc_move(int stagefd, const char *newpath, int *moved)
+{
+	int torfd = openat(stagefd, "tor", DIR_FLAGS), e;
+	char *text = NULL;
+
+	if (torfd < 0)
+		return errno == ENOENT ? (*moved = 0) : SD_ERR_IO;
+	e = torrc_read(torfd, &text);
+	if (e == SD_ERR_NOKEY) {
+		*moved = 0;
+		e = 0;
+	} else if (e == 0)
+		e = torrc_rewrite(torfd, text, newpath, moved);
+	free(text);
+	close(torfd);
 	return e;
 }
