@@ -76,8 +76,9 @@ static void
 perm_entry(struct chk *c, const char *rel, const struct stat *st)
 {
 	mode_t m = st->st_mode & 07777, want = exact_mode(rel);
-	/* Sockets are 0660 by design: tor reaches them through the group. */
-	mode_t forbidden = S_ISSOCK(st->st_mode) ? 07007 : 07077;
+	/* Sockets are 0660 by design: tor reaches them through the group; a
+	 * directory may inherit the setgid bit of a deployed instance. */
+	mode_t forbidden = S_ISSOCK(st->st_mode) ? 07007 : S_ISDIR(st->st_mode) ? 05077 : 07077;
 	int in_tor = strcmp(rel, "tor") == 0 || strncmp(rel, "tor/", 4) == 0;
 	uid_t owner = in_tor ? c->tor_uid : c->uid;
 	char why[160] = "";
@@ -90,7 +91,7 @@ perm_entry(struct chk *c, const char *rel, const struct stat *st)
 		(void)snprintf(why, sizeof why, "is owned by uid %u, not by uid %u (%s)",
 		    (unsigned)st->st_uid, (unsigned)owner,
 		    in_tor ? "the owner of tor/" : "the instance's user");
-	else if (want != 0 && m != want)
+	else if (want != 0 && (m & ~(mode_t)(S_ISDIR(st->st_mode) ? S_ISGID : 0)) != want)
 		(void)snprintf(why, sizeof why, "has mode %04o, want %04o", (unsigned)m,
 		    (unsigned)want);
 	else if ((m & forbidden) != 0)
@@ -157,12 +158,13 @@ check_permissions(struct chk *c)
 	if (st.st_uid != c->uid)
 		say(c, ADMINOPS_FAIL, "instance", "%s is owned by uid %u, not by this user (uid %u): "
 		    "run check as the instance's user", c->inst, (unsigned)st.st_uid, (unsigned)c->uid);
-	else if ((st.st_mode & 07777) != 0700)
-		say(c, ADMINOPS_FAIL, "instance", "%s has mode %04o, want 0700", c->inst,
+	else if ((st.st_mode & 07777) != 0700 && (st.st_mode & 07777) != 02710)
+		say(c, ADMINOPS_FAIL, "instance", "%s has mode %04o, want 0700 (or 2710 with tor's "
+		    "group when deployed, docs/operator-guide.md)", c->inst,
 		    (unsigned)(st.st_mode & 07777));
 	else
-		say(c, ADMINOPS_OK, "instance", "%s: owner uid %u, mode 0700", c->inst,
-		    (unsigned)c->uid);
+		say(c, ADMINOPS_OK, "instance", "%s: owner uid %u, mode %04o", c->inst,
+		    (unsigned)c->uid, (unsigned)(st.st_mode & 07777));
 	(void)perm_walk(c, c->dfd, "", 0, &n);
 	if (c->perm_bad > PERM_SHOWN_MAX)
 		say(c, ADMINOPS_FAIL, "permissions", "... and %u more", c->perm_bad - PERM_SHOWN_MAX);

@@ -73,6 +73,8 @@ case_() {
 }
 item=$(cd "$base" && ls spool/*/*.sdbox | head -1)
 case_ "instance directory mode" FAIL 'instance:' 'chmod 0750 .'
+case_ "a deployed instance (2710, tor's group)" ok 'instance:.*mode 2710' \
+	'chmod 2710 . && mkdir spool/0123456789abcdef0123456789abcdef && chmod 2700 spool/0123456789abcdef0123456789abcdef'
 case_ "sealdrop.conf readable by others" FAIL 'permissions: sealdrop.conf' 'chmod 0644 sealdrop.conf'
 case_ "sealdrop.db group-writable" FAIL 'permissions: sealdrop.db' 'chmod 0660 sealdrop.db'
 case_ "spool directory mode" FAIL 'permissions: spool ' 'chmod 0755 spool'
