@@ -33,7 +33,7 @@
 enum MHD_Result
 jn_get_index(struct MHD_Connection *c, struct jn_req *rq)
 {
-	return web_redirect(c, rq->has_session ? "/sources" : "/login");
+	return jn_redirect(c, rq, rq->has_session ? "/sources" : "/login", NULL);
 }
 
 static enum MHD_Result

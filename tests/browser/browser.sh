@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Real-browser test of sealdrop-source (CTest: browser.source). Starts the
-# real daemon on a fresh instance and runs source.mjs: headless Debian
-# chromium driven by playwright-core, JavaScript disabled, doing the whole
-# source flow; screenshots go to BUILD_DIR/browser-shots/.
+# Real-browser test of both interfaces (CTest: browser). Starts the real
+# daemons on a fresh instance and runs source.mjs (the whole source flow),
+# then journalist.mjs (a journalist logs in with a TOTP code, downloads,
+# replies, enrols a new second factor, visits the admin pages, deletes the
+# source): headless Debian chromium driven by playwright-core, JavaScript
+# disabled; screenshots go to BUILD_DIR/browser-shots/.
 #
 # Why TCP here: chromium cannot reach a unix socket, so this test (and only
-# this one) starts the daemon with --dev --listen 127.0.0.1:PORT. --dev is
+# this one) starts the daemons with --dev --listen 127.0.0.1:PORT. --dev is
 # what allows a TCP listener and a non-onion Host (127.0.0.1:PORT); the
 # unix-socket, onion-Host path is covered by tests/integration/source.sh.
 # Loopback only, ever.
@@ -21,14 +23,17 @@ src=$(cd "$2" && pwd)
 here=$src/tests/browser
 admin=$build/tools/sealdrop-admin
 daemon=$build/source-iface/sealdrop-source
+jdaemon=$build/journalist-iface/sealdrop-journalist
 chromium=${SD_CHROMIUM:-/usr/bin/chromium}
 
 fail() { echo "FAIL: $*"; exit 1; }
-for b in "$admin" "$daemon" "$build/tests/sdcat" "$build/tests/sdreply"; do
+for b in "$admin" "$daemon" "$jdaemon" "$build/tests/sdcat" "$build/tests/sdreply" \
+	"$build/tools/sealdrop-open"; do
 	[ -x "$b" ] || fail "$b not built"
 done
 [ -x "$chromium" ] || fail "$chromium missing: install the Debian package chromium (contrib/install-deps.sh)"
 command -v node >/dev/null || fail "node missing: install nodejs (contrib/install-deps.sh)"
+command -v oathtool >/dev/null || fail "oathtool missing (contrib/install-deps.sh)"
 if [ ! -f "$here/node_modules/playwright-core/package.json" ]; then
 	command -v npm >/dev/null || fail "npm missing: install npm (contrib/install-deps.sh)"
 	echo "# node_modules missing: npm ci in $here"
@@ -39,9 +44,11 @@ work=$(mktemp -d "$build/btest-source.XXXXXX")
 shots=$build/browser-shots
 rm -rf "$shots" && mkdir -p "$shots"
 pid=
+jpid=
 # shellcheck disable=SC2317  # called through the trap
 cleanup() {
 	[ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
+	[ -n "$jpid" ] && { kill "$jpid" 2>/dev/null; wait "$jpid" 2>/dev/null; }
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -52,31 +59,50 @@ inst=$work/inst
 sed -i 's/^max_submission_bytes = .*/max_submission_bytes = 104857600/; s/^max_files = .*/max_files = 5/' \
 	"$inst/sealdrop.conf"
 
+acct=$("$admin" journalist add --instance "$inst" alice --admin 2>/dev/null) ||
+	fail "sealdrop-admin journalist add failed"
+jpass=$(sed -n 's/^  passphrase:  //p' <<<"$acct")
+jsecret=$(sed -n 's/^  totp secret: //p' <<<"$acct")
+
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
-# A port picked free can be taken before the daemon binds it: try a few.
-for attempt in 1 2 3 4 5; do
-	port=$(free_port)
-	"$daemon" --instance "$inst" --dev --listen "127.0.0.1:$port" >"$work/daemon.log" 2>&1 &
-	pid=$!
-	for _ in $(seq 100); do
-		curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/metadata" && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
+# start BINARY PROBE_PATH LOG: sets started_pid and started_port. A port
+# picked free can be taken before the daemon binds it: try a few.
+start() {
+	local p attempt
+	started_pid=
+	for attempt in 1 2 3 4 5; do
+		p=$(free_port)
+		"$1" --instance "$inst" --dev --listen "127.0.0.1:$p" >"$3" 2>&1 &
+		started_pid=$!
+		for _ in $(seq 100); do
+			curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$p$2" && break
+			kill -0 "$started_pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$p$2" && { started_port=$p; return 0; }
+		kill "$started_pid" 2>/dev/null; wait "$started_pid" 2>/dev/null; started_pid=
+		echo "# $1 did not start on port $p (attempt $attempt):"; cat "$3"
 	done
-	curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/metadata" && break
-	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
-	echo "# daemon did not start on port $port (attempt $attempt):"; cat "$work/daemon.log"
-done
-[ -n "$pid" ] || fail "sealdrop-source did not start"
-echo "# sealdrop-source (pid $pid) on 127.0.0.1:$port, instance $inst"
+	return 1
+}
+start "$daemon" /metadata "$work/daemon.log" || fail "sealdrop-source did not start"
+pid=$started_pid port=$started_port
+start "$jdaemon" /login "$work/jdaemon.log" || fail "sealdrop-journalist did not start"
+jpid=$started_pid jport=$started_port
+echo "# sealdrop-source (pid $pid) on 127.0.0.1:$port, sealdrop-journalist (pid $jpid) on 127.0.0.1:$jport"
 
 SD_BASE=http://127.0.0.1:$port SD_WORK=$work SD_INSTANCE=$inst SD_SHOTS=$shots \
 	SD_SDREPLY=$build/tests/sdreply SD_SDCAT=$build/tests/sdcat \
 	SD_KEY=$src/tests/vectors/key.key SD_PASS=$src/tests/vectors/key.pass SD_CHROMIUM=$chromium \
 	NODE_PATH=$here/node_modules timeout 150 node "$here/source.mjs"
 rc=$?
-kill -0 "$pid" 2>/dev/null || { echo "FAIL: the daemon died during the test:"; cat "$work/daemon.log"; rc=1; }
-[ "$rc" = 0 ] || { echo "# daemon log:"; cat "$work/daemon.log"; }
+SD_JBASE=http://127.0.0.1:$jport SD_WORK=$work SD_INSTANCE=$inst SD_SHOTS=$shots \
+	SD_JUSER=alice SD_JPASS="$jpass" SD_JSECRET="$jsecret" SD_OPENER=$build/tools/sealdrop-open \
+	SD_KEY=$src/tests/vectors/key.key SD_PASS=$src/tests/vectors/key.pass SD_CHROMIUM=$chromium \
+	NODE_PATH=$here/node_modules timeout 150 node "$here/journalist.mjs" || rc=1
+kill -0 "$pid" 2>/dev/null || { echo "FAIL: sealdrop-source died during the test:"; cat "$work/daemon.log"; rc=1; }
+kill -0 "$jpid" 2>/dev/null || { echo "FAIL: sealdrop-journalist died:"; cat "$work/jdaemon.log"; rc=1; }
+[ "$rc" = 0 ] || { echo "# daemon logs:"; cat "$work/daemon.log" "$work/jdaemon.log"; }
 exit "$rc"
