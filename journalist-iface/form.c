@@ -16,15 +16,12 @@
 
 #include <sodium.h>
 
-static enum MHD_Result
-on_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
-    const char *ctype, const char *enc, const char *data, uint64_t off, size_t size)
+enum MHD_Result
+jn_form_put(struct jn_form *f, const char *key, const char *data, uint64_t off, size_t size)
 {
-	struct jn_form *f = cls;
 	struct jn_field *fl;
 	char *nv;
 
-	(void)kind, (void)filename, (void)ctype, (void)enc;
 	if (f->error || strlen(key) >= sizeof f->f[0].key)
 		goto bad;
 	f->total += size + strlen(key);
@@ -36,9 +33,9 @@ on_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filena
 		fl = &f->f[f->n++];
 		memcpy(fl->key, key, strlen(key) + 1);
 	} else {
-		fl = &f->f[f->n - 1];
-		if (f->n == 0 || off != fl->len)
+		if (f->n == 0 || strcmp(f->f[f->n - 1].key, key) != 0 || off != f->f[f->n - 1].len)
 			goto bad;
+		fl = &f->f[f->n - 1];
 	}
 	nv = malloc(fl->len + size + 1);
 	if (nv == NULL)
@@ -58,6 +55,27 @@ on_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filena
 bad:
 	f->error = 1;
 	return MHD_NO;
+}
+
+static enum MHD_Result
+on_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+    const char *ctype, const char *enc, const char *data, uint64_t off, size_t size)
+{
+	(void)kind, (void)filename, (void)ctype, (void)enc;
+	return jn_form_put(cls, key, data, off, size);
+}
+
+/* Wipe and free every value of a form (not the form itself). */
+void
+jn_form_clear(struct jn_form *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		if (f->f[i].val != NULL)
+			sodium_memzero(f->f[i].val, f->f[i].len);
+		free(f->f[i].val);
+		f->f[i].val = NULL;
+	}
+	f->n = 0;
 }
 
 int
@@ -131,11 +149,7 @@ jn_body_free(struct jn_req *rq)
 		(void)MHD_destroy_post_processor(rq->pp);
 	rq->pp = NULL;
 	if (rq->form != NULL) {
-		for (size_t i = 0; i < rq->form->n; i++) {
-			if (rq->form->f[i].val != NULL)
-				sodium_memzero(rq->form->f[i].val, rq->form->f[i].len);
-			free(rq->form->f[i].val);
-		}
+		jn_form_clear(rq->form);
 		free(rq->form);
 		rq->form = NULL;
 	}

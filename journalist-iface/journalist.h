@@ -97,6 +97,7 @@ struct jn_req {
 	size_t nseg;
 	int api;                  /* under /api/v1/: JSON errors, token auth */
 	int head;                 /* a HEAD request */
+	const char *method;       /* libmicrohttpd's, valid for the request */
 	char lang[8];
 	int set_lang;
 	int has_session;
@@ -150,7 +151,20 @@ const char *jn_size_bucket(uint64_t size);
 int jn_authenticate(const char *user, const char *pass, size_t passlen, const char *code,
     struct db_journalist *out);
 
+/* Split url into rq->seg; -1 when a segment is empty, longer than
+ * JN_SEG_MAX or past JN_SEGS (no route has such a path). */
+int jn_url_split(const char *url, struct jn_req *rq);
+/* The route of method and rq's segments, or NULL (rq->allow then names the
+ * method of a route with this path, if any). */
+const struct jn_route *jn_route_find(const char *method, struct jn_req *rq);
+
 /* form.c */
+/* Append size bytes at offset off to field key (what the post processor's
+ * iterator does): a new field at offset 0, else the last field continued.
+ * MHD_NO and f->error set on anything out of bounds or out of order. */
+enum MHD_Result jn_form_put(struct jn_form *f, const char *key, const char *data,
+    uint64_t off, size_t size);
+void jn_form_clear(struct jn_form *f);
 int jn_body_begin(struct MHD_Connection *c, struct jn_req *rq);
 void jn_body_feed(struct jn_req *rq, const char *data, size_t len);
 /* Finish: parse JSON for the API; sets rq->status on a bad body. */
@@ -177,6 +191,9 @@ enum MHD_Result jn_get_item(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_get_account(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_post_account_totp(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_get_static(struct MHD_Connection *c, struct jn_req *rq);
+/* pages_account.c: the QR code of text as "VIEWBOX|PATH" into out (an SVG
+ * path of the dark modules, 4 modules of quiet zone; admin pages too). */
+int jn_qr_svg(const char *text, struct sdbuf *out);
 /* Shared by pages and API: the actions on items and sources. Each takes
  * the database lock, audits, and returns 0 or an SD_ERR_*. */
 int jn_do_item(struct jn_req *rq, const struct db_source *src, const struct db_item *it,

@@ -40,7 +40,7 @@
 
 #define PROG "sealdrop-journalist"
 
-struct jn_app jn_app;
+
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 

@@ -19,6 +19,8 @@
 #include <sodium.h>
 
 #define COOKIE_SESSION "sdj_session"
+
+struct jn_app jn_app; /* filled by main.c at start-up */
 #define COOKIE_CSRF "sdj_csrf"
 
 static const struct jn_route routes[] = {
@@ -335,10 +337,8 @@ setup_identity(struct MHD_Connection *c, struct jn_req *rq)
 
 /* ---- dispatch ----------------------------------------------------------- */
 
-/* Split url into segments; -1 when a segment is empty, too long or too
- * many (no route has such a path). */
-static int
-split_url(const char *url, struct jn_req *rq)
+int
+jn_url_split(const char *url, struct jn_req *rq)
 {
 	const char *p = url;
 
@@ -376,8 +376,8 @@ match(const char *pattern, const struct jn_req *rq)
 	return i == rq->nseg;
 }
 
-static const struct jn_route *
-route_of(const char *method, struct jn_req *rq)
+const struct jn_route *
+jn_route_find(const char *method, struct jn_req *rq)
 {
 	const struct jn_route *path_hit = NULL;
 
@@ -420,20 +420,21 @@ first_call(struct MHD_Connection *c, struct jn_req *rq, const char *url, const c
 	enum MHD_Result r;
 	int done = 0;
 
+	rq->method = method;
 	rq->head = strcmp(method, "HEAD") == 0;
 	rq->api = strncmp(url, "/api/v1/", 8) == 0 || strcmp(url, "/api/v1") == 0;
 	setup_identity(c, rq);
 	if (!jn_app.dev && !web_host_is_onion(c))
 		return jn_error(c, rq, MHD_HTTP_FORBIDDEN,
 		    I18N_N("This site can only be reached through its onion address."));
-	if (split_url(url, rq) != 0)
+	if (jn_url_split(url, rq) != 0)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
 	if (rq->api) {
 		if (strcmp(method, "GET") != 0 && !rq->head && jn_body_begin(c, rq) != 0)
 			return MHD_NO;
 		return MHD_YES;
 	}
-	if ((rq->route = route_of(method, rq)) == NULL) {
+	if ((rq->route = jn_route_find(method, rq)) == NULL) {
 		if (rq->allow != NULL)
 			return jn_error(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    I18N_N("This address does not accept this kind of request."));
