@@ -11,6 +11,7 @@ build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
   libmicrohttpd-dev libsqlite3-dev sqlite3 libinih-dev
   liboath-dev libqrencode-dev oathtool
   tor libssl-dev
+  groff-base man-db
   chromium
   libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui"
 # tor runs in integration.tor (off the network: DisableNetwork 1); libssl-dev

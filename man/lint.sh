@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# man.lint: every page in man/ formats without a single warning from
+# man-db/groff, has the sections the project's pages share, and matches its
+# program: each long option the program's getopt table accepts is in the
+# page, each option the page names is accepted, and each sealdrop-admin
+# command is in sealdrop-admin(8).
+#
+# usage: lint.sh SOURCE_DIR
+set -u
+src=$1
+failed=0
+ko() { failed=1; echo "FAIL: $*"; }
+
+declare -A sources=(
+	[sealdrop-keygen.1]="tools/sealdrop-keygen.c"
+	[sealdrop-open.1]="tools/sealdrop-open.c"
+	[sealdrop-source.8]="source-iface/main.c"
+	[sealdrop-journalist.8]="journalist-iface/main.c"
+	[sealdrop-admin.8]="tools/sealdrop-admin.c tools/admin_journalist.c tools/admin_tor_cmd.c tools/admin_cmd.c"
+)
+
+format() { # page: warnings on stderr, if any
+	if command -v man >/dev/null; then
+		LC_ALL=C.UTF-8 man --warnings -E UTF-8 -l -Tutf8 -Z "$1" 2>&1 >/dev/null
+	else
+		groff -man -ww -z -K utf8 "$1" 2>&1
+	fi
+}
+
+for page in "$src"/man/*.[18]; do
+	name=$(basename "$page")
+	warn=$(format "$page")
+	[ -z "$warn" ] || ko "$name: $warn"
+	for s in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" FILES EXAMPLES "SEE ALSO"; do
+		grep -qE "^\.SH \"?$s\"?$" "$page" || ko "$name: no $s section"
+	done
+	files=${sources[$name]:-}
+	[ -n "$files" ] || { ko "$name: no program known for this page"; continue; }
+	accepted=$(cd "$src" && grep -ho '{ "[a-z][a-z-]*", *\(no\|required\|optional\)_argument' $files |
+		sed 's/{ "\([^"]*\)".*/\1/' | sort -u)
+	for opt in $accepted; do
+		grep -qF -- "$(printf '%s' "--$opt" | sed 's/-/\\-/g')" "$page" || ko "$name: --$opt is not documented"
+	done
+	# Options the page offers: those in SYNOPSIS and OPTIONS (examples may
+	# show other programs').
+	offered=$(awk '/^\.SH/ { on = ($0 ~ /SYNOPSIS|OPTIONS/) } on' "$page" |
+		grep -o '\\-\\-[a-z][a-z\\-]*[a-z]' | sed 's/\\-/-/g; s/^--//' | sort -u)
+	for opt in $offered; do
+		grep -qx -- "$opt" <<<"$accepted" || ko "$name: --$opt is documented but not accepted"
+	done
+done
+for cmd in $(grep -o 'strcmp(argv\[1\], "[a-z][a-z-]*")' "$src/tools/sealdrop-admin.c" | sed 's/.*"\(.*\)")/\1/'); do
+	grep -q "^\.B sealdrop-admin $cmd" "$src/man/sealdrop-admin.8" || ko "sealdrop-admin.8: command $cmd is missing"
+done
+[ "$failed" = 0 ] && echo "ok: $(ls "$src"/man/*.[18] | wc -l) man pages"
+[ "$failed" = 0 ]
