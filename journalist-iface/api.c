@@ -1,12 +1,461 @@
 /*
- * api.c - the JSON API under /api/v1/. NOT YET WRITTEN: answers 404 until
- * this file is (issue 5 in progress).
+ * api.c - the JSON API under /api/v1/ (docs/api.md): its route table and
+ * dispatch, token login and logout, and the sources. Items, downloads,
+ * bundles and replies are in api_items.c.
+ *
+ * The dispatcher (routes.c) has read and parsed the body and bound the
+ * session named by "Authorization: Token <token>" (an API session: the page
+ * cookie never authenticates here, so no CSRF token is needed). Checks, in
+ * order: the path (404), the method (405 with Allow), the token (401 with
+ * WWW-Authenticate), the ids in the path (404, an item of another source
+ * included), the body (400). Ids are 32 hex digits, parsed and looked up;
+ * nothing from a request ever reaches a path or SQL text.
  */
-#include "journalist.h"
+#include "api.h"
+#include "designation.h"
 #include "i18n.h"
+#include "sderr.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#define API_PASS_MAX 1024 /* bytes of a passphrase */
+#define API_CODE_MAX 16   /* bytes of a TOTP code */
+#define API_ALLOW_MAX 64
+
+#define A_AUTH 1U  /* needs a token */
+#define A_SRC 2U   /* segment 3 names a source */
+#define A_ITEM 4U  /* segment 5 names an item of that source */
+#define A_BODY 8U  /* needs a JSON object body */
+
+static enum MHD_Result api_token(struct MHD_Connection *, struct jn_req *, struct api_ctx *);
+static enum MHD_Result api_logout(struct MHD_Connection *, struct jn_req *, struct api_ctx *);
+static enum MHD_Result api_me(struct MHD_Connection *, struct jn_req *, struct api_ctx *);
+static enum MHD_Result api_sources(struct MHD_Connection *, struct jn_req *, struct api_ctx *);
+static enum MHD_Result api_source_get(struct MHD_Connection *, struct jn_req *,
+    struct api_ctx *);
+static enum MHD_Result api_source_delete(struct MHD_Connection *, struct jn_req *,
+    struct api_ctx *);
+static enum MHD_Result api_source_star(struct MHD_Connection *, struct jn_req *,
+    struct api_ctx *);
+
+struct api_route {
+	const char *method;
+	const char *pattern; /* after /api/v1/; "*" is one segment */
+	api_fn fn;
+	unsigned flags;
+};
+
+static const struct api_route api_routes[] = {
+	{ "POST", "token", api_token, A_BODY },
+	{ "POST", "logout", api_logout, A_AUTH },
+	{ "GET", "me", api_me, A_AUTH },
+	{ "GET", "sources", api_sources, A_AUTH },
+	{ "POST", "bundle", api_bundle_many, A_AUTH | A_BODY },
+	{ "GET", "sources/*", api_source_get, A_AUTH | A_SRC },
+	{ "DELETE", "sources/*", api_source_delete, A_AUTH | A_SRC },
+	{ "POST", "sources/*/star", api_source_star, A_AUTH | A_SRC | A_BODY },
+	{ "GET", "sources/*/items", api_items, A_AUTH | A_SRC },
+	{ "GET", "sources/*/bundle", api_bundle_one, A_AUTH | A_SRC },
+	{ "POST", "sources/*/bundle", api_bundle_one, A_AUTH | A_SRC },
+	{ "POST", "sources/*/replies", api_reply, A_AUTH | A_SRC | A_BODY },
+	{ "GET", "sources/*/items/*", api_item_get, A_AUTH | A_SRC | A_ITEM },
+	{ "DELETE", "sources/*/items/*", api_item_delete, A_AUTH | A_SRC | A_ITEM },
+	{ "GET", "sources/*/items/*/download", api_download, A_AUTH | A_SRC | A_ITEM },
+	{ "POST", "sources/*/items/*/seen", api_item_seen, A_AUTH | A_SRC | A_ITEM | A_BODY },
+	{ "POST", "sources/*/items/*/star", api_item_star, A_AUTH | A_SRC | A_ITEM | A_BODY },
+};
+
+static const char *const not_found = I18N_N("There is no such resource.");
+
+/* ---- responses and bodies ----------------------------------------------- */
+
+enum MHD_Result
+api_send(struct MHD_Connection *c, unsigned status, json_t *j, const char *const *hdr)
+{
+	struct sdbuf b;
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	int e;
+
+	json_decref(j);
+	if (s == NULL)
+		return MHD_NO;
+	sdbuf_init(&b, JN_PAGE_MAX);
+	e = sdbuf_adds(&b, s);
+	sodium_memzero(s, strlen(s));
+	free(s);
+	if (e != 0 || sdbuf_adds(&b, "\n") != 0) {
+		sdbuf_free(&b);
+		return MHD_NO;
+	}
+	return web_respond_ex(c, status, "application/json", &b, NULL, 0, hdr);
+}
+
+static enum MHD_Result
+api_error_hdr(struct MHD_Connection *c, unsigned status, const char *msg, const char *name,
+    const char *value)
+{
+	const char *const hdr[] = { name, value, NULL };
+
+	return api_send(c, status, json_pack("{s:s, s:i}", "error", msg, "status", (int)status),
+	    hdr);
+}
+
+static enum MHD_Result
+api_no_content(struct MHD_Connection *c)
+{
+	struct sdbuf b;
+
+	sdbuf_init(&b, 1);
+	return web_respond(c, MHD_HTTP_NO_CONTENT, "application/json", &b);
+}
+
+enum MHD_Result
+api_internal(struct MHD_Connection *c, struct jn_req *rq, int e, const char *what)
+{
+	jn_log("api: %s failed: %s", what, sd_strerror(e));
+	return jn_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
+	    I18N_N("Something went wrong. Please try again later."));
+}
+
+int
+api_body_bool(const struct jn_req *rq, const char *key, int *out)
+{
+	json_t *v = rq->json ? json_object_get(rq->json, key) : NULL;
+
+	if (!json_is_boolean(v))
+		return SD_ERR_ARG;
+	*out = json_is_true(v);
+	return 0;
+}
+
+/* ---- dispatch ----------------------------------------------------------- */
+
+/* 1 when pattern matches the segments after /api/v1/. */
+static int
+api_match(const char *pattern, const struct jn_req *rq)
+{
+	const char *p = pattern;
+	size_t i = 2;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, "/");
+		if (i >= rq->nseg)
+			return 0;
+		if (!(n == 1 && *p == '*') &&
+		    (strlen(rq->seg[i]) != n || memcmp(rq->seg[i], p, n) != 0))
+			return 0;
+		i++;
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return i == rq->nseg;
+}
+
+/* The route for the request, or NULL with allow[] listing the methods the
+ * path accepts ("" when the path is unknown). */
+static const struct api_route *
+api_route_of(const struct jn_req *rq, char allow[API_ALLOW_MAX])
+{
+	const char *m = rq->head ? "GET" : rq->method;
+
+	allow[0] = '\0';
+	for (size_t i = 0; i < sizeof api_routes / sizeof api_routes[0]; i++) {
+		const struct api_route *r = &api_routes[i];
+		size_t used = strlen(allow);
+		if (!api_match(r->pattern, rq))
+			continue;
+		if (m != NULL && strcmp(m, r->method) == 0)
+			return r;
+		if (strstr(allow, r->method) == NULL)
+			(void)snprintf(allow + used, API_ALLOW_MAX - used, "%s%s",
+			    used ? ", " : "", r->method);
+	}
+	return NULL;
+}
+
+/* Look up what the path names; 0 or SD_ERR_NOKEY. */
+static int
+api_lookup(struct jn_req *rq, unsigned flags, struct api_ctx *x)
+{
+	if ((flags & A_SRC) && jn_source_of(rq, 3, &x->src) != 0)
+		return SD_ERR_NOKEY;
+	if ((flags & A_ITEM) && jn_item_of(rq, 5, &x->src, &x->item) != 0)
+		return SD_ERR_NOKEY;
+	return 0;
+}
 
 enum MHD_Result
 jn_api(struct MHD_Connection *c, struct jn_req *rq)
 {
-	return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
+	const struct api_route *r;
+	char allow[API_ALLOW_MAX];
+	struct api_ctx x;
+
+	memset(&x, 0, sizeof x);
+	if (rq->nseg < 3 || strcmp(rq->seg[0], "api") != 0 || strcmp(rq->seg[1], "v1") != 0)
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
+	if ((r = api_route_of(rq, allow)) == NULL) {
+		if (allow[0] == '\0')
+			return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
+		return api_error_hdr(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    I18N_N("This address does not accept this method."), "Allow", allow);
+	}
+	if ((r->flags & A_AUTH) && !rq->has_session)
+		return api_error_hdr(c, MHD_HTTP_UNAUTHORIZED,
+		    I18N_N("A valid token is required: \"Authorization: Token <token>\"."),
+		    "WWW-Authenticate", "Token");
+	if (api_lookup(rq, r->flags, &x) != 0)
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
+	if ((r->flags & A_BODY) && rq->json == NULL)
+		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST,
+		    I18N_N("This request needs a JSON object as its body."));
+	return r->fn(c, rq, &x);
+}
+
+/* ---- token, logout, me -------------------------------------------------- */
+
+static json_t *
+api_journalist_json(const char *name, int is_admin)
+{
+	return json_pack("{s:s, s:b}", "name", name, "is_admin", is_admin);
+}
+
+/* An API session for j; the token is wiped once in the response. */
+static enum MHD_Result
+api_token_issue(struct MHD_Connection *c, struct jn_req *rq, const struct db_journalist *j)
+{
+	char id[WEB_TOKEN_CHARS + 1];
+	struct jnsess_view v;
+	json_t *out;
+	int e;
+
+	if ((e = jnsess_create(JNSESS_API, j->id, j->name, j->is_admin, id)) != 0)
+		return api_internal(c, rq, e, "a session");
+	memset(&v, 0, sizeof v);
+	if ((e = jnsess_get(id, JNSESS_API, &v)) != 0) {
+		sodium_memzero(id, sizeof id);
+		return api_internal(c, rq, e, "a session");
+	}
+	out = json_pack("{s:s, s:s, s:I, s:o}", "token", id, "token_type", "Token",
+	    "expires_in", (json_int_t)v.expires_in, "journalist",
+	    api_journalist_json(j->name, j->is_admin));
+	sodium_memzero(id, sizeof id);
+	sodium_memzero(&v, sizeof v);
+	return api_send(c, MHD_HTTP_OK, out, NULL);
+}
+
+static enum MHD_Result
+api_token(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+{
+	json_t *ju = json_object_get(rq->json, "username");
+	json_t *jp = json_object_get(rq->json, "passphrase");
+	json_t *jc = json_object_get(rq->json, "code");
+	struct db_journalist j;
+	enum MHD_Result r;
+	int e;
+
+	(void)x;
+	if (!json_is_string(ju) || !json_is_string(jp) || !json_is_string(jc) ||
+	    json_string_length(ju) > DB_NAME_MAX || json_string_length(jp) > API_PASS_MAX ||
+	    json_string_length(jc) > API_CODE_MAX)
+		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST,
+		    I18N_N("Send \"username\", \"passphrase\" and \"code\" as strings."));
+	memset(&j, 0, sizeof j);
+	e = jn_authenticate(json_string_value(ju), json_string_value(jp), json_string_length(jp),
+	    json_string_value(jc), &j);
+	/* The passphrase goes now (jansson's memory is wiped when freed). */
+	(void)json_object_del(rq->json, "passphrase");
+	if (e == SD_ERR_LOCKED)
+		return jn_error(c, rq, MHD_HTTP_TOO_MANY_REQUESTS,
+		    I18N_N("Too many failed attempts. Wait a few minutes and try again."));
+	if (e == SD_ERR_STATE)
+		return jn_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    I18N_N("The server is busy. Please try again in a minute."));
+	if (e == SD_ERR_REPLAY)
+		return jn_error(c, rq, MHD_HTTP_FORBIDDEN,
+		    I18N_N("This code was already used. Wait for the next code and try again."));
+	if (e != 0)
+		return jn_error(c, rq, MHD_HTTP_FORBIDDEN, I18N_N("Wrong user name, passphrase or code."));
+	r = api_token_issue(c, rq, &j);
+	sodium_memzero(&j, sizeof j);
+	return r;
+}
+
+static enum MHD_Result
+api_logout(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+{
+	(void)x;
+	jnsess_destroy(rq->sess_id);
+	return api_no_content(c);
+}
+
+static enum MHD_Result
+api_me(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+{
+	(void)x;
+	return api_send(c, MHD_HTTP_OK, json_pack("{s:o, s:I}", "journalist",
+	    api_journalist_json(rq->me.name, rq->me.is_admin), "expires_in",
+	    (json_int_t)rq->sess.expires_in), NULL);
+}
+
+/* ---- sources ------------------------------------------------------------ */
+
+int
+api_load_items(const struct db_source *src, struct db_item **out, size_t *n)
+{
+	struct db_item *it = calloc(JN_ITEMS_MAX, sizeof *it);
+	int e;
+
+	if (it == NULL)
+		return SD_ERR_NOMEM;
+	JN_DB_LOCK();
+	e = db_item_list(jn_app.db, src->row, 0, it, JN_ITEMS_MAX, n);
+	JN_DB_UNLOCK();
+	if (e != 0) {
+		free(it);
+		return e;
+	}
+	*out = it;
+	return 0;
+}
+
+static json_t *
+api_source_json(const struct db_source_summary *s)
+{
+	char des[SD_DESIGNATION_MAX + 1], hex[2 * DB_ID_BYTES + 1], url[64];
+
+	sd_designation(s->s.id, des);
+	spool_hex(s->s.id, hex);
+	(void)snprintf(url, sizeof url, "/api/v1/sources/%s", hex);
+	return json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:s, s:s, s:s?, s:s}",
+	    "id", hex, "designation", des, "starred", s->s.starred,
+	    "submissions", (json_int_t)s->submissions, "unread", (json_int_t)s->unread,
+	    "replies", (json_int_t)s->replies, "created_day", s->s.created_day,
+	    "last_day", s->s.last_day, "last_activity", s->last_hour[0] ? s->last_hour : NULL,
+	    "url", url);
+}
+
+/* The summary of one source (what the list shows), from its items. */
+static int
+api_summary(const struct db_source *src, struct db_source_summary *s)
+{
+	struct db_item *it = NULL;
+	size_t n = 0;
+	int e;
+
+	memset(s, 0, sizeof *s);
+	s->s = *src;
+	if ((e = api_load_items(src, &it, &n)) != 0)
+		return e;
+	for (size_t i = 0; i < n; i++) {
+		if (it[i].kind == DB_KIND_REPLY) {
+			s->replies++;
+		} else {
+			s->submissions++;
+			s->unread += !it[i].seen;
+		}
+		if (strcmp(it[i].created_hour, s->last_hour) > 0)
+			memcpy(s->last_hour, it[i].created_hour, sizeof s->last_hour);
+	}
+	free(it);
+	return 0;
+}
+
+static enum MHD_Result
+api_source_respond(struct MHD_Connection *c, struct jn_req *rq, const struct db_source *src)
+{
+	struct db_source_summary s;
+	int e;
+
+	if ((e = api_summary(src, &s)) != 0)
+		return api_internal(c, rq, e, "a source");
+	return api_send(c, MHD_HTTP_OK, json_pack("{s:o}", "source", api_source_json(&s)), NULL);
+}
+
+/* ?page= (1-based, default 1); 0 when malformed. */
+static int64_t
+api_page_arg(struct MHD_Connection *c)
+{
+	const char *p = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
+	char *end = NULL;
+	long long n;
+
+	if (p == NULL)
+		return 1;
+	if (*p < '0' || *p > '9' || strlen(p) > 7)
+		return 0;
+	n = strtoll(p, &end, 10);
+	if (*end != '\0' || n < 1)
+		return 0;
+	return n;
+}
+
+static enum MHD_Result
+api_sources(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+{
+	struct db_source_summary s[JN_PAGE_SIZE];
+	int64_t page = api_page_arg(c), total = 0, pages;
+	json_t *list, *out;
+	size_t n = 0;
+	int e;
+
+	(void)x;
+	if (page == 0)
+		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST,
+		    I18N_N("\"page\" is a number from 1."));
+	JN_DB_LOCK();
+	e = db_source_count(jn_app.db, &total);
+	if (e == 0)
+		e = db_source_page(jn_app.db, (page - 1) * JN_PAGE_SIZE, s, JN_PAGE_SIZE, &n);
+	JN_DB_UNLOCK();
+	if (e != 0)
+		return api_internal(c, rq, e, "the list of sources");
+	pages = total == 0 ? 1 : (total + JN_PAGE_SIZE - 1) / JN_PAGE_SIZE;
+	if (page > pages)
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no such page."));
+	if ((list = json_array()) == NULL)
+		return MHD_NO;
+	for (size_t i = 0; i < n; i++)
+		if (json_array_append_new(list, api_source_json(&s[i])) != 0) {
+			json_decref(list);
+			return MHD_NO;
+		}
+	out = json_pack("{s:o, s:I, s:I, s:I, s:i}", "sources", list, "page", (json_int_t)page,
+	    "pages", (json_int_t)pages, "total", (json_int_t)total, "per_page", JN_PAGE_SIZE);
+	return api_send(c, MHD_HTTP_OK, out, NULL);
+}
+
+static enum MHD_Result
+api_source_get(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+{
+	return api_source_respond(c, rq, &x->src);
+}
+
+static enum MHD_Result
+api_source_delete(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+{
+	int e;
+
+	if ((e = jn_do_source_delete(rq, &x->src)) != 0)
+		return api_internal(c, rq, e, "deleting a source");
+	return api_no_content(c);
+}
+
+static enum MHD_Result
+api_source_star(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+{
+	int starred = 0, e;
+
+	if (api_body_bool(rq, "starred", &starred) != 0)
+		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("Send \"starred\": true or false."));
+	if ((e = jn_do_source_star(rq, &x->src, starred)) != 0)
+		return api_internal(c, rq, e, "starring a source");
+	x->src.starred = starred;
+	return api_source_respond(c, rq, &x->src);
 }
