@@ -4,7 +4,8 @@
  *
  * The instance torrc may hold only HiddenService* lines (and comments); each
  * HiddenServiceDir is copied (identity keys and authorized_clients/, never
- * the hostname file) into a private mkdtemp directory and the torrc is
+ * the hostname file) into a private mkdtemp directory (in $TMPDIR, else in
+ * memory-backed /dev/shm so the key copies never reach a disk) and the torrc is
  * rewritten to point there, after a header that keeps tor off the network:
  * DisableNetwork 1, SocksPort 0, no other port, its own DataDirectory, a log
  * file. HiddenServicePort targets must be unix sockets or loopback; tor
@@ -112,10 +113,13 @@ tc_mktemp(struct tc *t)
 {
 	const char *base = getenv("TMPDIR");
 	char path[PATH_MAX];
+	struct stat st;
 	int n, e;
 
+	/* Memory-backed by default: the copies of the keys never reach a disk. */
 	if (base == NULL || base[0] != '/')
-		base = "/tmp";
+		base = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) &&
+		    access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
 	n = snprintf(t->tmp, sizeof t->tmp, "%s/sealdrop-torcheck.XXXXXX", base);
 	if (n < 0 || (size_t)n >= sizeof t->tmp || mkdtemp(t->tmp) == NULL) {
 		t->tmp[0] = '\0';
