@@ -12,6 +12,8 @@
 # fails, it does not skip.
 #
 # usage: tor.sh BUILD_DIR
+# "test && ok … || ko …" is if-then-else here: ok only echoes and never fails.
+# shellcheck disable=SC2015
 set -u
 build=$1
 admin=$build/tools/sealdrop-admin
