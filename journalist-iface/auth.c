@@ -13,6 +13,7 @@
  */
 #include "journalist.h"
 #include "account.h"
+#include "codename.h"
 #include "sderr.h"
 
 #include <string.h>
@@ -77,13 +78,22 @@ check_secrets(const struct db_journalist *j, const char *pass, size_t passlen,
 }
 
 int
-jn_authenticate(const char *user, const char *pass, size_t passlen, const char *code,
+jn_authenticate(const char *user, const char *raw, size_t rawlen, const char *code,
     struct db_journalist *out)
 {
 	struct db_journalist j;
+	char norm[CODENAME_MAX + 1];
+	const char *pass = raw;
+	size_t passlen = rawlen;
 	int e, found;
 
 	memset(&j, 0, sizeof j);
+	/* Passphrases are generated words: forgive case and extra spaces the
+	 * way codenames do. */
+	if (codename_normalize(raw, rawlen, norm, &passlen) == 0)
+		pass = norm;
+	else
+		passlen = rawlen;
 	if ((e = overall_budget()) != 0)
 		return e;
 	JN_DB_LOCK();
@@ -120,5 +130,6 @@ jn_authenticate(const char *user, const char *pass, size_t passlen, const char *
 	}
 out:
 	sodium_memzero(&j, sizeof j);
+	sodium_memzero(norm, sizeof norm);
 	return e;
 }

@@ -300,8 +300,8 @@ expect "the deleted source's session ends (back to the landing page)" "$st" 303
 
 # --- logout, then an idle session expires ---------------------------------------------------
 B=$work/bob.jar
-st=$(login "$B" bob "$bob_pass" "$(oathtool --totp -b "$bob_secret")")
-expect "bob (admin) logs in" "$st" 303
+st=$(login "$B" bob "  ${bob_pass^^}  " "$(oathtool --totp -b "$bob_secret")")
+expect "bob (admin) logs in, passphrase typed in capitals with extra spaces" "$st" 303
 jreq "$A" GET /sources >/dev/null; t=$(csrf_of)
 st=$(jreq "$A" POST /logout -d "csrf_token=$t")
 expect "alice logs out" "$st" 303
