@@ -1,21 +1,466 @@
 /*
- * admin.c - the admin pages. NOT YET WRITTEN: every route answers 404 until
- * this file is (issue 5 in progress).
+ * admin.c - the admin pages (JN_F_ADMIN routes, see journalist.h) for the
+ * recipient keys, the instance settings and the audit log, and the helpers
+ * the journalist pages (admin_people.c) share.
+ *
+ * Every change is a POST with the session's CSRF token (checked in
+ * routes.c), is written to the audit log, and ends with a redirect and a
+ * one-shot message. Removing asks for a confirmation first. Recipient ids
+ * in URLs are database row ids, parsed strictly as decimal and looked up.
  */
-#include "journalist.h"
+#include "admin_int.h"
 #include "i18n.h"
+#include "sderr.h"
+#include "sdkey.h"
+#include "settings.h"
+#include "tmpl.h"
 
-#define STUB(fn) \
-	enum MHD_Result fn(struct MHD_Connection *c, struct jn_req *rq) \
-	{ return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address.")); }
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-STUB(jn_admin_journalists)
-STUB(jn_admin_journalist_add)
-STUB(jn_admin_journalist_reset)
-STUB(jn_admin_journalist_remove)
-STUB(jn_admin_recipients)
-STUB(jn_admin_recipient_add)
-STUB(jn_admin_recipient_remove)
-STUB(jn_admin_settings)
-STUB(jn_admin_settings_save)
-STUB(jn_admin_audit)
+#include <sodium.h>
+
+#define RECIPIENTS_MAX 32      /* SDBOX_RECIPIENTS_MAX */
+#define RECIPIENTS_ADD_MAX 31  /* a reply is also sealed to the source's key */
+#define LABEL_CHARS 64
+#define AUDIT_PAGE 100
+
+static const char *const not_found = I18N_N("There is no page at this address.");
+
+/* The messages of settings_validate (store/settings.c), listed here so
+ * po/update.sh extracts them: keep both in step. */
+static const char *const settings_msgs[] __attribute__((unused)) = {
+	I18N_N("The name must be 1 to 64 characters, without control characters."),
+	I18N_N("The default language must be one of the languages offered."),
+	I18N_N("Accepting files must be yes or no."),
+	I18N_N("The largest submission must be between 1 MiB and 64 GiB."),
+	I18N_N("The minimum length of a first message must be between 0 and 10000 characters."),
+	I18N_N("Retention must be 0 (keep forever) or between 1 and 3650 days."),
+};
+
+/* ---- shared helpers ----------------------------------------------------- */
+
+int
+jn_admin_row_id(const char *seg, int64_t *out)
+{
+	size_t n = strlen(seg);
+	int64_t v = 0;
+
+	if (n == 0 || n > 18 || seg[0] == '0')
+		return SD_ERR_FORMAT;
+	for (size_t i = 0; i < n; i++) {
+		if (seg[i] < '0' || seg[i] > '9')
+			return SD_ERR_FORMAT;
+		v = v * 10 + (seg[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int
+jn_admin_confirmed(const struct jn_req *rq)
+{
+	const char *cf = jn_form_get(rq, "confirm", NULL);
+
+	return cf != NULL && strcmp(cf, "1") == 0;
+}
+
+enum MHD_Result
+jn_admin_confirm(struct MHD_Connection *c, struct jn_req *rq, const char *action,
+    const char *message_msgid, const char *back, const char *name, const char *value)
+{
+	struct tmpl_vars *v = NULL;
+	int e;
+
+	if (tmpl_vars_new(&v) != 0)
+		return MHD_NO;
+	e = tmpl_set(v, "action", action);
+	e |= tmpl_set(v, "message", i18n_get(rq->lang, message_msgid));
+	e |= tmpl_set(v, "back", back);
+	if (name != NULL) {
+		e |= tmpl_set(v, "field_name", name);
+		e |= tmpl_set(v, "field_value", value);
+	}
+	if (e != 0) {
+		tmpl_vars_free(v);
+		return MHD_NO;
+	}
+	return jn_page(c, rq, MHD_HTTP_OK, "admin_confirm", v);
+}
+
+enum MHD_Result
+jn_admin_oops(struct MHD_Connection *c, struct jn_req *rq)
+{
+	return jn_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
+	    I18N_N("Something went wrong. Please try again later."));
+}
+
+/* ---- recipient keys ----------------------------------------------------- */
+
+static int
+load_recipients(struct db_recipient *r, size_t *n)
+{
+	int e;
+
+	JN_DB_LOCK();
+	e = db_recipient_list(jn_app.db, r, RECIPIENTS_MAX, n);
+	JN_DB_UNLOCK();
+	return e;
+}
+
+static int
+recipient_row(struct tmpl_vars *v, const struct db_recipient *r)
+{
+	struct tmpl_vars *x = NULL;
+	char text[SDKEY_PUBTEXT_BYTES + 1];
+	int e;
+
+	if ((e = tmpl_list_add(v, "recipients", &x)) != 0)
+		return e;
+	if (sdkey_pub_encode(r->pk, text) != 0)
+		return SD_ERR_FORMAT;
+	e = tmpl_setf(x, "id", "%" PRId64, r->id);
+	e |= tmpl_set(x, "key", text);
+	e |= tmpl_set(x, "label", r->label);
+	e |= tmpl_set(x, "added_day", r->added_day);
+	return e ? SD_ERR_NOMEM : 0;
+}
+
+/* The list with an optional error and the typed values kept. */
+static enum MHD_Result
+recipients_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
+    const char *err)
+{
+	struct db_recipient r[RECIPIENTS_MAX];
+	struct tmpl_vars *v = NULL;
+	const char *key = jn_form_get(rq, "key", NULL), *label = jn_form_get(rq, "label", NULL);
+	size_t n = 0;
+	int e;
+
+	if (load_recipients(r, &n) != 0 || tmpl_vars_new(&v) != 0)
+		return jn_admin_oops(c, rq);
+	e = tmpl_setf(v, "count", "%zu", n);
+	e |= tmpl_set(v, "can_add", n < RECIPIENTS_ADD_MAX ? "1" : "");
+	e |= tmpl_set(v, "can_remove", n > 1 ? "1" : "");
+	if (err != NULL) {
+		e |= tmpl_set(v, "error", i18n_get(rq->lang, err));
+		e |= tmpl_set(v, "key_value", key && strlen(key) <= 200 ? key : "");
+		e |= tmpl_set(v, "label_value", label && strlen(label) <= 256 ? label : "");
+	}
+	for (size_t i = 0; i < n && e == 0; i++)
+		e = recipient_row(v, &r[i]);
+	if (e != 0) {
+		tmpl_vars_free(v);
+		return jn_admin_oops(c, rq);
+	}
+	return jn_page(c, rq, status, "admin_recipients", v);
+}
+
+enum MHD_Result
+jn_admin_recipients(struct MHD_Connection *c, struct jn_req *rq)
+{
+	return recipients_page(c, rq, MHD_HTTP_OK, NULL);
+}
+
+/* Check the typed key and label; a message or NULL. */
+static const char *
+recipient_input(struct jn_req *rq, unsigned char pk[SDKEY_PUBLICKEYBYTES])
+{
+	size_t klen = 0, llen = 0;
+	const char *key = jn_form_get(rq, "key", &klen);
+	const char *label = jn_form_get(rq, "label", &llen);
+	long chars;
+	int e;
+
+	if (key == NULL || klen == 0 || klen > 200)
+		return I18N_N("Paste a public key: it starts with sdpk1_.");
+	e = sdkey_pub_decode(key, klen, pk);
+	if (e == SD_ERR_CHECKSUM)
+		return I18N_N("This key's checksum does not match: a character was mistyped or "
+		    "lost. Copy the key again from the .pub file.");
+	if (e != 0)
+		return I18N_N("This is not a public key: it is sdpk1_ followed by 58 letters "
+		    "and digits, as in the .pub file sealdrop-keygen makes.");
+	chars = label ? settings_text_chars(label, llen) : 0;
+	if (chars < 0 || chars > LABEL_CHARS || llen >= sizeof(((struct db_recipient *)0)->label))
+		return I18N_N("A label is at most 64 characters, without control characters.");
+	return NULL;
+}
+
+enum MHD_Result
+jn_admin_recipient_add(struct MHD_Connection *c, struct jn_req *rq)
+{
+	struct db_recipient r[RECIPIENTS_MAX];
+	unsigned char pk[SDKEY_PUBLICKEYBYTES];
+	char text[SDKEY_PUBTEXT_BYTES + 1], target[DB_AUDIT_FIELD];
+	const char *label = jn_form_get(rq, "label", NULL), *err;
+	size_t n = 0;
+	int e;
+
+	if ((err = recipient_input(rq, pk)) != NULL)
+		return recipients_page(c, rq, MHD_HTTP_BAD_REQUEST, err);
+	(void)sdkey_pub_encode(pk, text);
+	(void)snprintf(target, sizeof target, "%.20s...", text);
+	JN_DB_LOCK();
+	e = db_recipient_list(jn_app.db, r, RECIPIENTS_MAX, &n);
+	if (e == 0 && n >= RECIPIENTS_ADD_MAX)
+		e = SD_ERR_RANGE;
+	if (e == 0)
+		e = db_recipient_add(jn_app.db, pk, label ? label : "");
+	if (e == 0)
+		e = jn_audit(rq, "added recipient key", target);
+	JN_DB_UNLOCK();
+	if (e == SD_ERR_RANGE)
+		return recipients_page(c, rq, MHD_HTTP_BAD_REQUEST,
+		    I18N_N("There are already 31 recipient keys, the most a file can be sealed to. "
+		    "Remove one first."));
+	if (e == SD_ERR_EXISTS)
+		return recipients_page(c, rq, MHD_HTTP_BAD_REQUEST,
+		    I18N_N("This key is already a recipient."));
+	if (e != 0)
+		return jn_admin_oops(c, rq);
+	return jn_redirect(c, rq, "/admin/recipients",
+	    I18N_N("The key was added. New submissions are sealed to it too."));
+}
+
+enum MHD_Result
+jn_admin_recipient_remove(struct MHD_Connection *c, struct jn_req *rq)
+{
+	struct db_recipient r[RECIPIENTS_MAX];
+	char text[SDKEY_PUBTEXT_BYTES + 1], target[DB_AUDIT_FIELD], action[96];
+	const struct db_recipient *hit = NULL;
+	int64_t id = 0;
+	size_t n = 0;
+	int e;
+
+	if (jn_admin_row_id(rq->seg[2], &id) != 0)
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
+	if (load_recipients(r, &n) != 0)
+		return jn_admin_oops(c, rq);
+	for (size_t i = 0; i < n; i++)
+		if (r[i].id == id)
+			hit = &r[i];
+	if (hit == NULL)
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
+	if (n <= 1)
+		return recipients_page(c, rq, MHD_HTTP_BAD_REQUEST,
+		    I18N_N("This is the last recipient key: without it nobody could read new "
+		    "submissions. Add another key first."));
+	(void)snprintf(action, sizeof action, "/admin/recipient/%" PRId64 "/remove", id);
+	if (!jn_admin_confirmed(rq))
+		return jn_admin_confirm(c, rq, action,
+		    I18N_N("Remove this recipient key? New submissions will no longer be sealed to "
+		    "it; files already received stay readable with it."), "/admin/recipients",
+		    NULL, NULL);
+	(void)sdkey_pub_encode(hit->pk, text);
+	(void)snprintf(target, sizeof target, "%.20s...", text);
+	JN_DB_LOCK();
+	e = db_recipient_list(jn_app.db, r, RECIPIENTS_MAX, &n); /* again, under the lock */
+	if (e == 0 && n <= 1)
+		e = SD_ERR_STATE;
+	if (e == 0)
+		e = db_recipient_remove(jn_app.db, id);
+	if (e == 0)
+		e = jn_audit(rq, "removed recipient key", target);
+	JN_DB_UNLOCK();
+	if (e == SD_ERR_STATE)
+		return jn_redirect(c, rq, "/admin/recipients", NULL);
+	if (e != 0)
+		return jn_admin_oops(c, rq);
+	return jn_redirect(c, rq, "/admin/recipients", I18N_N("The key was removed."));
+}
+
+/* ---- settings ----------------------------------------------------------- */
+
+/* The form's fields as typed (or as stored), and the page. */
+struct settings_form {
+	const char *name, *lang, *files, *size_mib, *first, *days;
+};
+
+static enum MHD_Result
+settings_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
+    const struct settings_form *f, const char *err)
+{
+	const char *const *langs = i18n_languages();
+	struct tmpl_vars *v = NULL, *x = NULL;
+	int e;
+
+	if (tmpl_vars_new(&v) != 0)
+		return MHD_NO;
+	e = tmpl_set(v, "name_value", f->name);
+	e |= tmpl_set(v, "files_checked", f->files);
+	e |= tmpl_set(v, "size_value", f->size_mib);
+	e |= tmpl_set(v, "first_value", f->first);
+	e |= tmpl_set(v, "days_value", f->days);
+	if (err != NULL)
+		e |= tmpl_set(v, "error", i18n_get(rq->lang, err));
+	for (size_t i = 0; langs[i] != NULL && e == 0; i++) {
+		e = tmpl_list_add(v, "choices", &x);
+		e |= tmpl_set(x, "code", langs[i]);
+		e |= tmpl_set(x, "label", i18n_native_name(langs[i]));
+		e |= tmpl_set(x, "selected", strcmp(langs[i], f->lang) == 0 ? "1" : "");
+	}
+	if (e != 0) {
+		tmpl_vars_free(v);
+		return jn_admin_oops(c, rq);
+	}
+	return jn_page(c, rq, status, "admin_settings", v);
+}
+
+enum MHD_Result
+jn_admin_settings(struct MHD_Connection *c, struct jn_req *rq)
+{
+	struct settings s;
+	struct settings_form f;
+	char size[24], first[16], days[16];
+	int e;
+
+	JN_DB_LOCK();
+	e = settings_load(jn_app.db, &jn_app.conf, &s);
+	JN_DB_UNLOCK();
+	if (e != 0)
+		return jn_admin_oops(c, rq);
+	(void)snprintf(size, sizeof size, "%llu",
+	    (unsigned long long)(s.max_submission_bytes >> 20));
+	(void)snprintf(first, sizeof first, "%u", s.min_first_message_chars);
+	(void)snprintf(days, sizeof days, "%u", s.retention_days);
+	f = (struct settings_form){ s.instance_name, s.default_language,
+		s.accept_files ? "1" : "", size, first, days };
+	return settings_page(c, rq, MHD_HTTP_OK, &f, NULL);
+}
+
+/* Parse the form into s; NULL or the message of the first bad field. */
+static const char *
+settings_parse(const struct settings_form *f, struct settings *s)
+{
+	uint64_t mib = 0, first = 0, days = 0;
+	const char *why = NULL;
+
+	if (f->name == NULL || strlen(f->name) >= sizeof s->instance_name)
+		return I18N_N("The name must be 1 to 64 characters, without control characters.");
+	memcpy(s->instance_name, f->name, strlen(f->name) + 1);
+	if (f->lang == NULL || strlen(f->lang) >= sizeof s->default_language)
+		return I18N_N("The default language must be one of the languages offered.");
+	memcpy(s->default_language, f->lang, strlen(f->lang) + 1);
+	if (f->files != NULL && strcmp(f->files, "1") != 0)
+		return I18N_N("Accepting files must be yes or no.");
+	s->accept_files = f->files != NULL;
+	if (settings_parse_u64(f->size_mib, SETTINGS_SUBMISSION_MAX >> 20, &mib) != 0)
+		return I18N_N("The largest submission must be between 1 MiB and 64 GiB.");
+	s->max_submission_bytes = mib << 20;
+	if (settings_parse_u64(f->first, SETTINGS_FIRST_MESSAGE_MAX, &first) != 0)
+		return I18N_N("The minimum length of a first message must be between 0 and 10000 "
+		    "characters.");
+	s->min_first_message_chars = (unsigned)first;
+	if (settings_parse_u64(f->days, SETTINGS_RETENTION_MAX, &days) != 0)
+		return I18N_N("Retention must be 0 (keep forever) or between 1 and 3650 days.");
+	s->retention_days = (unsigned)days;
+	return settings_validate(s, &why) == 0 ? NULL : why;
+}
+
+enum MHD_Result
+jn_admin_settings_save(struct MHD_Connection *c, struct jn_req *rq)
+{
+	struct settings_form f = {
+		jn_form_get(rq, "instance_name", NULL), jn_form_get(rq, "default_language", NULL),
+		jn_form_get(rq, "accept_files", NULL), jn_form_get(rq, "max_submission_mib", NULL),
+		jn_form_get(rq, "min_first_message_chars", NULL),
+		jn_form_get(rq, "retention_days", NULL),
+	};
+	struct settings s;
+	const char *err;
+	int e;
+
+	memset(&s, 0, sizeof s);
+	if ((err = settings_parse(&f, &s)) != NULL) {
+		/* Shown again as typed (bounded: the body is at most 256 KiB). */
+		struct settings_form k = { f.name ? f.name : "", f.lang ? f.lang : "",
+			f.files ? "1" : "", f.size_mib ? f.size_mib : "", f.first ? f.first : "",
+			f.days ? f.days : "" };
+		return settings_page(c, rq, MHD_HTTP_BAD_REQUEST, &k, err);
+	}
+	JN_DB_LOCK();
+	e = settings_save(jn_app.db, &s);
+	if (e == 0)
+		e = jn_audit(rq, "changed settings", "");
+	JN_DB_UNLOCK();
+	if (e != 0)
+		return jn_admin_oops(c, rq);
+	return jn_redirect(c, rq, "/admin/settings", I18N_N("The settings were saved."));
+}
+
+/* ---- audit log ---------------------------------------------------------- */
+
+/* ?page= (1-based); 0 when malformed. */
+static int64_t
+audit_page_arg(struct MHD_Connection *c)
+{
+	const char *p = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
+	uint64_t n = 0;
+
+	if (p == NULL)
+		return 1;
+	if (settings_parse_u64(p, 1000000, &n) != 0 || n == 0 || p[0] == '0')
+		return 0;
+	return (int64_t)n;
+}
+
+static int
+audit_rows(struct tmpl_vars *v, const struct db_audit *a, size_t n)
+{
+	struct tmpl_vars *x = NULL;
+	int e = 0;
+
+	for (size_t i = 0; i < n && e == 0; i++) {
+		if ((e = tmpl_list_add(v, "entries", &x)) != 0)
+			break;
+		e = tmpl_set(x, "hour", a[i].hour);
+		e |= tmpl_set(x, "actor", a[i].actor);
+		e |= tmpl_set(x, "action", a[i].action);
+		e |= tmpl_set(x, "target", a[i].target);
+	}
+	return e ? SD_ERR_NOMEM : 0;
+}
+
+enum MHD_Result
+jn_admin_audit(struct MHD_Connection *c, struct jn_req *rq)
+{
+	struct db_audit *a = calloc(AUDIT_PAGE, sizeof *a);
+	struct tmpl_vars *v = NULL;
+	int64_t page = audit_page_arg(c), total = 0, pages;
+	size_t n = 0;
+	int e;
+
+	if (a == NULL)
+		return jn_admin_oops(c, rq);
+	JN_DB_LOCK();
+	e = db_audit_count(jn_app.db, &total);
+	if (e == 0 && page > 0)
+		e = db_audit_list(jn_app.db, (page - 1) * AUDIT_PAGE, a, AUDIT_PAGE, &n);
+	JN_DB_UNLOCK();
+	pages = total == 0 ? 1 : (total + AUDIT_PAGE - 1) / AUDIT_PAGE;
+	if (e == 0 && (page == 0 || page > pages)) {
+		free(a);
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
+	}
+	if (e != 0 || tmpl_vars_new(&v) != 0) {
+		free(a);
+		return jn_admin_oops(c, rq);
+	}
+	e = audit_rows(v, a, n);
+	free(a);
+	e |= tmpl_setf(v, "total", "%" PRId64, total);
+	e |= tmpl_setf(v, "page", "%" PRId64, page);
+	e |= tmpl_setf(v, "pages", "%" PRId64, pages);
+	if (page > 1)
+		e |= tmpl_setf(v, "prev", "%" PRId64, page - 1);
+	if (page < pages)
+		e |= tmpl_setf(v, "next", "%" PRId64, page + 1);
+	if (e != 0) {
+		tmpl_vars_free(v);
+		return jn_admin_oops(c, rq);
+	}
+	return jn_page(c, rq, MHD_HTTP_OK, "admin_audit", v);
+}

@@ -20,8 +20,8 @@
 #include <sodium.h>
 
 /* The QR code of text as one SVG path, 4 modules of quiet zone. */
-static int
-qr_svg(const char *text, struct sdbuf *out)
+int
+jn_qr_svg(const char *text, struct sdbuf *out)
 {
 	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	int w, e = 0;
@@ -55,7 +55,7 @@ pending_vars(struct jn_req *rq, struct tmpl_vars *v)
 	JN_DB_UNLOCK();
 	if ((e = account_totp_b32(rq->sess.pending, b32)) != 0 ||
 	    (e = account_totp_uri(name, rq->me.name, rq->sess.pending, uri)) != 0 ||
-	    (e = qr_svg(uri, &svg)) != 0 || (e = sdbuf_add(&svg, "", 1)) != 0)
+	    (e = jn_qr_svg(uri, &svg)) != 0 || (e = sdbuf_add(&svg, "", 1)) != 0)
 		goto out;
 	bar = strchr(svg.p, '|');
 	*bar = '\0';

@@ -32,7 +32,7 @@
 #define SMALL_BODY_MAX (16U * 1024)
 #define REPLIES_MAX 200
 /* Bytes of a refused body read and dropped before giving up on a page. */
-#define DISCARD_MAX (src_app.conf.max_submission_bytes + (64ULL << 20))
+#define DISCARD_MAX (rq->set.max_submission_bytes + (64ULL << 20))
 
 static const char *
 lang_of(struct MHD_Connection *c, struct src_req *rq)
@@ -46,8 +46,7 @@ lang_of(struct MHD_Connection *c, struct src_req *rq)
 	}
 	if (k != NULL && i18n_supported(k))
 		return k;
-	return i18n_supported(src_app.conf.default_language) ? src_app.conf.default_language
-	                                                     : "en";
+	return i18n_supported(rq->set.default_language) ? rq->set.default_language : "en";
 }
 
 static enum src_route
@@ -76,6 +75,29 @@ route_of(const char *url, const char *method, const char **allow)
 
 /* ---- pages ------------------------------------------------------------- */
 
+/* The instance settings are read from the database on every request (six
+ * indexed lookups under the lock): a change on the admin page applies to
+ * the next request, with no cache to go stale. */
+void
+src_settings(struct src_req *rq)
+{
+	struct settings s;
+	int e;
+
+	DB_LOCK();
+	e = settings_load(src_app.db, &src_app.conf, &s);
+	DB_UNLOCK();
+	if (e != 0) { /* the database failed: sealdrop.conf alone */
+		memset(&s, 0, sizeof s);
+		(void)snprintf(s.instance_name, sizeof s.instance_name, "%s", src_app.instance_name);
+		(void)snprintf(s.default_language, sizeof s.default_language, "%s",
+		    src_app.conf.default_language);
+		s.accept_files = src_app.conf.accept_files;
+		s.max_submission_bytes = src_app.conf.max_submission_bytes;
+	}
+	rq->set = s;
+}
+
 static int
 common_vars(struct src_req *rq, struct tmpl_vars *v)
 {
@@ -84,7 +106,7 @@ common_vars(struct src_req *rq, struct tmpl_vars *v)
 	int e = 0;
 
 	e |= tmpl_set(v, "lang", rq->lang);
-	e |= tmpl_set(v, "instance_name", src_app.instance_name);
+	e |= tmpl_set(v, "instance_name", rq->set.instance_name);
 	e |= tmpl_set(v, "logged_in", rq->has_session ? "1" : "");
 	e |= tmpl_set(v, "csrf_token", rq->has_session ? rq->sess.csrf : rq->anon_csrf);
 	for (size_t i = 0; langs[i] != NULL && e == 0; i++) {
@@ -191,7 +213,7 @@ get_index(struct MHD_Connection *c, struct src_req *rq)
 		return web_redirect_ex(c, "/", &ck, 1);
 	}
 	if (tmpl_vars_new(&v) != 0 ||
-	    tmpl_set(v, "accept_files", src_app.conf.accept_files ? "1" : "") != 0) {
+	    tmpl_set(v, "accept_files", rq->set.accept_files ? "1" : "") != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;
 	}
@@ -254,7 +276,7 @@ get_lookup(struct MHD_Connection *c, struct src_req *rq)
 
 	if (!rq->has_session)
 		return web_redirect(c, "/");
-	human_size(src_app.conf.max_submission_bytes, rq->lang, maxsub);
+	human_size(rq->set.max_submission_bytes, rq->lang, maxsub);
 	(void)snprintf(num, sizeof num, "%u", src_app.conf.max_files);
 	/* The page states characters (and sets maxlength); the limit is bytes
 	 * of UTF-8. Dividing by 4 guarantees what the browser lets through fits. */
@@ -262,7 +284,9 @@ get_lookup(struct MHD_Connection *c, struct src_req *rq)
 	if ((e = tmpl_vars_new(&v)) != 0)
 		return MHD_NO;
 	e |= tmpl_set(v, "flash", rq->sess.flash ? i18n_get(rq->lang, flash[rq->sess.flash]) : "");
-	e |= tmpl_set(v, "accept_files", src_app.conf.accept_files ? "1" : "");
+	e |= tmpl_set(v, "accept_files", rq->set.accept_files ? "1" : "");
+	if (rq->set.min_first_message_chars > 0)
+		e |= tmpl_setf(v, "min_first", "%u", rq->set.min_first_message_chars);
 	e |= tmpl_set(v, "max_submission", maxsub);
 	e |= tmpl_set(v, "max_files", num);
 	e |= tmpl_set(v, "max_message", num2);
@@ -274,7 +298,7 @@ get_lookup(struct MHD_Connection *c, struct src_req *rq)
 }
 
 static enum MHD_Result
-get_metadata(struct MHD_Connection *c)
+get_metadata(struct MHD_Connection *c, const struct src_req *rq)
 {
 	const char *const *langs = i18n_languages();
 	json_t *l = json_array(), *o;
@@ -283,13 +307,14 @@ get_metadata(struct MHD_Connection *c)
 
 	for (size_t i = 0; l != NULL && langs[i] != NULL; i++)
 		json_array_append_new(l, json_string(langs[i]));
-	o = json_pack("{s:s, s:s, s:o, s:s, s:b, s:{s:I, s:i, s:i}}",
-	    "instance", src_app.instance_name, "version", SD_VERSION, "languages", l,
-	    "default_language", src_app.conf.default_language,
-	    "accepts_files", src_app.conf.accept_files,
-	    "limits", "max_submission_bytes", (json_int_t)src_app.conf.max_submission_bytes,
+	o = json_pack("{s:s, s:s, s:o, s:s, s:b, s:{s:I, s:i, s:i, s:i}}",
+	    "instance", rq->set.instance_name, "version", SD_VERSION, "languages", l,
+	    "default_language", rq->set.default_language,
+	    "accepts_files", rq->set.accept_files,
+	    "limits", "max_submission_bytes", (json_int_t)rq->set.max_submission_bytes,
 	    "max_files", (int)src_app.conf.max_files,
-	    "max_message_bytes", (int)src_app.conf.max_message_bytes);
+	    "max_message_bytes", (int)src_app.conf.max_message_bytes,
+	    "min_first_message_chars", (int)rq->set.min_first_message_chars);
 	if (o == NULL || (s = json_dumps(o, JSON_COMPACT)) == NULL) {
 		json_decref(o);
 		return MHD_NO;
@@ -531,6 +556,7 @@ first_call(struct MHD_Connection *c, struct src_req *rq, const char *url, const 
 	const char *allow = NULL, *msg = NULL;
 	unsigned st;
 
+	src_settings(rq);
 	setup_identity(c, rq);
 	if (!src_app.dev && !web_host_is_onion(c))
 		return src_error_page(c, rq, MHD_HTTP_FORBIDDEN,
@@ -548,7 +574,7 @@ first_call(struct MHD_Connection *c, struct src_req *rq, const char *url, const 
 	switch (rq->route) {
 	case SRC_R_INDEX: return get_index(c, rq);
 	case SRC_R_LOOKUP: return get_lookup(c, rq);
-	case SRC_R_METADATA: return get_metadata(c);
+	case SRC_R_METADATA: return get_metadata(c, rq);
 	case SRC_R_STATIC: return get_static(c, rq);
 	case SRC_R_SUBMIT:
 		if (src_upload_begin(c, rq) != 0)

@@ -23,6 +23,7 @@
 #include "session.h"
 #include "spool.h"
 #include "store.h"
+#include "settings.h"
 
 struct src_app {
 	struct conf conf;
@@ -63,6 +64,8 @@ struct src_req {
 	uint64_t body;              /* body bytes of a small form */
 	const char *allow;          /* Allow header of a 405 page */
 	const char *error_msg;      /* its English message (translated at render) */
+	struct settings set;        /* instance settings, read once per request */
+	char msgbuf[256];           /* a message with a number, already translated */
 };
 
 #define DB_LOCK() pthread_mutex_lock(&src_app.db_mu)
@@ -90,5 +93,7 @@ void src_upload_free(struct src_upload *up);
 
 /* main.c */
 void src_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* routes.c: the settings of this request (db, else sealdrop.conf). */
+void src_settings(struct src_req *rq);
 
 #endif

@@ -12,6 +12,7 @@
  * failed or interrupted upload leaves nothing behind.
  */
 #include "source.h"
+#include "i18n.h"
 #include "sderr.h"
 
 #include <stdio.h>
@@ -54,6 +55,8 @@ struct src_upload {
 	int csrf_ok;
 	unsigned nfiles;
 	uint64_t content, since_check;
+	int first;                  /* the source has sent no message or file yet */
+	uint64_t msg_chars;         /* UTF-8 characters of the message so far */
 };
 
 static void
@@ -129,7 +132,7 @@ account(struct src_upload *up, size_t size)
 
 	up->content += size;
 	up->since_check += size;
-	if (up->content > src_app.conf.max_submission_bytes) {
+	if (up->content > rq->set.max_submission_bytes) {
 		fail(rq, MHD_HTTP_CONTENT_TOO_LARGE, "The submission is larger than this site accepts.");
 		return -1;
 	}
@@ -212,8 +215,8 @@ open_part(struct src_upload *up, const char *key, const char *filename, const ch
 	/* A browser sends an empty part without a name when no file is chosen. */
 	if ((filename == NULL || filename[0] == '\0') && size == 0)
 		return NULL;
-	if (!src_app.conf.accept_files) {
-		fail(up->rq, MHD_HTTP_FORBIDDEN, "This site does not accept files, only messages.");
+	if (!up->rq->set.accept_files) {
+		fail(up->rq, MHD_HTTP_BAD_REQUEST, "This site does not accept files, only messages.");
 		return NULL;
 	}
 	if (++up->nfiles > src_app.conf.max_files) {
@@ -273,7 +276,53 @@ on_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filena
 		return MHD_NO;
 	}
 	up->cur->bytes += size;
+	if (up->cur == up->msg) /* characters: every byte that starts one */
+		for (size_t i = 0; i < size; i++)
+			up->msg_chars += ((unsigned char)data[i] & 0xC0) != 0x80;
 	return MHD_YES;
+}
+
+/* Whether this is the source's first submission (no message or file
+ * yet), when a minimum length of first messages is set. */
+static int
+first_submission(struct src_upload *up)
+{
+	struct src_req *rq = up->rq;
+	struct db_item it;
+	size_t nm = 0, nf = 0;
+	int e;
+
+	if (rq->set.min_first_message_chars == 0)
+		return 0;
+	DB_LOCK();
+	e = db_item_list(src_app.db, rq->sess.source_row, DB_KIND_MESSAGE, &it, 1, &nm);
+	if (e == 0)
+		e = db_item_list(src_app.db, rq->sess.source_row, DB_KIND_FILE, &it, 1, &nf);
+	DB_UNLOCK();
+	if (e != 0) {
+		fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "The submission could not be stored.");
+		return -1;
+	}
+	up->first = nm == 0 && nf == 0;
+	return 0;
+}
+
+/* The first-message refusal, its number put in the translated text. */
+static void
+fail_short(struct src_req *rq)
+{
+	const char *t = i18n_get(rq->lang, I18N_N("Please write a little more in your first "
+	    "message: at least {n} characters."));
+	const char *at = strstr(t, "{n}");
+	int n;
+
+	if (at == NULL)
+		n = snprintf(rq->msgbuf, sizeof rq->msgbuf, "%s", t);
+	else
+		n = snprintf(rq->msgbuf, sizeof rq->msgbuf, "%.*s%u%s", (int)(at - t), t,
+		    rq->set.min_first_message_chars, at + 3);
+	(void)n;
+	fail(rq, MHD_HTTP_BAD_REQUEST, rq->msgbuf);
 }
 
 /* Checks that need only the headers. */
@@ -286,7 +335,7 @@ upload_precheck(struct MHD_Connection *c, struct src_upload *up)
 	uint64_t free_b = 0;
 	int e;
 
-	if (len > src_app.conf.max_submission_bytes + MULTIPART_SLACK) {
+	if (len > rq->set.max_submission_bytes + MULTIPART_SLACK) {
 		fail(rq, MHD_HTTP_CONTENT_TOO_LARGE, "The submission is larger than this site accepts.");
 		return -1;
 	}
@@ -304,7 +353,7 @@ upload_precheck(struct MHD_Connection *c, struct src_upload *up)
 		    "This site is not ready to receive submissions yet.");
 		return -1;
 	}
-	return 0;
+	return first_submission(up);
 }
 
 int
@@ -437,6 +486,11 @@ src_upload_finish(struct src_req *rq)
 	}
 	up->pp = NULL;
 	if (check_csrf(up) != 0) {
+		abort_parts(up);
+		return;
+	}
+	if (up->first && up->msg_chars < rq->set.min_first_message_chars) {
+		fail_short(rq);
 		abort_parts(up);
 		return;
 	}

@@ -18,4 +18,6 @@ struct db *admin_open_db(const char *inst);
 /* admin_journalist.c: `journalist add|list|remove|reset` (argv[1] is
  * "journalist"); returns the exit status. */
 int adminj_main(int argc, char **argv);
+/* admin_settings.c: `settings show|set` (store/settings.h). */
+int admins_main(int argc, char **argv);
 #endif

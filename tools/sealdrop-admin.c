@@ -60,6 +60,8 @@ usage(FILE *f)
 	    "  " PROG " journalist list --instance DIR\n"
 	    "  " PROG " journalist remove --instance DIR NAME\n"
 	    "  " PROG " journalist reset --instance DIR NAME [--passphrase] [--totp]\n"
+	    "  " PROG " settings show --instance DIR\n"
+	    "  " PROG " settings set --instance DIR KEY VALUE\n"
 	    "  " PROG " check --instance DIR\n"
 	    "  " PROG " backup --instance DIR --out FILE [--recipient FILE.pub|sdpk1_...]...\n"
 	    "  " PROG " restore --in FILE --instance NEWDIR [--key FILE.key [--passphrase-file F]]\n");
@@ -366,6 +368,8 @@ main(int argc, char **argv)
 		return cmd_recipient(argc, argv);
 	if (strcmp(argv[1], "journalist") == 0)
 		return adminj_main(argc, argv);
+	if (strcmp(argv[1], "settings") == 0)
+		return admins_main(argc, argv);
 	if (strcmp(argv[1], "check") == 0)
 		return adminops_cmd_check(argc, argv);
 	if (strcmp(argv[1], "backup") == 0)

@@ -1,0 +1,105 @@
+/*
+ * admin_settings.c - `sealdrop-admin settings show|set`: the instance
+ * settings of store/settings.h from the server's command line, the same
+ * ones the journalist interface's /admin/settings page edits.
+ *
+ *   settings show --instance DIR              one "key<TAB>value" a line
+ *   settings set  --instance DIR KEY VALUE    validated, then written
+ *
+ * Keys: instance_name, default_language (en|fr), accept_files (0|1),
+ * max_submission_bytes (1 MiB .. 64 GiB), min_first_message_chars
+ * (0..10000), retention_days (0 = keep forever, else 1..3650). A key never
+ * set shows its default from sealdrop.conf. Changes are audited with the
+ * actor "(admin)"; the daemons read the settings on each request (the
+ * source interface) or each hour (the retention purge).
+ */
+#include "admin.h"
+#include "conf.h"
+#include "db.h"
+#include "sderr.h"
+#include "settings.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+static void
+show(const struct settings *s)
+{
+	printf("instance_name\t%s\n", s->instance_name);
+	printf("default_language\t%s\n", s->default_language);
+	printf("accept_files\t%d\n", s->accept_files);
+	printf("max_submission_bytes\t%llu\n", (unsigned long long)s->max_submission_bytes);
+	printf("min_first_message_chars\t%u\n", s->min_first_message_chars);
+	printf("retention_days\t%u\n", s->retention_days);
+}
+
+static void
+load(const char *inst, struct db *db, struct settings *s)
+{
+	char path[PATH_MAX], err[CONF_ERR_MAX];
+	struct conf cf;
+
+	conf_defaults(&cf);
+	if (snprintf(path, sizeof path, "%s/sealdrop.conf", inst) >= (int)sizeof path)
+		admin_die("%s: path too long", inst);
+	if (conf_load(path, &cf, err) != 0)
+		admin_die("%s", err);
+	if (settings_load(db, &cf, s) != 0)
+		admin_die("cannot read the settings");
+}
+
+static int
+set(struct db *db, struct settings *s, const char *key, const char *value)
+{
+	const char *why = NULL;
+	char target[DB_AUDIT_FIELD];
+	int e = settings_set_text(s, key, value, &why);
+
+	if (e == SD_ERR_ARG)
+		admin_die("%s: unknown setting (see settings show)", key);
+	if (e != 0)
+		admin_die("%s: %s", key, why ? why : "bad value");
+	(void)snprintf(target, sizeof target, "%s", key);
+	if (settings_save(db, s) != 0 || db_audit_add(db, "(admin)", "changed settings", target) != 0)
+		admin_die("cannot write the settings");
+	printf("%s set\n", key);
+	return 0;
+}
+
+int
+admins_main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "instance", required_argument, NULL, 'i' }, { NULL, 0, NULL, 0 }
+	};
+	const char *sub = argc > 2 ? argv[2] : "", *inst = NULL;
+	struct settings s;
+	struct db *db;
+	int c, rc = 0;
+
+	optind = 3;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (c != 'i')
+			goto usage;
+		inst = optarg;
+	}
+	if (inst == NULL || (strcmp(sub, "show") == 0 ? optind != argc
+	    : strcmp(sub, "set") != 0 || optind != argc - 2))
+		goto usage;
+	db = admin_open_db(inst);
+	load(inst, db, &s);
+	if (sub[1] == 'h')
+		show(&s);
+	else
+		rc = set(db, &s, argv[optind], argv[optind + 1]);
+	db_close(db);
+	return rc;
+usage:
+	fprintf(stderr, "usage:\n"
+	    "  " ADMIN_PROG " settings show --instance DIR\n"
+	    "  " ADMIN_PROG " settings set --instance DIR KEY VALUE\n");
+	return 2;
+}
