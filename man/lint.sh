@@ -16,7 +16,7 @@ declare -A sources=(
 	[sealdrop-open.1]="tools/sealdrop-open.c"
 	[sealdrop-source.8]="source-iface/main.c"
 	[sealdrop-journalist.8]="journalist-iface/main.c"
-	[sealdrop-admin.8]="tools/sealdrop-admin.c tools/admin_journalist.c tools/admin_tor_cmd.c tools/admin_cmd.c"
+	[sealdrop-admin.8]="tools/sealdrop-admin.c tools/admin_journalist.c tools/admin_tor_cmd.c tools/admin_cmd.c tools/admin_settings.c"
 )
 
 format() { # page: warnings on stderr, if any
