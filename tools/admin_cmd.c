@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -214,7 +215,12 @@ restore_report(const struct cmd_opts *o, const struct adminops_restore_stats *st
 		printf("note: sealdrop.conf sets a listen address; check it still fits this "
 		    "directory\n");
 	printf("this directory holds the instance's secrets (onion keys, journalists' "
-	    "credentials): keep it 0700.\nnext: " PROG " check --instance %s\n", o->instance);
+	    "credentials): keep it 0700.\n");
+	if (geteuid() == 0)
+		printf("restored as root: give it to its users before starting anything "
+		    "(docs/operator-guide.md, section 2: chown sealdrop, tor/ to debian-tor, "
+		    "chmod 2710)\n");
+	printf("next: " PROG " check --instance %s, then " PROG " tor-check\n", o->instance);
 }
 
 int
