@@ -324,6 +324,50 @@ st=$(req POST /login -d "csrf_token=$(csrf_of)&codename=abacus")
 grep -q 'lang="fr"' "$work/body" && [ "$st" = 403 ] && ok "error page in the source's language" ||
 	ko "error page language"
 
+# --- instance settings (sealdrop-admin settings set; read on every request) -------
+set_setting() { "$admin" settings set --instance "$inst" "$1" "$2" >/dev/null || ko "settings set $1 $2"; }
+set_setting instance_name "Renamed drop"
+set_setting default_language fr
+set_setting accept_files 0
+set_setting max_submission_bytes 1048576
+set_setting min_first_message_chars 12
+st=$(req GET /metadata)
+grep -q '"instance":"Renamed drop"' "$work/body" && grep -q '"accepts_files":false' "$work/body" &&
+	grep -q '"max_submission_bytes":1048576' "$work/body" && grep -q '"default_language":"fr"' "$work/body" &&
+	grep -q '"min_first_message_chars":12' "$work/body" &&
+	ok "metadata reports the settings" || ko "metadata: $(cat "$work/body")"
+mv "$jar" "$work/jar.saved"
+st=$(req GET /)
+grep -q 'Renamed drop' "$work/body" && grep -q 'lang="fr"' "$work/body" &&
+	ok "pages use the instance name and default language from settings" || ko "name or language not applied"
+csrf=$(csrf_of); st=$(req POST /generate -d "csrf_token=$csrf")
+st=$(req GET /lookup); csrf=$(csrf_of)
+grep -q 'id="no-files"' "$work/body" && ! grep -q 'type="file"' "$work/body" &&
+	ok "the form says files are not accepted" || ko "the form still offers files"
+n0=$(items)
+st=$(req POST /submit -F "csrf_token=$csrf" -F "message=long enough message here" -F "files=@$work/up/small.txt")
+expect "a file is refused when accept_files is 0" "$st" 400 ''
+[ "$(items)" = "$n0" ] && ok "no row after the refused file" || ko "rows after refusal"
+st=$(req POST /submit -F "csrf_token=$csrf" -F "message=ééééé court")
+expect "a first message under min_first_message_chars is refused" "$st" 400 '12'
+set_setting min_first_message_chars 11
+st=$(req POST /submit -F "csrf_token=$csrf" -F "message=ééééé court")
+expect "11 UTF-8 characters pass a minimum of 11" "$st" 303 ''
+st=$(req POST /submit -F "csrf_token=$csrf" -F "message=ok")
+expect "a later short message is accepted" "$st" 303 ''
+set_setting accept_files 1
+head -c 1200000 /dev/urandom >"$work/up/over.bin"
+st=$(req POST /submit -F "csrf_token=$csrf" -F "files=@$work/up/over.bin")
+expect "a body over max_submission_bytes from settings is 413" "$st" 413 ''
+st=$(req POST /submit -F "csrf_token=$csrf" -F "files=@$work/up/small.txt")
+expect "files are accepted again" "$st" 303 ''
+[ "$(items)" = $((n0 + 3)) ] && ok "exactly the accepted items were stored" || ko "items: $(items), want $((n0 + 3))"
+set_setting min_first_message_chars 0
+set_setting accept_files 1
+set_setting max_submission_bytes 262144000
+set_setting default_language en
+mv "$work/jar.saved" "$jar"
+
 # --- a disk at its reserve: a second instance whose reserve cannot be met -----------
 inst2=$work/inst2
 "$admin" init --instance "$inst2" --recipient "$src/tests/vectors/key.pub" >/dev/null
