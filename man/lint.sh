@@ -21,6 +21,8 @@ declare -A sources=(
 
 format() { # page: warnings on stderr, if any
 	if command -v man >/dev/null; then
+		# stderr (the warnings) into the pipe, the formatted page away
+		# shellcheck disable=SC2069
 		LC_ALL=C.UTF-8 man --warnings -E UTF-8 -l -Tutf8 -Z "$1" 2>&1 >/dev/null
 	else
 		groff -man -ww -z -K utf8 "$1" 2>&1
@@ -34,9 +36,9 @@ for page in "$src"/man/*.[18]; do
 	for s in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" FILES EXAMPLES "SEE ALSO"; do
 		grep -qE "^\.SH \"?$s\"?$" "$page" || ko "$name: no $s section"
 	done
-	files=${sources[$name]:-}
-	[ -n "$files" ] || { ko "$name: no program known for this page"; continue; }
-	accepted=$(cd "$src" && grep -ho '{ "[a-z][a-z-]*", *\(no\|required\|optional\)_argument' $files |
+	read -ra files <<<"${sources[$name]:-}"
+	[ "${#files[@]}" -gt 0 ] || { ko "$name: no program known for this page"; continue; }
+	accepted=$(cd "$src" && grep -ho '{ "[a-z][a-z-]*", *\(no\|required\|optional\)_argument' "${files[@]}" |
 		sed 's/{ "\([^"]*\)".*/\1/' | sort -u)
 	for opt in $accepted; do
 		grep -qF -- "$(printf '%s' "--$opt" | sed 's/-/\\-/g')" "$page" || ko "$name: --$opt is not documented"
@@ -49,8 +51,9 @@ for page in "$src"/man/*.[18]; do
 		grep -qx -- "$opt" <<<"$accepted" || ko "$name: --$opt is documented but not accepted"
 	done
 done
-for cmd in $(grep -o 'strcmp(argv\[1\], "[a-z][a-z-]*")' "$src/tools/sealdrop-admin.c" | sed 's/.*"\(.*\)")/\1/'); do
+while read -r cmd; do
 	grep -q "^\.B sealdrop-admin $cmd" "$src/man/sealdrop-admin.8" || ko "sealdrop-admin.8: command $cmd is missing"
-done
-[ "$failed" = 0 ] && echo "ok: $(ls "$src"/man/*.[18] | wc -l) man pages"
+done < <(grep -o 'strcmp(argv\[1\], "[a-z][a-z-]*")' "$src/tools/sealdrop-admin.c" | sed 's/.*"\(.*\)")/\1/')
+pages=("$src"/man/*.[18])
+[ "$failed" = 0 ] && echo "ok: ${#pages[@]} man pages"
 [ "$failed" = 0 ]

@@ -14,6 +14,7 @@
 #    sealed), a file that is not an archive.
 #
 # usage: backup.sh BUILD_DIR SOURCE_DIR
+# shellcheck disable=SC2015 # "A && ok || ko": ok never fails
 set -u
 build=$1
 src=$2
@@ -101,7 +102,8 @@ wait "$slow"
 [ "$(cat "$work/slow.st")" = 303 ] && ok "the upload finished after the backup" ||
 	ko "slow upload: $(cat "$work/slow.st")"
 [ "$(stat -c %a "$work/b.tar")" = 600 ] && ok "archive mode 0600" || ko "mode $(stat -c %a "$work/b.tar")"
-ls -A "$work" | grep -q '\.part$' && ko "a temporary archive is left" || ok "no temporary archive left"
+[ -z "$(find "$work" -maxdepth 1 -name '*.part')" ] && ok "no temporary archive left" ||
+	ko "a temporary archive is left"
 members=$(tar tf "$work/b.tar")
 echo "$members" | grep -q '^spool/tmp' && ko "spool/tmp in the archive" || ok "spool/tmp not in the archive"
 [ "$(echo "$members" | head -1)" = sealdrop-backup ] && echo "$members" | grep -qx sealdrop.db &&
@@ -179,6 +181,28 @@ head -c $((size - 100)) "$work/s.sdbox" >"$work/s-trunc.sdbox"
 	>"$work/r.out" 2>&1 && ko "a truncated sealed backup restored" ||
 	{ [ ! -e "$work/t1" ] && no_stage && ok "truncated sealed backup refused, nothing left: $(cat "$work/r.out")" ||
 	ko "truncated sealed: left $(ls -A "$work")"; }
+
+# --- a row whose file is gone (deleted during a backup), a file with no row ----------------
+odd=$work/odd
+cp -a "$inst" "$odd"
+sed -i "s#$inst#$odd#g" "$odd/tor/torrc"
+spool_files=("$odd"/spool/*/*.sdbox)
+rm "${spool_files[0]}"
+first=${spool_files[1]}
+cp "$first" "$(dirname "$first")/0123456789abcdef0123456789abcdef.sdbox"
+"$admin" backup --instance "$odd" --out "$work/odd.tar" >"$work/odd.out" 2>&1 &&
+	grep -q '^note: 1 items the database listed had no file' "$work/odd.out" &&
+	grep -q '^note: 1 spool files the database snapshot does not list' "$work/odd.out" &&
+	ok "a row without its file and an orphan file are left out, and said" ||
+	ko "backup with a missing file and an orphan: $(cat "$work/odd.out")"
+if "$admin" restore --in "$work/odd.tar" --instance "$work/odd2" >"$work/r.out" 2>&1 &&
+	"$admin" check --instance "$work/odd2" >"$work/c.out" 2>&1 &&
+	[ "$(sqlite3 "$work/odd2/sealdrop.db" 'SELECT count(*) FROM items')" = \
+		$(($(sqlite3 "$odd/sealdrop.db" 'SELECT count(*) FROM items') - 1)) ]; then
+	ok "its restore is consistent: one row fewer, check passes"
+else
+	ko "restore of that backup: $(cat "$work/r.out" "$work/c.out" 2>/dev/null)"
+fi
 
 # --- bad archives ------------------------------------------------------------------------
 refused() { # name archive target [want-in-message]

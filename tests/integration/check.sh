@@ -5,6 +5,7 @@
 # line, and leave the instance as it found it (no migration, no tmp/ purge).
 #
 # usage: check.sh BUILD_DIR SOURCE_DIR
+# shellcheck disable=SC2015 # "A && ok || ko": ok never fails
 set -u
 build=$1
 src=$2
@@ -71,7 +72,8 @@ case_() {
 		ok "$name: $(grep -E "^$level +$re" "$work/out" | head -1)"
 	fi
 }
-item=$(cd "$base" && ls spool/*/*.sdbox | head -1)
+items=("$base"/spool/*/*.sdbox)
+item=${items[0]#"$base"/}
 case_ "instance directory mode" FAIL 'instance:' 'chmod 0750 .'
 case_ "a deployed instance (2710, tor's group)" ok 'instance:.*mode 2710' \
 	'chmod 2710 . && mkdir spool/0123456789abcdef0123456789abcdef && chmod 2700 spool/0123456789abcdef0123456789abcdef'
