@@ -162,6 +162,8 @@ tc_line(struct tc *t, char *line, unsigned no, char *out, size_t outsz, size_t *
 		return 0;
 	val = key + klen + strspn(key + klen, " \t");
 	val[strcspn(val, "\r")] = '\0';
+	for (size_t vl = strlen(val); vl > 0 && (val[vl - 1] == ' ' || val[vl - 1] == '\t'); vl--)
+		val[vl - 1] = '\0';
 	if (klen < 13 || strncasecmp(key, "HiddenService", 13) != 0)
 		return tc_fail(t, SD_ERR_FORMAT, "torrc line %u: only HiddenService* lines "
 		    "belong in the instance torrc, not '%.*s'", no, (int)klen, key);
