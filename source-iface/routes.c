@@ -421,7 +421,6 @@ post_generate(struct MHD_Connection *c, struct src_req *rq)
 	rq->has_session = srcsess_get(id, &rq->sess) == 0;
 	memcpy(rq->sess_id, id, sizeof id);
 	const struct web_cookie ck = { "sd_session", id, 0 };
-	src_log("new source");
 	return page(c, rq, MHD_HTTP_OK, "source/generate", v, &ck, 1);
 }
 

@@ -513,7 +513,6 @@ src_upload_finish(struct src_req *rq)
 		abort_parts(up);
 		return;
 	}
-	src_log("submission stored");
 }
 
 void

@@ -123,7 +123,8 @@ print_tor_line(const char *inst, const char *name)
 		return;
 	}
 	printf("  tor client authorisation (Tor Browser, for the journalist onion):\n"
-	    "    %s\n", line);
+	    "    %s\n"
+	    "  then make tor read the new client key: systemctl reload tor\n", line);
 	sodium_memzero(line, sizeof line);
 }
 
@@ -220,7 +221,8 @@ cmd_remove(struct db *db, const char *inst, const struct db_journalist *j)
 #else
 	(void)inst;
 #endif
-	printf("journalist %s removed; their sessions end within a minute\n", j->name);
+	printf("journalist %s removed; their sessions end at their next request.\n"
+	    "Make tor forget their client key: systemctl reload tor\n", j->name);
 	return 0;
 }
 
