@@ -456,5 +456,15 @@ for s in "$sa" "$sb" "$des_a" "$des_b" "$imsg" "$ifile" "$irep" small.txt; do
 done
 [ "$named" = 0 ] && ok "the log names no source, item or file"
 
+# --- a clean stop; no sanitizer report (in sanitizer builds) --------------------------
+for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+pids=()
+if grep -qE 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error' \
+	"$work/journalist.log"; then
+	ko "sanitizer report:"; grep -A30 -E 'Sanitizer|runtime error' "$work/journalist.log" | head -60
+else
+	ok "no sanitizer report in the journalist daemon's log"
+fi
+
 echo "passed: $passed, failed: $failed"
 [ "$failed" = 0 ]
