@@ -82,7 +82,7 @@ expect() { # name status want [regex]
 	elif [ -n "${4:-}" ] && ! grep -qiE "$4" "$work/body"; then ko "$1: page does not say: $4"
 	else ok "$1"; fi
 }
-db() { sqlite3 "$inst/sealdrop.db" "$1"; }
+db() { sqlite3 -cmd ".timeout 5000" "$inst/sealdrop.db" "$1"; }
 login() { # JAR USER PASS SECRET: status of POST /login
 	rm -f "$1"
 	jreq "$1" GET /login >/dev/null
@@ -264,7 +264,7 @@ grep -qF "$marker" "$work/body" && ko "source text in the audit page" || ok "no 
 for p in 0 2 -1 x 01; do
 	expect "audit page '$p' is 404" "$(jreq "$A" GET "/admin/audit?page=$p")" 404
 done
-for i in $(seq 120); do echo "INSERT INTO audit(hour, actor, action, target) VALUES ('2020-01-01 00:00', 'x', 'filler', '');"; done | sqlite3 "$inst/sealdrop.db"
+for i in $(seq 120); do echo "INSERT INTO audit(hour, actor, action, target) VALUES ('2020-01-01 00:00', 'x', 'filler', '');"; done | sqlite3 -cmd ".timeout 5000" "$inst/sealdrop.db"
 expect "audit page 2 exists with 120 more entries" "$(jreq "$A" GET "/admin/audit?page=2")" 200 'Page 2 / 2|Page</a>'
 
 # --- retention -----------------------------------------------------------------------------
