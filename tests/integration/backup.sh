@@ -175,6 +175,13 @@ cmp -s "$d/after.txt" "$work/up/after.txt" && ok "the file sent after the restor
 "$admin" restore --in "$work/s.sdbox" --instance "$work/sealed" --key "$key" --passphrase-file "$pass" \
 	>"$work/r.out" 2>&1 && [ "$(rows "$work/sealed")" = "$(rows "$inst")" ] &&
 	ok "the sealed backup restores with the key" || ko "sealed restore: $(cat "$work/r.out")"
+printf 'another passphrase\n' >"$work/other.pass"
+"$build/tools/sealdrop-keygen" --out "$work/other.key" --passphrase-file "$work/other.pass" \
+	--kdf interactive >/dev/null
+"$admin" restore --in "$work/s.sdbox" --instance "$work/wrongkey" --key "$work/other.key" \
+	--passphrase-file "$work/other.pass" >"$work/r.out" 2>&1 && ko "restored with another key" ||
+	{ grep -q 'not a recipient' "$work/r.out" && [ ! -e "$work/wrongkey" ] && no_stage &&
+	ok "another key is refused, nothing left" || ko "wrong key: $(cat "$work/r.out")"; }
 size=$(stat -c %s "$work/s.sdbox")
 head -c $((size - 100)) "$work/s.sdbox" >"$work/s-trunc.sdbox"
 "$admin" restore --in "$work/s-trunc.sdbox" --instance "$work/t1" --key "$key" --passphrase-file "$pass" \
@@ -262,16 +269,19 @@ write("hardlink.tar", [special("tor/hard", tarfile.LNKTYPE, "sealdrop.conf")], w
 write("device.tar", [special("tor/dev", tarfile.CHRTYPE)], where=2)
 write("fifo.tar", [special("tor/fifo", tarfile.FIFOTYPE)], where=2)
 write("unknown.tar", [reg("etc/passwd")], where=2)
+write("oversize.tar", [reg("tor/big", b"x" * (1024 * 1024 + 1))], where=2)
+write("dotslash.tar", [reg("./sealdrop.conf", b"[instance]\n")], where=1)
 write("dup.tar", [reg("sealdrop.conf", b"[instance]\n")])
 write("nodb.tar", [], drop="sealdrop.db")
 write("nomanifest.tar", [], drop="sealdrop-backup")
 PY
-for t in dotdot abs symlink symlink-dir hardlink device fifo unknown; do
+for t in dotdot abs symlink symlink-dir hardlink device fifo unknown dotslash; do
 	refused "archive with a bad member ($t)" "$work/$t.tar" "$work/bad-$t" "refused"
 done
 [ ! -e "$work/x" ] && [ ! -e "$work/abs-x" ] && ok "nothing written outside the target" ||
 	ko "a member escaped"
 refused "a member twice" "$work/dup.tar" "$work/bad-dup" "twice"
+refused "a member over its size bound" "$work/oversize.tar" "$work/bad-oversize" "size out of bounds"
 refused "no database" "$work/nodb.tar" "$work/bad-nodb" "sealdrop.db"
 refused "no manifest" "$work/nomanifest.tar" "$work/bad-nomanifest" "not a sealdrop backup"
 size=$(stat -c %s "$work/b.tar")
