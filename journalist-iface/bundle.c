@@ -258,8 +258,10 @@ jn_file_respond(struct MHD_Connection *c, struct jn_req *rq, const struct db_sou
 		close(fd);
 		return MHD_NO;
 	}
-	JN_DB_LOCK();
-	(void)db_item_set_seen(jn_app.db, it->row, 1);
-	JN_DB_UNLOCK();
+	if (!rq->head) { /* a HEAD request downloads nothing */
+		JN_DB_LOCK();
+		(void)db_item_set_seen(jn_app.db, it->row, 1);
+		JN_DB_UNLOCK();
+	}
 	return web_queue_download(c, r, "application/octet-stream", hdr);
 }

@@ -162,8 +162,11 @@ t=$(csrf_of)
 grep -o 'name="item" value="[0-9a-f]*"' "$work/body" | sed 's/.*value="//;s/"$//' >"$work/items"
 [ "$(wc -l <"$work/items")" = 3 ] && ok "three items on the source page" || ko "items: $(cat "$work/items")"
 
-# One .sdbox, decrypted with the test key.
+# One .sdbox, decrypted with the test key (a HEAD first: it marks nothing).
 first=$(head -1 "$work/items")
+st=$(jreq "$A" HEAD "/source/$sid/item/$first" -I)
+[ "$st" = 200 ] && [ "$(db "SELECT seen FROM items WHERE lower(hex(item_id)) = '$first'")" = 0 ] &&
+	ok "HEAD on a download marks nothing seen" || ko "HEAD: $st"
 st=$(OUT=$work/one.sdbox jreq "$A" GET "/source/$sid/item/$first")
 [ "$st" = 200 ] && "$sdcat" "$key" "$pass" "$work/one.sdbox" >"$work/one.plain" 2>/dev/null &&
 	ok "one .sdbox downloaded and decrypted" || ko "download one: $st"
