@@ -87,6 +87,9 @@ case_ "a tor key with group bits" FAIL 'permissions: tor/source/hs_ed25519_secre
 if [ "$(id -u)" = 0 ]; then
 	case_ "a file of another user" FAIL 'permissions: sealdrop.conf .*owned by uid 65534' \
 		'chown 65534 sealdrop.conf'
+	case_ "tor/ given to tor's user, as deployed" ok 'tor: torrc for this directory' 'chown -R 65534 tor'
+	case_ "a file under tor/ not tor's" FAIL 'permissions: tor/torrc .*owner of tor/' \
+		'chown -R 65534 tor && chown 0 tor/torrc'
 else
 	echo "note: not root, the other-owner case is skipped"
 fi
