@@ -77,22 +77,7 @@ static const char *const not_found = I18N_N("There is no such resource.");
 enum MHD_Result
 api_send(struct MHD_Connection *c, unsigned status, json_t *j, const char *const *hdr)
 {
-	struct sdbuf b;
-	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	int e;
-
-	json_decref(j);
-	if (s == NULL)
-		return MHD_NO;
-	sdbuf_init(&b, JN_PAGE_MAX);
-	e = sdbuf_adds(&b, s);
-	sodium_memzero(s, strlen(s));
-	free(s);
-	if (e != 0 || sdbuf_adds(&b, "\n") != 0) {
-		sdbuf_free(&b);
-		return MHD_NO;
-	}
-	return web_respond_ex(c, status, "application/json", &b, NULL, 0, hdr);
+	return jn_json_ex(c, status, j, hdr);
 }
 
 static enum MHD_Result
@@ -306,25 +291,6 @@ api_me(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 
 /* ---- sources ------------------------------------------------------------ */
 
-int
-api_load_items(const struct db_source *src, struct db_item **out, size_t *n)
-{
-	struct db_item *it = calloc(JN_ITEMS_MAX, sizeof *it);
-	int e;
-
-	if (it == NULL)
-		return SD_ERR_NOMEM;
-	JN_DB_LOCK();
-	e = db_item_list(jn_app.db, src->row, 0, it, JN_ITEMS_MAX, n);
-	JN_DB_UNLOCK();
-	if (e != 0) {
-		free(it);
-		return e;
-	}
-	*out = it;
-	return 0;
-}
-
 static json_t *
 api_source_json(const struct db_source_summary *s)
 {
@@ -351,7 +317,7 @@ api_summary(const struct db_source *src, struct db_source_summary *s)
 
 	memset(s, 0, sizeof *s);
 	s->s = *src;
-	if ((e = api_load_items(src, &it, &n)) != 0)
+	if ((e = jn_load_items(src, &it, &n)) != 0)
 		return e;
 	for (size_t i = 0; i < n; i++) {
 		if (it[i].kind == DB_KIND_REPLY) {

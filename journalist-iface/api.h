@@ -26,8 +26,6 @@ enum MHD_Result api_internal(struct MHD_Connection *c, struct jn_req *rq, int e,
 /* A boolean member of the body: 0, or SD_ERR_ARG when missing or not a bool. */
 int api_body_bool(const struct jn_req *rq, const char *key, int *out);
 
-/* Every item of a source (malloc'd, up to JN_ITEMS_MAX). */
-int api_load_items(const struct db_source *src, struct db_item **out, size_t *n);
 /* {"id", "source_id", "kind", "seq", "created_hour", "size", "size_label",
  * "seen", "starred", "download_url"} */
 json_t *api_item_json(const struct db_source *src, const struct db_item *it);

@@ -60,7 +60,7 @@ api_items(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 	size_t n = 0;
 	int e;
 
-	if ((e = api_load_items(&x->src, &it, &n)) != 0)
+	if ((e = jn_load_items(&x->src, &it, &n)) != 0)
 		return api_internal(c, rq, e, "the list of items");
 	if ((list = json_array()) == NULL) {
 		free(it);
@@ -214,7 +214,7 @@ bundle_add_source(const struct db_source *src, int unread, struct jn_bundle_item
 	size_t n = 0;
 	int e;
 
-	if ((e = api_load_items(src, &it, &n)) != 0)
+	if ((e = jn_load_items(src, &it, &n)) != 0)
 		return e;
 	for (size_t i = 0; i < n && e == 0; i++) {
 		if (unread && (it[i].seen || it[i].kind == DB_KIND_REPLY))

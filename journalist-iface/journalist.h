@@ -128,8 +128,11 @@ enum MHD_Result jn_error(struct MHD_Connection *c, struct jn_req *rq, unsigned s
  * variables (lang, instance, me, csrf, flash, languages). */
 enum MHD_Result jn_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
     const char *name, struct tmpl_vars *v);
-/* A JSON response (j is released). */
+/* A JSON response (j is released), with extra headers (pairs, NULL-
+ * terminated; may be NULL) for the _ex form. */
 enum MHD_Result jn_json(struct MHD_Connection *c, unsigned status, json_t *j);
+enum MHD_Result jn_json_ex(struct MHD_Connection *c, unsigned status, json_t *j,
+    const char *const *hdr);
 /* A 303 to a local path with a one-shot message (msgid may be NULL). */
 enum MHD_Result jn_redirect(struct MHD_Connection *c, struct jn_req *rq, const char *path,
     const char *flash_msgid);
@@ -202,6 +205,9 @@ int jn_do_source_delete(struct jn_req *rq, const struct db_source *src);
 int jn_do_source_star(struct jn_req *rq, const struct db_source *src, int starred);
 int jn_do_reply(struct jn_req *rq, const struct db_source *src, const char *text,
     size_t len, struct db_item *out);
+
+/* Every item of a source, ascending (malloc'd, up to JN_ITEMS_MAX). */
+int jn_load_items(const struct db_source *src, struct db_item **out, size_t *n);
 
 /* bundle.c: a streamed .tar of items (members "<source>/<item>.sdbox",
  * the spool layout sealdrop-open reads). Marks them seen. */

@@ -18,7 +18,7 @@
 #include "journalist.h"
 #include "account.h"
 #include "i18n.h"
-#include "sandbox.h"
+#include "daemon.h"
 #include "sderr.h"
 #include "tmpl.h"
 
@@ -40,7 +40,7 @@
 
 #define PROG "sealdrop-journalist"
 
-
+static struct web_daemon daemon_ctx = { .prog = PROG, .sockname = "journalist.sock" };
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
@@ -55,43 +55,6 @@ die(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(1);
-}
-
-struct opts {
-	const char *instance;
-	const char *listen;
-};
-
-static void
-parse_opts(int argc, char **argv, struct opts *o)
-{
-	static const struct option lo[] = {
-		{ "instance", required_argument, NULL, 'i' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "dev", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c;
-
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'i': o->instance = optarg; break;
-		case 'l': o->listen = optarg; break;
-		case 'd': jn_app.dev = 1; break;
-		case 'h':
-			printf("usage: " PROG " --instance DIR [--listen unix:PATH|HOST:PORT] [--dev]\n");
-			exit(0);
-		default:
-			fprintf(stderr, "usage: " PROG " --instance DIR [--listen unix:PATH|HOST:PORT] "
-			    "[--dev]\n");
-			exit(2);
-		}
-	}
-	if (o->instance == NULL || optind != argc) {
-		fprintf(stderr, PROG ": --instance DIR is required\n");
-		exit(2);
-	}
 }
 
 static void
@@ -136,65 +99,27 @@ json_wiping_free(void *p)
 	free(p);
 }
 
-static volatile sig_atomic_t stopping;
-
-static void *
-reaper(void *arg)
+/* Once a second on the reaper thread: sessions, then the retention
+ * purge a few seconds after start and hourly. */
+static void
+tick(unsigned seconds)
 {
-	(void)arg;
-	while (!stopping) {
-		struct timespec ts = { 1, 0 }; /* short: stopping waits for it */
-		static unsigned ticks;
-		nanosleep(&ts, NULL);
-		if (++ticks % 30 == 0)
-			(void)jnsess_expire();
-		if (ticks % 3600 == 3) { /* soon after start, then hourly */
-			unsigned purged = 0;
-			if (jn_retention_run(&purged) != 0)
-				jn_log("the retention purge failed; it runs again in an hour");
-		}
-	}
-	return NULL;
+	unsigned purged = 0;
+
+	if (seconds % 30 == 0)
+		(void)jnsess_expire();
+	if (seconds % 3600 == 3 && jn_retention_run(&purged) != 0)
+		jn_log("the retention purge failed; it runs again in an hour");
 }
 
 static void
-mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	/* libmicrohttpd's messages may name a client; keep only that one came. */
-	(void)cls, (void)fmt, (void)ap;
-}
-
-static struct MHD_Daemon *
-start_http(int fd)
-{
-	/* A thread per connection (bounded by max_connections): an argon2id
-	 * derivation or a slow upload blocks only its own connection. */
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_POLL | MHD_USE_ERROR_LOG;
-
-	return MHD_start_daemon(flags, 0, NULL, NULL, jn_handle, NULL,
-	    MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)jn_app.conf.max_connections,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)jn_app.conf.connection_timeout,
-	    MHD_OPTION_NOTIFY_COMPLETED, jn_completed, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_END);
-}
-
-static void
-init_all(const struct opts *o, char *listen, size_t listensz)
+init_all(void)
 {
 	int e;
 
-	open_instance(o->instance);
-	if (o->listen)
-		(void)snprintf(listen, listensz, "%s", o->listen);
-	else if (jn_app.conf.journalist_listen[0])
-		(void)snprintf(listen, listensz, "%s", jn_app.conf.journalist_listen);
-	else if (snprintf(listen, listensz, "unix:%s/journalist.sock", o->instance) >= (int)listensz)
-		die("%s: path too long for a socket", o->instance);
-	if (strncmp(listen, "unix:", 5) != 0 && !jn_app.dev)
-		die("--listen %s: a TCP listener is for development; add --dev", listen);
+	open_instance(daemon_ctx.instance);
+	if (web_daemon_listen_spec(&daemon_ctx, jn_app.conf.journalist_listen) != 0)
+		die("%s", daemon_ctx.msg);
 	if ((e = tmpl_init()) != 0 || (e = i18n_init()) != 0)
 		die("cannot load the pages: %s", sd_strerror(e));
 	if (jnsess_init(jn_app.conf.journalist_idle_minutes * 60U,
@@ -207,46 +132,27 @@ init_all(const struct opts *o, char *listen, size_t listensz)
 	    sem_init(&jn_app.argon2, 0, jn_app.conf.argon2_concurrency) != 0)
 		die("cannot initialise locks");
 	json_set_alloc_funcs(json_wiping_malloc, json_wiping_free);
+	daemon_ctx.handle = jn_handle;
+	daemon_ctx.completed = jn_completed;
+	daemon_ctx.tick = tick;
+	daemon_ctx.max_connections = jn_app.conf.max_connections;
+	daemon_ctx.timeout = jn_app.conf.connection_timeout;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct opts o = { 0 };
-	struct MHD_Daemon *d;
-	char listen[CONF_LISTEN_MAX + 16];
-	pthread_t rt;
-	sigset_t set;
-	int fd = -1, is_unix = 0, sig = 0, e;
+	int e;
 
 	umask(077);
 	if (sodium_init() < 0)
 		die("cannot initialise libsodium");
-	parse_opts(argc, argv, &o);
-	init_all(&o, listen, sizeof listen);
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if ((e = web_listen(listen, &fd, &is_unix)) != 0)
-		die("cannot listen on %s: %s", listen, e == SD_ERR_IO ? strerror(errno) : sd_strerror(e));
-	if ((d = start_http(fd)) == NULL)
-		die("cannot start the HTTP server");
-	if ((e = web_sandbox()) != 0)
-		die("cannot enter the sandbox: %s", sd_strerror(e));
-	if (pthread_create(&rt, NULL, reaper, NULL) != 0)
-		die("cannot start the session reaper");
-	jn_log("listening on %s%s", listen, jn_app.dev ? " (development mode)" : "");
-	while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
-		;
-	stopping = 1;
-	jn_log("stopping");
-	MHD_stop_daemon(d);
-	close(fd);
-	if (is_unix)
-		web_unlisten(listen);
-	pthread_join(rt, NULL);
+	if ((e = web_daemon_args(&daemon_ctx, argc, argv)) != 0)
+		return e > 0 ? 0 : 2;
+	jn_app.dev = daemon_ctx.dev;
+	init_all();
+	if (web_daemon_run(&daemon_ctx) != 0)
+		die("%s", daemon_ctx.msg);
 	jnsess_shutdown();
 	spool_close(jn_app.spool);
 	db_close(jn_app.db);

@@ -152,7 +152,10 @@ jn_get_static(struct MHD_Connection *c, struct jn_req *rq)
 {
 	const char *ctype = NULL;
 	size_t len = 0;
-	const unsigned char *d = web_static_get("journalist/style.css", &len, &ctype);
+	/* The source side's sheet is shared; journalist.css adds to it. */
+	const char *name = strcmp(rq->seg[1], "style.css") == 0 ? "source/style.css"
+	                                                       : "journalist/journalist.css";
+	const unsigned char *d = web_static_get(name, &len, &ctype);
 
 	if (d == NULL)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));

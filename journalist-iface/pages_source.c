@@ -33,9 +33,8 @@ kind_label(int kind)
 	}
 }
 
-/* Every item of a source (malloc'd, up to JN_ITEMS_MAX). */
-static int
-load_items(const struct db_source *src, struct db_item **out, size_t *n)
+int
+jn_load_items(const struct db_source *src, struct db_item **out, size_t *n)
 {
 	struct db_item *it = calloc(JN_ITEMS_MAX, sizeof *it);
 	int e;
@@ -102,7 +101,7 @@ jn_get_source(struct MHD_Connection *c, struct jn_req *rq)
 
 	if (jn_source_of(rq, 1, &src) != 0)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
-	if (load_items(&src, &items, &n) != 0 || tmpl_vars_new(&v) != 0) {
+	if (jn_load_items(&src, &items, &n) != 0 || tmpl_vars_new(&v) != 0) {
 		free(items);
 		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	}
@@ -236,7 +235,7 @@ items_action(struct MHD_Connection *c, struct jn_req *rq, const struct db_source
 	spool_hex(src->id, back + 8);
 	memcpy(back, "/source/", 8);
 	if (strcmp(action, "download_all") == 0 || strcmp(action, "download_unread") == 0) {
-		if (load_items(src, &it, &n) != 0)
+		if (jn_load_items(src, &it, &n) != 0)
 			return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 		r = bundle_of(c, rq, src, it, n, action[9] == 'u');
 		free(it);
@@ -410,7 +409,7 @@ sources_bundle(struct MHD_Connection *c, struct jn_req *rq, const struct db_sour
 	if (b == NULL)
 		return MHD_NO;
 	for (size_t i = 0; i < n; i++) {
-		if (load_items(&s[i], &it, &m) != 0) {
+		if (jn_load_items(&s[i], &it, &m) != 0) {
 			free(b);
 			return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 		}

@@ -54,6 +54,7 @@ static const struct jn_route routes[] = {
 	{ "POST", "/admin/settings", jn_admin_settings_save, JN_F_AUTH | JN_F_ADMIN | JN_F_BODY },
 	{ "GET", "/admin/audit", jn_admin_audit, JN_F_AUTH | JN_F_ADMIN },
 	{ "GET", "/static/style.css", jn_get_static, 0 },
+	{ "GET", "/static/journalist.css", jn_get_static, 0 },
 };
 
 void
@@ -73,6 +74,12 @@ jn_log(const char *fmt, ...)
 enum MHD_Result
 jn_json(struct MHD_Connection *c, unsigned status, json_t *j)
 {
+	return jn_json_ex(c, status, j, NULL);
+}
+
+enum MHD_Result
+jn_json_ex(struct MHD_Connection *c, unsigned status, json_t *j, const char *const *hdr)
+{
 	struct sdbuf b;
 	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	int e;
@@ -88,7 +95,7 @@ jn_json(struct MHD_Connection *c, unsigned status, json_t *j)
 		sdbuf_free(&b);
 		return MHD_NO;
 	}
-	return web_respond(c, status, "application/json", &b);
+	return web_respond_ex(c, status, "application/json", &b, NULL, 0, hdr);
 }
 
 static int

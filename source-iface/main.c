@@ -15,7 +15,7 @@
  */
 #include "source.h"
 #include "i18n.h"
-#include "sandbox.h"
+#include "daemon.h"
 #include "sdhash.h"
 #include "sderr.h"
 #include "tmpl.h"
@@ -37,6 +37,7 @@
 #define PROG "sealdrop-source"
 
 struct src_app src_app;
+static struct web_daemon daemon_ctx = { .prog = PROG, .sockname = "source.sock" };
 
 void
 src_log(const char *fmt, ...)
@@ -47,7 +48,7 @@ src_log(const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, PROG ": %s\n", line);
+	web_daemon_log(&daemon_ctx, "%s", line);
 }
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -63,43 +64,6 @@ die(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(1);
-}
-
-struct opts {
-	const char *instance;
-	const char *listen;
-};
-
-static void
-parse_opts(int argc, char **argv, struct opts *o)
-{
-	static const struct option lo[] = {
-		{ "instance", required_argument, NULL, 'i' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "dev", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c;
-
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'i': o->instance = optarg; break;
-		case 'l': o->listen = optarg; break;
-		case 'd': src_app.dev = 1; break;
-		case 'h':
-			printf("usage: " PROG " --instance DIR [--listen unix:PATH|HOST:PORT] [--dev]\n");
-			exit(0);
-		default:
-			fprintf(stderr, "usage: " PROG " --instance DIR [--listen unix:PATH|HOST:PORT] "
-			    "[--dev]\n");
-			exit(2);
-		}
-	}
-	if (o->instance == NULL || optind != argc) {
-		fprintf(stderr, PROG ": --instance DIR is required\n");
-		exit(2);
-	}
 }
 
 static void
@@ -131,60 +95,22 @@ open_instance(const char *inst)
 		src_log("removed %u unfinished uploads left by a previous run", removed);
 }
 
-static volatile sig_atomic_t stopping;
-
-static void *
-reaper(void *arg)
+/* Once a second on the reaper thread. */
+static void
+tick(unsigned seconds)
 {
-	(void)arg;
-	while (!stopping) {
-		struct timespec ts = { 1, 0 }; /* short: stopping waits for it */
-		static unsigned ticks;
-		nanosleep(&ts, NULL);
-		if (++ticks % 30 == 0)
-			(void)srcsess_expire();
-	}
-	return NULL;
+	if (seconds % 30 == 0)
+		(void)srcsess_expire();
 }
 
 static void
-mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	/* libmicrohttpd's messages may name a client; keep only that one came. */
-	(void)cls, (void)fmt, (void)ap;
-}
-
-static struct MHD_Daemon *
-start_http(int fd)
-{
-	/* A thread per connection (bounded by max_connections): an argon2id
-	 * derivation or a slow upload blocks only its own connection. */
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_POLL | MHD_USE_ERROR_LOG;
-
-	return MHD_start_daemon(flags, 0, NULL, NULL, src_handle, NULL,
-	    MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)src_app.conf.max_connections,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)src_app.conf.connection_timeout,
-	    MHD_OPTION_NOTIFY_COMPLETED, src_completed, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_END);
-}
-
-static void
-init_all(const struct opts *o, char *listen, size_t listensz)
+init_all(void)
 {
 	int e;
 
-	open_instance(o->instance);
-	if (o->listen)
-		(void)snprintf(listen, listensz, "%s", o->listen);
-	else if (src_app.conf.source_listen[0])
-		(void)snprintf(listen, listensz, "%s", src_app.conf.source_listen);
-	else if (snprintf(listen, listensz, "unix:%s/source.sock", o->instance) >= (int)listensz)
-		die("%s: path too long for a socket", o->instance);
-	if (strncmp(listen, "unix:", 5) != 0 && !src_app.dev)
-		die("--listen %s: a TCP listener is for development; add --dev", listen);
+	open_instance(daemon_ctx.instance);
+	if (web_daemon_listen_spec(&daemon_ctx, src_app.conf.source_listen) != 0)
+		die("%s", daemon_ctx.msg);
 	if ((e = tmpl_init()) != 0 || (e = i18n_init()) != 0)
 		die("cannot load the pages: %s", sd_strerror(e));
 	if (srcsess_init(src_app.conf.session_idle_minutes * 60U,
@@ -193,17 +119,17 @@ init_all(const struct opts *o, char *listen, size_t listensz)
 	if (pthread_mutex_init(&src_app.db_mu, NULL) != 0 ||
 	    sem_init(&src_app.argon2, 0, src_app.conf.argon2_concurrency) != 0)
 		die("cannot initialise locks");
+	daemon_ctx.handle = src_handle;
+	daemon_ctx.completed = src_completed;
+	daemon_ctx.tick = tick;
+	daemon_ctx.max_connections = src_app.conf.max_connections;
+	daemon_ctx.timeout = src_app.conf.connection_timeout;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct opts o = { 0 };
-	struct MHD_Daemon *d;
-	char listen[CONF_LISTEN_MAX + 16];
-	pthread_t rt;
-	sigset_t set;
-	int fd = -1, is_unix = 0, sig = 0, e;
+	int e;
 
 	umask(077);
 	if (sodium_init() < 0)
@@ -211,31 +137,12 @@ main(int argc, char **argv)
 	/* The BLAKE2b of each upload's content runs on a helper thread of the
 	 * upload, started only once a file passes one 64 KiB frame. */
 	sdhash_set_threaded(1);
-	parse_opts(argc, argv, &o);
-	init_all(&o, listen, sizeof listen);
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if ((e = web_listen(listen, &fd, &is_unix)) != 0)
-		die("cannot listen on %s: %s", listen, e == SD_ERR_IO ? strerror(errno) : sd_strerror(e));
-	if ((d = start_http(fd)) == NULL)
-		die("cannot start the HTTP server");
-	if ((e = web_sandbox()) != 0)
-		die("cannot enter the sandbox: %s", sd_strerror(e));
-	if (pthread_create(&rt, NULL, reaper, NULL) != 0)
-		die("cannot start the session reaper");
-	src_log("listening on %s%s", listen, src_app.dev ? " (development mode)" : "");
-	while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
-		;
-	stopping = 1;
-	src_log("stopping");
-	MHD_stop_daemon(d);
-	close(fd);
-	if (is_unix)
-		web_unlisten(listen);
-	pthread_join(rt, NULL);
+	if ((e = web_daemon_args(&daemon_ctx, argc, argv)) != 0)
+		return e > 0 ? 0 : 2;
+	src_app.dev = daemon_ctx.dev;
+	init_all();
+	if (web_daemon_run(&daemon_ctx) != 0)
+		die("%s", daemon_ctx.msg);
 	srcsess_shutdown();
 	spool_close(src_app.spool);
 	db_close(src_app.db);
