@@ -152,7 +152,9 @@ int
 account_totp_uri(const char *issuer, const char *name, const unsigned char secret[DB_TOTP_BYTES],
     char out[ACCOUNT_URI_MAX])
 {
-	char b32[ACCOUNT_TOTP_B32_MAX + 1], iss[192], nm[128];
+	/* Escaped: 3 bytes for each byte of an instance name (at most 127)
+	 * or of a user name. */
+	char b32[ACCOUNT_TOTP_B32_MAX + 1], iss[3 * 127 + 1], nm[3 * DB_NAME_MAX + 1];
 	int e, n;
 
 	if ((e = uri_escape(issuer, iss, sizeof iss)) != 0 ||

@@ -17,7 +17,7 @@
 #define ACCOUNT_PASSPHRASE_MAX 160 /* 7 EFF words, NUL excluded */
 #define ACCOUNT_PASSPHRASE_INPUT_MAX 256
 #define ACCOUNT_TOTP_B32_MAX 40    /* base32 of 20 bytes is 32 characters */
-#define ACCOUNT_URI_MAX 512
+#define ACCOUNT_URI_MAX 1024 /* an issuer of 127 bytes escaped twice fits */
 #define ACCOUNT_STEP 30
 #define ACCOUNT_OPSLIMIT 3ULL
 #define ACCOUNT_MEMLIMIT (64U * 1024U * 1024U)

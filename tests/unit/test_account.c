@@ -103,6 +103,30 @@ test_totp_text(void **state)
 	assert_int_equal(strlen(b32), 32);
 }
 
+/* Any instance name the settings accept (64 characters, 127 bytes of
+ * UTF-8) and any user name make a URI: the issuer is escaped twice. */
+static void
+test_totp_uri_long_issuer(void **state)
+{
+	unsigned char secret[DB_TOTP_BYTES];
+	char issuer[128], uri[ACCOUNT_URI_MAX];
+	size_t n = 0;
+
+	(void)state;
+	memset(secret, 7, sizeof secret);
+	for (int i = 0; i < 63; i++) {
+		issuer[n++] = (char)0xC3;
+		issuer[n++] = (char)0xA9; /* é */
+	}
+	issuer[n++] = 'x';
+	issuer[n] = '\0';
+	assert_int_equal(strlen(issuer), 127);
+	assert_int_equal(account_totp_uri(issuer, "abcdefghijklmnopqrstuvwxyz012345", secret,
+	    uri), 0);
+	assert_non_null(strstr(uri, "&issuer=%C3%A9%C3%A9"));
+	assert_non_null(strstr(uri, "&period=30"));
+}
+
 static void
 test_passphrase(void **state)
 {
@@ -271,6 +295,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_totp_rfc6238),
 		cmocka_unit_test(test_totp_text),
+		cmocka_unit_test(test_totp_uri_long_issuer),
 		cmocka_unit_test(test_passphrase),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_journalist_rows),
