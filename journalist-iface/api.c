@@ -213,14 +213,15 @@ api_journalist_json(const char *name, int is_admin)
 
 /* An API session for j; the token is wiped once in the response. */
 static enum MHD_Result
-api_token_issue(struct MHD_Connection *c, struct jn_req *rq, const struct db_journalist *j)
+api_token_issue(struct MHD_Connection *c, struct jn_req *rq, const struct db_journalist *j,
+    const unsigned char cred[JNSESS_CRED_BYTES])
 {
 	char id[WEB_TOKEN_CHARS + 1];
 	struct jnsess_view v;
 	json_t *out;
 	int e;
 
-	if ((e = jnsess_create(JNSESS_API, j->id, j->name, j->is_admin, id)) != 0)
+	if ((e = jnsess_create(JNSESS_API, j->id, j->name, j->is_admin, cred, id)) != 0)
 		return api_internal(c, rq, e, "a session");
 	memset(&v, 0, sizeof v);
 	if ((e = jnsess_get(id, JNSESS_API, &v)) != 0) {
@@ -242,6 +243,7 @@ api_token(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 	json_t *jp = json_object_get(rq->json, "passphrase");
 	json_t *jc = json_object_get(rq->json, "code");
 	struct db_journalist j;
+	unsigned char cred[JNSESS_CRED_BYTES];
 	enum MHD_Result r;
 	int e;
 
@@ -253,7 +255,7 @@ api_token(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 		    I18N_N("Send \"username\", \"passphrase\" and \"code\" as strings."));
 	memset(&j, 0, sizeof j);
 	e = jn_authenticate(json_string_value(ju), json_string_value(jp), json_string_length(jp),
-	    json_string_value(jc), &j);
+	    json_string_value(jc), &j, cred);
 	/* The passphrase goes now (jansson's memory is wiped when freed). */
 	(void)json_object_del(rq->json, "passphrase");
 	if (e == SD_ERR_LOCKED)
@@ -267,8 +269,9 @@ api_token(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 		    I18N_N("This code was already used. Wait for the next code and try again."));
 	if (e != 0)
 		return jn_error(c, rq, MHD_HTTP_FORBIDDEN, I18N_N("Wrong user name, passphrase or code."));
-	r = api_token_issue(c, rq, &j);
+	r = api_token_issue(c, rq, &j, cred);
 	sodium_memzero(&j, sizeof j);
+	sodium_memzero(cred, sizeof cred);
 	return r;
 }
 

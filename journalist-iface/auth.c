@@ -79,7 +79,7 @@ check_secrets(const struct db_journalist *j, const char *pass, size_t passlen,
 
 int
 jn_authenticate(const char *user, const char *raw, size_t rawlen, const char *code,
-    struct db_journalist *out)
+    struct db_journalist *out, unsigned char cred[JNSESS_CRED_BYTES])
 {
 	struct db_journalist j;
 	char norm[CODENAME_MAX + 1];
@@ -124,6 +124,7 @@ jn_authenticate(const char *user, const char *raw, size_t rawlen, const char *co
 	(void)db_audit_add(jn_app.db, j.name, e == 0 ? "logged in" : "failed login", "");
 	JN_DB_UNLOCK();
 	if (e == 0) {
+		jnsess_cred(&j, cred);
 		sodium_memzero(j.pw_hash, sizeof j.pw_hash);
 		sodium_memzero(j.totp_secret, sizeof j.totp_secret);
 		*out = j;

@@ -149,10 +149,11 @@ void jn_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Coarse size bucket text ("under 10 KB", ...) for lists. */
 const char *jn_size_bucket(uint64_t size);
 /* Check username + passphrase + code with throttling; on success *out is
- * the account (secrets wiped). Returns 0, SD_ERR_AUTH, SD_ERR_REPLAY,
- * SD_ERR_LOCKED or another error. Takes the locks it needs. */
+ * the account (secrets wiped) and cred the jnsess_cred of its credentials.
+ * Returns 0, SD_ERR_AUTH, SD_ERR_REPLAY, SD_ERR_LOCKED or another error.
+ * Takes the locks it needs. */
 int jn_authenticate(const char *user, const char *pass, size_t passlen, const char *code,
-    struct db_journalist *out);
+    struct db_journalist *out, unsigned char cred[JNSESS_CRED_BYTES]);
 
 /* Split url into rq->seg; -1 when a segment is empty, longer than
  * JN_SEG_MAX or past JN_SEGS (no route has such a path). */

@@ -66,6 +66,7 @@ jn_post_login(struct MHD_Connection *c, struct jn_req *rq)
 	size_t plen = 0;
 	const char *pass = jn_form_get(rq, "passphrase", &plen);
 	struct db_journalist j;
+	unsigned char cred[JNSESS_CRED_BYTES];
 	char id[WEB_TOKEN_CHARS + 1];
 	struct web_cookie ck[2];
 	int e;
@@ -73,7 +74,7 @@ jn_post_login(struct MHD_Connection *c, struct jn_req *rq)
 	if (user == NULL || pass == NULL || code == NULL)
 		return login_page(c, rq, MHD_HTTP_BAD_REQUEST,
 		    I18N_N("Enter your user name, your passphrase and a code."));
-	e = jn_authenticate(user, pass, plen, code, &j);
+	e = jn_authenticate(user, pass, plen, code, &j, cred);
 	if (e == SD_ERR_LOCKED)
 		return login_page(c, rq, MHD_HTTP_TOO_MANY_REQUESTS,
 		    I18N_N("Too many failed attempts. Wait a few minutes and try again."));
@@ -86,8 +87,9 @@ jn_post_login(struct MHD_Connection *c, struct jn_req *rq)
 	if (e != 0)
 		return login_page(c, rq, MHD_HTTP_FORBIDDEN,
 		    I18N_N("Wrong user name, passphrase or code."));
-	e = jnsess_create(JNSESS_WEB, j.id, j.name, j.is_admin, id);
+	e = jnsess_create(JNSESS_WEB, j.id, j.name, j.is_admin, cred, id);
 	sodium_memzero(&j, sizeof j);
+	sodium_memzero(cred, sizeof cred);
 	if (e != 0)
 		return jn_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    I18N_N("Something went wrong. Please try again later."));

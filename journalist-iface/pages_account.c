@@ -92,10 +92,13 @@ jn_get_account(struct MHD_Connection *c, struct jn_req *rq)
 	return jn_page(c, rq, MHD_HTTP_OK, "account", v);
 }
 
-/* Check the code against the pending secret and make it the account's. */
+/* Check the code against the pending secret and make it the account's;
+ * this session stays open (others of the account end: see jnsess_cred). */
 static int
 confirm_totp(struct jn_req *rq, const char *code)
 {
+	unsigned char cred[JNSESS_CRED_BYTES];
+	struct db_journalist j;
 	int64_t step = 0;
 	int e;
 
@@ -109,6 +112,12 @@ confirm_totp(struct jn_req *rq, const char *code)
 		e = db_journalist_use_step(jn_app.db, rq->me.id, step);
 	if (e == 0)
 		e = jn_audit(rq, "two-factor changed", rq->me.name);
+	if (e == 0 && (e = db_journalist_by_id(jn_app.db, rq->me.id, &j)) == 0) {
+		jnsess_cred(&j, cred);
+		jnsess_set_cred(rq->sess_id, cred); /* before any other request binds */
+		sodium_memzero(cred, sizeof cred);
+		sodium_memzero(&j, sizeof j);
+	}
 	JN_DB_UNLOCK();
 	return e;
 }

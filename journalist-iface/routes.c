@@ -299,6 +299,7 @@ static void
 bind_session(struct jn_req *rq, const char *id, enum jnsess_kind kind)
 {
 	struct db_journalist j;
+	unsigned char cred[JNSESS_CRED_BYTES];
 	int e;
 
 	if (id == NULL || jnsess_get(id, kind, &rq->sess) != 0)
@@ -306,9 +307,16 @@ bind_session(struct jn_req *rq, const char *id, enum jnsess_kind kind)
 	JN_DB_LOCK();
 	e = db_journalist_by_id(jn_app.db, rq->sess.journalist, &j);
 	JN_DB_UNLOCK();
+	if (e == 0) {
+		jnsess_cred(&j, cred);
+		if (sodium_memcmp(cred, rq->sess.cred, sizeof cred) != 0)
+			e = SD_ERR_AUTH; /* credentials reset since the login */
+		sodium_memzero(cred, sizeof cred);
+	}
 	if (e != 0) {
-		jnsess_destroy(id); /* removed since: the session ends now */
+		jnsess_destroy(id); /* removed or reset since: the session ends now */
 		sodium_memzero(&rq->sess, sizeof rq->sess);
+		sodium_memzero(&j, sizeof j);
 		return;
 	}
 	sodium_memzero(j.pw_hash, sizeof j.pw_hash);

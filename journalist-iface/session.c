@@ -88,9 +88,22 @@ slot(time_t t)
 	return lru;
 }
 
+void
+jnsess_cred(const struct db_journalist *j, unsigned char out[JNSESS_CRED_BYTES])
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, NULL, 0, JNSESS_CRED_BYTES);
+	crypto_generichash_update(&st, (const unsigned char *)j->pw_hash,
+	    strnlen(j->pw_hash, sizeof j->pw_hash));
+	crypto_generichash_update(&st, j->totp_secret, sizeof j->totp_secret);
+	crypto_generichash_final(&st, out, JNSESS_CRED_BYTES);
+	sodium_memzero(&st, sizeof st);
+}
+
 int
 jnsess_create(enum jnsess_kind kind, int64_t journalist, const char *name, int is_admin,
-    char id_out[WEB_TOKEN_CHARS + 1])
+    const unsigned char cred[JNSESS_CRED_BYTES], char id_out[WEB_TOKEN_CHARS + 1])
 {
 	struct entry *e;
 	time_t t = now();
@@ -109,6 +122,7 @@ jnsess_create(enum jnsess_kind kind, int64_t journalist, const char *name, int i
 	e->v.kind = kind;
 	e->v.journalist = journalist;
 	e->v.is_admin = is_admin;
+	memcpy(e->v.cred, cred, JNSESS_CRED_BYTES);
 	(void)snprintf(e->v.name, sizeof e->v.name, "%s", name);
 	memcpy(id_out, e->id, WEB_TOKEN_CHARS + 1);
 	pthread_mutex_unlock(&mu);
@@ -162,6 +176,17 @@ jnsess_set_pending(const char *id, const unsigned char *secret)
 		else
 			sodium_memzero(e->v.pending, sizeof e->v.pending);
 	}
+	pthread_mutex_unlock(&mu);
+}
+
+void
+jnsess_set_cred(const char *id, const unsigned char cred[JNSESS_CRED_BYTES])
+{
+	struct entry *e;
+
+	pthread_mutex_lock(&mu);
+	if ((e = find(id)) != NULL)
+		memcpy(e->v.cred, cred, JNSESS_CRED_BYTES);
 	pthread_mutex_unlock(&mu);
 }
 

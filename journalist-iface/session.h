@@ -19,6 +19,7 @@
 #include "http.h"
 
 #define JNSESS_MAX 256
+#define JNSESS_CRED_BYTES 32 /* a hash of the credentials a session was opened with */
 
 enum jnsess_kind { JNSESS_WEB = 1, JNSESS_API = 2 };
 
@@ -32,12 +33,19 @@ struct jnsess_view {
 	int has_pending;         /* a TOTP secret being enrolled */
 	unsigned char pending[DB_TOTP_BYTES];
 	int64_t expires_in;      /* seconds to the absolute expiry */
+	unsigned char cred[JNSESS_CRED_BYTES]; /* jnsess_cred of the account at login */
 };
 
 int jnsess_init(unsigned idle_seconds, unsigned max_seconds);
 void jnsess_shutdown(void);
 int jnsess_create(enum jnsess_kind kind, int64_t journalist, const char *name, int is_admin,
-    char id_out[WEB_TOKEN_CHARS + 1]);
+    const unsigned char cred[JNSESS_CRED_BYTES], char id_out[WEB_TOKEN_CHARS + 1]);
+/* A hash of an account's passphrase hash and TOTP secret: a session whose
+ * cred differs from its account's now was opened with credentials since
+ * replaced (a reset from the admin page or from sealdrop-admin). */
+void jnsess_cred(const struct db_journalist *j, unsigned char out[JNSESS_CRED_BYTES]);
+/* Set the cred of a session (its own journalist changed their TOTP). */
+void jnsess_set_cred(const char *id, const unsigned char cred[JNSESS_CRED_BYTES]);
 /* Look up by id (of the given kind) and refresh its idle timer; the flash
  * message is handed out once. SD_ERR_NOKEY when missing or expired. Wipe
  * the view after use (it may hold a pending TOTP secret). */

@@ -165,6 +165,23 @@ expect "alice removes dave" "$(jreq "$A" POST "/admin/journalist/$dave_id/remove
 check "dave's row is gone" "[ \"\$(db \"SELECT count(*) FROM journalists WHERE name = 'dave'\")\" = 0 ]"
 st=$(jreq "$D" GET /sources)
 [ "$st" = 302 ] || [ "$st" = 303 ] && ok "dave's session died at once" || ko "dave still in after removal: $st"
+# A reset made on the server's command line ends the sessions opened with
+# the old credentials too (the daemon notices the account changed).
+add_journalist erin
+E=$work/erin.jar
+expect "erin logs in" "$(login "$E" erin "$erin_pass" "$erin_secret")" 303
+expect "erin's session works" "$(jreq "$E" GET /sources)" 200
+ET=$(csrf_of)
+expect "erin starts a new two-factor" "$(jreq "$E" POST /account/totp -d "csrf_token=$ET&action=start")" 303
+jreq "$E" GET /account >/dev/null; erin_new=$(code_of totp-secret)
+st=$(jreq "$E" POST /account/totp -d "csrf_token=$ET&action=confirm&code=$(oathtool --totp -b "$erin_new")")
+expect "erin confirms it" "$st" 303
+expect "erin's own session stays open after her change" "$(jreq "$E" GET /account)" 200 'new two-factor code is set up'
+"$admin" journalist reset --instance "$inst" erin --passphrase >/dev/null 2>&1 || ko "journalist reset failed"
+st=$(jreq "$E" GET /sources)
+[ "$st" = 302 ] || [ "$st" = 303 ] && ok "a command-line passphrase reset ends erin's session" ||
+	ko "erin still in after a command-line reset: $st"
+"$admin" journalist remove --instance "$inst" erin >/dev/null 2>&1 || ko "journalist remove failed"
 
 # --- recipient keys -------------------------------------------------------------------
 expect "the recipients page" "$(jreq "$A" GET /admin/recipients)" 200 'sdpk1_'
