@@ -45,18 +45,20 @@ overall_budget(void)
 	return e;
 }
 
-static int64_t
-lock_until(int failures_after)
+/* Claim an attempt on a known account before its passphrase is checked
+ * (counted as a failure until it succeeds, and refused when locked), in
+ * one statement, so attempts at the same moment cannot all pass an
+ * unlocked account. 0, SD_ERR_LOCKED or another error. */
+static int
+claim_attempt(const struct db_journalist *j)
 {
-	int64_t secs = 60;
+	int e;
 
-	if (failures_after < JN_FAILURES_FREE)
-		return 0;
-	for (int i = JN_FAILURES_FREE; i < failures_after && secs < JN_LOCK_MAX; i++)
-		secs *= 2;
-	if (secs > JN_LOCK_MAX)
-		secs = JN_LOCK_MAX;
-	return (int64_t)time(NULL) + secs;
+	JN_DB_LOCK();
+	e = db_journalist_attempt(jn_app.db, j->id, (int64_t)time(NULL), JN_FAILURES_FREE,
+	    JN_LOCK_MAX);
+	JN_DB_UNLOCK();
+	return e;
 }
 
 /* Passphrase and code against account j; 0, SD_ERR_AUTH or SD_ERR_REPLAY. */
@@ -99,28 +101,22 @@ jn_authenticate(const char *user, const char *raw, size_t rawlen, const char *co
 	JN_DB_LOCK();
 	found = account_name_ok(user) && db_journalist_get(jn_app.db, user, &j) == 0;
 	JN_DB_UNLOCK();
-	if (found && j.locked_until > (int64_t)time(NULL)) {
-		e = SD_ERR_LOCKED;
-		goto out;
-	}
 	if (sem_trywait(&jn_app.argon2) != 0) {
-		e = SD_ERR_STATE; /* busy */
+		e = SD_ERR_STATE; /* busy: not an attempt */
 		goto out;
 	}
 	if (!found) {
 		account_verify_dummy(pass, passlen);
 		e = SD_ERR_AUTH;
-	} else {
+	} else if ((e = claim_attempt(&j)) == 0) {
 		e = check_secrets(&j, pass, passlen, code);
 	}
 	sem_post(&jn_app.argon2);
-	if (!found)
+	if (!found || e == SD_ERR_LOCKED)
 		goto out;
 	JN_DB_LOCK();
 	if (e == 0)
-		(void)db_journalist_succeeded(jn_app.db, j.id);
-	else
-		(void)db_journalist_failed(jn_app.db, j.id, lock_until(j.failures + 1));
+		(void)db_journalist_succeeded(jn_app.db, j.id); /* clears the claim */
 	(void)db_audit_add(jn_app.db, j.name, e == 0 ? "logged in" : "failed login", "");
 	JN_DB_UNLOCK();
 	if (e == 0) {

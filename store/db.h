@@ -127,6 +127,14 @@ int db_journalist_set_totp(struct db *db, int64_t id, const unsigned char totp[D
 int db_journalist_set_admin(struct db *db, int64_t id, int is_admin);
 /* A failed login: failures + 1 and the lock time decided by the caller. */
 int db_journalist_failed(struct db *db, int64_t id, int64_t locked_until);
+/* Claim a login attempt at time now, counted as a failure until
+ * db_journalist_succeeded clears it: failures + 1 and, from the free-th
+ * failure on, a lock of 60 s doubling with each failure up to max_lock
+ * seconds. SD_ERR_LOCKED (nothing changed) when the account is locked at
+ * now. One statement: attempts at the same moment cannot all find the
+ * account unlocked. */
+int db_journalist_attempt(struct db *db, int64_t id, int64_t now, int free,
+    int64_t max_lock);
 /* A successful login: failures and lock cleared, last_day set. */
 int db_journalist_succeeded(struct db *db, int64_t id);
 /* Accept TOTP time step `step` only if it is later than the last one used,

@@ -202,6 +202,26 @@ db_journalist_failed(struct db *db, int64_t id, int64_t locked_until)
 }
 
 int
+db_journalist_attempt(struct db *db, int64_t id, int64_t now, int free, int64_t max_lock)
+{
+	sqlite3_stmt *st = NULL;
+	int e;
+
+	/* The right-hand sides read the row as it was before the update. */
+	if (db_prepare(db, "UPDATE journalists SET failures = failures + 1, locked_until = "
+	                   "CASE WHEN failures + 1 < ?3 THEN 0 "
+	                   "ELSE ?2 + min(?4, 60 << min(failures + 1 - ?3, 20)) END "
+	                   "WHERE id = ?1 AND locked_until <= ?2", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int(st, 3, free);
+	sqlite3_bind_int64(st, 4, max_lock);
+	e = one_row(db, st);
+	return e == SD_ERR_NOKEY ? SD_ERR_LOCKED : e;
+}
+
+int
 db_journalist_succeeded(struct db *db, int64_t id)
 {
 	sqlite3_stmt *st = NULL;

@@ -448,6 +448,22 @@ st=$(login bob "$bpass" "$(code_now "$bsecret")")
 expect "after 5 failures the account is locked: 429" "$st" 429 '.status == 429'
 st=$(api GET /me "${A[@]}")
 expect "alice is not affected" "$st" 200
+# Failures at the same moment cannot slip past the lock: with four failures
+# recorded, two wrong attempts at once are the fifth failure (403) and one
+# refused by the lock it set (429), not two more guesses.
+IFS=$'\t' read -r _ _ < <(add_journalist carl)
+sqlite3 -cmd ".timeout 5000" "$inst/sealdrop.db" "UPDATE journalists SET failures = 4 WHERE name = 'carl'"
+race=()
+for i in 1 2; do
+	curl -s --unix-socket "$jsock" -o /dev/null -w '%{http_code}' -X POST \
+		--data-binary "$(body --arg p "wrong words $i" '{username: "carl", passphrase: $p, code: "000000"}')" \
+		"http://$onion/api/v1/token" >"$work/race-$i" &
+	race+=($!)
+done
+wait "${race[@]}"
+st=$(cat "$work/race-1" "$work/race-2" | fold -w3 | sort | tr '\n' ' ')
+[ "$st" = "403 429 " ] && ok "two failures at once: one counted, one refused by the lock" ||
+	ko "two failures at once: $st (want 403 429)"
 
 # --- the log names no source ------------------------------------------------------------
 named=0

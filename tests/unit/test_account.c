@@ -205,6 +205,26 @@ test_journalist_rows(void **state)
 	assert_int_equal(db_journalist_get(db, "alice", &j), 0);
 	assert_int_equal(j.failures, 0);
 	assert_int_equal(j.locked_until, 0);
+	/* Claimed attempts: four free, then 60 s doubling up to the cap; a
+	 * locked account is refused and nothing changes. */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(db_journalist_attempt(db, j.id, 1000, 5, 3600), 0);
+	assert_int_equal(db_journalist_get(db, "alice", &j), 0);
+	assert_int_equal(j.failures, 4);
+	assert_int_equal(j.locked_until, 0);
+	assert_int_equal(db_journalist_attempt(db, j.id, 1000, 5, 3600), 0);
+	assert_int_equal(db_journalist_get(db, "alice", &j), 0);
+	assert_int_equal(j.locked_until, 1060);
+	assert_int_equal(db_journalist_attempt(db, j.id, 1059, 5, 3600), SD_ERR_LOCKED);
+	assert_int_equal(db_journalist_attempt(db, j.id, 1060, 5, 3600), 0);
+	assert_int_equal(db_journalist_get(db, "alice", &j), 0);
+	assert_int_equal(j.failures, 6);
+	assert_int_equal(j.locked_until, 1060 + 120);
+	for (int i = 0; i < 30; i++)
+		assert_int_equal(db_journalist_attempt(db, j.id, 100000 * (i + 1), 5, 3600), 0);
+	assert_int_equal(db_journalist_get(db, "alice", &j), 0);
+	assert_int_equal(j.locked_until, 3000000 + 3600);
+	assert_int_equal(db_journalist_succeeded(db, j.id), 0);
 	assert_int_equal(db_journalist_count(db, 1, &count), 0);
 	assert_int_equal(count, 1);
 	assert_int_equal(db_journalist_remove(db, j.id), 0);
