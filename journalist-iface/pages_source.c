@@ -396,7 +396,8 @@ selected_sources(struct jn_req *rq, struct db_source **out, size_t *n)
 	return 0;
 }
 
-/* Bundle of every (or every unread) item of several sources. */
+/* Bundle of every (or every unread) item of several sources; 413 past
+ * JN_ITEMS_MAX items rather than a bundle silently cut short. */
 static enum MHD_Result
 sources_bundle(struct MHD_Connection *c, struct jn_req *rq, const struct db_source *s,
     size_t n, int unread_only)
@@ -413,9 +414,15 @@ sources_bundle(struct MHD_Connection *c, struct jn_req *rq, const struct db_sour
 			free(b);
 			return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 		}
-		for (size_t j = 0; j < m && k < JN_ITEMS_MAX; j++) {
+		for (size_t j = 0; j < m; j++) {
 			if (unread_only && (it[j].seen || it[j].kind == DB_KIND_REPLY))
 				continue;
+			if (k == JN_ITEMS_MAX) {
+				free(it);
+				free(b);
+				return jn_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE,
+				    I18N_N("Too many items for one bundle: ask for fewer at a time."));
+			}
 			memcpy(b[k].source, s[i].id, DB_ID_BYTES);
 			memcpy(b[k].item, it[j].id, DB_ID_BYTES);
 			b[k++].row = it[j].row;

@@ -206,6 +206,19 @@ st=$(OUT=$work/unread.tar jreq "$A" POST "/source/$sid/items" -d "csrf_token=$t&
 st=$(OUT=$work/multi.tar jreq "$A" POST /sources -d "csrf_token=$t&action=download_all&source=$sid&source=$sid2")
 [ "$st" = 200 ] && [ "$(tar tf "$work/multi.tar" | cut -d/ -f1 | sort -u | wc -l)" = 2 ] &&
 	ok "a bundle of two sources" || ko "multi-source bundle: $st"
+# More than 10,000 items over the selected sources: 413, not a bundle cut short.
+db "INSERT INTO sources(source_id, login_tag, reply_pk, created_day, last_day) VALUES
+ (randomblob(16), randomblob(32), randomblob(32), '2001-01-01', '2001-01-01'),
+ (randomblob(16), randomblob(32), randomblob(32), '2001-01-01', '2001-01-01');
+ WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 5001)
+ INSERT INTO items(source, item_id, kind, seq, size, created_hour)
+ SELECT s.id, randomblob(16), 1, x, 100, '2001-01-01 00:00' FROM n, sources s
+ WHERE s.created_day = '2001-01-01';"
+big=$(db "SELECT lower(hex(source_id)) FROM sources WHERE created_day = '2001-01-01'" | sed 's/^/\&source=/' | tr -d '\n')
+st=$(jreq "$A" POST /sources -d "csrf_token=$t&action=download_all$big")
+expect "a bundle of more than 10,000 items is refused" "$st" 413 'Too many items'
+db "DELETE FROM items WHERE source IN (SELECT id FROM sources WHERE created_day = '2001-01-01');
+ DELETE FROM sources WHERE created_day = '2001-01-01';"
 
 # Reply; the source reads it.
 reply="We read your documents. Can you tell us more about <the project>?"
