@@ -14,8 +14,8 @@ ko() { failed=1; echo "FAIL: $*"; }
 declare -A sources=(
 	[sealdrop-keygen.1]="tools/sealdrop-keygen.c"
 	[sealdrop-open.1]="tools/sealdrop-open.c"
-	[sealdrop-source.8]="source-iface/main.c"
-	[sealdrop-journalist.8]="journalist-iface/main.c"
+	[sealdrop-source.8]="source-iface/main.c web/daemon.c"
+	[sealdrop-journalist.8]="journalist-iface/main.c web/daemon.c"
 	[sealdrop-admin.8]="tools/sealdrop-admin.c tools/admin_journalist.c tools/admin_tor_cmd.c tools/admin_cmd.c tools/admin_settings.c"
 )
 
