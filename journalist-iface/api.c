@@ -320,7 +320,7 @@ api_summary(const struct db_source *src, struct db_source_summary *s)
 
 	memset(s, 0, sizeof *s);
 	s->s = *src;
-	if ((e = jn_load_items(src, &it, &n)) != 0)
+	if ((e = jn_load_items(src, &it, &n, NULL)) != 0)
 		return e;
 	for (size_t i = 0; i < n; i++) {
 		if (it[i].kind == DB_KIND_REPLY) {

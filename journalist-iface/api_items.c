@@ -58,9 +58,9 @@ api_items(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 	struct db_item *it = NULL;
 	json_t *list;
 	size_t n = 0;
-	int e;
+	int e, more = 0;
 
-	if ((e = jn_load_items(&x->src, &it, &n)) != 0)
+	if ((e = jn_load_items(&x->src, &it, &n, &more)) != 0)
 		return api_internal(c, rq, e, "the list of items");
 	if ((list = json_array()) == NULL) {
 		free(it);
@@ -74,7 +74,7 @@ api_items(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 		}
 	free(it);
 	return api_send(c, MHD_HTTP_OK, json_pack("{s:o, s:b}", "items", list, "truncated",
-	    n == JN_ITEMS_MAX), NULL);
+	    more), NULL);
 }
 
 enum MHD_Result
@@ -212,10 +212,12 @@ bundle_add_source(const struct db_source *src, int unread, struct jn_bundle_item
 {
 	struct db_item *it = NULL;
 	size_t n = 0;
-	int e;
+	int e, more = 0;
 
-	if ((e = jn_load_items(src, &it, &n)) != 0)
+	if ((e = jn_load_items(src, &it, &n, &more)) != 0)
 		return e;
+	if (more)
+		e = SD_ERR_RANGE; /* never a bundle cut short */
 	for (size_t i = 0; i < n && e == 0; i++) {
 		if (unread && (it[i].seen || it[i].kind == DB_KIND_REPLY))
 			continue;

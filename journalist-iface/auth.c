@@ -97,7 +97,7 @@ jn_authenticate(const char *user, const char *raw, size_t rawlen, const char *co
 	else
 		passlen = rawlen;
 	if ((e = overall_budget()) != 0)
-		return e;
+		goto out;
 	JN_DB_LOCK();
 	found = account_name_ok(user) && db_journalist_get(jn_app.db, user, &j) == 0;
 	JN_DB_UNLOCK();
@@ -112,12 +112,13 @@ jn_authenticate(const char *user, const char *raw, size_t rawlen, const char *co
 		e = check_secrets(&j, pass, passlen, code);
 	}
 	sem_post(&jn_app.argon2);
-	if (!found || e == SD_ERR_LOCKED)
+	if (!found)
 		goto out;
 	JN_DB_LOCK();
 	if (e == 0)
 		(void)db_journalist_succeeded(jn_app.db, j.id); /* clears the claim */
-	(void)db_audit_add(jn_app.db, j.name, e == 0 ? "logged in" : "failed login", "");
+	(void)db_audit_add(jn_app.db, j.name, e == 0 ? "logged in" : e == SD_ERR_LOCKED
+	    ? "login refused: locked" : "failed login", "");
 	JN_DB_UNLOCK();
 	if (e == 0) {
 		jnsess_cred(&j, cred);

@@ -207,8 +207,9 @@ int jn_do_source_star(struct jn_req *rq, const struct db_source *src, int starre
 int jn_do_reply(struct jn_req *rq, const struct db_source *src, const char *text,
     size_t len, struct db_item *out);
 
-/* Every item of a source, ascending (malloc'd, up to JN_ITEMS_MAX). */
-int jn_load_items(const struct db_source *src, struct db_item **out, size_t *n);
+/* The items of a source, ascending (malloc'd, up to JN_ITEMS_MAX); *more
+ * (may be NULL) says whether the source has more than that. */
+int jn_load_items(const struct db_source *src, struct db_item **out, size_t *n, int *more);
 
 /* bundle.c: a streamed .tar of items (members "<source>/<item>.sdbox",
  * the spool layout sealdrop-open reads). Marks them seen. */

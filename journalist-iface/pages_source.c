@@ -34,21 +34,26 @@ kind_label(int kind)
 }
 
 int
-jn_load_items(const struct db_source *src, struct db_item **out, size_t *n)
+jn_load_items(const struct db_source *src, struct db_item **out, size_t *n, int *more)
 {
-	struct db_item *it = calloc(JN_ITEMS_MAX, sizeof *it);
+	/* One row past the bound tells a full list from a cut one. */
+	struct db_item *it = calloc(JN_ITEMS_MAX + 1, sizeof *it);
+	size_t k = 0;
 	int e;
 
 	if (it == NULL)
 		return SD_ERR_NOMEM;
 	JN_DB_LOCK();
-	e = db_item_list(jn_app.db, src->row, 0, it, JN_ITEMS_MAX, n);
+	e = db_item_list(jn_app.db, src->row, 0, it, JN_ITEMS_MAX + 1, &k);
 	JN_DB_UNLOCK();
 	if (e != 0) {
 		free(it);
 		return e;
 	}
+	if (more != NULL)
+		*more = k > JN_ITEMS_MAX;
 	*out = it;
+	*n = k > JN_ITEMS_MAX ? JN_ITEMS_MAX : k;
 	return 0;
 }
 
@@ -101,7 +106,7 @@ jn_get_source(struct MHD_Connection *c, struct jn_req *rq)
 
 	if (jn_source_of(rq, 1, &src) != 0)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
-	if (jn_load_items(&src, &items, &n) != 0 || tmpl_vars_new(&v) != 0) {
+	if (jn_load_items(&src, &items, &n, NULL) != 0 || tmpl_vars_new(&v) != 0) {
 		free(items);
 		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	}
@@ -235,8 +240,14 @@ items_action(struct MHD_Connection *c, struct jn_req *rq, const struct db_source
 	spool_hex(src->id, back + 8);
 	memcpy(back, "/source/", 8);
 	if (strcmp(action, "download_all") == 0 || strcmp(action, "download_unread") == 0) {
-		if (jn_load_items(src, &it, &n) != 0)
+		int more = 0;
+		if (jn_load_items(src, &it, &n, &more) != 0)
 			return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+		if (more) {
+			free(it);
+			return jn_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE,
+			    I18N_N("Too many items for one bundle: ask for fewer at a time."));
+		}
 		r = bundle_of(c, rq, src, it, n, action[9] == 'u');
 		free(it);
 		return r;
@@ -257,8 +268,11 @@ items_action(struct MHD_Connection *c, struct jn_req *rq, const struct db_source
 		return confirm_page(c, rq, back,
 		    I18N_N("Delete the selected items? This cannot be undone."), "item");
 	}
-	for (size_t i = 0; i < n && e == 0; i++)
+	for (size_t i = 0; i < n && e == 0; i++) {
 		e = jn_do_item(rq, src, &it[i], action);
+		if (e == SD_ERR_NOKEY)
+			e = 0; /* named twice, or deleted meanwhile: already gone */
+	}
 	free(it);
 	if (e == SD_ERR_ARG)
 		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
@@ -405,19 +419,20 @@ sources_bundle(struct MHD_Connection *c, struct jn_req *rq, const struct db_sour
 	struct jn_bundle_item *b = calloc(JN_ITEMS_MAX, sizeof *b);
 	struct db_item *it = NULL;
 	size_t k = 0, m = 0;
+	int more = 0;
 	enum MHD_Result r;
 
 	if (b == NULL)
 		return MHD_NO;
 	for (size_t i = 0; i < n; i++) {
-		if (jn_load_items(&s[i], &it, &m) != 0) {
+		if (jn_load_items(&s[i], &it, &m, &more) != 0) {
 			free(b);
 			return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 		}
 		for (size_t j = 0; j < m; j++) {
 			if (unread_only && (it[j].seen || it[j].kind == DB_KIND_REPLY))
 				continue;
-			if (k == JN_ITEMS_MAX) {
+			if (k == JN_ITEMS_MAX || more) {
 				free(it);
 				free(b);
 				return jn_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE,

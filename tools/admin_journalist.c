@@ -14,9 +14,7 @@
  */
 #include "admin.h"
 #include "account.h"
-#ifdef ADMIN_HAVE_TOR
 #include "admin_tor.h"
-#endif
 #include "db.h"
 #include "sderr.h"
 
@@ -110,12 +108,7 @@ static void
 print_tor_line(const char *inst, const char *name)
 {
 	char line[256];
-#ifdef ADMIN_HAVE_TOR
 	int e = admintor_client_add(inst, name, line, sizeof line);
-#else
-	int e = SD_ERR_STATE; /* built before tor support: no client key */
-	(void)inst, (void)name;
-#endif
 
 	if (e != 0) {
 		fprintf(stderr, "warning: no tor client key made for %s: %s\n", name,
@@ -212,15 +205,16 @@ cmd_list(struct db *db)
 static int
 cmd_remove(struct db *db, const char *inst, const struct db_journalist *j)
 {
+	int64_t admins = 0;
+
 	if (db_journalist_remove(db, j->id) != 0 ||
 	    db_audit_add(db, ACTOR, "journalist removed", j->name) != 0)
 		admin_die("cannot remove the journalist");
-#ifdef ADMIN_HAVE_TOR
 	if (admintor_client_remove(inst, j->name) != 0)
 		fprintf(stderr, "warning: no tor client key of %s to remove\n", j->name);
-#else
-	(void)inst;
-#endif
+	if (db_journalist_count(db, 1, &admins) == 0 && admins == 0)
+		fprintf(stderr, "warning: no administrator is left; add one with "
+		    ADMIN_PROG " journalist add --admin\n");
 	printf("journalist %s removed; their sessions end at their next request.\n"
 	    "Make tor forget their client key: systemctl reload tor\n", j->name);
 	return 0;

@@ -217,6 +217,16 @@ db "INSERT INTO sources(source_id, login_tag, reply_pk, created_day, last_day) V
 big=$(db "SELECT lower(hex(source_id)) FROM sources WHERE created_day = '2001-01-01'" | sed 's/^/\&source=/' | tr -d '\n')
 st=$(jreq "$A" POST /sources -d "csrf_token=$t&action=download_all$big")
 expect "a bundle of more than 10,000 items is refused" "$st" 413 'Too many items'
+# One source with more than 10,000 items: the same, from its own page.
+db "INSERT INTO items(source, item_id, kind, seq, size, created_hour)
+ SELECT id, randomblob(16), 1, 5002, 100, '2001-01-01 00:00' FROM sources WHERE created_day = '2001-01-01';
+ WITH RECURSIVE n(x) AS (SELECT 5003 UNION ALL SELECT x + 1 FROM n WHERE x < 10005)
+ INSERT INTO items(source, item_id, kind, seq, size, created_hour)
+ SELECT (SELECT min(id) FROM sources WHERE created_day = '2001-01-01'), randomblob(16), 1, x, 100,
+ '2001-01-01 00:00' FROM n;"
+bigone=$(db "SELECT lower(hex(source_id)) FROM sources WHERE id = (SELECT min(id) FROM sources WHERE created_day = '2001-01-01')")
+st=$(jreq "$A" POST "/source/$bigone/items" -d "csrf_token=$t&action=download_all")
+expect "a one-source bundle of more than 10,000 items is refused" "$st" 413 'Too many items'
 db "DELETE FROM items WHERE source IN (SELECT id FROM sources WHERE created_day = '2001-01-01');
  DELETE FROM sources WHERE created_day = '2001-01-01';"
 
@@ -261,6 +271,11 @@ st=$(jreq "$A" POST "/source/$sid/items" -d "csrf_token=$t&action=delete&confirm
 expect "deleting another source's item is 404" "$st" 404
 [ "$(db "SELECT count(*) FROM items WHERE lower(hex(item_id)) = '$other_item'")" = 1 ] &&
 	ok "the other source's item is untouched" || ko "other item touched"
+# The same item twice in a deletion: deleted once, no error.
+dup=$(db "SELECT lower(hex(item_id)) FROM items WHERE kind = 1 AND source = (SELECT id FROM sources WHERE lower(hex(source_id)) = '$sid2')")
+st=$(jreq "$A" POST "/source/$sid2/items" -d "csrf_token=$t&action=delete&confirm=1&item=$dup&item=$dup")
+expect "an item named twice in a deletion" "$st" 303
+[ "$(db "SELECT count(*) FROM items WHERE lower(hex(item_id)) = '$dup'")" = 0 ] && ok "it is deleted" || ko "dup not deleted"
 st=$(jreq "$A" POST "/source/$sid/items" -d "csrf_token=$t&action=explode&item=$first")
 expect "unknown action" "$st" 400
 st=$(jreq "$A" POST /sources -d "csrf_token=$t&action=download_all&source=../../x")
@@ -290,6 +305,8 @@ expect "a forged session cookie is not a session" "$st" 303
 for i in 1 2 3 4 5; do login "$work/c.jar" carol "not the passphrase $i" 111111 >/dev/null; done
 st=$(login "$work/c.jar" carol "$carol_pass" "$(oathtool --totp -b "$carol_secret")")
 expect "after five failures the account is locked" "$st" 429 'Too many failed attempts'
+[ "$(db "SELECT count(*) FROM audit WHERE actor = 'carol' AND action = 'login refused: locked'")" = 1 ] &&
+	ok "the refused login of a locked account is audited" || ko "locked refusal not audited"
 [ "$(db "SELECT locked_until > strftime('%s','now') FROM journalists WHERE name = 'carol'")" = 1 ] &&
 	ok "the lock is recorded in the database" || ko "lock not recorded"
 
