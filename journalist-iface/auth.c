@@ -131,3 +131,44 @@ out:
 	sodium_memzero(norm, sizeof norm);
 	return e;
 }
+
+int
+jn_reauthenticate(int64_t id, const char *raw, size_t rawlen)
+{
+	struct db_journalist j;
+	char norm[CODENAME_MAX + 1];
+	const char *pass = raw;
+	size_t passlen = rawlen;
+	int e;
+
+	memset(&j, 0, sizeof j);
+	if (codename_normalize(raw, rawlen, norm, &passlen) == 0)
+		pass = norm;
+	else
+		passlen = rawlen;
+	JN_DB_LOCK();
+	e = db_journalist_by_id(jn_app.db, id, &j);
+	JN_DB_UNLOCK();
+	if (e != 0)
+		goto out;
+	if (sem_trywait(&jn_app.argon2) != 0) {
+		e = SD_ERR_STATE; /* busy: not an attempt */
+		goto out;
+	}
+	/* Counted like a login: a stolen session cannot guess the passphrase
+	 * here without running into the same lock. */
+	if ((e = claim_attempt(&j)) == 0)
+		e = account_verify(j.pw_hash, pass, passlen) == 0 ? 0 : SD_ERR_AUTH;
+	sem_post(&jn_app.argon2);
+	JN_DB_LOCK();
+	if (e == 0)
+		(void)db_journalist_succeeded(jn_app.db, j.id);
+	else
+		(void)db_audit_add(jn_app.db, j.name, e == SD_ERR_LOCKED
+		    ? "passphrase check refused: locked" : "failed passphrase check", "");
+	JN_DB_UNLOCK();
+out:
+	sodium_memzero(&j, sizeof j);
+	sodium_memzero(norm, sizeof norm);
+	return e;
+}

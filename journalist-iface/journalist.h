@@ -152,6 +152,10 @@ const char *jn_size_bucket(uint64_t size);
  * the account (secrets wiped) and cred the jnsess_cred of its credentials.
  * Returns 0, SD_ERR_AUTH, SD_ERR_REPLAY, SD_ERR_LOCKED or another error.
  * Takes the locks it needs. */
+/* Check the passphrase of account id again (before a sensitive change in
+ * a live session), counted and throttled like a login: 0, SD_ERR_AUTH,
+ * SD_ERR_LOCKED, SD_ERR_STATE (busy). */
+int jn_reauthenticate(int64_t id, const char *pass, size_t passlen);
 int jn_authenticate(const char *user, const char *pass, size_t passlen, const char *code,
     struct db_journalist *out, unsigned char cred[JNSESS_CRED_BYTES]);
 

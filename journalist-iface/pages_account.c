@@ -122,6 +122,19 @@ confirm_totp(struct jn_req *rq, const char *code)
 	return e;
 }
 
+/* A change of second factor asks for the passphrase again: a session
+ * left open (or stolen) is not enough to take over the account. */
+static int
+recheck(struct jn_req *rq)
+{
+	size_t len = 0;
+	const char *pass = jn_form_get(rq, "passphrase", &len);
+
+	if (pass == NULL || len == 0)
+		return SD_ERR_AUTH;
+	return jn_reauthenticate(rq->me.id, pass, len);
+}
+
 enum MHD_Result
 jn_post_account_totp(struct MHD_Connection *c, struct jn_req *rq)
 {
@@ -145,6 +158,13 @@ jn_post_account_totp(struct MHD_Connection *c, struct jn_req *rq)
 	}
 	if (action == NULL || strcmp(action, "confirm") != 0 || code == NULL)
 		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
+	if ((e = recheck(rq)) != 0)
+		return e == SD_ERR_LOCKED ? jn_error(c, rq, MHD_HTTP_TOO_MANY_REQUESTS,
+		    I18N_N("Too many failed attempts. Wait a few minutes and try again."))
+		    : e == SD_ERR_STATE ? jn_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    I18N_N("The server is busy. Please try again in a minute."))
+		    : jn_redirect(c, rq, "/account",
+		    I18N_N("That is not your passphrase: nothing was changed."));
 	e = confirm_totp(rq, code);
 	if (e == SD_ERR_AUTH)
 		return jn_redirect(c, rq, "/account",

@@ -160,6 +160,7 @@ try {
 	const newSecret = ((await page.locator('#totp-secret').textContent()) || '').trim();
 	check(/^[A-Z2-7]{32}$/.test(newSecret), 'the new secret is shown as base32', newSecret);
 	await pageDone('enrol');
+	await page.locator('#enrol #passphrase').fill(UPASS);
 	await page.locator('#enrol #code').fill(totp(newSecret));
 	await submit('#enrol form button[type=submit]');
 	check(/new two-factor code is set up/i.test(await page.locator('.flash').textContent().catch(() => '')),

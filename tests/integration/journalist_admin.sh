@@ -174,8 +174,20 @@ expect "erin's session works" "$(jreq "$E" GET /sources)" 200
 ET=$(csrf_of)
 expect "erin starts a new two-factor" "$(jreq "$E" POST /account/totp -d "csrf_token=$ET&action=start")" 303
 jreq "$E" GET /account >/dev/null; erin_new=$(code_of totp-secret)
+# The session alone is not enough: the passphrase is asked again.
 st=$(jreq "$E" POST /account/totp -d "csrf_token=$ET&action=confirm&code=$(oathtool --totp -b "$erin_new")")
-expect "erin confirms it" "$st" 303
+expect "confirming without the passphrase changes nothing" "$st" 303
+jreq "$E" GET /account >/dev/null
+grep -q 'not your passphrase' "$work/body" && ok "it says the passphrase is needed" || ko "no passphrase message"
+st=$(jreq "$E" POST /account/totp --data-urlencode "csrf_token=$ET" -d "action=confirm" \
+	--data-urlencode "passphrase=wrong words entirely" --data-urlencode "code=$(oathtool --totp -b "$erin_new")")
+jreq "$E" GET /account >/dev/null
+grep -q 'not your passphrase' "$work/body" && ok "a wrong passphrase changes nothing" || ko "wrong passphrase accepted"
+check "the secret is unchanged so far" "[ \"\$(db \"SELECT count(*) FROM audit WHERE actor = 'erin' AND action = 'two-factor changed'\")\" = 0 ]"
+check "the wrong passphrase is audited" "[ \"\$(db \"SELECT count(*) FROM audit WHERE actor = 'erin' AND action = 'failed passphrase check'\")\" = 1 ]"
+st=$(jreq "$E" POST /account/totp --data-urlencode "csrf_token=$ET" -d "action=confirm" \
+	--data-urlencode "passphrase=$erin_pass" --data-urlencode "code=$(oathtool --totp -b "$erin_new")")
+expect "erin confirms it with her passphrase" "$st" 303
 expect "erin's own session stays open after her change" "$(jreq "$E" GET /account)" 200 'new two-factor code is set up'
 "$admin" journalist reset --instance "$inst" erin --passphrase >/dev/null 2>&1 || ko "journalist reset failed"
 st=$(jreq "$E" GET /sources)
