@@ -87,7 +87,8 @@ src_settings(struct src_req *rq)
 	DB_LOCK();
 	e = settings_load(src_app.db, &src_app.conf, &s);
 	DB_UNLOCK();
-	if (e != 0) { /* the database failed: sealdrop.conf alone */
+	if (e != 0) { /* the database failed: sealdrop.conf alone, no submission */
+		rq->settings_failed = 1;
 		memset(&s, 0, sizeof s);
 		(void)snprintf(s.instance_name, sizeof s.instance_name, "%s", src_app.instance_name);
 		(void)snprintf(s.default_language, sizeof s.default_language, "%s",

@@ -65,6 +65,7 @@ struct src_req {
 	const char *allow;          /* Allow header of a 405 page */
 	const char *error_msg;      /* its English message (translated at render) */
 	struct settings set;        /* instance settings, read once per request */
+	int settings_failed;        /* the database could not be read for them */
 	char msgbuf[256];           /* a message with a number, already translated */
 };
 

@@ -345,6 +345,10 @@ upload_precheck(struct MHD_Connection *c, struct src_upload *up)
 		    "The server is out of space for submissions. Please try again later.");
 		return -1;
 	}
+	if (rq->settings_failed) { /* fail closed: limits unknown */
+		fail(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "Something went wrong. Please try again later.");
+		return -1;
+	}
 	DB_LOCK();
 	e = store_recipients(src_app.db, up->rcpt, SDBOX_RECIPIENTS_MAX, &up->nrcpt);
 	DB_UNLOCK();
