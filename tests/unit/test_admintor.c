@@ -219,7 +219,7 @@ test_init_refuses_bad_paths(void **state)
 	(void)state;
 	(void)snprintf(path, sizeof path, "%s/with space", inst);
 	assert_int_equal(mkdir(path, 0700), 0);
-	strcpy(so, "untouched");
+	(void)snprintf(so, sizeof so, "%s", "untouched");
 	assert_int_equal(admintor_init(path, so, sizeof so, jo, sizeof jo), SD_ERR_ARG);
 	assert_string_equal(so, "untouched");
 	(void)snprintf(path, sizeof path, "%s/%0100d", inst, 0);
@@ -254,7 +254,7 @@ test_client_keys(void **state)
 	assert_mode(ADMINTOR_JOURNALIST_HS "/authorized_clients/alice.auth", 0600);
 
 	/* Exclusive; a failed call leaves the line alone. */
-	strcpy(line, "untouched");
+	(void)snprintf(line, sizeof line, "%s", "untouched");
 	assert_int_equal(admintor_client_add(inst, "alice", line, sizeof line), SD_ERR_EXISTS);
 	assert_string_equal(line, "untouched");
 	assert_int_equal(admintor_client_add(inst, "../../x", line, sizeof line), SD_ERR_ARG);
