@@ -1,91 +1,30 @@
 /*
- * session.c - journalist sessions in sodium_malloc'd memory (see
- * session.h). Same shape as the source side's table, with the journalist
- * binding, a session kind and the pending TOTP secret.
+ * session.c - journalist sessions (see session.h), kept in a web_sesstab:
+ * one sodium_malloc'd table whose payload is a struct jnsess_view.
  */
 #include "session.h"
 #include "sderr.h"
+#include "sesstab.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
-struct entry {
-	int used;
-	char id[WEB_TOKEN_CHARS + 1];
-	time_t created, seen;
-	struct jnsess_view v;
-};
-
-static struct entry *table;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static unsigned idle_s, max_s;
-
-static time_t
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
+static struct web_sesstab *table;
 
 int
 jnsess_init(unsigned idle_seconds, unsigned max_seconds)
 {
-	table = sodium_malloc(JNSESS_MAX * sizeof *table);
-	if (table == NULL)
-		return SD_ERR_NOMEM;
-	sodium_memzero(table, JNSESS_MAX * sizeof *table);
-	idle_s = idle_seconds;
-	max_s = max_seconds;
-	return 0;
+	return web_sesstab_new(JNSESS_MAX, sizeof(struct jnsess_view), idle_seconds,
+	    max_seconds, &table);
 }
 
 void
 jnsess_shutdown(void)
 {
-	pthread_mutex_lock(&mu);
-	if (table != NULL)
-		sodium_free(table);
+	web_sesstab_free(table);
 	table = NULL;
-	pthread_mutex_unlock(&mu);
-}
-
-static int
-expired(const struct entry *e, time_t t)
-{
-	return t - e->seen >= (time_t)idle_s || t - e->created >= (time_t)max_s;
-}
-
-static struct entry *
-find(const char *id)
-{
-	struct entry *hit = NULL;
-
-	if (table == NULL || id == NULL || strlen(id) != WEB_TOKEN_CHARS)
-		return NULL;
-	for (size_t i = 0; i < JNSESS_MAX; i++)
-		if (table[i].used && web_token_equal(table[i].id, id))
-			hit = &table[i];
-	return hit;
-}
-
-static struct entry *
-slot(time_t t)
-{
-	struct entry *lru = &table[0];
-
-	for (size_t i = 0; i < JNSESS_MAX; i++) {
-		if (!table[i].used || expired(&table[i], t))
-			return &table[i];
-		if (table[i].seen < lru->seen)
-			lru = &table[i];
-	}
-	return lru;
 }
 
 void
@@ -101,128 +40,137 @@ jnsess_cred(const struct db_journalist *j, unsigned char out[JNSESS_CRED_BYTES])
 	sodium_memzero(&st, sizeof st);
 }
 
+static void
+fill_view(void *payload, void *arg)
+{
+	struct jnsess_view *v = payload;
+
+	*v = *(const struct jnsess_view *)arg;
+	web_token_new(v->csrf);
+}
+
 int
 jnsess_create(enum jnsess_kind kind, int64_t journalist, const char *name, int is_admin,
     const unsigned char cred[JNSESS_CRED_BYTES], char id_out[WEB_TOKEN_CHARS + 1])
 {
-	struct entry *e;
-	time_t t = now();
+	struct jnsess_view v;
+	int e;
 
-	pthread_mutex_lock(&mu);
-	if (table == NULL) {
-		pthread_mutex_unlock(&mu);
+	if (table == NULL)
 		return SD_ERR_STATE;
-	}
-	e = slot(t);
-	sodium_memzero(e, sizeof *e);
-	e->used = 1;
-	e->created = e->seen = t;
-	web_token_new(e->id);
-	web_token_new(e->v.csrf);
-	e->v.kind = kind;
-	e->v.journalist = journalist;
-	e->v.is_admin = is_admin;
-	memcpy(e->v.cred, cred, JNSESS_CRED_BYTES);
-	(void)snprintf(e->v.name, sizeof e->v.name, "%s", name);
-	memcpy(id_out, e->id, WEB_TOKEN_CHARS + 1);
-	pthread_mutex_unlock(&mu);
+	memset(&v, 0, sizeof v);
+	v.kind = kind;
+	v.journalist = journalist;
+	v.is_admin = is_admin;
+	memcpy(v.cred, cred, JNSESS_CRED_BYTES);
+	(void)snprintf(v.name, sizeof v.name, "%s", name);
+	e = web_sesstab_create(table, fill_view, &v, id_out);
+	sodium_memzero(&v, sizeof v);
+	return e;
+}
+
+/* Copy the view out (the kind must match) and hand the flash out once. */
+static int
+take_view(void *payload, void *arg)
+{
+	struct jnsess_view *v = payload, *out = arg;
+
+	if (v->kind != out->kind)
+		return SD_ERR_NOKEY; /* a page cookie is not an API token, nor the reverse */
+	*out = *v;
+	v->flash = NULL;
 	return 0;
 }
 
 int
 jnsess_get(const char *id, enum jnsess_kind kind, struct jnsess_view *out)
 {
-	struct entry *e;
-	time_t t = now();
-	int r = SD_ERR_NOKEY;
+	struct jnsess_view v;
+	int64_t left = 0;
+	int e;
 
-	pthread_mutex_lock(&mu);
-	if ((e = find(id)) != NULL && e->v.kind == kind) {
-		if (expired(e, t)) {
-			sodium_memzero(e, sizeof *e);
-		} else {
-			e->seen = t;
-			e->v.expires_in = (int64_t)max_s - (int64_t)(t - e->created);
-			*out = e->v;
-			e->v.flash = NULL;
-			r = 0;
-		}
+	if (table == NULL)
+		return SD_ERR_NOKEY;
+	memset(&v, 0, sizeof v);
+	v.kind = kind;
+	if ((e = web_sesstab_with(table, id, 1, take_view, &v, &left)) == 0) {
+		v.expires_in = left;
+		*out = v;
 	}
-	pthread_mutex_unlock(&mu);
-	return r;
+	sodium_memzero(&v, sizeof v);
+	return e;
+}
+
+static int
+put_flash(void *payload, void *arg)
+{
+	((struct jnsess_view *)payload)->flash = arg;
+	return 0;
 }
 
 void
 jnsess_set_flash(const char *id, const char *msgid)
 {
-	struct entry *e;
+	if (table != NULL)
+		(void)web_sesstab_with(table, id, 0, put_flash, (void *)(uintptr_t)msgid, NULL);
+}
 
-	pthread_mutex_lock(&mu);
-	if ((e = find(id)) != NULL)
-		e->v.flash = msgid;
-	pthread_mutex_unlock(&mu);
+static int
+put_pending(void *payload, void *arg)
+{
+	struct jnsess_view *v = payload;
+
+	v->has_pending = arg != NULL;
+	if (arg != NULL)
+		memcpy(v->pending, arg, DB_TOTP_BYTES);
+	else
+		sodium_memzero(v->pending, sizeof v->pending);
+	return 0;
 }
 
 void
 jnsess_set_pending(const char *id, const unsigned char *secret)
 {
-	struct entry *e;
+	if (table != NULL)
+		(void)web_sesstab_with(table, id, 0, put_pending, (void *)(uintptr_t)secret, NULL);
+}
 
-	pthread_mutex_lock(&mu);
-	if ((e = find(id)) != NULL) {
-		e->v.has_pending = secret != NULL;
-		if (secret != NULL)
-			memcpy(e->v.pending, secret, DB_TOTP_BYTES);
-		else
-			sodium_memzero(e->v.pending, sizeof e->v.pending);
-	}
-	pthread_mutex_unlock(&mu);
+static int
+put_cred(void *payload, void *arg)
+{
+	memcpy(((struct jnsess_view *)payload)->cred, arg, JNSESS_CRED_BYTES);
+	return 0;
 }
 
 void
 jnsess_set_cred(const char *id, const unsigned char cred[JNSESS_CRED_BYTES])
 {
-	struct entry *e;
-
-	pthread_mutex_lock(&mu);
-	if ((e = find(id)) != NULL)
-		memcpy(e->v.cred, cred, JNSESS_CRED_BYTES);
-	pthread_mutex_unlock(&mu);
+	if (table != NULL)
+		(void)web_sesstab_with(table, id, 0, put_cred, (void *)(uintptr_t)cred, NULL);
 }
 
 void
 jnsess_destroy(const char *id)
 {
-	struct entry *e;
+	if (table != NULL)
+		web_sesstab_destroy(table, id);
+}
 
-	pthread_mutex_lock(&mu);
-	if ((e = find(id)) != NULL)
-		sodium_memzero(e, sizeof *e);
-	pthread_mutex_unlock(&mu);
+static int
+of_journalist(void *payload, void *arg)
+{
+	return ((const struct jnsess_view *)payload)->journalist == *(const int64_t *)arg;
 }
 
 void
 jnsess_destroy_journalist(int64_t journalist)
 {
-	pthread_mutex_lock(&mu);
-	for (size_t i = 0; table != NULL && i < JNSESS_MAX; i++)
-		if (table[i].used && table[i].v.journalist == journalist)
-			sodium_memzero(&table[i], sizeof table[i]);
-	pthread_mutex_unlock(&mu);
+	if (table != NULL)
+		(void)web_sesstab_drop_if(table, of_journalist, &journalist);
 }
 
 unsigned
 jnsess_expire(void)
 {
-	time_t t = now();
-	unsigned n = 0;
-
-	pthread_mutex_lock(&mu);
-	for (size_t i = 0; table != NULL && i < JNSESS_MAX; i++)
-		if (table[i].used && expired(&table[i], t)) {
-			sodium_memzero(&table[i], sizeof table[i]);
-			n++;
-		}
-	pthread_mutex_unlock(&mu);
-	return n;
+	return table != NULL ? web_sesstab_expire(table) : 0;
 }

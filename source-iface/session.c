@@ -1,175 +1,107 @@
 /*
- * session.c - source sessions in sodium_malloc'd memory (see session.h).
+ * session.c - source sessions (see session.h), kept in a web_sesstab: one
+ * sodium_malloc'd table whose payload is a struct srcsess_view.
  */
 #include "session.h"
 #include "sderr.h"
+#include "sesstab.h"
 
-#include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
-struct entry {
-	int used;
-	char id[WEB_TOKEN_CHARS + 1];
-	time_t created, seen;
-	struct srcsess_view v;
-};
-
-static struct entry *table;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static unsigned idle_s, max_s;
-
-static time_t
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
+static struct web_sesstab *table;
 
 int
 srcsess_init(unsigned idle_seconds, unsigned max_seconds)
 {
-	table = sodium_malloc(SRCSESS_MAX * sizeof *table);
-	if (table == NULL)
-		return SD_ERR_NOMEM;
-	sodium_memzero(table, SRCSESS_MAX * sizeof *table);
-	idle_s = idle_seconds;
-	max_s = max_seconds;
-	return 0;
+	return web_sesstab_new(SRCSESS_MAX, sizeof(struct srcsess_view), idle_seconds,
+	    max_seconds, &table);
 }
 
 void
 srcsess_shutdown(void)
 {
-	pthread_mutex_lock(&mu);
-	if (table != NULL)
-		sodium_free(table); /* wipes every entry */
+	web_sesstab_free(table);
 	table = NULL;
-	pthread_mutex_unlock(&mu);
 }
 
-static int
-expired(const struct entry *e, time_t t)
+struct fill {
+	int64_t source_row;
+	const unsigned char *source_id, *reply_sk;
+};
+
+static void
+fill_view(void *payload, void *arg)
 {
-	return t - e->seen >= (time_t)idle_s || t - e->created >= (time_t)max_s;
-}
+	struct srcsess_view *v = payload;
+	const struct fill *f = arg;
 
-/* Entry for an id (caller holds mu), or NULL. Compares every used entry in
- * constant time per entry. */
-static struct entry *
-find(const char *id)
-{
-	struct entry *hit = NULL;
-
-	if (id == NULL || strlen(id) != WEB_TOKEN_CHARS)
-		return NULL;
-	for (size_t i = 0; i < SRCSESS_MAX; i++)
-		if (table[i].used && web_token_equal(table[i].id, id))
-			hit = &table[i];
-	return hit;
-}
-
-/* A free slot, evicting the least recently seen one when full. */
-static struct entry *
-slot(time_t t)
-{
-	struct entry *lru = &table[0];
-
-	for (size_t i = 0; i < SRCSESS_MAX; i++) {
-		if (!table[i].used || expired(&table[i], t))
-			return &table[i];
-		if (table[i].seen < lru->seen)
-			lru = &table[i];
-	}
-	return lru;
+	web_token_new(v->csrf);
+	v->source_row = f->source_row;
+	memcpy(v->source_id, f->source_id, sizeof v->source_id);
+	memcpy(v->reply_sk, f->reply_sk, sizeof v->reply_sk);
 }
 
 int
 srcsess_create(int64_t source_row, const unsigned char source_id[16],
     const unsigned char reply_sk[32], char id_out[WEB_TOKEN_CHARS + 1])
 {
-	struct entry *e;
-	time_t t = now();
+	struct fill f = { source_row, source_id, reply_sk };
 
-	pthread_mutex_lock(&mu);
-	if (table == NULL) {
-		pthread_mutex_unlock(&mu);
+	if (table == NULL)
 		return SD_ERR_STATE;
-	}
-	e = slot(t);
-	sodium_memzero(e, sizeof *e);
-	e->used = 1;
-	e->created = e->seen = t;
-	web_token_new(e->id);
-	web_token_new(e->v.csrf);
-	e->v.source_row = source_row;
-	memcpy(e->v.source_id, source_id, sizeof e->v.source_id);
-	memcpy(e->v.reply_sk, reply_sk, sizeof e->v.reply_sk);
-	memcpy(id_out, e->id, WEB_TOKEN_CHARS + 1);
-	pthread_mutex_unlock(&mu);
+	return web_sesstab_create(table, fill_view, &f, id_out);
+}
+
+/* Copy the view out and hand the one-shot message out once. */
+static int
+take_view(void *payload, void *arg)
+{
+	struct srcsess_view *v = payload;
+
+	*(struct srcsess_view *)arg = *v;
+	v->flash = SRCSESS_FLASH_NONE;
 	return 0;
 }
 
 int
 srcsess_get(const char *id, struct srcsess_view *out)
 {
-	struct entry *e;
-	time_t t = now();
-	int r = SD_ERR_NOKEY;
+	struct srcsess_view v;
+	int e;
 
-	pthread_mutex_lock(&mu);
-	if (table != NULL && (e = find(id)) != NULL) {
-		if (expired(e, t)) {
-			sodium_memzero(e, sizeof *e);
-		} else {
-			e->seen = t;
-			*out = e->v;
-			e->v.flash = SRCSESS_FLASH_NONE;
-			r = 0;
-		}
-	}
-	pthread_mutex_unlock(&mu);
-	return r;
+	if (table == NULL)
+		return SD_ERR_NOKEY;
+	if ((e = web_sesstab_with(table, id, 1, take_view, &v, NULL)) == 0)
+		*out = v;
+	sodium_memzero(&v, sizeof v);
+	return e;
+}
+
+static int
+put_flash(void *payload, void *arg)
+{
+	((struct srcsess_view *)payload)->flash = *(const enum srcsess_flash *)arg;
+	return 0;
 }
 
 void
 srcsess_set_flash(const char *id, enum srcsess_flash f)
 {
-	struct entry *e;
-
-	pthread_mutex_lock(&mu);
-	if (table != NULL && (e = find(id)) != NULL)
-		e->v.flash = f;
-	pthread_mutex_unlock(&mu);
+	if (table != NULL)
+		(void)web_sesstab_with(table, id, 0, put_flash, &f, NULL);
 }
 
 void
 srcsess_destroy(const char *id)
 {
-	struct entry *e;
-
-	pthread_mutex_lock(&mu);
-	if (table != NULL && (e = find(id)) != NULL)
-		sodium_memzero(e, sizeof *e);
-	pthread_mutex_unlock(&mu);
+	if (table != NULL)
+		web_sesstab_destroy(table, id);
 }
 
 unsigned
 srcsess_expire(void)
 {
-	time_t t = now();
-	unsigned n = 0;
-
-	pthread_mutex_lock(&mu);
-	for (size_t i = 0; table != NULL && i < SRCSESS_MAX; i++)
-		if (table[i].used && expired(&table[i], t)) {
-			sodium_memzero(&table[i], sizeof table[i]);
-			n++;
-		}
-	pthread_mutex_unlock(&mu);
-	return n;
+	return table != NULL ? web_sesstab_expire(table) : 0;
 }

@@ -1,0 +1,215 @@
+/*
+ * sesstab.c - sessions in one sodium_malloc'd table (see sesstab.h).
+ */
+#include "sesstab.h"
+#include "sderr.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+struct hdr {
+	int used;
+	char id[WEB_TOKEN_CHARS + 1];
+	time_t created, seen;
+};
+
+struct web_sesstab {
+	pthread_mutex_t mu;
+	unsigned char *block;  /* slots * stride bytes, sodium_malloc'd */
+	size_t slots, stride, payload;
+	unsigned idle_s, max_s;
+};
+
+#define ALIGN 16
+
+static time_t
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static struct hdr *
+at(const struct web_sesstab *t, size_t i)
+{
+	return (struct hdr *)(void *)(t->block + i * t->stride);
+}
+
+static void *
+payload_of(struct hdr *h)
+{
+	return (unsigned char *)h + ((sizeof *h + ALIGN - 1) / ALIGN) * ALIGN;
+}
+
+static void
+wipe(const struct web_sesstab *t, struct hdr *h)
+{
+	sodium_memzero(h, t->stride);
+}
+
+int
+web_sesstab_new(size_t slots, size_t payload_size, unsigned idle_seconds,
+    unsigned max_seconds, struct web_sesstab **out)
+{
+	struct web_sesstab *t;
+	size_t head = ((sizeof(struct hdr) + ALIGN - 1) / ALIGN) * ALIGN;
+
+	if (slots == 0 || payload_size > SIZE_MAX / 2 - head)
+		return SD_ERR_ARG;
+	if ((t = calloc(1, sizeof *t)) == NULL)
+		return SD_ERR_NOMEM;
+	t->stride = ((head + payload_size + ALIGN - 1) / ALIGN) * ALIGN;
+	if (slots > SIZE_MAX / t->stride ||
+	    (t->block = sodium_malloc(slots * t->stride)) == NULL) {
+		free(t);
+		return SD_ERR_NOMEM;
+	}
+	sodium_memzero(t->block, slots * t->stride);
+	if (pthread_mutex_init(&t->mu, NULL) != 0) {
+		sodium_free(t->block);
+		free(t);
+		return SD_ERR_NOMEM;
+	}
+	t->slots = slots;
+	t->payload = payload_size;
+	t->idle_s = idle_seconds;
+	t->max_s = max_seconds;
+	*out = t;
+	return 0;
+}
+
+void
+web_sesstab_free(struct web_sesstab *t)
+{
+	if (t == NULL)
+		return;
+	sodium_free(t->block); /* wipes every entry */
+	pthread_mutex_destroy(&t->mu);
+	free(t);
+}
+
+static int
+expired(const struct web_sesstab *t, const struct hdr *h, time_t n)
+{
+	return n - h->seen >= (time_t)t->idle_s || n - h->created >= (time_t)t->max_s;
+}
+
+/* The entry named id (caller holds mu), or NULL. */
+static struct hdr *
+find(const struct web_sesstab *t, const char *id)
+{
+	struct hdr *hit = NULL;
+
+	if (id == NULL || strlen(id) != WEB_TOKEN_CHARS)
+		return NULL;
+	for (size_t i = 0; i < t->slots; i++)
+		if (at(t, i)->used && web_token_equal(at(t, i)->id, id))
+			hit = at(t, i);
+	return hit;
+}
+
+/* A free slot, evicting the least recently seen entry when full. */
+static struct hdr *
+slot(const struct web_sesstab *t, time_t n)
+{
+	struct hdr *lru = at(t, 0);
+
+	for (size_t i = 0; i < t->slots; i++) {
+		struct hdr *h = at(t, i);
+		if (!h->used || expired(t, h, n))
+			return h;
+		if (h->seen < lru->seen)
+			lru = h;
+	}
+	return lru;
+}
+
+int
+web_sesstab_create(struct web_sesstab *t, web_sesstab_fill fill, void *arg,
+    char id_out[WEB_TOKEN_CHARS + 1])
+{
+	struct hdr *h;
+	time_t n = now();
+
+	pthread_mutex_lock(&t->mu);
+	h = slot(t, n);
+	wipe(t, h);
+	fill(payload_of(h), arg);
+	h->used = 1;
+	h->created = h->seen = n;
+	web_token_new(h->id);
+	memcpy(id_out, h->id, WEB_TOKEN_CHARS + 1);
+	pthread_mutex_unlock(&t->mu);
+	return 0;
+}
+
+int
+web_sesstab_with(struct web_sesstab *t, const char *id, int touch, web_sesstab_fn fn,
+    void *arg, int64_t *left)
+{
+	struct hdr *h;
+	time_t n = now();
+	int e = SD_ERR_NOKEY;
+
+	pthread_mutex_lock(&t->mu);
+	if ((h = find(t, id)) != NULL) {
+		if (expired(t, h, n)) {
+			wipe(t, h);
+		} else if ((e = fn(payload_of(h), arg)) == 0) {
+			if (touch)
+				h->seen = n;
+			if (left != NULL)
+				*left = (int64_t)t->max_s - (int64_t)(n - h->created);
+		}
+	}
+	pthread_mutex_unlock(&t->mu);
+	return e;
+}
+
+unsigned
+web_sesstab_drop_if(struct web_sesstab *t, web_sesstab_fn match, void *arg)
+{
+	unsigned k = 0;
+
+	pthread_mutex_lock(&t->mu);
+	for (size_t i = 0; i < t->slots; i++)
+		if (at(t, i)->used && match(payload_of(at(t, i)), arg) != 0) {
+			wipe(t, at(t, i));
+			k++;
+		}
+	pthread_mutex_unlock(&t->mu);
+	return k;
+}
+
+void
+web_sesstab_destroy(struct web_sesstab *t, const char *id)
+{
+	struct hdr *h;
+
+	pthread_mutex_lock(&t->mu);
+	if ((h = find(t, id)) != NULL)
+		wipe(t, h);
+	pthread_mutex_unlock(&t->mu);
+}
+
+unsigned
+web_sesstab_expire(struct web_sesstab *t)
+{
+	time_t n = now();
+	unsigned k = 0;
+
+	pthread_mutex_lock(&t->mu);
+	for (size_t i = 0; i < t->slots; i++)
+		if (at(t, i)->used && expired(t, at(t, i), n)) {
+			wipe(t, at(t, i));
+			k++;
+		}
+	pthread_mutex_unlock(&t->mu);
+	return k;
+}

@@ -1,0 +1,48 @@
+/*
+ * sesstab.h - a table of sessions in memory only, shared by both daemons
+ * (source-iface/session.c and journalist-iface/session.c keep what each
+ * session holds; this keeps the table).
+ *
+ * A session is a random 256-bit id (web_token_new) and a fixed-size
+ * payload. The whole table is one sodium_malloc'd block (guard pages, never
+ * swapped where mlock works, wiped when freed). An entry is wiped at
+ * destroy, at idle or absolute expiry, and when the table is full the least
+ * recently used entry is evicted. Ids are compared in constant time against
+ * every used entry. One mutex guards the table: the callbacks below run
+ * under it and must not call back into the table.
+ */
+#ifndef WEB_SESSTAB_H
+#define WEB_SESSTAB_H
+#include <stddef.h>
+#include <stdint.h>
+#include "http.h"
+
+struct web_sesstab;
+
+/* Runs on an entry's payload under the table lock; a non-zero return is
+ * passed to the caller. */
+typedef int (*web_sesstab_fn)(void *payload, void *arg);
+
+int web_sesstab_new(size_t slots, size_t payload_size, unsigned idle_seconds,
+    unsigned max_seconds, struct web_sesstab **out);
+/* Wipes every entry; accepts NULL. */
+void web_sesstab_free(struct web_sesstab *t);
+/* Fills a new entry's zeroed payload under the table lock (cannot fail:
+ * the slot it gets may be one just evicted). */
+typedef void (*web_sesstab_fill)(void *payload, void *arg);
+
+/* A new entry with a fresh id. */
+int web_sesstab_create(struct web_sesstab *t, web_sesstab_fill fill, void *arg,
+    char id_out[WEB_TOKEN_CHARS + 1]);
+/* fn on the live entry named id. When fn returns 0 and touch is set, the
+ * idle timer restarts. *left (may be NULL) gets the seconds to the
+ * absolute expiry. SD_ERR_NOKEY when there is no live entry (an expired
+ * one is wiped); otherwise fn's return. */
+int web_sesstab_with(struct web_sesstab *t, const char *id, int touch, web_sesstab_fn fn,
+    void *arg, int64_t *left);
+/* Wipe every used entry for which match returns non-zero; how many. */
+unsigned web_sesstab_drop_if(struct web_sesstab *t, web_sesstab_fn match, void *arg);
+void web_sesstab_destroy(struct web_sesstab *t, const char *id);
+/* Wipe expired entries; how many. */
+unsigned web_sesstab_expire(struct web_sesstab *t);
+#endif
