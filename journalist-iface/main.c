@@ -24,16 +24,10 @@
 
 #include <malloc.h>
 
-#include <errno.h>
-#include <getopt.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include <sys/stat.h>
 
 #include <sodium.h>
@@ -60,22 +54,12 @@ die(const char *fmt, ...)
 static void
 open_instance(const char *inst)
 {
-	char path[PATH_MAX], err[CONF_ERR_MAX];
+	char err[STORE_ERR_MAX];
 	unsigned removed = 0;
-	int e;
 
-	conf_defaults(&jn_app.conf);
-	if (snprintf(path, sizeof path, "%s/sealdrop.conf", inst) >= (int)sizeof path)
-		die("%s: path too long", inst);
-	if ((e = conf_load(path, &jn_app.conf, err)) != 0)
-		die("%s: %s", path, err);
-	(void)snprintf(path, sizeof path, "%s/sealdrop.db", inst);
-	if (access(path, F_OK) != 0)
-		die("%s: not a sealdrop instance (run sealdrop-admin init first)", inst);
-	if ((e = db_open(path, 0, &jn_app.db)) != 0)
-		die("%s: %s", path, sd_strerror(e));
-	if ((e = spool_open(inst, "journalist", &jn_app.spool, &removed)) != 0)
-		die("%s/spool: %s", inst, sd_strerror(e));
+	if (store_instance_open(inst, "journalist", &jn_app.conf, &jn_app.db, &jn_app.spool,
+	        &removed, err) != 0)
+		die("%s", err);
 	if (removed > 0)
 		jn_log("removed %u unfinished files left by a previous run", removed);
 	if (snprintf(jn_app.instance, sizeof jn_app.instance, "%s", inst) >=

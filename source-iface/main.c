@@ -20,16 +20,10 @@
 #include "sderr.h"
 #include "tmpl.h"
 
-#include <errno.h>
-#include <getopt.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include <sys/stat.h>
 
 #include <sodium.h>
@@ -69,28 +63,18 @@ die(const char *fmt, ...)
 static void
 open_instance(const char *inst)
 {
-	char path[PATH_MAX], err[CONF_ERR_MAX];
+	char err[STORE_ERR_MAX];
 	unsigned removed = 0;
-	int e;
 
-	conf_defaults(&src_app.conf);
-	if (snprintf(path, sizeof path, "%s/sealdrop.conf", inst) >= (int)sizeof path)
-		die("%s: path too long", inst);
-	if ((e = conf_load(path, &src_app.conf, err)) != 0)
-		die("%s: %s", path, err);
-	(void)snprintf(path, sizeof path, "%s/sealdrop.db", inst);
-	if (access(path, F_OK) != 0)
-		die("%s: not a sealdrop instance (run sealdrop-admin init first)", inst);
-	if ((e = db_open(path, 0, &src_app.db)) != 0)
-		die("%s: %s", path, sd_strerror(e));
-	if ((e = store_codename_params(src_app.db, &src_app.cn)) != 0)
-		die("%s: the instance settings are damaged (codename salt)", path);
+	if (store_instance_open(inst, "source", &src_app.conf, &src_app.db, &src_app.spool,
+	        &removed, err) != 0)
+		die("%s", err);
+	if (store_codename_params(src_app.db, &src_app.cn) != 0)
+		die("%s/sealdrop.db: the instance settings are damaged (codename salt)", inst);
 	if (db_setting_get(src_app.db, "instance_name", src_app.instance_name,
 	        sizeof src_app.instance_name) != 0)
 		(void)snprintf(src_app.instance_name, sizeof src_app.instance_name, "%s",
 		    src_app.conf.name);
-	if ((e = spool_open(inst, "source", &src_app.spool, &removed)) != 0)
-		die("%s/spool: %s", inst, sd_strerror(e));
 	if (removed > 0)
 		src_log("removed %u unfinished uploads left by a previous run", removed);
 }

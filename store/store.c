@@ -7,6 +7,7 @@
 #include "sderr.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,42 @@
 #include <unistd.h>
 
 #include <sodium.h>
+
+int
+store_instance_open(const char *inst, const char *owner, struct conf *conf,
+    struct db **db, struct spool **sp, unsigned *removed, char err[STORE_ERR_MAX])
+{
+	char path[PATH_MAX], cerr[CONF_ERR_MAX];
+	struct db *d = NULL;
+	int e;
+
+	conf_defaults(conf);
+	if (snprintf(path, sizeof path, "%s/sealdrop.conf", inst) >= (int)sizeof path) {
+		(void)snprintf(err, STORE_ERR_MAX, "%s: path too long", inst);
+		return SD_ERR_TOOLONG;
+	}
+	if ((e = conf_load(path, conf, cerr)) != 0) {
+		(void)snprintf(err, STORE_ERR_MAX, "%s: %s", path, cerr);
+		return e;
+	}
+	(void)snprintf(path, sizeof path, "%s/sealdrop.db", inst);
+	if (access(path, F_OK) != 0) {
+		(void)snprintf(err, STORE_ERR_MAX,
+		    "%s: not a sealdrop instance (run sealdrop-admin init first)", inst);
+		return SD_ERR_NOKEY;
+	}
+	if ((e = db_open(path, 0, &d)) != 0) {
+		(void)snprintf(err, STORE_ERR_MAX, "%s: %s", path, sd_strerror(e));
+		return e;
+	}
+	if ((e = spool_open(inst, owner, sp, removed)) != 0) {
+		(void)snprintf(err, STORE_ERR_MAX, "%s/spool: %s", inst, sd_strerror(e));
+		db_close(d);
+		return e;
+	}
+	*db = d;
+	return 0;
+}
 
 int
 store_codename_params(struct db *db, struct store_codename_params *out)

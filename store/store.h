@@ -12,14 +12,24 @@
 #define STORE_H
 
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
 
 #include "codename.h"
+#include "conf.h"
 #include "db.h"
 #include "sdbox.h"
 #include "spool.h"
 
 #define STORE_REPLY_MAX (64 * 1024) /* bytes of reply text */
+
+/* What a daemon opens at start-up: sealdrop.conf over the defaults into
+ * conf, the existing database (migrated), and the spool with owner's tmp
+ * directory (*removed: leftovers of a previous run). On failure nothing is
+ * left open and err says what and where, for the fatal message. */
+#define STORE_ERR_MAX (PATH_MAX + CONF_ERR_MAX + 128)
+int store_instance_open(const char *inst, const char *owner, struct conf *conf,
+    struct db **db, struct spool **sp, unsigned *removed, char err[STORE_ERR_MAX]);
 
 /* The instance's codename salt and argon2id parameters. */
 struct store_codename_params {
