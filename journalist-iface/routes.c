@@ -147,10 +147,7 @@ jn_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const char
 	if (e != 0) {
 		sdbuf_free(&body);
 		jn_log("cannot render a page: %s", sd_strerror(e));
-		sdbuf_init(&body, 256);
-		if (sdbuf_adds(&body, "Something went wrong. Please try again later.\n") != 0)
-			return MHD_NO;
-		return web_respond(c, 500, "text/plain; charset=utf-8", &body);
+		return web_respond_broken_page(c);
 	}
 	if (rq->set_lang)
 		ck[n++] = (struct web_cookie){ "sd_lang", rq->lang, 0 };

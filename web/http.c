@@ -412,3 +412,14 @@ web_queue_download(struct MHD_Connection *c, struct MHD_Response *r,
 		return MHD_NO;
 	return queue(c, MHD_HTTP_OK, r, content_type);
 }
+
+enum MHD_Result
+web_respond_broken_page(struct MHD_Connection *c)
+{
+	static const char msg[] = "Something went wrong. Please try again later.\n";
+
+	struct MHD_Response *r = MHD_create_response_from_buffer(sizeof msg - 1,
+	    (void *)(uintptr_t)msg, MHD_RESPMEM_PERSISTENT);
+
+	return queue(c, MHD_HTTP_INTERNAL_SERVER_ERROR, r, "text/plain; charset=utf-8");
+}

@@ -59,6 +59,9 @@ enum MHD_Result web_redirect_ex(struct MHD_Connection *c, const char *location,
  * terminated); r is consumed in every case. */
 enum MHD_Result web_queue_download(struct MHD_Connection *c, struct MHD_Response *r,
     const char *content_type, const char *const *headers);
+/* The answer when a page cannot be rendered: a plain-text 500 that says
+ * so (never a dropped connection). */
+enum MHD_Result web_respond_broken_page(struct MHD_Connection *c);
 /* A response for bytes that live forever (static files). */
 enum MHD_Result web_respond_static(struct MHD_Connection *c, const unsigned char *data,
     size_t len, const char *content_type);
