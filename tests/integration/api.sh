@@ -26,7 +26,6 @@ sdcat=$build/tests/sdcat
 opener=$build/tools/sealdrop-open
 key=$src/tests/vectors/key.key
 pass=$src/tests/vectors/key.pass
-onion=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion
 
 for t in curl jq oathtool sqlite3 tar; do
 	command -v "$t" >/dev/null || { echo "api.sh needs $t"; exit 1; }
@@ -35,18 +34,7 @@ for b in "$admin" "$jdaemon" "$sdaemon" "$sdcat" "$opener"; do
 	[ -x "$b" ] || { echo "missing $b (build it first)"; exit 1; }
 done
 
-work=$(mktemp -d "$build/itest-api.XXXXXX")
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-ko() { failed=$((failed + 1)); echo "FAIL: $*"; }
+. "$src/tests/integration/lib.sh" api
 check() { # name condition...
 	local name=$1
 	shift

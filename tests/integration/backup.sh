@@ -24,20 +24,8 @@ opener=$build/tools/sealdrop-open
 sdreply=$build/tests/sdreply
 key=$src/tests/vectors/key.key
 pass=$src/tests/vectors/key.pass
-onion=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion
 
-work=$(realpath "$(mktemp -d "$build/itest-backup.XXXXXX")")
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-ko() { failed=$((failed + 1)); echo "FAIL: $*"; }
+. "$src/tests/integration/lib.sh" backup
 
 start_daemon() { # instance log
 	rm -f "$1/source.sock"

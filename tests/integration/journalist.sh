@@ -23,22 +23,9 @@ opener=$build/tools/sealdrop-open
 sdcat=$build/tests/sdcat
 key=$src/tests/vectors/key.key
 pass=$src/tests/vectors/key.pass
-onion=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion
 command -v oathtool >/dev/null || { echo "oathtool is missing (apt-get install oathtool)"; exit 1; }
 
-work=$(mktemp -d "$build/itest-journalist.XXXXXX")
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-ko() { failed=$((failed + 1)); echo "FAIL: $*"; }
-check() { if eval "$2"; then ok "$1"; else ko "$1"; fi; }
+. "$src/tests/integration/lib.sh" journalist
 
 # --- an instance, three journalists, both daemons -------------------------------
 inst=$work/inst

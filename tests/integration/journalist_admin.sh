@@ -24,22 +24,9 @@ src=$2
 admin=$build/tools/sealdrop-admin
 sdaemon=$build/source-iface/sealdrop-source
 jdaemon=$build/journalist-iface/sealdrop-journalist
-onion=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion
 command -v oathtool >/dev/null || { echo "oathtool is missing (apt-get install oathtool)"; exit 1; }
 
-work=$(mktemp -d "$build/itest-jadmin.XXXXXX")
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-ko() { failed=$((failed + 1)); echo "FAIL: $*"; }
-check() { if eval "$2"; then ok "$1"; else ko "$1"; fi; }
+. "$src/tests/integration/lib.sh" jadmin
 
 inst=$work/inst
 "$admin" init --instance "$inst" --name "Test drop" --recipient "$src/tests/vectors/key.pub" \

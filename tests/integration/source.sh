@@ -22,22 +22,10 @@ sdcat=$build/tests/sdcat
 sdreply=$build/tests/sdreply
 key=$src/tests/vectors/key.key
 pass=$src/tests/vectors/key.pass
-onion=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion
 
-work=$(mktemp -d "$build/itest-source.XXXXXX")
+. "$src/tests/integration/lib.sh" source
 stamp=$work/stamp
 touch "$stamp"
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-ko() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
 # --- an instance with small limits, and its daemon ----------------------------
 inst=$work/inst
