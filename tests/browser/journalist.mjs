@@ -8,15 +8,11 @@
 // confirmation -> log out. Every page: no <script>, the style sheet
 // applied; every response: the security headers and no Server header.
 // Prints "ok: ..." / "FAIL: ..."; exit status 0 only when nothing failed.
-import { chromium } from 'playwright-core';
+import { env, loopbackOnly, count, ok, ko, check, launch, pageChecks, finish } from './common.mjs';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const env = (k) => {
-	if (!process.env[k]) { console.log(`FAIL: ${k} not set`); process.exit(2); }
-	return process.env[k];
-};
 const BASE = env('SD_JBASE');         // http://127.0.0.1:PORT (loopback only)
 const WORK = env('SD_WORK');
 const INST = env('SD_INSTANCE');
@@ -29,66 +25,20 @@ const KEY = env('SD_KEY');
 const PASS = env('SD_PASS');
 const CHROMIUM = process.env.SD_CHROMIUM || '/usr/bin/chromium';
 
-if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(BASE)) {
-	console.log(`FAIL: SD_JBASE must be a loopback URL: ${BASE}`);
-	process.exit(2);
-}
+loopbackOnly(BASE, 'SD_JBASE');
 
-let passed = 0, failed = 0;
-const ok = (m) => { passed++; console.log(`ok: ${m}`); };
-const ko = (m) => { failed++; console.log(`FAIL: ${m}`); };
-const check = (cond, m, why = '') => (cond ? ok(m) : ko(why ? `${m}: ${why}` : m));
 const totp = (secret, offset = 0) => execFileSync('oathtool',
 	['--totp', '-b', secret, '-N', `now + ${offset} seconds`]).toString().trim();
 
-const WANT_HEADERS = {
-	'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self'; " +
-		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-	'referrer-policy': 'no-referrer',
-	'x-content-type-options': 'nosniff',
-	'cache-control': 'no-store',
-	'cross-origin-opener-policy': 'same-origin',
-};
 
-const profile = fs.mkdtempSync(path.join(WORK, 'jprofile-'));
-const ctx = await chromium.launchPersistentContext(profile, {
-	executablePath: CHROMIUM,
-	headless: true,
-	javaScriptEnabled: false,
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync',
-		'--no-proxy-server'],
-	viewport: { width: 1100, height: 800 },
-	acceptDownloads: true,
-	timeout: 30000,
-});
-ctx.setDefaultTimeout(30000);
-const outside = [];
-ctx.on('request', (rq) => { if (!rq.url().startsWith(BASE + '/')) outside.push(rq.url()); });
-const page = ctx.pages()[0] || await ctx.newPage();
-const headerChecks = [];
-let nresp = 0;
-page.on('response', (resp) => {
-	nresp++;
-	headerChecks.push((async () => {
-		const h = await resp.allHeaders();
-		const what = `${resp.request().method()} ${new URL(resp.url()).pathname} ${resp.status()}`;
-		const bad = [];
-		for (const [k, v] of Object.entries(WANT_HEADERS))
-			if (h[k] !== v) bad.push(`${k}=${JSON.stringify(h[k])}`);
-		if ('server' in h) bad.push(`server=${JSON.stringify(h.server)}`);
-		return bad.length ? `${what}: ${bad.join(', ')}` : null;
-	})());
-});
+const br = await launch({ base: BASE, work: WORK, chromium: CHROMIUM,
+	viewport: { width: 1100, height: 800 }, downloads: true });
+const page = br.page;
 
 let shot = 20;
 async function pageDone(name) {
 	shot++;
-	await page.screenshot({ path: path.join(SHOTS, `${shot}-j-${name}.png`), fullPage: true });
-	const scripts = await page.locator('script').count();
-	check(scripts === 0, `${name}: no <script> element`, `${scripts} found`);
-	const css = await page.evaluate(() => document.styleSheets.length).catch(() => -1);
-	check(css >= 1, `${name}: the style sheet is applied`, `styleSheets=${css}`);
+	await pageChecks(page, name, path.join(SHOTS, `${shot}-j-${name}.png`));
 }
 const pathOf = () => new URL(page.url()).pathname;
 const submit = async (sel) => { await page.locator(sel).first().click(); await page.waitForLoadState(); };
@@ -207,10 +157,6 @@ try {
 	try { await page.screenshot({ path: path.join(SHOTS, 'zz-j-failure.png'), fullPage: true }); } catch { }
 }
 
-const bad = (await Promise.all(headerChecks)).filter(Boolean);
-check(nresp >= 10 && bad.length === 0, `every response (${nresp}) has exactly the security headers and no Server`,
-	bad.slice(0, 5).join(' | '));
-check(outside.length === 0, 'no request outside the daemon', outside.slice(0, 5).join(' '));
-await ctx.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await finish(br);
+console.log(`${count.passed} passed, ${count.failed} failed`);
+process.exit(count.failed === 0 ? 0 : 1);

@@ -7,16 +7,12 @@
 // response: exactly the security headers of DESIGN.md and no Server header.
 // A screenshot of each page goes to $SHOTS. Prints "ok: ..." / "FAIL: ..."
 // lines; exit status 0 only when nothing failed.
-import { chromium } from 'playwright-core';
+import { env, loopbackOnly, count, ok, ko, check, launch, pageChecks, finish } from './common.mjs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const env = (k) => {
-	if (!process.env[k]) { console.log(`FAIL: ${k} not set`); process.exit(2); }
-	return process.env[k];
-};
 const BASE = env('SD_BASE');          // http://127.0.0.1:PORT (loopback only)
 const WORK = env('SD_WORK');          // scratch dir (instance, uploads, profile)
 const INST = env('SD_INSTANCE');
@@ -28,24 +24,9 @@ const PASS = env('SD_PASS');
 const CHROMIUM = process.env.SD_CHROMIUM || '/usr/bin/chromium';
 const BIG_MIB = Number(process.env.SD_BIG_MIB || 20);
 
-if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(BASE)) {
-	console.log(`FAIL: SD_BASE must be a loopback URL: ${BASE}`);
-	process.exit(2);
-}
+loopbackOnly(BASE, 'SD_BASE');
 
-let passed = 0, failed = 0;
-const ok = (m) => { passed++; console.log(`ok: ${m}`); };
-const ko = (m) => { failed++; console.log(`FAIL: ${m}`); };
-const check = (cond, m, why = '') => (cond ? ok(m) : ko(why ? `${m}: ${why}` : m));
 
-const WANT_HEADERS = {
-	'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self'; " +
-		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-	'referrer-policy': 'no-referrer',
-	'x-content-type-options': 'nosniff',
-	'cache-control': 'no-store',
-	'cross-origin-opener-policy': 'same-origin',
-};
 
 // --- the files a source uploads -------------------------------------------------
 const up = path.join(WORK, 'up');
@@ -59,53 +40,15 @@ for (const [name, data] of Object.entries(files)) fs.writeFileSync(path.join(up,
 const message = 'Bonjour. A message typed in a real browser, with <html> & ünïcode.\nSecond line.';
 
 // --- browser --------------------------------------------------------------------
-const profile = fs.mkdtempSync(path.join(WORK, 'profile-'));
-const ctx = await chromium.launchPersistentContext(profile, {
-	executablePath: CHROMIUM,
-	headless: true,
-	javaScriptEnabled: false,
-	// No proxy, so nothing leaves loopback whatever the environment says.
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync',
-		'--no-proxy-server'],
-	viewport: { width: 1024, height: 768 },
-	acceptDownloads: false,
-	timeout: 30000,
-});
-ctx.setDefaultTimeout(30000);
-ctx.setDefaultNavigationTimeout(60000);
-
-// Every request must stay on the daemon's loopback origin (observed, not
-// intercepted: the browser's own network stack does the uploads).
-const outside = [];
-ctx.on('request', (rq) => { if (!rq.url().startsWith(BASE + '/')) outside.push(rq.url()); });
-
-const page = ctx.pages()[0] || await ctx.newPage();
-const headerChecks = [];
-let nresp = 0;
-page.on('response', (resp) => {
-	nresp++;
-	headerChecks.push((async () => {
-		const h = await resp.allHeaders();
-		const what = `${resp.request().method()} ${new URL(resp.url()).pathname} ${resp.status()}`;
-		const bad = [];
-		for (const [k, v] of Object.entries(WANT_HEADERS))
-			if (h[k] !== v) bad.push(`${k}=${JSON.stringify(h[k])}`);
-		if ('server' in h) bad.push(`server=${JSON.stringify(h.server)}`);
-		return bad.length ? `${what}: ${bad.join(', ')}` : null;
-	})());
-});
+const br = await launch({ base: BASE, work: WORK, chromium: CHROMIUM,
+	viewport: { width: 1024, height: 768 } });
+const page = br.page;
 
 let shot = 0;
 async function pageDone(name) {
 	shot++;
 	const file = path.join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`);
-	await page.screenshot({ path: file, fullPage: true });
-	const scripts = await page.locator('script').count();
-	check(scripts === 0, `${name}: no <script> element`, `${scripts} found`);
-	const css = await page.evaluate(() => document.styleSheets.length).catch(() => -1);
-	// evaluate() runs in Playwright's utility world, allowed with JS disabled.
-	check(css >= 1, `${name}: the style sheet is applied`, `styleSheets=${css}`);
+	await pageChecks(page, name, file);
 	return file;
 }
 const pathOf = () => new URL(page.url()).pathname;
@@ -208,11 +151,7 @@ try {
 	try { await page.screenshot({ path: path.join(SHOTS, 'zz-failure.png'), fullPage: true }); } catch { }
 }
 
-const bad = (await Promise.all(headerChecks)).filter(Boolean);
-check(nresp >= 10 && bad.length === 0, `every response (${nresp}) has exactly the security headers and no Server`,
-	bad.slice(0, 5).join(' | '));
-check(outside.length === 0, 'no request outside the daemon', outside.slice(0, 5).join(' '));
-await ctx.close();
+await finish(br);
 
 // --- every spool file decrypts to what was uploaded ---------------------------------
 const sdboxes = [];
@@ -247,5 +186,5 @@ check(sdboxes.length === 4, 'four items in the spool (message and three files)',
 for (const n of ['message', ...Object.keys(files)]) if (!seen[n]) ko(`${n} not found in the spool`);
 
 console.log(`screenshots: ${SHOTS}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+console.log(`${count.passed} passed, ${count.failed} failed`);
+process.exit(count.failed === 0 ? 0 : 1);
