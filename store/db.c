@@ -249,6 +249,52 @@ db_col_blob(sqlite3_stmt *st, int col, unsigned char *out, size_t len)
 	return 0;
 }
 
+int
+db_collect(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size, size_t max,
+    size_t *n)
+{
+	unsigned char *p = out;
+	size_t i = 0;
+	int rc, e = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (i == max) {
+			e = SD_ERR_RANGE;
+			break;
+		}
+		if ((e = fn(st, p + i * elem_size)) != 0)
+			break;
+		i++;
+	}
+	if (e == 0 && rc != SQLITE_DONE)
+		e = SD_ERR_IO;
+	sqlite3_finalize(st);
+	if (e == 0)
+		*n = i;
+	return e;
+}
+
+int
+db_one(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size)
+{
+	unsigned char row[DB_ONE_MAX] __attribute__((aligned(16)));
+	int rc = sqlite3_step(st), e;
+
+	if (elem_size > sizeof row) {
+		sqlite3_finalize(st);
+		return SD_ERR_RANGE;
+	}
+	if (rc == SQLITE_ROW)
+		e = fn(st, row);
+	else
+		e = rc == SQLITE_DONE ? SD_ERR_NOKEY : SD_ERR_IO;
+	sqlite3_finalize(st);
+	if (e == 0)
+		memcpy(out, row, elem_size);
+	sodium_memzero(row, sizeof row); /* a row may hold a secret */
+	return e;
+}
+
 /* ---- settings ----------------------------------------------------------- */
 
 int
@@ -307,34 +353,28 @@ db_recipient_add(struct db *db, const unsigned char pk[DB_KEY_BYTES], const char
 	return db_step_done(st);
 }
 
+static int
+recipient_row(sqlite3_stmt *st, void *elem)
+{
+	struct db_recipient *r = elem;
+
+	r->id = sqlite3_column_int64(st, 0);
+	if (db_col_blob(st, 1, r->pk, DB_KEY_BYTES) != 0)
+		return SD_ERR_FORMAT;
+	db_col_text(st, 2, r->label, sizeof r->label);
+	db_col_text(st, 3, r->added_day, sizeof r->added_day);
+	return 0;
+}
+
 int
 db_recipient_list(struct db *db, struct db_recipient *out, size_t max, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
-	size_t i = 0;
-	int rc, e = 0;
 
 	if (db_prepare(db, "SELECT id, pubkey, label, added_day FROM recipients ORDER BY id",
 	        &st) != 0)
 		return SD_ERR_IO;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (i == max) {
-			e = SD_ERR_RANGE;
-			break;
-		}
-		out[i].id = sqlite3_column_int64(st, 0);
-		if ((e = db_col_blob(st, 1, out[i].pk, DB_KEY_BYTES)) != 0)
-			break;
-		db_col_text(st, 2, out[i].label, sizeof out[i].label);
-		db_col_text(st, 3, out[i].added_day, sizeof out[i].added_day);
-		i++;
-	}
-	if (e == 0 && rc != SQLITE_DONE)
-		e = SD_ERR_IO;
-	sqlite3_finalize(st);
-	if (e == 0)
-		*n = i;
-	return e;
+	return db_collect(st, recipient_row, out, sizeof *out, max, n);
 }
 
 int
@@ -354,11 +394,12 @@ db_recipient_remove(struct db *db, int64_t id)
 
 /* ---- sources ------------------------------------------------------------ */
 
-#define SOURCE_COLS "id, source_id, reply_pk, created_day, last_day, starred"
+#define SOURCE_COLS DB_SOURCE_COLS
 
-static int
-source_row(sqlite3_stmt *st, struct db_source *s)
+int
+db_source_row(sqlite3_stmt *st, void *elem)
 {
+	struct db_source *s = elem;
 	int e;
 
 	s->row = sqlite3_column_int64(st, 0);
@@ -375,17 +416,7 @@ source_row(sqlite3_stmt *st, struct db_source *s)
 static int
 source_one(sqlite3_stmt *st, struct db_source *out)
 {
-	struct db_source s;
-	int rc = sqlite3_step(st), e;
-
-	if (rc == SQLITE_ROW)
-		e = source_row(st, &s);
-	else
-		e = rc == SQLITE_DONE ? SD_ERR_NOKEY : SD_ERR_IO;
-	sqlite3_finalize(st);
-	if (e == 0)
-		*out = s;
-	return e;
+	return db_one(st, db_source_row, out, sizeof *out);
 }
 
 int
@@ -486,11 +517,13 @@ db_source_delete(struct db *db, int64_t row)
 
 /* ---- items -------------------------------------------------------------- */
 
-#define ITEM_COLS "id, source, item_id, kind, seq, size, created_hour, seen, starred"
+#define ITEM_COLS DB_ITEM_COLS
 
-static int
-item_row(sqlite3_stmt *st, struct db_item *it)
+int
+db_item_row(sqlite3_stmt *st, void *elem)
 {
+	struct db_item *it = elem;
+
 	it->row = sqlite3_column_int64(st, 0);
 	it->source_row = sqlite3_column_int64(st, 1);
 	if (db_col_blob(st, 2, it->id, DB_ID_BYTES) != 0)
@@ -526,8 +559,6 @@ db_item_list(struct db *db, int64_t source_row, int kind, struct db_item *out, s
     size_t *n)
 {
 	sqlite3_stmt *st = NULL;
-	size_t i = 0;
-	int rc, e = 0;
 
 	if (db_prepare(db, "SELECT " ITEM_COLS " FROM items WHERE source = ?1 "
 	                   "AND (?2 = 0 OR kind = ?2) ORDER BY seq LIMIT ?3", &st) != 0)
@@ -535,42 +566,18 @@ db_item_list(struct db *db, int64_t source_row, int kind, struct db_item *out, s
 	sqlite3_bind_int64(st, 1, source_row);
 	sqlite3_bind_int(st, 2, kind);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)(max > INT64_MAX ? INT64_MAX : max));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (i == max) {
-			e = SD_ERR_RANGE;
-			break;
-		}
-		if ((e = item_row(st, &out[i])) != 0)
-			break;
-		i++;
-	}
-	if (e == 0 && rc != SQLITE_DONE)
-		e = SD_ERR_IO;
-	sqlite3_finalize(st);
-	if (e == 0)
-		*n = i;
-	return e;
+	return db_collect(st, db_item_row, out, sizeof *out, max, n);
 }
 
 int
 db_item_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_item *out)
 {
 	sqlite3_stmt *st = NULL;
-	struct db_item it;
-	int rc, e;
 
 	if (db_prepare(db, "SELECT " ITEM_COLS " FROM items WHERE item_id = ?1", &st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		e = item_row(st, &it);
-	else
-		e = rc == SQLITE_DONE ? SD_ERR_NOKEY : SD_ERR_IO;
-	sqlite3_finalize(st);
-	if (e == 0)
-		*out = it;
-	return e;
+	return db_one(st, db_item_row, out, sizeof *out);
 }
 
 int

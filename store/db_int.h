@@ -21,4 +21,23 @@ int db_step_done(sqlite3_stmt *st);
 void db_col_text(sqlite3_stmt *st, int col, char *out, size_t outsz);
 /* Copy a blob column of exactly len bytes; SD_ERR_FORMAT otherwise. */
 int db_col_blob(sqlite3_stmt *st, int col, unsigned char *out, size_t len);
+
+/* Convert the current row of st into the element at elem. */
+typedef int (*db_row_fn)(sqlite3_stmt *st, void *elem);
+/* Step st to its end, converting each row with fn into out (elements of
+ * elem_size bytes): SD_ERR_RANGE past max rows, then finalize st. *n is
+ * set only on success. */
+int db_collect(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size, size_t max,
+    size_t *n);
+/* Run a one-row query into *out with fn; SD_ERR_NOKEY when there is none.
+ * Finalizes st. The row is converted in a wiped scratch buffer of
+ * DB_ONE_MAX bytes (elem_size must fit: SD_ERR_RANGE otherwise). */
+#define DB_ONE_MAX 512
+int db_one(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size);
+
+/* Rows of sources (SOURCE_COLS order) and items (ITEM_COLS order). */
+#define DB_SOURCE_COLS "id, source_id, reply_pk, created_day, last_day, starred"
+#define DB_ITEM_COLS "id, source, item_id, kind, seq, size, created_hour, seen, starred"
+int db_source_row(sqlite3_stmt *st, void *source);
+int db_item_row(sqlite3_stmt *st, void *item);
 #endif

@@ -34,8 +34,9 @@ one_row(struct db *db, sqlite3_stmt *st)
 #define J_COLS "id, name, pw_hash, totp_secret, totp_last, is_admin, failures, " \
 	"locked_until, created_day, last_day"
 
+/* A row with (j_row) or without (j_row_public) the secrets. */
 static int
-j_row(sqlite3_stmt *st, struct db_journalist *j, int secrets)
+j_row_any(sqlite3_stmt *st, struct db_journalist *j, int secrets)
 {
 	memset(j, 0, sizeof *j);
 	j->id = sqlite3_column_int64(st, 0);
@@ -55,20 +56,23 @@ j_row(sqlite3_stmt *st, struct db_journalist *j, int secrets)
 }
 
 static int
+j_row(sqlite3_stmt *st, void *elem)
+{
+	return j_row_any(st, elem, 1);
+}
+
+static int
+j_row_public(sqlite3_stmt *st, void *elem)
+{
+	return j_row_any(st, elem, 0);
+}
+
+_Static_assert(sizeof(struct db_journalist) <= DB_ONE_MAX, "db_one holds a journalist row");
+
+static int
 j_one(sqlite3_stmt *st, struct db_journalist *out)
 {
-	struct db_journalist j;
-	int rc = sqlite3_step(st), e;
-
-	if (rc == SQLITE_ROW)
-		e = j_row(st, &j, 1);
-	else
-		e = rc == SQLITE_DONE ? SD_ERR_NOKEY : SD_ERR_IO;
-	sqlite3_finalize(st);
-	if (e == 0)
-		*out = j;
-	sodium_memzero(&j, sizeof j);
-	return e;
+	return db_one(st, j_row, out, sizeof *out);
 }
 
 int
@@ -118,26 +122,10 @@ int
 db_journalist_list(struct db *db, struct db_journalist *out, size_t max, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
-	size_t i = 0;
-	int rc, e = 0;
 
 	if (db_prepare(db, "SELECT " J_COLS " FROM journalists ORDER BY name", &st) != 0)
 		return SD_ERR_IO;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (i == max) {
-			e = SD_ERR_RANGE;
-			break;
-		}
-		if ((e = j_row(st, &out[i], 0)) != 0)
-			break;
-		i++;
-	}
-	if (e == 0 && rc != SQLITE_DONE)
-		e = SD_ERR_IO;
-	sqlite3_finalize(st);
-	if (e == 0)
-		*n = i;
-	return e;
+	return db_collect(st, j_row_public, out, sizeof *out, max, n);
 }
 
 /* UPDATE journalists SET <set> WHERE id = ?1, with ?2 an integer. */
@@ -293,33 +281,30 @@ db_audit_add(struct db *db, const char *actor, const char *action, const char *t
 	return db_step_done(st);
 }
 
+static int
+audit_row(sqlite3_stmt *st, void *elem)
+{
+	struct db_audit *a = elem;
+
+	a->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, a->hour, sizeof a->hour);
+	db_col_text(st, 2, a->actor, sizeof a->actor);
+	db_col_text(st, 3, a->action, sizeof a->action);
+	db_col_text(st, 4, a->target, sizeof a->target);
+	return 0;
+}
+
 int
 db_audit_list(struct db *db, int64_t offset, struct db_audit *out, size_t max, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
-	size_t i = 0;
-	int rc = SQLITE_DONE;
 
 	if (db_prepare(db, "SELECT id, hour, actor, action, target FROM audit "
 	                   "ORDER BY id DESC LIMIT ?1 OFFSET ?2", &st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
 	sqlite3_bind_int64(st, 2, offset);
-	while (i < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out[i].id = sqlite3_column_int64(st, 0);
-		db_col_text(st, 1, out[i].hour, sizeof out[i].hour);
-		db_col_text(st, 2, out[i].actor, sizeof out[i].actor);
-		db_col_text(st, 3, out[i].action, sizeof out[i].action);
-		db_col_text(st, 4, out[i].target, sizeof out[i].target);
-		i++;
-	}
-	if (i < max && rc != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return SD_ERR_IO;
-	}
-	sqlite3_finalize(st);
-	*n = i;
-	return 0;
+	return db_collect(st, audit_row, out, sizeof *out, max, n);
 }
 
 int
@@ -330,19 +315,22 @@ db_audit_count(struct db *db, int64_t *n)
 
 /* ---- listings ----------------------------------------------------------- */
 
+/* DB_SOURCE_COLS with the alias s (the listing queries join items). */
 #define S_COLS "s.id, s.source_id, s.reply_pk, s.created_day, s.last_day, s.starred"
 
 static int
-s_row(sqlite3_stmt *st, struct db_source *s)
+summary_row(sqlite3_stmt *st, void *elem)
 {
-	memset(s, 0, sizeof *s);
-	s->row = sqlite3_column_int64(st, 0);
-	if (db_col_blob(st, 1, s->id, DB_ID_BYTES) != 0 ||
-	    db_col_blob(st, 2, s->reply_pk, DB_KEY_BYTES) != 0)
-		return SD_ERR_FORMAT;
-	db_col_text(st, 3, s->created_day, sizeof s->created_day);
-	db_col_text(st, 4, s->last_day, sizeof s->last_day);
-	s->starred = sqlite3_column_int(st, 5);
+	struct db_source_summary *x = elem;
+	int e;
+
+	memset(x, 0, sizeof *x);
+	if ((e = db_source_row(st, &x->s)) != 0)
+		return e;
+	x->submissions = sqlite3_column_int64(st, 6);
+	x->unread = sqlite3_column_int64(st, 7);
+	x->replies = sqlite3_column_int64(st, 8);
+	db_col_text(st, 9, x->last_hour, sizeof x->last_hour);
 	return 0;
 }
 
@@ -351,8 +339,6 @@ db_source_page(struct db *db, int64_t offset, struct db_source_summary *out, siz
     size_t *n)
 {
 	sqlite3_stmt *st = NULL;
-	size_t i = 0;
-	int rc = SQLITE_DONE, e = 0;
 
 	if (db_prepare(db, "SELECT " S_COLS ","
 	    " (SELECT count(*) FROM items i WHERE i.source = s.id AND i.kind != 3),"
@@ -364,21 +350,7 @@ db_source_page(struct db *db, int64_t offset, struct db_source_summary *out, siz
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
 	sqlite3_bind_int64(st, 2, offset);
-	while (i < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((e = s_row(st, &out[i].s)) != 0)
-			break;
-		out[i].submissions = sqlite3_column_int64(st, 6);
-		out[i].unread = sqlite3_column_int64(st, 7);
-		out[i].replies = sqlite3_column_int64(st, 8);
-		db_col_text(st, 9, out[i].last_hour, sizeof out[i].last_hour);
-		i++;
-	}
-	if (e == 0 && i < max && rc != SQLITE_DONE)
-		e = SD_ERR_IO;
-	sqlite3_finalize(st);
-	if (e == 0)
-		*n = i;
-	return e;
+	return db_collect(st, summary_row, out, sizeof *out, max, n);
 }
 
 int
@@ -391,21 +363,11 @@ int
 db_source_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_source *out)
 {
 	sqlite3_stmt *st = NULL;
-	struct db_source s;
-	int rc, e;
 
 	if (db_prepare(db, "SELECT " S_COLS " FROM sources s WHERE s.source_id = ?1", &st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		e = s_row(st, &s);
-	else
-		e = rc == SQLITE_DONE ? SD_ERR_NOKEY : SD_ERR_IO;
-	sqlite3_finalize(st);
-	if (e == 0)
-		*out = s;
-	return e;
+	return db_one(st, db_source_row, out, sizeof *out);
 }
 
 int
@@ -432,35 +394,13 @@ int
 db_item_older(struct db *db, const char *before, struct db_item *out, size_t max, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
-	size_t i = 0;
-	int rc = SQLITE_DONE, e = 0;
 
-	if (db_prepare(db, "SELECT id, source, item_id, kind, seq, size, created_hour, seen, "
-	                   "starred FROM items WHERE created_hour < ?1 ORDER BY id LIMIT ?2",
-	        &st) != 0)
+	if (db_prepare(db, "SELECT " DB_ITEM_COLS " FROM items WHERE created_hour < ?1 "
+	                   "ORDER BY id LIMIT ?2", &st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	while (i < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct db_item *it = &out[i];
-		it->row = sqlite3_column_int64(st, 0);
-		it->source_row = sqlite3_column_int64(st, 1);
-		if ((e = db_col_blob(st, 2, it->id, DB_ID_BYTES)) != 0)
-			break;
-		it->kind = sqlite3_column_int(st, 3);
-		it->seq = sqlite3_column_int64(st, 4);
-		it->size = (uint64_t)sqlite3_column_int64(st, 5);
-		db_col_text(st, 6, it->created_hour, sizeof it->created_hour);
-		it->seen = sqlite3_column_int(st, 7);
-		it->starred = sqlite3_column_int(st, 8);
-		i++;
-	}
-	if (e == 0 && i < max && rc != SQLITE_DONE)
-		e = SD_ERR_IO;
-	sqlite3_finalize(st);
-	if (e == 0)
-		*n = i;
-	return e;
+	return db_collect(st, db_item_row, out, sizeof *out, max, n);
 }
 
 int
@@ -468,8 +408,6 @@ db_source_idle(struct db *db, const char *before, struct db_source *out, size_t 
     size_t *n)
 {
 	sqlite3_stmt *st = NULL;
-	size_t i = 0;
-	int rc = SQLITE_DONE, e = 0;
 
 	if (db_prepare(db, "SELECT " S_COLS " FROM sources s WHERE s.last_day < ?1 AND "
 	                   "NOT EXISTS (SELECT 1 FROM items i WHERE i.source = s.id) "
@@ -477,15 +415,5 @@ db_source_idle(struct db *db, const char *before, struct db_source *out, size_t 
 		return SD_ERR_IO;
 	sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	while (i < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((e = s_row(st, &out[i])) != 0)
-			break;
-		i++;
-	}
-	if (e == 0 && i < max && rc != SQLITE_DONE)
-		e = SD_ERR_IO;
-	sqlite3_finalize(st);
-	if (e == 0)
-		*n = i;
-	return e;
+	return db_collect(st, db_source_row, out, sizeof *out, max, n);
 }
