@@ -393,20 +393,6 @@ jn_admin_settings_save(struct MHD_Connection *c, struct jn_req *rq)
 
 /* ---- audit log ---------------------------------------------------------- */
 
-/* ?page= (1-based); 0 when malformed. */
-static int64_t
-audit_page_arg(struct MHD_Connection *c)
-{
-	const char *p = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
-	uint64_t n = 0;
-
-	if (p == NULL)
-		return 1;
-	if (settings_parse_u64(p, 1000000, &n) != 0 || n == 0 || p[0] == '0')
-		return 0;
-	return (int64_t)n;
-}
-
 static int
 audit_rows(struct tmpl_vars *v, const struct db_audit *a, size_t n)
 {
@@ -429,7 +415,7 @@ jn_admin_audit(struct MHD_Connection *c, struct jn_req *rq)
 {
 	struct db_audit *a = calloc(AUDIT_PAGE, sizeof *a);
 	struct tmpl_vars *v = NULL;
-	int64_t page = audit_page_arg(c), total = 0, pages;
+	int64_t page = jn_page_arg(c), total = 0, pages;
 	size_t n = 0;
 	int e;
 
@@ -451,13 +437,7 @@ jn_admin_audit(struct MHD_Connection *c, struct jn_req *rq)
 	}
 	e = audit_rows(v, a, n);
 	free(a);
-	e |= tmpl_setf(v, "total", "%" PRId64, total);
-	e |= tmpl_setf(v, "page", "%" PRId64, page);
-	e |= tmpl_setf(v, "pages", "%" PRId64, pages);
-	if (page > 1)
-		e |= tmpl_setf(v, "prev", "%" PRId64, page - 1);
-	if (page < pages)
-		e |= tmpl_setf(v, "next", "%" PRId64, page + 1);
+	e |= jn_paging_vars(v, page, pages, total);
 	if (e != 0) {
 		tmpl_vars_free(v);
 		return jn_admin_oops(c, rq);

@@ -347,29 +347,11 @@ api_source_respond(struct MHD_Connection *c, struct jn_req *rq, const struct db_
 	return api_send(c, MHD_HTTP_OK, json_pack("{s:o}", "source", api_source_json(&s)), NULL);
 }
 
-/* ?page= (1-based, default 1); 0 when malformed. */
-static int64_t
-api_page_arg(struct MHD_Connection *c)
-{
-	const char *p = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
-	char *end = NULL;
-	long long n;
-
-	if (p == NULL)
-		return 1;
-	if (*p < '0' || *p > '9' || strlen(p) > 7)
-		return 0;
-	n = strtoll(p, &end, 10);
-	if (*end != '\0' || n < 1)
-		return 0;
-	return n;
-}
-
 static enum MHD_Result
 api_sources(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 {
 	struct db_source_summary s[JN_PAGE_SIZE];
-	int64_t page = api_page_arg(c), total = 0, pages;
+	int64_t page = jn_page_arg(c), total = 0, pages;
 	json_t *list, *out;
 	size_t n = 0;
 	int e;

@@ -146,6 +146,12 @@ int jn_item_of(struct jn_req *rq, size_t i, const struct db_source *src,
     struct db_item *out);
 /* Log an event (never a name, a size, an address or a User-Agent). */
 void jn_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* ?page= (1-based, default 1): digits only, no leading zero, at most
+ * JN_PAGE_ARG_MAX; 0 when malformed (the caller answers 404 or 400). */
+#define JN_PAGE_ARG_MAX 1000000
+int64_t jn_page_arg(struct MHD_Connection *c);
+/* total, page, pages, and prev/next when they exist, for a paged list. */
+int jn_paging_vars(struct tmpl_vars *v, int64_t page, int64_t pages, int64_t total);
 /* Coarse size bucket text ("under 10 KB", ...) for lists. */
 const char *jn_size_bucket(uint64_t size);
 /* Check username + passphrase + code with throttling; on success *out is

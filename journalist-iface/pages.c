@@ -133,28 +133,12 @@ add_source_row(struct jn_req *rq, struct tmpl_vars *v, const struct db_source_su
 	return e ? SD_ERR_NOMEM : 0;
 }
 
-/* Page number from ?page= (1-based); 0 when malformed. */
-static int64_t
-page_arg(struct MHD_Connection *c)
-{
-	const char *p = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
-	char *end = NULL;
-	long long n;
-
-	if (p == NULL)
-		return 1;
-	n = strtoll(p, &end, 10);
-	if (end == p || *end != '\0' || n < 1 || n > 1000000)
-		return 0;
-	return n;
-}
-
 enum MHD_Result
 jn_get_sources(struct MHD_Connection *c, struct jn_req *rq)
 {
 	struct db_source_summary s[JN_PAGE_SIZE];
 	struct tmpl_vars *v = NULL;
-	int64_t page = page_arg(c), total = 0, pages;
+	int64_t page = jn_page_arg(c), total = 0, pages;
 	size_t n = 0;
 	int e;
 
@@ -172,13 +156,7 @@ jn_get_sources(struct MHD_Connection *c, struct jn_req *rq)
 		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	for (size_t i = 0; i < n && e == 0; i++)
 		e = add_source_row(rq, v, &s[i]);
-	e |= tmpl_setf(v, "total", "%" PRId64, total);
-	e |= tmpl_setf(v, "page", "%" PRId64, page);
-	e |= tmpl_setf(v, "pages", "%" PRId64, pages);
-	if (page > 1)
-		e |= tmpl_setf(v, "prev", "%" PRId64, page - 1);
-	if (page < pages)
-		e |= tmpl_setf(v, "next", "%" PRId64, page + 1);
+	e |= jn_paging_vars(v, page, pages, total);
 	if (e != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;

@@ -9,8 +9,10 @@
 #include "designation.h"
 #include "i18n.h"
 #include "sderr.h"
+#include "settings.h"
 #include "tmpl.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,6 +250,33 @@ jn_item_of(struct jn_req *rq, size_t i, const struct db_source *src, struct db_i
 	if (e == 0)
 		*out = it;
 	return e;
+}
+
+int64_t
+jn_page_arg(struct MHD_Connection *c)
+{
+	const char *p = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
+	uint64_t n = 0;
+
+	if (p == NULL)
+		return 1;
+	if (settings_parse_u64(p, JN_PAGE_ARG_MAX, &n) != 0 || n == 0 || p[0] == '0')
+		return 0;
+	return (int64_t)n;
+}
+
+int
+jn_paging_vars(struct tmpl_vars *v, int64_t page, int64_t pages, int64_t total)
+{
+	int e = tmpl_setf(v, "total", "%" PRId64, total);
+
+	e |= tmpl_setf(v, "page", "%" PRId64, page);
+	e |= tmpl_setf(v, "pages", "%" PRId64, pages);
+	if (page > 1)
+		e |= tmpl_setf(v, "prev", "%" PRId64, page - 1);
+	if (page < pages)
+		e |= tmpl_setf(v, "next", "%" PRId64, page + 1);
+	return e ? SD_ERR_NOMEM : 0;
 }
 
 const char *

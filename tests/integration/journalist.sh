@@ -248,6 +248,12 @@ for p in /source/zzz /source/0123456789abcdef0123456789abcdef "/source/${sid^^}"
 	st=$(jreq "$A" GET "$p")
 	expect "GET $p is 404" "$st" 404 'no page'
 done
+for q in 0 abc +1 01 -1 99999999 2; do
+	st=$(jreq "$A" GET "/sources?page=$q")
+	expect "sources page '$q' is 404" "$st" 404 'no page'
+done
+st=$(jreq "$A" GET "/sources?page=1")
+expect "sources page 1" "$st" 200 'Page 1 / 1'
 for p in "/source/0123456789abcdef0123456789abcdef/reply" "/source/zz/items" "/source/zz/delete" "/source/zz/star"; do
 	st=$(jreq "$A" POST "$p" -d "csrf_token=$t&reply=x&action=seen&item=$first&starred=1&confirm=1")
 	expect "POST $p is 404" "$st" 404
