@@ -23,6 +23,18 @@
 
 static const char *const not_found = I18N_N("There is no page at this address.");
 
+#define SOURCE_PATH_MAX 64
+
+/* "/source/<32 hex>" and suffix (may be ""). */
+static void
+source_path(const struct db_source *src, const char *suffix, char out[SOURCE_PATH_MAX])
+{
+	char hex[2 * DB_ID_BYTES + 1];
+
+	spool_hex(src->id, hex);
+	(void)snprintf(out, SOURCE_PATH_MAX, "/source/%s%s", hex, suffix);
+}
+
 static const char *
 kind_label(int kind)
 {
@@ -232,13 +244,12 @@ items_action(struct MHD_Connection *c, struct jn_req *rq, const struct db_source
     const char *action)
 {
 	struct db_item *it = NULL;
-	char back[64];
+	char back[SOURCE_PATH_MAX], items[SOURCE_PATH_MAX];
 	size_t n = 0;
 	int e;
 	enum MHD_Result r;
 
-	spool_hex(src->id, back + 8);
-	memcpy(back, "/source/", 8);
+	source_path(src, "", back);
 	if (strcmp(action, "download_all") == 0 || strcmp(action, "download_unread") == 0) {
 		int more = 0;
 		if (jn_load_items(src, &it, &n, &more) != 0)
@@ -264,8 +275,8 @@ items_action(struct MHD_Connection *c, struct jn_req *rq, const struct db_source
 	}
 	if (strcmp(action, "delete") == 0 && !confirmed(rq)) {
 		free(it);
-		(void)snprintf(back + 40, sizeof back - 40, "/items");
-		return confirm_page(c, rq, back,
+		source_path(src, "/items", items);
+		return confirm_page(c, rq, items,
 		    I18N_N("Delete the selected items? This cannot be undone."), "item");
 	}
 	for (size_t i = 0; i < n && e == 0; i++) {
@@ -301,13 +312,12 @@ jn_post_source_reply(struct MHD_Connection *c, struct jn_req *rq)
 	struct db_source src;
 	size_t len = 0;
 	const char *text = jn_form_get(rq, "reply", &len);
-	char back[64];
+	char back[SOURCE_PATH_MAX];
 	int e;
 
 	if (jn_source_of(rq, 1, &src) != 0)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
-	memcpy(back, "/source/", 8);
-	spool_hex(src.id, back + 8);
+	source_path(&src, "", back);
 	if (text == NULL || len == 0 || strspn(text, " \t\r\n") == len)
 		return jn_redirect(c, rq, back, I18N_N("The reply was empty: nothing was sent."));
 	if (len > STORE_REPLY_MAX)
@@ -326,14 +336,12 @@ enum MHD_Result
 jn_post_source_delete(struct MHD_Connection *c, struct jn_req *rq)
 {
 	struct db_source src;
-	char action[64];
+	char action[SOURCE_PATH_MAX];
 
 	if (jn_source_of(rq, 1, &src) != 0)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
 	if (!confirmed(rq)) {
-		memcpy(action, "/source/", 8);
-		spool_hex(src.id, action + 8);
-		(void)snprintf(action + 40, sizeof action - 40, "/delete");
+		source_path(&src, "/delete", action);
 		return confirm_page(c, rq, action,
 		    I18N_N("Delete this source, every submission and every reply? This cannot be undone."),
 		    NULL);
@@ -348,7 +356,7 @@ jn_post_source_star(struct MHD_Connection *c, struct jn_req *rq)
 {
 	struct db_source src;
 	const char *st = jn_form_get(rq, "starred", NULL);
-	char back[64];
+	char back[SOURCE_PATH_MAX];
 
 	if (jn_source_of(rq, 1, &src) != 0)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
@@ -356,8 +364,7 @@ jn_post_source_star(struct MHD_Connection *c, struct jn_req *rq)
 		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
 	if (jn_do_source_star(rq, &src, st[0] == '1') != 0)
 		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
-	memcpy(back, "/source/", 8);
-	spool_hex(src.id, back + 8);
+	source_path(&src, "", back);
 	return jn_redirect(c, rq, back, NULL);
 }
 
