@@ -231,7 +231,8 @@ jn_bundle_respond(struct MHD_Connection *c, struct jn_req *rq,
 		bundle_free(b);
 		return MHD_NO;
 	}
-	audit_sources(rq, items, n);
+	if (!rq->head) /* a HEAD request downloads nothing */
+		audit_sources(rq, items, n);
 	return web_queue_download(c, r, "application/x-tar", hdr);
 }
 

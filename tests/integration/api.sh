@@ -232,6 +232,13 @@ ib=$(jq -r '.items[0].id' "$work/body")
 st=$(api GET "/sources/$sa/items/$ifile" "${A[@]}")
 expect "one item" "$st" 200 ".item.id == \"$ifile\" and .item.kind == \"file\" and .item.source_id == \"$sa\""
 
+# A HEAD on a bundle downloads nothing: no audit entry, nothing marked seen.
+audits=$(sqlite3 "$inst/sealdrop.db" "SELECT count(*) FROM audit WHERE action = 'downloaded submissions'")
+st=$(api HEAD "/sources/$sa/bundle?which=unread" -I "${A[@]}")
+[ "$st" = 200 ] &&
+	[ "$(sqlite3 "$inst/sealdrop.db" "SELECT count(*) FROM audit WHERE action = 'downloaded submissions'")" = "$audits" ] &&
+	[ "$(sqlite3 "$inst/sealdrop.db" "SELECT count(*) FROM items i JOIN sources s ON i.source = s.id WHERE lower(hex(s.source_id)) = '$sa' AND i.seen = 1")" = 0 ] &&
+	ok "HEAD on a bundle: no audit entry, nothing marked seen" || ko "HEAD on a bundle: $st"
 # A bundle of the unread items (all of them), opened offline.
 st=$(out="$work/unread.tar" api GET "/sources/$sa/bundle?which=unread" "${A[@]}")
 [ "$st" = 200 ] && [ "$(tar -tf "$work/unread.tar" | grep -c '\.sdbox$')" = 2 ] &&
