@@ -530,3 +530,23 @@ sdkey_load_secret(const char *path, const char *pass, size_t passlen,
 	free(buf);
 	return r;
 }
+
+int
+sdkey_unlock(const char *path, const char *passfile, const char *prompt,
+    unsigned char sk[SDKEY_SECRETKEYBYTES], unsigned char pk[SDKEY_PUBLICKEYBYTES],
+    const char **what)
+{
+	struct sd_secret pass = { 0 };
+	int e;
+
+	e = passfile ? sd_secret_from_file(passfile, &pass) : sd_secret_prompt(prompt, 0, &pass);
+	if (e != 0) {
+		*what = "the passphrase";
+		return e;
+	}
+	e = sdkey_load_secret(path, pass.buf, pass.len, sk, pk);
+	sd_secret_free(&pass);
+	if (e != 0)
+		*what = path;
+	return e;
+}

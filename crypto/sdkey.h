@@ -69,5 +69,12 @@ int sdkey_pub_decode(const char *text, size_t len, unsigned char pk[SDKEY_PUBLIC
 int sdkey_load_secret(const char *path, const char *pass, size_t passlen,
     unsigned char sk[SDKEY_SECRETKEYBYTES], unsigned char pk[SDKEY_PUBLICKEYBYTES]);
 int sdkey_load_public(const char *path, unsigned char pk[SDKEY_PUBLICKEYBYTES]);
+/* Unlock the key file at path with the passphrase from passfile, or typed
+ * at prompt (no echo) when passfile is NULL; the passphrase is wiped. On
+ * failure *what names what failed, for the message: "the passphrase" (it
+ * could not be read) or path. */
+int sdkey_unlock(const char *path, const char *passfile, const char *prompt,
+    unsigned char sk[SDKEY_SECRETKEYBYTES], unsigned char pk[SDKEY_PUBLICKEYBYTES],
+    const char **what);
 
 #endif

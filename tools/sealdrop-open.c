@@ -101,19 +101,11 @@ static int
 load_key(const struct opts *o, unsigned char *sk)
 {
 	unsigned char pk[SDKEY_PUBLICKEYBYTES];
-	struct sd_secret pass = { 0 };
-	int e;
+	const char *what = NULL;
+	int e = sdkey_unlock(o->key, o->passfile, "Passphrase for the secret key: ", sk, pk, &what);
 
-	e = o->passfile ? sd_secret_from_file(o->passfile, &pass)
-	                : sd_secret_prompt("Passphrase for the secret key: ", 0, &pass);
-	if (e != 0) {
-		fprintf(stderr, PROG ": cannot read the passphrase: %s\n", sd_strerror(e));
-		return e;
-	}
-	e = sdkey_load_secret(o->key, pass.buf, pass.len, sk, pk);
-	sd_secret_free(&pass);
 	if (e != 0)
-		fprintf(stderr, PROG ": %s: %s\n", o->key, sd_strerror(e));
+		fprintf(stderr, PROG ": %s: %s\n", what, sd_strerror(e));
 	return e;
 }
 

@@ -313,6 +313,40 @@ test_file_public(void **state)
 	assert_memory_equal(pk, fx.pk, 32);
 }
 
+/* sdkey_unlock: the passphrase from a file; a missing passphrase file and
+ * a wrong passphrase each fail and name what failed. */
+static void
+test_unlock(void **state)
+{
+	char key[96], pass[96], bad[96];
+	unsigned char sk[32], pk[32];
+	const char *what = NULL;
+	FILE *f;
+
+	(void)state;
+	(void)snprintf(key, sizeof key, "%s/unlock.key", fx.dir);
+	(void)snprintf(pass, sizeof pass, "%s/unlock.pass", fx.dir);
+	(void)snprintf(bad, sizeof bad, "%s/unlock.bad", fx.dir);
+	assert_non_null(f = fopen(key, "wb"));
+	assert_int_equal(fwrite(fx.file, 1, sizeof fx.file, f), sizeof fx.file);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(f = fopen(pass, "w"));
+	assert_true(fputs(PASS "\n", f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(f = fopen(bad, "w"));
+	assert_true(fputs("not it\n", f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(sdkey_unlock(key, pass, "unused: ", sk, pk, &what), 0);
+	assert_memory_equal(pk, fx.pk, 32);
+	assert_int_equal(sdkey_unlock(key, "/nonexistent/pass", "unused: ", sk, pk, &what),
+	    SD_ERR_IO);
+	assert_string_equal(what, "the passphrase");
+	assert_int_equal(sdkey_unlock(key, bad, "unused: ", sk, pk, &what), SD_ERR_PASSPHRASE);
+	assert_ptr_equal(what, key);
+	sodium_memzero(sk, sizeof sk);
+	assert_int_equal(unlink(key) | unlink(pass) | unlink(bad), 0);
+}
+
 /* A key file built from the documented layout alone (small argon2id
  * parameters), without sdkey_seal, opens with sdkey_open. */
 static void
@@ -597,6 +631,7 @@ main(void)
 		cmocka_unit_test(test_wrong_length),
 		cmocka_unit_test(test_no_output_on_failure),
 		cmocka_unit_test(test_file_public),
+		cmocka_unit_test(test_unlock),
 		cmocka_unit_test(test_independent_layout),
 		cmocka_unit_test(test_pub_vectors),
 		cmocka_unit_test(test_pub_roundtrip),
