@@ -67,22 +67,6 @@ usage(FILE *f)
 	    "  " PROG " restore --in FILE --instance NEWDIR [--key FILE.key [--passphrase-file F]]\n");
 }
 
-static void
-die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 static int
 parse_args(int argc, char **argv, int start, struct args *a)
 {
@@ -105,7 +89,7 @@ parse_args(int argc, char **argv, int start, struct args *a)
 		case 'l': a->label = optarg; break;
 		case 'r':
 			if (a->nrecipients == RECIPIENTS_MAX)
-				die("at most %d recipients", RECIPIENTS_MAX);
+				admin_die("at most %d recipients", RECIPIENTS_MAX);
 			a->recipients[a->nrecipients++] = optarg;
 			break;
 		case 'h': usage(stdout); exit(0);
@@ -125,7 +109,7 @@ static void
 inst_path(const char *inst, const char *name, char out[PATH_MAX])
 {
 	if (snprintf(out, PATH_MAX, "%s/%s", inst, name) >= PATH_MAX)
-		die("%s: path too long", inst);
+		admin_die("%s: path too long", inst);
 }
 
 /* A public key from a file path or from its text form. */
@@ -147,9 +131,9 @@ open_db(const char *inst, int create)
 
 	inst_path(inst, "sealdrop.db", path);
 	if (!create && access(path, F_OK) != 0)
-		die("%s: not a sealdrop instance (no sealdrop.db)", inst);
+		admin_die("%s: not a sealdrop instance (no sealdrop.db)", inst);
 	if ((e = db_open(path, create, &db)) != 0)
-		die("%s: cannot open the database: %s", path, sd_strerror(e));
+		admin_die("%s: cannot open the database: %s", path, sd_strerror(e));
 	return db;
 }
 
@@ -183,16 +167,16 @@ add_recipient(struct db *db, const char *arg, const char *label)
 	size_t n = 0;
 
 	if ((e = load_recipient(arg, pk)) != 0)
-		die("%s: not a public key: %s", arg, sd_strerror(e));
+		admin_die("%s: not a public key: %s", arg, sd_strerror(e));
 	/* A reply is sealed to the source's key and every recipient: 31 at most. */
 	if (db_recipient_list(db, r, RECIPIENTS_MAX, &n) != 0 || n >= RECIPIENTS_MAX - 1)
-		die("at most %d recipients (a reply also needs the source's key)",
+		admin_die("at most %d recipients (a reply also needs the source's key)",
 		    RECIPIENTS_MAX - 1);
 	e = db_recipient_add(db, pk, label);
 	if (e == SD_ERR_EXISTS)
-		die("%s: this key is already a recipient", arg);
+		admin_die("%s: this key is already a recipient", arg);
 	if (e != 0)
-		die("cannot add the recipient: %s", sd_strerror(e));
+		admin_die("cannot add the recipient: %s", sd_strerror(e));
 	(void)sdkey_pub_encode(pk, text);
 	printf("recipient added: %s\n", text);
 }
@@ -208,13 +192,13 @@ init_settings(struct db *db, const char *name)
 	sodium_bin2hex(hex, sizeof hex, salt, sizeof salt);
 	if (db_setting_set(db, "codename_salt", hex) != 0 ||
 	    db_setting_set(db, "instance_name", name) != 0)
-		die("cannot write the instance settings");
+		admin_die("cannot write the instance settings");
 	(void)snprintf(num, sizeof num, "%llu", (unsigned long long)2);
 	if (db_setting_set(db, "codename_opslimit", num) != 0)
-		die("cannot write the instance settings");
+		admin_die("cannot write the instance settings");
 	(void)snprintf(num, sizeof num, "%lu", 64UL * 1024 * 1024);
 	if (db_setting_set(db, "codename_memlimit", num) != 0)
-		die("cannot write the instance settings");
+		admin_die("cannot write the instance settings");
 }
 
 /* INSTANCE/tor: the onion services' keys and torrc (admin_tor.h). */
@@ -225,7 +209,7 @@ init_tor(const char *inst)
 	int e = admintor_init(inst, so, sizeof so, jo, sizeof jo);
 
 	if (e != 0)
-		die("%s: cannot write the tor configuration: %s%s", inst,
+		admin_die("%s: cannot write the tor configuration: %s%s", inst,
 		    e == SD_ERR_IO ? strerror(errno) : sd_strerror(e), e == SD_ERR_ARG ?
 		    " (the path goes into tor's configuration: no spaces, quotes, '#' or '\\')" : "");
 	printf("source interface:     http://%s/\n"
@@ -244,17 +228,17 @@ cmd_init(const struct args *a)
 
 	if (mkdir(a->instance, 0700) != 0) {
 		if (errno != EEXIST)
-			die("%s: cannot create: %s", a->instance, strerror(errno));
+			admin_die("%s: cannot create: %s", a->instance, strerror(errno));
 		if (rmdir(a->instance) != 0 && errno == ENOTEMPTY)
-			die("%s: exists and is not empty; refusing to initialise it", a->instance);
+			admin_die("%s: exists and is not empty; refusing to initialise it", a->instance);
 		if (mkdir(a->instance, 0700) != 0)
-			die("%s: cannot create: %s", a->instance, strerror(errno));
+			admin_die("%s: cannot create: %s", a->instance, strerror(errno));
 	}
 	inst_path(a->instance, "sealdrop.conf", path);
 	if ((e = conf_write_default(path, name)) != 0)
-		die("%s: %s", path, sd_strerror(e));
+		admin_die("%s: %s", path, sd_strerror(e));
 	if ((e = spool_create(a->instance)) != 0)
-		die("%s: cannot create the spool: %s", a->instance, sd_strerror(e));
+		admin_die("%s: cannot create the spool: %s", a->instance, sd_strerror(e));
 	db = open_db(a->instance, 1);
 	init_settings(db, name);
 	for (size_t i = 0; i < a->nrecipients; i++)
@@ -277,7 +261,7 @@ cmd_recipient_list(struct db *db)
 	int e;
 
 	if ((e = db_recipient_list(db, r, RECIPIENTS_MAX, &n)) != 0)
-		die("cannot list the recipients: %s", sd_strerror(e));
+		admin_die("cannot list the recipients: %s", sd_strerror(e));
 	if (n == 0)
 		printf("no recipient: sources cannot submit until one is added\n");
 	for (size_t i = 0; i < n; i++) {
@@ -299,14 +283,14 @@ find_recipient(struct db *db, const char *arg)
 	long long id = bykey ? 0 : strtoll(arg, &end, 10);
 
 	if (!bykey && (end == arg || *end != '\0' || id <= 0))
-		die("%s: not a recipient id or public key", arg);
+		admin_die("%s: not a recipient id or public key", arg);
 	if (db_recipient_list(db, r, RECIPIENTS_MAX, &n) != 0)
-		die("cannot list the recipients");
+		admin_die("cannot list the recipients");
 	for (size_t i = 0; i < n; i++)
 		if ((bykey && sodium_memcmp(r[i].pk, pk, sizeof pk) == 0) ||
 		    (!bykey && r[i].id == id))
 			return r[i].id;
-	die("%s: no such recipient", arg);
+	admin_die("%s: no such recipient", arg);
 }
 
 static int
@@ -327,7 +311,7 @@ cmd_recipient(int argc, char **argv)
 	} else if (strcmp(sub, "remove") == 0 && a.first == argc - 1) {
 		db = open_db(a.instance, 0);
 		if (db_recipient_remove(db, find_recipient(db, argv[a.first])) != 0)
-			die("cannot remove the recipient");
+			admin_die("cannot remove the recipient");
 		printf("recipient removed; files written from now on are not sealed to it\n");
 	} else {
 		usage(stderr);
@@ -344,7 +328,7 @@ main(int argc, char **argv)
 
 	umask(077);
 	if (sodium_init() < 0)
-		die("cannot initialise libsodium");
+		admin_die("cannot initialise libsodium");
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
