@@ -50,6 +50,9 @@ clean_buf_free(struct clean_buf *b)
 }
 
 /* Append a line to a '\n'-separated list unless it is already there. */
+static void note_add(char *list, size_t cap, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 note_add(char *list, size_t cap, const char *fmt, va_list ap)
 {
