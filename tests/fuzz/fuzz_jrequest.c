@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "account.h"
+#include "form_pieces.h"
 #include "journalist.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -45,31 +46,21 @@ fuzz_url(const uint8_t *p, size_t n)
 }
 
 static void
+put_piece(void *form, const char *key, const char *val, uint64_t off, size_t len)
+{
+	struct jn_form *f = form;
+
+	if (jn_form_put(f, key, val, off, len) == MHD_NO && !f->error)
+		abort(); /* a refusal always says why */
+}
+
+static void
 fuzz_form(const uint8_t *p, size_t n)
 {
 	static struct jn_form f;
-	char key[64], val[300];
 
 	memset(&f, 0, sizeof f);
-	while (n >= 3) {
-		size_t kl = p[0] % sizeof key, vl;
-		uint64_t off;
-		if (n < 1 + kl + 2)
-			break;
-		memcpy(key, p + 1, kl);
-		key[kl] = '\0';
-		off = p[1 + kl];
-		vl = p[2 + kl];
-		p += 3 + kl;
-		n -= 3 + kl;
-		if (vl > n)
-			vl = n;
-		memcpy(val, p, vl);
-		if (jn_form_put(&f, key, val, off, vl) == MHD_NO && !f.error)
-			abort(); /* a refusal always says why */
-		p += vl;
-		n -= vl;
-	}
+	fuzz_form_pieces(p, n, put_piece, &f);
 	if (f.n > JN_FORM_FIELDS || f.total > JN_BODY_MAX)
 		abort();
 	for (size_t i = 0; i < f.n; i++)

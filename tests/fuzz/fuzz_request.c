@@ -15,36 +15,27 @@
 
 #include "codename.h"
 #include "designation.h"
+#include "form_pieces.h"
 #include "http.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
+put_piece(void *form, const char *key, const char *val, uint64_t off, size_t len)
+{
+	struct web_form *f = form;
+
+	if (web_form_put(f, key, val, off, len) == MHD_NO && !f->overflow)
+		abort(); /* a refusal always says why */
+}
+
+static void
 fuzz_form(const uint8_t *p, size_t n)
 {
 	static struct web_form f;
-	char key[64], val[300];
 
 	memset(&f, 0, sizeof f);
-	while (n >= 3) {
-		size_t kl = p[0] % sizeof key, vl;
-		uint64_t off;
-		if (n < 1 + kl + 2)
-			break;
-		memcpy(key, p + 1, kl);
-		key[kl] = '\0';
-		off = p[1 + kl];
-		vl = p[2 + kl];
-		p += 3 + kl;
-		n -= 3 + kl;
-		if (vl > n)
-			vl = n;
-		memcpy(val, p, vl);
-		if (web_form_put(&f, key, val, off, vl) == MHD_NO && !f.overflow)
-			abort(); /* a refusal always says why */
-		p += vl;
-		n -= vl;
-	}
+	fuzz_form_pieces(p, n, put_piece, &f);
 	for (size_t i = 0; i < f.n; i++)
 		if (f.len[i] >= WEB_FORM_VALUE_MAX || strlen(f.value[i]) > f.len[i])
 			abort();
