@@ -62,9 +62,8 @@ jsock=$inst/j.sock
 pids+=($!)
 "$jdaemon" --instance "$inst" --listen "unix:$jsock" --dev >"$work/journalist.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do [ -S "$ssock" ] && [ -S "$jsock" ] && break; sleep 0.05; done
-[ -S "$ssock" ] && [ -S "$jsock" ] ||
-	{ echo "daemons did not start:"; cat "$work/source.log" "$work/journalist.log"; exit 1; }
+wait_up "${pids[-2]}" "$ssock" "$work/source.log"
+wait_up "${pids[-1]}" "$jsock" "$work/journalist.log"
 
 # --- two sources submit -------------------------------------------------------
 # sreq JAR METHOD PATH [curl args...]: the source interface; status printed.

@@ -31,8 +31,7 @@ start_daemon() { # instance log
 	rm -f "$1/source.sock"
 	"$daemon" --instance "$1" >"$2" 2>&1 &
 	pids+=($!)
-	for _ in $(seq 100); do [ -S "$1/source.sock" ] && return 0; sleep 0.05; done
-	echo "daemon did not start:"; cat "$2"; exit 1
+	wait_up "$!" "$1/source.sock" "$2"
 }
 stop_daemon() { kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null; unset 'pids[-1]'; }
 

@@ -11,20 +11,8 @@ build=$1
 src=$2
 admin=$build/tools/sealdrop-admin
 daemon=$build/source-iface/sealdrop-source
-onion=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion
 
-work=$(realpath "$(mktemp -d "$build/itest-check.XXXXXX")")
-dpid=
-cleanup() {
-	[ -n "$dpid" ] && { kill "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null; }
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-ko() { failed=$((failed + 1)); echo "FAIL: $*"; }
+. "$src/tests/integration/lib.sh" check
 
 # --- a healthy instance with one submission (a message and a file) ----------------
 base=$work/base
@@ -32,7 +20,8 @@ base=$work/base
 	{ echo "init failed"; exit 1; }
 "$daemon" --instance "$base" >"$work/daemon.log" 2>&1 &
 dpid=$!
-for _ in $(seq 100); do [ -S "$base/source.sock" ] && break; sleep 0.05; done
+pids+=("$dpid")
+wait_up "$dpid" "$base/source.sock" "$work/daemon.log"
 c() { curl -s --unix-socket "$base/source.sock" -b "$work/jar" -c "$work/jar" -o "$work/body" \
 	-w '%{http_code}' "$@"; }
 csrf() { grep -o 'name="csrf_token" value="[^"]*"' "$work/body" | head -1 | sed 's/.*value="//;s/"$//'; }
@@ -41,7 +30,7 @@ c -d "csrf_token=$(csrf)" "http://$onion/generate" >/dev/null
 c "http://$onion/lookup" >/dev/null
 echo "a file" >"$work/f.txt"
 st=$(c -F "csrf_token=$(csrf)" -F "message=hello" -F "files=@$work/f.txt" "http://$onion/submit")
-kill "$dpid"; wait "$dpid" 2>/dev/null; dpid=
+kill "$dpid"; wait "$dpid" 2>/dev/null; pids=()
 rm -f "$base/source.sock"
 [ "$st" = 303 ] || { echo "submission failed: $st"; exit 1; }
 

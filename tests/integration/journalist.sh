@@ -54,8 +54,7 @@ grep -rqF "$alice_pass" "$inst" && ko "the passphrase is stored in clear" || ok 
 start() { # daemon sock log
 	"$1" --instance "$inst" >"$3" 2>&1 &
 	pids+=($!)
-	for _ in $(seq 100); do [ -S "$2" ] && return 0; sleep 0.05; done
-	echo "$1 did not start:"; cat "$3"; exit 1
+	wait_up "$!" "$2" "$3"
 }
 start "$sdaemon" "$inst/source.sock" "$work/source.log"
 start "$jdaemon" "$inst/journalist.sock" "$work/journalist.log"

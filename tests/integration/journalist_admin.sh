@@ -43,11 +43,12 @@ add_journalist alice --admin
 add_journalist carol
 
 start() { # daemon sock log
+	local n
 	rm -f "$2"
+	n=$(grep -c 'listening on' "$3" 2>/dev/null)
 	"$1" --instance "$inst" >>"$3" 2>&1 &
 	pids+=($!)
-	for _ in $(seq 100); do [ -S "$2" ] && return 0; sleep 0.05; done
-	echo "$1 did not start:"; cat "$3"; exit 1
+	wait_up "$!" "$2" "$3" "${n:-0}"
 }
 start "$sdaemon" "$inst/source.sock" "$work/source.log"
 start "$jdaemon" "$inst/journalist.sock" "$work/journalist.log"

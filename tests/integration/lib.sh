@@ -21,3 +21,20 @@ failed=0
 ok() { passed=$((passed + 1)); echo "ok: $*"; }
 ko() { failed=$((failed + 1)); echo "FAIL: $*"; }
 check() { if eval "$2"; then ok "$1"; else ko "$1"; fi; }
+
+# wait_up PID SOCK LOG [N]: waits until the daemon PID has made SOCK and
+# written its N+1th "listening on" line to LOG (N: the lines already there,
+# for a daemon restarted onto the same log). The daemon writes that line
+# only after it entered its sandbox, so checks of /proc/PID/status do not
+# race the start-up. Exits the script with the log if it does not come up.
+wait_up() {
+	local n=${4:-0}
+	for _ in $(seq 200); do
+		if [ -S "$2" ] && [ "$(grep -c 'listening on' "$3" 2>/dev/null)" -gt "$n" ]; then
+			return 0
+		fi
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "the daemon for $2 did not start:"; cat "$3"; exit 1
+}

@@ -42,8 +42,7 @@ sock=$inst/source.sock
 start_daemon() { # instance log
 	"$daemon" --instance "$1" >"$2" 2>&1 &
 	pids+=($!)
-	for _ in $(seq 100); do [ -S "$1/source.sock" ] && return 0; sleep 0.05; done
-	echo "daemon did not start:"; cat "$2"; exit 1
+	wait_up "$!" "$1/source.sock" "$2"
 }
 start_daemon "$inst" "$work/daemon.log"
 
