@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #define PROG "sealdrop-source"
@@ -125,6 +126,9 @@ main(int argc, char **argv)
 		return e > 0 ? 0 : 2;
 	src_app.dev = daemon_ctx.dev;
 	init_all();
+	/* jansson's hash seed, from libsodium: the sandbox keeps it from
+	 * reading /dev/urandom itself later. */
+	json_object_seed(randombytes_random() | 1U);
 	if (web_daemon_run(&daemon_ctx) != 0)
 		die("%s", daemon_ctx.msg);
 	srcsess_shutdown();

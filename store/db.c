@@ -158,6 +158,7 @@ int
 db_open(const char *path, int create, struct db **out)
 {
 	struct db *db = NULL;
+	unsigned char seed;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
 	int e = SD_ERR_IO;
 
@@ -169,7 +170,12 @@ db_open(const char *path, int create, struct db **out)
 	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_busy_timeout(db->h, 5000);
-	if ((e = db_exec(db, "PRAGMA journal_mode = DELETE;"
+	/* Seed SQLite's generator (journal nonces) from /dev/urandom now: a
+	 * sandboxed daemon cannot open it later. Temporary tables and indices
+	 * stay in memory: no scratch files anywhere outside the instance. */
+	sqlite3_randomness(1, &seed);
+	if ((e = db_exec(db, "PRAGMA temp_store = MEMORY;"
+	                     "PRAGMA journal_mode = DELETE;"
 	                     "PRAGMA secure_delete = ON;"
 	                     "PRAGMA foreign_keys = ON;"
 	                     "PRAGMA synchronous = FULL;")) != 0 ||

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <iconv.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -130,6 +131,7 @@ reaper(void *arg)
 static int
 serve(struct web_daemon *d, int *fd, int *is_unix, struct MHD_Daemon **mhd)
 {
+	iconv_t cd;
 	int e;
 
 	if ((e = web_listen(d->listen, fd, is_unix)) != 0) {
@@ -137,13 +139,20 @@ serve(struct web_daemon *d, int *fd, int *is_unix, struct MHD_Daemon **mhd)
 		    e == SD_ERR_IO ? strerror(errno) : sd_strerror(e));
 		return e;
 	}
+	/* Before the first thread: landlock holds for the threads started
+	 * after it only. What glibc reads lazily from files is read now,
+	 * while they are reachable: the time zone (libmicrohttpd's Date
+	 * header) and the iconv configuration (libarchive's name charsets). */
+	tzset();
+	if ((cd = iconv_open("UTF-8", "ISO-8859-1")) != (iconv_t)-1)
+		(void)iconv_close(cd);
+	if ((e = web_sandbox(d->instance, &d->landlock_abi)) != 0) {
+		(void)snprintf(d->msg, sizeof d->msg, "cannot enter the sandbox: %s", sd_strerror(e));
+		return e;
+	}
 	if ((*mhd = start_http(d, *fd)) == NULL) {
 		(void)snprintf(d->msg, sizeof d->msg, "cannot start the HTTP server");
 		return SD_ERR_IO;
-	}
-	if ((e = web_sandbox()) != 0) {
-		(void)snprintf(d->msg, sizeof d->msg, "cannot enter the sandbox: %s", sd_strerror(e));
-		return e;
 	}
 	return 0;
 }
@@ -169,6 +178,12 @@ web_daemon_run(struct web_daemon *d)
 		goto out;
 	}
 	reaping = 1;
+	if (d->landlock_abi > 0)
+		web_daemon_log(d, "sandbox: seccomp allow-list, landlock ABI %d", d->landlock_abi);
+	else
+		web_daemon_log(d, "warning: %s", d->landlock_abi == 0 ?
+		    "this kernel has no landlock: files outside the instance stay reachable" :
+		    "sanitizer build: no sandbox");
 	web_daemon_log(d, "listening on %s%s", d->listen, d->dev ? " (development mode)" : "");
 	while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
 		;

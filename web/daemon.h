@@ -31,6 +31,9 @@ struct web_daemon {
 	int dev;
 	/* Resolved by web_daemon_listen_spec. */
 	char listen[WEB_LISTEN_MAX];
+	/* Set by web_daemon_run: the kernel's landlock ABI in force (0: none,
+	 * -1: no sandbox at all in a sanitizer build). */
+	int landlock_abi;
 	/* Why the last call failed, for the program's fatal message. */
 	char msg[WEB_DAEMON_MSG_MAX];
 };
