@@ -114,6 +114,15 @@ out:
 	return e;
 }
 
+/* One argument comparison (SCMP_A0() leaves datum_b to the compiler). */
+static struct scmp_arg_cmp
+cmp(unsigned arg, enum scmp_compare op, scmp_datum_t a, scmp_datum_t b)
+{
+	struct scmp_arg_cmp c = { .arg = arg, .op = op, .datum_a = a, .datum_b = b };
+
+	return c;
+}
+
 /* Rules beyond plain allow: threads only, signals to ourselves only,
  * prctl only to name a thread, prlimit only to read. */
 static int
@@ -122,16 +131,16 @@ seccomp_narrow(scmp_filter_ctx ctx)
 	const scmp_datum_t self = (scmp_datum_t)getpid();
 
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-	        SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)) != 0 ||
+	        cmp(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(clone), 1,
-	        SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0)) != 0 ||
+	        cmp(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-	        SCMP_A0(SCMP_CMP_EQ, self)) != 0 ||
+	        cmp(0, SCMP_CMP_EQ, self, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
-	        SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME)) != 0 ||
+	        cmp(0, SCMP_CMP_EQ, PR_SET_NAME, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 1,
-	        SCMP_A2(SCMP_CMP_EQ, 0)) != 0)
+	        cmp(2, SCMP_CMP_EQ, 0, 0)) != 0)
 		return SD_ERR_IO;
 	return 0;
 }
