@@ -135,6 +135,8 @@ main(int argc, char **argv)
 	if ((e = web_daemon_args(&daemon_ctx, argc, argv)) != 0)
 		return e > 0 ? 0 : 2;
 	jn_app.dev = daemon_ctx.dev;
+	if (web_daemon_drop_root(&daemon_ctx) != 0)
+		die("%s", daemon_ctx.msg);
 	init_all();
 	/* jansson's hash seed, from libsodium: the sandbox keeps it from
 	 * reading /dev/urandom itself later. */

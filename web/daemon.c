@@ -13,7 +13,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <grp.h>
 #include <iconv.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,6 +64,33 @@ web_daemon_args(struct web_daemon *d, int argc, char **argv)
 		fprintf(stderr, "%s: --instance DIR is required\n", d->prog);
 		return SD_ERR_ARG;
 	}
+	return 0;
+}
+
+int
+web_daemon_drop_root(struct web_daemon *d)
+{
+	struct stat st;
+
+	if (geteuid() != 0)
+		return 0;
+	if (stat(d->instance, &st) != 0) {
+		(void)snprintf(d->msg, sizeof d->msg, "%s: %s", d->instance, strerror(errno));
+		return SD_ERR_IO;
+	}
+	if (st.st_uid == 0) {
+		web_daemon_log(d, "warning: running as root, the owner of %s; chown the "
+		    "instance to the daemon's user (sealdrop) and it runs as that user", d->instance);
+		return 0;
+	}
+	if (setgroups(0, NULL) != 0 || setgid(st.st_gid) != 0 || setuid(st.st_uid) != 0 ||
+	    setuid(0) == 0 || geteuid() != st.st_uid) {
+		(void)snprintf(d->msg, sizeof d->msg, "cannot become uid %u, the owner of %s: %s",
+		    (unsigned)st.st_uid, d->instance, strerror(errno));
+		return SD_ERR_IO;
+	}
+	web_daemon_log(d, "started as root: running as uid %u, gid %u (the owner of the instance)",
+	    (unsigned)st.st_uid, (unsigned)st.st_gid);
 	return 0;
 }
 

@@ -42,6 +42,12 @@ struct web_daemon {
  * was printed on request (exit 0), SD_ERR_ARG after a usage error printed
  * on stderr (exit 2). */
 int web_daemon_args(struct web_daemon *d, int argc, char **argv);
+/* Started as root: become the owner of the instance directory (its uid,
+ * its group, no supplementary groups) before anything is opened, so that
+ * a daemon started by hand as root runs as the systemd units run it. A
+ * root-owned instance keeps root, with a warning in the log (the demo).
+ * Does nothing for another user. 0, or SD_ERR_IO with d->msg set. */
+int web_daemon_drop_root(struct web_daemon *d);
 /* The listen spec: --listen, else conf_listen (may be ""), else
  * unix:INSTANCE/SOCKNAME. A TCP listener needs --dev. */
 int web_daemon_listen_spec(struct web_daemon *d, const char *conf_listen);

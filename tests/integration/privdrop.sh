@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Integration test of the daemons started as root (web_daemon_drop_root):
+#
+#  - on an instance owned by nobody:nogroup, both daemons run as that uid
+#    and gid with no supplementary groups, say so in the log, and what the
+#    source daemon writes (a submission) belongs to that user;
+#  - on an instance owned by root they keep root and warn in the log.
+#
+# Needs root (exit 77: skipped otherwise). The instance lives under /tmp so
+# that nobody can reach it whatever the build directory's permissions.
+#
+# usage: privdrop.sh BUILD_DIR SOURCE_DIR
+# shellcheck disable=SC2015 # "A && ok || ko": ok never fails
+set -u
+build=$1
+src=$2
+admin=$build/tools/sealdrop-admin
+sdaemon=$build/source-iface/sealdrop-source
+jdaemon=$build/journalist-iface/sealdrop-journalist
+
+[ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
+id nobody >/dev/null 2>&1 || { echo "skipped: no user nobody"; exit 77; }
+. "$src/tests/integration/lib.sh" privdrop
+base=$(mktemp -d /tmp/sd-privdrop.XXXXXX)
+chmod 755 "$base"
+trap 'cleanup; rm -rf "$base"' EXIT
+uid=$(id -u nobody)
+gid=$(id -g nobody)
+
+start() { # daemon instance sock log
+	"$1" --instance "$2" >"$4" 2>&1 &
+	pids+=($!)
+	wait_up "$!" "$3" "$4"
+}
+ids_of() { # pid: "uid gid groups" as the kernel has them
+	awk '/^Uid:/ {u = $2 "," $3 "," $4 "," $5} /^Gid:/ {g = $2 "," $3 "," $4 "," $5}
+	     /^Groups:/ {gr = $2} END {print u, g, gr}' "/proc/$1/status"
+}
+
+inst=$base/inst
+"$admin" init --instance "$inst" --recipient "$src/tests/vectors/key.pub" >/dev/null ||
+	{ echo "init failed"; exit 1; }
+chown -R nobody:"$gid" "$inst"
+start "$sdaemon" "$inst" "$inst/source.sock" "$work/source.log"
+spid=${pids[-1]}
+start "$jdaemon" "$inst" "$inst/journalist.sock" "$work/journalist.log"
+jpid=${pids[-1]}
+want="$uid,$uid,$uid,$uid $gid,$gid,$gid,$gid "
+[ "$(ids_of "$spid")" = "$want" ] && ok "the source daemon runs as nobody, no other groups" ||
+	ko "source daemon ids: $(ids_of "$spid"), want $want"
+[ "$(ids_of "$jpid")" = "$want" ] && ok "the journalist daemon runs as nobody, no other groups" ||
+	ko "journalist daemon ids: $(ids_of "$jpid"), want $want"
+grep -q "running as uid $uid, gid $gid" "$work/source.log" && ok "the log says so" ||
+	ko "log: $(cat "$work/source.log")"
+
+onion=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion
+c() { curl -s --unix-socket "$inst/source.sock" -b "$work/jar" -c "$work/jar" -o "$work/body" \
+	-w '%{http_code}' "$@"; }
+csrf() { grep -o 'name="csrf_token" value="[^"]*"' "$work/body" | head -1 | sed 's/.*value="//;s/"$//'; }
+c "http://$onion/" >/dev/null
+c -d "csrf_token=$(csrf)" "http://$onion/generate" >/dev/null
+c "http://$onion/lookup" >/dev/null
+st=$(c -F "csrf_token=$(csrf)" -F "message=as nobody" "http://$onion/submit")
+[ "$st" = 303 ] && ok "a source submits" || ko "submit: $st"
+n=$(find "$inst/spool" -name '*.sdbox' | wc -l)
+bad=$(find "$inst/spool" "$inst/sealdrop.db" ! -user nobody | wc -l)
+[ "$n" = 1 ] && [ "$bad" = 0 ] && ok "the submission belongs to nobody" ||
+	ko "$n items; not nobody's: $(find "$inst/spool" ! -user nobody)"
+
+# A root-owned instance: root stays, with a warning.
+inst2=$base/inst2
+"$admin" init --instance "$inst2" --recipient "$src/tests/vectors/key.pub" >/dev/null ||
+	{ echo "init failed"; exit 1; }
+start "$sdaemon" "$inst2" "$inst2/source.sock" "$work/source2.log"
+[ "$(ids_of "${pids[-1]}" | cut -d' ' -f1)" = "0,0,0,0" ] &&
+	ok "on a root-owned instance it stays root" || ko "ids: $(ids_of "${pids[-1]}")"
+grep -q 'warning: running as root' "$work/source2.log" && ok "and warns" ||
+	ko "no warning: $(cat "$work/source2.log")"
+
+echo "passed: $passed, failed: $failed"
+[ "$failed" = 0 ]
