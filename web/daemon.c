@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <grp.h>
+#include <pwd.h>
 #include <iconv.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -67,10 +68,30 @@ web_daemon_args(struct web_daemon *d, int argc, char **argv)
 	return 0;
 }
 
+/* Become uid with gid as the only group, for good (real, effective and
+ * saved ids), and check that root cannot be taken back. */
+static int
+become(uid_t uid, gid_t gid)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 ||
+	    setresuid(uid, uid, uid) != 0)
+		return SD_ERR_IO;
+	if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0 ||
+	    ru != uid || eu != uid || su != uid || rg != gid || eg != gid || sg != gid ||
+	    setuid(0) == 0 || setgid(0) == 0 || getgroups(0, NULL) != 0)
+		return SD_ERR_STATE;
+	return 0;
+}
+
 int
 web_daemon_drop_root(struct web_daemon *d)
 {
+	struct passwd *pw;
 	struct stat st;
+	int e;
 
 	if (geteuid() != 0)
 		return 0;
@@ -83,14 +104,23 @@ web_daemon_drop_root(struct web_daemon *d)
 		    "instance to the daemon's user (sealdrop) and it runs as that user", d->instance);
 		return 0;
 	}
-	if (setgroups(0, NULL) != 0 || setgid(st.st_gid) != 0 || setuid(st.st_uid) != 0 ||
-	    setuid(0) == 0 || geteuid() != st.st_uid) {
-		(void)snprintf(d->msg, sizeof d->msg, "cannot become uid %u, the owner of %s: %s",
-		    (unsigned)st.st_uid, d->instance, strerror(errno));
-		return SD_ERR_IO;
+	/* The owner's own primary group, as systemd's User= gives it: not the
+	 * directory's group, which is tor's in a deployed instance. */
+	errno = 0;
+	if ((pw = getpwuid(st.st_uid)) == NULL || pw->pw_gid == 0) {
+		(void)snprintf(d->msg, sizeof d->msg, "started as root, %s is owned by uid %u, "
+		    "which %s: start the daemon as a user of its own", d->instance,
+		    (unsigned)st.st_uid, pw == NULL ? "has no passwd entry" : "has group root");
+		return SD_ERR_ARG;
+	}
+	if ((e = become(st.st_uid, pw->pw_gid)) != 0) {
+		(void)snprintf(d->msg, sizeof d->msg, "cannot become uid %u, gid %u: %s",
+		    (unsigned)st.st_uid, (unsigned)pw->pw_gid,
+		    e == SD_ERR_IO ? strerror(errno) : "root could be taken back");
+		return e;
 	}
 	web_daemon_log(d, "started as root: running as uid %u, gid %u (the owner of the instance)",
-	    (unsigned)st.st_uid, (unsigned)st.st_gid);
+	    (unsigned)st.st_uid, (unsigned)pw->pw_gid);
 	return 0;
 }
 

@@ -43,10 +43,13 @@ struct web_daemon {
  * on stderr (exit 2). */
 int web_daemon_args(struct web_daemon *d, int argc, char **argv);
 /* Started as root: become the owner of the instance directory (its uid,
- * its group, no supplementary groups) before anything is opened, so that
- * a daemon started by hand as root runs as the systemd units run it. A
- * root-owned instance keeps root, with a warning in the log (the demo).
- * Does nothing for another user. 0, or SD_ERR_IO with d->msg set. */
+ * the primary group of its passwd entry, no supplementary groups; real,
+ * effective and saved ids) before anything is opened, so that a daemon
+ * started by hand as root runs as the systemd units run it. A root-owned
+ * instance keeps root, with a warning in the log (the demo); the sandbox
+ * still holds it. Does nothing for another user. 0, or a negative SD_ERR_*
+ * with d->msg set (an owner with no passwd entry or group root is
+ * refused). */
 int web_daemon_drop_root(struct web_daemon *d);
 /* The listen spec: --listen, else conf_listen (may be ""), else
  * unix:INSTANCE/SOCKNAME. A TCP listener needs --dev. */

@@ -3,8 +3,9 @@
  * up once their socket is bound, before the first thread starts:
  *
  *  - no new privileges ever (PR_SET_NO_NEW_PRIVS);
- *  - landlock: of the whole file system only the instance directory stays
- *    reachable (read, write, create, rename, remove: never execute, never a
+ *  - landlock (ABI 2 or later: ABI 1 cannot rename between directories of
+ *    the spool), in a process that still has one thread: of the whole file
+ *    system only the instance directory stays reachable (read, write, create, rename, remove: never execute, never a
  *    device, fifo, socket or symlink), TCP bind/connect are refused, and
  *    signals and abstract sockets cannot reach outside processes, as far as
  *    the running kernel's landlock ABI goes (templates, static files and
@@ -14,7 +15,8 @@
  *    new processes, programs, tracing, new sockets and outgoing connections,
  *    mounts, modules, kexec, BPF and keyrings kill the process; anything
  *    else fails with EPERM (clone3 with ENOSYS, so glibc falls back to
- *    clone, whose flags the filter can read: threads only).
+ *    clone, whose flags the filter can read: threads only). chmod, and
+ *    utimensat by path, are refused: landlock does not cover them.
  *
  * Landlock is applied per thread and before any thread exists, so every
  * libmicrohttpd thread inherits it. A kernel without landlock gets the rest
@@ -30,6 +32,7 @@
 #include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -51,6 +54,10 @@
 #ifndef LANDLOCK_CREATE_RULESET_VERSION
 #define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
 #endif
+
+/* Namespace flags a thread never needs. */
+#define WEB_CLONE_NS ((scmp_datum_t)(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | \
+	CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP))
 
 /* struct landlock_ruleset_attr as of ABI 6; older kernels get a prefix. */
 struct web_ll_attr {
@@ -87,10 +94,12 @@ web_landlock(const char *dir, int *abi_out)
 	int rfd = -1, e = SD_ERR_IO;
 
 	abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
-	if (abi < 1) {
+	if (abi < 2) {
 		/* Not built in, turned off, or refused by an outer filter (a
-		 * container's seccomp): run without it, and say so. */
-		if (errno != ENOSYS && errno != EOPNOTSUPP && errno != EPERM)
+		 * container's seccomp): run without it, and say so. ABI 1 has no
+		 * REFER right, so it would refuse every rename from spool/tmp into
+		 * a source's directory: treated as none. */
+		if (abi < 0 && errno != ENOSYS && errno != EOPNOTSUPP && errno != EPERM)
 			return SD_ERR_IO;
 		*abi_out = 0;
 		return 0;
@@ -123,15 +132,22 @@ cmp(unsigned arg, enum scmp_compare op, scmp_datum_t a, scmp_datum_t b)
 	return c;
 }
 
-/* Rules beyond plain allow: threads only, signals to ourselves only,
- * prctl only to name a thread, prlimit only to read. */
+/* Rules beyond plain allow: threads only (no namespace flags), signals
+ * to ourselves only, prctl only to name a thread, prlimit only to read our
+ * own, utimensat only on a descriptor (futimens: chmod, chown and utimes by
+ * path are not landlock's to refuse), fcntl only for flags, locks and
+ * duplicates (not F_SETOWN/F_SETSIG, which can signal other processes). */
 static int
 seccomp_narrow(scmp_filter_ctx ctx)
 {
+	static const int fcntl_ok[] = {
+		F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL,
+		F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW,
+	};
 	const scmp_datum_t self = (scmp_datum_t)getpid();
 
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-	        cmp(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)) != 0 ||
+	        cmp(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD | WEB_CLONE_NS, CLONE_THREAD)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(clone), 1,
 	        cmp(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0) != 0 ||
@@ -139,9 +155,15 @@ seccomp_narrow(scmp_filter_ctx ctx)
 	        cmp(0, SCMP_CMP_EQ, self, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
 	        cmp(0, SCMP_CMP_EQ, PR_SET_NAME, 0)) != 0 ||
-	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 1,
-	        cmp(2, SCMP_CMP_EQ, 0, 0)) != 0)
+	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2,
+	        cmp(0, SCMP_CMP_EQ, 0, 0), cmp(2, SCMP_CMP_EQ, 0, 0)) != 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(utimensat), 1,
+	        cmp(1, SCMP_CMP_EQ, 0, 0)) != 0)
 		return SD_ERR_IO;
+	for (size_t i = 0; i < sizeof fcntl_ok / sizeof fcntl_ok[0]; i++)
+		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1,
+		        cmp(1, SCMP_CMP_EQ, (scmp_datum_t)fcntl_ok[i], 0)) != 0)
+			return SD_ERR_IO;
 	return 0;
 }
 
@@ -170,14 +192,14 @@ seccomp_lists(scmp_filter_ctx ctx)
 		SCMP_SYS(sched_getaffinity), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigaction),
 		SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigtimedwait), SCMP_SYS(restart_syscall),
 		SCMP_SYS(sigaltstack), SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid),
-		SCMP_SYS(getegid),
+		SCMP_SYS(getegid), SCMP_SYS(sysinfo),
 		/* time and randomness */
 		SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres), SCMP_SYS(clock_nanosleep),
 		SCMP_SYS(nanosleep), SCMP_SYS(gettimeofday), SCMP_SYS(time), SCMP_SYS(getrandom),
 		/* descriptors */
 		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
 		SCMP_SYS(pread64), SCMP_SYS(pwrite64), SCMP_SYS(lseek), SCMP_SYS(close),
-		SCMP_SYS(dup), SCMP_SYS(dup3), SCMP_SYS(fcntl), SCMP_SYS(sendfile),
+		SCMP_SYS(dup), SCMP_SYS(dup3), SCMP_SYS(sendfile),
 		SCMP_SYS(fsync), SCMP_SYS(fdatasync), SCMP_SYS(ftruncate), SCMP_SYS(fallocate),
 		SCMP_SYS(eventfd2), SCMP_SYS(pipe2), SCMP_SYS(poll), SCMP_SYS(ppoll),
 		/* files (landlock keeps them inside the instance) */
@@ -186,8 +208,7 @@ seccomp_lists(scmp_filter_ctx ctx)
 		SCMP_SYS(statfs), SCMP_SYS(getdents64), SCMP_SYS(unlink), SCMP_SYS(unlinkat),
 		SCMP_SYS(rename), SCMP_SYS(renameat), SCMP_SYS(renameat2), SCMP_SYS(mkdir),
 		SCMP_SYS(mkdirat), SCMP_SYS(rmdir), SCMP_SYS(link), SCMP_SYS(linkat),
-		SCMP_SYS(utimensat), SCMP_SYS(fchown), SCMP_SYS(fchmod), SCMP_SYS(chmod),
-		SCMP_SYS(fchmodat), SCMP_SYS(umask), SCMP_SYS(access), SCMP_SYS(faccessat),
+		SCMP_SYS(fchown), SCMP_SYS(fchmod), SCMP_SYS(umask), SCMP_SYS(access), SCMP_SYS(faccessat),
 		SCMP_SYS(readlink), SCMP_SYS(readlinkat), SCMP_SYS(getcwd), SCMP_SYS(flock),
 		/* the connections libmicrohttpd accepts */
 		SCMP_SYS(accept4), SCMP_SYS(accept), SCMP_SYS(recvfrom), SCMP_SYS(recvmsg),
@@ -232,6 +253,30 @@ out:
 	return e;
 }
 
+/* 0 when the process has one thread (landlock would miss the others),
+ * SD_ERR_STATE when it has more; 0 too when /proc cannot tell. */
+static int
+one_thread(void)
+{
+	char buf[4096], *p;
+	ssize_t n;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if ((p = strstr(buf, "\nThreads:")) == NULL)
+		return 0;
+	p += strlen("\nThreads:");
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p[0] == '1' && p[1] == '\n' ? 0 : SD_ERR_STATE;
+}
+
 int
 web_sandbox(const char *instance, int *landlock_abi)
 {
@@ -242,6 +287,8 @@ web_sandbox(const char *instance, int *landlock_abi)
 	*landlock_abi = -1;
 	return 0;
 #endif
+	if ((e = one_thread()) != 0)
+		return e;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return SD_ERR_IO;
 	if ((e = web_landlock(instance, &abi)) != 0 || (e = web_seccomp()) != 0)

@@ -38,3 +38,22 @@ wait_up() {
 	done
 	echo "the daemon for $2 did not start:"; cat "$3"; exit 1
 }
+
+# kernel_landlock: the kernel's landlock ABI (0: none), asked with the
+# system call itself (444 on every architecture), not through sealdrop.
+kernel_landlock() {
+	python3 -c 'import ctypes; v = ctypes.CDLL(None).syscall(444, None, 0, 1); print(max(v, 0))'
+}
+# check_landlock NAME LOG: the daemon's log names the kernel's landlock ABI
+# when the kernel has ABI 2 or later (the daemons need 2), else a warning.
+check_landlock() {
+	local abi
+	abi=$(kernel_landlock)
+	if grep -q 'sanitizer build: no sandbox' "$2"; then
+		echo "note: sanitizer build, no sandbox"
+	elif [ "$abi" -ge 2 ]; then
+		check "$1 entered landlock ABI $abi" "grep -q 'sandbox: seccomp allow-list, landlock ABI $abi\$' '$2'"
+	else
+		check "$1 warns that there is no landlock" "grep -q 'has no landlock' '$2'"
+	fi
+}

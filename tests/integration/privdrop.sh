@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Integration test of the daemons started as root (web_daemon_drop_root):
 #
-#  - on an instance owned by nobody:nogroup, both daemons run as that uid
-#    and gid with no supplementary groups, say so in the log, and what the
-#    source daemon writes (a submission) belongs to that user;
+#  - on an instance owned by nobody with group root (a deployed instance's
+#    group is tor's), both daemons run as nobody with nobody's own primary
+#    group, no supplementary groups, say so in the log, and what the
+#    source daemon writes (a submission) belongs to nobody;
+#  - an instance owned by a uid with no passwd entry is refused;
 #  - on an instance owned by root they keep root and warn in the log.
 #
 # Needs root (exit 77: skipped otherwise). The instance lives under /tmp so
@@ -40,7 +42,7 @@ ids_of() { # pid: "uid gid groups" as the kernel has them
 inst=$base/inst
 "$admin" init --instance "$inst" --recipient "$src/tests/vectors/key.pub" >/dev/null ||
 	{ echo "init failed"; exit 1; }
-chown -R nobody:"$gid" "$inst"
+chown -R nobody:root "$inst"
 start "$sdaemon" "$inst" "$inst/source.sock" "$work/source.log"
 spid=${pids[-1]}
 start "$jdaemon" "$inst" "$inst/journalist.sock" "$work/journalist.log"
@@ -66,6 +68,20 @@ n=$(find "$inst/spool" -name '*.sdbox' | wc -l)
 bad=$(find "$inst/spool" "$inst/sealdrop.db" ! -user nobody | wc -l)
 [ "$n" = 1 ] && [ "$bad" = 0 ] && ok "the submission belongs to nobody" ||
 	ko "$n items; not nobody's: $(find "$inst/spool" ! -user nobody)"
+
+# An owner with no passwd entry: refused, with a message.
+inst3=$base/inst3
+"$admin" init --instance "$inst3" --recipient "$src/tests/vectors/key.pub" >/dev/null ||
+	{ echo "init failed"; exit 1; }
+nouid=4242
+while getent passwd "$nouid" >/dev/null; do nouid=$((nouid + 1)); done
+chown -R "$nouid" "$inst3"
+if "$sdaemon" --instance "$inst3" >"$work/source3.log" 2>&1; then
+	ko "an owner with no passwd entry was accepted"
+else
+	grep -q 'has no passwd entry' "$work/source3.log" && ok "an owner with no passwd entry is refused" ||
+		ko "refusal message: $(cat "$work/source3.log")"
+fi
 
 # A root-owned instance: root stays, with a warning.
 inst2=$base/inst2
