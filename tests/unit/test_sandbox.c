@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -351,13 +352,17 @@ setup(void **state)
 }
 
 static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	(void)snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
-	return system(cmd) == 0 ? 0 : -1;
+	return nftw(base, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int
