@@ -67,24 +67,6 @@ else
 		"grep -q '^Seccomp:[[:space:]]*2' /proc/$jpid/status && grep -q '^NoNewPrivs:[[:space:]]*1' /proc/$jpid/status"
 fi
 
-# sreq / jreq JAR METHOD PATH [curl args]: status on stdout, body in $work/body
-# (in $OUT instead when set).
-sreq() {
-	local m=$1 p=$2; shift 2
-	curl -s --unix-socket "$inst/source.sock" -X "$m" -b "$work/sjar" -c "$work/sjar" \
-		-o "$work/body" -w '%{http_code}' "$@" "http://$onion$p"
-}
-jreq() {
-	local jar=$1 m=$2 p=$3; shift 3
-	curl -s --path-as-is --unix-socket "$inst/journalist.sock" -X "$m" -b "$jar" -c "$jar" \
-		-D "$work/headers" -o "${OUT:-$work/body}" -w '%{http_code}' "$@" "http://$onion$p"
-}
-csrf_of() { grep -o 'name="csrf_token" value="[^"]*"' "$work/body" | head -1 | sed 's/.*value="//;s/"$//'; }
-expect() { # name status want [regex]
-	if [ "$2" != "$3" ]; then ko "$1: status $2, want $3"
-	elif [ -n "${4:-}" ] && ! grep -qiE "$4" "$work/body"; then ko "$1: page does not say: $4"
-	else ok "$1"; fi
-}
 db() { sqlite3 "$inst/sealdrop.db" "$1"; }
 tmp_empty() { [ -z "$(ls -A "$inst/spool/tmp/journalist" 2>/dev/null)" ]; }
 

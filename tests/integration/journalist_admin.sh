@@ -54,22 +54,6 @@ start "$sdaemon" "$inst/source.sock" "$work/source.log"
 start "$jdaemon" "$inst/journalist.sock" "$work/journalist.log"
 jpid=${pids[1]}
 
-sreq() {
-	local m=$1 p=$2; shift 2
-	curl -s --unix-socket "$inst/source.sock" -X "$m" -b "$work/sjar" -c "$work/sjar" \
-		-o "$work/body" -w '%{http_code}' "$@" "http://$onion$p"
-}
-jreq() {
-	local jar=$1 m=$2 p=$3; shift 3
-	curl -s --path-as-is --unix-socket "$inst/journalist.sock" -X "$m" -b "$jar" -c "$jar" \
-		-D "$work/headers" -o "$work/body" -w '%{http_code}' "$@" "http://$onion$p"
-}
-csrf_of() { grep -o 'name="csrf_token" value="[^"]*"' "$work/body" | head -1 | sed 's/.*value="//;s/"$//'; }
-expect() { # name status want [regex]
-	if [ "$2" != "$3" ]; then ko "$1: status $2, want $3"
-	elif [ -n "${4:-}" ] && ! grep -qiE "$4" "$work/body"; then ko "$1: page does not say: $4"
-	else ok "$1"; fi
-}
 db() { sqlite3 -cmd ".timeout 5000" "$inst/sealdrop.db" "$1"; }
 login() { # JAR USER PASS SECRET: status of POST /login
 	rm -f "$1"

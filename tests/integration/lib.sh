@@ -57,3 +57,26 @@ check_landlock() {
 		check "$1 warns that there is no landlock" "grep -q 'has no landlock' '$2'"
 	fi
 }
+
+# For the scripts that drive both daemons of $inst (set before calling):
+# sreq METHOD PATH [curl args]: the source socket with $work/sjar;
+# jreq JAR METHOD PATH [curl args]: the journalist socket, headers in
+# $work/headers. Both print the status; the body goes to $work/body
+# (jreq: to $OUT instead when set). csrf_of reads the form token of the
+# last body; expect NAME STATUS WANT [REGEX] checks a status and the body.
+sreq() {
+	local m=$1 p=$2; shift 2
+	curl -s --unix-socket "$inst/source.sock" -X "$m" -b "$work/sjar" -c "$work/sjar" \
+		-o "$work/body" -w '%{http_code}' "$@" "http://$onion$p"
+}
+jreq() {
+	local jar=$1 m=$2 p=$3; shift 3
+	curl -s --path-as-is --unix-socket "$inst/journalist.sock" -X "$m" -b "$jar" -c "$jar" \
+		-D "$work/headers" -o "${OUT:-$work/body}" -w '%{http_code}' "$@" "http://$onion$p"
+}
+csrf_of() { grep -o 'name="csrf_token" value="[^"]*"' "$work/body" | head -1 | sed 's/.*value="//;s/"$//'; }
+expect() { # name status want [regex]
+	if [ "$2" != "$3" ]; then ko "$1: status $2, want $3"
+	elif [ -n "${4:-}" ] && ! grep -qiE "$4" "$work/body"; then ko "$1: page does not say: $4"
+	else ok "$1"; fi
+}
