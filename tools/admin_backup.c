@@ -186,15 +186,12 @@ bk_tor_entry(struct bk *b, int fd, const char *name, const char *rel, int depth)
 static int
 bk_tor_dir(struct bk *b, int fd, const char *rel, int depth)
 {
-	int dup_fd = dup(fd), e = 0;
 	struct dirent *ent;
+	int e = 0;
 	DIR *d;
 
-	if (dup_fd < 0 || (d = fdopendir(dup_fd)) == NULL) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	if (adminops_opendir(fd, &d) != 0)
 		return fail(b, SD_ERR_IO, "%s: cannot list: %s", rel, strerror(errno));
-	}
 	while (e == 0 && (ent = readdir(d)) != NULL)
 		if (strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0)
 			e = bk_tor_entry(b, fd, ent->d_name, rel, depth);

@@ -107,15 +107,11 @@ perm_entry(struct chk *c, const char *rel, const struct stat *st)
 static int
 perm_walk(struct chk *c, int fd, const char *rel, int depth, uint64_t *n)
 {
-	int dup_fd = dup(fd);
 	struct dirent *ent;
 	DIR *d;
 
-	if (dup_fd < 0 || (d = fdopendir(dup_fd)) == NULL) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	if (adminops_opendir(fd, &d) != 0)
 		return SD_ERR_IO;
-	}
 	while ((ent = readdir(d)) != NULL) {
 		char sub[PATH_MAX];
 		struct stat st;
@@ -264,15 +260,13 @@ out:
 static void
 check_tmp(struct chk *c, int spfd)
 {
-	int tfd = openat(spfd, "tmp", DIR_FLAGS), dup_fd = tfd < 0 ? -1 : dup(tfd);
+	int tfd = openat(spfd, "tmp", DIR_FLAGS);
 	struct dirent *ent;
 	uint64_t n = 0;
 	DIR *d;
 
-	if (dup_fd < 0 || (d = fdopendir(dup_fd)) == NULL) {
+	if (tfd < 0 || adminops_opendir(tfd, &d) != 0) {
 		say(c, ADMINOPS_FAIL, "spool/tmp", "missing or unreadable: the daemons cannot start");
-		if (dup_fd >= 0)
-			close(dup_fd);
 		goto out;
 	}
 	while ((ent = readdir(d)) != NULL) {

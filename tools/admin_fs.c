@@ -54,16 +54,32 @@ note_first(char *dst, size_t dstsz, const char *a, const char *b)
 }
 
 /* The files of one source directory against the rows. */
+int
+adminops_opendir(int fd, DIR **out)
+{
+	int dup_fd = dup(fd);
+	DIR *d;
+
+	if (dup_fd < 0)
+		return SD_ERR_IO;
+	if ((d = fdopendir(dup_fd)) == NULL) {
+		int saved = errno;
+
+		close(dup_fd);
+		errno = saved;
+		return SD_ERR_IO;
+	}
+	*out = d;
+	return 0;
+}
+
 static void
 source_walk(int sfd, const char *srchex, struct adminops_ids *ids, struct adminops_spool_count *k)
 {
-	int dup_fd = dup(sfd);
 	struct dirent *ent;
 	DIR *d;
 
-	if (dup_fd < 0 || (d = fdopendir(dup_fd)) == NULL) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	if (adminops_opendir(sfd, &d) != 0) {
 		k->strange++;
 		note_first(k->first_strange, sizeof k->first_strange, srchex, "");
 		return;
@@ -96,15 +112,11 @@ source_walk(int sfd, const char *srchex, struct adminops_ids *ids, struct admino
 int
 adminops_spool_walk(int spfd, struct adminops_ids *ids, struct adminops_spool_count *k)
 {
-	int dup_fd = dup(spfd);
 	struct dirent *ent;
 	DIR *d;
 
-	if (dup_fd < 0 || (d = fdopendir(dup_fd)) == NULL) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	if (adminops_opendir(spfd, &d) != 0)
 		return SD_ERR_IO;
-	}
 	while ((ent = readdir(d)) != NULL) {
 		unsigned char id[ADMINOPS_ID_BYTES];
 		int sfd;
@@ -128,16 +140,12 @@ adminops_spool_walk(int spfd, struct adminops_ids *ids, struct adminops_spool_co
 int
 adminops_count_entries(int dirfd, unsigned *n)
 {
-	int dup_fd = dup(dirfd);
 	struct dirent *ent;
 	unsigned k = 0;
 	DIR *d;
 
-	if (dup_fd < 0 || (d = fdopendir(dup_fd)) == NULL) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	if (adminops_opendir(dirfd, &d) != 0)
 		return SD_ERR_IO;
-	}
 	while ((ent = readdir(d)) != NULL)
 		if (strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0)
 			k++;
@@ -163,15 +171,12 @@ adminops_epoch_dirs(int spfd)
 {
 	static const struct timespec epoch[2] = { { 0, 0 }, { 0, 0 } };
 	unsigned char id[ADMINOPS_ID_BYTES];
-	int dup_fd = dup(spfd), e = 0, fd;
+	int e = 0, fd;
 	struct dirent *ent;
 	DIR *d;
 
-	if (dup_fd < 0 || (d = fdopendir(dup_fd)) == NULL) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	if (adminops_opendir(spfd, &d) != 0)
 		return SD_ERR_IO;
-	}
 	while ((ent = readdir(d)) != NULL) {
 		if (adminops_hex_id(ent->d_name, strlen(ent->d_name), id) != 0)
 			continue;
@@ -192,13 +197,10 @@ rm_contents(int fd, int depth)
 {
 	DIR *d;
 	struct dirent *ent;
-	int e = 0, dup_fd = dup(fd);
+	int e = 0;
 
-	if (dup_fd < 0 || (d = fdopendir(dup_fd)) == NULL) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	if (adminops_opendir(fd, &d) != 0)
 		return SD_ERR_IO;
-	}
 	while ((ent = readdir(d)) != NULL) {
 		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
 			continue;

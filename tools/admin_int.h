@@ -11,6 +11,7 @@
 #ifndef ADMIN_INT_H
 #define ADMIN_INT_H
 
+#include <dirent.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,6 +54,9 @@ int adminops_epoch_dirs(int spfd);
 
 /* Number of entries of a directory fd. */
 int adminops_count_entries(int dirfd, unsigned *n);
+/* A directory stream over a duplicate of fd, which stays the caller's:
+ * 0, or SD_ERR_IO (errno kept). closedir() the stream. */
+int adminops_opendir(int fd, DIR **out);
 
 /* A file or directory name allowed under tor/: 1..64 of [A-Za-z0-9._-],
  * not starting with a dot or a dash. */
