@@ -71,7 +71,7 @@ enum MHD_Result
 jn_admin_confirm(struct MHD_Connection *c, struct jn_req *rq, const char *action,
     const char *message_msgid, const char *back, const char *name, const char *value)
 {
-	struct tmpl_vars *v = NULL;
+	struct tmpl_vars *v = NULL, *x = NULL;
 	int e;
 
 	if (tmpl_vars_new(&v) != 0)
@@ -79,15 +79,17 @@ jn_admin_confirm(struct MHD_Connection *c, struct jn_req *rq, const char *action
 	e = tmpl_set(v, "action", action);
 	e |= tmpl_set(v, "message", i18n_get(rq->lang, message_msgid));
 	e |= tmpl_set(v, "back", back);
-	if (name != NULL) {
-		e |= tmpl_set(v, "field_name", name);
-		e |= tmpl_set(v, "field_value", value);
+	e |= tmpl_set(v, "remove", "1");
+	if (name != NULL && e == 0) {
+		e = tmpl_list_add(v, "fields", &x);
+		e |= tmpl_set(x, "name", name);
+		e |= tmpl_set(x, "value", value);
 	}
 	if (e != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;
 	}
-	return jn_page(c, rq, MHD_HTTP_OK, "admin_confirm", v);
+	return jn_page(c, rq, MHD_HTTP_OK, "confirm", v);
 }
 
 enum MHD_Result

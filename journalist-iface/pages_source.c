@@ -153,6 +153,7 @@ confirm_page(struct MHD_Connection *c, struct jn_req *rq, const char *action,
 	e = tmpl_set(v, "action", action);
 	e |= tmpl_set(v, "message", i18n_get(rq->lang, message));
 	e |= tmpl_set(v, "do", jn_form_get(rq, "action", NULL) ? "delete" : "");
+	e |= tmpl_set(v, "back", "/sources");
 	for (size_t i = 0; list_key && (val = jn_form_nth(rq, list_key, i)) != NULL && e == 0;
 	     i++) {
 		e = tmpl_list_add(v, "fields", &x);
