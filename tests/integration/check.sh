@@ -22,14 +22,12 @@ base=$work/base
 dpid=$!
 pids+=("$dpid")
 wait_up "$dpid" "$base/source.sock" "$work/daemon.log"
-c() { curl -s --unix-socket "$base/source.sock" -b "$work/jar" -c "$work/jar" -o "$work/body" \
-	-w '%{http_code}' "$@"; }
-csrf() { grep -o 'name="csrf_token" value="[^"]*"' "$work/body" | head -1 | sed 's/.*value="//;s/"$//'; }
-c "http://$onion/" >/dev/null
-c -d "csrf_token=$(csrf)" "http://$onion/generate" >/dev/null
-c "http://$onion/lookup" >/dev/null
+inst=$base # for sreq
+sreq GET / >/dev/null
+sreq POST /generate -d "csrf_token=$(csrf_of)" >/dev/null
+sreq GET /lookup >/dev/null
 echo "a file" >"$work/f.txt"
-st=$(c -F "csrf_token=$(csrf)" -F "message=hello" -F "files=@$work/f.txt" "http://$onion/submit")
+st=$(sreq POST /submit -F "csrf_token=$(csrf_of)" -F "message=hello" -F "files=@$work/f.txt")
 kill "$dpid"; wait "$dpid" 2>/dev/null; pids=()
 rm -f "$base/source.sock"
 [ "$st" = 303 ] || { echo "submission failed: $st"; exit 1; }

@@ -55,14 +55,10 @@ want="$uid,$uid,$uid,$uid $gid,$gid,$gid,$gid "
 grep -q "running as uid $uid, gid $gid" "$work/source.log" && ok "the log says so" ||
 	ko "log: $(cat "$work/source.log")"
 
-onion=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion
-c() { curl -s --unix-socket "$inst/source.sock" -b "$work/jar" -c "$work/jar" -o "$work/body" \
-	-w '%{http_code}' "$@"; }
-csrf() { grep -o 'name="csrf_token" value="[^"]*"' "$work/body" | head -1 | sed 's/.*value="//;s/"$//'; }
-c "http://$onion/" >/dev/null
-c -d "csrf_token=$(csrf)" "http://$onion/generate" >/dev/null
-c "http://$onion/lookup" >/dev/null
-st=$(c -F "csrf_token=$(csrf)" -F "message=as nobody" "http://$onion/submit")
+sreq GET / >/dev/null
+sreq POST /generate -d "csrf_token=$(csrf_of)" >/dev/null
+sreq GET /lookup >/dev/null
+st=$(sreq POST /submit -F "csrf_token=$(csrf_of)" -F "message=as nobody")
 [ "$st" = 303 ] && ok "a source submits" || ko "submit: $st"
 n=$(find "$inst/spool" -name '*.sdbox' | wc -l)
 bad=$(find "$inst/spool" "$inst/sealdrop.db" ! -user nobody | wc -l)
