@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <ftw.h>
 #include <sys/stat.h>
 #include <cmocka.h>
 
@@ -24,6 +23,7 @@
 #include "admin_tor.h"
 #include "sderr.h"
 #include "sdio.h"
+#include "unit_rmtree.h"
 
 #define RFC_SEED "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
 #define RFC_PK "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
@@ -43,13 +43,6 @@ hex(const char *h, unsigned char *out, size_t len)
 }
 
 static int
-rm_cb(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(p);
-}
-
-static int
 setup(void **state)
 {
 	(void)state;
@@ -61,7 +54,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	return nftw(inst, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+	return unit_rmtree(inst);
 }
 
 /* RFC 4648 base32 decoder, upper case, no padding (test-side only). */

@@ -26,7 +26,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -45,6 +44,7 @@
 
 #include "sandbox.h"
 #include "sderr.h"
+#include "unit_rmtree.h"
 
 static char base[64], inside[96], outside[128];
 
@@ -352,17 +352,10 @@ setup(void **state)
 }
 
 static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static int
 teardown(void **state)
 {
 	(void)state;
-	return nftw(base, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return unit_rmtree(base);
 }
 
 int

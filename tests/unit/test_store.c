@@ -11,7 +11,6 @@
 #include <cmocka.h>
 
 #include <dirent.h>
-#include <ftw.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -28,6 +27,7 @@
 #include "sderr.h"
 #include "spool.h"
 #include "store.h"
+#include "unit_rmtree.h"
 
 static char dir[64]; /* "/tmp/sd-test-store.XXXXXX" */
 
@@ -42,17 +42,10 @@ setup(void **state)
 }
 
 static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static int
 teardown(void **state)
 {
 	(void)state;
-	return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return unit_rmtree(dir);
 }
 
 static struct db *
