@@ -71,12 +71,12 @@ struct web_ll_attr {
 	LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_DIR | \
 	LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE)
 
-/* The access rights of a landlock ABI (bits 0..12 in ABI 1, then one more
- * in ABI 2, 3 and 5) and the size of the attribute it reads. */
+/* The access rights of a landlock ABI from 2 on (bits 0..13 in ABI 2, then
+ * one more in ABI 3 and 5) and the size of the attribute it reads. */
 static void
 ll_attr_for(int abi, struct web_ll_attr *a, size_t *size)
 {
-	unsigned bits = abi >= 5 ? 16 : abi >= 3 ? 15 : abi == 2 ? 14 : 13;
+	unsigned bits = abi >= 5 ? 16 : abi >= 3 ? 15 : 14;
 
 	a->fs = (1ULL << bits) - 1;
 	a->net = abi >= 4 ? WEB_LL_NET_BIND_TCP | WEB_LL_NET_CONNECT_TCP : 0;
