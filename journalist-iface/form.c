@@ -22,7 +22,10 @@ jn_form_put(struct jn_form *f, const char *key, const char *data, uint64_t off, 
 	struct jn_field *fl;
 	char *nv;
 
-	if (f->error || strlen(key) >= sizeof f->f[0].key)
+	/* libmicrohttpd passes a NULL key for a multipart part without
+	 * name= (or with no Content-Disposition at all). */
+	if (f->error || key == NULL || key[0] == '\0' || (data == NULL && size > 0) ||
+	    strlen(key) >= sizeof f->f[0].key)
 		goto bad;
 	f->total += size + strlen(key);
 	if (f->total > JN_BODY_MAX)

@@ -258,6 +258,12 @@ on_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filena
 	(void)kind, (void)enc;
 	if (rq->status != 0)
 		return MHD_NO;
+	/* libmicrohttpd passes a NULL key for a part without name= (or with
+	 * no Content-Disposition at all), and may pass NULL data with size 0. */
+	if (key == NULL || key[0] == '\0' || (data == NULL && size > 0)) {
+		fail(rq, MHD_HTTP_BAD_REQUEST, "The form was not understood.");
+		return MHD_NO;
+	}
 	if (strcmp(key, "csrf_token") == 0)
 		return on_csrf(up, data, size) == 0 ? MHD_YES : MHD_NO;
 	if (check_csrf(up) != 0 || account(up, size) != 0)
