@@ -30,7 +30,8 @@ enum sd_err {
 	SD_ERR_TOOLONG = -18,   /* input longer than its bound */
 	SD_ERR_REPLAY = -19,    /* a one-time value used again */
 	SD_ERR_LOCKED = -20,    /* refused for now: too many attempts */
-	SD_ERR_AUTH = -21       /* wrong credentials */
+	SD_ERR_AUTH = -21,      /* wrong credentials */
+	SD_ERR_BUSY = -22       /* every slot taken: try again later */
 };
 
 /* A short sentence for err; never NULL. */

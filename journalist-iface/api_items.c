@@ -225,9 +225,7 @@ bundle_add_source(const struct db_source *src, int unread, struct jn_bundle_item
 			e = SD_ERR_RANGE;
 			break;
 		}
-		memcpy(b[*k].source, src->id, DB_ID_BYTES);
-		memcpy(b[*k].item, it[i].id, DB_ID_BYTES);
-		b[(*k)++].row = it[i].row;
+		jn_bundle_item_set(&b[(*k)++], src, &it[i]);
 	}
 	free(it);
 	return e;
@@ -261,9 +259,7 @@ bundle_parse_items(const json_t *arr, const struct db_source *src, struct jn_bun
 			e = SD_ERR_NOKEY;
 		if (e != 0)
 			break;
-		memcpy(b[i].source, src->id, DB_ID_BYTES);
-		memcpy(b[i].item, it.id, DB_ID_BYTES);
-		b[i].row = it.row;
+		jn_bundle_item_set(&b[i], src, &it);
 	}
 	if (e != 0)
 		return e == SD_ERR_NOKEY ? e : SD_ERR_IO;

@@ -80,6 +80,17 @@ bundle_free(void *cls)
 	free(b);
 }
 
+void
+jn_bundle_item_set(struct jn_bundle_item *b, const struct db_source *src,
+    const struct db_item *it)
+{
+	memcpy(b->source, src->id, DB_ID_BYTES);
+	memcpy(b->item, it->id, DB_ID_BYTES);
+	b->has_batch = it->has_batch;
+	memcpy(b->batch, it->batch, DB_ID_BYTES);
+	b->row = it->row;
+}
+
 /* Open item i and write its tar header. */
 static int
 next_member(struct bundle *b)
@@ -91,7 +102,8 @@ next_member(struct bundle *b)
 	struct stat st;
 	int e;
 
-	if ((e = spool_item_open(jn_app.spool, it->source, it->item, &b->fd)) != 0)
+	if ((e = spool_item_open(jn_app.spool, it->source, it->has_batch ? it->batch : NULL,
+	         it->item, &b->fd)) != 0)
 		return e;
 	if (fstat(b->fd, &st) != 0 || !S_ISREG(st.st_mode))
 		return SD_ERR_IO;
@@ -246,7 +258,8 @@ jn_file_respond(struct MHD_Connection *c, struct jn_req *rq, const struct db_sou
 	struct stat st;
 	int fd = -1;
 
-	if (spool_item_open(jn_app.spool, src->id, it->id, &fd) != 0 || fstat(fd, &st) != 0) {
+	if (spool_item_open(jn_app.spool, src->id, it->has_batch ? it->batch : NULL, it->id,
+	        &fd) != 0 || fstat(fd, &st) != 0) {
 		if (fd >= 0)
 			close(fd);
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));

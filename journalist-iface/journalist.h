@@ -226,8 +226,13 @@ int jn_load_items(const struct db_source *src, struct db_item **out, size_t *n, 
 struct jn_bundle_item {
 	unsigned char source[DB_ID_BYTES];
 	unsigned char item[DB_ID_BYTES];
+	int has_batch;                      /* where it is in the spool */
+	unsigned char batch[DB_ID_BYTES];
 	int64_t row;
 };
+/* Fill a bundle entry from an item of src. */
+void jn_bundle_item_set(struct jn_bundle_item *b, const struct db_source *src,
+    const struct db_item *it);
 enum MHD_Result jn_bundle_respond(struct MHD_Connection *c, struct jn_req *rq,
     const struct jn_bundle_item *items, size_t n);
 /* One .sdbox file as a download (marks it seen). */

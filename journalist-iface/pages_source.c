@@ -227,9 +227,7 @@ bundle_of(struct MHD_Connection *c, struct jn_req *rq, const struct db_source *s
 	for (size_t i = 0; i < n; i++) {
 		if (unread_only && (it[i].seen || it[i].kind == DB_KIND_REPLY))
 			continue;
-		memcpy(b[k].source, src->id, DB_ID_BYTES);
-		memcpy(b[k].item, it[i].id, DB_ID_BYTES);
-		b[k++].row = it[i].row;
+		jn_bundle_item_set(&b[k++], src, &it[i]);
 	}
 	if (k == 0) {
 		free(b);
@@ -446,9 +444,7 @@ sources_bundle(struct MHD_Connection *c, struct jn_req *rq, const struct db_sour
 				return jn_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE,
 				    I18N_N("Too many items for one bundle: ask for fewer at a time."));
 			}
-			memcpy(b[k].source, s[i].id, DB_ID_BYTES);
-			memcpy(b[k].item, it[j].id, DB_ID_BYTES);
-			b[k++].row = it[j].row;
+			jn_bundle_item_set(&b[k++], &s[i], &it[j]);
 		}
 		free(it);
 	}

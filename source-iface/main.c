@@ -86,6 +86,8 @@ tick(unsigned seconds)
 {
 	if (seconds % 30 == 0)
 		(void)srcsess_expire();
+	if (seconds % 3600 == 0)
+		src_prune_pending();
 }
 
 static void
@@ -102,8 +104,10 @@ init_all(void)
 	        src_app.conf.session_max_minutes * 60U) != 0)
 		die("out of memory");
 	if (pthread_mutex_init(&src_app.db_mu, NULL) != 0 ||
-	    sem_init(&src_app.argon2, 0, src_app.conf.argon2_concurrency) != 0)
+	    web_gate_new(src_app.conf.argon2_concurrency, src_app.conf.argon2_queue,
+	        &src_app.argon2) != 0)
 		die("cannot initialise locks");
+	src_prune_pending();
 	daemon_ctx.handle = src_handle;
 	daemon_ctx.completed = src_completed;
 	daemon_ctx.tick = tick;

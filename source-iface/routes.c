@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -341,18 +342,44 @@ get_static(struct MHD_Connection *c, struct src_req *rq)
 
 /* ---- codenames and sessions ------------------------------------------- */
 
-/* Derive under the semaphore; SD_ERR_STATE when it is full. */
+/* Derive in turn behind the gate; SD_ERR_BUSY when its queue is full. */
 static int
 derive(const char *cn, size_t len, unsigned char tag[32], unsigned char seed[32])
 {
 	int e;
 
-	if (sem_trywait(&src_app.argon2) != 0)
-		return SD_ERR_STATE;
+	if ((e = web_gate_enter(src_app.argon2)) != 0)
+		return e;
 	e = codename_derive(cn, len, src_app.cn.salt, src_app.cn.opslimit, src_app.cn.memlimit,
 	    tag, seed);
-	sem_post(&src_app.argon2);
+	web_gate_leave(src_app.argon2);
 	return e;
+}
+
+/* Forget pending sources older than pending_source_days, then the oldest
+ * beyond keep (caller holds the database lock). */
+static int
+prune_pending_locked(int64_t keep)
+{
+	char day[11];
+	time_t t = time(NULL) - (time_t)src_app.conf.pending_source_days * 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	(void)strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	return db_source_prune_pending(src_app.db, day, keep, NULL);
+}
+
+void
+src_prune_pending(void)
+{
+	int e;
+
+	DB_LOCK();
+	e = prune_pending_locked((int64_t)src_app.conf.pending_sources_max);
+	DB_UNLOCK();
+	if (e != 0)
+		src_log("cannot forget unused codenames: %s", sd_strerror(e));
 }
 
 static enum MHD_Result
@@ -373,7 +400,7 @@ open_session(const struct db_source *src, const unsigned char seed[32], char id[
 		return SD_ERR_NOMEM;
 	e = codename_reply_keypair(seed, pk, sk);
 	if (e == 0)
-		e = srcsess_create(src->row, src->id, sk, id);
+		e = srcsess_create(src->row, src->id, sk, src->pending, id);
 	sodium_free(sk);
 	return e;
 }
@@ -395,23 +422,42 @@ post_generate(struct MHD_Connection *c, struct src_req *rq)
 
 	if (s == NULL)
 		return MHD_NO;
+	/* The source stays pending, hidden from journalists, until its first
+	 * submission; the oldest pending go first past the cap. */
 	if ((e = codename_generate(s->codename, &len)) == 0 &&
 	    (e = derive(s->codename, len, s->tag, s->seed)) == 0 &&
 	    (e = codename_reply_keypair(s->seed, s->pk, s->sk)) == 0) {
 		DB_LOCK();
-		e = db_source_create(src_app.db, s->tag, s->pk, &src);
+		e = prune_pending_locked((int64_t)src_app.conf.pending_sources_max - 1);
+		if (e == 0)
+			e = db_source_create(src_app.db, s->tag, s->pk, 1, &src);
 		DB_UNLOCK();
 	}
 	if (e == 0)
 		e = open_session(&src, s->seed, id);
 	if (e == 0 && rq->has_session)
 		srcsess_destroy(rq->sess_id); /* the browser drops the old cookie */
-	if (e == 0 && (e = tmpl_vars_new(&v)) == 0)
+	if (e == 0 && (e = tmpl_vars_new(&v)) == 0) {
 		e = tmpl_set(v, "codename", s->codename);
+		if (e == 0)
+			e = tmpl_setf(v, "pending_days", "%u", src_app.conf.pending_source_days);
+	}
 	sodium_free(s);
+	if (e != 0 && e != SD_ERR_BUSY) {
+		int full;
+		DB_LOCK();
+		full = db_is_full(src_app.db);
+		DB_UNLOCK();
+		if (full) {
+			tmpl_vars_free(v);
+			src_log("a new codename was refused: the instance's file system is full");
+			return src_error_page(c, rq, MHD_HTTP_INSUFFICIENT_STORAGE,
+			    "The server is out of space for submissions. Please try again later.");
+		}
+	}
 	if (e != 0) {
 		tmpl_vars_free(v);
-		return e == SD_ERR_STATE ? busy(c, rq)
+		return e == SD_ERR_BUSY ? busy(c, rq)
 		    : src_error_page(c, rq, 500, "Something went wrong. Please try again later.");
 	}
 	/* The page is shown as to a logged-in source (its CSRF token). */
@@ -443,7 +489,7 @@ post_login(struct MHD_Connection *c, struct src_req *rq)
 			e = open_session(&src, s->seed, id);
 	}
 	sodium_free(s);
-	if (e == SD_ERR_STATE)
+	if (e == SD_ERR_BUSY)
 		return busy(c, rq);
 	if (e == SD_ERR_NOKEY)
 		return src_error_page(c, rq, MHD_HTTP_FORBIDDEN,
@@ -604,6 +650,7 @@ last_call(struct MHD_Connection *c, struct src_req *rq)
 		src_upload_finish(rq);
 		if (rq->status != 0)
 			return src_error_page(c, rq, rq->status, rq->error_msg);
+		srcsess_promote(rq->sess_id); /* no longer a pending source */
 		srcsess_set_flash(rq->sess_id, SRCSESS_FLASH_SUBMITTED);
 		return web_redirect(c, "/lookup");
 	}

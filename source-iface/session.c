@@ -43,15 +43,28 @@ fill_view(void *payload, void *arg)
 	memcpy(v->reply_sk, f->reply_sk, sizeof v->reply_sk);
 }
 
+/* Sessions of pending sources (nothing submitted yet) rank below the
+ * others: a flood of /generate can only evict its own kind. */
+#define RANK_PENDING 0
+#define RANK_SOURCE 1
+
 int
 srcsess_create(int64_t source_row, const unsigned char source_id[16],
-    const unsigned char reply_sk[32], char id_out[WEB_TOKEN_CHARS + 1])
+    const unsigned char reply_sk[32], int pending, char id_out[WEB_TOKEN_CHARS + 1])
 {
 	struct fill f = { source_row, source_id, reply_sk };
 
 	if (table == NULL)
 		return SD_ERR_STATE;
-	return web_sesstab_create(table, fill_view, &f, id_out);
+	return web_sesstab_create_ranked(table, pending ? RANK_PENDING : RANK_SOURCE, fill_view,
+	    &f, id_out);
+}
+
+void
+srcsess_promote(const char *id)
+{
+	if (table != NULL)
+		(void)web_sesstab_set_rank(table, id, RANK_SOURCE);
 }
 
 /* Copy the view out and hand the one-shot message out once. */

@@ -5,7 +5,7 @@
  * bound to one source: its row, its source id and its reply secret key,
  * plus a CSRF token. The whole table is one sodium_malloc'd block; an entry
  * is wiped at logout, at idle or absolute expiry, and when the table is
- * full the least recently used entry is evicted. Nothing of it is ever
+ * full the least recently used entry is evicted, a pending source's first. Nothing of it is ever
  * written to disk, a log or a cookie other than the id itself.
  */
 #ifndef SRCSESS_H
@@ -32,9 +32,13 @@ struct srcsess_view {
 int srcsess_init(unsigned idle_seconds, unsigned max_seconds);
 void srcsess_shutdown(void);
 
-/* New session; id and csrf tokens are returned for the cookie and forms. */
+/* New session; id and csrf tokens are returned for the cookie and forms.
+ * A pending source's session (nothing submitted yet) may evict only other
+ * pending ones when the table is full: SD_ERR_BUSY when there are none. */
 int srcsess_create(int64_t source_row, const unsigned char source_id[16],
-    const unsigned char reply_sk[32], char id_out[WEB_TOKEN_CHARS + 1]);
+    const unsigned char reply_sk[32], int pending, char id_out[WEB_TOKEN_CHARS + 1]);
+/* The source submitted: its session ranks with the others from now on. */
+void srcsess_promote(const char *id);
 
 /* Look up by cookie value and refresh its idle timer; SD_ERR_NOKEY when
  * missing or expired. The view holds the reply key: wipe it after use. */

@@ -8,17 +8,17 @@
  *
  * Threads: libmicrohttpd's pool calls the handlers concurrently; the
  * database handle is used under app.db_mu, sessions have their own lock,
- * argon2id runs under a counting semaphore.
+ * argon2id runs behind a bounded first-come-first-served gate (web/gate.h).
  */
 #ifndef SOURCE_H
 #define SOURCE_H
 
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdint.h>
 
 #include "conf.h"
 #include "db.h"
+#include "gate.h"
 #include "http.h"
 #include "session.h"
 #include "spool.h"
@@ -31,7 +31,7 @@ struct src_app {
 	pthread_mutex_t db_mu;
 	struct spool *spool;
 	struct store_codename_params cn;
-	sem_t argon2;
+	struct web_gate *argon2;   /* argon2id derivations, first come first served */
 	int dev;
 	char instance_name[CONF_NAME_MAX];
 };
@@ -96,5 +96,7 @@ void src_upload_free(struct src_upload *up);
 void src_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* routes.c: the settings of this request (db, else sealdrop.conf). */
 void src_settings(struct src_req *rq);
+/* routes.c: forget pending sources past their days or the cap. */
+void src_prune_pending(void);
 
 #endif

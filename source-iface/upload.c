@@ -1,33 +1,42 @@
 /*
  * upload.c - POST /submit: a multipart body streamed through libmicrohttpd's
  * post processor straight into .sdbox writers, one per file and one for the
- * message, each writing to its own file in spool/tmp/. Plaintext exists only
+ * message, each writing to its own file in one staging directory of
+ * spool/tmp/. Plaintext exists only
  * in the post processor's buffer and the writer's frame buffer; memory stays
  * bounded whatever the size of the upload.
  *
  * The hidden csrf_token must be the first field: nothing is written before
- * it is checked. Limits (bytes, files, message length, free-space reserve)
- * are checked as the bytes arrive. At the end every part is committed to
- * the spool and recorded in one transaction, or everything is removed: a
- * failed or interrupted upload leaves nothing behind.
+ * it is checked. Limits (the whole body, files, message length, the
+ * free-space reserve, the daily share of sources no journalist answered
+ * yet) are checked as the bytes arrive. The parts are written into one
+ * staging directory; at the end it moves into place by one rename and its
+ * rows are recorded in the same transaction (store_batch_commit), or
+ * everything is removed: a failed or interrupted upload leaves nothing
+ * behind, and a submission is never seen in part.
  */
 #include "source.h"
 #include "i18n.h"
 #include "sderr.h"
+
+#include <errno.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #define CHECK_SPACE_EVERY (16ULL << 20)
-#define MULTIPART_SLACK (1ULL << 20) /* boundaries and part headers */
+/* Bytes of a body beyond its content: boundaries and part headers (a
+ * browser sends about 200 per part). The whole body counts. */
+#define MULTIPART_SLACK (64ULL << 10)
 
 struct part {
-	struct spool_tmp tmp;
+	int fd;                     /* the file in the staging directory */
 	struct sdbox_writer *w;
 	int kind;
 	int64_t seq;
@@ -38,6 +47,9 @@ struct part {
 struct src_upload {
 	struct MHD_PostProcessor *pp;
 	struct src_req *rq;
+	struct spool_batch batch;   /* the staging directory, fd -1 until a part */
+	uint64_t body;              /* raw body bytes, headers of parts included */
+	uint64_t share_left;        /* bytes the daily share still allows */
 	unsigned char rcpt[SDBOX_RECIPIENTS_MAX][SDBOX_PUBLICKEYBYTES];
 	size_t nrcpt;
 	struct part *parts;
@@ -65,6 +77,32 @@ fail(struct src_req *rq, unsigned status, const char *msg)
 	if (rq->status == 0) {
 		rq->status = status;
 		rq->error_msg = msg;
+	}
+}
+
+#define MSG_NO_SPACE I18N_N("The server is out of space for submissions. Please try again later.")
+#define MSG_NOT_STORED I18N_N("The submission could not be stored.")
+#define MSG_SHARE I18N_N("This site has received as much as it can take today from sources " \
+	"who have not had a reply yet. Please try again tomorrow.")
+
+/* A write or database failure: out of space (ENOSPC, EDQUOT, SQLITE_FULL)
+ * is 507 and logged once, without any detail of the client; anything else
+ * is 500. */
+static void
+fail_store(struct src_req *rq, int e)
+{
+	int full = (e == SD_ERR_IO && (errno == ENOSPC || errno == EDQUOT));
+
+	DB_LOCK();
+	full = full || db_is_full(src_app.db);
+	DB_UNLOCK();
+	if (rq->status != 0)
+		return;
+	if (full) {
+		src_log("a submission was refused: the instance's file system is full");
+		fail(rq, MHD_HTTP_INSUFFICIENT_STORAGE, MSG_NO_SPACE);
+	} else {
+		fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, MSG_NOT_STORED);
 	}
 }
 
@@ -99,14 +137,18 @@ part_new(struct src_upload *up, int kind, const char *name, const char *mime)
 	}
 	p = &up->parts[up->nparts];
 	memset(p, 0, sizeof *p);
-	p->tmp.fd = -1;
+	p->fd = -1;
 	p->kind = kind;
 	randombytes_buf(p->id, sizeof p->id);
 	DB_LOCK();
 	e = db_source_next_seq(src_app.db, rq->sess.source_row, 1, &p->seq);
 	DB_UNLOCK();
-	if (e != 0 || spool_tmp_create(src_app.spool, &p->tmp) != 0) {
-		fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "The submission could not be stored.");
+	if (e == 0 && up->batch.fd < 0)
+		e = spool_batch_create(src_app.spool, &up->batch);
+	if (e == 0)
+		e = spool_batch_file(&up->batch, p->id, &p->fd);
+	if (e != 0) {
+		fail_store(rq, e);
 		return NULL;
 	}
 	up->nparts++;
@@ -115,9 +157,9 @@ part_new(struct src_upload *up, int kind, const char *name, const char *mime)
 	store_ref(rq->sess.source_id, p->seq, m.ref);
 	m.time = (uint64_t)time(NULL);
 	e = sdbox_writer_new(&p->w, (const unsigned char (*)[SDBOX_PUBLICKEYBYTES])up->rcpt,
-	    up->nrcpt, &m, sdbox_fd_write, &p->tmp.fd);
+	    up->nrcpt, &m, sdbox_fd_write, &p->fd);
 	if (e != 0) {
-		fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "The submission could not be stored.");
+		fail_store(rq, e);
 		return NULL;
 	}
 	return p;
@@ -136,12 +178,15 @@ account(struct src_upload *up, size_t size)
 		fail(rq, MHD_HTTP_CONTENT_TOO_LARGE, "The submission is larger than this site accepts.");
 		return -1;
 	}
+	if (up->content > up->share_left) {
+		fail(rq, MHD_HTTP_INSUFFICIENT_STORAGE, MSG_SHARE);
+		return -1;
+	}
 	if (up->since_check >= CHECK_SPACE_EVERY) {
 		up->since_check = 0;
 		if (spool_free_bytes(src_app.spool, &free_b) != 0 ||
 		    free_b < src_app.conf.spool_reserve_bytes + CHECK_SPACE_EVERY) {
-			fail(rq, MHD_HTTP_INSUFFICIENT_STORAGE,
-			    "The server is out of space for submissions. Please try again later.");
+			fail(rq, MHD_HTTP_INSUFFICIENT_STORAGE, MSG_NO_SPACE);
 			return -1;
 		}
 	}
@@ -179,8 +224,10 @@ end_part(struct src_upload *up, struct part *p)
 {
 	if (p == NULL || p->w == NULL)
 		return;
-	if (sdbox_writer_finish(p->w) != 0)
-		fail(up->rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "The submission could not be stored.");
+	int e = sdbox_writer_finish(p->w);
+
+	if (e != 0)
+		fail_store(up->rq, e);
 	sdbox_writer_free(p->w);
 	p->w = NULL;
 }
@@ -277,9 +324,16 @@ on_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filena
 		fail(rq, MHD_HTTP_CONTENT_TOO_LARGE, "The message is longer than this site accepts.");
 		return MHD_NO;
 	}
-	if (up->cur->w == NULL || sdbox_writer_write(up->cur->w, data, size) != 0) {
-		fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "The submission could not be stored.");
+	if (up->cur->w == NULL) {
+		fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, MSG_NOT_STORED);
 		return MHD_NO;
+	}
+	{
+		int e = sdbox_writer_write(up->cur->w, data, size);
+		if (e != 0) {
+			fail_store(rq, e);
+			return MHD_NO;
+		}
 	}
 	up->cur->bytes += size;
 	if (up->cur == up->msg) /* characters: every byte that starts one */
@@ -331,6 +385,39 @@ fail_short(struct src_req *rq)
 	fail(rq, MHD_HTTP_BAD_REQUEST, rq->msgbuf);
 }
 
+/* What this upload may still store under the daily share of the free
+ * space that sources without any journalist reply get together
+ * (unreplied_daily_percent in sealdrop.conf): a flood of new codenames
+ * cannot fill the disk for a source a journalist is talking to. */
+static int
+daily_share(struct src_upload *up, uint64_t free_b)
+{
+	struct src_req *rq = up->rq;
+	struct db_item it;
+	uint64_t used = 0, limit;
+	size_t nr = 0;
+	int e;
+
+	up->share_left = UINT64_MAX;
+	if (src_app.conf.unreplied_daily_percent >= 100)
+		return 0;
+	DB_LOCK();
+	e = db_item_list(src_app.db, rq->sess.source_row, DB_KIND_REPLY, &it, 1, &nr);
+	if (e == 0 && nr == 0)
+		e = db_unreplied_bytes_today(src_app.db, &used);
+	DB_UNLOCK();
+	if (e != 0) {
+		fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, MSG_NOT_STORED);
+		return -1;
+	}
+	if (nr > 0)
+		return 0; /* a journalist answered: only the reserve applies */
+	/* The share of what today's free space was before today's uploads. */
+	limit = (free_b + used) / 100 * src_app.conf.unreplied_daily_percent;
+	up->share_left = limit > used ? limit - used : 0;
+	return 0;
+}
+
 /* Checks that need only the headers. */
 static int
 upload_precheck(struct MHD_Connection *c, struct src_upload *up)
@@ -347,8 +434,13 @@ upload_precheck(struct MHD_Connection *c, struct src_upload *up)
 	}
 	if (spool_free_bytes(src_app.spool, &free_b) != 0 ||
 	    free_b < src_app.conf.spool_reserve_bytes + len + len / 8) {
-		fail(rq, MHD_HTTP_INSUFFICIENT_STORAGE,
-		    "The server is out of space for submissions. Please try again later.");
+		fail(rq, MHD_HTTP_INSUFFICIENT_STORAGE, MSG_NO_SPACE);
+		return -1;
+	}
+	if (daily_share(up, free_b) != 0)
+		return -1;
+	if (len > up->share_left + MULTIPART_SLACK) {
+		fail(rq, MHD_HTTP_INSUFFICIENT_STORAGE, MSG_SHARE);
 		return -1;
 	}
 	if (rq->settings_failed) { /* fail closed: limits unknown */
@@ -374,6 +466,8 @@ src_upload_begin(struct MHD_Connection *c, struct src_req *rq)
 	if (up == NULL)
 		return SD_ERR_NOMEM;
 	up->rq = rq;
+	up->batch.fd = -1;
+	up->share_left = UINT64_MAX;
 	rq->up = up;
 	up->maxparts = (size_t)src_app.conf.max_files + 1;
 	up->parts = calloc(up->maxparts, sizeof *up->parts);
@@ -395,8 +489,11 @@ abort_parts(struct src_upload *up)
 	for (size_t i = 0; i < up->nparts; i++) {
 		sdbox_writer_free(up->parts[i].w);
 		up->parts[i].w = NULL;
-		spool_tmp_abort(src_app.spool, &up->parts[i].tmp);
+		if (up->parts[i].fd >= 0)
+			close(up->parts[i].fd);
+		up->parts[i].fd = -1;
 	}
+	spool_batch_abort(src_app.spool, &up->batch);
 	up->nparts = 0;
 	up->cur = up->msg = up->zero = NULL;
 }
@@ -408,7 +505,11 @@ src_upload_feed(struct src_req *rq, const char *data, size_t len)
 
 	if (rq->status != 0 || up == NULL || up->pp == NULL)
 		return;
-	if (MHD_post_process(up->pp, data, len) != MHD_YES)
+	/* The whole body counts, part headers and ignored fields included. */
+	up->body += len;
+	if (up->body > rq->set.max_submission_bytes + MULTIPART_SLACK)
+		fail(rq, MHD_HTTP_CONTENT_TOO_LARGE, "The submission is larger than this site accepts.");
+	else if (MHD_post_process(up->pp, data, len) != MHD_YES)
 		fail(rq, MHD_HTTP_BAD_REQUEST, "The form was not understood.");
 	if (rq->status != 0)
 		abort_parts(up);
@@ -423,63 +524,64 @@ drop_empty_message(struct src_upload *up)
 	if (m == NULL || m->bytes > 0 || up->nparts < 2)
 		return;
 	sdbox_writer_free(m->w);
-	spool_tmp_abort(src_app.spool, &m->tmp);
+	if (m->fd >= 0)
+		close(m->fd);
+	spool_batch_drop(&up->batch, m->id);
 	memmove(m, m + 1, (size_t)(up->parts + up->nparts - (m + 1)) * sizeof *m);
 	up->nparts--;
 	up->msg = NULL;
 }
 
-/* Finish the writers and move the files into the spool. */
+/* Finish the writers and make every file durable and timeless. */
 static int
-commit_files(struct src_upload *up, size_t *done)
+settle_files(struct src_upload *up)
 {
-	const unsigned char *sid = up->rq->sess.source_id;
+	int e;
 
 	for (size_t i = 0; i < up->nparts; i++) {
 		struct part *p = &up->parts[i];
-		if (p->w != NULL && sdbox_writer_finish(p->w) != 0)
-			return -1;
+		if (p->w != NULL && (e = sdbox_writer_finish(p->w)) != 0)
+			return e;
 		sdbox_writer_free(p->w);
 		p->w = NULL;
-		if (spool_tmp_commit(src_app.spool, &p->tmp, sid, p->id) != 0)
-			return -1;
-		*done = i + 1;
+		e = spool_file_settle(p->fd);
+		p->fd = -1;
+		if (e != 0)
+			return e;
 	}
 	return 0;
 }
 
+/* Move the batch into place and record its rows, in one transaction. */
 static int
-record_rows(struct src_upload *up)
+commit_batch(struct src_upload *up)
 {
-	struct db_item it = { .source_row = up->rq->sess.source_row };
+	struct db_item *items = calloc(up->nparts, sizeof *items);
+	char hour[17];
 	int e;
 
-	db_this_hour(it.created_hour);
-	if (db_begin(src_app.db) != 0)
-		return -1;
+	if (items == NULL)
+		return SD_ERR_NOMEM;
+	db_this_hour(hour);
 	for (size_t i = 0; i < up->nparts; i++) {
-		memcpy(it.id, up->parts[i].id, sizeof it.id);
-		it.kind = up->parts[i].kind;
-		it.seq = up->parts[i].seq;
-		it.size = sdbox_file_size(up->parts[i].bytes, up->nrcpt);
-		if ((e = db_item_add(src_app.db, &it)) != 0) {
-			db_rollback(src_app.db);
-			return -1;
-		}
+		memcpy(items[i].id, up->parts[i].id, DB_ID_BYTES);
+		items[i].kind = up->parts[i].kind;
+		items[i].seq = up->parts[i].seq;
+		items[i].size = sdbox_file_size(up->parts[i].bytes, up->nrcpt);
+		memcpy(items[i].created_hour, hour, sizeof hour);
 	}
-	if (db_source_touch(src_app.db, up->rq->sess.source_row) != 0 ||
-	    db_commit(src_app.db) != 0) {
-		db_rollback(src_app.db);
-		return -1;
-	}
-	return 0;
+	DB_LOCK();
+	e = store_batch_commit(src_app.db, src_app.spool, &up->batch, up->rq->sess.source_row,
+	    items, up->nparts);
+	DB_UNLOCK();
+	free(items);
+	return e;
 }
 
 void
 src_upload_finish(struct src_req *rq)
 {
 	struct src_upload *up = rq->up;
-	size_t done = 0;
 	int e;
 
 	if (up == NULL)
@@ -510,19 +612,20 @@ src_upload_finish(struct src_req *rq)
 		abort_parts(up);
 		return;
 	}
-	e = commit_files(up, &done);
-	if (e == 0) {
-		DB_LOCK();
-		e = record_rows(up);
-		DB_UNLOCK();
-	}
-	if (e != 0) {
-		for (size_t i = 0; i < done; i++)
-			(void)spool_item_remove(src_app.spool, rq->sess.source_id, up->parts[i].id);
-		fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "The submission could not be stored.");
+	if (up->content > up->share_left) {
+		fail(rq, MHD_HTTP_INSUFFICIENT_STORAGE, MSG_SHARE);
 		abort_parts(up);
 		return;
 	}
+	if ((e = settle_files(up)) == 0)
+		e = commit_batch(up);
+	if (e != 0) {
+		fail_store(rq, e);
+		abort_parts(up);
+		return;
+	}
+	up->nparts = 0; /* committed: nothing left to remove */
+	up->cur = up->msg = up->zero = NULL;
 }
 
 void
@@ -532,10 +635,7 @@ src_upload_free(struct src_upload *up)
 		return;
 	if (up->pp != NULL)
 		(void)MHD_destroy_post_processor(up->pp);
-	for (size_t i = 0; i < up->nparts; i++) {
-		sdbox_writer_free(up->parts[i].w);
-		spool_tmp_abort(src_app.spool, &up->parts[i].tmp);
-	}
+	abort_parts(up);
 	free(up->parts);
 	sodium_memzero(up, sizeof *up);
 	free(up);

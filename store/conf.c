@@ -35,6 +35,10 @@ conf_defaults(struct conf *c)
 	c->session_idle_minutes = 30;
 	c->session_max_minutes = 240;
 	c->accept_files = 1;
+	c->argon2_queue = 32;
+	c->pending_sources_max = 1000;
+	c->pending_source_days = 3;
+	c->unreplied_daily_percent = 25;
 	c->journalist_idle_minutes = 30;
 	c->journalist_max_minutes = 480;
 }
@@ -111,6 +115,13 @@ conf_source(struct conf *c, const char *k, const char *v)
 	if (strcmp(k, "session_max_minutes") == 0)
 		return set_uint(&c->session_max_minutes, v, 1, 7 * 24 * 60);
 	if (strcmp(k, "accept_files") == 0) return set_bool(&c->accept_files, v);
+	if (strcmp(k, "argon2_queue") == 0) return set_uint(&c->argon2_queue, v, 0, 4096);
+	if (strcmp(k, "pending_sources_max") == 0)
+		return set_uint(&c->pending_sources_max, v, 1, 1000000);
+	if (strcmp(k, "pending_source_days") == 0)
+		return set_uint(&c->pending_source_days, v, 1, 90);
+	if (strcmp(k, "unreplied_daily_percent") == 0)
+		return set_uint(&c->unreplied_daily_percent, v, 1, 100);
 	return -2;
 }
 
@@ -170,7 +181,7 @@ int
 conf_write_default(const char *path, const char *name)
 {
 	struct conf d;
-	char text[2048];
+	char text[3072];
 	int n;
 
 	conf_defaults(&d);
@@ -183,7 +194,9 @@ conf_write_default(const char *path, const char *name)
 	    "max_submission_bytes = %" PRIu64 "\nmax_files = %u\nmax_message_bytes = %u\n"
 	    "spool_reserve_bytes = %" PRIu64 "\nconnection_timeout = %u\n"
 	    "max_connections = %u\nargon2_concurrency = %u\n"
-	    "session_idle_minutes = %u\nsession_max_minutes = %u\naccept_files = yes\n\n"
+	    "session_idle_minutes = %u\nsession_max_minutes = %u\naccept_files = yes\n"
+	    "argon2_queue = %u\npending_sources_max = %u\npending_source_days = %u\n"
+	    "unreplied_daily_percent = %u\n\n"
 	    "[journalist]\n"
 	    "# listen = unix:/path/to/journalist.sock   (default: journalist.sock here)\n"
 	    "# session_idle_minutes = 30\n"
@@ -191,7 +204,8 @@ conf_write_default(const char *path, const char *name)
 	    name, d.default_language, d.max_submission_bytes, d.max_files,
 	    d.max_message_bytes, d.spool_reserve_bytes, d.connection_timeout,
 	    d.max_connections, d.argon2_concurrency, d.session_idle_minutes,
-	    d.session_max_minutes);
+	    d.session_max_minutes, d.argon2_queue, d.pending_sources_max, d.pending_source_days,
+	    d.unreplied_daily_percent);
 	if (n < 0 || (size_t)n >= sizeof text)
 		return SD_ERR_TOOLONG;
 	return sd_write_file_excl(path, text, (size_t)n, 0600);

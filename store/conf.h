@@ -30,6 +30,11 @@ struct conf {
 	unsigned session_idle_minutes;
 	unsigned session_max_minutes;
 	int accept_files;
+	unsigned argon2_queue;                   /* derivations waiting in turn; 503 past it */
+	unsigned pending_sources_max;            /* codenames not yet used to submit */
+	unsigned pending_source_days;            /* ... forgotten after this many days */
+	unsigned unreplied_daily_percent;        /* daily share of free space for sources
+	                                            no journalist replied to yet */
 	/* [journalist] */
 	char journalist_listen[CONF_LISTEN_MAX];
 	unsigned journalist_idle_minutes;        /* default 30 */

@@ -9,9 +9,13 @@
 #include "db.h"
 #include "sderr.h"
 
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -68,6 +72,14 @@ static const char *const db_migrations[] = {
 	"  action TEXT NOT NULL,"
 	"  target TEXT NOT NULL DEFAULT '');"
 	"CREATE INDEX sources_last ON sources(starred, last_day);",
+	/* 3: hold under attack. A source made by /generate is pending until its
+	 * first submission: hidden from journalists, capped and expired. The
+	 * files of one submission share a batch: its spool directory. */
+	"ALTER TABLE sources ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE items ADD COLUMN batch BLOB CHECK (batch IS NULL OR length(batch) = 16);"
+	"CREATE INDEX items_batch ON items(batch) WHERE batch IS NOT NULL;"
+	"CREATE INDEX items_hour ON items(created_hour);"
+	"CREATE INDEX sources_pending ON sources(pending, id);",
 };
 
 #define DB_NMIGRATIONS (sizeof db_migrations / sizeof db_migrations[0])
@@ -79,6 +91,12 @@ db_exec(struct db *db, const char *sql)
 }
 
 int
+db_is_full(struct db *db)
+{
+	return sqlite3_errcode(db->h) == SQLITE_FULL;
+}
+
+int
 db_begin(struct db *db)
 {
 	return db_exec(db, "BEGIN IMMEDIATE");
@@ -87,13 +105,32 @@ db_begin(struct db *db)
 int
 db_commit(struct db *db)
 {
-	return db_exec(db, "COMMIT");
+	int e = db_exec(db, "COMMIT");
+
+	db_settle(db);
+	return e;
 }
 
 void
 db_rollback(struct db *db)
 {
 	(void)db_exec(db, "ROLLBACK");
+	db_settle(db);
+}
+
+void
+db_settle(struct db *db)
+{
+	static const struct timespec epoch[2] = { { 0, 0 }, { 0, 0 } };
+
+	/* Inside a transaction the commit settles. Best effort: a time that
+	 * cannot be reset does not undo the write. */
+	if (!sqlite3_get_autocommit(db->h))
+		return;
+	if (db->filefd >= 0)
+		(void)futimens(db->filefd, epoch);
+	if (db->dirfd >= 0)
+		(void)futimens(db->dirfd, epoch);
 }
 
 int
@@ -104,11 +141,12 @@ db_prepare(struct db *db, const char *sql, sqlite3_stmt **st)
 
 /* Step a statement that returns no row, then finalize it. */
 int
-db_step_done(sqlite3_stmt *st)
+db_step_done(struct db *db, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
 	sqlite3_finalize(st);
+	db_settle(db);
 	if (rc == SQLITE_CONSTRAINT)
 		return SD_ERR_EXISTS;
 	return rc == SQLITE_DONE ? 0 : SD_ERR_IO;
@@ -154,6 +192,24 @@ db_migrate(struct db *db)
 	return 0;
 }
 
+/* The database file and its directory, for db_settle. */
+static int
+open_times(struct db *db, const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		(void)snprintf(dir, sizeof dir, ".");
+	else if ((size_t)(slash - path) >= sizeof dir)
+		return SD_ERR_TOOLONG;
+	else
+		(void)snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	db->filefd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	db->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return db->filefd >= 0 && db->dirfd >= 0 ? 0 : SD_ERR_IO;
+}
+
 int
 db_open(const char *path, int create, struct db **out)
 {
@@ -167,8 +223,12 @@ db_open(const char *path, int create, struct db **out)
 	db = calloc(1, sizeof *db);
 	if (db == NULL)
 		return SD_ERR_NOMEM;
+	db->filefd = db->dirfd = -1;
 	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK)
 		goto out;
+	if ((e = open_times(db, path)) != 0)
+		goto out;
+	e = SD_ERR_IO;
 	sqlite3_busy_timeout(db->h, 5000);
 	/* Seed SQLite's generator (journal nonces) from /dev/urandom now: a
 	 * sandboxed daemon cannot open it later. Temporary tables and indices
@@ -193,6 +253,10 @@ db_close(struct db *db)
 {
 	if (db == NULL)
 		return;
+	if (db->filefd >= 0)
+		close(db->filefd);
+	if (db->dirfd >= 0)
+		close(db->dirfd);
 	sqlite3_close(db->h);
 	free(db);
 }
@@ -338,7 +402,7 @@ db_setting_set(struct db *db, const char *key, const char *value)
 		return SD_ERR_IO;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	return db_step_done(st);
+	return db_step_done(db, st);
 }
 
 /* ---- recipients --------------------------------------------------------- */
@@ -356,7 +420,7 @@ db_recipient_add(struct db *db, const unsigned char pk[DB_KEY_BYTES], const char
 	sqlite3_bind_blob(st, 1, pk, DB_KEY_BYTES, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, label ? label : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
-	return db_step_done(st);
+	return db_step_done(db, st);
 }
 
 static int
@@ -392,7 +456,7 @@ db_recipient_remove(struct db *db, int64_t id)
 	if (db_prepare(db, "DELETE FROM recipients WHERE id = ?1", &st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, id);
-	e = db_step_done(st);
+	e = db_step_done(db, st);
 	if (e == 0 && sqlite3_changes(db->h) == 0)
 		e = SD_ERR_NOKEY;
 	return e;
@@ -415,6 +479,7 @@ db_source_row(sqlite3_stmt *st, void *elem)
 	db_col_text(st, 3, s->created_day, sizeof s->created_day);
 	db_col_text(st, 4, s->last_day, sizeof s->last_day);
 	s->starred = sqlite3_column_int(st, 5);
+	s->pending = sqlite3_column_int(st, 6);
 	return 0;
 }
 
@@ -427,7 +492,7 @@ source_one(sqlite3_stmt *st, struct db_source *out)
 
 int
 db_source_create(struct db *db, const unsigned char tag[DB_TAG_BYTES],
-    const unsigned char reply_pk[DB_KEY_BYTES], struct db_source *out)
+    const unsigned char reply_pk[DB_KEY_BYTES], int pending, struct db_source *out)
 {
 	sqlite3_stmt *st = NULL;
 	unsigned char id[DB_ID_BYTES];
@@ -437,13 +502,14 @@ db_source_create(struct db *db, const unsigned char tag[DB_TAG_BYTES],
 	randombytes_buf(id, sizeof id);
 	db_today(day);
 	if (db_prepare(db, "INSERT INTO sources(source_id, login_tag, reply_pk, created_day, "
-	                   "last_day) VALUES (?1, ?2, ?3, ?4, ?4)", &st) != 0)
+	                   "last_day, pending) VALUES (?1, ?2, ?3, ?4, ?4, ?5)", &st) != 0)
 		return SD_ERR_IO;
+	sqlite3_bind_int(st, 5, pending != 0);
 	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, tag, DB_TAG_BYTES, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, reply_pk, DB_KEY_BYTES, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, day, -1, SQLITE_STATIC);
-	if ((e = db_step_done(st)) != 0)
+	if ((e = db_step_done(db, st)) != 0)
 		return e;
 	return db_source_by_row(db, sqlite3_last_insert_rowid(db->h), out);
 }
@@ -481,7 +547,7 @@ db_source_touch(struct db *db, int64_t row)
 		return SD_ERR_IO;
 	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, row);
-	return db_step_done(st);
+	return db_step_done(db, st);
 }
 
 int
@@ -500,6 +566,7 @@ db_source_next_seq(struct db *db, int64_t row, unsigned n, int64_t *first)
 	if (rc == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
+	db_settle(db);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? SD_ERR_NOKEY : SD_ERR_IO;
 	*first = v;
@@ -515,10 +582,101 @@ db_source_delete(struct db *db, int64_t row)
 	if (db_prepare(db, "DELETE FROM sources WHERE id = ?1", &st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, row);
-	e = db_step_done(st);
+	e = db_step_done(db, st);
 	if (e == 0 && sqlite3_changes(db->h) == 0)
 		e = SD_ERR_NOKEY;
 	return e;
+}
+
+int
+db_source_unpend(struct db *db, int64_t row)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (db_prepare(db, "UPDATE sources SET pending = 0 WHERE id = ?1", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, row);
+	return db_step_done(db, st);
+}
+
+/* How many rows a statement changed: run it and count. */
+static int
+changes_of(struct db *db, sqlite3_stmt *st, unsigned *n)
+{
+	int e = db_step_done(db, st);
+
+	if (e == 0 && n != NULL)
+		*n = (unsigned)sqlite3_changes(db->h);
+	return e;
+}
+
+int
+db_source_prune_pending(struct db *db, const char *before_day, int64_t keep, unsigned *removed)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned a = 0, b = 0;
+	int e;
+
+	/* Expired: made before before_day and never submitted. A pending
+	 * source has no item (its first submission ends pending), so
+	 * removing the row removes all of it. */
+	if (db_prepare(db, "DELETE FROM sources WHERE pending = 1 AND created_day < ?1 AND "
+	                   "NOT EXISTS (SELECT 1 FROM items i WHERE i.source = sources.id)",
+	        &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_text(st, 1, before_day, -1, SQLITE_STATIC);
+	if ((e = changes_of(db, st, &a)) != 0)
+		return e;
+	/* Over the cap: the oldest pending go first. */
+	if (db_prepare(db, "DELETE FROM sources WHERE id IN (SELECT id FROM sources WHERE "
+	                   "pending = 1 AND NOT EXISTS (SELECT 1 FROM items i WHERE "
+	                   "i.source = sources.id) ORDER BY id DESC LIMIT -1 OFFSET ?1)", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, keep < 0 ? 0 : keep);
+	if ((e = changes_of(db, st, &b)) != 0)
+		return e;
+	if (removed)
+		*removed = a + b;
+	return 0;
+}
+
+int
+db_batch_exists(struct db *db, int64_t source_row, const unsigned char batch[DB_ID_BYTES])
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (db_prepare(db, "SELECT 1 FROM items WHERE batch = ?1 AND source = ?2", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_blob(st, 1, batch, DB_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, source_row);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : SD_ERR_IO;
+}
+
+int
+db_unreplied_bytes_today(struct db *db, uint64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	char day[11], like[16];
+	int rc;
+
+	db_today(day);
+	(void)snprintf(like, sizeof like, "%s%%", day);
+	if (db_prepare(db, "SELECT coalesce(sum(i.size), 0) FROM items i WHERE "
+	                   "i.created_hour LIKE ?1 AND i.kind != 3 AND NOT EXISTS "
+	                   "(SELECT 1 FROM items r WHERE r.source = i.source AND r.kind = 3)",
+	        &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : SD_ERR_IO;
 }
 
 /* ---- items -------------------------------------------------------------- */
@@ -540,6 +698,11 @@ db_item_row(sqlite3_stmt *st, void *elem)
 	db_col_text(st, 6, it->created_hour, sizeof it->created_hour);
 	it->seen = sqlite3_column_int(st, 7);
 	it->starred = sqlite3_column_int(st, 8);
+	it->has_batch = sqlite3_column_type(st, 9) != SQLITE_NULL;
+	if (it->has_batch && db_col_blob(st, 9, it->batch, DB_ID_BYTES) != 0)
+		return SD_ERR_FORMAT;
+	if (!it->has_batch)
+		memset(it->batch, 0, sizeof it->batch);
 	return 0;
 }
 
@@ -548,16 +711,20 @@ db_item_add(struct db *db, const struct db_item *it)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (db_prepare(db, "INSERT INTO items(source, item_id, kind, seq, size, created_hour) "
-	                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st) != 0)
+	if (db_prepare(db, "INSERT INTO items(source, item_id, kind, seq, size, created_hour, "
+	                   "batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st) != 0)
 		return SD_ERR_IO;
+	if (it->has_batch)
+		sqlite3_bind_blob(st, 7, it->batch, DB_ID_BYTES, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 7);
 	sqlite3_bind_int64(st, 1, it->source_row);
 	sqlite3_bind_blob(st, 2, it->id, DB_ID_BYTES, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, it->kind);
 	sqlite3_bind_int64(st, 4, it->seq);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)it->size);
 	sqlite3_bind_text(st, 6, it->created_hour, -1, SQLITE_STATIC);
-	return db_step_done(st);
+	return db_step_done(db, st);
 }
 
 int
@@ -595,7 +762,7 @@ db_item_delete(struct db *db, int64_t row)
 	if (db_prepare(db, "DELETE FROM items WHERE id = ?1", &st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, row);
-	e = db_step_done(st);
+	e = db_step_done(db, st);
 	if (e == 0 && sqlite3_changes(db->h) == 0)
 		e = SD_ERR_NOKEY;
 	return e;

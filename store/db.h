@@ -16,7 +16,7 @@
 #define DB_ID_BYTES 16
 #define DB_KEY_BYTES 32
 #define DB_TAG_BYTES 32
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 #define DB_SETTING_MAX 256
 
 struct db;
@@ -27,6 +27,8 @@ void db_close(struct db *db);
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* The last statement failed because the disk or a quota is full. */
+int db_is_full(struct db *db);
 /* PRAGMA integrity_check: 0 when "ok". */
 int db_check(struct db *db);
 int db_schema_version(struct db *db, int *version);
@@ -56,10 +58,19 @@ struct db_source {
 	char created_day[11];
 	char last_day[11];
 	int starred;
+	int pending;       /* made by /generate, nothing submitted yet */
 };
-/* A new source with a fresh random id. */
+/* A new source with a fresh random id; pending until its first submission
+ * when pending is set (a codename from /generate). */
 int db_source_create(struct db *db, const unsigned char tag[DB_TAG_BYTES],
-    const unsigned char reply_pk[DB_KEY_BYTES], struct db_source *out);
+    const unsigned char reply_pk[DB_KEY_BYTES], int pending, struct db_source *out);
+/* The source submitted: no longer pending. */
+int db_source_unpend(struct db *db, int64_t row);
+/* Remove pending sources made before day before_day ("YYYY-MM-DD"), then
+ * the oldest pending ones beyond the newest keep; *removed (may be NULL)
+ * counts them. */
+int db_source_prune_pending(struct db *db, const char *before_day, int64_t keep,
+    unsigned *removed);
 /* 0 and *out, or SD_ERR_NOKEY when no source has this tag. */
 int db_source_by_tag(struct db *db, const unsigned char tag[DB_TAG_BYTES], struct db_source *out);
 int db_source_by_row(struct db *db, int64_t row, struct db_source *out);
@@ -79,6 +90,8 @@ struct db_item {
 	uint64_t size;
 	char created_hour[17]; /* "YYYY-MM-DD HH:00" */
 	int seen, starred;
+	int has_batch;         /* a submission's file: in spool/<source>/<batch>/ */
+	unsigned char batch[DB_ID_BYTES];
 };
 int db_item_add(struct db *db, const struct db_item *item);
 /* The first max items of a source of the given kind (0: all), ascending
@@ -88,6 +101,11 @@ int db_item_list(struct db *db, int64_t source_row, int kind, struct db_item *ou
 /* 0 and *out, or SD_ERR_NOKEY. */
 int db_item_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_item *out);
 int db_item_delete(struct db *db, int64_t row);
+/* 1 when a source has items in this batch, 0 when not, or an error. */
+int db_batch_exists(struct db *db, int64_t source_row, const unsigned char batch[DB_ID_BYTES]);
+/* Bytes (size buckets) that sources without any journalist reply stored
+ * today (UTC), messages and files. */
+int db_unreplied_bytes_today(struct db *db, uint64_t *out);
 
 /* Coarse UTC dates for "now". */
 void db_today(char out[11]);

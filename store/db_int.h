@@ -10,13 +10,18 @@
 
 struct db {
 	sqlite3 *h;
+	int filefd;   /* sealdrop.db and its directory, read-only: their times */
+	int dirfd;    /* are reset after every write (db_settle), or -1 */
 };
+/* Reset the times of the database file and its directory to the epoch
+ * after a write: they would record when a source or journalist acted. */
+void db_settle(struct db *db);
 
 int db_exec(struct db *db, const char *sql);
 int db_prepare(struct db *db, const char *sql, sqlite3_stmt **st);
 /* Step a statement that returns no row, then finalize it (a constraint
  * failure is SD_ERR_EXISTS). */
-int db_step_done(sqlite3_stmt *st);
+int db_step_done(struct db *db, sqlite3_stmt *st);
 /* Copy a text column into a bounded buffer. */
 void db_col_text(sqlite3_stmt *st, int col, char *out, size_t outsz);
 /* Copy a blob column of exactly len bytes; SD_ERR_FORMAT otherwise. */
@@ -36,8 +41,9 @@ int db_collect(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size, size
 int db_one(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size);
 
 /* Rows of sources (SOURCE_COLS order) and items (ITEM_COLS order). */
-#define DB_SOURCE_COLS "id, source_id, reply_pk, created_day, last_day, starred"
-#define DB_ITEM_COLS "id, source, item_id, kind, seq, size, created_hour, seen, starred"
+#define DB_SOURCE_COLS "id, source_id, reply_pk, created_day, last_day, starred, pending"
+#define DB_SOURCE_NCOLS 7
+#define DB_ITEM_COLS "id, source, item_id, kind, seq, size, created_hour, seen, starred, batch"
 int db_source_row(sqlite3_stmt *st, void *source);
 int db_item_row(sqlite3_stmt *st, void *item);
 #endif

@@ -22,7 +22,7 @@
 static int
 one_row(struct db *db, sqlite3_stmt *st)
 {
-	int e = db_step_done(st);
+	int e = db_step_done(db, st);
 
 	if (e == 0 && sqlite3_changes(db->h) == 0)
 		e = SD_ERR_NOKEY;
@@ -93,7 +93,7 @@ db_journalist_add(struct db *db, const char *name, const char *pw_hash,
 	sqlite3_bind_blob(st, 3, totp, DB_TOTP_BYTES, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, is_admin ? 1 : 0);
 	sqlite3_bind_text(st, 5, day, -1, SQLITE_STATIC);
-	return db_step_done(st);
+	return db_step_done(db, st);
 }
 
 int
@@ -278,7 +278,7 @@ db_audit_add(struct db *db, const char *actor, const char *action, const char *t
 	sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, target ? target : "", -1, SQLITE_STATIC);
-	return db_step_done(st);
+	return db_step_done(db, st);
 }
 
 static int
@@ -316,7 +316,7 @@ db_audit_count(struct db *db, int64_t *n)
 /* ---- listings ----------------------------------------------------------- */
 
 /* DB_SOURCE_COLS with the alias s (the listing queries join items). */
-#define S_COLS "s.id, s.source_id, s.reply_pk, s.created_day, s.last_day, s.starred"
+#define S_COLS "s.id, s.source_id, s.reply_pk, s.created_day, s.last_day, s.starred, s.pending"
 
 static int
 summary_row(sqlite3_stmt *st, void *elem)
@@ -327,10 +327,11 @@ summary_row(sqlite3_stmt *st, void *elem)
 	memset(x, 0, sizeof *x);
 	if ((e = db_source_row(st, &x->s)) != 0)
 		return e;
-	x->submissions = sqlite3_column_int64(st, 6);
-	x->unread = sqlite3_column_int64(st, 7);
-	x->replies = sqlite3_column_int64(st, 8);
-	db_col_text(st, 9, x->last_hour, sizeof x->last_hour);
+	/* The counts follow the DB_SOURCE_COLS columns. */
+	x->submissions = sqlite3_column_int64(st, DB_SOURCE_NCOLS);
+	x->unread = sqlite3_column_int64(st, DB_SOURCE_NCOLS + 1);
+	x->replies = sqlite3_column_int64(st, DB_SOURCE_NCOLS + 2);
+	db_col_text(st, DB_SOURCE_NCOLS + 3, x->last_hour, sizeof x->last_hour);
 	return 0;
 }
 
@@ -345,7 +346,8 @@ db_source_page(struct db *db, int64_t offset, struct db_source_summary *out, siz
 	    " (SELECT count(*) FROM items i WHERE i.source = s.id AND i.kind != 3 AND i.seen = 0),"
 	    " (SELECT count(*) FROM items i WHERE i.source = s.id AND i.kind = 3),"
 	    " (SELECT max(created_hour) FROM items i WHERE i.source = s.id)"
-	    " FROM sources s ORDER BY s.starred DESC, s.last_day DESC, s.id DESC"
+	    " FROM sources s WHERE s.pending = 0"
+	    " ORDER BY s.starred DESC, s.last_day DESC, s.id DESC"
 	    " LIMIT ?1 OFFSET ?2", &st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
@@ -356,7 +358,7 @@ db_source_page(struct db *db, int64_t offset, struct db_source_summary *out, siz
 int
 db_source_count(struct db *db, int64_t *n)
 {
-	return count_of(db, "SELECT count(*) FROM sources", 0, n);
+	return count_of(db, "SELECT count(*) FROM sources WHERE pending = 0", 0, n);
 }
 
 int
@@ -364,7 +366,8 @@ db_source_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_so
 {
 	sqlite3_stmt *st = NULL;
 
-	if (db_prepare(db, "SELECT " S_COLS " FROM sources s WHERE s.source_id = ?1", &st) != 0)
+	if (db_prepare(db, "SELECT " S_COLS " FROM sources s WHERE s.source_id = ?1 AND "
+	                   "s.pending = 0", &st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
 	return db_one(st, db_source_row, out, sizeof *out);

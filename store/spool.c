@@ -1,7 +1,10 @@
 /*
- * spool.c - spool directory life cycle (see spool.h, docs/spool.md).
+ * spool.c - spool directory life cycle (see spool.h, docs/spool.md): the
+ * tmp/ and staging directories, commits by one rename, removals, the sweep
+ * of what a crash left, and the epoch mtimes after every change.
  */
 #include "spool.h"
+#include "sdcrash.h"
 #include "sderr.h"
 
 #include <dirent.h>
@@ -49,26 +52,95 @@ spool_create(const char *instance_dir)
 	return e;
 }
 
-/* Remove every entry of a directory fd (files only; no recursion). */
+static const struct timespec epoch[2] = { { 0, 0 }, { 0, 0 } };
+
+/* Reset a directory's (or file's) times to the epoch: nothing the spool
+ * keeps records when a source acted. */
 static int
-empty_dir(int dfd, unsigned *removed)
+settle_times(int fd)
+{
+	return futimens(fd, epoch) == 0 ? 0 : SD_ERR_IO;
+}
+
+/* Parse a name of 32 lower-case hex characters followed by suffix. */
+static int
+parse_id(const char *name, const char *suffix, unsigned char id[SPOOL_ID_BYTES])
+{
+	size_t sl = strlen(suffix);
+
+	if (strlen(name) != 2 * SPOOL_ID_BYTES + sl || strcmp(name + 2 * SPOOL_ID_BYTES, suffix) != 0)
+		return -1;
+	for (size_t i = 0; i < 2 * SPOOL_ID_BYTES; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+			return -1;
+	return sodium_hex2bin(id, SPOOL_ID_BYTES, name, 2 * SPOOL_ID_BYTES, NULL, NULL, NULL) == 0
+	    ? 0 : -1;
+}
+
+/* A directory stream over a duplicate of dfd (dfd stays open). */
+static DIR *
+dir_stream(int dfd)
 {
 	int fd = dup(dfd);
 	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	rewinddir(d);
+	return d;
+}
+
+/* The number of entries of a directory fd (not "." and ".."). */
+static int
+count_entries(int dfd, unsigned *out)
+{
+	DIR *d = dir_stream(dfd);
+	struct dirent *ent;
+	unsigned n = 0;
+
+	if (d == NULL)
+		return SD_ERR_IO;
+	while ((ent = readdir(d)) != NULL)
+		if (strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	*out = n;
+	return 0;
+}
+
+/* Remove every entry of a directory fd, and with depth > 0 the entries of
+ * its subdirectories (the directories too). Symbolic links are removed,
+ * never followed. *removed counts what went. */
+static int
+empty_dir(int dfd, int depth, unsigned *removed)
+{
+	DIR *d = dir_stream(dfd);
 	struct dirent *ent;
 	unsigned n = 0;
 	int e = 0;
 
-	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
+	if (d == NULL)
 		return SD_ERR_IO;
-	}
-	rewinddir(d);
 	while ((ent = readdir(d)) != NULL) {
+		int flags = 0;
 		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
 			continue;
-		if (unlinkat(dfd, ent->d_name, 0) != 0 && errno != ENOENT)
+		if (depth > 0) {
+			int sfd = openat(dfd, ent->d_name, DIR_FLAGS);
+			if (sfd >= 0) {
+				unsigned k = 0;
+				if (empty_dir(sfd, depth - 1, &k) != 0)
+					e = SD_ERR_IO;
+				n += k;
+				close(sfd);
+				flags = AT_REMOVEDIR;
+			}
+		}
+		if (unlinkat(dfd, ent->d_name, flags) != 0 && errno != ENOENT)
 			e = SD_ERR_IO;
 		else
 			n++;
@@ -112,7 +184,8 @@ spool_open(const char *instance_dir, const char *owner, struct spool **out, unsi
 	if (dfd < 0 || (sp->dirfd = openat(dfd, "spool", DIR_FLAGS)) < 0 ||
 	    (sp->tmpfd = open_owner_tmp(sp->dirfd, owner)) < 0)
 		goto out;
-	if ((e = empty_dir(sp->tmpfd, removed)) != 0)
+	/* Leftover files and staging directories of a previous run. */
+	if ((e = empty_dir(sp->tmpfd, 1, removed)) != 0 || (e = settle_times(sp->tmpfd)) != 0)
 		goto out;
 	*out = sp;
 	sp = NULL;
@@ -159,14 +232,18 @@ spool_tmp_abort(struct spool *sp, struct spool_tmp *t)
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;
-	if (t->name[0] != '\0')
+	if (t->name[0] != '\0') {
 		(void)unlinkat(sp->tmpfd, t->name, 0);
+		(void)settle_times(sp->tmpfd);
+	}
 	t->name[0] = '\0';
 }
 
-/* Open (creating when missing) the directory of a source. */
+/* Open the directory of a source; with create, make it when missing
+ * (*created tells). */
 static int
-source_dir(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES], int create)
+source_dir(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES], int create,
+    int *created)
 {
 	char hex[2 * SPOOL_ID_BYTES + 1];
 	int fd;
@@ -174,10 +251,10 @@ source_dir(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES], int cre
 	spool_hex(source, hex);
 	fd = openat(sp->dirfd, hex, DIR_FLAGS);
 	if (fd < 0 && errno == ENOENT && create) {
-		if (mkdirat(sp->dirfd, hex, 0700) != 0 && errno != EEXIST)
+		if (mkdirat(sp->dirfd, hex, 0700) != 0)
 			return -1;
-		if (fsync(sp->dirfd) != 0)
-			return -1;
+		if (created)
+			*created = 1;
 		fd = openat(sp->dirfd, hex, DIR_FLAGS);
 	}
 	return fd;
@@ -193,32 +270,42 @@ item_name(const unsigned char item[SPOOL_ID_BYTES], char out[2 * SPOOL_ID_BYTES 
 }
 
 int
+spool_file_settle(int fd)
+{
+	int e = 0;
+
+	if (fsync(fd) != 0 || futimens(fd, epoch) != 0)
+		e = SD_ERR_IO;
+	if (close(fd) != 0)
+		e = SD_ERR_IO;
+	return e;
+}
+
+int
 spool_tmp_commit(struct spool *sp, struct spool_tmp *t,
     const unsigned char source[SPOOL_ID_BYTES], const unsigned char item[SPOOL_ID_BYTES])
 {
-	static const struct timespec epoch[2] = { { 0, 0 }, { 0, 0 } };
 	char name[2 * SPOOL_ID_BYTES + 7];
-	int sfd = -1, e = SD_ERR_IO;
+	int sfd = -1, created = 0, fd = t->fd, e = SD_ERR_IO;
 
 	item_name(item, name);
-	if (fsync(t->fd) != 0 || futimens(t->fd, epoch) != 0)
-		goto out;
-	if (close(t->fd) != 0) {
-		t->fd = -1;
-		goto out;
-	}
 	t->fd = -1;
-	if ((sfd = source_dir(sp, source, 1)) < 0)
+	if (spool_file_settle(fd) != 0)
 		goto out;
+	if ((sfd = source_dir(sp, source, 1, &created)) < 0)
+		goto out;
+	sd_crashpoint("reply-before-rename");
 	/* RENAME_NOREPLACE: an item id is random, a clash means a bug. */
 	if (renameat2(sp->tmpfd, t->name, sfd, name, RENAME_NOREPLACE) != 0) {
 		e = errno == EEXIST ? SD_ERR_EXISTS : SD_ERR_IO;
 		goto out;
 	}
 	t->name[0] = '\0';
-	/* Directory mtimes would record when a submission arrived. */
-	if (futimens(sfd, epoch) != 0 || futimens(sp->dirfd, epoch) != 0 ||
-	    futimens(sp->tmpfd, epoch) != 0 || fsync(sfd) != 0 || fsync(sp->tmpfd) != 0) {
+	sd_crashpoint("reply-after-rename");
+	/* Directory mtimes would record when a reply was written. */
+	if (settle_times(sfd) != 0 || settle_times(sp->dirfd) != 0 ||
+	    settle_times(sp->tmpfd) != 0 || fsync(sfd) != 0 || fsync(sp->tmpfd) != 0 ||
+	    (created && fsync(sp->dirfd) != 0)) {
 		/* Visible but not durable: take it back, the caller reports failure. */
 		(void)unlinkat(sfd, name, 0);
 		e = SD_ERR_IO;
@@ -226,6 +313,12 @@ spool_tmp_commit(struct spool *sp, struct spool_tmp *t,
 	}
 	e = 0;
 out:
+	if (e != 0 && created && sfd >= 0) {
+		char hex[2 * SPOOL_ID_BYTES + 1];
+		spool_hex(source, hex);
+		(void)unlinkat(sp->dirfd, hex, AT_REMOVEDIR);
+		(void)settle_times(sp->dirfd);
+	}
 	if (sfd >= 0)
 		close(sfd);
 	if (t->name[0] != '\0')
@@ -234,17 +327,190 @@ out:
 }
 
 int
-spool_item_open(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
-    const unsigned char item[SPOOL_ID_BYTES], int *fd)
+spool_batch_create(struct spool *sp, struct spool_batch *b)
+{
+	char hex[2 * SPOOL_ID_BYTES + 1];
+	struct spool_batch nb;
+
+	randombytes_buf(nb.id, sizeof nb.id);
+	spool_hex(nb.id, hex);
+	if (mkdirat(sp->tmpfd, hex, 0700) != 0)
+		return errno == EEXIST ? SD_ERR_EXISTS : SD_ERR_IO;
+	if ((nb.fd = openat(sp->tmpfd, hex, DIR_FLAGS)) < 0) {
+		(void)unlinkat(sp->tmpfd, hex, AT_REMOVEDIR);
+		return SD_ERR_IO;
+	}
+	*b = nb;
+	return 0;
+}
+
+int
+spool_batch_file(struct spool_batch *b, const unsigned char item[SPOOL_ID_BYTES], int *fd)
 {
 	char name[2 * SPOOL_ID_BYTES + 7];
-	int sfd = source_dir(sp, source, 0), f;
+	int f;
+
+	if (b->fd < 0)
+		return SD_ERR_STATE;
+	item_name(item, name);
+	f = openat(b->fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (f < 0)
+		return errno == EEXIST ? SD_ERR_EXISTS : SD_ERR_IO;
+	*fd = f;
+	return 0;
+}
+
+void
+spool_batch_drop(struct spool_batch *b, const unsigned char item[SPOOL_ID_BYTES])
+{
+	char name[2 * SPOOL_ID_BYTES + 7];
+
+	if (b->fd < 0)
+		return;
+	item_name(item, name);
+	(void)unlinkat(b->fd, name, 0);
+}
+
+int
+spool_batch_commit(struct spool *sp, struct spool_batch *b,
+    const unsigned char source[SPOOL_ID_BYTES], int *created)
+{
+	char hex[2 * SPOOL_ID_BYTES + 1];
+	int sfd = -1, made = 0, e = SD_ERR_IO;
+
+	if (b->fd < 0)
+		return SD_ERR_STATE;
+	spool_hex(b->id, hex);
+	/* The files were settled; the directory itself must be durable and
+	 * timeless before it becomes visible. */
+	if (settle_times(b->fd) != 0 || fsync(b->fd) != 0)
+		goto out;
+	if ((sfd = source_dir(sp, source, 1, &made)) < 0)
+		goto out;
+	sd_crashpoint("batch-before-rename");
+	if (renameat2(sp->tmpfd, hex, sfd, hex, RENAME_NOREPLACE) != 0) {
+		e = errno == EEXIST ? SD_ERR_EXISTS : SD_ERR_IO;
+		goto out;
+	}
+	sd_crashpoint("batch-after-rename");
+	if (settle_times(sfd) != 0 || settle_times(sp->tmpfd) != 0 ||
+	    settle_times(sp->dirfd) != 0 || fsync(sfd) != 0 || fsync(sp->tmpfd) != 0 ||
+	    (made && fsync(sp->dirfd) != 0)) {
+		/* Visible but not durable: take it back, the caller reports failure. */
+		(void)renameat2(sfd, hex, sp->tmpfd, hex, RENAME_NOREPLACE);
+		goto out;
+	}
+	close(b->fd);
+	b->fd = -1;
+	*created = made;
+	made = 0;
+	e = 0;
+out:
+	if (made) {
+		char shex[2 * SPOOL_ID_BYTES + 1];
+		spool_hex(source, shex);
+		(void)unlinkat(sp->dirfd, shex, AT_REMOVEDIR);
+		(void)settle_times(sp->dirfd);
+	}
+	if (sfd >= 0)
+		close(sfd);
+	return e;
+}
+
+/* Remove directory name in dfd with what it holds (depth as empty_dir). */
+static int
+remove_tree(int dfd, const char *name, int depth)
+{
+	int fd = openat(dfd, name, DIR_FLAGS), e;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : SD_ERR_IO;
+	e = empty_dir(fd, depth, NULL);
+	close(fd);
+	if (e == 0 && unlinkat(dfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
+		e = SD_ERR_IO;
+	return e;
+}
+
+int
+spool_batch_withdraw(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
+    const unsigned char batch[SPOOL_ID_BYTES], int created)
+{
+	char hex[2 * SPOOL_ID_BYTES + 1], shex[2 * SPOOL_ID_BYTES + 1];
+	int sfd = source_dir(sp, source, 0, NULL), e;
 
 	if (sfd < 0)
+		return errno == ENOENT ? 0 : SD_ERR_IO;
+	spool_hex(batch, hex);
+	e = remove_tree(sfd, hex, 0);
+	if (e == 0)
+		e = settle_times(sfd) == 0 && fsync(sfd) == 0 ? 0 : SD_ERR_IO;
+	close(sfd);
+	if (e == 0 && created) {
+		spool_hex(source, shex);
+		if (unlinkat(sp->dirfd, shex, AT_REMOVEDIR) != 0 && errno != ENOENT)
+			e = SD_ERR_IO;
+	}
+	if (settle_times(sp->dirfd) != 0 || fsync(sp->dirfd) != 0)
+		e = SD_ERR_IO;
+	return e;
+}
+
+void
+spool_batch_abort(struct spool *sp, struct spool_batch *b)
+{
+	char hex[2 * SPOOL_ID_BYTES + 1];
+
+	if (b->fd < 0)
+		return;
+	(void)empty_dir(b->fd, 0, NULL);
+	close(b->fd);
+	b->fd = -1;
+	spool_hex(b->id, hex);
+	(void)unlinkat(sp->tmpfd, hex, AT_REMOVEDIR);
+	(void)settle_times(sp->tmpfd);
+}
+
+/* Open the directory an item is in: the source's, or a batch in it. */
+static int
+item_dir(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
+    const unsigned char *batch, int *sfd_out)
+{
+	char hex[2 * SPOOL_ID_BYTES + 1];
+	int sfd = source_dir(sp, source, 0, NULL), bfd;
+
+	if (sfd < 0)
+		return -1;
+	if (batch == NULL) {
+		*sfd_out = -1;
+		return sfd;
+	}
+	spool_hex(batch, hex);
+	bfd = openat(sfd, hex, DIR_FLAGS);
+	if (bfd < 0) {
+		int keep = errno;
+		close(sfd);
+		errno = keep;
+		return -1;
+	}
+	*sfd_out = sfd;
+	return bfd;
+}
+
+int
+spool_item_open(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
+    const unsigned char *batch, const unsigned char item[SPOOL_ID_BYTES], int *fd)
+{
+	char name[2 * SPOOL_ID_BYTES + 7];
+	int sfd = -1, dfd = item_dir(sp, source, batch, &sfd), f;
+
+	if (dfd < 0)
 		return errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
 	item_name(item, name);
-	f = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	close(sfd);
+	f = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	close(dfd);
+	if (sfd >= 0)
+		close(sfd);
 	if (f < 0)
 		return errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
 	*fd = f;
@@ -253,19 +519,30 @@ spool_item_open(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
 
 int
 spool_item_remove(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
-    const unsigned char item[SPOOL_ID_BYTES])
+    const unsigned char *batch, const unsigned char item[SPOOL_ID_BYTES])
 {
-	char name[2 * SPOOL_ID_BYTES + 7];
-	int sfd = source_dir(sp, source, 0), e = 0;
+	char name[2 * SPOOL_ID_BYTES + 7], hex[2 * SPOOL_ID_BYTES + 1];
+	int sfd = -1, dfd = item_dir(sp, source, batch, &sfd), e = 0;
 
-	if (sfd < 0)
+	if (dfd < 0)
 		return errno == ENOENT ? 0 : SD_ERR_IO;
 	item_name(item, name);
-	if (unlinkat(sfd, name, 0) != 0 && errno != ENOENT)
+	if (unlinkat(dfd, name, 0) != 0 && errno != ENOENT)
 		e = SD_ERR_IO;
-	else if (fsync(sfd) != 0)
+	else if (settle_times(dfd) != 0 || fsync(dfd) != 0)
 		e = SD_ERR_IO;
-	close(sfd);
+	if (e == 0 && sfd >= 0) {
+		/* The last file of a batch takes its directory with it. */
+		spool_hex(batch, hex);
+		if (unlinkat(sfd, hex, AT_REMOVEDIR) != 0 && errno != ENOTEMPTY &&
+		    errno != EEXIST && errno != ENOENT)
+			e = SD_ERR_IO;
+		else if (settle_times(sfd) != 0 || fsync(sfd) != 0)
+			e = SD_ERR_IO;
+	}
+	close(dfd);
+	if (sfd >= 0)
+		close(sfd);
 	return e;
 }
 
@@ -273,18 +550,108 @@ int
 spool_source_remove(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES])
 {
 	char hex[2 * SPOOL_ID_BYTES + 1];
-	int sfd = source_dir(sp, source, 0), e;
+	int sfd = source_dir(sp, source, 0, NULL), e;
 
 	if (sfd < 0)
 		return errno == ENOENT ? 0 : SD_ERR_IO;
-	e = empty_dir(sfd, NULL);
+	e = empty_dir(sfd, 1, NULL);
 	close(sfd);
 	if (e != 0)
 		return e;
 	spool_hex(source, hex);
 	if (unlinkat(sp->dirfd, hex, AT_REMOVEDIR) != 0 && errno != ENOENT)
 		return SD_ERR_IO;
-	return fsync(sp->dirfd) == 0 ? 0 : SD_ERR_IO;
+	return settle_times(sp->dirfd) == 0 && fsync(sp->dirfd) == 0 ? 0 : SD_ERR_IO;
+}
+
+/* Sweep one source directory; *empty tells whether nothing is left. */
+static int
+sweep_source(int sfd, const unsigned char source[SPOOL_ID_BYTES], spool_keep_fn keep,
+    void *arg, unsigned *removed, int *empty)
+{
+	DIR *d = dir_stream(sfd);
+	struct dirent *ent;
+	unsigned char id[SPOOL_ID_BYTES];
+	int e = 0, k, left = 0, changed = 0;
+
+	if (d == NULL)
+		return SD_ERR_IO;
+	while (e == 0 && (ent = readdir(d)) != NULL) {
+		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
+			continue;
+		if (parse_id(ent->d_name, ".sdbox", id) == 0) {
+			if ((k = keep(arg, source, NULL, id)) < 0)
+				e = k;
+			else if (k == 0 && unlinkat(sfd, ent->d_name, 0) == 0)
+				(*removed)++, changed = 1;
+			else
+				left++;
+		} else if (parse_id(ent->d_name, "", id) == 0) {
+			unsigned n = 1;
+			int bfd = openat(sfd, ent->d_name, DIR_FLAGS), is_empty;
+			if (bfd >= 0) {
+				(void)count_entries(bfd, &n);
+				close(bfd);
+			}
+			is_empty = n == 0;
+			if ((k = keep(arg, source, id, NULL)) < 0) {
+				e = k;
+			} else if (k == 0 || is_empty) {
+				if (remove_tree(sfd, ent->d_name, 0) == 0)
+					(*removed)++, changed = 1;
+				else
+					left++;
+			} else {
+				left++;
+			}
+		} else {
+			left++; /* not ours: sealdrop-admin check names it */
+		}
+	}
+	closedir(d);
+	if (changed && (settle_times(sfd) != 0 || fsync(sfd) != 0))
+		e = e ? e : SD_ERR_IO;
+	*empty = left == 0;
+	return e;
+}
+
+int
+spool_sweep(struct spool *sp, spool_keep_fn keep, void *arg, unsigned *removed)
+{
+	DIR *d = dir_stream(sp->dirfd);
+	struct dirent *ent;
+	unsigned char id[SPOOL_ID_BYTES];
+	unsigned n = 0;
+	int e = 0, k, changed = 0;
+
+	if (d == NULL)
+		return SD_ERR_IO;
+	while (e == 0 && (ent = readdir(d)) != NULL) {
+		int sfd, empty = 0;
+		if (parse_id(ent->d_name, "", id) != 0)
+			continue; /* ".", "..", "tmp" and names not ours */
+		if ((k = keep(arg, id, NULL, NULL)) < 0) {
+			e = k;
+			break;
+		}
+		if (k == 0) {
+			if (remove_tree(sp->dirfd, ent->d_name, 1) == 0)
+				n++, changed = 1;
+			continue;
+		}
+		if ((sfd = openat(sp->dirfd, ent->d_name, DIR_FLAGS)) < 0)
+			continue;
+		e = sweep_source(sfd, id, keep, arg, &n, &empty);
+		close(sfd);
+		if (e == 0 && empty && unlinkat(sp->dirfd, ent->d_name, AT_REMOVEDIR) == 0)
+			n++, changed = 1;
+	}
+	closedir(d);
+	if (changed && (settle_times(sp->dirfd) != 0 || fsync(sp->dirfd) != 0))
+		e = e ? e : SD_ERR_IO;
+	if (e == 0 && removed)
+		*removed = n;
+	return e;
 }
 
 int
@@ -301,21 +668,5 @@ spool_free_bytes(struct spool *sp, uint64_t *out)
 int
 spool_tmp_count(struct spool *sp, unsigned *out)
 {
-	int fd = dup(sp->tmpfd);
-	DIR *d;
-	struct dirent *ent;
-	unsigned n = 0;
-
-	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return SD_ERR_IO;
-	}
-	rewinddir(d);
-	while ((ent = readdir(d)) != NULL)
-		if (strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0)
-			n++;
-	closedir(d);
-	*out = n;
-	return 0;
+	return count_entries(sp->tmpfd, out);
 }

@@ -4,6 +4,7 @@
  */
 #include "store.h"
 #include "sdbuf.h"
+#include "sdcrash.h"
 #include "sderr.h"
 
 #include <errno.h>
@@ -22,6 +23,7 @@ store_instance_open(const char *inst, const char *owner, struct conf *conf,
 {
 	char path[PATH_MAX], cerr[CONF_ERR_MAX];
 	struct db *d = NULL;
+	unsigned left = 0, swept = 0;
 	int e;
 
 	conf_defaults(conf);
@@ -43,13 +45,62 @@ store_instance_open(const char *inst, const char *owner, struct conf *conf,
 		(void)snprintf(err, STORE_ERR_MAX, "%s: %s", path, sd_strerror(e));
 		return e;
 	}
-	if ((e = spool_open(inst, owner, sp, removed)) != 0) {
+	if ((e = spool_open(inst, owner, sp, &left)) != 0) {
 		(void)snprintf(err, STORE_ERR_MAX, "%s/spool: %s", inst, sd_strerror(e));
 		db_close(d);
 		return e;
 	}
+	if ((e = store_recover(d, *sp, &swept)) != 0) {
+		(void)snprintf(err, STORE_ERR_MAX, "%s/spool: cannot remove what a crash left: %s",
+		    inst, sd_strerror(e));
+		spool_close(*sp);
+		*sp = NULL;
+		db_close(d);
+		return e;
+	}
+	if (removed)
+		*removed = left + swept;
 	*db = d;
 	return 0;
+}
+
+/* spool_sweep's question, answered from the database. */
+static int
+recover_keep(void *arg, const unsigned char source[SPOOL_ID_BYTES], const unsigned char *batch,
+    const unsigned char *item)
+{
+	struct db *db = arg;
+	struct db_source src;
+	struct db_item it;
+	int e;
+
+	if ((e = db_source_by_id(db, source, &src)) != 0)
+		return e == SD_ERR_NOKEY ? 0 : e;
+	if (item != NULL) {
+		if ((e = db_item_by_id(db, item, &it)) != 0)
+			return e == SD_ERR_NOKEY ? 0 : e;
+		return it.source_row == src.row && !it.has_batch;
+	}
+	if (batch != NULL)
+		return db_batch_exists(db, src.row, batch);
+	return 1;
+}
+
+int
+store_recover(struct db *db, struct spool *sp, unsigned *removed)
+{
+	unsigned n = 0;
+	int e;
+
+	/* Under the write lock: every commit renames and records inside one,
+	 * so nothing seen here is a commit in progress. */
+	if ((e = db_begin(db)) != 0)
+		return e;
+	e = spool_sweep(sp, recover_keep, db, &n);
+	db_rollback(db); /* nothing was written to the database */
+	if (e == 0 && removed)
+		*removed = n;
+	return e;
 }
 
 int
@@ -107,12 +158,10 @@ store_ref(const unsigned char source[DB_ID_BYTES], int64_t seq, char out[SDBOX_R
 	(void)snprintf(out, SDBOX_REF_MAX + 1, "%s:%lld", hex, (long long)seq);
 }
 
-/* Seal len bytes into a committed spool item with the given recipients. */
+/* Seal len bytes into a new tmp file with the given recipients. */
 static int
-seal_item(struct spool *sp, const unsigned char (*rcpt)[SDBOX_PUBLICKEYBYTES], size_t n,
-    const struct sdbox_meta *m, const char *data, size_t len,
-    const unsigned char source[DB_ID_BYTES], const unsigned char item[DB_ID_BYTES],
-    uint64_t *size)
+seal_tmp(struct spool *sp, const unsigned char (*rcpt)[SDBOX_PUBLICKEYBYTES], size_t n,
+    const struct sdbox_meta *m, const char *data, size_t len, struct spool_tmp *out)
 {
 	struct sdbox_writer *w = NULL;
 	struct spool_tmp t = { -1, "" };
@@ -123,8 +172,7 @@ seal_item(struct spool *sp, const unsigned char (*rcpt)[SDBOX_PUBLICKEYBYTES], s
 	if ((e = sdbox_writer_new(&w, rcpt, n, m, sdbox_fd_write, &t.fd)) != 0 ||
 	    (e = sdbox_writer_write(w, data, len)) != 0 || (e = sdbox_writer_finish(w)) != 0)
 		goto out;
-	*size = sdbox_file_size(len, n);
-	e = spool_tmp_commit(sp, &t, source, item);
+	*out = t;
 out:
 	sdbox_writer_free(w);
 	if (e != 0)
@@ -139,8 +187,10 @@ store_reply_add(struct db *db, struct spool *sp, const struct db_source *src,
 	unsigned char rcpt[SDBOX_RECIPIENTS_MAX][SDBOX_PUBLICKEYBYTES];
 	struct sdbox_meta m = { .kind = SDBOX_KIND_REPLY };
 	struct db_item it = { .source_row = src->row, .kind = DB_KIND_REPLY };
+	struct spool_tmp t = { -1, "" };
+	struct db_source now;
 	size_t n = 0;
-	int e;
+	int e, moved = 0;
 
 	if (len > STORE_REPLY_MAX)
 		return SD_ERR_TOOLONG;
@@ -153,16 +203,67 @@ store_reply_add(struct db *db, struct spool *sp, const struct db_source *src,
 	store_ref(src->id, it.seq, m.ref);
 	m.time = (uint64_t)time(NULL);
 	db_this_hour(it.created_hour);
-	if ((e = seal_item(sp, (const unsigned char (*)[SDBOX_PUBLICKEYBYTES])rcpt, n + 1, &m,
-	         text, len, src->id, it.id, &it.size)) != 0)
+	it.size = sdbox_file_size(len, n + 1);
+	if ((e = seal_tmp(sp, (const unsigned char (*)[SDBOX_PUBLICKEYBYTES])rcpt, n + 1, &m,
+	         text, len, &t)) != 0)
 		return e;
-	if ((e = db_item_add(db, &it)) != 0) {
-		(void)spool_item_remove(sp, src->id, it.id);
-		return e;
-	}
+	/* Renamed and recorded under one write lock: the start-up sweep never
+	 * sees a reply between the two, only one a crash left there. A source
+	 * deleted meanwhile gets no directory back. */
+	if ((e = db_begin(db)) != 0)
+		goto out;
+	if ((e = db_source_by_row(db, src->row, &now)) != 0 ||
+	    (e = spool_tmp_commit(sp, &t, src->id, it.id)) != 0)
+		goto out;
+	moved = 1;
+	sd_crashpoint("reply-before-db");
+	if ((e = db_item_add(db, &it)) != 0 || (e = db_commit(db)) != 0)
+		goto out;
+	moved = 0;
 	if (item_out)
-		return db_item_by_id(db, it.id, item_out); /* with its row id */
-	return 0;
+		e = db_item_by_id(db, it.id, item_out); /* with its row id */
+	return e;
+out:
+	if (moved)
+		(void)spool_item_remove(sp, src->id, NULL, it.id);
+	db_rollback(db);
+	spool_tmp_abort(sp, &t);
+	return e;
+}
+
+int
+store_batch_commit(struct db *db, struct spool *sp, struct spool_batch *b,
+    int64_t source_row, struct db_item *items, size_t n)
+{
+	struct db_source src;
+	int e, created = 0, moved = 0;
+
+	if (n == 0)
+		return SD_ERR_ARG;
+	if ((e = db_begin(db)) != 0)
+		return e;
+	/* A source deleted while it uploaded gets no directory back. */
+	if ((e = db_source_by_row(db, source_row, &src)) != 0 ||
+	    (e = spool_batch_commit(sp, b, src.id, &created)) != 0)
+		goto out;
+	moved = 1;
+	sd_crashpoint("batch-before-db");
+	for (size_t i = 0; i < n && e == 0; i++) {
+		items[i].source_row = source_row;
+		items[i].has_batch = 1;
+		memcpy(items[i].batch, b->id, DB_ID_BYTES);
+		e = db_item_add(db, &items[i]);
+	}
+	if (e == 0 && (e = db_source_touch(db, source_row)) == 0 &&
+	    (e = db_source_unpend(db, source_row)) == 0)
+		e = db_commit(db);
+	if (e == 0)
+		return 0;
+out:
+	if (moved)
+		(void)spool_batch_withdraw(sp, src.id, b->id, created);
+	db_rollback(db);
+	return e;
 }
 
 static int
@@ -194,7 +295,7 @@ store_reply_read(struct spool *sp, const struct db_source *src, const struct db_
 	sdbuf_init(&b, STORE_REPLY_MAX);
 	if (item->kind != DB_KIND_REPLY || item->source_row != src->row)
 		return SD_ERR_ARG;
-	if ((e = spool_item_open(sp, src->id, item->id, &fd)) != 0 ||
+	if ((e = spool_item_open(sp, src->id, NULL, item->id, &fd)) != 0 ||
 	    (e = sdbox_reader_new(&r, sk, sdbox_fd_read, &fd)) != 0)
 		goto out;
 	store_ref(src->id, item->seq, ref);
@@ -225,7 +326,7 @@ store_item_delete(struct db *db, struct spool *sp, const struct db_source *src,
 		return SD_ERR_ARG;
 	if ((e = db_item_delete(db, item->row)) != 0)
 		return e;
-	return spool_item_remove(sp, src->id, item->id);
+	return spool_item_remove(sp, src->id, item->has_batch ? item->batch : NULL, item->id);
 }
 
 int

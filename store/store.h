@@ -4,9 +4,12 @@
  * recipient keys, sealing a reply, deleting items and sources, reading the
  * instance's codename parameters.
  *
- * Order of effects: a new item is written and committed to the spool before
- * its row is inserted (a crash leaves an orphan file, never a row without a
- * file); a deleted item loses its row first, then its file.
+ * Order of effects: a new item is written to tmp/, then renamed into place
+ * and its rows inserted inside one database write transaction (a crash
+ * leaves at most an orphan file or batch, which store_recover removes at
+ * the next start, never a row without a file); a deleted item loses its row
+ * first, then its file. A submission's files are one batch directory, so
+ * they appear together or not at all.
  */
 #ifndef STORE_H
 #define STORE_H
@@ -25,7 +28,8 @@
 
 /* What a daemon opens at start-up: sealdrop.conf over the defaults into
  * conf, the existing database (migrated), and the spool with owner's tmp
- * directory (*removed: leftovers of a previous run). On failure nothing is
+ * directory emptied and the spool swept by store_recover (*removed:
+ * leftovers of a previous run). On failure nothing is
  * left open and err says what and where, for the fatal message. */
 #define STORE_ERR_MAX (PATH_MAX + CONF_ERR_MAX + 128)
 int store_instance_open(const char *inst, const char *owner, struct conf *conf,
@@ -56,6 +60,19 @@ int store_reply_add(struct db *db, struct spool *sp, const struct db_source *src
  * STORE_REPLY_MAX). Verifies kind and ref against the source. */
 int store_reply_read(struct spool *sp, const struct db_source *src,
     const struct db_item *item, const unsigned char sk[32], char **out, size_t *len);
+
+/* Commit a submission: the staging directory b moves into place as
+ * <source>/<batch>/ and the rows of items[0..n) (id, kind, seq, size,
+ * created_hour set by the caller) are recorded with it, in one write
+ * transaction; the source is touched and no longer pending. On failure
+ * nothing is visible and b is still the caller's to abort. */
+int store_batch_commit(struct db *db, struct spool *sp, struct spool_batch *b,
+    int64_t source_row, struct db_item *items, size_t n);
+
+/* Remove from the spool what a crash left between a rename and its rows:
+ * files, batches and source directories the database does not know, and
+ * empty directories. Run at start-up (store_instance_open does). */
+int store_recover(struct db *db, struct spool *sp, unsigned *removed);
 
 /* Delete an item: row, then file. */
 int store_item_delete(struct db *db, struct spool *sp, const struct db_source *src,

@@ -13,6 +13,7 @@
 
 struct hdr {
 	int used;
+	int rank;       /* eviction class: a lower rank goes first */
 	char id[WEB_TOKEN_CHARS + 1];
 	time_t created, seen;
 };
@@ -114,34 +115,49 @@ find(const struct web_sesstab *t, const char *id)
 	return hit;
 }
 
-/* A free slot, evicting the least recently seen entry when full. */
+/* A free slot; when full, the least recently seen entry of the lowest
+ * rank, never one ranked above rank (NULL then). */
 static struct hdr *
-slot(const struct web_sesstab *t, time_t n)
+slot(const struct web_sesstab *t, time_t n, int rank)
 {
-	struct hdr *lru = at(t, 0);
+	struct hdr *victim = NULL;
 
 	for (size_t i = 0; i < t->slots; i++) {
 		struct hdr *h = at(t, i);
 		if (!h->used || expired(t, h, n))
 			return h;
-		if (h->seen < lru->seen)
-			lru = h;
+		if (h->rank > rank)
+			continue;
+		if (victim == NULL || h->rank < victim->rank ||
+		    (h->rank == victim->rank && h->seen < victim->seen))
+			victim = h;
 	}
-	return lru;
+	return victim;
 }
 
 int
 web_sesstab_create(struct web_sesstab *t, web_sesstab_fill fill, void *arg,
     char id_out[WEB_TOKEN_CHARS + 1])
 {
+	return web_sesstab_create_ranked(t, WEB_SESSTAB_RANK_TOP, fill, arg, id_out);
+}
+
+int
+web_sesstab_create_ranked(struct web_sesstab *t, int rank, web_sesstab_fill fill, void *arg,
+    char id_out[WEB_TOKEN_CHARS + 1])
+{
 	struct hdr *h;
 	time_t n = now();
 
 	pthread_mutex_lock(&t->mu);
-	h = slot(t, n);
+	if ((h = slot(t, n, rank)) == NULL) {
+		pthread_mutex_unlock(&t->mu);
+		return SD_ERR_BUSY;
+	}
 	wipe(t, h);
 	fill(payload_of(h), arg);
 	h->used = 1;
+	h->rank = rank;
 	h->created = h->seen = n;
 	web_token_new(h->id);
 	memcpy(id_out, h->id, WEB_TOKEN_CHARS + 1);
@@ -185,6 +201,21 @@ web_sesstab_drop_if(struct web_sesstab *t, web_sesstab_fn match, void *arg)
 		}
 	pthread_mutex_unlock(&t->mu);
 	return k;
+}
+
+int
+web_sesstab_set_rank(struct web_sesstab *t, const char *id, int rank)
+{
+	struct hdr *h;
+	int e = SD_ERR_NOKEY;
+
+	pthread_mutex_lock(&t->mu);
+	if ((h = find(t, id)) != NULL && !expired(t, h, now())) {
+		h->rank = rank;
+		e = 0;
+	}
+	pthread_mutex_unlock(&t->mu);
+	return e;
 }
 
 void

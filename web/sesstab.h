@@ -7,7 +7,9 @@
  * payload. The whole table is one sodium_malloc'd block (guard pages, never
  * swapped where mlock works, wiped when freed). An entry is wiped at
  * destroy, at idle or absolute expiry, and when the table is full the least
- * recently used entry is evicted. Ids are compared in constant time against
+ * recently used entry of the lowest rank is evicted; an entry is never
+ * evicted to make room for one of a lower rank (a source who submitted is
+ * never logged out by a flood of new codenames). Ids are compared in constant time against
  * every used entry. One mutex guards the table: the callbacks below run
  * under it and must not call back into the table.
  */
@@ -31,9 +33,17 @@ void web_sesstab_free(struct web_sesstab *t);
  * the slot it gets may be one just evicted). */
 typedef void (*web_sesstab_fill)(void *payload, void *arg);
 
-/* A new entry with a fresh id. */
+#define WEB_SESSTAB_RANK_TOP 1000
+
+/* A new entry with a fresh id, of the top rank. */
 int web_sesstab_create(struct web_sesstab *t, web_sesstab_fill fill, void *arg,
     char id_out[WEB_TOKEN_CHARS + 1]);
+/* A new entry of the given rank: when the table is full it may evict only
+ * an entry of the same or a lower rank; SD_ERR_BUSY when there is none. */
+int web_sesstab_create_ranked(struct web_sesstab *t, int rank, web_sesstab_fill fill,
+    void *arg, char id_out[WEB_TOKEN_CHARS + 1]);
+/* Change the rank of the live entry named id; SD_ERR_NOKEY when none. */
+int web_sesstab_set_rank(struct web_sesstab *t, const char *id, int rank);
 /* fn on the live entry named id. When fn returns 0 and touch is set, the
  * idle timer restarts. *left (may be NULL) gets the seconds to the
  * absolute expiry. SD_ERR_NOKEY when there is no live entry (an expired

@@ -224,7 +224,7 @@ cp "$work/body" "$work/items-a"
 imsg=$(jq -r '.items[] | select(.kind == "message") | .id' "$work/items-a")
 ifile=$(jq -r '.items[] | select(.kind == "file") | .id' "$work/items-a")
 fsize=$(jq -r '.items[] | select(.kind == "file") | .size' "$work/items-a")
-[ "$fsize" = "$(stat -c %s "$inst/spool/$sa/$ifile.sdbox")" ] &&
+[ "$fsize" = "$(stat -c %s "$(spool_file "$sa" "$ifile")")" ] &&
 	ok "size is the .sdbox size" || ko "size $fsize"
 st=$(api GET "/sources/$sb/items" "${A[@]}")
 ib=$(jq -r '.items[0].id' "$work/body")
@@ -266,7 +266,7 @@ expect "which=some: 400" "$st" 400
 # One .sdbox, decrypted.
 for it in "$imsg" "$ifile"; do
 	st=$(out="$work/$it.sdbox" api GET "/sources/$sa/items/$it/download" "${A[@]}")
-	[ "$st" = 200 ] && cmp -s "$work/$it.sdbox" "$inst/spool/$sa/$it.sdbox" &&
+	[ "$st" = 200 ] && cmp -s "$work/$it.sdbox" "$(spool_file "$sa" "$it")" &&
 		ok "download $it: the spool file" || ko "download $it: $st"
 done
 "$sdcat" "$key" "$pass" "$work/$imsg.sdbox" >"$work/plain" 2>"$work/meta" &&
@@ -363,7 +363,7 @@ st=$(api GET "/sources/$sa/items/$ib/download" "${A[@]}")
 expect "download another source's item: 404" "$st" 404
 st=$(api DELETE "/sources/$sa/items/$ib" "${A[@]}")
 expect "delete another source's item: 404" "$st" 404
-[ -f "$inst/spool/$sb/$ib.sdbox" ] && ok "... and it is still there" || ko "B's item was deleted"
+[ -n "$(spool_file "$sb" "$ib")" ] && ok "... and it is still there" || ko "B's item was deleted"
 st=$(api GET "/sources/$sa/items/0123456789abcdef0123456789abcdef" "${A[@]}")
 expect "an unknown item: 404" "$st" 404
 st=$(api GET "/sources/$sa/items/../items" "${A[@]}" --path-as-is)
@@ -409,7 +409,7 @@ expect "the first token still works" "$st" 200
 # --- deletion -------------------------------------------------------------------------
 st=$(api DELETE "/sources/$sa/items/$imsg" "${A[@]}")
 [ "$st" = 204 ] && ok "delete an item: 204" || ko "delete an item: $st"
-[ ! -e "$inst/spool/$sa/$imsg.sdbox" ] && ok "its file is gone" || ko "its file is still there"
+[ -z "$(spool_file "$sa" "$imsg")" ] && ok "its file is gone" || ko "its file is still there"
 [ "$(sqlite3 "$inst/sealdrop.db" "SELECT count(*) FROM items WHERE hex(item_id) = upper('$imsg')")" = 0 ] &&
 	ok "its row is gone" || ko "its row is still there"
 st=$(api GET "/sources/$sa/items/$imsg" "${A[@]}")

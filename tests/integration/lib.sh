@@ -80,3 +80,10 @@ expect() { # name status want [regex]
 	elif [ -n "${4:-}" ] && ! grep -qiE "$4" "$work/body"; then ko "$1: page does not say: $4"
 	else ok "$1"; fi
 }
+
+# spool_file SOURCE_HEX ITEM_HEX: the path of an item in $inst/spool, at
+# <source>/<item>.sdbox (a reply) or <source>/<batch>/<item>.sdbox (a
+# submission's file); nothing when it is missing.
+spool_file() {
+	find "$inst/spool/$1" -maxdepth 2 -name "$2.sdbox" 2>/dev/null | head -1
+}

@@ -266,7 +266,7 @@ test_audit_and_listing(void **state)
 
 	for (int i = 0; i < 3; i++) {
 		randombytes_buf(tag, sizeof tag);
-		assert_int_equal(db_source_create(db, tag, pk, &s[i]), 0);
+		assert_int_equal(db_source_create(db, tag, pk, 0, &s[i]), 0);
 	}
 	/* Two unread items for source 0, one seen for source 1. */
 	db_this_hour(hour);

@@ -1,8 +1,9 @@
 /*
  * test_store.c - unit tests of store/: the database (migrations, settings,
- * recipients, sources, items, cascades), the spool life cycle (tmp files,
- * commit, abort, leftovers removed at open, epoch mtimes, removal) and
- * sealdrop.conf parsing (defaults, values, refusals), and store_reply_*.
+ * recipients, sources, items, cascades, pending sources), the spool life
+ * cycle (tmp files, batches, commit, abort, leftovers removed at open, the
+ * sweep of what a crash left, epoch mtimes, removal), sealdrop.conf parsing
+ * (defaults, values, refusals), store_reply_* and store_batch_commit.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -135,8 +136,8 @@ test_sources_items_cascade(void **state)
 	randombytes_buf(tag, sizeof tag);
 	randombytes_buf(pk, sizeof pk);
 	randombytes_buf(other, sizeof other);
-	assert_int_equal(db_source_create(db, tag, pk, &s), 0);
-	assert_int_equal(db_source_create(db, tag, pk, &s2), SD_ERR_EXISTS);
+	assert_int_equal(db_source_create(db, tag, pk, 0, &s), 0);
+	assert_int_equal(db_source_create(db, tag, pk, 0, &s2), SD_ERR_EXISTS);
 	assert_int_equal(db_source_by_tag(db, tag, &s2), 0);
 	assert_memory_equal(s2.id, s.id, DB_ID_BYTES);
 	assert_memory_equal(s2.reply_pk, pk, 32);
@@ -253,11 +254,11 @@ test_spool_life_cycle(void **state)
 	assert_int_equal(spool_tmp_create(sp, &t), 0);
 	assert_int_equal(spool_tmp_commit(sp, &t, src, item), SD_ERR_EXISTS);
 	assert_int_equal(count_dir(path), 0);
-	assert_int_equal(spool_item_open(sp, src, item, &fd), 0);
+	assert_int_equal(spool_item_open(sp, src, NULL, item, &fd), 0);
 	close(fd);
-	assert_int_equal(spool_item_remove(sp, src, item), 0);
-	assert_int_equal(spool_item_open(sp, src, item, &fd), SD_ERR_NOKEY);
-	assert_int_equal(spool_item_remove(sp, src, item), 0); /* missing is fine */
+	assert_int_equal(spool_item_remove(sp, src, NULL, item), 0);
+	assert_int_equal(spool_item_open(sp, src, NULL, item, &fd), SD_ERR_NOKEY);
+	assert_int_equal(spool_item_remove(sp, src, NULL, item), 0); /* missing is fine */
 	assert_int_equal(spool_source_remove(sp, src), 0);
 	(void)snprintf(path, sizeof path, "%s/spool/%s", dir, hex);
 	assert_int_equal(stat(path, &st), -1);
@@ -341,7 +342,7 @@ test_reply_round_trip(void **state)
 	randombytes_buf(tag, sizeof tag);
 	crypto_box_keypair(rpk, rsk);
 	crypto_box_keypair(jpk, jsk);
-	assert_int_equal(db_source_create(db, tag, rpk, &s), 0);
+	assert_int_equal(db_source_create(db, tag, rpk, 0, &s), 0);
 	/* No recipient: nobody could read it, so it is refused. */
 	assert_int_equal(store_reply_add(db, sp, &s, "hi", 2, &it), SD_ERR_NOKEY);
 	assert_int_equal(db_recipient_add(db, jpk, "j"), 0);
@@ -363,6 +364,235 @@ test_reply_round_trip(void **state)
 	db_close(db);
 }
 
+/* The mtime of dir/rel (-1 when missing). */
+static long long
+mtime_of(const char *rel)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	(void)snprintf(path, sizeof path, "%s/%s", dir, rel);
+	return lstat(path, &st) == 0 ? (long long)st.st_mtime : -1;
+}
+
+static int
+exists(const char *rel)
+{
+	return mtime_of(rel) != -1;
+}
+
+/* A batch of two files committed under one rename, with its rows; a
+ * withdrawn or aborted one leaves nothing; times stay at the epoch. */
+static void
+test_batch_commit(void **state)
+{
+	struct db *db = fresh_db("b.db");
+	struct spool *sp = NULL;
+	struct spool_batch b;
+	struct db_source s;
+	struct db_item it[2], got;
+	unsigned char tag[32], pk[32];
+	char shex[33], bhex[33], ihex[33], rel[256];
+	unsigned n = 9;
+	int fd;
+
+	(void)state;
+	assert_int_equal(spool_create(dir), 0);
+	assert_int_equal(spool_open(dir, "source", &sp, NULL), 0);
+	randombytes_buf(tag, sizeof tag);
+	randombytes_buf(pk, sizeof pk);
+	assert_int_equal(db_source_create(db, tag, pk, 1, &s), 0);
+	assert_int_equal(s.pending, 1);
+	spool_hex(s.id, shex);
+	assert_int_equal(spool_batch_create(sp, &b), 0);
+	spool_hex(b.id, bhex);
+	memset(it, 0, sizeof it);
+	for (int i = 0; i < 2; i++) {
+		randombytes_buf(it[i].id, DB_ID_BYTES);
+		it[i].kind = i == 0 ? DB_KIND_MESSAGE : DB_KIND_FILE;
+		it[i].seq = i + 1;
+		it[i].size = 1024;
+		db_this_hour(it[i].created_hour);
+		assert_int_equal(spool_batch_file(&b, it[i].id, &fd), 0);
+		assert_int_equal(write(fd, "data", 4), 4);
+		assert_int_equal(spool_file_settle(fd), 0);
+	}
+	/* Before the commit, nothing of it is under the source. */
+	(void)snprintf(rel, sizeof rel, "spool/%s", shex);
+	assert_false(exists(rel));
+	assert_int_equal(store_batch_commit(db, sp, &b, s.row, it, 2), 0);
+	assert_int_equal(b.fd, -1);
+	spool_hex(it[1].id, ihex);
+	(void)snprintf(rel, sizeof rel, "spool/%s/%s/%s.sdbox", shex, bhex, ihex);
+	assert_int_equal(mtime_of(rel), 0);
+	(void)snprintf(rel, sizeof rel, "spool/%s/%s", shex, bhex);
+	assert_int_equal(mtime_of(rel), 0);
+	(void)snprintf(rel, sizeof rel, "spool/%s", shex);
+	assert_int_equal(mtime_of(rel), 0);
+	assert_int_equal(mtime_of("spool"), 0);
+	assert_int_equal(mtime_of("spool/tmp/source"), 0);
+	assert_int_equal(spool_tmp_count(sp, &n), 0);
+	assert_int_equal(n, 0);
+	/* Its rows carry the batch; the source is no longer pending. */
+	assert_int_equal(db_item_by_id(db, it[1].id, &got), 0);
+	assert_int_equal(got.has_batch, 1);
+	assert_memory_equal(got.batch, b.id, DB_ID_BYTES);
+	assert_int_equal(db_batch_exists(db, s.row, b.id), 1);
+	{
+		struct db_source now;
+		assert_int_equal(db_source_by_row(db, s.row, &now), 0);
+		assert_int_equal(now.pending, 0);
+	}
+	assert_int_equal(spool_item_open(sp, s.id, got.batch, got.id, &fd), 0);
+	close(fd);
+	/* Deleting the last item of a batch removes the batch directory and
+	 * leaves the source directory's time at the epoch. */
+	assert_int_equal(store_item_delete(db, sp, &s, &got), 0);
+	assert_int_equal(db_item_by_id(db, it[0].id, &got), 0);
+	assert_int_equal(store_item_delete(db, sp, &s, &got), 0);
+	(void)snprintf(rel, sizeof rel, "spool/%s/%s", shex, bhex);
+	assert_false(exists(rel));
+	(void)snprintf(rel, sizeof rel, "spool/%s", shex);
+	assert_int_equal(mtime_of(rel), 0);
+	/* A source deleted while its upload ran gets no directory back. */
+	assert_int_equal(store_source_delete(db, sp, &s), 0);
+	assert_int_equal(spool_batch_create(sp, &b), 0);
+	assert_int_equal(spool_batch_file(&b, it[0].id, &fd), 0);
+	assert_int_equal(spool_file_settle(fd), 0);
+	assert_int_equal(store_batch_commit(db, sp, &b, s.row, it, 1), SD_ERR_NOKEY);
+	assert_false(exists(rel));
+	spool_batch_abort(sp, &b);
+	assert_int_equal(spool_tmp_count(sp, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(mtime_of("spool/tmp/source"), 0);
+	spool_close(sp);
+	db_close(db);
+	assert_int_equal(unit_rmtree(dir), 0);
+	assert_int_equal(mkdir(dir, 0700), 0);
+}
+
+static void
+touch(const char *rel, int is_dir)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	(void)snprintf(path, sizeof path, "%s/%s", dir, rel);
+	if (is_dir) {
+		assert_int_equal(mkdir(path, 0700), 0);
+		return;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+/* What a crash between a rename and its rows leaves is removed at the
+ * next start; what the database knows and names not ours stay. */
+static void
+test_recover(void **state)
+{
+	struct db *db = fresh_db("r.db");
+	struct spool *sp = NULL;
+	struct db_source s;
+	struct db_item it = { 0 };
+	unsigned char tag[32], pk[32], x[16];
+	char shex[33], ihex[33], xhex[33], rel[256];
+	unsigned removed = 0;
+
+	(void)state;
+	assert_int_equal(spool_create(dir), 0);
+	assert_int_equal(spool_open(dir, "source", &sp, NULL), 0);
+	randombytes_buf(tag, sizeof tag);
+	randombytes_buf(pk, sizeof pk);
+	assert_int_equal(db_source_create(db, tag, pk, 0, &s), 0);
+	spool_hex(s.id, shex);
+	/* A known reply, an orphan reply, an orphan batch, an empty batch,
+	 * an unknown source, an empty unknown source, a name not ours. */
+	it.source_row = s.row;
+	it.kind = DB_KIND_REPLY;
+	it.seq = 1;
+	randombytes_buf(it.id, sizeof it.id);
+	db_this_hour(it.created_hour);
+	assert_int_equal(db_item_add(db, &it), 0);
+	spool_hex(it.id, ihex);
+	(void)snprintf(rel, sizeof rel, "spool/%s", shex);
+	touch(rel, 1);
+	(void)snprintf(rel, sizeof rel, "spool/%s/%s.sdbox", shex, ihex);
+	touch(rel, 0);
+	randombytes_buf(x, sizeof x);
+	spool_hex(x, xhex);
+	(void)snprintf(rel, sizeof rel, "spool/%s/%s.sdbox", shex, xhex);
+	touch(rel, 0);
+	(void)snprintf(rel, sizeof rel, "spool/%s/%s", shex, xhex);
+	touch(rel, 1);
+	(void)snprintf(rel, sizeof rel, "spool/%s/%s/%s.sdbox", shex, xhex, ihex);
+	touch(rel, 0);
+	randombytes_buf(x, sizeof x);
+	spool_hex(x, xhex);
+	(void)snprintf(rel, sizeof rel, "spool/%s", xhex);
+	touch(rel, 1);
+	(void)snprintf(rel, sizeof rel, "spool/%s/%s.sdbox", xhex, ihex);
+	touch(rel, 0);
+	touch("spool/not-ours", 0);
+	assert_int_equal(store_recover(db, sp, &removed), 0);
+	assert_int_equal(removed, 3);
+	(void)snprintf(rel, sizeof rel, "spool/%s/%s.sdbox", shex, ihex);
+	assert_true(exists(rel));
+	(void)snprintf(rel, sizeof rel, "spool/%s", xhex);
+	assert_false(exists(rel));
+	assert_true(exists("spool/not-ours"));
+	assert_int_equal(mtime_of("spool"), 0);
+	(void)snprintf(rel, sizeof rel, "spool/%s", shex);
+	assert_int_equal(mtime_of(rel), 0);
+	/* Nothing more to remove the second time. */
+	assert_int_equal(store_recover(db, sp, &removed), 0);
+	assert_int_equal(removed, 0);
+	spool_close(sp);
+	db_close(db);
+	assert_int_equal(unit_rmtree(dir), 0);
+	assert_int_equal(mkdir(dir, 0700), 0);
+}
+
+/* Pending sources: hidden from the journalists' list, the oldest go past
+ * the cap, the expired go, a source that submitted stays. */
+static void
+test_pending(void **state)
+{
+	struct db *db = fresh_db("p.db");
+	struct db_source s[5], got;
+	struct db_source_summary sum[8];
+	unsigned char tag[32], pk[32];
+	int64_t total = -1;
+	size_t n = 0;
+	unsigned removed = 0;
+
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		randombytes_buf(tag, sizeof tag);
+		randombytes_buf(pk, sizeof pk);
+		assert_int_equal(db_source_create(db, tag, pk, 1, &s[i]), 0);
+	}
+	assert_int_equal(db_source_unpend(db, s[0].row), 0);
+	assert_int_equal(db_source_count(db, &total), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(db_source_page(db, 0, sum, 8, &n), 0);
+	assert_int_equal(n, 1);
+	assert_memory_equal(sum[0].s.id, s[0].id, DB_ID_BYTES);
+	assert_int_equal(db_source_by_id(db, s[1].id, &got), SD_ERR_NOKEY);
+	/* Keep the 2 newest pending: s[1] and s[2] go. */
+	assert_int_equal(db_source_prune_pending(db, "1970-01-01", 2, &removed), 0);
+	assert_int_equal(removed, 2);
+	assert_int_equal(db_source_by_row(db, s[1].row, &got), SD_ERR_NOKEY);
+	assert_int_equal(db_source_by_row(db, s[3].row, &got), 0);
+	/* Everything pending made before tomorrow is expired; s[0] stays. */
+	assert_int_equal(db_source_prune_pending(db, "9999-12-31", 100, &removed), 0);
+	assert_int_equal(removed, 2);
+	assert_int_equal(db_source_by_row(db, s[4].row, &got), SD_ERR_NOKEY);
+	assert_int_equal(db_source_by_row(db, s[0].row, &got), 0);
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -373,6 +603,9 @@ main(void)
 		cmocka_unit_test(test_spool_life_cycle),
 		cmocka_unit_test(test_conf),
 		cmocka_unit_test(test_reply_round_trip),
+		cmocka_unit_test(test_batch_commit),
+		cmocka_unit_test(test_recover),
+		cmocka_unit_test(test_pending),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
