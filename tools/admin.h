@@ -15,6 +15,8 @@
 void admin_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Open the instance directory of this run once (admin_priv.h), or die. */
 const struct adminpriv_inst *admin_enter(const char *inst);
+/* The same, NULL with err filled instead of dying. */
+const struct adminpriv_inst *admin_enter_try(const char *inst, char err[ADMINPRIV_ERR_MAX]);
 /* Run fn as the instance's owner in the instance directory, or as tor/'s
  * owner in tor/ (admin_priv.h); the step's exit status. */
 int admin_step(adminpriv_fn fn, void *ctx);

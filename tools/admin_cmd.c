@@ -137,7 +137,15 @@ adminops_cmd_check(int argc, char **argv)
 
 	if (cmd_parse(argc, argv, &o) != 0 || o.out || o.in || o.key || o.nrecipients)
 		return cmd_usage("check --instance DIR");
-	pi = admin_enter(o.instance);
+	{
+		char err[ADMINPRIV_ERR_MAX];
+
+		if ((pi = admin_enter_try(o.instance, err)) == NULL) {
+			print_line(NULL, ADMINOPS_FAIL, "instance", err);
+			printf("1 check FAILED\n");
+			return 1;
+		}
+	}
 	/* tor/ of another user is checked by that user, in a step of its own. */
 	k = (struct check_step_ctx){ o.instance, pi->torfd >= 0 && pi->tor.uid != pi->owner.uid };
 	if ((e = admin_step(check_step, &k)) >= CHECK_NOT_RUN)

@@ -157,11 +157,20 @@ admin_die(const char *fmt, ...)
 }
 
 const struct adminpriv_inst *
+admin_enter_try(const char *inst, char err[ADMINPRIV_ERR_MAX])
+{
+	err[0] = '\0';
+	if (g_inst.fd < 0 && adminpriv_open(inst, &g_inst, err) != 0)
+		return NULL;
+	return &g_inst;
+}
+
+const struct adminpriv_inst *
 admin_enter(const char *inst)
 {
 	char err[ADMINPRIV_ERR_MAX];
 
-	if (g_inst.fd < 0 && adminpriv_open(inst, &g_inst, err) != 0)
+	if (admin_enter_try(inst, err) == NULL)
 		admin_die("%s", err);
 	return &g_inst;
 }
