@@ -5,6 +5,7 @@
  */
 #ifndef ADMIN_H
 #define ADMIN_H
+#include "admin_priv.h"
 #include "db.h"
 
 #define ADMIN_PROG "sealdrop-admin"
@@ -12,8 +13,17 @@
 
 /* Print "sealdrop-admin: MESSAGE" on stderr and exit 1. */
 void admin_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-/* The database of an existing instance, or die. */
-struct db *admin_open_db(const char *inst);
+/* Open the instance directory of this run once (admin_priv.h), or die. */
+const struct adminpriv_inst *admin_enter(const char *inst);
+/* The same, NULL with err filled instead of dying. */
+const struct adminpriv_inst *admin_enter_try(const char *inst, char err[ADMINPRIV_ERR_MAX]);
+/* Run fn as the instance's owner in the instance directory, or as tor/'s
+ * owner in tor/ (admin_priv.h); the step's exit status. */
+int admin_step(adminpriv_fn fn, void *ctx);
+int admin_tor_step(adminpriv_fn fn, void *ctx);
+/* In a step: the database of the instance (its files checked first), or
+ * die. */
+struct db *admin_open_db(void);
 
 /* admin_journalist.c: `journalist add|list|remove|reset` (argv[1] is
  * "journalist"); returns the exit status. */

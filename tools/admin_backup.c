@@ -13,6 +13,7 @@
  * go through the .sdbox writer first.
  */
 #include "admin_int.h"
+#include "admin_priv.h"
 #include "admin_ops.h"
 #include "sdbox.h"
 #include "sderr.h"
@@ -138,7 +139,7 @@ bk_file(struct bk *b, const char *name, int fd, uint64_t size)
 static int
 bk_small(struct bk *b, int dirfd, const char *rel, const char *name)
 {
-	int fd = openat(dirfd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY), e;
+	int fd = openat(dirfd, rel, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY), e;
 	struct stat st;
 
 	if (fd < 0)
@@ -383,9 +384,19 @@ bk_snapshot(struct bk *b)
 
 	if (snprintf(path, sizeof path, "%s/sealdrop.db", b->o->instance) >= (int)sizeof path)
 		return fail(b, SD_ERR_TOOLONG, "%s: path too long", b->o->instance);
+	char why[ADMINPRIV_ERR_MAX];
+	struct stat st;
+
 	if (faccessat(b->dfd, "sealdrop.db", R_OK, AT_SYMLINK_NOFOLLOW) != 0)
 		return fail(b, SD_ERR_IO, "%s: not a sealdrop instance (no readable sealdrop.db)",
 		    b->o->instance);
+	/* SQLite opens the side files it finds: each must be a plain file of
+	 * the instance's owner with one link, never a FIFO or a link to a file
+	 * of someone else. */
+	if (fstat(b->dfd, &st) != 0)
+		return fail(b, SD_ERR_IO, "%s: %s", b->o->instance, strerror(errno));
+	if ((e = adminpriv_db_files(b->dfd, "sealdrop.db", st.st_uid, why)) != 0)
+		return fail(b, e, "%s: not backed up: %s", b->o->instance, why);
 	if ((e = adminops_db_snapshot(path, &b->mem)) != 0)
 		return fail(b, e, "%s: cannot copy the database (busy or damaged)", path);
 	if (adminops_db_integrity(b->mem) != 0)

@@ -6,10 +6,12 @@
  * docs/operations.md.
  */
 #include "admin_int.h"
+#include "admin_priv.h"
 #include "admin_ops.h"
 #include "conf.h"
 #include "db.h"
 #include "sderr.h"
+#include "sdio.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -31,7 +33,9 @@
 #define PERM_SHOWN_MAX 10
 
 struct chk {
-	const char *inst;
+	const char *inst;  /* the instance as opened ("." in a step) */
+	const char *shown; /* as given, for messages */
+	int in_tor;        /* the working directory is tor/ (adminops_check_tor) */
 	int dfd; /* the instance directory */
 	uid_t uid;     /* who must own the instance: this user (root: the owner) */
 	uid_t tor_uid; /* who owns tor/: this user, or tor's once deployed */
@@ -148,18 +152,18 @@ check_permissions(struct chk *c)
 	uint64_t n = 0;
 
 	if (fstat(c->dfd, &st) != 0) {
-		say(c, ADMINOPS_FAIL, "instance", "%s: %s", c->inst, strerror(errno));
+		say(c, ADMINOPS_FAIL, "instance", "%s: %s", c->shown, strerror(errno));
 		return;
 	}
 	if (st.st_uid != c->uid)
 		say(c, ADMINOPS_FAIL, "instance", "%s is owned by uid %u, not by this user (uid %u): "
-		    "run check as the instance's user", c->inst, (unsigned)st.st_uid, (unsigned)c->uid);
+		    "run check as the instance's user", c->shown, (unsigned)st.st_uid, (unsigned)c->uid);
 	else if ((st.st_mode & 07777) != 0700 && (st.st_mode & 07777) != 02710)
 		say(c, ADMINOPS_FAIL, "instance", "%s has mode %04o, want 0700 (or 2710 with tor's "
-		    "group when deployed, docs/operator-guide.md)", c->inst,
+		    "group when deployed, docs/operator-guide.md)", c->shown,
 		    (unsigned)(st.st_mode & 07777));
 	else
-		say(c, ADMINOPS_OK, "instance", "%s: owner uid %u, mode %04o", c->inst,
+		say(c, ADMINOPS_OK, "instance", "%s: owner uid %u, mode %04o", c->shown,
 		    (unsigned)c->uid, (unsigned)(st.st_mode & 07777));
 	(void)perm_walk(c, c->dfd, "", 0, &n);
 	if (c->perm_bad > PERM_SHOWN_MAX)
@@ -178,11 +182,17 @@ check_conf(struct chk *c)
 
 	conf_defaults(&conf);
 	c->reserve = conf.spool_reserve_bytes;
+	char why[ADMINPRIV_ERR_MAX];
+	int fd;
+
 	(void)snprintf(path, sizeof path, "%s/sealdrop.conf", c->inst);
-	if (access(path, F_OK) != 0) {
-		say(c, ADMINOPS_FAIL, "config", "sealdrop.conf is missing");
+	/* Never a link, FIFO or device: one plain file of the owner. */
+	if ((e = adminpriv_file(c->dfd, "sealdrop.conf", 0, c->uid, &fd, why)) != 0) {
+		say(c, ADMINOPS_FAIL, "config", "%s", e == SD_ERR_NOKEY ?
+		    "sealdrop.conf is missing" : why);
 		return;
 	}
+	close(fd);
 	err[0] = '\0';
 	if ((e = conf_load(path, &conf, err)) != 0) {
 		say(c, ADMINOPS_FAIL, "config", "sealdrop.conf: %s", err[0] ? err : sd_strerror(e));
@@ -360,9 +370,13 @@ check_database(struct chk *c)
 	struct stat st;
 	int e;
 
+	char why[ADMINPRIV_ERR_MAX];
+
 	(void)snprintf(path, sizeof path, "%s/sealdrop.db", c->inst);
 	if (fstatat(c->dfd, "sealdrop.db", &st, AT_SYMLINK_NOFOLLOW) != 0)
 		say(c, ADMINOPS_FAIL, "database", "sealdrop.db is missing");
+	else if (adminpriv_db_files(c->dfd, "sealdrop.db", c->uid, why) != 0)
+		say(c, ADMINOPS_FAIL, "database", "not opened: %s", why);
 	else if (adminops_db_open_ro(path, &h) != 0)
 		say(c, ADMINOPS_FAIL, "database", "sealdrop.db cannot be opened");
 	else if ((e = adminops_db_integrity(h)) == SD_ERR_FORMAT)
@@ -387,6 +401,55 @@ static const char *const tor_files[] = {
 	"journalist/authorized_clients/sealdrop.placeholder.auth",
 };
 
+/* The directives sealdrop-admin writes (admin_torrc.c); any other one in
+ * tor/torrc is reported. */
+static const char *const tor_directives[] = {
+	"HiddenServiceDir", "HiddenServicePort", "HiddenServicePoWDefensesEnabled",
+	"HiddenServiceMaxStreams", "HiddenServiceMaxStreamsCloseCircuit",
+};
+
+/* Every line of tor/torrc is a comment, blank or a known directive. */
+static int
+check_torrc_lines(struct chk *c, int torfd)
+{
+	char buf[65536], why[ADMINPRIV_ERR_MAX];
+	size_t len = 0;
+	unsigned no = 0;
+	int fd, e;
+
+	if ((e = adminpriv_file(torfd, "torrc", 0, c->tor_uid, &fd, why)) != 0) {
+		say(c, ADMINOPS_FAIL, "tor", "tor/%s", e == SD_ERR_NOKEY ? "torrc is missing" : why);
+		return -1;
+	}
+	e = sd_read_full(fd, buf, sizeof buf - 1, &len);
+	close(fd);
+	if (e != 0 || len == sizeof buf - 1) {
+		say(c, ADMINOPS_FAIL, "tor", "tor/torrc cannot be read or is over 64 KiB");
+		return -1;
+	}
+	buf[len] = '\0';
+	for (char *line = buf, *next; line != NULL; line = next) {
+		char *key = line + strspn(line, " \t");
+		size_t k, i;
+
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		no++;
+		if (*key == '\0' || *key == '#')
+			continue;
+		k = strcspn(key, " \t");
+		for (i = 0; i < sizeof tor_directives / sizeof tor_directives[0]; i++)
+			if (strlen(tor_directives[i]) == k && strncmp(key, tor_directives[i], k) == 0)
+				break;
+		if (i == sizeof tor_directives / sizeof tor_directives[0]) {
+			say(c, ADMINOPS_FAIL, "tor", "tor/torrc line %u: '%.*s' is not a directive "
+			    "sealdrop-admin writes", no, (int)(k > 64 ? 64 : k), key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* tor/ is there and complete, and its torrc names this directory. */
 static void
 check_tor_files(struct chk *c, int torfd)
@@ -402,10 +465,12 @@ check_tor_files(struct chk *c, int torfd)
 			say(c, ADMINOPS_FAIL, "tor", "tor/%s is missing", tor_files[i]);
 			return;
 		}
+	if (check_torrc_lines(c, torfd) != 0)
+		return;
 	if (adminops_torrc_names(torfd, named) != 0)
 		say(c, ADMINOPS_WARN, "tor", "tor/torrc names no instance path this check "
 		    "understands");
-	else if (realpath(c->inst, real) == NULL || strcmp(real, named) != 0)
+	else if (realpath(c->in_tor ? ".." : c->inst, real) == NULL || strcmp(real, named) != 0)
 		say(c, ADMINOPS_FAIL, "tor", "tor/torrc is for %s, not this directory (moved? "
 		    "restore rewrites it)", named);
 	else {
@@ -446,15 +511,34 @@ check_tor(struct chk *c)
 }
 
 int
-adminops_check(const char *instance, adminops_report_fn fn, void *ctx, unsigned *fails)
+adminops_check_tor(const char *shown, adminops_report_fn fn, void *ctx, unsigned *fails)
 {
-	struct chk c = { .inst = instance, .uid = geteuid(), .fn = fn, .ctx = ctx, .dfd = -1 };
+	struct chk c = { .inst = "..", .shown = shown, .in_tor = 1, .uid = geteuid(), .tor_uid = geteuid(), .fn = fn,
+		.ctx = ctx, .dfd = -1 };
+	int fd = open(".", DIR_FLAGS);
+
+	/* The working directory is tor/ and this process its owner. */
+	if (fd < 0) {
+		say(&c, ADMINOPS_FAIL, "tor", "tor/ cannot be read: %s", strerror(errno));
+	} else {
+		check_tor_files(&c, fd);
+		close(fd);
+	}
+	*fails = c.fails;
+	return 0;
+}
+
+int
+adminops_check(const char *instance, const char *shown, int skip_tor, adminops_report_fn fn,
+    void *ctx, unsigned *fails)
+{
+	struct chk c = { .inst = instance, .shown = shown, .uid = geteuid(), .fn = fn, .ctx = ctx, .dfd = -1 };
 
 	struct stat st;
 
 	c.dfd = open(instance, DIR_FLAGS);
 	if (c.dfd < 0) {
-		say(&c, ADMINOPS_FAIL, "instance", "%s: %s", instance, strerror(errno));
+		say(&c, ADMINOPS_FAIL, "instance", "%s: %s", shown, strerror(errno));
 		*fails = c.fails;
 		return 0;
 	}
@@ -465,7 +549,8 @@ adminops_check(const char *instance, adminops_report_fn fn, void *ctx, unsigned 
 	check_permissions(&c);
 	check_conf(&c);
 	check_database(&c);
-	check_tor(&c);
+	if (!skip_tor)
+		check_tor(&c);
 	close(c.dfd);
 	*fails = c.fails;
 	return 0;

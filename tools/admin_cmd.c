@@ -12,7 +12,9 @@
  * sealed backup lives in sodium_malloc'd memory and is wiped once the
  * archive's header is read.
  */
+#include "admin.h"
 #include "admin_ops.h"
+#include "admin_priv.h"
 #include "conf.h"
 #include "sderr.h"
 #include "sdio.h"
@@ -83,23 +85,79 @@ static void
 print_line(void *ctx, enum adminops_level level, const char *name, const char *detail)
 {
 	static const char *const tag[] = { "ok  ", "warn", "FAIL" };
+	char n[128], d[ADMINPRIV_SAFE_MAX];
 
+	/* Names found in the instance reach the terminal only made safe. */
 	(void)ctx;
-	printf("%s %s: %s\n", tag[level], name, detail);
+	printf("%s %s: %s\n", tag[level], adminpriv_safe(name, n, sizeof n),
+	    adminpriv_safe(detail, d, sizeof d));
+}
+
+/* The exit status of a check step: 100 when it could not run, else its
+ * FAIL lines (at most 99). */
+#define CHECK_NOT_RUN 100
+
+struct check_step_ctx {
+	const char *shown;
+	int skip_tor;
+};
+
+static int
+check_step(void *ctx)
+{
+	const struct check_step_ctx *k = ctx;
+	unsigned fails = 0;
+	int e = adminops_check(".", k->shown, k->skip_tor, print_line, NULL, &fails);
+
+	if (e != 0) {
+		fprintf(stderr, PROG ": check: %s\n", sd_strerror(e));
+		return CHECK_NOT_RUN;
+	}
+	return fails > 99 ? 99 : (int)fails;
+}
+
+static int
+check_tor_step(void *ctx)
+{
+	const struct check_step_ctx *k = ctx;
+	unsigned fails = 0;
+
+	(void)adminops_check_tor(k->shown, print_line, NULL, &fails);
+	return fails > 99 ? 99 : (int)fails;
 }
 
 int
 adminops_cmd_check(int argc, char **argv)
 {
 	struct cmd_opts o = { 0 };
+	const struct adminpriv_inst *pi;
+	struct check_step_ctx k;
 	unsigned fails = 0;
 	int e;
 
 	if (cmd_parse(argc, argv, &o) != 0 || o.out || o.in || o.key || o.nrecipients)
 		return cmd_usage("check --instance DIR");
-	if ((e = adminops_check(o.instance, print_line, NULL, &fails)) != 0) {
-		fprintf(stderr, PROG ": check: %s\n", sd_strerror(e));
+	{
+		char err[ADMINPRIV_ERR_MAX];
+
+		if ((pi = admin_enter_try(o.instance, err)) == NULL) {
+			print_line(NULL, ADMINOPS_FAIL, "instance", err);
+			printf("1 check FAILED\n");
+			return 1;
+		}
+	}
+	/* tor/ of another user is checked by that user, in a step of its own. */
+	k = (struct check_step_ctx){ o.instance, pi->torfd >= 0 && pi->tor.uid != pi->owner.uid };
+	if ((e = admin_step(check_step, &k)) >= CHECK_NOT_RUN)
 		return 1;
+	fails = (unsigned)e;
+	if (k.skip_tor) {
+		if ((e = admin_tor_step(check_tor_step, &k)) >= CHECK_NOT_RUN)
+			return 1;
+		fails += (unsigned)e;
+	} else if (pi->torfd < 0 && pi->torerr[0] != '\0' && strstr(pi->torerr, "no tor/") == NULL) {
+		print_line(NULL, ADMINOPS_FAIL, "tor", pi->torerr);
+		fails++;
 	}
 	if (fails > 0)
 		printf("%u check%s FAILED\n", fails, fails == 1 ? "" : "s");

@@ -18,6 +18,8 @@
 #include "db.h"
 #include "sderr.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -104,21 +106,46 @@ print_totp(const char *issuer, const char *name, const unsigned char secret[DB_T
 	sodium_memzero(uri, sizeof uri);
 }
 
-static void
-print_tor_line(const char *inst, const char *name)
+struct jstep {
+	const struct jargs *a;
+	const char *sub, *name;
+};
+
+/* As tor/'s owner in tor/: the journalist's client key. */
+static int
+tor_add_step(void *ctx)
 {
+	const struct jstep *s = ctx;
+	const char *name = s->name;
 	char line[256];
-	int e = admintor_client_add(inst, name, line, sizeof line);
+	int e = admintor_client_add_at(AT_FDCWD, name, line, sizeof line);
 
 	if (e != 0) {
 		fprintf(stderr, "warning: no tor client key made for %s: %s\n", name,
-		    sd_strerror(e));
-		return;
+		    e == SD_ERR_IO ? strerror(errno) : sd_strerror(e));
+		return 1;
 	}
 	printf("  tor client authorisation (Tor Browser, for the journalist onion):\n"
 	    "    %s\n"
 	    "  then make tor read the new client key: systemctl reload tor\n", line);
 	sodium_memzero(line, sizeof line);
+	return 0;
+}
+
+/* As tor/'s owner in tor/: drop the journalist's client key. */
+static int
+tor_remove_step(void *ctx)
+{
+	const struct jstep *s = ctx;
+	int e = admintor_client_remove_at(AT_FDCWD, s->name);
+
+	if (e != 0) {
+		fprintf(stderr, "warning: no tor client key of %s removed: %s\n", s->name,
+		    e == SD_ERR_NOKEY ? "there is none" : e == SD_ERR_IO ? strerror(errno) :
+		    sd_strerror(e));
+		return 1;
+	}
+	return 0;
 }
 
 static int
@@ -143,7 +170,6 @@ cmd_add(struct db *db, const struct jargs *a, const char *name)
 	    name, a->admin ? " (admin)" : "", name);
 	printf("  user name:   %s\n  passphrase:  %s\n", name, pass);
 	print_totp(issuer, name, totp);
-	print_tor_line(a->instance, name);
 	sodium_memzero(pass, sizeof pass);
 	sodium_memzero(totp, sizeof totp);
 	sodium_memzero(b32, sizeof b32);
@@ -193,25 +219,29 @@ cmd_list(struct db *db)
 		admin_die("cannot list the journalists");
 	if (n == 0)
 		printf("no journalist yet: add one with " ADMIN_PROG " journalist add\n");
-	for (size_t i = 0; i < n; i++)
-		printf("%s\t%s\tcreated %s\tlast login %s%s\n", js[i].name,
-		    js[i].is_admin ? "admin" : "journalist", js[i].created_day,
-		    js[i].last_day[0] ? js[i].last_day : "never",
+	for (size_t i = 0; i < n; i++) {
+		/* The database is the owner's: its strings are not trusted. */
+		char nm[ADMINPRIV_SAFE_MAX], cd[64], ld[64];
+
+		printf("%s\t%s\tcreated %s\tlast login %s%s\n",
+		    adminpriv_safe(js[i].name, nm, sizeof nm),
+		    js[i].is_admin ? "admin" : "journalist",
+		    adminpriv_safe(js[i].created_day, cd, sizeof cd),
+		    js[i].last_day[0] ? adminpriv_safe(js[i].last_day, ld, sizeof ld) : "never",
 		    js[i].locked_until > now ? "\tlocked" : "");
+	}
 	free(js);
 	return 0;
 }
 
 static int
-cmd_remove(struct db *db, const char *inst, const struct db_journalist *j)
+cmd_remove(struct db *db, const struct db_journalist *j)
 {
 	int64_t admins = 0;
 
 	if (db_journalist_remove(db, j->id) != 0 ||
 	    db_audit_add(db, ACTOR, "journalist removed", j->name) != 0)
 		admin_die("cannot remove the journalist");
-	if (admintor_client_remove(inst, j->name) != 0)
-		fprintf(stderr, "warning: no tor client key of %s to remove\n", j->name);
 	if (db_journalist_count(db, 1, &admins) == 0 && admins == 0)
 		fprintf(stderr, "warning: no administrator is left; add one with "
 		    ADMIN_PROG " journalist add --admin\n");
@@ -220,45 +250,60 @@ cmd_remove(struct db *db, const char *inst, const struct db_journalist *j)
 	return 0;
 }
 
+/* As the instance's owner in the instance: the database part. */
+static int
+db_step(void *ctx)
+{
+	const struct jstep *s = ctx;
+	struct db_journalist j;
+	struct db *db = admin_open_db();
+	int rc;
+
+	if (s->sub[0] == 'l') {
+		rc = cmd_list(db);
+	} else if (s->sub[0] == 'a') {
+		rc = cmd_add(db, s->a, s->name);
+	} else {
+		if (db_journalist_get(db, s->name, &j) != 0)
+			admin_die("%s: no such journalist", s->name);
+		rc = s->sub[2] == 'm' ? cmd_remove(db, &j) : cmd_reset(db, s->a, &j);
+		sodium_memzero(&j, sizeof j);
+	}
+	db_close(db);
+	return rc;
+}
+
 int
 adminj_main(int argc, char **argv)
 {
 	struct jargs a = { 0 };
-	struct db_journalist j;
-	const char *sub = argc > 2 ? argv[2] : "";
-	const char *name = NULL;
-	struct db *db;
-	int rc = 2;
+	struct jstep s = { .a = &a, .sub = argc > 2 ? argv[2] : "" };
+	int rc;
 
 	if (parse_jargs(argc, argv, &a) != 0)
 		goto usage;
-	if (strcmp(sub, "list") == 0 && a.first == argc) {
-		db = admin_open_db(a.instance);
-		rc = cmd_list(db);
-		db_close(db);
-		return rc;
+	if (strcmp(s.sub, "list") == 0 && a.first == argc) {
+		admin_enter(a.instance);
+		return admin_step(db_step, &s);
 	}
-	if (a.first != argc - 1)
+	if (a.first != argc - 1 || (strcmp(s.sub, "add") != 0 && strcmp(s.sub, "remove") != 0 &&
+	    strcmp(s.sub, "reset") != 0))
 		goto usage;
-	name = argv[a.first];
-	if (!account_name_ok(name))
-		admin_die("%s: a name is 1 to %d of a-z, 0-9, '-' and '_'", name, DB_NAME_MAX);
+	s.name = argv[a.first];
+	if (!account_name_ok(s.name))
+		admin_die("%s: a name is 1 to %d of a-z, 0-9, '-' and '_'", s.name, DB_NAME_MAX);
 	if (account_init() != 0)
 		admin_die("cannot initialise liboath");
-	db = admin_open_db(a.instance);
-	if (strcmp(sub, "add") == 0) {
-		rc = cmd_add(db, &a, name);
-	} else if (strcmp(sub, "remove") == 0 || strcmp(sub, "reset") == 0) {
-		if (db_journalist_get(db, name, &j) != 0)
-			admin_die("%s: no such journalist", name);
-		rc = sub[2] == 'm' ? cmd_remove(db, a.instance, &j) : cmd_reset(db, &a, &j);
-		sodium_memzero(&j, sizeof j);
-	} else {
-		db_close(db);
-		goto usage;
-	}
-	db_close(db);
-	return rc;
+	admin_enter(a.instance);
+	if ((rc = admin_step(db_step, &s)) != 0)
+		return rc;
+	/* The tor client key, as tor/'s owner; a failure there is a warning
+	 * (the account itself is done). */
+	if (s.sub[0] == 'a')
+		(void)admin_tor_step(tor_add_step, &s);
+	else if (s.sub[2] == 'm')
+		(void)admin_tor_step(tor_remove_step, &s);
+	return 0;
 usage:
 	fprintf(stderr, "usage:\n"
 	    "  " ADMIN_PROG " journalist add --instance DIR NAME [--admin]\n"

@@ -31,9 +31,15 @@ enum adminops_level { ADMINOPS_OK, ADMINOPS_WARN, ADMINOPS_FAIL };
 typedef void (*adminops_report_fn)(void *ctx, enum adminops_level level, const char *name,
     const char *detail);
 
-/* Run every check on an instance; *fails receives the number of FAIL lines.
- * SD_ERR_* only when the checks themselves could not run (memory). */
-int adminops_check(const char *instance, adminops_report_fn fn, void *ctx, unsigned *fails);
+/* Run every check on an instance (opened as instance, named shown in
+ * messages; skip_tor: leave tor/ to adminops_check_tor); *fails receives
+ * the number of FAIL lines. SD_ERR_* only when the checks themselves could
+ * not run (memory). */
+int adminops_check(const char *instance, const char *shown, int skip_tor, adminops_report_fn fn,
+    void *ctx, unsigned *fails);
+/* The checks of tor/, run with tor/ as the working directory by its owner
+ * (admin_priv.h): files, torrc directives, the path it names. */
+int adminops_check_tor(const char *shown, adminops_report_fn fn, void *ctx, unsigned *fails);
 
 struct adminops_backup_opts {
 	const char *instance;

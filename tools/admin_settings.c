@@ -19,7 +19,9 @@
 #include "sderr.h"
 #include "settings.h"
 
+#include <fcntl.h>
 #include <getopt.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,24 +29,31 @@
 static void
 show(const struct settings *s)
 {
-	printf("instance_name\t%s\n", s->instance_name);
-	printf("default_language\t%s\n", s->default_language);
+	char safe[ADMINPRIV_SAFE_MAX];
+
+	/* Text from the database, which the instance's owner can write. */
+	printf("instance_name\t%s\n", adminpriv_safe(s->instance_name, safe, sizeof safe));
+	printf("default_language\t%s\n", adminpriv_safe(s->default_language, safe, sizeof safe));
 	printf("accept_files\t%d\n", s->accept_files);
 	printf("max_submission_bytes\t%llu\n", (unsigned long long)s->max_submission_bytes);
 	printf("min_first_message_chars\t%u\n", s->min_first_message_chars);
 	printf("retention_days\t%u\n", s->retention_days);
 }
 
+/* In the step: the instance is the working directory. */
 static void
-load(const char *inst, struct db *db, struct settings *s)
+load(struct db *db, struct settings *s)
 {
-	char path[PATH_MAX], err[CONF_ERR_MAX];
+	char err[CONF_ERR_MAX], why[ADMINPRIV_ERR_MAX];
 	struct conf cf;
+	int fd;
 
 	conf_defaults(&cf);
-	if (snprintf(path, sizeof path, "%s/sealdrop.conf", inst) >= (int)sizeof path)
-		admin_die("%s: path too long", inst);
-	if (conf_load(path, &cf, err) != 0)
+	/* A plain file of the owner (no link, FIFO or device), then parsed. */
+	if (adminpriv_file(AT_FDCWD, "sealdrop.conf", 0, geteuid(), &fd, why) != 0)
+		admin_die("%s", why[0] ? why : "sealdrop.conf is missing");
+	close(fd);
+	if (conf_load("sealdrop.conf", &cf, err) != 0)
 		admin_die("%s", err);
 	if (settings_load(db, &cf, s) != 0)
 		admin_die("cannot read the settings");
@@ -68,6 +77,27 @@ set(struct db *db, struct settings *s, const char *key, const char *value)
 	return 0;
 }
 
+struct sstep {
+	const char *sub, *key, *value;
+};
+
+static int
+settings_step(void *ctx)
+{
+	const struct sstep *a = ctx;
+	struct settings s;
+	struct db *db = admin_open_db();
+	int rc = 0;
+
+	load(db, &s);
+	if (a->sub[1] == 'h')
+		show(&s);
+	else
+		rc = set(db, &s, a->key, a->value);
+	db_close(db);
+	return rc;
+}
+
 int
 admins_main(int argc, char **argv)
 {
@@ -75,9 +105,8 @@ admins_main(int argc, char **argv)
 		{ "instance", required_argument, NULL, 'i' }, { NULL, 0, NULL, 0 }
 	};
 	const char *sub = argc > 2 ? argv[2] : "", *inst = NULL;
-	struct settings s;
-	struct db *db;
-	int c, rc = 0;
+	struct sstep st = { .sub = sub };
+	int c;
 
 	optind = 3;
 	opterr = 0;
@@ -89,14 +118,12 @@ admins_main(int argc, char **argv)
 	if (inst == NULL || (strcmp(sub, "show") == 0 ? optind != argc
 	    : strcmp(sub, "set") != 0 || optind != argc - 2))
 		goto usage;
-	db = admin_open_db(inst);
-	load(inst, db, &s);
-	if (sub[1] == 'h')
-		show(&s);
-	else
-		rc = set(db, &s, argv[optind], argv[optind + 1]);
-	db_close(db);
-	return rc;
+	if (sub[1] == 'e') {
+		st.key = argv[optind];
+		st.value = argv[optind + 1];
+	}
+	admin_enter(inst);
+	return admin_step(settings_step, &st);
 usage:
 	fprintf(stderr, "usage:\n"
 	    "  " ADMIN_PROG " settings show --instance DIR\n"

@@ -210,11 +210,17 @@ write_torrc(const char *abs)
 	    "HiddenServiceDir %s/" ADMINTOR_SOURCE_HS "\n"
 	    "HiddenServicePort 80 unix:%s/source.sock\n"
 	    "HiddenServicePoWDefensesEnabled 1\n"
+	    "# One page load needs a few streams; a circuit opening more is a flood:\n"
+	    "# tor closes it (docs/decisions.md).\n"
+	    "HiddenServiceMaxStreams " ADMINTOR_MAX_STREAMS "\n"
+	    "HiddenServiceMaxStreamsCloseCircuit 1\n"
 	    "\n"
 	    "# Journalist interface: only Tor Browsers holding a key listed in\n"
 	    "# authorized_clients/ (sealdrop-admin journalist add) can reach it.\n"
 	    "HiddenServiceDir %s/" ADMINTOR_JOURNALIST_HS "\n"
-	    "HiddenServicePort 80 unix:%s/journalist.sock\n",
+	    "HiddenServicePort 80 unix:%s/journalist.sock\n"
+	    "HiddenServiceMaxStreams " ADMINTOR_MAX_STREAMS "\n"
+	    "HiddenServiceMaxStreamsCloseCircuit 1\n",
 	    abs, abs, abs, abs, abs, abs, abs, abs);
 	if (n < 0 || (size_t)n >= sizeof text)
 		return SD_ERR_TOOLONG;
@@ -223,23 +229,25 @@ write_torrc(const char *abs)
 	return sd_write_file_excl(path, text, (size_t)n, 0600);
 }
 
-/* INSTANCE/tor/journalist/authorized_clients/FILE; dir receives the
- * directory, st its owner. */
+/* tor/journalist/authorized_clients/ under torfd (tor/), no symbolic link
+ * followed: a directory fd, or SD_ERR_*. */
 static int
-client_path(const char *inst, const char *file, char dir[PATH_MAX], char path[PATH_MAX],
-    struct stat *st)
+clients_dir(int torfd, int *out)
 {
-	char hs[PATH_MAX];
-	int e;
+	int hs, fd;
 
-	if ((e = join(inst, ADMINTOR_JOURNALIST_HS, hs)) != 0 ||
-	    (e = join(hs, CLIENTS_DIR, dir)) != 0)
-		return e;
-	if (lstat(dir, st) != 0)
-		return SD_ERR_IO;
-	if (!S_ISDIR(st->st_mode))
+	if ((hs = openat(torfd, "journalist", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return errno == ENOTDIR || errno == ELOOP ? SD_ERR_FORMAT : SD_ERR_IO;
+	fd = openat(hs, CLIENTS_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && (errno == ENOTDIR || errno == ELOOP)) {
+		close(hs);
 		return SD_ERR_FORMAT;
-	return join(dir, file, path);
+	}
+	close(hs);
+	if (fd < 0)
+		return SD_ERR_IO;
+	*out = fd;
+	return 0;
 }
 
 /* "NAME.auth" for a valid client name. */
@@ -252,26 +260,30 @@ client_file(const char *name, char file[ADMINTOR_NAME_MAX + sizeof ".auth"])
 	return 0;
 }
 
-/* Write a client's public key file and make it the directory owner's. */
+/* Write a client's public key file under authorized_clients/ (dirfd): an
+ * unnamed file, written and synced, then linked to its name (never
+ * replacing one), so an interrupted run leaves nothing. It belongs to
+ * whoever runs this: tor/'s owner (admin_priv.h). */
 static int
-write_client(const char *inst, const char *file, const unsigned char pk[crypto_box_PUBLICKEYBYTES])
+write_client_at(int dirfd, const char *file, const unsigned char pk[crypto_box_PUBLICKEYBYTES])
 {
-	char dir[PATH_MAX], path[PATH_MAX], b32[X25519_B32 + 1], body[X25519_B32 + 32];
-	struct stat st;
-	int e, n;
+	char b32[X25519_B32 + 1], body[X25519_B32 + 32], proc[64];
+	int e, n, fd;
 
-	if ((e = client_path(inst, file, dir, path, &st)) != 0 ||
-	    (e = admintor_base32(pk, crypto_box_PUBLICKEYBYTES, 1, b32, sizeof b32)) != 0)
+	if ((e = admintor_base32(pk, crypto_box_PUBLICKEYBYTES, 1, b32, sizeof b32)) != 0)
 		return e;
 	n = snprintf(body, sizeof body, "descriptor:x25519:%s\n", b32);
-	if ((e = sd_write_file_excl(path, body, (size_t)n, 0600)) != 0)
-		return e;
-	/* Run as root (tor owns the directory in deployment): tor must read it. */
-	if (geteuid() == 0 && (st.st_uid != 0 || st.st_gid != 0) &&
-	    fchownat(AT_FDCWD, path, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) != 0) {
+	if ((fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600)) < 0)
+		return SD_ERR_IO;
+	(void)snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	if ((e = sd_write_full(fd, body, (size_t)n)) != 0 || fchmod(fd, 0600) != 0 ||
+	    fsync(fd) != 0)
+		e = e ? e : SD_ERR_IO;
+	else if (linkat(AT_FDCWD, proc, dirfd, file, AT_SYMLINK_FOLLOW) != 0)
+		e = errno == EEXIST ? SD_ERR_EXISTS : SD_ERR_IO;
+	else if (fsync(dirfd) != 0)
 		e = SD_ERR_IO;
-		(void)unlink(path);
-	}
+	close(fd);
 	return e;
 }
 
@@ -281,7 +293,7 @@ write_placeholder(const char *abs)
 {
 	unsigned char pk[crypto_box_PUBLICKEYBYTES], sk[crypto_box_SECRETKEYBYTES];
 	char hs[PATH_MAX], dir[PATH_MAX];
-	int e;
+	int e, fd;
 
 	if ((e = join(abs, ADMINTOR_JOURNALIST_HS, hs)) != 0 ||
 	    (e = join(hs, CLIENTS_DIR, dir)) != 0)
@@ -293,7 +305,11 @@ write_placeholder(const char *abs)
 		return SD_ERR_CRYPTO;
 	}
 	sodium_memzero(sk, sizeof sk);
-	return write_client(abs, ADMINTOR_PLACEHOLDER, pk);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return SD_ERR_IO;
+	e = write_client_at(fd, ADMINTOR_PLACEHOLDER, pk);
+	close(fd);
+	return e;
 }
 
 int
@@ -323,25 +339,63 @@ admintor_init(const char *instance_dir, char *source_onion, size_t source_onion_
 	return 0;
 }
 
-/* The address of one service, from its hs_ed25519_public_key. */
+/* The address of one service ("source" or "journalist" under torfd), from
+ * its hs_ed25519_public_key: a regular file, no symbolic link followed. */
 static int
-service_onion(const char *inst, const char *sub, char onion[ADMINTOR_ONION_MAX])
+service_onion_at(int torfd, const char *sub, char onion[ADMINTOR_ONION_MAX])
 {
-	char dir[PATH_MAX], path[PATH_MAX];
-	unsigned char *buf = NULL;
+	unsigned char buf[HDR_BYTES + ADMINTOR_PK_BYTES + 1];
 	size_t len = 0;
-	int e;
+	struct stat st;
+	int hs, fd, e;
 
-	if ((e = join(inst, sub, dir)) != 0 || (e = join(dir, "hs_ed25519_public_key", path)) != 0)
-		return e;
-	if ((e = sd_read_small_file(path, HDR_BYTES + ADMINTOR_PK_BYTES, &buf, &len)) != 0)
-		return e;
-	if (len != HDR_BYTES + ADMINTOR_PK_BYTES || memcmp(buf, PUBLIC_HDR, sizeof PUBLIC_HDR) != 0)
+	if ((hs = openat(torfd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return SD_ERR_IO;
+	fd = openat(hs, "hs_ed25519_public_key", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(hs);
+	if (fd < 0)
+		return SD_ERR_IO;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		e = SD_ERR_FORMAT;
 	else
-		e = admintor_onion_from_pk(buf + HDR_BYTES, onion, ADMINTOR_ONION_MAX);
-	free(buf);
-	return e;
+		e = sd_read_full(fd, buf, sizeof buf, &len);
+	close(fd);
+	if (e != 0)
+		return e;
+	if (len != HDR_BYTES + ADMINTOR_PK_BYTES || memcmp(buf, PUBLIC_HDR, sizeof PUBLIC_HDR) != 0)
+		return SD_ERR_FORMAT;
+	return admintor_onion_from_pk(buf + HDR_BYTES, onion, ADMINTOR_ONION_MAX);
+}
+
+int
+admintor_onions_at(int torfd, char source_onion[ADMINTOR_ONION_MAX],
+    char journalist_onion[ADMINTOR_ONION_MAX])
+{
+	char so[ADMINTOR_ONION_MAX], jo[ADMINTOR_ONION_MAX];
+	int e;
+
+	if ((e = service_onion_at(torfd, "source", so)) != 0 ||
+	    (e = service_onion_at(torfd, "journalist", jo)) != 0)
+		return e;
+	memcpy(source_onion, so, ADMINTOR_ONION_MAX);
+	memcpy(journalist_onion, jo, ADMINTOR_ONION_MAX);
+	return 0;
+}
+
+/* tor/ of an instance given by path, no symbolic link followed. */
+static int
+open_tor(const char *instance_dir, int *out)
+{
+	int ifd, fd;
+
+	if ((ifd = open(instance_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return SD_ERR_IO;
+	fd = openat(ifd, ADMINTOR_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	close(ifd);
+	if (fd < 0)
+		return SD_ERR_IO;
+	*out = fd;
+	return 0;
 }
 
 int
@@ -349,32 +403,37 @@ admintor_onions(const char *instance_dir, char *source_onion, size_t source_onio
     char *journalist_onion, size_t journalist_onion_sz)
 {
 	char so[ADMINTOR_ONION_MAX], jo[ADMINTOR_ONION_MAX];
-	int e;
+	int e, fd;
 
 	if (instance_dir == NULL || source_onion == NULL || journalist_onion == NULL ||
 	    source_onion_sz < ADMINTOR_ONION_MAX || journalist_onion_sz < ADMINTOR_ONION_MAX)
 		return SD_ERR_ARG;
-	if ((e = service_onion(instance_dir, ADMINTOR_SOURCE_HS, so)) != 0 ||
-	    (e = service_onion(instance_dir, ADMINTOR_JOURNALIST_HS, jo)) != 0)
+	if ((e = open_tor(instance_dir, &fd)) != 0)
 		return e;
+	if ((e = service_onion_at(fd, "source", so)) != 0 ||
+	    (e = service_onion_at(fd, "journalist", jo)) != 0) {
+		close(fd);
+		return e;
+	}
+	close(fd);
 	memcpy(source_onion, so, ADMINTOR_ONION_MAX);
 	memcpy(journalist_onion, jo, ADMINTOR_ONION_MAX);
 	return 0;
 }
 
 int
-admintor_client_add(const char *instance_dir, const char *name,
-    char *auth_private_line, size_t linesz)
+admintor_client_add_at(int torfd, const char *name, char *auth_private_line, size_t linesz)
 {
 	unsigned char pk[crypto_box_PUBLICKEYBYTES], sk[crypto_box_SECRETKEYBYTES];
 	char onion[ADMINTOR_ONION_MAX], b32[X25519_B32 + 1], line[ADMINTOR_AUTH_LINE_MAX];
 	char file[ADMINTOR_NAME_MAX + sizeof ".auth"];
-	int e;
+	int e, dfd = -1;
 
-	if (instance_dir == NULL || auth_private_line == NULL || linesz < ADMINTOR_AUTH_LINE_MAX)
+	if (auth_private_line == NULL || linesz < ADMINTOR_AUTH_LINE_MAX)
 		return SD_ERR_ARG;
 	if ((e = client_file(name, file)) != 0 ||
-	    (e = service_onion(instance_dir, ADMINTOR_JOURNALIST_HS, onion)) != 0)
+	    (e = service_onion_at(torfd, "journalist", onion)) != 0 ||
+	    (e = clients_dir(torfd, &dfd)) != 0)
 		return e;
 	if (crypto_box_keypair(pk, sk) != 0) {
 		e = SD_ERR_CRYPTO;
@@ -383,10 +442,11 @@ admintor_client_add(const char *instance_dir, const char *name,
 	if ((e = admintor_base32(sk, sizeof sk, 1, b32, sizeof b32)) != 0)
 		goto out;
 	(void)snprintf(line, sizeof line, "%.56s:descriptor:x25519:%s", onion, b32);
-	if ((e = write_client(instance_dir, file, pk)) != 0)
+	if ((e = write_client_at(dfd, file, pk)) != 0)
 		goto out;
 	memcpy(auth_private_line, line, sizeof line);
 out:
+	close(dfd);
 	sodium_memzero(sk, sizeof sk);
 	sodium_memzero(b32, sizeof b32);
 	sodium_memzero(line, sizeof line);
@@ -394,22 +454,49 @@ out:
 }
 
 int
-admintor_client_remove(const char *instance_dir, const char *name)
+admintor_client_add(const char *instance_dir, const char *name,
+    char *auth_private_line, size_t linesz)
 {
-	char dir[PATH_MAX], path[PATH_MAX], file[ADMINTOR_NAME_MAX + sizeof ".auth"];
-	struct stat st;
-	int e;
+	int fd, e;
 
 	if (instance_dir == NULL)
 		return SD_ERR_ARG;
-	if ((e = client_file(name, file)) != 0 ||
-	    (e = client_path(instance_dir, file, dir, path, &st)) != 0)
+	if ((e = open_tor(instance_dir, &fd)) != 0)
 		return e;
-	if (lstat(path, &st) != 0)
-		return errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
-	if (!S_ISREG(st.st_mode))
-		return SD_ERR_FORMAT;
-	if (unlink(path) != 0)
-		return SD_ERR_IO;
-	return sd_fsync_dir(dir);
+	e = admintor_client_add_at(fd, name, auth_private_line, linesz);
+	close(fd);
+	return e;
+}
+
+int
+admintor_client_remove_at(int torfd, const char *name)
+{
+	char file[ADMINTOR_NAME_MAX + sizeof ".auth"];
+	struct stat st;
+	int e, dfd = -1;
+
+	if ((e = client_file(name, file)) != 0 || (e = clients_dir(torfd, &dfd)) != 0)
+		return e;
+	if (fstatat(dfd, file, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		e = errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
+	else if (!S_ISREG(st.st_mode))
+		e = SD_ERR_FORMAT;
+	else if (unlinkat(dfd, file, 0) != 0 || fsync(dfd) != 0)
+		e = SD_ERR_IO;
+	close(dfd);
+	return e;
+}
+
+int
+admintor_client_remove(const char *instance_dir, const char *name)
+{
+	int fd, e;
+
+	if (instance_dir == NULL)
+		return SD_ERR_ARG;
+	if ((e = open_tor(instance_dir, &fd)) != 0)
+		return e;
+	e = admintor_client_remove_at(fd, name);
+	close(fd);
+	return e;
 }

@@ -29,6 +29,13 @@
 #define ADMINTOR_EXPANDED_BYTES 64
 #define ADMINTOR_PK_BYTES 32
 
+/* Streams one rendezvous circuit may open on each service before tor
+ * closes the circuit (HiddenServiceMaxStreams with ...CloseCircuit 1): a
+ * page and its few resources need under ten; 20 leaves room for a
+ * journalist's tabs and stops one circuit from holding every connection
+ * of the daemon (docs/decisions.md). */
+#define ADMINTOR_MAX_STREAMS "20"
+
 /* Paths inside the instance directory. */
 #define ADMINTOR_DIR "tor"
 #define ADMINTOR_TORRC "tor/torrc"
@@ -55,13 +62,17 @@ int admintor_init(const char *instance_dir, char *source_onion, size_t source_on
 int admintor_onions(const char *instance_dir, char *source_onion, size_t source_onion_sz,
     char *journalist_onion, size_t journalist_onion_sz);
 
+/* The same from tor/ open as torfd (AT_FDCWD: the working directory is
+ * tor/), no symbolic link followed. */
+int admintor_onions_at(int torfd, char source_onion[ADMINTOR_ONION_MAX],
+    char journalist_onion[ADMINTOR_ONION_MAX]);
+
 /* 1 if name is a valid client name ([a-z0-9_-]{1,32}), else 0. */
 int admintor_name_ok(const char *name);
 
 /* A new x25519 client key for the journalist service: writes
  * INSTANCE/tor/journalist/authorized_clients/NAME.auth (0600, exclusive:
- * SD_ERR_EXISTS if NAME has one; owned like the directory when run as
- * root) and puts the journalist's Tor Browser line,
+ * SD_ERR_EXISTS if NAME has one; owned by the caller) and puts the journalist's Tor Browser line,
  * "<onion without .onion>:descriptor:x25519:<BASE32 private key>", in
  * auth_private_line (at least ADMINTOR_AUTH_LINE_MAX bytes). The private key
  * is not kept. SD_ERR_ARG for a bad name. tor applies it after a reload. */
@@ -72,6 +83,15 @@ int admintor_client_add(const char *instance_dir, const char *name,
  * name. tor applies it after a reload. */
 int admintor_client_remove(const char *instance_dir, const char *name);
 
+/* The same two on tor/ open as torfd: every name below it is opened from
+ * that descriptor and no symbolic link is followed, so a renamed or
+ * replaced path cannot send them elsewhere; the key file is made unnamed
+ * and linked into place once written (nothing is left when interrupted)
+ * and belongs to the caller, which sealdrop-admin makes tor/'s owner
+ * (admin_priv.h). */
+int admintor_client_add_at(int torfd, const char *name, char *auth_private_line, size_t linesz);
+int admintor_client_remove_at(int torfd, const char *name);
+
 /* Run tor (tor_bin, "tor" from PATH if NULL) on a private copy of the
  * instance's tor configuration and keys, with DisableNetwork 1 and no port,
  * for at most timeout_s seconds; check that it writes the expected hostnames
@@ -80,6 +100,9 @@ int admintor_client_remove(const char *instance_dir, const char *name);
  * admin_torcheck.c. */
 int admintor_check(const char *instance_dir, const char *tor_bin, unsigned timeout_s,
     char *msg, size_t msgsz);
+/* The same, with instance_dir NULL: run with tor/ as the working directory
+ * (sealdrop-admin runs it as tor/'s owner, admin_priv.h), reading torrc
+ * there and each HiddenServiceDir ".../tor/NAME" as NAME under it. */
 
 /* ---- derivations, exposed for the unit tests ---------------------------- */
 

@@ -10,10 +10,13 @@
  * off the network, on a copy of the instance's tor files (admin_torcheck.c).
  * Both print one line on stderr and return 1 on failure, 2 on bad usage.
  */
+#include "admin.h"
+#include "admin_priv.h"
 #include "admin_tor.h"
 #include "sderr.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,11 +84,19 @@ tor_strerror(int e)
 	return e == SD_ERR_IO ? strerror(errno) : sd_strerror(e);
 }
 
+struct tstep {
+	const char *inst, *name, *tor;
+	unsigned timeout;
+};
+
+/* The steps below run as tor/'s owner with tor/ as working directory. */
 static int
-client_add(const char *inst, const char *name)
+client_add(void *ctx)
 {
+	const struct tstep *t = ctx;
+	const char *inst = t->inst, *name = t->name;
 	char line[ADMINTOR_AUTH_LINE_MAX];
-	int e = admintor_client_add(inst, name, line, sizeof line);
+	int e = admintor_client_add_at(AT_FDCWD, name, line, sizeof line);
 
 	if (e == SD_ERR_ARG) {
 		fprintf(stderr, PROG ": %s: a client name is 1 to 32 of a-z 0-9 _ -\n", name);
@@ -108,9 +119,11 @@ client_add(const char *inst, const char *name)
 }
 
 static int
-client_remove(const char *inst, const char *name)
+client_remove(void *ctx)
 {
-	int e = admintor_client_remove(inst, name);
+	const struct tstep *t = ctx;
+	const char *inst = t->inst, *name = t->name;
+	int e = admintor_client_remove_at(AT_FDCWD, name);
 
 	if (e == SD_ERR_NOKEY) {
 		fprintf(stderr, PROG ": %s has no client key\n", name);
@@ -133,27 +146,44 @@ admintor_cmd_client(int argc, char **argv)
 
 	if (tor_parse(argc, argv, 3, &a) != 0 || a.first != argc - 1)
 		return tor_usage();
-	if (strcmp(sub, "add") == 0)
-		return client_add(a.instance, argv[a.first]);
-	if (strcmp(sub, "remove") == 0)
-		return client_remove(a.instance, argv[a.first]);
-	return tor_usage();
+	struct tstep t = { .inst = a.instance, .name = argv[a.first] };
+
+	if (strcmp(sub, "add") != 0 && strcmp(sub, "remove") != 0)
+		return tor_usage();
+	if (!admintor_name_ok(t.name)) {
+		fprintf(stderr, PROG ": a client name is 1 to 32 of a-z 0-9 _ -\n");
+		return 1;
+	}
+	admin_enter(a.instance);
+	return admin_tor_step(sub[0] == 'a' ? client_add : client_remove, &t);
+}
+
+static int
+check_step(void *ctx)
+{
+	const struct tstep *t = ctx;
+	char msg[1024], safe[ADMINPRIV_SAFE_MAX];
+	int e = admintor_check(NULL, t->tor, t->timeout, msg, sizeof msg);
+
+	/* What tor and the files said: shown, never obeyed by the terminal. */
+	if (e != 0) {
+		fprintf(stderr, PROG ": tor-check: %s\n",
+		    adminpriv_safe(msg[0] ? msg : sd_strerror(e), safe, sizeof safe));
+		return 1;
+	}
+	printf("%s\n", adminpriv_safe(msg, safe, sizeof safe));
+	return 0;
 }
 
 int
 admintor_cmd_check(int argc, char **argv)
 {
 	struct tor_args a = { 0 };
-	char msg[1024];
-	int e;
+	struct tstep t;
 
 	if (tor_parse(argc, argv, 2, &a) != 0 || a.first != argc)
 		return tor_usage();
-	e = admintor_check(a.instance, a.tor, a.timeout, msg, sizeof msg);
-	if (e != 0) {
-		fprintf(stderr, PROG ": tor-check: %s\n", msg[0] ? msg : sd_strerror(e));
-		return 1;
-	}
-	printf("%s\n", msg);
-	return 0;
+	t = (struct tstep){ .inst = a.instance, .tor = a.tor, .timeout = a.timeout };
+	admin_enter(a.instance);
+	return admin_tor_step(check_step, &t);
 }

@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <sodium.h>
@@ -173,7 +174,20 @@ tc_line(struct tc *t, char *line, unsigned no, char *out, size_t outsz, size_t *
 		if (t->nhs == TC_MAX_HS || val[0] != '/' || strpbrk(val, "\"' \t") != NULL)
 			return tc_fail(t, SD_ERR_FORMAT, "torrc line %u: HiddenServiceDir must be "
 			    "an absolute path without quotes or spaces (at most %d)", no, TC_MAX_HS);
-		(void)snprintf(h->src, sizeof h->src, "%s", val);
+		if (t->inst == NULL) {
+			/* Run in tor/ (admintor_check_here): the service is the
+			 * directory of that name under it, not whatever the path
+			 * leads to now. */
+			const char *base = strrchr(val, '/') + 1;
+			size_t bl = strlen(base), vl = strlen(val);
+			if (bl == 0 || bl > 32 || strspn(base, "abcdefghijklmnopqrstuvwxyz") != bl ||
+			    vl < bl + 5 || strncmp(val + vl - bl - 5, "/tor/", 5) != 0)
+				return tc_fail(t, SD_ERR_FORMAT, "torrc line %u: HiddenServiceDir is "
+				    "not a directory of tor/", no);
+			(void)snprintf(h->src, sizeof h->src, "%s", base);
+		} else {
+			(void)snprintf(h->src, sizeof h->src, "%s", val);
+		}
 		(void)snprintf(num, sizeof num, "hs%zu", t->nhs);
 		if (tc_join(t, t->tmp, num, h->dst) != 0)
 			return SD_ERR_TOOLONG;
@@ -202,7 +216,9 @@ tc_torrc(struct tc *t)
 	unsigned no = 0;
 	int e, n;
 
-	if ((e = tc_join(t, t->inst, ADMINTOR_TORRC, path)) != 0)
+	if (t->inst == NULL)
+		(void)snprintf(path, sizeof path, "torrc");
+	else if ((e = tc_join(t, t->inst, ADMINTOR_TORRC, path)) != 0)
 		return e;
 	if ((e = sd_read_small_file(path, TC_TORRC_MAX, &in, &inlen)) != 0)
 		return tc_fail(t, e, "%s: cannot read: %s", path,
@@ -322,18 +338,29 @@ tc_rules(struct tc *t)
 	char js[PATH_MAX], ss[PATH_MAX], jr[PATH_MAX], sr[PATH_MAX];
 	int e, seen = 0;
 
-	if ((e = admintor_onions(t->inst, so, sizeof so, jo, sizeof jo)) != 0)
+	if (t->inst == NULL) {
+		/* In tor/: the services are tor/source and tor/journalist. */
+		if ((e = admintor_onions_at(AT_FDCWD, so, jo)) != 0)
+			return tc_fail(t, e, "tor/: cannot read the services' public keys: %s",
+			    sd_strerror(e));
+		(void)snprintf(jr, sizeof jr, "journalist");
+		(void)snprintf(sr, sizeof sr, "source");
+	} else if ((e = admintor_onions(t->inst, so, sizeof so, jo, sizeof jo)) != 0)
 		return tc_fail(t, e, "%s: cannot read the services' public keys: %s", t->inst,
 		    sd_strerror(e));
-	if ((e = tc_join(t, t->inst, ADMINTOR_JOURNALIST_HS, js)) != 0 ||
+	if (t->inst == NULL)
+		;
+	else if ((e = tc_join(t, t->inst, ADMINTOR_JOURNALIST_HS, js)) != 0 ||
 	    (e = tc_join(t, t->inst, ADMINTOR_SOURCE_HS, ss)) != 0)
 		return e;
-	if (realpath(js, jr) == NULL || realpath(ss, sr) == NULL)
+	else if (realpath(js, jr) == NULL || realpath(ss, sr) == NULL)
 		return tc_fail(t, SD_ERR_IO, "%s: %s", t->inst, strerror(errno));
 	for (size_t i = 0; i < t->nhs; i++) {
 		struct tc_hs *h = &t->hs[i];
 		int is_j, is_s;
-		if (realpath(h->src, real) == NULL)
+		if (t->inst == NULL)
+			(void)snprintf(real, sizeof real, "%s", h->src);
+		else if (realpath(h->src, real) == NULL)
 			return tc_fail(t, SD_ERR_IO, "%s: %s", h->src, strerror(errno));
 		is_j = strcmp(jr, real) == 0;
 		is_s = strcmp(sr, real) == 0;
@@ -349,7 +376,7 @@ tc_rules(struct tc *t)
 	}
 	if (seen != 3)
 		return tc_fail(t, SD_ERR_FORMAT, "%s/" ADMINTOR_TORRC " does not serve %s/%s",
-		    t->inst, t->inst, (seen & 1) ? ADMINTOR_SOURCE_HS : ADMINTOR_JOURNALIST_HS);
+		    t->inst ? t->inst : "tor/..", t->inst ? t->inst : "tor/..", (seen & 1) ? ADMINTOR_SOURCE_HS : ADMINTOR_JOURNALIST_HS);
 	return 0;
 }
 
@@ -372,6 +399,10 @@ tc_start(struct tc *t, const char *tor_bin)
 		char bin[PATH_MAX], opt_d[] = "--defaults-torrc", opt_f[] = "-f";
 		char *argv[] = { bin, opt_d, defaults, opt_f, torrc, NULL };
 		(void)snprintf(bin, sizeof bin, "%s", tor_bin);
+		/* tor never outlives this process (which is killed with its
+		 * parent, admin_priv.c). */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+			_exit(126);
 		if (dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 			_exit(126);
 		execvp(tor_bin, argv);
@@ -582,7 +613,7 @@ admintor_check(const char *instance_dir, const char *tor_bin, unsigned timeout_s
 	struct tc *t;
 	int e;
 
-	if (instance_dir == NULL || msg == NULL || msgsz == 0 || timeout_s == 0)
+	if (msg == NULL || msgsz == 0 || timeout_s == 0)
 		return SD_ERR_ARG;
 	msg[0] = '\0';
 	if ((t = calloc(1, sizeof *t)) == NULL)

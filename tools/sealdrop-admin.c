@@ -19,6 +19,7 @@
 #include "sdkey.h"
 #include "spool.h"
 #include "admin_tor.h"
+#include "admin_priv.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -29,12 +30,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <sodium.h>
 
 #define PROG "sealdrop-admin"
 #define RECIPIENTS_MAX 32
+
+/* The instance of this run (admin_enter). */
+static struct adminpriv_inst g_inst = { .fd = -1, .torfd = -1 };
 
 struct args {
 	const char *instance;
@@ -140,45 +145,86 @@ open_db(const char *inst, int create)
 void
 admin_die(const char *fmt, ...)
 {
+	char msg[ADMINPRIV_SAFE_MAX], safe[ADMINPRIV_SAFE_MAX];
 	va_list ap;
 
-	fputs(PROG ": ", stderr);
+	/* Messages may carry names and text from the instance. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	(void)vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, PROG ": %s\n", adminpriv_safe(msg, safe, sizeof safe));
 	exit(1);
 }
 
-struct db *
-admin_open_db(const char *inst)
+const struct adminpriv_inst *
+admin_enter_try(const char *inst, char err[ADMINPRIV_ERR_MAX])
 {
-	return open_db(inst, 0);
+	err[0] = '\0';
+	if (g_inst.fd < 0 && adminpriv_open(inst, &g_inst, err) != 0)
+		return NULL;
+	return &g_inst;
+}
+
+const struct adminpriv_inst *
+admin_enter(const char *inst)
+{
+	char err[ADMINPRIV_ERR_MAX];
+
+	if (admin_enter_try(inst, err) == NULL)
+		admin_die("%s", err);
+	return &g_inst;
+}
+
+int
+admin_step(adminpriv_fn fn, void *ctx)
+{
+	return adminpriv_run(g_inst.fd, &g_inst.owner, fn, ctx);
+}
+
+int
+admin_tor_step(adminpriv_fn fn, void *ctx)
+{
+	if (g_inst.torfd < 0) {
+		fprintf(stderr, PROG ": %s\n", g_inst.torerr);
+		return 1;
+	}
+	return adminpriv_run(g_inst.torfd, &g_inst.tor, fn, ctx);
+}
+
+struct db *
+admin_open_db(void)
+{
+	char why[ADMINPRIV_ERR_MAX];
+	struct db *db = NULL;
+	int e;
+
+	/* In a step: the working directory is the instance; SQLite's files
+	 * must be plain files of the owner before SQLite opens any of them. */
+	if ((e = adminpriv_db_files(AT_FDCWD, "sealdrop.db", geteuid(), why)) != 0)
+		admin_die("%s: %s", g_inst.path, e == SD_ERR_NOKEY ?
+		    "not a sealdrop instance (no sealdrop.db)" : why);
+	if ((e = db_open("sealdrop.db", 0, &db)) != 0)
+		admin_die("%s/sealdrop.db: cannot open the database: %s", g_inst.path,
+		    sd_strerror(e));
+	return db;
 }
 
 static void
-add_recipient(struct db *db, const char *arg, const char *label)
+add_recipient(struct db *db, const unsigned char pk[SDKEY_PUBLICKEYBYTES], const char *label)
 {
-	unsigned char pk[SDKEY_PUBLICKEYBYTES];
-	char text[SDKEY_PUBTEXT_BYTES + 1];
-	int e;
-
 	struct db_recipient r[RECIPIENTS_MAX];
 	size_t n = 0;
+	int e;
 
-	if ((e = load_recipient(arg, pk)) != 0)
-		admin_die("%s: not a public key: %s", arg, sd_strerror(e));
 	/* A reply is sealed to the source's key and every recipient: 31 at most. */
 	if (db_recipient_list(db, r, RECIPIENTS_MAX, &n) != 0 || n >= RECIPIENTS_MAX - 1)
 		admin_die("at most %d recipients (a reply also needs the source's key)",
 		    RECIPIENTS_MAX - 1);
 	e = db_recipient_add(db, pk, label);
 	if (e == SD_ERR_EXISTS)
-		admin_die("%s: this key is already a recipient", arg);
+		admin_die("this key is already a recipient");
 	if (e != 0)
 		admin_die("cannot add the recipient: %s", sd_strerror(e));
-	(void)sdkey_pub_encode(pk, text);
-	printf("recipient added: %s\n", text);
 }
 
 /* Draw the codename salt and record the argon2id parameters. */
@@ -223,8 +269,13 @@ cmd_init(const struct args *a)
 {
 	char path[PATH_MAX];
 	const char *name = a->name ? a->name : "sealdrop";
+	unsigned char pks[RECIPIENTS_MAX][SDKEY_PUBLICKEYBYTES];
 	struct db *db;
 	int e;
+
+	for (size_t i = 0; i < a->nrecipients; i++)
+		if ((e = load_recipient(a->recipients[i], pks[i])) != 0)
+			admin_die("%s: not a public key: %s", a->recipients[i], sd_strerror(e));
 
 	if (mkdir(a->instance, 0700) != 0) {
 		if (errno != EEXIST)
@@ -242,7 +293,7 @@ cmd_init(const struct args *a)
 	db = open_db(a->instance, 1);
 	init_settings(db, name);
 	for (size_t i = 0; i < a->nrecipients; i++)
-		add_recipient(db, a->recipients[i], "");
+		add_recipient(db, pks[i], "");
 	db_close(db);
 	init_tor(a->instance);
 	printf("instance created in %s\n", a->instance);
@@ -265,20 +316,23 @@ cmd_recipient_list(struct db *db)
 	if (n == 0)
 		printf("no recipient: sources cannot submit until one is added\n");
 	for (size_t i = 0; i < n; i++) {
+		char day[64], label[ADMINPRIV_SAFE_MAX];
+
 		(void)sdkey_pub_encode(r[i].pk, text);
-		printf("%" PRId64 "\t%s\t%s\t%s\n", r[i].id, text, r[i].added_day, r[i].label);
+		printf("%" PRId64 "\t%s\t%s\t%s\n", r[i].id, text,
+		    adminpriv_safe(r[i].added_day, day, sizeof day),
+		    adminpriv_safe(r[i].label, label, sizeof label));
 	}
 	return 0;
 }
 
-/* Find a recipient by row id or by key text. */
+/* Find a recipient by key (pk, when arg was one) or by row id. */
 static int64_t
-find_recipient(struct db *db, const char *arg)
+find_recipient(struct db *db, const char *arg, const unsigned char *pk)
 {
 	struct db_recipient r[RECIPIENTS_MAX];
-	unsigned char pk[SDKEY_PUBLICKEYBYTES];
 	size_t n = 0;
-	int bykey = load_recipient(arg, pk) == 0;
+	int bykey = pk != NULL;
 	char *end = NULL;
 	long long id = bykey ? 0 : strtoll(arg, &end, 10);
 
@@ -287,38 +341,66 @@ find_recipient(struct db *db, const char *arg)
 	if (db_recipient_list(db, r, RECIPIENTS_MAX, &n) != 0)
 		admin_die("cannot list the recipients");
 	for (size_t i = 0; i < n; i++)
-		if ((bykey && sodium_memcmp(r[i].pk, pk, sizeof pk) == 0) ||
+		if ((bykey && sodium_memcmp(r[i].pk, pk, SDKEY_PUBLICKEYBYTES) == 0) ||
 		    (!bykey && r[i].id == id))
 			return r[i].id;
 	admin_die("%s: no such recipient", arg);
+}
+
+struct rstep {
+	const char *sub, *arg, *label;
+	unsigned char pk[SDKEY_PUBLICKEYBYTES];
+	int haspk;
+};
+
+/* recipient add|list|remove, as the instance's owner in the instance. */
+static int
+recipient_step(void *ctx)
+{
+	struct rstep *r = ctx;
+	struct db *db = admin_open_db();
+	char text[SDKEY_PUBTEXT_BYTES + 1];
+
+	if (r->sub[0] == 'l') {
+		cmd_recipient_list(db);
+	} else if (r->sub[0] == 'a') {
+		add_recipient(db, r->pk, r->label);
+		(void)sdkey_pub_encode(r->pk, text);
+		printf("recipient added: %s\n", text);
+	} else {
+		if (db_recipient_remove(db, find_recipient(db, r->arg, r->haspk ? r->pk : NULL)) != 0)
+			admin_die("cannot remove the recipient");
+		printf("recipient removed; files written from now on are not sealed to it\n");
+	}
+	db_close(db);
+	return 0;
 }
 
 static int
 cmd_recipient(int argc, char **argv)
 {
 	struct args a = { 0 };
-	const char *sub = argc > 2 ? argv[2] : "";
-	struct db *db;
+	struct rstep r = { .sub = argc > 2 ? argv[2] : "" };
+	int e;
 
 	if (parse_args(argc, argv, 3, &a) != 0)
 		return 2;
-	if (strcmp(sub, "list") == 0 && a.first == argc) {
-		db = open_db(a.instance, 0);
-		cmd_recipient_list(db);
-	} else if (strcmp(sub, "add") == 0 && a.first == argc - 1) {
-		db = open_db(a.instance, 0);
-		add_recipient(db, argv[a.first], a.label);
-	} else if (strcmp(sub, "remove") == 0 && a.first == argc - 1) {
-		db = open_db(a.instance, 0);
-		if (db_recipient_remove(db, find_recipient(db, argv[a.first])) != 0)
-			admin_die("cannot remove the recipient");
-		printf("recipient removed; files written from now on are not sealed to it\n");
-	} else {
+	if (!((strcmp(r.sub, "list") == 0 && a.first == argc) ||
+	    ((strcmp(r.sub, "add") == 0 || strcmp(r.sub, "remove") == 0) && a.first == argc - 1))) {
 		usage(stderr);
 		return 2;
 	}
-	db_close(db);
-	return 0;
+	r.label = a.label ? a.label : "";
+	if (r.sub[0] != 'l') {
+		/* A key file is read here, as the caller, not in the step. */
+		r.arg = argv[a.first];
+		e = load_recipient(r.arg, r.pk);
+		if (e != 0 && r.sub[0] == 'a')
+			admin_die("%s: not a public key: %s", r.arg, sd_strerror(e));
+		r.haspk = e == 0;
+	}
+	admin_enter(a.instance);
+	return admin_step(recipient_step, &r);
 }
 
 int

@@ -1,0 +1,328 @@
+/*
+ * admin_priv.c - sealdrop-admin's privilege steps, checked opens and
+ * terminal-safe strings (admin_priv.h).
+ *
+ * When root runs a command on an instance, the work is done by a child that
+ * became the instance's owner (or tor/'s owner for tor/'s files), with its
+ * working directory set by descriptor: root keeps only fork and wait, and
+ * touches no path the owner controls. Not root (a developer's own
+ * instance), the same steps run in this process.
+ */
+#include "admin_priv.h"
+#include "sderr.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+
+int
+adminpriv_id_for(uid_t uid, struct adminpriv_id *id, char err[ADMINPRIV_ERR_MAX])
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0 || uid == 0) {
+		*id = (struct adminpriv_id){ geteuid(), getegid(), 0 };
+		return 0;
+	}
+	/* The user's own primary group, as the daemons take it: not the
+	 * directory's group, which is tor's in a deployed instance. */
+	errno = 0;
+	if ((pw = getpwuid(uid)) == NULL || pw->pw_gid == 0) {
+		(void)snprintf(err, ADMINPRIV_ERR_MAX, "uid %u %s: give it to a user of its own",
+		    (unsigned)uid, pw == NULL ? "has no passwd entry" : "has group root");
+		return SD_ERR_ARG;
+	}
+	*id = (struct adminpriv_id){ uid, pw->pw_gid, 1 };
+	return 0;
+}
+
+int
+adminpriv_open(const char *path, struct adminpriv_inst *pi, char err[ADMINPRIV_ERR_MAX])
+{
+	struct adminpriv_inst p = { .path = path, .fd = -1, .torfd = -1 };
+	struct stat st;
+	int e;
+
+	err[0] = '\0';
+	if ((p.fd = open(path, DIR_FLAGS)) < 0) {
+		e = SD_ERR_IO;
+		(void)snprintf(err, ADMINPRIV_ERR_MAX, "%s: %s", path, errno == ELOOP ?
+		    "is a symbolic link: give the instance directory itself" : strerror(errno));
+		goto out;
+	}
+	if (fstat(p.fd, &st) != 0) {
+		e = SD_ERR_IO;
+		(void)snprintf(err, ADMINPRIV_ERR_MAX, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if ((e = adminpriv_id_for(st.st_uid, &p.owner, err)) != 0)
+		goto out;
+	if ((p.torfd = openat(p.fd, "tor", DIR_FLAGS)) < 0) {
+		if (errno == ENOENT)
+			(void)snprintf(p.torerr, sizeof p.torerr, "there is no tor/ directory");
+		else
+			(void)snprintf(p.torerr, sizeof p.torerr, "tor/ cannot be opened: %s",
+			    errno == ELOOP || errno == ENOTDIR ? "not a directory (a symbolic "
+			    "link?)" : strerror(errno));
+	} else if (fstat(p.torfd, &st) != 0) {
+		(void)snprintf(p.torerr, sizeof p.torerr, "tor/: %s", strerror(errno));
+	} else if (p.owner.drop && st.st_uid == p.owner.uid) {
+		/* Deployed, tor/ is tor's (operator-guide.md, section 2); one the
+		 * instance's owner made or swapped in is not trusted as tor's. */
+		(void)snprintf(p.torerr, sizeof p.torerr, "tor/ belongs to the instance's owner "
+		    "(uid %u), not to tor's user: give it to tor's user (docs/operator-guide.md, "
+		    "section 2)", (unsigned)st.st_uid);
+	} else if ((st.st_mode & 077) != 0) {
+		(void)snprintf(p.torerr, sizeof p.torerr, "tor/ has mode %04o: tor wants 0700",
+		    (unsigned)(st.st_mode & 07777));
+	} else {
+		if (adminpriv_id_for(st.st_uid, &p.tor, p.torerr) != 0 && p.torerr[0] == '\0')
+			(void)snprintf(p.torerr, sizeof p.torerr, "tor/: no user to run as");
+	}
+	if (p.torerr[0] != '\0' && p.torfd >= 0) {
+		close(p.torfd);
+		p.torfd = -1;
+	}
+	*pi = p;
+	p.fd = -1;
+	e = 0;
+out:
+	if (p.fd >= 0)
+		close(p.fd);
+	return e;
+}
+
+void
+adminpriv_close(struct adminpriv_inst *pi)
+{
+	if (pi->fd >= 0)
+		close(pi->fd);
+	if (pi->torfd >= 0)
+		close(pi->torfd);
+	pi->fd = pi->torfd = -1;
+}
+
+/* Become uid with gid as the only group, for good, and check that root
+ * cannot be taken back. */
+static int
+become(uid_t uid, gid_t gid)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 ||
+	    setresuid(uid, uid, uid) != 0)
+		return SD_ERR_IO;
+	if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0 ||
+	    ru != uid || eu != uid || su != uid || rg != gid || eg != gid || sg != gid ||
+	    setuid(0) == 0 || setgid(0) == 0 || getgroups(0, NULL) != 0)
+		return SD_ERR_STATE;
+	/* The owner may not trace the step or read its memory (secrets). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return SD_ERR_STATE;
+	return 0;
+}
+
+int
+adminpriv_run(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx)
+{
+	pid_t pid, w;
+	int st = 0, rc;
+
+	(void)fflush(stdout);
+	(void)fflush(stderr);
+	if (!id->drop) {
+		if (fchdir(dirfd) != 0) {
+			fprintf(stderr, "sealdrop-admin: cannot enter the directory: %s\n",
+			    strerror(errno));
+			return 1;
+		}
+		return fn(ctx);
+	}
+	if ((pid = fork()) < 0) {
+		fprintf(stderr, "sealdrop-admin: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || fchdir(dirfd) != 0 ||
+		    (rc = become(id->uid, id->gid)) != 0) {
+			fprintf(stderr, "sealdrop-admin: cannot become uid %u, gid %u: %s\n",
+			    (unsigned)id->uid, (unsigned)id->gid, strerror(errno));
+			(void)fflush(stderr);
+			_exit(1);
+		}
+		rc = fn(ctx);
+		(void)fflush(stdout);
+		(void)fflush(stderr);
+		_exit(rc < 0 || rc > 255 ? 1 : rc);
+	}
+	while ((w = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+		;
+	if (w != pid) {
+		fprintf(stderr, "sealdrop-admin: waitpid: %s\n", strerror(errno));
+		return 1;
+	}
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	fprintf(stderr, "sealdrop-admin: the step running as uid %u was killed (signal %d)\n",
+	    (unsigned)id->uid, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	return 1;
+}
+
+int
+adminpriv_file(int dirfd, const char *name, int wr, uid_t uid, int *fd,
+    char why[ADMINPRIV_ERR_MAX])
+{
+	char proc[64];
+	struct stat st, st2;
+	int pfd, f = -1, e;
+
+	why[0] = '\0';
+	/* O_PATH opens nothing: a FIFO or a device is not even opened. */
+	if ((pfd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return SD_ERR_NOKEY;
+		(void)snprintf(why, ADMINPRIV_ERR_MAX, "%s: %s", name, strerror(errno));
+		return SD_ERR_IO;
+	}
+	e = SD_ERR_FORMAT;
+	if (fstat(pfd, &st) != 0) {
+		e = SD_ERR_IO;
+		(void)snprintf(why, ADMINPRIV_ERR_MAX, "%s: %s", name, strerror(errno));
+	} else if (S_ISLNK(st.st_mode)) {
+		(void)snprintf(why, ADMINPRIV_ERR_MAX, "%s is a symbolic link", name);
+	} else if (!S_ISREG(st.st_mode)) {
+		(void)snprintf(why, ADMINPRIV_ERR_MAX, "%s is not a regular file (%s)", name,
+		    S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode) ? "a directory" :
+		    S_ISSOCK(st.st_mode) ? "a socket" : "a device");
+	} else if (st.st_nlink != 1) {
+		(void)snprintf(why, ADMINPRIV_ERR_MAX, "%s has %ju hard links, not one", name,
+		    (uintmax_t)st.st_nlink);
+	} else if (st.st_uid != uid) {
+		(void)snprintf(why, ADMINPRIV_ERR_MAX, "%s is owned by uid %u, not uid %u", name,
+		    (unsigned)st.st_uid, (unsigned)uid);
+	} else {
+		(void)snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
+		f = open(proc, (wr ? O_RDWR : O_RDONLY) | O_NOCTTY | O_CLOEXEC);
+		if (f < 0 || fstat(f, &st2) != 0) {
+			e = SD_ERR_IO;
+			(void)snprintf(why, ADMINPRIV_ERR_MAX, "%s: %s", name, strerror(errno));
+		} else if (st2.st_dev != st.st_dev || st2.st_ino != st.st_ino) {
+			(void)snprintf(why, ADMINPRIV_ERR_MAX, "%s changed while opened", name);
+		} else {
+			e = 0;
+		}
+	}
+	close(pfd);
+	if (e != 0) {
+		if (f >= 0)
+			close(f);
+		return e;
+	}
+	*fd = f;
+	return 0;
+}
+
+int
+adminpriv_db_files(int dirfd, const char *name, uid_t uid, char why[ADMINPRIV_ERR_MAX])
+{
+	static const char *const side[] = { "", "-journal", "-wal", "-shm" };
+	char path[256];
+	int fd, e;
+
+	for (size_t i = 0; i < sizeof side / sizeof side[0]; i++) {
+		if (snprintf(path, sizeof path, "%s%s", name, side[i]) >= (int)sizeof path)
+			return SD_ERR_TOOLONG;
+		e = adminpriv_file(dirfd, path, 0, uid, &fd, why);
+		if (e == SD_ERR_NOKEY && i > 0)
+			continue;
+		if (e == SD_ERR_NOKEY)
+			(void)snprintf(why, ADMINPRIV_ERR_MAX, "%s is missing", name);
+		if (e != 0)
+			return e;
+		close(fd);
+	}
+	return 0;
+}
+
+/* Length of the UTF-8 sequence at s and its code point, or 0 if invalid. */
+static size_t
+utf8_one(const unsigned char *s, uint32_t *cp)
+{
+	size_t n;
+	uint32_t c = s[0], min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if ((c & 0xe0) == 0xc0) {
+		n = 2; c &= 0x1f; min = 0x80;
+	} else if ((c & 0xf0) == 0xe0) {
+		n = 3; c &= 0x0f; min = 0x800;
+	} else if ((c & 0xf8) == 0xf0) {
+		n = 4; c &= 0x07; min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+char *
+adminpriv_safe(const char *s, char *out, size_t outsz)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t o = 0;
+
+	while (*p != '\0') {
+		char tmp[16];
+		uint32_t cp = 0;
+		size_t n = utf8_one(p, &cp), t;
+
+		if (n == 0)
+			t = (size_t)snprintf(tmp, sizeof tmp, "\\x%02x", *p), n = 1;
+		else if (cp == '\\')
+			t = (size_t)snprintf(tmp, sizeof tmp, "\\\\");
+		else if (cp < 0x20 || cp == 0x7f)
+			t = (size_t)snprintf(tmp, sizeof tmp, "\\x%02x", (unsigned)cp);
+		else if ((cp >= 0x80 && cp < 0xa0) || (cp >= 0x200b && cp <= 0x200f) ||
+		    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+		    cp == 0xfeff)
+			t = (size_t)snprintf(tmp, sizeof tmp, "\\u{%04x}", (unsigned)cp);
+		else
+			memcpy(tmp, p, n), t = n;
+		if (o + t + 4 > outsz) {
+			if (outsz >= 4) {
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		memcpy(out + o, tmp, t);
+		o += t;
+		p += n;
+	}
+	if (outsz > 0)
+		out[o < outsz ? o : outsz - 1] = '\0';
+	return out;
+}
