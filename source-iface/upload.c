@@ -439,7 +439,7 @@ upload_precheck(struct MHD_Connection *c, struct src_upload *up)
 	}
 	if (daily_share(up, free_b) != 0)
 		return -1;
-	if (len > up->share_left + MULTIPART_SLACK) {
+	if (len > MULTIPART_SLACK && len - MULTIPART_SLACK > up->share_left) {
 		fail(rq, MHD_HTTP_INSUFFICIENT_STORAGE, MSG_SHARE);
 		return -1;
 	}
