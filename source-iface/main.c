@@ -100,7 +100,7 @@ init_all(void)
 		die("%s", daemon_ctx.msg);
 	if ((e = tmpl_init()) != 0 || (e = i18n_init()) != 0)
 		die("cannot load the pages: %s", sd_strerror(e));
-	if (srcsess_init(src_app.conf.session_idle_minutes * 60U,
+	if (srcsess_init(src_app.conf.max_sessions, src_app.conf.session_idle_minutes * 60U,
 	        src_app.conf.session_max_minutes * 60U) != 0)
 		die("out of memory");
 	if (pthread_mutex_init(&src_app.db_mu, NULL) != 0 ||

@@ -13,9 +13,9 @@
 static struct web_sesstab *table;
 
 int
-srcsess_init(unsigned idle_seconds, unsigned max_seconds)
+srcsess_init(unsigned slots, unsigned idle_seconds, unsigned max_seconds)
 {
-	return web_sesstab_new(SRCSESS_MAX, sizeof(struct srcsess_view), idle_seconds,
+	return web_sesstab_new(slots, sizeof(struct srcsess_view), idle_seconds,
 	    max_seconds, &table);
 }
 

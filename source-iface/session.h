@@ -16,7 +16,6 @@
 
 #include "http.h"
 
-#define SRCSESS_MAX 1024
 
 enum srcsess_flash { SRCSESS_FLASH_NONE, SRCSESS_FLASH_SUBMITTED, SRCSESS_FLASH_DELETED };
 
@@ -29,7 +28,8 @@ struct srcsess_view {
 	enum srcsess_flash flash;
 };
 
-int srcsess_init(unsigned idle_seconds, unsigned max_seconds);
+/* A table of slots sessions (sealdrop.conf max_sessions). */
+int srcsess_init(unsigned slots, unsigned idle_seconds, unsigned max_seconds);
 void srcsess_shutdown(void);
 
 /* New session; id and csrf tokens are returned for the cookie and forms.

@@ -36,6 +36,7 @@ conf_defaults(struct conf *c)
 	c->session_max_minutes = 240;
 	c->accept_files = 1;
 	c->argon2_queue = 32;
+	c->max_sessions = 1024;
 	c->pending_sources_max = 1000;
 	c->pending_source_days = 3;
 	c->unreplied_daily_percent = 25;
@@ -116,6 +117,7 @@ conf_source(struct conf *c, const char *k, const char *v)
 		return set_uint(&c->session_max_minutes, v, 1, 7 * 24 * 60);
 	if (strcmp(k, "accept_files") == 0) return set_bool(&c->accept_files, v);
 	if (strcmp(k, "argon2_queue") == 0) return set_uint(&c->argon2_queue, v, 0, 4096);
+	if (strcmp(k, "max_sessions") == 0) return set_uint(&c->max_sessions, v, 1, 65536);
 	if (strcmp(k, "pending_sources_max") == 0)
 		return set_uint(&c->pending_sources_max, v, 1, 1000000);
 	if (strcmp(k, "pending_source_days") == 0)
@@ -195,7 +197,8 @@ conf_write_default(const char *path, const char *name)
 	    "spool_reserve_bytes = %" PRIu64 "\nconnection_timeout = %u\n"
 	    "max_connections = %u\nargon2_concurrency = %u\n"
 	    "session_idle_minutes = %u\nsession_max_minutes = %u\naccept_files = yes\n"
-	    "argon2_queue = %u\npending_sources_max = %u\npending_source_days = %u\n"
+	    "argon2_queue = %u\nmax_sessions = %u\npending_sources_max = %u\n"
+	    "pending_source_days = %u\n"
 	    "unreplied_daily_percent = %u\n\n"
 	    "[journalist]\n"
 	    "# listen = unix:/path/to/journalist.sock   (default: journalist.sock here)\n"
@@ -204,7 +207,7 @@ conf_write_default(const char *path, const char *name)
 	    name, d.default_language, d.max_submission_bytes, d.max_files,
 	    d.max_message_bytes, d.spool_reserve_bytes, d.connection_timeout,
 	    d.max_connections, d.argon2_concurrency, d.session_idle_minutes,
-	    d.session_max_minutes, d.argon2_queue, d.pending_sources_max, d.pending_source_days,
+	    d.session_max_minutes, d.argon2_queue, d.max_sessions, d.pending_sources_max, d.pending_source_days,
 	    d.unreplied_daily_percent);
 	if (n < 0 || (size_t)n >= sizeof text)
 		return SD_ERR_TOOLONG;

@@ -31,6 +31,7 @@ struct conf {
 	unsigned session_max_minutes;
 	int accept_files;
 	unsigned argon2_queue;                   /* derivations waiting in turn; 503 past it */
+	unsigned max_sessions;                   /* source sessions held in memory */
 	unsigned pending_sources_max;            /* codenames not yet used to submit */
 	unsigned pending_source_days;            /* ... forgotten after this many days */
 	unsigned unreplied_daily_percent;        /* daily share of free space for sources

@@ -162,6 +162,10 @@ open_owner_tmp(int spoolfd, const char *owner)
 	if (mkdirat(tfd, owner, 0700) != 0 && errno != EEXIST)
 		goto out;
 	ofd = openat(tfd, owner, DIR_FLAGS);
+	if (ofd >= 0 && settle_times(tfd) != 0) {
+		close(ofd);
+		ofd = -1;
+	}
 out:
 	close(tfd);
 	return ofd;

@@ -7,6 +7,7 @@
 #include "sderr.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -186,6 +187,18 @@ reaper(void *arg)
 	return NULL;
 }
 
+static void
+settle_instance_time(const char *instance)
+{
+	static const struct timespec epoch[2] = { { 0, 0 }, { 0, 0 } };
+	int fd = open(instance, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0) {
+		(void)futimens(fd, epoch);
+		close(fd);
+	}
+}
+
 /* Listen and start serving; on failure d->msg says why. */
 static int
 serve(struct web_daemon *d, int *fd, int *is_unix, struct MHD_Daemon **mhd)
@@ -198,6 +211,10 @@ serve(struct web_daemon *d, int *fd, int *is_unix, struct MHD_Daemon **mhd)
 		    e == SD_ERR_IO ? strerror(errno) : sd_strerror(e));
 		return e;
 	}
+	/* The socket made in the instance directory changed its mtime: set
+	 * it back, as every later change does (docs/threat-model.md). */
+	if (*is_unix)
+		settle_instance_time(d->instance);
 	/* Before the first thread: landlock holds for the threads started
 	 * after it only. What glibc reads lazily from files is read now,
 	 * while they are reachable: the time zone (libmicrohttpd's Date
