@@ -568,6 +568,41 @@ spool_source_remove(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES]
 	return settle_times(sp->dirfd) == 0 && fsync(sp->dirfd) == 0 ? 0 : SD_ERR_IO;
 }
 
+/* Sweep the files of a batch directory; *left counts what stays. */
+static int
+sweep_batch(int bfd, const unsigned char source[SPOOL_ID_BYTES],
+    const unsigned char batch[SPOOL_ID_BYTES], spool_keep_fn keep, void *arg,
+    unsigned *removed, unsigned *left)
+{
+	DIR *d = dir_stream(bfd);
+	struct dirent *ent;
+	unsigned char id[SPOOL_ID_BYTES];
+	unsigned n = 0;
+	int e = 0, k, changed = 0;
+
+	if (d == NULL)
+		return SD_ERR_IO;
+	while (e == 0 && (ent = readdir(d)) != NULL) {
+		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
+			continue;
+		if (parse_id(ent->d_name, ".sdbox", id) != 0) {
+			n++; /* not ours: sealdrop-admin check names it */
+			continue;
+		}
+		if ((k = keep(arg, source, batch, id)) < 0)
+			e = k;
+		else if (k == 0 && unlinkat(bfd, ent->d_name, 0) == 0)
+			(*removed)++, changed = 1;
+		else
+			n++;
+	}
+	closedir(d);
+	if (changed && (settle_times(bfd) != 0 || fsync(bfd) != 0))
+		e = e ? e : SD_ERR_IO;
+	*left = n;
+	return e;
+}
+
 /* Sweep one source directory; *empty tells whether nothing is left. */
 static int
 sweep_source(int sfd, const unsigned char source[SPOOL_ID_BYTES], spool_keep_fn keep,
@@ -602,6 +637,15 @@ sweep_source(int sfd, const unsigned char source[SPOOL_ID_BYTES], spool_keep_fn 
 				e = k;
 			} else if (k == 0 || is_empty) {
 				if (remove_tree(sfd, ent->d_name, 0) == 0)
+					(*removed)++, changed = 1;
+				else
+					left++;
+			} else if ((bfd = openat(sfd, ent->d_name, DIR_FLAGS)) >= 0) {
+				/* A kept batch: its files one by one (an item
+				 * whose row went before its file did). */
+				e = sweep_batch(bfd, source, id, keep, arg, removed, &n);
+				close(bfd);
+				if (e == 0 && n == 0 && unlinkat(sfd, ent->d_name, AT_REMOVEDIR) == 0)
 					(*removed)++, changed = 1;
 				else
 					left++;

@@ -94,8 +94,9 @@ int spool_source_remove(struct spool *sp, const unsigned char source[SPOOL_ID_BY
 
 /* What spool_sweep asks about each entry of the spool it recognises: a
  * source directory (batch and item NULL), an item of a source (batch
- * NULL), a batch directory (item NULL). Returns 1 to keep it, 0 to remove
- * it (a directory with all it holds), a negative error to stop. */
+ * NULL), a batch directory (item NULL), an item of a batch (neither NULL).
+ * Returns 1 to keep it, 0 to remove it (a directory with all it holds), a
+ * negative error to stop. */
 typedef int (*spool_keep_fn)(void *arg, const unsigned char source[SPOOL_ID_BYTES],
     const unsigned char *batch, const unsigned char *item);
 /* Remove what keep refuses and every empty source or batch directory;

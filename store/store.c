@@ -79,7 +79,11 @@ recover_keep(void *arg, const unsigned char source[SPOOL_ID_BYTES], const unsign
 	if (item != NULL) {
 		if ((e = db_item_by_id(db, item, &it)) != 0)
 			return e == SD_ERR_NOKEY ? 0 : e;
-		return it.source_row == src.row && !it.has_batch;
+		if (it.source_row != src.row)
+			return 0;
+		if (batch == NULL)
+			return !it.has_batch;
+		return it.has_batch && memcmp(it.batch, batch, DB_ID_BYTES) == 0;
 	}
 	if (batch != NULL)
 		return db_batch_exists(db, src.row, batch);

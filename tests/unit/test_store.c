@@ -497,7 +497,7 @@ test_recover(void **state)
 	struct db_source s;
 	struct db_item it = { 0 };
 	unsigned char tag[32], pk[32], x[16];
-	char shex[33], ihex[33], xhex[33], rel[256];
+	char shex[33], ihex[33], xhex[33], bhex[33], kept[33], rel[256];
 	unsigned removed = 0;
 
 	(void)state;
@@ -535,8 +535,27 @@ test_recover(void **state)
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s.sdbox", xhex, ihex);
 	touch(rel, 0);
 	touch("spool/not-ours", 0);
+	/* A known batch with one recorded file and one whose row went. */
+	it.kind = DB_KIND_FILE;
+	it.seq = 2;
+	it.has_batch = 1;
+	randombytes_buf(it.batch, sizeof it.batch);
+	randombytes_buf(it.id, sizeof it.id);
+	assert_int_equal(db_item_add(db, &it), 0);
+	spool_hex(it.batch, bhex);
+	spool_hex(it.id, kept);
+	(void)snprintf(rel, sizeof rel, "spool/%s/%s", shex, bhex);
+	touch(rel, 1);
+	(void)snprintf(rel, sizeof rel, "spool/%s/%s/%s.sdbox", shex, bhex, kept);
+	touch(rel, 0);
+	(void)snprintf(rel, sizeof rel, "spool/%s/%s/%s.sdbox", shex, bhex, xhex);
+	touch(rel, 0);
 	assert_int_equal(store_recover(db, sp, &removed), 0);
-	assert_int_equal(removed, 3);
+	assert_int_equal(removed, 4);
+	(void)snprintf(rel, sizeof rel, "spool/%s/%s/%s.sdbox", shex, bhex, kept);
+	assert_true(exists(rel));
+	(void)snprintf(rel, sizeof rel, "spool/%s/%s/%s.sdbox", shex, bhex, xhex);
+	assert_false(exists(rel));
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s.sdbox", shex, ihex);
 	assert_true(exists(rel));
 	(void)snprintf(rel, sizeof rel, "spool/%s", xhex);
