@@ -73,14 +73,14 @@ want="./$da/0001-message.txt
 ./$db/0001-message.txt
 ./report.json
 ./report.txt
-./unsorted/uncleaned/blob.bin"
+./unsorted/uncleaned/blob.bin.uncleaned"
 
 check_tree() { # DIR LABEL
 	got=$(cd "$1" && find . -type f | LC_ALL=C sort)
 	if [ "$got" != "$want" ]; then ko "$2: tree differs:"$'\n'"$got"; return; fi
 	cmp -s "$1/$da/0001-message.txt" "$work/m1.txt" && cmp -s "$1/$da/0003-reply.txt" \
 		"$work/m2.txt" && cmp -s "$1/$db/0001-message.txt" "$work/m3.txt" &&
-		cmp -s "$1/unsorted/uncleaned/blob.bin" "$work/blob.bin" || { ko "$2: contents"; return; }
+		cmp -s "$1/unsorted/uncleaned/blob.bin.uncleaned" "$work/blob.bin" || { ko "$2: contents"; return; }
 	if grep -rq SDCANARY "$1/$da" || exiftool -a "$1/$da/photo.jpg" | grep -q SDCANARY; then
 		ko "$2: canary left"; return
 	fi
@@ -105,7 +105,7 @@ assert got == sorted([
     ("reply", "text", 3, da + "/0003-reply.txt"),
     ("file", "cleaned", 4, da + "/photo (2).jpg"),
     ("message", "text", 1, db + "/0001-message.txt"),
-    ("file", "uncleaned", None, "unsorted/uncleaned/blob.bin")]), got
+    ("file", "uncleaned", None, "unsorted/uncleaned/blob.bin.uncleaned")]), got
 photo = [f for f in r["files"] if f["output"] == da + "/photo.jpg"][0]
 assert photo["type"] == "image/jpeg" and any("EXIF" in x for x in photo["removed"]), photo
 PY
