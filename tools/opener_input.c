@@ -314,6 +314,7 @@ list_dir(struct opener_run *r, const char *input, const char *dirpath, int dfd, 
 		if (strcmp(e, ".") == 0 || strcmp(e, "..") == 0)
 			continue;
 		if (item_name(e) || (depth < 2 && id_name(e)) || (depth == 0 && strcmp(e, "tmp") == 0)) {
+			size_t nl = strlen(e); /* at most 38: checked by the names above */
 			if (l->n == l->cap) {
 				size_t cap = l->cap ? 2 * l->cap : 64;
 				char (*p)[40] = realloc(l->v, cap * sizeof *p);
@@ -324,7 +325,7 @@ list_dir(struct opener_run *r, const char *input, const char *dirpath, int dfd, 
 				l->v = p;
 				l->cap = cap;
 			}
-			(void)snprintf(l->v[l->n++], sizeof l->v[0], "%s", e);
+			memcpy(l->v[l->n++], e, nl + 1);
 			continue;
 		}
 		(void)snprintf(label, sizeof label, "%s/%s", dirpath, e);
