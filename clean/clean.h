@@ -20,6 +20,7 @@
 #define CLEAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define CLEAN_TYPE_MAX 127
 #define CLEAN_NOTES_MAX 4095
@@ -130,9 +131,20 @@ int clean_markup(struct clean_ctx *c, const unsigned char *buf, size_t len, int 
 int clean_office_xml(const char *name, const unsigned char *buf, size_t len,
     struct clean_buf *out, struct clean_report *rep);
 
+/* The address-space limit (RLIMIT_AS) of a cleaning child on a machine with
+ * phys bytes of physical memory (0 when unknown): half of it, at least
+ * CLEAN_SANDBOX_MEM_MIN, at most CLEAN_SANDBOX_MEM_MAX; CLEAN_SANDBOX_MEM_MIN
+ * when unknown. A file larger than half the limit is not cleaned
+ * (CLEAN_E_LIMIT): its copy in memory and the cleaned copy would not fit. */
+#define CLEAN_SANDBOX_MEM_MIN (512ull << 20)
+#define CLEAN_SANDBOX_MEM_MAX (4ull << 30)
+uint64_t clean_sandbox_mem_limit(uint64_t phys);
+
 /*
- * Clean the file open on infd into outfd in a sandboxed child. rep is
- * filled in every case. Returns 0 (cleaned into outfd), CLEAN_E_UNSUPPORTED
+ * Clean the file open on infd into outfd in a sandboxed child, whose fds
+ * 0-2 are /dev/null (a cleaning library cannot write to the journalist's
+ * terminal) and whose memory is bounded by clean_sandbox_mem_limit() of
+ * this machine's physical memory. rep is filled in every case. Returns 0 (cleaned into outfd), CLEAN_E_UNSUPPORTED
  * (outfd untouched: keep the original apart), or another negative code.
  */
 int clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_report *rep);

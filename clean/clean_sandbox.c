@@ -1,8 +1,10 @@
 /*
  * clean_sandbox.c - run the cleaners on one file in a forked child.
  *
- * The child reads the whole input, closes every other descriptor, sets
- * rlimits (CPU time, address space, file size, open files), sets
+ * The child puts /dev/null on fds 0-2 (no library can write to the
+ * journalist's terminal), reads the whole input, closes every other
+ * descriptor, sets rlimits (CPU time, file size, open files, and an address
+ * space derived from the machine's memory: clean_sandbox_mem_limit), sets
  * no_new_privs and loads a libseccomp allow-list: memory management,
  * read/write/close on descriptors it already holds, and exit. Opening
  * files, sockets and exec are refused (exec, socket and ptrace kill the
@@ -35,7 +37,6 @@
 
 #define SANDBOX_CPU_SECONDS 60
 #define SANDBOX_WALL_MS 120000
-#define SANDBOX_AS_BYTES (4ull << 30)
 #define SANDBOX_FSIZE_BYTES (4ull << 30)
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -87,8 +88,29 @@ out:
 	return e;
 }
 
+uint64_t
+clean_sandbox_mem_limit(uint64_t phys)
+{
+	uint64_t half = phys / 2;
+
+	if (half < CLEAN_SANDBOX_MEM_MIN)
+		return CLEAN_SANDBOX_MEM_MIN;
+	return half > CLEAN_SANDBOX_MEM_MAX ? CLEAN_SANDBOX_MEM_MAX : half;
+}
+
+/* This machine's physical memory in bytes, 0 when unknown. */
+static uint64_t
+sandbox_phys_bytes(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+	if (pages <= 0 || size <= 0 || (uint64_t)pages > UINT64_MAX / (uint64_t)size)
+		return 0;
+	return (uint64_t)pages * (uint64_t)size;
+}
+
 static int
-sandbox_limits(void)
+sandbox_limits(uint64_t mem)
 {
 	struct rlimit cpu = { SANDBOX_CPU_SECONDS, SANDBOX_CPU_SECONDS + 1 };
 	struct rlimit fsz = { SANDBOX_FSIZE_BYTES, SANDBOX_FSIZE_BYTES };
@@ -100,10 +122,34 @@ sandbox_limits(void)
 		return -1;
 #ifndef SANDBOX_ASAN
 	/* ASan reserves terabytes of shadow memory: no address-space limit there. */
-	if (setrlimit(RLIMIT_AS, &(struct rlimit){ SANDBOX_AS_BYTES, SANDBOX_AS_BYTES }) != 0)
+	if (setrlimit(RLIMIT_AS, &(struct rlimit){ mem, mem }) != 0)
 		return -1;
+#else
+	(void)mem;
 #endif
 	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 ? 0 : -1;
+}
+
+/* Move the three descriptors the child keeps above 2 (the parent may have
+ * been started with fds 0-2 closed), then put /dev/null on 0, 1 and 2:
+ * whatever a library prints goes nowhere, never to the journalist's
+ * terminal, and nothing is read from it. */
+static int
+sandbox_stdio(int *fds)
+{
+	int nul;
+
+	for (int i = 0; i < 3; i++)
+		if (fds[i] >= 0 && fds[i] <= 2 && (fds[i] = fcntl(fds[i], F_DUPFD, 3)) < 0)
+			return -1;
+	if ((nul = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY)) < 0)
+		return -1;
+	for (int fd = 0; fd <= 2; fd++)
+		if (nul != fd && dup2(nul, fd) != fd)
+			return -1;
+	if (nul > 2)
+		close(nul);
+	return 0;
 }
 
 static void
@@ -165,16 +211,22 @@ read_input(int fd, size_t size)
 }
 
 static _Noreturn void
-child(struct clean_ctx *c, int infd, int outfd, int rp, size_t size)
+child(struct clean_ctx *c, int infd, int outfd, int rp, size_t size, uint64_t mem)
 {
 	static struct sandbox_msg m;
 	struct clean_buf out = { 0 };
 	unsigned char *in;
+	int fds[3] = { infd, outfd, rp };
 
+	if (sandbox_stdio(fds) != 0)
+		_exit(6);
+	infd = fds[0];
+	outfd = fds[1];
+	rp = fds[2];
 	close_others(infd, outfd, rp);
 	if ((in = read_input(infd, size)) == NULL)
 		_exit(3);
-	if (sandbox_limits() != 0 || sandbox_seccomp() != 0)
+	if (sandbox_limits(mem) != 0 || sandbox_seccomp() != 0)
 		_exit(4);
 	clean_test_probe(&m.rep);
 	m.result = clean_any(c, in, size, 0, &out, &m.rep);
@@ -254,6 +306,12 @@ finish(pid_t pid, int got, struct sandbox_msg *m, struct clean_report *rep)
 		clean_set_error(rep, "the cleaner did not finish in time and was killed");
 	else if (WIFSIGNALED(st))
 		clean_set_error(rep, "the cleaner crashed (signal %d)", WTERMSIG(st));
+	else if (WEXITSTATUS(st) >= 3 && WEXITSTATUS(st) <= 6)
+		clean_set_error(rep, "the cleaner failed (exit status %d: %s)", WEXITSTATUS(st),
+		    (const char *const[]){ "it could not read the file into memory",
+		        "it could not enter its sandbox", "it could not send its report",
+		        "it could not put /dev/null on its standard descriptors" }
+		    [WEXITSTATUS(st) - 3]);
 	else
 		clean_set_error(rep, "the cleaner failed (exit status %d)", WEXITSTATUS(st));
 	return CLEAN_E_CRASH;
@@ -263,6 +321,7 @@ int
 clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_report *rep)
 {
 	static struct sandbox_msg m;
+	uint64_t mem = clean_sandbox_mem_limit(sandbox_phys_bytes());
 	struct stat st;
 	int p[2] = { -1, -1 }, got;
 	pid_t pid;
@@ -275,6 +334,12 @@ clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_repo
 		clean_set_error(rep, "file too large to clean (over %u MiB)", CLEAN_INPUT_MAX >> 20);
 		return CLEAN_E_LIMIT;
 	}
+	if ((uint64_t)st.st_size > mem / 2) {
+		clean_set_error(rep, "file too large to clean on this machine (over %llu MiB: "
+		    "the cleaner's memory limit, set from this machine's memory, is %llu MiB)",
+		    (unsigned long long)(mem / 2 >> 20), (unsigned long long)(mem >> 20));
+		return CLEAN_E_LIMIT;
+	}
 	if (lseek(infd, 0, SEEK_SET) != 0 || pipe2(p, O_CLOEXEC) != 0)
 		return SD_ERR_IO;
 	fflush(NULL);
@@ -285,7 +350,7 @@ clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_repo
 	}
 	if (pid == 0) {
 		close(p[0]);
-		child(c, infd, outfd, p[1], (size_t)st.st_size);
+		child(c, infd, outfd, p[1], (size_t)st.st_size, mem);
 	}
 	close(p[1]);
 	got = collect(p[0], &m);

@@ -25,6 +25,24 @@
 #define OPENER_STATUS_TEXT "text"
 #define OPENER_STATUS_UNCLEANED "uncleaned"
 #define OPENER_STATUS_NOCLEAN "could not clean"
+#define OPENER_STATUS_STOPPED "stopped"
+
+/* Per input: refused entries (a bad name, a link, a device...) reported one
+ * by one; the next one stops the input with one summary line, so a hostile
+ * bundle of many refused members costs bounded memory. */
+#define OPENER_REFUSED_MAX 100
+/* Per input: files that fail verification listed one by one; the others
+ * are counted by reason into one summary line (a spool opened by a
+ * journalist who was not yet a recipient of its older items is legitimate,
+ * so those do not stop the input). */
+#define OPENER_FAILED_MAX 100
+#define OPENER_CODES 32                 /* -SD_ERR_* counted, others in 0 */
+
+enum opener_summary {
+	OPENER_ITEM = 0,                /* one file or entry */
+	OPENER_SUMMARY_STOPPED,         /* the input was stopped here */
+	OPENER_SUMMARY_MORE_FAILED      /* count more files that failed */
+};
 
 struct opener_item {
 	char label[OPENER_LABEL_MAX];   /* the input, for the report */
@@ -42,6 +60,8 @@ struct opener_item {
 	char out[OPENER_PATH_MAX];      /* output path relative to --out */
 	const char *status;
 	struct clean_report *rep;       /* after cleaning, or NULL */
+	int summary;                    /* enum opener_summary */
+	size_t count;                   /* OPENER_SUMMARY_MORE_FAILED: files */
 };
 
 struct opener_run {
@@ -55,6 +75,12 @@ struct opener_run {
 	int tty;                        /* stderr is a terminal, bars allowed */
 	int counting;                   /* the decryption counter is shown */
 	uint64_t total_bytes;
+	/* The input being collected (reset by opener_collect). */
+	size_t in_refused;              /* entries refused and listed */
+	size_t in_failed;               /* failed files listed */
+	size_t in_more;                 /* failed files only counted */
+	size_t in_codes[OPENER_CODES];  /* in_more by -error code */
+	int in_stopped;                 /* OPENER_REFUSED_MAX was passed */
 };
 
 /* A new zeroed item at the end of the list (NULL when out of memory). */
@@ -69,7 +95,10 @@ int opener_stage_init(struct opener_run *r);
 void opener_stage_remove(struct opener_run *r);
 
 /* Decrypt every .sdbox in one input (file, spool directory or .tar bundle)
- * into staging; every file found becomes an item, verified or not. */
+ * into staging; every file found becomes an item, verified or not, within
+ * the bounds OPENER_REFUSED_MAX and OPENER_FAILED_MAX (then summary items).
+ * A spool directory holds items at depth 2 (<source>/<item>.sdbox) and at
+ * depth 3 (<source>/<batch>/<item>.sdbox); anything else is refused. */
 int opener_collect(struct opener_run *r, const char *path, const unsigned char *sk);
 
 /* Sort, clean and place every verified item. */

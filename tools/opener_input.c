@@ -1,9 +1,14 @@
 /*
  * opener_input.c - sealdrop-open's inputs: .sdbox files, spool directories
- * (docs/spool.md: <32 hex>/<32 hex>.sdbox, tmp/ skipped) and .tar bundles
- * read with libarchive (members must be exactly <32 hex>/<32 hex>.sdbox
- * regular files). Every .sdbox is decrypted into the staging directory under
- * a temporary name and kept only when the reader verified it to the end.
+ * (docs/spool.md: <32 hex>/<32 hex>.sdbox and <32 hex>/<32 hex>/<32 hex>.sdbox,
+ * tmp/ skipped, anything else refused) and .tar bundles read with libarchive
+ * (members must be exactly <32 hex>/<32 hex>.sdbox regular files). Every
+ * .sdbox is decrypted into the staging directory under a temporary name and
+ * kept only when the reader verified it to the end. Directories are walked
+ * by descriptor (O_NOFOLLOW): a link is refused, never followed. What one
+ * input costs in memory is bounded by its good files: after
+ * OPENER_REFUSED_MAX refused entries the input is stopped, and failed files
+ * past OPENER_FAILED_MAX are only counted.
  */
 #include "opener.h"
 #include "sderr.h"
@@ -113,6 +118,23 @@ copy_content(struct sdbox_reader *rd, int fd, uint64_t *size)
 	}
 }
 
+/* A failed file of the current input: listed while fewer than
+ * OPENER_FAILED_MAX were, else counted by reason and its item (the last
+ * one) dropped. */
+static void
+failed_file(struct opener_run *r, int e)
+{
+	unsigned code = (e < 0 && e > -OPENER_CODES) ? (unsigned)-e : 0;
+
+	if (r->in_failed < OPENER_FAILED_MAX) {
+		r->in_failed++;
+		return;
+	}
+	r->n--;
+	r->in_more++;
+	r->in_codes[code]++;
+}
+
 /* Decrypt one .sdbox from fn/ctx into staging as item it. */
 static int
 decrypt_one(struct opener_run *r, struct opener_item *it, const unsigned char *sk,
@@ -149,28 +171,42 @@ out:
 		it->status = OPENER_STATUS_VERIFY_FAILED;
 		(void)unlinkat(r->stagefd, it->staged, 0);
 		it->staged[0] = '\0';
+		failed_file(r, e);
 	}
 	sdbox_reader_free(rd);
+	return e;
+}
+
+/* Decrypt the .sdbox open on fd (closed here) as a new item. */
+static int
+open_fd(struct opener_run *r, const char *label, int fd, const unsigned char *sk)
+{
+	struct opener_item *it = opener_item_new(r, label);
+	int e;
+
+	if (it == NULL) {
+		close(fd);
+		return SD_ERR_NOMEM;
+	}
+	e = decrypt_one(r, it, sk, sdbox_fd_read, &fd);
+	close(fd);
 	return e;
 }
 
 static int
 open_file(struct opener_run *r, const char *path, const unsigned char *sk)
 {
-	struct opener_item *it = opener_item_new(r, path);
-	int fd, e;
+	struct opener_item *it;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 
-	if (it == NULL)
+	if (fd >= 0)
+		return open_fd(r, path, fd, sk);
+	if ((it = opener_item_new(r, path)) == NULL)
 		return SD_ERR_NOMEM;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
-	if (fd < 0) {
-		(void)snprintf(it->error, sizeof it->error, "%s", strerror(errno));
-		it->status = OPENER_STATUS_VERIFY_FAILED;
-		return SD_ERR_IO;
-	}
-	e = decrypt_one(r, it, sk, sdbox_fd_read, &fd);
-	close(fd);
-	return e;
+	(void)snprintf(it->error, sizeof it->error, "%s", strerror(errno));
+	it->status = OPENER_STATUS_VERIFY_FAILED;
+	failed_file(r, SD_ERR_IO);
+	return SD_ERR_IO;
 }
 
 static int
@@ -182,12 +218,27 @@ is_hex32(const char *s)
 	return 1;
 }
 
-/* "<32 hex>/<32 hex>.sdbox" exactly. */
+/* "<32 hex>" exactly: a source or batch directory. */
+static int
+id_name(const char *n)
+{
+	return strlen(n) == SD_SOURCE_ID_HEX && is_hex32(n);
+}
+
+/* "<32 hex>.sdbox" exactly: an item. */
+static int
+item_name(const char *n)
+{
+	return strlen(n) == SD_SOURCE_ID_HEX + 6 && is_hex32(n) &&
+	    strcmp(n + SD_SOURCE_ID_HEX, ".sdbox") == 0;
+}
+
+/* "<32 hex>/<32 hex>.sdbox" exactly (a bundle member). */
 static int
 spool_member_name(const char *n)
 {
 	return strlen(n) == 2 * SD_SOURCE_ID_HEX + 7 && is_hex32(n) && n[32] == '/' &&
-	    is_hex32(n + 33) && strcmp(n + 65, ".sdbox") == 0;
+	    item_name(n + 33);
 }
 
 static int
@@ -202,59 +253,151 @@ bad_input(struct opener_run *r, const char *label, const char *why)
 	return SD_ERR_FORMAT;
 }
 
+/* Refuse one entry of the current input. Past OPENER_REFUSED_MAX, one
+ * summary line for the input instead, and the input is stopped. */
 static int
-walk_source_dir(struct opener_run *r, const char *dir, const char *sub,
+refuse(struct opener_run *r, const char *input, const char *label, const char *why)
+{
+	struct opener_item *it;
+
+	if (r->in_stopped)
+		return SD_ERR_RANGE;
+	if (r->in_refused < OPENER_REFUSED_MAX) {
+		r->in_refused++;
+		return bad_input(r, label, why);
+	}
+	r->in_stopped = 1;
+	if ((it = opener_item_new(r, input)) == NULL)
+		return SD_ERR_NOMEM;
+	(void)snprintf(it->error, sizeof it->error, "stopped reading this input: more than %d "
+	    "of its entries were refused; the next refused one and everything after it "
+	    "were not read", OPENER_REFUSED_MAX);
+	it->status = OPENER_STATUS_STOPPED;
+	it->summary = OPENER_SUMMARY_STOPPED;
+	return SD_ERR_RANGE;
+}
+
+/* The names in the directory dfd that may be valid at depth (0: the spool,
+ * 1: a source, 2: a batch), sorted, as an array of 40-byte names; any other
+ * name is refused as it is read, so refused names are never kept. */
+struct name_list {
+	char (*v)[40];
+	size_t n, cap;
+};
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static int
+list_dir(struct opener_run *r, const char *input, const char *dirpath, int dfd, int depth,
+    struct name_list *l)
+{
+	char label[4096];
+	struct dirent *de;
+	DIR *d;
+	int fd = dup(dfd), bad = 0;
+
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return refuse(r, input, dirpath, "cannot read the directory");
+	}
+	for (;;) {
+		const char *e;
+		errno = 0;
+		if (r->in_stopped || (de = readdir(d)) == NULL)
+			break;
+		e = de->d_name;
+		if (strcmp(e, ".") == 0 || strcmp(e, "..") == 0)
+			continue;
+		if (item_name(e) || (depth < 2 && id_name(e)) || (depth == 0 && strcmp(e, "tmp") == 0)) {
+			size_t nl = strlen(e); /* at most 38: checked by the names above */
+			if (l->n == l->cap) {
+				size_t cap = l->cap ? 2 * l->cap : 64;
+				char (*p)[40] = realloc(l->v, cap * sizeof *p);
+				if (p == NULL) {
+					bad = 1;
+					break;
+				}
+				l->v = p;
+				l->cap = cap;
+			}
+			memcpy(l->v[l->n++], e, nl + 1);
+			continue;
+		}
+		(void)snprintf(label, sizeof label, "%s/%s", dirpath, e);
+		bad |= refuse(r, input, label, depth == 0 ? "not a spool entry (skipped)" :
+		    depth == 1 ? "not a spool item (<32 hex>.sdbox, or a <32 hex> batch "
+		    "directory)" : "not a spool item (<32 hex>.sdbox)") != 0;
+	}
+	if (!r->in_stopped && de == NULL && errno != 0)
+		bad |= refuse(r, input, dirpath, "cannot read the whole directory") != 0;
+	closedir(d);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof l->v[0], cmp_names);
+	return bad ? SD_ERR_FORMAT : 0;
+}
+
+/* One directory of the spool: depth 0 the spool itself (source
+ * directories, tmp/ skipped), 1 a source (items and batch directories),
+ * 2 a batch (items only). */
+static int
+walk_dir(struct opener_run *r, const char *input, const char *dirpath, int dfd, int depth,
     const unsigned char *sk)
 {
-	struct dirent **ents = NULL;
-	char path[4096], rel[80];
-	int n, bad = 0;
+	struct name_list l = { 0 };
+	char path[4096];
+	int bad = list_dir(r, input, dirpath, dfd, depth, &l) != 0;
 
-	(void)snprintf(path, sizeof path, "%s/%s", dir, sub);
-	if ((n = scandir(path, &ents, NULL, alphasort)) < 0)
-		return bad_input(r, path, "cannot read the directory");
-	for (int i = 0; i < n; i++) {
-		const char *e = ents[i]->d_name;
+	for (size_t i = 0; i < l.n && !r->in_stopped; i++) {
+		const char *e = l.v[i];
 		struct stat st;
-		if (strcmp(e, ".") != 0 && strcmp(e, "..") != 0) {
-			(void)snprintf(rel, sizeof rel, "%.32s/%.40s", sub, e);
-			(void)snprintf(path, sizeof path, "%s/%s", dir, rel);
-			if (!spool_member_name(rel) || lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
-				bad |= bad_input(r, path, "not a spool file (<32 hex>.sdbox)") != 0;
-			else
-				bad |= open_file(r, path, sk) != 0;
+		int fd;
+		(void)snprintf(path, sizeof path, "%s/%s", dirpath, e);
+		if (depth == 0 && strcmp(e, "tmp") == 0)
+			continue;
+		if (item_name(e) && depth > 0) {
+			fd = openat(dfd, e, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+			if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+				bad |= open_fd(r, path, fd, sk) != 0;
+				continue;
+			}
+			if (fd >= 0)
+				close(fd);
+			bad |= refuse(r, input, path, "not a regular file (a link, a directory "
+			    "or a device)") != 0;
+		} else if (id_name(e)) {
+			fd = openat(dfd, e, O_RDONLY | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW);
+			if (fd < 0) {
+				bad |= refuse(r, input, path, errno != ENOTDIR && errno != ELOOP ?
+				    strerror(errno) : depth == 0 ? "not a spool entry (a source "
+				    "must be a directory, not a file or a link)" : "not a spool item "
+				    "(a batch must be a directory, not a file or a link)") != 0;
+				continue;
+			}
+			bad |= walk_dir(r, input, path, fd, depth + 1, sk) != 0;
+			close(fd);
+		} else {
+			bad |= refuse(r, input, path, "not a spool entry (skipped)") != 0;
 		}
-		free(ents[i]);
 	}
-	free(ents);
+	free(l.v);
 	return bad ? SD_ERR_FORMAT : 0;
 }
 
 static int
 walk_spool(struct opener_run *r, const char *dir, const unsigned char *sk)
 {
-	struct dirent **ents = NULL;
-	char path[4096];
-	int n, bad = 0;
+	int fd = open(dir, O_RDONLY | O_CLOEXEC | O_DIRECTORY), e;
 
-	if ((n = scandir(dir, &ents, NULL, alphasort)) < 0)
+	if (fd < 0)
 		return bad_input(r, dir, "cannot read the directory");
-	for (int i = 0; i < n; i++) {
-		const char *e = ents[i]->d_name;
-		struct stat st;
-		(void)snprintf(path, sizeof path, "%s/%s", dir, e);
-		if (strcmp(e, ".") == 0 || strcmp(e, "..") == 0 || strcmp(e, "tmp") == 0) {
-			;
-		} else if (strlen(e) == SD_SOURCE_ID_HEX && is_hex32(e) && lstat(path, &st) == 0 &&
-		    S_ISDIR(st.st_mode)) {
-			bad |= walk_source_dir(r, dir, e, sk) != 0;
-		} else {
-			bad |= bad_input(r, path, "not a spool entry (skipped)") != 0;
-		}
-		free(ents[i]);
-	}
-	free(ents);
-	return bad ? SD_ERR_FORMAT : 0;
+	e = walk_dir(r, dir, dir, fd, 0, sk);
+	close(fd);
+	return e;
 }
 
 struct tar_ctx {
@@ -293,10 +436,10 @@ tar_member(struct opener_run *r, const char *path, struct archive_entry *ae,
 		return 0;
 	if (n == NULL || archive_entry_filetype(ae) != AE_IFREG ||
 	    archive_entry_hardlink(ae) != NULL || archive_entry_symlink(ae) != NULL)
-		return bad_input(r, label, "bundle member refused: a link, a device or "
+		return refuse(r, path, label, "bundle member refused: a link, a device or "
 		    "not a regular file");
 	if (!spool_member_name(n))
-		return bad_input(r, label, "bundle member refused: its name is not "
+		return refuse(r, path, label, "bundle member refused: its name is not "
 		    "<32 hex>/<32 hex>.sdbox (absolute path, '..' or other name)");
 	if ((it = opener_item_new(r, label)) == NULL)
 		return SD_ERR_NOMEM;
@@ -308,7 +451,7 @@ walk_tar(struct opener_run *r, const char *path, const unsigned char *sk)
 {
 	struct tar_ctx t = { archive_read_new() };
 	struct archive_entry *ae;
-	int bad = 0, rc;
+	int bad = 0, rc = ARCHIVE_EOF;
 
 	if (t.a == NULL)
 		return SD_ERR_NOMEM;
@@ -317,12 +460,39 @@ walk_tar(struct opener_run *r, const char *path, const unsigned char *sk)
 		archive_read_free(t.a);
 		return bad_input(r, path, "neither a .sdbox file nor a readable .tar bundle");
 	}
-	while ((rc = archive_read_next_header(t.a, &ae)) == ARCHIVE_OK)
+	while (!r->in_stopped && (rc = archive_read_next_header(t.a, &ae)) == ARCHIVE_OK)
 		bad |= tar_member(r, path, ae, &t, sk) != 0;
-	if (rc != ARCHIVE_EOF)
+	if (!r->in_stopped && rc != ARCHIVE_EOF)
 		bad |= bad_input(r, path, "the .tar bundle is damaged or truncated") != 0;
 	archive_read_free(t.a);
 	return bad ? SD_ERR_FORMAT : 0;
+}
+
+/* One line for the failed files of this input that were only counted. */
+static int
+more_failed(struct opener_run *r, const char *path)
+{
+	struct opener_item *it;
+	size_t o = 0;
+
+	if (r->in_more == 0)
+		return 0;
+	if ((it = opener_item_new(r, path)) == NULL)
+		return SD_ERR_NOMEM;
+	o = (size_t)snprintf(it->error, sizeof it->error, "%zu more files of this input failed "
+	    "and are not listed one by one:", r->in_more);
+	for (int c = 0; c < OPENER_CODES && o < sizeof it->error; c++)
+		if (r->in_codes[c] > 0)
+			o += (size_t)snprintf(it->error + o, sizeof it->error - o, " %zu: %s;",
+			    r->in_codes[c], c ? sd_strerror(-c) : "another error");
+	if (o >= sizeof it->error)
+		o = sizeof it->error - 1;
+	if (it->error[o - 1] == ';')
+		it->error[o - 1] = '\0';
+	it->status = OPENER_STATUS_VERIFY_FAILED;
+	it->summary = OPENER_SUMMARY_MORE_FAILED;
+	it->count = r->in_more;
+	return SD_ERR_FORMAT;
 }
 
 int
@@ -331,23 +501,31 @@ opener_collect(struct opener_run *r, const char *path, const unsigned char *sk)
 	unsigned char magic[SDBOX_MAGIC_BYTES];
 	struct stat st;
 	size_t got = 0;
-	int fd;
+	int fd, e;
 
+	r->in_refused = r->in_failed = r->in_more = 0;
+	memset(r->in_codes, 0, sizeof r->in_codes);
+	r->in_stopped = 0;
 	if (stat(path, &st) != 0)
 		return bad_input(r, path, strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		return walk_spool(r, path, sk);
-	if (!S_ISREG(st.st_mode))
+	if (S_ISDIR(st.st_mode)) {
+		e = walk_spool(r, path, sk);
+	} else if (!S_ISREG(st.st_mode)) {
 		return bad_input(r, path, "not a file or a directory");
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
-		return bad_input(r, path, strerror(errno));
-	if (sd_read_full(fd, magic, sizeof magic, &got) != 0)
-		got = 0;
-	close(fd);
-	if (got == sizeof magic && memcmp(magic, SDBOX_MAGIC, SDBOX_MAGIC_BYTES) == 0)
-		return open_file(r, path, sk);
-	got = strlen(path);
-	if (got >= 6 && strcmp(path + got - 6, ".sdbox") == 0)
-		return open_file(r, path, sk); /* reported as not a valid .sdbox */
-	return walk_tar(r, path, sk);
+	} else {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+			return bad_input(r, path, strerror(errno));
+		if (sd_read_full(fd, magic, sizeof magic, &got) != 0)
+			got = 0;
+		close(fd);
+		if (got == sizeof magic && memcmp(magic, SDBOX_MAGIC, SDBOX_MAGIC_BYTES) == 0)
+			return open_file(r, path, sk);
+		got = strlen(path);
+		if (got >= 6 && strcmp(path + got - 6, ".sdbox") == 0)
+			return open_file(r, path, sk); /* reported as not a valid .sdbox */
+		e = walk_tar(r, path, sk);
+	}
+	if (more_failed(r, path) != 0 && e == 0)
+		e = SD_ERR_FORMAT;
+	return e;
 }

@@ -3,7 +3,8 @@
  *
  *   OUT/<designation>-<8 hex>/0001-message.txt    messages and replies, by seq
  *   OUT/<designation>-<8 hex>/<safe name>         cleaned attachments
- *   OUT/<designation>-<8 hex>/uncleaned/<name>    types no cleaner handles, and
+ *   OUT/<designation>-<8 hex>/uncleaned/<name>.uncleaned
+ *                                                 types no cleaner handles, and
  *                                                 files whose cleaning failed
  *   OUT/unsorted/...                              items whose ref does not parse
  *
@@ -142,13 +143,17 @@ copy_to_tmp(int infd, int dirfd, const char *tmp)
 	return e;
 }
 
-/* Put the original (verified) bytes under uncleaned/. */
+/* Put the original (verified) bytes under uncleaned/, under a name that
+ * always ends in ".uncleaned" (safename_uncleaned), whatever the source
+ * called it. */
 static int
 place_uncleaned(struct opener_run *r, struct opener_item *it, int folder, int infd,
-    const char *want, char *final, size_t sz)
+    char *final, size_t sz)
 {
-	char tmp[48];
+	char tmp[48], want[SAFENAME_MAX + 1];
 	int ufd = open_dir(folder, "uncleaned"), e;
+
+	safename_uncleaned(it->name, "attachment", want);
 
 	if (ufd < 0)
 		return SD_ERR_IO;
@@ -245,7 +250,7 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 		it->status = rc == CLEAN_E_UNSUPPORTED ? OPENER_STATUS_UNCLEANED : OPENER_STATUS_NOCLEAN;
 		if (rc != CLEAN_E_UNSUPPORTED && it->rep->error[0] == '\0')
 			(void)snprintf(it->rep->error, sizeof it->rep->error, "%s", clean_strerror(rc));
-		e = place_uncleaned(r, it, folder, infd, want, got, sizeof got);
+		e = place_uncleaned(r, it, folder, infd, got, sizeof got);
 		(void)snprintf(final, sz, "uncleaned/%s", got);
 	}
 	(void)unlinkat(folder, tmp, 0);

@@ -162,6 +162,8 @@ item_json(const struct opener_item *it)
 	(void)json_object_set_new(o, "output", it->out[0] ? jstr(it->out) : json_null());
 	if (it->sorted)
 		(void)json_object_set_new(o, "seq", json_integer((json_int_t)it->seq));
+	if (it->summary == OPENER_SUMMARY_MORE_FAILED)
+		(void)json_object_set_new(o, "count", json_integer((json_int_t)it->count));
 	if (it->rep != NULL) {
 		(void)json_object_set_new(o, "type", jstr(it->rep->type));
 		(void)json_object_set_new(o, "removed", notes_json(it->rep->removed));

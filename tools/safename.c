@@ -1,5 +1,7 @@
 /*
- * safename.c - safe file names from untrusted ones (see safename.h).
+ * safename.c - safe file names from untrusted ones (see safename.h): one
+ * function for the names of cleaned files, one for the names of files kept
+ * uncleaned, which always end in SAFENAME_UNCLEANED_EXT.
  */
 #include "safename.h"
 
@@ -125,4 +127,17 @@ safename_make(const char *in, const char *fallback, char out[SAFENAME_MAX + 1])
 	start = is_device(buf) ? 1 : 0;
 	out[0] = '_';
 	memcpy(out + start, buf, len + 1);
+}
+
+void
+safename_uncleaned(const char *in, const char *fallback, char out[SAFENAME_MAX + 1])
+{
+	size_t ext = sizeof SAFENAME_UNCLEANED_EXT - 1, len;
+
+	safename_make(in, fallback, out);
+	len = strlen(out);
+	/* Room for the suffix; the source's own extension is kept when short. */
+	shorten(out, len, SAFENAME_MAX - ext);
+	len = strlen(out);
+	memcpy(out + len, SAFENAME_UNCLEANED_EXT, ext + 1);
 }

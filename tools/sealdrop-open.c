@@ -173,17 +173,25 @@ list_plain(struct opener_run *r, int argc, char **argv, int first)
 	return 0;
 }
 
-/* Print a one-line error on stderr for every input that failed. */
+/* Print a one-line error on stderr for every input that failed; count the
+ * files (a summary line of failed files stands for its count, the line of
+ * a stopped input for none). Returns the number of lines printed. */
 static int
-count_failures(const struct opener_run *r)
+count_failures(const struct opener_run *r, size_t *files, size_t *failed_files)
 {
 	int failed = 0;
 
+	*files = *failed_files = 0;
 	for (size_t i = 0; i < r->n; i++) {
 		const struct opener_item *it = &r->items[i];
 		const char *why = it->error[0] ? it->error : it->rep ? it->rep->error : "";
+		size_t k = it->summary == OPENER_SUMMARY_STOPPED ? 0 :
+		    it->summary == OPENER_SUMMARY_MORE_FAILED ? it->count : 1;
+		*files += k;
 		if (it->status == NULL || strcmp(it->status, OPENER_STATUS_VERIFY_FAILED) == 0 ||
-		    strcmp(it->status, OPENER_STATUS_NOCLEAN) == 0) {
+		    strcmp(it->status, OPENER_STATUS_NOCLEAN) == 0 ||
+		    strcmp(it->status, OPENER_STATUS_STOPPED) == 0) {
+			*failed_files += k;
 			char label[OPENER_LABEL_MAX], reason[CLEAN_ERROR_MAX + 1];
 			opener_printable(it->label, label, sizeof label);
 			opener_printable(why[0] ? why : "failed", reason, sizeof reason);
@@ -211,6 +219,7 @@ main(int argc, char **argv)
 	struct opts o = { 0 };
 	struct opener_run r = { .stagefd = -1 };
 	struct clean_ctx *cc = NULL;
+	size_t files = 0, failed_files = 0;
 	int first, failed;
 
 	if (sodium_init() < 0) {
@@ -244,11 +253,11 @@ main(int argc, char **argv)
 	opener_stage_remove(&r);
 	if (opener_report(&r, o.clean_only) != 0)
 		fprintf(stderr, PROG ": %s: cannot write the report\n", o.out);
-	failed = count_failures(&r);
+	failed = count_failures(&r, &files, &failed_files);
 	clean_ctx_free(cc);
 	close(r.outfd);
 	if (failed > 0)
-		fprintf(stderr, PROG ": %d of %zu files failed\n", failed, r.n);
+		fprintf(stderr, PROG ": %zu of %zu files failed\n", failed_files, files);
 	free_run(&r);
 	return failed ? 1 : 0;
 }

@@ -7,6 +7,8 @@
 #  3b. inside the cleaner, open() fails with EPERM and socket() kills it
 #     (test-only probe), so the seccomp filter is really loaded;
 #  4. a run that refuses nothing exits 0; a run with a failure exits 1;
+#  4b. a file kept uncleaned is named <safe name>.uncleaned, never with the
+#     source's extension last (launch.desktop -> launch.desktop.uncleaned);
 #  5. a progress bar on a terminal for 20 files or more, none otherwise.
 # usage: run.sh SEALDROP_OPEN
 set -u
@@ -42,7 +44,7 @@ import json, sys
 r = {e["input"].rsplit("/", 1)[1]: e for e in json.load(open(sys.argv[1]))["files"]}
 assert r["image.png"]["status"] == "could not clean", r["image.png"]
 assert "cleaner" in r["image.png"]["error"], r["image.png"]
-assert r["image.png"]["output"] == "uncleaned/image.png"
+assert r["image.png"]["output"] == "uncleaned/image.png.uncleaned"
 assert r["photo.jpg"]["status"] == "cleaned", r["photo.jpg"]
 PY
 
@@ -68,6 +70,15 @@ if "$open" --quiet --clean-only --out "$work/good" "$work/fx/photo.jpg" "$work/f
 	"$work/fx/blob.bin"; then ok; else ko "a run of supported and unsupported files exited non-zero"; fi
 if "$open" --quiet --clean-only --out "$work/none" "$work/does-not-exist" 2>/dev/null ||
 	[ -n "$(ls -A "$work/none")" ]; then ko "a run of a missing file: exit 0 or output left"; else ok; fi
+
+# 4b. an uncleaned file never keeps the extension the source chose as its
+# last one: a blob named like a desktop launcher lands as .uncleaned
+mkdir -p "$work/ext"
+cp "$work/fx/blob.bin" "$work/ext/launch.desktop"
+"$open" --quiet --clean-only --out "$work/extout" "$work/ext/launch.desktop" 2>"$work/err"
+if [ -f "$work/extout/uncleaned/launch.desktop.uncleaned" ] &&
+	[ -z "$(find "$work/extout" -name '*.desktop')" ]; then ok
+else ko "uncleaned name: $(cd "$work/extout" && find . -type f | tr '\n' ' ')"; fi
 
 # 5. the progress bar: on a terminal (script(1) provides one) for 20 files
 # or more, never when stderr is not a terminal

@@ -8,6 +8,10 @@
 #  - a bundle of the same spool gives the same tree;
 #  - a hostile bundle (absolute path, '..', symlink, device, bad name) has
 #    each bad member refused with a report line, the good member opened, exit 1;
+#  - a spool in the batch layout (items at depth 3 beside depth 2) gives
+#    the same kind of tree; a link as a batch or an item, a directory at
+#    depth 4, other names and files where directories belong are each
+#    refused by name, the rest opened, exit 1;
 #  - report.json lists every item with its kind, status, seq and output;
 #  - on a terminal, a running count while decrypting and a cleaning bar.
 # usage: spool.sh SEALDROP_OPEN SDSEAL VECTOR_DIR WORDLIST
@@ -73,14 +77,14 @@ want="./$da/0001-message.txt
 ./$db/0001-message.txt
 ./report.json
 ./report.txt
-./unsorted/uncleaned/blob.bin"
+./unsorted/uncleaned/blob.bin.uncleaned"
 
 check_tree() { # DIR LABEL
 	got=$(cd "$1" && find . -type f | LC_ALL=C sort)
 	if [ "$got" != "$want" ]; then ko "$2: tree differs:"$'\n'"$got"; return; fi
 	cmp -s "$1/$da/0001-message.txt" "$work/m1.txt" && cmp -s "$1/$da/0003-reply.txt" \
 		"$work/m2.txt" && cmp -s "$1/$db/0001-message.txt" "$work/m3.txt" &&
-		cmp -s "$1/unsorted/uncleaned/blob.bin" "$work/blob.bin" || { ko "$2: contents"; return; }
+		cmp -s "$1/unsorted/uncleaned/blob.bin.uncleaned" "$work/blob.bin" || { ko "$2: contents"; return; }
 	if grep -rq SDCANARY "$1/$da" || exiftool -a "$1/$da/photo.jpg" | grep -q SDCANARY; then
 		ko "$2: canary left"; return
 	fi
@@ -105,7 +109,7 @@ assert got == sorted([
     ("reply", "text", 3, da + "/0003-reply.txt"),
     ("file", "cleaned", 4, da + "/photo (2).jpg"),
     ("message", "text", 1, db + "/0001-message.txt"),
-    ("file", "uncleaned", None, "unsorted/uncleaned/blob.bin")]), got
+    ("file", "uncleaned", None, "unsorted/uncleaned/blob.bin.uncleaned")]), got
 photo = [f for f in r["files"] if f["output"] == da + "/photo.jpg"][0]
 assert photo["type"] == "image/jpeg" and any("EXIF" in x for x in photo["removed"]), photo
 PY
@@ -156,6 +160,71 @@ else
 	elif [ -e "$work/o3/../$(printf '2%.0s' $(seq 32)).sdbox" ] ||
 		[ -n "$(find "$work/o3" -type l)" ]; then ko "hostile bundle: wrote outside"
 	else ok; fi
+fi
+
+# The batch layout (docs/spool.md): items at depth 3, <source>/<batch>/<item>.sdbox,
+# beside a legacy or reply item at depth 2, open to the same tree as flat.
+C=c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0
+b1=$(printf 'b%.0s' $(seq 32))
+b2=$(printf 'd%.0s' $(seq 32))
+sb=$work/spool-batch
+mkdir -p "$sb/tmp/$b2" "$sb/$C/$b1" "$sb/$C/$b2"
+s --kind message --ref "$C:1" "$work/m1.txt" "$sb/$C/$b1/00000000000000000000000000000001.sdbox"
+s --kind file --name photo.jpg --ref "$C:2" "$work/photo.jpg" "$sb/$C/$b1/00000000000000000000000000000002.sdbox"
+s --kind reply --ref "$C:3" "$work/m2.txt" "$sb/$C/00000000000000000000000000000003.sdbox"
+s --kind message --ref "$C:4" "$work/m3.txt" "$sb/$C/$b2/00000000000000000000000000000004.sdbox"
+cp "$sb/$C/$b2/00000000000000000000000000000004.sdbox" "$sb/tmp/$b2/"
+dc=$("$py" - "$words" "$C" <<'PY'
+import sys
+w = [l.split()[1] for l in open(sys.argv[1]) if l.strip()]
+i = bytes.fromhex(sys.argv[2])
+print("%s-%s-%s" % (w[int.from_bytes(i[0:2], "little") % 7776],
+                    w[int.from_bytes(i[2:4], "little") % 7776], sys.argv[2][:8]))
+PY
+)
+wantb="./$dc/0001-message.txt
+./$dc/0003-reply.txt
+./$dc/0004-message.txt
+./$dc/photo.jpg
+./report.json
+./report.txt"
+if "$open" --quiet "${key[@]}" --out "$work/ob" "$sb" 2>"$work/err"; then
+	got=$(cd "$work/ob" && find . -type f | LC_ALL=C sort)
+	if [ "$got" != "$wantb" ]; then ko "batch spool: tree differs:"$'\n'"$got"
+	elif ! cmp -s "$work/ob/$dc/0004-message.txt" "$work/m3.txt" ||
+		! cmp -s "$work/ob/$dc/0001-message.txt" "$work/m1.txt" ||
+		grep -rq SDCANARY "$work/ob/$dc"; then ko "batch spool: contents"
+	else ok; fi
+else
+	ko "batch spool run failed: $(cat "$work/err")"
+fi
+# Anything else, at any depth, is refused by name and the rest still opened:
+# a link as a batch, a directory inside a batch (depth 4), another name in a
+# batch, a file where a batch directory belongs, an item directly in the
+# spool, a link as an item.
+ln -s "$sb/$C/$b1" "$sb/$C/$(printf 'e%.0s' $(seq 32))"
+mkdir "$sb/$C/$b2/$(printf 'a%.0s' $(seq 32))"
+echo x >"$sb/$C/$b2/notes.txt"
+echo x >"$sb/$C/$(printf '9%.0s' $(seq 32))"
+cp "$sb/$C/00000000000000000000000000000003.sdbox" "$sb/$(printf '8%.0s' $(seq 32)).sdbox"
+ln -s "$sb/$C/00000000000000000000000000000003.sdbox" "$sb/$C/$b1/$(printf '7%.0s' $(seq 32)).sdbox"
+if "$open" --quiet "${key[@]}" --out "$work/ob2" "$sb" 2>"$work/err"; then
+	ko "hostile batch spool exited 0"
+else
+	got=$(cd "$work/ob2" && find . -type f | LC_ALL=C sort)
+	bad=0
+	for x in "$C/$(printf 'e%.0s' $(seq 32)): not a spool item (a batch must be a directory" \
+		"$C/$b2/$(printf 'a%.0s' $(seq 32)): not a spool item (<32 hex>.sdbox)" \
+		"$C/$b2/notes.txt: not a spool item (<32 hex>.sdbox)" \
+		"$C/$(printf '9%.0s' $(seq 32)): not a spool item (a batch must be a directory" \
+		"$(printf '8%.0s' $(seq 32)).sdbox: not a spool entry" \
+		"$C/$b1/$(printf '7%.0s' $(seq 32)).sdbox: not a regular file"; do
+		grep -qF "spool-batch/$x" "$work/err" || { bad=1; ko "hostile batch spool: no line for $x"; }
+	done
+	if [ "$(grep -c "spool-batch/" "$work/err")" != 6 ]; then
+		ko "hostile batch spool: expected 6 lines: $(cat "$work/err")"
+	elif [ "$got" != "$wantb" ]; then ko "hostile batch spool: tree differs:"$'\n'"$got"
+	elif [ "$bad" = 0 ]; then ok; fi
 fi
 
 # Progress on a terminal (script(1) provides one): a running count while

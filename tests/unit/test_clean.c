@@ -261,11 +261,45 @@ sandboxed_run(void **state)
 	n = pread(ofd, got, sizeof got, 0);
 	assert_int_equal(n, (ssize_t)ref.len);
 	assert_memory_equal(got, ref.data, ref.len);
+	/* The input on fd 0, as when sealdrop-open is started with stdin
+	 * closed: the child moves it before it puts /dev/null there. */
+	{
+		int saved = dup(0);
+		assert_true(saved >= 0);
+		assert_int_equal(dup2(ifd, 0), 0);
+		assert_int_equal(ftruncate(ofd, 0), 0);
+		assert_int_equal(lseek(ofd, 0, SEEK_SET), 0);
+		assert_int_equal(clean_file_sandboxed(c, 0, ofd, &rep), 0);
+		assert_int_equal(pread(ofd, got, sizeof got, 0), (ssize_t)ref.len);
+		assert_int_equal(dup2(saved, 0), 0);
+		close(saved);
+	}
 	close(ifd);
 	close(ofd);
 	clean_ctx_free(c);
 	clean_buf_free(&in);
 	clean_buf_free(&ref);
+}
+
+/* The cleaner's address-space limit: half the machine's memory, between
+ * 512 MiB and 4 GiB; 512 MiB when the memory is unknown (docs/cleaning.md). */
+static void
+sandbox_mem_limit(void **state)
+{
+	const uint64_t mib = 1ull << 20, gib = 1ull << 30;
+
+	(void)state;
+	assert_true(CLEAN_SANDBOX_MEM_MIN == 512 * mib && CLEAN_SANDBOX_MEM_MAX == 4 * gib);
+	assert_true(clean_sandbox_mem_limit(0) == 512 * mib);          /* unknown */
+	assert_true(clean_sandbox_mem_limit(256 * mib) == 512 * mib);  /* floor */
+	assert_true(clean_sandbox_mem_limit(1 * gib) == 512 * mib);
+	assert_true(clean_sandbox_mem_limit(1 * gib + 2 * mib) == 512 * mib + 1 * mib);
+	assert_true(clean_sandbox_mem_limit(2 * gib) == 1 * gib);
+	assert_true(clean_sandbox_mem_limit(3 * gib) == 1536 * mib);
+	assert_true(clean_sandbox_mem_limit(7 * gib + 1) == 3 * gib + 512 * mib);
+	assert_true(clean_sandbox_mem_limit(8 * gib) == 4 * gib);
+	assert_true(clean_sandbox_mem_limit(64 * gib) == 4 * gib);     /* ceiling */
+	assert_true(clean_sandbox_mem_limit(UINT64_MAX) == 4 * gib);
 }
 
 int
@@ -278,6 +312,7 @@ main(void)
 		cmocka_unit_test(office_xml_rules),
 		cmocka_unit_test(detect_by_content),
 		cmocka_unit_test(sandboxed_run),
+		cmocka_unit_test(sandbox_mem_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

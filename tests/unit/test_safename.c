@@ -1,6 +1,8 @@
 /*
- * test_safename.c - unit tests of safename_make: untrusted file names from
- * inside uploads become names safe to create on the journalist's machine.
+ * test_safename.c - unit tests of safename_make and safename_uncleaned:
+ * untrusted file names from inside uploads become names safe to create on
+ * the journalist's machine, and an uncleaned file never keeps the extension
+ * the source chose as its last one.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -108,6 +110,59 @@ test_length_bound(void **state)
 		assert_memory_equal(out + i, "\xc3\xa9", 2);
 }
 
+static void
+check_uncleaned(const char *in, const char *want)
+{
+	char out[SAFENAME_MAX + 1];
+
+	safename_uncleaned(in, "attachment", out);
+	if (strcmp(out, want) != 0)
+		fail_msg("safename_uncleaned(\"%s\") = \"%s\", want \"%s\"", in, out, want);
+}
+
+static void
+test_uncleaned_extension(void **state)
+{
+	static const char *const risky[] = { "run.desktop", "setup.exe", "x.sh", "page.html",
+		"page.HTM", "logo.svg", "link.lnk", "app.js", "app.jar", "doc.pdf", "a.scr",
+		"b.bat", "c.cmd", "d.ps1", "e.vbs", "f.hta", "g.msi", "h.url", "i.appimage",
+		"j.py", "k.docm", "l.bin", "m.uncleaned.exe", "n.exe.", "o.exe ", "CON.exe",
+		"../../home/j/.config/autostart/x.desktop", NULL };
+	char out[SAFENAME_MAX + 1], in[600];
+
+	(void)state;
+	check_uncleaned("report.pdf", "report.pdf.uncleaned");
+	check_uncleaned("run.desktop", "run.desktop.uncleaned");
+	check_uncleaned("blob.bin", "blob.bin.uncleaned");
+	check_uncleaned("noext", "noext.uncleaned");
+	check_uncleaned("", "attachment.uncleaned");
+	check_uncleaned("../.bashrc", "bashrc.uncleaned");
+	check_uncleaned("CON", "_CON.uncleaned");
+	check_uncleaned("x.uncleaned", "x.uncleaned.uncleaned");
+	check_uncleaned("invoice\xe2\x80\xae" "fdp.exe", "invoice___fdp.exe.uncleaned");
+	/* Whatever the name, the last extension is ours. */
+	for (size_t i = 0; risky[i]; i++) {
+		size_t l;
+		safename_uncleaned(risky[i], "attachment", out);
+		l = strlen(out);
+		assert_true(l > 10 && l <= SAFENAME_MAX);
+		assert_string_equal(strrchr(out, '.'), SAFENAME_UNCLEANED_EXT);
+		assert_null(strchr(out, '/'));
+		assert_true(out[0] != '.');
+	}
+	/* Longest names: cut before the source's extension, suffix kept. */
+	memset(in, 'a', sizeof in - 6);
+	memcpy(in + sizeof in - 6, ".html", 6);
+	safename_uncleaned(in, "attachment", out);
+	assert_int_equal(strlen(out), SAFENAME_MAX);
+	assert_string_equal(out + SAFENAME_MAX - 15, ".html.uncleaned");
+	memset(in, 'b', sizeof in - 1);
+	in[sizeof in - 1] = '\0';
+	safename_uncleaned(in, "attachment", out);
+	assert_true(strlen(out) <= SAFENAME_MAX);
+	assert_string_equal(strrchr(out, '.'), SAFENAME_UNCLEANED_EXT);
+}
+
 int
 main(void)
 {
@@ -119,6 +174,7 @@ main(void)
 		cmocka_unit_test(test_bad_utf8_and_bidi),
 		cmocka_unit_test(test_device_names),
 		cmocka_unit_test(test_length_bound),
+		cmocka_unit_test(test_uncleaned_extension),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,11 +85,11 @@ def main(build):
          "--kind", "message", "--ref", "src-4f2a")
     good("empty", b"", "unsorted/empty.txt", "--name", "empty.txt", "--mime", "text/plain")
     small = good("small", b"hello, sealdrop\n", "unsorted/hello.txt", "--name", "hello.txt")
-    good("one-frame", pattern[:65536], "unsorted/uncleaned/one-frame.bin", "--name", "one-frame.bin")
-    one = good("two-frames", pattern[:65536 + 100], "unsorted/uncleaned/scan.pdf", "--name", "scan.pdf",
+    good("one-frame", pattern[:65536], "unsorted/uncleaned/one-frame.bin.uncleaned", "--name", "one-frame.bin")
+    one = good("two-frames", pattern[:65536 + 100], "unsorted/uncleaned/scan.pdf.uncleaned", "--name", "scan.pdf",
                "--mime", "application/pdf")
-    two = good("three-frames", pattern[:2 * 65536 + 100], "unsorted/uncleaned/three.bin", "--name", "three.bin")
-    good("padded", pattern, "unsorted/uncleaned/padded.bin", "--name", "padded.bin")
+    two = good("three-frames", pattern[:2 * 65536 + 100], "unsorted/uncleaned/three.bin.uncleaned", "--name", "three.bin")
+    good("padded", pattern, "unsorted/uncleaned/padded.bin.uncleaned", "--name", "padded.bin")
     good("hostile-name", b"name test\n", "unsorted/passwd", "--name", "../../etc/passwd")
     good("unicode-name", "é".encode() * 10, "unsorted/rapport-été.odt", "--name", "rapport-été.odt")
     good("reply", b"Thank you. We will be in touch.\n", "unsorted/reply.txt", "--kind", "reply")

@@ -28,7 +28,7 @@ gdb -nx -batch -q -ex 'set confirm off' -ex 'set dump-excluded-mappings on' -ex 
 for c in core.live core; do
 	[ -s "$work/$c" ] || { echo "no $c dumped:"; cat "$work"/gdb*.log; exit 1; }
 done
-[ -f "$work/out/unsorted/uncleaned/scan.pdf" ] || { echo "sealdrop-open did not run to the end"; exit 1; }
+[ -f "$work/out/unsorted/uncleaned/scan.pdf.uncleaned" ] || { echo "sealdrop-open did not run to the end"; exit 1; }
 python3 - "$work/core.live" "$work/core" "$sk" "$pass" <<'PY'
 import sys
 live = open(sys.argv[1], "rb").read()
