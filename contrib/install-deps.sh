@@ -4,7 +4,7 @@
 # usage: contrib/install-deps.sh [build|bench]
 set -eu
 build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
-  gdb python3 diceware curl gettext
+  gdb python3 diceware hunspell-fr-classical curl gettext
   libmagic-dev libqpdf-dev libzip-dev libxml2-dev libseccomp-dev libarchive-dev
   libjansson-dev zlib1g-dev qpdf libimage-exiftool-perl python3-pil
   libjpeg-turbo-progs pngcheck python3-mutagen

@@ -20,6 +20,7 @@
 #include "sderr.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -168,12 +169,15 @@ out:
 }
 
 int
-codename_generate(char out[CODENAME_MAX + 1], size_t *outlen)
+codename_generate(const char *lang, char out[CODENAME_MAX + 1], size_t *outlen)
 {
+	int fr = lang != NULL && strcmp(lang, "fr") == 0;
+	const char *const *list = fr ? sd_wordlist_fr : sd_wordlist;
+	uint32_t size = fr ? sd_wordlist_fr_size : SD_WORDLIST_SIZE;
 	size_t n = 0;
 
 	for (int i = 0; i < CODENAME_WORDS; i++) {
-		const char *w = sd_wordlist[randombytes_uniform(SD_WORDLIST_SIZE)];
+		const char *w = list[randombytes_uniform(size)];
 		size_t wl = strlen(w);
 		if (n + wl + 1 > CODENAME_MAX)
 			return SD_ERR_TOOLONG; /* cannot happen: 7 * 10 < 160 */

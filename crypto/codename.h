@@ -30,10 +30,13 @@ int codename_normalize(const char *in, size_t inlen, char out[CODENAME_MAX + 1],
 
 #define CODENAME_WORDS 7
 
-/* A new codename: CODENAME_WORDS words of the EFF large word list drawn
- * with randombytes_uniform (about 90 bits), separated by single spaces,
- * already normalised. out should be sodium_malloc'd by the caller. */
-int codename_generate(char out[CODENAME_MAX + 1], size_t *outlen);
+/* A new codename: CODENAME_WORDS words drawn with randombytes_uniform from
+ * the list of lang ("fr": the French list, 26,000-odd words, about 100
+ * bits; anything else: the EFF large word list, about 90 bits), separated
+ * by single spaces, already normalised. out should be sodium_malloc'd by
+ * the caller. A login accepts a codename from any list: normalisation and
+ * the derivation do not depend on the list. */
+int codename_generate(const char *lang, char out[CODENAME_MAX + 1], size_t *outlen);
 
 /* Derive the login tag and reply seed from a normalised codename. */
 int codename_derive(const char *codename, size_t len,

@@ -61,6 +61,32 @@ die(const char *fmt, ...)
 	exit(1);
 }
 
+/* The key of submit tokens (session.h), made once and kept in the
+ * database so a form outlives a restart. */
+static void
+load_token_key(const char *inst)
+{
+	char hex[2 * 32 + 1];
+	unsigned char key[32];
+	size_t n = 0;
+	int e;
+
+	e = db_setting_get(src_app.db, "submit_token_key", hex, sizeof hex);
+	if (e == 1) {
+		randombytes_buf(key, sizeof key);
+		sodium_bin2hex(hex, sizeof hex, key, sizeof key);
+		e = db_setting_set(src_app.db, "submit_token_key", hex);
+	} else if (e == 0 && (sodium_hex2bin(key, sizeof key, hex, strlen(hex), NULL, &n, NULL) != 0 ||
+	    n != sizeof key)) {
+		e = SD_ERR_FORMAT;
+	}
+	sodium_memzero(hex, sizeof hex);
+	if (e != 0)
+		die("%s/sealdrop.db: the submit token key: %s", inst, sd_strerror(e));
+	srcsess_set_token_key(key);
+	sodium_memzero(key, sizeof key);
+}
+
 static void
 open_instance(const char *inst)
 {
@@ -78,6 +104,7 @@ open_instance(const char *inst)
 		    src_app.conf.name);
 	if (removed > 0)
 		src_log("removed %u unfinished uploads left by a previous run", removed);
+	load_token_key(inst);
 }
 
 /* Once a second on the reaper thread. */

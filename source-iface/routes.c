@@ -47,6 +47,10 @@ lang_of(struct MHD_Connection *c, struct src_req *rq)
 	}
 	if (k != NULL && i18n_supported(k))
 		return k;
+	/* Until the source picks one, the browser's language if we have it. */
+	if ((q = i18n_from_accept(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	         "Accept-Language"))) != NULL)
+		return q;
 	return i18n_supported(rq->set.default_language) ? rq->set.default_language : "en";
 }
 
@@ -59,6 +63,7 @@ route_of(const char *url, const char *method, const char **allow)
 		{ "/submit", "POST", SRC_R_SUBMIT }, { "/reply/delete", "POST", SRC_R_REPLY_DELETE },
 		{ "/logout", "POST", SRC_R_LOGOUT }, { "/metadata", "GET", SRC_R_METADATA },
 		{ "/static/style.css", "GET", SRC_R_STATIC },
+		{ "/static/nojs.css", "GET", SRC_R_STATIC },
 	};
 
 	*allow = NULL;
@@ -148,9 +153,15 @@ page(struct MHD_Connection *c, struct src_req *rq, unsigned status, const char *
 	for (size_t i = 0; i < nextra && n < 4; i++)
 		ck[n++] = extra[i];
 	{
-		const char *const hdr[] = { "Allow", rq->allow, NULL };
+		const char *hdr[5];
+		size_t h = 0;
+		if (rq->allow != NULL)
+			hdr[h++] = "Allow", hdr[h++] = rq->allow;
+		if (rq->clear_site)
+			hdr[h++] = "Clear-Site-Data", hdr[h++] = "\"cache\", \"cookies\", \"storage\"";
+		hdr[h] = NULL;
 		return web_respond_ex(c, status, "text/html; charset=utf-8", &body, ck, n,
-		    rq->allow ? hdr : NULL);
+		    h > 0 ? hdr : NULL);
 	}
 }
 
@@ -186,8 +197,8 @@ src_error_page(struct MHD_Connection *c, struct src_req *rq, unsigned status,
 	return page(c, rq, status, "source/error", v, NULL, 0);
 }
 
-static void
-human_size(uint64_t b, const char *lang, char out[32])
+void
+src_human_size(uint64_t b, const char *lang, char out[32])
 {
 	static const char *const en[] = { "B", "KiB", "MiB", "GiB", "TiB" };
 	static const char *const fr[] = { "o", "Kio", "Mio", "Gio", "Tio" };
@@ -274,11 +285,9 @@ get_lookup(struct MHD_Connection *c, struct src_req *rq)
 
 	if (!rq->has_session)
 		return web_redirect(c, "/");
-	human_size(rq->set.max_submission_bytes, rq->lang, maxsub);
+	src_human_size(rq->set.max_submission_bytes, rq->lang, maxsub);
 	(void)snprintf(num, sizeof num, "%u", src_app.conf.max_files);
-	/* The page states characters (and sets maxlength); the limit is bytes
-	 * of UTF-8. Dividing by 4 guarantees what the browser lets through fits. */
-	(void)snprintf(num2, sizeof num2, "%u", src_app.conf.max_message_bytes / 4);
+	(void)snprintf(num2, sizeof num2, "%u", src_app.conf.max_message_chars);
 	if ((e = tmpl_vars_new(&v)) != 0)
 		return MHD_NO;
 	e |= tmpl_set(v, "flash", rq->sess.flash ? i18n_get(rq->lang, flash[rq->sess.flash]) : "");
@@ -288,11 +297,29 @@ get_lookup(struct MHD_Connection *c, struct src_req *rq)
 	e |= tmpl_set(v, "max_submission", maxsub);
 	e |= tmpl_set(v, "max_files", num);
 	e |= tmpl_set(v, "max_message", num2);
+	e |= tmpl_setf(v, "idle_minutes", "%u", src_app.conf.session_idle_minutes);
+	if (e == 0) {
+		char tok[SRCSESS_SUBMIT_TOKEN_CHARS + 1];
+		e = srcsess_submit_token(rq->sess.source_id, tok);
+		e = e ? e : tmpl_set(v, "submit_token", tok);
+		sodium_memzero(tok, sizeof tok);
+	}
 	if (e != 0 || add_replies(rq, v) != 0) {
 		tmpl_vars_free(v);
 		return src_error_page(c, rq, 500, "Something went wrong. Please try again later.");
 	}
 	return page(c, rq, MHD_HTTP_OK, "source/lookup", v, NULL, 0);
+}
+
+/* A submission sent with a submit token after its session ended. */
+static enum MHD_Result
+submitted_page(struct MHD_Connection *c, struct src_req *rq)
+{
+	struct tmpl_vars *v = NULL;
+
+	if (tmpl_vars_new(&v) != 0)
+		return MHD_NO;
+	return page(c, rq, MHD_HTTP_OK, "source/submitted", v, NULL, 0);
 }
 
 static enum MHD_Result
@@ -305,13 +332,14 @@ get_metadata(struct MHD_Connection *c, const struct src_req *rq)
 
 	for (size_t i = 0; l != NULL && langs[i] != NULL; i++)
 		json_array_append_new(l, json_string(langs[i]));
-	o = json_pack("{s:s, s:s, s:o, s:s, s:b, s:{s:I, s:i, s:i, s:i}}",
+	o = json_pack("{s:s, s:s, s:o, s:s, s:b, s:{s:I, s:i, s:i, s:i, s:i}}",
 	    "instance", rq->set.instance_name, "version", SD_VERSION, "languages", l,
 	    "default_language", rq->set.default_language,
 	    "accepts_files", rq->set.accept_files,
 	    "limits", "max_submission_bytes", (json_int_t)rq->set.max_submission_bytes,
 	    "max_files", (int)src_app.conf.max_files,
-	    "max_message_bytes", (int)src_app.conf.max_message_bytes,
+	    "max_message_chars", (int)src_app.conf.max_message_chars,
+	    "max_message_bytes", (int)(4 * src_app.conf.max_message_chars),
 	    "min_first_message_chars", (int)rq->set.min_first_message_chars);
 	if (o == NULL || (s = json_dumps(o, JSON_COMPACT)) == NULL) {
 		json_decref(o);
@@ -333,7 +361,8 @@ get_static(struct MHD_Connection *c, struct src_req *rq)
 {
 	const char *ctype = NULL;
 	size_t len = 0;
-	const unsigned char *d = web_static_get("source/style.css", &len, &ctype);
+	const unsigned char *d = web_static_get(strcmp(rq->url, "/static/nojs.css") == 0 ?
+	    "source/nojs.css" : "source/style.css", &len, &ctype);
 
 	if (d == NULL)
 		return src_error_page(c, rq, MHD_HTTP_NOT_FOUND, "There is no page at this address.");
@@ -424,7 +453,7 @@ post_generate(struct MHD_Connection *c, struct src_req *rq)
 		return MHD_NO;
 	/* The source stays pending, hidden from journalists, until its first
 	 * submission; the oldest pending go first past the cap. */
-	if ((e = codename_generate(s->codename, &len)) == 0 &&
+	if ((e = codename_generate(rq->lang, s->codename, &len)) == 0 &&
 	    (e = derive(s->codename, len, s->tag, s->seed)) == 0 &&
 	    (e = codename_reply_keypair(s->seed, s->pk, s->sk)) == 0) {
 		DB_LOCK();
@@ -532,9 +561,17 @@ static enum MHD_Result
 post_logout(struct MHD_Connection *c, struct src_req *rq)
 {
 	const struct web_cookie ck = { "sd_session", "", 1 };
+	struct tmpl_vars *v = NULL;
 
 	srcsess_destroy(rq->sess_id);
-	return web_redirect_ex(c, "/", &ck, 1);
+	rq->has_session = 0;
+	sodium_memzero(&rq->sess, sizeof rq->sess);
+	/* A page that says it worked and what to do next, and that tells the
+	 * browser to forget what it kept of this site. */
+	rq->clear_site = 1;
+	if (tmpl_vars_new(&v) != 0)
+		return MHD_NO;
+	return page(c, rq, MHD_HTTP_OK, "source/logout", v, &ck, 1);
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
@@ -578,8 +615,9 @@ precheck(struct MHD_Connection *c, struct src_req *rq, const char **msg)
 {
 	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 
-	if (rq->route == SRC_R_SUBMIT || rq->route == SRC_R_REPLY_DELETE ||
-	    rq->route == SRC_R_LOGOUT) {
+	/* /submit may come without a session: its form's submit token
+	 * (session.h) is checked with the first field of the body. */
+	if (rq->route == SRC_R_REPLY_DELETE || rq->route == SRC_R_LOGOUT) {
 		if (!rq->has_session) {
 			*msg = I18N_N("Your session has expired. Please log in again with your codename.");
 			return MHD_HTTP_FORBIDDEN;
@@ -598,6 +636,7 @@ first_call(struct MHD_Connection *c, struct src_req *rq, const char *url, const 
 	const char *allow = NULL, *msg = NULL;
 	unsigned st;
 
+	rq->url = url;
 	src_settings(rq);
 	setup_identity(c, rq);
 	if (!src_app.dev && !web_host_is_onion(c))
@@ -650,6 +689,8 @@ last_call(struct MHD_Connection *c, struct src_req *rq)
 		src_upload_finish(rq);
 		if (rq->status != 0)
 			return src_error_page(c, rq, rq->status, rq->error_msg);
+		if (!rq->has_session)
+			return submitted_page(c, rq);
 		srcsess_promote(rq->sess_id); /* no longer a pending source */
 		srcsess_set_flash(rq->sess_id, SRCSESS_FLASH_SUBMITTED);
 		return web_redirect(c, "/lookup");

@@ -6,11 +6,82 @@
 #include "sderr.h"
 #include "sesstab.h"
 
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
 static struct web_sesstab *table;
+static unsigned char token_key[crypto_auth_KEYBYTES];
+static int token_key_set;
+
+#define TOKEN_RAW (16 + 8 + crypto_auth_BYTES)
+#define TOKEN_DOMAIN "sealdrop submit token 1"
+
+_Static_assert(crypto_auth_KEYBYTES == 32, "token key size");
+_Static_assert(SRCSESS_SUBMIT_TOKEN_CHARS == (TOKEN_RAW * 4 + 2) / 3, "token length");
+
+void
+srcsess_set_token_key(const unsigned char key[32])
+{
+	memcpy(token_key, key, sizeof token_key);
+	token_key_set = 1;
+}
+
+/* The MAC of a token's id and expiry, with the domain in front. */
+static void
+token_mac(const unsigned char *body, unsigned char mac[crypto_auth_BYTES])
+{
+	unsigned char msg[sizeof TOKEN_DOMAIN + 24];
+
+	memcpy(msg, TOKEN_DOMAIN, sizeof TOKEN_DOMAIN);
+	memcpy(msg + sizeof TOKEN_DOMAIN, body, 24);
+	crypto_auth(mac, msg, sizeof msg, token_key);
+}
+
+int
+srcsess_submit_token(const unsigned char source_id[16], char out[SRCSESS_SUBMIT_TOKEN_CHARS + 1])
+{
+	unsigned char raw[TOKEN_RAW];
+	uint64_t exp = (uint64_t)time(NULL) + SRCSESS_SUBMIT_LIFETIME;
+
+	if (!token_key_set)
+		return SD_ERR_STATE;
+	memcpy(raw, source_id, 16);
+	for (int i = 0; i < 8; i++)
+		raw[16 + i] = (unsigned char)(exp >> (8 * i));
+	token_mac(raw, raw + 24);
+	sodium_bin2base64(out, SRCSESS_SUBMIT_TOKEN_CHARS + 1, raw, sizeof raw,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return 0;
+}
+
+int
+srcsess_submit_token_check(const char *tok, size_t len, unsigned char source_id[16])
+{
+	unsigned char raw[TOKEN_RAW], mac[crypto_auth_BYTES];
+	size_t n = 0;
+	uint64_t exp = 0;
+	int e = SD_ERR_AUTH;
+
+	if (!token_key_set || tok == NULL || len != SRCSESS_SUBMIT_TOKEN_CHARS ||
+	    sodium_base642bin(raw, sizeof raw, tok, len, NULL, &n, NULL,
+	        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || n != sizeof raw)
+		goto out;
+	token_mac(raw, mac);
+	if (sodium_memcmp(mac, raw + 24, sizeof mac) != 0)
+		goto out;
+	for (int i = 0; i < 8; i++)
+		exp |= (uint64_t)raw[16 + i] << (8 * i);
+	if (exp < (uint64_t)time(NULL))
+		goto out;
+	memcpy(source_id, raw, 16);
+	e = 0;
+out:
+	sodium_memzero(mac, sizeof mac);
+	return e;
+}
 
 int
 srcsess_init(unsigned slots, unsigned idle_seconds, unsigned max_seconds)

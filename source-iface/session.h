@@ -53,4 +53,24 @@ void srcsess_destroy(const char *id);
 /* Wipe expired sessions; returns how many. */
 unsigned srcsess_expire(void);
 
+/*
+ * Submit tokens: the submit form's token, which lets its one form be sent
+ * for a day even after the session ended (a source may write for longer
+ * than the idle limit) and across a daemon restart. A token is
+ * base64url(source id || expiry (8 bytes, little-endian unix seconds) ||
+ * HMAC-SHA-512-256 of both under the instance's token key, kept in the
+ * database). It names a source, never reads anything: replies still need
+ * the codename. Wipe it like a CSRF token.
+ */
+#define SRCSESS_SUBMIT_TOKEN_CHARS 75   /* base64url of 16 + 8 + 32 bytes */
+#define SRCSESS_SUBMIT_LIFETIME (24 * 3600)
+/* The instance's token key (32 bytes, read from the database at start-up). */
+void srcsess_set_token_key(const unsigned char key[32]);
+/* A token for source_id valid for SRCSESS_SUBMIT_LIFETIME from now. */
+int srcsess_submit_token(const unsigned char source_id[16],
+    char out[SRCSESS_SUBMIT_TOKEN_CHARS + 1]);
+/* 0 and *source_id when tok is a valid, unexpired token; SD_ERR_AUTH
+ * otherwise (malformed, forged, expired: one answer). */
+int srcsess_submit_token_check(const char *tok, size_t len, unsigned char source_id[16]);
+
 #endif

@@ -63,6 +63,7 @@ struct src_req {
 	uint64_t discarded;         /* body bytes dropped after an error */
 	uint64_t body;              /* body bytes of a small form */
 	const char *allow;          /* Allow header of a 405 page */
+	int clear_site;             /* send Clear-Site-Data (the logout page) */
 	const char *error_msg;      /* its English message (translated at render) */
 	struct settings set;        /* instance settings, read once per request */
 	int settings_failed;        /* the database could not be read for them */
@@ -96,6 +97,8 @@ void src_upload_free(struct src_upload *up);
 void src_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* routes.c: the settings of this request (db, else sealdrop.conf). */
 void src_settings(struct src_req *rq);
+/* routes.c: b bytes for a page ("4 GiB", "4 Gio"). */
+void src_human_size(uint64_t b, const char *lang, char out[32]);
 /* routes.c: forget pending sources past their days or the cap. */
 void src_prune_pending(void);
 

@@ -62,9 +62,13 @@ struct src_upload {
 	struct part *zero;
 	char zero_name[SDBOX_NAME_MAX + 1];
 	struct part *msg;           /* the message part, or NULL */
-	char csrf[WEB_TOKEN_CHARS + 1];
+	/* The session's CSRF token or a submit token (session.h). */
+	char csrf[SRCSESS_SUBMIT_TOKEN_CHARS + 1];
 	size_t csrf_len;
 	int csrf_ok;
+	unsigned long long cl_len;  /* Content-Length, 0 when chunked */
+	int source_checked;         /* source_checks ran */
+	uint64_t free_b;            /* free space when the upload began */
 	unsigned nfiles;
 	uint64_t content, since_check;
 	int first;                  /* the source has sent no message or file yet */
@@ -106,6 +110,52 @@ fail_store(struct src_req *rq, int e)
 	}
 }
 
+/* A refusal whose translated text holds a number at "{n}". */
+static void
+fail_n(struct src_req *rq, unsigned status, const char *msgid, const char *n)
+{
+	const char *t = i18n_get(rq->lang, msgid);
+	const char *at = strstr(t, "{n}");
+
+	if (at == NULL)
+		(void)snprintf(rq->msgbuf, sizeof rq->msgbuf, "%s", t);
+	else
+		(void)snprintf(rq->msgbuf, sizeof rq->msgbuf, "%.*s%s%s", (int)(at - t), t, n, at + 3);
+	fail(rq, status, rq->msgbuf);
+}
+
+static void
+fail_long(struct src_req *rq)
+{
+	char n[16];
+
+	(void)snprintf(n, sizeof n, "%u", src_app.conf.max_message_chars);
+	fail_n(rq, MHD_HTTP_CONTENT_TOO_LARGE,
+	    I18N_N("The message is longer than this site accepts: at most {n} characters."), n);
+}
+
+static void
+fail_large(struct src_req *rq)
+{
+	char n[32];
+
+	src_human_size(rq->set.max_submission_bytes, rq->lang, n);
+	fail_n(rq, MHD_HTTP_CONTENT_TOO_LARGE,
+	    I18N_N("The submission is larger than this site accepts: at most {n} in all. "
+	    "Send large files in several submissions."), n);
+}
+
+static void
+fail_files(struct src_req *rq)
+{
+	char n[16];
+
+	(void)snprintf(n, sizeof n, "%u", src_app.conf.max_files);
+	fail_n(rq, MHD_HTTP_CONTENT_TOO_LARGE,
+	    I18N_N("Too many files in one submission: at most {n}. Send the others in another "
+	    "submission."), n);
+}
+
 /* Copy at most max bytes of s, cut back to a UTF-8 character boundary. */
 static void
 copy_utf8(char *dst, size_t max, const char *s)
@@ -132,7 +182,7 @@ part_new(struct src_upload *up, int kind, const char *name, const char *mime)
 	int e;
 
 	if (up->nparts == up->maxparts) {
-		fail(rq, MHD_HTTP_CONTENT_TOO_LARGE, "Too many files in one submission.");
+		fail_files(rq);
 		return NULL;
 	}
 	p = &up->parts[up->nparts];
@@ -175,7 +225,7 @@ account(struct src_upload *up, size_t size)
 	up->content += size;
 	up->since_check += size;
 	if (up->content > rq->set.max_submission_bytes) {
-		fail(rq, MHD_HTTP_CONTENT_TOO_LARGE, "The submission is larger than this site accepts.");
+		fail_large(rq);
 		return -1;
 	}
 	if (up->content > up->share_left) {
@@ -196,7 +246,7 @@ account(struct src_upload *up, size_t size)
 static int
 on_csrf(struct src_upload *up, const char *data, size_t size)
 {
-	if (up->csrf_ok || up->nparts > 0 || size > WEB_TOKEN_CHARS - up->csrf_len) {
+	if (up->csrf_ok || up->nparts > 0 || size > SRCSESS_SUBMIT_TOKEN_CHARS - up->csrf_len) {
 		fail(up->rq, MHD_HTTP_FORBIDDEN, "The form expired. Please go back and try again.");
 		return -1;
 	}
@@ -206,15 +256,48 @@ on_csrf(struct src_upload *up, const char *data, size_t size)
 	return 0;
 }
 
+static int source_checks(struct src_upload *up);
+
+/* The source of a submit token, when the form outlived its session. */
+static int
+token_source(struct src_upload *up, const unsigned char sid[16])
+{
+	struct src_req *rq = up->rq;
+	struct db_source src;
+	int e;
+
+	if (rq->has_session)
+		return sodium_memcmp(sid, rq->sess.source_id, 16) == 0 ? 0 : SD_ERR_AUTH;
+	DB_LOCK();
+	e = db_source_by_sid(src_app.db, sid, &src);
+	DB_UNLOCK();
+	if (e != 0)
+		return e;
+	rq->sess.source_row = src.row;
+	memcpy(rq->sess.source_id, src.id, sizeof rq->sess.source_id);
+	return 0;
+}
+
+/* The form's token: the session's CSRF token, or a submit token of the
+ * same source (the session may have ended while the source wrote). */
 static int
 check_csrf(struct src_upload *up)
 {
-	if (!up->csrf_ok && !web_token_equal(up->csrf, up->rq->sess.csrf)) {
-		fail(up->rq, MHD_HTTP_FORBIDDEN, "The form expired. Please go back and try again.");
+	struct src_req *rq = up->rq;
+	unsigned char sid[16];
+
+	if (up->csrf_ok)
+		return 0;
+	if (!(rq->has_session && web_token_equal(up->csrf, rq->sess.csrf)) &&
+	    (srcsess_submit_token_check(up->csrf, up->csrf_len, sid) != 0 ||
+	     token_source(up, sid) != 0)) {
+		fail(rq, MHD_HTTP_FORBIDDEN, rq->has_session
+		    ? I18N_N("The form expired. Please go back and try again.")
+		    : I18N_N("Your session has expired. Please log in again with your codename."));
 		return -1;
 	}
 	up->csrf_ok = 1;
-	return 0;
+	return source_checks(up);
 }
 
 /* Finish the writer of the part that just ended (its fd stays open until
@@ -267,7 +350,7 @@ open_part(struct src_upload *up, const char *key, const char *filename, const ch
 		return NULL;
 	}
 	if (++up->nfiles > src_app.conf.max_files) {
-		fail(up->rq, MHD_HTTP_CONTENT_TOO_LARGE, "Too many files in one submission.");
+		fail_files(up->rq);
 		return NULL;
 	}
 	end_part(up, up->cur);
@@ -320,8 +403,9 @@ on_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filena
 		return MHD_NO;
 	if (up->cur == NULL || size == 0)
 		return MHD_YES;
-	if (up->cur == up->msg && up->cur->bytes + size > src_app.conf.max_message_bytes) {
-		fail(rq, MHD_HTTP_CONTENT_TOO_LARGE, "The message is longer than this site accepts.");
+	if (up->cur == up->msg &&
+	    up->cur->bytes + size > 4ULL * src_app.conf.max_message_chars) {
+		fail_long(rq);
 		return MHD_NO;
 	}
 	if (up->cur->w == NULL) {
@@ -336,9 +420,14 @@ on_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filena
 		}
 	}
 	up->cur->bytes += size;
-	if (up->cur == up->msg) /* characters: every byte that starts one */
+	if (up->cur == up->msg) { /* characters: every byte that starts one */
 		for (size_t i = 0; i < size; i++)
 			up->msg_chars += ((unsigned char)data[i] & 0xC0) != 0x80;
+		if (up->msg_chars > src_app.conf.max_message_chars) {
+			fail_long(rq);
+			return MHD_NO;
+		}
+	}
 	return MHD_YES;
 }
 
@@ -371,18 +460,11 @@ first_submission(struct src_upload *up)
 static void
 fail_short(struct src_req *rq)
 {
-	const char *t = i18n_get(rq->lang, I18N_N("Please write a little more in your first "
-	    "message: at least {n} characters."));
-	const char *at = strstr(t, "{n}");
-	int n;
+	char n[16];
 
-	if (at == NULL)
-		n = snprintf(rq->msgbuf, sizeof rq->msgbuf, "%s", t);
-	else
-		n = snprintf(rq->msgbuf, sizeof rq->msgbuf, "%.*s%u%s", (int)(at - t), t,
-		    rq->set.min_first_message_chars, at + 3);
-	(void)n;
-	fail(rq, MHD_HTTP_BAD_REQUEST, rq->msgbuf);
+	(void)snprintf(n, sizeof n, "%u", rq->set.min_first_message_chars);
+	fail_n(rq, MHD_HTTP_BAD_REQUEST, I18N_N("Please write a little more in your first "
+	    "message: at least {n} characters."), n);
 }
 
 /* What this upload may still store under the daily share of the free
@@ -418,6 +500,25 @@ daily_share(struct src_upload *up, uint64_t free_b)
 	return 0;
 }
 
+/* Checks that need the source: its daily share and whether this is its
+ * first submission. Run once its token is known. */
+static int
+source_checks(struct src_upload *up)
+{
+	struct src_req *rq = up->rq;
+	unsigned long long len = up->cl_len;
+
+	if (up->source_checked++)
+		return 0;
+	if (daily_share(up, up->free_b) != 0)
+		return -1;
+	if (len > MULTIPART_SLACK && len - MULTIPART_SLACK > up->share_left) {
+		fail(rq, MHD_HTTP_INSUFFICIENT_STORAGE, MSG_SHARE);
+		return -1;
+	}
+	return first_submission(up);
+}
+
 /* Checks that need only the headers. */
 static int
 upload_precheck(struct MHD_Connection *c, struct src_upload *up)
@@ -429,7 +530,7 @@ upload_precheck(struct MHD_Connection *c, struct src_upload *up)
 	int e;
 
 	if (len > rq->set.max_submission_bytes + MULTIPART_SLACK) {
-		fail(rq, MHD_HTTP_CONTENT_TOO_LARGE, "The submission is larger than this site accepts.");
+		fail_large(rq);
 		return -1;
 	}
 	if (spool_free_bytes(src_app.spool, &free_b) != 0 ||
@@ -437,12 +538,8 @@ upload_precheck(struct MHD_Connection *c, struct src_upload *up)
 		fail(rq, MHD_HTTP_INSUFFICIENT_STORAGE, MSG_NO_SPACE);
 		return -1;
 	}
-	if (daily_share(up, free_b) != 0)
-		return -1;
-	if (len > MULTIPART_SLACK && len - MULTIPART_SLACK > up->share_left) {
-		fail(rq, MHD_HTTP_INSUFFICIENT_STORAGE, MSG_SHARE);
-		return -1;
-	}
+	up->cl_len = len;
+	up->free_b = free_b;
 	if (rq->settings_failed) { /* fail closed: limits unknown */
 		fail(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "Something went wrong. Please try again later.");
 		return -1;
@@ -455,7 +552,9 @@ upload_precheck(struct MHD_Connection *c, struct src_upload *up)
 		    "This site is not ready to receive submissions yet.");
 		return -1;
 	}
-	return first_submission(up);
+	/* With a session the source is known: refuse over its share now,
+	 * before the body. A submit token is read with the first field. */
+	return rq->has_session ? source_checks(up) : 0;
 }
 
 int
@@ -508,7 +607,7 @@ src_upload_feed(struct src_req *rq, const char *data, size_t len)
 	/* The whole body counts, part headers and ignored fields included. */
 	up->body += len;
 	if (up->body > rq->set.max_submission_bytes + MULTIPART_SLACK)
-		fail(rq, MHD_HTTP_CONTENT_TOO_LARGE, "The submission is larger than this site accepts.");
+		fail_large(rq);
 	else if (MHD_post_process(up->pp, data, len) != MHD_YES)
 		fail(rq, MHD_HTTP_BAD_REQUEST, "The form was not understood.");
 	if (rq->status != 0)

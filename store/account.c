@@ -43,7 +43,7 @@ account_passphrase_new(char out[ACCOUNT_PASSPHRASE_MAX + 1])
 	int e;
 
 	/* A codename is exactly what a passphrase should be: 7 EFF words. */
-	if ((e = codename_generate(buf, &len)) != 0)
+	if ((e = codename_generate("en", buf, &len)) != 0)
 		goto out;
 	if (len > ACCOUNT_PASSPHRASE_MAX) {
 		e = SD_ERR_TOOLONG;

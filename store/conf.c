@@ -27,7 +27,7 @@ conf_defaults(struct conf *c)
 	(void)snprintf(c->default_language, sizeof c->default_language, "en");
 	c->max_submission_bytes = 4ULL << 30;
 	c->max_files = 20;
-	c->max_message_bytes = 100000;
+	c->max_message_chars = 25000;
 	c->spool_reserve_bytes = 1ULL << 30;
 	c->connection_timeout = 120;
 	c->max_connections = 64;
@@ -102,8 +102,16 @@ conf_source(struct conf *c, const char *k, const char *v)
 	if (strcmp(k, "max_submission_bytes") == 0)
 		return parse_u64(v, 1, 1ULL << 44, &c->max_submission_bytes);
 	if (strcmp(k, "max_files") == 0) return set_uint(&c->max_files, v, 0, 1000);
-	if (strcmp(k, "max_message_bytes") == 0)
-		return set_uint(&c->max_message_bytes, v, 1, 16U << 20);
+	if (strcmp(k, "max_message_chars") == 0)
+		return set_uint(&c->max_message_chars, v, 1, 4U << 20);
+	/* Before version 0.3 the limit was in bytes and the page said a
+	 * quarter of it in characters: an old setting keeps what it showed. */
+	if (strcmp(k, "max_message_bytes") == 0) {
+		int r = set_uint(&c->max_message_chars, v, 4, 16U << 20);
+		if (r == 0)
+			c->max_message_chars /= 4;
+		return r;
+	}
 	if (strcmp(k, "spool_reserve_bytes") == 0)
 		return parse_u64(v, 0, UINT64_MAX / 2, &c->spool_reserve_bytes);
 	if (strcmp(k, "connection_timeout") == 0)
@@ -193,7 +201,7 @@ conf_write_default(const char *path, const char *name)
 	    "[instance]\nname = %s\ndefault_language = %s\n\n"
 	    "[source]\n"
 	    "# listen = unix:/path/to/source.sock   (default: source.sock here)\n"
-	    "max_submission_bytes = %" PRIu64 "\nmax_files = %u\nmax_message_bytes = %u\n"
+	    "max_submission_bytes = %" PRIu64 "\nmax_files = %u\nmax_message_chars = %u\n"
 	    "spool_reserve_bytes = %" PRIu64 "\nconnection_timeout = %u\n"
 	    "max_connections = %u\nargon2_concurrency = %u\n"
 	    "session_idle_minutes = %u\nsession_max_minutes = %u\naccept_files = yes\n"
@@ -205,7 +213,7 @@ conf_write_default(const char *path, const char *name)
 	    "# session_idle_minutes = 30\n"
 	    "# session_max_minutes = 480\n",
 	    name, d.default_language, d.max_submission_bytes, d.max_files,
-	    d.max_message_bytes, d.spool_reserve_bytes, d.connection_timeout,
+	    d.max_message_chars, d.spool_reserve_bytes, d.connection_timeout,
 	    d.max_connections, d.argon2_concurrency, d.session_idle_minutes,
 	    d.session_max_minutes, d.argon2_queue, d.max_sessions, d.pending_sources_max, d.pending_source_days,
 	    d.unreplied_daily_percent);

@@ -22,7 +22,7 @@ struct conf {
 	char source_listen[CONF_LISTEN_MAX];     /* "" = unix:INSTANCE/source.sock */
 	uint64_t max_submission_bytes;           /* default 4 GiB */
 	unsigned max_files;                      /* per submission */
-	unsigned max_message_bytes;
+	unsigned max_message_chars;              /* characters (UTF-8: 4 bytes at most each) */
 	uint64_t spool_reserve_bytes;            /* 507 when it would be crossed */
 	unsigned connection_timeout;             /* seconds */
 	unsigned max_connections;

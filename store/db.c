@@ -537,6 +537,17 @@ db_source_by_row(struct db *db, int64_t row, struct db_source *out)
 }
 
 int
+db_source_by_sid(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_source *out)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (db_prepare(db, "SELECT " SOURCE_COLS " FROM sources WHERE source_id = ?1", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
+	return source_one(st, out);
+}
+
+int
 db_source_touch(struct db *db, int64_t row)
 {
 	sqlite3_stmt *st = NULL;

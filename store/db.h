@@ -74,6 +74,9 @@ int db_source_prune_pending(struct db *db, const char *before_day, int64_t keep,
 /* 0 and *out, or SD_ERR_NOKEY when no source has this tag. */
 int db_source_by_tag(struct db *db, const unsigned char tag[DB_TAG_BYTES], struct db_source *out);
 int db_source_by_row(struct db *db, int64_t row, struct db_source *out);
+/* By source id, pending ones included (db_source_by_id, for journalists,
+ * leaves them out). */
+int db_source_by_sid(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_source *out);
 int db_source_touch(struct db *db, int64_t row);
 /* Reserve n consecutive sequence numbers; *first receives the first. */
 int db_source_next_seq(struct db *db, int64_t row, unsigned n, int64_t *first);

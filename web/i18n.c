@@ -226,6 +226,71 @@ i18n_supported(const char *lang)
 	return strcmp(lang, "en") == 0 || find_lang(lang) != NULL;
 }
 
+/* One "tag;q=0.8" entry of Accept-Language: its primary subtag (at most 7
+ * letters, lower-cased) and q in thousandths; -1 when malformed. */
+static int
+accept_entry(const char *p, size_t n, char tag[8], int *q)
+{
+	size_t i = 0, t = 0;
+
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	for (; i < n && ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z'); i++) {
+		if (t == 7)
+			return -1;
+		tag[t++] = (char)(p[i] | 0x20);
+	}
+	tag[t] = '\0';
+	if (t == 0)
+		return -1;
+	while (i < n && p[i] != ';')
+		i++; /* a region or script subtag */
+	*q = 1000;
+	for (; i < n; i++) {
+		if (n - i >= 3 && p[i] == 'q' && p[i + 1] == '=') {
+			int v = 0, scale = 1000, seen = 0;
+			const char *d = p + i + 2;
+			size_t k = 0, left = n - i - 2;
+			if (k < left && d[k] >= '0' && d[k] <= '1')
+				v = (d[k++] - '0') * 1000, seen = 1;
+			if (k < left && d[k] == '.')
+				for (k++, scale = 100; k < left && d[k] >= '0' && d[k] <= '9' && scale > 0;
+				     k++, scale /= 10)
+					v += (d[k] - '0') * scale;
+			if (!seen || v > 1000)
+				return -1;
+			*q = v;
+			break;
+		}
+	}
+	return 0;
+}
+
+const char *
+i18n_from_accept(const char *accept)
+{
+	const char *best = NULL, *p = accept;
+	int best_q = 0;
+
+	for (int k = 0; p != NULL && *p != '\0' && k < 64; k++) {
+		size_t n = strcspn(p, ",");
+		char tag[8];
+		int q = 0;
+		if (accept_entry(p, n, tag, &q) == 0 && q > best_q) {
+			const char *const *l = i18n_languages();
+			for (size_t i = 0; l[i] != NULL; i++)
+				if (strcmp(l[i], tag) == 0) {
+					best = l[i];
+					best_q = q;
+				}
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return best;
+}
+
 const char *
 i18n_native_name(const char *lang)
 {

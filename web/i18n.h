@@ -30,6 +30,11 @@ const char *const *i18n_languages(void);
 /* 1 if lang is one of them. */
 int i18n_supported(const char *lang);
 
+/* The supported language an Accept-Language header prefers (highest q,
+ * then the first listed; "fr-CA" counts as "fr"; q=0 never), or NULL. The
+ * header is read as far as 64 entries; anything malformed is skipped. */
+const char *i18n_from_accept(const char *accept);
+
 /* Native name of a language ("English", "Français"). */
 const char *i18n_native_name(const char *lang);
 

@@ -19,6 +19,15 @@
 
 #include "codename.h"
 #include "sderr.h"
+#include "wordlist.h"
+
+#include <stdio.h>
+
+static int
+cmp_word(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 #define OPS crypto_pwhash_argon2id_OPSLIMIT_MIN
 #define MEM ((size_t)8 * 1024 * 1024)
@@ -241,6 +250,104 @@ test_reply_keypair(void **state)
 	sodium_memzero(esk, sizeof esk);
 }
 
+/* The words of a generated codename, checked against a list. */
+static int
+in_list(const char *w, size_t wl, const char *const *list, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (strlen(list[i]) == wl && memcmp(list[i], w, wl) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+check_words(const char *cn, const char *const *list, unsigned n)
+{
+	const char *p = cn;
+	int words = 0;
+
+	while (*p != '\0') {
+		size_t wl = strcspn(p, " ");
+		assert_true(in_list(p, wl, list, n));
+		words++;
+		p += wl;
+		if (*p == ' ')
+			p++;
+	}
+	assert_int_equal(words, CODENAME_WORDS);
+}
+
+/* A French source gets French words, anyone else English ones; both
+ * normalise to themselves (a login accepts either). */
+static void
+test_generate_by_language(void **state)
+{
+	char cn[CODENAME_MAX + 1], norm[CODENAME_MAX + 1];
+	size_t len = 0, nlen = 0;
+
+	(void)state;
+	assert_int_equal(codename_generate("fr", cn, &len), 0);
+	check_words(cn, sd_wordlist_fr, sd_wordlist_fr_size);
+	assert_int_equal(codename_normalize(cn, len, norm, &nlen), 0);
+	assert_string_equal(norm, cn);
+	assert_int_equal(codename_generate("en", cn, &len), 0);
+	check_words(cn, sd_wordlist, SD_WORDLIST_SIZE);
+	assert_int_equal(codename_generate(NULL, cn, &len), 0);
+	check_words(cn, sd_wordlist, SD_WORDLIST_SIZE);
+}
+
+/* The French list follows the filter of common/gen-wordlist-fr.cmake:
+ * at least 7,776 words (7 words >= 90 bits), 3 to 9 letters a-z, sorted
+ * and unique, each an entry of the dictionary tagged noun, adjective,
+ * verb or adverb, none a proper noun. */
+static void
+test_french_list(void **state)
+{
+	FILE *f = fopen(SD_TEST_FR_DIC, "r");
+	char line[512];
+	unsigned seen = 0;
+	unsigned char *hit = calloc(sd_wordlist_fr_size, 1);
+
+	(void)state;
+	assert_non_null(f);
+	assert_non_null(hit);
+	assert_true(sd_wordlist_fr_size >= 7776);
+	for (unsigned i = 0; i < sd_wordlist_fr_size; i++) {
+		size_t n = strlen(sd_wordlist_fr[i]);
+		assert_true(n >= 3 && n <= 9);
+		assert_int_equal(strspn(sd_wordlist_fr[i], "abcdefghijklmnopqrstuvwxyz"), n);
+		if (i > 0)
+			assert_true(strcmp(sd_wordlist_fr[i - 1], sd_wordlist_fr[i]) < 0);
+	}
+	/* Every word has a common-word entry; no entry of a kept word is a
+	 * proper noun or first name. */
+	while (fgets(line, sizeof line, f) != NULL) {
+		size_t wl = strcspn(line, "/ \t\n");
+		char w[16];
+		const char *const *at;
+		if (wl < 3 || wl > 9)
+			continue;
+		memcpy(w, line, wl);
+		w[wl] = '\0';
+		at = bsearch(&(const char *){ w }, sd_wordlist_fr, sd_wordlist_fr_size,
+		    sizeof *sd_wordlist_fr, cmp_word);
+		if (at == NULL)
+			continue;
+		assert_null(strstr(line, "po:npr"));
+		assert_null(strstr(line, "po:prn"));
+		assert_null(strstr(line, "po:patr"));
+		if (strstr(line, "po:nom") || strstr(line, "po:adj") || strstr(line, "po:v") ||
+		    strstr(line, "po:adv")) {
+			if (!hit[at - sd_wordlist_fr])
+				seen++;
+			hit[at - sd_wordlist_fr] = 1;
+		}
+	}
+	fclose(f);
+	assert_int_equal(seen, sd_wordlist_fr_size);
+	free(hit);
+}
+
 int
 main(void)
 {
@@ -256,6 +363,8 @@ main(void)
 		cmocka_unit_test(test_derive_construction),
 		cmocka_unit_test(test_derive_errors),
 		cmocka_unit_test(test_reply_keypair),
+		cmocka_unit_test(test_generate_by_language),
+		cmocka_unit_test(test_french_list),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -259,6 +259,26 @@ setup(void **state)
 	return i18n_init() == 0 && i18n_init() == 0 ? 0 : -1;
 }
 
+/* Accept-Language: the supported language with the highest q. */
+static void
+test_from_accept(void **state)
+{
+	(void)state;
+	assert_int_equal(i18n_init(), 0);
+	assert_string_equal(i18n_from_accept("fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7"), "fr");
+	assert_string_equal(i18n_from_accept("en-US,en;q=0.5"), "en");
+	assert_string_equal(i18n_from_accept("de-DE, fr-CA;q=0.3, en;q=0.2"), "fr");
+	assert_string_equal(i18n_from_accept("FR"), "fr");
+	assert_string_equal(i18n_from_accept("en;q=0.4, fr;q=0.6"), "fr");
+	assert_null(i18n_from_accept("de, es;q=0.9"));
+	assert_null(i18n_from_accept("fr;q=0, de"));
+	assert_null(i18n_from_accept(""));
+	assert_null(i18n_from_accept(NULL));
+	assert_null(i18n_from_accept(";;,,q=1,fr;q=7"));
+	assert_null(i18n_from_accept("francais"));
+	assert_string_equal(i18n_from_accept("x;q=abc, fr"), "fr");
+}
+
 int
 main(void)
 {
@@ -270,6 +290,7 @@ main(void)
 		cmocka_unit_test(test_mo_real_catalogue_mutations),
 		cmocka_unit_test(test_languages),
 		cmocka_unit_test(test_get),
+		cmocka_unit_test(test_from_accept),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
