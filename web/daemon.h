@@ -14,7 +14,8 @@
  * body_grace seconds, brings less than body_min_rate bytes a second over a
  * window of body_window seconds. Time spent in the program's handler (an
  * argon2id derivation, a wait for a slot) never counts against the client.
- * A cut connection gets a short 408 page saying why, then is closed.
+ * A cut request gets a short 408 page saying why, then the connection is
+ * closed; a connection that never sent a request line is just closed.
  *
  * Like every library function here, these return 0 or a negative SD_ERR_*
  * and never exit; the programs die with the message they are given.
