@@ -122,6 +122,11 @@ init_all(void)
 	daemon_ctx.tick = tick;
 	daemon_ctx.max_connections = jn_app.conf.max_connections;
 	daemon_ctx.timeout = jn_app.conf.connection_timeout;
+	daemon_ctx.header_timeout = jn_app.conf.header_timeout;
+	daemon_ctx.body_grace = jn_app.conf.body_grace;
+	daemon_ctx.body_window = jn_app.conf.body_window;
+	daemon_ctx.body_min_rate = jn_app.conf.body_min_rate;
+	daemon_ctx.drain_timeout = jn_app.conf.drain_timeout;
 }
 
 int

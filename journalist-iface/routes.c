@@ -6,6 +6,7 @@
  * CSRF on every page POST, and the responses every handler uses.
  */
 #include "journalist.h"
+#include "daemon.h"
 #include "designation.h"
 #include "i18n.h"
 #include "sderr.h"
@@ -459,12 +460,16 @@ static enum MHD_Result
 first_call(struct MHD_Connection *c, struct jn_req *rq, const char *url, const char *method)
 {
 	enum MHD_Result r;
+	const char *msg = NULL;
+	unsigned st;
 	int done = 0;
 
 	rq->method = method;
 	rq->head = strcmp(method, "HEAD") == 0;
 	rq->api = strncmp(url, "/api/v1/", 8) == 0 || strcmp(url, "/api/v1") == 0;
 	setup_identity(c, rq);
+	if ((st = web_daemon_refusal(c, &msg)) != 0)
+		return jn_error(c, rq, st, msg);
 	if (!jn_app.dev && !web_host_is_onion(c))
 		return jn_error(c, rq, MHD_HTTP_FORBIDDEN,
 		    I18N_N("This site can only be reached through its onion address."));

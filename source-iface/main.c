@@ -140,6 +140,11 @@ init_all(void)
 	daemon_ctx.tick = tick;
 	daemon_ctx.max_connections = src_app.conf.max_connections;
 	daemon_ctx.timeout = src_app.conf.connection_timeout;
+	daemon_ctx.header_timeout = src_app.conf.header_timeout;
+	daemon_ctx.body_grace = src_app.conf.body_grace;
+	daemon_ctx.body_window = src_app.conf.body_window;
+	daemon_ctx.body_min_rate = src_app.conf.body_min_rate;
+	daemon_ctx.drain_timeout = src_app.conf.drain_timeout;
 }
 
 int

@@ -12,6 +12,7 @@
  */
 #include "source.h"
 #include "codename.h"
+#include "daemon.h"
 #include "designation.h"
 #include "i18n.h"
 #include "sderr.h"
@@ -639,6 +640,8 @@ first_call(struct MHD_Connection *c, struct src_req *rq, const char *url, const 
 	rq->url = url;
 	src_settings(rq);
 	setup_identity(c, rq);
+	if ((st = web_daemon_refusal(c, &msg)) != 0)
+		return src_error_page(c, rq, st, msg);
 	if (!src_app.dev && !web_host_is_onion(c))
 		return src_error_page(c, rq, MHD_HTTP_FORBIDDEN,
 		    "This site can only be reached through its onion address, with Tor Browser.");

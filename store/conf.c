@@ -30,7 +30,12 @@ conf_defaults(struct conf *c)
 	c->max_message_chars = 25000;
 	c->spool_reserve_bytes = 1ULL << 30;
 	c->connection_timeout = 120;
-	c->max_connections = 64;
+	c->max_connections = 512;
+	c->header_timeout = 60;
+	c->body_grace = 60;
+	c->body_window = 120;
+	c->body_min_rate = 512;
+	c->drain_timeout = 60;
 	c->argon2_concurrency = 2;
 	c->session_idle_minutes = 30;
 	c->session_max_minutes = 240;
@@ -117,6 +122,12 @@ conf_source(struct conf *c, const char *k, const char *v)
 	if (strcmp(k, "connection_timeout") == 0)
 		return set_uint(&c->connection_timeout, v, 5, 3600);
 	if (strcmp(k, "max_connections") == 0) return set_uint(&c->max_connections, v, 1, 4096);
+	if (strcmp(k, "header_timeout") == 0) return set_uint(&c->header_timeout, v, 1, 3600);
+	if (strcmp(k, "body_grace") == 0) return set_uint(&c->body_grace, v, 0, 3600);
+	if (strcmp(k, "body_window") == 0) return set_uint(&c->body_window, v, 1, 3600);
+	if (strcmp(k, "body_min_rate") == 0)
+		return set_uint(&c->body_min_rate, v, 0, 1U << 30);
+	if (strcmp(k, "drain_timeout") == 0) return set_uint(&c->drain_timeout, v, 0, 3600);
 	if (strcmp(k, "argon2_concurrency") == 0)
 		return set_uint(&c->argon2_concurrency, v, 1, 64);
 	if (strcmp(k, "session_idle_minutes") == 0)
@@ -203,20 +214,22 @@ conf_write_default(const char *path, const char *name)
 	    "# listen = unix:/path/to/source.sock   (default: source.sock here)\n"
 	    "max_submission_bytes = %" PRIu64 "\nmax_files = %u\nmax_message_chars = %u\n"
 	    "spool_reserve_bytes = %" PRIu64 "\nconnection_timeout = %u\n"
-	    "max_connections = %u\nargon2_concurrency = %u\n"
+	    "max_connections = %u\nheader_timeout = %u\nbody_grace = %u\n"
+	    "body_window = %u\nbody_min_rate = %u\ndrain_timeout = %u\n"
+	    "argon2_concurrency = %u\n"
 	    "session_idle_minutes = %u\nsession_max_minutes = %u\naccept_files = yes\n"
 	    "argon2_queue = %u\nmax_sessions = %u\npending_sources_max = %u\n"
-	    "pending_source_days = %u\n"
-	    "unreplied_daily_percent = %u\n\n"
+	    "pending_source_days = %u\nunreplied_daily_percent = %u\n\n"
 	    "[journalist]\n"
 	    "# listen = unix:/path/to/journalist.sock   (default: journalist.sock here)\n"
 	    "# session_idle_minutes = 30\n"
 	    "# session_max_minutes = 480\n",
 	    name, d.default_language, d.max_submission_bytes, d.max_files,
 	    d.max_message_chars, d.spool_reserve_bytes, d.connection_timeout,
-	    d.max_connections, d.argon2_concurrency, d.session_idle_minutes,
-	    d.session_max_minutes, d.argon2_queue, d.max_sessions, d.pending_sources_max, d.pending_source_days,
-	    d.unreplied_daily_percent);
+	    d.max_connections, d.header_timeout, d.body_grace, d.body_window,
+	    d.body_min_rate, d.drain_timeout, d.argon2_concurrency, d.session_idle_minutes,
+	    d.session_max_minutes, d.argon2_queue, d.max_sessions, d.pending_sources_max,
+	    d.pending_source_days, d.unreplied_daily_percent);
 	if (n < 0 || (size_t)n >= sizeof text)
 		return SD_ERR_TOOLONG;
 	return sd_write_file_excl(path, text, (size_t)n, 0600);

@@ -24,8 +24,14 @@ struct conf {
 	unsigned max_files;                      /* per submission */
 	unsigned max_message_chars;              /* characters (UTF-8: 4 bytes at most each) */
 	uint64_t spool_reserve_bytes;            /* 507 when it would be crossed */
-	unsigned connection_timeout;             /* seconds */
+	unsigned connection_timeout;             /* seconds of inactivity */
 	unsigned max_connections;
+	/* Connection limits of both daemons (web/daemon.c). */
+	unsigned header_timeout;                 /* request line and headers, seconds */
+	unsigned body_grace;                     /* seconds before the body rate counts */
+	unsigned body_window;                    /* seconds the body rate is averaged over */
+	unsigned body_min_rate;                  /* bytes per second; 0: no minimum */
+	unsigned drain_timeout;                  /* seconds a stop waits for requests */
 	unsigned argon2_concurrency;             /* derivations at once */
 	unsigned session_idle_minutes;
 	unsigned session_max_minutes;

@@ -3,8 +3,19 @@
  * programs: their command line, where they listen, and the life of the
  * HTTP server (listening socket, libmicrohttpd with a thread per
  * connection, the seccomp sandbox, a once-a-second tick on a reaper thread,
- * SIGINT/SIGTERM, a clean stop). Each main() keeps what is its own: the
- * instance it opens, its sessions, what its tick does.
+ * SIGINT/SIGTERM, a drain and a clean stop). Each main() keeps what is its
+ * own: the instance it opens, its sessions, what its tick does.
+ *
+ * Connection limits (libmicrohttpd has only an inactivity timeout): a table
+ * of the open connections, filled by libmicrohttpd's connection
+ * notifications, lets the reaper cut (shutdown) a connection whose request
+ * line and headers are not complete header_timeout seconds after the
+ * request began, whatever it sends meanwhile, and one whose body, after
+ * body_grace seconds, brings less than body_min_rate bytes a second over a
+ * window of body_window seconds. Time spent in the program's handler (an
+ * argon2id derivation, a wait for a slot) never counts against the client.
+ * A cut request gets a short 408 page saying why, then the connection is
+ * closed; a connection that never sent a request line is just closed.
  *
  * Like every library function here, these return 0 or a negative SD_ERR_*
  * and never exit; the programs die with the message they are given.
@@ -25,6 +36,10 @@ struct web_daemon {
 	MHD_RequestCompletedCallback completed;
 	void (*tick)(unsigned seconds);       /* reaper thread, once a second */
 	unsigned max_connections, timeout;    /* libmicrohttpd limits */
+	unsigned header_timeout;              /* seconds for the request line and headers */
+	unsigned body_grace, body_window;     /* seconds */
+	unsigned body_min_rate;               /* bytes a second over a window; 0: none */
+	unsigned drain_timeout;               /* seconds a stop waits for requests */
 	/* From the command line. */
 	const char *instance;
 	const char *listen_opt;
@@ -55,9 +70,23 @@ int web_daemon_drop_root(struct web_daemon *d);
  * unix:INSTANCE/SOCKNAME. A TCP listener needs --dev. */
 int web_daemon_listen_spec(struct web_daemon *d, const char *conf_listen);
 /* Listen, start libmicrohttpd, enter the sandbox, start the reaper, log
- * "listening", wait for SIGINT or SIGTERM, then stop everything and
- * remove the unix socket. Returns when stopped. */
+ * "listening", wait for SIGINT or SIGTERM, then drain: new requests are
+ * refused (web_daemon_refusal) while the requests in flight get up to
+ * drain_timeout seconds to finish (a second signal stops at once); then
+ * stop everything and remove the unix socket. Returns when stopped. */
 int web_daemon_run(struct web_daemon *d);
+/* The refusals both daemons check first on a request, before anything
+ * else: 503 while the daemon drains for a stop, 400 for a request with
+ * more than one Host header or a %00 in its address (libmicrohttpd keeps
+ * the first Host and cuts the decoded path at the NUL). 0 when none; else
+ * the status, with *msg an English message (I18N_N, in po/) for the
+ * program's own translated page. While draining, web_respond and friends
+ * add "Retry-After" to a 503 and "Connection: close" to every answer. */
+unsigned web_daemon_refusal(struct MHD_Connection *c, const char **msg);
+/* 1 from the stop signal on. */
+int web_daemon_draining(void);
+/* Seconds a client is told to wait (Retry-After) during a drain. */
+#define WEB_DRAIN_RETRY_AFTER 30
 /* "PROG: message" on stderr. */
 void web_daemon_log(const struct web_daemon *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

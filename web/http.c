@@ -2,6 +2,7 @@
  * http.c - HTTP plumbing on libmicrohttpd (see http.h).
  */
 #include "http.h"
+#include "daemon.h"
 #include "sderr.h"
 
 #include <arpa/inet.h>
@@ -16,6 +17,9 @@
 #include <sys/un.h>
 
 #include <sodium.h>
+
+/* Connections waiting to be accepted: hundreds may arrive at once. */
+#define WEB_LISTEN_BACKLOG 512
 
 #define CSP "default-src 'none'; style-src 'self'; img-src 'self'; " \
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -43,7 +47,7 @@ listen_unix(const char *path, int *fd)
 	/* tor connects as its own user: the socket is group-accessible and the
 	 * instance directory decides who reaches it. */
 	if (bind(s, (struct sockaddr *)&sa, sizeof sa) != 0 || chmod(path, 0660) != 0 ||
-	    listen(s, 64) != 0) {
+	    listen(s, WEB_LISTEN_BACKLOG) != 0) {
 		close(s);
 		return SD_ERR_IO;
 	}
@@ -75,7 +79,7 @@ listen_tcp(const char *spec, int *fd)
 	if (s < 0)
 		return SD_ERR_IO;
 	(void)setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(s, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(s, 64) != 0) {
+	if (bind(s, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(s, WEB_LISTEN_BACKLOG) != 0) {
 		close(s);
 		return SD_ERR_IO;
 	}
@@ -107,23 +111,41 @@ web_unlisten(const char *spec)
 		(void)unlink(spec + 5);
 }
 
+static const char *const security_headers[][2] = {
+	{ "Content-Security-Policy", CSP },
+	{ "Referrer-Policy", "no-referrer" },
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "Cache-Control", "no-store" },
+	{ "Cross-Origin-Opener-Policy", "same-origin" },
+	{ "Cross-Origin-Resource-Policy", "same-origin" },
+	{ "X-Frame-Options", "DENY" },
+	{ "Permissions-Policy", "interest-cohort=()" },
+};
+#define N_SECURITY_HEADERS (sizeof security_headers / sizeof security_headers[0])
+
 int
 web_security_headers(struct MHD_Response *r)
 {
-	static const char *const h[][2] = {
-		{ "Content-Security-Policy", CSP },
-		{ "Referrer-Policy", "no-referrer" },
-		{ "X-Content-Type-Options", "nosniff" },
-		{ "Cache-Control", "no-store" },
-		{ "Cross-Origin-Opener-Policy", "same-origin" },
-		{ "Cross-Origin-Resource-Policy", "same-origin" },
-		{ "X-Frame-Options", "DENY" },
-		{ "Permissions-Policy", "interest-cohort=()" },
-	};
-
-	for (size_t i = 0; i < sizeof h / sizeof h[0]; i++)
-		if (MHD_add_response_header(r, h[i][0], h[i][1]) != MHD_YES)
+	for (size_t i = 0; i < N_SECURITY_HEADERS; i++)
+		if (MHD_add_response_header(r, security_headers[i][0],
+		        security_headers[i][1]) != MHD_YES)
 			return SD_ERR_NOMEM;
+	return 0;
+}
+
+int
+web_security_headers_text(char *out, size_t cap, size_t *len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < N_SECURITY_HEADERS; i++) {
+		int w = snprintf(out + n, cap - n, "%s: %s\r\n", security_headers[i][0],
+		    security_headers[i][1]);
+		if (w < 0 || (size_t)w >= cap - n)
+			return SD_ERR_TOOLONG;
+		n += (size_t)w;
+	}
+	*len = n;
 	return 0;
 }
 
@@ -142,6 +164,21 @@ wiped_free(void *cls)
 	free(w);
 }
 
+/* While the daemon drains: no keep-alive, and a 503 says when to come
+ * back. */
+static int
+drain_headers(struct MHD_Response *r, unsigned status)
+{
+	char secs[16];
+
+	(void)snprintf(secs, sizeof secs, "%u", (unsigned)WEB_DRAIN_RETRY_AFTER);
+	if (MHD_add_response_header(r, "Connection", "close") != MHD_YES ||
+	    (status == MHD_HTTP_SERVICE_UNAVAILABLE &&
+	     MHD_add_response_header(r, "Retry-After", secs) != MHD_YES))
+		return SD_ERR_NOMEM;
+	return 0;
+}
+
 static enum MHD_Result
 queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r, const char *ctype)
 {
@@ -150,7 +187,8 @@ queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r, const c
 	if (r == NULL)
 		return MHD_NO;
 	if (web_security_headers(r) != 0 ||
-	    (ctype && MHD_add_response_header(r, "Content-Type", ctype) != MHD_YES)) {
+	    (ctype && MHD_add_response_header(r, "Content-Type", ctype) != MHD_YES) ||
+	    (web_daemon_draining() && drain_headers(r, status) != 0)) {
 		MHD_destroy_response(r);
 		return MHD_NO;
 	}

@@ -33,6 +33,9 @@ void web_unlisten(const char *spec);
 /* The headers of DESIGN.md, "HTTP contract": CSP, Referrer-Policy,
  * X-Content-Type-Options, Cache-Control, Cross-Origin-Opener-Policy. */
 int web_security_headers(struct MHD_Response *r);
+/* The same headers as "Name: value\r\n" lines, for an answer written
+ * directly on a socket (a cut connection's 408). */
+int web_security_headers_text(char *out, size_t cap, size_t *len);
 
 /* A cookie to set (or clear) with a response. */
 struct web_cookie {

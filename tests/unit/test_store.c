@@ -301,6 +301,23 @@ test_conf(void **state)
 	assert_int_equal(load("default.conf", &c, err), 0);
 	assert_string_equal(c.name, "My drop");
 	assert_int_equal(c.max_submission_bytes, 4ULL << 30);
+	assert_int_equal(c.max_connections, 512);
+	assert_int_equal(c.header_timeout, 60);
+	assert_int_equal(c.body_grace, 60);
+	assert_int_equal(c.body_window, 120);
+	assert_int_equal(c.body_min_rate, 512);
+	assert_int_equal(c.drain_timeout, 60);
+	write_text("limits.conf", "[source]\nheader_timeout = 3\nbody_grace = 0\n"
+	    "body_window = 4\nbody_min_rate = 0\ndrain_timeout = 0\n");
+	assert_int_equal(load("limits.conf", &c, err), 0);
+	assert_int_equal(c.header_timeout, 3);
+	assert_int_equal(c.body_grace, 0);
+	assert_int_equal(c.body_window, 4);
+	assert_int_equal(c.body_min_rate, 0);
+	assert_int_equal(c.drain_timeout, 0);
+	write_text("limits0.conf", "[source]\nheader_timeout = 0\n");
+	assert_int_equal(load("limits0.conf", &c, err), SD_ERR_FORMAT);
+	assert_non_null(strstr(err, "invalid value for [source] header_timeout"));
 	write_text("a.conf", "[source]\nmax_files = 3\naccept_files = no\n"
 	    "listen = unix:/run/x.sock\n[instance]\ndefault_language = fr\n");
 	assert_int_equal(load("a.conf", &c, err), 0);
