@@ -44,7 +44,9 @@ int
 srcsess_submit_token(const unsigned char source_id[16], char out[SRCSESS_SUBMIT_TOKEN_CHARS + 1])
 {
 	unsigned char raw[TOKEN_RAW];
-	uint64_t exp = (uint64_t)time(NULL) + SRCSESS_SUBMIT_LIFETIME;
+	/* Rounded up to the hour: the token does not say when the page was
+	 * made to the second. */
+	uint64_t exp = ((uint64_t)time(NULL) + SRCSESS_SUBMIT_LIFETIME + 3599) / 3600 * 3600;
 
 	if (!token_key_set)
 		return SD_ERR_STATE;

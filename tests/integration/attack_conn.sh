@@ -212,6 +212,7 @@ set_conf() {
 	fi
 }
 set_conf argon2_concurrency 1
+set_conf max_message_chars 100000   # the bursts below send an 80,000-byte message
 started=
 start() { # daemon socket log: sets started to its pid
 	local n

@@ -138,7 +138,9 @@ done
 # Log out, log back in with the codename.
 st=$(req GET /lookup); csrf=$(csrf_of)
 st=$(req POST /logout -d "csrf_token=$csrf")
-expect "logout" "$st" 303 ''
+expect "logout: a page that says so" "$st" 200 'id="logged-out"'
+grep -qi '^Clear-Site-Data: "cache", "cookies", "storage"' "$work/h1" &&
+	ok "the logged-out page clears what the browser kept" || ko "no Clear-Site-Data on the logged-out page"
 st=$(req GET /lookup)
 expect "lookup after logout redirects" "$st" 303 ''
 st=$(req GET /); csrf=$(csrf_of)

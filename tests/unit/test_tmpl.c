@@ -414,6 +414,8 @@ page_vars(const char *page, const char *lang, const char *val, int files)
 	}
 	set(v, "logged_in", "1");
 	set(v, "csrf_token", val ? val : "csrf-TOKEN");
+	set(v, "submit_token", val ? val : "submit-TOKEN");
+	set(v, "idle_minutes", val ? val : "30");
 	set(v, "accept_files", files ? "1" : "");
 	if (strcmp(page, "source/generate") == 0)
 		set(v, "codename", val ? val : CODENAME);
@@ -452,11 +454,14 @@ render_page(const char *page, const char *lang, const struct tmpl_vars *v)
 static void
 check_forms(const char *page, const char *html, const char *token)
 {
-	char want[256];
+	char want[256], want_submit[256];
 	const char *p = html;
 	int forms = 0;
 
 	snprintf(want, sizeof want, "<input type=\"hidden\" name=\"csrf_token\" value=\"%s\">", token);
+	/* The source's submit form carries its submit token instead. */
+	snprintf(want_submit, sizeof want_submit,
+	    "<input type=\"hidden\" name=\"csrf_token\" value=\"submit-TOKEN\">");
 	while ((p = strstr(p, "<form")) != NULL) {
 		const char *end = strchr(p, '>'), *field = NULL;
 		const char *tags[] = { "<input", "<textarea", "<button", "<select" };
@@ -467,7 +472,9 @@ check_forms(const char *page, const char *html, const char *token)
 				field = f;
 		}
 		assert_non_null(field);
-		if (strncmp(field, want, strlen(want)) != 0)
+		if (strncmp(field, want, strlen(want)) != 0 &&
+		    !(strstr(p, "action=\"/submit\"") != NULL && strstr(p, "action=\"/submit\"") < end &&
+		      strncmp(field, want_submit, strlen(want_submit)) == 0))
 			fail_msg("%s: a form's first field is not csrf_token: %.80s", page, field);
 		forms++;
 		p = end;
