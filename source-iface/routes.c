@@ -33,6 +33,8 @@
 #define REPLIES_TEXT_MAX (512U * 1024)
 #define SMALL_BODY_MAX (16U * 1024)
 #define REPLIES_MAX 200
+/* Rows spared by a prune: every session (max_sessions <= 65536) and upload. */
+#define PRUNE_SPARE_MAX (65536 + 4096)
 /* Bytes of a refused body read and dropped before giving up on a page. */
 #define DISCARD_MAX (rq->set.max_submission_bytes + (64ULL << 20))
 
@@ -395,9 +397,20 @@ prune_pending_locked(int64_t keep)
 	time_t t = time(NULL) - (time_t)src_app.conf.pending_source_days * 86400;
 	struct tm tm;
 
+	int64_t *spare = calloc(PRUNE_SPARE_MAX, sizeof *spare);
+	size_t n;
+	int e;
+
+	if (spare == NULL)
+		return SD_ERR_NOMEM;
 	gmtime_r(&t, &tm);
 	(void)strftime(day, sizeof day, "%Y-%m-%d", &tm);
-	return db_source_prune_pending(src_app.db, day, keep, NULL);
+	/* Never one a session or an upload is using now. */
+	n = srcsess_live_sources(spare, PRUNE_SPARE_MAX);
+	n += src_upload_active(spare + n, PRUNE_SPARE_MAX - n);
+	e = db_source_prune_pending(src_app.db, day, keep, spare, n, NULL);
+	free(spare);
+	return e;
 }
 
 void

@@ -88,8 +88,13 @@ out:
 int
 srcsess_init(unsigned slots, unsigned idle_seconds, unsigned max_seconds)
 {
-	return web_sesstab_new(slots, sizeof(struct srcsess_view), idle_seconds,
+	int e = web_sesstab_new(slots, sizeof(struct srcsess_view), idle_seconds,
 	    max_seconds, &table);
+
+	/* One codename logged in again and again evicts only its own. */
+	if (e == 0)
+		web_sesstab_set_group_max(table, SRCSESS_PER_SOURCE);
+	return e;
 }
 
 void
@@ -129,8 +134,21 @@ srcsess_create(int64_t source_row, const unsigned char source_id[16],
 
 	if (table == NULL)
 		return SD_ERR_STATE;
-	return web_sesstab_create_ranked(table, pending ? RANK_PENDING : RANK_SOURCE, fill_view,
-	    &f, id_out);
+	return web_sesstab_create_ranked(table, pending ? RANK_PENDING : RANK_SOURCE, source_row,
+	    fill_view, &f, id_out);
+}
+
+void
+srcsess_pin(const char *id, int delta)
+{
+	if (table != NULL && id != NULL && id[0] != '\0')
+		(void)web_sesstab_pin(table, id, delta);
+}
+
+size_t
+srcsess_live_sources(int64_t *rows, size_t max)
+{
+	return table != NULL ? web_sesstab_groups(table, rows, max) : 0;
 }
 
 void

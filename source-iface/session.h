@@ -39,6 +39,14 @@ int srcsess_create(int64_t source_row, const unsigned char source_id[16],
     const unsigned char reply_sk[32], int pending, char id_out[WEB_TOKEN_CHARS + 1]);
 /* The source submitted: its session ranks with the others from now on. */
 void srcsess_promote(const char *id);
+/* Sessions of one source at most: a new login evicts its own oldest. */
+#define SRCSESS_PER_SOURCE 3
+/* Pin (1) a session while an upload uses it, unpin (-1) after: a pinned
+ * session is never evicted. */
+void srcsess_pin(const char *id, int delta);
+/* The source rows of the live sessions, at most max (repeats kept): a
+ * pending source someone is using is not forgotten under a flood. */
+size_t srcsess_live_sources(int64_t *rows, size_t max);
 
 /* Look up by cookie value and refresh its idle timer; SD_ERR_NOKEY when
  * missing or expired. The view holds the reply key: wipe it after use. */

@@ -89,6 +89,8 @@ void src_upload_feed(struct src_req *rq, const char *data, size_t len);
 void src_upload_finish(struct src_req *rq);
 /* Abort (removes every temporary file); accepts NULL. */
 void src_upload_free(struct src_upload *up);
+/* The source rows of the uploads running now, at most max. */
+size_t src_upload_active(int64_t *rows, size_t max);
 
 
 /* web/sandbox.h: web_sandbox(), no_new_privs and a seccomp deny-list. */

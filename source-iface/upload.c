@@ -20,6 +20,7 @@
 #include "sderr.h"
 
 #include <errno.h>
+#include <pthread.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,8 @@ struct src_upload {
 	int csrf_ok;
 	unsigned long long cl_len;  /* Content-Length, 0 when chunked */
 	int source_checked;         /* source_checks ran */
+	int pinned;                 /* the session is pinned while this runs */
+	int active;                 /* the source is in the active list */
 	uint64_t free_b;            /* free space when the upload began */
 	unsigned nfiles;
 	uint64_t content, since_check;
@@ -258,6 +261,51 @@ on_csrf(struct src_upload *up, const char *data, size_t size)
 
 static int source_checks(struct src_upload *up);
 
+/* The sources uploading now: a flood of /generate never forgets a
+ * pending source in the middle of its first upload. */
+#define ACTIVE_MAX 4096 /* max_connections' bound */
+static pthread_mutex_t active_mu = PTHREAD_MUTEX_INITIALIZER;
+static int64_t active_rows[ACTIVE_MAX];
+static size_t nactive;
+
+static void
+active_add(struct src_upload *up)
+{
+	pthread_mutex_lock(&active_mu);
+	if (nactive < ACTIVE_MAX) {
+		active_rows[nactive++] = up->rq->sess.source_row;
+		up->active = 1;
+	}
+	pthread_mutex_unlock(&active_mu);
+}
+
+static void
+active_remove(struct src_upload *up)
+{
+	if (!up->active)
+		return;
+	pthread_mutex_lock(&active_mu);
+	for (size_t i = 0; i < nactive; i++)
+		if (active_rows[i] == up->rq->sess.source_row) {
+			active_rows[i] = active_rows[--nactive];
+			break;
+		}
+	pthread_mutex_unlock(&active_mu);
+	up->active = 0;
+}
+
+size_t
+src_upload_active(int64_t *rows, size_t max)
+{
+	size_t k = 0;
+
+	pthread_mutex_lock(&active_mu);
+	for (size_t i = 0; i < nactive && k < max; i++)
+		rows[k++] = active_rows[i];
+	pthread_mutex_unlock(&active_mu);
+	return k;
+}
+
 /* The source of a submit token, when the form outlived its session. */
 static int
 token_source(struct src_upload *up, const unsigned char sid[16])
@@ -297,6 +345,7 @@ check_csrf(struct src_upload *up)
 		return -1;
 	}
 	up->csrf_ok = 1;
+	active_add(up);
 	return source_checks(up);
 }
 
@@ -572,6 +621,10 @@ src_upload_begin(struct MHD_Connection *c, struct src_req *rq)
 	up->parts = calloc(up->maxparts, sizeof *up->parts);
 	if (up->parts == NULL)
 		return SD_ERR_NOMEM;
+	if (rq->has_session) {
+		srcsess_pin(rq->sess_id, 1);
+		up->pinned = 1;
+	}
 	if (upload_precheck(c, up) != 0)
 		return 0;
 	up->pp = MHD_create_post_processor(c, 64 * 1024, on_field, up);
@@ -656,6 +709,7 @@ static int
 commit_batch(struct src_upload *up)
 {
 	struct db_item *items = calloc(up->nparts, sizeof *items);
+	struct store_share share;
 	char hour[17];
 	int e;
 
@@ -669,9 +723,17 @@ commit_batch(struct src_upload *up)
 		items[i].size = sdbox_file_size(up->parts[i].bytes, up->nrcpt);
 		memcpy(items[i].created_hour, hour, sizeof hour);
 	}
+	/* The share once more, inside the commit's transaction: uploads side
+	 * by side each passed it alone. Free space as it is now, plus what
+	 * this batch already took of it. */
+	share.percent = src_app.conf.unreplied_daily_percent;
+	if (spool_free_bytes(src_app.spool, &share.free_bytes) != 0)
+		share.free_bytes = 0;
+	for (size_t i = 0; i < up->nparts; i++)
+		share.free_bytes += items[i].size;
 	DB_LOCK();
 	e = store_batch_commit(src_app.db, src_app.spool, &up->batch, up->rq->sess.source_row,
-	    items, up->nparts);
+	    items, up->nparts, &share);
 	DB_UNLOCK();
 	free(items);
 	return e;
@@ -718,6 +780,8 @@ src_upload_finish(struct src_req *rq)
 	}
 	if ((e = settle_files(up)) == 0)
 		e = commit_batch(up);
+	if (e == SD_ERR_RANGE)
+		fail(rq, MHD_HTTP_INSUFFICIENT_STORAGE, MSG_SHARE);
 	if (e != 0) {
 		fail_store(rq, e);
 		abort_parts(up);
@@ -735,6 +799,9 @@ src_upload_free(struct src_upload *up)
 	if (up->pp != NULL)
 		(void)MHD_destroy_post_processor(up->pp);
 	abort_parts(up);
+	active_remove(up);
+	if (up->pinned)
+		srcsess_pin(up->rq->sess_id, -1);
 	free(up->parts);
 	sodium_memzero(up, sizeof *up);
 	free(up);

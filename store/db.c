@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -610,45 +611,67 @@ db_source_unpend(struct db *db, int64_t row)
 	return db_step_done(db, st);
 }
 
-/* How many rows a statement changed: run it and count. */
 static int
-changes_of(struct db *db, sqlite3_stmt *st, unsigned *n)
+spared(const int64_t *spare, size_t n, int64_t id)
 {
-	int e = db_step_done(db, st);
-
-	if (e == 0 && n != NULL)
-		*n = (unsigned)sqlite3_changes(db->h);
-	return e;
+	for (size_t i = 0; i < n; i++)
+		if (spare[i] == id)
+			return 1;
+	return 0;
 }
 
 int
-db_source_prune_pending(struct db *db, const char *before_day, int64_t keep, unsigned *removed)
+db_source_prune_pending(struct db *db, const char *before_day, int64_t keep,
+    const int64_t *spare, size_t nspare, unsigned *removed)
 {
 	sqlite3_stmt *st = NULL;
-	unsigned a = 0, b = 0;
-	int e;
+	int64_t *del = NULL;
+	size_t n = 0, cap = 0;
+	unsigned gone = 0;
+	int rc, e = 0;
 
-	/* Expired: made before before_day and never submitted. A pending
-	 * source has no item (its first submission ends pending), so
-	 * removing the row removes all of it. */
-	if (db_prepare(db, "DELETE FROM sources WHERE pending = 1 AND created_day < ?1 AND "
-	                   "NOT EXISTS (SELECT 1 FROM items i WHERE i.source = sources.id)",
-	        &st) != 0)
+	/* Expired (made before before_day), or beyond the newest keep; never
+	 * one in spare (in use now), never one with an item (a pending
+	 * source has none: its first submission ends pending). */
+	if (db_prepare(db, "SELECT id FROM sources s WHERE pending = 1 AND NOT EXISTS "
+	                   "(SELECT 1 FROM items i WHERE i.source = s.id) AND (created_day < ?1 "
+	                   "OR id IN (SELECT id FROM sources WHERE pending = 1 ORDER BY id DESC "
+	                   "LIMIT -1 OFFSET ?2))", &st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_text(st, 1, before_day, -1, SQLITE_STATIC);
-	if ((e = changes_of(db, st, &a)) != 0)
-		return e;
-	/* Over the cap: the oldest pending go first. */
-	if (db_prepare(db, "DELETE FROM sources WHERE id IN (SELECT id FROM sources WHERE "
-	                   "pending = 1 AND NOT EXISTS (SELECT 1 FROM items i WHERE "
-	                   "i.source = sources.id) ORDER BY id DESC LIMIT -1 OFFSET ?1)", &st) != 0)
-		return SD_ERR_IO;
-	sqlite3_bind_int64(st, 1, keep < 0 ? 0 : keep);
-	if ((e = changes_of(db, st, &b)) != 0)
-		return e;
-	if (removed)
-		*removed = a + b;
-	return 0;
+	sqlite3_bind_int64(st, 2, keep < 0 ? 0 : keep);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		if (spared(spare, nspare, id))
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			int64_t *nd = realloc(del, nc * sizeof *nd);
+			if (nd == NULL) {
+				e = SD_ERR_NOMEM;
+				break;
+			}
+			del = nd;
+			cap = nc;
+		}
+		del[n++] = id;
+	}
+	if (e == 0 && rc != SQLITE_DONE)
+		e = SD_ERR_IO;
+	sqlite3_finalize(st);
+	for (size_t i = 0; e == 0 && i < n; i++) {
+		if (db_prepare(db, "DELETE FROM sources WHERE id = ?1 AND pending = 1", &st) != 0) {
+			e = SD_ERR_IO;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, del[i]);
+		if ((e = db_step_done(db, st)) == 0)
+			gone += (unsigned)sqlite3_changes(db->h);
+	}
+	free(del);
+	if (e == 0 && removed)
+		*removed = gone;
+	return e;
 }
 
 int

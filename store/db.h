@@ -66,11 +66,12 @@ int db_source_create(struct db *db, const unsigned char tag[DB_TAG_BYTES],
     const unsigned char reply_pk[DB_KEY_BYTES], int pending, struct db_source *out);
 /* The source submitted: no longer pending. */
 int db_source_unpend(struct db *db, int64_t row);
-/* Remove pending sources made before day before_day ("YYYY-MM-DD"), then
- * the oldest pending ones beyond the newest keep; *removed (may be NULL)
- * counts them. */
+/* Remove pending sources made before day before_day ("YYYY-MM-DD"), and
+ * the oldest pending ones beyond the newest keep, except those whose row
+ * is in spare[0..nspare) (a session or an upload uses them); *removed
+ * (may be NULL) counts them. */
 int db_source_prune_pending(struct db *db, const char *before_day, int64_t keep,
-    unsigned *removed);
+    const int64_t *spare, size_t nspare, unsigned *removed);
 /* 0 and *out, or SD_ERR_NOKEY when no source has this tag. */
 int db_source_by_tag(struct db *db, const unsigned char tag[DB_TAG_BYTES], struct db_source *out);
 int db_source_by_row(struct db *db, int64_t row, struct db_source *out);

@@ -446,7 +446,12 @@ spool_batch_withdraw(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES
 	if (sfd < 0)
 		return errno == ENOENT ? 0 : SD_ERR_IO;
 	spool_hex(batch, hex);
-	e = remove_tree(sfd, hex, 0);
+	/* Out of sight by one rename first: a copy of the spool never sees
+	 * the batch half removed. Then removed from tmp/. */
+	if (renameat2(sfd, hex, sp->tmpfd, hex, RENAME_NOREPLACE) == 0)
+		e = remove_tree(sp->tmpfd, hex, 0);
+	else
+		e = remove_tree(sfd, hex, 0);
 	if (e == 0)
 		e = settle_times(sfd) == 0 && fsync(sfd) == 0 ? 0 : SD_ERR_IO;
 	close(sfd);

@@ -74,7 +74,8 @@ recover_keep(void *arg, const unsigned char source[SPOOL_ID_BYTES], const unsign
 	struct db_item it;
 	int e;
 
-	if ((e = db_source_by_id(db, source, &src)) != 0)
+	/* Pending sources included: a reply to one is theirs too. */
+	if ((e = db_source_by_sid(db, source, &src)) != 0)
 		return e == SD_ERR_NOKEY ? 0 : e;
 	if (item != NULL) {
 		if ((e = db_item_by_id(db, item, &it)) != 0)
@@ -235,9 +236,33 @@ out:
 	return e;
 }
 
+/* Whether n items fit the day's share of sources without a reply. */
+static int
+within_share(struct db *db, int64_t source_row, const struct db_item *items, size_t n,
+    const struct store_share *share)
+{
+	struct db_item r;
+	uint64_t used = 0, add = 0, limit;
+	size_t nr = 0;
+	int e;
+
+	if (share == NULL || share->percent >= 100)
+		return 0;
+	if ((e = db_item_list(db, source_row, DB_KIND_REPLY, &r, 1, &nr)) != 0)
+		return e;
+	if (nr > 0)
+		return 0;
+	if ((e = db_unreplied_bytes_today(db, &used)) != 0)
+		return e;
+	for (size_t i = 0; i < n; i++)
+		add += items[i].size;
+	limit = (share->free_bytes + used) / 100 * share->percent;
+	return used + add <= limit ? 0 : SD_ERR_RANGE;
+}
+
 int
 store_batch_commit(struct db *db, struct spool *sp, struct spool_batch *b,
-    int64_t source_row, struct db_item *items, size_t n)
+    int64_t source_row, struct db_item *items, size_t n, const struct store_share *share)
 {
 	struct db_source src;
 	int e, created = 0, moved = 0;
@@ -248,6 +273,7 @@ store_batch_commit(struct db *db, struct spool *sp, struct spool_batch *b,
 		return e;
 	/* A source deleted while it uploaded gets no directory back. */
 	if ((e = db_source_by_row(db, source_row, &src)) != 0 ||
+	    (e = within_share(db, source_row, items, n, share)) != 0 ||
 	    (e = spool_batch_commit(sp, b, src.id, &created)) != 0)
 		goto out;
 	moved = 1;

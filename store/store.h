@@ -66,8 +66,15 @@ int store_reply_read(struct spool *sp, const struct db_source *src,
  * created_hour set by the caller) are recorded with it, in one write
  * transaction; the source is touched and no longer pending. On failure
  * nothing is visible and b is still the caller's to abort. */
+struct store_share {
+	unsigned percent;   /* of (free + stored today); 100 or more: no share */
+	uint64_t free_bytes;
+};
+/* With share non-NULL, a source without any journalist reply is held to
+ * the day's share, counted inside the transaction (uploads running side
+ * by side cannot pass it together): SD_ERR_RANGE, nothing visible. */
 int store_batch_commit(struct db *db, struct spool *sp, struct spool_batch *b,
-    int64_t source_row, struct db_item *items, size_t n);
+    int64_t source_row, struct db_item *items, size_t n, const struct store_share *share);
 
 /* Remove from the spool what a crash left between a rename and its rows:
  * files, batches and source directories the database does not know, and

@@ -14,6 +14,8 @@
 struct hdr {
 	int used;
 	int rank;       /* eviction class: a lower rank goes first */
+	int pins;       /* > 0: in use by a request, never evicted */
+	int64_t group;  /* the caller's grouping (a source); 0: none */
 	char id[WEB_TOKEN_CHARS + 1];
 	time_t created, seen;
 };
@@ -23,6 +25,7 @@ struct web_sesstab {
 	unsigned char *block;  /* slots * stride bytes, sodium_malloc'd */
 	size_t slots, stride, payload;
 	unsigned idle_s, max_s;
+	unsigned group_max;    /* live entries of one group; 0: no bound */
 };
 
 #define ALIGN 16
@@ -115,8 +118,29 @@ find(const struct web_sesstab *t, const char *id)
 	return hit;
 }
 
+/* The least recently seen unpinned live entry of a group when the group
+ * has group_max live entries already, else NULL. */
+static struct hdr *
+group_victim(const struct web_sesstab *t, time_t n, int64_t group)
+{
+	struct hdr *victim = NULL;
+	unsigned live = 0;
+
+	if (group == 0 || t->group_max == 0)
+		return NULL;
+	for (size_t i = 0; i < t->slots; i++) {
+		struct hdr *h = at(t, i);
+		if (!h->used || expired(t, h, n) || h->group != group)
+			continue;
+		live++;
+		if (h->pins == 0 && (victim == NULL || h->seen < victim->seen))
+			victim = h;
+	}
+	return live >= t->group_max ? victim : NULL;
+}
+
 /* A free slot; when full, the least recently seen entry of the lowest
- * rank, never one ranked above rank (NULL then). */
+ * rank, never one ranked above rank nor one pinned (NULL then). */
 static struct hdr *
 slot(const struct web_sesstab *t, time_t n, int rank)
 {
@@ -124,9 +148,9 @@ slot(const struct web_sesstab *t, time_t n, int rank)
 
 	for (size_t i = 0; i < t->slots; i++) {
 		struct hdr *h = at(t, i);
-		if (!h->used || expired(t, h, n))
+		if (!h->used || (expired(t, h, n) && h->pins == 0))
 			return h;
-		if (h->rank > rank)
+		if (h->rank > rank || h->pins > 0)
 			continue;
 		if (victim == NULL || h->rank < victim->rank ||
 		    (h->rank == victim->rank && h->seen < victim->seen))
@@ -139,18 +163,30 @@ int
 web_sesstab_create(struct web_sesstab *t, web_sesstab_fill fill, void *arg,
     char id_out[WEB_TOKEN_CHARS + 1])
 {
-	return web_sesstab_create_ranked(t, WEB_SESSTAB_RANK_TOP, fill, arg, id_out);
+	return web_sesstab_create_ranked(t, WEB_SESSTAB_RANK_TOP, 0, fill, arg, id_out);
+}
+
+void
+web_sesstab_set_group_max(struct web_sesstab *t, unsigned n)
+{
+	pthread_mutex_lock(&t->mu);
+	t->group_max = n;
+	pthread_mutex_unlock(&t->mu);
 }
 
 int
-web_sesstab_create_ranked(struct web_sesstab *t, int rank, web_sesstab_fill fill, void *arg,
-    char id_out[WEB_TOKEN_CHARS + 1])
+web_sesstab_create_ranked(struct web_sesstab *t, int rank, int64_t group, web_sesstab_fill fill,
+    void *arg, char id_out[WEB_TOKEN_CHARS + 1])
 {
 	struct hdr *h;
 	time_t n = now();
 
 	pthread_mutex_lock(&t->mu);
-	if ((h = slot(t, n, rank)) == NULL) {
+	/* A group at its bound gives up its own oldest entry first: one
+	 * codename logged in again and again evicts only its own sessions. */
+	if ((h = group_victim(t, n, group)) == NULL)
+		h = slot(t, n, rank);
+	if (h == NULL) {
 		pthread_mutex_unlock(&t->mu);
 		return SD_ERR_BUSY;
 	}
@@ -158,6 +194,7 @@ web_sesstab_create_ranked(struct web_sesstab *t, int rank, web_sesstab_fill fill
 	fill(payload_of(h), arg);
 	h->used = 1;
 	h->rank = rank;
+	h->group = group;
 	h->created = h->seen = n;
 	web_token_new(h->id);
 	memcpy(id_out, h->id, WEB_TOKEN_CHARS + 1);
@@ -176,7 +213,8 @@ web_sesstab_with(struct web_sesstab *t, const char *id, int touch, web_sesstab_f
 	pthread_mutex_lock(&t->mu);
 	if ((h = find(t, id)) != NULL) {
 		if (expired(t, h, n)) {
-			wipe(t, h);
+			if (h->pins == 0) /* a pinned one goes when unpinned and swept */
+				wipe(t, h);
 		} else if ((e = fn(payload_of(h), arg)) == 0) {
 			if (touch)
 				h->seen = n;
@@ -199,6 +237,39 @@ web_sesstab_drop_if(struct web_sesstab *t, web_sesstab_fn match, void *arg)
 			wipe(t, at(t, i));
 			k++;
 		}
+	pthread_mutex_unlock(&t->mu);
+	return k;
+}
+
+int
+web_sesstab_pin(struct web_sesstab *t, const char *id, int delta)
+{
+	struct hdr *h;
+	int e = SD_ERR_NOKEY;
+
+	pthread_mutex_lock(&t->mu);
+	if ((h = find(t, id)) != NULL && (delta < 0 || !expired(t, h, now()))) {
+		h->pins += delta;
+		if (h->pins < 0)
+			h->pins = 0;
+		e = 0;
+	}
+	pthread_mutex_unlock(&t->mu);
+	return e;
+}
+
+size_t
+web_sesstab_groups(struct web_sesstab *t, int64_t *out, size_t max)
+{
+	time_t n = now();
+	size_t k = 0;
+
+	pthread_mutex_lock(&t->mu);
+	for (size_t i = 0; i < t->slots && k < max; i++) {
+		struct hdr *h = at(t, i);
+		if (h->used && h->group != 0 && (h->pins > 0 || !expired(t, h, n)))
+			out[k++] = h->group;
+	}
 	pthread_mutex_unlock(&t->mu);
 	return k;
 }
@@ -237,7 +308,7 @@ web_sesstab_expire(struct web_sesstab *t)
 
 	pthread_mutex_lock(&t->mu);
 	for (size_t i = 0; i < t->slots; i++)
-		if (at(t, i)->used && expired(t, at(t, i), n)) {
+		if (at(t, i)->used && at(t, i)->pins == 0 && expired(t, at(t, i), n)) {
 			wipe(t, at(t, i));
 			k++;
 		}

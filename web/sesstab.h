@@ -38,10 +38,19 @@ typedef void (*web_sesstab_fill)(void *payload, void *arg);
 /* A new entry with a fresh id, of the top rank. */
 int web_sesstab_create(struct web_sesstab *t, web_sesstab_fill fill, void *arg,
     char id_out[WEB_TOKEN_CHARS + 1]);
-/* A new entry of the given rank: when the table is full it may evict only
- * an entry of the same or a lower rank; SD_ERR_BUSY when there is none. */
-int web_sesstab_create_ranked(struct web_sesstab *t, int rank, web_sesstab_fill fill,
-    void *arg, char id_out[WEB_TOKEN_CHARS + 1]);
+/* A new entry of the given rank and group (0: none). A group that has
+ * group_max live entries gives up its own least recently used one first;
+ * otherwise, when the table is full, it may evict only an unpinned entry of
+ * the same or a lower rank; SD_ERR_BUSY when there is none. */
+int web_sesstab_create_ranked(struct web_sesstab *t, int rank, int64_t group,
+    web_sesstab_fill fill, void *arg, char id_out[WEB_TOKEN_CHARS + 1]);
+/* At most n live entries per group (0: no bound, the default). */
+void web_sesstab_set_group_max(struct web_sesstab *t, unsigned n);
+/* Pin (delta 1) or unpin (-1) the entry named id: a pinned entry is never
+ * evicted nor wiped by expiry (a request is using it). */
+int web_sesstab_pin(struct web_sesstab *t, const char *id, int delta);
+/* The groups of the live or pinned entries, at most max (repeats kept). */
+size_t web_sesstab_groups(struct web_sesstab *t, int64_t *out, size_t max);
 /* Change the rank of the live entry named id; SD_ERR_NOKEY when none. */
 int web_sesstab_set_rank(struct web_sesstab *t, const char *id, int rank);
 /* fn on the live entry named id. When fn returns 0 and touch is set, the

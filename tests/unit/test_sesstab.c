@@ -102,6 +102,53 @@ test_full_evicts_lru(void **state)
 	web_sesstab_free(t);
 }
 
+/* Ranks: a lower-ranked entry never evicts a higher one; pinned entries
+ * are never evicted; a group at its bound evicts only its own. */
+static void
+test_ranks_pins_groups(void **state)
+{
+	struct web_sesstab *t = NULL;
+	char hi[WEB_TOKEN_CHARS + 1], lo[3][WEB_TOKEN_CHARS + 1], g[4][WEB_TOKEN_CHARS + 1];
+	struct pay got;
+	int64_t groups[8];
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(web_sesstab_new(3, sizeof(struct pay), 60, 120, &t), 0);
+	assert_int_equal(web_sesstab_create_ranked(t, 1, 7, fill, &n, hi), 0);
+	assert_int_equal(web_sesstab_create_ranked(t, 0, 8, fill, &n, lo[0]), 0);
+	assert_int_equal(web_sesstab_create_ranked(t, 0, 9, fill, &n, lo[1]), 0);
+	/* Full: a rank-0 entry evicts a rank-0 one, never hi. */
+	assert_int_equal(web_sesstab_create_ranked(t, 0, 10, fill, &n, lo[2]), 0);
+	assert_int_equal(web_sesstab_with(t, hi, 0, get, &got, NULL), 0);
+	/* Pin both rank-0 entries: nothing left that rank 0 may evict. */
+	assert_int_equal(web_sesstab_with(t, lo[1], 0, get, &got, NULL) == 0 ||
+	    web_sesstab_with(t, lo[0], 0, get, &got, NULL) == 0, 1);
+	(void)web_sesstab_pin(t, lo[0], 1);
+	(void)web_sesstab_pin(t, lo[1], 1);
+	(void)web_sesstab_pin(t, lo[2], 1);
+	assert_int_equal(web_sesstab_create_ranked(t, 0, 11, fill, &n, g[0]), SD_ERR_BUSY);
+	/* A pinned entry is not evicted by a higher rank either. */
+	assert_int_equal(web_sesstab_create_ranked(t, 1, 12, fill, &n, g[0]), 0);
+	assert_int_equal(web_sesstab_with(t, hi, 0, get, &got, NULL), SD_ERR_NOKEY);
+	assert_int_equal(web_sesstab_groups(t, groups, 8), 3);
+	web_sesstab_free(t);
+
+	/* Groups: at most 2 live entries of group 5; a third evicts the
+	 * group's own oldest, not another group's. */
+	assert_int_equal(web_sesstab_new(3, sizeof(struct pay), 60, 120, &t), 0);
+	web_sesstab_set_group_max(t, 2);
+	assert_int_equal(web_sesstab_create_ranked(t, 1, 6, fill, &n, g[3]), 0);
+	assert_int_equal(web_sesstab_create_ranked(t, 1, 5, fill, &n, g[0]), 0);
+	assert_int_equal(web_sesstab_create_ranked(t, 1, 5, fill, &n, g[1]), 0);
+	assert_int_equal(web_sesstab_create_ranked(t, 1, 5, fill, &n, g[2]), 0);
+	assert_int_equal(web_sesstab_with(t, g[3], 0, get, &got, NULL), 0);
+	assert_int_equal(web_sesstab_with(t, g[2], 0, get, &got, NULL), 0);
+	assert_int_equal((web_sesstab_with(t, g[0], 0, get, &got, NULL) == 0) +
+	    (web_sesstab_with(t, g[1], 0, get, &got, NULL) == 0), 1);
+	web_sesstab_free(t);
+}
+
 static void
 test_expiry(void **state)
 {
@@ -127,6 +174,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_life),
 		cmocka_unit_test(test_full_evicts_lru),
+		cmocka_unit_test(test_ranks_pins_groups),
 		cmocka_unit_test(test_expiry),
 	};
 

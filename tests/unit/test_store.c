@@ -437,7 +437,7 @@ test_batch_commit(void **state)
 	/* Before the commit, nothing of it is under the source. */
 	(void)snprintf(rel, sizeof rel, "spool/%s", shex);
 	assert_false(exists(rel));
-	assert_int_equal(store_batch_commit(db, sp, &b, s.row, it, 2), 0);
+	assert_int_equal(store_batch_commit(db, sp, &b, s.row, it, 2, NULL), 0);
 	assert_int_equal(b.fd, -1);
 	spool_hex(it[1].id, ihex);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s/%s.sdbox", shex, bhex, ihex);
@@ -476,8 +476,24 @@ test_batch_commit(void **state)
 	assert_int_equal(spool_batch_create(sp, &b), 0);
 	assert_int_equal(spool_batch_file(&b, it[0].id, &fd), 0);
 	assert_int_equal(spool_file_settle(fd), 0);
-	assert_int_equal(store_batch_commit(db, sp, &b, s.row, it, 1), SD_ERR_NOKEY);
+	assert_int_equal(store_batch_commit(db, sp, &b, s.row, it, 1, NULL), SD_ERR_NOKEY);
 	assert_false(exists(rel));
+	/* A source without a reply over the day's share: refused, inside
+	 * the transaction, nothing visible. */
+	{
+		struct db_source s2;
+		struct store_share sh = { 10, 1000 };
+		randombytes_buf(tag, sizeof tag);
+		assert_int_equal(db_source_create(db, tag, pk, 0, &s2), 0);
+		assert_int_equal(store_batch_commit(db, sp, &b, s2.row, it, 1, &sh), SD_ERR_RANGE);
+		spool_hex(s2.id, shex);
+		(void)snprintf(rel, sizeof rel, "spool/%s", shex);
+		assert_false(exists(rel));
+		sh.free_bytes = 1ULL << 40;
+		assert_int_equal(store_batch_commit(db, sp, &b, s2.row, it, 1, &sh), 0);
+		assert_true(exists(rel));
+		assert_int_equal(spool_batch_create(sp, &b), 0);
+	}
 	spool_batch_abort(sp, &b);
 	assert_int_equal(spool_tmp_count(sp, &n), 0);
 	assert_int_equal(n, 0);
@@ -616,14 +632,16 @@ test_pending(void **state)
 	assert_int_equal(n, 1);
 	assert_memory_equal(sum[0].s.id, s[0].id, DB_ID_BYTES);
 	assert_int_equal(db_source_by_id(db, s[1].id, &got), SD_ERR_NOKEY);
-	/* Keep the 2 newest pending: s[1] and s[2] go. */
-	assert_int_equal(db_source_prune_pending(db, "1970-01-01", 2, &removed), 0);
-	assert_int_equal(removed, 2);
-	assert_int_equal(db_source_by_row(db, s[1].row, &got), SD_ERR_NOKEY);
+	/* Keep the 2 newest pending: s[1] and s[2] go, but s[1] is in use
+	 * (a session or an upload) and is spared. */
+	assert_int_equal(db_source_prune_pending(db, "1970-01-01", 2, &s[1].row, 1, &removed), 0);
+	assert_int_equal(removed, 1);
+	assert_int_equal(db_source_by_row(db, s[1].row, &got), 0);
+	assert_int_equal(db_source_by_row(db, s[2].row, &got), SD_ERR_NOKEY);
 	assert_int_equal(db_source_by_row(db, s[3].row, &got), 0);
 	/* Everything pending made before tomorrow is expired; s[0] stays. */
-	assert_int_equal(db_source_prune_pending(db, "9999-12-31", 100, &removed), 0);
-	assert_int_equal(removed, 2);
+	assert_int_equal(db_source_prune_pending(db, "9999-12-31", 100, NULL, 0, &removed), 0);
+	assert_int_equal(removed, 3);
 	assert_int_equal(db_source_by_row(db, s[4].row, &got), SD_ERR_NOKEY);
 	assert_int_equal(db_source_by_row(db, s[0].row, &got), 0);
 	db_close(db);
