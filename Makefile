@@ -34,7 +34,7 @@ demo: all
 fuzz: deps
 	cmake --preset fuzz
 	cmake --build --preset fuzz -j$(JOBS)
-	@for f in build/fuzz/tests/fuzz/fuzz_*; do \
+	@for f in build/fuzz/bin/fuzz_*; do \
 	  t=$${f##*/fuzz_}; \
 	  mkdir -p build/fuzz/corpus-$$t; \
 	  echo "fuzzing $$t for $(FUZZ_SECONDS)s"; \

@@ -10,7 +10,7 @@
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build/dev}
-open=$build/tools/sealdrop-open
+open=$build/bin/sealdrop-open
 py=${PYTHON3:-/usr/bin/python3}
 repeat=${REPEAT:-5}
 command -v mat2 >/dev/null || { echo "mat2 is missing: contrib/install-deps.sh bench"; exit 1; }

@@ -97,8 +97,8 @@ cc "${CFLAGS[@]}" "${SDHASH[@]}" "${SODIUM_CFLAGS[@]}" -I"$ROOT/crypto" -I"$ROOT
 RAW="$WORK/raw_secretstream"
 BS="$WORK/bench_seal"
 cd "$WORK"
-KEYGEN="$BUILD/tools/sealdrop-keygen"
-OPEN="$BUILD/tools/sealdrop-open"
+KEYGEN="$BUILD/bin/sealdrop-keygen"
+OPEN="$BUILD/bin/sealdrop-open"
 
 # ---- results -----------------------------------------------------------------
 declare -A R          # name -> MB/s without fsync of the output

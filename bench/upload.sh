@@ -40,9 +40,9 @@ if ! [[ "$SIZE_MIB" =~ ^[1-9][0-9]{0,5}$ ]] || ! [[ "$SMALL_MIB" =~ ^[1-9][0-9]{
 fi
 [ "$SMALL_MIB" -gt "$SIZE_MIB" ] && SMALL_MIB=$SIZE_MIB
 ONION=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion
-ADMIN=$BUILD/tools/sealdrop-admin
-DAEMON=$BUILD/source-iface/sealdrop-source
-SDCAT=$BUILD/tests/sdcat
+ADMIN=$BUILD/bin/sealdrop-admin
+DAEMON=$BUILD/bin/sealdrop-source
+SDCAT=$BUILD/bin/sdcat
 KEY=$ROOT/tests/vectors/key.key
 PASS=$ROOT/tests/vectors/key.pass
 

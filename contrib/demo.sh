@@ -18,11 +18,11 @@ keypass="demo passphrase, not for real use"
 rm -rf "$demo"
 mkdir -p "$demo"
 printf '%s\n' "$keypass" >"$demo/journalist.pass"
-"$b/tools/sealdrop-keygen" --out "$demo/journalist.key" --passphrase-file "$demo/journalist.pass" \
+"$b/bin/sealdrop-keygen" --out "$demo/journalist.key" --passphrase-file "$demo/journalist.pass" \
 	--kdf interactive >/dev/null
-"$b/tools/sealdrop-admin" init --instance "$demo/instance" --name "sealdrop demo" \
+"$b/bin/sealdrop-admin" init --instance "$demo/instance" --name "sealdrop demo" \
 	--recipient "$demo/journalist.pub" >/dev/null
-"$b/tools/sealdrop-admin" journalist add --instance "$demo/instance" demo --admin \
+"$b/bin/sealdrop-admin" journalist add --instance "$demo/instance" demo --admin \
 	>"$demo/account.txt" 2>/dev/null
 user_pass=$(sed -n 's/^  passphrase:  //p' "$demo/account.txt")
 secret=$(sed -n 's/^  totp secret: //p' "$demo/account.txt")
@@ -44,8 +44,8 @@ start() { # name binary port
 		sleep 0.1
 	done
 }
-start source "$b/source-iface/sealdrop-source" "$port"
-start journalist "$b/journalist-iface/sealdrop-journalist" "$jport"
+start source "$b/bin/sealdrop-source" "$port"
+start journalist "$b/bin/sealdrop-journalist" "$jport"
 
 cat <<MSG
 
@@ -71,7 +71,7 @@ cat <<MSG
      encrypted files) and write a reply.
   3. Open the bundle as you would on the air-gapped machine:
 
-       $b/tools/sealdrop-open --key $demo/journalist.key \\
+       $b/bin/sealdrop-open --key $demo/journalist.key \\
          --passphrase-file $demo/journalist.pass --out $demo/opened \\
          ~/Downloads/sealdrop-bundle.tar
 

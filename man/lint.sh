@@ -12,11 +12,11 @@ failed=0
 ko() { failed=1; echo "FAIL: $*"; }
 
 declare -A sources=(
-	[sealdrop-keygen.1]="tools/sealdrop-keygen.c"
-	[sealdrop-open.1]="tools/sealdrop-open.c"
+	[sealdrop-keygen.1]="tools/offline/sealdrop-keygen.c"
+	[sealdrop-open.1]="tools/offline/sealdrop-open.c"
 	[sealdrop-source.8]="source-iface/main.c web/daemon.c"
 	[sealdrop-journalist.8]="journalist-iface/main.c web/daemon.c"
-	[sealdrop-admin.8]="tools/sealdrop-admin.c tools/admin_journalist.c tools/admin_tor_cmd.c tools/admin_cmd.c tools/admin_settings.c"
+	[sealdrop-admin.8]="tools/admin/sealdrop-admin.c tools/admin/admin_journalist.c tools/admin/admin_tor_cmd.c tools/admin/admin_cmd.c tools/admin/admin_settings.c"
 )
 
 format() { # page: warnings on stderr, if any
@@ -53,7 +53,7 @@ for page in "$src"/man/*.[18]; do
 done
 while read -r cmd; do
 	grep -q "^\.B sealdrop-admin $cmd" "$src/man/sealdrop-admin.8" || ko "sealdrop-admin.8: command $cmd is missing"
-done < <(grep -o 'strcmp(argv\[1\], "[a-z][a-z-]*")' "$src/tools/sealdrop-admin.c" | sed 's/.*"\(.*\)")/\1/')
+done < <(grep -o 'strcmp(argv\[1\], "[a-z][a-z-]*")' "$src/tools/admin/sealdrop-admin.c" | sed 's/.*"\(.*\)")/\1/')
 pages=("$src"/man/*.[18])
 [ "$failed" = 0 ] && echo "ok: ${#pages[@]} man pages"
 [ "$failed" = 0 ]

@@ -21,14 +21,14 @@ set -u
 build=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
 here=$src/tests/browser
-admin=$build/tools/sealdrop-admin
-daemon=$build/source-iface/sealdrop-source
-jdaemon=$build/journalist-iface/sealdrop-journalist
+admin=$build/bin/sealdrop-admin
+daemon=$build/bin/sealdrop-source
+jdaemon=$build/bin/sealdrop-journalist
 chromium=${SD_CHROMIUM:-/usr/bin/chromium}
 
 fail() { echo "FAIL: $*"; exit 1; }
-for b in "$admin" "$daemon" "$jdaemon" "$build/tests/sdcat" "$build/tests/sdreply" \
-	"$build/tools/sealdrop-open"; do
+for b in "$admin" "$daemon" "$jdaemon" "$build/bin/sdcat" "$build/bin/sdreply" \
+	"$build/bin/sealdrop-open"; do
 	[ -x "$b" ] || fail "$b not built"
 done
 [ -x "$chromium" ] || fail "$chromium missing: install the Debian package chromium (contrib/install-deps.sh)"
@@ -94,12 +94,12 @@ jpid=$started_pid jport=$started_port
 echo "# sealdrop-source (pid $pid) on 127.0.0.1:$port, sealdrop-journalist (pid $jpid) on 127.0.0.1:$jport"
 
 SD_BASE=http://127.0.0.1:$port SD_WORK=$work SD_INSTANCE=$inst SD_SHOTS=$shots \
-	SD_SDREPLY=$build/tests/sdreply SD_SDCAT=$build/tests/sdcat \
+	SD_SDREPLY=$build/bin/sdreply SD_SDCAT=$build/bin/sdcat \
 	SD_KEY=$src/tests/vectors/key.key SD_PASS=$src/tests/vectors/key.pass SD_CHROMIUM=$chromium \
 	NODE_PATH=$here/node_modules timeout 150 node "$here/source.mjs"
 rc=$?
 SD_JBASE=http://127.0.0.1:$jport SD_WORK=$work SD_INSTANCE=$inst SD_SHOTS=$shots \
-	SD_JUSER=alice SD_JPASS="$jpass" SD_JSECRET="$jsecret" SD_OPENER=$build/tools/sealdrop-open \
+	SD_JUSER=alice SD_JPASS="$jpass" SD_JSECRET="$jsecret" SD_OPENER=$build/bin/sealdrop-open \
 	SD_KEY=$src/tests/vectors/key.key SD_PASS=$src/tests/vectors/key.pass SD_CHROMIUM=$chromium \
 	NODE_PATH=$here/node_modules timeout 150 node "$here/journalist.mjs" || rc=1
 kill -0 "$pid" 2>/dev/null || { echo "FAIL: sealdrop-source died during the test:"; cat "$work/daemon.log"; rc=1; }

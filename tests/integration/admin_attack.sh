@@ -26,7 +26,7 @@
 set -u
 build=$1
 src=$2
-admin=$build/tools/sealdrop-admin
+admin=$build/bin/sealdrop-admin
 
 [ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
 for u in sdtest-owner sdtest-tor; do

@@ -19,11 +19,11 @@
 set -u
 build=$1
 src=$2
-admin=$build/tools/sealdrop-admin
-jdaemon=$build/journalist-iface/sealdrop-journalist
-sdaemon=$build/source-iface/sealdrop-source
-sdcat=$build/tests/sdcat
-opener=$build/tools/sealdrop-open
+admin=$build/bin/sealdrop-admin
+jdaemon=$build/bin/sealdrop-journalist
+sdaemon=$build/bin/sealdrop-source
+sdcat=$build/bin/sdcat
+opener=$build/bin/sealdrop-open
 key=$src/tests/vectors/key.key
 pass=$src/tests/vectors/key.pass
 

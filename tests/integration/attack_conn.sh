@@ -23,9 +23,9 @@
 set -u
 build=$1
 src=$2
-admin=$build/tools/sealdrop-admin
-daemon=$build/source-iface/sealdrop-source
-jdaemon=$build/journalist-iface/sealdrop-journalist
+admin=$build/bin/sealdrop-admin
+daemon=$build/bin/sealdrop-source
+jdaemon=$build/bin/sealdrop-journalist
 
 . "$src/tests/integration/lib.sh" attack_conn
 

@@ -25,10 +25,10 @@
 set -u
 build=$1
 src=$2
-admin=$build/tools/sealdrop-admin
-daemon=$build/source-iface/sealdrop-source
-jdaemon=$build/journalist-iface/sealdrop-journalist
-sdreply=$build/tests/sdreply
+admin=$build/bin/sealdrop-admin
+daemon=$build/bin/sealdrop-source
+jdaemon=$build/bin/sealdrop-journalist
+sdreply=$build/bin/sdreply
 
 . "$src/tests/integration/lib.sh" attack-source
 

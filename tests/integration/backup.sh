@@ -18,10 +18,10 @@
 set -u
 build=$1
 src=$2
-admin=$build/tools/sealdrop-admin
-daemon=$build/source-iface/sealdrop-source
-opener=$build/tools/sealdrop-open
-sdreply=$build/tests/sdreply
+admin=$build/bin/sealdrop-admin
+daemon=$build/bin/sealdrop-source
+opener=$build/bin/sealdrop-open
+sdreply=$build/bin/sdreply
 key=$src/tests/vectors/key.key
 pass=$src/tests/vectors/key.pass
 
@@ -163,7 +163,7 @@ cmp -s "$d/after.txt" "$work/up/after.txt" && ok "the file sent after the restor
 	>"$work/r.out" 2>&1 && [ "$(rows "$work/sealed")" = "$(rows "$inst")" ] &&
 	ok "the sealed backup restores with the key" || ko "sealed restore: $(cat "$work/r.out")"
 printf 'another passphrase\n' >"$work/other.pass"
-"$build/tools/sealdrop-keygen" --out "$work/other.key" --passphrase-file "$work/other.pass" \
+"$build/bin/sealdrop-keygen" --out "$work/other.key" --passphrase-file "$work/other.pass" \
 	--kdf interactive >/dev/null
 "$admin" restore --in "$work/s.sdbox" --instance "$work/wrongkey" --key "$work/other.key" \
 	--passphrase-file "$work/other.pass" >"$work/r.out" 2>&1 && ko "restored with another key" ||

@@ -9,8 +9,8 @@
 set -u
 build=$1
 src=$2
-admin=$build/tools/sealdrop-admin
-daemon=$build/source-iface/sealdrop-source
+admin=$build/bin/sealdrop-admin
+daemon=$build/bin/sealdrop-source
 
 . "$src/tests/integration/lib.sh" check
 

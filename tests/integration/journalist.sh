@@ -16,11 +16,11 @@
 set -u
 build=$1
 src=$2
-admin=$build/tools/sealdrop-admin
-sdaemon=$build/source-iface/sealdrop-source
-jdaemon=$build/journalist-iface/sealdrop-journalist
-opener=$build/tools/sealdrop-open
-sdcat=$build/tests/sdcat
+admin=$build/bin/sealdrop-admin
+sdaemon=$build/bin/sealdrop-source
+jdaemon=$build/bin/sealdrop-journalist
+opener=$build/bin/sealdrop-open
+sdcat=$build/bin/sdcat
 key=$src/tests/vectors/key.key
 pass=$src/tests/vectors/key.pass
 command -v oathtool >/dev/null || { echo "oathtool is missing (apt-get install oathtool)"; exit 1; }

@@ -21,9 +21,9 @@
 set -u
 build=$1
 src=$2
-admin=$build/tools/sealdrop-admin
-sdaemon=$build/source-iface/sealdrop-source
-jdaemon=$build/journalist-iface/sealdrop-journalist
+admin=$build/bin/sealdrop-admin
+sdaemon=$build/bin/sealdrop-source
+jdaemon=$build/bin/sealdrop-journalist
 command -v oathtool >/dev/null || { echo "oathtool is missing (apt-get install oathtool)"; exit 1; }
 
 . "$src/tests/integration/lib.sh" jadmin

@@ -16,9 +16,9 @@
 set -u
 build=$1
 src=$2
-admin=$build/tools/sealdrop-admin
-sdaemon=$build/source-iface/sealdrop-source
-jdaemon=$build/journalist-iface/sealdrop-journalist
+admin=$build/bin/sealdrop-admin
+sdaemon=$build/bin/sealdrop-source
+jdaemon=$build/bin/sealdrop-journalist
 
 [ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
 id nobody >/dev/null 2>&1 || { echo "skipped: no user nobody"; exit 77; }

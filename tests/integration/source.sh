@@ -16,10 +16,10 @@
 set -u
 build=$1
 src=$2
-admin=$build/tools/sealdrop-admin
-daemon=$build/source-iface/sealdrop-source
-sdcat=$build/tests/sdcat
-sdreply=$build/tests/sdreply
+admin=$build/bin/sealdrop-admin
+daemon=$build/bin/sealdrop-source
+sdcat=$build/bin/sdcat
+sdreply=$build/bin/sdreply
 key=$src/tests/vectors/key.key
 pass=$src/tests/vectors/key.pass
 

@@ -15,9 +15,9 @@
 set -u
 build=$1
 src=$2
-admin=$build/tools/sealdrop-admin
-daemon=$build/source-iface/sealdrop-source
-sdreply=$build/tests/sdreply
+admin=$build/bin/sealdrop-admin
+daemon=$build/bin/sealdrop-source
+sdreply=$build/bin/sdreply
 
 . "$src/tests/integration/lib.sh" source-ux
 

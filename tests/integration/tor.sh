@@ -16,7 +16,7 @@
 # shellcheck disable=SC2015
 set -u
 build=$1
-admin=$build/tools/sealdrop-admin
+admin=$build/bin/sealdrop-admin
 
 command -v tor >/dev/null || { echo "FAIL: tor is not installed (contrib/install-deps.sh)"; exit 1; }
 
