@@ -205,25 +205,25 @@ check_permissions(struct chk *c)
 static void
 check_conf(struct chk *c)
 {
-	char path[PATH_MAX], err[CONF_ERR_MAX];
+	char path[64], err[CONF_ERR_MAX], why[ADMINPRIV_ERR_MAX];
 	struct conf conf;
-	int e;
+	int e, fd;
 
 	conf_defaults(&conf);
 	c->reserve = conf.spool_reserve_bytes;
-	char why[ADMINPRIV_ERR_MAX];
-	int fd;
 
-	(void)snprintf(path, sizeof path, "%s/sealdrop.conf", c->inst);
 	/* Never a link, FIFO or device: one plain file of the owner. */
 	if ((e = adminpriv_file(c->dfd, "sealdrop.conf", 0, c->uid, &fd, why)) != 0) {
 		say(c, ADMINOPS_FAIL, "config", "%s", e == SD_ERR_NOKEY ?
 		    "sealdrop.conf is missing" : why);
 		return;
 	}
-	close(fd);
+	/* Parsed through that descriptor: never a file swapped in meanwhile. */
+	(void)snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 	err[0] = '\0';
-	if ((e = conf_load(path, &conf, err)) != 0) {
+	e = conf_load(path, &conf, err);
+	close(fd);
+	if (e != 0) {
 		say(c, ADMINOPS_FAIL, "config", "sealdrop.conf: %s", err[0] ? err : sd_strerror(e));
 		return;
 	}

@@ -12,7 +12,9 @@
  * parse, the database pass integrity_check with a schema this sealdrop
  * knows, and every spool file it lists be there; only then is the staging
  * directory renamed to the target. On any failure it is removed: nothing
- * is left behind. Modes are 0700 for directories and 0600 for files; spool
+ * is left behind, also when SIGINT, SIGTERM or SIGHUP interrupts it (not
+ * SIGKILL: a killed restore leaves its .sealdrop-restore-* directory,
+ * which root alone can read). Modes are 0700 for directories and 0600 for files; spool
  * mtimes are the epoch (docs/spool.md).
  */
 #include "admin_int.h"
@@ -24,6 +26,7 @@
 #include "sdio.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -60,6 +63,17 @@ struct rs {
 };
 
 static int fail(struct rs *r, int e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Set by SIGINT, SIGTERM or SIGHUP during a restore: the work stops at
+ * the next member or block and the staging directory is removed. */
+static volatile sig_atomic_t g_stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	g_stop = 1;
+}
 
 static int
 fail(struct rs *r, int e, const char *fmt, ...)
@@ -197,6 +211,8 @@ rs_copy(struct rs *r, const char *name, int fd, int kind, uint64_t size)
 	la_ssize_t n;
 
 	while ((n = archive_read_data(r->a, r->buf, COPY_BYTES)) > 0) {
+		if (g_stop)
+			return fail(r, SD_ERR_STATE, "interrupted: nothing restored");
 		if (kind == M_ITEM && total == 0 &&
 		    ((size_t)n < SDBOX_MAGIC_BYTES || memcmp(r->buf, SDBOX_MAGIC, SDBOX_MAGIC_BYTES) != 0))
 			return fail(r, SD_ERR_FORMAT, "member '%s' is not an .sdbox file", name);
@@ -337,6 +353,8 @@ rs_members(struct rs *r)
 	int rc, kind, e;
 
 	while ((rc = archive_read_next_header(r->a, &ae)) == ARCHIVE_OK) {
+		if (g_stop)
+			return fail(r, SD_ERR_STATE, "interrupted: nothing restored");
 		if ((e = rs_check(r, ae, name, &kind)) != 0)
 			return e;
 		if (kind == M_MANIFEST)
@@ -519,6 +537,12 @@ rs_verify(struct rs *r)
 		return e;
 	e = rs_verify_db(r, spfd);
 	close(spfd);
+	/* A database in WAL mode opened read-only leaves these two beside it:
+	 * this process made them, the instance needs neither. */
+	if (e == 0 && ((unlinkat(r->sfd, "sealdrop.db-wal", 0) != 0 && errno != ENOENT) ||
+	        (unlinkat(r->sfd, "sealdrop.db-shm", 0) != 0 && errno != ENOENT)))
+		e = fail(r, SD_ERR_IO, "sealdrop.db-wal or -shm cannot be removed: %s",
+		    strerror(errno));
 	return e;
 }
 
@@ -554,16 +578,27 @@ int
 adminops_restore(const struct adminops_restore_opts *o, struct adminops_restore_stats *st,
     char err[ADMINOPS_ERR_MAX])
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct rs r = { .o = o, .err = err, .parentfd = -1, .sfd = -1, .in_fd = -1 };
+	struct sigaction sa = { .sa_handler = on_signal }, old[3];
 	int e;
 
 	err[0] = '\0';
+	g_stop = 0;
+	for (size_t i = 0; i < 3; i++)
+		(void)sigaction(sigs[i], &sa, &old[i]);
 	if ((r.buf = malloc(COPY_BYTES)) == NULL) {
 		e = fail(&r, SD_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	if ((e = rs_target(&r)) != 0 || (e = rs_open_input(&r)) != 0 ||
-	    (e = rs_members(&r)) != 0 || (e = rs_verify(&r)) != 0 || (e = rs_commit(&r)) != 0)
+	    (e = rs_members(&r)) != 0 || (e = rs_verify(&r)) != 0)
+		goto out;
+	if (g_stop) {
+		e = fail(&r, SD_ERR_STATE, "interrupted: nothing restored");
+		goto out;
+	}
+	if ((e = rs_commit(&r)) != 0)
 		goto out;
 	*st = r.st;
 out:
@@ -584,5 +619,7 @@ out:
 		sodium_memzero(r.buf, COPY_BYTES);
 		free(r.buf);
 	}
+	for (size_t i = 0; i < 3; i++)
+		(void)sigaction(sigs[i], &old[i], NULL);
 	return e;
 }

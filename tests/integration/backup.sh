@@ -228,7 +228,7 @@ head -c $((40 * 1024 * 1024)) /dev/urandom >"$work/big.bin"
 big=$work/j-big
 cp -a "$inst" "$big"
 mapfile -t jf < <(find "$big/spool" -path "$big/spool/tmp" -prune -o -name '*.sdbox' -print | sort)
-for k in 1 2 3 4 5 6 7 8; do cat "$work/big.bin" >>"${jf[0]}"; done # big enough to interrupt
+for k in 1 2 3 4; do cat "$work/big.bin" >>"${jf[0]}"; done # big enough to interrupt
 "$admin" backup --instance "$big" --out "$work/killed/k.tar" >/dev/null 2>&1 &
 bpid=$!
 for _ in $(seq 250); do # until it writes its output
@@ -240,6 +240,33 @@ wait "$bpid" 2>/dev/null
 sleep 0.5 # its reading step dies with it (parent-death signal)
 [ -z "$(ls -A "$work/killed")" ] && ok "a backup killed at once leaves nothing beside its output" ||
 	ko "a killed backup left: $(ls -A "$work/killed")"
+
+# A restore interrupted (SIGTERM) removes its staging directory; nothing is left.
+"$admin" backup --instance "$big" --out "$work/big.tar" >/dev/null 2>&1 || ko "backup of the big instance"
+"$admin" restore --in "$work/big.tar" --instance "$work/big-r" >"$work/r.out" 2>&1 &
+rpid=$!
+for _ in $(seq 250); do # until it unpacks
+	[ -n "$(find "$work" -maxdepth 1 -name '.sealdrop-restore-*')" ] && break
+	sleep 0.02
+done
+kill -TERM "$rpid" 2>/dev/null
+wait "$rpid"
+rc=$?
+[ "$rc" = 1 ] && [ ! -e "$work/big-r" ] && no_stage && grep -q interrupted "$work/r.out" &&
+	ok "an interrupted restore leaves nothing: $(cat "$work/r.out")" ||
+	ko "interrupted restore: exit $rc, $(cat "$work/r.out"), $(ls -A "$work")"
+
+# A database in WAL mode: the restored instance has no -wal or -shm file.
+wal=$work/wal
+cp -a "$inst" "$wal"
+sed -i "s#$inst#$wal#g" "$wal/tor/torrc"
+sqlite3 "$wal/sealdrop.db" 'PRAGMA journal_mode = WAL' >/dev/null
+rm -f "$wal"/sealdrop.db-wal "$wal"/sealdrop.db-shm
+"$admin" backup --instance "$wal" --out "$work/wal.tar" >"$work/r.out" 2>&1 &&
+	"$admin" restore --in "$work/wal.tar" --instance "$work/wal-r" >>"$work/r.out" 2>&1 &&
+	[ ! -e "$work/wal-r/sealdrop.db-wal" ] && [ ! -e "$work/wal-r/sealdrop.db-shm" ] &&
+	ok "a WAL-mode database: the restored instance has no -wal or -shm" ||
+	ko "WAL: $(cat "$work/r.out"; ls "$work/wal-r" "$wal")"
 
 # --- bad archives ------------------------------------------------------------------------
 refused() { # name archive target [want-in-message]
