@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "sandbox.h"
 #include "sderr.h"
+#include "sdpriv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -449,24 +450,6 @@ web_daemon_args(struct web_daemon *d, int argc, char **argv)
 	return 0;
 }
 
-/* Become uid with gid as the only group, for good (real, effective and
- * saved ids), and check that root cannot be taken back. */
-static int
-become(uid_t uid, gid_t gid)
-{
-	uid_t ru, eu, su;
-	gid_t rg, eg, sg;
-
-	if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 ||
-	    setresuid(uid, uid, uid) != 0)
-		return SD_ERR_IO;
-	if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0 ||
-	    ru != uid || eu != uid || su != uid || rg != gid || eg != gid || sg != gid ||
-	    setuid(0) == 0 || setgid(0) == 0 || getgroups(0, NULL) != 0)
-		return SD_ERR_STATE;
-	return 0;
-}
-
 int
 web_daemon_drop_root(struct web_daemon *d)
 {
@@ -494,7 +477,7 @@ web_daemon_drop_root(struct web_daemon *d)
 		    (unsigned)st.st_uid, pw == NULL ? "has no passwd entry" : "has group root");
 		return SD_ERR_ARG;
 	}
-	if ((e = become(st.st_uid, pw->pw_gid)) != 0) {
+	if ((e = sdpriv_become(st.st_uid, pw->pw_gid)) != 0) {
 		(void)snprintf(d->msg, sizeof d->msg, "cannot become uid %u, gid %u: %s",
 		    (unsigned)st.st_uid, (unsigned)pw->pw_gid,
 		    e == SD_ERR_IO ? strerror(errno) : "root could be taken back");

@@ -12,7 +12,11 @@
 #  - a FIFO at sealdrop.conf and sealdrop.db-wal, and sealdrop.conf as a
 #    symbolic link to a root-only file, for check and settings show;
 #  - escape sequences in a recipient label and a torrc directive that
-#    sealdrop-admin does not write.
+#    sealdrop-admin does not write;
+#  - tor/ swapped for a link in a loop during tor-client add (20 runs);
+#  - for backup: a spool file and sealdrop.conf hard-linked to a root file,
+#    a FIFO -wal, a looping view in place of items, tor/ as a link; and a
+#    clean backup made by the owner's and tor's steps restores.
 #
 # Root's canaries must keep owner, mode and content; their content never
 # appears in any output; every command ends within its timeout; no output
@@ -141,6 +145,65 @@ printf 'ControlPort 9051\n' >>"$inst/tor/torrc"
 run "check with an extra torrc directive" check --instance "$inst"
 grep -q "^FAIL tor: tor/torrc line .*ControlPort" "$out" && [ $st = 1 ] &&
 	ok "check FAILs the directive" || ko "check: $(cat "$out")"
+
+# 5. tor/ swapped in a loop while tor-client add runs (bounded runs).
+fresh
+tree() { find "$base/rootonly" -printf '%p %u %g %m %s %T@\n' | sort; }
+tree_before=$(tree)
+(
+	cd "$inst" || exit 1
+	for _ in $(seq 4000); do
+		asowner mv tor tor.x 2>/dev/null && asowner ln -s "$base/rootonly" tor 2>/dev/null
+		asowner rm -f tor 2>/dev/null; asowner mv tor.x tor 2>/dev/null
+	done
+) &
+swapper=$!
+for n in $(seq 20); do
+	run "tor-client add during a tor/ swap ($n)" tor-client add --instance "$inst" "m$n"
+done
+kill "$swapper" 2>/dev/null
+wait "$swapper" 2>/dev/null
+[ "$(tree)" = "$tree_before" ] && ok "nothing written or given away under the root-only directory" ||
+	ko "root-only directory changed: $(diff <(echo "$tree_before") <(tree))"
+
+# 6. backup as root: the instance read by its owner (and tor/ by tor's user).
+fresh
+run "backup of an instance of another user" backup --instance "$inst" --out "$base/b1.tar"
+[ $st = 0 ] && tar tf "$base/b1.tar" | grep -qx tor/source/hs_ed25519_secret_key &&
+	ok "backup has tor/ (read by tor's user)" || ko "backup: $(cat "$out")"
+"$admin" restore --in "$base/b1.tar" --instance "$base/restored" >"$out" 2>&1 &&
+	ok "that backup restores" || ko "restore: $(cat "$out")"
+# An item whose file is a hard link to a root file (protected_hardlinks=0).
+srchex=00112233445566778899aabbccddeeff
+itemhex=ffeeddccbbaa99887766554433221100
+asowner sqlite3 "$inst/sealdrop.db" "INSERT INTO sources (source_id, login_tag, reply_pk, created_day,
+	last_day) VALUES (X'$srchex', randomblob(32), randomblob(32), '2026-01-01', '2026-01-01');
+	INSERT INTO items (source, item_id, kind, seq, size, created_hour) VALUES
+	(last_insert_rowid(), X'$itemhex', 1, 1, 10, '2026-01-01T00')" || ko "cannot plant the row"
+asowner mkdir -m 700 "$inst/spool/$srchex"
+ln "$base/rootonly/canary" "$inst/spool/$srchex/$itemhex.sdbox"
+run "backup with a spool file linked to a root file" backup --instance "$inst" --out "$base/b2.tar"
+[ $st = 1 ] && grep -q 'NOT in the backup' "$out" && ! grep -qF "$secret" "$base/b2.tar" &&
+	ok "the linked file is left out and said" || ko "backup: $(cat "$out")"
+rm "$inst/spool/$srchex/$itemhex.sdbox"
+ln "$base/rootonly/canary" "$inst/sealdrop.conf.x" && mv -f "$inst/sealdrop.conf.x" "$inst/sealdrop.conf"
+run "backup with sealdrop.conf linked to a root file" backup --instance "$inst" --out "$base/b3.tar"
+[ $st = 1 ] && [ ! -e "$base/b3.tar" ] && ok "refused: $(tail -1 "$out")" || ko "backup: $(cat "$out")"
+fresh
+asowner mkfifo "$inst/sealdrop.db-wal"
+run "backup with a FIFO -wal" backup --instance "$inst" --out "$base/b4.tar"
+[ $st = 1 ] && grep -q FIFO "$out" && ok "refused: $(tail -1 "$out")" || ko "backup: $(cat "$out")"
+asowner rm "$inst/sealdrop.db-wal"
+asowner sqlite3 "$inst/sealdrop.db" "ALTER TABLE items RENAME TO items_old; CREATE VIEW items AS
+	WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT x AS source,
+	x AS item_id, x AS batch FROM r"
+run "backup of a database with a looping view" backup --instance "$inst" --out "$base/b5.tar"
+[ $st = 1 ] && grep -q 'view' "$out" && ok "refused: $(tail -1 "$out")" || ko "backup: $(cat "$out")"
+fresh
+asowner mv "$inst/tor" "$inst/tor.real"
+asowner ln -s "$base/rootonly" "$inst/tor"
+run "backup with tor/ a link to a root-only directory" backup --instance "$inst" --out "$base/b6.tar"
+[ $st = 1 ] && [ ! -e "$base/b6.tar" ] && ok "refused: $(tail -1 "$out")" || ko "backup: $(cat "$out")"
 
 echo "admin_attack: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -180,7 +180,7 @@ head -c $((size - 100)) "$work/s.sdbox" >"$work/s-trunc.sdbox"
 odd=$work/odd
 cp -a "$inst" "$odd"
 sed -i "s#$inst#$odd#g" "$odd/tor/torrc"
-spool_files=("$odd"/spool/*/*.sdbox)
+mapfile -t spool_files < <(find "$odd/spool" -path "$odd/spool/tmp" -prune -o -name '*.sdbox' -print | sort)
 rm "${spool_files[0]}"
 first=${spool_files[1]}
 cp "$first" "$(dirname "$first")/0123456789abcdef0123456789abcdef.sdbox"
@@ -197,6 +197,76 @@ if "$admin" restore --in "$work/odd.tar" --instance "$work/odd2" >"$work/r.out" 
 else
 	ko "restore of that backup: $(cat "$work/r.out" "$work/c.out" 2>/dev/null)"
 fi
+
+# --- items restore would refuse are left out, and the backup restores (issue 11, item 6) ----
+for bad in junk sparse hardlink; do
+	j=$work/j-$bad
+	cp -a "$inst" "$j"
+	sed -i "s#$inst#$j#g" "$j/tor/torrc"
+	mapfile -t jf < <(find "$j/spool" -path "$j/spool/tmp" -prune -o -name '*.sdbox' -print | sort)
+	case $bad in
+	junk) head -c 70000 /dev/zero >"${jf[0]}" ;;
+	sparse) truncate -s 3G "${jf[0]}" ;;
+	hardlink) ln "${jf[0]}" "$j/spool/tmp/linked" ;;
+	esac
+	"$admin" backup --instance "$j" --out "$work/j-$bad.tar" >"$work/j.out" 2>&1
+	rc=$?
+	if [ "$rc" = 1 ] && grep -q '^WARNING: 1 spool files the database lists are NOT in the backup' "$work/j.out" &&
+		[ "$(stat -c %s "$work/j-$bad.tar")" -lt $((64 * 1024 * 1024)) ] &&
+		"$admin" restore --in "$work/j-$bad.tar" --instance "$work/j-$bad-r" >"$work/r.out" 2>&1 &&
+		[ "$(sqlite3 "$work/j-$bad-r/sealdrop.db" 'SELECT count(*) FROM items')" = \
+			$(($(sqlite3 "$j/sealdrop.db" 'SELECT count(*) FROM items') - 1)) ]; then
+		ok "a $bad spool file: left out and said (exit 1), the backup restores"
+	else
+		ko "a $bad spool file: exit $rc: $(cat "$work/j.out" "$work/r.out" 2>/dev/null)"
+	fi
+done
+
+# --- an interrupted backup leaves no file --------------------------------------------------
+mkdir "$work/killed"
+head -c $((40 * 1024 * 1024)) /dev/urandom >"$work/big.bin"
+big=$work/j-big
+cp -a "$inst" "$big"
+mapfile -t jf < <(find "$big/spool" -path "$big/spool/tmp" -prune -o -name '*.sdbox' -print | sort)
+for k in 1 2 3 4; do cat "$work/big.bin" >>"${jf[0]}"; done # big enough to interrupt
+"$admin" backup --instance "$big" --out "$work/killed/k.tar" >/dev/null 2>&1 &
+bpid=$!
+for _ in $(seq 250); do # until it writes its output
+	ls -l "/proc/$bpid/fd" 2>/dev/null | grep -q "$work/killed/" && break
+	sleep 0.02
+done
+kill -KILL "$bpid" 2>/dev/null
+wait "$bpid" 2>/dev/null
+sleep 0.5 # its reading step dies with it (parent-death signal)
+[ -z "$(ls -A "$work/killed")" ] && ok "a backup killed at once leaves nothing beside its output" ||
+	ko "a killed backup left: $(ls -A "$work/killed")"
+
+# A restore interrupted (SIGTERM) removes its staging directory; nothing is left.
+"$admin" backup --instance "$big" --out "$work/big.tar" >/dev/null 2>&1 || ko "backup of the big instance"
+"$admin" restore --in "$work/big.tar" --instance "$work/big-r" >"$work/r.out" 2>&1 &
+rpid=$!
+for _ in $(seq 250); do # until it unpacks
+	[ -n "$(find "$work" -maxdepth 1 -name '.sealdrop-restore-*')" ] && break
+	sleep 0.02
+done
+kill -TERM "$rpid" 2>/dev/null
+wait "$rpid"
+rc=$?
+[ "$rc" = 1 ] && [ ! -e "$work/big-r" ] && no_stage && grep -q interrupted "$work/r.out" &&
+	ok "an interrupted restore leaves nothing: $(cat "$work/r.out")" ||
+	ko "interrupted restore: exit $rc, $(cat "$work/r.out"), $(ls -A "$work")"
+
+# A database in WAL mode: the restored instance has no -wal or -shm file.
+wal=$work/wal
+cp -a "$inst" "$wal"
+sed -i "s#$inst#$wal#g" "$wal/tor/torrc"
+sqlite3 "$wal/sealdrop.db" 'PRAGMA journal_mode = WAL' >/dev/null
+rm -f "$wal"/sealdrop.db-wal "$wal"/sealdrop.db-shm
+"$admin" backup --instance "$wal" --out "$work/wal.tar" >"$work/r.out" 2>&1 &&
+	"$admin" restore --in "$work/wal.tar" --instance "$work/wal-r" >>"$work/r.out" 2>&1 &&
+	[ ! -e "$work/wal-r/sealdrop.db-wal" ] && [ ! -e "$work/wal-r/sealdrop.db-shm" ] &&
+	ok "a WAL-mode database: the restored instance has no -wal or -shm" ||
+	ko "WAL: $(cat "$work/r.out"; ls "$work/wal-r" "$wal")"
 
 # --- bad archives ------------------------------------------------------------------------
 refused() { # name archive target [want-in-message]

@@ -59,7 +59,7 @@ case_() {
 		ok "$name: $(grep -E "^$level +$re" "$work/out" | head -1)"
 	fi
 }
-items=("$base"/spool/*/*.sdbox)
+items=("$base"/spool/*/*/*.sdbox)
 item=${items[0]#"$base"/}
 case_ "instance directory mode" FAIL 'instance:' 'chmod 0750 .'
 case_ "a deployed instance (2710, tor's group)" ok 'instance:.*mode 2710' \
@@ -95,6 +95,39 @@ case_ "no recipient key" FAIL 'recipients: no recipient' 'sqlite3 sealdrop.db "D
 case_ "a row without its file" FAIL 'spool: 1 of 2 rows have no file' "rm $item"
 case_ "an orphan file" warn 'spool: 1 orphan' \
 	"cp $item spool/${item:6:32}/0123456789abcdef0123456789abcdef.sdbox"
+# The spool layout (docs/spool.md): items at depth 2 (replies, legacy) and
+# 3 (<source>/<batch>/<item>.sdbox); issue 10's reports; what a backup
+# would refuse (issue 11, item 6).
+src_dir=spool/${item:6:32}
+other=0123456789abcdef0123456789abcdef
+case_ "legacy items at depth 2 are valid" ok 'spool: 2 rows, each with its file' \
+	"for f in $src_dir/*/*.sdbox; do mv \$f $src_dir/; done && rmdir $src_dir/*/ &&
+	 sqlite3 sealdrop.db 'UPDATE items SET batch = NULL'"
+case_ "a source directory the database does not know" warn \
+	'spool: 1 source directories the database does not know' \
+	"mkdir -m 700 spool/$other && cp -p $item spool/$other/"
+case_ "an empty batch directory" warn 'spool: 1 empty source or batch directories' \
+	"mkdir -m 700 $src_dir/$other"
+case_ "an empty source directory" warn 'spool: 1 empty source or batch directories' \
+	"mkdir -m 700 spool/$other"
+case_ "a file in another batch than its row" FAIL 'spool: 1 files in another batch' \
+	"mkdir -m 700 $src_dir/$other && mv $item $src_dir/$other/"
+case_ "a junk spool file" FAIL 'spool: 1 spool files that backup and restore refuse.*not a sealed' \
+	"head -c 70000 /dev/zero >$item"
+case_ "a tiny spool file" FAIL 'spool: 1 spool files that backup and restore refuse.*size' \
+	"printf x >$item"
+case_ "a sparse spool file" FAIL 'spool: 1 spool files that backup and restore refuse.*sparse' \
+	"truncate -s 3G $item"
+case_ "a hard-linked spool file" FAIL 'permissions: .*2 hard links' "ln $item spool/tmp/linked"
+case_ "a FIFO deep in the spool" FAIL 'permissions: spool/.*FIFO' "mkfifo -m 600 $src_dir/$other"
+case_ "a directory nested too deep" FAIL 'permissions: spool/tmp/a/b/c is a directory nested deeper' \
+	"mkdir -p -m 700 spool/tmp/a/b/c/d/e/f/g/h/i && chmod -R 700 spool/tmp/a && mkfifo spool/tmp/a/b/c/d/e/f/g/h/i/p"
+case_ "an unexpected name in the instance" FAIL 'permissions: notes.txt is not something sealdrop makes' \
+	"echo x >notes.txt && chmod 600 notes.txt"
+case_ "a database with a looping view" FAIL 'database: sealdrop.db holds a view' \
+	"sqlite3 sealdrop.db 'CREATE VIEW v AS WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT x FROM r'"
+case_ "items replaced by a looping view" FAIL 'database: sealdrop.db holds a view' \
+	"sqlite3 sealdrop.db 'ALTER TABLE items RENAME TO items_old; CREATE VIEW items AS WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT x AS source, x AS item_id, x AS batch FROM r'"
 case_ "a stray file in the spool" warn 'spool: 1 entries that are not spool items' \
 	'echo x >spool/notes.txt && chmod 600 spool/notes.txt'
 case_ "a leftover in spool/tmp" warn 'spool/tmp: 1 files' \

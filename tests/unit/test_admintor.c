@@ -5,7 +5,8 @@
  * admintor_init writes, and client keys: the private line handed out and
  * the public key written for tor are one x25519 pair, names never become
  * paths, the placeholder always stays. tor itself checks these files in
- * integration.tor.
+ * integration.tor. Also sealdrop-admin's terminal-safe strings
+ * (adminpriv_safe) and the names a backup may hold (adminops_member_kind).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,8 @@
 
 #include <sodium.h>
 
+#include "admin_int.h"
+#include "admin_priv.h"
 #include "admin_tor.h"
 #include "sderr.h"
 #include "sdio.h"
@@ -281,6 +284,70 @@ test_no_tor_dir(void **state)
 	assert_int_not_equal(admintor_onions(inst, so, sizeof so, jo, sizeof jo), 0);
 }
 
+static void
+safe_is(const char *in, const char *want)
+{
+	char out[ADMINPRIV_SAFE_MAX];
+
+	assert_string_equal(adminpriv_safe(in, out, sizeof out), want);
+}
+
+static void
+test_safe(void **state)
+{
+	char small[12];
+
+	(void)state;
+	safe_is("plain text, é and 日本", "plain text, é and 日本");
+	safe_is("\033[2Jok", "\\x1b[2Jok");                        /* clear screen */
+	safe_is("x\033]52;c;aGk=\007y", "x\\x1b]52;c;aGk=\\x07y"); /* OSC 52 */
+	safe_is("a\\b", "a\\\\b");                                 /* no fake escape */
+	safe_is("\r\nFAIL\t\177", "\\x0d\\x0aFAIL\\x09\\x7f");
+	safe_is("\xc2\x9b" "31m", "\\u{009b}31m");                  /* C1 CSI */
+	safe_is("\xe2\x80\xae" "txt.exe", "\\u{202e}txt.exe");      /* bidi override */
+	safe_is("\xff\xfe", "\\xff\\xfe");                          /* invalid UTF-8 */
+	safe_is("\xc0\xaf", "\\xc0\\xaf");                          /* overlong '/' */
+	safe_is("\xed\xa0\x80", "\\xed\\xa0\\x80");                 /* a surrogate */
+	safe_is(NULL, "");
+	/* Cut with "..." within the buffer, never inside an escape. */
+	assert_string_equal(adminpriv_safe("abcdefghijklmnop", small, sizeof small), "abcdefgh...");
+	assert_string_equal(adminpriv_safe("ab\033\033\033\033", small, sizeof small), "ab\\x1b...");
+	assert_true(strlen(small) < sizeof small);
+}
+
+#define H32 "0123456789abcdef0123456789abcdef"
+
+static void
+test_member_kind(void **state)
+{
+	(void)state;
+	assert_int_equal(adminops_member_kind("sealdrop-backup", 0), M_MANIFEST);
+	assert_int_equal(adminops_member_kind("sealdrop.conf", 0), M_CONF);
+	assert_int_equal(adminops_member_kind("sealdrop.db", 0), M_DB);
+	assert_int_equal(adminops_member_kind("spool/" H32 "/" H32 ".sdbox", 0), M_ITEM);
+	assert_int_equal(adminops_member_kind("spool/" H32 "/" H32 "/" H32 ".sdbox", 0), M_ITEM);
+	assert_int_equal(adminops_member_kind("spool", 1), M_SPOOLDIR);
+	assert_int_equal(adminops_member_kind("spool/" H32, 1), M_SRCDIR);
+	assert_int_equal(adminops_member_kind("spool/" H32 "/" H32, 1), M_BATCHDIR);
+	assert_int_equal(adminops_member_kind("tor/source/hs_ed25519_secret_key", 0), M_TORFILE);
+	assert_int_equal(adminops_member_kind("tor/journalist", 1), M_TORDIR);
+	/* Not part of a backup. */
+	assert_int_equal(adminops_member_kind("spool/" H32 "/" H32 "/" H32 "/" H32 ".sdbox", 0), -1);
+	assert_int_equal(adminops_member_kind("spool/" H32 "/" H32 "/" H32, 1), -1);
+	assert_int_equal(adminops_member_kind("spool/" H32 "/" H32, 0), -1);
+	assert_int_equal(adminops_member_kind("spool/" H32 "/" H32 ".sdbox", 1), -1);
+	assert_int_equal(adminops_member_kind("spool/" H32 "/0123456789ABCDEF0123456789abcdef.sdbox", 0), -1);
+	assert_int_equal(adminops_member_kind("spool/" H32 "/" H32 ".sdboxx", 0), -1);
+	assert_int_equal(adminops_member_kind("spool/tmp/" H32 ".part", 0), -1);
+	assert_int_equal(adminops_member_kind("spool/" H32 "/../" H32 ".sdbox", 0), -1);
+	assert_int_equal(adminops_member_kind("spool/" H32 "//" H32 ".sdbox", 0), -1);
+	assert_int_equal(adminops_member_kind("spool/" H32 "/", 1), -1);
+	assert_int_equal(adminops_member_kind("./sealdrop.conf", 0), -1);
+	assert_int_equal(adminops_member_kind("tor/../sealdrop.db", 0), -1);
+	assert_int_equal(adminops_member_kind("tor/a/b/c/d/e", 0), -1);
+	assert_int_equal(adminops_member_kind("sealdrop.db-wal", 0), -1);
+}
+
 int
 main(void)
 {
@@ -288,6 +355,8 @@ main(void)
 		cmocka_unit_test(test_base32_rfc4648),
 		cmocka_unit_test(test_rfc8032_key_and_address),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_safe),
+		cmocka_unit_test(test_member_kind),
 		cmocka_unit_test_setup_teardown(test_init_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_init_refuses_bad_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_keys, setup, teardown),

@@ -19,6 +19,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,10 @@
 #include <sodium.h>
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-#define PERM_DEPTH_MAX 8
+/* Nothing sealdrop makes is deeper than spool/tmp/<owner>/<batch>/<file>:
+ * a directory at this depth (counting from 0 at the instance's entries)
+ * is reported, not walked. */
+#define PERM_DIR_DEPTH_MAX 4
 #define PERM_SHOWN_MAX 10
 
 struct chk {
@@ -74,10 +78,17 @@ exact_mode(const char *rel)
 	return 0;
 }
 
-/* One entry's type, owner and mode; a problem is one FAIL line (the first
- * few of them). */
+/* The names sealdrop (its daemons, SQLite, sealdrop-admin) makes in the
+ * instance directory. */
+static const char *const top_names[] = {
+	"sealdrop.conf", "sealdrop.db", "sealdrop.db-journal", "sealdrop.db-wal",
+	"sealdrop.db-shm", "spool", "tor", "source.sock", "journalist.sock",
+};
+
+/* One entry's type, owner, links and mode; a problem is one FAIL line (the
+ * first few of them). */
 static void
-perm_entry(struct chk *c, const char *rel, const struct stat *st)
+perm_entry(struct chk *c, const char *rel, const struct stat *st, int depth)
 {
 	mode_t m = st->st_mode & 07777, want = exact_mode(rel);
 	/* Sockets are 0660 by design: tor reaches them through the group; a
@@ -87,10 +98,28 @@ perm_entry(struct chk *c, const char *rel, const struct stat *st)
 	uid_t owner = in_tor ? c->tor_uid : c->uid;
 	char why[160] = "";
 
+	size_t t = 0;
+
+	if (depth == 0)
+		for (t = 0; t < sizeof top_names / sizeof top_names[0]; t++)
+			if (strcmp(rel, top_names[t]) == 0)
+				break;
 	if (S_ISLNK(st->st_mode))
 		(void)snprintf(why, sizeof why, "is a symbolic link");
 	else if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode) && !S_ISSOCK(st->st_mode))
-		(void)snprintf(why, sizeof why, "is not a file, directory or socket");
+		(void)snprintf(why, sizeof why, "is not a file, directory or socket (%s)",
+		    S_ISFIFO(st->st_mode) ? "a FIFO" : "a device");
+	else if (S_ISSOCK(st->st_mode) && depth > 0)
+		(void)snprintf(why, sizeof why, "is a socket, which only the daemons make, in the "
+		    "instance directory itself");
+	else if (S_ISREG(st->st_mode) && st->st_nlink != 1)
+		(void)snprintf(why, sizeof why, "has %ju hard links, not one (a file of the "
+		    "instance is never linked elsewhere)", (uintmax_t)st->st_nlink);
+	else if (S_ISDIR(st->st_mode) && depth >= PERM_DIR_DEPTH_MAX)
+		(void)snprintf(why, sizeof why, "is a directory nested deeper than sealdrop makes "
+		    "any (not looked into)");
+	else if (depth == 0 && t == sizeof top_names / sizeof top_names[0])
+		(void)snprintf(why, sizeof why, "is not something sealdrop makes");
 	else if (st->st_uid != owner)
 		(void)snprintf(why, sizeof why, "is owned by uid %u, not by uid %u (%s)",
 		    (unsigned)st->st_uid, (unsigned)owner,
@@ -127,8 +156,8 @@ perm_walk(struct chk *c, int fd, const char *rel, int depth, uint64_t *n)
 		if (fstatat(fd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue; /* removed meanwhile (a daemon at work) */
 		(*n)++;
-		perm_entry(c, sub, &st);
-		if (!S_ISDIR(st.st_mode) || depth >= PERM_DEPTH_MAX)
+		perm_entry(c, sub, &st, depth);
+		if (!S_ISDIR(st.st_mode) || depth >= PERM_DIR_DEPTH_MAX)
 			continue;
 		if ((cfd = openat(fd, ent->d_name, DIR_FLAGS)) < 0) {
 			if (strcmp(sub, "tor") == 0 && c->tor_uid != c->uid)
@@ -176,25 +205,25 @@ check_permissions(struct chk *c)
 static void
 check_conf(struct chk *c)
 {
-	char path[PATH_MAX], err[CONF_ERR_MAX];
+	char path[64], err[CONF_ERR_MAX], why[ADMINPRIV_ERR_MAX];
 	struct conf conf;
-	int e;
+	int e, fd;
 
 	conf_defaults(&conf);
 	c->reserve = conf.spool_reserve_bytes;
-	char why[ADMINPRIV_ERR_MAX];
-	int fd;
 
-	(void)snprintf(path, sizeof path, "%s/sealdrop.conf", c->inst);
 	/* Never a link, FIFO or device: one plain file of the owner. */
 	if ((e = adminpriv_file(c->dfd, "sealdrop.conf", 0, c->uid, &fd, why)) != 0) {
 		say(c, ADMINOPS_FAIL, "config", "%s", e == SD_ERR_NOKEY ?
 		    "sealdrop.conf is missing" : why);
 		return;
 	}
-	close(fd);
+	/* Parsed through that descriptor: never a file swapped in meanwhile. */
+	(void)snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 	err[0] = '\0';
-	if ((e = conf_load(path, &conf, err)) != 0) {
+	e = conf_load(path, &conf, err);
+	close(fd);
+	if (e != 0) {
 		say(c, ADMINOPS_FAIL, "config", "sealdrop.conf: %s", err[0] ? err : sd_strerror(e));
 		return;
 	}
@@ -227,43 +256,55 @@ check_schema(struct chk *c, struct sqlite3 *h)
 		say(c, ADMINOPS_OK, "recipients", "%" PRId64 " recipient key%s", n, n == 1 ? "" : "s");
 }
 
-/* Rows whose file is missing: FAIL (that item is lost); files with no
- * row: warn (a crash between the rename and the insert leaves one). */
+/* Rows whose file is missing, files a backup would refuse, files in the
+ * wrong batch: FAIL (an item is lost, or every backup would leave it out).
+ * Files with no row, source directories the database does not know, empty
+ * directories, other names: warn (a crash between the rename and the
+ * insert leaves some; the daemons sweep them at start-up). */
 static void
 check_spool_items(struct chk *c, int spfd, struct sqlite3 *h)
 {
 	struct adminops_ids ids = { 0 };
+	struct adminops_idset srcs = { 0 };
 	struct adminops_spool_count k = { 0 };
 	uint64_t missing = 0;
-	char first[128] = "", a[ADMINOPS_HEX_BYTES + 1], b[ADMINOPS_HEX_BYTES + 1];
+	char first[ADMINOPS_ITEM_PATH_MAX] = "";
 
-	if (adminops_db_items(h, &ids) != 0 || adminops_spool_walk(spfd, &ids, &k) != 0) {
+	if (adminops_db_items(h, &ids) != 0 || adminops_db_sources(h, &srcs) != 0 ||
+	    adminops_spool_walk(spfd, &ids, &srcs, &k) != 0) {
 		say(c, ADMINOPS_FAIL, "spool", "the items or the spool cannot be read");
 		goto out;
 	}
-	for (size_t i = 0; i < ids.n; i++) {
-		if (ids.mark[i])
-			continue;
-		if (missing++ == 0) {
-			sodium_bin2hex(a, sizeof a, ids.v[i].src, ADMINOPS_ID_BYTES);
-			sodium_bin2hex(b, sizeof b, ids.v[i].item, ADMINOPS_ID_BYTES);
-			(void)snprintf(first, sizeof first, "spool/%s/%s.sdbox", a, b);
-		}
-	}
+	for (size_t i = 0; i < ids.n; i++)
+		if (!ids.mark[i] && missing++ == 0)
+			adminops_item_path(&ids.v[i], first);
 	if (missing > 0)
 		say(c, ADMINOPS_FAIL, "spool", "%" PRIu64 " of %zu rows have no file (first: %s)",
 		    missing, ids.n, first);
 	else
 		say(c, ADMINOPS_OK, "spool", "%zu rows, each with its file", ids.n);
+	if (k.bad > 0)
+		say(c, ADMINOPS_FAIL, "spool", "%" PRIu64 " spool files that backup and restore "
+		    "refuse (first: %s)", k.bad, k.first_bad);
+	if (k.misplaced > 0)
+		say(c, ADMINOPS_FAIL, "spool", "%" PRIu64 " files in another batch directory than "
+		    "their row says (first: %s)", k.misplaced, k.first_misplaced);
 	if (k.orphans > 0)
 		say(c, ADMINOPS_WARN, "spool", "%" PRIu64 " orphan files with no row (first: %s): "
 		    "left by a crash between writing and recording, or copied in", k.orphans,
 		    k.first_orphan);
+	if (k.unknown > 0)
+		say(c, ADMINOPS_WARN, "spool", "%" PRIu64 " source directories the database does "
+		    "not know (first: %s)", k.unknown, k.first_unknown);
+	if (k.empty > 0)
+		say(c, ADMINOPS_WARN, "spool", "%" PRIu64 " empty source or batch directories "
+		    "(first: %s)", k.empty, k.first_empty);
 	if (k.strange > 0)
 		say(c, ADMINOPS_WARN, "spool", "%" PRIu64 " entries that are not spool items "
 		    "(first: %s)", k.strange, k.first_strange);
 out:
 	adminops_ids_free(&ids);
+	adminops_idset_free(&srcs);
 }
 
 /* Entries under spool/tmp/<owner>/: uploads in progress or leftovers. */
@@ -377,7 +418,10 @@ check_database(struct chk *c)
 		say(c, ADMINOPS_FAIL, "database", "sealdrop.db is missing");
 	else if (adminpriv_db_files(c->dfd, "sealdrop.db", c->uid, why) != 0)
 		say(c, ADMINOPS_FAIL, "database", "not opened: %s", why);
-	else if (adminops_db_open_ro(path, &h) != 0)
+	else if ((e = adminops_db_open_ro(path, &h)) == SD_ERR_FORMAT)
+		say(c, ADMINOPS_FAIL, "database", "sealdrop.db holds a view, a trigger or another "
+		    "object sealdrop never makes, or lacks its tables: not read further");
+	else if (e != 0)
 		say(c, ADMINOPS_FAIL, "database", "sealdrop.db cannot be opened");
 	else if ((e = adminops_db_integrity(h)) == SD_ERR_FORMAT)
 		say(c, ADMINOPS_FAIL, "database", "PRAGMA integrity_check reports damage");

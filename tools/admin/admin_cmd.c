@@ -183,6 +183,14 @@ backup_report(const struct cmd_opts *o, const struct adminops_backup_stats *st)
 		printf("note: %llu items the database listed had no file (deleted during the "
 		    "backup, or missing: run check); they are not in the backup\n",
 		    (unsigned long long)st->vanished);
+	if (st->refused > 0) {
+		char shown[ADMINPRIV_SAFE_MAX];
+
+		printf("WARNING: %llu spool files the database lists are NOT in the backup: "
+		    "restore would refuse them (first: %s); run check\n",
+		    (unsigned long long)st->refused,
+		    adminpriv_safe(st->first_refused, shown, sizeof shown));
+	}
 	if (st->left_out > 0)
 		printf("note: %llu spool files the database snapshot does not list (written "
 		    "during the backup, or orphans) are not in the backup\n",
@@ -219,14 +227,18 @@ adminops_cmd_backup(int argc, char **argv)
 			    sd_strerror(e));
 			return 1;
 		}
-	bo = (struct adminops_backup_opts){ o.instance, o.out,
+	bo = (struct adminops_backup_opts){ admin_enter(o.instance), o.out,
 		(const unsigned char (*)[ADMINOPS_KEYBYTES])pks, o.nrecipients };
 	if ((e = adminops_backup(&bo, &st, err)) != 0) {
-		fprintf(stderr, PROG ": backup: %s\n", err[0] ? err : sd_strerror(e));
+		char shown[ADMINPRIV_SAFE_MAX];
+
+		fprintf(stderr, PROG ": backup: %s\n", adminpriv_safe(err[0] ? err : sd_strerror(e),
+		    shown, sizeof shown));
 		return 1;
 	}
 	backup_report(&o, &st);
-	return 0;
+	/* Written, and restorable, but without every item: not a success. */
+	return st.refused > 0 ? 1 : 0;
 }
 
 /* The secret key of a sealed backup, into sodium_malloc'd sk. */

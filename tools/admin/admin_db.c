@@ -1,7 +1,9 @@
 /*
  * admin_db.c - the database as sealdrop-admin's check, backup and restore
  * see it (admin_int.h): opened read-only with sqlite3 directly rather than
- * through db_open, which would migrate it; the in-memory snapshot made with
+ * through db_open, which would migrate it, with limits on time and memory
+ * and only tables and indexes in its schema (a view or a trigger, which
+ * sealdrop never makes, could make a query loop or grow); the in-memory snapshot made with
  * the online backup API and serialised into the archive; sorted id sets.
  */
 #include "admin_int.h"
@@ -9,25 +11,98 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/stat.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
 
 #define SNAPSHOT_TRIES 100 /* 50 ms apart: 5 s of a busy database */
 
+/* Time and memory a connection of sealdrop-admin may take: no statement
+ * runs longer than DB_SECONDS_MAX; the heap is bounded by the database's
+ * size (a snapshot holds it all) plus DB_HEAP_BASE. */
+#define DB_SECONDS_MAX 900
+#define DB_HEAP_BASE (256LL << 20)
+
+static int
+db_too_long(void *ctx)
+{
+	const struct timespec *deadline = ctx;
+	struct timespec now;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+		return 1;
+	return now.tv_sec > deadline->tv_sec;
+}
+
+static struct timespec g_deadline;
+
+/* The limits on a connection: a deadline for every statement (the
+ * progress handler interrupts one past it), no trusted schema, defensive
+ * mode (no writes to the schema by a statement). */
+static int
+db_limits(sqlite3 *h)
+{
+	int on = 0;
+
+	if (g_deadline.tv_sec == 0) {
+		if (clock_gettime(CLOCK_MONOTONIC, &g_deadline) != 0)
+			return SD_ERR_IO;
+		g_deadline.tv_sec += DB_SECONDS_MAX;
+	}
+	sqlite3_progress_handler(h, 10000, db_too_long, &g_deadline);
+	if (sqlite3_db_config(h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, &on) != SQLITE_OK ||
+	    sqlite3_db_config(h, SQLITE_DBCONFIG_DEFENSIVE, 1, &on) != SQLITE_OK ||
+	    sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, &on) != SQLITE_OK ||
+	    sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_VIEW, 0, &on) != SQLITE_OK)
+		return SD_ERR_IO;
+	return 0;
+}
+
+int
+adminops_db_schema_ok(struct sqlite3 *h)
+{
+	static const char sql[] =
+	    "SELECT (SELECT count(*) FROM sqlite_master WHERE type NOT IN ('table', 'index')), "
+	    "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+	    "name IN ('sources', 'items', 'recipients'))";
+	sqlite3_stmt *st = NULL;
+	int e = SD_ERR_IO;
+
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		e = sqlite3_column_int64(st, 0) == 0 && sqlite3_column_int64(st, 1) == 3 ? 0 :
+		    SD_ERR_FORMAT;
+out:
+	sqlite3_finalize(st);
+	return e;
+}
+
 int
 adminops_db_open_ro(const char *path, struct sqlite3 **out)
 {
 	sqlite3 *h = NULL;
+	struct stat st;
+	int e = SD_ERR_IO;
 
+	/* The path names a file checked by the caller (adminpriv_db_files). */
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		goto out;
+	sqlite3_hard_heap_limit64(DB_HEAP_BASE + 2 * (sqlite3_int64)st.st_size);
 	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, NULL) !=
-	    SQLITE_OK) {
-		sqlite3_close(h);
-		return SD_ERR_IO;
-	}
+	        SQLITE_OK ||
+	    db_limits(h) != 0)
+		goto out;
 	sqlite3_busy_timeout(h, 5000);
+	if ((e = adminops_db_schema_ok(h)) != 0)
+		goto out;
 	*out = h;
-	return 0;
+	h = NULL;
+out:
+	sqlite3_close(h);
+	return e;
 }
 
 void
@@ -91,10 +166,20 @@ adminops_db_recipients(struct sqlite3 *h, int64_t *n)
 	return query_int(h, "SELECT count(*) FROM recipients", n);
 }
 
+/* By source, then item: the batch is what a file is compared with. */
 static int
 pair_cmp(const void *a, const void *b)
 {
-	return memcmp(a, b, sizeof(struct adminops_pair));
+	const struct adminops_pair *x = a, *y = b;
+	int c = memcmp(x->src, y->src, ADMINOPS_ID_BYTES);
+
+	return c != 0 ? c : memcmp(x->item, y->item, ADMINOPS_ID_BYTES);
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, ADMINOPS_ID_BYTES);
 }
 
 static int
@@ -115,24 +200,35 @@ ids_push(struct adminops_ids *s, const struct adminops_pair *p)
 int
 adminops_db_items(struct sqlite3 *h, struct adminops_ids *out)
 {
-	static const char sql[] = "SELECT s.source_id, i.item_id FROM items i "
-	                          "JOIN sources s ON s.id = i.source";
+	static const char sql2[] = "SELECT s.source_id, i.item_id, NULL FROM items i "
+	                           "JOIN sources s ON s.id = i.source";
+	static const char sql3[] = "SELECT s.source_id, i.item_id, i.batch FROM items i "
+	                           "JOIN sources s ON s.id = i.source";
 	struct adminops_ids s = { 0 };
 	sqlite3_stmt *st = NULL;
 	struct adminops_pair p;
 	int e = SD_ERR_IO, rc;
 
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+	/* items.batch exists from schema 3 on: without it, every item has
+	 * none. */
+	if (sqlite3_prepare_v2(h, sql3, -1, &st, NULL) != SQLITE_OK &&
+	    sqlite3_prepare_v2(h, sql2, -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const void *a = sqlite3_column_blob(st, 0), *b = sqlite3_column_blob(st, 1);
+		const void *c = sqlite3_column_blob(st, 2);
 		if (a == NULL || b == NULL || sqlite3_column_bytes(st, 0) != ADMINOPS_ID_BYTES ||
-		    sqlite3_column_bytes(st, 1) != ADMINOPS_ID_BYTES) {
+		    sqlite3_column_bytes(st, 1) != ADMINOPS_ID_BYTES ||
+		    (sqlite3_column_type(st, 2) != SQLITE_NULL &&
+		        (c == NULL || sqlite3_column_bytes(st, 2) != ADMINOPS_ID_BYTES))) {
 			e = SD_ERR_FORMAT;
 			goto out;
 		}
+		memset(&p, 0, sizeof p);
 		memcpy(p.src, a, ADMINOPS_ID_BYTES);
 		memcpy(p.item, b, ADMINOPS_ID_BYTES);
+		if ((p.has_batch = sqlite3_column_type(st, 2) != SQLITE_NULL))
+			memcpy(p.batch, c, ADMINOPS_ID_BYTES);
 		if ((e = ids_push(&s, &p)) != 0)
 			goto out;
 	}
@@ -172,6 +268,61 @@ adminops_ids_free(struct adminops_ids *s)
 	*s = (struct adminops_ids){ 0 };
 }
 
+int
+adminops_db_sources(struct sqlite3 *h, struct adminops_idset *out)
+{
+	struct adminops_idset s = { 0 };
+	sqlite3_stmt *st = NULL;
+	int e = SD_ERR_IO, rc;
+
+	if (sqlite3_prepare_v2(h, "SELECT source_id FROM sources", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const void *a = sqlite3_column_blob(st, 0);
+
+		if (a == NULL || sqlite3_column_bytes(st, 0) != ADMINOPS_ID_BYTES) {
+			e = SD_ERR_FORMAT;
+			goto out;
+		}
+		if (s.n == s.cap) {
+			size_t cap = s.cap ? 2 * s.cap : 256;
+			void *v = realloc(s.v, cap * sizeof *s.v);
+
+			if (v == NULL) {
+				e = SD_ERR_NOMEM;
+				goto out;
+			}
+			s.v = v;
+			s.cap = cap;
+		}
+		memcpy(s.v[s.n++], a, ADMINOPS_ID_BYTES);
+	}
+	if (rc != SQLITE_DONE)
+		goto out;
+	if (s.n > 0)
+		qsort(s.v, s.n, sizeof *s.v, id_cmp);
+	*out = s;
+	s = (struct adminops_idset){ 0 };
+	e = 0;
+out:
+	sqlite3_finalize(st);
+	adminops_idset_free(&s);
+	return e;
+}
+
+int
+adminops_idset_has(const struct adminops_idset *s, const unsigned char id[ADMINOPS_ID_BYTES])
+{
+	return s->n > 0 && bsearch(id, s->v, s->n, sizeof *s->v, id_cmp) != NULL;
+}
+
+void
+adminops_idset_free(struct adminops_idset *s)
+{
+	free(s->v);
+	*s = (struct adminops_idset){ 0 };
+}
+
 /* Copy every page in one step, so the copy is one read transaction; retry
  * while a writer holds the database. */
 static int
@@ -205,7 +356,8 @@ adminops_db_snapshot(const char *path, struct sqlite3 **mem)
 		goto out;
 	e = SD_ERR_IO;
 	if (sqlite3_open_v2(":memory:", &m, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK)
+	        SQLITE_OK ||
+	    db_limits(m) != 0)
 		goto out;
 	if ((e = snapshot_copy(m, src)) != 0)
 		goto out;

@@ -5,9 +5,10 @@
  * opened read-only and never migrated) and reports one line per check.
  * adminops_backup writes a consistent snapshot of an instance into a tar
  * archive (libarchive, pax): the database copied through SQLite's online
- * backup API, sealdrop.conf, every committed spool file the snapshot lists,
- * and tor/ when present; optionally sealed in the .sdbox format to one or
- * more public keys. adminops_restore unpacks such an archive into a new
+ * backup API, sealdrop.conf, every committed spool file the snapshot lists
+ * that restore takes, and tor/ when present; optionally sealed in the
+ * .sdbox format to one or more public keys. The instance is read by steps
+ * running as its owner (and tor/'s), never by root. adminops_restore unpacks such an archive into a new
  * instance directory after checking every member, and leaves nothing behind
  * when anything fails. The layout is in docs/backup.md.
  *
@@ -41,8 +42,10 @@ int adminops_check(const char *instance, const char *shown, int skip_tor, admino
  * (admin_priv.h): files, torrc directives, the path it names. */
 int adminops_check_tor(const char *shown, adminops_report_fn fn, void *ctx, unsigned *fails);
 
+struct adminpriv_inst;
+
 struct adminops_backup_opts {
-	const char *instance;
+	const struct adminpriv_inst *inst; /* the instance, opened (admin_priv.h) */
 	const char *out; /* created; never replaced */
 	/* 0: a plain tar archive; else the archive is sealed to these keys. */
 	const unsigned char (*recipients)[ADMINOPS_KEYBYTES];
@@ -52,6 +55,8 @@ struct adminops_backup_opts {
 struct adminops_backup_stats {
 	uint64_t items;     /* spool files written */
 	uint64_t vanished;  /* rows of the snapshot whose file was deleted meanwhile */
+	uint64_t refused;   /* rows whose file restore would refuse (left out) */
+	char first_refused[300]; /* the first of them and why */
 	uint64_t left_out;  /* spool files the snapshot does not list */
 	uint64_t tor_files; /* files under tor/ */
 	uint64_t tor_skipped; /* entries under tor/ not backed up (links, sockets...) */

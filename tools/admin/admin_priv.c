@@ -10,6 +10,7 @@
  */
 #include "admin_priv.h"
 #include "sderr.h"
+#include "sdpriv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -114,60 +115,53 @@ adminpriv_close(struct adminpriv_inst *pi)
 	pi->fd = pi->torfd = -1;
 }
 
-/* Become uid with gid as the only group, for good, and check that root
- * cannot be taken back. */
-static int
-become(uid_t uid, gid_t gid)
+/* In a new child: become id (when id->drop) in dirfd, run fn, exit with
+ * its status. */
+static void
+child_run(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx)
 {
-	uid_t ru, eu, su;
-	gid_t rg, eg, sg;
+	int rc;
 
-	if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 ||
-	    setresuid(uid, uid, uid) != 0)
-		return SD_ERR_IO;
-	if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0 ||
-	    ru != uid || eu != uid || su != uid || rg != gid || eg != gid || sg != gid ||
-	    setuid(0) == 0 || setgid(0) == 0 || getgroups(0, NULL) != 0)
-		return SD_ERR_STATE;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || fchdir(dirfd) != 0 ||
+	    (id->drop && (rc = sdpriv_become(id->uid, id->gid)) != 0)) {
+		fprintf(stderr, "sealdrop-admin: cannot become uid %u, gid %u: %s\n",
+		    (unsigned)id->uid, (unsigned)id->gid, strerror(errno));
+		(void)fflush(stderr);
+		_exit(1);
+	}
 	/* The owner may not trace the step or read its memory (secrets). */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-		return SD_ERR_STATE;
+		_exit(1);
+	rc = fn(ctx);
+	(void)fflush(stdout);
+	(void)fflush(stderr);
+	_exit(rc < 0 || rc > 255 ? 1 : rc);
+}
+
+int
+adminpriv_spawn(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx,
+    pid_t *pid)
+{
+	pid_t p;
+
+	(void)fflush(stdout);
+	(void)fflush(stderr);
+	if ((p = fork()) < 0) {
+		fprintf(stderr, "sealdrop-admin: fork: %s\n", strerror(errno));
+		return SD_ERR_IO;
+	}
+	if (p == 0)
+		child_run(dirfd, id, fn, ctx);
+	*pid = p;
 	return 0;
 }
 
 int
-adminpriv_run(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx)
+adminpriv_wait(pid_t pid, const struct adminpriv_id *id)
 {
-	pid_t pid, w;
-	int st = 0, rc;
+	pid_t w;
+	int st = 0;
 
-	(void)fflush(stdout);
-	(void)fflush(stderr);
-	if (!id->drop) {
-		if (fchdir(dirfd) != 0) {
-			fprintf(stderr, "sealdrop-admin: cannot enter the directory: %s\n",
-			    strerror(errno));
-			return 1;
-		}
-		return fn(ctx);
-	}
-	if ((pid = fork()) < 0) {
-		fprintf(stderr, "sealdrop-admin: fork: %s\n", strerror(errno));
-		return 1;
-	}
-	if (pid == 0) {
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || fchdir(dirfd) != 0 ||
-		    (rc = become(id->uid, id->gid)) != 0) {
-			fprintf(stderr, "sealdrop-admin: cannot become uid %u, gid %u: %s\n",
-			    (unsigned)id->uid, (unsigned)id->gid, strerror(errno));
-			(void)fflush(stderr);
-			_exit(1);
-		}
-		rc = fn(ctx);
-		(void)fflush(stdout);
-		(void)fflush(stderr);
-		_exit(rc < 0 || rc > 255 ? 1 : rc);
-	}
 	while ((w = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
 		;
 	if (w != pid) {
@@ -179,6 +173,26 @@ adminpriv_run(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *c
 	fprintf(stderr, "sealdrop-admin: the step running as uid %u was killed (signal %d)\n",
 	    (unsigned)id->uid, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 	return 1;
+}
+
+int
+adminpriv_run(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx)
+{
+	pid_t pid;
+
+	(void)fflush(stdout);
+	(void)fflush(stderr);
+	if (!id->drop) {
+		if (fchdir(dirfd) != 0) {
+			fprintf(stderr, "sealdrop-admin: cannot enter the directory: %s\n",
+			    strerror(errno));
+			return 1;
+		}
+		return fn(ctx);
+	}
+	if (adminpriv_spawn(dirfd, id, fn, ctx, &pid) != 0)
+		return 1;
+	return adminpriv_wait(pid, id);
 }
 
 int

@@ -60,6 +60,13 @@ int adminpriv_id_for(uid_t uid, struct adminpriv_id *id, char err[ADMINPRIV_ERR_
 typedef int (*adminpriv_fn)(void *ctx);
 int adminpriv_run(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx);
 
+/* The same in a child always (also when id->drop is 0), returning at
+ * once with its pid; adminpriv_wait gives its exit status (1 when killed,
+ * said on stderr). For a step that talks to this process over a pipe. */
+int adminpriv_spawn(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx,
+    pid_t *pid);
+int adminpriv_wait(pid_t pid, const struct adminpriv_id *id);
+
 /* Open name under dirfd read-only (wr: read-write) with
  * O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC, then require a regular file with one
  * link owned by uid. *fd receives it (O_NONBLOCK cleared). ENOENT gives

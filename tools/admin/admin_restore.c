@@ -12,7 +12,9 @@
  * parse, the database pass integrity_check with a schema this sealdrop
  * knows, and every spool file it lists be there; only then is the staging
  * directory renamed to the target. On any failure it is removed: nothing
- * is left behind. Modes are 0700 for directories and 0600 for files; spool
+ * is left behind, also when SIGINT, SIGTERM or SIGHUP interrupts it (not
+ * SIGKILL: a killed restore leaves its .sealdrop-restore-* directory,
+ * which root alone can read). Modes are 0700 for directories and 0600 for files; spool
  * mtimes are the epoch (docs/spool.md).
  */
 #include "admin_int.h"
@@ -24,6 +26,7 @@
 #include "sdio.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -41,17 +44,9 @@
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 #define COPY_BYTES 65536
 #define MEMBERS_MAX 10000000ULL
-#define MANIFEST_MAX 4096ULL
-#define SMALL_MAX (1024ULL * 1024)              /* sealdrop.conf, tor/ files */
-#define DB_MAX (64ULL << 30)                    /* sealdrop.db */
-#define ITEM_MAX (1ULL << 40)                   /* one .sdbox */
-#define MEMBER_NAME_MAX 200
+#define MANIFEST_MAX ADMINOPS_MANIFEST_MAX
+#define MEMBER_NAME_MAX ADMINOPS_MEMBER_NAME_MAX
 #define BACKUP_NAME "sealdrop-backup.tar"        /* name inside a sealed backup */
-
-enum member {
-	M_MANIFEST, M_CONF, M_DB, M_ITEM, M_TORFILE, /* regular files */
-	M_SPOOLDIR, M_SRCDIR, M_TORDIR               /* directories */
-};
 
 struct rs {
 	const struct adminops_restore_opts *o;
@@ -68,6 +63,17 @@ struct rs {
 };
 
 static int fail(struct rs *r, int e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Set by SIGINT, SIGTERM or SIGHUP during a restore: the work stops at
+ * the next member or block and the staging directory is removed. */
+static volatile sig_atomic_t g_stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	g_stop = 1;
+}
 
 static int
 fail(struct rs *r, int e, const char *fmt, ...)
@@ -91,63 +97,6 @@ printable(const char *s, char out[96])
 	for (; s[i] != '\0' && i < 95; i++)
 		out[i] = (s[i] > 0 && s[i] < 0x20) || s[i] == 0x7f ? '?' : s[i];
 	out[i] = '\0';
-}
-
-/* Components under tor/: each an allowed name, 1..ADMINOPS_TOR_DEPTH_MAX. */
-static int
-tor_path_ok(const char *p)
-{
-	int depth = 0;
-
-	while (*p != '\0') {
-		const char *slash = strchr(p, '/');
-		size_t len = slash ? (size_t)(slash - p) : strlen(p);
-		if (!adminops_tor_name_ok(p, len) || ++depth > ADMINOPS_TOR_DEPTH_MAX)
-			return 0;
-		p += len;
-		if (*p == '/' && *++p == '\0')
-			return 0;
-	}
-	return depth > 0;
-}
-
-/* The kind of a member from its name and type, or -1. */
-static int
-classify(const char *n, int dir)
-{
-	unsigned char id[ADMINOPS_ID_BYTES];
-	size_t len = strlen(n);
-
-	if (!dir) {
-		if (strcmp(n, "sealdrop-backup") == 0) return M_MANIFEST;
-		if (strcmp(n, "sealdrop.conf") == 0) return M_CONF;
-		if (strcmp(n, "sealdrop.db") == 0) return M_DB;
-		if (len == 6 + ADMINOPS_HEX_BYTES + 1 + ADMINOPS_HEX_BYTES + 6 &&
-		    strncmp(n, "spool/", 6) == 0 && n[6 + ADMINOPS_HEX_BYTES] == '/' &&
-		    adminops_hex_id(n + 6, ADMINOPS_HEX_BYTES, id) == 0 &&
-		    adminops_item_name(n + 7 + ADMINOPS_HEX_BYTES, id) == 0)
-			return M_ITEM;
-		if (strncmp(n, "tor/", 4) == 0 && tor_path_ok(n + 4)) return M_TORFILE;
-		return -1;
-	}
-	if (strcmp(n, "spool") == 0) return M_SPOOLDIR;
-	if (len == 6 + ADMINOPS_HEX_BYTES && strncmp(n, "spool/", 6) == 0 &&
-	    adminops_hex_id(n + 6, ADMINOPS_HEX_BYTES, id) == 0)
-		return M_SRCDIR;
-	if (strcmp(n, "tor") == 0 || (strncmp(n, "tor/", 4) == 0 && tor_path_ok(n + 4)))
-		return M_TORDIR;
-	return -1;
-}
-
-static uint64_t
-size_max(int kind)
-{
-	switch (kind) {
-	case M_MANIFEST: return MANIFEST_MAX;
-	case M_DB: return DB_MAX;
-	case M_ITEM: return ITEM_MAX;
-	default: return SMALL_MAX;
-	}
 }
 
 /* Check a member's name, type and size; *kind and name (a directory's
@@ -175,14 +124,14 @@ rs_check(struct rs *r, struct archive_entry *ae, char name[MEMBER_NAME_MAX + 1],
 	memcpy(name, n, len + 1);
 	if (type == AE_IFDIR && name[len - 1] == '/')
 		name[--len] = '\0';
-	if ((k = classify(name, type == AE_IFDIR)) < 0)
+	if ((k = adminops_member_kind(name, type == AE_IFDIR)) < 0)
 		return fail(r, SD_ERR_FORMAT, "member '%s' refused: not part of a sealdrop backup "
 		    "(an absolute path, '..' or an unexpected name)", shown);
 	if (r->members == 1 && k != M_MANIFEST)
 		return fail(r, SD_ERR_FORMAT, "not a sealdrop backup (its first member is not "
 		    "sealdrop-backup)");
 	if (type == AE_IFREG && (!archive_entry_size_is_set(ae) || archive_entry_size(ae) < 0 ||
-	        (uint64_t)archive_entry_size(ae) > size_max(k) ||
+	        (uint64_t)archive_entry_size(ae) > adminops_member_max(k) ||
 	        (k == M_ITEM && (uint64_t)archive_entry_size(ae) < sdbox_file_size(0, 1))))
 		return fail(r, SD_ERR_RANGE, "member '%s' refused: size out of bounds", shown);
 	if (k <= M_DB && r->have[k])
@@ -262,6 +211,8 @@ rs_copy(struct rs *r, const char *name, int fd, int kind, uint64_t size)
 	la_ssize_t n;
 
 	while ((n = archive_read_data(r->a, r->buf, COPY_BYTES)) > 0) {
+		if (g_stop)
+			return fail(r, SD_ERR_STATE, "interrupted: nothing restored");
 		if (kind == M_ITEM && total == 0 &&
 		    ((size_t)n < SDBOX_MAGIC_BYTES || memcmp(r->buf, SDBOX_MAGIC, SDBOX_MAGIC_BYTES) != 0))
 			return fail(r, SD_ERR_FORMAT, "member '%s' is not an .sdbox file", name);
@@ -402,6 +353,8 @@ rs_members(struct rs *r)
 	int rc, kind, e;
 
 	while ((rc = archive_read_next_header(r->a, &ae)) == ARCHIVE_OK) {
+		if (g_stop)
+			return fail(r, SD_ERR_STATE, "interrupted: nothing restored");
 		if ((e = rs_check(r, ae, name, &kind)) != 0)
 			return e;
 		if (kind == M_MANIFEST)
@@ -489,8 +442,6 @@ static int
 rs_spool_dirs(struct rs *r, int *spfd)
 {
 	static const struct timespec epoch[2] = { { 0, 0 }, { 0, 0 } };
-	struct adminops_ids none = { 0 };
-	struct adminops_spool_count k = { 0 };
 	int fd, tfd;
 
 	if ((mkdirat(r->sfd, "spool", 0700) != 0 && errno != EEXIST) ||
@@ -503,9 +454,7 @@ rs_spool_dirs(struct rs *r, int *spfd)
 	}
 	(void)futimens(tfd, epoch);
 	close(tfd);
-	/* Only the members' layout can be there; the walk counts it. */
-	if (adminops_spool_walk(fd, &none, &k) != 0 || k.strange != 0 ||
-	    adminops_epoch_dirs(fd) != 0 || futimens(fd, epoch) != 0) {
+	if (adminops_epoch_dirs(fd) != 0 || futimens(fd, epoch) != 0) {
 		close(fd);
 		return fail(r, SD_ERR_IO, "spool/: cannot be finished");
 	}
@@ -513,19 +462,27 @@ rs_spool_dirs(struct rs *r, int *spfd)
 	return 0;
 }
 
-/* The database: integrity, a schema this sealdrop knows, every file. */
+/* The database: integrity, a schema this sealdrop knows; the spool holds
+ * exactly the files it lists, each where its row says, as backup takes
+ * them. */
 static int
 rs_verify_db(struct rs *r, int spfd)
 {
-	char path[PATH_MAX], s[ADMINOPS_HEX_BYTES + 1], i[ADMINOPS_HEX_BYTES + 1], rel[80];
+	char path[PATH_MAX], first[ADMINOPS_ITEM_PATH_MAX] = "";
 	struct adminops_ids ids = { 0 };
+	struct adminops_spool_count k = { 0 };
 	struct sqlite3 *h = NULL;
-	struct stat st;
+	uint64_t missing = 0;
 	int e;
 
 	if ((e = stage_path(r, "sealdrop.db", path)) != 0)
 		goto out;
-	if (adminops_db_open_ro(path, &h) != 0 || adminops_db_integrity(h) != 0) {
+	if ((e = adminops_db_open_ro(path, &h)) == SD_ERR_FORMAT) {
+		e = fail(r, e, "the database in the archive holds a view, a trigger or another "
+		    "object sealdrop never makes, or lacks its tables");
+		goto out;
+	}
+	if (e != 0 || adminops_db_integrity(h) != 0) {
 		e = fail(r, SD_ERR_FORMAT, "the database in the archive fails integrity_check");
 		goto out;
 	}
@@ -534,20 +491,29 @@ rs_verify_db(struct rs *r, int spfd)
 		    "sealdrop's (%d)", r->st.schema, DB_SCHEMA_VERSION);
 		goto out;
 	}
-	if ((e = adminops_db_items(h, &ids)) != 0) {
-		e = fail(r, e, "the database's items cannot be read");
+	if ((e = adminops_db_items(h, &ids)) != 0 ||
+	    (e = adminops_spool_walk(spfd, &ids, NULL, &k)) != 0) {
+		e = fail(r, e, "the database's items or the spool cannot be read");
 		goto out;
 	}
-	for (size_t k = 0; k < ids.n; k++) {
-		sodium_bin2hex(s, sizeof s, ids.v[k].src, ADMINOPS_ID_BYTES);
-		sodium_bin2hex(i, sizeof i, ids.v[k].item, ADMINOPS_ID_BYTES);
-		(void)snprintf(rel, sizeof rel, "%s/%s.sdbox", s, i);
-		if (fstatat(spfd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
-			e = fail(r, SD_ERR_FORMAT, "the database lists spool/%s, which the archive "
-			    "lacks", rel);
-			goto out;
-		}
-	}
+	for (size_t i = 0; i < ids.n; i++)
+		if (!ids.mark[i] && missing++ == 0)
+			adminops_item_path(&ids.v[i], first);
+	if (k.bad > 0)
+		e = fail(r, SD_ERR_FORMAT, "%s", k.first_bad);
+	else if (missing > 0)
+		e = fail(r, SD_ERR_FORMAT, "the database lists %s, which the archive lacks", first);
+	else if (k.misplaced > 0)
+		e = fail(r, SD_ERR_FORMAT, "%s is in another batch than its row says",
+		    k.first_misplaced);
+	else if (k.orphans > 0)
+		e = fail(r, SD_ERR_FORMAT, "%s is not listed by the archive's database",
+		    k.first_orphan);
+	else if (k.strange > 0 || k.empty > 0)
+		e = fail(r, SD_ERR_FORMAT, "%s is not part of a spool", k.strange ?
+		    k.first_strange : k.first_empty);
+	if (e != 0)
+		goto out;
 	r->st.items = ids.n;
 out:
 	adminops_ids_free(&ids);
@@ -571,6 +537,12 @@ rs_verify(struct rs *r)
 		return e;
 	e = rs_verify_db(r, spfd);
 	close(spfd);
+	/* A database in WAL mode opened read-only leaves these two beside it:
+	 * this process made them, the instance needs neither. */
+	if (e == 0 && ((unlinkat(r->sfd, "sealdrop.db-wal", 0) != 0 && errno != ENOENT) ||
+	        (unlinkat(r->sfd, "sealdrop.db-shm", 0) != 0 && errno != ENOENT)))
+		e = fail(r, SD_ERR_IO, "sealdrop.db-wal or -shm cannot be removed: %s",
+		    strerror(errno));
 	return e;
 }
 
@@ -606,16 +578,27 @@ int
 adminops_restore(const struct adminops_restore_opts *o, struct adminops_restore_stats *st,
     char err[ADMINOPS_ERR_MAX])
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct rs r = { .o = o, .err = err, .parentfd = -1, .sfd = -1, .in_fd = -1 };
+	struct sigaction sa = { .sa_handler = on_signal }, old[3];
 	int e;
 
 	err[0] = '\0';
+	g_stop = 0;
+	for (size_t i = 0; i < 3; i++)
+		(void)sigaction(sigs[i], &sa, &old[i]);
 	if ((r.buf = malloc(COPY_BYTES)) == NULL) {
 		e = fail(&r, SD_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	if ((e = rs_target(&r)) != 0 || (e = rs_open_input(&r)) != 0 ||
-	    (e = rs_members(&r)) != 0 || (e = rs_verify(&r)) != 0 || (e = rs_commit(&r)) != 0)
+	    (e = rs_members(&r)) != 0 || (e = rs_verify(&r)) != 0)
+		goto out;
+	if (g_stop) {
+		e = fail(&r, SD_ERR_STATE, "interrupted: nothing restored");
+		goto out;
+	}
+	if ((e = rs_commit(&r)) != 0)
 		goto out;
 	*st = r.st;
 out:
@@ -636,5 +619,7 @@ out:
 		sodium_memzero(r.buf, COPY_BYTES);
 		free(r.buf);
 	}
+	for (size_t i = 0; i < 3; i++)
+		(void)sigaction(sigs[i], &old[i], NULL);
 	return e;
 }

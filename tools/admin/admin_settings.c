@@ -44,16 +44,19 @@ show(const struct settings *s)
 static void
 load(struct db *db, struct settings *s)
 {
-	char err[CONF_ERR_MAX], why[ADMINPRIV_ERR_MAX];
+	char err[CONF_ERR_MAX], why[ADMINPRIV_ERR_MAX], self[64];
 	struct conf cf;
-	int fd;
+	int fd, e;
 
 	conf_defaults(&cf);
-	/* A plain file of the owner (no link, FIFO or device), then parsed. */
+	/* A plain file of the owner (no link, FIFO or device), then parsed
+	 * through that descriptor: never another file swapped in meanwhile. */
 	if (adminpriv_file(AT_FDCWD, "sealdrop.conf", 0, geteuid(), &fd, why) != 0)
 		admin_die("%s", why[0] ? why : "sealdrop.conf is missing");
+	(void)snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+	e = conf_load(self, &cf, err);
 	close(fd);
-	if (conf_load("sealdrop.conf", &cf, err) != 0)
+	if (e != 0)
 		admin_die("%s", err);
 	if (settings_load(db, &cf, s) != 0)
 		admin_die("cannot read the settings");
