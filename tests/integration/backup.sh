@@ -144,7 +144,7 @@ d=$(find "$work/opened" -mindepth 1 -maxdepth 1 -type d | head -1)
 [ "$(cat "$d/0001-message.txt" 2>/dev/null)" = "$message" ] && ok "message decrypts exactly" ||
 	ko "message: $(ls -R "$work/opened")"
 cmp -s "$d/notes.txt" "$work/up/notes.txt" && ok "notes.txt decrypts exactly" || ko "notes.txt differs"
-cmp -s "$(find "$d" -name blob.bin | head -1)" "$work/up/blob.bin" && ok "blob.bin decrypts exactly" ||
+cmp -s "$(find "$d" -name 'blob.bin*' | head -1)" "$work/up/blob.bin" && ok "blob.bin decrypts exactly" ||
 	ko "blob.bin differs"
 [ "$(cat "$d/0004-reply.txt" 2>/dev/null)" = "$reply" ] && ok "reply decrypts exactly" ||
 	ko "reply: $(ls "$d")"
