@@ -20,6 +20,7 @@
 #include "i18n.h"
 #include "daemon.h"
 #include "sderr.h"
+#include "static.h"
 #include "tmpl.h"
 
 #include <malloc.h>
@@ -105,7 +106,7 @@ init_all(void)
 	open_instance(daemon_ctx.instance);
 	if (web_daemon_listen_spec(&daemon_ctx, jn_app.conf.journalist_listen) != 0)
 		die("%s", daemon_ctx.msg);
-	if ((e = tmpl_init()) != 0 || (e = i18n_init()) != 0)
+	if ((e = web_pages_init()) != 0 || (e = i18n_init()) != 0)
 		die("cannot load the pages: %s", sd_strerror(e));
 	if (jnsess_init(jn_app.conf.journalist_idle_minutes * 60U,
 	        jn_app.conf.journalist_max_minutes * 60U) != 0)

@@ -18,6 +18,7 @@
 #include "daemon.h"
 #include "sdhash.h"
 #include "sderr.h"
+#include "static.h"
 #include "tmpl.h"
 
 #include <stdarg.h>
@@ -125,7 +126,7 @@ init_all(void)
 	open_instance(daemon_ctx.instance);
 	if (web_daemon_listen_spec(&daemon_ctx, src_app.conf.source_listen) != 0)
 		die("%s", daemon_ctx.msg);
-	if ((e = tmpl_init()) != 0 || (e = i18n_init()) != 0)
+	if ((e = web_pages_init()) != 0 || (e = i18n_init()) != 0)
 		die("cannot load the pages: %s", sd_strerror(e));
 	if (srcsess_init(src_app.conf.max_sessions, src_app.conf.session_idle_minutes * 60U,
 	        src_app.conf.session_max_minutes * 60U) != 0)

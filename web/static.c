@@ -5,7 +5,8 @@
  * (with nosniff, the browser will not guess).
  */
 #include "static.h"
-#include "embed_int.h"
+#include "sdblob.h"
+#include "tmpl.h"
 
 #include <string.h>
 
@@ -39,7 +40,7 @@ web_static_get(const char *path, size_t *len, const char **content_type)
 	if (path == NULL)
 		return NULL;
 	for (size_t i = 0; i < web_static_blobs_n; i++) {
-		const struct web_blob *b = &web_static_blobs[i];
+		const struct sd_blob *b = &web_static_blobs[i];
 		if (strcmp(b->name, path) != 0)
 			continue;
 		if (len != NULL)
@@ -49,4 +50,10 @@ web_static_get(const char *path, size_t *len, const char **content_type)
 		return b->data;
 	}
 	return NULL;
+}
+
+int
+web_pages_init(void)
+{
+	return tmpl_init(web_tmpl_blobs, web_tmpl_blobs_n);
 }

@@ -1,12 +1,16 @@
 /*
- * static.h - static files (style sheets, images) embedded at build time from
- * source-iface/static/ and journalist-iface/static/, served by the daemons
- * without touching the file system.
+ * static.h - what the daemons embed at build time: their page templates
+ * (source-iface/templates/, journalist-iface/templates/) and static files
+ * (style sheets, images), served without touching the file system. The
+ * template engine and the catalogues themselves are common/ (tmpl.h,
+ * i18n.h), shared with the air-gapped side.
  */
 #ifndef WEB_STATIC_H
 #define WEB_STATIC_H
 
 #include <stddef.h>
+
+#include "sdblob.h"
 
 /*
  * The embedded file at path, namespaced like templates: "source/style.css"
@@ -18,5 +22,13 @@
  */
 const unsigned char *web_static_get(const char *path, size_t *len,
     const char **content_type);
+
+/* The daemons' page templates, and tmpl_init with them (and the
+ * translations). */
+extern const struct sd_blob web_tmpl_blobs[];
+extern const size_t web_tmpl_blobs_n;
+extern const struct sd_blob web_static_blobs[];
+extern const size_t web_static_blobs_n;
+int web_pages_init(void);
 
 #endif

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "embed_int.h"
+#include "sdblob.h"
 #include "i18n.h"
 #include "i18n_int.h"
 #include "sderr.h"
@@ -182,14 +182,14 @@ test_mo_string_corruptions(void **state)
 static void
 test_mo_real_catalogue_mutations(void **state)
 {
-	const struct web_blob *b = NULL;
+	const struct sd_blob *b = NULL;
 	struct i18n_mo mo;
 	unsigned char *copy;
 
 	(void)state;
-	for (size_t i = 0; i < web_mo_blobs_n; i++)
-		if (strcmp(web_mo_blobs[i].name, "fr") == 0)
-			b = &web_mo_blobs[i];
+	for (size_t i = 0; i < sd_mo_blobs_n; i++)
+		if (strcmp(sd_mo_blobs[i].name, "fr") == 0)
+			b = &sd_mo_blobs[i];
 	assert_non_null(b);
 	assert_int_equal(i18n_mo_parse(b->data, b->len, &mo), 0);
 	for (size_t l = 0; l < b->len; l++) {

@@ -788,7 +788,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	if (tmpl_init() != 0 || tmpl_init() != 0) {
+	if (web_pages_init() != 0 || web_pages_init() != 0) {
 		print_error("tmpl_init: %s\n", tmpl_init_error());
 		return -1;
 	}

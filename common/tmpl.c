@@ -14,7 +14,7 @@
  */
 #include "tmpl.h"
 #include "tmpl_int.h"
-#include "embed_int.h"
+#include "sdblob.h"
 #include "i18n.h"
 #include "sdbuf.h"
 #include "sderr.h"
@@ -886,7 +886,7 @@ tmpl_lib_foreach_msgid(const struct tmpl_lib *lib,
 /* ---- the embedded library ------------------------------------------- */
 
 int
-tmpl_init(void)
+tmpl_init(const struct sd_blob *templates, size_t n)
 {
 	struct tmpl_src *srcs = NULL;
 	struct tmpl_lib *lib = NULL;
@@ -900,14 +900,14 @@ tmpl_init(void)
 		goto out;
 	}
 	r = SD_ERR_NOMEM;
-	if (web_tmpl_blobs_n > 0 && (srcs = calloc(web_tmpl_blobs_n, sizeof *srcs)) == NULL)
+	if (n > 0 && (srcs = calloc(n, sizeof *srcs)) == NULL)
 		goto out;
-	for (size_t i = 0; i < web_tmpl_blobs_n; i++) {
-		srcs[i].name = web_tmpl_blobs[i].name;
-		srcs[i].data = (const char *)web_tmpl_blobs[i].data;
-		srcs[i].len = web_tmpl_blobs[i].len;
+	for (size_t i = 0; i < n; i++) {
+		srcs[i].name = templates[i].name;
+		srcs[i].data = (const char *)templates[i].data;
+		srcs[i].len = templates[i].len;
 	}
-	if ((r = tmpl_lib_parse(srcs, web_tmpl_blobs_n, &lib, g_err, sizeof g_err)) != 0)
+	if ((r = tmpl_lib_parse(srcs, n, &lib, g_err, sizeof g_err)) != 0)
 		goto out;
 	g_lib = lib;
 out:

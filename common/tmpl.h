@@ -26,7 +26,10 @@
 struct tmpl_vars;
 
 /* Parse every embedded template; 0 or a negative SD_ERR_*. Call once. */
-int tmpl_init(void);
+struct sd_blob;
+/* Parse the templates (a program's embedded set, sdblob.h) and load the
+ * translations; once: later calls return 0. */
+int tmpl_init(const struct sd_blob *templates, size_t n);
 /* After tmpl_init failed: which template and what ("source/index: unclosed
  * tag at byte 120"), for the start-up error message; "" otherwise. */
 const char *tmpl_init_error(void);

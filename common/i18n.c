@@ -13,7 +13,7 @@
  */
 #include "i18n.h"
 #include "i18n_int.h"
-#include "embed_int.h"
+#include "sdblob.h"
 #include "sderr.h"
 
 #include <stdint.h>
@@ -171,10 +171,10 @@ i18n_init(void)
 
 	if (g_ready)
 		return 0;
-	if (web_mo_blobs_n > I18N_MAX_LANGS)
+	if (sd_mo_blobs_n > I18N_MAX_LANGS)
 		return SD_ERR_RANGE;
-	for (size_t i = 0; i < web_mo_blobs_n; i++) {
-		const struct web_blob *b = &web_mo_blobs[i];
+	for (size_t i = 0; i < sd_mo_blobs_n; i++) {
+		const struct sd_blob *b = &sd_mo_blobs[i];
 		size_t cl = strlen(b->name);
 		if (cl == 0 || cl >= I18N_LANG_MAX || strcmp(b->name, "en") == 0)
 			return SD_ERR_FORMAT;
