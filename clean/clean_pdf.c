@@ -97,6 +97,9 @@ clean_annot(struct pdf_walk *w, qpdf_oh d)
 				clean_note_removed(w->rep, "annotation authors and dates");
 			}
 		}
+		if (qpdf_oh_has_key(w->q, d, "/Contents") || qpdf_oh_has_key(w->q, d, "/NM") ||
+		    qpdf_oh_has_key(w->q, d, "/RC") || qpdf_oh_has_key(w->q, d, "/Subj"))
+			clean_note_uninspected(w->rep, "annotation text (sticky notes) left in");
 	}
 	qpdf_oh_release(w->q, st);
 }
@@ -122,7 +125,7 @@ clean_image(struct pdf_walk *w, qpdf_oh s, qpdf_oh d)
 			clean_note_removed(w->rep, "metadata of embedded JPEG images");
 		qpdf_oh_replace_stream_data(w->q, s, out.data, out.len, f, dp);
 	} else {
-		clean_note_remaining(w->rep, "an embedded JPEG image that did not parse");
+		clean_note_uninspected(w->rep, "an embedded JPEG image that did not parse (kept as is)");
 	}
 out:
 	free(raw);
@@ -153,7 +156,7 @@ clean_embedded(struct pdf_walk *w, qpdf_oh s, qpdf_oh d)
 		qpdf_oh_remove_key(w->q, d, "/Params");
 		clean_note_removed(w->rep, "metadata of attached files (%s)", sub.type);
 	} else {
-		clean_note_remaining(w->rep, "an attached file (%s) that could not be cleaned: %s",
+		clean_note_uninspected(w->rep, "an attached file (%s) that could not be cleaned: %s",
 		    sub.type[0] ? sub.type : "unknown type", clean_strerror(e));
 	}
 	free(raw);
@@ -222,7 +225,16 @@ walk_all(struct pdf_walk *w)
 		qpdf_oh_remove_key(w->q, t, "/Info");
 		clean_note_removed(w->rep, "document information (/Info: author, title, dates, producer)");
 	}
-	clean_note_removed(w->rep, "document /ID (recomputed from the content)");
+	if (qpdf_oh_has_key(w->q, t, "/ID"))
+		clean_note_uninspected(w->rep, "the original document /ID left in");
+	qpdf_oh_begin_dict_key_iter(w->q, t);
+	while (qpdf_oh_dict_more_keys(w->q)) {
+		const char *k = qpdf_oh_dict_next_key(w->q);
+		if (strcmp(k, "/Root") != 0 && strcmp(k, "/Size") != 0 && strcmp(k, "/ID") != 0 &&
+		    strcmp(k, "/Encrypt") != 0 && strcmp(k, "/Prev") != 0 &&
+		    strcmp(k, "/XRefStm") != 0)
+			clean_note_uninspected(w->rep, "trailer entry %.40s left in", k);
+	}
 	if ((e = push(w, t)) != 0)
 		return e;
 	while (w->n > 0 && e == 0) {
@@ -300,7 +312,7 @@ out:
 		clean_set_error(rep, "malformed PDF: %.200s", d);
 	}
 	if (qpdf_more_warnings(w.q))
-		clean_note_remaining(rep, "qpdf repaired structural damage; check the output");
+		clean_note_removed(rep, "structural damage (repaired by qpdf; check the output)");
 	if (qpdf_has_error(w.q))
 		(void)qpdf_get_error(w.q);
 	free(w.stack);

@@ -11,7 +11,7 @@
  * recursively) and written to a new archive whose headers are normalised:
  * DOS time 1980-01-01 00:00, mode 0644, no extra fields, no comments.
  * Office thumbnails are dropped. Members no cleaner handles are kept and
- * listed as "remaining" in the report.
+ * listed as "not inspected" in the report.
  */
 #include "clean.h"
 #include "clean_int.h"
@@ -130,7 +130,7 @@ clean_member(struct zjob *j, const char *name, const unsigned char *d, size_t n,
 	} else {
 		e = clean_any(j->c, d, n, j->depth + 1, mout, &sub);
 		if (e == CLEAN_E_UNSUPPORTED) {
-			clean_note_remaining(j->rep, "%.120s (%s): kept as is, not cleaned",
+			clean_note_uninspected(j->rep, "%.120s (%s): kept as is, not cleaned",
 			    name, sub.type);
 			mout->len = 0;
 			e = clean_buf_append(mout, d, n);
@@ -197,6 +197,8 @@ do_member(struct zjob *j, zip_uint64_t i)
 		clean_note_removed(j->rep, "document thumbnail (%.80s)", st.name);
 		return 0;
 	}
+	if (j->kind == ZK_OOXML && strncmp(st.name, "customXml/", 10) == 0)
+		clean_note_uninspected(j->rep, "custom XML data (customXml/) left in");
 	if ((e = read_member(j, i, (size_t)st.size, &d)) != 0)
 		goto out;
 	if ((e = clean_member(j, st.name, d, (size_t)st.size, &mout)) != 0)

@@ -193,8 +193,9 @@ static const struct {
  * added ("photo.txt" holding a JPEG becomes "photo.txt.jpg"), so the
  * journalist's desktop opens it with a viewer for what it is. */
 static void
-fix_extension(char want[SAFENAME_MAX + 1], struct clean_report *rep)
+fix_extension(char want[SAFENAME_MAX + 1], struct opener_item *it)
 {
+	const struct clean_report *rep = it->rep;
 	const char *dot = strrchr(want, '.');
 	char ext[16], orig[SAFENAME_MAX + 1];
 
@@ -216,8 +217,8 @@ fix_extension(char want[SAFENAME_MAX + 1], struct clean_report *rep)
 		if (wl + el > SAFENAME_MAX)
 			wl = SAFENAME_MAX - el;
 		(void)snprintf(want, SAFENAME_MAX + 1, "%.*s%.*s", (int)wl, orig, (int)el, l);
-		clean_note_remaining(rep, "its name did not match its content: \"%.100s\" saved as "
-		    "\"%.100s\"", orig, want);
+		(void)snprintf(it->renamed, sizeof it->renamed, "its name did not match its "
+		    "content: \"%.100s\" saved as \"%.100s\"", orig, want);
 		return;
 	}
 }
@@ -243,9 +244,10 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 	if (rc == 0 && e == 0) {
 		char fixed[SAFENAME_MAX + 1];
 		(void)snprintf(fixed, sizeof fixed, "%s", want);
-		fix_extension(fixed, it->rep);
+		fix_extension(fixed, it);
 		e = opener_publish(folder, tmp, folder, fixed, final, sz);
-		it->status = OPENER_STATUS_CLEANED;
+		it->status = clean_report_full(it->rep) ? OPENER_STATUS_CLEANED :
+		    OPENER_STATUS_PARTLY;
 	} else {
 		it->status = rc == CLEAN_E_UNSUPPORTED ? OPENER_STATUS_UNCLEANED : OPENER_STATUS_NOCLEAN;
 		if (rc != CLEAN_E_UNSUPPORTED && it->rep->error[0] == '\0')

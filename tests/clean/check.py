@@ -191,10 +191,12 @@ for name, want in sorted(manifest.items()):
         continue
     p = os.path.join(out, e["output"])
     data = open(p, "rb").read()
-    if want["status"] == "cleaned":
+    if want["status"] in ("cleaned", "not fully cleaned"):
         if want["canaries"] and not (leaks(src, name) or exif_leaks(os.path.join(fix, name))):
             fail("%s: control failed: no canary in the input" % name)
-        found = leaks(data, e["output"]) + exif_leaks(p)
+        # A file left on purpose with canaries where the cleaner does not
+        # reach is honest.py's business (it must not be called cleaned).
+        found = [] if want.get("left") else leaks(data, e["output"]) + exif_leaks(p)
         if found:
             fail("%s: canary left in %s" % (name, ", ".join(found)))
         why = opens(p, data)

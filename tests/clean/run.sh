@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Cleaning, end to end through the real sealdrop-open --clean-only:
 #  1. fixtures with canaries (make_fixtures.py), cleaned, checked (check.py);
+#  1b. no report calls "cleaned" a file that still holds a canary (honest.py);
 #  2. a cleaner that crashes (test-only hook) marks only its file "could not
 #     clean", the run goes on and the other files are cleaned;
 #  3. a cleaner that hangs is killed at the wall-clock limit, same outcome;
@@ -35,6 +36,9 @@ for f in truncated.jpg malformed.pdf bomb.zip traversal.zip symlink.zip nested.z
 	grep -q "$f: could not clean: ." "$work/err" && ok || ko "no clear stderr line for $f"
 done
 if "$py" "$here/check.py" "$work/fx" "$work/out"; then ok; else ko "check.py"; fi
+# 1b. no report says "cleaned" for a file still holding a canary (plain,
+# UTF-16, PDF hex), text and JSON reports and their summaries agree
+if "$py" "$here/honest.py" "$work/fx" "$work/out"; then ok; else ko "honest.py"; fi
 
 # 2. a crashing cleaner
 SEALDROP_TEST_CLEAN_CRASH=image/png "$open" --quiet --clean-only --out "$work/crash" \
