@@ -302,6 +302,38 @@ sandbox_mem_limit(void **state)
 	assert_true(clean_sandbox_mem_limit(UINT64_MAX) == 4 * gib);
 }
 
+/* "cleaned" is full only with nothing uninspected: text never is, an empty
+ * file is; a full notes list says that more was not listed. */
+static void
+report_honesty(void **state)
+{
+	struct clean_ctx *c = NULL;
+	struct clean_buf out = { 0 };
+	struct clean_report rep = { 0 }, rep2 = { 0 }, big = { 0 };
+	const char css[] = "p { color: red } /* by alice */\n";
+	int last_more;
+
+	(void)state;
+	assert_int_equal(clean_ctx_new(&c), 0);
+	assert_int_equal(clean_any(c, (const unsigned char *)css, sizeof css - 1, 0, &out, &rep), 0);
+	assert_string_equal(rep.type, "text/plain");
+	assert_false(clean_report_full(&rep));
+	assert_non_null(strstr(rep.uninspected, "may contain names in comments"));
+	assert_int_equal(out.len, sizeof css - 1);
+	clean_buf_free(&out);
+	assert_int_equal(clean_any(c, (const unsigned char *)"", 0, 0, &out, &rep2), 0);
+	assert_true(clean_report_full(&rep2));
+	clean_buf_free(&out);
+	for (int i = 0; i < 2000; i++)
+		clean_note_uninspected(&big, "member %d of a long list", i);
+	assert_true(strlen(big.uninspected) < sizeof big.uninspected);
+	last_more = strcmp(strrchr(big.uninspected, '\n') + 1, "(more not listed)") == 0;
+	assert_true(last_more);
+	clean_note_uninspected(&big, "one more");
+	assert_true(strcmp(strrchr(big.uninspected, '\n') + 1, "(more not listed)") == 0);
+	clean_ctx_free(c);
+}
+
 int
 main(void)
 {
@@ -313,6 +345,7 @@ main(void)
 		cmocka_unit_test(detect_by_content),
 		cmocka_unit_test(sandboxed_run),
 		cmocka_unit_test(sandbox_mem_limit),
+		cmocka_unit_test(report_honesty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
