@@ -8,7 +8,8 @@
 # canary after, and the cleaned file still opens with the same visible text:
 # LibreOffice converts original and cleaned to PDF with the same page count,
 # and to text (Writer) or CSV (Calc) with the same words, but for the deleted
-# revision's; the slides keep their text and speaker notes.
+# revision's; the slides keep their text and speaker notes. LibreOffice's
+# PDF of the document loses its /DocChecksum and both /ID elements.
 # Skipped (exit 77) when LibreOffice is not installed.
 # usage: office_revisions.sh SEALDROP_OPEN
 set -u
@@ -103,6 +104,31 @@ for name, main, notes in (("comments.odp", "content.xml", "content.xml"),
         bad.append("%s: slide text or speaker notes lost" % name)
 for b in bad:
     print("FAIL: " + b)
+sys.exit(1 if bad else 0)
+PY
+# LibreOffice's own PDF: its /DocChecksum and both /ID elements do not
+# survive cleaning.
+"$open" --quiet --clean-only --out "$work/pdfclean" "$work/pdf-orig-odt/revisions.pdf" ||
+	ko "cleaning LibreOffice's PDF exited non-zero"
+"$py" - "$work/pdf-orig-odt/revisions.pdf" "$work/pdfclean/revisions.pdf" <<'PY' && ok || fail=$((fail + 1))
+import re, subprocess, sys
+def trailer(p):
+    q = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", p, "-"],
+                       capture_output=True).stdout
+    t = q[q.rindex(b"trailer"):]
+    ids = re.findall(rb"<([0-9a-fA-F]+)>", t[:t.index(b">>\n") if b">>\n" in t else len(t)])
+    return t, ids
+to, io_ = trailer(sys.argv[1])
+tc, ic = trailer(sys.argv[2])
+bad = []
+if b"/DocChecksum" not in to or len(io_) < 2:
+    bad.append("control: LibreOffice's PDF has no /DocChecksum or /ID: %r" % to[:300])
+if b"/DocChecksum" in tc:
+    bad.append("/DocChecksum left")
+if len(ic) < 2 or set(ic) & set(io_):
+    bad.append("an /ID element survived: before %r after %r" % (io_, ic))
+for b in bad:
+    print("FAIL: PDF: " + b)
 sys.exit(1 if bad else 0)
 PY
 [ "$fail" = 0 ] || tail -n 20 "$work/lo.log"
