@@ -154,7 +154,7 @@ def zip_opens(data):
             if b"w:rsid" in z.read(i) or b"absPath" in z.read(i):
                 return "revision ids or a file path left in " + i.filename
         for n in names:
-            if n.endswith((".xml", ".rels")):
+            if n.endswith((".xml", ".rels")) and z.getinfo(n).file_size > 0:
                 try:
                     xml.dom.minidom.parseString(z.read(n))
                 except Exception as e:  # noqa: BLE001

@@ -238,6 +238,7 @@ ooxml("report.docx", "word/document.xml",
        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
        [("word/document.xml", DOC), ("word/comments.xml", COMMENTS),
         ("word/settings.xml", SETTINGS), ("word/people.xml", PEOPLE),
+        ("word/fontTable.xml", b""),  # empty, as some tools write it
         ("word/media/image1.jpeg", jpeg_bytes(color=(9, 9, 9), size=(16, 16))),
         ("customXml/item1.xml", '<?xml version="1.0" encoding="UTF-8"?>\n<data><owner>' + C
          + 'customxml</owner></data>')])
@@ -309,6 +310,7 @@ def odf(name, mime):
         zwrite(z, "content.xml", content)
         zwrite(z, "meta.xml", meta)
         zwrite(z, "settings.xml", settings)
+        zwrite(z, "Configurations2/accelerator/current.xml", b"")  # empty, as LibreOffice
         zwrite(z, "Thumbnails/thumbnail.png", png_bytes())
         zwrite(z, "Pictures/photo.jpg", jpeg_bytes(color=(5, 5, 5), size=(16, 16)))
         zwrite(z, "META-INF/manifest.xml", manifest_xml)

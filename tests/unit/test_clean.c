@@ -205,6 +205,10 @@ office_xml_rules(void **state)
 	out.len = 0;
 	assert_int_equal(clean_office_xml("word/x.xml", (const unsigned char *)"<a><b>", 6,
 	    &out, &rep), CLEAN_E_MALFORMED);
+	out.len = 0;
+	assert_int_equal(clean_office_xml("Configurations2/accelerator/current.xml",
+	    (const unsigned char *)"", 0, &out, &rep), 0);
+	assert_int_equal(out.len, 0);
 	clean_buf_free(&out);
 }
 
