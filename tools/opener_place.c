@@ -172,26 +172,52 @@ place_uncleaned(struct opener_run *r, struct opener_item *it, int folder, int in
 	return e;
 }
 
-/* Extensions that fit a detected type, the first being the one added. */
+/* Extensions that fit a detected type, the first being the one added.
+ * Every type a cleaner writes is listed. An extension a desktop would run
+ * or interpret as something else (.desktop, .sh, .js, .jar, .docm...) is
+ * never in a list, so a file named so gets the extension of what it is
+ * appended ("run.desktop" holding text becomes "run.desktop.txt", "app.jar"
+ * holding a ZIP "app.jar.zip"): docs/decisions.md, "Extensions of cleaned
+ * files". */
 static const struct {
 	const char *mime;
 	const char *exts; /* space-separated, each with its dot */
 } type_exts[] = {
 	{ "image/jpeg", ".jpg .jpeg .jpe .jfif" }, { "image/png", ".png .apng" },
-	{ "image/gif", ".gif" }, { "image/webp", ".webp" }, { "application/pdf", ".pdf" },
+	{ "image/gif", ".gif" }, { "image/webp", ".webp" }, { "image/tiff", ".tif .tiff" },
+	{ "application/pdf", ".pdf" },
 	{ "audio/mpeg", ".mp3 .mp2 .mpga" }, { "audio/flac", ".flac" },
-	{ "audio/x-wav", ".wav .wave" }, { "application/x-tar", ".tar" },
-	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx .docm" },
-	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx .xlsm" },
-	{ "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx .pptm" },
+	{ "audio/x-flac", ".flac" },
+	{ "audio/x-wav", ".wav .wave" }, { "audio/wav", ".wav .wave" },
+	{ "audio/vnd.wave", ".wav .wave" },
+	{ "audio/ogg", ".ogg .oga .opus" }, { "application/ogg", ".ogg .oga .ogx .opus" },
+	{ "audio/x-vorbis+ogg", ".ogg .oga" }, { "audio/opus", ".opus .ogg" },
+	{ "audio/x-aiff", ".aiff .aif .aifc" }, { "audio/aiff", ".aiff .aif .aifc" },
+	{ "video/mp4", ".mp4 .m4v .m4a" }, { "video/quicktime", ".mov .qt" },
+	{ "audio/x-m4a", ".m4a .mp4" }, { "audio/mp4", ".m4a .mp4" },
+	{ "video/3gpp", ".3gp .3gpp" }, { "video/3gpp2", ".3g2 .3gpp2" },
+	{ "video/x-m4v", ".m4v .mp4" },
+	{ "application/x-tar", ".tar" }, { "application/zip", ".zip" },
+	{ "application/octet-stream+zip", ".zip" },
+	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx" },
+	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx" },
+	{ "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx" },
+	{ "application/vnd.ms-excel", ".xlsx" },
 	{ "application/vnd.oasis.opendocument.text", ".odt" },
 	{ "application/vnd.oasis.opendocument.spreadsheet", ".ods" },
 	{ "application/vnd.oasis.opendocument.presentation", ".odp" },
+	{ "application/vnd.oasis.opendocument.graphics", ".odg" },
+	{ "image/svg+xml", ".svg" }, { "text/xml", ".svg" }, { "application/xml", ".svg" },
+	{ "text/html", ".html .htm" },
+	{ "text/plain", ".txt .text .md .markdown .csv .tsv .log .css .json .rst .srt .vtt" },
+	{ "application/x-empty", ".txt .text .md .csv .log" },
 };
 
-/* A name whose extension does not match the content gets the right one
- * added ("photo.txt" holding a JPEG becomes "photo.txt.jpg"), so the
- * journalist's desktop opens it with a viewer for what it is. */
+/* A name whose extension is not one of its content's (or is missing) gets
+ * the right one added ("photo.txt" holding a JPEG becomes "photo.txt.jpg"),
+ * so the journalist's desktop opens it with a viewer for what it is, never
+ * with the program the source's extension names. A type missing from the
+ * table keeps its name (none is: every type a cleaner writes is listed). */
 static void
 fix_extension(char want[SAFENAME_MAX + 1], struct opener_item *it)
 {
@@ -204,7 +230,7 @@ fix_extension(char want[SAFENAME_MAX + 1], struct opener_item *it)
 		size_t el = strcspn(l, " "), wl = strlen(want);
 		if (strcmp(rep->type, type_exts[i].mime) != 0)
 			continue;
-		if (dot != NULL && strlen(dot) < sizeof ext) {
+		if (dot != NULL && dot != want && strlen(dot) < sizeof ext) {
 			size_t k = 0;
 			for (; dot[k]; k++)
 				ext[k] = (char)((dot[k] >= 'A' && dot[k] <= 'Z') ? dot[k] + 32 : dot[k]);

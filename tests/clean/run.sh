@@ -10,6 +10,8 @@
 #  4. a run that refuses nothing exits 0; a run with a failure exits 1;
 #  4b. a file kept uncleaned is named <safe name>.uncleaned, never with the
 #     source's extension last (launch.desktop -> launch.desktop.uncleaned);
+#  4c. a cleaned file named with an extension a desktop would run (.desktop,
+#      .sh, .js, .jar) gets the extension of its detected type appended;
 #  5. a progress bar on a terminal for 20 files or more, none otherwise.
 # usage: run.sh SEALDROP_OPEN
 set -u
@@ -83,6 +85,24 @@ cp "$work/fx/blob.bin" "$work/ext/launch.desktop"
 if [ -f "$work/extout/uncleaned/launch.desktop.uncleaned" ] &&
 	[ -z "$(find "$work/extout" -name '*.desktop')" ]; then ok
 else ko "uncleaned name: $(cd "$work/extout" && find . -type f | tr '\n' ' ')"; fi
+
+# 4c. a cleaned file whose extension is one a desktop would run or read as
+# something else gets the extension of what it is: text named run.desktop,
+# x.sh, x.js; a ZIP named app.jar; a name without extension. Names that fit
+# stay (notes.txt, photo.JPEG).
+mkdir -p "$work/runext"
+printf '[Desktop Entry]\nType=Application\nExec=xmessage hi\n' >"$work/runext/run.desktop"
+printf 'echo hi\n' >"$work/runext/x.sh"
+printf 'alert(1)\n' >"$work/runext/x.js"
+printf 'no extension\n' >"$work/runext/README"
+printf 'notes\n' >"$work/runext/notes.txt"
+cp "$work/fx/archive.zip" "$work/runext/app.jar"
+cp "$work/fx/photo.jpg" "$work/runext/photo.JPEG"
+"$open" --quiet --clean-only --out "$work/runout" "$work"/runext/* 2>"$work/err"
+got=$(cd "$work/runout" && ls | grep -v '^report' | sort | tr '\n' ' ')
+want="README.txt app.jar.zip notes.txt photo.JPEG run.desktop.txt x.js.txt x.sh.txt "
+if [ "$got" = "$want" ] && grep -q '"renamed"' "$work/runout/report.json"; then ok
+else ko "extensions of cleaned files: got '$got', want '$want'"; fi
 
 # 5. the progress bar: on a terminal (script(1) provides one) for 20 files
 # or more, never when stderr is not a terminal
