@@ -197,12 +197,15 @@ static const struct {
 	{ "audio/x-m4a", ".m4a .mp4" }, { "audio/mp4", ".m4a .mp4" },
 	{ "video/3gpp", ".3gp .3gpp" }, { "video/3gpp2", ".3g2 .3gpp2" },
 	{ "video/x-m4v", ".m4v .mp4" },
-	{ "application/x-tar", ".tar" }, { "application/zip", ".zip" },
-	{ "application/octet-stream+zip", ".zip" },
+	/* libmagic calls some Office files made by other tools a plain ZIP; the
+	 * ZIP cleaner knows them by their content and cleans them as such. */
+	{ "application/x-tar", ".tar" },
+	{ "application/zip", ".zip .docx .xlsx .pptx .odt .ods .odp .odg" },
+	{ "application/octet-stream+zip", ".zip .docx .xlsx .pptx .odt .ods .odp .odg" },
 	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx" },
 	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx" },
 	{ "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx" },
-	{ "application/vnd.ms-excel", ".xlsx" },
+	{ "application/vnd.ms-excel", ".xlsx .xls" },
 	{ "application/vnd.oasis.opendocument.text", ".odt" },
 	{ "application/vnd.oasis.opendocument.spreadsheet", ".ods" },
 	{ "application/vnd.oasis.opendocument.presentation", ".odp" },

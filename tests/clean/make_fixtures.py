@@ -304,7 +304,9 @@ def odf(name, mime):
                     'file-entry manifest:full-path="settings.xml" manifest:media-type="text/xml"'
                     '/><manifest:file-entry manifest:full-path="Thumbnails/thumbnail.png" '
                     'manifest:media-type="image/png"/><manifest:file-entry manifest:full-path='
-                    '"Pictures/photo.jpg" manifest:media-type="image/jpeg"/></manifest:manifest>')
+                    '"Pictures/photo.jpg" manifest:media-type="image/jpeg"/><manifest:file-entry '
+                    'manifest:full-path="Configurations2/accelerator/current.xml" manifest:'
+                    'media-type=""/></manifest:manifest>')
     with zipfile.ZipFile(path(name), "w") as z:
         z.writestr(zipfile.ZipInfo("mimetype", (2021, 5, 6, 7, 8, 10)), mime, zipfile.ZIP_STORED)
         zwrite(z, "content.xml", content)
