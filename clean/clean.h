@@ -41,11 +41,20 @@ enum clean_result {
 	CLEAN_E_INTERNAL = -105     /* a library failed unexpectedly */
 };
 
-/* What happened to one file. Notes are '\n'-separated, NUL-terminated. */
+/*
+ * What happened to one file. Notes are '\n'-separated, NUL-terminated.
+ * A cleaned file is "cleaned" (fully) only when uninspected is empty: the
+ * cleaner then guarantees that no metadata field its format can carry is
+ * left. Anything it did not look at, or knowingly left although it may name
+ * someone (a member kept as is, comments in a text file), goes to
+ * uninspected; what it kept on purpose because it is content or harmless
+ * (the EXIF orientation, speaker notes) goes to kept.
+ */
 struct clean_report {
 	char type[CLEAN_TYPE_MAX + 1];      /* MIME type found by libmagic */
 	char removed[CLEAN_NOTES_MAX + 1];  /* what was removed */
-	char remaining[CLEAN_NOTES_MAX + 1];/* what could not be cleaned */
+	char kept[CLEAN_NOTES_MAX + 1];     /* kept on purpose (not a leak) */
+	char uninspected[CLEAN_NOTES_MAX + 1]; /* not inspected: may identify */
 	char error[CLEAN_ERROR_MAX + 1];    /* why cleaning failed, or "" */
 };
 
@@ -59,11 +68,18 @@ struct clean_buf {
 int clean_buf_append(struct clean_buf *b, const void *p, size_t n);
 void clean_buf_free(struct clean_buf *b);
 
-/* Add a note (deduplicated, truncated when full). */
+/* Add a note (deduplicated; when a list is full its last line says that
+ * more was not listed, so a full list never reads as complete). */
 void clean_note_removed(struct clean_report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void clean_note_remaining(struct clean_report *r, const char *fmt, ...)
+void clean_note_kept(struct clean_report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void clean_note_uninspected(struct clean_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* 1 when a file cleaned with this report is fully cleaned (nothing left
+ * uninspected), 0 otherwise. */
+int clean_report_full(const struct clean_report *r);
 void clean_set_error(struct clean_report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -49,7 +49,10 @@ clean_buf_free(struct clean_buf *b)
 	b->len = b->cap = 0;
 }
 
-/* Append a line to a '\n'-separated list unless it is already there. */
+#define NOTE_MORE "(more not listed)"
+
+/* Append a line to a '\n'-separated list unless it is already there; when
+ * it does not fit, end the list with NOTE_MORE (once). */
 static void note_add(char *list, size_t cap, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 
@@ -67,8 +70,17 @@ note_add(char *list, size_t cap, const char *fmt, va_list ap)
 	for (p = list; (p = strstr(p, line)) != NULL; p++)
 		if ((p == list || p[-1] == '\n') && (p[n] == '\n' || p[n] == '\0'))
 			return;
-	if (have + n + 2 > cap)
+	if (have + n + 2 + sizeof NOTE_MORE > cap) {
+		size_t m = sizeof NOTE_MORE - 1;
+		if (have >= m && strcmp(list + have - m, NOTE_MORE) == 0)
+			return;
+		if (have + m + 2 > cap)
+			return; /* cannot happen: room for it is always kept */
+		if (have > 0)
+			list[have++] = '\n';
+		memcpy(list + have, NOTE_MORE, m + 1);
 		return;
+	}
 	if (have > 0)
 		list[have++] = '\n';
 	memcpy(list + have, line, n + 1);
@@ -84,12 +96,27 @@ clean_note_removed(struct clean_report *r, const char *fmt, ...)
 }
 
 void
-clean_note_remaining(struct clean_report *r, const char *fmt, ...)
+clean_note_kept(struct clean_report *r, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	note_add(r->remaining, sizeof r->remaining, fmt, ap);
+	note_add(r->kept, sizeof r->kept, fmt, ap);
 	va_end(ap);
+}
+
+void
+clean_note_uninspected(struct clean_report *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	note_add(r->uninspected, sizeof r->uninspected, fmt, ap);
+	va_end(ap);
+}
+
+int
+clean_report_full(const struct clean_report *r)
+{
+	return r->uninspected[0] == '\0';
 }
 
 void
@@ -202,9 +229,15 @@ clean_note_member(struct clean_report *r, const char *name, const struct clean_r
 		if (*q)
 			q++;
 	}
-	for (const char *p = sub->remaining, *q; *p; p = q) {
+	for (const char *p = sub->kept, *q; *p; p = q) {
 		q = p + strcspn(p, "\n");
-		clean_note_remaining(r, "%.120s: %.*s", name, (int)(q - p), p);
+		clean_note_kept(r, "%.120s: %.*s", name, (int)(q - p), p);
+		if (*q)
+			q++;
+	}
+	for (const char *p = sub->uninspected, *q; *p; p = q) {
+		q = p + strcspn(p, "\n");
+		clean_note_uninspected(r, "%.120s: %.*s", name, (int)(q - p), p);
 		if (*q)
 			q++;
 	}
@@ -225,12 +258,15 @@ is_svg(const char *mime, const unsigned char *buf, size_t len)
 	return 0;
 }
 
-/* Plain text carries no metadata structure: it passes as it is. */
+/* Plain text (and CSS, Markdown, CSV, source code: libmagic calls them all
+ * text/plain) passes as it is: nothing in it was inspected, and a comment
+ * or a line in it may name its author. An empty file holds nothing. */
 static int
 clean_text(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep)
 {
-	(void)rep;
+	if (len > 0)
+		clean_note_uninspected(rep, "may contain names in comments (text, passed as it is)");
 	return clean_buf_append(out, buf, len);
 }
 

@@ -48,10 +48,10 @@ clean_test_probe(struct clean_report *rep)
 		(void)socket(AF_INET, SOCK_STREAM, 0); /* the filter kills the child here */
 	fd = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
-		clean_note_remaining(rep, "sandbox probe: open succeeded");
+		clean_note_kept(rep, "sandbox probe: open succeeded");
 		close(fd);
 	} else {
-		clean_note_remaining(rep, "sandbox probe: open refused (%s)",
+		clean_note_kept(rep, "sandbox probe: open refused (%s)",
 		    errno == EPERM ? "EPERM" : "other error");
 	}
 #else

@@ -27,6 +27,10 @@ struct clean_report;
  * backslash or control character. */
 int clean_member_name_safe(const char *n);
 
+/* 1 when an OOXML package member is dropped whole (comments, people,
+ * customXml, printer settings); clean_office.c. */
+int clean_office_part_dropped(const char *name);
+
 /* Copy a member's notes into the container's report, prefixed by its name. */
 void clean_note_member(struct clean_report *r, const char *name,
     const struct clean_report *sub);

@@ -220,7 +220,7 @@ clean_jpeg(const unsigned char *buf, size_t len, struct clean_buf *out,
 	if (st.orient > 1) {
 		if ((e = put_orientation(out, st.orient)) != 0)
 			goto out;
-		clean_note_remaining(rep, "EXIF Orientation (%u) kept so the image displays upright",
+		clean_note_kept(rep, "EXIF Orientation (%u) kept so the image displays upright",
 		    st.orient);
 	}
 	e = clean_buf_append(out, tmp.data + 2, tmp.len - 2);

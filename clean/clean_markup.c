@@ -3,12 +3,13 @@
  *
  * SVG: only elements in the SVG namespace survive (editor namespaces such
  * as Inkscape, Sodipodi, RDF, Dublin Core and Creative Commons go, with
- * <metadata>, <script> and <foreignObject>); only attributes without a
+ * <metadata>, <script>, <foreignObject>, <title> and <desc>, which
+ * editors fill with file names and authors); only attributes without a
  * namespace, xlink:href and xml:space/xml:lang survive (editor attributes
  * such as sodipodi:docname or inkscape:export-filename, which hold file
  * paths, go), and event handlers (on*) go. HTML: elements outside a list of
  * content elements are unwrapped (their children kept); script, style,
- * meta (but a charset), link, base, iframe, object, embed, form controls,
+ * the document's <title>, meta (but a charset), link, base, iframe, object, embed, form controls,
  * noscript and template are removed with their content; attributes outside
  * a short list are removed. In both, comments, processing instructions and
  * the DTD go (a DTD declaring entities is refused, since entities are not
@@ -48,7 +49,7 @@ in_list(const char *s, const char *const *l)
 }
 
 static const char *const html_keep[] = {
-	"html", "head", "title", "body", "p", "div", "span", "a", "b", "i", "u", "s", "em",
+	"html", "head", "body", "p", "div", "span", "a", "b", "i", "u", "s", "em",
 	"strong", "small", "sub", "sup", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
 	"dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption",
 	"colgroup", "col", "br", "hr", "img", "pre", "code", "blockquote", "q", "cite", "abbr",
@@ -59,7 +60,7 @@ static const char *const html_keep[] = {
 static const char *const html_drop[] = {
 	"script", "style", "link", "base", "iframe", "frame", "frameset", "object", "embed",
 	"applet", "form", "input", "button", "select", "textarea", "noscript", "template",
-	"audio", "video", "source", "track", "canvas", "meta", NULL
+	"audio", "video", "source", "track", "canvas", "meta", "title", NULL
 };
 static const char *const html_attrs[] = {
 	"href", "src", "alt", "title", "class", "id", "colspan", "rowspan", "width", "height",
@@ -167,6 +168,10 @@ element_fate(struct mjob *j, xmlNodePtr n)
 		if (strcmp(name, "meta") == 0 && xmlHasProp(n, (const xmlChar *)"charset") &&
 		    n->properties != NULL && n->properties->next == NULL)
 			return 0;
+		if (strcmp(name, "title") == 0 && n->parent != NULL &&
+		    n->parent->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)n->parent->name, "head") != 0)
+			return 2; /* <title> outside <head> is not the document's title */
 		if (in_list(name, html_drop))
 			return 1;
 		return in_list(name, html_keep) ? 0 : 2;
@@ -174,7 +179,8 @@ element_fate(struct mjob *j, xmlNodePtr n)
 	if (n->ns == NULL || strcmp((const char *)n->ns->href, SVG_NS) != 0)
 		return 1;
 	return strcmp(name, "metadata") == 0 || strcmp(name, "script") == 0 ||
-	    strcmp(name, "foreignObject") == 0;
+	    strcmp(name, "foreignObject") == 0 || strcmp(name, "title") == 0 ||
+	    strcmp(name, "desc") == 0;
 }
 
 static void walk(struct mjob *j, xmlNodePtr n);
@@ -208,8 +214,9 @@ walk(struct mjob *j, xmlNodePtr n)
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		if ((fate = element_fate(j, c)) == 1) {
-			clean_note_removed(j->rep, "%s", j->html ? "scripts, styles, meta and link "
-			    "elements, embedded objects, forms" : "metadata, editor data and scripts");
+			clean_note_removed(j->rep, "%s", j->html ? "the title, scripts, styles, meta "
+			    "and link elements, embedded objects, forms" : "metadata, titles and "
+			    "descriptions, editor data and scripts");
 			xmlUnlinkNode(c);
 			xmlFreeNode(c);
 			continue;

@@ -5,14 +5,18 @@
  * trailer is visited once (an explicit work list, no recursion). Removed:
  * the trailer's /Info dictionary, /Metadata (XMP) streams on every object,
  * /PieceInfo (application private data), /Thumb page thumbnails,
- * /LastModified, and the author (/T) and dates (/M, /CreationDate) of
- * markup annotations. DCT (JPEG) image streams are cleaned with
+ * /LastModified, the author (/T), dates (/M, /CreationDate), text
+ * (/Contents, /RC: a sticky note's words), subject and name (/Subj, /NM) of
+ * markup annotations (a free-text annotation keeps its text, drawn on the
+ * page), every trailer entry but /Root (LibreOffice's /DocChecksum). DCT (JPEG) image streams are cleaned with
  * clean_jpeg; attached files (/EmbeddedFile streams) are cleaned like any
  * file (clean_any) and lose their /Params dates. The file is then written
  * anew by qpdf: unreachable objects and
  * earlier revisions (incremental updates) are dropped, the original object
- * ids are not kept, and the document /ID is recomputed from the content
- * (deterministic ID) instead of carrying the original. Encryption without a
+ * ids are not kept, and the original /ID is removed before writing, so
+ * that qpdf computes both elements from the cleaned content (deterministic
+ * ID; with an /ID in the trailer it would keep the first element, the
+ * file's permanent identifier). Encryption without a
  * user password is removed; a password-protected file fails.
  */
 #include "clean.h"
@@ -24,6 +28,10 @@
 #include <qpdf/qpdf-c.h>
 
 #define PDF_WORK_MAX 4000000u /* object handles visited in one document */
+
+/* Text of markup annotations: a sticky note's words, its rich-text copy,
+ * its subject, its unique name (often the author's tool and a time). */
+static const char *const pdf_annot_text[] = { "/Contents", "/RC", "/Subj", "/NM" };
 
 static const char *const pdf_drop_keys[] = {
 	"/Metadata", "/PieceInfo", "/Thumb", "/LastModified"
@@ -97,6 +105,21 @@ clean_annot(struct pdf_walk *w, qpdf_oh d)
 				clean_note_removed(w->rep, "annotation authors and dates");
 			}
 		}
+		/* The text of a free-text annotation is drawn on the page: content. */
+		int freetext = qpdf_oh_is_name_and_equals(w->q, st, "/FreeText");
+		for (size_t i = 0; i < sizeof pdf_annot_text / sizeof pdf_annot_text[0]; i++) {
+			if (!qpdf_oh_has_key(w->q, d, pdf_annot_text[i]))
+				continue;
+			if (freetext && (strcmp(pdf_annot_text[i], "/Contents") == 0 ||
+			    strcmp(pdf_annot_text[i], "/RC") == 0)) {
+				clean_note_kept(w->rep, "text of free-text annotations (drawn on the "
+				    "page)");
+				continue;
+			}
+			qpdf_oh_remove_key(w->q, d, pdf_annot_text[i]);
+			clean_note_removed(w->rep, "annotation text (sticky notes: /Contents, /RC), "
+			    "subjects and names (/Subj, /NM)");
+		}
 	}
 	qpdf_oh_release(w->q, st);
 }
@@ -122,7 +145,7 @@ clean_image(struct pdf_walk *w, qpdf_oh s, qpdf_oh d)
 			clean_note_removed(w->rep, "metadata of embedded JPEG images");
 		qpdf_oh_replace_stream_data(w->q, s, out.data, out.len, f, dp);
 	} else {
-		clean_note_remaining(w->rep, "an embedded JPEG image that did not parse");
+		clean_note_uninspected(w->rep, "an embedded JPEG image that did not parse (kept as is)");
 	}
 out:
 	free(raw);
@@ -153,7 +176,7 @@ clean_embedded(struct pdf_walk *w, qpdf_oh s, qpdf_oh d)
 		qpdf_oh_remove_key(w->q, d, "/Params");
 		clean_note_removed(w->rep, "metadata of attached files (%s)", sub.type);
 	} else {
-		clean_note_remaining(w->rep, "an attached file (%s) that could not be cleaned: %s",
+		clean_note_uninspected(w->rep, "an attached file (%s) that could not be cleaned: %s",
 		    sub.type[0] ? sub.type : "unknown type", clean_strerror(e));
 	}
 	free(raw);
@@ -212,6 +235,50 @@ visit(struct pdf_walk *w, qpdf_oh oh)
 	return e;
 }
 
+/* The trailer keeps /Root and what qpdf rewrites itself (/Size, /Encrypt,
+ * /Prev, /XRefStm); anything else goes (LibreOffice's /DocChecksum is an
+ * MD5 of the original file). The /ID goes too: qpdf would keep its first
+ * element, the file's permanent identifier, and it writes a new one
+ * computed from the cleaned content instead. */
+static int
+clean_trailer(struct pdf_walk *w, qpdf_oh t)
+{
+	char *drop[64];
+	size_t n = 0;
+	int e = 0;
+
+	qpdf_oh_begin_dict_key_iter(w->q, t);
+	while (qpdf_oh_dict_more_keys(w->q)) {
+		const char *k = qpdf_oh_dict_next_key(w->q);
+		if (strcmp(k, "/Root") == 0 || strcmp(k, "/Size") == 0 ||
+		    strcmp(k, "/Encrypt") == 0 || strcmp(k, "/Prev") == 0 ||
+		    strcmp(k, "/XRefStm") == 0)
+			continue;
+		if (n == sizeof drop / sizeof drop[0]) {
+			clean_set_error(w->rep, "malformed PDF: too many trailer entries");
+			e = CLEAN_E_LIMIT;
+			break;
+		}
+		if ((drop[n] = strdup(k)) == NULL) {
+			e = SD_ERR_NOMEM;
+			break;
+		}
+		n++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (e == 0) {
+			qpdf_oh_remove_key(w->q, t, drop[i]);
+			if (strcmp(drop[i], "/ID") == 0)
+				clean_note_removed(w->rep, "the original document /ID (a new one is "
+				    "computed from the cleaned content)");
+			else
+				clean_note_removed(w->rep, "trailer entry %.40s", drop[i]);
+		}
+		free(drop[i]);
+	}
+	return e;
+}
+
 static int
 walk_all(struct pdf_walk *w)
 {
@@ -222,7 +289,8 @@ walk_all(struct pdf_walk *w)
 		qpdf_oh_remove_key(w->q, t, "/Info");
 		clean_note_removed(w->rep, "document information (/Info: author, title, dates, producer)");
 	}
-	clean_note_removed(w->rep, "document /ID (recomputed from the content)");
+	if ((e = clean_trailer(w, t)) != 0)
+		return e;
 	if ((e = push(w, t)) != 0)
 		return e;
 	while (w->n > 0 && e == 0) {
@@ -300,7 +368,7 @@ out:
 		clean_set_error(rep, "malformed PDF: %.200s", d);
 	}
 	if (qpdf_more_warnings(w.q))
-		clean_note_remaining(rep, "qpdf repaired structural damage; check the output");
+		clean_note_removed(rep, "structural damage (repaired by qpdf; check the output)");
 	if (qpdf_has_error(w.q))
 		(void)qpdf_get_error(w.q);
 	free(w.stack);

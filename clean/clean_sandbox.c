@@ -284,7 +284,8 @@ terminate(struct clean_report *r)
 {
 	r->type[sizeof r->type - 1] = '\0';
 	r->removed[sizeof r->removed - 1] = '\0';
-	r->remaining[sizeof r->remaining - 1] = '\0';
+	r->kept[sizeof r->kept - 1] = '\0';
+	r->uninspected[sizeof r->uninspected - 1] = '\0';
 	r->error[sizeof r->error - 1] = '\0';
 }
 

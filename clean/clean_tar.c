@@ -6,7 +6,7 @@
  * an absolute path or a ".." component. Member count and total size are
  * bounded. Each regular member is cleaned by content (clean_any,
  * recursively); a member no cleaner handles is kept and listed as
- * remaining. The new archive is POSIX pax/ustar with normalised headers:
+ * not inspected. The new archive is POSIX pax/ustar with normalised headers:
  * mtime 0, uid/gid 0, no owner or group names, mode 0644 (0755 for
  * directories), no extended attributes, ACLs or pax comments.
  */
@@ -127,7 +127,7 @@ do_entry(struct tjob *j, struct archive_entry *ae)
 		goto out;
 	e = clean_any(j->c, d, size, j->depth + 1, &mout, &sub);
 	if (e == CLEAN_E_UNSUPPORTED) {
-		clean_note_remaining(j->rep, "%.120s (%s): kept as is, not cleaned", name, sub.type);
+		clean_note_uninspected(j->rep, "%.120s (%s): kept as is, not cleaned", name, sub.type);
 		mout.len = 0;
 		e = clean_buf_append(&mout, d, size);
 	} else if (e == 0) {

@@ -10,8 +10,10 @@
  * by content (office XML by clean_office_xml, anything else by clean_any,
  * recursively) and written to a new archive whose headers are normalised:
  * DOS time 1980-01-01 00:00, mode 0644, no extra fields, no comments.
- * Office thumbnails are dropped. Members no cleaner handles are kept and
- * listed as "remaining" in the report.
+ * Office thumbnails are dropped, and so are the OOXML parts that hold
+ * comments, people, custom XML data and printer settings
+ * (clean_office_part_dropped). Members no cleaner handles are kept and
+ * listed as "not inspected" in the report.
  */
 #include "clean.h"
 #include "clean_int.h"
@@ -53,7 +55,21 @@ is_office_xml(const struct zjob *j, const char *n)
 	if (j->kind == ZK_PLAIN)
 		return 0;
 	return (l > 4 && strcmp(n + l - 4, ".xml") == 0) ||
-	    (l > 5 && strcmp(n + l - 5, ".rels") == 0);
+	    (l > 5 && strcmp(n + l - 5, ".rels") == 0) ||
+	    (j->kind == ZK_ODF && l > 4 && strcmp(n + l - 4, ".rdf") == 0);
+}
+
+/* The ODF "mimetype" member: a short MIME type, nothing else. */
+static int
+odf_mimetype_ok(const unsigned char *d, size_t n)
+{
+	if (n == 0 || n > 100)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((d[i] >= 'a' && d[i] <= 'z') || (d[i] >= '0' && d[i] <= '9') ||
+		    d[i] == '.' || d[i] == '-' || d[i] == '+' || d[i] == '/'))
+			return 0;
+	return 1;
 }
 
 /* Check a member's type, limits and name; 0 to go on. */
@@ -127,10 +143,27 @@ clean_member(struct zjob *j, const char *name, const unsigned char *d, size_t n,
 
 	if (is_office_xml(j, name)) {
 		e = clean_office_xml(name, d, n, mout, &sub);
+	} else if (j->kind == ZK_OOXML && n > 4 && strlen(name) > 4 &&
+	    strcmp(name + strlen(name) - 4, ".vml") == 0) {
+		/* VML drawings (comment boxes, legacy shapes): cleaned as XML when
+		 * they parse; Word and Excel write some that are not XML, which are
+		 * kept as they are and named. */
+		e = clean_office_xml(name, d, n, mout, &sub);
+		if (e == CLEAN_E_MALFORMED) {
+			clean_note_uninspected(j->rep, "%.120s (VML that is not XML): kept as is, "
+			    "not cleaned", name);
+			memset(&sub, 0, sizeof sub);
+			mout->len = 0;
+			e = clean_buf_append(mout, d, n);
+		}
+	} else if (j->kind == ZK_ODF && strcmp(name, "mimetype") == 0) {
+		e = odf_mimetype_ok(d, n) ? clean_buf_append(mout, d, n) : CLEAN_E_MALFORMED;
+		if (e == CLEAN_E_MALFORMED)
+			clean_set_error(&sub, "the mimetype member is not a MIME type");
 	} else {
 		e = clean_any(j->c, d, n, j->depth + 1, mout, &sub);
 		if (e == CLEAN_E_UNSUPPORTED) {
-			clean_note_remaining(j->rep, "%.120s (%s): kept as is, not cleaned",
+			clean_note_uninspected(j->rep, "%.120s (%s): kept as is, not cleaned",
 			    name, sub.type);
 			mout->len = 0;
 			e = clean_buf_append(mout, d, n);
@@ -197,6 +230,18 @@ do_member(struct zjob *j, zip_uint64_t i)
 		clean_note_removed(j->rep, "document thumbnail (%.80s)", st.name);
 		return 0;
 	}
+	if (j->kind == ZK_OOXML && clean_office_part_dropped(st.name)) {
+		clean_note_removed(j->rep, "%s", strncmp(st.name, "customXml/", 10) == 0 ?
+		    "custom XML data (customXml/)" : strstr(st.name, "printerSettings") ?
+		    "printer settings" : "comments with their text, authors and people");
+		return 0;
+	}
+	if (j->kind == ZK_ODF && strcmp(st.name, "layout-cache") == 0) {
+		clean_note_removed(j->rep, "LibreOffice's layout cache");
+		return 0;
+	}
+	if (j->kind == ZK_OOXML && strncmp(st.name, "ppt/notesSlides/", 16) == 0)
+		clean_note_kept(j->rep, "speaker notes (content of the presentation)");
 	if ((e = read_member(j, i, (size_t)st.size, &d)) != 0)
 		goto out;
 	if ((e = clean_member(j, st.name, d, (size_t)st.size, &mout)) != 0)

@@ -1,6 +1,7 @@
 """Where a canary shows in a file: shared by check.py and bench/clean.sh.
 
-leaks(data, where) looks in the raw bytes (ASCII and UTF-16LE), in every
+leaks(data, where) looks in the raw bytes (ASCII, UTF-16LE, UTF-16BE and
+hexadecimal as in PDF hex strings, either case), in every
 member of a ZIP container (recursively, including archive and member
 comments and extra fields), and in the decompressed objects of a PDF
 (qpdf --qdf). exif_leaks(path) looks in exiftool's output (which decodes
@@ -12,12 +13,24 @@ import tarfile
 import zipfile
 
 CANARY = b"SDCANARY"
+ENCODINGS = [CANARY, CANARY.decode().encode("utf-16-le"), CANARY.decode().encode("utf-16-be"),
+             CANARY.hex().encode(), CANARY.hex().upper().encode()]
+
+
+def raw_hit(data):
+    """The encoding in which a canary shows in data, or None."""
+    names = ["plain", "UTF-16LE", "UTF-16BE", "hex", "hex"]
+    for n, enc in zip(names, ENCODINGS):
+        if enc in data:
+            return n
+    return None
 
 
 def leaks(data, where, depth=0):
     found = []
-    if CANARY in data or CANARY.decode().encode("utf-16-le") in data:
-        found.append(where)
+    hit = raw_hit(data)
+    if hit:
+        found.append(where + ("" if hit == "plain" else " (%s)" % hit))
     if data[:4] == b"PK\x03\x04" and depth < 8:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -32,8 +45,9 @@ def leaks(data, where, depth=0):
     if data[:5] == b"%PDF-":
         r = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", "-", "-"],
                            input=data, capture_output=True)
-        if CANARY in r.stdout:
-            found.append(where + " (decompressed PDF objects)")
+        hit = raw_hit(r.stdout)
+        if hit:
+            found.append(where + " (decompressed PDF objects, %s)" % hit)
     if data[257:262] == b"ustar" and depth < 8:
         with tarfile.open(fileobj=io.BytesIO(data)) as t:
             for m in t.getmembers():
@@ -77,6 +91,10 @@ def count(path):
     names = set()
     for v in views:
         names.update(re.findall(rb"SDCANARY[a-z]*", v))
+        names.update(re.findall(rb"534443414e415259(?:[67][0-9a-f])*", v,
+                                re.I))
+        names.update(n.decode("utf-16-be").encode() for n in
+                     re.findall(rb"\0S\0D\0C\0A\0N\0A\0R\0Y(?:\0[a-z])*", v))
         names.update(n.decode("utf-16-le").encode() for n in
                      re.findall(rb"S\0D\0C\0A\0N\0A\0R\0Y\0(?:[a-z]\0)*", v))
     return len(names)

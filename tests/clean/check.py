@@ -154,7 +154,7 @@ def zip_opens(data):
             if b"w:rsid" in z.read(i) or b"absPath" in z.read(i):
                 return "revision ids or a file path left in " + i.filename
         for n in names:
-            if n.endswith((".xml", ".rels")):
+            if n.endswith((".xml", ".rels")) and z.getinfo(n).file_size > 0:
                 try:
                     xml.dom.minidom.parseString(z.read(n))
                 except Exception as e:  # noqa: BLE001
@@ -191,10 +191,12 @@ for name, want in sorted(manifest.items()):
         continue
     p = os.path.join(out, e["output"])
     data = open(p, "rb").read()
-    if want["status"] == "cleaned":
+    if want["status"] in ("cleaned", "not fully cleaned"):
         if want["canaries"] and not (leaks(src, name) or exif_leaks(os.path.join(fix, name))):
             fail("%s: control failed: no canary in the input" % name)
-        found = leaks(data, e["output"]) + exif_leaks(p)
+        # A file left on purpose with canaries where the cleaner does not
+        # reach is honest.py's business (it must not be called cleaned).
+        found = [] if want.get("left") else leaks(data, e["output"]) + exif_leaks(p)
         if found:
             fail("%s: canary left in %s" % (name, ", ".join(found)))
         why = opens(p, data)

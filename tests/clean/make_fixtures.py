@@ -34,8 +34,10 @@ def exiftool(f, *args):
                    check=True)
 
 
-def expect(name, status, canaries=True, note=None):
-    manifest[name] = {"status": status, "canaries": canaries, "note": note}
+def expect(name, status, canaries=True, note=None, left=False):
+    """left: canaries stay where the cleaner does not reach, and the report must
+    not call the file cleaned (honest.py checks both)."""
+    manifest[name] = {"status": status, "canaries": canaries, "note": note, "left": left}
 
 
 def jpeg_bytes(color=(200, 30, 30), size=(64, 48), canary=True, orient=6):
@@ -119,7 +121,7 @@ def pdf_bytes():
         b"<< /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length 12 >>"
         b"\nstream\n" + C.encode() + b"thmb\nendstream",
         b"<< /Type /Annot /Subtype /Text /Rect [100 100 120 120] /T (" + C.encode()
-        + b"annotauthor) /M (D:20200102030405) /Contents (note) >>",
+        + b"annotauthor) /M (D:20200102030405) /Contents (" + C.encode() + b"notetext) /NM (" + C.encode() + b"nm) >>",
         b"<< /Type /Filespec /F (photo.jpg) /UF (photo.jpg) /EF << /F 12 0 R >> >>",
         b"<< /Type /EmbeddedFile /Subtype /image#2Fjpeg /Params << /ModDate (D:2020010203"
         b"0405) /Size %d >> /Length %d >>\nstream\n" % (len(img), len(img)) + img
@@ -135,9 +137,10 @@ def pdf_bytes():
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
     for o in offs:
         out.write(b"%010d 00000 n \n" % o)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R /ID [<%s> <%s>] >>\n"
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R /ID [<%s> <%s>] "
+              b"/DocChecksum /%s >>\n"
               % (len(objs) + 1, (C.encode() + b"id").hex().encode(),
-                 (C.encode() + b"id").hex().encode()))
+                 (C.encode() + b"id").hex().encode(), (C.encode() + b"sum").hex().encode()))
     out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
     return out.getvalue()
 
@@ -195,7 +198,7 @@ def zwrite(z, name, data):
     z.writestr(zipfile.ZipInfo(name, (2021, 5, 6, 7, 8, 10)), data, zipfile.ZIP_DEFLATED)
 
 
-def ooxml(name, main, main_ct, parts):
+def ooxml(name, main, main_ct, parts, status="cleaned", left=False):
     thumb = jpeg_bytes(color=(1, 2, 3), size=(16, 16))
     with zipfile.ZipFile(path(name), "w") as z:
         zwrite(z, "[Content_Types].xml", CT % ('<Override PartName="/%s" ContentType="%s"/>'
@@ -208,19 +211,21 @@ def ooxml(name, main, main_ct, parts):
         for pn, data in parts:
             zwrite(z, pn, data)
         z.comment = (C + "zipcomment").encode()
-    expect(name, "cleaned")
+    expect(name, status, left=left)
 
 
 DOC = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<!-- ' + C + 'xmlcomment -->'
        '<w:document xmlns:w="' + W + '" xmlns:r="http://schemas.openxmlformats.org/officeDocume'
-       'nt/2006/relationships"><w:body><w:p w:rsidR="00A1B2C3" w:rsidRDefault="00A1B2C3"><w:r>'
+       'nt/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordproces'
+       'singDrawing"><w:body><w:p w:rsidR="00A1B2C3" w:rsidRDefault="00A1B2C3"><w:r>'
        '<w:t>Hello</w:t></w:r><w:ins w:id="1" w:author="' + C + 'insauthor" w:date="2020-01-0'
        '2T03:04:05Z"><w:r><w:t>inserted</w:t></w:r></w:ins><w:del w:id="2" w:author="' + C
-       + 'delauthor" w:date="2020-01-02T03:04:05Z"><w:r><w:delText>gone</w:delText></w:r>'
-       '</w:del></w:p><w:sectPr w:rsidR="00A1B2C3"/></w:body></w:document>')
+       + 'delauthor" w:date="2020-01-02T03:04:05Z"><w:r><w:delText>' + C + 'deltext</w:delText>'
+       '</w:r></w:del></w:p><w:p><w:r><w:drawing><wp:inline><wp:docPr id="1" name="Picture 1" '
+       'descr="C:\\Users\\' + C + 'descr\\secret.jpg"/></wp:inline></w:drawing></w:r></w:p><w:sectPr w:rsidR="00A1B2C3"/></w:body></w:document>')
 COMMENTS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:comments xmlns:w="' + W
             + '"><w:comment w:id="0" w:author="' + C + 'commentauthor" w:date="2020-01-02T03:04'
-            ':05Z" w:initials="' + C + 'ini"><w:p><w:r><w:t>a comment</w:t></w:r></w:p>'
+            ':05Z" w:initials="' + C + 'ini"><w:p><w:r><w:t>' + C + 'commenttext</w:t></w:r></w:p>'
             '</w:comment></w:comments>')
 SETTINGS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:settings xmlns:w="'
             + W + '"><w:rsids><w:rsidRoot w:val="00A1B2C3"/><w:rsid w:val="00A1B2C3"/>'
@@ -233,7 +238,10 @@ ooxml("report.docx", "word/document.xml",
        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
        [("word/document.xml", DOC), ("word/comments.xml", COMMENTS),
         ("word/settings.xml", SETTINGS), ("word/people.xml", PEOPLE),
-        ("word/media/image1.jpeg", jpeg_bytes(color=(9, 9, 9), size=(16, 16)))])
+        ("word/fontTable.xml", b""),  # empty, as some tools write it
+        ("word/media/image1.jpeg", jpeg_bytes(color=(9, 9, 9), size=(16, 16))),
+        ("customXml/item1.xml", '<?xml version="1.0" encoding="UTF-8"?>\n<data><owner>' + C
+         + 'customxml</owner></data>')])
 S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 ooxml("sheet.xlsx", "xl/workbook.xml",
       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
@@ -268,10 +276,15 @@ def odf(name, mime):
                + ' office:version="1.2"><office:body><office:text><text:tracked-changes><text:'
                'changed-region text:id="ct1"><text:insertion><office:change-info><dc:creator>'
                + C + 'changeauthor</dc:creator><dc:date>2020-01-02T03:04:05</dc:date></office'
-               ':change-info></text:insertion></text:changed-region></text:tracked-changes>'
+               ':change-info></text:insertion></text:changed-region>'
+               '<text:changed-region text:id="ct2"><text:deletion><office:change-info>'
+               '<dc:creator>x</dc:creator><dc:date>2020-01-02T03:04:05</dc:date></office:'
+               'change-info><text:p>' + C + 'odfdeleted</text:p></text:deletion></text:'
+               'changed-region></text:tracked-changes>'
                '<text:p>Bonjour<office:annotation><dc:creator>' + C + 'annotauthor</dc:creator>'
                '<dc:date>2020-01-02T03:04:05</dc:date><meta:creator-initials>' + C + 'odfini'
-               '</meta:creator-initials><text:p>note</text:p></office:annotation></text:p>'
+               '</meta:creator-initials><text:p>' + C + 'odfnote</text:p></office:annotation>'
+               '<text:change text:change-id="ct2"/></text:p>'
                '</office:text></office:body></office:document-content>')
     meta = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta ' + ODF_NS
             + ' office:version="1.2"><office:meta><meta:initial-creator>' + C + 'initial'
@@ -291,12 +304,15 @@ def odf(name, mime):
                     'file-entry manifest:full-path="settings.xml" manifest:media-type="text/xml"'
                     '/><manifest:file-entry manifest:full-path="Thumbnails/thumbnail.png" '
                     'manifest:media-type="image/png"/><manifest:file-entry manifest:full-path='
-                    '"Pictures/photo.jpg" manifest:media-type="image/jpeg"/></manifest:manifest>')
+                    '"Pictures/photo.jpg" manifest:media-type="image/jpeg"/><manifest:file-entry '
+                    'manifest:full-path="Configurations2/accelerator/current.xml" manifest:'
+                    'media-type=""/></manifest:manifest>')
     with zipfile.ZipFile(path(name), "w") as z:
         z.writestr(zipfile.ZipInfo("mimetype", (2021, 5, 6, 7, 8, 10)), mime, zipfile.ZIP_STORED)
         zwrite(z, "content.xml", content)
         zwrite(z, "meta.xml", meta)
         zwrite(z, "settings.xml", settings)
+        zwrite(z, "Configurations2/accelerator/current.xml", b"")  # empty, as LibreOffice
         zwrite(z, "Thumbnails/thumbnail.png", png_bytes())
         zwrite(z, "Pictures/photo.jpg", jpeg_bytes(color=(5, 5, 5), size=(16, 16)))
         zwrite(z, "META-INF/manifest.xml", manifest_xml)
@@ -318,7 +334,7 @@ with zipfile.ZipFile(path("archive.zip"), "w") as z:
     zwrite(z, "readme.txt", b"just text\n")
     zwrite(z, "inner.zip", inner.getvalue())
     z.comment = (C + "archivecomment").encode()
-expect("archive.zip", "cleaned")
+expect("archive.zip", "not fully cleaned", note="readme.txt is text")
 
 with zipfile.ZipFile(path("bomb.zip"), "w") as z:
     z.writestr("zeros.bin", b"\0" * (16 << 20), zipfile.ZIP_DEFLATED)
@@ -544,7 +560,7 @@ with tarfile.open(path("bundle.tar"), "w", format=tarfile.PAX_FORMAT) as t:
     tar_add(t, "docs/photo.jpg", jpg)
     tar_add(t, "docs/notes.txt", b"plain notes\n")
     tar_add(t, "image.png", png)
-expect("bundle.tar", "cleaned")
+expect("bundle.tar", "not fully cleaned", note="notes.txt is text")
 with tarfile.open(path("link.tar"), "w", format=tarfile.PAX_FORMAT) as t:
     tar_add(t, "ok.txt", b"x\n")
     tar_add(t, "evil", b"", type=tarfile.SYMTYPE, linkname="/etc/shadow")
@@ -567,6 +583,7 @@ svg = ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<!-- ' + C + 'sv
        'inkscape:export-filename="/home/' + C + 'user/export.png">'
        '<metadata><rdf:RDF><cc:Work><dc:creator><cc:Agent><dc:title>' + C + 'svgcreator'
        '</dc:title></cc:Agent></dc:creator></cc:Work></rdf:RDF></metadata>'
+       '<title>' + C + 'svgtitle</title><desc>' + C + 'svgdesc</desc>'
        '<sodipodi:namedview inkscape:current-layer="' + C + 'layer"/>'
        '<script>alert("' + C + 'script")</script>'
        '<rect x="1" y="1" width="30" height="30" fill="red" onclick="' + C + 'onclick()"/>'
@@ -577,7 +594,7 @@ write("drawing.svg", svg.encode())
 expect("drawing.svg", "cleaned")
 jpg_uri = "data:image/jpeg;base64," + base64.b64encode(jpg).decode()
 html = ('<!DOCTYPE html>\n<html><head><meta charset="utf-8"><meta name="author" content="' + C
-        + 'htmlauthor"><title>Report</title><link rel="stylesheet" href="https://' + C
+        + 'htmlauthor"><title>' + C + 'htmltitle</title><link rel="stylesheet" href="https://' + C
         + '.example/s.css"><script>var u="' + C + 'script";</script></head><body>'
         '<!-- ' + C + 'htmlcomment --><p class="x" data-user="' + C + 'datauser">Hello '
         '<b>world</b></p><img alt="pic" src="' + jpg_uri + '"><a href="http://' + C
@@ -589,7 +606,9 @@ expect("page.html", "cleaned")
 write("blob.bin", bytes(range(256)) * 16 + (C + "blob").encode())
 expect("blob.bin", "uncleaned", canaries=None)
 write("notes.txt", "des notes en français\n".encode())
-expect("notes.txt", "cleaned", canaries=False)
+expect("notes.txt", "not fully cleaned", canaries=False)
+write("style.css", ("body { color: #123 } /* by " + C + "cssauthor */\n").encode())
+expect("style.css", "not fully cleaned", left=True)
 
 for f in os.listdir(OUT):
     if f.startswith(".tmp"):

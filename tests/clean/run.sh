@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Cleaning, end to end through the real sealdrop-open --clean-only:
 #  1. fixtures with canaries (make_fixtures.py), cleaned, checked (check.py);
+#  1b. no report calls "cleaned" a file that still holds a canary (honest.py);
 #  2. a cleaner that crashes (test-only hook) marks only its file "could not
 #     clean", the run goes on and the other files are cleaned;
 #  3. a cleaner that hangs is killed at the wall-clock limit, same outcome;
@@ -9,6 +10,8 @@
 #  4. a run that refuses nothing exits 0; a run with a failure exits 1;
 #  4b. a file kept uncleaned is named <safe name>.uncleaned, never with the
 #     source's extension last (launch.desktop -> launch.desktop.uncleaned);
+#  4c. a cleaned file named with an extension a desktop would run (.desktop,
+#      .sh, .js, .jar) gets the extension of its detected type appended;
 #  5. a progress bar on a terminal for 20 files or more, none otherwise.
 # usage: run.sh SEALDROP_OPEN
 set -u
@@ -35,6 +38,9 @@ for f in truncated.jpg malformed.pdf bomb.zip traversal.zip symlink.zip nested.z
 	grep -q "$f: could not clean: ." "$work/err" && ok || ko "no clear stderr line for $f"
 done
 if "$py" "$here/check.py" "$work/fx" "$work/out"; then ok; else ko "check.py"; fi
+# 1b. no report says "cleaned" for a file still holding a canary (plain,
+# UTF-16, PDF hex), text and JSON reports and their summaries agree
+if "$py" "$here/honest.py" "$work/fx" "$work/out"; then ok; else ko "honest.py"; fi
 
 # 2. a crashing cleaner
 SEALDROP_TEST_CLEAN_CRASH=image/png "$open" --quiet --clean-only --out "$work/crash" \
@@ -79,6 +85,24 @@ cp "$work/fx/blob.bin" "$work/ext/launch.desktop"
 if [ -f "$work/extout/uncleaned/launch.desktop.uncleaned" ] &&
 	[ -z "$(find "$work/extout" -name '*.desktop')" ]; then ok
 else ko "uncleaned name: $(cd "$work/extout" && find . -type f | tr '\n' ' ')"; fi
+
+# 4c. a cleaned file whose extension is one a desktop would run or read as
+# something else gets the extension of what it is: text named run.desktop,
+# x.sh, x.js; a ZIP named app.jar; a name without extension. Names that fit
+# stay (notes.txt, photo.JPEG).
+mkdir -p "$work/runext"
+printf '[Desktop Entry]\nType=Application\nExec=xmessage hi\n' >"$work/runext/run.desktop"
+printf 'echo hi\n' >"$work/runext/x.sh"
+printf 'alert(1)\n' >"$work/runext/x.js"
+printf 'no extension\n' >"$work/runext/README"
+printf 'notes\n' >"$work/runext/notes.txt"
+cp "$work/fx/archive.zip" "$work/runext/app.jar"
+cp "$work/fx/photo.jpg" "$work/runext/photo.JPEG"
+"$open" --quiet --clean-only --out "$work/runout" "$work"/runext/* 2>"$work/err"
+got=$(cd "$work/runout" && ls | grep -v '^report' | sort | tr '\n' ' ')
+want="README.txt app.jar.zip notes.txt photo.JPEG run.desktop.txt x.js.txt x.sh.txt "
+if [ "$got" = "$want" ] && grep -q '"renamed"' "$work/runout/report.json"; then ok
+else ko "extensions of cleaned files: got '$got', want '$want'"; fi
 
 # 5. the progress bar: on a terminal (script(1) provides one) for 20 files
 # or more, never when stderr is not a terminal

@@ -100,7 +100,7 @@ fi
 "$py" - "$work/o1/report.json" "$da" "$db" <<'PY' && ok || ko "report.json of the spool run"
 import json, sys
 r = json.load(open(sys.argv[1]))
-assert r["version"] == 1 and len(r["files"]) == 6, r
+assert r["version"] == 2 and len(r["files"]) == 6, r
 got = sorted((f["kind"], f["status"], f.get("seq"), f["output"]) for f in r["files"])
 da, db = sys.argv[2], sys.argv[3]
 assert got == sorted([

@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "clean.h"
+#include "clean_int.h"
 
 static int
 contains(const struct clean_buf *b, const void *needle, size_t n)
@@ -204,6 +205,53 @@ office_xml_rules(void **state)
 	out.len = 0;
 	assert_int_equal(clean_office_xml("word/x.xml", (const unsigned char *)"<a><b>", 6,
 	    &out, &rep), CLEAN_E_MALFORMED);
+	out.len = 0;
+	assert_int_equal(clean_office_xml("Configurations2/accelerator/current.xml",
+	    (const unsigned char *)"", 0, &out, &rep), 0);
+	assert_int_equal(out.len, 0);
+	clean_buf_free(&out);
+}
+
+/* Tracked changes accepted (deleted text gone, inserted text kept and
+ * unwrapped), comment marks, picture descriptions and relationships to
+ * comment parts removed; the report says cleaned with nothing uninspected. */
+static void
+office_revisions(void **state)
+{
+	static const char doc[] =
+	    "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
+	    " xmlns:wp=\"urn:wp\"><w:body><w:p><w:r><w:t>one </w:t></w:r>"
+	    "<w:ins w:id=\"1\"><w:r><w:t>inserted</w:t></w:r></w:ins>"
+	    "<w:del w:id=\"2\"><w:r><w:delText>SDCANARYdeleted</w:delText></w:r></w:del>"
+	    "<w:commentRangeStart w:id=\"0\"/><w:r><w:commentReference w:id=\"0\"/></w:r>"
+	    "<w:r><w:drawing><wp:docPr id=\"1\" name=\"p\" descr=\"C:\\SDCANARY.jpg\"/>"
+	    "</w:drawing></w:r></w:p></w:body></w:document>";
+	static const char rels[] =
+	    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+	    "<Relationship Id=\"r1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+	    "relationships/comments\" Target=\"comments.xml\"/><Relationship Id=\"r2\" Type=\""
+	    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" "
+	    "Target=\"styles.xml\"/></Relationships>";
+	struct clean_buf out = { 0 };
+	struct clean_report rep = { 0 };
+
+	(void)state;
+	assert_int_equal(clean_office_xml("word/document.xml", (const unsigned char *)doc,
+	    strlen(doc), &out, &rep), 0);
+	assert_false(contains(&out, "SDCANARY", 8));
+	assert_true(contains(&out, "<w:t>inserted</w:t>", 19));
+	assert_false(contains(&out, "w:ins", 5));
+	assert_false(contains(&out, "comment", 7));
+	assert_true(contains(&out, "name=\"p\"", 8));
+	assert_true(clean_report_full(&rep));
+	out.len = 0;
+	assert_int_equal(clean_office_xml("word/_rels/document.xml.rels", (const unsigned char *)rels,
+	    strlen(rels), &out, &rep), 0);
+	assert_false(contains(&out, "comments.xml", 12));
+	assert_true(contains(&out, "styles.xml", 10));
+	assert_true(clean_office_part_dropped("word/comments.xml"));
+	assert_true(clean_office_part_dropped("customXml/item1.xml"));
+	assert_false(clean_office_part_dropped("word/document.xml"));
 	clean_buf_free(&out);
 }
 
@@ -302,6 +350,38 @@ sandbox_mem_limit(void **state)
 	assert_true(clean_sandbox_mem_limit(UINT64_MAX) == 4 * gib);
 }
 
+/* "cleaned" is full only with nothing uninspected: text never is, an empty
+ * file is; a full notes list says that more was not listed. */
+static void
+report_honesty(void **state)
+{
+	struct clean_ctx *c = NULL;
+	struct clean_buf out = { 0 };
+	struct clean_report rep = { 0 }, rep2 = { 0 }, big = { 0 };
+	const char css[] = "p { color: red } /* by alice */\n";
+	int last_more;
+
+	(void)state;
+	assert_int_equal(clean_ctx_new(&c), 0);
+	assert_int_equal(clean_any(c, (const unsigned char *)css, sizeof css - 1, 0, &out, &rep), 0);
+	assert_string_equal(rep.type, "text/plain");
+	assert_false(clean_report_full(&rep));
+	assert_non_null(strstr(rep.uninspected, "may contain names in comments"));
+	assert_int_equal(out.len, sizeof css - 1);
+	clean_buf_free(&out);
+	assert_int_equal(clean_any(c, (const unsigned char *)"", 0, 0, &out, &rep2), 0);
+	assert_true(clean_report_full(&rep2));
+	clean_buf_free(&out);
+	for (int i = 0; i < 2000; i++)
+		clean_note_uninspected(&big, "member %d of a long list", i);
+	assert_true(strlen(big.uninspected) < sizeof big.uninspected);
+	last_more = strcmp(strrchr(big.uninspected, '\n') + 1, "(more not listed)") == 0;
+	assert_true(last_more);
+	clean_note_uninspected(&big, "one more");
+	assert_true(strcmp(strrchr(big.uninspected, '\n') + 1, "(more not listed)") == 0);
+	clean_ctx_free(c);
+}
+
 int
 main(void)
 {
@@ -310,9 +390,11 @@ main(void)
 		cmocka_unit_test(jpeg_refuses_broken),
 		cmocka_unit_test(png_strips_and_keeps),
 		cmocka_unit_test(office_xml_rules),
+		cmocka_unit_test(office_revisions),
 		cmocka_unit_test(detect_by_content),
 		cmocka_unit_test(sandboxed_run),
 		cmocka_unit_test(sandbox_mem_limit),
+		cmocka_unit_test(report_honesty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -90,14 +90,16 @@ def main(build):
                "--mime", "application/pdf")
     two = good("three-frames", pattern[:2 * 65536 + 100], "unsorted/uncleaned/three.bin.uncleaned", "--name", "three.bin")
     good("padded", pattern, "unsorted/uncleaned/padded.bin.uncleaned", "--name", "padded.bin")
-    good("hostile-name", b"name test\n", "unsorted/passwd", "--name", "../../etc/passwd")
-    good("unicode-name", "é".encode() * 10, "unsorted/rapport-été.odt", "--name", "rapport-été.odt")
+    # Text whose name is not a text extension gets ".txt" appended
+    # (docs/decisions.md, "Extensions of cleaned files").
+    good("hostile-name", b"name test\n", "unsorted/passwd.txt", "--name", "../../etc/passwd")
+    good("unicode-name", "é".encode() * 10, "unsorted/rapport-été.odt.txt", "--name", "rapport-été.odt")
     good("reply", b"Thank you. We will be in touch.\n", "unsorted/reply.txt", "--kind", "reply")
     good("three-recipients", b"for three\n", "unsorted/three.txt", "--name", "three.txt",
          recipients=(other, pub, other))
     run(forge, "valid", pub, os.path.join(HERE, "good-forged.sdbox"))
     write("good-forged.expected", b"A" * 65536 + b"C" * 100)
-    write("good-forged.name", b"unsorted/forged.bin\n")
+    write("good-forged.name", b"unsorted/forged.bin.txt\n")
 
     bad = {}
     h = hdr_len(1)

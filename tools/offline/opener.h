@@ -21,7 +21,8 @@
 #define OPENER_LABEL_MAX 600
 #define OPENER_PATH_MAX 512
 #define OPENER_STATUS_VERIFY_FAILED "failed"
-#define OPENER_STATUS_CLEANED "cleaned"
+#define OPENER_STATUS_CLEANED "cleaned"           /* nothing left uninspected */
+#define OPENER_STATUS_PARTLY "not fully cleaned"  /* written, see "not inspected" */
 #define OPENER_STATUS_TEXT "text"
 #define OPENER_STATUS_UNCLEANED "uncleaned"
 #define OPENER_STATUS_NOCLEAN "could not clean"
@@ -60,6 +61,7 @@ struct opener_item {
 	char out[OPENER_PATH_MAX];      /* output path relative to --out */
 	const char *status;
 	struct clean_report *rep;       /* after cleaning, or NULL */
+	char renamed[256];              /* why the output name differs, or "" */
 	int summary;                    /* enum opener_summary */
 	size_t count;                   /* OPENER_SUMMARY_MORE_FAILED: files */
 };

@@ -172,29 +172,59 @@ place_uncleaned(struct opener_run *r, struct opener_item *it, int folder, int in
 	return e;
 }
 
-/* Extensions that fit a detected type, the first being the one added. */
+/* Extensions that fit a detected type, the first being the one added.
+ * Every type a cleaner writes is listed. An extension a desktop would run
+ * or interpret as something else (.desktop, .sh, .js, .jar, .docm...) is
+ * never in a list, so a file named so gets the extension of what it is
+ * appended ("run.desktop" holding text becomes "run.desktop.txt", "app.jar"
+ * holding a ZIP "app.jar.zip"): docs/decisions.md, "Extensions of cleaned
+ * files". */
 static const struct {
 	const char *mime;
 	const char *exts; /* space-separated, each with its dot */
 } type_exts[] = {
 	{ "image/jpeg", ".jpg .jpeg .jpe .jfif" }, { "image/png", ".png .apng" },
-	{ "image/gif", ".gif" }, { "image/webp", ".webp" }, { "application/pdf", ".pdf" },
+	{ "image/gif", ".gif" }, { "image/webp", ".webp" }, { "image/tiff", ".tif .tiff" },
+	{ "application/pdf", ".pdf" },
 	{ "audio/mpeg", ".mp3 .mp2 .mpga" }, { "audio/flac", ".flac" },
-	{ "audio/x-wav", ".wav .wave" }, { "application/x-tar", ".tar" },
-	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx .docm" },
-	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx .xlsm" },
-	{ "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx .pptm" },
+	{ "audio/x-flac", ".flac" },
+	{ "audio/x-wav", ".wav .wave" }, { "audio/wav", ".wav .wave" },
+	{ "audio/vnd.wave", ".wav .wave" },
+	{ "audio/ogg", ".ogg .oga .opus" }, { "application/ogg", ".ogg .oga .ogx .opus" },
+	{ "audio/x-vorbis+ogg", ".ogg .oga" }, { "audio/opus", ".opus .ogg" },
+	{ "audio/x-aiff", ".aiff .aif .aifc" }, { "audio/aiff", ".aiff .aif .aifc" },
+	{ "video/mp4", ".mp4 .m4v .m4a" }, { "video/quicktime", ".mov .qt" },
+	{ "audio/x-m4a", ".m4a .mp4" }, { "audio/mp4", ".m4a .mp4" },
+	{ "video/3gpp", ".3gp .3gpp" }, { "video/3gpp2", ".3g2 .3gpp2" },
+	{ "video/x-m4v", ".m4v .mp4" },
+	/* libmagic calls some Office files made by other tools a plain ZIP; the
+	 * ZIP cleaner knows them by their content and cleans them as such. */
+	{ "application/x-tar", ".tar" },
+	{ "application/zip", ".zip .docx .xlsx .pptx .odt .ods .odp .odg" },
+	{ "application/octet-stream+zip", ".zip .docx .xlsx .pptx .odt .ods .odp .odg" },
+	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx" },
+	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx" },
+	{ "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx" },
+	{ "application/vnd.ms-excel", ".xlsx .xls" },
 	{ "application/vnd.oasis.opendocument.text", ".odt" },
 	{ "application/vnd.oasis.opendocument.spreadsheet", ".ods" },
 	{ "application/vnd.oasis.opendocument.presentation", ".odp" },
+	{ "application/vnd.oasis.opendocument.graphics", ".odg" },
+	{ "image/svg+xml", ".svg" }, { "text/xml", ".svg" }, { "application/xml", ".svg" },
+	{ "text/html", ".html .htm" },
+	{ "text/plain", ".txt .text .md .markdown .csv .tsv .log .css .json .rst .srt .vtt" },
+	{ "application/x-empty", ".txt .text .md .csv .log" },
 };
 
-/* A name whose extension does not match the content gets the right one
- * added ("photo.txt" holding a JPEG becomes "photo.txt.jpg"), so the
- * journalist's desktop opens it with a viewer for what it is. */
+/* A name whose extension is not one of its content's (or is missing) gets
+ * the right one added ("photo.txt" holding a JPEG becomes "photo.txt.jpg"),
+ * so the journalist's desktop opens it with a viewer for what it is, never
+ * with the program the source's extension names. A type missing from the
+ * table keeps its name (none is: every type a cleaner writes is listed). */
 static void
-fix_extension(char want[SAFENAME_MAX + 1], struct clean_report *rep)
+fix_extension(char want[SAFENAME_MAX + 1], struct opener_item *it)
 {
+	const struct clean_report *rep = it->rep;
 	const char *dot = strrchr(want, '.');
 	char ext[16], orig[SAFENAME_MAX + 1];
 
@@ -203,7 +233,7 @@ fix_extension(char want[SAFENAME_MAX + 1], struct clean_report *rep)
 		size_t el = strcspn(l, " "), wl = strlen(want);
 		if (strcmp(rep->type, type_exts[i].mime) != 0)
 			continue;
-		if (dot != NULL && strlen(dot) < sizeof ext) {
+		if (dot != NULL && dot != want && strlen(dot) < sizeof ext) {
 			size_t k = 0;
 			for (; dot[k]; k++)
 				ext[k] = (char)((dot[k] >= 'A' && dot[k] <= 'Z') ? dot[k] + 32 : dot[k]);
@@ -216,8 +246,8 @@ fix_extension(char want[SAFENAME_MAX + 1], struct clean_report *rep)
 		if (wl + el > SAFENAME_MAX)
 			wl = SAFENAME_MAX - el;
 		(void)snprintf(want, SAFENAME_MAX + 1, "%.*s%.*s", (int)wl, orig, (int)el, l);
-		clean_note_remaining(rep, "its name did not match its content: \"%.100s\" saved as "
-		    "\"%.100s\"", orig, want);
+		(void)snprintf(it->renamed, sizeof it->renamed, "its name did not match its "
+		    "content: \"%.100s\" saved as \"%.100s\"", orig, want);
 		return;
 	}
 }
@@ -243,9 +273,10 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 	if (rc == 0 && e == 0) {
 		char fixed[SAFENAME_MAX + 1];
 		(void)snprintf(fixed, sizeof fixed, "%s", want);
-		fix_extension(fixed, it->rep);
+		fix_extension(fixed, it);
 		e = opener_publish(folder, tmp, folder, fixed, final, sz);
-		it->status = OPENER_STATUS_CLEANED;
+		it->status = clean_report_full(it->rep) ? OPENER_STATUS_CLEANED :
+		    OPENER_STATUS_PARTLY;
 	} else {
 		it->status = rc == CLEAN_E_UNSUPPORTED ? OPENER_STATUS_UNCLEANED : OPENER_STATUS_NOCLEAN;
 		if (rc != CLEAN_E_UNSUPPORTED && it->rep->error[0] == '\0')

@@ -167,8 +167,11 @@ item_json(const struct opener_item *it)
 	if (it->rep != NULL) {
 		(void)json_object_set_new(o, "type", jstr(it->rep->type));
 		(void)json_object_set_new(o, "removed", notes_json(it->rep->removed));
-		(void)json_object_set_new(o, "not_cleaned", notes_json(it->rep->remaining));
+		(void)json_object_set_new(o, "kept", notes_json(it->rep->kept));
+		(void)json_object_set_new(o, "not_inspected", notes_json(it->rep->uninspected));
 	}
+	if (it->renamed[0])
+		(void)json_object_set_new(o, "renamed", notes_json(it->renamed));
 	if (it->error[0] || (it->rep && it->rep->error[0])) {
 		char err[600];
 		opener_printable(it->error[0] ? it->error : it->rep->error, err, sizeof err);
@@ -206,10 +209,12 @@ item_text(FILE *f, const struct opener_item *it)
 	fputc('\n', f);
 	if (it->rep != NULL) {
 		notes_text(f, "removed", it->rep->removed);
-		notes_text(f, "not cleaned", it->rep->remaining);
+		notes_text(f, "kept", it->rep->kept);
+		notes_text(f, "not inspected", it->rep->uninspected);
 		if (it->rep->error[0])
 			notes_text(f, "error", it->rep->error);
 	}
+	notes_text(f, "renamed", it->renamed);
 	if (it->error[0])
 		notes_text(f, "error", it->error);
 }
@@ -235,6 +240,61 @@ write_report(struct opener_run *r, const char *name, const char *data, size_t le
 	return e;
 }
 
+/* How many files ended in each status; a summary line of failed files
+ * stands for its count, the line of a stopped input for none. */
+static const char *const statuses[] = {
+	OPENER_STATUS_CLEANED, OPENER_STATUS_PARTLY, OPENER_STATUS_UNCLEANED,
+	OPENER_STATUS_NOCLEAN, OPENER_STATUS_TEXT, OPENER_STATUS_VERIFY_FAILED,
+};
+#define NSTATUS (sizeof statuses / sizeof statuses[0])
+
+static void
+count_statuses(const struct opener_run *r, size_t n[NSTATUS])
+{
+	memset(n, 0, NSTATUS * sizeof n[0]);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct opener_item *it = &r->items[i];
+		const char *st = it->status ? it->status : OPENER_STATUS_VERIFY_FAILED;
+		size_t k = it->summary == OPENER_SUMMARY_STOPPED ? 0 :
+		    it->summary == OPENER_SUMMARY_MORE_FAILED ? it->count : 1;
+		for (size_t s = 0; s < NSTATUS; s++)
+			if (strcmp(st, statuses[s]) == 0)
+				n[s] += k;
+	}
+}
+
+static json_t *
+summary_json(const struct opener_run *r)
+{
+	size_t n[NSTATUS];
+	json_t *o = json_object();
+
+	count_statuses(r, n);
+	for (size_t s = 0; o != NULL && s < NSTATUS; s++)
+		(void)json_object_set_new(o, statuses[s], json_integer((json_int_t)n[s]));
+	return o;
+}
+
+/* One line: "summary: 3 cleaned, 1 not fully cleaned, ..." (zeros left out). */
+static void
+summary_text(FILE *f, const struct opener_run *r)
+{
+	size_t n[NSTATUS];
+	const char *sep = " ";
+
+	count_statuses(r, n);
+	fputs("summary:", f);
+	for (size_t s = 0; s < NSTATUS; s++) {
+		if (n[s] == 0)
+			continue;
+		fprintf(f, "%s%zu %s", sep, n[s], statuses[s]);
+		sep = ", ";
+	}
+	if (sep[0] == ' ')
+		fputs(" no files", f);
+	fputc('\n', f);
+}
+
 static int
 report_files(struct opener_run *r, const char *txt, size_t txtlen)
 {
@@ -246,7 +306,8 @@ report_files(struct opener_run *r, const char *txt, size_t txtlen)
 		goto out;
 	for (size_t i = 0; i < r->n; i++)
 		(void)json_array_append_new(files, item_json(&r->items[i]));
-	(void)json_object_set_new(root, "version", json_integer(1));
+	(void)json_object_set_new(root, "version", json_integer(2));
+	(void)json_object_set_new(root, "summary", summary_json(r));
 	(void)json_object_set_new(root, "files", files);
 	files = NULL;
 	if ((js = json_dumps(root, JSON_INDENT(2))) == NULL)
@@ -277,6 +338,7 @@ opener_report(struct opener_run *r, int clean_only)
 		item_text(f, &r->items[i]);
 		written += r->items[i].out[0] != '\0';
 	}
+	summary_text(f, r);
 	if (fclose(f) != 0 || txt == NULL)
 		return SD_ERR_NOMEM;
 	if (!r->quiet)
