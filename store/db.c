@@ -366,6 +366,22 @@ db_one(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size)
 	return e;
 }
 
+/* Run a "DELETE ... WHERE id = ?1": SD_ERR_NOKEY when no row went. */
+static int
+delete_by_id(struct db *db, const char *sql, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	int e;
+
+	if (db_prepare(db, sql, &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, id);
+	e = db_step_done(db, st);
+	if (e == 0 && sqlite3_changes(db->h) == 0)
+		e = SD_ERR_NOKEY;
+	return e;
+}
+
 /* ---- settings ----------------------------------------------------------- */
 
 int
@@ -451,16 +467,7 @@ db_recipient_list(struct db *db, struct db_recipient *out, size_t max, size_t *n
 int
 db_recipient_remove(struct db *db, int64_t id)
 {
-	sqlite3_stmt *st = NULL;
-	int e;
-
-	if (db_prepare(db, "DELETE FROM recipients WHERE id = ?1", &st) != 0)
-		return SD_ERR_IO;
-	sqlite3_bind_int64(st, 1, id);
-	e = db_step_done(db, st);
-	if (e == 0 && sqlite3_changes(db->h) == 0)
-		e = SD_ERR_NOKEY;
-	return e;
+	return delete_by_id(db, "DELETE FROM recipients WHERE id = ?1", id);
 }
 
 /* ---- sources ------------------------------------------------------------ */
@@ -588,16 +595,7 @@ db_source_next_seq(struct db *db, int64_t row, unsigned n, int64_t *first)
 int
 db_source_delete(struct db *db, int64_t row)
 {
-	sqlite3_stmt *st = NULL;
-	int e;
-
-	if (db_prepare(db, "DELETE FROM sources WHERE id = ?1", &st) != 0)
-		return SD_ERR_IO;
-	sqlite3_bind_int64(st, 1, row);
-	e = db_step_done(db, st);
-	if (e == 0 && sqlite3_changes(db->h) == 0)
-		e = SD_ERR_NOKEY;
-	return e;
+	return delete_by_id(db, "DELETE FROM sources WHERE id = ?1", row);
 }
 
 int
@@ -790,14 +788,5 @@ db_item_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_item
 int
 db_item_delete(struct db *db, int64_t row)
 {
-	sqlite3_stmt *st = NULL;
-	int e;
-
-	if (db_prepare(db, "DELETE FROM items WHERE id = ?1", &st) != 0)
-		return SD_ERR_IO;
-	sqlite3_bind_int64(st, 1, row);
-	e = db_step_done(db, st);
-	if (e == 0 && sqlite3_changes(db->h) == 0)
-		e = SD_ERR_NOKEY;
-	return e;
+	return delete_by_id(db, "DELETE FROM items WHERE id = ?1", row);
 }
