@@ -2,7 +2,7 @@
  * bench_seal.c - throughput of the .sdbox writer and reader (crypto/sdbox.h),
  * linked against the project's static libraries, for bench/seal.sh.
  *
- *   bench_seal [-r REPS] [-t] mem [SIZE_MIB]      (default 1024 MiB)
+ *   bench_seal [-r REPS] mem [SIZE_MIB]      (default 1024 MiB)
  *   bench_seal seal-file IN OUT PUBKEYFILE
  *   bench_seal open-file IN OUT KEYFILE PASSFILE
  *   bench_seal keygen OUT.key PASSFILE
@@ -20,11 +20,6 @@
  * "sdbox-seal-file MBps=..." / "sdbox-open-file MBps=...". "keygen" is a
  * stand-in for sealdrop-keygen at the interactive KDF level, used only when
  * that tool is not built: it writes OUT.key and the matching .pub file.
- *
- * -t turns on crypto/sdhash's helper thread (the content BLAKE2b overlaps
- * the encryption) for every mode, and the names gain "-mt"; it exists only
- * when compiled with -DBENCH_SDHASH (bench/seal.sh does so when
- * crypto/sdhash.h declares sdhash_set_threaded).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -32,9 +27,6 @@
 #include "sderr.h"
 #include "sdio.h"
 #include "sdkey.h"
-#ifdef BENCH_SDHASH
-#include "sdhash.h"
-#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,7 +41,6 @@
 
 #define PIECE ((size_t)65536)
 
-static const char *suffix = ""; /* "-mt" with the hash thread */
 
 static double
 now(void)
@@ -244,8 +235,8 @@ run_mem(unsigned long mib, unsigned long reps)
 		if (best_open == 0 || o < best_open)
 			best_open = o;
 	}
-	printf("sdbox-seal-mem%s MBps=%.1f\n", suffix, mbps(size, best_seal));
-	printf("sdbox-open-mem%s MBps=%.1f\n", suffix, mbps(size, best_open));
+	printf("sdbox-seal-mem MBps=%.1f\n", mbps(size, best_seal));
+	printf("sdbox-open-mem MBps=%.1f\n", mbps(size, best_open));
 	printf("sdbox-file-bytes content=%zu file=%zu overhead_pct=%.2f\n", size, store.cap,
 	    size ? 100.0 * ((double)store.cap - (double)size) / (double)size : 0.0);
 	rc = 0;
@@ -307,7 +298,7 @@ seal_file(const char *inpath, const char *outpath, const char *pubpath)
 		goto out;
 	}
 	outfd = -1;
-	printf("sdbox-seal-file%s MBps=%.1f\n", suffix,
+	printf("sdbox-seal-file MBps=%.1f\n",
 	    mbps(sdbox_writer_content_len(w), now() - t0));
 	rc = 0;
 out:
@@ -383,7 +374,7 @@ open_file(const char *inpath, const char *outpath, const char *keypath,
 		goto out;
 	}
 	outfd = -1;
-	printf("sdbox-open-file%s MBps=%.1f\n", suffix, mbps(total, now() - t0));
+	printf("sdbox-open-file MBps=%.1f\n", mbps(total, now() - t0));
 	rc = 0;
 out:
 	sdbox_reader_free(r);
@@ -440,7 +431,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: bench_seal [-r REPS] [-t] mem [SIZE_MIB]\n"
+	    "usage: bench_seal [-r REPS] mem [SIZE_MIB]\n"
 	    "       bench_seal seal-file IN OUT PUBKEYFILE\n"
 	    "       bench_seal open-file IN OUT KEYFILE PASSFILE\n"
 	    "       bench_seal keygen OUT.key PASSFILE\n");
@@ -462,16 +453,6 @@ main(int argc, char **argv)
 			return 2;
 		}
 		i += 2;
-	}
-	if (i < argc && strcmp(argv[i], "-t") == 0) {
-#ifdef BENCH_SDHASH
-		sdhash_set_threaded(1);
-		suffix = "-mt";
-		i++;
-#else
-		fprintf(stderr, "bench_seal: -t needs a build with -DBENCH_SDHASH\n");
-		return 2;
-#endif
 	}
 	n = argc - i;
 	if (n >= 1 && n <= 2 && strcmp(argv[i], "mem") == 0) {

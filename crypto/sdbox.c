@@ -1,6 +1,6 @@
 /*
- * sdbox.c - the .sdbox v1 streaming writer and reader (see sdbox.h and
- * docs/spool-format.md for the byte layout).
+ * sdbox.c - the .sdbox streaming writer (version 2) and reader (versions 1
+ * and 2); see sdbox.h and docs/spool-format.md for the byte layout.
  *
  * Layout: a header (magic, version, flags, recipient count, reserved, one
  * sealed stanza per recipient, the secretstream header, a keyed BLAKE2b MAC
@@ -11,12 +11,18 @@
  *   'C' content   (TAG_MESSAGE, SDBOX_PAYLOAD_BYTES payload),
  *   'P' padding   (TAG_MESSAGE, SDBOX_PAYLOAD_BYTES zero bytes),
  *   'F' final     (TAG_FINAL,   SDBOX_FINAL_BYTES: tail content, zeros,
- *                  trailer = u64 content length + BLAKE2b-256 of content).
+ *                  trailer = u64 content length; version 1 also had a
+ *                  BLAKE2b-256 of the content there, SDBOX_FINAL_V1_BYTES).
  * Every frame of a kind has the same size, so the clear length prefixes
  * reveal only the total frame count, which Padme padding quantises.
+ *
+ * The writer keeps one plaintext frame and one ciphertext frame: content is
+ * copied once (behind the type byte), encrypted once and written with one
+ * call per frame. The reader reads a frame, decrypts it into its plaintext
+ * buffer and hands out a pointer into it; for a version 1 file it also
+ * hashes the content inline.
  */
 #include "sdbox.h"
-#include "sdhash.h"
 #include "sderr.h"
 #include "sdio.h"
 
@@ -44,6 +50,7 @@
 #define CLEN_META CLEN(SDBOX_META_BYTES)
 #define CLEN_DATA CLEN(SDBOX_PAYLOAD_BYTES)
 #define CLEN_FINAL CLEN(SDBOX_FINAL_BYTES)
+#define CLEN_FINAL_V1 CLEN(SDBOX_FINAL_V1_BYTES)
 #define FRAME_META (4U + CLEN_META)
 #define FRAME_DATA (4U + CLEN_DATA)
 #define FRAME_FINAL (4U + CLEN_FINAL)
@@ -57,13 +64,9 @@ enum phase { PH_CONTENT, PH_PADDING, PH_TAIL, PH_DONE, PH_FAILED };
 
 struct sdbox_writer {
 	crypto_secretstream_xchacha20poly1305_state ss;
-	struct sdhash *hash;
 	unsigned char mac[SDBOX_MAC_BYTES];
-	/* Two plaintext buffers: one being hashed while the other fills. */
-	unsigned char bufs[2][1 + SDBOX_FINAL_BYTES];
-	unsigned char *plain;   /* bufs[cur] */
-	int cur;
-	unsigned char frame[4 + CLEN_FINAL];
+	unsigned char plain[1 + SDBOX_FINAL_BYTES];  /* type byte + payload */
+	unsigned char frame[4 + CLEN_FINAL];         /* length + ciphertext */
 	size_t fill;            /* content bytes waiting in plain + 1 */
 	size_t nrecip;
 	uint64_t content_len;
@@ -74,15 +77,12 @@ struct sdbox_writer {
 
 struct sdbox_reader {
 	crypto_secretstream_xchacha20poly1305_state ss;
-	struct sdhash *hash;
+	crypto_generichash_state hash;  /* version 1: BLAKE2b of the content */
 	unsigned char mac[SDBOX_MAC_BYTES];
-	/* Two plaintext buffers: the caller's chunk is hashed while the next
-	 * frame is read and decrypted into the other. */
-	unsigned char bufs[2][1 + SDBOX_FINAL_BYTES];
-	unsigned char *plain;   /* bufs[cur] */
-	int cur;
-	int busy;               /* buffer whose hash may be running, or -1 */
-	unsigned char frame[CLEN_FINAL];
+	unsigned char plain[1 + SDBOX_FINAL_V1_BYTES];
+	unsigned char frame[CLEN_FINAL_V1];
+	int version;
+	size_t final_bytes;     /* payload of the final frame for this version */
 	struct sdbox_meta meta;
 	uint64_t seen;          /* content bytes handed out */
 	uint64_t content_len;   /* from the trailer */
@@ -325,13 +325,12 @@ sdbox_writer_new(struct sdbox_writer **out,
 	w->fn = fn;
 	w->ctx = ctx;
 	w->nrecip = n;
-	w->plain = w->bufs[0];
-	if ((r = meta_encode(meta, w->plain + 1)) != 0 || (r = sdhash_new(&w->hash)) != 0)
+	if ((r = meta_encode(meta, w->plain + 1)) != 0)
 		goto out;
 	if ((r = writer_header(w, recipients, n)) != 0 ||
 	    (r = writer_emit(w, TYPE_META, TAG_PUSH, SDBOX_META_BYTES)) != 0)
 		goto out;
-	sodium_memzero(w->plain, sizeof w->bufs[0]);
+	sodium_memzero(w->plain, 1 + SDBOX_META_BYTES);
 	w->phase = PH_CONTENT;
 	*out = w;
 	w = NULL;
@@ -345,13 +344,8 @@ writer_flush_full(struct sdbox_writer *w)
 {
 	int r;
 
-	/* Hashing this buffer overlaps encrypting it and filling the other;
-	 * submit waits for the other buffer's hash to finish first. */
-	if ((r = sdhash_submit(w->hash, w->plain + 1, SDBOX_PAYLOAD_BYTES)) != 0 ||
-	    (r = writer_emit(w, TYPE_CONTENT, TAG_MESSAGE, SDBOX_PAYLOAD_BYTES)) != 0)
+	if ((r = writer_emit(w, TYPE_CONTENT, TAG_MESSAGE, SDBOX_PAYLOAD_BYTES)) != 0)
 		return r;
-	w->cur ^= 1;
-	w->plain = w->bufs[w->cur];
 	w->fill = 0;
 	return 0;
 }
@@ -423,9 +417,6 @@ writer_final(struct sdbox_writer *w)
 	size_t tail = w->fill;
 	int r;
 
-	if ((r = sdhash_submit(w->hash, w->plain + 1, tail)) != 0 ||
-	    (r = sdhash_final(w->hash, trailer + 8)) != 0)
-		return r;
 	/* The tail waits in plain while the padding frames go out. */
 	if ((r = writer_pad(w, npad)) != 0)
 		return r;
@@ -445,8 +436,7 @@ sdbox_writer_finish(struct sdbox_writer *w)
 		return SD_ERR_STATE;
 	r = writer_final(w);
 	w->phase = r == 0 ? PH_DONE : PH_FAILED;
-	(void)sdhash_wait(w->hash);
-	sodium_memzero(w->bufs, sizeof w->bufs);
+	sodium_memzero(w->plain, sizeof w->plain);
 	return r;
 }
 
@@ -461,8 +451,7 @@ sdbox_writer_free(struct sdbox_writer *w)
 {
 	if (w == NULL)
 		return;
-	sdhash_free(w->hash); /* joins the thread before the buffers go */
-	sodium_free(w);       /* wipes the whole structure, keys included */
+	sodium_free(w); /* wipes the whole structure, keys included */
 }
 
 /* ---- reader ------------------------------------------------------------ */
@@ -527,9 +516,14 @@ reader_header(struct sdbox_reader *r, const unsigned char *sk)
 
 	if ((e = read_exact(r, hdr, SDBOX_FIXED_BYTES)) != 0)
 		return e;
-	if (memcmp(hdr, SDBOX_MAGIC, SDBOX_MAGIC_BYTES) != 0 || hdr[8] != SDBOX_VERSION ||
-	    hdr[9] != 0 || hdr[11] != 0)
+	if (memcmp(hdr, SDBOX_MAGIC, SDBOX_MAGIC_BYTES) != 0 ||
+	    (hdr[8] != SDBOX_VERSION && hdr[8] != SDBOX_VERSION_1) || hdr[9] != 0 ||
+	    hdr[11] != 0)
 		return SD_ERR_FORMAT;
+	/* The version byte is under the header MAC, which every frame
+	 * authenticates: it cannot be changed without the file key. */
+	r->version = hdr[8];
+	r->final_bytes = r->version == SDBOX_VERSION_1 ? SDBOX_FINAL_V1_BYTES : SDBOX_FINAL_BYTES;
 	n = hdr[10];
 	if (n < 1 || n > SDBOX_RECIPIENTS_MAX)
 		return SD_ERR_RANGE;
@@ -552,19 +546,10 @@ reader_frame(struct sdbox_reader *r, unsigned char *type, unsigned char *tag,
 	if ((e = read_exact(r, lenbuf, 4)) != 0)
 		return e;
 	clen = get_le32(lenbuf);
-	if (clen != CLEN_META && clen != CLEN_DATA && clen != CLEN_FINAL)
+	if (clen != CLEN_META && clen != CLEN_DATA && clen != CLEN(r->final_bytes))
 		return SD_ERR_RANGE;
 	if ((e = read_exact(r, r->frame, clen)) != 0)
 		return e;
-	/* Decrypt into the buffer not handed out last time; wait if its hash
-	 * is still running (only one hash job is ever in flight). */
-	r->cur ^= 1;
-	r->plain = r->bufs[r->cur];
-	if (r->busy == r->cur) {
-		if ((e = sdhash_wait(r->hash)) != 0)
-			return e;
-		r->busy = -1;
-	}
 	if (crypto_secretstream_xchacha20poly1305_pull(&r->ss, r->plain, &plen, tag,
 	        r->frame, clen, r->mac, sizeof r->mac) != 0)
 		return SD_ERR_FRAME;
@@ -637,12 +622,13 @@ sdbox_reader_new(struct sdbox_reader **out, const unsigned char sk[SDBOX_SECRETK
 	memset(r, 0, sizeof *r);
 	r->fn = fn;
 	r->ctx = ctx;
-	r->plain = r->bufs[0];
-	r->busy = -1;
-	if ((e = sdhash_new(&r->hash)) != 0)
-		goto out;
 	if ((e = reader_header(r, sk)) != 0 || (e = reader_meta(r)) != 0)
 		goto out;
+	if (r->version == SDBOX_VERSION_1 &&
+	    crypto_generichash_init(&r->hash, NULL, 0, crypto_generichash_BYTES) != 0) {
+		e = SD_ERR_CRYPTO;
+		goto out;
+	}
 	r->phase = PH_CONTENT;
 	*out = r;
 	r = NULL;
@@ -657,13 +643,29 @@ sdbox_reader_meta(const struct sdbox_reader *r)
 	return r ? &r->meta : NULL;
 }
 
-/* The final frame: check trailer, zeros, hash and end of input. */
+/* Version 1's trailer hash: BLAKE2b of the whole content must match. */
+static int
+reader_v1_hash(struct sdbox_reader *r, const unsigned char *tail, size_t len,
+    const unsigned char *want)
+{
+	unsigned char digest[crypto_generichash_BYTES];
+	int e = 0;
+
+	if (crypto_generichash_update(&r->hash, tail, len) != 0 ||
+	    crypto_generichash_final(&r->hash, digest, sizeof digest) != 0)
+		e = SD_ERR_CRYPTO;
+	else if (sodium_memcmp(digest, want, sizeof digest) != 0)
+		e = SD_ERR_TRAILER;
+	sodium_memzero(digest, sizeof digest);
+	return e;
+}
+
+/* The final frame: check trailer, zeros, (v1) hash and end of input. */
 static int
 reader_final(struct sdbox_reader *r)
 {
 	const unsigned char *p = r->plain + 1;
-	const unsigned char *trailer = p + SDBOX_FINAL_BYTES - SDBOX_TRAILER_BYTES;
-	unsigned char digest[crypto_generichash_BYTES];
+	const unsigned char *trailer = p + SDBOX_PAYLOAD_BYTES;
 	unsigned char extra;
 	uint64_t clen = get_le64(trailer);
 	size_t got = 0;
@@ -672,13 +674,10 @@ reader_final(struct sdbox_reader *r)
 	if (clen < r->seen || clen - r->seen >= SDBOX_PAYLOAD_BYTES)
 		return SD_ERR_TRAILER;
 	r->tail = (size_t)(clen - r->seen);
-	if (!all_zero(p + r->tail, SDBOX_FINAL_BYTES - SDBOX_TRAILER_BYTES - r->tail))
+	if (!all_zero(p + r->tail, SDBOX_PAYLOAD_BYTES - r->tail))
 		return SD_ERR_FORMAT;
-	if ((e = sdhash_submit(r->hash, p, r->tail)) != 0 ||
-	    (e = sdhash_final(r->hash, digest)) != 0)
+	if (r->version == SDBOX_VERSION_1 && (e = reader_v1_hash(r, p, r->tail, trailer + 8)) != 0)
 		return e;
-	if (sodium_memcmp(digest, trailer + 8, sizeof digest) != 0)
-		return SD_ERR_TRAILER;
 	if ((e = r->fn(r->ctx, &extra, 1, &got)) != 0)
 		return e < 0 ? e : SD_ERR_IO;
 	if (got != 0)
@@ -700,9 +699,9 @@ reader_step(struct sdbox_reader *r, const unsigned char **chunk, size_t *len)
 		return e;
 	if (type == TYPE_CONTENT && tag == TAG_MESSAGE && payload == SDBOX_PAYLOAD_BYTES &&
 	    r->phase == PH_CONTENT) {
-		if ((e = sdhash_submit(r->hash, r->plain + 1, payload)) != 0)
-			return e;
-		r->busy = r->cur;
+		if (r->version == SDBOX_VERSION_1 &&
+		    crypto_generichash_update(&r->hash, r->plain + 1, payload) != 0)
+			return SD_ERR_CRYPTO;
 		r->seen += payload;
 		*chunk = r->plain + 1;
 		*len = payload;
@@ -712,7 +711,7 @@ reader_step(struct sdbox_reader *r, const unsigned char **chunk, size_t *len)
 		r->phase = PH_PADDING;
 		return all_zero(r->plain + 1, payload) ? 0 : SD_ERR_FORMAT;
 	}
-	if (type == TYPE_FINAL && tag == TAG_FINAL && payload == SDBOX_FINAL_BYTES) {
+	if (type == TYPE_FINAL && tag == TAG_FINAL && payload == r->final_bytes) {
 		if ((e = reader_final(r)) != 0)
 			return e;
 		r->phase = PH_TAIL;
@@ -756,11 +755,16 @@ sdbox_reader_content_len(const struct sdbox_reader *r)
 	return r ? r->content_len : 0;
 }
 
+int
+sdbox_reader_version(const struct sdbox_reader *r)
+{
+	return r ? r->version : 0;
+}
+
 void
 sdbox_reader_free(struct sdbox_reader *r)
 {
 	if (r == NULL)
 		return;
-	sdhash_free(r->hash);
-	sodium_free(r);
+	sodium_free(r); /* wipes the whole structure: keys, hash state, plaintext */
 }

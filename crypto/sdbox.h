@@ -1,5 +1,6 @@
 /*
- * sdbox.h - the .sdbox v1 spool format: a streaming writer and reader.
+ * sdbox.h - the .sdbox spool format: a streaming writer (version 2) and a
+ * reader of versions 1 and 2.
  *
  * One .sdbox file holds one message, attachment or reply, encrypted as it
  * streams in under a fresh random file key that is sealed (crypto_box_seal)
@@ -8,6 +9,9 @@
  * BLAKE2b MAC over the whole header; that MAC is the associated data of every
  * frame. Content frames carry exactly SDBOX_PAYLOAD_BYTES, so memory stays
  * bounded whatever the file size, and the file is padded to a Padme bucket.
+ * Version 2 differs from version 1 only in the final frame's trailer: the
+ * content length alone, without version 1's BLAKE2b of the content
+ * (secretstream already authenticates every frame, their order and the end).
  * The byte layout and every check the reader makes are in
  * docs/spool-format.md.
  *
@@ -20,7 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SDBOX_VERSION 1
+#define SDBOX_VERSION 2                /* what the writer writes */
+#define SDBOX_VERSION_1 1              /* still read, with its content hash */
 #define SDBOX_MAGIC "\x89SDBOX\r\n"
 #define SDBOX_MAGIC_BYTES 8
 #define SDBOX_FIXED_BYTES 12          /* magic, version, flags, count, reserved */
@@ -33,8 +38,10 @@
 #define SDBOX_MAC_BYTES 32
 #define SDBOX_PAYLOAD_BYTES 65536     /* content and padding frames */
 #define SDBOX_META_BYTES 1024         /* metadata frame payload */
-#define SDBOX_TRAILER_BYTES 40        /* u64 content length + BLAKE2b-256 */
+#define SDBOX_TRAILER_BYTES 8         /* v2: u64 content length */
 #define SDBOX_FINAL_BYTES (SDBOX_PAYLOAD_BYTES + SDBOX_TRAILER_BYTES)
+#define SDBOX_TRAILER_V1_BYTES 40     /* v1: u64 content length + BLAKE2b-256 */
+#define SDBOX_FINAL_V1_BYTES (SDBOX_PAYLOAD_BYTES + SDBOX_TRAILER_V1_BYTES)
 #define SDBOX_FRAME_OVERHEAD 22       /* u32 length + type byte + 17 ABYTES */
 #define SDBOX_NAME_MAX 255
 #define SDBOX_MIME_MAX 255
@@ -90,14 +97,15 @@ uint64_t sdbox_writer_content_len(const struct sdbox_writer *w);
 /* Wipe the keys and free; accepts NULL. */
 void sdbox_writer_free(struct sdbox_writer *w);
 
-/* Size on disk of a file of content_len bytes for n recipients. */
+/* Size on disk of a (version 2) file of content_len bytes for n recipients. */
 uint64_t sdbox_file_size(uint64_t content_len, size_t n);
 
 struct sdbox_reader;
 
 /*
  * Read and check the header with secret key sk (the public key is derived
- * from it), verify the header MAC and read the metadata frame.
+ * from it), verify the header MAC and read the metadata frame. Opens
+ * version 1 and version 2 files.
  */
 int sdbox_reader_new(struct sdbox_reader **out,
     const unsigned char sk[SDBOX_SECRETKEYBYTES], sdbox_read_fn fn, void *ctx);
@@ -116,6 +124,9 @@ int sdbox_reader_read(struct sdbox_reader *r, const unsigned char **chunk, size_
 
 /* Content length from the verified trailer (valid after the end). */
 uint64_t sdbox_reader_content_len(const struct sdbox_reader *r);
+
+/* Format version of the file (SDBOX_VERSION_1 or SDBOX_VERSION). */
+int sdbox_reader_version(const struct sdbox_reader *r);
 
 /* Wipe and free; accepts NULL. */
 void sdbox_reader_free(struct sdbox_reader *r);

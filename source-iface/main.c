@@ -16,7 +16,6 @@
 #include "source.h"
 #include "i18n.h"
 #include "daemon.h"
-#include "sdhash.h"
 #include "sderr.h"
 #include "static.h"
 #include "tmpl.h"
@@ -156,9 +155,6 @@ main(int argc, char **argv)
 	umask(077);
 	if (sodium_init() < 0)
 		die("cannot initialise libsodium");
-	/* The BLAKE2b of each upload's content runs on a helper thread of the
-	 * upload, started only once a file passes one 64 KiB frame. */
-	sdhash_set_threaded(1);
 	if ((e = web_daemon_args(&daemon_ctx, argc, argv)) != 0)
 		return e > 0 ? 0 : 2;
 	src_app.dev = daemon_ctx.dev;

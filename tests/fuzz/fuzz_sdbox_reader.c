@@ -1,5 +1,5 @@
 /*
- * fuzz_sdbox_reader.c - libFuzzer target for the .sdbox v1 reader.
+ * fuzz_sdbox_reader.c - libFuzzer target for the .sdbox reader (versions 1 and 2).
  *
  * The input is read as a .sdbox file with the secret key of the test vectors
  * (tests/vectors/key.key, a published test key), so inputs derived from the

@@ -1,12 +1,13 @@
 /*
- * sdforge - test helper: an independent .sdbox v1 encoder, written from
- * docs/spool-format.md with libsodium alone (it shares no code with
- * crypto/sdbox.c). It makes a valid file ("valid", which our reader must
- * accept: a cross-check of the spec) and files that are correctly encrypted
- * and authenticated but break a rule of the format, which our reader must
- * refuse. Not installed.
+ * sdforge - test helper: an independent .sdbox encoder (versions 1 and 2),
+ * written from docs/spool-format.md with libsodium alone (it shares no code
+ * with crypto/sdbox.c). It makes a valid file ("valid", which our reader
+ * must accept: a cross-check of the spec) and files that are correctly
+ * encrypted and authenticated but break a rule of the format, which our
+ * reader must refuse. Version 2 by default; -1 makes version 1 files (the
+ * trailer also carries the BLAKE2b of the content). Not installed.
  *
- *   sdforge MODE RECIPIENT.pub OUT
+ *   sdforge [-1] MODE RECIPIENT.pub OUT
  */
 #include "sdkey.h"
 
@@ -21,7 +22,7 @@
 
 #define PAYLOAD 65536
 #define META 1024
-#define FINAL (PAYLOAD + 40)
+#define FINAL_V1 (PAYLOAD + 40)
 #define T_MSG crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
 #define T_PUSH crypto_secretstream_xchacha20poly1305_TAG_PUSH
 #define T_FINAL crypto_secretstream_xchacha20poly1305_TAG_FINAL
@@ -29,8 +30,10 @@
 static crypto_secretstream_xchacha20poly1305_state ss;
 static unsigned char mac[32];
 static FILE *out;
-static unsigned char plain[1 + FINAL], cipher[1 + FINAL + 17];
+static unsigned char plain[1 + FINAL_V1], cipher[1 + FINAL_V1 + 17];
 static crypto_generichash_state chash;
+static int version = 2;
+static size_t final_len = PAYLOAD + 8; /* v1: FINAL_V1 */
 
 static void
 le(unsigned char *p, uint64_t v, int n)
@@ -60,7 +63,7 @@ header(const unsigned char *pk)
 	unsigned char hdr[12 + 80 + 24], fk[32], sk[32], mk[32];
 
 	memcpy(hdr, "\x89SDBOX\r\n", 8);
-	hdr[8] = 1, hdr[9] = 0, hdr[10] = 1, hdr[11] = 0;
+	hdr[8] = (unsigned char)version, hdr[9] = 0, hdr[10] = 1, hdr[11] = 0;
 	randombytes_buf(fk, sizeof fk);
 	crypto_box_seal(hdr + 12, fk, 32, pk);
 	crypto_kdf_derive_from_key(sk, 32, 1, "sdbox-v1", fk);
@@ -90,19 +93,22 @@ content(unsigned char v)
 	frame('C', T_MSG, PAYLOAD);
 }
 
-/* Final frame with tail bytes of value v and a trailer claiming total. */
+/* Final frame with tail bytes of value v and a trailer claiming total
+ * (version 1: and the content hash, spoilt if badhash). */
 static void
 final(size_t tail, unsigned char v, uint64_t total, int badhash, unsigned char tag)
 {
-	unsigned char *tr = plain + 1 + FINAL - 40;
+	unsigned char *tr = plain + 1 + PAYLOAD;
 
 	memset(plain + 1, v, tail);
 	crypto_generichash_update(&chash, plain + 1, tail);
-	crypto_generichash_final(&chash, tr + 8, 32);
-	if (badhash)
-		tr[8] ^= 1;
+	if (version == 1) {
+		crypto_generichash_final(&chash, tr + 8, 32);
+		if (badhash)
+			tr[8] ^= 1;
+	}
 	le(tr, total, 8);
-	frame('F', tag, FINAL);
+	frame('F', tag, final_len);
 }
 
 static int
@@ -139,9 +145,17 @@ run(const char *mode)
 		frame('X', T_MSG, PAYLOAD);
 	if (strcmp(mode, "final-gap-nonzero") == 0)
 		plain[1 + 100 + 5] = 1;
+	if (strcmp(mode, "final-of-other-version") == 0)
+		final_len = version == 1 ? PAYLOAD + 8 : FINAL_V1;
 	{
 		uint64_t total = PAYLOAD + (c2 ? PAYLOAD : 0) + 100;
-		unsigned adj = strcmp(mode, "trailer-length-mismatch") == 0 ? 1 : 0;
+		/* Version 1: one byte more, caught by the hash. Version 2 has no
+		 * hash (a longer tail inside the frame is just other content), so
+		 * the claim goes past the final frame, or below the content frames. */
+		uint64_t adj = strcmp(mode, "trailer-length-mismatch") != 0 ? 0 :
+		    version == 1 ? 1 : PAYLOAD;
+		if (strcmp(mode, "trailer-length-short") == 0)
+			adj = (uint64_t)0 - (total - PAYLOAD + 1);
 		unsigned char tag = strcmp(mode, "final-tag-message") == 0 ? T_MSG : T_FINAL;
 		final(100, 0x43, total + adj, strcmp(mode, "trailer-hash-mismatch") == 0, tag);
 	}
@@ -155,8 +169,13 @@ main(int argc, char **argv)
 {
 	unsigned char pk[32];
 
+	if (argc == 5 && strcmp(argv[1], "-1") == 0) {
+		version = 1;
+		final_len = FINAL_V1;
+		argc--, argv++;
+	}
 	if (argc != 4 || sodium_init() < 0 || sdkey_load_public(argv[2], pk) != 0) {
-		fprintf(stderr, "usage: sdforge MODE RECIPIENT.pub OUT\n");
+		fprintf(stderr, "usage: sdforge [-1] MODE RECIPIENT.pub OUT\n");
 		return 2;
 	}
 	out = fopen(argv[3], "wbx");

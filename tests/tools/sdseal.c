@@ -1,5 +1,5 @@
 /*
- * sdseal - test helper: seal a file into .sdbox v1 for given recipients.
+ * sdseal - test helper: seal a file into .sdbox (version 2) for given recipients.
  * Used to make the spool-format test vectors and by the benches; the
  * daemons seal in-process. Not installed.
  *

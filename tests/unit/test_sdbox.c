@@ -1,11 +1,15 @@
 /*
- * test_sdbox.c - unit tests of the .sdbox v1 writer and reader (in memory).
+ * test_sdbox.c - unit tests of the .sdbox writer (version 2) and reader
+ * (versions 1 and 2), in memory.
  *
  * Round trips at frame boundaries and for 1..32 recipients, metadata bounds,
  * Padme sizes, and the reader's refusals: every truncation offset of a small
  * file, a trailing byte, a flipped bit in every header byte and in each
  * frame, stanzas swapped between files, frames reordered and duplicated, a
- * length over the bound, a wrong key, API misuse.
+ * length over the bound, a wrong key, API misuse. Version 1 files (the
+ * committed vectors in tests/vectors/v1, made by the version 1 writer) still
+ * open, their content hash is still checked, and neither version can be
+ * relabelled as the other.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,12 +24,20 @@
 
 #include "sdbox.h"
 #include "sderr.h"
-#include "sdhash.h"
 
 #define HDR1 (SDBOX_FIXED_BYTES + SDBOX_STANZA_BYTES + SDBOX_STREAMHEADER_BYTES + SDBOX_MAC_BYTES)
 #define FRAME_META (4 + 1 + SDBOX_META_BYTES + 17)
 #define FRAME_DATA (4 + 1 + SDBOX_PAYLOAD_BYTES + 17)
 #define FRAME_FINAL (4 + 1 + SDBOX_FINAL_BYTES + 17)
+#define FRAME_FINAL_V1 (4 + 1 + SDBOX_FINAL_V1_BYTES + 17)
+
+/* The secret key of tests/vectors/key.key (a published test key). */
+static const unsigned char vector_sk[32] = {
+	0xf2, 0x45, 0x1a, 0x1d, 0x55, 0x6f, 0xf3, 0x73,
+	0x02, 0xac, 0x56, 0x21, 0x00, 0xb6, 0x6c, 0x9d,
+	0x4d, 0x3f, 0xeb, 0x5d, 0x90, 0x80, 0x7c, 0x36,
+	0x60, 0x8d, 0xa0, 0x80, 0xa2, 0x87, 0xdd, 0x66,
+};
 
 struct membuf {
 	unsigned char *p;
@@ -422,9 +434,15 @@ test_header_fields(void **state)
 
 	(void)state;
 	f = seal((const unsigned char *)"x", 1, 1, 1);
-	f.p[8] = 2; /* version */
+	assert_int_equal(f.p[8], SDBOX_VERSION);
+	f.p[8] = 3; /* version */
 	assert_int_equal(open_buf(f.p, f.len, sk[0], NULL, NULL, NULL), SD_ERR_FORMAT);
-	f.p[8] = 1;
+	f.p[8] = 0;
+	assert_int_equal(open_buf(f.p, f.len, sk[0], NULL, NULL, NULL), SD_ERR_FORMAT);
+	/* Relabelled as version 1: the header MAC covers the version byte. */
+	f.p[8] = SDBOX_VERSION_1;
+	assert_int_equal(open_buf(f.p, f.len, sk[0], NULL, NULL, NULL), SD_ERR_HEADER_MAC);
+	f.p[8] = SDBOX_VERSION;
 	f.p[9] = 1; /* flags */
 	assert_int_equal(open_buf(f.p, f.len, sk[0], NULL, NULL, NULL), SD_ERR_FORMAT);
 	f.p[9] = 0;
@@ -503,34 +521,127 @@ test_reader_state_after_error(void **state)
 	free(f.p);
 }
 
-static int
-setup_threaded(void **state)
+/* The layout of a version 2 file: the final frame carries the content
+ * length alone, 32 bytes shorter than version 1's. */
+static void
+test_v2_layout(void **state)
 {
-	sdhash_set_threaded(1);
-	return setup(state);
+	unsigned char data[65536 + 3];
+	struct membuf f;
+	struct memin in = { 0 };
+	struct sdbox_reader *r = NULL;
+	const unsigned char *chunk;
+	size_t n;
+
+	(void)state;
+	memset(data, 9, sizeof data);
+	f = seal(data, sizeof data, 1, 1000);
+	assert_int_equal(f.p[8], 2);
+	assert_int_equal(f.len, HDR1 + FRAME_META + FRAME_DATA + FRAME_FINAL);
+	assert_int_equal(FRAME_FINAL, 4 + 1 + 65536 + 8 + 17);
+	/* The last frame's length prefix is the version 2 final frame's. */
+	assert_int_equal(f.p[f.len - FRAME_FINAL] | f.p[f.len - FRAME_FINAL + 1] << 8 |
+	    f.p[f.len - FRAME_FINAL + 2] << 16, FRAME_FINAL - 4);
+	in.p = f.p;
+	in.len = f.len;
+	assert_int_equal(sdbox_reader_new(&r, sk[0], mem_read, &in), 0);
+	assert_int_equal(sdbox_reader_version(r), SDBOX_VERSION);
+	while (sdbox_reader_read(r, &chunk, &n) == 0 && n > 0)
+		;
+	assert_int_equal(sdbox_reader_content_len(r), sizeof data);
+	sdbox_reader_free(r);
+	free(f.p);
 }
 
-static int
-teardown_threaded(void **state)
+static unsigned char *
+slurp(const char *name, size_t *len)
 {
+	char path[4096];
+	FILE *fp;
+	unsigned char *buf;
+	long sz;
+
+	snprintf(path, sizeof path, "%s/tests/vectors/v1/%s", SD_SOURCE_DIR, name);
+	fp = fopen(path, "rb");
+	if (fp == NULL)
+		fail_msg("cannot open %s", path);
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	sz = ftell(fp);
+	assert_true(sz >= 0);
+	rewind(fp);
+	buf = malloc((size_t)sz + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)sz, fp), (size_t)sz);
+	fclose(fp);
+	*len = (size_t)sz;
+	return buf;
+}
+
+/* Version 1 files, as the version 1 writer made them, still open to their
+ * exact content; the content hash in their trailer is still checked. */
+static void
+test_v1_files(void **state)
+{
+	static const char *const good[] = { "good-empty", "good-small", "good-one-frame",
+		"good-two-frames", "good-three-frames", "good-padded", "good-forged" };
+	char fname[64];
+
 	(void)state;
-	sdhash_set_threaded(0);
-	return 0;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		unsigned char *file, *want, *back = NULL;
+		size_t flen, wlen, blen = 0;
+		struct memin in;
+		struct sdbox_reader *r = NULL;
+
+		snprintf(fname, sizeof fname, "%s.sdbox", good[i]);
+		file = slurp(fname, &flen);
+		snprintf(fname, sizeof fname, "%s.expected", good[i]);
+		want = slurp(fname, &wlen);
+		assert_int_equal(file[8], SDBOX_VERSION_1);
+		assert_int_equal(open_buf(file, flen, vector_sk, &back, &blen, NULL), 0);
+		assert_int_equal(blen, wlen);
+		assert_true(wlen == 0 || memcmp(back, want, wlen) == 0);
+		in = (struct memin){ .p = file, .len = flen };
+		assert_int_equal(sdbox_reader_new(&r, vector_sk, mem_read, &in), 0);
+		assert_int_equal(sdbox_reader_version(r), SDBOX_VERSION_1);
+		sdbox_reader_free(r);
+		/* Relabelled as version 2: refused by the header MAC. */
+		file[8] = SDBOX_VERSION;
+		assert_int_equal(open_buf(file, flen, vector_sk, NULL, NULL, NULL),
+		    SD_ERR_HEADER_MAC);
+		free(back);
+		free(file);
+		free(want);
+	}
+}
+
+/* A version 1 file refused for what only version 1 has: the content hash,
+ * and its final frame's length in a version 2 file and the other way. */
+static void
+test_v1_refusals(void **state)
+{
+	size_t flen, cut;
+	unsigned char *file;
+
+	(void)state;
+	file = slurp("bad-forged-trailer-hash-mismatch.sdbox", &flen);
+	assert_int_equal(open_buf(file, flen, vector_sk, NULL, NULL, NULL), SD_ERR_TRAILER);
+	free(file);
+	file = slurp("bad-forged-trailer-length-mismatch.sdbox", &flen);
+	assert_int_equal(open_buf(file, flen, vector_sk, NULL, NULL, NULL), SD_ERR_TRAILER);
+	free(file);
+	/* Every cut of a small version 1 file is a truncation. */
+	file = slurp("good-small.sdbox", &flen);
+	assert_int_equal(flen, HDR1 + FRAME_META + FRAME_FINAL_V1);
+	for (cut = 0; cut < flen; cut++)
+		if (open_buf(file, cut, vector_sk, NULL, NULL, NULL) != SD_ERR_TRUNCATED)
+			fail_msg("v1 cut at %zu not refused as truncated", cut);
+	free(file);
 }
 
 int
 main(void)
 {
-	/* The same checks with the BLAKE2b of the content on a helper thread
-	 * (the pipelined mode of the tools). */
-	const struct CMUnitTest threaded[] = {
-		cmocka_unit_test(test_roundtrip_sizes),
-		cmocka_unit_test(test_recipients),
-		cmocka_unit_test(test_bitflips),
-		cmocka_unit_test(test_frames_reordered),
-		cmocka_unit_test(test_misuse_and_io_errors),
-		cmocka_unit_test(test_reader_state_after_error),
-	};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip_sizes),
 		cmocka_unit_test(test_recipients),
@@ -544,10 +655,10 @@ main(void)
 		cmocka_unit_test(test_header_fields),
 		cmocka_unit_test(test_misuse_and_io_errors),
 		cmocka_unit_test(test_reader_state_after_error),
+		cmocka_unit_test(test_v2_layout),
+		cmocka_unit_test(test_v1_files),
+		cmocka_unit_test(test_v1_refusals),
 	};
-	int failed = cmocka_run_group_tests_name("inline hashing", tests, setup, NULL);
 
-	failed += cmocka_run_group_tests_name("threaded hashing", threaded, setup_threaded,
-	    teardown_threaded);
-	return failed;
+	return cmocka_run_group_tests_name("sdbox", tests, setup, NULL);
 }

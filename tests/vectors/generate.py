@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
-"""Regenerate the .sdbox v1 test vectors in this directory.
+"""Regenerate the .sdbox version 2 test vectors in this directory.
 
     python3 tests/vectors/generate.py build/dev
 
-Writes key.key/key.pass (the recipient, argon2id "interactive" level so tests
-stay fast), other.key/other.pub (a key that is not a recipient), good-*.sdbox
-with good-*.expected (exact plaintext) and good-*.name (the name
-sealdrop-open gives the output), and bad-*.sdbox that every reader must
-refuse. The files are committed: readers are tested against fixed bytes, and
-a writer change that alters the format shows up as a diff. Each bad vector
-says in its name what is wrong with it; docs/spool-format.md lists them.
+Writes good-*.sdbox with good-*.expected (exact plaintext) and good-*.name
+(the name sealdrop-open gives the output), and bad-*.sdbox that every reader
+must refuse. The files are committed: readers are tested against fixed
+bytes, and a writer change that alters the format shows up as a diff. Each
+bad vector says in its name what is wrong with it; docs/spool-format.md
+lists them.
+
+The keys are made only when missing: key.key/key.pass (the recipient,
+argon2id "interactive" level so tests stay fast; its secret key is also in
+tests/fuzz/fuzz_sdbox_reader.c and tests/unit/test_sdbox.c) and other.pub (a
+key that is not a recipient). v1/ holds the version 1 vectors, made by the
+version 1 writer and kept as they are (readers must go on opening existing
+spools); this script only adds bad-forged-final-of-other-version there.
 """
 import os
 import struct
@@ -21,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FIXED, STANZA, SSHDR, MAC = 12, 80, 24, 32
 META_FRAME = 4 + 1 + 1024 + 17
 DATA_FRAME = 4 + 1 + 65536 + 17
-FINAL_FRAME = 4 + 1 + 65576 + 17
+FINAL_FRAME = 4 + 1 + 65544 + 17
 TIME = 1700000000
 
 
@@ -55,16 +61,19 @@ def main(build):
     seal = os.path.join(ttools, "sdseal")
     forge = os.path.join(ttools, "sdforge")
     for f in os.listdir(HERE):
-        if f.endswith((".sdbox", ".expected", ".name", ".key", ".pub", ".pass")):
+        if f.endswith((".sdbox", ".expected", ".name")):
             os.unlink(os.path.join(HERE, f))
-    write("key.pass", b"correct horse battery staple vector\n")
     kp = os.path.join(HERE, "key.pass")
-    run(keygen, "--out", os.path.join(HERE, "key.key"), "--passphrase-file", kp,
-        "--kdf", "interactive", stdout=subprocess.DEVNULL)
-    run(keygen, "--out", os.path.join(HERE, "other.key"), "--passphrase-file", kp,
-        "--kdf", "interactive", stdout=subprocess.DEVNULL)
     pub = os.path.join(HERE, "key.pub")
     other = os.path.join(HERE, "other.pub")
+    if not os.path.exists(pub):
+        write("key.pass", b"correct horse battery staple vector\n")
+        run(keygen, "--out", os.path.join(HERE, "key.key"), "--passphrase-file", kp,
+            "--kdf", "interactive", stdout=subprocess.DEVNULL)
+    if not os.path.exists(other):
+        run(keygen, "--out", os.path.join(HERE, "other.key"), "--passphrase-file", kp,
+            "--kdf", "interactive", stdout=subprocess.DEVNULL)
+        os.unlink(os.path.join(HERE, "other.key"))
     tmp = tempfile.mkdtemp()
 
     def good(name, content, expect_name, *opts, recipients=(pub,)):
@@ -117,6 +126,8 @@ def main(build):
     bad["truncated-after-header"] = small[:h]
     bad["flip-magic"] = flip(small, 1)
     bad["flip-version"] = flip(small, 8)
+    # Relabelled as version 1 (the version byte is under the header MAC).
+    bad["version-1-label"] = flip(small, 8, 0x03)
     bad["flip-flags"] = flip(small, 9)
     bad["flip-count"] = flip(small, 10, 0x02)
     bad["flip-reserved"] = flip(small, 11)
@@ -175,10 +186,15 @@ def main(build):
     for mode in ("missing-meta", "meta-tag-message", "meta-bad-kind", "meta-time-unrounded",
                  "meta-nul-in-name", "meta-nonzero-tail", "no-final", "content-after-padding",
                  "padding-nonzero", "unknown-frame-type", "final-gap-nonzero",
-                 "trailer-length-mismatch", "trailer-hash-mismatch", "final-tag-message",
-                 "frame-after-final"):
+                 "trailer-length-mismatch", "trailer-length-short", "final-tag-message", "frame-after-final",
+                 "final-of-other-version"):
         run(forge, mode, pub, os.path.join(HERE, "bad-forged-%s.sdbox" % mode))
-    os.unlink(os.path.join(HERE, "other.key"))
+    # A version 1 file whose final frame has version 2's length: the one
+    # version 1 vector this script makes (the others came from the v1 writer).
+    v1bad = os.path.join(HERE, "v1", "bad-forged-final-of-other-version.sdbox")
+    if os.path.exists(v1bad):
+        os.unlink(v1bad)
+    run(forge, "-1", "final-of-other-version", pub, v1bad)
     print("vectors written to", HERE)
 
 

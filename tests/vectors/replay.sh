@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Replays the .sdbox v1 vectors through the real sealdrop-open:
+# Replays the .sdbox vectors, version 2 (VECTOR_DIR) and version 1
+# (VECTOR_DIR/v1, existing spools), through the real sealdrop-open:
 #  - every good-X.sdbox decrypts to exactly good-X.expected, under the path
 #    in good-X.name (relative to --out: the vectors carry no parsable ref, so
 #    they land in unsorted/, and types no cleaner handles in
@@ -19,28 +20,31 @@ fail=0
 ok() { pass=$((pass + 1)); }
 ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-for v in "$dir"/good-*.sdbox; do
+nv1=0
+for v in "$dir"/good-*.sdbox "$dir"/v1/good-*.sdbox; do
+	vdir=$(dirname "$v")
 	name=$(basename "$v" .sdbox)
-	out="$work/$name"
+	out="$work/$(basename "$vdir")-$name"
 	if ! "$open" --quiet --key "$dir/key.key" --passphrase-file "$dir/key.pass" \
 		--out "$out" "$v" 2>"$work/err"; then
 		ko "$name: refused: $(cat "$work/err")"
 		continue
 	fi
-	want=$(head -n1 "$dir/$name.name")
+	want=$(head -n1 "$vdir/$name.name")
 	files=$(find "$out" -type f ! -name report.txt ! -name report.json | wc -l)
 	if [ "$files" != 1 ] || [ ! -f "$out/$want" ] || [ ! -s "$out/report.json" ]; then
 		ko "$name: expected exactly '$want' and a report in --out, got: $(cd "$out" && find . -type f | tr '\n' ' ')"
-	elif ! cmp -s "$out/$want" "$dir/$name.expected"; then
+	elif ! cmp -s "$out/$want" "$vdir/$name.expected"; then
 		ko "$name: plaintext differs from $name.expected"
 	else
 		ok
 	fi
 done
 
-for v in "$dir"/bad-*.sdbox; do
+for v in "$dir"/bad-*.sdbox "$dir"/v1/bad-*.sdbox; do
+	vdir=$(dirname "$v")
 	name=$(basename "$v" .sdbox)
-	out="$work/$name"
+	out="$work/$(basename "$vdir")-$name"
 	if "$open" --quiet --key "$dir/key.key" --passphrase-file "$dir/key.pass" \
 		--out "$out" "$v" 2>"$work/err"; then
 		ko "$name: accepted"
@@ -57,6 +61,18 @@ for v in "$dir"/bad-*.sdbox; do
 		[ -n "${VERBOSE:-}" ] && echo "$name: $(grep "$name.sdbox" "$work/err")"
 	fi
 done
+
+# Both versions are really there (a glob that matched nothing would pass).
+for pat in "$dir"/good-*.sdbox "$dir"/v1/good-*.sdbox "$dir"/bad-*.sdbox "$dir"/v1/bad-*.sdbox; do
+	[ -f "$pat" ] || ko "no vector matches $pat"
+done
+for v in "$dir"/good-*.sdbox; do
+	[ "$(head -c 9 "$v" | tail -c 1 | od -An -tu1 | tr -d ' ')" = 2 ] || ko "$v is not version 2"
+done
+for v in "$dir"/v1/good-*.sdbox; do
+	[ "$(head -c 9 "$v" | tail -c 1 | od -An -tu1 | tr -d ' ')" = 1 ] && nv1=$((nv1 + 1))
+done
+[ "$nv1" -ge 10 ] || ko "only $nv1 version 1 good vectors"
 
 # A wrong passphrase: refused before anything is written.
 printf 'not the passphrase\n' >"$work/wrong.pass"

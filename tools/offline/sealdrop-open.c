@@ -17,7 +17,6 @@
 #include "clean.h"
 #include "opener.h"
 #include "sdbox.h"
-#include "sdhash.h"
 #include "sderr.h"
 #include "sdio.h"
 #include "sdkey.h"
@@ -226,9 +225,6 @@ main(int argc, char **argv)
 		fprintf(stderr, PROG ": cannot initialise libsodium\n");
 		return 1;
 	}
-	/* Hash the content on the second core while the first decrypts. The
-	 * cleaning children never use it (fork keeps only the calling thread). */
-	sdhash_set_threaded(1);
 	if ((first = parse_opts(argc, argv, &o)) < 0) {
 		usage(stderr);
 		return 2;
