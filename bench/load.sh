@@ -44,9 +44,9 @@ done
 [[ "$RATE" =~ ^[1-9][0-9]{0,6}[KM]?$ ]] || { echo "load.sh: BENCH_RATE like 100K" >&2; exit 2; }
 [ "$N" -le 2000 ] && [ "$STORM" -le 500 ] || { echo "load.sh: at most 2000 uploads and 500 storm clients" >&2; exit 2; }
 ONION=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion
-ADMIN=$BUILD/tools/sealdrop-admin
-DAEMON=$BUILD/source-iface/sealdrop-source
-SDCAT=$BUILD/tests/sdcat
+ADMIN=$BUILD/bin/sealdrop-admin
+DAEMON=$BUILD/bin/sealdrop-source
+SDCAT=$BUILD/bin/sdcat
 KEY=$ROOT/tests/vectors/key.key
 PASS=$ROOT/tests/vectors/key.pass
 for b in "$ADMIN" "$DAEMON" "$SDCAT"; do
