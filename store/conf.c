@@ -40,7 +40,7 @@ conf_defaults(struct conf *c)
 	c->session_idle_minutes = 30;
 	c->session_max_minutes = 240;
 	c->accept_files = 1;
-	c->argon2_queue = 32;
+	c->argon2_queue = 128;
 	c->max_sessions = 1024;
 	c->pending_sources_max = 1000;
 	c->pending_source_days = 3;
