@@ -4,7 +4,7 @@
  * The type of a file is decided from its content (libmagic), never from its
  * name. Each supported format has a cleaner that works on a memory buffer
  * and writes a new buffer: JPEG, PNG, GIF, WebP and TIFF (segment, chunk,
- * block and tag allow-lists), PDF (libqpdf), ZIP containers including Office Open
+ * block and tag allow-lists), HEIC and AVIF (metadata items removed), PDF (libqpdf), ZIP containers including Office Open
  * XML and OpenDocument (libzip + libxml2) and TAR (libarchive), members
  * cleaned recursively, MP4/MOV boxes, MP3, FLAC, Ogg, WAV and AIFF tags, SVG and HTML (libxml2
  * allow-lists), plain text (nothing to remove). Anything else is CLEAN_E_UNSUPPORTED: the caller must keep it
@@ -115,6 +115,10 @@ int clean_png(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
 /* MP4, MOV, M4A, 3GP (not fragmented). */
 int clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* HEIF still images (HEIC, AVIF): metadata items removed from the boxes,
+ * the coded images copied as they are; image sequences are unsupported. */
+int clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
 /* Classic TIFF, every page; out must be empty (offsets are absolute). */
 int clean_tiff(const unsigned char *buf, size_t len, struct clean_buf *out,

@@ -289,6 +289,10 @@ clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
 	    strcmp(mime, "video/3gpp") == 0 || strcmp(mime, "video/3gpp2") == 0 ||
 	    strcmp(mime, "video/x-m4v") == 0)
 		return clean_mp4(buf, len, out, rep);
+	if (strcmp(mime, "image/heic") == 0 || strcmp(mime, "image/heif") == 0 ||
+	    strcmp(mime, "image/avif") == 0 || strcmp(mime, "image/heic-sequence") == 0 ||
+	    strcmp(mime, "image/heif-sequence") == 0)
+		return clean_heif(buf, len, out, rep);
 	if (strcmp(mime, "image/tiff") == 0)
 		return clean_tiff(buf, len, out, rep);
 	if (strcmp(mime, "image/gif") == 0)

@@ -26,12 +26,6 @@
 #define MP4_MDAT_MAX 64
 #define MP4_TABLES_MAX 4096
 
-struct mbox {
-	const unsigned char *p; /* start of the box */
-	char type[4];
-	size_t hdr, size;       /* header length and whole size */
-};
-
 struct mp4 {
 	struct clean_report *rep;
 	size_t boxes;
@@ -41,15 +35,8 @@ struct mp4 {
 	size_t nmap;
 };
 
-static uint64_t
-be64(const unsigned char *p)
-{
-	return (uint64_t)clean_be32(p) << 32 | clean_be32(p + 4);
-}
-
-/* The box at p (n bytes left); 0 or CLEAN_E_MALFORMED. */
-static int
-box_at(const unsigned char *p, size_t n, struct mbox *b)
+int
+clean_box_at(const unsigned char *p, size_t n, struct clean_box *b)
 {
 	uint64_t sz;
 
@@ -62,7 +49,7 @@ box_at(const unsigned char *p, size_t n, struct mbox *b)
 	if (sz == 1) {
 		if (n < 16)
 			return CLEAN_E_MALFORMED;
-		sz = be64(p + 8);
+		sz = clean_be64(p + 8);
 		b->hdr = 16;
 	} else if (sz == 0) {
 		sz = n;
@@ -73,26 +60,25 @@ box_at(const unsigned char *p, size_t n, struct mbox *b)
 	return 0;
 }
 
-static int
-is(const struct mbox *b, const char *t)
+int
+clean_box_is(const struct clean_box *b, const char *t)
 {
 	return memcmp(b->type, t, 4) == 0;
 }
 
 static int
-container(const struct mbox *b)
+container(const struct clean_box *b)
 {
 	static const char *const c[] = { "moov", "trak", "mdia", "minf", "stbl", "edts",
 		"dinf", "mvex", NULL };
 	for (const char *const *t = c; *t; t++)
-		if (is(b, *t))
+		if (clean_box_is(b, *t))
 			return 1;
 	return 0;
 }
 
-/* A box header for a payload of n bytes. */
-static int
-put_header(struct clean_buf *o, const char *type, size_t n)
+int
+clean_box_header(struct clean_buf *o, const char *type, size_t n)
 {
 	unsigned char h[16];
 
@@ -112,22 +98,23 @@ put_header(struct clean_buf *o, const char *type, size_t n)
 
 /* Copy a leaf box, zeroing times or noting an offset table. */
 static int
-leaf(struct mp4 *m, const struct mbox *b, struct clean_buf *o)
+leaf(struct mp4 *m, const struct clean_box *b, struct clean_buf *o)
 {
 	size_t at = o->len, pl = b->size - b->hdr;
 	const unsigned char *q = b->p + b->hdr;
-	int e, wide = is(b, "co64");
+	int e, wide = clean_box_is(b, "co64");
 
 	if ((e = clean_buf_append(o, b->p, b->size)) != 0)
 		return e;
-	if ((is(b, "mvhd") || is(b, "tkhd") || is(b, "mdhd")) && pl >= 4) {
+	if ((clean_box_is(b, "mvhd") || clean_box_is(b, "tkhd") || clean_box_is(b, "mdhd")) &&
+	    pl >= 4) {
 		size_t tl = q[0] == 1 ? 8 : 4;
 		if (pl < 4 + 2 * tl)
 			return CLEAN_E_MALFORMED;
 		memset(o->data + at + b->hdr + 4, 0, 2 * tl);
 		clean_note_removed(m->rep, "creation and modification times");
 	}
-	if (is(b, "stco") || wide) {
+	if (clean_box_is(b, "stco") || wide) {
 		size_t n;
 		if (pl < 8 || m->ntab == MP4_TABLES_MAX)
 			return CLEAN_E_MALFORMED;
@@ -144,27 +131,29 @@ leaf(struct mp4 *m, const struct mbox *b, struct clean_buf *o)
 static int
 children(struct mp4 *m, const unsigned char *p, size_t n, unsigned depth, struct clean_buf *o)
 {
-	struct mbox b;
+	struct clean_box b;
 	int e;
 
 	if (depth > MP4_DEPTH_MAX)
 		return CLEAN_E_LIMIT;
 	for (size_t off = 0; off < n; off += b.size) {
-		if ((e = box_at(p + off, n - off, &b)) != 0)
+		if ((e = clean_box_at(p + off, n - off, &b)) != 0)
 			return e;
 		if (++m->boxes > MP4_BOXES_MAX)
 			return CLEAN_E_LIMIT;
-		if (is(&b, "udta") || is(&b, "meta") || is(&b, "uuid") || is(&b, "free") ||
-		    is(&b, "skip")) {
-			clean_note_removed(m->rep, "%s", is(&b, "udta") ? "user data (GPS position, "
-			    "make, model, software, dates, authors)" : is(&b, "meta") ?
-			    "metadata (location, make, model, software)" : is(&b, "uuid") ?
-			    "uuid boxes (XMP, vendor data)" : "free space");
+		if (clean_box_is(&b, "udta") || clean_box_is(&b, "meta") ||
+		    clean_box_is(&b, "uuid") || clean_box_is(&b, "free") ||
+		    clean_box_is(&b, "skip")) {
+			clean_note_removed(m->rep, "%s", clean_box_is(&b, "udta") ?
+			    "user data (GPS position, make, model, software, dates, authors)" :
+			    clean_box_is(&b, "meta") ?
+			    "metadata (location, make, model, software)" :
+			    clean_box_is(&b, "uuid") ? "uuid boxes (XMP, vendor data)" : "free space");
 			continue;
 		}
 		if (container(&b)) {
 			size_t at = o->len;
-			if ((e = put_header(o, b.type, 0)) != 0 ||
+			if ((e = clean_box_header(o, b.type, 0)) != 0 ||
 			    (e = children(m, b.p + b.hdr, b.size - b.hdr, depth + 1, o)) != 0)
 				return e;
 			if (o->len - at - 8 > UINT32_MAX - 8)
@@ -186,7 +175,7 @@ patch(struct mp4 *m, struct clean_buf *moov)
 		size_t w = m->tab[t].wide ? 8 : 4;
 		for (size_t i = 0; i < m->tab[t].n; i++) {
 			unsigned char *q = moov->data + m->tab[t].at + w * i;
-			uint64_t v = w == 8 ? be64(q) : clean_be32(q), nv = 0;
+			uint64_t v = w == 8 ? clean_be64(q) : clean_be32(q), nv = 0;
 			size_t k;
 			for (k = 0; k < m->nmap; k++)
 				if (v >= m->map[k].from && v < m->map[k].to)
@@ -206,31 +195,32 @@ patch(struct mp4 *m, struct clean_buf *moov)
 /* The top-level boxes kept, with the new place of every mdat payload. */
 static int
 plan(struct mp4 *m, const unsigned char *buf, size_t len, struct clean_buf *moov,
-    struct mbox *keep, size_t *nkeep)
+    struct clean_box *keep, size_t *nkeep)
 {
-	struct mbox b;
+	struct clean_box b;
 	uint64_t pos = 0;
 	int e, seen_moov = 0;
 
 	*nkeep = 0;
 	for (size_t off = 0; off < len; off += b.size) {
-		if ((e = box_at(buf + off, len - off, &b)) != 0)
+		if ((e = clean_box_at(buf + off, len - off, &b)) != 0)
 			return e;
-		if (is(&b, "moof") || is(&b, "mvex"))
+		if (clean_box_is(&b, "moof") || clean_box_is(&b, "mvex"))
 			return CLEAN_E_UNSUPPORTED;
-		if (!is(&b, "ftyp") && !is(&b, "moov") && !is(&b, "mdat")) {
+		if (!clean_box_is(&b, "ftyp") && !clean_box_is(&b, "moov") &&
+		    !clean_box_is(&b, "mdat")) {
 			clean_note_removed(m->rep, "top-level boxes other than ftyp, moov and mdat "
 			    "(XMP, metadata, free space)");
 			continue;
 		}
-		if (*nkeep == MP4_MDAT_MAX || (is(&b, "moov") && seen_moov++))
+		if (*nkeep == MP4_MDAT_MAX || (clean_box_is(&b, "moov") && seen_moov++))
 			return CLEAN_E_MALFORMED;
-		if (is(&b, "moov")) {
+		if (clean_box_is(&b, "moov")) {
 			if ((e = children(m, b.p + b.hdr, b.size - b.hdr, 1, moov)) != 0)
 				return e;
 			pos += moov->len + (moov->len > UINT32_MAX - 8 ? 16 : 8);
 		} else {
-			if (is(&b, "mdat")) {
+			if (clean_box_is(&b, "mdat")) {
 				m->map[m->nmap].from = off + b.hdr;
 				m->map[m->nmap].to = off + b.size;
 				m->map[m->nmap++].dst = pos + b.hdr;
@@ -247,7 +237,7 @@ clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep)
 {
 	struct mp4 *m = calloc(1, sizeof *m);
-	struct mbox keep[MP4_MDAT_MAX];
+	struct clean_box keep[MP4_MDAT_MAX];
 	struct clean_buf moov = { 0 };
 	size_t nkeep = 0;
 	int e;
@@ -258,9 +248,10 @@ clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out,
 	if ((e = plan(m, buf, len, &moov, keep, &nkeep)) != 0 || (e = patch(m, &moov)) != 0)
 		goto out;
 	for (size_t i = 0; e == 0 && i < nkeep; i++) {
-		if (is(&keep[i], "moov") && (e = put_header(out, "moov", moov.len)) == 0)
+		if (clean_box_is(&keep[i], "moov") &&
+		    (e = clean_box_header(out, "moov", moov.len)) == 0)
 			e = clean_buf_append(out, moov.data, moov.len);
-		else if (!is(&keep[i], "moov"))
+		else if (!clean_box_is(&keep[i], "moov"))
 			e = clean_buf_append(out, keep[i].p, keep[i].size);
 	}
 out:

@@ -13,6 +13,7 @@ Writes OUTDIR/manifest.json: for each fixture, what the cleaner must do.
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -542,6 +543,37 @@ def mp4_bytes():
 
 write("video.mp4", mp4_bytes())
 expect("video.mp4", "cleaned")
+
+
+# ---- HEIC and AVIF ------------------------------------------------------
+# Made as phones and converters make them: heif-enc (libheif-examples)
+# encodes, exiftool adds EXIF (GPS, camera, serial, dates) and XMP items.
+def heif_bytes(avif, thumb):
+    src, tmp = path(".tmp-heif.png"), path(".tmp.avif" if avif else ".tmp.heic")
+    im = Image.new("RGB", (64, 48))
+    im.putdata([(x * 4, y * 5, (x + y) * 2) for y in range(48) for x in range(64)])
+    im.save(src)
+    subprocess.run(["heif-enc", "-q", "90"] + (["-A"] if avif else []) +
+                   (["-t", "32"] if thumb else []) + [src, "-o", tmp], check=True,
+                   stdout=subprocess.DEVNULL)
+    exiftool(tmp, "-n", "-Artist=" + C + "artist", "-Make=" + C + "make",
+             "-Model=" + C + "model", "-SerialNumber=" + C + "serial",
+             "-GPSLatitude=48.8566", "-GPSLatitudeRef=N", "-GPSLongitude=2.3522",
+             "-GPSLongitudeRef=E", "-GPSAreaInformation=" + C + "gps",
+             "-DateTimeOriginal=2020:01:02 03:04:05", "-XMP-dc:Creator=" + C + "xmpcreator")
+    data = open(tmp, "rb").read()
+    os.unlink(tmp)
+    return data
+
+
+if shutil.which("heif-enc"):
+    write("iphone.heic", heif_bytes(False, True))
+    expect("iphone.heic", "cleaned", note="EXIF, XMP and a thumbnail")
+    write("picture.avif", heif_bytes(True, False))
+    expect("picture.avif", "cleaned")
+else:
+    print("make_fixtures.py: heif-enc (libheif-examples) missing: no HEIC/AVIF fixtures",
+          file=sys.stderr)
 
 # ---- TAR ----------------------------------------------------------------
 import tarfile  # noqa: E402
