@@ -29,7 +29,8 @@
 #define CLEAN_ENTRIES_MAX 10000      /* members of one archive */
 #define CLEAN_EXPANDED_MAX (512u << 20) /* bytes expanded from one archive */
 #define CLEAN_RATIO_MAX 200          /* expanded / compressed, members > 1 MiB */
-#define CLEAN_INPUT_MAX (1024u << 20) /* largest input cleaned */
+#define CLEAN_INPUT_MAX (4ull << 30)  /* largest input (the upload limit) */
+#define CLEAN_MEMORY_MAX (1024u << 20) /* largest input cleaned in memory */
 
 /* Results beyond the SD_ERR_* codes (all negative, disjoint from them). */
 enum clean_result {
@@ -113,9 +114,18 @@ int clean_jpeg(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
 int clean_png(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
-/* MP4, MOV, M4A, 3GP (not fragmented). */
+/* MP4, MOV, M4A, 3GP, fragmented or not. */
 int clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
+/* The same, streamed: the len bytes of infd (read with lseek and read) are
+ * cleaned into outfd (written in order) holding only the movie header and
+ * one fragment header at a time, whatever len. On error outfd holds a
+ * partial file that must be discarded. */
+int clean_mp4_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
+
+/* 1 when a top-level file of this MIME type is cleaned by streaming
+ * (clean_file_sandboxed then never holds it whole in memory). */
+int clean_streamed(const char *mime);
 /* HEIF still images (HEIC, AVIF): metadata items removed from the boxes,
  * the coded images copied as they are; image sequences are unsupported. */
 int clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out,

@@ -270,6 +270,21 @@ clean_text(const unsigned char *buf, size_t len, struct clean_buf *out,
 	return clean_buf_append(out, buf, len);
 }
 
+static int
+is_mp4_type(const char *m)
+{
+	return strcmp(m, "video/mp4") == 0 || strcmp(m, "video/quicktime") == 0 ||
+	    strcmp(m, "audio/x-m4a") == 0 || strcmp(m, "audio/mp4") == 0 ||
+	    strcmp(m, "video/3gpp") == 0 || strcmp(m, "video/3gpp2") == 0 ||
+	    strcmp(m, "video/x-m4v") == 0;
+}
+
+int
+clean_streamed(const char *mime)
+{
+	return is_mp4_type(mime);
+}
+
 int
 clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
     const char *mime, unsigned depth, struct clean_buf *out, struct clean_report *rep)
@@ -284,10 +299,7 @@ clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
 		return clean_pdf(c, buf, len, depth, out, rep);
 	if (is_zip_type(mime))
 		return clean_zip(c, buf, len, depth, out, rep);
-	if (strcmp(mime, "video/mp4") == 0 || strcmp(mime, "video/quicktime") == 0 ||
-	    strcmp(mime, "audio/x-m4a") == 0 || strcmp(mime, "audio/mp4") == 0 ||
-	    strcmp(mime, "video/3gpp") == 0 || strcmp(mime, "video/3gpp2") == 0 ||
-	    strcmp(mime, "video/x-m4v") == 0)
+	if (is_mp4_type(mime))
 		return clean_mp4(buf, len, out, rep);
 	if (strcmp(mime, "image/heic") == 0 || strcmp(mime, "image/heif") == 0 ||
 	    strcmp(mime, "image/avif") == 0 || strcmp(mime, "image/heic-sequence") == 0 ||
