@@ -231,6 +231,10 @@ for name, want in sorted(manifest.items()):
             fail("%s: original not kept byte for byte in uncleaned/" % name)
         elif want["status"] == "could not clean" and not e.get("error"):
             fail("%s: no error line in the report" % name)
+        elif want["status"] == "uncleaned" and want.get("note") and \
+                want["note"] not in e.get("error", ""):
+            fail("%s: the report does not say why it is not cleaned (%r)" %
+                 (name, e.get("error")))
         else:
             passes += 1
 

@@ -637,6 +637,16 @@ expect("page.html", "cleaned")
 # ---- not supported: kept apart ----------------------------------------------
 write("blob.bin", bytes(range(256)) * 16 + (C + "blob").encode())
 expect("blob.bin", "uncleaned", canaries=None)
+# Legacy Office, RTF and e-mails are named plainly as not cleaned, with why.
+write("legacy.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(24) + b"\x3e\x00\x03\x00\xfe\xff"
+      + bytes(482) + (C + "xlsauthor").encode("utf-16-le") + bytes(1024))
+expect("legacy.xls", "uncleaned", canaries=None, note="legacy Microsoft Office")
+write("letter.rtf", ("{\\rtf1\\ansi{\\info{\\author " + C + "rtfauthor}}Dear editor\\par}\n").encode())
+expect("letter.rtf", "uncleaned", canaries=None, note="RTF document")
+write("tip.eml", ("From: " + C + "sender <s@example.org>\nTo: desk@example.org\n"
+                  "Subject: documents\nDate: Thu, 2 Jan 2020 03:04:05 +0100\n"
+                  "Message-ID: <1@example.org>\n\nSee attached.\n").encode())
+expect("tip.eml", "uncleaned", canaries=None, note="e-mail:")
 write("notes.txt", "des notes en français\n".encode())
 expect("notes.txt", "not fully cleaned", canaries=False)
 write("style.css", ("body { color: #123 } /* by " + C + "cssauthor */\n").encode())
