@@ -63,3 +63,21 @@ for f in photo.jpg image.png anim.gif image.webp scan.tiff document.pdf report.d
 done
 echo "mean per file: sealdrop-open $((tsd / n)) µs, mat2 $((tm / n)) µs;" \
 	"canaries left: sealdrop-open $lsd, mat2 $lm (of all fixtures above)"
+
+# Large video: peak memory of the cleaner (the largest process, GNU time's
+# maximum resident set, which counts the cleaning child) on sparse MP4s of
+# growing size (tests/clean/big_mp4.py). Streamed, it must not grow with the
+# file. mat2 is not run on these.
+if [ -x /usr/bin/time ]; then
+	printf '\n%-20s %12s %14s\n' "MP4 size" "status" "peak memory"
+	for mib in 256 1024 2048; do
+		"$py" "$here/tests/clean/big_mp4.py" "$work/big.mp4" "$mib"
+		rm -rf "$work/o"
+		kib=$(/usr/bin/time -f %M "$open" --quiet --clean-only --no-progress \
+			--out "$work/o" "$work/big.mp4" 2>&1 >/dev/null | tail -n1)
+		st=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["files"][0]["status"])' \
+			"$work/o/report.json")
+		printf '%-20s %12s %11s MiB\n' "$mib MiB" "$st" "$((kib / 1024))"
+		rm -rf "$work/o" "$work/big.mp4"
+	done
+fi

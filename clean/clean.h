@@ -4,7 +4,7 @@
  * The type of a file is decided from its content (libmagic), never from its
  * name. Each supported format has a cleaner that works on a memory buffer
  * and writes a new buffer: JPEG, PNG, GIF, WebP and TIFF (segment, chunk,
- * block and tag allow-lists), PDF (libqpdf), ZIP containers including Office Open
+ * block and tag allow-lists), HEIC and AVIF (metadata items removed), PDF (libqpdf), ZIP containers including Office Open
  * XML and OpenDocument (libzip + libxml2) and TAR (libarchive), members
  * cleaned recursively, MP4/MOV boxes, MP3, FLAC, Ogg, WAV and AIFF tags, SVG and HTML (libxml2
  * allow-lists), plain text (nothing to remove). Anything else is CLEAN_E_UNSUPPORTED: the caller must keep it
@@ -29,7 +29,8 @@
 #define CLEAN_ENTRIES_MAX 10000      /* members of one archive */
 #define CLEAN_EXPANDED_MAX (512u << 20) /* bytes expanded from one archive */
 #define CLEAN_RATIO_MAX 200          /* expanded / compressed, members > 1 MiB */
-#define CLEAN_INPUT_MAX (1024u << 20) /* largest input cleaned */
+#define CLEAN_INPUT_MAX (4ull << 30)  /* largest input (the upload limit) */
+#define CLEAN_MEMORY_MAX (1024u << 20) /* largest input cleaned in memory */
 
 /* Results beyond the SD_ERR_* codes (all negative, disjoint from them). */
 enum clean_result {
@@ -113,8 +114,21 @@ int clean_jpeg(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
 int clean_png(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
-/* MP4, MOV, M4A, 3GP (not fragmented). */
+/* MP4, MOV, M4A, 3GP, fragmented or not. */
 int clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* The same, streamed: the len bytes of infd (read with lseek and read) are
+ * cleaned into outfd (written in order) holding only the movie header and
+ * one fragment header at a time, whatever len. On error outfd holds a
+ * partial file that must be discarded. */
+int clean_mp4_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
+
+/* 1 when a top-level file of this MIME type is cleaned by streaming
+ * (clean_file_sandboxed then never holds it whole in memory). */
+int clean_streamed(const char *mime);
+/* HEIF still images (HEIC, AVIF): metadata items removed from the boxes,
+ * the coded images copied as they are; image sequences are unsupported. */
+int clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
 /* Classic TIFF, every page; out must be empty (offsets are absolute). */
 int clean_tiff(const unsigned char *buf, size_t len, struct clean_buf *out,

@@ -270,6 +270,21 @@ clean_text(const unsigned char *buf, size_t len, struct clean_buf *out,
 	return clean_buf_append(out, buf, len);
 }
 
+static int
+is_mp4_type(const char *m)
+{
+	return strcmp(m, "video/mp4") == 0 || strcmp(m, "video/quicktime") == 0 ||
+	    strcmp(m, "audio/x-m4a") == 0 || strcmp(m, "audio/mp4") == 0 ||
+	    strcmp(m, "video/3gpp") == 0 || strcmp(m, "video/3gpp2") == 0 ||
+	    strcmp(m, "video/x-m4v") == 0;
+}
+
+int
+clean_streamed(const char *mime)
+{
+	return is_mp4_type(mime);
+}
+
 int
 clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
     const char *mime, unsigned depth, struct clean_buf *out, struct clean_report *rep)
@@ -284,11 +299,12 @@ clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
 		return clean_pdf(c, buf, len, depth, out, rep);
 	if (is_zip_type(mime))
 		return clean_zip(c, buf, len, depth, out, rep);
-	if (strcmp(mime, "video/mp4") == 0 || strcmp(mime, "video/quicktime") == 0 ||
-	    strcmp(mime, "audio/x-m4a") == 0 || strcmp(mime, "audio/mp4") == 0 ||
-	    strcmp(mime, "video/3gpp") == 0 || strcmp(mime, "video/3gpp2") == 0 ||
-	    strcmp(mime, "video/x-m4v") == 0)
+	if (is_mp4_type(mime))
 		return clean_mp4(buf, len, out, rep);
+	if (strcmp(mime, "image/heic") == 0 || strcmp(mime, "image/heif") == 0 ||
+	    strcmp(mime, "image/avif") == 0 || strcmp(mime, "image/heic-sequence") == 0 ||
+	    strcmp(mime, "image/heif-sequence") == 0)
+		return clean_heif(buf, len, out, rep);
 	if (strcmp(mime, "image/tiff") == 0)
 		return clean_tiff(buf, len, out, rep);
 	if (strcmp(mime, "image/gif") == 0)
@@ -316,6 +332,26 @@ clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
 	return CLEAN_E_UNSUPPORTED;
 }
 
+/* Why a type has no cleaner, in the report's words; "" for the rest. */
+static const char *
+unsupported_reason(const char *mime, const unsigned char *buf, size_t len)
+{
+	static const unsigned char ole[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
+
+	if (len >= sizeof ole && memcmp(buf, ole, sizeof ole) == 0)
+		return "legacy Microsoft Office or Outlook file (doc, xls, ppt, msg: an OLE "
+		    "compound document): not cleaned, no cleaner for this binary format; its "
+		    "authors, revisions and comments may be inside";
+	if (strcmp(mime, "text/rtf") == 0 || strcmp(mime, "application/rtf") == 0)
+		return "RTF document: not cleaned, no cleaner for this format; its author, "
+		    "revision marks and comments may be inside";
+	if (strcmp(mime, "message/rfc822") == 0 || strcmp(mime, "message/news") == 0 ||
+	    strcmp(mime, "application/vnd.ms-outlook") == 0)
+		return "e-mail: not cleaned, no cleaner for e-mails; its headers name the sender, "
+		    "the recipients, their mail servers and addresses";
+	return "";
+}
+
 int
 clean_any(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
     struct clean_buf *out, struct clean_report *rep)
@@ -330,5 +366,11 @@ clean_any(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned de
 	if (strcmp(rep->type, "application/octet-stream") == 0 && len >= 4 &&
 	    memcmp(buf, "PK\x03\x04", 4) == 0)
 		(void)snprintf(rep->type, sizeof rep->type, "application/zip");
-	return clean_buffer(c, buf, len, rep->type, depth, out, rep);
+	if (unsupported_reason(rep->type, buf, len)[0] != '\0') {
+		clean_set_error(rep, "%s", unsupported_reason(rep->type, buf, len));
+		return CLEAN_E_UNSUPPORTED;
+	}
+	if ((e = clean_buffer(c, buf, len, rep->type, depth, out, rep)) == CLEAN_E_UNSUPPORTED)
+		clean_set_error(rep, "no cleaner for this type (%s)", rep->type);
+	return e;
 }

@@ -21,7 +21,29 @@ clean_be16(const unsigned char *p)
 	return (unsigned)p[0] << 8 | p[1];
 }
 
+static inline uint64_t
+clean_be64(const unsigned char *p)
+{
+	return (uint64_t)clean_be32(p) << 32 | clean_be32(p + 4);
+}
+
 struct clean_report;
+struct clean_buf;
+
+/* One ISO base media box (MP4, MOV, HEIF): where it starts, its type, its
+ * header length and whole size; clean_mp4.c. */
+struct clean_box {
+	const unsigned char *p;
+	char type[4];
+	size_t hdr, size;
+};
+
+/* The box at p with n bytes left (a size of 0 runs to the end; a 64-bit
+ * size is read); 0, or CLEAN_E_MALFORMED when it does not fit in n. */
+int clean_box_at(const unsigned char *p, size_t n, struct clean_box *b);
+int clean_box_is(const struct clean_box *b, const char *type);
+/* Append a box header for a payload of n bytes (64-bit size when needed). */
+int clean_box_header(struct clean_buf *o, const char *type, size_t n);
 
 /* An archive member name with no absolute path, "..", "." component,
  * backslash or control character. */

@@ -2,14 +2,17 @@
  * clean_sandbox.c - run the cleaners on one file in a forked child.
  *
  * The child puts /dev/null on fds 0-2 (no library can write to the
- * journalist's terminal), reads the whole input, closes every other
- * descriptor, sets rlimits (CPU time, file size, open files, and an address
- * space derived from the machine's memory: clean_sandbox_mem_limit), sets
- * no_new_privs and loads a libseccomp allow-list: memory management,
- * read/write/close on descriptors it already holds, and exit. Opening
- * files, sockets and exec are refused (exec, socket and ptrace kill the
- * child). It then detects the type, cleans into memory, writes the cleaned
- * bytes to outfd and its report, prefixed by the result, to a pipe.
+ * journalist's terminal), closes every other descriptor, sets rlimits (CPU
+ * time, file size, open files, and an address space derived from the
+ * machine's memory: clean_sandbox_mem_limit), sets no_new_privs and loads a
+ * libseccomp allow-list: memory management, read/write/lseek/close on
+ * descriptors it already holds, and exit. Opening files, sockets and exec
+ * are refused (exec, socket and ptrace kill the child). It then detects the
+ * type from the first SANDBOX_HEAD_BYTES: a streamed type (MP4/MOV) is
+ * cleaned from infd to outfd in bounded memory whatever its size; any other
+ * is read whole (when it fits: CLEAN_MEMORY_MAX and half the memory limit),
+ * cleaned in memory and written to outfd. The report, prefixed by the
+ * result, goes to a pipe.
  *
  * The parent waits with a wall-clock limit; a child that dies, is killed by
  * a limit, hangs or sends a short report makes the file "could not clean"
@@ -37,7 +40,8 @@
 
 #define SANDBOX_CPU_SECONDS 60
 #define SANDBOX_WALL_MS 120000
-#define SANDBOX_FSIZE_BYTES (4ull << 30)
+#define SANDBOX_FSIZE_BYTES (CLEAN_INPUT_MAX + (64ull << 20)) /* room for new headers */
+#define SANDBOX_HEAD_BYTES 65536 /* what the type is decided on before streaming */
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANDBOX_ASAN 1
@@ -210,12 +214,61 @@ read_input(int fd, size_t size)
 	return d;
 }
 
-static _Noreturn void
-child(struct clean_ctx *c, int infd, int outfd, int rp, size_t size, uint64_t mem)
+/* Clean a file held whole in memory (every type but the streamed ones),
+ * when it fits: its copy and the cleaned copy must both fit in mem. */
+static int
+child_memory(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t mem,
+    struct clean_report *rep)
 {
-	static struct sandbox_msg m;
 	struct clean_buf out = { 0 };
 	unsigned char *in;
+	int e;
+
+	if (size > CLEAN_MEMORY_MAX) {
+		clean_set_error(rep, "file too large to clean (over %u MiB, and its type is "
+		    "not cleaned by streaming)", CLEAN_MEMORY_MAX >> 20);
+		return CLEAN_E_LIMIT;
+	}
+	if (size > mem / 2) {
+		clean_set_error(rep, "file too large to clean on this machine (over %llu MiB: "
+		    "the cleaner's memory limit, set from this machine's memory, is %llu MiB)",
+		    (unsigned long long)(mem / 2 >> 20), (unsigned long long)(mem >> 20));
+		return CLEAN_E_LIMIT;
+	}
+	if (lseek(infd, 0, SEEK_SET) != 0 || (in = read_input(infd, (size_t)size)) == NULL)
+		_exit(3);
+	e = clean_any(c, in, (size_t)size, 0, &out, rep);
+	if (e == 0 && write_all(outfd, out.data, out.len) != 0)
+		e = SD_ERR_IO;
+	free(in);
+	clean_buf_free(&out);
+	return e;
+}
+
+/* The type, from the file's first bytes; a streamed type is cleaned from
+ * infd to outfd without holding the file, anything else in memory. */
+static int
+child_clean(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t mem,
+    struct clean_report *rep)
+{
+	size_t n = size < SANDBOX_HEAD_BYTES ? (size_t)size : SANDBOX_HEAD_BYTES;
+	unsigned char *head;
+	int e;
+
+	if ((head = read_input(infd, n)) == NULL)
+		_exit(3);
+	e = clean_detect(c, head, n, rep->type);
+	free(head);
+	if (e == 0 && size > 0 && clean_test_hook(rep->type) == 0 && clean_streamed(rep->type))
+		return clean_mp4_fd(infd, size, outfd, rep);
+	memset(rep->type, 0, sizeof rep->type);
+	return child_memory(c, infd, outfd, size, mem, rep);
+}
+
+static _Noreturn void
+child(struct clean_ctx *c, int infd, int outfd, int rp, uint64_t size, uint64_t mem)
+{
+	static struct sandbox_msg m;
 	int fds[3] = { infd, outfd, rp };
 
 	if (sandbox_stdio(fds) != 0)
@@ -224,36 +277,34 @@ child(struct clean_ctx *c, int infd, int outfd, int rp, size_t size, uint64_t me
 	outfd = fds[1];
 	rp = fds[2];
 	close_others(infd, outfd, rp);
-	if ((in = read_input(infd, size)) == NULL)
-		_exit(3);
 	if (sandbox_limits(mem) != 0 || sandbox_seccomp() != 0)
 		_exit(4);
 	clean_test_probe(&m.rep);
-	m.result = clean_any(c, in, size, 0, &out, &m.rep);
-	if (m.result == 0 && write_all(outfd, out.data, out.len) != 0)
-		m.result = SD_ERR_IO;
+	m.result = child_clean(c, infd, outfd, size, mem, &m.rep);
 	if (write_all(rp, &m, sizeof m) != 0)
 		_exit(5);
 	_exit(0);
 }
 
+/* The wall-clock limit: SANDBOX_WALL_MS, plus a second per 32 MiB so a
+ * large video streamed from a slow disk is not cut off. */
 static int
-wall_ms(void)
+wall_ms(uint64_t size)
 {
 #ifdef SD_CLEAN_TEST_HOOKS
 	const char *t = getenv("SEALDROP_TEST_CLEAN_TIMEOUT_MS");
 	if (t != NULL && strtol(t, NULL, 10) > 0 && strtol(t, NULL, 10) < SANDBOX_WALL_MS)
 		return (int)strtol(t, NULL, 10);
 #endif
-	return SANDBOX_WALL_MS;
+	return SANDBOX_WALL_MS + (int)(size >> 25) * 1000;
 }
 
 /* Read the child's message; 1 when complete, 0 on timeout, -1 otherwise. */
 static int
-collect(int rp, struct sandbox_msg *m)
+collect(int rp, struct sandbox_msg *m, uint64_t size)
 {
 	size_t got = 0;
-	int ms = wall_ms();
+	int ms = wall_ms(size);
 	struct timespec t0, t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -332,13 +383,8 @@ clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_repo
 	if (fstat(infd, &st) != 0 || !S_ISREG(st.st_mode))
 		return SD_ERR_IO;
 	if ((uint64_t)st.st_size > CLEAN_INPUT_MAX) {
-		clean_set_error(rep, "file too large to clean (over %u MiB)", CLEAN_INPUT_MAX >> 20);
-		return CLEAN_E_LIMIT;
-	}
-	if ((uint64_t)st.st_size > mem / 2) {
-		clean_set_error(rep, "file too large to clean on this machine (over %llu MiB: "
-		    "the cleaner's memory limit, set from this machine's memory, is %llu MiB)",
-		    (unsigned long long)(mem / 2 >> 20), (unsigned long long)(mem >> 20));
+		clean_set_error(rep, "file too large to clean (over %llu MiB)",
+		    (unsigned long long)(CLEAN_INPUT_MAX >> 20));
 		return CLEAN_E_LIMIT;
 	}
 	if (lseek(infd, 0, SEEK_SET) != 0 || pipe2(p, O_CLOEXEC) != 0)
@@ -351,10 +397,10 @@ clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_repo
 	}
 	if (pid == 0) {
 		close(p[0]);
-		child(c, infd, outfd, p[1], (size_t)st.st_size, mem);
+		child(c, infd, outfd, p[1], (uint64_t)st.st_size, mem);
 	}
 	close(p[1]);
-	got = collect(p[0], &m);
+	got = collect(p[0], &m, (uint64_t)st.st_size);
 	close(p[0]);
 	return finish(pid, got, &m, rep);
 }

@@ -7,13 +7,16 @@ build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
   gdb python3 diceware hunspell-fr-classical curl gettext
   libmagic-dev libqpdf-dev libzip-dev libxml2-dev libseccomp-dev libarchive-dev
   libjansson-dev zlib1g-dev qpdf libimage-exiftool-perl python3-pil
-  libjpeg-turbo-progs pngcheck python3-mutagen
+  libjpeg-turbo-progs pngcheck python3-mutagen libheif-examples ffmpeg
   libmicrohttpd-dev libsqlite3-dev sqlite3 libinih-dev
   liboath-dev libqrencode-dev oathtool
   tor libssl-dev
   groff-base man-db
   chromium
   libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui"
+# libheif-examples (heif-enc, heif-convert, heif-info) makes and decodes the
+# HEIC/AVIF fixtures of clean.fixtures; ffmpeg makes and decodes the videos of
+# clean.media (skipped without it).
 # tor runs in integration.tor (off the network: DisableNetwork 1); libssl-dev
 # gives libcrypto's SHA3-256 for onion addresses.
 # LibreOffice (about 300 MB) lets clean.office_convert prove that cleaned

@@ -43,8 +43,30 @@ def fail(msg):
     fails.append(msg)
 
 
-def opens(p, data):
+def heif_opens(p, src):
+    """libheif decodes the cleaned image to the original's pixels, and sees
+    neither a thumbnail nor a metadata item."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        px = []
+        for i, f in enumerate((src, p)):
+            png = os.path.join(d, "%d.png" % i)
+            r = subprocess.run(["heif-convert", f, png], capture_output=True)
+            if r.returncode != 0:
+                return "heif-convert: " + (r.stdout + r.stderr).decode(errors="replace")[-200:]
+            px.append(list(Image.open(png).convert("RGB").getdata()))
+        if px[0] != px[1]:
+            return "pixels differ from the original's"
+    info = subprocess.run(["heif-info", p], capture_output=True, text=True).stdout
+    if "thumbnail:" in info or "metadata:\n  none" not in info:
+        return "heif-info still lists a thumbnail or metadata: " + info
+    return None
+
+
+def opens(p, data, src=None):
     """Why p does not open, or None."""
+    if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"avif", b"mif1"):
+        return heif_opens(p, src)
     if data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n":
         try:
             Image.open(io.BytesIO(data)).load()
@@ -199,7 +221,7 @@ for name, want in sorted(manifest.items()):
         found = [] if want.get("left") else leaks(data, e["output"]) + exif_leaks(p)
         if found:
             fail("%s: canary left in %s" % (name, ", ".join(found)))
-        why = opens(p, data)
+        why = opens(p, data, os.path.join(fix, name))
         if why:
             fail("%s: cleaned file does not open: %s" % (name, why))
         if not found and not why:
@@ -209,6 +231,10 @@ for name, want in sorted(manifest.items()):
             fail("%s: original not kept byte for byte in uncleaned/" % name)
         elif want["status"] == "could not clean" and not e.get("error"):
             fail("%s: no error line in the report" % name)
+        elif want["status"] == "uncleaned" and want.get("note") and \
+                want["note"] not in e.get("error", ""):
+            fail("%s: the report does not say why it is not cleaned (%r)" %
+                 (name, e.get("error")))
         else:
             passes += 1
 

@@ -13,6 +13,7 @@ Writes OUTDIR/manifest.json: for each fixture, what the cleaner must do.
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -543,6 +544,37 @@ def mp4_bytes():
 write("video.mp4", mp4_bytes())
 expect("video.mp4", "cleaned")
 
+
+# ---- HEIC and AVIF ------------------------------------------------------
+# Made as phones and converters make them: heif-enc (libheif-examples)
+# encodes, exiftool adds EXIF (GPS, camera, serial, dates) and XMP items.
+def heif_bytes(avif, thumb):
+    src, tmp = path(".tmp-heif.png"), path(".tmp.avif" if avif else ".tmp.heic")
+    im = Image.new("RGB", (64, 48))
+    im.putdata([(x * 4, y * 5, (x + y) * 2) for y in range(48) for x in range(64)])
+    im.save(src)
+    subprocess.run(["heif-enc", "-q", "90"] + (["-A"] if avif else []) +
+                   (["-t", "32"] if thumb else []) + [src, "-o", tmp], check=True,
+                   stdout=subprocess.DEVNULL)
+    exiftool(tmp, "-n", "-Artist=" + C + "artist", "-Make=" + C + "make",
+             "-Model=" + C + "model", "-SerialNumber=" + C + "serial",
+             "-GPSLatitude=48.8566", "-GPSLatitudeRef=N", "-GPSLongitude=2.3522",
+             "-GPSLongitudeRef=E", "-GPSAreaInformation=" + C + "gps",
+             "-DateTimeOriginal=2020:01:02 03:04:05", "-XMP-dc:Creator=" + C + "xmpcreator")
+    data = open(tmp, "rb").read()
+    os.unlink(tmp)
+    return data
+
+
+if shutil.which("heif-enc"):
+    write("iphone.heic", heif_bytes(False, True))
+    expect("iphone.heic", "cleaned", note="EXIF, XMP and a thumbnail")
+    write("picture.avif", heif_bytes(True, False))
+    expect("picture.avif", "cleaned")
+else:
+    print("make_fixtures.py: heif-enc (libheif-examples) missing: no HEIC/AVIF fixtures",
+          file=sys.stderr)
+
 # ---- TAR ----------------------------------------------------------------
 import tarfile  # noqa: E402
 
@@ -605,6 +637,16 @@ expect("page.html", "cleaned")
 # ---- not supported: kept apart ----------------------------------------------
 write("blob.bin", bytes(range(256)) * 16 + (C + "blob").encode())
 expect("blob.bin", "uncleaned", canaries=None)
+# Legacy Office, RTF and e-mails are named plainly as not cleaned, with why.
+write("legacy.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(24) + b"\x3e\x00\x03\x00\xfe\xff"
+      + bytes(482) + (C + "xlsauthor").encode("utf-16-le") + bytes(1024))
+expect("legacy.xls", "uncleaned", canaries=None, note="legacy Microsoft Office")
+write("letter.rtf", ("{\\rtf1\\ansi{\\info{\\author " + C + "rtfauthor}}Dear editor\\par}\n").encode())
+expect("letter.rtf", "uncleaned", canaries=None, note="RTF document")
+write("tip.eml", ("From: " + C + "sender <s@example.org>\nTo: desk@example.org\n"
+                  "Subject: documents\nDate: Thu, 2 Jan 2020 03:04:05 +0100\n"
+                  "Message-ID: <1@example.org>\n\nSee attached.\n").encode())
+expect("tip.eml", "uncleaned", canaries=None, note="e-mail:")
 write("notes.txt", "des notes en français\n".encode())
 expect("notes.txt", "not fully cleaned", canaries=False)
 write("style.css", ("body { color: #123 } /* by " + C + "cssauthor */\n").encode())
