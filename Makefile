@@ -4,10 +4,13 @@
 #   make demo    build and run the demo
 #   make fuzz    build the libFuzzer targets (clang) and run each for FUZZ_SECONDS
 #   make bench   the spool-format benchmark (bench/seal.sh)
+#   make deb     the Debian packages sealdrop-server and sealdrop-offline,
+#                built from the tracked files in build/deb/ and checked with
+#                lintian (DEB_BUILD_OPTIONS=nocheck skips the package's tests)
 JOBS ?= 2
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps check check-dev check-asan demo fuzz bench clean
+.PHONY: all deps check check-dev check-asan demo fuzz bench deb clean
 
 all: deps
 	cmake --preset dev
@@ -46,6 +49,20 @@ fuzz: deps
 bench:
 	@contrib/install-deps.sh bench
 	bench/seal.sh
+
+# The package is built from a copy of the files git knows (as a clean clone
+# would have them, plus uncommitted and new unignored ones) so that dpkg-buildpackage writes
+# its results into build/deb/ and nothing beside the source tree.
+DEB_DIR := build/deb
+deb:
+	@contrib/install-deps.sh deb
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/src
+	git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -C $(DEB_DIR)/src -xf -
+	cd $(DEB_DIR)/src && DEB_BUILD_OPTIONS="$(DEB_BUILD_OPTIONS) parallel=$(JOBS)" \
+	  dpkg-buildpackage -us -uc -b
+	lintian --fail-on error --info --display-info $(DEB_DIR)/*.changes
+	@ls -l $(DEB_DIR)/*.deb
 
 clean:
 	rm -rf build

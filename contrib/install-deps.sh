@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages sealdrop needs to build and test, when they
 # are missing. As root it runs apt-get; otherwise it prints the exact line.
-# usage: contrib/install-deps.sh [build|bench]
+# usage: contrib/install-deps.sh [build|bench|deb]
 set -eu
 build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
   gdb python3 diceware hunspell-fr-classical curl gettext
@@ -23,11 +23,20 @@ build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
 # nodejs, which bundles npm and conflicts with Debian's npm package).
 command -v node >/dev/null 2>&1 || build_pkgs="$build_pkgs nodejs"
 command -v npm >/dev/null 2>&1 || build_pkgs="$build_pkgs npm"
+# The Debian packages (make deb) and the system tests (tests/system): the
+# package tools and lintian; debootstrap and systemd-nspawn make and boot
+# the Debian 12 container the packages are installed in; tor's tor-gencert
+# (package tor) makes the private Tor network's authorities; apparmor gives
+# apparmor_parser, which checks the AppArmor rules even where the kernel
+# cannot load them. They are in "build" too, so make check runs those tests.
+deb_pkgs="dpkg-dev debhelper fakeroot lintian debootstrap systemd-container apparmor"
+build_pkgs="$build_pkgs $deb_pkgs"
 bench_pkgs="age gnupg mat2 onionshare-cli"
 case "${1:-build}" in
 	build) want=$build_pkgs ;;
 	bench) want="$build_pkgs $bench_pkgs" ;;
-	*) echo "usage: $0 [build|bench]" >&2; exit 2 ;;
+	deb) want=$build_pkgs ;;
+	*) echo "usage: $0 [build|bench|deb]" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do
