@@ -69,6 +69,7 @@
 #define SETUP_ARGV_MAX (16 + 2 * SETUP_RECIPIENTS_MAX)
 #define SETUP_CONF_MAX (256 * 1024) /* a torrc or AppArmor file we edit */
 #define SETUP_DEPTH_MAX 8           /* the instance's deepest path is 4 */
+#define SETUP_TOR_WAIT_S 60        /* for tor@default to be active */
 #define SETUP_UNITS "sealdrop-source.service", "sealdrop-journalist.service"
 
 struct setup {
@@ -495,15 +496,22 @@ step_start(int torchanged)
 			admin_die("setup stopped: %s is not running: see journalctl -u %s", units[i],
 			    units[i]);
 	printf("== systemd: %s and %s enabled and running\n", units[0], units[1]);
-	systemctl("enabling tor", "enable", "--quiet", "tor.service", NULL);
+	/* tor.service only groups Debian's tor instances; tor@default is the
+	 * tor that reads /etc/tor/torrc. A restart, not a reload: tor refuses
+	 * some onion changes on SIGHUP. */
+	systemctl("enabling tor", "enable", "--now", "--quiet", "tor.service");
 	if (torchanged || !active("tor@default.service")) {
-		systemctl("restarting tor", "restart", "tor.service", NULL, NULL);
+		systemctl("restarting tor", "restart", "tor@default.service", NULL, NULL);
 		printf("== systemd: tor enabled and restarted with the new configuration\n");
 	} else {
 		printf("== systemd: tor enabled and running; its configuration did not change\n");
 	}
-	if (!active("tor@default.service"))
-		admin_die("setup stopped: tor is not running: see journalctl -u tor@default");
+	for (int i = 0; !active("tor@default.service"); i++) {
+		if (i == SETUP_TOR_WAIT_S)
+			admin_die("setup stopped: tor is not running after %d s: see journalctl -u "
+			    "tor@default", SETUP_TOR_WAIT_S);
+		sleep(1);
+	}
 }
 
 /* ---- step 6: the summary ------------------------------------------------ */
