@@ -193,6 +193,10 @@ check "setup refuses a new instance without a recipient" \
 	"[ $? = 1 ] && grep -q 'needs at least one --recipient' /out/refuse3.log && [ ! -e /srv/new ]"
 check "setup as another user than root is refused" \
 	"! setpriv --reuid nobody --regid nogroup --clear-groups sealdrop-admin setup --recipient /root/alice.pub >/out/refuse4.log 2>&1 && grep -q 'must run as root' /out/refuse4.log"
+$T sealdrop-admin setup --instance "$(printf '/srv/x\nSocksPort 0.0.0.0:9050')" \
+	--recipient /root/alice.pub >/out/refuse5.log 2>&1
+check "setup refuses an instance path tor's configuration cannot hold" \
+	"[ $? = 1 ] && grep -q 'absolute path of printable characters' /out/refuse5.log"
 check "/etc/tor/torrc names only the real instance" "[ \$(grep -c '^%include' /etc/tor/torrc) = 1 ]"
 
 journalctl -b --no-pager >/out/journal.log 2>&1

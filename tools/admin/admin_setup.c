@@ -411,14 +411,18 @@ step_tor(const struct setup *s)
 {
 	const char *check[] = { ADMIN_PROG, "tor-check", "--instance",
 		s->instance, NULL };
-	char line[PATH_MAX + 32];
+	char line[PATH_MAX + 32], abs[PATH_MAX];
 	int changed;
 
 	printf("== tor: checking the instance's onion services with tor, off the network\n");
 	must_run("the tor check (tor-check)", NULL, check);
-	if (snprintf(line, sizeof line, "%%include %s/" ADMINTOR_TORRC, s->instance) >=
-	    (int)sizeof line)
-		admin_die("%s: path too long", s->instance);
+	/* The path init wrote into the instance's torrc (its real path). */
+	if (realpath(s->instance, abs) == NULL)
+		admin_die("%s: %s", s->instance, strerror(errno));
+	if (admintor_path_ok(abs) != 0)
+		admin_die("%s: not a path tor's configuration can hold", abs);
+	if (snprintf(line, sizeof line, "%%include %s/" ADMINTOR_TORRC, abs) >= (int)sizeof line)
+		admin_die("%s: path too long", abs);
 	changed = add_line(s->torrc, "sealdrop's two onion services (sealdrop-admin setup)", line);
 	printf("== tor: %s %s\n", s->torrc, changed ? "now includes the instance's torrc" :
 	    "includes the instance's torrc already");
@@ -609,9 +613,9 @@ adminsetup_main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (s.instance[0] != '/')
-		admin_die("--instance %s: give an absolute path (it goes into tor's configuration)",
-		    s.instance);
+	if (admintor_path_ok(s.instance) != 0)
+		admin_die("--instance: give an absolute path of printable characters without "
+		    "spaces, quotes, '#' or '\\' (it goes into tor's configuration)");
 	if (!admintor_name_ok(s.admin))
 		admin_die("--admin %s: a name is 1 to 32 of a-z, 0-9, '_' and '-' (it names the "
 		    "Tor client key too)", s.admin);
