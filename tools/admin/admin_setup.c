@@ -330,9 +330,10 @@ step_admin(const struct setup *s)
 
 /* 1 if the text of path (at most SETUP_CONF_MAX bytes) has line as one of
  * its lines, 0 if not or when path does not exist; the text (NUL-ended,
- * malloc'd) in *text, the file's mode in *mode. Dies on other errors. */
+ * malloc'd) in *text, the file's mode and owner in *st (0644 root when it
+ * does not exist). Dies on other errors. */
 static int
-has_line(const char *path, const char *line, char **text, mode_t *mode)
+has_line(const char *path, const char *line, char **text, struct stat *out)
 {
 	struct stat st;
 	size_t got = 0, ll = strlen(line);
@@ -340,7 +341,8 @@ has_line(const char *path, const char *line, char **text, mode_t *mode)
 	int fd, found = 0;
 
 	*text = NULL;
-	*mode = 0644;
+	memset(out, 0, sizeof *out);
+	out->st_mode = 0644;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT)
 			return 0;
@@ -367,7 +369,7 @@ has_line(const char *path, const char *line, char **text, mode_t *mode)
 		if (strncmp(p, line, ll) == 0 && (p[ll] == '\n' || p[ll] == '\0'))
 			found = 1;
 	*text = t;
-	*mode = st.st_mode & 07777;
+	*out = st;
 	return found;
 }
 
@@ -378,19 +380,23 @@ static int
 add_line(const char *path, const char *comment, const char *line)
 {
 	char tmp[PATH_MAX], *text = NULL;
+	struct stat st;
 	mode_t mode;
 	FILE *f;
 	int fd;
 
-	if (has_line(path, line, &text, &mode)) {
+	if (has_line(path, line, &text, &st)) {
 		free(text);
 		return 0;
 	}
 	if (snprintf(tmp, sizeof tmp, "%s.sealdrop-setup", path) >= (int)sizeof tmp)
 		admin_die("%s: path too long", path);
 	(void)unlink(tmp);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)) < 0 ||
-	    fchmod(fd, mode) != 0 || (f = fdopen(fd, "w")) == NULL)
+	/* The new file keeps the old one's mode and owner. */
+	mode = st.st_mode & 07777;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0 ||
+	    fchown(fd, st.st_uid, st.st_gid) != 0 || fchmod(fd, mode) != 0 ||
+	    (f = fdopen(fd, "w")) == NULL)
 		admin_die("%s: %s", tmp, strerror(errno));
 	if (text && *text)
 		fputs(text, f);
