@@ -35,14 +35,31 @@ bench_pkgs="age gnupg mat2 onionshare-cli"
 case "${1:-build}" in
 	build) want=$build_pkgs ;;
 	bench) want="$build_pkgs $bench_pkgs" ;;
-	deb) want=$build_pkgs ;;
+	deb) want=$deb_pkgs ;;
 	*) echo "usage: $0 [build|bench|deb]" >&2; exit 2 ;;
 esac
+# deb: the package tools, then debian/control's Build-Depends (the one list
+# of what the package build needs), checked by dpkg-checkbuilddeps.
+builddeps() {
+	[ "${1:-build}" = deb ] || return 0
+	cd "$(dirname "$0")/.." || return 1
+	dpkg-checkbuilddeps >/dev/null 2>&1 && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "Missing build dependencies of the package:" >&2
+		dpkg-checkbuilddeps >&2
+		echo "  install them with: sudo apt-get build-dep ./" >&2
+		return 1
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -qq ./ >/dev/null
+}
 missing=""
 for p in $want; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+	builddeps "${1:-build}"
+	exit
+fi
 if [ "$(id -u)" != 0 ]; then
 	echo "Missing Debian packages. Install them with:" >&2
 	echo "  sudo apt-get install -y$missing" >&2
@@ -53,3 +70,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
+builddeps "${1:-build}"

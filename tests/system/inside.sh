@@ -35,9 +35,11 @@ mkdir -p /root/debs-prev
 # The "previous release": the same build with a lower version, so that the
 # newer package of the same build is installed over it (section upgrade).
 for d in /debs/sealdrop-server_*.deb /debs/sealdrop-offline_*.deb; do
-	rm -rf /root/x && dpkg-deb -R "$d" /root/x &&
+	if ! { rm -rf /root/x && dpkg-deb -R "$d" /root/x &&
 		sed -i 's/^Version: \(.*\)$/Version: \1~prev/' /root/x/DEBIAN/control &&
-		dpkg-deb -b /root/x /root/debs-prev/ >/dev/null || ko "repack $d"
+		dpkg-deb -b /root/x /root/debs-prev/ >/dev/null; }; then
+		ko "repack $d"
+	fi
 done
 first=/root/debs-prev
 [ "$mode" = onion ] && first=/debs
@@ -86,6 +88,7 @@ check "tor wrote the source hostname setup printed" \
 	"for _ in \$(seq 100); do [ -s $inst/tor/source/hostname ] && break; sleep 0.3; done; [ \"\$(cat $inst/tor/source/hostname)\" = '$src' ]"
 
 if [ "$mode" = onion ]; then
+	# shellcheck source=tests/system/onion.sh
 	. /usr/local/sbin/sealdrop-systest-onion
 	exit 0
 fi

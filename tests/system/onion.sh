@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154  # inst, src, ok/ko/check: from inside.sh
 # onion.sh - sourced by inside.sh (mode onion) after `sealdrop-admin setup`
 # made a running drop with the packaged units: a private Tor network on
 # 127.0.0.1 (tornet.sh) and the round trip through it, as a source and a
@@ -11,6 +12,7 @@
 #  - through client c2 (no client key): the journalist onion does not;
 #  - the spool opened offline (sealdrop-open) equals what was sent.
 # Every wait is bounded; nothing leaves 127.0.0.1.
+# shellcheck source=tests/system/tornet.sh
 . /usr/local/sbin/sealdrop-tornet
 tn=/root/tornet
 jon=$(sed -n 's|^journalist address (client auth): *http://\([a-z2-7]\{56\}\.onion\)/$|\1|p' /out/setup.log)
@@ -99,7 +101,7 @@ check "c2's tor says the descriptor needs client authorisation" \
 # Opened offline: what was sent.
 rm -rf /root/opened
 timeout 120 sealdrop-open --key /root/alice.key --passphrase-file /root/pass --out /root/opened \
-	$inst/spool >/out/open.log 2>&1
+	"$inst/spool" >/out/open.log 2>&1
 check "sealdrop-open opens the spool" "[ $? = 0 ]"
 check "the opened message is the one sent" "grep -rqx '$marker' /root/opened"
 check "the opened file equals the one sent" \

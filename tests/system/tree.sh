@@ -35,7 +35,9 @@ mirror() {
 }
 
 url=$(mirror)
-key=$(printf '%s\n%s\n%s\n' "$suite" "$url" "$(echo $pkgs | tr ' ' '\n' | sort)" |
+# shellcheck disable=SC2086,SC2116  # split into single-spaced names on purpose
+names=$(echo $pkgs)
+key=$(printf '%s\n%s\n%s\n' "$suite" "$url" "$(echo "$names" | tr ' ' '\n' | sort)" |
 	sha256sum | cut -c1-12)
 tree=$cache/$suite-$key
 if [ -x "$tree/lib/systemd/systemd" ] && [ -f "$tree/.complete" ]; then
@@ -55,7 +57,7 @@ chmod 0755 "$tmp" # the container's /: mktemp makes it 0700
 trap 'rm -rf "$tmp"' EXIT
 echo "tree.sh: debootstrap $suite from $url into $tree (cached for the next runs)" >&2
 if ! timeout 900 debootstrap --variant=minbase \
-	--include="$(echo $pkgs | tr ' ' ',')" "$suite" "$tmp" "$url" >"$tmp.log" 2>&1; then
+	--include="$(echo "$names" | tr ' ' ',')" "$suite" "$tmp" "$url" >"$tmp.log" 2>&1; then
 	tail -20 "$tmp.log" >&2
 	if grep -qiE 'Failed getting release file|Temporary failure|Could not resolve|Connection refused|unable to fetch' "$tmp.log"; then
 		rm -f "$tmp.log"
