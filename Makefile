@@ -1,12 +1,14 @@
 # Convenience entry points; the build itself is CMake (CMakePresets.json).
 #   make check   install missing Debian packages (as root), build the dev and
-#                asan presets, run every CTest test in both
+#                asan presets, run every CTest test in both (tests/system/:
+#                once, in dev)
 #   make demo    build and run the demo
 #   make fuzz    build the libFuzzer targets (clang) and run each for FUZZ_SECONDS
 #   make bench   the spool-format benchmark (bench/seal.sh)
 #   make deb     the Debian packages sealdrop-server and sealdrop-offline,
-#                built from the tracked files in build/deb/ and checked with
-#                lintian (DEB_BUILD_OPTIONS=nocheck skips the package's tests)
+#                built in build/deb/ from the files git knows and checked
+#                with lintian (DEB_BUILD_OPTIONS=nocheck skips the package's
+#                tests)
 JOBS ?= 2
 FUZZ_SECONDS ?= 60
 
@@ -50,9 +52,10 @@ bench:
 	@contrib/install-deps.sh bench
 	bench/seal.sh
 
-# The package is built from a copy of the files git knows (as a clean clone
-# would have them, plus uncommitted and new unignored ones) so that dpkg-buildpackage writes
-# its results into build/deb/ and nothing beside the source tree.
+# The package is built from a copy of the files git knows (tracked ones as
+# they are in the work tree, and new ones git does not ignore), so that
+# dpkg-buildpackage writes its results into build/deb/ and nothing beside
+# the source tree.
 DEB_DIR := build/deb
 deb:
 	@contrib/install-deps.sh deb
