@@ -1,13 +1,18 @@
 # Convenience entry points; the build itself is CMake (CMakePresets.json).
 #   make check   install missing Debian packages (as root), build the dev and
-#                asan presets, run every CTest test in both
+#                asan presets, run every CTest test in both (tests/system/:
+#                once, in dev)
 #   make demo    build and run the demo
 #   make fuzz    build the libFuzzer targets (clang) and run each for FUZZ_SECONDS
 #   make bench   the spool-format benchmark (bench/seal.sh)
+#   make deb     the Debian packages sealdrop-server and sealdrop-offline,
+#                built in build/deb/ from the files git knows and checked
+#                with lintian (DEB_BUILD_OPTIONS=nocheck skips the package's
+#                tests)
 JOBS ?= 2
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps check check-dev check-asan demo fuzz bench clean
+.PHONY: all deps check check-dev check-asan demo fuzz bench deb clean
 
 all: deps
 	cmake --preset dev
@@ -46,6 +51,21 @@ fuzz: deps
 bench:
 	@contrib/install-deps.sh bench
 	bench/seal.sh
+
+# The package is built from a copy of the files git knows (tracked ones as
+# they are in the work tree, and new ones git does not ignore), so that
+# dpkg-buildpackage writes its results into build/deb/ and nothing beside
+# the source tree.
+DEB_DIR := build/deb
+deb:
+	@contrib/install-deps.sh deb
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/src
+	git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -C $(DEB_DIR)/src -xf -
+	cd $(DEB_DIR)/src && DEB_BUILD_OPTIONS="$(DEB_BUILD_OPTIONS) parallel=$(JOBS)" \
+	  dpkg-buildpackage -us -uc -b
+	lintian --fail-on error --info --display-info $(DEB_DIR)/*.changes
+	@ls -l $(DEB_DIR)/*.deb
 
 clean:
 	rm -rf build

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages sealdrop needs to build and test, when they
 # are missing. As root it runs apt-get; otherwise it prints the exact line.
-# usage: contrib/install-deps.sh [build|bench]
+# usage: contrib/install-deps.sh [build|bench|deb]
 set -eu
 build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
   gdb python3 diceware hunspell-fr-classical curl gettext
@@ -26,17 +26,43 @@ build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
 # nodejs, which bundles npm and conflicts with Debian's npm package).
 command -v node >/dev/null 2>&1 || build_pkgs="$build_pkgs nodejs"
 command -v npm >/dev/null 2>&1 || build_pkgs="$build_pkgs npm"
+# The Debian packages (make deb) and the system tests (tests/system): the
+# package tools and lintian; debootstrap and systemd-nspawn make and boot
+# the Debian 12 container the packages are installed in; tor's tor-gencert
+# (package tor) makes the private Tor network's authorities; apparmor gives
+# apparmor_parser, which checks the AppArmor rules even where the kernel
+# cannot load them. They are in "build" too, so make check runs those tests.
+deb_pkgs="dpkg-dev debhelper fakeroot lintian debootstrap systemd-container apparmor"
+build_pkgs="$build_pkgs $deb_pkgs"
 bench_pkgs="age gnupg mat2 onionshare-cli"
 case "${1:-build}" in
 	build) want=$build_pkgs ;;
 	bench) want="$build_pkgs $bench_pkgs" ;;
-	*) echo "usage: $0 [build|bench]" >&2; exit 2 ;;
+	deb) want=$deb_pkgs ;;
+	*) echo "usage: $0 [build|bench|deb]" >&2; exit 2 ;;
 esac
+# deb: the package tools, then debian/control's Build-Depends (the one list
+# of what the package build needs), checked by dpkg-checkbuilddeps.
+builddeps() {
+	[ "${1:-build}" = deb ] || return 0
+	cd "$(dirname "$0")/.." || return 1
+	dpkg-checkbuilddeps >/dev/null 2>&1 && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "Missing build dependencies of the package:" >&2
+		dpkg-checkbuilddeps >&2
+		echo "  install them with: sudo apt-get build-dep ./" >&2
+		return 1
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -qq ./ >/dev/null
+}
 missing=""
 for p in $want; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+	builddeps "${1:-build}"
+	exit
+fi
 if [ "$(id -u)" != 0 ]; then
 	echo "Missing Debian packages. Install them with:" >&2
 	echo "  sudo apt-get install -y$missing" >&2
@@ -47,3 +73,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
+builddeps "${1:-build}"

@@ -30,4 +30,6 @@ struct db *admin_open_db(void);
 int adminj_main(int argc, char **argv);
 /* admin_settings.c: `settings show|set` (store/settings.h). */
 int admins_main(int argc, char **argv);
+/* admin_setup.c: `setup`, a fresh package install into a running drop. */
+int adminsetup_main(int argc, char **argv);
 #endif

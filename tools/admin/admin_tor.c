@@ -141,8 +141,8 @@ join(const char *dir, const char *name, char out[PATH_MAX])
 /* A path written into the torrc: absolute, printable ASCII with nothing
  * tor's config parser would read as a quote, an escape, a comment or a
  * separator; and INSTANCE/journalist.sock must fit sun_path. */
-static int
-torrc_path_ok(const char *abs)
+int
+admintor_path_ok(const char *abs)
 {
 	struct sockaddr_un sa;
 
@@ -325,7 +325,7 @@ admintor_init(const char *instance_dir, char *source_onion, size_t source_onion_
 		return SD_ERR_ARG;
 	if (realpath(instance_dir, abs) == NULL)
 		return SD_ERR_IO;
-	if ((e = torrc_path_ok(abs)) != 0 || (e = join(abs, ADMINTOR_DIR, dir)) != 0)
+	if ((e = admintor_path_ok(abs)) != 0 || (e = join(abs, ADMINTOR_DIR, dir)) != 0)
 		return e;
 	if (mkdir(dir, 0700) != 0)
 		return errno == EEXIST ? SD_ERR_EXISTS : SD_ERR_IO;

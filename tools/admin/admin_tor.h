@@ -58,6 +58,12 @@
 int admintor_init(const char *instance_dir, char *source_onion, size_t source_onion_sz,
     char *journalist_onion, size_t journalist_onion_sz);
 
+/* 0 if abs may be written into a torrc as the instance's path: absolute,
+ * printable ASCII without white space, quotes, '#' or '\\', and
+ * abs/journalist.sock fits a unix socket address; else SD_ERR_ARG or
+ * SD_ERR_TOOLONG. */
+int admintor_path_ok(const char *abs);
+
 /* The two addresses, derived from the services' public key files. */
 int admintor_onions(const char *instance_dir, char *source_onion, size_t source_onion_sz,
     char *journalist_onion, size_t journalist_onion_sz);

@@ -55,6 +55,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage:\n"
+	    "  " PROG " setup --recipient FILE.pub|sdpk1_... [--instance DIR] [--name NAME]\n"
+	    "      [--admin NAME] [--torrc FILE] [--no-start]\n"
 	    "  " PROG " init --instance DIR [--name NAME] [--recipient FILE.pub]...\n"
 	    "  " PROG " tor-check --instance DIR [--tor PATH] [--timeout SECONDS]\n"
 	    "  " PROG " tor-client add|remove --instance DIR NAME\n"
@@ -426,6 +428,8 @@ main(int argc, char **argv)
 		}
 		return cmd_init(&a);
 	}
+	if (strcmp(argv[1], "setup") == 0)
+		return adminsetup_main(argc, argv);
 	if (strcmp(argv[1], "tor-client") == 0)
 		return admintor_cmd_client(argc, argv);
 	if (strcmp(argv[1], "tor-check") == 0)

@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# inside.sh MODE - runs inside the booted Debian 12 container (a
+# Type=simple unit, sealdrop-systest.service, made by deploy.sh), as root:
+# installs the packages from /debs with apt, runs `sealdrop-admin setup` as
+# the operator guide says, checks the running drop, then
+#   deploy: a submission through the socket, setup again, an upgrade from
+#           a schema 2 database;
+#   onion:  the round trip through a private Tor network (onion.sh);
+# and powers off. One "ok:"/"FAIL:"/"note:" line per check in /out/log, the
+# counts in /out/rc. Each step is bounded; the container has no network
+# but lo.
+set -u
+mode=${1:-deploy}
+exec >>/out/log 2>&1
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok: $*"; }
+ko() { failed=$((failed + 1)); echo "FAIL: $*"; }
+check() { if eval "$2"; then ok "$1"; else ko "$1"; fi; }
+finish() {
+	echo "passed=$passed failed=$failed" >/out/rc
+	systemctl poweroff --no-block
+	exit 0
+}
+trap finish EXIT
+inst=/var/lib/sealdrop
+T="timeout 120"
+
+timeout 120 systemctl is-system-running --wait >/dev/null 2>&1
+echo "note: system state: $(systemctl is-system-running)"
+
+# --- install, as the guide says ----------------------------------------------
+export DEBIAN_FRONTEND=noninteractive
+mkdir -p /root/debs-prev
+# The "previous release": the same build with a lower version, so that the
+# newer package of the same build is installed over it (section upgrade).
+for d in /debs/sealdrop-server_*.deb /debs/sealdrop-offline_*.deb; do
+	if ! { rm -rf /root/x && dpkg-deb -R "$d" /root/x &&
+		sed -i 's/^Version: \(.*\)$/Version: \1~prev/' /root/x/DEBIAN/control &&
+		dpkg-deb -b /root/x /root/debs-prev/ >/dev/null; }; then
+		ko "repack $d"
+	fi
+done
+first=/root/debs-prev
+[ "$mode" = onion ] && first=/debs
+check "apt installs both packages from a local folder" \
+	"$T apt-get install -y -q --no-install-recommends $first/sealdrop-server_*.deb $first/sealdrop-offline_*.deb >/out/apt1.log 2>&1"
+check "the sealdrop user exists (sysusers)" "id sealdrop >/dev/null"
+check "no build tool came with the packages" "! dpkg -l gcc cmake chromium nodejs libreoffice-core 2>/dev/null | grep -q '^ii'"
+check "the units are installed and not started before setup" \
+	"systemctl cat sealdrop-source.service >/dev/null && ! systemctl is-active --quiet sealdrop-source.service"
+
+# --- a journalist key, made as on the air-gapped machine ----------------------
+printf 'correct horse battery staple\n' >/root/pass
+chmod 600 /root/pass
+check "sealdrop-keygen makes a keypair" \
+	"$T sealdrop-keygen --out /root/alice.key --passphrase-file /root/pass --kdf interactive >/dev/null"
+
+# --- setup -----------------------------------------------------------------------
+$T sealdrop-admin setup --recipient /root/alice.pub --name "System test drop" >/out/setup.log 2>&1
+rc=$?
+cp /out/setup.log /out/setup.txt
+check "setup exits 0" "[ $rc = 0 ]"
+src=$(sed -n 's|^source address (publish it): *http://\([a-z2-7]\{56\}\.onion\)/$|\1|p' /out/setup.log)
+check "setup prints the source address" "[ -n '$src' ]"
+check "setup prints the administrator's passphrase" "grep -Eq '^  passphrase: +([a-z]+ ){6}[a-z]+$' /out/setup.log"
+check "setup prints the TOTP secret" "grep -Eq '^  totp secret: +[A-Z2-7]{32}$' /out/setup.log"
+check "setup prints the Tor client-auth line" "grep -Eq '^    [a-z2-7]{56}:descriptor:x25519:[A-Z2-7]{52}$' /out/setup.log"
+check "setup prints the next steps" "grep -q '^next steps' /out/setup.log"
+for u in sealdrop-source sealdrop-journalist tor@default; do
+	check "$u is active" "systemctl is-active --quiet $u"
+done
+check "both daemons are enabled" "systemctl is-enabled --quiet sealdrop-source && systemctl is-enabled --quiet sealdrop-journalist"
+check "tor reads the instance's torrc" "[ \$(grep -c '^%include $inst/tor/torrc\$' /etc/tor/torrc) = 1 ]"
+check "tor's AppArmor profile includes the rules" \
+	"[ \$(grep -c 'include if exists \"/usr/share/sealdrop/apparmor/system_tor.sealdrop\"' /etc/apparmor.d/local/system_tor) = 1 ]"
+
+# Owners and modes, as the units expect.
+own() { stat -c '%U:%G %a' "$1"; }
+check "instance is sealdrop:debian-tor 2710" "[ '$(own $inst)' = 'sealdrop:debian-tor 2710' ]"
+check "tor/ is debian-tor:debian-tor 700" "[ '$(own $inst/tor)' = 'debian-tor:debian-tor 700' ]"
+check "sealdrop.db is sealdrop 600" "[ '$(own $inst/sealdrop.db)' = 'sealdrop:sealdrop 600' ]"
+for s in source journalist; do
+	for _ in $(seq 50); do [ -S $inst/$s.sock ] && break; sleep 0.2; done
+	check "$s.sock is sealdrop:debian-tor 660" "[ -S $inst/$s.sock ] && [ '$(own $inst/$s.sock)' = 'sealdrop:debian-tor 660' ]"
+done
+check "tor wrote the source hostname setup printed" \
+	"for _ in \$(seq 100); do [ -s $inst/tor/source/hostname ] && break; sleep 0.3; done; [ \"\$(cat $inst/tor/source/hostname)\" = '$src' ]"
+
+if [ "$mode" = onion ]; then
+	# shellcheck source=tests/system/onion.sh
+	. /usr/local/sbin/sealdrop-systest-onion
+	exit 0
+fi
+
+# The daemons' sandbox, in this boot's journal.
+for u in sealdrop-source sealdrop-journalist; do
+	line=$(journalctl -b -u $u --no-pager -o cat | grep -m1 'sandbox:')
+	echo "note: $u: $line"
+	check "$u entered its sandbox (journal)" "echo '$line' | grep -Eq 'sandbox: seccomp allow-list, landlock ABI [0-9]+'"
+	pid=$(systemctl show -p MainPID --value $u)
+	check "$u runs as sealdrop with no_new_privs and seccomp" \
+		"[ \"\$(stat -c %U /proc/$pid)\" = sealdrop ] && grep -q '^NoNewPrivs:[[:space:]]*1' /proc/$pid/status && grep -q '^Seccomp:[[:space:]]*2' /proc/$pid/status"
+done
+# A blocked connect can hang for minutes (IPAddressDeny): bounded.
+check "the source daemon has no network (no IPv4 socket in its namespace)" \
+	"timeout 10 nsenter -t \$(systemctl show -p MainPID --value sealdrop-source) -n cat /proc/net/tcp | awk 'NR>1' | wc -l | grep -qx 0"
+
+# curl runs as debian-tor: its files in a directory of its own.
+cw=/run/systest-curl
+mkdir -p $cw && chown debian-tor: $cw && chmod 700 $cw
+jar=$cw/jar
+req() { # method path [curl args]: as debian-tor, like tor, Host the onion
+	local m=$1 p=$2; shift 2
+	$T setpriv --reuid debian-tor --regid debian-tor --clear-groups \
+		curl -s --unix-socket $inst/source.sock -X "$m" -b $jar -c $jar \
+		-o $cw/body -w '%{http_code}' "$@" "http://$src$p"
+}
+csrf_of() { grep -o 'name="csrf_token" value="[^"]*"' $cw/body | head -1 | sed 's/.*value="//;s/"$//'; }
+# --- upgrade over the running drop, from a schema 2 database -----------------------
+spid=$(systemctl show -p MainPID --value sealdrop-source)
+jpid=$(systemctl show -p MainPID --value sealdrop-journalist)
+kept="SELECT (SELECT group_concat(name) FROM journalists), (SELECT count(*) FROM recipients),
+	(SELECT value FROM settings WHERE key = 'codename_salt')"
+before=$(sqlite3 $inst/sealdrop.db "$kept")
+# What schema 2 was: the same tables without the columns and indexes of
+# migration 3 (store/db.c), user_version 2. Done before any submission, so
+# no row needs the batch directories schema 3 brought; the drop stays idle
+# until the upgrade.
+setpriv --reuid sealdrop --regid sealdrop --clear-groups sqlite3 $inst/sealdrop.db \
+	'DROP INDEX items_batch; DROP INDEX items_hour; DROP INDEX sources_pending;
+	 ALTER TABLE items DROP COLUMN batch; ALTER TABLE sources DROP COLUMN pending;
+	 PRAGMA user_version = 2;' >/out/downgrade.log 2>&1
+check "the database is at schema 2 before the upgrade" "[ \"\$(sqlite3 $inst/sealdrop.db 'PRAGMA user_version')\" = 2 ]"
+check "apt installs the newer packages over the running drop" \
+	"timeout 300 apt-get install -y -q --no-install-recommends /debs/sealdrop-server_*.deb /debs/sealdrop-offline_*.deb >/out/apt2.log 2>&1"
+check "the upgrade restarted both daemons" \
+	"[ \"\$(systemctl show -p MainPID --value sealdrop-source)\" != $spid ] && [ \"\$(systemctl show -p MainPID --value sealdrop-journalist)\" != $jpid ] && systemctl is-active --quiet sealdrop-source sealdrop-journalist"
+check "the database was migrated to schema 3" "[ \"\$(sqlite3 $inst/sealdrop.db 'PRAGMA user_version')\" = 3 ]"
+check "the instance kept its journalists, recipients and codename salt" \
+	"[ \"\$(sqlite3 $inst/sealdrop.db \"$kept\")\" = '$before' ] && [ -n '$before' ]"
+check "the onion address is unchanged" "[ \"\$(cat $inst/tor/source/hostname)\" = '$src' ]"
+rm -f $jar
+check "the landing page after the upgrade" "[ \"\$(req GET /)\" = 200 ]"
+check "sealdrop-admin check passes after the upgrade" "$T sealdrop-admin check --instance $inst >/out/check.log 2>&1"
+# --- a submission through the source socket, as tor sends it ------------------
+check "landing page through the socket" "[ \"\$(req GET /)\" = 200 ]"
+csrf=$(csrf_of)
+check "a codename" "[ \"\$(req POST /generate -d csrf_token=$csrf)\" = 200 ]"
+check "lookup page" "[ \"\$(req GET /lookup)\" = 200 ]"
+csrf=$(csrf_of)
+marker="system-test-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+check "a message submitted" "[ \"\$(req POST /submit -F csrf_token=$csrf -F 'message=$marker')\" = 303 ]"
+
+# Opened as on the air-gapped machine: the message is what was sent.
+rm -rf /root/opened
+$T sealdrop-open --key /root/alice.key --passphrase-file /root/pass --out /root/opened $inst/spool >/out/open.log 2>&1
+check "sealdrop-open opens the spool" "[ $? = 0 ]"
+check "the opened message is the one sent" "grep -rqx '$marker' /root/opened"
+
+# --- systemd-analyze security ----------------------------------------------------
+for u in sealdrop-source sealdrop-journalist; do
+	echo "note: systemd-analyze security $u: $(systemd-analyze security $u --no-pager 2>/dev/null | tail -1)"
+done
+echo "note: systemd-analyze security tor@default: $(systemd-analyze security tor@default --no-pager 2>/dev/null | tail -1)"
+
+# --- AppArmor: parsed, not loaded (no AppArmor in this kernel) ---------------------
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+	echo "note: AppArmor is enabled in this kernel"
+else
+	echo "note: AppArmor is not enabled in this kernel: tor's profile cannot be loaded here"
+fi
+check "apparmor_parser -Q parses tor's profile with the rules" \
+	"$T apparmor_parser -Q -K /etc/apparmor.d/system_tor >/out/aa.log 2>&1"
+
+# --- setup again: safe, changes nothing -------------------------------------------
+sum() { md5sum /etc/tor/torrc /etc/apparmor.d/local/system_tor $inst/sealdrop.conf $inst/sealdrop.db; }
+before=$(sum)
+$T sealdrop-admin setup --recipient /root/alice.pub >/out/setup2.log 2>&1
+check "setup run again exits 0" "[ $? = 0 ]"
+check "setup run again adds no administrator" "! grep -q '^  passphrase:' /out/setup2.log && grep -q 'none added' /out/setup2.log"
+check "setup run again changes no file" "[ '$before' = \"\$(sum)\" ]"
+check "the daemons still run" "systemctl is-active --quiet sealdrop-source sealdrop-journalist tor@default"
+
+# --- setup refuses what it must not touch ------------------------------------------
+mkdir -p /srv/other && echo keep >/srv/other/file
+$T sealdrop-admin setup --instance /srv/other --recipient /root/alice.pub >/out/refuse1.log 2>&1
+check "setup refuses a non-empty directory that is no instance" \
+	"[ $? = 1 ] && grep -q 'refusing to touch it' /out/refuse1.log && [ \"\$(ls -A /srv/other)\" = file ]"
+mkdir -p /srv/foreign && cp -a $inst/sealdrop.db /srv/foreign/ && chown -R nobody /srv/foreign
+$T sealdrop-admin setup --instance /srv/foreign >/out/refuse2.log 2>&1
+check "setup refuses an instance that belongs to another user" \
+	"[ $? = 1 ] && grep -q 'neither root nor sealdrop' /out/refuse2.log && [ \"\$(stat -c %U /srv/foreign)\" = nobody ]"
+$T sealdrop-admin setup --instance /srv/new >/out/refuse3.log 2>&1
+check "setup refuses a new instance without a recipient" \
+	"[ $? = 1 ] && grep -q 'needs at least one --recipient' /out/refuse3.log && [ ! -e /srv/new ]"
+check "setup as another user than root is refused" \
+	"! setpriv --reuid nobody --regid nogroup --clear-groups sealdrop-admin setup --recipient /root/alice.pub >/out/refuse4.log 2>&1 && grep -q 'must run as root' /out/refuse4.log"
+$T sealdrop-admin setup --instance "$(printf '/srv/x\nSocksPort 0.0.0.0:9050')" \
+	--recipient /root/alice.pub >/out/refuse5.log 2>&1
+check "setup refuses an instance path tor's configuration cannot hold" \
+	"[ $? = 1 ] && grep -q 'absolute path of printable characters' /out/refuse5.log"
+check "/etc/tor/torrc names only the real instance" "[ \$(grep -c '^%include' /etc/tor/torrc) = 1 ]"
+
+journalctl -b --no-pager >/out/journal.log 2>&1
