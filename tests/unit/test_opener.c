@@ -145,10 +145,10 @@ state_file(const char *body, size_t *len)
 static void
 state_rules(void **state)
 {
-	static const char *const good =
-	    "{\"runs\":1,\"failed\":[],\"items\":[{\"id\":\"%s\",\"kind\":\"message\","
-	    "\"status\":\"text\",\"output\":\"%s\",\"time\":3600,\"size\":3,\"run\":1,"
-	    "\"name\":\"\"}]}";
+#define GOOD_STATE \
+	    "{\"runs\":1,\"failed\":[],\"items\":[{\"id\":\"%s\",\"kind\":\"message\"," \
+	    "\"status\":\"text\",\"output\":\"%s\",\"time\":3600,\"size\":3,\"run\":1," \
+	    "\"name\":\"\"}]}"
 	static const char *const outs[] = { "a-b-01234567/0001-message.txt", "../x", "/etc/passwd",
 		"a/../b", ".hidden/x", "a//b", "a/b/", "a/b/c/d", "a/\\u001b[31m", NULL };
 	char id[65], body[1024], why[256];
@@ -160,7 +160,7 @@ state_rules(void **state)
 	memset(id, 'a', 64);
 	id[64] = '\0';
 	for (size_t i = 0; outs[i]; i++) {
-		(void)snprintf(body, sizeof body, good, id, outs[i]);
+		(void)snprintf(body, sizeof body, GOOD_STATE, id, outs[i]);
 		f = state_file(body, &len);
 		memset(&st, 0, sizeof st);
 		assert_int_equal(opener_state_parse(f, len, &st, why, sizeof why),
