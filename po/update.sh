@@ -17,13 +17,14 @@ trap 'rm -rf "$tmp"' EXIT
 
 # shellcheck disable=SC2046
 python3 po/extract-templates.py "$tmp/templates.pot" \
-	$(ls source-iface/templates/*.html journalist-iface/templates/*.html 2>/dev/null | sort)
+	$(ls source-iface/templates/*.html journalist-iface/templates/*.html \
+		tools/offline/templates/*.html 2>/dev/null | sort)
 
-# C strings: i18n_get(lang, "...") and I18N_N("...") (web/i18n.h), plus the
+# C strings: i18n_get(lang, "...") and I18N_N("...") (common/i18n.h), plus the
 # daemons' helpers that take an English message and translate it themselves
 # (FUNCTION:ARGUMENT-NUMBER). Add a helper here when you write one.
 keywords="i18n_get:2 I18N_N src_error_page:4 fail:3"
-csrc=$(ls web/*.c source-iface/*.c journalist-iface/*.c 2>/dev/null | sort || true)
+csrc=$(ls web/*.c source-iface/*.c journalist-iface/*.c tools/offline/*.c 2>/dev/null | sort || true)
 if [ -n "$csrc" ]; then
 	kw=""
 	for k in $keywords; do kw="$kw --keyword=$k"; done

@@ -70,17 +70,22 @@ print("%s-%s-%s" % (w[int.from_bytes(i[0:2], "little") % 7776],
                     w[int.from_bytes(i[2:4], "little") % 7776], sys.argv[2][:8]))
 PY
 )
-want="./$da/0001-message.txt
+want="./.sealdrop-state
+./$da/0001-message.txt
 ./$da/0003-reply.txt
 ./$da/photo (2).jpg
 ./$da/photo.jpg
 ./$db/0001-message.txt
+./index.html
 ./report.json
 ./report.txt
 ./unsorted/uncleaned/blob.bin.uncleaned"
 
+# The offline reader's pages (reader/) are checked by tests/offline; the
+# state and index.html must be there.
+tree() { (cd "$1" && find . -type f ! -path './reader/*' | LC_ALL=C sort); }
 check_tree() { # DIR LABEL
-	got=$(cd "$1" && find . -type f | LC_ALL=C sort)
+	got=$(tree "$1")
 	if [ "$got" != "$want" ]; then ko "$2: tree differs:"$'\n'"$got"; return; fi
 	cmp -s "$1/$da/0001-message.txt" "$work/m1.txt" && cmp -s "$1/$da/0003-reply.txt" \
 		"$work/m2.txt" && cmp -s "$1/$db/0001-message.txt" "$work/m3.txt" &&
@@ -182,14 +187,16 @@ print("%s-%s-%s" % (w[int.from_bytes(i[0:2], "little") % 7776],
                     w[int.from_bytes(i[2:4], "little") % 7776], sys.argv[2][:8]))
 PY
 )
-wantb="./$dc/0001-message.txt
+wantb="./.sealdrop-state
+./$dc/0001-message.txt
 ./$dc/0003-reply.txt
 ./$dc/0004-message.txt
 ./$dc/photo.jpg
+./index.html
 ./report.json
 ./report.txt"
 if "$open" --quiet "${key[@]}" --out "$work/ob" "$sb" 2>"$work/err"; then
-	got=$(cd "$work/ob" && find . -type f | LC_ALL=C sort)
+	got=$(tree "$work/ob")
 	if [ "$got" != "$wantb" ]; then ko "batch spool: tree differs:"$'\n'"$got"
 	elif ! cmp -s "$work/ob/$dc/0004-message.txt" "$work/m3.txt" ||
 		! cmp -s "$work/ob/$dc/0001-message.txt" "$work/m1.txt" ||
@@ -211,7 +218,7 @@ ln -s "$sb/$C/00000000000000000000000000000003.sdbox" "$sb/$C/$b1/$(printf '7%.0
 if "$open" --quiet "${key[@]}" --out "$work/ob2" "$sb" 2>"$work/err"; then
 	ko "hostile batch spool exited 0"
 else
-	got=$(cd "$work/ob2" && find . -type f | LC_ALL=C sort)
+	got=$(tree "$work/ob2")
 	bad=0
 	for x in "$C/$(printf 'e%.0s' $(seq 32)): not a spool item (a batch must be a directory" \
 		"$C/$b2/$(printf 'a%.0s' $(seq 32)): not a spool item (<32 hex>.sdbox)" \

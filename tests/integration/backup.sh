@@ -140,7 +140,7 @@ stop_daemon
 # The restored spool decrypts to exactly what was sent.
 "$opener" --key "$key" --passphrase-file "$pass" --quiet --out "$work/opened" "$new/spool" \
 	>"$work/open.out" 2>&1 || ko "sealdrop-open: $(cat "$work/open.out")"
-d=$(find "$work/opened" -mindepth 1 -maxdepth 1 -type d | head -1)
+d=$(find "$work/opened" -mindepth 1 -maxdepth 1 -type d ! -name reader | head -1)
 [ "$(cat "$d/0001-message.txt" 2>/dev/null)" = "$message" ] && ok "message decrypts exactly" ||
 	ko "message: $(ls -R "$work/opened")"
 cmp -s "$d/notes.txt" "$work/up/notes.txt" && ok "notes.txt decrypts exactly" || ko "notes.txt differs"

@@ -18,6 +18,11 @@
 #include <sys/stat.h>
 
 #include "opener.h"
+#include "opener_reader.h"
+#include "opener_state.h"
+#include "sderr.h"
+
+#include <sodium.h>
 
 static void
 parse_ref(void **state)
@@ -100,6 +105,96 @@ publish_never_replaces(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* Text shown by the reader: controls and direction characters marked,
+ * invalid UTF-8 replaced, CRLF made LF, the rest kept. */
+static void
+reader_text(void **state)
+{
+	static const char in[] = "a<b>\r\n\xe2\x80\xae" "x\x07\xff\xc3\xa9\xe2\x81\xa7\tz";
+	struct sdbuf b;
+	int marked = 0;
+
+	(void)state;
+	sdbuf_init(&b, 4096);
+	assert_int_equal(opener_reader_text((const unsigned char *)in, sizeof in - 1, &b, &marked), 0);
+	assert_string_equal(b.p, "a<b>\n[U+202E]x[U+0007]\xef\xbf\xbd\xc3\xa9[U+2067]\tz");
+	assert_true(marked);
+	sdbuf_free(&b);
+	sdbuf_init(&b, 4096);
+	assert_int_equal(opener_reader_text((const unsigned char *)"plain", 5, &b, &marked), 0);
+	assert_string_equal(b.p, "plain");
+	assert_false(marked);
+	sdbuf_free(&b);
+}
+
+/* A state file with the right checksum over body. */
+static char *
+state_file(const char *body, size_t *len)
+{
+	unsigned char sum[32];
+	char hex[65], *s;
+
+	crypto_generichash(sum, sizeof sum, (const unsigned char *)body, strlen(body), NULL, 0);
+	sodium_bin2hex(hex, sizeof hex, sum, sizeof sum);
+	s = malloc(strlen(body) + 200);
+	assert_non_null(s);
+	*len = (size_t)sprintf(s, "sealdrop-open state 1\nblake2b-256 %s\n%s", hex, body);
+	return s;
+}
+
+static void
+state_rules(void **state)
+{
+#define GOOD_STATE \
+	    "{\"runs\":1,\"failed\":[],\"items\":[{\"id\":\"%s\",\"kind\":\"message\"," \
+	    "\"status\":\"text\",\"output\":\"%s\",\"time\":3600,\"size\":3,\"run\":1," \
+	    "\"name\":\"\"}]}"
+	static const char *const outs[] = { "a-b-01234567/0001-message.txt", "../x", "/etc/passwd",
+		"a/../b", ".hidden/x", "a//b", "a/b/", "a/b/c/d", "a/\\u001b[31m", NULL };
+	char id[65], body[1024], why[256];
+	struct opener_state st;
+	size_t len;
+	char *f;
+
+	(void)state;
+	memset(id, 'a', 64);
+	id[64] = '\0';
+	for (size_t i = 0; outs[i]; i++) {
+		(void)snprintf(body, sizeof body, GOOD_STATE, id, outs[i]);
+		f = state_file(body, &len);
+		memset(&st, 0, sizeof st);
+		assert_int_equal(opener_state_parse(f, len, &st, why, sizeof why),
+		    i == 0 ? 0 : SD_ERR_CHECKSUM);
+		if (i == 0) {
+			unsigned char bin[32];
+			memset(bin, 0xaa, sizeof bin);
+			assert_int_equal(opener_state_count(&st), 1);
+			assert_true(opener_state_known(&st, bin));
+			bin[0] = 0;
+			assert_false(opener_state_known(&st, bin));
+		} else {
+			assert_non_null(strstr(why, "damaged"));
+		}
+		opener_state_free(&st);
+		free(f);
+	}
+	/* Two records with one id; a checksum off by one byte; a foreign file. */
+	(void)snprintf(body, sizeof body, "{\"runs\":1,\"failed\":[],\"items\":["
+	    "{\"id\":\"%s\",\"kind\":\"reply\",\"status\":\"text\",\"output\":\"a/b\","
+	    "\"time\":0,\"size\":0,\"run\":1,\"name\":\"\"},"
+	    "{\"id\":\"%s\",\"kind\":\"reply\",\"status\":\"text\",\"output\":\"a/c\","
+	    "\"time\":0,\"size\":0,\"run\":1,\"name\":\"\"}]}", id, id);
+	f = state_file(body, &len);
+	assert_int_equal(opener_state_parse(f, len, &st, why, sizeof why), SD_ERR_CHECKSUM);
+	assert_non_null(strstr(why, "same id"));
+	f[len - 2] ^= 1;
+	assert_int_equal(opener_state_parse(f, len, &st, why, sizeof why), SD_ERR_CHECKSUM);
+	assert_non_null(strstr(why, "checksum"));
+	free(f);
+	assert_int_equal(opener_state_parse("{\"runs\":0}", 11, &st, why, sizeof why), SD_ERR_FORMAT);
+	assert_non_null(strstr(why, "not a sealdrop-open state"));
+}
+
 int
 main(void)
 {
@@ -107,6 +202,8 @@ main(void)
 		cmocka_unit_test(parse_ref),
 		cmocka_unit_test(printable),
 		cmocka_unit_test(publish_never_replaces),
+		cmocka_unit_test(reader_text),
+		cmocka_unit_test(state_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

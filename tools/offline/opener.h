@@ -38,6 +38,14 @@
  * so those do not stop the input). */
 #define OPENER_FAILED_MAX 100
 #define OPENER_CODES 32                 /* -SD_ERR_* counted, others in 0 */
+/* An item's identity: BLAKE2b-256 of its .sdbox header (recipient stanzas,
+ * stream header, header MAC), the same in a spool copy and in a bundle,
+ * unique per file (a fresh file key each), known before any key is tried. */
+#define OPENER_ID_BYTES 32
+/* Secret keys given with --key (keys rotate: each one is tried in turn). */
+#define OPENER_KEYS_MAX 8
+
+struct opener_state;
 
 enum opener_summary {
 	OPENER_ITEM = 0,                /* one file or entry */
@@ -55,6 +63,9 @@ struct opener_item {
 	int sorted;                     /* ref parsed into source and seq */
 	unsigned char source[SD_SOURCE_ID_BYTES];
 	unsigned long seq;
+	uint64_t time;                  /* coarse time from the metadata */
+	int has_id;                     /* id is set (the header was whole) */
+	unsigned char id[OPENER_ID_BYTES]; /* BLAKE2b of the .sdbox header */
 	char staged[40];                /* name in the staging directory */
 	const char *path;               /* --clean-only: the input file */
 	uint64_t size;
@@ -83,6 +94,16 @@ struct opener_run {
 	size_t in_more;                 /* failed files only counted */
 	size_t in_codes[OPENER_CODES];  /* in_more by -error code */
 	int in_stopped;                 /* OPENER_REFUSED_MAX was passed */
+	/* Incremental opening (opener_state.c); NULL with --clean-only. */
+	struct opener_state *state;
+	size_t already;                 /* items skipped: opened by an earlier run */
+	int replace_reports;            /* report.* are the state's: rewritten */
+};
+
+/* The secret keys of one run, each SDBOX_SECRETKEYBYTES, tried in order. */
+struct opener_keys {
+	const unsigned char *sk[OPENER_KEYS_MAX];
+	size_t n;
 };
 
 /* A new zeroed item at the end of the list (NULL when out of memory). */
@@ -101,10 +122,13 @@ void opener_stage_remove(struct opener_run *r);
  * the bounds OPENER_REFUSED_MAX and OPENER_FAILED_MAX (then summary items).
  * A spool directory holds items at depth 2 (<source>/<item>.sdbox) and at
  * depth 3 (<source>/<batch>/<item>.sdbox); anything else is refused. */
-int opener_collect(struct opener_run *r, const char *path, const unsigned char *sk);
+int opener_collect(struct opener_run *r, const char *path, const struct opener_keys *keys);
 
 /* Sort, clean and place every verified item. */
 int opener_place_all(struct opener_run *r, struct clean_ctx *cc);
+
+/* One item as the report's JSON object (NULL when out of memory). */
+struct json_t *opener_item_json(const struct opener_item *it);
 
 /* Print the text report and write report.txt and report.json in --out
  * (only when something was written there). */

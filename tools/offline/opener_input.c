@@ -11,6 +11,7 @@
  * past OPENER_FAILED_MAX are only counted.
  */
 #include "opener.h"
+#include "opener_state.h"
 #include "sderr.h"
 #include "sdio.h"
 
@@ -135,17 +136,94 @@ failed_file(struct opener_run *r, int e)
 	r->in_codes[code]++;
 }
 
-/* Decrypt one .sdbox from fn/ctx into staging as item it. */
+/* The header of one .sdbox read ahead, so that its identity is known before
+ * any key is tried and every key can be tried on the same bytes (a bundle
+ * member cannot be read twice). The reader reads exactly the header before
+ * it says SD_ERR_NOKEY, so nothing past hdr is consumed by a failed key. */
+#define PRE_HDR_MAX (SDBOX_FIXED_BYTES + SDBOX_RECIPIENTS_MAX * SDBOX_STANZA_BYTES + \
+    SDBOX_STREAMHEADER_BYTES + SDBOX_MAC_BYTES)
+
+struct pre_ctx {
+	sdbox_read_fn fn;
+	void *ctx;
+	unsigned char hdr[PRE_HDR_MAX];
+	size_t have, pos;
+	int err;                        /* the read ahead failed */
+	int passed;                     /* bytes were read past hdr */
+};
+
 static int
-decrypt_one(struct opener_run *r, struct opener_item *it, const unsigned char *sk,
+pre_read(void *c, unsigned char *buf, size_t len, size_t *got)
+{
+	struct pre_ctx *p = c;
+	size_t k = 0, more = 0;
+	int e;
+
+	if (p->pos < p->have) {
+		k = p->have - p->pos < len ? p->have - p->pos : len;
+		memcpy(buf, p->hdr + p->pos, k);
+		p->pos += k;
+	}
+	if (k < len) {
+		if (p->err != 0)
+			return p->err;
+		if ((e = p->fn(p->ctx, buf + k, len - k, &more)) != 0)
+			return e;
+		p->passed |= more > 0;
+	}
+	*got = k + more;
+	return 0;
+}
+
+/* Read the header ahead; 1 when it is whole (the identity is then set). */
+static int
+pre_fill(struct pre_ctx *p, unsigned char id[OPENER_ID_BYTES])
+{
+	size_t got = 0, want;
+
+	if ((p->err = p->fn(p->ctx, p->hdr, SDBOX_FIXED_BYTES, &got)) != 0)
+		return 0;
+	p->have = got;
+	if (got < SDBOX_FIXED_BYTES || memcmp(p->hdr, SDBOX_MAGIC, SDBOX_MAGIC_BYTES) != 0 ||
+	    p->hdr[10] < 1 || p->hdr[10] > SDBOX_RECIPIENTS_MAX)
+		return 0;
+	want = SDBOX_FIXED_BYTES + (size_t)p->hdr[10] * SDBOX_STANZA_BYTES +
+	    SDBOX_STREAMHEADER_BYTES + SDBOX_MAC_BYTES;
+	if ((p->err = p->fn(p->ctx, p->hdr + got, want - got, &got)) != 0)
+		return 0;
+	p->have += got;
+	if (p->have != want)
+		return 0;
+	crypto_generichash(id, OPENER_ID_BYTES, p->hdr, p->have, NULL, 0);
+	return 1;
+}
+
+/* Decrypt one .sdbox from fn/ctx into staging as item it (the last item),
+ * trying each key in turn. An item the state already holds is dropped and
+ * counted in r->already, never decrypted again. */
+static int
+decrypt_one(struct opener_run *r, struct opener_item *it, const struct opener_keys *keys,
     sdbox_read_fn fn, void *ctx)
 {
 	struct sdbox_reader *rd = NULL;
 	const struct sdbox_meta *m;
-	int fd = -1, e;
+	struct pre_ctx pre = { .fn = fn, .ctx = ctx };
+	int fd = -1, e = SD_ERR_NOKEY;
 
 	(void)snprintf(it->staged, sizeof it->staged, "%zu.part", r->n);
-	if ((e = sdbox_reader_new(&rd, sk, fn, ctx)) != 0)
+	it->has_id = pre_fill(&pre, it->id);
+	if (it->has_id && r->state != NULL && opener_state_known(r->state, it->id)) {
+		r->n--; /* it is the last item: opened before, nothing to do */
+		r->already++;
+		return 0;
+	}
+	for (size_t k = 0; k < keys->n && e == SD_ERR_NOKEY && !pre.passed; k++) {
+		pre.pos = 0;
+		sdbox_reader_free(rd);
+		rd = NULL;
+		e = sdbox_reader_new(&rd, keys->sk[k], pre_read, &pre);
+	}
+	if (e != 0)
 		goto out;
 	fd = openat(r->stagefd, it->staged, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
@@ -157,9 +235,12 @@ decrypt_one(struct opener_run *r, struct opener_item *it, const unsigned char *s
 		goto out;
 	m = sdbox_reader_meta(rd);
 	it->kind = (int)m->kind;
+	it->time = m->time;
 	(void)snprintf(it->name, sizeof it->name, "%s", m->name);
 	if (opener_parse_ref(m->ref, it) != 0)
 		it->sorted = 0;
+	if (it->has_id && r->state != NULL && (e = opener_state_mark(r->state, it->id)) != 0)
+		goto out;
 	it->verified = 1;
 	r->total_bytes += it->size;
 	opener_progress_count(r, 0);
@@ -167,7 +248,8 @@ out:
 	if (fd >= 0)
 		close(fd);
 	if (e != 0) {
-		(void)snprintf(it->error, sizeof it->error, "%s", sd_strerror(e));
+		(void)snprintf(it->error, sizeof it->error, "%s", e == SD_ERR_NOKEY && keys->n > 1 ?
+		    "none of the keys is a recipient of the file (or its header is damaged)" : sd_strerror(e));
 		it->status = OPENER_STATUS_VERIFY_FAILED;
 		(void)unlinkat(r->stagefd, it->staged, 0);
 		it->staged[0] = '\0';
@@ -179,7 +261,7 @@ out:
 
 /* Decrypt the .sdbox open on fd (closed here) as a new item. */
 static int
-open_fd(struct opener_run *r, const char *label, int fd, const unsigned char *sk)
+open_fd(struct opener_run *r, const char *label, int fd, const struct opener_keys *keys)
 {
 	struct opener_item *it = opener_item_new(r, label);
 	int e;
@@ -188,19 +270,19 @@ open_fd(struct opener_run *r, const char *label, int fd, const unsigned char *sk
 		close(fd);
 		return SD_ERR_NOMEM;
 	}
-	e = decrypt_one(r, it, sk, sdbox_fd_read, &fd);
+	e = decrypt_one(r, it, keys, sdbox_fd_read, &fd);
 	close(fd);
 	return e;
 }
 
 static int
-open_file(struct opener_run *r, const char *path, const unsigned char *sk)
+open_file(struct opener_run *r, const char *path, const struct opener_keys *keys)
 {
 	struct opener_item *it;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 
 	if (fd >= 0)
-		return open_fd(r, path, fd, sk);
+		return open_fd(r, path, fd, keys);
 	if ((it = opener_item_new(r, path)) == NULL)
 		return SD_ERR_NOMEM;
 	(void)snprintf(it->error, sizeof it->error, "%s", strerror(errno));
@@ -346,7 +428,7 @@ list_dir(struct opener_run *r, const char *input, const char *dirpath, int dfd, 
  * 2 a batch (items only). */
 static int
 walk_dir(struct opener_run *r, const char *input, const char *dirpath, int dfd, int depth,
-    const unsigned char *sk)
+    const struct opener_keys *keys)
 {
 	struct name_list l = { 0 };
 	char path[4096];
@@ -362,7 +444,7 @@ walk_dir(struct opener_run *r, const char *input, const char *dirpath, int dfd, 
 		if (item_name(e) && depth > 0) {
 			fd = openat(dfd, e, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
 			if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-				bad |= open_fd(r, path, fd, sk) != 0;
+				bad |= open_fd(r, path, fd, keys) != 0;
 				continue;
 			}
 			if (fd >= 0)
@@ -378,7 +460,7 @@ walk_dir(struct opener_run *r, const char *input, const char *dirpath, int dfd, 
 				    "(a batch must be a directory, not a file or a link)") != 0;
 				continue;
 			}
-			bad |= walk_dir(r, input, path, fd, depth + 1, sk) != 0;
+			bad |= walk_dir(r, input, path, fd, depth + 1, keys) != 0;
 			close(fd);
 		} else {
 			bad |= refuse(r, input, path, "not a spool entry (skipped)") != 0;
@@ -389,13 +471,13 @@ walk_dir(struct opener_run *r, const char *input, const char *dirpath, int dfd, 
 }
 
 static int
-walk_spool(struct opener_run *r, const char *dir, const unsigned char *sk)
+walk_spool(struct opener_run *r, const char *dir, const struct opener_keys *keys)
 {
 	int fd = open(dir, O_RDONLY | O_CLOEXEC | O_DIRECTORY), e;
 
 	if (fd < 0)
 		return bad_input(r, dir, "cannot read the directory");
-	e = walk_dir(r, dir, dir, fd, 0, sk);
+	e = walk_dir(r, dir, dir, fd, 0, keys);
 	close(fd);
 	return e;
 }
@@ -424,7 +506,7 @@ tar_read(void *ctx, unsigned char *buf, size_t len, size_t *got)
 
 static int
 tar_member(struct opener_run *r, const char *path, struct archive_entry *ae,
-    struct tar_ctx *t, const unsigned char *sk)
+    struct tar_ctx *t, const struct opener_keys *keys)
 {
 	const char *n = archive_entry_pathname(ae);
 	char label[OPENER_LABEL_MAX];
@@ -443,11 +525,11 @@ tar_member(struct opener_run *r, const char *path, struct archive_entry *ae,
 		    "<32 hex>/<32 hex>.sdbox (absolute path, '..' or other name)");
 	if ((it = opener_item_new(r, label)) == NULL)
 		return SD_ERR_NOMEM;
-	return decrypt_one(r, it, sk, tar_read, t);
+	return decrypt_one(r, it, keys, tar_read, t);
 }
 
 static int
-walk_tar(struct opener_run *r, const char *path, const unsigned char *sk)
+walk_tar(struct opener_run *r, const char *path, const struct opener_keys *keys)
 {
 	struct tar_ctx t = { archive_read_new() };
 	struct archive_entry *ae;
@@ -461,7 +543,7 @@ walk_tar(struct opener_run *r, const char *path, const unsigned char *sk)
 		return bad_input(r, path, "neither a .sdbox file nor a readable .tar bundle");
 	}
 	while (!r->in_stopped && (rc = archive_read_next_header(t.a, &ae)) == ARCHIVE_OK)
-		bad |= tar_member(r, path, ae, &t, sk) != 0;
+		bad |= tar_member(r, path, ae, &t, keys) != 0;
 	if (!r->in_stopped && rc != ARCHIVE_EOF)
 		bad |= bad_input(r, path, "the .tar bundle is damaged or truncated") != 0;
 	archive_read_free(t.a);
@@ -496,7 +578,7 @@ more_failed(struct opener_run *r, const char *path)
 }
 
 int
-opener_collect(struct opener_run *r, const char *path, const unsigned char *sk)
+opener_collect(struct opener_run *r, const char *path, const struct opener_keys *keys)
 {
 	unsigned char magic[SDBOX_MAGIC_BYTES];
 	struct stat st;
@@ -509,7 +591,7 @@ opener_collect(struct opener_run *r, const char *path, const unsigned char *sk)
 	if (stat(path, &st) != 0)
 		return bad_input(r, path, strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
-		e = walk_spool(r, path, sk);
+		e = walk_spool(r, path, keys);
 	} else if (!S_ISREG(st.st_mode)) {
 		return bad_input(r, path, "not a file or a directory");
 	} else {
@@ -519,11 +601,11 @@ opener_collect(struct opener_run *r, const char *path, const unsigned char *sk)
 			got = 0;
 		close(fd);
 		if (got == sizeof magic && memcmp(magic, SDBOX_MAGIC, SDBOX_MAGIC_BYTES) == 0)
-			return open_file(r, path, sk);
+			return open_file(r, path, keys);
 		got = strlen(path);
 		if (got >= 6 && strcmp(path + got - 6, ".sdbox") == 0)
-			return open_file(r, path, sk); /* reported as not a valid .sdbox */
-		e = walk_tar(r, path, sk);
+			return open_file(r, path, keys); /* reported as not a valid .sdbox */
+		e = walk_tar(r, path, keys);
 	}
 	if (more_failed(r, path) != 0 && e == 0)
 		e = SD_ERR_FORMAT;

@@ -145,8 +145,8 @@ notes_json(const char *notes)
 	return a;
 }
 
-static json_t *
-item_json(const struct opener_item *it)
+json_t *
+opener_item_json(const struct opener_item *it)
 {
 	static const char *const kinds[] = { "plain", "message", "file", "reply" };
 	char label[OPENER_LABEL_MAX];
@@ -234,7 +234,9 @@ write_report(struct opener_run *r, const char *name, const char *data, size_t le
 	if (e == 0 && fsync(fd) != 0)
 		e = SD_ERR_IO;
 	close(fd);
-	if (e == 0)
+	if (e == 0 && r->replace_reports) /* the state's folder: the last run's report */
+		e = renameat(r->outfd, tmp, r->outfd, name) == 0 ? 0 : SD_ERR_IO;
+	else if (e == 0)
 		e = opener_publish(r->outfd, tmp, r->outfd, name, final, sizeof final);
 	(void)unlinkat(r->outfd, tmp, 0);
 	return e;
@@ -292,6 +294,8 @@ summary_text(FILE *f, const struct opener_run *r)
 	}
 	if (sep[0] == ' ')
 		fputs(" no files", f);
+	if (r->state != NULL)
+		fprintf(f, "; %zu already opened before (not written again)", r->already);
 	fputc('\n', f);
 }
 
@@ -305,9 +309,11 @@ report_files(struct opener_run *r, const char *txt, size_t txtlen)
 	if (root == NULL || files == NULL)
 		goto out;
 	for (size_t i = 0; i < r->n; i++)
-		(void)json_array_append_new(files, item_json(&r->items[i]));
+		(void)json_array_append_new(files, opener_item_json(&r->items[i]));
 	(void)json_object_set_new(root, "version", json_integer(2));
 	(void)json_object_set_new(root, "summary", summary_json(r));
+	if (r->state != NULL)
+		(void)json_object_set_new(root, "already_opened", json_integer((json_int_t)r->already));
 	(void)json_object_set_new(root, "files", files);
 	files = NULL;
 	if ((js = json_dumps(root, JSON_INDENT(2))) == NULL)
@@ -343,7 +349,7 @@ opener_report(struct opener_run *r, int clean_only)
 		return SD_ERR_NOMEM;
 	if (!r->quiet)
 		fputs(txt + strcspn(txt, "\n") + 1, stdout);
-	if (written > 0 && txtlen < REPORT_MAX)
+	if ((written > 0 || r->replace_reports) && txtlen < REPORT_MAX)
 		e = report_files(r, txt, txtlen);
 	free(txt);
 	return e;

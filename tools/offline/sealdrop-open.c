@@ -16,6 +16,9 @@
  */
 #include "clean.h"
 #include "opener.h"
+#include "opener_reader.h"
+#include "opener_state.h"
+#include "i18n.h"
 #include "sdbox.h"
 #include "sderr.h"
 #include "sdio.h"
@@ -37,26 +40,34 @@
 #define PROGRESS_FILES 20
 
 struct opts {
-	const char *key;
-	const char *passfile;
+	const char *key[OPENER_KEYS_MAX];
+	size_t nkeys;
+	const char *passfile[OPENER_KEYS_MAX];
+	size_t npass;
 	const char *out;
 	int quiet;
 	int clean_only;
 	int no_progress;
+	const char *lang;               /* --lang, else from the environment */
 };
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " PROG " --key FILE.key [--passphrase-file F] --out DIR INPUT...\n"
+	    "usage: " PROG " --key FILE.key [--key FILE2.key]... [--passphrase-file F]...\n"
+	    "                     --out DIR INPUT...\n"
 	    "       " PROG " --clean-only --out DIR FILE...\n"
 	    "Decrypt and verify a spool directory, a .tar bundle or .sdbox files with an\n"
 	    "offline journalist key, and clean the metadata of every document.\n"
-	    "  --key FILE.key          secret key made by sealdrop-keygen\n"
-	    "  --passphrase-file F     read the passphrase from F (else prompt)\n"
-	    "  --out DIR               where verified, cleaned plaintext is written\n"
+	    "  --key FILE.key          secret key made by sealdrop-keygen (up to 8: each\n"
+	    "                          is tried on every file, for keys that rotated)\n"
+	    "  --passphrase-file F     read the passphrase from F (else prompt); once for\n"
+	    "                          every key, or once per --key in the same order\n"
+	    "  --out DIR               where verified, cleaned plaintext is written; it\n"
+	    "                          keeps a state, so a later run writes only what is new\n"
 	    "  --clean-only            clean plain FILEs, no key needed\n"
+	    "  --lang en|fr            language of DIR/index.html (default: from LANG)\n"
 	    "  --no-progress           no progress bar\n"
 	    "  --quiet                 print errors only\n");
 }
@@ -71,6 +82,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "clean-only", no_argument, NULL, 'c' },
 		{ "no-progress", no_argument, NULL, 'P' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -78,31 +90,62 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 	while ((c = getopt_long(argc, argv, "k:p:o:qh", lo, NULL)) != -1) {
 		switch (c) {
-		case 'k': o->key = optarg; break;
-		case 'p': o->passfile = optarg; break;
+		case 'k':
+			if (o->nkeys == OPENER_KEYS_MAX) {
+				fprintf(stderr, PROG ": at most %d --key\n", OPENER_KEYS_MAX);
+				return -1;
+			}
+			o->key[o->nkeys++] = optarg;
+			break;
+		case 'p':
+			if (o->npass == OPENER_KEYS_MAX) {
+				fprintf(stderr, PROG ": at most %d --passphrase-file\n", OPENER_KEYS_MAX);
+				return -1;
+			}
+			o->passfile[o->npass++] = optarg;
+			break;
 		case 'o': o->out = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'c': o->clean_only = 1; break;
 		case 'P': o->no_progress = 1; break;
+		case 'L':
+			if (!i18n_supported(optarg)) {
+				fprintf(stderr, PROG ": --lang: one of en, fr\n");
+				return -1;
+			}
+			o->lang = optarg;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
 	}
-	if (o->out == NULL || optind >= argc || (o->key == NULL) != (o->clean_only != 0)) {
+	if (o->out == NULL || optind >= argc || (o->nkeys == 0) != (o->clean_only != 0)) {
 		fprintf(stderr, PROG ": --out, at least one input, and either --key or "
 		    "--clean-only are required\n");
+		return -1;
+	}
+	if (o->npass > 1 && o->npass != o->nkeys) {
+		fprintf(stderr, PROG ": give --passphrase-file once, or once per --key\n");
 		return -1;
 	}
 	return optind;
 }
 
+/* Key i; its passphrase from the file given for it, or the only one. */
 static int
-load_key(const struct opts *o, unsigned char *sk)
+load_key(const struct opts *o, size_t i, unsigned char *sk)
 {
 	unsigned char pk[SDKEY_PUBLICKEYBYTES];
-	const char *what = NULL;
-	int e = sdkey_unlock(o->key, o->passfile, "Passphrase for the secret key: ", sk, pk, &what);
+	const char *what = NULL, *pf = o->npass == 0 ? NULL : o->passfile[o->npass == 1 ? 0 : i];
+	char prompt[600];
+	int e;
 
+	if (o->nkeys == 1)
+		(void)snprintf(prompt, sizeof prompt, "Passphrase for the secret key: ");
+	else
+		(void)snprintf(prompt, sizeof prompt, "Passphrase for %.500s: ", o->key[i]);
+	e = sdkey_unlock(o->key[i], pf, prompt, sk, pk, &what);
+	sodium_memzero(pk, sizeof pk);
 	if (e != 0)
 		fprintf(stderr, PROG ": %s: %s\n", what, sd_strerror(e));
 	return e;
@@ -123,30 +166,35 @@ prepare_out(const char *dir)
 	return fd;
 }
 
-/* Decrypt every input into staging, then wipe and unmap the key. */
+/* Decrypt every input into staging, then wipe and unmap the keys. */
 static int
 decrypt_all(const struct opts *o, struct opener_run *r, int argc, char **argv, int first)
 {
-	unsigned char *sk = sodium_malloc(SDKEY_SECRETKEYBYTES);
-	int e;
+	unsigned char *sk[OPENER_KEYS_MAX] = { NULL };
+	struct opener_keys keys = { .n = o->nkeys };
+	int e = 0;
 
-	if (sk == NULL)
-		return SD_ERR_NOMEM;
-	if ((e = load_key(o, sk)) != 0) {
-		sodium_free(sk);
-		return e;
+	for (size_t i = 0; i < o->nkeys && e == 0; i++) {
+		if ((sk[i] = sodium_malloc(SDKEY_SECRETKEYBYTES)) == NULL)
+			e = SD_ERR_NOMEM;
+		else
+			e = load_key(o, i, sk[i]);
+		keys.sk[i] = sk[i];
 	}
+	if (e != 0)
+		goto out;
 	if ((e = opener_stage_init(r)) != 0) {
-		sodium_free(sk);
 		fprintf(stderr, PROG ": %s: cannot create the staging directory: %s\n", o->out,
 		    strerror(errno));
-		return e;
+		goto out;
 	}
 	for (int i = first; i < argc; i++)
-		(void)opener_collect(r, argv[i], sk);
+		(void)opener_collect(r, argv[i], &keys);
 	opener_progress_count(r, 1);
-	sodium_free(sk); /* wiped and unmapped before any cleaner is forked */
-	return 0;
+out:
+	for (size_t i = 0; i < o->nkeys; i++)
+		sodium_free(sk[i]); /* wiped and unmapped before any cleaner is forked */
+	return e;
 }
 
 static int
@@ -212,14 +260,86 @@ free_run(struct opener_run *r)
 	free(r->items);
 }
 
+/* The language of the environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG:
+ * the first set), "fr_FR.UTF-8" counting as "fr"; "en" otherwise. */
+static const char *
+env_lang(void)
+{
+	static const char *const vars[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG" };
+
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v == NULL || v[0] == '\0')
+			continue;
+		return strncmp(v, "fr", 2) == 0 && (v[2] == '\0' || strchr("_.:@-", v[2])) ?
+		    "fr" : "en";
+	}
+	return "en";
+}
+
+/* Take DIR's lock and load its state; a refused state stops the run
+ * before any passphrase is asked. */
+static int
+open_state(const struct opts *o, struct opener_run *r, struct opener_state *st)
+{
+	char why[512];
+	int e;
+
+	if ((e = opener_state_lock(r->outfd)) != 0) {
+		fprintf(stderr, PROG ": %s: %s\n", o->out, e == SD_ERR_BUSY ?
+		    "another sealdrop-open is using this folder; wait for it to finish" :
+		    "cannot lock the folder");
+		return e;
+	}
+	why[0] = '\0';
+	if ((e = opener_state_load(r->outfd, st, why, sizeof why)) != 0) {
+		fprintf(stderr, PROG ": %s: %s; nothing was opened%s\n", o->out,
+		    why[0] ? why : sd_strerror(e), e == SD_ERR_FORMAT || e == SD_ERR_CHECKSUM ||
+		    e == SD_ERR_RANGE ? " (the state is never rebuilt over: keep the folder as "
+		    "it is, and open into a new --out folder, or restore " OPENER_STATE_FILE
+		    " from a backup)" : "");
+		return e;
+	}
+	r->state = st;
+	return 0;
+}
+
+/* After placing: record the run in the state and write it, so the next run
+ * skips what is now in DIR. Only when the state existed or something was
+ * written, so a run that refused everything still leaves DIR empty. */
+static int
+save_state(const struct opts *o, struct opener_run *r, struct opener_state *st)
+{
+	size_t placed = 0;
+	int e;
+
+	for (size_t i = 0; i < r->n; i++)
+		placed += r->items[i].out[0] != '\0';
+	if (!st->existed && placed == 0)
+		return 0;
+	r->replace_reports = 1;
+	if ((e = opener_state_add_run(st, r)) == 0)
+		e = opener_state_save(r->outfd, st);
+	if (e != 0) {
+		fprintf(stderr, PROG ": %s: cannot write the state " OPENER_STATE_FILE ": %s; "
+		    "the next run would open these items again\n", o->out, sd_strerror(e));
+		return e;
+	}
+	if ((e = opener_reader_write(r->outfd, st, o->lang)) != 0)
+		fprintf(stderr, PROG ": %s: cannot write the offline reader (index.html): %s\n",
+		    o->out, sd_strerror(e));
+	return e;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct opener_run r = { .stagefd = -1 };
+	struct opener_state st = { 0 };
 	struct clean_ctx *cc = NULL;
 	size_t files = 0, failed_files = 0;
-	int first, failed;
+	int first, failed, state_bad = 0;
 
 	if (sodium_init() < 0) {
 		fprintf(stderr, PROG ": cannot initialise libsodium\n");
@@ -231,11 +351,19 @@ main(int argc, char **argv)
 	}
 	if ((r.outfd = prepare_out(o.out)) < 0)
 		return 1;
+	if (o.lang == NULL)
+		o.lang = env_lang();
 	r.quiet = o.quiet;
 	r.tty = !o.no_progress && isatty(2);
+	if (!o.clean_only && open_state(&o, &r, &st) != 0) {
+		opener_state_free(&st);
+		close(r.outfd);
+		return 1;
+	}
 	if (o.clean_only ? list_plain(&r, argc, argv, first) != 0 :
 	    decrypt_all(&o, &r, argc, argv, first) != 0) {
 		opener_stage_remove(&r);
+		opener_state_free(&st);
 		return 1;
 	}
 	r.progress = !o.no_progress && isatty(2) &&
@@ -243,17 +371,21 @@ main(int argc, char **argv)
 	if (clean_ctx_new(&cc) != 0) {
 		fprintf(stderr, PROG ": cannot load the libmagic database\n");
 		opener_stage_remove(&r);
+		opener_state_free(&st);
 		return 1;
 	}
 	(void)opener_place_all(&r, cc);
 	opener_stage_remove(&r);
+	if (!o.clean_only)
+		state_bad = save_state(&o, &r, &st) != 0;
 	if (opener_report(&r, o.clean_only) != 0)
 		fprintf(stderr, PROG ": %s: cannot write the report\n", o.out);
 	failed = count_failures(&r, &files, &failed_files);
 	clean_ctx_free(cc);
-	close(r.outfd);
 	if (failed > 0)
 		fprintf(stderr, PROG ": %zu of %zu files failed\n", failed_files, files);
+	close(r.outfd);
+	opener_state_free(&st);
 	free_run(&r);
-	return failed ? 1 : 0;
+	return failed || state_bad ? 1 : 0;
 }
