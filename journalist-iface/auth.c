@@ -32,6 +32,7 @@
 #include "codename.h"
 #include "sderr.h"
 
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 
@@ -73,12 +74,13 @@ now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* The entry of name for this minute (caller holds the lock). */
+/* The entry of name for this minute (caller holds the lock); with create,
+ * a new one when name has none, else NULL. */
 static struct name_budget *
-name_entry(const char *name, int64_t minute)
+name_entry(const char *name, int64_t minute, int create)
 {
 	unsigned char h[crypto_generichash_BYTES_MIN];
-	struct name_budget *old = &thr.names[0];
+	struct name_budget *old = &thr.names[0], *b = NULL;
 
 	if (!thr.keyed) {
 		randombytes_buf(thr.key, sizeof thr.key);
@@ -86,26 +88,27 @@ name_entry(const char *name, int64_t minute)
 	}
 	crypto_generichash(h, sizeof h, (const unsigned char *)name, strlen(name), thr.key,
 	    sizeof thr.key);
-	for (size_t i = 0; i < JN_NAMES; i++) {
-		struct name_budget *b = &thr.names[i];
-		if (b->minute != 0 && sodium_memcmp(b->h, h, sizeof h) == 0) {
-			old = b;
-			goto found;
-		}
-		if (b->minute < old->minute)
-			old = b;
+	for (size_t i = 0; i < JN_NAMES && b == NULL; i++) {
+		if (thr.names[i].minute != 0 && sodium_memcmp(thr.names[i].h, h, sizeof h) == 0)
+			b = &thr.names[i];
+		else if (thr.names[i].minute < old->minute)
+			old = &thr.names[i];
 	}
-	/* New name: the entry of the oldest minute (an entry evicted early
-	 * only ever lets more attempts through). */
-	memset(old, 0, sizeof *old);
-	memcpy(old->h, h, sizeof h);
-found:
-	if (old->minute != minute) {
-		old->minute = minute;
-		old->count = 0;
-		old->audited = 0;
+	if (b == NULL) {
+		if (!create)
+			return NULL;
+		/* The entry of the oldest minute (an entry evicted early only
+		 * ever lets more attempts through). */
+		b = old;
+		memset(b, 0, sizeof *b);
+		memcpy(b->h, h, sizeof h);
 	}
-	return old;
+	if (b->minute != minute) {
+		b->minute = minute;
+		b->count = 0;
+		b->audited = 0;
+	}
+	return b;
 }
 
 /* Take one attempt for name: 0, or SD_ERR_LOCKED with *audit set on the
@@ -117,7 +120,7 @@ name_take(const char *name, int *audit)
 	int e = 0;
 
 	pthread_mutex_lock(&jn_app.throttle_mu);
-	b = name_entry(name, (int64_t)time(NULL) / 60);
+	b = name_entry(name, (int64_t)time(NULL) / 60, 1);
 	if (b->count >= JN_NAME_PER_MINUTE) {
 		e = SD_ERR_LOCKED;
 		*audit = !b->audited;
@@ -132,11 +135,12 @@ name_take(const char *name, int *audit)
 int
 jn_throttled(const char *name)
 {
-	int64_t minute = (int64_t)time(NULL) / 60;
+	struct name_budget *b;
 	int t;
 
 	pthread_mutex_lock(&jn_app.throttle_mu);
-	t = name_entry(name, minute)->count >= JN_NAME_PER_MINUTE;
+	b = name_entry(name, (int64_t)time(NULL) / 60, 0);
+	t = b != NULL && b->count >= JN_NAME_PER_MINUTE;
 	pthread_mutex_unlock(&jn_app.throttle_mu);
 	return t;
 }
@@ -144,19 +148,23 @@ jn_throttled(const char *name)
 void
 jn_throttle_clear(const char *name)
 {
+	struct name_budget *b;
+
 	pthread_mutex_lock(&jn_app.throttle_mu);
-	name_entry(name, (int64_t)time(NULL) / 60)->count = 0;
+	if ((b = name_entry(name, (int64_t)time(NULL) / 60, 0)) != NULL)
+		b->count = 0;
 	pthread_mutex_unlock(&jn_app.throttle_mu);
 }
 
-/* Take an argon2id check for an unknown name: 1 (the caller runs it and
- * posts jn_app.argon2), or 0 (the caller only waits) with *audit set on
- * the first refusal of the minute. */
+/* Decide what an unknown-name attempt does: 1, run a dummy check (the
+ * caller posts jn_app.argon2 after it); 0, only wait (*audit set on the
+ * first refusal of the minute); -1, every argon2id slot is busy, the
+ * answer a known account gets then. */
 static int
 unknown_take(int *audit)
 {
 	int64_t minute = (int64_t)time(NULL) / 60;
-	int ok = 0, left = 0;
+	int r = 0, left = 0;
 
 	pthread_mutex_lock(&jn_app.throttle_mu);
 	if (thr.unknown_minute != minute) {
@@ -164,18 +172,19 @@ unknown_take(int *audit)
 		thr.unknown_count = 0;
 		thr.unknown_audited = 0;
 	}
-	if (thr.unknown_count >= JN_UNKNOWN_PER_MINUTE) {
+	if (sem_getvalue(&jn_app.argon2, &left) == 0 && left < 1) {
+		r = -1;
+	} else if (thr.unknown_count >= JN_UNKNOWN_PER_MINUTE) {
 		*audit = !thr.unknown_audited;
 		thr.unknown_audited = 1;
 	} else {
 		thr.unknown_count++;
 		/* Never the last free slot: that one is for known accounts (only
 		 * unknown names take slots under this lock). */
-		ok = sem_getvalue(&jn_app.argon2, &left) == 0 && left >= 2 &&
-		    sem_trywait(&jn_app.argon2) == 0;
+		r = left >= 2 && sem_trywait(&jn_app.argon2) == 0;
 	}
 	pthread_mutex_unlock(&jn_app.throttle_mu);
-	return ok;
+	return r;
 }
 
 static void
@@ -202,19 +211,22 @@ wait_like_a_check(void)
 		ns = 5000000000LL;
 	ts.tv_sec = (time_t)(ns / 1000000000LL);
 	ts.tv_nsec = (long)(ns % 1000000000LL);
-	while (nanosleep(&ts, &ts) != 0)
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
 }
 
-/* An unknown name: the same answer as a wrong passphrase, after an
- * argon2id check within the unknown names' budget, or as long a wait. */
+/* An unknown name: the same answer as a wrong passphrase (SD_ERR_AUTH),
+ * after an argon2id check within the unknown names' budget, or as long a
+ * wait; or SD_ERR_STATE when every slot is busy, as a known name gets. */
 static int
 unknown_attempt(const char *pass, size_t passlen)
 {
-	int audit = 0;
 	int64_t start = now_ns();
+	int audit = 0, r = unknown_take(&audit);
 
-	if (unknown_take(&audit)) {
+	if (r < 0)
+		return SD_ERR_STATE;
+	if (r > 0) {
 		account_verify_dummy(pass, passlen);
 		sem_post(&jn_app.argon2);
 		check_took(start);

@@ -63,15 +63,16 @@ api_login() { # USER PASS CODE: status of POST /api/v1/token
 S=$work/storm.jar
 jreq "$S" GET /login >/dev/null
 st_token=$(csrf_of)
-storm() { # worker number
+storm() { # worker number (its own output files only: alice logs in meanwhile)
 	local i n
 	for i in $(seq 18); do
 		n="stranger$1x$i"
 		if [ $((i % 2)) = 0 ]; then
-			jreq "$S" POST /login -d "csrf_token=$st_token&username=$n&passphrase=guess+words&code=123456" \
-				>>"$work/storm-$1"
+			curl -s --unix-socket "$inst/journalist.sock" -b "$S" -o /dev/null -w '%{http_code}' \
+				-X POST -d "csrf_token=$st_token&username=$n&passphrase=guess+words&code=123456" \
+				"http://$onion/login" >>"$work/storm-$1"
 		else
-			OUT=/dev/null curl -s --unix-socket "$inst/journalist.sock" -o /dev/null -w '%{http_code}' \
+			curl -s --unix-socket "$inst/journalist.sock" -o /dev/null -w '%{http_code}' \
 				-X POST -H 'Content-Type: application/json' \
 				--data-binary "{\"username\":\"$n\",\"passphrase\":\"guess words\",\"code\":\"123456\"}" \
 				"http://$onion/api/v1/token" >>"$work/storm-$1"
@@ -94,9 +95,12 @@ st=$(api_login bob "$bob_pass" "$(oathtool --totp -b "$bob_secret")")
 	ko "bob during the storm: $st $(cat "$work/api-body")"
 wait "${spids[@]}"
 total=$(cat "$work"/storm-* | grep -c .)
-other=$(cat "$work"/storm-* | grep -vc '^403$')
+# 403 as a wrong passphrase, or 503 when every argon2id slot is busy (as a
+# known name gets then); never 429, never anything else.
+other=$(cat "$work"/storm-* | grep -Evc '^(403|503)$')
 [ "$total" = 72 ] && [ "$other" = 0 ] &&
-	ok "every unknown name got 403, throttled or not (no oracle)" || ko "storm answers: $(sort "$work"/storm-* | uniq -c | tr '\n' ' ')"
+	ok "every unknown name got a wrong passphrase's answer, throttled or not" ||
+	ko "storm answers: $(sort "$work"/storm-* | uniq -c | tr '\n' ' ')"
 [ "$(db "SELECT count(*) FROM audit WHERE actor = '(anonymous)' AND action = 'login throttled: too many unknown user names'")" -ge 1 ] &&
 	ok "the unknown-name throttle is audited" || ko "unknown-name throttle not audited"
 db "SELECT actor || ' ' || action || ' ' || target FROM audit" | grep -q stranger &&
