@@ -10,7 +10,7 @@
  *
  * Input: three header bytes, then the body.
  *   byte 0, flags: bit 0 the journalist daemon (else the source daemon);
- *     bit 1 carry the session (page cookie; bearer token under /api/v1/);
+ *     bit 1 carry the session (page cookie; API token under /api/v1/);
  *     bit 2 chunked transfer encoding (else Content-Length); bit 3 put a
  *     valid csrf_token field first (encoded for the content type); bit 4 a
  *     Host that is not an onion; bits 5-7 the chunk size.
@@ -21,6 +21,9 @@
  *   "%S" in a path is the fuzz source's id, "%J" the fuzz journalist's row.
  * The connection is closed by the server after its answer (Connection:
  * close); the answer is read and dropped.
+ *
+ * With FUZZ_DAEMONS_VERBOSE set in the environment, each request and its
+ * answer are written to stderr (to see what a corpus file does).
  *
  * The instance lives in a temporary directory removed at exit (not after
  * a crash). Every FZD_RESET inputs the fuzz source is deleted with all it
@@ -83,6 +86,7 @@ static const char *const types[] = {
 static char dir[64];
 static struct MHD_Daemon *src_mhd, *jn_mhd;
 static unsigned long inputs;
+static int verbose; /* FUZZ_DAEMONS_VERBOSE set: each request and answer on stderr */
 
 static void
 quiet(void *cls, const char *fmt, va_list ap)
@@ -155,6 +159,7 @@ init(void)
 
 	if (sodium_init() < 0 || tmpl_init() != 0 || i18n_init() != 0)
 		abort();
+	verbose = getenv("FUZZ_DAEMONS_VERBOSE") != NULL;
 	json_object_seed(randombytes_random() | 1U);
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);
@@ -277,7 +282,7 @@ build(const uint8_t *data, size_t size, int *jn, struct out *o)
 		puts_(o, *jn ? "; sdj_session=" : "; sd_session=");
 		puts_(o, cr.sess);
 		if (api) {
-			puts_(o, "\r\nAuthorization: Bearer ");
+			puts_(o, "\r\nAuthorization: Token ");
 			puts_(o, cr.api);
 		}
 	}
@@ -332,6 +337,10 @@ exchange(struct MHD_Daemon *d, const struct out *req)
 	size_t sent = 0;
 	int sv[2];
 
+	if (verbose) {
+		(void)fwrite(req->p, 1, req->n, stderr);
+		fputs("\n----\n", stderr);
+	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		abort();
 	if (fcntl(sv[1], F_SETFL, O_NONBLOCK) != 0 ||
@@ -354,6 +363,8 @@ exchange(struct MHD_Daemon *d, const struct out *req)
 			r = recv(sv[1], sink, sizeof sink, 0);
 			if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
 				break;
+			if (r > 0 && verbose)
+				(void)fwrite(sink, 1, (size_t)r, stderr);
 		}
 	}
 	close(sv[1]);
