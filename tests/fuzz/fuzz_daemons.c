@@ -20,7 +20,9 @@
  *     next line of the rest.
  *   "%S" in a path is the fuzz source's id, "%J" the fuzz journalist's row.
  * The connection is closed by the server after its answer (Connection:
- * close); the answer is read and dropped.
+ * close); the answer is read and dropped. Besides the sanitizers, one
+ * check: every request is answered or closed within FZD_WAIT_MS (a stuck
+ * handler aborts, with the input saved by libFuzzer).
  *
  * With FUZZ_DAEMONS_VERBOSE set in the environment, each request and its
  * answer are written to stderr (to see what a corpus file does).
@@ -56,7 +58,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FZD_RESET 512
-#define FZD_WAIT_MS 15000   /* a complete request is always answered well before */
+#define FZD_WAIT_MS 60000   /* far past libmicrohttpd's 10 s idle timeout */
 #define FZD_LINE_MAX 300
 #define ONION "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion"
 #define ANON_CSRF "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
@@ -349,9 +351,20 @@ exchange(struct MHD_Daemon *d, const struct out *req)
 	for (;;) {
 		struct pollfd pf = { sv[1], POLLIN | (sent < req->n ? POLLOUT : 0), 0 };
 		ssize_t r;
+		int n = poll(&pf, 1, FZD_WAIT_MS);
 
-		if (poll(&pf, 1, FZD_WAIT_MS) <= 0)
-			break; /* no answer: left to libmicrohttpd's timeout */
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			/* libmicrohttpd closes an idle connection after 10 s: a
+			 * request neither answered nor closed by then is stuck in
+			 * a handler (a lock never released, a loop). */
+			fprintf(stderr, "fuzz_daemons: no answer in %d s: a handler is stuck\n",
+			    FZD_WAIT_MS / 1000);
+			abort();
+		}
+		if (n < 0)
+			abort();
 		if ((pf.revents & POLLOUT) && sent < req->n) {
 			r = send(sv[1], req->p + sent, req->n - sent, MSG_NOSIGNAL);
 			if (r > 0)
