@@ -4,9 +4,10 @@
  *
  * Throttling (docs/journalist-interface.md, docs/decisions.md):
  *  - Per user name, in memory: JN_NAME_PER_MINUTE attempts a minute for
- *    each name typed, known or not (names are keyed by a keyed hash in a
- *    bounded table); past it, 429 for that name only, for the rest of the
- *    minute. A storm on one name leaves every other account alone.
+ *    each name typed, known or not (by a keyed hash, in two bounded
+ *    tables: names of accounts, other names); past it, 429 for that name
+ *    only, for the rest of the minute. A storm on one name leaves every
+ *    other account alone.
  *  - Unknown names together, in memory: JN_UNKNOWN_PER_MINUTE attempts a
  *    minute may run a dummy argon2id check, and never in the last free
  *    argon2id slot, so unknown names cannot starve known accounts of it.
@@ -58,7 +59,9 @@ struct name_budget {
 static struct {
 	int keyed;
 	unsigned char key[crypto_generichash_KEYBYTES];
-	struct name_budget names[JN_NAMES];
+	struct name_budget known[JN_NAMES];    /* names of accounts */
+	struct name_budget unknown[JN_NAMES];  /* other names: their churn never
+	                                          evicts an account's entry */
 	int64_t unknown_minute;
 	unsigned unknown_count;
 	int unknown_audited;
@@ -74,13 +77,13 @@ now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* The entry of name for this minute (caller holds the lock); with create,
- * a new one when name has none, else NULL. */
+/* The entry of name for this minute in table t (caller holds the lock);
+ * with create, a new one when name has none, else NULL. */
 static struct name_budget *
-name_entry(const char *name, int64_t minute, int create)
+name_entry(struct name_budget *t, const char *name, int64_t minute, int create)
 {
 	unsigned char h[crypto_generichash_BYTES_MIN];
-	struct name_budget *old = &thr.names[0], *b = NULL;
+	struct name_budget *old = &t[0], *b = NULL;
 
 	if (!thr.keyed) {
 		randombytes_buf(thr.key, sizeof thr.key);
@@ -89,16 +92,18 @@ name_entry(const char *name, int64_t minute, int create)
 	crypto_generichash(h, sizeof h, (const unsigned char *)name, strlen(name), thr.key,
 	    sizeof thr.key);
 	for (size_t i = 0; i < JN_NAMES && b == NULL; i++) {
-		if (thr.names[i].minute != 0 && sodium_memcmp(thr.names[i].h, h, sizeof h) == 0)
-			b = &thr.names[i];
-		else if (thr.names[i].minute < old->minute)
-			old = &thr.names[i];
+		if (t[i].minute != 0 && sodium_memcmp(t[i].h, h, sizeof h) == 0)
+			b = &t[i];
+		else if (t[i].minute < old->minute ||
+		    (t[i].minute == old->minute && t[i].count < old->count))
+			old = &t[i];
 	}
 	if (b == NULL) {
 		if (!create)
 			return NULL;
-		/* The entry of the oldest minute (an entry evicted early only
-		 * ever lets more attempts through). */
+		/* The entry of the oldest minute, else the one with the fewest
+		 * attempts: evicting a name throttled now takes as many names
+		 * throttled in the same minute as the table holds. */
 		b = old;
 		memset(b, 0, sizeof *b);
 		memcpy(b->h, h, sizeof h);
@@ -111,16 +116,16 @@ name_entry(const char *name, int64_t minute, int create)
 	return b;
 }
 
-/* Take one attempt for name: 0, or SD_ERR_LOCKED with *audit set on the
- * first refusal of the minute. */
+/* Take one attempt for name (of an account when known): 0, or
+ * SD_ERR_LOCKED with *audit set on the first refusal of the minute. */
 static int
-name_take(const char *name, int *audit)
+name_take(const char *name, int known, int *audit)
 {
 	struct name_budget *b;
 	int e = 0;
 
 	pthread_mutex_lock(&jn_app.throttle_mu);
-	b = name_entry(name, (int64_t)time(NULL) / 60, 1);
+	b = name_entry(known ? thr.known : thr.unknown, name, (int64_t)time(NULL) / 60, 1);
 	if (b->count >= JN_NAME_PER_MINUTE) {
 		e = SD_ERR_LOCKED;
 		*audit = !b->audited;
@@ -139,7 +144,7 @@ jn_throttled(const char *name)
 	int t;
 
 	pthread_mutex_lock(&jn_app.throttle_mu);
-	b = name_entry(name, (int64_t)time(NULL) / 60, 0);
+	b = name_entry(thr.known, name, (int64_t)time(NULL) / 60, 0);
 	t = b != NULL && b->count >= JN_NAME_PER_MINUTE;
 	pthread_mutex_unlock(&jn_app.throttle_mu);
 	return t;
@@ -151,7 +156,7 @@ jn_throttle_clear(const char *name)
 	struct name_budget *b;
 
 	pthread_mutex_lock(&jn_app.throttle_mu);
-	if ((b = name_entry(name, (int64_t)time(NULL) / 60, 0)) != NULL)
+	if ((b = name_entry(thr.known, name, (int64_t)time(NULL) / 60, 0)) != NULL)
 		b->count = 0;
 	pthread_mutex_unlock(&jn_app.throttle_mu);
 }
@@ -284,7 +289,7 @@ jn_authenticate(const char *user, const char *raw, size_t rawlen, const char *co
 	JN_DB_LOCK();
 	found = account_name_ok(user) && db_journalist_get(jn_app.db, user, &j) == 0;
 	JN_DB_UNLOCK();
-	if ((e = name_take(user, &audit)) != 0) {
+	if ((e = name_take(found ? j.name : user, found, &audit)) != 0) {
 		if (audit) {
 			JN_DB_LOCK();
 			(void)db_audit_add(jn_app.db, found ? j.name : anonymous, found ?
@@ -359,7 +364,7 @@ jn_reauthenticate(int64_t id, const char *raw, size_t rawlen)
 	JN_DB_UNLOCK();
 	if (e != 0)
 		goto out;
-	if ((e = name_take(j.name, &audit)) != 0) {
+	if ((e = name_take(j.name, 1, &audit)) != 0) {
 		if (audit) {
 			JN_DB_LOCK();
 			(void)db_audit_add(jn_app.db, j.name,
