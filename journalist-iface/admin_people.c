@@ -53,7 +53,16 @@ person_row(struct tmpl_vars *v, const struct db_journalist *j, int64_t me, time_
 	e |= tmpl_set(x, "admin", j->is_admin ? "1" : "");
 	e |= tmpl_set(x, "created_day", j->created_day);
 	e |= tmpl_set(x, "last_day", j->last_day);
-	e |= tmpl_set(x, "locked", j->locked_until > (int64_t)now ? "1" : "");
+	if (j->locked_until > (int64_t)now) {
+		struct tm tm;
+		char until[8];
+		time_t t = (time_t)j->locked_until;
+		gmtime_r(&t, &tm);
+		(void)strftime(until, sizeof until, "%H:%M", &tm);
+		e |= tmpl_set(x, "locked", "1");
+		e |= tmpl_set(x, "locked_until", until);
+	}
+	e |= tmpl_set(x, "throttled", jn_throttled(j->name) ? "1" : "");
 	e |= tmpl_set(x, "self", j->id == me ? "1" : "");
 	return e ? SD_ERR_NOMEM : 0;
 }
@@ -279,6 +288,29 @@ jn_admin_journalist_reset(struct MHD_Connection *c, struct jn_req *rq)
 	sodium_free(k);
 	sodium_memzero(&j, sizeof j);
 	return r;
+}
+
+/* POST /admin/journalist/ID/unlock: clear the account's lock (database)
+ * and its login attempts of this minute (memory); audited. */
+enum MHD_Result
+jn_admin_journalist_unlock(struct MHD_Connection *c, struct jn_req *rq)
+{
+	struct db_journalist j;
+	int e;
+
+	if (person_of(rq, &j) != 0)
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
+	JN_DB_LOCK();
+	e = db_journalist_unlock(jn_app.db, j.id);
+	if (e == 0)
+		e = jn_audit(rq, "cleared the login lock", j.name);
+	JN_DB_UNLOCK();
+	if (e == 0)
+		jn_throttle_clear(j.name);
+	sodium_memzero(&j, sizeof j);
+	if (e != 0)
+		return jn_admin_oops(c, rq);
+	return jn_redirect(c, rq, "/admin/journalists", I18N_N("The login lock was cleared."));
 }
 
 /* Remove j unless it is the last admin (checked under the lock). */

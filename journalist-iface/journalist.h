@@ -42,10 +42,8 @@ struct jn_app {
 	sem_t argon2;
 	int dev;
 	char instance[PATH_MAX];
-	/* Overall login throttle (all accounts, all clients). */
+	/* Login throttles (auth.c), in memory. */
 	pthread_mutex_t throttle_mu;
-	int64_t throttle_window;
-	unsigned throttle_count;
 };
 extern struct jn_app jn_app;
 
@@ -164,6 +162,10 @@ const char *jn_size_bucket(uint64_t size);
 int jn_reauthenticate(int64_t id, const char *pass, size_t passlen);
 int jn_authenticate(const char *user, const char *pass, size_t passlen, const char *code,
     struct db_journalist *out, unsigned char cred[JNSESS_CRED_BYTES]);
+/* Whether name has used up its login attempts of this minute (shown to
+ * admins), and clearing that (an admin's "clear lock"). */
+int jn_throttled(const char *name);
+void jn_throttle_clear(const char *name);
 
 /* Split url into rq->seg; -1 when a segment is empty, longer than
  * JN_SEG_MAX or past JN_SEGS (no route has such a path). */
@@ -244,6 +246,7 @@ enum MHD_Result jn_admin_journalists(struct MHD_Connection *c, struct jn_req *rq
 enum MHD_Result jn_admin_journalist_add(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_admin_journalist_reset(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_admin_journalist_remove(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_admin_journalist_unlock(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_admin_recipients(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_admin_recipient_add(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_admin_recipient_remove(struct MHD_Connection *c, struct jn_req *rq);

@@ -130,7 +130,8 @@ struct db_journalist {
 	int64_t totp_last;
 	int is_admin;
 	int failures;
-	int64_t locked_until; /* unix seconds; 0 when not locked */
+	int64_t locked_until; /* unix seconds: locked while in the future; else
+	                         the last counted failure, or 0 */
 	char created_day[11];
 	char last_day[11];
 };
@@ -150,13 +151,17 @@ int db_journalist_set_admin(struct db *db, int64_t id, int is_admin);
 /* A failed login: failures + 1 and the lock time decided by the caller. */
 int db_journalist_failed(struct db *db, int64_t id, int64_t locked_until);
 /* Claim a login attempt at time now, counted as a failure until
- * db_journalist_succeeded clears it: failures + 1 and, from the free-th
- * failure on, a lock of 60 s doubling with each failure up to max_lock
- * seconds. SD_ERR_LOCKED (nothing changed) when the account is locked at
- * now. One statement: attempts at the same moment cannot all find the
+ * db_journalist_succeeded clears it. Failures decay: one is forgiven every
+ * forgive seconds since the last counted one; when free of them are
+ * outstanding, the account is locked until the next is forgiven (forgive
+ * seconds after the failure that locked it). So sparse failures never keep
+ * a lock alive. SD_ERR_LOCKED (nothing changed) when the account is locked
+ * at now. One statement: attempts at the same moment cannot all find the
  * account unlocked. */
 int db_journalist_attempt(struct db *db, int64_t id, int64_t now, int free,
-    int64_t max_lock);
+    int64_t forgive);
+/* An admin clears the lock and the failures; SD_ERR_NOKEY when no such account. */
+int db_journalist_unlock(struct db *db, int64_t id);
 /* A successful login: failures and lock cleared, last_day set. */
 int db_journalist_succeeded(struct db *db, int64_t id);
 /* Accept TOTP time step `step` only if it is later than the last one used,

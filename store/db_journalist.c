@@ -190,23 +190,37 @@ db_journalist_failed(struct db *db, int64_t id, int64_t locked_until)
 }
 
 int
-db_journalist_attempt(struct db *db, int64_t id, int64_t now, int free, int64_t max_lock)
+db_journalist_attempt(struct db *db, int64_t id, int64_t now, int free, int64_t forgive)
 {
 	sqlite3_stmt *st = NULL;
 	int e;
 
-	/* The right-hand sides read the row as it was before the update. */
-	if (db_prepare(db, "UPDATE journalists SET failures = failures + 1, locked_until = "
-	                   "CASE WHEN failures + 1 < ?3 THEN 0 "
-	                   "ELSE ?2 + min(?4, 60 << min(failures + 1 - ?3, 20)) END "
+	/* The right-hand sides read the row as it was before the update.
+	 * base: the last counted failure (when locked, the lock ends one
+	 * forgiveness period after it); level: the failures not yet forgiven
+	 * at now, one forgiven per period since base. */
+#define BASE "(CASE WHEN failures >= ?3 THEN locked_until - ?4 ELSE locked_until END)"
+#define LEVEL "max(0, failures - max(0, ?2 - " BASE ") / ?4)"
+	if (forgive < 1 || free < 1 ||
+	    db_prepare(db, "UPDATE journalists SET failures = " LEVEL " + 1, locked_until = "
+	                   "CASE WHEN " LEVEL " + 1 >= ?3 THEN ?2 + ?4 ELSE ?2 END "
 	                   "WHERE id = ?1 AND locked_until <= ?2", &st) != 0)
-		return SD_ERR_IO;
+		return forgive < 1 || free < 1 ? SD_ERR_ARG : SD_ERR_IO;
+#undef LEVEL
+#undef BASE
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int(st, 3, free);
-	sqlite3_bind_int64(st, 4, max_lock);
+	sqlite3_bind_int64(st, 4, forgive);
 	e = one_row(db, st);
 	return e == SD_ERR_NOKEY ? SD_ERR_LOCKED : e;
+}
+
+int
+db_journalist_unlock(struct db *db, int64_t id)
+{
+	return j_set_int(db, "UPDATE journalists SET failures = 0, locked_until = 0 "
+	                     "WHERE id = ?1 AND ?2 = 0", id, 0);
 }
 
 int

@@ -205,25 +205,48 @@ test_journalist_rows(void **state)
 	assert_int_equal(db_journalist_get(db, "alice", &j), 0);
 	assert_int_equal(j.failures, 0);
 	assert_int_equal(j.locked_until, 0);
-	/* Claimed attempts: four free, then 60 s doubling up to the cap; a
-	 * locked account is refused and nothing changes. */
+	/* Claimed attempts, with a test clock: four free; the fifth locks
+	 * until one is forgiven (900 s after it); a locked account is refused
+	 * and nothing changes. */
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(db_journalist_attempt(db, j.id, 1000, 5, 3600), 0);
+		assert_int_equal(db_journalist_attempt(db, j.id, 1000, 5, 900), 0);
 	assert_int_equal(db_journalist_get(db, "alice", &j), 0);
 	assert_int_equal(j.failures, 4);
-	assert_int_equal(j.locked_until, 0);
-	assert_int_equal(db_journalist_attempt(db, j.id, 1000, 5, 3600), 0);
+	assert_true(j.locked_until <= 1000); /* not locked */
+	assert_int_equal(db_journalist_attempt(db, j.id, 1000, 5, 900), 0);
 	assert_int_equal(db_journalist_get(db, "alice", &j), 0);
-	assert_int_equal(j.locked_until, 1060);
-	assert_int_equal(db_journalist_attempt(db, j.id, 1059, 5, 3600), SD_ERR_LOCKED);
-	assert_int_equal(db_journalist_attempt(db, j.id, 1060, 5, 3600), 0);
+	assert_int_equal(j.locked_until, 1900);
+	assert_int_equal(db_journalist_attempt(db, j.id, 1899, 5, 900), SD_ERR_LOCKED);
 	assert_int_equal(db_journalist_get(db, "alice", &j), 0);
-	assert_int_equal(j.failures, 6);
-	assert_int_equal(j.locked_until, 1060 + 120);
-	for (int i = 0; i < 30; i++)
-		assert_int_equal(db_journalist_attempt(db, j.id, 100000 * (i + 1), 5, 3600), 0);
+	assert_int_equal(j.failures, 5);
+	/* At 1900 one failure is forgiven: one more attempt, locked again. */
+	assert_int_equal(db_journalist_attempt(db, j.id, 1900, 5, 900), 0);
 	assert_int_equal(db_journalist_get(db, "alice", &j), 0);
-	assert_int_equal(j.locked_until, 3000000 + 3600);
+	assert_int_equal(j.failures, 5);
+	assert_int_equal(j.locked_until, 2800);
+	/* One attempt an hour (or a day) never keeps the account locked: the
+	 * lock ends 900 s after the failure that set it, and by the next
+	 * attempt four failures are forgiven. */
+	for (int i = 1; i <= 48; i++) {
+		int64_t t = 2800 + 3600 * (int64_t)i;
+		assert_int_equal(db_journalist_attempt(db, j.id, t, 5, 900), 0);
+		assert_int_equal(db_journalist_get(db, "alice", &j), 0);
+		assert_true(j.locked_until <= t);
+		assert_int_equal(db_journalist_attempt(db, j.id, t + 1, 5, 900), 0);
+	}
+	for (int i = 0; i < 30; i++) {
+		int64_t t = 1000000 + 100000 * (int64_t)i;
+		assert_int_equal(db_journalist_attempt(db, j.id, t, 5, 900), 0);
+		assert_int_equal(db_journalist_get(db, "alice", &j), 0);
+		assert_true(j.locked_until <= t);
+	}
+	/* A burst still locks, and an admin clears it. */
+	for (int i = 0; i < 5; i++)
+		(void)db_journalist_attempt(db, j.id, 9000000, 5, 900);
+	assert_int_equal(db_journalist_attempt(db, j.id, 9000001, 5, 900), SD_ERR_LOCKED);
+	assert_int_equal(db_journalist_unlock(db, j.id), 0);
+	assert_int_equal(db_journalist_attempt(db, j.id, 9000001, 5, 900), 0);
+	assert_int_equal(db_journalist_unlock(db, 999999), SD_ERR_NOKEY);
 	assert_int_equal(db_journalist_succeeded(db, j.id), 0);
 	assert_int_equal(db_journalist_count(db, 1, &count), 0);
 	assert_int_equal(count, 1);
