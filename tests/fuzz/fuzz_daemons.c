@@ -36,6 +36,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "spool.h"
+#include "static.h"
 #include "tmpl.h"
 #include "../unit/unit_rmtree.h"
 
@@ -159,7 +160,7 @@ init(void)
 	char inst[128];
 	const char *tmp = getenv("TMPDIR");
 
-	if (sodium_init() < 0 || tmpl_init() != 0 || i18n_init() != 0)
+	if (sodium_init() < 0 || web_pages_init() != 0 || i18n_init() != 0)
 		abort();
 	verbose = getenv("FUZZ_DAEMONS_VERBOSE") != NULL;
 	json_object_seed(randombytes_random() | 1U);

@@ -8,7 +8,6 @@
 #include "source.h"
 #include "i18n.h"
 #include "sderr.h"
-#include "sdhash.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,13 +44,19 @@ fzd_src_open(const char *inst)
 		abort();
 	}
 	if (store_codename_params(src_app.db, &src_app.cn) != 0 ||
-	    srcsess_init(src_app.conf.session_idle_minutes * 60U,
+	    srcsess_init(src_app.conf.max_sessions, src_app.conf.session_idle_minutes * 60U,
 	        src_app.conf.session_max_minutes * 60U) != 0 ||
 	    pthread_mutex_init(&src_app.db_mu, NULL) != 0 ||
-	    sem_init(&src_app.argon2, 0, src_app.conf.argon2_concurrency) != 0)
+	    web_gate_new(src_app.conf.argon2_concurrency, src_app.conf.argon2_queue,
+	        &src_app.argon2) != 0)
 		abort();
+	{
+		/* The submit token key main.c loads from the database. */
+		unsigned char key[32];
+		randombytes_buf(key, sizeof key);
+		srcsess_set_token_key(key);
+	}
 	(void)snprintf(src_app.instance_name, sizeof src_app.instance_name, "fuzz");
-	sdhash_set_threaded(1);
 }
 
 static void
@@ -62,7 +67,7 @@ new_source(void)
 	randombytes_buf(tag, sizeof tag);
 	crypto_box_keypair(pk, reply_sk);
 	DB_LOCK();
-	if (db_source_create(src_app.db, tag, pk, &me) != 0)
+	if (db_source_create(src_app.db, tag, pk, 0, &me) != 0)
 		abort();
 	DB_UNLOCK();
 	have_source = 1;
@@ -91,7 +96,7 @@ fzd_src_creds(int reset, struct fzd_creds *out)
 	if (!have_source)
 		new_source();
 	if (sess[0] == '\0' || srcsess_get(sess, &v) != 0) {
-		if (srcsess_create(me.row, me.id, reply_sk, sess) != 0 || srcsess_get(sess, &v) != 0)
+		if (srcsess_create(me.row, me.id, reply_sk, 0, sess) != 0 || srcsess_get(sess, &v) != 0)
 			abort();
 	}
 	memset(out, 0, sizeof *out);

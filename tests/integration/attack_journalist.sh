@@ -17,8 +17,8 @@
 set -u
 build=$1
 src=$2
-admin=$build/tools/sealdrop-admin
-jdaemon=$build/journalist-iface/sealdrop-journalist
+admin=$build/bin/sealdrop-admin
+jdaemon=$build/bin/sealdrop-journalist
 command -v oathtool >/dev/null || { echo "oathtool is missing (apt-get install oathtool)"; exit 1; }
 command -v sqlite3 >/dev/null || { echo "sqlite3 is missing"; exit 1; }
 
