@@ -281,10 +281,12 @@ if [ -x "$OPEN" ]; then
 	record "sealdrop-open" - "$best"
 	if [ "$best" != - ]; then
 		[ -n "$UNLOCK" ] && record "sealdrop-open-minus-unlock" - "$bestu"
-		# Beside the file, sealdrop-open writes report.txt and report.json
-		# (docs/opener.md); a random .bin lands in unsorted/uncleaned/.
+		# Beside the file, sealdrop-open writes report.txt, report.json,
+		# its state and the offline reader (docs/opener.md); a random .bin
+		# lands in unsorted/uncleaned/.
 		mapfile -d '' outs < <(find "$WORK/open" -type f ! -name 'report.txt' \
-			! -name 'report.json' -print0)
+			! -name 'report.json' ! -name .sealdrop-state ! -path "$WORK/open/index.html" \
+			! -path "$WORK/open/reader/*" -print0)
 		if [ ${#outs[@]} -eq 1 ]; then
 			same sealdrop-open "${outs[0]}"
 		else

@@ -4,9 +4,11 @@
  *
  * The instance torrc may hold only HiddenService* lines (and comments); each
  * HiddenServiceDir is copied (identity keys and authorized_clients/, never
- * the hostname file) into a private mkdtemp directory (in $TMPDIR, else in
- * memory-backed /dev/shm so the key copies never reach a disk) and the torrc is
- * rewritten to point there, after a header that keeps tor off the network:
+ * the hostname file) into a private mkdtemp directory (run by sealdrop-admin
+ * in tor/ as tor's user: tor/.torcheck.XXXXXX beside the originals, so a
+ * killed run leaves no key outside the instance and the next run removes
+ * it; called with an instance path, as the unit tests do: in $TMPDIR, else
+ * in memory-backed /dev/shm) and the torrc is rewritten to point there, after a header that keeps tor off the network:
  * DisableNetwork 1, SocksPort 0, no other port, its own DataDirectory, a log
  * file. HiddenServicePort targets must be unix sockets or loopback; tor
  * never connects to them here, since no client can arrive. tor is started,
@@ -108,23 +110,50 @@ tc_copy(struct tc *t, const char *from, const char *to)
 	return e == 0 ? 0 : tc_fail(t, e, "%s: cannot write: %s", to, sd_strerror(e));
 }
 
+static int tc_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw);
+
+/* Remove what a killed tor-check left in tor/ (".torcheck.XXXXXX"). */
+static void
+tc_sweep_here(void)
+{
+	DIR *d = opendir(".");
+	struct dirent *ent;
+
+	if (d == NULL)
+		return;
+	while ((ent = readdir(d)) != NULL)
+		if (strncmp(ent->d_name, ".torcheck.", 10) == 0 && strlen(ent->d_name) == 16)
+			(void)nftw(ent->d_name, tc_rm, 16, FTW_DEPTH | FTW_PHYS);
+	closedir(d);
+}
+
 /* The private directory with an empty defaults file and a data directory. */
 static int
 tc_mktemp(struct tc *t)
 {
 	const char *base = getenv("TMPDIR");
-	char path[PATH_MAX];
+	char path[PATH_MAX], here[PATH_MAX];
 	struct stat st;
 	int n, e;
 
+	if (t->inst == NULL && getcwd(here, sizeof here) != NULL) {
+		/* Run in tor/ as its owner: the copies of the keys stay beside
+		 * the originals, readable by nobody else, and a run killed
+		 * before it removed them leaves nothing outside the instance
+		 * (the next run removes it; sealdrop-admin check names it). */
+		tc_sweep_here();
+		n = snprintf(t->tmp, sizeof t->tmp, "%s/.torcheck.XXXXXX", here);
+		goto make;
+	}
 	/* Memory-backed by default: the copies of the keys never reach a disk. */
 	if (base == NULL || base[0] != '/')
 		base = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) &&
 		    access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
 	n = snprintf(t->tmp, sizeof t->tmp, "%s/sealdrop-torcheck.XXXXXX", base);
+make:
 	if (n < 0 || (size_t)n >= sizeof t->tmp || mkdtemp(t->tmp) == NULL) {
 		t->tmp[0] = '\0';
-		return tc_fail(t, SD_ERR_IO, "cannot make a temporary directory in %s", base);
+		return tc_fail(t, SD_ERR_IO, "cannot make a temporary directory for tor-check");
 	}
 	if ((e = tc_join(t, t->tmp, "data", path)) != 0)
 		return e;
