@@ -65,8 +65,19 @@ check() { # expect(0|1) what [extra args]
 	fi
 }
 
+# What a killed tor-check left in tor/ is removed by the next run; its own
+# copies of the keys never leave tor/ (nothing in /dev/shm or $TMPDIR).
+mkdir -m 700 "$inst/tor/.torcheck.KILLED"
+cp "$inst/tor/source/hs_ed25519_secret_key" "$inst/tor/.torcheck.KILLED/"
+shm_before=$(ls -d /dev/shm/sealdrop-torcheck.* /tmp/sealdrop-torcheck.* 2>/dev/null | wc -l)
 check 0 "tor accepts init's keys and alice's client key"
 grep -q "2 client keys" "$work/check.out" && ok "both client keys counted" || ko "client count"
+[ ! -e "$inst/tor/.torcheck.KILLED" ] && ok "a killed tor-check's leftover in tor/ is removed" ||
+	ko "tor/.torcheck.KILLED is still there"
+[ -z "$(ls -A "$inst/tor" | grep '^\.torcheck')" ] && ok "tor-check leaves nothing in tor/" ||
+	ko "left in tor/: $(ls -A "$inst/tor")"
+[ "$(ls -d /dev/shm/sealdrop-torcheck.* /tmp/sealdrop-torcheck.* 2>/dev/null | wc -l)" = "$shm_before" ] &&
+	ok "no copy of the keys outside the instance" || ko "a tor-check copy outside the instance"
 
 # A malformed client key is only a warning to tor; tor-check must fail.
 echo "descriptor:x25519:NOTAKEY" >"$inst/tor/journalist/authorized_clients/bad.auth"
