@@ -179,4 +179,23 @@ uint64_t clean_sandbox_mem_limit(uint64_t phys);
  */
 int clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_report *rep);
 
+/*
+ * Safe PDFs (clean_render.c): an already cleaned PDF or image drawn to
+ * pixels with MuPDF and written as a new PDF of page images only (no text,
+ * fonts, metadata or producer). pages gets the page count on success.
+ * CLEAN_E_UNSUPPORTED for a type that is not drawn (clean_render_supported).
+ */
+#define CLEAN_RENDER_DPI 150
+#define CLEAN_RENDER_PAGES_MAX 500
+#define CLEAN_RENDER_PIXELS_MAX (5000.0 * 5000.0)
+#define CLEAN_RENDER_SIDE_MAX 10000.0
+#define CLEAN_RENDER_OUT_MAX (1024u << 20)
+int clean_render_supported(const char *mime);
+int clean_render_pdf(const unsigned char *buf, size_t len, const char *mime,
+    struct clean_buf *out, unsigned *pages, struct clean_report *rep);
+/* The same in the sandboxed child of clean_file_sandboxed (same limits):
+ * infd (a cleaned copy) drawn into outfd. */
+int clean_render_sandboxed(struct clean_ctx *c, int infd, int outfd, unsigned *pages,
+    struct clean_report *rep);
+
 #endif

@@ -53,6 +53,7 @@
 
 struct sandbox_msg {
 	int result;
+	unsigned pages;             /* clean_render_sandboxed: pages drawn */
 	struct clean_report rep;
 };
 
@@ -218,7 +219,7 @@ read_input(int fd, size_t size)
  * when it fits: its copy and the cleaned copy must both fit in mem. */
 static int
 child_memory(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t mem,
-    struct clean_report *rep)
+    unsigned *pages, struct clean_report *rep)
 {
 	struct clean_buf out = { 0 };
 	unsigned char *in;
@@ -237,7 +238,10 @@ child_memory(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t m
 	}
 	if (lseek(infd, 0, SEEK_SET) != 0 || (in = read_input(infd, (size_t)size)) == NULL)
 		_exit(3);
-	e = clean_any(c, in, (size_t)size, 0, &out, rep);
+	if (pages == NULL)
+		e = clean_any(c, in, (size_t)size, 0, &out, rep);
+	else if ((e = clean_detect(c, in, (size_t)size, rep->type)) == 0)
+		e = clean_render_pdf(in, (size_t)size, rep->type, &out, pages, rep);
 	if (e == 0 && write_all(outfd, out.data, out.len) != 0)
 		e = SD_ERR_IO;
 	free(in);
@@ -249,12 +253,14 @@ child_memory(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t m
  * infd to outfd without holding the file, anything else in memory. */
 static int
 child_clean(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t mem,
-    struct clean_report *rep)
+    unsigned *pages, struct clean_report *rep)
 {
 	size_t n = size < SANDBOX_HEAD_BYTES ? (size_t)size : SANDBOX_HEAD_BYTES;
 	unsigned char *head;
 	int e;
 
+	if (pages != NULL) /* a safe PDF: always drawn from memory */
+		return child_memory(c, infd, outfd, size, mem, pages, rep);
 	if ((head = read_input(infd, n)) == NULL)
 		_exit(3);
 	e = clean_detect(c, head, n, rep->type);
@@ -262,11 +268,12 @@ child_clean(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t me
 	if (e == 0 && size > 0 && clean_test_hook(rep->type) == 0 && clean_streamed(rep->type))
 		return clean_mp4_fd(infd, size, outfd, rep);
 	memset(rep->type, 0, sizeof rep->type);
-	return child_memory(c, infd, outfd, size, mem, rep);
+	return child_memory(c, infd, outfd, size, mem, NULL, rep);
 }
 
 static _Noreturn void
-child(struct clean_ctx *c, int infd, int outfd, int rp, uint64_t size, uint64_t mem)
+child(struct clean_ctx *c, int infd, int outfd, int rp, uint64_t size, uint64_t mem,
+    int render)
 {
 	static struct sandbox_msg m;
 	int fds[3] = { infd, outfd, rp };
@@ -280,7 +287,7 @@ child(struct clean_ctx *c, int infd, int outfd, int rp, uint64_t size, uint64_t 
 	if (sandbox_limits(mem) != 0 || sandbox_seccomp() != 0)
 		_exit(4);
 	clean_test_probe(&m.rep);
-	m.result = child_clean(c, infd, outfd, size, mem, &m.rep);
+	m.result = child_clean(c, infd, outfd, size, mem, render ? &m.pages : NULL, &m.rep);
 	if (write_all(rp, &m, sizeof m) != 0)
 		_exit(5);
 	_exit(0);
@@ -369,13 +376,16 @@ finish(pid_t pid, int got, struct sandbox_msg *m, struct clean_report *rep)
 	return CLEAN_E_CRASH;
 }
 
-int
-clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_report *rep)
+/* One file in a sandboxed child: cleaned (pages == NULL) or drawn to a safe
+ * PDF (clean_render.c, pages gets its page count). */
+static int
+sandbox_run(struct clean_ctx *c, int infd, int outfd, unsigned *pages,
+    struct clean_report *rep)
 {
 	static struct sandbox_msg m;
 	uint64_t mem = clean_sandbox_mem_limit(sandbox_phys_bytes());
 	struct stat st;
-	int p[2] = { -1, -1 }, got;
+	int p[2] = { -1, -1 }, got, e;
 	pid_t pid;
 
 	memset(rep, 0, sizeof *rep);
@@ -397,10 +407,26 @@ clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_repo
 	}
 	if (pid == 0) {
 		close(p[0]);
-		child(c, infd, outfd, p[1], (uint64_t)st.st_size, mem);
+		child(c, infd, outfd, p[1], (uint64_t)st.st_size, mem, pages != NULL);
 	}
 	close(p[1]);
 	got = collect(p[0], &m, (uint64_t)st.st_size);
 	close(p[0]);
-	return finish(pid, got, &m, rep);
+	e = finish(pid, got, &m, rep);
+	if (e == 0 && pages != NULL)
+		*pages = m.pages;
+	return e;
+}
+
+int
+clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_report *rep)
+{
+	return sandbox_run(c, infd, outfd, NULL, rep);
+}
+
+int
+clean_render_sandboxed(struct clean_ctx *c, int infd, int outfd, unsigned *pages,
+    struct clean_report *rep)
+{
+	return sandbox_run(c, infd, outfd, pages, rep);
 }

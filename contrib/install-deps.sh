@@ -6,7 +6,9 @@ set -eu
 build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
   gdb python3 diceware hunspell-fr-classical curl gettext
   libmagic-dev libqpdf-dev libzip-dev libxml2-dev libseccomp-dev libarchive-dev
-  libjansson-dev zlib1g-dev qpdf libimage-exiftool-perl python3-pil
+  libjansson-dev zlib1g-dev qpdf
+  libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev libjpeg-dev
+  libfreetype-dev libharfbuzz-dev poppler-utils libimage-exiftool-perl python3-pil
   libjpeg-turbo-progs pngcheck python3-mutagen libheif-examples ffmpeg
   libmicrohttpd-dev libsqlite3-dev sqlite3 libinih-dev
   liboath-dev libqrencode-dev oathtool
@@ -14,6 +16,8 @@ build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
   groff-base man-db
   chromium
   libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui"
+# libmupdf-dev (a static library) and the libraries it links draw safe PDFs
+# (clean/clean_render.c); poppler-utils checks them in clean.safe_pdf.
 # libheif-examples (heif-enc, heif-convert, heif-info) makes and decodes the
 # HEIC/AVIF fixtures of clean.fixtures; ffmpeg makes and decodes the videos of
 # clean.media (skipped without it).

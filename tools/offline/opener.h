@@ -73,6 +73,8 @@ struct opener_item {
 	const char *status;
 	struct clean_report *rep;       /* after cleaning, or NULL */
 	char renamed[256];              /* why the output name differs, or "" */
+	char pdf[OPENER_PATH_MAX];      /* --safe-pdf: its path relative to --out */
+	char pdf_error[256];            /* why no safe PDF was made, or "" */
 	int summary;                    /* enum opener_summary */
 	size_t count;                   /* OPENER_SUMMARY_MORE_FAILED: files */
 };
@@ -84,6 +86,7 @@ struct opener_run {
 	int stagefd;                    /* staging directory inside --out, or -1 */
 	char stagename[48];
 	int quiet;
+	int safe_pdf;                   /* --safe-pdf: draw safe PDFs too */
 	int progress;                   /* draw a progress bar on stderr */
 	int tty;                        /* stderr is a terminal, bars allowed */
 	int counting;                   /* the decryption counter is shown */

@@ -252,6 +252,49 @@ fix_extension(char want[SAFENAME_MAX + 1], struct opener_item *it)
 	}
 }
 
+/* --safe-pdf: draw the cleaned copy folder/cleaned (never the original)
+ * into "<cleaned>.safe.pdf" beside it, in the sandboxed child. A type that
+ * is not drawn gets nothing; a failure is named in it->pdf_error and the
+ * cleaned copy stays. */
+static void
+safe_pdf(struct clean_ctx *cc, struct opener_item *it, int folder, const char *cleaned)
+{
+	struct clean_report *rep = NULL;
+	char tmp[48], want[SAFENAME_MAX + 16], final[SAFENAME_MAX + 32];
+	int infd = -1, outfd = -1, rc = SD_ERR_IO;
+	unsigned pages = 0;
+
+	if (!clean_render_supported(it->rep->type))
+		return;
+	tmp_name(tmp, sizeof tmp);
+	if ((rep = calloc(1, sizeof *rep)) == NULL ||
+	    (infd = openat(folder, cleaned, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
+	    (outfd = openat(folder, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	        0600)) < 0)
+		goto out;
+	rc = clean_render_sandboxed(cc, infd, outfd, &pages, rep);
+	if (rc == 0 && fsync(outfd) != 0)
+		rc = SD_ERR_IO;
+	if (rc == 0 && snprintf(want, sizeof want, "%s.safe.pdf", cleaned) >= (int)sizeof want)
+		rc = SD_ERR_TOOLONG;
+	if (rc == 0)
+		rc = opener_publish(folder, tmp, folder, want, final, sizeof final);
+	if (rc == 0)
+		(void)snprintf(it->pdf, sizeof it->pdf, "%s", final);
+out:
+	if (rc != 0)
+		(void)snprintf(it->pdf_error, sizeof it->pdf_error, "no safe PDF: %.200s",
+		    rep != NULL && rep->error[0] ? rep->error :
+		    rc == SD_ERR_IO ? strerror(errno) : clean_strerror(rc));
+	if (outfd >= 0) {
+		close(outfd);
+		(void)unlinkat(folder, tmp, 0);
+	}
+	if (infd >= 0)
+		close(infd);
+	free(rep);
+}
+
 /* Clean infd into folder; uncleaned/ when no cleaner could. */
 static int
 clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int folder,
@@ -277,6 +320,8 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 		e = opener_publish(folder, tmp, folder, fixed, final, sz);
 		it->status = clean_report_full(it->rep) ? OPENER_STATUS_CLEANED :
 		    OPENER_STATUS_PARTLY;
+		if (e == 0 && r->safe_pdf)
+			safe_pdf(cc, it, folder, final);
 	} else {
 		it->status = rc == CLEAN_E_UNSUPPORTED ? OPENER_STATUS_UNCLEANED : OPENER_STATUS_NOCLEAN;
 		if (rc != CLEAN_E_UNSUPPORTED && it->rep->error[0] == '\0')
@@ -315,6 +360,13 @@ place_one(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it)
 	if (e == 0)
 		(void)snprintf(it->out, sizeof it->out, "%s%s%s", folder, folder[0] ? "/" : "",
 		    final);
+	if (e == 0 && it->pdf[0]) {
+		char pdf[sizeof it->pdf];
+		(void)snprintf(pdf, sizeof pdf, "%s", it->pdf);
+		if (snprintf(it->pdf, sizeof it->pdf, "%s%s%s", folder, folder[0] ? "/" : "",
+		        pdf) >= (int)sizeof it->pdf)
+			it->pdf[0] = '\0';
+	}
 out:
 	if (e != 0) {
 		(void)snprintf(it->error, sizeof it->error, "cannot write the output: %s",

@@ -47,6 +47,7 @@ struct opts {
 	const char *out;
 	int quiet;
 	int clean_only;
+	int safe_pdf;
 	int no_progress;
 	const char *lang;               /* --lang, else from the environment */
 };
@@ -67,6 +68,8 @@ usage(FILE *f)
 	    "  --out DIR               where verified, cleaned plaintext is written; it\n"
 	    "                          keeps a state, so a later run writes only what is new\n"
 	    "  --clean-only            clean plain FILEs, no key needed\n"
+	    "  --safe-pdf              also draw each cleaned PDF or image into a PDF of\n"
+	    "                          page images only (NAME.safe.pdf beside it)\n"
 	    "  --lang en|fr            language of DIR/index.html (default: from LANG)\n"
 	    "  --no-progress           no progress bar\n"
 	    "  --quiet                 print errors only\n");
@@ -82,6 +85,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "clean-only", no_argument, NULL, 'c' },
 		{ "no-progress", no_argument, NULL, 'P' },
+		{ "safe-pdf", no_argument, NULL, 'S' },
 		{ "lang", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -108,6 +112,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'q': o->quiet = 1; break;
 		case 'c': o->clean_only = 1; break;
 		case 'P': o->no_progress = 1; break;
+		case 'S': o->safe_pdf = 1; break;
 		case 'L':
 			if (!i18n_supported(optarg)) {
 				fprintf(stderr, PROG ": --lang: one of en, fr\n");
@@ -354,6 +359,7 @@ main(int argc, char **argv)
 	if (o.lang == NULL)
 		o.lang = env_lang();
 	r.quiet = o.quiet;
+	r.safe_pdf = o.safe_pdf;
 	r.tty = !o.no_progress && isatty(2);
 	if (!o.clean_only && open_state(&o, &r, &st) != 0) {
 		opener_state_free(&st);

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# --safe-pdf (docs/opener.md): a 3-page PDF with canaries in invisible text,
+# a JavaScript open action, an annotation and the document information, and
+# a JPEG with GPS, become PDFs of page images only: the same page count, one
+# image per page, no font, no text (pdftotext reads nothing, so no canary),
+# no JavaScript, no document information; a 600-page PDF is stopped by the
+# page limit and reported, its cleaned copy kept. Skipped (77) without
+# poppler-utils.
+# usage: safe_pdf.sh SEALDROP_OPEN
+set -u
+open=$1
+here=$(cd "$(dirname "$0")" && pwd)
+py=${PYTHON3:-/usr/bin/python3}
+for t in pdfinfo pdffonts pdfimages pdftotext exiftool; do
+	command -v "$t" >/dev/null || { echo "$t not installed: skipped"; exit 77; }
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+"$py" "$here/safe_pdf.py" "$work/in" || { echo "FAIL: fixtures"; exit 1; }
+[ "$(pdftotext "$work/in/doc.pdf" - | grep -c SDCANARY)" -ge 1 ] && ok ||
+	bad "control: the fixture's text has no canary"
+timeout 600 "$open" --quiet --clean-only --safe-pdf --out "$work/out" \
+	"$work/in/doc.pdf" "$work/in/photo.jpg" "$work/in/many.pdf"
+pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ { print $2 }'; }
+check() { # SAFE_PDF PAGES
+	local f=$1 n=$2 imgs
+	[ -s "$f" ] || { bad "$f: not written"; return; }
+	[ "$(pages "$f")" = "$n" ] && ok || bad "$f: $(pages "$f") pages, not $n"
+	imgs=$(pdfimages -list "$f" 2>/dev/null | tail -n +3 | awk '$3 == "image"' | wc -l)
+	[ "$imgs" = "$n" ] && ok || bad "$f: $imgs images for $n pages"
+	[ "$(pdffonts "$f" 2>/dev/null | tail -n +3 | wc -l)" = 0 ] && ok || bad "$f: has fonts"
+	[ -z "$(pdftotext "$f" - 2>/dev/null | tr -d ' \n\f')" ] && ok || bad "$f: has text"
+	pdfinfo "$f" | grep -q '^JavaScript: *no' && ok || bad "$f: JavaScript"
+	pdfinfo "$f" | grep -q -E '^(Producer|Creator|Author|Title):' &&
+		bad "$f: document information" || ok
+	! grep -a -q -E 'SDCANARY|/Info|/Metadata|/Producer|/JS|/Annots' "$f" && ok ||
+		bad "$f: structure from the original"
+}
+check "$work/out/doc.pdf.safe.pdf" 3
+check "$work/out/photo.jpg.safe.pdf" 1
+exiftool -q -q -GPSLatitude "$work/out/photo.jpg.safe.pdf" | grep -q . &&
+	bad "photo.jpg.safe.pdf: GPS" || ok
+[ ! -e "$work/out/many.pdf.safe.pdf" ] && ok || bad "many.pdf: a safe PDF over the page limit"
+[ -s "$work/out/many.pdf" ] && ok || bad "many.pdf: its cleaned copy was not kept"
+"$py" - "$work/out/report.json" <<'PY' && ok || bad "report.json: safe PDFs not reported"
+import json, sys
+files = {f["input"].rsplit("/", 1)[-1]: f for f in json.load(open(sys.argv[1]))["files"]}
+assert files["doc.pdf"]["pdf"] == "doc.pdf.safe.pdf", files["doc.pdf"]
+assert files["photo.jpg"]["pdf"] == "photo.jpg.safe.pdf"
+assert "pdf" not in files["many.pdf"]
+assert "more than the 500" in files["many.pdf"]["pdf_error"][0], files["many.pdf"]
+PY
+grep -q "no safe PDF: the document has 600 pages" "$work/out/report.txt" && ok ||
+	bad "report.txt: the page limit not named"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
