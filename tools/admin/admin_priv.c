@@ -115,6 +115,12 @@ adminpriv_close(struct adminpriv_inst *pi)
 	pi->fd = pi->torfd = -1;
 }
 
+/* Seconds a step run by adminpriv_run may take (0: no bound, as for
+ * backup's readers, which bound their own statements): the owner can swap
+ * a checked file for a FIFO before SQLite or the configuration reader
+ * opens it by path, and a step must end rather than hang. */
+static unsigned step_alarm;
+
 /* In a new child: become id (when id->drop) in dirfd, run fn, exit with
  * its status. */
 static void
@@ -122,6 +128,8 @@ child_run(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx)
 {
 	int rc;
 
+	if (step_alarm > 0)
+		(void)alarm(step_alarm);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || fchdir(dirfd) != 0 ||
 	    (id->drop && (rc = sdpriv_become(id->uid, id->gid)) != 0)) {
 		fprintf(stderr, "sealdrop-admin: cannot become uid %u, gid %u: %s\n",
@@ -170,8 +178,13 @@ adminpriv_wait(pid_t pid, const struct adminpriv_id *id)
 	}
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
-	fprintf(stderr, "sealdrop-admin: the step running as uid %u was killed (signal %d)\n",
-	    (unsigned)id->uid, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+		fprintf(stderr, "sealdrop-admin: the step running as uid %u took longer than %u "
+		    "seconds and was stopped (a file of the instance that never answers, such as "
+		    "a FIFO?)\n", (unsigned)id->uid, ADMINPRIV_STEP_SECONDS);
+	else
+		fprintf(stderr, "sealdrop-admin: the step running as uid %u was killed (signal %d)\n",
+		    (unsigned)id->uid, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 	return 1;
 }
 
@@ -179,6 +192,7 @@ int
 adminpriv_run(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx)
 {
 	pid_t pid;
+	int e;
 
 	(void)fflush(stdout);
 	(void)fflush(stderr);
@@ -190,7 +204,10 @@ adminpriv_run(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *c
 		}
 		return fn(ctx);
 	}
-	if (adminpriv_spawn(dirfd, id, fn, ctx, &pid) != 0)
+	step_alarm = ADMINPRIV_STEP_SECONDS;
+	e = adminpriv_spawn(dirfd, id, fn, ctx, &pid);
+	step_alarm = 0;
+	if (e != 0)
 		return 1;
 	return adminpriv_wait(pid, id);
 }

@@ -27,6 +27,9 @@
 #include <sys/types.h>
 
 #define ADMINPRIV_ERR_MAX 512
+/* The longest a step of adminpriv_run may take before it is stopped
+ * (SIGALRM): a file the owner turned into a FIFO cannot hang a command. */
+#define ADMINPRIV_STEP_SECONDS 1800
 
 /* Who runs a step: uid and its primary gid; drop = 0 runs it in this
  * process (this process is not root, or the user is root). */
