@@ -7,7 +7,12 @@
  *    each name typed, known or not (by a keyed hash, in two bounded
  *    tables: names of accounts, other names); past it, 429 for that name
  *    only, for the rest of the minute. A storm on one name leaves every
- *    other account alone.
+ *    other account alone. An attempt that brings a valid TOTP code of the
+ *    account (a cheap check, made before the passphrase's) draws on a
+ *    budget of its own: whoever does not hold the journalist's TOTP
+ *    secret cannot use it up, so a storm of wrong passphrases on a
+ *    journalist's name does not keep the journalist out. The answers do
+ *    not differ: a wrong passphrase is 403 with or without a valid code.
  *  - Unknown names together, in memory: JN_UNKNOWN_PER_MINUTE attempts a
  *    minute may run a dummy argon2id check, and never in the last free
  *    argon2id slot, so unknown names cannot starve known accounts of it.
@@ -155,8 +160,13 @@ jn_throttle_clear(const char *name)
 {
 	struct name_budget *b;
 
+	char coded[DB_NAME_MAX + 2];
+
+	(void)snprintf(coded, sizeof coded, "\001%s", name);
 	pthread_mutex_lock(&jn_app.throttle_mu);
 	if ((b = name_entry(thr.known, name, (int64_t)time(NULL) / 60, 0)) != NULL)
+		b->count = 0;
+	if ((b = name_entry(thr.known, coded, (int64_t)time(NULL) / 60, 0)) != NULL)
 		b->count = 0;
 	pthread_mutex_unlock(&jn_app.throttle_mu);
 }
@@ -273,11 +283,11 @@ jn_authenticate(const char *user, const char *raw, size_t rawlen, const char *co
     struct db_journalist *out, unsigned char cred[JNSESS_CRED_BYTES])
 {
 	struct db_journalist j;
-	char norm[CODENAME_MAX + 1];
+	char norm[CODENAME_MAX + 1], budget[DB_NAME_MAX + 2];
 	const char *pass = raw, *what;
 	size_t passlen = rawlen;
 	int64_t step = 0, start;
-	int e, found, audit = 0, locked = 0;
+	int e, found, code_ok, audit = 0, locked = 0;
 
 	memset(&j, 0, sizeof j);
 	/* Passphrases are generated words: forgive case and extra spaces the
@@ -289,7 +299,11 @@ jn_authenticate(const char *user, const char *raw, size_t rawlen, const char *co
 	JN_DB_LOCK();
 	found = account_name_ok(user) && db_journalist_get(jn_app.db, user, &j) == 0;
 	JN_DB_UNLOCK();
-	if ((e = name_take(found ? j.name : user, found, &audit)) != 0) {
+	code_ok = found && code != NULL &&
+	    account_totp_check(j.totp_secret, code, time(NULL), &step) == 0;
+	if (code_ok) /* the budget of attempts that hold the second factor */
+		(void)snprintf(budget, sizeof budget, "\001%s", j.name);
+	if ((e = name_take(code_ok ? budget : found ? j.name : user, found, &audit)) != 0) {
 		if (audit) {
 			JN_DB_LOCK();
 			(void)db_audit_add(jn_app.db, found ? j.name : anonymous, found ?
@@ -315,7 +329,7 @@ jn_authenticate(const char *user, const char *raw, size_t rawlen, const char *co
 		check_took(start);
 		/* The right passphrase: from here every failure counts. */
 		if (e == 0 && (e = claim_attempt(&j, &locked)) == 0) {
-			if (account_totp_check(j.totp_secret, code, time(NULL), &step) != 0) {
+			if (!code_ok) {
 				e = SD_ERR_AUTH;
 			} else {
 				JN_DB_LOCK();

@@ -752,6 +752,14 @@ src_handle(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		}
 		if (rq->route == SRC_R_SUBMIT) {
 			src_upload_feed(rq, data, *size);
+		} else if (rq->fp == NULL) {
+			/* The first call answered already (a refusal: 404, 405,
+			 * 403, a draining 503) and libmicrohttpd still hands the
+			 * body over, as it does while it stops: drop it. */
+			rq->form_error = 1;
+			rq->discarded += *size;
+			*size = 0;
+			return rq->discarded > SMALL_BODY_MAX ? MHD_NO : MHD_YES;
 		} else {
 			/* Small forms: bounded whatever the transfer encoding. */
 			rq->body += *size;

@@ -409,6 +409,8 @@ web_form_begin(struct MHD_Connection *c, struct web_form *f, struct web_form_par
 int
 web_form_feed(struct web_form_parser *p, const char *data, size_t len)
 {
+	if (p == NULL)
+		return SD_ERR_STATE;
 	if (MHD_post_process(p->pp, data, len) != MHD_YES || p->f->overflow)
 		return p->f->overflow ? SD_ERR_TOOLONG : SD_ERR_FORMAT;
 	return 0;

@@ -127,6 +127,16 @@ grep -q 'Too many failed attempts' "$work/body" && ok "the page says why" || ko 
 	ok "wrong passphrases do not count toward dave's lock" || ko "dave's failures counted"
 st=$(login "$work/c0.jar" carol "$carol_pass" "$(oathtool --totp -b "$carol_secret")")
 expect "carol is not affected by the storm on dave" "$st" 303
+# The stranger used up dave's name for this minute, but not the budget of
+# attempts that bring a valid code: dave himself still logs in.
+if [ "$(($(date +%s) / 60))" = "$dave_minute" ]; then
+	st=$(login "$work/d-real.jar" dave "$dave_pass" "$(oathtool --totp -b "$dave_secret")")
+	expect "dave, with his code, logs in while strangers exhaust his name's budget" "$st" 303
+	st=$(login "$work/d.jar" dave "wrong words yet again" 123456)
+	expect "... while the strangers still get 429" "$st" 429
+else
+	echo "note: the minute of dave's throttle passed; the valid-code budget is not checked"
+fi
 
 # --- the lock: wrong codes, an admin sees and clears it ----------------------------------
 for i in 1 2 3 4 5; do login "$work/c.jar" carol "$carol_pass" 000000 >/dev/null; done
