@@ -67,6 +67,7 @@ dest=${2%/}
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 [ -r "$keyring" ] || die "no $keyring (package debian-archive-keyring): cannot check Debian's signatures"
 command -v apt-get >/dev/null || die "apt-get is missing: run this on a Debian machine"
+command -v xz >/dev/null || die "xz is missing (package xz-utils)"
 [ -f "$deb" ] || die "no such package file: $deb"
 pkg=$(dpkg-deb -f "$deb" Package 2>/dev/null) || die "$deb is not a Debian package"
 [ "$pkg" = sealdrop-offline ] || die "$deb is the package $pkg, not sealdrop-offline"
@@ -115,7 +116,8 @@ Acquire::GzipIndexes "false";
 Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled "false";
 Acquire::IndexTargets::deb::DEP-11::DefaultEnabled "false";
 Acquire::Retries "3";
-APT::Install-Recommends "false";
+// As apt on the laptop does by default: Recommends are installed too.
+APT::Install-Recommends "true";
 EOF
 : >"$root/etc/sources.list"
 cat >"$root/etc/sources.list.d/debian.sources" <<EOF
@@ -175,9 +177,15 @@ while read -r uri file _size _hash; do
 	n=$((n + 1))
 done <"$work/uris"
 
-# The indexes, as apt fetched and verified them: each suite's InRelease and
-# the Packages index for this architecture. Checked again here against the
-# InRelease's SHA256 list, as the laptop will.
+# The indexes: each suite's InRelease as apt fetched and verified it, and
+# the Packages.xz it lists for this architecture, byte for byte as Debian
+# signed it (apt on the laptop asks for the .xz; apt here keeps only the
+# index it unpacked). apt-helper fetches it and checks it against the
+# SHA256 in that InRelease; the unpacked index apt verified must match too.
+# Run as root, apt-helper downloads as _apt, into a folder of its own.
+xzdir=$work/xz
+mkdir -p "$xzdir"
+[ "$(id -u)" != 0 ] || chown _apt "$xzdir" 2>/dev/null || true
 for s in "$mirror|debian|$suite" "$mirror|debian|$suite-updates" "$secmirror|debian-security|$suite-security"; do
 	IFS='|' read -r base dir name <<<"$s"
 	prefix=$(echo "${base#*://}/dists/$name/" | tr / _)
@@ -186,12 +194,22 @@ for s in "$mirror|debian|$suite" "$mirror|debian|$suite-updates" "$secmirror|deb
 	key=main/binary-$arch/Packages
 	idx=$root/state/lists/${prefix}${key//\//_}
 	[ -f "$idx" ] || die "no $key index for $name"
-	want=$(awk -v k="$key" '/^SHA256:/ { s = 1; next } /^[^ ]/ { s = 0 } s && $3 == k { print $1 }' "$inrel")
-	got=$(sha256sum "$idx" | cut -d' ' -f1)
-	[ -n "$want" ] && [ "$want" = "$got" ] || die "the $name index does not match its InRelease"
+	sum() { awk -v k="$1" '/^SHA256:/ { s = 1; next } /^[^ ]/ { s = 0 } s && $3 == k { print $1 }' "$inrel"; }
+	want=$(sum "$key")
+	wantxz=$(sum "$key.xz")
+	if [ -z "$want" ] || [ -z "$wantxz" ] || [ "$want" != "$(sha256sum "$idx" | cut -d' ' -f1)" ]; then
+		die "the $name index does not match its InRelease"
+	fi
 	mkdir -p "$new/$dir/dists/$name/main/binary-$arch"
 	cp "$inrel" "$new/$dir/dists/$name/InRelease"
-	cp "$idx" "$new/$dir/dists/$name/$key"
+	rm -f "$xzdir/Packages.xz"
+	/usr/lib/apt/apt-helper -q download-file "$base/dists/$name/$key.xz" \
+		"$xzdir/Packages.xz" "SHA256:$wantxz" >"$work/helper.log" 2>&1 ||
+		{ cat "$work/helper.log" >&2; die "cannot fetch the $name $key.xz Debian signed"; }
+	mv "$xzdir/Packages.xz" "$new/$dir/dists/$name/$key.xz"
+	if [ "$(xz -dc "$new/$dir/dists/$name/$key.xz" | sha256sum | cut -d' ' -f1)" != "$want" ]; then
+		die "the $name $key.xz does not unpack to the index apt verified"
+	fi
 done
 
 mkdir -p "$new/sealdrop"
@@ -199,17 +217,22 @@ cp "$deb" "$new/sealdrop/"
 (cd "$new/sealdrop" && sha256sum -- *.deb >SHA256SUMS)
 cat >"$new/sealdrop-usb.sources" <<EOF
 # The stick made by offline-usb.sh, mounted at /media/usb (docs/offline-install.md).
-# apt checks Debian's signatures with the archive keyring: never add trusted=yes.
+# apt checks Debian's signatures with the archive keyring: never turn that off.
+# Only the Packages indexes are on the stick (no translations, no AppStream data).
 Types: deb
 URIs: file:/media/usb/debian
 Suites: $suite $suite-updates
 Components: main
+Languages: none
+Targets: Packages
 Signed-By: $keyring
 
 Types: deb
 URIs: file:/media/usb/debian-security
 Suites: $suite-security
 Components: main
+Languages: none
+Targets: Packages
 Signed-By: $keyring
 EOF
 
