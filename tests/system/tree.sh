@@ -6,6 +6,9 @@
 #
 # usage: tests/system/tree.sh        prints the cached tree's path, making it
 #                                    first when absent (about a minute)
+#        tests/system/tree.sh minbase  the same for a bare minbase tree (no
+#                                    package added: a clean Debian 12 for
+#                                    the offline install test, usb.sh)
 # Exit 77 (skip) when debootstrap is missing and cannot be installed, or
 # the mirror cannot be reached; 1 on any other failure.
 #
@@ -23,6 +26,7 @@ pkgs="systemd-sysv tor curl apparmor sqlite3
   libmicrohttpd12 libsqlite3-0 libinih1 libsodium23 libjansson4 libseccomp2
   liboath0 libarchive13 libqrencode4 libssl3
   libmagic1 libqpdf29 libzip4 libxml2 libjpeg62-turbo zlib1g"
+[ "${1:-}" = minbase ] && pkgs=
 
 # The host's first configured Debian mirror (deb822 or one-line format).
 mirror() {
@@ -40,7 +44,7 @@ names=$(echo $pkgs)
 key=$(printf '%s\n%s\n%s\n' "$suite" "$url" "$(echo "$names" | tr ' ' '\n' | sort)" |
 	sha256sum | cut -c1-12)
 tree=$cache/$suite-$key
-if [ -x "$tree/lib/systemd/systemd" ] && [ -f "$tree/.complete" ]; then
+if [ -f "$tree/.complete" ]; then
 	echo "$tree"
 	exit 0
 fi
@@ -56,8 +60,10 @@ tmp=$(mktemp -d "$cache/.new-$suite.XXXXXX")
 chmod 0755 "$tmp" # the container's /: mktemp makes it 0700
 trap 'rm -rf "$tmp"' EXIT
 echo "tree.sh: debootstrap $suite from $url into $tree (cached for the next runs)" >&2
-if ! timeout 900 debootstrap --variant=minbase \
-	--include="$(echo "$names" | tr ' ' ',')" "$suite" "$tmp" "$url" >"$tmp.log" 2>&1; then
+include=()
+[ -z "$names" ] || include=(--include="$(echo "$names" | tr ' ' ',')")
+if ! timeout 900 debootstrap --variant=minbase "${include[@]}" \
+	"$suite" "$tmp" "$url" >"$tmp.log" 2>&1; then
 	tail -20 "$tmp.log" >&2
 	if grep -qiE 'Failed getting release file|Temporary failure|Could not resolve|Connection refused|unable to fetch' "$tmp.log"; then
 		rm -f "$tmp.log"
