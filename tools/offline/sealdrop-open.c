@@ -350,6 +350,11 @@ main(int argc, char **argv)
 		fprintf(stderr, PROG ": cannot initialise libsodium\n");
 		return 1;
 	}
+	/* The catalogues first: --lang is checked against them. */
+	if (opener_reader_init() != 0) {
+		fprintf(stderr, PROG ": cannot load the embedded templates and catalogues\n");
+		return 1;
+	}
 	if ((first = parse_opts(argc, argv, &o)) < 0) {
 		usage(stderr);
 		return 2;
