@@ -36,8 +36,8 @@ struct opener_export_result {
 
 /* Export the state of the folder outfd into the new folder dest (created
  * 0700; refused with SD_ERR_EXISTS when it exists). A recorded file missing
- * from the folder is skipped with a line on stderr and counted. On an error
- * nothing is left in dest but dest itself... removed too. 0 or SD_ERR_*. */
+ * from the folder is skipped with a line on stderr and counted in
+ * res->skipped. On an error dest is removed. 0 or SD_ERR_*. */
 int opener_export_uwazi(int outfd, const struct opener_state *st, const char *dest,
     const struct opener_export_opts *o, struct opener_export_result *res);
 
