@@ -45,7 +45,11 @@ B=fedcba9876543210fedcba9876543210
 printf 'first message: caf\xc3\xa9 (paren) back\\slash \xe2\x80\x99quoted\xe2\x80\x99\nsecond line\n' \
 	>"$work/m1.txt"
 printf 'a reply from the newsroom\n' >"$work/m3.txt"
-printf 'last message \xf0\x9f\x98\x80 emoji and \xe2\x80\xae override\n' >"$work/m6.txt"
+{
+	printf 'last message \xf0\x9f\x98\x80 emoji and \xe2\x80\xae override\n'
+	for i in $(seq 1 40); do printf 'word%02d ' "$i"; done
+	printf '\n'
+} >"$work/m6.txt"
 printf 'notes of source B\n' >"$work/notes.txt"
 head -c 4096 /dev/urandom >"$work/blob.bin"
 printf 'UNCLEANEDCANARY' >>"$work/blob.bin"
@@ -190,6 +194,10 @@ for s in order:
     assert p > pos, (s, t)
     pos = p
 assert "2 caract" in t, t   # the two replaced characters are counted and said
+# a long line is broken between words, never inside one, and nothing is lost
+words = [w for w in t.split() if w.startswith("word")]
+assert words == ["word%02d" % i for i in range(1, 41)], words
+assert max(len(l) for l in t.splitlines()) <= 80, t
 PY
 
 # Refusals: DEST exists (left as it was), a folder without a state, a key.
