@@ -189,7 +189,7 @@ csv_row(struct exporter *x, const char *title, const char *alias, const char *da
 
 	/* A title a spreadsheet would run as a formula (the file's name is the
 	 * source's choice) gets an apostrophe in front, as spreadsheets write it. */
-	if (strchr("=+-@\t\r", title[0]) != NULL && title[0] != '\0') {
+	if (title[0] != '\0' && strchr("=+-@\t\r", title[0]) != NULL) {
 		(void)snprintf(safe, sizeof safe, "'%s", title);
 		title = safe;
 	}
