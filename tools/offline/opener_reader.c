@@ -258,10 +258,8 @@ opener_reader_text(const unsigned char *in, size_t len, struct sdbuf *out, int *
 	return e;
 }
 
-/* Open a file named by a state path (checked by opener_state_path_ok)
- * under outfd, without following a link at any step. */
-static int
-open_beneath(int outfd, const char *path)
+int
+opener_open_beneath(int outfd, const char *path)
 {
 	char part[OPENER_PATH_MAX];
 	int dfd = dup(outfd), fd;
@@ -289,7 +287,7 @@ read_text(int outfd, const char *path, struct tmpl_vars *v)
 	struct sdbuf raw, clean;
 	unsigned char buf[65536];
 	struct stat sb;
-	int fd = open_beneath(outfd, path), e = 0, marked = 0, cut = 0;
+	int fd = opener_open_beneath(outfd, path), e = 0, marked = 0, cut = 0;
 
 	sdbuf_init(&raw, OPENER_READER_TEXT_MAX);
 	sdbuf_init(&clean, 8 * (size_t)OPENER_READER_TEXT_MAX + 16);

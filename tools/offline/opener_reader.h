@@ -27,6 +27,11 @@ int opener_reader_init(void);
  * is not a supported language). 0 or a negative SD_ERR_*. */
 int opener_reader_write(int outfd, const struct opener_state *st, const char *lang);
 
+/* Open read-only a file named by a state path (checked by
+ * opener_state_path_ok) under outfd, without following a link at any
+ * step: a descriptor, or -1. */
+int opener_open_beneath(int outfd, const char *path);
+
 /* Append to out the text in[0..len) as it may be shown: invalid UTF-8
  * replaced by U+FFFD, CRLF made LF, and every other control character
  * (C0 but newline and tab, DEL, C1) and every character that changes the

@@ -16,6 +16,7 @@
  */
 #include "clean.h"
 #include "opener.h"
+#include "opener_export.h"
 #include "opener_reader.h"
 #include "opener_state.h"
 #include "i18n.h"
@@ -50,6 +51,8 @@ struct opts {
 	int safe_pdf;
 	int no_progress;
 	const char *lang;               /* --lang, else from the environment */
+	const char *export_uwazi;       /* --export-uwazi DEST */
+	int export_messages;
 };
 
 static void
@@ -59,6 +62,7 @@ usage(FILE *f)
 	    "usage: " PROG " --key FILE.key [--key FILE2.key]... [--passphrase-file F]...\n"
 	    "                     --out DIR INPUT...\n"
 	    "       " PROG " --clean-only --out DIR FILE...\n"
+	    "       " PROG " --out DIR --export-uwazi DEST [--export-messages]\n"
 	    "Decrypt and verify a spool directory, a .tar bundle or .sdbox files with an\n"
 	    "offline journalist key, and clean the metadata of every document.\n"
 	    "  --key FILE.key          secret key made by sealdrop-keygen (up to 8: each\n"
@@ -70,7 +74,12 @@ usage(FILE *f)
 	    "  --clean-only            clean plain FILEs, no key needed\n"
 	    "  --safe-pdf              also draw each cleaned PDF or image into a PDF of\n"
 	    "                          page images only (NAME.safe.pdf beside it)\n"
-	    "  --lang en|fr            language of DIR/index.html (default: from LANG)\n"
+	    "  --export-uwazi DEST     write DIR's cleaned files as an Uwazi CSV import\n"
+	    "                          (DEST/import.zip, DEST/template.json; DEST is new)\n"
+	    "  --export-messages       with --export-uwazi: also each source's\n"
+	    "                          conversation as a printable PDF\n"
+	    "  --lang en|fr            language of DIR/index.html and of an export\n"
+	    "                          (default: from LANG)\n"
 	    "  --no-progress           no progress bar\n"
 	    "  --quiet                 print errors only\n");
 }
@@ -87,6 +96,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "no-progress", no_argument, NULL, 'P' },
 		{ "safe-pdf", no_argument, NULL, 'S' },
 		{ "lang", required_argument, NULL, 'L' },
+		{ "export-uwazi", required_argument, NULL, 'U' },
+		{ "export-messages", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -113,6 +124,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'c': o->clean_only = 1; break;
 		case 'P': o->no_progress = 1; break;
 		case 'S': o->safe_pdf = 1; break;
+		case 'U': o->export_uwazi = optarg; break;
+		case 'M': o->export_messages = 1; break;
 		case 'L':
 			if (!i18n_supported(optarg)) {
 				fprintf(stderr, PROG ": --lang: one of en, fr\n");
@@ -123,6 +136,15 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
+	}
+	if (o->export_uwazi != NULL || o->export_messages) {
+		if (o->export_uwazi == NULL || o->out == NULL || optind < argc || o->nkeys ||
+		    o->npass || o->clean_only || o->safe_pdf) {
+			fprintf(stderr, PROG ": --export-uwazi DEST takes --out DIR (a folder "
+			    "sealdrop-open opened into) and no key, input or other mode\n");
+			return -1;
+		}
+		return optind;
 	}
 	if (o->out == NULL || optind >= argc || (o->nkeys == 0) != (o->clean_only != 0)) {
 		fprintf(stderr, PROG ": --out, at least one input, and either --key or "
@@ -336,6 +358,53 @@ save_state(const struct opts *o, struct opener_run *r, struct opener_state *st)
 	return e;
 }
 
+/* --export-uwazi: DIR's state (under its lock, so no run changes it
+ * meanwhile) written into the new folder DEST. */
+static int
+export_uwazi(const struct opts *o)
+{
+	struct opener_export_opts eo = { .lang = o->lang, .messages = o->export_messages };
+	struct opener_export_result res = { 0 };
+	struct opener_run r = { .stagefd = -1 };
+	struct opener_state st = { 0 };
+	int e;
+
+	if ((r.outfd = open(o->out, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		fprintf(stderr, PROG ": %s: cannot open: %s\n", o->out, strerror(errno));
+		return 1;
+	}
+	if (open_state(o, &r, &st) != 0) {
+		e = 1;
+		goto out;
+	}
+	if (!st.existed) {
+		fprintf(stderr, PROG ": %s: holds no " OPENER_STATE_FILE ": nothing was opened "
+		    "into it, nothing to export\n", o->out);
+		e = 1;
+		goto out;
+	}
+	if ((e = opener_export_uwazi(r.outfd, &st, o->export_uwazi, &eo, &res)) != 0) {
+		fprintf(stderr, PROG ": %s: %s; nothing was exported\n", o->export_uwazi,
+		    e == SD_ERR_EXISTS ? "already exists: give a folder that does not exist yet" :
+		    e == SD_ERR_TOOLONG ? "import.csv would be larger than 64 MiB: too many files "
+		    "for one export" : sd_strerror(e));
+		e = 1;
+		goto out;
+	}
+	if (!o->quiet)
+		printf("exported %zu entities (%zu files) to %s/import.zip; create the template "
+		    "of %s/template.json in Uwazi before importing\n", res.entities, res.files,
+		    o->export_uwazi, o->export_uwazi);
+	if (res.skipped)
+		fprintf(stderr, PROG ": export: %zu recorded items were not exported "
+		    "(the lines above say why)\n", res.skipped);
+	e = res.skipped ? 1 : 0;
+out:
+	opener_state_free(&st);
+	close(r.outfd);
+	return e;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -350,9 +419,19 @@ main(int argc, char **argv)
 		fprintf(stderr, PROG ": cannot initialise libsodium\n");
 		return 1;
 	}
+	/* The catalogues first: --lang is checked against them. */
+	if (opener_reader_init() != 0) {
+		fprintf(stderr, PROG ": cannot load the embedded templates and catalogues\n");
+		return 1;
+	}
 	if ((first = parse_opts(argc, argv, &o)) < 0) {
 		usage(stderr);
 		return 2;
+	}
+	if (o.export_uwazi != NULL) {
+		if (o.lang == NULL)
+			o.lang = env_lang();
+		return export_uwazi(&o);
 	}
 	if ((r.outfd = prepare_out(o.out)) < 0)
 		return 1;
