@@ -16,7 +16,7 @@
 #define DB_ID_BYTES 16
 #define DB_KEY_BYTES 32
 #define DB_TAG_BYTES 32
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 #define DB_SETTING_MAX 256
 
 struct db;
@@ -96,6 +96,7 @@ struct db_item {
 	int seen, starred;
 	int has_batch;         /* a submission's file: in spool/<source>/<batch>/ */
 	unsigned char batch[DB_ID_BYTES];
+	int source_deleted;    /* a reply the source read and deleted: no file */
 };
 int db_item_add(struct db *db, const struct db_item *item);
 /* The first max items of a source of the given kind (0: all), ascending
@@ -105,6 +106,9 @@ int db_item_list(struct db *db, int64_t source_row, int kind, struct db_item *ou
 /* 0 and *out, or SD_ERR_NOKEY. */
 int db_item_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_item *out);
 int db_item_delete(struct db *db, int64_t row);
+/* A reply the source deleted: marked, size 0 (its file goes next).
+ * SD_ERR_NOKEY when no such reply, or already marked. */
+int db_item_mark_source_deleted(struct db *db, int64_t row);
 /* 1 when a source has items in this batch, 0 when not, or an error. */
 int db_batch_exists(struct db *db, int64_t source_row, const unsigned char batch[DB_ID_BYTES]);
 /* Bytes (size buckets) that sources without any journalist reply stored
