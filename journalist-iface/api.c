@@ -56,6 +56,7 @@ static const struct api_route api_routes[] = {
 	{ "GET", "me", api_me, A_AUTH },
 	{ "GET", "sources", api_sources, A_AUTH },
 	{ "POST", "bundle", api_bundle_many, A_AUTH | A_BODY },
+	{ "POST", "triage", api_triage, A_AUTH | A_BODY },
 	{ "GET", "sources/*", api_source_get, A_AUTH | A_SRC },
 	{ "DELETE", "sources/*", api_source_delete, A_AUTH | A_SRC },
 	{ "POST", "sources/*/star", api_source_star, A_AUTH | A_SRC | A_BODY },

@@ -41,6 +41,7 @@ enum MHD_Result api_download(struct MHD_Connection *c, struct jn_req *rq, struct
 enum MHD_Result api_reply(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x);
 enum MHD_Result api_bundle_one(struct MHD_Connection *c, struct jn_req *rq,
     struct api_ctx *x);
+enum MHD_Result api_triage(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x);
 enum MHD_Result api_bundle_many(struct MHD_Connection *c, struct jn_req *rq,
     struct api_ctx *x);
 #endif

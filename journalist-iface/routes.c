@@ -33,6 +33,7 @@ static const struct jn_route routes[] = {
 	{ "POST", "/logout", jn_post_logout, JN_F_AUTH | JN_F_BODY },
 	{ "GET", "/sources", jn_get_sources, JN_F_AUTH },
 	{ "POST", "/sources", jn_post_sources, JN_F_AUTH | JN_F_BODY },
+	{ "POST", "/sources/triage", jn_post_triage, JN_F_AUTH | JN_F_BODY },
 	{ "GET", "/source/*", jn_get_source, JN_F_AUTH },
 	{ "POST", "/source/*/items", jn_post_source_items, JN_F_AUTH | JN_F_BODY },
 	{ "POST", "/source/*/reply", jn_post_source_reply, JN_F_AUTH | JN_F_BODY },

@@ -202,6 +202,13 @@ int db_source_page(struct db *db, int64_t offset, struct db_source_summary *out,
     size_t max, size_t *n);
 int db_source_count(struct db *db, int64_t *n);
 int db_source_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_source *out);
+/* Triage after a flood: the sources journalists see (not pending), not
+ * starred, first seen on day ("YYYY-MM-DD"; NULL: any day) and, with
+ * never_replied, without any journalist reply (a read receipt counts as a
+ * reply). Oldest first, at most max into out; *total (may be NULL) counts
+ * every match. */
+int db_source_triage(struct db *db, const char *day, int never_replied, struct db_source *out,
+    size_t max, size_t *n, int64_t *total);
 int db_source_set_starred(struct db *db, int64_t row, int starred);
 int db_item_set_seen(struct db *db, int64_t row, int seen);
 int db_item_set_starred(struct db *db, int64_t row, int starred);

@@ -375,6 +375,41 @@ db_source_count(struct db *db, int64_t *n)
 	return count_of(db, "SELECT count(*) FROM sources WHERE pending = 0", 0, n);
 }
 
+/* The sources triage selects (db.h): ?1 the day or NULL, ?2 never replied. */
+#define TRIAGE_WHERE " FROM sources s WHERE s.pending = 0 AND s.starred = 0" \
+	" AND (?1 IS NULL OR s.created_day = ?1) AND (?2 = 0 OR NOT EXISTS" \
+	" (SELECT 1 FROM items i WHERE i.source = s.id AND i.kind = 3))"
+
+int
+db_source_triage(struct db *db, const char *day, int never_replied, struct db_source *out,
+    size_t max, size_t *n, int64_t *total)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t t = 0;
+	int e, rc;
+
+	if (db_prepare(db, "SELECT count(*)" TRIAGE_WHERE, &st) != 0)
+		return SD_ERR_IO;
+	if (day != NULL)
+		sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, never_replied ? 1 : 0);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		t = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return SD_ERR_IO;
+	if (db_prepare(db, "SELECT " S_COLS TRIAGE_WHERE " ORDER BY s.id LIMIT ?3", &st) != 0)
+		return SD_ERR_IO;
+	if (day != NULL)
+		sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, never_replied ? 1 : 0);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)(max > INT64_MAX ? INT64_MAX : max));
+	if ((e = db_collect(st, db_source_row, out, sizeof *out, max, n)) == 0 && total != NULL)
+		*total = t;
+	return e;
+}
+
 int
 db_source_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_source *out)
 {
