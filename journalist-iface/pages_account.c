@@ -1,5 +1,7 @@
 /*
- * pages_account.c - the account page: who is logged in, and enrolment of a
+ * pages_account.c - the account page: who is logged in, a new passphrase
+ * (generated here and shown once, after the current one is checked; asked
+ * for while an admin's passphrase is in use), and enrolment of a
  * new second factor. The new secret waits in the session (sodium_malloc'd
  * memory) until the journalist proves with a code from their app that they
  * scanned it; only then does it replace the old one. The QR code is inline
@@ -174,6 +176,66 @@ jn_post_account_totp(struct MHD_Connection *c, struct jn_req *rq)
 	jnsess_set_pending(rq->sess_id, NULL);
 	return jn_redirect(c, rq, "/account",
 	    I18N_N("Your new two-factor code is set up. The old one no longer works."));
+}
+
+/* A new passphrase for the journalist themselves: the current one checked,
+ * a new one generated and hashed under the argon2 gate, stored, every
+ * other session of the account ended (this one re-bound), audited, and
+ * shown once on the account page. */
+enum MHD_Result
+jn_post_account_passphrase(struct MHD_Connection *c, struct jn_req *rq)
+{
+	char pass[ACCOUNT_PASSPHRASE_MAX + 1], hash[DB_PWHASH_MAX];
+	unsigned char cred[JNSESS_CRED_BYTES];
+	struct db_journalist j;
+	struct tmpl_vars *v = NULL;
+	int e;
+
+	if ((e = recheck(rq)) != 0)
+		return e == SD_ERR_LOCKED ? jn_error(c, rq, MHD_HTTP_TOO_MANY_REQUESTS,
+		    I18N_N("Too many failed attempts. Wait a few minutes and try again."))
+		    : e == SD_ERR_STATE ? jn_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    I18N_N("The server is busy. Please try again in a minute."))
+		    : jn_redirect(c, rq, "/account",
+		    I18N_N("That is not your passphrase: nothing was changed."));
+	if (sem_trywait(&jn_app.argon2) != 0)
+		return jn_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    I18N_N("The server is busy. Please try again in a minute."));
+	e = account_passphrase_new(pass);
+	if (e == 0)
+		e = account_hash(pass, strlen(pass), hash);
+	sem_post(&jn_app.argon2);
+	if (e == 0) {
+		JN_DB_LOCK();
+		e = db_journalist_set_own_pwhash(jn_app.db, rq->me.id, hash);
+		if (e == 0)
+			e = jn_audit(rq, "changed their passphrase", rq->me.name);
+		if (e == 0 && (e = db_journalist_by_id(jn_app.db, rq->me.id, &j)) == 0) {
+			jnsess_cred(&j, cred);
+			jnsess_set_cred(rq->sess_id, cred); /* the others no longer match */
+			rq->me.must_change_pw = j.must_change_pw;
+			sodium_memzero(cred, sizeof cred);
+			sodium_memzero(&j, sizeof j);
+		}
+		JN_DB_UNLOCK();
+	}
+	sodium_memzero(hash, sizeof hash);
+	if (e == 0 && tmpl_vars_new(&v) == 0) {
+		e = tmpl_set(v, "name", rq->me.name);
+		e |= tmpl_set(v, "role", rq->me.is_admin ? "admin" : "");
+		e |= tmpl_set(v, "created_day", rq->me.created_day);
+		e |= tmpl_set(v, "new_passphrase", pass);
+		if (e != 0) {
+			tmpl_vars_free(v);
+			v = NULL;
+		}
+	}
+	sodium_memzero(pass, sizeof pass);
+	if (e != 0 || v == NULL) {
+		jn_log("account: a passphrase change failed: %s", sd_strerror(e ? e : SD_ERR_NOMEM));
+		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+	}
+	return jn_page(c, rq, MHD_HTTP_OK, "account", v);
 }
 
 enum MHD_Result

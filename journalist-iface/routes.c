@@ -42,6 +42,7 @@ static const struct jn_route routes[] = {
 	{ "GET", "/source/*/item/*", jn_get_item, JN_F_AUTH },
 	{ "GET", "/account", jn_get_account, JN_F_AUTH },
 	{ "POST", "/account/totp", jn_post_account_totp, JN_F_AUTH | JN_F_BODY },
+	{ "POST", "/account/passphrase", jn_post_account_passphrase, JN_F_AUTH | JN_F_BODY },
 	{ "GET", "/admin/journalists", jn_admin_journalists, JN_F_AUTH | JN_F_ADMIN },
 	{ "POST", "/admin/journalists", jn_admin_journalist_add,
 	  JN_F_AUTH | JN_F_ADMIN | JN_F_BODY },
@@ -121,6 +122,7 @@ common_vars(struct jn_req *rq, struct tmpl_vars *v)
 	e |= tmpl_set(v, "logged_in", rq->has_session ? "1" : "");
 	e |= tmpl_set(v, "me", rq->has_session ? rq->me.name : "");
 	e |= tmpl_set(v, "is_admin", rq->has_session && rq->me.is_admin ? "1" : "");
+	e |= tmpl_set(v, "must_change_pw", rq->has_session && rq->me.must_change_pw ? "1" : "");
 	e |= tmpl_set(v, "csrf_token", rq->has_session ? rq->sess.csrf : rq->anon_csrf);
 	if (rq->has_session && rq->sess.flash != NULL)
 		e |= tmpl_set(v, "flash", i18n_get(rq->lang, rq->sess.flash));

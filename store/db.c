@@ -83,7 +83,11 @@ static const char *const db_migrations[] = {
 	"CREATE INDEX sources_pending ON sources(pending, id);",
 	/* 4: read receipts. A reply the source read and deleted keeps its row,
 	 * marked, with no file and no size: journalists see that it was read. */
-	"ALTER TABLE items ADD COLUMN source_deleted INTEGER NOT NULL DEFAULT 0;",
+	"ALTER TABLE items ADD COLUMN source_deleted INTEGER NOT NULL DEFAULT 0;"
+	/* A passphrase an admin saw (every account made or reset by an admin,
+	 * those before this migration included) is to be changed by its
+	 * journalist, who is asked at login until they do. */
+	"ALTER TABLE journalists ADD COLUMN must_change_pw INTEGER NOT NULL DEFAULT 1;",
 };
 
 #define DB_NMIGRATIONS (sizeof db_migrations / sizeof db_migrations[0])

@@ -138,6 +138,7 @@ struct db_journalist {
 	                         the last counted failure, or 0 */
 	char created_day[11];
 	char last_day[11];
+	int must_change_pw;   /* an admin saw the passphrase: to be changed */
 };
 /* SD_ERR_EXISTS when the name is taken. */
 int db_journalist_add(struct db *db, const char *name, const char *pw_hash,
@@ -148,7 +149,11 @@ int db_journalist_by_id(struct db *db, int64_t id, struct db_journalist *out);
 /* Every journalist by name (secrets left zero); SD_ERR_RANGE past max. */
 int db_journalist_list(struct db *db, struct db_journalist *out, size_t max, size_t *n);
 int db_journalist_remove(struct db *db, int64_t id);
+/* An admin sets a passphrase (they saw it): its journalist is asked to
+ * change it (must_change_pw). */
 int db_journalist_set_pwhash(struct db *db, int64_t id, const char *pw_hash);
+/* The journalist changed their own passphrase: must_change_pw cleared. */
+int db_journalist_set_own_pwhash(struct db *db, int64_t id, const char *pw_hash);
 /* A new TOTP secret; also forgets the last used step. */
 int db_journalist_set_totp(struct db *db, int64_t id, const unsigned char totp[DB_TOTP_BYTES]);
 int db_journalist_set_admin(struct db *db, int64_t id, int is_admin);

@@ -32,7 +32,7 @@ one_row(struct db *db, sqlite3_stmt *st)
 /* ---- journalists -------------------------------------------------------- */
 
 #define J_COLS "id, name, pw_hash, totp_secret, totp_last, is_admin, failures, " \
-	"locked_until, created_day, last_day"
+	"locked_until, created_day, last_day, must_change_pw"
 
 /* A row with (j_row) or without (j_row_public) the secrets. */
 static int
@@ -52,6 +52,7 @@ j_row_any(sqlite3_stmt *st, struct db_journalist *j, int secrets)
 	j->locked_until = sqlite3_column_int64(st, 7);
 	db_col_text(st, 8, j->created_day, sizeof j->created_day);
 	db_col_text(st, 9, j->last_day, sizeof j->last_day);
+	j->must_change_pw = sqlite3_column_int(st, 10);
 	return 0;
 }
 
@@ -147,19 +148,33 @@ db_journalist_remove(struct db *db, int64_t id)
 	return j_set_int(db, "DELETE FROM journalists WHERE id = ?1 AND ?2 = 0", id, 0);
 }
 
-int
-db_journalist_set_pwhash(struct db *db, int64_t id, const char *pw_hash)
+/* A new passphrase hash: failures and lock cleared, must_change_pw set. */
+static int
+set_pwhash(struct db *db, int64_t id, const char *pw_hash, int must_change)
 {
 	sqlite3_stmt *st = NULL;
 
 	if (strlen(pw_hash) >= DB_PWHASH_MAX)
 		return SD_ERR_TOOLONG;
-	if (db_prepare(db, "UPDATE journalists SET pw_hash = ?2, failures = 0, locked_until = 0 "
-	                   "WHERE id = ?1", &st) != 0)
+	if (db_prepare(db, "UPDATE journalists SET pw_hash = ?2, failures = 0, locked_until = 0, "
+	                   "must_change_pw = ?3 WHERE id = ?1", &st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, pw_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, must_change);
 	return one_row(db, st);
+}
+
+int
+db_journalist_set_pwhash(struct db *db, int64_t id, const char *pw_hash)
+{
+	return set_pwhash(db, id, pw_hash, 1);
+}
+
+int
+db_journalist_set_own_pwhash(struct db *db, int64_t id, const char *pw_hash)
+{
+	return set_pwhash(db, id, pw_hash, 0);
 }
 
 int

@@ -1,7 +1,8 @@
 // Real-browser test of sealdrop-journalist, run by browser.sh after
 // source.mjs (the source's submission is in the instance). Headless Debian
 // chromium driven by playwright-core, JavaScript DISABLED: log in with a
-// passphrase and a TOTP code from oathtool -> the sources list -> the
+// passphrase and a TOTP code from oathtool -> asked for a new passphrase,
+// shown once -> the sources list -> the
 // source -> download a bundle (opened by sealdrop-open) -> reply -> mark
 // unread -> account page: enrol a new second factor from the inline QR
 // page -> admin pages -> French -> delete the source behind its
@@ -52,7 +53,19 @@ try {
 	await page.locator('#passphrase').fill(UPASS);
 	await page.locator('#code').fill(totp(SECRET));
 	await submit('form[action="/login"] button[type=submit]');
-	check(pathOf() === '/sources', 'login leads to the sources list', pathOf());
+	// An admin made this account and saw its passphrase: the first login
+	// asks for a new one, generated and shown once.
+	check(pathOf() === '/account', 'the first login leads to the account page', pathOf());
+	check(await page.locator('#must-change').count() === 1, 'it asks for a new passphrase');
+	await pageDone('must-change');
+	await page.locator('#pw-current').fill(UPASS);
+	await submit('form[action="/account/passphrase"] button[type=submit]');
+	const newPass = ((await page.locator('#passphrase-new').textContent()) || '').trim();
+	check(newPass.split(' ').length === 7 && newPass !== UPASS, 'a new passphrase of 7 words is shown', String(newPass.split(' ').length));
+	check(await page.locator('#must-change').count() === 0, 'the request to change it is gone');
+	await pageDone('passphrase-new');
+	await page.goto(BASE + '/sources');
+	check(pathOf() === '/sources', 'then the sources list', pathOf());
 
 	// 2. the list: one source with unread submissions
 	const rows = page.locator('#sources tbody tr');
@@ -110,7 +123,7 @@ try {
 	const newSecret = ((await page.locator('#totp-secret').textContent()) || '').trim();
 	check(/^[A-Z2-7]{32}$/.test(newSecret), 'the new secret is shown as base32', newSecret);
 	await pageDone('enrol');
-	await page.locator('#enrol #passphrase').fill(UPASS);
+	await page.locator('#enrol #passphrase').fill(newPass);
 	await page.locator('#enrol #code').fill(totp(newSecret));
 	await submit('#enrol form button[type=submit]');
 	check(/new two-factor code is set up/i.test(await page.locator('.flash').textContent().catch(() => '')),
