@@ -209,9 +209,14 @@ enum MHD_Result jn_get_item(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_get_account(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_post_account_totp(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_get_static(struct MHD_Connection *c, struct jn_req *rq);
-/* pages_account.c: the QR code of text as "VIEWBOX|PATH" into out (an SVG
- * path of the dark modules, 4 modules of quiet zone; admin pages too). */
-int jn_qr_svg(const char *text, struct sdbuf *out);
+/* pages_account.c: the QR code of text as a PNG (libqrencode, libpng;
+ * 6 pixels a module, 4 modules of quiet zone), appended to out. */
+int jn_qr_png(const char *text, struct sdbuf *out);
+/* Respond with the PNG QR code of the enrolment URI of a TOTP secret. */
+enum MHD_Result jn_qr_respond(struct MHD_Connection *c, struct jn_req *rq, const char *name,
+    const unsigned char secret[DB_TOTP_BYTES]);
+enum MHD_Result jn_get_account_qr(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_admin_qr(struct MHD_Connection *c, struct jn_req *rq);
 /* Shared by pages and API: the actions on items and sources. Each takes
  * the database lock, audits, and returns 0 or an SD_ERR_*. */
 int jn_do_item(struct jn_req *rq, const struct db_source *src, const struct db_item *it,

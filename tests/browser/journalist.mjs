@@ -4,8 +4,8 @@
 // passphrase and a TOTP code from oathtool -> asked for a new passphrase,
 // shown once -> the sources list -> the
 // source -> download a bundle (opened by sealdrop-open) -> reply -> mark
-// unread -> account page: enrol a new second factor from the inline QR
-// page -> admin pages -> French -> delete the source behind its
+// unread -> account page: enrol a new second factor from the QR code (a
+// PNG, as Tor Browser at "Safest" may not show SVG) -> admin pages -> French -> delete the source behind its
 // confirmation -> log out. Every page: no <script>, the style sheet
 // applied; every response: the security headers and no Server header.
 // Prints "ok: ..." / "FAIL: ..."; exit status 0 only when nothing failed.
@@ -119,7 +119,15 @@ try {
 	await page.goto(BASE + '/account');
 	await pageDone('account');
 	await submit('form[action="/account/totp"] button[type=submit]');
-	check(await page.locator('#enrol svg.qr path').count() === 1, 'the QR code is inline SVG');
+	check(await page.locator('#enrol img.qr[src="/account/qr.png"]').count() === 1, 'the QR code is a PNG image');
+	check(await page.locator('#enrol svg').count() === 0, 'no SVG on the page');
+	{
+		const qr = await page.request.get(BASE + '/account/qr.png');
+		const body = await qr.body();
+		check(qr.status() === 200 && qr.headers()['content-type'] === 'image/png' &&
+			body.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+			'the browser gets the QR code as a PNG', String(qr.status()));
+	}
 	const newSecret = ((await page.locator('#totp-secret').textContent()) || '').trim();
 	check(/^[A-Z2-7]{32}$/.test(newSecret), 'the new secret is shown as base32', newSecret);
 	await pageDone('enrol');

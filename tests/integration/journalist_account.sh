@@ -106,5 +106,68 @@ for s in "$apass" "$new" "$rpass"; do
 done
 ok "no passphrase in the log"
 
+# --- the enrolment QR code is a PNG (Tor Browser at "Safest" may not show SVG) ---
+# qr_png FILE: 0 when FILE is a valid PNG holding a QR code: 1-bit
+# grayscale, square, 6x6-pixel modules, a white quiet zone of 4 modules,
+# and the three finder patterns (7x7 rings) in their corners.
+qr_png() {
+	python3 - "$1" <<'PY'
+import struct, sys, zlib
+d = open(sys.argv[1], 'rb').read()
+assert d[:8] == b'\x89PNG\r\n\x1a\n', 'signature'
+pos, idat, ihdr = 8, b'', None
+while pos < len(d):
+    n, t = struct.unpack('>I4s', d[pos:pos + 8])
+    body = d[pos + 8:pos + 8 + n]
+    assert zlib.crc32(t + body) == struct.unpack('>I', d[pos + 8 + n:pos + 12 + n])[0], 'crc'
+    if t == b'IHDR': ihdr = struct.unpack('>IIBBBBB', body)
+    if t == b'IDAT': idat += body
+    pos += 12 + n
+w, h, depth, color = ihdr[:4]
+assert w == h and depth == 1 and color == 0 and w % 6 == 0, ihdr
+raw, stride, rows, prev = zlib.decompress(idat), (w + 7) // 8, [], None
+for y in range(h):
+    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for i in range(stride):
+        a = line[i - 1] if i else 0
+        b = prev[i] if prev else 0
+        c = prev[i - 1] if prev and i else 0
+        p = a + b - c
+        pr = a if abs(p - a) <= abs(p - b) and abs(p - a) <= abs(p - c) else b if abs(p - b) <= abs(p - c) else c
+        line[i] = (line[i] + [0, a, b, (a + b) // 2, pr][f]) & 255
+    rows.append(line); prev = line
+dark = lambda x, y: not (rows[y][x // 8] >> (7 - x % 8)) & 1
+m = w // 6
+mod = [[dark(x * 6, y * 6) for x in range(m)] for y in range(m)]
+for y in range(h):
+    for x in range(w):
+        assert dark(x, y) == mod[y // 6][x // 6], 'modules are 6x6 blocks'
+q = 4
+assert not any(mod[y][x] for y in range(m) for x in range(m) if min(x, y) < q or max(x, y) >= m - q), 'quiet zone'
+for ox, oy in ((q, q), (m - q - 7, q), (q, m - q - 7)):
+    for y in range(7):
+        for x in range(7):
+            ring = x in (0, 6) or y in (0, 6) or (2 <= x <= 4 and 2 <= y <= 4)
+            assert mod[oy + y][ox + x] == ring, 'finder pattern'
+PY
+}
+st=$(jreq "$work/d.jar" GET /account/qr.png)
+expect "no enrolment under way: no QR code" "$st" 404
+jreq "$work/d.jar" GET "/account?lang=en" >/dev/null; t=$(csrf_of)
+st=$(jreq "$work/d.jar" POST /account/totp -d "csrf_token=$t&action=start")
+st=$(jreq "$work/d.jar" GET /account)
+expect "the enrolment page" "$st" 200 '<img class="qr" src="/account/qr.png"'
+grep -q '<svg' "$work/body" && ko "the enrolment page still has SVG" || ok "no SVG on the enrolment page"
+grep -q 'id="totp-secret">[A-Z2-7]\{32\}<' "$work/body" && ok "the text secret is beside it" || ko "no text secret"
+st=$(OUT=$work/qr.png jreq "$work/d.jar" GET /account/qr.png)
+[ "$st" = 200 ] && grep -qi '^Content-Type: image/png' "$work/headers" && ok "GET /account/qr.png is a PNG" || ko "qr.png: $st"
+grep -qi '^Cache-Control: no-store' "$work/headers" && ok "the QR code is not stored" || ko "qr.png without no-store"
+qr_png "$work/qr.png" && ok "it holds a QR code (modules, quiet zone, finder patterns)" || ko "not a QR code PNG"
+if command -v pngcheck >/dev/null; then
+	pngcheck -q "$work/qr.png" >/dev/null && ok "pngcheck accepts it" || ko "pngcheck: $(pngcheck "$work/qr.png")"
+fi
+st=$(jreq "$work/x.jar" GET /account/qr.png)
+expect "without a session: to the login" "$st" 303
+
 echo "passed: $passed, failed: $failed"
 [ "$failed" = 0 ]

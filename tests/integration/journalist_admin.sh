@@ -102,8 +102,15 @@ expect "alice adds dave" "$st" 200 'shown once'
 dave_pass=$(code_of new-passphrase); dave_secret=$(code_of new-totp)
 [ "$(wc -w <<<"$dave_pass")" = 7 ] && ok "dave's passphrase has 7 words" || ko "passphrase '$dave_pass'"
 [[ $dave_secret =~ ^[A-Z2-7]{32}$ ]] && ok "dave's secret is base32" || ko "secret '$dave_secret'"
-grep -q 'otpauth://totp/' "$work/body" && grep -q '<svg class="qr"' "$work/body" &&
+grep -q 'otpauth://totp/' "$work/body" && grep -q '<img class="qr" src="/admin/qr.png"' "$work/body" &&
 	ok "the page has the otpauth URI and a QR code" || ko "no URI or QR code"
+grep -q '<svg' "$work/body" && ko "the credentials page still has SVG" || ok "no SVG on the credentials page"
+st=$(OUT=$work/dave-qr.png jreq "$A" GET /admin/qr.png)
+[ "$st" = 200 ] && grep -qi '^Content-Type: image/png' "$work/headers" &&
+	[ "$(head -c 8 "$work/dave-qr.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] &&
+	ok "the QR code is a PNG" || ko "admin qr.png: $st"
+st=$(jreq "$A" GET /admin/qr.png)
+expect "the QR code is served once" "$st" 404
 check "dave is not an admin" "[ \"\$(db \"SELECT is_admin FROM journalists WHERE name = 'dave'\")\" = 0 ]"
 grep -rqF "$dave_pass" "$inst" && ko "dave's passphrase is stored in clear" || ok "dave's passphrase is not stored"
 D=$work/dave.jar
