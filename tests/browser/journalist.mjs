@@ -75,12 +75,18 @@ try {
 	check(/^[a-z]+-[a-z]+$/.test(designation), 'listed by a two-word designation', designation);
 	await pageDone('sources');
 
-	// 3. the source: four items (message, three files)
+	// 3. the source: four items (message, three files) and the read receipt
+	// of the reply source.mjs read and deleted (no content, no download)
 	await submit('#sources a.designation');
 	check(pathOf().startsWith('/source/'), 'the source page', pathOf());
 	const sid = pathOf().split('/')[2];
-	check(await page.locator('#items tbody tr').count() === 4, 'four items on the source page',
+	check(await page.locator('#items tbody tr').count() === 5, 'four items and a read receipt on the source page',
 		String(await page.locator('#items tbody tr').count()));
+	check(await page.locator('#items td.receipt').count() === 1 &&
+		/read and deleted by the source/.test(await page.locator('#items td.receipt').textContent()),
+		'the deleted reply reads "read and deleted by the source"');
+	check(await page.locator('#items tbody tr:has(td.receipt) a[download]').count() === 0,
+		'the read receipt offers no download');
 	await pageDone('source');
 
 	// 4. download everything as a bundle and open it
@@ -107,7 +113,7 @@ try {
 	check(pathOf() === `/source/${sid}`, 'the reply leads back to the source', pathOf());
 	check(/reply was sent/i.test(await page.locator('.flash').textContent().catch(() => '')),
 		'a confirmation is shown');
-	check(await page.locator('#items tbody tr').count() === 5, 'the reply is listed');
+	check(await page.locator('#items tbody tr').count() === 6, 'the reply is listed');
 	await pageDone('replied');
 
 	// 6. mark one item unread again
@@ -155,6 +161,16 @@ try {
 	const body = await page.locator('body').innerText();
 	check(/Se déconnecter/.test(body) && !/\bLog out\b/.test(body), 'page text is French', body.slice(0, 200));
 	await pageDone('sources-fr');
+	// triage after a flood: "never replied" leaves this (replied) source out
+	await page.locator('#triage-nr').check();
+	await submit('form[action="/sources/triage"] button[type=submit]');
+	check(pathOf() === '/sources/triage' && /Aucune source ne correspond/.test(await page.locator('main').innerText()),
+		'triage: no source matches "never replied"', pathOf());
+	await pageDone('triage-fr');
+	await page.goto(BASE + `/source/${sid}`);
+	check(/lue et supprimée par la source/.test(await page.locator('#items').innerText()),
+		'the read receipt in French');
+	await pageDone('source-fr');
 
 	// 10. delete the source, behind a confirmation
 	await page.goto(BASE + `/source/${sid}`);
