@@ -237,6 +237,9 @@ st=$(OUT=$work/after.tar jreq "$A" POST "/source/$sid/items" -d "csrf_token=$t&a
 	ok "a bundle of everything leaves the receipt out" || ko "bundle with a receipt: $st $(tar tf "$work/after.tar" 2>&1 | head -5)"
 st=$(jreq "$A" GET "/source/$sid?lang=fr")
 expect "the read receipt in French" "$st" 200 'lue et supprimée par la source'
+"$admin" check --instance "$inst" >"$work/check" 2>&1
+grep -q 'rows, each with its file' "$work/check" && ! grep -q 'have no file' "$work/check" &&
+	ok "sealdrop-admin check counts a read receipt as no missing file" || ko "check: $(grep -i spool "$work/check")"
 jreq "$A" GET "/source/$sid?lang=en" >/dev/null
 st=$(jreq "$A" POST "/source/$sid/reply" --data-urlencode "csrf_token=$t" --data-urlencode "reply=   ")
 expect "an empty reply is not sent" "$st" 303
