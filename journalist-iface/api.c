@@ -288,9 +288,10 @@ static enum MHD_Result
 api_me(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 {
 	(void)x;
-	return api_send(c, MHD_HTTP_OK, json_pack("{s:o, s:I}", "journalist",
+	return api_send(c, MHD_HTTP_OK, json_pack("{s:o, s:I, s:b}", "journalist",
 	    api_journalist_json(rq->me.name, rq->me.is_admin), "expires_in",
-	    (json_int_t)rq->sess.expires_in), NULL);
+	    (json_int_t)rq->sess.expires_in, "must_change_passphrase", rq->me.must_change_pw),
+	    NULL);
 }
 
 /* ---- sources ------------------------------------------------------------ */

@@ -160,7 +160,7 @@ grep -qi '^Cache-Control: no-store' "$work/h" && ok "responses are not cached" |
 A=(-H "Authorization: Token $token")
 
 st=$(api GET /me "${A[@]}")
-expect "me" "$st" 200 '.journalist.name == "alice"'
+expect "me" "$st" 200 '.journalist.name == "alice" and .must_change_passphrase == true'
 
 # Authentication is a token, and only that.
 st=$(api GET /sources)
