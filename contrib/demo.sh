@@ -4,12 +4,17 @@
 # 127.0.0.1 in development mode (no Tor): the source interface on
 # DEMO_PORT and the journalist interface on DEMO_PORT+1. It prints the two
 # addresses, the demo credentials and the next steps. Ctrl-C stops both.
-# Everything lives in build/demo/ and is recreated each run.
+# Everything lives in build/demo/ and is recreated each run; what it makes
+# is readable by its owner only (umask 077: the account file, the key and
+# its passphrase file are mode 0600). The printed steps name every file by
+# its absolute path, so they work from any directory.
 #
-# Environment: DEMO_PORT (default 8080), DEMO_DIR (default build/demo).
+# Environment: DEMO_PORT (default 8080), DEMO_DIR (default build/demo),
+# DEMO_BUILD (the build directory; default build/dev).
 set -euo pipefail
+umask 077
 cd "$(dirname "$0")/.."
-b=build/dev
+b=${DEMO_BUILD:-$(pwd -P)/build/dev}
 port=${DEMO_PORT:-8080}
 jport=$((port + 1))
 demo=${DEMO_DIR:-build/demo}
@@ -17,6 +22,7 @@ keypass="demo passphrase, not for real use"
 
 rm -rf "$demo"
 mkdir -p "$demo"
+demo=$(cd "$demo" && pwd -P)
 printf '%s\n' "$keypass" >"$demo/journalist.pass"
 "$b/bin/sealdrop-keygen" --out "$demo/journalist.key" --passphrase-file "$demo/journalist.pass" \
 	--kdf interactive >/dev/null
@@ -24,6 +30,7 @@ printf '%s\n' "$keypass" >"$demo/journalist.pass"
 	--recipient "$demo/journalist.pub" >/dev/null
 "$b/bin/sealdrop-admin" journalist add --instance "$demo/instance" demo --admin \
 	>"$demo/account.txt" 2>/dev/null
+chmod 600 "$demo/account.txt" "$demo/journalist.pass" "$demo/journalist.key"
 user_pass=$(sed -n 's/^  passphrase:  //p' "$demo/account.txt")
 secret=$(sed -n 's/^  totp secret: //p' "$demo/account.txt")
 
@@ -67,19 +74,27 @@ cat <<MSG
   1. Source: open http://127.0.0.1:$port/, get a codename, write it down,
      send a message and a file or two.
   2. Journalist: open http://127.0.0.1:$jport/, log in with the account
-     above, open the source, download everything (a .tar bundle of
-     encrypted files) and write a reply.
+     above (the first login asks you to change the passphrase, since an
+     administrator saw it: the new one is shown once; "Sources" skips it),
+     open the source, download everything (a .tar bundle of encrypted
+     files) and write a reply.
   3. Open the bundle as you would on the air-gapped machine:
 
        $b/bin/sealdrop-open --key $demo/journalist.key \\
          --passphrase-file $demo/journalist.pass --out $demo/opened \\
-         ~/Downloads/sealdrop-bundle.tar
+         $HOME/Downloads/sealdrop-bundle.tar
 
+     Where the bundle is: most browsers save to $HOME/Downloads/. Tor
+     Browser saves to its own Downloads folder instead: tor-browser/Browser/
+     Downloads/ inside the folder you unpacked it in (Linux), or the folder
+     it asked for; give that path in the last line.
      (or the whole spool: replace the last line with $demo/instance/spool)
      The journalist key's passphrase is "$keypass".
   4. Source: log in again with the codename and read the reply.
 
-  Files of this demo: $demo    Logs: $demo/source.log, $demo/journalist.log
+  Files of this demo (yours only): $demo
+  Account file: $demo/account.txt (mode 0600)
+  Logs: $demo/source.log, $demo/journalist.log
   Press Ctrl-C to stop both.
 MSG
 wait

@@ -395,18 +395,108 @@ jn_admin_settings_save(struct MHD_Connection *c, struct jn_req *rq)
 
 /* ---- audit log ---------------------------------------------------------- */
 
+/* The audit log stores short fixed English codes (the daemons' and
+ * sealdrop-admin's); the page shows them in plain words, translated. A
+ * code not in the table is shown as stored. */
+static const struct {
+	const char *code, *words;
+} audit_words[] = {
+	{ "logged in", I18N_N("Logged in") },
+	{ "failed login", I18N_N("Failed to log in: wrong passphrase or code") },
+	{ "login refused: locked", I18N_N("Login refused: the account was locked") },
+	{ "account locked after failed logins", I18N_N("Account locked after failed logins") },
+	{ "login throttled: too many unknown user names",
+	  I18N_N("Logins slowed down: too many tries with unknown user names") },
+	{ "login throttled: too many attempts for this name",
+	  I18N_N("Logins slowed down: too many tries for this user name") },
+	{ "login throttled: too many attempts for an unknown name",
+	  I18N_N("Logins slowed down: too many tries for a user name that does not exist") },
+	{ "passphrase check throttled: too many attempts",
+	  I18N_N("Passphrase checks slowed down: too many tries") },
+	{ "passphrase check refused: locked",
+	  I18N_N("Passphrase check refused: the account was locked") },
+	{ "failed passphrase check", I18N_N("Typed a wrong passphrase to confirm a change") },
+	{ "changed their passphrase", I18N_N("Changed their own passphrase") },
+	{ "two-factor changed", I18N_N("Changed their own two-factor code") },
+	{ "added journalist", I18N_N("Added a journalist account") },
+	{ "journalist added", I18N_N("Added a journalist account") },
+	{ "removed journalist", I18N_N("Removed a journalist account") },
+	{ "journalist removed", I18N_N("Removed a journalist account") },
+	{ "reset passphrase", I18N_N("Gave a journalist a new passphrase") },
+	{ "passphrase reset", I18N_N("Gave a journalist a new passphrase") },
+	{ "reset two-factor", I18N_N("Gave a journalist a new two-factor code") },
+	{ "two-factor reset", I18N_N("Gave a journalist a new two-factor code") },
+	{ "cleared the login lock", I18N_N("Unlocked a journalist's account") },
+	{ "added recipient key", I18N_N("Added a recipient key") },
+	{ "removed recipient key", I18N_N("Removed a recipient key") },
+	{ "changed settings", I18N_N("Changed the settings") },
+	{ "downloaded submissions", I18N_N("Downloaded a source's submissions") },
+	{ "sent a reply", I18N_N("Sent a reply to a source") },
+	{ "deleted a reply", I18N_N("Deleted a reply") },
+	{ "deleted a submission", I18N_N("Deleted a submission") },
+	{ "deleted a source", I18N_N("Deleted a source and everything it sent") },
+	{ "deleted sources in triage", I18N_N("Deleted sources after a flood (triage)") },
+	{ "purged the source", I18N_N("Deleted a source with nothing left (retention)") },
+};
+
+static const struct {
+	const char *code, *words;
+} audit_actors[] = {
+	{ "(retention)", I18N_N("the server (retention)") },
+	{ "(admin)", I18N_N("an operator (sealdrop-admin)") },
+	{ "(anonymous)", I18N_N("someone (unknown user name)") },
+};
+
+/* The plain words of an audit action in lang, into out. */
+static void
+audit_words_of(const char *lang, const char *action, char *out, size_t outsz)
+{
+	const char *p;
+	size_t digits;
+
+	for (size_t i = 0; i < sizeof audit_words / sizeof audit_words[0]; i++)
+		if (strcmp(action, audit_words[i].code) == 0) {
+			(void)snprintf(out, outsz, "%s", i18n_get(lang, audit_words[i].words));
+			return;
+		}
+	/* "purged N item" or "purged N items": the retention purge of a source. */
+	if (strncmp(action, "purged ", 7) == 0) {
+		p = action + 7;
+		digits = strspn(p, "0123456789");
+		if (digits > 0 && digits <= 9 &&
+		    (strcmp(p + digits, " item") == 0 || strcmp(p + digits, " items") == 0)) {
+			(void)snprintf(out, outsz, "%s %.*s",
+			    i18n_get(lang, I18N_N("Old items deleted (retention):")), (int)digits, p);
+			return;
+		}
+	}
+	(void)snprintf(out, outsz, "%s", action);
+}
+
+static const char *
+audit_actor(const char *lang, const char *actor)
+{
+	for (size_t i = 0; i < sizeof audit_actors / sizeof audit_actors[0]; i++)
+		if (strcmp(actor, audit_actors[i].code) == 0)
+			return i18n_get(lang, audit_actors[i].words);
+	return actor;
+}
+
 static int
-audit_rows(struct tmpl_vars *v, const struct db_audit *a, size_t n)
+audit_rows(struct jn_req *rq, struct tmpl_vars *v, const struct db_audit *a, size_t n)
 {
 	struct tmpl_vars *x = NULL;
+	char words[256];
 	int e = 0;
 
 	for (size_t i = 0; i < n && e == 0; i++) {
 		if ((e = tmpl_list_add(v, "entries", &x)) != 0)
 			break;
+		audit_words_of(rq->lang, a[i].action, words, sizeof words);
 		e = tmpl_set(x, "hour", a[i].hour);
-		e |= tmpl_set(x, "actor", a[i].actor);
-		e |= tmpl_set(x, "action", a[i].action);
+		e |= tmpl_set(x, "actor", audit_actor(rq->lang, a[i].actor));
+		e |= tmpl_set(x, "action", words);
+		e |= tmpl_set(x, "code", a[i].action);
 		e |= tmpl_set(x, "target", a[i].target);
 	}
 	return e ? SD_ERR_NOMEM : 0;
@@ -437,7 +527,7 @@ jn_admin_audit(struct MHD_Connection *c, struct jn_req *rq)
 		free(a);
 		return jn_admin_oops(c, rq);
 	}
-	e = audit_rows(v, a, n);
+	e = audit_rows(rq, v, a, n);
 	free(a);
 	e |= jn_paging_vars(v, page, pages, total);
 	if (e != 0) {

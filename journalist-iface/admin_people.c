@@ -101,6 +101,19 @@ people_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const 
 	return jn_page(c, rq, status, "admin_journalists", v);
 }
 
+/* The PNG QR code of the credentials the last page showed, once. */
+enum MHD_Result
+jn_admin_qr(struct MHD_Connection *c, struct jn_req *rq)
+{
+	enum MHD_Result r;
+
+	if (!rq->sess.has_shown)
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
+	r = jn_qr_respond(c, rq, rq->sess.shown_name, rq->sess.shown);
+	jnsess_set_shown(rq->sess_id, NULL, NULL);
+	return r;
+}
+
 enum MHD_Result
 jn_admin_journalists(struct MHD_Connection *c, struct jn_req *rq)
 {
@@ -143,11 +156,8 @@ creds_page(struct MHD_Connection *c, struct jn_req *rq, const char *name,
     const struct creds *k, int is_new)
 {
 	struct tmpl_vars *v = NULL;
-	struct sdbuf svg;
-	char *bar;
 	int e;
 
-	sdbuf_init(&svg, 256 * 1024);
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
 	e = tmpl_set(v, "name", name);
@@ -155,21 +165,12 @@ creds_page(struct MHD_Connection *c, struct jn_req *rq, const char *name,
 	if (k->has_pass)
 		e |= tmpl_set(v, "passphrase", k->pass);
 	if (k->has_totp) {
-		e |= jn_qr_svg(k->uri, &svg);
-		e |= sdbuf_add(&svg, "", 1);
-		bar = e == 0 ? strchr(svg.p, '|') : NULL;
-		if (bar == NULL)
-			e = SD_ERR_NOMEM;
-		else
-			*bar = '\0';
 		e |= tmpl_set(v, "totp_secret", k->b32);
 		e |= tmpl_set(v, "totp_uri", k->uri);
-		if (bar != NULL) {
-			e |= tmpl_set(v, "qr_box", svg.p);
-			e |= tmpl_set(v, "qr_path", bar + 1);
-		}
+		e |= tmpl_set(v, "qr", "1");
+		/* The QR code is one request away (/admin/qr.png), served once. */
+		jnsess_set_shown(rq->sess_id, k->totp, name);
 	}
-	sdbuf_free(&svg);
 	if (e != 0) {
 		tmpl_vars_free(v);
 		return jn_admin_oops(c, rq);

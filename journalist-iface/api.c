@@ -56,6 +56,7 @@ static const struct api_route api_routes[] = {
 	{ "GET", "me", api_me, A_AUTH },
 	{ "GET", "sources", api_sources, A_AUTH },
 	{ "POST", "bundle", api_bundle_many, A_AUTH | A_BODY },
+	{ "POST", "triage", api_triage, A_AUTH | A_BODY },
 	{ "GET", "sources/*", api_source_get, A_AUTH | A_SRC },
 	{ "DELETE", "sources/*", api_source_delete, A_AUTH | A_SRC },
 	{ "POST", "sources/*/star", api_source_star, A_AUTH | A_SRC | A_BODY },
@@ -287,9 +288,10 @@ static enum MHD_Result
 api_me(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 {
 	(void)x;
-	return api_send(c, MHD_HTTP_OK, json_pack("{s:o, s:I}", "journalist",
+	return api_send(c, MHD_HTTP_OK, json_pack("{s:o, s:I, s:b}", "journalist",
 	    api_journalist_json(rq->me.name, rq->me.is_admin), "expires_in",
-	    (json_int_t)rq->sess.expires_in), NULL);
+	    (json_int_t)rq->sess.expires_in, "must_change_passphrase", rq->me.must_change_pw),
+	    NULL);
 }
 
 /* ---- sources ------------------------------------------------------------ */

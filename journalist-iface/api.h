@@ -1,6 +1,6 @@
 /*
- * api.h - what api.c (dispatch, token, sources) and api_items.c (items,
- * downloads, bundles, replies) share. The API is documented in
+ * api.h - what api.c (dispatch, token, sources), api_items.c (items,
+ * downloads, bundles, replies) and triage.c (POST /api/v1/triage) share. The API is documented in
  * docs/api.md.
  */
 #ifndef JN_API_H
@@ -27,7 +27,8 @@ enum MHD_Result api_internal(struct MHD_Connection *c, struct jn_req *rq, int e,
 int api_body_bool(const struct jn_req *rq, const char *key, int *out);
 
 /* {"id", "source_id", "kind", "seq", "created_hour", "size", "size_label",
- * "seen", "starred", "download_url"} */
+ * "seen", "starred", "deleted_by_source", "download_url"}; a read receipt
+ * (a reply the source deleted) has no size, size_label or download_url. */
 json_t *api_item_json(const struct db_source *src, const struct db_item *it);
 
 /* api_items.c: handlers. */
@@ -41,6 +42,7 @@ enum MHD_Result api_download(struct MHD_Connection *c, struct jn_req *rq, struct
 enum MHD_Result api_reply(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x);
 enum MHD_Result api_bundle_one(struct MHD_Connection *c, struct jn_req *rq,
     struct api_ctx *x);
+enum MHD_Result api_triage(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x);
 enum MHD_Result api_bundle_many(struct MHD_Connection *c, struct jn_req *rq,
     struct api_ctx *x);
 #endif

@@ -38,11 +38,16 @@ api_item_json(const struct db_source *src, const struct db_item *it)
 	spool_hex(src->id, sh);
 	spool_hex(it->id, ih);
 	(void)snprintf(url, sizeof url, "/api/v1/sources/%s/items/%s/download", sh, ih);
-	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:I, s:s, s:b, s:b, s:s}",
+	if (it->source_deleted) /* a read receipt: nothing to download */
+		return json_pack("{s:s, s:s, s:s, s:I, s:s, s:b, s:b, s:b}",
+		    "id", ih, "source_id", sh, "kind", kind_name(it->kind),
+		    "seq", (json_int_t)it->seq, "created_hour", it->created_hour,
+		    "seen", it->seen, "starred", it->starred, "deleted_by_source", 1);
+	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:I, s:s, s:b, s:b, s:b, s:s}",
 	    "id", ih, "source_id", sh, "kind", kind_name(it->kind), "seq", (json_int_t)it->seq,
 	    "created_hour", it->created_hour, "size", (json_int_t)it->size,
 	    "size_label", jn_size_bucket(it->size), "seen", it->seen, "starred", it->starred,
-	    "download_url", url);
+	    "deleted_by_source", 0, "download_url", url);
 }
 
 static enum MHD_Result
@@ -219,8 +224,8 @@ bundle_add_source(const struct db_source *src, int unread, struct jn_bundle_item
 	if (more)
 		e = SD_ERR_RANGE; /* never a bundle cut short */
 	for (size_t i = 0; i < n && e == 0; i++) {
-		if (unread && (it[i].seen || it[i].kind == DB_KIND_REPLY))
-			continue;
+		if (it[i].source_deleted || (unread && (it[i].seen || it[i].kind == DB_KIND_REPLY)))
+			continue; /* a read receipt has no file */
 		if (*k == JN_ITEMS_MAX) {
 			e = SD_ERR_RANGE;
 			break;
@@ -255,8 +260,8 @@ bundle_parse_items(const json_t *arr, const struct db_source *src, struct jn_bun
 		JN_DB_LOCK();
 		e = db_item_by_id(jn_app.db, id, &it);
 		JN_DB_UNLOCK();
-		if (e == 0 && it.source_row != src->row)
-			e = SD_ERR_NOKEY;
+		if (e == 0 && (it.source_row != src->row || it.source_deleted))
+			e = SD_ERR_NOKEY; /* a read receipt has no file to bundle */
 		if (e != 0)
 			break;
 		jn_bundle_item_set(&b[i], src, &it);

@@ -258,6 +258,9 @@ jn_file_respond(struct MHD_Connection *c, struct jn_req *rq, const struct db_sou
 	struct stat st;
 	int fd = -1;
 
+	if (it->source_deleted)
+		return jn_error(c, rq, MHD_HTTP_GONE,
+		    I18N_N("The source read this reply and deleted it: nothing is kept."));
 	if (spool_item_open(jn_app.spool, src->id, it->has_batch ? it->batch : NULL, it->id,
 	        &fd) != 0 || fstat(fd, &st) != 0) {
 		if (fd >= 0)

@@ -57,6 +57,8 @@ extern struct jn_app jn_app;
 #define JN_PAGE_MAX (4U * 1024 * 1024)
 #define JN_PAGE_SIZE 50             /* sources per page */
 #define JN_ITEMS_MAX 10000          /* items of one source shown or bundled */
+#define JN_TRIAGE_MAX 1000          /* sources deleted in one triage action */
+#define JN_TRIAGE_SET_BYTES 16      /* fingerprint of a triage selection */
 
 /* Route flags. */
 #define JN_F_AUTH 1   /* needs a session (page cookie or API token) */
@@ -207,14 +209,38 @@ enum MHD_Result jn_get_item(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_get_account(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_post_account_totp(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_get_static(struct MHD_Connection *c, struct jn_req *rq);
-/* pages_account.c: the QR code of text as "VIEWBOX|PATH" into out (an SVG
- * path of the dark modules, 4 modules of quiet zone; admin pages too). */
-int jn_qr_svg(const char *text, struct sdbuf *out);
+/* pages_account.c: the QR code of text as a PNG (libqrencode, libpng;
+ * 6 pixels a module, 4 modules of quiet zone), appended to out. */
+int jn_qr_png(const char *text, struct sdbuf *out);
+/* Respond with the PNG QR code of the enrolment URI of a TOTP secret. */
+enum MHD_Result jn_qr_respond(struct MHD_Connection *c, struct jn_req *rq, const char *name,
+    const unsigned char secret[DB_TOTP_BYTES]);
+enum MHD_Result jn_get_account_qr(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_admin_qr(struct MHD_Connection *c, struct jn_req *rq);
 /* Shared by pages and API: the actions on items and sources. Each takes
  * the database lock, audits, and returns 0 or an SD_ERR_*. */
 int jn_do_item(struct jn_req *rq, const struct db_source *src, const struct db_item *it,
     const char *action);
 int jn_do_source_delete(struct jn_req *rq, const struct db_source *src);
+
+/* triage.c: many sources deleted in one action (see there). */
+struct jn_triage {
+	char day[11];                /* "YYYY-MM-DD", or "" for any day */
+	int never_replied;
+	struct db_source *s;         /* the first n matches, oldest first */
+	size_t n;
+	int64_t total;               /* every match when loaded */
+	char set[2 * JN_TRIAGE_SET_BYTES + 1]; /* fingerprint of criteria and s */
+};
+/* SD_ERR_FORMAT: day is not "YYYY-MM-DD"; SD_ERR_ARG: no criterion. */
+int jn_triage_init(struct jn_triage *t, const char *day, int never_replied);
+int jn_triage_load(struct jn_triage *t);
+void jn_triage_free(struct jn_triage *t);
+/* Delete the loaded sources, each audited, then the action; *deleted
+ * counts those gone (also on error). */
+int jn_triage_delete(struct jn_req *rq, const struct jn_triage *t, size_t *deleted);
+enum MHD_Result jn_post_account_passphrase(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_post_triage(struct MHD_Connection *c, struct jn_req *rq);
 int jn_do_source_star(struct jn_req *rq, const struct db_source *src, int starred);
 int jn_do_reply(struct jn_req *rq, const struct db_source *src, const char *text,
     size_t len, struct db_item *out);

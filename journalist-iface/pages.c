@@ -69,7 +69,7 @@ jn_post_login(struct MHD_Connection *c, struct jn_req *rq)
 	unsigned char cred[JNSESS_CRED_BYTES];
 	char id[WEB_TOKEN_CHARS + 1];
 	struct web_cookie ck[2];
-	int e;
+	int e, must_change;
 
 	if (user == NULL || pass == NULL || code == NULL)
 		return login_page(c, rq, MHD_HTTP_BAD_REQUEST,
@@ -87,6 +87,7 @@ jn_post_login(struct MHD_Connection *c, struct jn_req *rq)
 	if (e != 0)
 		return login_page(c, rq, MHD_HTTP_FORBIDDEN,
 		    I18N_N("Wrong user name, passphrase or code."));
+	must_change = j.must_change_pw;
 	e = jnsess_create(JNSESS_WEB, j.id, j.name, j.is_admin, cred, id);
 	sodium_memzero(&j, sizeof j);
 	sodium_memzero(cred, sizeof cred);
@@ -95,6 +96,10 @@ jn_post_login(struct MHD_Connection *c, struct jn_req *rq)
 		    I18N_N("Something went wrong. Please try again later."));
 	ck[0] = (struct web_cookie){ COOKIE_SESSION, id, 0 };
 	ck[1] = (struct web_cookie){ "sdj_csrf", "", 1 };
+	if (must_change) { /* an admin saw this passphrase: ask for a new one */
+		jnsess_set_flash(id, I18N_N("Your administrator saw your passphrase when they set it: change it now, below."));
+		return web_redirect_ex(c, "/account#passphrase-h", ck, 2);
+	}
 	return web_redirect_ex(c, "/sources", ck, 2);
 }
 

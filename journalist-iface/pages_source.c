@@ -88,6 +88,7 @@ add_item_vars(struct jn_req *rq, struct tmpl_vars *v, const struct db_item *it)
 	e |= tmpl_set(x, "size", i18n_get(rq->lang, jn_size_bucket(it->size)));
 	e |= tmpl_set(x, "unread", !it->seen && it->kind != DB_KIND_REPLY ? "1" : "");
 	e |= tmpl_set(x, "starred", it->starred ? "1" : "");
+	e |= tmpl_set(x, "deleted_by_source", it->source_deleted ? "1" : "");
 	return e ? SD_ERR_NOMEM : 0;
 }
 
@@ -225,8 +226,8 @@ bundle_of(struct MHD_Connection *c, struct jn_req *rq, const struct db_source *s
 	if (b == NULL)
 		return MHD_NO;
 	for (size_t i = 0; i < n; i++) {
-		if (unread_only && (it[i].seen || it[i].kind == DB_KIND_REPLY))
-			continue;
+		if (it[i].source_deleted || (unread_only && (it[i].seen || it[i].kind == DB_KIND_REPLY)))
+			continue; /* a read receipt has no file */
 		jn_bundle_item_set(&b[k++], src, &it[i]);
 	}
 	if (k == 0) {
@@ -436,8 +437,9 @@ sources_bundle(struct MHD_Connection *c, struct jn_req *rq, const struct db_sour
 			return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 		}
 		for (size_t j = 0; j < m; j++) {
-			if (unread_only && (it[j].seen || it[j].kind == DB_KIND_REPLY))
-				continue;
+			if (it[j].source_deleted ||
+			    (unread_only && (it[j].seen || it[j].kind == DB_KIND_REPLY)))
+				continue; /* a read receipt has no file */
 			if (k == JN_ITEMS_MAX || more) {
 				free(it);
 				free(b);

@@ -33,6 +33,7 @@ static const struct jn_route routes[] = {
 	{ "POST", "/logout", jn_post_logout, JN_F_AUTH | JN_F_BODY },
 	{ "GET", "/sources", jn_get_sources, JN_F_AUTH },
 	{ "POST", "/sources", jn_post_sources, JN_F_AUTH | JN_F_BODY },
+	{ "POST", "/sources/triage", jn_post_triage, JN_F_AUTH | JN_F_BODY },
 	{ "GET", "/source/*", jn_get_source, JN_F_AUTH },
 	{ "POST", "/source/*/items", jn_post_source_items, JN_F_AUTH | JN_F_BODY },
 	{ "POST", "/source/*/reply", jn_post_source_reply, JN_F_AUTH | JN_F_BODY },
@@ -40,8 +41,11 @@ static const struct jn_route routes[] = {
 	{ "POST", "/source/*/star", jn_post_source_star, JN_F_AUTH | JN_F_BODY },
 	{ "GET", "/source/*/item/*", jn_get_item, JN_F_AUTH },
 	{ "GET", "/account", jn_get_account, JN_F_AUTH },
+	{ "GET", "/account/qr.png", jn_get_account_qr, JN_F_AUTH },
 	{ "POST", "/account/totp", jn_post_account_totp, JN_F_AUTH | JN_F_BODY },
+	{ "POST", "/account/passphrase", jn_post_account_passphrase, JN_F_AUTH | JN_F_BODY },
 	{ "GET", "/admin/journalists", jn_admin_journalists, JN_F_AUTH | JN_F_ADMIN },
+	{ "GET", "/admin/qr.png", jn_admin_qr, JN_F_AUTH | JN_F_ADMIN },
 	{ "POST", "/admin/journalists", jn_admin_journalist_add,
 	  JN_F_AUTH | JN_F_ADMIN | JN_F_BODY },
 	{ "POST", "/admin/journalist/*/reset", jn_admin_journalist_reset,
@@ -120,6 +124,7 @@ common_vars(struct jn_req *rq, struct tmpl_vars *v)
 	e |= tmpl_set(v, "logged_in", rq->has_session ? "1" : "");
 	e |= tmpl_set(v, "me", rq->has_session ? rq->me.name : "");
 	e |= tmpl_set(v, "is_admin", rq->has_session && rq->me.is_admin ? "1" : "");
+	e |= tmpl_set(v, "must_change_pw", rq->has_session && rq->me.must_change_pw ? "1" : "");
 	e |= tmpl_set(v, "csrf_token", rq->has_session ? rq->sess.csrf : rq->anon_csrf);
 	if (rq->has_session && rq->sess.flash != NULL)
 		e |= tmpl_set(v, "flash", i18n_get(rq->lang, rq->sess.flash));

@@ -135,6 +135,37 @@ jnsess_set_pending(const char *id, const unsigned char *secret)
 		(void)web_sesstab_with(table, id, 0, put_pending, (void *)(uintptr_t)secret, NULL);
 }
 
+struct shown_arg {
+	const unsigned char *secret;
+	const char *name;
+};
+
+static int
+put_shown(void *payload, void *arg)
+{
+	struct jnsess_view *v = payload;
+	const struct shown_arg *a = arg;
+
+	v->has_shown = a->secret != NULL;
+	if (a->secret != NULL) {
+		memcpy(v->shown, a->secret, DB_TOTP_BYTES);
+		(void)snprintf(v->shown_name, sizeof v->shown_name, "%s", a->name);
+	} else {
+		sodium_memzero(v->shown, sizeof v->shown);
+		sodium_memzero(v->shown_name, sizeof v->shown_name);
+	}
+	return 0;
+}
+
+void
+jnsess_set_shown(const char *id, const unsigned char *secret, const char *name)
+{
+	struct shown_arg a = { secret, name };
+
+	if (table != NULL)
+		(void)web_sesstab_with(table, id, 0, put_shown, &a, NULL);
+}
+
 static int
 put_cred(void *payload, void *arg)
 {

@@ -32,6 +32,9 @@ struct jnsess_view {
 	const char *flash;       /* an English message shown once, or NULL */
 	int has_pending;         /* a TOTP secret being enrolled */
 	unsigned char pending[DB_TOTP_BYTES];
+	int has_shown;           /* an admin's page just showed new credentials: */
+	unsigned char shown[DB_TOTP_BYTES];  /* their TOTP secret, for one QR */
+	char shown_name[DB_NAME_MAX + 1];    /* PNG (/admin/qr.png), then wiped */
 	int64_t expires_in;      /* seconds to the absolute expiry */
 	unsigned char cred[JNSESS_CRED_BYTES]; /* jnsess_cred of the account at login */
 };
@@ -53,6 +56,9 @@ int jnsess_get(const char *id, enum jnsess_kind kind, struct jnsess_view *out);
 void jnsess_set_flash(const char *id, const char *msgid);
 /* Set (secret non-NULL) or clear the pending TOTP secret. */
 void jnsess_set_pending(const char *id, const unsigned char *secret);
+/* Set (secret non-NULL) or clear the secret of the credentials an admin's
+ * page just showed, for its QR code. */
+void jnsess_set_shown(const char *id, const unsigned char *secret, const char *name);
 void jnsess_destroy(const char *id);
 /* End every session of a journalist (removed, or credentials reset). */
 void jnsess_destroy_journalist(int64_t journalist);

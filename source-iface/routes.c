@@ -238,7 +238,7 @@ add_replies(struct src_req *rq, struct tmpl_vars *v)
 {
 	struct db_item *items = calloc(REPLIES_MAX, sizeof *items);
 	struct db_source src;
-	size_t n = 0;
+	size_t n = 0, deleted = 0;
 	int e;
 
 	if (items == NULL)
@@ -253,6 +253,10 @@ add_replies(struct src_req *rq, struct tmpl_vars *v)
 		struct tmpl_vars *item;
 		char hex[2 * DB_ID_BYTES + 1], *text = NULL;
 		size_t len = 0;
+		if (items[i].source_deleted) { /* deleted: only journalists see it was */
+			deleted++;
+			continue;
+		}
 		if (store_reply_read(src_app.spool, &src, &items[i], rq->sess.reply_sk, &text,
 		        &len) != 0)
 			continue; /* unreadable reply: skipped, the others shown */
@@ -270,7 +274,7 @@ add_replies(struct src_req *rq, struct tmpl_vars *v)
 		free(text);
 	}
 	if (e == 0)
-		e = tmpl_set(v, "has_replies", n > 0 ? "1" : "");
+		e = tmpl_set(v, "has_replies", n > deleted ? "1" : "");
 	free(items);
 	return e;
 }
@@ -561,7 +565,7 @@ post_reply_delete(struct MHD_Connection *c, struct src_req *rq)
 	if (e == 0 && (it.source_row != rq->sess.source_row || it.kind != DB_KIND_REPLY))
 		e = SD_ERR_NOKEY;
 	if (e == 0 && (e = db_source_by_row(src_app.db, rq->sess.source_row, &src)) == 0)
-		e = store_item_delete(src_app.db, src_app.spool, &src, &it);
+		e = store_reply_delete_by_source(src_app.db, src_app.spool, &src, &it);
 	DB_UNLOCK();
 	if (e == SD_ERR_NOKEY)
 		return src_error_page(c, rq, MHD_HTTP_NOT_FOUND, "That reply does not exist.");

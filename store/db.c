@@ -81,6 +81,13 @@ static const char *const db_migrations[] = {
 	"CREATE INDEX items_batch ON items(batch) WHERE batch IS NOT NULL;"
 	"CREATE INDEX items_hour ON items(created_hour);"
 	"CREATE INDEX sources_pending ON sources(pending, id);",
+	/* 4: read receipts. A reply the source read and deleted keeps its row,
+	 * marked, with no file and no size: journalists see that it was read. */
+	"ALTER TABLE items ADD COLUMN source_deleted INTEGER NOT NULL DEFAULT 0;"
+	/* A passphrase an admin saw (every account made or reset by an admin,
+	 * those before this migration included) is to be changed by its
+	 * journalist, who is asked at login until they do. */
+	"ALTER TABLE journalists ADD COLUMN must_change_pw INTEGER NOT NULL DEFAULT 1;",
 };
 
 #define DB_NMIGRATIONS (sizeof db_migrations / sizeof db_migrations[0])
@@ -735,6 +742,7 @@ db_item_row(sqlite3_stmt *st, void *elem)
 		return SD_ERR_FORMAT;
 	if (!it->has_batch)
 		memset(it->batch, 0, sizeof it->batch);
+	it->source_deleted = sqlite3_column_int(st, 10);
 	return 0;
 }
 
@@ -783,6 +791,21 @@ db_item_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_item
 		return SD_ERR_IO;
 	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
 	return db_one(st, db_item_row, out, sizeof *out);
+}
+
+int
+db_item_mark_source_deleted(struct db *db, int64_t row)
+{
+	sqlite3_stmt *st = NULL;
+	int e;
+
+	if (db_prepare(db, "UPDATE items SET source_deleted = 1, size = 0 WHERE id = ?1 "
+	                   "AND kind = 3 AND source_deleted = 0", &st) != 0)
+		return SD_ERR_IO;
+	sqlite3_bind_int64(st, 1, row);
+	if ((e = db_step_done(db, st)) != 0)
+		return e;
+	return sqlite3_changes(db->h) == 1 ? 0 : SD_ERR_NOKEY;
 }
 
 int

@@ -16,7 +16,7 @@
 #define DB_ID_BYTES 16
 #define DB_KEY_BYTES 32
 #define DB_TAG_BYTES 32
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 #define DB_SETTING_MAX 256
 
 struct db;
@@ -96,6 +96,7 @@ struct db_item {
 	int seen, starred;
 	int has_batch;         /* a submission's file: in spool/<source>/<batch>/ */
 	unsigned char batch[DB_ID_BYTES];
+	int source_deleted;    /* a reply the source read and deleted: no file */
 };
 int db_item_add(struct db *db, const struct db_item *item);
 /* The first max items of a source of the given kind (0: all), ascending
@@ -105,6 +106,9 @@ int db_item_list(struct db *db, int64_t source_row, int kind, struct db_item *ou
 /* 0 and *out, or SD_ERR_NOKEY. */
 int db_item_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_item *out);
 int db_item_delete(struct db *db, int64_t row);
+/* A reply the source deleted: marked, size 0 (its file goes next).
+ * SD_ERR_NOKEY when no such reply, or already marked. */
+int db_item_mark_source_deleted(struct db *db, int64_t row);
 /* 1 when a source has items in this batch, 0 when not, or an error. */
 int db_batch_exists(struct db *db, int64_t source_row, const unsigned char batch[DB_ID_BYTES]);
 /* Bytes (size buckets) that sources without any journalist reply stored
@@ -134,6 +138,7 @@ struct db_journalist {
 	                         the last counted failure, or 0 */
 	char created_day[11];
 	char last_day[11];
+	int must_change_pw;   /* an admin saw the passphrase: to be changed */
 };
 /* SD_ERR_EXISTS when the name is taken. */
 int db_journalist_add(struct db *db, const char *name, const char *pw_hash,
@@ -144,7 +149,11 @@ int db_journalist_by_id(struct db *db, int64_t id, struct db_journalist *out);
 /* Every journalist by name (secrets left zero); SD_ERR_RANGE past max. */
 int db_journalist_list(struct db *db, struct db_journalist *out, size_t max, size_t *n);
 int db_journalist_remove(struct db *db, int64_t id);
+/* An admin sets a passphrase (they saw it): its journalist is asked to
+ * change it (must_change_pw). */
 int db_journalist_set_pwhash(struct db *db, int64_t id, const char *pw_hash);
+/* The journalist changed their own passphrase: must_change_pw cleared. */
+int db_journalist_set_own_pwhash(struct db *db, int64_t id, const char *pw_hash);
 /* A new TOTP secret; also forgets the last used step. */
 int db_journalist_set_totp(struct db *db, int64_t id, const unsigned char totp[DB_TOTP_BYTES]);
 int db_journalist_set_admin(struct db *db, int64_t id, int is_admin);
@@ -198,6 +207,13 @@ int db_source_page(struct db *db, int64_t offset, struct db_source_summary *out,
     size_t max, size_t *n);
 int db_source_count(struct db *db, int64_t *n);
 int db_source_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_source *out);
+/* Triage after a flood: the sources journalists see (not pending), not
+ * starred, first seen on day ("YYYY-MM-DD"; NULL: any day) and, with
+ * never_replied, without any journalist reply (a read receipt counts as a
+ * reply). Oldest first, at most max into out; *total (may be NULL) counts
+ * every match. */
+int db_source_triage(struct db *db, const char *day, int never_replied, struct db_source *out,
+    size_t max, size_t *n, int64_t *total);
 int db_source_set_starred(struct db *db, int64_t row, int starred);
 int db_item_set_seen(struct db *db, int64_t row, int seen);
 int db_item_set_starred(struct db *db, int64_t row, int starred);

@@ -43,7 +43,7 @@ int db_one(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size);
 /* Rows of sources (SOURCE_COLS order) and items (ITEM_COLS order). */
 #define DB_SOURCE_COLS "id, source_id, reply_pk, created_day, last_day, starred, pending"
 #define DB_SOURCE_NCOLS 7
-#define DB_ITEM_COLS "id, source, item_id, kind, seq, size, created_hour, seen, starred, batch"
+#define DB_ITEM_COLS "id, source, item_id, kind, seq, size, created_hour, seen, starred, batch, source_deleted"
 int db_source_row(sqlite3_stmt *st, void *source);
 int db_item_row(sqlite3_stmt *st, void *item);
 #endif

@@ -32,7 +32,7 @@ one_row(struct db *db, sqlite3_stmt *st)
 /* ---- journalists -------------------------------------------------------- */
 
 #define J_COLS "id, name, pw_hash, totp_secret, totp_last, is_admin, failures, " \
-	"locked_until, created_day, last_day"
+	"locked_until, created_day, last_day, must_change_pw"
 
 /* A row with (j_row) or without (j_row_public) the secrets. */
 static int
@@ -52,6 +52,7 @@ j_row_any(sqlite3_stmt *st, struct db_journalist *j, int secrets)
 	j->locked_until = sqlite3_column_int64(st, 7);
 	db_col_text(st, 8, j->created_day, sizeof j->created_day);
 	db_col_text(st, 9, j->last_day, sizeof j->last_day);
+	j->must_change_pw = sqlite3_column_int(st, 10);
 	return 0;
 }
 
@@ -147,19 +148,33 @@ db_journalist_remove(struct db *db, int64_t id)
 	return j_set_int(db, "DELETE FROM journalists WHERE id = ?1 AND ?2 = 0", id, 0);
 }
 
-int
-db_journalist_set_pwhash(struct db *db, int64_t id, const char *pw_hash)
+/* A new passphrase hash: failures and lock cleared, must_change_pw set. */
+static int
+set_pwhash(struct db *db, int64_t id, const char *pw_hash, int must_change)
 {
 	sqlite3_stmt *st = NULL;
 
 	if (strlen(pw_hash) >= DB_PWHASH_MAX)
 		return SD_ERR_TOOLONG;
-	if (db_prepare(db, "UPDATE journalists SET pw_hash = ?2, failures = 0, locked_until = 0 "
-	                   "WHERE id = ?1", &st) != 0)
+	if (db_prepare(db, "UPDATE journalists SET pw_hash = ?2, failures = 0, locked_until = 0, "
+	                   "must_change_pw = ?3 WHERE id = ?1", &st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, pw_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, must_change);
 	return one_row(db, st);
+}
+
+int
+db_journalist_set_pwhash(struct db *db, int64_t id, const char *pw_hash)
+{
+	return set_pwhash(db, id, pw_hash, 1);
+}
+
+int
+db_journalist_set_own_pwhash(struct db *db, int64_t id, const char *pw_hash)
+{
+	return set_pwhash(db, id, pw_hash, 0);
 }
 
 int
@@ -373,6 +388,41 @@ int
 db_source_count(struct db *db, int64_t *n)
 {
 	return count_of(db, "SELECT count(*) FROM sources WHERE pending = 0", 0, n);
+}
+
+/* The sources triage selects (db.h): ?1 the day or NULL, ?2 never replied. */
+#define TRIAGE_WHERE " FROM sources s WHERE s.pending = 0 AND s.starred = 0" \
+	" AND (?1 IS NULL OR s.created_day = ?1) AND (?2 = 0 OR NOT EXISTS" \
+	" (SELECT 1 FROM items i WHERE i.source = s.id AND i.kind = 3))"
+
+int
+db_source_triage(struct db *db, const char *day, int never_replied, struct db_source *out,
+    size_t max, size_t *n, int64_t *total)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t t = 0;
+	int e, rc;
+
+	if (db_prepare(db, "SELECT count(*)" TRIAGE_WHERE, &st) != 0)
+		return SD_ERR_IO;
+	if (day != NULL)
+		sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, never_replied ? 1 : 0);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		t = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return SD_ERR_IO;
+	if (db_prepare(db, "SELECT " S_COLS TRIAGE_WHERE " ORDER BY s.id LIMIT ?3", &st) != 0)
+		return SD_ERR_IO;
+	if (day != NULL)
+		sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, never_replied ? 1 : 0);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)(max > INT64_MAX ? INT64_MAX : max));
+	if ((e = db_collect(st, db_source_row, out, sizeof *out, max, n)) == 0 && total != NULL)
+		*total = t;
+	return e;
 }
 
 int

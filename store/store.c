@@ -360,6 +360,19 @@ store_item_delete(struct db *db, struct spool *sp, const struct db_source *src,
 }
 
 int
+store_reply_delete_by_source(struct db *db, struct spool *sp, const struct db_source *src,
+    const struct db_item *item)
+{
+	int e;
+
+	if (item->source_row != src->row || item->kind != DB_KIND_REPLY || item->source_deleted)
+		return SD_ERR_NOKEY;
+	if ((e = db_item_mark_source_deleted(db, item->row)) != 0)
+		return e;
+	return spool_item_remove(sp, src->id, item->has_batch ? item->batch : NULL, item->id);
+}
+
+int
 store_source_delete(struct db *db, struct spool *sp, const struct db_source *src)
 {
 	int e;

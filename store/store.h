@@ -84,6 +84,11 @@ int store_recover(struct db *db, struct spool *sp, unsigned *removed);
 /* Delete an item: row, then file. */
 int store_item_delete(struct db *db, struct spool *sp, const struct db_source *src,
     const struct db_item *item);
+/* A source deletes a reply it read: the row stays, marked, as a read
+ * receipt for journalists; the file goes. SD_ERR_NOKEY when the item is
+ * not a reply of src or was already deleted. */
+int store_reply_delete_by_source(struct db *db, struct spool *sp,
+    const struct db_source *src, const struct db_item *item);
 /* Delete a source: rows, then its spool directory. */
 int store_source_delete(struct db *db, struct spool *sp, const struct db_source *src);
 

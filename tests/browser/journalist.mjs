@@ -1,10 +1,11 @@
 // Real-browser test of sealdrop-journalist, run by browser.sh after
 // source.mjs (the source's submission is in the instance). Headless Debian
 // chromium driven by playwright-core, JavaScript DISABLED: log in with a
-// passphrase and a TOTP code from oathtool -> the sources list -> the
+// passphrase and a TOTP code from oathtool -> asked for a new passphrase,
+// shown once -> the sources list -> the
 // source -> download a bundle (opened by sealdrop-open) -> reply -> mark
-// unread -> account page: enrol a new second factor from the inline QR
-// page -> admin pages -> French -> delete the source behind its
+// unread -> account page: enrol a new second factor from the QR code (a
+// PNG, as Tor Browser at "Safest" may not show SVG) -> admin pages -> French -> delete the source behind its
 // confirmation -> log out. Every page: no <script>, the style sheet
 // applied; every response: the security headers and no Server header.
 // Prints "ok: ..." / "FAIL: ..."; exit status 0 only when nothing failed.
@@ -52,7 +53,19 @@ try {
 	await page.locator('#passphrase').fill(UPASS);
 	await page.locator('#code').fill(totp(SECRET));
 	await submit('form[action="/login"] button[type=submit]');
-	check(pathOf() === '/sources', 'login leads to the sources list', pathOf());
+	// An admin made this account and saw its passphrase: the first login
+	// asks for a new one, generated and shown once.
+	check(pathOf() === '/account', 'the first login leads to the account page', pathOf());
+	check(await page.locator('#must-change').count() === 1, 'it asks for a new passphrase');
+	await pageDone('must-change');
+	await page.locator('#pw-current').fill(UPASS);
+	await submit('form[action="/account/passphrase"] button[type=submit]');
+	const newPass = ((await page.locator('#passphrase-new').textContent()) || '').trim();
+	check(newPass.split(' ').length === 7 && newPass !== UPASS, 'a new passphrase of 7 words is shown', String(newPass.split(' ').length));
+	check(await page.locator('#must-change').count() === 0, 'the request to change it is gone');
+	await pageDone('passphrase-new');
+	await page.goto(BASE + '/sources');
+	check(pathOf() === '/sources', 'then the sources list', pathOf());
 
 	// 2. the list: one source with unread submissions
 	const rows = page.locator('#sources tbody tr');
@@ -62,12 +75,18 @@ try {
 	check(/^[a-z]+-[a-z]+$/.test(designation), 'listed by a two-word designation', designation);
 	await pageDone('sources');
 
-	// 3. the source: four items (message, three files)
+	// 3. the source: four items (message, three files) and the read receipt
+	// of the reply source.mjs read and deleted (no content, no download)
 	await submit('#sources a.designation');
 	check(pathOf().startsWith('/source/'), 'the source page', pathOf());
 	const sid = pathOf().split('/')[2];
-	check(await page.locator('#items tbody tr').count() === 4, 'four items on the source page',
+	check(await page.locator('#items tbody tr').count() === 5, 'four items and a read receipt on the source page',
 		String(await page.locator('#items tbody tr').count()));
+	check(await page.locator('#items td.receipt').count() === 1 &&
+		/read and deleted by the source/.test(await page.locator('#items td.receipt').textContent()),
+		'the deleted reply reads "read and deleted by the source"');
+	check(await page.locator('#items tbody tr:has(td.receipt) a[download]').count() === 0,
+		'the read receipt offers no download');
 	await pageDone('source');
 
 	// 4. download everything as a bundle and open it
@@ -94,7 +113,7 @@ try {
 	check(pathOf() === `/source/${sid}`, 'the reply leads back to the source', pathOf());
 	check(/reply was sent/i.test(await page.locator('.flash').textContent().catch(() => '')),
 		'a confirmation is shown');
-	check(await page.locator('#items tbody tr').count() === 5, 'the reply is listed');
+	check(await page.locator('#items tbody tr').count() === 6, 'the reply is listed');
 	await pageDone('replied');
 
 	// 6. mark one item unread again
@@ -106,11 +125,19 @@ try {
 	await page.goto(BASE + '/account');
 	await pageDone('account');
 	await submit('form[action="/account/totp"] button[type=submit]');
-	check(await page.locator('#enrol svg.qr path').count() === 1, 'the QR code is inline SVG');
+	check(await page.locator('#enrol img.qr[src="/account/qr.png"]').count() === 1, 'the QR code is a PNG image');
+	check(await page.locator('#enrol svg').count() === 0, 'no SVG on the page');
+	{
+		const qr = await page.request.get(BASE + '/account/qr.png');
+		const body = await qr.body();
+		check(qr.status() === 200 && qr.headers()['content-type'] === 'image/png' &&
+			body.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+			'the browser gets the QR code as a PNG', String(qr.status()));
+	}
 	const newSecret = ((await page.locator('#totp-secret').textContent()) || '').trim();
 	check(/^[A-Z2-7]{32}$/.test(newSecret), 'the new secret is shown as base32', newSecret);
 	await pageDone('enrol');
-	await page.locator('#enrol #passphrase').fill(UPASS);
+	await page.locator('#enrol #passphrase').fill(newPass);
 	await page.locator('#enrol #code').fill(totp(newSecret));
 	await submit('#enrol form button[type=submit]');
 	check(/new two-factor code is set up/i.test(await page.locator('.flash').textContent().catch(() => '')),
@@ -134,6 +161,16 @@ try {
 	const body = await page.locator('body').innerText();
 	check(/Se déconnecter/.test(body) && !/\bLog out\b/.test(body), 'page text is French', body.slice(0, 200));
 	await pageDone('sources-fr');
+	// triage after a flood: "never replied" leaves this (replied) source out
+	await page.locator('#triage-nr').check();
+	await submit('form[action="/sources/triage"] button[type=submit]');
+	check(pathOf() === '/sources/triage' && /Aucune source ne correspond/.test(await page.locator('main').innerText()),
+		'triage: no source matches "never replied"', pathOf());
+	await pageDone('triage-fr');
+	await page.goto(BASE + `/source/${sid}`);
+	check(/lue et supprimée par la source/.test(await page.locator('#items').innerText()),
+		'the read receipt in French');
+	await pageDone('source-fr');
 
 	// 10. delete the source, behind a confirmation
 	await page.goto(BASE + `/source/${sid}`);

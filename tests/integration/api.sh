@@ -160,7 +160,7 @@ grep -qi '^Cache-Control: no-store' "$work/h" && ok "responses are not cached" |
 A=(-H "Authorization: Token $token")
 
 st=$(api GET /me "${A[@]}")
-expect "me" "$st" 200 '.journalist.name == "alice"'
+expect "me" "$st" 200 '.journalist.name == "alice" and .must_change_passphrase == true'
 
 # Authentication is a token, and only that.
 st=$(api GET /sources)
@@ -319,6 +319,23 @@ st=$(sreq "$work/jar-a" GET /lookup)
 esc=$(printf '%s' "$reply" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g')
 [ "$st" = 200 ] && grep -qF "$esc" "$work/sbody" && ok "the source reads the reply" ||
 	ko "the source does not see the reply ($st)"
+# A read receipt: a second reply, which the source reads and deletes.
+st=$(api POST "/sources/$sa/replies" "${A[@]}" --data-binary '{"text": "read me, then delete me"}')
+irep2=$(jq -r .item.id "$work/body")
+sreq "$work/jar-a" GET /lookup >/dev/null
+st=$(sreq "$work/jar-a" POST /reply/delete --data-urlencode "csrf_token=$(csrf_of)" --data-urlencode "reply_id=$irep2")
+[ "$st" = 303 ] && ok "the source deletes the second reply" || ko "source reply delete: $st"
+st=$(api GET "/sources/$sa/items/$irep2" "${A[@]}")
+expect "API: the deleted reply is a read receipt" "$st" 200 \
+	'.item.deleted_by_source == true and .item.kind == "reply" and (.item | has("download_url") | not) and (.item | has("size") | not)'
+st=$(api GET "/sources/$sa/items/$irep" "${A[@]}")
+expect "API: a reply not deleted says so" "$st" 200 '.item.deleted_by_source == false and (.item.download_url | type == "string")'
+st=$(out=$work/gone api GET "/sources/$sa/items/$irep2/download" "${A[@]}")
+[ "$st" = 410 ] && grep -q 'deleted it' "$work/gone" && ok "API: downloading a read receipt is 410" || ko "receipt download: $st"
+st=$(api POST "/sources/$sa/bundle" "${A[@]}" --data-binary "{\"items\": [\"$irep2\"]}")
+expect "API: a read receipt named in a bundle is 404" "$st" 404
+[ ! -e "$inst/spool/$sa/$irep2.sdbox" ] && ok "the receipt has no file" || ko "the receipt's file remains"
+api DELETE "/sources/$sa/items/$irep2" "${A[@]}" >/dev/null
 st=$(api POST "/sources/$sa/replies" "${A[@]}" --data-binary '{"text": " \n "}')
 expect "an empty reply: 400" "$st" 400
 st=$(api POST "/sources/$sa/replies" "${A[@]}" --data-binary '{"text": 5}')

@@ -5,7 +5,8 @@
 #
 #  - the whole flow: a source submits; a journalist logs in with a TOTP
 #    code, lists, downloads one .sdbox and a .tar bundle that sealdrop-open
-#    decrypts to exactly what was sent, replies; the source reads the reply;
+#    decrypts to exactly what was sent, replies; the source reads the reply
+#    and deletes it, and journalists see a read receipt in its place;
 #    the journalist deletes the source and nothing of it remains in the
 #    spool or the database;
 #  - bad input: wrong passphrase, wrong code, replayed code, the lock,
@@ -211,6 +212,35 @@ rm -f "$work/sjar"; sreq GET / >/dev/null; t2=$(csrf_of)
 sreq POST /login --data-urlencode "csrf_token=$t2" --data-urlencode "codename=$codename" >/dev/null
 st=$(sreq GET /lookup)
 expect "the source reads the reply" "$st" 200 'Can you tell us more about &lt;the project&gt;'
+# Read receipt: the source deletes the reply; journalists see that it was
+# read and deleted, and nothing of its content is kept.
+rid=$(db "SELECT lower(hex(item_id)) FROM items WHERE kind = 3")
+st=$(sreq POST /reply/delete --data-urlencode "csrf_token=$(csrf_of)" --data-urlencode "reply_id=$rid")
+expect "the source deletes the reply" "$st" 303
+[ "$(db "SELECT source_deleted || '/' || size FROM items WHERE kind = 3")" = 1/0 ] &&
+	ok "the reply's row stays, marked deleted by the source, size 0" || ko "receipt row: $(db "SELECT * FROM items WHERE kind = 3")"
+[ ! -e "$rfile" ] && ok "the reply's file is gone" || ko "the reply's file is still in the spool"
+st=$(sreq GET /lookup)
+expect "the source no longer sees the reply" "$st" 200
+grep -q 'Can you tell us more\|Delete this reply' "$work/body" && ko "the deleted reply is still shown to the source" ||
+	ok "the deleted reply is not shown to the source"
+st=$(sreq POST /reply/delete --data-urlencode "csrf_token=$(csrf_of)" --data-urlencode "reply_id=$rid")
+expect "deleting it again: no such reply" "$st" 404 'does not exist'
+st=$(jreq "$A" GET "/source/$sid")
+expect "the journalist sees the read receipt" "$st" 200 'read and deleted by the source'
+grep -q "href=\"/source/$sid/item/$rid\"" "$work/body" && ko "the receipt offers a download" ||
+	ok "the receipt offers no download"
+st=$(jreq "$A" GET "/source/$sid/item/$rid")
+expect "downloading the deleted reply says what happened" "$st" 410 'read this reply and deleted it'
+st=$(OUT=$work/after.tar jreq "$A" POST "/source/$sid/items" -d "csrf_token=$t&action=download_all")
+[ "$st" = 200 ] && ! tar tf "$work/after.tar" | grep -q "$rid" && [ "$(tar tf "$work/after.tar" | wc -l)" = 3 ] &&
+	ok "a bundle of everything leaves the receipt out" || ko "bundle with a receipt: $st $(tar tf "$work/after.tar" 2>&1 | head -5)"
+st=$(jreq "$A" GET "/source/$sid?lang=fr")
+expect "the read receipt in French" "$st" 200 'lue et supprimée par la source'
+"$admin" check --instance "$inst" >"$work/check" 2>&1
+grep -q 'rows, each with its file' "$work/check" && ! grep -q 'have no file' "$work/check" &&
+	ok "sealdrop-admin check counts a read receipt as no missing file" || ko "check: $(grep -i spool "$work/check")"
+jreq "$A" GET "/source/$sid?lang=en" >/dev/null
 st=$(jreq "$A" POST "/source/$sid/reply" --data-urlencode "csrf_token=$t" --data-urlencode "reply=   ")
 expect "an empty reply is not sent" "$st" 303
 head -c 70000 /dev/zero | tr '\0' x >"$work/long"

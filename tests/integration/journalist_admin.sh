@@ -102,8 +102,15 @@ expect "alice adds dave" "$st" 200 'shown once'
 dave_pass=$(code_of new-passphrase); dave_secret=$(code_of new-totp)
 [ "$(wc -w <<<"$dave_pass")" = 7 ] && ok "dave's passphrase has 7 words" || ko "passphrase '$dave_pass'"
 [[ $dave_secret =~ ^[A-Z2-7]{32}$ ]] && ok "dave's secret is base32" || ko "secret '$dave_secret'"
-grep -q 'otpauth://totp/' "$work/body" && grep -q '<svg class="qr"' "$work/body" &&
+grep -q 'otpauth://totp/' "$work/body" && grep -q '<img class="qr" src="/admin/qr.png"' "$work/body" &&
 	ok "the page has the otpauth URI and a QR code" || ko "no URI or QR code"
+grep -q '<svg' "$work/body" && ko "the credentials page still has SVG" || ok "no SVG on the credentials page"
+st=$(OUT=$work/dave-qr.png jreq "$A" GET /admin/qr.png)
+[ "$st" = 200 ] && grep -qi '^Content-Type: image/png' "$work/headers" &&
+	[ "$(head -c 8 "$work/dave-qr.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] &&
+	ok "the QR code is a PNG" || ko "admin qr.png: $st"
+st=$(jreq "$A" GET /admin/qr.png)
+expect "the QR code is served once" "$st" 404
 check "dave is not an admin" "[ \"\$(db \"SELECT is_admin FROM journalists WHERE name = 'dave'\")\" = 0 ]"
 grep -rqF "$dave_pass" "$inst" && ko "dave's passphrase is stored in clear" || ok "dave's passphrase is not stored"
 D=$work/dave.jar
@@ -251,16 +258,36 @@ expect "a first message of 20+ characters is accepted" "$st" 303
 st=$(sreq POST /submit -F "csrf_token=$t" -F "message=short" -F "files=@$work/doc.txt")
 expect "a later short message with a file is accepted" "$st" 303
 "$admin" settings show --instance "$inst" >"$work/show"
-check "settings show lists the values" "grep -q '^instance_name	Renamed drop$' '$work/show' && grep -q '^accept_files	1$' '$work/show'"
+check "settings show lists the values" "grep -q '^instance_name	Renamed drop$' '$work/show' && grep -q '^accept_files	yes$' '$work/show'"
 "$admin" settings set --instance "$inst" retention_days 9999 2>/dev/null && ko "settings set took 9999 days" ||
 	ok "settings set refuses a bad value"
+# accept_files in plain words, as sealdrop.conf has them.
+"$admin" settings set --instance "$inst" accept_files no >/dev/null 2>&1 &&
+	[ "$(sqlite3 "$inst/sealdrop.db" "SELECT value FROM settings WHERE key = 'accept_files'")" = 0 ] &&
+	"$admin" settings show --instance "$inst" | grep -q '^accept_files	no$' &&
+	ok "settings set accept_files no" || ko "settings set accept_files no"
+"$admin" settings set --instance "$inst" accept_files YES >/dev/null 2>&1 &&
+	[ "$(sqlite3 "$inst/sealdrop.db" "SELECT value FROM settings WHERE key = 'accept_files'")" = 1 ] &&
+	ok "settings set accept_files YES" || ko "settings set accept_files YES"
+"$admin" settings set --instance "$inst" accept_files maybe >/dev/null 2>"$work/err" && ko "accept_files maybe accepted" ||
+	{ grep -q 'say yes or no' "$work/err" && ok "accept_files maybe: says yes or no" || ko "accept_files maybe: $(cat "$work/err")"; }
+[ "$(sqlite3 "$inst/sealdrop.db" "SELECT value FROM settings WHERE key = 'accept_files'")" = 1 ] &&
+	ok "a refused value changes nothing" || ko "accept_files changed by a refused value"
 
 # --- the audit log -------------------------------------------------------------------------
-expect "the audit log" "$(jreq "$A" GET /admin/audit)" 200
-for a in "added journalist" "reset passphrase" "reset two-factor" "removed journalist" \
-	"added recipient key" "removed recipient key" "changed settings"; do
-	grep -q "<td>$a</td>" "$work/body" && ok "audit shows: $a" || ko "audit lacks: $a"
+expect "the audit log" "$(jreq "$A" GET "/admin/audit?lang=en")" 200
+# In plain words (the stored code kept in the cell's title).
+for a in "added journalist:Added a journalist account" "reset passphrase:Gave a journalist a new passphrase" \
+	"reset two-factor:Gave a journalist a new two-factor code" "removed journalist:Removed a journalist account" \
+	"added recipient key:Added a recipient key" "removed recipient key:Removed a recipient key" \
+	"changed settings:Changed the settings" "logged in:Logged in" "journalist added:Added a journalist account"; do
+	grep -qF "<td title=\"${a%%:*}\">${a#*:}</td>" "$work/body" && ok "audit shows: ${a#*:}" || ko "audit lacks: ${a#*:}"
 done
+grep -q '<td>an operator (sealdrop-admin)</td>' "$work/body" && ok "audit names sealdrop-admin's changes in plain words" ||
+	ko "audit: no plain actor for (admin)"
+expect "the audit log in French" "$(jreq "$A" GET "/admin/audit?lang=fr")" 200 'A ajouté un compte de journaliste'
+grep -q 'A modifié les réglages' "$work/body" && ok "audit in French: settings" || ko "audit in French lacks the settings"
+jreq "$A" GET "/admin/audit?lang=en" >/dev/null
 grep -qF "$marker" "$work/body" && ko "source text in the audit page" || ok "no source text in the audit page"
 for p in 0 2 -1 x 01; do
 	expect "audit page '$p' is 404" "$(jreq "$A" GET "/admin/audit?page=$p")" 404

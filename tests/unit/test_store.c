@@ -376,6 +376,30 @@ test_reply_round_trip(void **state)
 	assert_int_equal(store_reply_add(db, sp, &s, big, sizeof big, NULL), SD_ERR_TOOLONG);
 	assert_int_equal(store_item_delete(db, sp, &s, &it), 0);
 	assert_int_equal(store_reply_read(sp, &s, &it, rsk, &text, &len), SD_ERR_NOKEY);
+	/* The source deletes a reply: its row stays as a read receipt, marked,
+	 * size 0, with no file; a second delete, another source's or a
+	 * non-reply item is SD_ERR_NOKEY. */
+	{
+		struct db_item got, msg = { .source_row = s.row, .kind = DB_KIND_MESSAGE, .seq = 99 };
+		struct db_source other = s;
+		assert_int_equal(store_reply_add(db, sp, &s, "read me", 7, &it), 0);
+		other.row = s.row + 1000;
+		assert_int_equal(store_reply_delete_by_source(db, sp, &other, &it), SD_ERR_NOKEY);
+		assert_int_equal(store_reply_delete_by_source(db, sp, &s, &it), 0);
+		assert_int_equal(db_item_by_id(db, it.id, &got), 0);
+		assert_int_equal(got.source_deleted, 1);
+		assert_int_equal(got.size, 0);
+		assert_int_equal(got.kind, DB_KIND_REPLY);
+		assert_int_equal(store_reply_read(sp, &s, &got, rsk, &text, &len), SD_ERR_NOKEY);
+		assert_int_equal(store_reply_delete_by_source(db, sp, &s, &got), SD_ERR_NOKEY);
+		assert_int_equal(db_item_mark_source_deleted(db, got.row), SD_ERR_NOKEY);
+		randombytes_buf(msg.id, sizeof msg.id);
+		db_this_hour(msg.created_hour);
+		assert_int_equal(db_item_add(db, &msg), 0);
+		assert_int_equal(db_item_by_id(db, msg.id, &got), 0);
+		assert_int_equal(store_reply_delete_by_source(db, sp, &s, &got), SD_ERR_NOKEY);
+		assert_int_equal(db_item_mark_source_deleted(db, got.row), SD_ERR_NOKEY);
+	}
 	assert_int_equal(store_source_delete(db, sp, &s), 0);
 	spool_close(sp);
 	db_close(db);

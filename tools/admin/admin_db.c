@@ -204,14 +204,19 @@ adminops_db_items(struct sqlite3 *h, struct adminops_ids *out)
 	                           "JOIN sources s ON s.id = i.source";
 	static const char sql3[] = "SELECT s.source_id, i.item_id, i.batch FROM items i "
 	                           "JOIN sources s ON s.id = i.source";
+	/* From schema 4 on, a reply the source deleted keeps its row as a read
+	 * receipt, with no file: not a spool item. */
+	static const char sql4[] = "SELECT s.source_id, i.item_id, i.batch FROM items i "
+	                           "JOIN sources s ON s.id = i.source WHERE i.source_deleted = 0";
 	struct adminops_ids s = { 0 };
 	sqlite3_stmt *st = NULL;
 	struct adminops_pair p;
 	int e = SD_ERR_IO, rc;
 
 	/* items.batch exists from schema 3 on: without it, every item has
-	 * none. */
-	if (sqlite3_prepare_v2(h, sql3, -1, &st, NULL) != SQLITE_OK &&
+	 * none; items.source_deleted from schema 4 on. */
+	if (sqlite3_prepare_v2(h, sql4, -1, &st, NULL) != SQLITE_OK &&
+	    sqlite3_prepare_v2(h, sql3, -1, &st, NULL) != SQLITE_OK &&
 	    sqlite3_prepare_v2(h, sql2, -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

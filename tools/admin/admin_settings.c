@@ -6,7 +6,8 @@
  *   settings show --instance DIR              one "key<TAB>value" a line
  *   settings set  --instance DIR KEY VALUE    validated, then written
  *
- * Keys: instance_name, default_language (en|fr), accept_files (0|1),
+ * Keys: instance_name, default_language (en|fr), accept_files (yes|no, as
+ * in sealdrop.conf; 1|0 still accepted; shown as yes or no),
  * max_submission_bytes (1 MiB .. 64 GiB), min_first_message_chars
  * (0..10000), retention_days (0 = keep forever, else 1..3650). A key never
  * set shows its default from sealdrop.conf. Changes are audited with the
@@ -25,6 +26,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static void
 show(const struct settings *s)
@@ -34,7 +36,7 @@ show(const struct settings *s)
 	/* Text from the database, which the instance's owner can write. */
 	printf("instance_name\t%s\n", adminpriv_safe(s->instance_name, safe, sizeof safe));
 	printf("default_language\t%s\n", adminpriv_safe(s->default_language, safe, sizeof safe));
-	printf("accept_files\t%d\n", s->accept_files);
+	printf("accept_files\t%s\n", s->accept_files ? "yes" : "no");
 	printf("max_submission_bytes\t%llu\n", (unsigned long long)s->max_submission_bytes);
 	printf("min_first_message_chars\t%u\n", s->min_first_message_chars);
 	printf("retention_days\t%u\n", s->retention_days);
@@ -67,8 +69,17 @@ set(struct db *db, struct settings *s, const char *key, const char *value)
 {
 	const char *why = NULL;
 	char target[DB_AUDIT_FIELD];
-	int e = settings_set_text(s, key, value, &why);
+	int e;
 
+	/* Plain words, as sealdrop.conf writes them. */
+	if (strcmp(key, "accept_files") == 0 && strcasecmp(value, "yes") == 0)
+		value = "1";
+	else if (strcmp(key, "accept_files") == 0 && strcasecmp(value, "no") == 0)
+		value = "0";
+	else if (strcmp(key, "accept_files") == 0 && strcmp(value, "0") != 0 &&
+	    strcmp(value, "1") != 0)
+		admin_die("accept_files: say yes or no");
+	e = settings_set_text(s, key, value, &why);
 	if (e == SD_ERR_ARG)
 		admin_die("%s: unknown setting (see settings show)", key);
 	if (e != 0)
