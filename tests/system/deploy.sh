@@ -35,7 +35,7 @@ if ! ls "$debs"/sealdrop-server_*.deb "$debs"/sealdrop-offline_*.deb >/dev/null 
 	echo "FAIL: no packages in $debs (the system.deb test makes them: make deb)"
 	exit 1
 fi
-tree=$(bash "$src/tests/system/tree.sh")
+tree=$(DEBS="$debs" bash "$src/tests/system/tree.sh")
 rc=$?
 [ $rc = 77 ] && { echo "SKIP: no Debian 12 tree to boot (see above)"; exit 77; }
 [ $rc = 0 ] || { echo "FAIL: cannot make the Debian 12 tree"; exit 1; }

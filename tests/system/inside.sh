@@ -130,6 +130,7 @@ before=$(sqlite3 $inst/sealdrop.db "$kept")
 setpriv --reuid sealdrop --regid sealdrop --clear-groups sqlite3 $inst/sealdrop.db \
 	'DROP INDEX items_batch; DROP INDEX items_hour; DROP INDEX sources_pending;
 	 ALTER TABLE items DROP COLUMN batch; ALTER TABLE items DROP COLUMN source_deleted; ALTER TABLE sources DROP COLUMN pending;
+	 ALTER TABLE journalists DROP COLUMN must_change_pw;
 	 PRAGMA user_version = 2;' >/out/downgrade.log 2>&1
 check "the database is at schema 2 before the upgrade" "[ \"\$(sqlite3 $inst/sealdrop.db 'PRAGMA user_version')\" = 2 ]"
 check "apt installs the newer packages over the running drop" \

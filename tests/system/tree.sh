@@ -25,7 +25,17 @@ suite=bookworm
 pkgs="systemd-sysv tor curl apparmor sqlite3
   libmicrohttpd12 libsqlite3-0 libinih1 libsodium23 libjansson4 libseccomp2
   liboath0 libarchive13 libqrencode4 libssl3
-  libmagic1 libqpdf29 libzip4 libxml2 libjpeg62-turbo zlib1g"
+  libmagic1 libqpdf29 libzip4 libxml2 libjpeg62-turbo zlib1g
+  libpng16-16 libfreetype6 libgumbo1 libharfbuzz0b libjbig2dec0 libmujs2 libopenjp2-7"
+# And whatever the built packages declare (DEBS: their folder, when given),
+# so a new library dependency cannot leave apt in the container without it.
+if [ -n "${DEBS:-}" ]; then
+	for d in "$DEBS"/sealdrop-server_*.deb "$DEBS"/sealdrop-offline_*.deb; do
+		[ -f "$d" ] || continue
+		pkgs="$pkgs $(dpkg-deb -f "$d" Depends | tr ',' '\n' | sed 's/(.*)//; s/|.*//; s/ //g' |
+			grep -Ev '^(sealdrop-|\$|$)')"
+	done
+fi
 [ "${1:-}" = minbase ] && pkgs=
 
 # The host's first configured Debian mirror (deb822 or one-line format).
@@ -40,7 +50,7 @@ mirror() {
 
 url=$(mirror)
 # shellcheck disable=SC2086,SC2116  # split into single-spaced names on purpose
-names=$(echo $pkgs)
+names=$(echo "$pkgs" | tr ' \t' '\n\n' | { grep . || true; } | sort -u | tr '\n' ' ' | sed 's/ $//')
 key=$(printf '%s\n%s\n%s\n' "$suite" "$url" "$(echo "$names" | tr ' ' '\n' | sort)" |
 	sha256sum | cut -c1-12)
 tree=$cache/$suite-$key
