@@ -126,6 +126,10 @@ int clean_mp4_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
 /* 1 when a top-level file of this MIME type is cleaned by streaming
  * (clean_file_sandboxed then never holds it whole in memory). */
 int clean_streamed(const char *mime);
+/* A text that parses as CSS: comments removed (strings and url() kept and
+ * reported); CLEAN_E_UNSUPPORTED, out untouched, when it is not CSS. */
+int clean_css(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
 /* HEIF still images (HEIC, AVIF): metadata items removed from the boxes,
  * the coded images copied as they are; image sequences are unsupported. */
 int clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out,

@@ -258,13 +258,18 @@ is_svg(const char *mime, const unsigned char *buf, size_t len)
 	return 0;
 }
 
-/* Plain text (and CSS, Markdown, CSV, source code: libmagic calls them all
+/* Plain text (and Markdown, CSV, source code: libmagic calls them all
  * text/plain) passes as it is: nothing in it was inspected, and a comment
- * or a line in it may name its author. An empty file holds nothing. */
+ * or a line in it may name its author. A text that parses as CSS loses its
+ * comments (clean_css.c). An empty file holds nothing. */
 static int
 clean_text(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep)
 {
+	int e;
+
+	if (len > 0 && (e = clean_css(buf, len, out, rep)) != CLEAN_E_UNSUPPORTED)
+		return e;
 	if (len > 0)
 		clean_note_uninspected(rep, "may contain names in comments (text, passed as it is)");
 	return clean_buf_append(out, buf, len);

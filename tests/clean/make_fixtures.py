@@ -649,8 +649,14 @@ write("tip.eml", ("From: " + C + "sender <s@example.org>\nTo: desk@example.org\n
 expect("tip.eml", "uncleaned", canaries=None, note="e-mail:")
 write("notes.txt", "des notes en français\n".encode())
 expect("notes.txt", "not fully cleaned", canaries=False)
-write("style.css", ("body { color: #123 } /* by " + C + "cssauthor */\n").encode())
-expect("style.css", "not fully cleaned", left=True)
+# CSS (text/plain to libmagic): comments removed; "cleaned" with no string
+# or url() left, which may hold a name or a path.
+write("style.css", ("/* by " + C + "cssauthor */\nbody { color: #123 } /* " + C
+                    + "csscomment */\n@media print { p { margin: 0 } }\n").encode())
+expect("style.css", "cleaned")
+write("font.css", ("/* " + C + "csscomment */\n@font-face { font-family: x; src: url(file:///home/"
+                   + C + "cssurl/x.woff) }\n").encode())
+expect("font.css", "not fully cleaned", left=True, note="url() references")
 
 for f in os.listdir(OUT):
     if f.startswith(".tmp"):

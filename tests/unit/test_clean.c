@@ -358,16 +358,16 @@ report_honesty(void **state)
 	struct clean_ctx *c = NULL;
 	struct clean_buf out = { 0 };
 	struct clean_report rep = { 0 }, rep2 = { 0 }, big = { 0 };
-	const char css[] = "p { color: red } /* by alice */\n";
+	const char txt[] = "Notes for the meeting, by alice.\nSee you { soon }.\n";
 	int last_more;
 
 	(void)state;
 	assert_int_equal(clean_ctx_new(&c), 0);
-	assert_int_equal(clean_any(c, (const unsigned char *)css, sizeof css - 1, 0, &out, &rep), 0);
+	assert_int_equal(clean_any(c, (const unsigned char *)txt, sizeof txt - 1, 0, &out, &rep), 0);
 	assert_string_equal(rep.type, "text/plain");
 	assert_false(clean_report_full(&rep));
 	assert_non_null(strstr(rep.uninspected, "may contain names in comments"));
-	assert_int_equal(out.len, sizeof css - 1);
+	assert_int_equal(out.len, sizeof txt - 1);
 	clean_buf_free(&out);
 	assert_int_equal(clean_any(c, (const unsigned char *)"", 0, 0, &out, &rep2), 0);
 	assert_true(clean_report_full(&rep2));
@@ -380,6 +380,55 @@ report_honesty(void **state)
 	clean_note_uninspected(&big, "one more");
 	assert_true(strcmp(strrchr(big.uninspected, '\n') + 1, "(more not listed)") == 0);
 	clean_ctx_free(c);
+}
+
+/* CSS: comments gone (an empty one kept where tokens would join), full
+ * only without strings and url(); text, C and JSON are not taken for CSS. */
+static void
+css_comments(void **state)
+{
+	static const struct {
+		const char *in, *want;
+		int full;
+	} ok[] = {
+		{ "/* by alice */\np { color: red } /* x */\n", "\np { color: red } \n", 1 },
+		{ "@media print { a:hover{color:red;/*c*/} }\n", "@media print { a:hover{color:red;} }\n", 1 },
+		{ "a/*x*/b { margin/**/: 0 }", "a/**/b { margin: 0 }", 1 },
+		{ "@import \"/*k*/x.css\";\np{}", "@import \"/*k*/x.css\";\np{}", 0 },
+		{ "b { background: url(/home/alice/*x.png) }", "b { background: url(/home/alice/*x.png) }", 0 },
+		{ "@charset \"utf-8\"; i{content:'a\\'/*'}", "@charset \"utf-8\"; i{content:'a\\'/*'}", 0 },
+		{ "a { --x: 1; b { c: d } }\n/* unterminated", "a { --x: 1; b { c: d } }\n", 1 },
+	};
+	static const char *const not_css[] = {
+		"int main(void) { /* c */ return 0; }\n",
+		"{\"a\": 1} /* x */",
+		"Hello { world } /* x */",
+		"p { color: red /* x */",
+		"p { color: red } }",
+		"x; p { color: red }",
+		"no braces /* at all */",
+		"a { b: 'open string\n' }",
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
+		struct clean_buf out = { 0 };
+		struct clean_report rep = { 0 };
+		if (clean_css((const unsigned char *)ok[k].in, strlen(ok[k].in), &out, &rep) != 0)
+			fail_msg("not taken for CSS: %s", ok[k].in);
+		assert_int_equal(out.len, strlen(ok[k].want));
+		assert_memory_equal(out.data, ok[k].want, out.len);
+		assert_int_equal(clean_report_full(&rep), ok[k].full);
+		clean_buf_free(&out);
+	}
+	for (size_t k = 0; k < sizeof not_css / sizeof not_css[0]; k++) {
+		struct clean_buf out = { 0 };
+		struct clean_report rep = { 0 };
+		assert_int_equal(clean_css((const unsigned char *)not_css[k], strlen(not_css[k]), &out, &rep),
+		    CLEAN_E_UNSUPPORTED);
+		assert_int_equal(out.len, 0);
+		assert_string_equal(rep.removed, "");
+	}
 }
 
 int
@@ -395,6 +444,7 @@ main(void)
 		cmocka_unit_test(sandboxed_run),
 		cmocka_unit_test(sandbox_mem_limit),
 		cmocka_unit_test(report_honesty),
+		cmocka_unit_test(css_comments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
