@@ -126,6 +126,11 @@ int clean_mp4_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
 /* 1 when a top-level file of this MIME type is cleaned by streaming
  * (clean_file_sandboxed then never holds it whole in memory). */
 int clean_streamed(const char *mime);
+/* gzip (.tar.gz, .gz): every member inflated within the archive bounds,
+ * the content cleaned by type one level down, written as one new member
+ * with no name, comment, extra field or time. */
+int clean_gzip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep);
 /* A text that parses as CSS: comments removed (strings and url() kept and
  * reported); CLEAN_E_UNSUPPORTED, out untouched, when it is not CSS. */
 int clean_css(const unsigned char *buf, size_t len, struct clean_buf *out,

@@ -593,6 +593,32 @@ with tarfile.open(path("bundle.tar"), "w", format=tarfile.PAX_FORMAT) as t:
     tar_add(t, "docs/notes.txt", b"plain notes\n")
     tar_add(t, "image.png", png)
 expect("bundle.tar", "not fully cleaned", note="notes.txt is text")
+# A gzip'd tar: its header holds a file name, a comment, an extra field and a
+# time; the tar inside is cleaned as a tar (the member names hold no canary).
+import struct  # noqa: E402
+import zlib  # noqa: E402
+
+
+def gzip_member(data, name, comment, extra, mtime=1577934245):
+    z = zlib.compressobj(6, zlib.DEFLATED, -15)
+    hdr = b"\x1f\x8b\x08" + bytes([0x04 | 0x08 | 0x10]) + struct.pack("<I", mtime) + b"\x00\x03"
+    hdr += struct.pack("<H", len(extra)) + extra + name + b"\0" + comment + b"\0"
+    return hdr + z.compress(data) + z.flush() + struct.pack("<II", zlib.crc32(data), len(data))
+
+
+tbuf = io.BytesIO()
+with tarfile.open(fileobj=tbuf, mode="w", format=tarfile.PAX_FORMAT) as t:
+    tar_add(t, "docs/photo.jpg", jpg)
+    tar_add(t, "image.png", png)
+tgz = (gzip_member(tbuf.getvalue()[:3000], (C + "gzname.tar").encode(), (C + "gzcomment").encode(),
+                   b"SD\x08\x00" + C.encode())
+       + gzip_member(tbuf.getvalue()[3000:], (C + "gzname2").encode(), b"", b"XY\x00\x00"))
+write("bundle.tar.gz", tgz)
+expect("bundle.tar.gz", "cleaned")
+write("truncated.tgz", tgz[:-20])
+expect("truncated.tgz", "could not clean", canaries=None)
+write("notes.txt.gz", gzip_member("des notes en français\n".encode(), b"notes.txt", b"", b""))
+expect("notes.txt.gz", "not fully cleaned", canaries=False)
 with tarfile.open(path("link.tar"), "w", format=tarfile.PAX_FORMAT) as t:
     tar_add(t, "ok.txt", b"x\n")
     tar_add(t, "evil", b"", type=tarfile.SYMTYPE, linkname="/etc/shadow")

@@ -431,6 +431,67 @@ css_comments(void **state)
 	}
 }
 
+/* n bytes of data as a gzip file (zlib's own header: time 0, no name). */
+static void
+gzip_of(const unsigned char *data, size_t n, struct clean_buf *out)
+{
+	z_stream z = { 0 };
+	unsigned char tmp[65536];
+	int r;
+
+	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (unsigned char *)(uintptr_t)data;
+	z.avail_in = (uInt)n;
+	do {
+		z.next_out = tmp;
+		z.avail_out = sizeof tmp;
+		r = deflate(&z, Z_FINISH);
+		put(out, tmp, sizeof tmp - z.avail_out);
+	} while (r == Z_OK);
+	assert_int_equal(r, Z_STREAM_END);
+	deflateEnd(&z);
+}
+
+/* gzip: a bomb is a limit, bytes after the data or a bad checksum are
+ * malformed, the content is cleaned by its type and the header made anew. */
+static void
+gzip_bounds(void **state)
+{
+	struct clean_ctx *c = NULL;
+	struct clean_buf in = { 0 }, out = { 0 }, png = { 0 };
+	struct clean_report rep = { 0 };
+	size_t big = 16u << 20;
+	unsigned char *zeros = calloc(1, big);
+
+	(void)state;
+	assert_non_null(zeros);
+	assert_int_equal(clean_ctx_new(&c), 0);
+	gzip_of(zeros, big, &in);
+	assert_int_equal(clean_gzip(c, in.data, in.len, 0, &out, &rep), CLEAN_E_LIMIT);
+	assert_int_equal(out.len, 0);
+	free(zeros);
+	clean_buf_free(&in);
+
+	memset(&rep, 0, sizeof rep);
+	gzip_of((const unsigned char *)"p { } /* SDCANARY */", 20, &in);
+	put(&in, "junk", 4);
+	assert_int_equal(clean_gzip(c, in.data, in.len, 0, &out, &rep), CLEAN_E_MALFORMED);
+	assert_non_null(strstr(rep.error, "bytes after the gzip data"));
+	in.len -= 4;
+	in.data[in.len - 5] ^= 1; /* the CRC-32 */
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(clean_gzip(c, in.data, in.len, 0, &out, &rep), CLEAN_E_MALFORMED);
+	in.data[in.len - 5] ^= 1;
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(clean_gzip(c, in.data, in.len, 0, &out, &rep), 0);
+	assert_true(out.len > 18 && out.data[3] == 0 && out.data[9] == 255);
+	assert_true(clean_report_full(&rep));
+	assert_int_equal(clean_gzip(c, in.data, in.len, CLEAN_DEPTH_MAX, &png, &rep), CLEAN_E_LIMIT);
+	clean_buf_free(&in);
+	clean_buf_free(&out);
+	clean_ctx_free(c);
+}
+
 int
 main(void)
 {
@@ -445,6 +506,7 @@ main(void)
 		cmocka_unit_test(sandbox_mem_limit),
 		cmocka_unit_test(report_honesty),
 		cmocka_unit_test(css_comments),
+		cmocka_unit_test(gzip_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
