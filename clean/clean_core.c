@@ -332,6 +332,9 @@ clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
 		return clean_markup(c, buf, len, 1, depth, out, rep);
 	if (strcmp(mime, "application/x-tar") == 0)
 		return clean_tar(c, buf, len, depth, out, rep);
+	if (strcmp(mime, "video/x-matroska") == 0 || strcmp(mime, "video/webm") == 0 ||
+	    strcmp(mime, "audio/webm") == 0 || strcmp(mime, "audio/x-matroska") == 0)
+		return clean_mkv(buf, len, out, rep);
 	if (strcmp(mime, "application/gzip") == 0 || strcmp(mime, "application/x-gzip") == 0)
 		return clean_gzip(c, buf, len, depth, out, rep);
 	if (strcmp(mime, "text/plain") == 0 || strcmp(mime, "application/x-empty") == 0)

@@ -492,6 +492,56 @@ gzip_bounds(void **state)
 	clean_ctx_free(c);
 }
 
+/* Matroska: the output has the input's size, dropped elements are Void of
+ * the same size, a CRC-32 is recomputed, a bad DocType or a truncated
+ * element is refused. */
+static void
+mkv_in_place(void **state)
+{
+	static const unsigned char ebml[] = { 0x1A, 0x45, 0xDF, 0xA3, 0x8B, 0x42, 0x82, 0x88,
+		'm', 'a', 't', 'r', 'o', 's', 'k', 'a' };
+	/* Segment { Info { CRC, Title "SDCANARY", TimestampScale }, Tags {...} } */
+	static const unsigned char seg[] = { 0x18, 0x53, 0x80, 0x67, 0x80 | 36,
+		0x15, 0x49, 0xA9, 0x66, 0x80 | 22,
+		0xBF, 0x84, 0, 0, 0, 0,
+		0x7B, 0xA9, 0x88, 'S', 'D', 'C', 'A', 'N', 'A', 'R', 'Y',
+		0x2A, 0xD7, 0xB1, 0x81, 0x40,
+		0x12, 0x54, 0xC3, 0x67, 0x80 | 4, 0x45, 0xA3, 0x81, 'x' };
+	struct clean_buf in = { 0 }, out = { 0 };
+	struct clean_report rep = { 0 };
+	uLong crc;
+
+	(void)state;
+	put(&in, ebml, sizeof ebml);
+	put(&in, seg, sizeof seg);
+	assert_int_equal(clean_mkv(in.data, in.len, &out, &rep), 0);
+	assert_int_equal(out.len, in.len);
+	assert_false(contains(&out, "SDCANARY", 8));
+	assert_true(clean_report_full(&rep));
+	assert_non_null(strstr(rep.removed, "title"));
+	assert_non_null(strstr(rep.removed, "tags"));
+	/* Title (11 bytes) became Void of 11 bytes; Tags (9 bytes) too. */
+	assert_int_equal(out.data[sizeof ebml + 16], 0xEC);
+	assert_int_equal(out.data[sizeof ebml + 17], 0x01);
+	assert_int_equal(out.data[sizeof ebml + 24], 2);
+	assert_int_equal(out.data[sizeof ebml + 32], 0xEC);
+	assert_int_equal(out.data[sizeof ebml + 33], 0x01);
+	assert_int_equal(out.data[sizeof ebml + 40], 0);
+	assert_memory_equal(out.data + sizeof ebml + 27, "\x2A\xD7\xB1\x81\x40", 5);
+	crc = crc32(0L, out.data + sizeof ebml + 16, 16);
+	assert_int_equal(out.data[sizeof ebml + 12] | out.data[sizeof ebml + 13] << 8 |
+	    out.data[sizeof ebml + 14] << 16 | (uLong)out.data[sizeof ebml + 15] << 24, crc);
+	clean_buf_free(&out);
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(clean_mkv(in.data, in.len - 1, &out, &rep), CLEAN_E_MALFORMED);
+	assert_int_equal(out.len, 0);
+	in.data[8] = 'X';
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(clean_mkv(in.data, in.len, &out, &rep), CLEAN_E_MALFORMED);
+	assert_non_null(strstr(rep.error, "document type"));
+	clean_buf_free(&in);
+}
+
 int
 main(void)
 {
@@ -507,6 +557,7 @@ main(void)
 		cmocka_unit_test(report_honesty),
 		cmocka_unit_test(css_comments),
 		cmocka_unit_test(gzip_bounds),
+		cmocka_unit_test(mkv_in_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
