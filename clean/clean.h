@@ -126,6 +126,9 @@ int clean_mp4_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
 /* 1 when a top-level file of this MIME type is cleaned by streaming
  * (clean_file_sandboxed then never holds it whole in memory). */
 int clean_streamed(const char *mime);
+/* AVI: metadata chunks overwritten in place by zeroed JUNK chunks. */
+int clean_avi(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
 /* Matroska and WebM: metadata elements overwritten in place by Void
  * elements of the same size (the output has the input's layout). */
 int clean_mkv(const unsigned char *buf, size_t len, struct clean_buf *out,

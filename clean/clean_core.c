@@ -335,6 +335,9 @@ clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
 	if (strcmp(mime, "video/x-matroska") == 0 || strcmp(mime, "video/webm") == 0 ||
 	    strcmp(mime, "audio/webm") == 0 || strcmp(mime, "audio/x-matroska") == 0)
 		return clean_mkv(buf, len, out, rep);
+	if (strcmp(mime, "video/x-msvideo") == 0 || strcmp(mime, "video/avi") == 0 ||
+	    strcmp(mime, "video/msvideo") == 0)
+		return clean_avi(buf, len, out, rep);
 	if (strcmp(mime, "application/gzip") == 0 || strcmp(mime, "application/x-gzip") == 0)
 		return clean_gzip(c, buf, len, depth, out, rep);
 	if (strcmp(mime, "text/plain") == 0 || strcmp(mime, "application/x-empty") == 0)

@@ -3,7 +3,7 @@
 # and converters write them, cleaned through the real sealdrop-open:
 #  1. MP4, MOV, fragmented MP4 (both base-offset modes), fragmented M4A,
 #     Matroska (with chapters and an attachment), WebM and a WebM written
-#     to a pipe (unknown sizes, as browsers record), with canaries in the
+#     to a pipe (unknown sizes, as browsers record), AVI, with canaries in the
 #     title, artist, comment, location, creation time, track name, chapter
 #     name and attachment (Matroska: no tag, name or chapter left either): each holds them before, is reported "cleaned" and holds none
 #     after (raw bytes in every encoding, exiftool), and still plays the
@@ -53,7 +53,9 @@ ff=(ffmpeg -v error -y -f lavfi -i testsrc=size=64x48:rate=10 -f lavfi
 		-metadata:s:t mimetype=application/x-truetype-font \
 		-metadata:s:t filename=SDCANARYfilename.ttf "$work/in/movie.mkv" &&
 	"${ff[@]/aac/libopus}" -metadata:s:v:0 title=SDCANARYtrack -c:v libvpx "$work/in/clip.webm" &&
-	"${ff[@]/aac/libopus}" -c:v libvpx -f webm pipe:1 >"$work/in/recording.webm" || {
+	"${ff[@]/aac/libopus}" -c:v libvpx -f webm pipe:1 >"$work/in/recording.webm" &&
+	"${ff[@]/aac/pcm_s16le}" -metadata copyright=SDCANARYcopyright \
+		-metadata:s:v:0 title=SDCANARYstream "$work/in/camera.avi" || {
 	echo "FAIL: ffmpeg could not make the fixtures"; exit 1; }
 
 "$open" --quiet --clean-only --out "$work/out" "$work"/in/* 2>"$work/err" && ok ||
@@ -103,7 +105,7 @@ for n in sorted(os.listdir(os.path.join(work, "in"))):
         bad.append(n + ": creation time left: " + t.strip())
     if probe(src) != probe(out):
         bad.append("%s: streams or duration differ: %s / %s" % (n, probe(src), probe(out)))
-    if n.endswith((".mkv", ".webm")) and tags(out):
+    if n.endswith((".mkv", ".webm", ".avi")) and tags(out):
         bad.append(n + ": tags, names or chapters left: %s" % tags(out))
     if frames(src) != frames(out):
         bad.append(n + ": decoded frames or samples differ")

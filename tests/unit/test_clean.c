@@ -542,6 +542,68 @@ mkv_in_place(void **state)
 	clean_buf_free(&in);
 }
 
+/* A RIFF chunk (id, little-endian size, data, pad byte). */
+static void
+riff_chunk(struct clean_buf *b, const char *id, const void *d, size_t n)
+{
+	unsigned char h[8];
+
+	memcpy(h, id, 4);
+	for (int k = 0; k < 4; k++)
+		h[4 + k] = (unsigned char)(n >> (8 * k));
+	put(b, h, 8);
+	put(b, d, n);
+	if (n & 1)
+		put(b, "", 1);
+}
+
+/* AVI: IDIT, strn, strd, INFO and JUNK text overwritten in place (same
+ * size, offsets kept), the media and index kept, a bad length refused. */
+static void
+avi_in_place(void **state)
+{
+	struct clean_buf strl = { 0 }, hdrl = { 0 }, body = { 0 }, in = { 0 }, out = { 0 };
+	struct clean_report rep = { 0 };
+	unsigned char zero56[56] = { 0 };
+
+	(void)state;
+	put(&strl, "strl", 4);
+	riff_chunk(&strl, "strh", "vidsFMP4", 8);
+	riff_chunk(&strl, "strf", "\x28\0\0\0", 4);
+	riff_chunk(&strl, "strn", "SDCANARYname", 13);
+	riff_chunk(&strl, "strd", "SDCANARYcamera", 14);
+	put(&hdrl, "hdrl", 4);
+	riff_chunk(&hdrl, "avih", zero56, sizeof zero56);
+	riff_chunk(&hdrl, "LIST", strl.data, strl.len);
+	riff_chunk(&hdrl, "IDIT", "SDCANARY 2020", 14);
+	put(&body, "AVI ", 4);
+	riff_chunk(&body, "LIST", hdrl.data, hdrl.len);
+	riff_chunk(&body, "LIST", "INFOISFT\x0c\0\0\0SDCANARYsft\0", 24);
+	riff_chunk(&body, "JUNK", "SDCANARYjunk", 12);
+	riff_chunk(&body, "LIST", "movi00dc\x04\0\0\0DATA", 16);
+	riff_chunk(&body, "idx1", "00dc\x10\0\0\0\x04\0\0\0\x04\0\0\0", 16);
+	riff_chunk(&in, "RIFF", body.data, body.len);
+	put(&in, "SDCANARYtrailer", 15);
+	assert_int_equal(clean_avi(in.data, in.len, &out, &rep), 0);
+	assert_int_equal(out.len, in.len - 15);
+	assert_false(contains(&out, "SDCANARY", 8));
+	assert_true(contains(&out, "movi00dc\x04\0\0\0DATA", 16));
+	assert_true(contains(&out, "vidsFMP4", 8));
+	assert_non_null(strstr(rep.removed, "IDIT"));
+	assert_non_null(strstr(rep.removed, "strn"));
+	assert_non_null(strstr(rep.removed, "LIST/INFO"));
+	assert_true(clean_report_full(&rep));
+	clean_buf_free(&out);
+	in.data[4] ^= 0x40; /* RIFF size past the end */
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(clean_avi(in.data, in.len, &out, &rep), CLEAN_E_MALFORMED);
+	assert_int_equal(out.len, 0);
+	clean_buf_free(&in);
+	clean_buf_free(&body);
+	clean_buf_free(&hdrl);
+	clean_buf_free(&strl);
+}
+
 int
 main(void)
 {
@@ -558,6 +620,7 @@ main(void)
 		cmocka_unit_test(css_comments),
 		cmocka_unit_test(gzip_bounds),
 		cmocka_unit_test(mkv_in_place),
+		cmocka_unit_test(avi_in_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -197,6 +197,7 @@ static const struct {
 	{ "audio/x-m4a", ".m4a .mp4" }, { "audio/mp4", ".m4a .mp4" },
 	{ "video/3gpp", ".3gp .3gpp" }, { "video/3gpp2", ".3g2 .3gpp2" },
 	{ "video/x-m4v", ".m4v .mp4" },
+	{ "video/x-msvideo", ".avi" }, { "video/avi", ".avi" }, { "video/msvideo", ".avi" },
 	{ "video/x-matroska", ".mkv .mka .mk3d" }, { "video/webm", ".webm" },
 	{ "audio/webm", ".webm .weba" }, { "audio/x-matroska", ".mka .mkv" },
 	/* libmagic calls some Office files made by other tools a plain ZIP; the
