@@ -129,6 +129,10 @@ int clean_streamed(const char *mime);
 /* AVI: metadata chunks overwritten in place by zeroed JUNK chunks. */
 int clean_avi(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
+/* ASF (WMV, WMA): metadata objects overwritten in place by zeroed Padding
+ * objects, the creation date and stream names zeroed. */
+int clean_asf(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
 /* Matroska and WebM: metadata elements overwritten in place by Void
  * elements of the same size (the output has the input's layout). */
 int clean_mkv(const unsigned char *buf, size_t len, struct clean_buf *out,

@@ -338,6 +338,10 @@ clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
 	if (strcmp(mime, "video/x-msvideo") == 0 || strcmp(mime, "video/avi") == 0 ||
 	    strcmp(mime, "video/msvideo") == 0)
 		return clean_avi(buf, len, out, rep);
+	if (strcmp(mime, "video/x-ms-asf") == 0 || strcmp(mime, "video/x-ms-wmv") == 0 ||
+	    strcmp(mime, "audio/x-ms-wma") == 0 || strcmp(mime, "audio/x-ms-asf") == 0 ||
+	    strcmp(mime, "application/vnd.ms-asf") == 0)
+		return clean_asf(buf, len, out, rep);
 	if (strcmp(mime, "application/gzip") == 0 || strcmp(mime, "application/x-gzip") == 0)
 		return clean_gzip(c, buf, len, depth, out, rep);
 	if (strcmp(mime, "text/plain") == 0 || strcmp(mime, "application/x-empty") == 0)

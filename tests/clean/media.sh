@@ -3,7 +3,7 @@
 # and converters write them, cleaned through the real sealdrop-open:
 #  1. MP4, MOV, fragmented MP4 (both base-offset modes), fragmented M4A,
 #     Matroska (with chapters and an attachment), WebM and a WebM written
-#     to a pipe (unknown sizes, as browsers record), AVI, with canaries in the
+#     to a pipe (unknown sizes, as browsers record), AVI, WMV and WMA, with canaries in the
 #     title, artist, comment, location, creation time, track name, chapter
 #     name and attachment (Matroska: no tag, name or chapter left either): each holds them before, is reported "cleaned" and holds none
 #     after (raw bytes in every encoding, exiftool), and still plays the
@@ -55,7 +55,12 @@ ff=(ffmpeg -v error -y -f lavfi -i testsrc=size=64x48:rate=10 -f lavfi
 	"${ff[@]/aac/libopus}" -metadata:s:v:0 title=SDCANARYtrack -c:v libvpx "$work/in/clip.webm" &&
 	"${ff[@]/aac/libopus}" -c:v libvpx -f webm pipe:1 >"$work/in/recording.webm" &&
 	"${ff[@]/aac/pcm_s16le}" -metadata copyright=SDCANARYcopyright \
-		-metadata:s:v:0 title=SDCANARYstream "$work/in/camera.avi" || {
+		-metadata:s:v:0 title=SDCANARYstream "$work/in/camera.avi" &&
+	"${ff[@]/aac/wmav2}" -c:v wmv2 -metadata copyright=SDCANARYcopyright \
+		-metadata genre=SDCANARYgenre -metadata album=SDCANARYalbum "$work/in/clip.wmv" &&
+	ffmpeg -v error -y -f lavfi -i sine=frequency=440:sample_rate=8000 -t 2 -c:a wmav2 \
+		-metadata title=SDCANARYtitle -metadata artist=SDCANARYartist \
+		-metadata creation_time=2020-01-02T03:04:05Z "$work/in/voice.wma" || {
 	echo "FAIL: ffmpeg could not make the fixtures"; exit 1; }
 
 "$open" --quiet --clean-only --out "$work/out" "$work"/in/* 2>"$work/err" && ok ||
@@ -99,13 +104,13 @@ for n in sorted(os.listdir(os.path.join(work, "in"))):
     left = leaks(open(out, "rb").read(), n) + exif_leaks(out)
     if left:
         bad.append(n + ": canary left: " + ", ".join(left))
-    t = subprocess.run(["exiftool", "-s3", "-CreateDate", out], capture_output=True,
+    t = subprocess.run(["exiftool", "-s3", "-CreateDate", "-CreationDate", out], capture_output=True,
                        text=True).stdout
     if "2020" in t:
         bad.append(n + ": creation time left: " + t.strip())
     if probe(src) != probe(out):
         bad.append("%s: streams or duration differ: %s / %s" % (n, probe(src), probe(out)))
-    if n.endswith((".mkv", ".webm", ".avi")) and tags(out):
+    if n.endswith((".mkv", ".webm", ".avi", ".wmv", ".wma")) and tags(out):
         bad.append(n + ": tags, names or chapters left: %s" % tags(out))
     if frames(src) != frames(out):
         bad.append(n + ": decoded frames or samples differ")

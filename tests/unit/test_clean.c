@@ -604,6 +604,22 @@ avi_in_place(void **state)
 	clean_buf_free(&strl);
 }
 
+/* ASF: a bad object size is refused and nothing is written. */
+static void
+asf_refuses_bad_sizes(void **state)
+{
+	static const unsigned char hdr[30] = { 0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11,
+		0xA6, 0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE, 0x6C, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 1, 0,
+		0, 0, 1, 2 };
+	struct clean_buf out = { 0 };
+	struct clean_report rep = { 0 };
+
+	(void)state;
+	assert_int_equal(clean_asf(hdr, sizeof hdr, &out, &rep), CLEAN_E_MALFORMED);
+	assert_int_equal(out.len, 0);
+	assert_non_null(strstr(rep.error, "ASF"));
+}
+
 int
 main(void)
 {
@@ -621,6 +637,7 @@ main(void)
 		cmocka_unit_test(gzip_bounds),
 		cmocka_unit_test(mkv_in_place),
 		cmocka_unit_test(avi_in_place),
+		cmocka_unit_test(asf_refuses_bad_sizes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
