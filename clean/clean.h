@@ -174,9 +174,13 @@ int clean_zip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigne
     struct clean_buf *out, struct clean_report *rep);
 int clean_tar(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
     struct clean_buf *out, struct clean_report *rep);
-/* SVG (html == 0) or HTML (html != 0) by element and attribute allow-lists. */
+/* SVG (html == 0), HTML (html == 1) or XHTML (html == 2, written as XML)
+ * by element and attribute allow-lists. */
 int clean_markup(struct clean_ctx *c, const unsigned char *buf, size_t len, int html,
     unsigned depth, struct clean_buf *out, struct clean_report *rep);
+/* An EPUB's package document (OPF), NCX or other XML member. */
+int clean_opf(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
 /* Clean one XML member of an office document (name is its path inside). */
 int clean_office_xml(const char *name, const unsigned char *buf, size_t len,
     struct clean_buf *out, struct clean_report *rep);

@@ -195,7 +195,7 @@ is_zip_type(const char *m)
 	return strcmp(m, "application/zip") == 0 ||
 	    strncmp(m, "application/vnd.openxmlformats-officedocument.", 46) == 0 ||
 	    strncmp(m, "application/vnd.oasis.opendocument.", 35) == 0 ||
-	    strcmp(m, "application/vnd.ms-excel") == 0 ||
+	    strcmp(m, "application/vnd.ms-excel") == 0 || strcmp(m, "application/epub+zip") == 0 ||
 	    strcmp(m, "application/octet-stream+zip") == 0;
 }
 

@@ -196,6 +196,19 @@ def zip_opens(data):
                     return "member %s does not parse: %s" % (n, e)
             elif n.endswith((".jpg", ".jpeg", ".png")):
                 Image.open(io.BytesIO(z.read(n))).load()
+        if "OEBPS/content.opf" in names:
+            opf = xml.dom.minidom.parseString(z.read("OEBPS/content.opf"))
+            for n in ("ch1.xhtml", "Chapter one", "kept text", "style.css", 'epub:type="toc"'):
+                if n.encode() not in z.read("OEBPS/content.opf") + z.read("OEBPS/ch1.xhtml"):
+                    return "EPUB content or structure lost: " + n
+            if not opf.getElementsByTagName("spine") or not opf.getElementsByTagName("dc:title"):
+                return "EPUB package lost its spine or title"
+            for n in names:
+                if n.endswith((".xhtml", ".opf", ".ncx")):
+                    try:
+                        xml.dom.minidom.parseString(z.read(n))
+                    except Exception as e:  # noqa: BLE001
+                        return "EPUB member %s is not XML any more: %s" % (n, e)
         if "mimetype" in names and (names[0] != "mimetype" or
                                     z.getinfo("mimetype").compress_type != zipfile.ZIP_STORED):
             return "ODF mimetype is not the first, stored member"

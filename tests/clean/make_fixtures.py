@@ -663,6 +663,56 @@ expect("page.html", "cleaned")
 # ---- not supported: kept apart ----------------------------------------------
 write("blob.bin", bytes(range(256)) * 16 + (C + "blob").encode())
 expect("blob.bin", "uncleaned", canaries=None)
+# EPUB (as Calibre and pandoc write it): canaries in the OPF metadata, the
+# NCX author, the chapters' head and comments, a style sheet comment, an
+# image's EXIF and META-INF/metadata.xml. Written with zipfile as zip does.
+OPF = ('<?xml version="1.0" encoding="utf-8"?>\n<!-- ' + C + 'opfcomment -->\n'
+       '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="uid">'
+       '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">'
+       '<dc:identifier id="uid">urn:uuid:0b5d5c2e-1111-4222-8333-944455556666</dc:identifier>'
+       '<dc:title>Report</dc:title><dc:language>en</dc:language>'
+       '<dc:creator id="c1">' + C + 'creator</dc:creator>'
+       '<meta refines="#c1" property="file-as">' + C + 'fileas</meta>'
+       '<dc:contributor>' + C + 'contributor</dc:contributor>'
+       '<dc:publisher>' + C + 'publisher</dc:publisher><dc:date>2020-01-02</dc:date>'
+       '<dc:description>' + C + 'description</dc:description><dc:rights>' + C + 'rights</dc:rights>'
+       '<meta property="dcterms:modified">2020-01-02T03:04:05Z</meta>'
+       '<meta name="calibre:user_metadata" content="' + C + 'calibre"/>'
+       '<meta name="generator" content="' + C + 'generator"/></metadata>'
+       '<manifest><item id="ch1" href="ch1.xhtml" media-type="application/xhtml+xml"/>'
+       '<item id="css" href="style.css" media-type="text/css"/>'
+       '<item id="img" href="photo.jpg" media-type="image/jpeg"/>'
+       '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/></manifest>'
+       '<spine toc="ncx"><itemref idref="ch1"/></spine></package>')
+NCX = ('<?xml version="1.0"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">'
+       '<head><meta name="dtb:uid" content="urn:uuid:0b5d5c2e-1111-4222-8333-944455556666"/>'
+       '<meta name="dtb:generator" content="' + C + 'ncxgenerator"/></head>'
+       '<docTitle><text>Report</text></docTitle><docAuthor><text>' + C + 'docauthor</text></docAuthor>'
+       '<navMap><navPoint id="n1" playOrder="1"><navLabel><text>One</text></navLabel>'
+       '<content src="ch1.xhtml"/></navPoint></navMap></ncx>')
+CH1 = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+       '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+       '<head><title>' + C + 'xhtmltitle</title><meta name="author" content="' + C + 'xhtmlmeta"/>'
+       '<link rel="stylesheet" type="text/css" href="style.css"/></head>'
+       '<body><!-- ' + C + 'xhtmlcomment --><nav epub:type="toc"><ol><li><a href="ch1.xhtml">One</a>'
+       '</li></ol></nav><h1 data-x="' + C + 'attr">Chapter one</h1>'
+       '<p>kept text</p><img src="photo.jpg" alt="photo"/></body></html>')
+with zipfile.ZipFile(path("book.epub"), "w") as z:
+    z.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip")
+    z.writestr("META-INF/container.xml",
+               '<?xml version="1.0"?><container version="1.0" '
+               'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+               '<rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
+               '</rootfiles></container>', zipfile.ZIP_DEFLATED)
+    z.writestr("META-INF/metadata.xml", '<?xml version="1.0"?><metadata><creator>' + C
+               + 'metaxml</creator></metadata>', zipfile.ZIP_DEFLATED)
+    z.writestr("OEBPS/content.opf", OPF, zipfile.ZIP_DEFLATED)
+    z.writestr("OEBPS/toc.ncx", NCX, zipfile.ZIP_DEFLATED)
+    z.writestr("OEBPS/ch1.xhtml", CH1, zipfile.ZIP_DEFLATED)
+    z.writestr("OEBPS/style.css", "/* " + C + "csscomment */ body { margin: 0 }\n", zipfile.ZIP_DEFLATED)
+    z.writestr("OEBPS/photo.jpg", jpg)
+expect("book.epub", "cleaned")
+
 # Legacy Office, RTF and e-mails are named plainly as not cleaned, with why.
 write("legacy.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(24) + b"\x3e\x00\x03\x00\xfe\xff"
       + bytes(482) + (C + "xlsauthor").encode("utf-16-le") + bytes(1024))

@@ -206,6 +206,7 @@ static const struct {
 	/* libmagic calls some Office files made by other tools a plain ZIP; the
 	 * ZIP cleaner knows them by their content and cleans them as such. */
 	{ "application/x-tar", ".tar" },
+	{ "application/epub+zip", ".epub" },
 	{ "application/gzip", ".gz .tgz" }, { "application/x-gzip", ".gz .tgz" },
 	{ "application/zip", ".zip .docx .xlsx .pptx .odt .ods .odp .odg" },
 	{ "application/octet-stream+zip", ".zip .docx .xlsx .pptx .odt .ods .odp .odg" },
