@@ -165,6 +165,11 @@ gzc_inflate(const unsigned char *buf, size_t len, struct clean_buf *d, struct gz
 		i += 8;
 		members++;
 	}
+	if (members == 0) {
+		clean_set_error(rep, "empty gzip file");
+		e = CLEAN_E_MALFORMED;
+		goto out;
+	}
 	e = 0;
 out:
 	free(chunk);

@@ -244,9 +244,10 @@ avi_list(unsigned char *o, size_t pos, size_t end, enum avi_level lv, struct cle
 		if (end - pos < 8)
 			return CLEAN_E_MALFORMED;
 		n = le32(c + 4);
-		padded = n + (n & 1);
-		if (n > end - pos - 8 || padded > end - pos - 8)
+		if (n > end - pos - 8)
 			return CLEAN_E_MALFORMED;
+		/* the pad byte of an odd last chunk is sometimes missing */
+		padded = n + (n & 1) <= end - pos - 8 ? n + (n & 1) : n;
 		list = memcmp(c, "LIST", 4) == 0;
 		if (list && n < 4)
 			return CLEAN_E_MALFORMED;
@@ -301,7 +302,9 @@ clean_avi(const unsigned char *buf, size_t len, struct clean_buf *out, struct cl
 		}
 		if ((e = avi_list(o, pos + 12, pos + 8 + n, AVI_TOP, rep)) != 0)
 			goto out;
-		pos += 8 + n + (n & 1);
+		pos += 8 + n;
+		if ((n & 1) && pos < len)
+			pos++;
 		forms++;
 	}
 	if (pos < len) {

@@ -529,8 +529,8 @@ mkv_in_place(void **state)
 	assert_int_equal(out.data[sizeof ebml + 40], 0);
 	assert_memory_equal(out.data + sizeof ebml + 27, "\x2A\xD7\xB1\x81\x40", 5);
 	crc = crc32(0L, out.data + sizeof ebml + 16, 16);
-	assert_int_equal(out.data[sizeof ebml + 12] | out.data[sizeof ebml + 13] << 8 |
-	    out.data[sizeof ebml + 14] << 16 | (uLong)out.data[sizeof ebml + 15] << 24, crc);
+	assert_int_equal((uLong)out.data[sizeof ebml + 12] | (uLong)out.data[sizeof ebml + 13] << 8 |
+	    (uLong)out.data[sizeof ebml + 14] << 16 | (uLong)out.data[sizeof ebml + 15] << 24, crc);
 	clean_buf_free(&out);
 	memset(&rep, 0, sizeof rep);
 	assert_int_equal(clean_mkv(in.data, in.len - 1, &out, &rep), CLEAN_E_MALFORMED);
@@ -594,6 +594,16 @@ avi_in_place(void **state)
 	assert_non_null(strstr(rep.removed, "LIST/INFO"));
 	assert_true(clean_report_full(&rep));
 	clean_buf_free(&out);
+	{
+		/* an odd last chunk without its pad byte at the very end */
+		static const unsigned char odd[21] = { 'R', 'I', 'F', 'F', 13, 0, 0, 0, 'A', 'V', 'I',
+			' ', 'J', 'U', 'N', 'K', 1, 0, 0, 0, 'x' };
+		memset(&rep, 0, sizeof rep);
+		assert_int_equal(clean_avi(odd, sizeof odd, &out, &rep), 0);
+		assert_int_equal(out.len, sizeof odd);
+		assert_int_equal(out.data[20], 0);
+		clean_buf_free(&out);
+	}
 	in.data[4] ^= 0x40; /* RIFF size past the end */
 	memset(&rep, 0, sizeof rep);
 	assert_int_equal(clean_avi(in.data, in.len, &out, &rep), CLEAN_E_MALFORMED);
