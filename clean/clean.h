@@ -5,9 +5,11 @@
  * name. Each supported format has a cleaner that works on a memory buffer
  * and writes a new buffer: JPEG, PNG, GIF, WebP and TIFF (segment, chunk,
  * block and tag allow-lists), HEIC and AVIF (metadata items removed), PDF (libqpdf), ZIP containers including Office Open
- * XML and OpenDocument (libzip + libxml2) and TAR (libarchive), members
- * cleaned recursively, MP4/MOV boxes, MP3, FLAC, Ogg, WAV and AIFF tags, SVG and HTML (libxml2
- * allow-lists), plain text (nothing to remove). Anything else is CLEAN_E_UNSUPPORTED: the caller must keep it
+ * XML, OpenDocument and EPUB (libzip + libxml2), TAR (libarchive) and
+ * gzip (zlib), members cleaned recursively, MP4/MOV boxes, Matroska/WebM,
+ * AVI and ASF (WMV/WMA) in place, MP3, FLAC, Ogg, WAV and AIFF tags, SVG,
+ * HTML and XHTML (libxml2 allow-lists), CSS (comments), plain text
+ * (nothing to remove). Anything else is CLEAN_E_UNSUPPORTED: the caller must keep it
  * apart ("uncleaned") and say so.
  *
  * clean_file_sandboxed() runs one file through the cleaners in a forked
