@@ -539,7 +539,27 @@ mkv_in_place(void **state)
 	memset(&rep, 0, sizeof rep);
 	assert_int_equal(clean_mkv(in.data, in.len, &out, &rep), CLEAN_E_MALFORMED);
 	assert_non_null(strstr(rep.error, "document type"));
+	clean_buf_free(&out);
 	clean_buf_free(&in);
+	{
+		/* As a browser records: segment and clusters of unknown size. */
+		static const unsigned char live[] = { 0x18, 0x53, 0x80, 0x67, 0x01, 0xFF, 0xFF, 0xFF,
+			0xFF, 0xFF, 0xFF, 0xFF,
+			0x1F, 0x43, 0xB6, 0x75, 0xFF, 0xE7, 0x81, 0x00, 0xA3, 0x84, 0x81, 0, 0, 0x80,
+			0x1F, 0x43, 0xB6, 0x75, 0xFF, 0xE7, 0x81, 0x10, 0xA3, 0x84, 0x81, 0, 0, 0x80,
+			0x12, 0x54, 0xC3, 0x67, 0x88, 0x45, 0xA3, 0x85, 'S', 'D', 'C', 'A', 'N' };
+		struct clean_buf lin = { 0 };
+		put(&lin, ebml, sizeof ebml);
+		put(&lin, live, sizeof live);
+		memset(&rep, 0, sizeof rep);
+		assert_int_equal(clean_mkv(lin.data, lin.len, &out, &rep), 0);
+		assert_int_equal(out.len, lin.len);
+		assert_false(contains(&out, "SDCAN", 5));
+		assert_memory_equal(out.data + sizeof ebml, live, 40);
+		assert_non_null(strstr(rep.removed, "tags"));
+		clean_buf_free(&out);
+		clean_buf_free(&lin);
+	}
 }
 
 /* A RIFF chunk (id, little-endian size, data, pad byte). */
@@ -608,6 +628,7 @@ avi_in_place(void **state)
 	memset(&rep, 0, sizeof rep);
 	assert_int_equal(clean_avi(in.data, in.len, &out, &rep), CLEAN_E_MALFORMED);
 	assert_int_equal(out.len, 0);
+	clean_buf_free(&out);
 	clean_buf_free(&in);
 	clean_buf_free(&body);
 	clean_buf_free(&hdrl);
@@ -628,6 +649,7 @@ asf_refuses_bad_sizes(void **state)
 	assert_int_equal(clean_asf(hdr, sizeof hdr, &out, &rep), CLEAN_E_MALFORMED);
 	assert_int_equal(out.len, 0);
 	assert_non_null(strstr(rep.error, "ASF"));
+	clean_buf_free(&out);
 }
 
 int
