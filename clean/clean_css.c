@@ -26,7 +26,7 @@
 struct css_scan {
 	const unsigned char *p;
 	size_t n, i;
-	int strings, urls;
+	int strings, urls, blocks;
 };
 
 static int
@@ -168,6 +168,7 @@ css_items(struct css_scan *s, unsigned depth)
 				if (css_blank(s->p, a, s->i))
 					return -1; /* a block with no prelude: not CSS */
 				s->i++;
+				s->blocks++;
 				if (css_items(s, depth + 1) != 0)
 					return -1;
 				break;
@@ -252,7 +253,7 @@ clean_css(const unsigned char *buf, size_t len, struct clean_buf *out,
 	memset(&s, 0, sizeof s);
 	s.p = t.data;
 	s.n = t.len;
-	if (t.len == 0 || css_items(&s, 0) != 0) {
+	if (t.len == 0 || css_items(&s, 0) != 0 || s.blocks == 0) {
 		e = CLEAN_E_UNSUPPORTED;
 		goto out;
 	}

@@ -22,7 +22,9 @@
  * not an EBML element make the file malformed.
  *
  * The coded video and audio in the blocks are not inspected (an encoder
- * may write its name and settings into the stream, as in any video).
+ * may write its name and settings into the stream, as in any video). A
+ * subtitle track's header (its codec private data: an ASS script's info,
+ * with its author) is free text: kept and reported as not inspected.
  */
 #include "clean.h"
 #include "clean_int.h"
@@ -231,7 +233,28 @@ mkv_master(struct mkv_job *j, const struct mkv_el *m, const char *what, const ui
 static int
 mkv_track(struct mkv_job *j, const struct mkv_el *m, int *changed)
 {
-	return mkv_master(j, m, "track", track_keep, N(track_keep), 0, NULL, changed);
+	size_t at;
+	int e, subtitle = 0, priv = 0;
+
+	if ((e = mkv_master(j, m, "track", track_keep, N(track_keep), 0, NULL, changed)) != 0)
+		return e;
+	/* A subtitle track's private data is its file's header (an ASS
+	 * "Original Script:" line, WebVTT notes): free text, not inspected. */
+	for (at = m->data; at < m->end;) {
+		struct mkv_el c;
+		if (mkv_el_at(j->o, at, m->end, &c) != 0)
+			break;
+		if (c.id == 0x86 && c.end - c.data >= 2 && j->o[c.data] == 'S' &&
+		    j->o[c.data + 1] == '_')
+			subtitle = 1;
+		if (c.id == 0x63A2 && c.end > c.data)
+			priv = 1;
+		at = c.end;
+	}
+	if (subtitle && priv)
+		clean_note_uninspected(j->rep, "subtitle track header (codec private data) kept as "
+		    "is: it may name its author (ASS \"Original Script\", WebVTT notes)");
+	return 0;
 }
 
 /* A Seek entry is kept only when it points at an element that is kept. */

@@ -119,6 +119,18 @@ for b in bad:
 sys.exit(1 if bad else 0)
 PY
 
+# 1b. a Matroska file with an ASS subtitle track: its header (free text,
+# "Original Script: ...") is kept, so the file is "not fully cleaned"
+mkdir "$work/sub"
+printf '1\n00:00:00,000 --> 00:00:01,000\nhello\n' >"$work/s.srt"
+if ffmpeg -v error -y -i "$work/s.srt" -c:s ass "$work/s.ass" &&
+	ffmpeg -v error -y -f lavfi -i testsrc=size=16x16:rate=5 -i "$work/s.ass" -map 0 -map 1 \
+		-t 1 -c:v mpeg4 -c:s copy "$work/sub/subtitled.mkv" &&
+	"$open" --quiet --clean-only --out "$work/subout" "$work/sub/subtitled.mkv" 2>"$work/err" &&
+	grep -q '"status": *"not fully cleaned"' "$work/subout/report.json" &&
+	grep -q 'subtitle track header' "$work/subout/report.json"; then ok
+else ko "a subtitled Matroska file is not reported not fully cleaned"; fi
+
 # 2. a file over the in-memory limit, streamed in bounded memory
 "$py" "$here/big_mp4.py" "$work/big.mp4" 1536 ||
 	{ echo "FAIL: could not make the big MP4"; exit 1; }

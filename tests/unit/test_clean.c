@@ -408,6 +408,7 @@ css_comments(void **state)
 		"x; p { color: red }",
 		"no braces /* at all */",
 		"a { b: 'open string\n' }",
+		"/* a { b: c } */ /* only comments { } */\n",
 	};
 
 	(void)state;
