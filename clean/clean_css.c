@@ -207,7 +207,7 @@ clean_css(const unsigned char *buf, size_t len, struct clean_buf *out,
 	size_t i = 0, comments = 0;
 	int e = CLEAN_E_UNSUPPORTED;
 
-	if (memchr(buf, '{', len) == NULL)
+	if (len == 0 || memchr(buf, '{', len) == NULL)
 		goto out;
 	/* Comments out; strings, escapes and unquoted url() copied whole. */
 	while (i < len) {
@@ -222,10 +222,10 @@ clean_css(const unsigned char *buf, size_t len, struct clean_buf *out,
 				}
 			j = end ? (size_t)(end - buf) : len;
 			comments++;
-			if (t.len > 0 && j < len && !css_edge(t.data[t.len - 1]) && !css_edge(buf[j])) {
-				if ((e = clean_buf_append(&t, "/**/", 4)) != 0)
-					goto out;
-			}
+			if (t.len > 0 && j < len && !css_edge(t.data[t.len - 1]) && !css_edge(buf[j]) &&
+			    (e = clean_buf_append(&t, "/**/", 4)) != 0)
+				goto out;
+			e = CLEAN_E_UNSUPPORTED;
 			i = j;
 			continue;
 		}

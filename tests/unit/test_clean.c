@@ -409,6 +409,7 @@ css_comments(void **state)
 		"no braces /* at all */",
 		"a { b: 'open string\n' }",
 		"/* a { b: c } */ /* only comments { } */\n",
+		"a { b: p/*x*/'unclosed\n' }", /* once returned 0 with nothing written */
 	};
 
 	(void)state;
