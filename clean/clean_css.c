@@ -214,14 +214,18 @@ clean_css(const unsigned char *buf, size_t len, struct clean_buf *out,
 		size_t j = i;
 		unsigned char c = buf[i];
 		if (c == '/' && i + 1 < len && buf[i + 1] == '*') {
-			const unsigned char *end = NULL;
-			for (size_t k = i + 2; k + 1 < len; k++)
-				if (buf[k] == '*' && buf[k + 1] == '/') {
-					end = buf + k + 2;
-					break;
-				}
-			j = end ? (size_t)(end - buf) : len;
-			comments++;
+			/* a run of comments goes as one (so cleaning twice gives
+			 * the same text) */
+			while (j + 1 < len && buf[j] == '/' && buf[j + 1] == '*') {
+				const unsigned char *end = NULL;
+				for (size_t k = j + 2; k + 1 < len; k++)
+					if (buf[k] == '*' && buf[k + 1] == '/') {
+						end = buf + k + 2;
+						break;
+					}
+				j = end ? (size_t)(end - buf) : len;
+				comments++;
+			}
 			if (t.len > 0 && j < len && !css_edge(t.data[t.len - 1]) && !css_edge(buf[j]) &&
 			    (e = clean_buf_append(&t, "/**/", 4)) != 0)
 				goto out;

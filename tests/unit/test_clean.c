@@ -394,6 +394,7 @@ css_comments(void **state)
 		{ "/* by alice */\np { color: red } /* x */\n", "\np { color: red } \n", 1 },
 		{ "@media print { a:hover{color:red;/*c*/} }\n", "@media print { a:hover{color:red;} }\n", 1 },
 		{ "a/*x*/b { margin/**/: 0 }", "a/**/b { margin: 0 }", 1 },
+		{ "a/*x*//*y*/b{c:d}/*e*//*f*/\f", "a/**/b{c:d}\f", 1 },
 		{ "@import \"/*k*/x.css\";\np{}", "@import \"/*k*/x.css\";\np{}", 0 },
 		{ "b { background: url(/home/alice/*x.png) }", "b { background: url(/home/alice/*x.png) }", 0 },
 		{ "@charset \"utf-8\"; i{content:'a\\'/*'}", "@charset \"utf-8\"; i{content:'a\\'/*'}", 0 },
