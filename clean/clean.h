@@ -5,9 +5,11 @@
  * name. Each supported format has a cleaner that works on a memory buffer
  * and writes a new buffer: JPEG, PNG, GIF, WebP and TIFF (segment, chunk,
  * block and tag allow-lists), HEIC and AVIF (metadata items removed), PDF (libqpdf), ZIP containers including Office Open
- * XML and OpenDocument (libzip + libxml2) and TAR (libarchive), members
- * cleaned recursively, MP4/MOV boxes, MP3, FLAC, Ogg, WAV and AIFF tags, SVG and HTML (libxml2
- * allow-lists), plain text (nothing to remove). Anything else is CLEAN_E_UNSUPPORTED: the caller must keep it
+ * XML, OpenDocument and EPUB (libzip + libxml2), TAR (libarchive) and
+ * gzip (zlib), members cleaned recursively, MP4/MOV boxes, Matroska/WebM,
+ * AVI and ASF (WMV/WMA) in place, MP3, FLAC, Ogg, WAV and AIFF tags, SVG,
+ * HTML and XHTML (libxml2 allow-lists), CSS (comments), plain text
+ * (nothing to remove). Anything else is CLEAN_E_UNSUPPORTED: the caller must keep it
  * apart ("uncleaned") and say so.
  *
  * clean_file_sandboxed() runs one file through the cleaners in a forked
@@ -126,6 +128,26 @@ int clean_mp4_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
 /* 1 when a top-level file of this MIME type is cleaned by streaming
  * (clean_file_sandboxed then never holds it whole in memory). */
 int clean_streamed(const char *mime);
+/* AVI: metadata chunks overwritten in place by zeroed JUNK chunks. */
+int clean_avi(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* ASF (WMV, WMA): metadata objects overwritten in place by zeroed Padding
+ * objects, the creation date and stream names zeroed. */
+int clean_asf(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* Matroska and WebM: metadata elements overwritten in place by Void
+ * elements of the same size (the output has the input's layout). */
+int clean_mkv(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* gzip (.tar.gz, .gz): every member inflated within the archive bounds,
+ * the content cleaned by type one level down, written as one new member
+ * with no name, comment, extra field or time. */
+int clean_gzip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep);
+/* A text that parses as CSS: comments removed (strings and url() kept and
+ * reported); CLEAN_E_UNSUPPORTED, out untouched, when it is not CSS. */
+int clean_css(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
 /* HEIF still images (HEIC, AVIF): metadata items removed from the boxes,
  * the coded images copied as they are; image sequences are unsupported. */
 int clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out,
@@ -154,9 +176,13 @@ int clean_zip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigne
     struct clean_buf *out, struct clean_report *rep);
 int clean_tar(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
     struct clean_buf *out, struct clean_report *rep);
-/* SVG (html == 0) or HTML (html != 0) by element and attribute allow-lists. */
+/* SVG (html == 0), HTML (html == 1) or XHTML (html == 2, written as XML)
+ * by element and attribute allow-lists. */
 int clean_markup(struct clean_ctx *c, const unsigned char *buf, size_t len, int html,
     unsigned depth, struct clean_buf *out, struct clean_report *rep);
+/* An EPUB's package document (OPF), NCX or other XML member. */
+int clean_opf(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
 /* Clean one XML member of an office document (name is its path inside). */
 int clean_office_xml(const char *name, const unsigned char *buf, size_t len,
     struct clean_buf *out, struct clean_report *rep);

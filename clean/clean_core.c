@@ -195,7 +195,7 @@ is_zip_type(const char *m)
 	return strcmp(m, "application/zip") == 0 ||
 	    strncmp(m, "application/vnd.openxmlformats-officedocument.", 46) == 0 ||
 	    strncmp(m, "application/vnd.oasis.opendocument.", 35) == 0 ||
-	    strcmp(m, "application/vnd.ms-excel") == 0 ||
+	    strcmp(m, "application/vnd.ms-excel") == 0 || strcmp(m, "application/epub+zip") == 0 ||
 	    strcmp(m, "application/octet-stream+zip") == 0;
 }
 
@@ -258,13 +258,18 @@ is_svg(const char *mime, const unsigned char *buf, size_t len)
 	return 0;
 }
 
-/* Plain text (and CSS, Markdown, CSV, source code: libmagic calls them all
+/* Plain text (and Markdown, CSV, source code: libmagic calls them all
  * text/plain) passes as it is: nothing in it was inspected, and a comment
- * or a line in it may name its author. An empty file holds nothing. */
+ * or a line in it may name its author. A text that parses as CSS loses its
+ * comments (clean_css.c). An empty file holds nothing. */
 static int
 clean_text(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep)
 {
+	int e;
+
+	if (len > 0 && (e = clean_css(buf, len, out, rep)) != CLEAN_E_UNSUPPORTED)
+		return e;
 	if (len > 0)
 		clean_note_uninspected(rep, "may contain names in comments (text, passed as it is)");
 	return clean_buf_append(out, buf, len);
@@ -327,6 +332,18 @@ clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
 		return clean_markup(c, buf, len, 1, depth, out, rep);
 	if (strcmp(mime, "application/x-tar") == 0)
 		return clean_tar(c, buf, len, depth, out, rep);
+	if (strcmp(mime, "video/x-matroska") == 0 || strcmp(mime, "video/webm") == 0 ||
+	    strcmp(mime, "audio/webm") == 0 || strcmp(mime, "audio/x-matroska") == 0)
+		return clean_mkv(buf, len, out, rep);
+	if (strcmp(mime, "video/x-msvideo") == 0 || strcmp(mime, "video/avi") == 0 ||
+	    strcmp(mime, "video/msvideo") == 0)
+		return clean_avi(buf, len, out, rep);
+	if (strcmp(mime, "video/x-ms-asf") == 0 || strcmp(mime, "video/x-ms-wmv") == 0 ||
+	    strcmp(mime, "audio/x-ms-wma") == 0 || strcmp(mime, "audio/x-ms-asf") == 0 ||
+	    strcmp(mime, "application/vnd.ms-asf") == 0)
+		return clean_asf(buf, len, out, rep);
+	if (strcmp(mime, "application/gzip") == 0 || strcmp(mime, "application/x-gzip") == 0)
+		return clean_gzip(c, buf, len, depth, out, rep);
 	if (strcmp(mime, "text/plain") == 0 || strcmp(mime, "application/x-empty") == 0)
 		return clean_text(buf, len, out, rep);
 	return CLEAN_E_UNSUPPORTED;

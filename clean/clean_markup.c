@@ -16,6 +16,15 @@
  * expanded); references to anything outside the file (http:, //, file:...)
  * are removed; images embedded as base64 data: URIs are decoded, cleaned
  * like any file (clean_any) and encoded again, or removed when that fails.
+ *
+ * XHTML (html == 2, the chapters of an EPUB) is parsed and written as XML
+ * with the HTML rules, except that a <link rel="stylesheet"> to a file
+ * inside the book and epub:type attributes (the navigation document's
+ * "toc") stay. clean_opf cleans an EPUB's package document (OPF:
+ * in <metadata> only the identifier, title and language stay, and the
+ * required modification date is set to 2000-01-01), its NCX table of
+ * contents (docAuthor and generator metadata removed) and any other XML
+ * member (comments and processing instructions removed).
  */
 #include "clean.h"
 #include "sderr.h"
@@ -123,8 +132,13 @@ attr_allowed(struct mjob *j, xmlAttrPtr a)
 
 	if (strncmp(n, "on", 2) == 0)
 		return 0;
+	if (j->html == 2 && a->ns != NULL && strcmp(n, "type") == 0 &&
+	    strcmp((const char *)a->ns->href, "http://www.idpf.org/2007/ops") == 0)
+		return 1; /* epub:type="toc" marks the navigation document */
 	if (j->html)
-		return a->ns == NULL && in_list(n, html_attrs);
+		return a->ns == NULL && (in_list(n, html_attrs) ||
+		    (j->html == 2 && strcmp(n, "rel") == 0 && a->parent != NULL &&
+		     strcmp((const char *)a->parent->name, "link") == 0));
 	if (a->ns == NULL)
 		return 1;
 	return (strcmp((const char *)a->ns->href, XLINK_NS) == 0 && strcmp(n, "href") == 0) ||
@@ -172,6 +186,13 @@ element_fate(struct mjob *j, xmlNodePtr n)
 		    n->parent->type == XML_ELEMENT_NODE &&
 		    strcmp((const char *)n->parent->name, "head") != 0)
 			return 2; /* <title> outside <head> is not the document's title */
+		if (j->html == 2 && strcmp(name, "link") == 0) {
+			xmlChar *rel = xmlGetProp(n, (const xmlChar *)"rel");
+			int sheet = rel != NULL && strcmp((const char *)rel, "stylesheet") == 0;
+			xmlFree(rel);
+			if (sheet)
+				return 0; /* its href is checked like any: inside the book only */
+		}
 		if (in_list(name, html_drop))
 			return 1;
 		return in_list(name, html_keep) ? 0 : 2;
@@ -240,18 +261,22 @@ clean_markup(struct clean_ctx *c, const unsigned char *buf, size_t len, int html
 
 	if (len > (size_t)INT32_MAX)
 		return CLEAN_E_LIMIT;
-	doc = html ? htmlReadMemory((const char *)buf, (int)len, NULL, NULL,
+	doc = html == 1 ? htmlReadMemory((const char *)buf, (int)len, NULL, NULL,
 	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING) :
 	    xmlReadMemory((const char *)buf, (int)len, NULL, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doc == NULL || xmlDocGetRootElement(doc) == NULL) {
-		clean_set_error(rep, "%s does not parse", html ? "HTML" : "SVG");
+		clean_set_error(rep, "%s does not parse", html == 1 ? "HTML" : html ? "XHTML" : "SVG");
 		goto out;
 	}
 	if (!html && (xmlDocGetRootElement(doc)->ns == NULL ||
 	    strcmp((const char *)xmlDocGetRootElement(doc)->ns->href, SVG_NS) != 0 ||
 	    strcmp((const char *)xmlDocGetRootElement(doc)->name, "svg") != 0)) {
 		clean_set_error(rep, "the root element is not an SVG <svg>");
+		goto out;
+	}
+	if (html == 2 && strcmp((const char *)xmlDocGetRootElement(doc)->name, "html") != 0) {
+		clean_set_error(rep, "the root element is not an XHTML <html>");
 		goto out;
 	}
 	if (doc->intSubset != NULL && doc->intSubset->entities != NULL) {
@@ -263,10 +288,118 @@ clean_markup(struct clean_ctx *c, const unsigned char *buf, size_t len, int html
 		clean_set_error(rep, "nothing left after cleaning");
 		goto out;
 	}
-	if (html)
+	if (html == 1)
 		htmlDocDumpMemoryFormat(doc, &mem, &size, 0);
 	else
 		xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
+	e = (mem == NULL || size < 0) ? SD_ERR_NOMEM : clean_buf_append(out, mem, (size_t)size);
+out:
+	xmlFree(mem);
+	xmlFreeDoc(doc);
+	return e;
+}
+
+/* OPF <metadata>: what stays (dc:identifier, dc:title, dc:language; the
+ * required dcterms:modified, whose date is replaced). */
+static int
+opf_meta_kept(xmlNodePtr n)
+{
+	const char *name = (const char *)n->name;
+	xmlChar *prop;
+	int modified;
+
+	if (n->ns != NULL && strcmp((const char *)n->ns->href, "http://purl.org/dc/elements/1.1/") == 0)
+		return strcmp(name, "identifier") == 0 || strcmp(name, "title") == 0 ||
+		    strcmp(name, "language") == 0;
+	if (strcmp(name, "meta") != 0)
+		return 0;
+	prop = xmlGetProp(n, (const xmlChar *)"property");
+	modified = prop != NULL && strcmp((const char *)prop, "dcterms:modified") == 0;
+	xmlFree(prop);
+	if (modified)
+		xmlNodeSetContent(n, (const xmlChar *)"2000-01-01T00:00:00Z");
+	return modified;
+}
+
+/* NCX <head>: only the uid and the table's depth and page counts stay. */
+static int
+ncx_meta_kept(xmlNodePtr n)
+{
+	xmlChar *nm;
+	int keep;
+
+	if (strcmp((const char *)n->name, "meta") != 0)
+		return 0;
+	nm = xmlGetProp(n, (const xmlChar *)"name");
+	keep = nm != NULL && (strcmp((const char *)nm, "dtb:uid") == 0 ||
+	    strcmp((const char *)nm, "dtb:depth") == 0 ||
+	    strcmp((const char *)nm, "dtb:totalPageCount") == 0 ||
+	    strcmp((const char *)nm, "dtb:maxPageNumber") == 0);
+	xmlFree(nm);
+	return keep;
+}
+
+/* Comments and processing instructions out everywhere; the children of an
+ * OPF <metadata> or NCX <head> outside their lists out; NCX <docAuthor>
+ * out. */
+static void
+opf_walk(xmlNodePtr n, int in_meta, int in_head, struct clean_report *rep)
+{
+	for (xmlNodePtr c = n->children, next; c != NULL; c = next) {
+		next = c->next;
+		if (c->type == XML_COMMENT_NODE || c->type == XML_PI_NODE) {
+			clean_note_removed(rep, "comments and processing instructions");
+			xmlUnlinkNode(c);
+			xmlFreeNode(c);
+			continue;
+		}
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if ((in_meta && !opf_meta_kept(c)) || (in_head && !ncx_meta_kept(c)) ||
+		    strcmp((const char *)c->name, "docAuthor") == 0) {
+			clean_note_removed(rep, "%s", in_meta ? "book metadata (creator, contributors, "
+			    "publisher, dates, description, subjects, rights, tool and other meta)" :
+			    "table of contents metadata (author, generator)");
+			xmlUnlinkNode(c);
+			xmlFreeNode(c);
+			continue;
+		}
+		if (in_meta)
+			clean_note_kept(rep, "the book's identifier, title and language (readers need "
+			    "them; the modification date is set to 2000-01-01)");
+		opf_walk(c, strcmp((const char *)c->name, "metadata") == 0 &&
+		    n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "package") == 0,
+		    strcmp((const char *)c->name, "head") == 0 && n->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)n->name, "ncx") == 0, rep);
+	}
+}
+
+int
+clean_opf(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+{
+	xmlDocPtr doc = NULL;
+	xmlChar *mem = NULL;
+	int size = 0, e = CLEAN_E_MALFORMED;
+
+	if (len > (size_t)INT32_MAX)
+		return CLEAN_E_LIMIT;
+	doc = xmlReadMemory((const char *)buf, (int)len, NULL, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL || xmlDocGetRootElement(doc) == NULL) {
+		clean_set_error(rep, "XML does not parse");
+		goto out;
+	}
+	if (doc->intSubset != NULL) {
+		if (doc->intSubset->entities != NULL) {
+			clean_set_error(rep, "a DTD that declares entities (not expanded, so refused)");
+			goto out;
+		}
+		xmlUnlinkNode((xmlNodePtr)doc->intSubset);
+		xmlFreeDtd(doc->intSubset);
+		doc->intSubset = NULL;
+	}
+	opf_walk((xmlNodePtr)doc, 0, 0, rep);
+	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
 	e = (mem == NULL || size < 0) ? SD_ERR_NOMEM : clean_buf_append(out, mem, (size_t)size);
 out:
 	xmlFree(mem);

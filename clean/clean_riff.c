@@ -9,7 +9,8 @@
  * length is checked against the input, the RIFF size is recomputed, and
  * anything after the RIFF form is dropped. AIFF keeps COMM, SSND and FVER
  * and drops NAME, AUTH, (c), ANNO, COMT, MARK, APPL, ID3 and unknown
- * chunks. Hand-written: see docs/handwritten.md.
+ * chunks. AVI is cleaned in place (see clean_avi below). Hand-written: see
+ * docs/handwritten.md.
  */
 #include "clean.h"
 #include "sderr.h"
@@ -187,5 +188,135 @@ clean_aiff(const unsigned char *buf, size_t len, struct clean_buf *out,
 out:
 	if (e == CLEAN_E_MALFORMED)
 		clean_set_error(rep, "not a complete AIFF file (truncated or bad chunk length)");
+	return e;
+}
+
+/*
+ * AVI (RIFF 'AVI ', and the OpenDML 'AVIX' forms after it), cleaned in
+ * place: a dropped chunk becomes a JUNK chunk of the same size with zeros
+ * in it, so the absolute offsets of OpenDML indexes (indx) and the movi
+ * offsets of idx1 stay right. Allow-lists: at the top of a form LIST hdrl,
+ * LIST movi (copied as it is: the media) and idx1; in hdrl avih, LIST strl
+ * and LIST odml (dmlh); in strl strh, strf, indx and vprp. Everything else
+ * (LIST INFO with title, artist, comments, software ISFT and dates; IDIT,
+ * the digitization date; strn, stream names; strd, camera data; unknown
+ * chunks) is overwritten, and the contents of existing JUNK chunks are
+ * zeroed (cameras write text into them).
+ */
+enum avi_level { AVI_TOP, AVI_HDRL, AVI_STRL, AVI_ODML };
+
+static void
+avi_blank(unsigned char *o, size_t pos, size_t n, struct clean_report *rep)
+{
+	const unsigned char *c = o + pos;
+
+	if (memcmp(c, "LIST", 4) == 0 && n >= 4 && memcmp(c + 8, "INFO", 4) == 0)
+		clean_note_removed(rep, "LIST/INFO tags (title, artist, comments, copyright, "
+		    "software, dates)");
+	else if (memcmp(c, "IDIT", 4) == 0)
+		clean_note_removed(rep, "digitization date (IDIT)");
+	else if (memcmp(c, "strn", 4) == 0)
+		clean_note_removed(rep, "stream names (strn)");
+	else if (memcmp(c, "strd", 4) == 0)
+		clean_note_removed(rep, "stream data (strd: camera or codec notes)");
+	else if (memcmp(c, "JUNK", 4) == 0) {
+		size_t k = 0;
+		while (k < n && c[8 + k] == 0)
+			k++;
+		if (k == n)
+			return;
+		clean_note_removed(rep, "contents of JUNK padding chunks (zeroed)");
+	} else
+		note(rep, c);
+	memcpy(o + pos, "JUNK", 4);
+	memset(o + pos + 8, 0, n);
+}
+
+static int
+avi_list(unsigned char *o, size_t pos, size_t end, enum avi_level lv, struct clean_report *rep)
+{
+	while (pos < end) {
+		const unsigned char *c = o + pos;
+		const unsigned char *t = c + 8;
+		size_t n, padded;
+		int e, list;
+
+		if (end - pos < 8)
+			return CLEAN_E_MALFORMED;
+		n = le32(c + 4);
+		if (n > end - pos - 8)
+			return CLEAN_E_MALFORMED;
+		/* the pad byte of an odd last chunk is sometimes missing */
+		padded = n + (n & 1) <= end - pos - 8 ? n + (n & 1) : n;
+		list = memcmp(c, "LIST", 4) == 0;
+		if (list && n < 4)
+			return CLEAN_E_MALFORMED;
+		e = 0;
+		if (lv == AVI_TOP && list && memcmp(t, "hdrl", 4) == 0)
+			e = avi_list(o, pos + 12, pos + 8 + n, AVI_HDRL, rep);
+		else if (lv == AVI_TOP && list && memcmp(t, "movi", 4) == 0)
+			;
+		else if (lv == AVI_TOP && memcmp(c, "idx1", 4) == 0)
+			;
+		else if (lv == AVI_HDRL && memcmp(c, "avih", 4) == 0)
+			;
+		else if (lv == AVI_HDRL && list && memcmp(t, "strl", 4) == 0)
+			e = avi_list(o, pos + 12, pos + 8 + n, AVI_STRL, rep);
+		else if (lv == AVI_HDRL && list && memcmp(t, "odml", 4) == 0)
+			e = avi_list(o, pos + 12, pos + 8 + n, AVI_ODML, rep);
+		else if (lv == AVI_STRL && (memcmp(c, "strh", 4) == 0 || memcmp(c, "strf", 4) == 0 ||
+		    memcmp(c, "indx", 4) == 0 || memcmp(c, "vprp", 4) == 0))
+			;
+		else if (lv == AVI_ODML && memcmp(c, "dmlh", 4) == 0)
+			;
+		else
+			avi_blank(o, pos, n, rep);
+		if (e != 0)
+			return e;
+		pos += 8 + padded;
+	}
+	return 0;
+}
+
+int
+clean_avi(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+{
+	size_t start = out->len, pos = 0;
+	int e = CLEAN_E_MALFORMED, forms = 0;
+	unsigned char *o;
+
+	if (len < 12 || memcmp(buf, "RIFF", 4) != 0 || memcmp(buf + 8, "AVI ", 4) != 0) {
+		clean_set_error(rep, "not an AVI file");
+		return CLEAN_E_MALFORMED;
+	}
+	if ((e = clean_buf_append(out, buf, len)) != 0)
+		return e;
+	o = out->data + start;
+	/* RIFF 'AVI ', then any OpenDML 'AVIX' forms; anything else ends it. */
+	while (len - pos >= 12 && memcmp(o + pos, "RIFF", 4) == 0 &&
+	    memcmp(o + pos + 8, forms == 0 ? "AVI " : "AVIX", 4) == 0) {
+		size_t n = le32(o + pos + 4);
+		if (n < 4 || n > len - pos - 8) {
+			e = CLEAN_E_MALFORMED;
+			goto out;
+		}
+		if ((e = avi_list(o, pos + 12, pos + 8 + n, AVI_TOP, rep)) != 0)
+			goto out;
+		pos += 8 + n;
+		if ((n & 1) && pos < len)
+			pos++;
+		forms++;
+	}
+	if (pos < len) {
+		clean_note_removed(rep, "%zu bytes after the end of the file", len - pos);
+		out->len = start + pos;
+	}
+	e = 0;
+out:
+	if (e != 0) {
+		out->len = start;
+		if (e == CLEAN_E_MALFORMED)
+			clean_set_error(rep, "not a complete AVI file (truncated or bad chunk length)");
+	}
 	return e;
 }

@@ -12,8 +12,12 @@
  * DOS time 1980-01-01 00:00, mode 0644, no extra fields, no comments.
  * Office thumbnails are dropped, and so are the OOXML parts that hold
  * comments, people, custom XML data and printer settings
- * (clean_office_part_dropped). Members no cleaner handles are kept and
- * listed as "not inspected" in the report.
+ * (clean_office_part_dropped). An EPUB (its "mimetype" member says so)
+ * keeps that member first and stored, like ODF; its package document, NCX
+ * and META-INF XML go through clean_opf, its XHTML chapters through
+ * clean_markup as XHTML, and META-INF/metadata.xml and signatures.xml are
+ * dropped. Members no cleaner handles are kept and listed as "not
+ * inspected" in the report.
  */
 #include "clean.h"
 #include "clean_int.h"
@@ -25,7 +29,7 @@
 
 #include <zip.h>
 
-enum zkind { ZK_PLAIN, ZK_OOXML, ZK_ODF };
+enum zkind { ZK_PLAIN, ZK_OOXML, ZK_ODF, ZK_EPUB };
 
 struct zjob {
 	struct clean_ctx *c;
@@ -52,7 +56,7 @@ is_office_xml(const struct zjob *j, const char *n)
 {
 	size_t l = strlen(n);
 
-	if (j->kind == ZK_PLAIN)
+	if (j->kind == ZK_PLAIN || j->kind == ZK_EPUB)
 		return 0;
 	return (l > 4 && strcmp(n + l - 4, ".xml") == 0) ||
 	    (l > 5 && strcmp(n + l - 5, ".rels") == 0) ||
@@ -133,6 +137,14 @@ out:
 	return e;
 }
 
+static int
+ends_with(const char *s, const char *t)
+{
+	size_t a = strlen(s), b = strlen(t);
+
+	return a >= b && strcmp(s + a - b, t) == 0;
+}
+
 /* Clean one member's bytes into mout. */
 static int
 clean_member(struct zjob *j, const char *name, const unsigned char *d, size_t n,
@@ -156,7 +168,13 @@ clean_member(struct zjob *j, const char *name, const unsigned char *d, size_t n,
 			mout->len = 0;
 			e = clean_buf_append(mout, d, n);
 		}
-	} else if (j->kind == ZK_ODF && strcmp(name, "mimetype") == 0) {
+	} else if (j->kind == ZK_EPUB && (ends_with(name, ".xhtml") || ends_with(name, ".html") ||
+	    ends_with(name, ".htm"))) {
+		e = clean_markup(j->c, d, n, 2, j->depth + 1, mout, &sub);
+	} else if (j->kind == ZK_EPUB && (ends_with(name, ".opf") || ends_with(name, ".ncx") ||
+	    (strncmp(name, "META-INF/", 9) == 0 && ends_with(name, ".xml")))) {
+		e = clean_opf(d, n, mout, &sub);
+	} else if ((j->kind == ZK_ODF || j->kind == ZK_EPUB) && strcmp(name, "mimetype") == 0) {
 		e = odf_mimetype_ok(d, n) ? clean_buf_append(mout, d, n) : CLEAN_E_MALFORMED;
 		if (e == CLEAN_E_MALFORMED)
 			clean_set_error(&sub, "the mimetype member is not a MIME type");
@@ -236,6 +254,12 @@ do_member(struct zjob *j, zip_uint64_t i)
 		    "printer settings" : "comments with their text, authors and people");
 		return 0;
 	}
+	if (j->kind == ZK_EPUB && (strcmp(st.name, "META-INF/metadata.xml") == 0 ||
+	    strcmp(st.name, "META-INF/signatures.xml") == 0)) {
+		clean_note_removed(j->rep, "%s", st.name[9] == 'm' ? "container metadata "
+		    "(META-INF/metadata.xml)" : "signatures (META-INF/signatures.xml: the signer)");
+		return 0;
+	}
 	if (j->kind == ZK_ODF && strcmp(st.name, "layout-cache") == 0) {
 		clean_note_removed(j->rep, "LibreOffice's layout cache");
 		return 0;
@@ -273,6 +297,22 @@ collect(zip_source_t *src, struct clean_buf *out)
 	return e;
 }
 
+/* An EPUB: its "mimetype" member says application/epub+zip. */
+static int
+is_epub(struct zjob *j, zip_uint64_t i)
+{
+	static const char want[] = "application/epub+zip";
+	char got[sizeof want];
+	zip_file_t *f = zip_fopen_index(j->in, i, 0);
+	zip_int64_t n;
+
+	if (f == NULL)
+		return 0;
+	n = zip_fread(f, got, sizeof got);
+	zip_fclose(f);
+	return n == (zip_int64_t)sizeof want - 1 && memcmp(got, want, sizeof want - 1) == 0;
+}
+
 static int
 run(struct zjob *j)
 {
@@ -288,11 +328,11 @@ run(struct zjob *j)
 	if (zip_name_locate(j->in, "[Content_Types].xml", 0) >= 0)
 		j->kind = ZK_OOXML;
 	else if (first >= 0)
-		j->kind = ZK_ODF;
-	if (j->kind == ZK_ODF)
+		j->kind = is_epub(j, (zip_uint64_t)first) ? ZK_EPUB : ZK_ODF;
+	if (j->kind == ZK_ODF || j->kind == ZK_EPUB)
 		e = do_member(j, (zip_uint64_t)first);
 	for (zip_int64_t i = 0; e == 0 && i < n; i++)
-		if (j->kind != ZK_ODF || i != first)
+		if ((j->kind != ZK_ODF && j->kind != ZK_EPUB) || i != first)
 			e = do_member(j, (zip_uint64_t)i);
 	cm = zip_get_archive_comment(j->in, &clen, 0);
 	if (e == 0 && cm != NULL && clen > 0)

@@ -20,7 +20,9 @@ build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
 # (clean/clean_render.c); poppler-utils checks them in clean.safe_pdf.
 # libheif-examples (heif-enc, heif-convert, heif-info) makes and decodes the
 # HEIC/AVIF fixtures of clean.fixtures; ffmpeg makes and decodes the videos of
-# clean.media (skipped without it).
+# clean.media (MP4, MOV, Matroska, WebM with libvpx and libopus, AVI, WMV and
+# WMA; skipped without it). The EPUB and .tar.gz fixtures are written by
+# Python's zipfile and zlib, so no pandoc is needed.
 # tor runs in integration.tor (off the network: DisableNetwork 1); libssl-dev
 # gives libcrypto's SHA3-256 for onion addresses.
 # LibreOffice (about 300 MB) lets clean.office_convert prove that cleaned

@@ -3,7 +3,7 @@
 leaks(data, where) looks in the raw bytes (ASCII, UTF-16LE, UTF-16BE and
 hexadecimal as in PDF hex strings, either case), in every
 member of a ZIP container (recursively, including archive and member
-comments and extra fields), and in the decompressed objects of a PDF
+comments and extra fields), in the data and header of a gzip file, and in the decompressed objects of a PDF
 (qpdf --qdf). exif_leaks(path) looks in exiftool's output (which decodes
 compressed PNG text chunks, XMP and EXIF).
 """
@@ -48,6 +48,12 @@ def leaks(data, where, depth=0):
         hit = raw_hit(r.stdout)
         if hit:
             found.append(where + " (decompressed PDF objects, %s)" % hit)
+    if data[:2] == b"\x1f\x8b" and depth < 8:
+        import gzip
+        try:
+            found += leaks(gzip.decompress(data), where + " (gunzipped)", depth + 1)
+        except (OSError, EOFError):
+            found.append(where + " (gzip data does not decompress)")
     if data[257:262] == b"ustar" and depth < 8:
         with tarfile.open(fileobj=io.BytesIO(data)) as t:
             for m in t.getmembers():
@@ -83,6 +89,9 @@ def count(path):
                 pass
             return out
         views += members(data)
+    if data[:2] == b"\x1f\x8b":
+        import gzip
+        views.append(gzip.decompress(data))
     if data[:5] == b"%PDF-":
         views.append(subprocess.run(["qpdf", "--qdf", "--object-streams=disable", "-", "-"],
                                     input=data, capture_output=True).stdout)

@@ -127,6 +127,19 @@ def opens(p, data, src=None):
     elif p.endswith(".html"):
         if b"Hello" not in data or b"kept text" not in data or b"<img" not in data:
             return "HTML content lost"
+    elif data[:2] == b"\x1f\x8b":
+        import gzip
+        if data[3] != 0 or data[4:8] != b"\0\0\0\0" or data[9] != 255:
+            return "gzip header keeps flags (name, comment, extra), a time or the OS"
+        try:
+            inner = gzip.decompress(data)
+        except (OSError, EOFError) as e:
+            return "gzip: %s" % e
+        if p.endswith(".txt.gz"):
+            return None if inner == "des notes en français\n".encode() else "text changed"
+        if inner[257:262] != b"ustar":
+            return "gzip does not hold a TAR any more"
+        return opens(p, inner, src)
     elif data[257:262] == b"ustar":
         with tarfile.open(fileobj=io.BytesIO(data)) as t:
             for m in t.getmembers():
@@ -183,6 +196,19 @@ def zip_opens(data):
                     return "member %s does not parse: %s" % (n, e)
             elif n.endswith((".jpg", ".jpeg", ".png")):
                 Image.open(io.BytesIO(z.read(n))).load()
+        if "OEBPS/content.opf" in names:
+            opf = xml.dom.minidom.parseString(z.read("OEBPS/content.opf"))
+            for n in ("ch1.xhtml", "Chapter one", "kept text", "style.css", 'epub:type="toc"'):
+                if n.encode() not in z.read("OEBPS/content.opf") + z.read("OEBPS/ch1.xhtml"):
+                    return "EPUB content or structure lost: " + n
+            if not opf.getElementsByTagName("spine") or not opf.getElementsByTagName("dc:title"):
+                return "EPUB package lost its spine or title"
+            for n in names:
+                if n.endswith((".xhtml", ".opf", ".ncx")):
+                    try:
+                        xml.dom.minidom.parseString(z.read(n))
+                    except Exception as e:  # noqa: BLE001
+                        return "EPUB member %s is not XML any more: %s" % (n, e)
         if "mimetype" in names and (names[0] != "mimetype" or
                                     z.getinfo("mimetype").compress_type != zipfile.ZIP_STORED):
             return "ODF mimetype is not the first, stored member"

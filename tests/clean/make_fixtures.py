@@ -593,6 +593,32 @@ with tarfile.open(path("bundle.tar"), "w", format=tarfile.PAX_FORMAT) as t:
     tar_add(t, "docs/notes.txt", b"plain notes\n")
     tar_add(t, "image.png", png)
 expect("bundle.tar", "not fully cleaned", note="notes.txt is text")
+# A gzip'd tar: its header holds a file name, a comment, an extra field and a
+# time; the tar inside is cleaned as a tar (the member names hold no canary).
+import struct  # noqa: E402
+import zlib  # noqa: E402
+
+
+def gzip_member(data, name, comment, extra, mtime=1577934245):
+    z = zlib.compressobj(6, zlib.DEFLATED, -15)
+    hdr = b"\x1f\x8b\x08" + bytes([0x04 | 0x08 | 0x10]) + struct.pack("<I", mtime) + b"\x00\x03"
+    hdr += struct.pack("<H", len(extra)) + extra + name + b"\0" + comment + b"\0"
+    return hdr + z.compress(data) + z.flush() + struct.pack("<II", zlib.crc32(data), len(data))
+
+
+tbuf = io.BytesIO()
+with tarfile.open(fileobj=tbuf, mode="w", format=tarfile.PAX_FORMAT) as t:
+    tar_add(t, "docs/photo.jpg", jpg)
+    tar_add(t, "image.png", png)
+tgz = (gzip_member(tbuf.getvalue()[:3000], (C + "gzname.tar").encode(), (C + "gzcomment").encode(),
+                   b"SD\x08\x00" + C.encode())
+       + gzip_member(tbuf.getvalue()[3000:], (C + "gzname2").encode(), b"", b"XY\x00\x00"))
+write("bundle.tar.gz", tgz)
+expect("bundle.tar.gz", "cleaned")
+write("truncated.tgz", tgz[:-20])
+expect("truncated.tgz", "could not clean", canaries=None)
+write("notes.txt.gz", gzip_member("des notes en français\n".encode(), b"notes.txt", b"", b""))
+expect("notes.txt.gz", "not fully cleaned", canaries=False)
 with tarfile.open(path("link.tar"), "w", format=tarfile.PAX_FORMAT) as t:
     tar_add(t, "ok.txt", b"x\n")
     tar_add(t, "evil", b"", type=tarfile.SYMTYPE, linkname="/etc/shadow")
@@ -637,6 +663,56 @@ expect("page.html", "cleaned")
 # ---- not supported: kept apart ----------------------------------------------
 write("blob.bin", bytes(range(256)) * 16 + (C + "blob").encode())
 expect("blob.bin", "uncleaned", canaries=None)
+# EPUB (as Calibre and pandoc write it): canaries in the OPF metadata, the
+# NCX author, the chapters' head and comments, a style sheet comment, an
+# image's EXIF and META-INF/metadata.xml. Written with zipfile as zip does.
+OPF = ('<?xml version="1.0" encoding="utf-8"?>\n<!-- ' + C + 'opfcomment -->\n'
+       '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="uid">'
+       '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">'
+       '<dc:identifier id="uid">urn:uuid:0b5d5c2e-1111-4222-8333-944455556666</dc:identifier>'
+       '<dc:title>Report</dc:title><dc:language>en</dc:language>'
+       '<dc:creator id="c1">' + C + 'creator</dc:creator>'
+       '<meta refines="#c1" property="file-as">' + C + 'fileas</meta>'
+       '<dc:contributor>' + C + 'contributor</dc:contributor>'
+       '<dc:publisher>' + C + 'publisher</dc:publisher><dc:date>2020-01-02</dc:date>'
+       '<dc:description>' + C + 'description</dc:description><dc:rights>' + C + 'rights</dc:rights>'
+       '<meta property="dcterms:modified">2020-01-02T03:04:05Z</meta>'
+       '<meta name="calibre:user_metadata" content="' + C + 'calibre"/>'
+       '<meta name="generator" content="' + C + 'generator"/></metadata>'
+       '<manifest><item id="ch1" href="ch1.xhtml" media-type="application/xhtml+xml"/>'
+       '<item id="css" href="style.css" media-type="text/css"/>'
+       '<item id="img" href="photo.jpg" media-type="image/jpeg"/>'
+       '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/></manifest>'
+       '<spine toc="ncx"><itemref idref="ch1"/></spine></package>')
+NCX = ('<?xml version="1.0"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">'
+       '<head><meta name="dtb:uid" content="urn:uuid:0b5d5c2e-1111-4222-8333-944455556666"/>'
+       '<meta name="dtb:generator" content="' + C + 'ncxgenerator"/></head>'
+       '<docTitle><text>Report</text></docTitle><docAuthor><text>' + C + 'docauthor</text></docAuthor>'
+       '<navMap><navPoint id="n1" playOrder="1"><navLabel><text>One</text></navLabel>'
+       '<content src="ch1.xhtml"/></navPoint></navMap></ncx>')
+CH1 = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+       '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+       '<head><title>' + C + 'xhtmltitle</title><meta name="author" content="' + C + 'xhtmlmeta"/>'
+       '<link rel="stylesheet" type="text/css" href="style.css"/></head>'
+       '<body><!-- ' + C + 'xhtmlcomment --><nav epub:type="toc"><ol><li><a href="ch1.xhtml">One</a>'
+       '</li></ol></nav><h1 data-x="' + C + 'attr">Chapter one</h1>'
+       '<p>kept text</p><img src="photo.jpg" alt="photo"/></body></html>')
+with zipfile.ZipFile(path("book.epub"), "w") as z:
+    z.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip")
+    z.writestr("META-INF/container.xml",
+               '<?xml version="1.0"?><container version="1.0" '
+               'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+               '<rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
+               '</rootfiles></container>', zipfile.ZIP_DEFLATED)
+    z.writestr("META-INF/metadata.xml", '<?xml version="1.0"?><metadata><creator>' + C
+               + 'metaxml</creator></metadata>', zipfile.ZIP_DEFLATED)
+    z.writestr("OEBPS/content.opf", OPF, zipfile.ZIP_DEFLATED)
+    z.writestr("OEBPS/toc.ncx", NCX, zipfile.ZIP_DEFLATED)
+    z.writestr("OEBPS/ch1.xhtml", CH1, zipfile.ZIP_DEFLATED)
+    z.writestr("OEBPS/style.css", "/* " + C + "csscomment */ body { margin: 0 }\n", zipfile.ZIP_DEFLATED)
+    z.writestr("OEBPS/photo.jpg", jpg)
+expect("book.epub", "cleaned")
+
 # Legacy Office, RTF and e-mails are named plainly as not cleaned, with why.
 write("legacy.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(24) + b"\x3e\x00\x03\x00\xfe\xff"
       + bytes(482) + (C + "xlsauthor").encode("utf-16-le") + bytes(1024))
@@ -649,8 +725,14 @@ write("tip.eml", ("From: " + C + "sender <s@example.org>\nTo: desk@example.org\n
 expect("tip.eml", "uncleaned", canaries=None, note="e-mail:")
 write("notes.txt", "des notes en français\n".encode())
 expect("notes.txt", "not fully cleaned", canaries=False)
-write("style.css", ("body { color: #123 } /* by " + C + "cssauthor */\n").encode())
-expect("style.css", "not fully cleaned", left=True)
+# CSS (text/plain to libmagic): comments removed; "cleaned" with no string
+# or url() left, which may hold a name or a path.
+write("style.css", ("/* by " + C + "cssauthor */\nbody { color: #123 } /* " + C
+                    + "csscomment */\n@media print { p { margin: 0 } }\n").encode())
+expect("style.css", "cleaned")
+write("font.css", ("/* " + C + "csscomment */\n@font-face { font-family: x; src: url(file:///home/"
+                   + C + "cssurl/x.woff) }\n").encode())
+expect("font.css", "not fully cleaned", left=True, note="url() references")
 
 for f in os.listdir(OUT):
     if f.startswith(".tmp"):

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Video and audio in ISO boxes, made by ffmpeg as phones, screen recorders
 # and converters write them, cleaned through the real sealdrop-open:
-#  1. MP4, MOV, fragmented MP4 (both base-offset modes) and fragmented M4A
-#     with canaries in the title, artist, comment, location and creation
-#     time: each holds them before, is reported "cleaned" and holds none
+#  1. MP4, MOV, fragmented MP4 (both base-offset modes), fragmented M4A,
+#     Matroska (with chapters and an attachment), WebM and a WebM written
+#     to a pipe (unknown sizes, as browsers record), AVI, WMV and WMA, with canaries in the
+#     title, artist, comment, location, creation time, track name, chapter
+#     name and attachment (Matroska: no tag, name or chapter left either): each holds them before, is reported "cleaned" and holds none
 #     after (raw bytes in every encoding, exiftool), and still plays the
 #     same: ffmpeg decodes the same frames and samples (framemd5), with the
 #     same streams and duration;
@@ -39,7 +41,26 @@ ff=(ffmpeg -v error -y -f lavfi -i testsrc=size=64x48:rate=10 -f lavfi
 	"${ff[@]}" -movflags +frag_keyframe+empty_moov+default_base_moof "$work/in/fragmoof.mp4" &&
 	ffmpeg -v error -y -f lavfi -i sine=frequency=440:sample_rate=8000 -t 2 -c:a aac \
 		-metadata title=SDCANARYtitle -metadata artist=SDCANARYartist \
-		-movflags +frag_keyframe+empty_moov "$work/in/voice.m4a" || {
+		-movflags +frag_keyframe+empty_moov "$work/in/voice.m4a" &&
+	printf ';FFMETADATA1\ntitle=SDCANARYtitle\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1000\ntitle=SDCANARYchapter\n' \
+		>"$work/meta.txt" && echo SDCANARYattachment >"$work/font.ttf" &&
+	ffmpeg -v error -y -f lavfi -i testsrc=size=64x48:rate=10 -f lavfi \
+		-i sine=frequency=440:sample_rate=8000 -i "$work/meta.txt" -map 0 -map 1 \
+		-map_metadata 2 -map_chapters 2 -t 2 -c:v mpeg4 -c:a aac \
+		-metadata artist=SDCANARYartist -metadata comment=SDCANARYcomment \
+		-metadata creation_time=2020-01-02T03:04:05Z \
+		-metadata:s:v:0 title=SDCANARYtrack -attach "$work/font.ttf" \
+		-metadata:s:t mimetype=application/x-truetype-font \
+		-metadata:s:t filename=SDCANARYfilename.ttf "$work/in/movie.mkv" &&
+	"${ff[@]/aac/libopus}" -metadata:s:v:0 title=SDCANARYtrack -c:v libvpx "$work/in/clip.webm" &&
+	"${ff[@]/aac/libopus}" -c:v libvpx -f webm pipe:1 >"$work/in/recording.webm" &&
+	"${ff[@]/aac/pcm_s16le}" -metadata copyright=SDCANARYcopyright \
+		-metadata:s:v:0 title=SDCANARYstream "$work/in/camera.avi" &&
+	"${ff[@]/aac/wmav2}" -c:v wmv2 -metadata copyright=SDCANARYcopyright \
+		-metadata genre=SDCANARYgenre -metadata album=SDCANARYalbum "$work/in/clip.wmv" &&
+	ffmpeg -v error -y -f lavfi -i sine=frequency=440:sample_rate=8000 -t 2 -c:a wmav2 \
+		-metadata title=SDCANARYtitle -metadata artist=SDCANARYartist \
+		-metadata creation_time=2020-01-02T03:04:05Z "$work/in/voice.wma" || {
 	echo "FAIL: ffmpeg could not make the fixtures"; exit 1; }
 
 "$open" --quiet --clean-only --out "$work/out" "$work"/in/* 2>"$work/err" && ok ||
@@ -52,10 +73,21 @@ work = sys.argv[2]
 rep = {os.path.basename(e["input"]): e for e in
        json.load(open(os.path.join(work, "out", "report.json")))["files"]}
 def probe(p):
+    """Duration and the video and audio streams (a Matroska attachment is
+    a stream to ffprobe: it is removed on purpose)."""
     r = subprocess.run(["ffprobe", "-v", "error", "-show_entries",
                         "format=duration:stream=codec_type,codec_name", "-of", "json", p],
                        capture_output=True, text=True, check=True)
-    return json.loads(r.stdout)
+    j = json.loads(r.stdout)
+    j["streams"] = [s for s in j["streams"] if s["codec_type"] != "attachment"]
+    return j
+def tags(p):
+    r = subprocess.run(["ffprobe", "-v", "error", "-show_entries",
+                        "format_tags:stream_tags:chapter", "-of", "json", p],
+                       capture_output=True, text=True, check=True)
+    j = json.loads(r.stdout)
+    return [x for x in [j.get("format", {}).get("tags")] +
+            [s.get("tags") for s in j.get("streams", [])] + j.get("chapters", []) if x]
 def frames(p):
     r = subprocess.run(["ffmpeg", "-v", "error", "-i", p, "-f", "framemd5", "-"],
                        capture_output=True, text=True, check=True)
@@ -72,18 +104,32 @@ for n in sorted(os.listdir(os.path.join(work, "in"))):
     left = leaks(open(out, "rb").read(), n) + exif_leaks(out)
     if left:
         bad.append(n + ": canary left: " + ", ".join(left))
-    t = subprocess.run(["exiftool", "-s3", "-CreateDate", out], capture_output=True,
+    t = subprocess.run(["exiftool", "-s3", "-CreateDate", "-CreationDate", out], capture_output=True,
                        text=True).stdout
     if "2020" in t:
         bad.append(n + ": creation time left: " + t.strip())
     if probe(src) != probe(out):
         bad.append("%s: streams or duration differ: %s / %s" % (n, probe(src), probe(out)))
+    if n.endswith((".mkv", ".webm", ".avi", ".wmv", ".wma")) and tags(out):
+        bad.append(n + ": tags, names or chapters left: %s" % tags(out))
     if frames(src) != frames(out):
         bad.append(n + ": decoded frames or samples differ")
 for b in bad:
     print("FAIL: " + b)
 sys.exit(1 if bad else 0)
 PY
+
+# 1b. a Matroska file with an ASS subtitle track: its header (free text,
+# "Original Script: ...") is kept, so the file is "not fully cleaned"
+mkdir "$work/sub"
+printf '1\n00:00:00,000 --> 00:00:01,000\nhello\n' >"$work/s.srt"
+if ffmpeg -v error -y -i "$work/s.srt" -c:s ass "$work/s.ass" &&
+	ffmpeg -v error -y -f lavfi -i testsrc=size=16x16:rate=5 -i "$work/s.ass" -map 0 -map 1 \
+		-t 1 -c:v mpeg4 -c:s copy "$work/sub/subtitled.mkv" &&
+	"$open" --quiet --clean-only --out "$work/subout" "$work/sub/subtitled.mkv" 2>"$work/err" &&
+	grep -q '"status": *"not fully cleaned"' "$work/subout/report.json" &&
+	grep -q 'subtitle track header' "$work/subout/report.json"; then ok
+else ko "a subtitled Matroska file is not reported not fully cleaned"; fi
 
 # 2. a file over the in-memory limit, streamed in bounded memory
 "$py" "$here/big_mp4.py" "$work/big.mp4" 1536 ||

@@ -2,13 +2,15 @@
  * fuzz_clean_markup.c - libFuzzer target for the SVG and HTML cleaners
  * (our allow-lists and data: URI handling around libxml2).
  *
- * Arbitrary bytes as SVG (even sizes) or HTML (odd sizes). Must not crash,
- * leak or read out of bounds; an accepted SVG must be accepted again.
+ * Arbitrary bytes as SVG (even sizes) or HTML (odd sizes), and always as
+ * XHTML (EPUB chapters). Must not crash, leak or read out of bounds; an
+ * accepted SVG or XHTML must be accepted again.
  */
 #include "clean.h"
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,6 +27,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (clean_markup(ctx, data, size, html, 0, &a, &r1) == 0 && !html &&
 	    clean_markup(ctx, a.data, a.len, 0, 0, &b, &r2) != 0)
+		abort();
+	clean_buf_free(&a);
+	clean_buf_free(&b);
+	memset(&r1, 0, sizeof r1);
+	memset(&r2, 0, sizeof r2);
+	if (clean_markup(ctx, data, size, 2, 0, &a, &r1) == 0 &&
+	    clean_markup(ctx, a.data, a.len, 2, 0, &b, &r2) != 0)
 		abort();
 	clean_buf_free(&a);
 	clean_buf_free(&b);

@@ -358,16 +358,16 @@ report_honesty(void **state)
 	struct clean_ctx *c = NULL;
 	struct clean_buf out = { 0 };
 	struct clean_report rep = { 0 }, rep2 = { 0 }, big = { 0 };
-	const char css[] = "p { color: red } /* by alice */\n";
+	const char txt[] = "Notes for the meeting, by alice.\nSee you { soon }.\n";
 	int last_more;
 
 	(void)state;
 	assert_int_equal(clean_ctx_new(&c), 0);
-	assert_int_equal(clean_any(c, (const unsigned char *)css, sizeof css - 1, 0, &out, &rep), 0);
+	assert_int_equal(clean_any(c, (const unsigned char *)txt, sizeof txt - 1, 0, &out, &rep), 0);
 	assert_string_equal(rep.type, "text/plain");
 	assert_false(clean_report_full(&rep));
 	assert_non_null(strstr(rep.uninspected, "may contain names in comments"));
-	assert_int_equal(out.len, sizeof css - 1);
+	assert_int_equal(out.len, sizeof txt - 1);
 	clean_buf_free(&out);
 	assert_int_equal(clean_any(c, (const unsigned char *)"", 0, 0, &out, &rep2), 0);
 	assert_true(clean_report_full(&rep2));
@@ -380,6 +380,279 @@ report_honesty(void **state)
 	clean_note_uninspected(&big, "one more");
 	assert_true(strcmp(strrchr(big.uninspected, '\n') + 1, "(more not listed)") == 0);
 	clean_ctx_free(c);
+}
+
+/* CSS: comments gone (an empty one kept where tokens would join), full
+ * only without strings and url(); text, C and JSON are not taken for CSS. */
+static void
+css_comments(void **state)
+{
+	static const struct {
+		const char *in, *want;
+		int full;
+	} ok[] = {
+		{ "/* by alice */\np { color: red } /* x */\n", "\np { color: red } \n", 1 },
+		{ "@media print { a:hover{color:red;/*c*/} }\n", "@media print { a:hover{color:red;} }\n", 1 },
+		{ "a/*x*/b { margin/**/: 0 }", "a/**/b { margin: 0 }", 1 },
+		{ "a/*x*//*y*/b{c:d}/*e*//*f*/\f", "a/**/b{c:d}\f", 1 },
+		{ "@import \"/*k*/x.css\";\np{}", "@import \"/*k*/x.css\";\np{}", 0 },
+		{ "b { background: url(/home/alice/*x.png) }", "b { background: url(/home/alice/*x.png) }", 0 },
+		{ "@charset \"utf-8\"; i{content:'a\\'/*'}", "@charset \"utf-8\"; i{content:'a\\'/*'}", 0 },
+		{ "a { --x: 1; b { c: d } }\n/* unterminated", "a { --x: 1; b { c: d } }\n", 1 },
+	};
+	static const char *const not_css[] = {
+		"int main(void) { /* c */ return 0; }\n",
+		"{\"a\": 1} /* x */",
+		"Hello { world } /* x */",
+		"p { color: red /* x */",
+		"p { color: red } }",
+		"x; p { color: red }",
+		"no braces /* at all */",
+		"a { b: 'open string\n' }",
+		"/* a { b: c } */ /* only comments { } */\n",
+		"a { b: p/*x*/'unclosed\n' }", /* once returned 0 with nothing written */
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
+		struct clean_buf out = { 0 };
+		struct clean_report rep = { 0 };
+		if (clean_css((const unsigned char *)ok[k].in, strlen(ok[k].in), &out, &rep) != 0)
+			fail_msg("not taken for CSS: %s", ok[k].in);
+		assert_int_equal(out.len, strlen(ok[k].want));
+		assert_memory_equal(out.data, ok[k].want, out.len);
+		assert_int_equal(clean_report_full(&rep), ok[k].full);
+		clean_buf_free(&out);
+	}
+	for (size_t k = 0; k < sizeof not_css / sizeof not_css[0]; k++) {
+		struct clean_buf out = { 0 };
+		struct clean_report rep = { 0 };
+		assert_int_equal(clean_css((const unsigned char *)not_css[k], strlen(not_css[k]), &out, &rep),
+		    CLEAN_E_UNSUPPORTED);
+		assert_int_equal(out.len, 0);
+		assert_string_equal(rep.removed, "");
+	}
+}
+
+/* n bytes of data as a gzip file (zlib's own header: time 0, no name). */
+static void
+gzip_of(const unsigned char *data, size_t n, struct clean_buf *out)
+{
+	z_stream z = { 0 };
+	unsigned char tmp[65536];
+	int r;
+
+	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (unsigned char *)(uintptr_t)data;
+	z.avail_in = (uInt)n;
+	do {
+		z.next_out = tmp;
+		z.avail_out = sizeof tmp;
+		r = deflate(&z, Z_FINISH);
+		put(out, tmp, sizeof tmp - z.avail_out);
+	} while (r == Z_OK);
+	assert_int_equal(r, Z_STREAM_END);
+	deflateEnd(&z);
+}
+
+/* gzip: a bomb is a limit, bytes after the data or a bad checksum are
+ * malformed, the content is cleaned by its type and the header made anew. */
+static void
+gzip_bounds(void **state)
+{
+	struct clean_ctx *c = NULL;
+	struct clean_buf in = { 0 }, out = { 0 }, png = { 0 };
+	struct clean_report rep = { 0 };
+	size_t big = 16u << 20;
+	unsigned char *zeros = calloc(1, big);
+
+	(void)state;
+	assert_non_null(zeros);
+	assert_int_equal(clean_ctx_new(&c), 0);
+	gzip_of(zeros, big, &in);
+	assert_int_equal(clean_gzip(c, in.data, in.len, 0, &out, &rep), CLEAN_E_LIMIT);
+	assert_int_equal(out.len, 0);
+	free(zeros);
+	clean_buf_free(&in);
+
+	memset(&rep, 0, sizeof rep);
+	gzip_of((const unsigned char *)"p { } /* SDCANARY */", 20, &in);
+	put(&in, "junk", 4);
+	assert_int_equal(clean_gzip(c, in.data, in.len, 0, &out, &rep), CLEAN_E_MALFORMED);
+	assert_non_null(strstr(rep.error, "bytes after the gzip data"));
+	in.len -= 4;
+	in.data[in.len - 5] ^= 1; /* the CRC-32 */
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(clean_gzip(c, in.data, in.len, 0, &out, &rep), CLEAN_E_MALFORMED);
+	in.data[in.len - 5] ^= 1;
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(clean_gzip(c, in.data, in.len, 0, &out, &rep), 0);
+	assert_true(out.len > 18 && out.data[3] == 0 && out.data[9] == 255);
+	assert_true(clean_report_full(&rep));
+	assert_int_equal(clean_gzip(c, in.data, in.len, CLEAN_DEPTH_MAX, &png, &rep), CLEAN_E_LIMIT);
+	clean_buf_free(&in);
+	clean_buf_free(&out);
+	clean_ctx_free(c);
+}
+
+/* Matroska: the output has the input's size, dropped elements are Void of
+ * the same size, a CRC-32 is recomputed, a bad DocType or a truncated
+ * element is refused. */
+static void
+mkv_in_place(void **state)
+{
+	static const unsigned char ebml[] = { 0x1A, 0x45, 0xDF, 0xA3, 0x8B, 0x42, 0x82, 0x88,
+		'm', 'a', 't', 'r', 'o', 's', 'k', 'a' };
+	/* Segment { Info { CRC, Title "SDCANARY", TimestampScale }, Tags {...} } */
+	static const unsigned char seg[] = { 0x18, 0x53, 0x80, 0x67, 0x80 | 36,
+		0x15, 0x49, 0xA9, 0x66, 0x80 | 22,
+		0xBF, 0x84, 0, 0, 0, 0,
+		0x7B, 0xA9, 0x88, 'S', 'D', 'C', 'A', 'N', 'A', 'R', 'Y',
+		0x2A, 0xD7, 0xB1, 0x81, 0x40,
+		0x12, 0x54, 0xC3, 0x67, 0x80 | 4, 0x45, 0xA3, 0x81, 'x' };
+	struct clean_buf in = { 0 }, out = { 0 };
+	struct clean_report rep = { 0 };
+	uLong crc;
+
+	(void)state;
+	put(&in, ebml, sizeof ebml);
+	put(&in, seg, sizeof seg);
+	assert_int_equal(clean_mkv(in.data, in.len, &out, &rep), 0);
+	assert_int_equal(out.len, in.len);
+	assert_false(contains(&out, "SDCANARY", 8));
+	assert_true(clean_report_full(&rep));
+	assert_non_null(strstr(rep.removed, "title"));
+	assert_non_null(strstr(rep.removed, "tags"));
+	/* Title (11 bytes) became Void of 11 bytes; Tags (9 bytes) too. */
+	assert_int_equal(out.data[sizeof ebml + 16], 0xEC);
+	assert_int_equal(out.data[sizeof ebml + 17], 0x01);
+	assert_int_equal(out.data[sizeof ebml + 24], 2);
+	assert_int_equal(out.data[sizeof ebml + 32], 0xEC);
+	assert_int_equal(out.data[sizeof ebml + 33], 0x01);
+	assert_int_equal(out.data[sizeof ebml + 40], 0);
+	assert_memory_equal(out.data + sizeof ebml + 27, "\x2A\xD7\xB1\x81\x40", 5);
+	crc = crc32(0L, out.data + sizeof ebml + 16, 16);
+	assert_int_equal((uLong)out.data[sizeof ebml + 12] | (uLong)out.data[sizeof ebml + 13] << 8 |
+	    (uLong)out.data[sizeof ebml + 14] << 16 | (uLong)out.data[sizeof ebml + 15] << 24, crc);
+	clean_buf_free(&out);
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(clean_mkv(in.data, in.len - 1, &out, &rep), CLEAN_E_MALFORMED);
+	assert_int_equal(out.len, 0);
+	in.data[8] = 'X';
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(clean_mkv(in.data, in.len, &out, &rep), CLEAN_E_MALFORMED);
+	assert_non_null(strstr(rep.error, "document type"));
+	clean_buf_free(&out);
+	clean_buf_free(&in);
+	{
+		/* As a browser records: segment and clusters of unknown size. */
+		static const unsigned char live[] = { 0x18, 0x53, 0x80, 0x67, 0x01, 0xFF, 0xFF, 0xFF,
+			0xFF, 0xFF, 0xFF, 0xFF,
+			0x1F, 0x43, 0xB6, 0x75, 0xFF, 0xE7, 0x81, 0x00, 0xA3, 0x84, 0x81, 0, 0, 0x80,
+			0x1F, 0x43, 0xB6, 0x75, 0xFF, 0xE7, 0x81, 0x10, 0xA3, 0x84, 0x81, 0, 0, 0x80,
+			0x12, 0x54, 0xC3, 0x67, 0x88, 0x45, 0xA3, 0x85, 'S', 'D', 'C', 'A', 'N' };
+		struct clean_buf lin = { 0 };
+		put(&lin, ebml, sizeof ebml);
+		put(&lin, live, sizeof live);
+		memset(&rep, 0, sizeof rep);
+		assert_int_equal(clean_mkv(lin.data, lin.len, &out, &rep), 0);
+		assert_int_equal(out.len, lin.len);
+		assert_false(contains(&out, "SDCAN", 5));
+		assert_memory_equal(out.data + sizeof ebml, live, 40);
+		assert_non_null(strstr(rep.removed, "tags"));
+		clean_buf_free(&out);
+		clean_buf_free(&lin);
+	}
+}
+
+/* A RIFF chunk (id, little-endian size, data, pad byte). */
+static void
+riff_chunk(struct clean_buf *b, const char *id, const void *d, size_t n)
+{
+	unsigned char h[8];
+
+	memcpy(h, id, 4);
+	for (int k = 0; k < 4; k++)
+		h[4 + k] = (unsigned char)(n >> (8 * k));
+	put(b, h, 8);
+	put(b, d, n);
+	if (n & 1)
+		put(b, "", 1);
+}
+
+/* AVI: IDIT, strn, strd, INFO and JUNK text overwritten in place (same
+ * size, offsets kept), the media and index kept, a bad length refused. */
+static void
+avi_in_place(void **state)
+{
+	struct clean_buf strl = { 0 }, hdrl = { 0 }, body = { 0 }, in = { 0 }, out = { 0 };
+	struct clean_report rep = { 0 };
+	unsigned char zero56[56] = { 0 };
+
+	(void)state;
+	put(&strl, "strl", 4);
+	riff_chunk(&strl, "strh", "vidsFMP4", 8);
+	riff_chunk(&strl, "strf", "\x28\0\0\0", 4);
+	riff_chunk(&strl, "strn", "SDCANARYname", 13);
+	riff_chunk(&strl, "strd", "SDCANARYcamera", 14);
+	put(&hdrl, "hdrl", 4);
+	riff_chunk(&hdrl, "avih", zero56, sizeof zero56);
+	riff_chunk(&hdrl, "LIST", strl.data, strl.len);
+	riff_chunk(&hdrl, "IDIT", "SDCANARY 2020", 14);
+	put(&body, "AVI ", 4);
+	riff_chunk(&body, "LIST", hdrl.data, hdrl.len);
+	riff_chunk(&body, "LIST", "INFOISFT\x0c\0\0\0SDCANARYsft\0", 24);
+	riff_chunk(&body, "JUNK", "SDCANARYjunk", 12);
+	riff_chunk(&body, "LIST", "movi00dc\x04\0\0\0DATA", 16);
+	riff_chunk(&body, "idx1", "00dc\x10\0\0\0\x04\0\0\0\x04\0\0\0", 16);
+	riff_chunk(&in, "RIFF", body.data, body.len);
+	put(&in, "SDCANARYtrailer", 15);
+	assert_int_equal(clean_avi(in.data, in.len, &out, &rep), 0);
+	assert_int_equal(out.len, in.len - 15);
+	assert_false(contains(&out, "SDCANARY", 8));
+	assert_true(contains(&out, "movi00dc\x04\0\0\0DATA", 16));
+	assert_true(contains(&out, "vidsFMP4", 8));
+	assert_non_null(strstr(rep.removed, "IDIT"));
+	assert_non_null(strstr(rep.removed, "strn"));
+	assert_non_null(strstr(rep.removed, "LIST/INFO"));
+	assert_true(clean_report_full(&rep));
+	clean_buf_free(&out);
+	{
+		/* an odd last chunk without its pad byte at the very end */
+		static const unsigned char odd[21] = { 'R', 'I', 'F', 'F', 13, 0, 0, 0, 'A', 'V', 'I',
+			' ', 'J', 'U', 'N', 'K', 1, 0, 0, 0, 'x' };
+		memset(&rep, 0, sizeof rep);
+		assert_int_equal(clean_avi(odd, sizeof odd, &out, &rep), 0);
+		assert_int_equal(out.len, sizeof odd);
+		assert_int_equal(out.data[20], 0);
+		clean_buf_free(&out);
+	}
+	in.data[4] ^= 0x40; /* RIFF size past the end */
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(clean_avi(in.data, in.len, &out, &rep), CLEAN_E_MALFORMED);
+	assert_int_equal(out.len, 0);
+	clean_buf_free(&out);
+	clean_buf_free(&in);
+	clean_buf_free(&body);
+	clean_buf_free(&hdrl);
+	clean_buf_free(&strl);
+}
+
+/* ASF: a bad object size is refused and nothing is written. */
+static void
+asf_refuses_bad_sizes(void **state)
+{
+	static const unsigned char hdr[30] = { 0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11,
+		0xA6, 0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE, 0x6C, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 1, 0,
+		0, 0, 1, 2 };
+	struct clean_buf out = { 0 };
+	struct clean_report rep = { 0 };
+
+	(void)state;
+	assert_int_equal(clean_asf(hdr, sizeof hdr, &out, &rep), CLEAN_E_MALFORMED);
+	assert_int_equal(out.len, 0);
+	assert_non_null(strstr(rep.error, "ASF"));
+	clean_buf_free(&out);
 }
 
 int
@@ -395,6 +668,11 @@ main(void)
 		cmocka_unit_test(sandboxed_run),
 		cmocka_unit_test(sandbox_mem_limit),
 		cmocka_unit_test(report_honesty),
+		cmocka_unit_test(css_comments),
+		cmocka_unit_test(gzip_bounds),
+		cmocka_unit_test(mkv_in_place),
+		cmocka_unit_test(avi_in_place),
+		cmocka_unit_test(asf_refuses_bad_sizes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -197,9 +197,17 @@ static const struct {
 	{ "audio/x-m4a", ".m4a .mp4" }, { "audio/mp4", ".m4a .mp4" },
 	{ "video/3gpp", ".3gp .3gpp" }, { "video/3gpp2", ".3g2 .3gpp2" },
 	{ "video/x-m4v", ".m4v .mp4" },
+	{ "video/x-ms-asf", ".wmv .wma .asf" }, { "video/x-ms-wmv", ".wmv .asf" },
+	{ "audio/x-ms-wma", ".wma .asf" }, { "audio/x-ms-asf", ".wma .asf" },
+	{ "application/vnd.ms-asf", ".asf .wmv .wma" },
+	{ "video/x-msvideo", ".avi" }, { "video/avi", ".avi" }, { "video/msvideo", ".avi" },
+	{ "video/x-matroska", ".mkv .mka .mk3d" }, { "video/webm", ".webm" },
+	{ "audio/webm", ".webm .weba" }, { "audio/x-matroska", ".mka .mkv" },
 	/* libmagic calls some Office files made by other tools a plain ZIP; the
 	 * ZIP cleaner knows them by their content and cleans them as such. */
 	{ "application/x-tar", ".tar" },
+	{ "application/epub+zip", ".epub" },
+	{ "application/gzip", ".gz .tgz" }, { "application/x-gzip", ".gz .tgz" },
 	{ "application/zip", ".zip .docx .xlsx .pptx .odt .ods .odp .odg" },
 	{ "application/octet-stream+zip", ".zip .docx .xlsx .pptx .odt .ods .odp .odg" },
 	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx" },

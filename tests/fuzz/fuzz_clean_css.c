@@ -1,0 +1,27 @@
+/*
+ * fuzz_clean_css.c - libFuzzer target for the CSS cleaner (recognition and comment removal).
+ *
+ * The harness (tests/fuzz/clean_fixpoint.c): must not crash, leak or read
+ * out of bounds, and a cleaned file must be a fixed point of the cleaner.
+ */
+#include "clean_fixpoint.h"
+
+#include <stdint.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int
+run(struct clean_ctx *ctx, int variant, const unsigned char *d, size_t n, struct clean_buf *o,
+    struct clean_report *r)
+{
+	(void)variant;
+	(void)ctx;
+	return clean_css(d, n, o, r);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_clean_fixpoint(data, size, run);
+}
