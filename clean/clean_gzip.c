@@ -258,8 +258,8 @@ clean_gzip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned d
 		out->len = start;
 		goto out;
 	}
-	clean_note_removed(rep, "gzip header: %s%s%s%soperating system (a new header: no name, "
-	    "no comment, no extra field, time 0, system unknown)", seen.name ? "original file name, " : "",
+	clean_note_removed(rep, "gzip header: %s%s%s%sthe operating-system byte; a new header "
+	    "with no name, no comment, no extra field, time 0, system unknown", seen.name ? "original file name, " : "",
 	    seen.comment ? "comment, " : "", seen.extra ? "extra field, " : "",
 	    seen.mtime ? "modification time, " : "");
 	clean_note_member(rep, sub.type, &sub);

@@ -11,8 +11,8 @@
  * init everything is read-only: lookups from any thread are safe.
  * English is the source language and has no catalogue.
  */
-#include "i18n.h"
-#include "i18n_int.h"
+#include "sdi18n.h"
+#include "sdi18n_int.h"
 #include "sdblob.h"
 #include "sderr.h"
 

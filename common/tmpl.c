@@ -1,5 +1,5 @@
 /*
- * tmpl.c - the page template engine (see tmpl.h for the syntax).
+ * tmpl.c - the page template engine (see sdtmpl.h for the syntax).
  *
  * Each template source is copied once and parsed into a flat array of
  * operations: text runs, escaped variables, translated literals, block
@@ -12,10 +12,10 @@
  * maximum. Every variable and every translation goes through
  * sdbuf_add_html: there is no raw output.
  */
-#include "tmpl.h"
-#include "tmpl_int.h"
+#include "sdtmpl.h"
+#include "sdtmpl_int.h"
 #include "sdblob.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sdbuf.h"
 #include "sderr.h"
 

@@ -9,11 +9,11 @@
  * in URLs are database row ids, parsed strictly as decimal and looked up.
  */
 #include "admin_int.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sderr.h"
 #include "sdkey.h"
 #include "settings.h"
-#include "tmpl.h"
+#include "sdtmpl.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -13,10 +13,10 @@
  */
 #include "admin_int.h"
 #include "account.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sderr.h"
 #include "settings.h"
-#include "tmpl.h"
+#include "sdtmpl.h"
 
 #include <inttypes.h>
 #include <stdio.h>

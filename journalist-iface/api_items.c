@@ -9,7 +9,7 @@
  */
 #include "api.h"
 #include "designation.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sderr.h"
 
 #include <stdio.h>

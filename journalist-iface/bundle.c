@@ -17,7 +17,7 @@
  */
 #include "journalist.h"
 #include "designation.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sderr.h"
 
 #include <errno.h>

@@ -8,7 +8,7 @@
  * may hold a passphrase.
  */
 #include "journalist.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sderr.h"
 
 #include <stdlib.h>

@@ -17,11 +17,11 @@
  */
 #include "journalist.h"
 #include "account.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "daemon.h"
 #include "sderr.h"
 #include "static.h"
-#include "tmpl.h"
+#include "sdtmpl.h"
 
 #include <malloc.h>
 

@@ -13,10 +13,10 @@
 #include "journalist.h"
 #include "account.h"
 #include "designation.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sderr.h"
 #include "static.h"
-#include "tmpl.h"
+#include "sdtmpl.h"
 
 #include <inttypes.h>
 #include <stdio.h>

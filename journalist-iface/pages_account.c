@@ -10,10 +10,10 @@
  */
 #include "journalist.h"
 #include "account.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sderr.h"
 #include "static.h"
-#include "tmpl.h"
+#include "sdtmpl.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -8,9 +8,9 @@
  */
 #include "journalist.h"
 #include "designation.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sderr.h"
-#include "tmpl.h"
+#include "sdtmpl.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -8,10 +8,10 @@
 #include "journalist.h"
 #include "daemon.h"
 #include "designation.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sderr.h"
 #include "settings.h"
-#include "tmpl.h"
+#include "sdtmpl.h"
 
 #include <inttypes.h>
 #include <stdarg.h>

@@ -23,10 +23,10 @@
 #include <sodium.h>
 
 #include "designation.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sderr.h"
 #include "spool.h"
-#include "tmpl.h"
+#include "sdtmpl.h"
 
 /* 1 when s is a plausible "YYYY-MM-DD". */
 static int

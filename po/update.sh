@@ -20,7 +20,7 @@ python3 po/extract-templates.py "$tmp/templates.pot" \
 	$(ls source-iface/templates/*.html journalist-iface/templates/*.html \
 		tools/offline/templates/*.html 2>/dev/null | sort)
 
-# C strings: i18n_get(lang, "...") and I18N_N("...") (common/i18n.h), plus the
+# C strings: i18n_get(lang, "...") and I18N_N("...") (common/sdi18n.h), plus the
 # daemons' helpers that take an English message and translate it themselves
 # (FUNCTION:ARGUMENT-NUMBER). Add a helper here when you write one.
 keywords="i18n_get:2 I18N_N src_error_page:4 fail:3"

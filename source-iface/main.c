@@ -14,11 +14,11 @@
  * size, an address or a User-Agent.
  */
 #include "source.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "daemon.h"
 #include "sderr.h"
 #include "static.h"
-#include "tmpl.h"
+#include "sdtmpl.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -14,10 +14,10 @@
 #include "codename.h"
 #include "daemon.h"
 #include "designation.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sderr.h"
 #include "static.h"
-#include "tmpl.h"
+#include "sdtmpl.h"
 
 #include <errno.h>
 #include <stdio.h>

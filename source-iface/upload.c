@@ -16,7 +16,7 @@
  * behind, and a submission is never seen in part.
  */
 #include "source.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sderr.h"
 
 #include <errno.h>

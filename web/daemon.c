@@ -14,7 +14,7 @@
  */
 #include "daemon.h"
 #include "http.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sandbox.h"
 #include "sderr.h"
 #include "sdpriv.h"

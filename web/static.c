@@ -6,7 +6,7 @@
  */
 #include "static.h"
 #include "sdblob.h"
-#include "tmpl.h"
+#include "sdtmpl.h"
 
 #include <string.h>
 

@@ -2,8 +2,8 @@
  * static.h - what the daemons embed at build time: their page templates
  * (source-iface/templates/, journalist-iface/templates/) and static files
  * (style sheets, images), served without touching the file system. The
- * template engine and the catalogues themselves are common/ (tmpl.h,
- * i18n.h), shared with the air-gapped side.
+ * template engine and the catalogues themselves are common/ (sdtmpl.h,
+ * sdi18n.h), shared with the air-gapped side.
  */
 #ifndef WEB_STATIC_H
 #define WEB_STATIC_H

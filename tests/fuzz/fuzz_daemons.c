@@ -34,10 +34,10 @@
 #include "fuzz_daemons.h"
 #include "conf.h"
 #include "db.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "spool.h"
 #include "static.h"
-#include "tmpl.h"
+#include "sdtmpl.h"
 #include "../unit/unit_rmtree.h"
 
 #include <errno.h>

@@ -6,7 +6,7 @@
  */
 #include "fuzz_daemons.h"
 #include "source.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sderr.h"
 
 #include <stdarg.h>

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sdbuf.h"
 #include "sderr.h"
-#include "tmpl.h"
-#include "tmpl_int.h"
+#include "sdtmpl.h"
+#include "sdtmpl_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

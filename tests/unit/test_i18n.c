@@ -14,8 +14,8 @@
 #include <cmocka.h>
 
 #include "sdblob.h"
-#include "i18n.h"
-#include "i18n_int.h"
+#include "sdi18n.h"
+#include "sdi18n_int.h"
 #include "sderr.h"
 
 /* ---- a hand-made .mo ------------------------------------------------- */

@@ -133,12 +133,17 @@ state_file(const char *body, size_t *len)
 {
 	unsigned char sum[32];
 	char hex[65], *s;
+	size_t cap = strlen(body) + 200;
+	int n;
 
 	crypto_generichash(sum, sizeof sum, (const unsigned char *)body, strlen(body), NULL, 0);
 	sodium_bin2hex(hex, sizeof hex, sum, sizeof sum);
-	s = malloc(strlen(body) + 200);
+
+	s = malloc(cap);
 	assert_non_null(s);
-	*len = (size_t)sprintf(s, "sealdrop-open state 1\nblake2b-256 %s\n%s", hex, body);
+	n = snprintf(s, cap, "sealdrop-open state 1\nblake2b-256 %s\n%s", hex, body);
+	assert_true(n > 0 && (size_t)n < cap);
+	*len = (size_t)n;
 	return s;
 }
 

@@ -15,12 +15,12 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sdbuf.h"
 #include "sderr.h"
 #include "static.h"
-#include "tmpl.h"
-#include "tmpl_int.h"
+#include "sdtmpl.h"
+#include "sdtmpl_int.h"
 
 #define OUT_MAX (1u << 20)
 #define EVIL "&<>\"'"

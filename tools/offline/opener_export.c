@@ -23,7 +23,7 @@
  */
 #include "opener_export.h"
 
-#include "i18n.h"
+#include "sdi18n.h"
 #include "opener.h"
 #include "opener_reader.h"
 #include "opener_state.h"

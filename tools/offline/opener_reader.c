@@ -25,12 +25,12 @@
  */
 #include "opener_reader.h"
 #include "opener_state.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sdblob.h"
 #include "sdbuf.h"
 #include "sderr.h"
 #include "sdio.h"
-#include "tmpl.h"
+#include "sdtmpl.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -19,7 +19,7 @@
 #include "opener_export.h"
 #include "opener_reader.h"
 #include "opener_state.h"
-#include "i18n.h"
+#include "sdi18n.h"
 #include "sdbox.h"
 #include "sderr.h"
 #include "sdio.h"

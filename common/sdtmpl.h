@@ -1,5 +1,5 @@
 /*
- * tmpl.h - HTML page templates, embedded at build time, rendered with HTML
+ * sdtmpl.h - HTML page templates, embedded at build time, rendered with HTML
  * escaping on by default and translated through i18n.h.
  *
  * Template syntax (templates live in source-iface/templates/ and
@@ -16,8 +16,8 @@
  * as empty; an unknown template name or a syntax error is an error at
  * tmpl_init time, so a broken template stops the daemon at start-up.
  */
-#ifndef WEB_TMPL_H
-#define WEB_TMPL_H
+#ifndef SD_TMPL_H
+#define SD_TMPL_H
 
 #include <stddef.h>
 

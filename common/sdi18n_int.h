@@ -1,10 +1,10 @@
 /*
- * i18n_int.h - internals of the translations, for the unit tests: the GNU
+ * sdi18n_int.h - internals of the translations, for the unit tests: the GNU
  * .mo reader over any buffer. i18n_init() runs it over every embedded
  * catalogue.
  */
-#ifndef WEB_I18N_INT_H
-#define WEB_I18N_INT_H
+#ifndef SD_I18N_INT_H
+#define SD_I18N_INT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,16 +1,16 @@
 /*
- * tmpl_int.h - internals of the template engine, for the unit tests and the
+ * sdtmpl_int.h - internals of the template engine, for the unit tests and the
  * fuzz target: a template library parsed from caller-given sources instead
  * of the embedded ones. tmpl_init() is tmpl_lib_parse() over the embedded
  * templates, kept in one read-only global.
  */
-#ifndef WEB_TMPL_INT_H
-#define WEB_TMPL_INT_H
+#ifndef SD_TMPL_INT_H
+#define SD_TMPL_INT_H
 
 #include <stddef.h>
 
 #include "sdbuf.h"
-#include "tmpl.h"
+#include "sdtmpl.h"
 
 #define TMPL_NAME_MAX 63        /* variable and template names */
 #define TMPL_SRC_MAX (256u * 1024u) /* bytes of one template source */

@@ -1,12 +1,12 @@
 /*
- * i18n.h - translations. Messages are written in English in the templates
+ * sdi18n.h - translations. Messages are written in English in the templates
  * and the C code; po/<lang>.po files (gettext format, made and merged with
  * the gettext tools) are compiled with msgfmt at build time and the .mo
  * catalogues embedded in the binaries, so a lookup needs no file, no locale
  * and no global state (one language per request, any thread).
  */
-#ifndef WEB_I18N_H
-#define WEB_I18N_H
+#ifndef SD_I18N_H
+#define SD_I18N_H
 
 #define I18N_LANG_MAX 8
 
