@@ -28,12 +28,6 @@ inst=$work/inst
 "$admin" init --instance "$inst" --name "Test drop" --recipient "$src/tests/vectors/key.pub" \
 	>/dev/null || { echo "init failed"; exit 1; }
 sed -i 's/^argon2_concurrency = .*/argon2_concurrency = 2/' "$inst/sealdrop.conf"
-add_journalist() { # NAME [--admin]: sets NAME_pass and NAME_secret
-	local out
-	out=$("$admin" journalist add --instance "$inst" "$@" 2>/dev/null) || { echo "add $1 failed"; exit 1; }
-	printf -v "${1}_pass" '%s' "$(sed -n 's/^  passphrase:  //p' <<<"$out")"
-	printf -v "${1}_secret" '%s' "$(sed -n 's/^  totp secret: //p' <<<"$out")"
-}
 add_journalist alice
 add_journalist bob --admin
 add_journalist carol

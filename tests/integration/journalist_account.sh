@@ -26,9 +26,9 @@ done
 inst=$work/inst
 "$admin" init --instance "$inst" --name "Test drop" --recipient "$src/tests/vectors/key.pub" \
 	>/dev/null || { echo "init failed"; exit 1; }
-out=$("$admin" journalist add --instance "$inst" alice 2>/dev/null) || { echo "add failed"; exit 1; }
-apass=$(sed -n 's/^  passphrase:  //p' <<<"$out")
-asecret=$(sed -n 's/^  totp secret: //p' <<<"$out")
+add_journalist alice
+apass=$alice_pass
+asecret=$alice_secret
 "$jdaemon" --instance "$inst" >"$work/journalist.log" 2>&1 &
 pids+=($!)
 wait_up "$!" "$inst/journalist.sock" "$work/journalist.log"

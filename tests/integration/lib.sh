@@ -87,3 +87,12 @@ expect() { # name status want [regex]
 spool_file() {
 	find "$inst/spool/$1" -maxdepth 2 -name "$2.sdbox" 2>/dev/null | head -1
 }
+
+# add_journalist NAME [--admin]: a journalist of $inst made with $admin;
+# sets NAME_pass and NAME_secret (the passphrase and TOTP secret it printed).
+add_journalist() {
+	local out
+	out=$("$admin" journalist add --instance "$inst" "$@" 2>/dev/null) || { echo "add $1 failed"; exit 1; }
+	printf -v "${1}_pass" '%s' "$(sed -n 's/^  passphrase:  //p' <<<"$out")"
+	printf -v "${1}_secret" '%s' "$(sed -n 's/^  totp secret: //p' <<<"$out")"
+}
