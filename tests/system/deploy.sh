@@ -3,7 +3,7 @@
 # cached) copied and booted with systemd-nspawn --boot; inside, a test unit
 # runs inside.sh (apt installs the .debs from a local folder, then
 # `sealdrop-admin setup`, the running drop checked, setup again, an upgrade
-# from a schema 2 database) and powers the container off. This script
+# from the previous release, tests/system/prev.sh) and powers the container off. This script
 # prints inside.sh's lines and fails when any failed or it did not finish.
 #
 # usage: deploy.sh BUILD SRC [deploy|onion]
@@ -35,7 +35,17 @@ if ! ls "$debs"/sealdrop-server_*.deb "$debs"/sealdrop-offline_*.deb >/dev/null 
 	echo "FAIL: no packages in $debs (the system.deb test makes them: make deb)"
 	exit 1
 fi
-tree=$(DEBS="$debs" bash "$src/tests/system/tree.sh")
+# The previous release the upgrade starts from (prev.sh builds it once per
+# machine from its commit); without git history, inside.sh falls back to
+# this build repacked and says so.
+prev=
+if [ "$mode" = deploy ]; then
+	prev=$(bash "$src/tests/system/prev.sh" "$src")
+	prc=$?
+	[ $prc = 0 ] || [ $prc = 77 ] || { echo "FAIL: cannot build the previous release"; exit 1; }
+	[ $prc = 77 ] && prev=
+fi
+tree=$(DEBS="$debs $prev" bash "$src/tests/system/tree.sh")
 rc=$?
 [ $rc = 77 ] && { echo "SKIP: no Debian 12 tree to boot (see above)"; exit 77; }
 [ $rc = 0 ] || { echo "FAIL: cannot make the Debian 12 tree"; exit 1; }
@@ -59,6 +69,11 @@ echo "copying the tree $tree"
 cp -a "$tree/." "$root/" || { echo "FAIL: cannot copy the tree"; exit 1; }
 chmod 0755 "$root"
 install -m 0755 "$src/tests/system/inside.sh" "$root/usr/local/sbin/sealdrop-systest"
+mkdir -p "$root/usr/local/share/sealdrop-systest"
+sed -n 's/^#define DB_SCHEMA_VERSION \([0-9]*\).*/\1/p' "$src/store/db.h" \
+	>"$root/usr/local/share/sealdrop-systest/schema"
+mkdir -p "$root/debs-prev"
+[ -n "$prev" ] && cp "$prev"/*.deb "$root/debs-prev/"
 if [ "$mode" = onion ]; then
 	[ -x "$build/bin/sdreply" ] || { echo "FAIL: no $build/bin/sdreply (a test helper)"; exit 1; }
 	install -m 0644 "$src/tests/system/onion.sh" "$root/usr/local/sbin/sealdrop-systest-onion"

@@ -3,8 +3,8 @@
 # Type=simple unit, sealdrop-systest.service, made by deploy.sh), as root:
 # installs the packages from /debs with apt, runs `sealdrop-admin setup` as
 # the operator guide says, checks the running drop, then
-#   deploy: a submission through the socket, setup again, an upgrade from
-#           a schema 2 database;
+#   deploy: an upgrade from the previous release (a message sent to it
+#           still opens), a submission through the socket, setup again;
 #   onion:  the round trip through a private Tor network (onion.sh);
 # and powers off. One "ok:"/"FAIL:"/"note:" line per check in /out/log, the
 # counts in /out/rc. Each step is bounded; the container has no network
@@ -31,17 +31,27 @@ echo "note: system state: $(systemctl is-system-running)"
 
 # --- install, as the guide says ----------------------------------------------
 export DEBIAN_FRONTEND=noninteractive
-mkdir -p /root/debs-prev
-# The "previous release": the same build with a lower version, so that the
-# newer package of the same build is installed over it (section upgrade).
-for d in /debs/sealdrop-server_*.deb /debs/sealdrop-offline_*.deb; do
-	if ! { rm -rf /root/x && dpkg-deb -R "$d" /root/x &&
-		sed -i 's/^Version: \(.*\)$/Version: \1~prev/' /root/x/DEBIAN/control &&
-		dpkg-deb -b /root/x /root/debs-prev/ >/dev/null; }; then
-		ko "repack $d"
-	fi
-done
-first=/root/debs-prev
+# The previous release (tests/system/prev.sh: built from its commit, in
+# /debs-prev) is installed first and the packages of this tree over it
+# (section upgrade). Without it (no git history where the test ran) the same
+# build with a lower version stands in, and the line below says so.
+first=/debs-prev
+prev_real=1
+if ! ls /debs-prev/sealdrop-server_*.deb >/dev/null 2>&1; then
+	prev_real=
+	first=/root/debs-prev
+	mkdir -p $first
+	echo "note: no previous release was built: the upgrade starts from this build repacked with a lower version"
+	for d in /debs/sealdrop-server_*.deb /debs/sealdrop-offline_*.deb; do
+		if ! { rm -rf /root/x && dpkg-deb -R "$d" /root/x &&
+			sed -i 's/^Version: \(.*\)$/Version: \1~prev/' /root/x/DEBIAN/control &&
+			dpkg-deb -b /root/x $first/ >/dev/null; }; then
+			ko "repack $d"
+		fi
+	done
+else
+	echo "note: previous release: $(dpkg-deb -f /debs-prev/sealdrop-server_*.deb Version), now: $(dpkg-deb -f /debs/sealdrop-server_*.deb Version)"
+fi
 [ "$mode" = onion ] && first=/debs
 check "apt installs both packages from a local folder" \
 	"$T apt-get install -y -q --no-install-recommends $first/sealdrop-server_*.deb $first/sealdrop-offline_*.deb >/out/apt1.log 2>&1"
@@ -117,27 +127,43 @@ req() { # method path [curl args]: as debian-tor, like tor, Host the onion
 		-o $cw/body -w '%{http_code}' "$@" "http://$src$p"
 }
 csrf_of() { grep -o 'name="csrf_token" value="[^"]*"' $cw/body | head -1 | sed 's/.*value="//;s/"$//'; }
-# --- upgrade over the running drop, from a schema 2 database -----------------------
+# --- upgrade over the running drop ---------------------------------------------------
 spid=$(systemctl show -p MainPID --value sealdrop-source)
 jpid=$(systemctl show -p MainPID --value sealdrop-journalist)
 kept="SELECT (SELECT group_concat(name) FROM journalists), (SELECT count(*) FROM recipients),
 	(SELECT value FROM settings WHERE key = 'codename_salt')"
+schema=$(cat /usr/local/share/sealdrop-systest/schema)
+old_marker=
+if [ -n "$prev_real" ]; then
+	# A message submitted to the previous release: opened after the upgrade.
+	old_marker="before-upgrade-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+	req GET / >/dev/null
+	csrf=$(csrf_of)
+	check "the previous release gives a codename" "[ \"\$(req POST /generate -d csrf_token=$csrf)\" = 200 ]"
+	req GET /lookup >/dev/null
+	csrf=$(csrf_of)
+	check "a message submitted to the previous release" \
+		"[ \"\$(req POST /submit -F csrf_token=$csrf -F 'message=$old_marker')\" = 303 ]"
+	rm -f $jar
+	echo "note: the previous release's database is at schema $(sqlite3 $inst/sealdrop.db 'PRAGMA user_version'), this build's at $schema"
+else
+	# The stand-in is this build: make its database what schema 2 was (the
+	# same tables without the columns and indexes of migrations 3 and 4,
+	# store/db.c), before any submission, so no row needs the batch
+	# directories schema 3 brought.
+	setpriv --reuid sealdrop --regid sealdrop --clear-groups sqlite3 $inst/sealdrop.db \
+		'DROP INDEX items_batch; DROP INDEX items_hour; DROP INDEX sources_pending;
+		 ALTER TABLE items DROP COLUMN batch; ALTER TABLE items DROP COLUMN source_deleted; ALTER TABLE sources DROP COLUMN pending;
+		 ALTER TABLE journalists DROP COLUMN must_change_pw;
+		 PRAGMA user_version = 2;' >/out/downgrade.log 2>&1
+	check "the database is at schema 2 before the upgrade" "[ \"\$(sqlite3 $inst/sealdrop.db 'PRAGMA user_version')\" = 2 ]"
+fi
 before=$(sqlite3 $inst/sealdrop.db "$kept")
-# What schema 2 was: the same tables without the columns and indexes of
-# migrations 3 and 4 (store/db.c), user_version 2. Done before any submission, so
-# no row needs the batch directories schema 3 brought; the drop stays idle
-# until the upgrade.
-setpriv --reuid sealdrop --regid sealdrop --clear-groups sqlite3 $inst/sealdrop.db \
-	'DROP INDEX items_batch; DROP INDEX items_hour; DROP INDEX sources_pending;
-	 ALTER TABLE items DROP COLUMN batch; ALTER TABLE items DROP COLUMN source_deleted; ALTER TABLE sources DROP COLUMN pending;
-	 ALTER TABLE journalists DROP COLUMN must_change_pw;
-	 PRAGMA user_version = 2;' >/out/downgrade.log 2>&1
-check "the database is at schema 2 before the upgrade" "[ \"\$(sqlite3 $inst/sealdrop.db 'PRAGMA user_version')\" = 2 ]"
 check "apt installs the newer packages over the running drop" \
 	"timeout 300 apt-get install -y -q --no-install-recommends /debs/sealdrop-server_*.deb /debs/sealdrop-offline_*.deb >/out/apt2.log 2>&1"
 check "the upgrade restarted both daemons" \
 	"[ \"\$(systemctl show -p MainPID --value sealdrop-source)\" != $spid ] && [ \"\$(systemctl show -p MainPID --value sealdrop-journalist)\" != $jpid ] && systemctl is-active --quiet sealdrop-source sealdrop-journalist"
-check "the database was migrated to schema 4" "[ \"\$(sqlite3 $inst/sealdrop.db 'PRAGMA user_version')\" = 4 ]"
+check "the database was migrated to schema $schema" "[ \"\$(sqlite3 $inst/sealdrop.db 'PRAGMA user_version')\" = $schema ]"
 check "the instance kept its journalists, recipients and codename salt" \
 	"[ \"\$(sqlite3 $inst/sealdrop.db \"$kept\")\" = '$before' ] && [ -n '$before' ]"
 check "the onion address is unchanged" "[ \"\$(cat $inst/tor/source/hostname)\" = '$src' ]"
@@ -158,6 +184,8 @@ rm -rf /root/opened
 $T sealdrop-open --key /root/alice.key --passphrase-file /root/pass --out /root/opened $inst/spool >/out/open.log 2>&1
 check "sealdrop-open opens the spool" "[ $? = 0 ]"
 check "the opened message is the one sent" "grep -rqx '$marker' /root/opened"
+[ -n "$old_marker" ] && check "the message sent to the previous release opens after the upgrade" \
+	"grep -rqx '$old_marker' /root/opened"
 
 # --- systemd-analyze security ----------------------------------------------------
 for u in sealdrop-source sealdrop-journalist; do

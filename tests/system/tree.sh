@@ -27,10 +27,11 @@ pkgs="systemd-sysv tor curl apparmor sqlite3
   liboath0 libarchive13 libqrencode4 libssl3
   libmagic1 libqpdf29 libzip4 libxml2 libjpeg62-turbo zlib1g
   libpng16-16 libfreetype6 libgumbo1 libharfbuzz0b libjbig2dec0 libmujs2 libopenjp2-7"
-# And whatever the built packages declare (DEBS: their folder, when given),
+# And whatever the built packages declare (DEBS: their folders, when given),
 # so a new library dependency cannot leave apt in the container without it.
 if [ -n "${DEBS:-}" ]; then
-	for d in "$DEBS"/sealdrop-server_*.deb "$DEBS"/sealdrop-offline_*.deb; do
+	# shellcheck disable=SC2086  # DEBS may name several folders
+	for d in $(for f in $DEBS; do echo "$f"/sealdrop-server_*.deb "$f"/sealdrop-offline_*.deb; done); do
 		[ -f "$d" ] || continue
 		pkgs="$pkgs $(dpkg-deb -f "$d" Depends | tr ',' '\n' | sed 's/(.*)//; s/|.*//; s/ //g' |
 			grep -Ev '^(sealdrop-|\$|$)')"

@@ -96,6 +96,60 @@ test_migrations_and_settings(void **state)
 	}
 }
 
+/* A database made by schema 2 (0.1.0's predecessors: no pending sources, no
+ * batches, no read receipts, no first-login change) with rows in it is
+ * migrated by opening it, and its rows stay. The schema-2 shape is made by
+ * dropping what migrations 3 and 4 added, as the system test once did. */
+static void
+test_migrate_from_schema2(void **state)
+{
+	struct db *db = fresh_db("s2.db");
+	char path[PATH_MAX];
+	sqlite3 *raw = NULL;
+	sqlite3_stmt *st = NULL;
+	int ver = 0;
+
+	(void)state;
+	db_close(db);
+	(void)snprintf(path, sizeof path, "%s/s2.db", dir);
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw,
+	    "DROP INDEX items_batch; DROP INDEX items_hour; DROP INDEX sources_pending;"
+	    "ALTER TABLE items DROP COLUMN batch; ALTER TABLE items DROP COLUMN source_deleted;"
+	    "ALTER TABLE sources DROP COLUMN pending;"
+	    "ALTER TABLE journalists DROP COLUMN must_change_pw;"
+	    "INSERT INTO sources (source_id, login_tag, reply_pk, created_day, last_day) VALUES"
+	    " (zeroblob(16), zeroblob(32), zeroblob(32), '2026-01-01', '2026-01-02');"
+	    "INSERT INTO items (source, item_id, kind, seq, size, created_hour) VALUES"
+	    " (1, zeroblob(16), 1, 1, 10, '2026-01-01T10');"
+	    "INSERT INTO journalists (name, pw_hash, totp_secret, created_day) VALUES"
+	    " ('alice', 'x', zeroblob(20), '2026-01-01');"
+	    "PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+
+	assert_int_equal(db_open(path, 0, &db), 0);
+	assert_int_equal(db_schema_version(db, &ver), 0);
+	assert_int_equal(ver, DB_SCHEMA_VERSION);
+	assert_int_equal(db_check(db), 0);
+	db_close(db);
+
+	/* The rows are there, with the new columns at their defaults. */
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(raw,
+	    "SELECT s.pending, i.batch IS NULL, i.source_deleted, i.size, j.must_change_pw"
+	    " FROM sources s JOIN items i ON i.source = s.id, journalists j", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 0);
+	assert_int_equal(sqlite3_column_int(st, 1), 1);
+	assert_int_equal(sqlite3_column_int(st, 2), 0);
+	assert_int_equal(sqlite3_column_int(st, 3), 10);
+	assert_int_equal(sqlite3_column_int(st, 4), 1);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+}
+
 static void
 test_recipients(void **state)
 {
@@ -676,6 +730,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migrations_and_settings),
+		cmocka_unit_test(test_migrate_from_schema2),
 		cmocka_unit_test(test_recipients),
 		cmocka_unit_test(test_sources_items_cascade),
 		cmocka_unit_test(test_spool_life_cycle),
