@@ -37,7 +37,9 @@ export DEBIAN_FRONTEND=noninteractive
 # build with a lower version stands in, and the line below says so.
 first=/debs-prev
 prev_real=1
-if ! ls /debs-prev/sealdrop-server_*.deb >/dev/null 2>&1; then
+if [ "$mode" = onion ]; then
+	first=/debs   # no upgrade in this mode
+elif ! ls /debs-prev/sealdrop-server_*.deb >/dev/null 2>&1; then
 	prev_real=
 	first=/root/debs-prev
 	mkdir -p $first
@@ -52,7 +54,6 @@ if ! ls /debs-prev/sealdrop-server_*.deb >/dev/null 2>&1; then
 else
 	echo "note: previous release: $(dpkg-deb -f /debs-prev/sealdrop-server_*.deb Version), now: $(dpkg-deb -f /debs/sealdrop-server_*.deb Version)"
 fi
-[ "$mode" = onion ] && first=/debs
 check "apt installs both packages from a local folder" \
 	"$T apt-get install -y -q --no-install-recommends $first/sealdrop-server_*.deb $first/sealdrop-offline_*.deb >/out/apt1.log 2>&1"
 check "the sealdrop user exists (sysusers)" "id sealdrop >/dev/null"
