@@ -124,20 +124,21 @@ kept="SELECT (SELECT group_concat(name) FROM journalists), (SELECT count(*) FROM
 	(SELECT value FROM settings WHERE key = 'codename_salt')"
 before=$(sqlite3 $inst/sealdrop.db "$kept")
 # What schema 2 was: the same tables without the columns and indexes of
-# migrations 3 and 4 (store/db.c), user_version 2. Done before any submission, so
+# migrations 3 to 5 (store/db.c), user_version 2. Done before any submission, so
 # no row needs the batch directories schema 3 brought; the drop stays idle
 # until the upgrade.
 setpriv --reuid sealdrop --regid sealdrop --clear-groups sqlite3 $inst/sealdrop.db \
 	'DROP INDEX items_batch; DROP INDEX items_hour; DROP INDEX sources_pending;
 	 ALTER TABLE items DROP COLUMN batch; ALTER TABLE items DROP COLUMN source_deleted; ALTER TABLE sources DROP COLUMN pending;
 	 ALTER TABLE journalists DROP COLUMN must_change_pw;
+	 ALTER TABLE journalists DROP COLUMN notify_addr; ALTER TABLE journalists DROP COLUMN notify_key;
 	 PRAGMA user_version = 2;' >/out/downgrade.log 2>&1
 check "the database is at schema 2 before the upgrade" "[ \"\$(sqlite3 $inst/sealdrop.db 'PRAGMA user_version')\" = 2 ]"
 check "apt installs the newer packages over the running drop" \
 	"timeout 300 apt-get install -y -q --no-install-recommends /debs/sealdrop-server_*.deb /debs/sealdrop-offline_*.deb >/out/apt2.log 2>&1"
 check "the upgrade restarted both daemons" \
 	"[ \"\$(systemctl show -p MainPID --value sealdrop-source)\" != $spid ] && [ \"\$(systemctl show -p MainPID --value sealdrop-journalist)\" != $jpid ] && systemctl is-active --quiet sealdrop-source sealdrop-journalist"
-check "the database was migrated to schema 4" "[ \"\$(sqlite3 $inst/sealdrop.db 'PRAGMA user_version')\" = 4 ]"
+check "the database was migrated to schema 5" "[ \"\$(sqlite3 $inst/sealdrop.db 'PRAGMA user_version')\" = 5 ]"
 check "the instance kept its journalists, recipients and codename salt" \
 	"[ \"\$(sqlite3 $inst/sealdrop.db \"$kept\")\" = '$before' ] && [ -n '$before' ]"
 check "the onion address is unchanged" "[ \"\$(cat $inst/tor/source/hostname)\" = '$src' ]"
