@@ -17,7 +17,9 @@
  * plaintext, the armored ciphertext and an msmtp configuration that sends
  * through tor's SOCKS port with a neutral EHLO name ("localhost"), so the
  * mail carries neither the server's address nor its host name; the
- * directory is removed when the run ends. A digest's plaintext is padded
+ * directory is removed when the run ends. A run also alerts when the
+ * spool's disk is nearly full, `sealdrop-admin check` FAILs or a daemon
+ * restarted since the last run (systemd's NRestarts). A digest's plaintext is padded
  * to DIGEST_BYTES and compression is off, so its ciphertext is the same
  * size whatever it says. A key that does not import as exactly one key
  * able to encrypt is refused and reported to the operator. An alert that
@@ -53,6 +55,7 @@
 
 #define NOTIFY_GPG "/usr/bin/gpg"
 #define NOTIFY_MSMTP "/usr/bin/msmtp"
+#define NOTIFY_SYSTEMCTL "/usr/bin/systemctl"
 /* The longest gpg or msmtp may run (SIGALRM, kept across execve). */
 #define NOTIFY_CHILD_SECONDS 180
 /* Every digest's plaintext is exactly this long. */
@@ -635,6 +638,41 @@ check_line(void *ctx, enum adminops_level level, const char *name, const char *d
 		alert_add(n, "sealdrop-admin check: FAIL %.60s: %.300s", name, detail);
 }
 
+/* The daemons' restart counters (systemd's NRestarts) against those of
+ * the last run, kept in the database: a restart since is an alert. Quiet
+ * when systemd cannot be asked (no systemd, a test). */
+static void
+restart_alerts(struct nctx *n, struct db *db)
+{
+	static const char *const units[] = { "sealdrop-source.service",
+		"sealdrop-journalist.service" };
+	char out[64], key[64], was[32], now_s[32], *end = NULL;
+
+	if (access(NOTIFY_SYSTEMCTL, X_OK) != 0)
+		return;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		const char *const av[] = { "systemctl", "show", "--property=NRestarts", "--value",
+			units[i], NULL };
+		unsigned long long now, before;
+
+		if (run_prog(n, NOTIFY_SYSTEMCTL, av, NULL, out, sizeof out, NULL, 0) != 0)
+			continue;
+		errno = 0;
+		now = strtoull(out, &end, 10);
+		if (end == out || (*end != '\n' && *end != '\0') || errno != 0)
+			continue;
+		(void)snprintf(key, sizeof key, "notify_nrestarts_%.24s", units[i]);
+		if (db_setting_get(db, key, was, sizeof was) == 0 && was[0] != '\0') {
+			before = strtoull(was, NULL, 10);
+			if (now > before)
+				alert_add(n, "unit %s restarted %llu time(s) since the last run", units[i],
+				    now - before);
+		}
+		(void)snprintf(now_s, sizeof now_s, "%llu", now);
+		(void)db_setting_set(db, key, now_s);
+	}
+}
+
 /* Disk nearly full, `check` failing. */
 static void
 collect_alerts(struct nctx *n)
@@ -722,6 +760,7 @@ run_step(void *ctx)
 		fprintf(stderr, ADMIN_PROG ": notify: cannot record this digest's hour\n");
 	printf("digests: %zu sent, %zu refused key(s), %zu not sent\n", sent, refused, failed);
 	collect_alerts(n);
+	restart_alerts(n, db);
 	alerts_flush(n, db);
 	if (refused > 0 || failed > 0)
 		n->failed = 1;
