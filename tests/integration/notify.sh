@@ -67,6 +67,42 @@ add_journalist carol
 [ "$(sqlite3 "$inst/sealdrop.db" "SELECT count(*) FROM journalists WHERE notify_addr != ''")" = 2 ] &&
 	ok "only alice and bob opted in" || ko "opted in: $(sqlite3 "$inst/sealdrop.db" "SELECT name, notify_addr FROM journalists")"
 
+# --- the account page: a journalist opts in and out themselves --------------------------
+command -v oathtool >/dev/null || { echo "SKIP: oathtool is not installed"; exit 77; }
+gk 'Carol <carol@example.org>' future-default default || { echo "gpg cannot make keys"; exit 1; }
+gpg --batch --armor --export carol@example.org >"$work/carol.asc"
+"$build/bin/sealdrop-journalist" --instance "$inst" >"$work/journalist.log" 2>&1 &
+jpid=$!
+pids+=("$jpid")
+wait_up "$jpid" "$inst/journalist.sock" "$work/journalist.log"
+jar=$work/cjar
+jreq "$jar" GET /login >/dev/null
+jreq "$jar" POST /login --data-urlencode "csrf_token=$(csrf_of)" --data-urlencode "username=carol" \
+	--data-urlencode "passphrase=$carol_pass" --data-urlencode "code=$(oathtool --totp -b "$carol_secret")" >/dev/null
+expect "the notice page shows a form" "$(jreq "$jar" GET /account/notify)" 200 'name="key"'
+t=$(csrf_of)
+jreq "$jar" POST /account/notify --data-urlencode "csrf_token=$t" --data-urlencode action=set \
+	--data-urlencode address=carol@example.org --data-urlencode "key@$work/junk.asc" >/dev/null
+expect "a text that is no key is refused on the page" "$(jreq "$jar" GET /account/notify)" 200 'not one OpenPGP public key block'
+jreq "$jar" POST /account/notify --data-urlencode "csrf_token=$t" --data-urlencode action=set \
+	--data-urlencode 'address=carol@@example.org' --data-urlencode "key@$work/carol.asc" >/dev/null
+expect "an address that is no address is refused on the page" "$(jreq "$jar" GET /account/notify)" 200 'not an e-mail address'
+check "nothing was saved" "[ -z \"\$(sqlite3 '$inst/sealdrop.db' \"SELECT notify_addr FROM journalists WHERE name = 'carol'\")\" ]"
+jreq "$jar" POST /account/notify --data-urlencode "csrf_token=$t" --data-urlencode action=set \
+	--data-urlencode address=carol@example.org --data-urlencode "key@$work/carol.asc" >/dev/null
+expect "a journalist sets their address and key" "$(jreq "$jar" GET /account/notify)" 200 'Notices go to.*carol@example.org'
+check "the key is stored as given" \
+	"[ \"\$(sqlite3 '$inst/sealdrop.db' \"SELECT notify_key FROM journalists WHERE name = 'carol'\")\" = \"\$(cat '$work/carol.asc')\" ]"
+check "the audit names neither the address nor the key" \
+	"sqlite3 '$inst/sealdrop.db' 'SELECT * FROM audit' | grep -q 'notification' && ! sqlite3 '$inst/sealdrop.db' 'SELECT * FROM audit' | grep -qi 'carol@\\|PGP'"
+check "the daemon's log names neither" "! grep -qi 'carol@\\|PGP' '$work/journalist.log'"
+jreq "$jar" POST /account/notify --data-urlencode "csrf_token=$t" --data-urlencode action=clear >/dev/null
+expect "opting out deletes both" "$(jreq "$jar" GET /account/notify)" 200 'Notifications are off'
+check "nothing is left in the database" \
+	"[ \"\$(sqlite3 '$inst/sealdrop.db' \"SELECT notify_addr || notify_key FROM journalists WHERE name = 'carol'\")\" = '' ]"
+kill "$jpid"; wait "$jpid" 2>/dev/null; pids=()
+rm -f "$inst/journalist.sock"
+
 # --- no configuration: nothing is sent ----------------------------------------------
 "$admin" notify run --instance "$inst" >"$work/out" 2>&1 && grep -q "notifications are off" "$work/out" &&
 	ok "without [notify] from and smtp_host nothing is sent" || ko "unconfigured: $(cat "$work/out")"
