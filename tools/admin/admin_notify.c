@@ -692,12 +692,23 @@ collect_alerts(struct nctx *n)
 		alert_add(n, "sealdrop-admin check could not run");
 }
 
+/* The private directory goes also when a step dies (admin_die exits). */
+static struct nctx *g_run;
+
+static void
+run_atexit(void)
+{
+	if (g_run != NULL)
+		tmp_remove(g_run);
+}
+
 static int
 run_step(void *ctx)
 {
 	struct nctx *n = ctx;
 	struct dbn_entry *js = NULL;
 	char last[64], hour[17], plain[DIGEST_BYTES], why[512], safe[ADMINPRIV_SAFE_MAX];
+	char scratch[4096];
 	size_t nj = 0, sent = 0, refused = 0, failed = 0;
 	int activity = 0, e;
 	struct db *db;
@@ -710,7 +721,12 @@ run_step(void *ctx)
 	if (strcmp(n->cf.notify_socks, "off") == 0)
 		fprintf(stderr, ADMIN_PROG ": notify: WARNING: [notify] socks = off: mail goes out "
 		    "without Tor and reveals this server's address\n");
+	/* A bad [notify] setting stops the run here, before anything is
+	 * written (the password is not read yet). */
+	msmtp_config(&n->cf, 0, scratch, sizeof scratch);
 	db = admin_open_db();
+	g_run = n;
+	(void)atexit(run_atexit);
 	tmp_make(n);
 	if (n->sub[0] == 'a') {
 		alert_add(n, "unit %s failed or is restarting", n->unit);
@@ -747,8 +763,9 @@ run_step(void *ctx)
 		} else {
 			failed++;
 		}
-		fprintf(stderr, ADMIN_PROG ": notify: no digest for journalist %s: %s\n",
-		    adminpriv_safe(js[i].name, safe, 256), why);
+		fprintf(stderr, ADMIN_PROG ": notify: no digest for journalist %s: ",
+		    adminpriv_safe(js[i].name, safe, 256));
+		fprintf(stderr, "%s\n", adminpriv_safe(why, safe, sizeof safe));
 	}
 	sodium_memzero(plain, sizeof plain);
 	dbn_free(js, nj);
