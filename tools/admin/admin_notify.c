@@ -724,6 +724,9 @@ run_step(void *ctx)
 	/* A bad [notify] setting stops the run here, before anything is
 	 * written (the password is not read yet). */
 	msmtp_config(&n->cf, 0, scratch, sizeof scratch);
+	if (access(NOTIFY_GPG, X_OK) != 0 || access(NOTIFY_MSMTP, X_OK) != 0)
+		admin_die("notifications are configured but %s is missing (apt install gnupg msmtp)",
+		    access(NOTIFY_GPG, X_OK) != 0 ? NOTIFY_GPG : NOTIFY_MSMTP);
 	db = admin_open_db();
 	g_run = n;
 	(void)atexit(run_atexit);
