@@ -157,7 +157,17 @@ check "carol (no key) gets nothing" "[ -z \"\$(mails_to carol@example.org)\" ]"
 op=$(mails_to op@example.org | tail -1)
 body_of "$op" >"$work/op1.txt" 2>/dev/null
 check "bob's key is refused and reported to the operator, encrypted" \
-	"grep -q -- '-----BEGIN PGP MESSAGE-----' '$op' && grep -q 'notification key of journalist bob is refused: it cannot encrypt' '$work/op1.txt'"
+	"grep -q -- '-----BEGIN PGP MESSAGE-----' '$op' && grep -q 'notification key or address of journalist bob is refused: it cannot encrypt' '$work/op1.txt'"
+
+# --- an address the daemon could not have stored (written straight into the database)
+sqlite3 "$inst/sealdrop.db" "UPDATE journalists SET notify_addr = 'bob@example.org' || char(10) || 'Bcc: x@example.org', notify_key = CAST(readfile('$work/alice.asc') AS TEXT) WHERE name = 'bob'" 2>/dev/null ||
+	sqlite3 "$inst/sealdrop.db" "UPDATE journalists SET notify_addr = 'bob@example.org' || char(10) || 'Bcc: x@example.org' WHERE name = 'bob'"
+nmail=$(ls "$mail" | grep -c '\.eml$')
+"$admin" notify run --instance "$inst" >"$work/out" 2>"$work/err"
+op=$(mails_to op@example.org | tail -1)
+body_of "$op" >"$work/op0.txt" 2>/dev/null
+check "an address with a line break in the database is refused, not mailed" \
+	"[ -z \"\$(ls '$mail' | grep -i 'bcc\\|x@example')\" ] && grep -q 'journalist bob is refused: the address is not an e-mail address' '$work/op0.txt'"
 
 # --- a day without activity: the same size ---------------------------------------------
 sqlite3 "$inst/sealdrop.db" "UPDATE settings SET value = '9999-12-31 00:00' WHERE key = 'notify_last_hour'"

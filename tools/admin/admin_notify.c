@@ -753,16 +753,22 @@ run_step(void *ctx)
 	if ((e = dbn_list(db, js, ADMIN_JOURNALISTS_MAX, &nj)) != 0)
 		admin_die("cannot list the journalists who opted in: %s", sd_strerror(e));
 	for (size_t i = 0; i < nj; i++) {
-		e = seal_and_send(n, js[i].addr, js[i].key, "Daily notice", plain, sizeof plain, why,
-		    sizeof why);
+		/* The database is writable by the daemons: checked again here. */
+		if (dbn_check_addr(js[i].addr) != 0) {
+			e = SD_ERR_FORMAT;
+			(void)snprintf(why, sizeof why, "the address is not an e-mail address");
+		} else {
+			e = seal_and_send(n, js[i].addr, js[i].key, "Daily notice", plain,
+			    sizeof plain, why, sizeof why);
+		}
 		if (e == 0) {
 			sent++;
 			continue;
 		}
 		if (e == SD_ERR_FORMAT) {
 			refused++;
-			alert_add(n, "the notification key of journalist %s is refused: %.300s",
-			    js[i].name, why);
+			alert_add(n, "the notification key or address of journalist %s is refused: "
+			    "%.300s", js[i].name, why);
 		} else {
 			failed++;
 		}
