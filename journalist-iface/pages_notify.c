@@ -62,8 +62,7 @@ jn_post_account_notify(struct MHD_Connection *c, struct jn_req *rq)
 	JN_DB_LOCK();
 	e = dbn_set(jn_app.db, rq->me.id, set ? addr : "", set ? key : "");
 	if (e == 0)
-		e = jn_audit(rq, set ? "set their notification address and key" :
-		    "turned notifications off", rq->me.name);
+		e = jn_audit(rq, set ? "notifications set" : "notifications off", rq->me.name);
 	JN_DB_UNLOCK();
 	if (e != 0) {
 		jn_log("account: a notification change failed: %s", sd_strerror(e));

@@ -818,7 +818,7 @@ set_step(void *ctx)
 		    "not an e-mail address (at most 254 characters)");
 	if (e != 0)
 		admin_die("cannot save: %s", sd_strerror(e));
-	(void)db_audit_add(db, "(admin)", n->key ? "notify set" : "notify clear", n->name);
+	(void)db_audit_add(db, "(admin)", n->key ? "notifications set" : "notifications off", n->name);
 	db_close(db);
 	printf("%s\n", n->key ? "notifications on: the key is checked by the next "
 	    "`sealdrop-admin notify run`" : "notifications off: address and key removed");
