@@ -145,6 +145,12 @@ check "the onion address is unchanged" "[ \"\$(cat $inst/tor/source/hostname)\" 
 rm -f $jar
 check "the landing page after the upgrade" "[ \"\$(req GET /)\" = 200 ]"
 check "sealdrop-admin check passes after the upgrade" "$T sealdrop-admin check --instance $inst >/out/check.log 2>&1"
+# The notification service in its sandbox (docs/notifications.md): with
+# [notify] unset it runs, as sealdrop, and sends nothing.
+check "sealdrop-notify.service runs in its sandbox and sends nothing while unconfigured" \
+	"$T systemctl start sealdrop-notify.service && journalctl -u sealdrop-notify.service --no-pager | grep -q 'notifications are off'"
+check "the notification timer is installed, not enabled" \
+	"systemctl cat sealdrop-notify.timer >/dev/null && ! systemctl is-enabled --quiet sealdrop-notify.timer"
 # --- a submission through the source socket, as tor sends it ------------------
 check "landing page through the socket" "[ \"\$(req GET /)\" = 200 ]"
 csrf=$(csrf_of)
