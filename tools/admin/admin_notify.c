@@ -840,15 +840,21 @@ config_step(void *ctx)
 }
 
 static int
-usage(void)
+usage_to(FILE *f)
 {
-	fprintf(stderr, "usage:\n"
+	fprintf(f, "usage:\n"
 	    "  " ADMIN_PROG " notify run --instance DIR\n"
 	    "  " ADMIN_PROG " notify alert --instance DIR --unit NAME\n"
 	    "  " ADMIN_PROG " notify set --instance DIR NAME --address ADDR --key FILE\n"
 	    "  " ADMIN_PROG " notify clear --instance DIR NAME\n"
 	    "  " ADMIN_PROG " notify msmtp-config --instance DIR\n");
-	return 2;
+	return f == stdout ? 0 : 2;
+}
+
+static int
+usage(void)
+{
+	return usage_to(stderr);
 }
 
 int
@@ -866,6 +872,8 @@ adminn_main(int argc, char **argv)
 	size_t klen = 0;
 	int c, npos, rc;
 
+	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)
+		return usage_to(stdout);
 	optind = 3;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
