@@ -106,6 +106,9 @@ rm -f "$inst/journalist.sock"
 # --- no configuration: nothing is sent ----------------------------------------------
 "$admin" notify run --instance "$inst" >"$work/out" 2>&1 && grep -q "notifications are off" "$work/out" &&
 	ok "without [notify] from and smtp_host nothing is sent" || ko "unconfigured: $(cat "$work/out")"
+"$admin" notify alert --instance "$inst" --unit sealdrop-journalist.service >"$work/out" 2>"$work/err" &&
+	grep -q 'unit sealdrop-journalist.service failed' "$work/err" &&
+	ok "an alert without [notify] is still written to the journal (stderr)" || ko "unconfigured alert: $(cat "$work/out" "$work/err")"
 
 # --- the Tor route: the msmtp settings of a default [notify] section --------------
 printf '\n[notify]\nfrom = notices@example.net\nsmtp_host = mail.example.net\noperator = op@example.org\noperator_key = %s\n' \

@@ -715,6 +715,10 @@ run_step(void *ctx)
 
 	load_conf(&n->cf);
 	if (n->cf.notify_from[0] == '\0' || n->cf.notify_smtp_host[0] == '\0') {
+		/* An alert is at least in the journal. */
+		if (n->sub[0] == 'a')
+			fprintf(stderr, ADMIN_PROG ": notify: alert: unit %s failed or is restarting\n",
+			    n->unit);
 		printf("notifications are off: set [notify] from and smtp_host in sealdrop.conf\n");
 		return 0;
 	}
