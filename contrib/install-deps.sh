@@ -13,6 +13,7 @@ build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
   libmicrohttpd-dev libsqlite3-dev sqlite3 libinih-dev
   liboath-dev libqrencode-dev libpng-dev oathtool
   tor libssl-dev
+  gnupg msmtp python3-aiosmtpd
   groff-base man-db
   chromium
   libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui"
@@ -23,6 +24,8 @@ build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
 # clean.media (MP4, MOV, Matroska, WebM with libvpx and libopus, AVI, WMV and
 # WMA; skipped without it). The EPUB and .tar.gz fixtures are written by
 # Python's zipfile and zlib, so no pandoc is needed.
+# gnupg, msmtp and python3-aiosmtpd (a loopback SMTP sink) run in
+# integration.notify: encrypted digests and alerts, end to end.
 # tor runs in integration.tor (off the network: DisableNetwork 1); libssl-dev
 # gives libcrypto's SHA3-256 for onion addresses.
 # LibreOffice (about 300 MB) lets clean.office_convert prove that cleaned

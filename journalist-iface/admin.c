@@ -430,6 +430,8 @@ static const struct {
 	{ "added recipient key", I18N_N("Added a recipient key") },
 	{ "removed recipient key", I18N_N("Removed a recipient key") },
 	{ "changed settings", I18N_N("Changed the settings") },
+	{ "notifications set", I18N_N("Set an address and key for the daily notice") },
+	{ "notifications off", I18N_N("Turned the daily notice off") },
 	{ "downloaded submissions", I18N_N("Downloaded a source's submissions") },
 	{ "sent a reply", I18N_N("Sent a reply to a source") },
 	{ "deleted a reply", I18N_N("Deleted a reply") },

@@ -240,6 +240,9 @@ void jn_triage_free(struct jn_triage *t);
  * counts those gone (also on error). */
 int jn_triage_delete(struct jn_req *rq, const struct jn_triage *t, size_t *deleted);
 enum MHD_Result jn_post_account_passphrase(struct MHD_Connection *c, struct jn_req *rq);
+/* pages_notify.c: the daily notice's address and key (docs/notifications.md). */
+enum MHD_Result jn_get_account_notify(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_post_account_notify(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_post_triage(struct MHD_Connection *c, struct jn_req *rq);
 int jn_do_source_star(struct jn_req *rq, const struct db_source *src, int starred);
 int jn_do_reply(struct jn_req *rq, const struct db_source *src, const char *text,

@@ -44,6 +44,8 @@ static const struct jn_route routes[] = {
 	{ "GET", "/account/qr.png", jn_get_account_qr, JN_F_AUTH },
 	{ "POST", "/account/totp", jn_post_account_totp, JN_F_AUTH | JN_F_BODY },
 	{ "POST", "/account/passphrase", jn_post_account_passphrase, JN_F_AUTH | JN_F_BODY },
+	{ "GET", "/account/notify", jn_get_account_notify, JN_F_AUTH },
+	{ "POST", "/account/notify", jn_post_account_notify, JN_F_AUTH | JN_F_BODY },
 	{ "GET", "/admin/journalists", jn_admin_journalists, JN_F_AUTH | JN_F_ADMIN },
 	{ "GET", "/admin/qr.png", jn_admin_qr, JN_F_AUTH | JN_F_ADMIN },
 	{ "POST", "/admin/journalists", jn_admin_journalist_add,

@@ -47,6 +47,10 @@ conf_defaults(struct conf *c)
 	c->unreplied_daily_percent = 25;
 	c->journalist_idle_minutes = 30;
 	c->journalist_max_minutes = 480;
+	c->notify_smtp_port = 587;
+	(void)snprintf(c->notify_tls, sizeof c->notify_tls, "starttls");
+	(void)snprintf(c->notify_socks, sizeof c->notify_socks, "127.0.0.1:9050");
+	c->notify_disk_percent = 90;
 }
 
 /* Parse an unsigned decimal in [lo, hi]. */
@@ -147,6 +151,29 @@ conf_source(struct conf *c, const char *k, const char *v)
 }
 
 static int
+conf_notify(struct conf *c, const char *k, const char *v)
+{
+#define NSTR(key, f) if (strcmp(k, key) == 0) return set_str(c->f, sizeof c->f, v)
+	NSTR("from", notify_from);
+	NSTR("smtp_host", notify_smtp_host);
+	NSTR("smtp_user", notify_smtp_user);
+	NSTR("smtp_password_file", notify_password_file);
+	NSTR("socks", notify_socks);
+	NSTR("operator", notify_operator);
+	NSTR("operator_key", notify_operator_key);
+#undef NSTR
+	if (strcmp(k, "smtp_port") == 0) return set_uint(&c->notify_smtp_port, v, 1, 65535);
+	if (strcmp(k, "disk_alert_percent") == 0)
+		return set_uint(&c->notify_disk_percent, v, 1, 100);
+	if (strcmp(k, "tls") == 0) {
+		if (strcmp(v, "starttls") != 0 && strcmp(v, "smtps") != 0 && strcmp(v, "off") != 0)
+			return -1;
+		return set_str(c->notify_tls, sizeof c->notify_tls, v);
+	}
+	return -2;
+}
+
+static int
 conf_handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct conf_ctx *x = user;
@@ -166,6 +193,8 @@ conf_handler(void *user, const char *section, const char *key, const char *value
 			r = set_uint(&c->journalist_idle_minutes, value, 1, 24 * 60);
 		else if (strcmp(key, "session_max_minutes") == 0)
 			r = set_uint(&c->journalist_max_minutes, value, 1, 7 * 24 * 60);
+	} else if (strcmp(section, "notify") == 0) {
+		r = conf_notify(c, key, value);
 	}
 	if (r == 0)
 		return 1;
@@ -202,7 +231,7 @@ int
 conf_write_default(const char *path, const char *name)
 {
 	struct conf d;
-	char text[3072];
+	char text[3584];
 	int n;
 
 	conf_defaults(&d);
@@ -223,7 +252,14 @@ conf_write_default(const char *path, const char *name)
 	    "[journalist]\n"
 	    "# listen = unix:/path/to/journalist.sock   (default: journalist.sock here)\n"
 	    "# session_idle_minutes = 30\n"
-	    "# session_max_minutes = 480\n",
+	    "# session_max_minutes = 480\n\n"
+	    "[notify]\n"
+	    "# E-mail over Tor: docs/notifications.md. Nothing is sent until\n"
+	    "# from and smtp_host are set.\n"
+	    "# from = drop-notices@example.org\n# smtp_host = mail.example.org\n"
+	    "# smtp_port = 587\n# tls = starttls\n# smtp_user =\n# smtp_password_file =\n"
+	    "# socks = 127.0.0.1:9050\n# operator =\n# operator_key =\n"
+	    "# disk_alert_percent = 90\n",
 	    name, d.default_language, d.max_submission_bytes, d.max_files,
 	    d.max_message_chars, d.spool_reserve_bytes, d.connection_timeout,
 	    d.max_connections, d.header_timeout, d.body_grace, d.body_window,

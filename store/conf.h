@@ -13,6 +13,7 @@
 #define CONF_NAME_MAX 128
 #define CONF_LISTEN_MAX 200
 #define CONF_ERR_MAX 256
+#define CONF_NOTIFY_MAX 256
 
 struct conf {
 	/* [instance] */
@@ -46,6 +47,17 @@ struct conf {
 	char journalist_listen[CONF_LISTEN_MAX];
 	unsigned journalist_idle_minutes;        /* default 30 */
 	unsigned journalist_max_minutes;         /* default 8 hours */
+	/* [notify]: e-mail over Tor (docs/notifications.md); "" = unset. */
+	char notify_from[CONF_NOTIFY_MAX];       /* sender address; unset: nothing is sent */
+	char notify_smtp_host[CONF_NOTIFY_MAX];
+	unsigned notify_smtp_port;               /* default 587 */
+	char notify_tls[16];                     /* starttls (default), smtps or off */
+	char notify_smtp_user[CONF_NOTIFY_MAX];  /* "" = no authentication */
+	char notify_password_file[CONF_NOTIFY_MAX]; /* its first line is the password */
+	char notify_socks[CONF_NOTIFY_MAX];      /* tor's SOCKS "host:port", or "off" */
+	char notify_operator[CONF_NOTIFY_MAX];   /* alerts' address */
+	char notify_operator_key[CONF_NOTIFY_MAX]; /* file of its armored OpenPGP key */
+	unsigned notify_disk_percent;            /* alert when the spool's disk is this full */
 };
 
 void conf_defaults(struct conf *c);

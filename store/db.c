@@ -88,6 +88,13 @@ static const char *const db_migrations[] = {
 	 * those before this migration included) is to be changed by its
 	 * journalist, who is asked at login until they do. */
 	"ALTER TABLE journalists ADD COLUMN must_change_pw INTEGER NOT NULL DEFAULT 1;",
+	/* 5: notifications (docs/notifications.md). A journalist who opts in
+	 * gives an address and an armored OpenPGP public key; nobody else has
+	 * either. Bounds as in db_notify.h. */
+	"ALTER TABLE journalists ADD COLUMN notify_addr TEXT NOT NULL DEFAULT '' "
+	"  CHECK (length(notify_addr) <= 254);"
+	"ALTER TABLE journalists ADD COLUMN notify_key TEXT NOT NULL DEFAULT '' "
+	"  CHECK (length(notify_key) <= 32768);",
 };
 
 #define DB_NMIGRATIONS (sizeof db_migrations / sizeof db_migrations[0])

@@ -16,7 +16,7 @@
 #define DB_ID_BYTES 16
 #define DB_KEY_BYTES 32
 #define DB_TAG_BYTES 32
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 #define DB_SETTING_MAX 256
 
 struct db;

@@ -42,6 +42,8 @@ offline=$(ls "$d"/sealdrop-offline_*.deb)
 has() { dpkg-deb -c "$1" | awk '{print $6}' | grep -qx "$2"; }
 for f in ./usr/bin/sealdrop-source ./usr/bin/sealdrop-journalist ./usr/bin/sealdrop-admin \
 	./lib/systemd/system/sealdrop-source.service ./lib/systemd/system/sealdrop-journalist.service \
+	./lib/systemd/system/sealdrop-notify.service ./lib/systemd/system/sealdrop-notify.timer \
+	./usr/share/doc/sealdrop-server/notifications.md \
 	./lib/systemd/system/tor@default.service.d/sealdrop.conf ./usr/lib/sysusers.d/sealdrop.conf \
 	./usr/share/sealdrop/apparmor/system_tor.sealdrop ./usr/share/locale/fr/LC_MESSAGES/sealdrop.mo \
 	./usr/share/man/man8/sealdrop-admin.8.gz ./usr/share/doc/sealdrop-server/operator-guide.md; do

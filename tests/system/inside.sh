@@ -149,13 +149,14 @@ if [ -n "$prev_real" ]; then
 	echo "note: the previous release's database is at schema $(sqlite3 $inst/sealdrop.db 'PRAGMA user_version'), this build's at $schema"
 else
 	# The stand-in is this build: make its database what schema 2 was (the
-	# same tables without the columns and indexes of migrations 3 and 4,
+	# same tables without the columns and indexes of migrations 3 to 5,
 	# store/db.c), before any submission, so no row needs the batch
 	# directories schema 3 brought.
 	setpriv --reuid sealdrop --regid sealdrop --clear-groups sqlite3 $inst/sealdrop.db \
 		'DROP INDEX items_batch; DROP INDEX items_hour; DROP INDEX sources_pending;
 		 ALTER TABLE items DROP COLUMN batch; ALTER TABLE items DROP COLUMN source_deleted; ALTER TABLE sources DROP COLUMN pending;
 		 ALTER TABLE journalists DROP COLUMN must_change_pw;
+		 ALTER TABLE journalists DROP COLUMN notify_addr; ALTER TABLE journalists DROP COLUMN notify_key;
 		 PRAGMA user_version = 2;' >/out/downgrade.log 2>&1
 	check "the database is at schema 2 before the upgrade" "[ \"\$(sqlite3 $inst/sealdrop.db 'PRAGMA user_version')\" = 2 ]"
 fi
@@ -171,6 +172,12 @@ check "the onion address is unchanged" "[ \"\$(cat $inst/tor/source/hostname)\" 
 rm -f $jar
 check "the landing page after the upgrade" "[ \"\$(req GET /)\" = 200 ]"
 check "sealdrop-admin check passes after the upgrade" "$T sealdrop-admin check --instance $inst >/out/check.log 2>&1"
+# The notification service in its sandbox (docs/notifications.md): with
+# [notify] unset it runs, as sealdrop, and sends nothing.
+check "sealdrop-notify.service runs in its sandbox and sends nothing while unconfigured" \
+	"$T systemctl start sealdrop-notify.service && journalctl -u sealdrop-notify.service --no-pager | grep -q 'notifications are off'"
+check "the notification timer is installed, not enabled" \
+	"systemctl cat sealdrop-notify.timer >/dev/null && ! systemctl is-enabled --quiet sealdrop-notify.timer"
 # --- a submission through the source socket, as tor sends it ------------------
 check "landing page through the socket" "[ \"\$(req GET /)\" = 200 ]"
 csrf=$(csrf_of)

@@ -97,9 +97,9 @@ test_migrations_and_settings(void **state)
 }
 
 /* A database made by schema 2 (0.1.0's predecessors: no pending sources, no
- * batches, no read receipts, no first-login change) with rows in it is
- * migrated by opening it, and its rows stay. The schema-2 shape is made by
- * dropping what migrations 3 and 4 added, as the system test once did. */
+ * batches, no read receipts, no first-login change, no notifications) with
+ * rows in it is migrated by opening it, and its rows stay. The schema-2
+ * shape is made by dropping what migrations 3 to 5 added. */
 static void
 test_migrate_from_schema2(void **state)
 {
@@ -118,6 +118,8 @@ test_migrate_from_schema2(void **state)
 	    "ALTER TABLE items DROP COLUMN batch; ALTER TABLE items DROP COLUMN source_deleted;"
 	    "ALTER TABLE sources DROP COLUMN pending;"
 	    "ALTER TABLE journalists DROP COLUMN must_change_pw;"
+	    "ALTER TABLE journalists DROP COLUMN notify_addr;"
+	    "ALTER TABLE journalists DROP COLUMN notify_key;"
 	    "INSERT INTO sources (source_id, login_tag, reply_pk, created_day, last_day) VALUES"
 	    " (zeroblob(16), zeroblob(32), zeroblob(32), '2026-01-01', '2026-01-02');"
 	    "INSERT INTO items (source, item_id, kind, seq, size, created_hour) VALUES"

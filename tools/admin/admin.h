@@ -32,4 +32,6 @@ int adminj_main(int argc, char **argv);
 int admins_main(int argc, char **argv);
 /* admin_setup.c: `setup`, a fresh package install into a running drop. */
 int adminsetup_main(int argc, char **argv);
+/* admin_notify.c: `notify run|alert|set|clear|msmtp-config`. */
+int adminn_main(int argc, char **argv);
 #endif

@@ -71,7 +71,8 @@ usage(FILE *f)
 	    "  " PROG " settings set --instance DIR KEY VALUE\n"
 	    "  " PROG " check --instance DIR\n"
 	    "  " PROG " backup --instance DIR --out FILE [--recipient FILE.pub|sdpk1_...]...\n"
-	    "  " PROG " restore --in FILE --instance NEWDIR [--key FILE.key [--passphrase-file F]]\n");
+	    "  " PROG " restore --in FILE --instance NEWDIR [--key FILE.key [--passphrase-file F]]\n"
+	    "  " PROG " notify run|alert|set|clear|msmtp-config --instance DIR ... (notify --help)\n");
 }
 
 static int
@@ -446,6 +447,8 @@ main(int argc, char **argv)
 		return adminops_cmd_backup(argc, argv);
 	if (strcmp(argv[1], "restore") == 0)
 		return adminops_cmd_restore(argc, argv);
+	if (strcmp(argv[1], "notify") == 0)
+		return adminn_main(argc, argv);
 	fprintf(stderr, PROG ": unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;
