@@ -32,4 +32,7 @@ int adminj_main(int argc, char **argv);
 int admins_main(int argc, char **argv);
 /* admin_setup.c: `setup`, a fresh package install into a running drop. */
 int adminsetup_main(int argc, char **argv);
+/* admin_torclients.c: `tor-clients-apply`, the web admin's client-key
+ * requests applied as root by the path unit. */
+int admintc_main(int argc, char **argv);
 #endif
