@@ -424,20 +424,21 @@ jn_admin_journalist_remove(struct MHD_Connection *c, struct jn_req *rq)
 	tk = jn_torkey_revoke(j.name);
 	if (rid > 0)
 		re = jn_admin_recipient_drop(rq, rid);
-	if (re == SD_ERR_STATE)
-		msg = I18N_N("The journalist was removed and logged out, and their Tor client key "
-		    "is revoked. The recipient key was kept: it is the last one.");
-	else if (re != 0)
-		msg = I18N_N("The journalist was removed and logged out, and their Tor client key "
-		    "is revoked. The recipient key could not be removed: see the recipient keys page.");
-	else if (tk != 0)
-		msg = rid > 0 ? I18N_N("The journalist and the recipient key were removed, but the "
-		    "revocation of their Tor client key could not be requested: the operator runs "
-		    "sealdrop-admin tor-client remove on the server. Files already sealed to the "
-		    "removed key stay readable with it.") :
+	if (tk != 0)
+		msg = rid > 0 ? I18N_N("The journalist was removed and logged out, but the revocation "
+		    "of their Tor client key could not be requested: the operator runs sealdrop-admin "
+		    "tor-client remove on the server. See the recipient keys page for the recipient "
+		    "key; files already sealed to a removed key stay readable with it.") :
 		    I18N_N("The journalist was removed and logged out, but the revocation of their "
 		    "Tor client key could not be requested: the operator runs sealdrop-admin "
 		    "tor-client remove on the server.");
+	else if (re == SD_ERR_STATE)
+		msg = I18N_N("The journalist was removed and logged out; their Tor client key is "
+		    "revoked within a few seconds. The recipient key was kept: it is the last one.");
+	else if (re != 0)
+		msg = I18N_N("The journalist was removed and logged out; their Tor client key is "
+		    "revoked within a few seconds. The recipient key could not be removed: see the "
+		    "recipient keys page.");
 	else
 		msg = rid > 0 ? I18N_N("The journalist was removed and logged out, their Tor client "
 		    "key is revoked within a few seconds, and the recipient key was removed. Files "
