@@ -463,6 +463,7 @@ static const struct {
 	{ "reset two-factor", I18N_N("Gave a journalist a new two-factor code") },
 	{ "two-factor reset", I18N_N("Gave a journalist a new two-factor code") },
 	{ "cleared the login lock", I18N_N("Unlocked a journalist's account") },
+	{ "new Tor client key", I18N_N("Made a journalist a new Tor client key") },
 	{ "added recipient key", I18N_N("Added a recipient key") },
 	{ "removed recipient key", I18N_N("Removed a recipient key") },
 	{ "changed settings", I18N_N("Changed the settings") },

@@ -42,6 +42,8 @@ apply() { "$admin" tor-clients-apply --instance "$inst" --no-reload >"$work/appl
 pids+=($!)
 wait_up "$!" "$inst/journalist.sock" "$work/journalist.log"
 
+check_landlock "the journalist daemon" "$work/journalist.log"
+
 db() { sqlite3 -cmd ".timeout 5000" "$inst/sealdrop.db" "$1"; }
 code_of() { sed -n "s/.*<code id=\"$1\">\([^<]*\)<.*/\1/p" "$work/body" | head -1; }
 A=$work/alice.jar
@@ -105,6 +107,9 @@ st=$(jreq "$A" POST "/admin/journalist/$carol_id/torkey" --data-urlencode "csrf_
 expect "New Tor key shows a new line" "$st" 200 'id="new-torkey"'
 line2=$(code_of new-torkey); priv2=${line2##*:}
 [ -n "$priv2" ] && [ "$priv2" != "$priv" ] && ok "the new key differs" || ko "new line '$line2'"
+jreq "$A" GET /admin/audit >/dev/null
+grep -q 'Made a journalist a new Tor client key' "$work/body" && ok "the audit log shows the new key" ||
+	ko "no audit line for the new key"
 apply
 check "the .auth file now holds the new public key" \
 	"[ \"\$(cat '$auth/carol.auth')\" = \"descriptor:x25519:\$(pub_of '$priv2')\" ]"
