@@ -227,15 +227,15 @@ jn_admin_journalist_add(struct MHD_Connection *c, struct jn_req *rq)
 	if (e == 0) {
 		creds_torkey(k, name);
 		r = creds_page(c, rq, name, k, 1);
-	}
-	else if (e == SD_ERR_EXISTS)
+	} else if (e == SD_ERR_EXISTS) {
 		r = people_page(c, rq, MHD_HTTP_BAD_REQUEST,
 		    I18N_N("A journalist with this name already exists."));
-	else if (e == SD_ERR_STATE)
+	} else if (e == SD_ERR_STATE) {
 		r = jn_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    I18N_N("The server is busy. Please try again in a minute."));
-	else
+	} else {
 		r = jn_admin_oops(c, rq);
+	}
 	sodium_free(k);
 	return r;
 }

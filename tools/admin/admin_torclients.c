@@ -231,6 +231,8 @@ claim(int reqfd, int work)
 	int e = 0, dup;
 
 	if ((dup = fcntl(reqfd, F_DUPFD_CLOEXEC, 0)) < 0 || (dir = fdopendir(dup)) == NULL) {
+		fprintf(stderr, PROG ": tor-clients: cannot list " TORAUTH_STAGE_DIR "/"
+		    TORAUTH_REQ_DIR "/: %s\n", strerror(errno));
 		if (dup >= 0)
 			close(dup);
 		return SD_ERR_IO;
@@ -238,8 +240,12 @@ claim(int reqfd, int work)
 	while ((d = readdir(dir)) != NULL) {
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
-		if (renameat(reqfd, d->d_name, work, d->d_name) != 0)
+		if (renameat(reqfd, d->d_name, work, d->d_name) != 0) {
+			char safe[ADMINPRIV_SAFE_MAX];
+			fprintf(stderr, PROG ": tor-clients: cannot claim request '%s': %s\n",
+			    adminpriv_safe(d->d_name, safe, sizeof safe), strerror(errno));
 			e = SD_ERR_IO;
+		}
 	}
 	closedir(dir);
 	return e;
@@ -265,18 +271,18 @@ collect_step(void *ctx)
 		bad = 1;
 		goto out;
 	}
-	if (keep_onion(stage, r->onion) != 0) {
+	if ((e = keep_onion(stage, r->onion)) != 0) {
 		fprintf(stderr, PROG ": tor-clients: cannot write " TORAUTH_STAGE_DIR "/"
-		    TORAUTH_ONION_FILE ": %s\n", strerror(errno));
+		    TORAUTH_ONION_FILE ": %s\n", sd_strerror(e));
 		bad = 1;
 	}
-	if (claim(reqfd, work) != 0) {
-		fprintf(stderr, PROG ": tor-clients: cannot claim a request: %s\n", strerror(errno));
-		bad = 1;
-	}
+	if (claim(reqfd, work) != 0)
+		bad = 1; /* said by claim */
 	{
 		int dup = fcntl(work, F_DUPFD_CLOEXEC, 0);
 		if (dup < 0 || (dir = fdopendir(dup)) == NULL) {
+			fprintf(stderr, PROG ": tor-clients: cannot list " TORAUTH_STAGE_DIR "/"
+			    TORAUTH_WORK_DIR "/: %s\n", strerror(errno));
 			if (dup >= 0)
 				close(dup);
 			bad = 1;
