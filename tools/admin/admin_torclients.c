@@ -15,10 +15,11 @@
  * root over a pipe, are checked again, and are applied as tor/'s owner
  * (admintor_client_put_at / admintor_client_remove_at). Then the applied
  * requests are deleted (after a failure they all stay in work/ for the
- * next run: applying one twice changes nothing) and, when a key changed, tor is reloaded
- * (`systemctl reload tor@default.service`, as the operator guide always
- * said for client keys; --no-reload skips it). Exit 0 when every request
- * was applied, 1 when one was refused or failed, 2 on bad usage.
+ * next run: applying one twice changes nothing) and, when a key changed,
+ * tor is reloaded (`systemctl reload tor@default.service`, as the operator
+ * guide always said for client keys; --no-reload skips it). One run at a
+ * time (a lock on tor/). Exit 0 when every request was applied, 1 when one
+ * was refused or failed, 2 on bad usage.
  */
 #include "admin.h"
 #include "admin_priv.h"
@@ -34,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -456,6 +458,11 @@ admintc_main(int argc, char **argv)
 	pi = admin_enter(inst);
 	if (pi->torfd < 0)
 		admin_die("%s", pi->torerr);
+	/* One run at a time (a manual run beside the unit's): on tor/, which
+	 * the instance's user cannot open, so it cannot hold runs back. */
+	while (flock(pi->torfd, LOCK_EX) != 0)
+		if (errno != EINTR)
+			admin_die("tor-clients: cannot lock tor/: %s", strerror(errno));
 	if ((r = calloc(1, sizeof *r)) == NULL || (buf = malloc(cap)) == NULL)
 		admin_die("out of memory");
 	if (piped(pi->torfd, &pi->tor, onion_step, r, r->onion, sizeof r->onion - 1, &got) != 0)
