@@ -67,11 +67,24 @@ jn_admin_confirmed(const struct jn_req *rq)
 	return cf != NULL && strcmp(cf, "1") == 0;
 }
 
+static int recipient_row(struct tmpl_vars *v, const struct db_recipient *r);
+static int load_recipients(struct db_recipient *r, size_t *n);
+
 enum MHD_Result
 jn_admin_confirm(struct MHD_Connection *c, struct jn_req *rq, const char *action,
     const char *message_msgid, const char *back, const char *name, const char *value)
 {
+	return jn_admin_confirm_ex(c, rq, action, message_msgid, back, name, value, 0);
+}
+
+enum MHD_Result
+jn_admin_confirm_ex(struct MHD_Connection *c, struct jn_req *rq, const char *action,
+    const char *message_msgid, const char *back, const char *name, const char *value,
+    int recipients)
+{
 	struct tmpl_vars *v = NULL, *x = NULL;
+	struct db_recipient r[RECIPIENTS_MAX];
+	size_t n = 0;
 	int e;
 
 	if (tmpl_vars_new(&v) != 0)
@@ -85,6 +98,10 @@ jn_admin_confirm(struct MHD_Connection *c, struct jn_req *rq, const char *action
 		e |= tmpl_set(x, "name", name);
 		e |= tmpl_set(x, "value", value);
 	}
+	/* The last recipient key is never offered: it cannot be removed. */
+	if (recipients && e == 0 && (e = load_recipients(r, &n)) == 0 && n > 1)
+		for (size_t i = 0; i < n && e == 0; i++)
+			e = recipient_row(v, &r[i]);
 	if (e != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;
@@ -227,11 +244,40 @@ jn_admin_recipient_add(struct MHD_Connection *c, struct jn_req *rq)
 	    I18N_N("The key was added. New submissions are sealed to it too."));
 }
 
+int
+jn_admin_recipient_drop(struct jn_req *rq, int64_t id)
+{
+	struct db_recipient r[RECIPIENTS_MAX];
+	char text[SDKEY_PUBTEXT_BYTES + 1], target[DB_AUDIT_FIELD];
+	const struct db_recipient *hit = NULL;
+	size_t n = 0;
+	int e;
+
+	JN_DB_LOCK();
+	e = db_recipient_list(jn_app.db, r, RECIPIENTS_MAX, &n); /* under the lock */
+	for (size_t i = 0; e == 0 && i < n; i++)
+		if (r[i].id == id)
+			hit = &r[i];
+	if (e == 0 && hit == NULL)
+		e = SD_ERR_NOKEY;
+	if (e == 0 && n <= 1)
+		e = SD_ERR_STATE;
+	if (e == 0) {
+		(void)sdkey_pub_encode(hit->pk, text);
+		(void)snprintf(target, sizeof target, "%.20s...", text);
+		e = db_recipient_remove(jn_app.db, id);
+	}
+	if (e == 0)
+		e = jn_audit(rq, "removed recipient key", target);
+	JN_DB_UNLOCK();
+	return e;
+}
+
 enum MHD_Result
 jn_admin_recipient_remove(struct MHD_Connection *c, struct jn_req *rq)
 {
 	struct db_recipient r[RECIPIENTS_MAX];
-	char text[SDKEY_PUBTEXT_BYTES + 1], target[DB_AUDIT_FIELD], action[96];
+	char action[96];
 	const struct db_recipient *hit = NULL;
 	int64_t id = 0;
 	size_t n = 0;
@@ -256,18 +302,8 @@ jn_admin_recipient_remove(struct MHD_Connection *c, struct jn_req *rq)
 		    I18N_N("Remove this recipient key? New submissions will no longer be sealed to "
 		    "it; files already received stay readable with it."), "/admin/recipients",
 		    NULL, NULL);
-	(void)sdkey_pub_encode(hit->pk, text);
-	(void)snprintf(target, sizeof target, "%.20s...", text);
-	JN_DB_LOCK();
-	e = db_recipient_list(jn_app.db, r, RECIPIENTS_MAX, &n); /* again, under the lock */
-	if (e == 0 && n <= 1)
-		e = SD_ERR_STATE;
-	if (e == 0)
-		e = db_recipient_remove(jn_app.db, id);
-	if (e == 0)
-		e = jn_audit(rq, "removed recipient key", target);
-	JN_DB_UNLOCK();
-	if (e == SD_ERR_STATE)
+	e = jn_admin_recipient_drop(rq, id);
+	if (e == SD_ERR_STATE || e == SD_ERR_NOKEY)
 		return jn_redirect(c, rq, "/admin/recipients", NULL);
 	if (e != 0)
 		return jn_admin_oops(c, rq);
@@ -427,6 +463,7 @@ static const struct {
 	{ "reset two-factor", I18N_N("Gave a journalist a new two-factor code") },
 	{ "two-factor reset", I18N_N("Gave a journalist a new two-factor code") },
 	{ "cleared the login lock", I18N_N("Unlocked a journalist's account") },
+	{ "new Tor client key", I18N_N("Made a journalist a new Tor client key") },
 	{ "added recipient key", I18N_N("Added a recipient key") },
 	{ "removed recipient key", I18N_N("Removed a recipient key") },
 	{ "changed settings", I18N_N("Changed the settings") },

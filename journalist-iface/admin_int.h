@@ -17,5 +17,25 @@ int jn_admin_confirmed(const struct jn_req *rq);
 enum MHD_Result jn_admin_confirm(struct MHD_Connection *c, struct jn_req *rq,
     const char *action, const char *message_msgid, const char *back, const char *name,
     const char *value);
+/* The same, offering (when withrecip and there are two keys or more) the
+ * recipient keys as a radio choice "recipient" (empty: none). */
+enum MHD_Result jn_admin_confirm_ex(struct MHD_Connection *c, struct jn_req *rq,
+    const char *action, const char *message_msgid, const char *back, const char *name,
+    const char *value, int withrecip);
+/* Remove recipient key id unless it is the last one, audited, under the
+ * database lock: 0, SD_ERR_NOKEY (no such key), SD_ERR_STATE (the last). */
+int jn_admin_recipient_drop(struct jn_req *rq, int64_t id);
 enum MHD_Result jn_admin_oops(struct MHD_Connection *c, struct jn_req *rq);
+
+/* admin_torkey.c: Tor client keys as requests to the root path unit
+ * (crypto/torauth.h). init opens INSTANCE/tor-clients/ and its requests/
+ * (made 0700 when missing) before the sandbox. request makes a pair, leaves
+ * the public line for NAME and puts the private line (TORAUTH_PRIV_LINE_MAX
+ * bytes, the caller wipes it) in priv_line; SD_ERR_NOKEY when the onion
+ * address is not known yet. revoke asks for NAME's key to be removed.
+ * jn_torkey_why: the page's message (msgid) for a failed request. */
+int jn_torkey_init(const char *instance);
+int jn_torkey_request(const char *name, char *priv_line, size_t linesz);
+int jn_torkey_revoke(const char *name);
+const char *jn_torkey_why(int e);
 #endif

@@ -6,10 +6,11 @@
  * (inline SVG), and never again: the database keeps the argon2id hash and
  * the secret. Resetting or removing an account ends its sessions at once.
  *
- * Tor client authorisation keys of the journalist onion service are not
- * made here: the daemon runs sandboxed and does not write tor's files. The
- * operator runs `sealdrop-admin tor-client add|remove` on the server (see
- * docs/journalist-interface.md, "Administration").
+ * Adding a journalist (or "New Tor key") also makes their Tor client key
+ * for the journalist onion service: the private line is shown on the same
+ * page, once; the public half is a request the root path unit applies
+ * (admin_torkey.c). Removing a journalist asks for their key to be
+ * revoked, and on request removes a recipient key too.
  */
 #include "admin_int.h"
 #include "account.h"
@@ -17,6 +18,7 @@
 #include "sderr.h"
 #include "settings.h"
 #include "sdtmpl.h"
+#include "torauth.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -37,8 +39,23 @@ struct creds {
 	unsigned char totp[DB_TOTP_BYTES];
 	char b32[ACCOUNT_TOTP_B32_MAX + 1];
 	char uri[ACCOUNT_URI_MAX];
+	char tor[TORAUTH_PRIV_LINE_MAX];  /* the Tor client line, or "" */
+	const char *tor_why;             /* msgid: why no Tor key was made */
 	int has_pass, has_totp;
 };
+
+/* The Tor client key of name into k (the line, or why not). */
+static void
+creds_torkey(struct creds *k, const char *name)
+{
+	int e = jn_torkey_request(name, k->tor, sizeof k->tor);
+
+	if (e != 0) {
+		k->tor[0] = '\0';
+		k->tor_why = jn_torkey_why(e);
+		jn_log("a Tor client key could not be requested: %s", sd_strerror(e));
+	}
+}
 
 static int
 person_row(struct tmpl_vars *v, const struct db_journalist *j, int64_t me, time_t now)
@@ -162,6 +179,10 @@ creds_page(struct MHD_Connection *c, struct jn_req *rq, const char *name,
 		return MHD_NO;
 	e = tmpl_set(v, "name", name);
 	e |= tmpl_set(v, "is_new", is_new ? "1" : "");
+	if (k->tor[0] != '\0')
+		e |= tmpl_set(v, "tor_line", k->tor);
+	if (k->tor_why != NULL)
+		e |= tmpl_set(v, "tor_problem", i18n_get(rq->lang, k->tor_why));
 	if (k->has_pass)
 		e |= tmpl_set(v, "passphrase", k->pass);
 	if (k->has_totp) {
@@ -203,16 +224,18 @@ jn_admin_journalist_add(struct MHD_Connection *c, struct jn_req *rq)
 			e = jn_audit(rq, "added journalist", name);
 		JN_DB_UNLOCK();
 	}
-	if (e == 0)
+	if (e == 0) {
+		creds_torkey(k, name);
 		r = creds_page(c, rq, name, k, 1);
-	else if (e == SD_ERR_EXISTS)
+	} else if (e == SD_ERR_EXISTS) {
 		r = people_page(c, rq, MHD_HTTP_BAD_REQUEST,
 		    I18N_N("A journalist with this name already exists."));
-	else if (e == SD_ERR_STATE)
+	} else if (e == SD_ERR_STATE) {
 		r = jn_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    I18N_N("The server is busy. Please try again in a minute."));
-	else
+	} else {
 		r = jn_admin_oops(c, rq);
+	}
 	sodium_free(k);
 	return r;
 }
@@ -291,6 +314,41 @@ jn_admin_journalist_reset(struct MHD_Connection *c, struct jn_req *rq)
 	return r;
 }
 
+/* POST /admin/journalist/ID/torkey: after a confirmation, a new Tor client
+ * key replaces the journalist's (the old one stops working once applied);
+ * its line is shown once. */
+enum MHD_Result
+jn_admin_journalist_torkey(struct MHD_Connection *c, struct jn_req *rq)
+{
+	struct db_journalist j;
+	struct creds *k = NULL;
+	char action[64];
+	enum MHD_Result r;
+
+	if (person_of(rq, &j) != 0)
+		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
+	(void)snprintf(action, sizeof action, "/admin/journalist/%" PRId64 "/torkey", j.id);
+	if (!jn_admin_confirmed(rq)) {
+		sodium_memzero(&j, sizeof j);
+		return jn_admin_confirm(c, rq, action,
+		    I18N_N("Make a new Tor client key for this journalist? Their current key "
+		    "stops working once the server has applied the new one."), "/admin/journalists",
+		    NULL, NULL);
+	}
+	if ((k = sodium_malloc(sizeof *k)) == NULL)
+		return jn_admin_oops(c, rq);
+	memset(k, 0, sizeof *k);
+	creds_torkey(k, j.name);
+	JN_DB_LOCK();
+	if (k->tor[0] != '\0' && jn_audit(rq, "new Tor client key", j.name) != 0)
+		jn_log("audit: cannot record a new Tor client key");
+	JN_DB_UNLOCK();
+	r = creds_page(c, rq, j.name, k, 0);
+	sodium_free(k);
+	sodium_memzero(&j, sizeof j);
+	return r;
+}
+
 /* POST /admin/journalist/ID/unlock: clear the account's lock (database)
  * and its login attempts of this minute (memory); audited. */
 enum MHD_Result
@@ -336,8 +394,10 @@ enum MHD_Result
 jn_admin_journalist_remove(struct MHD_Connection *c, struct jn_req *rq)
 {
 	struct db_journalist j;
+	const char *rcp, *msg;
 	char action[64];
-	int e;
+	int64_t rid = 0;
+	int e, tk, re = 0;
 
 	if (person_of(rq, &j) != 0)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
@@ -346,9 +406,13 @@ jn_admin_journalist_remove(struct MHD_Connection *c, struct jn_req *rq)
 		    I18N_N("You cannot remove your own account. Another administrator can."));
 	(void)snprintf(action, sizeof action, "/admin/journalist/%" PRId64 "/remove", j.id);
 	if (!jn_admin_confirmed(rq))
-		return jn_admin_confirm(c, rq, action,
+		return jn_admin_confirm_ex(c, rq, action,
 		    I18N_N("Remove this journalist? They are logged out at once and can no longer "
-		    "log in."), "/admin/journalists", NULL, NULL);
+		    "log in, and their Tor client key is revoked."), "/admin/journalists", NULL, NULL,
+		    1);
+	rcp = jn_form_get(rq, "recipient", NULL);
+	if (rcp != NULL && rcp[0] != '\0' && jn_admin_row_id(rcp, &rid) != 0)
+		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
 	e = remove_person(rq, &j);
 	if (e == SD_ERR_STATE)
 		return people_page(c, rq, MHD_HTTP_BAD_REQUEST,
@@ -357,7 +421,32 @@ jn_admin_journalist_remove(struct MHD_Connection *c, struct jn_req *rq)
 	if (e != 0)
 		return jn_admin_oops(c, rq);
 	jnsess_destroy_journalist(j.id);
-	return jn_redirect(c, rq, "/admin/journalists",
-	    I18N_N("The journalist was removed and logged out. The operator should also "
-	    "remove their Tor client key on the server."));
+	tk = jn_torkey_revoke(j.name);
+	if (rid > 0)
+		re = jn_admin_recipient_drop(rq, rid);
+	if (tk != 0)
+		msg = rid > 0 ? I18N_N("The journalist was removed and logged out, but the revocation "
+		    "of their Tor client key could not be requested: the operator runs sealdrop-admin "
+		    "tor-client remove on the server. See the recipient keys page for the recipient "
+		    "key; files already sealed to a removed key stay readable with it.") :
+		    I18N_N("The journalist was removed and logged out, but the revocation of their "
+		    "Tor client key could not be requested: the operator runs sealdrop-admin "
+		    "tor-client remove on the server.");
+	else if (re == SD_ERR_STATE)
+		msg = I18N_N("The journalist was removed and logged out; their Tor client key is "
+		    "revoked within a few seconds. The recipient key was kept: it is the last one.");
+	else if (re != 0)
+		msg = I18N_N("The journalist was removed and logged out; their Tor client key is "
+		    "revoked within a few seconds. The recipient key could not be removed: see the "
+		    "recipient keys page.");
+	else
+		msg = rid > 0 ? I18N_N("The journalist was removed and logged out, their Tor client "
+		    "key is revoked within a few seconds, and the recipient key was removed. Files "
+		    "already sealed to that key stay readable with it.") :
+		    I18N_N("The journalist was removed and logged out; their Tor client key is "
+		    "revoked within a few seconds.");
+	if (tk != 0)
+		jn_log("a removed journalist's Tor client key revocation could not be requested: %s",
+		    sd_strerror(tk));
+	return jn_redirect(c, rq, "/admin/journalists", msg);
 }

@@ -276,6 +276,7 @@ enum MHD_Result jn_admin_journalist_add(struct MHD_Connection *c, struct jn_req 
 enum MHD_Result jn_admin_journalist_reset(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_admin_journalist_remove(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_admin_journalist_unlock(struct MHD_Connection *c, struct jn_req *rq);
+enum MHD_Result jn_admin_journalist_torkey(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_admin_recipients(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_admin_recipient_add(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_admin_recipient_remove(struct MHD_Connection *c, struct jn_req *rq);

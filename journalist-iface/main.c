@@ -16,6 +16,7 @@
  * name, a size, an address or a User-Agent.
  */
 #include "journalist.h"
+#include "admin_int.h"
 #include "account.h"
 #include "sdi18n.h"
 #include "daemon.h"
@@ -104,6 +105,9 @@ init_all(void)
 	int e;
 
 	open_instance(daemon_ctx.instance);
+	if ((e = jn_torkey_init(daemon_ctx.instance)) != 0)
+		die("%s/tor-clients: cannot open the Tor client-key requests: %s",
+		    daemon_ctx.instance, sd_strerror(e));
 	if (web_daemon_listen_spec(&daemon_ctx, jn_app.conf.journalist_listen) != 0)
 		die("%s", daemon_ctx.msg);
 	if ((e = web_pages_init()) != 0 || (e = i18n_init()) != 0)

@@ -56,6 +56,8 @@ static const struct jn_route routes[] = {
 	  JN_F_AUTH | JN_F_ADMIN | JN_F_BODY },
 	{ "POST", "/admin/journalist/*/unlock", jn_admin_journalist_unlock,
 	  JN_F_AUTH | JN_F_ADMIN | JN_F_BODY },
+	{ "POST", "/admin/journalist/*/torkey", jn_admin_journalist_torkey,
+	  JN_F_AUTH | JN_F_ADMIN | JN_F_BODY },
 	{ "GET", "/admin/recipients", jn_admin_recipients, JN_F_AUTH | JN_F_ADMIN },
 	{ "POST", "/admin/recipients", jn_admin_recipient_add,
 	  JN_F_AUTH | JN_F_ADMIN | JN_F_BODY },

@@ -16,7 +16,7 @@ declare -A sources=(
 	[sealdrop-open.1]="tools/offline/sealdrop-open.c"
 	[sealdrop-source.8]="source-iface/main.c web/daemon.c"
 	[sealdrop-journalist.8]="journalist-iface/main.c web/daemon.c"
-	[sealdrop-admin.8]="tools/admin/sealdrop-admin.c tools/admin/admin_journalist.c tools/admin/admin_tor_cmd.c tools/admin/admin_cmd.c tools/admin/admin_settings.c tools/admin/admin_setup.c tools/admin/admin_notify.c"
+	[sealdrop-admin.8]="tools/admin/sealdrop-admin.c tools/admin/admin_journalist.c tools/admin/admin_tor_cmd.c tools/admin/admin_torclients.c tools/admin/admin_cmd.c tools/admin/admin_settings.c tools/admin/admin_setup.c tools/admin/admin_notify.c"
 )
 
 format() { # page: warnings on stderr, if any

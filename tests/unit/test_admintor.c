@@ -92,15 +92,15 @@ test_base32_rfc4648(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < 7; i++) {
-		assert_int_equal(admintor_base32((const unsigned char *)"foobar", i, 1, out,
+		assert_int_equal(torauth_base32((const unsigned char *)"foobar", i, 1, out,
 		    sizeof out), 0);
 		assert_string_equal(out, want[i]);
 	}
-	assert_int_equal(admintor_base32((const unsigned char *)"foobar", 6, 0, out, sizeof out), 0);
+	assert_int_equal(torauth_base32((const unsigned char *)"foobar", 6, 0, out, sizeof out), 0);
 	assert_string_equal(out, "mzxw6ytboi");
 	/* Too small an output is refused and left alone. */
 	memset(out, 'x', sizeof out);
-	assert_int_equal(admintor_base32((const unsigned char *)"foobar", 6, 1, out, 10),
+	assert_int_equal(torauth_base32((const unsigned char *)"foobar", 6, 1, out, 10),
 	    SD_ERR_TOOLONG);
 	assert_int_equal(out[0], 'x');
 }
@@ -138,10 +138,10 @@ test_names(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
-		assert_int_equal(admintor_name_ok(good[i]), 1);
+		assert_int_equal(torauth_name_ok(good[i]), 1);
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		assert_int_equal(admintor_name_ok(bad[i]), 0);
-	assert_int_equal(admintor_name_ok(NULL), 0);
+		assert_int_equal(torauth_name_ok(bad[i]), 0);
+	assert_int_equal(torauth_name_ok(NULL), 0);
 }
 
 static void

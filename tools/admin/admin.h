@@ -34,4 +34,8 @@ int admins_main(int argc, char **argv);
 int adminsetup_main(int argc, char **argv);
 /* admin_notify.c: `notify run|alert|set|clear|msmtp-config`. */
 int adminn_main(int argc, char **argv);
+
+/* admin_torclients.c: `tor-clients-apply`, the web admin's client-key
+ * requests applied as root by the path unit. */
+int admintc_main(int argc, char **argv);
 #endif

@@ -83,6 +83,7 @@ exact_mode(const char *rel)
 static const char *const top_names[] = {
 	"sealdrop.conf", "sealdrop.db", "sealdrop.db-journal", "sealdrop.db-wal",
 	"sealdrop.db-shm", "spool", "tor", "source.sock", "journalist.sock",
+	"tor-clients", /* the web admin's client-key requests (crypto/torauth.h) */
 };
 
 /* One entry's type, owner, links and mode; a problem is one FAIL line (the

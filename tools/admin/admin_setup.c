@@ -622,7 +622,7 @@ adminsetup_main(int argc, char **argv)
 	if (admintor_path_ok(s.instance) != 0)
 		admin_die("--instance: give an absolute path of printable characters without "
 		    "spaces, quotes, '#' or '\\' (it goes into tor's configuration)");
-	if (!admintor_name_ok(s.admin))
+	if (!torauth_name_ok(s.admin))
 		admin_die("--admin %s: a name is 1 to 32 of a-z, 0-9, '_' and '-' (it names the "
 		    "Tor client key too)", s.admin);
 	if (geteuid() != 0)

@@ -14,6 +14,7 @@
 #include "admin_tor.h"
 #include "sderr.h"
 #include "sdio.h"
+#include "torauth.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -34,36 +35,8 @@
 #define PUBLIC_HDR "== ed25519v1-public: type0 =="
 #define ONION_VERSION 3
 #define CHECKSUM_PREFIX ".onion checksum"
-#define X25519_B32 52 /* base32 characters of a 32-byte key */
+#define X25519_B32 TORAUTH_KEY_B32
 #define CLIENTS_DIR "authorized_clients"
-
-int
-admintor_base32(const unsigned char *in, size_t inlen, int upper, char *out, size_t outsz)
-{
-	const char *abc = upper ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" :
-	    "abcdefghijklmnopqrstuvwxyz234567";
-	unsigned acc = 0, bits = 0;
-	size_t o = 0;
-
-	if (in == NULL || out == NULL || inlen > SIZE_MAX / 8 - 5)
-		return SD_ERR_ARG;
-	if (outsz < (inlen * 8 + 4) / 5 + 1)
-		return SD_ERR_TOOLONG;
-	for (size_t i = 0; i < inlen; i++) {
-		acc = (acc << 8) | (unsigned)in[i];
-		bits += 8;
-		while (bits >= 5) {
-			out[o++] = abc[(acc >> (bits - 5)) & 31u];
-			bits -= 5;
-		}
-		acc &= (1u << bits) - 1u;
-	}
-	if (bits > 0)
-		out[o++] = abc[(acc << (5 - bits)) & 31u];
-	out[o] = '\0';
-	acc = 0;
-	return 0;
-}
 
 int
 admintor_hs_keys_from_seed(const unsigned char seed[ADMINTOR_SEED_BYTES],
@@ -108,26 +81,10 @@ admintor_onion_from_pk(const unsigned char pk[ADMINTOR_PK_BYTES], char *out, siz
 	raw[ADMINTOR_PK_BYTES] = md[0];
 	raw[ADMINTOR_PK_BYTES + 1] = md[1];
 	raw[ADMINTOR_PK_BYTES + 2] = ONION_VERSION;
-	if (admintor_base32(raw, sizeof raw, 0, b32, sizeof b32) != 0)
+	if (torauth_base32(raw, sizeof raw, 0, b32, sizeof b32) != 0)
 		return SD_ERR_CRYPTO;
 	(void)snprintf(out, outsz, "%s.onion", b32);
 	return 0;
-}
-
-int
-admintor_name_ok(const char *name)
-{
-	size_t n = 0;
-
-	if (name == NULL)
-		return 0;
-	for (; name[n] != '\0'; n++) {
-		char c = name[n];
-		if (n >= ADMINTOR_NAME_MAX ||
-		    !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-			return 0;
-	}
-	return n > 0;
 }
 
 static int
@@ -254,37 +211,52 @@ clients_dir(int torfd, int *out)
 static int
 client_file(const char *name, char file[ADMINTOR_NAME_MAX + sizeof ".auth"])
 {
-	if (!admintor_name_ok(name))
+	if (!torauth_name_ok(name))
 		return SD_ERR_ARG;
 	(void)snprintf(file, ADMINTOR_NAME_MAX + sizeof ".auth", "%s.auth", name);
 	return 0;
 }
 
-/* Write a client's public key file under authorized_clients/ (dirfd): an
- * unnamed file, written and synced, then linked to its name (never
- * replacing one), so an interrupted run leaves nothing. It belongs to
- * whoever runs this: tor/'s owner (admin_priv.h). */
+/* Write body (len bytes: a client's public key line) as file under
+ * authorized_clients/ (dirfd): an unnamed file, written and synced, then
+ * linked to its name, so an interrupted run leaves nothing. replace 0:
+ * never replacing a file (SD_ERR_EXISTS); 1: linked to a name tor does not
+ * load (no ".auth" ending) and renamed over file. It belongs to whoever
+ * runs this: tor/'s owner (admin_priv.h). */
 static int
-write_client_at(int dirfd, const char *file, const unsigned char pk[crypto_box_PUBLICKEYBYTES])
+write_line_at(int dirfd, const char *file, const char *body, size_t len, int replace)
 {
-	char b32[X25519_B32 + 1], body[X25519_B32 + 32], proc[64];
-	int e, n, fd;
+	char proc[64], tmp[TORAUTH_NAME_MAX + sizeof ".auth" + sizeof ".new-"];
+	int e = 0, fd;
 
-	if ((e = admintor_base32(pk, crypto_box_PUBLICKEYBYTES, 1, b32, sizeof b32)) != 0)
-		return e;
-	n = snprintf(body, sizeof body, "descriptor:x25519:%s\n", b32);
+	(void)snprintf(tmp, sizeof tmp, ".new-%s", file);
 	if ((fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600)) < 0)
 		return SD_ERR_IO;
 	(void)snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-	if ((e = sd_write_full(fd, body, (size_t)n)) != 0 || fchmod(fd, 0600) != 0 ||
-	    fsync(fd) != 0)
+	if ((e = sd_write_full(fd, body, len)) != 0 || fchmod(fd, 0600) != 0 || fsync(fd) != 0)
 		e = e ? e : SD_ERR_IO;
-	else if (linkat(AT_FDCWD, proc, dirfd, file, AT_SYMLINK_FOLLOW) != 0)
+	else if (!replace && linkat(AT_FDCWD, proc, dirfd, file, AT_SYMLINK_FOLLOW) != 0)
 		e = errno == EEXIST ? SD_ERR_EXISTS : SD_ERR_IO;
+	else if (replace && ((unlinkat(dirfd, tmp, 0) != 0 && errno != ENOENT) ||
+	    linkat(AT_FDCWD, proc, dirfd, tmp, AT_SYMLINK_FOLLOW) != 0 ||
+	    renameat(dirfd, tmp, dirfd, file) != 0))
+		e = SD_ERR_IO;
 	else if (fsync(dirfd) != 0)
 		e = SD_ERR_IO;
 	close(fd);
 	return e;
+}
+
+static int
+write_client_at(int dirfd, const char *file, const unsigned char pk[crypto_box_PUBLICKEYBYTES])
+{
+	char b32[X25519_B32 + 1], body[TORAUTH_PUB_LINE_MAX];
+	int e, n;
+
+	if ((e = torauth_base32(pk, crypto_box_PUBLICKEYBYTES, 1, b32, sizeof b32)) != 0)
+		return e;
+	n = snprintf(body, sizeof body, TORAUTH_PREFIX "%s\n", b32);
+	return write_line_at(dirfd, file, body, (size_t)n, 0);
 }
 
 /* The placeholder client: a real key whose private half is dropped. */
@@ -439,7 +411,7 @@ admintor_client_add_at(int torfd, const char *name, char *auth_private_line, siz
 		e = SD_ERR_CRYPTO;
 		goto out;
 	}
-	if ((e = admintor_base32(sk, sizeof sk, 1, b32, sizeof b32)) != 0)
+	if ((e = torauth_base32(sk, sizeof sk, 1, b32, sizeof b32)) != 0)
 		goto out;
 	(void)snprintf(line, sizeof line, "%.56s:descriptor:x25519:%s", onion, b32);
 	if ((e = write_client_at(dfd, file, pk)) != 0)
@@ -483,6 +455,21 @@ admintor_client_remove_at(int torfd, const char *name)
 		e = SD_ERR_FORMAT;
 	else if (unlinkat(dfd, file, 0) != 0 || fsync(dfd) != 0)
 		e = SD_ERR_IO;
+	close(dfd);
+	return e;
+}
+
+int
+admintor_client_put_at(int torfd, const char *name, const char *line, size_t len)
+{
+	char file[ADMINTOR_NAME_MAX + sizeof ".auth"];
+	int e, dfd = -1;
+
+	if (!torauth_pub_line_ok(line, len))
+		return SD_ERR_FORMAT;
+	if ((e = client_file(name, file)) != 0 || (e = clients_dir(torfd, &dfd)) != 0)
+		return e;
+	e = write_line_at(dfd, file, line, len, 1);
 	close(dfd);
 	return e;
 }

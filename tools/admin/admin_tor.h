@@ -20,6 +20,8 @@
 
 #include <stddef.h>
 
+#include "torauth.h"
+
 #define ADMINTOR_ONION_LEN 62          /* 56 base32 characters + ".onion" */
 #define ADMINTOR_ONION_MAX (ADMINTOR_ONION_LEN + 1)
 /* "<56 chars>:descriptor:x25519:<52 chars>" and a NUL */
@@ -73,9 +75,6 @@ int admintor_onions(const char *instance_dir, char *source_onion, size_t source_
 int admintor_onions_at(int torfd, char source_onion[ADMINTOR_ONION_MAX],
     char journalist_onion[ADMINTOR_ONION_MAX]);
 
-/* 1 if name is a valid client name ([a-z0-9_-]{1,32}), else 0. */
-int admintor_name_ok(const char *name);
-
 /* A new x25519 client key for the journalist service: writes
  * INSTANCE/tor/journalist/authorized_clients/NAME.auth (0600, exclusive:
  * SD_ERR_EXISTS if NAME has one; owned by the caller) and puts the journalist's Tor Browser line,
@@ -97,6 +96,10 @@ int admintor_client_remove(const char *instance_dir, const char *name);
  * (admin_priv.h). */
 int admintor_client_add_at(int torfd, const char *name, char *auth_private_line, size_t linesz);
 int admintor_client_remove_at(int torfd, const char *name);
+/* Set NAME's key to the public line given (exactly a .auth file's content,
+ * torauth_pub_line_ok, else SD_ERR_FORMAT), replacing any key NAME had:
+ * linked under a name tor does not load, then renamed into place. */
+int admintor_client_put_at(int torfd, const char *name, const char *line, size_t len);
 
 /* Run tor (tor_bin, "tor" from PATH if NULL) on a private copy of the
  * instance's tor configuration and keys, with DisableNetwork 1 and no port,
@@ -121,9 +124,8 @@ int admintor_hs_keys_from_seed(const unsigned char seed[ADMINTOR_SEED_BYTES],
  * 0x03)[0..2] || 0x03) in lower case, then ".onion". */
 int admintor_onion_from_pk(const unsigned char pk[ADMINTOR_PK_BYTES], char *out, size_t outsz);
 
-/* RFC 4648 base32 without padding, upper or lower case; out needs
- * (inlen * 8 + 4) / 5 + 1 bytes. */
-int admintor_base32(const unsigned char *in, size_t inlen, int upper, char *out, size_t outsz);
+/* Client names and base32: torauth_name_ok, torauth_base32 (crypto/torauth.h,
+ * shared with the journalist daemon). */
 
 /* ---- sealdrop-admin subcommands (admin_tor_cmd.c) ----------------------- */
 

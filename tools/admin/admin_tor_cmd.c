@@ -150,7 +150,7 @@ admintor_cmd_client(int argc, char **argv)
 
 	if (strcmp(sub, "add") != 0 && strcmp(sub, "remove") != 0)
 		return tor_usage();
-	if (!admintor_name_ok(t.name)) {
+	if (!torauth_name_ok(t.name)) {
 		fprintf(stderr, PROG ": a client name is 1 to 32 of a-z 0-9 _ -\n");
 		return 1;
 	}

@@ -60,6 +60,7 @@ usage(FILE *f)
 	    "  " PROG " init --instance DIR [--name NAME] [--recipient FILE.pub]...\n"
 	    "  " PROG " tor-check --instance DIR [--tor PATH] [--timeout SECONDS]\n"
 	    "  " PROG " tor-client add|remove --instance DIR NAME\n"
+	    "  " PROG " tor-clients-apply --instance DIR [--no-reload]\n"
 	    "  " PROG " recipient add --instance DIR [--label LABEL] FILE.pub|sdpk1_...\n"
 	    "  " PROG " recipient list --instance DIR\n"
 	    "  " PROG " recipient remove --instance DIR ID|sdpk1_...\n"
@@ -435,6 +436,8 @@ main(int argc, char **argv)
 		return admintor_cmd_client(argc, argv);
 	if (strcmp(argv[1], "tor-check") == 0)
 		return admintor_cmd_check(argc, argv);
+	if (strcmp(argv[1], "tor-clients-apply") == 0)
+		return admintc_main(argc, argv);
 	if (strcmp(argv[1], "recipient") == 0)
 		return cmd_recipient(argc, argv);
 	if (strcmp(argv[1], "journalist") == 0)
