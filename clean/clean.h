@@ -224,4 +224,23 @@ int clean_render_pdf(const unsigned char *buf, size_t len, const char *mime,
 int clean_render_sandboxed(struct clean_ctx *c, int infd, int outfd, unsigned *pages,
     struct clean_report *rep);
 
+/*
+ * Office documents to PDF by LibreOffice in its own sandbox
+ * (clean_office_pdf.c): the PDF is then drawn by clean_render_sandboxed.
+ * clean_office_pdf_kind: CLEAN_OFFICE_CLEANED for a type whose cleaned copy
+ * is converted, CLEAN_OFFICE_LEGACY for one no cleaner handles (its
+ * uncleaned original is converted), 0 for none. clean_office_pdf writes the
+ * PDF of the document on infd (of type mime) to outfd, stopping LibreOffice
+ * after timeout_ms; rep->error says why on failure, rep->kept what the
+ * sandbox lacked on this machine.
+ */
+#define CLEAN_OFFICE_CLEANED 1
+#define CLEAN_OFFICE_LEGACY 2
+#define CLEAN_OFFICE_TIMEOUT_MS 180000u
+#define CLEAN_OFFICE_IN_MAX (256u << 20)
+#define CLEAN_OFFICE_PDF_MAX (512u << 20)
+int clean_office_pdf_kind(const char *mime);
+int clean_office_pdf(int infd, const char *mime, int outfd, unsigned timeout_ms,
+    struct clean_report *rep);
+
 #endif

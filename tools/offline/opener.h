@@ -75,6 +75,7 @@ struct opener_item {
 	char renamed[256];              /* why the output name differs, or "" */
 	char pdf[OPENER_PATH_MAX];      /* --safe-pdf: its path relative to --out */
 	char pdf_error[256];            /* why no safe PDF was made, or "" */
+	char pdf_note[512];             /* where the safe PDF came from, or "" */
 	int summary;                    /* enum opener_summary */
 	size_t count;                   /* OPENER_SUMMARY_MORE_FAILED: files */
 };
@@ -87,6 +88,7 @@ struct opener_run {
 	char stagename[48];
 	int quiet;
 	int safe_pdf;                   /* --safe-pdf: draw safe PDFs too */
+	unsigned office_timeout_ms;     /* LibreOffice's wall-clock limit */
 	int progress;                   /* draw a progress bar on stderr */
 	int tty;                        /* stderr is a terminal, bars allowed */
 	int counting;                   /* the decryption counter is shown */

@@ -260,46 +260,85 @@ fix_extension(char want[SAFENAME_MAX + 1], struct opener_item *it)
 	}
 }
 
-/* --safe-pdf: draw the cleaned copy folder/cleaned (never the original)
- * into "<cleaned>.safe.pdf" beside it, in the sandboxed child. A type that
- * is not drawn gets nothing; a failure is named in it->pdf_error and the
- * cleaned copy stays. */
+/* Office documents (clean_office_pdf_kind): srcfd converted to PDF by
+ * LibreOffice in its own sandbox, into a new temporary file tmp in folder,
+ * open on *pdffd (rewound) on success; it->pdf_note says where the PDF
+ * came from and what that sandbox lacked here. */
+static int
+office_to_pdf(struct opener_run *r, struct opener_item *it, int folder, int srcfd,
+    int kind, const char *tmp, int *pdffd, struct clean_report *rep)
+{
+	int fd, rc;
+
+	if ((fd = openat(folder, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	        0600)) < 0)
+		return SD_ERR_IO;
+	rc = clean_office_pdf(srcfd, it->rep->type, fd, r->office_timeout_ms, rep);
+	if (rc == 0 && lseek(fd, 0, SEEK_SET) != 0)
+		rc = SD_ERR_IO;
+	if (rc != 0) {
+		close(fd);
+		(void)unlinkat(folder, tmp, 0);
+		return rc;
+	}
+	(void)snprintf(it->pdf_note, sizeof it->pdf_note, "%s%s%.200s",
+	    kind == CLEAN_OFFICE_LEGACY ?
+	    "legacy format: converted from the uncleaned original in LibreOffice's sandbox; "
+	    "only page images cross" :
+	    "converted from the cleaned copy in LibreOffice's sandbox; only page images cross",
+	    rep->kept[0] ? "\n" : "", rep->kept);
+	*pdffd = fd;
+	return 0;
+}
+
+/* --safe-pdf: draw srcfd - the cleaned copy (never the original), or for
+ * a legacy office format no cleaner handles, the original, which only
+ * LibreOffice's sandbox reads - into "<base>.safe.pdf" in folder, in the
+ * sandboxed child. A type that is not drawn gets nothing; a failure is
+ * named in it->pdf_error and the cleaned copy stays. */
 static void
-safe_pdf(struct clean_ctx *cc, struct opener_item *it, int folder, const char *cleaned)
+safe_pdf(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int folder,
+    int srcfd, const char *base)
 {
 	struct clean_report *rep = NULL;
-	char tmp[48], want[SAFENAME_MAX + 16], final[SAFENAME_MAX + 32];
-	int infd = -1, outfd = -1, rc = SD_ERR_IO;
+	char tmp[48], otmp[48], want[SAFENAME_MAX + 16], final[SAFENAME_MAX + 32];
+	int outfd = -1, pdffd = -1, rc = SD_ERR_IO, kind = clean_office_pdf_kind(it->rep->type);
 	unsigned pages = 0;
 
-	if (!clean_render_supported(it->rep->type))
+	if (!clean_render_supported(it->rep->type) && kind == 0)
 		return;
 	tmp_name(tmp, sizeof tmp);
+	tmp_name(otmp, sizeof otmp);
 	if ((rep = calloc(1, sizeof *rep)) == NULL ||
-	    (infd = openat(folder, cleaned, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
 	    (outfd = openat(folder, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	        0600)) < 0)
 		goto out;
-	rc = clean_render_sandboxed(cc, infd, outfd, &pages, rep);
+	if (kind != 0 && (rc = office_to_pdf(r, it, folder, srcfd, kind, otmp, &pdffd, rep)) != 0)
+		goto out;
+	rc = clean_render_sandboxed(cc, pdffd >= 0 ? pdffd : srcfd, outfd, &pages, rep);
 	if (rc == 0 && fsync(outfd) != 0)
 		rc = SD_ERR_IO;
-	if (rc == 0 && snprintf(want, sizeof want, "%s.safe.pdf", cleaned) >= (int)sizeof want)
+	if (rc == 0 && snprintf(want, sizeof want, "%s.safe.pdf", base) >= (int)sizeof want)
 		rc = SD_ERR_TOOLONG;
 	if (rc == 0)
 		rc = opener_publish(folder, tmp, folder, want, final, sizeof final);
 	if (rc == 0)
 		(void)snprintf(it->pdf, sizeof it->pdf, "%s", final);
 out:
-	if (rc != 0)
+	if (rc != 0) {
+		it->pdf_note[0] = '\0';
 		(void)snprintf(it->pdf_error, sizeof it->pdf_error, "no safe PDF: %.200s",
 		    rep != NULL && rep->error[0] ? rep->error :
 		    rc == SD_ERR_IO ? strerror(errno) : clean_strerror(rc));
+	}
+	if (pdffd >= 0) {
+		close(pdffd);
+		(void)unlinkat(folder, otmp, 0);
+	}
 	if (outfd >= 0) {
 		close(outfd);
 		(void)unlinkat(folder, tmp, 0);
 	}
-	if (infd >= 0)
-		close(infd);
 	free(rep);
 }
 
@@ -328,14 +367,25 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 		e = opener_publish(folder, tmp, folder, fixed, final, sz);
 		it->status = clean_report_full(it->rep) ? OPENER_STATUS_CLEANED :
 		    OPENER_STATUS_PARTLY;
-		if (e == 0 && r->safe_pdf)
-			safe_pdf(cc, it, folder, final);
+		if (e == 0 && r->safe_pdf) {
+			int cfd = openat(folder, final, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+			if (cfd < 0) {
+				(void)snprintf(it->pdf_error, sizeof it->pdf_error,
+				    "no safe PDF: %s", strerror(errno));
+			} else {
+				safe_pdf(r, cc, it, folder, cfd, final);
+				close(cfd);
+			}
+		}
 	} else {
 		it->status = rc == CLEAN_E_UNSUPPORTED ? OPENER_STATUS_UNCLEANED : OPENER_STATUS_NOCLEAN;
 		if (rc != CLEAN_E_UNSUPPORTED && it->rep->error[0] == '\0')
 			(void)snprintf(it->rep->error, sizeof it->rep->error, "%s", clean_strerror(rc));
 		e = place_uncleaned(r, it, folder, infd, got, sizeof got);
 		(void)snprintf(final, sz, "uncleaned/%s", got);
+		if (e == 0 && r->safe_pdf && rc == CLEAN_E_UNSUPPORTED &&
+		    clean_office_pdf_kind(it->rep->type) == CLEAN_OFFICE_LEGACY)
+			safe_pdf(r, cc, it, folder, infd, want);
 	}
 	(void)unlinkat(folder, tmp, 0);
 	return e;

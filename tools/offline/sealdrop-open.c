@@ -49,6 +49,7 @@ struct opts {
 	int quiet;
 	int clean_only;
 	int safe_pdf;
+	unsigned office_timeout;        /* --office-timeout, seconds */
 	int no_progress;
 	const char *lang;               /* --lang, else from the environment */
 	const char *export_uwazi;       /* --export-uwazi DEST */
@@ -73,7 +74,11 @@ usage(FILE *f)
 	    "                          keeps a state, so a later run writes only what is new\n"
 	    "  --clean-only            clean plain FILEs, no key needed\n"
 	    "  --safe-pdf              also draw each cleaned PDF or image into a PDF of\n"
-	    "                          page images only (NAME.safe.pdf beside it)\n"
+	    "                          page images only (NAME.safe.pdf beside it);\n"
+	    "                          office documents are converted by LibreOffice\n"
+	    "                          in its own sandbox first\n"
+	    "  --office-timeout S      stop a LibreOffice conversion after S seconds\n"
+	    "                          (1-3600, default 180)\n"
 	    "  --export-uwazi DEST     write DIR's cleaned files as an Uwazi CSV import\n"
 	    "                          (DEST/import.zip, DEST/template.json; DEST is new)\n"
 	    "  --export-messages       with --export-uwazi: also each source's\n"
@@ -95,6 +100,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "clean-only", no_argument, NULL, 'c' },
 		{ "no-progress", no_argument, NULL, 'P' },
 		{ "safe-pdf", no_argument, NULL, 'S' },
+		{ "office-timeout", required_argument, NULL, 'T' },
 		{ "lang", required_argument, NULL, 'L' },
 		{ "export-uwazi", required_argument, NULL, 'U' },
 		{ "export-messages", no_argument, NULL, 'M' },
@@ -124,6 +130,19 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'c': o->clean_only = 1; break;
 		case 'P': o->no_progress = 1; break;
 		case 'S': o->safe_pdf = 1; break;
+		case 'T': {
+			char *end;
+			unsigned long v;
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' || v < 1 || v > 3600 ||
+			    optarg[0] == '-') {
+				fprintf(stderr, PROG ": --office-timeout: seconds from 1 to 3600\n");
+				return -1;
+			}
+			o->office_timeout = (unsigned)v;
+			break;
+		}
 		case 'U': o->export_uwazi = optarg; break;
 		case 'M': o->export_messages = 1; break;
 		case 'L':
@@ -439,6 +458,8 @@ main(int argc, char **argv)
 		o.lang = env_lang();
 	r.quiet = o.quiet;
 	r.safe_pdf = o.safe_pdf;
+	r.office_timeout_ms = o.office_timeout ? o.office_timeout * 1000u :
+	    CLEAN_OFFICE_TIMEOUT_MS;
 	r.tty = !o.no_progress && isatty(2);
 	if (!o.clean_only && open_state(&o, &r, &st) != 0) {
 		opener_state_free(&st);
