@@ -409,6 +409,14 @@ office_wait(pid_t pid, unsigned timeout_ms, int *st)
 		while (waitpid(pid, st, 0) < 0 && errno == EINTR)
 			;
 	}
+	/* Its helpers, orphaned to us (the caller made us their subreaper)
+	 * and killed with the group: reaped, so none is left even as a
+	 * zombie. */
+	for (;;) {
+		int x;
+		if (waitpid(-pid, &x, 0) < 0 && errno != EINTR)
+			break;
+	}
 	return done;
 }
 
@@ -497,7 +505,7 @@ clean_office_pdf(int infd, const char *mime, int outfd, unsigned timeout_ms,
 	char work[256] = "", outname[24];
 	const char *ext = office_ext(mime), *soffice = office_soffice();
 	struct office_msg m = { .stage = -1 };
-	int wfd = -1, sp[2] = { -1, -1 }, st = 0, e, exited;
+	int wfd = -1, sp[2] = { -1, -1 }, st = 0, subreaper = 0, e, exited;
 	size_t got = 0, budget = OFFICE_RM_ENTRIES;
 	pid_t pid;
 
@@ -531,7 +539,15 @@ clean_office_pdf(int infd, const char *mime, int outfd, unsigned timeout_ms,
 		goto out;
 	}
 	fflush(NULL);
+	/* Helpers that outlive the launcher are orphaned to us, not to init,
+	 * so that office_wait can reap them. */
+	if (prctl(PR_GET_CHILD_SUBREAPER, &subreaper, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+		e = SD_ERR_IO;
+		goto out;
+	}
 	if ((pid = fork()) < 0) {
+		(void)prctl(PR_SET_CHILD_SUBREAPER, subreaper, 0, 0, 0);
 		e = SD_ERR_IO;
 		goto out;
 	}
@@ -544,6 +560,7 @@ clean_office_pdf(int infd, const char *mime, int outfd, unsigned timeout_ms,
 	(void)setpgid(pid, pid); /* also from here: no kill(-pid) before it exists */
 	(void)sd_read_full(sp[0], &m, sizeof m, &got);
 	exited = office_wait(pid, timeout_ms, &st);
+	(void)prctl(PR_SET_CHILD_SUBREAPER, subreaper, 0, 0, 0);
 	if (got == sizeof m && m.stage == 0) { /* a second message: exec failed */
 		struct office_msg m2 = { 0 };
 		size_t got2 = 0;
@@ -567,8 +584,8 @@ clean_office_pdf(int infd, const char *mime, int outfd, unsigned timeout_ms,
 		clean_note_kept(rep, "LibreOffice ran without landlock (this kernel has none): "
 		    "its writes were not confined to its work folder");
 	if (!exited) {
-		clean_set_error(rep, "LibreOffice did not finish the conversion within %u "
-		    "seconds and was stopped", (timeout_ms + 999) / 1000);
+		clean_set_error(rep, "LibreOffice did not finish the conversion within its "
+		    "time limit (%u s) and was stopped", (timeout_ms + 999) / 1000);
 		e = CLEAN_E_LIMIT;
 		goto out;
 	}

@@ -25,21 +25,7 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 	bad "control: the fixture's text has no canary"
 timeout 600 "$open" --quiet --clean-only --safe-pdf --out "$work/out" \
 	"$work/in/doc.pdf" "$work/in/photo.jpg" "$work/in/many.pdf"
-pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ { print $2 }'; }
-check() { # SAFE_PDF PAGES
-	local f=$1 n=$2 imgs
-	[ -s "$f" ] || { bad "$f: not written"; return; }
-	[ "$(pages "$f")" = "$n" ] && ok || bad "$f: $(pages "$f") pages, not $n"
-	imgs=$(pdfimages -list "$f" 2>/dev/null | tail -n +3 | awk '$3 == "image"' | wc -l)
-	[ "$imgs" = "$n" ] && ok || bad "$f: $imgs images for $n pages"
-	[ "$(pdffonts "$f" 2>/dev/null | tail -n +3 | wc -l)" = 0 ] && ok || bad "$f: has fonts"
-	[ -z "$(pdftotext "$f" - 2>/dev/null | tr -d ' \n\f')" ] && ok || bad "$f: has text"
-	pdfinfo "$f" | grep -q '^JavaScript: *no' && ok || bad "$f: JavaScript"
-	pdfinfo "$f" | grep -q -E '^(Producer|Creator|Author|Title):' &&
-		bad "$f: document information" || ok
-	! grep -a -q -E 'SDCANARY|/Info|/Metadata|/Producer|/JS|/Annots' "$f" && ok ||
-		bad "$f: structure from the original"
-}
+. "$here/safe_pdf_lib.sh"
 check "$work/out/doc.pdf.safe.pdf" 3
 check "$work/out/photo.jpg.safe.pdf" 1
 exiftool -q -q -GPSLatitude "$work/out/photo.jpg.safe.pdf" | grep -q . &&

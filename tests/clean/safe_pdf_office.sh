@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# --safe-pdf of office documents (docs/opener.md): LibreOffice, in its own
+# sandbox, converts the cleaned copy of a docx with tracked changes, a
+# comment and canaries (LibreOffice's own, made from make_office_lo.py's
+# revisions.fodt), a 3-page docx, and the uncleaned original of a legacy
+# .doc and .rtf (made by LibreOffice at test time); each becomes a PDF of
+# page images only with the page count LibreOffice gives the document, and
+# the report says where it came from. Limits: a docx zip bomb is refused by
+# the cleaner (no safe PDF), a conversion longer than --office-timeout is
+# stopped and reported, and no LibreOffice process or work folder is left.
+# Skipped (77) without LibreOffice or poppler-utils.
+# usage: safe_pdf_office.sh SEALDROP_OPEN
+set -u
+open=$1
+here=$(cd "$(dirname "$0")" && pwd)
+py=${PYTHON3:-/usr/bin/python3}
+soffice=$(command -v soffice || true)
+[ -n "$soffice" ] || { echo "LibreOffice not installed: skipped"; exit 77; }
+for t in pdfinfo pdffonts pdfimages pdftotext; do
+	command -v "$t" >/dev/null || { echo "$t not installed: skipped"; exit 77; }
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/tmp" "$work/in"
+export TMPDIR=$work/tmp # where sealdrop-open makes LibreOffice's work folders
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$here/safe_pdf_lib.sh"
+lo() { # FORMAT OUTDIR FILE...: convert with a private profile
+	local fmt=$1 dir=$2
+	shift 2
+	HOME=$work timeout 300 "$soffice" -env:UserInstallation="file://$work/profile" \
+		--headless --convert-to "$fmt" --outdir "$dir" "$@" >>"$work/lo.log" 2>&1
+}
+"$py" "$here/make_office_lo.py" "$work/src" >/dev/null || { echo "FAIL: fixtures"; exit 1; }
+# A 3-page text document, one word per page.
+cat >"$work/src/pages.fodt" <<'FODT'
+<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+ office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+ <office:automatic-styles>
+  <style:style style:name="P1" style:family="paragraph">
+   <style:paragraph-properties fo:break-before="page"/>
+   <style:text-properties fo:font-size="28pt"/>
+  </style:style>
+ </office:automatic-styles>
+ <office:body><office:text>
+  <text:p text:style-name="P1">Harbour</text:p>
+  <text:p text:style-name="P1">Lantern</text:p>
+  <text:p text:style-name="P1">Meadow</text:p>
+ </office:text></office:body>
+</office:document>
+FODT
+lo docx "$work/in" "$work/src/revisions.fodt" "$work/src/pages.fodt"
+lo doc "$work/in" "$work/in/revisions.docx"
+lo rtf "$work/in" "$work/src/pages.fodt"
+for f in revisions.docx pages.docx revisions.doc pages.rtf; do
+	[ -s "$work/in/$f" ] || { echo "FAIL: LibreOffice did not make $f"; exit 1; }
+done
+grep -a -q SDCANARY "$work/in/revisions.doc" && ok ||
+	bad "control: the legacy .doc has no canary"
+# The page counts LibreOffice gives the documents (the control).
+lo pdf "$work/ctl" "$work/in/revisions.docx" "$work/in/pages.docx" \
+	"$work/in/revisions.doc" "$work/in/pages.rtf"
+# A zip bomb dressed as a docx: a 300 MiB member of zeros.
+"$py" - "$work/in/bomb.docx" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas'
+               '.openxmlformats.org/package/2006/content-types"><Override PartName="/word/'
+               'document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+               'wordprocessingml.document.main+xml"/></Types>')
+    with z.open("word/document.xml", "w", force_zip64=True) as m:
+        block = b"\0" * (1 << 20)
+        for _ in range(300):
+            m.write(block)
+PY
+timeout 900 "$open" --quiet --clean-only --safe-pdf --out "$work/out" \
+	"$work/in/revisions.docx" "$work/in/pages.docx" "$work/in/revisions.doc" \
+	"$work/in/pages.rtf" "$work/in/bomb.docx"
+for f in revisions.docx pages.docx; do
+	check "$work/out/$f.safe.pdf" "$(pages "$work/ctl/${f%.*}.pdf")"
+done
+check "$work/out/revisions.doc.safe.pdf" "$(pages "$work/ctl/revisions.pdf")"
+check "$work/out/pages.rtf.safe.pdf" "$(pages "$work/ctl/pages.pdf")"
+[ "$(pages "$work/out/pages.docx.safe.pdf")" = 3 ] && ok || bad "pages.docx: not 3 pages"
+[ ! -e "$work/out/bomb.docx.safe.pdf" ] && ok || bad "bomb.docx: a safe PDF"
+"$py" - "$work/out/report.json" <<'PY' && ok || bad "report.json: office safe PDFs not reported"
+import json, sys
+files = {f["input"].rsplit("/", 1)[-1]: f for f in json.load(open(sys.argv[1]))["files"]}
+for n in ("revisions.docx", "pages.docx"):
+    assert files[n]["pdf"] == n + ".safe.pdf", files[n]
+    assert files[n]["pdf_note"][0].startswith("converted from the cleaned copy"), files[n]
+for n in ("revisions.doc", "pages.rtf"):
+    assert files[n]["status"] == "uncleaned", files[n]
+    assert files[n]["pdf"] == n + ".safe.pdf", files[n]
+    assert files[n]["pdf_note"][0] == ("legacy format: converted from the uncleaned "
+        "original in LibreOffice's sandbox; only page images cross"), files[n]
+b = files["bomb.docx"]
+assert b["status"] == "could not clean" and "pdf" not in b, b
+PY
+grep -q "legacy format: converted from the uncleaned original in LibreOffice's sandbox" \
+	"$work/out/report.txt" && ok || bad "report.txt: the legacy note"
+# An endless conversion: a limit of one second stops LibreOffice (its start
+# alone takes longer), the report says so, and nothing of it is left.
+timeout 300 "$open" --quiet --clean-only --safe-pdf --office-timeout 1 \
+	--out "$work/out2" "$work/in/pages.docx"
+[ -s "$work/out2/pages.docx" ] && ok || bad "timeout: the cleaned copy was not kept"
+[ ! -e "$work/out2/pages.docx.safe.pdf" ] && ok || bad "timeout: a safe PDF"
+grep -q "safe PDF: no safe PDF: LibreOffice did not finish the conversion within its time limit (1 s) and was stopped" \
+	"$work/out2/report.txt" && ok || bad "timeout: not reported: $(grep 'safe PDF' "$work/out2/report.txt")"
+[ -z "$(ls -A "$work/tmp")" ] && ok || bad "a work folder was left: $(ls "$work/tmp")"
+sleep 1
+# Inside its namespaces the work folder is /tmp/work.
+ps -eo pid=,args= | grep -v grep | grep -q -e "$work/tmp" -e "file:///tmp/work/profile" &&
+	bad "a LibreOffice process outlived its limit" || ok
+ls -A "$work/out" "$work/out2" | grep -q '^\.sealdrop-tmp' && bad "temporary files left" || ok
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
