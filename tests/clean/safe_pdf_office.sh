@@ -106,19 +106,25 @@ assert b["status"] == "could not clean" and "pdf" not in b, b
 PY
 grep -q "legacy format: converted from the uncleaned original in LibreOffice's sandbox" \
 	"$work/out/report.txt" && ok || bad "report.txt: the legacy note"
-# An endless conversion: a limit of one second stops LibreOffice (its start
-# alone takes longer), the report says so, and nothing of it is left.
-timeout 300 "$open" --quiet --clean-only --safe-pdf --office-timeout 1 \
-	--out "$work/out2" "$work/in/pages.docx"
+# An endless conversion: a stand-in for soffice (a test-only hook) that
+# starts a helper and never finishes is stopped at --office-timeout, the
+# report says so, and nothing of it is left, helper included. It lives
+# outside /tmp, which LibreOffice's sandbox replaces with its own.
+fake=$(mktemp -d "$PWD/office-endless.XXXXXX")
+trap 'rm -rf "$work" "$fake"' EXIT
+printf '#!/bin/sh\nsleep 613 &\nexec sleep 614\n' >"$fake/endless"
+chmod +x "$fake/endless"
+SEALDROP_TEST_OFFICE_PROGRAM=$fake/endless timeout 300 "$open" --quiet --clean-only \
+	--safe-pdf --office-timeout 2 --out "$work/out2" "$work/in/pages.docx"
 [ -s "$work/out2/pages.docx" ] && ok || bad "timeout: the cleaned copy was not kept"
 [ ! -e "$work/out2/pages.docx.safe.pdf" ] && ok || bad "timeout: a safe PDF"
-grep -q "safe PDF: no safe PDF: LibreOffice did not finish the conversion within its time limit (1 s) and was stopped" \
+grep -q "safe PDF: no safe PDF: LibreOffice did not finish the conversion within its time limit (2 s) and was stopped" \
 	"$work/out2/report.txt" && ok || bad "timeout: not reported: $(grep 'safe PDF' "$work/out2/report.txt")"
 [ -z "$(ls -A "$work/tmp")" ] && ok || bad "a work folder was left: $(ls "$work/tmp")"
 sleep 1
 # Inside its namespaces the work folder is /tmp/work.
-ps -eo pid=,args= | grep -v grep | grep -q -e "$work/tmp" -e "file:///tmp/work/profile" &&
-	bad "a LibreOffice process outlived its limit" || ok
+ps -eo pid=,args= | grep -v grep | grep -q -e "$work/tmp" -e "file:///tmp/work/profile" \
+	-e "sleep 61[34]" && bad "a LibreOffice process outlived its limit" || ok
 ls -A "$work/out" "$work/out2" | grep -q '^\.sealdrop-tmp' && bad "temporary files left" || ok
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
