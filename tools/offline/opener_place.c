@@ -15,6 +15,7 @@
  */
 #include "opener.h"
 #include "safename.h"
+#include "sdi18n.h"
 #include "sderr.h"
 #include "sdio.h"
 
@@ -451,7 +452,7 @@ opener_place_all(struct opener_run *r, struct clean_ctx *cc)
 		if (!r->items[i].verified)
 			continue;
 		bad |= place_one(r, cc, &r->items[i]) != 0;
-		opener_progress(r, "cleaning", ++done, todo);
+		opener_progress(r, I18N_N("cleaning"), ++done, todo);
 	}
 	return bad ? SD_ERR_IO : 0;
 }

@@ -83,8 +83,9 @@ usage(FILE *f)
 	    "                          (DEST/import.zip, DEST/template.json; DEST is new)\n"
 	    "  --export-messages       with --export-uwazi: also each source's\n"
 	    "                          conversation as a printable PDF\n"
-	    "  --lang en|fr            language of DIR/index.html and of an export\n"
-	    "                          (default: from LANG)\n"
+	    "  --lang en|fr            language of its messages and report.txt, of\n"
+	    "                          DIR/index.html and of an export (default: from\n"
+	    "                          LANGUAGE, LC_ALL, LC_MESSAGES or LANG)\n"
 	    "  --no-progress           no progress bar\n"
 	    "  --quiet                 print errors only\n");
 }
@@ -187,9 +188,12 @@ load_key(const struct opts *o, size_t i, unsigned char *sk)
 	int e;
 
 	if (o->nkeys == 1)
-		(void)snprintf(prompt, sizeof prompt, "Passphrase for the secret key: ");
+		(void)snprintf(prompt, sizeof prompt, "%s",
+		    opener_tr(o->lang, "Passphrase for the secret key: "));
 	else
-		(void)snprintf(prompt, sizeof prompt, "Passphrase for %.500s: ", o->key[i]);
+		/* xgettext:c-format */
+		(void)snprintf(prompt, sizeof prompt, opener_tr(o->lang, "Passphrase for %.500s: "),
+		    o->key[i]);
 	e = sdkey_unlock(o->key[i], pf, prompt, sk, pk, &what);
 	sodium_memzero(pk, sizeof pk);
 	if (e != 0)
@@ -198,17 +202,21 @@ load_key(const struct opts *o, size_t i, unsigned char *sk)
 }
 
 static int
-prepare_out(const char *dir)
+prepare_out(const char *dir, const char *lang)
 {
 	int fd;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		fprintf(stderr, PROG ": %s: cannot create: %s\n", dir, strerror(errno));
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(lang, "sealdrop-open: %s: cannot create: %s\n"), dir,
+		    strerror(errno));
 		return -1;
 	}
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		fprintf(stderr, PROG ": %s: cannot open: %s\n", dir, strerror(errno));
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(lang, "sealdrop-open: %s: cannot open: %s\n"), dir,
+		    strerror(errno));
 	return fd;
 }
 
@@ -290,8 +298,8 @@ count_failures(const struct opener_run *r, size_t *files, size_t *failed_files)
 			opener_printable(why[0] ? why : "failed", reason, sizeof reason);
 			fprintf(stderr, PROG ": %s: %s%s%s\n", label,
 			    it->status && strcmp(it->status, OPENER_STATUS_NOCLEAN) == 0 ?
-			    "could not clean: " : "", reason,
-			    it->out[0] ? " (original kept in uncleaned/)" : "");
+			    opener_tr(r->lang, "could not clean: ") : "", reason,
+			    it->out[0] ? opener_tr(r->lang, " (original kept in uncleaned/)") : "");
 			failed++;
 		}
 	}
@@ -333,8 +341,9 @@ open_state(const struct opts *o, struct opener_run *r, struct opener_state *st)
 
 	if ((e = opener_state_lock(r->outfd)) != 0) {
 		fprintf(stderr, PROG ": %s: %s\n", o->out, e == SD_ERR_BUSY ?
-		    "another sealdrop-open is using this folder; wait for it to finish" :
-		    "cannot lock the folder");
+		    opener_tr(o->lang, "another sealdrop-open is using this folder; wait for it "
+		        "to finish") :
+		    opener_tr(o->lang, "cannot lock the folder"));
 		return e;
 	}
 	why[0] = '\0';
@@ -452,10 +461,11 @@ main(int argc, char **argv)
 			o.lang = env_lang();
 		return export_uwazi(&o);
 	}
-	if ((r.outfd = prepare_out(o.out)) < 0)
-		return 1;
 	if (o.lang == NULL)
 		o.lang = env_lang();
+	if ((r.outfd = prepare_out(o.out, o.lang)) < 0)
+		return 1;
+	r.lang = o.lang;
 	r.quiet = o.quiet;
 	r.safe_pdf = o.safe_pdf;
 	r.office_timeout_ms = o.office_timeout ? o.office_timeout * 1000u :
@@ -485,11 +495,14 @@ main(int argc, char **argv)
 	if (!o.clean_only)
 		state_bad = save_state(&o, &r, &st) != 0;
 	if (opener_report(&r, o.clean_only) != 0)
-		fprintf(stderr, PROG ": %s: cannot write the report\n", o.out);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o.lang, "sealdrop-open: %s: cannot write the report\n"), o.out);
 	failed = count_failures(&r, &files, &failed_files);
 	clean_ctx_free(cc);
 	if (failed > 0)
-		fprintf(stderr, PROG ": %zu of %zu files failed\n", failed_files, files);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o.lang, "sealdrop-open: %zu of %zu files failed\n"),
+		    failed_files, files);
 	close(r.outfd);
 	opener_state_free(&st);
 	free_run(&r);
