@@ -17,15 +17,17 @@
  *     all live there, and the folder is removed afterwards;
  *   - its own process group, killed whole (SIGKILL) at the wall-clock
  *     limit and after every run, so no helper outlives the conversion;
- *   - a new network namespace (only a loopback that is down): as root by
- *     unshare(CLONE_NEWNET), otherwise inside a new user namespace. When
- *     the kernel refuses both, it runs on - the workbench is air-gapped -
- *     and the report says that it relied on the machine being offline;
- *   - no_new_privs and landlock: writes only beneath the work folder (and
- *     to /dev/null), no TCP bind or connect (landlock ABI 4), no signal or
- *     abstract socket outside itself (ABI 6). Reading stays open: it needs
- *     its program files, fonts and configuration. A kernel without
- *     landlock is reported the same way as the network;
+ *   - new network and mount namespaces (only a loopback that is down; a
+ *     private empty tmpfs on /tmp holding only the work folder): as root
+ *     directly, otherwise inside a new user namespace. When the kernel
+ *     refuses both, it runs on - the workbench is air-gapped - and the
+ *     report says that it relied on the machine being offline;
+ *   - no_new_privs and landlock: reads only of the system's folders and
+ *     the work folder (never the journalist's home and its keys), writes
+ *     only beneath the work folder (and to /dev/null), no TCP bind or
+ *     connect (landlock ABI 4), no signal or abstract socket outside
+ *     itself (ABI 6). A kernel without landlock is reported the same way
+ *     as the network;
  *   - rlimits: CPU time, address space, file size, processes, no core;
  *   - fds 0-2 on /dev/null, every other descriptor closed, a small fixed
  *     environment.
@@ -187,12 +189,24 @@ office_ll_rule(int rfd, const char *path, uint64_t access)
 	return e;
 }
 
-/* Writes only beneath work (and to /dev/null; with shared_tmp, when
- * there is no private /tmp, also LibreOffice's instance socket in /tmp);
- * 1 when in force, 0 when the kernel has no landlock, -1 on failure. */
+/* Landlock. Writes only beneath work (and to /dev/null; with shared_tmp,
+ * when there is no private /tmp, also LibreOffice's instance socket in
+ * /tmp). Reads only of the system: its program (/usr and the folder of
+ * prog), configuration, fonts and extensions (/etc, /var/cache/fontconfig,
+ * /var/spool/libreoffice, /var/lib/libreoffice), /proc and
+ * /dev, and work: never the journalist's home, where the keys are (a
+ * document that took LibreOffice over could otherwise draw a key into the
+ * pixels of its pages). No TCP (ABI 4), no signal or abstract socket
+ * outside itself (ABI 6). 1 when in force, 0 when the kernel has no
+ * landlock, -1 on failure. */
 static int
-office_landlock(const char *work, int shared_tmp)
+office_landlock(const char *work, int shared_tmp, const char *progdir)
 {
+	static const char *const sys_read[] = { "/etc", "/proc", "/dev", "/sys",
+		"/var/cache/fontconfig", "/var/spool/libreoffice", "/var/lib/libreoffice",
+		"/bin", "/lib", "/lib64", "/sbin" };
+	const uint64_t rd = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR,
+	    rx = rd | LANDLOCK_ACCESS_FS_EXECUTE;
 	struct office_ll_attr a = { 0 };
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 	size_t size;
@@ -203,18 +217,25 @@ office_landlock(const char *work, int shared_tmp)
 		return 0;
 	writes = OFFICE_LL_WRITES | (abi >= 2 ? OFFICE_LL_REFER : 0) |
 	    (abi >= 3 ? OFFICE_LL_TRUNCATE : 0);
-	a.fs = writes;
+	a.fs = writes | rx;
 	a.net = abi >= 4 ? OFFICE_LL_NET_BIND | OFFICE_LL_NET_CONNECT : 0;
 	a.scoped = abi >= 6 ? OFFICE_LL_SCOPE_UNIX | OFFICE_LL_SCOPE_SIGNAL : 0;
 	size = abi >= 6 ? sizeof a : abi >= 4 ? 2 * sizeof(uint64_t) : sizeof(uint64_t);
 	if ((rfd = (int)syscall(SYS_landlock_create_ruleset, &a, size, 0)) < 0)
 		return -1;
-	if (office_ll_rule(rfd, work, writes) == 0 &&
+	if (office_ll_rule(rfd, work, writes | rd) != 0 ||
 	    office_ll_rule(rfd, "/dev/null", LANDLOCK_ACCESS_FS_WRITE_FILE |
-	        (abi >= 3 ? OFFICE_LL_TRUNCATE : 0)) == 0 &&
-	    (!shared_tmp || office_ll_rule(rfd, "/tmp", LANDLOCK_ACCESS_FS_MAKE_SOCK) == 0) &&
-	    syscall(SYS_landlock_restrict_self, rfd, 0) == 0)
+	        LANDLOCK_ACCESS_FS_READ_FILE | (abi >= 3 ? OFFICE_LL_TRUNCATE : 0)) != 0 ||
+	    office_ll_rule(rfd, "/usr", rx) != 0 || office_ll_rule(rfd, progdir, rx) != 0 ||
+	    (shared_tmp && office_ll_rule(rfd, "/tmp", LANDLOCK_ACCESS_FS_MAKE_SOCK |
+	        LANDLOCK_ACCESS_FS_READ_DIR) != 0))
+		goto out;
+	for (size_t i = 0; i < sizeof sys_read / sizeof sys_read[0]; i++)
+		if (office_ll_rule(rfd, sys_read[i], rd) != 0 && errno != ENOENT)
+			goto out;
+	if (syscall(SYS_landlock_restrict_self, rfd, 0) == 0)
 		e = 1;
+out:
 	close(rfd);
 	return e;
 }
@@ -297,14 +318,13 @@ struct office_msg {
 enum { OFFICE_STAGE_STDIO = 1, OFFICE_STAGE_NETNS, OFFICE_STAGE_LIMITS,
 	OFFICE_STAGE_LANDLOCK, OFFICE_STAGE_EXEC };
 
-/* The child: work is the work folder's path. Inside its
- * namespaces it sees the folder at OFFICE_TMP_WORK, else at work. */
-
+/* The child: work is the work folder's path. Inside its namespaces it
+ * sees the folder at OFFICE_TMP_WORK, else at work. */
 static _Noreturn void
 office_child(const char *soffice, const char *work, const char *ext, int sp)
 {
 	char env_home[PATH_MAX + 8], env_tmp[PATH_MAX + 8], profile[PATH_MAX + 40],
-	    outdir[PATH_MAX + 8], input[PATH_MAX];
+	    outdir[PATH_MAX + 8], input[PATH_MAX], progdir[PATH_MAX];
 	struct office_msg m = { 0 };
 	struct rlimit r;
 	int nul, ll;
@@ -348,7 +368,10 @@ office_child(const char *soffice, const char *work, const char *ext, int sp)
 		goto fail;
 	m.stage = OFFICE_STAGE_LANDLOCK;
 	/* Writes: the private /tmp (holding the work folder), else the folder. */
-	if ((ll = office_landlock(m.netns ? "/tmp" : work, !m.netns)) < 0)
+	(void)snprintf(progdir, sizeof progdir, "%s", soffice);
+	if (strrchr(progdir, '/') != NULL && strrchr(progdir, '/') != progdir)
+		*strrchr(progdir, '/') = '\0';
+	if ((ll = office_landlock(m.netns ? "/tmp" : work, !m.netns, progdir)) < 0)
 		goto fail;
 	m.ll = ll;
 	(void)snprintf(env_home, sizeof env_home, "HOME=%s/home", work);

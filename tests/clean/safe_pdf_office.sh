@@ -5,7 +5,8 @@
 # revisions.fodt), a 3-page docx, and the uncleaned original of a legacy
 # .doc and .rtf (made by LibreOffice at test time); each becomes a PDF of
 # page images only with the page count LibreOffice gives the document, and
-# the report says where it came from. Limits: a docx zip bomb is refused by
+# the report says where it came from. The sandbox refuses to read the
+# journalist's files or write outside its folder. Limits: a docx zip bomb is refused by
 # the cleaner (no safe PDF), a conversion longer than --office-timeout is
 # stopped and reported, and no LibreOffice process or work folder is left.
 # Skipped (77) without LibreOffice or poppler-utils.
@@ -111,11 +112,26 @@ grep -q "legacy format: converted from the uncleaned original in LibreOffice's s
 # report says so, and nothing of it is left, helper included. It lives
 # outside /tmp, which LibreOffice's sandbox replaces with its own.
 fake=$(mktemp -d "$PWD/office-endless.XXXXXX")
-trap 'rm -rf "$work" "$fake"' EXIT
+home=$(mktemp -d "$PWD/office-home.XXXXXX")
+trap 'rm -rf "$work" "$fake" "$home"' EXIT
 printf '#!/bin/sh\nsleep 613 &\nexec sleep 614\n' >"$fake/endless"
 chmod +x "$fake/endless"
 SEALDROP_TEST_OFFICE_PROGRAM=$fake/endless timeout 300 "$open" --quiet --clean-only \
 	--safe-pdf --office-timeout 2 --out "$work/out2" "$work/in/pages.docx"
+# The sandbox's files: a stand-in that tries to read a file outside the
+# system folders (as a document that took LibreOffice over could, to draw
+# it into its pages) and to write outside its work folder: landlock
+# refuses both, so its PDF is empty and nothing is written.
+# (not in the program's folder, which it may read)
+printf 'SDCANARYsecret\n' >"$home/secret"
+printf '#!/bin/sh\ncat %s/secret >/tmp/work/out/document.pdf\necho x >%s/escaped\n' \
+	"$home" "$home" >"$fake/snoop"
+chmod +x "$fake/snoop"
+SEALDROP_TEST_OFFICE_PROGRAM=$fake/snoop timeout 300 "$open" --quiet --clean-only \
+	--safe-pdf --out "$work/out3" "$work/in/pages.docx"
+grep -q "safe PDF: no safe PDF: LibreOffice wrote an empty PDF" "$work/out3/report.txt" &&
+	ok || bad "landlock: a file outside the system was read: $(grep 'safe PDF' "$work/out3/report.txt")"
+[ ! -e "$home/escaped" ] && ok || bad "landlock: a file was written outside the work folder"
 [ -s "$work/out2/pages.docx" ] && ok || bad "timeout: the cleaned copy was not kept"
 [ ! -e "$work/out2/pages.docx.safe.pdf" ] && ok || bad "timeout: a safe PDF"
 grep -q "safe PDF: no safe PDF: LibreOffice did not finish the conversion within its time limit (2 s) and was stopped" \
