@@ -217,6 +217,10 @@ int clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_
 #define CLEAN_RENDER_SIDE_MAX 10000.0
 #define CLEAN_RENDER_OUT_MAX (1024u << 20)
 int clean_render_supported(const char *mime);
+/* An e-mail (message/rfc822) as XHTML for clean_render_pdf: its text body
+ * and the names of its attachments, no header (clean_render_eml.c). */
+int clean_render_eml(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
 int clean_render_pdf(const unsigned char *buf, size_t len, const char *mime,
     struct clean_buf *out, unsigned *pages, struct clean_report *rep);
 /* The same in the sandboxed child of clean_file_sandboxed (same limits):

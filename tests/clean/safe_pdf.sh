@@ -4,7 +4,8 @@
 # a JPEG with GPS, become PDFs of page images only: the same page count, one
 # image per page, no font, no text (pdftotext reads nothing, so no canary),
 # no JavaScript, no document information; a 600-page PDF is stopped by the
-# page limit and reported, its cleaned copy kept. Skipped (77) without
+# page limit and reported, its cleaned copy kept. An e-mail's text body
+# (from the original: none is cleaned) is drawn, no header. Skipped (77) without
 # poppler-utils.
 # usage: safe_pdf.sh SEALDROP_OPEN
 set -u
@@ -42,5 +43,50 @@ assert "more than the 500" in files["many.pdf"]["pdf_error"][0], files["many.pdf
 PY
 grep -q "no safe PDF: the document has 600 pages" "$work/out/report.txt" && ok ||
 	bad "report.txt: the page limit not named"
+# An e-mail (never cleaned: kept in uncleaned/): its text body drawn from
+# the original, attachments listed by name, no header; the page's pixels,
+# read back by tesseract when installed, hold the body and no canary.
+cat >"$work/in/mail.eml" <<'EML'
+From: Alice <SDCANARYfrom@example.org>
+To: Bob <SDCANARYto@example.org>
+Subject: SDCANARYsubject
+Date: Mon, 1 Dec 2026 10:00:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b1"
+
+--b1
+Content-Type: multipart/alternative; boundary="b2"
+
+--b2
+Content-Type: text/plain; charset=iso-8859-1
+Content-Transfer-Encoding: quoted-printable
+
+Harbour lantern meadow, caf=E9.
+--b2
+Content-Type: text/html; charset=utf-8
+
+<p>SDCANARYhtml</p>
+--b2--
+--b1
+Content-Type: application/pdf
+Content-Disposition: attachment; filename="minutes.pdf"
+Content-Transfer-Encoding: base64
+
+JVBERi0xLjQK
+--b1--
+EML
+timeout 300 "$open" --quiet --clean-only --safe-pdf --out "$work/mail" "$work/in/mail.eml"
+check "$work/mail/mail.eml.safe.pdf" 1
+[ -s "$work/mail/uncleaned/mail.eml.uncleaned" ] && ok || bad "mail.eml: original not kept apart"
+grep -q "safe PDF: e-mail: its text body drawn from the uncleaned original" \
+	"$work/mail/report.txt" && ok || bad "mail.eml: report.txt does not say where it came from"
+if command -v tesseract >/dev/null; then
+	pdfimages -png "$work/mail/mail.eml.safe.pdf" "$work/mail/page"
+	tesseract "$work/mail/page-000.png" "$work/mail/ocr" -l eng >/dev/null 2>&1
+	grep -q "Harbour lantern meadow" "$work/mail/ocr.txt" && ok ||
+		bad "mail.eml: the body is not on the page: $(cat "$work/mail/ocr.txt")"
+	grep -q "minutes.pdf" "$work/mail/ocr.txt" && ok || bad "mail.eml: the attachment not listed"
+	grep -q -i "SDCANARY\|example.org" "$work/mail/ocr.txt" && bad "mail.eml: a header drawn" || ok
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -317,6 +317,10 @@ safe_pdf(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int
 	if (kind != 0 && (rc = office_to_pdf(r, it, folder, srcfd, kind, otmp, &pdffd, rep)) != 0)
 		goto out;
 	rc = clean_render_sandboxed(cc, pdffd >= 0 ? pdffd : srcfd, outfd, &pages, rep);
+	if (rc == 0 && strcmp(it->rep->type, "message/rfc822") == 0)
+		(void)snprintf(it->pdf_note, sizeof it->pdf_note, "e-mail: its text body drawn "
+		    "from the uncleaned original in the sandboxed child; no header drawn; "
+		    "attachments listed by name, not drawn");
 	if (rc == 0 && fsync(outfd) != 0)
 		rc = SD_ERR_IO;
 	if (rc == 0 && snprintf(want, sizeof want, "%s.safe.pdf", base) >= (int)sizeof want)
@@ -385,7 +389,8 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 		e = place_uncleaned(r, it, folder, infd, got, sizeof got);
 		(void)snprintf(final, sz, "uncleaned/%s", got);
 		if (e == 0 && r->safe_pdf && rc == CLEAN_E_UNSUPPORTED &&
-		    clean_office_pdf_kind(it->rep->type) == CLEAN_OFFICE_LEGACY)
+		    (clean_office_pdf_kind(it->rep->type) == CLEAN_OFFICE_LEGACY ||
+		        strcmp(it->rep->type, "message/rfc822") == 0))
 			safe_pdf(r, cc, it, folder, infd, want);
 	}
 	(void)unlinkat(folder, tmp, 0);
