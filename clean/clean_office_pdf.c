@@ -69,8 +69,7 @@
 
 /* Types converted, the extension the input gets (LibreOffice picks its
  * import filter by content, the extension only helps), and what
- * clean_office_pdf_kind says of it: a cleaned copy, a legacy original, or
- * 0 for a type converted only when a caller asks (an e-mail's text body). */
+ * clean_office_pdf_kind says of it: a cleaned copy or a legacy original. */
 static const struct {
 	const char *mime, *ext;
 	int kind;
@@ -87,7 +86,6 @@ static const struct {
 	{ "application/vnd.ms-powerpoint", "ppt", CLEAN_OFFICE_LEGACY },
 	{ "text/rtf", "rtf", CLEAN_OFFICE_LEGACY },
 	{ "application/rtf", "rtf", CLEAN_OFFICE_LEGACY },
-	{ "text/plain", "txt", 0 },
 };
 
 int
