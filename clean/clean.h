@@ -246,5 +246,13 @@ int clean_render_sandboxed(struct clean_ctx *c, int infd, int outfd, unsigned *p
 int clean_office_pdf_kind(const char *mime);
 int clean_office_pdf(int infd, const char *mime, int outfd, unsigned timeout_ms,
     struct clean_report *rep);
+/* OCR in the same sandbox: the safe PDF on infd (clean_render's, page
+ * images only) drawn again to PNG by mutool and written by tesseract
+ * (English and French) to outfd as the same pages with an invisible text
+ * layer; CLEAN_E_UNSUPPORTED when tesseract, its eng and fra data or mutool
+ * are missing. Its output carries tesseract's producer stamp: the caller
+ * cleans it (clean_file_sandboxed) before it reaches anyone. */
+#define CLEAN_OCR_MS_PER_PAGE 30000u
+int clean_ocr_pdf(int infd, int outfd, unsigned timeout_ms, struct clean_report *rep);
 
 #endif

@@ -126,6 +126,20 @@ office_soffice(void)
 	return NULL;
 }
 
+/* What runs in the sandbox: LibreOffice converting document.EXT, or the
+ * OCR (mutool draws the pages of document.pdf, a safe PDF, to PNG files,
+ * tesseract writes them with an invisible text layer to out/document.pdf). */
+struct office_tool {
+	const char *name;  /* for the report: "LibreOffice", "the OCR" */
+	const char *prog;  /* what is executed */
+	const char *ext;   /* of the input, document.EXT */
+	int ocr;
+};
+
+/* The OCR's script, run by /bin/sh in the work folder. */
+#define OFFICE_OCR_SCRIPT "mutool draw -r 150 -o page-%04d.png document.pdf && " \
+	"ls page-*.png >pages.txt && exec tesseract pages.txt out/document -l eng+fra pdf"
+
 /* Remove the tree under dirfd/name (the work folder; its files are the
  * converter's, never followed as links), bounded in depth and entries. */
 static void
@@ -319,8 +333,9 @@ enum { OFFICE_STAGE_STDIO = 1, OFFICE_STAGE_NETNS, OFFICE_STAGE_LIMITS,
 /* The child: work is the work folder's path. Inside its namespaces it
  * sees the folder at OFFICE_TMP_WORK, else at work. */
 static _Noreturn void
-office_child(const char *soffice, const char *work, const char *ext, int sp)
+office_child(const struct office_tool *t, const char *work, int sp)
 {
+	const char *soffice = t->prog, *ext = t->ext;
 	char env_home[PATH_MAX + 8], env_tmp[PATH_MAX + 8], profile[PATH_MAX + 40],
 	    outdir[PATH_MAX + 8], input[PATH_MAX], progdir[PATH_MAX];
 	struct office_msg m = { 0 };
@@ -383,17 +398,19 @@ office_child(const char *soffice, const char *work, const char *ext, int sp)
 			"--nolockcheck", "--nologo", "--norestore", "--convert-to", "pdf",
 			"--outdir" };
 		static char env[][24] = { "PATH=/usr/bin:/bin", "LANG=C.UTF-8",
-			"SAL_USE_VCLPLUGIN=svp" };
+			"SAL_USE_VCLPLUGIN=svp", "OMP_THREAD_LIMIT=1" };
+		static char sh_c[] = "-c", script[] = OFFICE_OCR_SCRIPT;
 		char prog[PATH_MAX];
 		(void)snprintf(prog, sizeof prog, "%s", soffice);
 		char *const argv[] = { prog, profile, opt[0], opt[1], opt[2], opt[3], opt[4],
 			opt[5], opt[6], opt[7], opt[8], outdir, input, NULL };
-		char *const envp[] = { env_home, env_tmp, env[0], env[1], env[2], NULL };
+		char *const ocr_argv[] = { prog, sh_c, script, NULL };
+		char *const envp[] = { env_home, env_tmp, env[0], env[1], env[2], env[3], NULL };
 		m.stage = 0;
 		/* Sent before exec: the pipe closes on a successful exec. */
 		if (sd_write_full(sp, &m, sizeof m) != 0)
 			_exit(126);
-		execve(prog, argv, envp);
+		execve(prog, t->ocr ? ocr_argv : argv, envp);
 		m.stage = OFFICE_STAGE_EXEC;
 	}
 fail:
@@ -478,14 +495,15 @@ office_copy_in(int infd, int dirfd, const char *name)
 /* Copy the PDF dirfd/name, when it is at most CLEAN_OFFICE_PDF_MAX, to
  * outfd. */
 static int
-office_copy_out(int dirfd, const char *name, int outfd, struct clean_report *rep)
+office_copy_out(const struct office_tool *t, int dirfd, const char *name, int outfd,
+    struct clean_report *rep)
 {
 	unsigned char b[65536];
 	struct stat st;
 	int fd, e = 0;
 
 	if ((fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		clean_set_error(rep, "LibreOffice wrote no PDF (it could not read the document)");
+		clean_set_error(rep, "%s wrote no PDF (it could not read the document)", t->name);
 		return CLEAN_E_MALFORMED;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -493,8 +511,11 @@ office_copy_out(int dirfd, const char *name, int outfd, struct clean_report *rep
 		goto out;
 	}
 	if ((uint64_t)st.st_size > CLEAN_OFFICE_PDF_MAX || st.st_size == 0) {
-		clean_set_error(rep, st.st_size == 0 ? "LibreOffice wrote an empty PDF" :
-		    "LibreOffice's PDF is over %u MiB", CLEAN_OFFICE_PDF_MAX >> 20);
+		if (st.st_size == 0)
+			clean_set_error(rep, "%s wrote an empty PDF", t->name);
+		else
+			clean_set_error(rep, "%s's PDF is over %u MiB", t->name,
+			    CLEAN_OFFICE_PDF_MAX >> 20);
 		e = CLEAN_E_LIMIT;
 		goto out;
 	}
@@ -524,25 +545,20 @@ office_workdir(char *work, size_t sz)
 	return mkdtemp(work) == NULL ? SD_ERR_IO : 0;
 }
 
-int
-clean_office_pdf(int infd, const char *mime, int outfd, unsigned timeout_ms,
+/* Run tool on the document on infd in the sandbox; the PDF it writes goes
+ * to outfd. */
+static int
+office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms,
     struct clean_report *rep)
 {
 	static const char *const dirs[] = { "home", "tmp", "out", "profile" };
 	char work[256] = "", outname[24];
-	const char *ext = office_ext(mime), *soffice = office_soffice();
+	const char *ext = t->ext;
 	struct office_msg m = { .stage = -1 };
 	int wfd = -1, sp[2] = { -1, -1 }, st = 0, subreaper = 0, e, exited;
 	size_t got = 0, budget = OFFICE_RM_ENTRIES;
 	pid_t pid;
 
-	if (ext == NULL)
-		return CLEAN_E_UNSUPPORTED;
-	if (soffice == NULL) {
-		clean_set_error(rep, "LibreOffice is not installed (install "
-		    "libreoffice-writer-nogui, -calc-nogui and -impress-nogui)");
-		return CLEAN_E_UNSUPPORTED;
-	}
 	if ((e = office_workdir(work, sizeof work)) != 0)
 		return e;
 	if ((wfd = open(work, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
@@ -580,7 +596,7 @@ clean_office_pdf(int infd, const char *mime, int outfd, unsigned timeout_ms,
 	}
 	if (pid == 0) {
 		close(sp[0]);
-		office_child(soffice, work, ext, sp[1]);
+		office_child(t, work, sp[1]);
 	}
 	close(sp[1]);
 	sp[1] = -1;
@@ -596,35 +612,35 @@ clean_office_pdf(int infd, const char *mime, int outfd, unsigned timeout_ms,
 	}
 	if (got != sizeof m || m.stage != 0) {
 		static const char *const step[] = { "?", "its standard descriptors",
-			"its namespaces", "its limits", "landlock", "starting soffice" };
-		clean_set_error(rep, "LibreOffice's sandbox could not be set up (%s: %s)",
-		    got == sizeof m && m.stage > 0 && m.stage <= OFFICE_STAGE_EXEC ?
+			"its namespaces", "its limits", "landlock", "starting it" };
+		clean_set_error(rep, "%s's sandbox could not be set up (%s: %s)",
+		    t->name, got == sizeof m && m.stage > 0 && m.stage <= OFFICE_STAGE_EXEC ?
 		    step[m.stage] : "no word from it", got == sizeof m ? strerror(m.err) : "?");
 		e = CLEAN_E_INTERNAL;
 		goto out;
 	}
 	if (!m.netns)
-		clean_note_kept(rep, "LibreOffice ran without a network namespace or a private "
+		clean_note_kept(rep, "%s ran without a network namespace or a private "
 		    "/tmp (the kernel refused them): it relied on this machine being offline, "
-		    "and could make its instance socket in /tmp");
+		    "and could make its instance socket in /tmp", t->name);
 	if (!m.ll)
-		clean_note_kept(rep, "LibreOffice ran without landlock (this kernel has none): "
-		    "its writes were not confined to its work folder");
+		clean_note_kept(rep, "%s ran without landlock (this kernel has none): "
+		    "its reads and writes were not confined", t->name);
 	if (!exited) {
-		clean_set_error(rep, "LibreOffice did not finish the conversion within its "
-		    "time limit (%u s) and was stopped", (timeout_ms + 999) / 1000);
+		clean_set_error(rep, "%s did not finish the conversion within its "
+		    "time limit (%u s) and was stopped", t->name, (timeout_ms + 999) / 1000);
 		e = CLEAN_E_LIMIT;
 		goto out;
 	}
 	if (WIFSIGNALED(st)) {
-		clean_set_error(rep, "LibreOffice was killed (signal %d: %s)", WTERMSIG(st),
+		clean_set_error(rep, "%s was killed (signal %d: %s)", t->name, WTERMSIG(st),
 		    WTERMSIG(st) == SIGXCPU ? "its CPU time limit" :
 		    WTERMSIG(st) == SIGXFSZ ? "its file size limit" : "it crashed");
 		e = CLEAN_E_CRASH;
 		goto out;
 	}
 	(void)snprintf(outname, sizeof outname, "out/document.pdf");
-	e = office_copy_out(wfd, outname, outfd, rep);
+	e = office_copy_out(t, wfd, outname, outfd, rep);
 out:
 	if (sp[0] >= 0)
 		close(sp[0]);
@@ -635,4 +651,35 @@ out:
 	if (work[0] == '/')
 		office_rm(AT_FDCWD, work, 0, &budget);
 	return e;
+}
+
+int
+clean_office_pdf(int infd, const char *mime, int outfd, unsigned timeout_ms,
+    struct clean_report *rep)
+{
+	struct office_tool t = { "LibreOffice", office_soffice(), office_ext(mime), 0 };
+
+	if (t.ext == NULL)
+		return CLEAN_E_UNSUPPORTED;
+	if (t.prog == NULL) {
+		clean_set_error(rep, "LibreOffice is not installed (install "
+		    "libreoffice-writer-nogui, -calc-nogui and -impress-nogui)");
+		return CLEAN_E_UNSUPPORTED;
+	}
+	return office_run(&t, infd, outfd, timeout_ms, rep);
+}
+
+int
+clean_ocr_pdf(int infd, int outfd, unsigned timeout_ms, struct clean_report *rep)
+{
+	struct office_tool t = { "The OCR", "/bin/sh", "pdf", 1 };
+
+	if (access("/usr/bin/tesseract", X_OK) != 0 || access("/usr/bin/mutool", X_OK) != 0 ||
+	    access("/usr/share/tesseract-ocr/5/tessdata/fra.traineddata", R_OK) != 0 ||
+	    access("/usr/share/tesseract-ocr/5/tessdata/eng.traineddata", R_OK) != 0) {
+		clean_set_error(rep, "the OCR is not installed (install tesseract-ocr, "
+		    "tesseract-ocr-eng, tesseract-ocr-fra and mupdf-tools)");
+		return CLEAN_E_UNSUPPORTED;
+	}
+	return office_run(&t, infd, outfd, timeout_ms, rep);
 }

@@ -90,6 +90,7 @@ struct opener_run {
 	int safe_pdf;                   /* --safe-pdf: draw safe PDFs too */
 	const char *lang;               /* language of its messages ("en", "fr") */
 	unsigned office_timeout_ms;     /* LibreOffice's wall-clock limit */
+	int ocr;                        /* --ocr: safe PDFs get a text layer */
 	int progress;                   /* draw a progress bar on stderr */
 	int tty;                        /* stderr is a terminal, bars allowed */
 	int counting;                   /* the decryption counter is shown */

@@ -292,6 +292,68 @@ office_to_pdf(struct opener_run *r, struct opener_item *it, int folder, int srcf
 	return 0;
 }
 
+/* Add a line to it->pdf_note. */
+static void
+pdf_note_add(struct opener_item *it, const char *line)
+{
+	size_t l = strlen(it->pdf_note);
+
+	(void)snprintf(it->pdf_note + l, sizeof it->pdf_note - l, "%s%s", l ? "\n" : "", line);
+}
+
+/* --ocr: the safe PDF folder/tmp (pages pages) read by the OCR in its
+ * sandbox, its output cleaned like any PDF (tesseract stamps its name),
+ * into a new temporary file whose name goes to done. 0 on success; else
+ * it->pdf_note says why there is no text layer and the safe PDF stays as
+ * it is. */
+static int
+ocr_layer(struct clean_ctx *cc, struct opener_item *it, int folder,
+    const char *tmp, unsigned pages, char *done, size_t donesz)
+{
+	struct clean_report *rep = calloc(1, sizeof *rep);
+	char o1[48], line[320];
+	int in = -1, fd1 = -1, fd2 = -1, rc = SD_ERR_IO;
+	unsigned long ms = (unsigned long)pages * CLEAN_OCR_MS_PER_PAGE + 60000ul;
+
+	tmp_name(o1, sizeof o1);
+	tmp_name(done, donesz);
+	if (rep == NULL || (in = openat(folder, tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
+	    (fd1 = openat(folder, o1, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	        0600)) < 0 ||
+	    (fd2 = openat(folder, done, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	        0600)) < 0)
+		goto out;
+	rc = clean_ocr_pdf(in, fd1, ms > 3600000ul ? 3600000u : (unsigned)ms, rep);
+	if (rc == 0 && lseek(fd1, 0, SEEK_SET) != 0)
+		rc = SD_ERR_IO;
+	if (rc == 0 && (rc = clean_file_sandboxed(cc, fd1, fd2, rep)) == 0 &&
+	    strcmp(rep->type, "application/pdf") != 0)
+		rc = CLEAN_E_MALFORMED;
+	if (rc == 0 && fsync(fd2) != 0)
+		rc = SD_ERR_IO;
+out:
+	if (rc == 0) {
+		pdf_note_add(it, "OCR text layer (tesseract, English and French): invisible text "
+		    "over the page images, as the OCR read them");
+	} else {
+		(void)snprintf(line, sizeof line, "no OCR text layer: %.200s",
+		    rep != NULL && rep->error[0] ? rep->error :
+		    rc == SD_ERR_IO ? strerror(errno) : clean_strerror(rc));
+		pdf_note_add(it, line);
+	}
+	if (in >= 0)
+		close(in);
+	if (fd1 >= 0)
+		close(fd1);
+	(void)unlinkat(folder, o1, 0);
+	if (fd2 >= 0)
+		close(fd2);
+	if (rc != 0)
+		(void)unlinkat(folder, done, 0);
+	free(rep);
+	return rc;
+}
+
 /* --safe-pdf: draw srcfd - the cleaned copy (never the original), or for
  * a legacy office format no cleaner handles, the original, which only
  * LibreOffice's sandbox reads - into "<base>.safe.pdf" in folder, in the
@@ -302,7 +364,8 @@ safe_pdf(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int
     int srcfd, const char *base)
 {
 	struct clean_report *rep = NULL;
-	char tmp[48], otmp[48], want[SAFENAME_MAX + 16], final[SAFENAME_MAX + 32];
+	char tmp[48], otmp[48], ocr[48] = "", want[SAFENAME_MAX + 16],
+	    final[SAFENAME_MAX + 32];
 	int outfd = -1, pdffd = -1, rc = SD_ERR_IO, kind = clean_office_pdf_kind(it->rep->type);
 	unsigned pages = 0;
 
@@ -323,10 +386,12 @@ safe_pdf(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int
 		    "attachments listed by name, not drawn");
 	if (rc == 0 && fsync(outfd) != 0)
 		rc = SD_ERR_IO;
+	if (rc == 0 && r->ocr && ocr_layer(cc, it, folder, tmp, pages, ocr, sizeof ocr) != 0)
+		ocr[0] = '\0';
 	if (rc == 0 && snprintf(want, sizeof want, "%s.safe.pdf", base) >= (int)sizeof want)
 		rc = SD_ERR_TOOLONG;
 	if (rc == 0)
-		rc = opener_publish(folder, tmp, folder, want, final, sizeof final);
+		rc = opener_publish(folder, ocr[0] ? ocr : tmp, folder, want, final, sizeof final);
 	if (rc == 0)
 		(void)snprintf(it->pdf, sizeof it->pdf, "%s", final);
 out:
@@ -340,6 +405,8 @@ out:
 		close(pdffd);
 		(void)unlinkat(folder, otmp, 0);
 	}
+	if (ocr[0])
+		(void)unlinkat(folder, ocr, 0);
 	if (outfd >= 0) {
 		close(outfd);
 		(void)unlinkat(folder, tmp, 0);

@@ -49,6 +49,7 @@ struct opts {
 	int quiet;
 	int clean_only;
 	int safe_pdf;
+	int ocr;                        /* --ocr */
 	unsigned office_timeout;        /* --office-timeout, seconds */
 	int no_progress;
 	const char *lang;               /* --lang, else from the environment */
@@ -77,6 +78,8 @@ usage(FILE *f)
 	    "                          page images only (NAME.safe.pdf beside it);\n"
 	    "                          office documents are converted by LibreOffice\n"
 	    "                          in its own sandbox first\n"
+	    "  --ocr                   with --safe-pdf: add an invisible text layer read\n"
+	    "                          by tesseract (English and French)\n"
 	    "  --office-timeout S      stop a LibreOffice conversion after S seconds\n"
 	    "                          (1-3600, default 180)\n"
 	    "  --export-uwazi DEST     write DIR's cleaned files as an Uwazi CSV import\n"
@@ -102,6 +105,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "no-progress", no_argument, NULL, 'P' },
 		{ "safe-pdf", no_argument, NULL, 'S' },
 		{ "office-timeout", required_argument, NULL, 'T' },
+		{ "ocr", no_argument, NULL, 'R' },
 		{ "lang", required_argument, NULL, 'L' },
 		{ "export-uwazi", required_argument, NULL, 'U' },
 		{ "export-messages", no_argument, NULL, 'M' },
@@ -131,6 +135,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'c': o->clean_only = 1; break;
 		case 'P': o->no_progress = 1; break;
 		case 'S': o->safe_pdf = 1; break;
+		case 'R': o->ocr = 1; break;
 		case 'T': {
 			char *end;
 			unsigned long v;
@@ -156,6 +161,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
+	}
+	if ((o->ocr || o->office_timeout) && !o->safe_pdf) {
+		fprintf(stderr, PROG ": --ocr and --office-timeout go with --safe-pdf\n");
+		return -1;
 	}
 	if (o->export_uwazi != NULL || o->export_messages) {
 		if (o->export_uwazi == NULL || o->out == NULL || optind < argc || o->nkeys ||
@@ -468,6 +477,7 @@ main(int argc, char **argv)
 	r.lang = o.lang;
 	r.quiet = o.quiet;
 	r.safe_pdf = o.safe_pdf;
+	r.ocr = o.ocr;
 	r.office_timeout_ms = o.office_timeout ? o.office_timeout * 1000u :
 	    CLEAN_OFFICE_TIMEOUT_MS;
 	r.tty = !o.no_progress && isatty(2);
