@@ -9,7 +9,7 @@
 # Then --safe-pdf: seconds per page drawn by MuPDF (a PDF), and for an
 # office document LibreOffice's start-up apart from its seconds per page
 # (two documents of 1 and PAGES pages: the difference is per page, the rest
-# start-up). OCR is not measured: there is no --ocr yet.
+# start-up), and --ocr's seconds per page (tesseract, English and French).
 # usage: bench/clean.sh [BUILD_DIR]   (default build/dev; REPEAT=5, PAGES=20)
 # BENCH_SMOKE=1 (bench/smoke.sh, for CI): only the safe-PDF part, one run,
 # 3 pages, no mat2; it checks that every safe PDF has the right page count
@@ -88,7 +88,15 @@ PY
 	start=$(awk -v a="$d1" -v b="$d2" -v n="$pages" \
 		'BEGIN { p = (b - a) / (n - 1); printf "%.3f", (a - p) / 1e6 }')
 	echo "safe PDF of a docx: LibreOffice's start-up $start s, then $per s per page" \
-		"(LibreOffice and MuPDF); OCR: not measured (no --ocr yet)"
+		"(LibreOffice and MuPDF)"
+	if command -v tesseract >/dev/null && command -v mutool >/dev/null; then
+		d1=$(( $(best run "--safe-pdf --ocr" "$work/sp/p$pages.pdf") - \
+			$(best run --safe-pdf "$work/sp/p$pages.pdf") ))
+		per=$(awk -v d="$d1" -v n="$pages" 'BEGIN { printf "%.3f", d / n / 1e6 }')
+		echo "OCR (--ocr): $per s per page, beside the safe PDF alone"
+	else
+		echo "OCR: tesseract or mutool not installed, not measured"
+	fi
 	# Correctness (what the smoke mode is for): page counts, images only.
 	for f in "p$pages.pdf" "p$pages.docx" p1.docx; do
 		run --safe-pdf "$work/sp/$f" || true
