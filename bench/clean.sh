@@ -64,8 +64,8 @@ open(sys.argv[1], "w").write(
     '</office:text></office:body></office:document>')
 PY
 	done
-	if [ -z "$soffice" ]; then
-		echo "safe PDFs: LibreOffice is not installed, not measured"
+	if [ -z "$soffice" ] || ! command -v pdfinfo >/dev/null; then
+		echo "safe PDFs: LibreOffice or poppler-utils is not installed, not measured"
 		return 0
 	fi
 	HOME=$work timeout 300 "$soffice" -env:UserInstallation="file://$work/lo" --headless \
