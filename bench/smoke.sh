@@ -3,7 +3,8 @@
 # MiB each, seconds in all. bench/seal.sh seals and opens in memory and file
 # to file (bench_seal, sealdrop-open) and bench/upload.sh uploads through a
 # real sealdrop-source; each checks that every output decrypts to exactly
-# its input. The figures are printed, never enforced: they mean nothing at
+# its input. bench/clean.sh makes safe PDFs of a PDF and of docx files
+# (LibreOffice) and checks their page counts and that they hold images only. The figures are printed, never enforced: they mean nothing at
 # this size. Run so that the scripts cannot rot unnoticed again.
 #
 #   bench/smoke.sh [BUILD_DIR]        (default build/dev)
@@ -15,7 +16,7 @@ set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build/dev}" && pwd) || exit 1
 worst=0
-for b in seal upload; do
+for b in seal upload clean; do
 	echo "== bench/$b.sh (smoke)"
 	BENCH_SMOKE=1 BENCH_BUILD="$BUILD" timeout 300 bash "$ROOT/bench/$b.sh"
 	rc=$?

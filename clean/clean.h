@@ -217,11 +217,42 @@ int clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_
 #define CLEAN_RENDER_SIDE_MAX 10000.0
 #define CLEAN_RENDER_OUT_MAX (1024u << 20)
 int clean_render_supported(const char *mime);
+/* An e-mail (message/rfc822) as XHTML for clean_render_pdf: its text body
+ * and the names of its attachments, no header (clean_render_eml.c). */
+int clean_render_eml(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
 int clean_render_pdf(const unsigned char *buf, size_t len, const char *mime,
     struct clean_buf *out, unsigned *pages, struct clean_report *rep);
 /* The same in the sandboxed child of clean_file_sandboxed (same limits):
  * infd (a cleaned copy) drawn into outfd. */
 int clean_render_sandboxed(struct clean_ctx *c, int infd, int outfd, unsigned *pages,
     struct clean_report *rep);
+
+/*
+ * Office documents to PDF by LibreOffice in its own sandbox
+ * (clean_office_pdf.c): the PDF is then drawn by clean_render_sandboxed.
+ * clean_office_pdf_kind: CLEAN_OFFICE_CLEANED for a type whose cleaned copy
+ * is converted, CLEAN_OFFICE_LEGACY for one no cleaner handles (its
+ * uncleaned original is converted), 0 for none. clean_office_pdf writes the
+ * PDF of the document on infd (of type mime) to outfd, stopping LibreOffice
+ * after timeout_ms; rep->error says why on failure, rep->kept what the
+ * sandbox lacked on this machine.
+ */
+#define CLEAN_OFFICE_CLEANED 1
+#define CLEAN_OFFICE_LEGACY 2
+#define CLEAN_OFFICE_TIMEOUT_MS 180000u
+#define CLEAN_OFFICE_IN_MAX (256u << 20)
+#define CLEAN_OFFICE_PDF_MAX (512u << 20)
+int clean_office_pdf_kind(const char *mime);
+int clean_office_pdf(int infd, const char *mime, int outfd, unsigned timeout_ms,
+    struct clean_report *rep);
+/* OCR in the same sandbox: the safe PDF on infd (clean_render's, page
+ * images only) drawn again to PNG by mutool and written by tesseract
+ * (English and French) to outfd as the same pages with an invisible text
+ * layer; CLEAN_E_UNSUPPORTED when tesseract, its eng and fra data or mutool
+ * are missing. Its output carries tesseract's producer stamp: the caller
+ * cleans it (clean_file_sandboxed) before it reaches anyone. */
+#define CLEAN_OCR_MS_PER_PAGE 30000u
+int clean_ocr_pdf(int infd, int outfd, unsigned timeout_ms, struct clean_report *rep);
 
 #endif

@@ -41,6 +41,8 @@ static const struct {
 	{ "image/tiff", "image/tiff" },
 	{ "image/bmp", "image/bmp" },
 	{ "image/x-ms-bmp", "image/bmp" },
+	/* Its text body as XHTML first (clean_render_eml.c). */
+	{ "message/rfc822", "application/xhtml+xml" },
 };
 
 int
@@ -206,8 +208,27 @@ render_draw(fz_context *ctx, fz_document *doc, int i, double *pw, double *ph, in
 	return pix;
 }
 
+static int render_doc(const unsigned char *buf, size_t len, const char *mime,
+    struct clean_buf *out, unsigned *pages_out, struct clean_report *rep);
+
 int
 clean_render_pdf(const unsigned char *buf, size_t len, const char *mime,
+    struct clean_buf *out, unsigned *pages_out, struct clean_report *rep)
+{
+	struct clean_buf eml = { 0 };
+	int e;
+
+	if (strcmp(mime, "message/rfc822") != 0)
+		return render_doc(buf, len, mime, out, pages_out, rep);
+	/* An e-mail: its text body as XHTML first (clean_render_eml.c). */
+	if ((e = clean_render_eml(buf, len, &eml, rep)) == 0)
+		e = render_doc(eml.data, eml.len, mime, out, pages_out, rep);
+	clean_buf_free(&eml);
+	return e;
+}
+
+static int
+render_doc(const unsigned char *buf, size_t len, const char *mime,
     struct clean_buf *out, unsigned *pages_out, struct clean_report *rep)
 {
 	const char *magic = render_magic(mime);

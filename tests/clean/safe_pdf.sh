@@ -4,7 +4,8 @@
 # a JPEG with GPS, become PDFs of page images only: the same page count, one
 # image per page, no font, no text (pdftotext reads nothing, so no canary),
 # no JavaScript, no document information; a 600-page PDF is stopped by the
-# page limit and reported, its cleaned copy kept. Skipped (77) without
+# page limit and reported, its cleaned copy kept. An e-mail's text body
+# (from the original: none is cleaned) is drawn, no header. Skipped (77) without
 # poppler-utils.
 # usage: safe_pdf.sh SEALDROP_OPEN
 set -u
@@ -25,21 +26,7 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 	bad "control: the fixture's text has no canary"
 timeout 600 "$open" --quiet --clean-only --safe-pdf --out "$work/out" \
 	"$work/in/doc.pdf" "$work/in/photo.jpg" "$work/in/many.pdf"
-pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ { print $2 }'; }
-check() { # SAFE_PDF PAGES
-	local f=$1 n=$2 imgs
-	[ -s "$f" ] || { bad "$f: not written"; return; }
-	[ "$(pages "$f")" = "$n" ] && ok || bad "$f: $(pages "$f") pages, not $n"
-	imgs=$(pdfimages -list "$f" 2>/dev/null | tail -n +3 | awk '$3 == "image"' | wc -l)
-	[ "$imgs" = "$n" ] && ok || bad "$f: $imgs images for $n pages"
-	[ "$(pdffonts "$f" 2>/dev/null | tail -n +3 | wc -l)" = 0 ] && ok || bad "$f: has fonts"
-	[ -z "$(pdftotext "$f" - 2>/dev/null | tr -d ' \n\f')" ] && ok || bad "$f: has text"
-	pdfinfo "$f" | grep -q '^JavaScript: *no' && ok || bad "$f: JavaScript"
-	pdfinfo "$f" | grep -q -E '^(Producer|Creator|Author|Title):' &&
-		bad "$f: document information" || ok
-	! grep -a -q -E 'SDCANARY|/Info|/Metadata|/Producer|/JS|/Annots' "$f" && ok ||
-		bad "$f: structure from the original"
-}
+. "$here/safe_pdf_lib.sh"
 check "$work/out/doc.pdf.safe.pdf" 3
 check "$work/out/photo.jpg.safe.pdf" 1
 exiftool -q -q -GPSLatitude "$work/out/photo.jpg.safe.pdf" | grep -q . &&
@@ -56,5 +43,50 @@ assert "more than the 500" in files["many.pdf"]["pdf_error"][0], files["many.pdf
 PY
 grep -q "no safe PDF: the document has 600 pages" "$work/out/report.txt" && ok ||
 	bad "report.txt: the page limit not named"
+# An e-mail (never cleaned: kept in uncleaned/): its text body drawn from
+# the original, attachments listed by name, no header; the page's pixels,
+# read back by tesseract when installed, hold the body and no canary.
+cat >"$work/in/mail.eml" <<'EML'
+From: Alice <SDCANARYfrom@example.org>
+To: Bob <SDCANARYto@example.org>
+Subject: SDCANARYsubject
+Date: Mon, 1 Dec 2026 10:00:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b1"
+
+--b1
+Content-Type: multipart/alternative; boundary="b2"
+
+--b2
+Content-Type: text/plain; charset=iso-8859-1
+Content-Transfer-Encoding: quoted-printable
+
+Harbour lantern meadow, caf=E9.
+--b2
+Content-Type: text/html; charset=utf-8
+
+<p>SDCANARYhtml</p>
+--b2--
+--b1
+Content-Type: application/pdf
+Content-Disposition: attachment; filename="minutes.pdf"
+Content-Transfer-Encoding: base64
+
+JVBERi0xLjQK
+--b1--
+EML
+timeout 300 "$open" --quiet --clean-only --safe-pdf --out "$work/mail" "$work/in/mail.eml"
+check "$work/mail/mail.eml.safe.pdf" 1
+[ -s "$work/mail/uncleaned/mail.eml.uncleaned" ] && ok || bad "mail.eml: original not kept apart"
+grep -q "safe PDF: e-mail: its text body drawn from the uncleaned original" \
+	"$work/mail/report.txt" && ok || bad "mail.eml: report.txt does not say where it came from"
+if command -v tesseract >/dev/null; then
+	pdfimages -png "$work/mail/mail.eml.safe.pdf" "$work/mail/page"
+	tesseract "$work/mail/page-000.png" "$work/mail/ocr" -l eng >/dev/null 2>&1
+	grep -q "Harbour lantern meadow" "$work/mail/ocr.txt" && ok ||
+		bad "mail.eml: the body is not on the page: $(cat "$work/mail/ocr.txt")"
+	grep -q "minutes.pdf" "$work/mail/ocr.txt" && ok || bad "mail.eml: the attachment not listed"
+	grep -q -i "SDCANARY\|example.org" "$work/mail/ocr.txt" && bad "mail.eml: a header drawn" || ok
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -75,6 +75,7 @@ struct opener_item {
 	char renamed[256];              /* why the output name differs, or "" */
 	char pdf[OPENER_PATH_MAX];      /* --safe-pdf: its path relative to --out */
 	char pdf_error[256];            /* why no safe PDF was made, or "" */
+	char pdf_note[512];             /* where the safe PDF came from, or "" */
 	int summary;                    /* enum opener_summary */
 	size_t count;                   /* OPENER_SUMMARY_MORE_FAILED: files */
 };
@@ -87,6 +88,9 @@ struct opener_run {
 	char stagename[48];
 	int quiet;
 	int safe_pdf;                   /* --safe-pdf: draw safe PDFs too */
+	const char *lang;               /* language of its messages ("en", "fr") */
+	unsigned office_timeout_ms;     /* LibreOffice's wall-clock limit */
+	int ocr;                        /* --ocr: safe PDFs get a text layer */
 	int progress;                   /* draw a progress bar on stderr */
 	int tty;                        /* stderr is a terminal, bars allowed */
 	int counting;                   /* the decryption counter is shown */
@@ -140,6 +144,12 @@ int opener_report(struct opener_run *r, int clean_only);
 /* Copy in to out (sz bytes) with control characters replaced by '?', so a
  * hostile name cannot drive the terminal. in and out may be the same. */
 void opener_printable(const char *in, char *out, size_t sz);
+
+/* sealdrop-open's own messages (progress, report.txt, errors) in lang,
+ * through common/'s catalogues (po/); a format's translation keeps its %
+ * directives (msgfmt --check), and the compiler checks the call against
+ * the English msgid. Notes written by the cleaners stay in English. */
+const char *opener_tr(const char *lang, const char *msgid) __attribute__((format_arg(2)));
 
 /* While decrypting (the total is not known for a spool or a bundle): once
  * 20 files or 64 MiB are reached, a running count on stderr (r->tty). */

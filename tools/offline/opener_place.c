@@ -15,6 +15,7 @@
  */
 #include "opener.h"
 #include "safename.h"
+#include "sdi18n.h"
 #include "sderr.h"
 #include "sdio.h"
 
@@ -260,46 +261,156 @@ fix_extension(char want[SAFENAME_MAX + 1], struct opener_item *it)
 	}
 }
 
-/* --safe-pdf: draw the cleaned copy folder/cleaned (never the original)
- * into "<cleaned>.safe.pdf" beside it, in the sandboxed child. A type that
- * is not drawn gets nothing; a failure is named in it->pdf_error and the
- * cleaned copy stays. */
+/* Office documents (clean_office_pdf_kind): srcfd converted to PDF by
+ * LibreOffice in its own sandbox, into a new temporary file tmp in folder,
+ * open on *pdffd (rewound) on success; it->pdf_note says where the PDF
+ * came from and what that sandbox lacked here. */
+static int
+office_to_pdf(struct opener_run *r, struct opener_item *it, int folder, int srcfd,
+    int kind, const char *tmp, int *pdffd, struct clean_report *rep)
+{
+	int fd, rc;
+
+	if ((fd = openat(folder, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	        0600)) < 0)
+		return SD_ERR_IO;
+	rc = clean_office_pdf(srcfd, it->rep->type, fd, r->office_timeout_ms, rep);
+	if (rc == 0 && lseek(fd, 0, SEEK_SET) != 0)
+		rc = SD_ERR_IO;
+	if (rc != 0) {
+		close(fd);
+		(void)unlinkat(folder, tmp, 0);
+		return rc;
+	}
+	(void)snprintf(it->pdf_note, sizeof it->pdf_note, "%s%s%.200s",
+	    kind == CLEAN_OFFICE_LEGACY ?
+	    "legacy format: converted from the uncleaned original in LibreOffice's sandbox; "
+	    "only page images cross" :
+	    "converted from the cleaned copy in LibreOffice's sandbox; only page images cross",
+	    rep->kept[0] ? "\n" : "", rep->kept);
+	*pdffd = fd;
+	return 0;
+}
+
+/* Add a line to it->pdf_note. */
 static void
-safe_pdf(struct clean_ctx *cc, struct opener_item *it, int folder, const char *cleaned)
+pdf_note_add(struct opener_item *it, const char *line)
+{
+	size_t l = strlen(it->pdf_note);
+
+	(void)snprintf(it->pdf_note + l, sizeof it->pdf_note - l, "%s%s", l ? "\n" : "", line);
+}
+
+/* --ocr: the safe PDF folder/tmp (pages pages) read by the OCR in its
+ * sandbox, its output cleaned like any PDF (tesseract stamps its name),
+ * into a new temporary file whose name goes to done. 0 on success; else
+ * it->pdf_note says why there is no text layer and the safe PDF stays as
+ * it is. */
+static int
+ocr_layer(struct clean_ctx *cc, struct opener_item *it, int folder,
+    const char *tmp, unsigned pages, char *done, size_t donesz)
+{
+	struct clean_report *rep = calloc(1, sizeof *rep);
+	char o1[48], line[320];
+	int in = -1, fd1 = -1, fd2 = -1, rc = SD_ERR_IO;
+	unsigned long ms = (unsigned long)pages * CLEAN_OCR_MS_PER_PAGE + 60000ul;
+
+	tmp_name(o1, sizeof o1);
+	tmp_name(done, donesz);
+	if (rep == NULL || (in = openat(folder, tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
+	    (fd1 = openat(folder, o1, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	        0600)) < 0 ||
+	    (fd2 = openat(folder, done, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	        0600)) < 0)
+		goto out;
+	rc = clean_ocr_pdf(in, fd1, ms > 3600000ul ? 3600000u : (unsigned)ms, rep);
+	if (rc == 0 && lseek(fd1, 0, SEEK_SET) != 0)
+		rc = SD_ERR_IO;
+	if (rc == 0 && (rc = clean_file_sandboxed(cc, fd1, fd2, rep)) == 0 &&
+	    strcmp(rep->type, "application/pdf") != 0)
+		rc = CLEAN_E_MALFORMED;
+	if (rc == 0 && fsync(fd2) != 0)
+		rc = SD_ERR_IO;
+out:
+	if (rc == 0) {
+		pdf_note_add(it, "OCR text layer (tesseract, English and French): invisible text "
+		    "over the page images, as the OCR read them");
+	} else {
+		(void)snprintf(line, sizeof line, "no OCR text layer: %.200s",
+		    rep != NULL && rep->error[0] ? rep->error :
+		    rc == SD_ERR_IO ? strerror(errno) : clean_strerror(rc));
+		pdf_note_add(it, line);
+	}
+	if (in >= 0)
+		close(in);
+	if (fd1 >= 0)
+		close(fd1);
+	(void)unlinkat(folder, o1, 0);
+	if (fd2 >= 0)
+		close(fd2);
+	if (rc != 0)
+		(void)unlinkat(folder, done, 0);
+	free(rep);
+	return rc;
+}
+
+/* --safe-pdf: draw srcfd - the cleaned copy (never the original), or for
+ * a legacy office format no cleaner handles, the original, which only
+ * LibreOffice's sandbox reads - into "<base>.safe.pdf" in folder, in the
+ * sandboxed child. A type that is not drawn gets nothing; a failure is
+ * named in it->pdf_error and the cleaned copy stays. */
+static void
+safe_pdf(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int folder,
+    int srcfd, const char *base)
 {
 	struct clean_report *rep = NULL;
-	char tmp[48], want[SAFENAME_MAX + 16], final[SAFENAME_MAX + 32];
-	int infd = -1, outfd = -1, rc = SD_ERR_IO;
+	char tmp[48], otmp[48], ocr[48] = "", want[SAFENAME_MAX + 16],
+	    final[SAFENAME_MAX + 32];
+	int outfd = -1, pdffd = -1, rc = SD_ERR_IO, kind = clean_office_pdf_kind(it->rep->type);
 	unsigned pages = 0;
 
-	if (!clean_render_supported(it->rep->type))
+	if (!clean_render_supported(it->rep->type) && kind == 0)
 		return;
 	tmp_name(tmp, sizeof tmp);
+	tmp_name(otmp, sizeof otmp);
 	if ((rep = calloc(1, sizeof *rep)) == NULL ||
-	    (infd = openat(folder, cleaned, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
 	    (outfd = openat(folder, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	        0600)) < 0)
 		goto out;
-	rc = clean_render_sandboxed(cc, infd, outfd, &pages, rep);
+	if (kind != 0 && (rc = office_to_pdf(r, it, folder, srcfd, kind, otmp, &pdffd, rep)) != 0)
+		goto out;
+	rc = clean_render_sandboxed(cc, pdffd >= 0 ? pdffd : srcfd, outfd, &pages, rep);
+	if (rc == 0 && strcmp(it->rep->type, "message/rfc822") == 0)
+		(void)snprintf(it->pdf_note, sizeof it->pdf_note, "e-mail: its text body drawn "
+		    "from the uncleaned original in the sandboxed child; no header drawn; "
+		    "attachments listed by name, not drawn");
 	if (rc == 0 && fsync(outfd) != 0)
 		rc = SD_ERR_IO;
-	if (rc == 0 && snprintf(want, sizeof want, "%s.safe.pdf", cleaned) >= (int)sizeof want)
+	if (rc == 0 && r->ocr && ocr_layer(cc, it, folder, tmp, pages, ocr, sizeof ocr) != 0)
+		ocr[0] = '\0';
+	if (rc == 0 && snprintf(want, sizeof want, "%s.safe.pdf", base) >= (int)sizeof want)
 		rc = SD_ERR_TOOLONG;
 	if (rc == 0)
-		rc = opener_publish(folder, tmp, folder, want, final, sizeof final);
+		rc = opener_publish(folder, ocr[0] ? ocr : tmp, folder, want, final, sizeof final);
 	if (rc == 0)
 		(void)snprintf(it->pdf, sizeof it->pdf, "%s", final);
 out:
-	if (rc != 0)
+	if (rc != 0) {
+		it->pdf_note[0] = '\0';
 		(void)snprintf(it->pdf_error, sizeof it->pdf_error, "no safe PDF: %.200s",
 		    rep != NULL && rep->error[0] ? rep->error :
 		    rc == SD_ERR_IO ? strerror(errno) : clean_strerror(rc));
+	}
+	if (pdffd >= 0) {
+		close(pdffd);
+		(void)unlinkat(folder, otmp, 0);
+	}
+	if (ocr[0])
+		(void)unlinkat(folder, ocr, 0);
 	if (outfd >= 0) {
 		close(outfd);
 		(void)unlinkat(folder, tmp, 0);
 	}
-	if (infd >= 0)
-		close(infd);
 	free(rep);
 }
 
@@ -328,14 +439,26 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 		e = opener_publish(folder, tmp, folder, fixed, final, sz);
 		it->status = clean_report_full(it->rep) ? OPENER_STATUS_CLEANED :
 		    OPENER_STATUS_PARTLY;
-		if (e == 0 && r->safe_pdf)
-			safe_pdf(cc, it, folder, final);
+		if (e == 0 && r->safe_pdf) {
+			int cfd = openat(folder, final, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+			if (cfd < 0) {
+				(void)snprintf(it->pdf_error, sizeof it->pdf_error,
+				    "no safe PDF: %s", strerror(errno));
+			} else {
+				safe_pdf(r, cc, it, folder, cfd, final);
+				close(cfd);
+			}
+		}
 	} else {
 		it->status = rc == CLEAN_E_UNSUPPORTED ? OPENER_STATUS_UNCLEANED : OPENER_STATUS_NOCLEAN;
 		if (rc != CLEAN_E_UNSUPPORTED && it->rep->error[0] == '\0')
 			(void)snprintf(it->rep->error, sizeof it->rep->error, "%s", clean_strerror(rc));
 		e = place_uncleaned(r, it, folder, infd, got, sizeof got);
 		(void)snprintf(final, sz, "uncleaned/%s", got);
+		if (e == 0 && r->safe_pdf && rc == CLEAN_E_UNSUPPORTED &&
+		    (clean_office_pdf_kind(it->rep->type) == CLEAN_OFFICE_LEGACY ||
+		        strcmp(it->rep->type, "message/rfc822") == 0))
+			safe_pdf(r, cc, it, folder, infd, want);
 	}
 	(void)unlinkat(folder, tmp, 0);
 	return e;
@@ -401,7 +524,7 @@ opener_place_all(struct opener_run *r, struct clean_ctx *cc)
 		if (!r->items[i].verified)
 			continue;
 		bad |= place_one(r, cc, &r->items[i]) != 0;
-		opener_progress(r, "cleaning", ++done, todo);
+		opener_progress(r, I18N_N("cleaning"), ++done, todo);
 	}
 	return bad ? SD_ERR_IO : 0;
 }

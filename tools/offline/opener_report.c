@@ -11,6 +11,7 @@
  */
 #include "opener.h"
 #include "sderr.h"
+#include "sdi18n.h"
 #include "sdio.h"
 
 #include <fcntl.h>
@@ -26,6 +27,12 @@
 
 #define REPORT_MAX (64u << 20)
 
+const char *
+opener_tr(const char *lang, const char *msgid)
+{
+	return i18n_get(lang != NULL ? lang : "en", msgid);
+}
+
 void
 opener_progress(const struct opener_run *r, const char *what, size_t done, size_t total)
 {
@@ -38,7 +45,7 @@ opener_progress(const struct opener_run *r, const char *what, size_t done, size_
 	memset(bar, '#', fill);
 	memset(bar + fill, '.', 40 - fill);
 	bar[40] = '\0';
-	fprintf(stderr, "\r%s [%s] %zu/%zu", what, bar, done, total);
+	fprintf(stderr, "\r%s [%s] %zu/%zu", opener_tr(r->lang, what), bar, done, total);
 	if (done == total)
 		fputc('\n', stderr);
 	fflush(stderr);
@@ -53,7 +60,9 @@ opener_progress_count(struct opener_run *r, int last)
 		r->counting = 1;
 	if (!r->counting)
 		return;
-	fprintf(stderr, "\rdecrypting: %zu files, %llu MiB verified", r->n,
+	fputc('\r', stderr);
+	/* xgettext:c-format */
+	fprintf(stderr, opener_tr(r->lang, "decrypting: %zu files, %llu MiB verified"), r->n,
 	    (unsigned long long)(r->total_bytes >> 20));
 	if (last)
 		fputc('\n', stderr);
@@ -176,6 +185,8 @@ opener_item_json(const struct opener_item *it)
 		(void)json_object_set_new(o, "pdf", jstr(it->pdf));
 	if (it->pdf_error[0])
 		(void)json_object_set_new(o, "pdf_error", notes_json(it->pdf_error));
+	if (it->pdf_note[0])
+		(void)json_object_set_new(o, "pdf_note", notes_json(it->pdf_note));
 	if (it->error[0] || (it->rep && it->rep->error[0])) {
 		char err[600];
 		opener_printable(it->error[0] ? it->error : it->rep->error, err, sizeof err);
@@ -185,14 +196,15 @@ opener_item_json(const struct opener_item *it)
 }
 
 static void
-notes_text(FILE *f, const char *title, const char *notes)
+notes_text(FILE *f, const char *lang, const char *title, const char *notes)
 {
 	while (*notes) {
 		size_t l = strcspn(notes, "\n");
 		char line[600];
 		(void)snprintf(line, sizeof line, "%.*s", (int)(l < 590 ? l : 590), notes);
 		opener_printable(line, line, sizeof line);
-		fprintf(f, "    %s: %s\n", title, line);
+		/* TRANSLATORS: a note of report.txt: its kind, then the note. */
+		fprintf(f, opener_tr(lang, "    %s: %s\n"), title, line);
 		notes += l;
 		if (*notes)
 			notes++;
@@ -200,30 +212,34 @@ notes_text(FILE *f, const char *title, const char *notes)
 }
 
 static void
-item_text(FILE *f, const struct opener_item *it)
+item_text(FILE *f, const char *lang, const struct opener_item *it)
 {
 	char label[OPENER_LABEL_MAX];
+	const char *pdf = opener_tr(lang, "safe PDF");
 
 	opener_printable(it->label, label, sizeof label);
-	fprintf(f, "%s: %s", label, it->status ? it->status : "failed");
+	/* TRANSLATORS: a file of report.txt: its name, then its status. */
+	fprintf(f, opener_tr(lang, "%s: %s"), label,
+	    opener_tr(lang, it->status ? it->status : OPENER_STATUS_VERIFY_FAILED));
 	if (it->out[0])
 		fprintf(f, " -> %s", it->out);
 	if (it->rep != NULL && it->rep->type[0])
 		fprintf(f, " [%s]", it->rep->type);
 	fputc('\n', f);
 	if (it->rep != NULL) {
-		notes_text(f, "removed", it->rep->removed);
-		notes_text(f, "kept", it->rep->kept);
-		notes_text(f, "not inspected", it->rep->uninspected);
+		notes_text(f, lang, opener_tr(lang, "removed"), it->rep->removed);
+		notes_text(f, lang, opener_tr(lang, "kept"), it->rep->kept);
+		notes_text(f, lang, opener_tr(lang, "not inspected"), it->rep->uninspected);
 		if (it->rep->error[0])
-			notes_text(f, "error", it->rep->error);
+			notes_text(f, lang, opener_tr(lang, "error"), it->rep->error);
 	}
-	notes_text(f, "renamed", it->renamed);
+	notes_text(f, lang, opener_tr(lang, "renamed"), it->renamed);
 	if (it->pdf[0])
-		fprintf(f, "    safe PDF: %s\n", it->pdf);
-	notes_text(f, "safe PDF", it->pdf_error);
+		notes_text(f, lang, pdf, it->pdf);
+	notes_text(f, lang, pdf, it->pdf_note);
+	notes_text(f, lang, pdf, it->pdf_error);
 	if (it->error[0])
-		notes_text(f, "error", it->error);
+		notes_text(f, lang, opener_tr(lang, "error"), it->error);
 }
 
 static int
@@ -292,17 +308,19 @@ summary_text(FILE *f, const struct opener_run *r)
 	const char *sep = " ";
 
 	count_statuses(r, n);
-	fputs("summary:", f);
+	fputs(opener_tr(r->lang, "summary:"), f);
 	for (size_t s = 0; s < NSTATUS; s++) {
 		if (n[s] == 0)
 			continue;
-		fprintf(f, "%s%zu %s", sep, n[s], statuses[s]);
+		fprintf(f, "%s%zu %s", sep, n[s], opener_tr(r->lang, statuses[s]));
 		sep = ", ";
 	}
 	if (sep[0] == ' ')
-		fputs(" no files", f);
+		fputs(opener_tr(r->lang, " no files"), f);
 	if (r->state != NULL)
-		fprintf(f, "; %zu already opened before (not written again)", r->already);
+		/* xgettext:c-format */
+		fprintf(f, opener_tr(r->lang, "; %zu already opened before (not written again)"),
+		    r->already);
 	fputc('\n', f);
 }
 
@@ -346,9 +364,10 @@ opener_report(struct opener_run *r, int clean_only)
 
 	if (f == NULL)
 		return SD_ERR_NOMEM;
-	fprintf(f, "sealdrop-open %s report\n", clean_only ? "--clean-only" : "");
+	/* xgettext:c-format */
+	fprintf(f, opener_tr(r->lang, "sealdrop-open %s report\n"), clean_only ? "--clean-only" : "");
 	for (size_t i = 0; i < r->n; i++) {
-		item_text(f, &r->items[i]);
+		item_text(f, r->lang, &r->items[i]);
 		written += r->items[i].out[0] != '\0';
 	}
 	summary_text(f, r);

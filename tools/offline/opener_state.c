@@ -211,7 +211,8 @@ notes_field(json_t *o, const char *k)
 
 static const char *const item_keys[] = {
 	"id", "source", "seq", "kind", "time", "name", "size", "status", "output", "type",
-	"removed", "kept", "not_inspected", "renamed", "error", "run", "pdf", "pdf_error", NULL
+	"removed", "kept", "not_inspected", "renamed", "error", "run", "pdf", "pdf_error",
+	"pdf_note", NULL
 };
 
 /* One record; NULL when it is good, else which rule it breaks. */
@@ -257,7 +258,7 @@ check_item(struct opener_state *st, json_t *o, json_int_t runs)
 	if (!str_field(o, "name", 1) || !str_field(o, "type", 0) || !str_field(o, "error", 0) ||
 	    !notes_field(o, "removed") || !notes_field(o, "kept") ||
 	    !notes_field(o, "not_inspected") || !notes_field(o, "renamed") ||
-	    !notes_field(o, "pdf_error"))
+	    !notes_field(o, "pdf_error") || !notes_field(o, "pdf_note"))
 		return "a record's name, type or notes are not printable text within bounds";
 	if (sodium_hex2bin(bin, sizeof bin, id, HEXID, NULL, NULL, NULL) != 0)
 		return "a record's id is not 64 hex digits";

@@ -49,6 +49,8 @@ struct opts {
 	int quiet;
 	int clean_only;
 	int safe_pdf;
+	int ocr;                        /* --ocr */
+	unsigned office_timeout;        /* --office-timeout, seconds */
 	int no_progress;
 	const char *lang;               /* --lang, else from the environment */
 	const char *export_uwazi;       /* --export-uwazi DEST */
@@ -73,13 +75,20 @@ usage(FILE *f)
 	    "                          keeps a state, so a later run writes only what is new\n"
 	    "  --clean-only            clean plain FILEs, no key needed\n"
 	    "  --safe-pdf              also draw each cleaned PDF or image into a PDF of\n"
-	    "                          page images only (NAME.safe.pdf beside it)\n"
+	    "                          page images only (NAME.safe.pdf beside it);\n"
+	    "                          office documents are converted by LibreOffice\n"
+	    "                          in its own sandbox first\n"
+	    "  --ocr                   with --safe-pdf: add an invisible text layer read\n"
+	    "                          by tesseract (English and French)\n"
+	    "  --office-timeout S      stop a LibreOffice conversion after S seconds\n"
+	    "                          (1-3600, default 180)\n"
 	    "  --export-uwazi DEST     write DIR's cleaned files as an Uwazi CSV import\n"
 	    "                          (DEST/import.zip, DEST/template.json; DEST is new)\n"
 	    "  --export-messages       with --export-uwazi: also each source's\n"
 	    "                          conversation as a printable PDF\n"
-	    "  --lang en|fr            language of DIR/index.html and of an export\n"
-	    "                          (default: from LANG)\n"
+	    "  --lang en|fr            language of its messages and report.txt, of\n"
+	    "                          DIR/index.html and of an export (default: from\n"
+	    "                          LANGUAGE, LC_ALL, LC_MESSAGES or LANG)\n"
 	    "  --no-progress           no progress bar\n"
 	    "  --quiet                 print errors only\n");
 }
@@ -95,6 +104,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "clean-only", no_argument, NULL, 'c' },
 		{ "no-progress", no_argument, NULL, 'P' },
 		{ "safe-pdf", no_argument, NULL, 'S' },
+		{ "office-timeout", required_argument, NULL, 'T' },
+		{ "ocr", no_argument, NULL, 'R' },
 		{ "lang", required_argument, NULL, 'L' },
 		{ "export-uwazi", required_argument, NULL, 'U' },
 		{ "export-messages", no_argument, NULL, 'M' },
@@ -124,6 +135,20 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'c': o->clean_only = 1; break;
 		case 'P': o->no_progress = 1; break;
 		case 'S': o->safe_pdf = 1; break;
+		case 'R': o->ocr = 1; break;
+		case 'T': {
+			char *end;
+			unsigned long v;
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' || v < 1 || v > 3600 ||
+			    optarg[0] == '-') {
+				fprintf(stderr, PROG ": --office-timeout: seconds from 1 to 3600\n");
+				return -1;
+			}
+			o->office_timeout = (unsigned)v;
+			break;
+		}
 		case 'U': o->export_uwazi = optarg; break;
 		case 'M': o->export_messages = 1; break;
 		case 'L':
@@ -136,6 +161,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
+	}
+	if ((o->ocr || o->office_timeout) && !o->safe_pdf) {
+		fprintf(stderr, PROG ": --ocr and --office-timeout go with --safe-pdf\n");
+		return -1;
 	}
 	if (o->export_uwazi != NULL || o->export_messages) {
 		if (o->export_uwazi == NULL || o->out == NULL || optind < argc || o->nkeys ||
@@ -168,9 +197,12 @@ load_key(const struct opts *o, size_t i, unsigned char *sk)
 	int e;
 
 	if (o->nkeys == 1)
-		(void)snprintf(prompt, sizeof prompt, "Passphrase for the secret key: ");
+		(void)snprintf(prompt, sizeof prompt, "%s",
+		    opener_tr(o->lang, "Passphrase for the secret key: "));
 	else
-		(void)snprintf(prompt, sizeof prompt, "Passphrase for %.500s: ", o->key[i]);
+		/* xgettext:c-format */
+		(void)snprintf(prompt, sizeof prompt, opener_tr(o->lang, "Passphrase for %.500s: "),
+		    o->key[i]);
 	e = sdkey_unlock(o->key[i], pf, prompt, sk, pk, &what);
 	sodium_memzero(pk, sizeof pk);
 	if (e != 0)
@@ -179,17 +211,21 @@ load_key(const struct opts *o, size_t i, unsigned char *sk)
 }
 
 static int
-prepare_out(const char *dir)
+prepare_out(const char *dir, const char *lang)
 {
 	int fd;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		fprintf(stderr, PROG ": %s: cannot create: %s\n", dir, strerror(errno));
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(lang, "sealdrop-open: %s: cannot create: %s\n"), dir,
+		    strerror(errno));
 		return -1;
 	}
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		fprintf(stderr, PROG ": %s: cannot open: %s\n", dir, strerror(errno));
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(lang, "sealdrop-open: %s: cannot open: %s\n"), dir,
+		    strerror(errno));
 	return fd;
 }
 
@@ -271,8 +307,8 @@ count_failures(const struct opener_run *r, size_t *files, size_t *failed_files)
 			opener_printable(why[0] ? why : "failed", reason, sizeof reason);
 			fprintf(stderr, PROG ": %s: %s%s%s\n", label,
 			    it->status && strcmp(it->status, OPENER_STATUS_NOCLEAN) == 0 ?
-			    "could not clean: " : "", reason,
-			    it->out[0] ? " (original kept in uncleaned/)" : "");
+			    opener_tr(r->lang, "could not clean: ") : "", reason,
+			    it->out[0] ? opener_tr(r->lang, " (original kept in uncleaned/)") : "");
 			failed++;
 		}
 	}
@@ -314,8 +350,9 @@ open_state(const struct opts *o, struct opener_run *r, struct opener_state *st)
 
 	if ((e = opener_state_lock(r->outfd)) != 0) {
 		fprintf(stderr, PROG ": %s: %s\n", o->out, e == SD_ERR_BUSY ?
-		    "another sealdrop-open is using this folder; wait for it to finish" :
-		    "cannot lock the folder");
+		    opener_tr(o->lang, "another sealdrop-open is using this folder; wait for it "
+		        "to finish") :
+		    opener_tr(o->lang, "cannot lock the folder"));
 		return e;
 	}
 	why[0] = '\0';
@@ -433,12 +470,16 @@ main(int argc, char **argv)
 			o.lang = env_lang();
 		return export_uwazi(&o);
 	}
-	if ((r.outfd = prepare_out(o.out)) < 0)
-		return 1;
 	if (o.lang == NULL)
 		o.lang = env_lang();
+	if ((r.outfd = prepare_out(o.out, o.lang)) < 0)
+		return 1;
+	r.lang = o.lang;
 	r.quiet = o.quiet;
 	r.safe_pdf = o.safe_pdf;
+	r.ocr = o.ocr;
+	r.office_timeout_ms = o.office_timeout ? o.office_timeout * 1000u :
+	    CLEAN_OFFICE_TIMEOUT_MS;
 	r.tty = !o.no_progress && isatty(2);
 	if (!o.clean_only && open_state(&o, &r, &st) != 0) {
 		opener_state_free(&st);
@@ -464,11 +505,14 @@ main(int argc, char **argv)
 	if (!o.clean_only)
 		state_bad = save_state(&o, &r, &st) != 0;
 	if (opener_report(&r, o.clean_only) != 0)
-		fprintf(stderr, PROG ": %s: cannot write the report\n", o.out);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o.lang, "sealdrop-open: %s: cannot write the report\n"), o.out);
 	failed = count_failures(&r, &files, &failed_files);
 	clean_ctx_free(cc);
 	if (failed > 0)
-		fprintf(stderr, PROG ": %zu of %zu files failed\n", failed_files, files);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o.lang, "sealdrop-open: %zu of %zu files failed\n"),
+		    failed_files, files);
 	close(r.outfd);
 	opener_state_free(&st);
 	free_run(&r);

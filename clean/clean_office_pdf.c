@@ -1,0 +1,685 @@
+/*
+ * clean_office_pdf.c - office documents to PDF by LibreOffice, in its own
+ * sandbox (the safe-PDF path's second, declared sandbox: DESIGN.md, "The
+ * air-gapped workbench").
+ *
+ * MuPDF cannot draw office formats, so for --safe-pdf a cleaned OOXML or
+ * OpenDocument copy (or, for the legacy formats no cleaner handles -
+ * .doc, .xls, .ppt, .rtf - the uncleaned original) is converted to PDF by
+ * `soffice --headless --convert-to pdf`, and that PDF is then drawn to
+ * pixels by clean_render_sandboxed in the ordinary child: nothing
+ * LibreOffice writes reaches the journalist but the pixels of its pages.
+ *
+ * LibreOffice cannot run under the cleaning child's seccomp list (it
+ * execs, forks and opens files), so it gets a sandbox of its own:
+ *   - a throw-away work folder (mkdtemp under TMPDIR): the input, the
+ *     output, HOME, TMPDIR and the user profile (-env:UserInstallation)
+ *     all live there, and the folder is removed afterwards;
+ *   - its own process group, killed whole (SIGKILL) at the wall-clock
+ *     limit and after every run, so no helper outlives the conversion;
+ *   - new network and mount namespaces (only a loopback that is down; a
+ *     private empty tmpfs on /tmp holding only the work folder): as root
+ *     directly, otherwise inside a new user namespace. When the kernel
+ *     refuses both, it runs on - the workbench is air-gapped - and the
+ *     report says that it relied on the machine being offline;
+ *   - no_new_privs and landlock: reads only of the system's folders and
+ *     the work folder (never the journalist's home and its keys), writes
+ *     only beneath the work folder (and to /dev/null), no TCP bind or
+ *     connect (landlock ABI 4), no signal or abstract socket outside
+ *     itself (ABI 6). A kernel without landlock is reported the same way
+ *     as the network;
+ *   - rlimits: CPU time, address space, file size, processes, no core;
+ *   - fds 0-2 on /dev/null, every other descriptor closed, a small fixed
+ *     environment.
+ * The PDF it writes is bounded (CLEAN_OFFICE_PDF_MAX) before it is copied
+ * to the caller.
+ */
+#include "clean.h"
+#include "clean_int.h"
+#include "sderr.h"
+#include "sdio.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/landlock.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#define OFFICE_CPU_SECONDS 240
+#define OFFICE_AS_BYTES (6ull << 30)
+#define OFFICE_FSIZE_BYTES (512ull << 20)
+#define OFFICE_NPROC 512
+#define OFFICE_NOFILE 1024
+#define OFFICE_RM_DEPTH 24 /* the profile is about 8 deep */
+#define OFFICE_RM_ENTRIES 100000
+#define OFFICE_TMP_WORK "/tmp/work" /* the work folder, in the private /tmp */
+
+/* Types converted, the extension the input gets (LibreOffice picks its
+ * import filter by content, the extension only helps), and what
+ * clean_office_pdf_kind says of it: a cleaned copy or a legacy original. */
+static const struct {
+	const char *mime, *ext;
+	int kind;
+} office_types[] = {
+	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", CLEAN_OFFICE_CLEANED },
+	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", CLEAN_OFFICE_CLEANED },
+	{ "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx", CLEAN_OFFICE_CLEANED },
+	{ "application/vnd.oasis.opendocument.text", "odt", CLEAN_OFFICE_CLEANED },
+	{ "application/vnd.oasis.opendocument.spreadsheet", "ods", CLEAN_OFFICE_CLEANED },
+	{ "application/vnd.oasis.opendocument.presentation", "odp", CLEAN_OFFICE_CLEANED },
+	{ "application/vnd.oasis.opendocument.graphics", "odg", CLEAN_OFFICE_CLEANED },
+	{ "application/msword", "doc", CLEAN_OFFICE_LEGACY },
+	{ "application/vnd.ms-excel", "xls", CLEAN_OFFICE_LEGACY },
+	{ "application/vnd.ms-powerpoint", "ppt", CLEAN_OFFICE_LEGACY },
+	{ "text/rtf", "rtf", CLEAN_OFFICE_LEGACY },
+	{ "application/rtf", "rtf", CLEAN_OFFICE_LEGACY },
+};
+
+int
+clean_office_pdf_kind(const char *mime)
+{
+	for (size_t i = 0; i < sizeof office_types / sizeof office_types[0]; i++)
+		if (strcmp(mime, office_types[i].mime) == 0)
+			return office_types[i].kind;
+	return 0;
+}
+
+static const char *
+office_ext(const char *mime)
+{
+	for (size_t i = 0; i < sizeof office_types / sizeof office_types[0]; i++)
+		if (strcmp(mime, office_types[i].mime) == 0)
+			return office_types[i].ext;
+	return NULL;
+}
+
+/* LibreOffice's launcher: Debian's path, else its program folder. */
+static const char *
+office_soffice(void)
+{
+	static const char *const paths[] = {
+		"/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice",
+	};
+
+#ifdef SD_CLEAN_TEST_HOOKS
+	/* Tests only: a program that never finishes, in soffice's place. */
+	const char *t = getenv("SEALDROP_TEST_OFFICE_PROGRAM");
+	if (t != NULL && t[0] == '/' && access(t, X_OK) == 0)
+		return t;
+#endif
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+		if (access(paths[i], X_OK) == 0)
+			return paths[i];
+	return NULL;
+}
+
+/* What runs in the sandbox: LibreOffice converting document.EXT, or the
+ * OCR (mutool draws the pages of document.pdf, a safe PDF, to PNG files,
+ * tesseract writes them with an invisible text layer to out/document.pdf). */
+struct office_tool {
+	const char *name;  /* for the report: "LibreOffice", "the OCR" */
+	const char *prog;  /* what is executed */
+	const char *ext;   /* of the input, document.EXT */
+	int ocr;
+};
+
+/* The OCR's script, run by /bin/sh in the work folder. */
+#define OFFICE_OCR_SCRIPT "mutool draw -r 150 -o page-%04d.png document.pdf && " \
+	"ls page-*.png >pages.txt && exec tesseract pages.txt out/document -l eng+fra pdf"
+
+/* Remove the tree under dirfd/name (the work folder; its files are the
+ * converter's, never followed as links), bounded in depth and entries. */
+static void
+office_rm(int dirfd, const char *name, unsigned depth, size_t *budget)
+{
+	int fd;
+	DIR *d;
+	struct dirent *de;
+
+	if (unlinkat(dirfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM))
+		return;
+	if (depth >= OFFICE_RM_DEPTH ||
+	    (fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while (*budget > 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		(*budget)--;
+		office_rm(fd, de->d_name, depth + 1, budget);
+	}
+	closedir(d);
+	(void)unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+/* The landlock attribute as of ABI 6 (older kernels read a prefix). */
+struct office_ll_attr {
+	uint64_t fs, net, scoped;
+};
+
+#ifndef LANDLOCK_CREATE_RULESET_VERSION
+#define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
+#endif
+#define OFFICE_LL_WRITES (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | \
+	LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR | \
+	LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG | \
+	LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | \
+	LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM)
+#define OFFICE_LL_REFER (1ULL << 13)    /* ABI 2 */
+#define OFFICE_LL_TRUNCATE (1ULL << 14) /* ABI 3 */
+#define OFFICE_LL_NET_BIND (1ULL << 0)  /* ABI 4 */
+#define OFFICE_LL_NET_CONNECT (1ULL << 1)
+#define OFFICE_LL_SCOPE_UNIX (1ULL << 0) /* ABI 6 */
+#define OFFICE_LL_SCOPE_SIGNAL (1ULL << 1)
+
+static int
+office_ll_rule(int rfd, const char *path, uint64_t access)
+{
+	struct landlock_path_beneath_attr r = { .allowed_access = access };
+	int e;
+
+	if ((r.parent_fd = open(path, O_PATH | O_CLOEXEC)) < 0)
+		return -1;
+	e = (int)syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH, &r, 0);
+	close(r.parent_fd);
+	return e;
+}
+
+/* Landlock. Writes only beneath work (and to /dev/null; with shared_tmp,
+ * when there is no private /tmp, also LibreOffice's instance socket in
+ * /tmp). Reads only of the system: its program (/usr and the folder of
+ * prog), configuration, fonts and extensions (/etc, /var/cache/fontconfig,
+ * /var/spool/libreoffice, /var/lib/libreoffice), /proc and
+ * /dev, and work: never the journalist's home, where the keys are (a
+ * document that took LibreOffice over could otherwise draw a key into the
+ * pixels of its pages). No TCP (ABI 4), no signal or abstract socket
+ * outside itself (ABI 6). 1 when in force, 0 when the kernel has no
+ * landlock, -1 on failure. */
+static int
+office_landlock(const char *work, int shared_tmp, const char *progdir)
+{
+	static const char *const sys_read[] = { "/etc", "/proc", "/dev", "/sys",
+		"/var/cache/fontconfig", "/var/spool/libreoffice", "/var/lib/libreoffice",
+		"/bin", "/lib", "/lib64", "/sbin" };
+	const uint64_t rd = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR,
+	    rx = rd | LANDLOCK_ACCESS_FS_EXECUTE;
+	struct office_ll_attr a = { 0 };
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	size_t size;
+	uint64_t writes;
+	int rfd, e = -1;
+
+	if (abi < 1)
+		return 0;
+	writes = OFFICE_LL_WRITES | (abi >= 2 ? OFFICE_LL_REFER : 0) |
+	    (abi >= 3 ? OFFICE_LL_TRUNCATE : 0);
+	a.fs = writes | rx;
+	a.net = abi >= 4 ? OFFICE_LL_NET_BIND | OFFICE_LL_NET_CONNECT : 0;
+	a.scoped = abi >= 6 ? OFFICE_LL_SCOPE_UNIX | OFFICE_LL_SCOPE_SIGNAL : 0;
+	size = abi >= 6 ? sizeof a : abi >= 4 ? 2 * sizeof(uint64_t) : sizeof(uint64_t);
+	if ((rfd = (int)syscall(SYS_landlock_create_ruleset, &a, size, 0)) < 0)
+		return -1;
+	if (office_ll_rule(rfd, work, writes | rd) != 0 ||
+	    office_ll_rule(rfd, "/dev/null", LANDLOCK_ACCESS_FS_WRITE_FILE |
+	        LANDLOCK_ACCESS_FS_READ_FILE | (abi >= 3 ? OFFICE_LL_TRUNCATE : 0)) != 0 ||
+	    office_ll_rule(rfd, "/usr", rx) != 0 || office_ll_rule(rfd, progdir, rx) != 0 ||
+	    (shared_tmp && office_ll_rule(rfd, "/tmp", LANDLOCK_ACCESS_FS_MAKE_SOCK |
+	        LANDLOCK_ACCESS_FS_READ_DIR) != 0))
+		goto out;
+	for (size_t i = 0; i < sizeof sys_read / sizeof sys_read[0]; i++)
+		if (office_ll_rule(rfd, sys_read[i], rd) != 0 && errno != ENOENT)
+			goto out;
+	if (syscall(SYS_landlock_restrict_self, rfd, 0) == 0)
+		e = 1;
+out:
+	close(rfd);
+	return e;
+}
+
+/* Write "ID ID 1" to /proc/self/NAME (our own id mapped to itself). */
+static int
+office_map(const char *name, unsigned id)
+{
+	char path[32], map[32];
+	int fd, n, ok;
+
+	(void)snprintf(path, sizeof path, "/proc/self/%s", name);
+	n = snprintf(map, sizeof map, "%u %u 1", id, id);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+		return -1;
+	ok = write(fd, map, (size_t)n) == n;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* New network and mount namespaces: directly as root, else inside a new
+ * user namespace mapping only our own ids. 1 when in force, 0 when the
+ * kernel refused them, -1 on failure. */
+static int
+office_unshare(void)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	int fd;
+
+	if (unshare(CLONE_NEWNET | CLONE_NEWNS) == 0)
+		return 1;
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) != 0)
+		return 0;
+	if ((fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC)) >= 0) {
+		if (write(fd, "deny", 4) != 4) {
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return office_map("gid_map", (unsigned)gid) == 0 &&
+	    office_map("uid_map", (unsigned)uid) == 0 ? 1 : -1;
+}
+
+/* In the new mount namespace: a private empty tmpfs on /tmp (LibreOffice
+ * puts its instance socket in /tmp whatever TMPDIR says, and sees nothing
+ * of the machine's /tmp), and the work folder bound at OFFICE_TMP_WORK in
+ * it. The folder is opened here, in the new namespace: a descriptor from
+ * the old one cannot be bound. */
+static int
+office_private_tmp(const char *work)
+{
+	char src[40];
+	int wfd, e = -1;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    (wfd = open(work, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return -1;
+	(void)snprintf(src, sizeof src, "/proc/self/fd/%d", wfd);
+	if (
+	    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=0700") != 0 ||
+	    mkdir(OFFICE_TMP_WORK, 0700) != 0 ||
+	    mount(src, OFFICE_TMP_WORK, NULL, MS_BIND | MS_REC, NULL) != 0)
+		goto out;
+	e = 0;
+out:
+	close(wfd);
+	return e;
+}
+
+/* What the child tells the parent before exec (the pipe closes on exec). */
+struct office_msg {
+	int stage;  /* 0: exec'd; else the step that failed */
+	int err;    /* its errno */
+	int netns;  /* 1: own network namespace and private /tmp */
+	int ll;     /* 1: landlock in force */
+};
+
+enum { OFFICE_STAGE_STDIO = 1, OFFICE_STAGE_NETNS, OFFICE_STAGE_LIMITS,
+	OFFICE_STAGE_LANDLOCK, OFFICE_STAGE_EXEC };
+
+/* The child: work is the work folder's path. Inside its namespaces it
+ * sees the folder at OFFICE_TMP_WORK, else at work. */
+static _Noreturn void
+office_child(const struct office_tool *t, const char *work, int sp)
+{
+	const char *soffice = t->prog, *ext = t->ext;
+	char env_home[PATH_MAX + 8], env_tmp[PATH_MAX + 8], profile[PATH_MAX + 40],
+	    outdir[PATH_MAX + 8], input[PATH_MAX], progdir[PATH_MAX];
+	struct office_msg m = { 0 };
+	struct rlimit r;
+	int nul, ll;
+
+	(void)setpgid(0, 0);
+	m.stage = OFFICE_STAGE_STDIO;
+	if ((nul = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0 || dup2(nul, 0) < 0 ||
+	    dup2(nul, 1) < 0 || dup2(nul, 2) < 0 || dup2(sp, 3) < 0)
+		goto fail;
+	sp = 3;
+	(void)fcntl(sp, F_SETFD, FD_CLOEXEC);
+	(void)close_range(4, ~0u, 0);
+	m.stage = OFFICE_STAGE_NETNS;
+	if ((m.netns = office_unshare()) < 0)
+		goto fail;
+	if (m.netns) {
+		if (office_private_tmp(work) != 0)
+			goto fail;
+		work = OFFICE_TMP_WORK;
+	}
+	if (chdir(work) != 0) /* soffice's script returns to its start folder */
+		goto fail;
+	m.stage = OFFICE_STAGE_LIMITS;
+	r = (struct rlimit){ OFFICE_CPU_SECONDS, OFFICE_CPU_SECONDS + 1 };
+	if (setrlimit(RLIMIT_CPU, &r) != 0)
+		goto fail;
+	r = (struct rlimit){ OFFICE_AS_BYTES, OFFICE_AS_BYTES };
+	if (setrlimit(RLIMIT_AS, &r) != 0)
+		goto fail;
+	r = (struct rlimit){ OFFICE_FSIZE_BYTES, OFFICE_FSIZE_BYTES };
+	if (setrlimit(RLIMIT_FSIZE, &r) != 0)
+		goto fail;
+	r = (struct rlimit){ OFFICE_NPROC, OFFICE_NPROC };
+	if (setrlimit(RLIMIT_NPROC, &r) != 0)
+		goto fail;
+	r = (struct rlimit){ OFFICE_NOFILE, OFFICE_NOFILE };
+	if (setrlimit(RLIMIT_NOFILE, &r) != 0 ||
+	    setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 }) != 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+		goto fail;
+	m.stage = OFFICE_STAGE_LANDLOCK;
+	/* Writes: the private /tmp (holding the work folder), else the folder. */
+	(void)snprintf(progdir, sizeof progdir, "%s", soffice);
+	if (strrchr(progdir, '/') != NULL && strrchr(progdir, '/') != progdir)
+		*strrchr(progdir, '/') = '\0';
+	if ((ll = office_landlock(m.netns ? "/tmp" : work, !m.netns, progdir)) < 0)
+		goto fail;
+	m.ll = ll;
+	(void)snprintf(env_home, sizeof env_home, "HOME=%s/home", work);
+	(void)snprintf(env_tmp, sizeof env_tmp, "TMPDIR=%s/tmp", work);
+	(void)snprintf(profile, sizeof profile, "-env:UserInstallation=file://%s/profile", work);
+	(void)snprintf(outdir, sizeof outdir, "%s/out", work);
+	(void)snprintf(input, sizeof input, "%s/document.%s", work, ext);
+	{
+		/* execve takes mutable strings: copies of the constants. */
+		static char opt[][16] = { "--headless", "--invisible", "--nodefault",
+			"--nolockcheck", "--nologo", "--norestore", "--convert-to", "pdf",
+			"--outdir" };
+		static char env[][24] = { "PATH=/usr/bin:/bin", "LANG=C.UTF-8",
+			"SAL_USE_VCLPLUGIN=svp", "OMP_THREAD_LIMIT=1" };
+		static char sh_c[] = "-c", script[] = OFFICE_OCR_SCRIPT;
+		char prog[PATH_MAX];
+		(void)snprintf(prog, sizeof prog, "%s", soffice);
+		char *const argv[] = { prog, profile, opt[0], opt[1], opt[2], opt[3], opt[4],
+			opt[5], opt[6], opt[7], opt[8], outdir, input, NULL };
+		char *const ocr_argv[] = { prog, sh_c, script, NULL };
+		char *const envp[] = { env_home, env_tmp, env[0], env[1], env[2], env[3], NULL };
+		m.stage = 0;
+		/* Sent before exec: the pipe closes on a successful exec. */
+		if (sd_write_full(sp, &m, sizeof m) != 0)
+			_exit(126);
+		execve(prog, t->ocr ? ocr_argv : argv, envp);
+		m.stage = OFFICE_STAGE_EXEC;
+	}
+fail:
+	m.err = errno;
+	(void)sd_write_full(sp, &m, sizeof m);
+	_exit(127);
+}
+
+/* Milliseconds since t0. */
+static long
+office_ms(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Wait for the converter with a wall-clock limit; the whole process group
+ * is killed in every case. 1 when it exited (status in *st), 0 on timeout. */
+static int
+office_wait(pid_t pid, unsigned timeout_ms, int *st)
+{
+	struct timespec t0, nap = { 0, 50 * 1000000L };
+	int done = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		pid_t w = waitpid(pid, st, WNOHANG);
+		if (w == pid || (w < 0 && errno != EINTR)) {
+			done = w == pid;
+			break;
+		}
+		if (office_ms(&t0) >= (long)timeout_ms)
+			break;
+		(void)nanosleep(&nap, NULL);
+	}
+	(void)kill(-pid, SIGKILL);
+	if (!done) {
+		while (waitpid(pid, st, 0) < 0 && errno == EINTR)
+			;
+	}
+	/* Its helpers, orphaned to us (the caller made us their subreaper)
+	 * and killed with the group: reaped, so none is left even as a
+	 * zombie. */
+	for (;;) {
+		int x;
+		if (waitpid(-pid, &x, 0) < 0 && errno != EINTR)
+			break;
+	}
+	return done;
+}
+
+/* Copy the first len bytes of infd into a new file dirfd/name. */
+static int
+office_copy_in(int infd, int dirfd, const char *name)
+{
+	unsigned char b[65536];
+	uint64_t total = 0;
+	int fd, e = 0;
+
+	if (lseek(infd, 0, SEEK_SET) != 0 ||
+	    (fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	        0600)) < 0)
+		return SD_ERR_IO;
+	for (;;) {
+		size_t got = 0;
+		if ((e = sd_read_full(infd, b, sizeof b, &got)) != 0 || got == 0)
+			break;
+		if ((total += got) > CLEAN_OFFICE_IN_MAX) {
+			e = CLEAN_E_LIMIT;
+			break;
+		}
+		if ((e = sd_write_full(fd, b, got)) != 0)
+			break;
+	}
+	if (close(fd) != 0 && e == 0)
+		e = SD_ERR_IO;
+	return e;
+}
+
+/* Copy the PDF dirfd/name, when it is at most CLEAN_OFFICE_PDF_MAX, to
+ * outfd. */
+static int
+office_copy_out(const struct office_tool *t, int dirfd, const char *name, int outfd,
+    struct clean_report *rep)
+{
+	unsigned char b[65536];
+	struct stat st;
+	int fd, e = 0;
+
+	if ((fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		clean_set_error(rep, "%s wrote no PDF (it could not read the document)", t->name);
+		return CLEAN_E_MALFORMED;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		e = SD_ERR_IO;
+		goto out;
+	}
+	if ((uint64_t)st.st_size > CLEAN_OFFICE_PDF_MAX || st.st_size == 0) {
+		if (st.st_size == 0)
+			clean_set_error(rep, "%s wrote an empty PDF", t->name);
+		else
+			clean_set_error(rep, "%s's PDF is over %u MiB", t->name,
+			    CLEAN_OFFICE_PDF_MAX >> 20);
+		e = CLEAN_E_LIMIT;
+		goto out;
+	}
+	for (;;) {
+		size_t got = 0;
+		if ((e = sd_read_full(fd, b, sizeof b, &got)) != 0 || got == 0)
+			break;
+		if ((e = sd_write_full(outfd, b, got)) != 0)
+			break;
+	}
+out:
+	close(fd);
+	return e;
+}
+
+/* The work folder: TMPDIR when it is an absolute path that fits, else
+ * /tmp. */
+static int
+office_workdir(char *work, size_t sz)
+{
+	const char *t = getenv("TMPDIR");
+
+	if (t == NULL || t[0] != '/' || strlen(t) > 200)
+		t = "/tmp";
+	if (snprintf(work, sz, "%s/sealdrop-office-XXXXXX", t) >= (int)sz)
+		return SD_ERR_TOOLONG;
+	return mkdtemp(work) == NULL ? SD_ERR_IO : 0;
+}
+
+/* Run tool on the document on infd in the sandbox; the PDF it writes goes
+ * to outfd. */
+static int
+office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms,
+    struct clean_report *rep)
+{
+	static const char *const dirs[] = { "home", "tmp", "out", "profile" };
+	char work[256] = "", outname[24];
+	const char *ext = t->ext;
+	struct office_msg m = { .stage = -1 };
+	int wfd = -1, sp[2] = { -1, -1 }, st = 0, subreaper = 0, e, exited;
+	size_t got = 0, budget = OFFICE_RM_ENTRIES;
+	pid_t pid;
+
+	if ((e = office_workdir(work, sizeof work)) != 0)
+		return e;
+	if ((wfd = open(work, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		e = SD_ERR_IO;
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+		if (mkdirat(wfd, dirs[i], 0700) != 0) {
+			e = SD_ERR_IO;
+			goto out;
+		}
+	(void)snprintf(outname, sizeof outname, "document.%s", ext);
+	if ((e = office_copy_in(infd, wfd, outname)) != 0) {
+		if (e == CLEAN_E_LIMIT)
+			clean_set_error(rep, "document too large to convert (over %u MiB)",
+			    CLEAN_OFFICE_IN_MAX >> 20);
+		goto out;
+	}
+	if (pipe2(sp, O_CLOEXEC) != 0) {
+		e = SD_ERR_IO;
+		goto out;
+	}
+	fflush(NULL);
+	/* Helpers that outlive the launcher are orphaned to us, not to init,
+	 * so that office_wait can reap them. */
+	if (prctl(PR_GET_CHILD_SUBREAPER, &subreaper, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+		e = SD_ERR_IO;
+		goto out;
+	}
+	if ((pid = fork()) < 0) {
+		(void)prctl(PR_SET_CHILD_SUBREAPER, subreaper, 0, 0, 0);
+		e = SD_ERR_IO;
+		goto out;
+	}
+	if (pid == 0) {
+		close(sp[0]);
+		office_child(t, work, sp[1]);
+	}
+	close(sp[1]);
+	sp[1] = -1;
+	(void)setpgid(pid, pid); /* also from here: no kill(-pid) before it exists */
+	(void)sd_read_full(sp[0], &m, sizeof m, &got);
+	exited = office_wait(pid, timeout_ms, &st);
+	(void)prctl(PR_SET_CHILD_SUBREAPER, subreaper, 0, 0, 0);
+	if (got == sizeof m && m.stage == 0) { /* a second message: exec failed */
+		struct office_msg m2 = { 0 };
+		size_t got2 = 0;
+		if (sd_read_full(sp[0], &m2, sizeof m2, &got2) == 0 && got2 == sizeof m2)
+			m = m2;
+	}
+	if (got != sizeof m || m.stage != 0) {
+		static const char *const step[] = { "?", "its standard descriptors",
+			"its namespaces", "its limits", "landlock", "starting it" };
+		clean_set_error(rep, "%s's sandbox could not be set up (%s: %s)",
+		    t->name, got == sizeof m && m.stage > 0 && m.stage <= OFFICE_STAGE_EXEC ?
+		    step[m.stage] : "no word from it", got == sizeof m ? strerror(m.err) : "?");
+		e = CLEAN_E_INTERNAL;
+		goto out;
+	}
+	if (!m.netns)
+		clean_note_kept(rep, "%s ran without a network namespace or a private "
+		    "/tmp (the kernel refused them): it relied on this machine being offline, "
+		    "and could make its instance socket in /tmp", t->name);
+	if (!m.ll)
+		clean_note_kept(rep, "%s ran without landlock (this kernel has none): "
+		    "its reads and writes were not confined", t->name);
+	if (!exited) {
+		clean_set_error(rep, "%s did not finish the conversion within its "
+		    "time limit (%u s) and was stopped", t->name, (timeout_ms + 999) / 1000);
+		e = CLEAN_E_LIMIT;
+		goto out;
+	}
+	if (WIFSIGNALED(st)) {
+		clean_set_error(rep, "%s was killed (signal %d: %s)", t->name, WTERMSIG(st),
+		    WTERMSIG(st) == SIGXCPU ? "its CPU time limit" :
+		    WTERMSIG(st) == SIGXFSZ ? "its file size limit" : "it crashed");
+		e = CLEAN_E_CRASH;
+		goto out;
+	}
+	(void)snprintf(outname, sizeof outname, "out/document.pdf");
+	e = office_copy_out(t, wfd, outname, outfd, rep);
+out:
+	if (sp[0] >= 0)
+		close(sp[0]);
+	if (sp[1] >= 0)
+		close(sp[1]);
+	if (wfd >= 0)
+		close(wfd);
+	if (work[0] == '/')
+		office_rm(AT_FDCWD, work, 0, &budget);
+	return e;
+}
+
+int
+clean_office_pdf(int infd, const char *mime, int outfd, unsigned timeout_ms,
+    struct clean_report *rep)
+{
+	struct office_tool t = { "LibreOffice", office_soffice(), office_ext(mime), 0 };
+
+	if (t.ext == NULL)
+		return CLEAN_E_UNSUPPORTED;
+	if (t.prog == NULL) {
+		clean_set_error(rep, "LibreOffice is not installed (install "
+		    "libreoffice-writer-nogui, -calc-nogui and -impress-nogui)");
+		return CLEAN_E_UNSUPPORTED;
+	}
+	return office_run(&t, infd, outfd, timeout_ms, rep);
+}
+
+int
+clean_ocr_pdf(int infd, int outfd, unsigned timeout_ms, struct clean_report *rep)
+{
+	struct office_tool t = { "The OCR", "/bin/sh", "pdf", 1 };
+
+	if (access("/usr/bin/tesseract", X_OK) != 0 || access("/usr/bin/mutool", X_OK) != 0 ||
+	    access("/usr/share/tesseract-ocr/5/tessdata/fra.traineddata", R_OK) != 0 ||
+	    access("/usr/share/tesseract-ocr/5/tessdata/eng.traineddata", R_OK) != 0) {
+		clean_set_error(rep, "the OCR is not installed (install tesseract-ocr, "
+		    "tesseract-ocr-eng, tesseract-ocr-fra and mupdf-tools)");
+		return CLEAN_E_UNSUPPORTED;
+	}
+	return office_run(&t, infd, outfd, timeout_ms, rep);
+}
