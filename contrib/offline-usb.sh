@@ -28,7 +28,7 @@
 # installed: run it each week and the laptop gets its security updates.
 #
 # usage: offline-usb.sh [--status FILE] [--sha256 HEX] [--mirror URL]
-#                       [--security-mirror URL] [--arch ARCH] DEB DEST
+#                       [--security-mirror URL] [--arch ARCH] [--with PKG]... DEB DEST
 # Exit 0 on success, 1 on any failure (nothing half-written is left in DEST:
 # the stick's folders are replaced only once everything was fetched and
 # checked), 2 on a usage error.
@@ -47,6 +47,7 @@ mirror=http://deb.debian.org/debian
 secmirror=http://deb.debian.org/debian-security
 suite=bookworm
 arch=
+with=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--status) [ $# -ge 2 ] || usage; status=$2; shift 2 ;;
@@ -54,6 +55,9 @@ while [ $# -gt 0 ]; do
 	--mirror) [ $# -ge 2 ] || usage; mirror=${2%/}; shift 2 ;;
 	--security-mirror) [ $# -ge 2 ] || usage; secmirror=${2%/}; shift 2 ;;
 	--arch) [ $# -ge 2 ] || usage; arch=$2; shift 2 ;;
+	--with) [ $# -ge 2 ] || usage
+		[[ $2 =~ ^[a-z0-9][a-z0-9+.-]+$ ]] || { echo "$prog: not a package name: $2" >&2; exit 2; }
+		with="$with $2"; shift 2 ;;
 	-h | --help) usage ;;
 	--) shift; break ;;
 	-*) echo "$prog: unknown option $1" >&2; usage ;;
@@ -144,17 +148,21 @@ if grep -E '^(W|E|Err):' "$work/update.log" >&2; then
 	die "apt-get update reported the problems above"
 fi
 
-# The .debs: sealdrop-offline's dependencies, and with --status every
+# The .debs: sealdrop-offline's dependencies (and the packages --with names,
+# e.g. LibreOffice and tesseract for safe PDFs of office files and OCR, which
+# the package only suggests), and with --status every
 # update of what the laptop has. --print-uris names each file's place in
 # the mirror; apt-get then downloads it and checks its hash.
 cp "$deb" "$work/"
 localdeb=$work/$(basename "$deb")
 plan() { apt_q -y --print-uris "$@" | grep "^'" || true; }
 {
-	plan install "$localdeb"
+	# shellcheck disable=SC2086  # --with names, checked above
+	plan install "$localdeb" $with
 	[ -z "$status" ] || plan dist-upgrade
 } | sort -u >"$work/uris"
-apt_q -y --download-only install "$localdeb" >"$work/get.log" 2>&1 ||
+# shellcheck disable=SC2086
+apt_q -y --download-only install "$localdeb" $with >"$work/get.log" 2>&1 ||
 	{ cat "$work/get.log" >&2; die "cannot get sealdrop-offline's dependencies"; }
 if [ -n "$status" ]; then
 	apt_q -y --download-only dist-upgrade >>"$work/get.log" 2>&1 ||
