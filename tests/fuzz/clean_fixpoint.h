@@ -9,7 +9,7 @@
 #define FUZZ_CLEAN_FIXPOINT_H
 #include <stddef.h>
 #include <stdint.h>
-#include "clean.h"
+#include "clean_int.h"
 
 /* A cleaner under test; variant is the input size's low bit (targets that
  * test two cleaners pick one with it). */

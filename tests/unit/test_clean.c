@@ -17,7 +17,6 @@
 
 #include <zlib.h>
 
-#include "clean.h"
 #include "clean_int.h"
 
 static int
@@ -253,6 +252,34 @@ office_revisions(void **state)
 	assert_true(clean_office_part_dropped("customXml/item1.xml"));
 	assert_false(clean_office_part_dropped("word/document.xml"));
 	clean_buf_free(&out);
+}
+
+/* The format table answers the dispatch and sealdrop-open's extensions:
+ * every type it cleans has an extension list, aliases and prefix rows
+ * included; a type with no cleaner has none. */
+static void
+format_table(void **state)
+{
+	const char *e;
+
+	(void)state;
+	assert_string_equal(clean_type_extensions("image/jpeg"), ".jpg .jpeg .jpe .jfif");
+	assert_non_null(e = clean_type_extensions("image/heic"));
+	assert_int_equal(strncmp(e, ".heic ", 6), 0);
+	assert_string_equal(clean_type_extensions("image/avif"), ".avif");
+	assert_string_equal(clean_type_extensions("audio/x-flac"), ".flac");
+	assert_non_null(e = clean_type_extensions(
+	    "application/vnd.openxmlformats-officedocument.wordprocessingml.template"));
+	assert_int_equal(strncmp(e, ".zip ", 5), 0);
+	assert_string_equal(clean_type_extensions(
+	    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ".docx");
+	assert_null(clean_type_extensions("application/x-msdownload"));
+	assert_null(clean_type_extensions("image/"));
+	assert_null(clean_type_extensions(""));
+	assert_true(clean_streamed("video/quicktime"));
+	assert_true(clean_streamed("audio/mp4"));
+	assert_false(clean_streamed("image/jpeg"));
+	assert_false(clean_streamed("application/x-msdownload"));
 }
 
 static void
@@ -659,6 +686,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(format_table),
 		cmocka_unit_test(jpeg_strips_and_keeps),
 		cmocka_unit_test(jpeg_refuses_broken),
 		cmocka_unit_test(png_strips_and_keeps),

@@ -172,92 +172,39 @@ place_uncleaned(struct opener_run *r, struct opener_item *it, int folder, int in
 	return e;
 }
 
-/* Extensions that fit a detected type, the first being the one added.
- * Every type a cleaner writes is listed. An extension a desktop would run
- * or interpret as something else (.desktop, .sh, .js, .jar, .docm...) is
- * never in a list, so a file named so gets the extension of what it is
- * appended ("run.desktop" holding text becomes "run.desktop.txt", "app.jar"
- * holding a ZIP "app.jar.zip"): docs/decisions.md, "Extensions of cleaned
- * files". */
-static const struct {
-	const char *mime;
-	const char *exts; /* space-separated, each with its dot */
-} type_exts[] = {
-	{ "image/jpeg", ".jpg .jpeg .jpe .jfif" }, { "image/png", ".png .apng" },
-	{ "image/gif", ".gif" }, { "image/webp", ".webp" }, { "image/tiff", ".tif .tiff" },
-	{ "application/pdf", ".pdf" },
-	{ "audio/mpeg", ".mp3 .mp2 .mpga" }, { "audio/flac", ".flac" },
-	{ "audio/x-flac", ".flac" },
-	{ "audio/x-wav", ".wav .wave" }, { "audio/wav", ".wav .wave" },
-	{ "audio/vnd.wave", ".wav .wave" },
-	{ "audio/ogg", ".ogg .oga .opus" }, { "application/ogg", ".ogg .oga .ogx .opus" },
-	{ "audio/x-vorbis+ogg", ".ogg .oga" }, { "audio/opus", ".opus .ogg" },
-	{ "audio/x-aiff", ".aiff .aif .aifc" }, { "audio/aiff", ".aiff .aif .aifc" },
-	{ "video/mp4", ".mp4 .m4v .m4a" }, { "video/quicktime", ".mov .qt" },
-	{ "audio/x-m4a", ".m4a .mp4" }, { "audio/mp4", ".m4a .mp4" },
-	{ "video/3gpp", ".3gp .3gpp" }, { "video/3gpp2", ".3g2 .3gpp2" },
-	{ "video/x-m4v", ".m4v .mp4" },
-	{ "video/x-ms-asf", ".wmv .wma .asf" }, { "video/x-ms-wmv", ".wmv .asf" },
-	{ "audio/x-ms-wma", ".wma .asf" }, { "audio/x-ms-asf", ".wma .asf" },
-	{ "application/vnd.ms-asf", ".asf .wmv .wma" },
-	{ "video/x-msvideo", ".avi" }, { "video/avi", ".avi" }, { "video/msvideo", ".avi" },
-	{ "video/x-matroska", ".mkv .mka .mk3d" }, { "video/webm", ".webm" },
-	{ "audio/webm", ".webm .weba" }, { "audio/x-matroska", ".mka .mkv" },
-	/* libmagic calls some Office files made by other tools a plain ZIP; the
-	 * ZIP cleaner knows them by their content and cleans them as such. */
-	{ "application/x-tar", ".tar" },
-	{ "application/epub+zip", ".epub" },
-	{ "application/gzip", ".gz .tgz" }, { "application/x-gzip", ".gz .tgz" },
-	{ "application/zip", ".zip .docx .xlsx .pptx .odt .ods .odp .odg" },
-	{ "application/octet-stream+zip", ".zip .docx .xlsx .pptx .odt .ods .odp .odg" },
-	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx" },
-	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx" },
-	{ "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx" },
-	{ "application/vnd.ms-excel", ".xlsx .xls" },
-	{ "application/vnd.oasis.opendocument.text", ".odt" },
-	{ "application/vnd.oasis.opendocument.spreadsheet", ".ods" },
-	{ "application/vnd.oasis.opendocument.presentation", ".odp" },
-	{ "application/vnd.oasis.opendocument.graphics", ".odg" },
-	{ "image/svg+xml", ".svg" }, { "text/xml", ".svg" }, { "application/xml", ".svg" },
-	{ "text/html", ".html .htm" },
-	{ "text/plain", ".txt .text .md .markdown .csv .tsv .log .css .json .rst .srt .vtt" },
-	{ "application/x-empty", ".txt .text .md .csv .log" },
-};
-
 /* A name whose extension is not one of its content's (or is missing) gets
  * the right one added ("photo.txt" holding a JPEG becomes "photo.txt.jpg"),
  * so the journalist's desktop opens it with a viewer for what it is, never
- * with the program the source's extension names. A type missing from the
- * table keeps its name (none is: every type a cleaner writes is listed). */
+ * with the program the source's extension names. The extensions of each
+ * type are clean's format table's (clean_type_extensions, clean/
+ * clean_formats.h); a type with none listed keeps its name. */
 static void
 fix_extension(char want[SAFENAME_MAX + 1], struct opener_item *it)
 {
-	const struct clean_report *rep = it->rep;
 	const char *dot = strrchr(want, '.');
+	const char *l = clean_type_extensions(it->rep->type);
 	char ext[16], orig[SAFENAME_MAX + 1];
+	size_t el, wl;
 
-	for (size_t i = 0; i < sizeof type_exts / sizeof type_exts[0]; i++) {
-		const char *l = type_exts[i].exts;
-		size_t el = strcspn(l, " "), wl = strlen(want);
-		if (strcmp(rep->type, type_exts[i].mime) != 0)
-			continue;
-		if (dot != NULL && dot != want && strlen(dot) < sizeof ext) {
-			size_t k = 0;
-			for (; dot[k]; k++)
-				ext[k] = (char)((dot[k] >= 'A' && dot[k] <= 'Z') ? dot[k] + 32 : dot[k]);
-			ext[k] = '\0';
-			for (const char *p = l; *p; p += strcspn(p, " ") + (p[strcspn(p, " ")] == ' '))
-				if (strncmp(p, ext, strcspn(p, " ")) == 0 && strcspn(p, " ") == k)
-					return;
-		}
-		(void)snprintf(orig, sizeof orig, "%s", want);
-		if (wl + el > SAFENAME_MAX)
-			wl = SAFENAME_MAX - el;
-		(void)snprintf(want, SAFENAME_MAX + 1, "%.*s%.*s", (int)wl, orig, (int)el, l);
-		(void)snprintf(it->renamed, sizeof it->renamed, "its name did not match its "
-		    "content: \"%.100s\" saved as \"%.100s\"", orig, want);
+	if (l == NULL || l[0] == '\0')
 		return;
+	el = strcspn(l, " ");
+	wl = strlen(want);
+	if (dot != NULL && dot != want && strlen(dot) < sizeof ext) {
+		size_t k = 0;
+		for (; dot[k]; k++)
+			ext[k] = (char)((dot[k] >= 'A' && dot[k] <= 'Z') ? dot[k] + 32 : dot[k]);
+		ext[k] = '\0';
+		for (const char *p = l; *p; p += strcspn(p, " ") + (p[strcspn(p, " ")] == ' '))
+			if (strncmp(p, ext, strcspn(p, " ")) == 0 && strcspn(p, " ") == k)
+				return;
 	}
+	(void)snprintf(orig, sizeof orig, "%s", want);
+	if (wl + el > SAFENAME_MAX)
+		wl = SAFENAME_MAX - el;
+	(void)snprintf(want, SAFENAME_MAX + 1, "%.*s%.*s", (int)wl, orig, (int)el, l);
+	(void)snprintf(it->renamed, sizeof it->renamed, "its name did not match its "
+	    "content: \"%.100s\" saved as \"%.100s\"", orig, want);
 }
 
 /* --safe-pdf: draw the cleaned copy folder/cleaned (never the original)
