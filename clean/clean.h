@@ -6,7 +6,7 @@
  * and writes a new buffer: JPEG, PNG, GIF, WebP and TIFF (segment, chunk,
  * block and tag allow-lists), HEIC and AVIF (metadata items removed), PDF (libqpdf), ZIP containers including Office Open
  * XML, OpenDocument and EPUB (libzip + libxml2), TAR (libarchive) and
- * gzip (zlib), members cleaned recursively, MP4/MOV boxes, Matroska/WebM,
+ * gzip (zlib), xz, bzip2 and zstd (libarchive), members cleaned recursively, MP4/MOV boxes, Matroska/WebM,
  * AVI and ASF (WMV/WMA) in place, MP3, FLAC, Ogg, WAV and AIFF tags, SVG,
  * HTML and XHTML (libxml2 allow-lists), CSS (comments), plain text
  * (nothing to remove). Anything else is CLEAN_E_UNSUPPORTED: the caller must keep it

@@ -57,6 +57,9 @@ static const struct clean_format clean_formats[] = {
 
 	{ "application/x-tar", NULL, clean_tar, ".tar", 0 },
 	{ "application/gzip application/x-gzip", NULL, clean_gzip, ".gz .tgz", 0 },
+	{ "application/x-xz", NULL, clean_xz, ".xz .txz", 0 },
+	{ "application/x-bzip2", NULL, clean_bzip2, ".bz2 .tbz2 .tbz", 0 },
+	{ "application/zstd", NULL, clean_zstd, ".zst .tzst", 0 },
 	{ "application/epub+zip", NULL, clean_zip, ".epub", 0 },
 	/* libmagic calls some Office files made by other tools a plain ZIP (or
 	 * octet-stream, see clean_any); the ZIP cleaner knows them by their

@@ -143,6 +143,16 @@ struct clean_format {
 	int streamed;
 };
 
+/* .xz, .bz2, .zst (and .tar.xz, .tar.bz2, .tar.zst): decompressed through
+ * libarchive within the archive bounds, the content cleaned by type one
+ * level down, compressed again anew (clean_compress.c). */
+int clean_xz(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep);
+int clean_bzip2(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep);
+int clean_zstd(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep);
+
 /* Safe PDFs: buf drawn into out in this process (clean_render.c; see
  * clean_render_sandboxed in clean.h). */
 int clean_render_pdf(const unsigned char *buf, size_t len, const char *mime,

@@ -3,7 +3,9 @@
 leaks(data, where) looks in the raw bytes (ASCII, UTF-16LE, UTF-16BE and
 hexadecimal as in PDF hex strings, either case), in every
 member of a ZIP container (recursively, including archive and member
-comments and extra fields), in the data and header of a gzip file, and in the decompressed objects of a PDF
+comments and extra fields), in the data and header of a gzip file, in the
+decompressed data of an xz, bzip2 or zstd file (zstd skippable frames are
+seen in the raw bytes), and in the decompressed objects of a PDF
 (qpdf --qdf). exif_leaks(path) looks in exiftool's output (which decodes
 compressed PNG text chunks, XMP and EXIF).
 """
@@ -23,6 +25,25 @@ def raw_hit(data):
     for n, enc in zip(names, ENCODINGS):
         if enc in data:
             return n
+    return None
+
+
+def decompressed(data):
+    """(name, bytes) of an xz, bzip2 or zstd file, bytes None when it does
+    not decompress; None when data is none of them."""
+    import bz2
+    import lzma
+    try:
+        if data[:6] == b"\xfd7zXZ\x00":
+            return "unxz", lzma.decompress(data)
+        if data[:3] == b"BZh":
+            return "bunzip2", bz2.decompress(data)
+    except (OSError, EOFError, lzma.LZMAError):
+        return "decompressed", None
+    skippable = len(data) >= 4 and data[1:4] == b"\x2a\x4d\x18" and data[0] & 0xF0 == 0x50
+    if data[:4] == b"\x28\xb5\x2f\xfd" or skippable:
+        r = subprocess.run(["zstd", "-q", "-d", "-c"], input=data, capture_output=True)
+        return "unzstd", (r.stdout if r.returncode == 0 else None)
     return None
 
 
@@ -54,6 +75,12 @@ def leaks(data, where, depth=0):
             found += leaks(gzip.decompress(data), where + " (gunzipped)", depth + 1)
         except (OSError, EOFError):
             found.append(where + " (gzip data does not decompress)")
+    d = decompressed(data) if depth < 8 else None
+    if d is not None:
+        if d[1] is None:
+            found.append(where + " (%s data does not decompress)" % d[0])
+        else:
+            found += leaks(d[1], where + " (%s)" % d[0], depth + 1)
     if data[257:262] == b"ustar" and depth < 8:
         with tarfile.open(fileobj=io.BytesIO(data)) as t:
             for m in t.getmembers():
@@ -92,6 +119,9 @@ def count(path):
     if data[:2] == b"\x1f\x8b":
         import gzip
         views.append(gzip.decompress(data))
+    d = decompressed(data)
+    if d is not None and d[1] is not None:
+        views.append(d[1])
     if data[:5] == b"%PDF-":
         views.append(subprocess.run(["qpdf", "--qdf", "--object-streams=disable", "-", "-"],
                                     input=data, capture_output=True).stdout)

@@ -30,7 +30,7 @@ import xml.dom.minidom
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from canary import exif_leaks, leaks  # noqa: E402
+from canary import decompressed, exif_leaks, leaks  # noqa: E402
 
 fix, out = sys.argv[1], sys.argv[2]
 manifest = json.load(open(os.path.join(fix, "manifest.json")))
@@ -139,6 +139,17 @@ def opens(p, data, src=None):
             return None if inner == "des notes en français\n".encode() else "text changed"
         if inner[257:262] != b"ustar":
             return "gzip does not hold a TAR any more"
+        return opens(p, inner, src)
+    elif decompressed(data) is not None:
+        kind, inner = decompressed(data)
+        if inner is None:
+            return "%s: does not decompress" % kind
+        if data[:4] != b"\x28\xb5\x2f\xfd" and p.endswith(".zst"):
+            return "zstd file does not start with a data frame (skippable frame kept)"
+        if p.endswith(".txt.xz"):
+            return None if inner == "des notes en français\n".encode() else "text changed"
+        if inner[257:262] != b"ustar":
+            return "%s: does not hold a TAR any more" % kind
         return opens(p, inner, src)
     elif data[257:262] == b"ustar":
         with tarfile.open(fileobj=io.BytesIO(data)) as t:

@@ -619,6 +619,29 @@ write("truncated.tgz", tgz[:-20])
 expect("truncated.tgz", "could not clean", canaries=None)
 write("notes.txt.gz", gzip_member("des notes en français\n".encode(), b"notes.txt", b"", b""))
 expect("notes.txt.gz", "not fully cleaned", canaries=False)
+# The same TAR compressed by Debian's xz, bzip2 and zstd (none of them has a
+# name, date or comment field; a zstd skippable frame can carry any bytes,
+# so one holds a canary before the data frame).
+for ext, cmd in ((".tar.xz", ["xz", "-c"]), (".tar.bz2", ["bzip2", "-c"]),
+                 (".tar.zst", ["zstd", "-q", "-c"])):
+    if shutil.which(cmd[0]) is None:
+        print("make_fixtures.py: %s missing: no %s fixture" % (cmd[0], ext), file=sys.stderr)
+        continue
+    z = subprocess.run(cmd, input=tbuf.getvalue(), capture_output=True, check=True).stdout
+    if ext == ".tar.zst":
+        skip = (C + "zstdskippable").encode()
+        z = struct.pack("<II", 0x184D2A50, len(skip)) + skip + z
+    write("bundle" + ext, z)
+    expect("bundle" + ext, "cleaned")
+    write("truncated" + ext, z[:len(z) // 2])
+    expect("truncated" + ext, "could not clean", canaries=None)
+    # Bytes after the data are refused (libarchive ignores them after bzip2).
+    write("trailing" + ext, z + (C + "trailing").encode())
+    expect("trailing" + ext, "could not clean", canaries=None)
+if shutil.which("xz"):
+    write("notes.txt.xz", subprocess.run(["xz", "-c"], input="des notes en français\n".encode(),
+                                         capture_output=True, check=True).stdout)
+    expect("notes.txt.xz", "not fully cleaned", canaries=False)
 with tarfile.open(path("link.tar"), "w", format=tarfile.PAX_FORMAT) as t:
     tar_add(t, "ok.txt", b"x\n")
     tar_add(t, "evil", b"", type=tarfile.SYMTYPE, linkname="/etc/shadow")
