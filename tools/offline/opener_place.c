@@ -117,7 +117,8 @@ tmp_name(char *tmp, size_t sz)
 	    rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
 }
 
-/* Copy infd into a new temporary file in dirfd (--clean-only originals). */
+/* Copy infd into a new temporary file in dirfd (--clean-only originals,
+ * --keep-originals). */
 static int
 copy_to_tmp(int infd, int dirfd, const char *tmp)
 {
@@ -250,6 +251,31 @@ out:
 	free(rep);
 }
 
+/* --keep-originals: a copy of the verified original (infd) of a file that
+ * was cleaned into OPENER_ORIGINALS_DIR/ of folder, named like an
+ * uncleaned file (".uncleaned" last, whatever the source called it). */
+static int
+keep_original(struct opener_item *it, int folder, int infd)
+{
+	char tmp[48], want[SAFENAME_MAX + 1], got[SAFENAME_MAX + 16];
+	int ofd = open_dir(folder, OPENER_ORIGINALS_DIR), e;
+
+	if (ofd < 0)
+		return SD_ERR_IO;
+	safename_uncleaned(it->name, "attachment", want);
+	tmp_name(tmp, sizeof tmp);
+	e = copy_to_tmp(infd, ofd, tmp);
+	if (e == 0)
+		e = opener_publish(ofd, tmp, ofd, want, got, sizeof got);
+	(void)unlinkat(ofd, tmp, 0);
+	if (e == 0 && fsync(ofd) != 0)
+		e = SD_ERR_IO;
+	close(ofd);
+	if (e == 0)
+		(void)snprintf(it->original, sizeof it->original, "%s/%s", OPENER_ORIGINALS_DIR, got);
+	return e;
+}
+
 /* Clean infd into folder; uncleaned/ when no cleaner could. */
 static int
 clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int folder,
@@ -277,6 +303,8 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 		    OPENER_STATUS_PARTLY;
 		if (e == 0 && r->safe_pdf)
 			safe_pdf(cc, it, folder, final);
+		if (e == 0 && r->keep_originals)
+			e = keep_original(it, folder, infd);
 	} else {
 		it->status = rc == CLEAN_E_UNSUPPORTED ? OPENER_STATUS_UNCLEANED : OPENER_STATUS_NOCLEAN;
 		if (rc != CLEAN_E_UNSUPPORTED && it->rep->error[0] == '\0')
@@ -315,6 +343,13 @@ place_one(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it)
 	if (e == 0)
 		(void)snprintf(it->out, sizeof it->out, "%s%s%s", folder, folder[0] ? "/" : "",
 		    final);
+	if (e == 0 && it->original[0] && folder[0]) {
+		char orig[sizeof it->original];
+		(void)snprintf(orig, sizeof orig, "%s", it->original);
+		if (snprintf(it->original, sizeof it->original, "%s/%s", folder, orig) >=
+		    (int)sizeof it->original)
+			it->original[0] = '\0';
+	}
 	if (e == 0 && it->pdf[0]) {
 		char pdf[sizeof it->pdf];
 		(void)snprintf(pdf, sizeof pdf, "%s", it->pdf);

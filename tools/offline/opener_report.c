@@ -176,6 +176,8 @@ opener_item_json(const struct opener_item *it)
 		(void)json_object_set_new(o, "pdf", jstr(it->pdf));
 	if (it->pdf_error[0])
 		(void)json_object_set_new(o, "pdf_error", notes_json(it->pdf_error));
+	if (it->original[0])
+		(void)json_object_set_new(o, "original", jstr(it->original));
 	if (it->error[0] || (it->rep && it->rep->error[0])) {
 		char err[600];
 		opener_printable(it->error[0] ? it->error : it->rep->error, err, sizeof err);
@@ -222,6 +224,8 @@ item_text(FILE *f, const struct opener_item *it)
 	if (it->pdf[0])
 		fprintf(f, "    safe PDF: %s\n", it->pdf);
 	notes_text(f, "safe PDF", it->pdf_error);
+	if (it->original[0])
+		fprintf(f, "    original, NOT cleaned: %s\n", it->original);
 	if (it->error[0])
 		notes_text(f, "error", it->error);
 }

@@ -49,6 +49,7 @@ struct opts {
 	int quiet;
 	int clean_only;
 	int safe_pdf;
+	int keep_originals;             /* --keep-originals */
 	int no_progress;
 	const char *lang;               /* --lang, else from the environment */
 	const char *export_uwazi;       /* --export-uwazi DEST */
@@ -74,6 +75,8 @@ usage(FILE *f)
 	    "  --clean-only            clean plain FILEs, no key needed\n"
 	    "  --safe-pdf              also draw each cleaned PDF or image into a PDF of\n"
 	    "                          page images only (NAME.safe.pdf beside it)\n"
+	    "  --keep-originals        also keep each cleaned file's verified original,\n"
+	    "                          NOT cleaned, in " OPENER_ORIGINALS_DIR "/ beside it\n"
 	    "  --export-uwazi DEST     write DIR's cleaned files as an Uwazi CSV import\n"
 	    "                          (DEST/import.zip, DEST/template.json; DEST is new)\n"
 	    "  --export-messages       with --export-uwazi: also each source's\n"
@@ -95,6 +98,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "clean-only", no_argument, NULL, 'c' },
 		{ "no-progress", no_argument, NULL, 'P' },
 		{ "safe-pdf", no_argument, NULL, 'S' },
+		{ "keep-originals", no_argument, NULL, 'K' },
 		{ "lang", required_argument, NULL, 'L' },
 		{ "export-uwazi", required_argument, NULL, 'U' },
 		{ "export-messages", no_argument, NULL, 'M' },
@@ -124,6 +128,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'c': o->clean_only = 1; break;
 		case 'P': o->no_progress = 1; break;
 		case 'S': o->safe_pdf = 1; break;
+		case 'K': o->keep_originals = 1; break;
 		case 'U': o->export_uwazi = optarg; break;
 		case 'M': o->export_messages = 1; break;
 		case 'L':
@@ -139,7 +144,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (o->export_uwazi != NULL || o->export_messages) {
 		if (o->export_uwazi == NULL || o->out == NULL || optind < argc || o->nkeys ||
-		    o->npass || o->clean_only || o->safe_pdf) {
+		    o->npass || o->clean_only || o->safe_pdf || o->keep_originals) {
 			fprintf(stderr, PROG ": --export-uwazi DEST takes --out DIR (a folder "
 			    "sealdrop-open opened into) and no key, input or other mode\n");
 			return -1;
@@ -439,6 +444,7 @@ main(int argc, char **argv)
 		o.lang = env_lang();
 	r.quiet = o.quiet;
 	r.safe_pdf = o.safe_pdf;
+	r.keep_originals = o.keep_originals;
 	r.tty = !o.no_progress && isatty(2);
 	if (!o.clean_only && open_state(&o, &r, &st) != 0) {
 		opener_state_free(&st);
