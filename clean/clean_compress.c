@@ -154,24 +154,21 @@ cmp_inflate(enum cmp_kind k, const unsigned char *buf, size_t len, struct clean_
 		goto out;
 	}
 	while ((got = archive_read_data(a, chunk, CMP_CHUNK)) > 0) {
-		size_t g = (size_t)got;
-		if (cmp_too_big(d->len, g, len)) {
+		if (cmp_too_big(d->len, (size_t)got, len)) {
 			clean_set_error(rep, "%s data expands too much", cmp_kinds[k].name);
 			e = CLEAN_E_LIMIT;
 			goto out;
 		}
-		if ((e = clean_buf_append(d, chunk, g)) != 0)
+		if ((e = clean_buf_append(d, chunk, (size_t)got)) != 0)
 			goto out;
-		e = CLEAN_E_MALFORMED;
 	}
+	e = 0;
 	if (got < 0) {
 		const char *why = archive_error_string(a);
 		clean_set_error(rep, "%s data damaged, truncated or followed by other bytes: "
-		    "%.120s", cmp_kinds[k].name,
-		    why ? why : "libarchive error");
-		goto out;
+		    "%.120s", cmp_kinds[k].name, why ? why : "libarchive error");
+		e = CLEAN_E_MALFORMED;
 	}
-	e = 0;
 out:
 	if (a != NULL)
 		archive_read_free(a);
