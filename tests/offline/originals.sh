@@ -6,6 +6,7 @@
 #    text) names it "original, NOT cleaned"; the cleaned copy beside it has
 #    no canary (control: the original has);
 #  - a file no cleaner handles is in uncleaned/ only, not copied again;
+#  - the offline reader links each original as "The original, not cleaned";
 #  - without the option there is no such folder;
 #  - a second run over the same --out reloads the state (whose records now
 #    name the originals) and writes nothing new;
@@ -66,6 +67,11 @@ assert "original" not in r["blob.bin.uncleaned"], r
 PY
 [ "$(grep -c '    original, NOT cleaned: .*/originals-NOT-CLEANED/' "$out/report.txt")" = 2 ] &&
 	ok || ko "report.txt: $(cat "$out/report.txt")"
+
+# The offline reader links each original, labelled as not cleaned.
+page=$(ls "$out"/reader/en/s-*.html 2>/dev/null | head -1)
+[ -n "$page" ] && [ "$(grep -c 'originals-NOT-CLEANED/[^"]*\.uncleaned">The original, not cleaned<' \
+	"$page")" = 2 ] && ok || ko "the reader does not link the originals as not cleaned"
 
 # Without the option: no originals folder.
 "$open" --quiet "${key[@]}" --out "$work/plain" "$work"/i1.sdbox 2>"$work/err2" &&
