@@ -6,11 +6,16 @@
  * and writes a new buffer: JPEG, PNG, GIF, WebP and TIFF (segment, chunk,
  * block and tag allow-lists), HEIC and AVIF (metadata items removed), PDF (libqpdf), ZIP containers including Office Open
  * XML, OpenDocument and EPUB (libzip + libxml2), TAR (libarchive) and
- * gzip (zlib), members cleaned recursively, MP4/MOV boxes, Matroska/WebM,
+ * gzip (zlib), xz, bzip2 and zstd (libarchive), members cleaned recursively, MP4/MOV boxes, Matroska/WebM,
  * AVI and ASF (WMV/WMA) in place, MP3, FLAC, Ogg, WAV and AIFF tags, SVG,
  * HTML and XHTML (libxml2 allow-lists), CSS (comments), plain text
  * (nothing to remove). Anything else is CLEAN_E_UNSUPPORTED: the caller must keep it
  * apart ("uncleaned") and say so.
+ *
+ * This is the public header (what sealdrop-open calls); the per-format
+ * cleaners, buffers and report notes are in clean_int.h (as SQLite keeps
+ * btree.h and btreeInt.h apart), and the formats in one table,
+ * clean_formats.h.
  *
  * clean_file_sandboxed() runs one file through the cleaners in a forked
  * child with rlimits, no_new_privs and a seccomp allow-list; a crash, a
@@ -61,131 +66,24 @@ struct clean_report {
 	char error[CLEAN_ERROR_MAX + 1];    /* why cleaning failed, or "" */
 };
 
-/* A growable output buffer. */
-struct clean_buf {
-	unsigned char *data;
-	size_t len;
-	size_t cap;
-};
-
-int clean_buf_append(struct clean_buf *b, const void *p, size_t n);
-void clean_buf_free(struct clean_buf *b);
-
-/* Add a note (deduplicated; when a list is full its last line says that
- * more was not listed, so a full list never reads as complete). */
-void clean_note_removed(struct clean_report *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void clean_note_kept(struct clean_report *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void clean_note_uninspected(struct clean_report *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* 1 when a file cleaned with this report is fully cleaned (nothing left
  * uninspected), 0 otherwise. */
 int clean_report_full(const struct clean_report *r);
-void clean_set_error(struct clean_report *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* A short English word for a result code. */
 const char *clean_strerror(int e);
 
 struct clean_ctx;
 
+/* The extensions a cleaned file of this detected MIME type may carry,
+ * space-separated with their dots, the usual one first ("" or NULL: none
+ * listed; NULL also when the type has no cleaner). The format table in
+ * clean/clean_formats.h answers: sealdrop-open names files by it. */
+const char *clean_type_extensions(const char *mime);
+
 /* Load the libmagic database. Call before any key is loaded or after it was
  * wiped; the context is inherited by the sandboxed children. */
 int clean_ctx_new(struct clean_ctx **out);
 void clean_ctx_free(struct clean_ctx *c);
-
-/* MIME type of buf from its content, into type (CLEAN_TYPE_MAX + 1). */
-int clean_detect(struct clean_ctx *c, const unsigned char *buf, size_t len, char *type);
-
-/*
- * Clean buf, whose type was detected as mime, into out (appended). depth
- * counts the containers around it (0 for a top-level file). Returns 0 when
- * out holds a cleaned file, or a negative code (rep->error says why).
- */
-int clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
-    const char *mime, unsigned depth, struct clean_buf *out, struct clean_report *rep);
-
-/* Detect and clean in one call (what the sandboxed child runs). */
-int clean_any(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep);
-
-/* The per-format cleaners, exposed for the fuzz targets and unit tests. */
-int clean_jpeg(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-int clean_png(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-/* MP4, MOV, M4A, 3GP, fragmented or not. */
-int clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-/* The same, streamed: the len bytes of infd (read with lseek and read) are
- * cleaned into outfd (written in order) holding only the movie header and
- * one fragment header at a time, whatever len. On error outfd holds a
- * partial file that must be discarded. */
-int clean_mp4_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
-
-/* 1 when a top-level file of this MIME type is cleaned by streaming
- * (clean_file_sandboxed then never holds it whole in memory). */
-int clean_streamed(const char *mime);
-/* AVI: metadata chunks overwritten in place by zeroed JUNK chunks. */
-int clean_avi(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-/* ASF (WMV, WMA): metadata objects overwritten in place by zeroed Padding
- * objects, the creation date and stream names zeroed. */
-int clean_asf(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-/* Matroska and WebM: metadata elements overwritten in place by Void
- * elements of the same size (the output has the input's layout). */
-int clean_mkv(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-/* gzip (.tar.gz, .gz): every member inflated within the archive bounds,
- * the content cleaned by type one level down, written as one new member
- * with no name, comment, extra field or time. */
-int clean_gzip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep);
-/* A text that parses as CSS: comments removed (strings and url() kept and
- * reported); CLEAN_E_UNSUPPORTED, out untouched, when it is not CSS. */
-int clean_css(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-/* HEIF still images (HEIC, AVIF): metadata items removed from the boxes,
- * the coded images copied as they are; image sequences are unsupported. */
-int clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-/* Classic TIFF, every page; out must be empty (offsets are absolute). */
-int clean_tiff(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-int clean_gif(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-/* WebP and WAV; another RIFF form is CLEAN_E_UNSUPPORTED. */
-int clean_riff(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-/* One Ogg Vorbis or Opus stream: the comment header emptied. */
-int clean_ogg(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-int clean_aiff(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-int clean_mp3(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-int clean_flac(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-/* c may be NULL: attached files are then kept and reported. */
-int clean_pdf(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep);
-int clean_zip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep);
-int clean_tar(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep);
-/* SVG (html == 0), HTML (html == 1) or XHTML (html == 2, written as XML)
- * by element and attribute allow-lists. */
-int clean_markup(struct clean_ctx *c, const unsigned char *buf, size_t len, int html,
-    unsigned depth, struct clean_buf *out, struct clean_report *rep);
-/* An EPUB's package document (OPF), NCX or other XML member. */
-int clean_opf(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-/* Clean one XML member of an office document (name is its path inside). */
-int clean_office_xml(const char *name, const unsigned char *buf, size_t len,
-    struct clean_buf *out, struct clean_report *rep);
 
 /* The address-space limit (RLIMIT_AS) of a cleaning child on a machine with
  * phys bytes of physical memory (0 when unknown): half of it, at least
@@ -217,13 +115,7 @@ int clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_
 #define CLEAN_RENDER_SIDE_MAX 10000.0
 #define CLEAN_RENDER_OUT_MAX (1024u << 20)
 int clean_render_supported(const char *mime);
-/* An e-mail (message/rfc822) as XHTML for clean_render_pdf: its text body
- * and the names of its attachments, no header (clean_render_eml.c). */
-int clean_render_eml(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-int clean_render_pdf(const unsigned char *buf, size_t len, const char *mime,
-    struct clean_buf *out, unsigned *pages, struct clean_report *rep);
-/* The same in the sandboxed child of clean_file_sandboxed (same limits):
+/* Drawn in a sandboxed child like clean_file_sandboxed's (same limits):
  * infd (a cleaned copy) drawn into outfd. */
 int clean_render_sandboxed(struct clean_ctx *c, int infd, int outfd, unsigned *pages,
     struct clean_report *rep);

@@ -23,7 +23,7 @@
  *    encoder data) and unknown objects are padded out.
  * The coded audio and video in the Data object are not inspected.
  */
-#include "clean.h"
+#include "clean_int.h"
 #include "sderr.h"
 
 #include <stdint.h>

@@ -10,7 +10,6 @@
  * frames are copied untouched. Every length is checked against the input.
  * Hand-written: see docs/handwritten.md.
  */
-#include "clean.h"
 #include "clean_int.h"
 #include "sderr.h"
 

@@ -16,7 +16,7 @@
  * "not fully cleaned" and the report says so. Selectors, property names and
  * values are the style sheet itself, like the words of a text.
  */
-#include "clean.h"
+#include "clean_int.h"
 #include "sderr.h"
 
 #include <string.h>

@@ -9,7 +9,7 @@
  * profiles, editor data) and anything after the trailer. Every length is
  * checked against the input. Hand-written: see docs/handwritten.md.
  */
-#include "clean.h"
+#include "clean_int.h"
 #include "sderr.h"
 
 #include <string.h>

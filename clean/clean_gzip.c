@@ -13,7 +13,6 @@
  * (255). Bytes after the last member that are not a gzip member make the
  * file malformed: nothing is dropped silently.
  */
-#include "clean.h"
 #include "clean_int.h"
 #include "sderr.h"
 

@@ -22,7 +22,6 @@
  * items, external data and extents by index are unsupported. Every length
  * is checked against its box. Hand-written: see docs/handwritten.md.
  */
-#include "clean.h"
 #include "clean_int.h"
 #include "sderr.h"
 

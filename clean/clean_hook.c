@@ -3,7 +3,6 @@
  * build with SD_CLEAN_TEST_HOOKS (the test presets) reads the environment
  * variables; a production build compiles this to "return 0".
  */
-#include "clean.h"
 #include "clean_int.h"
 
 #include <errno.h>

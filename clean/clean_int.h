@@ -1,13 +1,166 @@
 /*
- * clean_int.h - internal helpers shared by the cleaners (not installed).
- * Big-endian readers that the callers bound-check first, and the test-only
- * fault hooks (compiled in only with SD_CLEAN_TEST_HOOKS, see clean_hook.c).
+ * clean_int.h - the inside of the cleaning library (not installed): what
+ * clean.h's callers need not see. Every file of clean/ includes this one
+ * only (it includes clean.h); unit tests and fuzz targets include it to
+ * reach the per-format cleaners. It holds the output buffers and report
+ * notes (clean_note.c, a leaf that calls nothing else in clean/), the
+ * dispatch (clean_core.c and its table clean_formats.h), the per-format
+ * cleaners, big-endian readers that the callers bound-check first, and the
+ * test-only fault hooks (compiled in only with SD_CLEAN_TEST_HOOKS, see
+ * clean_hook.c).
  */
 #ifndef CLEAN_INT_H
 #define CLEAN_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "clean.h"
+
+/* A growable output buffer. */
+struct clean_buf {
+	unsigned char *data;
+	size_t len;
+	size_t cap;
+};
+
+int clean_buf_append(struct clean_buf *b, const void *p, size_t n);
+void clean_buf_free(struct clean_buf *b);
+
+/* Add a note (deduplicated; when a list is full its last line says that
+ * more was not listed, so a full list never reads as complete). */
+void clean_note_removed(struct clean_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void clean_note_kept(struct clean_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void clean_note_uninspected(struct clean_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+void clean_set_error(struct clean_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* MIME type of buf from its content, into type (CLEAN_TYPE_MAX + 1). */
+int clean_detect(struct clean_ctx *c, const unsigned char *buf, size_t len, char *type);
+
+/*
+ * Clean buf, whose type was detected as mime, into out (appended). depth
+ * counts the containers around it (0 for a top-level file). Returns 0 when
+ * out holds a cleaned file, or a negative code (rep->error says why).
+ */
+int clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
+    const char *mime, unsigned depth, struct clean_buf *out, struct clean_report *rep);
+
+/* Detect and clean in one call (what the sandboxed child runs). */
+int clean_any(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep);
+
+/* The per-format cleaners, exposed for the fuzz targets and unit tests. */
+int clean_jpeg(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+int clean_png(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* MP4, MOV, M4A, 3GP, fragmented or not. */
+int clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* The same, streamed: the len bytes of infd (read with lseek and read) are
+ * cleaned into outfd (written in order) holding only the movie header and
+ * one fragment header at a time, whatever len. On error outfd holds a
+ * partial file that must be discarded. */
+int clean_mp4_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
+
+/* 1 when a top-level file of this MIME type is cleaned by streaming
+ * (clean_file_sandboxed then never holds it whole in memory). */
+int clean_streamed(const char *mime);
+/* AVI: metadata chunks overwritten in place by zeroed JUNK chunks. */
+int clean_avi(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* ASF (WMV, WMA): metadata objects overwritten in place by zeroed Padding
+ * objects, the creation date and stream names zeroed. */
+int clean_asf(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* Matroska and WebM: metadata elements overwritten in place by Void
+ * elements of the same size (the output has the input's layout). */
+int clean_mkv(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* gzip (.tar.gz, .gz): every member inflated within the archive bounds,
+ * the content cleaned by type one level down, written as one new member
+ * with no name, comment, extra field or time. */
+int clean_gzip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep);
+/* A text that parses as CSS: comments removed (strings and url() kept and
+ * reported); CLEAN_E_UNSUPPORTED, out untouched, when it is not CSS. */
+int clean_css(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* HEIF still images (HEIC, AVIF): metadata items removed from the boxes,
+ * the coded images copied as they are; image sequences are unsupported. */
+int clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* Classic TIFF, every page; out must be empty (offsets are absolute). */
+int clean_tiff(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+int clean_gif(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* WebP and WAV; another RIFF form is CLEAN_E_UNSUPPORTED. */
+int clean_riff(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* One Ogg Vorbis or Opus stream: the comment header emptied. */
+int clean_ogg(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+int clean_aiff(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+int clean_mp3(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+int clean_flac(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* c may be NULL: attached files are then kept and reported. */
+int clean_pdf(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep);
+int clean_zip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep);
+int clean_tar(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep);
+/* SVG (html == 0), HTML (html == 1) or XHTML (html == 2, written as XML)
+ * by element and attribute allow-lists. */
+int clean_markup(struct clean_ctx *c, const unsigned char *buf, size_t len, int html,
+    unsigned depth, struct clean_buf *out, struct clean_report *rep);
+/* An EPUB's package document (OPF), NCX or other XML member. */
+int clean_opf(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* Clean one XML member of an office document (name is its path inside). */
+int clean_office_xml(const char *name, const unsigned char *buf, size_t len,
+    struct clean_buf *out, struct clean_report *rep);
+
+/* A format's row in the table (clean_formats.h): exactly one of plain
+ * (a cleaner of one buffer) and deep (a container, or a cleaner that needs
+ * the context and the depth) is set. */
+struct clean_format {
+	const char *mimes;
+	int (*plain)(const unsigned char *buf, size_t len, struct clean_buf *out,
+	    struct clean_report *rep);
+	int (*deep)(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+	    struct clean_buf *out, struct clean_report *rep);
+	const char *exts;
+	int streamed;
+};
+
+/* .xz, .bz2, .zst (and .tar.xz, .tar.bz2, .tar.zst): decompressed through
+ * libarchive within the archive bounds, the content cleaned by type one
+ * level down, compressed again anew (clean_compress.c). */
+int clean_xz(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep);
+int clean_bzip2(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep);
+int clean_zstd(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep);
+
+/* An e-mail (message/rfc822) as XHTML for clean_render_pdf: its text body
+ * and the names of its attachments, no header (clean_render_eml.c). */
+int clean_render_eml(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
+/* Safe PDFs: buf drawn into out in this process (clean_render.c; see
+ * clean_render_sandboxed in clean.h). */
+int clean_render_pdf(const unsigned char *buf, size_t len, const char *mime,
+    struct clean_buf *out, unsigned *pages, struct clean_report *rep);
 
 static inline uint32_t
 clean_be32(const unsigned char *p)

@@ -12,7 +12,6 @@
  * The pixels are never decoded or re-encoded. Hand-written: see
  * docs/handwritten.md.
  */
-#include "clean.h"
 #include "clean_int.h"
 #include "sderr.h"
 

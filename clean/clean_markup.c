@@ -26,7 +26,7 @@
  * contents (docAuthor and generator metadata removed) and any other XML
  * member (comments and processing instructions removed).
  */
-#include "clean.h"
+#include "clean_int.h"
 #include "sderr.h"
 
 #include <stdlib.h>

@@ -26,7 +26,6 @@
  * subtitle track's header (its codec private data: an ASS script's info,
  * with its author) is free text: kept and reported as not inspected.
  */
-#include "clean.h"
 #include "clean_int.h"
 #include "sderr.h"
 

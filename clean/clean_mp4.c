@@ -24,7 +24,6 @@
  * clean_mp4_fd cleans a file of any size in bounded memory. Every box size
  * is checked against its parent. Hand-written: see docs/handwritten.md.
  */
-#include "clean.h"
 #include "clean_int.h"
 #include "sderr.h"
 

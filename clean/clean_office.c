@@ -23,7 +23,6 @@
  * An empty member stays empty (older tools write some); any other XML that
  * does not parse fails the document.
  */
-#include "clean.h"
 #include "clean_int.h"
 #include "sderr.h"
 

@@ -10,7 +10,7 @@
  * checked on reading; several multiplexed or chained streams and other
  * codecs are CLEAN_E_UNSUPPORTED. Hand-written: see docs/handwritten.md.
  */
-#include "clean.h"
+#include "clean_int.h"
 #include "sderr.h"
 
 #include <stdint.h>

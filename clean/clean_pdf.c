@@ -19,7 +19,7 @@
  * file's permanent identifier). Encryption without a
  * user password is removed; a password-protected file fails.
  */
-#include "clean.h"
+#include "clean_int.h"
 #include "sderr.h"
 
 #include <stdlib.h>

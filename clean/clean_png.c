@@ -9,7 +9,6 @@
  * checked against the input and its CRC verified before it is copied; the
  * pixels are never decoded. Hand-written: see docs/handwritten.md.
  */
-#include "clean.h"
 #include "clean_int.h"
 #include "sderr.h"
 

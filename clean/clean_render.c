@@ -16,7 +16,6 @@
  * lower resolution, and the report says so), CLEAN_RENDER_OUT_MAX bytes of
  * output; the sandbox adds its CPU, memory and wall-clock limits.
  */
-#include "clean.h"
 #include "clean_int.h"
 #include "sderr.h"
 

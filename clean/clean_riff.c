@@ -12,7 +12,7 @@
  * chunks. AVI is cleaned in place (see clean_avi below). Hand-written: see
  * docs/handwritten.md.
  */
-#include "clean.h"
+#include "clean_int.h"
 #include "sderr.h"
 
 #include <stdint.h>

@@ -18,7 +18,6 @@
  * a limit, hangs or sends a short report makes the file "could not clean"
  * (CLEAN_E_CRASH) and the caller goes on with the next file.
  */
-#include "clean.h"
 #include "clean_int.h"
 #include "sderr.h"
 

@@ -10,7 +10,6 @@
  * mtime 0, uid/gid 0, no owner or group names, mode 0644 (0755 for
  * directories), no extended attributes, ACLs or pax comments.
  */
-#include "clean.h"
 #include "clean_int.h"
 #include "sderr.h"
 

@@ -15,7 +15,7 @@
  * Old-style JPEG (compression 6) is refused. Every offset and count is
  * checked against the input. Hand-written: see docs/handwritten.md.
  */
-#include "clean.h"
+#include "clean_int.h"
 #include "sderr.h"
 
 #include <stdint.h>

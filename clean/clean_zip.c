@@ -19,7 +19,6 @@
  * dropped. Members no cleaner handles are kept and listed as "not
  * inspected" in the report.
  */
-#include "clean.h"
 #include "clean_int.h"
 #include "sderr.h"
 

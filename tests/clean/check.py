@@ -7,7 +7,11 @@ For every fixture in FIXTURES/manifest.json:
  - the report (OUT/report.json) gives it the expected status;
  - control: a fixture that must be cleaned holds canaries before cleaning
    (else this test would be blind);
- - after cleaning no "SDCANARY" remains in the bytes (ASCII or UTF-16), in any
+ - control: the canary date (canary.py) is in the inputs in each binary and
+   text encoding the fixtures write (DATE_CONTROLS), so the date scan is
+   not blind either;
+ - after cleaning no "SDCANARY" and no canary date remains in the bytes
+   (ASCII or UTF-16; dates in every encoding of canary.py), in any
    member of a ZIP container (recursively), in the decompressed objects of a
    PDF (qpdf --qdf), nor in exiftool's output;
  - the cleaned file still opens: JPEG/PNG decode (PIL, djpeg, pngcheck), PDFs
@@ -30,7 +34,7 @@ import xml.dom.minidom
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from canary import exif_leaks, leaks  # noqa: E402
+from canary import all_date_hits, decompressed, exif_leaks, leaks  # noqa: E402
 
 fix, out = sys.argv[1], sys.argv[2]
 manifest = json.load(open(os.path.join(fix, "manifest.json")))
@@ -139,6 +143,17 @@ def opens(p, data, src=None):
             return None if inner == "des notes en français\n".encode() else "text changed"
         if inner[257:262] != b"ustar":
             return "gzip does not hold a TAR any more"
+        return opens(p, inner, src)
+    elif decompressed(data) is not None:
+        kind, inner = decompressed(data)
+        if inner is None:
+            return "%s: does not decompress" % kind
+        if data[:4] != b"\x28\xb5\x2f\xfd" and p.endswith(".zst"):
+            return "zstd file does not start with a data frame (skippable frame kept)"
+        if p.endswith(".txt.xz"):
+            return None if inner == "des notes en français\n".encode() else "text changed"
+        if inner[257:262] != b"ustar":
+            return "%s: does not hold a TAR any more" % kind
         return opens(p, inner, src)
     elif data[257:262] == b"ustar":
         with tarfile.open(fileobj=io.BytesIO(data)) as t:
@@ -263,6 +278,15 @@ for name, want in sorted(manifest.items()):
                  (name, e.get("error")))
         else:
             passes += 1
+
+# The date scan sees the canary date in the inputs, in each encoding.
+DATE_CONTROLS = {"archive.zip": "DOS time and date", "video.mp4": "QuickTime 1904",
+                 "image.png": "PNG tIME", "document.pdf": "PDF D:", "photo.jpg": "EXIF",
+                 "bundle.tar.gz": "Unix LE", "bundle.tar": "TAR octal",
+                 "report.docx": "ISO 8601"}
+for name, enc in DATE_CONTROLS.items():
+    if enc not in all_date_hits(open(os.path.join(fix, name), "rb").read()):
+        fail("%s: control failed: no canary date (%s) in the input" % (name, enc))
 
 # Orientation survives, everything else of EXIF goes.
 r = subprocess.run(["exiftool", "-n", "-Orientation", "-s3", os.path.join(out, "photo.jpg")],

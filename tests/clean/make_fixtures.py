@@ -4,7 +4,8 @@
 usage: make_fixtures.py OUTDIR
 
 Every canary starts with "SDCANARY" followed by the field it was planted in, so
-a leak names its field. Images come from PIL, metadata is planted with exiftool
+a leak names its field. Every date field gets the canary date 1999-09-09
+09:09:09 UTC in its format's encoding (canary.py finds each). Images come from PIL, metadata is planted with exiftool
 (Debian libimage-exiftool-perl); PDF, Office Open XML, OpenDocument and ZIP
 files are written directly (LibreOffice is not used: it is about 400 MB of
 packages for CI), following the structure Word/LibreOffice produce.
@@ -14,13 +15,22 @@ import io
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import zipfile
+import zlib
 
 from PIL import Image
 
 C = "SDCANARY"
+# The canary date, written into every binary and text date field the
+# fixtures have (DOS, QuickTime, Unix, PNG tIME, PDF, EXIF, ISO 8601);
+# canary.py looks for each of its encodings.
+DATE = (1999, 9, 9, 9, 9, 9)
+UNIX_TIME = 936868149
+QT_TIME = UNIX_TIME + 2082844800
+EXIF_DATE = "1999:09:09 09:09:09"
 OUT = sys.argv[1]
 os.makedirs(OUT, exist_ok=True)
 manifest = {}
@@ -53,7 +63,8 @@ def jpeg_bytes(color=(200, 30, 30), size=(64, 48), canary=True, orient=6):
                  "-ImageDescription=" + C + "description", "-Copyright=" + C + "copyright",
                  "-GPSLatitude=48.8566", "-GPSLatitudeRef=N", "-GPSLongitude=2.3522",
                  "-GPSLongitudeRef=E", "-GPSAreaInformation=" + C + "gps",
-                 "-DateTimeOriginal=2020:01:02 03:04:05", "-Comment=" + C + "comment",
+                 "-DateTimeOriginal=" + EXIF_DATE, "-ModifyDate=" + EXIF_DATE,
+                 "-Comment=" + C + "comment",
                  "-XMP-dc:Creator=" + C + "xmpcreator", "-IPTC:By-line=" + C + "iptc",
                  "-Orientation=%d" % orient, "-ThumbnailImage<=" + thumb)
         os.unlink(thumb)
@@ -71,6 +82,10 @@ def png_bytes(canary=True):
                  "-PNG:Software=" + C + "software")
     data = open(tmp, "rb").read()
     os.unlink(tmp)
+    if canary:  # a tIME chunk with the canary date, after IHDR
+        body = b"tIME" + struct.pack(">HBBBBB", *DATE)
+        data = (data[:33] + struct.pack(">I", 7) + body
+                + struct.pack(">I", zlib.crc32(body)) + data[33:])
     return data
 
 
@@ -122,10 +137,10 @@ def pdf_bytes():
         b"<< /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length 12 >>"
         b"\nstream\n" + C.encode() + b"thmb\nendstream",
         b"<< /Type /Annot /Subtype /Text /Rect [100 100 120 120] /T (" + C.encode()
-        + b"annotauthor) /M (D:20200102030405) /Contents (" + C.encode() + b"notetext) /NM (" + C.encode() + b"nm) >>",
+        + b"annotauthor) /M (D:19990909090909) /Contents (" + C.encode() + b"notetext) /NM (" + C.encode() + b"nm) >>",
         b"<< /Type /Filespec /F (photo.jpg) /UF (photo.jpg) /EF << /F 12 0 R >> >>",
-        b"<< /Type /EmbeddedFile /Subtype /image#2Fjpeg /Params << /ModDate (D:2020010203"
-        b"0405) /Size %d >> /Length %d >>\nstream\n" % (len(img), len(img)) + img
+        b"<< /Type /EmbeddedFile /Subtype /image#2Fjpeg /Params << /ModDate (D:1999090909"
+        b"0909) /Size %d >> /Length %d >>\nstream\n" % (len(img), len(img)) + img
         + b"\nendstream",
     ]
     out = io.BytesIO()
@@ -183,7 +198,7 @@ CORE = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProper
         '="http://www.w3.org/2001/XMLSchema-instance"><dc:title>' + C + 'title</dc:title>'
         '<dc:creator>' + C + 'creator</dc:creator><cp:lastModifiedBy>' + C + 'lastmodified'
         '</cp:lastModifiedBy><cp:revision>7</cp:revision><dcterms:created xsi:type="dcterms:'
-        'W3CDTF">2020-01-02T03:04:05Z</dcterms:created></cp:coreProperties>')
+        'W3CDTF">1999-09-09T09:09:09Z</dcterms:created></cp:coreProperties>')
 APP = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://'
        'schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Company>' + C
        + 'company</Company><Manager>' + C + 'manager</Manager><Template>' + C + 'template.dotm'
@@ -196,7 +211,7 @@ CUSTOM = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties 
 
 
 def zwrite(z, name, data):
-    z.writestr(zipfile.ZipInfo(name, (2021, 5, 6, 7, 8, 10)), data, zipfile.ZIP_DEFLATED)
+    z.writestr(zipfile.ZipInfo(name, DATE), data, zipfile.ZIP_DEFLATED)
 
 
 def ooxml(name, main, main_ct, parts, status="cleaned", left=False):
@@ -219,14 +234,14 @@ DOC = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<!-- ' + C + 'x
        '<w:document xmlns:w="' + W + '" xmlns:r="http://schemas.openxmlformats.org/officeDocume'
        'nt/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordproces'
        'singDrawing"><w:body><w:p w:rsidR="00A1B2C3" w:rsidRDefault="00A1B2C3"><w:r>'
-       '<w:t>Hello</w:t></w:r><w:ins w:id="1" w:author="' + C + 'insauthor" w:date="2020-01-0'
-       '2T03:04:05Z"><w:r><w:t>inserted</w:t></w:r></w:ins><w:del w:id="2" w:author="' + C
-       + 'delauthor" w:date="2020-01-02T03:04:05Z"><w:r><w:delText>' + C + 'deltext</w:delText>'
+       '<w:t>Hello</w:t></w:r><w:ins w:id="1" w:author="' + C + 'insauthor" w:date="1999-09-0'
+       '9T09:09:09Z"><w:r><w:t>inserted</w:t></w:r></w:ins><w:del w:id="2" w:author="' + C
+       + 'delauthor" w:date="1999-09-09T09:09:09Z"><w:r><w:delText>' + C + 'deltext</w:delText>'
        '</w:r></w:del></w:p><w:p><w:r><w:drawing><wp:inline><wp:docPr id="1" name="Picture 1" '
        'descr="C:\\Users\\' + C + 'descr\\secret.jpg"/></wp:inline></w:drawing></w:r></w:p><w:sectPr w:rsidR="00A1B2C3"/></w:body></w:document>')
 COMMENTS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:comments xmlns:w="' + W
-            + '"><w:comment w:id="0" w:author="' + C + 'commentauthor" w:date="2020-01-02T03:04'
-            ':05Z" w:initials="' + C + 'ini"><w:p><w:r><w:t>' + C + 'commenttext</w:t></w:r></w:p>'
+            + '"><w:comment w:id="0" w:author="' + C + 'commentauthor" w:date="1999-09-09T09:09'
+            ':09Z" w:initials="' + C + 'ini"><w:p><w:r><w:t>' + C + 'commenttext</w:t></w:r></w:p>'
             '</w:comment></w:comments>')
 SETTINGS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:settings xmlns:w="'
             + W + '"><w:rsids><w:rsidRoot w:val="00A1B2C3"/><w:rsid w:val="00A1B2C3"/>'
@@ -276,14 +291,14 @@ def odf(name, mime):
     content = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content ' + ODF_NS
                + ' office:version="1.2"><office:body><office:text><text:tracked-changes><text:'
                'changed-region text:id="ct1"><text:insertion><office:change-info><dc:creator>'
-               + C + 'changeauthor</dc:creator><dc:date>2020-01-02T03:04:05</dc:date></office'
+               + C + 'changeauthor</dc:creator><dc:date>1999-09-09T09:09:09</dc:date></office'
                ':change-info></text:insertion></text:changed-region>'
                '<text:changed-region text:id="ct2"><text:deletion><office:change-info>'
-               '<dc:creator>x</dc:creator><dc:date>2020-01-02T03:04:05</dc:date></office:'
+               '<dc:creator>x</dc:creator><dc:date>1999-09-09T09:09:09</dc:date></office:'
                'change-info><text:p>' + C + 'odfdeleted</text:p></text:deletion></text:'
                'changed-region></text:tracked-changes>'
                '<text:p>Bonjour<office:annotation><dc:creator>' + C + 'annotauthor</dc:creator>'
-               '<dc:date>2020-01-02T03:04:05</dc:date><meta:creator-initials>' + C + 'odfini'
+               '<dc:date>1999-09-09T09:09:09</dc:date><meta:creator-initials>' + C + 'odfini'
                '</meta:creator-initials><text:p>' + C + 'odfnote</text:p></office:annotation>'
                '<text:change text:change-id="ct2"/></text:p>'
                '</office:text></office:body></office:document-content>')
@@ -309,7 +324,7 @@ def odf(name, mime):
                     'manifest:full-path="Configurations2/accelerator/current.xml" manifest:'
                     'media-type=""/></manifest:manifest>')
     with zipfile.ZipFile(path(name), "w") as z:
-        z.writestr(zipfile.ZipInfo("mimetype", (2021, 5, 6, 7, 8, 10)), mime, zipfile.ZIP_STORED)
+        z.writestr(zipfile.ZipInfo("mimetype", DATE), mime, zipfile.ZIP_STORED)
         zwrite(z, "content.xml", content)
         zwrite(z, "meta.xml", meta)
         zwrite(z, "settings.xml", settings)
@@ -510,9 +525,9 @@ def mp4_bytes():
     def box(t, payload): return struct.pack(">I", 8 + len(payload)) + t + payload
     def full(t, v, flags, payload): return box(t, bytes([v]) + flags.to_bytes(3, "big") + payload)
     payload = b"AUDIO-DATA-" * 50
-    mvhd = full(b"mvhd", 0, 0, struct.pack(">IIII", 3600000000, 3600000001, 1000, 1000) + b"\0\x01\0\0" + b"\x01\0" + b"\0" * 10 + struct.pack(">9I", 0x10000,0,0,0,0x10000,0,0,0,0x40000000) + b"\0" * 24 + struct.pack(">I", 2))
-    tkhd = full(b"tkhd", 0, 3, struct.pack(">IIIII", 3600000000, 3600000001, 1, 0, 1000) + b"\0" * 8 + b"\0\0\0\0" + b"\x01\0\0\0" + struct.pack(">9I", 0x10000,0,0,0,0x10000,0,0,0,0x40000000) + b"\0" * 8)
-    mdhd = full(b"mdhd", 0, 0, struct.pack(">IIII", 3600000000, 3600000001, 8000, 8000) + b"\x55\xc4\0\0")
+    mvhd = full(b"mvhd", 0, 0, struct.pack(">IIII", QT_TIME, QT_TIME, 1000, 1000) + b"\0\x01\0\0" + b"\x01\0" + b"\0" * 10 + struct.pack(">9I", 0x10000,0,0,0,0x10000,0,0,0,0x40000000) + b"\0" * 24 + struct.pack(">I", 2))
+    tkhd = full(b"tkhd", 0, 3, struct.pack(">IIIII", QT_TIME, QT_TIME, 1, 0, 1000) + b"\0" * 8 + b"\0\0\0\0" + b"\x01\0\0\0" + struct.pack(">9I", 0x10000,0,0,0,0x10000,0,0,0,0x40000000) + b"\0" * 8)
+    mdhd = full(b"mdhd", 0, 0, struct.pack(">IIII", QT_TIME, QT_TIME, 8000, 8000) + b"\x55\xc4\0\0")
     hdlr = full(b"hdlr", 0, 0, b"\0\0\0\0soun" + b"\0" * 12 + b"SoundHandler\0")
     smhd = full(b"smhd", 0, 0, b"\0" * 4)
     dref = full(b"dref", 0, 0, struct.pack(">I", 1) + full(b"url ", 0, 1, b""))
@@ -560,7 +575,7 @@ def heif_bytes(avif, thumb):
              "-Model=" + C + "model", "-SerialNumber=" + C + "serial",
              "-GPSLatitude=48.8566", "-GPSLatitudeRef=N", "-GPSLongitude=2.3522",
              "-GPSLongitudeRef=E", "-GPSAreaInformation=" + C + "gps",
-             "-DateTimeOriginal=2020:01:02 03:04:05", "-XMP-dc:Creator=" + C + "xmpcreator")
+             "-DateTimeOriginal=" + EXIF_DATE, "-XMP-dc:Creator=" + C + "xmpcreator")
     data = open(tmp, "rb").read()
     os.unlink(tmp)
     return data
@@ -581,7 +596,7 @@ import tarfile  # noqa: E402
 
 def tar_add(t, name, data, **kw):
     ti = tarfile.TarInfo(name)
-    ti.size, ti.mtime, ti.uname, ti.gname, ti.uid = len(data), 1600000000, C + "uname", C + "gname", 1234
+    ti.size, ti.mtime, ti.uname, ti.gname, ti.uid = len(data), UNIX_TIME, C + "uname", C + "gname", 1234
     ti.pax_headers = {"comment": C + "paxcomment"}
     for k, val in kw.items():
         setattr(ti, k, val)
@@ -599,7 +614,7 @@ import struct  # noqa: E402
 import zlib  # noqa: E402
 
 
-def gzip_member(data, name, comment, extra, mtime=1577934245):
+def gzip_member(data, name, comment, extra, mtime=UNIX_TIME):
     z = zlib.compressobj(6, zlib.DEFLATED, -15)
     hdr = b"\x1f\x8b\x08" + bytes([0x04 | 0x08 | 0x10]) + struct.pack("<I", mtime) + b"\x00\x03"
     hdr += struct.pack("<H", len(extra)) + extra + name + b"\0" + comment + b"\0"
@@ -619,6 +634,29 @@ write("truncated.tgz", tgz[:-20])
 expect("truncated.tgz", "could not clean", canaries=None)
 write("notes.txt.gz", gzip_member("des notes en français\n".encode(), b"notes.txt", b"", b""))
 expect("notes.txt.gz", "not fully cleaned", canaries=False)
+# The same TAR compressed by Debian's xz, bzip2 and zstd (none of them has a
+# name, date or comment field; a zstd skippable frame can carry any bytes,
+# so one holds a canary before the data frame).
+for ext, cmd in ((".tar.xz", ["xz", "-c"]), (".tar.bz2", ["bzip2", "-c"]),
+                 (".tar.zst", ["zstd", "-q", "-c"])):
+    if shutil.which(cmd[0]) is None:
+        print("make_fixtures.py: %s missing: no %s fixture" % (cmd[0], ext), file=sys.stderr)
+        continue
+    z = subprocess.run(cmd, input=tbuf.getvalue(), capture_output=True, check=True).stdout
+    if ext == ".tar.zst":
+        skip = (C + "zstdskippable").encode()
+        z = struct.pack("<II", 0x184D2A50, len(skip)) + skip + z
+    write("bundle" + ext, z)
+    expect("bundle" + ext, "cleaned")
+    write("truncated" + ext, z[:len(z) // 2])
+    expect("truncated" + ext, "could not clean", canaries=None)
+    # Bytes after the data are refused (libarchive ignores them after bzip2).
+    write("trailing" + ext, z + (C + "trailing").encode())
+    expect("trailing" + ext, "could not clean", canaries=None)
+if shutil.which("xz"):
+    write("notes.txt.xz", subprocess.run(["xz", "-c"], input="des notes en français\n".encode(),
+                                         capture_output=True, check=True).stdout)
+    expect("notes.txt.xz", "not fully cleaned", canaries=False)
 with tarfile.open(path("link.tar"), "w", format=tarfile.PAX_FORMAT) as t:
     tar_add(t, "ok.txt", b"x\n")
     tar_add(t, "evil", b"", type=tarfile.SYMTYPE, linkname="/etc/shadow")
@@ -674,9 +712,9 @@ OPF = ('<?xml version="1.0" encoding="utf-8"?>\n<!-- ' + C + 'opfcomment -->\n'
        '<dc:creator id="c1">' + C + 'creator</dc:creator>'
        '<meta refines="#c1" property="file-as">' + C + 'fileas</meta>'
        '<dc:contributor>' + C + 'contributor</dc:contributor>'
-       '<dc:publisher>' + C + 'publisher</dc:publisher><dc:date>2020-01-02</dc:date>'
+       '<dc:publisher>' + C + 'publisher</dc:publisher><dc:date>1999-09-09</dc:date>'
        '<dc:description>' + C + 'description</dc:description><dc:rights>' + C + 'rights</dc:rights>'
-       '<meta property="dcterms:modified">2020-01-02T03:04:05Z</meta>'
+       '<meta property="dcterms:modified">1999-09-09T09:09:09Z</meta>'
        '<meta name="calibre:user_metadata" content="' + C + 'calibre"/>'
        '<meta name="generator" content="' + C + 'generator"/></metadata>'
        '<manifest><item id="ch1" href="ch1.xhtml" media-type="application/xhtml+xml"/>'

@@ -4,9 +4,13 @@
 #  1. MP4, MOV, fragmented MP4 (both base-offset modes), fragmented M4A,
 #     Matroska (with chapters and an attachment), WebM and a WebM written
 #     to a pipe (unknown sizes, as browsers record), AVI, WMV and WMA, with canaries in the
-#     title, artist, comment, location, creation time, track name, chapter
-#     name and attachment (Matroska: no tag, name or chapter left either): each holds them before, is reported "cleaned" and holds none
-#     after (raw bytes in every encoding, exiftool), and still plays the
+#     title, artist, comment, location, creation time (the canary date
+#     1999-09-09 09:09:09, which the MP4, Matroska and ASF inputs must hold
+#     in their own binary encodings), track name, chapter name and
+#     attachment (Matroska: no tag, name or chapter left either): each holds
+#     them before, is reported "cleaned" and holds none after (raw bytes in
+#     every encoding, dates in every encoding of canary.py, exiftool), and
+#     still plays the
 #     same: ffmpeg decodes the same frames and samples (framemd5), with the
 #     same streams and duration;
 #  2. a 1.5 GiB MP4 (a sparse file: the media data is mostly zeros), larger
@@ -34,7 +38,7 @@ ff=(ffmpeg -v error -y -f lavfi -i testsrc=size=64x48:rate=10 -f lavfi
 	-i sine=frequency=440:sample_rate=8000 -t 2 -c:v mpeg4 -c:a aac
 	-metadata title=SDCANARYtitle -metadata artist=SDCANARYartist
 	-metadata comment=SDCANARYcomment -metadata location=+48.8566+002.3522/
-	-metadata creation_time=2020-01-02T03:04:05Z)
+	-metadata creation_time=1999-09-09T09:09:09Z)
 "${ff[@]}" "$work/in/plain.mp4" &&
 	"${ff[@]}" -f mov "$work/in/clip.mov" &&
 	"${ff[@]}" -movflags +frag_keyframe+empty_moov "$work/in/frag.mp4" &&
@@ -48,7 +52,7 @@ ff=(ffmpeg -v error -y -f lavfi -i testsrc=size=64x48:rate=10 -f lavfi
 		-i sine=frequency=440:sample_rate=8000 -i "$work/meta.txt" -map 0 -map 1 \
 		-map_metadata 2 -map_chapters 2 -t 2 -c:v mpeg4 -c:a aac \
 		-metadata artist=SDCANARYartist -metadata comment=SDCANARYcomment \
-		-metadata creation_time=2020-01-02T03:04:05Z \
+		-metadata creation_time=1999-09-09T09:09:09Z \
 		-metadata:s:v:0 title=SDCANARYtrack -attach "$work/font.ttf" \
 		-metadata:s:t mimetype=application/x-truetype-font \
 		-metadata:s:t filename=SDCANARYfilename.ttf "$work/in/movie.mkv" &&
@@ -60,7 +64,7 @@ ff=(ffmpeg -v error -y -f lavfi -i testsrc=size=64x48:rate=10 -f lavfi
 		-metadata genre=SDCANARYgenre -metadata album=SDCANARYalbum "$work/in/clip.wmv" &&
 	ffmpeg -v error -y -f lavfi -i sine=frequency=440:sample_rate=8000 -t 2 -c:a wmav2 \
 		-metadata title=SDCANARYtitle -metadata artist=SDCANARYartist \
-		-metadata creation_time=2020-01-02T03:04:05Z "$work/in/voice.wma" || {
+		-metadata creation_time=1999-09-09T09:09:09Z "$work/in/voice.wma" || {
 	echo "FAIL: ffmpeg could not make the fixtures"; exit 1; }
 
 "$open" --quiet --clean-only --out "$work/out" "$work"/in/* 2>"$work/err" && ok ||
@@ -68,7 +72,7 @@ ff=(ffmpeg -v error -y -f lavfi -i testsrc=size=64x48:rate=10 -f lavfi
 "$py" - "$here" "$work" <<'PY' && ok || ko "media fixtures"
 import json, os, subprocess, sys
 sys.path.insert(0, sys.argv[1])
-from canary import exif_leaks, leaks
+from canary import all_date_hits, exif_leaks, leaks
 work = sys.argv[2]
 rep = {os.path.basename(e["input"]): e for e in
        json.load(open(os.path.join(work, "out", "report.json")))["files"]}
@@ -93,6 +97,12 @@ def frames(p):
                        capture_output=True, text=True, check=True)
     return [l for l in r.stdout.splitlines() if not l.startswith("#")]
 bad = []
+# Control: the canary date is in the inputs in each container's own binary
+# encoding (QuickTime 1904 seconds, Matroska nanoseconds, ASF FILETIME).
+for n, enc in (("plain.mp4", "QuickTime 1904"), ("movie.mkv", "Matroska DateUTC"),
+               ("voice.wma", "FILETIME")):
+    if enc not in all_date_hits(open(os.path.join(work, "in", n), "rb").read()):
+        bad.append("%s: control: no canary date (%s) in the input" % (n, enc))
 for n in sorted(os.listdir(os.path.join(work, "in"))):
     src, e = os.path.join(work, "in", n), rep.get(n)
     if e is None or e["status"] != "cleaned":
@@ -106,7 +116,7 @@ for n in sorted(os.listdir(os.path.join(work, "in"))):
         bad.append(n + ": canary left: " + ", ".join(left))
     t = subprocess.run(["exiftool", "-s3", "-CreateDate", "-CreationDate", out], capture_output=True,
                        text=True).stdout
-    if "2020" in t:
+    if "1999" in t:
         bad.append(n + ": creation time left: " + t.strip())
     if probe(src) != probe(out):
         bad.append("%s: streams or duration differ: %s / %s" % (n, probe(src), probe(out)))

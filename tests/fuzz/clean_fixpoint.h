@@ -9,7 +9,7 @@
 #define FUZZ_CLEAN_FIXPOINT_H
 #include <stddef.h>
 #include <stdint.h>
-#include "clean.h"
+#include "clean_int.h"
 
 /* A cleaner under test; variant is the input size's low bit (targets that
  * test two cleaners pick one with it). */
@@ -17,4 +17,12 @@ typedef int (*fuzz_clean_fn)(struct clean_ctx *ctx, int variant, const unsigned 
     size_t n, struct clean_buf *o, struct clean_report *r);
 
 int fuzz_clean_fixpoint(const uint8_t *data, size_t size, fuzz_clean_fn run);
+
+/* The libFuzzer entry point of a target whose cleaner is run. */
+#define FUZZ_CLEAN_FIXPOINT_TARGET(run) \
+	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size); \
+	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) \
+	{ \
+		return fuzz_clean_fixpoint(data, size, (run)); \
+	}
 #endif

@@ -9,8 +9,6 @@
 #include <stdint.h>
 #include <string.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 static int
 run(struct clean_ctx *ctx, int variant, const unsigned char *d, size_t n, struct clean_buf *o,
     struct clean_report *r)
@@ -19,8 +17,4 @@ run(struct clean_ctx *ctx, int variant, const unsigned char *d, size_t n, struct
 	return clean_gif(d, n, o, r);
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_clean_fixpoint(data, size, run);
-}
+FUZZ_CLEAN_FIXPOINT_TARGET(run)

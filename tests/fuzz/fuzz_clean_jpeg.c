@@ -6,7 +6,7 @@
  * orientation segment, and be a fixed point: cleaning it again succeeds and
  * gives the same bytes. Any violation aborts.
  */
-#include "clean.h"
+#include "clean_int.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * XHTML (EPUB chapters). Must not crash, leak or read out of bounds; an
  * accepted SVG or XHTML must be accepted again.
  */
-#include "clean.h"
+#include "clean_int.h"
 
 #include <stdint.h>
 #include <stdlib.h>

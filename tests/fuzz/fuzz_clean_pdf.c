@@ -3,7 +3,7 @@
  * around libqpdf). Must not crash, leak or hang; when it accepts, the
  * output must be accepted again.
  */
-#include "clean.h"
+#include "clean_int.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * chunks (no tEXt/zTXt/iTXt/eXIf/tIME) and is a fixed point of the cleaner.
  * Any violation aborts.
  */
-#include "clean.h"
+#include "clean_int.h"
 
 #include <stdint.h>
 #include <stdlib.h>

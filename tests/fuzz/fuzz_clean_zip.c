@@ -7,7 +7,7 @@
  * bounds; when clean_zip accepts, its output must be accepted again (the
  * cleaned archive is a valid, safe archive).
  */
-#include "clean.h"
+#include "clean_int.h"
 
 #include <stdint.h>
 #include <stdlib.h>

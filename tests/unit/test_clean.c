@@ -17,7 +17,6 @@
 
 #include <zlib.h>
 
-#include "clean.h"
 #include "clean_int.h"
 
 static int
@@ -253,6 +252,77 @@ office_revisions(void **state)
 	assert_true(clean_office_part_dropped("customXml/item1.xml"));
 	assert_false(clean_office_part_dropped("word/document.xml"));
 	clean_buf_free(&out);
+}
+
+/* The format table answers the dispatch and sealdrop-open's extensions:
+ * every type it cleans has an extension list, aliases and prefix rows
+ * included; a type with no cleaner has none. */
+static void
+format_table(void **state)
+{
+	const char *e;
+
+	(void)state;
+	assert_string_equal(clean_type_extensions("image/jpeg"), ".jpg .jpeg .jpe .jfif");
+	assert_non_null(e = clean_type_extensions("image/heic"));
+	assert_int_equal(strncmp(e, ".heic ", 6), 0);
+	assert_string_equal(clean_type_extensions("image/avif"), ".avif");
+	assert_string_equal(clean_type_extensions("audio/x-flac"), ".flac");
+	assert_non_null(e = clean_type_extensions(
+	    "application/vnd.openxmlformats-officedocument.wordprocessingml.template"));
+	assert_int_equal(strncmp(e, ".zip ", 5), 0);
+	assert_string_equal(clean_type_extensions(
+	    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ".docx");
+	assert_null(clean_type_extensions("application/x-msdownload"));
+	assert_null(clean_type_extensions("image/"));
+	assert_null(clean_type_extensions(""));
+	assert_true(clean_streamed("video/quicktime"));
+	assert_true(clean_streamed("audio/mp4"));
+	assert_false(clean_streamed("image/jpeg"));
+	assert_false(clean_streamed("application/x-msdownload"));
+}
+
+/* bzip2 (made by bzip2 1.0.8 from "short notes\n"): cleaned as text; a
+ * second stream is read too; bytes after the data are refused, not dropped;
+ * a truncated stream is malformed. */
+static void
+bzip2_streams(void **state)
+{
+	static const unsigned char bz[] = {
+		0x42, 0x5a, 0x68, 0x39, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59, 0xf8, 0x55,
+		0xed, 0x74, 0x00, 0x00, 0x04, 0xd1, 0x80, 0x00, 0x10, 0x40, 0x00, 0x02,
+		0x41, 0x9c, 0x00, 0x20, 0x00, 0x22, 0x06, 0x87, 0xa4, 0x20, 0xc9, 0x88,
+		0x1c, 0x52, 0xde, 0x01, 0xaf, 0x17, 0x72, 0x45, 0x38, 0x50, 0x90, 0xf8,
+		0x55, 0xed, 0x74
+	};
+	unsigned char two[2 * sizeof bz + 5];
+	struct clean_ctx *c = NULL;
+	struct clean_buf out = { 0 };
+	struct clean_report rep = { 0 };
+
+	(void)state;
+	assert_int_equal(clean_ctx_new(&c), 0);
+	assert_int_equal(clean_bzip2(c, bz, sizeof bz, 0, &out, &rep), 0);
+	assert_true(out.len > 3 && memcmp(out.data, "BZh", 3) == 0);
+	assert_non_null(strstr(rep.removed, "bzip2 stream: written anew"));
+	assert_non_null(strstr(rep.uninspected, "text, passed as it is"));
+	memcpy(two, bz, sizeof bz);
+	memcpy(two + sizeof bz, bz, sizeof bz);
+	memset(&rep, 0, sizeof rep);
+	out.len = 0;
+	assert_int_equal(clean_bzip2(c, two, 2 * sizeof bz, 0, &out, &rep), 0);
+	memcpy(two + sizeof bz, "after", 5);
+	memset(&rep, 0, sizeof rep);
+	out.len = 0;
+	assert_int_equal(clean_bzip2(c, two, sizeof bz + 5, 0, &out, &rep), CLEAN_E_MALFORMED);
+	assert_non_null(strstr(rep.error, "bytes after the bzip2 data"));
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(clean_bzip2(c, bz, sizeof bz - 6, 0, &out, &rep), CLEAN_E_MALFORMED);
+	assert_non_null(strstr(rep.error, "truncated"));
+	assert_int_equal(clean_bzip2(c, bz, sizeof bz, CLEAN_DEPTH_MAX, &out, &rep),
+	    CLEAN_E_LIMIT);
+	clean_buf_free(&out);
+	clean_ctx_free(c);
 }
 
 static void
@@ -659,6 +729,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(format_table),
+		cmocka_unit_test(bzip2_streams),
 		cmocka_unit_test(jpeg_strips_and_keeps),
 		cmocka_unit_test(jpeg_refuses_broken),
 		cmocka_unit_test(png_strips_and_keeps),

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clean.h"
+#include "clean_int.h"
 
 /* The XHTML of msg, NUL-terminated (the caller frees it). */
 static char *

@@ -20,6 +20,9 @@
 
 #define OPENER_LABEL_MAX 600
 #define OPENER_PATH_MAX 512
+/* --keep-originals: the folder, beside the cleaned files, holding their
+ * verified originals; never exported, its name says what it holds. */
+#define OPENER_ORIGINALS_DIR "originals-NOT-CLEANED"
 #define OPENER_STATUS_VERIFY_FAILED "failed"
 #define OPENER_STATUS_CLEANED "cleaned"           /* nothing left uninspected */
 #define OPENER_STATUS_PARTLY "not fully cleaned"  /* written, see "not inspected" */
@@ -76,6 +79,8 @@ struct opener_item {
 	char pdf[OPENER_PATH_MAX];      /* --safe-pdf: its path relative to --out */
 	char pdf_error[256];            /* why no safe PDF was made, or "" */
 	char pdf_note[512];             /* where the safe PDF came from, or "" */
+
+	char original[OPENER_PATH_MAX]; /* --keep-originals: its path relative to --out */
 	int summary;                    /* enum opener_summary */
 	size_t count;                   /* OPENER_SUMMARY_MORE_FAILED: files */
 };
@@ -91,6 +96,8 @@ struct opener_run {
 	const char *lang;               /* language of its messages ("en", "fr") */
 	unsigned office_timeout_ms;     /* LibreOffice's wall-clock limit */
 	int ocr;                        /* --ocr: safe PDFs get a text layer */
+
+	int keep_originals;             /* --keep-originals */
 	int progress;                   /* draw a progress bar on stderr */
 	int tty;                        /* stderr is a terminal, bars allowed */
 	int counting;                   /* the decryption counter is shown */

@@ -15,7 +15,7 @@
  * for, one more row per source: its conversation as a printable PDF.
  *
  * What never leaves: files of uncleaned/ (the status says the file was not
- * cleaned), designations and source ids (a source is named by an alias
+ * cleaned) and of originals-NOT-CLEANED/ (--keep-originals), designations and source ids (a source is named by an alias
  * drawn at random for each export, so the export cannot be joined to a
  * seized server's database by it), paths of DIR. Files are named in the
  * zip by their row and their extension only; the title carries the safe
@@ -89,7 +89,9 @@ cmp_item(const void *pa, const void *pb)
 }
 
 /* 1 for a cleaned file the export may carry: kind file, cleaned or not
- * fully cleaned, and no part of its path is uncleaned/. */
+ * fully cleaned, and no part of its path is uncleaned/ or
+ * OPENER_ORIGINALS_DIR/ (--keep-originals: only a record's "original"
+ * names that folder, and it is never read here). */
 static int
 exportable_file(json_t *o)
 {
@@ -99,7 +101,9 @@ exportable_file(json_t *o)
 		return 0;
 	if (strcmp(s, OPENER_STATUS_CLEANED) != 0 && strcmp(s, OPENER_STATUS_PARTLY) != 0)
 		return 0;
-	return strncmp(p, "uncleaned/", 10) != 0 && strstr(p, "/uncleaned/") == NULL;
+	return strncmp(p, "uncleaned/", 10) != 0 && strstr(p, "/uncleaned/") == NULL &&
+	    strncmp(p, OPENER_ORIGINALS_DIR "/", sizeof OPENER_ORIGINALS_DIR) != 0 &&
+	    strstr(p, "/" OPENER_ORIGINALS_DIR "/") == NULL;
 }
 
 static int

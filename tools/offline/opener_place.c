@@ -118,7 +118,8 @@ tmp_name(char *tmp, size_t sz)
 	    rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
 }
 
-/* Copy infd into a new temporary file in dirfd (--clean-only originals). */
+/* Copy infd into a new temporary file in dirfd (--clean-only originals,
+ * --keep-originals). */
 static int
 copy_to_tmp(int infd, int dirfd, const char *tmp)
 {
@@ -173,92 +174,39 @@ place_uncleaned(struct opener_run *r, struct opener_item *it, int folder, int in
 	return e;
 }
 
-/* Extensions that fit a detected type, the first being the one added.
- * Every type a cleaner writes is listed. An extension a desktop would run
- * or interpret as something else (.desktop, .sh, .js, .jar, .docm...) is
- * never in a list, so a file named so gets the extension of what it is
- * appended ("run.desktop" holding text becomes "run.desktop.txt", "app.jar"
- * holding a ZIP "app.jar.zip"): docs/decisions.md, "Extensions of cleaned
- * files". */
-static const struct {
-	const char *mime;
-	const char *exts; /* space-separated, each with its dot */
-} type_exts[] = {
-	{ "image/jpeg", ".jpg .jpeg .jpe .jfif" }, { "image/png", ".png .apng" },
-	{ "image/gif", ".gif" }, { "image/webp", ".webp" }, { "image/tiff", ".tif .tiff" },
-	{ "application/pdf", ".pdf" },
-	{ "audio/mpeg", ".mp3 .mp2 .mpga" }, { "audio/flac", ".flac" },
-	{ "audio/x-flac", ".flac" },
-	{ "audio/x-wav", ".wav .wave" }, { "audio/wav", ".wav .wave" },
-	{ "audio/vnd.wave", ".wav .wave" },
-	{ "audio/ogg", ".ogg .oga .opus" }, { "application/ogg", ".ogg .oga .ogx .opus" },
-	{ "audio/x-vorbis+ogg", ".ogg .oga" }, { "audio/opus", ".opus .ogg" },
-	{ "audio/x-aiff", ".aiff .aif .aifc" }, { "audio/aiff", ".aiff .aif .aifc" },
-	{ "video/mp4", ".mp4 .m4v .m4a" }, { "video/quicktime", ".mov .qt" },
-	{ "audio/x-m4a", ".m4a .mp4" }, { "audio/mp4", ".m4a .mp4" },
-	{ "video/3gpp", ".3gp .3gpp" }, { "video/3gpp2", ".3g2 .3gpp2" },
-	{ "video/x-m4v", ".m4v .mp4" },
-	{ "video/x-ms-asf", ".wmv .wma .asf" }, { "video/x-ms-wmv", ".wmv .asf" },
-	{ "audio/x-ms-wma", ".wma .asf" }, { "audio/x-ms-asf", ".wma .asf" },
-	{ "application/vnd.ms-asf", ".asf .wmv .wma" },
-	{ "video/x-msvideo", ".avi" }, { "video/avi", ".avi" }, { "video/msvideo", ".avi" },
-	{ "video/x-matroska", ".mkv .mka .mk3d" }, { "video/webm", ".webm" },
-	{ "audio/webm", ".webm .weba" }, { "audio/x-matroska", ".mka .mkv" },
-	/* libmagic calls some Office files made by other tools a plain ZIP; the
-	 * ZIP cleaner knows them by their content and cleans them as such. */
-	{ "application/x-tar", ".tar" },
-	{ "application/epub+zip", ".epub" },
-	{ "application/gzip", ".gz .tgz" }, { "application/x-gzip", ".gz .tgz" },
-	{ "application/zip", ".zip .docx .xlsx .pptx .odt .ods .odp .odg" },
-	{ "application/octet-stream+zip", ".zip .docx .xlsx .pptx .odt .ods .odp .odg" },
-	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx" },
-	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx" },
-	{ "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx" },
-	{ "application/vnd.ms-excel", ".xlsx .xls" },
-	{ "application/vnd.oasis.opendocument.text", ".odt" },
-	{ "application/vnd.oasis.opendocument.spreadsheet", ".ods" },
-	{ "application/vnd.oasis.opendocument.presentation", ".odp" },
-	{ "application/vnd.oasis.opendocument.graphics", ".odg" },
-	{ "image/svg+xml", ".svg" }, { "text/xml", ".svg" }, { "application/xml", ".svg" },
-	{ "text/html", ".html .htm" },
-	{ "text/plain", ".txt .text .md .markdown .csv .tsv .log .css .json .rst .srt .vtt" },
-	{ "application/x-empty", ".txt .text .md .csv .log" },
-};
-
 /* A name whose extension is not one of its content's (or is missing) gets
  * the right one added ("photo.txt" holding a JPEG becomes "photo.txt.jpg"),
  * so the journalist's desktop opens it with a viewer for what it is, never
- * with the program the source's extension names. A type missing from the
- * table keeps its name (none is: every type a cleaner writes is listed). */
+ * with the program the source's extension names. The extensions of each
+ * type are clean's format table's (clean_type_extensions, clean/
+ * clean_formats.h); a type with none listed keeps its name. */
 static void
 fix_extension(char want[SAFENAME_MAX + 1], struct opener_item *it)
 {
-	const struct clean_report *rep = it->rep;
 	const char *dot = strrchr(want, '.');
+	const char *l = clean_type_extensions(it->rep->type);
 	char ext[16], orig[SAFENAME_MAX + 1];
+	size_t el, wl;
 
-	for (size_t i = 0; i < sizeof type_exts / sizeof type_exts[0]; i++) {
-		const char *l = type_exts[i].exts;
-		size_t el = strcspn(l, " "), wl = strlen(want);
-		if (strcmp(rep->type, type_exts[i].mime) != 0)
-			continue;
-		if (dot != NULL && dot != want && strlen(dot) < sizeof ext) {
-			size_t k = 0;
-			for (; dot[k]; k++)
-				ext[k] = (char)((dot[k] >= 'A' && dot[k] <= 'Z') ? dot[k] + 32 : dot[k]);
-			ext[k] = '\0';
-			for (const char *p = l; *p; p += strcspn(p, " ") + (p[strcspn(p, " ")] == ' '))
-				if (strncmp(p, ext, strcspn(p, " ")) == 0 && strcspn(p, " ") == k)
-					return;
-		}
-		(void)snprintf(orig, sizeof orig, "%s", want);
-		if (wl + el > SAFENAME_MAX)
-			wl = SAFENAME_MAX - el;
-		(void)snprintf(want, SAFENAME_MAX + 1, "%.*s%.*s", (int)wl, orig, (int)el, l);
-		(void)snprintf(it->renamed, sizeof it->renamed, "its name did not match its "
-		    "content: \"%.100s\" saved as \"%.100s\"", orig, want);
+	if (l == NULL || l[0] == '\0')
 		return;
+	el = strcspn(l, " ");
+	wl = strlen(want);
+	if (dot != NULL && dot != want && strlen(dot) < sizeof ext) {
+		size_t k = 0;
+		for (; dot[k]; k++)
+			ext[k] = (char)((dot[k] >= 'A' && dot[k] <= 'Z') ? dot[k] + 32 : dot[k]);
+		ext[k] = '\0';
+		for (const char *p = l; *p; p += strcspn(p, " ") + (p[strcspn(p, " ")] == ' '))
+			if (strncmp(p, ext, strcspn(p, " ")) == 0 && strcspn(p, " ") == k)
+				return;
 	}
+	(void)snprintf(orig, sizeof orig, "%s", want);
+	if (wl + el > SAFENAME_MAX)
+		wl = SAFENAME_MAX - el;
+	(void)snprintf(want, SAFENAME_MAX + 1, "%.*s%.*s", (int)wl, orig, (int)el, l);
+	(void)snprintf(it->renamed, sizeof it->renamed, "its name did not match its "
+	    "content: \"%.100s\" saved as \"%.100s\"", orig, want);
 }
 
 /* Office documents (clean_office_pdf_kind): srcfd converted to PDF by
@@ -414,6 +362,31 @@ out:
 	free(rep);
 }
 
+/* --keep-originals: a copy of the verified original (infd) of a file that
+ * was cleaned into OPENER_ORIGINALS_DIR/ of folder, named like an
+ * uncleaned file (".uncleaned" last, whatever the source called it). */
+static int
+keep_original(struct opener_item *it, int folder, int infd)
+{
+	char tmp[48], want[SAFENAME_MAX + 1], got[SAFENAME_MAX + 16];
+	int ofd = open_dir(folder, OPENER_ORIGINALS_DIR), e;
+
+	if (ofd < 0)
+		return SD_ERR_IO;
+	safename_uncleaned(it->name, "attachment", want);
+	tmp_name(tmp, sizeof tmp);
+	e = copy_to_tmp(infd, ofd, tmp);
+	if (e == 0)
+		e = opener_publish(ofd, tmp, ofd, want, got, sizeof got);
+	(void)unlinkat(ofd, tmp, 0);
+	if (e == 0 && fsync(ofd) != 0)
+		e = SD_ERR_IO;
+	close(ofd);
+	if (e == 0)
+		(void)snprintf(it->original, sizeof it->original, "%s/%s", OPENER_ORIGINALS_DIR, got);
+	return e;
+}
+
 /* Clean infd into folder; uncleaned/ when no cleaner could. */
 static int
 clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int folder,
@@ -449,6 +422,8 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 				close(cfd);
 			}
 		}
+		if (e == 0 && r->keep_originals)
+			e = keep_original(it, folder, infd);
 	} else {
 		it->status = rc == CLEAN_E_UNSUPPORTED ? OPENER_STATUS_UNCLEANED : OPENER_STATUS_NOCLEAN;
 		if (rc != CLEAN_E_UNSUPPORTED && it->rep->error[0] == '\0')
@@ -491,6 +466,13 @@ place_one(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it)
 	if (e == 0)
 		(void)snprintf(it->out, sizeof it->out, "%s%s%s", folder, folder[0] ? "/" : "",
 		    final);
+	if (e == 0 && it->original[0] && folder[0]) {
+		char orig[sizeof it->original];
+		(void)snprintf(orig, sizeof orig, "%s", it->original);
+		if (snprintf(it->original, sizeof it->original, "%s/%s", folder, orig) >=
+		    (int)sizeof it->original)
+			it->original[0] = '\0';
+	}
 	if (e == 0 && it->pdf[0]) {
 		char pdf[sizeof it->pdf];
 		(void)snprintf(pdf, sizeof pdf, "%s", it->pdf);

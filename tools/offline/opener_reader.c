@@ -551,6 +551,10 @@ item_vars(struct reader *rd, struct tmpl_vars *it, const struct ritem *r, size_t
 		href_path("../../", jstrv(r->o, "pdf"), buf, sizeof buf);
 		e |= tmpl_set(it, "pdf_href", buf);
 	}
+	if (json_object_get(r->o, "original") != NULL) { /* --keep-originals */
+		href_path("../../", jstrv(r->o, "original"), buf, sizeof buf);
+		e |= tmpl_set(it, "original_href", buf);
+	}
 	if (e != 0)
 		return SD_ERR_NOMEM;
 	if ((e = notes_vars(it, r->o, "removed", I18N_N("Removed:"), lang)) != 0 ||

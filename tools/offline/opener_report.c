@@ -187,6 +187,8 @@ opener_item_json(const struct opener_item *it)
 		(void)json_object_set_new(o, "pdf_error", notes_json(it->pdf_error));
 	if (it->pdf_note[0])
 		(void)json_object_set_new(o, "pdf_note", notes_json(it->pdf_note));
+	if (it->original[0])
+		(void)json_object_set_new(o, "original", jstr(it->original));
 	if (it->error[0] || (it->rep && it->rep->error[0])) {
 		char err[600];
 		opener_printable(it->error[0] ? it->error : it->rep->error, err, sizeof err);
@@ -238,6 +240,7 @@ item_text(FILE *f, const char *lang, const struct opener_item *it)
 		notes_text(f, lang, pdf, it->pdf);
 	notes_text(f, lang, pdf, it->pdf_note);
 	notes_text(f, lang, pdf, it->pdf_error);
+	notes_text(f, lang, opener_tr(lang, "original, NOT cleaned"), it->original);
 	if (it->error[0])
 		notes_text(f, lang, opener_tr(lang, "error"), it->error);
 }

@@ -212,7 +212,7 @@ notes_field(json_t *o, const char *k)
 static const char *const item_keys[] = {
 	"id", "source", "seq", "kind", "time", "name", "size", "status", "output", "type",
 	"removed", "kept", "not_inspected", "renamed", "error", "run", "pdf", "pdf_error",
-	"pdf_note", NULL
+	"pdf_note", "original", NULL
 };
 
 /* One record; NULL when it is good, else which rule it breaks. */
@@ -251,6 +251,9 @@ check_item(struct opener_state *st, json_t *o, json_int_t runs)
 	if ((v = json_object_get(o, "pdf")) != NULL &&
 	    (!json_is_string(v) || !opener_state_path_ok(json_string_value(v))))
 		return "a record's safe PDF is not a relative path inside the folder";
+	if ((v = json_object_get(o, "original")) != NULL &&
+	    (!json_is_string(v) || !opener_state_path_ok(json_string_value(v))))
+		return "a record's kept original is not a relative path inside the folder";
 	if (!int_field(o, "time", 1, (json_int_t)1 << 40) || !int_field(o, "size", 1,
 	        (json_int_t)1 << 50) || !int_field(o, "run", 1, runs) ||
 	    json_integer_value(json_object_get(o, "run")) < 1)

@@ -51,6 +51,7 @@ struct opts {
 	int safe_pdf;
 	int ocr;                        /* --ocr */
 	unsigned office_timeout;        /* --office-timeout, seconds */
+	int keep_originals;             /* --keep-originals */
 	int no_progress;
 	const char *lang;               /* --lang, else from the environment */
 	const char *export_uwazi;       /* --export-uwazi DEST */
@@ -82,6 +83,8 @@ usage(FILE *f)
 	    "                          by tesseract (English and French)\n"
 	    "  --office-timeout S      stop a LibreOffice conversion after S seconds\n"
 	    "                          (1-3600, default 180)\n"
+	    "  --keep-originals        also keep each cleaned file's verified original,\n"
+	    "                          NOT cleaned, in " OPENER_ORIGINALS_DIR "/ beside it\n"
 	    "  --export-uwazi DEST     write DIR's cleaned files as an Uwazi CSV import\n"
 	    "                          (DEST/import.zip, DEST/template.json; DEST is new)\n"
 	    "  --export-messages       with --export-uwazi: also each source's\n"
@@ -106,6 +109,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "safe-pdf", no_argument, NULL, 'S' },
 		{ "office-timeout", required_argument, NULL, 'T' },
 		{ "ocr", no_argument, NULL, 'R' },
+		{ "keep-originals", no_argument, NULL, 'K' },
 		{ "lang", required_argument, NULL, 'L' },
 		{ "export-uwazi", required_argument, NULL, 'U' },
 		{ "export-messages", no_argument, NULL, 'M' },
@@ -149,6 +153,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->office_timeout = (unsigned)v;
 			break;
 		}
+		case 'K': o->keep_originals = 1; break;
 		case 'U': o->export_uwazi = optarg; break;
 		case 'M': o->export_messages = 1; break;
 		case 'L':
@@ -168,7 +173,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (o->export_uwazi != NULL || o->export_messages) {
 		if (o->export_uwazi == NULL || o->out == NULL || optind < argc || o->nkeys ||
-		    o->npass || o->clean_only || o->safe_pdf) {
+		    o->npass || o->clean_only || o->safe_pdf || o->keep_originals) {
 			fprintf(stderr, PROG ": --export-uwazi DEST takes --out DIR (a folder "
 			    "sealdrop-open opened into) and no key, input or other mode\n");
 			return -1;
@@ -480,6 +485,7 @@ main(int argc, char **argv)
 	r.ocr = o.ocr;
 	r.office_timeout_ms = o.office_timeout ? o.office_timeout * 1000u :
 	    CLEAN_OFFICE_TIMEOUT_MS;
+	r.keep_originals = o.keep_originals;
 	r.tty = !o.no_progress && isatty(2);
 	if (!o.clean_only && open_state(&o, &r, &st) != 0) {
 		opener_state_free(&st);
