@@ -6,7 +6,8 @@
  * the public key written for tor are one x25519 pair, names never become
  * paths, the placeholder always stays. tor itself checks these files in
  * integration.tor. Also sealdrop-admin's terminal-safe strings
- * (adminpriv_safe) and the names a backup may hold (adminops_member_kind).
+ * (adminpriv_safe), the names a backup may hold (adminops_member_kind) and
+ * the one reader and rewriter of tor's configuration files (admin_torrc.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <cmocka.h>
@@ -348,6 +350,56 @@ test_member_kind(void **state)
 	assert_int_equal(adminops_member_kind("sealdrop.db-wal", 0), -1);
 }
 
+/* adminops_conf_read / adminops_conf_replace (admin_torrc.c): the one
+ * reader and rewriter of tor's configuration files. A FIFO is refused at
+ * once (not waited on), a link is not followed, a file over the bound is
+ * refused; a replacement keeps the old file's mode, removes a leftover
+ * temporary file first and leaves no temporary file behind. */
+static void
+test_conf_read_replace(void **state)
+{
+	char path[128], *text = (char *)0x1;
+	struct stat st, st2;
+	int dfd;
+
+	(void)state;
+	assert_true((dfd = open(inst, O_RDONLY | O_DIRECTORY)) >= 0);
+	assert_int_equal(adminops_conf_read(dfd, "none", 100, &text, &st), SD_ERR_NOKEY);
+	assert_ptr_equal(text, (char *)0x1);
+	assert_int_equal(mkfifoat(dfd, "fifo", 0600), 0);
+	assert_int_equal(adminops_conf_read(dfd, "fifo", 100, &text, &st), SD_ERR_FORMAT);
+	assert_int_equal(mkdirat(dfd, "dir", 0700), 0);
+	assert_int_equal(adminops_conf_read(dfd, "dir", 100, &text, &st), SD_ERR_FORMAT);
+	(void)snprintf(path, sizeof path, "%s/torrc", inst);
+	assert_int_equal(sd_write_file_excl(path, "a\nb", 3, 0640), 0);
+	assert_int_equal(symlinkat("torrc", dfd, "link"), 0);
+	assert_int_equal(adminops_conf_read(dfd, "link", 100, &text, &st), SD_ERR_IO);
+	assert_int_equal(adminops_conf_read(dfd, "torrc", 2, &text, &st), SD_ERR_TOOLONG);
+	assert_int_equal(adminops_conf_read(dfd, "torrc", 3, &text, &st), 0);
+	assert_string_equal(text, "a\nb");
+	assert_int_equal(st.st_mode & 07777, 0640);
+	free(text);
+
+	/* A leftover temporary file (a killed run) is replaced, not kept. */
+	(void)snprintf(path, sizeof path, "%s/torrc.new", inst);
+	assert_int_equal(sd_write_file_excl(path, "old", 3, 0600), 0);
+	assert_int_equal(adminops_conf_replace(dfd, "torrc", "torrc.new", "new\n", 4, &st), 0);
+	assert_int_equal(faccessat(dfd, "torrc.new", F_OK, 0), -1);
+	assert_int_equal(adminops_conf_read(dfd, "torrc", 100, &text, &st2), 0);
+	assert_string_equal(text, "new\n");
+	assert_int_equal(st2.st_mode & 07777, 0640);
+	assert_true(st2.st_ino != st.st_ino);
+	free(text);
+	/* Without a model: 0600. Into a directory that is in the way: an
+	 * error, and no temporary file left. */
+	assert_int_equal(adminops_conf_replace(dfd, "fresh", "fresh.tmp", "x", 1, NULL), 0);
+	assert_int_equal(fstatat(dfd, "fresh", &st2, 0), 0);
+	assert_int_equal(st2.st_mode & 07777, 0600);
+	assert_int_equal(adminops_conf_replace(dfd, "dir", "dir.tmp", "x", 1, NULL), SD_ERR_IO);
+	assert_int_equal(faccessat(dfd, "dir.tmp", F_OK, 0), -1);
+	close(dfd);
+}
+
 int
 main(void)
 {
@@ -361,6 +413,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_init_refuses_bad_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_tor_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conf_read_replace, setup, teardown),
 	};
 
 	if (sodium_init() < 0)

@@ -22,6 +22,7 @@
 #define ADMINOPS_HEX_BYTES 32
 
 struct sqlite3;
+struct stat;
 
 /* One spool item: <source>/<item>.sdbox (a reply or a legacy item, no
  * batch) or <source>/<batch>/<item>.sdbox (one file of a submission). */
@@ -154,6 +155,18 @@ int adminops_db_drop_item(struct sqlite3 *mem, const unsigned char item[ADMINOPS
  * release with adminops_db_image_free, which wipes them. */
 int adminops_db_image(struct sqlite3 *mem, unsigned char **buf, size_t *len);
 void adminops_db_image_free(unsigned char *buf, size_t len);
+
+/* The text of name under dirfd, NUL-ended and malloc'd, when it is a
+ * regular file (no link followed, no FIFO waited on) of at most max bytes;
+ * its stat in *st (NULL: not wanted). SD_ERR_NOKEY missing, SD_ERR_FORMAT
+ * not a regular file, SD_ERR_TOOLONG over max, SD_ERR_IO (errno kept). */
+int adminops_conf_read(int dirfd, const char *name, size_t max, char **text, struct stat *st);
+/* Replace name under dirfd by text: written to tmpname beside it (a
+ * leftover removed first; like's mode and owner, or 0600 of this process
+ * when like is NULL), synced, renamed over name; tmpname removed on
+ * failure. 0 or SD_ERR_IO (errno kept). */
+int adminops_conf_replace(int dirfd, const char *name, const char *tmpname, const char *text,
+    size_t len, const struct stat *like);
 
 /* Rewrite tor/torrc under stagefd (a restored instance) for the instance's
  * new absolute path. *moved: 1 rewritten, 0 no torrc or the same path, -1

@@ -33,6 +33,7 @@
  * instance, administrator or line.
  */
 #include "admin.h"
+#include "admin_int.h"
 #include "admin_tor.h"
 #include "sderr.h"
 
@@ -328,86 +329,59 @@ step_admin(const struct setup *s)
 
 /* ---- step 4: tor's configuration ----------------------------------------- */
 
-/* 1 if the text of path (at most SETUP_CONF_MAX bytes) has line as one of
- * its lines, 0 if not or when path does not exist; the text (NUL-ended,
- * malloc'd) in *text, the file's mode and owner in *st (0644 root when it
- * does not exist). Dies on other errors. */
+/* 1 if text has line as one of its lines. */
 static int
-has_line(const char *path, const char *line, char **text, struct stat *out)
+has_line(const char *text, const char *line)
 {
-	struct stat st;
-	size_t got = 0, ll = strlen(line);
-	char *t;
-	int fd, found = 0;
+	size_t ll = strlen(line);
 
-	*text = NULL;
-	memset(out, 0, sizeof *out);
-	out->st_mode = 0644;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		admin_die("%s: %s", path, strerror(errno));
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		admin_die("%s: not a regular file", path);
-	if (st.st_size > SETUP_CONF_MAX)
-		admin_die("%s: larger than %d bytes; not edited", path, SETUP_CONF_MAX);
-	if ((t = malloc((size_t)st.st_size + 1)) == NULL)
-		admin_die("out of memory");
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, t + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			admin_die("%s: cannot read it", path);
-		got += (size_t)r;
-	}
-	close(fd);
-	t[got] = '\0';
-	for (const char *p = t; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
 		if (strncmp(p, line, ll) == 0 && (p[ll] == '\n' || p[ll] == '\0'))
-			found = 1;
-	*text = t;
-	*out = st;
-	return found;
+			return 1;
+	return 0;
 }
 
 /* Add line (with a comment above it) to path unless it has it: a new file
- * beside it, written, synced and renamed over it. 1 when added, 0 when it
- * was there. */
+ * beside it with the old one's mode and owner (0644 root when there was
+ * none), written, synced and renamed over it (adminops_conf_replace). 1
+ * when added, 0 when it was there. Dies on errors. */
 static int
 add_line(const char *path, const char *comment, const char *line)
 {
-	char tmp[PATH_MAX], *text = NULL;
+	char tmp[PATH_MAX], *text = NULL, *out = NULL;
 	struct stat st;
-	mode_t mode;
-	FILE *f;
-	int fd;
+	size_t len, cap;
+	int e;
 
-	if (has_line(path, line, &text, &st)) {
+	e = adminops_conf_read(AT_FDCWD, path, SETUP_CONF_MAX, &text, &st);
+	if (e == SD_ERR_NOKEY) {
+		memset(&st, 0, sizeof st);
+		st.st_mode = 0644;
+	} else if (e == SD_ERR_FORMAT) {
+		admin_die("%s: not a regular file", path);
+	} else if (e == SD_ERR_TOOLONG) {
+		admin_die("%s: larger than %d bytes; not edited", path, SETUP_CONF_MAX);
+	} else if (e != 0) {
+		admin_die("%s: %s", path, e == SD_ERR_IO ? strerror(errno) : sd_strerror(e));
+	}
+	if (text != NULL && has_line(text, line)) {
 		free(text);
 		return 0;
 	}
 	if (snprintf(tmp, sizeof tmp, "%s.sealdrop-setup", path) >= (int)sizeof tmp)
 		admin_die("%s: path too long", path);
-	(void)unlink(tmp);
-	/* The new file keeps the old one's mode and owner. */
-	mode = st.st_mode & 07777;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0 ||
-	    fchown(fd, st.st_uid, st.st_gid) != 0 || fchmod(fd, mode) != 0 ||
-	    (f = fdopen(fd, "w")) == NULL)
-		admin_die("%s: %s", tmp, strerror(errno));
-	if (text && *text)
-		fputs(text, f);
-	if (text && *text && text[strlen(text) - 1] != '\n')
-		fputc('\n', f);
-	fprintf(f, "# %s\n%s\n", comment, line);
+	len = text ? strlen(text) : 0;
+	/* The old text, a line end if it lacked one, the comment, the line. */
+	cap = len + strlen(comment) + strlen(line) + sizeof "\n# \n\n";
+	if ((out = malloc(cap)) == NULL)
+		admin_die("out of memory");
+	(void)snprintf(out, cap, "%s%s# %s\n%s\n", text ? text : "",
+	    len > 0 && text[len - 1] != '\n' ? "\n" : "", comment, line);
 	free(text);
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
-		(void)unlink(tmp);
+	e = adminops_conf_replace(AT_FDCWD, path, tmp, out, strlen(out), &st);
+	free(out);
+	if (e != 0)
 		admin_die("%s: cannot write it: %s", path, strerror(errno));
-	}
 	return 1;
 }
 

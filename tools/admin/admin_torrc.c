@@ -1,12 +1,22 @@
 /*
- * admin_torrc.c - a restore into another directory: the torrc fragment that
- * sealdrop-admin init writes (tools/admin_tor.c) names the instance's
- * absolute path (HiddenServiceDir, the unix sockets), so it is rewritten
- * for the new path. The old path is read from the source service's
- * HiddenServiceDir line; a torrc without one is left alone and reported.
- * The new file replaces the old by rename, in the staging directory.
+ * admin_torrc.c - the one place sealdrop-admin reads and rewrites a
+ * configuration file of tor's (admin_int.h): the instance's tor/torrc
+ * and, for `setup`, /etc/tor/torrc and AppArmor's local file for tor.
+ *
+ * adminops_conf_read takes a bounded regular file (no link, FIFO or
+ * device); adminops_conf_replace writes a new file beside the old one
+ * (its mode and owner), syncs it and renames it over the old one, so a
+ * reader sees the old text or the new, never a part.
+ *
+ * A restore into another directory: the torrc fragment that sealdrop-admin
+ * init writes (admin_tor.c) names the instance's absolute path
+ * (HiddenServiceDir, the unix sockets), so it is rewritten for the new
+ * path. The old path is read from the source service's HiddenServiceDir
+ * line; a torrc without one is left alone and reported. Whether the new
+ * path fits a torrc is admin_tor.c's one rule, admintor_path_ok.
  */
 #include "admin_int.h"
+#include "admin_tor.h"
 #include "sderr.h"
 #include "sdio.h"
 
@@ -18,7 +28,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 #define TORRC_MAX (64 * 1024)
@@ -48,20 +57,6 @@ torrc_old_path(const char *text, char out[PATH_MAX])
 	return SD_ERR_NOKEY;
 }
 
-/* What tor's parser reads as one path, and short enough for the sockets. */
-static int
-torrc_path_ok(const char *abs)
-{
-	struct sockaddr_un sa;
-
-	if (abs[0] != '/' || strlen(abs) + sizeof "/journalist.sock" > sizeof sa.sun_path)
-		return 0;
-	for (const char *p = abs; *p != '\0'; p++)
-		if (*p <= ' ' || *p > '~' || strchr("\"'\\#", *p) != NULL)
-			return 0;
-	return 1;
-}
-
 /* text with every occurrence of from replaced by to, malloc'd. */
 static int
 replace_all(const char *text, const char *from, const char *to, char **out, size_t *outlen)
@@ -87,24 +82,33 @@ replace_all(const char *text, const char *from, const char *to, char **out, size
 	return 0;
 }
 
-/* Write text as torfd's torrc, through torrc.new and a rename. */
-static int
-torrc_replace(int torfd, const char *text, size_t len)
+int
+adminops_conf_replace(int dirfd, const char *name, const char *tmpname, const char *text,
+    size_t len, const struct stat *like)
 {
-	int fd = openat(torfd, "torrc.new", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	int e = 0;
+	int fd = -1, e = SD_ERR_IO, saved = 0;
 
+	/* A leftover of a killed run: ours, never read. */
+	(void)unlinkat(dirfd, tmpname, 0);
+	fd = openat(dirfd, tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return SD_ERR_IO;
+	if (like != NULL && (fchown(fd, like->st_uid, like->st_gid) != 0 ||
+	    fchmod(fd, like->st_mode & 07777) != 0))
+		goto out;
 	if (sd_write_full(fd, text, len) != 0 || fsync(fd) != 0)
+		goto out;
+	e = close(fd) != 0 ? SD_ERR_IO : 0;
+	fd = -1;
+	if (e == 0 && renameat(dirfd, tmpname, dirfd, name) != 0)
 		e = SD_ERR_IO;
-	if (close(fd) != 0)
-		e = SD_ERR_IO;
-	if (e == 0 && renameat(torfd, "torrc.new", torfd, "torrc") != 0)
-		e = SD_ERR_IO;
+out:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
 	if (e != 0)
-		(void)unlinkat(torfd, "torrc.new", 0);
+		(void)unlinkat(dirfd, tmpname, 0);
+	errno = saved;
 	return e;
 }
 
@@ -115,7 +119,7 @@ torrc_rewrite(int torfd, const char *text, const char *newpath, int *moved)
 	size_t len = 0;
 	int e;
 
-	if (torrc_old_path(text, old) != 0 || !torrc_path_ok(newpath)) {
+	if (torrc_old_path(text, old) != 0 || admintor_path_ok(newpath) != 0) {
 		*moved = -1;
 		return 0;
 	}
@@ -125,41 +129,54 @@ torrc_rewrite(int torfd, const char *text, const char *newpath, int *moved)
 	}
 	if ((e = replace_all(text, old, newpath, &out, &len)) != 0)
 		return e;
-	if ((e = torrc_replace(torfd, out, len)) == 0)
+	if ((e = adminops_conf_replace(torfd, "torrc", "torrc.new", out, len, NULL)) == 0)
 		*moved = 1;
 	free(out);
 	return e;
 }
 
-/* tor/torrc under torfd, NUL-terminated, malloc'd. */
-static int
-torrc_read(int torfd, char **out)
+int
+adminops_conf_read(int dirfd, const char *name, size_t max, char **text, struct stat *st)
 {
-	int fd = openat(torfd, "torrc", O_RDONLY | O_NOFOLLOW | O_CLOEXEC), e = SD_ERR_IO;
-	char *text = NULL;
+	int fd, e = SD_ERR_IO, saved = 0;
+	char *t = NULL;
 	size_t got = 0;
-	struct stat st;
+	struct stat sb;
 
+	/* O_NONBLOCK: a FIFO put there is refused, not waited on. */
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		e = errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
 		goto out;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > TORRC_MAX)
+	if (fstat(fd, &sb) != 0)
 		goto out;
-	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
+	if (!S_ISREG(sb.st_mode)) {
+		e = SD_ERR_FORMAT;
+		goto out;
+	}
+	if ((uint64_t)sb.st_size > max) {
+		e = SD_ERR_TOOLONG;
+		goto out;
+	}
+	if ((t = malloc((size_t)sb.st_size + 1)) == NULL) {
 		e = SD_ERR_NOMEM;
 		goto out;
 	}
-	if (sd_read_full(fd, text, (size_t)st.st_size, &got) != 0)
+	if (sd_read_full(fd, t, (size_t)sb.st_size, &got) != 0)
 		goto out;
-	text[got] = '\0';
-	*out = text;
-	text = NULL;
+	t[got] = '\0';
+	*text = t;
+	t = NULL;
+	if (st != NULL)
+		*st = sb;
 	e = 0;
 out:
-	free(text);
+	saved = errno;
+	free(t);
 	if (fd >= 0)
 		close(fd);
+	errno = saved;
 	return e;
 }
 
@@ -167,7 +184,7 @@ int
 adminops_torrc_names(int torfd, char out[PATH_MAX])
 {
 	char *text = NULL, path[PATH_MAX];
-	int e = torrc_read(torfd, &text);
+	int e = adminops_conf_read(torfd, "torrc", TORRC_MAX, &text, NULL);
 
 	if (e == 0 && (e = torrc_old_path(text, path)) == 0)
 		memcpy(out, path, strlen(path) + 1);
@@ -183,7 +200,7 @@ adminops_torrc_move(int stagefd, const char *newpath, int *moved)
 
 	if (torfd < 0)
 		return errno == ENOENT ? (*moved = 0) : SD_ERR_IO;
-	e = torrc_read(torfd, &text);
+	e = adminops_conf_read(torfd, "torrc", TORRC_MAX, &text, NULL);
 	if (e == SD_ERR_NOKEY) {
 		*moved = 0;
 		e = 0;
