@@ -1,14 +1,13 @@
 /*
- * admin_int.h - what tools/admin_*.c share, not used elsewhere: a direct,
- * read-only view of an instance's database (sqlite3, no migration, so a
- * check or a backup never changes the database it looks at), the in-memory
- * snapshot a backup is made from, sorted sets of spool ids, strict spool
- * name parsing and the removal of a directory tree this process made.
+ * admin_int.h - what tools/admin/admin_*.c share, not used elsewhere:
+ * strict spool name parsing, the walk of the spool against the items the
+ * database lists (store/db_admin.h: the read-only view of the database, no
+ * migration, so a check or a backup never changes the database it looks
+ * at), backup members, tor's configuration files and the removal of a
+ * directory tree this process made.
  *
- * The queries here read the tables of schema 1 (sources, items,
- * recipients) and, from schema 3, items.batch; later migrations add tables
- * but must keep these columns. The spool layout is docs/spool.md's: items
- * at depth 2 (<source>/<item>.sdbox) or 3 (<source>/<batch>/<item>.sdbox).
+ * The spool layout is docs/spool.md's: items at depth 2
+ * (<source>/<item>.sdbox) or 3 (<source>/<batch>/<item>.sdbox).
  */
 #ifndef ADMIN_INT_H
 #define ADMIN_INT_H
@@ -18,42 +17,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ADMINOPS_ID_BYTES 16
-#define ADMINOPS_HEX_BYTES 32
+#include "db_admin.h"
 
-struct sqlite3;
+#define ADMINOPS_HEX_BYTES (2 * DB_ID_BYTES)
+
 struct stat;
 
-/* One spool item: <source>/<item>.sdbox (a reply or a legacy item, no
- * batch) or <source>/<batch>/<item>.sdbox (one file of a submission). */
-struct adminops_pair {
-	unsigned char src[ADMINOPS_ID_BYTES];
-	unsigned char item[ADMINOPS_ID_BYTES];
-	unsigned char batch[ADMINOPS_ID_BYTES]; /* zero when !has_batch */
-	int has_batch;
-};
-
-/* A sorted set of items (by source and item id) with a mark per item. */
-struct adminops_ids {
-	struct adminops_pair *v;
-	unsigned char *mark;
-	size_t n, cap;
-};
-
-/* A sorted set of ids (the sources the database knows). */
-struct adminops_idset {
-	unsigned char (*v)[ADMINOPS_ID_BYTES];
-	size_t n, cap;
-};
-
 /* Exactly 32 lower-case hex characters (len bytes of s) into out. */
-int adminops_hex_id(const char *s, size_t len, unsigned char out[ADMINOPS_ID_BYTES]);
+int adminops_hex_id(const char *s, size_t len, unsigned char out[DB_ID_BYTES]);
 /* "<32 hex>.sdbox" into the item id. */
-int adminops_item_name(const char *name, unsigned char item[ADMINOPS_ID_BYTES]);
+int adminops_item_name(const char *name, unsigned char item[DB_ID_BYTES]);
 /* "spool/<source>/<item>.sdbox" or "spool/<source>/<batch>/<item>.sdbox"
  * of an item; out holds at least ADMINOPS_ITEM_PATH_MAX bytes. */
 #define ADMINOPS_ITEM_PATH_MAX 128
-void adminops_item_path(const struct adminops_pair *p, char *out);
+void adminops_item_path(const struct db_admin_pair *p, char *out);
 
 /* The largest spool file a backup carries and restore takes. */
 #define ADMINOPS_ITEM_MAX (1ULL << 40)
@@ -83,7 +60,7 @@ struct adminops_spool_count {
 };
 /* Walk spool/ (an fd on it): mark each item's row in ids, count the rest;
  * srcs (NULL: not compared) the source ids the database knows. */
-int adminops_spool_walk(int spfd, struct adminops_ids *ids, const struct adminops_idset *srcs,
+int adminops_spool_walk(int spfd, struct db_admin_ids *ids, const struct db_admin_idset *srcs,
     struct adminops_spool_count *k);
 
 /* Set the mtime of every source and batch directory of spool/ to the
@@ -117,44 +94,6 @@ enum adminops_member {
 int adminops_member_kind(const char *name, int dir);
 /* The largest size of a regular member of that kind. */
 uint64_t adminops_member_max(int kind);
-
-/* Open read-only (no migration, symlinks refused), with a deadline on
- * every statement, a heap bound from the file's size, no trusted schema,
- * and the schema checked (adminops_db_schema_ok). SD_ERR_FORMAT: the
- * schema has something sealdrop never makes; SD_ERR_IO: not opened. */
-int adminops_db_open_ro(const char *path, struct sqlite3 **out);
-/* 0 when the schema holds only tables and indexes, with sources, items
- * and recipients tables; SD_ERR_FORMAT when not, SD_ERR_IO unreadable. */
-int adminops_db_schema_ok(struct sqlite3 *h);
-void adminops_db_close(struct sqlite3 *h);
-/* PRAGMA integrity_check: 0 when "ok", SD_ERR_FORMAT when not, SD_ERR_IO
- * when it cannot run (not a database). */
-int adminops_db_integrity(struct sqlite3 *h);
-int adminops_db_version(struct sqlite3 *h, int *version);
-int adminops_db_recipients(struct sqlite3 *h, int64_t *n);
-/* Every item row as a sorted set (marks cleared); the batch column from
- * schema 3 on. */
-int adminops_db_items(struct sqlite3 *h, struct adminops_ids *out);
-/* Every source id the database knows, as a sorted set. */
-int adminops_db_sources(struct sqlite3 *h, struct adminops_idset *out);
-
-/* 0 and *idx when p's source and item are in the set; SD_ERR_NOKEY
- * otherwise. */
-int adminops_ids_find(const struct adminops_ids *s, const struct adminops_pair *p, size_t *idx);
-void adminops_ids_free(struct adminops_ids *s);
-/* 1 when id is in the set. */
-int adminops_idset_has(const struct adminops_idset *s, const unsigned char id[ADMINOPS_ID_BYTES]);
-void adminops_idset_free(struct adminops_idset *s);
-
-/* A consistent copy of the database at path in an in-memory database,
- * through the online backup API (sqlite3_backup_*), with foreign keys on. */
-int adminops_db_snapshot(const char *path, struct sqlite3 **mem);
-/* Delete an item's row from a snapshot (its file went away meanwhile). */
-int adminops_db_drop_item(struct sqlite3 *mem, const unsigned char item[ADMINOPS_ID_BYTES]);
-/* The bytes of a database file holding the snapshot (sqlite3_serialize);
- * release with adminops_db_image_free, which wipes them. */
-int adminops_db_image(struct sqlite3 *mem, unsigned char **buf, size_t *len);
-void adminops_db_image_free(unsigned char *buf, size_t len);
 
 /* The text of name under dirfd, NUL-ended and malloc'd, when it is a
  * regular file (no link followed, no FIFO waited on) of at most max bytes;

@@ -469,29 +469,29 @@ static int
 rs_verify_db(struct rs *r, int spfd)
 {
 	char path[PATH_MAX], first[ADMINOPS_ITEM_PATH_MAX] = "";
-	struct adminops_ids ids = { 0 };
+	struct db_admin_ids ids = { 0 };
 	struct adminops_spool_count k = { 0 };
-	struct sqlite3 *h = NULL;
+	struct db *h = NULL;
 	uint64_t missing = 0;
 	int e;
 
 	if ((e = stage_path(r, "sealdrop.db", path)) != 0)
 		goto out;
-	if ((e = adminops_db_open_ro(path, &h)) == SD_ERR_FORMAT) {
+	if ((e = db_admin_open_ro(path, &h)) == SD_ERR_FORMAT) {
 		e = fail(r, e, "the database in the archive holds a view, a trigger or another "
 		    "object sealdrop never makes, or lacks its tables");
 		goto out;
 	}
-	if (e != 0 || adminops_db_integrity(h) != 0) {
+	if (e != 0 || db_admin_integrity(h) != 0) {
 		e = fail(r, SD_ERR_FORMAT, "the database in the archive fails integrity_check");
 		goto out;
 	}
-	if ((e = adminops_db_version(h, &r->st.schema)) != 0 || r->st.schema > DB_SCHEMA_VERSION) {
+	if ((e = db_admin_version(h, &r->st.schema)) != 0 || r->st.schema > DB_SCHEMA_VERSION) {
 		e = fail(r, SD_ERR_FORMAT, "the database's schema (%d) is newer than this "
 		    "sealdrop's (%d)", r->st.schema, DB_SCHEMA_VERSION);
 		goto out;
 	}
-	if ((e = adminops_db_items(h, &ids)) != 0 ||
+	if ((e = db_admin_items(h, &ids)) != 0 ||
 	    (e = adminops_spool_walk(spfd, &ids, NULL, &k)) != 0) {
 		e = fail(r, e, "the database's items or the spool cannot be read");
 		goto out;
@@ -516,8 +516,8 @@ rs_verify_db(struct rs *r, int spfd)
 		goto out;
 	r->st.items = ids.n;
 out:
-	adminops_ids_free(&ids);
-	adminops_db_close(h);
+	db_admin_ids_free(&ids);
+	db_close(h);
 	return e;
 }
 
