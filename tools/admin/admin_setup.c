@@ -40,7 +40,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
@@ -58,7 +57,7 @@
 #ifndef SD_SETUP_APPARMOR
 #define SD_SETUP_APPARMOR "/usr/share/sealdrop/apparmor/system_tor.sealdrop"
 #endif
-#define SETUP_USER "sealdrop"
+#define SETUP_USER ADMIN_SETUP_USER
 #define SETUP_TOR_USER "debian-tor"
 #define SETUP_TORRC "/etc/tor/torrc"
 #define SETUP_AA_LOCAL "/etc/apparmor.d/local/system_tor"
@@ -83,13 +82,6 @@ struct setup {
 	uid_t tor_uid;  /* debian-tor */
 	gid_t tor_gid;
 };
-
-static void
-usage(FILE *f)
-{
-	fprintf(f, "usage: " ADMIN_PROG " setup --recipient FILE.pub|sdpk1_... [--recipient ...]\n"
-	    "           [--instance DIR] [--name NAME] [--admin NAME] [--torrc FILE] [--no-start]\n");
-}
 
 /* Run this program (or path, when not NULL) with argv and wait: its exit
  * status, or 1 when it could not run or was killed (said on stderr). The
@@ -555,53 +547,23 @@ users(struct setup *s)
 }
 
 int
-adminsetup_main(int argc, char **argv)
+adminsetup_main(const struct admin_args *a)
 {
-	static const struct option lo[] = {
-		{ "instance", required_argument, NULL, 'i' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "recipient", required_argument, NULL, 'r' },
-		{ "admin", required_argument, NULL, 'a' },
-		{ "torrc", required_argument, NULL, 't' },
-		{ "no-start", no_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct setup s = { .instance = SD_SETUP_INSTANCE, .name = "sealdrop", .admin = "admin",
-		.torrc = SETUP_TORRC };
-	int c, exists, torchanged, added;
+	struct setup s = { .instance = a->instance ? a->instance : SD_SETUP_INSTANCE,
+		.name = a->name ? a->name : "sealdrop", .admin = a->admin ? a->admin : "admin",
+		.torrc = a->torrc ? a->torrc : SETUP_TORRC, .nostart = a->no_start };
+	int exists, torchanged, added;
 
-	optind = 2;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
-		switch (c) {
-		case 'i': s.instance = optarg; break;
-		case 'n': s.name = optarg; break;
-		case 'a': s.admin = optarg; break;
-		case 't': s.torrc = optarg; break;
-		case 'S': s.nostart = 1; break;
-		case 'r':
-			if (s.nrecipients == SETUP_RECIPIENTS_MAX)
-				admin_die("at most %d recipients", SETUP_RECIPIENTS_MAX);
-			s.recipients[s.nrecipients++] = optarg;
-			break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
+	if (a->nrecipients > SETUP_RECIPIENTS_MAX)
+		admin_die("at most %d recipients", SETUP_RECIPIENTS_MAX);
+	for (size_t i = 0; i < a->nrecipients; i++)
+		s.recipients[s.nrecipients++] = a->recipients[i];
 	if (admintor_path_ok(s.instance) != 0)
 		admin_die("--instance: give an absolute path of printable characters without "
 		    "spaces, quotes, '#' or '\\' (it goes into tor's configuration)");
 	if (!admintor_name_ok(s.admin))
 		admin_die("--admin %s: a name is 1 to 32 of a-z, 0-9, '_' and '-' (it names the "
 		    "Tor client key too)", s.admin);
-	if (geteuid() != 0)
-		admin_die("setup must run as root (it gives the instance to " SETUP_USER
-		    ", edits tor's configuration and starts the units)");
 	users(&s);
 
 	exists = instance_state(s.instance);

@@ -127,9 +127,10 @@ int admintor_base32(const unsigned char *in, size_t inlen, int upper, char *out,
 
 /* ---- sealdrop-admin subcommands (admin_tor_cmd.c) ----------------------- */
 
+struct admin_args; /* admin.h: the parsed command line */
 /* sealdrop-admin tor-client add|remove --instance DIR NAME */
-int admintor_cmd_client(int argc, char **argv);
+int admintor_cmd_client(const struct admin_args *a);
 /* sealdrop-admin tor-check --instance DIR [--tor PATH] [--timeout SECONDS] */
-int admintor_cmd_check(int argc, char **argv);
+int admintor_cmd_check(const struct admin_args *a);
 
 #endif
