@@ -54,9 +54,9 @@ struct db *admin_open_db(void);
 
 /* The handlers of the command table; each returns the exit status. */
 /* admin_journalist.c: `journalist add|list|remove|reset`. */
-int adminj_main(const struct admin_args *a);
+int adminjournalist_main(const struct admin_args *a);
 /* admin_settings.c: `settings show|set` (store/settings.h). */
-int admins_main(const struct admin_args *a);
+int adminsettings_main(const struct admin_args *a);
 /* admin_setup.c: `setup`, a fresh package install into a running drop. */
 int adminsetup_main(const struct admin_args *a);
 #endif

@@ -240,7 +240,7 @@ db_step(void *ctx)
 }
 
 int
-adminj_main(const struct admin_args *a)
+adminjournalist_main(const struct admin_args *a)
 {
 	struct jstep s = { .a = a, .sub = a->sub };
 	int rc;

@@ -112,7 +112,7 @@ settings_step(void *ctx)
 }
 
 int
-admins_main(const struct admin_args *a)
+adminsettings_main(const struct admin_args *a)
 {
 	struct sstep st = { .sub = a->sub };
 

@@ -33,7 +33,6 @@
  * instance, administrator or line.
  */
 #include "admin.h"
-#include "admin_int.h"
 #include "admin_tor.h"
 #include "sderr.h"
 
@@ -335,7 +334,7 @@ has_line(const char *text, const char *line)
 
 /* Add line (with a comment above it) to path unless it has it: a new file
  * beside it with the old one's mode and owner (0644 root when there was
- * none), written, synced and renamed over it (adminops_conf_replace). 1
+ * none), written, synced and renamed over it (admintor_conf_replace). 1
  * when added, 0 when it was there. Dies on errors. */
 static int
 add_line(const char *path, const char *comment, const char *line)
@@ -345,7 +344,7 @@ add_line(const char *path, const char *comment, const char *line)
 	size_t len, cap;
 	int e;
 
-	e = adminops_conf_read(AT_FDCWD, path, SETUP_CONF_MAX, &text, &st);
+	e = admintor_conf_read(AT_FDCWD, path, SETUP_CONF_MAX, &text, &st);
 	if (e == SD_ERR_NOKEY) {
 		memset(&st, 0, sizeof st);
 		st.st_mode = 0644;
@@ -370,7 +369,7 @@ add_line(const char *path, const char *comment, const char *line)
 	(void)snprintf(out, cap, "%s%s# %s\n%s\n", text ? text : "",
 	    len > 0 && text[len - 1] != '\n' ? "\n" : "", comment, line);
 	free(text);
-	e = adminops_conf_replace(AT_FDCWD, path, tmp, out, strlen(out), &st);
+	e = admintor_conf_replace(AT_FDCWD, path, tmp, out, strlen(out), &st);
 	free(out);
 	if (e != 0)
 		admin_die("%s: cannot write it: %s", path, strerror(errno));

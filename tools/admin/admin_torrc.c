@@ -1,10 +1,10 @@
 /*
  * admin_torrc.c - the one place sealdrop-admin reads and rewrites a
- * configuration file of tor's (admin_int.h): the instance's tor/torrc
+ * configuration file of tor's (admin_tor.h): the instance's tor/torrc
  * and, for `setup`, /etc/tor/torrc and AppArmor's local file for tor.
  *
- * adminops_conf_read takes a bounded regular file (no link, FIFO or
- * device); adminops_conf_replace writes a new file beside the old one
+ * admintor_conf_read takes a bounded regular file (no link, FIFO or
+ * device); admintor_conf_replace writes a new file beside the old one
  * (its mode and owner), syncs it and renames it over the old one, so a
  * reader sees the old text or the new, never a part.
  *
@@ -15,14 +15,15 @@
  * line; a torrc without one is left alone and reported. Whether the new
  * path fits a torrc is admin_tor.c's one rule, admintor_path_ok.
  */
-#include "admin_int.h"
 #include "admin_tor.h"
+#include "sdbuf.h"
 #include "sderr.h"
 #include "sdio.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,6 @@
 #include <sys/stat.h>
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-#define TORRC_MAX (64 * 1024)
 
 /* The instance path in "HiddenServiceDir <path>/tor/source". */
 static int
@@ -57,33 +57,54 @@ torrc_old_path(const char *text, char out[PATH_MAX])
 	return SD_ERR_NOKEY;
 }
 
-/* text with every occurrence of from replaced by to, malloc'd. */
-static int
-replace_all(const char *text, const char *from, const char *to, char **out, size_t *outlen)
+int
+admintor_torrc_rewrite(char *text, admintor_line_fn fn, void *ctx, struct sdbuf *out)
 {
-	size_t fl = strlen(from), tl = strlen(to), n = 0, cap;
-	const char *p, *q;
-	char *buf, *w;
+	char *line, *next;
+	unsigned no = 0;
+	int e = 0;
 
-	for (p = text; (q = strstr(p, from)) != NULL; p = q + fl)
-		n++;
-	cap = strlen(text) + n * tl + 1;
-	if ((buf = malloc(cap)) == NULL)
-		return SD_ERR_NOMEM;
-	for (w = buf, p = text; (q = strstr(p, from)) != NULL; p = q + fl) {
-		memcpy(w, p, (size_t)(q - p));
-		w += q - p;
-		memcpy(w, to, tl);
-		w += tl;
+	for (line = text; line != NULL && e == 0; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		/* The empty rest after a final '\n' is no line. */
+		if (next == NULL && *line == '\0' && line != text)
+			break;
+		e = fn(ctx, line, ++no, next != NULL, out);
 	}
-	memcpy(w, p, strlen(p) + 1);
-	*outlen = (size_t)(w - buf) + strlen(p);
-	*out = buf;
-	return 0;
+	return e;
+}
+
+/* restore: every occurrence of the old instance path in a line (its
+ * HiddenServiceDir, its sockets, the comments naming it) becomes the new
+ * one; everything else stays as it was, byte for byte. */
+struct move_ctx {
+	const char *from, *to;
+};
+
+static int
+move_line(void *ctx, char *line, unsigned no, int nl, struct sdbuf *out)
+{
+	const struct move_ctx *m = ctx;
+	size_t fl = strlen(m->from);
+	const char *p = line, *q;
+	int e = 0;
+
+	(void)no;
+	while (e == 0 && (q = strstr(p, m->from)) != NULL) {
+		if ((e = sdbuf_add(out, p, (size_t)(q - p))) == 0)
+			e = sdbuf_adds(out, m->to);
+		p = q + fl;
+	}
+	if (e == 0)
+		e = sdbuf_adds(out, p);
+	if (e == 0 && nl)
+		e = sdbuf_add(out, "\n", 1);
+	return e;
 }
 
 int
-adminops_conf_replace(int dirfd, const char *name, const char *tmpname, const char *text,
+admintor_conf_replace(int dirfd, const char *name, const char *tmpname, const char *text,
     size_t len, const struct stat *like)
 {
 	int fd = -1, e = SD_ERR_IO, saved = 0;
@@ -113,10 +134,11 @@ out:
 }
 
 static int
-torrc_rewrite(int torfd, const char *text, const char *newpath, int *moved)
+torrc_move(int torfd, char *text, const char *newpath, int *moved)
 {
-	char old[PATH_MAX], *out = NULL;
-	size_t len = 0;
+	char old[PATH_MAX];
+	struct move_ctx m = { old, newpath };
+	struct sdbuf out;
 	int e;
 
 	if (torrc_old_path(text, old) != 0 || admintor_path_ok(newpath) != 0) {
@@ -127,16 +149,18 @@ torrc_rewrite(int torfd, const char *text, const char *newpath, int *moved)
 		*moved = 0;
 		return 0;
 	}
-	if ((e = replace_all(text, old, newpath, &out, &len)) != 0)
-		return e;
-	if ((e = adminops_conf_replace(torfd, "torrc", "torrc.new", out, len, NULL)) == 0)
+	/* Each line can grow by the new path at most PATH_MAX / 2 times. */
+	sdbuf_init(&out, (size_t)ADMINTOR_TORRC_MAX * 8);
+	if ((e = admintor_torrc_rewrite(text, move_line, &m, &out)) == 0 &&
+	    (e = admintor_conf_replace(torfd, "torrc", "torrc.new", out.p ? out.p : "", out.len,
+	        NULL)) == 0)
 		*moved = 1;
-	free(out);
+	sdbuf_free(&out);
 	return e;
 }
 
 int
-adminops_conf_read(int dirfd, const char *name, size_t max, char **text, struct stat *st)
+admintor_conf_read(int dirfd, const char *name, size_t max, char **text, struct stat *st)
 {
 	int fd, e = SD_ERR_IO, saved = 0;
 	char *t = NULL;
@@ -155,7 +179,7 @@ adminops_conf_read(int dirfd, const char *name, size_t max, char **text, struct 
 		e = SD_ERR_FORMAT;
 		goto out;
 	}
-	if ((uint64_t)sb.st_size > max) {
+	if ((uint64_t)sb.st_size > (uint64_t)max) {
 		e = SD_ERR_TOOLONG;
 		goto out;
 	}
@@ -181,10 +205,10 @@ out:
 }
 
 int
-adminops_torrc_names(int torfd, char out[PATH_MAX])
+admintor_torrc_names(int torfd, char *out)
 {
 	char *text = NULL, path[PATH_MAX];
-	int e = adminops_conf_read(torfd, "torrc", TORRC_MAX, &text, NULL);
+	int e = admintor_conf_read(torfd, "torrc", ADMINTOR_TORRC_MAX, &text, NULL);
 
 	if (e == 0 && (e = torrc_old_path(text, path)) == 0)
 		memcpy(out, path, strlen(path) + 1);
@@ -193,19 +217,19 @@ adminops_torrc_names(int torfd, char out[PATH_MAX])
 }
 
 int
-adminops_torrc_move(int stagefd, const char *newpath, int *moved)
+admintor_torrc_move(int stagefd, const char *newpath, int *moved)
 {
 	int torfd = openat(stagefd, "tor", DIR_FLAGS), e;
 	char *text = NULL;
 
 	if (torfd < 0)
 		return errno == ENOENT ? (*moved = 0) : SD_ERR_IO;
-	e = adminops_conf_read(torfd, "torrc", TORRC_MAX, &text, NULL);
+	e = admintor_conf_read(torfd, "torrc", ADMINTOR_TORRC_MAX, &text, NULL);
 	if (e == SD_ERR_NOKEY) {
 		*moved = 0;
 		e = 0;
 	} else if (e == 0)
-		e = torrc_rewrite(torfd, text, newpath, moved);
+		e = torrc_move(torfd, text, newpath, moved);
 	free(text);
 	close(torfd);
 	return e;

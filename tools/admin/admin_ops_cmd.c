@@ -1,5 +1,5 @@
 /*
- * admin_cmd.c - the command lines of sealdrop-admin check, backup and
+ * admin_ops_cmd.c - the command lines of sealdrop-admin check, backup and
  * restore (admin_ops.h): options, key loading, what is printed, exit
  * status (0 done, 1 failed or a check FAILed, 2 usage).
  *

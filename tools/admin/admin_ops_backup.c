@@ -1,5 +1,5 @@
 /*
- * admin_backup.c - sealdrop-admin backup: a consistent snapshot of an
+ * admin_ops_backup.c - sealdrop-admin backup: a consistent snapshot of an
  * instance in one tar archive (docs/operations.md), safe while the daemons
  * run, made without root reading a file of the instance.
  *
@@ -25,7 +25,7 @@
  * replacing a file; with recipients its bytes go through the .sdbox writer
  * first.
  */
-#include "admin_int.h"
+#include "admin_ops_int.h"
 #include "admin_priv.h"
 #include "admin_ops.h"
 #include "sdbox.h"

@@ -1,10 +1,10 @@
 /*
- * admin_int.h - what tools/admin/admin_*.c share, not used elsewhere:
+ * admin_ops_int.h - what tools/admin/admin_ops_*.c share, not used elsewhere:
  * strict spool name parsing, the walk of the spool against the items the
  * database lists (store/db_admin.h: the read-only view of the database, no
  * migration, so a check or a backup never changes the database it looks
- * at), backup members, tor's configuration files and the removal of a
- * directory tree this process made.
+ * at), backup members and the removal of a directory tree this process
+ * made.
  *
  * The spool layout is docs/spool.md's: items at depth 2
  * (<source>/<item>.sdbox) or 3 (<source>/<batch>/<item>.sdbox).
@@ -20,8 +20,6 @@
 #include "db_admin.h"
 
 #define ADMINOPS_HEX_BYTES (2 * DB_ID_BYTES)
-
-struct stat;
 
 /* Exactly 32 lower-case hex characters (len bytes of s) into out. */
 int adminops_hex_id(const char *s, size_t len, unsigned char out[DB_ID_BYTES]);
@@ -94,27 +92,6 @@ enum adminops_member {
 int adminops_member_kind(const char *name, int dir);
 /* The largest size of a regular member of that kind. */
 uint64_t adminops_member_max(int kind);
-
-/* The text of name under dirfd, NUL-ended and malloc'd, when it is a
- * regular file (no link followed, no FIFO waited on) of at most max bytes;
- * its stat in *st (NULL: not wanted). SD_ERR_NOKEY missing, SD_ERR_FORMAT
- * not a regular file, SD_ERR_TOOLONG over max, SD_ERR_IO (errno kept). */
-int adminops_conf_read(int dirfd, const char *name, size_t max, char **text, struct stat *st);
-/* Replace name under dirfd by text: written to tmpname beside it (a
- * leftover removed first; like's mode and owner, or 0600 of this process
- * when like is NULL), synced, renamed over name; tmpname removed on
- * failure. 0 or SD_ERR_IO (errno kept). */
-int adminops_conf_replace(int dirfd, const char *name, const char *tmpname, const char *text,
-    size_t len, const struct stat *like);
-
-/* Rewrite tor/torrc under stagefd (a restored instance) for the instance's
- * new absolute path. *moved: 1 rewritten, 0 no torrc or the same path, -1
- * the torrc names no path this code understands or the new path does not
- * fit a torrc (left as it was: edit it by hand). */
-int adminops_torrc_move(int stagefd, const char *newpath, int *moved);
-
-/* The instance path tor/torrc (under torfd, tor/) names. */
-int adminops_torrc_names(int torfd, char out[PATH_MAX]);
 
 /* Remove name (a directory tree this process created) under dirfd:
  * regular files and directories only, no symlink followed. */

@@ -1,11 +1,12 @@
 /*
- * admin_check.c - sealdrop-admin check: inspect an instance and report one
+ * admin_ops_check.c - sealdrop-admin check: inspect an instance and report one
  * line per check (ok, warn, FAIL). Nothing is changed: the database is
  * opened read-only (no migration), the spool is walked through directory
  * fds and its tmp/ is not emptied. What each check means is in
  * docs/operations.md.
  */
-#include "admin_int.h"
+#include "admin_ops_int.h"
+#include "admin_tor.h"
 #include "admin_priv.h"
 #include "admin_ops.h"
 #include "conf.h"
@@ -511,7 +512,7 @@ check_tor_files(struct chk *c, int torfd)
 		}
 	if (check_torrc_lines(c, torfd) != 0)
 		return;
-	if (adminops_torrc_names(torfd, named) != 0)
+	if (admintor_torrc_names(torfd, named) != 0)
 		say(c, ADMINOPS_WARN, "tor", "tor/torrc names no instance path this check "
 		    "understands");
 	else if (realpath(c->in_tor ? ".." : c->inst, real) == NULL || strcmp(real, named) != 0)

@@ -1,12 +1,12 @@
 /*
- * admin_fs.c - the file-system side shared by sealdrop-admin's check,
- * backup and restore (admin_int.h): strict spool names, the one rule for
+ * admin_ops_fs.c - the file-system side shared by sealdrop-admin's check,
+ * backup and restore (admin_ops_int.h): strict spool names, the one rule for
  * an item file a backup takes, a walk of the spool (items at depth 2 and
  * 3) against the database's rows, the names allowed under tor/, counting and
  * removing what this process made. Everything goes through directory fds
  * with O_NOFOLLOW; no symlink is followed.
  */
-#include "admin_int.h"
+#include "admin_ops_int.h"
 #include "sdbox.h"
 #include "sderr.h"
 

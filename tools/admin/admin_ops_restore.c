@@ -1,5 +1,5 @@
 /*
- * admin_restore.c - sealdrop-admin restore: a backup archive (plain tar or
+ * admin_ops_restore.c - sealdrop-admin restore: a backup archive (plain tar or
  * sealed .sdbox, docs/backup.md) into a new instance directory.
  *
  * The target must not exist or be an empty directory. Everything is
@@ -17,7 +17,8 @@
  * which root alone can read). Modes are 0700 for directories and 0600 for files; spool
  * mtimes are the epoch (docs/spool.md).
  */
-#include "admin_int.h"
+#include "admin_ops_int.h"
+#include "admin_tor.h"
 #include "admin_ops.h"
 #include "conf.h"
 #include "db.h"
@@ -557,7 +558,7 @@ rs_commit(struct rs *r)
 	    snprintf(target, sizeof target, "%s/%s", strcmp(real, "/") ? real : "", r->base) >=
 	        (int)sizeof target)
 		return fail(r, SD_ERR_IO, "%s: cannot resolve the path", r->dir);
-	if (r->st.has_tor && adminops_torrc_move(r->sfd, target, &r->st.torrc) != 0)
+	if (r->st.has_tor && admintor_torrc_move(r->sfd, target, &r->st.torrc) != 0)
 		return fail(r, SD_ERR_IO, "tor/torrc cannot be rewritten for %s", target);
 	if (syncfs(r->sfd) != 0)
 		return fail(r, SD_ERR_IO, "%s: sync: %s", r->dir, strerror(errno));
