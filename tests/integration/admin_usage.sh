@@ -40,10 +40,16 @@ for c in $(grep -o '^\.B sealdrop-admin [a-z-]*' "$src/man/sealdrop-admin.8" | a
 	grep -q "^  sealdrop-admin $c " "$work/help" || missing="$missing $c"
 done
 [ -z "$missing" ] && ok "every command of the manual is in --help" || ko "not in --help:$missing"
-"$admin" journalist --help >"$work/help" 2>&1
-[ "$(grep -c '^  sealdrop-admin journalist ' "$work/help")" = 4 ] &&
+"$admin" journalist --help >"$work/help" 2>"$work/err"
+rc=$?
+[ "$rc" = 0 ] && [ ! -s "$work/err" ] && [ "$(grep -c '^  sealdrop-admin journalist ' "$work/help")" = 4 ] &&
 	[ "$(grep -c '^  sealdrop-admin ' "$work/help")" = 4 ] &&
-	ok "journalist --help: its four rows only" || ko "journalist --help: $(cat "$work/help")"
+	ok "journalist --help: its four rows only, on stdout" ||
+	ko "journalist --help (exit $rc): $(cat "$work/help" "$work/err")"
+"$admin" backup --help >"$work/help" 2>"$work/err"
+rc=$?
+[ "$rc" = 0 ] && [ ! -s "$work/err" ] && [ "$(grep -c '^  sealdrop-admin ' "$work/help")" = 1 ] &&
+	ok "backup --help: its row, on stdout" || ko "backup --help (exit $rc): $(cat "$work/help" "$work/err")"
 
 "$admin" >"$work/out" 2>"$work/err"
 [ $? = 2 ] && grep -q '^usage:$' "$work/err" && ok "no command: usage, exit 2" || ko "no command"

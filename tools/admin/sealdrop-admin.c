@@ -545,6 +545,11 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if ((c = find_cmd(argc, argv, &known)) == NULL) {
+		if (known && argc > 2 && (strcmp(argv[2], "--help") == 0 ||
+		    strcmp(argv[2], "-h") == 0)) {
+			usage_rows(stdout, argv[1]);
+			return 0;
+		}
 		if (!known)
 			fprintf(stderr, PROG ": unknown command '%s'\n", argv[1]);
 		return admin_usage(known ? argv[1] : NULL);
