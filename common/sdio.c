@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include <bsd/readpassphrase.h>
 #include <sodium.h>
 
 int
@@ -127,39 +127,37 @@ out:
 	return r;
 }
 
-/* Read one line from the terminal fd without echo. */
+/* Read one line from the terminal without echo, through libbsd's
+ * readpassphrase: it opens /dev/tty itself (RPP_REQUIRE_TTY: no terminal
+ * is an error, stdin is never read), turns echo off, and restores the
+ * terminal before a signal that interrupts it (SIGINT, SIGQUIT, SIGTERM,
+ * SIGTSTP...) is delivered again, so Ctrl-C at the prompt leaves echo on.
+ * The line is read into a buffer one byte longer than s accepts, so a
+ * passphrase that is too long is refused, never silently cut. */
 static int
-tty_read_line(int tty, const char *prompt, struct sd_secret *s)
+tty_read_line(const char *prompt, struct sd_secret *s)
 {
-	struct termios old, noecho;
-	size_t n = 0;
+	const size_t cap = SD_PASSPHRASE_MAX + 2;
+	char *line = sodium_malloc(cap);
+	size_t n;
 	int r = 0;
-	char c;
 
-	if (tcgetattr(tty, &old) != 0)
-		return SD_ERR_IO;
-	noecho = old;
-	noecho.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	noecho.c_lflag |= ICANON;
-	if (sd_write_full(tty, prompt, strlen(prompt)) != 0 ||
-	    tcsetattr(tty, TCSAFLUSH, &noecho) != 0)
-		return SD_ERR_IO;
-	for (;;) {
-		ssize_t k = read(tty, &c, 1);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0 || c == '\n')
-			break;
-		if (n < SD_PASSPHRASE_MAX)
-			s->buf[n++] = c;
-		else
-			r = SD_ERR_TOOLONG;
+	if (line == NULL)
+		return SD_ERR_NOMEM;
+	memset(line, 0, cap);
+	if (readpassphrase(prompt, line, cap, RPP_REQUIRE_TTY) == NULL) {
+		r = SD_ERR_IO;
+		goto out;
 	}
-	c = 0;
-	(void)tcsetattr(tty, TCSAFLUSH, &old);
-	(void)sd_write_full(tty, "\n", 1);
-	s->buf[n] = '\0';
+	n = strlen(line);
+	if (n > SD_PASSPHRASE_MAX) {
+		r = SD_ERR_TOOLONG;
+		goto out;
+	}
+	memcpy(s->buf, line, n + 1);
 	s->len = n;
+out:
+	sodium_free(line); /* wiped before it is freed */
 	return r;
 }
 
@@ -167,23 +165,18 @@ int
 sd_secret_prompt(const char *prompt, int confirm, struct sd_secret *out)
 {
 	struct sd_secret a = { 0 }, b = { 0 };
-	int tty = -1, r;
+	int r;
 
 	if ((r = secret_alloc(&a)) != 0 || (r = secret_alloc(&b)) != 0)
 		goto out;
-	tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
-	if (tty < 0) {
-		r = SD_ERR_IO;
-		goto out;
-	}
-	if ((r = tty_read_line(tty, prompt, &a)) != 0)
+	if ((r = tty_read_line(prompt, &a)) != 0)
 		goto out;
 	if (a.len == 0) {
 		r = SD_ERR_ARG;
 		goto out;
 	}
 	if (confirm) {
-		if ((r = tty_read_line(tty, "Repeat to confirm: ", &b)) != 0)
+		if ((r = tty_read_line("Repeat to confirm: ", &b)) != 0)
 			goto out;
 		if (a.len != b.len || sodium_memcmp(a.buf, b.buf, a.len) != 0) {
 			r = SD_ERR_ARG;
@@ -194,8 +187,6 @@ sd_secret_prompt(const char *prompt, int confirm, struct sd_secret *out)
 	a.buf = NULL;
 	r = 0;
 out:
-	if (tty >= 0)
-		close(tty);
 	sd_secret_free(&a);
 	sd_secret_free(&b);
 	return r;

@@ -32,8 +32,11 @@ struct sd_secret {
  * passphrase is refused (SD_ERR_ARG). */
 int sd_secret_from_file(const char *path, struct sd_secret *out);
 
-/* Prompt on /dev/tty without echo. With confirm, ask twice and require a
- * match. Fails with SD_ERR_IO when there is no terminal. */
+/* Prompt on /dev/tty without echo (libbsd's readpassphrase: a signal at
+ * the prompt, such as Ctrl-C, finds the terminal restored). With confirm,
+ * ask twice and require a match. Fails with SD_ERR_IO when there is no
+ * terminal, SD_ERR_TOOLONG past SD_PASSPHRASE_MAX, SD_ERR_ARG when empty
+ * or the two differ. */
 int sd_secret_prompt(const char *prompt, int confirm, struct sd_secret *out);
 
 /* Wipe and free; accepts a zeroed struct. */

@@ -11,7 +11,7 @@ build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
   libfreetype-dev libharfbuzz-dev poppler-utils libimage-exiftool-perl python3-pil
   libjpeg-turbo-progs pngcheck python3-mutagen libheif-examples ffmpeg
   libmicrohttpd-dev libsqlite3-dev sqlite3 libinih-dev
-  liboath-dev libqrencode-dev libpng-dev oathtool
+  liboath-dev libqrencode-dev libpng-dev oathtool libbsd-dev
   tor libssl-dev
   gnupg msmtp python3-aiosmtpd
   groff-base man-db

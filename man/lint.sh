@@ -3,7 +3,7 @@
 # man-db/groff, has the sections the project's pages share, and matches its
 # program: each long option the program's getopt table accepts is in the
 # page, each option the page names is accepted, and each sealdrop-admin
-# command is in sealdrop-admin(8).
+# command (a row of its command table) is in sealdrop-admin(8).
 #
 # usage: lint.sh SOURCE_DIR
 set -u
@@ -16,7 +16,7 @@ declare -A sources=(
 	[sealdrop-open.1]="tools/offline/sealdrop-open.c"
 	[sealdrop-source.8]="source-iface/main.c web/daemon.c"
 	[sealdrop-journalist.8]="journalist-iface/main.c web/daemon.c"
-	[sealdrop-admin.8]="tools/admin/sealdrop-admin.c tools/admin/admin_journalist.c tools/admin/admin_tor_cmd.c tools/admin/admin_torclients.c tools/admin/admin_cmd.c tools/admin/admin_settings.c tools/admin/admin_setup.c tools/admin/admin_notify.c"
+	[sealdrop-admin.8]="tools/admin/sealdrop-admin.c"
 )
 
 format() { # page: warnings on stderr, if any
@@ -53,7 +53,8 @@ for page in "$src"/man/*.[18]; do
 done
 while read -r cmd; do
 	grep -q "^\.B sealdrop-admin $cmd" "$src/man/sealdrop-admin.8" || ko "sealdrop-admin.8: command $cmd is missing"
-done < <(grep -o 'strcmp(argv\[1\], "[a-z][a-z-]*")' "$src/tools/admin/sealdrop-admin.c" | sed 's/.*"\(.*\)")/\1/')
+done < <(grep -oE '^[[:space:]]*\{ "[a-z][a-z-]*", (NULL|"[a-z]+"),' "$src/tools/admin/sealdrop-admin.c" |
+	sed -E 's/^[^"]*"([^"]*)".*/\1/' | sort -u)
 pages=("$src"/man/*.[18])
 [ "$failed" = 0 ] && echo "ok: ${#pages[@]} man pages"
 [ "$failed" = 0 ]

@@ -6,7 +6,9 @@
  * the public key written for tor are one x25519 pair, names never become
  * paths, the placeholder always stays. tor itself checks these files in
  * integration.tor. Also sealdrop-admin's terminal-safe strings
- * (adminpriv_safe) and the names a backup may hold (adminops_member_kind).
+ * (adminpriv_safe), the names a backup may hold (adminops_member_kind) and
+ * the one reader and rewriter of tor's configuration files and of an
+ * instance torrc (admin_torrc.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,15 +17,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <cmocka.h>
 
 #include <sodium.h>
 
-#include "admin_int.h"
+#include "admin_ops_int.h"
 #include "admin_priv.h"
 #include "admin_tor.h"
+#include "sdbuf.h"
 #include "sderr.h"
 #include "sdio.h"
 #include "unit_rmtree.h"
@@ -348,6 +352,134 @@ test_member_kind(void **state)
 	assert_int_equal(adminops_member_kind("sealdrop.db-wal", 0), -1);
 }
 
+/* admintor_conf_read / admintor_conf_replace (admin_torrc.c): the one
+ * reader and rewriter of tor's configuration files. A FIFO is refused at
+ * once (not waited on), a link is not followed, a file over the bound is
+ * refused; a replacement keeps the old file's mode, removes a leftover
+ * temporary file first and leaves no temporary file behind. */
+static void
+test_conf_read_replace(void **state)
+{
+	char path[128], *text = (char *)0x1;
+	struct stat st, st2;
+	int dfd;
+
+	(void)state;
+	assert_true((dfd = open(inst, O_RDONLY | O_DIRECTORY)) >= 0);
+	assert_int_equal(admintor_conf_read(dfd, "none", 100, &text, &st), SD_ERR_NOKEY);
+	assert_ptr_equal(text, (char *)0x1);
+	assert_int_equal(mkfifoat(dfd, "fifo", 0600), 0);
+	assert_int_equal(admintor_conf_read(dfd, "fifo", 100, &text, &st), SD_ERR_FORMAT);
+	assert_int_equal(mkdirat(dfd, "dir", 0700), 0);
+	assert_int_equal(admintor_conf_read(dfd, "dir", 100, &text, &st), SD_ERR_FORMAT);
+	(void)snprintf(path, sizeof path, "%s/torrc", inst);
+	assert_int_equal(sd_write_file_excl(path, "a\nb", 3, 0640), 0);
+	assert_int_equal(symlinkat("torrc", dfd, "link"), 0);
+	assert_int_equal(admintor_conf_read(dfd, "link", 100, &text, &st), SD_ERR_IO);
+	assert_int_equal(admintor_conf_read(dfd, "torrc", 2, &text, &st), SD_ERR_TOOLONG);
+	assert_int_equal(admintor_conf_read(dfd, "torrc", 3, &text, &st), 0);
+	assert_string_equal(text, "a\nb");
+	assert_int_equal(st.st_mode & 07777, 0640);
+	free(text);
+
+	/* A leftover temporary file (a killed run) is replaced, not kept. */
+	(void)snprintf(path, sizeof path, "%s/torrc.new", inst);
+	assert_int_equal(sd_write_file_excl(path, "old", 3, 0600), 0);
+	assert_int_equal(admintor_conf_replace(dfd, "torrc", "torrc.new", "new\n", 4, &st), 0);
+	assert_int_equal(faccessat(dfd, "torrc.new", F_OK, 0), -1);
+	assert_int_equal(admintor_conf_read(dfd, "torrc", 100, &text, &st2), 0);
+	assert_string_equal(text, "new\n");
+	assert_int_equal(st2.st_mode & 07777, 0640);
+	assert_true(st2.st_ino != st.st_ino);
+	free(text);
+	/* Without a model: 0600. Into a directory that is in the way: an
+	 * error, and no temporary file left. */
+	assert_int_equal(admintor_conf_replace(dfd, "fresh", "fresh.tmp", "x", 1, NULL), 0);
+	assert_int_equal(fstatat(dfd, "fresh", &st2, 0), 0);
+	assert_int_equal(st2.st_mode & 07777, 0600);
+	assert_int_equal(admintor_conf_replace(dfd, "dir", "dir.tmp", "x", 1, NULL), SD_ERR_IO);
+	assert_int_equal(faccessat(dfd, "dir.tmp", F_OK, 0), -1);
+	close(dfd);
+}
+
+/* admintor_torrc_rewrite: lines as they were (numbers, the '\n' each had,
+ * none after the last when the text lacked it); admintor_torrc_move: the
+ * instance path replaced byte for byte, the rest kept, a torrc that names
+ * no path left alone. */
+static int
+upper_line(void *ctx, char *line, unsigned no, int nl, struct sdbuf *out)
+{
+	unsigned *count = ctx;
+
+	assert_int_equal(no, ++*count);
+	for (char *p = line; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	if (sdbuf_adds(out, line) != 0 || (nl && sdbuf_add(out, "\n", 1) != 0))
+		return SD_ERR_NOMEM;
+	return no == 99 ? SD_ERR_FORMAT : 0;
+}
+
+static void
+test_torrc_rewrite(void **state)
+{
+	char text[64], path[128], *got = NULL;
+	struct sdbuf out;
+	unsigned count = 0;
+	int dfd, moved = 7;
+
+	(void)state;
+	sdbuf_init(&out, 1024);
+	(void)snprintf(text, sizeof text, "a b\n\n# c\nd");
+	assert_int_equal(admintor_torrc_rewrite(text, upper_line, &count, &out), 0);
+	assert_int_equal(count, 4);
+	assert_string_equal(out.p, "A B\n\n# C\nD");
+	sdbuf_reset(&out);
+	count = 0;
+	(void)snprintf(text, sizeof text, "x\ny\n");
+	assert_int_equal(admintor_torrc_rewrite(text, upper_line, &count, &out), 0);
+	assert_int_equal(count, 2);
+	assert_string_equal(out.p, "X\nY\n");
+	sdbuf_free(&out);
+
+	assert_true((dfd = open(inst, O_RDONLY | O_DIRECTORY)) >= 0);
+	assert_int_equal(admintor_torrc_move(dfd, "/new/place", &moved), 0);
+	assert_int_equal(moved, 0); /* no tor/ */
+	assert_int_equal(mkdirat(dfd, "tor", 0700), 0);
+	(void)snprintf(path, sizeof path, "%s/tor/torrc", inst);
+	{
+		static const char old[] = "# of /old/inst\nHiddenServiceDir /old/inst/tor/source\n"
+		    "HiddenServicePort 80 unix:/old/inst/source.sock\n\n"
+		    "HiddenServiceDir /old/inst/tor/journalist";
+		static const char want[] = "# of /new/place\nHiddenServiceDir /new/place/tor/source\n"
+		    "HiddenServicePort 80 unix:/new/place/source.sock\n\n"
+		    "HiddenServiceDir /new/place/tor/journalist";
+		int tfd;
+
+		assert_int_equal(sd_write_file_excl(path, old, sizeof old - 1, 0600), 0);
+		assert_int_equal(admintor_torrc_move(dfd, "/new/place", &moved), 0);
+		assert_int_equal(moved, 1);
+		assert_true((tfd = open(inst, O_RDONLY | O_DIRECTORY)) >= 0);
+		{
+			int torfd = openat(tfd, "tor", O_RDONLY | O_DIRECTORY);
+
+			assert_true(torfd >= 0);
+			assert_int_equal(admintor_conf_read(torfd, "torrc", 4096, &got, NULL), 0);
+			assert_string_equal(got, want);
+			free(got);
+			assert_int_equal(faccessat(torfd, "torrc.new", F_OK, 0), -1);
+			close(torfd);
+		}
+		close(tfd);
+		/* Already there: nothing to do; a path tor cannot read: left. */
+		assert_int_equal(admintor_torrc_move(dfd, "/new/place", &moved), 0);
+		assert_int_equal(moved, 0);
+		assert_int_equal(admintor_torrc_move(dfd, "/new place", &moved), 0);
+		assert_int_equal(moved, -1);
+	}
+	close(dfd);
+}
+
 int
 main(void)
 {
@@ -361,6 +493,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_init_refuses_bad_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_tor_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conf_read_replace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_torrc_rewrite, setup, teardown),
 	};
 
 	if (sodium_init() < 0)

@@ -1,7 +1,10 @@
 /*
  * admin.h - what the files of sealdrop-admin share: the program name, the
+ * command line as the one option parser read it (struct admin_args), the
  * fatal-error exit and opening an instance's database. Each subcommand
- * family lives in its own file (admin_*.c) behind one entry point.
+ * family lives in its own file (admin_*.c) behind one handler, which the
+ * command table of sealdrop-admin.c names; that table also gives each
+ * command's options, positional arguments and usage line.
  */
 #ifndef ADMIN_H
 #define ADMIN_H
@@ -10,6 +13,30 @@
 
 #define ADMIN_PROG "sealdrop-admin"
 #define ADMIN_JOURNALISTS_MAX 256
+/* --recipient may be given at most this often (a reply is also sealed to
+ * the source's key: an instance holds one fewer). */
+#define ADMIN_RECIPIENTS_MAX 32
+#define ADMIN_POSITIONAL_MAX 2
+/* The account `setup` gives an instance to (the units' User=). */
+#define ADMIN_SETUP_USER "sealdrop"
+
+/* A command line as the option parser of sealdrop-admin.c read it: only
+ * the options of the command's row are accepted, each required one is
+ * there, and pos holds exactly the positional arguments the row takes. */
+struct admin_args {
+	const char *cmd, *sub; /* "journalist", "add"; sub NULL when none */
+	const char *instance, *name, *label, *out, *in, *key, *passfile;
+	const char *tor, *timeout, *admin, *torrc, *address, *unit;
+	const char *recipients[ADMIN_RECIPIENTS_MAX];
+	size_t nrecipients;
+	int is_admin, passphrase, totp, no_start, no_reload; /* flags */
+	const char *pos[ADMIN_POSITIONAL_MAX];
+	int npos;
+};
+
+/* The usage lines of cmd (every row of the table with that name) on
+ * stderr; returns 2, the exit status of a usage error. */
+int admin_usage(const char *cmd);
 
 /* Print "sealdrop-admin: MESSAGE" on stderr and exit 1. */
 void admin_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -25,17 +52,16 @@ int admin_tor_step(adminpriv_fn fn, void *ctx);
  * die. */
 struct db *admin_open_db(void);
 
-/* admin_journalist.c: `journalist add|list|remove|reset` (argv[1] is
- * "journalist"); returns the exit status. */
-int adminj_main(int argc, char **argv);
+/* The handlers of the command table; each returns the exit status. */
+/* admin_journalist.c: `journalist add|list|remove|reset`. */
+int adminjournalist_main(const struct admin_args *a);
 /* admin_settings.c: `settings show|set` (store/settings.h). */
-int admins_main(int argc, char **argv);
+int adminsettings_main(const struct admin_args *a);
 /* admin_setup.c: `setup`, a fresh package install into a running drop. */
-int adminsetup_main(int argc, char **argv);
+int adminsetup_main(const struct admin_args *a);
 /* admin_notify.c: `notify run|alert|set|clear|msmtp-config`. */
-int adminn_main(int argc, char **argv);
-
+int adminn_main(const struct admin_args *a);
 /* admin_torclients.c: `tor-clients-apply`, the web admin's client-key
  * requests applied as root by the path unit. */
-int admintc_main(int argc, char **argv);
+int admintc_main(const struct admin_args *a);
 #endif

@@ -20,7 +20,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,39 +30,6 @@
 #include <sodium.h>
 
 #define ACTOR "(admin)"
-
-struct jargs {
-	const char *instance;
-	int admin, passphrase, totp;
-	int first;
-};
-
-static int
-parse_jargs(int argc, char **argv, struct jargs *a)
-{
-	static const struct option lo[] = {
-		{ "instance", required_argument, NULL, 'i' },
-		{ "admin", no_argument, NULL, 'a' },
-		{ "passphrase", no_argument, NULL, 'p' },
-		{ "totp", no_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c;
-
-	optind = 3;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'i': a->instance = optarg; break;
-		case 'a': a->admin = 1; break;
-		case 'p': a->passphrase = 1; break;
-		case 't': a->totp = 1; break;
-		default: return -1;
-		}
-	}
-	a->first = optind;
-	return a->instance == NULL ? -1 : 0;
-}
 
 /* The QR code of text in the terminal, two modules per character cell. */
 static void
@@ -107,7 +73,7 @@ print_totp(const char *issuer, const char *name, const unsigned char secret[DB_T
 }
 
 struct jstep {
-	const struct jargs *a;
+	const struct admin_args *a;
 	const char *sub, *name;
 };
 
@@ -149,7 +115,7 @@ tor_remove_step(void *ctx)
 }
 
 static int
-cmd_add(struct db *db, const struct jargs *a, const char *name)
+cmd_add(struct db *db, const struct admin_args *a, const char *name)
 {
 	char pass[ACCOUNT_PASSPHRASE_MAX + 1], hash[DB_PWHASH_MAX];
 	char b32[ACCOUNT_TOTP_B32_MAX + 1], issuer[DB_SETTING_MAX];
@@ -159,7 +125,7 @@ cmd_add(struct db *db, const struct jargs *a, const char *name)
 	if (account_passphrase_new(pass) != 0 || account_hash(pass, strlen(pass), hash) != 0 ||
 	    account_totp_new(totp, b32) != 0)
 		admin_die("cannot make the credentials");
-	e = db_journalist_add(db, name, hash, totp, a->admin);
+	e = db_journalist_add(db, name, hash, totp, a->is_admin);
 	if (e == SD_ERR_EXISTS)
 		admin_die("%s: a journalist with this name exists", name);
 	if (e != 0 || db_audit_add(db, ACTOR, "journalist added", name) != 0)
@@ -167,7 +133,7 @@ cmd_add(struct db *db, const struct jargs *a, const char *name)
 	if (db_setting_get(db, "instance_name", issuer, sizeof issuer) != 0)
 		(void)snprintf(issuer, sizeof issuer, "sealdrop");
 	printf("journalist %s added%s. Give these to %s in person; they are shown once:\n",
-	    name, a->admin ? " (admin)" : "", name);
+	    name, a->is_admin ? " (admin)" : "", name);
 	printf("  user name:   %s\n  passphrase:  %s\n", name, pass);
 	print_totp(issuer, name, totp);
 	sodium_memzero(pass, sizeof pass);
@@ -177,7 +143,7 @@ cmd_add(struct db *db, const struct jargs *a, const char *name)
 }
 
 static int
-cmd_reset(struct db *db, const struct jargs *a, const struct db_journalist *j)
+cmd_reset(struct db *db, const struct admin_args *a, const struct db_journalist *j)
 {
 	int both = !a->passphrase && !a->totp;
 	char pass[ACCOUNT_PASSPHRASE_MAX + 1], hash[DB_PWHASH_MAX], issuer[DB_SETTING_MAX];
@@ -274,27 +240,21 @@ db_step(void *ctx)
 }
 
 int
-adminj_main(int argc, char **argv)
+adminjournalist_main(const struct admin_args *a)
 {
-	struct jargs a = { 0 };
-	struct jstep s = { .a = &a, .sub = argc > 2 ? argv[2] : "" };
+	struct jstep s = { .a = a, .sub = a->sub };
 	int rc;
 
-	if (parse_jargs(argc, argv, &a) != 0)
-		goto usage;
-	if (strcmp(s.sub, "list") == 0 && a.first == argc) {
-		admin_enter(a.instance);
+	if (strcmp(s.sub, "list") == 0) {
+		admin_enter(a->instance);
 		return admin_step(db_step, &s);
 	}
-	if (a.first != argc - 1 || (strcmp(s.sub, "add") != 0 && strcmp(s.sub, "remove") != 0 &&
-	    strcmp(s.sub, "reset") != 0))
-		goto usage;
-	s.name = argv[a.first];
+	s.name = a->pos[0];
 	if (!account_name_ok(s.name))
 		admin_die("%s: a name is 1 to %d of a-z, 0-9, '-' and '_'", s.name, DB_NAME_MAX);
 	if (account_init() != 0)
 		admin_die("cannot initialise liboath");
-	admin_enter(a.instance);
+	admin_enter(a->instance);
 	if ((rc = admin_step(db_step, &s)) != 0)
 		return rc;
 	/* The tor client key, as tor/'s owner; a failure there is a warning
@@ -304,11 +264,4 @@ adminj_main(int argc, char **argv)
 	else if (s.sub[2] == 'm')
 		(void)admin_tor_step(tor_remove_step, &s);
 	return 0;
-usage:
-	fprintf(stderr, "usage:\n"
-	    "  " ADMIN_PROG " journalist add --instance DIR NAME [--admin]\n"
-	    "  " ADMIN_PROG " journalist list --instance DIR\n"
-	    "  " ADMIN_PROG " journalist remove --instance DIR NAME\n"
-	    "  " ADMIN_PROG " journalist reset --instance DIR NAME [--passphrase] [--totp]\n");
-	return 2;
 }

@@ -37,7 +37,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -843,61 +842,23 @@ config_step(void *ctx)
 	return 0;
 }
 
-static int
-usage_to(FILE *f)
-{
-	fprintf(f, "usage:\n"
-	    "  " ADMIN_PROG " notify run --instance DIR\n"
-	    "  " ADMIN_PROG " notify alert --instance DIR --unit NAME\n"
-	    "  " ADMIN_PROG " notify set --instance DIR NAME --address ADDR --key FILE\n"
-	    "  " ADMIN_PROG " notify clear --instance DIR NAME\n"
-	    "  " ADMIN_PROG " notify msmtp-config --instance DIR\n");
-	return f == stdout ? 0 : 2;
-}
-
-static int
-usage(void)
-{
-	return usage_to(stderr);
-}
-
 int
-adminn_main(int argc, char **argv)
+adminn_main(const struct admin_args *a)
 {
-	static const struct option lo[] = {
-		{ "instance", required_argument, NULL, 'i' },
-		{ "address", required_argument, NULL, 'a' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "unit", required_argument, NULL, 'u' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static struct nctx n;
-	const char *inst = NULL, *keyfile = NULL, *sub = argc > 2 ? argv[2] : "";
+	const char *inst = a->instance, *keyfile = a->key, *sub = a->sub;
 	size_t klen = 0;
-	int c, npos, rc;
+	int rc;
 
-	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)
-		return usage_to(stdout);
-	optind = 3;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'i': inst = optarg; break;
-		case 'a': n.addr = optarg; break;
-		case 'k': keyfile = optarg; break;
-		case 'u': n.unit = optarg; break;
-		default: return usage();
-		}
-	}
-	npos = argc - optind;
+	/* The table (sealdrop-admin.c) took exactly each subcommand's options. */
+	n.addr = a->address;
+	n.unit = a->unit;
 	n.sub = sub;
-	if (inst == NULL)
-		return usage();
-	if (strcmp(sub, "run") == 0 && npos == 0 && !n.addr && !keyfile && !n.unit) {
+	if (strcmp(sub, "run") == 0) {
 		admin_enter(inst);
 		return admin_step(run_step, &n);
 	}
-	if (strcmp(sub, "alert") == 0 && npos == 0 && n.unit != NULL && !n.addr && !keyfile) {
+	if (strcmp(sub, "alert") == 0) {
 		size_t ul = strlen(n.unit);
 
 		if (ul == 0 || ul > UNIT_MAX || strspn(n.unit, "abcdefghijklmnopqrstuvwxyz"
@@ -907,13 +868,12 @@ adminn_main(int argc, char **argv)
 		admin_enter(inst);
 		return admin_step(run_step, &n);
 	}
-	if (strcmp(sub, "msmtp-config") == 0 && npos == 0 && !n.addr && !keyfile && !n.unit) {
+	if (strcmp(sub, "msmtp-config") == 0) {
 		admin_enter(inst);
 		return admin_step(config_step, &n);
 	}
-	if ((strcmp(sub, "set") == 0 && npos == 1 && n.addr && keyfile && !n.unit) ||
-	    (strcmp(sub, "clear") == 0 && npos == 1 && !n.addr && !keyfile && !n.unit)) {
-		n.name = argv[optind];
+	if (strcmp(sub, "set") == 0 || strcmp(sub, "clear") == 0) {
+		n.name = a->pos[0];
 		if (keyfile != NULL) {
 			unsigned char *buf = NULL;
 			int e;
@@ -935,5 +895,5 @@ adminn_main(int argc, char **argv)
 		free(n.key);
 		return rc;
 	}
-	return usage();
+	return admin_usage("notify");
 }

@@ -90,10 +90,11 @@ int adminops_restore(const struct adminops_restore_opts *o, struct adminops_rest
 /* *sealed = 1 when the file starts with the .sdbox magic. */
 int adminops_backup_is_sealed(const char *path, int *sealed);
 
-/* The sealdrop-admin commands themselves: parse argv (argv[1] is the
- * command), print, and return the process exit status. */
-int adminops_cmd_check(int argc, char **argv);
-int adminops_cmd_backup(int argc, char **argv);
-int adminops_cmd_restore(int argc, char **argv);
+/* The sealdrop-admin commands themselves (admin_ops_cmd.c): from the parsed
+ * command line (admin.h), print, and return the process exit status. */
+struct admin_args;
+int adminops_cmd_check(const struct admin_args *a);
+int adminops_cmd_backup(const struct admin_args *a);
+int adminops_cmd_restore(const struct admin_args *a);
 
 #endif

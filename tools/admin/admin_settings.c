@@ -21,7 +21,6 @@
 #include "settings.h"
 
 #include <fcntl.h>
-#include <getopt.h>
 #include <unistd.h>
 #include <limits.h>
 #include <stdio.h>
@@ -113,34 +112,14 @@ settings_step(void *ctx)
 }
 
 int
-admins_main(int argc, char **argv)
+adminsettings_main(const struct admin_args *a)
 {
-	static const struct option lo[] = {
-		{ "instance", required_argument, NULL, 'i' }, { NULL, 0, NULL, 0 }
-	};
-	const char *sub = argc > 2 ? argv[2] : "", *inst = NULL;
-	struct sstep st = { .sub = sub };
-	int c;
+	struct sstep st = { .sub = a->sub };
 
-	optind = 3;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		if (c != 'i')
-			goto usage;
-		inst = optarg;
+	if (st.sub[1] == 'e') {
+		st.key = a->pos[0];
+		st.value = a->pos[1];
 	}
-	if (inst == NULL || (strcmp(sub, "show") == 0 ? optind != argc
-	    : strcmp(sub, "set") != 0 || optind != argc - 2))
-		goto usage;
-	if (sub[1] == 'e') {
-		st.key = argv[optind];
-		st.value = argv[optind + 1];
-	}
-	admin_enter(inst);
+	admin_enter(a->instance);
 	return admin_step(settings_step, &st);
-usage:
-	fprintf(stderr, "usage:\n"
-	    "  " ADMIN_PROG " settings show --instance DIR\n"
-	    "  " ADMIN_PROG " settings set --instance DIR KEY VALUE\n");
-	return 2;
 }

@@ -39,7 +39,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
@@ -57,7 +56,7 @@
 #ifndef SD_SETUP_APPARMOR
 #define SD_SETUP_APPARMOR "/usr/share/sealdrop/apparmor/system_tor.sealdrop"
 #endif
-#define SETUP_USER "sealdrop"
+#define SETUP_USER ADMIN_SETUP_USER
 #define SETUP_TOR_USER "debian-tor"
 #define SETUP_TORRC "/etc/tor/torrc"
 #define SETUP_AA_LOCAL "/etc/apparmor.d/local/system_tor"
@@ -82,13 +81,6 @@ struct setup {
 	uid_t tor_uid;  /* debian-tor */
 	gid_t tor_gid;
 };
-
-static void
-usage(FILE *f)
-{
-	fprintf(f, "usage: " ADMIN_PROG " setup --recipient FILE.pub|sdpk1_... [--recipient ...]\n"
-	    "           [--instance DIR] [--name NAME] [--admin NAME] [--torrc FILE] [--no-start]\n");
-}
 
 /* Run this program (or path, when not NULL) with argv and wait: its exit
  * status, or 1 when it could not run or was killed (said on stderr). The
@@ -328,86 +320,59 @@ step_admin(const struct setup *s)
 
 /* ---- step 4: tor's configuration ----------------------------------------- */
 
-/* 1 if the text of path (at most SETUP_CONF_MAX bytes) has line as one of
- * its lines, 0 if not or when path does not exist; the text (NUL-ended,
- * malloc'd) in *text, the file's mode and owner in *st (0644 root when it
- * does not exist). Dies on other errors. */
+/* 1 if text has line as one of its lines. */
 static int
-has_line(const char *path, const char *line, char **text, struct stat *out)
+has_line(const char *text, const char *line)
 {
-	struct stat st;
-	size_t got = 0, ll = strlen(line);
-	char *t;
-	int fd, found = 0;
+	size_t ll = strlen(line);
 
-	*text = NULL;
-	memset(out, 0, sizeof *out);
-	out->st_mode = 0644;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		admin_die("%s: %s", path, strerror(errno));
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		admin_die("%s: not a regular file", path);
-	if (st.st_size > SETUP_CONF_MAX)
-		admin_die("%s: larger than %d bytes; not edited", path, SETUP_CONF_MAX);
-	if ((t = malloc((size_t)st.st_size + 1)) == NULL)
-		admin_die("out of memory");
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, t + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			admin_die("%s: cannot read it", path);
-		got += (size_t)r;
-	}
-	close(fd);
-	t[got] = '\0';
-	for (const char *p = t; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
 		if (strncmp(p, line, ll) == 0 && (p[ll] == '\n' || p[ll] == '\0'))
-			found = 1;
-	*text = t;
-	*out = st;
-	return found;
+			return 1;
+	return 0;
 }
 
 /* Add line (with a comment above it) to path unless it has it: a new file
- * beside it, written, synced and renamed over it. 1 when added, 0 when it
- * was there. */
+ * beside it with the old one's mode and owner (0644 root when there was
+ * none), written, synced and renamed over it (admintor_conf_replace). 1
+ * when added, 0 when it was there. Dies on errors. */
 static int
 add_line(const char *path, const char *comment, const char *line)
 {
-	char tmp[PATH_MAX], *text = NULL;
+	char tmp[PATH_MAX], *text = NULL, *out = NULL;
 	struct stat st;
-	mode_t mode;
-	FILE *f;
-	int fd;
+	size_t len, cap;
+	int e;
 
-	if (has_line(path, line, &text, &st)) {
+	e = admintor_conf_read(AT_FDCWD, path, SETUP_CONF_MAX, &text, &st);
+	if (e == SD_ERR_NOKEY) {
+		memset(&st, 0, sizeof st);
+		st.st_mode = 0644;
+	} else if (e == SD_ERR_FORMAT) {
+		admin_die("%s: not a regular file", path);
+	} else if (e == SD_ERR_TOOLONG) {
+		admin_die("%s: larger than %d bytes; not edited", path, SETUP_CONF_MAX);
+	} else if (e != 0) {
+		admin_die("%s: %s", path, e == SD_ERR_IO ? strerror(errno) : sd_strerror(e));
+	}
+	if (text != NULL && has_line(text, line)) {
 		free(text);
 		return 0;
 	}
 	if (snprintf(tmp, sizeof tmp, "%s.sealdrop-setup", path) >= (int)sizeof tmp)
 		admin_die("%s: path too long", path);
-	(void)unlink(tmp);
-	/* The new file keeps the old one's mode and owner. */
-	mode = st.st_mode & 07777;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0 ||
-	    fchown(fd, st.st_uid, st.st_gid) != 0 || fchmod(fd, mode) != 0 ||
-	    (f = fdopen(fd, "w")) == NULL)
-		admin_die("%s: %s", tmp, strerror(errno));
-	if (text && *text)
-		fputs(text, f);
-	if (text && *text && text[strlen(text) - 1] != '\n')
-		fputc('\n', f);
-	fprintf(f, "# %s\n%s\n", comment, line);
+	len = text ? strlen(text) : 0;
+	/* The old text, a line end if it lacked one, the comment, the line. */
+	cap = len + strlen(comment) + strlen(line) + sizeof "\n# \n\n";
+	if ((out = malloc(cap)) == NULL)
+		admin_die("out of memory");
+	(void)snprintf(out, cap, "%s%s# %s\n%s\n", text ? text : "",
+	    len > 0 && text[len - 1] != '\n' ? "\n" : "", comment, line);
 	free(text);
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
-		(void)unlink(tmp);
+	e = admintor_conf_replace(AT_FDCWD, path, tmp, out, strlen(out), &st);
+	free(out);
+	if (e != 0)
 		admin_die("%s: cannot write it: %s", path, strerror(errno));
-	}
 	return 1;
 }
 
@@ -581,53 +546,23 @@ users(struct setup *s)
 }
 
 int
-adminsetup_main(int argc, char **argv)
+adminsetup_main(const struct admin_args *a)
 {
-	static const struct option lo[] = {
-		{ "instance", required_argument, NULL, 'i' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "recipient", required_argument, NULL, 'r' },
-		{ "admin", required_argument, NULL, 'a' },
-		{ "torrc", required_argument, NULL, 't' },
-		{ "no-start", no_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct setup s = { .instance = SD_SETUP_INSTANCE, .name = "sealdrop", .admin = "admin",
-		.torrc = SETUP_TORRC };
-	int c, exists, torchanged, added;
+	struct setup s = { .instance = a->instance ? a->instance : SD_SETUP_INSTANCE,
+		.name = a->name ? a->name : "sealdrop", .admin = a->admin ? a->admin : "admin",
+		.torrc = a->torrc ? a->torrc : SETUP_TORRC, .nostart = a->no_start };
+	int exists, torchanged, added;
 
-	optind = 2;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
-		switch (c) {
-		case 'i': s.instance = optarg; break;
-		case 'n': s.name = optarg; break;
-		case 'a': s.admin = optarg; break;
-		case 't': s.torrc = optarg; break;
-		case 'S': s.nostart = 1; break;
-		case 'r':
-			if (s.nrecipients == SETUP_RECIPIENTS_MAX)
-				admin_die("at most %d recipients", SETUP_RECIPIENTS_MAX);
-			s.recipients[s.nrecipients++] = optarg;
-			break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
+	if (a->nrecipients > SETUP_RECIPIENTS_MAX)
+		admin_die("at most %d recipients", SETUP_RECIPIENTS_MAX);
+	for (size_t i = 0; i < a->nrecipients; i++)
+		s.recipients[s.nrecipients++] = a->recipients[i];
 	if (admintor_path_ok(s.instance) != 0)
 		admin_die("--instance: give an absolute path of printable characters without "
 		    "spaces, quotes, '#' or '\\' (it goes into tor's configuration)");
 	if (!torauth_name_ok(s.admin))
 		admin_die("--admin %s: a name is 1 to 32 of a-z, 0-9, '_' and '-' (it names the "
 		    "Tor client key too)", s.admin);
-	if (geteuid() != 0)
-		admin_die("setup must run as root (it gives the instance to " SETUP_USER
-		    ", edits tor's configuration and starts the units)");
 	users(&s);
 
 	exists = instance_state(s.instance);

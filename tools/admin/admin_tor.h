@@ -127,11 +127,51 @@ int admintor_onion_from_pk(const unsigned char pk[ADMINTOR_PK_BYTES], char *out,
 /* Client names and base32: torauth_name_ok, torauth_base32 (crypto/torauth.h,
  * shared with the journalist daemon). */
 
+/* ---- tor's configuration files (admin_torrc.c) --------------------------- */
+
+struct stat;
+struct sdbuf;
+
+/* The largest instance torrc read. */
+#define ADMINTOR_TORRC_MAX (64 * 1024)
+
+/* The text of name under dirfd, NUL-ended and malloc'd, when it is a
+ * regular file (no link followed, no FIFO waited on) of at most max bytes;
+ * its stat in *st (NULL: not wanted). SD_ERR_NOKEY missing, SD_ERR_FORMAT
+ * not a regular file, SD_ERR_TOOLONG over max, SD_ERR_IO (errno kept). */
+int admintor_conf_read(int dirfd, const char *name, size_t max, char **text, struct stat *st);
+/* Replace name under dirfd by text: written to tmpname beside it (a
+ * leftover removed first; like's mode and owner, or 0600 of this process
+ * when like is NULL), synced, renamed over name; tmpname removed on
+ * failure. 0 or SD_ERR_IO (errno kept). */
+int admintor_conf_replace(int dirfd, const char *name, const char *tmpname, const char *text,
+    size_t len, const struct stat *like);
+
+/* The one rewriter of an instance torrc: text (NUL-ended, changed in
+ * place) is cut into lines, and fn gets each line (NUL-ended, without its
+ * '\n'; its own to change), its number from 1, whether a '\n' ended it,
+ * and out (the caller's, bounded) to append what replaces it. The first
+ * error fn returns stops the walk and is returned. Used by tor-check (a
+ * private copy pointing at copied services) and restore (a new path). */
+typedef int (*admintor_line_fn)(void *ctx, char *line, unsigned no, int nl, struct sdbuf *out);
+int admintor_torrc_rewrite(char *text, admintor_line_fn fn, void *ctx, struct sdbuf *out);
+
+/* Rewrite tor/torrc under stagefd (a restored instance) for the instance's
+ * new absolute path. *moved: 1 rewritten, 0 no torrc or the same path, -1
+ * the torrc names no path this code understands or the new path does not
+ * fit a torrc (left as it was: edit it by hand). */
+int admintor_torrc_move(int stagefd, const char *newpath, int *moved);
+
+/* The instance path tor/torrc (under torfd, tor/) names; out holds
+ * PATH_MAX bytes. SD_ERR_NOKEY: no torrc, or it names no path. */
+int admintor_torrc_names(int torfd, char *out);
+
 /* ---- sealdrop-admin subcommands (admin_tor_cmd.c) ----------------------- */
 
+struct admin_args; /* admin.h: the parsed command line */
 /* sealdrop-admin tor-client add|remove --instance DIR NAME */
-int admintor_cmd_client(int argc, char **argv);
+int admintor_cmd_client(const struct admin_args *a);
 /* sealdrop-admin tor-check --instance DIR [--tor PATH] [--timeout SECONDS] */
-int admintor_cmd_check(int argc, char **argv);
+int admintor_cmd_check(const struct admin_args *a);
 
 #endif

@@ -17,65 +17,32 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
-#define PROG "sealdrop-admin"
+#define PROG ADMIN_PROG
 #define TOR_TIMEOUT_DEFAULT 60
 #define TOR_TIMEOUT_MAX 600
 
-struct tor_args {
-	const char *instance;
-	const char *tor;
-	unsigned timeout;
-	int first;
-};
-
+/* --timeout SECONDS: 1..TOR_TIMEOUT_MAX, TOR_TIMEOUT_DEFAULT without it. */
 static int
-tor_usage(void)
+tor_timeout(const char *arg, unsigned *out)
 {
-	fprintf(stderr, "usage:\n"
-	    "  " PROG " tor-client add|remove --instance DIR NAME\n"
-	    "  " PROG " tor-check --instance DIR [--tor PATH] [--timeout SECONDS]\n");
-	return 2;
-}
-
-static int
-tor_parse(int argc, char **argv, int start, struct tor_args *a)
-{
-	static const struct option lo[] = {
-		{ "instance", required_argument, NULL, 'i' },
-		{ "tor", required_argument, NULL, 't' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ NULL, 0, NULL, 0 }
-	};
 	char *end = NULL;
 	unsigned long v;
-	int c;
 
-	a->timeout = TOR_TIMEOUT_DEFAULT;
-	optind = start;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
-		switch (c) {
-		case 'i': a->instance = optarg; break;
-		case 't': a->tor = optarg; break;
-		case 'T':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || v == 0 || v > TOR_TIMEOUT_MAX)
-				return -1;
-			a->timeout = (unsigned)v;
-			break;
-		default: return -1;
-		}
-	}
-	a->first = optind;
-	return a->instance == NULL ? -1 : 0;
+	*out = TOR_TIMEOUT_DEFAULT;
+	if (arg == NULL)
+		return 0;
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v == 0 || v > TOR_TIMEOUT_MAX)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
 }
 
 static const char *
@@ -139,23 +106,16 @@ client_remove(void *ctx)
 }
 
 int
-admintor_cmd_client(int argc, char **argv)
+admintor_cmd_client(const struct admin_args *a)
 {
-	struct tor_args a = { 0 };
-	const char *sub = argc > 2 ? argv[2] : "";
+	struct tstep t = { .inst = a->instance, .name = a->pos[0] };
 
-	if (tor_parse(argc, argv, 3, &a) != 0 || a.first != argc - 1)
-		return tor_usage();
-	struct tstep t = { .inst = a.instance, .name = argv[a.first] };
-
-	if (strcmp(sub, "add") != 0 && strcmp(sub, "remove") != 0)
-		return tor_usage();
 	if (!torauth_name_ok(t.name)) {
 		fprintf(stderr, PROG ": a client name is 1 to 32 of a-z 0-9 _ -\n");
 		return 1;
 	}
-	admin_enter(a.instance);
-	return admin_tor_step(sub[0] == 'a' ? client_add : client_remove, &t);
+	admin_enter(a->instance);
+	return admin_tor_step(a->sub[0] == 'a' ? client_add : client_remove, &t);
 }
 
 static int
@@ -176,14 +136,14 @@ check_step(void *ctx)
 }
 
 int
-admintor_cmd_check(int argc, char **argv)
+admintor_cmd_check(const struct admin_args *a)
 {
-	struct tor_args a = { 0 };
-	struct tstep t;
+	struct tstep t = { .inst = a->instance, .tor = a->tor };
 
-	if (tor_parse(argc, argv, 2, &a) != 0 || a.first != argc)
-		return tor_usage();
-	t = (struct tstep){ .inst = a.instance, .tor = a.tor, .timeout = a.timeout };
-	admin_enter(a.instance);
+	if (tor_timeout(a->timeout, &t.timeout) != 0) {
+		fprintf(stderr, PROG ": --timeout: 1 to %d seconds\n", TOR_TIMEOUT_MAX);
+		return admin_usage(a->cmd);
+	}
+	admin_enter(a->instance);
 	return admin_tor_step(check_step, &t);
 }

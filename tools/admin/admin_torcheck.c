@@ -22,6 +22,7 @@
  */
 #define _XOPEN_SOURCE 700
 #include "admin_tor.h"
+#include "sdbuf.h"
 #include "sderr.h"
 #include "sdio.h"
 
@@ -45,7 +46,6 @@
 #include <sodium.h>
 
 #define TC_MAX_HS 8
-#define TC_TORRC_MAX (64 * 1024)
 #define TC_LOG_MAX (1024 * 1024)
 #define TC_KEY_MAX 4096
 #define TC_STOP_SECONDS 10
@@ -180,14 +180,18 @@ tc_port_ok(const char *v)
 	    strncmp(target, "[::1]:", 6) == 0 || target[strspn(target, "0123456789")] == '\0';
 }
 
-/* One line of the instance torrc, rewritten into out. */
+/* One line of the instance torrc, rewritten into out (an
+ * admintor_line_fn): comments dropped, HiddenServiceDir pointing at the
+ * private copy, every other line a checked HiddenService* directive. */
 static int
-tc_line(struct tc *t, char *line, unsigned no, char *out, size_t outsz, size_t *used)
+tc_line(void *ctx, char *line, unsigned no, int nl, struct sdbuf *out)
 {
+	struct tc *t = ctx;
 	char *key = line + strspn(line, " \t"), *val;
 	size_t klen = strcspn(key, " \t\r");
 	int n;
 
+	(void)nl;
 	if (*key == '\0' || *key == '#' || *key == '\r')
 		return 0;
 	val = key + klen + strspn(key + klen, " \t");
@@ -221,16 +225,20 @@ tc_line(struct tc *t, char *line, unsigned no, char *out, size_t outsz, size_t *
 		if (tc_join(t, t->tmp, num, h->dst) != 0)
 			return SD_ERR_TOOLONG;
 		t->nhs++;
-		n = snprintf(out + *used, outsz - *used, "HiddenServiceDir %s\n", h->dst);
+		if ((n = sdbuf_adds(out, "HiddenServiceDir ")) == 0 && (n = sdbuf_adds(out, h->dst)) == 0)
+			n = sdbuf_add(out, "\n", 1);
 	} else {
 		if (klen == 17 && strncasecmp(key, "HiddenServicePort", 17) == 0 && !tc_port_ok(val))
 			return tc_fail(t, SD_ERR_FORMAT, "torrc line %u: HiddenServicePort target "
 			    "is not a unix socket or loopback address", no);
-		n = snprintf(out + *used, outsz - *used, "%.*s %s\n", (int)klen, key, val);
+		/* sdbuf_add, not a format: a line may be long. */
+		if ((n = sdbuf_add(out, key, klen)) == 0 && (n = sdbuf_add(out, " ", 1)) == 0 &&
+		    (n = sdbuf_adds(out, val)) == 0)
+			n = sdbuf_add(out, "\n", 1);
 	}
-	if (n < 0 || (size_t)n >= outsz - *used)
-		return tc_fail(t, SD_ERR_TOOLONG, "torrc line %u: too long", no);
-	*used += (size_t)n;
+	if (n != 0)
+		return tc_fail(t, n, "torrc line %u: %s", no, n == SD_ERR_TOOLONG ? "too long" :
+		    sd_strerror(n));
 	return 0;
 }
 
@@ -239,40 +247,36 @@ tc_line(struct tc *t, char *line, unsigned no, char *out, size_t outsz, size_t *
 static int
 tc_torrc(struct tc *t)
 {
-	char path[PATH_MAX], *out = NULL, *line, *next;
-	unsigned char *in = NULL;
-	size_t inlen = 0, outsz, used = 0;
-	unsigned no = 0;
-	int e, n;
+	char path[PATH_MAX], *in = NULL;
+	struct sdbuf out;
+	int e;
 
+	sdbuf_init(&out, ADMINTOR_TORRC_MAX + 4096 + TC_MAX_HS * PATH_MAX);
 	if (t->inst == NULL)
 		(void)snprintf(path, sizeof path, "torrc");
 	else if ((e = tc_join(t, t->inst, ADMINTOR_TORRC, path)) != 0)
 		return e;
-	if ((e = sd_read_small_file(path, TC_TORRC_MAX, &in, &inlen)) != 0)
+	/* No link followed, no FIFO waited on (admin_torrc.c). */
+	if ((e = admintor_conf_read(AT_FDCWD, path, ADMINTOR_TORRC_MAX, &in, NULL)) != 0)
 		return tc_fail(t, e, "%s: cannot read: %s", path,
-		    e == SD_ERR_IO ? strerror(errno) : sd_strerror(e));
-	outsz = inlen + 4096 + TC_MAX_HS * PATH_MAX;
-	if ((out = malloc(outsz)) == NULL) {
-		e = tc_fail(t, SD_ERR_NOMEM, "out of memory");
+		    e == SD_ERR_IO ? strerror(errno) : e == SD_ERR_NOKEY ? strerror(ENOENT) :
+		    e == SD_ERR_FORMAT ? "not a regular file" : sd_strerror(e));
+	if ((e = sdbuf_adds(&out, "DisableNetwork 1\nSocksPort 0\nControlPort 0\nORPort 0\n"
+	    "DNSPort 0\nTransPort 0\nNATDPort 0\nClientOnly 1\nRunAsDaemon 0\n"
+	    "DataDirectory ")) != 0 || (e = sdbuf_adds(&out, t->tmp)) != 0 ||
+	    (e = sdbuf_adds(&out, "/data\nLog notice file ")) != 0 ||
+	    (e = sdbuf_adds(&out, t->tmp)) != 0 || (e = sdbuf_adds(&out, "/tor.log\n")) != 0) {
+		e = tc_fail(t, e, "out of memory");
 		goto out;
 	}
-	n = snprintf(out, outsz, "DisableNetwork 1\nSocksPort 0\nControlPort 0\nORPort 0\n"
-	    "DNSPort 0\nTransPort 0\nNATDPort 0\nClientOnly 1\nRunAsDaemon 0\n"
-	    "DataDirectory %s/data\nLog notice file %s/tor.log\n", t->tmp, t->tmp);
-	used = (size_t)n;
-	for (line = (char *)in; line != NULL && e == 0; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		e = tc_line(t, line, ++no, out, outsz, &used);
-	}
+	e = admintor_torrc_rewrite(in, tc_line, t, &out);
 	if (e == 0 && t->nhs == 0)
 		e = tc_fail(t, SD_ERR_FORMAT, "%s: no HiddenServiceDir", path);
 	if (e == 0 && (e = tc_join(t, t->tmp, "torrc", path)) == 0 &&
-	    (e = sd_write_file_excl(path, out, used, 0600)) != 0)
+	    (e = sd_write_file_excl(path, out.p, out.len, 0600)) != 0)
 		e = tc_fail(t, e, "%s: cannot write", path);
 out:
-	free(out);
+	sdbuf_free(&out);
 	free(in);
 	return e;
 }

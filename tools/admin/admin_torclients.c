@@ -31,7 +31,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -421,40 +420,16 @@ reload_tor(void)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
 }
 
-static int
-usage(void)
-{
-	fprintf(stderr, "usage: " PROG " tor-clients-apply --instance DIR [--no-reload]\n");
-	return 2;
-}
-
 int
-admintc_main(int argc, char **argv)
+admintc_main(const struct admin_args *a)
 {
-	static const struct option lo[] = {
-		{ "instance", required_argument, NULL, 'i' },
-		{ "no-reload", no_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const struct adminpriv_inst *pi;
-	const char *inst = NULL;
+	const char *inst = a->instance;
 	struct run *r = NULL;
 	char *buf = NULL;
 	size_t got = 0, cap = REQ_MAX * (3 + TORAUTH_NAME_MAX + TORAUTH_PUB_LINE_MAX);
-	int c, noreload = 0, bad = 0, changed = 0;
+	int noreload = a->no_reload, bad = 0, changed = 0;
 
-	optind = 2;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
-		if (c == 'i')
-			inst = optarg;
-		else if (c == 'n')
-			noreload = 1;
-		else
-			return usage();
-	}
-	if (inst == NULL || optind != argc)
-		return usage();
 	pi = admin_enter(inst);
 	if (pi->torfd < 0)
 		admin_die("%s", pi->torerr);

@@ -1,27 +1,36 @@
 /*
- * admin_torrc.c - a restore into another directory: the torrc fragment that
- * sealdrop-admin init writes (tools/admin_tor.c) names the instance's
- * absolute path (HiddenServiceDir, the unix sockets), so it is rewritten
- * for the new path. The old path is read from the source service's
- * HiddenServiceDir line; a torrc without one is left alone and reported.
- * The new file replaces the old by rename, in the staging directory.
+ * admin_torrc.c - the one place sealdrop-admin reads and rewrites a
+ * configuration file of tor's (admin_tor.h): the instance's tor/torrc
+ * and, for `setup`, /etc/tor/torrc and AppArmor's local file for tor.
+ *
+ * admintor_conf_read takes a bounded regular file (no link, FIFO or
+ * device); admintor_conf_replace writes a new file beside the old one
+ * (its mode and owner), syncs it and renames it over the old one, so a
+ * reader sees the old text or the new, never a part.
+ *
+ * A restore into another directory: the torrc fragment that sealdrop-admin
+ * init writes (admin_tor.c) names the instance's absolute path
+ * (HiddenServiceDir, the unix sockets), so it is rewritten for the new
+ * path. The old path is read from the source service's HiddenServiceDir
+ * line; a torrc without one is left alone and reported. Whether the new
+ * path fits a torrc is admin_tor.c's one rule, admintor_path_ok.
  */
-#include "admin_int.h"
+#include "admin_tor.h"
+#include "sdbuf.h"
 #include "sderr.h"
 #include "sdio.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-#define TORRC_MAX (64 * 1024)
 
 /* The instance path in "HiddenServiceDir <path>/tor/source". */
 static int
@@ -48,74 +57,91 @@ torrc_old_path(const char *text, char out[PATH_MAX])
 	return SD_ERR_NOKEY;
 }
 
-/* What tor's parser reads as one path, and short enough for the sockets. */
-static int
-torrc_path_ok(const char *abs)
+int
+admintor_torrc_rewrite(char *text, admintor_line_fn fn, void *ctx, struct sdbuf *out)
 {
-	struct sockaddr_un sa;
-
-	if (abs[0] != '/' || strlen(abs) + sizeof "/journalist.sock" > sizeof sa.sun_path)
-		return 0;
-	for (const char *p = abs; *p != '\0'; p++)
-		if (*p <= ' ' || *p > '~' || strchr("\"'\\#", *p) != NULL)
-			return 0;
-	return 1;
-}
-
-/* text with every occurrence of from replaced by to, malloc'd. */
-static int
-replace_all(const char *text, const char *from, const char *to, char **out, size_t *outlen)
-{
-	size_t fl = strlen(from), tl = strlen(to), n = 0, cap;
-	const char *p, *q;
-	char *buf, *w;
-
-	for (p = text; (q = strstr(p, from)) != NULL; p = q + fl)
-		n++;
-	cap = strlen(text) + n * tl + 1;
-	if ((buf = malloc(cap)) == NULL)
-		return SD_ERR_NOMEM;
-	for (w = buf, p = text; (q = strstr(p, from)) != NULL; p = q + fl) {
-		memcpy(w, p, (size_t)(q - p));
-		w += q - p;
-		memcpy(w, to, tl);
-		w += tl;
-	}
-	memcpy(w, p, strlen(p) + 1);
-	*outlen = (size_t)(w - buf) + strlen(p);
-	*out = buf;
-	return 0;
-}
-
-/* Write text as torfd's torrc, through torrc.new and a rename. */
-static int
-torrc_replace(int torfd, const char *text, size_t len)
-{
-	int fd = openat(torfd, "torrc.new", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
+	char *line, *next;
+	unsigned no = 0;
 	int e = 0;
 
+	for (line = text; line != NULL && e == 0; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		/* The empty rest after a final '\n' is no line. */
+		if (next == NULL && *line == '\0' && line != text)
+			break;
+		e = fn(ctx, line, ++no, next != NULL, out);
+	}
+	return e;
+}
+
+/* restore: every occurrence of the old instance path in a line (its
+ * HiddenServiceDir, its sockets, the comments naming it) becomes the new
+ * one; everything else stays as it was, byte for byte. */
+struct move_ctx {
+	const char *from, *to;
+};
+
+static int
+move_line(void *ctx, char *line, unsigned no, int nl, struct sdbuf *out)
+{
+	const struct move_ctx *m = ctx;
+	size_t fl = strlen(m->from);
+	const char *p = line, *q;
+	int e = 0;
+
+	(void)no;
+	while (e == 0 && (q = strstr(p, m->from)) != NULL) {
+		if ((e = sdbuf_add(out, p, (size_t)(q - p))) == 0)
+			e = sdbuf_adds(out, m->to);
+		p = q + fl;
+	}
+	if (e == 0)
+		e = sdbuf_adds(out, p);
+	if (e == 0 && nl)
+		e = sdbuf_add(out, "\n", 1);
+	return e;
+}
+
+int
+admintor_conf_replace(int dirfd, const char *name, const char *tmpname, const char *text,
+    size_t len, const struct stat *like)
+{
+	int fd = -1, e = SD_ERR_IO, saved = 0;
+
+	/* A leftover of a killed run: ours, never read. */
+	(void)unlinkat(dirfd, tmpname, 0);
+	fd = openat(dirfd, tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return SD_ERR_IO;
+	if (like != NULL && (fchown(fd, like->st_uid, like->st_gid) != 0 ||
+	    fchmod(fd, like->st_mode & 07777) != 0))
+		goto out;
 	if (sd_write_full(fd, text, len) != 0 || fsync(fd) != 0)
+		goto out;
+	e = close(fd) != 0 ? SD_ERR_IO : 0;
+	fd = -1;
+	if (e == 0 && renameat(dirfd, tmpname, dirfd, name) != 0)
 		e = SD_ERR_IO;
-	if (close(fd) != 0)
-		e = SD_ERR_IO;
-	if (e == 0 && renameat(torfd, "torrc.new", torfd, "torrc") != 0)
-		e = SD_ERR_IO;
+out:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
 	if (e != 0)
-		(void)unlinkat(torfd, "torrc.new", 0);
+		(void)unlinkat(dirfd, tmpname, 0);
+	errno = saved;
 	return e;
 }
 
 static int
-torrc_rewrite(int torfd, const char *text, const char *newpath, int *moved)
+torrc_move(int torfd, char *text, const char *newpath, int *moved)
 {
-	char old[PATH_MAX], *out = NULL;
-	size_t len = 0;
+	char old[PATH_MAX];
+	struct move_ctx m = { old, newpath };
+	struct sdbuf out;
 	int e;
 
-	if (torrc_old_path(text, old) != 0 || !torrc_path_ok(newpath)) {
+	if (torrc_old_path(text, old) != 0 || admintor_path_ok(newpath) != 0) {
 		*moved = -1;
 		return 0;
 	}
@@ -123,51 +149,66 @@ torrc_rewrite(int torfd, const char *text, const char *newpath, int *moved)
 		*moved = 0;
 		return 0;
 	}
-	if ((e = replace_all(text, old, newpath, &out, &len)) != 0)
-		return e;
-	if ((e = torrc_replace(torfd, out, len)) == 0)
+	/* Each line can grow by the new path at most PATH_MAX / 2 times. */
+	sdbuf_init(&out, (size_t)ADMINTOR_TORRC_MAX * 8);
+	if ((e = admintor_torrc_rewrite(text, move_line, &m, &out)) == 0 &&
+	    (e = admintor_conf_replace(torfd, "torrc", "torrc.new", out.p ? out.p : "", out.len,
+	        NULL)) == 0)
 		*moved = 1;
-	free(out);
-	return e;
-}
-
-/* tor/torrc under torfd, NUL-terminated, malloc'd. */
-static int
-torrc_read(int torfd, char **out)
-{
-	int fd = openat(torfd, "torrc", O_RDONLY | O_NOFOLLOW | O_CLOEXEC), e = SD_ERR_IO;
-	char *text = NULL;
-	size_t got = 0;
-	struct stat st;
-
-	if (fd < 0) {
-		e = errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
-		goto out;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > TORRC_MAX)
-		goto out;
-	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
-		e = SD_ERR_NOMEM;
-		goto out;
-	}
-	if (sd_read_full(fd, text, (size_t)st.st_size, &got) != 0)
-		goto out;
-	text[got] = '\0';
-	*out = text;
-	text = NULL;
-	e = 0;
-out:
-	free(text);
-	if (fd >= 0)
-		close(fd);
+	sdbuf_free(&out);
 	return e;
 }
 
 int
-adminops_torrc_names(int torfd, char out[PATH_MAX])
+admintor_conf_read(int dirfd, const char *name, size_t max, char **text, struct stat *st)
+{
+	int fd, e = SD_ERR_IO, saved = 0;
+	char *t = NULL;
+	size_t got = 0;
+	struct stat sb;
+
+	/* O_NONBLOCK: a FIFO put there is refused, not waited on. */
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
+		goto out;
+	}
+	if (fstat(fd, &sb) != 0)
+		goto out;
+	if (!S_ISREG(sb.st_mode)) {
+		e = SD_ERR_FORMAT;
+		goto out;
+	}
+	if ((uint64_t)sb.st_size > (uint64_t)max) {
+		e = SD_ERR_TOOLONG;
+		goto out;
+	}
+	if ((t = malloc((size_t)sb.st_size + 1)) == NULL) {
+		e = SD_ERR_NOMEM;
+		goto out;
+	}
+	if (sd_read_full(fd, t, (size_t)sb.st_size, &got) != 0)
+		goto out;
+	t[got] = '\0';
+	*text = t;
+	t = NULL;
+	if (st != NULL)
+		*st = sb;
+	e = 0;
+out:
+	saved = errno;
+	free(t);
+	if (fd >= 0)
+		close(fd);
+	errno = saved;
+	return e;
+}
+
+int
+admintor_torrc_names(int torfd, char *out)
 {
 	char *text = NULL, path[PATH_MAX];
-	int e = torrc_read(torfd, &text);
+	int e = admintor_conf_read(torfd, "torrc", ADMINTOR_TORRC_MAX, &text, NULL);
 
 	if (e == 0 && (e = torrc_old_path(text, path)) == 0)
 		memcpy(out, path, strlen(path) + 1);
@@ -176,19 +217,19 @@ adminops_torrc_names(int torfd, char out[PATH_MAX])
 }
 
 int
-adminops_torrc_move(int stagefd, const char *newpath, int *moved)
+admintor_torrc_move(int stagefd, const char *newpath, int *moved)
 {
 	int torfd = openat(stagefd, "tor", DIR_FLAGS), e;
 	char *text = NULL;
 
 	if (torfd < 0)
 		return errno == ENOENT ? (*moved = 0) : SD_ERR_IO;
-	e = torrc_read(torfd, &text);
+	e = admintor_conf_read(torfd, "torrc", ADMINTOR_TORRC_MAX, &text, NULL);
 	if (e == SD_ERR_NOKEY) {
 		*moved = 0;
 		e = 0;
 	} else if (e == 0)
-		e = torrc_rewrite(torfd, text, newpath, moved);
+		e = torrc_move(torfd, text, newpath, moved);
 	free(text);
 	close(torfd);
 	return e;

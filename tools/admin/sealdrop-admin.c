@@ -1,6 +1,12 @@
 /*
  * sealdrop-admin - instance set-up and upkeep on the server.
  *
+ * One command table (cmds[]: name, subcommand, handler, flags, the options
+ * it takes and requires, its positional arguments, its usage line) drives
+ * the one option parser (admin_parse) and the usage text, which is printed
+ * from the table. `init` and `recipient` are handled here; the other
+ * commands live in admin_*.c behind the handler the table names:
+ *
  *   sealdrop-admin init --instance DIR [--name NAME] [--recipient FILE.pub]...
  *   sealdrop-admin recipient add --instance DIR [--label L] FILE.pub|sdpk1_...
  *   sealdrop-admin recipient list --instance DIR
@@ -35,83 +41,11 @@
 
 #include <sodium.h>
 
-#define PROG "sealdrop-admin"
-#define RECIPIENTS_MAX 32
+#define PROG ADMIN_PROG
+#define RECIPIENTS_MAX ADMIN_RECIPIENTS_MAX
 
 /* The instance of this run (admin_enter). */
 static struct adminpriv_inst g_inst = { .fd = -1, .torfd = -1 };
-
-struct args {
-	const char *instance;
-	const char *name;
-	const char *label;
-	const char *recipients[RECIPIENTS_MAX];
-	size_t nrecipients;
-	int first; /* index of the first positional argument */
-};
-
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage:\n"
-	    "  " PROG " setup --recipient FILE.pub|sdpk1_... [--instance DIR] [--name NAME]\n"
-	    "      [--admin NAME] [--torrc FILE] [--no-start]\n"
-	    "  " PROG " init --instance DIR [--name NAME] [--recipient FILE.pub]...\n"
-	    "  " PROG " tor-check --instance DIR [--tor PATH] [--timeout SECONDS]\n"
-	    "  " PROG " tor-client add|remove --instance DIR NAME\n"
-	    "  " PROG " tor-clients-apply --instance DIR [--no-reload]\n"
-	    "  " PROG " recipient add --instance DIR [--label LABEL] FILE.pub|sdpk1_...\n"
-	    "  " PROG " recipient list --instance DIR\n"
-	    "  " PROG " recipient remove --instance DIR ID|sdpk1_...\n"
-	    "  " PROG " journalist add --instance DIR NAME [--admin]\n"
-	    "  " PROG " journalist list --instance DIR\n"
-	    "  " PROG " journalist remove --instance DIR NAME\n"
-	    "  " PROG " journalist reset --instance DIR NAME [--passphrase] [--totp]\n"
-	    "  " PROG " settings show --instance DIR\n"
-	    "  " PROG " settings set --instance DIR KEY VALUE\n"
-	    "  " PROG " check --instance DIR\n"
-	    "  " PROG " backup --instance DIR --out FILE [--recipient FILE.pub|sdpk1_...]...\n"
-	    "  " PROG " restore --in FILE --instance NEWDIR [--key FILE.key [--passphrase-file F]]\n"
-	    "  " PROG " notify run|alert|set|clear|msmtp-config --instance DIR ... (notify --help)\n");
-}
-
-static int
-parse_args(int argc, char **argv, int start, struct args *a)
-{
-	static const struct option lo[] = {
-		{ "instance", required_argument, NULL, 'i' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "label", required_argument, NULL, 'l' },
-		{ "recipient", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c;
-
-	optind = start;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
-		switch (c) {
-		case 'i': a->instance = optarg; break;
-		case 'n': a->name = optarg; break;
-		case 'l': a->label = optarg; break;
-		case 'r':
-			if (a->nrecipients == RECIPIENTS_MAX)
-				admin_die("at most %d recipients", RECIPIENTS_MAX);
-			a->recipients[a->nrecipients++] = optarg;
-			break;
-		case 'h': usage(stdout); exit(0);
-		default: return -1;
-		}
-	}
-	a->first = optind;
-	if (a->instance == NULL) {
-		fprintf(stderr, PROG ": --instance DIR is required\n");
-		return -1;
-	}
-	return 0;
-}
 
 /* A path inside the instance directory. */
 static void
@@ -269,7 +203,7 @@ init_tor(const char *inst)
 }
 
 static int
-cmd_init(const struct args *a)
+cmd_init(const struct admin_args *a)
 {
 	char path[PATH_MAX];
 	const char *name = a->name ? a->name : "sealdrop";
@@ -381,78 +315,272 @@ recipient_step(void *ctx)
 }
 
 static int
-cmd_recipient(int argc, char **argv)
+cmd_recipient(const struct admin_args *a)
 {
-	struct args a = { 0 };
-	struct rstep r = { .sub = argc > 2 ? argv[2] : "" };
+	struct rstep r = { .sub = a->sub, .label = a->label ? a->label : "" };
 	int e;
 
-	if (parse_args(argc, argv, 3, &a) != 0)
-		return 2;
-	if (!((strcmp(r.sub, "list") == 0 && a.first == argc) ||
-	    ((strcmp(r.sub, "add") == 0 || strcmp(r.sub, "remove") == 0) && a.first == argc - 1))) {
-		usage(stderr);
-		return 2;
-	}
-	r.label = a.label ? a.label : "";
 	if (r.sub[0] != 'l') {
 		/* A key file is read here, as the caller, not in the step. */
-		r.arg = argv[a.first];
+		r.arg = a->pos[0];
 		e = load_recipient(r.arg, r.pk);
 		if (e != 0 && r.sub[0] == 'a')
 			admin_die("%s: not a public key: %s", r.arg, sd_strerror(e));
 		r.haspk = e == 0;
 	}
-	admin_enter(a.instance);
+	admin_enter(a->instance);
 	return admin_step(recipient_step, &r);
+}
+
+/* ---- the command table and its option parser ---------------------------- */
+
+/* The options, one bit each; a row of the table lists those it takes and
+ * those it requires. --admin is a flag of `journalist add` and a name for
+ * `setup`: two options of one name, never in the same row. */
+enum {
+	O_INSTANCE = 1u << 0, O_NAME = 1u << 1, O_LABEL = 1u << 2, O_RECIPIENT = 1u << 3,
+	O_OUT = 1u << 4, O_IN = 1u << 5, O_KEY = 1u << 6, O_PASSFILE = 1u << 7,
+	O_TOR = 1u << 8, O_TIMEOUT = 1u << 9, O_ADMIN_FLAG = 1u << 10,
+	O_ADMIN_NAME = 1u << 11, O_PASSPHRASE = 1u << 12, O_TOTP = 1u << 13,
+	O_TORRC = 1u << 14, O_NO_START = 1u << 15, O_ADDRESS = 1u << 16, O_UNIT = 1u << 17,
+	O_NO_RELOAD = 1u << 18, O_NOPT = 19
+};
+
+/* Every option sealdrop-admin knows; val is the bit's index. */
+static const struct option admin_opts[O_NOPT] = {
+	{ "instance", required_argument, NULL, 0 },
+	{ "name", required_argument, NULL, 1 },
+	{ "label", required_argument, NULL, 2 },
+	{ "recipient", required_argument, NULL, 3 },
+	{ "out", required_argument, NULL, 4 },
+	{ "in", required_argument, NULL, 5 },
+	{ "key", required_argument, NULL, 6 },
+	{ "passphrase-file", required_argument, NULL, 7 },
+	{ "tor", required_argument, NULL, 8 },
+	{ "timeout", required_argument, NULL, 9 },
+	{ "admin", no_argument, NULL, 10 },
+	{ "admin", required_argument, NULL, 11 },
+	{ "passphrase", no_argument, NULL, 12 },
+	{ "totp", no_argument, NULL, 13 },
+	{ "torrc", required_argument, NULL, 14 },
+	{ "no-start", no_argument, NULL, 15 },
+	{ "address", required_argument, NULL, 16 },
+	{ "unit", required_argument, NULL, 17 },
+	{ "no-reload", no_argument, NULL, 18 },
+};
+#define O_HELP_VAL 'h'
+
+/* Flags of a row. */
+#define C_ROOT 1u /* only root may run it (checked after the command line) */
+
+struct admin_cmd {
+	const char *name, *sub;  /* sub NULL: the command has none */
+	int (*fn)(const struct admin_args *a);
+	unsigned flags;
+	unsigned opts, required; /* O_* bits */
+	int npos;                /* positional arguments, exactly */
+	const char *usage;       /* after "sealdrop-admin NAME [SUB] " */
+	const char *why_root;    /* C_ROOT: why, said when run by another user */
+};
+
+static const struct admin_cmd cmds[] = {
+	{ "setup", NULL, adminsetup_main, C_ROOT,
+	  O_RECIPIENT | O_INSTANCE | O_NAME | O_ADMIN_NAME | O_TORRC | O_NO_START, 0, 0,
+	  "--recipient FILE.pub|sdpk1_... [--recipient ...] [--instance DIR] [--name NAME]\n"
+	  "      [--admin NAME] [--torrc FILE] [--no-start]",
+	  "it gives the instance to " ADMIN_SETUP_USER ", edits tor's configuration and starts "
+	  "the units" },
+	{ "init", NULL, cmd_init, 0, O_INSTANCE | O_NAME | O_RECIPIENT, O_INSTANCE, 0,
+	  "--instance DIR [--name NAME] [--recipient FILE.pub]...", NULL },
+	{ "tor-check", NULL, admintor_cmd_check, 0, O_INSTANCE | O_TOR | O_TIMEOUT, O_INSTANCE, 0,
+	  "--instance DIR [--tor PATH] [--timeout SECONDS]", NULL },
+	{ "tor-client", "add", admintor_cmd_client, 0, O_INSTANCE, O_INSTANCE, 1,
+	  "--instance DIR NAME", NULL },
+	{ "tor-client", "remove", admintor_cmd_client, 0, O_INSTANCE, O_INSTANCE, 1,
+	  "--instance DIR NAME", NULL },
+	{ "tor-clients-apply", NULL, admintc_main, 0, O_INSTANCE | O_NO_RELOAD, O_INSTANCE, 0,
+	  "--instance DIR [--no-reload]", NULL },
+	{ "recipient", "add", cmd_recipient, 0, O_INSTANCE | O_LABEL, O_INSTANCE, 1,
+	  "--instance DIR [--label LABEL] FILE.pub|sdpk1_...", NULL },
+	{ "recipient", "list", cmd_recipient, 0, O_INSTANCE, O_INSTANCE, 0, "--instance DIR", NULL },
+	{ "recipient", "remove", cmd_recipient, 0, O_INSTANCE, O_INSTANCE, 1,
+	  "--instance DIR ID|sdpk1_...", NULL },
+	{ "journalist", "add", adminjournalist_main, 0, O_INSTANCE | O_ADMIN_FLAG, O_INSTANCE,
+	  1, "--instance DIR NAME [--admin]", NULL },
+	{ "journalist", "list", adminjournalist_main, 0, O_INSTANCE, O_INSTANCE, 0,
+	  "--instance DIR", NULL },
+	{ "journalist", "remove", adminjournalist_main, 0, O_INSTANCE, O_INSTANCE, 1,
+	  "--instance DIR NAME", NULL },
+	{ "journalist", "reset", adminjournalist_main, 0, O_INSTANCE | O_PASSPHRASE | O_TOTP,
+	  O_INSTANCE, 1, "--instance DIR NAME [--passphrase] [--totp]", NULL },
+	{ "settings", "show", adminsettings_main, 0, O_INSTANCE, O_INSTANCE, 0,
+	  "--instance DIR", NULL },
+	{ "settings", "set", adminsettings_main, 0, O_INSTANCE, O_INSTANCE, 2,
+	  "--instance DIR KEY VALUE", NULL },
+	{ "check", NULL, adminops_cmd_check, 0, O_INSTANCE, O_INSTANCE, 0, "--instance DIR", NULL },
+	{ "backup", NULL, adminops_cmd_backup, 0, O_INSTANCE | O_OUT | O_RECIPIENT,
+	  O_INSTANCE | O_OUT, 0,
+	  "--instance DIR --out FILE [--recipient FILE.pub|sdpk1_...]...", NULL },
+	{ "restore", NULL, adminops_cmd_restore, 0, O_IN | O_INSTANCE | O_KEY | O_PASSFILE,
+	  O_IN | O_INSTANCE, 0,
+	  "--in FILE --instance NEWDIR [--key FILE.key [--passphrase-file F]]", NULL },
+	{ "notify", "run", adminn_main, 0, O_INSTANCE, O_INSTANCE, 0, "--instance DIR", NULL },
+	{ "notify", "alert", adminn_main, 0, O_INSTANCE | O_UNIT, O_INSTANCE | O_UNIT, 0,
+	  "--instance DIR --unit NAME", NULL },
+	{ "notify", "set", adminn_main, 0, O_INSTANCE | O_ADDRESS | O_KEY,
+	  O_INSTANCE | O_ADDRESS | O_KEY, 1, "--instance DIR NAME --address ADDR --key FILE", NULL },
+	{ "notify", "clear", adminn_main, 0, O_INSTANCE, O_INSTANCE, 1, "--instance DIR NAME", NULL },
+	{ "notify", "msmtp-config", adminn_main, 0, O_INSTANCE, O_INSTANCE, 0, "--instance DIR",
+	  NULL },
+};
+#define NCMDS (sizeof cmds / sizeof cmds[0])
+
+/* The usage lines of every row named cmd (NULL: all) on f. */
+static void
+usage_rows(FILE *f, const char *cmd)
+{
+	fprintf(f, "usage:\n");
+	for (size_t i = 0; i < NCMDS; i++)
+		if (cmd == NULL || strcmp(cmds[i].name, cmd) == 0)
+			fprintf(f, "  " PROG " %s%s%s %s\n", cmds[i].name, cmds[i].sub ? " " : "",
+			    cmds[i].sub ? cmds[i].sub : "", cmds[i].usage);
+}
+
+int
+admin_usage(const char *cmd)
+{
+	usage_rows(stderr, cmd);
+	return 2;
+}
+
+/* The row of argv[1] (and argv[2] when the command has subcommands), or
+ * NULL; *known: the command name is in the table. */
+static const struct admin_cmd *
+find_cmd(int argc, char **argv, int *known)
+{
+	*known = 0;
+	for (size_t i = 0; i < NCMDS; i++) {
+		if (strcmp(cmds[i].name, argv[1]) != 0)
+			continue;
+		*known = 1;
+		if (cmds[i].sub == NULL || (argc > 2 && strcmp(cmds[i].sub, argv[2]) == 0))
+			return &cmds[i];
+	}
+	return NULL;
+}
+
+/* The options of row c into a, and its positional arguments: the one
+ * option parser. 0, 1 when --help was asked, or -1 after saying what is
+ * wrong on stderr (the caller prints the usage). */
+static int
+admin_parse(const struct admin_cmd *c, int argc, char **argv, struct admin_args *a)
+{
+	struct option lo[O_NOPT + 2];
+	size_t n = 0;
+	unsigned seen = 0;
+	int ch, first = c->sub ? 3 : 2;
+
+	for (int i = 0; i < O_NOPT; i++)
+		if (c->opts & (1u << i))
+			lo[n++] = admin_opts[i];
+	lo[n++] = (struct option){ "help", no_argument, NULL, O_HELP_VAL };
+	lo[n] = (struct option){ NULL, 0, NULL, 0 };
+	a->cmd = c->name;
+	a->sub = c->sub;
+	optind = first;
+	opterr = 0;
+	/* Options and positional arguments in any order ("--" ends options);
+	 * ':' first: a missing value is told from an unknown option. */
+	while ((ch = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
+		const char *v = optarg;
+
+		if (ch == O_HELP_VAL)
+			return 1;
+		if (ch == ':') {
+			fprintf(stderr, PROG ": %s needs a value\n", argv[optind - 1]);
+			return -1;
+		}
+		if (ch < 0 || ch >= O_NOPT) {
+			fprintf(stderr, PROG ": %s: unknown option for this command\n",
+			    argv[optind - 1]);
+			return -1;
+		}
+		seen |= 1u << ch;
+		switch (1u << ch) {
+		case O_INSTANCE: a->instance = v; break;
+		case O_NAME: a->name = v; break;
+		case O_LABEL: a->label = v; break;
+		case O_OUT: a->out = v; break;
+		case O_IN: a->in = v; break;
+		case O_KEY: a->key = v; break;
+		case O_PASSFILE: a->passfile = v; break;
+		case O_TOR: a->tor = v; break;
+		case O_TIMEOUT: a->timeout = v; break;
+		case O_ADMIN_FLAG: a->is_admin = 1; break;
+		case O_ADMIN_NAME: a->admin = v; break;
+		case O_PASSPHRASE: a->passphrase = 1; break;
+		case O_TOTP: a->totp = 1; break;
+		case O_TORRC: a->torrc = v; break;
+		case O_NO_START: a->no_start = 1; break;
+		case O_ADDRESS: a->address = v; break;
+		case O_UNIT: a->unit = v; break;
+		case O_NO_RELOAD: a->no_reload = 1; break;
+		case O_RECIPIENT:
+			if (a->nrecipients == ADMIN_RECIPIENTS_MAX)
+				admin_die("at most %d recipients", ADMIN_RECIPIENTS_MAX);
+			a->recipients[a->nrecipients++] = v;
+			break;
+		}
+	}
+	for (int i = 0; i < O_NOPT; i++)
+		if ((c->required & (1u << i)) && !(seen & (1u << i))) {
+			fprintf(stderr, PROG ": --%s is required\n", admin_opts[i].name);
+			return -1;
+		}
+	if (argc - optind != c->npos) {
+		fprintf(stderr, PROG ": %s%s%s takes %d argument%s besides its options\n", c->name,
+		    c->sub ? " " : "", c->sub ? c->sub : "", c->npos, c->npos == 1 ? "" : "s");
+		return -1;
+	}
+	for (int i = 0; i < c->npos; i++)
+		a->pos[a->npos++] = argv[optind + i];
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct args a = { 0 };
+	struct admin_args a = { 0 };
+	const struct admin_cmd *c;
+	int known, e;
 
 	umask(077);
 	if (sodium_init() < 0)
 		admin_die("cannot initialise libsodium");
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
+	if (argc < 2)
+		return admin_usage(NULL);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(stdout);
+		usage_rows(stdout, NULL);
 		return 0;
 	}
-	if (strcmp(argv[1], "init") == 0) {
-		if (parse_args(argc, argv, 2, &a) != 0 || a.first != argc) {
-			usage(stderr);
-			return 2;
+	if ((c = find_cmd(argc, argv, &known)) == NULL) {
+		if (known && argc > 2 && (strcmp(argv[2], "--help") == 0 ||
+		    strcmp(argv[2], "-h") == 0)) {
+			usage_rows(stdout, argv[1]);
+			return 0;
 		}
-		return cmd_init(&a);
+		if (!known)
+			fprintf(stderr, PROG ": unknown command '%s'\n", argv[1]);
+		return admin_usage(known ? argv[1] : NULL);
 	}
-	if (strcmp(argv[1], "setup") == 0)
-		return adminsetup_main(argc, argv);
-	if (strcmp(argv[1], "tor-client") == 0)
-		return admintor_cmd_client(argc, argv);
-	if (strcmp(argv[1], "tor-check") == 0)
-		return admintor_cmd_check(argc, argv);
-	if (strcmp(argv[1], "tor-clients-apply") == 0)
-		return admintc_main(argc, argv);
-	if (strcmp(argv[1], "recipient") == 0)
-		return cmd_recipient(argc, argv);
-	if (strcmp(argv[1], "journalist") == 0)
-		return adminj_main(argc, argv);
-	if (strcmp(argv[1], "settings") == 0)
-		return admins_main(argc, argv);
-	if (strcmp(argv[1], "check") == 0)
-		return adminops_cmd_check(argc, argv);
-	if (strcmp(argv[1], "backup") == 0)
-		return adminops_cmd_backup(argc, argv);
-	if (strcmp(argv[1], "restore") == 0)
-		return adminops_cmd_restore(argc, argv);
-	if (strcmp(argv[1], "notify") == 0)
-		return adminn_main(argc, argv);
-	fprintf(stderr, PROG ": unknown command '%s'\n", argv[1]);
-	usage(stderr);
-	return 2;
+	if ((e = admin_parse(c, argc, argv, &a)) != 0) {
+		if (e > 0) {
+			usage_rows(stdout, c->name);
+			return 0;
+		}
+		return admin_usage(c->name);
+	}
+	if ((c->flags & C_ROOT) && geteuid() != 0)
+		admin_die("%s must run as root (%s)", c->name, c->why_root);
+	return c->fn(&a);
 }

@@ -1,11 +1,12 @@
 /*
- * admin_check.c - sealdrop-admin check: inspect an instance and report one
+ * admin_ops_check.c - sealdrop-admin check: inspect an instance and report one
  * line per check (ok, warn, FAIL). Nothing is changed: the database is
  * opened read-only (no migration), the spool is walked through directory
  * fds and its tmp/ is not emptied. What each check means is in
  * docs/operations.md.
  */
-#include "admin_int.h"
+#include "admin_ops_int.h"
+#include "admin_tor.h"
 #include "admin_priv.h"
 #include "admin_ops.h"
 #include "conf.h"
@@ -233,12 +234,12 @@ check_conf(struct chk *c)
 }
 
 static void
-check_schema(struct chk *c, struct sqlite3 *h)
+check_schema(struct chk *c, struct db *h)
 {
 	int64_t n = 0;
 	int v = 0;
 
-	if (adminops_db_version(h, &v) != 0)
+	if (db_admin_version(h, &v) != 0)
 		say(c, ADMINOPS_FAIL, "schema", "the schema version cannot be read");
 	else if (v > DB_SCHEMA_VERSION)
 		say(c, ADMINOPS_FAIL, "schema", "version %d is newer than this sealdrop's (%d): "
@@ -248,7 +249,7 @@ check_schema(struct chk *c, struct sqlite3 *h)
 		    "daemon or sealdrop-admin next opens it", v, DB_SCHEMA_VERSION);
 	else
 		say(c, ADMINOPS_OK, "schema", "version %d (current)", v);
-	if (adminops_db_recipients(h, &n) != 0)
+	if (db_admin_recipients(h, &n) != 0)
 		say(c, ADMINOPS_FAIL, "recipients", "the recipient table cannot be read");
 	else if (n == 0)
 		say(c, ADMINOPS_FAIL, "recipients", "no recipient key: sources cannot submit "
@@ -263,15 +264,15 @@ check_schema(struct chk *c, struct sqlite3 *h)
  * directories, other names: warn (a crash between the rename and the
  * insert leaves some; the daemons sweep them at start-up). */
 static void
-check_spool_items(struct chk *c, int spfd, struct sqlite3 *h)
+check_spool_items(struct chk *c, int spfd, struct db *h)
 {
-	struct adminops_ids ids = { 0 };
-	struct adminops_idset srcs = { 0 };
+	struct db_admin_ids ids = { 0 };
+	struct db_admin_idset srcs = { 0 };
 	struct adminops_spool_count k = { 0 };
 	uint64_t missing = 0;
 	char first[ADMINOPS_ITEM_PATH_MAX] = "";
 
-	if (adminops_db_items(h, &ids) != 0 || adminops_db_sources(h, &srcs) != 0 ||
+	if (db_admin_items(h, &ids) != 0 || db_admin_sources(h, &srcs) != 0 ||
 	    adminops_spool_walk(spfd, &ids, &srcs, &k) != 0) {
 		say(c, ADMINOPS_FAIL, "spool", "the items or the spool cannot be read");
 		goto out;
@@ -304,8 +305,8 @@ check_spool_items(struct chk *c, int spfd, struct sqlite3 *h)
 		say(c, ADMINOPS_WARN, "spool", "%" PRIu64 " entries that are not spool items "
 		    "(first: %s)", k.strange, k.first_strange);
 out:
-	adminops_ids_free(&ids);
-	adminops_idset_free(&srcs);
+	db_admin_ids_free(&ids);
+	db_admin_idset_free(&srcs);
 }
 
 /* Entries under spool/tmp/<owner>/: uploads in progress or leftovers. */
@@ -386,7 +387,7 @@ check_space(struct chk *c, int spfd)
 }
 
 static void
-check_spool(struct chk *c, struct sqlite3 *h)
+check_spool(struct chk *c, struct db *h)
 {
 	int spfd = openat(c->dfd, "spool", DIR_FLAGS);
 
@@ -408,7 +409,7 @@ static void
 check_database(struct chk *c)
 {
 	char path[PATH_MAX];
-	struct sqlite3 *h = NULL;
+	struct db *h = NULL;
 	struct stat st;
 	int e;
 
@@ -419,12 +420,12 @@ check_database(struct chk *c)
 		say(c, ADMINOPS_FAIL, "database", "sealdrop.db is missing");
 	else if (adminpriv_db_files(c->dfd, "sealdrop.db", c->uid, why) != 0)
 		say(c, ADMINOPS_FAIL, "database", "not opened: %s", why);
-	else if ((e = adminops_db_open_ro(path, &h)) == SD_ERR_FORMAT)
+	else if ((e = db_admin_open_ro(path, &h)) == SD_ERR_FORMAT)
 		say(c, ADMINOPS_FAIL, "database", "sealdrop.db holds a view, a trigger or another "
 		    "object sealdrop never makes, or lacks its tables: not read further");
 	else if (e != 0)
 		say(c, ADMINOPS_FAIL, "database", "sealdrop.db cannot be opened");
-	else if ((e = adminops_db_integrity(h)) == SD_ERR_FORMAT)
+	else if ((e = db_admin_integrity(h)) == SD_ERR_FORMAT)
 		say(c, ADMINOPS_FAIL, "database", "PRAGMA integrity_check reports damage");
 	else if (e != 0)
 		say(c, ADMINOPS_FAIL, "database", "sealdrop.db is not a readable SQLite database");
@@ -432,10 +433,10 @@ check_database(struct chk *c)
 		say(c, ADMINOPS_OK, "database", "opens, integrity_check ok");
 		check_schema(c, h);
 		check_spool(c, h);
-		adminops_db_close(h);
+		db_close(h);
 		return;
 	}
-	adminops_db_close(h);
+	db_close(h);
 	check_spool(c, NULL);
 }
 
@@ -512,7 +513,7 @@ check_tor_files(struct chk *c, int torfd)
 		}
 	if (check_torrc_lines(c, torfd) != 0)
 		return;
-	if (adminops_torrc_names(torfd, named) != 0)
+	if (admintor_torrc_names(torfd, named) != 0)
 		say(c, ADMINOPS_WARN, "tor", "tor/torrc names no instance path this check "
 		    "understands");
 	else if (realpath(c->in_tor ? ".." : c->inst, real) == NULL || strcmp(real, named) != 0)

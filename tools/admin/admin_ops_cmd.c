@@ -1,5 +1,5 @@
 /*
- * admin_cmd.c - the command lines of sealdrop-admin check, backup and
+ * admin_ops_cmd.c - the command lines of sealdrop-admin check, backup and
  * restore (admin_ops.h): options, key loading, what is printed, exit
  * status (0 done, 1 failed or a check FAILed, 2 usage).
  *
@@ -20,7 +20,6 @@
 #include "sdio.h"
 #include "sdkey.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,57 +28,7 @@
 
 #include <sodium.h>
 
-#define PROG "sealdrop-admin"
-
-struct cmd_opts {
-	const char *instance, *out, *in, *key, *passfile;
-	const char *recipients[ADMINOPS_RECIPIENTS_MAX];
-	size_t nrecipients;
-};
-
-/* Options after argv[1]; no positional argument is accepted. */
-static int
-cmd_parse(int argc, char **argv, struct cmd_opts *o)
-{
-	static const struct option lo[] = {
-		{ "instance", required_argument, NULL, 'i' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "in", required_argument, NULL, 'n' },
-		{ "recipient", required_argument, NULL, 'r' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c;
-
-	optind = 2;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
-		switch (c) {
-		case 'i': o->instance = optarg; break;
-		case 'o': o->out = optarg; break;
-		case 'n': o->in = optarg; break;
-		case 'k': o->key = optarg; break;
-		case 'p': o->passfile = optarg; break;
-		case 'r':
-			if (o->nrecipients == ADMINOPS_RECIPIENTS_MAX)
-				return -1;
-			o->recipients[o->nrecipients++] = optarg;
-			break;
-		default: return -1;
-		}
-	}
-	if (optind != argc || o->instance == NULL)
-		return -1;
-	return 0;
-}
-
-static int
-cmd_usage(const char *what)
-{
-	fprintf(stderr, "usage: " PROG " %s\n", what);
-	return 2;
-}
+#define PROG ADMIN_PROG
 
 static void
 print_line(void *ctx, enum adminops_level level, const char *name, const char *detail)
@@ -127,27 +76,24 @@ check_tor_step(void *ctx)
 }
 
 int
-adminops_cmd_check(int argc, char **argv)
+adminops_cmd_check(const struct admin_args *o)
 {
-	struct cmd_opts o = { 0 };
 	const struct adminpriv_inst *pi;
 	struct check_step_ctx k;
 	unsigned fails = 0;
 	int e;
 
-	if (cmd_parse(argc, argv, &o) != 0 || o.out || o.in || o.key || o.nrecipients)
-		return cmd_usage("check --instance DIR");
 	{
 		char err[ADMINPRIV_ERR_MAX];
 
-		if ((pi = admin_enter_try(o.instance, err)) == NULL) {
+		if ((pi = admin_enter_try(o->instance, err)) == NULL) {
 			print_line(NULL, ADMINOPS_FAIL, "instance", err);
 			printf("1 check FAILED\n");
 			return 1;
 		}
 	}
 	/* tor/ of another user is checked by that user, in a step of its own. */
-	k = (struct check_step_ctx){ o.instance, pi->torfd >= 0 && pi->tor.uid != pi->owner.uid };
+	k = (struct check_step_ctx){ o->instance, pi->torfd >= 0 && pi->tor.uid != pi->owner.uid };
 	if ((e = admin_step(check_step, &k)) >= CHECK_NOT_RUN)
 		return 1;
 	fails = (unsigned)e;
@@ -174,7 +120,7 @@ cmd_recipient(const char *arg, unsigned char pk[ADMINOPS_KEYBYTES])
 }
 
 static void
-backup_report(const struct cmd_opts *o, const struct adminops_backup_stats *st)
+backup_report(const struct admin_args *o, const struct adminops_backup_stats *st)
 {
 	printf("backup written: %s (%llu spool files, %s, database schema %d)\n", o->out,
 	    (unsigned long long)st->items, st->has_tor ? "tor/ included" : "no tor/ directory",
@@ -210,25 +156,22 @@ backup_report(const struct cmd_opts *o, const struct adminops_backup_stats *st)
 }
 
 int
-adminops_cmd_backup(int argc, char **argv)
+adminops_cmd_backup(const struct admin_args *o)
 {
 	unsigned char pks[ADMINOPS_RECIPIENTS_MAX][ADMINOPS_KEYBYTES];
 	struct adminops_backup_stats st = { 0 };
 	struct adminops_backup_opts bo;
-	struct cmd_opts o = { 0 };
 	char err[ADMINOPS_ERR_MAX];
 	int e;
 
-	if (cmd_parse(argc, argv, &o) != 0 || o.out == NULL || o.in || o.key || o.passfile)
-		return cmd_usage("backup --instance DIR --out FILE [--recipient FILE.pub|sdpk1_...]...");
-	for (size_t i = 0; i < o.nrecipients; i++)
-		if ((e = cmd_recipient(o.recipients[i], pks[i])) != 0) {
-			fprintf(stderr, PROG ": %s: not a public key: %s\n", o.recipients[i],
+	for (size_t i = 0; i < o->nrecipients; i++)
+		if ((e = cmd_recipient(o->recipients[i], pks[i])) != 0) {
+			fprintf(stderr, PROG ": %s: not a public key: %s\n", o->recipients[i],
 			    sd_strerror(e));
 			return 1;
 		}
-	bo = (struct adminops_backup_opts){ admin_enter(o.instance), o.out,
-		(const unsigned char (*)[ADMINOPS_KEYBYTES])pks, o.nrecipients };
+	bo = (struct adminops_backup_opts){ admin_enter(o->instance), o->out,
+		(const unsigned char (*)[ADMINOPS_KEYBYTES])pks, o->nrecipients };
 	if ((e = adminops_backup(&bo, &st, err)) != 0) {
 		char shown[ADMINPRIV_SAFE_MAX];
 
@@ -236,14 +179,14 @@ adminops_cmd_backup(int argc, char **argv)
 		    shown, sizeof shown));
 		return 1;
 	}
-	backup_report(&o, &st);
+	backup_report(o, &st);
 	/* Written, and restorable, but without every item: not a success. */
 	return st.refused > 0 ? 1 : 0;
 }
 
 /* The secret key of a sealed backup, into sodium_malloc'd sk. */
 static int
-load_key(const struct cmd_opts *o, unsigned char *sk)
+load_key(const struct admin_args *o, unsigned char *sk)
 {
 	unsigned char pk[SDKEY_PUBLICKEYBYTES];
 	const char *what = NULL;
@@ -256,7 +199,7 @@ load_key(const struct cmd_opts *o, unsigned char *sk)
 
 /* After a restore: what to look at before starting the daemons. */
 static void
-restore_report(const struct cmd_opts *o, const struct adminops_restore_stats *st)
+restore_report(const struct admin_args *o, const struct adminops_restore_stats *st)
 {
 	char path[PATH_MAX], err[CONF_ERR_MAX];
 	struct conf c;
@@ -286,36 +229,35 @@ restore_report(const struct cmd_opts *o, const struct adminops_restore_stats *st
 }
 
 int
-adminops_cmd_restore(int argc, char **argv)
+adminops_cmd_restore(const struct admin_args *o)
 {
 	struct adminops_restore_opts ro = { 0 };
 	struct adminops_restore_stats st = { 0 };
-	struct cmd_opts o = { 0 };
 	char err[ADMINOPS_ERR_MAX];
 	unsigned char *sk = NULL;
 	int e;
 
-	if (cmd_parse(argc, argv, &o) != 0 || o.in == NULL || o.out || o.nrecipients ||
-	    (o.passfile && !o.key))
-		return cmd_usage("restore --in FILE --instance NEWDIR "
-		    "[--key FILE.key [--passphrase-file F]]");
-	if (o.key != NULL) {
+	if (o->passfile && !o->key) {
+		fprintf(stderr, PROG ": --passphrase-file goes with --key\n");
+		return admin_usage(o->cmd);
+	}
+	if (o->key != NULL) {
 		if ((sk = sodium_malloc(SDKEY_SECRETKEYBYTES)) == NULL) {
 			fprintf(stderr, PROG ": out of memory\n");
 			return 1;
 		}
-		if (load_key(&o, sk) != 0) {
+		if (load_key(o, sk) != 0) {
 			sodium_free(sk);
 			return 1;
 		}
 	}
-	ro = (struct adminops_restore_opts){ o.in, o.instance, sk };
+	ro = (struct adminops_restore_opts){ o->in, o->instance, sk };
 	e = adminops_restore(&ro, &st, err);
 	sodium_free(sk);
 	if (e != 0) {
 		fprintf(stderr, PROG ": restore: %s\n", err[0] ? err : sd_strerror(e));
 		return 1;
 	}
-	restore_report(&o, &st);
+	restore_report(o, &st);
 	return 0;
 }

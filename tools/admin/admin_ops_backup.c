@@ -1,5 +1,5 @@
 /*
- * admin_backup.c - sealdrop-admin backup: a consistent snapshot of an
+ * admin_ops_backup.c - sealdrop-admin backup: a consistent snapshot of an
  * instance in one tar archive (docs/operations.md), safe while the daemons
  * run, made without root reading a file of the instance.
  *
@@ -25,7 +25,7 @@
  * replacing a file; with recipients its bytes go through the .sdbox writer
  * first.
  */
-#include "admin_int.h"
+#include "admin_ops_int.h"
 #include "admin_priv.h"
 #include "admin_ops.h"
 #include "sdbox.h"
@@ -48,7 +48,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <sodium.h>
-#include <sqlite3.h>
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 #define COPY_BYTES 65536
@@ -92,8 +91,8 @@ struct rd {
 	int close_fds[3];  /* the writer's descriptors, closed first */
 	int tor;           /* 1: tor/'s reader (working directory tor/) */
 	int with_tor;      /* the owner's reader also sends tor/ */
-	struct sqlite3 *mem;
-	struct adminops_ids ids;
+	struct db *mem;
+	struct db_admin_ids ids;
 	struct rd_stats st;
 	unsigned char *buf;
 };
@@ -252,7 +251,7 @@ rd_tor(struct rd *r, int fd)
 /* One item of the snapshot. A file deleted since, or one that restore
  * would refuse, loses its row (counted and said). */
 static int
-rd_item(struct rd *r, int spfd, const struct adminops_pair *p)
+rd_item(struct rd *r, int spfd, const struct db_admin_pair *p)
 {
 	char s[ADMINOPS_HEX_BYTES + 1], bt[ADMINOPS_HEX_BYTES + 1], i[ADMINOPS_HEX_BYTES + 7];
 	char name[ADMINOPS_ITEM_PATH_MAX], why[ADMINOPS_WHY_MAX];
@@ -260,9 +259,9 @@ rd_item(struct rd *r, int spfd, const struct adminops_pair *p)
 	uint64_t size = 0;
 
 	adminops_item_path(p, name);
-	sodium_bin2hex(s, sizeof s, p->src, ADMINOPS_ID_BYTES);
-	sodium_bin2hex(bt, sizeof bt, p->batch, ADMINOPS_ID_BYTES);
-	sodium_bin2hex(i, sizeof i, p->item, ADMINOPS_ID_BYTES);
+	sodium_bin2hex(s, sizeof s, p->src, DB_ID_BYTES);
+	sodium_bin2hex(bt, sizeof bt, p->batch, DB_ID_BYTES);
+	sodium_bin2hex(i, sizeof i, p->item, DB_ID_BYTES);
 	memcpy(i + ADMINOPS_HEX_BYTES, ".sdbox", 7);
 	why[0] = '\0';
 	if ((dfd = openat(spfd, s, DIR_FLAGS)) >= 0 && p->has_batch) {
@@ -282,7 +281,7 @@ rd_item(struct rd *r, int spfd, const struct adminops_pair *p)
 		(void)snprintf(r->st.first_refused, sizeof r->st.first_refused, "%s %s", name,
 		    why[0] ? why : "cannot be opened");
 	if (e != 0) {
-		if (adminops_db_drop_item(r->mem, p->item) != 0)
+		if (db_admin_drop_item(r->mem, p->item) != 0)
 			return rd_error(r, "cannot update the database snapshot");
 		return 0;
 	}
@@ -318,13 +317,13 @@ rd_db(struct rd *r)
 	size_t len = 0;
 	int e;
 
-	if (adminops_db_integrity(r->mem) != 0)
+	if (db_admin_integrity(r->mem) != 0)
 		return rd_error(r, "the database snapshot fails integrity_check");
-	if ((e = adminops_db_image(r->mem, &img, &len)) != 0)
+	if ((e = db_admin_image(r->mem, &img, &len)) != 0)
 		return rd_error(r, "cannot serialise the database snapshot");
 	if ((e = rd_send(r, REC_FILE, "sealdrop.db", len, NULL, 0)) == 0)
 		e = sd_write_full(r->out, img, len);
-	adminops_db_image_free(img, len);
+	db_admin_image_free(img, len);
 	return e;
 }
 
@@ -342,17 +341,17 @@ rd_snapshot(struct rd *r)
 		return rd_error(r, "not backed up: %s", e == SD_ERR_NOKEY ?
 		    "not a sealdrop instance (no sealdrop.db)" : why);
 	alarm(DB_SECONDS_MAX);
-	e = adminops_db_snapshot("sealdrop.db", &r->mem);
+	e = db_admin_snapshot("sealdrop.db", &r->mem);
 	alarm(0);
 	if (e == SD_ERR_FORMAT)
 		return rd_error(r, "sealdrop.db holds a view, a trigger or another object "
 		    "sealdrop never makes, or lacks its tables: not backed up");
 	if (e != 0)
 		return rd_error(r, "sealdrop.db: cannot copy the database (busy or damaged)");
-	if (adminops_db_integrity(r->mem) != 0)
+	if (db_admin_integrity(r->mem) != 0)
 		return rd_error(r, "sealdrop.db: integrity_check fails; not backing it up");
-	if (adminops_db_version(r->mem, &r->st.schema) != 0 ||
-	    adminops_db_items(r->mem, &r->ids) != 0)
+	if (db_admin_version(r->mem, &r->st.schema) != 0 ||
+	    db_admin_items(r->mem, &r->ids) != 0)
 		return rd_error(r, "sealdrop.db: cannot read the items");
 	return rd_send(r, REC_SCHEMA, NULL, (uint64_t)r->st.schema, NULL, 0);
 }
@@ -406,8 +405,8 @@ rd_step(void *ctx)
 	}
 	if (e == 0 && (e = rd_send(r, REC_STATS, NULL, sizeof r->st, &r->st, sizeof r->st)) == 0)
 		e = rd_send(r, REC_END, NULL, 0, NULL, 0);
-	adminops_db_close(r->mem);
-	adminops_ids_free(&r->ids);
+	db_close(r->mem);
+	db_admin_ids_free(&r->ids);
 	if (r->buf != NULL) {
 		sodium_memzero(r->buf, COPY_BYTES);
 		free(r->buf);

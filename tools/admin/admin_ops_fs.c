@@ -1,12 +1,12 @@
 /*
- * admin_fs.c - the file-system side shared by sealdrop-admin's check,
- * backup and restore (admin_int.h): strict spool names, the one rule for
+ * admin_ops_fs.c - the file-system side shared by sealdrop-admin's check,
+ * backup and restore (admin_ops_int.h): strict spool names, the one rule for
  * an item file a backup takes, a walk of the spool (items at depth 2 and
  * 3) against the database's rows, the names allowed under tor/, counting and
  * removing what this process made. Everything goes through directory fds
  * with O_NOFOLLOW; no symlink is followed.
  */
-#include "admin_int.h"
+#include "admin_ops_int.h"
 #include "sdbox.h"
 #include "sderr.h"
 
@@ -26,9 +26,9 @@
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
 int
-adminops_hex_id(const char *s, size_t len, unsigned char out[ADMINOPS_ID_BYTES])
+adminops_hex_id(const char *s, size_t len, unsigned char out[DB_ID_BYTES])
 {
-	unsigned char id[ADMINOPS_ID_BYTES];
+	unsigned char id[DB_ID_BYTES];
 
 	if (len != ADMINOPS_HEX_BYTES)
 		return SD_ERR_FORMAT;
@@ -42,7 +42,7 @@ adminops_hex_id(const char *s, size_t len, unsigned char out[ADMINOPS_ID_BYTES])
 }
 
 int
-adminops_item_name(const char *name, unsigned char item[ADMINOPS_ID_BYTES])
+adminops_item_name(const char *name, unsigned char item[DB_ID_BYTES])
 {
 	if (strlen(name) != ADMINOPS_HEX_BYTES + 6 || strcmp(name + ADMINOPS_HEX_BYTES, ".sdbox") != 0)
 		return SD_ERR_FORMAT;
@@ -82,13 +82,13 @@ note_first(char *dst, size_t dstsz, const char *a, const char *b, const char *c)
 }
 
 void
-adminops_item_path(const struct adminops_pair *p, char *out)
+adminops_item_path(const struct db_admin_pair *p, char *out)
 {
 	char s[ADMINOPS_HEX_BYTES + 1], i[ADMINOPS_HEX_BYTES + 1], b[ADMINOPS_HEX_BYTES + 1];
 
-	sodium_bin2hex(s, sizeof s, p->src, ADMINOPS_ID_BYTES);
-	sodium_bin2hex(i, sizeof i, p->item, ADMINOPS_ID_BYTES);
-	sodium_bin2hex(b, sizeof b, p->batch, ADMINOPS_ID_BYTES);
+	sodium_bin2hex(s, sizeof s, p->src, DB_ID_BYTES);
+	sodium_bin2hex(i, sizeof i, p->item, DB_ID_BYTES);
+	sodium_bin2hex(b, sizeof b, p->batch, DB_ID_BYTES);
 	(void)snprintf(out, ADMINOPS_ITEM_PATH_MAX, "spool/%s/%s%s%s.sdbox", s,
 	    p->has_batch ? b : "", p->has_batch ? "/" : "", i);
 }
@@ -163,8 +163,8 @@ out:
 
 /* One entry with an item's name under a source or batch directory. */
 static void
-item_entry(int dirfd, const char *name, struct adminops_pair *p, const char *a, const char *b,
-    struct adminops_ids *ids, struct adminops_spool_count *k)
+item_entry(int dirfd, const char *name, struct db_admin_pair *p, const char *a, const char *b,
+    struct db_admin_ids *ids, struct adminops_spool_count *k)
 {
 	char why[ADMINOPS_WHY_MAX], where[ADMINOPS_ITEM_PATH_MAX];
 	uint64_t size;
@@ -182,11 +182,11 @@ item_entry(int dirfd, const char *name, struct adminops_pair *p, const char *a, 
 		return;
 	}
 	k->files++;
-	if (adminops_ids_find(ids, p, &i) != 0) {
+	if (db_admin_ids_find(ids, p, &i) != 0) {
 		k->orphans++;
 		note_first(k->first_orphan, sizeof k->first_orphan, a, b, name);
 	} else if (ids->v[i].has_batch != p->has_batch ||
-	    (p->has_batch && memcmp(ids->v[i].batch, p->batch, ADMINOPS_ID_BYTES) != 0)) {
+	    (p->has_batch && memcmp(ids->v[i].batch, p->batch, DB_ID_BYTES) != 0)) {
 		k->misplaced++;
 		note_first(k->first_misplaced, sizeof k->first_misplaced, a, b, name);
 	} else {
@@ -203,8 +203,8 @@ strange(struct adminops_spool_count *k, const char *a, const char *b, const char
 
 /* A batch directory <source>/<batch>/: items only, no deeper entry. */
 static void
-batch_walk(int bfd, struct adminops_pair *p, const char *srchex, const char *bhex,
-    struct adminops_ids *ids, struct adminops_spool_count *k)
+batch_walk(int bfd, struct db_admin_pair *p, const char *srchex, const char *bhex,
+    struct db_admin_ids *ids, struct adminops_spool_count *k)
 {
 	struct dirent *ent;
 	unsigned n = 0;
@@ -233,7 +233,7 @@ batch_walk(int bfd, struct adminops_pair *p, const char *srchex, const char *bhe
 
 /* A source directory: items (depth 2) and batch directories. */
 static void
-source_walk(int sfd, struct adminops_pair *p, const char *srchex, struct adminops_ids *ids,
+source_walk(int sfd, struct db_admin_pair *p, const char *srchex, struct db_admin_ids *ids,
     struct adminops_spool_count *k)
 {
 	struct dirent *ent;
@@ -275,7 +275,7 @@ source_walk(int sfd, struct adminops_pair *p, const char *srchex, struct adminop
 }
 
 int
-adminops_spool_walk(int spfd, struct adminops_ids *ids, const struct adminops_idset *srcs,
+adminops_spool_walk(int spfd, struct db_admin_ids *ids, const struct db_admin_idset *srcs,
     struct adminops_spool_count *k)
 {
 	struct dirent *ent;
@@ -284,7 +284,7 @@ adminops_spool_walk(int spfd, struct adminops_ids *ids, const struct adminops_id
 	if (adminops_opendir(spfd, &d) != 0)
 		return SD_ERR_IO;
 	while ((ent = readdir(d)) != NULL) {
-		struct adminops_pair p = { 0 };
+		struct db_admin_pair p = { 0 };
 		struct stat st;
 		int sfd;
 
@@ -297,7 +297,7 @@ adminops_spool_walk(int spfd, struct adminops_ids *ids, const struct adminops_id
 			strange(k, ent->d_name, "", "");
 			continue;
 		}
-		if (srcs != NULL && !adminops_idset_has(srcs, p.src)) {
+		if (srcs != NULL && !db_admin_idset_has(srcs, p.src)) {
 			k->unknown++;
 			note_first(k->first_unknown, sizeof k->first_unknown, ent->d_name, "", "");
 		}
@@ -347,7 +347,7 @@ tor_path_ok(const char *p)
 static int
 spool_path_ok(const char *n, int parts, const char *tail)
 {
-	unsigned char id[ADMINOPS_ID_BYTES];
+	unsigned char id[DB_ID_BYTES];
 	size_t tl = strlen(tail);
 
 	if (strncmp(n, "spool/", 6) != 0)
@@ -411,7 +411,7 @@ static int
 epoch_at(int dirfd, int depth)
 {
 	static const struct timespec epoch[2] = { { 0, 0 }, { 0, 0 } };
-	unsigned char id[ADMINOPS_ID_BYTES];
+	unsigned char id[DB_ID_BYTES];
 	int e = 0, fd;
 	struct dirent *ent;
 	DIR *d;

@@ -1,12 +1,15 @@
 /*
- * admin_db.c - the database as sealdrop-admin's check, backup and restore
- * see it (admin_int.h): opened read-only with sqlite3 directly rather than
+ * db_admin.c - the database as sealdrop-admin's check, backup and restore
+ * see it (db_admin.h): opened read-only with sqlite3 directly rather than
  * through db_open, which would migrate it, with limits on time and memory
  * and only tables and indexes in its schema (a view or a trigger, which
- * sealdrop never makes, could make a query loop or grow); the in-memory snapshot made with
- * the online backup API and serialised into the archive; sorted id sets.
+ * sealdrop never makes, could make a query loop or grow); the in-memory
+ * snapshot made with the online backup API and serialised into the
+ * archive; sorted id sets. The handles are struct db (db_int.h) with no
+ * file descriptors: nothing here writes the instance's database.
  */
-#include "admin_int.h"
+#include "db_admin.h"
+#include "db_int.h"
 #include "sderr.h"
 
 #include <stdlib.h>
@@ -60,8 +63,10 @@ db_limits(sqlite3 *h)
 	return 0;
 }
 
-int
-adminops_db_schema_ok(struct sqlite3 *h)
+/* 0 when the schema holds only tables and indexes, with sources, items
+ * and recipients tables; SD_ERR_FORMAT when not, SD_ERR_IO unreadable. */
+static int
+schema_ok(sqlite3 *h)
 {
 	static const char sql[] =
 	    "SELECT (SELECT count(*) FROM sqlite_master WHERE type NOT IN ('table', 'index')), "
@@ -80,8 +85,24 @@ out:
 	return e;
 }
 
-int
-adminops_db_open_ro(const char *path, struct sqlite3 **out)
+/* A struct db around h, which it then owns (closed by db_close); no file
+ * descriptors: nothing here settles times after a write. */
+static int
+wrap(sqlite3 *h, struct db **out)
+{
+	struct db *db = calloc(1, sizeof *db);
+
+	if (db == NULL)
+		return SD_ERR_NOMEM;
+	db->h = h;
+	db->filefd = db->dirfd = -1;
+	*out = db;
+	return 0;
+}
+
+/* The sqlite3 read-only connection of db_admin_open_ro. */
+static int
+open_ro(const char *path, sqlite3 **out)
 {
 	sqlite3 *h = NULL;
 	struct stat st;
@@ -96,7 +117,7 @@ adminops_db_open_ro(const char *path, struct sqlite3 **out)
 	    db_limits(h) != 0)
 		goto out;
 	sqlite3_busy_timeout(h, 5000);
-	if ((e = adminops_db_schema_ok(h)) != 0)
+	if ((e = schema_ok(h)) != 0)
 		goto out;
 	*out = h;
 	h = NULL;
@@ -105,10 +126,17 @@ out:
 	return e;
 }
 
-void
-adminops_db_close(struct sqlite3 *h)
+int
+db_admin_open_ro(const char *path, struct db **out)
 {
-	sqlite3_close(h);
+	sqlite3 *h = NULL;
+	int e;
+
+	if ((e = open_ro(path, &h)) != 0)
+		return e;
+	if ((e = wrap(h, out)) != 0)
+		sqlite3_close(h);
+	return e;
 }
 
 /* The first column of the first row of a one-row query, as an integer. */
@@ -130,8 +158,9 @@ out:
 }
 
 int
-adminops_db_integrity(struct sqlite3 *h)
+db_admin_integrity(struct db *db)
 {
+	sqlite3 *h = db->h;
 	sqlite3_stmt *st = NULL;
 	int e = SD_ERR_IO;
 
@@ -147,10 +176,10 @@ out:
 }
 
 int
-adminops_db_version(struct sqlite3 *h, int *version)
+db_admin_version(struct db *db, int *version)
 {
 	int64_t v = 0;
-	int e = query_int(h, "PRAGMA user_version", &v);
+	int e = query_int(db->h, "PRAGMA user_version", &v);
 
 	if (e != 0)
 		return e;
@@ -161,33 +190,33 @@ adminops_db_version(struct sqlite3 *h, int *version)
 }
 
 int
-adminops_db_recipients(struct sqlite3 *h, int64_t *n)
+db_admin_recipients(struct db *db, int64_t *n)
 {
-	return query_int(h, "SELECT count(*) FROM recipients", n);
+	return query_int(db->h, "SELECT count(*) FROM recipients", n);
 }
 
 /* By source, then item: the batch is what a file is compared with. */
 static int
 pair_cmp(const void *a, const void *b)
 {
-	const struct adminops_pair *x = a, *y = b;
-	int c = memcmp(x->src, y->src, ADMINOPS_ID_BYTES);
+	const struct db_admin_pair *x = a, *y = b;
+	int c = memcmp(x->src, y->src, DB_ID_BYTES);
 
-	return c != 0 ? c : memcmp(x->item, y->item, ADMINOPS_ID_BYTES);
+	return c != 0 ? c : memcmp(x->item, y->item, DB_ID_BYTES);
 }
 
 static int
 id_cmp(const void *a, const void *b)
 {
-	return memcmp(a, b, ADMINOPS_ID_BYTES);
+	return memcmp(a, b, DB_ID_BYTES);
 }
 
 static int
-ids_push(struct adminops_ids *s, const struct adminops_pair *p)
+ids_push(struct db_admin_ids *s, const struct db_admin_pair *p)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 256;
-		struct adminops_pair *v = realloc(s->v, cap * sizeof *v);
+		struct db_admin_pair *v = realloc(s->v, cap * sizeof *v);
 		if (v == NULL)
 			return SD_ERR_NOMEM;
 		s->v = v;
@@ -198,8 +227,9 @@ ids_push(struct adminops_ids *s, const struct adminops_pair *p)
 }
 
 int
-adminops_db_items(struct sqlite3 *h, struct adminops_ids *out)
+db_admin_items(struct db *db, struct db_admin_ids *out)
 {
+	sqlite3 *h = db->h;
 	static const char sql2[] = "SELECT s.source_id, i.item_id, NULL FROM items i "
 	                           "JOIN sources s ON s.id = i.source";
 	static const char sql3[] = "SELECT s.source_id, i.item_id, i.batch FROM items i "
@@ -208,9 +238,9 @@ adminops_db_items(struct sqlite3 *h, struct adminops_ids *out)
 	 * receipt, with no file: not a spool item. */
 	static const char sql4[] = "SELECT s.source_id, i.item_id, i.batch FROM items i "
 	                           "JOIN sources s ON s.id = i.source WHERE i.source_deleted = 0";
-	struct adminops_ids s = { 0 };
+	struct db_admin_ids s = { 0 };
 	sqlite3_stmt *st = NULL;
-	struct adminops_pair p;
+	struct db_admin_pair p;
 	int e = SD_ERR_IO, rc;
 
 	/* items.batch exists from schema 3 on: without it, every item has
@@ -222,18 +252,18 @@ adminops_db_items(struct sqlite3 *h, struct adminops_ids *out)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const void *a = sqlite3_column_blob(st, 0), *b = sqlite3_column_blob(st, 1);
 		const void *c = sqlite3_column_blob(st, 2);
-		if (a == NULL || b == NULL || sqlite3_column_bytes(st, 0) != ADMINOPS_ID_BYTES ||
-		    sqlite3_column_bytes(st, 1) != ADMINOPS_ID_BYTES ||
+		if (a == NULL || b == NULL || sqlite3_column_bytes(st, 0) != DB_ID_BYTES ||
+		    sqlite3_column_bytes(st, 1) != DB_ID_BYTES ||
 		    (sqlite3_column_type(st, 2) != SQLITE_NULL &&
-		        (c == NULL || sqlite3_column_bytes(st, 2) != ADMINOPS_ID_BYTES))) {
+		        (c == NULL || sqlite3_column_bytes(st, 2) != DB_ID_BYTES))) {
 			e = SD_ERR_FORMAT;
 			goto out;
 		}
 		memset(&p, 0, sizeof p);
-		memcpy(p.src, a, ADMINOPS_ID_BYTES);
-		memcpy(p.item, b, ADMINOPS_ID_BYTES);
+		memcpy(p.src, a, DB_ID_BYTES);
+		memcpy(p.item, b, DB_ID_BYTES);
 		if ((p.has_batch = sqlite3_column_type(st, 2) != SQLITE_NULL))
-			memcpy(p.batch, c, ADMINOPS_ID_BYTES);
+			memcpy(p.batch, c, DB_ID_BYTES);
 		if ((e = ids_push(&s, &p)) != 0)
 			goto out;
 	}
@@ -243,18 +273,18 @@ adminops_db_items(struct sqlite3 *h, struct adminops_ids *out)
 	if (s.n > 0)
 		qsort(s.v, s.n, sizeof *s.v, pair_cmp);
 	*out = s;
-	s = (struct adminops_ids){ 0 };
+	s = (struct db_admin_ids){ 0 };
 	e = 0;
 out:
 	sqlite3_finalize(st);
-	adminops_ids_free(&s);
+	db_admin_ids_free(&s);
 	return e;
 }
 
 int
-adminops_ids_find(const struct adminops_ids *s, const struct adminops_pair *p, size_t *idx)
+db_admin_ids_find(const struct db_admin_ids *s, const struct db_admin_pair *p, size_t *idx)
 {
-	const struct adminops_pair *f;
+	const struct db_admin_pair *f;
 
 	if (s->n == 0)
 		return SD_ERR_NOKEY;
@@ -266,17 +296,18 @@ adminops_ids_find(const struct adminops_ids *s, const struct adminops_pair *p, s
 }
 
 void
-adminops_ids_free(struct adminops_ids *s)
+db_admin_ids_free(struct db_admin_ids *s)
 {
 	free(s->v);
 	free(s->mark);
-	*s = (struct adminops_ids){ 0 };
+	*s = (struct db_admin_ids){ 0 };
 }
 
 int
-adminops_db_sources(struct sqlite3 *h, struct adminops_idset *out)
+db_admin_sources(struct db *db, struct db_admin_idset *out)
 {
-	struct adminops_idset s = { 0 };
+	sqlite3 *h = db->h;
+	struct db_admin_idset s = { 0 };
 	sqlite3_stmt *st = NULL;
 	int e = SD_ERR_IO, rc;
 
@@ -285,7 +316,7 @@ adminops_db_sources(struct sqlite3 *h, struct adminops_idset *out)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const void *a = sqlite3_column_blob(st, 0);
 
-		if (a == NULL || sqlite3_column_bytes(st, 0) != ADMINOPS_ID_BYTES) {
+		if (a == NULL || sqlite3_column_bytes(st, 0) != DB_ID_BYTES) {
 			e = SD_ERR_FORMAT;
 			goto out;
 		}
@@ -300,32 +331,32 @@ adminops_db_sources(struct sqlite3 *h, struct adminops_idset *out)
 			s.v = v;
 			s.cap = cap;
 		}
-		memcpy(s.v[s.n++], a, ADMINOPS_ID_BYTES);
+		memcpy(s.v[s.n++], a, DB_ID_BYTES);
 	}
 	if (rc != SQLITE_DONE)
 		goto out;
 	if (s.n > 0)
 		qsort(s.v, s.n, sizeof *s.v, id_cmp);
 	*out = s;
-	s = (struct adminops_idset){ 0 };
+	s = (struct db_admin_idset){ 0 };
 	e = 0;
 out:
 	sqlite3_finalize(st);
-	adminops_idset_free(&s);
+	db_admin_idset_free(&s);
 	return e;
 }
 
 int
-adminops_idset_has(const struct adminops_idset *s, const unsigned char id[ADMINOPS_ID_BYTES])
+db_admin_idset_has(const struct db_admin_idset *s, const unsigned char id[DB_ID_BYTES])
 {
 	return s->n > 0 && bsearch(id, s->v, s->n, sizeof *s->v, id_cmp) != NULL;
 }
 
 void
-adminops_idset_free(struct adminops_idset *s)
+db_admin_idset_free(struct db_admin_idset *s)
 {
 	free(s->v);
-	*s = (struct adminops_idset){ 0 };
+	*s = (struct db_admin_idset){ 0 };
 }
 
 /* Copy every page in one step, so the copy is one read transaction; retry
@@ -352,12 +383,12 @@ snapshot_copy(sqlite3 *mem, sqlite3 *src)
 }
 
 int
-adminops_db_snapshot(const char *path, struct sqlite3 **mem)
+db_admin_snapshot(const char *path, struct db **mem)
 {
 	sqlite3 *src = NULL, *m = NULL;
 	int e;
 
-	if ((e = adminops_db_open_ro(path, &src)) != 0)
+	if ((e = open_ro(path, &src)) != 0)
 		goto out;
 	e = SD_ERR_IO;
 	if (sqlite3_open_v2(":memory:", &m, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
@@ -369,9 +400,9 @@ adminops_db_snapshot(const char *path, struct sqlite3 **mem)
 	e = SD_ERR_IO;
 	if (sqlite3_exec(m, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
-	*mem = m;
+	if ((e = wrap(m, mem)) != 0)
+		goto out;
 	m = NULL;
-	e = 0;
 out:
 	sqlite3_close(m);
 	sqlite3_close(src);
@@ -379,14 +410,15 @@ out:
 }
 
 int
-adminops_db_drop_item(struct sqlite3 *mem, const unsigned char item[ADMINOPS_ID_BYTES])
+db_admin_drop_item(struct db *db, const unsigned char item[DB_ID_BYTES])
 {
+	sqlite3 *mem = db->h;
 	sqlite3_stmt *st = NULL;
 	int e = SD_ERR_IO;
 
 	if (sqlite3_prepare_v2(mem, "DELETE FROM items WHERE item_id = ?", -1, &st, NULL) !=
 	        SQLITE_OK ||
-	    sqlite3_bind_blob(st, 1, item, ADMINOPS_ID_BYTES, SQLITE_STATIC) != SQLITE_OK)
+	    sqlite3_bind_blob(st, 1, item, DB_ID_BYTES, SQLITE_STATIC) != SQLITE_OK)
 		goto out;
 	if (sqlite3_step(st) == SQLITE_DONE)
 		e = 0;
@@ -396,10 +428,10 @@ out:
 }
 
 int
-adminops_db_image(struct sqlite3 *mem, unsigned char **buf, size_t *len)
+db_admin_image(struct db *db, unsigned char **buf, size_t *len)
 {
 	sqlite3_int64 n = 0;
-	unsigned char *b = sqlite3_serialize(mem, "main", &n, 0);
+	unsigned char *b = sqlite3_serialize(db->h, "main", &n, 0);
 
 	if (b == NULL)
 		return SD_ERR_NOMEM;
@@ -413,7 +445,7 @@ adminops_db_image(struct sqlite3 *mem, unsigned char **buf, size_t *len)
 }
 
 void
-adminops_db_image_free(unsigned char *buf, size_t len)
+db_admin_image_free(unsigned char *buf, size_t len)
 {
 	if (buf == NULL)
 		return;

@@ -1,5 +1,5 @@
 /*
- * admin_restore.c - sealdrop-admin restore: a backup archive (plain tar or
+ * admin_ops_restore.c - sealdrop-admin restore: a backup archive (plain tar or
  * sealed .sdbox, docs/backup.md) into a new instance directory.
  *
  * The target must not exist or be an empty directory. Everything is
@@ -17,7 +17,8 @@
  * which root alone can read). Modes are 0700 for directories and 0600 for files; spool
  * mtimes are the epoch (docs/spool.md).
  */
-#include "admin_int.h"
+#include "admin_ops_int.h"
+#include "admin_tor.h"
 #include "admin_ops.h"
 #include "conf.h"
 #include "db.h"
@@ -469,29 +470,29 @@ static int
 rs_verify_db(struct rs *r, int spfd)
 {
 	char path[PATH_MAX], first[ADMINOPS_ITEM_PATH_MAX] = "";
-	struct adminops_ids ids = { 0 };
+	struct db_admin_ids ids = { 0 };
 	struct adminops_spool_count k = { 0 };
-	struct sqlite3 *h = NULL;
+	struct db *h = NULL;
 	uint64_t missing = 0;
 	int e;
 
 	if ((e = stage_path(r, "sealdrop.db", path)) != 0)
 		goto out;
-	if ((e = adminops_db_open_ro(path, &h)) == SD_ERR_FORMAT) {
+	if ((e = db_admin_open_ro(path, &h)) == SD_ERR_FORMAT) {
 		e = fail(r, e, "the database in the archive holds a view, a trigger or another "
 		    "object sealdrop never makes, or lacks its tables");
 		goto out;
 	}
-	if (e != 0 || adminops_db_integrity(h) != 0) {
+	if (e != 0 || db_admin_integrity(h) != 0) {
 		e = fail(r, SD_ERR_FORMAT, "the database in the archive fails integrity_check");
 		goto out;
 	}
-	if ((e = adminops_db_version(h, &r->st.schema)) != 0 || r->st.schema > DB_SCHEMA_VERSION) {
+	if ((e = db_admin_version(h, &r->st.schema)) != 0 || r->st.schema > DB_SCHEMA_VERSION) {
 		e = fail(r, SD_ERR_FORMAT, "the database's schema (%d) is newer than this "
 		    "sealdrop's (%d)", r->st.schema, DB_SCHEMA_VERSION);
 		goto out;
 	}
-	if ((e = adminops_db_items(h, &ids)) != 0 ||
+	if ((e = db_admin_items(h, &ids)) != 0 ||
 	    (e = adminops_spool_walk(spfd, &ids, NULL, &k)) != 0) {
 		e = fail(r, e, "the database's items or the spool cannot be read");
 		goto out;
@@ -516,8 +517,8 @@ rs_verify_db(struct rs *r, int spfd)
 		goto out;
 	r->st.items = ids.n;
 out:
-	adminops_ids_free(&ids);
-	adminops_db_close(h);
+	db_admin_ids_free(&ids);
+	db_close(h);
 	return e;
 }
 
@@ -557,7 +558,7 @@ rs_commit(struct rs *r)
 	    snprintf(target, sizeof target, "%s/%s", strcmp(real, "/") ? real : "", r->base) >=
 	        (int)sizeof target)
 		return fail(r, SD_ERR_IO, "%s: cannot resolve the path", r->dir);
-	if (r->st.has_tor && adminops_torrc_move(r->sfd, target, &r->st.torrc) != 0)
+	if (r->st.has_tor && admintor_torrc_move(r->sfd, target, &r->st.torrc) != 0)
 		return fail(r, SD_ERR_IO, "tor/torrc cannot be rewritten for %s", target);
 	if (syncfs(r->sfd) != 0)
 		return fail(r, SD_ERR_IO, "%s: sync: %s", r->dir, strerror(errno));
