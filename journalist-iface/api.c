@@ -165,14 +165,14 @@ api_route_of(const struct jn_req *rq, char allow[API_ALLOW_MAX])
 	return NULL;
 }
 
-/* Look up what the path names; 0 or SD_ERR_NOKEY. */
+/* Look up what the path names; 0 or SD_ERR_NOTFOUND. */
 static int
 api_lookup(struct jn_req *rq, unsigned flags, struct api_ctx *x)
 {
 	if ((flags & A_SRC) && jn_source_of(rq, 3, &x->src) != 0)
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	if ((flags & A_ITEM) && jn_item_of(rq, 5, &x->src, &x->item) != 0)
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	return 0;
 }
 

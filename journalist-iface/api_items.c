@@ -161,7 +161,7 @@ api_reply(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 		    I18N_N("The reply is too long (at most 64 KB)."));
 	memset(&it, 0, sizeof it);
 	if ((e = jn_do_reply(rq, &x->src, json_string_value(t), len, &it)) != 0) {
-		if (e != SD_ERR_NOKEY)
+		if (e != SD_ERR_NOTFOUND)
 			return api_internal(c, rq, e, "a reply");
 		jn_log("api: a reply could not be stored: %s", sd_strerror(e));
 		return jn_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -237,7 +237,7 @@ bundle_add_source(const struct db_source *src, int unread, struct jn_bundle_item
 }
 
 /* The items a JSON array names, all of src: SD_ERR_ARG (not an array of
- * strings, empty, repeated), SD_ERR_RANGE (too many), SD_ERR_NOKEY. */
+ * strings, empty, repeated), SD_ERR_RANGE (too many), SD_ERR_NOTFOUND. */
 static int
 bundle_parse_items(const json_t *arr, const struct db_source *src, struct jn_bundle_item *b,
     size_t *k)
@@ -256,18 +256,18 @@ bundle_parse_items(const json_t *arr, const struct db_source *src, struct jn_bun
 		if (!json_is_string(v))
 			return SD_ERR_ARG;
 		if (sd_source_id_parse(json_string_value(v), json_string_length(v), id) != 0)
-			return SD_ERR_NOKEY;
+			return SD_ERR_NOTFOUND;
 		JN_DB_LOCK();
 		e = db_item_by_id(jn_app.db, id, &it);
 		JN_DB_UNLOCK();
 		if (e == 0 && (it.source_row != src->row || it.source_deleted))
-			e = SD_ERR_NOKEY; /* a read receipt has no file to bundle */
+			e = SD_ERR_NOTFOUND; /* a read receipt has no file to bundle */
 		if (e != 0)
 			break;
 		jn_bundle_item_set(&b[i], src, &it);
 	}
 	if (e != 0)
-		return e == SD_ERR_NOKEY ? e : SD_ERR_IO;
+		return e == SD_ERR_NOTFOUND ? e : SD_ERR_IO;
 	qsort(b, n, sizeof *b, cmp_item_id);
 	for (size_t i = 1; i < n; i++)
 		if (memcmp(b[i].item, b[i - 1].item, DB_ID_BYTES) == 0)
@@ -289,7 +289,7 @@ bundle_send(struct MHD_Connection *c, struct jn_req *rq, struct jn_bundle_item *
 	else if (e == SD_ERR_RANGE)
 		r = jn_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE,
 		    I18N_N("Too many items for one bundle: ask for fewer at a time."));
-	else if (e == SD_ERR_NOKEY)
+	else if (e == SD_ERR_NOTFOUND)
 		r = jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
 	else if (e != 0)
 		r = api_internal(c, rq, e, "a bundle");
@@ -320,7 +320,7 @@ api_bundle_one(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 	return bundle_send(c, rq, b, k, e);
 }
 
-/* The sources a JSON array names: SD_ERR_ARG, SD_ERR_RANGE or SD_ERR_NOKEY
+/* The sources a JSON array names: SD_ERR_ARG, SD_ERR_RANGE or SD_ERR_NOTFOUND
  * as for items. */
 static int
 bundle_parse_sources(const json_t *arr, struct db_source **out, size_t *n)
@@ -341,7 +341,7 @@ bundle_parse_sources(const json_t *arr, struct db_source **out, size_t *n)
 		if (!json_is_string(v))
 			e = SD_ERR_ARG;
 		else if (sd_source_id_parse(json_string_value(v), json_string_length(v), ids[i]) != 0)
-			e = SD_ERR_NOKEY;
+			e = SD_ERR_NOTFOUND;
 	}
 	if (s == NULL || ids == NULL)
 		e = SD_ERR_NOMEM;
@@ -357,7 +357,7 @@ bundle_parse_sources(const json_t *arr, struct db_source **out, size_t *n)
 	free(ids);
 	if (e != 0) {
 		free(s);
-		return e == SD_ERR_NOKEY || e == SD_ERR_ARG || e == SD_ERR_NOMEM ? e : SD_ERR_IO;
+		return e == SD_ERR_NOTFOUND || e == SD_ERR_ARG || e == SD_ERR_NOMEM ? e : SD_ERR_IO;
 	}
 	*out = s;
 	*n = k;

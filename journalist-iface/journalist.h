@@ -138,10 +138,10 @@ enum MHD_Result jn_redirect(struct MHD_Connection *c, struct jn_req *rq, const c
     const char *flash_msgid);
 /* Write an audit entry for the current journalist (caller holds the lock). */
 int jn_audit(struct jn_req *rq, const char *action, const char *target);
-/* The source named by path segment i: 0, or SD_ERR_NOKEY (malformed or
+/* The source named by path segment i: 0, or SD_ERR_NOTFOUND (malformed or
  * unknown: the caller answers 404). Takes the database lock itself. */
 int jn_source_of(struct jn_req *rq, size_t i, struct db_source *out);
-/* The item named by segment i, belonging to src; SD_ERR_NOKEY otherwise. */
+/* The item named by segment i, belonging to src; SD_ERR_NOTFOUND otherwise. */
 int jn_item_of(struct jn_req *rq, size_t i, const struct db_source *src,
     struct db_item *out);
 /* Log an event (never a name, a size, an address or a User-Agent). */

@@ -197,14 +197,14 @@ selected_items(struct jn_req *rq, const struct db_source *src, struct db_item **
 	for (size_t i = 0; i < k && e == 0; i++) {
 		val = jn_form_nth(rq, "item", i);
 		if (sd_source_id_parse(val, strlen(val), id) != 0) {
-			e = SD_ERR_NOKEY;
+			e = SD_ERR_NOTFOUND;
 			break;
 		}
 		JN_DB_LOCK();
 		e = db_item_by_id(jn_app.db, id, &it[i]);
 		JN_DB_UNLOCK();
 		if (e == 0 && it[i].source_row != src->row)
-			e = SD_ERR_NOKEY;
+			e = SD_ERR_NOTFOUND;
 	}
 	if (e != 0) {
 		free(it);
@@ -281,7 +281,7 @@ items_action(struct MHD_Connection *c, struct jn_req *rq, const struct db_source
 	}
 	for (size_t i = 0; i < n && e == 0; i++) {
 		e = jn_do_item(rq, src, &it[i], action);
-		if (e == SD_ERR_NOKEY)
+		if (e == SD_ERR_NOTFOUND)
 			e = 0; /* named twice, or deleted meanwhile: already gone */
 	}
 	free(it);
@@ -325,7 +325,7 @@ jn_post_source_reply(struct MHD_Connection *c, struct jn_req *rq)
 		    I18N_N("The reply is too long (at most 64 KB)."));
 	if ((e = jn_do_reply(rq, &src, text, len, NULL)) != 0) {
 		jn_log("a reply could not be stored: %s", sd_strerror(e));
-		return jn_error(c, rq, 500, e == SD_ERR_NOKEY
+		return jn_error(c, rq, 500, e == SD_ERR_NOTFOUND
 		    ? I18N_N("No recipient key is set up: nobody could read a reply.")
 		    : I18N_N("Something went wrong. Please try again later."));
 	}
@@ -382,7 +382,7 @@ jn_get_item(struct MHD_Connection *c, struct jn_req *rq)
 
 /* ---- several sources ---------------------------------------------------- */
 
-/* The sources a form names (field "source"); SD_ERR_NOKEY on any unknown. */
+/* The sources a form names (field "source"); SD_ERR_NOTFOUND on any unknown. */
 static int
 selected_sources(struct jn_req *rq, struct db_source **out, size_t *n)
 {
@@ -401,7 +401,7 @@ selected_sources(struct jn_req *rq, struct db_source **out, size_t *n)
 	for (size_t i = 0; i < k && e == 0; i++) {
 		val = jn_form_nth(rq, "source", i);
 		if (sd_source_id_parse(val, strlen(val), id) != 0) {
-			e = SD_ERR_NOKEY;
+			e = SD_ERR_NOTFOUND;
 			break;
 		}
 		JN_DB_LOCK();

@@ -365,7 +365,7 @@ db_one(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size)
 	if (rc == SQLITE_ROW)
 		e = fn(st, row);
 	else
-		e = rc == SQLITE_DONE ? SD_ERR_NOKEY : SD_ERR_IO;
+		e = rc == SQLITE_DONE ? SD_ERR_NOTFOUND : SD_ERR_IO;
 	sqlite3_finalize(st);
 	if (e == 0)
 		memcpy(out, row, elem_size);
@@ -373,7 +373,7 @@ db_one(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size)
 	return e;
 }
 
-/* Run a "DELETE ... WHERE id = ?1": SD_ERR_NOKEY when no row went. */
+/* Run a "DELETE ... WHERE id = ?1": SD_ERR_NOTFOUND when no row went. */
 static int
 delete_by_id(struct db *db, const char *sql, int64_t id)
 {
@@ -385,7 +385,7 @@ delete_by_id(struct db *db, const char *sql, int64_t id)
 	sqlite3_bind_int64(st, 1, id);
 	e = db_step_done(db, st);
 	if (e == 0 && sqlite3_changes(db->h) == 0)
-		e = SD_ERR_NOKEY;
+		e = SD_ERR_NOTFOUND;
 	return e;
 }
 
@@ -498,7 +498,7 @@ db_source_row(sqlite3_stmt *st, void *elem)
 	return 0;
 }
 
-/* Run a one-row source query; SD_ERR_NOKEY when there is none. */
+/* Run a one-row source query; SD_ERR_NOTFOUND when there is none. */
 static int
 source_one(sqlite3_stmt *st, struct db_source *out)
 {
@@ -594,7 +594,7 @@ db_source_next_seq(struct db *db, int64_t row, unsigned n, int64_t *first)
 	sqlite3_finalize(st);
 	db_settle(db);
 	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? SD_ERR_NOKEY : SD_ERR_IO;
+		return rc == SQLITE_DONE ? SD_ERR_NOTFOUND : SD_ERR_IO;
 	*first = v;
 	return 0;
 }
@@ -805,7 +805,7 @@ db_item_mark_source_deleted(struct db *db, int64_t row)
 	sqlite3_bind_int64(st, 1, row);
 	if ((e = db_step_done(db, st)) != 0)
 		return e;
-	return sqlite3_changes(db->h) == 1 ? 0 : SD_ERR_NOKEY;
+	return sqlite3_changes(db->h) == 1 ? 0 : SD_ERR_NOTFOUND;
 }
 
 int

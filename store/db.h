@@ -72,7 +72,7 @@ int db_source_unpend(struct db *db, int64_t row);
  * (may be NULL) counts them. */
 int db_source_prune_pending(struct db *db, const char *before_day, int64_t keep,
     const int64_t *spare, size_t nspare, unsigned *removed);
-/* 0 and *out, or SD_ERR_NOKEY when no source has this tag. */
+/* 0 and *out, or SD_ERR_NOTFOUND when no source has this tag. */
 int db_source_by_tag(struct db *db, const unsigned char tag[DB_TAG_BYTES], struct db_source *out);
 int db_source_by_row(struct db *db, int64_t row, struct db_source *out);
 /* By source id, pending ones included (db_source_by_id, for journalists,
@@ -103,11 +103,11 @@ int db_item_add(struct db *db, const struct db_item *item);
  * seq; *n receives how many (never more than max). */
 int db_item_list(struct db *db, int64_t source_row, int kind, struct db_item *out,
     size_t max, size_t *n);
-/* 0 and *out, or SD_ERR_NOKEY. */
+/* 0 and *out, or SD_ERR_NOTFOUND. */
 int db_item_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_item *out);
 int db_item_delete(struct db *db, int64_t row);
 /* A reply the source deleted: marked, size 0 (its file goes next).
- * SD_ERR_NOKEY when no such reply, or already marked. */
+ * SD_ERR_NOTFOUND when no such reply, or already marked. */
 int db_item_mark_source_deleted(struct db *db, int64_t row);
 /* 1 when a source has items in this batch, 0 when not, or an error. */
 int db_batch_exists(struct db *db, int64_t source_row, const unsigned char batch[DB_ID_BYTES]);
@@ -143,7 +143,7 @@ struct db_journalist {
 /* SD_ERR_EXISTS when the name is taken. */
 int db_journalist_add(struct db *db, const char *name, const char *pw_hash,
     const unsigned char totp[DB_TOTP_BYTES], int is_admin);
-/* 0 and *out, or SD_ERR_NOKEY. */
+/* 0 and *out, or SD_ERR_NOTFOUND. */
 int db_journalist_get(struct db *db, const char *name, struct db_journalist *out);
 int db_journalist_by_id(struct db *db, int64_t id, struct db_journalist *out);
 /* Every journalist by name (secrets left zero); SD_ERR_RANGE past max. */
@@ -169,7 +169,7 @@ int db_journalist_failed(struct db *db, int64_t id, int64_t locked_until);
  * account unlocked. */
 int db_journalist_attempt(struct db *db, int64_t id, int64_t now, int free,
     int64_t forgive);
-/* An admin clears the lock and the failures; SD_ERR_NOKEY when no such account. */
+/* An admin clears the lock and the failures; SD_ERR_NOTFOUND when no such account. */
 int db_journalist_unlock(struct db *db, int64_t id);
 /* A successful login: failures and lock cleared, last_day set. */
 int db_journalist_succeeded(struct db *db, int64_t id);

@@ -18,14 +18,14 @@
 
 #include "db_int.h"
 
-/* Run an UPDATE/DELETE on one row by id; SD_ERR_NOKEY when none changed. */
+/* Run an UPDATE/DELETE on one row by id; SD_ERR_NOTFOUND when none changed. */
 static int
 one_row(struct db *db, sqlite3_stmt *st)
 {
 	int e = db_step_done(db, st);
 
 	if (e == 0 && sqlite3_changes(db->h) == 0)
-		e = SD_ERR_NOKEY;
+		e = SD_ERR_NOTFOUND;
 	return e;
 }
 
@@ -228,7 +228,7 @@ db_journalist_attempt(struct db *db, int64_t id, int64_t now, int free, int64_t 
 	sqlite3_bind_int(st, 3, free);
 	sqlite3_bind_int64(st, 4, forgive);
 	e = one_row(db, st);
-	return e == SD_ERR_NOKEY ? SD_ERR_LOCKED : e;
+	return e == SD_ERR_NOTFOUND ? SD_ERR_LOCKED : e;
 }
 
 int
@@ -259,7 +259,7 @@ db_journalist_use_step(struct db *db, int64_t id, int64_t step)
 	int e = j_set_int(db, "UPDATE journalists SET totp_last = ?2 "
 	                      "WHERE id = ?1 AND totp_last < ?2", id, step);
 
-	return e == SD_ERR_NOKEY ? SD_ERR_REPLAY : e;
+	return e == SD_ERR_NOTFOUND ? SD_ERR_REPLAY : e;
 }
 
 /* A one-integer query with an optional integer parameter. */

@@ -514,14 +514,14 @@ spool_item_open(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
 	int sfd = -1, dfd = item_dir(sp, source, batch, &sfd), f;
 
 	if (dfd < 0)
-		return errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
+		return errno == ENOENT ? SD_ERR_NOTFOUND : SD_ERR_IO;
 	item_name(item, name);
 	f = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	close(dfd);
 	if (sfd >= 0)
 		close(sfd);
 	if (f < 0)
-		return errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
+		return errno == ENOENT ? SD_ERR_NOTFOUND : SD_ERR_IO;
 	*fd = f;
 	return 0;
 }

@@ -82,7 +82,7 @@ int spool_batch_withdraw(struct spool *sp, const unsigned char source[SPOOL_ID_B
 void spool_batch_abort(struct spool *sp, struct spool_batch *b);
 
 /* Open an item for reading (O_RDONLY): <source>/<item>.sdbox when batch is
- * NULL, else <source>/<batch>/<item>.sdbox. SD_ERR_NOKEY when missing. */
+ * NULL, else <source>/<batch>/<item>.sdbox. SD_ERR_NOTFOUND when missing. */
 int spool_item_open(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
     const unsigned char *batch, const unsigned char item[SPOOL_ID_BYTES], int *fd);
 /* Remove an item file (missing is not an error), its batch directory when

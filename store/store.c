@@ -39,7 +39,7 @@ store_instance_open(const char *inst, const char *owner, struct conf *conf,
 	if (access(path, F_OK) != 0) {
 		(void)snprintf(err, STORE_ERR_MAX,
 		    "%s: not a sealdrop instance (run sealdrop-admin init first)", inst);
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	}
 	if ((e = db_open(path, 0, &d)) != 0) {
 		(void)snprintf(err, STORE_ERR_MAX, "%s: %s", path, sd_strerror(e));
@@ -76,10 +76,10 @@ recover_keep(void *arg, const unsigned char source[SPOOL_ID_BYTES], const unsign
 
 	/* Pending sources included: a reply to one is theirs too. */
 	if ((e = db_source_by_sid(db, source, &src)) != 0)
-		return e == SD_ERR_NOKEY ? 0 : e;
+		return e == SD_ERR_NOTFOUND ? 0 : e;
 	if (item != NULL) {
 		if ((e = db_item_by_id(db, item, &it)) != 0)
-			return e == SD_ERR_NOKEY ? 0 : e;
+			return e == SD_ERR_NOTFOUND ? 0 : e;
 		if (it.source_row != src.row)
 			return 0;
 		if (batch == NULL)
@@ -145,7 +145,7 @@ store_recipients(struct db *db, unsigned char (*pks)[SDBOX_PUBLICKEYBYTES], size
 	if ((e = db_recipient_list(db, r, SDBOX_RECIPIENTS_MAX, &k)) != 0)
 		return e;
 	if (k == 0)
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	if (k > max)
 		return SD_ERR_RANGE;
 	for (size_t i = 0; i < k; i++)
@@ -366,7 +366,7 @@ store_reply_delete_by_source(struct db *db, struct spool *sp, const struct db_so
 	int e;
 
 	if (item->source_row != src->row || item->kind != DB_KIND_REPLY || item->source_deleted)
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	if ((e = db_item_mark_source_deleted(db, item->row)) != 0)
 		return e;
 	return spool_item_remove(sp, src->id, item->has_batch ? item->batch : NULL, item->id);

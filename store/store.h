@@ -43,7 +43,7 @@ struct store_codename_params {
 };
 int store_codename_params(struct db *db, struct store_codename_params *out);
 
-/* Every recipient key (0 keys is SD_ERR_NOKEY: nobody could read a file). */
+/* Every recipient key (0 keys is SD_ERR_NOTFOUND: nobody could read a file). */
 int store_recipients(struct db *db, unsigned char (*pks)[SDBOX_PUBLICKEYBYTES],
     size_t max, size_t *n);
 
@@ -85,7 +85,7 @@ int store_recover(struct db *db, struct spool *sp, unsigned *removed);
 int store_item_delete(struct db *db, struct spool *sp, const struct db_source *src,
     const struct db_item *item);
 /* A source deletes a reply it read: the row stays, marked, as a read
- * receipt for journalists; the file goes. SD_ERR_NOKEY when the item is
+ * receipt for journalists; the file goes. SD_ERR_NOTFOUND when the item is
  * not a reply of src or was already deleted. */
 int store_reply_delete_by_source(struct db *db, struct spool *sp,
     const struct db_source *src, const struct db_item *item);

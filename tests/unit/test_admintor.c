@@ -263,7 +263,7 @@ test_client_keys(void **state)
 	assert_int_not_equal(lstat(text, &st), 0);
 
 	assert_int_equal(admintor_client_remove(inst, "alice"), 0);
-	assert_int_equal(admintor_client_remove(inst, "alice"), SD_ERR_NOKEY);
+	assert_int_equal(admintor_client_remove(inst, "alice"), SD_ERR_NOTFOUND);
 	assert_int_equal(admintor_client_remove(inst, "../alice"), SD_ERR_ARG);
 	assert_int_equal(admintor_client_remove(inst, "sealdrop.placeholder"), SD_ERR_ARG);
 	read_text(ADMINTOR_JOURNALIST_HS "/authorized_clients/" ADMINTOR_PLACEHOLDER, text,

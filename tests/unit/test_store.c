@@ -116,7 +116,7 @@ test_recipients(void **state)
 	assert_string_equal(r[0].label, "alice");
 	assert_int_equal(db_recipient_list(db, r, 1, &n), SD_ERR_RANGE);
 	assert_int_equal(db_recipient_remove(db, r[0].id), 0);
-	assert_int_equal(db_recipient_remove(db, r[0].id), SD_ERR_NOKEY);
+	assert_int_equal(db_recipient_remove(db, r[0].id), SD_ERR_NOTFOUND);
 	assert_int_equal(db_recipient_list(db, r, 4, &n), 0);
 	assert_int_equal(n, 1);
 	db_close(db);
@@ -141,7 +141,7 @@ test_sources_items_cascade(void **state)
 	assert_int_equal(db_source_by_tag(db, tag, &s2), 0);
 	assert_memory_equal(s2.id, s.id, DB_ID_BYTES);
 	assert_memory_equal(s2.reply_pk, pk, 32);
-	assert_int_equal(db_source_by_tag(db, other, &s2), SD_ERR_NOKEY);
+	assert_int_equal(db_source_by_tag(db, other, &s2), SD_ERR_NOTFOUND);
 	assert_int_equal(db_source_next_seq(db, s.row, 3, &seq), 0);
 	assert_int_equal(seq, 1);
 	assert_int_equal(db_source_next_seq(db, s.row, 1, &seq), 0);
@@ -173,8 +173,8 @@ test_sources_items_cascade(void **state)
 	assert_int_equal(got.kind, DB_KIND_REPLY);
 	/* Deleting the source deletes its items. */
 	assert_int_equal(db_source_delete(db, s.row), 0);
-	assert_int_equal(db_item_by_id(db, it.id, &got), SD_ERR_NOKEY);
-	assert_int_equal(db_source_delete(db, s.row), SD_ERR_NOKEY);
+	assert_int_equal(db_item_by_id(db, it.id, &got), SD_ERR_NOTFOUND);
+	assert_int_equal(db_source_delete(db, s.row), SD_ERR_NOTFOUND);
 	db_close(db);
 }
 
@@ -257,7 +257,7 @@ test_spool_life_cycle(void **state)
 	assert_int_equal(spool_item_open(sp, src, NULL, item, &fd), 0);
 	close(fd);
 	assert_int_equal(spool_item_remove(sp, src, NULL, item), 0);
-	assert_int_equal(spool_item_open(sp, src, NULL, item, &fd), SD_ERR_NOKEY);
+	assert_int_equal(spool_item_open(sp, src, NULL, item, &fd), SD_ERR_NOTFOUND);
 	assert_int_equal(spool_item_remove(sp, src, NULL, item), 0); /* missing is fine */
 	assert_int_equal(spool_source_remove(sp, src), 0);
 	(void)snprintf(path, sizeof path, "%s/spool/%s", dir, hex);
@@ -361,7 +361,7 @@ test_reply_round_trip(void **state)
 	crypto_box_keypair(jpk, jsk);
 	assert_int_equal(db_source_create(db, tag, rpk, 0, &s), 0);
 	/* No recipient: nobody could read it, so it is refused. */
-	assert_int_equal(store_reply_add(db, sp, &s, "hi", 2, &it), SD_ERR_NOKEY);
+	assert_int_equal(store_reply_add(db, sp, &s, "hi", 2, &it), SD_ERR_NOTFOUND);
 	assert_int_equal(db_recipient_add(db, jpk, "j"), 0);
 	assert_int_equal(store_reply_add(db, sp, &s, "hello source", 12, &it), 0);
 	assert_int_equal(store_reply_read(sp, &s, &it, rsk, &text, &len), 0);
@@ -375,30 +375,30 @@ test_reply_round_trip(void **state)
 	memset(big, 'x', sizeof big);
 	assert_int_equal(store_reply_add(db, sp, &s, big, sizeof big, NULL), SD_ERR_TOOLONG);
 	assert_int_equal(store_item_delete(db, sp, &s, &it), 0);
-	assert_int_equal(store_reply_read(sp, &s, &it, rsk, &text, &len), SD_ERR_NOKEY);
+	assert_int_equal(store_reply_read(sp, &s, &it, rsk, &text, &len), SD_ERR_NOTFOUND);
 	/* The source deletes a reply: its row stays as a read receipt, marked,
 	 * size 0, with no file; a second delete, another source's or a
-	 * non-reply item is SD_ERR_NOKEY. */
+	 * non-reply item is SD_ERR_NOTFOUND. */
 	{
 		struct db_item got, msg = { .source_row = s.row, .kind = DB_KIND_MESSAGE, .seq = 99 };
 		struct db_source other = s;
 		assert_int_equal(store_reply_add(db, sp, &s, "read me", 7, &it), 0);
 		other.row = s.row + 1000;
-		assert_int_equal(store_reply_delete_by_source(db, sp, &other, &it), SD_ERR_NOKEY);
+		assert_int_equal(store_reply_delete_by_source(db, sp, &other, &it), SD_ERR_NOTFOUND);
 		assert_int_equal(store_reply_delete_by_source(db, sp, &s, &it), 0);
 		assert_int_equal(db_item_by_id(db, it.id, &got), 0);
 		assert_int_equal(got.source_deleted, 1);
 		assert_int_equal(got.size, 0);
 		assert_int_equal(got.kind, DB_KIND_REPLY);
-		assert_int_equal(store_reply_read(sp, &s, &got, rsk, &text, &len), SD_ERR_NOKEY);
-		assert_int_equal(store_reply_delete_by_source(db, sp, &s, &got), SD_ERR_NOKEY);
-		assert_int_equal(db_item_mark_source_deleted(db, got.row), SD_ERR_NOKEY);
+		assert_int_equal(store_reply_read(sp, &s, &got, rsk, &text, &len), SD_ERR_NOTFOUND);
+		assert_int_equal(store_reply_delete_by_source(db, sp, &s, &got), SD_ERR_NOTFOUND);
+		assert_int_equal(db_item_mark_source_deleted(db, got.row), SD_ERR_NOTFOUND);
 		randombytes_buf(msg.id, sizeof msg.id);
 		db_this_hour(msg.created_hour);
 		assert_int_equal(db_item_add(db, &msg), 0);
 		assert_int_equal(db_item_by_id(db, msg.id, &got), 0);
-		assert_int_equal(store_reply_delete_by_source(db, sp, &s, &got), SD_ERR_NOKEY);
-		assert_int_equal(db_item_mark_source_deleted(db, got.row), SD_ERR_NOKEY);
+		assert_int_equal(store_reply_delete_by_source(db, sp, &s, &got), SD_ERR_NOTFOUND);
+		assert_int_equal(db_item_mark_source_deleted(db, got.row), SD_ERR_NOTFOUND);
 	}
 	assert_int_equal(store_source_delete(db, sp, &s), 0);
 	spool_close(sp);
@@ -500,7 +500,7 @@ test_batch_commit(void **state)
 	assert_int_equal(spool_batch_create(sp, &b), 0);
 	assert_int_equal(spool_batch_file(&b, it[0].id, &fd), 0);
 	assert_int_equal(spool_file_settle(fd), 0);
-	assert_int_equal(store_batch_commit(db, sp, &b, s.row, it, 1, NULL), SD_ERR_NOKEY);
+	assert_int_equal(store_batch_commit(db, sp, &b, s.row, it, 1, NULL), SD_ERR_NOTFOUND);
 	assert_false(exists(rel));
 	/* A source without a reply over the day's share: refused, inside
 	 * the transaction, nothing visible. */
@@ -655,18 +655,18 @@ test_pending(void **state)
 	assert_int_equal(db_source_page(db, 0, sum, 8, &n), 0);
 	assert_int_equal(n, 1);
 	assert_memory_equal(sum[0].s.id, s[0].id, DB_ID_BYTES);
-	assert_int_equal(db_source_by_id(db, s[1].id, &got), SD_ERR_NOKEY);
+	assert_int_equal(db_source_by_id(db, s[1].id, &got), SD_ERR_NOTFOUND);
 	/* Keep the 2 newest pending: s[1] and s[2] go, but s[1] is in use
 	 * (a session or an upload) and is spared. */
 	assert_int_equal(db_source_prune_pending(db, "1970-01-01", 2, &s[1].row, 1, &removed), 0);
 	assert_int_equal(removed, 1);
 	assert_int_equal(db_source_by_row(db, s[1].row, &got), 0);
-	assert_int_equal(db_source_by_row(db, s[2].row, &got), SD_ERR_NOKEY);
+	assert_int_equal(db_source_by_row(db, s[2].row, &got), SD_ERR_NOTFOUND);
 	assert_int_equal(db_source_by_row(db, s[3].row, &got), 0);
 	/* Everything pending made before tomorrow is expired; s[0] stays. */
 	assert_int_equal(db_source_prune_pending(db, "9999-12-31", 100, NULL, 0, &removed), 0);
 	assert_int_equal(removed, 3);
-	assert_int_equal(db_source_by_row(db, s[4].row, &got), SD_ERR_NOKEY);
+	assert_int_equal(db_source_by_row(db, s[4].row, &got), SD_ERR_NOTFOUND);
 	assert_int_equal(db_source_by_row(db, s[0].row, &got), 0);
 	db_close(db);
 }

@@ -271,12 +271,12 @@ rd_item(struct rd *r, int spfd, const struct adminops_pair *p)
 		dfd = bfd;
 	}
 	if (dfd < 0)
-		e = errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_FORMAT;
+		e = errno == ENOENT ? SD_ERR_NOTFOUND : SD_ERR_FORMAT;
 	else
 		e = adminops_item_open(dfd, i, &fd, &size, why);
 	if (dfd >= 0)
 		close(dfd);
-	if (e == SD_ERR_NOKEY)
+	if (e == SD_ERR_NOTFOUND)
 		r->st.vanished++;
 	else if (e != 0 && r->st.refused++ == 0)
 		(void)snprintf(r->st.first_refused, sizeof r->st.first_refused, "%s %s", name,
@@ -339,7 +339,7 @@ rd_snapshot(struct rd *r)
 	 * the instance's owner with one link, never a FIFO or a link to a file
 	 * of someone else. */
 	if ((e = adminpriv_db_files(AT_FDCWD, "sealdrop.db", geteuid(), why)) != 0)
-		return rd_error(r, "not backed up: %s", e == SD_ERR_NOKEY ?
+		return rd_error(r, "not backed up: %s", e == SD_ERR_NOTFOUND ?
 		    "not a sealdrop instance (no sealdrop.db)" : why);
 	alarm(DB_SECONDS_MAX);
 	e = adminops_db_snapshot("sealdrop.db", &r->mem);

@@ -257,10 +257,10 @@ adminops_ids_find(const struct adminops_ids *s, const struct adminops_pair *p, s
 	const struct adminops_pair *f;
 
 	if (s->n == 0)
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	f = bsearch(p, s->v, s->n, sizeof *s->v, pair_cmp);
 	if (f == NULL)
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	*idx = (size_t)(f - s->v);
 	return 0;
 }

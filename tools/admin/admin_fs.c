@@ -108,7 +108,7 @@ adminops_item_open(int dirfd, const char *name, int *fd, uint64_t *size,
 	why[0] = '\0';
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		if (errno == ENOENT)
-			return SD_ERR_NOKEY;
+			return SD_ERR_NOTFOUND;
 		(void)snprintf(why, ADMINOPS_WHY_MAX, "%s", strerror(errno));
 		return SD_ERR_IO;
 	}
@@ -121,7 +121,7 @@ adminops_item_open(int dirfd, const char *name, int *fd, uint64_t *size,
 	f = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (f < 0 || fstat(f, &st2) != 0) {
 		if (f < 0 && errno == ENOENT)
-			return SD_ERR_NOKEY;
+			return SD_ERR_NOTFOUND;
 		(void)snprintf(why, ADMINOPS_WHY_MAX, "cannot be opened: %s", strerror(errno));
 		e = SD_ERR_IO;
 		goto out;
@@ -171,7 +171,7 @@ item_entry(int dirfd, const char *name, struct adminops_pair *p, const char *a, 
 	size_t i;
 	int e = adminops_item_open(dirfd, name, NULL, &size, why);
 
-	if (e == SD_ERR_NOKEY)
+	if (e == SD_ERR_NOTFOUND)
 		return; /* removed meanwhile (a daemon at work) */
 	if (e != 0) {
 		k->bad++;

@@ -62,7 +62,7 @@ void adminops_item_path(const struct adminops_pair *p, char *out);
  * least the smallest sealed size, at most ADMINOPS_ITEM_MAX) with no holes.
  * Never opens a FIFO, device or link (fstatat first, then an
  * O_NOFOLLOW|O_NONBLOCK open whose fstat must match). 0 with *fd (read
- * position 0) and *size, or SD_ERR_NOKEY (missing), SD_ERR_FORMAT (why
+ * position 0) and *size, or SD_ERR_NOTFOUND (missing), SD_ERR_FORMAT (why
  * says what is wrong) or SD_ERR_IO. fd NULL: the file is closed. */
 int adminops_item_open(int dirfd, const char *name, int *fd, uint64_t *size,
     char why[ADMINOPS_WHY_MAX]);
@@ -137,7 +137,7 @@ int adminops_db_items(struct sqlite3 *h, struct adminops_ids *out);
 /* Every source id the database knows, as a sorted set. */
 int adminops_db_sources(struct sqlite3 *h, struct adminops_idset *out);
 
-/* 0 and *idx when p's source and item are in the set; SD_ERR_NOKEY
+/* 0 and *idx when p's source and item are in the set; SD_ERR_NOTFOUND
  * otherwise. */
 int adminops_ids_find(const struct adminops_ids *s, const struct adminops_pair *p, size_t *idx);
 void adminops_ids_free(struct adminops_ids *s);

@@ -224,7 +224,7 @@ adminpriv_file(int dirfd, const char *name, int wr, uid_t uid, int *fd,
 	/* O_PATH opens nothing: a FIFO or a device is not even opened. */
 	if ((pfd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT)
-			return SD_ERR_NOKEY;
+			return SD_ERR_NOTFOUND;
 		(void)snprintf(why, ADMINPRIV_ERR_MAX, "%s: %s", name, strerror(errno));
 		return SD_ERR_IO;
 	}
@@ -277,9 +277,9 @@ adminpriv_db_files(int dirfd, const char *name, uid_t uid, char why[ADMINPRIV_ER
 		if (snprintf(path, sizeof path, "%s%s", name, side[i]) >= (int)sizeof path)
 			return SD_ERR_TOOLONG;
 		e = adminpriv_file(dirfd, path, 0, uid, &fd, why);
-		if (e == SD_ERR_NOKEY && i > 0)
+		if (e == SD_ERR_NOTFOUND && i > 0)
 			continue;
-		if (e == SD_ERR_NOKEY)
+		if (e == SD_ERR_NOTFOUND)
 			(void)snprintf(why, ADMINPRIV_ERR_MAX, "%s is missing", name);
 		if (e != 0)
 			return e;

@@ -478,7 +478,7 @@ admintor_client_remove_at(int torfd, const char *name)
 	if ((e = client_file(name, file)) != 0 || (e = clients_dir(torfd, &dfd)) != 0)
 		return e;
 	if (fstatat(dfd, file, &st, AT_SYMLINK_NOFOLLOW) != 0)
-		e = errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
+		e = errno == ENOENT ? SD_ERR_NOTFOUND : SD_ERR_IO;
 	else if (!S_ISREG(st.st_mode))
 		e = SD_ERR_FORMAT;
 	else if (unlinkat(dfd, file, 0) != 0 || fsync(dfd) != 0)

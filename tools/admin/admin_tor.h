@@ -85,7 +85,7 @@ int admintor_name_ok(const char *name);
 int admintor_client_add(const char *instance_dir, const char *name,
     char *auth_private_line, size_t linesz);
 
-/* Remove NAME.auth: 0, SD_ERR_NOKEY if there is none, SD_ERR_ARG for a bad
+/* Remove NAME.auth: 0, SD_ERR_NOTFOUND if there is none, SD_ERR_ARG for a bad
  * name. tor applies it after a reload. */
 int admintor_client_remove(const char *instance_dir, const char *name);
 

@@ -45,7 +45,7 @@ torrc_old_path(const char *text, char out[PATH_MAX])
 		}
 		p = eol ? eol + 1 : NULL;
 	}
-	return SD_ERR_NOKEY;
+	return SD_ERR_NOTFOUND;
 }
 
 /* What tor's parser reads as one path, and short enough for the sockets. */
@@ -141,7 +141,7 @@ torrc_read(int torfd, char **out)
 	struct stat st;
 
 	if (fd < 0) {
-		e = errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
+		e = errno == ENOENT ? SD_ERR_NOTFOUND : SD_ERR_IO;
 		goto out;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > TORRC_MAX)
@@ -184,7 +184,7 @@ adminops_torrc_move(int stagefd, const char *newpath, int *moved)
 	if (torfd < 0)
 		return errno == ENOENT ? (*moved = 0) : SD_ERR_IO;
 	e = torrc_read(torfd, &text);
-	if (e == SD_ERR_NOKEY) {
+	if (e == SD_ERR_NOTFOUND) {
 		*moved = 0;
 		e = 0;
 	} else if (e == 0)
