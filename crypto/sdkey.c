@@ -31,6 +31,7 @@
  * in one sodium_malloc'd block, wiped and freed on every path.
  */
 #include "sdkey.h"
+#include "sdbytes.h"
 #include "sderr.h"
 #include "sdio.h"
 
@@ -79,22 +80,6 @@ struct kf_secrets {
 };
 
 static const char b32_alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
-
-static uint32_t
-load32_le(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static void
-store32_le(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v & 0xffU);
-	p[1] = (unsigned char)((v >> 8) & 0xffU);
-	p[2] = (unsigned char)((v >> 16) & 0xffU);
-	p[3] = (unsigned char)((v >> 24) & 0xffU);
-}
 
 static struct kf_secrets *
 secrets_new(void)
@@ -151,8 +136,8 @@ header_check(const unsigned char *file, size_t len)
 	if (file[OFF_ALG] != KF_ALG_ARGON2ID13 || file[OFF_RESERVED] != 0 ||
 	    file[OFF_RESERVED + 1] != 0)
 		return SD_ERR_FORMAT;
-	ops = load32_le(file + OFF_OPSLIMIT);
-	mem = (uint64_t)load32_le(file + OFF_MEMLIMIT) * 1024U;
+	ops = sd_load_le32(file + OFF_OPSLIMIT);
+	mem = (uint64_t)sd_load_le32(file + OFF_MEMLIMIT) * 1024U;
 	if (ops < crypto_pwhash_argon2id_OPSLIMIT_MIN || ops > SDKEY_OPSLIMIT_MAX)
 		return SD_ERR_RANGE;
 	if (mem < crypto_pwhash_argon2id_MEMLIMIT_MIN || mem > SDKEY_MEMLIMIT_MAX)
@@ -172,8 +157,8 @@ static int
 derive_boxkey(const unsigned char *file, const char *pass, size_t passlen,
     struct kf_secrets *s)
 {
-	unsigned long long ops = load32_le(file + OFF_OPSLIMIT);
-	size_t mem = (size_t)load32_le(file + OFF_MEMLIMIT) * 1024U;
+	unsigned long long ops = sd_load_le32(file + OFF_OPSLIMIT);
+	size_t mem = (size_t)sd_load_le32(file + OFF_MEMLIMIT) * 1024U;
 	int r = 0;
 
 	errno = 0;
@@ -223,8 +208,8 @@ header_build(unsigned char buf[SDKEY_FILE_BYTES], const unsigned char *pk, uint3
 	buf[OFF_ALG] = KF_ALG_ARGON2ID13;
 	buf[OFF_RESERVED] = 0;
 	buf[OFF_RESERVED + 1] = 0;
-	store32_le(buf + OFF_OPSLIMIT, ops);
-	store32_le(buf + OFF_MEMLIMIT, memkib);
+	sd_store_le32(buf + OFF_OPSLIMIT, ops);
+	sd_store_le32(buf + OFF_MEMLIMIT, memkib);
 	randombytes_buf(buf + OFF_SALT, SDKEY_SALTBYTES);
 	memcpy(buf + OFF_PK, pk, SDKEY_PUBLICKEYBYTES);
 	randombytes_buf(buf + OFF_NONCE, SDKEY_NONCEBYTES);
