@@ -1,7 +1,7 @@
 /*
  * clean_int.h - internal helpers shared by the cleaners (not installed).
- * Big-endian readers that the callers bound-check first, and the test-only
- * fault hooks (compiled in only with SD_CLEAN_TEST_HOOKS, see clean_hook.c).
+ * Byte order comes from common/sdbytes.h (callers bound-check first); the
+ * test-only fault hooks (compiled in only with SD_CLEAN_TEST_HOOKS, see clean_hook.c).
  */
 #ifndef CLEAN_INT_H
 #define CLEAN_INT_H
@@ -9,23 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-static inline uint32_t
-clean_be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline unsigned
-clean_be16(const unsigned char *p)
-{
-	return (unsigned)p[0] << 8 | p[1];
-}
-
-static inline uint64_t
-clean_be64(const unsigned char *p)
-{
-	return (uint64_t)clean_be32(p) << 32 | clean_be32(p + 4);
-}
+#include "sdbytes.h"
 
 struct clean_report;
 struct clean_buf;
