@@ -299,10 +299,10 @@ api_me(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 static json_t *
 api_source_json(const struct db_source_summary *s)
 {
-	char des[SD_DESIGNATION_MAX + 1], hex[2 * DB_ID_BYTES + 1], url[64];
+	char des[SD_DESIGNATION_MAX + 1], hex[SD_ID_HEX + 1], url[64];
 
 	sd_designation(s->s.id, des);
-	spool_hex(s->s.id, hex);
+	sd_id_hex(s->s.id, hex);
 	(void)snprintf(url, sizeof url, "/api/v1/sources/%s", hex);
 	return json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:s, s:s, s:s?, s:s}",
 	    "id", hex, "designation", des, "starred", s->s.starred,

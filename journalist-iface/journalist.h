@@ -252,10 +252,10 @@ int jn_load_items(const struct db_source *src, struct db_item **out, size_t *n, 
 /* bundle.c: a streamed .tar of items (members "<source>/<item>.sdbox",
  * the spool layout sealdrop-open reads). Marks them seen. */
 struct jn_bundle_item {
-	unsigned char source[DB_ID_BYTES];
-	unsigned char item[DB_ID_BYTES];
+	unsigned char source[SD_ID_BYTES];
+	unsigned char item[SD_ID_BYTES];
 	int has_batch;                      /* where it is in the spool */
-	unsigned char batch[DB_ID_BYTES];
+	unsigned char batch[SD_ID_BYTES];
 	int64_t row;
 };
 /* Fill a bundle entry from an item of src. */

@@ -29,9 +29,9 @@ static const char *const not_found = I18N_N("There is no page at this address.")
 static void
 source_path(const struct db_source *src, const char *suffix, char out[SOURCE_PATH_MAX])
 {
-	char hex[2 * DB_ID_BYTES + 1];
+	char hex[SD_ID_HEX + 1];
 
-	spool_hex(src->id, hex);
+	sd_id_hex(src->id, hex);
 	(void)snprintf(out, SOURCE_PATH_MAX, "/source/%s%s", hex, suffix);
 }
 
@@ -73,12 +73,12 @@ static int
 add_item_vars(struct jn_req *rq, struct tmpl_vars *v, const struct db_item *it)
 {
 	struct tmpl_vars *x = NULL;
-	char hex[2 * DB_ID_BYTES + 1];
+	char hex[SD_ID_HEX + 1];
 	int e;
 
 	if ((e = tmpl_list_add(v, "items", &x)) != 0)
 		return e;
-	spool_hex(it->id, hex);
+	sd_id_hex(it->id, hex);
 	e = tmpl_set(x, "item_id", hex);
 	e |= tmpl_set(x, "kind", i18n_get(rq->lang, kind_label(it->kind)));
 	e |= tmpl_set(x, "is_reply", it->kind == DB_KIND_REPLY ? "1" : "");
@@ -95,11 +95,11 @@ add_item_vars(struct jn_req *rq, struct tmpl_vars *v, const struct db_item *it)
 static int
 source_vars(struct tmpl_vars *v, const struct db_source *src)
 {
-	char des[SD_DESIGNATION_MAX + 1], hex[2 * DB_ID_BYTES + 1];
+	char des[SD_DESIGNATION_MAX + 1], hex[SD_ID_HEX + 1];
 	int e;
 
 	sd_designation(src->id, des);
-	spool_hex(src->id, hex);
+	sd_id_hex(src->id, hex);
 	e = tmpl_set(v, "designation", des);
 	e |= tmpl_set(v, "id", hex);
 	e |= tmpl_set(v, "starred", src->starred ? "1" : "");
@@ -184,7 +184,7 @@ selected_items(struct jn_req *rq, const struct db_source *src, struct db_item **
 {
 	struct db_item *it = NULL;
 	const char *val;
-	unsigned char id[DB_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	size_t k = 0;
 	int e = 0;
 
@@ -196,7 +196,7 @@ selected_items(struct jn_req *rq, const struct db_source *src, struct db_item **
 		return SD_ERR_NOMEM;
 	for (size_t i = 0; i < k && e == 0; i++) {
 		val = jn_form_nth(rq, "item", i);
-		if (sd_source_id_parse(val, strlen(val), id) != 0) {
+		if (sd_id_parse(val, strlen(val), id) != 0) {
 			e = SD_ERR_NOTFOUND;
 			break;
 		}
@@ -387,7 +387,7 @@ static int
 selected_sources(struct jn_req *rq, struct db_source **out, size_t *n)
 {
 	struct db_source *s;
-	unsigned char id[DB_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	const char *val;
 	size_t k;
 	int e = 0;
@@ -400,7 +400,7 @@ selected_sources(struct jn_req *rq, struct db_source **out, size_t *n)
 		return SD_ERR_NOMEM;
 	for (size_t i = 0; i < k && e == 0; i++) {
 		val = jn_form_nth(rq, "source", i);
-		if (sd_source_id_parse(val, strlen(val), id) != 0) {
+		if (sd_id_parse(val, strlen(val), id) != 0) {
 			e = SD_ERR_NOTFOUND;
 			break;
 		}

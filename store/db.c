@@ -488,7 +488,7 @@ db_source_row(sqlite3_stmt *st, void *elem)
 	int e;
 
 	s->row = sqlite3_column_int64(st, 0);
-	if ((e = db_col_blob(st, 1, s->id, DB_ID_BYTES)) != 0 ||
+	if ((e = db_col_blob(st, 1, s->id, SD_ID_BYTES)) != 0 ||
 	    (e = db_col_blob(st, 2, s->reply_pk, DB_KEY_BYTES)) != 0)
 		return e;
 	db_col_text(st, 3, s->created_day, sizeof s->created_day);
@@ -510,7 +510,7 @@ db_source_create(struct db *db, const unsigned char tag[DB_TAG_BYTES],
     const unsigned char reply_pk[DB_KEY_BYTES], int pending, struct db_source *out)
 {
 	sqlite3_stmt *st = NULL;
-	unsigned char id[DB_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	char day[11];
 	int e;
 
@@ -520,7 +520,7 @@ db_source_create(struct db *db, const unsigned char tag[DB_TAG_BYTES],
 	                   "last_day, pending) VALUES (?1, ?2, ?3, ?4, ?4, ?5)", &st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int(st, 5, pending != 0);
-	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 1, id, SD_ID_BYTES, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, tag, DB_TAG_BYTES, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, reply_pk, DB_KEY_BYTES, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, day, -1, SQLITE_STATIC);
@@ -552,13 +552,13 @@ db_source_by_row(struct db *db, int64_t row, struct db_source *out)
 }
 
 int
-db_source_by_sid(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_source *out)
+db_source_by_sid(struct db *db, const unsigned char id[SD_ID_BYTES], struct db_source *out)
 {
 	sqlite3_stmt *st = NULL;
 
 	if (db_prepare(db, "SELECT " SOURCE_COLS " FROM sources WHERE source_id = ?1", &st) != 0)
 		return SD_ERR_IO;
-	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 1, id, SD_ID_BYTES, SQLITE_STATIC);
 	return source_one(st, out);
 }
 
@@ -680,14 +680,14 @@ db_source_prune_pending(struct db *db, const char *before_day, int64_t keep,
 }
 
 int
-db_batch_exists(struct db *db, int64_t source_row, const unsigned char batch[DB_ID_BYTES])
+db_batch_exists(struct db *db, int64_t source_row, const unsigned char batch[SD_ID_BYTES])
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if (db_prepare(db, "SELECT 1 FROM items WHERE batch = ?1 AND source = ?2", &st) != 0)
 		return SD_ERR_IO;
-	sqlite3_bind_blob(st, 1, batch, DB_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 1, batch, SD_ID_BYTES, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, source_row);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
@@ -729,7 +729,7 @@ db_item_row(sqlite3_stmt *st, void *elem)
 
 	it->row = sqlite3_column_int64(st, 0);
 	it->source_row = sqlite3_column_int64(st, 1);
-	if (db_col_blob(st, 2, it->id, DB_ID_BYTES) != 0)
+	if (db_col_blob(st, 2, it->id, SD_ID_BYTES) != 0)
 		return SD_ERR_FORMAT;
 	it->kind = sqlite3_column_int(st, 3);
 	it->seq = sqlite3_column_int64(st, 4);
@@ -738,7 +738,7 @@ db_item_row(sqlite3_stmt *st, void *elem)
 	it->seen = sqlite3_column_int(st, 7);
 	it->starred = sqlite3_column_int(st, 8);
 	it->has_batch = sqlite3_column_type(st, 9) != SQLITE_NULL;
-	if (it->has_batch && db_col_blob(st, 9, it->batch, DB_ID_BYTES) != 0)
+	if (it->has_batch && db_col_blob(st, 9, it->batch, SD_ID_BYTES) != 0)
 		return SD_ERR_FORMAT;
 	if (!it->has_batch)
 		memset(it->batch, 0, sizeof it->batch);
@@ -755,11 +755,11 @@ db_item_add(struct db *db, const struct db_item *it)
 	                   "batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st) != 0)
 		return SD_ERR_IO;
 	if (it->has_batch)
-		sqlite3_bind_blob(st, 7, it->batch, DB_ID_BYTES, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 7, it->batch, SD_ID_BYTES, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 7);
 	sqlite3_bind_int64(st, 1, it->source_row);
-	sqlite3_bind_blob(st, 2, it->id, DB_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, it->id, SD_ID_BYTES, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, it->kind);
 	sqlite3_bind_int64(st, 4, it->seq);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)it->size);
@@ -783,13 +783,13 @@ db_item_list(struct db *db, int64_t source_row, int kind, struct db_item *out, s
 }
 
 int
-db_item_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_item *out)
+db_item_by_id(struct db *db, const unsigned char id[SD_ID_BYTES], struct db_item *out)
 {
 	sqlite3_stmt *st = NULL;
 
 	if (db_prepare(db, "SELECT " ITEM_COLS " FROM items WHERE item_id = ?1", &st) != 0)
 		return SD_ERR_IO;
-	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 1, id, SD_ID_BYTES, SQLITE_STATIC);
 	return db_one(st, db_item_row, out, sizeof *out);
 }
 

@@ -426,14 +426,14 @@ db_source_triage(struct db *db, const char *day, int never_replied, struct db_so
 }
 
 int
-db_source_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_source *out)
+db_source_by_id(struct db *db, const unsigned char id[SD_ID_BYTES], struct db_source *out)
 {
 	sqlite3_stmt *st = NULL;
 
 	if (db_prepare(db, "SELECT " S_COLS " FROM sources s WHERE s.source_id = ?1 AND "
 	                   "s.pending = 0", &st) != 0)
 		return SD_ERR_IO;
-	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 1, id, SD_ID_BYTES, SQLITE_STATIC);
 	return db_one(st, db_source_row, out, sizeof *out);
 }
 

@@ -66,7 +66,7 @@ store_instance_open(const char *inst, const char *owner, struct conf *conf,
 
 /* spool_sweep's question, answered from the database. */
 static int
-recover_keep(void *arg, const unsigned char source[SPOOL_ID_BYTES], const unsigned char *batch,
+recover_keep(void *arg, const unsigned char source[SD_ID_BYTES], const unsigned char *batch,
     const unsigned char *item)
 {
 	struct db *db = arg;
@@ -84,7 +84,7 @@ recover_keep(void *arg, const unsigned char source[SPOOL_ID_BYTES], const unsign
 			return 0;
 		if (batch == NULL)
 			return !it.has_batch;
-		return it.has_batch && memcmp(it.batch, batch, DB_ID_BYTES) == 0;
+		return it.has_batch && memcmp(it.batch, batch, SD_ID_BYTES) == 0;
 	}
 	if (batch != NULL)
 		return db_batch_exists(db, src.row, batch);
@@ -155,11 +155,11 @@ store_recipients(struct db *db, unsigned char (*pks)[SDBOX_PUBLICKEYBYTES], size
 }
 
 void
-store_ref(const unsigned char source[DB_ID_BYTES], int64_t seq, char out[SDBOX_REF_MAX + 1])
+store_ref(const unsigned char source[SD_ID_BYTES], int64_t seq, char out[SDBOX_REF_MAX + 1])
 {
-	char hex[2 * DB_ID_BYTES + 1];
+	char hex[SD_ID_HEX + 1];
 
-	spool_hex(source, hex);
+	sd_id_hex(source, hex);
 	(void)snprintf(out, SDBOX_REF_MAX + 1, "%s:%lld", hex, (long long)seq);
 }
 
@@ -281,7 +281,7 @@ store_batch_commit(struct db *db, struct spool *sp, struct spool_batch *b,
 	for (size_t i = 0; i < n && e == 0; i++) {
 		items[i].source_row = source_row;
 		items[i].has_batch = 1;
-		memcpy(items[i].batch, b->id, DB_ID_BYTES);
+		memcpy(items[i].batch, b->id, SD_ID_BYTES);
 		e = db_item_add(db, &items[i]);
 	}
 	if (e == 0 && (e = db_source_touch(db, source_row)) == 0 &&

@@ -48,7 +48,7 @@ int store_recipients(struct db *db, unsigned char (*pks)[SDBOX_PUBLICKEYBYTES],
     size_t max, size_t *n);
 
 /* "<32 hex>:<seq>", the metadata ref of an item (docs/spool.md). */
-void store_ref(const unsigned char source[DB_ID_BYTES], int64_t seq,
+void store_ref(const unsigned char source[SD_ID_BYTES], int64_t seq,
     char out[SDBOX_REF_MAX + 1]);
 
 /* Seal text as a reply of a source to its reply key and every recipient,

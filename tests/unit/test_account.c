@@ -317,7 +317,7 @@ test_audit_and_listing(void **state)
 	assert_int_equal(n, 1);
 	{
 		struct db_source byid;
-		unsigned char unknown[DB_ID_BYTES] = { 0 };
+		unsigned char unknown[SD_ID_BYTES] = { 0 };
 		assert_int_equal(db_source_by_id(db, s[1].id, &byid), 0);
 		assert_int_equal(byid.row, s[1].row);
 		assert_int_equal(db_source_by_id(db, unknown, &byid), SD_ERR_NOTFOUND);

@@ -1,6 +1,7 @@
 /*
  * test_common.c - common/'s shared vocabulary: error codes (sderr.h), each
- * with one meaning and its own sentence; byte order (sdbytes.h).
+ * with one meaning and its own sentence; byte order (sdbytes.h); ids and
+ * the spool's names (sdid.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 
 #include "sdbytes.h"
 #include "sderr.h"
+#include "sdid.h"
 
 /* Every code from SD_ERR_NOMEM to SD_ERR_NOTFOUND has its own sentence, none
  * the "unknown" one: "not found" is not "this key is not a recipient". */
@@ -61,12 +63,98 @@ test_bytes(void **state)
 	assert_int_equal(o[8], 0x5a); /* nothing past the width */
 }
 
+static const unsigned char id_a[SD_ID_BYTES] = {
+	0x00, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0xff
+};
+#define HEX_A "000123456789abcdeffedcba987654ff"
+static const unsigned char id_b[SD_ID_BYTES] = {
+	0xff, 0xee, 0xdd, 0xcc, 0xbb, 0xaa, 0x99, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 0x00
+};
+#define HEX_B "ffeeddccbbaa99887766554433221100"
+
+/* The text form and its parser: exactly 32 lower-case hex digits. */
+static void
+test_id(void **state)
+{
+	static const char *const bad[] = {
+		"000123456789ABCDEFFEDCBA987654FF", /* upper case */
+		"000123456789abcdeffedcba987654f",  /* 31 */
+		"000123456789abcdeffedcba987654fff", /* 33 */
+		"000123456789abcdeffedcba987654fg",
+		" 00123456789abcdeffedcba987654ff",
+		"0x0123456789abcdeffedcba987654ff",
+		"000123456789abcdeffedcba9876\0" "4ff",
+		"",
+	};
+	char hex[SD_ID_HEX + 1];
+	unsigned char id[SD_ID_BYTES];
+
+	(void)state;
+	sd_id_hex(id_a, hex);
+	assert_string_equal(hex, HEX_A);
+	assert_int_equal(sd_id_parse(HEX_A, SD_ID_HEX, id), 0);
+	assert_memory_equal(id, id_a, SD_ID_BYTES);
+	/* len is what counts, not a NUL: a prefix of a longer string. */
+	assert_int_equal(sd_id_parse(HEX_B "/rest", SD_ID_HEX, id), 0);
+	assert_memory_equal(id, id_b, SD_ID_BYTES);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		size_t len = strlen(bad[i]) == 28 ? SD_ID_HEX : strlen(bad[i]);
+		assert_int_equal(sd_id_parse(bad[i], len, id), SD_ERR_FORMAT);
+		assert_memory_equal(id, id_b, SD_ID_BYTES); /* untouched */
+	}
+	assert_int_equal(sd_id_parse(NULL, SD_ID_HEX, id), SD_ERR_FORMAT);
+}
+
+/* "<item>.sdbox" and "<source>/<item>.sdbox": written and parsed by the same
+ * code; anything but the exact form is refused and nothing is set. */
+static void
+test_spool_names(void **state)
+{
+	static const char *const bad_name[] = {
+		HEX_A ".SDBOX", HEX_A ".sdbox ", HEX_A ".sdbo", HEX_A, HEX_A ".sdbox.tmp",
+		"x" HEX_A ".sdbox", "00012345678ABCDEFfedcba987654ff.sdbox", ".sdbox",
+		"../" HEX_A ".sdbox", HEX_B "/" HEX_A ".sdbox",
+	};
+	static const char *const bad_member[] = {
+		HEX_B HEX_A ".sdbox", HEX_B "//" HEX_A ".sdbox", "/" HEX_B "/" HEX_A ".sdbox",
+		HEX_B "/" HEX_A ".sdbox/", HEX_B "/" HEX_A, HEX_B "/../" HEX_A ".sdbo",
+		"FFEEDDCCBBAA99887766554433221100/" HEX_A ".sdbox", HEX_A ".sdbox",
+		HEX_B "/" HEX_B "/" HEX_A ".sdbox", "",
+	};
+	char name[SD_SPOOL_NAME_LEN + 1], member[SD_SPOOL_MEMBER_LEN + 1];
+	unsigned char s[SD_ID_BYTES], i[SD_ID_BYTES];
+
+	(void)state;
+	sd_spool_name(id_a, name);
+	assert_string_equal(name, HEX_A ".sdbox");
+	assert_int_equal(strlen(name), SD_SPOOL_NAME_LEN);
+	assert_int_equal(sd_spool_name_parse(name, i), 0);
+	assert_memory_equal(i, id_a, SD_ID_BYTES);
+	sd_spool_member(id_b, id_a, member);
+	assert_string_equal(member, HEX_B "/" HEX_A ".sdbox");
+	assert_int_equal(strlen(member), SD_SPOOL_MEMBER_LEN);
+	memset(s, 0, sizeof s);
+	memset(i, 0, sizeof i);
+	assert_int_equal(sd_spool_member_parse(member, s, i), 0);
+	assert_memory_equal(s, id_b, SD_ID_BYTES);
+	assert_memory_equal(i, id_a, SD_ID_BYTES);
+	for (size_t k = 0; k < sizeof bad_name / sizeof bad_name[0]; k++)
+		assert_int_equal(sd_spool_name_parse(bad_name[k], i), SD_ERR_FORMAT);
+	assert_int_equal(sd_spool_name_parse(NULL, i), SD_ERR_FORMAT);
+	for (size_t k = 0; k < sizeof bad_member / sizeof bad_member[0]; k++)
+		assert_int_equal(sd_spool_member_parse(bad_member[k], s, i), SD_ERR_FORMAT);
+	assert_memory_equal(s, id_b, SD_ID_BYTES);
+	assert_memory_equal(i, id_a, SD_ID_BYTES);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sderr),
 		cmocka_unit_test(test_bytes),
+		cmocka_unit_test(test_id),
+		cmocka_unit_test(test_spool_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -139,7 +139,7 @@ test_sources_items_cascade(void **state)
 	assert_int_equal(db_source_create(db, tag, pk, 0, &s), 0);
 	assert_int_equal(db_source_create(db, tag, pk, 0, &s2), SD_ERR_EXISTS);
 	assert_int_equal(db_source_by_tag(db, tag, &s2), 0);
-	assert_memory_equal(s2.id, s.id, DB_ID_BYTES);
+	assert_memory_equal(s2.id, s.id, SD_ID_BYTES);
 	assert_memory_equal(s2.reply_pk, pk, 32);
 	assert_int_equal(db_source_by_tag(db, other, &s2), SD_ERR_NOTFOUND);
 	assert_int_equal(db_source_next_seq(db, s.row, 3, &seq), 0);
@@ -226,8 +226,8 @@ test_spool_life_cycle(void **state)
 	assert_int_equal(n, 0);
 	randombytes_buf(src, sizeof src);
 	randombytes_buf(item, sizeof item);
-	spool_hex(src, hex);
-	spool_hex(item, ihex);
+	sd_id_hex(src, hex);
+	sd_id_hex(item, ihex);
 	/* Abort leaves nothing. */
 	assert_int_equal(spool_tmp_create(sp, &t), 0);
 	assert_int_equal(write(t.fd, "abc", 3), 3);
@@ -444,12 +444,12 @@ test_batch_commit(void **state)
 	randombytes_buf(pk, sizeof pk);
 	assert_int_equal(db_source_create(db, tag, pk, 1, &s), 0);
 	assert_int_equal(s.pending, 1);
-	spool_hex(s.id, shex);
+	sd_id_hex(s.id, shex);
 	assert_int_equal(spool_batch_create(sp, &b), 0);
-	spool_hex(b.id, bhex);
+	sd_id_hex(b.id, bhex);
 	memset(it, 0, sizeof it);
 	for (int i = 0; i < 2; i++) {
-		randombytes_buf(it[i].id, DB_ID_BYTES);
+		randombytes_buf(it[i].id, SD_ID_BYTES);
 		it[i].kind = i == 0 ? DB_KIND_MESSAGE : DB_KIND_FILE;
 		it[i].seq = i + 1;
 		it[i].size = 1024;
@@ -463,7 +463,7 @@ test_batch_commit(void **state)
 	assert_false(exists(rel));
 	assert_int_equal(store_batch_commit(db, sp, &b, s.row, it, 2, NULL), 0);
 	assert_int_equal(b.fd, -1);
-	spool_hex(it[1].id, ihex);
+	sd_id_hex(it[1].id, ihex);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s/%s.sdbox", shex, bhex, ihex);
 	assert_int_equal(mtime_of(rel), 0);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s", shex, bhex);
@@ -477,7 +477,7 @@ test_batch_commit(void **state)
 	/* Its rows carry the batch; the source is no longer pending. */
 	assert_int_equal(db_item_by_id(db, it[1].id, &got), 0);
 	assert_int_equal(got.has_batch, 1);
-	assert_memory_equal(got.batch, b.id, DB_ID_BYTES);
+	assert_memory_equal(got.batch, b.id, SD_ID_BYTES);
 	assert_int_equal(db_batch_exists(db, s.row, b.id), 1);
 	{
 		struct db_source now;
@@ -510,7 +510,7 @@ test_batch_commit(void **state)
 		randombytes_buf(tag, sizeof tag);
 		assert_int_equal(db_source_create(db, tag, pk, 0, &s2), 0);
 		assert_int_equal(store_batch_commit(db, sp, &b, s2.row, it, 1, &sh), SD_ERR_RANGE);
-		spool_hex(s2.id, shex);
+		sd_id_hex(s2.id, shex);
 		(void)snprintf(rel, sizeof rel, "spool/%s", shex);
 		assert_false(exists(rel));
 		sh.free_bytes = 1ULL << 40;
@@ -563,7 +563,7 @@ test_recover(void **state)
 	randombytes_buf(tag, sizeof tag);
 	randombytes_buf(pk, sizeof pk);
 	assert_int_equal(db_source_create(db, tag, pk, 0, &s), 0);
-	spool_hex(s.id, shex);
+	sd_id_hex(s.id, shex);
 	/* A known reply, an orphan reply, an orphan batch, an empty batch,
 	 * an unknown source, an empty unknown source, a name not ours. */
 	it.source_row = s.row;
@@ -572,13 +572,13 @@ test_recover(void **state)
 	randombytes_buf(it.id, sizeof it.id);
 	db_this_hour(it.created_hour);
 	assert_int_equal(db_item_add(db, &it), 0);
-	spool_hex(it.id, ihex);
+	sd_id_hex(it.id, ihex);
 	(void)snprintf(rel, sizeof rel, "spool/%s", shex);
 	touch(rel, 1);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s.sdbox", shex, ihex);
 	touch(rel, 0);
 	randombytes_buf(x, sizeof x);
-	spool_hex(x, xhex);
+	sd_id_hex(x, xhex);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s.sdbox", shex, xhex);
 	touch(rel, 0);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s", shex, xhex);
@@ -586,7 +586,7 @@ test_recover(void **state)
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s/%s.sdbox", shex, xhex, ihex);
 	touch(rel, 0);
 	randombytes_buf(x, sizeof x);
-	spool_hex(x, xhex);
+	sd_id_hex(x, xhex);
 	(void)snprintf(rel, sizeof rel, "spool/%s", xhex);
 	touch(rel, 1);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s.sdbox", xhex, ihex);
@@ -599,8 +599,8 @@ test_recover(void **state)
 	randombytes_buf(it.batch, sizeof it.batch);
 	randombytes_buf(it.id, sizeof it.id);
 	assert_int_equal(db_item_add(db, &it), 0);
-	spool_hex(it.batch, bhex);
-	spool_hex(it.id, kept);
+	sd_id_hex(it.batch, bhex);
+	sd_id_hex(it.id, kept);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s", shex, bhex);
 	touch(rel, 1);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s/%s.sdbox", shex, bhex, kept);
@@ -654,7 +654,7 @@ test_pending(void **state)
 	assert_int_equal(total, 1);
 	assert_int_equal(db_source_page(db, 0, sum, 8, &n), 0);
 	assert_int_equal(n, 1);
-	assert_memory_equal(sum[0].s.id, s[0].id, DB_ID_BYTES);
+	assert_memory_equal(sum[0].s.id, s[0].id, SD_ID_BYTES);
 	assert_int_equal(db_source_by_id(db, s[1].id, &got), SD_ERR_NOTFOUND);
 	/* Keep the 2 newest pending: s[1] and s[2] go, but s[1] is in use
 	 * (a session or an upload) and is spared. */

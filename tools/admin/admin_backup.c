@@ -254,16 +254,15 @@ rd_tor(struct rd *r, int fd)
 static int
 rd_item(struct rd *r, int spfd, const struct adminops_pair *p)
 {
-	char s[ADMINOPS_HEX_BYTES + 1], bt[ADMINOPS_HEX_BYTES + 1], i[ADMINOPS_HEX_BYTES + 7];
+	char s[SD_ID_HEX + 1], bt[SD_ID_HEX + 1], i[SD_SPOOL_NAME_LEN + 1];
 	char name[ADMINOPS_ITEM_PATH_MAX], why[ADMINOPS_WHY_MAX];
 	int dfd, bfd, fd = -1, e;
 	uint64_t size = 0;
 
 	adminops_item_path(p, name);
-	sodium_bin2hex(s, sizeof s, p->src, ADMINOPS_ID_BYTES);
-	sodium_bin2hex(bt, sizeof bt, p->batch, ADMINOPS_ID_BYTES);
-	sodium_bin2hex(i, sizeof i, p->item, ADMINOPS_ID_BYTES);
-	memcpy(i + ADMINOPS_HEX_BYTES, ".sdbox", 7);
+	sd_id_hex(p->src, s);
+	sd_id_hex(p->batch, bt);
+	sd_spool_name(p->item, i);
 	why[0] = '\0';
 	if ((dfd = openat(spfd, s, DIR_FLAGS)) >= 0 && p->has_batch) {
 		bfd = openat(dfd, bt, DIR_FLAGS);

@@ -171,15 +171,15 @@ static int
 pair_cmp(const void *a, const void *b)
 {
 	const struct adminops_pair *x = a, *y = b;
-	int c = memcmp(x->src, y->src, ADMINOPS_ID_BYTES);
+	int c = memcmp(x->src, y->src, SD_ID_BYTES);
 
-	return c != 0 ? c : memcmp(x->item, y->item, ADMINOPS_ID_BYTES);
+	return c != 0 ? c : memcmp(x->item, y->item, SD_ID_BYTES);
 }
 
 static int
 id_cmp(const void *a, const void *b)
 {
-	return memcmp(a, b, ADMINOPS_ID_BYTES);
+	return memcmp(a, b, SD_ID_BYTES);
 }
 
 static int
@@ -222,18 +222,18 @@ adminops_db_items(struct sqlite3 *h, struct adminops_ids *out)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const void *a = sqlite3_column_blob(st, 0), *b = sqlite3_column_blob(st, 1);
 		const void *c = sqlite3_column_blob(st, 2);
-		if (a == NULL || b == NULL || sqlite3_column_bytes(st, 0) != ADMINOPS_ID_BYTES ||
-		    sqlite3_column_bytes(st, 1) != ADMINOPS_ID_BYTES ||
+		if (a == NULL || b == NULL || sqlite3_column_bytes(st, 0) != SD_ID_BYTES ||
+		    sqlite3_column_bytes(st, 1) != SD_ID_BYTES ||
 		    (sqlite3_column_type(st, 2) != SQLITE_NULL &&
-		        (c == NULL || sqlite3_column_bytes(st, 2) != ADMINOPS_ID_BYTES))) {
+		        (c == NULL || sqlite3_column_bytes(st, 2) != SD_ID_BYTES))) {
 			e = SD_ERR_FORMAT;
 			goto out;
 		}
 		memset(&p, 0, sizeof p);
-		memcpy(p.src, a, ADMINOPS_ID_BYTES);
-		memcpy(p.item, b, ADMINOPS_ID_BYTES);
+		memcpy(p.src, a, SD_ID_BYTES);
+		memcpy(p.item, b, SD_ID_BYTES);
 		if ((p.has_batch = sqlite3_column_type(st, 2) != SQLITE_NULL))
-			memcpy(p.batch, c, ADMINOPS_ID_BYTES);
+			memcpy(p.batch, c, SD_ID_BYTES);
 		if ((e = ids_push(&s, &p)) != 0)
 			goto out;
 	}
@@ -285,7 +285,7 @@ adminops_db_sources(struct sqlite3 *h, struct adminops_idset *out)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const void *a = sqlite3_column_blob(st, 0);
 
-		if (a == NULL || sqlite3_column_bytes(st, 0) != ADMINOPS_ID_BYTES) {
+		if (a == NULL || sqlite3_column_bytes(st, 0) != SD_ID_BYTES) {
 			e = SD_ERR_FORMAT;
 			goto out;
 		}
@@ -300,7 +300,7 @@ adminops_db_sources(struct sqlite3 *h, struct adminops_idset *out)
 			s.v = v;
 			s.cap = cap;
 		}
-		memcpy(s.v[s.n++], a, ADMINOPS_ID_BYTES);
+		memcpy(s.v[s.n++], a, SD_ID_BYTES);
 	}
 	if (rc != SQLITE_DONE)
 		goto out;
@@ -316,7 +316,7 @@ out:
 }
 
 int
-adminops_idset_has(const struct adminops_idset *s, const unsigned char id[ADMINOPS_ID_BYTES])
+adminops_idset_has(const struct adminops_idset *s, const unsigned char id[SD_ID_BYTES])
 {
 	return s->n > 0 && bsearch(id, s->v, s->n, sizeof *s->v, id_cmp) != NULL;
 }
@@ -379,14 +379,14 @@ out:
 }
 
 int
-adminops_db_drop_item(struct sqlite3 *mem, const unsigned char item[ADMINOPS_ID_BYTES])
+adminops_db_drop_item(struct sqlite3 *mem, const unsigned char item[SD_ID_BYTES])
 {
 	sqlite3_stmt *st = NULL;
 	int e = SD_ERR_IO;
 
 	if (sqlite3_prepare_v2(mem, "DELETE FROM items WHERE item_id = ?", -1, &st, NULL) !=
 	        SQLITE_OK ||
-	    sqlite3_bind_blob(st, 1, item, ADMINOPS_ID_BYTES, SQLITE_STATIC) != SQLITE_OK)
+	    sqlite3_bind_blob(st, 1, item, SD_ID_BYTES, SQLITE_STATIC) != SQLITE_OK)
 		goto out;
 	if (sqlite3_step(st) == SQLITE_DONE)
 		e = 0;

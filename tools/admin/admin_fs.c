@@ -26,30 +26,6 @@
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
 int
-adminops_hex_id(const char *s, size_t len, unsigned char out[ADMINOPS_ID_BYTES])
-{
-	unsigned char id[ADMINOPS_ID_BYTES];
-
-	if (len != ADMINOPS_HEX_BYTES)
-		return SD_ERR_FORMAT;
-	for (size_t i = 0; i < len; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return SD_ERR_FORMAT;
-	if (sodium_hex2bin(id, sizeof id, s, len, NULL, NULL, NULL) != 0)
-		return SD_ERR_FORMAT;
-	memcpy(out, id, sizeof id);
-	return 0;
-}
-
-int
-adminops_item_name(const char *name, unsigned char item[ADMINOPS_ID_BYTES])
-{
-	if (strlen(name) != ADMINOPS_HEX_BYTES + 6 || strcmp(name + ADMINOPS_HEX_BYTES, ".sdbox") != 0)
-		return SD_ERR_FORMAT;
-	return adminops_hex_id(name, ADMINOPS_HEX_BYTES, item);
-}
-
-int
 adminops_opendir(int fd, DIR **out)
 {
 	int dup_fd = dup(fd);
@@ -84,12 +60,12 @@ note_first(char *dst, size_t dstsz, const char *a, const char *b, const char *c)
 void
 adminops_item_path(const struct adminops_pair *p, char *out)
 {
-	char s[ADMINOPS_HEX_BYTES + 1], i[ADMINOPS_HEX_BYTES + 1], b[ADMINOPS_HEX_BYTES + 1];
+	char s[SD_ID_HEX + 1], i[SD_SPOOL_NAME_LEN + 1], b[SD_ID_HEX + 1];
 
-	sodium_bin2hex(s, sizeof s, p->src, ADMINOPS_ID_BYTES);
-	sodium_bin2hex(i, sizeof i, p->item, ADMINOPS_ID_BYTES);
-	sodium_bin2hex(b, sizeof b, p->batch, ADMINOPS_ID_BYTES);
-	(void)snprintf(out, ADMINOPS_ITEM_PATH_MAX, "spool/%s/%s%s%s.sdbox", s,
+	sd_id_hex(p->src, s);
+	sd_spool_name(p->item, i);
+	sd_id_hex(p->batch, b);
+	(void)snprintf(out, ADMINOPS_ITEM_PATH_MAX, "spool/%s/%s%s%s", s,
 	    p->has_batch ? b : "", p->has_batch ? "/" : "", i);
 }
 
@@ -186,7 +162,7 @@ item_entry(int dirfd, const char *name, struct adminops_pair *p, const char *a, 
 		k->orphans++;
 		note_first(k->first_orphan, sizeof k->first_orphan, a, b, name);
 	} else if (ids->v[i].has_batch != p->has_batch ||
-	    (p->has_batch && memcmp(ids->v[i].batch, p->batch, ADMINOPS_ID_BYTES) != 0)) {
+	    (p->has_batch && memcmp(ids->v[i].batch, p->batch, SD_ID_BYTES) != 0)) {
 		k->misplaced++;
 		note_first(k->first_misplaced, sizeof k->first_misplaced, a, b, name);
 	} else {
@@ -218,7 +194,7 @@ batch_walk(int bfd, struct adminops_pair *p, const char *srchex, const char *bhe
 		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
 			continue;
 		n++;
-		if (adminops_item_name(ent->d_name, p->item) != 0) {
+		if (sd_spool_name_parse(ent->d_name, p->item) != 0) {
 			strange(k, srchex, bhex, ent->d_name);
 			continue;
 		}
@@ -251,13 +227,13 @@ source_walk(int sfd, struct adminops_pair *p, const char *srchex, struct adminop
 		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
 			continue;
 		n++;
-		if (adminops_item_name(ent->d_name, p->item) == 0) {
+		if (sd_spool_name_parse(ent->d_name, p->item) == 0) {
 			p->has_batch = 0;
 			memset(p->batch, 0, sizeof p->batch);
 			item_entry(sfd, ent->d_name, p, srchex, "", ids, k);
 			continue;
 		}
-		if (adminops_hex_id(ent->d_name, strlen(ent->d_name), p->batch) != 0 ||
+		if (sd_id_parse(ent->d_name, strlen(ent->d_name), p->batch) != 0 ||
 		    fstatat(sfd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
 		    (bfd = openat(sfd, ent->d_name, DIR_FLAGS)) < 0) {
 			strange(k, srchex, ent->d_name, "");
@@ -291,7 +267,7 @@ adminops_spool_walk(int spfd, struct adminops_ids *ids, const struct adminops_id
 		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0 ||
 		    strcmp(ent->d_name, "tmp") == 0)
 			continue;
-		if (adminops_hex_id(ent->d_name, strlen(ent->d_name), p.src) != 0 ||
+		if (sd_id_parse(ent->d_name, strlen(ent->d_name), p.src) != 0 ||
 		    fstatat(spfd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
 		    (sfd = openat(spfd, ent->d_name, DIR_FLAGS)) < 0) {
 			strange(k, ent->d_name, "", "");
@@ -347,16 +323,16 @@ tor_path_ok(const char *p)
 static int
 spool_path_ok(const char *n, int parts, const char *tail)
 {
-	unsigned char id[ADMINOPS_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	size_t tl = strlen(tail);
 
 	if (strncmp(n, "spool/", 6) != 0)
 		return 0;
 	n += 6;
 	for (int i = 0; i <= parts; i++) {
-		if (strlen(n) < ADMINOPS_HEX_BYTES || adminops_hex_id(n, ADMINOPS_HEX_BYTES, id) != 0)
+		if (strlen(n) < SD_ID_HEX || sd_id_parse(n, SD_ID_HEX, id) != 0)
 			return 0;
-		n += ADMINOPS_HEX_BYTES;
+		n += SD_ID_HEX;
 		if (i < parts && *n++ != '/')
 			return 0;
 	}
@@ -411,7 +387,7 @@ static int
 epoch_at(int dirfd, int depth)
 {
 	static const struct timespec epoch[2] = { { 0, 0 }, { 0, 0 } };
-	unsigned char id[ADMINOPS_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	int e = 0, fd;
 	struct dirent *ent;
 	DIR *d;
@@ -419,7 +395,7 @@ epoch_at(int dirfd, int depth)
 	if (adminops_opendir(dirfd, &d) != 0)
 		return SD_ERR_IO;
 	while ((ent = readdir(d)) != NULL) {
-		if (adminops_hex_id(ent->d_name, strlen(ent->d_name), id) != 0)
+		if (sd_id_parse(ent->d_name, strlen(ent->d_name), id) != 0)
 			continue;
 		if ((fd = openat(dirfd, ent->d_name, DIR_FLAGS)) < 0 ||
 		    (depth == 0 && epoch_at(fd, 1) != 0) || futimens(fd, epoch) != 0)

@@ -18,17 +18,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ADMINOPS_ID_BYTES 16
-#define ADMINOPS_HEX_BYTES 32
+#include "sdid.h"
+
 
 struct sqlite3;
 
 /* One spool item: <source>/<item>.sdbox (a reply or a legacy item, no
  * batch) or <source>/<batch>/<item>.sdbox (one file of a submission). */
 struct adminops_pair {
-	unsigned char src[ADMINOPS_ID_BYTES];
-	unsigned char item[ADMINOPS_ID_BYTES];
-	unsigned char batch[ADMINOPS_ID_BYTES]; /* zero when !has_batch */
+	unsigned char src[SD_ID_BYTES];
+	unsigned char item[SD_ID_BYTES];
+	unsigned char batch[SD_ID_BYTES]; /* zero when !has_batch */
 	int has_batch;
 };
 
@@ -41,14 +41,10 @@ struct adminops_ids {
 
 /* A sorted set of ids (the sources the database knows). */
 struct adminops_idset {
-	unsigned char (*v)[ADMINOPS_ID_BYTES];
+	unsigned char (*v)[SD_ID_BYTES];
 	size_t n, cap;
 };
 
-/* Exactly 32 lower-case hex characters (len bytes of s) into out. */
-int adminops_hex_id(const char *s, size_t len, unsigned char out[ADMINOPS_ID_BYTES]);
-/* "<32 hex>.sdbox" into the item id. */
-int adminops_item_name(const char *name, unsigned char item[ADMINOPS_ID_BYTES]);
 /* "spool/<source>/<item>.sdbox" or "spool/<source>/<batch>/<item>.sdbox"
  * of an item; out holds at least ADMINOPS_ITEM_PATH_MAX bytes. */
 #define ADMINOPS_ITEM_PATH_MAX 128
@@ -142,14 +138,14 @@ int adminops_db_sources(struct sqlite3 *h, struct adminops_idset *out);
 int adminops_ids_find(const struct adminops_ids *s, const struct adminops_pair *p, size_t *idx);
 void adminops_ids_free(struct adminops_ids *s);
 /* 1 when id is in the set. */
-int adminops_idset_has(const struct adminops_idset *s, const unsigned char id[ADMINOPS_ID_BYTES]);
+int adminops_idset_has(const struct adminops_idset *s, const unsigned char id[SD_ID_BYTES]);
 void adminops_idset_free(struct adminops_idset *s);
 
 /* A consistent copy of the database at path in an in-memory database,
  * through the online backup API (sqlite3_backup_*), with foreign keys on. */
 int adminops_db_snapshot(const char *path, struct sqlite3 **mem);
 /* Delete an item's row from a snapshot (its file went away meanwhile). */
-int adminops_db_drop_item(struct sqlite3 *mem, const unsigned char item[ADMINOPS_ID_BYTES]);
+int adminops_db_drop_item(struct sqlite3 *mem, const unsigned char item[SD_ID_BYTES]);
 /* The bytes of a database file holding the snapshot (sqlite3_serialize);
  * release with adminops_db_image_free, which wipes them. */
 int adminops_db_image(struct sqlite3 *mem, unsigned char **buf, size_t *len);
