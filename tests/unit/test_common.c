@@ -1,7 +1,7 @@
 /*
  * test_common.c - common/'s shared vocabulary: error codes (sderr.h), each
  * with one meaning and its own sentence; byte order (sdbytes.h); ids and
- * the spool's names (sdid.h).
+ * the spool's names (sdid.h); the UTF-8 decoder (sdutf8.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 #include "sdbytes.h"
 #include "sderr.h"
 #include "sdid.h"
+#include "sdutf8.h"
 
 /* Every code from SD_ERR_NOMEM to SD_ERR_NOTFOUND has its own sentence, none
  * the "unknown" one: "not found" is not "this key is not a recipient". */
@@ -147,6 +148,49 @@ test_spool_names(void **state)
 	assert_memory_equal(i, id_a, SD_ID_BYTES);
 }
 
+/* Well-formed sequences of each length at their bounds decode; overlong
+ * forms, surrogates, code points past U+10FFFF, stray and missing
+ * continuation bytes and a sequence cut by n do not, and *cp stays. */
+static void
+test_utf8(void **state)
+{
+	static const struct { const char *s; size_t len; uint32_t cp; } good[] = {
+		{ "\x00", 1, 0 }, { "A", 1, 'A' }, { "\x7F", 1, 0x7F },
+		{ "\xC2\x80", 2, 0x80 }, { "\xDF\xBF", 2, 0x7FF },
+		{ "\xE0\xA0\x80", 3, 0x800 }, { "\xED\x9F\xBF", 3, 0xD7FF },
+		{ "\xEE\x80\x80", 3, 0xE000 }, { "\xEF\xBB\xBF", 3, 0xFEFF },
+		{ "\xF0\x90\x80\x80", 4, 0x10000 }, { "\xF4\x8F\xBF\xBF", 4, 0x10FFFF },
+	};
+	static const struct { const char *s; size_t n; } bad[] = {
+		{ "\x80", 1 }, { "\xBF", 1 },                   /* stray continuation */
+		{ "\xC0\x80", 2 }, { "\xC1\xBF", 2 },           /* overlong 2 */
+		{ "\xE0\x80\x80", 3 }, { "\xE0\x9F\xBF", 3 },   /* overlong 3 */
+		{ "\xF0\x80\x80\x80", 4 }, { "\xF0\x8F\xBF\xBF", 4 }, /* overlong 4 */
+		{ "\xED\xA0\x80", 3 }, { "\xED\xBF\xBF", 3 },   /* surrogates */
+		{ "\xF4\x90\x80\x80", 4 }, { "\xF5\x80\x80\x80", 4 }, { "\xFF", 1 },
+		{ "\xC3\x28", 2 }, { "\xE2\x82\x28", 3 },       /* bad continuation */
+		{ "\xC3\xA9", 1 }, { "\xE2\x82\xAC", 2 }, { "\xF0\x9F\x98\x80", 3 }, /* cut */
+		{ "A", 0 },
+	};
+	uint32_t cp;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		cp = 0xDEAD;
+		assert_int_equal(sd_utf8_decode((const unsigned char *)good[i].s, good[i].len, &cp),
+		    good[i].len);
+		assert_int_equal(cp, good[i].cp);
+	}
+	/* A longer buffer: only the first sequence is taken. */
+	assert_int_equal(sd_utf8_decode((const unsigned char *)"\xC3\xA9t\xC3\xA9", 5, &cp), 2);
+	assert_int_equal(cp, 0xE9);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cp = 0xDEAD;
+		assert_int_equal(sd_utf8_decode((const unsigned char *)bad[i].s, bad[i].n, &cp), 0);
+		assert_int_equal(cp, 0xDEAD);
+	}
+}
+
 int
 main(void)
 {
@@ -155,6 +199,7 @@ main(void)
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_id),
 		cmocka_unit_test(test_spool_names),
+		cmocka_unit_test(test_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
