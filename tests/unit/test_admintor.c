@@ -1,5 +1,5 @@
 /*
- * test_admintor.c - unit tests of tools/admin_tor.c: base32, tor's ed25519
+ * test_admintor.c - unit tests of tools/admin_tor.c: tor's ed25519
  * key expansion and v3 address (RFC 8032 test 1, checked against values
  * computed independently with Python's hashlib), client names, the files
  * admintor_init writes, and client keys: the private line handed out and
@@ -81,28 +81,6 @@ b32dec(const char *s, unsigned char *out, size_t max)
 	}
 	assert_int_equal(acc, 0); /* spare bits are zero */
 	return n;
-}
-
-static void
-test_base32_rfc4648(void **state)
-{
-	static const char *const want[] = { "", "MY", "MZXQ", "MZXW6", "MZXW6YQ", "MZXW6YTB",
-		"MZXW6YTBOI" };
-	char out[16];
-
-	(void)state;
-	for (size_t i = 0; i < 7; i++) {
-		assert_int_equal(admintor_base32((const unsigned char *)"foobar", i, 1, out,
-		    sizeof out), 0);
-		assert_string_equal(out, want[i]);
-	}
-	assert_int_equal(admintor_base32((const unsigned char *)"foobar", 6, 0, out, sizeof out), 0);
-	assert_string_equal(out, "mzxw6ytboi");
-	/* Too small an output is refused and left alone. */
-	memset(out, 'x', sizeof out);
-	assert_int_equal(admintor_base32((const unsigned char *)"foobar", 6, 1, out, 10),
-	    SD_ERR_TOOLONG);
-	assert_int_equal(out[0], 'x');
 }
 
 static void
@@ -352,7 +330,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_base32_rfc4648),
 		cmocka_unit_test(test_rfc8032_key_and_address),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_safe),

@@ -1,7 +1,8 @@
 /*
  * test_common.c - common/'s shared vocabulary: error codes (sderr.h), each
  * with one meaning and its own sentence; byte order (sdbytes.h); ids and
- * the spool's names (sdid.h); the UTF-8 decoder (sdutf8.h).
+ * the spool's names (sdid.h); the UTF-8 decoder (sdutf8.h);
+ * base32 (sdbase32.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "sdbase32.h"
 #include "sdbytes.h"
 #include "sderr.h"
 #include "sdid.h"
@@ -191,6 +193,74 @@ test_utf8(void **state)
 	}
 }
 
+/* RFC 4648's vectors (section 10) without padding, both cases; too small an
+ * output is refused and left alone. */
+static void
+test_base32_encode(void **state)
+{
+	static const char *const want[] = { "", "MY", "MZXQ", "MZXW6", "MZXW6YQ", "MZXW6YTB",
+		"MZXW6YTBOI" };
+	char out[16];
+
+	(void)state;
+	for (size_t i = 0; i < 7; i++) {
+		assert_int_equal(sd_base32_encode((const unsigned char *)"foobar", i, 1, out,
+		    sizeof out), 0);
+		assert_string_equal(out, want[i]);
+		assert_int_equal(strlen(out), SD_BASE32_CHARS(i));
+	}
+	assert_int_equal(sd_base32_encode((const unsigned char *)"foobar", 6, 0, out, sizeof out), 0);
+	assert_string_equal(out, "mzxw6ytboi");
+	memset(out, 'x', sizeof out);
+	assert_int_equal(sd_base32_encode((const unsigned char *)"foobar", 6, 1, out, 10),
+	    SD_ERR_TOOLONG);
+	assert_int_equal(out[0], 'x');
+	assert_int_equal(sd_base32_encode(NULL, 0, 1, out, sizeof out), SD_ERR_ARG);
+}
+
+/* The decoder takes back what the encoder gives, in either case, and
+ * refuses a wrong length, a character outside the alphabet (padding
+ * included) and set spare bits, writing nothing then. */
+static void
+test_base32_decode(void **state)
+{
+	static const char *const in[] = { "", "MY", "mzxq", "MZXW6", "mZxW6yQ", "MZXW6YTB",
+		"mzxw6ytboi" };
+	static const struct { const char *s; size_t outlen; } bad[] = {
+		{ "MZ", 1 },        /* spare bits set (MY is the one text of "f") */
+		{ "MZXR", 2 },      /* spare bits set */
+		{ "MZXW6YTBOJ", 6 },
+		{ "MY======", 1 },  /* padding: wrong length */
+		{ "M", 1 }, { "MYA", 1 },
+		{ "M1", 1 }, { "M8", 1 }, { "M ", 1 }, { "M=", 1 }, /* outside the alphabet */
+	};
+	unsigned char out[8], all[256], back[256];
+	char text[SD_BASE32_CHARS(256) + 1];
+
+	(void)state;
+	for (size_t i = 0; i < 7; i++) {
+		memset(out, 0, sizeof out);
+		assert_int_equal(sd_base32_decode(in[i], strlen(in[i]), out, i), 0);
+		assert_memory_equal(out, "foobar", i);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		memset(out, 0xA5, sizeof out);
+		assert_int_equal(sd_base32_decode(bad[i].s, strlen(bad[i].s), out, bad[i].outlen),
+		    SD_ERR_FORMAT);
+		for (size_t k = 0; k < sizeof out; k++)
+			assert_int_equal(out[k], 0xA5);
+	}
+	/* Every byte value, every length: a round trip. */
+	for (size_t i = 0; i < sizeof all; i++)
+		all[i] = (unsigned char)(255 - i);
+	for (size_t n = 0; n <= sizeof all; n += 1 + n / 8) {
+		assert_int_equal(sd_base32_encode(all, n, (int)(n & 1), text, sizeof text), 0);
+		assert_int_equal(sd_base32_decode(text, strlen(text), back, n), 0);
+		assert_memory_equal(back, all, n);
+	}
+	assert_int_equal(sd_base32_decode(NULL, 0, out, 0), SD_ERR_ARG);
+}
+
 int
 main(void)
 {
@@ -200,6 +270,8 @@ main(void)
 		cmocka_unit_test(test_id),
 		cmocka_unit_test(test_spool_names),
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_base32_encode),
+		cmocka_unit_test(test_base32_decode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

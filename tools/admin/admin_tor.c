@@ -12,6 +12,7 @@
  * "descriptor:x25519:<BASE32 public key>".
  */
 #include "admin_tor.h"
+#include "sdbase32.h"
 #include "sderr.h"
 #include "sdio.h"
 
@@ -36,34 +37,6 @@
 #define CHECKSUM_PREFIX ".onion checksum"
 #define X25519_B32 52 /* base32 characters of a 32-byte key */
 #define CLIENTS_DIR "authorized_clients"
-
-int
-admintor_base32(const unsigned char *in, size_t inlen, int upper, char *out, size_t outsz)
-{
-	const char *abc = upper ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" :
-	    "abcdefghijklmnopqrstuvwxyz234567";
-	unsigned acc = 0, bits = 0;
-	size_t o = 0;
-
-	if (in == NULL || out == NULL || inlen > SIZE_MAX / 8 - 5)
-		return SD_ERR_ARG;
-	if (outsz < (inlen * 8 + 4) / 5 + 1)
-		return SD_ERR_TOOLONG;
-	for (size_t i = 0; i < inlen; i++) {
-		acc = (acc << 8) | (unsigned)in[i];
-		bits += 8;
-		while (bits >= 5) {
-			out[o++] = abc[(acc >> (bits - 5)) & 31u];
-			bits -= 5;
-		}
-		acc &= (1u << bits) - 1u;
-	}
-	if (bits > 0)
-		out[o++] = abc[(acc << (5 - bits)) & 31u];
-	out[o] = '\0';
-	acc = 0;
-	return 0;
-}
 
 int
 admintor_hs_keys_from_seed(const unsigned char seed[ADMINTOR_SEED_BYTES],
@@ -108,7 +81,7 @@ admintor_onion_from_pk(const unsigned char pk[ADMINTOR_PK_BYTES], char *out, siz
 	raw[ADMINTOR_PK_BYTES] = md[0];
 	raw[ADMINTOR_PK_BYTES + 1] = md[1];
 	raw[ADMINTOR_PK_BYTES + 2] = ONION_VERSION;
-	if (admintor_base32(raw, sizeof raw, 0, b32, sizeof b32) != 0)
+	if (sd_base32_encode(raw, sizeof raw, 0, b32, sizeof b32) != 0)
 		return SD_ERR_CRYPTO;
 	(void)snprintf(out, outsz, "%s.onion", b32);
 	return 0;
@@ -270,7 +243,7 @@ write_client_at(int dirfd, const char *file, const unsigned char pk[crypto_box_P
 	char b32[X25519_B32 + 1], body[X25519_B32 + 32], proc[64];
 	int e, n, fd;
 
-	if ((e = admintor_base32(pk, crypto_box_PUBLICKEYBYTES, 1, b32, sizeof b32)) != 0)
+	if ((e = sd_base32_encode(pk, crypto_box_PUBLICKEYBYTES, 1, b32, sizeof b32)) != 0)
 		return e;
 	n = snprintf(body, sizeof body, "descriptor:x25519:%s\n", b32);
 	if ((fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600)) < 0)
@@ -439,7 +412,7 @@ admintor_client_add_at(int torfd, const char *name, char *auth_private_line, siz
 		e = SD_ERR_CRYPTO;
 		goto out;
 	}
-	if ((e = admintor_base32(sk, sizeof sk, 1, b32, sizeof b32)) != 0)
+	if ((e = sd_base32_encode(sk, sizeof sk, 1, b32, sizeof b32)) != 0)
 		goto out;
 	(void)snprintf(line, sizeof line, "%.56s:descriptor:x25519:%s", onion, b32);
 	if ((e = write_client_at(dfd, file, pk)) != 0)

@@ -121,10 +121,6 @@ int admintor_hs_keys_from_seed(const unsigned char seed[ADMINTOR_SEED_BYTES],
  * 0x03)[0..2] || 0x03) in lower case, then ".onion". */
 int admintor_onion_from_pk(const unsigned char pk[ADMINTOR_PK_BYTES], char *out, size_t outsz);
 
-/* RFC 4648 base32 without padding, upper or lower case; out needs
- * (inlen * 8 + 4) / 5 + 1 bytes. */
-int admintor_base32(const unsigned char *in, size_t inlen, int upper, char *out, size_t outsz);
-
 /* ---- sealdrop-admin subcommands (admin_tor_cmd.c) ----------------------- */
 
 /* sealdrop-admin tor-client add|remove --instance DIR NAME */
