@@ -6,6 +6,7 @@
 #include "spool.h"
 #include "sdcrash.h"
 #include "sderr.h"
+#include "sdtree.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -91,45 +92,6 @@ count_entries(int dfd, unsigned *out)
 	return 0;
 }
 
-/* Remove every entry of a directory fd, and with depth > 0 the entries of
- * its subdirectories (the directories too). Symbolic links are removed,
- * never followed. *removed counts what went. */
-static int
-empty_dir(int dfd, int depth, unsigned *removed)
-{
-	DIR *d = dir_stream(dfd);
-	struct dirent *ent;
-	unsigned n = 0;
-	int e = 0;
-
-	if (d == NULL)
-		return SD_ERR_IO;
-	while ((ent = readdir(d)) != NULL) {
-		int flags = 0;
-		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
-			continue;
-		if (depth > 0) {
-			int sfd = openat(dfd, ent->d_name, DIR_FLAGS);
-			if (sfd >= 0) {
-				unsigned k = 0;
-				if (empty_dir(sfd, depth - 1, &k) != 0)
-					e = SD_ERR_IO;
-				n += k;
-				close(sfd);
-				flags = AT_REMOVEDIR;
-			}
-		}
-		if (unlinkat(dfd, ent->d_name, flags) != 0 && errno != ENOENT)
-			e = SD_ERR_IO;
-		else
-			n++;
-	}
-	closedir(d);
-	if (removed)
-		*removed = n;
-	return e;
-}
-
 /* spool/tmp/<owner>/, created when missing. */
 static int
 open_owner_tmp(int spoolfd, const char *owner)
@@ -168,7 +130,7 @@ spool_open(const char *instance_dir, const char *owner, struct spool **out, unsi
 	    (sp->tmpfd = open_owner_tmp(sp->dirfd, owner)) < 0)
 		goto out;
 	/* Leftover files and staging directories of a previous run. */
-	if ((e = empty_dir(sp->tmpfd, 1, removed)) != 0 || (e = settle_times(sp->tmpfd)) != 0)
+	if ((e = sd_dir_empty(sp->tmpfd, 1, removed)) != 0 || (e = settle_times(sp->tmpfd)) != 0)
 		goto out;
 	*out = sp;
 	sp = NULL;
@@ -391,21 +353,6 @@ out:
 	return e;
 }
 
-/* Remove directory name in dfd with what it holds (depth as empty_dir). */
-static int
-remove_tree(int dfd, const char *name, int depth)
-{
-	int fd = openat(dfd, name, DIR_FLAGS), e;
-
-	if (fd < 0)
-		return errno == ENOENT ? 0 : SD_ERR_IO;
-	e = empty_dir(fd, depth, NULL);
-	close(fd);
-	if (e == 0 && unlinkat(dfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
-		e = SD_ERR_IO;
-	return e;
-}
-
 int
 spool_batch_withdraw(struct spool *sp, const unsigned char source[SD_ID_BYTES],
     const unsigned char batch[SD_ID_BYTES], int created)
@@ -419,9 +366,9 @@ spool_batch_withdraw(struct spool *sp, const unsigned char source[SD_ID_BYTES],
 	/* Out of sight by one rename first: a copy of the spool never sees
 	 * the batch half removed. Then removed from tmp/. */
 	if (renameat2(sfd, hex, sp->tmpfd, hex, RENAME_NOREPLACE) == 0)
-		e = remove_tree(sp->tmpfd, hex, 0);
+		e = sd_rmtree_at(sp->tmpfd, hex, 0);
 	else
-		e = remove_tree(sfd, hex, 0);
+		e = sd_rmtree_at(sfd, hex, 0);
 	if (e == 0)
 		e = settle_times(sfd) == 0 && fsync(sfd) == 0 ? 0 : SD_ERR_IO;
 	close(sfd);
@@ -442,7 +389,7 @@ spool_batch_abort(struct spool *sp, struct spool_batch *b)
 
 	if (b->fd < 0)
 		return;
-	(void)empty_dir(b->fd, 0, NULL);
+	(void)sd_dir_empty(b->fd, 0, NULL);
 	close(b->fd);
 	b->fd = -1;
 	sd_id_hex(b->id, hex);
@@ -533,7 +480,7 @@ spool_source_remove(struct spool *sp, const unsigned char source[SD_ID_BYTES])
 
 	if (sfd < 0)
 		return errno == ENOENT ? 0 : SD_ERR_IO;
-	e = empty_dir(sfd, 1, NULL);
+	e = sd_dir_empty(sfd, 1, NULL);
 	close(sfd);
 	if (e != 0)
 		return e;
@@ -611,7 +558,7 @@ sweep_source(int sfd, const unsigned char source[SD_ID_BYTES], spool_keep_fn kee
 			if ((k = keep(arg, source, id, NULL)) < 0) {
 				e = k;
 			} else if (k == 0 || is_empty) {
-				if (remove_tree(sfd, ent->d_name, 0) == 0)
+				if (sd_rmtree_at(sfd, ent->d_name, 0) == 0)
 					(*removed)++, changed = 1;
 				else
 					left++;
@@ -658,7 +605,7 @@ spool_sweep(struct spool *sp, spool_keep_fn keep, void *arg, unsigned *removed)
 			break;
 		}
 		if (k == 0) {
-			if (remove_tree(sp->dirfd, ent->d_name, 1) == 0)
+			if (sd_rmtree_at(sp->dirfd, ent->d_name, 1) == 0)
 				n++, changed = 1;
 			continue;
 		}

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -26,7 +27,7 @@
 #include "admin_tor.h"
 #include "sderr.h"
 #include "sdio.h"
-#include "unit_rmtree.h"
+#include "sdtree.h"
 
 #define RFC_SEED "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
 #define RFC_PK "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
@@ -57,7 +58,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	return unit_rmtree(inst);
+	return sd_rmtree_at(AT_FDCWD, inst, SD_TREE_DEPTH_MAX);
 }
 
 /* RFC 4648 base32 decoder, upper case, no padding (test-side only). */

@@ -2,19 +2,26 @@
  * test_common.c - common/'s shared vocabulary: error codes (sderr.h), each
  * with one meaning and its own sentence; byte order (sdbytes.h); ids and
  * the spool's names (sdid.h); the UTF-8 decoder (sdutf8.h);
- * base32 (sdbase32.h).
+ * base32 (sdbase32.h); removing a tree (sdtree.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "sdbase32.h"
 #include "sdbytes.h"
 #include "sderr.h"
 #include "sdid.h"
+#include "sdtree.h"
 #include "sdutf8.h"
 
 /* Every code from SD_ERR_NOMEM to SD_ERR_NOTFOUND has its own sentence, none
@@ -261,6 +268,80 @@ test_base32_decode(void **state)
 	assert_int_equal(sd_base32_decode(NULL, 0, out, 0), SD_ERR_ARG);
 }
 
+static void
+touch(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+/* A tree two levels deep with links out of it: a remover allowed one level
+ * fails and leaves the deep part; allowed two it removes the tree and
+ * never what the links point to; a missing tree is no error. */
+static void
+test_rmtree(void **state)
+{
+	char base[] = "/tmp/sd-test-tree-XXXXXX", p[256], q[256];
+	unsigned n = 99;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(base));
+	(void)snprintf(p, sizeof p, "%s/out", base);
+	assert_int_equal(mkdir(p, 0700), 0);
+	(void)snprintf(p, sizeof p, "%s/out/keep", base);
+	touch(p);
+	(void)snprintf(p, sizeof p, "%s/t", base);
+	assert_int_equal(mkdir(p, 0700), 0);
+	(void)snprintf(p, sizeof p, "%s/t/f", base);
+	touch(p);
+	(void)snprintf(p, sizeof p, "%s/t/a", base);
+	assert_int_equal(mkdir(p, 0700), 0);
+	(void)snprintf(p, sizeof p, "%s/t/a/b", base);
+	assert_int_equal(mkdir(p, 0700), 0);
+	(void)snprintf(p, sizeof p, "%s/t/a/b/g", base);
+	touch(p);
+	(void)snprintf(p, sizeof p, "%s/t/a/dlink", base);
+	(void)snprintf(q, sizeof q, "%s/out", base);
+	assert_int_equal(symlink(q, p), 0);
+	(void)snprintf(p, sizeof p, "%s/t/flink", base);
+	(void)snprintf(q, sizeof q, "%s/out/keep", base);
+	assert_int_equal(symlink(q, p), 0);
+
+	(void)snprintf(p, sizeof p, "%s/t", base);
+	assert_int_equal(sd_rmtree_at(AT_FDCWD, p, 1), SD_ERR_IO);
+	(void)snprintf(p, sizeof p, "%s/t/a/b/g", base);
+	assert_int_equal(access(p, F_OK), 0);   /* too deep: stays */
+	(void)snprintf(p, sizeof p, "%s/t/f", base);
+	assert_int_equal(access(p, F_OK), -1);  /* the rest went */
+	(void)snprintf(p, sizeof p, "%s/t", base);
+	assert_int_equal(sd_rmtree_at(AT_FDCWD, p, 2), 0);
+	assert_int_equal(access(p, F_OK), -1);
+	assert_int_equal(errno, ENOENT);
+	(void)snprintf(q, sizeof q, "%s/out/keep", base);
+	assert_int_equal(access(q, F_OK), 0);   /* links were not followed */
+	assert_int_equal(sd_rmtree_at(AT_FDCWD, p, 2), 0); /* missing: nothing to do */
+	assert_int_equal(sd_rmtree_at(AT_FDCWD, p, -1), SD_ERR_ARG);
+	assert_int_equal(sd_rmtree_at(AT_FDCWD, p, SD_TREE_DEPTH_MAX + 1), SD_ERR_ARG);
+
+	/* A link to a directory given as the tree itself is refused. */
+	(void)snprintf(p, sizeof p, "%s/dlink", base);
+	(void)snprintf(q, sizeof q, "%s/out", base);
+	assert_int_equal(symlink(q, p), 0);
+	assert_int_equal(sd_rmtree_at(AT_FDCWD, p, 2), SD_ERR_IO);
+	assert_int_equal(unlink(p), 0);
+
+	/* Emptying keeps the directory and counts what went. */
+	fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(sd_dir_empty(fd, 1, &n), 0);
+	assert_int_equal(n, 2);                 /* out/keep, out */
+	close(fd);
+	assert_int_equal(rmdir(base), 0);
+}
+
 int
 main(void)
 {
@@ -272,6 +353,7 @@ main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_base32_encode),
 		cmocka_unit_test(test_base32_decode),
+		cmocka_unit_test(test_rmtree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,7 +28,7 @@
 #include "sderr.h"
 #include "spool.h"
 #include "store.h"
-#include "unit_rmtree.h"
+#include "sdtree.h"
 
 static char dir[64]; /* "/tmp/sd-test-store.XXXXXX" */
 
@@ -46,7 +46,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	return unit_rmtree(dir);
+	return sd_rmtree_at(AT_FDCWD, dir, SD_TREE_DEPTH_MAX);
 }
 
 static struct db *
@@ -524,7 +524,7 @@ test_batch_commit(void **state)
 	assert_int_equal(mtime_of("spool/tmp/source"), 0);
 	spool_close(sp);
 	db_close(db);
-	assert_int_equal(unit_rmtree(dir), 0);
+	assert_int_equal(sd_rmtree_at(AT_FDCWD, dir, SD_TREE_DEPTH_MAX), 0);
 	assert_int_equal(mkdir(dir, 0700), 0);
 }
 
@@ -626,7 +626,7 @@ test_recover(void **state)
 	assert_int_equal(removed, 0);
 	spool_close(sp);
 	db_close(db);
-	assert_int_equal(unit_rmtree(dir), 0);
+	assert_int_equal(sd_rmtree_at(AT_FDCWD, dir, SD_TREE_DEPTH_MAX), 0);
 	assert_int_equal(mkdir(dir, 0700), 0);
 }
 

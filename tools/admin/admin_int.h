@@ -160,8 +160,5 @@ int adminops_torrc_move(int stagefd, const char *newpath, int *moved);
 /* The instance path tor/torrc (under torfd, tor/) names. */
 int adminops_torrc_names(int torfd, char out[PATH_MAX]);
 
-/* Remove name (a directory tree this process created) under dirfd:
- * regular files and directories only, no symlink followed. */
-int adminops_rmtree(int dirfd, const char *name);
 
 #endif
