@@ -23,6 +23,7 @@
  * hashes the content inline.
  */
 #include "sdbox.h"
+#include "sdbox_int.h"
 #include "sdbytes.h"
 #include "sderr.h"
 #include "sdio.h"

@@ -31,6 +31,7 @@
  * in one sodium_malloc'd block, wiped and freed on every path.
  */
 #include "sdkey.h"
+#include "sdkey_int.h"
 #include "sdbase32.h"
 #include "sdbytes.h"
 #include "sderr.h"
