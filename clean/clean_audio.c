@@ -50,7 +50,7 @@ strip_tail(const unsigned char *buf, size_t start, size_t *end, struct clean_rep
 	if (*end - start < 32 || memcmp(buf + *end - 32, "APETAGEX", 8) != 0)
 		return 0;
 	f = buf + *end - 32;
-	n = (size_t)f[12] | (size_t)f[13] << 8 | (size_t)f[14] << 16 | (size_t)f[15] << 24;
+	n = sd_load_le32(f + 12);
 	if (f[23] & 0x80)
 		n += 32; /* a header too */
 	if (n < 32 || n > *end - start) {

@@ -64,7 +64,7 @@ gzc_header(const unsigned char *buf, size_t len, size_t *i, struct gzc_seen *see
 		size_t xl;
 		if (len - p < 2)
 			return -1;
-		xl = (size_t)buf[p] | (size_t)buf[p + 1] << 8;
+		xl = sd_load_le16(buf + p);
 		if (len - p - 2 < xl)
 			return -1;
 		p += 2 + xl;
@@ -81,12 +81,6 @@ gzc_header(const unsigned char *buf, size_t len, size_t *i, struct gzc_seen *see
 	}
 	*i = p;
 	return 0;
-}
-
-static uint32_t
-gzc_le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 /* Inflate every member of buf into d, within the archive bounds. */
@@ -155,8 +149,8 @@ gzc_inflate(const unsigned char *buf, size_t len, struct clean_buf *d, struct gz
 			size_t n = d->len - k < UINT32_MAX / 2 ? d->len - k : UINT32_MAX / 2;
 			crc = crc32(crc, d->data + k, (uInt)n);
 		}
-		if (len - i < 8 || gzc_le32(buf + i) != (uint32_t)crc ||
-		    gzc_le32(buf + i + 4) != (uint32_t)(d->len - start)) {
+		if (len - i < 8 || sd_load_le32(buf + i) != (uint32_t)crc ||
+		    sd_load_le32(buf + i + 4) != (uint32_t)(d->len - start)) {
 			clean_set_error(rep, "gzip member truncated or its checksum is wrong");
 			e = CLEAN_E_MALFORMED;
 			goto out;

@@ -170,7 +170,7 @@ full_payload(const struct clean_box *b, unsigned *version, unsigned *flags, stru
 	if (pl < 4)
 		return CLEAN_E_MALFORMED;
 	*version = b->p[b->hdr];
-	*flags = (unsigned)clean_be32(b->p + b->hdr) & 0xFFFFFF;
+	*flags = (unsigned)sd_load_be32(b->p + b->hdr) & 0xFFFFFF;
 	r->p = b->p + b->hdr + 4;
 	r->n = pl - 4;
 	r->at = 0;
@@ -615,7 +615,7 @@ fix_offsets(struct heif *h, struct clean_buf *o, size_t table, uint64_t base, in
 			uint64_t v;
 			if (t->method != 0)
 				continue;
-			v = clean_be64(o->data + p) + base;
+			v = sd_load_be64(o->data + p) + base;
 			for (int j = 0; j < 8; j++)
 				o->data[p + (size_t)j] = (unsigned char)(v >> (56 - 8 * j));
 		}

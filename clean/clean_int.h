@@ -5,7 +5,8 @@
  * reach the per-format cleaners. It holds the output buffers and report
  * notes (clean_note.c, a leaf that calls nothing else in clean/), the
  * dispatch (clean_core.c and its table clean_formats.h), the per-format
- * cleaners, big-endian readers that the callers bound-check first, and the
+ * cleaners (byte order comes from common/sdbytes.h; callers bound-check
+ * first), and the
  * test-only fault hooks (compiled in only with SD_CLEAN_TEST_HOOKS, see
  * clean_hook.c).
  */
@@ -16,6 +17,7 @@
 #include <stdint.h>
 
 #include "clean.h"
+#include "sdbytes.h"
 
 /* A growable output buffer. */
 struct clean_buf {
@@ -161,24 +163,6 @@ int clean_render_eml(const unsigned char *buf, size_t len, struct clean_buf *out
  * clean_render_sandboxed in clean.h). */
 int clean_render_pdf(const unsigned char *buf, size_t len, const char *mime,
     struct clean_buf *out, unsigned *pages, struct clean_report *rep);
-
-static inline uint32_t
-clean_be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline unsigned
-clean_be16(const unsigned char *p)
-{
-	return (unsigned)p[0] << 8 | p[1];
-}
-
-static inline uint64_t
-clean_be64(const unsigned char *p)
-{
-	return (uint64_t)clean_be32(p) << 32 | clean_be32(p + 4);
-}
 
 struct clean_report;
 struct clean_buf;

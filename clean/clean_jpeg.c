@@ -35,9 +35,8 @@ exif_orientation(const unsigned char *p, size_t n)
 		le = 0;
 	else
 		return 0;
-#define RD16(q) (le ? (unsigned)((q)[0] | (q)[1] << 8) : clean_be16(q))
-#define RD32(q) (le ? ((uint32_t)(q)[0] | (uint32_t)(q)[1] << 8 | \
-    (uint32_t)(q)[2] << 16 | (uint32_t)(q)[3] << 24) : clean_be32(q))
+#define RD16(q) (le ? sd_load_le16(q) : sd_load_be16(q))
+#define RD32(q) (le ? sd_load_le32(q) : sd_load_be32(q))
 	ifd = RD32(t + 4);
 	if (ifd > tn || tn - ifd < 2)
 		return 0;
@@ -138,7 +137,7 @@ segment(unsigned m, const unsigned char *buf, size_t len, size_t *pos,
 	const unsigned char *seg;
 	int e;
 
-	if (len - *pos < 2 || (seglen = clean_be16(buf + *pos)) < 2 || seglen > len - *pos)
+	if (len - *pos < 2 || (seglen = sd_load_be16(buf + *pos)) < 2 || seglen > len - *pos)
 		return CLEAN_E_MALFORMED;
 	seg = buf + *pos + 2;
 	if (m == 0xDA) {

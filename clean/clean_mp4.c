@@ -66,12 +66,12 @@ clean_box_at(const unsigned char *p, size_t n, struct clean_box *b)
 		return CLEAN_E_MALFORMED;
 	b->p = p;
 	memcpy(b->type, p + 4, 4);
-	sz = clean_be32(p);
+	sz = sd_load_be32(p);
 	b->hdr = 8;
 	if (sz == 1) {
 		if (n < 16)
 			return CLEAN_E_MALFORMED;
-		sz = clean_be64(p + 8);
+		sz = sd_load_be64(p + 8);
 		b->hdr = 16;
 	} else if (sz == 0) {
 		sz = n;
@@ -140,7 +140,7 @@ leaf(struct mp4 *m, const struct clean_box *b, struct clean_buf *o)
 		size_t n;
 		if (pl < 8 || m->ntab == MP4_TABLES_MAX)
 			return CLEAN_E_MALFORMED;
-		n = clean_be32(q + 4);
+		n = sd_load_be32(q + 4);
 		if (n > (pl - 8) / (wide ? 8 : 4))
 			return CLEAN_E_MALFORMED;
 		m->tab[m->ntab].at = at + b->hdr + 8;
@@ -216,7 +216,7 @@ patch(struct mp4 *m, struct clean_buf *moov)
 		size_t w = m->tab[t].wide ? 8 : 4;
 		for (size_t i = 0; i < m->tab[t].n; i++) {
 			unsigned char *q = moov->data + m->tab[t].at + w * i;
-			uint64_t v = w == 8 ? clean_be64(q) : clean_be32(q), nv = 0;
+			uint64_t v = w == 8 ? sd_load_be64(q) : sd_load_be32(q), nv = 0;
 			const struct mp4_top *k = find_top(m, v);
 			if (k == NULL || memcmp(k->type, "mdat", 4) != 0 || v < k->off + k->hdr)
 				return CLEAN_E_MALFORMED;
@@ -323,11 +323,11 @@ top_at(const struct mp4_src *s, uint64_t off, struct mp4_top *b)
 	memcpy(b->type, h + 4, 4);
 	b->off = off;
 	b->hdr = 8;
-	sz = clean_be32(h);
+	sz = sd_load_be32(h);
 	if (sz == 1) {
 		if (n < 16)
 			return CLEAN_E_MALFORMED;
-		sz = clean_be64(h + 8);
+		sz = sd_load_be64(h + 8);
 		b->hdr = 16;
 	} else if (sz == 0) {
 		sz = left;
@@ -390,13 +390,13 @@ fragment(struct mp4 *m, unsigned char *p, size_t n, unsigned depth)
 			memcpy(p + off + 4, "free", 4);
 			memset(p + off + b.hdr, 0, b.size - b.hdr);
 		} else if (clean_box_is(&b, "tfhd") && b.size - b.hdr >= 4 &&
-		    (clean_be32(b.p + b.hdr) & 1)) {
+		    (sd_load_be32(b.p + b.hdr) & 1)) {
 			unsigned char *q = p + off + b.hdr + 8;
 			const struct mp4_top *k;
 			uint64_t v, nv;
 			if (b.size - b.hdr < 16)
 				return CLEAN_E_MALFORMED;
-			v = clean_be64(q);
+			v = sd_load_be64(q);
 			if ((k = find_top(m, v)) == NULL || top_is(k, "moov"))
 				return CLEAN_E_MALFORMED;
 			nv = v - k->off + k->dst;

@@ -36,19 +36,6 @@ ogg_crc(uint32_t c, const unsigned char *p, size_t n)
 	return c;
 }
 
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void
-put_le32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
 /* CRC of a page whose bytes are at p, with its CRC field taken as zero. */
 static uint32_t
 page_crc(const unsigned char *p, size_t hdr, size_t len)
@@ -79,8 +66,8 @@ page_at(const unsigned char *buf, size_t len, size_t off, struct opage *pg)
 	pg->p = buf + off;
 	pg->hdr = 27 + ns;
 	pg->len = 27 + ns + body;
-	pg->serial = le32(buf + off + 14);
-	return page_crc(pg->p, pg->hdr, pg->len) == le32(pg->p + 22) ? 0 : CLEAN_E_MALFORMED;
+	pg->serial = sd_load_le32(buf + off + 14);
+	return page_crc(pg->p, pg->hdr, pg->len) == sd_load_le32(pg->p + 22) ? 0 : CLEAN_E_MALFORMED;
 }
 
 /* Write one page holding data (a whole packet, or its continuation). */
@@ -96,7 +83,7 @@ put_page(struct clean_buf *o, const struct opage *first, uint32_t seq, unsigned 
 	memcpy(h, first->p, 27);
 	h[5] = (unsigned char)flags;
 	memset(h + 6, 0, 8); /* granule 0: header pages */
-	put_le32(h + 18, seq);
+	sd_store_le32(h + 18, seq);
 	memset(h + 22, 0, 4);
 	h[26] = (unsigned char)ns;
 	memset(h + 27, 255, ns);
@@ -104,7 +91,7 @@ put_page(struct clean_buf *o, const struct opage *first, uint32_t seq, unsigned 
 		h[27 + ns - 1] = (unsigned char)(n % 255);
 	if ((e = clean_buf_append(o, h, 27 + ns)) != 0 || (e = clean_buf_append(o, d, n)) != 0)
 		return e;
-	put_le32(o->data + at + 22, page_crc(o->data + at, 27 + ns, 27 + ns + n));
+	sd_store_le32(o->data + at + 22, page_crc(o->data + at, 27 + ns, 27 + ns + n));
 	return 0;
 }
 
@@ -210,8 +197,8 @@ rewrite(struct ostate *st, const unsigned char *buf, size_t len, size_t off,
 			return CLEAN_E_UNSUPPORTED; /* multiplexed or chained */
 		if ((e = clean_buf_append(out, pg.p, pg.len)) != 0)
 			return e;
-		put_le32(out->data + at + 18, seq++);
-		put_le32(out->data + at + 22, page_crc(out->data + at, pg.hdr, pg.len));
+		sd_store_le32(out->data + at + 18, seq++);
+		sd_store_le32(out->data + at + 22, page_crc(out->data + at, pg.hdr, pg.len));
 	}
 	return 0;
 }

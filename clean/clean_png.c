@@ -54,7 +54,7 @@ crc_ok(const unsigned char *chunk, size_t datalen)
 {
 	uLong c = crc32(0L, Z_NULL, 0);
 	c = crc32(c, chunk + 4, (uInt)(datalen + 4));
-	return (uint32_t)c == clean_be32(chunk + 8 + datalen);
+	return (uint32_t)c == sd_load_be32(chunk + 8 + datalen);
 }
 
 static int
@@ -68,7 +68,7 @@ walk(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_r
 		const unsigned char *c = buf + pos;
 		if (len - pos < 12)
 			return CLEAN_E_MALFORMED;
-		n = clean_be32(c);
+		n = sd_load_be32(c);
 		if (n > 0x7FFFFFFFu || n > len - pos - 12 || !crc_ok(c, n))
 			return CLEAN_E_MALFORMED;
 		if (first && memcmp(c + 4, "IHDR", 4) != 0)

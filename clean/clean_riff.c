@@ -18,12 +18,6 @@
 #include <stdint.h>
 #include <string.h>
 
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 static int
 kept(int webp, const unsigned char *id)
 {
@@ -65,7 +59,7 @@ walk(int webp, const unsigned char *buf, size_t end, struct clean_buf *out,
 		size_t n, padded;
 		if (end - pos < 8)
 			return CLEAN_E_MALFORMED;
-		n = le32(buf + pos + 4);
+		n = sd_load_le32(buf + pos + 4);
 		padded = n + (n & 1);
 		if (n > end - pos - 8 || padded > end - pos - 8)
 			return CLEAN_E_MALFORMED;
@@ -100,7 +94,7 @@ clean_riff(const unsigned char *buf, size_t len, struct clean_buf *out,
 		e = CLEAN_E_UNSUPPORTED;
 		goto out;
 	}
-	end = (size_t)le32(buf + 4);
+	end = (size_t)sd_load_le32(buf + 4);
 	if (end > len - 8)
 		goto out;
 	end += 8;
@@ -123,12 +117,6 @@ out:
 	return e;
 }
 
-static uint32_t
-be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static int
 aiff_chunks(const unsigned char *buf, size_t end, struct clean_buf *out,
     struct clean_report *rep)
@@ -140,7 +128,7 @@ aiff_chunks(const unsigned char *buf, size_t end, struct clean_buf *out,
 		const unsigned char *c = buf + pos;
 		if (end - pos < 8)
 			return CLEAN_E_MALFORMED;
-		n = be32(c + 4);
+		n = sd_load_be32(c + 4);
 		padded = n + (n & 1);
 		if (n > end - pos - 8 || padded > end - pos - 8)
 			return CLEAN_E_MALFORMED;
@@ -170,7 +158,7 @@ clean_aiff(const unsigned char *buf, size_t len, struct clean_buf *out,
 	if (len < 12 || memcmp(buf, "FORM", 4) != 0 ||
 	    (memcmp(buf + 8, "AIFF", 4) != 0 && memcmp(buf + 8, "AIFC", 4) != 0))
 		goto out;
-	if ((end = be32(buf + 4)) > len - 8)
+	if ((end = sd_load_be32(buf + 4)) > len - 8)
 		goto out;
 	end += 8;
 	if (end < len)
@@ -243,7 +231,7 @@ avi_list(unsigned char *o, size_t pos, size_t end, enum avi_level lv, struct cle
 
 		if (end - pos < 8)
 			return CLEAN_E_MALFORMED;
-		n = le32(c + 4);
+		n = sd_load_le32(c + 4);
 		if (n > end - pos - 8)
 			return CLEAN_E_MALFORMED;
 		/* the pad byte of an odd last chunk is sometimes missing */
@@ -295,7 +283,7 @@ clean_avi(const unsigned char *buf, size_t len, struct clean_buf *out, struct cl
 	/* RIFF 'AVI ', then any OpenDML 'AVIX' forms; anything else ends it. */
 	while (len - pos >= 12 && memcmp(o + pos, "RIFF", 4) == 0 &&
 	    memcmp(o + pos + 8, forms == 0 ? "AVI " : "AVIX", 4) == 0) {
-		size_t n = le32(o + pos + 4);
+		size_t n = sd_load_le32(o + pos + 4);
 		if (n < 4 || n > len - pos - 8) {
 			e = CLEAN_E_MALFORMED;
 			goto out;

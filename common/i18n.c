@@ -14,6 +14,7 @@
 #include "sdi18n.h"
 #include "sdi18n_int.h"
 #include "sdblob.h"
+#include "sdbytes.h"
 #include "sderr.h"
 
 #include <stdint.h>
@@ -49,12 +50,11 @@ static const struct {
 
 /* ---- the .mo reader -------------------------------------------------- */
 
+/* A 32-bit field of the catalogue: little-endian, or big-endian when swap. */
 static uint32_t
 rd32(const unsigned char *p, int swap)
 {
-	if (swap)
-		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+	return swap ? sd_load_be32(p) : sd_load_le32(p);
 }
 
 /* String k of the table at tab: its bytes (checked at parse time). */

@@ -30,6 +30,7 @@ sd_strerror(int err)
 	case SD_ERR_LOCKED: return "too many attempts, try again later";
 	case SD_ERR_AUTH: return "wrong credentials";
 	case SD_ERR_BUSY: return "busy: every slot is taken, try again later";
+	case SD_ERR_NOTFOUND: return "not found";
 	default: return "unknown error";
 	}
 }

@@ -17,7 +17,7 @@ enum sd_err {
 	SD_ERR_RANGE = -5,      /* a length or count out of its bound */
 	SD_ERR_TRUNCATED = -6,  /* end of input before the end of the format */
 	SD_ERR_TRAILING = -7,   /* bytes after the end of the format */
-	SD_ERR_NOKEY = -8,      /* no recipient stanza opens with this key */
+	SD_ERR_NOKEY = -8,      /* no recipient stanza opens with this key (only) */
 	SD_ERR_HEADER_MAC = -9, /* header MAC mismatch */
 	SD_ERR_FRAME = -10,     /* a frame failed authentication */
 	SD_ERR_ORDER = -11,     /* frames in a wrong order */
@@ -31,7 +31,8 @@ enum sd_err {
 	SD_ERR_REPLAY = -19,    /* a one-time value used again */
 	SD_ERR_LOCKED = -20,    /* refused for now: too many attempts */
 	SD_ERR_AUTH = -21,      /* wrong credentials */
-	SD_ERR_BUSY = -22       /* every slot taken: try again later */
+	SD_ERR_BUSY = -22,      /* every slot taken: try again later */
+	SD_ERR_NOTFOUND = -23   /* no such row, file, entry or name */
 };
 
 /* A short sentence for err; never NULL. */

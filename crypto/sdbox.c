@@ -23,6 +23,8 @@
  * hashes the content inline.
  */
 #include "sdbox.h"
+#include "sdbox_int.h"
+#include "sdbytes.h"
 #include "sderr.h"
 #include "sdio.h"
 
@@ -91,37 +93,6 @@ struct sdbox_reader {
 	sdbox_read_fn fn;
 	void *ctx;
 };
-
-static void
-put_le32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void
-put_le64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t
-get_le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-get_le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 static int
 all_zero(const unsigned char *p, size_t n)
@@ -241,7 +212,7 @@ meta_encode(const struct sdbox_meta *m, unsigned char *p)
 	p[1] = (unsigned char)nl;
 	p[2] = (unsigned char)ml;
 	p[3] = (unsigned char)rl;
-	put_le64(p + 4, m->time - m->time % 3600);
+	sd_store_le64(p + 4, m->time - m->time % 3600);
 	memcpy(p + META_FIXED, m->name, nl);
 	memcpy(p + META_FIXED + nl, m->mime, ml);
 	memcpy(p + META_FIXED + nl + ml, m->ref, rl);
@@ -259,7 +230,7 @@ writer_emit(struct sdbox_writer *w, unsigned char type, unsigned char tag, size_
 	if (crypto_secretstream_xchacha20poly1305_push(&w->ss, w->frame + 4, &clen,
 	        w->plain, 1 + payload, w->mac, sizeof w->mac, tag) != 0)
 		return SD_ERR_CRYPTO;
-	put_le32(w->frame, (uint32_t)clen);
+	sd_store_le32(w->frame, (uint32_t)clen);
 	if ((r = w->fn(w->ctx, w->frame, 4 + (size_t)clen)) != 0)
 		return r < 0 ? r : SD_ERR_IO;
 	return 0;
@@ -401,7 +372,7 @@ writer_pad(struct sdbox_writer *w, uint64_t npad)
 			r = SD_ERR_CRYPTO;
 			break;
 		}
-		put_le32(w->frame, (uint32_t)clen);
+		sd_store_le32(w->frame, (uint32_t)clen);
 		if ((r = w->fn(w->ctx, w->frame, 4 + (size_t)clen)) > 0)
 			r = SD_ERR_IO;
 	}
@@ -421,7 +392,7 @@ writer_final(struct sdbox_writer *w)
 	if ((r = writer_pad(w, npad)) != 0)
 		return r;
 	memset(w->plain + 1 + tail, 0, SDBOX_FINAL_BYTES - SDBOX_TRAILER_BYTES - tail);
-	put_le64(trailer, w->content_len);
+	sd_store_le64(trailer, w->content_len);
 	return writer_emit(w, TYPE_FINAL, TAG_FINAL, SDBOX_FINAL_BYTES);
 }
 
@@ -545,7 +516,7 @@ reader_frame(struct sdbox_reader *r, unsigned char *type, unsigned char *tag,
 
 	if ((e = read_exact(r, lenbuf, 4)) != 0)
 		return e;
-	clen = get_le32(lenbuf);
+	clen = sd_load_le32(lenbuf);
 	if (clen != CLEN_META && clen != CLEN_DATA && clen != CLEN(r->final_bytes))
 		return SD_ERR_RANGE;
 	if ((e = read_exact(r, r->frame, clen)) != 0)
@@ -583,7 +554,7 @@ meta_decode(const unsigned char *p, struct sdbox_meta *m)
 	if (!all_zero(p + used, SDBOX_META_BYTES - used))
 		return SD_ERR_FORMAT;
 	m->kind = (enum sdbox_kind)p[0];
-	m->time = get_le64(p + 4);
+	m->time = sd_load_le64(p + 4);
 	if (m->time % 3600 != 0)
 		return SD_ERR_FORMAT;
 	if ((e = meta_string(p + META_FIXED, nl, m->name)) != 0 ||
@@ -667,7 +638,7 @@ reader_final(struct sdbox_reader *r)
 	const unsigned char *p = r->plain + 1;
 	const unsigned char *trailer = p + SDBOX_PAYLOAD_BYTES;
 	unsigned char extra;
-	uint64_t clen = get_le64(trailer);
+	uint64_t clen = sd_load_le64(trailer);
 	size_t got = 0;
 	int e;
 

@@ -17,6 +17,11 @@
  *
  * Neither side touches the file system: bytes go through a write callback
  * and come from a read callback (sdbox_fd_write / sdbox_fd_read for fds).
+ *
+ * This is the public header: what programs use (the layout constants of
+ * the header, which sealdrop-open reads ahead, are part of it). The frame
+ * and trailer layout and the version numbers are crypto/'s own, in
+ * sdbox_int.h, for sdbox.c and its tests only.
  */
 #ifndef SDBOX_H
 #define SDBOX_H
@@ -24,25 +29,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SDBOX_VERSION 2                /* what the writer writes */
-#define SDBOX_VERSION_1 1              /* still read, with its content hash */
 #define SDBOX_MAGIC "\x89SDBOX\r\n"
 #define SDBOX_MAGIC_BYTES 8
 #define SDBOX_FIXED_BYTES 12          /* magic, version, flags, count, reserved */
 #define SDBOX_RECIPIENTS_MAX 32
 #define SDBOX_PUBLICKEYBYTES 32
 #define SDBOX_SECRETKEYBYTES 32
-#define SDBOX_FILEKEYBYTES 32
 #define SDBOX_STANZA_BYTES 80         /* crypto_box_SEALBYTES + file key */
 #define SDBOX_STREAMHEADER_BYTES 24   /* secretstream header */
 #define SDBOX_MAC_BYTES 32
 #define SDBOX_PAYLOAD_BYTES 65536     /* content and padding frames */
-#define SDBOX_META_BYTES 1024         /* metadata frame payload */
-#define SDBOX_TRAILER_BYTES 8         /* v2: u64 content length */
-#define SDBOX_FINAL_BYTES (SDBOX_PAYLOAD_BYTES + SDBOX_TRAILER_BYTES)
-#define SDBOX_TRAILER_V1_BYTES 40     /* v1: u64 content length + BLAKE2b-256 */
-#define SDBOX_FINAL_V1_BYTES (SDBOX_PAYLOAD_BYTES + SDBOX_TRAILER_V1_BYTES)
-#define SDBOX_FRAME_OVERHEAD 22       /* u32 length + type byte + 17 ABYTES */
 #define SDBOX_NAME_MAX 255
 #define SDBOX_MIME_MAX 255
 #define SDBOX_REF_MAX 64
@@ -124,9 +120,6 @@ int sdbox_reader_read(struct sdbox_reader *r, const unsigned char **chunk, size_
 
 /* Content length from the verified trailer (valid after the end). */
 uint64_t sdbox_reader_content_len(const struct sdbox_reader *r);
-
-/* Format version of the file (SDBOX_VERSION_1 or SDBOX_VERSION). */
-int sdbox_reader_version(const struct sdbox_reader *r);
 
 /* Wipe and free; accepts NULL. */
 void sdbox_reader_free(struct sdbox_reader *r);

@@ -31,6 +31,9 @@
  * in one sodium_malloc'd block, wiped and freed on every path.
  */
 #include "sdkey.h"
+#include "sdkey_int.h"
+#include "sdbase32.h"
+#include "sdbytes.h"
 #include "sderr.h"
 #include "sdio.h"
 
@@ -62,7 +65,7 @@
 #define PUB_PREFIX_BYTES 6
 #define PUB_CHECKSUM_BYTES 4
 #define PUB_RAW_BYTES (SDKEY_PUBLICKEYBYTES + PUB_CHECKSUM_BYTES) /* 36 */
-#define PUB_B32_CHARS 58 /* ceil(36 * 8 / 5); 2 spare bits, zero */
+#define PUB_B32_CHARS SD_BASE32_CHARS(PUB_RAW_BYTES) /* 58; 2 spare bits, zero */
 
 _Static_assert(OFF_BOX + BOX_BYTES == SDKEY_FILE_BYTES, "key file layout");
 _Static_assert(OFF_NONCE + SDKEY_NONCEBYTES == OFF_BOX, "key file layout");
@@ -77,24 +80,6 @@ struct kf_secrets {
 	unsigned char sk[SDKEY_SECRETKEYBYTES];
 	unsigned char pk[SDKEY_PUBLICKEYBYTES];
 };
-
-static const char b32_alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
-
-static uint32_t
-load32_le(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static void
-store32_le(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v & 0xffU);
-	p[1] = (unsigned char)((v >> 8) & 0xffU);
-	p[2] = (unsigned char)((v >> 16) & 0xffU);
-	p[3] = (unsigned char)((v >> 24) & 0xffU);
-}
 
 static struct kf_secrets *
 secrets_new(void)
@@ -151,8 +136,8 @@ header_check(const unsigned char *file, size_t len)
 	if (file[OFF_ALG] != KF_ALG_ARGON2ID13 || file[OFF_RESERVED] != 0 ||
 	    file[OFF_RESERVED + 1] != 0)
 		return SD_ERR_FORMAT;
-	ops = load32_le(file + OFF_OPSLIMIT);
-	mem = (uint64_t)load32_le(file + OFF_MEMLIMIT) * 1024U;
+	ops = sd_load_le32(file + OFF_OPSLIMIT);
+	mem = (uint64_t)sd_load_le32(file + OFF_MEMLIMIT) * 1024U;
 	if (ops < crypto_pwhash_argon2id_OPSLIMIT_MIN || ops > SDKEY_OPSLIMIT_MAX)
 		return SD_ERR_RANGE;
 	if (mem < crypto_pwhash_argon2id_MEMLIMIT_MIN || mem > SDKEY_MEMLIMIT_MAX)
@@ -172,8 +157,8 @@ static int
 derive_boxkey(const unsigned char *file, const char *pass, size_t passlen,
     struct kf_secrets *s)
 {
-	unsigned long long ops = load32_le(file + OFF_OPSLIMIT);
-	size_t mem = (size_t)load32_le(file + OFF_MEMLIMIT) * 1024U;
+	unsigned long long ops = sd_load_le32(file + OFF_OPSLIMIT);
+	size_t mem = (size_t)sd_load_le32(file + OFF_MEMLIMIT) * 1024U;
 	int r = 0;
 
 	errno = 0;
@@ -223,8 +208,8 @@ header_build(unsigned char buf[SDKEY_FILE_BYTES], const unsigned char *pk, uint3
 	buf[OFF_ALG] = KF_ALG_ARGON2ID13;
 	buf[OFF_RESERVED] = 0;
 	buf[OFF_RESERVED + 1] = 0;
-	store32_le(buf + OFF_OPSLIMIT, ops);
-	store32_le(buf + OFF_MEMLIMIT, memkib);
+	sd_store_le32(buf + OFF_OPSLIMIT, ops);
+	sd_store_le32(buf + OFF_MEMLIMIT, memkib);
 	randombytes_buf(buf + OFF_SALT, SDKEY_SALTBYTES);
 	memcpy(buf + OFF_PK, pk, SDKEY_PUBLICKEYBYTES);
 	randombytes_buf(buf + OFF_NONCE, SDKEY_NONCEBYTES);
@@ -339,67 +324,6 @@ pub_checksum(const unsigned char *pk, unsigned char sum[PUB_CHECKSUM_BYTES])
 	return 0;
 }
 
-/* RFC 4648 base32, lower case, no padding; the last character's unused low
- * bits are zero. out gets exactly PUB_B32_CHARS characters, no NUL. */
-static void
-b32_encode(const unsigned char in[PUB_RAW_BYTES], char out[PUB_B32_CHARS])
-{
-	uint32_t acc = 0;
-	unsigned bits = 0;
-	size_t n = 0;
-
-	for (size_t i = 0; i < PUB_RAW_BYTES; i++) {
-		acc = (acc << 8) | in[i];
-		bits += 8;
-		while (bits >= 5 && n < PUB_B32_CHARS) {
-			out[n++] = b32_alphabet[(acc >> (bits - 5)) & 31U];
-			bits -= 5;
-		}
-	}
-	if (bits > 0 && n < PUB_B32_CHARS)
-		out[n] = b32_alphabet[(acc << (5 - bits)) & 31U];
-}
-
-/* Value of a base32 character, either case; -1 if not in the alphabet. */
-static int
-b32_value(unsigned char c)
-{
-	if (c >= 'a' && c <= 'z')
-		return c - 'a';
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= '2' && c <= '7')
-		return c - '2' + 26;
-	return -1;
-}
-
-/* Decode exactly PUB_B32_CHARS characters; the 2 spare bits must be zero
- * (one canonical text per key). */
-static int
-b32_decode(const char in[PUB_B32_CHARS], unsigned char out[PUB_RAW_BYTES])
-{
-	uint32_t acc = 0;
-	unsigned bits = 0;
-	size_t n = 0;
-
-	for (size_t i = 0; i < PUB_B32_CHARS; i++) {
-		int v = b32_value((unsigned char)in[i]);
-		if (v < 0)
-			return SD_ERR_FORMAT;
-		acc = (acc << 5) | (uint32_t)v;
-		bits += 5;
-		if (bits >= 8) {
-			if (n >= PUB_RAW_BYTES)
-				return SD_ERR_FORMAT;
-			out[n++] = (unsigned char)((acc >> (bits - 8)) & 0xffU);
-			bits -= 8;
-		}
-	}
-	if (n != PUB_RAW_BYTES || (acc & ((1U << bits) - 1U)) != 0)
-		return SD_ERR_FORMAT;
-	return 0;
-}
-
 int
 sdkey_pub_encode(const unsigned char pk[SDKEY_PUBLICKEYBYTES], char out[SDKEY_PUBTEXT_BYTES + 1])
 {
@@ -413,7 +337,9 @@ sdkey_pub_encode(const unsigned char pk[SDKEY_PUBLICKEYBYTES], char out[SDKEY_PU
 	if ((r = pub_checksum(pk, raw + SDKEY_PUBLICKEYBYTES)) != 0)
 		return r;
 	memcpy(text, SDKEY_PUBTEXT_PREFIX, PUB_PREFIX_BYTES);
-	b32_encode(raw, text + PUB_PREFIX_BYTES);
+	if ((r = sd_base32_encode(raw, sizeof raw, 0, text + PUB_PREFIX_BYTES,
+	         sizeof text - PUB_PREFIX_BYTES)) != 0)
+		return r;
 	text[SDKEY_PUBTEXT_BYTES] = '\0';
 	memcpy(out, text, sizeof text);
 	return 0;
@@ -450,7 +376,7 @@ sdkey_pub_decode(const char *text, size_t len, unsigned char pk[SDKEY_PUBLICKEYB
 	for (size_t i = 0; i < PUB_PREFIX_BYTES; i++)
 		if (ascii_lower(text[i]) != SDKEY_PUBTEXT_PREFIX[i])
 			return SD_ERR_FORMAT;
-	if ((r = b32_decode(text + PUB_PREFIX_BYTES, raw)) != 0)
+	if ((r = sd_base32_decode(text + PUB_PREFIX_BYTES, PUB_B32_CHARS, raw, sizeof raw)) != 0)
 		return r;
 	if ((r = pub_checksum(raw, sum)) != 0)
 		return r;

@@ -18,19 +18,10 @@
 
 #define SDKEY_PUBLICKEYBYTES 32
 #define SDKEY_SECRETKEYBYTES 32
-#define SDKEY_MAGIC "\x89SDKEY\r\n"
-#define SDKEY_MAGIC_BYTES 8
-#define SDKEY_SALTBYTES 16
-#define SDKEY_NONCEBYTES 24
-/* magic 8, version 1, alg 1, reserved 2, opslimit 4, memlimit_kib 4,
- * salt 16, public key 32, nonce 24, sealed secret key 32 + 16 */
+/* Size of a secret key file; its layout is in sdkey_int.h. */
 #define SDKEY_FILE_BYTES 140
 #define SDKEY_PUBTEXT_PREFIX "sdpk1_"
 #define SDKEY_PUBTEXT_BYTES 64        /* prefix 6 + 58 base32, no NUL */
-
-/* Bounds a key file may ask for (argon2id). */
-#define SDKEY_OPSLIMIT_MAX 16U
-#define SDKEY_MEMLIMIT_MAX (1024UL * 1024UL * 1024UL) /* 1 GiB */
 
 enum sdkey_kdf_level {
 	SDKEY_KDF_INTERACTIVE, /* tests only: 64 MiB */

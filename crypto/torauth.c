@@ -1,8 +1,9 @@
 /*
- * torauth.c - Tor v3 client authorisation keys: base32, client names, the
+ * torauth.c - Tor v3 client authorisation keys (base32 from common/sdbase32.h), client names, the
  * strict form of a .auth file and new x25519 pairs (see torauth.h).
  */
 #include "torauth.h"
+#include "sdbase32.h"
 #include "sderr.h"
 
 #include <stdint.h>
@@ -10,36 +11,6 @@
 #include <string.h>
 
 #include <sodium.h>
-
-static const char B32_UPPER[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-static const char B32_LOWER[] = "abcdefghijklmnopqrstuvwxyz234567";
-
-int
-torauth_base32(const unsigned char *in, size_t inlen, int upper, char *out, size_t outsz)
-{
-	const char *abc = upper ? B32_UPPER : B32_LOWER;
-	unsigned acc = 0, bits = 0;
-	size_t o = 0;
-
-	if (in == NULL || out == NULL || inlen > SIZE_MAX / 8 - 5)
-		return SD_ERR_ARG;
-	if (outsz < (inlen * 8 + 4) / 5 + 1)
-		return SD_ERR_TOOLONG;
-	for (size_t i = 0; i < inlen; i++) {
-		acc = (acc << 8) | (unsigned)in[i];
-		bits += 8;
-		while (bits >= 5) {
-			out[o++] = abc[(acc >> (bits - 5)) & 31u];
-			bits -= 5;
-		}
-		acc &= (1u << bits) - 1u;
-	}
-	if (bits > 0)
-		out[o++] = abc[(acc << (5 - bits)) & 31u];
-	out[o] = '\0';
-	acc = 0;
-	return 0;
-}
 
 int
 torauth_name_ok(const char *name)
@@ -57,14 +28,24 @@ torauth_name_ok(const char *name)
 	return n > 0;
 }
 
+/* 1 if s[0..n) are base32 characters of one case (upper or lower). */
+static int
+b32_case_ok(const char *s, size_t n, int upper)
+{
+	char a = upper ? 'A' : 'a', z = upper ? 'Z' : 'z';
+
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= a && s[i] <= z) || (s[i] >= '2' && s[i] <= '7')))
+			return 0;
+	return 1;
+}
+
 int
 torauth_onion_ok(const char *s, int with_suffix)
 {
-	if (s == NULL)
+	if (s == NULL || strnlen(s, TORAUTH_ONION_CHARS) != TORAUTH_ONION_CHARS ||
+	    !b32_case_ok(s, TORAUTH_ONION_CHARS, 0))
 		return 0;
-	for (size_t i = 0; i < TORAUTH_ONION_CHARS; i++)
-		if (s[i] == '\0' || strchr(B32_LOWER, s[i]) == NULL)
-			return 0;
 	if (s[TORAUTH_ONION_CHARS - 1] != 'd')
 		return 0;
 	return strcmp(s + TORAUTH_ONION_CHARS, with_suffix ? ".onion" : "") == 0;
@@ -74,15 +55,15 @@ int
 torauth_pub_line_ok(const char *buf, size_t len)
 {
 	const size_t p = sizeof TORAUTH_PREFIX - 1;
+	unsigned char key[32];
 
 	if (buf == NULL || len != TORAUTH_PUB_LINE_LEN || memcmp(buf, TORAUTH_PREFIX, p) != 0 ||
 	    buf[len - 1] != '\n')
 		return 0;
-	for (size_t i = p; i < p + TORAUTH_KEY_B32; i++)
-		if (buf[i] == '\0' || strchr(B32_UPPER, buf[i]) == NULL)
-			return 0;
-	/* 256 bits in 52 characters: the last carries 1 bit and 4 zero bits. */
-	return buf[p + TORAUTH_KEY_B32 - 1] == 'A' || buf[p + TORAUTH_KEY_B32 - 1] == 'Q';
+	if (!b32_case_ok(buf + p, TORAUTH_KEY_B32, 1))
+		return 0;
+	/* 256 bits in 52 characters: the decoder refuses spare bits set. */
+	return sd_base32_decode(buf + p, TORAUTH_KEY_B32, key, sizeof key) == 0;
 }
 
 int
@@ -101,8 +82,8 @@ torauth_keypair(const char *onion, char *pub_line, size_t pubsz, char *priv_line
 		e = SD_ERR_CRYPTO;
 		goto out;
 	}
-	if ((e = torauth_base32(pk, sizeof pk, 1, pb, sizeof pb)) != 0 ||
-	    (e = torauth_base32(sk, sizeof sk, 1, sb, sizeof sb)) != 0)
+	if ((e = sd_base32_encode(pk, sizeof pk, 1, pb, sizeof pb)) != 0 ||
+	    (e = sd_base32_encode(sk, sizeof sk, 1, sb, sizeof sb)) != 0)
 		goto out;
 	(void)snprintf(pl, sizeof pl, TORAUTH_PREFIX "%s\n", pb);
 	(void)snprintf(sl, sizeof sl, "%.56s:" TORAUTH_PREFIX "%s", onion, sb);

@@ -49,10 +49,6 @@
 /* "<56>.onion\n" */
 #define TORAUTH_ONION_FILE_LEN (TORAUTH_ONION_CHARS + sizeof ".onion" - 1 + 1)
 
-/* RFC 4648 base32 without padding, upper or lower case; out needs
- * (inlen * 8 + 4) / 5 + 1 bytes (SD_ERR_TOOLONG, out untouched). */
-int torauth_base32(const unsigned char *in, size_t inlen, int upper, char *out, size_t outsz);
-
 /* 1 if name is a valid client name ([a-z0-9_-]{1,32}), else 0. */
 int torauth_name_ok(const char *name);
 

@@ -259,7 +259,7 @@ jn_admin_recipient_drop(struct jn_req *rq, int64_t id)
 		if (r[i].id == id)
 			hit = &r[i];
 	if (e == 0 && hit == NULL)
-		e = SD_ERR_NOKEY;
+		e = SD_ERR_NOTFOUND;
 	if (e == 0 && n <= 1)
 		e = SD_ERR_STATE;
 	if (e == 0) {
@@ -303,7 +303,7 @@ jn_admin_recipient_remove(struct MHD_Connection *c, struct jn_req *rq)
 		    "it; files already received stay readable with it."), "/admin/recipients",
 		    NULL, NULL);
 	e = jn_admin_recipient_drop(rq, id);
-	if (e == SD_ERR_STATE || e == SD_ERR_NOKEY)
+	if (e == SD_ERR_STATE || e == SD_ERR_NOTFOUND)
 		return jn_redirect(c, rq, "/admin/recipients", NULL);
 	if (e != 0)
 		return jn_admin_oops(c, rq);

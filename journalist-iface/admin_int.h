@@ -23,7 +23,7 @@ enum MHD_Result jn_admin_confirm_ex(struct MHD_Connection *c, struct jn_req *rq,
     const char *action, const char *message_msgid, const char *back, const char *name,
     const char *value, int withrecip);
 /* Remove recipient key id unless it is the last one, audited, under the
- * database lock: 0, SD_ERR_NOKEY (no such key), SD_ERR_STATE (the last). */
+ * database lock: 0, SD_ERR_NOTFOUND (no such key), SD_ERR_STATE (the last). */
 int jn_admin_recipient_drop(struct jn_req *rq, int64_t id);
 enum MHD_Result jn_admin_oops(struct MHD_Connection *c, struct jn_req *rq);
 
@@ -31,7 +31,7 @@ enum MHD_Result jn_admin_oops(struct MHD_Connection *c, struct jn_req *rq);
  * (crypto/torauth.h). init opens INSTANCE/tor-clients/ and its requests/
  * (made 0700 when missing) before the sandbox. request makes a pair, leaves
  * the public line for NAME and puts the private line (TORAUTH_PRIV_LINE_MAX
- * bytes, the caller wipes it) in priv_line; SD_ERR_NOKEY when the onion
+ * bytes, the caller wipes it) in priv_line; SD_ERR_NOTFOUND when the onion
  * address is not known yet. revoke asks for NAME's key to be removed.
  * jn_torkey_why: the page's message (msgid) for a failed request. */
 int jn_torkey_init(const char *instance);

@@ -240,7 +240,7 @@ jn_admin_journalist_add(struct MHD_Connection *c, struct jn_req *rq)
 	return r;
 }
 
-/* The journalist named by segment 2: 0, or SD_ERR_NOKEY (the caller
+/* The journalist named by segment 2: 0, or SD_ERR_NOTFOUND (the caller
  * answers 404). Secrets are wiped from *out. */
 static int
 person_of(struct jn_req *rq, struct db_journalist *out)
@@ -249,7 +249,7 @@ person_of(struct jn_req *rq, struct db_journalist *out)
 	int e;
 
 	if (jn_admin_row_id(rq->seg[2], &id) != 0)
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	JN_DB_LOCK();
 	e = db_journalist_by_id(jn_app.db, id, out);
 	JN_DB_UNLOCK();

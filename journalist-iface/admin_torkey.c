@@ -83,7 +83,7 @@ read_onion(char onion[TORAUTH_ONION_FILE_LEN + 1])
 
 	if ((fd = openat(stage_fd, TORAUTH_ONION_FILE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC)) < 0)
-		return errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
+		return errno == ENOENT ? SD_ERR_NOTFOUND : SD_ERR_IO;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return SD_ERR_FORMAT;
@@ -183,7 +183,7 @@ jn_torkey_revoke(const char *name)
 const char *
 jn_torkey_why(int e)
 {
-	if (e == SD_ERR_NOKEY)
+	if (e == SD_ERR_NOTFOUND)
 		return I18N_N("The server does not know the journalist onion address yet "
 		    "(tor-clients/journalist.onion): the operator runs sealdrop-admin "
 		    "tor-clients-apply once. No Tor client key was made.");

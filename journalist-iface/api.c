@@ -165,14 +165,14 @@ api_route_of(const struct jn_req *rq, char allow[API_ALLOW_MAX])
 	return NULL;
 }
 
-/* Look up what the path names; 0 or SD_ERR_NOKEY. */
+/* Look up what the path names; 0 or SD_ERR_NOTFOUND. */
 static int
 api_lookup(struct jn_req *rq, unsigned flags, struct api_ctx *x)
 {
 	if ((flags & A_SRC) && jn_source_of(rq, 3, &x->src) != 0)
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	if ((flags & A_ITEM) && jn_item_of(rq, 5, &x->src, &x->item) != 0)
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	return 0;
 }
 
@@ -299,10 +299,10 @@ api_me(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 static json_t *
 api_source_json(const struct db_source_summary *s)
 {
-	char des[SD_DESIGNATION_MAX + 1], hex[2 * DB_ID_BYTES + 1], url[64];
+	char des[SD_DESIGNATION_MAX + 1], hex[SD_ID_HEX + 1], url[64];
 
 	sd_designation(s->s.id, des);
-	spool_hex(s->s.id, hex);
+	sd_id_hex(s->s.id, hex);
 	(void)snprintf(url, sizeof url, "/api/v1/sources/%s", hex);
 	return json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:s, s:s, s:s?, s:s}",
 	    "id", hex, "designation", des, "starred", s->s.starred,

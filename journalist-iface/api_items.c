@@ -33,10 +33,10 @@ kind_name(int kind)
 json_t *
 api_item_json(const struct db_source *src, const struct db_item *it)
 {
-	char sh[2 * DB_ID_BYTES + 1], ih[2 * DB_ID_BYTES + 1], url[128];
+	char sh[SD_ID_HEX + 1], ih[SD_ID_HEX + 1], url[128];
 
-	spool_hex(src->id, sh);
-	spool_hex(it->id, ih);
+	sd_id_hex(src->id, sh);
+	sd_id_hex(it->id, ih);
 	(void)snprintf(url, sizeof url, "/api/v1/sources/%s/items/%s/download", sh, ih);
 	if (it->source_deleted) /* a read receipt: nothing to download */
 		return json_pack("{s:s, s:s, s:s, s:I, s:s, s:b, s:b, s:b}",
@@ -144,7 +144,7 @@ enum MHD_Result
 api_reply(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 {
 	json_t *t = json_object_get(rq->json, "text");
-	char loc[128], sh[2 * DB_ID_BYTES + 1], ih[2 * DB_ID_BYTES + 1];
+	char loc[128], sh[SD_ID_HEX + 1], ih[SD_ID_HEX + 1];
 	const char *const hdr[] = { "Location", loc, NULL };
 	struct db_item it;
 	size_t len;
@@ -161,14 +161,14 @@ api_reply(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 		    I18N_N("The reply is too long (at most 64 KB)."));
 	memset(&it, 0, sizeof it);
 	if ((e = jn_do_reply(rq, &x->src, json_string_value(t), len, &it)) != 0) {
-		if (e != SD_ERR_NOKEY)
+		if (e != SD_ERR_NOTFOUND)
 			return api_internal(c, rq, e, "a reply");
 		jn_log("api: a reply could not be stored: %s", sd_strerror(e));
 		return jn_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    I18N_N("No recipient key is set up: nobody could read a reply."));
 	}
-	spool_hex(x->src.id, sh);
-	spool_hex(it.id, ih);
+	sd_id_hex(x->src.id, sh);
+	sd_id_hex(it.id, ih);
 	(void)snprintf(loc, sizeof loc, "/api/v1/sources/%s/items/%s", sh, ih);
 	return item_respond(c, MHD_HTTP_CREATED, &x->src, &it, hdr);
 }
@@ -179,13 +179,13 @@ static int
 cmp_item_id(const void *a, const void *b)
 {
 	return memcmp(((const struct jn_bundle_item *)a)->item,
-	    ((const struct jn_bundle_item *)b)->item, DB_ID_BYTES);
+	    ((const struct jn_bundle_item *)b)->item, SD_ID_BYTES);
 }
 
 static int
 cmp_id(const void *a, const void *b)
 {
-	return memcmp(a, b, DB_ID_BYTES);
+	return memcmp(a, b, SD_ID_BYTES);
 }
 
 /* "which" of the body (a string) or else of the query: 0 for "all" (the
@@ -237,12 +237,12 @@ bundle_add_source(const struct db_source *src, int unread, struct jn_bundle_item
 }
 
 /* The items a JSON array names, all of src: SD_ERR_ARG (not an array of
- * strings, empty, repeated), SD_ERR_RANGE (too many), SD_ERR_NOKEY. */
+ * strings, empty, repeated), SD_ERR_RANGE (too many), SD_ERR_NOTFOUND. */
 static int
 bundle_parse_items(const json_t *arr, const struct db_source *src, struct jn_bundle_item *b,
     size_t *k)
 {
-	unsigned char id[DB_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	struct db_item it;
 	size_t n = json_array_size(arr);
 	int e = 0;
@@ -255,22 +255,22 @@ bundle_parse_items(const json_t *arr, const struct db_source *src, struct jn_bun
 		json_t *v = json_array_get(arr, i);
 		if (!json_is_string(v))
 			return SD_ERR_ARG;
-		if (sd_source_id_parse(json_string_value(v), json_string_length(v), id) != 0)
-			return SD_ERR_NOKEY;
+		if (sd_id_parse(json_string_value(v), json_string_length(v), id) != 0)
+			return SD_ERR_NOTFOUND;
 		JN_DB_LOCK();
 		e = db_item_by_id(jn_app.db, id, &it);
 		JN_DB_UNLOCK();
 		if (e == 0 && (it.source_row != src->row || it.source_deleted))
-			e = SD_ERR_NOKEY; /* a read receipt has no file to bundle */
+			e = SD_ERR_NOTFOUND; /* a read receipt has no file to bundle */
 		if (e != 0)
 			break;
 		jn_bundle_item_set(&b[i], src, &it);
 	}
 	if (e != 0)
-		return e == SD_ERR_NOKEY ? e : SD_ERR_IO;
+		return e == SD_ERR_NOTFOUND ? e : SD_ERR_IO;
 	qsort(b, n, sizeof *b, cmp_item_id);
 	for (size_t i = 1; i < n; i++)
-		if (memcmp(b[i].item, b[i - 1].item, DB_ID_BYTES) == 0)
+		if (memcmp(b[i].item, b[i - 1].item, SD_ID_BYTES) == 0)
 			return SD_ERR_ARG;
 	*k = n;
 	return 0;
@@ -289,7 +289,7 @@ bundle_send(struct MHD_Connection *c, struct jn_req *rq, struct jn_bundle_item *
 	else if (e == SD_ERR_RANGE)
 		r = jn_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE,
 		    I18N_N("Too many items for one bundle: ask for fewer at a time."));
-	else if (e == SD_ERR_NOKEY)
+	else if (e == SD_ERR_NOTFOUND)
 		r = jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
 	else if (e != 0)
 		r = api_internal(c, rq, e, "a bundle");
@@ -320,13 +320,13 @@ api_bundle_one(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 	return bundle_send(c, rq, b, k, e);
 }
 
-/* The sources a JSON array names: SD_ERR_ARG, SD_ERR_RANGE or SD_ERR_NOKEY
+/* The sources a JSON array names: SD_ERR_ARG, SD_ERR_RANGE or SD_ERR_NOTFOUND
  * as for items. */
 static int
 bundle_parse_sources(const json_t *arr, struct db_source **out, size_t *n)
 {
 	size_t k = json_array_size(arr);
-	unsigned char (*ids)[DB_ID_BYTES];
+	unsigned char (*ids)[SD_ID_BYTES];
 	struct db_source *s;
 	int e = 0;
 
@@ -340,15 +340,15 @@ bundle_parse_sources(const json_t *arr, struct db_source **out, size_t *n)
 		json_t *v = json_array_get(arr, i);
 		if (!json_is_string(v))
 			e = SD_ERR_ARG;
-		else if (sd_source_id_parse(json_string_value(v), json_string_length(v), ids[i]) != 0)
-			e = SD_ERR_NOKEY;
+		else if (sd_id_parse(json_string_value(v), json_string_length(v), ids[i]) != 0)
+			e = SD_ERR_NOTFOUND;
 	}
 	if (s == NULL || ids == NULL)
 		e = SD_ERR_NOMEM;
 	if (e == 0)
 		qsort(ids, k, sizeof *ids, cmp_id);
 	for (size_t i = 0; e == 0 && i < k; i++) {
-		if (i > 0 && memcmp(ids[i], ids[i - 1], DB_ID_BYTES) == 0)
+		if (i > 0 && memcmp(ids[i], ids[i - 1], SD_ID_BYTES) == 0)
 			e = SD_ERR_ARG;
 		JN_DB_LOCK();
 		e = e ? e : db_source_by_id(jn_app.db, ids[i], &s[i]);
@@ -357,7 +357,7 @@ bundle_parse_sources(const json_t *arr, struct db_source **out, size_t *n)
 	free(ids);
 	if (e != 0) {
 		free(s);
-		return e == SD_ERR_NOKEY || e == SD_ERR_ARG || e == SD_ERR_NOMEM ? e : SD_ERR_IO;
+		return e == SD_ERR_NOTFOUND || e == SD_ERR_ARG || e == SD_ERR_NOMEM ? e : SD_ERR_IO;
 	}
 	*out = s;
 	*n = k;

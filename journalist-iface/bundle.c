@@ -84,10 +84,10 @@ void
 jn_bundle_item_set(struct jn_bundle_item *b, const struct db_source *src,
     const struct db_item *it)
 {
-	memcpy(b->source, src->id, DB_ID_BYTES);
-	memcpy(b->item, it->id, DB_ID_BYTES);
+	memcpy(b->source, src->id, SD_ID_BYTES);
+	memcpy(b->item, it->id, SD_ID_BYTES);
 	b->has_batch = it->has_batch;
-	memcpy(b->batch, it->batch, DB_ID_BYTES);
+	memcpy(b->batch, it->batch, SD_ID_BYTES);
 	b->row = it->row;
 }
 
@@ -97,8 +97,7 @@ next_member(struct bundle *b)
 {
 	const struct jn_bundle_item *it = &b->items[b->i];
 	struct archive_entry *ae = NULL;
-	char name[2 * (2 * DB_ID_BYTES) + 8];
-	char sh[2 * DB_ID_BYTES + 1], ih[2 * DB_ID_BYTES + 1];
+	char name[SD_SPOOL_MEMBER_LEN + 1];
 	struct stat st;
 	int e;
 
@@ -107,9 +106,7 @@ next_member(struct bundle *b)
 		return e;
 	if (fstat(b->fd, &st) != 0 || !S_ISREG(st.st_mode))
 		return SD_ERR_IO;
-	spool_hex(it->source, sh);
-	spool_hex(it->item, ih);
-	(void)snprintf(name, sizeof name, "%s/%s.sdbox", sh, ih);
+	sd_spool_member(it->source, it->item, name);
 	if ((ae = archive_entry_new()) == NULL)
 		return SD_ERR_NOMEM;
 	archive_entry_set_pathname(ae, name);
@@ -217,7 +214,7 @@ audit_sources(struct jn_req *rq, const struct jn_bundle_item *items, size_t n)
 
 	JN_DB_LOCK();
 	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && memcmp(items[i].source, items[i - 1].source, DB_ID_BYTES) == 0)
+		if (i > 0 && memcmp(items[i].source, items[i - 1].source, SD_ID_BYTES) == 0)
 			continue;
 		sd_designation(items[i].source, des);
 		(void)jn_audit(rq, "downloaded submissions", des);
@@ -252,7 +249,7 @@ enum MHD_Result
 jn_file_respond(struct MHD_Connection *c, struct jn_req *rq, const struct db_source *src,
     const struct db_item *it)
 {
-	char name[2 * DB_ID_BYTES + 64], hex[2 * DB_ID_BYTES + 1], disp[2 * DB_ID_BYTES + 96];
+	char name[SD_SPOOL_NAME_LEN + 1], disp[SD_SPOOL_NAME_LEN + 96];
 	const char *const hdr[] = { "Content-Disposition", disp, NULL };
 	struct MHD_Response *r;
 	struct stat st;
@@ -267,8 +264,7 @@ jn_file_respond(struct MHD_Connection *c, struct jn_req *rq, const struct db_sou
 			close(fd);
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
 	}
-	spool_hex(it->id, hex);
-	(void)snprintf(name, sizeof name, "%s.sdbox", hex);
+	sd_spool_name(it->id, name);
 	(void)snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", name);
 	r = MHD_create_response_from_fd((uint64_t)st.st_size, fd); /* closes fd */
 	if (r == NULL) {

@@ -138,10 +138,10 @@ enum MHD_Result jn_redirect(struct MHD_Connection *c, struct jn_req *rq, const c
     const char *flash_msgid);
 /* Write an audit entry for the current journalist (caller holds the lock). */
 int jn_audit(struct jn_req *rq, const char *action, const char *target);
-/* The source named by path segment i: 0, or SD_ERR_NOKEY (malformed or
+/* The source named by path segment i: 0, or SD_ERR_NOTFOUND (malformed or
  * unknown: the caller answers 404). Takes the database lock itself. */
 int jn_source_of(struct jn_req *rq, size_t i, struct db_source *out);
-/* The item named by segment i, belonging to src; SD_ERR_NOKEY otherwise. */
+/* The item named by segment i, belonging to src; SD_ERR_NOTFOUND otherwise. */
 int jn_item_of(struct jn_req *rq, size_t i, const struct db_source *src,
     struct db_item *out);
 /* Log an event (never a name, a size, an address or a User-Agent). */
@@ -255,10 +255,10 @@ int jn_load_items(const struct db_source *src, struct db_item **out, size_t *n, 
 /* bundle.c: a streamed .tar of items (members "<source>/<item>.sdbox",
  * the spool layout sealdrop-open reads). Marks them seen. */
 struct jn_bundle_item {
-	unsigned char source[DB_ID_BYTES];
-	unsigned char item[DB_ID_BYTES];
+	unsigned char source[SD_ID_BYTES];
+	unsigned char item[SD_ID_BYTES];
 	int has_batch;                      /* where it is in the spool */
-	unsigned char batch[DB_ID_BYTES];
+	unsigned char batch[SD_ID_BYTES];
 	int64_t row;
 };
 /* Fill a bundle entry from an item of src. */

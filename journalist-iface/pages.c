@@ -118,13 +118,13 @@ static int
 add_source_row(struct jn_req *rq, struct tmpl_vars *v, const struct db_source_summary *s)
 {
 	struct tmpl_vars *it = NULL;
-	char des[SD_DESIGNATION_MAX + 1], hex[2 * DB_ID_BYTES + 1];
+	char des[SD_DESIGNATION_MAX + 1], hex[SD_ID_HEX + 1];
 	int e;
 
 	if ((e = tmpl_list_add(v, "sources", &it)) != 0)
 		return e;
 	sd_designation(s->s.id, des);
-	spool_hex(s->s.id, hex);
+	sd_id_hex(s->s.id, hex);
 	e = tmpl_set(it, "designation", des);
 	e |= tmpl_set(it, "id", hex);
 	e |= tmpl_set(it, "starred", s->s.starred ? "1" : "");

@@ -29,9 +29,9 @@ static const char *const not_found = I18N_N("There is no page at this address.")
 static void
 source_path(const struct db_source *src, const char *suffix, char out[SOURCE_PATH_MAX])
 {
-	char hex[2 * DB_ID_BYTES + 1];
+	char hex[SD_ID_HEX + 1];
 
-	spool_hex(src->id, hex);
+	sd_id_hex(src->id, hex);
 	(void)snprintf(out, SOURCE_PATH_MAX, "/source/%s%s", hex, suffix);
 }
 
@@ -73,12 +73,12 @@ static int
 add_item_vars(struct jn_req *rq, struct tmpl_vars *v, const struct db_item *it)
 {
 	struct tmpl_vars *x = NULL;
-	char hex[2 * DB_ID_BYTES + 1];
+	char hex[SD_ID_HEX + 1];
 	int e;
 
 	if ((e = tmpl_list_add(v, "items", &x)) != 0)
 		return e;
-	spool_hex(it->id, hex);
+	sd_id_hex(it->id, hex);
 	e = tmpl_set(x, "item_id", hex);
 	e |= tmpl_set(x, "kind", i18n_get(rq->lang, kind_label(it->kind)));
 	e |= tmpl_set(x, "is_reply", it->kind == DB_KIND_REPLY ? "1" : "");
@@ -95,11 +95,11 @@ add_item_vars(struct jn_req *rq, struct tmpl_vars *v, const struct db_item *it)
 static int
 source_vars(struct tmpl_vars *v, const struct db_source *src)
 {
-	char des[SD_DESIGNATION_MAX + 1], hex[2 * DB_ID_BYTES + 1];
+	char des[SD_DESIGNATION_MAX + 1], hex[SD_ID_HEX + 1];
 	int e;
 
 	sd_designation(src->id, des);
-	spool_hex(src->id, hex);
+	sd_id_hex(src->id, hex);
 	e = tmpl_set(v, "designation", des);
 	e |= tmpl_set(v, "id", hex);
 	e |= tmpl_set(v, "starred", src->starred ? "1" : "");
@@ -184,7 +184,7 @@ selected_items(struct jn_req *rq, const struct db_source *src, struct db_item **
 {
 	struct db_item *it = NULL;
 	const char *val;
-	unsigned char id[DB_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	size_t k = 0;
 	int e = 0;
 
@@ -196,15 +196,15 @@ selected_items(struct jn_req *rq, const struct db_source *src, struct db_item **
 		return SD_ERR_NOMEM;
 	for (size_t i = 0; i < k && e == 0; i++) {
 		val = jn_form_nth(rq, "item", i);
-		if (sd_source_id_parse(val, strlen(val), id) != 0) {
-			e = SD_ERR_NOKEY;
+		if (sd_id_parse(val, strlen(val), id) != 0) {
+			e = SD_ERR_NOTFOUND;
 			break;
 		}
 		JN_DB_LOCK();
 		e = db_item_by_id(jn_app.db, id, &it[i]);
 		JN_DB_UNLOCK();
 		if (e == 0 && it[i].source_row != src->row)
-			e = SD_ERR_NOKEY;
+			e = SD_ERR_NOTFOUND;
 	}
 	if (e != 0) {
 		free(it);
@@ -281,7 +281,7 @@ items_action(struct MHD_Connection *c, struct jn_req *rq, const struct db_source
 	}
 	for (size_t i = 0; i < n && e == 0; i++) {
 		e = jn_do_item(rq, src, &it[i], action);
-		if (e == SD_ERR_NOKEY)
+		if (e == SD_ERR_NOTFOUND)
 			e = 0; /* named twice, or deleted meanwhile: already gone */
 	}
 	free(it);
@@ -325,7 +325,7 @@ jn_post_source_reply(struct MHD_Connection *c, struct jn_req *rq)
 		    I18N_N("The reply is too long (at most 64 KB)."));
 	if ((e = jn_do_reply(rq, &src, text, len, NULL)) != 0) {
 		jn_log("a reply could not be stored: %s", sd_strerror(e));
-		return jn_error(c, rq, 500, e == SD_ERR_NOKEY
+		return jn_error(c, rq, 500, e == SD_ERR_NOTFOUND
 		    ? I18N_N("No recipient key is set up: nobody could read a reply.")
 		    : I18N_N("Something went wrong. Please try again later."));
 	}
@@ -382,12 +382,12 @@ jn_get_item(struct MHD_Connection *c, struct jn_req *rq)
 
 /* ---- several sources ---------------------------------------------------- */
 
-/* The sources a form names (field "source"); SD_ERR_NOKEY on any unknown. */
+/* The sources a form names (field "source"); SD_ERR_NOTFOUND on any unknown. */
 static int
 selected_sources(struct jn_req *rq, struct db_source **out, size_t *n)
 {
 	struct db_source *s;
-	unsigned char id[DB_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	const char *val;
 	size_t k;
 	int e = 0;
@@ -400,8 +400,8 @@ selected_sources(struct jn_req *rq, struct db_source **out, size_t *n)
 		return SD_ERR_NOMEM;
 	for (size_t i = 0; i < k && e == 0; i++) {
 		val = jn_form_nth(rq, "source", i);
-		if (sd_source_id_parse(val, strlen(val), id) != 0) {
-			e = SD_ERR_NOKEY;
+		if (sd_id_parse(val, strlen(val), id) != 0) {
+			e = SD_ERR_NOTFOUND;
 			break;
 		}
 		JN_DB_LOCK();

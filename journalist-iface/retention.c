@@ -24,7 +24,7 @@
 
 struct tally {
 	int64_t row;
-	unsigned char id[DB_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	unsigned n;
 };
 
@@ -69,7 +69,7 @@ count_item(struct tally *t, size_t *nt, const struct db_source *src)
 	if (*nt == TALLY_MAX && (e = audit_tally(t, nt)) != 0)
 		return e;
 	t[*nt].row = src->row;
-	memcpy(t[*nt].id, src->id, DB_ID_BYTES);
+	memcpy(t[*nt].id, src->id, SD_ID_BYTES);
 	t[(*nt)++].n = 1;
 	return 0;
 }

@@ -234,11 +234,11 @@ jn_audit(struct jn_req *rq, const char *action, const char *target)
 int
 jn_source_of(struct jn_req *rq, size_t i, struct db_source *out)
 {
-	unsigned char id[DB_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	int e;
 
-	if (i >= rq->nseg || sd_source_id_parse(rq->seg[i], strlen(rq->seg[i]), id) != 0)
-		return SD_ERR_NOKEY;
+	if (i >= rq->nseg || sd_id_parse(rq->seg[i], strlen(rq->seg[i]), id) != 0)
+		return SD_ERR_NOTFOUND;
 	JN_DB_LOCK();
 	e = db_source_by_id(jn_app.db, id, out);
 	JN_DB_UNLOCK();
@@ -248,17 +248,17 @@ jn_source_of(struct jn_req *rq, size_t i, struct db_source *out)
 int
 jn_item_of(struct jn_req *rq, size_t i, const struct db_source *src, struct db_item *out)
 {
-	unsigned char id[DB_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	struct db_item it;
 	int e;
 
-	if (i >= rq->nseg || sd_source_id_parse(rq->seg[i], strlen(rq->seg[i]), id) != 0)
-		return SD_ERR_NOKEY;
+	if (i >= rq->nseg || sd_id_parse(rq->seg[i], strlen(rq->seg[i]), id) != 0)
+		return SD_ERR_NOTFOUND;
 	JN_DB_LOCK();
 	e = db_item_by_id(jn_app.db, id, &it);
 	JN_DB_UNLOCK();
 	if (e == 0 && it.source_row != src->row)
-		e = SD_ERR_NOKEY; /* another source's item: as if it did not exist */
+		e = SD_ERR_NOTFOUND; /* another source's item: as if it did not exist */
 	if (e == 0)
 		*out = it;
 	return e;

@@ -76,7 +76,7 @@ take_view(void *payload, void *arg)
 	struct jnsess_view *v = payload, *out = arg;
 
 	if (v->kind != out->kind)
-		return SD_ERR_NOKEY; /* a page cookie is not an API token, nor the reverse */
+		return SD_ERR_NOTFOUND; /* a page cookie is not an API token, nor the reverse */
 	*out = *v;
 	v->flash = NULL;
 	return 0;
@@ -90,7 +90,7 @@ jnsess_get(const char *id, enum jnsess_kind kind, struct jnsess_view *out)
 	int e;
 
 	if (table == NULL)
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	memset(&v, 0, sizeof v);
 	v.kind = kind;
 	if ((e = web_sesstab_with(table, id, 1, take_view, &v, &left)) == 0) {

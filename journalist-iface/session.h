@@ -50,7 +50,7 @@ void jnsess_cred(const struct db_journalist *j, unsigned char out[JNSESS_CRED_BY
 /* Set the cred of a session (its own journalist changed their TOTP). */
 void jnsess_set_cred(const char *id, const unsigned char cred[JNSESS_CRED_BYTES]);
 /* Look up by id (of the given kind) and refresh its idle timer; the flash
- * message is handed out once. SD_ERR_NOKEY when missing or expired. Wipe
+ * message is handed out once. SD_ERR_NOTFOUND when missing or expired. Wipe
  * the view after use (it may hold a pending TOTP secret). */
 int jnsess_get(const char *id, enum jnsess_kind kind, struct jnsess_view *out);
 void jnsess_set_flash(const char *id, const char *msgid);

@@ -79,7 +79,7 @@ jn_triage_load(struct jn_triage *t)
 	crypto_generichash_update(&h, (const unsigned char *)t->day, sizeof t->day);
 	crypto_generichash_update(&h, (const unsigned char *)(t->never_replied ? "1" : "0"), 1);
 	for (size_t i = 0; i < t->n; i++)
-		crypto_generichash_update(&h, t->s[i].id, DB_ID_BYTES);
+		crypto_generichash_update(&h, t->s[i].id, SD_ID_BYTES);
 	crypto_generichash_final(&h, fp, sizeof fp);
 	sodium_bin2hex(t->set, sizeof t->set, fp, sizeof fp);
 	return 0;
@@ -121,7 +121,7 @@ triage_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
     const struct jn_triage *t, const char *notice, size_t deleted, int done)
 {
 	struct tmpl_vars *v = NULL, *x = NULL;
-	char des[SD_DESIGNATION_MAX + 1], hex[2 * DB_ID_BYTES + 1];
+	char des[SD_DESIGNATION_MAX + 1], hex[SD_ID_HEX + 1];
 	int e;
 
 	if (tmpl_vars_new(&v) != 0)
@@ -140,7 +140,7 @@ triage_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
 	    t->total > (int64_t)deleted ? t->total - (int64_t)deleted : 0);
 	for (size_t i = 0; !done && i < t->n && e == 0; i++) {
 		sd_designation(t->s[i].id, des);
-		spool_hex(t->s[i].id, hex);
+		sd_id_hex(t->s[i].id, hex);
 		e = tmpl_list_add(v, "sources", &x);
 		e |= tmpl_set(x, "designation", des);
 		e |= tmpl_set(x, "id", hex);
@@ -225,10 +225,10 @@ api_triage(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 		return api_internal(c, rq, e, "triage");
 	}
 	if (jc == NULL) {
-		char hex[2 * DB_ID_BYTES + 1];
+		char hex[SD_ID_HEX + 1];
 		ids = json_array();
 		for (size_t i = 0; ids != NULL && i < t.n; i++) {
-			spool_hex(t.s[i].id, hex);
+			sd_id_hex(t.s[i].id, hex);
 			if (json_array_append_new(ids, json_string(hex)) != 0) {
 				json_decref(ids);
 				ids = NULL;

@@ -251,7 +251,7 @@ add_replies(struct src_req *rq, struct tmpl_vars *v)
 	/* The oldest replies first, as many as fit: deleting them shows more. */
 	for (size_t i = 0, shown = 0; e == 0 && i < n; i++) {
 		struct tmpl_vars *item;
-		char hex[2 * DB_ID_BYTES + 1], *text = NULL;
+		char hex[SD_ID_HEX + 1], *text = NULL;
 		size_t len = 0;
 		if (items[i].source_deleted) { /* deleted: only journalists see it was */
 			deleted++;
@@ -265,7 +265,7 @@ add_replies(struct src_req *rq, struct tmpl_vars *v)
 			free(text);
 			break;
 		}
-		spool_hex(items[i].id, hex);
+		sd_id_hex(items[i].id, hex);
 		e = tmpl_list_add(v, "replies", &item);
 		e = e ? e : tmpl_set(item, "id", hex);
 		e = e ? e : tmpl_set(item, "date", items[i].created_hour);
@@ -522,7 +522,7 @@ post_login(struct MHD_Connection *c, struct src_req *rq)
 	struct db_source src;
 	char id[WEB_TOKEN_CHARS + 1];
 	size_t len = 0;
-	int e = SD_ERR_NOKEY;
+	int e = SD_ERR_NOTFOUND;
 
 	if (s == NULL)
 		return MHD_NO;
@@ -538,7 +538,7 @@ post_login(struct MHD_Connection *c, struct src_req *rq)
 	sodium_free(s);
 	if (e == SD_ERR_BUSY)
 		return busy(c, rq);
-	if (e == SD_ERR_NOKEY)
+	if (e == SD_ERR_NOTFOUND)
 		return src_error_page(c, rq, MHD_HTTP_FORBIDDEN,
 		    "That codename was not recognised. Check each word and try again.");
 	if (e != 0) /* never "unknown codename" for a fault of ours */
@@ -553,21 +553,21 @@ static enum MHD_Result
 post_reply_delete(struct MHD_Connection *c, struct src_req *rq)
 {
 	const char *hex = web_form_get(&rq->form, "reply_id", NULL);
-	unsigned char id[DB_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	struct db_source src;
 	struct db_item it;
 	int e;
 
-	if (hex == NULL || sd_source_id_parse(hex, strlen(hex), id) != 0)
+	if (hex == NULL || sd_id_parse(hex, strlen(hex), id) != 0)
 		return src_error_page(c, rq, MHD_HTTP_NOT_FOUND, "That reply does not exist.");
 	DB_LOCK();
 	e = db_item_by_id(src_app.db, id, &it);
 	if (e == 0 && (it.source_row != rq->sess.source_row || it.kind != DB_KIND_REPLY))
-		e = SD_ERR_NOKEY;
+		e = SD_ERR_NOTFOUND;
 	if (e == 0 && (e = db_source_by_row(src_app.db, rq->sess.source_row, &src)) == 0)
 		e = store_reply_delete_by_source(src_app.db, src_app.spool, &src, &it);
 	DB_UNLOCK();
-	if (e == SD_ERR_NOKEY)
+	if (e == SD_ERR_NOTFOUND)
 		return src_error_page(c, rq, MHD_HTTP_NOT_FOUND, "That reply does not exist.");
 	if (e != 0)
 		return src_error_page(c, rq, 500, "Something went wrong. Please try again later.");
@@ -609,7 +609,7 @@ setup_identity(struct MHD_Connection *c, struct src_req *rq)
 		DB_LOCK();
 		e = db_source_by_row(src_app.db, rq->sess.source_row, &gone);
 		DB_UNLOCK();
-		if (e == SD_ERR_NOKEY) {
+		if (e == SD_ERR_NOTFOUND) {
 			srcsess_destroy(sid);
 			sodium_memzero(&rq->sess, sizeof rq->sess);
 		} else {

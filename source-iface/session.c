@@ -176,7 +176,7 @@ srcsess_get(const char *id, struct srcsess_view *out)
 	int e;
 
 	if (table == NULL)
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	if ((e = web_sesstab_with(table, id, 1, take_view, &v, NULL)) == 0)
 		*out = v;
 	sodium_memzero(&v, sizeof v);

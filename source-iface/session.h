@@ -48,7 +48,7 @@ void srcsess_pin(const char *id, int delta);
  * pending source someone is using is not forgotten under a flood. */
 size_t srcsess_live_sources(int64_t *rows, size_t max);
 
-/* Look up by cookie value and refresh its idle timer; SD_ERR_NOKEY when
+/* Look up by cookie value and refresh its idle timer; SD_ERR_NOTFOUND when
  * missing or expired. The view holds the reply key: wipe it after use. */
 int srcsess_get(const char *id, struct srcsess_view *out);
 

@@ -41,7 +41,7 @@ struct part {
 	struct sdbox_writer *w;
 	int kind;
 	int64_t seq;
-	unsigned char id[DB_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	uint64_t bytes;
 };
 
@@ -717,7 +717,7 @@ commit_batch(struct src_upload *up)
 		return SD_ERR_NOMEM;
 	db_this_hour(hour);
 	for (size_t i = 0; i < up->nparts; i++) {
-		memcpy(items[i].id, up->parts[i].id, DB_ID_BYTES);
+		memcpy(items[i].id, up->parts[i].id, SD_ID_BYTES);
 		items[i].kind = up->parts[i].kind;
 		items[i].seq = up->parts[i].seq;
 		items[i].size = sdbox_file_size(up->parts[i].bytes, up->nrcpt);

@@ -372,7 +372,7 @@ db_one(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size)
 	if (rc == SQLITE_ROW)
 		e = fn(st, row);
 	else
-		e = rc == SQLITE_DONE ? SD_ERR_NOKEY : SD_ERR_IO;
+		e = rc == SQLITE_DONE ? SD_ERR_NOTFOUND : SD_ERR_IO;
 	sqlite3_finalize(st);
 	if (e == 0)
 		memcpy(out, row, elem_size);
@@ -380,7 +380,7 @@ db_one(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size)
 	return e;
 }
 
-/* Run a "DELETE ... WHERE id = ?1": SD_ERR_NOKEY when no row went. */
+/* Run a "DELETE ... WHERE id = ?1": SD_ERR_NOTFOUND when no row went. */
 static int
 delete_by_id(struct db *db, const char *sql, int64_t id)
 {
@@ -392,7 +392,7 @@ delete_by_id(struct db *db, const char *sql, int64_t id)
 	sqlite3_bind_int64(st, 1, id);
 	e = db_step_done(db, st);
 	if (e == 0 && sqlite3_changes(db->h) == 0)
-		e = SD_ERR_NOKEY;
+		e = SD_ERR_NOTFOUND;
 	return e;
 }
 
@@ -495,7 +495,7 @@ db_source_row(sqlite3_stmt *st, void *elem)
 	int e;
 
 	s->row = sqlite3_column_int64(st, 0);
-	if ((e = db_col_blob(st, 1, s->id, DB_ID_BYTES)) != 0 ||
+	if ((e = db_col_blob(st, 1, s->id, SD_ID_BYTES)) != 0 ||
 	    (e = db_col_blob(st, 2, s->reply_pk, DB_KEY_BYTES)) != 0)
 		return e;
 	db_col_text(st, 3, s->created_day, sizeof s->created_day);
@@ -505,7 +505,7 @@ db_source_row(sqlite3_stmt *st, void *elem)
 	return 0;
 }
 
-/* Run a one-row source query; SD_ERR_NOKEY when there is none. */
+/* Run a one-row source query; SD_ERR_NOTFOUND when there is none. */
 static int
 source_one(sqlite3_stmt *st, struct db_source *out)
 {
@@ -517,7 +517,7 @@ db_source_create(struct db *db, const unsigned char tag[DB_TAG_BYTES],
     const unsigned char reply_pk[DB_KEY_BYTES], int pending, struct db_source *out)
 {
 	sqlite3_stmt *st = NULL;
-	unsigned char id[DB_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	char day[11];
 	int e;
 
@@ -527,7 +527,7 @@ db_source_create(struct db *db, const unsigned char tag[DB_TAG_BYTES],
 	                   "last_day, pending) VALUES (?1, ?2, ?3, ?4, ?4, ?5)", &st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int(st, 5, pending != 0);
-	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 1, id, SD_ID_BYTES, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, tag, DB_TAG_BYTES, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, reply_pk, DB_KEY_BYTES, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, day, -1, SQLITE_STATIC);
@@ -559,13 +559,13 @@ db_source_by_row(struct db *db, int64_t row, struct db_source *out)
 }
 
 int
-db_source_by_sid(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_source *out)
+db_source_by_sid(struct db *db, const unsigned char id[SD_ID_BYTES], struct db_source *out)
 {
 	sqlite3_stmt *st = NULL;
 
 	if (db_prepare(db, "SELECT " SOURCE_COLS " FROM sources WHERE source_id = ?1", &st) != 0)
 		return SD_ERR_IO;
-	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 1, id, SD_ID_BYTES, SQLITE_STATIC);
 	return source_one(st, out);
 }
 
@@ -601,7 +601,7 @@ db_source_next_seq(struct db *db, int64_t row, unsigned n, int64_t *first)
 	sqlite3_finalize(st);
 	db_settle(db);
 	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? SD_ERR_NOKEY : SD_ERR_IO;
+		return rc == SQLITE_DONE ? SD_ERR_NOTFOUND : SD_ERR_IO;
 	*first = v;
 	return 0;
 }
@@ -687,14 +687,14 @@ db_source_prune_pending(struct db *db, const char *before_day, int64_t keep,
 }
 
 int
-db_batch_exists(struct db *db, int64_t source_row, const unsigned char batch[DB_ID_BYTES])
+db_batch_exists(struct db *db, int64_t source_row, const unsigned char batch[SD_ID_BYTES])
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if (db_prepare(db, "SELECT 1 FROM items WHERE batch = ?1 AND source = ?2", &st) != 0)
 		return SD_ERR_IO;
-	sqlite3_bind_blob(st, 1, batch, DB_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 1, batch, SD_ID_BYTES, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, source_row);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
@@ -736,7 +736,7 @@ db_item_row(sqlite3_stmt *st, void *elem)
 
 	it->row = sqlite3_column_int64(st, 0);
 	it->source_row = sqlite3_column_int64(st, 1);
-	if (db_col_blob(st, 2, it->id, DB_ID_BYTES) != 0)
+	if (db_col_blob(st, 2, it->id, SD_ID_BYTES) != 0)
 		return SD_ERR_FORMAT;
 	it->kind = sqlite3_column_int(st, 3);
 	it->seq = sqlite3_column_int64(st, 4);
@@ -745,7 +745,7 @@ db_item_row(sqlite3_stmt *st, void *elem)
 	it->seen = sqlite3_column_int(st, 7);
 	it->starred = sqlite3_column_int(st, 8);
 	it->has_batch = sqlite3_column_type(st, 9) != SQLITE_NULL;
-	if (it->has_batch && db_col_blob(st, 9, it->batch, DB_ID_BYTES) != 0)
+	if (it->has_batch && db_col_blob(st, 9, it->batch, SD_ID_BYTES) != 0)
 		return SD_ERR_FORMAT;
 	if (!it->has_batch)
 		memset(it->batch, 0, sizeof it->batch);
@@ -762,11 +762,11 @@ db_item_add(struct db *db, const struct db_item *it)
 	                   "batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st) != 0)
 		return SD_ERR_IO;
 	if (it->has_batch)
-		sqlite3_bind_blob(st, 7, it->batch, DB_ID_BYTES, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 7, it->batch, SD_ID_BYTES, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 7);
 	sqlite3_bind_int64(st, 1, it->source_row);
-	sqlite3_bind_blob(st, 2, it->id, DB_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, it->id, SD_ID_BYTES, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, it->kind);
 	sqlite3_bind_int64(st, 4, it->seq);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)it->size);
@@ -790,13 +790,13 @@ db_item_list(struct db *db, int64_t source_row, int kind, struct db_item *out, s
 }
 
 int
-db_item_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_item *out)
+db_item_by_id(struct db *db, const unsigned char id[SD_ID_BYTES], struct db_item *out)
 {
 	sqlite3_stmt *st = NULL;
 
 	if (db_prepare(db, "SELECT " ITEM_COLS " FROM items WHERE item_id = ?1", &st) != 0)
 		return SD_ERR_IO;
-	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 1, id, SD_ID_BYTES, SQLITE_STATIC);
 	return db_one(st, db_item_row, out, sizeof *out);
 }
 
@@ -812,7 +812,7 @@ db_item_mark_source_deleted(struct db *db, int64_t row)
 	sqlite3_bind_int64(st, 1, row);
 	if ((e = db_step_done(db, st)) != 0)
 		return e;
-	return sqlite3_changes(db->h) == 1 ? 0 : SD_ERR_NOKEY;
+	return sqlite3_changes(db->h) == 1 ? 0 : SD_ERR_NOTFOUND;
 }
 
 int

@@ -13,7 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_ID_BYTES 16
+#include "sdid.h"
+
 #define DB_KEY_BYTES 32
 #define DB_TAG_BYTES 32
 #define DB_SCHEMA_VERSION 5
@@ -53,7 +54,7 @@ int db_recipient_remove(struct db *db, int64_t id);
 /* Sources. */
 struct db_source {
 	int64_t row;
-	unsigned char id[DB_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	unsigned char reply_pk[DB_KEY_BYTES];
 	char created_day[11];
 	char last_day[11];
@@ -72,12 +73,12 @@ int db_source_unpend(struct db *db, int64_t row);
  * (may be NULL) counts them. */
 int db_source_prune_pending(struct db *db, const char *before_day, int64_t keep,
     const int64_t *spare, size_t nspare, unsigned *removed);
-/* 0 and *out, or SD_ERR_NOKEY when no source has this tag. */
+/* 0 and *out, or SD_ERR_NOTFOUND when no source has this tag. */
 int db_source_by_tag(struct db *db, const unsigned char tag[DB_TAG_BYTES], struct db_source *out);
 int db_source_by_row(struct db *db, int64_t row, struct db_source *out);
 /* By source id, pending ones included (db_source_by_id, for journalists,
  * leaves them out). */
-int db_source_by_sid(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_source *out);
+int db_source_by_sid(struct db *db, const unsigned char id[SD_ID_BYTES], struct db_source *out);
 int db_source_touch(struct db *db, int64_t row);
 /* Reserve n consecutive sequence numbers; *first receives the first. */
 int db_source_next_seq(struct db *db, int64_t row, unsigned n, int64_t *first);
@@ -88,14 +89,14 @@ enum db_kind { DB_KIND_MESSAGE = 1, DB_KIND_FILE = 2, DB_KIND_REPLY = 3 };
 struct db_item {
 	int64_t row;
 	int64_t source_row;
-	unsigned char id[DB_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	int kind;
 	int64_t seq;
 	uint64_t size;
 	char created_hour[17]; /* "YYYY-MM-DD HH:00" */
 	int seen, starred;
 	int has_batch;         /* a submission's file: in spool/<source>/<batch>/ */
-	unsigned char batch[DB_ID_BYTES];
+	unsigned char batch[SD_ID_BYTES];
 	int source_deleted;    /* a reply the source read and deleted: no file */
 };
 int db_item_add(struct db *db, const struct db_item *item);
@@ -103,14 +104,14 @@ int db_item_add(struct db *db, const struct db_item *item);
  * seq; *n receives how many (never more than max). */
 int db_item_list(struct db *db, int64_t source_row, int kind, struct db_item *out,
     size_t max, size_t *n);
-/* 0 and *out, or SD_ERR_NOKEY. */
-int db_item_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_item *out);
+/* 0 and *out, or SD_ERR_NOTFOUND. */
+int db_item_by_id(struct db *db, const unsigned char id[SD_ID_BYTES], struct db_item *out);
 int db_item_delete(struct db *db, int64_t row);
 /* A reply the source deleted: marked, size 0 (its file goes next).
- * SD_ERR_NOKEY when no such reply, or already marked. */
+ * SD_ERR_NOTFOUND when no such reply, or already marked. */
 int db_item_mark_source_deleted(struct db *db, int64_t row);
 /* 1 when a source has items in this batch, 0 when not, or an error. */
-int db_batch_exists(struct db *db, int64_t source_row, const unsigned char batch[DB_ID_BYTES]);
+int db_batch_exists(struct db *db, int64_t source_row, const unsigned char batch[SD_ID_BYTES]);
 /* Bytes (size buckets) that sources without any journalist reply stored
  * today (UTC), messages and files. */
 int db_unreplied_bytes_today(struct db *db, uint64_t *out);
@@ -143,7 +144,7 @@ struct db_journalist {
 /* SD_ERR_EXISTS when the name is taken. */
 int db_journalist_add(struct db *db, const char *name, const char *pw_hash,
     const unsigned char totp[DB_TOTP_BYTES], int is_admin);
-/* 0 and *out, or SD_ERR_NOKEY. */
+/* 0 and *out, or SD_ERR_NOTFOUND. */
 int db_journalist_get(struct db *db, const char *name, struct db_journalist *out);
 int db_journalist_by_id(struct db *db, int64_t id, struct db_journalist *out);
 /* Every journalist by name (secrets left zero); SD_ERR_RANGE past max. */
@@ -169,7 +170,7 @@ int db_journalist_failed(struct db *db, int64_t id, int64_t locked_until);
  * account unlocked. */
 int db_journalist_attempt(struct db *db, int64_t id, int64_t now, int free,
     int64_t forgive);
-/* An admin clears the lock and the failures; SD_ERR_NOKEY when no such account. */
+/* An admin clears the lock and the failures; SD_ERR_NOTFOUND when no such account. */
 int db_journalist_unlock(struct db *db, int64_t id);
 /* A successful login: failures and lock cleared, last_day set. */
 int db_journalist_succeeded(struct db *db, int64_t id);
@@ -206,7 +207,7 @@ struct db_source_summary {
 int db_source_page(struct db *db, int64_t offset, struct db_source_summary *out,
     size_t max, size_t *n);
 int db_source_count(struct db *db, int64_t *n);
-int db_source_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_source *out);
+int db_source_by_id(struct db *db, const unsigned char id[SD_ID_BYTES], struct db_source *out);
 /* Triage after a flood: the sources journalists see (not pending), not
  * starred, first seen on day ("YYYY-MM-DD"; NULL: any day) and, with
  * never_replied, without any journalist reply (a read receipt counts as a

@@ -200,15 +200,15 @@ static int
 pair_cmp(const void *a, const void *b)
 {
 	const struct db_admin_pair *x = a, *y = b;
-	int c = memcmp(x->src, y->src, DB_ID_BYTES);
+	int c = memcmp(x->src, y->src, SD_ID_BYTES);
 
-	return c != 0 ? c : memcmp(x->item, y->item, DB_ID_BYTES);
+	return c != 0 ? c : memcmp(x->item, y->item, SD_ID_BYTES);
 }
 
 static int
 id_cmp(const void *a, const void *b)
 {
-	return memcmp(a, b, DB_ID_BYTES);
+	return memcmp(a, b, SD_ID_BYTES);
 }
 
 static int
@@ -252,18 +252,18 @@ db_admin_items(struct db *db, struct db_admin_ids *out)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const void *a = sqlite3_column_blob(st, 0), *b = sqlite3_column_blob(st, 1);
 		const void *c = sqlite3_column_blob(st, 2);
-		if (a == NULL || b == NULL || sqlite3_column_bytes(st, 0) != DB_ID_BYTES ||
-		    sqlite3_column_bytes(st, 1) != DB_ID_BYTES ||
+		if (a == NULL || b == NULL || sqlite3_column_bytes(st, 0) != SD_ID_BYTES ||
+		    sqlite3_column_bytes(st, 1) != SD_ID_BYTES ||
 		    (sqlite3_column_type(st, 2) != SQLITE_NULL &&
-		        (c == NULL || sqlite3_column_bytes(st, 2) != DB_ID_BYTES))) {
+		        (c == NULL || sqlite3_column_bytes(st, 2) != SD_ID_BYTES))) {
 			e = SD_ERR_FORMAT;
 			goto out;
 		}
 		memset(&p, 0, sizeof p);
-		memcpy(p.src, a, DB_ID_BYTES);
-		memcpy(p.item, b, DB_ID_BYTES);
+		memcpy(p.src, a, SD_ID_BYTES);
+		memcpy(p.item, b, SD_ID_BYTES);
 		if ((p.has_batch = sqlite3_column_type(st, 2) != SQLITE_NULL))
-			memcpy(p.batch, c, DB_ID_BYTES);
+			memcpy(p.batch, c, SD_ID_BYTES);
 		if ((e = ids_push(&s, &p)) != 0)
 			goto out;
 	}
@@ -287,10 +287,10 @@ db_admin_ids_find(const struct db_admin_ids *s, const struct db_admin_pair *p, s
 	const struct db_admin_pair *f;
 
 	if (s->n == 0)
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	f = bsearch(p, s->v, s->n, sizeof *s->v, pair_cmp);
 	if (f == NULL)
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	*idx = (size_t)(f - s->v);
 	return 0;
 }
@@ -316,7 +316,7 @@ db_admin_sources(struct db *db, struct db_admin_idset *out)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const void *a = sqlite3_column_blob(st, 0);
 
-		if (a == NULL || sqlite3_column_bytes(st, 0) != DB_ID_BYTES) {
+		if (a == NULL || sqlite3_column_bytes(st, 0) != SD_ID_BYTES) {
 			e = SD_ERR_FORMAT;
 			goto out;
 		}
@@ -331,7 +331,7 @@ db_admin_sources(struct db *db, struct db_admin_idset *out)
 			s.v = v;
 			s.cap = cap;
 		}
-		memcpy(s.v[s.n++], a, DB_ID_BYTES);
+		memcpy(s.v[s.n++], a, SD_ID_BYTES);
 	}
 	if (rc != SQLITE_DONE)
 		goto out;
@@ -347,7 +347,7 @@ out:
 }
 
 int
-db_admin_idset_has(const struct db_admin_idset *s, const unsigned char id[DB_ID_BYTES])
+db_admin_idset_has(const struct db_admin_idset *s, const unsigned char id[SD_ID_BYTES])
 {
 	return s->n > 0 && bsearch(id, s->v, s->n, sizeof *s->v, id_cmp) != NULL;
 }
@@ -410,7 +410,7 @@ out:
 }
 
 int
-db_admin_drop_item(struct db *db, const unsigned char item[DB_ID_BYTES])
+db_admin_drop_item(struct db *db, const unsigned char item[SD_ID_BYTES])
 {
 	sqlite3 *mem = db->h;
 	sqlite3_stmt *st = NULL;
@@ -418,7 +418,7 @@ db_admin_drop_item(struct db *db, const unsigned char item[DB_ID_BYTES])
 
 	if (sqlite3_prepare_v2(mem, "DELETE FROM items WHERE item_id = ?", -1, &st, NULL) !=
 	        SQLITE_OK ||
-	    sqlite3_bind_blob(st, 1, item, DB_ID_BYTES, SQLITE_STATIC) != SQLITE_OK)
+	    sqlite3_bind_blob(st, 1, item, SD_ID_BYTES, SQLITE_STATIC) != SQLITE_OK)
 		goto out;
 	if (sqlite3_step(st) == SQLITE_DONE)
 		e = 0;

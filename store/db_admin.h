@@ -24,9 +24,9 @@
  * legacy item, no batch) or <source>/<batch>/<item>.sdbox (one file of a
  * submission). */
 struct db_admin_pair {
-	unsigned char src[DB_ID_BYTES];
-	unsigned char item[DB_ID_BYTES];
-	unsigned char batch[DB_ID_BYTES]; /* zero when !has_batch */
+	unsigned char src[SD_ID_BYTES];
+	unsigned char item[SD_ID_BYTES];
+	unsigned char batch[SD_ID_BYTES]; /* zero when !has_batch */
 	int has_batch;
 };
 
@@ -39,7 +39,7 @@ struct db_admin_ids {
 
 /* A sorted set of ids (the sources the database knows). */
 struct db_admin_idset {
-	unsigned char (*v)[DB_ID_BYTES];
+	unsigned char (*v)[SD_ID_BYTES];
 	size_t n, cap;
 };
 
@@ -62,12 +62,12 @@ int db_admin_items(struct db *db, struct db_admin_ids *out);
 /* Every source id the database knows, as a sorted set. */
 int db_admin_sources(struct db *db, struct db_admin_idset *out);
 
-/* 0 and *idx when p's source and item are in the set; SD_ERR_NOKEY
+/* 0 and *idx when p's source and item are in the set; SD_ERR_NOTFOUND
  * otherwise. */
 int db_admin_ids_find(const struct db_admin_ids *s, const struct db_admin_pair *p, size_t *idx);
 void db_admin_ids_free(struct db_admin_ids *s);
 /* 1 when id is in the set. */
-int db_admin_idset_has(const struct db_admin_idset *s, const unsigned char id[DB_ID_BYTES]);
+int db_admin_idset_has(const struct db_admin_idset *s, const unsigned char id[SD_ID_BYTES]);
 void db_admin_idset_free(struct db_admin_idset *s);
 
 /* A consistent copy of the database at path (opened as db_admin_open_ro)
@@ -75,7 +75,7 @@ void db_admin_idset_free(struct db_admin_idset *s);
  * keys on. */
 int db_admin_snapshot(const char *path, struct db **mem);
 /* Delete an item's row from a snapshot (its file went away meanwhile). */
-int db_admin_drop_item(struct db *mem, const unsigned char item[DB_ID_BYTES]);
+int db_admin_drop_item(struct db *mem, const unsigned char item[SD_ID_BYTES]);
 /* The bytes of a database file holding the snapshot (sqlite3_serialize);
  * release with db_admin_image_free, which wipes them. */
 int db_admin_image(struct db *mem, unsigned char **buf, size_t *len);

@@ -34,7 +34,7 @@ typedef int (*db_row_fn)(sqlite3_stmt *st, void *elem);
  * set only on success. */
 int db_collect(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size, size_t max,
     size_t *n);
-/* Run a one-row query into *out with fn; SD_ERR_NOKEY when there is none.
+/* Run a one-row query into *out with fn; SD_ERR_NOTFOUND when there is none.
  * Finalizes st. The row is converted in a wiped scratch buffer of
  * DB_ONE_MAX bytes (elem_size must fit: SD_ERR_RANGE otherwise). */
 #define DB_ONE_MAX 512

@@ -18,14 +18,14 @@
 
 #include "db_int.h"
 
-/* Run an UPDATE/DELETE on one row by id; SD_ERR_NOKEY when none changed. */
+/* Run an UPDATE/DELETE on one row by id; SD_ERR_NOTFOUND when none changed. */
 static int
 one_row(struct db *db, sqlite3_stmt *st)
 {
 	int e = db_step_done(db, st);
 
 	if (e == 0 && sqlite3_changes(db->h) == 0)
-		e = SD_ERR_NOKEY;
+		e = SD_ERR_NOTFOUND;
 	return e;
 }
 
@@ -228,7 +228,7 @@ db_journalist_attempt(struct db *db, int64_t id, int64_t now, int free, int64_t 
 	sqlite3_bind_int(st, 3, free);
 	sqlite3_bind_int64(st, 4, forgive);
 	e = one_row(db, st);
-	return e == SD_ERR_NOKEY ? SD_ERR_LOCKED : e;
+	return e == SD_ERR_NOTFOUND ? SD_ERR_LOCKED : e;
 }
 
 int
@@ -259,7 +259,7 @@ db_journalist_use_step(struct db *db, int64_t id, int64_t step)
 	int e = j_set_int(db, "UPDATE journalists SET totp_last = ?2 "
 	                      "WHERE id = ?1 AND totp_last < ?2", id, step);
 
-	return e == SD_ERR_NOKEY ? SD_ERR_REPLAY : e;
+	return e == SD_ERR_NOTFOUND ? SD_ERR_REPLAY : e;
 }
 
 /* A one-integer query with an optional integer parameter. */
@@ -426,14 +426,14 @@ db_source_triage(struct db *db, const char *day, int never_replied, struct db_so
 }
 
 int
-db_source_by_id(struct db *db, const unsigned char id[DB_ID_BYTES], struct db_source *out)
+db_source_by_id(struct db *db, const unsigned char id[SD_ID_BYTES], struct db_source *out)
 {
 	sqlite3_stmt *st = NULL;
 
 	if (db_prepare(db, "SELECT " S_COLS " FROM sources s WHERE s.source_id = ?1 AND "
 	                   "s.pending = 0", &st) != 0)
 		return SD_ERR_IO;
-	sqlite3_bind_blob(st, 1, id, DB_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 1, id, SD_ID_BYTES, SQLITE_STATIC);
 	return db_one(st, db_source_row, out, sizeof *out);
 }
 

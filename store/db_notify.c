@@ -81,7 +81,7 @@ dbn_set(struct db *db, int64_t id, const char *addr, const char *key)
 	sqlite3_bind_int64(st, 3, id);
 	if ((e = db_step_done(db, st)) != 0)
 		return e;
-	return sqlite3_changes(db->h) == 1 ? 0 : SD_ERR_NOKEY;
+	return sqlite3_changes(db->h) == 1 ? 0 : SD_ERR_NOTFOUND;
 }
 
 int
@@ -96,7 +96,7 @@ dbn_get(struct db *db, int64_t id, char addr[DBN_ADDR_MAX + 1], int *has_key)
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
-		e = SD_ERR_NOKEY;
+		e = SD_ERR_NOTFOUND;
 	} else if (rc == SQLITE_ROW) {
 		db_col_text(st, 0, addr, DBN_ADDR_MAX + 1);
 		*has_key = sqlite3_column_int(st, 1) != 0;

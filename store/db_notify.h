@@ -43,7 +43,7 @@ int dbn_check_addr(const char *addr);
 int dbn_check_key(const char *key, size_t len);
 
 /* Set a journalist's address and key (checked as above), or clear both
- * when addr and key are both "". SD_ERR_NOKEY: no such journalist. */
+ * when addr and key are both "". SD_ERR_NOTFOUND: no such journalist. */
 int dbn_set(struct db *db, int64_t id, const char *addr, const char *key);
 /* A journalist's address ("" when not opted in) and whether a key is set. */
 int dbn_get(struct db *db, int64_t id, char addr[DBN_ADDR_MAX + 1], int *has_key);

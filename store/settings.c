@@ -8,6 +8,7 @@
  */
 #include "settings.h"
 #include "sderr.h"
+#include "sdutf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -29,29 +30,13 @@ settings_text_chars(const char *s, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		unsigned c = p[i], need, cp;
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7F)
-				return -1;
-			i++, n++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; }
-		else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; }
-		else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; }
-		else return -1;
-		if (len - i <= need)
+		uint32_t cp = 0;
+		size_t l = sd_utf8_decode(p + i, len - i, &cp);
+
+		/* invalid UTF-8, C0 and C1 controls, DEL */
+		if (l == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
 			return -1;
-		for (unsigned k = 1; k <= need; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				return -1;
-			cp = (cp << 6) | (p[i + k] & 0x3Fu);
-		}
-		/* overlong forms, surrogates, past U+10FFFF, C1 controls */
-		if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
-		    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF || (cp >= 0x80 && cp <= 0x9F))
-			return -1;
-		i += need + 1;
+		i += l;
 		n++;
 	}
 	return n;

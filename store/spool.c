@@ -6,6 +6,7 @@
 #include "spool.h"
 #include "sdcrash.h"
 #include "sderr.h"
+#include "sdtree.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,12 +26,6 @@ struct spool {
 	int dirfd; /* spool/ */
 	int tmpfd; /* spool/tmp/ */
 };
-
-void
-spool_hex(const unsigned char id[SPOOL_ID_BYTES], char out[2 * SPOOL_ID_BYTES + 1])
-{
-	sodium_bin2hex(out, 2 * SPOOL_ID_BYTES + 1, id, SPOOL_ID_BYTES);
-}
 
 int
 spool_create(const char *instance_dir)
@@ -60,21 +55,6 @@ static int
 settle_times(int fd)
 {
 	return futimens(fd, epoch) == 0 ? 0 : SD_ERR_IO;
-}
-
-/* Parse a name of 32 lower-case hex characters followed by suffix. */
-static int
-parse_id(const char *name, const char *suffix, unsigned char id[SPOOL_ID_BYTES])
-{
-	size_t sl = strlen(suffix);
-
-	if (strlen(name) != 2 * SPOOL_ID_BYTES + sl || strcmp(name + 2 * SPOOL_ID_BYTES, suffix) != 0)
-		return -1;
-	for (size_t i = 0; i < 2 * SPOOL_ID_BYTES; i++)
-		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
-			return -1;
-	return sodium_hex2bin(id, SPOOL_ID_BYTES, name, 2 * SPOOL_ID_BYTES, NULL, NULL, NULL) == 0
-	    ? 0 : -1;
 }
 
 /* A directory stream over a duplicate of dfd (dfd stays open). */
@@ -110,45 +90,6 @@ count_entries(int dfd, unsigned *out)
 	closedir(d);
 	*out = n;
 	return 0;
-}
-
-/* Remove every entry of a directory fd, and with depth > 0 the entries of
- * its subdirectories (the directories too). Symbolic links are removed,
- * never followed. *removed counts what went. */
-static int
-empty_dir(int dfd, int depth, unsigned *removed)
-{
-	DIR *d = dir_stream(dfd);
-	struct dirent *ent;
-	unsigned n = 0;
-	int e = 0;
-
-	if (d == NULL)
-		return SD_ERR_IO;
-	while ((ent = readdir(d)) != NULL) {
-		int flags = 0;
-		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
-			continue;
-		if (depth > 0) {
-			int sfd = openat(dfd, ent->d_name, DIR_FLAGS);
-			if (sfd >= 0) {
-				unsigned k = 0;
-				if (empty_dir(sfd, depth - 1, &k) != 0)
-					e = SD_ERR_IO;
-				n += k;
-				close(sfd);
-				flags = AT_REMOVEDIR;
-			}
-		}
-		if (unlinkat(dfd, ent->d_name, flags) != 0 && errno != ENOENT)
-			e = SD_ERR_IO;
-		else
-			n++;
-	}
-	closedir(d);
-	if (removed)
-		*removed = n;
-	return e;
 }
 
 /* spool/tmp/<owner>/, created when missing. */
@@ -189,7 +130,7 @@ spool_open(const char *instance_dir, const char *owner, struct spool **out, unsi
 	    (sp->tmpfd = open_owner_tmp(sp->dirfd, owner)) < 0)
 		goto out;
 	/* Leftover files and staging directories of a previous run. */
-	if ((e = empty_dir(sp->tmpfd, 1, removed)) != 0 || (e = settle_times(sp->tmpfd)) != 0)
+	if ((e = sd_dir_empty(sp->tmpfd, 1, removed)) != 0 || (e = settle_times(sp->tmpfd)) != 0)
 		goto out;
 	*out = sp;
 	sp = NULL;
@@ -215,12 +156,12 @@ spool_close(struct spool *sp)
 int
 spool_tmp_create(struct spool *sp, struct spool_tmp *out)
 {
-	unsigned char rnd[SPOOL_ID_BYTES];
-	char hex[2 * SPOOL_ID_BYTES + 1];
+	unsigned char rnd[SD_ID_BYTES];
+	char hex[SD_ID_HEX + 1];
 	struct spool_tmp t;
 
 	randombytes_buf(rnd, sizeof rnd);
-	spool_hex(rnd, hex);
+	sd_id_hex(rnd, hex);
 	(void)snprintf(t.name, sizeof t.name, "%s.part", hex);
 	t.fd = openat(sp->tmpfd, t.name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
@@ -246,13 +187,13 @@ spool_tmp_abort(struct spool *sp, struct spool_tmp *t)
 /* Open the directory of a source; with create, make it when missing
  * (*created tells). */
 static int
-source_dir(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES], int create,
+source_dir(struct spool *sp, const unsigned char source[SD_ID_BYTES], int create,
     int *created)
 {
-	char hex[2 * SPOOL_ID_BYTES + 1];
+	char hex[SD_ID_HEX + 1];
 	int fd;
 
-	spool_hex(source, hex);
+	sd_id_hex(source, hex);
 	fd = openat(sp->dirfd, hex, DIR_FLAGS);
 	if (fd < 0 && errno == ENOENT && create) {
 		if (mkdirat(sp->dirfd, hex, 0700) != 0)
@@ -262,15 +203,6 @@ source_dir(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES], int cre
 		fd = openat(sp->dirfd, hex, DIR_FLAGS);
 	}
 	return fd;
-}
-
-static void
-item_name(const unsigned char item[SPOOL_ID_BYTES], char out[2 * SPOOL_ID_BYTES + 7])
-{
-	char hex[2 * SPOOL_ID_BYTES + 1];
-
-	spool_hex(item, hex);
-	(void)snprintf(out, 2 * SPOOL_ID_BYTES + 7, "%s.sdbox", hex);
 }
 
 int
@@ -287,12 +219,12 @@ spool_file_settle(int fd)
 
 int
 spool_tmp_commit(struct spool *sp, struct spool_tmp *t,
-    const unsigned char source[SPOOL_ID_BYTES], const unsigned char item[SPOOL_ID_BYTES])
+    const unsigned char source[SD_ID_BYTES], const unsigned char item[SD_ID_BYTES])
 {
-	char name[2 * SPOOL_ID_BYTES + 7];
+	char name[SD_SPOOL_NAME_LEN + 1];
 	int sfd = -1, created = 0, fd = t->fd, e = SD_ERR_IO;
 
-	item_name(item, name);
+	sd_spool_name(item, name);
 	t->fd = -1;
 	if (spool_file_settle(fd) != 0)
 		goto out;
@@ -318,8 +250,8 @@ spool_tmp_commit(struct spool *sp, struct spool_tmp *t,
 	e = 0;
 out:
 	if (e != 0 && created && sfd >= 0) {
-		char hex[2 * SPOOL_ID_BYTES + 1];
-		spool_hex(source, hex);
+		char hex[SD_ID_HEX + 1];
+		sd_id_hex(source, hex);
 		(void)unlinkat(sp->dirfd, hex, AT_REMOVEDIR);
 		(void)settle_times(sp->dirfd);
 	}
@@ -333,11 +265,11 @@ out:
 int
 spool_batch_create(struct spool *sp, struct spool_batch *b)
 {
-	char hex[2 * SPOOL_ID_BYTES + 1];
+	char hex[SD_ID_HEX + 1];
 	struct spool_batch nb;
 
 	randombytes_buf(nb.id, sizeof nb.id);
-	spool_hex(nb.id, hex);
+	sd_id_hex(nb.id, hex);
 	if (mkdirat(sp->tmpfd, hex, 0700) != 0)
 		return errno == EEXIST ? SD_ERR_EXISTS : SD_ERR_IO;
 	if ((nb.fd = openat(sp->tmpfd, hex, DIR_FLAGS)) < 0) {
@@ -349,14 +281,14 @@ spool_batch_create(struct spool *sp, struct spool_batch *b)
 }
 
 int
-spool_batch_file(struct spool_batch *b, const unsigned char item[SPOOL_ID_BYTES], int *fd)
+spool_batch_file(struct spool_batch *b, const unsigned char item[SD_ID_BYTES], int *fd)
 {
-	char name[2 * SPOOL_ID_BYTES + 7];
+	char name[SD_SPOOL_NAME_LEN + 1];
 	int f;
 
 	if (b->fd < 0)
 		return SD_ERR_STATE;
-	item_name(item, name);
+	sd_spool_name(item, name);
 	f = openat(b->fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (f < 0)
 		return errno == EEXIST ? SD_ERR_EXISTS : SD_ERR_IO;
@@ -365,26 +297,26 @@ spool_batch_file(struct spool_batch *b, const unsigned char item[SPOOL_ID_BYTES]
 }
 
 void
-spool_batch_drop(struct spool_batch *b, const unsigned char item[SPOOL_ID_BYTES])
+spool_batch_drop(struct spool_batch *b, const unsigned char item[SD_ID_BYTES])
 {
-	char name[2 * SPOOL_ID_BYTES + 7];
+	char name[SD_SPOOL_NAME_LEN + 1];
 
 	if (b->fd < 0)
 		return;
-	item_name(item, name);
+	sd_spool_name(item, name);
 	(void)unlinkat(b->fd, name, 0);
 }
 
 int
 spool_batch_commit(struct spool *sp, struct spool_batch *b,
-    const unsigned char source[SPOOL_ID_BYTES], int *created)
+    const unsigned char source[SD_ID_BYTES], int *created)
 {
-	char hex[2 * SPOOL_ID_BYTES + 1];
+	char hex[SD_ID_HEX + 1];
 	int sfd = -1, made = 0, e = SD_ERR_IO;
 
 	if (b->fd < 0)
 		return SD_ERR_STATE;
-	spool_hex(b->id, hex);
+	sd_id_hex(b->id, hex);
 	/* The files were settled; the directory itself must be durable and
 	 * timeless before it becomes visible. */
 	if (settle_times(b->fd) != 0 || fsync(b->fd) != 0)
@@ -411,8 +343,8 @@ spool_batch_commit(struct spool *sp, struct spool_batch *b,
 	e = 0;
 out:
 	if (made) {
-		char shex[2 * SPOOL_ID_BYTES + 1];
-		spool_hex(source, shex);
+		char shex[SD_ID_HEX + 1];
+		sd_id_hex(source, shex);
 		(void)unlinkat(sp->dirfd, shex, AT_REMOVEDIR);
 		(void)settle_times(sp->dirfd);
 	}
@@ -421,42 +353,27 @@ out:
 	return e;
 }
 
-/* Remove directory name in dfd with what it holds (depth as empty_dir). */
-static int
-remove_tree(int dfd, const char *name, int depth)
-{
-	int fd = openat(dfd, name, DIR_FLAGS), e;
-
-	if (fd < 0)
-		return errno == ENOENT ? 0 : SD_ERR_IO;
-	e = empty_dir(fd, depth, NULL);
-	close(fd);
-	if (e == 0 && unlinkat(dfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
-		e = SD_ERR_IO;
-	return e;
-}
-
 int
-spool_batch_withdraw(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
-    const unsigned char batch[SPOOL_ID_BYTES], int created)
+spool_batch_withdraw(struct spool *sp, const unsigned char source[SD_ID_BYTES],
+    const unsigned char batch[SD_ID_BYTES], int created)
 {
-	char hex[2 * SPOOL_ID_BYTES + 1], shex[2 * SPOOL_ID_BYTES + 1];
+	char hex[SD_ID_HEX + 1], shex[SD_ID_HEX + 1];
 	int sfd = source_dir(sp, source, 0, NULL), e;
 
 	if (sfd < 0)
 		return errno == ENOENT ? 0 : SD_ERR_IO;
-	spool_hex(batch, hex);
+	sd_id_hex(batch, hex);
 	/* Out of sight by one rename first: a copy of the spool never sees
 	 * the batch half removed. Then removed from tmp/. */
 	if (renameat2(sfd, hex, sp->tmpfd, hex, RENAME_NOREPLACE) == 0)
-		e = remove_tree(sp->tmpfd, hex, 0);
+		e = sd_rmtree_at(sp->tmpfd, hex, 0);
 	else
-		e = remove_tree(sfd, hex, 0);
+		e = sd_rmtree_at(sfd, hex, 0);
 	if (e == 0)
 		e = settle_times(sfd) == 0 && fsync(sfd) == 0 ? 0 : SD_ERR_IO;
 	close(sfd);
 	if (e == 0 && created) {
-		spool_hex(source, shex);
+		sd_id_hex(source, shex);
 		if (unlinkat(sp->dirfd, shex, AT_REMOVEDIR) != 0 && errno != ENOENT)
 			e = SD_ERR_IO;
 	}
@@ -468,24 +385,24 @@ spool_batch_withdraw(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES
 void
 spool_batch_abort(struct spool *sp, struct spool_batch *b)
 {
-	char hex[2 * SPOOL_ID_BYTES + 1];
+	char hex[SD_ID_HEX + 1];
 
 	if (b->fd < 0)
 		return;
-	(void)empty_dir(b->fd, 0, NULL);
+	(void)sd_dir_empty(b->fd, 0, NULL);
 	close(b->fd);
 	b->fd = -1;
-	spool_hex(b->id, hex);
+	sd_id_hex(b->id, hex);
 	(void)unlinkat(sp->tmpfd, hex, AT_REMOVEDIR);
 	(void)settle_times(sp->tmpfd);
 }
 
 /* Open the directory an item is in: the source's, or a batch in it. */
 static int
-item_dir(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
+item_dir(struct spool *sp, const unsigned char source[SD_ID_BYTES],
     const unsigned char *batch, int *sfd_out)
 {
-	char hex[2 * SPOOL_ID_BYTES + 1];
+	char hex[SD_ID_HEX + 1];
 	int sfd = source_dir(sp, source, 0, NULL), bfd;
 
 	if (sfd < 0)
@@ -494,7 +411,7 @@ item_dir(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
 		*sfd_out = -1;
 		return sfd;
 	}
-	spool_hex(batch, hex);
+	sd_id_hex(batch, hex);
 	bfd = openat(sfd, hex, DIR_FLAGS);
 	if (bfd < 0) {
 		int keep = errno;
@@ -507,42 +424,42 @@ item_dir(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
 }
 
 int
-spool_item_open(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
-    const unsigned char *batch, const unsigned char item[SPOOL_ID_BYTES], int *fd)
+spool_item_open(struct spool *sp, const unsigned char source[SD_ID_BYTES],
+    const unsigned char *batch, const unsigned char item[SD_ID_BYTES], int *fd)
 {
-	char name[2 * SPOOL_ID_BYTES + 7];
+	char name[SD_SPOOL_NAME_LEN + 1];
 	int sfd = -1, dfd = item_dir(sp, source, batch, &sfd), f;
 
 	if (dfd < 0)
-		return errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
-	item_name(item, name);
+		return errno == ENOENT ? SD_ERR_NOTFOUND : SD_ERR_IO;
+	sd_spool_name(item, name);
 	f = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	close(dfd);
 	if (sfd >= 0)
 		close(sfd);
 	if (f < 0)
-		return errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
+		return errno == ENOENT ? SD_ERR_NOTFOUND : SD_ERR_IO;
 	*fd = f;
 	return 0;
 }
 
 int
-spool_item_remove(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
-    const unsigned char *batch, const unsigned char item[SPOOL_ID_BYTES])
+spool_item_remove(struct spool *sp, const unsigned char source[SD_ID_BYTES],
+    const unsigned char *batch, const unsigned char item[SD_ID_BYTES])
 {
-	char name[2 * SPOOL_ID_BYTES + 7], hex[2 * SPOOL_ID_BYTES + 1];
+	char name[SD_SPOOL_NAME_LEN + 1], hex[SD_ID_HEX + 1];
 	int sfd = -1, dfd = item_dir(sp, source, batch, &sfd), e = 0;
 
 	if (dfd < 0)
 		return errno == ENOENT ? 0 : SD_ERR_IO;
-	item_name(item, name);
+	sd_spool_name(item, name);
 	if (unlinkat(dfd, name, 0) != 0 && errno != ENOENT)
 		e = SD_ERR_IO;
 	else if (settle_times(dfd) != 0 || fsync(dfd) != 0)
 		e = SD_ERR_IO;
 	if (e == 0 && sfd >= 0) {
 		/* The last file of a batch takes its directory with it. */
-		spool_hex(batch, hex);
+		sd_id_hex(batch, hex);
 		if (unlinkat(sfd, hex, AT_REMOVEDIR) != 0 && errno != ENOTEMPTY &&
 		    errno != EEXIST && errno != ENOENT)
 			e = SD_ERR_IO;
@@ -556,18 +473,18 @@ spool_item_remove(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
 }
 
 int
-spool_source_remove(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES])
+spool_source_remove(struct spool *sp, const unsigned char source[SD_ID_BYTES])
 {
-	char hex[2 * SPOOL_ID_BYTES + 1];
+	char hex[SD_ID_HEX + 1];
 	int sfd = source_dir(sp, source, 0, NULL), e;
 
 	if (sfd < 0)
 		return errno == ENOENT ? 0 : SD_ERR_IO;
-	e = empty_dir(sfd, 1, NULL);
+	e = sd_dir_empty(sfd, 1, NULL);
 	close(sfd);
 	if (e != 0)
 		return e;
-	spool_hex(source, hex);
+	sd_id_hex(source, hex);
 	if (unlinkat(sp->dirfd, hex, AT_REMOVEDIR) != 0 && errno != ENOENT)
 		return SD_ERR_IO;
 	return settle_times(sp->dirfd) == 0 && fsync(sp->dirfd) == 0 ? 0 : SD_ERR_IO;
@@ -575,13 +492,13 @@ spool_source_remove(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES]
 
 /* Sweep the files of a batch directory; *left counts what stays. */
 static int
-sweep_batch(int bfd, const unsigned char source[SPOOL_ID_BYTES],
-    const unsigned char batch[SPOOL_ID_BYTES], spool_keep_fn keep, void *arg,
+sweep_batch(int bfd, const unsigned char source[SD_ID_BYTES],
+    const unsigned char batch[SD_ID_BYTES], spool_keep_fn keep, void *arg,
     unsigned *removed, unsigned *left)
 {
 	DIR *d = dir_stream(bfd);
 	struct dirent *ent;
-	unsigned char id[SPOOL_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	unsigned n = 0;
 	int e = 0, k, changed = 0;
 
@@ -590,7 +507,7 @@ sweep_batch(int bfd, const unsigned char source[SPOOL_ID_BYTES],
 	while (e == 0 && (ent = readdir(d)) != NULL) {
 		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
 			continue;
-		if (parse_id(ent->d_name, ".sdbox", id) != 0) {
+		if (sd_spool_name_parse(ent->d_name, id) != 0) {
 			n++; /* not ours: sealdrop-admin check names it */
 			continue;
 		}
@@ -610,12 +527,12 @@ sweep_batch(int bfd, const unsigned char source[SPOOL_ID_BYTES],
 
 /* Sweep one source directory; *empty tells whether nothing is left. */
 static int
-sweep_source(int sfd, const unsigned char source[SPOOL_ID_BYTES], spool_keep_fn keep,
+sweep_source(int sfd, const unsigned char source[SD_ID_BYTES], spool_keep_fn keep,
     void *arg, unsigned *removed, int *empty)
 {
 	DIR *d = dir_stream(sfd);
 	struct dirent *ent;
-	unsigned char id[SPOOL_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	int e = 0, k, left = 0, changed = 0;
 
 	if (d == NULL)
@@ -623,14 +540,14 @@ sweep_source(int sfd, const unsigned char source[SPOOL_ID_BYTES], spool_keep_fn 
 	while (e == 0 && (ent = readdir(d)) != NULL) {
 		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
 			continue;
-		if (parse_id(ent->d_name, ".sdbox", id) == 0) {
+		if (sd_spool_name_parse(ent->d_name, id) == 0) {
 			if ((k = keep(arg, source, NULL, id)) < 0)
 				e = k;
 			else if (k == 0 && unlinkat(sfd, ent->d_name, 0) == 0)
 				(*removed)++, changed = 1;
 			else
 				left++;
-		} else if (parse_id(ent->d_name, "", id) == 0) {
+		} else if (sd_id_parse(ent->d_name, strlen(ent->d_name), id) == 0) {
 			unsigned n = 1;
 			int bfd = openat(sfd, ent->d_name, DIR_FLAGS), is_empty;
 			if (bfd >= 0) {
@@ -641,7 +558,7 @@ sweep_source(int sfd, const unsigned char source[SPOOL_ID_BYTES], spool_keep_fn 
 			if ((k = keep(arg, source, id, NULL)) < 0) {
 				e = k;
 			} else if (k == 0 || is_empty) {
-				if (remove_tree(sfd, ent->d_name, 0) == 0)
+				if (sd_rmtree_at(sfd, ent->d_name, 0) == 0)
 					(*removed)++, changed = 1;
 				else
 					left++;
@@ -673,7 +590,7 @@ spool_sweep(struct spool *sp, spool_keep_fn keep, void *arg, unsigned *removed)
 {
 	DIR *d = dir_stream(sp->dirfd);
 	struct dirent *ent;
-	unsigned char id[SPOOL_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	unsigned n = 0;
 	int e = 0, k, changed = 0;
 
@@ -681,14 +598,14 @@ spool_sweep(struct spool *sp, spool_keep_fn keep, void *arg, unsigned *removed)
 		return SD_ERR_IO;
 	while (e == 0 && (ent = readdir(d)) != NULL) {
 		int sfd, empty = 0;
-		if (parse_id(ent->d_name, "", id) != 0)
+		if (sd_id_parse(ent->d_name, strlen(ent->d_name), id) != 0)
 			continue; /* ".", "..", "tmp" and names not ours */
 		if ((k = keep(arg, id, NULL, NULL)) < 0) {
 			e = k;
 			break;
 		}
 		if (k == 0) {
-			if (remove_tree(sp->dirfd, ent->d_name, 1) == 0)
+			if (sd_rmtree_at(sp->dirfd, ent->d_name, 1) == 0)
 				n++, changed = 1;
 			continue;
 		}

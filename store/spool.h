@@ -23,7 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SPOOL_ID_BYTES 16
+#include "sdid.h"
+
 #define SPOOL_TMPNAME_MAX 48
 
 struct spool;
@@ -37,7 +38,7 @@ struct spool_tmp {
 /* A submission being assembled in tmp/<owner>/<batch-id>/. */
 struct spool_batch {
 	int fd;                           /* the staging directory; -1 when none */
-	unsigned char id[SPOOL_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 };
 
 /* Create spool/ and spool/tmp/ (0700) under instance_dir. */
@@ -55,16 +56,16 @@ int spool_tmp_create(struct spool *sp, struct spool_tmp *out);
 /* fsync, close and move into place as <source>/<item>.sdbox. The source
  * directory is created when missing. On failure the tmp file is removed. */
 int spool_tmp_commit(struct spool *sp, struct spool_tmp *t,
-    const unsigned char source[SPOOL_ID_BYTES], const unsigned char item[SPOOL_ID_BYTES]);
+    const unsigned char source[SD_ID_BYTES], const unsigned char item[SD_ID_BYTES]);
 /* Close and remove; accepts an already-closed (fd < 0) one. */
 void spool_tmp_abort(struct spool *sp, struct spool_tmp *t);
 
 /* A new, empty staging directory for a submission (b->fd >= 0 on success). */
 int spool_batch_create(struct spool *sp, struct spool_batch *b);
 /* A new exclusive file <item>.sdbox (0600) in the staging directory. */
-int spool_batch_file(struct spool_batch *b, const unsigned char item[SPOOL_ID_BYTES], int *fd);
+int spool_batch_file(struct spool_batch *b, const unsigned char item[SD_ID_BYTES], int *fd);
 /* Remove one file of the staging directory (missing is not an error). */
-void spool_batch_drop(struct spool_batch *b, const unsigned char item[SPOOL_ID_BYTES]);
+void spool_batch_drop(struct spool_batch *b, const unsigned char item[SD_ID_BYTES]);
 /* Make a written file durable and timeless: fsync, mtime reset, close
  * (the fd is closed whatever the result). */
 int spool_file_settle(int fd);
@@ -73,31 +74,31 @@ int spool_file_settle(int fd);
  * missing (*created tells). Call while holding the database write lock,
  * after checking the source still exists. On failure nothing moved. */
 int spool_batch_commit(struct spool *sp, struct spool_batch *b,
-    const unsigned char source[SPOOL_ID_BYTES], int *created);
+    const unsigned char source[SD_ID_BYTES], int *created);
 /* Take back a batch committed into place (the database refused its rows),
  * and the source directory when created says commit made it. */
-int spool_batch_withdraw(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
-    const unsigned char batch[SPOOL_ID_BYTES], int created);
+int spool_batch_withdraw(struct spool *sp, const unsigned char source[SD_ID_BYTES],
+    const unsigned char batch[SD_ID_BYTES], int created);
 /* Remove a staging directory and every file in it; accepts b->fd < 0. */
 void spool_batch_abort(struct spool *sp, struct spool_batch *b);
 
 /* Open an item for reading (O_RDONLY): <source>/<item>.sdbox when batch is
- * NULL, else <source>/<batch>/<item>.sdbox. SD_ERR_NOKEY when missing. */
-int spool_item_open(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
-    const unsigned char *batch, const unsigned char item[SPOOL_ID_BYTES], int *fd);
+ * NULL, else <source>/<batch>/<item>.sdbox. SD_ERR_NOTFOUND when missing. */
+int spool_item_open(struct spool *sp, const unsigned char source[SD_ID_BYTES],
+    const unsigned char *batch, const unsigned char item[SD_ID_BYTES], int *fd);
 /* Remove an item file (missing is not an error), its batch directory when
  * it was the last file in it. */
-int spool_item_remove(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES],
-    const unsigned char *batch, const unsigned char item[SPOOL_ID_BYTES]);
+int spool_item_remove(struct spool *sp, const unsigned char source[SD_ID_BYTES],
+    const unsigned char *batch, const unsigned char item[SD_ID_BYTES]);
 /* Remove a source directory, its batch directories and every file in them. */
-int spool_source_remove(struct spool *sp, const unsigned char source[SPOOL_ID_BYTES]);
+int spool_source_remove(struct spool *sp, const unsigned char source[SD_ID_BYTES]);
 
 /* What spool_sweep asks about each entry of the spool it recognises: a
  * source directory (batch and item NULL), an item of a source (batch
  * NULL), a batch directory (item NULL), an item of a batch (neither NULL).
  * Returns 1 to keep it, 0 to remove it (a directory with all it holds), a
  * negative error to stop. */
-typedef int (*spool_keep_fn)(void *arg, const unsigned char source[SPOOL_ID_BYTES],
+typedef int (*spool_keep_fn)(void *arg, const unsigned char source[SD_ID_BYTES],
     const unsigned char *batch, const unsigned char *item);
 /* Remove what keep refuses and every empty source or batch directory;
  * names that are not the spool's own are left for sealdrop-admin check.
@@ -108,8 +109,5 @@ int spool_sweep(struct spool *sp, spool_keep_fn keep, void *arg, unsigned *remov
 int spool_free_bytes(struct spool *sp, uint64_t *out);
 /* Number of entries in tmp/ (for tests and checks). */
 int spool_tmp_count(struct spool *sp, unsigned *out);
-
-/* 32 lower-case hex characters and a NUL. */
-void spool_hex(const unsigned char id[SPOOL_ID_BYTES], char out[2 * SPOOL_ID_BYTES + 1]);
 
 #endif

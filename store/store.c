@@ -39,7 +39,7 @@ store_instance_open(const char *inst, const char *owner, struct conf *conf,
 	if (access(path, F_OK) != 0) {
 		(void)snprintf(err, STORE_ERR_MAX,
 		    "%s: not a sealdrop instance (run sealdrop-admin init first)", inst);
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	}
 	if ((e = db_open(path, 0, &d)) != 0) {
 		(void)snprintf(err, STORE_ERR_MAX, "%s: %s", path, sd_strerror(e));
@@ -66,7 +66,7 @@ store_instance_open(const char *inst, const char *owner, struct conf *conf,
 
 /* spool_sweep's question, answered from the database. */
 static int
-recover_keep(void *arg, const unsigned char source[SPOOL_ID_BYTES], const unsigned char *batch,
+recover_keep(void *arg, const unsigned char source[SD_ID_BYTES], const unsigned char *batch,
     const unsigned char *item)
 {
 	struct db *db = arg;
@@ -76,15 +76,15 @@ recover_keep(void *arg, const unsigned char source[SPOOL_ID_BYTES], const unsign
 
 	/* Pending sources included: a reply to one is theirs too. */
 	if ((e = db_source_by_sid(db, source, &src)) != 0)
-		return e == SD_ERR_NOKEY ? 0 : e;
+		return e == SD_ERR_NOTFOUND ? 0 : e;
 	if (item != NULL) {
 		if ((e = db_item_by_id(db, item, &it)) != 0)
-			return e == SD_ERR_NOKEY ? 0 : e;
+			return e == SD_ERR_NOTFOUND ? 0 : e;
 		if (it.source_row != src.row)
 			return 0;
 		if (batch == NULL)
 			return !it.has_batch;
-		return it.has_batch && memcmp(it.batch, batch, DB_ID_BYTES) == 0;
+		return it.has_batch && memcmp(it.batch, batch, SD_ID_BYTES) == 0;
 	}
 	if (batch != NULL)
 		return db_batch_exists(db, src.row, batch);
@@ -145,7 +145,7 @@ store_recipients(struct db *db, unsigned char (*pks)[SDBOX_PUBLICKEYBYTES], size
 	if ((e = db_recipient_list(db, r, SDBOX_RECIPIENTS_MAX, &k)) != 0)
 		return e;
 	if (k == 0)
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	if (k > max)
 		return SD_ERR_RANGE;
 	for (size_t i = 0; i < k; i++)
@@ -155,11 +155,11 @@ store_recipients(struct db *db, unsigned char (*pks)[SDBOX_PUBLICKEYBYTES], size
 }
 
 void
-store_ref(const unsigned char source[DB_ID_BYTES], int64_t seq, char out[SDBOX_REF_MAX + 1])
+store_ref(const unsigned char source[SD_ID_BYTES], int64_t seq, char out[SDBOX_REF_MAX + 1])
 {
-	char hex[2 * DB_ID_BYTES + 1];
+	char hex[SD_ID_HEX + 1];
 
-	spool_hex(source, hex);
+	sd_id_hex(source, hex);
 	(void)snprintf(out, SDBOX_REF_MAX + 1, "%s:%lld", hex, (long long)seq);
 }
 
@@ -281,7 +281,7 @@ store_batch_commit(struct db *db, struct spool *sp, struct spool_batch *b,
 	for (size_t i = 0; i < n && e == 0; i++) {
 		items[i].source_row = source_row;
 		items[i].has_batch = 1;
-		memcpy(items[i].batch, b->id, DB_ID_BYTES);
+		memcpy(items[i].batch, b->id, SD_ID_BYTES);
 		e = db_item_add(db, &items[i]);
 	}
 	if (e == 0 && (e = db_source_touch(db, source_row)) == 0 &&
@@ -366,7 +366,7 @@ store_reply_delete_by_source(struct db *db, struct spool *sp, const struct db_so
 	int e;
 
 	if (item->source_row != src->row || item->kind != DB_KIND_REPLY || item->source_deleted)
-		return SD_ERR_NOKEY;
+		return SD_ERR_NOTFOUND;
 	if ((e = db_item_mark_source_deleted(db, item->row)) != 0)
 		return e;
 	return spool_item_remove(sp, src->id, item->has_batch ? item->batch : NULL, item->id);

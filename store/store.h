@@ -43,12 +43,12 @@ struct store_codename_params {
 };
 int store_codename_params(struct db *db, struct store_codename_params *out);
 
-/* Every recipient key (0 keys is SD_ERR_NOKEY: nobody could read a file). */
+/* Every recipient key (0 keys is SD_ERR_NOTFOUND: nobody could read a file). */
 int store_recipients(struct db *db, unsigned char (*pks)[SDBOX_PUBLICKEYBYTES],
     size_t max, size_t *n);
 
 /* "<32 hex>:<seq>", the metadata ref of an item (docs/spool.md). */
-void store_ref(const unsigned char source[DB_ID_BYTES], int64_t seq,
+void store_ref(const unsigned char source[SD_ID_BYTES], int64_t seq,
     char out[SDBOX_REF_MAX + 1]);
 
 /* Seal text as a reply of a source to its reply key and every recipient,
@@ -85,7 +85,7 @@ int store_recover(struct db *db, struct spool *sp, unsigned *removed);
 int store_item_delete(struct db *db, struct spool *sp, const struct db_source *src,
     const struct db_item *item);
 /* A source deletes a reply it read: the row stays, marked, as a read
- * receipt for journalists; the file goes. SD_ERR_NOKEY when the item is
+ * receipt for journalists; the file goes. SD_ERR_NOTFOUND when the item is
  * not a reply of src or was already deleted. */
 int store_reply_delete_by_source(struct db *db, struct spool *sp,
     const struct db_source *src, const struct db_item *item);

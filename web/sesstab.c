@@ -208,7 +208,7 @@ web_sesstab_with(struct web_sesstab *t, const char *id, int touch, web_sesstab_f
 {
 	struct hdr *h;
 	time_t n = now();
-	int e = SD_ERR_NOKEY;
+	int e = SD_ERR_NOTFOUND;
 
 	pthread_mutex_lock(&t->mu);
 	if ((h = find(t, id)) != NULL) {
@@ -245,7 +245,7 @@ int
 web_sesstab_pin(struct web_sesstab *t, const char *id, int delta)
 {
 	struct hdr *h;
-	int e = SD_ERR_NOKEY;
+	int e = SD_ERR_NOTFOUND;
 
 	pthread_mutex_lock(&t->mu);
 	if ((h = find(t, id)) != NULL && (delta < 0 || !expired(t, h, now()))) {
@@ -278,7 +278,7 @@ int
 web_sesstab_set_rank(struct web_sesstab *t, const char *id, int rank)
 {
 	struct hdr *h;
-	int e = SD_ERR_NOKEY;
+	int e = SD_ERR_NOTFOUND;
 
 	pthread_mutex_lock(&t->mu);
 	if ((h = find(t, id)) != NULL && !expired(t, h, now())) {

@@ -51,11 +51,11 @@ void web_sesstab_set_group_max(struct web_sesstab *t, unsigned n);
 int web_sesstab_pin(struct web_sesstab *t, const char *id, int delta);
 /* The groups of the live or pinned entries, at most max (repeats kept). */
 size_t web_sesstab_groups(struct web_sesstab *t, int64_t *out, size_t max);
-/* Change the rank of the live entry named id; SD_ERR_NOKEY when none. */
+/* Change the rank of the live entry named id; SD_ERR_NOTFOUND when none. */
 int web_sesstab_set_rank(struct web_sesstab *t, const char *id, int rank);
 /* fn on the live entry named id. When fn returns 0 and touch is set, the
  * idle timer restarts. *left (may be NULL) gets the seconds to the
- * absolute expiry. SD_ERR_NOKEY when there is no live entry (an expired
+ * absolute expiry. SD_ERR_NOTFOUND when there is no live entry (an expired
  * one is wiped); otherwise fn's return. */
 int web_sesstab_with(struct web_sesstab *t, const char *id, int touch, web_sesstab_fn fn,
     void *arg, int64_t *left);

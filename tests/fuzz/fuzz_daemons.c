@@ -38,7 +38,7 @@
 #include "spool.h"
 #include "static.h"
 #include "sdtmpl.h"
-#include "../unit/unit_rmtree.h"
+#include "sdtree.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -122,7 +122,7 @@ cleanup(void)
 		MHD_stop_daemon(jn_mhd);
 	src_mhd = jn_mhd = NULL;
 	if (dir[0] != '\0')
-		(void)unit_rmtree(dir);
+		(void)sd_rmtree_at(AT_FDCWD, dir, SD_TREE_DEPTH_MAX);
 }
 
 /* A fresh instance as sealdrop-admin init makes it, with the cheapest

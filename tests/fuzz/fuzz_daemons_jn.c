@@ -84,7 +84,7 @@ fzd_jn_creds(const char *source, struct fzd_creds *out)
 {
 	struct jnsess_view v;
 	struct db_journalist now;
-	int e = SD_ERR_NOKEY;
+	int e = SD_ERR_NOTFOUND;
 
 	if (have_me) {
 		JN_DB_LOCK();
@@ -97,7 +97,7 @@ fzd_jn_creds(const char *source, struct fzd_creds *out)
 			(void)db_journalist_remove(jn_app.db, me.id);
 			JN_DB_UNLOCK();
 			jnsess_destroy_journalist(me.id);
-			e = SD_ERR_NOKEY;
+			e = SD_ERR_NOTFOUND;
 		}
 		sodium_memzero(&now, sizeof now);
 	}

@@ -47,7 +47,7 @@ static void
 fuzz_string(uint8_t sel, const char *s, size_t n)
 {
 	char out[CODENAME_MAX + 1];
-	unsigned char id[SD_SOURCE_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	size_t len = 0;
 
 	switch (sel % 4) {
@@ -61,7 +61,7 @@ fuzz_string(uint8_t sel, const char *s, size_t n)
 			abort();
 		break;
 	case 2:
-		(void)sd_source_id_parse(s, n, id);
+		(void)sd_id_parse(s, n, id);
 		break;
 	default:
 		(void)web_token_equal(s, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");

@@ -177,7 +177,7 @@ test_journalist_rows(void **state)
 	assert_int_equal(db_journalist_add(db, "bob", "$argon2id$x", totp, 0), 0);
 	assert_int_equal(db_journalist_add(db, "alice", "$argon2id$y", totp, 1), 0);
 	assert_int_equal(db_journalist_add(db, "alice", "$argon2id$z", totp, 0), SD_ERR_EXISTS);
-	assert_int_equal(db_journalist_get(db, "nobody", &j), SD_ERR_NOKEY);
+	assert_int_equal(db_journalist_get(db, "nobody", &j), SD_ERR_NOTFOUND);
 	assert_int_equal(db_journalist_get(db, "alice", &j), 0);
 	assert_string_equal(j.pw_hash, "$argon2id$y");
 	assert_int_equal(j.is_admin, 1);
@@ -246,12 +246,12 @@ test_journalist_rows(void **state)
 	assert_int_equal(db_journalist_attempt(db, j.id, 9000001, 5, 900), SD_ERR_LOCKED);
 	assert_int_equal(db_journalist_unlock(db, j.id), 0);
 	assert_int_equal(db_journalist_attempt(db, j.id, 9000001, 5, 900), 0);
-	assert_int_equal(db_journalist_unlock(db, 999999), SD_ERR_NOKEY);
+	assert_int_equal(db_journalist_unlock(db, 999999), SD_ERR_NOTFOUND);
 	assert_int_equal(db_journalist_succeeded(db, j.id), 0);
 	assert_int_equal(db_journalist_count(db, 1, &count), 0);
 	assert_int_equal(count, 1);
 	assert_int_equal(db_journalist_remove(db, j.id), 0);
-	assert_int_equal(db_journalist_remove(db, j.id), SD_ERR_NOKEY);
+	assert_int_equal(db_journalist_remove(db, j.id), SD_ERR_NOTFOUND);
 	assert_int_equal(db_journalist_count(db, 0, &count), 0);
 	assert_int_equal(count, 1);
 	sodium_memzero(&j, sizeof j);
@@ -317,10 +317,10 @@ test_audit_and_listing(void **state)
 	assert_int_equal(n, 1);
 	{
 		struct db_source byid;
-		unsigned char unknown[DB_ID_BYTES] = { 0 };
+		unsigned char unknown[SD_ID_BYTES] = { 0 };
 		assert_int_equal(db_source_by_id(db, s[1].id, &byid), 0);
 		assert_int_equal(byid.row, s[1].row);
-		assert_int_equal(db_source_by_id(db, unknown, &byid), SD_ERR_NOKEY);
+		assert_int_equal(db_source_by_id(db, unknown, &byid), SD_ERR_NOTFOUND);
 	}
 	/* Retention queries. */
 	assert_int_equal(db_item_older(db, "9999-01-01 00:00", &it, 1, &n), 0);

@@ -73,7 +73,7 @@ read_all(unsigned char **buf, size_t *len)
 static void
 test_open_ro_no_migration(void **state)
 {
-	unsigned char *before = NULL, *after = NULL, src[DB_ID_BYTES];
+	unsigned char *before = NULL, *after = NULL, src[SD_ID_BYTES];
 	size_t blen = 0, alen = 0, idx = 9;
 	struct db_admin_ids ids = { 0 };
 	struct db_admin_idset srcs = { 0 };
@@ -101,7 +101,7 @@ test_open_ro_no_migration(void **state)
 	assert_int_equal(db_admin_ids_find(&ids, &p, &idx), 0);
 	assert_int_equal(idx, 1);
 	memset(p.item, 0xcc, sizeof p.item);
-	assert_int_equal(db_admin_ids_find(&ids, &p, &idx), SD_ERR_NOKEY);
+	assert_int_equal(db_admin_ids_find(&ids, &p, &idx), SD_ERR_NOTFOUND);
 	assert_int_equal(db_admin_sources(db, &srcs), 0);
 	assert_int_equal(srcs.n, 1);
 	memset(src, 0x22, sizeof src);
@@ -140,7 +140,7 @@ test_refused(void **state)
 static void
 test_snapshot(void **state)
 {
-	unsigned char item[DB_ID_BYTES], *img = NULL;
+	unsigned char item[SD_ID_BYTES], *img = NULL;
 	struct db_admin_ids ids = { 0 };
 	struct db *mem = NULL;
 	size_t len = 0;

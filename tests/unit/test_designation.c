@@ -31,7 +31,7 @@ test_wordlist(void **state)
 static void
 test_designation(void **state)
 {
-	unsigned char id[SD_SOURCE_ID_BYTES] = { 0 };
+	unsigned char id[SD_ID_BYTES] = { 0 };
 	char d[SD_DESIGNATION_MAX + 1];
 
 	(void)state;
@@ -49,23 +49,23 @@ test_designation(void **state)
 static void
 test_source_id_parse(void **state)
 {
-	unsigned char id[SD_SOURCE_ID_BYTES], want[SD_SOURCE_ID_BYTES];
+	unsigned char id[SD_ID_BYTES], want[SD_ID_BYTES];
 	const char *good = "00112233445566778899aabbccddeeff";
 
 	(void)state;
-	for (int i = 0; i < SD_SOURCE_ID_BYTES; i++)
+	for (int i = 0; i < SD_ID_BYTES; i++)
 		want[i] = (unsigned char)(i * 0x11);
-	assert_int_equal(sd_source_id_parse(good, 32, id), 0);
+	assert_int_equal(sd_id_parse(good, 32, id), 0);
 	assert_memory_equal(id, want, sizeof id);
 	memset(id, 0xEE, sizeof id);
-	assert_int_equal(sd_source_id_parse(good, 31, id), SD_ERR_FORMAT);
-	assert_int_equal(sd_source_id_parse("00112233445566778899AABBCCDDEEFF", 32, id),
+	assert_int_equal(sd_id_parse(good, 31, id), SD_ERR_FORMAT);
+	assert_int_equal(sd_id_parse("00112233445566778899AABBCCDDEEFF", 32, id),
 	    SD_ERR_FORMAT);
-	assert_int_equal(sd_source_id_parse("00112233445566778899aabbccddeefg", 32, id),
+	assert_int_equal(sd_id_parse("00112233445566778899aabbccddeefg", 32, id),
 	    SD_ERR_FORMAT);
-	assert_int_equal(sd_source_id_parse("../../etc/passwd0000000000000000", 32, id),
+	assert_int_equal(sd_id_parse("../../etc/passwd0000000000000000", 32, id),
 	    SD_ERR_FORMAT);
-	assert_int_equal(sd_source_id_parse(NULL, 32, id), SD_ERR_FORMAT);
+	assert_int_equal(sd_id_parse(NULL, 32, id), SD_ERR_FORMAT);
 	assert_int_equal(id[0], 0xEE); /* untouched on failure */
 }
 

@@ -103,7 +103,7 @@ test_db(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(dbn_set(db, id, "bad", KEY), SD_ERR_FORMAT);
 	assert_int_equal(dbn_set(db, id, "alice@example.org", "junk"), SD_ERR_FORMAT);
-	assert_int_equal(dbn_set(db, id + 1, "alice@example.org", KEY), SD_ERR_NOKEY);
+	assert_int_equal(dbn_set(db, id + 1, "alice@example.org", KEY), SD_ERR_NOTFOUND);
 	assert_int_equal(dbn_set(db, id, "alice@example.org", KEY), 0);
 	assert_int_equal(dbn_get(db, id, addr, &has_key), 0);
 	assert_string_equal(addr, "alice@example.org");

@@ -44,7 +44,7 @@
 
 #include "sandbox.h"
 #include "sderr.h"
-#include "unit_rmtree.h"
+#include "sdtree.h"
 
 static char base[64], inside[96], outside[128];
 
@@ -355,7 +355,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	return unit_rmtree(base);
+	return sd_rmtree_at(AT_FDCWD, base, SD_TREE_DEPTH_MAX);
 }
 
 int

@@ -23,6 +23,7 @@
 #include <sodium.h>
 
 #include "sdbox.h"
+#include "sdbox_int.h"
 #include "sderr.h"
 
 #define HDR1 (SDBOX_FIXED_BYTES + SDBOX_STANZA_BYTES + SDBOX_STREAMHEADER_BYTES + SDBOX_MAC_BYTES)

@@ -23,6 +23,7 @@
 #include "sderr.h"
 #include "sdio.h"
 #include "sdkey.h"
+#include "sdkey_int.h"
 
 #define PASS "correct horse battery staple"
 #define PASSLEN (sizeof PASS - 1)

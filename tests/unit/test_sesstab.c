@@ -64,16 +64,16 @@ test_life(void **state)
 	assert_int_equal(got.n, 1);
 	assert_string_equal(got.tag, "filled");
 	assert_true(left > 100 && left <= 120);
-	assert_int_equal(web_sesstab_with(t, "nope", 1, get, &got, NULL), SD_ERR_NOKEY);
-	assert_int_equal(web_sesstab_with(t, NULL, 1, get, &got, NULL), SD_ERR_NOKEY);
+	assert_int_equal(web_sesstab_with(t, "nope", 1, get, &got, NULL), SD_ERR_NOTFOUND);
+	assert_int_equal(web_sesstab_with(t, NULL, 1, get, &got, NULL), SD_ERR_NOTFOUND);
 	/* A callback's error is passed through. */
 	assert_int_equal(web_sesstab_with(t, id[1], 1, refuse, &got, NULL), SD_ERR_FORMAT);
 	/* destroy and drop_if */
 	web_sesstab_destroy(t, id[0]);
-	assert_int_equal(web_sesstab_with(t, id[0], 1, get, &got, NULL), SD_ERR_NOKEY);
+	assert_int_equal(web_sesstab_with(t, id[0], 1, get, &got, NULL), SD_ERR_NOTFOUND);
 	n = 2;
 	assert_int_equal(web_sesstab_drop_if(t, is_n, &n), 1);
-	assert_int_equal(web_sesstab_with(t, id[2], 1, get, &got, NULL), SD_ERR_NOKEY);
+	assert_int_equal(web_sesstab_with(t, id[2], 1, get, &got, NULL), SD_ERR_NOTFOUND);
 	assert_int_equal(web_sesstab_with(t, id[1], 1, get, &got, NULL), 0);
 	web_sesstab_free(t);
 	web_sesstab_free(NULL);
@@ -95,7 +95,7 @@ test_full_evicts_lru(void **state)
 	assert_int_equal(web_sesstab_create(t, fill, &n, id[1]), 0);
 	n = 2;
 	assert_int_equal(web_sesstab_create(t, fill, &n, id[2]), 0);
-	assert_int_equal(web_sesstab_with(t, id[0], 1, get, &got, NULL), SD_ERR_NOKEY);
+	assert_int_equal(web_sesstab_with(t, id[0], 1, get, &got, NULL), SD_ERR_NOTFOUND);
 	assert_int_equal(web_sesstab_with(t, id[1], 1, get, &got, NULL), 0);
 	assert_int_equal(web_sesstab_with(t, id[2], 1, get, &got, NULL), 0);
 	assert_int_equal(got.n, 2);
@@ -130,7 +130,7 @@ test_ranks_pins_groups(void **state)
 	assert_int_equal(web_sesstab_create_ranked(t, 0, 11, fill, &n, g[0]), SD_ERR_BUSY);
 	/* A pinned entry is not evicted by a higher rank either. */
 	assert_int_equal(web_sesstab_create_ranked(t, 1, 12, fill, &n, g[0]), 0);
-	assert_int_equal(web_sesstab_with(t, hi, 0, get, &got, NULL), SD_ERR_NOKEY);
+	assert_int_equal(web_sesstab_with(t, hi, 0, get, &got, NULL), SD_ERR_NOTFOUND);
 	assert_int_equal(web_sesstab_groups(t, groups, 8), 3);
 	web_sesstab_free(t);
 
@@ -161,7 +161,7 @@ test_expiry(void **state)
 	/* idle 0: expired as soon as made */
 	assert_int_equal(web_sesstab_new(2, sizeof(struct pay), 0, 120, &t), 0);
 	assert_int_equal(web_sesstab_create(t, fill, &n, id), 0);
-	assert_int_equal(web_sesstab_with(t, id, 1, get, &got, NULL), SD_ERR_NOKEY);
+	assert_int_equal(web_sesstab_with(t, id, 1, get, &got, NULL), SD_ERR_NOTFOUND);
 	assert_int_equal(web_sesstab_create(t, fill, &n, id), 0);
 	assert_int_equal(web_sesstab_expire(t), 1);
 	web_sesstab_free(t);

@@ -28,7 +28,7 @@
 #include "sderr.h"
 #include "spool.h"
 #include "store.h"
-#include "unit_rmtree.h"
+#include "sdtree.h"
 
 static char dir[64]; /* "/tmp/sd-test-store.XXXXXX" */
 
@@ -46,7 +46,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	return unit_rmtree(dir);
+	return sd_rmtree_at(AT_FDCWD, dir, SD_TREE_DEPTH_MAX);
 }
 
 static struct db *
@@ -172,7 +172,7 @@ test_recipients(void **state)
 	assert_string_equal(r[0].label, "alice");
 	assert_int_equal(db_recipient_list(db, r, 1, &n), SD_ERR_RANGE);
 	assert_int_equal(db_recipient_remove(db, r[0].id), 0);
-	assert_int_equal(db_recipient_remove(db, r[0].id), SD_ERR_NOKEY);
+	assert_int_equal(db_recipient_remove(db, r[0].id), SD_ERR_NOTFOUND);
 	assert_int_equal(db_recipient_list(db, r, 4, &n), 0);
 	assert_int_equal(n, 1);
 	db_close(db);
@@ -195,9 +195,9 @@ test_sources_items_cascade(void **state)
 	assert_int_equal(db_source_create(db, tag, pk, 0, &s), 0);
 	assert_int_equal(db_source_create(db, tag, pk, 0, &s2), SD_ERR_EXISTS);
 	assert_int_equal(db_source_by_tag(db, tag, &s2), 0);
-	assert_memory_equal(s2.id, s.id, DB_ID_BYTES);
+	assert_memory_equal(s2.id, s.id, SD_ID_BYTES);
 	assert_memory_equal(s2.reply_pk, pk, 32);
-	assert_int_equal(db_source_by_tag(db, other, &s2), SD_ERR_NOKEY);
+	assert_int_equal(db_source_by_tag(db, other, &s2), SD_ERR_NOTFOUND);
 	assert_int_equal(db_source_next_seq(db, s.row, 3, &seq), 0);
 	assert_int_equal(seq, 1);
 	assert_int_equal(db_source_next_seq(db, s.row, 1, &seq), 0);
@@ -229,8 +229,8 @@ test_sources_items_cascade(void **state)
 	assert_int_equal(got.kind, DB_KIND_REPLY);
 	/* Deleting the source deletes its items. */
 	assert_int_equal(db_source_delete(db, s.row), 0);
-	assert_int_equal(db_item_by_id(db, it.id, &got), SD_ERR_NOKEY);
-	assert_int_equal(db_source_delete(db, s.row), SD_ERR_NOKEY);
+	assert_int_equal(db_item_by_id(db, it.id, &got), SD_ERR_NOTFOUND);
+	assert_int_equal(db_source_delete(db, s.row), SD_ERR_NOTFOUND);
 	db_close(db);
 }
 
@@ -282,8 +282,8 @@ test_spool_life_cycle(void **state)
 	assert_int_equal(n, 0);
 	randombytes_buf(src, sizeof src);
 	randombytes_buf(item, sizeof item);
-	spool_hex(src, hex);
-	spool_hex(item, ihex);
+	sd_id_hex(src, hex);
+	sd_id_hex(item, ihex);
 	/* Abort leaves nothing. */
 	assert_int_equal(spool_tmp_create(sp, &t), 0);
 	assert_int_equal(write(t.fd, "abc", 3), 3);
@@ -313,7 +313,7 @@ test_spool_life_cycle(void **state)
 	assert_int_equal(spool_item_open(sp, src, NULL, item, &fd), 0);
 	close(fd);
 	assert_int_equal(spool_item_remove(sp, src, NULL, item), 0);
-	assert_int_equal(spool_item_open(sp, src, NULL, item, &fd), SD_ERR_NOKEY);
+	assert_int_equal(spool_item_open(sp, src, NULL, item, &fd), SD_ERR_NOTFOUND);
 	assert_int_equal(spool_item_remove(sp, src, NULL, item), 0); /* missing is fine */
 	assert_int_equal(spool_source_remove(sp, src), 0);
 	(void)snprintf(path, sizeof path, "%s/spool/%s", dir, hex);
@@ -417,7 +417,7 @@ test_reply_round_trip(void **state)
 	crypto_box_keypair(jpk, jsk);
 	assert_int_equal(db_source_create(db, tag, rpk, 0, &s), 0);
 	/* No recipient: nobody could read it, so it is refused. */
-	assert_int_equal(store_reply_add(db, sp, &s, "hi", 2, &it), SD_ERR_NOKEY);
+	assert_int_equal(store_reply_add(db, sp, &s, "hi", 2, &it), SD_ERR_NOTFOUND);
 	assert_int_equal(db_recipient_add(db, jpk, "j"), 0);
 	assert_int_equal(store_reply_add(db, sp, &s, "hello source", 12, &it), 0);
 	assert_int_equal(store_reply_read(sp, &s, &it, rsk, &text, &len), 0);
@@ -431,30 +431,30 @@ test_reply_round_trip(void **state)
 	memset(big, 'x', sizeof big);
 	assert_int_equal(store_reply_add(db, sp, &s, big, sizeof big, NULL), SD_ERR_TOOLONG);
 	assert_int_equal(store_item_delete(db, sp, &s, &it), 0);
-	assert_int_equal(store_reply_read(sp, &s, &it, rsk, &text, &len), SD_ERR_NOKEY);
+	assert_int_equal(store_reply_read(sp, &s, &it, rsk, &text, &len), SD_ERR_NOTFOUND);
 	/* The source deletes a reply: its row stays as a read receipt, marked,
 	 * size 0, with no file; a second delete, another source's or a
-	 * non-reply item is SD_ERR_NOKEY. */
+	 * non-reply item is SD_ERR_NOTFOUND. */
 	{
 		struct db_item got, msg = { .source_row = s.row, .kind = DB_KIND_MESSAGE, .seq = 99 };
 		struct db_source other = s;
 		assert_int_equal(store_reply_add(db, sp, &s, "read me", 7, &it), 0);
 		other.row = s.row + 1000;
-		assert_int_equal(store_reply_delete_by_source(db, sp, &other, &it), SD_ERR_NOKEY);
+		assert_int_equal(store_reply_delete_by_source(db, sp, &other, &it), SD_ERR_NOTFOUND);
 		assert_int_equal(store_reply_delete_by_source(db, sp, &s, &it), 0);
 		assert_int_equal(db_item_by_id(db, it.id, &got), 0);
 		assert_int_equal(got.source_deleted, 1);
 		assert_int_equal(got.size, 0);
 		assert_int_equal(got.kind, DB_KIND_REPLY);
-		assert_int_equal(store_reply_read(sp, &s, &got, rsk, &text, &len), SD_ERR_NOKEY);
-		assert_int_equal(store_reply_delete_by_source(db, sp, &s, &got), SD_ERR_NOKEY);
-		assert_int_equal(db_item_mark_source_deleted(db, got.row), SD_ERR_NOKEY);
+		assert_int_equal(store_reply_read(sp, &s, &got, rsk, &text, &len), SD_ERR_NOTFOUND);
+		assert_int_equal(store_reply_delete_by_source(db, sp, &s, &got), SD_ERR_NOTFOUND);
+		assert_int_equal(db_item_mark_source_deleted(db, got.row), SD_ERR_NOTFOUND);
 		randombytes_buf(msg.id, sizeof msg.id);
 		db_this_hour(msg.created_hour);
 		assert_int_equal(db_item_add(db, &msg), 0);
 		assert_int_equal(db_item_by_id(db, msg.id, &got), 0);
-		assert_int_equal(store_reply_delete_by_source(db, sp, &s, &got), SD_ERR_NOKEY);
-		assert_int_equal(db_item_mark_source_deleted(db, got.row), SD_ERR_NOKEY);
+		assert_int_equal(store_reply_delete_by_source(db, sp, &s, &got), SD_ERR_NOTFOUND);
+		assert_int_equal(db_item_mark_source_deleted(db, got.row), SD_ERR_NOTFOUND);
 	}
 	assert_int_equal(store_source_delete(db, sp, &s), 0);
 	spool_close(sp);
@@ -500,12 +500,12 @@ test_batch_commit(void **state)
 	randombytes_buf(pk, sizeof pk);
 	assert_int_equal(db_source_create(db, tag, pk, 1, &s), 0);
 	assert_int_equal(s.pending, 1);
-	spool_hex(s.id, shex);
+	sd_id_hex(s.id, shex);
 	assert_int_equal(spool_batch_create(sp, &b), 0);
-	spool_hex(b.id, bhex);
+	sd_id_hex(b.id, bhex);
 	memset(it, 0, sizeof it);
 	for (int i = 0; i < 2; i++) {
-		randombytes_buf(it[i].id, DB_ID_BYTES);
+		randombytes_buf(it[i].id, SD_ID_BYTES);
 		it[i].kind = i == 0 ? DB_KIND_MESSAGE : DB_KIND_FILE;
 		it[i].seq = i + 1;
 		it[i].size = 1024;
@@ -519,7 +519,7 @@ test_batch_commit(void **state)
 	assert_false(exists(rel));
 	assert_int_equal(store_batch_commit(db, sp, &b, s.row, it, 2, NULL), 0);
 	assert_int_equal(b.fd, -1);
-	spool_hex(it[1].id, ihex);
+	sd_id_hex(it[1].id, ihex);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s/%s.sdbox", shex, bhex, ihex);
 	assert_int_equal(mtime_of(rel), 0);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s", shex, bhex);
@@ -533,7 +533,7 @@ test_batch_commit(void **state)
 	/* Its rows carry the batch; the source is no longer pending. */
 	assert_int_equal(db_item_by_id(db, it[1].id, &got), 0);
 	assert_int_equal(got.has_batch, 1);
-	assert_memory_equal(got.batch, b.id, DB_ID_BYTES);
+	assert_memory_equal(got.batch, b.id, SD_ID_BYTES);
 	assert_int_equal(db_batch_exists(db, s.row, b.id), 1);
 	{
 		struct db_source now;
@@ -556,7 +556,7 @@ test_batch_commit(void **state)
 	assert_int_equal(spool_batch_create(sp, &b), 0);
 	assert_int_equal(spool_batch_file(&b, it[0].id, &fd), 0);
 	assert_int_equal(spool_file_settle(fd), 0);
-	assert_int_equal(store_batch_commit(db, sp, &b, s.row, it, 1, NULL), SD_ERR_NOKEY);
+	assert_int_equal(store_batch_commit(db, sp, &b, s.row, it, 1, NULL), SD_ERR_NOTFOUND);
 	assert_false(exists(rel));
 	/* A source without a reply over the day's share: refused, inside
 	 * the transaction, nothing visible. */
@@ -566,7 +566,7 @@ test_batch_commit(void **state)
 		randombytes_buf(tag, sizeof tag);
 		assert_int_equal(db_source_create(db, tag, pk, 0, &s2), 0);
 		assert_int_equal(store_batch_commit(db, sp, &b, s2.row, it, 1, &sh), SD_ERR_RANGE);
-		spool_hex(s2.id, shex);
+		sd_id_hex(s2.id, shex);
 		(void)snprintf(rel, sizeof rel, "spool/%s", shex);
 		assert_false(exists(rel));
 		sh.free_bytes = 1ULL << 40;
@@ -580,7 +580,7 @@ test_batch_commit(void **state)
 	assert_int_equal(mtime_of("spool/tmp/source"), 0);
 	spool_close(sp);
 	db_close(db);
-	assert_int_equal(unit_rmtree(dir), 0);
+	assert_int_equal(sd_rmtree_at(AT_FDCWD, dir, SD_TREE_DEPTH_MAX), 0);
 	assert_int_equal(mkdir(dir, 0700), 0);
 }
 
@@ -619,7 +619,7 @@ test_recover(void **state)
 	randombytes_buf(tag, sizeof tag);
 	randombytes_buf(pk, sizeof pk);
 	assert_int_equal(db_source_create(db, tag, pk, 0, &s), 0);
-	spool_hex(s.id, shex);
+	sd_id_hex(s.id, shex);
 	/* A known reply, an orphan reply, an orphan batch, an empty batch,
 	 * an unknown source, an empty unknown source, a name not ours. */
 	it.source_row = s.row;
@@ -628,13 +628,13 @@ test_recover(void **state)
 	randombytes_buf(it.id, sizeof it.id);
 	db_this_hour(it.created_hour);
 	assert_int_equal(db_item_add(db, &it), 0);
-	spool_hex(it.id, ihex);
+	sd_id_hex(it.id, ihex);
 	(void)snprintf(rel, sizeof rel, "spool/%s", shex);
 	touch(rel, 1);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s.sdbox", shex, ihex);
 	touch(rel, 0);
 	randombytes_buf(x, sizeof x);
-	spool_hex(x, xhex);
+	sd_id_hex(x, xhex);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s.sdbox", shex, xhex);
 	touch(rel, 0);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s", shex, xhex);
@@ -642,7 +642,7 @@ test_recover(void **state)
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s/%s.sdbox", shex, xhex, ihex);
 	touch(rel, 0);
 	randombytes_buf(x, sizeof x);
-	spool_hex(x, xhex);
+	sd_id_hex(x, xhex);
 	(void)snprintf(rel, sizeof rel, "spool/%s", xhex);
 	touch(rel, 1);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s.sdbox", xhex, ihex);
@@ -655,8 +655,8 @@ test_recover(void **state)
 	randombytes_buf(it.batch, sizeof it.batch);
 	randombytes_buf(it.id, sizeof it.id);
 	assert_int_equal(db_item_add(db, &it), 0);
-	spool_hex(it.batch, bhex);
-	spool_hex(it.id, kept);
+	sd_id_hex(it.batch, bhex);
+	sd_id_hex(it.id, kept);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s", shex, bhex);
 	touch(rel, 1);
 	(void)snprintf(rel, sizeof rel, "spool/%s/%s/%s.sdbox", shex, bhex, kept);
@@ -682,7 +682,7 @@ test_recover(void **state)
 	assert_int_equal(removed, 0);
 	spool_close(sp);
 	db_close(db);
-	assert_int_equal(unit_rmtree(dir), 0);
+	assert_int_equal(sd_rmtree_at(AT_FDCWD, dir, SD_TREE_DEPTH_MAX), 0);
 	assert_int_equal(mkdir(dir, 0700), 0);
 }
 
@@ -710,19 +710,19 @@ test_pending(void **state)
 	assert_int_equal(total, 1);
 	assert_int_equal(db_source_page(db, 0, sum, 8, &n), 0);
 	assert_int_equal(n, 1);
-	assert_memory_equal(sum[0].s.id, s[0].id, DB_ID_BYTES);
-	assert_int_equal(db_source_by_id(db, s[1].id, &got), SD_ERR_NOKEY);
+	assert_memory_equal(sum[0].s.id, s[0].id, SD_ID_BYTES);
+	assert_int_equal(db_source_by_id(db, s[1].id, &got), SD_ERR_NOTFOUND);
 	/* Keep the 2 newest pending: s[1] and s[2] go, but s[1] is in use
 	 * (a session or an upload) and is spared. */
 	assert_int_equal(db_source_prune_pending(db, "1970-01-01", 2, &s[1].row, 1, &removed), 0);
 	assert_int_equal(removed, 1);
 	assert_int_equal(db_source_by_row(db, s[1].row, &got), 0);
-	assert_int_equal(db_source_by_row(db, s[2].row, &got), SD_ERR_NOKEY);
+	assert_int_equal(db_source_by_row(db, s[2].row, &got), SD_ERR_NOTFOUND);
 	assert_int_equal(db_source_by_row(db, s[3].row, &got), 0);
 	/* Everything pending made before tomorrow is expired; s[0] stays. */
 	assert_int_equal(db_source_prune_pending(db, "9999-12-31", 100, NULL, 0, &removed), 0);
 	assert_int_equal(removed, 3);
-	assert_int_equal(db_source_by_row(db, s[4].row, &got), SD_ERR_NOKEY);
+	assert_int_equal(db_source_by_row(db, s[4].row, &got), SD_ERR_NOTFOUND);
 	assert_int_equal(db_source_by_row(db, s[0].row, &got), 0);
 	db_close(db);
 }

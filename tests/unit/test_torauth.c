@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "sderr.h"
+#include "sdbase32.h"
 #include "torauth.h"
 
 #include <stdio.h>
@@ -98,7 +99,7 @@ test_keypair(void **state)
 		}
 	}
 	assert_int_equal(crypto_scalarmult_base(pk, sk), 0);
-	assert_int_equal(torauth_base32(pk, sizeof pk, 1, b32, sizeof b32), 0);
+	assert_int_equal(sd_base32_encode(pk, sizeof pk, 1, b32, sizeof b32), 0);
 	assert_int_equal(strncmp(pub + strlen(TORAUTH_PREFIX), b32, TORAUTH_KEY_B32), 0);
 	/* Bad onion or small buffers: refused, outputs untouched. */
 	memset(pub, 'x', sizeof pub);

@@ -107,7 +107,7 @@ tor_remove_step(void *ctx)
 
 	if (e != 0) {
 		fprintf(stderr, "warning: no tor client key of %s removed: %s\n", s->name,
-		    e == SD_ERR_NOKEY ? "there is none" : e == SD_ERR_IO ? strerror(errno) :
+		    e == SD_ERR_NOTFOUND ? "there is none" : e == SD_ERR_IO ? strerror(errno) :
 		    sd_strerror(e));
 		return 1;
 	}

@@ -253,16 +253,15 @@ rd_tor(struct rd *r, int fd)
 static int
 rd_item(struct rd *r, int spfd, const struct db_admin_pair *p)
 {
-	char s[ADMINOPS_HEX_BYTES + 1], bt[ADMINOPS_HEX_BYTES + 1], i[ADMINOPS_HEX_BYTES + 7];
+	char s[SD_ID_HEX + 1], bt[SD_ID_HEX + 1], i[SD_SPOOL_NAME_LEN + 1];
 	char name[ADMINOPS_ITEM_PATH_MAX], why[ADMINOPS_WHY_MAX];
 	int dfd, bfd, fd = -1, e;
 	uint64_t size = 0;
 
 	adminops_item_path(p, name);
-	sodium_bin2hex(s, sizeof s, p->src, DB_ID_BYTES);
-	sodium_bin2hex(bt, sizeof bt, p->batch, DB_ID_BYTES);
-	sodium_bin2hex(i, sizeof i, p->item, DB_ID_BYTES);
-	memcpy(i + ADMINOPS_HEX_BYTES, ".sdbox", 7);
+	sd_id_hex(p->src, s);
+	sd_id_hex(p->batch, bt);
+	sd_spool_name(p->item, i);
 	why[0] = '\0';
 	if ((dfd = openat(spfd, s, DIR_FLAGS)) >= 0 && p->has_batch) {
 		bfd = openat(dfd, bt, DIR_FLAGS);
@@ -270,12 +269,12 @@ rd_item(struct rd *r, int spfd, const struct db_admin_pair *p)
 		dfd = bfd;
 	}
 	if (dfd < 0)
-		e = errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_FORMAT;
+		e = errno == ENOENT ? SD_ERR_NOTFOUND : SD_ERR_FORMAT;
 	else
 		e = adminops_item_open(dfd, i, &fd, &size, why);
 	if (dfd >= 0)
 		close(dfd);
-	if (e == SD_ERR_NOKEY)
+	if (e == SD_ERR_NOTFOUND)
 		r->st.vanished++;
 	else if (e != 0 && r->st.refused++ == 0)
 		(void)snprintf(r->st.first_refused, sizeof r->st.first_refused, "%s %s", name,
@@ -338,7 +337,7 @@ rd_snapshot(struct rd *r)
 	 * the instance's owner with one link, never a FIFO or a link to a file
 	 * of someone else. */
 	if ((e = adminpriv_db_files(AT_FDCWD, "sealdrop.db", geteuid(), why)) != 0)
-		return rd_error(r, "not backed up: %s", e == SD_ERR_NOKEY ?
+		return rd_error(r, "not backed up: %s", e == SD_ERR_NOTFOUND ?
 		    "not a sealdrop instance (no sealdrop.db)" : why);
 	alarm(DB_SECONDS_MAX);
 	e = db_admin_snapshot("sealdrop.db", &r->mem);

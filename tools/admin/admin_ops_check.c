@@ -216,7 +216,7 @@ check_conf(struct chk *c)
 
 	/* Never a link, FIFO or device: one plain file of the owner. */
 	if ((e = adminpriv_file(c->dfd, "sealdrop.conf", 0, c->uid, &fd, why)) != 0) {
-		say(c, ADMINOPS_FAIL, "config", "%s", e == SD_ERR_NOKEY ?
+		say(c, ADMINOPS_FAIL, "config", "%s", e == SD_ERR_NOTFOUND ?
 		    "sealdrop.conf is missing" : why);
 		return;
 	}
@@ -464,7 +464,7 @@ check_torrc_lines(struct chk *c, int torfd)
 	int fd, e;
 
 	if ((e = adminpriv_file(torfd, "torrc", 0, c->tor_uid, &fd, why)) != 0) {
-		say(c, ADMINOPS_FAIL, "tor", "tor/%s", e == SD_ERR_NOKEY ? "torrc is missing" : why);
+		say(c, ADMINOPS_FAIL, "tor", "tor/%s", e == SD_ERR_NOTFOUND ? "torrc is missing" : why);
 		return -1;
 	}
 	e = sd_read_full(fd, buf, sizeof buf - 1, &len);

@@ -26,30 +26,6 @@
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
 int
-adminops_hex_id(const char *s, size_t len, unsigned char out[DB_ID_BYTES])
-{
-	unsigned char id[DB_ID_BYTES];
-
-	if (len != ADMINOPS_HEX_BYTES)
-		return SD_ERR_FORMAT;
-	for (size_t i = 0; i < len; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return SD_ERR_FORMAT;
-	if (sodium_hex2bin(id, sizeof id, s, len, NULL, NULL, NULL) != 0)
-		return SD_ERR_FORMAT;
-	memcpy(out, id, sizeof id);
-	return 0;
-}
-
-int
-adminops_item_name(const char *name, unsigned char item[DB_ID_BYTES])
-{
-	if (strlen(name) != ADMINOPS_HEX_BYTES + 6 || strcmp(name + ADMINOPS_HEX_BYTES, ".sdbox") != 0)
-		return SD_ERR_FORMAT;
-	return adminops_hex_id(name, ADMINOPS_HEX_BYTES, item);
-}
-
-int
 adminops_opendir(int fd, DIR **out)
 {
 	int dup_fd = dup(fd);
@@ -84,12 +60,12 @@ note_first(char *dst, size_t dstsz, const char *a, const char *b, const char *c)
 void
 adminops_item_path(const struct db_admin_pair *p, char *out)
 {
-	char s[ADMINOPS_HEX_BYTES + 1], i[ADMINOPS_HEX_BYTES + 1], b[ADMINOPS_HEX_BYTES + 1];
+	char s[SD_ID_HEX + 1], i[SD_SPOOL_NAME_LEN + 1], b[SD_ID_HEX + 1];
 
-	sodium_bin2hex(s, sizeof s, p->src, DB_ID_BYTES);
-	sodium_bin2hex(i, sizeof i, p->item, DB_ID_BYTES);
-	sodium_bin2hex(b, sizeof b, p->batch, DB_ID_BYTES);
-	(void)snprintf(out, ADMINOPS_ITEM_PATH_MAX, "spool/%s/%s%s%s.sdbox", s,
+	sd_id_hex(p->src, s);
+	sd_spool_name(p->item, i);
+	sd_id_hex(p->batch, b);
+	(void)snprintf(out, ADMINOPS_ITEM_PATH_MAX, "spool/%s/%s%s%s", s,
 	    p->has_batch ? b : "", p->has_batch ? "/" : "", i);
 }
 
@@ -108,7 +84,7 @@ adminops_item_open(int dirfd, const char *name, int *fd, uint64_t *size,
 	why[0] = '\0';
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		if (errno == ENOENT)
-			return SD_ERR_NOKEY;
+			return SD_ERR_NOTFOUND;
 		(void)snprintf(why, ADMINOPS_WHY_MAX, "%s", strerror(errno));
 		return SD_ERR_IO;
 	}
@@ -121,7 +97,7 @@ adminops_item_open(int dirfd, const char *name, int *fd, uint64_t *size,
 	f = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (f < 0 || fstat(f, &st2) != 0) {
 		if (f < 0 && errno == ENOENT)
-			return SD_ERR_NOKEY;
+			return SD_ERR_NOTFOUND;
 		(void)snprintf(why, ADMINOPS_WHY_MAX, "cannot be opened: %s", strerror(errno));
 		e = SD_ERR_IO;
 		goto out;
@@ -171,7 +147,7 @@ item_entry(int dirfd, const char *name, struct db_admin_pair *p, const char *a, 
 	size_t i;
 	int e = adminops_item_open(dirfd, name, NULL, &size, why);
 
-	if (e == SD_ERR_NOKEY)
+	if (e == SD_ERR_NOTFOUND)
 		return; /* removed meanwhile (a daemon at work) */
 	if (e != 0) {
 		k->bad++;
@@ -186,7 +162,7 @@ item_entry(int dirfd, const char *name, struct db_admin_pair *p, const char *a, 
 		k->orphans++;
 		note_first(k->first_orphan, sizeof k->first_orphan, a, b, name);
 	} else if (ids->v[i].has_batch != p->has_batch ||
-	    (p->has_batch && memcmp(ids->v[i].batch, p->batch, DB_ID_BYTES) != 0)) {
+	    (p->has_batch && memcmp(ids->v[i].batch, p->batch, SD_ID_BYTES) != 0)) {
 		k->misplaced++;
 		note_first(k->first_misplaced, sizeof k->first_misplaced, a, b, name);
 	} else {
@@ -218,7 +194,7 @@ batch_walk(int bfd, struct db_admin_pair *p, const char *srchex, const char *bhe
 		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
 			continue;
 		n++;
-		if (adminops_item_name(ent->d_name, p->item) != 0) {
+		if (sd_spool_name_parse(ent->d_name, p->item) != 0) {
 			strange(k, srchex, bhex, ent->d_name);
 			continue;
 		}
@@ -251,13 +227,13 @@ source_walk(int sfd, struct db_admin_pair *p, const char *srchex, struct db_admi
 		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
 			continue;
 		n++;
-		if (adminops_item_name(ent->d_name, p->item) == 0) {
+		if (sd_spool_name_parse(ent->d_name, p->item) == 0) {
 			p->has_batch = 0;
 			memset(p->batch, 0, sizeof p->batch);
 			item_entry(sfd, ent->d_name, p, srchex, "", ids, k);
 			continue;
 		}
-		if (adminops_hex_id(ent->d_name, strlen(ent->d_name), p->batch) != 0 ||
+		if (sd_id_parse(ent->d_name, strlen(ent->d_name), p->batch) != 0 ||
 		    fstatat(sfd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
 		    (bfd = openat(sfd, ent->d_name, DIR_FLAGS)) < 0) {
 			strange(k, srchex, ent->d_name, "");
@@ -291,7 +267,7 @@ adminops_spool_walk(int spfd, struct db_admin_ids *ids, const struct db_admin_id
 		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0 ||
 		    strcmp(ent->d_name, "tmp") == 0)
 			continue;
-		if (adminops_hex_id(ent->d_name, strlen(ent->d_name), p.src) != 0 ||
+		if (sd_id_parse(ent->d_name, strlen(ent->d_name), p.src) != 0 ||
 		    fstatat(spfd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
 		    (sfd = openat(spfd, ent->d_name, DIR_FLAGS)) < 0) {
 			strange(k, ent->d_name, "", "");
@@ -347,16 +323,16 @@ tor_path_ok(const char *p)
 static int
 spool_path_ok(const char *n, int parts, const char *tail)
 {
-	unsigned char id[DB_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	size_t tl = strlen(tail);
 
 	if (strncmp(n, "spool/", 6) != 0)
 		return 0;
 	n += 6;
 	for (int i = 0; i <= parts; i++) {
-		if (strlen(n) < ADMINOPS_HEX_BYTES || adminops_hex_id(n, ADMINOPS_HEX_BYTES, id) != 0)
+		if (strlen(n) < SD_ID_HEX || sd_id_parse(n, SD_ID_HEX, id) != 0)
 			return 0;
-		n += ADMINOPS_HEX_BYTES;
+		n += SD_ID_HEX;
 		if (i < parts && *n++ != '/')
 			return 0;
 	}
@@ -411,7 +387,7 @@ static int
 epoch_at(int dirfd, int depth)
 {
 	static const struct timespec epoch[2] = { { 0, 0 }, { 0, 0 } };
-	unsigned char id[DB_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	int e = 0, fd;
 	struct dirent *ent;
 	DIR *d;
@@ -419,7 +395,7 @@ epoch_at(int dirfd, int depth)
 	if (adminops_opendir(dirfd, &d) != 0)
 		return SD_ERR_IO;
 	while ((ent = readdir(d)) != NULL) {
-		if (adminops_hex_id(ent->d_name, strlen(ent->d_name), id) != 0)
+		if (sd_id_parse(ent->d_name, strlen(ent->d_name), id) != 0)
 			continue;
 		if ((fd = openat(dirfd, ent->d_name, DIR_FLAGS)) < 0 ||
 		    (depth == 0 && epoch_at(fd, 1) != 0) || futimens(fd, epoch) != 0)
@@ -437,47 +413,3 @@ adminops_epoch_dirs(int spfd)
 	return epoch_at(spfd, 0);
 }
 
-static int rmtree_at(int dirfd, const char *name, int depth);
-
-/* Empty a directory fd: files unlinked, directories recursed into. */
-static int
-rm_contents(int fd, int depth)
-{
-	DIR *d;
-	struct dirent *ent;
-	int e = 0;
-
-	if (adminops_opendir(fd, &d) != 0)
-		return SD_ERR_IO;
-	while ((ent = readdir(d)) != NULL) {
-		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
-			continue;
-		if (unlinkat(fd, ent->d_name, 0) == 0)
-			continue;
-		if ((errno != EISDIR && errno != EPERM) || depth >= 16 ||
-		    rmtree_at(fd, ent->d_name, depth + 1) != 0)
-			e = SD_ERR_IO;
-	}
-	closedir(d);
-	return e;
-}
-
-static int
-rmtree_at(int dirfd, const char *name, int depth)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), e;
-
-	if (fd < 0)
-		return errno == ENOENT ? 0 : SD_ERR_IO;
-	e = rm_contents(fd, depth);
-	close(fd);
-	if (e == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) != 0)
-		e = SD_ERR_IO;
-	return e;
-}
-
-int
-adminops_rmtree(int dirfd, const char *name)
-{
-	return rmtree_at(dirfd, name, 0);
-}

@@ -19,12 +19,7 @@
 
 #include "db_admin.h"
 
-#define ADMINOPS_HEX_BYTES (2 * DB_ID_BYTES)
 
-/* Exactly 32 lower-case hex characters (len bytes of s) into out. */
-int adminops_hex_id(const char *s, size_t len, unsigned char out[DB_ID_BYTES]);
-/* "<32 hex>.sdbox" into the item id. */
-int adminops_item_name(const char *name, unsigned char item[DB_ID_BYTES]);
 /* "spool/<source>/<item>.sdbox" or "spool/<source>/<batch>/<item>.sdbox"
  * of an item; out holds at least ADMINOPS_ITEM_PATH_MAX bytes. */
 #define ADMINOPS_ITEM_PATH_MAX 128
@@ -38,7 +33,7 @@ void adminops_item_path(const struct db_admin_pair *p, char *out);
  * least the smallest sealed size, at most ADMINOPS_ITEM_MAX) with no holes.
  * Never opens a FIFO, device or link (fstatat first, then an
  * O_NOFOLLOW|O_NONBLOCK open whose fstat must match). 0 with *fd (read
- * position 0) and *size, or SD_ERR_NOKEY (missing), SD_ERR_FORMAT (why
+ * position 0) and *size, or SD_ERR_NOTFOUND (missing), SD_ERR_FORMAT (why
  * says what is wrong) or SD_ERR_IO. fd NULL: the file is closed. */
 int adminops_item_open(int dirfd, const char *name, int *fd, uint64_t *size,
     char why[ADMINOPS_WHY_MAX]);
@@ -93,8 +88,5 @@ int adminops_member_kind(const char *name, int dir);
 /* The largest size of a regular member of that kind. */
 uint64_t adminops_member_max(int kind);
 
-/* Remove name (a directory tree this process created) under dirfd:
- * regular files and directories only, no symlink followed. */
-int adminops_rmtree(int dirfd, const char *name);
 
 #endif

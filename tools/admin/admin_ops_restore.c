@@ -25,6 +25,7 @@
 #include "sdbox.h"
 #include "sderr.h"
 #include "sdio.h"
+#include "sdtree.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -612,7 +613,7 @@ out:
 		close(r.in_fd);
 	if (r.sfd >= 0)
 		close(r.sfd);
-	if (r.stage[0] != '\0' && adminops_rmtree(r.parentfd, r.stage) != 0 && e == 0)
+	if (r.stage[0] != '\0' && sd_rmtree_at(r.parentfd, r.stage, SD_TREE_DEPTH_MAX) != 0 && e == 0)
 		e = fail(&r, SD_ERR_IO, "%s/%s: could not be removed", r.dir, r.stage);
 	if (r.parentfd >= 0)
 		close(r.parentfd);

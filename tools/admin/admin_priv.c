@@ -11,6 +11,7 @@
 #include "admin_priv.h"
 #include "sderr.h"
 #include "sdpriv.h"
+#include "sdutf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -224,7 +225,7 @@ adminpriv_file(int dirfd, const char *name, int wr, uid_t uid, int *fd,
 	/* O_PATH opens nothing: a FIFO or a device is not even opened. */
 	if ((pfd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT)
-			return SD_ERR_NOKEY;
+			return SD_ERR_NOTFOUND;
 		(void)snprintf(why, ADMINPRIV_ERR_MAX, "%s: %s", name, strerror(errno));
 		return SD_ERR_IO;
 	}
@@ -277,46 +278,15 @@ adminpriv_db_files(int dirfd, const char *name, uid_t uid, char why[ADMINPRIV_ER
 		if (snprintf(path, sizeof path, "%s%s", name, side[i]) >= (int)sizeof path)
 			return SD_ERR_TOOLONG;
 		e = adminpriv_file(dirfd, path, 0, uid, &fd, why);
-		if (e == SD_ERR_NOKEY && i > 0)
+		if (e == SD_ERR_NOTFOUND && i > 0)
 			continue;
-		if (e == SD_ERR_NOKEY)
+		if (e == SD_ERR_NOTFOUND)
 			(void)snprintf(why, ADMINPRIV_ERR_MAX, "%s is missing", name);
 		if (e != 0)
 			return e;
 		close(fd);
 	}
 	return 0;
-}
-
-/* Length of the UTF-8 sequence at s and its code point, or 0 if invalid. */
-static size_t
-utf8_one(const unsigned char *s, uint32_t *cp)
-{
-	size_t n;
-	uint32_t c = s[0], min;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if ((c & 0xe0) == 0xc0) {
-		n = 2; c &= 0x1f; min = 0x80;
-	} else if ((c & 0xf0) == 0xe0) {
-		n = 3; c &= 0x0f; min = 0x800;
-	} else if ((c & 0xf8) == 0xf0) {
-		n = 4; c &= 0x07; min = 0x10000;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
 }
 
 char *
@@ -328,7 +298,7 @@ adminpriv_safe(const char *s, char *out, size_t outsz)
 	while (*p != '\0') {
 		char tmp[16];
 		uint32_t cp = 0;
-		size_t n = utf8_one(p, &cp), t;
+		size_t n = sd_utf8_decode(p, strnlen((const char *)p, 4), &cp), t;
 
 		if (n == 0)
 			t = (size_t)snprintf(tmp, sizeof tmp, "\\x%02x", *p), n = 1;

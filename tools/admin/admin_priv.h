@@ -73,7 +73,7 @@ int adminpriv_wait(pid_t pid, const struct adminpriv_id *id);
 /* Open name under dirfd read-only (wr: read-write) with
  * O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC, then require a regular file with one
  * link owned by uid. *fd receives it (O_NONBLOCK cleared). ENOENT gives
- * SD_ERR_NOKEY with no message; anything else SD_ERR_IO (cannot open) or
+ * SD_ERR_NOTFOUND with no message; anything else SD_ERR_IO (cannot open) or
  * SD_ERR_FORMAT (wrong kind, links or owner) with why filled. */
 int adminpriv_file(int dirfd, const char *name, int wr, uid_t uid, int *fd,
     char why[ADMINPRIV_ERR_MAX]);

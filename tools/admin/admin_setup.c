@@ -345,7 +345,7 @@ add_line(const char *path, const char *comment, const char *line)
 	int e;
 
 	e = admintor_conf_read(AT_FDCWD, path, SETUP_CONF_MAX, &text, &st);
-	if (e == SD_ERR_NOKEY) {
+	if (e == SD_ERR_NOTFOUND) {
 		memset(&st, 0, sizeof st);
 		st.st_mode = 0644;
 	} else if (e == SD_ERR_FORMAT) {

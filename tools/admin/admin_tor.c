@@ -12,6 +12,7 @@
  * "descriptor:x25519:<BASE32 public key>".
  */
 #include "admin_tor.h"
+#include "sdbase32.h"
 #include "sderr.h"
 #include "sdio.h"
 #include "torauth.h"
@@ -81,7 +82,7 @@ admintor_onion_from_pk(const unsigned char pk[ADMINTOR_PK_BYTES], char *out, siz
 	raw[ADMINTOR_PK_BYTES] = md[0];
 	raw[ADMINTOR_PK_BYTES + 1] = md[1];
 	raw[ADMINTOR_PK_BYTES + 2] = ONION_VERSION;
-	if (torauth_base32(raw, sizeof raw, 0, b32, sizeof b32) != 0)
+	if (sd_base32_encode(raw, sizeof raw, 0, b32, sizeof b32) != 0)
 		return SD_ERR_CRYPTO;
 	(void)snprintf(out, outsz, "%s.onion", b32);
 	return 0;
@@ -253,7 +254,7 @@ write_client_at(int dirfd, const char *file, const unsigned char pk[crypto_box_P
 	char b32[X25519_B32 + 1], body[TORAUTH_PUB_LINE_MAX];
 	int e, n;
 
-	if ((e = torauth_base32(pk, crypto_box_PUBLICKEYBYTES, 1, b32, sizeof b32)) != 0)
+	if ((e = sd_base32_encode(pk, crypto_box_PUBLICKEYBYTES, 1, b32, sizeof b32)) != 0)
 		return e;
 	n = snprintf(body, sizeof body, TORAUTH_PREFIX "%s\n", b32);
 	return write_line_at(dirfd, file, body, (size_t)n, 0);
@@ -411,7 +412,7 @@ admintor_client_add_at(int torfd, const char *name, char *auth_private_line, siz
 		e = SD_ERR_CRYPTO;
 		goto out;
 	}
-	if ((e = torauth_base32(sk, sizeof sk, 1, b32, sizeof b32)) != 0)
+	if ((e = sd_base32_encode(sk, sizeof sk, 1, b32, sizeof b32)) != 0)
 		goto out;
 	(void)snprintf(line, sizeof line, "%.56s:descriptor:x25519:%s", onion, b32);
 	if ((e = write_client_at(dfd, file, pk)) != 0)
@@ -450,7 +451,7 @@ admintor_client_remove_at(int torfd, const char *name)
 	if ((e = client_file(name, file)) != 0 || (e = clients_dir(torfd, &dfd)) != 0)
 		return e;
 	if (fstatat(dfd, file, &st, AT_SYMLINK_NOFOLLOW) != 0)
-		e = errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
+		e = errno == ENOENT ? SD_ERR_NOTFOUND : SD_ERR_IO;
 	else if (!S_ISREG(st.st_mode))
 		e = SD_ERR_FORMAT;
 	else if (unlinkat(dfd, file, 0) != 0 || fsync(dfd) != 0)

@@ -84,7 +84,7 @@ int admintor_onions_at(int torfd, char source_onion[ADMINTOR_ONION_MAX],
 int admintor_client_add(const char *instance_dir, const char *name,
     char *auth_private_line, size_t linesz);
 
-/* Remove NAME.auth: 0, SD_ERR_NOKEY if there is none, SD_ERR_ARG for a bad
+/* Remove NAME.auth: 0, SD_ERR_NOTFOUND if there is none, SD_ERR_ARG for a bad
  * name. tor applies it after a reload. */
 int admintor_client_remove(const char *instance_dir, const char *name);
 
@@ -124,8 +124,8 @@ int admintor_hs_keys_from_seed(const unsigned char seed[ADMINTOR_SEED_BYTES],
  * 0x03)[0..2] || 0x03) in lower case, then ".onion". */
 int admintor_onion_from_pk(const unsigned char pk[ADMINTOR_PK_BYTES], char *out, size_t outsz);
 
-/* Client names and base32: torauth_name_ok, torauth_base32 (crypto/torauth.h,
- * shared with the journalist daemon). */
+/* Client names: torauth_name_ok (crypto/torauth.h, shared with the
+ * journalist daemon); base32: sd_base32_encode (common/sdbase32.h). */
 
 /* ---- tor's configuration files (admin_torrc.c) --------------------------- */
 
@@ -137,7 +137,7 @@ struct sdbuf;
 
 /* The text of name under dirfd, NUL-ended and malloc'd, when it is a
  * regular file (no link followed, no FIFO waited on) of at most max bytes;
- * its stat in *st (NULL: not wanted). SD_ERR_NOKEY missing, SD_ERR_FORMAT
+ * its stat in *st (NULL: not wanted). SD_ERR_NOTFOUND missing, SD_ERR_FORMAT
  * not a regular file, SD_ERR_TOOLONG over max, SD_ERR_IO (errno kept). */
 int admintor_conf_read(int dirfd, const char *name, size_t max, char **text, struct stat *st);
 /* Replace name under dirfd by text: written to tmpname beside it (a
@@ -163,7 +163,7 @@ int admintor_torrc_rewrite(char *text, admintor_line_fn fn, void *ctx, struct sd
 int admintor_torrc_move(int stagefd, const char *newpath, int *moved);
 
 /* The instance path tor/torrc (under torfd, tor/) names; out holds
- * PATH_MAX bytes. SD_ERR_NOKEY: no torrc, or it names no path. */
+ * PATH_MAX bytes. SD_ERR_NOTFOUND: no torrc, or it names no path. */
 int admintor_torrc_names(int torfd, char *out);
 
 /* ---- sealdrop-admin subcommands (admin_tor_cmd.c) ----------------------- */

@@ -92,7 +92,7 @@ client_remove(void *ctx)
 	const char *inst = t->inst, *name = t->name;
 	int e = admintor_client_remove_at(AT_FDCWD, name);
 
-	if (e == SD_ERR_NOKEY) {
+	if (e == SD_ERR_NOTFOUND) {
 		fprintf(stderr, PROG ": %s has no client key\n", name);
 		return 1;
 	}

@@ -25,11 +25,11 @@
 #include "sdbuf.h"
 #include "sderr.h"
 #include "sdio.h"
+#include "sdtree.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -110,8 +110,6 @@ tc_copy(struct tc *t, const char *from, const char *to)
 	return e == 0 ? 0 : tc_fail(t, e, "%s: cannot write: %s", to, sd_strerror(e));
 }
 
-static int tc_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw);
-
 /* Remove what a killed tor-check left in tor/ (".torcheck.XXXXXX"). */
 static void
 tc_sweep_here(void)
@@ -123,7 +121,7 @@ tc_sweep_here(void)
 		return;
 	while ((ent = readdir(d)) != NULL)
 		if (strncmp(ent->d_name, ".torcheck.", 10) == 0 && strlen(ent->d_name) == 16)
-			(void)nftw(ent->d_name, tc_rm, 16, FTW_DEPTH | FTW_PHYS);
+			(void)sd_rmtree_at(AT_FDCWD, ent->d_name, SD_TREE_DEPTH_MAX);
 	closedir(d);
 }
 
@@ -259,7 +257,7 @@ tc_torrc(struct tc *t)
 	/* No link followed, no FIFO waited on (admin_torrc.c). */
 	if ((e = admintor_conf_read(AT_FDCWD, path, ADMINTOR_TORRC_MAX, &in, NULL)) != 0)
 		return tc_fail(t, e, "%s: cannot read: %s", path,
-		    e == SD_ERR_IO ? strerror(errno) : e == SD_ERR_NOKEY ? strerror(ENOENT) :
+		    e == SD_ERR_IO ? strerror(errno) : e == SD_ERR_NOTFOUND ? strerror(ENOENT) :
 		    e == SD_ERR_FORMAT ? "not a regular file" : sd_strerror(e));
 	if ((e = sdbuf_adds(&out, "DisableNetwork 1\nSocksPort 0\nControlPort 0\nORPort 0\n"
 	    "DNSPort 0\nTransPort 0\nNATDPort 0\nClientOnly 1\nRunAsDaemon 0\n"
@@ -629,16 +627,6 @@ tc_verdict(struct tc *t)
 	return 0;
 }
 
-static int
-tc_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	(void)remove(path);
-	return 0;
-}
-
 int
 admintor_check(const char *instance_dir, const char *tor_bin, unsigned timeout_s,
     char *msg, size_t msgsz)
@@ -668,7 +656,7 @@ admintor_check(const char *instance_dir, const char *tor_bin, unsigned timeout_s
 out:
 	tc_stop(t);
 	if (t->tmp[0] != '\0')
-		(void)nftw(t->tmp, tc_rm, 16, FTW_DEPTH | FTW_PHYS);
+		(void)sd_rmtree_at(AT_FDCWD, t->tmp, SD_TREE_DEPTH_MAX);
 	free(t);
 	return e;
 }

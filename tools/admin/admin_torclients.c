@@ -108,7 +108,7 @@ apply_step(void *ctx)
 		int e = q->kind == 'A' ?
 		    admintor_client_put_at(AT_FDCWD, q->name, q->line, strlen(q->line)) :
 		    admintor_client_remove_at(AT_FDCWD, q->name);
-		if (e == SD_ERR_NOKEY && q->kind == 'R')
+		if (e == SD_ERR_NOTFOUND && q->kind == 'R')
 			e = 0; /* nothing to revoke: already gone */
 		if (e != 0) {
 			fprintf(stderr, PROG ": tor-clients: %s: cannot %s the client key: %s\n",
@@ -195,7 +195,7 @@ check_one(int work, const char *file, struct req *q, char why[ADMINPRIV_ERR_MAX]
 		return SD_ERR_FORMAT;
 	}
 	if ((e = adminpriv_file(work, file, 0, geteuid(), &fd, why)) != 0) {
-		if (e == SD_ERR_NOKEY)
+		if (e == SD_ERR_NOTFOUND)
 			(void)snprintf(why, ADMINPRIV_ERR_MAX, "it vanished");
 		return SD_ERR_FORMAT;
 	}

@@ -54,7 +54,7 @@ torrc_old_path(const char *text, char out[PATH_MAX])
 		}
 		p = eol ? eol + 1 : NULL;
 	}
-	return SD_ERR_NOKEY;
+	return SD_ERR_NOTFOUND;
 }
 
 int
@@ -170,7 +170,7 @@ admintor_conf_read(int dirfd, const char *name, size_t max, char **text, struct 
 	/* O_NONBLOCK: a FIFO put there is refused, not waited on. */
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		e = errno == ENOENT ? SD_ERR_NOKEY : SD_ERR_IO;
+		e = errno == ENOENT ? SD_ERR_NOTFOUND : SD_ERR_IO;
 		goto out;
 	}
 	if (fstat(fd, &sb) != 0)
@@ -225,7 +225,7 @@ admintor_torrc_move(int stagefd, const char *newpath, int *moved)
 	if (torfd < 0)
 		return errno == ENOENT ? (*moved = 0) : SD_ERR_IO;
 	e = admintor_conf_read(torfd, "torrc", ADMINTOR_TORRC_MAX, &text, NULL);
-	if (e == SD_ERR_NOKEY) {
+	if (e == SD_ERR_NOTFOUND) {
 		*moved = 0;
 		e = 0;
 	} else if (e == 0)

@@ -139,7 +139,7 @@ admin_open_db(void)
 	/* In a step: the working directory is the instance; SQLite's files
 	 * must be plain files of the owner before SQLite opens any of them. */
 	if ((e = adminpriv_db_files(AT_FDCWD, "sealdrop.db", geteuid(), why)) != 0)
-		admin_die("%s: %s", g_inst.path, e == SD_ERR_NOKEY ?
+		admin_die("%s: %s", g_inst.path, e == SD_ERR_NOTFOUND ?
 		    "not a sealdrop instance (no sealdrop.db)" : why);
 	if ((e = db_open("sealdrop.db", 0, &db)) != 0)
 		admin_die("%s/sealdrop.db: cannot open the database: %s", g_inst.path,

@@ -64,7 +64,7 @@ struct opener_item {
 	int kind;                       /* enum sdbox_kind, 0 for --clean-only */
 	char name[SDBOX_NAME_MAX + 1];  /* original name from the metadata */
 	int sorted;                     /* ref parsed into source and seq */
-	unsigned char source[SD_SOURCE_ID_BYTES];
+	unsigned char source[SD_ID_BYTES];
 	unsigned long seq;
 	uint64_t time;                  /* coarse time from the metadata */
 	int has_id;                     /* id is set (the header was whole) */

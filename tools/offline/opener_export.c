@@ -29,6 +29,7 @@
 #include "opener_state.h"
 #include "sderr.h"
 #include "sdio.h"
+#include "sdutf8.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -633,33 +634,12 @@ winansi(uint32_t cp)
 static size_t
 utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
 {
-	size_t l;
-	uint32_t c, min;
+	size_t l = sd_utf8_decode(p, n, cp);
 
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if ((p[0] & 0xE0) == 0xC0) { l = 2; c = p[0] & 0x1F; min = 0x80; }
-	else if ((p[0] & 0xF0) == 0xE0) { l = 3; c = p[0] & 0x0F; min = 0x800; }
-	else if ((p[0] & 0xF8) == 0xF0) { l = 4; c = p[0] & 0x07; min = 0x10000; }
-	else { *cp = 0xFFFD; return 1; }
-	if (l > n) {
+	if (l == 0) {
 		*cp = 0xFFFD;
 		return 1;
 	}
-	for (size_t i = 1; i < l; i++) {
-		if ((p[i] & 0xC0) != 0x80) {
-			*cp = 0xFFFD;
-			return 1;
-		}
-		c = (c << 6) | (p[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	*cp = c;
 	return l;
 }
 

@@ -51,14 +51,14 @@ opener_item_new(struct opener_run *r, const char *label)
 int
 opener_parse_ref(const char *ref, struct opener_item *it)
 {
-	unsigned char id[SD_SOURCE_ID_BYTES];
+	unsigned char id[SD_ID_BYTES];
 	unsigned long seq = 0;
 	const char *p;
 
-	if (strlen(ref) < SD_SOURCE_ID_HEX + 2 || ref[SD_SOURCE_ID_HEX] != ':' ||
-	    sd_source_id_parse(ref, SD_SOURCE_ID_HEX, id) != 0)
+	if (strlen(ref) < SD_ID_HEX + 2 || ref[SD_ID_HEX] != ':' ||
+	    sd_id_parse(ref, SD_ID_HEX, id) != 0)
 		return SD_ERR_FORMAT;
-	p = ref + SD_SOURCE_ID_HEX + 1;
+	p = ref + SD_ID_HEX + 1;
 	if (*p == '0' || strlen(p) > 9)
 		return SD_ERR_FORMAT;
 	for (; *p; p++) {
@@ -291,36 +291,31 @@ open_file(struct opener_run *r, const char *path, const struct opener_keys *keys
 	return SD_ERR_IO;
 }
 
-static int
-is_hex32(const char *s)
-{
-	for (int i = 0; i < SD_SOURCE_ID_HEX; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
-}
-
 /* "<32 hex>" exactly: a source or batch directory. */
 static int
 id_name(const char *n)
 {
-	return strlen(n) == SD_SOURCE_ID_HEX && is_hex32(n);
+	unsigned char id[SD_ID_BYTES];
+
+	return sd_id_parse(n, strlen(n), id) == 0;
 }
 
 /* "<32 hex>.sdbox" exactly: an item. */
 static int
 item_name(const char *n)
 {
-	return strlen(n) == SD_SOURCE_ID_HEX + 6 && is_hex32(n) &&
-	    strcmp(n + SD_SOURCE_ID_HEX, ".sdbox") == 0;
+	unsigned char id[SD_ID_BYTES];
+
+	return sd_spool_name_parse(n, id) == 0;
 }
 
 /* "<32 hex>/<32 hex>.sdbox" exactly (a bundle member). */
 static int
 spool_member_name(const char *n)
 {
-	return strlen(n) == 2 * SD_SOURCE_ID_HEX + 7 && is_hex32(n) && n[32] == '/' &&
-	    item_name(n + 33);
+	unsigned char src[SD_ID_BYTES], id[SD_ID_BYTES];
+
+	return sd_spool_member_parse(n, src, id) == 0;
 }
 
 static int
@@ -510,11 +505,12 @@ tar_member(struct opener_run *r, const char *path, struct archive_entry *ae,
 {
 	const char *n = archive_entry_pathname(ae);
 	char label[OPENER_LABEL_MAX];
+	unsigned char src[SD_ID_BYTES];
 	struct opener_item *it;
 
 	(void)snprintf(label, sizeof label, "%s:%.300s", path, n ? n : "(no name)");
-	if (n != NULL && archive_entry_filetype(ae) == AE_IFDIR && strlen(n) == 33 &&
-	    is_hex32(n) && n[32] == '/')
+	if (n != NULL && archive_entry_filetype(ae) == AE_IFDIR && strlen(n) == SD_ID_HEX + 1 &&
+	    n[SD_ID_HEX] == '/' && sd_id_parse(n, SD_ID_HEX, src) == 0)
 		return 0;
 	if (n == NULL || archive_entry_filetype(ae) != AE_IFREG ||
 	    archive_entry_hardlink(ae) != NULL || archive_entry_symlink(ae) != NULL)

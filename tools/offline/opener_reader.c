@@ -31,6 +31,7 @@
 #include "sderr.h"
 #include "sdio.h"
 #include "sdtmpl.h"
+#include "sdutf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -192,39 +193,6 @@ is_bidi(uint32_t cp)
 	    (cp >= 0x2066 && cp <= 0x2069);
 }
 
-/* Decode one UTF-8 sequence at p (n bytes left); its length, or 0. */
-static size_t
-utf8_dec(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	size_t l;
-	uint32_t c;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		l = 2, c = p[0] & 0x1Fu;
-	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-		l = 3, c = p[0] & 0x0Fu;
-	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-		l = 4, c = p[0] & 0x07u;
-	else
-		return 0;
-	if (l > n)
-		return 0;
-	for (size_t k = 1; k < l; k++) {
-		if ((p[k] & 0xC0) != 0x80)
-			return 0;
-		c = c << 6 | (p[k] & 0x3Fu);
-	}
-	if ((l == 3 && c < 0x800) || (l == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-	    (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return l;
-}
-
 int
 opener_reader_text(const unsigned char *in, size_t len, struct sdbuf *out, int *marked)
 {
@@ -234,7 +202,7 @@ opener_reader_text(const unsigned char *in, size_t len, struct sdbuf *out, int *
 	*marked = 0;
 	while (i < len && e == 0) {
 		uint32_t cp = 0;
-		size_t l = utf8_dec(in + i, len - i, &cp);
+		size_t l = sd_utf8_decode(in + i, len - i, &cp);
 		if (l == 0) {
 			e = sdbuf_add(out, "\xEF\xBF\xBD", 3); /* U+FFFD */
 			i++;

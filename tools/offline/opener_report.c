@@ -13,6 +13,7 @@
 #include "sderr.h"
 #include "sdi18n.h"
 #include "sdio.h"
+#include "sdutf8.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -74,26 +75,10 @@ opener_progress_count(struct opener_run *r, int last)
 static size_t
 utf8_ok(const unsigned char *p)
 {
-	uint32_t cp;
-	size_t n;
+	uint32_t cp = 0;
+	size_t n = sd_utf8_decode(p, strnlen((const char *)p, 4), &cp);
 
-	if (p[0] < 0x80)
-		return (p[0] < 0x20 || p[0] == 0x7F) ? 0 : 1;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		n = 2, cp = p[0] & 0x1Fu;
-	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-		n = 3, cp = p[0] & 0x0Fu;
-	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-		n = 4, cp = p[0] & 0x07u;
-	else
-		return 0;
-	for (size_t k = 1; k < n; k++) {
-		if ((p[k] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[k] & 0x3Fu);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp <= 0x9F))
+	if (n == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
 		return 0;
 	return n;
 }

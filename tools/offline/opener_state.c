@@ -220,7 +220,7 @@ static const char *
 check_item(struct opener_state *st, json_t *o, json_int_t runs)
 {
 	const char *k, *id;
-	unsigned char bin[OPENER_ID_BYTES];
+	unsigned char bin[OPENER_ID_BYTES], sid[SD_ID_BYTES];
 	json_t *v;
 
 	if (!json_is_object(o))
@@ -233,7 +233,8 @@ check_item(struct opener_state *st, json_t *o, json_int_t runs)
 		return "a record's id is not 64 hex digits";
 	if (json_object_get(o, "source") != NULL) {
 		if (!json_is_string(json_object_get(o, "source")) ||
-		    !hex_ok(json_string_value(json_object_get(o, "source")), 32) ||
+		    sd_id_parse(json_string_value(json_object_get(o, "source")),
+		        json_string_length(json_object_get(o, "source")), sid) != 0 ||
 		    !int_field(o, "seq", 1, 999999999))
 			return "a record's source or sequence number is wrong";
 	} else if (json_object_get(o, "seq") != NULL) {
@@ -438,7 +439,7 @@ static json_t *
 record_of(const struct opener_item *it, json_int_t run)
 {
 	static const char *const kn[] = { "plain", "message", "file", "reply" };
-	char hex[HEXID + 1], src[33], name[SDBOX_NAME_MAX + 1];
+	char hex[HEXID + 1], src[SD_ID_HEX + 1], name[SDBOX_NAME_MAX + 1];
 	json_t *o = opener_item_json(it);
 
 	if (o == NULL)
@@ -454,7 +455,7 @@ record_of(const struct opener_item *it, json_int_t run)
 	    json_object_set_new(o, "name", json_string(name)) != 0)
 		goto bad;
 	if (it->sorted) {
-		sodium_bin2hex(src, sizeof src, it->source, sizeof it->source);
+		sd_id_hex(it->source, src);
 		if (json_object_set_new(o, "source", json_string(src)) != 0)
 			goto bad;
 	} else {

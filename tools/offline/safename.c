@@ -4,6 +4,7 @@
  * uncleaned, which always end in SAFENAME_UNCLEANED_EXT.
  */
 #include "safename.h"
+#include "sdutf8.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -14,25 +15,9 @@
 static size_t
 utf8_len(const unsigned char *p, size_t n)
 {
-	size_t len, i;
-	uint32_t cp;
+	uint32_t cp = 0;
+	size_t len = sd_utf8_decode(p, n, &cp);
 
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xE0) == 0xC0) { len = 2; cp = p[0] & 0x1Fu; }
-	else if ((p[0] & 0xF0) == 0xE0) { len = 3; cp = p[0] & 0x0Fu; }
-	else if ((p[0] & 0xF8) == 0xF0) { len = 4; cp = p[0] & 0x07u; }
-	else return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3Fu);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
 	/* C1 controls, bidi overrides and isolates, zero-width and BOM. */
 	if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
 	    (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFEFF)
