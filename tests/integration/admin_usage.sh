@@ -33,8 +33,8 @@ usage_err() {
 
 "$admin" --help >"$work/help" 2>"$work/err"
 rc=$?
-[ "$rc" = 0 ] && [ ! -s "$work/err" ] && [ "$(grep -c '^  sealdrop-admin ' "$work/help")" = 17 ] &&
-	ok "--help: 17 usage lines on stdout" || ko "--help (exit $rc): $(cat "$work/help" "$work/err")"
+[ "$rc" = 0 ] && [ ! -s "$work/err" ] && [ "$(grep -c '^  sealdrop-admin ' "$work/help")" = 23 ] &&
+	ok "--help: 23 usage lines on stdout" || ko "--help (exit $rc): $(cat "$work/help" "$work/err")"
 missing=
 for c in $(grep -o '^\.B sealdrop-admin [a-z-]*' "$src/man/sealdrop-admin.8" | awk '{print $3}' | sort -u); do
 	grep -q "^  sealdrop-admin $c " "$work/help" || missing="$missing $c"
