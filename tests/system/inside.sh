@@ -219,6 +219,32 @@ check "setup run again adds no administrator" "! grep -q '^  passphrase:' /out/s
 check "setup run again changes no file" "[ '$before' = \"\$(sum)\" ]"
 check "the daemons still run" "systemctl is-active --quiet sealdrop-source sealdrop-journalist tor@default"
 
+# --- a Tor client key made in the web admin, applied by root's path unit ------------
+# The journalist daemon (the instance's user) leaves NAME.auth in
+# tor-clients/requests/ (written beside it, then renamed in); the path unit
+# starts sealdrop-tor-clients.service, which checks it and writes the key
+# into tor/ as tor's user, then reloads tor. Done here as that user would.
+check "the path unit watches the web admin's requests" "systemctl is-active --quiet sealdrop-tor-clients.path"
+tc=$inst/tor-clients
+ak=$inst/tor/journalist/authorized_clients
+line="descriptor:x25519:$(head -c 32 /dev/urandom | basenc --base32 | tr -d '=\n')"
+tpid=$(systemctl show -p MainPID --value tor@default)
+setpriv --reuid sealdrop --regid sealdrop --clear-groups sh -c \
+	"printf '%s\n' '$line' >$tc/.new-systest.auth && mv $tc/.new-systest.auth $tc/requests/systest.auth"
+check "the path unit applied the request: the key is in tor/, tor's, 0600" \
+	"for _ in \$(seq 100); do [ -f $ak/systest.auth ] && break; sleep 0.2; done; [ \"\$(cat $ak/systest.auth 2>/dev/null)\" = '$line' ] && [ \"\$(stat -c '%U %a' $ak/systest.auth)\" = 'debian-tor 600' ]"
+check "the request is gone from requests/" "for _ in \$(seq 50); do [ -z \"\$(ls -A $tc/requests)\" ] && break; sleep 0.2; done; [ -z \"\$(ls -A $tc/requests)\" ]"
+check "tor was reloaded, not restarted, and runs" \
+	"journalctl -u sealdrop-tor-clients.service --no-pager | grep -q 'tor reloaded' && [ \"\$(systemctl show -p MainPID --value tor@default)\" = '$tpid' ] && systemctl is-active --quiet tor@default"
+setpriv --reuid sealdrop --regid sealdrop --clear-groups sh -c \
+	"ln -s /etc/shadow $tc/requests/evil.auth"
+check "a symbolic link planted as a request is refused, nothing follows it" \
+	"for _ in \$(seq 50); do [ -e $tc/refused/evil.auth ] || [ -L $tc/refused/evil.auth ] && break; sleep 0.2; done; [ -L $tc/refused/evil.auth ] && [ ! -e $ak/evil.auth ]"
+setpriv --reuid sealdrop --regid sealdrop --clear-groups sh -c \
+	": >$tc/.new-systest.remove && mv $tc/.new-systest.remove $tc/requests/systest.remove"
+check "a removal request revokes the key" \
+	"for _ in \$(seq 100); do [ ! -e $ak/systest.auth ] && break; sleep 0.2; done; [ ! -e $ak/systest.auth ]"
+
 # --- setup refuses what it must not touch ------------------------------------------
 mkdir -p /srv/other && echo keep >/srv/other/file
 $T sealdrop-admin setup --instance /srv/other --recipient /root/alice.pub >/out/refuse1.log 2>&1
