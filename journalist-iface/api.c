@@ -12,6 +12,7 @@
  * nothing from a request ever reaches a path or SQL text.
  */
 #include "api.h"
+#include "sdlog.h"
 #include "designation.h"
 #include "sdi18n.h"
 #include "sderr.h"
@@ -103,7 +104,7 @@ api_no_content(struct MHD_Connection *c)
 enum MHD_Result
 api_internal(struct MHD_Connection *c, struct jn_req *rq, int e, const char *what)
 {
-	jn_log("api: %s failed: %s", what, sd_strerror(e));
+	sdlog_info("api: %s failed: %s", what, sd_strerror(e));
 	return jn_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
 	    I18N_N("Something went wrong. Please try again later."));
 }

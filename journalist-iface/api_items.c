@@ -8,6 +8,7 @@
  * the server cannot read one.
  */
 #include "api.h"
+#include "sdlog.h"
 #include "designation.h"
 #include "sdi18n.h"
 #include "sderr.h"
@@ -163,7 +164,7 @@ api_reply(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 	if ((e = jn_do_reply(rq, &x->src, json_string_value(t), len, &it)) != 0) {
 		if (e != SD_ERR_NOKEY)
 			return api_internal(c, rq, e, "a reply");
-		jn_log("api: a reply could not be stored: %s", sd_strerror(e));
+		sdlog_info("api: a reply could not be stored: %s", sd_strerror(e));
 		return jn_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    I18N_N("No recipient key is set up: nobody could read a reply."));
 	}

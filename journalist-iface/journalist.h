@@ -144,8 +144,6 @@ int jn_source_of(struct jn_req *rq, size_t i, struct db_source *out);
 /* The item named by segment i, belonging to src; SD_ERR_NOKEY otherwise. */
 int jn_item_of(struct jn_req *rq, size_t i, const struct db_source *src,
     struct db_item *out);
-/* Log an event (never a name, a size, an address or a User-Agent). */
-void jn_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ?page= (1-based, default 1): digits only, no leading zero, at most
  * JN_PAGE_ARG_MAX; 0 when malformed (the caller answers 404 or 400). */
 #define JN_PAGE_ARG_MAX 1000000

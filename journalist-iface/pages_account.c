@@ -9,6 +9,7 @@
  * the text secret beside it: Tor Browser at "Safest" may not show SVG.
  */
 #include "journalist.h"
+#include "sdlog.h"
 #include "account.h"
 #include "sdi18n.h"
 #include "sderr.h"
@@ -343,7 +344,7 @@ jn_post_account_passphrase(struct MHD_Connection *c, struct jn_req *rq)
 	}
 	sodium_memzero(pass, sizeof pass);
 	if (e != 0 || v == NULL) {
-		jn_log("account: a passphrase change failed: %s", sd_strerror(e ? e : SD_ERR_NOMEM));
+		sdlog_info("account: a passphrase change failed: %s", sd_strerror(e ? e : SD_ERR_NOMEM));
 		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	}
 	return jn_page(c, rq, MHD_HTTP_OK, "account", v);

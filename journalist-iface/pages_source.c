@@ -7,6 +7,7 @@
  * one.
  */
 #include "journalist.h"
+#include "sdlog.h"
 #include "designation.h"
 #include "sdi18n.h"
 #include "sderr.h"
@@ -324,7 +325,7 @@ jn_post_source_reply(struct MHD_Connection *c, struct jn_req *rq)
 		return jn_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE,
 		    I18N_N("The reply is too long (at most 64 KB)."));
 	if ((e = jn_do_reply(rq, &src, text, len, NULL)) != 0) {
-		jn_log("a reply could not be stored: %s", sd_strerror(e));
+		sdlog_info("a reply could not be stored: %s", sd_strerror(e));
 		return jn_error(c, rq, 500, e == SD_ERR_NOKEY
 		    ? I18N_N("No recipient key is set up: nobody could read a reply.")
 		    : I18N_N("Something went wrong. Please try again later."));

@@ -10,6 +10,7 @@
 #include "designation.h"
 #include "sdi18n.h"
 #include "sderr.h"
+#include "sdlog.h"
 #include "settings.h"
 #include "sdtmpl.h"
 
@@ -65,18 +66,6 @@ static const struct jn_route routes[] = {
 	{ "GET", "/static/style.css", jn_get_static, 0 },
 	{ "GET", "/static/journalist.css", jn_get_static, 0 },
 };
-
-void
-jn_log(const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "sealdrop-journalist: %s\n", line);
-}
 
 /* ---- responses ---------------------------------------------------------- */
 
@@ -156,7 +145,7 @@ jn_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const char
 	tmpl_vars_free(v);
 	if (e != 0) {
 		sdbuf_free(&body);
-		jn_log("cannot render a page: %s", sd_strerror(e));
+		sdlog_info("cannot render a page: %s", sd_strerror(e));
 		return web_respond_broken_page(c);
 	}
 	if (rq->set_lang)

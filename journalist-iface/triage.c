@@ -13,6 +13,7 @@
  * (docs/api.md).
  */
 #include "journalist.h"
+#include "sdlog.h"
 #include "api.h"
 
 #include <inttypes.h>
@@ -184,7 +185,7 @@ jn_post_triage(struct MHD_Connection *c, struct jn_req *rq)
 		    I18N_N("The matching sources changed since you looked: nothing was deleted. Check the list again."),
 		    0, 0);
 	} else if ((e = jn_triage_delete(rq, &t, &deleted)) != 0) {
-		jn_log("triage: a deletion failed after %zu sources: %s", deleted, sd_strerror(e));
+		sdlog_info("triage: a deletion failed after %zu sources: %s", deleted, sd_strerror(e));
 		r = jn_error(c, rq, 500,
 		    I18N_N("Something went wrong during the deletion: some sources may remain. Look at the list and the audit log."));
 	} else {

@@ -11,6 +11,7 @@
  * client sends ever becomes a file name, a log line or SQL text.
  */
 #include "source.h"
+#include "sdlog.h"
 #include "codename.h"
 #include "daemon.h"
 #include "designation.h"
@@ -146,7 +147,7 @@ page(struct MHD_Connection *c, struct src_req *rq, unsigned status, const char *
 	tmpl_vars_free(v);
 	if (e != 0) {
 		sdbuf_free(&body);
-		src_log("cannot render a page: %s", sd_strerror(e));
+		sdlog_info("cannot render a page: %s", sd_strerror(e));
 		return web_respond_broken_page(c);
 	}
 	if (rq->set_lang)
@@ -426,7 +427,7 @@ src_prune_pending(void)
 	e = prune_pending_locked((int64_t)src_app.conf.pending_sources_max);
 	DB_UNLOCK();
 	if (e != 0)
-		src_log("cannot forget unused codenames: %s", sd_strerror(e));
+		sdlog_info("cannot forget unused codenames: %s", sd_strerror(e));
 }
 
 static enum MHD_Result
@@ -497,7 +498,7 @@ post_generate(struct MHD_Connection *c, struct src_req *rq)
 		DB_UNLOCK();
 		if (full) {
 			tmpl_vars_free(v);
-			src_log("a new codename was refused: the instance's file system is full");
+			sdlog_info("a new codename was refused: the instance's file system is full");
 			return src_error_page(c, rq, MHD_HTTP_INSUFFICIENT_STORAGE,
 			    "The server is out of space for submissions. Please try again later.");
 		}

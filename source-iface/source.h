@@ -95,8 +95,7 @@ size_t src_upload_active(int64_t *rows, size_t max);
 
 /* web/sandbox.h: web_sandbox(), no_new_privs and a seccomp deny-list. */
 
-/* main.c */
-void src_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Logs: sdlog.h (sdlog_info), events only. */
 /* routes.c: the settings of this request (db, else sealdrop.conf). */
 void src_settings(struct src_req *rq);
 /* routes.c: b bytes for a page ("4 GiB", "4 Gio"). */

@@ -17,6 +17,7 @@
 #include "sdi18n.h"
 #include "sandbox.h"
 #include "sderr.h"
+#include "sdlog.h"
 #include "sdpriv.h"
 
 #include <errno.h>
@@ -404,18 +405,6 @@ web_daemon_refusal(struct MHD_Connection *c, const char **msg)
 	return 0;
 }
 
-void
-web_daemon_log(const struct web_daemon *d, const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "%s: %s\n", d->prog, line);
-}
-
 int
 web_daemon_args(struct web_daemon *d, int argc, char **argv)
 {
@@ -464,7 +453,7 @@ web_daemon_drop_root(struct web_daemon *d)
 		return SD_ERR_IO;
 	}
 	if (st.st_uid == 0) {
-		web_daemon_log(d, "warning: running as root, the owner of %s; chown the "
+		sdlog_info("warning: running as root, the owner of %s; chown the "
 		    "instance to the daemon's user (sealdrop) and it runs as that user", d->instance);
 		return 0;
 	}
@@ -483,7 +472,7 @@ web_daemon_drop_root(struct web_daemon *d)
 		    e == SD_ERR_IO ? strerror(errno) : "root could be taken back");
 		return e;
 	}
-	web_daemon_log(d, "started as root: running as uid %u, gid %u (the owner of the instance)",
+	sdlog_info("started as root: running as uid %u, gid %u (the owner of the instance)",
 	    (unsigned)st.st_uid, (unsigned)pw->pw_gid);
 	return 0;
 }
@@ -610,22 +599,22 @@ drain(const struct web_daemon *d, const sigset_t *set)
 
 	atomic_store(&draining, 1);
 	if (n == 0) {
-		web_daemon_log(d, "stopping");
+		sdlog_info("stopping");
 		return;
 	}
-	web_daemon_log(d, "stopping: new requests are refused; %u in flight get up to %u "
+	sdlog_info("stopping: new requests are refused; %u in flight get up to %u "
 	    "seconds to finish", n, d->drain_timeout);
 	for (;;) {
 		if ((n = in_flight()) == 0) {
-			web_daemon_log(d, "stopping: every request in flight finished");
+			sdlog_info("stopping: every request in flight finished");
 			return;
 		}
 		if (now_ms() >= end) {
-			web_daemon_log(d, "stopping: drain_timeout reached, %u requests cut", n);
+			sdlog_info("stopping: drain_timeout reached, %u requests cut", n);
 			return;
 		}
 		if (sigtimedwait(set, NULL, &step) > 0) {
-			web_daemon_log(d, "stopping at once (second signal), %u requests cut", n);
+			sdlog_info("stopping at once (second signal), %u requests cut", n);
 			return;
 		}
 	}
@@ -695,12 +684,12 @@ web_daemon_run(struct web_daemon *d)
 	}
 	reaping = 1;
 	if (d->landlock_abi > 0)
-		web_daemon_log(d, "sandbox: seccomp allow-list, landlock ABI %d", d->landlock_abi);
+		sdlog_info("sandbox: seccomp allow-list, landlock ABI %d", d->landlock_abi);
 	else
-		web_daemon_log(d, "warning: %s", d->landlock_abi == 0 ?
+		sdlog_info("warning: %s", d->landlock_abi == 0 ?
 		    "this kernel has no landlock: files outside the instance stay reachable" :
 		    "sanitizer build: no sandbox");
-	web_daemon_log(d, "listening on %s%s", d->listen, d->dev ? " (development mode)" : "");
+	sdlog_info("listening on %s%s", d->listen, d->dev ? " (development mode)" : "");
 	while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
 		;
 	drain(d, &set);
@@ -715,7 +704,7 @@ out:
 	if (reaping)
 		pthread_join(rt, NULL);
 	if (tab.cut_head + tab.cut_body > 0)
-		web_daemon_log(d, "connections cut since the start: %u whose request did not arrive "
+		sdlog_info("connections cut since the start: %u whose request did not arrive "
 		    "within header_timeout, %u whose body was slower than body_min_rate",
 		    tab.cut_head, tab.cut_body);
 	free(tab.slot);

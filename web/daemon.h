@@ -87,7 +87,4 @@ unsigned web_daemon_refusal(struct MHD_Connection *c, const char **msg);
 int web_daemon_draining(void);
 /* Seconds a client is told to wait (Retry-After) during a drain. */
 #define WEB_DRAIN_RETRY_AFTER 30
-/* "PROG: message" on stderr. */
-void web_daemon_log(const struct web_daemon *d, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 #endif

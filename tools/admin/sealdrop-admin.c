@@ -17,6 +17,7 @@
 #include "db.h"
 #include "sderr.h"
 #include "sdkey.h"
+#include "sdlog.h"
 #include "spool.h"
 #include "admin_tor.h"
 #include "admin_priv.h"
@@ -154,8 +155,7 @@ admin_die(const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, PROG ": %s\n", adminpriv_safe(msg, safe, sizeof safe));
-	exit(1);
+	sdlog_fatalx("%s", adminpriv_safe(msg, safe, sizeof safe));
 }
 
 const struct adminpriv_inst *
@@ -410,6 +410,7 @@ main(int argc, char **argv)
 {
 	struct args a = { 0 };
 
+	sdlog_init(PROG);
 	umask(077);
 	if (sodium_init() < 0)
 		admin_die("cannot initialise libsodium");
