@@ -72,20 +72,19 @@ jn_admin_confirm(struct MHD_Connection *c, struct jn_req *rq, const char *action
     const char *message_msgid, const char *back, const char *name, const char *value)
 {
 	struct tmpl_vars *v = NULL, *x = NULL;
-	int e;
 
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
-	e = tmpl_set(v, "action", action);
-	e |= tmpl_set(v, "message", i18n_get(rq->lang, message_msgid));
-	e |= tmpl_set(v, "back", back);
-	e |= tmpl_set(v, "remove", "1");
-	if (name != NULL && e == 0) {
-		e = tmpl_list_add(v, "fields", &x);
-		e |= tmpl_set(x, "name", name);
-		e |= tmpl_set(x, "value", value);
+	tmpl_set(v, "action", action);
+	tmpl_set(v, "message", i18n_get(rq->lang, message_msgid));
+	tmpl_set(v, "back", back);
+	tmpl_set(v, "remove", "1");
+	if (name != NULL) {
+		tmpl_list_add(v, "fields", &x);
+		tmpl_set(x, "name", name);
+		tmpl_set(x, "value", value);
 	}
-	if (e != 0) {
+	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;
 	}
@@ -123,11 +122,11 @@ recipient_row(struct tmpl_vars *v, const struct db_recipient *r)
 		return e;
 	if (sdkey_pub_encode(r->pk, text) != 0)
 		return SD_ERR_FORMAT;
-	e = tmpl_setf(x, "id", "%" PRId64, r->id);
-	e |= tmpl_set(x, "key", text);
-	e |= tmpl_set(x, "label", r->label);
-	e |= tmpl_set(x, "added_day", r->added_day);
-	return e ? SD_ERR_NOMEM : 0;
+	tmpl_setf(x, "id", "%" PRId64, r->id);
+	tmpl_set(x, "key", text);
+	tmpl_set(x, "label", r->label);
+	tmpl_set(x, "added_day", r->added_day);
+	return tmpl_vars_error(v);
 }
 
 /* The list with an optional error and the typed values kept. */
@@ -143,14 +142,15 @@ recipients_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
 
 	if (load_recipients(r, &n) != 0 || tmpl_vars_new(&v) != 0)
 		return jn_admin_oops(c, rq);
-	e = tmpl_setf(v, "count", "%zu", n);
-	e |= tmpl_set(v, "can_add", n < RECIPIENTS_ADD_MAX ? "1" : "");
-	e |= tmpl_set(v, "can_remove", n > 1 ? "1" : "");
+	tmpl_setf(v, "count", "%zu", n);
+	tmpl_set(v, "can_add", n < RECIPIENTS_ADD_MAX ? "1" : "");
+	tmpl_set(v, "can_remove", n > 1 ? "1" : "");
 	if (err != NULL) {
-		e |= tmpl_set(v, "error", i18n_get(rq->lang, err));
-		e |= tmpl_set(v, "key_value", key && strlen(key) <= 200 ? key : "");
-		e |= tmpl_set(v, "label_value", label && strlen(label) <= 256 ? label : "");
+		tmpl_set(v, "error", i18n_get(rq->lang, err));
+		tmpl_set(v, "key_value", key && strlen(key) <= 200 ? key : "");
+		tmpl_set(v, "label_value", label && strlen(label) <= 256 ? label : "");
 	}
+	e = tmpl_vars_error(v);
 	for (size_t i = 0; i < n && e == 0; i++)
 		e = recipient_row(v, &r[i]);
 	if (e != 0) {
@@ -287,24 +287,23 @@ settings_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
 {
 	const char *const *langs = i18n_languages();
 	struct tmpl_vars *v = NULL, *x = NULL;
-	int e;
 
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
-	e = tmpl_set(v, "name_value", f->name);
-	e |= tmpl_set(v, "files_checked", f->files);
-	e |= tmpl_set(v, "size_value", f->size_mib);
-	e |= tmpl_set(v, "first_value", f->first);
-	e |= tmpl_set(v, "days_value", f->days);
+	tmpl_set(v, "name_value", f->name);
+	tmpl_set(v, "files_checked", f->files);
+	tmpl_set(v, "size_value", f->size_mib);
+	tmpl_set(v, "first_value", f->first);
+	tmpl_set(v, "days_value", f->days);
 	if (err != NULL)
-		e |= tmpl_set(v, "error", i18n_get(rq->lang, err));
-	for (size_t i = 0; langs[i] != NULL && e == 0; i++) {
-		e = tmpl_list_add(v, "choices", &x);
-		e |= tmpl_set(x, "code", langs[i]);
-		e |= tmpl_set(x, "label", i18n_native_name(langs[i]));
-		e |= tmpl_set(x, "selected", strcmp(langs[i], f->lang) == 0 ? "1" : "");
+		tmpl_set(v, "error", i18n_get(rq->lang, err));
+	for (size_t i = 0; langs[i] != NULL && tmpl_vars_error(v) == 0; i++) {
+		tmpl_list_add(v, "choices", &x);
+		tmpl_set(x, "code", langs[i]);
+		tmpl_set(x, "label", i18n_native_name(langs[i]));
+		tmpl_set(x, "selected", strcmp(langs[i], f->lang) == 0 ? "1" : "");
 	}
-	if (e != 0) {
+	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return jn_admin_oops(c, rq);
 	}
@@ -487,19 +486,18 @@ audit_rows(struct jn_req *rq, struct tmpl_vars *v, const struct db_audit *a, siz
 {
 	struct tmpl_vars *x = NULL;
 	char words[256];
-	int e = 0;
 
-	for (size_t i = 0; i < n && e == 0; i++) {
-		if ((e = tmpl_list_add(v, "entries", &x)) != 0)
+	for (size_t i = 0; i < n && tmpl_vars_error(v) == 0; i++) {
+		if (tmpl_list_add(v, "entries", &x) != 0)
 			break;
 		audit_words_of(rq->lang, a[i].action, words, sizeof words);
-		e = tmpl_set(x, "hour", a[i].hour);
-		e |= tmpl_set(x, "actor", audit_actor(rq->lang, a[i].actor));
-		e |= tmpl_set(x, "action", words);
-		e |= tmpl_set(x, "code", a[i].action);
-		e |= tmpl_set(x, "target", a[i].target);
+		tmpl_set(x, "hour", a[i].hour);
+		tmpl_set(x, "actor", audit_actor(rq->lang, a[i].actor));
+		tmpl_set(x, "action", words);
+		tmpl_set(x, "code", a[i].action);
+		tmpl_set(x, "target", a[i].target);
 	}
-	return e ? SD_ERR_NOMEM : 0;
+	return tmpl_vars_error(v);
 }
 
 enum MHD_Result
@@ -527,10 +525,10 @@ jn_admin_audit(struct MHD_Connection *c, struct jn_req *rq)
 		free(a);
 		return jn_admin_oops(c, rq);
 	}
-	e = audit_rows(rq, v, a, n);
+	audit_rows(rq, v, a, n);
 	free(a);
-	e |= jn_paging_vars(v, page, pages, total);
-	if (e != 0) {
+	jn_paging_vars(v, page, pages, total);
+	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return jn_admin_oops(c, rq);
 	}

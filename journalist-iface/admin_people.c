@@ -48,23 +48,23 @@ person_row(struct tmpl_vars *v, const struct db_journalist *j, int64_t me, time_
 
 	if ((e = tmpl_list_add(v, "people", &x)) != 0)
 		return e;
-	e = tmpl_setf(x, "id", "%" PRId64, j->id);
-	e |= tmpl_set(x, "name", j->name);
-	e |= tmpl_set(x, "admin", j->is_admin ? "1" : "");
-	e |= tmpl_set(x, "created_day", j->created_day);
-	e |= tmpl_set(x, "last_day", j->last_day);
+	tmpl_setf(x, "id", "%" PRId64, j->id);
+	tmpl_set(x, "name", j->name);
+	tmpl_set(x, "admin", j->is_admin ? "1" : "");
+	tmpl_set(x, "created_day", j->created_day);
+	tmpl_set(x, "last_day", j->last_day);
 	if (j->locked_until > (int64_t)now) {
 		struct tm tm;
 		char until[8];
 		time_t t = (time_t)j->locked_until;
 		gmtime_r(&t, &tm);
 		(void)strftime(until, sizeof until, "%H:%M", &tm);
-		e |= tmpl_set(x, "locked", "1");
-		e |= tmpl_set(x, "locked_until", until);
+		tmpl_set(x, "locked", "1");
+		tmpl_set(x, "locked_until", until);
 	}
-	e |= tmpl_set(x, "throttled", jn_throttled(j->name) ? "1" : "");
-	e |= tmpl_set(x, "self", j->id == me ? "1" : "");
-	return e ? SD_ERR_NOMEM : 0;
+	tmpl_set(x, "throttled", jn_throttled(j->name) ? "1" : "");
+	tmpl_set(x, "self", j->id == me ? "1" : "");
+	return tmpl_vars_error(v);
 }
 
 static enum MHD_Result
@@ -89,12 +89,12 @@ people_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const 
 		e = person_row(v, &js[i], rq->me.id, time(NULL));
 	sodium_memzero(js, PEOPLE_MAX * sizeof *js);
 	free(js);
-	e |= tmpl_setf(v, "count", "%zu", n);
+	tmpl_setf(v, "count", "%zu", n);
 	if (err != NULL) {
-		e |= tmpl_set(v, "error", i18n_get(rq->lang, err));
-		e |= tmpl_set(v, "name_value", name && strlen(name) <= 64 ? name : "");
+		tmpl_set(v, "error", i18n_get(rq->lang, err));
+		tmpl_set(v, "name_value", name && strlen(name) <= 64 ? name : "");
 	}
-	if (e != 0) {
+	if (e != 0 || tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return jn_admin_oops(c, rq);
 	}
@@ -156,22 +156,21 @@ creds_page(struct MHD_Connection *c, struct jn_req *rq, const char *name,
     const struct creds *k, int is_new)
 {
 	struct tmpl_vars *v = NULL;
-	int e;
 
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
-	e = tmpl_set(v, "name", name);
-	e |= tmpl_set(v, "is_new", is_new ? "1" : "");
+	tmpl_set(v, "name", name);
+	tmpl_set(v, "is_new", is_new ? "1" : "");
 	if (k->has_pass)
-		e |= tmpl_set(v, "passphrase", k->pass);
+		tmpl_set(v, "passphrase", k->pass);
 	if (k->has_totp) {
-		e |= tmpl_set(v, "totp_secret", k->b32);
-		e |= tmpl_set(v, "totp_uri", k->uri);
-		e |= tmpl_set(v, "qr", "1");
+		tmpl_set(v, "totp_secret", k->b32);
+		tmpl_set(v, "totp_uri", k->uri);
+		tmpl_set(v, "qr", "1");
 		/* The QR code is one request away (/admin/qr.png), served once. */
 		jnsess_set_shown(rq->sess_id, k->totp, name);
 	}
-	if (e != 0) {
+	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return jn_admin_oops(c, rq);
 	}

@@ -125,17 +125,17 @@ add_source_row(struct jn_req *rq, struct tmpl_vars *v, const struct db_source_su
 		return e;
 	sd_designation(s->s.id, des);
 	spool_hex(s->s.id, hex);
-	e = tmpl_set(it, "designation", des);
-	e |= tmpl_set(it, "id", hex);
-	e |= tmpl_set(it, "starred", s->s.starred ? "1" : "");
-	e |= tmpl_setf(it, "submissions", "%" PRId64, s->submissions);
-	e |= tmpl_setf(it, "unread", "%" PRId64, s->unread);
-	e |= tmpl_set(it, "has_unread", s->unread > 0 ? "1" : "");
-	e |= tmpl_setf(it, "replies", "%" PRId64, s->replies);
-	e |= tmpl_set(it, "last_day", s->s.last_day);
-	e |= tmpl_set(it, "last_hour", s->last_hour);
+	tmpl_set(it, "designation", des);
+	tmpl_set(it, "id", hex);
+	tmpl_set(it, "starred", s->s.starred ? "1" : "");
+	tmpl_setf(it, "submissions", "%" PRId64, s->submissions);
+	tmpl_setf(it, "unread", "%" PRId64, s->unread);
+	tmpl_set(it, "has_unread", s->unread > 0 ? "1" : "");
+	tmpl_setf(it, "replies", "%" PRId64, s->replies);
+	tmpl_set(it, "last_day", s->s.last_day);
+	tmpl_set(it, "last_hour", s->last_hour);
 	(void)rq;
-	return e ? SD_ERR_NOMEM : 0;
+	return tmpl_vars_error(v);
 }
 
 enum MHD_Result
@@ -161,8 +161,8 @@ jn_get_sources(struct MHD_Connection *c, struct jn_req *rq)
 		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	for (size_t i = 0; i < n && e == 0; i++)
 		e = add_source_row(rq, v, &s[i]);
-	e |= jn_paging_vars(v, page, pages, total);
-	if (e != 0) {
+	jn_paging_vars(v, page, pages, total);
+	if (e != 0 || tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;
 	}

@@ -176,10 +176,10 @@ pending_vars(struct jn_req *rq, struct tmpl_vars *v)
 	if ((e = account_totp_b32(rq->sess.pending, b32)) != 0 ||
 	    (e = totp_uri_of(rq->me.name, rq->sess.pending, uri)) != 0)
 		goto out;
-	e = tmpl_set(v, "pending", "1");
-	e |= tmpl_set(v, "totp_secret", b32);
-	e |= tmpl_set(v, "totp_uri", uri);
-	e = e ? SD_ERR_NOMEM : 0;
+	tmpl_set(v, "pending", "1");
+	tmpl_set(v, "totp_secret", b32);
+	tmpl_set(v, "totp_uri", uri);
+	e = tmpl_vars_error(v);
 out:
 	sodium_memzero(b32, sizeof b32);
 	sodium_memzero(uri, sizeof uri);
@@ -194,9 +194,10 @@ jn_get_account(struct MHD_Connection *c, struct jn_req *rq)
 
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
-	e = tmpl_set(v, "name", rq->me.name);
-	e |= tmpl_set(v, "role", rq->me.is_admin ? "admin" : "");
-	e |= tmpl_set(v, "created_day", rq->me.created_day);
+	tmpl_set(v, "name", rq->me.name);
+	tmpl_set(v, "role", rq->me.is_admin ? "admin" : "");
+	tmpl_set(v, "created_day", rq->me.created_day);
+	e = tmpl_vars_error(v);
 	if (e == 0 && rq->sess.has_pending)
 		e = pending_vars(rq, v);
 	if (e != 0) {
@@ -333,11 +334,11 @@ jn_post_account_passphrase(struct MHD_Connection *c, struct jn_req *rq)
 	}
 	sodium_memzero(hash, sizeof hash);
 	if (e == 0 && tmpl_vars_new(&v) == 0) {
-		e = tmpl_set(v, "name", rq->me.name);
-		e |= tmpl_set(v, "role", rq->me.is_admin ? "admin" : "");
-		e |= tmpl_set(v, "created_day", rq->me.created_day);
-		e |= tmpl_set(v, "new_passphrase", pass);
-		if (e != 0) {
+		tmpl_set(v, "name", rq->me.name);
+		tmpl_set(v, "role", rq->me.is_admin ? "admin" : "");
+		tmpl_set(v, "created_day", rq->me.created_day);
+		tmpl_set(v, "new_passphrase", pass);
+		if ((e = tmpl_vars_error(v)) != 0) {
 			tmpl_vars_free(v);
 			v = NULL;
 		}

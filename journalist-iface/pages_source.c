@@ -80,33 +80,32 @@ add_item_vars(struct jn_req *rq, struct tmpl_vars *v, const struct db_item *it)
 	if ((e = tmpl_list_add(v, "items", &x)) != 0)
 		return e;
 	spool_hex(it->id, hex);
-	e = tmpl_set(x, "item_id", hex);
-	e |= tmpl_set(x, "kind", i18n_get(rq->lang, kind_label(it->kind)));
-	e |= tmpl_set(x, "is_reply", it->kind == DB_KIND_REPLY ? "1" : "");
-	e |= tmpl_set(x, "is_file", it->kind == DB_KIND_FILE ? "1" : "");
-	e |= tmpl_setf(x, "seq", "%" PRId64, it->seq);
-	e |= tmpl_set(x, "hour", it->created_hour);
-	e |= tmpl_set(x, "size", i18n_get(rq->lang, jn_size_bucket(it->size)));
-	e |= tmpl_set(x, "unread", !it->seen && it->kind != DB_KIND_REPLY ? "1" : "");
-	e |= tmpl_set(x, "starred", it->starred ? "1" : "");
-	e |= tmpl_set(x, "deleted_by_source", it->source_deleted ? "1" : "");
-	return e ? SD_ERR_NOMEM : 0;
+	tmpl_set(x, "item_id", hex);
+	tmpl_set(x, "kind", i18n_get(rq->lang, kind_label(it->kind)));
+	tmpl_set(x, "is_reply", it->kind == DB_KIND_REPLY ? "1" : "");
+	tmpl_set(x, "is_file", it->kind == DB_KIND_FILE ? "1" : "");
+	tmpl_setf(x, "seq", "%" PRId64, it->seq);
+	tmpl_set(x, "hour", it->created_hour);
+	tmpl_set(x, "size", i18n_get(rq->lang, jn_size_bucket(it->size)));
+	tmpl_set(x, "unread", !it->seen && it->kind != DB_KIND_REPLY ? "1" : "");
+	tmpl_set(x, "starred", it->starred ? "1" : "");
+	tmpl_set(x, "deleted_by_source", it->source_deleted ? "1" : "");
+	return tmpl_vars_error(v);
 }
 
 static int
 source_vars(struct tmpl_vars *v, const struct db_source *src)
 {
 	char des[SD_DESIGNATION_MAX + 1], hex[2 * DB_ID_BYTES + 1];
-	int e;
 
 	sd_designation(src->id, des);
 	spool_hex(src->id, hex);
-	e = tmpl_set(v, "designation", des);
-	e |= tmpl_set(v, "id", hex);
-	e |= tmpl_set(v, "starred", src->starred ? "1" : "");
-	e |= tmpl_set(v, "created_day", src->created_day);
-	e |= tmpl_set(v, "last_day", src->last_day);
-	return e ? SD_ERR_NOMEM : 0;
+	tmpl_set(v, "designation", des);
+	tmpl_set(v, "id", hex);
+	tmpl_set(v, "starred", src->starred ? "1" : "");
+	tmpl_set(v, "created_day", src->created_day);
+	tmpl_set(v, "last_day", src->last_day);
+	return tmpl_vars_error(v);
 }
 
 enum MHD_Result
@@ -129,10 +128,10 @@ jn_get_source(struct MHD_Connection *c, struct jn_req *rq)
 		e = add_item_vars(rq, v, &items[i]);
 		unread += !items[i].seen && items[i].kind != DB_KIND_REPLY;
 	}
-	e |= tmpl_setf(v, "count", "%zu", n);
-	e |= tmpl_set(v, "has_unread", unread > 0 ? "1" : "");
+	tmpl_setf(v, "count", "%zu", n);
+	tmpl_set(v, "has_unread", unread > 0 ? "1" : "");
 	free(items);
-	if (e != 0) {
+	if (e != 0 || tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;
 	}
@@ -148,21 +147,20 @@ confirm_page(struct MHD_Connection *c, struct jn_req *rq, const char *action,
 {
 	struct tmpl_vars *v = NULL, *x = NULL;
 	const char *val;
-	int e;
 
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
-	e = tmpl_set(v, "action", action);
-	e |= tmpl_set(v, "message", i18n_get(rq->lang, message));
-	e |= tmpl_set(v, "do", jn_form_get(rq, "action", NULL) ? "delete" : "");
-	e |= tmpl_set(v, "back", "/sources");
-	for (size_t i = 0; list_key && (val = jn_form_nth(rq, list_key, i)) != NULL && e == 0;
-	     i++) {
-		e = tmpl_list_add(v, "fields", &x);
-		e |= tmpl_set(x, "name", list_key);
-		e |= tmpl_set(x, "value", val);
+	tmpl_set(v, "action", action);
+	tmpl_set(v, "message", i18n_get(rq->lang, message));
+	tmpl_set(v, "do", jn_form_get(rq, "action", NULL) ? "delete" : "");
+	tmpl_set(v, "back", "/sources");
+	for (size_t i = 0; list_key && (val = jn_form_nth(rq, list_key, i)) != NULL &&
+	     tmpl_vars_error(v) == 0; i++) {
+		tmpl_list_add(v, "fields", &x);
+		tmpl_set(x, "name", list_key);
+		tmpl_set(x, "value", val);
 	}
-	if (e != 0) {
+	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;
 	}

@@ -96,35 +96,32 @@ jn_json_ex(struct MHD_Connection *c, unsigned status, json_t *j, const char *con
 	return web_respond_ex(c, status, "application/json", &b, NULL, 0, hdr);
 }
 
-static int
+static void
 common_vars(struct jn_req *rq, struct tmpl_vars *v)
 {
 	const char *const *langs = i18n_languages();
 	struct tmpl_vars *item;
 	char name[CONF_NAME_MAX];
-	int e = 0;
 
 	JN_DB_LOCK();
 	if (db_setting_get(jn_app.db, "instance_name", name, sizeof name) != 0)
 		(void)snprintf(name, sizeof name, "%s", jn_app.conf.name);
 	JN_DB_UNLOCK();
-	e |= tmpl_set(v, "lang", rq->lang);
-	e |= tmpl_set(v, "instance_name", name);
-	e |= tmpl_set(v, "logged_in", rq->has_session ? "1" : "");
-	e |= tmpl_set(v, "me", rq->has_session ? rq->me.name : "");
-	e |= tmpl_set(v, "is_admin", rq->has_session && rq->me.is_admin ? "1" : "");
-	e |= tmpl_set(v, "must_change_pw", rq->has_session && rq->me.must_change_pw ? "1" : "");
-	e |= tmpl_set(v, "csrf_token", rq->has_session ? rq->sess.csrf : rq->anon_csrf);
+	tmpl_set(v, "lang", rq->lang);
+	tmpl_set(v, "instance_name", name);
+	tmpl_set(v, "logged_in", rq->has_session ? "1" : "");
+	tmpl_set(v, "me", rq->has_session ? rq->me.name : "");
+	tmpl_set(v, "is_admin", rq->has_session && rq->me.is_admin ? "1" : "");
+	tmpl_set(v, "must_change_pw", rq->has_session && rq->me.must_change_pw ? "1" : "");
+	tmpl_set(v, "csrf_token", rq->has_session ? rq->sess.csrf : rq->anon_csrf);
 	if (rq->has_session && rq->sess.flash != NULL)
-		e |= tmpl_set(v, "flash", i18n_get(rq->lang, rq->sess.flash));
-	for (size_t i = 0; langs[i] != NULL && e == 0; i++) {
-		if ((e = tmpl_list_add(v, "languages", &item)) != 0)
-			break;
-		e |= tmpl_set(item, "code", langs[i]);
-		e |= tmpl_set(item, "name", i18n_native_name(langs[i]));
-		e |= tmpl_set(item, "current", strcmp(langs[i], rq->lang) == 0 ? "1" : "");
+		tmpl_set(v, "flash", i18n_get(rq->lang, rq->sess.flash));
+	for (size_t i = 0; langs[i] != NULL && tmpl_vars_error(v) == 0; i++) {
+		tmpl_list_add(v, "languages", &item);
+		tmpl_set(item, "code", langs[i]);
+		tmpl_set(item, "name", i18n_native_name(langs[i]));
+		tmpl_set(item, "current", strcmp(langs[i], rq->lang) == 0 ? "1" : "");
 	}
-	return e ? SD_ERR_NOMEM : 0;
 }
 
 enum MHD_Result
@@ -139,9 +136,8 @@ jn_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const char
 
 	sdbuf_init(&body, JN_PAGE_MAX);
 	(void)snprintf(full, sizeof full, "journalist/%s", name);
-	e = common_vars(rq, v);
-	if (e == 0)
-		e = tmpl_render(full, rq->lang, v, &body);
+	common_vars(rq, v);
+	e = tmpl_render(full, rq->lang, v, &body);
 	tmpl_vars_free(v);
 	if (e != 0) {
 		sdbuf_free(&body);
@@ -189,9 +185,10 @@ jn_error(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const cha
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
 	(void)snprintf(num, sizeof num, "%u", status);
-	if (tmpl_set(v, "status", num) != 0 ||
-	    tmpl_set(v, "title", i18n_get(rq->lang, status_title(status))) != 0 ||
-	    tmpl_set(v, "message", i18n_get(rq->lang, msgid)) != 0) {
+	tmpl_set(v, "status", num);
+	tmpl_set(v, "title", i18n_get(rq->lang, status_title(status)));
+	tmpl_set(v, "message", i18n_get(rq->lang, msgid));
+	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;
 	}
@@ -265,15 +262,14 @@ jn_page_arg(struct MHD_Connection *c)
 int
 jn_paging_vars(struct tmpl_vars *v, int64_t page, int64_t pages, int64_t total)
 {
-	int e = tmpl_setf(v, "total", "%" PRId64, total);
-
-	e |= tmpl_setf(v, "page", "%" PRId64, page);
-	e |= tmpl_setf(v, "pages", "%" PRId64, pages);
+	tmpl_setf(v, "total", "%" PRId64, total);
+	tmpl_setf(v, "page", "%" PRId64, page);
+	tmpl_setf(v, "pages", "%" PRId64, pages);
 	if (page > 1)
-		e |= tmpl_setf(v, "prev", "%" PRId64, page - 1);
+		tmpl_setf(v, "prev", "%" PRId64, page - 1);
 	if (page < pages)
-		e |= tmpl_setf(v, "next", "%" PRId64, page + 1);
-	return e ? SD_ERR_NOMEM : 0;
+		tmpl_setf(v, "next", "%" PRId64, page + 1);
+	return tmpl_vars_error(v);
 }
 
 const char *

@@ -123,32 +123,31 @@ triage_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
 {
 	struct tmpl_vars *v = NULL, *x = NULL;
 	char des[SD_DESIGNATION_MAX + 1], hex[2 * DB_ID_BYTES + 1];
-	int e;
 
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
-	e = tmpl_set(v, "day", t->day);
-	e |= tmpl_set(v, "never_replied", t->never_replied ? "1" : "");
-	e |= tmpl_set(v, "set", t->set);
-	e |= tmpl_setf(v, "total", "%" PRId64, t->total);
-	e |= tmpl_setf(v, "count", "%zu", t->n);
-	e |= tmpl_set(v, "capped", (int64_t)t->n < t->total ? "1" : "");
-	e |= tmpl_setf(v, "max", "%d", JN_TRIAGE_MAX);
-	e |= tmpl_set(v, "notice", notice ? i18n_get(rq->lang, notice) : "");
-	e |= tmpl_set(v, "done", done ? "1" : "");
-	e |= tmpl_setf(v, "deleted", "%zu", deleted);
-	e |= tmpl_setf(v, "remaining", "%" PRId64,
+	tmpl_set(v, "day", t->day);
+	tmpl_set(v, "never_replied", t->never_replied ? "1" : "");
+	tmpl_set(v, "set", t->set);
+	tmpl_setf(v, "total", "%" PRId64, t->total);
+	tmpl_setf(v, "count", "%zu", t->n);
+	tmpl_set(v, "capped", (int64_t)t->n < t->total ? "1" : "");
+	tmpl_setf(v, "max", "%d", JN_TRIAGE_MAX);
+	tmpl_set(v, "notice", notice ? i18n_get(rq->lang, notice) : "");
+	tmpl_set(v, "done", done ? "1" : "");
+	tmpl_setf(v, "deleted", "%zu", deleted);
+	tmpl_setf(v, "remaining", "%" PRId64,
 	    t->total > (int64_t)deleted ? t->total - (int64_t)deleted : 0);
-	for (size_t i = 0; !done && i < t->n && e == 0; i++) {
+	for (size_t i = 0; !done && i < t->n && tmpl_vars_error(v) == 0; i++) {
 		sd_designation(t->s[i].id, des);
 		spool_hex(t->s[i].id, hex);
-		e = tmpl_list_add(v, "sources", &x);
-		e |= tmpl_set(x, "designation", des);
-		e |= tmpl_set(x, "id", hex);
-		e |= tmpl_set(x, "created_day", t->s[i].created_day);
-		e |= tmpl_set(x, "last_day", t->s[i].last_day);
+		tmpl_list_add(v, "sources", &x);
+		tmpl_set(x, "designation", des);
+		tmpl_set(x, "id", hex);
+		tmpl_set(x, "created_day", t->s[i].created_day);
+		tmpl_set(x, "last_day", t->s[i].last_day);
 	}
-	if (e != 0) {
+	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;
 	}

@@ -109,25 +109,22 @@ src_settings(struct src_req *rq)
 	rq->set = s;
 }
 
-static int
+static void
 common_vars(struct src_req *rq, struct tmpl_vars *v)
 {
 	const char *const *langs = i18n_languages();
 	struct tmpl_vars *item;
-	int e = 0;
 
-	e |= tmpl_set(v, "lang", rq->lang);
-	e |= tmpl_set(v, "instance_name", rq->set.instance_name);
-	e |= tmpl_set(v, "logged_in", rq->has_session ? "1" : "");
-	e |= tmpl_set(v, "csrf_token", rq->has_session ? rq->sess.csrf : rq->anon_csrf);
-	for (size_t i = 0; langs[i] != NULL && e == 0; i++) {
-		if ((e = tmpl_list_add(v, "languages", &item)) != 0)
-			break;
-		e |= tmpl_set(item, "code", langs[i]);
-		e |= tmpl_set(item, "name", i18n_native_name(langs[i]));
-		e |= tmpl_set(item, "current", strcmp(langs[i], rq->lang) == 0 ? "1" : "");
+	tmpl_set(v, "lang", rq->lang);
+	tmpl_set(v, "instance_name", rq->set.instance_name);
+	tmpl_set(v, "logged_in", rq->has_session ? "1" : "");
+	tmpl_set(v, "csrf_token", rq->has_session ? rq->sess.csrf : rq->anon_csrf);
+	for (size_t i = 0; langs[i] != NULL && tmpl_vars_error(v) == 0; i++) {
+		tmpl_list_add(v, "languages", &item);
+		tmpl_set(item, "code", langs[i]);
+		tmpl_set(item, "name", i18n_native_name(langs[i]));
+		tmpl_set(item, "current", strcmp(langs[i], rq->lang) == 0 ? "1" : "");
 	}
-	return e ? SD_ERR_NOMEM : 0;
 }
 
 /* Render template name with v (common variables added) and queue it. */
@@ -141,9 +138,8 @@ page(struct MHD_Connection *c, struct src_req *rq, unsigned status, const char *
 	int e;
 
 	sdbuf_init(&body, PAGE_MAX);
-	e = common_vars(rq, v);
-	if (e == 0)
-		e = tmpl_render(name, rq->lang, v, &body);
+	common_vars(rq, v);
+	e = tmpl_render(name, rq->lang, v, &body);
 	tmpl_vars_free(v);
 	if (e != 0) {
 		sdbuf_free(&body);
@@ -191,10 +187,11 @@ src_error_page(struct MHD_Connection *c, struct src_req *rq, unsigned status,
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
 	(void)snprintf(num, sizeof num, "%u", status);
-	if (tmpl_set(v, "status", num) != 0 ||
-	    tmpl_set(v, "title", i18n_get(rq->lang, title)) != 0 ||
-	    tmpl_set(v, "message", i18n_get(rq->lang, message)) != 0 ||
-	    tmpl_set(v, "back", rq->has_session ? "/lookup" : "/") != 0) {
+	tmpl_set(v, "status", num);
+	tmpl_set(v, "title", i18n_get(rq->lang, title));
+	tmpl_set(v, "message", i18n_get(rq->lang, message));
+	tmpl_set(v, "back", rq->has_session ? "/lookup" : "/");
+	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;
 	}
@@ -268,16 +265,16 @@ add_replies(struct src_req *rq, struct tmpl_vars *v)
 		}
 		spool_hex(items[i].id, hex);
 		e = tmpl_list_add(v, "replies", &item);
-		e = e ? e : tmpl_set(item, "id", hex);
-		e = e ? e : tmpl_set(item, "date", items[i].created_hour);
-		e = e ? e : tmpl_set(item, "text", text);
+		tmpl_set(item, "id", hex);
+		tmpl_set(item, "date", items[i].created_hour);
+		tmpl_set(item, "text", text);
 		sodium_memzero(text, len);
 		free(text);
 	}
 	if (e == 0)
-		e = tmpl_set(v, "has_replies", n > deleted ? "1" : "");
+		tmpl_set(v, "has_replies", n > deleted ? "1" : "");
 	free(items);
-	return e;
+	return e != 0 ? e : tmpl_vars_error(v);
 }
 
 static enum MHD_Result
@@ -298,18 +295,18 @@ get_lookup(struct MHD_Connection *c, struct src_req *rq)
 	(void)snprintf(num2, sizeof num2, "%u", src_app.conf.max_message_chars);
 	if ((e = tmpl_vars_new(&v)) != 0)
 		return MHD_NO;
-	e |= tmpl_set(v, "flash", rq->sess.flash ? i18n_get(rq->lang, flash[rq->sess.flash]) : "");
-	e |= tmpl_set(v, "accept_files", rq->set.accept_files ? "1" : "");
+	tmpl_set(v, "flash", rq->sess.flash ? i18n_get(rq->lang, flash[rq->sess.flash]) : "");
+	tmpl_set(v, "accept_files", rq->set.accept_files ? "1" : "");
 	if (rq->set.min_first_message_chars > 0)
-		e |= tmpl_setf(v, "min_first", "%u", rq->set.min_first_message_chars);
-	e |= tmpl_set(v, "max_submission", maxsub);
-	e |= tmpl_set(v, "max_files", num);
-	e |= tmpl_set(v, "max_message", num2);
-	e |= tmpl_setf(v, "idle_minutes", "%u", src_app.conf.session_idle_minutes);
+		tmpl_setf(v, "min_first", "%u", rq->set.min_first_message_chars);
+	tmpl_set(v, "max_submission", maxsub);
+	tmpl_set(v, "max_files", num);
+	tmpl_set(v, "max_message", num2);
+	tmpl_setf(v, "idle_minutes", "%u", src_app.conf.session_idle_minutes);
 	if (e == 0) {
 		char tok[SRCSESS_SUBMIT_TOKEN_CHARS + 1];
 		e = srcsess_submit_token(rq->sess.source_id, tok);
-		e = e ? e : tmpl_set(v, "submit_token", tok);
+		tmpl_set(v, "submit_token", tok);
 		sodium_memzero(tok, sizeof tok);
 	}
 	if (e != 0 || add_replies(rq, v) != 0) {
@@ -486,9 +483,9 @@ post_generate(struct MHD_Connection *c, struct src_req *rq)
 	if (e == 0 && rq->has_session)
 		srcsess_destroy(rq->sess_id); /* the browser drops the old cookie */
 	if (e == 0 && (e = tmpl_vars_new(&v)) == 0) {
-		e = tmpl_set(v, "codename", s->codename);
-		if (e == 0)
-			e = tmpl_setf(v, "pending_days", "%u", src_app.conf.pending_source_days);
+		tmpl_set(v, "codename", s->codename);
+		tmpl_setf(v, "pending_days", "%u", src_app.conf.pending_source_days);
+		e = tmpl_vars_error(v);
 	}
 	sodium_free(s);
 	if (e != 0 && e != SD_ERR_BUSY) {
