@@ -60,52 +60,42 @@ sdlog_vline(const char *why, const char *fmt, va_list ap)
 	}
 }
 
+/* One line of fmt and the variable arguments, with why (may be NULL);
+ * errno is kept. */
+#define SDLOG_LINE(why, fmt) do {                                         \
+		va_list ap_;                                                \
+		int saved_ = errno;                                         \
+		va_start(ap_, fmt);                                         \
+		sdlog_vline((why), (fmt), ap_);                             \
+		va_end(ap_);                                                \
+		errno = saved_;                                             \
+	} while (0)
+
 void
 sdlog_info(const char *fmt, ...)
 {
-	va_list ap;
-	int saved = errno;
-
-	va_start(ap, fmt);
-	sdlog_vline(NULL, fmt, ap);
-	va_end(ap);
-	errno = saved;
+	SDLOG_LINE(NULL, fmt);
 }
 
 void
 sdlog_warnx(const char *fmt, ...)
 {
-	va_list ap;
-	int saved = errno;
-
-	va_start(ap, fmt);
-	sdlog_vline(NULL, fmt, ap);
-	va_end(ap);
-	errno = saved;
+	SDLOG_LINE(NULL, fmt);
 }
 
 void
 sdlog_warn(const char *fmt, ...)
 {
 	char why[128];
-	va_list ap;
-	int saved = errno;
 
-	(void)snprintf(why, sizeof why, "%s", strerror(saved));
-	va_start(ap, fmt);
-	sdlog_vline(why, fmt, ap);
-	va_end(ap);
-	errno = saved;
+	(void)snprintf(why, sizeof why, "%s", strerror(errno));
+	SDLOG_LINE(why, fmt);
 }
 
 void
 sdlog_fatalx(const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	sdlog_vline(NULL, fmt, ap);
-	va_end(ap);
+	SDLOG_LINE(NULL, fmt);
 	exit(1);
 }
 
@@ -113,11 +103,8 @@ void
 sdlog_fatal(const char *fmt, ...)
 {
 	char why[128];
-	va_list ap;
 
 	(void)snprintf(why, sizeof why, "%s", strerror(errno));
-	va_start(ap, fmt);
-	sdlog_vline(why, fmt, ap);
-	va_end(ap);
+	SDLOG_LINE(why, fmt);
 	exit(1);
 }

@@ -1,5 +1,5 @@
 /*
- * admin.c - the admin pages (JN_F_ADMIN routes, see journalist.h) for the
+ * admin.c - the admin pages (WEB_RF_ADMIN routes, see journalist.h) for the
  * recipient keys, the instance settings and the audit log, and the helpers
  * the journalist pages (admin_people.c) share.
  *
@@ -62,7 +62,7 @@ jn_admin_row_id(const char *seg, int64_t *out)
 int
 jn_admin_confirmed(const struct jn_req *rq)
 {
-	const char *cf = jn_form_get(rq, "confirm", NULL);
+	const char *cf = web_form_get(&rq->form, "confirm", NULL);
 
 	return cf != NULL && strcmp(cf, "1") == 0;
 }
@@ -136,7 +136,7 @@ recipients_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
 {
 	struct db_recipient r[RECIPIENTS_MAX];
 	struct tmpl_vars *v = NULL;
-	const char *key = jn_form_get(rq, "key", NULL), *label = jn_form_get(rq, "label", NULL);
+	const char *key = web_form_get(&rq->form, "key", NULL), *label = web_form_get(&rq->form, "label", NULL);
 	size_t n = 0;
 	int e;
 
@@ -171,8 +171,8 @@ static const char *
 recipient_input(struct jn_req *rq, unsigned char pk[SDKEY_PUBLICKEYBYTES])
 {
 	size_t klen = 0, llen = 0;
-	const char *key = jn_form_get(rq, "key", &klen);
-	const char *label = jn_form_get(rq, "label", &llen);
+	const char *key = web_form_get(&rq->form, "key", &klen);
+	const char *label = web_form_get(&rq->form, "label", &llen);
 	long chars;
 	int e;
 
@@ -197,7 +197,7 @@ jn_admin_recipient_add(struct MHD_Connection *c, struct jn_req *rq)
 	struct db_recipient r[RECIPIENTS_MAX];
 	unsigned char pk[SDKEY_PUBLICKEYBYTES];
 	char text[SDKEY_PUBTEXT_BYTES + 1], target[DB_AUDIT_FIELD];
-	const char *label = jn_form_get(rq, "label", NULL), *err;
+	const char *label = web_form_get(&rq->form, "label", NULL), *err;
 	size_t n = 0;
 	int e;
 
@@ -237,7 +237,7 @@ jn_admin_recipient_remove(struct MHD_Connection *c, struct jn_req *rq)
 	size_t n = 0;
 	int e;
 
-	if (jn_admin_row_id(rq->seg[2], &id) != 0)
+	if (jn_admin_row_id(rq->path.seg[2], &id) != 0)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
 	if (load_recipients(r, &n) != 0)
 		return jn_admin_oops(c, rq);
@@ -365,10 +365,10 @@ enum MHD_Result
 jn_admin_settings_save(struct MHD_Connection *c, struct jn_req *rq)
 {
 	struct settings_form f = {
-		jn_form_get(rq, "instance_name", NULL), jn_form_get(rq, "default_language", NULL),
-		jn_form_get(rq, "accept_files", NULL), jn_form_get(rq, "max_submission_mib", NULL),
-		jn_form_get(rq, "min_first_message_chars", NULL),
-		jn_form_get(rq, "retention_days", NULL),
+		web_form_get(&rq->form, "instance_name", NULL), web_form_get(&rq->form, "default_language", NULL),
+		web_form_get(&rq->form, "accept_files", NULL), web_form_get(&rq->form, "max_submission_mib", NULL),
+		web_form_get(&rq->form, "min_first_message_chars", NULL),
+		web_form_get(&rq->form, "retention_days", NULL),
 	};
 	struct settings s;
 	const char *err;

@@ -71,7 +71,7 @@ static enum MHD_Result
 people_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const char *err)
 {
 	struct db_journalist *js = calloc(PEOPLE_MAX, sizeof *js);
-	const char *name = jn_form_get(rq, "name", NULL);
+	const char *name = web_form_get(&rq->form, "name", NULL);
 	struct tmpl_vars *v = NULL;
 	size_t n = 0;
 	int e;
@@ -180,8 +180,8 @@ creds_page(struct MHD_Connection *c, struct jn_req *rq, const char *name,
 enum MHD_Result
 jn_admin_journalist_add(struct MHD_Connection *c, struct jn_req *rq)
 {
-	const char *name = jn_form_get(rq, "name", NULL);
-	const char *adm = jn_form_get(rq, "admin", NULL);
+	const char *name = web_form_get(&rq->form, "name", NULL);
+	const char *adm = web_form_get(&rq->form, "admin", NULL);
 	struct creds *k = NULL;
 	enum MHD_Result r;
 	int e;
@@ -224,7 +224,7 @@ person_of(struct jn_req *rq, struct db_journalist *out)
 	int64_t id = 0;
 	int e;
 
-	if (jn_admin_row_id(rq->seg[2], &id) != 0)
+	if (jn_admin_row_id(rq->path.seg[2], &id) != 0)
 		return SD_ERR_NOKEY;
 	JN_DB_LOCK();
 	e = db_journalist_by_id(jn_app.db, id, out);
@@ -258,7 +258,7 @@ reset_store(struct jn_req *rq, const struct db_journalist *j, const struct creds
 enum MHD_Result
 jn_admin_journalist_reset(struct MHD_Connection *c, struct jn_req *rq)
 {
-	const char *what = jn_form_get(rq, "what", NULL);
+	const char *what = web_form_get(&rq->form, "what", NULL);
 	struct db_journalist j;
 	struct creds *k = NULL;
 	enum MHD_Result r;

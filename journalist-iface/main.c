@@ -107,35 +107,19 @@ init_all(void)
 	daemon_ctx.handle = jn_handle;
 	daemon_ctx.completed = jn_completed;
 	daemon_ctx.tick = tick;
-	daemon_ctx.max_connections = jn_app.conf.max_connections;
-	daemon_ctx.timeout = jn_app.conf.connection_timeout;
-	daemon_ctx.header_timeout = jn_app.conf.header_timeout;
-	daemon_ctx.body_grace = jn_app.conf.body_grace;
-	daemon_ctx.body_window = jn_app.conf.body_window;
-	daemon_ctx.body_min_rate = jn_app.conf.body_min_rate;
-	daemon_ctx.drain_timeout = jn_app.conf.drain_timeout;
+	web_daemon_set_limits(&daemon_ctx, &jn_app.conf);
 }
 
 int
 main(int argc, char **argv)
 {
-	int e;
-
-	sdlog_init(PROG);
-	umask(077);
-	if (sodium_init() < 0)
-		sdlog_fatalx("cannot initialise libsodium");
-	if ((e = web_daemon_args(&daemon_ctx, argc, argv)) != 0)
-		return e > 0 ? 0 : 2;
+	web_daemon_start(&daemon_ctx, argc, argv);
 	jn_app.dev = daemon_ctx.dev;
-	if (web_daemon_drop_root(&daemon_ctx) != 0)
-		sdlog_fatalx("%s", daemon_ctx.msg);
 	init_all();
 	/* jansson's hash seed, from libsodium: the sandbox keeps it from
 	 * reading /dev/urandom itself later. */
 	json_object_seed(randombytes_random() | 1U);
-	if (web_daemon_run(&daemon_ctx) != 0)
-		sdlog_fatalx("%s", daemon_ctx.msg);
+	web_daemon_serve(&daemon_ctx);
 	jnsess_shutdown();
 	spool_close(jn_app.spool);
 	db_close(jn_app.db);

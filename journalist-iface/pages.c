@@ -61,10 +61,10 @@ jn_get_login(struct MHD_Connection *c, struct jn_req *rq)
 enum MHD_Result
 jn_post_login(struct MHD_Connection *c, struct jn_req *rq)
 {
-	const char *user = jn_form_get(rq, "username", NULL);
-	const char *code = jn_form_get(rq, "code", NULL);
+	const char *user = web_form_get(&rq->form, "username", NULL);
+	const char *code = web_form_get(&rq->form, "code", NULL);
 	size_t plen = 0;
-	const char *pass = jn_form_get(rq, "passphrase", &plen);
+	const char *pass = web_form_get(&rq->form, "passphrase", &plen);
 	struct db_journalist j;
 	unsigned char cred[JNSESS_CRED_BYTES];
 	char id[WEB_TOKEN_CHARS + 1];
@@ -167,75 +167,4 @@ jn_get_sources(struct MHD_Connection *c, struct jn_req *rq)
 		return MHD_NO;
 	}
 	return jn_page(c, rq, MHD_HTTP_OK, "sources", v);
-}
-
-/* ---- shared actions ----------------------------------------------------- */
-
-int
-jn_do_item(struct jn_req *rq, const struct db_source *src, const struct db_item *it,
-    const char *action)
-{
-	char des[SD_DESIGNATION_MAX + 1];
-	int e;
-
-	sd_designation(src->id, des);
-	JN_DB_LOCK();
-	if (strcmp(action, "seen") == 0 || strcmp(action, "unseen") == 0)
-		e = db_item_set_seen(jn_app.db, it->row, action[0] == 's');
-	else if (strcmp(action, "star") == 0 || strcmp(action, "unstar") == 0)
-		e = db_item_set_starred(jn_app.db, it->row, action[0] == 's');
-	else if (strcmp(action, "delete") == 0)
-		e = store_item_delete(jn_app.db, jn_app.spool, src, it);
-	else
-		e = SD_ERR_ARG;
-	if (e == 0 && strcmp(action, "delete") == 0)
-		e = jn_audit(rq, it->kind == DB_KIND_REPLY ? "deleted a reply" : "deleted a submission",
-		    des);
-	JN_DB_UNLOCK();
-	return e;
-}
-
-int
-jn_do_source_delete(struct jn_req *rq, const struct db_source *src)
-{
-	char des[SD_DESIGNATION_MAX + 1];
-	int e;
-
-	sd_designation(src->id, des);
-	JN_DB_LOCK();
-	e = store_source_delete(jn_app.db, jn_app.spool, src);
-	if (e == 0)
-		e = jn_audit(rq, "deleted a source", des);
-	JN_DB_UNLOCK();
-	return e;
-}
-
-int
-jn_do_source_star(struct jn_req *rq, const struct db_source *src, int starred)
-{
-	int e;
-
-	(void)rq;
-	JN_DB_LOCK();
-	e = db_source_set_starred(jn_app.db, src->row, starred);
-	JN_DB_UNLOCK();
-	return e;
-}
-
-int
-jn_do_reply(struct jn_req *rq, const struct db_source *src, const char *text, size_t len,
-    struct db_item *out)
-{
-	char des[SD_DESIGNATION_MAX + 1];
-	int e;
-
-	if (len == 0 || len > STORE_REPLY_MAX)
-		return SD_ERR_RANGE;
-	sd_designation(src->id, des);
-	JN_DB_LOCK();
-	e = store_reply_add(jn_app.db, jn_app.spool, src, text, len, out);
-	if (e == 0)
-		e = jn_audit(rq, "sent a reply", des);
-	JN_DB_UNLOCK();
-	return e;
 }

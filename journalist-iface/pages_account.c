@@ -243,7 +243,7 @@ static int
 recheck(struct jn_req *rq)
 {
 	size_t len = 0;
-	const char *pass = jn_form_get(rq, "passphrase", &len);
+	const char *pass = web_form_get(&rq->form, "passphrase", &len);
 
 	if (pass == NULL || len == 0)
 		return SD_ERR_AUTH;
@@ -253,8 +253,8 @@ recheck(struct jn_req *rq)
 enum MHD_Result
 jn_post_account_totp(struct MHD_Connection *c, struct jn_req *rq)
 {
-	const char *action = jn_form_get(rq, "action", NULL);
-	const char *code = jn_form_get(rq, "code", NULL);
+	const char *action = web_form_get(&rq->form, "action", NULL);
+	const char *code = web_form_get(&rq->form, "code", NULL);
 	unsigned char secret[DB_TOTP_BYTES];
 	char b32[ACCOUNT_TOTP_B32_MAX + 1];
 	int e;
@@ -357,7 +357,7 @@ jn_get_static(struct MHD_Connection *c, struct jn_req *rq)
 	const char *ctype = NULL;
 	size_t len = 0;
 	/* The source side's sheet is shared; journalist.css adds to it. */
-	const char *name = strcmp(rq->seg[1], "style.css") == 0 ? "source/style.css"
+	const char *name = strcmp(rq->path.seg[1], "style.css") == 0 ? "source/style.css"
 	                                                       : "journalist/journalist.css";
 	const unsigned char *d = web_static_get(name, &len, &ctype);
 

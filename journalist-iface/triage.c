@@ -157,10 +157,10 @@ triage_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
 enum MHD_Result
 jn_post_triage(struct MHD_Connection *c, struct jn_req *rq)
 {
-	const char *day = jn_form_get(rq, "day", NULL);
-	const char *nr = jn_form_get(rq, "never_replied", NULL);
-	const char *set = jn_form_get(rq, "set", NULL);
-	const char *cf = jn_form_get(rq, "confirm", NULL);
+	const char *day = web_form_get(&rq->form, "day", NULL);
+	const char *nr = web_form_get(&rq->form, "never_replied", NULL);
+	const char *set = web_form_get(&rq->form, "set", NULL);
+	const char *cf = web_form_get(&rq->form, "confirm", NULL);
 	struct jn_triage t;
 	size_t deleted = 0;
 	enum MHD_Result r;
@@ -197,7 +197,7 @@ jn_post_triage(struct MHD_Connection *c, struct jn_req *rq)
 /* ---- API ---------------------------------------------------------------- */
 
 enum MHD_Result
-api_triage(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_triage(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	json_t *jd = json_object_get(rq->json, "day");
 	json_t *jn = json_object_get(rq->json, "never_replied");

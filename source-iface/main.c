@@ -112,35 +112,19 @@ init_all(void)
 	daemon_ctx.handle = src_handle;
 	daemon_ctx.completed = src_completed;
 	daemon_ctx.tick = tick;
-	daemon_ctx.max_connections = src_app.conf.max_connections;
-	daemon_ctx.timeout = src_app.conf.connection_timeout;
-	daemon_ctx.header_timeout = src_app.conf.header_timeout;
-	daemon_ctx.body_grace = src_app.conf.body_grace;
-	daemon_ctx.body_window = src_app.conf.body_window;
-	daemon_ctx.body_min_rate = src_app.conf.body_min_rate;
-	daemon_ctx.drain_timeout = src_app.conf.drain_timeout;
+	web_daemon_set_limits(&daemon_ctx, &src_app.conf);
 }
 
 int
 main(int argc, char **argv)
 {
-	int e;
-
-	sdlog_init(PROG);
-	umask(077);
-	if (sodium_init() < 0)
-		sdlog_fatalx("cannot initialise libsodium");
-	if ((e = web_daemon_args(&daemon_ctx, argc, argv)) != 0)
-		return e > 0 ? 0 : 2;
+	web_daemon_start(&daemon_ctx, argc, argv);
 	src_app.dev = daemon_ctx.dev;
-	if (web_daemon_drop_root(&daemon_ctx) != 0)
-		sdlog_fatalx("%s", daemon_ctx.msg);
 	init_all();
 	/* jansson's hash seed, from libsodium: the sandbox keeps it from
 	 * reading /dev/urandom itself later. */
 	json_object_seed(randombytes_random() | 1U);
-	if (web_daemon_run(&daemon_ctx) != 0)
-		sdlog_fatalx("%s", daemon_ctx.msg);
+	web_daemon_serve(&daemon_ctx);
 	srcsess_shutdown();
 	spool_close(src_app.spool);
 	db_close(src_app.db);

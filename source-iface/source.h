@@ -19,7 +19,9 @@
 #include "conf.h"
 #include "db.h"
 #include "gate.h"
+#include "form.h"
 #include "http.h"
+#include "route.h"
 #include "session.h"
 #include "spool.h"
 #include "store.h"
@@ -38,15 +40,16 @@ struct src_app {
 
 extern struct src_app src_app;
 
-enum src_route {
-	SRC_R_NONE, SRC_R_INDEX, SRC_R_GENERATE, SRC_R_LOGIN, SRC_R_LOOKUP, SRC_R_SUBMIT,
-	SRC_R_REPLY_DELETE, SRC_R_LOGOUT, SRC_R_METADATA, SRC_R_STATIC
-};
+/* Route flag of /submit (route.h): its body goes to the upload pipeline. */
+#define SRC_RF_UPLOAD WEB_RF_OWN
+/* Fields and bytes of a small form (/generate, /login, ...). */
+#define SRC_FORM_FIELDS 8
+#define SRC_FORM_BYTES (4U * 1024)
 
 struct src_upload;
 
 struct src_req {
-	enum src_route route;
+	const struct web_route *route;
 	const char *url;
 	char lang[8];
 	int set_lang;               /* lang came from ?lang= : set the cookie */
@@ -55,14 +58,13 @@ struct src_req {
 	struct srcsess_view sess;   /* holds the reply key: wiped at the end */
 	char anon_csrf[WEB_TOKEN_CHARS + 1];
 	int new_anon_csrf;          /* set the anonymous CSRF cookie */
-	struct web_form form;
-	struct web_form_parser *fp;
+	struct web_form form;       /* small forms (web_form_begin'd when f is set) */
 	int form_error;
 	struct src_upload *up;
 	unsigned status;            /* an error decided while reading the body */
 	uint64_t discarded;         /* body bytes dropped after an error */
 	uint64_t body;              /* body bytes of a small form */
-	const char *allow;          /* Allow header of a 405 page */
+	char allow[WEB_ALLOW_MAX];  /* Allow header of a 405 page, or "" */
 	int clear_site;             /* send Clear-Site-Data (the logout page) */
 	const char *error_msg;      /* its English message (translated at render) */
 	struct settings set;        /* instance settings, read once per request */

@@ -13,6 +13,7 @@
  * acts on a descriptor number that was closed and reused.
  */
 #include "daemon.h"
+#include "conf.h"
 #include "http.h"
 #include "sdi18n.h"
 #include "sandbox.h"
@@ -40,6 +41,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 /* The stack of each connection thread: the integration tests of both
  * daemons pass with 96 KiB (docs/decisions.md), so 512 KiB leaves a wide
@@ -403,6 +406,40 @@ web_daemon_refusal(struct MHD_Connection *c, const char **msg)
 		return MHD_HTTP_BAD_REQUEST;
 	}
 	return 0;
+}
+
+void
+web_daemon_start(struct web_daemon *d, int argc, char **argv)
+{
+	int e;
+
+	sdlog_init(d->prog);
+	umask(077);
+	if (sodium_init() < 0)
+		sdlog_fatalx("cannot initialise libsodium");
+	if ((e = web_daemon_args(d, argc, argv)) != 0)
+		exit(e > 0 ? 0 : 2);
+	if (web_daemon_drop_root(d) != 0)
+		sdlog_fatalx("%s", d->msg);
+}
+
+void
+web_daemon_set_limits(struct web_daemon *d, const struct conf *conf)
+{
+	d->max_connections = conf->max_connections;
+	d->timeout = conf->connection_timeout;
+	d->header_timeout = conf->header_timeout;
+	d->body_grace = conf->body_grace;
+	d->body_window = conf->body_window;
+	d->body_min_rate = conf->body_min_rate;
+	d->drain_timeout = conf->drain_timeout;
+}
+
+void
+web_daemon_serve(struct web_daemon *d)
+{
+	if (web_daemon_run(d) != 0)
+		sdlog_fatalx("%s", d->msg);
 }
 
 int
