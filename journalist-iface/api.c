@@ -76,12 +76,6 @@ static const char *const not_found = I18N_N("There is no such resource.");
 
 /* ---- responses and bodies ----------------------------------------------- */
 
-enum MHD_Result
-api_send(struct MHD_Connection *c, unsigned status, json_t *j, const char *const *hdr)
-{
-	return jn_json_ex(c, status, j, hdr);
-}
-
 static enum MHD_Result
 api_error_hdr(struct MHD_Connection *c, unsigned status, const char *msg, const char *name,
     const char *value)
@@ -99,25 +93,6 @@ api_no_content(struct MHD_Connection *c)
 
 	sdbuf_init(&b, 1);
 	return web_respond(c, MHD_HTTP_NO_CONTENT, "application/json", &b);
-}
-
-enum MHD_Result
-api_internal(struct MHD_Connection *c, struct jn_req *rq, int e, const char *what)
-{
-	sdlog_info("api: %s failed: %s", what, sd_strerror(e));
-	return jn_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
-	    I18N_N("Something went wrong. Please try again later."));
-}
-
-int
-api_body_bool(const struct jn_req *rq, const char *key, int *out)
-{
-	json_t *v = rq->json ? json_object_get(rq->json, key) : NULL;
-
-	if (!json_is_boolean(v))
-		return SD_ERR_ARG;
-	*out = json_is_true(v);
-	return 0;
 }
 
 /* ---- dispatch ----------------------------------------------------------- */

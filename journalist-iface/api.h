@@ -1,6 +1,7 @@
 /*
  * api.h - what api.c (dispatch, token, sources), api_items.c (items,
- * downloads, bundles, replies) and triage.c (POST /api/v1/triage) share. The API is documented in
+ * downloads, bundles, replies) and triage.c (POST /api/v1/triage) share;
+ * the JSON responses are respond.c's. The API is documented in
  * docs/api.md.
  */
 #ifndef JN_API_H

@@ -21,8 +21,6 @@
 #define COOKIE_SESSION "sdj_session"
 #define COOKIE_CSRF "sdj_csrf"
 
-struct jn_app jn_app; /* filled by main.c at start-up */
-
 static const struct web_route routes[] = {
 	{ "GET", "/", { .jn = jn_get_index }, 0 },
 	{ "GET", "/login", { .jn = jn_get_login }, 0 },

@@ -8,7 +8,9 @@
  *   dispatch.c   the route table of the pages (web/route.h), identity
  *                (language, session, anonymous CSRF), Host/method/auth/
  *                CSRF checks, then the handler
- *   respond.c    responses: a page, JSON, an error, a redirect; paging
+ *   app.c        the app context (jn_app)
+ *   respond.c    responses: a page, JSON, an error, a redirect; paging;
+ *                the API's JSON responses (api.h)
  *   actions.c    what pages and API share: the audit, the source or item a
  *                path names, item and source actions (enum jn_item_action)
  *   form.c       request bodies: url-encoded forms (web/form.h) and JSON

@@ -3,10 +3,11 @@
  * journalist.h): a page rendered with the common variables (language,
  * instance name, the journalist, CSRF token, one-shot message, languages),
  * JSON, an error (a translated page, or JSON under /api/v1/), a redirect
- * with a one-shot message; and the helpers of paged lists. Nothing here
- * calls a handler.
+ * with a one-shot message; the helpers of paged lists; and the API's
+ * JSON responses and body reading of api.h. Nothing here calls a handler.
  */
 #include "journalist.h"
+#include "api.h"
 #include "page.h"
 #include "sdi18n.h"
 #include "sderr.h"
@@ -170,4 +171,31 @@ jn_size_bucket(uint64_t size)
 		if (size < b[i].max)
 			return b[i].label;
 	return I18N_N("1 GB or more");
+}
+
+/* ---- the API's (api.h) ---------------------------------------------------- */
+
+enum MHD_Result
+api_send(struct MHD_Connection *c, unsigned status, json_t *j, const char *const *hdr)
+{
+	return jn_json_ex(c, status, j, hdr);
+}
+
+enum MHD_Result
+api_internal(struct MHD_Connection *c, struct jn_req *rq, int e, const char *what)
+{
+	sdlog_info("api: %s failed: %s", what, sd_strerror(e));
+	return jn_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
+	    I18N_N("Something went wrong. Please try again later."));
+}
+
+int
+api_body_bool(const struct jn_req *rq, const char *key, int *out)
+{
+	json_t *v = rq->json ? json_object_get(rq->json, key) : NULL;
+
+	if (!json_is_boolean(v))
+		return SD_ERR_ARG;
+	*out = json_is_true(v);
+	return 0;
 }
