@@ -4,7 +4,7 @@
  * the journalist pages (admin_people.c) share.
  *
  * Every change is a POST with the session's CSRF token (checked in
- * routes.c), is written to the audit log, and ends with a redirect and a
+ * dispatch.c), is written to the audit log, and ends with a redirect and a
  * one-shot message. Removing asks for a confirmation first. Recipient ids
  * in URLs are database row ids, parsed strictly as decimal and looked up.
  */

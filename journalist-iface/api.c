@@ -12,7 +12,6 @@
  * nothing from a request ever reaches a path or SQL text.
  */
 #include "api.h"
-#include "sdlog.h"
 #include "designation.h"
 #include "sdi18n.h"
 #include "sderr.h"

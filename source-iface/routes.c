@@ -1,23 +1,24 @@
 /*
- * routes.c - sealdrop-source request handling: dispatch by method and path,
- * the onion-only Host check, language, sessions and CSRF, and every route of
- * DESIGN.md's "HTTP contract of the source interface" except the upload
- * itself (upload.c).
+ * routes.c - sealdrop-source request handling: its route table (the one
+ * request layer of web/route.h), the onion-only Host check, sessions, and
+ * every route of DESIGN.md's "HTTP contract of the source interface" except
+ * the upload itself (upload.c).
  *
  * Each request gets a struct src_req on the first call of the handler. GET
- * requests are answered at once; POST bodies are read through a parser
- * (small forms) or the upload pipeline, and answered on the last call. Any
+ * requests are answered at once; POST bodies are read through web/form.h's
+ * parser (small forms) or the upload pipeline, and answered on the last
+ * call. Any
  * error is a page in the source's language with its status; nothing a
  * client sends ever becomes a file name, a log line or SQL text.
  */
 #include "source.h"
-#include "sdlog.h"
 #include "codename.h"
 #include "daemon.h"
-#include "page.h"
 #include "designation.h"
+#include "page.h"
 #include "sdi18n.h"
 #include "sderr.h"
+#include "sdlog.h"
 #include "static.h"
 #include "sdtmpl.h"
 
@@ -637,6 +638,8 @@ post_submit(struct MHD_Connection *c, struct src_req *rq)
 static enum MHD_Result
 last_call(struct MHD_Connection *c, struct src_req *rq)
 {
+	if (rq->route == NULL) /* answered at the first call already */
+		return MHD_NO;
 	if (rq->route->flags & SRC_RF_UPLOAD)
 		return rq->route->fn.src(c, rq);
 	if (rq->form_error || web_form_finish(&rq->form) != 0)

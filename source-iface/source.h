@@ -3,7 +3,8 @@
  * context, one request's state, and the functions of each part.
  *
  *   main.c    start-up, listening socket, libmicrohttpd, signals, reaper
- *   routes.c  dispatch, Host and method checks, sessions, CSRF, pages
+ *   routes.c  route table and dispatch (web/route.h), Host check, sessions,
+ *            pages
  *   upload.c  POST /submit: multipart streamed into .sdbox writers
  *
  * Threads: libmicrohttpd's pool calls the handlers concurrently; the
