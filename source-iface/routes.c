@@ -7,9 +7,8 @@
  * Each request gets a struct src_req on the first call of the handler. GET
  * requests are answered at once; POST bodies are read through web/form.h's
  * parser (small forms) or the upload pipeline, and answered on the last
- * call. Any
- * error is a page in the source's language with its status; nothing a
- * client sends ever becomes a file name, a log line or SQL text.
+ * call. Any error is a page in the source's language with its status;
+ * nothing a client sends ever becomes a file name, a log line or SQL text.
  */
 #include "source.h"
 #include "codename.h"
