@@ -217,16 +217,14 @@ enum MHD_Result
 jn_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *data, size_t *size, void **rc)
 {
-	struct jn_req *rq = *rc;
+	int first;
+	struct jn_req *rq = web_req_state(rc, sizeof *rq, &first);
 
 	(void)cls, (void)version;
-	if (rq == NULL) {
-		rq = calloc(1, sizeof *rq);
-		if (rq == NULL)
-			return MHD_NO;
-		*rc = rq;
+	if (rq == NULL)
+		return MHD_NO;
+	if (first)
 		return first_call(c, rq, url, method);
-	}
 	if (*size > 0) {
 		rq->received += *size;
 		if (rq->received > JN_BODY_MAX + (1U << 20))
@@ -246,10 +244,7 @@ jn_completed(void *cls, struct MHD_Connection *c, void **rc,
 	struct jn_req *rq = *rc;
 
 	(void)cls, (void)c, (void)toe;
-	if (rq == NULL)
-		return;
-	jn_body_free(rq);
-	sodium_memzero(rq, sizeof *rq);
-	free(rq);
-	*rc = NULL;
+	if (rq != NULL)
+		jn_body_free(rq);
+	web_req_end(rc, sizeof *rq);
 }

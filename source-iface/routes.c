@@ -657,17 +657,14 @@ enum MHD_Result
 src_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *data, size_t *size, void **rc)
 {
-	struct src_req *rq = *rc;
-	int upload;
+	int first, upload;
+	struct src_req *rq = web_req_state(rc, sizeof *rq, &first);
 
 	(void)cls, (void)version;
-	if (rq == NULL) {
-		rq = calloc(1, sizeof *rq);
-		if (rq == NULL)
-			return MHD_NO;
-		*rc = rq;
+	if (rq == NULL)
+		return MHD_NO;
+	if (first)
 		return first_call(c, rq, url, method);
-	}
 	upload = rq->route != NULL && (rq->route->flags & SRC_RF_UPLOAD);
 	if (*size > 0) {
 		/* libmicrohttpd answers only once the body is read: after an
@@ -713,11 +710,9 @@ src_completed(void *cls, struct MHD_Connection *c, void **rc,
 	struct src_req *rq = *rc;
 
 	(void)cls, (void)c, (void)toe;
-	if (rq == NULL)
-		return;
-	src_upload_free(rq->up);
-	web_form_free(&rq->form);
-	sodium_memzero(rq, sizeof *rq);
-	free(rq);
-	*rc = NULL;
+	if (rq != NULL) {
+		src_upload_free(rq->up);
+		web_form_free(&rq->form);
+	}
+	web_req_end(rc, sizeof *rq);
 }

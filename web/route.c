@@ -8,7 +8,10 @@
 #include "sdi18n.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 int
 web_path_split(const char *url, struct web_path *p)
@@ -101,6 +104,25 @@ web_route_find(const struct web_route *t, size_t n, const char *method,
 	if (allow != NULL)
 		memcpy(allow, list, sizeof list);
 	return NULL;
+}
+
+void *
+web_req_state(void **rc, size_t size, int *first)
+{
+	*first = *rc == NULL;
+	if (*rc == NULL)
+		*rc = calloc(1, size);
+	return *rc;
+}
+
+void
+web_req_end(void **rc, size_t size)
+{
+	if (*rc == NULL)
+		return;
+	sodium_memzero(*rc, size);
+	free(*rc);
+	*rc = NULL;
 }
 
 void

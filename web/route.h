@@ -84,6 +84,14 @@ void web_anon_csrf(struct MHD_Connection *c, const char *cookie,
 int web_csrf_ok(const char *sent, const char *session, int anon_ok, const char *anon,
     int anon_new);
 
+/* The request state of a connection (libmicrohttpd's *rc): the one made
+ * at its first call, or a new zeroed one of size bytes (*first 1 then);
+ * NULL when out of memory. */
+void *web_req_state(void **rc, size_t size, int *first);
+/* Wipe and free that state (the caller has freed what it points to);
+ * nothing when there is none. */
+void web_req_end(void **rc, size_t size);
+
 #define WEB_LANG_ACCEPT 1u  /* before the default: the browser's Accept-Language */
 /* The language of a request: ?lang= (*from_query 1: keep it in the sd_lang
  * cookie), the sd_lang cookie, with WEB_LANG_ACCEPT the browser's

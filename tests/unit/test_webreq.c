@@ -4,7 +4,7 @@
  * allowed method once, 404, "*" captures one segment, the first row wins),
  * the urlencoded form parser (decoding, pieces cut anywhere, repeated keys,
  * the field cap, the byte cap, malformed %-escapes, %00, bad keys, a
- * sticky error) and the CSRF check.
+ * sticky error), the CSRF check and a connection's request state.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -275,6 +275,30 @@ test_csrf(void **state)
 	assert_false(web_csrf_ok(s, NULL, 0, a, 0));
 }
 
+/* A connection's state: made zeroed once, the same after, wiped and gone
+ * at the end (twice is nothing). */
+static void
+test_req_state(void **state)
+{
+	void *rc = NULL;
+	int first = 0;
+	unsigned char *a, *b;
+
+	(void)state;
+	a = web_req_state(&rc, 64, &first);
+	assert_non_null(a);
+	assert_int_equal(first, 1);
+	for (size_t i = 0; i < 64; i++)
+		assert_int_equal(a[i], 0);
+	a[0] = 7;
+	b = web_req_state(&rc, 64, &first);
+	assert_ptr_equal(a, b);
+	assert_int_equal(first, 0);
+	web_req_end(&rc, 64);
+	assert_null(rc);
+	web_req_end(&rc, 64);
+}
+
 int
 main(void)
 {
@@ -287,6 +311,7 @@ main(void)
 		cmocka_unit_test(test_form_caps),
 		cmocka_unit_test(test_form_malformed),
 		cmocka_unit_test(test_csrf),
+		cmocka_unit_test(test_req_state),
 	};
 
 	if (sodium_init() < 0)
