@@ -35,16 +35,27 @@ int tmpl_init(const struct sd_blob *templates, size_t n);
 const char *tmpl_init_error(void);
 void tmpl_shutdown(void);
 
+/*
+ * Variables have a sticky error: the set calls below return 0 or an
+ * SD_ERR_*, and also record the first error in the top set (an item of a
+ * list records it in the set the list belongs to). tmpl_render returns
+ * that error without rendering, so callers set every variable and check
+ * once, at the render (or with tmpl_vars_error), with no "e |= ..." chain.
+ */
 int tmpl_vars_new(struct tmpl_vars **out);
 /* Set name to a copy of value (replacing any previous value). */
 int tmpl_set(struct tmpl_vars *v, const char *name, const char *value);
 int tmpl_setf(struct tmpl_vars *v, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Append a new item to list name; *item is owned by v. */
+/* Append a new item to list name; *item is owned by v. On failure *item is
+ * NULL, the error is recorded in v, and set calls on NULL do nothing. */
 int tmpl_list_add(struct tmpl_vars *v, const char *name, struct tmpl_vars **item);
+/* The first error a set call recorded in v's top set, or 0. */
+int tmpl_vars_error(const struct tmpl_vars *v);
 void tmpl_vars_free(struct tmpl_vars *v);
 
-/* Render template name in language lang into out (appends). */
+/* Render template name in language lang into out (appends); the sticky
+ * error of v first, if any. */
 int tmpl_render(const char *name, const char *lang, const struct tmpl_vars *v,
     struct sdbuf *out);
 

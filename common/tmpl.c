@@ -62,6 +62,8 @@ struct tmpl_var {
 struct tmpl_vars {
 	struct tmpl_var *v;
 	size_t n, cap;
+	struct tmpl_vars *root; /* the set an item belongs to; NULL at the top */
+	int err;                /* the first error of a set call (top only) */
 };
 
 static struct tmpl_lib *g_lib;
@@ -634,8 +636,28 @@ set_owned(struct tmpl_vars *v, const char *name, char *copy)
 	return 0;
 }
 
+/* Record r, the first error only, in the top set of v; returns r. */
+static int
+sticky(struct tmpl_vars *v, int r)
+{
+	if (r != 0 && v != NULL) {
+		struct tmpl_vars *top = v->root != NULL ? v->root : v;
+		if (top->err == 0)
+			top->err = r;
+	}
+	return r;
+}
+
 int
-tmpl_set(struct tmpl_vars *v, const char *name, const char *value)
+tmpl_vars_error(const struct tmpl_vars *v)
+{
+	if (v == NULL)
+		return SD_ERR_ARG;
+	return v->root != NULL ? v->root->err : v->err;
+}
+
+static int
+set_copy(struct tmpl_vars *v, const char *name, const char *value)
 {
 	size_t n;
 	char *copy;
@@ -652,26 +674,32 @@ tmpl_set(struct tmpl_vars *v, const char *name, const char *value)
 }
 
 int
-tmpl_setf(struct tmpl_vars *v, const char *name, const char *fmt, ...)
+tmpl_set(struct tmpl_vars *v, const char *name, const char *value)
 {
-	va_list ap;
+	return sticky(v, set_copy(v, name, value));
+}
+
+static int
+set_vformat(struct tmpl_vars *v, const char *name, const char *fmt, va_list ap)
+{
+	va_list ap2;
 	char *copy;
 	int n;
 
 	if (fmt == NULL)
 		return SD_ERR_ARG;
-	va_start(ap, fmt);
+	va_copy(ap2, ap);
 	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return SD_ERR_ARG;
-	if ((size_t)n > TMPL_VALUE_MAX)
-		return SD_ERR_TOOLONG;
-	if ((copy = malloc((size_t)n + 1)) == NULL)
+	if (n < 0 || (size_t)n > TMPL_VALUE_MAX) {
+		va_end(ap2);
+		return n < 0 ? SD_ERR_ARG : SD_ERR_TOOLONG;
+	}
+	if ((copy = malloc((size_t)n + 1)) == NULL) {
+		va_end(ap2);
 		return SD_ERR_NOMEM;
-	va_start(ap, fmt);
-	n = vsnprintf(copy, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	n = vsnprintf(copy, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
 	if (n < 0) {
 		free(copy);
 		return SD_ERR_ARG;
@@ -680,14 +708,24 @@ tmpl_setf(struct tmpl_vars *v, const char *name, const char *fmt, ...)
 }
 
 int
-tmpl_list_add(struct tmpl_vars *v, const char *name, struct tmpl_vars **item)
+tmpl_setf(struct tmpl_vars *v, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = set_vformat(v, name, fmt, ap);
+	va_end(ap);
+	return sticky(v, r);
+}
+
+static int
+list_add(struct tmpl_vars *v, const char *name, struct tmpl_vars **item)
 {
 	struct tmpl_var *e;
 	struct tmpl_vars *it;
 	int r;
 
-	if (item == NULL)
-		return SD_ERR_ARG;
 	if ((r = var_slot(v, name, &e)) != 0)
 		return r;
 	if (e->value != NULL)
@@ -704,9 +742,19 @@ tmpl_list_add(struct tmpl_vars *v, const char *name, struct tmpl_vars **item)
 	}
 	if ((r = tmpl_vars_new(&it)) != 0)
 		return r;
+	it->root = v->root != NULL ? v->root : v;
 	e->items[e->n++] = it;
 	*item = it;
 	return 0;
+}
+
+int
+tmpl_list_add(struct tmpl_vars *v, const char *name, struct tmpl_vars **item)
+{
+	if (item == NULL)
+		return sticky(v, SD_ERR_ARG);
+	*item = NULL; /* calls on a NULL item do nothing: the error is in v */
+	return sticky(v, list_add(v, name, item));
 }
 
 /* ---- rendering ------------------------------------------------------- */
@@ -853,6 +901,8 @@ tmpl_lib_render(const struct tmpl_lib *lib, const char *name, const char *lang,
 
 	if (lib == NULL || name == NULL || out == NULL)
 		return SD_ERR_ARG;
+	if (v != NULL && (r = tmpl_vars_error(v)) != 0)
+		return r; /* a set call failed: the page would lack a value */
 	if (find_tmpl(lib, name, &idx) != 0)
 		return SD_ERR_ARG;
 	start = out->len;

@@ -1,10 +1,10 @@
 /*
- * admin.c - the admin pages (JN_F_ADMIN routes, see journalist.h) for the
+ * admin.c - the admin pages (WEB_RF_ADMIN routes, see journalist.h) for the
  * recipient keys, the instance settings and the audit log, and the helpers
  * the journalist pages (admin_people.c) share.
  *
  * Every change is a POST with the session's CSRF token (checked in
- * routes.c), is written to the audit log, and ends with a redirect and a
+ * dispatch.c), is written to the audit log, and ends with a redirect and a
  * one-shot message. Removing asks for a confirmation first. Recipient ids
  * in URLs are database row ids, parsed strictly as decimal and looked up.
  */
@@ -62,7 +62,7 @@ jn_admin_row_id(const char *seg, int64_t *out)
 int
 jn_admin_confirmed(const struct jn_req *rq)
 {
-	const char *cf = jn_form_get(rq, "confirm", NULL);
+	const char *cf = web_form_get(&rq->form, "confirm", NULL);
 
 	return cf != NULL && strcmp(cf, "1") == 0;
 }
@@ -85,24 +85,24 @@ jn_admin_confirm_ex(struct MHD_Connection *c, struct jn_req *rq, const char *act
 	struct tmpl_vars *v = NULL, *x = NULL;
 	struct db_recipient r[RECIPIENTS_MAX];
 	size_t n = 0;
-	int e;
+	int e = 0;
 
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
-	e = tmpl_set(v, "action", action);
-	e |= tmpl_set(v, "message", i18n_get(rq->lang, message_msgid));
-	e |= tmpl_set(v, "back", back);
-	e |= tmpl_set(v, "remove", "1");
-	if (name != NULL && e == 0) {
-		e = tmpl_list_add(v, "fields", &x);
-		e |= tmpl_set(x, "name", name);
-		e |= tmpl_set(x, "value", value);
+	tmpl_set(v, "action", action);
+	tmpl_set(v, "message", i18n_get(rq->lang, message_msgid));
+	tmpl_set(v, "back", back);
+	tmpl_set(v, "remove", "1");
+	if (name != NULL) {
+		tmpl_list_add(v, "fields", &x);
+		tmpl_set(x, "name", name);
+		tmpl_set(x, "value", value);
 	}
 	/* The last recipient key is never offered: it cannot be removed. */
-	if (recipients && e == 0 && (e = load_recipients(r, &n)) == 0 && n > 1)
+	if (recipients && (e = load_recipients(r, &n)) == 0 && n > 1)
 		for (size_t i = 0; i < n && e == 0; i++)
 			e = recipient_row(v, &r[i]);
-	if (e != 0) {
+	if (e != 0 || tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;
 	}
@@ -140,11 +140,11 @@ recipient_row(struct tmpl_vars *v, const struct db_recipient *r)
 		return e;
 	if (sdkey_pub_encode(r->pk, text) != 0)
 		return SD_ERR_FORMAT;
-	e = tmpl_setf(x, "id", "%" PRId64, r->id);
-	e |= tmpl_set(x, "key", text);
-	e |= tmpl_set(x, "label", r->label);
-	e |= tmpl_set(x, "added_day", r->added_day);
-	return e ? SD_ERR_NOMEM : 0;
+	tmpl_setf(x, "id", "%" PRId64, r->id);
+	tmpl_set(x, "key", text);
+	tmpl_set(x, "label", r->label);
+	tmpl_set(x, "added_day", r->added_day);
+	return tmpl_vars_error(v);
 }
 
 /* The list with an optional error and the typed values kept. */
@@ -154,20 +154,21 @@ recipients_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
 {
 	struct db_recipient r[RECIPIENTS_MAX];
 	struct tmpl_vars *v = NULL;
-	const char *key = jn_form_get(rq, "key", NULL), *label = jn_form_get(rq, "label", NULL);
+	const char *key = web_form_get(&rq->form, "key", NULL), *label = web_form_get(&rq->form, "label", NULL);
 	size_t n = 0;
 	int e;
 
 	if (load_recipients(r, &n) != 0 || tmpl_vars_new(&v) != 0)
 		return jn_admin_oops(c, rq);
-	e = tmpl_setf(v, "count", "%zu", n);
-	e |= tmpl_set(v, "can_add", n < RECIPIENTS_ADD_MAX ? "1" : "");
-	e |= tmpl_set(v, "can_remove", n > 1 ? "1" : "");
+	tmpl_setf(v, "count", "%zu", n);
+	tmpl_set(v, "can_add", n < RECIPIENTS_ADD_MAX ? "1" : "");
+	tmpl_set(v, "can_remove", n > 1 ? "1" : "");
 	if (err != NULL) {
-		e |= tmpl_set(v, "error", i18n_get(rq->lang, err));
-		e |= tmpl_set(v, "key_value", key && strlen(key) <= 200 ? key : "");
-		e |= tmpl_set(v, "label_value", label && strlen(label) <= 256 ? label : "");
+		tmpl_set(v, "error", i18n_get(rq->lang, err));
+		tmpl_set(v, "key_value", key && strlen(key) <= 200 ? key : "");
+		tmpl_set(v, "label_value", label && strlen(label) <= 256 ? label : "");
 	}
+	e = tmpl_vars_error(v);
 	for (size_t i = 0; i < n && e == 0; i++)
 		e = recipient_row(v, &r[i]);
 	if (e != 0) {
@@ -188,8 +189,8 @@ static const char *
 recipient_input(struct jn_req *rq, unsigned char pk[SDKEY_PUBLICKEYBYTES])
 {
 	size_t klen = 0, llen = 0;
-	const char *key = jn_form_get(rq, "key", &klen);
-	const char *label = jn_form_get(rq, "label", &llen);
+	const char *key = web_form_get(&rq->form, "key", &klen);
+	const char *label = web_form_get(&rq->form, "label", &llen);
 	long chars;
 	int e;
 
@@ -214,7 +215,7 @@ jn_admin_recipient_add(struct MHD_Connection *c, struct jn_req *rq)
 	struct db_recipient r[RECIPIENTS_MAX];
 	unsigned char pk[SDKEY_PUBLICKEYBYTES];
 	char text[SDKEY_PUBTEXT_BYTES + 1], target[DB_AUDIT_FIELD];
-	const char *label = jn_form_get(rq, "label", NULL), *err;
+	const char *label = web_form_get(&rq->form, "label", NULL), *err;
 	size_t n = 0;
 	int e;
 
@@ -283,7 +284,7 @@ jn_admin_recipient_remove(struct MHD_Connection *c, struct jn_req *rq)
 	size_t n = 0;
 	int e;
 
-	if (jn_admin_row_id(rq->seg[2], &id) != 0)
+	if (jn_admin_row_id(rq->path.seg[2], &id) != 0)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
 	if (load_recipients(r, &n) != 0)
 		return jn_admin_oops(c, rq);
@@ -323,24 +324,23 @@ settings_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
 {
 	const char *const *langs = i18n_languages();
 	struct tmpl_vars *v = NULL, *x = NULL;
-	int e;
 
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
-	e = tmpl_set(v, "name_value", f->name);
-	e |= tmpl_set(v, "files_checked", f->files);
-	e |= tmpl_set(v, "size_value", f->size_mib);
-	e |= tmpl_set(v, "first_value", f->first);
-	e |= tmpl_set(v, "days_value", f->days);
+	tmpl_set(v, "name_value", f->name);
+	tmpl_set(v, "files_checked", f->files);
+	tmpl_set(v, "size_value", f->size_mib);
+	tmpl_set(v, "first_value", f->first);
+	tmpl_set(v, "days_value", f->days);
 	if (err != NULL)
-		e |= tmpl_set(v, "error", i18n_get(rq->lang, err));
-	for (size_t i = 0; langs[i] != NULL && e == 0; i++) {
-		e = tmpl_list_add(v, "choices", &x);
-		e |= tmpl_set(x, "code", langs[i]);
-		e |= tmpl_set(x, "label", i18n_native_name(langs[i]));
-		e |= tmpl_set(x, "selected", strcmp(langs[i], f->lang) == 0 ? "1" : "");
+		tmpl_set(v, "error", i18n_get(rq->lang, err));
+	for (size_t i = 0; langs[i] != NULL && tmpl_vars_error(v) == 0; i++) {
+		tmpl_list_add(v, "choices", &x);
+		tmpl_set(x, "code", langs[i]);
+		tmpl_set(x, "label", i18n_native_name(langs[i]));
+		tmpl_set(x, "selected", strcmp(langs[i], f->lang) == 0 ? "1" : "");
 	}
-	if (e != 0) {
+	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return jn_admin_oops(c, rq);
 	}
@@ -402,10 +402,10 @@ enum MHD_Result
 jn_admin_settings_save(struct MHD_Connection *c, struct jn_req *rq)
 {
 	struct settings_form f = {
-		jn_form_get(rq, "instance_name", NULL), jn_form_get(rq, "default_language", NULL),
-		jn_form_get(rq, "accept_files", NULL), jn_form_get(rq, "max_submission_mib", NULL),
-		jn_form_get(rq, "min_first_message_chars", NULL),
-		jn_form_get(rq, "retention_days", NULL),
+		web_form_get(&rq->form, "instance_name", NULL), web_form_get(&rq->form, "default_language", NULL),
+		web_form_get(&rq->form, "accept_files", NULL), web_form_get(&rq->form, "max_submission_mib", NULL),
+		web_form_get(&rq->form, "min_first_message_chars", NULL),
+		web_form_get(&rq->form, "retention_days", NULL),
 	};
 	struct settings s;
 	const char *err;
@@ -526,19 +526,18 @@ audit_rows(struct jn_req *rq, struct tmpl_vars *v, const struct db_audit *a, siz
 {
 	struct tmpl_vars *x = NULL;
 	char words[256];
-	int e = 0;
 
-	for (size_t i = 0; i < n && e == 0; i++) {
-		if ((e = tmpl_list_add(v, "entries", &x)) != 0)
+	for (size_t i = 0; i < n && tmpl_vars_error(v) == 0; i++) {
+		if (tmpl_list_add(v, "entries", &x) != 0)
 			break;
 		audit_words_of(rq->lang, a[i].action, words, sizeof words);
-		e = tmpl_set(x, "hour", a[i].hour);
-		e |= tmpl_set(x, "actor", audit_actor(rq->lang, a[i].actor));
-		e |= tmpl_set(x, "action", words);
-		e |= tmpl_set(x, "code", a[i].action);
-		e |= tmpl_set(x, "target", a[i].target);
+		tmpl_set(x, "hour", a[i].hour);
+		tmpl_set(x, "actor", audit_actor(rq->lang, a[i].actor));
+		tmpl_set(x, "action", words);
+		tmpl_set(x, "code", a[i].action);
+		tmpl_set(x, "target", a[i].target);
 	}
-	return e ? SD_ERR_NOMEM : 0;
+	return tmpl_vars_error(v);
 }
 
 enum MHD_Result
@@ -566,10 +565,10 @@ jn_admin_audit(struct MHD_Connection *c, struct jn_req *rq)
 		free(a);
 		return jn_admin_oops(c, rq);
 	}
-	e = audit_rows(rq, v, a, n);
+	audit_rows(rq, v, a, n);
 	free(a);
-	e |= jn_paging_vars(v, page, pages, total);
-	if (e != 0) {
+	jn_paging_vars(v, page, pages, total);
+	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return jn_admin_oops(c, rq);
 	}

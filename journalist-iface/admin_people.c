@@ -16,6 +16,7 @@
 #include "account.h"
 #include "sdi18n.h"
 #include "sderr.h"
+#include "sdlog.h"
 #include "settings.h"
 #include "sdtmpl.h"
 #include "torauth.h"
@@ -53,7 +54,7 @@ creds_torkey(struct creds *k, const char *name)
 	if (e != 0) {
 		k->tor[0] = '\0';
 		k->tor_why = jn_torkey_why(e);
-		jn_log("a Tor client key could not be requested: %s", sd_strerror(e));
+		sdlog_info("a Tor client key could not be requested: %s", sd_strerror(e));
 	}
 }
 
@@ -65,30 +66,30 @@ person_row(struct tmpl_vars *v, const struct db_journalist *j, int64_t me, time_
 
 	if ((e = tmpl_list_add(v, "people", &x)) != 0)
 		return e;
-	e = tmpl_setf(x, "id", "%" PRId64, j->id);
-	e |= tmpl_set(x, "name", j->name);
-	e |= tmpl_set(x, "admin", j->is_admin ? "1" : "");
-	e |= tmpl_set(x, "created_day", j->created_day);
-	e |= tmpl_set(x, "last_day", j->last_day);
+	tmpl_setf(x, "id", "%" PRId64, j->id);
+	tmpl_set(x, "name", j->name);
+	tmpl_set(x, "admin", j->is_admin ? "1" : "");
+	tmpl_set(x, "created_day", j->created_day);
+	tmpl_set(x, "last_day", j->last_day);
 	if (j->locked_until > (int64_t)now) {
 		struct tm tm;
 		char until[8];
 		time_t t = (time_t)j->locked_until;
 		gmtime_r(&t, &tm);
 		(void)strftime(until, sizeof until, "%H:%M", &tm);
-		e |= tmpl_set(x, "locked", "1");
-		e |= tmpl_set(x, "locked_until", until);
+		tmpl_set(x, "locked", "1");
+		tmpl_set(x, "locked_until", until);
 	}
-	e |= tmpl_set(x, "throttled", jn_throttled(j->name) ? "1" : "");
-	e |= tmpl_set(x, "self", j->id == me ? "1" : "");
-	return e ? SD_ERR_NOMEM : 0;
+	tmpl_set(x, "throttled", jn_throttled(j->name) ? "1" : "");
+	tmpl_set(x, "self", j->id == me ? "1" : "");
+	return tmpl_vars_error(v);
 }
 
 static enum MHD_Result
 people_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const char *err)
 {
 	struct db_journalist *js = calloc(PEOPLE_MAX, sizeof *js);
-	const char *name = jn_form_get(rq, "name", NULL);
+	const char *name = web_form_get(&rq->form, "name", NULL);
 	struct tmpl_vars *v = NULL;
 	size_t n = 0;
 	int e;
@@ -106,12 +107,12 @@ people_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const 
 		e = person_row(v, &js[i], rq->me.id, time(NULL));
 	sodium_memzero(js, PEOPLE_MAX * sizeof *js);
 	free(js);
-	e |= tmpl_setf(v, "count", "%zu", n);
+	tmpl_setf(v, "count", "%zu", n);
 	if (err != NULL) {
-		e |= tmpl_set(v, "error", i18n_get(rq->lang, err));
-		e |= tmpl_set(v, "name_value", name && strlen(name) <= 64 ? name : "");
+		tmpl_set(v, "error", i18n_get(rq->lang, err));
+		tmpl_set(v, "name_value", name && strlen(name) <= 64 ? name : "");
 	}
-	if (e != 0) {
+	if (e != 0 || tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return jn_admin_oops(c, rq);
 	}
@@ -173,26 +174,25 @@ creds_page(struct MHD_Connection *c, struct jn_req *rq, const char *name,
     const struct creds *k, int is_new)
 {
 	struct tmpl_vars *v = NULL;
-	int e;
 
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
-	e = tmpl_set(v, "name", name);
-	e |= tmpl_set(v, "is_new", is_new ? "1" : "");
+	tmpl_set(v, "name", name);
+	tmpl_set(v, "is_new", is_new ? "1" : "");
 	if (k->tor[0] != '\0')
-		e |= tmpl_set(v, "tor_line", k->tor);
+		tmpl_set(v, "tor_line", k->tor);
 	if (k->tor_why != NULL)
-		e |= tmpl_set(v, "tor_problem", i18n_get(rq->lang, k->tor_why));
+		tmpl_set(v, "tor_problem", i18n_get(rq->lang, k->tor_why));
 	if (k->has_pass)
-		e |= tmpl_set(v, "passphrase", k->pass);
+		tmpl_set(v, "passphrase", k->pass);
 	if (k->has_totp) {
-		e |= tmpl_set(v, "totp_secret", k->b32);
-		e |= tmpl_set(v, "totp_uri", k->uri);
-		e |= tmpl_set(v, "qr", "1");
+		tmpl_set(v, "totp_secret", k->b32);
+		tmpl_set(v, "totp_uri", k->uri);
+		tmpl_set(v, "qr", "1");
 		/* The QR code is one request away (/admin/qr.png), served once. */
 		jnsess_set_shown(rq->sess_id, k->totp, name);
 	}
-	if (e != 0) {
+	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return jn_admin_oops(c, rq);
 	}
@@ -202,8 +202,8 @@ creds_page(struct MHD_Connection *c, struct jn_req *rq, const char *name,
 enum MHD_Result
 jn_admin_journalist_add(struct MHD_Connection *c, struct jn_req *rq)
 {
-	const char *name = jn_form_get(rq, "name", NULL);
-	const char *adm = jn_form_get(rq, "admin", NULL);
+	const char *name = web_form_get(&rq->form, "name", NULL);
+	const char *adm = web_form_get(&rq->form, "admin", NULL);
 	struct creds *k = NULL;
 	enum MHD_Result r;
 	int e;
@@ -248,7 +248,7 @@ person_of(struct jn_req *rq, struct db_journalist *out)
 	int64_t id = 0;
 	int e;
 
-	if (jn_admin_row_id(rq->seg[2], &id) != 0)
+	if (jn_admin_row_id(rq->path.seg[2], &id) != 0)
 		return SD_ERR_NOTFOUND;
 	JN_DB_LOCK();
 	e = db_journalist_by_id(jn_app.db, id, out);
@@ -282,7 +282,7 @@ reset_store(struct jn_req *rq, const struct db_journalist *j, const struct creds
 enum MHD_Result
 jn_admin_journalist_reset(struct MHD_Connection *c, struct jn_req *rq)
 {
-	const char *what = jn_form_get(rq, "what", NULL);
+	const char *what = web_form_get(&rq->form, "what", NULL);
 	struct db_journalist j;
 	struct creds *k = NULL;
 	enum MHD_Result r;
@@ -341,7 +341,7 @@ jn_admin_journalist_torkey(struct MHD_Connection *c, struct jn_req *rq)
 	creds_torkey(k, j.name);
 	JN_DB_LOCK();
 	if (k->tor[0] != '\0' && jn_audit(rq, "new Tor client key", j.name) != 0)
-		jn_log("audit: cannot record a new Tor client key");
+		sdlog_info("audit: cannot record a new Tor client key");
 	JN_DB_UNLOCK();
 	r = creds_page(c, rq, j.name, k, 0);
 	sodium_free(k);
@@ -410,7 +410,7 @@ jn_admin_journalist_remove(struct MHD_Connection *c, struct jn_req *rq)
 		    I18N_N("Remove this journalist? They are logged out at once and can no longer "
 		    "log in, and their Tor client key is revoked."), "/admin/journalists", NULL, NULL,
 		    1);
-	rcp = jn_form_get(rq, "recipient", NULL);
+	rcp = web_form_get(&rq->form, "recipient", NULL);
 	if (rcp != NULL && rcp[0] != '\0' && jn_admin_row_id(rcp, &rid) != 0)
 		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
 	e = remove_person(rq, &j);
@@ -446,7 +446,7 @@ jn_admin_journalist_remove(struct MHD_Connection *c, struct jn_req *rq)
 		    I18N_N("The journalist was removed and logged out; their Tor client key is "
 		    "revoked within a few seconds.");
 	if (tk != 0)
-		jn_log("a removed journalist's Tor client key revocation could not be requested: %s",
+		sdlog_info("a removed journalist's Tor client key revocation could not be requested: %s",
 		    sd_strerror(tk));
 	return jn_redirect(c, rq, "/admin/journalists", msg);
 }

@@ -3,7 +3,7 @@
  * dispatch, token login and logout, and the sources. Items, downloads,
  * bundles and replies are in api_items.c.
  *
- * The dispatcher (routes.c) has read and parsed the body and bound the
+ * The dispatcher (dispatch.c) has read and parsed the body and bound the
  * session named by "Authorization: Token <token>" (an API session: the page
  * cookie never authenticates here, so no CSRF token is needed). Checks, in
  * order: the path (404), the method (405 with Allow), the token (401 with
@@ -25,61 +25,55 @@
 
 #define API_PASS_MAX 1024 /* bytes of a passphrase */
 #define API_CODE_MAX 16   /* bytes of a TOTP code */
-#define API_ALLOW_MAX 64
 
-#define A_AUTH 1U  /* needs a token */
-#define A_SRC 2U   /* segment 3 names a source */
-#define A_ITEM 4U  /* segment 5 names an item of that source */
-#define A_BODY 8U  /* needs a JSON object body */
+/* Route flags (web/route.h): A_AUTH needs a token, A_BODY a JSON object
+ * body; and the API's own: */
+#define A_AUTH WEB_RF_AUTH
+#define A_BODY WEB_RF_BODY
+#define A_SRC WEB_RF_OWN           /* segment 3 names a source */
+#define A_ITEM (WEB_RF_OWN << 1)   /* segment 5 names an item of that source */
 
-static enum MHD_Result api_token(struct MHD_Connection *, struct jn_req *, struct api_ctx *);
-static enum MHD_Result api_logout(struct MHD_Connection *, struct jn_req *, struct api_ctx *);
-static enum MHD_Result api_me(struct MHD_Connection *, struct jn_req *, struct api_ctx *);
-static enum MHD_Result api_sources(struct MHD_Connection *, struct jn_req *, struct api_ctx *);
+static enum MHD_Result api_token(struct MHD_Connection *, struct jn_req *, struct jn_api_ctx *);
+static enum MHD_Result api_logout(struct MHD_Connection *, struct jn_req *, struct jn_api_ctx *);
+static enum MHD_Result api_me(struct MHD_Connection *, struct jn_req *, struct jn_api_ctx *);
+static enum MHD_Result api_sources(struct MHD_Connection *, struct jn_req *, struct jn_api_ctx *);
 static enum MHD_Result api_source_get(struct MHD_Connection *, struct jn_req *,
-    struct api_ctx *);
+    struct jn_api_ctx *);
 static enum MHD_Result api_source_delete(struct MHD_Connection *, struct jn_req *,
-    struct api_ctx *);
+    struct jn_api_ctx *);
 static enum MHD_Result api_source_star(struct MHD_Connection *, struct jn_req *,
-    struct api_ctx *);
+    struct jn_api_ctx *);
 
-struct api_route {
-	const char *method;
-	const char *pattern; /* after /api/v1/; "*" is one segment */
-	api_fn fn;
-	unsigned flags;
-};
-
-static const struct api_route api_routes[] = {
-	{ "POST", "token", api_token, A_BODY },
-	{ "POST", "logout", api_logout, A_AUTH },
-	{ "GET", "me", api_me, A_AUTH },
-	{ "GET", "sources", api_sources, A_AUTH },
-	{ "POST", "bundle", api_bundle_many, A_AUTH | A_BODY },
-	{ "POST", "triage", api_triage, A_AUTH | A_BODY },
-	{ "GET", "sources/*", api_source_get, A_AUTH | A_SRC },
-	{ "DELETE", "sources/*", api_source_delete, A_AUTH | A_SRC },
-	{ "POST", "sources/*/star", api_source_star, A_AUTH | A_SRC | A_BODY },
-	{ "GET", "sources/*/items", api_items, A_AUTH | A_SRC },
-	{ "GET", "sources/*/bundle", api_bundle_one, A_AUTH | A_SRC },
-	{ "POST", "sources/*/bundle", api_bundle_one, A_AUTH | A_SRC },
-	{ "POST", "sources/*/replies", api_reply, A_AUTH | A_SRC | A_BODY },
-	{ "GET", "sources/*/items/*", api_item_get, A_AUTH | A_SRC | A_ITEM },
-	{ "DELETE", "sources/*/items/*", api_item_delete, A_AUTH | A_SRC | A_ITEM },
-	{ "GET", "sources/*/items/*/download", api_download, A_AUTH | A_SRC | A_ITEM },
-	{ "POST", "sources/*/items/*/seen", api_item_seen, A_AUTH | A_SRC | A_ITEM | A_BODY },
-	{ "POST", "sources/*/items/*/star", api_item_star, A_AUTH | A_SRC | A_ITEM | A_BODY },
+static const struct web_route api_routes[] = {
+	{ "POST", "/api/v1/token", { .api = api_token }, A_BODY },
+	{ "POST", "/api/v1/logout", { .api = api_logout }, A_AUTH },
+	{ "GET", "/api/v1/me", { .api = api_me }, A_AUTH },
+	{ "GET", "/api/v1/sources", { .api = api_sources }, A_AUTH },
+	{ "POST", "/api/v1/bundle", { .api = api_bundle_many }, A_AUTH | A_BODY },
+	{ "POST", "/api/v1/triage", { .api = api_triage }, A_AUTH | A_BODY },
+	{ "GET", "/api/v1/sources/*", { .api = api_source_get }, A_AUTH | A_SRC },
+	{ "DELETE", "/api/v1/sources/*", { .api = api_source_delete }, A_AUTH | A_SRC },
+	{ "POST", "/api/v1/sources/*/star", { .api = api_source_star },
+	  A_AUTH | A_SRC | A_BODY },
+	{ "GET", "/api/v1/sources/*/items", { .api = api_items }, A_AUTH | A_SRC },
+	{ "GET", "/api/v1/sources/*/bundle", { .api = api_bundle_one }, A_AUTH | A_SRC },
+	{ "POST", "/api/v1/sources/*/bundle", { .api = api_bundle_one }, A_AUTH | A_SRC },
+	{ "POST", "/api/v1/sources/*/replies", { .api = api_reply }, A_AUTH | A_SRC | A_BODY },
+	{ "GET", "/api/v1/sources/*/items/*", { .api = api_item_get },
+	  A_AUTH | A_SRC | A_ITEM },
+	{ "DELETE", "/api/v1/sources/*/items/*", { .api = api_item_delete },
+	  A_AUTH | A_SRC | A_ITEM },
+	{ "GET", "/api/v1/sources/*/items/*/download", { .api = api_download },
+	  A_AUTH | A_SRC | A_ITEM },
+	{ "POST", "/api/v1/sources/*/items/*/seen", { .api = api_item_seen },
+	  A_AUTH | A_SRC | A_ITEM | A_BODY },
+	{ "POST", "/api/v1/sources/*/items/*/star", { .api = api_item_star },
+	  A_AUTH | A_SRC | A_ITEM | A_BODY },
 };
 
 static const char *const not_found = I18N_N("There is no such resource.");
 
 /* ---- responses and bodies ----------------------------------------------- */
-
-enum MHD_Result
-api_send(struct MHD_Connection *c, unsigned status, json_t *j, const char *const *hdr)
-{
-	return jn_json_ex(c, status, j, hdr);
-}
 
 static enum MHD_Result
 api_error_hdr(struct MHD_Connection *c, unsigned status, const char *msg, const char *name,
@@ -100,74 +94,11 @@ api_no_content(struct MHD_Connection *c)
 	return web_respond(c, MHD_HTTP_NO_CONTENT, "application/json", &b);
 }
 
-enum MHD_Result
-api_internal(struct MHD_Connection *c, struct jn_req *rq, int e, const char *what)
-{
-	jn_log("api: %s failed: %s", what, sd_strerror(e));
-	return jn_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
-	    I18N_N("Something went wrong. Please try again later."));
-}
-
-int
-api_body_bool(const struct jn_req *rq, const char *key, int *out)
-{
-	json_t *v = rq->json ? json_object_get(rq->json, key) : NULL;
-
-	if (!json_is_boolean(v))
-		return SD_ERR_ARG;
-	*out = json_is_true(v);
-	return 0;
-}
-
 /* ---- dispatch ----------------------------------------------------------- */
-
-/* 1 when pattern matches the segments after /api/v1/. */
-static int
-api_match(const char *pattern, const struct jn_req *rq)
-{
-	const char *p = pattern;
-	size_t i = 2;
-
-	while (*p != '\0') {
-		size_t n = strcspn(p, "/");
-		if (i >= rq->nseg)
-			return 0;
-		if (!(n == 1 && *p == '*') &&
-		    (strlen(rq->seg[i]) != n || memcmp(rq->seg[i], p, n) != 0))
-			return 0;
-		i++;
-		p += n;
-		if (*p == '/')
-			p++;
-	}
-	return i == rq->nseg;
-}
-
-/* The route for the request, or NULL with allow[] listing the methods the
- * path accepts ("" when the path is unknown). */
-static const struct api_route *
-api_route_of(const struct jn_req *rq, char allow[API_ALLOW_MAX])
-{
-	const char *m = rq->head ? "GET" : rq->method;
-
-	allow[0] = '\0';
-	for (size_t i = 0; i < sizeof api_routes / sizeof api_routes[0]; i++) {
-		const struct api_route *r = &api_routes[i];
-		size_t used = strlen(allow);
-		if (!api_match(r->pattern, rq))
-			continue;
-		if (m != NULL && strcmp(m, r->method) == 0)
-			return r;
-		if (strstr(allow, r->method) == NULL)
-			(void)snprintf(allow + used, API_ALLOW_MAX - used, "%s%s",
-			    used ? ", " : "", r->method);
-	}
-	return NULL;
-}
 
 /* Look up what the path names; 0 or SD_ERR_NOTFOUND. */
 static int
-api_lookup(struct jn_req *rq, unsigned flags, struct api_ctx *x)
+api_lookup(struct jn_req *rq, unsigned flags, struct jn_api_ctx *x)
 {
 	if ((flags & A_SRC) && jn_source_of(rq, 3, &x->src) != 0)
 		return SD_ERR_NOTFOUND;
@@ -179,14 +110,13 @@ api_lookup(struct jn_req *rq, unsigned flags, struct api_ctx *x)
 enum MHD_Result
 jn_api(struct MHD_Connection *c, struct jn_req *rq)
 {
-	const struct api_route *r;
-	char allow[API_ALLOW_MAX];
-	struct api_ctx x;
+	const struct web_route *r;
+	char allow[WEB_ALLOW_MAX];
+	struct jn_api_ctx x;
 
 	memset(&x, 0, sizeof x);
-	if (rq->nseg < 3 || strcmp(rq->seg[0], "api") != 0 || strcmp(rq->seg[1], "v1") != 0)
-		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
-	if ((r = api_route_of(rq, allow)) == NULL) {
+	if ((r = web_route_find(api_routes, sizeof api_routes / sizeof api_routes[0],
+	         rq->method, &rq->path, allow)) == NULL) {
 		if (allow[0] == '\0')
 			return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
 		return api_error_hdr(c, MHD_HTTP_METHOD_NOT_ALLOWED,
@@ -201,7 +131,7 @@ jn_api(struct MHD_Connection *c, struct jn_req *rq)
 	if ((r->flags & A_BODY) && rq->json == NULL)
 		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST,
 		    I18N_N("This request needs a JSON object as its body."));
-	return r->fn(c, rq, &x);
+	return r->fn.api(c, rq, &x);
 }
 
 /* ---- token, logout, me -------------------------------------------------- */
@@ -238,7 +168,7 @@ api_token_issue(struct MHD_Connection *c, struct jn_req *rq, const struct db_jou
 }
 
 static enum MHD_Result
-api_token(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_token(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	json_t *ju = json_object_get(rq->json, "username");
 	json_t *jp = json_object_get(rq->json, "passphrase");
@@ -277,7 +207,7 @@ api_token(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 }
 
 static enum MHD_Result
-api_logout(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_logout(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	(void)x;
 	jnsess_destroy(rq->sess_id);
@@ -285,7 +215,7 @@ api_logout(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 }
 
 static enum MHD_Result
-api_me(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_me(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	(void)x;
 	return api_send(c, MHD_HTTP_OK, json_pack("{s:o, s:I, s:b}", "journalist",
@@ -350,7 +280,7 @@ api_source_respond(struct MHD_Connection *c, struct jn_req *rq, const struct db_
 }
 
 static enum MHD_Result
-api_sources(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_sources(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	struct db_source_summary s[JN_PAGE_SIZE];
 	int64_t page = jn_page_arg(c), total = 0, pages;
@@ -385,13 +315,13 @@ api_sources(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 }
 
 static enum MHD_Result
-api_source_get(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_source_get(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	return api_source_respond(c, rq, &x->src);
 }
 
 static enum MHD_Result
-api_source_delete(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_source_delete(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	int e;
 
@@ -401,7 +331,7 @@ api_source_delete(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x
 }
 
 static enum MHD_Result
-api_source_star(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_source_star(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	int starred = 0, e;
 

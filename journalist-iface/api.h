@@ -1,6 +1,7 @@
 /*
  * api.h - what api.c (dispatch, token, sources), api_items.c (items,
- * downloads, bundles, replies) and triage.c (POST /api/v1/triage) share. The API is documented in
+ * downloads, bundles, replies) and triage.c (POST /api/v1/triage) share;
+ * the JSON responses are respond.c's. The API is documented in
  * docs/api.md.
  */
 #ifndef JN_API_H
@@ -8,13 +9,10 @@
 #include "journalist.h"
 
 /* What a route named in its path, looked up before the handler runs. */
-struct api_ctx {
+struct jn_api_ctx {
 	struct db_source src;   /* segment 3 (routes under sources/<id>) */
 	struct db_item item;    /* segment 5 (routes under .../items/<id>) */
 };
-
-typedef enum MHD_Result (*api_fn)(struct MHD_Connection *c, struct jn_req *rq,
-    struct api_ctx *x);
 
 /* Send j (released; NULL is a failed allocation) with extra headers
  * (name, value pairs, NULL-terminated; may be NULL). */
@@ -32,17 +30,17 @@ int api_body_bool(const struct jn_req *rq, const char *key, int *out);
 json_t *api_item_json(const struct db_source *src, const struct db_item *it);
 
 /* api_items.c: handlers. */
-enum MHD_Result api_items(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x);
-enum MHD_Result api_item_get(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x);
+enum MHD_Result api_items(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x);
+enum MHD_Result api_item_get(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x);
 enum MHD_Result api_item_delete(struct MHD_Connection *c, struct jn_req *rq,
-    struct api_ctx *x);
-enum MHD_Result api_item_seen(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x);
-enum MHD_Result api_item_star(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x);
-enum MHD_Result api_download(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x);
-enum MHD_Result api_reply(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x);
+    struct jn_api_ctx *x);
+enum MHD_Result api_item_seen(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x);
+enum MHD_Result api_item_star(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x);
+enum MHD_Result api_download(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x);
+enum MHD_Result api_reply(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x);
 enum MHD_Result api_bundle_one(struct MHD_Connection *c, struct jn_req *rq,
-    struct api_ctx *x);
-enum MHD_Result api_triage(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x);
+    struct jn_api_ctx *x);
+enum MHD_Result api_triage(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x);
 enum MHD_Result api_bundle_many(struct MHD_Connection *c, struct jn_req *rq,
-    struct api_ctx *x);
+    struct jn_api_ctx *x);
 #endif

@@ -8,6 +8,7 @@
  * the server cannot read one.
  */
 #include "api.h"
+#include "sdlog.h"
 #include "designation.h"
 #include "sdi18n.h"
 #include "sderr.h"
@@ -58,7 +59,7 @@ item_respond(struct MHD_Connection *c, unsigned status, const struct db_source *
 }
 
 enum MHD_Result
-api_items(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_items(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	struct db_item *it = NULL;
 	json_t *list;
@@ -83,19 +84,19 @@ api_items(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 }
 
 enum MHD_Result
-api_item_get(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_item_get(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	(void)rq;
 	return item_respond(c, MHD_HTTP_OK, &x->src, &x->item, NULL);
 }
 
 enum MHD_Result
-api_item_delete(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_item_delete(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	struct sdbuf b;
 	int e;
 
-	if ((e = jn_do_item(rq, &x->src, &x->item, "delete")) != 0)
+	if ((e = jn_do_item(rq, &x->src, &x->item, JN_ACT_DELETE)) != 0)
 		return api_internal(c, rq, e, "deleting an item");
 	sdbuf_init(&b, 1);
 	return web_respond(c, MHD_HTTP_NO_CONTENT, "application/json", &b);
@@ -103,8 +104,8 @@ api_item_delete(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 
 /* seen/unseen or star/unstar from a boolean member of the body. */
 static enum MHD_Result
-item_flag(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x, const char *key,
-    const char *on, const char *off)
+item_flag(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x, const char *key,
+    enum jn_item_action on, enum jn_item_action off)
 {
 	int v = 0, e;
 
@@ -123,25 +124,25 @@ item_flag(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x, const 
 }
 
 enum MHD_Result
-api_item_seen(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_item_seen(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
-	return item_flag(c, rq, x, "seen", "seen", "unseen");
+	return item_flag(c, rq, x, "seen", JN_ACT_SEEN, JN_ACT_UNSEEN);
 }
 
 enum MHD_Result
-api_item_star(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_item_star(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
-	return item_flag(c, rq, x, "starred", "star", "unstar");
+	return item_flag(c, rq, x, "starred", JN_ACT_STAR, JN_ACT_UNSTAR);
 }
 
 enum MHD_Result
-api_download(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_download(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	return jn_file_respond(c, rq, &x->src, &x->item);
 }
 
 enum MHD_Result
-api_reply(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_reply(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	json_t *t = json_object_get(rq->json, "text");
 	char loc[128], sh[SD_ID_HEX + 1], ih[SD_ID_HEX + 1];
@@ -163,7 +164,7 @@ api_reply(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
 	if ((e = jn_do_reply(rq, &x->src, json_string_value(t), len, &it)) != 0) {
 		if (e != SD_ERR_NOTFOUND)
 			return api_internal(c, rq, e, "a reply");
-		jn_log("api: a reply could not be stored: %s", sd_strerror(e));
+		sdlog_info("api: a reply could not be stored: %s", sd_strerror(e));
 		return jn_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    I18N_N("No recipient key is set up: nobody could read a reply."));
 	}
@@ -302,7 +303,7 @@ bundle_send(struct MHD_Connection *c, struct jn_req *rq, struct jn_bundle_item *
 }
 
 enum MHD_Result
-api_bundle_one(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_bundle_one(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	json_t *sel = rq->json ? json_object_get(rq->json, "items") : NULL;
 	struct jn_bundle_item *b = calloc(JN_ITEMS_MAX, sizeof *b);
@@ -365,7 +366,7 @@ bundle_parse_sources(const json_t *arr, struct db_source **out, size_t *n)
 }
 
 enum MHD_Result
-api_bundle_many(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_bundle_many(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	struct jn_bundle_item *b = calloc(JN_ITEMS_MAX, sizeof *b);
 	struct db_source *s = NULL;

@@ -16,6 +16,7 @@
  * a bundle gets an audit entry.
  */
 #include "journalist.h"
+#include "sdlog.h"
 #include "designation.h"
 #include "sdi18n.h"
 #include "sderr.h"
@@ -172,7 +173,7 @@ on_read(void *cls, uint64_t pos, char *buf, size_t max)
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		}
 		if (b->failed || advance(b) != 0) {
-			jn_log("a bundle could not be completed");
+			sdlog_info("a bundle could not be completed");
 			return MHD_CONTENT_READER_END_WITH_ERROR;
 		}
 	}

@@ -5,14 +5,24 @@
  *
  *   main.c       start-up, listening socket, libmicrohttpd, signals, the
  *                reaper (session expiry, retention purge)
- *   routes.c     route table, dispatch, Host/method/auth/CSRF checks,
- *                page/error/JSON responses, login and logout
- *   form.c       request bodies: url-encoded forms (repeated keys) and JSON
- *   pages.c      sources, one source, items, replies, downloads, account
+ *   dispatch.c   the route table of the pages (web/route.h), identity
+ *                (language, session, anonymous CSRF), Host/method/auth/
+ *                CSRF checks, then the handler
+ *   app.c        the app context (jn_app)
+ *   respond.c    responses: a page, JSON, an error, a redirect; paging;
+ *                the API's JSON responses (api.h)
+ *   actions.c    what pages and API share: the audit, the source or item a
+ *                path names, item and source actions (enum jn_item_action)
+ *   form.c       request bodies: url-encoded forms (web/form.h) and JSON
+ *   pages*.c     log in and out, sources, one source, items, replies,
+ *                downloads, the account
  *   bundle.c     .tar bundles streamed with libarchive
- *   admin.c      admin pages: journalists, recipients, settings, audit
- *   api.c        the JSON API under /api/v1/
+ *   admin*.c     admin pages: journalists, recipients, settings, audit
+ *   api*.c       the JSON API under /api/v1/ (its own route table)
+ *   triage.c     many sources deleted in one action
  *   retention.c  the purge of items older than the retention setting
+ * Calls go one way: dispatch -> handlers (pages, admin, api, triage) ->
+ * actions, bundle, respond; respond and actions call no handler.
  *
  * Threads: libmicrohttpd calls the handlers on a thread per connection;
  * the database handle is used under app.db_mu (JN_DB_LOCK), sessions have
@@ -29,7 +39,9 @@
 #include <jansson.h>
 #include "conf.h"
 #include "db.h"
+#include "form.h"
 #include "http.h"
+#include "route.h"
 #include "session.h"
 #include "spool.h"
 #include "store.h"
@@ -52,49 +64,20 @@ extern struct jn_app jn_app;
 
 #define JN_BODY_MAX (256U * 1024)   /* any request body */
 #define JN_FORM_FIELDS 1024         /* fields of one form */
-#define JN_SEGS 8                   /* path segments */
-#define JN_SEG_MAX 64               /* bytes of one segment */
 #define JN_PAGE_MAX (4U * 1024 * 1024)
 #define JN_PAGE_SIZE 50             /* sources per page */
 #define JN_ITEMS_MAX 10000          /* items of one source shown or bundled */
 #define JN_TRIAGE_MAX 1000          /* sources deleted in one triage action */
 #define JN_TRIAGE_SET_BYTES 16      /* fingerprint of a triage selection */
 
-/* Route flags. */
-#define JN_F_AUTH 1   /* needs a session (page cookie or API token) */
-#define JN_F_ADMIN 2  /* needs an admin (403 otherwise) */
-#define JN_F_BODY 4   /* reads a body: a form (pages) or JSON (API) */
-#define JN_F_ANON 8   /* a page form checked with the anonymous CSRF token */
-
 struct jn_req;
 struct tmpl_vars;
-typedef enum MHD_Result (*jn_handler)(struct MHD_Connection *c, struct jn_req *rq);
 
-/* A route: method, path pattern ("*" matches one segment) and handler. */
-struct jn_route {
-	const char *method;
-	const char *pattern;
-	jn_handler fn;
-	unsigned flags;
-};
-
-struct jn_field {
-	char key[32];
-	char *val;      /* NUL-terminated; wiped and freed with the request */
-	size_t len;
-};
-
-struct jn_form {
-	size_t n;
-	struct jn_field f[JN_FORM_FIELDS];
-	size_t total;
-	int error;
-};
-
+/* Routes are web/route.h's (struct web_route, WEB_RF_* flags, handlers
+ * in .fn.jn; the API's in .fn.api). */
 struct jn_req {
-	const struct jn_route *route;
-	char seg[JN_SEGS][JN_SEG_MAX + 1];
-	size_t nseg;
+	const struct web_route *route;
+	struct web_path path;
 	int api;                  /* under /api/v1/: JSON errors, token auth */
 	int head;                 /* a HEAD request */
 	const char *method;       /* libmicrohttpd's, valid for the request */
@@ -106,21 +89,22 @@ struct jn_req {
 	struct db_journalist me;  /* the account, re-read (secrets wiped) */
 	char anon_csrf[WEB_TOKEN_CHARS + 1];
 	int new_anon_csrf;
-	struct MHD_PostProcessor *pp;
-	struct jn_form *form;     /* page bodies */
+	struct web_form form;     /* page bodies (web_form_get, web_form_nth) */
 	struct sdbuf body;        /* API bodies (JSON) */
 	json_t *json;
 	uint64_t received;
 	unsigned status;          /* an error decided while reading the body */
 	const char *error_msg;
-	const char *allow;
+	char allow[WEB_ALLOW_MAX]; /* the Allow header of a 405 page */
 };
 
-/* routes.c */
+/* dispatch.c */
 enum MHD_Result jn_handle(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *data, size_t *size, void **rc);
 void jn_completed(void *cls, struct MHD_Connection *c, void **rc,
     enum MHD_RequestTerminationCode toe);
+
+/* respond.c */
 /* An error: a translated page, or {"error": message} under /api/v1/. */
 enum MHD_Result jn_error(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
     const char *msgid);
@@ -136,6 +120,7 @@ enum MHD_Result jn_json_ex(struct MHD_Connection *c, unsigned status, json_t *j,
 /* A 303 to a local path with a one-shot message (msgid may be NULL). */
 enum MHD_Result jn_redirect(struct MHD_Connection *c, struct jn_req *rq, const char *path,
     const char *flash_msgid);
+/* actions.c */
 /* Write an audit entry for the current journalist (caller holds the lock). */
 int jn_audit(struct jn_req *rq, const char *action, const char *target);
 /* The source named by path segment i: 0, or SD_ERR_NOTFOUND (malformed or
@@ -144,8 +129,29 @@ int jn_source_of(struct jn_req *rq, size_t i, struct db_source *out);
 /* The item named by segment i, belonging to src; SD_ERR_NOTFOUND otherwise. */
 int jn_item_of(struct jn_req *rq, size_t i, const struct db_source *src,
     struct db_item *out);
-/* Log an event (never a name, a size, an address or a User-Agent). */
-void jn_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* What a form or the API asks of items or sources. */
+enum jn_item_action {
+	JN_ACT_UNKNOWN,          /* a name we do not know: refused (400) */
+	JN_ACT_SEEN, JN_ACT_UNSEEN, JN_ACT_STAR, JN_ACT_UNSTAR, JN_ACT_DELETE,
+	JN_ACT_DOWNLOAD,         /* the selected items, one bundle */
+	JN_ACT_DOWNLOAD_ALL, JN_ACT_DOWNLOAD_UNREAD
+};
+/* The action a form's "action" field names (NULL: JN_ACT_UNKNOWN). */
+enum jn_item_action jn_item_action_of(const char *name);
+/* Shared by pages and API: the actions on items (seen, unseen, star,
+ * unstar, delete; SD_ERR_ARG for another) and sources. Each takes the
+ * database lock, audits, and returns 0 or an SD_ERR_*. */
+int jn_do_item(struct jn_req *rq, const struct db_source *src, const struct db_item *it,
+    enum jn_item_action action);
+int jn_do_source_delete(struct jn_req *rq, const struct db_source *src);
+int jn_do_source_star(struct jn_req *rq, const struct db_source *src, int starred);
+int jn_do_reply(struct jn_req *rq, const struct db_source *src, const char *text,
+    size_t len, struct db_item *out);
+/* The items of a source, ascending (malloc'd, up to JN_ITEMS_MAX); *more
+ * (may be NULL) says whether the source has more than that. */
+int jn_load_items(const struct db_source *src, struct db_item **out, size_t *n, int *more);
+
+/* respond.c */
 /* ?page= (1-based, default 1): digits only, no leading zero, at most
  * JN_PAGE_ARG_MAX; 0 when malformed (the caller answers 404 or 400). */
 #define JN_PAGE_ARG_MAX 1000000
@@ -169,29 +175,16 @@ int jn_authenticate(const char *user, const char *pass, size_t passlen, const ch
 int jn_throttled(const char *name);
 void jn_throttle_clear(const char *name);
 
-/* Split url into rq->seg; -1 when a segment is empty, longer than
- * JN_SEG_MAX or past JN_SEGS (no route has such a path). */
-int jn_url_split(const char *url, struct jn_req *rq);
-/* The route of method and rq's segments, or NULL (rq->allow then names the
- * method of a route with this path, if any). */
-const struct jn_route *jn_route_find(const char *method, struct jn_req *rq);
+/* The route of the page method and rq->path asks for, or NULL (rq->allow
+ * then lists the methods of the path, "" when none: a 404). */
+const struct web_route *jn_route_find(const char *method, struct jn_req *rq);
 
 /* form.c */
-/* Append size bytes at offset off to field key (what the post processor's
- * iterator does): a new field at offset 0, else the last field continued.
- * MHD_NO and f->error set on anything out of bounds or out of order. */
-enum MHD_Result jn_form_put(struct jn_form *f, const char *key, const char *data,
-    uint64_t off, size_t size);
-void jn_form_clear(struct jn_form *f);
 int jn_body_begin(struct MHD_Connection *c, struct jn_req *rq);
 void jn_body_feed(struct jn_req *rq, const char *data, size_t len);
 /* Finish: parse JSON for the API; sets rq->status on a bad body. */
 void jn_body_end(struct jn_req *rq);
 void jn_body_free(struct jn_req *rq);
-/* The first value of key, or NULL. */
-const char *jn_form_get(const struct jn_req *rq, const char *key, size_t *len);
-/* The idx-th value of key (0-based), or NULL past the last one. */
-const char *jn_form_nth(const struct jn_req *rq, const char *key, size_t idx);
 
 /* pages.c: handlers of the pages for people. */
 enum MHD_Result jn_get_index(struct MHD_Connection *c, struct jn_req *rq);
@@ -217,11 +210,6 @@ enum MHD_Result jn_qr_respond(struct MHD_Connection *c, struct jn_req *rq, const
     const unsigned char secret[DB_TOTP_BYTES]);
 enum MHD_Result jn_get_account_qr(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_admin_qr(struct MHD_Connection *c, struct jn_req *rq);
-/* Shared by pages and API: the actions on items and sources. Each takes
- * the database lock, audits, and returns 0 or an SD_ERR_*. */
-int jn_do_item(struct jn_req *rq, const struct db_source *src, const struct db_item *it,
-    const char *action);
-int jn_do_source_delete(struct jn_req *rq, const struct db_source *src);
 
 /* triage.c: many sources deleted in one action (see there). */
 struct jn_triage {
@@ -244,13 +232,6 @@ enum MHD_Result jn_post_account_passphrase(struct MHD_Connection *c, struct jn_r
 enum MHD_Result jn_get_account_notify(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_post_account_notify(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_post_triage(struct MHD_Connection *c, struct jn_req *rq);
-int jn_do_source_star(struct jn_req *rq, const struct db_source *src, int starred);
-int jn_do_reply(struct jn_req *rq, const struct db_source *src, const char *text,
-    size_t len, struct db_item *out);
-
-/* The items of a source, ascending (malloc'd, up to JN_ITEMS_MAX); *more
- * (may be NULL) says whether the source has more than that. */
-int jn_load_items(const struct db_source *src, struct db_item **out, size_t *n, int *more);
 
 /* bundle.c: a streamed .tar of items (members "<source>/<item>.sdbox",
  * the spool layout sealdrop-open reads). Marks them seen. */
@@ -270,7 +251,7 @@ enum MHD_Result jn_bundle_respond(struct MHD_Connection *c, struct jn_req *rq,
 enum MHD_Result jn_file_respond(struct MHD_Connection *c, struct jn_req *rq,
     const struct db_source *src, const struct db_item *it);
 
-/* admin.c: the admin pages (JN_F_ADMIN routes). */
+/* admin.c: the admin pages (WEB_RF_ADMIN routes). */
 enum MHD_Result jn_admin_journalists(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_admin_journalist_add(struct MHD_Connection *c, struct jn_req *rq);
 enum MHD_Result jn_admin_journalist_reset(struct MHD_Connection *c, struct jn_req *rq);

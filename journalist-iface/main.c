@@ -17,6 +17,7 @@
  */
 #include "journalist.h"
 #include "admin_int.h"
+#include "sdlog.h"
 #include "account.h"
 #include "sdi18n.h"
 #include "daemon.h"
@@ -39,21 +40,6 @@
 
 static struct web_daemon daemon_ctx = { .prog = PROG, .sockname = "journalist.sock" };
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 static void
 open_instance(const char *inst)
 {
@@ -62,12 +48,12 @@ open_instance(const char *inst)
 
 	if (store_instance_open(inst, "journalist", &jn_app.conf, &jn_app.db, &jn_app.spool,
 	        &removed, err) != 0)
-		die("%s", err);
+		sdlog_fatalx("%s", err);
 	if (removed > 0)
-		jn_log("removed %u unfinished files left by a previous run", removed);
+		sdlog_info("removed %u unfinished files left by a previous run", removed);
 	if (snprintf(jn_app.instance, sizeof jn_app.instance, "%s", inst) >=
 	    (int)sizeof jn_app.instance)
-		die("%s: path too long", inst);
+		sdlog_fatalx("%s: path too long", inst);
 }
 
 /* jansson's allocations hold API bodies (a passphrase at /api/v1/token):
@@ -96,7 +82,7 @@ tick(unsigned seconds)
 	if (seconds % 30 == 0)
 		(void)jnsess_expire();
 	if (seconds % 3600 == 3 && jn_retention_run(&purged) != 0)
-		jn_log("the retention purge failed; it runs again in an hour");
+		sdlog_info("the retention purge failed; it runs again in an hour");
 }
 
 static void
@@ -106,53 +92,38 @@ init_all(void)
 
 	open_instance(daemon_ctx.instance);
 	if ((e = jn_torkey_init(daemon_ctx.instance)) != 0)
-		die("%s/tor-clients: cannot open the Tor client-key requests: %s",
+		sdlog_fatalx("%s/tor-clients: cannot open the Tor client-key requests: %s",
 		    daemon_ctx.instance, sd_strerror(e));
 	if (web_daemon_listen_spec(&daemon_ctx, jn_app.conf.journalist_listen) != 0)
-		die("%s", daemon_ctx.msg);
+		sdlog_fatalx("%s", daemon_ctx.msg);
 	if ((e = web_pages_init()) != 0 || (e = i18n_init()) != 0)
-		die("cannot load the pages: %s", sd_strerror(e));
+		sdlog_fatalx("cannot load the pages: %s", sd_strerror(e));
 	if (jnsess_init(jn_app.conf.journalist_idle_minutes * 60U,
 	        jn_app.conf.journalist_max_minutes * 60U) != 0)
-		die("out of memory");
+		sdlog_fatalx("out of memory");
 	if (account_init() != 0)
-		die("cannot initialise liboath");
+		sdlog_fatalx("cannot initialise liboath");
 	if (pthread_mutex_init(&jn_app.db_mu, NULL) != 0 ||
 	    pthread_mutex_init(&jn_app.throttle_mu, NULL) != 0 ||
 	    sem_init(&jn_app.argon2, 0, jn_app.conf.argon2_concurrency) != 0)
-		die("cannot initialise locks");
+		sdlog_fatalx("cannot initialise locks");
 	json_set_alloc_funcs(json_wiping_malloc, json_wiping_free);
 	daemon_ctx.handle = jn_handle;
 	daemon_ctx.completed = jn_completed;
 	daemon_ctx.tick = tick;
-	daemon_ctx.max_connections = jn_app.conf.max_connections;
-	daemon_ctx.timeout = jn_app.conf.connection_timeout;
-	daemon_ctx.header_timeout = jn_app.conf.header_timeout;
-	daemon_ctx.body_grace = jn_app.conf.body_grace;
-	daemon_ctx.body_window = jn_app.conf.body_window;
-	daemon_ctx.body_min_rate = jn_app.conf.body_min_rate;
-	daemon_ctx.drain_timeout = jn_app.conf.drain_timeout;
+	web_daemon_set_limits(&daemon_ctx, &jn_app.conf);
 }
 
 int
 main(int argc, char **argv)
 {
-	int e;
-
-	umask(077);
-	if (sodium_init() < 0)
-		die("cannot initialise libsodium");
-	if ((e = web_daemon_args(&daemon_ctx, argc, argv)) != 0)
-		return e > 0 ? 0 : 2;
+	web_daemon_start(&daemon_ctx, argc, argv);
 	jn_app.dev = daemon_ctx.dev;
-	if (web_daemon_drop_root(&daemon_ctx) != 0)
-		die("%s", daemon_ctx.msg);
 	init_all();
 	/* jansson's hash seed, from libsodium: the sandbox keeps it from
 	 * reading /dev/urandom itself later. */
 	json_object_seed(randombytes_random() | 1U);
-	if (web_daemon_run(&daemon_ctx) != 0)
-		die("%s", daemon_ctx.msg);
+	web_daemon_serve(&daemon_ctx);
 	jnsess_shutdown();
 	spool_close(jn_app.spool);
 	db_close(jn_app.db);

@@ -61,10 +61,10 @@ jn_get_login(struct MHD_Connection *c, struct jn_req *rq)
 enum MHD_Result
 jn_post_login(struct MHD_Connection *c, struct jn_req *rq)
 {
-	const char *user = jn_form_get(rq, "username", NULL);
-	const char *code = jn_form_get(rq, "code", NULL);
+	const char *user = web_form_get(&rq->form, "username", NULL);
+	const char *code = web_form_get(&rq->form, "code", NULL);
 	size_t plen = 0;
-	const char *pass = jn_form_get(rq, "passphrase", &plen);
+	const char *pass = web_form_get(&rq->form, "passphrase", &plen);
 	struct db_journalist j;
 	unsigned char cred[JNSESS_CRED_BYTES];
 	char id[WEB_TOKEN_CHARS + 1];
@@ -125,17 +125,17 @@ add_source_row(struct jn_req *rq, struct tmpl_vars *v, const struct db_source_su
 		return e;
 	sd_designation(s->s.id, des);
 	sd_id_hex(s->s.id, hex);
-	e = tmpl_set(it, "designation", des);
-	e |= tmpl_set(it, "id", hex);
-	e |= tmpl_set(it, "starred", s->s.starred ? "1" : "");
-	e |= tmpl_setf(it, "submissions", "%" PRId64, s->submissions);
-	e |= tmpl_setf(it, "unread", "%" PRId64, s->unread);
-	e |= tmpl_set(it, "has_unread", s->unread > 0 ? "1" : "");
-	e |= tmpl_setf(it, "replies", "%" PRId64, s->replies);
-	e |= tmpl_set(it, "last_day", s->s.last_day);
-	e |= tmpl_set(it, "last_hour", s->last_hour);
+	tmpl_set(it, "designation", des);
+	tmpl_set(it, "id", hex);
+	tmpl_set(it, "starred", s->s.starred ? "1" : "");
+	tmpl_setf(it, "submissions", "%" PRId64, s->submissions);
+	tmpl_setf(it, "unread", "%" PRId64, s->unread);
+	tmpl_set(it, "has_unread", s->unread > 0 ? "1" : "");
+	tmpl_setf(it, "replies", "%" PRId64, s->replies);
+	tmpl_set(it, "last_day", s->s.last_day);
+	tmpl_set(it, "last_hour", s->last_hour);
 	(void)rq;
-	return e ? SD_ERR_NOMEM : 0;
+	return tmpl_vars_error(v);
 }
 
 enum MHD_Result
@@ -161,81 +161,10 @@ jn_get_sources(struct MHD_Connection *c, struct jn_req *rq)
 		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	for (size_t i = 0; i < n && e == 0; i++)
 		e = add_source_row(rq, v, &s[i]);
-	e |= jn_paging_vars(v, page, pages, total);
-	if (e != 0) {
+	jn_paging_vars(v, page, pages, total);
+	if (e != 0 || tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;
 	}
 	return jn_page(c, rq, MHD_HTTP_OK, "sources", v);
-}
-
-/* ---- shared actions ----------------------------------------------------- */
-
-int
-jn_do_item(struct jn_req *rq, const struct db_source *src, const struct db_item *it,
-    const char *action)
-{
-	char des[SD_DESIGNATION_MAX + 1];
-	int e;
-
-	sd_designation(src->id, des);
-	JN_DB_LOCK();
-	if (strcmp(action, "seen") == 0 || strcmp(action, "unseen") == 0)
-		e = db_item_set_seen(jn_app.db, it->row, action[0] == 's');
-	else if (strcmp(action, "star") == 0 || strcmp(action, "unstar") == 0)
-		e = db_item_set_starred(jn_app.db, it->row, action[0] == 's');
-	else if (strcmp(action, "delete") == 0)
-		e = store_item_delete(jn_app.db, jn_app.spool, src, it);
-	else
-		e = SD_ERR_ARG;
-	if (e == 0 && strcmp(action, "delete") == 0)
-		e = jn_audit(rq, it->kind == DB_KIND_REPLY ? "deleted a reply" : "deleted a submission",
-		    des);
-	JN_DB_UNLOCK();
-	return e;
-}
-
-int
-jn_do_source_delete(struct jn_req *rq, const struct db_source *src)
-{
-	char des[SD_DESIGNATION_MAX + 1];
-	int e;
-
-	sd_designation(src->id, des);
-	JN_DB_LOCK();
-	e = store_source_delete(jn_app.db, jn_app.spool, src);
-	if (e == 0)
-		e = jn_audit(rq, "deleted a source", des);
-	JN_DB_UNLOCK();
-	return e;
-}
-
-int
-jn_do_source_star(struct jn_req *rq, const struct db_source *src, int starred)
-{
-	int e;
-
-	(void)rq;
-	JN_DB_LOCK();
-	e = db_source_set_starred(jn_app.db, src->row, starred);
-	JN_DB_UNLOCK();
-	return e;
-}
-
-int
-jn_do_reply(struct jn_req *rq, const struct db_source *src, const char *text, size_t len,
-    struct db_item *out)
-{
-	char des[SD_DESIGNATION_MAX + 1];
-	int e;
-
-	if (len == 0 || len > STORE_REPLY_MAX)
-		return SD_ERR_RANGE;
-	sd_designation(src->id, des);
-	JN_DB_LOCK();
-	e = store_reply_add(jn_app.db, jn_app.spool, src, text, len, out);
-	if (e == 0)
-		e = jn_audit(rq, "sent a reply", des);
-	JN_DB_UNLOCK();
-	return e;
 }

@@ -9,6 +9,7 @@
  * the text secret beside it: Tor Browser at "Safest" may not show SVG.
  */
 #include "journalist.h"
+#include "sdlog.h"
 #include "account.h"
 #include "sdi18n.h"
 #include "sderr.h"
@@ -175,10 +176,10 @@ pending_vars(struct jn_req *rq, struct tmpl_vars *v)
 	if ((e = account_totp_b32(rq->sess.pending, b32)) != 0 ||
 	    (e = totp_uri_of(rq->me.name, rq->sess.pending, uri)) != 0)
 		goto out;
-	e = tmpl_set(v, "pending", "1");
-	e |= tmpl_set(v, "totp_secret", b32);
-	e |= tmpl_set(v, "totp_uri", uri);
-	e = e ? SD_ERR_NOMEM : 0;
+	tmpl_set(v, "pending", "1");
+	tmpl_set(v, "totp_secret", b32);
+	tmpl_set(v, "totp_uri", uri);
+	e = tmpl_vars_error(v);
 out:
 	sodium_memzero(b32, sizeof b32);
 	sodium_memzero(uri, sizeof uri);
@@ -193,9 +194,10 @@ jn_get_account(struct MHD_Connection *c, struct jn_req *rq)
 
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
-	e = tmpl_set(v, "name", rq->me.name);
-	e |= tmpl_set(v, "role", rq->me.is_admin ? "admin" : "");
-	e |= tmpl_set(v, "created_day", rq->me.created_day);
+	tmpl_set(v, "name", rq->me.name);
+	tmpl_set(v, "role", rq->me.is_admin ? "admin" : "");
+	tmpl_set(v, "created_day", rq->me.created_day);
+	e = tmpl_vars_error(v);
 	if (e == 0 && rq->sess.has_pending)
 		e = pending_vars(rq, v);
 	if (e != 0) {
@@ -241,7 +243,7 @@ static int
 recheck(struct jn_req *rq)
 {
 	size_t len = 0;
-	const char *pass = jn_form_get(rq, "passphrase", &len);
+	const char *pass = web_form_get(&rq->form, "passphrase", &len);
 
 	if (pass == NULL || len == 0)
 		return SD_ERR_AUTH;
@@ -251,8 +253,8 @@ recheck(struct jn_req *rq)
 enum MHD_Result
 jn_post_account_totp(struct MHD_Connection *c, struct jn_req *rq)
 {
-	const char *action = jn_form_get(rq, "action", NULL);
-	const char *code = jn_form_get(rq, "code", NULL);
+	const char *action = web_form_get(&rq->form, "action", NULL);
+	const char *code = web_form_get(&rq->form, "code", NULL);
 	unsigned char secret[DB_TOTP_BYTES];
 	char b32[ACCOUNT_TOTP_B32_MAX + 1];
 	int e;
@@ -332,18 +334,18 @@ jn_post_account_passphrase(struct MHD_Connection *c, struct jn_req *rq)
 	}
 	sodium_memzero(hash, sizeof hash);
 	if (e == 0 && tmpl_vars_new(&v) == 0) {
-		e = tmpl_set(v, "name", rq->me.name);
-		e |= tmpl_set(v, "role", rq->me.is_admin ? "admin" : "");
-		e |= tmpl_set(v, "created_day", rq->me.created_day);
-		e |= tmpl_set(v, "new_passphrase", pass);
-		if (e != 0) {
+		tmpl_set(v, "name", rq->me.name);
+		tmpl_set(v, "role", rq->me.is_admin ? "admin" : "");
+		tmpl_set(v, "created_day", rq->me.created_day);
+		tmpl_set(v, "new_passphrase", pass);
+		if ((e = tmpl_vars_error(v)) != 0) {
 			tmpl_vars_free(v);
 			v = NULL;
 		}
 	}
 	sodium_memzero(pass, sizeof pass);
 	if (e != 0 || v == NULL) {
-		jn_log("account: a passphrase change failed: %s", sd_strerror(e ? e : SD_ERR_NOMEM));
+		sdlog_info("account: a passphrase change failed: %s", sd_strerror(e ? e : SD_ERR_NOMEM));
 		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	}
 	return jn_page(c, rq, MHD_HTTP_OK, "account", v);
@@ -355,7 +357,7 @@ jn_get_static(struct MHD_Connection *c, struct jn_req *rq)
 	const char *ctype = NULL;
 	size_t len = 0;
 	/* The source side's sheet is shared; journalist.css adds to it. */
-	const char *name = strcmp(rq->seg[1], "style.css") == 0 ? "source/style.css"
+	const char *name = strcmp(rq->path.seg[1], "style.css") == 0 ? "source/style.css"
 	                                                       : "journalist/journalist.css";
 	const unsigned char *d = web_static_get(name, &len, &ctype);
 

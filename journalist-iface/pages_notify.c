@@ -12,6 +12,7 @@
 #include "db_notify.h"
 #include "sdi18n.h"
 #include "sderr.h"
+#include "sdlog.h"
 #include "sdtmpl.h"
 
 #include <string.h>
@@ -42,10 +43,10 @@ jn_get_account_notify(struct MHD_Connection *c, struct jn_req *rq)
 enum MHD_Result
 jn_post_account_notify(struct MHD_Connection *c, struct jn_req *rq)
 {
-	const char *action = jn_form_get(rq, "action", NULL);
+	const char *action = web_form_get(&rq->form, "action", NULL);
 	size_t alen = 0, klen = 0;
-	const char *addr = jn_form_get(rq, "address", &alen);
-	const char *key = jn_form_get(rq, "key", &klen);
+	const char *addr = web_form_get(&rq->form, "address", &alen);
+	const char *key = web_form_get(&rq->form, "key", &klen);
 	int set, e;
 
 	if (action == NULL || (strcmp(action, "set") != 0 && strcmp(action, "clear") != 0))
@@ -65,7 +66,7 @@ jn_post_account_notify(struct MHD_Connection *c, struct jn_req *rq)
 		e = jn_audit(rq, set ? "notifications set" : "notifications off", rq->me.name);
 	JN_DB_UNLOCK();
 	if (e != 0) {
-		jn_log("account: a notification change failed: %s", sd_strerror(e));
+		sdlog_info("account: a notification change failed: %s", sd_strerror(e));
 		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	}
 	return jn_redirect(c, rq, "/account/notify", set ?

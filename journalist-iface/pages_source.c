@@ -7,6 +7,7 @@
  * one.
  */
 #include "journalist.h"
+#include "sdlog.h"
 #include "designation.h"
 #include "sdi18n.h"
 #include "sderr.h"
@@ -45,30 +46,6 @@ kind_label(int kind)
 	}
 }
 
-int
-jn_load_items(const struct db_source *src, struct db_item **out, size_t *n, int *more)
-{
-	/* One row past the bound tells a full list from a cut one. */
-	struct db_item *it = calloc(JN_ITEMS_MAX + 1, sizeof *it);
-	size_t k = 0;
-	int e;
-
-	if (it == NULL)
-		return SD_ERR_NOMEM;
-	JN_DB_LOCK();
-	e = db_item_list(jn_app.db, src->row, 0, it, JN_ITEMS_MAX + 1, &k);
-	JN_DB_UNLOCK();
-	if (e != 0) {
-		free(it);
-		return e;
-	}
-	if (more != NULL)
-		*more = k > JN_ITEMS_MAX;
-	*out = it;
-	*n = k > JN_ITEMS_MAX ? JN_ITEMS_MAX : k;
-	return 0;
-}
-
 static int
 add_item_vars(struct jn_req *rq, struct tmpl_vars *v, const struct db_item *it)
 {
@@ -79,33 +56,32 @@ add_item_vars(struct jn_req *rq, struct tmpl_vars *v, const struct db_item *it)
 	if ((e = tmpl_list_add(v, "items", &x)) != 0)
 		return e;
 	sd_id_hex(it->id, hex);
-	e = tmpl_set(x, "item_id", hex);
-	e |= tmpl_set(x, "kind", i18n_get(rq->lang, kind_label(it->kind)));
-	e |= tmpl_set(x, "is_reply", it->kind == DB_KIND_REPLY ? "1" : "");
-	e |= tmpl_set(x, "is_file", it->kind == DB_KIND_FILE ? "1" : "");
-	e |= tmpl_setf(x, "seq", "%" PRId64, it->seq);
-	e |= tmpl_set(x, "hour", it->created_hour);
-	e |= tmpl_set(x, "size", i18n_get(rq->lang, jn_size_bucket(it->size)));
-	e |= tmpl_set(x, "unread", !it->seen && it->kind != DB_KIND_REPLY ? "1" : "");
-	e |= tmpl_set(x, "starred", it->starred ? "1" : "");
-	e |= tmpl_set(x, "deleted_by_source", it->source_deleted ? "1" : "");
-	return e ? SD_ERR_NOMEM : 0;
+	tmpl_set(x, "item_id", hex);
+	tmpl_set(x, "kind", i18n_get(rq->lang, kind_label(it->kind)));
+	tmpl_set(x, "is_reply", it->kind == DB_KIND_REPLY ? "1" : "");
+	tmpl_set(x, "is_file", it->kind == DB_KIND_FILE ? "1" : "");
+	tmpl_setf(x, "seq", "%" PRId64, it->seq);
+	tmpl_set(x, "hour", it->created_hour);
+	tmpl_set(x, "size", i18n_get(rq->lang, jn_size_bucket(it->size)));
+	tmpl_set(x, "unread", !it->seen && it->kind != DB_KIND_REPLY ? "1" : "");
+	tmpl_set(x, "starred", it->starred ? "1" : "");
+	tmpl_set(x, "deleted_by_source", it->source_deleted ? "1" : "");
+	return tmpl_vars_error(v);
 }
 
 static int
 source_vars(struct tmpl_vars *v, const struct db_source *src)
 {
 	char des[SD_DESIGNATION_MAX + 1], hex[SD_ID_HEX + 1];
-	int e;
 
 	sd_designation(src->id, des);
 	sd_id_hex(src->id, hex);
-	e = tmpl_set(v, "designation", des);
-	e |= tmpl_set(v, "id", hex);
-	e |= tmpl_set(v, "starred", src->starred ? "1" : "");
-	e |= tmpl_set(v, "created_day", src->created_day);
-	e |= tmpl_set(v, "last_day", src->last_day);
-	return e ? SD_ERR_NOMEM : 0;
+	tmpl_set(v, "designation", des);
+	tmpl_set(v, "id", hex);
+	tmpl_set(v, "starred", src->starred ? "1" : "");
+	tmpl_set(v, "created_day", src->created_day);
+	tmpl_set(v, "last_day", src->last_day);
+	return tmpl_vars_error(v);
 }
 
 enum MHD_Result
@@ -128,10 +104,10 @@ jn_get_source(struct MHD_Connection *c, struct jn_req *rq)
 		e = add_item_vars(rq, v, &items[i]);
 		unread += !items[i].seen && items[i].kind != DB_KIND_REPLY;
 	}
-	e |= tmpl_setf(v, "count", "%zu", n);
-	e |= tmpl_set(v, "has_unread", unread > 0 ? "1" : "");
+	tmpl_setf(v, "count", "%zu", n);
+	tmpl_set(v, "has_unread", unread > 0 ? "1" : "");
 	free(items);
-	if (e != 0) {
+	if (e != 0 || tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;
 	}
@@ -147,21 +123,20 @@ confirm_page(struct MHD_Connection *c, struct jn_req *rq, const char *action,
 {
 	struct tmpl_vars *v = NULL, *x = NULL;
 	const char *val;
-	int e;
 
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
-	e = tmpl_set(v, "action", action);
-	e |= tmpl_set(v, "message", i18n_get(rq->lang, message));
-	e |= tmpl_set(v, "do", jn_form_get(rq, "action", NULL) ? "delete" : "");
-	e |= tmpl_set(v, "back", "/sources");
-	for (size_t i = 0; list_key && (val = jn_form_nth(rq, list_key, i)) != NULL && e == 0;
-	     i++) {
-		e = tmpl_list_add(v, "fields", &x);
-		e |= tmpl_set(x, "name", list_key);
-		e |= tmpl_set(x, "value", val);
+	tmpl_set(v, "action", action);
+	tmpl_set(v, "message", i18n_get(rq->lang, message));
+	tmpl_set(v, "do", web_form_get(&rq->form, "action", NULL) ? "delete" : "");
+	tmpl_set(v, "back", "/sources");
+	for (size_t i = 0; list_key && (val = web_form_nth(&rq->form, list_key, i)) != NULL &&
+	     tmpl_vars_error(v) == 0; i++) {
+		tmpl_list_add(v, "fields", &x);
+		tmpl_set(x, "name", list_key);
+		tmpl_set(x, "value", val);
 	}
-	if (e != 0) {
+	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;
 	}
@@ -171,7 +146,7 @@ confirm_page(struct MHD_Connection *c, struct jn_req *rq, const char *action,
 static int
 confirmed(const struct jn_req *rq)
 {
-	const char *cf = jn_form_get(rq, "confirm", NULL);
+	const char *cf = web_form_get(&rq->form, "confirm", NULL);
 
 	return cf != NULL && strcmp(cf, "1") == 0;
 }
@@ -188,14 +163,14 @@ selected_items(struct jn_req *rq, const struct db_source *src, struct db_item **
 	size_t k = 0;
 	int e = 0;
 
-	for (k = 0; jn_form_nth(rq, "item", k) != NULL; k++)
+	for (k = 0; web_form_nth(&rq->form, "item", k) != NULL; k++)
 		;
 	if (k == 0 || k > JN_ITEMS_MAX)
 		return SD_ERR_RANGE;
 	if ((it = calloc(k, sizeof *it)) == NULL)
 		return SD_ERR_NOMEM;
 	for (size_t i = 0; i < k && e == 0; i++) {
-		val = jn_form_nth(rq, "item", i);
+		val = web_form_nth(&rq->form, "item", i);
 		if (sd_id_parse(val, strlen(val), id) != 0) {
 			e = SD_ERR_NOTFOUND;
 			break;
@@ -241,7 +216,7 @@ bundle_of(struct MHD_Connection *c, struct jn_req *rq, const struct db_source *s
 
 static enum MHD_Result
 items_action(struct MHD_Connection *c, struct jn_req *rq, const struct db_source *src,
-    const char *action)
+    enum jn_item_action action)
 {
 	struct db_item *it = NULL;
 	char back[SOURCE_PATH_MAX], items[SOURCE_PATH_MAX];
@@ -250,7 +225,7 @@ items_action(struct MHD_Connection *c, struct jn_req *rq, const struct db_source
 	enum MHD_Result r;
 
 	source_path(src, "", back);
-	if (strcmp(action, "download_all") == 0 || strcmp(action, "download_unread") == 0) {
+	if (action == JN_ACT_DOWNLOAD_ALL || action == JN_ACT_DOWNLOAD_UNREAD) {
 		int more = 0;
 		if (jn_load_items(src, &it, &n, &more) != 0)
 			return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
@@ -259,7 +234,7 @@ items_action(struct MHD_Connection *c, struct jn_req *rq, const struct db_source
 			return jn_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE,
 			    I18N_N("Too many items for one bundle: ask for fewer at a time."));
 		}
-		r = bundle_of(c, rq, src, it, n, action[9] == 'u');
+		r = bundle_of(c, rq, src, it, n, action == JN_ACT_DOWNLOAD_UNREAD);
 		free(it);
 		return r;
 	}
@@ -268,12 +243,12 @@ items_action(struct MHD_Connection *c, struct jn_req *rq, const struct db_source
 		return jn_redirect(c, rq, back, I18N_N("Select at least one item first."));
 	if (e != 0)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
-	if (strcmp(action, "download") == 0) {
+	if (action == JN_ACT_DOWNLOAD) {
 		r = bundle_of(c, rq, src, it, n, 0);
 		free(it);
 		return r;
 	}
-	if (strcmp(action, "delete") == 0 && !confirmed(rq)) {
+	if (action == JN_ACT_DELETE && !confirmed(rq)) {
 		free(it);
 		source_path(src, "/items", items);
 		return confirm_page(c, rq, items,
@@ -289,7 +264,7 @@ items_action(struct MHD_Connection *c, struct jn_req *rq, const struct db_source
 		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
 	if (e != 0)
 		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
-	return jn_redirect(c, rq, back, strcmp(action, "delete") == 0
+	return jn_redirect(c, rq, back, action == JN_ACT_DELETE
 	    ? I18N_N("The selected items were deleted.") : I18N_N("Done."));
 }
 
@@ -297,13 +272,13 @@ enum MHD_Result
 jn_post_source_items(struct MHD_Connection *c, struct jn_req *rq)
 {
 	struct db_source src;
-	const char *action = jn_form_get(rq, "action", NULL);
+	const char *action = web_form_get(&rq->form, "action", NULL);
 
 	if (jn_source_of(rq, 1, &src) != 0)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
 	if (action == NULL)
 		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
-	return items_action(c, rq, &src, action);
+	return items_action(c, rq, &src, jn_item_action_of(action));
 }
 
 enum MHD_Result
@@ -311,7 +286,7 @@ jn_post_source_reply(struct MHD_Connection *c, struct jn_req *rq)
 {
 	struct db_source src;
 	size_t len = 0;
-	const char *text = jn_form_get(rq, "reply", &len);
+	const char *text = web_form_get(&rq->form, "reply", &len);
 	char back[SOURCE_PATH_MAX];
 	int e;
 
@@ -324,7 +299,7 @@ jn_post_source_reply(struct MHD_Connection *c, struct jn_req *rq)
 		return jn_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE,
 		    I18N_N("The reply is too long (at most 64 KB)."));
 	if ((e = jn_do_reply(rq, &src, text, len, NULL)) != 0) {
-		jn_log("a reply could not be stored: %s", sd_strerror(e));
+		sdlog_info("a reply could not be stored: %s", sd_strerror(e));
 		return jn_error(c, rq, 500, e == SD_ERR_NOTFOUND
 		    ? I18N_N("No recipient key is set up: nobody could read a reply.")
 		    : I18N_N("Something went wrong. Please try again later."));
@@ -355,7 +330,7 @@ enum MHD_Result
 jn_post_source_star(struct MHD_Connection *c, struct jn_req *rq)
 {
 	struct db_source src;
-	const char *st = jn_form_get(rq, "starred", NULL);
+	const char *st = web_form_get(&rq->form, "starred", NULL);
 	char back[SOURCE_PATH_MAX];
 
 	if (jn_source_of(rq, 1, &src) != 0)
@@ -374,7 +349,7 @@ jn_get_item(struct MHD_Connection *c, struct jn_req *rq)
 	struct db_source src;
 	struct db_item it;
 
-	if (strcmp(rq->seg[2], "item") != 0 || jn_source_of(rq, 1, &src) != 0 ||
+	if (strcmp(rq->path.seg[2], "item") != 0 || jn_source_of(rq, 1, &src) != 0 ||
 	    jn_item_of(rq, 3, &src, &it) != 0)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
 	return jn_file_respond(c, rq, &src, &it);
@@ -392,14 +367,14 @@ selected_sources(struct jn_req *rq, struct db_source **out, size_t *n)
 	size_t k;
 	int e = 0;
 
-	for (k = 0; jn_form_nth(rq, "source", k) != NULL; k++)
+	for (k = 0; web_form_nth(&rq->form, "source", k) != NULL; k++)
 		;
 	if (k == 0 || k > JN_SOURCES_MAX)
 		return SD_ERR_RANGE;
 	if ((s = calloc(k, sizeof *s)) == NULL)
 		return SD_ERR_NOMEM;
 	for (size_t i = 0; i < k && e == 0; i++) {
-		val = jn_form_nth(rq, "source", i);
+		val = web_form_nth(&rq->form, "source", i);
 		if (sd_id_parse(val, strlen(val), id) != 0) {
 			e = SD_ERR_NOTFOUND;
 			break;
@@ -461,33 +436,34 @@ sources_bundle(struct MHD_Connection *c, struct jn_req *rq, const struct db_sour
 enum MHD_Result
 jn_post_sources(struct MHD_Connection *c, struct jn_req *rq)
 {
-	const char *action = jn_form_get(rq, "action", NULL);
+	const char *name = web_form_get(&rq->form, "action", NULL);
+	enum jn_item_action action = jn_item_action_of(name);
 	struct db_source *s = NULL;
 	size_t n = 0;
 	int e = 0;
 	enum MHD_Result r;
 
-	if (action == NULL)
+	if (name == NULL)
 		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
 	e = selected_sources(rq, &s, &n);
 	if (e == SD_ERR_RANGE)
 		return jn_redirect(c, rq, "/sources", I18N_N("Select at least one source first."));
 	if (e != 0)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
-	if (strcmp(action, "download_all") == 0 || strcmp(action, "download_unread") == 0) {
-		r = sources_bundle(c, rq, s, n, action[9] == 'u');
-	} else if (strcmp(action, "delete") == 0 && !confirmed(rq)) {
+	if (action == JN_ACT_DOWNLOAD_ALL || action == JN_ACT_DOWNLOAD_UNREAD) {
+		r = sources_bundle(c, rq, s, n, action == JN_ACT_DOWNLOAD_UNREAD);
+	} else if (action == JN_ACT_DELETE && !confirmed(rq)) {
 		r = confirm_page(c, rq, "/sources",
 		    I18N_N("Delete the selected sources, every submission and every reply? This cannot be undone."),
 		    "source");
-	} else if (strcmp(action, "delete") == 0) {
+	} else if (action == JN_ACT_DELETE) {
 		for (size_t i = 0; i < n && e == 0; i++)
 			e = jn_do_source_delete(rq, &s[i]);
 		r = e ? jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."))
 		      : jn_redirect(c, rq, "/sources", I18N_N("The selected sources were deleted."));
-	} else if (strcmp(action, "star") == 0 || strcmp(action, "unstar") == 0) {
+	} else if (action == JN_ACT_STAR || action == JN_ACT_UNSTAR) {
 		for (size_t i = 0; i < n && e == 0; i++)
-			e = jn_do_source_star(rq, &s[i], action[0] == 's');
+			e = jn_do_source_star(rq, &s[i], action == JN_ACT_STAR);
 		r = e ? jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."))
 		      : jn_redirect(c, rq, "/sources", NULL);
 	} else {

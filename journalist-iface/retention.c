@@ -9,6 +9,7 @@
  * start-up, then hourly.
  */
 #include "journalist.h"
+#include "sdlog.h"
 #include "designation.h"
 #include "sderr.h"
 #include "settings.h"
@@ -153,7 +154,7 @@ jn_retention_run(unsigned *purged)
 	if (e == 0)
 		e = purge_sources(day);
 	if (*purged > 0)
-		jn_log("retention: old items purged");
+		sdlog_info("retention: old items purged");
 out:
 	free(it);
 	free(t);

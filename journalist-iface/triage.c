@@ -13,6 +13,7 @@
  * (docs/api.md).
  */
 #include "journalist.h"
+#include "sdlog.h"
 #include "api.h"
 
 #include <inttypes.h>
@@ -122,32 +123,31 @@ triage_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
 {
 	struct tmpl_vars *v = NULL, *x = NULL;
 	char des[SD_DESIGNATION_MAX + 1], hex[SD_ID_HEX + 1];
-	int e;
 
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
-	e = tmpl_set(v, "day", t->day);
-	e |= tmpl_set(v, "never_replied", t->never_replied ? "1" : "");
-	e |= tmpl_set(v, "set", t->set);
-	e |= tmpl_setf(v, "total", "%" PRId64, t->total);
-	e |= tmpl_setf(v, "count", "%zu", t->n);
-	e |= tmpl_set(v, "capped", (int64_t)t->n < t->total ? "1" : "");
-	e |= tmpl_setf(v, "max", "%d", JN_TRIAGE_MAX);
-	e |= tmpl_set(v, "notice", notice ? i18n_get(rq->lang, notice) : "");
-	e |= tmpl_set(v, "done", done ? "1" : "");
-	e |= tmpl_setf(v, "deleted", "%zu", deleted);
-	e |= tmpl_setf(v, "remaining", "%" PRId64,
+	tmpl_set(v, "day", t->day);
+	tmpl_set(v, "never_replied", t->never_replied ? "1" : "");
+	tmpl_set(v, "set", t->set);
+	tmpl_setf(v, "total", "%" PRId64, t->total);
+	tmpl_setf(v, "count", "%zu", t->n);
+	tmpl_set(v, "capped", (int64_t)t->n < t->total ? "1" : "");
+	tmpl_setf(v, "max", "%d", JN_TRIAGE_MAX);
+	tmpl_set(v, "notice", notice ? i18n_get(rq->lang, notice) : "");
+	tmpl_set(v, "done", done ? "1" : "");
+	tmpl_setf(v, "deleted", "%zu", deleted);
+	tmpl_setf(v, "remaining", "%" PRId64,
 	    t->total > (int64_t)deleted ? t->total - (int64_t)deleted : 0);
-	for (size_t i = 0; !done && i < t->n && e == 0; i++) {
+	for (size_t i = 0; !done && i < t->n && tmpl_vars_error(v) == 0; i++) {
 		sd_designation(t->s[i].id, des);
 		sd_id_hex(t->s[i].id, hex);
-		e = tmpl_list_add(v, "sources", &x);
-		e |= tmpl_set(x, "designation", des);
-		e |= tmpl_set(x, "id", hex);
-		e |= tmpl_set(x, "created_day", t->s[i].created_day);
-		e |= tmpl_set(x, "last_day", t->s[i].last_day);
+		tmpl_list_add(v, "sources", &x);
+		tmpl_set(x, "designation", des);
+		tmpl_set(x, "id", hex);
+		tmpl_set(x, "created_day", t->s[i].created_day);
+		tmpl_set(x, "last_day", t->s[i].last_day);
 	}
-	if (e != 0) {
+	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;
 	}
@@ -157,10 +157,10 @@ triage_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
 enum MHD_Result
 jn_post_triage(struct MHD_Connection *c, struct jn_req *rq)
 {
-	const char *day = jn_form_get(rq, "day", NULL);
-	const char *nr = jn_form_get(rq, "never_replied", NULL);
-	const char *set = jn_form_get(rq, "set", NULL);
-	const char *cf = jn_form_get(rq, "confirm", NULL);
+	const char *day = web_form_get(&rq->form, "day", NULL);
+	const char *nr = web_form_get(&rq->form, "never_replied", NULL);
+	const char *set = web_form_get(&rq->form, "set", NULL);
+	const char *cf = web_form_get(&rq->form, "confirm", NULL);
 	struct jn_triage t;
 	size_t deleted = 0;
 	enum MHD_Result r;
@@ -184,7 +184,7 @@ jn_post_triage(struct MHD_Connection *c, struct jn_req *rq)
 		    I18N_N("The matching sources changed since you looked: nothing was deleted. Check the list again."),
 		    0, 0);
 	} else if ((e = jn_triage_delete(rq, &t, &deleted)) != 0) {
-		jn_log("triage: a deletion failed after %zu sources: %s", deleted, sd_strerror(e));
+		sdlog_info("triage: a deletion failed after %zu sources: %s", deleted, sd_strerror(e));
 		r = jn_error(c, rq, 500,
 		    I18N_N("Something went wrong during the deletion: some sources may remain. Look at the list and the audit log."));
 	} else {
@@ -197,7 +197,7 @@ jn_post_triage(struct MHD_Connection *c, struct jn_req *rq)
 /* ---- API ---------------------------------------------------------------- */
 
 enum MHD_Result
-api_triage(struct MHD_Connection *c, struct jn_req *rq, struct api_ctx *x)
+api_triage(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	json_t *jd = json_object_get(rq->json, "day");
 	json_t *jn = json_object_get(rq->json, "never_replied");

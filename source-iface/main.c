@@ -14,6 +14,7 @@
  * size, an address or a User-Agent.
  */
 #include "source.h"
+#include "sdlog.h"
 #include "sdi18n.h"
 #include "daemon.h"
 #include "sderr.h"
@@ -33,33 +34,6 @@
 
 struct src_app src_app;
 static struct web_daemon daemon_ctx = { .prog = PROG, .sockname = "source.sock" };
-
-void
-src_log(const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	web_daemon_log(&daemon_ctx, "%s", line);
-}
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
 
 /* The key of submit tokens (session.h), made once and kept in the
  * database so a form outlives a restart. */
@@ -82,7 +56,7 @@ load_token_key(const char *inst)
 	}
 	sodium_memzero(hex, sizeof hex);
 	if (e != 0)
-		die("%s/sealdrop.db: the submit token key: %s", inst, sd_strerror(e));
+		sdlog_fatalx("%s/sealdrop.db: the submit token key: %s", inst, sd_strerror(e));
 	srcsess_set_token_key(key);
 	sodium_memzero(key, sizeof key);
 }
@@ -95,15 +69,15 @@ open_instance(const char *inst)
 
 	if (store_instance_open(inst, "source", &src_app.conf, &src_app.db, &src_app.spool,
 	        &removed, err) != 0)
-		die("%s", err);
+		sdlog_fatalx("%s", err);
 	if (store_codename_params(src_app.db, &src_app.cn) != 0)
-		die("%s/sealdrop.db: the instance settings are damaged (codename salt)", inst);
+		sdlog_fatalx("%s/sealdrop.db: the instance settings are damaged (codename salt)", inst);
 	if (db_setting_get(src_app.db, "instance_name", src_app.instance_name,
 	        sizeof src_app.instance_name) != 0)
 		(void)snprintf(src_app.instance_name, sizeof src_app.instance_name, "%s",
 		    src_app.conf.name);
 	if (removed > 0)
-		src_log("removed %u unfinished uploads left by a previous run", removed);
+		sdlog_info("removed %u unfinished uploads left by a previous run", removed);
 	load_token_key(inst);
 }
 
@@ -124,48 +98,33 @@ init_all(void)
 
 	open_instance(daemon_ctx.instance);
 	if (web_daemon_listen_spec(&daemon_ctx, src_app.conf.source_listen) != 0)
-		die("%s", daemon_ctx.msg);
+		sdlog_fatalx("%s", daemon_ctx.msg);
 	if ((e = web_pages_init()) != 0 || (e = i18n_init()) != 0)
-		die("cannot load the pages: %s", sd_strerror(e));
+		sdlog_fatalx("cannot load the pages: %s", sd_strerror(e));
 	if (srcsess_init(src_app.conf.max_sessions, src_app.conf.session_idle_minutes * 60U,
 	        src_app.conf.session_max_minutes * 60U) != 0)
-		die("out of memory");
+		sdlog_fatalx("out of memory");
 	if (pthread_mutex_init(&src_app.db_mu, NULL) != 0 ||
 	    web_gate_new(src_app.conf.argon2_concurrency, src_app.conf.argon2_queue,
 	        &src_app.argon2) != 0)
-		die("cannot initialise locks");
+		sdlog_fatalx("cannot initialise locks");
 	src_prune_pending();
 	daemon_ctx.handle = src_handle;
 	daemon_ctx.completed = src_completed;
 	daemon_ctx.tick = tick;
-	daemon_ctx.max_connections = src_app.conf.max_connections;
-	daemon_ctx.timeout = src_app.conf.connection_timeout;
-	daemon_ctx.header_timeout = src_app.conf.header_timeout;
-	daemon_ctx.body_grace = src_app.conf.body_grace;
-	daemon_ctx.body_window = src_app.conf.body_window;
-	daemon_ctx.body_min_rate = src_app.conf.body_min_rate;
-	daemon_ctx.drain_timeout = src_app.conf.drain_timeout;
+	web_daemon_set_limits(&daemon_ctx, &src_app.conf);
 }
 
 int
 main(int argc, char **argv)
 {
-	int e;
-
-	umask(077);
-	if (sodium_init() < 0)
-		die("cannot initialise libsodium");
-	if ((e = web_daemon_args(&daemon_ctx, argc, argv)) != 0)
-		return e > 0 ? 0 : 2;
+	web_daemon_start(&daemon_ctx, argc, argv);
 	src_app.dev = daemon_ctx.dev;
-	if (web_daemon_drop_root(&daemon_ctx) != 0)
-		die("%s", daemon_ctx.msg);
 	init_all();
 	/* jansson's hash seed, from libsodium: the sandbox keeps it from
 	 * reading /dev/urandom itself later. */
 	json_object_seed(randombytes_random() | 1U);
-	if (web_daemon_run(&daemon_ctx) != 0)
-		die("%s", daemon_ctx.msg);
+	web_daemon_serve(&daemon_ctx);
 	srcsess_shutdown();
 	spool_close(src_app.spool);
 	db_close(src_app.db);

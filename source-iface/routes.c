@@ -1,21 +1,23 @@
 /*
- * routes.c - sealdrop-source request handling: dispatch by method and path,
- * the onion-only Host check, language, sessions and CSRF, and every route of
- * DESIGN.md's "HTTP contract of the source interface" except the upload
- * itself (upload.c).
+ * routes.c - sealdrop-source request handling: its route table (the one
+ * request layer of web/route.h), the onion-only Host check, sessions, and
+ * every route of DESIGN.md's "HTTP contract of the source interface" except
+ * the upload itself (upload.c).
  *
  * Each request gets a struct src_req on the first call of the handler. GET
- * requests are answered at once; POST bodies are read through a parser
- * (small forms) or the upload pipeline, and answered on the last call. Any
- * error is a page in the source's language with its status; nothing a
- * client sends ever becomes a file name, a log line or SQL text.
+ * requests are answered at once; POST bodies are read through web/form.h's
+ * parser (small forms) or the upload pipeline, and answered on the last
+ * call. Any error is a page in the source's language with its status;
+ * nothing a client sends ever becomes a file name, a log line or SQL text.
  */
 #include "source.h"
 #include "codename.h"
 #include "daemon.h"
 #include "designation.h"
+#include "page.h"
 #include "sdi18n.h"
 #include "sderr.h"
+#include "sdlog.h"
 #include "static.h"
 #include "sdtmpl.h"
 
@@ -37,50 +39,6 @@
 #define PRUNE_SPARE_MAX (65536 + 4096)
 /* Bytes of a refused body read and dropped before giving up on a page. */
 #define DISCARD_MAX (rq->set.max_submission_bytes + (64ULL << 20))
-
-static const char *
-lang_of(struct MHD_Connection *c, struct src_req *rq)
-{
-	const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
-	const char *k = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "sd_lang");
-
-	if (q != NULL && i18n_supported(q)) {
-		rq->set_lang = 1;
-		return q;
-	}
-	if (k != NULL && i18n_supported(k))
-		return k;
-	/* Until the source picks one, the browser's language if we have it. */
-	if ((q = i18n_from_accept(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	         "Accept-Language"))) != NULL)
-		return q;
-	return i18n_supported(rq->set.default_language) ? rq->set.default_language : "en";
-}
-
-static enum src_route
-route_of(const char *url, const char *method, const char **allow)
-{
-	static const struct { const char *path, *method; enum src_route r; } t[] = {
-		{ "/", "GET", SRC_R_INDEX }, { "/generate", "POST", SRC_R_GENERATE },
-		{ "/login", "POST", SRC_R_LOGIN }, { "/lookup", "GET", SRC_R_LOOKUP },
-		{ "/submit", "POST", SRC_R_SUBMIT }, { "/reply/delete", "POST", SRC_R_REPLY_DELETE },
-		{ "/logout", "POST", SRC_R_LOGOUT }, { "/metadata", "GET", SRC_R_METADATA },
-		{ "/static/style.css", "GET", SRC_R_STATIC },
-		{ "/static/nojs.css", "GET", SRC_R_STATIC },
-	};
-
-	*allow = NULL;
-	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-		if (strcmp(url, t[i].path) != 0)
-			continue;
-		if (strcmp(method, t[i].method) == 0 ||
-		    (strcmp(method, "HEAD") == 0 && strcmp(t[i].method, "GET") == 0))
-			return t[i].r;
-		*allow = t[i].method;
-		return SRC_R_NONE;
-	}
-	return SRC_R_NONE;
-}
 
 /* ---- pages ------------------------------------------------------------- */
 
@@ -108,64 +66,30 @@ src_settings(struct src_req *rq)
 	rq->set = s;
 }
 
-static int
-common_vars(struct src_req *rq, struct tmpl_vars *v)
-{
-	const char *const *langs = i18n_languages();
-	struct tmpl_vars *item;
-	int e = 0;
-
-	e |= tmpl_set(v, "lang", rq->lang);
-	e |= tmpl_set(v, "instance_name", rq->set.instance_name);
-	e |= tmpl_set(v, "logged_in", rq->has_session ? "1" : "");
-	e |= tmpl_set(v, "csrf_token", rq->has_session ? rq->sess.csrf : rq->anon_csrf);
-	for (size_t i = 0; langs[i] != NULL && e == 0; i++) {
-		if ((e = tmpl_list_add(v, "languages", &item)) != 0)
-			break;
-		e |= tmpl_set(item, "code", langs[i]);
-		e |= tmpl_set(item, "name", i18n_native_name(langs[i]));
-		e |= tmpl_set(item, "current", strcmp(langs[i], rq->lang) == 0 ? "1" : "");
-	}
-	return e ? SD_ERR_NOMEM : 0;
-}
-
-/* Render template name with v (common variables added) and queue it. */
+/* Render template name with v (freed) and queue it, with the cookies of
+ * the request and extra, and the headers it needs. */
 static enum MHD_Result
 page(struct MHD_Connection *c, struct src_req *rq, unsigned status, const char *name,
     struct tmpl_vars *v, const struct web_cookie *extra, size_t nextra)
 {
+	const struct web_page pg = { rq->lang, rq->set.instance_name,
+		rq->has_session ? rq->sess.csrf : rq->anon_csrf, rq->has_session };
 	struct web_cookie ck[4];
-	struct sdbuf body;
-	size_t n = 0;
-	int e;
+	const char *hdr[5];
+	size_t n = 0, h = 0;
 
-	sdbuf_init(&body, PAGE_MAX);
-	e = common_vars(rq, v);
-	if (e == 0)
-		e = tmpl_render(name, rq->lang, v, &body);
-	tmpl_vars_free(v);
-	if (e != 0) {
-		sdbuf_free(&body);
-		src_log("cannot render a page: %s", sd_strerror(e));
-		return web_respond_broken_page(c);
-	}
 	if (rq->set_lang)
 		ck[n++] = (struct web_cookie){ "sd_lang", rq->lang, 0 };
 	if (rq->new_anon_csrf && !rq->has_session)
 		ck[n++] = (struct web_cookie){ "sd_csrf", rq->anon_csrf, 0 };
 	for (size_t i = 0; i < nextra && n < 4; i++)
 		ck[n++] = extra[i];
-	{
-		const char *hdr[5];
-		size_t h = 0;
-		if (rq->allow != NULL)
-			hdr[h++] = "Allow", hdr[h++] = rq->allow;
-		if (rq->clear_site)
-			hdr[h++] = "Clear-Site-Data", hdr[h++] = "\"cache\", \"cookies\", \"storage\"";
-		hdr[h] = NULL;
-		return web_respond_ex(c, status, "text/html; charset=utf-8", &body, ck, n,
-		    h > 0 ? hdr : NULL);
-	}
+	if (rq->allow[0] != '\0')
+		hdr[h++] = "Allow", hdr[h++] = rq->allow;
+	if (rq->clear_site)
+		hdr[h++] = "Clear-Site-Data", hdr[h++] = "\"cache\", \"cookies\", \"storage\"";
+	hdr[h] = NULL;
+	return web_page_respond(c, status, name, &pg, v, ck, n, h > 0 ? hdr : NULL);
 }
 
 enum MHD_Result
@@ -190,10 +114,11 @@ src_error_page(struct MHD_Connection *c, struct src_req *rq, unsigned status,
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
 	(void)snprintf(num, sizeof num, "%u", status);
-	if (tmpl_set(v, "status", num) != 0 ||
-	    tmpl_set(v, "title", i18n_get(rq->lang, title)) != 0 ||
-	    tmpl_set(v, "message", i18n_get(rq->lang, message)) != 0 ||
-	    tmpl_set(v, "back", rq->has_session ? "/lookup" : "/") != 0) {
+	tmpl_set(v, "status", num);
+	tmpl_set(v, "title", i18n_get(rq->lang, title));
+	tmpl_set(v, "message", i18n_get(rq->lang, message));
+	tmpl_set(v, "back", rq->has_session ? "/lookup" : "/");
+	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return MHD_NO;
 	}
@@ -267,16 +192,16 @@ add_replies(struct src_req *rq, struct tmpl_vars *v)
 		}
 		sd_id_hex(items[i].id, hex);
 		e = tmpl_list_add(v, "replies", &item);
-		e = e ? e : tmpl_set(item, "id", hex);
-		e = e ? e : tmpl_set(item, "date", items[i].created_hour);
-		e = e ? e : tmpl_set(item, "text", text);
+		tmpl_set(item, "id", hex);
+		tmpl_set(item, "date", items[i].created_hour);
+		tmpl_set(item, "text", text);
 		sodium_memzero(text, len);
 		free(text);
 	}
 	if (e == 0)
-		e = tmpl_set(v, "has_replies", n > deleted ? "1" : "");
+		tmpl_set(v, "has_replies", n > deleted ? "1" : "");
 	free(items);
-	return e;
+	return e != 0 ? e : tmpl_vars_error(v);
 }
 
 static enum MHD_Result
@@ -297,18 +222,18 @@ get_lookup(struct MHD_Connection *c, struct src_req *rq)
 	(void)snprintf(num2, sizeof num2, "%u", src_app.conf.max_message_chars);
 	if ((e = tmpl_vars_new(&v)) != 0)
 		return MHD_NO;
-	e |= tmpl_set(v, "flash", rq->sess.flash ? i18n_get(rq->lang, flash[rq->sess.flash]) : "");
-	e |= tmpl_set(v, "accept_files", rq->set.accept_files ? "1" : "");
+	tmpl_set(v, "flash", rq->sess.flash ? i18n_get(rq->lang, flash[rq->sess.flash]) : "");
+	tmpl_set(v, "accept_files", rq->set.accept_files ? "1" : "");
 	if (rq->set.min_first_message_chars > 0)
-		e |= tmpl_setf(v, "min_first", "%u", rq->set.min_first_message_chars);
-	e |= tmpl_set(v, "max_submission", maxsub);
-	e |= tmpl_set(v, "max_files", num);
-	e |= tmpl_set(v, "max_message", num2);
-	e |= tmpl_setf(v, "idle_minutes", "%u", src_app.conf.session_idle_minutes);
+		tmpl_setf(v, "min_first", "%u", rq->set.min_first_message_chars);
+	tmpl_set(v, "max_submission", maxsub);
+	tmpl_set(v, "max_files", num);
+	tmpl_set(v, "max_message", num2);
+	tmpl_setf(v, "idle_minutes", "%u", src_app.conf.session_idle_minutes);
 	if (e == 0) {
 		char tok[SRCSESS_SUBMIT_TOKEN_CHARS + 1];
 		e = srcsess_submit_token(rq->sess.source_id, tok);
-		e = e ? e : tmpl_set(v, "submit_token", tok);
+		tmpl_set(v, "submit_token", tok);
 		sodium_memzero(tok, sizeof tok);
 	}
 	if (e != 0 || add_replies(rq, v) != 0) {
@@ -330,7 +255,7 @@ submitted_page(struct MHD_Connection *c, struct src_req *rq)
 }
 
 static enum MHD_Result
-get_metadata(struct MHD_Connection *c, const struct src_req *rq)
+get_metadata(struct MHD_Connection *c, struct src_req *rq)
 {
 	const char *const *langs = i18n_languages();
 	json_t *l = json_array(), *o;
@@ -426,7 +351,7 @@ src_prune_pending(void)
 	e = prune_pending_locked((int64_t)src_app.conf.pending_sources_max);
 	DB_UNLOCK();
 	if (e != 0)
-		src_log("cannot forget unused codenames: %s", sd_strerror(e));
+		sdlog_info("cannot forget unused codenames: %s", sd_strerror(e));
 }
 
 static enum MHD_Result
@@ -485,9 +410,9 @@ post_generate(struct MHD_Connection *c, struct src_req *rq)
 	if (e == 0 && rq->has_session)
 		srcsess_destroy(rq->sess_id); /* the browser drops the old cookie */
 	if (e == 0 && (e = tmpl_vars_new(&v)) == 0) {
-		e = tmpl_set(v, "codename", s->codename);
-		if (e == 0)
-			e = tmpl_setf(v, "pending_days", "%u", src_app.conf.pending_source_days);
+		tmpl_set(v, "codename", s->codename);
+		tmpl_setf(v, "pending_days", "%u", src_app.conf.pending_source_days);
+		e = tmpl_vars_error(v);
 	}
 	sodium_free(s);
 	if (e != 0 && e != SD_ERR_BUSY) {
@@ -497,7 +422,7 @@ post_generate(struct MHD_Connection *c, struct src_req *rq)
 		DB_UNLOCK();
 		if (full) {
 			tmpl_vars_free(v);
-			src_log("a new codename was refused: the instance's file system is full");
+			sdlog_info("a new codename was refused: the instance's file system is full");
 			return src_error_page(c, rq, MHD_HTTP_INSUFFICIENT_STORAGE,
 			    "The server is out of space for submissions. Please try again later.");
 		}
@@ -594,13 +519,30 @@ post_logout(struct MHD_Connection *c, struct src_req *rq)
 
 /* ---- dispatch ----------------------------------------------------------- */
 
+static enum MHD_Result post_submit(struct MHD_Connection *c, struct src_req *rq);
+
+static const struct web_route routes[] = {
+	{ "GET", "/", { .src = get_index }, 0 },
+	{ "POST", "/generate", { .src = post_generate }, WEB_RF_BODY | WEB_RF_ANON },
+	{ "POST", "/login", { .src = post_login }, WEB_RF_BODY | WEB_RF_ANON },
+	{ "GET", "/lookup", { .src = get_lookup }, 0 },
+	/* May come without a session: its form's submit token (session.h) is
+	 * checked with the first field of the body. */
+	{ "POST", "/submit", { .src = post_submit }, SRC_RF_UPLOAD },
+	{ "POST", "/reply/delete", { .src = post_reply_delete }, WEB_RF_AUTH | WEB_RF_BODY },
+	{ "POST", "/logout", { .src = post_logout }, WEB_RF_AUTH | WEB_RF_BODY },
+	{ "GET", "/metadata", { .src = get_metadata }, 0 },
+	{ "GET", "/static/style.css", { .src = get_static }, 0 },
+	{ "GET", "/static/nojs.css", { .src = get_static }, 0 },
+};
+
 static void
 setup_identity(struct MHD_Connection *c, struct src_req *rq)
 {
 	const char *sid = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "sd_session");
-	const char *anon = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "sd_csrf");
 
-	(void)snprintf(rq->lang, sizeof rq->lang, "%s", lang_of(c, rq));
+	(void)snprintf(rq->lang, sizeof rq->lang, "%s",
+	    web_lang_of(c, rq->set.default_language, WEB_LANG_ACCEPT, &rq->set_lang));
 	if (sid != NULL && srcsess_get(sid, &rq->sess) == 0) {
 		struct db_source gone;
 		int e;
@@ -617,14 +559,7 @@ setup_identity(struct MHD_Connection *c, struct src_req *rq)
 			(void)snprintf(rq->sess_id, sizeof rq->sess_id, "%s", sid);
 		}
 	}
-	if (anon != NULL && strlen(anon) == WEB_TOKEN_CHARS &&
-	    strspn(anon, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
-	    WEB_TOKEN_CHARS) {
-		memcpy(rq->anon_csrf, anon, WEB_TOKEN_CHARS + 1);
-	} else {
-		web_token_new(rq->anon_csrf);
-		rq->new_anon_csrf = 1;
-	}
+	web_anon_csrf(c, "sd_csrf", rq->anon_csrf, &rq->new_anon_csrf);
 }
 
 /* Checks before any body is read; returns a status or 0. */
@@ -633,15 +568,12 @@ precheck(struct MHD_Connection *c, struct src_req *rq, const char **msg)
 {
 	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 
-	/* /submit may come without a session: its form's submit token
-	 * (session.h) is checked with the first field of the body. */
-	if (rq->route == SRC_R_REPLY_DELETE || rq->route == SRC_R_LOGOUT) {
-		if (!rq->has_session) {
-			*msg = I18N_N("Your session has expired. Please log in again with your codename.");
-			return MHD_HTTP_FORBIDDEN;
-		}
+	if ((rq->route->flags & WEB_RF_AUTH) && !rq->has_session) {
+		*msg = I18N_N("Your session has expired. Please log in again with your codename.");
+		return MHD_HTTP_FORBIDDEN;
 	}
-	if (rq->route != SRC_R_SUBMIT && cl != NULL && strtoull(cl, NULL, 10) > SMALL_BODY_MAX) {
+	if (!(rq->route->flags & SRC_RF_UPLOAD) && cl != NULL &&
+	    strtoull(cl, NULL, 10) > SMALL_BODY_MAX) {
 		*msg = I18N_N("The form was not understood.");
 		return MHD_HTTP_CONTENT_TOO_LARGE;
 	}
@@ -651,7 +583,8 @@ precheck(struct MHD_Connection *c, struct src_req *rq, const char **msg)
 static enum MHD_Result
 first_call(struct MHD_Connection *c, struct src_req *rq, const char *url, const char *method)
 {
-	const char *allow = NULL, *msg = NULL;
+	struct web_path path;
+	const char *msg = NULL;
 	unsigned st;
 
 	rq->url = url;
@@ -662,87 +595,77 @@ first_call(struct MHD_Connection *c, struct src_req *rq, const char *url, const 
 	if (!src_app.dev && !web_host_is_onion(c))
 		return src_error_page(c, rq, MHD_HTTP_FORBIDDEN,
 		    "This site can only be reached through its onion address, with Tor Browser.");
-	rq->route = route_of(url, method, &allow);
-	if (rq->route == SRC_R_NONE && allow != NULL) {
-		rq->allow = allow;
+	if (web_path_split(url, &path) == 0)
+		rq->route = web_route_find(routes, sizeof routes / sizeof routes[0], method, &path,
+		    rq->allow);
+	if (rq->route == NULL && rq->allow[0] != '\0')
 		return src_error_page(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "This address does not accept this kind of request.");
-	}
-	if (rq->route == SRC_R_NONE)
+	if (rq->route == NULL)
 		return src_error_page(c, rq, MHD_HTTP_NOT_FOUND, "There is no page at this address.");
 	if ((st = precheck(c, rq, &msg)) != 0)
 		return src_error_page(c, rq, st, msg);
-	switch (rq->route) {
-	case SRC_R_INDEX: return get_index(c, rq);
-	case SRC_R_LOOKUP: return get_lookup(c, rq);
-	case SRC_R_METADATA: return get_metadata(c, rq);
-	case SRC_R_STATIC: return get_static(c, rq);
-	case SRC_R_SUBMIT:
+	if (rq->route->flags & SRC_RF_UPLOAD) {
 		if (src_upload_begin(c, rq) != 0)
 			return MHD_NO;
 		return rq->status ? src_error_page(c, rq, rq->status, rq->error_msg) : MHD_YES;
-	default:
-		if (web_form_begin(c, &rq->form, &rq->fp) != 0)
+	}
+	if (rq->route->flags & WEB_RF_BODY) {
+		if (web_form_begin(c, &rq->form, SRC_FORM_FIELDS, SRC_FORM_BYTES) == SD_ERR_NOMEM)
+			return MHD_NO;
+		if (rq->form.error != 0)
 			rq->form_error = 1;
 		return MHD_YES;
 	}
+	return rq->route->fn.src(c, rq);
 }
 
-/* The expected CSRF token for a small form. */
-static int
-form_csrf_ok(struct src_req *rq)
+/* The end of an upload: its page, or back to /lookup. */
+static enum MHD_Result
+post_submit(struct MHD_Connection *c, struct src_req *rq)
 {
-	const char *t = web_form_get(&rq->form, "csrf_token", NULL);
-	int anon = rq->route == SRC_R_GENERATE || rq->route == SRC_R_LOGIN;
-
-	/* Pages of a logged-in source carry the session token, others the
-	 * anonymous one; /generate and /login accept either. */
-	if (rq->has_session && web_token_equal(t, rq->sess.csrf))
-		return 1;
-	return anon && !rq->new_anon_csrf && web_token_equal(t, rq->anon_csrf);
+	src_upload_finish(rq);
+	if (rq->status != 0)
+		return src_error_page(c, rq, rq->status, rq->error_msg);
+	if (!rq->has_session)
+		return submitted_page(c, rq);
+	srcsess_promote(rq->sess_id); /* no longer a pending source */
+	srcsess_set_flash(rq->sess_id, SRCSESS_FLASH_SUBMITTED);
+	return web_redirect(c, "/lookup");
 }
 
 static enum MHD_Result
 last_call(struct MHD_Connection *c, struct src_req *rq)
 {
-	if (rq->route == SRC_R_SUBMIT) {
-		src_upload_finish(rq);
-		if (rq->status != 0)
-			return src_error_page(c, rq, rq->status, rq->error_msg);
-		if (!rq->has_session)
-			return submitted_page(c, rq);
-		srcsess_promote(rq->sess_id); /* no longer a pending source */
-		srcsess_set_flash(rq->sess_id, SRCSESS_FLASH_SUBMITTED);
-		return web_redirect(c, "/lookup");
-	}
-	if (rq->form_error)
+	if (rq->route == NULL) /* answered at the first call already */
+		return MHD_NO;
+	if (rq->route->flags & SRC_RF_UPLOAD)
+		return rq->route->fn.src(c, rq);
+	if (rq->form_error || web_form_finish(&rq->form) != 0)
 		return src_error_page(c, rq, MHD_HTTP_BAD_REQUEST, "The form was not understood.");
-	if (!form_csrf_ok(rq))
+	/* Pages of a logged-in source carry the session token, others the
+	 * anonymous one; /generate and /login accept either. */
+	if (!web_csrf_ok(web_form_get(&rq->form, "csrf_token", NULL),
+	        rq->has_session ? rq->sess.csrf : NULL, (rq->route->flags & WEB_RF_ANON) != 0,
+	        rq->anon_csrf, rq->new_anon_csrf))
 		return src_error_page(c, rq, MHD_HTTP_FORBIDDEN,
 		    "The form expired. Please go back, reload the page and try again.");
-	switch (rq->route) {
-	case SRC_R_GENERATE: return post_generate(c, rq);
-	case SRC_R_LOGIN: return post_login(c, rq);
-	case SRC_R_REPLY_DELETE: return post_reply_delete(c, rq);
-	case SRC_R_LOGOUT: return post_logout(c, rq);
-	default: return MHD_NO;
-	}
+	return rq->route->fn.src(c, rq);
 }
 
 enum MHD_Result
 src_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *data, size_t *size, void **rc)
 {
-	struct src_req *rq = *rc;
+	int first, upload;
+	struct src_req *rq = web_req_state(rc, sizeof *rq, &first);
 
 	(void)cls, (void)version;
-	if (rq == NULL) {
-		rq = calloc(1, sizeof *rq);
-		if (rq == NULL)
-			return MHD_NO;
-		*rc = rq;
+	if (rq == NULL)
+		return MHD_NO;
+	if (first)
 		return first_call(c, rq, url, method);
-	}
+	upload = rq->route != NULL && (rq->route->flags & SRC_RF_UPLOAD);
 	if (*size > 0) {
 		/* libmicrohttpd answers only once the body is read: after an
 		 * error the rest is discarded, up to a bound, then the
@@ -750,13 +673,13 @@ src_handle(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		if (rq->status != 0 || rq->form_error) {
 			rq->discarded += *size;
 			*size = 0;
-			if (rq->route != SRC_R_SUBMIT)
+			if (!upload)
 				return rq->discarded > SMALL_BODY_MAX ? MHD_NO : MHD_YES;
 			return rq->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
 		}
-		if (rq->route == SRC_R_SUBMIT) {
+		if (upload) {
 			src_upload_feed(rq, data, *size);
-		} else if (rq->fp == NULL) {
+		} else if (rq->form.f == NULL) {
 			/* The first call answered already (a refusal: 404, 405,
 			 * 403, a draining 503) and libmicrohttpd still hands the
 			 * body over, as it does while it stops: drop it. */
@@ -767,7 +690,7 @@ src_handle(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		} else {
 			/* Small forms: bounded whatever the transfer encoding. */
 			rq->body += *size;
-			if (rq->body > SMALL_BODY_MAX || web_form_feed(rq->fp, data, *size) != 0)
+			if (rq->body > SMALL_BODY_MAX || web_form_feed(&rq->form, data, *size) != 0)
 				rq->form_error = 1;
 		}
 		*size = 0;
@@ -787,11 +710,9 @@ src_completed(void *cls, struct MHD_Connection *c, void **rc,
 	struct src_req *rq = *rc;
 
 	(void)cls, (void)c, (void)toe;
-	if (rq == NULL)
-		return;
-	src_upload_free(rq->up);
-	web_form_end(rq->fp);
-	sodium_memzero(rq, sizeof *rq);
-	free(rq);
-	*rc = NULL;
+	if (rq != NULL) {
+		src_upload_free(rq->up);
+		web_form_free(&rq->form);
+	}
+	web_req_end(rc, sizeof *rq);
 }

@@ -3,7 +3,8 @@
  * context, one request's state, and the functions of each part.
  *
  *   main.c    start-up, listening socket, libmicrohttpd, signals, reaper
- *   routes.c  dispatch, Host and method checks, sessions, CSRF, pages
+ *   routes.c  route table and dispatch (web/route.h), Host check, sessions,
+ *            pages
  *   upload.c  POST /submit: multipart streamed into .sdbox writers
  *
  * Threads: libmicrohttpd's pool calls the handlers concurrently; the
@@ -19,7 +20,9 @@
 #include "conf.h"
 #include "db.h"
 #include "gate.h"
+#include "form.h"
 #include "http.h"
+#include "route.h"
 #include "session.h"
 #include "spool.h"
 #include "store.h"
@@ -38,15 +41,16 @@ struct src_app {
 
 extern struct src_app src_app;
 
-enum src_route {
-	SRC_R_NONE, SRC_R_INDEX, SRC_R_GENERATE, SRC_R_LOGIN, SRC_R_LOOKUP, SRC_R_SUBMIT,
-	SRC_R_REPLY_DELETE, SRC_R_LOGOUT, SRC_R_METADATA, SRC_R_STATIC
-};
+/* Route flag of /submit (route.h): its body goes to the upload pipeline. */
+#define SRC_RF_UPLOAD WEB_RF_OWN
+/* Fields and bytes of a small form (/generate, /login, ...). */
+#define SRC_FORM_FIELDS 8
+#define SRC_FORM_BYTES (4U * 1024)
 
 struct src_upload;
 
 struct src_req {
-	enum src_route route;
+	const struct web_route *route;
 	const char *url;
 	char lang[8];
 	int set_lang;               /* lang came from ?lang= : set the cookie */
@@ -55,14 +59,13 @@ struct src_req {
 	struct srcsess_view sess;   /* holds the reply key: wiped at the end */
 	char anon_csrf[WEB_TOKEN_CHARS + 1];
 	int new_anon_csrf;          /* set the anonymous CSRF cookie */
-	struct web_form form;
-	struct web_form_parser *fp;
+	struct web_form form;       /* small forms (web_form_begin'd when f is set) */
 	int form_error;
 	struct src_upload *up;
 	unsigned status;            /* an error decided while reading the body */
 	uint64_t discarded;         /* body bytes dropped after an error */
 	uint64_t body;              /* body bytes of a small form */
-	const char *allow;          /* Allow header of a 405 page */
+	char allow[WEB_ALLOW_MAX];  /* Allow header of a 405 page, or "" */
 	int clear_site;             /* send Clear-Site-Data (the logout page) */
 	const char *error_msg;      /* its English message (translated at render) */
 	struct settings set;        /* instance settings, read once per request */
@@ -95,8 +98,7 @@ size_t src_upload_active(int64_t *rows, size_t max);
 
 /* web/sandbox.h: web_sandbox(), no_new_privs and a seccomp deny-list. */
 
-/* main.c */
-void src_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Logs: sdlog.h (sdlog_info), events only. */
 /* routes.c: the settings of this request (db, else sealdrop.conf). */
 void src_settings(struct src_req *rq);
 /* routes.c: b bytes for a page ("4 GiB", "4 Gio"). */

@@ -16,6 +16,7 @@
  * behind, and a submission is never seen in part.
  */
 #include "source.h"
+#include "sdlog.h"
 #include "sdi18n.h"
 #include "sderr.h"
 
@@ -106,7 +107,7 @@ fail_store(struct src_req *rq, int e)
 	if (rq->status != 0)
 		return;
 	if (full) {
-		src_log("a submission was refused: the instance's file system is full");
+		sdlog_info("a submission was refused: the instance's file system is full");
 		fail(rq, MHD_HTTP_INSUFFICIENT_STORAGE, MSG_NO_SPACE);
 	} else {
 		fail(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, MSG_NOT_STORED);

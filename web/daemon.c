@@ -13,10 +13,12 @@
  * acts on a descriptor number that was closed and reused.
  */
 #include "daemon.h"
+#include "conf.h"
 #include "http.h"
 #include "sdi18n.h"
 #include "sandbox.h"
 #include "sderr.h"
+#include "sdlog.h"
 #include "sdpriv.h"
 
 #include <errno.h>
@@ -39,6 +41,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 /* The stack of each connection thread: the integration tests of both
  * daemons pass with 96 KiB (docs/decisions.md), so 512 KiB leaves a wide
@@ -405,15 +409,37 @@ web_daemon_refusal(struct MHD_Connection *c, const char **msg)
 }
 
 void
-web_daemon_log(const struct web_daemon *d, const char *fmt, ...)
+web_daemon_start(struct web_daemon *d, int argc, char **argv)
 {
-	char line[256];
-	va_list ap;
+	int e;
 
-	va_start(ap, fmt);
-	(void)vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "%s: %s\n", d->prog, line);
+	sdlog_init(d->prog);
+	umask(077);
+	if (sodium_init() < 0)
+		sdlog_fatalx("cannot initialise libsodium");
+	if ((e = web_daemon_args(d, argc, argv)) != 0)
+		exit(e > 0 ? 0 : 2);
+	if (web_daemon_drop_root(d) != 0)
+		sdlog_fatalx("%s", d->msg);
+}
+
+void
+web_daemon_set_limits(struct web_daemon *d, const struct conf *conf)
+{
+	d->max_connections = conf->max_connections;
+	d->timeout = conf->connection_timeout;
+	d->header_timeout = conf->header_timeout;
+	d->body_grace = conf->body_grace;
+	d->body_window = conf->body_window;
+	d->body_min_rate = conf->body_min_rate;
+	d->drain_timeout = conf->drain_timeout;
+}
+
+void
+web_daemon_serve(struct web_daemon *d)
+{
+	if (web_daemon_run(d) != 0)
+		sdlog_fatalx("%s", d->msg);
 }
 
 int
@@ -464,7 +490,7 @@ web_daemon_drop_root(struct web_daemon *d)
 		return SD_ERR_IO;
 	}
 	if (st.st_uid == 0) {
-		web_daemon_log(d, "warning: running as root, the owner of %s; chown the "
+		sdlog_info("warning: running as root, the owner of %s; chown the "
 		    "instance to the daemon's user (sealdrop) and it runs as that user", d->instance);
 		return 0;
 	}
@@ -483,7 +509,7 @@ web_daemon_drop_root(struct web_daemon *d)
 		    e == SD_ERR_IO ? strerror(errno) : "root could be taken back");
 		return e;
 	}
-	web_daemon_log(d, "started as root: running as uid %u, gid %u (the owner of the instance)",
+	sdlog_info("started as root: running as uid %u, gid %u (the owner of the instance)",
 	    (unsigned)st.st_uid, (unsigned)pw->pw_gid);
 	return 0;
 }
@@ -610,22 +636,22 @@ drain(const struct web_daemon *d, const sigset_t *set)
 
 	atomic_store(&draining, 1);
 	if (n == 0) {
-		web_daemon_log(d, "stopping");
+		sdlog_info("stopping");
 		return;
 	}
-	web_daemon_log(d, "stopping: new requests are refused; %u in flight get up to %u "
+	sdlog_info("stopping: new requests are refused; %u in flight get up to %u "
 	    "seconds to finish", n, d->drain_timeout);
 	for (;;) {
 		if ((n = in_flight()) == 0) {
-			web_daemon_log(d, "stopping: every request in flight finished");
+			sdlog_info("stopping: every request in flight finished");
 			return;
 		}
 		if (now_ms() >= end) {
-			web_daemon_log(d, "stopping: drain_timeout reached, %u requests cut", n);
+			sdlog_info("stopping: drain_timeout reached, %u requests cut", n);
 			return;
 		}
 		if (sigtimedwait(set, NULL, &step) > 0) {
-			web_daemon_log(d, "stopping at once (second signal), %u requests cut", n);
+			sdlog_info("stopping at once (second signal), %u requests cut", n);
 			return;
 		}
 	}
@@ -695,12 +721,12 @@ web_daemon_run(struct web_daemon *d)
 	}
 	reaping = 1;
 	if (d->landlock_abi > 0)
-		web_daemon_log(d, "sandbox: seccomp allow-list, landlock ABI %d", d->landlock_abi);
+		sdlog_info("sandbox: seccomp allow-list, landlock ABI %d", d->landlock_abi);
 	else
-		web_daemon_log(d, "warning: %s", d->landlock_abi == 0 ?
+		sdlog_info("warning: %s", d->landlock_abi == 0 ?
 		    "this kernel has no landlock: files outside the instance stay reachable" :
 		    "sanitizer build: no sandbox");
-	web_daemon_log(d, "listening on %s%s", d->listen, d->dev ? " (development mode)" : "");
+	sdlog_info("listening on %s%s", d->listen, d->dev ? " (development mode)" : "");
 	while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
 		;
 	drain(d, &set);
@@ -715,7 +741,7 @@ out:
 	if (reaping)
 		pthread_join(rt, NULL);
 	if (tab.cut_head + tab.cut_body > 0)
-		web_daemon_log(d, "connections cut since the start: %u whose request did not arrive "
+		sdlog_info("connections cut since the start: %u whose request did not arrive "
 		    "within header_timeout, %u whose body was slower than body_min_rate",
 		    tab.cut_head, tab.cut_body);
 	free(tab.slot);

@@ -53,6 +53,17 @@ struct web_daemon {
 	char msg[WEB_DAEMON_MSG_MAX];
 };
 
+/* The first steps of a daemon's main(), for its program only: name it in
+ * the log (sdlog.h), umask 077, libsodium, the command line (exits 0 after
+ * --help, 2 after a usage error), then web_daemon_drop_root; any other
+ * failure is fatal with one line. */
+void web_daemon_start(struct web_daemon *d, int argc, char **argv);
+/* Connection limits and deadlines from sealdrop.conf. */
+struct conf;
+void web_daemon_set_limits(struct web_daemon *d, const struct conf *conf);
+/* web_daemon_run; a failure is fatal with one line. */
+void web_daemon_serve(struct web_daemon *d);
+
 /* --instance DIR [--listen SPEC] [--dev] [--help]. 0, 1 when the usage
  * was printed on request (exit 0), SD_ERR_ARG after a usage error printed
  * on stderr (exit 2). */
@@ -87,7 +98,4 @@ unsigned web_daemon_refusal(struct MHD_Connection *c, const char **msg);
 int web_daemon_draining(void);
 /* Seconds a client is told to wait (Retry-After) during a drain. */
 #define WEB_DRAIN_RETRY_AFTER 30
-/* "PROG: message" on stderr. */
-void web_daemon_log(const struct web_daemon *d, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 #endif

@@ -2,8 +2,8 @@
  * http.h - HTTP plumbing shared by sealdrop-source and sealdrop-journalist,
  * on libmicrohttpd: listening sockets (unix by default), the security
  * headers every response carries, responses whose memory is wiped when
- * libmicrohttpd frees it, cookies, the onion-only Host check, and small
- * form bodies.
+ * libmicrohttpd frees it, cookies, the onion-only Host check and tokens.
+ * Forms are form.h's, routes route.h's.
  */
 #ifndef WEB_HTTP_H
 #define WEB_HTTP_H
@@ -17,8 +17,6 @@
 
 #define WEB_TOKEN_BYTES 32
 #define WEB_TOKEN_CHARS 43 /* base64url without padding of 32 bytes */
-#define WEB_FORM_FIELDS 8
-#define WEB_FORM_VALUE_MAX 512
 
 /*
  * Open a listening socket. spec is "unix:PATH" or "HOST:PORT" (HOST an IP
@@ -83,27 +81,5 @@ int web_host_str_is_onion(const char *host);
 void web_token_new(char out[WEB_TOKEN_CHARS + 1]);
 /* Constant-time comparison of two tokens; 1 when equal and well-formed. */
 int web_token_equal(const char *a, const char *b);
-
-/* A small application/x-www-form-urlencoded body, parsed. */
-struct web_form {
-	size_t n;
-	char key[WEB_FORM_FIELDS][32];
-	char value[WEB_FORM_FIELDS][WEB_FORM_VALUE_MAX];
-	size_t len[WEB_FORM_FIELDS];
-	int overflow;   /* too many fields or a value too long */
-};
-/* Feed the body; a field over the bounds sets overflow. */
-struct web_form_parser;
-int web_form_begin(struct MHD_Connection *c, struct web_form *f, struct web_form_parser **out);
-int web_form_feed(struct web_form_parser *p, const char *data, size_t len);
-void web_form_end(struct web_form_parser *p);
-/* Append size bytes at offset off to field key (what the post processor's
- * iterator does); MHD_NO and overflow set when a bound is crossed. */
-enum MHD_Result web_form_put(struct web_form *f, const char *key, const char *data,
-    uint64_t off, size_t size);
-/* Value of key, or NULL. */
-const char *web_form_get(const struct web_form *f, const char *key, size_t *len);
-/* Wipe every value (forms may hold a codename). */
-void web_form_wipe(struct web_form *f);
 
 #endif

@@ -21,12 +21,6 @@ struct src_app src_app; /* main.c's, which is not linked here */
 const MHD_AccessHandlerCallback fzd_src_handle = src_handle;
 const MHD_RequestCompletedCallback fzd_src_completed = src_completed;
 
-void
-src_log(const char *fmt, ...)
-{
-	(void)fmt; /* the daemon's log lines are not the fuzzer's business */
-}
-
 static struct db_source me;
 static int have_source;
 static char sess[WEB_TOKEN_CHARS + 1];

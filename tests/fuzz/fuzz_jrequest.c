@@ -1,11 +1,12 @@
 /*
  * fuzz_jrequest.c - libFuzzer target for the request-handling code of
  * sealdrop-journalist that we write ourselves: URL splitting and route
- * matching, form field accumulation with repeated keys (what the post
- * processor's iterator feeds), TOTP code checking and user-name rules.
+ * matching (web/route.h), the urlencoded form parser with repeated keys and
+ * the journalist's bounds (web/form.h), TOTP code checking and user-name
+ * rules.
  *
- * Input: one selector byte, then the case. For forms, a sequence of pieces
- * "key-length, key, offset-byte, size-byte, data".
+ * Input: one selector byte, then the case. For forms, the body, fed in two
+ * pieces cut where its first byte says.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 #include <sodium.h>
 
 #include "account.h"
-#include "form_pieces.h"
+#include "form_body.h"
 #include "journalist.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -25,7 +26,7 @@ fuzz_url(const uint8_t *p, size_t n)
 	static struct jn_req rq;
 	static const char *const methods[] = { "GET", "POST", "HEAD", "DELETE" };
 	char url[600];
-	const struct jn_route *r;
+	const struct web_route *r;
 
 	if (n == 0)
 		return;
@@ -33,40 +34,29 @@ fuzz_url(const uint8_t *p, size_t n)
 	n = n - 1 < sizeof url - 1 ? n - 1 : sizeof url - 1;
 	memcpy(url, p + 1, n);
 	url[n] = '\0';
-	if (jn_url_split(url, &rq) != 0)
+	if (web_path_split(url, &rq.path) != 0) {
+		if (rq.path.n != 0)
+			abort();
 		return;
-	if (rq.nseg > JN_SEGS)
+	}
+	if (rq.path.n > WEB_SEGS)
 		abort();
-	for (size_t i = 0; i < rq.nseg; i++)
-		if (rq.seg[i][0] == '\0' || strchr(rq.seg[i], '/') || strlen(rq.seg[i]) > JN_SEG_MAX)
+	for (size_t i = 0; i < rq.path.n; i++)
+		if (rq.path.seg[i][0] == '\0' || strchr(rq.path.seg[i], '/') ||
+		    strlen(rq.path.seg[i]) > WEB_SEG_MAX)
 			abort();
 	r = jn_route_find(methods[p[0] % 4], &rq);
-	if (r != NULL && r->pattern[0] != '/')
+	if (r != NULL && (r->pattern[0] != '/' || !web_route_matches(r->pattern, &rq.path) ||
+	    rq.allow[0] != '\0'))
 		abort();
-}
-
-static void
-put_piece(void *form, const char *key, const char *val, uint64_t off, size_t len)
-{
-	struct jn_form *f = form;
-
-	if (jn_form_put(f, key, val, off, len) == MHD_NO && !f->error)
-		abort(); /* a refusal always says why */
+	if (strlen(rq.allow) >= WEB_ALLOW_MAX)
+		abort();
 }
 
 static void
 fuzz_form(const uint8_t *p, size_t n)
 {
-	static struct jn_form f;
-
-	memset(&f, 0, sizeof f);
-	fuzz_form_pieces(p, n, put_piece, &f);
-	if (f.n > JN_FORM_FIELDS || f.total > JN_BODY_MAX)
-		abort();
-	for (size_t i = 0; i < f.n; i++)
-		if (f.f[i].val != NULL && strlen(f.f[i].val) > f.f[i].len)
-			abort();
-	jn_form_clear(&f);
+	fuzz_form_body(p, n, JN_FORM_FIELDS, JN_BODY_MAX);
 }
 
 static void

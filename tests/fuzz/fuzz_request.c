@@ -1,11 +1,11 @@
 /*
  * fuzz_request.c - libFuzzer target for the request-handling code we write
- * around libmicrohttpd: the onion Host check, form field accumulation (what
- * the post processor's iterator does with each piece), CSRF token
- * comparison, codename normalisation and id parsing.
+ * around libmicrohttpd: the onion Host check, the urlencoded form parser
+ * (web/form.h) with the source's small-form bounds, CSRF token comparison,
+ * codename normalisation and id parsing.
  *
  * Input: one selector byte, then the bytes of the case. For forms, the rest
- * is a sequence of pieces "key-length, key, offset-byte, size-byte, data".
+ * is the body, fed in two pieces cut where its first byte says.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,32 +15,16 @@
 
 #include "codename.h"
 #include "designation.h"
-#include "form_pieces.h"
+#include "form_body.h"
 #include "http.h"
+#include "source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
-put_piece(void *form, const char *key, const char *val, uint64_t off, size_t len)
-{
-	struct web_form *f = form;
-
-	if (web_form_put(f, key, val, off, len) == MHD_NO && !f->overflow)
-		abort(); /* a refusal always says why */
-}
-
-static void
 fuzz_form(const uint8_t *p, size_t n)
 {
-	static struct web_form f;
-
-	memset(&f, 0, sizeof f);
-	fuzz_form_pieces(p, n, put_piece, &f);
-	for (size_t i = 0; i < f.n; i++)
-		if (f.len[i] >= WEB_FORM_VALUE_MAX || strlen(f.value[i]) > f.len[i])
-			abort();
-	(void)web_form_get(&f, "csrf_token", NULL);
-	web_form_wipe(&f);
+	fuzz_form_body(p, n, SRC_FORM_FIELDS, SRC_FORM_BYTES);
 }
 
 static void

@@ -288,6 +288,11 @@ expect "malformed source id in a selection" "$st" 404
 st=$(jreq "$A" GET /logout)
 expect "GET /logout is 405" "$st" 405
 grep -qi '^allow: POST' "$work/headers" && ok "405 names the allowed method" || ko "no Allow header"
+# A path with two methods names both (it used to name only the last one).
+st=$(jreq "$A" PUT /login)
+expect "PUT /login is 405" "$st" 405
+grep -qi '^allow: GET, POST' "$work/headers" && ok "405 names every allowed method" ||
+	ko "Allow: $(grep -i '^allow' "$work/headers")"
 for p in /admin/journalists /admin/recipients /admin/settings /admin/audit; do
 	st=$(jreq "$A" GET "$p")
 	expect "non-admin GET $p is 403" "$st" 403 'administrators'

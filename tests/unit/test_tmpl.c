@@ -355,15 +355,17 @@ test_render_step_budget(void **state)
 static void
 test_vars_api(void **state)
 {
-	struct tmpl_vars *v = vars(), *it = NULL;
+	struct tmpl_vars *v = vars(), *bad = vars(), *it = NULL;
 
 	(void)state;
-	assert_int_equal(tmpl_set(v, "", "x"), SD_ERR_ARG);
-	assert_int_equal(tmpl_set(v, "a-b", "x"), SD_ERR_ARG);
-	assert_int_equal(tmpl_set(v, "_x", "x"), SD_ERR_ARG);
-	assert_int_equal(tmpl_set(v, "a", NULL), SD_ERR_ARG);
+	/* Refused calls (each also the sticky error of bad: see below). */
+	assert_int_equal(tmpl_set(bad, "", "x"), SD_ERR_ARG);
+	assert_int_equal(tmpl_set(bad, "a-b", "x"), SD_ERR_ARG);
+	assert_int_equal(tmpl_set(bad, "_x", "x"), SD_ERR_ARG);
+	assert_int_equal(tmpl_set(bad, "a", NULL), SD_ERR_ARG);
 	assert_int_equal(tmpl_set(NULL, "a", "x"), SD_ERR_ARG);
-	assert_int_equal(tmpl_list_add(v, "a", NULL), SD_ERR_ARG);
+	assert_int_equal(tmpl_list_add(bad, "a", NULL), SD_ERR_ARG);
+	tmpl_vars_free(bad);
 	assert_int_equal(tmpl_setf(v, "n", "%d-%s", 42, "z"), 0);
 	expect("{{n}}", v, "42-z");
 	set(v, "n", "first");
@@ -376,6 +378,58 @@ test_vars_api(void **state)
 	expect("{{#each n}}{{k}}{{/each}}[{{n}}]", v, "[again]");
 	tmpl_vars_free(v);
 	tmpl_vars_free(NULL);
+}
+
+/* The first failed set call is kept and returned by the render, which
+ * writes nothing; later successful calls do not clear it, an item's
+ * error is its top set's, and a failed list_add leaves a NULL item that
+ * set calls ignore. */
+static void
+test_sticky_error(void **state)
+{
+	struct tmpl_lib *lib = NULL;
+	struct tmpl_vars *v = vars(), *w = vars(), *u = vars(), *it;
+	struct sdbuf b;
+	char big[TMPL_NAME_MAX + 2];
+
+	(void)state;
+	sdbuf_init(&b, OUT_MAX);
+	assert_int_equal(parse1("[{{a}}]", &lib), 0);
+	assert_int_equal(tmpl_vars_error(v), 0);
+	set(v, "a", "ok");
+	assert_int_equal(tmpl_set(v, "bad-name", "x"), SD_ERR_ARG);
+	assert_int_equal(tmpl_setf(v, "b", "%s", "later"), 0);   /* not cleared */
+	assert_int_equal(tmpl_vars_error(v), SD_ERR_ARG);
+	assert_int_equal(sdbuf_adds(&b, "kept"), 0);
+	assert_int_equal(tmpl_lib_render(lib, "t/main", "en", v, &b), SD_ERR_ARG);
+	assert_string_equal(b.p, "kept");                         /* nothing added */
+
+	/* An item's error is recorded in the top set; a later different
+	 * error does not replace the first. */
+	it = add(w, "list");
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(tmpl_set(it, big, "v"), SD_ERR_ARG);
+	assert_int_equal(tmpl_vars_error(it), SD_ERR_ARG);
+	assert_int_equal(tmpl_vars_error(w), SD_ERR_ARG);
+	assert_int_not_equal(tmpl_list_add(w, "", &it), 0);
+	assert_null(it);
+	assert_int_equal(tmpl_set(it, "k", "v"), SD_ERR_ARG);    /* a no-op */
+	assert_int_equal(tmpl_vars_error(w), SD_ERR_ARG);
+	assert_int_equal(tmpl_lib_render(lib, "t/main", "en", w, &b), SD_ERR_ARG);
+
+	/* A set with no error renders. */
+	set(u, "a", "fine");
+	sdbuf_free(&b);
+	sdbuf_init(&b, OUT_MAX);
+	assert_int_equal(tmpl_lib_render(lib, "t/main", "en", u, &b), 0);
+	assert_string_equal(b.p, "[fine]");
+	assert_int_equal(tmpl_vars_error(NULL), SD_ERR_ARG);
+	sdbuf_free(&b);
+	tmpl_vars_free(v);
+	tmpl_vars_free(w);
+	tmpl_vars_free(u);
+	tmpl_lib_free(lib);
 }
 
 static void
@@ -820,6 +874,7 @@ main(void)
 		cmocka_unit_test(test_output_bound),
 		cmocka_unit_test(test_render_step_budget),
 		cmocka_unit_test(test_vars_api),
+		cmocka_unit_test(test_sticky_error),
 		cmocka_unit_test(test_comment_and_text),
 		cmocka_unit_test(test_pages_render_in_every_language),
 		cmocka_unit_test(test_pages_hostile_values),

@@ -23,6 +23,7 @@
 #include "db.h"
 #include "sderr.h"
 #include "sdkey.h"
+#include "sdlog.h"
 #include "spool.h"
 #include "admin_tor.h"
 #include "admin_priv.h"
@@ -90,8 +91,7 @@ admin_die(const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, PROG ": %s\n", adminpriv_safe(msg, safe, sizeof safe));
-	exit(1);
+	sdlog_fatalx("%s", adminpriv_safe(msg, safe, sizeof safe));
 }
 
 const struct adminpriv_inst *
@@ -554,6 +554,7 @@ main(int argc, char **argv)
 	const struct admin_cmd *c;
 	int known, e;
 
+	sdlog_init(PROG);
 	umask(077);
 	if (sodium_init() < 0)
 		admin_die("cannot initialise libsodium");

@@ -20,6 +20,7 @@
 #include "sderr.h"
 #include "sdio.h"
 #include "sdkey.h"
+#include "sdlog.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -259,10 +260,9 @@ main(int argc, char **argv)
 	char pubpath[PATH_MAX];
 	int r;
 
-	if (sodium_init() < 0) {
-		fprintf(stderr, PROG ": cannot initialise libsodium\n");
-		return 1;
-	}
+	sdlog_init(PROG);
+	if (sodium_init() < 0)
+		sdlog_fatalx("cannot initialise libsodium");
 	(void)setrlimit(RLIMIT_CORE, &nocore);
 	if ((r = parse_opts(argc, argv, &o)) != 0) {
 		if (r > 0)

@@ -24,6 +24,7 @@
 #include "sderr.h"
 #include "sdio.h"
 #include "sdkey.h"
+#include "sdlog.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -457,15 +458,12 @@ main(int argc, char **argv)
 	size_t files = 0, failed_files = 0;
 	int first, failed, state_bad = 0;
 
-	if (sodium_init() < 0) {
-		fprintf(stderr, PROG ": cannot initialise libsodium\n");
-		return 1;
-	}
+	sdlog_init(PROG);
+	if (sodium_init() < 0)
+		sdlog_fatalx("cannot initialise libsodium");
 	/* The catalogues first: --lang is checked against them. */
-	if (opener_reader_init() != 0) {
-		fprintf(stderr, PROG ": cannot load the embedded templates and catalogues\n");
-		return 1;
-	}
+	if (opener_reader_init() != 0)
+		sdlog_fatalx("cannot load the embedded templates and catalogues");
 	if ((first = parse_opts(argc, argv, &o)) < 0) {
 		usage(stderr);
 		return 2;
