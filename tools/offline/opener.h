@@ -81,6 +81,12 @@ struct opener_item {
 	char pdf_note[512];             /* where the safe PDF came from, or "" */
 
 	char original[OPENER_PATH_MAX]; /* --keep-originals: its path relative to --out */
+	/* --safe-pdf, an e-mail: its attachments (at most CLEAN_EML_ATTACH_MAX),
+	 * each decoded in the sandbox and placed like a file of its own. */
+	struct opener_item *att;
+	size_t natt;
+	unsigned att_total;             /* how many the e-mail has */
+	int in_mail;                    /* this is an attachment of an e-mail */
 	int summary;                    /* enum opener_summary */
 	size_t count;                   /* OPENER_SUMMARY_MORE_FAILED: files */
 };

@@ -179,17 +179,33 @@ opener_item_json(const struct opener_item *it)
 		opener_printable(it->error[0] ? it->error : it->rep->error, err, sizeof err);
 		(void)json_object_set_new(o, "error", jstr(err));
 	}
+	if (it->natt > 0 || it->att_total > 0) {
+		json_t *a = json_array();
+		for (size_t i = 0; a != NULL && i < it->natt; i++) {
+			json_t *x = opener_item_json(&it->att[i]);
+			if (x != NULL) { /* its name in the e-mail, not an input */
+				(void)json_object_set(x, "name", json_object_get(x, "input"));
+				(void)json_object_del(x, "input");
+				(void)json_object_del(x, "kind");
+			}
+			(void)json_array_append_new(a, x);
+		}
+		(void)json_object_set_new(o, "attachments", a);
+		(void)json_object_set_new(o, "attachments_total", json_integer(it->att_total));
+	}
 	return o;
 }
 
 static void
-notes_text(FILE *f, const char *lang, const char *title, const char *notes)
+notes_text(FILE *f, const char *lang, const char *indent, const char *title,
+    const char *notes)
 {
 	while (*notes) {
 		size_t l = strcspn(notes, "\n");
 		char line[600];
 		(void)snprintf(line, sizeof line, "%.*s", (int)(l < 590 ? l : 590), notes);
 		opener_printable(line, line, sizeof line);
+		fputs(indent, f);
 		/* TRANSLATORS: a note of report.txt: its kind, then the note. */
 		fprintf(f, opener_tr(lang, "    %s: %s\n"), title, line);
 		notes += l;
@@ -202,32 +218,48 @@ static void
 item_text(FILE *f, const char *lang, const struct opener_item *it)
 {
 	char label[OPENER_LABEL_MAX];
-	const char *pdf = opener_tr(lang, "safe PDF");
+	const char *pdf = opener_tr(lang, "safe PDF"), *in = it->in_mail ? "    " : "";
 
 	opener_printable(it->label, label, sizeof label);
-	/* TRANSLATORS: a file of report.txt: its name, then its status. */
-	fprintf(f, opener_tr(lang, "%s: %s"), label,
-	    opener_tr(lang, it->status ? it->status : OPENER_STATUS_VERIFY_FAILED));
+	if (it->in_mail)
+		/* TRANSLATORS: an e-mail's attachment in report.txt: its name as
+		 * the e-mail gives it, then its status. */
+		fprintf(f, opener_tr(lang, "    attachment %s: %s"), label,
+		    opener_tr(lang, it->status ? it->status : OPENER_STATUS_VERIFY_FAILED));
+	else
+		/* TRANSLATORS: a file of report.txt: its name, then its status. */
+		fprintf(f, opener_tr(lang, "%s: %s"), label,
+		    opener_tr(lang, it->status ? it->status : OPENER_STATUS_VERIFY_FAILED));
 	if (it->out[0])
 		fprintf(f, " -> %s", it->out);
 	if (it->rep != NULL && it->rep->type[0])
 		fprintf(f, " [%s]", it->rep->type);
 	fputc('\n', f);
 	if (it->rep != NULL) {
-		notes_text(f, lang, opener_tr(lang, "removed"), it->rep->removed);
-		notes_text(f, lang, opener_tr(lang, "kept"), it->rep->kept);
-		notes_text(f, lang, opener_tr(lang, "not inspected"), it->rep->uninspected);
+		notes_text(f, lang, in, opener_tr(lang, "removed"), it->rep->removed);
+		notes_text(f, lang, in, opener_tr(lang, "kept"), it->rep->kept);
+		notes_text(f, lang, in, opener_tr(lang, "not inspected"), it->rep->uninspected);
 		if (it->rep->error[0])
-			notes_text(f, lang, opener_tr(lang, "error"), it->rep->error);
+			notes_text(f, lang, in, opener_tr(lang, "error"), it->rep->error);
 	}
-	notes_text(f, lang, opener_tr(lang, "renamed"), it->renamed);
+	notes_text(f, lang, in, opener_tr(lang, "renamed"), it->renamed);
 	if (it->pdf[0])
-		notes_text(f, lang, pdf, it->pdf);
-	notes_text(f, lang, pdf, it->pdf_note);
-	notes_text(f, lang, pdf, it->pdf_error);
-	notes_text(f, lang, opener_tr(lang, "original, NOT cleaned"), it->original);
+		notes_text(f, lang, in, pdf, it->pdf);
+	notes_text(f, lang, in, pdf, it->pdf_note);
+	notes_text(f, lang, in, pdf, it->pdf_error);
+	notes_text(f, lang, in, opener_tr(lang, "original, NOT cleaned"), it->original);
 	if (it->error[0])
-		notes_text(f, lang, opener_tr(lang, "error"), it->error);
+		notes_text(f, lang, in, opener_tr(lang, "error"), it->error);
+	if (it->att_total > it->natt) {
+		char line[200];
+		/* xgettext:c-format */
+		(void)snprintf(line, sizeof line, opener_tr(lang, "%u in the e-mail, only the first "
+		    "%zu saved (the others are listed by name on its safe PDF)"), it->att_total,
+		    it->natt);
+		notes_text(f, lang, in, opener_tr(lang, "attachments"), line);
+	}
+	for (size_t i = 0; i < it->natt; i++)
+		item_text(f, lang, &it->att[i]);
 }
 
 static int
@@ -273,6 +305,12 @@ count_statuses(const struct opener_run *r, size_t n[NSTATUS])
 		for (size_t s = 0; s < NSTATUS; s++)
 			if (strcmp(st, statuses[s]) == 0)
 				n[s] += k;
+		for (size_t a = 0; a < it->natt; a++) { /* an e-mail's attachments */
+			st = it->att[a].status ? it->att[a].status : OPENER_STATUS_VERIFY_FAILED;
+			for (size_t s = 0; s < NSTATUS; s++)
+				if (strcmp(st, statuses[s]) == 0)
+					n[s]++;
+		}
 	}
 }
 

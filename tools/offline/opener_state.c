@@ -212,8 +212,61 @@ notes_field(json_t *o, const char *k)
 static const char *const item_keys[] = {
 	"id", "source", "seq", "kind", "time", "name", "size", "status", "output", "type",
 	"removed", "kept", "not_inspected", "renamed", "error", "run", "pdf", "pdf_error",
-	"pdf_note", "original", NULL
+	"pdf_note", "original", "attachments", "attachments_total", NULL
 };
+
+/* The fields of an e-mail's attachment (opener_item_json's, less the ids). */
+static const char *const att_keys[] = {
+	"name", "status", "output", "type", "removed", "kept", "not_inspected", "renamed",
+	"error", "pdf", "pdf_error", "pdf_note", "original", NULL
+};
+
+/* An e-mail's attachments: NULL when good, else which rule they break. */
+static const char *
+check_attachments(json_t *o)
+{
+	json_t *a = json_object_get(o, "attachments"), *x, *v;
+	const char *k;
+	size_t i;
+
+	if (a == NULL)
+		return json_object_get(o, "attachments_total") != NULL ?
+		    "a record counts attachments but lists none" : NULL;
+	if (!json_is_array(a) || json_array_size(a) > CLEAN_EML_ATTACH_MAX ||
+	    !int_field(o, "attachments_total", 1, 1000000) ||
+	    json_integer_value(json_object_get(o, "attachments_total")) <
+	    (json_int_t)json_array_size(a))
+		return "a record's attachments are not a list within bounds";
+	json_array_foreach(a, i, x) {
+		if (!json_is_object(x))
+			return "an attachment is not an object";
+		json_object_foreach(x, k, v)
+			if (!one_of(k, att_keys))
+				return "an attachment has an unknown field";
+		if (!json_is_string(json_object_get(x, "status")) ||
+		    (!one_of(json_string_value(json_object_get(x, "status")), statuses) &&
+		        strcmp(json_string_value(json_object_get(x, "status")),
+		            OPENER_STATUS_VERIFY_FAILED) != 0))
+			return "an attachment's status is unknown";
+		if (!json_is_null(v = json_object_get(x, "output")) &&
+		    (!json_is_string(v) || !opener_state_path_ok(json_string_value(v))))
+			return "an attachment's output is not a relative path inside the folder";
+		if ((v = json_object_get(x, "pdf")) != NULL &&
+		    (!json_is_string(v) || !opener_state_path_ok(json_string_value(v))))
+			return "an attachment's safe PDF is not a relative path inside the folder";
+		if ((v = json_object_get(x, "original")) != NULL &&
+		    (!json_is_string(v) || !opener_state_path_ok(json_string_value(v))))
+			return "an attachment's kept original is not a relative path inside the folder";
+		if (!str_field(x, "name", 1) || !str_field(x, "type", 0) ||
+		    !str_field(x, "error", 0) || !notes_field(x, "removed") ||
+		    !notes_field(x, "kept") || !notes_field(x, "not_inspected") ||
+		    !notes_field(x, "renamed") || !notes_field(x, "pdf_error") ||
+		    !notes_field(x, "pdf_note"))
+			return "an attachment's name, type or notes are not printable text within "
+			    "bounds";
+	}
+	return NULL;
+}
 
 /* One record; NULL when it is good, else which rule it breaks. */
 static const char *
@@ -264,6 +317,8 @@ check_item(struct opener_state *st, json_t *o, json_int_t runs)
 	    !notes_field(o, "not_inspected") || !notes_field(o, "renamed") ||
 	    !notes_field(o, "pdf_error") || !notes_field(o, "pdf_note"))
 		return "a record's name, type or notes are not printable text within bounds";
+	if ((k = check_attachments(o)) != NULL)
+		return k;
 	if (sodium_hex2bin(bin, sizeof bin, id, HEXID, NULL, NULL, NULL) != 0)
 		return "a record's id is not 64 hex digits";
 	switch (opener_state_mark(st, bin)) {

@@ -316,6 +316,28 @@ count_failures(const struct opener_run *r, size_t *files, size_t *failed_files)
 			    it->out[0] ? opener_tr(r->lang, " (original kept in uncleaned/)") : "");
 			failed++;
 		}
+		/* an e-mail's attachments that could not be saved or cleaned */
+		for (size_t j = 0; j < it->natt; j++) {
+			const struct opener_item *a = &it->att[j];
+			char label[OPENER_LABEL_MAX], name[OPENER_LABEL_MAX],
+			    reason[CLEAN_ERROR_MAX + 1];
+			*files += 1;
+			if (a->status != NULL && strcmp(a->status, OPENER_STATUS_VERIFY_FAILED) != 0 &&
+			    strcmp(a->status, OPENER_STATUS_NOCLEAN) != 0)
+				continue;
+			*failed_files += 1;
+			opener_printable(it->label, label, sizeof label);
+			opener_printable(a->label, name, sizeof name);
+			opener_printable(a->error[0] ? a->error : a->rep != NULL && a->rep->error[0] ?
+			    a->rep->error : "failed", reason, sizeof reason);
+			fputs(PROG ": ", stderr);
+			/* xgettext:c-format */
+			fprintf(stderr, opener_tr(r->lang, "%s: attachment %s: %s%s%s\n"), label,
+			    name, a->status && strcmp(a->status, OPENER_STATUS_NOCLEAN) == 0 ?
+			    opener_tr(r->lang, "could not clean: ") : "", reason, a->out[0] ?
+			    opener_tr(r->lang, " (original kept in uncleaned/)") : "");
+			failed++;
+		}
 	}
 	return failed;
 }
@@ -323,8 +345,12 @@ count_failures(const struct opener_run *r, size_t *files, size_t *failed_files)
 static void
 free_run(struct opener_run *r)
 {
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = 0; i < r->n; i++) {
+		for (size_t k = 0; k < r->items[i].natt; k++)
+			free(r->items[i].att[k].rep);
+		free(r->items[i].att);
 		free(r->items[i].rep);
+	}
 	free(r->items);
 }
 
