@@ -9,7 +9,9 @@
  * optional hash table). The data is ours, but a reader that trusts offsets
  * is a reader that one bad build turns into an out-of-bounds read. After
  * init everything is read-only: lookups from any thread are safe.
- * English is the source language and has no catalogue.
+ * English is the source language and has no catalogue. Messages with a
+ * plural form (i18n_nget) follow the rule the catalogue's Plural-Forms
+ * header names, among the two-form rules this file knows.
  */
 #include "sdi18n.h"
 #include "sdi18n_int.h"
@@ -27,6 +29,7 @@
 struct lang {
 	char code[I18N_LANG_MAX];
 	struct i18n_mo mo;
+	enum i18n_plural plural;
 };
 
 static struct lang g_langs[I18N_MAX_LANGS];
@@ -138,27 +141,116 @@ i18n_mo_parse(const unsigned char *data, size_t len, struct i18n_mo *out)
 	return 0;
 }
 
-const char *
-i18n_mo_lookup(const struct i18n_mo *mo, const char *msgid)
+/* The entry of msgid, or -1. */
+static long
+mo_find(const struct i18n_mo *mo, const char *msgid)
 {
 	uint32_t lo = 0, hi, len;
 
 	if (mo == NULL || msgid == NULL || msgid[0] == '\0')
-		return NULL;
+		return -1;
 	hi = mo->n;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(msgid, mo_str(mo, mo->orig_off, mid, &len));
-		if (c == 0) {
-			const char *t = mo_str(mo, mo->trans_off, mid, &len);
-			return len > 0 ? t : NULL;
-		}
+		if (c == 0)
+			return (long)mid;
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	return NULL;
+	return -1;
+}
+
+const char *
+i18n_mo_lookup(const struct i18n_mo *mo, const char *msgid)
+{
+	long k = mo_find(mo, msgid);
+	uint32_t len;
+	const char *t;
+
+	if (k < 0)
+		return NULL;
+	t = mo_str(mo, mo->trans_off, (uint32_t)k, &len);
+	return len > 0 ? t : NULL;
+}
+
+const char *
+i18n_mo_nlookup(const struct i18n_mo *mo, const char *msgid, unsigned form)
+{
+	long k = mo_find(mo, msgid);
+	uint32_t olen, tlen;
+	const char *t;
+	size_t at = 0;
+
+	if (k < 0)
+		return NULL;
+	/* a message with a plural form: "singular\0plural" (checked at parse
+	 * time to end inside the buffer), its forms likewise */
+	(void)mo_str(mo, mo->orig_off, (uint32_t)k, &olen);
+	if (strlen(msgid) >= olen)
+		return NULL;
+	t = mo_str(mo, mo->trans_off, (uint32_t)k, &tlen);
+	for (unsigned f = 0; f < form; f++) {
+		at += strnlen(t + at, tlen - at) + 1;
+		if (at >= tlen)
+			return NULL;
+	}
+	return t[at] != '\0' ? t + at : NULL;
+}
+
+/* Plural-Forms: the value of the header line, spaces dropped, or "". */
+static void
+mo_plural_header(const struct i18n_mo *mo, char *out, size_t sz)
+{
+	uint32_t len;
+	const char *h, *p, *end;
+	size_t k = 0;
+
+	out[0] = '\0';
+	if (mo->n == 0 || mo_str(mo, mo->orig_off, 0, &len)[0] != '\0')
+		return; /* no header entry (msgid "") */
+	h = mo_str(mo, mo->trans_off, 0, &len);
+	for (p = h; p < h + len; p = end + 1) {
+		end = memchr(p, '\n', (size_t)(h + len - p));
+		if (end == NULL)
+			end = h + len;
+		if ((size_t)(end - p) > 13 && memcmp(p, "Plural-Forms:", 13) == 0) {
+			for (p += 13; p < end && k + 1 < sz; p++)
+				if (*p != ' ' && *p != '\t')
+					out[k++] = *p;
+			out[k] = '\0';
+			return;
+		}
+	}
+}
+
+int
+i18n_mo_plural_rule(const struct i18n_mo *mo, enum i18n_plural *rule)
+{
+	static const struct {
+		const char *header;
+		enum i18n_plural rule;
+	} known[] = {
+		{ "nplurals=2;plural=(n!=1);", I18N_PLURAL_NOT_ONE },
+		{ "nplurals=2;plural=n!=1;", I18N_PLURAL_NOT_ONE },
+		{ "nplurals=2;plural=(n>1);", I18N_PLURAL_GT_ONE },
+		{ "nplurals=2;plural=n>1;", I18N_PLURAL_GT_ONE },
+	};
+	char h[128];
+
+	mo_plural_header(mo, h, sizeof h);
+	if (h[0] == '\0') {
+		*rule = I18N_PLURAL_NOT_ONE;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(h, known[i].header) == 0) {
+			*rule = known[i].rule;
+			return 0;
+		}
+	return SD_ERR_FORMAT;
 }
 
 /* ---- the public API -------------------------------------------------- */
@@ -178,7 +270,8 @@ i18n_init(void)
 		size_t cl = strlen(b->name);
 		if (cl == 0 || cl >= I18N_LANG_MAX || strcmp(b->name, "en") == 0)
 			return SD_ERR_FORMAT;
-		if ((r = i18n_mo_parse(b->data, b->len, &g_langs[n].mo)) != 0)
+		if ((r = i18n_mo_parse(b->data, b->len, &g_langs[n].mo)) != 0 ||
+		    (r = i18n_mo_plural_rule(&g_langs[n].mo, &g_langs[n].plural)) != 0)
 			return r;
 		memcpy(g_langs[n].code, b->name, cl + 1);
 		g_codes[n + 1] = g_langs[n].code;
@@ -190,15 +283,37 @@ i18n_init(void)
 	return 0;
 }
 
-static const struct i18n_mo *
-find_lang(const char *lang)
+static const struct lang *
+find_entry(const char *lang)
 {
 	if (lang == NULL || !g_ready)
 		return NULL;
 	for (size_t i = 0; i < g_nlangs; i++)
 		if (strcmp(g_langs[i].code, lang) == 0)
-			return &g_langs[i].mo;
+			return &g_langs[i];
 	return NULL;
+}
+
+static const struct i18n_mo *
+find_lang(const char *lang)
+{
+	const struct lang *l = find_entry(lang);
+
+	return l != NULL ? &l->mo : NULL;
+}
+
+const char *
+i18n_nget(const char *lang, const char *msgid, const char *msgid_plural, unsigned long n)
+{
+	const struct lang *l = find_entry(lang);
+	unsigned form;
+	const char *t;
+
+	if (msgid == NULL || msgid_plural == NULL)
+		return "";
+	form = l != NULL && l->plural == I18N_PLURAL_GT_ONE ? n > 1 : n != 1;
+	t = l != NULL ? i18n_mo_nlookup(&l->mo, msgid, form) : NULL;
+	return t != NULL ? t : n == 1 ? msgid : msgid_plural;
 }
 
 const char *

@@ -24,6 +24,16 @@ int i18n_init(void);
 /* Translation of msgid in lang, or msgid itself (never NULL). */
 const char *i18n_get(const char *lang, const char *msgid);
 
+/*
+ * A message with a plural form (gettext's ngettext): the form of lang's
+ * catalogue for the count n, chosen by the rule its Plural-Forms header
+ * names ("n != 1" as in English, "n > 1" as in French; i18n_init refuses a
+ * catalogue whose rule it does not know); without a translation, msgid when
+ * n == 1 and msgid_plural otherwise (never NULL).
+ */
+const char *i18n_nget(const char *lang, const char *msgid, const char *msgid_plural,
+    unsigned long n) __attribute__((format_arg(2), format_arg(3)));
+
 /* NULL-terminated list of supported language codes, "en" first. */
 const char *const *i18n_languages(void);
 

@@ -23,7 +23,8 @@ python3 po/extract-templates.py "$tmp/templates.pot" \
 # C strings: i18n_get(lang, "...") and I18N_N("...") (common/sdi18n.h), plus the
 # daemons' helpers that take an English message and translate it themselves
 # (FUNCTION:ARGUMENT-NUMBER). Add a helper here when you write one.
-keywords="i18n_get:2 I18N_N src_error_page:4 fail:3 opener_tr:2"
+keywords="i18n_get:2 i18n_nget:2,3 I18N_N src_error_page:4 fail:3 opener_tr:2
+	opener_ntr:2,3"
 csrc=$(ls web/*.c source-iface/*.c journalist-iface/*.c tools/offline/*.c 2>/dev/null | sort || true)
 if [ -n "$csrc" ]; then
 	kw=""

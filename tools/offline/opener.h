@@ -163,6 +163,9 @@ void opener_printable(const char *in, char *out, size_t sz);
  * directives (msgfmt --check), and the compiler checks the call against
  * the English msgid. Notes written by the cleaners stay in English. */
 const char *opener_tr(const char *lang, const char *msgid) __attribute__((format_arg(2)));
+/* The same for a message with a plural form, chosen for the count n. */
+const char *opener_ntr(const char *lang, const char *msgid, const char *msgid_plural,
+    unsigned long n) __attribute__((format_arg(2), format_arg(3)));
 
 /* While decrypting (the total is not known for a spool or a bundle): once
  * 20 files or 64 MiB are reached, a running count on stderr (r->tty). */

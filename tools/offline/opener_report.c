@@ -34,6 +34,12 @@ opener_tr(const char *lang, const char *msgid)
 	return i18n_get(lang != NULL ? lang : "en", msgid);
 }
 
+const char *
+opener_ntr(const char *lang, const char *msgid, const char *msgid_plural, unsigned long n)
+{
+	return i18n_nget(lang != NULL ? lang : "en", msgid, msgid_plural, n);
+}
+
 void
 opener_progress(const struct opener_run *r, const char *what, size_t done, size_t total)
 {
@@ -63,7 +69,8 @@ opener_progress_count(struct opener_run *r, int last)
 		return;
 	fputc('\r', stderr);
 	/* xgettext:c-format */
-	fprintf(stderr, opener_tr(r->lang, "decrypting: %zu files, %llu MiB verified"), r->n,
+	fprintf(stderr, opener_ntr(r->lang, "decrypting: %zu file, %llu MiB verified",
+	    "decrypting: %zu files, %llu MiB verified", r->n), r->n,
 	    (unsigned long long)(r->total_bytes >> 20));
 	if (last)
 		fputc('\n', stderr);
@@ -292,6 +299,23 @@ static const char *const statuses[] = {
 	OPENER_STATUS_NOCLEAN, OPENER_STATUS_TEXT, OPENER_STATUS_VERIFY_FAILED,
 };
 #define NSTATUS (sizeof statuses / sizeof statuses[0])
+/* "3 cleaned": status s counted in the summary line, the status word
+ * agreeing with the count in French ("2 nettoyés"). */
+static void
+status_count(FILE *f, const char *lang, size_t s, size_t n)
+{
+	/* TRANSLATORS: counts of files in the summary of report.txt. */
+	switch (s) {
+	case 0: fprintf(f, opener_ntr(lang, "%zu cleaned", "%zu cleaned", n), n); break;
+	case 1: fprintf(f, opener_ntr(lang, "%zu not fully cleaned", "%zu not fully cleaned", n),
+	            n); break;
+	case 2: fprintf(f, opener_ntr(lang, "%zu uncleaned", "%zu uncleaned", n), n); break;
+	case 3: fprintf(f, opener_ntr(lang, "%zu could not clean", "%zu could not clean", n), n);
+	        break;
+	case 4: fprintf(f, opener_ntr(lang, "%zu text", "%zu text", n), n); break;
+	default: fprintf(f, opener_ntr(lang, "%zu failed", "%zu failed", n), n); break;
+	}
+}
 
 static void
 count_statuses(const struct opener_run *r, size_t n[NSTATUS])
@@ -338,15 +362,15 @@ summary_text(FILE *f, const struct opener_run *r)
 	for (size_t s = 0; s < NSTATUS; s++) {
 		if (n[s] == 0)
 			continue;
-		fprintf(f, "%s%zu %s", sep, n[s], opener_tr(r->lang, statuses[s]));
+		fputs(sep, f);
+		status_count(f, r->lang, s, n[s]);
 		sep = ", ";
 	}
 	if (sep[0] == ' ')
 		fputs(opener_tr(r->lang, " no files"), f);
 	if (r->state != NULL)
-		/* xgettext:c-format */
-		fprintf(f, opener_tr(r->lang, "; %zu already opened before (not written again)"),
-		    r->already);
+		fprintf(f, opener_ntr(r->lang, "; %zu already opened before (not written again)",
+		    "; %zu already opened before (not written again)", r->already), r->already);
 	fputc('\n', f);
 }
 

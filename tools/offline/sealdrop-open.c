@@ -58,17 +58,21 @@ struct opts {
 	int export_messages;
 };
 
+/* The usage in lang (--help on stdout, after an option error on stderr). */
 static void
-usage(FILE *f)
+usage(FILE *f, const char *lang)
 {
-	fprintf(f,
-	    "usage: " PROG " --key FILE.key [--key FILE2.key]... [--passphrase-file F]...\n"
+	/* TRANSLATORS: sealdrop-open --help; keep the options as they are and
+	 * the columns aligned. */
+	/* xgettext:c-format */
+	fprintf(f, opener_tr(lang,
+	    "usage: sealdrop-open --key FILE.key [--key FILE2.key]... [--passphrase-file F]...\n"
 	    "                     --out DIR INPUT...\n"
-	    "       " PROG " --clean-only --out DIR FILE...\n"
-	    "       " PROG " --out DIR --export-uwazi DEST [--export-messages]\n"
+	    "       sealdrop-open --clean-only --out DIR FILE...\n"
+	    "       sealdrop-open --out DIR --export-uwazi DEST [--export-messages]\n"
 	    "Decrypt and verify a spool directory, a .tar bundle or .sdbox files with an\n"
 	    "offline journalist key, and clean the metadata of every document.\n"
-	    "  --key FILE.key          secret key made by sealdrop-keygen (up to 8: each\n"
+	    "  --key FILE.key          secret key made by sealdrop-keygen (up to %d: each\n"
 	    "                          is tried on every file, for keys that rotated)\n"
 	    "  --passphrase-file F     read the passphrase from F (else prompt); once for\n"
 	    "                          every key, or once per --key in the same order\n"
@@ -78,13 +82,14 @@ usage(FILE *f)
 	    "  --safe-pdf              also draw each cleaned PDF or image into a PDF of\n"
 	    "                          page images only (NAME.safe.pdf beside it);\n"
 	    "                          office documents are converted by LibreOffice\n"
-	    "                          in its own sandbox first\n"
+	    "                          in its own sandbox first; an e-mail's attachments\n"
+	    "                          are saved beside it, cleaned and drawn too\n"
 	    "  --ocr                   with --safe-pdf: add an invisible text layer read\n"
 	    "                          by tesseract (English and French)\n"
 	    "  --office-timeout S      stop a LibreOffice conversion after S seconds\n"
 	    "                          (1-3600, default 180)\n"
 	    "  --keep-originals        also keep each cleaned file's verified original,\n"
-	    "                          NOT cleaned, in " OPENER_ORIGINALS_DIR "/ beside it\n"
+	    "                          NOT cleaned, in %s/ beside it\n"
 	    "  --export-uwazi DEST     write DIR's cleaned files as an Uwazi CSV import\n"
 	    "                          (DEST/import.zip, DEST/template.json; DEST is new)\n"
 	    "  --export-messages       with --export-uwazi: also each source's\n"
@@ -93,11 +98,13 @@ usage(FILE *f)
 	    "                          DIR/index.html and of an export (default: from\n"
 	    "                          LANGUAGE, LC_ALL, LC_MESSAGES or LANG)\n"
 	    "  --no-progress           no progress bar\n"
-	    "  --quiet                 print errors only\n");
+	    "  --quiet                 print errors only\n"), OPENER_KEYS_MAX,
+	    OPENER_ORIGINALS_DIR);
 }
 
+/* Option errors and the usage are in lang (early_lang). */
 static int
-parse_opts(int argc, char **argv, struct opts *o)
+parse_opts(int argc, char **argv, struct opts *o, const char *lang)
 {
 	static const struct option lo[] = {
 		{ "key", required_argument, NULL, 'k' },
@@ -118,18 +125,24 @@ parse_opts(int argc, char **argv, struct opts *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "k:p:o:qh", lo, NULL)) != -1) {
+	opterr = 0; /* getopt's own messages would be in English: ours follow */
+	while ((c = getopt_long(argc, argv, ":k:p:o:qh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (o->nkeys == OPENER_KEYS_MAX) {
-				fprintf(stderr, PROG ": at most %d --key\n", OPENER_KEYS_MAX);
+				fputs(PROG ": ", stderr);
+				/* xgettext:c-format */
+				fprintf(stderr, opener_tr(lang, "at most %d --key\n"), OPENER_KEYS_MAX);
 				return -1;
 			}
 			o->key[o->nkeys++] = optarg;
 			break;
 		case 'p':
 			if (o->npass == OPENER_KEYS_MAX) {
-				fprintf(stderr, PROG ": at most %d --passphrase-file\n", OPENER_KEYS_MAX);
+				fputs(PROG ": ", stderr);
+				/* xgettext:c-format */
+				fprintf(stderr, opener_tr(lang, "at most %d --passphrase-file\n"),
+				    OPENER_KEYS_MAX);
 				return -1;
 			}
 			o->passfile[o->npass++] = optarg;
@@ -147,7 +160,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			v = strtoul(optarg, &end, 10);
 			if (errno != 0 || end == optarg || *end != '\0' || v < 1 || v > 3600 ||
 			    optarg[0] == '-') {
-				fprintf(stderr, PROG ": --office-timeout: seconds from 1 to 3600\n");
+				fprintf(stderr, PROG ": %s", opener_tr(lang,
+				    "--office-timeout: seconds from 1 to 3600\n"));
 				return -1;
 			}
 			o->office_timeout = (unsigned)v;
@@ -158,35 +172,48 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'M': o->export_messages = 1; break;
 		case 'L':
 			if (!i18n_supported(optarg)) {
-				fprintf(stderr, PROG ": --lang: one of en, fr\n");
+				fprintf(stderr, PROG ": %s", opener_tr(lang, "--lang: one of en, fr\n"));
 				return -1;
 			}
 			o->lang = optarg;
 			break;
-		case 'h': usage(stdout); exit(0);
-		default: return -1;
+		case 'h': usage(stdout, lang); exit(0);
+		case ':':
+			fputs(PROG ": ", stderr);
+			/* xgettext:c-format */
+			fprintf(stderr, opener_tr(lang, "%s needs a value\n"), argv[optind - 1]);
+			return -1;
+		default:
+			fputs(PROG ": ", stderr);
+			/* xgettext:c-format */
+			fprintf(stderr, opener_tr(lang, "%s: unknown option\n"), optopt != 0 &&
+			    optopt != '?' ? (char[]){ '-', (char)optopt, '\0' } : argv[optind - 1]);
+			return -1;
 		}
 	}
 	if ((o->ocr || o->office_timeout) && !o->safe_pdf) {
-		fprintf(stderr, PROG ": --ocr and --office-timeout go with --safe-pdf\n");
+		fprintf(stderr, PROG ": %s", opener_tr(lang,
+		    "--ocr and --office-timeout go with --safe-pdf\n"));
 		return -1;
 	}
 	if (o->export_uwazi != NULL || o->export_messages) {
 		if (o->export_uwazi == NULL || o->out == NULL || optind < argc || o->nkeys ||
 		    o->npass || o->clean_only || o->safe_pdf || o->keep_originals) {
-			fprintf(stderr, PROG ": --export-uwazi DEST takes --out DIR (a folder "
-			    "sealdrop-open opened into) and no key, input or other mode\n");
+			fprintf(stderr, PROG ": %s", opener_tr(lang, "--export-uwazi DEST takes --out "
+			    "DIR (a folder sealdrop-open opened into) and no key, input or other "
+			    "mode\n"));
 			return -1;
 		}
 		return optind;
 	}
 	if (o->out == NULL || optind >= argc || (o->nkeys == 0) != (o->clean_only != 0)) {
-		fprintf(stderr, PROG ": --out, at least one input, and either --key or "
-		    "--clean-only are required\n");
+		fprintf(stderr, PROG ": %s", opener_tr(lang, "--out, at least one input, and "
+		    "either --key or --clean-only are required\n"));
 		return -1;
 	}
 	if (o->npass > 1 && o->npass != o->nkeys) {
-		fprintf(stderr, PROG ": give --passphrase-file once, or once per --key\n");
+		fprintf(stderr, PROG ": %s", opener_tr(lang,
+		    "give --passphrase-file once, or once per --key\n"));
 		return -1;
 	}
 	return optind;
@@ -371,6 +398,22 @@ env_lang(void)
 	return "en";
 }
 
+/* The language of the usage and option errors, before the options are
+ * read: --lang's when it is supported, else the environment's. */
+static const char *
+early_lang(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc && i18n_supported(argv[i + 1]))
+			return argv[i + 1];
+		if (strncmp(argv[i], "--lang=", 7) == 0 && i18n_supported(argv[i] + 7))
+			return argv[i] + 7;
+	}
+	return env_lang();
+}
+
 /* Take DIR's lock and load its state; a refused state stops the run
  * before any passphrase is asked. */
 static int
@@ -482,6 +525,7 @@ main(int argc, char **argv)
 	struct clean_ctx *cc = NULL;
 	size_t files = 0, failed_files = 0;
 	int first, failed, state_bad = 0;
+	const char *early;
 
 	if (sodium_init() < 0) {
 		fprintf(stderr, PROG ": cannot initialise libsodium\n");
@@ -492,8 +536,9 @@ main(int argc, char **argv)
 		fprintf(stderr, PROG ": cannot load the embedded templates and catalogues\n");
 		return 1;
 	}
-	if ((first = parse_opts(argc, argv, &o)) < 0) {
-		usage(stderr);
+	early = early_lang(argc, argv);
+	if ((first = parse_opts(argc, argv, &o, early)) < 0) {
+		usage(stderr, early);
 		return 2;
 	}
 	if (o.export_uwazi != NULL) {
@@ -542,9 +587,8 @@ main(int argc, char **argv)
 	failed = count_failures(&r, &files, &failed_files);
 	clean_ctx_free(cc);
 	if (failed > 0)
-		/* xgettext:c-format */
-		fprintf(stderr, opener_tr(o.lang, "sealdrop-open: %zu of %zu files failed\n"),
-		    failed_files, files);
+		fprintf(stderr, opener_ntr(o.lang, "sealdrop-open: %zu of %zu file failed\n",
+		    "sealdrop-open: %zu of %zu files failed\n", files), failed_files, files);
 	close(r.outfd);
 	opener_state_free(&st);
 	free_run(&r);
