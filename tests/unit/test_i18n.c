@@ -302,6 +302,48 @@ test_plural_forms(void **state)
 	assert_string_equal(i18n_nget("fr", NULL, "x", 2), "");
 }
 
+/* A note already formatted in English back to its translation: fixed,
+ * with numbers and strings, a member's prefix with the note inside; what no
+ * message formats to stays as it is (the same pointer); output bounded. */
+static void
+test_get_text(void **state)
+{
+	char out[256], small[12];
+	const char *t;
+
+	(void)state;
+	assert_int_equal(i18n_init(), 0);
+	assert_string_equal(i18n_get_text("fr", "EXIF (camera, dates, GPS, thumbnail)", out,
+	    sizeof out), "EXIF (appareil, dates, GPS, vignette)");
+	assert_string_equal(i18n_get_text("fr", "12 bytes after the end of the image", out,
+	    sizeof out), "12 octets après la fin de l’image");
+	assert_string_equal(i18n_get_text("fr", "the document has 600 pages, more than the 500 "
+	    "a safe PDF is made of", out, sizeof out),
+	    "le document a 600 pages, plus que les 500 dont un PDF sûr est fait");
+	/* a member's prefix (clean_note.c: "%.120s: %.*s"), its note translated */
+	assert_string_equal(i18n_get_text("fr", "a: b.jpg: EXIF (camera, dates, GPS, thumbnail)",
+	    out, sizeof out), "a: b.jpg\u00a0: EXIF (appareil, dates, GPS, vignette)");
+	/* a %.0s in a translation drops its argument */
+	assert_string_equal(i18n_get_text("fr", "2 attachments listed by name, not drawn", out,
+	    sizeof out), "2 pièce(s) jointe(s) nommée(s), non dessinée(s)");
+	/* nothing formats to it, or only punctuation would: unchanged */
+	t = "a note no catalogue has";
+	assert_ptr_equal(i18n_get_text("fr", t, out, sizeof out), t);
+	t = "photo.jpg: a note no catalogue has";
+	assert_ptr_equal(i18n_get_text("fr", t, out, sizeof out), t);
+	t = "EXIF (camera, dates, GPS, thumbnail)";
+	assert_ptr_equal(i18n_get_text("en", t, out, sizeof out), t);
+	assert_ptr_equal(i18n_get_text("de", t, out, sizeof out), t);
+	assert_string_equal(i18n_get_text("fr", NULL, out, sizeof out), "");
+	/* cut at a UTF-8 boundary: "retiré" is not cut inside its é */
+	t = i18n_get_text("fr", "12 bytes after the end of the image", small, sizeof small);
+	assert_ptr_equal(t, small);
+	assert_true(strlen(small) < sizeof small);
+	assert_string_equal(small, "12 octets a");
+	t = i18n_get_text("fr", "EXIF (camera, dates, GPS, thumbnail)", small, 7);
+	assert_string_equal(small, "EXIF (");
+}
+
 static int
 setup(void **state)
 {
@@ -341,6 +383,7 @@ main(void)
 		cmocka_unit_test(test_languages),
 		cmocka_unit_test(test_get),
 		cmocka_unit_test(test_plural_forms),
+		cmocka_unit_test(test_get_text),
 		cmocka_unit_test(test_from_accept),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

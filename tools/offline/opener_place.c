@@ -210,8 +210,8 @@ fix_extension(char want[SAFENAME_MAX + 1], struct opener_item *it)
 	if (wl + el > SAFENAME_MAX)
 		wl = SAFENAME_MAX - el;
 	(void)snprintf(want, SAFENAME_MAX + 1, "%.*s%.*s", (int)wl, orig, (int)el, l);
-	(void)snprintf(it->renamed, sizeof it->renamed, "its name did not match its "
-	    "content: \"%.100s\" saved as \"%.100s\"", orig, want);
+	(void)snprintf(it->renamed, sizeof it->renamed, I18N_N("its name did not match its "
+	    "content: \"%.100s\" saved as \"%.100s\""), orig, want);
 }
 
 /* Office documents (clean_office_pdf_kind): srcfd converted to PDF by
@@ -237,9 +237,9 @@ office_to_pdf(struct opener_run *r, struct opener_item *it, int folder, int srcf
 	}
 	(void)snprintf(it->pdf_note, sizeof it->pdf_note, "%s%s%.200s",
 	    kind == CLEAN_OFFICE_LEGACY ?
-	    "legacy format: converted from the uncleaned original in LibreOffice's sandbox; "
-	    "only page images cross" :
-	    "converted from the cleaned copy in LibreOffice's sandbox; only page images cross",
+	    I18N_N("legacy format: converted from the uncleaned original in LibreOffice's sandbox; "
+	    "only page images cross") :
+	    I18N_N("converted from the cleaned copy in LibreOffice's sandbox; only page images cross"),
 	    rep->kept[0] ? "\n" : "", rep->kept);
 	*pdffd = fd;
 	return 0;
@@ -286,10 +286,10 @@ ocr_layer(struct clean_ctx *cc, struct opener_item *it, int folder,
 		rc = SD_ERR_IO;
 out:
 	if (rc == 0) {
-		pdf_note_add(it, "OCR text layer (tesseract, English and French): invisible text "
-		    "over the page images, as the OCR read them");
+		pdf_note_add(it, I18N_N("OCR text layer (tesseract, English and French): invisible text "
+		    "over the page images, as the OCR read them"));
 	} else {
-		(void)snprintf(line, sizeof line, "no OCR text layer: %.200s",
+		(void)snprintf(line, sizeof line, I18N_N("no OCR text layer: %.200s"),
 		    rep != NULL && rep->error[0] ? rep->error :
 		    rc == SD_ERR_IO ? strerror(errno) : clean_strerror(rc));
 		pdf_note_add(it, line);
@@ -336,13 +336,13 @@ safe_pdf(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int
 	    clean_render_sandboxed(cc, pdffd >= 0 ? pdffd : srcfd, outfd, &pages, rep);
 	if (rc == 0 && strcmp(it->rep->type, "message/rfc822") == 0)
 		(void)snprintf(it->pdf_note, sizeof it->pdf_note, "%s", fates != NULL ?
-		    "e-mail: its text body drawn from the uncleaned original in the sandboxed "
-		    "child; no header drawn; its attachments listed with what became of each" :
-		    it->in_mail ? "e-mail: its text body drawn from the uncleaned original in "
+		    I18N_N("e-mail: its text body drawn from the uncleaned original in the sandboxed "
+		    "child; no header drawn; its attachments listed with what became of each") :
+		    it->in_mail ? I18N_N("e-mail: its text body drawn from the uncleaned original in "
 		    "the sandboxed child; no header drawn; attachments of an attached e-mail "
-		    "listed by name, not drawn" :
-		    "e-mail: its text body drawn from the uncleaned original in the sandboxed "
-		    "child; no header drawn; attachments listed by name, not drawn");
+		    "listed by name, not drawn") :
+		    I18N_N("e-mail: its text body drawn from the uncleaned original in the sandboxed "
+		    "child; no header drawn; attachments listed by name, not drawn"));
 	if (rc == 0 && fsync(outfd) != 0)
 		rc = SD_ERR_IO;
 	if (rc == 0 && r->ocr && ocr_layer(cc, it, folder, tmp, pages, ocr, sizeof ocr) != 0)
@@ -356,7 +356,7 @@ safe_pdf(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int
 out:
 	if (rc != 0) {
 		it->pdf_note[0] = '\0';
-		(void)snprintf(it->pdf_error, sizeof it->pdf_error, "no safe PDF: %.200s",
+		(void)snprintf(it->pdf_error, sizeof it->pdf_error, I18N_N("no safe PDF: %.200s"),
 		    rep != NULL && rep->error[0] ? rep->error :
 		    rc == SD_ERR_IO ? strerror(errno) : clean_strerror(rc));
 	}
@@ -499,7 +499,7 @@ eml_attachments(struct opener_run *r, struct clean_ctx *cc, struct opener_item *
 			rc = SD_ERR_IO;
 		if (rc != 0) {
 			a->status = OPENER_STATUS_NOCLEAN;
-			(void)snprintf(a->error, sizeof a->error, "could not be decoded: %.200s",
+			(void)snprintf(a->error, sizeof a->error, I18N_N("could not be decoded: %.200s"),
 			    rc == SD_ERR_IO ? strerror(errno) :
 			    xrep.error[0] ? xrep.error : clean_strerror(rc));
 		} else {
@@ -507,7 +507,7 @@ eml_attachments(struct opener_run *r, struct clean_ctx *cc, struct opener_item *
 			if ((rc = clean_into(r, cc, a, folder, fd, want, final, sizeof final)) == 0) {
 				(void)snprintf(a->out, sizeof a->out, "%s", final);
 			} else {
-				(void)snprintf(a->error, sizeof a->error, "cannot write the output: %s",
+				(void)snprintf(a->error, sizeof a->error, I18N_N("cannot write the output: %s"),
 				    rc == SD_ERR_IO ? strerror(errno) : sd_strerror(rc));
 				a->status = OPENER_STATUS_VERIFY_FAILED;
 			}
@@ -561,7 +561,7 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 			int cfd = openat(folder, final, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 			if (cfd < 0) {
 				(void)snprintf(it->pdf_error, sizeof it->pdf_error,
-				    "no safe PDF: %s", strerror(errno));
+				    I18N_N("no safe PDF: %s"), strerror(errno));
 			} else {
 				safe_pdf(r, cc, it, folder, cfd, final, NULL);
 				close(cfd);
@@ -583,7 +583,7 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 				    CLEAN_EML_ATTACH_MAX * 1024);
 			if (fates == NULL)
 				(void)snprintf(it->pdf_error, sizeof it->pdf_error,
-				    "no safe PDF: %s", sd_strerror(SD_ERR_NOMEM));
+				    I18N_N("no safe PDF: %s"), sd_strerror(SD_ERR_NOMEM));
 			else
 				safe_pdf(r, cc, it, folder, infd, want, fates);
 			free(fates);
@@ -627,7 +627,7 @@ place_one(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it)
 	}
 out:
 	if (e != 0) {
-		(void)snprintf(it->error, sizeof it->error, "cannot write the output: %s",
+		(void)snprintf(it->error, sizeof it->error, I18N_N("cannot write the output: %s"),
 		    e == SD_ERR_IO ? strerror(errno) : sd_strerror(e));
 		it->status = OPENER_STATUS_VERIFY_FAILED;
 	}

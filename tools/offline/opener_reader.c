@@ -465,8 +465,10 @@ notes_vars(struct tmpl_vars *it, json_t *o, const char *key, const char *title, 
 	    (e = tmpl_set(n, "title", i18n_get(lang, title))) != 0)
 		return e;
 	json_array_foreach(a, i, x) {
+		char tr[800];
 		if ((e = tmpl_list_add(n, "lines", &l)) != 0 ||
-		    (e = tmpl_set(l, "line", json_string_value(x))) != 0)
+		    (e = tmpl_set(l, "line", opener_note_tr(lang, json_string_value(x), tr,
+		        sizeof tr))) != 0)
 			return e;
 	}
 	return 0;
@@ -520,10 +522,12 @@ file_vars(struct tmpl_vars *it, json_t *o, const char *lang)
 		return e;
 	if (json_object_get(o, "error") != NULL) {
 		struct tmpl_vars *nv, *l;
+		char tr[800];
 		if ((e = tmpl_list_add(it, "notes", &nv)) != 0 ||
 		    (e = tmpl_set(nv, "title", i18n_get(lang, "Error:"))) != 0 ||
 		    (e = tmpl_list_add(nv, "lines", &l)) != 0 ||
-		    (e = tmpl_set(l, "line", jstrv(o, "error"))) != 0)
+		    (e = tmpl_set(l, "line", opener_note_tr(lang, jstrv(o, "error"), tr,
+		        sizeof tr))) != 0)
 			return e;
 	}
 	return 0;

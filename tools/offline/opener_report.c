@@ -35,6 +35,13 @@ opener_tr(const char *lang, const char *msgid)
 }
 
 const char *
+opener_note_tr(const char *lang, const char *note, char *out, size_t sz)
+{
+	return lang == NULL || strcmp(lang, "en") == 0 ? note :
+	    i18n_get_text(lang, note, out, sz);
+}
+
+const char *
 opener_ntr(const char *lang, const char *msgid, const char *msgid_plural, unsigned long n)
 {
 	return i18n_nget(lang != NULL ? lang : "en", msgid, msgid_plural, n);
@@ -129,16 +136,16 @@ jstr(const char *s)
 }
 
 static json_t *
-notes_json(const char *notes)
+notes_json(const char *notes, const char *lang)
 {
 	json_t *a = json_array();
 
 	while (a != NULL && *notes) {
 		size_t l = strcspn(notes, "\n");
-		char line[600];
+		char line[600], tr[800];
 		(void)snprintf(line, sizeof line, "%.*s", (int)(l < 590 ? l : 590), notes);
 		opener_printable(line, line, sizeof line);
-		(void)json_array_append_new(a, jstr(line));
+		(void)json_array_append_new(a, jstr(opener_note_tr(lang, line, tr, sizeof tr)));
 		notes += l;
 		if (*notes)
 			notes++;
@@ -147,7 +154,7 @@ notes_json(const char *notes)
 }
 
 json_t *
-opener_item_json(const struct opener_item *it)
+opener_item_json(const struct opener_item *it, const char *lang)
 {
 	static const char *const kinds[] = { "plain", "message", "file", "reply" };
 	char label[OPENER_LABEL_MAX];
@@ -167,29 +174,29 @@ opener_item_json(const struct opener_item *it)
 		(void)json_object_set_new(o, "count", json_integer((json_int_t)it->count));
 	if (it->rep != NULL) {
 		(void)json_object_set_new(o, "type", jstr(it->rep->type));
-		(void)json_object_set_new(o, "removed", notes_json(it->rep->removed));
-		(void)json_object_set_new(o, "kept", notes_json(it->rep->kept));
-		(void)json_object_set_new(o, "not_inspected", notes_json(it->rep->uninspected));
+		(void)json_object_set_new(o, "removed", notes_json(it->rep->removed, lang));
+		(void)json_object_set_new(o, "kept", notes_json(it->rep->kept, lang));
+		(void)json_object_set_new(o, "not_inspected", notes_json(it->rep->uninspected, lang));
 	}
 	if (it->renamed[0])
-		(void)json_object_set_new(o, "renamed", notes_json(it->renamed));
+		(void)json_object_set_new(o, "renamed", notes_json(it->renamed, lang));
 	if (it->pdf[0])
 		(void)json_object_set_new(o, "pdf", jstr(it->pdf));
 	if (it->pdf_error[0])
-		(void)json_object_set_new(o, "pdf_error", notes_json(it->pdf_error));
+		(void)json_object_set_new(o, "pdf_error", notes_json(it->pdf_error, lang));
 	if (it->pdf_note[0])
-		(void)json_object_set_new(o, "pdf_note", notes_json(it->pdf_note));
+		(void)json_object_set_new(o, "pdf_note", notes_json(it->pdf_note, lang));
 	if (it->original[0])
 		(void)json_object_set_new(o, "original", jstr(it->original));
 	if (it->error[0] || (it->rep && it->rep->error[0])) {
-		char err[600];
+		char err[600], tr[800];
 		opener_printable(it->error[0] ? it->error : it->rep->error, err, sizeof err);
-		(void)json_object_set_new(o, "error", jstr(err));
+		(void)json_object_set_new(o, "error", jstr(opener_note_tr(lang, err, tr, sizeof tr)));
 	}
 	if (it->natt > 0 || it->att_total > 0) {
 		json_t *a = json_array();
 		for (size_t i = 0; a != NULL && i < it->natt; i++) {
-			json_t *x = opener_item_json(&it->att[i]);
+			json_t *x = opener_item_json(&it->att[i], lang);
 			if (x != NULL) { /* its name in the e-mail, not an input */
 				(void)json_object_set(x, "name", json_object_get(x, "input"));
 				(void)json_object_del(x, "input");
@@ -209,12 +216,13 @@ notes_text(FILE *f, const char *lang, const char *indent, const char *title,
 {
 	while (*notes) {
 		size_t l = strcspn(notes, "\n");
-		char line[600];
+		char line[600], tr[800];
 		(void)snprintf(line, sizeof line, "%.*s", (int)(l < 590 ? l : 590), notes);
 		opener_printable(line, line, sizeof line);
 		fputs(indent, f);
 		/* TRANSLATORS: a note of report.txt: its kind, then the note. */
-		fprintf(f, opener_tr(lang, "    %s: %s\n"), title, line);
+		fprintf(f, opener_tr(lang, "    %s: %s\n"), title,
+		    opener_note_tr(lang, line, tr, sizeof tr));
 		notes += l;
 		if (*notes)
 			notes++;
@@ -384,8 +392,10 @@ report_files(struct opener_run *r, const char *txt, size_t txtlen)
 	if (root == NULL || files == NULL)
 		goto out;
 	for (size_t i = 0; i < r->n; i++)
-		(void)json_array_append_new(files, opener_item_json(&r->items[i]));
+		(void)json_array_append_new(files, opener_item_json(&r->items[i], r->lang));
 	(void)json_object_set_new(root, "version", json_integer(2));
+	/* the language of the free-text notes (keys and statuses stay English) */
+	(void)json_object_set_new(root, "lang", json_string(r->lang != NULL ? r->lang : "en"));
 	(void)json_object_set_new(root, "summary", summary_json(r));
 	if (r->state != NULL)
 		(void)json_object_set_new(root, "already_opened", json_integer((json_int_t)r->already));

@@ -495,7 +495,7 @@ record_of(const struct opener_item *it, json_int_t run)
 {
 	static const char *const kn[] = { "plain", "message", "file", "reply" };
 	char hex[HEXID + 1], src[SD_ID_HEX + 1], name[SDBOX_NAME_MAX + 1];
-	json_t *o = opener_item_json(it);
+	json_t *o = opener_item_json(it, NULL);
 
 	if (o == NULL)
 		return NULL;

@@ -304,7 +304,7 @@ list_plain(struct opener_run *r, int argc, char **argv, int first)
 		it->path = argv[i];
 		(void)snprintf(it->name, sizeof it->name, "%s", base ? base + 1 : argv[i]);
 		if (stat(argv[i], &st) != 0 || !S_ISREG(st.st_mode)) {
-			(void)snprintf(it->error, sizeof it->error, "not a regular file");
+			(void)snprintf(it->error, sizeof it->error, I18N_N("not a regular file"));
 			it->status = OPENER_STATUS_VERIFY_FAILED;
 			continue;
 		}
@@ -336,11 +336,12 @@ count_failures(const struct opener_run *r, size_t *files, size_t *failed_files)
 			*failed_files += k;
 			char label[OPENER_LABEL_MAX], reason[CLEAN_ERROR_MAX + 1];
 			opener_printable(it->label, label, sizeof label);
+			char tr[800];
 			opener_printable(why[0] ? why : "failed", reason, sizeof reason);
 			fprintf(stderr, PROG ": %s: %s%s%s\n", label,
 			    it->status && strcmp(it->status, OPENER_STATUS_NOCLEAN) == 0 ?
-			    opener_tr(r->lang, "could not clean: ") : "", reason,
-			    it->out[0] ? opener_tr(r->lang, " (original kept in uncleaned/)") : "");
+			    opener_tr(r->lang, "could not clean: ") : "",
+			    opener_note_tr(r->lang, reason, tr, sizeof tr), it->out[0] ? opener_tr(r->lang, " (original kept in uncleaned/)") : "");
 			failed++;
 		}
 		/* an e-mail's attachments that could not be saved or cleaned */
@@ -355,13 +356,15 @@ count_failures(const struct opener_run *r, size_t *files, size_t *failed_files)
 			*failed_files += 1;
 			opener_printable(it->label, label, sizeof label);
 			opener_printable(a->label, name, sizeof name);
+			char tr[800];
 			opener_printable(a->error[0] ? a->error : a->rep != NULL && a->rep->error[0] ?
 			    a->rep->error : "failed", reason, sizeof reason);
 			fputs(PROG ": ", stderr);
 			/* xgettext:c-format */
 			fprintf(stderr, opener_tr(r->lang, "%s: attachment %s: %s%s%s\n"), label,
 			    name, a->status && strcmp(a->status, OPENER_STATUS_NOCLEAN) == 0 ?
-			    opener_tr(r->lang, "could not clean: ") : "", reason, a->out[0] ?
+			    opener_tr(r->lang, "could not clean: ") : "",
+			    opener_note_tr(r->lang, reason, tr, sizeof tr), a->out[0] ?
 			    opener_tr(r->lang, " (original kept in uncleaned/)") : "");
 			failed++;
 		}
