@@ -141,12 +141,22 @@ timeout 600 "$open" --quiet --safe-pdf "${key[@]}" --out "$st" "$work/i1.sdbox" 
 src=$(ls -d "$st"/*-01234567 2>/dev/null)
 [ -n "$src" ] && [ -s "$src/photo.jpg" ] && [ -s "$src/minutes.pdf.safe.pdf" ] && ok ||
 	bad "sealed: attachments not saved: $(cat "$work/err1"; find "$st" -type f)"
-page=$(grep -l -r "Harbour\|mail.eml" "$st"/reader/en/*.html 2>/dev/null | head -1)
+page=$(ls "$st"/reader/en/s-*.html 2>/dev/null | head -1)
 if [ -n "$page" ] && grep -q "minutes.pdf.safe.pdf" "$page" && grep -q 'photo.jpg"' "$page"; then
 	ok
 else
 	bad "the reader does not list the attachments under the e-mail: $page"
 fi
+# The reader's pages: the notes in each page's language; the state keeps
+# them in English (they are an interface).
+fr=$(ls "$st"/reader/fr/s-*.html 2>/dev/null | head -1)
+grep -q "EXIF (appareil, dates, GPS, vignette)" "$fr" && ok ||
+	bad "the French reader page does not translate the cleaners' notes"
+grep -q "Pièce jointe de ce courriel" "$fr" && ok || bad "the French reader page: no attachment title"
+grep -q "EXIF (camera, dates, GPS, thumbnail)" "$page" && ok ||
+	bad "the English reader page does not show the notes in English"
+grep -a -q "EXIF (camera, dates, GPS, thumbnail)" "$st/.sealdrop-state" && ok ||
+	bad "the state does not keep the notes in English"
 timeout 600 "$open" --quiet --safe-pdf "${key[@]}" --out "$st" "$work/i1.sdbox" 2>"$work/err2"
 [ $? = 0 ] && ok || bad "second run over the state: $(cat "$work/err2")"
 grep -q "1 already opened before" "$st/report.txt" && ok ||

@@ -5,7 +5,8 @@
 # before ":"); LANG=C or --lang en keeps them in English. The summary's
 # status words agree with their counts ("2 non nettoyés", "1 non nettoyé");
 # the usage, --help and option errors follow --lang (wherever it stands)
-# or LANG.
+# or LANG. The cleaners' notes are shown in French in report.txt and in
+# report.json (which says "lang": "fr"; its keys and statuses stay English).
 # usage: lang.sh SEALDROP_OPEN
 set -u
 open=$1
@@ -42,6 +43,26 @@ LC_ALL= LANGUAGE= LC_MESSAGES= LANG=C "$open" --clean-only --out "$work/en" \
 grep -q "^summary: 1 not fully cleaned, 1 could not clean$" "$work/en/report.txt" && ok ||
 	bad "LANG=C: not English"
 grep -q "^sealdrop-open: 1 of 2 files failed$" "$work/en.err" && ok || bad "LANG=C: stderr"
+# The cleaners' notes and errors in French; report.json's keys stay English.
+grep -q "^    non inspecté$nb: peut contenir des noms dans des commentaires (texte, transmis tel quel)$" \
+	"$work/fr/report.txt" && ok || bad "report.txt: a cleaner's note not in French"
+grep -q "^    erreur$nb: PDF mal formé$nb: " "$work/fr/report.txt" && ok ||
+	bad "report.txt: a cleaner's error not in French: $(grep erreur "$work/fr/report.txt")"
+/usr/bin/python3 - "$work/fr/report.json" <<'PY' && ok || bad "report.json: notes not in French"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["lang"] == "fr", r.get("lang")
+f = {x["input"].rsplit("/", 1)[-1]: x for x in r["files"]}
+assert f["note.txt"]["status"] == "not fully cleaned", f["note.txt"]
+assert f["note.txt"]["not_inspected"] == [
+    "peut contenir des noms dans des commentaires (texte, transmis tel quel)"], f["note.txt"]
+assert f["broken.pdf"]["error"].startswith("PDF mal formé\u00a0: "), f["broken.pdf"]
+assert "summary" in r and "could not clean" in r["summary"], r["summary"]
+PY
+LANG=C LC_ALL= LANGUAGE= "$open" --clean-only --out "$work/en2" "$work/note.txt" >/dev/null 2>&1
+grep -q "^    not inspected: may contain names in comments (text, passed as it is)$" \
+	"$work/en2/report.txt" && ok || bad "LANG=C: a note not in English"
+grep -q '"lang": "en"' "$work/en2/report.json" && ok || bad "report.json: no lang en"
 # Plural agreement: two of a status, one of another.
 head -c 512 /dev/urandom >"$work/a.bin"
 head -c 512 /dev/urandom >"$work/b.bin"
