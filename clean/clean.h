@@ -132,12 +132,14 @@ int clean_render_eml_sandboxed(struct clean_ctx *c, int infd, int outfd, const c
  * (base64 or quoted-printable undone, nothing else: the caller cleans it
  * next, like any file) into outfd; name gets the name the e-mail gives it
  * (printable ASCII, cut; "" when none), *count how many attachments the
- * e-mail has (set also with SD_ERR_NOTFOUND, when index >= *count).
+ * e-mail has, at most CLEAN_EML_COUNT_MAX (set also with SD_ERR_NOTFOUND,
+ * when index >= *count).
  * CLEAN_EML_ATTACH_MAX: how many of one e-mail's attachments a caller
  * decodes (the rest are listed by name only).
  */
 #define CLEAN_EML_NAME_MAX 127
 #define CLEAN_EML_ATTACH_MAX 20
+#define CLEAN_EML_COUNT_MAX 1000      /* *count is never more (the child's word) */
 int clean_eml_attachment_sandboxed(struct clean_ctx *c, int infd, unsigned index, int outfd,
     char name[CLEAN_EML_NAME_MAX + 1], unsigned *count, struct clean_report *rep);
 

@@ -485,7 +485,7 @@ clean_eml_attachment_sandboxed(struct clean_ctx *c, int infd, unsigned index, in
 		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
 			*p = '?';
 	if (e == 0 || e == SD_ERR_NOTFOUND)
-		*count = m->count;
+		*count = m->count < CLEAN_EML_COUNT_MAX ? m->count : CLEAN_EML_COUNT_MAX;
 	if (e == 0)
 		(void)snprintf(name, CLEAN_EML_NAME_MAX + 1, "%s", m->name);
 	return e;

@@ -16,6 +16,8 @@
 #    attachment with what became of it;
 #  - report.json lists them in "attachments" under the e-mail, report.txt
 #    indented under it, the summary counts them;
+#  - an e-mail with 23 attachments: the first 20 saved, the report counts
+#    23 and says only the first 20 were saved;
 #  - sealed and opened into a folder with a state: the reader's page of the
 #    source lists them under the e-mail with links to the cleaned copies and
 #    safe PDFs; a second run loads the state (attachments and all) and
@@ -132,6 +134,25 @@ if command -v tesseract >/dev/null; then
 		bad "the e-mail's safe PDF does not say broken.pdf could not be cleaned"
 	grep -q -i "SDCANARY\|example.org" "$work/ocr1.txt" && bad "a header drawn" || ok
 fi
+
+# The bound: 23 attachments, the first 20 saved.
+"$py" - "$work/many.eml" <<'PY'
+import sys
+parts = "".join(f"--b\nContent-Type: text/plain\nContent-Disposition: attachment; "
+                f"filename=\"n{i:02d}.txt\"\n\nnote {i}\n" for i in range(23))
+open(sys.argv[1], "w").write("From: a@example.org\nSubject: many\nMIME-Version: 1.0\n"
+                            "Content-Type: multipart/mixed; boundary=b\n\n" + parts + "--b--\n")
+PY
+timeout 600 "$open" --quiet --clean-only --safe-pdf --out "$work/many" "$work/many.eml" 2>/dev/null
+[ -f "$work/many/n19.txt" ] && [ ! -e "$work/many/n20.txt" ] && ok ||
+	bad "not exactly the first 20 attachments saved: $(ls "$work/many")"
+grep -q "^    attachments: 23 in the e-mail, only the first 20 saved" "$work/many/report.txt" && ok ||
+	bad "report.txt does not say only 20 of 23 were saved"
+"$py" - "$work/many/report.json" <<'PY' && ok || bad "report.json: the bound not reported"
+import json, sys
+m = json.load(open(sys.argv[1]))["files"][0]
+assert m["attachments_total"] == 23 and len(m["attachments"]) == 20, m
+PY
 
 # Sealed, into a folder with a state and the offline reader.
 "$seal" --recipient "$vec/key.pub" --time 1764979200 --kind file --name mail.eml \

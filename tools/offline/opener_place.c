@@ -475,7 +475,7 @@ eml_attachments(struct opener_run *r, struct clean_ctx *cc, struct opener_item *
 		return;
 	for (unsigned i = 0; i < CLEAN_EML_ATTACH_MAX && (i == 0 || i < total); i++) {
 		struct opener_item *a = &it->att[i];
-		struct clean_report xrep;
+		struct clean_report xrep = { 0 };
 		char tmp[48], name[CLEAN_EML_NAME_MAX + 1] = "", want[SAFENAME_MAX + 1],
 		    final[SAFENAME_MAX + 32], line[700];
 		int fd, rc;
