@@ -105,5 +105,11 @@ grep -q "^sealdrop-open: --lang: one of en, fr$" "$work/u5.err" && ok ||
 LANG=C LC_ALL= LANGUAGE= "$open" --bogus >/dev/null 2>"$work/u6.err"
 grep -q "^sealdrop-open: --bogus: unknown option$" "$work/u6.err" && ok ||
 	bad "LANG=C: the option error is not in English: $(head -1 "$work/u6.err")"
+# The remaining errors of a run: an export from a folder with no state.
+mkdir "$work/nostate"
+LANG=C LC_ALL= LANGUAGE= "$open" --lang fr --out "$work/nostate" --export-uwazi "$work/exp" \
+	>/dev/null 2>"$work/x.err"
+grep -q "^sealdrop-open: .*/nostate$nb: ne contient pas de .sealdrop-state$nb: rien n’y a été ouvert, rien à exporter$" \
+	"$work/x.err" && ok || bad "export error not in French: $(cat "$work/x.err")"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

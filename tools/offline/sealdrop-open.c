@@ -279,8 +279,10 @@ decrypt_all(const struct opts *o, struct opener_run *r, int argc, char **argv, i
 	if (e != 0)
 		goto out;
 	if ((e = opener_stage_init(r)) != 0) {
-		fprintf(stderr, PROG ": %s: cannot create the staging directory: %s\n", o->out,
-		    strerror(errno));
+		fputs(PROG ": ", stderr);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o->lang, "%s: cannot create the staging directory: %s\n"),
+		    o->out, strerror(errno));
 		goto out;
 	}
 	for (int i = first; i < argc; i++)
@@ -434,11 +436,17 @@ open_state(const struct opts *o, struct opener_run *r, struct opener_state *st)
 	}
 	why[0] = '\0';
 	if ((e = opener_state_load(r->outfd, st, why, sizeof why)) != 0) {
-		fprintf(stderr, PROG ": %s: %s; nothing was opened%s\n", o->out,
-		    why[0] ? why : sd_strerror(e), e == SD_ERR_FORMAT || e == SD_ERR_CHECKSUM ||
-		    e == SD_ERR_RANGE ? " (the state is never rebuilt over: keep the folder as "
-		    "it is, and open into a new --out folder, or restore " OPENER_STATE_FILE
-		    " from a backup)" : "");
+		char tr[800], hint[400];
+		hint[0] = '\0';
+		if (e == SD_ERR_FORMAT || e == SD_ERR_CHECKSUM || e == SD_ERR_RANGE)
+			/* xgettext:c-format */
+			(void)snprintf(hint, sizeof hint, opener_tr(o->lang, " (the state is never "
+			    "rebuilt over: keep the folder as it is, and open into a new --out "
+			    "folder, or restore %s from a backup)"), OPENER_STATE_FILE);
+		fputs(PROG ": ", stderr);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o->lang, "%s: %s; nothing was opened%s\n"), o->out,
+		    why[0] ? opener_note_tr(o->lang, why, tr, sizeof tr) : sd_strerror(e), hint);
 		return e;
 	}
 	r->state = st;
@@ -462,13 +470,19 @@ save_state(const struct opts *o, struct opener_run *r, struct opener_state *st)
 	if ((e = opener_state_add_run(st, r)) == 0)
 		e = opener_state_save(r->outfd, st);
 	if (e != 0) {
-		fprintf(stderr, PROG ": %s: cannot write the state " OPENER_STATE_FILE ": %s; "
-		    "the next run would open these items again\n", o->out, sd_strerror(e));
+		fputs(PROG ": ", stderr);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o->lang, "%s: cannot write the state %s: %s; the next "
+		    "run would open these items again\n"), o->out, OPENER_STATE_FILE, sd_strerror(e));
 		return e;
 	}
 	if ((e = opener_reader_write(r->outfd, st, o->lang)) != 0)
-		fprintf(stderr, PROG ": %s: cannot write the offline reader (index.html): %s\n",
-		    o->out, sd_strerror(e));
+	{
+		fputs(PROG ": ", stderr);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o->lang, "%s: cannot write the offline reader "
+		    "(index.html): %s\n"), o->out, sd_strerror(e));
+	}
 	return e;
 }
 
@@ -484,7 +498,9 @@ export_uwazi(const struct opts *o)
 	int e;
 
 	if ((r.outfd = open(o->out, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		fprintf(stderr, PROG ": %s: cannot open: %s\n", o->out, strerror(errno));
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o->lang, "sealdrop-open: %s: cannot open: %s\n"), o->out,
+		    strerror(errno));
 		return 1;
 	}
 	if (open_state(o, &r, &st) != 0) {
@@ -492,26 +508,34 @@ export_uwazi(const struct opts *o)
 		goto out;
 	}
 	if (!st.existed) {
-		fprintf(stderr, PROG ": %s: holds no " OPENER_STATE_FILE ": nothing was opened "
-		    "into it, nothing to export\n", o->out);
+		fputs(PROG ": ", stderr);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o->lang, "%s: holds no %s: nothing was opened into it, "
+		    "nothing to export\n"), o->out, OPENER_STATE_FILE);
 		e = 1;
 		goto out;
 	}
 	if ((e = opener_export_uwazi(r.outfd, &st, o->export_uwazi, &eo, &res)) != 0) {
-		fprintf(stderr, PROG ": %s: %s; nothing was exported\n", o->export_uwazi,
-		    e == SD_ERR_EXISTS ? "already exists: give a folder that does not exist yet" :
-		    e == SD_ERR_TOOLONG ? "import.csv would be larger than 64 MiB: too many files "
-		    "for one export" : sd_strerror(e));
+		fputs(PROG ": ", stderr);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o->lang, "%s: %s; nothing was exported\n"), o->export_uwazi,
+		    e == SD_ERR_EXISTS ? opener_tr(o->lang, "already exists: give a folder that "
+		    "does not exist yet") :
+		    e == SD_ERR_TOOLONG ? opener_tr(o->lang, "import.csv would be larger than 64 "
+		    "MiB: too many files for one export") : sd_strerror(e));
 		e = 1;
 		goto out;
 	}
 	if (!o->quiet)
-		printf("exported %zu entities (%zu files) to %s/import.zip; create the template "
-		    "of %s/template.json in Uwazi before importing\n", res.entities, res.files,
-		    o->export_uwazi, o->export_uwazi);
+		/* xgettext:c-format */
+		printf(opener_tr(o->lang, "exported %zu entities (%zu files) to %s/import.zip; "
+		    "create the template of %s/template.json in Uwazi before importing\n"),
+		    res.entities, res.files, o->export_uwazi, o->export_uwazi);
 	if (res.skipped)
-		fprintf(stderr, PROG ": export: %zu recorded items were not exported "
-		    "(the lines above say why)\n", res.skipped);
+		fprintf(stderr, opener_ntr(o->lang, "sealdrop-open: export: %zu recorded item was "
+		    "not exported (the lines above say why)\n", "sealdrop-open: export: %zu recorded "
+		    "items were not exported (the lines above say why)\n", res.skipped),
+		    res.skipped);
 	e = res.skipped ? 1 : 0;
 out:
 	opener_state_free(&st);
