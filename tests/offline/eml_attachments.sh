@@ -21,7 +21,8 @@
 #  - sealed and opened into a folder with a state: the reader's page of the
 #    source lists them under the e-mail with links to the cleaned copies and
 #    safe PDFs; a second run loads the state (attachments and all) and
-#    writes nothing new.
+#    writes nothing new; a state whose attachment has an unknown field is
+#    refused as damaged (in French with --lang fr).
 # usage: eml_attachments.sh SEALDROP_OPEN SDSEAL VECTOR_DIR
 set -u
 open=$1
@@ -183,5 +184,19 @@ timeout 600 "$open" --quiet --safe-pdf "${key[@]}" --out "$st" "$work/i1.sdbox" 
 grep -q "1 already opened before" "$st/report.txt" && ok ||
 	bad "second run: the state was not reloaded: $(cat "$st/report.txt")"
 [ "$(ls "$src" | grep -c '^photo')" = 2 ] && ok || bad "second run wrote again: $(ls "$src")"
+cp -r "$st" "$work/st2"
+"$py" - "$work/st2/.sealdrop-state" <<'PY'
+import hashlib, json, sys
+head, sums, body = open(sys.argv[1], "rb").read().split(b"\n", 2)
+j = json.loads(body)
+j["items"][0]["attachments"][0]["bogus"] = 1
+body = json.dumps(j, separators=(",", ":")).encode()
+h = hashlib.blake2b(body, digest_size=32).hexdigest().encode()
+open(sys.argv[1], "wb").write(head + b"\nblake2b-256 " + h + b"\n" + body)
+PY
+LANG=C LC_ALL= LANGUAGE= "$open" --quiet --lang fr --safe-pdf "${key[@]}" --out "$work/st2" \
+	"$work/i1.sdbox" 2>"$work/err3"
+[ $? = 1 ] && grep -q "endommagé.*une pièce jointe a un champ inconnu" "$work/err3" && ok ||
+	bad "a state with a bad attachment was not refused: $(cat "$work/err3")"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
