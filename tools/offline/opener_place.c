@@ -493,8 +493,7 @@ eml_attachments(struct opener_run *r, struct clean_ctx *cc, struct opener_item *
 		a->in_mail = 1;
 		a->verified = 1;
 		(void)snprintf(a->name, sizeof a->name, "%s", name);
-		(void)snprintf(a->label, sizeof a->label, "%s", name[0] ? name :
-		    opener_tr(r->lang, "(no name)"));
+		(void)snprintf(a->label, sizeof a->label, "%s", name[0] ? name : "(no name)");
 		if (rc == 0 && lseek(fd, 0, SEEK_SET) != 0)
 			rc = SD_ERR_IO;
 		if (rc != 0) {

@@ -197,8 +197,10 @@ opener_item_json(const struct opener_item *it, const char *lang)
 		json_t *a = json_array();
 		for (size_t i = 0; a != NULL && i < it->natt; i++) {
 			json_t *x = opener_item_json(&it->att[i], lang);
-			if (x != NULL) { /* its name in the e-mail, not an input */
-				(void)json_object_set(x, "name", json_object_get(x, "input"));
+			if (x != NULL) { /* its name in the e-mail ("": none), not an input */
+				char name[sizeof it->att[i].name];
+				opener_printable(it->att[i].name, name, sizeof name);
+				(void)json_object_set_new(x, "name", jstr(name));
 				(void)json_object_del(x, "input");
 				(void)json_object_del(x, "kind");
 			}
@@ -235,7 +237,8 @@ item_text(FILE *f, const char *lang, const struct opener_item *it)
 	char label[OPENER_LABEL_MAX];
 	const char *pdf = opener_tr(lang, "safe PDF"), *in = it->in_mail ? "    " : "";
 
-	opener_printable(it->label, label, sizeof label);
+	opener_printable(it->in_mail && it->name[0] == '\0' ? opener_tr(lang, "(no name)") :
+	    it->label, label, sizeof label);
 	if (it->in_mail)
 		/* TRANSLATORS: an e-mail's attachment in report.txt: its name as
 		 * the e-mail gives it, then its status. */

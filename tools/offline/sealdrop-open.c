@@ -357,7 +357,8 @@ count_failures(const struct opener_run *r, size_t *files, size_t *failed_files)
 				continue;
 			*failed_files += 1;
 			opener_printable(it->label, label, sizeof label);
-			opener_printable(a->label, name, sizeof name);
+			opener_printable(a->name[0] ? a->label : opener_tr(r->lang, "(no name)"), name,
+			    sizeof name);
 			char tr[800];
 			opener_printable(a->error[0] ? a->error : a->rep != NULL && a->rep->error[0] ?
 			    a->rep->error : "failed", reason, sizeof reason);
