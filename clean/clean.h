@@ -119,6 +119,29 @@ int clean_render_supported(const char *mime);
  * infd (a cleaned copy) drawn into outfd. */
 int clean_render_sandboxed(struct clean_ctx *c, int infd, int outfd, unsigned *pages,
     struct clean_report *rep);
+/* An e-mail (message/rfc822, its uncleaned original on infd) drawn the
+ * same way, with fates: NULL, or one '\n'-separated line per attachment (in
+ * the order clean_eml_attachment_sandboxed numbers them) saying what became
+ * of it, drawn beside its name. */
+int clean_render_eml_sandboxed(struct clean_ctx *c, int infd, int outfd, const char *fates,
+    unsigned *pages, struct clean_report *rep);
+
+/*
+ * E-mail attachments (clean_render_eml.c), decoded in a sandboxed child like
+ * clean_file_sandboxed's: attachment index (0-based) of the e-mail on infd
+ * (base64 or quoted-printable undone, nothing else: the caller cleans it
+ * next, like any file) into outfd; name gets the name the e-mail gives it
+ * (printable ASCII, cut; "" when none), *count how many attachments the
+ * e-mail has, at most CLEAN_EML_COUNT_MAX (set also with SD_ERR_NOTFOUND,
+ * when index >= *count).
+ * CLEAN_EML_ATTACH_MAX: how many of one e-mail's attachments a caller
+ * decodes (the rest are listed by name only).
+ */
+#define CLEAN_EML_NAME_MAX 127
+#define CLEAN_EML_ATTACH_MAX 20
+#define CLEAN_EML_COUNT_MAX 1000      /* *count is never more (the child's word) */
+int clean_eml_attachment_sandboxed(struct clean_ctx *c, int infd, unsigned index, int outfd,
+    char name[CLEAN_EML_NAME_MAX + 1], unsigned *count, struct clean_report *rep);
 
 /*
  * Office documents to PDF by LibreOffice in its own sandbox

@@ -6,6 +6,7 @@
  */
 #include "clean_int.h"
 #include "sderr.h"
+#include "sdi18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -169,23 +170,24 @@ clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
 	    f->deep(c, buf, len, depth, out, rep);
 }
 
-/* Why a type has no cleaner, in the report's words; "" for the rest. */
+/* Why a type has no cleaner, in the report's words; "" for the rest (marked
+ * for the catalogues: sealdrop-open shows it translated). */
 static const char *
 unsupported_reason(const char *mime, const unsigned char *buf, size_t len)
 {
 	static const unsigned char ole[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
 
 	if (len >= sizeof ole && memcmp(buf, ole, sizeof ole) == 0)
-		return "legacy Microsoft Office or Outlook file (doc, xls, ppt, msg: an OLE "
+		return I18N_N("legacy Microsoft Office or Outlook file (doc, xls, ppt, msg: an OLE "
 		    "compound document): not cleaned, no cleaner for this binary format; its "
-		    "authors, revisions and comments may be inside";
+		    "authors, revisions and comments may be inside");
 	if (strcmp(mime, "text/rtf") == 0 || strcmp(mime, "application/rtf") == 0)
-		return "RTF document: not cleaned, no cleaner for this format; its author, "
-		    "revision marks and comments may be inside";
+		return I18N_N("RTF document: not cleaned, no cleaner for this format; its author, "
+		    "revision marks and comments may be inside");
 	if (strcmp(mime, "message/rfc822") == 0 || strcmp(mime, "message/news") == 0 ||
 	    strcmp(mime, "application/vnd.ms-outlook") == 0)
-		return "e-mail: not cleaned, no cleaner for e-mails; its headers name the sender, "
-		    "the recipients, their mail servers and addresses";
+		return I18N_N("e-mail: not cleaned, no cleaner for e-mails; its headers name the sender, "
+		    "the recipients, their mail servers and addresses");
 	return "";
 }
 

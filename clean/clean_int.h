@@ -159,10 +159,20 @@ int clean_zstd(struct clean_ctx *c, const unsigned char *buf, size_t len, unsign
  * and the names of its attachments, no header (clean_render_eml.c). */
 int clean_render_eml(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep);
+/* The same, with fates (NULL, or one '\n'-separated line per attachment in
+ * order: what became of it) drawn beside each attachment's name. */
+int clean_render_eml_fates(const unsigned char *buf, size_t len, const char *fates,
+    struct clean_buf *out, struct clean_report *rep);
+/* Attachment index (0-based, in the order the page lists them) of the e-mail
+ * buf decoded into out, its name (printable ASCII, "" when it has none) into
+ * name; *count gets how many the e-mail has. SD_ERR_NOTFOUND when there is
+ * no such attachment (the e-mail's bounds: parts, nesting). */
+int clean_eml_attachment(const unsigned char *buf, size_t len, unsigned index,
+    struct clean_buf *out, char *name, size_t namesz, unsigned *count);
 /* Safe PDFs: buf drawn into out in this process (clean_render.c; see
- * clean_render_sandboxed in clean.h). */
+ * clean_render_sandboxed in clean.h); fates as clean_render_eml_fates's. */
 int clean_render_pdf(const unsigned char *buf, size_t len, const char *mime,
-    struct clean_buf *out, unsigned *pages, struct clean_report *rep);
+    const char *fates, struct clean_buf *out, unsigned *pages, struct clean_report *rep);
 
 struct clean_report;
 struct clean_buf;

@@ -212,7 +212,7 @@ static int render_doc(const unsigned char *buf, size_t len, const char *mime,
 
 int
 clean_render_pdf(const unsigned char *buf, size_t len, const char *mime,
-    struct clean_buf *out, unsigned *pages_out, struct clean_report *rep)
+    const char *fates, struct clean_buf *out, unsigned *pages_out, struct clean_report *rep)
 {
 	struct clean_buf eml = { 0 };
 	int e;
@@ -220,7 +220,7 @@ clean_render_pdf(const unsigned char *buf, size_t len, const char *mime,
 	if (strcmp(mime, "message/rfc822") != 0)
 		return render_doc(buf, len, mime, out, pages_out, rep);
 	/* An e-mail: its text body as XHTML first (clean_render_eml.c). */
-	if ((e = clean_render_eml(buf, len, &eml, rep)) == 0)
+	if ((e = clean_render_eml_fates(buf, len, fates, &eml, rep)) == 0)
 		e = render_doc(eml.data, eml.len, mime, out, pages_out, rep);
 	clean_buf_free(&eml);
 	return e;

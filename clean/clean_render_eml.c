@@ -16,6 +16,11 @@
  * EML_ATTACH_LISTED attachments listed (the rest counted), the body cut at
  * EML_TEXT_MAX bytes (the page says so); names and types are cut to 120
  * printable ASCII characters.
+ *
+ * clean_eml_attachment() decodes one attachment (base64, quoted-printable
+ * or as is), found by the same walk, so that sealdrop-open can clean it and
+ * draw it like any file; the caller may give one line per attachment
+ * (fates) saying what became of it, drawn beside its name.
  */
 #include "clean.h"
 #include "clean_int.h"
@@ -38,6 +43,9 @@ struct eml {
 	int have_text, cut, html_only, other_charset;
 	unsigned parts, attachments;
 	char att[EML_ATTACH_LISTED][2][128]; /* name, type */
+	unsigned want;           /* clean_eml_attachment: which one */
+	struct clean_buf *got;   /* its decoded bytes, or NULL */
+	int found;
 };
 
 /* Headers end at the first empty line; *body gets where the body starts. */
@@ -315,6 +323,10 @@ eml_walk(struct eml *m, const unsigned char *p, size_t n, unsigned depth)
 	if (strncasecmp(disp, "attachment", 10) == 0 || name[0] != '\0' ||
 	    strncasecmp(ctype, "message/", 8) == 0 ||
 	    strncasecmp(ctype, "text/", 5) != 0) {
+		if (m->got != NULL && m->attachments == m->want && !m->found) {
+			m->found = 1;
+			e = eml_decode(p + body, n - body, cte, m->got);
+		}
 		if (m->attachments < EML_ATTACH_LISTED) {
 			char t[128];
 			eml_copy(m->att[m->attachments][0], sizeof m->att[0][0],
@@ -323,7 +335,7 @@ eml_walk(struct eml *m, const unsigned char *p, size_t n, unsigned depth)
 			eml_copy(m->att[m->attachments][1], sizeof m->att[0][1], t);
 		}
 		m->attachments++;
-		return 0;
+		return e;
 	}
 	if (strncasecmp(ctype, "text/plain", 10) == 0 && !m->have_text) {
 		struct clean_buf d = { 0 };
@@ -364,8 +376,61 @@ eml_escape(struct clean_buf *out, const char *s, size_t n)
 #define EML_PUT(s) clean_buf_append(out, s, strlen(s))
 
 int
+clean_eml_attachment(const unsigned char *buf, size_t len, unsigned index,
+    struct clean_buf *out, char *name, size_t namesz, unsigned *count)
+{
+	struct eml *m = calloc(1, sizeof *m);
+	struct clean_buf d = { 0 };
+	int e;
+
+	if (m == NULL)
+		return SD_ERR_NOMEM;
+	m->want = index;
+	m->got = &d;
+	if ((e = eml_walk(m, buf, len, 0)) != 0)
+		goto out;
+	*count = m->attachments;
+	if (!m->found) {
+		e = SD_ERR_NOTFOUND;
+		goto out;
+	}
+	if ((e = clean_buf_append(out, d.data, d.len)) != 0)
+		goto out;
+	if (namesz > 0)
+		(void)snprintf(name, namesz, "%s", index < EML_ATTACH_LISTED &&
+		    strcmp(m->att[index][0], "(no name)") != 0 ? m->att[index][0] : "");
+out:
+	clean_buf_free(&d);
+	clean_buf_free(&m->text);
+	free(m);
+	return e;
+}
+
+/* Line i of fates ('\n'-separated), or NULL. */
+static const char *
+eml_fate(const char *fates, unsigned i, size_t *len)
+{
+	for (; fates != NULL && *fates; i--) {
+		size_t l = strcspn(fates, "\n");
+		if (i == 0) {
+			*len = l;
+			return fates;
+		}
+		fates += l + (fates[l] == '\n');
+	}
+	return NULL;
+}
+
+int
 clean_render_eml(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep)
+{
+	return clean_render_eml_fates(buf, len, NULL, out, rep);
+}
+
+int
+clean_render_eml_fates(const unsigned char *buf, size_t len, const char *fates,
+    struct clean_buf *out, struct clean_report *rep)
 {
 	struct eml *m = calloc(1, sizeof *m);
 	int e;
@@ -401,16 +466,22 @@ clean_render_eml(const unsigned char *buf, size_t len, struct clean_buf *out,
 		    "characters are shown as ?.]</h1>\n");
 	if (e == 0 && m->attachments > 0) {
 		char h[96];
-		(void)snprintf(h, sizeof h, "<h1>Attachments, not drawn: %u</h1>\n",
-		    m->attachments);
+		(void)snprintf(h, sizeof h, fates != NULL ? "<h1>Attachments: %u</h1>\n" :
+		    "<h1>Attachments, not drawn: %u</h1>\n", m->attachments);
 		e = EML_PUT(h);
 	}
 	for (unsigned i = 0; i < m->attachments && i < EML_ATTACH_LISTED && e == 0; i++) {
+		size_t fl = 0;
+		const char *f = eml_fate(fates, i, &fl);
 		if ((e = EML_PUT("<p>")) == 0 &&
 		    (e = eml_escape(out, m->att[i][0], strlen(m->att[i][0]))) == 0 &&
 		    (e = EML_PUT(" (")) == 0 &&
-		    (e = eml_escape(out, m->att[i][1], strlen(m->att[i][1]))) == 0)
-			e = EML_PUT(")</p>\n");
+		    (e = eml_escape(out, m->att[i][1], strlen(m->att[i][1]))) == 0 &&
+		    (e = EML_PUT(")")) == 0 && f != NULL && fl > 0 &&
+		    (e = EML_PUT(": ")) == 0)
+			e = eml_escape(out, f, fl);
+		if (e == 0)
+			e = EML_PUT("</p>\n");
 	}
 	if (e == 0 && m->attachments > EML_ATTACH_LISTED)
 		e = EML_PUT("<p>(more not listed)</p>\n");
@@ -419,9 +490,13 @@ clean_render_eml(const unsigned char *buf, size_t len, struct clean_buf *out,
 	if (e == 0) {
 		clean_note_removed(rep, "the e-mail's headers (sender, recipients, subject, date): "
 		    "not drawn");
-		if (m->attachments > 0)
+		if (m->attachments > 0 && fates == NULL)
 			clean_note_uninspected(rep, "%u attachment%s listed by name, not drawn",
 			    m->attachments, m->attachments == 1 ? "" : "s");
+		else if (m->attachments > 0)
+			clean_note_kept(rep, "%u attachment%s listed by name with what became of "
+			    "each (saved apart, cleaned and drawn like any file)", m->attachments,
+			    m->attachments == 1 ? "" : "s");
 	}
 out:
 	clean_buf_free(&m->text);

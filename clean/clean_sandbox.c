@@ -53,7 +53,18 @@
 struct sandbox_msg {
 	int result;
 	unsigned pages;             /* clean_render_sandboxed: pages drawn */
+	unsigned count;             /* clean_eml_attachment_sandboxed: attachments */
+	char name[CLEAN_EML_NAME_MAX + 1]; /* and the one's name */
 	struct clean_report rep;
+};
+
+/* What a child does: clean (pages NULL), draw a safe PDF (pages set, fates
+ * for an e-mail) or decode an e-mail's attachment (attach). */
+struct sandbox_job {
+	unsigned *pages;
+	const char *fates;
+	int attach;
+	unsigned index;
 };
 
 static const int sandbox_allowed[] = {
@@ -218,8 +229,9 @@ read_input(int fd, size_t size)
  * when it fits: its copy and the cleaned copy must both fit in mem. */
 static int
 child_memory(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t mem,
-    unsigned *pages, struct clean_report *rep)
+    const struct sandbox_job *job, struct sandbox_msg *m)
 {
+	struct clean_report *rep = &m->rep;
 	struct clean_buf out = { 0 };
 	unsigned char *in;
 	int e;
@@ -237,10 +249,20 @@ child_memory(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t m
 	}
 	if (lseek(infd, 0, SEEK_SET) != 0 || (in = read_input(infd, (size_t)size)) == NULL)
 		_exit(3);
-	if (pages == NULL)
+	if (job->attach) {
+		if ((e = clean_detect(c, in, (size_t)size, rep->type)) == 0 &&
+		    strcmp(rep->type, "message/rfc822") != 0) {
+			clean_set_error(rep, "not an e-mail (%s)", rep->type);
+			e = CLEAN_E_UNSUPPORTED;
+		}
+		if (e == 0)
+			e = clean_eml_attachment(in, (size_t)size, job->index, &out, m->name,
+			    sizeof m->name, &m->count);
+	} else if (job->pages == NULL) {
 		e = clean_any(c, in, (size_t)size, 0, &out, rep);
-	else if ((e = clean_detect(c, in, (size_t)size, rep->type)) == 0)
-		e = clean_render_pdf(in, (size_t)size, rep->type, &out, pages, rep);
+	} else if ((e = clean_detect(c, in, (size_t)size, rep->type)) == 0) {
+		e = clean_render_pdf(in, (size_t)size, rep->type, job->fates, &out, &m->pages, rep);
+	}
 	if (e == 0 && write_all(outfd, out.data, out.len) != 0)
 		e = SD_ERR_IO;
 	free(in);
@@ -252,14 +274,15 @@ child_memory(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t m
  * infd to outfd without holding the file, anything else in memory. */
 static int
 child_clean(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t mem,
-    unsigned *pages, struct clean_report *rep)
+    const struct sandbox_job *job, struct sandbox_msg *m)
 {
+	struct clean_report *rep = &m->rep;
 	size_t n = size < SANDBOX_HEAD_BYTES ? (size_t)size : SANDBOX_HEAD_BYTES;
 	unsigned char *head;
 	int e;
 
-	if (pages != NULL) /* a safe PDF: always drawn from memory */
-		return child_memory(c, infd, outfd, size, mem, pages, rep);
+	if (job->pages != NULL || job->attach) /* always from memory */
+		return child_memory(c, infd, outfd, size, mem, job, m);
 	if ((head = read_input(infd, n)) == NULL)
 		_exit(3);
 	e = clean_detect(c, head, n, rep->type);
@@ -267,12 +290,12 @@ child_clean(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t me
 	if (e == 0 && size > 0 && clean_test_hook(rep->type) == 0 && clean_streamed(rep->type))
 		return clean_mp4_fd(infd, size, outfd, rep);
 	memset(rep->type, 0, sizeof rep->type);
-	return child_memory(c, infd, outfd, size, mem, NULL, rep);
+	return child_memory(c, infd, outfd, size, mem, job, m);
 }
 
 static _Noreturn void
 child(struct clean_ctx *c, int infd, int outfd, int rp, uint64_t size, uint64_t mem,
-    int render)
+    const struct sandbox_job *job)
 {
 	static struct sandbox_msg m;
 	int fds[3] = { infd, outfd, rp };
@@ -286,7 +309,7 @@ child(struct clean_ctx *c, int infd, int outfd, int rp, uint64_t size, uint64_t 
 	if (sandbox_limits(mem) != 0 || sandbox_seccomp() != 0)
 		_exit(4);
 	clean_test_probe(&m.rep);
-	m.result = child_clean(c, infd, outfd, size, mem, render ? &m.pages : NULL, &m.rep);
+	m.result = child_clean(c, infd, outfd, size, mem, job, &m);
 	if (write_all(rp, &m, sizeof m) != 0)
 		_exit(5);
 	_exit(0);
@@ -375,11 +398,12 @@ finish(pid_t pid, int got, struct sandbox_msg *m, struct clean_report *rep)
 	return CLEAN_E_CRASH;
 }
 
-/* One file in a sandboxed child: cleaned (pages == NULL) or drawn to a safe
- * PDF (clean_render.c, pages gets its page count). */
+/* One file in a sandboxed child: cleaned, drawn to a safe PDF
+ * (clean_render.c, job->pages gets its page count) or an e-mail's
+ * attachment decoded (clean_render_eml.c). */
 static int
-sandbox_run(struct clean_ctx *c, int infd, int outfd, unsigned *pages,
-    struct clean_report *rep)
+sandbox_run(struct clean_ctx *c, int infd, int outfd, const struct sandbox_job *job,
+    struct sandbox_msg **msg, struct clean_report *rep)
 {
 	static struct sandbox_msg m;
 	uint64_t mem = clean_sandbox_mem_limit(sandbox_phys_bytes());
@@ -406,26 +430,63 @@ sandbox_run(struct clean_ctx *c, int infd, int outfd, unsigned *pages,
 	}
 	if (pid == 0) {
 		close(p[0]);
-		child(c, infd, outfd, p[1], (uint64_t)st.st_size, mem, pages != NULL);
+		child(c, infd, outfd, p[1], (uint64_t)st.st_size, mem, job);
 	}
 	close(p[1]);
 	got = collect(p[0], &m, (uint64_t)st.st_size);
 	close(p[0]);
 	e = finish(pid, got, &m, rep);
-	if (e == 0 && pages != NULL)
-		*pages = m.pages;
+	if (e == 0 && job->pages != NULL)
+		*job->pages = m.pages;
+	if (msg != NULL)
+		*msg = got == 1 ? &m : NULL;
 	return e;
 }
 
 int
 clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_report *rep)
 {
-	return sandbox_run(c, infd, outfd, NULL, rep);
+	const struct sandbox_job job = { 0 };
+
+	return sandbox_run(c, infd, outfd, &job, NULL, rep);
 }
 
 int
 clean_render_sandboxed(struct clean_ctx *c, int infd, int outfd, unsigned *pages,
     struct clean_report *rep)
 {
-	return sandbox_run(c, infd, outfd, pages, rep);
+	const struct sandbox_job job = { .pages = pages };
+
+	return sandbox_run(c, infd, outfd, &job, NULL, rep);
+}
+
+int
+clean_render_eml_sandboxed(struct clean_ctx *c, int infd, int outfd, const char *fates,
+    unsigned *pages, struct clean_report *rep)
+{
+	const struct sandbox_job job = { .pages = pages, .fates = fates };
+
+	return sandbox_run(c, infd, outfd, &job, NULL, rep);
+}
+
+int
+clean_eml_attachment_sandboxed(struct clean_ctx *c, int infd, unsigned index, int outfd,
+    char name[CLEAN_EML_NAME_MAX + 1], unsigned *count, struct clean_report *rep)
+{
+	const struct sandbox_job job = { .attach = 1, .index = index };
+	struct sandbox_msg *m = NULL;
+	int e = sandbox_run(c, infd, outfd, &job, &m, rep);
+
+	if (m == NULL)
+		return e != 0 ? e : CLEAN_E_INTERNAL;
+	/* the child's answer is read as untrusted as the rest of its report */
+	m->name[sizeof m->name - 1] = '\0';
+	for (char *p = m->name; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
+	if (e == 0 || e == SD_ERR_NOTFOUND)
+		*count = m->count < CLEAN_EML_COUNT_MAX ? m->count : CLEAN_EML_COUNT_MAX;
+	if (e == 0)
+		(void)snprintf(name, CLEAN_EML_NAME_MAX + 1, "%s", m->name);
+	return e;
 }

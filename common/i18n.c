@@ -9,7 +9,9 @@
  * optional hash table). The data is ours, but a reader that trusts offsets
  * is a reader that one bad build turns into an out-of-bounds read. After
  * init everything is read-only: lookups from any thread are safe.
- * English is the source language and has no catalogue.
+ * English is the source language and has no catalogue. Messages with a
+ * plural form (i18n_nget) follow the rule the catalogue's Plural-Forms
+ * header names, among the two-form rules this file knows.
  */
 #include "sdi18n.h"
 #include "sdi18n_int.h"
@@ -27,6 +29,7 @@
 struct lang {
 	char code[I18N_LANG_MAX];
 	struct i18n_mo mo;
+	enum i18n_plural plural;
 };
 
 static struct lang g_langs[I18N_MAX_LANGS];
@@ -138,27 +141,116 @@ i18n_mo_parse(const unsigned char *data, size_t len, struct i18n_mo *out)
 	return 0;
 }
 
-const char *
-i18n_mo_lookup(const struct i18n_mo *mo, const char *msgid)
+/* The entry of msgid, or -1. */
+static long
+mo_find(const struct i18n_mo *mo, const char *msgid)
 {
 	uint32_t lo = 0, hi, len;
 
 	if (mo == NULL || msgid == NULL || msgid[0] == '\0')
-		return NULL;
+		return -1;
 	hi = mo->n;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(msgid, mo_str(mo, mo->orig_off, mid, &len));
-		if (c == 0) {
-			const char *t = mo_str(mo, mo->trans_off, mid, &len);
-			return len > 0 ? t : NULL;
-		}
+		if (c == 0)
+			return (long)mid;
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	return NULL;
+	return -1;
+}
+
+const char *
+i18n_mo_lookup(const struct i18n_mo *mo, const char *msgid)
+{
+	long k = mo_find(mo, msgid);
+	uint32_t len;
+	const char *t;
+
+	if (k < 0)
+		return NULL;
+	t = mo_str(mo, mo->trans_off, (uint32_t)k, &len);
+	return len > 0 ? t : NULL;
+}
+
+const char *
+i18n_mo_nlookup(const struct i18n_mo *mo, const char *msgid, unsigned form)
+{
+	long k = mo_find(mo, msgid);
+	uint32_t olen, tlen;
+	const char *t;
+	size_t at = 0;
+
+	if (k < 0)
+		return NULL;
+	/* a message with a plural form: "singular\0plural" (checked at parse
+	 * time to end inside the buffer), its forms likewise */
+	(void)mo_str(mo, mo->orig_off, (uint32_t)k, &olen);
+	if (strlen(msgid) >= olen)
+		return NULL;
+	t = mo_str(mo, mo->trans_off, (uint32_t)k, &tlen);
+	for (unsigned f = 0; f < form; f++) {
+		at += strnlen(t + at, tlen - at) + 1;
+		if (at >= tlen)
+			return NULL;
+	}
+	return t[at] != '\0' ? t + at : NULL;
+}
+
+/* Plural-Forms: the value of the header line, spaces dropped, or "". */
+static void
+mo_plural_header(const struct i18n_mo *mo, char *out, size_t sz)
+{
+	uint32_t len;
+	const char *h, *p, *end;
+	size_t k = 0;
+
+	out[0] = '\0';
+	if (mo->n == 0 || mo_str(mo, mo->orig_off, 0, &len)[0] != '\0')
+		return; /* no header entry (msgid "") */
+	h = mo_str(mo, mo->trans_off, 0, &len);
+	for (p = h; p < h + len; p = end + 1) {
+		end = memchr(p, '\n', (size_t)(h + len - p));
+		if (end == NULL)
+			end = h + len;
+		if ((size_t)(end - p) > 13 && memcmp(p, "Plural-Forms:", 13) == 0) {
+			for (p += 13; p < end && k + 1 < sz; p++)
+				if (*p != ' ' && *p != '\t')
+					out[k++] = *p;
+			out[k] = '\0';
+			return;
+		}
+	}
+}
+
+int
+i18n_mo_plural_rule(const struct i18n_mo *mo, enum i18n_plural *rule)
+{
+	static const struct {
+		const char *header;
+		enum i18n_plural rule;
+	} known[] = {
+		{ "nplurals=2;plural=(n!=1);", I18N_PLURAL_NOT_ONE },
+		{ "nplurals=2;plural=n!=1;", I18N_PLURAL_NOT_ONE },
+		{ "nplurals=2;plural=(n>1);", I18N_PLURAL_GT_ONE },
+		{ "nplurals=2;plural=n>1;", I18N_PLURAL_GT_ONE },
+	};
+	char h[128];
+
+	mo_plural_header(mo, h, sizeof h);
+	if (h[0] == '\0') {
+		*rule = I18N_PLURAL_NOT_ONE;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(h, known[i].header) == 0) {
+			*rule = known[i].rule;
+			return 0;
+		}
+	return SD_ERR_FORMAT;
 }
 
 /* ---- the public API -------------------------------------------------- */
@@ -178,7 +270,8 @@ i18n_init(void)
 		size_t cl = strlen(b->name);
 		if (cl == 0 || cl >= I18N_LANG_MAX || strcmp(b->name, "en") == 0)
 			return SD_ERR_FORMAT;
-		if ((r = i18n_mo_parse(b->data, b->len, &g_langs[n].mo)) != 0)
+		if ((r = i18n_mo_parse(b->data, b->len, &g_langs[n].mo)) != 0 ||
+		    (r = i18n_mo_plural_rule(&g_langs[n].mo, &g_langs[n].plural)) != 0)
 			return r;
 		memcpy(g_langs[n].code, b->name, cl + 1);
 		g_codes[n + 1] = g_langs[n].code;
@@ -190,15 +283,37 @@ i18n_init(void)
 	return 0;
 }
 
-static const struct i18n_mo *
-find_lang(const char *lang)
+static const struct lang *
+find_entry(const char *lang)
 {
 	if (lang == NULL || !g_ready)
 		return NULL;
 	for (size_t i = 0; i < g_nlangs; i++)
 		if (strcmp(g_langs[i].code, lang) == 0)
-			return &g_langs[i].mo;
+			return &g_langs[i];
 	return NULL;
+}
+
+static const struct i18n_mo *
+find_lang(const char *lang)
+{
+	const struct lang *l = find_entry(lang);
+
+	return l != NULL ? &l->mo : NULL;
+}
+
+const char *
+i18n_nget(const char *lang, const char *msgid, const char *msgid_plural, unsigned long n)
+{
+	const struct lang *l = find_entry(lang);
+	unsigned form;
+	const char *t;
+
+	if (msgid == NULL || msgid_plural == NULL)
+		return "";
+	form = l != NULL && l->plural == I18N_PLURAL_GT_ONE ? n > 1 : n != 1;
+	t = l != NULL ? i18n_mo_nlookup(&l->mo, msgid, form) : NULL;
+	return t != NULL ? t : n == 1 ? msgid : msgid_plural;
 }
 
 const char *
@@ -210,6 +325,295 @@ i18n_get(const char *lang, const char *msgid)
 		return "";
 	t = i18n_mo_lookup(find_lang(lang), msgid);
 	return t != NULL ? t : msgid;
+}
+
+/* ---- a formatted English message back to its translation -------------- */
+
+#define FMT_ARGS 8
+#define FMT_STEPS 20000
+#define FMT_NOPREC ((size_t)-1)
+#define FMT_LITERALS_MIN 4
+
+struct fmt_arg {
+	const char *p;
+	size_t n;
+	int conv;               /* 's', 'd', 'u', 'x', 'c' */
+};
+
+struct fmt_match {
+	struct fmt_arg arg[FMT_ARGS];
+	unsigned nargs;
+	unsigned long steps;
+	const struct i18n_mo *need;     /* a match counts only when one of its %s
+	                                   arguments is a message of need */
+};
+
+static int fmt_arg_is_message(const struct fmt_match *m);
+
+/* The directive at f (after its '%'): its conversion ('s', 'd', 'u', 'x',
+ * 'c', '%'), its precision (FMT_NOPREC: none or '*'), its length in *len; 0
+ * when it is one this matcher does not read (floats, %n, positions). */
+static int
+fmt_directive(const char *f, size_t *len, size_t *prec)
+{
+	size_t i = 0;
+
+	*prec = FMT_NOPREC;
+	if (f[0] == '%') {
+		*len = 1;
+		return '%';
+	}
+	while (f[i] == '-' || f[i] == '+' || f[i] == ' ' || f[i] == '#' || f[i] == '0')
+		i++;
+	while (f[i] >= '0' && f[i] <= '9')
+		i++;
+	if (f[i] == '.') {
+		i++;
+		if (f[i] == '*') {
+			i++;
+		} else {
+			size_t v = 0;
+			for (; f[i] >= '0' && f[i] <= '9'; i++)
+				v = v < 100000 ? v * 10 + (size_t)(f[i] - '0') : v;
+			*prec = v;
+		}
+	}
+	while (f[i] == 'h' || f[i] == 'l' || f[i] == 'z' || f[i] == 'j' || f[i] == 't')
+		i++;
+	*len = i + 1;
+	switch (f[i]) {
+	case 's': return 's';
+	case 'c': return 'c';
+	case 'd': case 'i': return 'd';
+	case 'u': return 'u';
+	case 'x': case 'X': return 'x';
+	default: return 0;
+	}
+}
+
+static int
+fmt_digit(int c, int conv)
+{
+	return (c >= '0' && c <= '9') ||
+	    (conv == 'x' && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
+}
+
+/* Does format f produce t exactly? Arguments go to m; backtracking over
+ * the lengths of %s and numbers, within FMT_STEPS. */
+static int
+fmt_match(const char *f, const char *t, struct fmt_match *m)
+{
+	size_t dl, prec;
+	int conv;
+
+	if (++m->steps > FMT_STEPS)
+		return 0;
+	for (; *f != '%'; f++, t++) {
+		if (*f == '\0')
+			return *t == '\0' && (m->need == NULL || fmt_arg_is_message(m));
+		if (*f != *t)
+			return 0;
+	}
+	if ((conv = fmt_directive(f + 1, &dl, &prec)) == 0)
+		return 0;
+	if (conv == '%')
+		return *t == '%' && fmt_match(f + 2, t + 1, m);
+	if (m->nargs == FMT_ARGS)
+		return 0;
+	{
+		unsigned k = m->nargs++;
+		size_t max = strlen(t), min = 0;
+		if (conv == 'c') {
+			min = max = max > 0 ? 1 : 0;
+			if (max == 0)
+				goto fail;
+		} else if (conv != 's') {
+			size_t i = t[0] == '-' && conv == 'd';
+			while (fmt_digit((unsigned char)t[i], conv))
+				i++;
+			if (i == (size_t)(t[0] == '-' && conv == 'd'))
+				goto fail;
+			min = 1;
+			max = i;
+		} else if (prec != FMT_NOPREC && prec < max) {
+			max = prec;
+		}
+		for (size_t n = min; n <= max; n++) {
+			m->arg[k].p = t;
+			m->arg[k].n = n;
+			m->arg[k].conv = conv;
+			if (fmt_match(f + 1 + dl, t + n, m))
+				return 1;
+			if (m->steps > FMT_STEPS)
+				break;
+		}
+fail:
+		m->nargs = k;
+		return 0;
+	}
+}
+
+/* Literal characters of a format (its specificity). */
+static size_t
+fmt_literals(const char *f)
+{
+	size_t n = 0, dl, prec;
+
+	while (*f) {
+		if (*f != '%') {
+			n++;
+			f++;
+		} else if (fmt_directive(f + 1, &dl, &prec) == 0) {
+			return 0;
+		} else {
+			f += 1 + dl;
+		}
+	}
+	return n;
+}
+
+/* Append n bytes of s to out (at *k, sz bytes), never cutting a UTF-8
+ * sequence. */
+static void
+fmt_put(char *out, size_t sz, size_t *k, const char *s, size_t n)
+{
+	if (*k + n >= sz) {
+		n = sz - 1 - *k;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(out + *k, s, n);
+	*k += n;
+	out[*k] = '\0';
+}
+
+static const char *get_text(const struct i18n_mo *mo, const char *text, char *out, size_t sz,
+    int depth);
+
+/* tr written with m's arguments into out; each %s argument that is itself
+ * a message translated too (depth permitting). Returns how many were. */
+static unsigned
+fmt_render(const struct i18n_mo *mo, const char *tr, const struct fmt_match *m, char *out,
+    size_t sz, int depth)
+{
+	size_t k = 0, dl, prec;
+	unsigned a = 0, translated = 0;
+
+	out[0] = '\0';
+	while (*tr && k + 1 < sz) {
+		const char *pct = strchr(tr, '%');
+		int conv;
+		if (pct == NULL) {
+			fmt_put(out, sz, &k, tr, strlen(tr));
+			break;
+		}
+		fmt_put(out, sz, &k, tr, (size_t)(pct - tr));
+		conv = fmt_directive(pct + 1, &dl, &prec);
+		if (conv == '%') {
+			fmt_put(out, sz, &k, "%", 1);
+		} else if (a < m->nargs) {
+			const struct fmt_arg *g = &m->arg[a++];
+			char sub[I18N_TEXT_MAX + 1], tsub[I18N_TEXT_MAX + 1];
+			const char *w = NULL;
+			if (g->conv == 's' && depth < 1 && g->n > 0 && g->n <= I18N_TEXT_MAX &&
+			    (prec == FMT_NOPREC || prec >= g->n)) {
+				memcpy(sub, g->p, g->n);
+				sub[g->n] = '\0';
+				w = get_text(mo, sub, tsub, sizeof tsub, depth + 1);
+			}
+			if (w != NULL) {
+				fmt_put(out, sz, &k, w, strlen(w));
+				translated++;
+			}
+			else
+				fmt_put(out, sz, &k, g->p, prec != FMT_NOPREC && prec < g->n ? prec : g->n);
+		}
+		tr = pct + 1 + dl;
+	}
+	return translated;
+}
+
+/* Is one of m's %s arguments a message of m->need (one level down)? */
+static int
+fmt_arg_is_message(const struct fmt_match *m)
+{
+	char sub[I18N_TEXT_MAX + 1], tsub[I18N_TEXT_MAX + 1];
+
+	for (unsigned i = 0; i < m->nargs; i++) {
+		if (m->arg[i].conv != 's' || m->arg[i].n == 0 || m->arg[i].n > I18N_TEXT_MAX)
+			continue;
+		memcpy(sub, m->arg[i].p, m->arg[i].n);
+		sub[m->arg[i].n] = '\0';
+		if (get_text(m->need, sub, tsub, sizeof tsub, 1) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+static const char *
+get_text(const struct i18n_mo *mo, const char *text, char *out, size_t sz, int depth)
+{
+	const char *t;
+	struct fmt_match best = { 0 }, m;
+	long best_k = -1;
+	size_t best_lit = 0;
+
+	if (mo == NULL || text == NULL || text[0] == '\0' || sz == 0 ||
+	    strlen(text) > I18N_TEXT_MAX)
+		return NULL;
+	if ((t = i18n_mo_lookup(mo, text)) != NULL && strchr(text, '%') == NULL) {
+		size_t k = 0;
+		out[0] = '\0';
+		fmt_put(out, sz, &k, t, strlen(t));
+		return out;
+	}
+	for (uint32_t k = 0; k < mo->n; k++) {
+		uint32_t ol, tl;
+		const char *o = mo_str(mo, mo->orig_off, k, &ol), *pct = strchr(o, '%');
+		size_t lit;
+		if (pct == NULL || strlen(o) != ol || strncmp(o, text, (size_t)(pct - o)) != 0)
+			continue; /* no directive, a plural message, or another start */
+		if ((lit = fmt_literals(o)) <= best_lit && best_k >= 0)
+			continue;
+		(void)mo_str(mo, mo->trans_off, k, &tl);
+		if (tl == 0)
+			continue;
+		memset(&m, 0, sizeof m);
+		/* punctuation only ("%s: %s"): a split whose argument is a message */
+		if (lit < FMT_LITERALS_MIN) {
+			if (depth > 0)
+				continue;
+			m.need = mo;
+		}
+		if (fmt_match(o, text, &m)) {
+			best = m;
+			best_k = (long)k;
+			best_lit = lit;
+		}
+	}
+	if (best_k < 0)
+		return NULL;
+	{
+		uint32_t tl;
+		unsigned n = fmt_render(mo, mo_str(mo, mo->trans_off, (uint32_t)best_k, &tl),
+		    &best, out, sz, depth);
+		/* a format of punctuation only ("%s: %s") translates nothing by
+		 * itself: only when one of its arguments is a message */
+		if (best_lit < FMT_LITERALS_MIN && n == 0)
+			return NULL;
+	}
+	return out;
+}
+
+const char *
+i18n_get_text(const char *lang, const char *text, char *out, size_t sz)
+{
+	const char *t;
+
+	if (text == NULL)
+		return "";
+	t = get_text(find_lang(lang), text, out, sz, 0);
+	return t != NULL ? t : text;
 }
 
 const char *const *

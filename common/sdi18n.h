@@ -8,6 +8,8 @@
 #ifndef SD_I18N_H
 #define SD_I18N_H
 
+#include <stddef.h>
+
 #define I18N_LANG_MAX 8
 
 /* Load the embedded catalogues; 0 or a negative SD_ERR_*. Call once. */
@@ -23,6 +25,31 @@ int i18n_init(void);
 
 /* Translation of msgid in lang, or msgid itself (never NULL). */
 const char *i18n_get(const char *lang, const char *msgid);
+
+/*
+ * A message with a plural form (gettext's ngettext): the form of lang's
+ * catalogue for the count n, chosen by the rule its Plural-Forms header
+ * names ("n != 1" as in English, "n > 1" as in French; i18n_init refuses a
+ * catalogue whose rule it does not know); without a translation, msgid when
+ * n == 1 and msgid_plural otherwise (never NULL).
+ */
+const char *i18n_nget(const char *lang, const char *msgid, const char *msgid_plural,
+    unsigned long n) __attribute__((format_arg(2), format_arg(3)));
+
+/*
+ * The translation of text, a message already formatted in English (a note
+ * a library wrote with a printf-like call, kept in English because it is
+ * also an interface): text's own translation when the catalogue has it,
+ * else the translation of the catalogue's c-format message that formats to
+ * text (the most specific one: most literal characters), written with the
+ * same arguments as text spells them (a %s argument that is itself a
+ * catalogue message is translated too, one level down). Into out (sz
+ * bytes, cut at a UTF-8 boundary); returns out, or text when lang has no
+ * translation of it. Bounded: lines of I18N_TEXT_MAX bytes at most, a
+ * step budget per message.
+ */
+#define I18N_TEXT_MAX 1024
+const char *i18n_get_text(const char *lang, const char *text, char *out, size_t sz);
 
 /* NULL-terminated list of supported language codes, "en" first. */
 const char *const *i18n_languages(void);

@@ -28,6 +28,22 @@ struct i18n_mo {
  * SD_ERR_TRUNCATED / SD_ERR_ARG; *out is set only on success. */
 int i18n_mo_parse(const unsigned char *data, size_t len, struct i18n_mo *out);
 
+/* Which plural form of a catalogue serves a count: the rules of
+ * Plural-Forms that i18n_init knows. */
+enum i18n_plural {
+	I18N_PLURAL_NOT_ONE = 0,        /* plural=(n != 1): English, German... */
+	I18N_PLURAL_GT_ONE = 1          /* plural=(n > 1): French, Portuguese (BR)... */
+};
+
+/* The rule of the catalogue's Plural-Forms header: 0 and *rule set,
+ * I18N_PLURAL_NOT_ONE when the header names none, SD_ERR_FORMAT for a rule
+ * not known here (nplurals other than 2, another expression). */
+int i18n_mo_plural_rule(const struct i18n_mo *mo, enum i18n_plural *rule);
+
+/* Form form (0 singular, 1 plural) of the translation of msgid when the
+ * catalogue has it as a message with a plural form, else NULL. */
+const char *i18n_mo_nlookup(const struct i18n_mo *mo, const char *msgid, unsigned form);
+
 /* The translation of msgid, or NULL when the catalogue has none (or an
  * empty one). The header entry (msgid "") is never returned. */
 const char *i18n_mo_lookup(const struct i18n_mo *mo, const char *msgid);

@@ -23,8 +23,14 @@ python3 po/extract-templates.py "$tmp/templates.pot" \
 # C strings: i18n_get(lang, "...") and I18N_N("...") (common/sdi18n.h), plus the
 # daemons' helpers that take an English message and translate it themselves
 # (FUNCTION:ARGUMENT-NUMBER). Add a helper here when you write one.
-keywords="i18n_get:2 I18N_N src_error_page:4 fail:3 opener_tr:2"
-csrc=$(ls web/*.c source-iface/*.c journalist-iface/*.c tools/offline/*.c 2>/dev/null | sort || true)
+# The cleaners' notes and errors (clean/: clean_note_*, clean_set_error) are
+# kept in English in report.json's state and translated where they are
+# shown (i18n_get_text, common/sdi18n.h): their formats are messages too.
+keywords="i18n_get:2 i18n_nget:2,3 I18N_N src_error_page:4 fail:3 opener_tr:2
+	opener_ntr:2,3 refuse:4 bad_input:3 why_set:3 clean_note_removed:2 clean_note_kept:2
+	clean_note_uninspected:2 clean_set_error:2"
+csrc=$(ls web/*.c source-iface/*.c journalist-iface/*.c tools/offline/*.c clean/*.c \
+	2>/dev/null | sort || true)
 if [ -n "$csrc" ]; then
 	kw=""
 	for k in $keywords; do kw="$kw --keyword=$k"; done

@@ -216,7 +216,7 @@ mkdir "$work/empty"
 rm "$out"/*-fedcba98/notes.txt
 "$open" --quiet --out "$out" --export-uwazi "$work/x6" 2>"$work/err"
 [ $? = 1 ] && grep -q "missing or not a regular file, skipped: notes.txt" "$work/err" &&
-	grep -q "1 recorded items were not exported" "$work/err" &&
+	grep -q "^sealdrop-open: export: 1 recorded item was not exported " "$work/err" &&
 	[ "$(unzip -Z1 "$work/x6/import.zip" 2>/dev/null | wc -l)" = 6 ] && ok ||
 	ko "missing file: $(cat "$work/err"); $(unzip -Z1 "$work/x6/import.zip" 2>&1)"
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "clean_int.h"
+#include "sderr.h"
 
 /* The XHTML of msg, NUL-terminated (the caller frees it). */
 static char *
@@ -142,6 +143,60 @@ bounds(void **state)
 	free(m);
 }
 
+/* clean_eml_attachment: each attachment decoded by its own encoding, its
+ * name and the count; the one past the last is SD_ERR_NOTFOUND; the e-mail's
+ * page with fates says what became of each. */
+static void
+attachments_decoded(void **state)
+{
+	static const char msg[] =
+	    "Subject: SDCANARYsubject\r\n"
+	    "Content-Type: multipart/mixed; boundary=b1\r\n\r\n"
+	    "--b1\r\nContent-Type: text/plain\r\n\r\nbody\r\n"
+	    "--b1\r\nContent-Type: application/pdf\r\n"
+	    "Content-Disposition: attachment; filename=\"../x.pdf\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\nJVBE\r\nRi0x\r\n"
+	    "--b1\r\nContent-Type: text/csv\r\n"
+	    "Content-Disposition: attachment\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n\r\na=3Db,=\r\nc\r\n"
+	    "--b1--\r\n";
+	struct clean_buf out = { 0 };
+	struct clean_report rep = { 0 };
+	char name[128];
+	unsigned count = 0;
+	char *s;
+
+	(void)state;
+	assert_int_equal(clean_eml_attachment((const unsigned char *)msg, sizeof msg - 1, 0,
+	    &out, name, sizeof name, &count), 0);
+	assert_int_equal(count, 2);
+	assert_string_equal(name, "../x.pdf");
+	assert_int_equal(out.len, 6);
+	assert_memory_equal(out.data, "%PDF-1", 6);
+	clean_buf_free(&out);
+	assert_int_equal(clean_eml_attachment((const unsigned char *)msg, sizeof msg - 1, 1,
+	    &out, name, sizeof name, &count), 0);
+	assert_string_equal(name, "");
+	assert_int_equal(out.len, 5);
+	assert_memory_equal(out.data, "a=b,c", 5);
+	clean_buf_free(&out);
+	assert_int_equal(clean_eml_attachment((const unsigned char *)msg, sizeof msg - 1, 2,
+	    &out, name, sizeof name, &count), SD_ERR_NOTFOUND);
+	assert_int_equal(out.len, 0);
+	assert_int_equal(clean_render_eml_fates((const unsigned char *)msg, sizeof msg - 1,
+	    "saved as x.pdf <ok>\nnot saved", &out, &rep), 0);
+	s = calloc(1, out.len + 1);
+	assert_non_null(s);
+	memcpy(s, out.data, out.len);
+	assert_non_null(strstr(s, "<h1>Attachments: 2</h1>"));
+	assert_non_null(strstr(s, "<p>../x.pdf (application/pdf): saved as x.pdf &lt;ok&gt;</p>"));
+	assert_non_null(strstr(s, "<p>(no name) (text/csv): not saved</p>"));
+	assert_null(strstr(s, "SDCANARY"));
+	assert_string_equal(rep.uninspected, "");
+	free(s);
+	clean_buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -150,6 +205,7 @@ main(void)
 		cmocka_unit_test(no_text_and_html_only),
 		cmocka_unit_test(broken_encodings),
 		cmocka_unit_test(bounds),
+		cmocka_unit_test(attachments_decoded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,7 +34,9 @@ put32(unsigned char *p, uint32_t v, int be)
 		p[be ? 3 - i : i] = (unsigned char)(v >> (8 * i));
 }
 
-/* Header, originals table, translations table, then the strings. */
+/* Header, originals table, translations table, then the strings; a byte
+ * \x01 in a string is written as a NUL (a message with a plural form is
+ * "singular\0plural", its forms likewise). */
 static void
 mo_build(struct mo_img *m, const char *const *orig, const char *const *tr, uint32_t n, int be)
 {
@@ -53,6 +55,9 @@ mo_build(struct mo_img *m, const char *const *orig, const char *const *tr, uint3
 		put32(m->b + 28 + k * 8, (uint32_t)l, be);
 		put32(m->b + 28 + k * 8 + 4, (uint32_t)off, be);
 		memcpy(m->b + off, s, l + 1);
+		for (size_t i = 0; i < l; i++)
+			if (m->b[off + i] == 1)
+				m->b[off + i] = 0;
 		off += l + 1;
 	}
 	m->len = off;
@@ -252,6 +257,93 @@ test_get(void **state)
 	assert_string_equal(i18n_get("fr", NULL), "");
 }
 
+/* Plural forms: the form by the catalogue's rule, a message without plural
+ * forms is none, a missing form is none, a rule not known is refused. */
+static void
+test_plural_forms(void **state)
+{
+	static const char *const o[] = { "", "%d file\x01%d files", "one" };
+	static const char *const t_fr[] = {
+		"Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=2; plural=(n > 1);\n",
+		"%d fichier\x01%d fichiers", "un" };
+	static const char *const t_en[] = { "Content-Type: text/plain\n", "%d f\x01", "1" };
+	static const char *const t_bad[] = {
+		"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n%10>=2 ? 1 : 2);\n", "a\x01b", "c" };
+	struct mo_img m;
+	struct i18n_mo mo;
+	enum i18n_plural rule = I18N_PLURAL_NOT_ONE;
+
+	(void)state;
+	mo_build(&m, o, t_fr, 3, 0);
+	assert_int_equal(i18n_mo_parse(m.b, m.len, &mo), 0);
+	assert_int_equal(i18n_mo_plural_rule(&mo, &rule), 0);
+	assert_int_equal(rule, I18N_PLURAL_GT_ONE);
+	assert_string_equal(i18n_mo_nlookup(&mo, "%d file", 0), "%d fichier");
+	assert_string_equal(i18n_mo_nlookup(&mo, "%d file", 1), "%d fichiers");
+	assert_null(i18n_mo_nlookup(&mo, "%d file", 2));
+	assert_null(i18n_mo_nlookup(&mo, "one", 0));  /* no plural form */
+	assert_string_equal(i18n_mo_lookup(&mo, "%d file"), "%d fichier");
+	mo_build(&m, o, t_en, 3, 1);
+	assert_int_equal(i18n_mo_parse(m.b, m.len, &mo), 0);
+	assert_int_equal(i18n_mo_plural_rule(&mo, &rule), 0);
+	assert_int_equal(rule, I18N_PLURAL_NOT_ONE); /* no header line: English's */
+	assert_string_equal(i18n_mo_nlookup(&mo, "%d file", 0), "%d f");
+	assert_null(i18n_mo_nlookup(&mo, "%d file", 1)); /* an empty form is none */
+	mo_build(&m, o, t_bad, 3, 0);
+	assert_int_equal(i18n_mo_parse(m.b, m.len, &mo), 0);
+	assert_int_equal(i18n_mo_plural_rule(&mo, &rule), SD_ERR_FORMAT);
+	/* the embedded French catalogue: 0 and 1 are singular, 2 plural */
+	assert_string_equal(i18n_nget("fr", "%zu uncleaned", "%zu uncleaned", 0), "%zu non nettoyé");
+	assert_string_equal(i18n_nget("fr", "%zu uncleaned", "%zu uncleaned", 1), "%zu non nettoyé");
+	assert_string_equal(i18n_nget("fr", "%zu uncleaned", "%zu uncleaned", 2), "%zu non nettoyés");
+	assert_string_equal(i18n_nget("en", "%zu file", "%zu files", 0), "%zu files");
+	assert_string_equal(i18n_nget("en", "%zu file", "%zu files", 1), "%zu file");
+	assert_string_equal(i18n_nget("fr", "no such", "no suches", 2), "no suches");
+	assert_string_equal(i18n_nget("fr", NULL, "x", 2), "");
+}
+
+/* A note already formatted in English back to its translation: fixed,
+ * with numbers and strings, a member's prefix with the note inside; what no
+ * message formats to stays as it is (the same pointer); output bounded. */
+static void
+test_get_text(void **state)
+{
+	char out[256], small[12];
+	const char *t;
+
+	(void)state;
+	assert_int_equal(i18n_init(), 0);
+	assert_string_equal(i18n_get_text("fr", "EXIF (camera, dates, GPS, thumbnail)", out,
+	    sizeof out), "EXIF (appareil, dates, GPS, vignette)");
+	assert_string_equal(i18n_get_text("fr", "12 bytes after the end of the image", out,
+	    sizeof out), "12 octets après la fin de l’image");
+	assert_string_equal(i18n_get_text("fr", "the document has 600 pages, more than the 500 "
+	    "a safe PDF is made of", out, sizeof out),
+	    "le document a 600 pages, plus que les 500 dont un PDF sûr est fait");
+	/* a member's prefix (clean_note.c: "%.120s: %.*s"), its note translated */
+	assert_string_equal(i18n_get_text("fr", "a: b.jpg: EXIF (camera, dates, GPS, thumbnail)",
+	    out, sizeof out), "a: b.jpg\u00a0: EXIF (appareil, dates, GPS, vignette)");
+	/* a %.0s in a translation drops its argument */
+	assert_string_equal(i18n_get_text("fr", "2 attachments listed by name, not drawn", out,
+	    sizeof out), "2 pièce(s) jointe(s) nommée(s), non dessinée(s)");
+	/* nothing formats to it, or only punctuation would: unchanged */
+	t = "a note no catalogue has";
+	assert_ptr_equal(i18n_get_text("fr", t, out, sizeof out), t);
+	t = "photo.jpg: a note no catalogue has";
+	assert_ptr_equal(i18n_get_text("fr", t, out, sizeof out), t);
+	t = "EXIF (camera, dates, GPS, thumbnail)";
+	assert_ptr_equal(i18n_get_text("en", t, out, sizeof out), t);
+	assert_ptr_equal(i18n_get_text("de", t, out, sizeof out), t);
+	assert_string_equal(i18n_get_text("fr", NULL, out, sizeof out), "");
+	/* cut at a UTF-8 boundary: "retiré" is not cut inside its é */
+	t = i18n_get_text("fr", "12 bytes after the end of the image", small, sizeof small);
+	assert_ptr_equal(t, small);
+	assert_true(strlen(small) < sizeof small);
+	assert_string_equal(small, "12 octets a");
+	t = i18n_get_text("fr", "EXIF (camera, dates, GPS, thumbnail)", small, 7);
+	assert_string_equal(small, "EXIF (");
+}
+
 static int
 setup(void **state)
 {
@@ -290,6 +382,8 @@ main(void)
 		cmocka_unit_test(test_mo_real_catalogue_mutations),
 		cmocka_unit_test(test_languages),
 		cmocka_unit_test(test_get),
+		cmocka_unit_test(test_plural_forms),
+		cmocka_unit_test(test_get_text),
 		cmocka_unit_test(test_from_accept),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -81,6 +81,12 @@ struct opener_item {
 	char pdf_note[512];             /* where the safe PDF came from, or "" */
 
 	char original[OPENER_PATH_MAX]; /* --keep-originals: its path relative to --out */
+	/* --safe-pdf, an e-mail: its attachments (at most CLEAN_EML_ATTACH_MAX),
+	 * each decoded in the sandbox and placed like a file of its own. */
+	struct opener_item *att;
+	size_t natt;
+	unsigned att_total;             /* how many the e-mail has */
+	int in_mail;                    /* this is an attachment of an e-mail */
 	int summary;                    /* enum opener_summary */
 	size_t count;                   /* OPENER_SUMMARY_MORE_FAILED: files */
 };
@@ -141,8 +147,14 @@ int opener_collect(struct opener_run *r, const char *path, const struct opener_k
 /* Sort, clean and place every verified item. */
 int opener_place_all(struct opener_run *r, struct clean_ctx *cc);
 
-/* One item as the report's JSON object (NULL when out of memory). */
-struct json_t *opener_item_json(const struct opener_item *it);
+/* One item as the report's JSON object (NULL when out of memory), its
+ * notes in lang (NULL: English, as the cleaners wrote them; the state keeps
+ * them so and the reader translates them for each page). */
+struct json_t *opener_item_json(const struct opener_item *it, const char *lang);
+
+/* A note (one line a cleaner or sealdrop-open wrote in English) in lang,
+ * through common/'s catalogues (i18n_get_text), into out (sz bytes). */
+const char *opener_note_tr(const char *lang, const char *note, char *out, size_t sz);
 
 /* Print the text report and write report.txt and report.json in --out
  * (only when something was written there). */
@@ -155,8 +167,12 @@ void opener_printable(const char *in, char *out, size_t sz);
 /* sealdrop-open's own messages (progress, report.txt, errors) in lang,
  * through common/'s catalogues (po/); a format's translation keeps its %
  * directives (msgfmt --check), and the compiler checks the call against
- * the English msgid. Notes written by the cleaners stay in English. */
+ * the English msgid. Notes written by the cleaners are shown translated
+ * (opener_note_tr). */
 const char *opener_tr(const char *lang, const char *msgid) __attribute__((format_arg(2)));
+/* The same for a message with a plural form, chosen for the count n. */
+const char *opener_ntr(const char *lang, const char *msgid, const char *msgid_plural,
+    unsigned long n) __attribute__((format_arg(2), format_arg(3)));
 
 /* While decrypting (the total is not known for a spool or a bundle): once
  * 20 files or 64 MiB are reached, a running count on stderr (r->tty). */

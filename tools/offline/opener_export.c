@@ -341,8 +341,9 @@ export_file(struct exporter *x, const struct xitem *xi)
 	int e, has_pdf;
 
 	if (!readable(x, out)) {
-		fprintf(stderr, "sealdrop-open: export: a file recorded in the state is missing or "
-		    "not a regular file, skipped: %s\n", base);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(x->o->lang, "sealdrop-open: export: a file recorded in "
+		    "the state is missing or not a regular file, skipped: %s\n"), base);
 		x->res.skipped++;
 		return 0;
 	}
@@ -432,8 +433,8 @@ export_conversation(struct exporter *x, size_t from, size_t to)
 		if (first[0] == '\0')
 			memcpy(first, date, sizeof first);
 		if (read_message(x, jstr(o, "output"), &bufs[n], &t[n].len, &cut) != 0) {
-			fprintf(stderr, "sealdrop-open: export: a message recorded in the state is "
-			    "missing or unreadable; its heading is in the conversation PDF\n");
+			fputs(opener_tr(lang, "sealdrop-open: export: a message recorded in the state "
+			    "is missing or unreadable; its heading is in the conversation PDF\n"), stderr);
 			x->res.skipped++;
 		}
 		heads[n] = malloc(256);
@@ -464,9 +465,10 @@ export_conversation(struct exporter *x, size_t from, size_t to)
 	    "(outside Latin-1) are written ?; the offline reader shows them"), t, n, &pdf,
 	    &replaced);
 	if (e == SD_ERR_RANGE) {
-		fprintf(stderr, "sealdrop-open: export: the conversation of %s is longer than %u "
-		    "pages and was not exported; the offline reader shows it\n", alias,
-		    OPENER_EXPORT_PDF_PAGES_MAX);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(lang, "sealdrop-open: export: the conversation of %s is "
+		    "longer than %u pages and was not exported; the offline reader shows it\n"),
+		    alias, OPENER_EXPORT_PDF_PAGES_MAX);
 		x->res.skipped++;
 		e = 0;
 		goto out;

@@ -11,6 +11,7 @@
  * past OPENER_FAILED_MAX are only counted.
  */
 #include "opener.h"
+#include "sdi18n.h"
 #include "opener_state.h"
 #include "sderr.h"
 #include "sdio.h"
@@ -249,7 +250,7 @@ out:
 		close(fd);
 	if (e != 0) {
 		(void)snprintf(it->error, sizeof it->error, "%s", e == SD_ERR_NOKEY && keys->n > 1 ?
-		    "none of the keys is a recipient of the file (or its header is damaged)" : sd_strerror(e));
+		    I18N_N("none of the keys is a recipient of the file (or its header is damaged)") : sd_strerror(e));
 		it->status = OPENER_STATUS_VERIFY_FAILED;
 		(void)unlinkat(r->stagefd, it->staged, 0);
 		it->staged[0] = '\0';
@@ -346,9 +347,9 @@ refuse(struct opener_run *r, const char *input, const char *label, const char *w
 	r->in_stopped = 1;
 	if ((it = opener_item_new(r, input)) == NULL)
 		return SD_ERR_NOMEM;
-	(void)snprintf(it->error, sizeof it->error, "stopped reading this input: more than %d "
+	(void)snprintf(it->error, sizeof it->error, I18N_N("stopped reading this input: more than %d "
 	    "of its entries were refused; the next refused one and everything after it "
-	    "were not read", OPENER_REFUSED_MAX);
+	    "were not read"), OPENER_REFUSED_MAX);
 	it->status = OPENER_STATUS_STOPPED;
 	it->summary = OPENER_SUMMARY_STOPPED;
 	return SD_ERR_RANGE;

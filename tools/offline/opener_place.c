@@ -8,6 +8,11 @@
  *                                                 files whose cleaning failed
  *   OUT/unsorted/...                              items whose ref does not parse
  *
+ * With --safe-pdf, an e-mail's attachments (eml_attachments) are decoded in
+ * the sandboxed child and placed beside it like files of their own: cleaned
+ * (or kept in uncleaned/), each with its safe PDF; the e-mail's safe PDF
+ * lists what became of each.
+ *
  * With --clean-only the files go straight into OUT and OUT/uncleaned/.
  * Cleaned bytes are written by the sandboxed child into a temporary file in
  * the destination directory and linked to a free name; nothing is ever
@@ -205,8 +210,8 @@ fix_extension(char want[SAFENAME_MAX + 1], struct opener_item *it)
 	if (wl + el > SAFENAME_MAX)
 		wl = SAFENAME_MAX - el;
 	(void)snprintf(want, SAFENAME_MAX + 1, "%.*s%.*s", (int)wl, orig, (int)el, l);
-	(void)snprintf(it->renamed, sizeof it->renamed, "its name did not match its "
-	    "content: \"%.100s\" saved as \"%.100s\"", orig, want);
+	(void)snprintf(it->renamed, sizeof it->renamed, I18N_N("its name did not match its "
+	    "content: \"%.100s\" saved as \"%.100s\""), orig, want);
 }
 
 /* Office documents (clean_office_pdf_kind): srcfd converted to PDF by
@@ -232,9 +237,9 @@ office_to_pdf(struct opener_run *r, struct opener_item *it, int folder, int srcf
 	}
 	(void)snprintf(it->pdf_note, sizeof it->pdf_note, "%s%s%.200s",
 	    kind == CLEAN_OFFICE_LEGACY ?
-	    "legacy format: converted from the uncleaned original in LibreOffice's sandbox; "
-	    "only page images cross" :
-	    "converted from the cleaned copy in LibreOffice's sandbox; only page images cross",
+	    I18N_N("legacy format: converted from the uncleaned original in LibreOffice's sandbox; "
+	    "only page images cross") :
+	    I18N_N("converted from the cleaned copy in LibreOffice's sandbox; only page images cross"),
 	    rep->kept[0] ? "\n" : "", rep->kept);
 	*pdffd = fd;
 	return 0;
@@ -281,10 +286,10 @@ ocr_layer(struct clean_ctx *cc, struct opener_item *it, int folder,
 		rc = SD_ERR_IO;
 out:
 	if (rc == 0) {
-		pdf_note_add(it, "OCR text layer (tesseract, English and French): invisible text "
-		    "over the page images, as the OCR read them");
+		pdf_note_add(it, I18N_N("OCR text layer (tesseract, English and French): invisible text "
+		    "over the page images, as the OCR read them"));
 	} else {
-		(void)snprintf(line, sizeof line, "no OCR text layer: %.200s",
+		(void)snprintf(line, sizeof line, I18N_N("no OCR text layer: %.200s"),
 		    rep != NULL && rep->error[0] ? rep->error :
 		    rc == SD_ERR_IO ? strerror(errno) : clean_strerror(rc));
 		pdf_note_add(it, line);
@@ -309,7 +314,7 @@ out:
  * named in it->pdf_error and the cleaned copy stays. */
 static void
 safe_pdf(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int folder,
-    int srcfd, const char *base)
+    int srcfd, const char *base, const char *fates)
 {
 	struct clean_report *rep = NULL;
 	char tmp[48], otmp[48], ocr[48] = "", want[SAFENAME_MAX + 16],
@@ -327,11 +332,17 @@ safe_pdf(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int
 		goto out;
 	if (kind != 0 && (rc = office_to_pdf(r, it, folder, srcfd, kind, otmp, &pdffd, rep)) != 0)
 		goto out;
-	rc = clean_render_sandboxed(cc, pdffd >= 0 ? pdffd : srcfd, outfd, &pages, rep);
+	rc = fates != NULL ? clean_render_eml_sandboxed(cc, srcfd, outfd, fates, &pages, rep) :
+	    clean_render_sandboxed(cc, pdffd >= 0 ? pdffd : srcfd, outfd, &pages, rep);
 	if (rc == 0 && strcmp(it->rep->type, "message/rfc822") == 0)
-		(void)snprintf(it->pdf_note, sizeof it->pdf_note, "e-mail: its text body drawn "
-		    "from the uncleaned original in the sandboxed child; no header drawn; "
-		    "attachments listed by name, not drawn");
+		(void)snprintf(it->pdf_note, sizeof it->pdf_note, "%s", fates != NULL ?
+		    I18N_N("e-mail: its text body drawn from the uncleaned original in the sandboxed "
+		    "child; no header drawn; its attachments listed with what became of each") :
+		    it->in_mail ? I18N_N("e-mail: its text body drawn from the uncleaned original in "
+		    "the sandboxed child; no header drawn; attachments of an attached e-mail "
+		    "listed by name, not drawn") :
+		    I18N_N("e-mail: its text body drawn from the uncleaned original in the sandboxed "
+		    "child; no header drawn; attachments listed by name, not drawn"));
 	if (rc == 0 && fsync(outfd) != 0)
 		rc = SD_ERR_IO;
 	if (rc == 0 && r->ocr && ocr_layer(cc, it, folder, tmp, pages, ocr, sizeof ocr) != 0)
@@ -345,7 +356,7 @@ safe_pdf(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int
 out:
 	if (rc != 0) {
 		it->pdf_note[0] = '\0';
-		(void)snprintf(it->pdf_error, sizeof it->pdf_error, "no safe PDF: %.200s",
+		(void)snprintf(it->pdf_error, sizeof it->pdf_error, I18N_N("no safe PDF: %.200s"),
 		    rep != NULL && rep->error[0] ? rep->error :
 		    rc == SD_ERR_IO ? strerror(errno) : clean_strerror(rc));
 	}
@@ -387,6 +398,139 @@ keep_original(struct opener_item *it, int folder, int infd)
 	return e;
 }
 
+static int clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it,
+    int folder, int infd, const char *want, char *final, size_t sz);
+
+/* An item's paths (out, pdf, original), relative to its folder, made
+ * relative to --out; 0, or SD_ERR_TOOLONG (then that path is dropped). */
+static int
+prefix_paths(struct opener_item *it, const char *folder)
+{
+	char *const paths[] = { it->out, it->pdf, it->original };
+	char was[OPENER_PATH_MAX];
+	int e = 0;
+
+	if (folder[0] == '\0')
+		return 0;
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		if (paths[i][0] == '\0')
+			continue;
+		(void)snprintf(was, sizeof was, "%s", paths[i]);
+		if (snprintf(paths[i], OPENER_PATH_MAX, "%s/%s", folder, was) >= OPENER_PATH_MAX) {
+			paths[i][0] = '\0';
+			e = SD_ERR_TOOLONG;
+		}
+	}
+	return e;
+}
+
+/* What became of attachment a, one line for the e-mail's safe PDF (names
+ * relative to the source's folder, never the folder itself). */
+static void
+eml_fate(const struct opener_run *r, const struct opener_item *a, char *line, size_t sz)
+{
+	char out[OPENER_PATH_MAX], pdf[OPENER_PATH_MAX], why[CLEAN_ERROR_MAX + 1];
+	const char *st = a->status ? a->status : OPENER_STATUS_VERIFY_FAILED;
+
+	opener_printable(a->out, out, sizeof out);
+	opener_printable(a->pdf, pdf, sizeof pdf);
+	if (a->out[0] == '\0') {
+		opener_printable(a->error[0] ? a->error : a->rep != NULL ? a->rep->error : "",
+		    why, sizeof why);
+		/* xgettext:c-format */
+		(void)snprintf(line, sz, opener_tr(r->lang, "not saved (%s): %s"),
+		    opener_tr(r->lang, st), why);
+	} else if (a->pdf[0]) {
+		/* xgettext:c-format */
+		(void)snprintf(line, sz, opener_tr(r->lang, "saved as %s (%s), safe PDF %s"), out,
+		    opener_tr(r->lang, st), pdf);
+	} else {
+		/* xgettext:c-format */
+		(void)snprintf(line, sz, opener_tr(r->lang, "saved as %s (%s), no safe PDF"), out,
+		    opener_tr(r->lang, st));
+	}
+	for (char *p = line; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+}
+
+/* --safe-pdf, an e-mail whose original is on infd (not an attachment
+ * itself: one level only): its first CLEAN_EML_ATTACH_MAX attachments,
+ * each decoded in the sandboxed child into a temporary file in folder, then
+ * placed like any file of the source (clean_into: cleaned beside the
+ * e-mail or kept in uncleaned/, with its own safe PDF). it->att says what
+ * became of each; fates (fsz bytes) gets one line per attachment for the
+ * e-mail's safe PDF. */
+static void
+eml_attachments(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it,
+    int folder, int infd, char *fates, size_t fsz)
+{
+	char fname[64];
+	unsigned total = 0;
+	size_t fl = 0;
+
+	fates[0] = '\0';
+	folder_name(it, fname, sizeof fname);
+	if ((it->att = calloc(CLEAN_EML_ATTACH_MAX, sizeof *it->att)) == NULL)
+		return;
+	for (unsigned i = 0; i < CLEAN_EML_ATTACH_MAX && (i == 0 || i < total); i++) {
+		struct opener_item *a = &it->att[i];
+		struct clean_report xrep = { 0 };
+		char tmp[48], name[CLEAN_EML_NAME_MAX + 1] = "", want[SAFENAME_MAX + 1],
+		    final[SAFENAME_MAX + 32], line[700];
+		int fd, rc;
+
+		tmp_name(tmp, sizeof tmp);
+		fd = openat(folder, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		rc = fd < 0 ? SD_ERR_IO :
+		    clean_eml_attachment_sandboxed(cc, infd, i, fd, name, &total, &xrep);
+		if (rc == SD_ERR_NOTFOUND) {
+			close(fd);
+			(void)unlinkat(folder, tmp, 0);
+			break;
+		}
+		it->natt = i + 1;
+		a->in_mail = 1;
+		a->verified = 1;
+		(void)snprintf(a->name, sizeof a->name, "%s", name);
+		(void)snprintf(a->label, sizeof a->label, "%s", name[0] ? name : "(no name)");
+		if (rc == 0 && lseek(fd, 0, SEEK_SET) != 0)
+			rc = SD_ERR_IO;
+		if (rc != 0) {
+			a->status = OPENER_STATUS_NOCLEAN;
+			(void)snprintf(a->error, sizeof a->error, I18N_N("could not be decoded: %.200s"),
+			    rc == SD_ERR_IO ? strerror(errno) :
+			    xrep.error[0] ? xrep.error : clean_strerror(rc));
+		} else {
+			safename_make(a->name, "attachment", want);
+			if ((rc = clean_into(r, cc, a, folder, fd, want, final, sizeof final)) == 0) {
+				(void)snprintf(a->out, sizeof a->out, "%s", final);
+			} else {
+				(void)snprintf(a->error, sizeof a->error, I18N_N("cannot write the output: %s"),
+				    rc == SD_ERR_IO ? strerror(errno) : sd_strerror(rc));
+				a->status = OPENER_STATUS_VERIFY_FAILED;
+			}
+		}
+		eml_fate(r, a, line, sizeof line);
+		if (fl + strlen(line) + 2 < fsz)
+			fl += (size_t)snprintf(fates + fl, fsz - fl, "%s\n", line);
+		(void)prefix_paths(a, fname);
+		if (fd >= 0) {
+			close(fd);
+			(void)unlinkat(folder, tmp, 0);
+		}
+	}
+	it->att_total = total > it->natt ? total : (unsigned)it->natt;
+	for (unsigned i = (unsigned)it->natt; i < it->att_total && fl + 2 < fsz; i++) {
+		/* xgettext:c-format */
+		int n = snprintf(fates + fl, fsz - fl, opener_tr(r->lang, "not saved: only the "
+		    "first %u attachments of an e-mail are saved\n"), CLEAN_EML_ATTACH_MAX);
+		if (n < 0 || (size_t)n >= fsz - fl)
+			break;
+		fl += (size_t)n;
+	}
+}
+
 /* Clean infd into folder; uncleaned/ when no cleaner could. */
 static int
 clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int folder,
@@ -416,9 +560,9 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 			int cfd = openat(folder, final, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 			if (cfd < 0) {
 				(void)snprintf(it->pdf_error, sizeof it->pdf_error,
-				    "no safe PDF: %s", strerror(errno));
+				    I18N_N("no safe PDF: %s"), strerror(errno));
 			} else {
-				safe_pdf(r, cc, it, folder, cfd, final);
+				safe_pdf(r, cc, it, folder, cfd, final, NULL);
 				close(cfd);
 			}
 		}
@@ -431,9 +575,22 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 		e = place_uncleaned(r, it, folder, infd, got, sizeof got);
 		(void)snprintf(final, sz, "uncleaned/%s", got);
 		if (e == 0 && r->safe_pdf && rc == CLEAN_E_UNSUPPORTED &&
+		    strcmp(it->rep->type, "message/rfc822") == 0 && !it->in_mail) {
+			char *fates = malloc(CLEAN_EML_ATTACH_MAX * 1024);
+			if (fates != NULL)
+				eml_attachments(r, cc, it, folder, infd, fates,
+				    CLEAN_EML_ATTACH_MAX * 1024);
+			if (fates == NULL)
+				(void)snprintf(it->pdf_error, sizeof it->pdf_error,
+				    I18N_N("no safe PDF: %s"), sd_strerror(SD_ERR_NOMEM));
+			else
+				safe_pdf(r, cc, it, folder, infd, want, fates);
+			free(fates);
+		} else if (e == 0 && r->safe_pdf && rc == CLEAN_E_UNSUPPORTED &&
 		    (clean_office_pdf_kind(it->rep->type) == CLEAN_OFFICE_LEGACY ||
-		        strcmp(it->rep->type, "message/rfc822") == 0))
-			safe_pdf(r, cc, it, folder, infd, want);
+		        strcmp(it->rep->type, "message/rfc822") == 0)) {
+			safe_pdf(r, cc, it, folder, infd, want, NULL);
+		}
 	}
 	(void)unlinkat(folder, tmp, 0);
 	return e;
@@ -463,26 +620,13 @@ place_one(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it)
 	}
 	if (e == 0 && fsync(fd) != 0)
 		e = SD_ERR_IO;
-	if (e == 0)
-		(void)snprintf(it->out, sizeof it->out, "%s%s%s", folder, folder[0] ? "/" : "",
-		    final);
-	if (e == 0 && it->original[0] && folder[0]) {
-		char orig[sizeof it->original];
-		(void)snprintf(orig, sizeof orig, "%s", it->original);
-		if (snprintf(it->original, sizeof it->original, "%s/%s", folder, orig) >=
-		    (int)sizeof it->original)
-			it->original[0] = '\0';
-	}
-	if (e == 0 && it->pdf[0]) {
-		char pdf[sizeof it->pdf];
-		(void)snprintf(pdf, sizeof pdf, "%s", it->pdf);
-		if (snprintf(it->pdf, sizeof it->pdf, "%s%s%s", folder, folder[0] ? "/" : "",
-		        pdf) >= (int)sizeof it->pdf)
-			it->pdf[0] = '\0';
+	if (e == 0) {
+		(void)snprintf(it->out, sizeof it->out, "%s", final);
+		(void)prefix_paths(it, folder);
 	}
 out:
 	if (e != 0) {
-		(void)snprintf(it->error, sizeof it->error, "cannot write the output: %s",
+		(void)snprintf(it->error, sizeof it->error, I18N_N("cannot write the output: %s"),
 		    e == SD_ERR_IO ? strerror(errno) : sd_strerror(e));
 		it->status = OPENER_STATUS_VERIFY_FAILED;
 	}

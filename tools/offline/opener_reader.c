@@ -465,8 +465,69 @@ notes_vars(struct tmpl_vars *it, json_t *o, const char *key, const char *title, 
 	    (e = tmpl_set(n, "title", i18n_get(lang, title))) != 0)
 		return e;
 	json_array_foreach(a, i, x) {
+		char tr[800];
 		if ((e = tmpl_list_add(n, "lines", &l)) != 0 ||
-		    (e = tmpl_set(l, "line", json_string_value(x))) != 0)
+		    (e = tmpl_set(l, "line", opener_note_tr(lang, json_string_value(x), tr,
+		        sizeof tr))) != 0)
+			return e;
+	}
+	return 0;
+}
+
+/* A file's name, type, cleaning, links and notes (o: a record, or one of
+ * an e-mail's attachments, which has no size). */
+static int
+file_vars(struct tmpl_vars *it, json_t *o, const char *lang)
+{
+	const char *status = jstrv(o, "status");
+	char buf[OPENER_PATH_MAX * 3 + 8];
+	int e = 0;
+
+	e |= tmpl_set(it, "name", jstrv(o, "name")[0] ? jstrv(o, "name") :
+	    i18n_get(lang, "(no name)"));
+	e |= tmpl_set(it, "type", jstrv(o, "type"));
+	if (json_object_get(o, "size") != NULL) {
+		fmt_size(json_integer_value(json_object_get(o, "size")), lang, buf, sizeof buf);
+		e |= tmpl_set(it, "size", buf);
+	}
+	e |= tmpl_set(it, "status", tr_status(lang, status));
+	e |= tmpl_set(it, "status_class", strcmp(status, OPENER_STATUS_CLEANED) == 0 ? "good" :
+	    strcmp(status, OPENER_STATUS_PARTLY) == 0 ? "warn" : "bad");
+	if (json_is_string(json_object_get(o, "output"))) {
+		href_path("../../", jstrv(o, "output"), buf, sizeof buf);
+		e |= tmpl_set(it, "href", buf);
+	}
+	if (strcmp(status, OPENER_STATUS_UNCLEANED) == 0 || strcmp(status, OPENER_STATUS_NOCLEAN) == 0) {
+		e |= tmpl_set(it, "uncleaned", "1");
+		e |= tmpl_set(it, "link_label", i18n_get(lang, "The original, not cleaned"));
+	} else {
+		e |= tmpl_set(it, "link_label", i18n_get(lang, "The cleaned copy"));
+	}
+	if (json_object_get(o, "pdf") != NULL) {
+		href_path("../../", jstrv(o, "pdf"), buf, sizeof buf);
+		e |= tmpl_set(it, "pdf_href", buf);
+	}
+	if (json_object_get(o, "original") != NULL) { /* --keep-originals */
+		href_path("../../", jstrv(o, "original"), buf, sizeof buf);
+		e |= tmpl_set(it, "original_href", buf);
+	}
+	if (e != 0)
+		return SD_ERR_NOMEM;
+	if ((e = notes_vars(it, o, "removed", I18N_N("Removed:"), lang)) != 0 ||
+	    (e = notes_vars(it, o, "kept", I18N_N("Kept:"), lang)) != 0 ||
+	    (e = notes_vars(it, o, "not_inspected", I18N_N("Not inspected:"), lang)) != 0 ||
+	    (e = notes_vars(it, o, "renamed", I18N_N("Renamed:"), lang)) != 0 ||
+	    (e = notes_vars(it, o, "pdf_note", I18N_N("Safe PDF:"), lang)) != 0 ||
+	    (e = notes_vars(it, o, "pdf_error", I18N_N("Safe PDF:"), lang)) != 0)
+		return e;
+	if (json_object_get(o, "error") != NULL) {
+		struct tmpl_vars *nv, *l;
+		char tr[800];
+		if ((e = tmpl_list_add(it, "notes", &nv)) != 0 ||
+		    (e = tmpl_set(nv, "title", i18n_get(lang, "Error:"))) != 0 ||
+		    (e = tmpl_list_add(nv, "lines", &l)) != 0 ||
+		    (e = tmpl_set(l, "line", opener_note_tr(lang, jstrv(o, "error"), tr,
+		        sizeof tr))) != 0)
 			return e;
 	}
 	return 0;
@@ -477,10 +538,12 @@ item_vars(struct reader *rd, struct tmpl_vars *it, const struct ritem *r, size_t
     const char *lang)
 {
 	static const char *const klabels[] = { I18N_N("Message"), I18N_N("File"), I18N_N("Reply") };
-	const char *kind = jstrv(r->o, "kind"), *status = jstrv(r->o, "status");
+	const char *kind = jstrv(r->o, "kind");
 	const char *out = jstrv(r->o, "output");
 	char buf[OPENER_PATH_MAX * 3 + 8];
 	int text = strcmp(kind, "file") != 0, e = 0;
+	json_t *x;
+	size_t i;
 
 	e |= tmpl_set(it, "kind", kind);
 	e |= tmpl_set(it, "kind_label", i18n_get(lang, klabels[strcmp(kind, "message") == 0 ? 0 :
@@ -501,44 +564,20 @@ item_vars(struct reader *rd, struct tmpl_vars *it, const struct ritem *r, size_t
 		e |= tmpl_set(it, "is_text", "1");
 		return e ? SD_ERR_NOMEM : read_text(rd->outfd, out, it);
 	}
-	e |= tmpl_set(it, "name", jstrv(r->o, "name")[0] ? jstrv(r->o, "name") :
-	    i18n_get(lang, "(no name)"));
-	e |= tmpl_set(it, "type", jstrv(r->o, "type"));
-	fmt_size(json_integer_value(json_object_get(r->o, "size")), lang, buf, sizeof buf);
-	e |= tmpl_set(it, "size", buf);
-	e |= tmpl_set(it, "status", tr_status(lang, status));
-	e |= tmpl_set(it, "status_class", strcmp(status, OPENER_STATUS_CLEANED) == 0 ? "good" :
-	    strcmp(status, OPENER_STATUS_PARTLY) == 0 ? "warn" : "bad");
-	if (strcmp(status, OPENER_STATUS_UNCLEANED) == 0 || strcmp(status, OPENER_STATUS_NOCLEAN) == 0) {
-		e |= tmpl_set(it, "uncleaned", "1");
-		e |= tmpl_set(it, "link_label", i18n_get(lang, "The original, not cleaned"));
-	} else {
-		e |= tmpl_set(it, "link_label", i18n_get(lang, "The cleaned copy"));
-	}
-	if (json_object_get(r->o, "pdf") != NULL) {
-		href_path("../../", jstrv(r->o, "pdf"), buf, sizeof buf);
-		e |= tmpl_set(it, "pdf_href", buf);
-	}
-	if (json_object_get(r->o, "original") != NULL) { /* --keep-originals */
-		href_path("../../", jstrv(r->o, "original"), buf, sizeof buf);
-		e |= tmpl_set(it, "original_href", buf);
-	}
-	if (e != 0)
-		return SD_ERR_NOMEM;
-	if ((e = notes_vars(it, r->o, "removed", I18N_N("Removed:"), lang)) != 0 ||
-	    (e = notes_vars(it, r->o, "kept", I18N_N("Kept:"), lang)) != 0 ||
-	    (e = notes_vars(it, r->o, "not_inspected", I18N_N("Not inspected:"), lang)) != 0 ||
-	    (e = notes_vars(it, r->o, "renamed", I18N_N("Renamed:"), lang)) != 0)
-		return e;
-	if (json_object_get(r->o, "error") != NULL) {
-		struct tmpl_vars *nv, *l;
-		if ((e = tmpl_list_add(it, "notes", &nv)) != 0 ||
-		    (e = tmpl_set(nv, "title", i18n_get(lang, "Error:"))) != 0 ||
-		    (e = tmpl_list_add(nv, "lines", &l)) != 0 ||
-		    (e = tmpl_set(l, "line", jstrv(r->o, "error"))) != 0)
+	if (e != 0 || (e = file_vars(it, r->o, lang)) != 0)
+		return e ? e : SD_ERR_NOMEM;
+	/* an e-mail's attachments, each under it (--safe-pdf) */
+	json_array_foreach(json_object_get(r->o, "attachments"), i, x) {
+		struct tmpl_vars *a;
+		if ((e = tmpl_list_add(it, "attachments", &a)) != 0 ||
+		    (e = file_vars(a, x, lang)) != 0)
 			return e;
 	}
-	return 0;
+	if (json_integer_value(json_object_get(r->o, "attachments_total")) >
+	    (json_int_t)json_array_size(json_object_get(r->o, "attachments")))
+		e = tmpl_setf(it, "attachments_more", "%lld",
+		    (long long)json_integer_value(json_object_get(r->o, "attachments_total")));
+	return e;
 }
 
 static int

@@ -34,6 +34,19 @@ opener_tr(const char *lang, const char *msgid)
 	return i18n_get(lang != NULL ? lang : "en", msgid);
 }
 
+const char *
+opener_note_tr(const char *lang, const char *note, char *out, size_t sz)
+{
+	return lang == NULL || strcmp(lang, "en") == 0 ? note :
+	    i18n_get_text(lang, note, out, sz);
+}
+
+const char *
+opener_ntr(const char *lang, const char *msgid, const char *msgid_plural, unsigned long n)
+{
+	return i18n_nget(lang != NULL ? lang : "en", msgid, msgid_plural, n);
+}
+
 void
 opener_progress(const struct opener_run *r, const char *what, size_t done, size_t total)
 {
@@ -63,7 +76,8 @@ opener_progress_count(struct opener_run *r, int last)
 		return;
 	fputc('\r', stderr);
 	/* xgettext:c-format */
-	fprintf(stderr, opener_tr(r->lang, "decrypting: %zu files, %llu MiB verified"), r->n,
+	fprintf(stderr, opener_ntr(r->lang, "decrypting: %zu file, %llu MiB verified",
+	    "decrypting: %zu files, %llu MiB verified", r->n), r->n,
 	    (unsigned long long)(r->total_bytes >> 20));
 	if (last)
 		fputc('\n', stderr);
@@ -122,16 +136,16 @@ jstr(const char *s)
 }
 
 static json_t *
-notes_json(const char *notes)
+notes_json(const char *notes, const char *lang)
 {
 	json_t *a = json_array();
 
 	while (a != NULL && *notes) {
 		size_t l = strcspn(notes, "\n");
-		char line[600];
+		char line[600], tr[800];
 		(void)snprintf(line, sizeof line, "%.*s", (int)(l < 590 ? l : 590), notes);
 		opener_printable(line, line, sizeof line);
-		(void)json_array_append_new(a, jstr(line));
+		(void)json_array_append_new(a, jstr(opener_note_tr(lang, line, tr, sizeof tr)));
 		notes += l;
 		if (*notes)
 			notes++;
@@ -140,7 +154,7 @@ notes_json(const char *notes)
 }
 
 json_t *
-opener_item_json(const struct opener_item *it)
+opener_item_json(const struct opener_item *it, const char *lang)
 {
 	static const char *const kinds[] = { "plain", "message", "file", "reply" };
 	char label[OPENER_LABEL_MAX];
@@ -160,38 +174,57 @@ opener_item_json(const struct opener_item *it)
 		(void)json_object_set_new(o, "count", json_integer((json_int_t)it->count));
 	if (it->rep != NULL) {
 		(void)json_object_set_new(o, "type", jstr(it->rep->type));
-		(void)json_object_set_new(o, "removed", notes_json(it->rep->removed));
-		(void)json_object_set_new(o, "kept", notes_json(it->rep->kept));
-		(void)json_object_set_new(o, "not_inspected", notes_json(it->rep->uninspected));
+		(void)json_object_set_new(o, "removed", notes_json(it->rep->removed, lang));
+		(void)json_object_set_new(o, "kept", notes_json(it->rep->kept, lang));
+		(void)json_object_set_new(o, "not_inspected", notes_json(it->rep->uninspected, lang));
 	}
 	if (it->renamed[0])
-		(void)json_object_set_new(o, "renamed", notes_json(it->renamed));
+		(void)json_object_set_new(o, "renamed", notes_json(it->renamed, lang));
 	if (it->pdf[0])
 		(void)json_object_set_new(o, "pdf", jstr(it->pdf));
 	if (it->pdf_error[0])
-		(void)json_object_set_new(o, "pdf_error", notes_json(it->pdf_error));
+		(void)json_object_set_new(o, "pdf_error", notes_json(it->pdf_error, lang));
 	if (it->pdf_note[0])
-		(void)json_object_set_new(o, "pdf_note", notes_json(it->pdf_note));
+		(void)json_object_set_new(o, "pdf_note", notes_json(it->pdf_note, lang));
 	if (it->original[0])
 		(void)json_object_set_new(o, "original", jstr(it->original));
 	if (it->error[0] || (it->rep && it->rep->error[0])) {
-		char err[600];
+		char err[600], tr[800];
 		opener_printable(it->error[0] ? it->error : it->rep->error, err, sizeof err);
-		(void)json_object_set_new(o, "error", jstr(err));
+		(void)json_object_set_new(o, "error", jstr(opener_note_tr(lang, err, tr, sizeof tr)));
+	}
+	if (it->natt > 0 || it->att_total > 0) {
+		json_t *a = json_array();
+		for (size_t i = 0; a != NULL && i < it->natt; i++) {
+			json_t *x = opener_item_json(&it->att[i], lang);
+			if (x != NULL) { /* its name in the e-mail ("": none), not an input */
+				char name[sizeof it->att[i].name];
+				opener_printable(it->att[i].name, name, sizeof name);
+				(void)json_object_set_new(x, "name", jstr(name));
+				(void)json_object_del(x, "input");
+				(void)json_object_del(x, "kind");
+			}
+			(void)json_array_append_new(a, x);
+		}
+		(void)json_object_set_new(o, "attachments", a);
+		(void)json_object_set_new(o, "attachments_total", json_integer(it->att_total));
 	}
 	return o;
 }
 
 static void
-notes_text(FILE *f, const char *lang, const char *title, const char *notes)
+notes_text(FILE *f, const char *lang, const char *indent, const char *title,
+    const char *notes)
 {
 	while (*notes) {
 		size_t l = strcspn(notes, "\n");
-		char line[600];
+		char line[600], tr[800];
 		(void)snprintf(line, sizeof line, "%.*s", (int)(l < 590 ? l : 590), notes);
 		opener_printable(line, line, sizeof line);
+		fputs(indent, f);
 		/* TRANSLATORS: a note of report.txt: its kind, then the note. */
-		fprintf(f, opener_tr(lang, "    %s: %s\n"), title, line);
+		fprintf(f, opener_tr(lang, "    %s: %s\n"), title,
+		    opener_note_tr(lang, line, tr, sizeof tr));
 		notes += l;
 		if (*notes)
 			notes++;
@@ -202,32 +235,49 @@ static void
 item_text(FILE *f, const char *lang, const struct opener_item *it)
 {
 	char label[OPENER_LABEL_MAX];
-	const char *pdf = opener_tr(lang, "safe PDF");
+	const char *pdf = opener_tr(lang, "safe PDF"), *in = it->in_mail ? "    " : "";
 
-	opener_printable(it->label, label, sizeof label);
-	/* TRANSLATORS: a file of report.txt: its name, then its status. */
-	fprintf(f, opener_tr(lang, "%s: %s"), label,
-	    opener_tr(lang, it->status ? it->status : OPENER_STATUS_VERIFY_FAILED));
+	opener_printable(it->in_mail && it->name[0] == '\0' ? opener_tr(lang, "(no name)") :
+	    it->label, label, sizeof label);
+	if (it->in_mail)
+		/* TRANSLATORS: an e-mail's attachment in report.txt: its name as
+		 * the e-mail gives it, then its status. */
+		fprintf(f, opener_tr(lang, "    attachment %s: %s"), label,
+		    opener_tr(lang, it->status ? it->status : OPENER_STATUS_VERIFY_FAILED));
+	else
+		/* TRANSLATORS: a file of report.txt: its name, then its status. */
+		fprintf(f, opener_tr(lang, "%s: %s"), label,
+		    opener_tr(lang, it->status ? it->status : OPENER_STATUS_VERIFY_FAILED));
 	if (it->out[0])
 		fprintf(f, " -> %s", it->out);
 	if (it->rep != NULL && it->rep->type[0])
 		fprintf(f, " [%s]", it->rep->type);
 	fputc('\n', f);
 	if (it->rep != NULL) {
-		notes_text(f, lang, opener_tr(lang, "removed"), it->rep->removed);
-		notes_text(f, lang, opener_tr(lang, "kept"), it->rep->kept);
-		notes_text(f, lang, opener_tr(lang, "not inspected"), it->rep->uninspected);
+		notes_text(f, lang, in, opener_tr(lang, "removed"), it->rep->removed);
+		notes_text(f, lang, in, opener_tr(lang, "kept"), it->rep->kept);
+		notes_text(f, lang, in, opener_tr(lang, "not inspected"), it->rep->uninspected);
 		if (it->rep->error[0])
-			notes_text(f, lang, opener_tr(lang, "error"), it->rep->error);
+			notes_text(f, lang, in, opener_tr(lang, "error"), it->rep->error);
 	}
-	notes_text(f, lang, opener_tr(lang, "renamed"), it->renamed);
+	notes_text(f, lang, in, opener_tr(lang, "renamed"), it->renamed);
 	if (it->pdf[0])
-		notes_text(f, lang, pdf, it->pdf);
-	notes_text(f, lang, pdf, it->pdf_note);
-	notes_text(f, lang, pdf, it->pdf_error);
-	notes_text(f, lang, opener_tr(lang, "original, NOT cleaned"), it->original);
+		notes_text(f, lang, in, pdf, it->pdf);
+	notes_text(f, lang, in, pdf, it->pdf_note);
+	notes_text(f, lang, in, pdf, it->pdf_error);
+	notes_text(f, lang, in, opener_tr(lang, "original, NOT cleaned"), it->original);
 	if (it->error[0])
-		notes_text(f, lang, opener_tr(lang, "error"), it->error);
+		notes_text(f, lang, in, opener_tr(lang, "error"), it->error);
+	if (it->att_total > it->natt) {
+		char line[200];
+		/* xgettext:c-format */
+		(void)snprintf(line, sizeof line, opener_tr(lang, "%u in the e-mail, only the first "
+		    "%zu saved (the others are listed by name on its safe PDF)"), it->att_total,
+		    it->natt);
+		notes_text(f, lang, in, opener_tr(lang, "attachments"), line);
+	}
+	for (size_t i = 0; i < it->natt; i++)
+		item_text(f, lang, &it->att[i]);
 }
 
 static int
@@ -260,6 +310,23 @@ static const char *const statuses[] = {
 	OPENER_STATUS_NOCLEAN, OPENER_STATUS_TEXT, OPENER_STATUS_VERIFY_FAILED,
 };
 #define NSTATUS (sizeof statuses / sizeof statuses[0])
+/* "3 cleaned": status s counted in the summary line, the status word
+ * agreeing with the count in French ("2 nettoyés"). */
+static void
+status_count(FILE *f, const char *lang, size_t s, size_t n)
+{
+	/* TRANSLATORS: counts of files in the summary of report.txt. */
+	switch (s) {
+	case 0: fprintf(f, opener_ntr(lang, "%zu cleaned", "%zu cleaned", n), n); break;
+	case 1: fprintf(f, opener_ntr(lang, "%zu not fully cleaned", "%zu not fully cleaned", n),
+	            n); break;
+	case 2: fprintf(f, opener_ntr(lang, "%zu uncleaned", "%zu uncleaned", n), n); break;
+	case 3: fprintf(f, opener_ntr(lang, "%zu could not clean", "%zu could not clean", n), n);
+	        break;
+	case 4: fprintf(f, opener_ntr(lang, "%zu text", "%zu text", n), n); break;
+	default: fprintf(f, opener_ntr(lang, "%zu failed", "%zu failed", n), n); break;
+	}
+}
 
 static void
 count_statuses(const struct opener_run *r, size_t n[NSTATUS])
@@ -273,6 +340,12 @@ count_statuses(const struct opener_run *r, size_t n[NSTATUS])
 		for (size_t s = 0; s < NSTATUS; s++)
 			if (strcmp(st, statuses[s]) == 0)
 				n[s] += k;
+		for (size_t a = 0; a < it->natt; a++) { /* an e-mail's attachments */
+			st = it->att[a].status ? it->att[a].status : OPENER_STATUS_VERIFY_FAILED;
+			for (size_t s = 0; s < NSTATUS; s++)
+				if (strcmp(st, statuses[s]) == 0)
+					n[s]++;
+		}
 	}
 }
 
@@ -300,15 +373,15 @@ summary_text(FILE *f, const struct opener_run *r)
 	for (size_t s = 0; s < NSTATUS; s++) {
 		if (n[s] == 0)
 			continue;
-		fprintf(f, "%s%zu %s", sep, n[s], opener_tr(r->lang, statuses[s]));
+		fputs(sep, f);
+		status_count(f, r->lang, s, n[s]);
 		sep = ", ";
 	}
 	if (sep[0] == ' ')
 		fputs(opener_tr(r->lang, " no files"), f);
 	if (r->state != NULL)
-		/* xgettext:c-format */
-		fprintf(f, opener_tr(r->lang, "; %zu already opened before (not written again)"),
-		    r->already);
+		fprintf(f, opener_ntr(r->lang, "; %zu already opened before (not written again)",
+		    "; %zu already opened before (not written again)", r->already), r->already);
 	fputc('\n', f);
 }
 
@@ -322,8 +395,10 @@ report_files(struct opener_run *r, const char *txt, size_t txtlen)
 	if (root == NULL || files == NULL)
 		goto out;
 	for (size_t i = 0; i < r->n; i++)
-		(void)json_array_append_new(files, opener_item_json(&r->items[i]));
+		(void)json_array_append_new(files, opener_item_json(&r->items[i], r->lang));
 	(void)json_object_set_new(root, "version", json_integer(2));
+	/* the language of the free-text notes (keys and statuses stay English) */
+	(void)json_object_set_new(root, "lang", json_string(r->lang != NULL ? r->lang : "en"));
 	(void)json_object_set_new(root, "summary", summary_json(r));
 	if (r->state != NULL)
 		(void)json_object_set_new(root, "already_opened", json_integer((json_int_t)r->already));

@@ -10,10 +10,12 @@
  * linear time.
  */
 #include "opener_state.h"
+#include "sdi18n.h"
 #include "sderr.h"
 #include "sdio.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +29,21 @@
 #define HEXID (2 * OPENER_ID_BYTES)
 #define SUMLINE "blake2b-256 "
 
-/* why = a followed by b (b may be NULL). */
+/* why = fmt's message (in English: sealdrop-open shows it translated, so
+ * each is a message of po/ too). */
+static void why_set(char *why, size_t whysz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 static void
-why_set(char *why, size_t whysz, const char *a, const char *b)
+why_set(char *why, size_t whysz, const char *fmt, ...)
 {
-	if (why != NULL && whysz > 0)
-		(void)snprintf(why, whysz, "%s%s", a, b ? b : "");
+	va_list ap;
+
+	if (why == NULL || whysz == 0)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(why, whysz, fmt, ap);
+	va_end(ap);
 }
 
 int
@@ -212,8 +223,61 @@ notes_field(json_t *o, const char *k)
 static const char *const item_keys[] = {
 	"id", "source", "seq", "kind", "time", "name", "size", "status", "output", "type",
 	"removed", "kept", "not_inspected", "renamed", "error", "run", "pdf", "pdf_error",
-	"pdf_note", "original", NULL
+	"pdf_note", "original", "attachments", "attachments_total", NULL
 };
+
+/* The fields of an e-mail's attachment (opener_item_json's, less the ids). */
+static const char *const att_keys[] = {
+	"name", "status", "output", "type", "removed", "kept", "not_inspected", "renamed",
+	"error", "pdf", "pdf_error", "pdf_note", "original", NULL
+};
+
+/* An e-mail's attachments: NULL when good, else which rule they break. */
+static const char *
+check_attachments(json_t *o)
+{
+	json_t *a = json_object_get(o, "attachments"), *x, *v;
+	const char *k;
+	size_t i;
+
+	if (a == NULL)
+		return json_object_get(o, "attachments_total") != NULL ?
+		    I18N_N("a record counts attachments but lists none") : NULL;
+	if (!json_is_array(a) || json_array_size(a) > CLEAN_EML_ATTACH_MAX ||
+	    !int_field(o, "attachments_total", 1, 1000000) ||
+	    json_integer_value(json_object_get(o, "attachments_total")) <
+	    (json_int_t)json_array_size(a))
+		return I18N_N("a record's attachments are not a list within bounds");
+	json_array_foreach(a, i, x) {
+		if (!json_is_object(x))
+			return I18N_N("an attachment is not an object");
+		json_object_foreach(x, k, v)
+			if (!one_of(k, att_keys))
+				return I18N_N("an attachment has an unknown field");
+		if (!json_is_string(json_object_get(x, "status")) ||
+		    (!one_of(json_string_value(json_object_get(x, "status")), statuses) &&
+		        strcmp(json_string_value(json_object_get(x, "status")),
+		            OPENER_STATUS_VERIFY_FAILED) != 0))
+			return I18N_N("an attachment's status is unknown");
+		if (!json_is_null(v = json_object_get(x, "output")) &&
+		    (!json_is_string(v) || !opener_state_path_ok(json_string_value(v))))
+			return I18N_N("an attachment's output is not a relative path inside the folder");
+		if ((v = json_object_get(x, "pdf")) != NULL &&
+		    (!json_is_string(v) || !opener_state_path_ok(json_string_value(v))))
+			return I18N_N("an attachment's safe PDF is not a relative path inside the folder");
+		if ((v = json_object_get(x, "original")) != NULL &&
+		    (!json_is_string(v) || !opener_state_path_ok(json_string_value(v))))
+			return I18N_N("an attachment's kept original is not a relative path inside the folder");
+		if (!str_field(x, "name", 1) || !str_field(x, "type", 0) ||
+		    !str_field(x, "error", 0) || !notes_field(x, "removed") ||
+		    !notes_field(x, "kept") || !notes_field(x, "not_inspected") ||
+		    !notes_field(x, "renamed") || !notes_field(x, "pdf_error") ||
+		    !notes_field(x, "pdf_note"))
+			return I18N_N("an attachment's name, type or notes are not printable text within "
+			    "bounds");
+	}
+	return NULL;
+}
 
 /* One record; NULL when it is good, else which rule it breaks. */
 static const char *
@@ -224,53 +288,55 @@ check_item(struct opener_state *st, json_t *o, json_int_t runs)
 	json_t *v;
 
 	if (!json_is_object(o))
-		return "a record is not an object";
+		return I18N_N("a record is not an object");
 	json_object_foreach(o, k, v)
 		if (!one_of(k, item_keys))
-			return "a record has an unknown field";
+			return I18N_N("a record has an unknown field");
 	if (!json_is_string(json_object_get(o, "id")) ||
 	    !hex_ok(id = json_string_value(json_object_get(o, "id")), HEXID))
-		return "a record's id is not 64 hex digits";
+		return I18N_N("a record's id is not 64 hex digits");
 	if (json_object_get(o, "source") != NULL) {
 		if (!json_is_string(json_object_get(o, "source")) ||
 		    sd_id_parse(json_string_value(json_object_get(o, "source")),
 		        json_string_length(json_object_get(o, "source")), sid) != 0 ||
 		    !int_field(o, "seq", 1, 999999999))
-			return "a record's source or sequence number is wrong";
+			return I18N_N("a record's source or sequence number is wrong");
 	} else if (json_object_get(o, "seq") != NULL) {
-		return "a record has a sequence number but no source";
+		return I18N_N("a record has a sequence number but no source");
 	}
 	if (!json_is_string(json_object_get(o, "kind")) ||
 	    !one_of(json_string_value(json_object_get(o, "kind")), kinds))
-		return "a record's kind is unknown";
+		return I18N_N("a record's kind is unknown");
 	if (!json_is_string(json_object_get(o, "status")) ||
 	    !one_of(json_string_value(json_object_get(o, "status")), statuses))
-		return "a record's status is unknown";
+		return I18N_N("a record's status is unknown");
 	if (!json_is_string(json_object_get(o, "output")) ||
 	    !opener_state_path_ok(json_string_value(json_object_get(o, "output"))))
-		return "a record's output is not a relative path inside the folder";
+		return I18N_N("a record's output is not a relative path inside the folder");
 	if ((v = json_object_get(o, "pdf")) != NULL &&
 	    (!json_is_string(v) || !opener_state_path_ok(json_string_value(v))))
-		return "a record's safe PDF is not a relative path inside the folder";
+		return I18N_N("a record's safe PDF is not a relative path inside the folder");
 	if ((v = json_object_get(o, "original")) != NULL &&
 	    (!json_is_string(v) || !opener_state_path_ok(json_string_value(v))))
-		return "a record's kept original is not a relative path inside the folder";
+		return I18N_N("a record's kept original is not a relative path inside the folder");
 	if (!int_field(o, "time", 1, (json_int_t)1 << 40) || !int_field(o, "size", 1,
 	        (json_int_t)1 << 50) || !int_field(o, "run", 1, runs) ||
 	    json_integer_value(json_object_get(o, "run")) < 1)
-		return "a record's time, size or run is missing or out of range";
+		return I18N_N("a record's time, size or run is missing or out of range");
 	if (!str_field(o, "name", 1) || !str_field(o, "type", 0) || !str_field(o, "error", 0) ||
 	    !notes_field(o, "removed") || !notes_field(o, "kept") ||
 	    !notes_field(o, "not_inspected") || !notes_field(o, "renamed") ||
 	    !notes_field(o, "pdf_error") || !notes_field(o, "pdf_note"))
-		return "a record's name, type or notes are not printable text within bounds";
+		return I18N_N("a record's name, type or notes are not printable text within bounds");
+	if ((k = check_attachments(o)) != NULL)
+		return k;
 	if (sodium_hex2bin(bin, sizeof bin, id, HEXID, NULL, NULL, NULL) != 0)
-		return "a record's id is not 64 hex digits";
+		return I18N_N("a record's id is not 64 hex digits");
 	switch (opener_state_mark(st, bin)) {
 	case 0: return NULL;
-	case SD_ERR_EXISTS: return "two records have the same id";
-	case SD_ERR_NOMEM: return "out of memory";
-	default: return "a record's id is not valid";
+	case SD_ERR_EXISTS: return I18N_N("two records have the same id");
+	case SD_ERR_NOMEM: return I18N_N("out of memory");
+	default: return I18N_N("a record's id is not valid");
 	}
 }
 
@@ -281,14 +347,14 @@ check_failed(json_t *o)
 	json_t *v;
 
 	if (!json_is_object(o))
-		return "a failure is not an object";
+		return I18N_N("a failure is not an object");
 	json_object_foreach(o, k, v)
 		if (strcmp(k, "input") != 0 && strcmp(k, "error") != 0 &&
 		    strcmp(k, "status") != 0 && strcmp(k, "count") != 0)
-			return "a failure has an unknown field";
+			return I18N_N("a failure has an unknown field");
 	if (!str_field(o, "input", 1) || !str_field(o, "error", 1) || !str_field(o, "status", 1) ||
 	    !int_field(o, "count", 0, (json_int_t)1 << 40))
-		return "a failure's fields are wrong";
+		return I18N_N("a failure's fields are wrong");
 	return NULL;
 }
 
@@ -301,18 +367,18 @@ check_root(struct opener_state *st, json_t *root)
 	size_t i;
 
 	if (!json_is_object(root))
-		return "its content is not a JSON object";
+		return I18N_N("its content is not a JSON object");
 	json_object_foreach(root, k, v)
 		if (strcmp(k, "runs") != 0 && strcmp(k, "items") != 0 && strcmp(k, "failed") != 0)
-			return "it has an unknown field";
+			return I18N_N("it has an unknown field");
 	if (!int_field(root, "runs", 1, (json_int_t)1 << 40) ||
 	    !json_is_array(items = json_object_get(root, "items")) ||
 	    !json_is_array(failed = json_object_get(root, "failed")))
-		return "\"runs\", \"items\" or \"failed\" is missing or of the wrong type";
+		return I18N_N("\"runs\", \"items\" or \"failed\" is missing or of the wrong type");
 	runs = json_integer_value(json_object_get(root, "runs"));
 	if (json_array_size(items) > OPENER_STATE_ITEMS_MAX ||
 	    json_array_size(failed) > OPENER_STATE_FAILED_MAX)
-		return "it lists more items or failures than allowed";
+		return I18N_N("it lists more items or failures than allowed");
 	json_array_foreach(items, i, v)
 		if ((bad = check_item(st, v, runs)) != NULL)
 			return bad;
@@ -342,28 +408,28 @@ opener_state_parse(const char *data, size_t len, struct opener_state *st, char *
 
 	if (len < ml || memcmp(data, OPENER_STATE_MAGIC, ml) != 0) {
 		why_set(why, whysz, "not a sealdrop-open state (foreign file, or made by "
-		    "another version of sealdrop-open)", NULL);
+		    "another version of sealdrop-open)");
 		return SD_ERR_FORMAT;
 	}
 	if (len < hl || memcmp(data + ml, SUMLINE, strlen(SUMLINE)) != 0 || data[hl - 1] != '\n' ||
 	    sodium_hex2bin(want, sizeof want, data + ml + strlen(SUMLINE), 2 * sizeof sum, NULL,
 	        NULL, NULL) != 0) {
-		why_set(why, whysz, "damaged: its checksum line is missing or malformed", NULL);
+		why_set(why, whysz, "damaged: its checksum line is missing or malformed");
 		return SD_ERR_CHECKSUM;
 	}
 	crypto_generichash(sum, sizeof sum, (const unsigned char *)data + hl, len - hl, NULL, 0);
 	if (sodium_memcmp(sum, want, sizeof sum) != 0) {
-		why_set(why, whysz, "damaged: its content does not match its checksum", NULL);
+		why_set(why, whysz, "damaged: its content does not match its checksum");
 		return SD_ERR_CHECKSUM;
 	}
 	s.root = json_loadb(data + hl, len - hl, JSON_REJECT_DUPLICATES, &je);
 	if (s.root == NULL) {
-		why_set(why, whysz, "damaged: its content is not valid JSON", NULL);
+		why_set(why, whysz, "damaged: its content is not valid JSON");
 		e = SD_ERR_CHECKSUM;
 		goto out;
 	}
 	if ((bad = check_root(&s, s.root)) != NULL) {
-		why_set(why, whysz, "damaged: ", bad);
+		why_set(why, whysz, "damaged: %s", bad);
 		e = SD_ERR_CHECKSUM;
 		goto out;
 	}
@@ -387,25 +453,25 @@ opener_state_load(int outfd, struct opener_state *st, char *why, size_t whysz)
 	if (fd < 0 && errno == ENOENT) {
 		if (fstatat(outfd, "report.json", &sb, AT_SYMLINK_NOFOLLOW) == 0) {
 			why_set(why, whysz, "holds the output of an earlier sealdrop-open but no "
-			    "state (" OPENER_STATE_FILE "): it cannot tell what is already "
-			    "there; choose a new --out folder", NULL);
+			    "state (%s): it cannot tell what is already there; choose a new --out "
+			    "folder", OPENER_STATE_FILE);
 			return SD_ERR_EXISTS;
 		}
 		memset(st, 0, sizeof *st);
 		return empty_state(st);
 	}
 	if (fd < 0) {
-		why_set(why, whysz, "cannot open " OPENER_STATE_FILE ": ", strerror(errno));
+		why_set(why, whysz, "cannot open %s: %s", OPENER_STATE_FILE, strerror(errno));
 		return errno == ELOOP ? SD_ERR_FORMAT : SD_ERR_IO;
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		why_set(why, whysz, OPENER_STATE_FILE " is not a regular file", NULL);
+		why_set(why, whysz, "%s is not a regular file", OPENER_STATE_FILE);
 		e = SD_ERR_FORMAT;
 		goto out;
 	}
 	if ((uint64_t)sb.st_size > OPENER_STATE_BYTES_MAX) {
-		why_set(why, whysz, OPENER_STATE_FILE " is larger than the 64 MiB a state may be",
-		    NULL);
+		why_set(why, whysz, "%s is larger than the 64 MiB a state may be",
+		    OPENER_STATE_FILE);
 		e = SD_ERR_RANGE;
 		goto out;
 	}
@@ -414,11 +480,11 @@ opener_state_load(int outfd, struct opener_state *st, char *why, size_t whysz)
 		goto out;
 	}
 	if ((e = sd_read_full(fd, data, (size_t)sb.st_size + 1, &got)) != 0) {
-		why_set(why, whysz, "cannot read " OPENER_STATE_FILE ": ", strerror(errno));
+		why_set(why, whysz, "cannot read %s: %s", OPENER_STATE_FILE, strerror(errno));
 		goto out;
 	}
 	if (got != (size_t)sb.st_size) {
-		why_set(why, whysz, OPENER_STATE_FILE " changed while it was read", NULL);
+		why_set(why, whysz, "%s changed while it was read", OPENER_STATE_FILE);
 		e = SD_ERR_IO;
 		goto out;
 	}
@@ -440,7 +506,7 @@ record_of(const struct opener_item *it, json_int_t run)
 {
 	static const char *const kn[] = { "plain", "message", "file", "reply" };
 	char hex[HEXID + 1], src[SD_ID_HEX + 1], name[SDBOX_NAME_MAX + 1];
-	json_t *o = opener_item_json(it);
+	json_t *o = opener_item_json(it, NULL);
 
 	if (o == NULL)
 		return NULL;

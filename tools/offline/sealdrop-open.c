@@ -59,17 +59,21 @@ struct opts {
 	int export_messages;
 };
 
+/* The usage in lang (--help on stdout, after an option error on stderr). */
 static void
-usage(FILE *f)
+usage(FILE *f, const char *lang)
 {
-	fprintf(f,
-	    "usage: " PROG " --key FILE.key [--key FILE2.key]... [--passphrase-file F]...\n"
+	/* TRANSLATORS: sealdrop-open --help; keep the options as they are and
+	 * the columns aligned. */
+	/* xgettext:c-format */
+	fprintf(f, opener_tr(lang,
+	    "usage: sealdrop-open --key FILE.key [--key FILE2.key]... [--passphrase-file F]...\n"
 	    "                     --out DIR INPUT...\n"
-	    "       " PROG " --clean-only --out DIR FILE...\n"
-	    "       " PROG " --out DIR --export-uwazi DEST [--export-messages]\n"
+	    "       sealdrop-open --clean-only --out DIR FILE...\n"
+	    "       sealdrop-open --out DIR --export-uwazi DEST [--export-messages]\n"
 	    "Decrypt and verify a spool directory, a .tar bundle or .sdbox files with an\n"
 	    "offline journalist key, and clean the metadata of every document.\n"
-	    "  --key FILE.key          secret key made by sealdrop-keygen (up to 8: each\n"
+	    "  --key FILE.key          secret key made by sealdrop-keygen (up to %d: each\n"
 	    "                          is tried on every file, for keys that rotated)\n"
 	    "  --passphrase-file F     read the passphrase from F (else prompt); once for\n"
 	    "                          every key, or once per --key in the same order\n"
@@ -79,13 +83,14 @@ usage(FILE *f)
 	    "  --safe-pdf              also draw each cleaned PDF or image into a PDF of\n"
 	    "                          page images only (NAME.safe.pdf beside it);\n"
 	    "                          office documents are converted by LibreOffice\n"
-	    "                          in its own sandbox first\n"
+	    "                          in its own sandbox first; an e-mail's attachments\n"
+	    "                          are saved beside it, cleaned and drawn too\n"
 	    "  --ocr                   with --safe-pdf: add an invisible text layer read\n"
 	    "                          by tesseract (English and French)\n"
 	    "  --office-timeout S      stop a LibreOffice conversion after S seconds\n"
 	    "                          (1-3600, default 180)\n"
 	    "  --keep-originals        also keep each cleaned file's verified original,\n"
-	    "                          NOT cleaned, in " OPENER_ORIGINALS_DIR "/ beside it\n"
+	    "                          NOT cleaned, in %s/ beside it\n"
 	    "  --export-uwazi DEST     write DIR's cleaned files as an Uwazi CSV import\n"
 	    "                          (DEST/import.zip, DEST/template.json; DEST is new)\n"
 	    "  --export-messages       with --export-uwazi: also each source's\n"
@@ -94,11 +99,13 @@ usage(FILE *f)
 	    "                          DIR/index.html and of an export (default: from\n"
 	    "                          LANGUAGE, LC_ALL, LC_MESSAGES or LANG)\n"
 	    "  --no-progress           no progress bar\n"
-	    "  --quiet                 print errors only\n");
+	    "  --quiet                 print errors only\n"), OPENER_KEYS_MAX,
+	    OPENER_ORIGINALS_DIR);
 }
 
+/* Option errors and the usage are in lang (early_lang). */
 static int
-parse_opts(int argc, char **argv, struct opts *o)
+parse_opts(int argc, char **argv, struct opts *o, const char *lang)
 {
 	static const struct option lo[] = {
 		{ "key", required_argument, NULL, 'k' },
@@ -119,18 +126,24 @@ parse_opts(int argc, char **argv, struct opts *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "k:p:o:qh", lo, NULL)) != -1) {
+	opterr = 0; /* getopt's own messages would be in English: ours follow */
+	while ((c = getopt_long(argc, argv, ":k:p:o:qh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (o->nkeys == OPENER_KEYS_MAX) {
-				fprintf(stderr, PROG ": at most %d --key\n", OPENER_KEYS_MAX);
+				fputs(PROG ": ", stderr);
+				/* xgettext:c-format */
+				fprintf(stderr, opener_tr(lang, "at most %d --key\n"), OPENER_KEYS_MAX);
 				return -1;
 			}
 			o->key[o->nkeys++] = optarg;
 			break;
 		case 'p':
 			if (o->npass == OPENER_KEYS_MAX) {
-				fprintf(stderr, PROG ": at most %d --passphrase-file\n", OPENER_KEYS_MAX);
+				fputs(PROG ": ", stderr);
+				/* xgettext:c-format */
+				fprintf(stderr, opener_tr(lang, "at most %d --passphrase-file\n"),
+				    OPENER_KEYS_MAX);
 				return -1;
 			}
 			o->passfile[o->npass++] = optarg;
@@ -148,7 +161,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			v = strtoul(optarg, &end, 10);
 			if (errno != 0 || end == optarg || *end != '\0' || v < 1 || v > 3600 ||
 			    optarg[0] == '-') {
-				fprintf(stderr, PROG ": --office-timeout: seconds from 1 to 3600\n");
+				fprintf(stderr, PROG ": %s", opener_tr(lang,
+				    "--office-timeout: seconds from 1 to 3600\n"));
 				return -1;
 			}
 			o->office_timeout = (unsigned)v;
@@ -159,35 +173,48 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'M': o->export_messages = 1; break;
 		case 'L':
 			if (!i18n_supported(optarg)) {
-				fprintf(stderr, PROG ": --lang: one of en, fr\n");
+				fprintf(stderr, PROG ": %s", opener_tr(lang, "--lang: one of en, fr\n"));
 				return -1;
 			}
 			o->lang = optarg;
 			break;
-		case 'h': usage(stdout); exit(0);
-		default: return -1;
+		case 'h': usage(stdout, lang); exit(0);
+		case ':':
+			fputs(PROG ": ", stderr);
+			/* xgettext:c-format */
+			fprintf(stderr, opener_tr(lang, "%s needs a value\n"), argv[optind - 1]);
+			return -1;
+		default:
+			fputs(PROG ": ", stderr);
+			/* xgettext:c-format */
+			fprintf(stderr, opener_tr(lang, "%s: unknown option\n"), optopt != 0 &&
+			    optopt != '?' ? (char[]){ '-', (char)optopt, '\0' } : argv[optind - 1]);
+			return -1;
 		}
 	}
 	if ((o->ocr || o->office_timeout) && !o->safe_pdf) {
-		fprintf(stderr, PROG ": --ocr and --office-timeout go with --safe-pdf\n");
+		fprintf(stderr, PROG ": %s", opener_tr(lang,
+		    "--ocr and --office-timeout go with --safe-pdf\n"));
 		return -1;
 	}
 	if (o->export_uwazi != NULL || o->export_messages) {
 		if (o->export_uwazi == NULL || o->out == NULL || optind < argc || o->nkeys ||
 		    o->npass || o->clean_only || o->safe_pdf || o->keep_originals) {
-			fprintf(stderr, PROG ": --export-uwazi DEST takes --out DIR (a folder "
-			    "sealdrop-open opened into) and no key, input or other mode\n");
+			fprintf(stderr, PROG ": %s", opener_tr(lang, "--export-uwazi DEST takes --out "
+			    "DIR (a folder sealdrop-open opened into) and no key, input or other "
+			    "mode\n"));
 			return -1;
 		}
 		return optind;
 	}
 	if (o->out == NULL || optind >= argc || (o->nkeys == 0) != (o->clean_only != 0)) {
-		fprintf(stderr, PROG ": --out, at least one input, and either --key or "
-		    "--clean-only are required\n");
+		fprintf(stderr, PROG ": %s", opener_tr(lang, "--out, at least one input, and "
+		    "either --key or --clean-only are required\n"));
 		return -1;
 	}
 	if (o->npass > 1 && o->npass != o->nkeys) {
-		fprintf(stderr, PROG ": give --passphrase-file once, or once per --key\n");
+		fprintf(stderr, PROG ": %s", opener_tr(lang,
+		    "give --passphrase-file once, or once per --key\n"));
 		return -1;
 	}
 	return optind;
@@ -253,8 +280,10 @@ decrypt_all(const struct opts *o, struct opener_run *r, int argc, char **argv, i
 	if (e != 0)
 		goto out;
 	if ((e = opener_stage_init(r)) != 0) {
-		fprintf(stderr, PROG ": %s: cannot create the staging directory: %s\n", o->out,
-		    strerror(errno));
+		fputs(PROG ": ", stderr);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o->lang, "%s: cannot create the staging directory: %s\n"),
+		    o->out, strerror(errno));
 		goto out;
 	}
 	for (int i = first; i < argc; i++)
@@ -278,7 +307,7 @@ list_plain(struct opener_run *r, int argc, char **argv, int first)
 		it->path = argv[i];
 		(void)snprintf(it->name, sizeof it->name, "%s", base ? base + 1 : argv[i]);
 		if (stat(argv[i], &st) != 0 || !S_ISREG(st.st_mode)) {
-			(void)snprintf(it->error, sizeof it->error, "not a regular file");
+			(void)snprintf(it->error, sizeof it->error, I18N_N("not a regular file"));
 			it->status = OPENER_STATUS_VERIFY_FAILED;
 			continue;
 		}
@@ -310,11 +339,37 @@ count_failures(const struct opener_run *r, size_t *files, size_t *failed_files)
 			*failed_files += k;
 			char label[OPENER_LABEL_MAX], reason[CLEAN_ERROR_MAX + 1];
 			opener_printable(it->label, label, sizeof label);
+			char tr[800];
 			opener_printable(why[0] ? why : "failed", reason, sizeof reason);
 			fprintf(stderr, PROG ": %s: %s%s%s\n", label,
 			    it->status && strcmp(it->status, OPENER_STATUS_NOCLEAN) == 0 ?
-			    opener_tr(r->lang, "could not clean: ") : "", reason,
-			    it->out[0] ? opener_tr(r->lang, " (original kept in uncleaned/)") : "");
+			    opener_tr(r->lang, "could not clean: ") : "",
+			    opener_note_tr(r->lang, reason, tr, sizeof tr), it->out[0] ? opener_tr(r->lang, " (original kept in uncleaned/)") : "");
+			failed++;
+		}
+		/* an e-mail's attachments that could not be saved or cleaned */
+		for (size_t j = 0; j < it->natt; j++) {
+			const struct opener_item *a = &it->att[j];
+			char label[OPENER_LABEL_MAX], name[OPENER_LABEL_MAX],
+			    reason[CLEAN_ERROR_MAX + 1];
+			*files += 1;
+			if (a->status != NULL && strcmp(a->status, OPENER_STATUS_VERIFY_FAILED) != 0 &&
+			    strcmp(a->status, OPENER_STATUS_NOCLEAN) != 0)
+				continue;
+			*failed_files += 1;
+			opener_printable(it->label, label, sizeof label);
+			opener_printable(a->name[0] ? a->label : opener_tr(r->lang, "(no name)"), name,
+			    sizeof name);
+			char tr[800];
+			opener_printable(a->error[0] ? a->error : a->rep != NULL && a->rep->error[0] ?
+			    a->rep->error : "failed", reason, sizeof reason);
+			fputs(PROG ": ", stderr);
+			/* xgettext:c-format */
+			fprintf(stderr, opener_tr(r->lang, "%s: attachment %s: %s%s%s\n"), label,
+			    name, a->status && strcmp(a->status, OPENER_STATUS_NOCLEAN) == 0 ?
+			    opener_tr(r->lang, "could not clean: ") : "",
+			    opener_note_tr(r->lang, reason, tr, sizeof tr), a->out[0] ?
+			    opener_tr(r->lang, " (original kept in uncleaned/)") : "");
 			failed++;
 		}
 	}
@@ -324,8 +379,12 @@ count_failures(const struct opener_run *r, size_t *files, size_t *failed_files)
 static void
 free_run(struct opener_run *r)
 {
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = 0; i < r->n; i++) {
+		for (size_t k = 0; k < r->items[i].natt; k++)
+			free(r->items[i].att[k].rep);
+		free(r->items[i].att);
 		free(r->items[i].rep);
+	}
 	free(r->items);
 }
 
@@ -346,6 +405,22 @@ env_lang(void)
 	return "en";
 }
 
+/* The language of the usage and option errors, before the options are
+ * read: --lang's when it is supported, else the environment's. */
+static const char *
+early_lang(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc && i18n_supported(argv[i + 1]))
+			return argv[i + 1];
+		if (strncmp(argv[i], "--lang=", 7) == 0 && i18n_supported(argv[i] + 7))
+			return argv[i] + 7;
+	}
+	return env_lang();
+}
+
 /* Take DIR's lock and load its state; a refused state stops the run
  * before any passphrase is asked. */
 static int
@@ -363,11 +438,17 @@ open_state(const struct opts *o, struct opener_run *r, struct opener_state *st)
 	}
 	why[0] = '\0';
 	if ((e = opener_state_load(r->outfd, st, why, sizeof why)) != 0) {
-		fprintf(stderr, PROG ": %s: %s; nothing was opened%s\n", o->out,
-		    why[0] ? why : sd_strerror(e), e == SD_ERR_FORMAT || e == SD_ERR_CHECKSUM ||
-		    e == SD_ERR_RANGE ? " (the state is never rebuilt over: keep the folder as "
-		    "it is, and open into a new --out folder, or restore " OPENER_STATE_FILE
-		    " from a backup)" : "");
+		char tr[800], hint[400];
+		hint[0] = '\0';
+		if (e == SD_ERR_FORMAT || e == SD_ERR_CHECKSUM || e == SD_ERR_RANGE)
+			/* xgettext:c-format */
+			(void)snprintf(hint, sizeof hint, opener_tr(o->lang, " (the state is never "
+			    "rebuilt over: keep the folder as it is, and open into a new --out "
+			    "folder, or restore %s from a backup)"), OPENER_STATE_FILE);
+		fputs(PROG ": ", stderr);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o->lang, "%s: %s; nothing was opened%s\n"), o->out,
+		    why[0] ? opener_note_tr(o->lang, why, tr, sizeof tr) : sd_strerror(e), hint);
 		return e;
 	}
 	r->state = st;
@@ -391,13 +472,19 @@ save_state(const struct opts *o, struct opener_run *r, struct opener_state *st)
 	if ((e = opener_state_add_run(st, r)) == 0)
 		e = opener_state_save(r->outfd, st);
 	if (e != 0) {
-		fprintf(stderr, PROG ": %s: cannot write the state " OPENER_STATE_FILE ": %s; "
-		    "the next run would open these items again\n", o->out, sd_strerror(e));
+		fputs(PROG ": ", stderr);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o->lang, "%s: cannot write the state %s: %s; the next "
+		    "run would open these items again\n"), o->out, OPENER_STATE_FILE, sd_strerror(e));
 		return e;
 	}
 	if ((e = opener_reader_write(r->outfd, st, o->lang)) != 0)
-		fprintf(stderr, PROG ": %s: cannot write the offline reader (index.html): %s\n",
-		    o->out, sd_strerror(e));
+	{
+		fputs(PROG ": ", stderr);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o->lang, "%s: cannot write the offline reader "
+		    "(index.html): %s\n"), o->out, sd_strerror(e));
+	}
 	return e;
 }
 
@@ -413,7 +500,9 @@ export_uwazi(const struct opts *o)
 	int e;
 
 	if ((r.outfd = open(o->out, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		fprintf(stderr, PROG ": %s: cannot open: %s\n", o->out, strerror(errno));
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o->lang, "sealdrop-open: %s: cannot open: %s\n"), o->out,
+		    strerror(errno));
 		return 1;
 	}
 	if (open_state(o, &r, &st) != 0) {
@@ -421,26 +510,34 @@ export_uwazi(const struct opts *o)
 		goto out;
 	}
 	if (!st.existed) {
-		fprintf(stderr, PROG ": %s: holds no " OPENER_STATE_FILE ": nothing was opened "
-		    "into it, nothing to export\n", o->out);
+		fputs(PROG ": ", stderr);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o->lang, "%s: holds no %s: nothing was opened into it, "
+		    "nothing to export\n"), o->out, OPENER_STATE_FILE);
 		e = 1;
 		goto out;
 	}
 	if ((e = opener_export_uwazi(r.outfd, &st, o->export_uwazi, &eo, &res)) != 0) {
-		fprintf(stderr, PROG ": %s: %s; nothing was exported\n", o->export_uwazi,
-		    e == SD_ERR_EXISTS ? "already exists: give a folder that does not exist yet" :
-		    e == SD_ERR_TOOLONG ? "import.csv would be larger than 64 MiB: too many files "
-		    "for one export" : sd_strerror(e));
+		fputs(PROG ": ", stderr);
+		/* xgettext:c-format */
+		fprintf(stderr, opener_tr(o->lang, "%s: %s; nothing was exported\n"), o->export_uwazi,
+		    e == SD_ERR_EXISTS ? opener_tr(o->lang, "already exists: give a folder that "
+		    "does not exist yet") :
+		    e == SD_ERR_TOOLONG ? opener_tr(o->lang, "import.csv would be larger than 64 "
+		    "MiB: too many files for one export") : sd_strerror(e));
 		e = 1;
 		goto out;
 	}
 	if (!o->quiet)
-		printf("exported %zu entities (%zu files) to %s/import.zip; create the template "
-		    "of %s/template.json in Uwazi before importing\n", res.entities, res.files,
-		    o->export_uwazi, o->export_uwazi);
+		/* xgettext:c-format */
+		printf(opener_tr(o->lang, "exported %zu entities (%zu files) to %s/import.zip; "
+		    "create the template of %s/template.json in Uwazi before importing\n"),
+		    res.entities, res.files, o->export_uwazi, o->export_uwazi);
 	if (res.skipped)
-		fprintf(stderr, PROG ": export: %zu recorded items were not exported "
-		    "(the lines above say why)\n", res.skipped);
+		fprintf(stderr, opener_ntr(o->lang, "sealdrop-open: export: %zu recorded item was "
+		    "not exported (the lines above say why)\n", "sealdrop-open: export: %zu recorded "
+		    "items were not exported (the lines above say why)\n", res.skipped),
+		    res.skipped);
 	e = res.skipped ? 1 : 0;
 out:
 	opener_state_free(&st);
@@ -457,6 +554,7 @@ main(int argc, char **argv)
 	struct clean_ctx *cc = NULL;
 	size_t files = 0, failed_files = 0;
 	int first, failed, state_bad = 0;
+	const char *early;
 
 	sdlog_init(PROG);
 	if (sodium_init() < 0)
@@ -464,8 +562,9 @@ main(int argc, char **argv)
 	/* The catalogues first: --lang is checked against them. */
 	if (opener_reader_init() != 0)
 		sdlog_fatalx("cannot load the embedded templates and catalogues");
-	if ((first = parse_opts(argc, argv, &o)) < 0) {
-		usage(stderr);
+	early = early_lang(argc, argv);
+	if ((first = parse_opts(argc, argv, &o, early)) < 0) {
+		usage(stderr, early);
 		return 2;
 	}
 	if (o.export_uwazi != NULL) {
@@ -514,9 +613,8 @@ main(int argc, char **argv)
 	failed = count_failures(&r, &files, &failed_files);
 	clean_ctx_free(cc);
 	if (failed > 0)
-		/* xgettext:c-format */
-		fprintf(stderr, opener_tr(o.lang, "sealdrop-open: %zu of %zu files failed\n"),
-		    failed_files, files);
+		fprintf(stderr, opener_ntr(o.lang, "sealdrop-open: %zu of %zu file failed\n",
+		    "sealdrop-open: %zu of %zu files failed\n", files), failed_files, files);
 	close(r.outfd);
 	opener_state_free(&st);
 	free_run(&r);
