@@ -18,10 +18,13 @@
  *   - its own process group, killed whole (SIGKILL) at the wall-clock
  *     limit and after every run, so no helper outlives the conversion;
  *   - new network and mount namespaces (only a loopback that is down; a
- *     private empty tmpfs on /tmp holding only the work folder): as root
- *     directly, otherwise inside a new user namespace. When the kernel
- *     refuses both, it runs on - the workbench is air-gapped - and the
- *     report says that it relied on the machine being offline;
+ *     private root holding only the system folders, an empty /tmp and the
+ *     work folder, so that no named socket of the journalist's session
+ *     - D-Bus, agents - is there to connect to): as root directly,
+ *     otherwise inside a new user namespace. When the kernel refuses
+ *     both, it runs on - the workbench is air-gapped - and the report
+ *     says that it relied on the machine being offline and could reach
+ *     its named sockets;
  *   - no_new_privs and landlock: reads only of the system's folders and
  *     the work folder (never the journalist's home and its keys), writes
  *     only beneath the work folder (and to /dev/null), no TCP bind or
@@ -293,13 +296,102 @@ office_unshare(void)
 	    office_map("uid_map", (unsigned)uid) == 0 ? 1 : -1;
 }
 
-/* In the new mount namespace: a private empty tmpfs on /tmp (LibreOffice
- * puts its instance socket in /tmp whatever TMPDIR says, and sees nothing
- * of the machine's /tmp), and the work folder bound at OFFICE_TMP_WORK in
- * it. The folder is opened here, in the new namespace: a descriptor from
- * the old one cannot be bound. */
+/* The system folders the private root holds (bound from the machine's),
+ * or symlinks like the machine's (/bin -> usr/bin on a merged /usr); the
+ * program's folder is added when it is outside them. */
+static const char *const office_root_dirs[] = { "/usr", "/bin", "/sbin", "/lib", "/lib64",
+	"/lib32", "/libx32", "/etc", "/sys", "/proc", "/var/cache/fontconfig",
+	"/var/spool/libreoffice", "/var/lib/libreoffice" };
+static const char *const office_root_devs[] = { "/dev/null", "/dev/zero", "/dev/random",
+	"/dev/urandom" };
+#define OFFICE_ROOT "/tmp" /* where the private root is made, before pivot_root */
+
+/* mkdir -p of OFFICE_ROOT + path, in the private root's tmpfs only: a
+ * component that exists as anything but a real folder of that tmpfs (a
+ * symlink, a bound folder) stops it. */
 static int
-office_private_tmp(const char *work)
+office_root_mkdir(const char *path)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	size_t rl = strlen(OFFICE_ROOT);
+
+	if (snprintf(p, sizeof p, "%s%s", OFFICE_ROOT, path) >= (int)sizeof p)
+		return -1;
+	for (char *c = p + rl + 1;; c++) {
+		if (*c != '/' && *c != '\0')
+			continue;
+		char keep = *c;
+		*c = '\0';
+		if (mkdir(p, 0755) != 0) {
+			if (errno != EEXIST || lstat(p, &st) != 0 || !S_ISDIR(st.st_mode))
+				return -1;
+			if (keep == '\0')
+				return -1; /* it exists already: a bound folder, or twice */
+		}
+		*c = keep;
+		if (keep == '\0')
+			return 0;
+	}
+}
+
+/* Add the machine's path to the private root: a folder bound (its own
+ * mounts with it), a device node bound onto an empty file, a symlink
+ * copied. Absent: nothing. */
+static int
+office_root_add(const char *path)
+{
+	char dst[PATH_MAX], link[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : -1;
+	if (snprintf(dst, sizeof dst, "%s%s", OFFICE_ROOT, path) >= (int)sizeof dst)
+		return -1;
+	if (S_ISLNK(st.st_mode)) {
+		if ((n = readlink(path, link, sizeof link - 1)) < 0)
+			return -1;
+		link[n] = '\0';
+		return symlink(link, dst);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (office_root_mkdir(path) != 0)
+			return -1;
+	} else {
+		if ((fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+			return -1;
+		close(fd);
+	}
+	return mount(path, dst, NULL, MS_BIND | MS_REC, NULL);
+}
+
+/* 1 when path is one of the root's folders or beneath one. */
+static int
+office_root_has(const char *path)
+{
+	for (size_t i = 0; i < sizeof office_root_dirs / sizeof office_root_dirs[0]; i++) {
+		size_t l = strlen(office_root_dirs[i]);
+		if (strncmp(path, office_root_dirs[i], l) == 0 && (path[l] == '\0' || path[l] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+/* In the new mount namespace: a private root of its own, so that nothing
+ * of the machine but its system folders is even there - no home, no /run
+ * (the session's D-Bus socket, ssh-agent and gpg-agent sockets: landlock
+ * does not confine connecting to a named socket), no /media, no machine
+ * /tmp (X11's socket), no /dev/shm. It is a tmpfs holding the system
+ * folders bound (/proc included: the same processes, which landlock
+ * forbids it to trace or signal), the program's folder, four device
+ * nodes, and an empty /tmp (LibreOffice puts its instance socket in /tmp
+ * whatever TMPDIR says) with the work folder bound at OFFICE_TMP_WORK.
+ * The folder is opened here, in the new namespace: a descriptor from the
+ * old one cannot be bound. */
+static int
+office_private_root(const char *work, const char *progdir)
 {
 	char src[40];
 	int wfd, e = -1;
@@ -308,10 +400,24 @@ office_private_tmp(const char *work)
 	    (wfd = open(work, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return -1;
 	(void)snprintf(src, sizeof src, "/proc/self/fd/%d", wfd);
-	if (
-	    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=0700") != 0 ||
-	    mkdir(OFFICE_TMP_WORK, 0700) != 0 ||
-	    mount(src, OFFICE_TMP_WORK, NULL, MS_BIND | MS_REC, NULL) != 0)
+	if (mount("tmpfs", OFFICE_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=0755") != 0)
+		goto out;
+	for (size_t i = 0; i < sizeof office_root_dirs / sizeof office_root_dirs[0]; i++)
+		if (office_root_add(office_root_dirs[i]) != 0)
+			goto out;
+	if (!office_root_has(progdir) && office_root_add(progdir) != 0)
+		goto out;
+	if (office_root_mkdir("/dev") != 0)
+		goto out;
+	for (size_t i = 0; i < sizeof office_root_devs / sizeof office_root_devs[0]; i++)
+		if (office_root_add(office_root_devs[i]) != 0)
+			goto out;
+	if (mkdir(OFFICE_ROOT "/tmp", 0700) != 0 || mkdir(OFFICE_ROOT OFFICE_TMP_WORK, 0700) != 0 ||
+	    mount(src, OFFICE_ROOT OFFICE_TMP_WORK, NULL, MS_BIND | MS_REC, NULL) != 0)
+		goto out;
+	/* The tmpfs becomes / and the machine's root is detached beneath it. */
+	if (chdir(OFFICE_ROOT) != 0 || syscall(SYS_pivot_root, ".", ".") != 0 ||
+	    umount2(".", MNT_DETACH) != 0 || chdir("/") != 0)
 		goto out;
 	e = 0;
 out:
@@ -350,11 +456,14 @@ office_child(const struct office_tool *t, const char *work, int sp)
 	sp = 3;
 	(void)fcntl(sp, F_SETFD, FD_CLOEXEC);
 	(void)close_range(4, ~0u, 0);
+	(void)snprintf(progdir, sizeof progdir, "%s", soffice);
+	if (strrchr(progdir, '/') != NULL && strrchr(progdir, '/') != progdir)
+		*strrchr(progdir, '/') = '\0';
 	m.stage = OFFICE_STAGE_NETNS;
 	if ((m.netns = office_unshare()) < 0)
 		goto fail;
 	if (m.netns) {
-		if (office_private_tmp(work) != 0)
+		if (office_private_root(work, progdir) != 0)
 			goto fail;
 		work = OFFICE_TMP_WORK;
 	}
@@ -381,9 +490,6 @@ office_child(const struct office_tool *t, const char *work, int sp)
 		goto fail;
 	m.stage = OFFICE_STAGE_LANDLOCK;
 	/* Writes: the private /tmp (holding the work folder), else the folder. */
-	(void)snprintf(progdir, sizeof progdir, "%s", soffice);
-	if (strrchr(progdir, '/') != NULL && strrchr(progdir, '/') != progdir)
-		*strrchr(progdir, '/') = '\0';
 	if ((ll = office_landlock(m.netns ? "/tmp" : work, !m.netns, progdir)) < 0)
 		goto fail;
 	m.ll = ll;
@@ -621,8 +727,9 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 	}
 	if (!m.netns)
 		clean_note_kept(rep, "%s ran without a network namespace or a private "
-		    "/tmp (the kernel refused them): it relied on this machine being offline, "
-		    "and could make its instance socket in /tmp", t->name);
+		    "root (the kernel refused them): it relied on this machine being offline, "
+		    "could make its instance socket in /tmp, and could connect to this "
+		    "machine's named sockets (the session's D-Bus, agents)", t->name);
 	if (!m.ll)
 		clean_note_kept(rep, "%s ran without landlock (this kernel has none): "
 		    "its reads and writes were not confined", t->name);

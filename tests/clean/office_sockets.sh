@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# LibreOffice's sandbox (clean/clean_office_pdf.c) sees nothing of the
+# machine but its system folders: a stand-in for LibreOffice (as a document
+# that took it over would) tries to connect to a named socket that a
+# process of the journalist listens on outside /tmp (as the session's
+# D-Bus, ssh-agent or gpg-agent sockets in /run/user are: landlock does not
+# confine connecting to a named socket) and to read a file beside it. In
+# its private root neither is there: nothing connects, and the stand-in,
+# having found neither, writes a one-page PDF that becomes the safe PDF
+# (so the test also shows that it ran). Without namespaces (not root, no
+# user namespaces) the report must say that the sockets were reachable;
+# the rest is then skipped (77). Fast: no LibreOffice is run.
+# usage: office_sockets.sh SEALDROP_OPEN
+set -u
+open=$1
+py=/usr/bin/python3
+[ -x "$py" ] || { echo "python3 not installed: skipped"; exit 77; }
+# Not under /tmp (which the sandbox always hid): beside the build.
+work=$(mktemp -d -p "$PWD" sock.XXXXXX)
+lpid=
+trap '[ -n "$lpid" ] && kill "$lpid" 2>/dev/null; rm -rf "$work"' EXIT
+mkdir "$work/tmp" "$work/in" "$work/fake"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+printf '{\\rtf1\\ansi hello}\n' >"$work/in/letter.rtf"
+printf 'SDCANARYsecret\n' >"$work/secret"
+cat >"$work/fake/soffice" <<PY
+#!/usr/bin/python3
+import socket
+seen = []
+try:
+    s = socket.socket(socket.AF_UNIX)
+    s.connect("$work/agent")
+    seen.append("socket")
+except OSError:
+    pass
+try:
+    open("$work/secret").read()
+    seen.append("file")
+except OSError:
+    pass
+if not seen:
+    open("/tmp/work/out/document.pdf", "w").write(
+        "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        "2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+        "trailer<</Root 1 0 R>>\n%%EOF\n")
+PY
+chmod +x "$work/fake/soffice"
+# The journalist's "agent": it notes any connection (at most 120 s).
+"$py" - "$work/agent" "$work/accepted" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(4)
+s.settimeout(120)
+try:
+    s.accept()
+    open(sys.argv[2], "w").write("connected\n")
+except OSError:
+    pass
+PY
+lpid=$!
+for _ in $(seq 100); do [ -S "$work/agent" ] && break; sleep 0.1; done
+[ -S "$work/agent" ] || { echo "FAIL: the listener did not start"; exit 1; }
+
+TMPDIR=$work/tmp SEALDROP_TEST_OFFICE_PROGRAM=$work/fake/soffice timeout 300 "$open" --quiet \
+	--clean-only --safe-pdf --out "$work/out" "$work/in/letter.rtf"
+rep=$work/out/report.txt
+if grep -q "without a network namespace" "$rep"; then
+	grep -q "could connect to this machine's named sockets" "$rep" && ok ||
+		bad "no namespaces, and the report does not say the sockets were reachable: $(cat "$rep")"
+	echo "$pass passed, $fail failed (no namespaces here: the rest skipped)"
+	[ "$fail" = 0 ] && exit 77
+	exit 1
+fi
+[ ! -e "$work/accepted" ] && ok || bad "the sandbox connected to a socket outside it"
+[ -s "$work/out/letter.rtf.safe.pdf" ] && ok ||
+	bad "the stand-in found a socket or file outside its root, or did not run: $(grep 'safe PDF' "$rep")"
+[ -z "$(ls -A "$work/tmp")" ] && ok || bad "a work folder was left: $(ls "$work/tmp")"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
