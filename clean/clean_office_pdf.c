@@ -271,9 +271,10 @@ office_map(const char *name, unsigned id)
 	return ok ? 0 : -1;
 }
 
-/* New network and mount namespaces: directly as root, else inside a new
- * user namespace mapping only our own ids. 1 when in force, 0 when the
- * kernel refused them, -1 on failure. */
+/* New network, mount and PID namespaces (the PID namespace is for the
+ * children: see office_pid1): directly as root, else inside a new user
+ * namespace mapping only our own ids. 1 when in force, 0 when the kernel
+ * refused them, -1 on failure. */
 static int
 office_unshare(void)
 {
@@ -281,9 +282,9 @@ office_unshare(void)
 	gid_t gid = getgid();
 	int fd;
 
-	if (unshare(CLONE_NEWNET | CLONE_NEWNS) == 0)
+	if (unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID) == 0)
 		return 1;
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) != 0)
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID) != 0)
 		return 0;
 	if ((fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC)) >= 0) {
 		if (write(fd, "deny", 4) != 4) {
@@ -300,7 +301,7 @@ office_unshare(void)
  * or symlinks like the machine's (/bin -> usr/bin on a merged /usr); the
  * program's folder is added when it is outside them. */
 static const char *const office_root_dirs[] = { "/usr", "/bin", "/sbin", "/lib", "/lib64",
-	"/lib32", "/libx32", "/etc", "/sys", "/proc", "/var/cache/fontconfig",
+	"/lib32", "/libx32", "/etc", "/sys", "/var/cache/fontconfig",
 	"/var/spool/libreoffice", "/var/lib/libreoffice" };
 static const char *const office_root_devs[] = { "/dev/null", "/dev/zero", "/dev/random",
 	"/dev/urandom" };
@@ -384,8 +385,7 @@ office_root_has(const char *path)
  * (the session's D-Bus socket, ssh-agent and gpg-agent sockets: landlock
  * does not confine connecting to a named socket), no /media, no machine
  * /tmp (X11's socket), no /dev/shm. It is a tmpfs holding the system
- * folders bound (/proc included: the same processes, which landlock
- * forbids it to trace or signal), the program's folder, four device
+ * folders bound, a /proc, the program's folder, four device
  * nodes, and an empty /tmp (LibreOffice puts its instance socket in /tmp
  * whatever TMPDIR says) with the work folder bound at OFFICE_TMP_WORK.
  * The folder is opened here, in the new namespace: a descriptor from the
@@ -406,6 +406,13 @@ office_private_root(const char *work, const char *progdir)
 		if (office_root_add(office_root_dirs[i]) != 0)
 			goto out;
 	if (!office_root_has(progdir) && office_root_add(progdir) != 0)
+		goto out;
+	/* /proc: the PID namespace's own (its processes only), else the
+	 * machine's bound, where landlock forbids tracing or signalling any
+	 * process outside the sandbox. */
+	if (office_root_mkdir("/proc") != 0 ||
+	    (mount("proc", OFFICE_ROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0 &&
+	        mount("/proc", OFFICE_ROOT "/proc", NULL, MS_BIND | MS_REC, NULL) != 0))
 		goto out;
 	if (office_root_mkdir("/dev") != 0)
 		goto out;
@@ -436,6 +443,38 @@ struct office_msg {
 enum { OFFICE_STAGE_STDIO = 1, OFFICE_STAGE_NETNS, OFFICE_STAGE_LIMITS,
 	OFFICE_STAGE_LANDLOCK, OFFICE_STAGE_EXEC };
 
+/* In new namespaces, the child forks again: its child is PID 1 of the new
+ * PID namespace and goes on to set up the sandbox and exec the program;
+ * this process waits for it and exits as it did. When PID 1 ends - or is
+ * killed with the process group it shares - the kernel kills everything
+ * else in the namespace: a helper that left the process group (setsid, a
+ * double fork) cannot outlive the conversion. Returns in PID 1. */
+static void
+office_pid1(int sp)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		struct office_msg m = { .stage = OFFICE_STAGE_NETNS, .err = errno };
+		(void)sd_write_full(sp, &m, sizeof m);
+		_exit(127);
+	}
+	if (pid == 0)
+		return;
+	close(sp);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			_exit(127);
+	if (WIFSIGNALED(st)) {
+		/* as PID 1 died: killed by the same signal, without a core */
+		(void)setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
+		(void)signal(WTERMSIG(st), SIG_DFL);
+		(void)raise(WTERMSIG(st));
+	}
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 127);
+}
+
 /* The child: work is the work folder's path. Inside its namespaces it
  * sees the folder at OFFICE_TMP_WORK, else at work. */
 static _Noreturn void
@@ -460,9 +499,12 @@ office_child(const struct office_tool *t, const char *work, int sp)
 	if (strrchr(progdir, '/') != NULL && strrchr(progdir, '/') != progdir)
 		*strrchr(progdir, '/') = '\0';
 	m.stage = OFFICE_STAGE_NETNS;
-	if ((m.netns = office_unshare()) < 0)
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ||
+	    (m.netns = office_unshare()) < 0)
 		goto fail;
 	if (m.netns) {
+		office_pid1(sp);
+
 		if (office_private_root(work, progdir) != 0)
 			goto fail;
 		work = OFFICE_TMP_WORK;

@@ -7,7 +7,10 @@
 # confine connecting to a named socket) and to read a file beside it. In
 # its private root neither is there: nothing connects, and the stand-in,
 # having found neither, writes a one-page PDF that becomes the safe PDF
-# (so the test also shows that it ran). Without namespaces (not root, no
+# (so the test also shows that it ran). A second stand-in starts helpers
+# in a session of their own (setsid, one forked again), out of the
+# process group that is killed, and exits: none of them outlives
+# sealdrop-open (PID namespace). Without namespaces (not root, no
 # user namespaces) the report must say that the sockets were reachable;
 # the rest is then skipped (77). Fast: no LibreOffice is run.
 # usage: office_sockets.sh SEALDROP_OPEN
@@ -80,5 +83,19 @@ fi
 [ -s "$work/out/letter.rtf.safe.pdf" ] && ok ||
 	bad "the stand-in found a socket or file outside its root, or did not run: $(grep 'safe PDF' "$rep")"
 [ -z "$(ls -A "$work/tmp")" ] && ok || bad "a work folder was left: $(ls "$work/tmp")"
+
+# Helpers that leave the process group: marked by a unique sleep time.
+mark=$((700000 + $$ % 100000))
+printf '#!/bin/sh
+setsid sh -c "sleep %s & exec sleep %s" &
+sleep 1
+exit 0
+' "$mark" "$mark" \
+	>"$work/fake/escape"
+chmod +x "$work/fake/escape"
+TMPDIR=$work/tmp SEALDROP_TEST_OFFICE_PROGRAM=$work/fake/escape timeout 300 "$open" --quiet \
+	--clean-only --safe-pdf --out "$work/out2" "$work/in/letter.rtf"
+left=$(ps -eo pid=,args= | awk -v m="$mark" 'index($0, "sleep " m) && !/awk/ { print $1 }')
+[ -z "$left" ] && ok || { bad "helpers outside the process group outlived it: $left"; kill $left; }
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
