@@ -12,10 +12,12 @@
  * Subject, Date: they name people, and the sender's copy is kept apart in
  * uncleaned/); an HTML-only message is said to have no text body.
  *
- * Bounds: multipart nesting EML_DEPTH_MAX, EML_PARTS_MAX parts,
- * EML_ATTACH_LISTED attachments listed (the rest counted), the body cut at
- * EML_TEXT_MAX bytes (the page says so); names and types are cut to 120
- * printable ASCII characters.
+ * Bounds: multipart nesting EML_DEPTH_MAX, EML_PARTS_MAX parts (the parts
+ * past either are counted, and the page and the report say how many were
+ * not read), EML_ATTACH_LISTED attachments listed (the rest counted), the
+ * body cut at EML_TEXT_MAX bytes (the page says so); names and types are
+ * cut to 120 printable ASCII characters. A multipart body without its
+ * closing delimiter ends with its last part, which is read.
  */
 #include "clean.h"
 #include "clean_int.h"
@@ -37,6 +39,7 @@ struct eml {
 	struct clean_buf text;   /* the decoded body, UTF-8 */
 	int have_text, cut, html_only, other_charset;
 	unsigned parts, attachments;
+	unsigned skipped; /* parts past the bounds, not read */
 	char att[EML_ATTACH_LISTED][2][128]; /* name, type */
 };
 
@@ -263,7 +266,7 @@ eml_multipart(struct eml *m, const unsigned char *p, size_t n, const char *bound
     unsigned depth)
 {
 	size_t bl = strlen(boundary), start = 0, i = 0;
-	int in = 0, e = 0;
+	int in = 0, closed = 0, e = 0;
 
 	if (bl == 0 || bl > 70)
 		return 0;
@@ -280,13 +283,19 @@ eml_multipart(struct eml *m, const unsigned char *p, size_t n, const char *bound
 					stop--;
 				e = eml_walk(m, p + start, stop - start, depth + 1);
 			}
-			if (last)
+			if (last) {
+				closed = 1;
 				break;
+			}
 			in = 1;
 			start = end + 1 < n ? end + 1 : n;
 		}
 		i = end + 1;
 	}
+	/* No closing delimiter: the last part runs to the end, and is read
+	 * like the others (as mail programs show it), never left out. */
+	if (e == 0 && in && !closed && start < n)
+		e = eml_walk(m, p + start, n - start, depth + 1);
 	return e;
 }
 
@@ -298,8 +307,10 @@ eml_walk(struct eml *m, const unsigned char *p, size_t n, unsigned depth)
 	size_t body, hn = eml_split(p, n, &body);
 	int e = 0;
 
-	if (depth > EML_DEPTH_MAX || ++m->parts > EML_PARTS_MAX)
+	if (depth > EML_DEPTH_MAX || ++m->parts > EML_PARTS_MAX) {
+		m->skipped++; /* said on the page and in the report */
 		return 0;
+	}
 	eml_header(p, hn, "Content-Type", ctype, sizeof ctype);
 	eml_header(p, hn, "Content-Transfer-Encoding", cte, sizeof cte);
 	eml_header(p, hn, "Content-Disposition", disp, sizeof disp);
@@ -399,6 +410,13 @@ clean_render_eml(const unsigned char *buf, size_t len, struct clean_buf *out,
 	if (e == 0 && m->other_charset)
 		e = EML_PUT("<h1>[The text's character set is not read: its non-ASCII "
 		    "characters are shown as ?.]</h1>\n");
+	if (e == 0 && m->skipped > 0) {
+		char h[200];
+		(void)snprintf(h, sizeof h, "<h1>[%u parts of this e-mail are not read (nested "
+		    "more than %d deep, or past its first %d parts): any attachment among them is "
+		    "not listed.]</h1>\n", m->skipped, EML_DEPTH_MAX, EML_PARTS_MAX);
+		e = EML_PUT(h);
+	}
 	if (e == 0 && m->attachments > 0) {
 		char h[96];
 		(void)snprintf(h, sizeof h, "<h1>Attachments, not drawn: %u</h1>\n",
@@ -422,6 +440,10 @@ clean_render_eml(const unsigned char *buf, size_t len, struct clean_buf *out,
 		if (m->attachments > 0)
 			clean_note_uninspected(rep, "%u attachment%s listed by name, not drawn",
 			    m->attachments, m->attachments == 1 ? "" : "s");
+		if (m->skipped > 0)
+			clean_note_uninspected(rep, "%u part%s of the e-mail not read (nested too "
+			    "deep or too many): attachments among them not listed", m->skipped,
+			    m->skipped == 1 ? "" : "s");
 	}
 out:
 	clean_buf_free(&m->text);

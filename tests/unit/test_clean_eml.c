@@ -142,6 +142,63 @@ bounds(void **state)
 	free(m);
 }
 
+/* A multipart body whose closing delimiter is missing (cut short, or made
+ * so): its last part is read like the others, as mail programs show it,
+ * so an attachment there is listed, never silently left out. */
+static void
+unterminated_multipart(void **state)
+{
+	static const char msg[] =
+	    "Content-Type: multipart/mixed; boundary=x\n\n"
+	    "--x\nContent-Type: text/plain\n\nhello\n"
+	    "--x\nContent-Type: application/pdf; name=hidden.pdf\n\nx\n";
+	struct clean_report rep = { 0 };
+	char *s = xhtml(msg, sizeof msg - 1, &rep);
+
+	(void)state;
+	assert_non_null(strstr(s, "<p>hello</p>"));
+	assert_non_null(strstr(s, "Attachments, not drawn: 1"));
+	assert_non_null(strstr(s, "<p>hidden.pdf (application/pdf)</p>"));
+	free(s);
+}
+
+/* Parts past the bounds (nesting, number of parts) are not read, and the
+ * page and the report say so: an attachment there is not listed. */
+static void
+parts_not_read_said(void **state)
+{
+	size_t cap = 1u << 20, n = 0;
+	char *m = malloc(cap), *s;
+	struct clean_report rep = { 0 };
+
+	(void)state;
+	assert_non_null(m);
+	for (int d = 0; d < 10; d++)
+		n += (size_t)snprintf(m + n, cap - n, "Content-Type: multipart/mixed; "
+		    "boundary=l%d\n\n--l%d\n", d, d);
+	n += (size_t)snprintf(m + n, cap - n, "Content-Type: application/pdf; name=deep.pdf\n\nx\n");
+	s = xhtml(m, n, &rep);
+	assert_null(strstr(s, "deep.pdf"));
+	assert_non_null(strstr(s, "parts of this e-mail are not read"));
+	assert_non_null(strstr(rep.uninspected, "not read"));
+	free(s);
+	memset(&rep, 0, sizeof rep);
+	n = (size_t)snprintf(m, cap, "Content-Type: multipart/mixed; boundary=z\n\n");
+	for (int i = 0; i < 300; i++)
+		n += (size_t)snprintf(m + n, cap - n, "--z\nContent-Type: application/pdf; "
+		    "name=f%d.pdf\n\nx\n", i);
+	n += (size_t)snprintf(m + n, cap - n, "--z--\n");
+	s = xhtml(m, n, &rep);
+	assert_non_null(strstr(s, "[101 parts of this e-mail are not read"));
+	assert_non_null(strstr(rep.uninspected, "101 parts of the e-mail not read"));
+	free(s);
+	/* within the bounds: nothing said */
+	s = xhtml("Content-Type: text/plain\n\nx\n", strlen("Content-Type: text/plain\n\nx\n"), &rep);
+	assert_null(strstr(s, "not read"));
+	free(s);
+	free(m);
+}
+
 int
 main(void)
 {
@@ -150,6 +207,8 @@ main(void)
 		cmocka_unit_test(no_text_and_html_only),
 		cmocka_unit_test(broken_encodings),
 		cmocka_unit_test(bounds),
+		cmocka_unit_test(unterminated_multipart),
+		cmocka_unit_test(parts_not_read_said),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
