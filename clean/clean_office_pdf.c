@@ -66,8 +66,7 @@
 #define OFFICE_FSIZE_BYTES (512ull << 20)
 #define OFFICE_NPROC 512
 #define OFFICE_NOFILE 1024
-#define OFFICE_RM_DEPTH 24 /* the profile is about 8 deep */
-#define OFFICE_RM_ENTRIES 100000
+#define OFFICE_RM_DEPTH 24 /* per pass (the profile is about 8 deep) */
 #define OFFICE_TMP_WORK "/tmp/work" /* the work folder, in the private /tmp */
 
 /* Types converted, the extension the input gets (LibreOffice picks its
@@ -143,32 +142,96 @@ struct office_tool {
 #define OFFICE_OCR_SCRIPT "mutool draw -r 150 -o page-%04d.png document.pdf && " \
 	"ls page-*.png >pages.txt && exec tesseract pages.txt out/document -l eng+fra pdf"
 
-/* Remove the tree under dirfd/name (the work folder; its files are the
- * converter's, never followed as links), bounded in depth and entries. */
-static void
-office_rm(int dirfd, const char *name, unsigned depth, size_t *budget)
+/* Empty the folder fd (depth levels below the work folder top): files
+ * unlinked, folders emptied and removed; a folder at the depth bound is
+ * moved up into top under a new name instead, for the next pass. Counts
+ * what it removed or moved in *done; -1 when something could not be, else
+ * 1 when something was moved up, else 0 (all gone). */
+static int
+office_rm_walk(int top, int fd, unsigned depth, unsigned long *serial, size_t *done)
 {
-	int fd;
 	DIR *d;
 	struct dirent *de;
+	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0), e = 0;
 
-	if (unlinkat(dirfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM))
-		return;
-	if (depth >= OFFICE_RM_DEPTH ||
-	    (fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return;
+	if (dfd < 0 || (d = fdopendir(dfd)) == NULL) {
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
 	}
-	while (*budget > 0 && (de = readdir(d)) != NULL) {
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		int sub;
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		(*budget)--;
-		office_rm(fd, de->d_name, depth + 1, budget);
+		if (unlinkat(fd, de->d_name, 0) == 0) {
+			(*done)++;
+			continue;
+		}
+		if (errno != EISDIR && errno != EPERM) {
+			e = -1;
+			continue;
+		}
+		if (depth + 1 >= OFFICE_RM_DEPTH) {
+			char up[40];
+			(void)snprintf(up, sizeof up, ".rm-%lu", ++*serial);
+			if (renameat(fd, de->d_name, top, up) != 0)
+				e = -1;
+			else if ((*done)++, e == 0)
+				e = 1;
+			continue;
+		}
+		/* its mode may have been taken away (the folder is its owner's);
+		 * when it cannot be given back, openat says so */
+		if (fchmodat(fd, de->d_name, 0700, 0) != 0)
+			(void)0;
+		if ((sub = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+			e = -1;
+			continue;
+		}
+		switch (office_rm_walk(top, sub, depth + 1, serial, done)) {
+		case 0:
+			break;
+		case 1:
+			e = e == 0 ? 1 : e;
+			break;
+		default:
+			e = -1;
+		}
+		close(sub);
+		if (unlinkat(fd, de->d_name, AT_REMOVEDIR) == 0)
+			(*done)++;
+		else
+			e = -1;
 	}
 	closedir(d);
-	(void)unlinkat(dirfd, name, AT_REMOVEDIR);
+	return e;
+}
+
+/* Remove the work folder and everything in it, whatever its depth (it is
+ * the converter's, written by what may be a hostile document; its links
+ * are never followed): passes of office_rm_walk, each taking the tree
+ * OFFICE_RM_DEPTH levels further, until one leaves nothing or makes no
+ * progress. 0 when the folder is gone. */
+static int
+office_rm(const char *work)
+{
+	unsigned long serial = 0;
+	int top = open(work, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), r = -1;
+
+	if (top < 0 && errno == EACCES && chmod(work, 0700) == 0)
+		top = open(work, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (top < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (fchmod(top, 0700) != 0) /* what it stops is counted below */
+		(void)0;
+	for (;;) {
+		size_t done = 0;
+		if ((r = office_rm_walk(top, top, 0, &serial, &done)) == 0 || done == 0)
+			break;
+	}
+	close(top);
+	return r == 0 && rmdir(work) == 0 ? 0 : -1;
 }
 
 /* The landlock attribute as of ABI 6 (older kernels read a prefix). */
@@ -704,7 +767,7 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 	const char *ext = t->ext;
 	struct office_msg m = { .stage = -1 };
 	int wfd = -1, sp[2] = { -1, -1 }, st = 0, subreaper = 0, e, exited;
-	size_t got = 0, budget = OFFICE_RM_ENTRIES;
+	size_t got = 0;
 	pid_t pid;
 
 	if ((e = office_workdir(work, sizeof work)) != 0)
@@ -797,8 +860,9 @@ out:
 		close(sp[1]);
 	if (wfd >= 0)
 		close(wfd);
-	if (work[0] == '/')
-		office_rm(AT_FDCWD, work, 0, &budget);
+	if (work[0] == '/' && office_rm(work) != 0)
+		clean_note_kept(rep, "%s's work folder could not be removed entirely (%s): "
+		    "remove it by hand", t->name, work);
 	return e;
 }
 

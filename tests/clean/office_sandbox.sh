@@ -10,7 +10,10 @@
 # (so the test also shows that it ran). A second stand-in starts helpers
 # in a session of their own (setsid, one forked again), out of the
 # process group that is killed, and exits: none of them outlives
-# sealdrop-open (PID namespace). Without namespaces (not root, no
+# sealdrop-open (PID namespace). A third leaves a tree 200 folders deep and
+# 3000 files in its work folder, and takes the modes of two folders away:
+# the folder is removed all the same.
+# Without namespaces (not root, no
 # user namespaces) the report must say that the sockets were reachable;
 # the rest is then skipped (77). Fast: no LibreOffice is run.
 # usage: office_sockets.sh SEALDROP_OPEN
@@ -83,6 +86,32 @@ fi
 [ -s "$work/out/letter.rtf.safe.pdf" ] && ok ||
 	bad "the stand-in found a socket or file outside its root, or did not run: $(grep 'safe PDF' "$rep")"
 [ -z "$(ls -A "$work/tmp")" ] && ok || bad "a work folder was left: $(ls "$work/tmp")"
+
+# A tree deeper than any remover's bound, and many files, left in the work
+# folder: it is removed all the same (a document that took LibreOffice
+# over must not leave anything on the journalist's disk).
+cat >"$work/fake/litter" <<'PY'
+#!/usr/bin/python3
+import os
+os.chdir("/tmp/work/tmp")
+for i in range(200):
+    os.mkdir("d")
+    os.chdir("d")
+    open("f", "w").write("SDCANARY litter\n")
+for i in range(3000):
+    open("/tmp/work/home/f%d" % i, "w").close()
+os.chmod("/tmp/work/home", 0o500)
+os.mkdir("/tmp/work/locked")
+open("/tmp/work/locked/f", "w").close()
+os.chmod("/tmp/work/locked", 0)
+PY
+chmod +x "$work/fake/litter"
+TMPDIR=$work/tmp SEALDROP_TEST_OFFICE_PROGRAM=$work/fake/litter timeout 300 "$open" --quiet \
+	--clean-only --safe-pdf --out "$work/out3" "$work/in/letter.rtf"
+[ -z "$(ls -A "$work/tmp")" ] && ok || {
+	bad "a work folder with a deep tree was left: $(ls "$work/tmp")"
+	chmod -R u+rwx "$work/tmp"
+}
 
 # Helpers that leave the process group: marked by a unique sleep time.
 mark=$((700000 + $$ % 100000))
