@@ -49,6 +49,7 @@ check(const unsigned char *s, size_t n)
 					break;
 			if (k == sizeof tags / sizeof tags[0])
 				abort();
+			l = strlen(tags[k]); /* the whole tag */
 		}
 		i += l;
 	}
