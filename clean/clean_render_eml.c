@@ -212,9 +212,10 @@ eml_utf8(const unsigned char *p, size_t n)
 static int
 eml_text(struct eml *m, const unsigned char *p, size_t n, const char *charset)
 {
-	int latin = strncasecmp(charset, "iso-8859-1", 10) == 0 ||
-	    strncasecmp(charset, "iso-8859-15", 11) == 0 ||
-	    strncasecmp(charset, "windows-1252", 12) == 0 || strncasecmp(charset, "latin1", 6) == 0;
+	/* whole names: iso-8859-13, -14, -16 and latin10 are other sets */
+	int latin = strcasecmp(charset, "iso-8859-1") == 0 ||
+	    strcasecmp(charset, "iso-8859-15") == 0 ||
+	    strcasecmp(charset, "windows-1252") == 0 || strcasecmp(charset, "latin1") == 0;
 	int utf8 = charset[0] == '\0' || strcasecmp(charset, "utf-8") == 0 ||
 	    strcasecmp(charset, "us-ascii") == 0;
 	int e = 0;
