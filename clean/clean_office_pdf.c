@@ -703,22 +703,31 @@ office_copy_in(int infd, int dirfd, const char *name)
 	return e;
 }
 
-/* Copy the PDF dirfd/name, when it is at most CLEAN_OFFICE_PDF_MAX, to
- * outfd. */
+/* Copy the PDF out/document.pdf of the work folder dirfd, when it is at
+ * most CLEAN_OFFICE_PDF_MAX, to outfd. Both names are the converter's to
+ * make: neither is followed as a symlink (out pointing at a folder of the
+ * journalist's that holds a document.pdf), and anything but a regular file
+ * is refused without blocking (a FIFO would have no writer left). */
 static int
-office_copy_out(const struct office_tool *t, int dirfd, const char *name, int outfd,
-    struct clean_report *rep)
+office_copy_out(const struct office_tool *t, int dirfd, int outfd, struct clean_report *rep)
 {
 	unsigned char b[65536];
 	struct stat st;
-	int fd, e = 0;
+	int dfd, fd, e = 0;
 
-	if ((fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+	if ((dfd = openat(dirfd, "out", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		clean_set_error(rep, "%s replaced its output folder", t->name);
+		return CLEAN_E_MALFORMED;
+	}
+	fd = openat(dfd, "document.pdf", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(dfd);
+	if (fd < 0) {
 		clean_set_error(rep, "%s wrote no PDF (it could not read the document)", t->name);
 		return CLEAN_E_MALFORMED;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		e = SD_ERR_IO;
+		clean_set_error(rep, "%s's output is not a regular file", t->name);
+		e = CLEAN_E_MALFORMED;
 		goto out;
 	}
 	if ((uint64_t)st.st_size > CLEAN_OFFICE_PDF_MAX || st.st_size == 0) {
@@ -831,10 +840,11 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 		goto out;
 	}
 	if (!m.netns)
-		clean_note_kept(rep, "%s ran without a network namespace or a private "
-		    "root (the kernel refused them): it relied on this machine being offline, "
-		    "could make its instance socket in /tmp, and could connect to this "
-		    "machine's named sockets (the session's D-Bus, agents)", t->name);
+		clean_note_kept(rep, "%s ran without a network namespace, a private "
+		    "root or a PID namespace (the kernel refused them): it relied on this "
+		    "machine being offline, could make its instance socket in /tmp, could "
+		    "connect to this machine's named sockets (the session's D-Bus, agents), "
+		    "and a helper that left its process group could outlive it", t->name);
 	if (!m.ll)
 		clean_note_kept(rep, "%s ran without landlock (this kernel has none): "
 		    "its reads and writes were not confined", t->name);
@@ -851,8 +861,7 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 		e = CLEAN_E_CRASH;
 		goto out;
 	}
-	(void)snprintf(outname, sizeof outname, "out/document.pdf");
-	e = office_copy_out(t, wfd, outname, outfd, rep);
+	e = office_copy_out(t, wfd, outfd, rep);
 out:
 	if (sp[0] >= 0)
 		close(sp[0]);

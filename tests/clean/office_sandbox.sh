@@ -13,7 +13,9 @@
 # sealdrop-open (PID namespace). A third leaves a tree 200 folders deep and
 # 3000 files in its work folder, and takes the modes of two folders away:
 # the folder is removed all the same.
-# Without namespaces (not root, no
+# Its PDF must be a regular file in its own output folder: a FIFO (which
+# made sealdrop-open wait for ever) and a symlink to a folder outside are
+# refused. Without namespaces (not root, no
 # user namespaces) the report must say that the sockets were reachable;
 # the rest is then skipped (77). Fast: no LibreOffice is run.
 # usage: office_sockets.sh SEALDROP_OPEN
@@ -112,6 +114,31 @@ TMPDIR=$work/tmp SEALDROP_TEST_OFFICE_PROGRAM=$work/fake/litter timeout 300 "$op
 	bad "a work folder with a deep tree was left: $(ls "$work/tmp")"
 	chmod -R u+rwx "$work/tmp"
 }
+
+# What crosses back is only a regular file in the real output folder: a
+# FIFO in its place is refused (it would have no writer: sealdrop-open
+# waited for ever), and so is an output folder replaced by a symlink to a
+# folder of the journalist's that holds a document.pdf (its pages would
+# have become the safe PDF).
+mkdir "$work/decoy"
+printf '%s\n' '%PDF-1.4' '1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj' \
+	'2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj' \
+	'3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj' \
+	'trailer<</Root 1 0 R>>' '%%EOF' >"$work/decoy/document.pdf"
+printf '#!/bin/sh\nmkfifo /tmp/work/out/document.pdf\n' >"$work/fake/fifo"
+printf '#!/bin/sh\nrmdir /tmp/work/out && ln -s %s /tmp/work/out\n' "$work/decoy" \
+	>"$work/fake/link"
+chmod +x "$work/fake/fifo" "$work/fake/link"
+TMPDIR=$work/tmp SEALDROP_TEST_OFFICE_PROGRAM=$work/fake/fifo timeout 120 "$open" --quiet \
+	--clean-only --safe-pdf --out "$work/out4" "$work/in/letter.rtf"
+grep -q "safe PDF: no safe PDF: LibreOffice's output is not a regular file" "$work/out4/report.txt" &&
+	ok || bad "a FIFO as the PDF: $(cat "$work/out4/report.txt" 2>&1)"
+TMPDIR=$work/tmp SEALDROP_TEST_OFFICE_PROGRAM=$work/fake/link timeout 120 "$open" --quiet \
+	--clean-only --safe-pdf --out "$work/out5" "$work/in/letter.rtf"
+[ ! -e "$work/out5/letter.rtf.safe.pdf" ] &&
+	grep -q "safe PDF: no safe PDF: LibreOffice replaced its output folder" "$work/out5/report.txt" &&
+	ok || bad "a symlinked output folder was followed: $(grep 'safe PDF' "$work/out5/report.txt")"
+[ -z "$(ls -A "$work/tmp")" ] && ok || bad "a work folder was left: $(ls "$work/tmp")"
 
 # Helpers that leave the process group: marked by a unique sleep time.
 mark=$((700000 + $$ % 100000))
