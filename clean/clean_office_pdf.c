@@ -58,6 +58,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -399,14 +400,15 @@ office_root_mkdir(const char *path)
 	}
 }
 
-/* Add the machine's path to the private root: a folder bound (its own
- * mounts with it), a device node bound onto an empty file, a symlink
- * copied. Absent: nothing. */
+/* Add the machine's path to the private root: a folder bound read-only
+ * (its own mounts with it, as they are), a device node bound onto an empty
+ * file, a symlink copied. Absent: nothing. */
 static int
 office_root_add(const char *path)
 {
 	char dst[PATH_MAX], link[PATH_MAX];
 	struct stat st;
+	struct statvfs vfs;
 	ssize_t n;
 	int fd;
 
@@ -420,15 +422,22 @@ office_root_add(const char *path)
 		link[n] = '\0';
 		return symlink(link, dst);
 	}
-	if (S_ISDIR(st.st_mode)) {
-		if (office_root_mkdir(path) != 0)
-			return -1;
-	} else {
+	if (!S_ISDIR(st.st_mode)) { /* a device node, left writable */
 		if ((fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
 			return -1;
 		close(fd);
+		return mount(path, dst, NULL, MS_BIND, NULL);
 	}
-	return mount(path, dst, NULL, MS_BIND | MS_REC, NULL);
+	if (office_root_mkdir(path) != 0 || mount(path, dst, NULL, MS_BIND | MS_REC, NULL) != 0 ||
+	    statvfs(dst, &vfs) != 0)
+		return -1;
+	/* Read-only (in case landlock is missing, when it runs as root), with
+	 * the flags the kernel will not let a user namespace drop. */
+	return mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
+	    (vfs.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (vfs.f_flag & ST_NODEV ? MS_NODEV : 0) |
+	    (vfs.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) | (vfs.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
+	    (vfs.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) |
+	    (vfs.f_flag & ST_RELATIME ? MS_RELATIME : 0), NULL);
 }
 
 /* 1 when path is one of the root's folders or beneath one. */

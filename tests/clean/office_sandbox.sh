@@ -7,7 +7,8 @@
 # confine connecting to a named socket) and to read a file beside it. In
 # its private root neither is there: nothing connects, and the stand-in,
 # having found neither, writes a one-page PDF that becomes the safe PDF
-# (so the test also shows that it ran). A second stand-in starts helpers
+# (so the test also shows that it ran); it also finds /usr and /etc
+# mounted read-only (were landlock missing). A second stand-in starts helpers
 # in a session of their own (setsid, one forked again), out of the
 # process group that is killed, and exits: none of them outlives
 # sealdrop-open (PID namespace). A third leaves a tree 200 folders deep and
@@ -49,6 +50,11 @@ try:
     seen.append("file")
 except OSError:
     pass
+# the system folders are bound read-only (for a kernel without landlock)
+for line in open("/proc/self/mountinfo"):
+    f = line.split()
+    if f[4] in ("/usr", "/etc") and "ro" not in f[5].split(","):
+        seen.append("writable " + f[4])
 if not seen:
     open("/tmp/work/out/document.pdf", "w").write(
         "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
