@@ -92,7 +92,7 @@ if grep -q "without a network namespace" "$rep"; then
 fi
 [ ! -e "$work/accepted" ] && ok || bad "the sandbox connected to a socket outside it"
 [ -s "$work/out/letter.rtf.safe.pdf" ] && ok ||
-	bad "the stand-in found a socket or file outside its root, or did not run: $(grep 'safe PDF' "$rep")"
+	bad "the stand-in found a socket, a file or a writable system folder, or did not run: $(grep 'safe PDF' "$rep")"
 [ -z "$(ls -A "$work/tmp")" ] && ok || bad "a work folder was left: $(ls "$work/tmp")"
 
 # A tree deeper than any remover's bound, and many files, left in the work
