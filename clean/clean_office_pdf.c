@@ -33,7 +33,8 @@
  *     as the network;
  *   - rlimits: CPU time, address space, file size, processes, no core;
  *   - fds 0-2 on /dev/null, every other descriptor closed, a small fixed
- *     environment.
+ *     environment;
+ *   - a new profile that turns every macro off (office_profile).
  * The PDF it writes is bounded (CLEAN_OFFICE_PDF_MAX) before it is copied
  * to the caller.
  */
@@ -760,6 +761,37 @@ out:
 	return e;
 }
 
+/* LibreOffice's settings in the new profile, before its first start: no
+ * macro of any kind runs (a document's Basic or its event bindings, nor a
+ * script of the installation a document names), whatever the default
+ * security level of this LibreOffice. */
+#define OFFICE_PROFILE_XCU \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \
+	"<oor:items xmlns:oor=\"http://openoffice.org/2001/registry\" " \
+	"xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" " \
+	"xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n" \
+	"<item oor:path=\"/org.openoffice.Office.Common/Security/Scripting\">" \
+	"<prop oor:name=\"DisableMacrosExecution\" oor:op=\"fuse\"><value>true</value></prop></item>\n" \
+	"<item oor:path=\"/org.openoffice.Office.Common/Security/Scripting\">" \
+	"<prop oor:name=\"MacroSecurityLevel\" oor:op=\"fuse\"><value>3</value></prop></item>\n" \
+	"<item oor:path=\"/org.openoffice.Office.Common/Security/Scripting\">" \
+	"<prop oor:name=\"BlockUntrustedRefererLinks\" oor:op=\"fuse\"><value>true</value></prop></item>\n" \
+	"</oor:items>\n"
+
+static int
+office_profile(int wfd)
+{
+	int fd = openat(wfd, "profile/user/registrymodifications.xcu",
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600), e;
+
+	if (fd < 0)
+		return SD_ERR_IO;
+	e = sd_write_full(fd, OFFICE_PROFILE_XCU, sizeof OFFICE_PROFILE_XCU - 1);
+	if (close(fd) != 0 && e == 0)
+		e = SD_ERR_IO;
+	return e;
+}
+
 /* The work folder: TMPDIR when it is an absolute path that fits, else
  * /tmp. */
 static int
@@ -780,7 +812,7 @@ static int
 office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms,
     struct clean_report *rep)
 {
-	static const char *const dirs[] = { "home", "tmp", "out", "profile" };
+	static const char *const dirs[] = { "home", "tmp", "out", "profile", "profile/user" };
 	char work[256] = "", outname[24];
 	const char *ext = t->ext;
 	struct office_msg m = { .stage = -1 };
@@ -799,6 +831,8 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 			e = SD_ERR_IO;
 			goto out;
 		}
+	if (!t->ocr && (e = office_profile(wfd)) != 0)
+		goto out;
 	(void)snprintf(outname, sizeof outname, "document.%s", ext);
 	if ((e = office_copy_in(infd, wfd, outname)) != 0) {
 		if (e == CLEAN_E_LIMIT)

@@ -8,7 +8,8 @@
 # its private root neither is there: nothing connects, and the stand-in,
 # having found neither, writes a one-page PDF that becomes the safe PDF
 # (so the test also shows that it ran); it also finds /usr and /etc
-# mounted read-only (were landlock missing). A second stand-in starts helpers
+# mounted read-only (were landlock missing), and a profile that turns
+# macros off. A second stand-in starts helpers
 # in a session of their own (setsid, one forked again), out of the
 # process group that is killed, and exits: none of them outlives
 # sealdrop-open (PID namespace). A third leaves a tree 200 folders deep and
@@ -50,6 +51,12 @@ try:
     seen.append("file")
 except OSError:
     pass
+# LibreOffice's new profile turns macros off
+try:
+    if "DisableMacrosExecution" not in open("/tmp/work/profile/user/registrymodifications.xcu").read():
+        seen.append("macros on")
+except OSError:
+    seen.append("no profile settings")
 # the system folders are bound read-only (for a kernel without landlock)
 for line in open("/proc/self/mountinfo"):
     f = line.split()
@@ -92,7 +99,7 @@ if grep -q "without a network namespace" "$rep"; then
 fi
 [ ! -e "$work/accepted" ] && ok || bad "the sandbox connected to a socket outside it"
 [ -s "$work/out/letter.rtf.safe.pdf" ] && ok ||
-	bad "the stand-in found a socket, a file or a writable system folder, or did not run: $(grep 'safe PDF' "$rep")"
+	bad "the stand-in found a socket, a file, a writable system folder or macros on, or did not run: $(grep 'safe PDF' "$rep")"
 [ -z "$(ls -A "$work/tmp")" ] && ok || bad "a work folder was left: $(ls "$work/tmp")"
 
 # A tree deeper than any remover's bound, and many files, left in the work
