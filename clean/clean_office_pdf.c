@@ -336,21 +336,38 @@ office_map(const char *name, unsigned id)
 	return ok ? 0 : -1;
 }
 
-/* New network, mount and PID namespaces (the PID namespace is for the
- * children: see office_pid1): directly as root, else inside a new user
- * namespace mapping only our own ids. 1 when in force, 0 when the kernel
- * refused them, -1 on failure. */
-static int
-office_unshare(void)
+/* The child, in new network, mount and PID namespaces when the kernel
+ * allows them: cloned straight into them, so that the child is PID 1 of
+ * its PID namespace and its pid here is PID 1's; when it ends, or is
+ * killed, the kernel kills everything else in the namespace - a helper
+ * that left the process group (setsid, a double fork) cannot outlive the
+ * conversion. Directly as root, else inside a new user namespace (whose
+ * id maps the child writes, office_userns). *ns gets 1 or 2 for these,
+ * 0 for a plain fork when the kernel refused both. fork's return value. */
+static pid_t
+office_clone(int *ns)
 {
-	uid_t uid = getuid();
-	gid_t gid = getgid();
+	const unsigned long f = CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | SIGCHLD;
+	long pid;
+
+	if ((pid = syscall(SYS_clone, f, NULL, NULL, NULL, NULL)) >= 0) {
+		*ns = 1;
+		return (pid_t)pid;
+	}
+	if ((pid = syscall(SYS_clone, f | CLONE_NEWUSER, NULL, NULL, NULL, NULL)) >= 0) {
+		*ns = 2;
+		return (pid_t)pid;
+	}
+	*ns = 0;
+	return fork();
+}
+
+/* In a new user namespace: map only our own ids (the parent's, given). */
+static int
+office_userns(uid_t uid, gid_t gid)
+{
 	int fd;
 
-	if (unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID) == 0)
-		return 1;
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID) != 0)
-		return 0;
 	if ((fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC)) >= 0) {
 		if (write(fd, "deny", 4) != 4) {
 			close(fd);
@@ -359,7 +376,7 @@ office_unshare(void)
 		close(fd);
 	}
 	return office_map("gid_map", (unsigned)gid) == 0 &&
-	    office_map("uid_map", (unsigned)uid) == 0 ? 1 : -1;
+	    office_map("uid_map", (unsigned)uid) == 0 ? 0 : -1;
 }
 
 /* The system folders the private root holds (bound from the machine's),
@@ -516,42 +533,11 @@ struct office_msg {
 enum { OFFICE_STAGE_STDIO = 1, OFFICE_STAGE_NETNS, OFFICE_STAGE_LIMITS,
 	OFFICE_STAGE_LANDLOCK, OFFICE_STAGE_EXEC };
 
-/* In new namespaces, the child forks again: its child is PID 1 of the new
- * PID namespace and goes on to set up the sandbox and exec the program;
- * this process waits for it and exits as it did. When PID 1 ends - or is
- * killed with the process group it shares - the kernel kills everything
- * else in the namespace: a helper that left the process group (setsid, a
- * double fork) cannot outlive the conversion. Returns in PID 1. */
-static void
-office_pid1(int sp)
-{
-	int st;
-	pid_t pid = fork();
-
-	if (pid < 0) {
-		struct office_msg m = { .stage = OFFICE_STAGE_NETNS, .err = errno };
-		(void)sd_write_full(sp, &m, sizeof m);
-		_exit(127);
-	}
-	if (pid == 0)
-		return;
-	close(sp);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			_exit(127);
-	if (WIFSIGNALED(st)) {
-		/* as PID 1 died: killed by the same signal, without a core */
-		(void)setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
-		(void)signal(WTERMSIG(st), SIG_DFL);
-		(void)raise(WTERMSIG(st));
-	}
-	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 127);
-}
-
 /* The child: work is the work folder's path. Inside its namespaces it
  * sees the folder at OFFICE_TMP_WORK, else at work. */
 static _Noreturn void
-office_child(const struct office_tool *t, const char *work, int sp)
+office_child(const struct office_tool *t, const char *work, int sp, int ns, uid_t uid,
+    gid_t gid)
 {
 	const char *soffice = t->prog, *ext = t->ext;
 	char env_home[PATH_MAX + 8], env_tmp[PATH_MAX + 8], profile[PATH_MAX + 40],
@@ -572,11 +558,10 @@ office_child(const struct office_tool *t, const char *work, int sp)
 	if (strrchr(progdir, '/') != NULL && strrchr(progdir, '/') != progdir)
 		*strrchr(progdir, '/') = '\0';
 	m.stage = OFFICE_STAGE_NETNS;
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ||
-	    (m.netns = office_unshare()) < 0)
+	m.netns = ns != 0;
+	if (ns == 2 && office_userns(uid, gid) != 0)
 		goto fail;
 	if (m.netns) {
-		office_pid1(sp);
 
 		if (office_private_root(work, progdir) != 0)
 			goto fail;
@@ -670,6 +655,7 @@ office_wait(pid_t pid, unsigned timeout_ms, int *st)
 		(void)nanosleep(&nap, NULL);
 	}
 	(void)kill(-pid, SIGKILL);
+	(void)kill(pid, SIGKILL); /* also out of its group: PID 1 of its namespace */
 	if (!done) {
 		while (waitpid(pid, st, 0) < 0 && errno == EINTR)
 			;
@@ -816,8 +802,10 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 	char work[256] = "", outname[24];
 	const char *ext = t->ext;
 	struct office_msg m = { .stage = -1 };
-	int wfd = -1, sp[2] = { -1, -1 }, st = 0, subreaper = 0, e, exited;
+	int wfd = -1, sp[2] = { -1, -1 }, st = 0, subreaper = 0, e, exited, ns = 0;
 	size_t got = 0;
+	uid_t uid = getuid();
+	gid_t gid = getgid();
 	pid_t pid;
 
 	if ((e = office_workdir(work, sizeof work)) != 0)
@@ -852,14 +840,14 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 		e = SD_ERR_IO;
 		goto out;
 	}
-	if ((pid = fork()) < 0) {
+	if ((pid = office_clone(&ns)) < 0) {
 		(void)prctl(PR_SET_CHILD_SUBREAPER, subreaper, 0, 0, 0);
 		e = SD_ERR_IO;
 		goto out;
 	}
 	if (pid == 0) {
 		close(sp[0]);
-		office_child(t, work, sp[1]);
+		office_child(t, work, sp[1], ns, uid, gid);
 	}
 	close(sp[1]);
 	sp[1] = -1;

@@ -12,7 +12,8 @@
 # macros off. A second stand-in starts helpers
 # in a session of their own (setsid, one forked again), out of the
 # process group that is killed, and exits: none of them outlives
-# sealdrop-open (PID namespace). A third leaves a tree 200 folders deep and
+# sealdrop-open (PID namespace); nor does the program itself when it
+# leaves the group and drops its parent-death signal. A third leaves a tree 200 folders deep and
 # 3000 files in its work folder, and takes the modes of two folders away:
 # the folder is removed all the same.
 # Its PDF must be a regular file in its own output folder: a FIFO (which
@@ -165,6 +166,28 @@ chmod +x "$work/fake/escape"
 TMPDIR=$work/tmp SEALDROP_TEST_OFFICE_PROGRAM=$work/fake/escape timeout 300 "$open" --quiet \
 	--clean-only --safe-pdf --out "$work/out2" "$work/in/letter.rtf"
 left=$(ps -eo pid=,args= | awk -v m="$mark" 'index($0, "sleep " m) && !/awk/ { print $1 }')
-[ -z "$left" ] && ok || { bad "helpers outside the process group outlived it: $left"; kill $left; }
+[ -z "$left" ] && ok || { bad "helpers outside the process group outlived it: $left"; kill -9 $left; }
+# The program itself leaves the group and drops its parent-death signal,
+# then never ends: stopped at the time limit, with its helper.
+mark=$((mark + 1))
+cat >"$work/fake/leave" <<PY
+#!/usr/bin/python3
+import ctypes, os
+try:
+    os.setsid()  # refused when it already leads its group
+except OSError:
+    pass
+ctypes.CDLL(None).prctl(1, 0, 0, 0, 0)  # PR_SET_PDEATHSIG: none
+if os.fork() == 0:
+    os.execv("/bin/sleep", ["sleep", "$mark"])
+os.execv("/bin/sleep", ["sleep", "$mark"])
+PY
+chmod +x "$work/fake/leave"
+TMPDIR=$work/tmp SEALDROP_TEST_OFFICE_PROGRAM=$work/fake/leave timeout 300 "$open" --quiet \
+	--clean-only --safe-pdf --office-timeout 2 --out "$work/out6" "$work/in/letter.rtf"
+grep -q "within its time limit (2 s) and was stopped" "$work/out6/report.txt" && ok ||
+	bad "a program out of its group: not stopped: $(grep 'safe PDF' "$work/out6/report.txt")"
+left=$(ps -eo pid=,args= | awk -v m="$mark" 'index($0, "sleep " m) && !/awk/ { print $1 }')
+[ -z "$left" ] && ok || { bad "a program out of its group outlived it: $left"; kill -9 $left; }
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
