@@ -17,14 +17,16 @@
  *     all live there, and the folder is removed afterwards;
  *   - its own process group, killed whole (SIGKILL) at the wall-clock
  *     limit and after every run, so no helper outlives the conversion;
- *   - new network and mount namespaces (only a loopback that is down; a
- *     private root holding only the system folders, an empty /tmp and the
- *     work folder, so that no named socket of the journalist's session
- *     - D-Bus, agents - is there to connect to): as root directly,
- *     otherwise inside a new user namespace. When the kernel refuses
- *     both, it runs on - the workbench is air-gapped - and the report
- *     says that it relied on the machine being offline and could reach
- *     its named sockets;
+ *   - new network, mount and PID namespaces (only a loopback that is
+ *     down; a private root holding only the system folders, read-only, an
+ *     empty /tmp and the work folder, so that no named socket of the
+ *     journalist's session - D-Bus, agents - is there to connect to; the
+ *     child is PID 1, so that killing it kills even a helper that left
+ *     the group): as root directly, otherwise inside a new user
+ *     namespace. When the kernel refuses both, it runs on - the
+ *     workbench is air-gapped - and the report says that it relied on the
+ *     machine being offline, could reach its named sockets and could
+ *     leave a helper behind;
  *   - no_new_privs and landlock: reads only of the system's folders and
  *     the work folder (never the journalist's home and its keys), writes
  *     only beneath the work folder (and to /dev/null), no TCP bind or
