@@ -15,7 +15,9 @@
  * Bounds: multipart nesting EML_DEPTH_MAX, EML_PARTS_MAX parts (the parts
  * past either are counted, and the page and the report say how many were
  * not read), EML_ATTACH_LISTED attachments listed (the rest counted), the
- * body cut at EML_TEXT_MAX bytes (the page says so); names and types are
+ * body cut at EML_TEXT_MAX bytes or EML_LINES_MAX lines (the page says so:
+ * MuPDF lays out the whole page before the safe PDF's page limit is
+ * checked, and refuses a longer one whole); names and types are
  * cut to 120 printable ASCII characters. A multipart body without its
  * closing delimiter ends with its last part, which is read.
  */
@@ -33,6 +35,7 @@
 #define EML_PARTS_MAX 200
 #define EML_ATTACH_LISTED 50
 #define EML_TEXT_MAX (2u << 20)
+#define EML_LINES_MAX 15000 /* about 300 pages: within the safe PDF's 500 */
 #define EML_FIELD_MAX 512
 
 struct eml {
@@ -394,9 +397,14 @@ clean_render_eml(const unsigned char *buf, size_t len, struct clean_buf *out,
 	if (!m->have_text)
 		e = EML_PUT(m->html_only ? "<h1>This e-mail has no plain-text body (its HTML "
 		    "body is not drawn).</h1>\n" : "<h1>This e-mail has no text body.</h1>\n");
-	for (size_t i = 0; i < m->text.len && e == 0; ) {
+	for (size_t i = 0, lines = 0; i < m->text.len && e == 0; lines++) {
 		const char *line = (const char *)m->text.data + i;
 		size_t l = 0;
+		if (lines == EML_LINES_MAX) {
+			e = EML_PUT("<h1>[The text is cut here: only its first 15000 lines are "
+			    "drawn.]</h1>\n");
+			break;
+		}
 		while (i + l < m->text.len && line[l] != '\n')
 			l++;
 		i += l + 1;

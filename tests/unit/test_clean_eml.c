@@ -204,6 +204,30 @@ parts_not_read_said(void **state)
 	free(m);
 }
 
+/* A body of 100000 empty lines (100 kB): 54000 pages for MuPDF to lay out
+ * (a minute and a gigabyte for no safe PDF at all) before the 500-page
+ * limit refused it; the lines drawn are now bounded, and the page says
+ * where the text is cut. */
+static void
+lines_bounded(void **state)
+{
+	size_t n = 100000, h = strlen("Content-Type: text/plain\n\n"), ps = 0;
+	char *m = malloc(h + n), *s;
+	struct clean_report rep = { 0 };
+
+	(void)state;
+	assert_non_null(m);
+	memcpy(m, "Content-Type: text/plain\n\n", h);
+	memset(m + h, '\n', n);
+	s = xhtml(m, h + n, &rep);
+	for (const char *q = s; (q = strstr(q, "<p>")) != NULL; q++)
+		ps++;
+	assert_true(ps <= 15000);
+	assert_non_null(strstr(s, "[The text is cut here: only its first 15000 lines are drawn.]"));
+	free(s);
+	free(m);
+}
+
 int
 main(void)
 {
@@ -214,6 +238,7 @@ main(void)
 		cmocka_unit_test(bounds),
 		cmocka_unit_test(unterminated_multipart),
 		cmocka_unit_test(parts_not_read_said),
+		cmocka_unit_test(lines_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
