@@ -33,6 +33,7 @@
  *     connect (landlock ABI 4), no signal or abstract socket outside
  *     itself (ABI 6). A kernel without landlock is reported the same way
  *     as the network;
+ *   - no capability, even when run by root (office_nocaps);
  *   - rlimits: CPU time, address space, file size, processes, no core;
  *   - fds 0-2 on /dev/null, every other descriptor closed, a small fixed
  *     environment;
@@ -56,7 +57,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <linux/landlock.h>
+#include <linux/securebits.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -524,6 +527,33 @@ out:
 	return e;
 }
 
+/* No capability, now or after exec, even as root: the bounding set
+ * emptied, root given none at exec (securebits, locked), the ambient set
+ * cleared and the process's own sets emptied. Without this, LibreOffice
+ * run by root would keep root's capabilities (loading a kernel module,
+ * making device nodes, raw I/O: none of them confined by landlock). */
+static int
+office_nocaps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d) != 0)
+		return -1;
+	if ((d[0].permitted | d[1].permitted) == 0)
+		return 0; /* nothing to give up; exec gives none back (not root) */
+	for (int c = 0; prctl(PR_CAPBSET_READ, c, 0, 0, 0) >= 0; c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0)
+			return -1;
+	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+	        SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
+	        SECBIT_KEEP_CAPS_LOCKED, 0, 0, 0) != 0 ||
+	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
+		return -1;
+	memset(d, 0, sizeof d);
+	return syscall(SYS_capset, &h, d) == 0 ? 0 : -1;
+}
+
 /* What the child tells the parent before exec (the pipe closes on exec). */
 struct office_msg {
 	int stage;  /* 0: exec'd; else the step that failed */
@@ -588,7 +618,7 @@ office_child(const struct office_tool *t, const char *work, int sp, int ns, uid_
 	if (setrlimit(RLIMIT_NOFILE, &r) != 0 ||
 	    setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 }) != 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-	    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+	    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || office_nocaps() != 0)
 		goto fail;
 	m.stage = OFFICE_STAGE_LANDLOCK;
 	/* Writes: the private /tmp (holding the work folder), else the folder. */

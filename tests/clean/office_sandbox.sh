@@ -8,8 +8,9 @@
 # its private root neither is there: nothing connects, and the stand-in,
 # having found neither, writes a one-page PDF that becomes the safe PDF
 # (so the test also shows that it ran); it also finds /usr and /etc
-# mounted read-only (were landlock missing), and a profile that turns
-# macros off. A second stand-in starts helpers
+# mounted read-only (were landlock missing), a profile that turns macros
+# off, and that it holds no capability (sealdrop-open run as root would
+# otherwise have handed root's on: module loading, device nodes). A second stand-in starts helpers
 # in a session of their own (setsid, one forked again), out of the
 # process group that is killed, and exits: none of them outlives
 # sealdrop-open (PID namespace); nor does the program itself when it
@@ -52,6 +53,10 @@ try:
     seen.append("file")
 except OSError:
     pass
+# no capability, even when sealdrop-open runs as root
+for line in open("/proc/self/status"):
+    if line.split(":")[0] in ("CapEff", "CapPrm", "CapBnd", "CapAmb") and int(line.split()[1], 16):
+        seen.append(line.split(":")[0])
 # LibreOffice's new profile turns macros off
 try:
     if "DisableMacrosExecution" not in open("/tmp/work/profile/user/registrymodifications.xcu").read():
@@ -100,7 +105,7 @@ if grep -q "without a network namespace" "$rep"; then
 fi
 [ ! -e "$work/accepted" ] && ok || bad "the sandbox connected to a socket outside it"
 [ -s "$work/out/letter.rtf.safe.pdf" ] && ok ||
-	bad "the stand-in found a socket, a file, a writable system folder or macros on, or did not run: $(grep 'safe PDF' "$rep")"
+	bad "the stand-in found a socket, a file, a writable system folder, macros on or a capability, or did not run: $(grep 'safe PDF' "$rep")"
 [ -z "$(ls -A "$work/tmp")" ] && ok || bad "a work folder was left: $(ls "$work/tmp")"
 
 # A tree deeper than any remover's bound, and many files, left in the work
