@@ -190,7 +190,7 @@ office_rm_walk(int top, int fd, unsigned depth, unsigned long *serial, size_t *d
 		}
 		/* its mode may have been taken away (the folder is its owner's);
 		 * when it cannot be given back, openat says so */
-		if (fchmodat(fd, de->d_name, 0700, 0) != 0)
+		if (fchmodat(fd, de->d_name, 0700, AT_SYMLINK_NOFOLLOW) != 0)
 			(void)0;
 		if ((sub = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 			e = -1;
