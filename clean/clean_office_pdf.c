@@ -17,20 +17,27 @@
  *     all live there, and the folder is removed afterwards;
  *   - its own process group, killed whole (SIGKILL) at the wall-clock
  *     limit and after every run, so no helper outlives the conversion;
- *   - new network and mount namespaces (only a loopback that is down; a
- *     private empty tmpfs on /tmp holding only the work folder): as root
- *     directly, otherwise inside a new user namespace. When the kernel
- *     refuses both, it runs on - the workbench is air-gapped - and the
- *     report says that it relied on the machine being offline;
+ *   - new network, mount and PID namespaces (only a loopback that is
+ *     down; a private root holding only the system folders, read-only, an
+ *     empty /tmp and the work folder, so that no named socket of the
+ *     journalist's session - D-Bus, agents - is there to connect to; the
+ *     child is PID 1, so that killing it kills even a helper that left
+ *     the group): as root directly, otherwise inside a new user
+ *     namespace. When the kernel refuses both, it runs on - the
+ *     workbench is air-gapped - and the report says that it relied on the
+ *     machine being offline, could reach its named sockets and could
+ *     leave a helper behind;
  *   - no_new_privs and landlock: reads only of the system's folders and
  *     the work folder (never the journalist's home and its keys), writes
  *     only beneath the work folder (and to /dev/null), no TCP bind or
  *     connect (landlock ABI 4), no signal or abstract socket outside
  *     itself (ABI 6). A kernel without landlock is reported the same way
  *     as the network;
+ *   - no capability, even when run by root (office_nocaps);
  *   - rlimits: CPU time, address space, file size, processes, no core;
  *   - fds 0-2 on /dev/null, every other descriptor closed, a small fixed
- *     environment.
+ *     environment;
+ *   - a new profile that turns every macro off (office_profile).
  * The PDF it writes is bounded (CLEAN_OFFICE_PDF_MAX) before it is copied
  * to the caller.
  */
@@ -50,11 +57,14 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <linux/landlock.h>
+#include <linux/securebits.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -63,8 +73,7 @@
 #define OFFICE_FSIZE_BYTES (512ull << 20)
 #define OFFICE_NPROC 512
 #define OFFICE_NOFILE 1024
-#define OFFICE_RM_DEPTH 24 /* the profile is about 8 deep */
-#define OFFICE_RM_ENTRIES 100000
+#define OFFICE_RM_DEPTH 24 /* per pass (the profile is about 8 deep) */
 #define OFFICE_TMP_WORK "/tmp/work" /* the work folder, in the private /tmp */
 
 /* Types converted, the extension the input gets (LibreOffice picks its
@@ -140,32 +149,96 @@ struct office_tool {
 #define OFFICE_OCR_SCRIPT "mutool draw -r 150 -o page-%04d.png document.pdf && " \
 	"ls page-*.png >pages.txt && exec tesseract pages.txt out/document -l eng+fra pdf"
 
-/* Remove the tree under dirfd/name (the work folder; its files are the
- * converter's, never followed as links), bounded in depth and entries. */
-static void
-office_rm(int dirfd, const char *name, unsigned depth, size_t *budget)
+/* Empty the folder fd (depth levels below the work folder top): files
+ * unlinked, folders emptied and removed; a folder at the depth bound is
+ * moved up into top under a new name instead, for the next pass. Counts
+ * what it removed or moved in *done; -1 when something could not be, else
+ * 1 when something was moved up, else 0 (all gone). */
+static int
+office_rm_walk(int top, int fd, unsigned depth, unsigned long *serial, size_t *done)
 {
-	int fd;
 	DIR *d;
 	struct dirent *de;
+	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0), e = 0;
 
-	if (unlinkat(dirfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM))
-		return;
-	if (depth >= OFFICE_RM_DEPTH ||
-	    (fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return;
+	if (dfd < 0 || (d = fdopendir(dfd)) == NULL) {
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
 	}
-	while (*budget > 0 && (de = readdir(d)) != NULL) {
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		int sub;
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		(*budget)--;
-		office_rm(fd, de->d_name, depth + 1, budget);
+		if (unlinkat(fd, de->d_name, 0) == 0) {
+			(*done)++;
+			continue;
+		}
+		if (errno != EISDIR && errno != EPERM) {
+			e = -1;
+			continue;
+		}
+		if (depth + 1 >= OFFICE_RM_DEPTH) {
+			char up[40];
+			(void)snprintf(up, sizeof up, ".rm-%lu", ++*serial);
+			if (renameat(fd, de->d_name, top, up) != 0)
+				e = -1;
+			else if ((*done)++, e == 0)
+				e = 1;
+			continue;
+		}
+		/* its mode may have been taken away (the folder is its owner's);
+		 * when it cannot be given back, openat says so */
+		if (fchmodat(fd, de->d_name, 0700, AT_SYMLINK_NOFOLLOW) != 0)
+			(void)0;
+		if ((sub = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+			e = -1;
+			continue;
+		}
+		switch (office_rm_walk(top, sub, depth + 1, serial, done)) {
+		case 0:
+			break;
+		case 1:
+			e = e == 0 ? 1 : e;
+			break;
+		default:
+			e = -1;
+		}
+		close(sub);
+		if (unlinkat(fd, de->d_name, AT_REMOVEDIR) == 0)
+			(*done)++;
+		else
+			e = -1;
 	}
 	closedir(d);
-	(void)unlinkat(dirfd, name, AT_REMOVEDIR);
+	return e;
+}
+
+/* Remove the work folder and everything in it, whatever its depth (it is
+ * the converter's, written by what may be a hostile document; its links
+ * are never followed): passes of office_rm_walk, each taking the tree
+ * OFFICE_RM_DEPTH levels further, until one leaves nothing or makes no
+ * progress. 0 when the folder is gone. */
+static int
+office_rm(const char *work)
+{
+	unsigned long serial = 0;
+	int top = open(work, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), r = -1;
+
+	if (top < 0 && errno == EACCES && chmod(work, 0700) == 0)
+		top = open(work, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (top < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (fchmod(top, 0700) != 0) /* what it stops is counted below */
+		(void)0;
+	for (;;) {
+		size_t done = 0;
+		if ((r = office_rm_walk(top, top, 0, &serial, &done)) == 0 || done == 0)
+			break;
+	}
+	close(top);
+	return r == 0 && rmdir(work) == 0 ? 0 : -1;
 }
 
 /* The landlock attribute as of ABI 6 (older kernels read a prefix). */
@@ -268,20 +341,38 @@ office_map(const char *name, unsigned id)
 	return ok ? 0 : -1;
 }
 
-/* New network and mount namespaces: directly as root, else inside a new
- * user namespace mapping only our own ids. 1 when in force, 0 when the
- * kernel refused them, -1 on failure. */
-static int
-office_unshare(void)
+/* The child, in new network, mount and PID namespaces when the kernel
+ * allows them: cloned straight into them, so that the child is PID 1 of
+ * its PID namespace and its pid here is PID 1's; when it ends, or is
+ * killed, the kernel kills everything else in the namespace - a helper
+ * that left the process group (setsid, a double fork) cannot outlive the
+ * conversion. Directly as root, else inside a new user namespace (whose
+ * id maps the child writes, office_userns). *ns gets 1 or 2 for these,
+ * 0 for a plain fork when the kernel refused both. fork's return value. */
+static pid_t
+office_clone(int *ns)
 {
-	uid_t uid = getuid();
-	gid_t gid = getgid();
+	const unsigned long f = CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | SIGCHLD;
+	long pid;
+
+	if ((pid = syscall(SYS_clone, f, NULL, NULL, NULL, NULL)) >= 0) {
+		*ns = 1;
+		return (pid_t)pid;
+	}
+	if ((pid = syscall(SYS_clone, f | CLONE_NEWUSER, NULL, NULL, NULL, NULL)) >= 0) {
+		*ns = 2;
+		return (pid_t)pid;
+	}
+	*ns = 0;
+	return fork();
+}
+
+/* In a new user namespace: map only our own ids (the parent's, given). */
+static int
+office_userns(uid_t uid, gid_t gid)
+{
 	int fd;
 
-	if (unshare(CLONE_NEWNET | CLONE_NEWNS) == 0)
-		return 1;
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) != 0)
-		return 0;
 	if ((fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC)) >= 0) {
 		if (write(fd, "deny", 4) != 4) {
 			close(fd);
@@ -290,16 +381,112 @@ office_unshare(void)
 		close(fd);
 	}
 	return office_map("gid_map", (unsigned)gid) == 0 &&
-	    office_map("uid_map", (unsigned)uid) == 0 ? 1 : -1;
+	    office_map("uid_map", (unsigned)uid) == 0 ? 0 : -1;
 }
 
-/* In the new mount namespace: a private empty tmpfs on /tmp (LibreOffice
- * puts its instance socket in /tmp whatever TMPDIR says, and sees nothing
- * of the machine's /tmp), and the work folder bound at OFFICE_TMP_WORK in
- * it. The folder is opened here, in the new namespace: a descriptor from
- * the old one cannot be bound. */
+/* The system folders the private root holds (bound from the machine's),
+ * or symlinks like the machine's (/bin -> usr/bin on a merged /usr); the
+ * program's folder is added when it is outside them. */
+static const char *const office_root_dirs[] = { "/usr", "/bin", "/sbin", "/lib", "/lib64",
+	"/lib32", "/libx32", "/etc", "/sys", "/var/cache/fontconfig",
+	"/var/spool/libreoffice", "/var/lib/libreoffice" };
+static const char *const office_root_devs[] = { "/dev/null", "/dev/zero", "/dev/random",
+	"/dev/urandom" };
+#define OFFICE_ROOT "/tmp" /* where the private root is made, before pivot_root */
+
+/* mkdir -p of OFFICE_ROOT + path, in the private root's tmpfs only: a
+ * component that exists as anything but a real folder of that tmpfs (a
+ * symlink, a bound folder) stops it. */
 static int
-office_private_tmp(const char *work)
+office_root_mkdir(const char *path)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	size_t rl = strlen(OFFICE_ROOT);
+
+	if (snprintf(p, sizeof p, "%s%s", OFFICE_ROOT, path) >= (int)sizeof p)
+		return -1;
+	for (char *c = p + rl + 1;; c++) {
+		if (*c != '/' && *c != '\0')
+			continue;
+		char keep = *c;
+		*c = '\0';
+		if (mkdir(p, 0755) != 0) {
+			if (errno != EEXIST || lstat(p, &st) != 0 || !S_ISDIR(st.st_mode))
+				return -1;
+			if (keep == '\0')
+				return -1; /* it exists already: a bound folder, or twice */
+		}
+		*c = keep;
+		if (keep == '\0')
+			return 0;
+	}
+}
+
+/* Add the machine's path to the private root: a folder bound read-only
+ * (its own mounts with it, as they are), a device node bound onto an empty
+ * file, a symlink copied. Absent: nothing. */
+static int
+office_root_add(const char *path)
+{
+	char dst[PATH_MAX], link[PATH_MAX];
+	struct stat st;
+	struct statvfs vfs;
+	ssize_t n;
+	int fd;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : -1;
+	if (snprintf(dst, sizeof dst, "%s%s", OFFICE_ROOT, path) >= (int)sizeof dst)
+		return -1;
+	if (S_ISLNK(st.st_mode)) {
+		if ((n = readlink(path, link, sizeof link - 1)) < 0)
+			return -1;
+		link[n] = '\0';
+		return symlink(link, dst);
+	}
+	if (!S_ISDIR(st.st_mode)) { /* a device node, left writable */
+		if ((fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+			return -1;
+		close(fd);
+		return mount(path, dst, NULL, MS_BIND, NULL);
+	}
+	if (office_root_mkdir(path) != 0 || mount(path, dst, NULL, MS_BIND | MS_REC, NULL) != 0 ||
+	    statvfs(dst, &vfs) != 0)
+		return -1;
+	/* Read-only (in case landlock is missing, when it runs as root), with
+	 * the flags the kernel will not let a user namespace drop. */
+	return mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
+	    (vfs.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (vfs.f_flag & ST_NODEV ? MS_NODEV : 0) |
+	    (vfs.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) | (vfs.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
+	    (vfs.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) |
+	    (vfs.f_flag & ST_RELATIME ? MS_RELATIME : 0), NULL);
+}
+
+/* 1 when path is one of the root's folders or beneath one. */
+static int
+office_root_has(const char *path)
+{
+	for (size_t i = 0; i < sizeof office_root_dirs / sizeof office_root_dirs[0]; i++) {
+		size_t l = strlen(office_root_dirs[i]);
+		if (strncmp(path, office_root_dirs[i], l) == 0 && (path[l] == '\0' || path[l] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+/* In the new mount namespace: a private root of its own, so that nothing
+ * of the machine but its system folders is even there - no home, no /run
+ * (the session's D-Bus socket, ssh-agent and gpg-agent sockets: landlock
+ * does not confine connecting to a named socket), no /media, no machine
+ * /tmp (X11's socket), no /dev/shm. It is a tmpfs holding the system
+ * folders bound, a /proc, the program's folder, four device
+ * nodes, and an empty /tmp (LibreOffice puts its instance socket in /tmp
+ * whatever TMPDIR says) with the work folder bound at OFFICE_TMP_WORK.
+ * The folder is opened here, in the new namespace: a descriptor from the
+ * old one cannot be bound. */
+static int
+office_private_root(const char *work, const char *progdir)
 {
 	char src[40];
 	int wfd, e = -1;
@@ -308,15 +495,63 @@ office_private_tmp(const char *work)
 	    (wfd = open(work, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return -1;
 	(void)snprintf(src, sizeof src, "/proc/self/fd/%d", wfd);
-	if (
-	    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=0700") != 0 ||
-	    mkdir(OFFICE_TMP_WORK, 0700) != 0 ||
-	    mount(src, OFFICE_TMP_WORK, NULL, MS_BIND | MS_REC, NULL) != 0)
+	if (mount("tmpfs", OFFICE_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=0755") != 0)
+		goto out;
+	for (size_t i = 0; i < sizeof office_root_dirs / sizeof office_root_dirs[0]; i++)
+		if (office_root_add(office_root_dirs[i]) != 0)
+			goto out;
+	if (!office_root_has(progdir) && office_root_add(progdir) != 0)
+		goto out;
+	/* /proc: the PID namespace's own (its processes only), else the
+	 * machine's bound, where landlock forbids tracing or signalling any
+	 * process outside the sandbox. */
+	if (office_root_mkdir("/proc") != 0 ||
+	    (mount("proc", OFFICE_ROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0 &&
+	        mount("/proc", OFFICE_ROOT "/proc", NULL, MS_BIND | MS_REC, NULL) != 0))
+		goto out;
+	if (office_root_mkdir("/dev") != 0)
+		goto out;
+	for (size_t i = 0; i < sizeof office_root_devs / sizeof office_root_devs[0]; i++)
+		if (office_root_add(office_root_devs[i]) != 0)
+			goto out;
+	if (mkdir(OFFICE_ROOT "/tmp", 0700) != 0 || mkdir(OFFICE_ROOT OFFICE_TMP_WORK, 0700) != 0 ||
+	    mount(src, OFFICE_ROOT OFFICE_TMP_WORK, NULL, MS_BIND | MS_REC, NULL) != 0)
+		goto out;
+	/* The tmpfs becomes / and the machine's root is detached beneath it. */
+	if (chdir(OFFICE_ROOT) != 0 || syscall(SYS_pivot_root, ".", ".") != 0 ||
+	    umount2(".", MNT_DETACH) != 0 || chdir("/") != 0)
 		goto out;
 	e = 0;
 out:
 	close(wfd);
 	return e;
+}
+
+/* No capability, now or after exec, even as root: the bounding set
+ * emptied, root given none at exec (securebits, locked), the ambient set
+ * cleared and the process's own sets emptied. Without this, LibreOffice
+ * run by root would keep root's capabilities (loading a kernel module,
+ * making device nodes, raw I/O: none of them confined by landlock). */
+static int
+office_nocaps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d) != 0)
+		return -1;
+	if ((d[0].permitted | d[1].permitted) == 0)
+		return 0; /* nothing to give up; exec gives none back (not root) */
+	for (int c = 0; prctl(PR_CAPBSET_READ, c, 0, 0, 0) >= 0; c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0)
+			return -1;
+	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+	        SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
+	        SECBIT_KEEP_CAPS_LOCKED, 0, 0, 0) != 0 ||
+	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
+		return -1;
+	memset(d, 0, sizeof d);
+	return syscall(SYS_capset, &h, d) == 0 ? 0 : -1;
 }
 
 /* What the child tells the parent before exec (the pipe closes on exec). */
@@ -333,7 +568,8 @@ enum { OFFICE_STAGE_STDIO = 1, OFFICE_STAGE_NETNS, OFFICE_STAGE_LIMITS,
 /* The child: work is the work folder's path. Inside its namespaces it
  * sees the folder at OFFICE_TMP_WORK, else at work. */
 static _Noreturn void
-office_child(const struct office_tool *t, const char *work, int sp)
+office_child(const struct office_tool *t, const char *work, int sp, int ns, uid_t uid,
+    gid_t gid)
 {
 	const char *soffice = t->prog, *ext = t->ext;
 	char env_home[PATH_MAX + 8], env_tmp[PATH_MAX + 8], profile[PATH_MAX + 40],
@@ -350,11 +586,16 @@ office_child(const struct office_tool *t, const char *work, int sp)
 	sp = 3;
 	(void)fcntl(sp, F_SETFD, FD_CLOEXEC);
 	(void)close_range(4, ~0u, 0);
+	(void)snprintf(progdir, sizeof progdir, "%s", soffice);
+	if (strrchr(progdir, '/') != NULL && strrchr(progdir, '/') != progdir)
+		*strrchr(progdir, '/') = '\0';
 	m.stage = OFFICE_STAGE_NETNS;
-	if ((m.netns = office_unshare()) < 0)
+	m.netns = ns != 0;
+	if (ns == 2 && office_userns(uid, gid) != 0)
 		goto fail;
 	if (m.netns) {
-		if (office_private_tmp(work) != 0)
+
+		if (office_private_root(work, progdir) != 0)
 			goto fail;
 		work = OFFICE_TMP_WORK;
 	}
@@ -377,13 +618,10 @@ office_child(const struct office_tool *t, const char *work, int sp)
 	if (setrlimit(RLIMIT_NOFILE, &r) != 0 ||
 	    setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 }) != 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-	    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+	    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || office_nocaps() != 0)
 		goto fail;
 	m.stage = OFFICE_STAGE_LANDLOCK;
 	/* Writes: the private /tmp (holding the work folder), else the folder. */
-	(void)snprintf(progdir, sizeof progdir, "%s", soffice);
-	if (strrchr(progdir, '/') != NULL && strrchr(progdir, '/') != progdir)
-		*strrchr(progdir, '/') = '\0';
 	if ((ll = office_landlock(m.netns ? "/tmp" : work, !m.netns, progdir)) < 0)
 		goto fail;
 	m.ll = ll;
@@ -449,6 +687,7 @@ office_wait(pid_t pid, unsigned timeout_ms, int *st)
 		(void)nanosleep(&nap, NULL);
 	}
 	(void)kill(-pid, SIGKILL);
+	(void)kill(pid, SIGKILL); /* also out of its group: PID 1 of its namespace */
 	if (!done) {
 		while (waitpid(pid, st, 0) < 0 && errno == EINTR)
 			;
@@ -492,22 +731,31 @@ office_copy_in(int infd, int dirfd, const char *name)
 	return e;
 }
 
-/* Copy the PDF dirfd/name, when it is at most CLEAN_OFFICE_PDF_MAX, to
- * outfd. */
+/* Copy the PDF out/document.pdf of the work folder dirfd, when it is at
+ * most CLEAN_OFFICE_PDF_MAX, to outfd. Both names are the converter's to
+ * make: neither is followed as a symlink (out pointing at a folder of the
+ * journalist's that holds a document.pdf), and anything but a regular file
+ * is refused without blocking (a FIFO would have no writer left). */
 static int
-office_copy_out(const struct office_tool *t, int dirfd, const char *name, int outfd,
-    struct clean_report *rep)
+office_copy_out(const struct office_tool *t, int dirfd, int outfd, struct clean_report *rep)
 {
 	unsigned char b[65536];
 	struct stat st;
-	int fd, e = 0;
+	int dfd, fd, e = 0;
 
-	if ((fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+	if ((dfd = openat(dirfd, "out", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		clean_set_error(rep, "%s replaced its output folder", t->name);
+		return CLEAN_E_MALFORMED;
+	}
+	fd = openat(dfd, "document.pdf", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(dfd);
+	if (fd < 0) {
 		clean_set_error(rep, "%s wrote no PDF (it could not read the document)", t->name);
 		return CLEAN_E_MALFORMED;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		e = SD_ERR_IO;
+		clean_set_error(rep, "%s's output is not a regular file", t->name);
+		e = CLEAN_E_MALFORMED;
 		goto out;
 	}
 	if ((uint64_t)st.st_size > CLEAN_OFFICE_PDF_MAX || st.st_size == 0) {
@@ -531,6 +779,37 @@ out:
 	return e;
 }
 
+/* LibreOffice's settings in the new profile, before its first start: no
+ * macro of any kind runs (a document's Basic or its event bindings, nor a
+ * script of the installation a document names), whatever the default
+ * security level of this LibreOffice. */
+#define OFFICE_PROFILE_XCU \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \
+	"<oor:items xmlns:oor=\"http://openoffice.org/2001/registry\" " \
+	"xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" " \
+	"xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n" \
+	"<item oor:path=\"/org.openoffice.Office.Common/Security/Scripting\">" \
+	"<prop oor:name=\"DisableMacrosExecution\" oor:op=\"fuse\"><value>true</value></prop></item>\n" \
+	"<item oor:path=\"/org.openoffice.Office.Common/Security/Scripting\">" \
+	"<prop oor:name=\"MacroSecurityLevel\" oor:op=\"fuse\"><value>3</value></prop></item>\n" \
+	"<item oor:path=\"/org.openoffice.Office.Common/Security/Scripting\">" \
+	"<prop oor:name=\"BlockUntrustedRefererLinks\" oor:op=\"fuse\"><value>true</value></prop></item>\n" \
+	"</oor:items>\n"
+
+static int
+office_profile(int wfd)
+{
+	int fd = openat(wfd, "profile/user/registrymodifications.xcu",
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600), e;
+
+	if (fd < 0)
+		return SD_ERR_IO;
+	e = sd_write_full(fd, OFFICE_PROFILE_XCU, sizeof OFFICE_PROFILE_XCU - 1);
+	if (close(fd) != 0 && e == 0)
+		e = SD_ERR_IO;
+	return e;
+}
+
 /* The work folder: TMPDIR when it is an absolute path that fits, else
  * /tmp. */
 static int
@@ -551,12 +830,14 @@ static int
 office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms,
     struct clean_report *rep)
 {
-	static const char *const dirs[] = { "home", "tmp", "out", "profile" };
+	static const char *const dirs[] = { "home", "tmp", "out", "profile", "profile/user" };
 	char work[256] = "", outname[24];
 	const char *ext = t->ext;
 	struct office_msg m = { .stage = -1 };
-	int wfd = -1, sp[2] = { -1, -1 }, st = 0, subreaper = 0, e, exited;
-	size_t got = 0, budget = OFFICE_RM_ENTRIES;
+	int wfd = -1, sp[2] = { -1, -1 }, st = 0, subreaper = 0, e, exited, ns = 0;
+	size_t got = 0;
+	uid_t uid = getuid();
+	gid_t gid = getgid();
 	pid_t pid;
 
 	if ((e = office_workdir(work, sizeof work)) != 0)
@@ -570,6 +851,8 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 			e = SD_ERR_IO;
 			goto out;
 		}
+	if (!t->ocr && (e = office_profile(wfd)) != 0)
+		goto out;
 	(void)snprintf(outname, sizeof outname, "document.%s", ext);
 	if ((e = office_copy_in(infd, wfd, outname)) != 0) {
 		if (e == CLEAN_E_LIMIT)
@@ -589,14 +872,14 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 		e = SD_ERR_IO;
 		goto out;
 	}
-	if ((pid = fork()) < 0) {
+	if ((pid = office_clone(&ns)) < 0) {
 		(void)prctl(PR_SET_CHILD_SUBREAPER, subreaper, 0, 0, 0);
 		e = SD_ERR_IO;
 		goto out;
 	}
 	if (pid == 0) {
 		close(sp[0]);
-		office_child(t, work, sp[1]);
+		office_child(t, work, sp[1], ns, uid, gid);
 	}
 	close(sp[1]);
 	sp[1] = -1;
@@ -620,9 +903,11 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 		goto out;
 	}
 	if (!m.netns)
-		clean_note_kept(rep, "%s ran without a network namespace or a private "
-		    "/tmp (the kernel refused them): it relied on this machine being offline, "
-		    "and could make its instance socket in /tmp", t->name);
+		clean_note_kept(rep, "%s ran without a network namespace, a private "
+		    "root or a PID namespace (the kernel refused them): it relied on this "
+		    "machine being offline, could make its instance socket in /tmp, could "
+		    "connect to this machine's named sockets (the session's D-Bus, agents), "
+		    "and a helper that left its process group could outlive it", t->name);
 	if (!m.ll)
 		clean_note_kept(rep, "%s ran without landlock (this kernel has none): "
 		    "its reads and writes were not confined", t->name);
@@ -639,8 +924,7 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 		e = CLEAN_E_CRASH;
 		goto out;
 	}
-	(void)snprintf(outname, sizeof outname, "out/document.pdf");
-	e = office_copy_out(t, wfd, outname, outfd, rep);
+	e = office_copy_out(t, wfd, outfd, rep);
 out:
 	if (sp[0] >= 0)
 		close(sp[0]);
@@ -648,8 +932,9 @@ out:
 		close(sp[1]);
 	if (wfd >= 0)
 		close(wfd);
-	if (work[0] == '/')
-		office_rm(AT_FDCWD, work, 0, &budget);
+	if (work[0] == '/' && office_rm(work) != 0)
+		clean_note_kept(rep, "%s's work folder could not be removed entirely (%s): "
+		    "remove it by hand", t->name, work);
 	return e;
 }
 

@@ -12,10 +12,14 @@
  * Subject, Date: they name people, and the sender's copy is kept apart in
  * uncleaned/); an HTML-only message is said to have no text body.
  *
- * Bounds: multipart nesting EML_DEPTH_MAX, EML_PARTS_MAX parts,
- * EML_ATTACH_LISTED attachments listed (the rest counted), the body cut at
- * EML_TEXT_MAX bytes (the page says so); names and types are cut to 120
- * printable ASCII characters.
+ * Bounds: multipart nesting EML_DEPTH_MAX, EML_PARTS_MAX parts (the parts
+ * past either are counted, and the page and the report say how many were
+ * not read), EML_ATTACH_LISTED attachments listed (the rest counted), the
+ * body cut at EML_TEXT_MAX bytes or EML_LINES_MAX lines (the page says so:
+ * MuPDF lays out the whole page before the safe PDF's page limit is
+ * checked, and refuses a longer one whole); names and types are
+ * cut to 120 printable ASCII characters. A multipart body without its
+ * closing delimiter ends with its last part, which is read.
  *
  * clean_eml_attachment() decodes one attachment (base64, quoted-printable
  * or as is), found by the same walk, so that sealdrop-open can clean it and
@@ -36,12 +40,14 @@
 #define EML_PARTS_MAX 200
 #define EML_ATTACH_LISTED 50
 #define EML_TEXT_MAX (2u << 20)
+#define EML_LINES_MAX 15000 /* about 300 pages: within the safe PDF's 500 */
 #define EML_FIELD_MAX 512
 
 struct eml {
 	struct clean_buf text;   /* the decoded body, UTF-8 */
 	int have_text, cut, html_only, other_charset;
 	unsigned parts, attachments;
+	unsigned skipped; /* parts past the bounds, not read */
 	char att[EML_ATTACH_LISTED][2][128]; /* name, type */
 	unsigned want;           /* clean_eml_attachment: which one */
 	struct clean_buf *got;   /* its decoded bytes, or NULL */
@@ -217,9 +223,10 @@ eml_utf8(const unsigned char *p, size_t n)
 static int
 eml_text(struct eml *m, const unsigned char *p, size_t n, const char *charset)
 {
-	int latin = strncasecmp(charset, "iso-8859-1", 10) == 0 ||
-	    strncasecmp(charset, "iso-8859-15", 11) == 0 ||
-	    strncasecmp(charset, "windows-1252", 12) == 0 || strncasecmp(charset, "latin1", 6) == 0;
+	/* whole names: iso-8859-13, -14, -16 and latin10 are other sets */
+	int latin = strcasecmp(charset, "iso-8859-1") == 0 ||
+	    strcasecmp(charset, "iso-8859-15") == 0 ||
+	    strcasecmp(charset, "windows-1252") == 0 || strcasecmp(charset, "latin1") == 0;
 	int utf8 = charset[0] == '\0' || strcasecmp(charset, "utf-8") == 0 ||
 	    strcasecmp(charset, "us-ascii") == 0;
 	int e = 0;
@@ -271,7 +278,7 @@ eml_multipart(struct eml *m, const unsigned char *p, size_t n, const char *bound
     unsigned depth)
 {
 	size_t bl = strlen(boundary), start = 0, i = 0;
-	int in = 0, e = 0;
+	int in = 0, closed = 0, e = 0;
 
 	if (bl == 0 || bl > 70)
 		return 0;
@@ -288,13 +295,19 @@ eml_multipart(struct eml *m, const unsigned char *p, size_t n, const char *bound
 					stop--;
 				e = eml_walk(m, p + start, stop - start, depth + 1);
 			}
-			if (last)
+			if (last) {
+				closed = 1;
 				break;
+			}
 			in = 1;
 			start = end + 1 < n ? end + 1 : n;
 		}
 		i = end + 1;
 	}
+	/* No closing delimiter: the last part runs to the end, and is read
+	 * like the others (as mail programs show it), never left out. */
+	if (e == 0 && in && !closed && start < n)
+		e = eml_walk(m, p + start, n - start, depth + 1);
 	return e;
 }
 
@@ -306,8 +319,10 @@ eml_walk(struct eml *m, const unsigned char *p, size_t n, unsigned depth)
 	size_t body, hn = eml_split(p, n, &body);
 	int e = 0;
 
-	if (depth > EML_DEPTH_MAX || ++m->parts > EML_PARTS_MAX)
+	if (depth > EML_DEPTH_MAX || ++m->parts > EML_PARTS_MAX) {
+		m->skipped++; /* said on the page and in the report */
 		return 0;
+	}
 	eml_header(p, hn, "Content-Type", ctype, sizeof ctype);
 	eml_header(p, hn, "Content-Transfer-Encoding", cte, sizeof cte);
 	eml_header(p, hn, "Content-Disposition", disp, sizeof disp);
@@ -447,9 +462,14 @@ clean_render_eml_fates(const unsigned char *buf, size_t len, const char *fates,
 	if (!m->have_text)
 		e = EML_PUT(m->html_only ? "<h1>This e-mail has no plain-text body (its HTML "
 		    "body is not drawn).</h1>\n" : "<h1>This e-mail has no text body.</h1>\n");
-	for (size_t i = 0; i < m->text.len && e == 0; ) {
+	for (size_t i = 0, lines = 0; i < m->text.len && e == 0; lines++) {
 		const char *line = (const char *)m->text.data + i;
 		size_t l = 0;
+		if (lines == EML_LINES_MAX) {
+			e = EML_PUT("<h1>[The text is cut here: only its first 15000 lines are "
+			    "drawn.]</h1>\n");
+			break;
+		}
 		while (i + l < m->text.len && line[l] != '\n')
 			l++;
 		i += l + 1;
@@ -464,6 +484,13 @@ clean_render_eml_fates(const unsigned char *buf, size_t len, const char *fates,
 	if (e == 0 && m->other_charset)
 		e = EML_PUT("<h1>[The text's character set is not read: its non-ASCII "
 		    "characters are shown as ?.]</h1>\n");
+	if (e == 0 && m->skipped > 0) {
+		char h[200];
+		(void)snprintf(h, sizeof h, "<h1>[%u parts of this e-mail are not read (nested "
+		    "more than %d deep, or past its first %d parts): any attachment among them is "
+		    "not listed.]</h1>\n", m->skipped, EML_DEPTH_MAX, EML_PARTS_MAX);
+		e = EML_PUT(h);
+	}
 	if (e == 0 && m->attachments > 0) {
 		char h[96];
 		(void)snprintf(h, sizeof h, fates != NULL ? "<h1>Attachments: %u</h1>\n" :
@@ -497,6 +524,10 @@ clean_render_eml_fates(const unsigned char *buf, size_t len, const char *fates,
 			clean_note_kept(rep, "%u attachment%s listed by name with what became of "
 			    "each (saved apart, cleaned and drawn like any file)", m->attachments,
 			    m->attachments == 1 ? "" : "s");
+		if (m->skipped > 0)
+			clean_note_uninspected(rep, "%u part%s of the e-mail not read (nested too "
+			    "deep or too many): attachments among them not listed", m->skipped,
+			    m->skipped == 1 ? "" : "s");
 	}
 out:
 	clean_buf_free(&m->text);

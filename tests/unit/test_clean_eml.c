@@ -93,6 +93,9 @@ broken_encodings(void **state)
 		"Content-Transfer-Encoding: base64\n\nQUJD\x01RE",
 		"Content-Type: text/plain; charset=utf-8\n\nA\xff\xc3(B\xe2\x82",
 		"Content-Type: text/plain; charset=koi8-r\n\nA\xc1",
+		/* not Latin-1, though its name starts like it: not read as it */
+		"Content-Type: text/plain; charset=iso-8859-13\n\nA\xe0",
+		"Content-Type: text/plain; charset=latin10\n\nA\xe0",
 		"Content-Type: multipart/mixed; boundary=x\n\n--x\n",
 		"Content-Type: multipart/mixed; boundary=\"\"\n\n--\n--\n",
 		"Content-Type: multipart/mixed\n\n--x\n\n--x--",
@@ -104,8 +107,10 @@ broken_encodings(void **state)
 		char *s = xhtml(msgs[i], strlen(msgs[i]), &rep);
 		if (i == 3)
 			assert_non_null(strstr(s, "<p>A?\?(B?\?</p>"));
-		if (i == 4)
+		if (i == 4 || i == 5 || i == 6)
 			assert_non_null(strstr(s, "character set is not read"));
+		if (i == 5 || i == 6)
+			assert_non_null(strstr(s, "<p>A?</p>"));
 		free(s);
 	}
 }
@@ -197,6 +202,87 @@ attachments_decoded(void **state)
 	clean_buf_free(&out);
 }
 
+/* A multipart body whose closing delimiter is missing (cut short, or made
+ * so): its last part is read like the others, as mail programs show it,
+ * so an attachment there is listed, never silently left out. */
+static void
+unterminated_multipart(void **state)
+{
+	static const char msg[] =
+	    "Content-Type: multipart/mixed; boundary=x\n\n"
+	    "--x\nContent-Type: text/plain\n\nhello\n"
+	    "--x\nContent-Type: application/pdf; name=hidden.pdf\n\nx\n";
+	struct clean_report rep = { 0 };
+	char *s = xhtml(msg, sizeof msg - 1, &rep);
+
+	(void)state;
+	assert_non_null(strstr(s, "<p>hello</p>"));
+	assert_non_null(strstr(s, "Attachments, not drawn: 1"));
+	assert_non_null(strstr(s, "<p>hidden.pdf (application/pdf)</p>"));
+	free(s);
+}
+
+/* Parts past the bounds (nesting, number of parts) are not read, and the
+ * page and the report say so: an attachment there is not listed. */
+static void
+parts_not_read_said(void **state)
+{
+	size_t cap = 1u << 20, n = 0;
+	char *m = malloc(cap), *s;
+	struct clean_report rep = { 0 };
+
+	(void)state;
+	assert_non_null(m);
+	for (int d = 0; d < 10; d++)
+		n += (size_t)snprintf(m + n, cap - n, "Content-Type: multipart/mixed; "
+		    "boundary=l%d\n\n--l%d\n", d, d);
+	n += (size_t)snprintf(m + n, cap - n, "Content-Type: application/pdf; name=deep.pdf\n\nx\n");
+	s = xhtml(m, n, &rep);
+	assert_null(strstr(s, "deep.pdf"));
+	assert_non_null(strstr(s, "parts of this e-mail are not read"));
+	assert_non_null(strstr(rep.uninspected, "not read"));
+	free(s);
+	memset(&rep, 0, sizeof rep);
+	n = (size_t)snprintf(m, cap, "Content-Type: multipart/mixed; boundary=z\n\n");
+	for (int i = 0; i < 300; i++)
+		n += (size_t)snprintf(m + n, cap - n, "--z\nContent-Type: application/pdf; "
+		    "name=f%d.pdf\n\nx\n", i);
+	n += (size_t)snprintf(m + n, cap - n, "--z--\n");
+	s = xhtml(m, n, &rep);
+	assert_non_null(strstr(s, "[101 parts of this e-mail are not read"));
+	assert_non_null(strstr(rep.uninspected, "101 parts of the e-mail not read"));
+	free(s);
+	/* within the bounds: nothing said */
+	s = xhtml("Content-Type: text/plain\n\nx\n", strlen("Content-Type: text/plain\n\nx\n"), &rep);
+	assert_null(strstr(s, "not read"));
+	free(s);
+	free(m);
+}
+
+/* A body of 100000 empty lines (100 kB): 54000 pages for MuPDF to lay out
+ * (a minute and a gigabyte for no safe PDF at all) before the 500-page
+ * limit refused it; the lines drawn are now bounded, and the page says
+ * where the text is cut. */
+static void
+lines_bounded(void **state)
+{
+	size_t n = 100000, h = strlen("Content-Type: text/plain\n\n"), ps = 0;
+	char *m = malloc(h + n), *s;
+	struct clean_report rep = { 0 };
+
+	(void)state;
+	assert_non_null(m);
+	memcpy(m, "Content-Type: text/plain\n\n", h);
+	memset(m + h, '\n', n);
+	s = xhtml(m, h + n, &rep);
+	for (const char *q = s; (q = strstr(q, "<p>")) != NULL; q++)
+		ps++;
+	assert_true(ps <= 15000);
+	assert_non_null(strstr(s, "[The text is cut here: only its first 15000 lines are drawn.]"));
+	free(s);
+	free(m);
+}
+
 int
 main(void)
 {
@@ -206,6 +292,9 @@ main(void)
 		cmocka_unit_test(broken_encodings),
 		cmocka_unit_test(bounds),
 		cmocka_unit_test(attachments_decoded),
+		cmocka_unit_test(unterminated_multipart),
+		cmocka_unit_test(parts_not_read_said),
+		cmocka_unit_test(lines_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
