@@ -222,14 +222,19 @@ check_one(int work, const char *file, struct req *q, char why[ADMINPRIV_ERR_MAX]
 	return 0;
 }
 
-/* Move every entry of requests/ into work/ (a newer request of the same
- * name replaces an older one not yet applied). */
+/* Move every entry of requests/ into work/. A request in requests/ is
+ * newer than any in work/ (left by a run that could not apply it): it
+ * replaces one of the same name and kind, and one of the other kind is
+ * deleted first, so the last action wins (a revocation is never undone by
+ * an older key request applied after it, nor a new key by an old removal). */
 static int
 claim(int reqfd, int work)
 {
+	char name[TORAUTH_NAME_MAX + 1], other[FILE_MAX + 1];
 	struct dirent *d;
 	DIR *dir;
 	int e = 0, dup;
+	char kind;
 
 	if ((dup = fcntl(reqfd, F_DUPFD_CLOEXEC, 0)) < 0 || (dir = fdopendir(dup)) == NULL) {
 		fprintf(stderr, PROG ": tor-clients: cannot list " TORAUTH_STAGE_DIR "/"
@@ -241,6 +246,18 @@ claim(int reqfd, int work)
 	while ((d = readdir(dir)) != NULL) {
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
+		if ((kind = req_kind(d->d_name, name)) != 0) {
+			(void)snprintf(other, sizeof other, "%s%s", name,
+			    kind == 'A' ? TORAUTH_REQ_REMOVE : TORAUTH_REQ_ADD);
+			if (unlinkat(work, other, 0) != 0 && errno != ENOENT) {
+				char safe[ADMINPRIV_SAFE_MAX];
+				fprintf(stderr, PROG ": tor-clients: cannot drop the older request "
+				    "'%s': %s; '%s' waits for the next run\n", other, strerror(errno),
+				    adminpriv_safe(d->d_name, safe, sizeof safe));
+				e = SD_ERR_IO;
+				continue;
+			}
+		}
 		if (renameat(reqfd, d->d_name, work, d->d_name) != 0) {
 			char safe[ADMINPRIV_SAFE_MAX];
 			fprintf(stderr, PROG ": tor-clients: cannot claim request '%s': %s\n",

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Integration test of `sealdrop-admin tor-clients-apply --no-reload`: the
+# last request for a name wins, also over a request of the other kind left
+# in tor-clients/work/ by a run that could not apply it (docs/decisions.md,
+# review 2026-12-06):
+#
+#  - keys requested for eight names cannot be applied (tor's
+#    authorized_clients/ is not a directory): the requests stay in work/;
+#    the web admin then revokes all eight; the next run must leave no key
+#    (before the fix, the stale NAME.auth and the new NAME.remove were both
+#    applied in directory order, so about half the revocations were undone);
+#  - the other way round: removals left in work/, then new keys: the keys
+#    are set.
+#
+# Runs as any user (the instance and tor/ are the test user's).
+#
+# usage: tor_clients_order.sh BUILD_DIR SOURCE_DIR
+# shellcheck disable=SC2015 # "A && ok || ko": ok never fails
+set -u
+build=$1
+src=$2
+admin=$build/bin/sealdrop-admin
+
+. "$src/tests/integration/lib.sh" torclientsorder
+
+inst=$work/inst
+"$admin" init --instance "$inst" --recipient "$src/tests/vectors/key.pub" >/dev/null ||
+	{ echo "init failed"; exit 1; }
+stage=$inst/tor-clients
+auth=$inst/tor/journalist/authorized_clients
+apply() { "$admin" tor-clients-apply --instance "$inst" --no-reload >"$work/apply.out" 2>&1; }
+key() { python3 -c 'import base64,os; print("descriptor:x25519:" + base64.b32encode(os.urandom(32)).decode().rstrip("=")[:51] + "A")'; }
+# request NAME KIND [LINE]: what the daemon does (written aside, renamed in).
+request() {
+	printf '%s' "${3:-}" >"$stage/.new-$1.$2" && mv "$stage/.new-$1.$2" "$stage/requests/$1.$2"
+}
+# broken / fixed: tor's authorized_clients/ replaced by a file, and back.
+broken() { mv "$auth" "$auth.aside" && : >"$auth"; }
+fixed() { rm -f "$auth" && mv "$auth.aside" "$auth"; }
+names="n1 n2 n3 n4 n5 n6 n7 n8"
+
+apply || { echo "first apply failed: $(cat "$work/apply.out")"; exit 1; }
+
+# --- stale keys in work/, then revocations ------------------------------------------
+for n in $names; do request "$n" auth "$(key)
+"; done
+broken
+apply; rc=$?
+fixed
+check "a run that cannot write tor's files exits 1 and keeps the requests in work/" \
+	"[ $rc = 1 ] && [ \$(ls '$stage/work' | grep -c '\\.auth\$') = 8 ]"
+for n in $names; do request "$n" remove; done
+apply; rc=$?
+check "the next run exits 0" "[ $rc = 0 ]"
+left=$(cd "$auth" && ls | grep -v '^sealdrop\.placeholder' | tr '\n' ' ')
+check "every revocation holds: no key of the eight names in tor/ (left: ${left:-none})" "[ -z '$left' ]"
+left=$(find "$stage/work" "$stage/requests" -mindepth 1 -printf '%f ')
+check "work/ and requests/ are empty (left: ${left:-none})" "[ -z '$left' ]"
+
+# --- stale removals in work/, then new keys -------------------------------------------
+for n in $names; do request "$n" auth "$(key)
+"; done
+apply || ko "keys for the eight names: $(cat "$work/apply.out")"
+for n in $names; do request "$n" remove; done
+broken
+apply; rc=$?
+fixed
+check "a removal that cannot be applied stays in work/" \
+	"[ $rc = 1 ] && [ \$(ls '$stage/work' | grep -c '\\.remove\$') = 8 ]"
+for n in $names; do
+	k=$(key)
+	echo "$k" >"$work/want-$n"
+	request "$n" auth "$k
+"
+done
+apply; rc=$?
+bad=""
+for n in $names; do cmp -s "$auth/$n.auth" "$work/want-$n" || bad="$bad $n"; done
+check "the newer keys are set, not removed by the older removals (wrong:${bad:- none})" "[ $rc = 0 ] && [ -z '$bad' ]"
+
+echo "passed: $passed, failed: $failed"
+[ "$failed" = 0 ]
