@@ -10,7 +10,11 @@
 #    (before the fix, the stale NAME.auth and the new NAME.remove were both
 #    applied in directory order, so about half the revocations were undone);
 #  - the other way round: removals left in work/, then new keys: the keys
-#    are set.
+#    are set;
+#  - entries planted in work/ and refused/ that a claim cannot rename over
+#    (non-empty directories, a directory where a file goes) do not keep
+#    requests/ from emptying: before the fix they stayed there, and the
+#    path unit (DirectoryNotEmpty=) started the service again and again.
 #
 # Runs as any user (the instance and tor/ are the test user's).
 #
@@ -77,6 +81,21 @@ apply; rc=$?
 bad=""
 for n in $names; do cmp -s "$auth/$n.auth" "$work/want-$n" || bad="$bad $n"; done
 check "the newer keys are set, not removed by the older removals (wrong:${bad:- none})" "[ $rc = 0 ] && [ -z '$bad' ]"
+
+# --- what the daemon's account can plant in work/ and refused/ -------------------------
+mkdir -p "$stage/work/x.auth/sub" "$stage/refused/x.auth/sub" "$stage/work/y.auth/sub" \
+	"$stage/work/z.auth/sub" "$stage/requests/x.auth"
+request y auth "$(key)
+"
+request z remove
+apply; rc=$?
+left=$(find "$stage/requests" -mindepth 1 -printf '%f ')
+check "one run empties requests/ whatever work/ holds (left: ${left:-none}; exit $rc)" "[ -z '$left' ]"
+check "the request that is a directory is refused, into refused/" \
+	"[ -d '$stage/refused/x.auth' ] && [ ! -e '$stage/refused/x.auth/sub' ] && grep -q \"refused request 'x.auth'\" '$work/apply.out'"
+check "y's newer key is set, z's key stays removed" "[ -s '$auth/y.auth' ] && [ ! -e '$auth/z.auth' ]"
+apply; rc=$?
+check "the next run has nothing to do and exits 0" "[ $rc = 0 ] && grep -q 'no request to apply' '$work/apply.out'"
 
 echo "passed: $passed, failed: $failed"
 [ "$failed" = 0 ]

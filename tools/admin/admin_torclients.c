@@ -26,6 +26,7 @@
 #include "admin_tor.h"
 #include "sderr.h"
 #include "sdio.h"
+#include "sdtree.h"
 #include "torauth.h"
 
 #include <dirent.h>
@@ -167,6 +168,32 @@ keep_onion(int stage, const char *onion)
 	return e;
 }
 
+/* Remove dir/name whatever it is (a directory with what it holds, no link
+ * followed): the older entry a newer one replaces, which rename cannot
+ * replace when it is a directory or the newer one is. 0 when it is gone. */
+static int
+clear_at(int dir, const char *name)
+{
+	if (unlinkat(dir, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR && errno != EPERM)
+		return SD_ERR_IO;
+	return sd_rmtree_at(dir, name, SD_TREE_DEPTH_MAX);
+}
+
+/* Rename from/file to to/file, replacing what to/file is. */
+static int
+move_over(int from, int to, const char *file)
+{
+	if (renameat(from, file, to, file) == 0)
+		return 0;
+	if (errno != EISDIR && errno != ENOTDIR && errno != ENOTEMPTY && errno != EEXIST)
+		return SD_ERR_IO;
+	if (clear_at(to, file) != 0 || renameat(from, file, to, file) != 0)
+		return SD_ERR_IO;
+	return 0;
+}
+
 /* Move work/FILE to refused/ (replacing an older refusal of that name). */
 static void
 refuse(int work, int refused, const char *file, const char *why)
@@ -176,7 +203,7 @@ refuse(int work, int refused, const char *file, const char *why)
 	fprintf(stderr, PROG ": tor-clients: refused request '%s': %s; moved to "
 	    TORAUTH_STAGE_DIR "/" TORAUTH_REFUSED_DIR "/\n", adminpriv_safe(file, safe, sizeof safe),
 	    why);
-	if (renameat(work, file, refused, file) != 0)
+	if (move_over(work, refused, file) != 0)
 		fprintf(stderr, PROG ": tor-clients: cannot move it aside: %s\n", strerror(errno));
 }
 
@@ -249,7 +276,7 @@ claim(int reqfd, int work)
 		if ((kind = req_kind(d->d_name, name)) != 0) {
 			(void)snprintf(other, sizeof other, "%s%s", name,
 			    kind == 'A' ? TORAUTH_REQ_REMOVE : TORAUTH_REQ_ADD);
-			if (unlinkat(work, other, 0) != 0 && errno != ENOENT) {
+			if (clear_at(work, other) != 0) {
 				char safe[ADMINPRIV_SAFE_MAX];
 				fprintf(stderr, PROG ": tor-clients: cannot drop the older request "
 				    "'%s': %s; '%s' waits for the next run\n", other, strerror(errno),
@@ -258,7 +285,10 @@ claim(int reqfd, int work)
 				continue;
 			}
 		}
-		if (renameat(reqfd, d->d_name, work, d->d_name) != 0) {
+		/* Whatever work/ holds under that name is older: replaced, also a
+		 * directory, so that requests/ empties and the path unit
+		 * (DirectoryNotEmpty=) does not start this again and again. */
+		if (move_over(reqfd, work, d->d_name) != 0) {
 			char safe[ADMINPRIV_SAFE_MAX];
 			fprintf(stderr, PROG ": tor-clients: cannot claim request '%s': %s\n",
 			    adminpriv_safe(d->d_name, safe, sizeof safe), strerror(errno));
