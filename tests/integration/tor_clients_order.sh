@@ -14,7 +14,9 @@
 #  - entries planted in work/ and refused/ that a claim cannot rename over
 #    (non-empty directories, a directory where a file goes) do not keep
 #    requests/ from emptying: before the fix they stayed there, and the
-#    path unit (DirectoryNotEmpty=) started the service again and again.
+#    path unit (DirectoryNotEmpty=) started the service again and again;
+#  - more requests than one batch (256) are all applied by one run: before,
+#    the rest waited in work/ until some later request started a run.
 #
 # Runs as any user (the instance and tor/ are the test user's).
 #
@@ -96,6 +98,21 @@ check "the request that is a directory is refused, into refused/" \
 check "y's newer key is set, z's key stays removed" "[ -s '$auth/y.auth' ] && [ ! -e '$auth/z.auth' ]"
 apply; rc=$?
 check "the next run has nothing to do and exits 0" "[ $rc = 0 ] && grep -q 'no request to apply' '$work/apply.out'"
+
+# --- more requests than one batch -------------------------------------------------------
+python3 - "$stage" <<'PY' || ko "cannot write 300 requests"
+import base64, os, sys
+stage = sys.argv[1]
+for i in range(300):
+    line = "descriptor:x25519:" + base64.b32encode(os.urandom(32)).decode().rstrip("=")[:51] + "A\n"
+    with open(f"{stage}/.new-b{i}.auth", "w") as f:
+        f.write(line)
+    os.rename(f"{stage}/.new-b{i}.auth", f"{stage}/requests/b{i}.auth")
+PY
+apply; rc=$?
+n=$(find "$auth" -name 'b*.auth' | wc -l)
+left=$(find "$stage/work" "$stage/requests" -mindepth 1 | wc -l)
+check "one run applies all 300 requests ($n applied, $left left; exit $rc)" "[ $rc = 0 ] && [ $n = 300 ] && [ $left = 0 ]"
 
 echo "passed: $passed, failed: $failed"
 [ "$failed" = 0 ]

@@ -15,7 +15,8 @@
  * root over a pipe, are checked again, and are applied as tor/'s owner
  * (admintor_client_put_at / admintor_client_remove_at). Then the applied
  * requests are deleted (after a failure they all stay in work/ for the
- * next run: applying one twice changes nothing) and, when a key changed,
+ * next run: applying one twice changes nothing), in batches of 256 until
+ * work/ is empty (at most 64), and, when a key changed,
  * tor is reloaded (`systemctl reload tor@default.service`, as the operator
  * guide always said for client keys; --no-reload skips it). One run at a
  * time (a lock on tor/). Exit 0 when every request was applied, 1 when one
@@ -41,7 +42,8 @@
 #include <unistd.h>
 
 #define PROG ADMIN_PROG
-#define REQ_MAX 256  /* requests applied in one run; the rest wait for the next */
+#define REQ_MAX 256  /* requests applied in one batch */
+#define BATCH_MAX 64 /* batches in one run; the rest wait in work/ for the next */
 #define FILE_MAX (TORAUTH_NAME_MAX + sizeof TORAUTH_REQ_REMOVE)
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
@@ -492,17 +494,26 @@ admintc_main(const struct admin_args *a)
 	r->onion[got] = '\0';
 	if (!torauth_onion_ok(r->onion, 1))
 		admin_die("tor-clients: tor/journalist gives no valid onion address");
-	bad |= piped(pi->fd, &pi->owner, collect_step, r, buf, cap, &got) != 0;
-	if (parse_reqs(buf, got, r) != 0)
-		admin_die("tor-clients: the requests step sent a malformed record; nothing applied");
-	if (r->n > 0) {
-		/* Which failed is on stderr; then every request stays in work/
-		 * for the next run (applying one twice changes nothing). */
+	/* Batches of REQ_MAX until work/ is empty: nothing starts a run for
+	 * what is left there (the path unit watches requests/ only). */
+	for (int batch = 0; batch < BATCH_MAX; batch++) {
+		bad |= piped(pi->fd, &pi->owner, collect_step, r, buf, cap, &got) != 0;
+		if (parse_reqs(buf, got, r) != 0)
+			admin_die("tor-clients: the requests step sent a malformed record; "
+			    "nothing more applied");
+		if (r->n == 0)
+			break;
+		/* Which failed is on stderr; then every request of the batch
+		 * stays in work/ for the next run (applying one twice changes
+		 * nothing). */
 		changed = 1;
-		if (adminpriv_run(pi->torfd, &pi->tor, apply_step, r) != 0)
+		if (adminpriv_run(pi->torfd, &pi->tor, apply_step, r) != 0 ||
+		    adminpriv_run(pi->fd, &pi->owner, done_step, r) != 0) {
 			bad = 1;
-		else
-			bad |= adminpriv_run(pi->fd, &pi->owner, done_step, r) != 0;
+			break;
+		}
+		if (r->n < REQ_MAX)
+			break;
 	}
 	if (changed && !noreload) {
 		if (reload_tor() != 0) {
