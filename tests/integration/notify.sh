@@ -120,6 +120,22 @@ check "msmtp's EHLO name is neutral, not this host's" "grep -qx 'domain localhos
 check "msmtp adds no header of its own" \
 	"grep -qx 'set_msgid_header off' '$work/msmtprc' && grep -qx 'set_date_header off' '$work/msmtprc' && grep -qx 'set_from_header off' '$work/msmtprc'"
 check "STARTTLS is the default" "grep -qx 'tls on' '$work/msmtprc' && grep -qx 'tls_starttls on' '$work/msmtprc'"
+# Without TLS through Tor the password and the envelope (journalists'
+# addresses) would cross a Tor exit in clear: refused, unless the mail
+# server is an onion service.
+printf 'tls = off\n' >>"$inst/sealdrop.conf"
+"$admin" notify msmtp-config --instance "$inst" >"$work/out" 2>&1 &&
+	ko "tls = off through a Tor exit was taken: $(cat "$work/out")" ||
+	{ grep -q 'in clear through a Tor exit' "$work/out" && ok "tls = off through a Tor exit is refused" ||
+		ko "tls = off: $(cat "$work/out")"; }
+nmail=$(find "$work" -name '*.eml' | wc -l)
+"$admin" notify run --instance "$inst" >"$work/out" 2>&1
+check "and a run with it stops before sending anything" \
+	"grep -q 'in clear through a Tor exit' '$work/out' && [ \$(find '$work' -name '*.eml' | wc -l) = $nmail ]"
+sed -i 's/^smtp_host = .*/smtp_host = abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion/' "$inst/sealdrop.conf"
+"$admin" notify msmtp-config --instance "$inst" >"$work/out" 2>&1 && grep -qx 'tls off' "$work/out" &&
+	ok "tls = off to an onion mail server is taken" || ko "tls = off, onion: $(cat "$work/out")"
+sed -i -e '/^tls = off$/d' -e 's/^smtp_host = .*/smtp_host = mail.example.net/' "$inst/sealdrop.conf"
 
 # --- the loopback sink, and this test's direct route to it ------------------------
 mail=$work/mail

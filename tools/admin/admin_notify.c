@@ -313,6 +313,18 @@ msmtp_config(const struct conf *cf, int with_password, char *out, size_t outsz)
 	if (cf->notify_smtp_user[0] != '\0' && !msmtp_word(cf->notify_smtp_user))
 		admin_die("sealdrop.conf: [notify] smtp_user has a space, quote, '#' or control character");
 	socks_parse(cf, host, port, &off);
+	{
+		size_t hl = strlen(cf->notify_smtp_host), ol = sizeof ".onion" - 1;
+		int onion = hl > ol && strcmp(cf->notify_smtp_host + hl - ol, ".onion") == 0;
+
+		/* Through Tor to a host on the Internet, the last hop is a Tor exit:
+		 * without TLS it reads the password, the addresses of the
+		 * envelope and the headers (an onion service is end to end). */
+		if (strcmp(tls, "off") == 0 && !off && !onion)
+			admin_die("sealdrop.conf: [notify] tls = off would send the SMTP password "
+			    "and the journalists' addresses in clear through a Tor exit: use "
+			    "starttls or smtps (off only for an .onion mail server)");
+	}
 	if (cf->notify_smtp_user[0] != '\0' && cf->notify_password_file[0] != '\0' && with_password) {
 		struct sd_secret s = { 0 };
 		size_t k = 0;
