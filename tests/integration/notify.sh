@@ -188,6 +188,19 @@ body_of "$op" >"$work/op0.txt" 2>/dev/null
 check "an address with a line break in the database is refused, not mailed" \
 	"[ -z \"\$(ls '$mail' | grep -i 'bcc\\|x@example')\" ] && grep -q 'journalist bob is refused: the address is not an e-mail address' '$work/op0.txt'"
 
+# --- the digest's text never reaches a file ----------------------------------------------
+# A file unlinked from a disk-backed /tmp stays in its free blocks, which a
+# seized server gives back: the day's yes or no is handed to gpg in memory.
+if command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null; then
+	strace -f -qq -e trace=open,openat,creat -o "$work/strace.log" \
+		"$admin" notify run --instance "$inst" >"$work/out" 2>"$work/err"
+	made=$(grep -E 'O_CREAT|creat\(' "$work/strace.log" | grep -o '"[^"]*sealdrop-notify\.[^"]*"' | tr '\n' ' ')
+	check "no plaintext file is made in the run's directory" "! grep -q 'plain' <<<'$made' && [ -n '$made' ]"
+	check "and the digest still goes out" "[ \"\$(mails_to alice@example.org | wc -l)\" -ge 2 ]"
+else
+	echo "note: no usable strace: the plaintext-file check is skipped"
+fi
+
 # --- a day without activity: the same size ---------------------------------------------
 sqlite3 "$inst/sealdrop.db" "UPDATE settings SET value = '9999-12-31 00:00' WHERE key = 'notify_last_hour'"
 "$admin" notify clear --instance "$inst" bob >/dev/null && ok "bob opts out" || ko "notify clear"

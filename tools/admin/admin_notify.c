@@ -14,10 +14,12 @@
  * Everything is done in a step as the instance's owner (admin_priv.h). Each
  * mail is built in a private directory under $TMPDIR (or /tmp): a throwaway
  * GNUPGHOME per key (gpg --batch --no-autostart, trust model "always"), the
- * plaintext, the armored ciphertext and an msmtp configuration that sends
+ * armored ciphertext and an msmtp configuration that sends
  * through tor's SOCKS port with a neutral EHLO name ("localhost"), so the
  * mail carries neither the server's address nor its host name; the
- * directory is removed when the run ends. A run also alerts when the
+ * directory is removed when the run ends. The plaintext never goes there:
+ * gpg reads it from memory (memfd), as an unlinked file on a disk-backed
+ * /tmp would stay in the disk's free blocks. A run also alerts when the
  * spool's disk is nearly full, `sealdrop-admin check` FAILs or a daemon
  * restarted since the last run (systemd's NRestarts). A digest's plaintext is padded
  * to DIGEST_BYTES and compression is off, so its ciphertext is the same
@@ -45,6 +47,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -159,14 +162,15 @@ put_file(const char *path, const char *text, size_t len)
 	return e;
 }
 
-/* Run prog with argv, stdin from in (or /dev/null), stdout into out
+/* Run prog with argv, stdin from infd when >= 0 (read from its start),
+ * else from the file in (or /dev/null), stdout into out
  * (at most outmax - 1 bytes, NUL-terminated; NULL: discarded) and the
  * first line of stderr into err. The child gets a clean environment and no
  * descriptor of ours. Its exit status, or -1 when it could not run or was
  * killed. */
 static int
-run_prog(struct nctx *n, const char *prog, const char *const argv[], const char *in, char *out,
-    size_t outmax, char *err, size_t errmax)
+run_prog(struct nctx *n, const char *prog, const char *const argv[], int infd, const char *in,
+    char *out, size_t outmax, char *err, size_t errmax)
 {
 	char opath[PATH_MAX], epath[PATH_MAX], home[PATH_MAX + 8];
 	char env_path[] = "PATH=/usr/bin:/bin", env_lc[] = "LC_ALL=C";
@@ -185,7 +189,8 @@ run_prog(struct nctx *n, const char *prog, const char *const argv[], const char 
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		int ifd = open(in ? in : "/dev/null", O_RDONLY | O_NOFOLLOW);
+		int ifd = infd >= 0 ? (lseek(infd, 0, SEEK_SET) == 0 ? infd : -1) :
+		    open(in ? in : "/dev/null", O_RDONLY | O_NOFOLLOW);
 		int ofd = open(opath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
 		int efd = open(epath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
 
@@ -399,7 +404,7 @@ key_prepare(struct nctx *n, const char *key, char home[PATH_MAX], char fpr[64], 
 	{
 		const char *const imp[] = { "gpg", "--batch", "--no-tty", "--no-autostart",
 			"--homedir", home, "--import", kpath, NULL };
-		st = run_prog(n, NOTIFY_GPG, imp, NULL, NULL, 0, err, sizeof err);
+		st = run_prog(n, NOTIFY_GPG, imp, -1, NULL, NULL, 0, err, sizeof err);
 		if (st != 0) {
 			(void)snprintf(why, whysz, "gpg cannot import it (%s)", err[0] ? err : "no message");
 			return SD_ERR_FORMAT;
@@ -410,7 +415,7 @@ key_prepare(struct nctx *n, const char *key, char home[PATH_MAX], char fpr[64], 
 	{
 		const char *const ls[] = { "gpg", "--batch", "--no-tty", "--no-autostart",
 			"--homedir", home, "--with-colons", "--fixed-list-mode", "--list-keys", NULL };
-		st = run_prog(n, NOTIFY_GPG, ls, NULL, out, CHILD_OUT_MAX, err, sizeof err);
+		st = run_prog(n, NOTIFY_GPG, ls, -1, NULL, out, CHILD_OUT_MAX, err, sizeof err);
 	}
 	if (st != 0) {
 		(void)snprintf(why, whysz, "gpg cannot list it (%s)", err[0] ? err : "no message");
@@ -456,16 +461,20 @@ static int
 encrypt_to(struct nctx *n, const char *home, const char *fpr, const char *plain, size_t len,
     char **armor, char *why, size_t whysz)
 {
-	char ppath[PATH_MAX], cpath[PATH_MAX], err[256];
+	char cpath[PATH_MAX], err[256];
 	unsigned char *buf = NULL;
 	size_t got = 0;
-	int st;
+	int st, pfd;
 
 	n->seq++;
-	tmp_name(n, "plain", ppath);
 	tmp_name(n, "cipher", cpath);
-	if (put_file(ppath, plain, len) != 0) {
-		(void)snprintf(why, whysz, "cannot write in the temporary directory");
+	/* The text goes to gpg from memory, never through a file: one
+	 * unlinked from a disk-backed /tmp stays in its free blocks. */
+	if ((pfd = memfd_create("sealdrop-notice", MFD_CLOEXEC)) < 0 ||
+	    sd_write_full(pfd, plain, len) != 0) {
+		(void)snprintf(why, whysz, "cannot hand the text to gpg: %s", strerror(errno));
+		if (pfd >= 0)
+			close(pfd);
 		return SD_ERR_IO;
 	}
 	{
@@ -474,10 +483,10 @@ encrypt_to(struct nctx *n, const char *home, const char *fpr, const char *plain,
 		const char *const enc[] = { "gpg", "--batch", "--no-tty", "--no-autostart",
 			"--homedir", home, "--trust-model", "always", "--armor", "--no-emit-version",
 			"--no-comments", "--compress-algo", "none", "--throw-keyids", "--set-filename",
-			"notice.txt", "--recipient", fpr, "--output", cpath, "--encrypt", ppath, NULL };
-		st = run_prog(n, NOTIFY_GPG, enc, NULL, NULL, 0, err, sizeof err);
+			"notice.txt", "--recipient", fpr, "--output", cpath, "--encrypt", NULL };
+		st = run_prog(n, NOTIFY_GPG, enc, pfd, NULL, NULL, 0, err, sizeof err);
 	}
-	(void)unlink(ppath);
+	close(pfd);
 	if (st != 0) {
 		(void)snprintf(why, whysz, "gpg cannot encrypt to it (%s)", err[0] ? err : "no message");
 		return SD_ERR_CRYPTO;
@@ -537,7 +546,7 @@ send_mail(struct nctx *n, const char *to, const char *subject, const char *armor
 	}
 	{
 		const char *const snd[] = { "msmtp", "-C", rc, "-a", "notify", "--", to, NULL };
-		st = run_prog(n, NOTIFY_MSMTP, snd, mpath, NULL, 0, err, sizeof err);
+		st = run_prog(n, NOTIFY_MSMTP, snd, -1, mpath, NULL, 0, err, sizeof err);
 	}
 	if (st != 0) {
 		(void)snprintf(why, whysz, "msmtp could not send it (%s%s)",
@@ -666,7 +675,7 @@ restart_alerts(struct nctx *n, struct db *db)
 			units[i], NULL };
 		unsigned long long now, before;
 
-		if (run_prog(n, NOTIFY_SYSTEMCTL, av, NULL, out, sizeof out, NULL, 0) != 0)
+		if (run_prog(n, NOTIFY_SYSTEMCTL, av, -1, NULL, out, sizeof out, NULL, 0) != 0)
 			continue;
 		errno = 0;
 		now = strtoull(out, &end, 10);
