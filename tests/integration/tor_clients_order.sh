@@ -16,7 +16,11 @@
 #    requests/ from emptying: before the fix they stayed there, and the
 #    path unit (DirectoryNotEmpty=) started the service again and again;
 #  - more requests than one batch (256) are all applied by one run: before,
-#    the rest waited in work/ until some later request started a run.
+#    the rest waited in work/ until some later request started a run;
+#  - `sealdrop-admin tor-client remove NAME` and `journalist remove NAME`
+#    (which remove the key in tor/ themselves) are not undone by a key
+#    request for NAME still pending in requests/ or work/: before, the next
+#    run put the removed key back.
 #
 # Runs as any user (the instance and tor/ are the test user's).
 #
@@ -113,6 +117,28 @@ apply; rc=$?
 n=$(find "$auth" -name 'b*.auth' | wc -l)
 left=$(find "$stage/work" "$stage/requests" -mindepth 1 | wc -l)
 check "one run applies all 300 requests ($n applied, $left left; exit $rc)" "[ $rc = 0 ] && [ $n = 300 ] && [ $left = 0 ]"
+
+# --- a removal on the command line beats a pending key request ------------------------
+for n in k1 k2; do request "$n" auth "$(key)
+"; done
+apply || ko "keys for k1 and k2: $(cat "$work/apply.out")"
+request k1 auth "$(key)
+"   # a new key for k1 that a run could not apply: left in work/
+broken; apply; fixed
+request k2 auth "$(key)
+"   # a new key for k2, not yet applied
+"$admin" tor-client remove --instance "$inst" k1 >"$work/rm.out" 2>&1 || ko "tor-client remove k1: $(cat "$work/rm.out")"
+"$admin" tor-client remove --instance "$inst" k2 >"$work/rm.out" 2>&1 || ko "tor-client remove k2: $(cat "$work/rm.out")"
+apply
+check "after tor-client remove, no pending request puts the keys back" "[ ! -e '$auth/k1.auth' ] && [ ! -e '$auth/k2.auth' ]"
+
+"$admin" journalist add --instance "$inst" jo >/dev/null 2>&1 || ko "journalist add jo"
+check "journalist add made jo's key" "[ -e '$auth/jo.auth' ]"
+request jo auth "$(key)
+"   # "New Tor key" in the web admin just before
+"$admin" journalist remove --instance "$inst" jo >"$work/rm.out" 2>&1 || ko "journalist remove jo: $(cat "$work/rm.out")"
+apply
+check "after journalist remove, the pending request does not put jo's key back" "[ ! -e '$auth/jo.auth' ]"
 
 echo "passed: $passed, failed: $failed"
 [ "$failed" = 0 ]

@@ -391,6 +391,58 @@ done_step(void *ctx)
 	return bad;
 }
 
+/* As the instance's owner in the instance (admin.h). */
+int
+admintc_revoke_step(void *ctx)
+{
+	const char *name = ctx;
+	char file[FILE_MAX + 1], tmp[FILE_MAX + 16];
+	int stage = -1, reqfd = -1, work = -1, fd = -1, e = SD_ERR_IO;
+
+	if (!torauth_name_ok(name))
+		return 1;
+	if ((stage = openat(AT_FDCWD, TORAUTH_STAGE_DIR, DIR_FLAGS)) < 0) {
+		if (errno == ENOENT)
+			return 0; /* no web admin here: nothing pending */
+		goto out;
+	}
+	if (subdir(stage, TORAUTH_REQ_DIR, &reqfd) != 0)
+		goto out;
+	/* work/ is made by the first run: absent, nothing is left there. */
+	if ((work = openat(stage, TORAUTH_WORK_DIR, DIR_FLAGS)) < 0 && errno != ENOENT)
+		goto out;
+	(void)snprintf(file, sizeof file, "%s%s", name, TORAUTH_REQ_ADD);
+	if (clear_at(reqfd, file) != 0 || (work >= 0 && clear_at(work, file) != 0))
+		goto out;
+	/* And a removal request, written aside then renamed in, for a run
+	 * that had already taken a key request for name: it runs again. */
+	(void)snprintf(file, sizeof file, "%s%s", name, TORAUTH_REQ_REMOVE);
+	(void)snprintf(tmp, sizeof tmp, ".new-%s", file);
+	if ((unlinkat(stage, tmp, 0) != 0 && errno != ENOENT) ||
+	    (fd = openat(stage, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) < 0 || fsync(fd) != 0 || renameat(stage, tmp, reqfd, file) != 0 ||
+	    fsync(reqfd) != 0)
+		goto out;
+	e = 0;
+out:
+	if (e != 0) {
+		fprintf(stderr, PROG ": warning: tor-clients: cannot cancel the pending key "
+		    "requests for %s: %s; a run of tor-clients-apply may set the key again\n", name,
+		    strerror(errno));
+		if (stage >= 0)
+			(void)unlinkat(stage, tmp, 0);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (work >= 0)
+		close(work);
+	if (reqfd >= 0)
+		close(reqfd);
+	if (stage >= 0)
+		close(stage);
+	return e != 0;
+}
+
 /* ---- root ---------------------------------------------------------------- */
 
 /* Run fn as id in dirfd with a pipe to us; up to cap bytes into buf. */
