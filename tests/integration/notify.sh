@@ -22,6 +22,9 @@ done
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { echo "SKIP: python3-aiosmtpd is not installed"; exit 77; }
 
 . "$src/tests/integration/lib.sh" notify
+# The root-owned mail route (docs/notifications.md): none unless a part
+# below makes one, whatever this machine's /etc holds.
+export SEALDROP_NOTIFY_CONF=$work/no-notify.conf
 
 # --- an instance with one submission --------------------------------------------
 inst=$work/inst
@@ -136,6 +139,40 @@ sed -i 's/^smtp_host = .*/smtp_host = abcdefghijklmnopqrstuvwxyz234567abcdefghij
 "$admin" notify msmtp-config --instance "$inst" >"$work/out" 2>&1 && grep -qx 'tls off' "$work/out" &&
 	ok "tls = off to an onion mail server is taken" || ko "tls = off, onion: $(cat "$work/out")"
 sed -i -e '/^tls = off$/d' -e 's/^smtp_host = .*/smtp_host = mail.example.net/' "$inst/sealdrop.conf"
+
+# --- the SMTP password: only on a route the instance's user cannot change ---------
+# sealdrop.conf is the instance user's, so the journalist daemon's: with
+# the password there, a compromised daemon could point smtp_host at its
+# own server and have the next run log in there with the password.
+printf 'not-a-real-password\n' >"$work/pw"
+printf 'smtp_user = notices@example.net\nsmtp_password_file = %s\n' "$work/pw" >>"$inst/sealdrop.conf"
+"$admin" notify msmtp-config --instance "$inst" >"$work/out" 2>&1 &&
+	ko "smtp_password_file in sealdrop.conf was taken: $(cat "$work/out")" ||
+	{ grep -q 'smtp_password_file is taken only from' "$work/out" &&
+		ok "smtp_password_file in sealdrop.conf is refused" || ko "password in sealdrop.conf: $(cat "$work/out")"; }
+"$admin" notify run --instance "$inst" >"$work/out" 2>&1
+check "and a run with it stops before sending anything" "grep -q 'smtp_password_file is taken only from' '$work/out'"
+sed -i -e '/^smtp_user = /d' -e '/^smtp_password_file = /d' "$inst/sealdrop.conf"
+if [ "$(id -u)" = 0 ]; then
+	# The route file: root's, in directories only root can write.
+	rdir=$(mktemp -d /tmp/sd-notifyconf.XXXXXX) && chmod 755 "$rdir"
+	printf '[notify]\nfrom = route@example.com\nsmtp_host = smtp.example.com\nsmtp_user = route@example.com\nsmtp_password_file = %s\n' \
+		"$work/pw" >"$rdir/notify.conf"
+	SEALDROP_NOTIFY_CONF=$rdir/notify.conf "$admin" notify msmtp-config --instance "$inst" >"$work/out" 2>&1
+	check "with a root-owned route file, its [notify] is used and sealdrop.conf's ignored" \
+		"grep -qx 'host smtp.example.com' '$work/out' && grep -qx 'user route@example.com' '$work/out' && ! grep -q 'mail.example.net' '$work/out'"
+	chown nobody "$rdir/notify.conf" 2>/dev/null && chown nobody "$inst" "$inst/sealdrop.conf" "$inst/sealdrop.db" 2>/dev/null &&
+		{ SEALDROP_NOTIFY_CONF=$rdir/notify.conf "$admin" notify msmtp-config --instance "$inst" >"$work/out" 2>&1 &&
+			ko "a route file the instance's user owns was taken" ||
+			{ grep -q 'the instance.s user can change' "$work/out" && ok "a route file the instance's user owns is refused" ||
+				ko "route file of the instance user: $(cat "$work/out")"; }
+			chown root "$rdir/notify.conf"
+			SEALDROP_NOTIFY_CONF=$rdir/notify.conf "$admin" notify msmtp-config --instance "$inst" >"$work/out" 2>&1
+			check "root's route file (in a directory under the sticky /tmp) is taken by the instance's user" \
+				"grep -qx 'host smtp.example.com' '$work/out'"; }
+	chown root "$inst" "$inst/sealdrop.conf" "$inst/sealdrop.db"
+	rm -rf "$rdir"
+fi
 
 # --- the loopback sink, and this test's direct route to it ------------------------
 mail=$work/mail

@@ -58,6 +58,8 @@
 #define NOTIFY_GPG "/usr/bin/gpg"
 #define NOTIFY_MSMTP "/usr/bin/msmtp"
 #define NOTIFY_SYSTEMCTL "/usr/bin/systemctl"
+/* The mail route root keeps (load_conf). */
+#define NOTIFY_CONF "/etc/sealdrop/notify.conf"
 /* The longest gpg or msmtp may run (SIGALRM, kept across execve). */
 #define NOTIFY_CHILD_SECONDS 180
 /* Every digest's plaintext is exactly this long. */
@@ -74,6 +76,7 @@ struct nctx {
 	const char *name, *addr, *unit;
 	char *key; /* notify set: the key file's text */
 	struct conf cf;
+	char route[PATH_MAX]; /* the root-owned file [notify] came from, or "" */
 	char tmp[PATH_MAX];  /* the private directory of this run */
 	unsigned seq;        /* names inside it */
 	char alerts[ALERT_MAX];
@@ -247,12 +250,47 @@ run_prog(struct nctx *n, const char *prog, const char *const argv[], int infd, c
 
 /* ---- configuration ------------------------------------------------------ */
 
-/* In the step: sealdrop.conf of the instance (a plain file of the owner,
- * parsed through its descriptor). */
-static void
-load_conf(struct conf *cf)
+/* 1 when this process (the instance's user) could change the file real
+ * (a resolved path): write it or own it (chmod), or write or own a
+ * directory on its way (rename something else in). A sticky directory
+ * (/tmp) others own is fine: only an entry's owner renames it there. */
+static int
+user_can_change(const char *real)
 {
-	char err[CONF_ERR_MAX], why[ADMINPRIV_ERR_MAX], self[64];
+	char p[PATH_MAX];
+	struct stat st;
+	char *slash;
+
+	if (geteuid() == 0)
+		return 0; /* an instance of root's: no other user to guard against */
+	if (snprintf(p, sizeof p, "%s", real) >= (int)sizeof p || p[0] != '/')
+		return 1;
+	if (lstat(p, &st) != 0 || st.st_uid == geteuid() ||
+	    faccessat(AT_FDCWD, p, W_OK, AT_EACCESS) == 0)
+		return 1;
+	while ((slash = strrchr(p, '/')) != NULL) {
+		slash[slash == p] = '\0'; /* "/a/b" to "/a", "/a" to "/" */
+		if (lstat(p, &st) != 0 || st.st_uid == geteuid() ||
+		    (faccessat(AT_FDCWD, p, W_OK, AT_EACCESS) == 0 && !(st.st_mode & S_ISVTX)))
+			return 1;
+		if (strcmp(p, "/") == 0)
+			break;
+	}
+	return 0;
+}
+
+/* In the step: sealdrop.conf of the instance (a plain file of the owner,
+ * parsed through its descriptor); then, when it exists, the [notify]
+ * section of NOTIFY_CONF (SEALDROP_NOTIFY_CONF for the tests), which the
+ * instance's user must not be able to change, replaces the instance's:
+ * sealdrop.conf is writable by the journalist daemon's account, so the mail
+ * route that carries the SMTP password is taken from there only. */
+static void
+load_conf(struct nctx *n)
+{
+	char err[CONF_ERR_MAX], why[ADMINPRIV_ERR_MAX], self[64], real[PATH_MAX];
+	const char *route = getenv("SEALDROP_NOTIFY_CONF");
+	struct conf *cf = &n->cf, r;
 	int fd, e;
 
 	conf_defaults(cf);
@@ -263,6 +301,34 @@ load_conf(struct conf *cf)
 	close(fd);
 	if (e != 0)
 		admin_die("sealdrop.conf: %s", err);
+	n->route[0] = '\0';
+	if (route == NULL || route[0] == '\0')
+		route = NOTIFY_CONF;
+	if (realpath(route, real) == NULL) {
+		if (errno == ENOENT)
+			return;
+		admin_die("%s: %s", route, strerror(errno));
+	}
+	if (user_can_change(real))
+		admin_die("%s: the instance's user can change it (its owner, or able to write it "
+		    "or a directory on its way): it must be root's, mode 0644 or 0640, in "
+		    "root's directories", real);
+	conf_defaults(&r);
+	if (conf_load(real, &r, err) != 0)
+		admin_die("%s: %s", real, err);
+	(void)snprintf(cf->notify_from, sizeof cf->notify_from, "%s", r.notify_from);
+	(void)snprintf(cf->notify_smtp_host, sizeof cf->notify_smtp_host, "%s", r.notify_smtp_host);
+	cf->notify_smtp_port = r.notify_smtp_port;
+	(void)snprintf(cf->notify_tls, sizeof cf->notify_tls, "%s", r.notify_tls);
+	(void)snprintf(cf->notify_smtp_user, sizeof cf->notify_smtp_user, "%s", r.notify_smtp_user);
+	(void)snprintf(cf->notify_password_file, sizeof cf->notify_password_file, "%s",
+	    r.notify_password_file);
+	(void)snprintf(cf->notify_socks, sizeof cf->notify_socks, "%s", r.notify_socks);
+	(void)snprintf(cf->notify_operator, sizeof cf->notify_operator, "%s", r.notify_operator);
+	(void)snprintf(cf->notify_operator_key, sizeof cf->notify_operator_key, "%s",
+	    r.notify_operator_key);
+	cf->notify_disk_percent = r.notify_disk_percent;
+	(void)snprintf(n->route, sizeof n->route, "%s", real);
 }
 
 /* A value msmtp reads as one word: printable ASCII, no space, quote,
@@ -305,8 +371,9 @@ socks_parse(const struct conf *cf, char host[CONF_NOTIFY_MAX], char port[8], int
  * with_password; else a note says where it comes from). Dies on a bad
  * setting, naming it. */
 static void
-msmtp_config(const struct conf *cf, int with_password, char *out, size_t outsz)
+msmtp_config(const struct nctx *nc, int with_password, char *out, size_t outsz)
 {
+	const struct conf *cf = &nc->cf;
 	char host[CONF_NOTIFY_MAX], port[8], pw[2 * SD_PASSPHRASE_MAX + 3] = "";
 	const char *tls = cf->notify_tls;
 	int off, n;
@@ -317,6 +384,11 @@ msmtp_config(const struct conf *cf, int with_password, char *out, size_t outsz)
 		admin_die("sealdrop.conf: [notify] smtp_host is not a host name");
 	if (cf->notify_smtp_user[0] != '\0' && !msmtp_word(cf->notify_smtp_user))
 		admin_die("sealdrop.conf: [notify] smtp_user has a space, quote, '#' or control character");
+	if (cf->notify_password_file[0] != '\0' && nc->route[0] == '\0')
+		admin_die("[notify] smtp_password_file is taken only from " NOTIFY_CONF " (a file "
+		    "the instance's user cannot change), never from sealdrop.conf: the journalist "
+		    "daemon's account can write sealdrop.conf, and could send the password to a "
+		    "server of its choice (docs/notifications.md)");
 	socks_parse(cf, host, port, &off);
 	{
 		size_t hl = strlen(cf->notify_smtp_host), ol = sizeof ".onion" - 1;
@@ -518,7 +590,7 @@ send_mail(struct nctx *n, const char *to, const char *subject, const char *armor
 	n->seq++;
 	tmp_name(n, "msmtprc", rc);
 	tmp_name(n, "mail", mpath);
-	msmtp_config(&n->cf, 1, cfgtext, sizeof cfgtext);
+	msmtp_config(n, 1, cfgtext, sizeof cfgtext);
 	st = put_file(rc, cfgtext, strlen(cfgtext));
 	sodium_memzero(cfgtext, sizeof cfgtext);
 	if (st != 0) {
@@ -733,7 +805,7 @@ run_step(void *ctx)
 	int activity = 0, e;
 	struct db *db;
 
-	load_conf(&n->cf);
+	load_conf(n);
 	if (n->cf.notify_from[0] == '\0' || n->cf.notify_smtp_host[0] == '\0') {
 		/* An alert is at least in the journal. */
 		if (n->sub[0] == 'a')
@@ -747,7 +819,7 @@ run_step(void *ctx)
 		    "without Tor and reveals this server's address\n");
 	/* A bad [notify] setting stops the run here, before anything is
 	 * written (the password is not read yet). */
-	msmtp_config(&n->cf, 0, scratch, sizeof scratch);
+	msmtp_config(n, 0, scratch, sizeof scratch);
 	if (access(NOTIFY_GPG, X_OK) != 0 || access(NOTIFY_MSMTP, X_OK) != 0)
 		admin_die("notifications are configured but %s is missing (apt install gnupg msmtp)",
 		    access(NOTIFY_GPG, X_OK) != 0 ? NOTIFY_GPG : NOTIFY_MSMTP);
@@ -855,10 +927,11 @@ config_step(void *ctx)
 	struct nctx *n = ctx;
 	char text[4096];
 
-	load_conf(&n->cf);
+	load_conf(n);
 	if (n->cf.notify_from[0] == '\0' || n->cf.notify_smtp_host[0] == '\0')
 		admin_die("notifications are off: set [notify] from and smtp_host in sealdrop.conf");
-	msmtp_config(&n->cf, 0, text, sizeof text);
+	msmtp_config(n, 0, text, sizeof text);
+	printf("# [notify] from %s\n", n->route[0] ? n->route : "sealdrop.conf (no " NOTIFY_CONF ")");
 	fputs(text, stdout);
 	return 0;
 }
