@@ -396,7 +396,7 @@ int
 admintc_revoke_step(void *ctx)
 {
 	const char *name = ctx;
-	char file[FILE_MAX + 1], tmp[FILE_MAX + 16];
+	char file[FILE_MAX + 1], tmp[FILE_MAX + 16] = "";
 	int stage = -1, reqfd = -1, work = -1, fd = -1, e = SD_ERR_IO;
 
 	if (!torauth_name_ok(name))
@@ -417,7 +417,7 @@ admintc_revoke_step(void *ctx)
 	/* And a removal request, written aside then renamed in, for a run
 	 * that had already taken a key request for name: it runs again. */
 	(void)snprintf(file, sizeof file, "%s%s", name, TORAUTH_REQ_REMOVE);
-	(void)snprintf(tmp, sizeof tmp, ".new-%s", file);
+	(void)snprintf(tmp, sizeof tmp, ".admin-%s", file); /* not the daemon's .new- */
 	if ((unlinkat(stage, tmp, 0) != 0 && errno != ENOENT) ||
 	    (fd = openat(stage, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600)) < 0 || fsync(fd) != 0 || renameat(stage, tmp, reqfd, file) != 0 ||
@@ -429,7 +429,7 @@ out:
 		fprintf(stderr, PROG ": warning: tor-clients: cannot cancel the pending key "
 		    "requests for %s: %s; a run of tor-clients-apply may set the key again\n", name,
 		    strerror(errno));
-		if (stage >= 0)
+		if (stage >= 0 && tmp[0] != '\0')
 			(void)unlinkat(stage, tmp, 0);
 	}
 	if (fd >= 0)
