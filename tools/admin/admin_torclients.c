@@ -529,7 +529,7 @@ admintc_main(const struct admin_args *a)
 	struct run *r = NULL;
 	char *buf = NULL;
 	size_t got = 0, cap = REQ_MAX * (3 + TORAUTH_NAME_MAX + TORAUTH_PUB_LINE_MAX);
-	int noreload = a->no_reload, bad = 0, changed = 0;
+	int noreload = a->no_reload, bad = 0, changed = 0, malformed;
 
 	pi = admin_enter(inst);
 	if (pi->torfd < 0)
@@ -550,9 +550,16 @@ admintc_main(const struct admin_args *a)
 	 * what is left there (the path unit watches requests/ only). */
 	for (int batch = 0; batch < BATCH_MAX; batch++) {
 		bad |= piped(pi->fd, &pi->owner, collect_step, r, buf, cap, &got) != 0;
-		if (parse_reqs(buf, got, r) != 0)
-			admin_die("tor-clients: the requests step sent a malformed record; "
-			    "nothing more applied");
+		malformed = parse_reqs(buf, got, r) != 0;
+		if (malformed && !changed)
+			admin_die("tor-clients: the requests step sent a malformed record; nothing applied");
+		if (malformed) {
+			/* Earlier batches changed keys: tor is still reloaded. */
+			fprintf(stderr, PROG ": tor-clients: the requests step sent a malformed "
+			    "record; nothing more applied\n");
+			bad = 1;
+			break;
+		}
 		if (r->n == 0)
 			break;
 		/* Which failed is on stderr; then every request of the batch
