@@ -11,6 +11,11 @@
  *   notify clear --instance DIR NAME
  *   notify msmtp-config --instance DIR          the msmtp settings used
  *
+ * The [notify] settings come from /etc/sealdrop/notify.conf when it exists
+ * (a file the instance's user must not be able to change), else from
+ * sealdrop.conf, where a password is refused: the journalist daemon's
+ * account can write sealdrop.conf (docs/decisions.md, review of issue 17).
+ *
  * Everything is done in a step as the instance's owner (admin_priv.h). Each
  * mail is built in a private directory under $TMPDIR (or /tmp): a throwaway
  * GNUPGHOME per key (gpg --batch --no-autostart, trust model "always"), the
