@@ -58,11 +58,11 @@ broken
 apply; rc=$?
 fixed
 check "a run that cannot write tor's files exits 1 and keeps the requests in work/" \
-	"[ $rc = 1 ] && [ \$(ls '$stage/work' | grep -c '\\.auth\$') = 8 ]"
+	"[ $rc = 1 ] && [ \$(find '$stage/work' -name '*.auth' | wc -l) = 8 ]"
 for n in $names; do request "$n" remove; done
 apply; rc=$?
 check "the next run exits 0" "[ $rc = 0 ]"
-left=$(cd "$auth" && ls | grep -v '^sealdrop\.placeholder' | tr '\n' ' ')
+left=$(find "$auth" -mindepth 1 ! -name 'sealdrop.placeholder*' -printf '%f ')
 check "every revocation holds: no key of the eight names in tor/ (left: ${left:-none})" "[ -z '$left' ]"
 left=$(find "$stage/work" "$stage/requests" -mindepth 1 -printf '%f ')
 check "work/ and requests/ are empty (left: ${left:-none})" "[ -z '$left' ]"
@@ -76,7 +76,7 @@ broken
 apply; rc=$?
 fixed
 check "a removal that cannot be applied stays in work/" \
-	"[ $rc = 1 ] && [ \$(ls '$stage/work' | grep -c '\\.remove\$') = 8 ]"
+	"[ $rc = 1 ] && [ \$(find '$stage/work' -name '*.remove' | wc -l) = 8 ]"
 for n in $names; do
 	k=$(key)
 	echo "$k" >"$work/want-$n"
