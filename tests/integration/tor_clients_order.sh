@@ -20,7 +20,9 @@
 #  - `sealdrop-admin tor-client remove NAME` and `journalist remove NAME`
 #    (which remove the key in tor/ themselves) are not undone by a key
 #    request for NAME still pending in requests/ or work/: before, the next
-#    run put the removed key back.
+#    run put the removed key back;
+#  - a thousand refused requests are all moved aside but not each named in
+#    the journal: before, one line each.
 #
 # Runs as any user (the instance and tor/ are the test user's).
 #
@@ -139,6 +141,15 @@ request jo auth "$(key)
 "$admin" journalist remove --instance "$inst" jo >"$work/rm.out" 2>&1 || ko "journalist remove jo: $(cat "$work/rm.out")"
 apply
 check "after journalist remove, the pending request does not put jo's key back" "[ ! -e '$auth/jo.auth' ]"
+
+# --- many refused requests: all moved aside, the journal not flooded ------------------
+for i in $(seq 1000); do : >"$stage/requests/Bad$i.auth"; done
+apply; rc=$?
+n=$(find "$stage/refused" -name 'Bad*' | wc -l)
+lines=$(grep -c 'refused request' "$work/apply.out")
+check "1000 bad requests are refused and moved aside ($n), exit 1" "[ $rc = 1 ] && [ $n = 1000 ]"
+check "at most 33 lines name them ($lines), then a count" \
+	"[ $lines -le 33 ] && grep -q '968 more requests refused' '$work/apply.out'"
 
 echo "passed: $passed, failed: $failed"
 [ "$failed" = 0 ]

@@ -44,6 +44,7 @@
 #define PROG ADMIN_PROG
 #define REQ_MAX 256  /* requests applied in one batch */
 #define BATCH_MAX 64 /* batches in one run; the rest wait in work/ for the next */
+#define REFUSED_NAMED 32 /* refused requests named on stderr in one step */
 #define FILE_MAX (TORAUTH_NAME_MAX + sizeof TORAUTH_REQ_REMOVE)
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
@@ -196,16 +197,19 @@ move_over(int from, int to, const char *file)
 	return 0;
 }
 
-/* Move work/FILE to refused/ (replacing an older refusal of that name). */
+/* Move work/FILE to refused/ (replacing an older refusal of that name),
+ * named on stderr when loud (the first REFUSED_NAMED of a run: the
+ * daemon's account can plant any number). */
 static void
-refuse(int work, int refused, const char *file, const char *why)
+refuse(int work, int refused, const char *file, const char *why, int loud)
 {
 	char safe[ADMINPRIV_SAFE_MAX];
 
-	fprintf(stderr, PROG ": tor-clients: refused request '%s': %s; moved to "
-	    TORAUTH_STAGE_DIR "/" TORAUTH_REFUSED_DIR "/\n", adminpriv_safe(file, safe, sizeof safe),
-	    why);
-	if (move_over(work, refused, file) != 0)
+	if (loud)
+		fprintf(stderr, PROG ": tor-clients: refused request '%s': %s; moved to "
+		    TORAUTH_STAGE_DIR "/" TORAUTH_REFUSED_DIR "/\n",
+		    adminpriv_safe(file, safe, sizeof safe), why);
+	if (move_over(work, refused, file) != 0 && loud)
 		fprintf(stderr, PROG ": tor-clients: cannot move it aside: %s\n", strerror(errno));
 }
 
@@ -308,7 +312,7 @@ collect_step(void *ctx)
 	struct run *r = ctx;
 	char why[ADMINPRIV_ERR_MAX];
 	int stage = -1, reqfd = -1, work = -1, refused = -1, bad = 0, e;
-	size_t sent = 0;
+	size_t sent = 0, nrefused = 0;
 	struct dirent *d;
 	DIR *dir = NULL;
 
@@ -344,7 +348,8 @@ collect_step(void *ctx)
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
 		if (check_one(work, d->d_name, &q, why) != 0) {
-			refuse(work, refused, d->d_name, why);
+			refuse(work, refused, d->d_name, why, nrefused < REFUSED_NAMED);
+			nrefused++;
 			bad = 1;
 			continue;
 		}
@@ -356,6 +361,10 @@ collect_step(void *ctx)
 		sent++;
 	}
 out:
+	if (nrefused > REFUSED_NAMED)
+		fprintf(stderr, PROG ": tor-clients: %zu more requests refused (not named here); "
+		    "moved to " TORAUTH_STAGE_DIR "/" TORAUTH_REFUSED_DIR "/\n",
+		    nrefused - REFUSED_NAMED);
 	if (dir != NULL)
 		closedir(dir);
 	if (stage >= 0)
