@@ -61,6 +61,8 @@ apply; rc=$?
 fixed
 check "a run that cannot write tor's files exits 1 and keeps the requests in work/" \
 	"[ $rc = 1 ] && [ \$(find '$stage/work' -name '*.auth' | wc -l) = 8 ]"
+check "and says how to run again once the cause is fixed" \
+	"grep -q 'stay in tor-clients/work/; once the cause is fixed, run systemctl start sealdrop-tor-clients.service' '$work/apply.out'"
 for n in $names; do request "$n" remove; done
 apply; rc=$?
 check "the next run exits 0" "[ $rc = 0 ]"

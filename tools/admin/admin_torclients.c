@@ -577,6 +577,11 @@ admintc_main(const struct admin_args *a)
 		changed = 1;
 		if (adminpriv_run(pi->torfd, &pi->tor, apply_step, r) != 0 ||
 		    adminpriv_run(pi->fd, &pi->owner, done_step, r) != 0) {
+			/* Nothing watches work/: say how to run again. */
+			fprintf(stderr, PROG ": tor-clients: the requests not applied stay in "
+			    TORAUTH_STAGE_DIR "/" TORAUTH_WORK_DIR "/; once the cause is fixed, run "
+			    "systemctl start sealdrop-tor-clients.service (or " PROG
+			    " tor-clients-apply)\n");
 			bad = 1;
 			break;
 		}
