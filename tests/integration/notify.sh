@@ -169,7 +169,17 @@ if [ "$(id -u)" = 0 ]; then
 			chown root "$rdir/notify.conf"
 			SEALDROP_NOTIFY_CONF=$rdir/notify.conf "$admin" notify msmtp-config --instance "$inst" >"$work/out" 2>&1
 			check "root's route file (in a directory under the sticky /tmp) is taken by the instance's user" \
-				"grep -qx 'host smtp.example.com' '$work/out'"; }
+				"grep -qx 'host smtp.example.com' '$work/out'"
+			# Writable by all, seen through a read-only mount (the unit's
+			# ProtectSystem=strict): still a file others can change.
+			chmod 0666 "$rdir/notify.conf"
+			if unshare -m true 2>/dev/null; then
+				SEALDROP_NOTIFY_CONF=$rdir/notify.conf unshare -m sh -c 'mount --bind "$1" "$1" &&
+					mount -o remount,ro,bind "$1" && shift && exec "$@"' sh "$rdir" \
+					"$admin" notify msmtp-config --instance "$inst" >"$work/out" 2>&1
+				check "a route file anyone may write is refused, also on a read-only mount" \
+					"grep -q 'the instance.s user can change' '$work/out'"
+			fi; }
 	chown root "$inst" "$inst/sealdrop.conf" "$inst/sealdrop.db"
 	rm -rf "$rdir"
 fi

@@ -255,8 +255,33 @@ run_prog(struct nctx *n, const char *prog, const char *const argv[], int infd, c
 
 /* ---- configuration ------------------------------------------------------ */
 
+/* 1 when path (st its lstat) is writable by this process: its mode bits
+ * (for its owner, one of our groups, or everyone), which a read-only mount
+ * such as the unit's ProtectSystem=strict does not hide, or access(2)
+ * (ACLs). */
+static int
+writable_by_us(const char *path, const struct stat *st)
+{
+	gid_t gs[256];
+	int k;
+
+	if (st->st_uid == geteuid() || (st->st_mode & S_IWOTH) ||
+	    faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == 0)
+		return 1;
+	if (!(st->st_mode & S_IWGRP))
+		return 0;
+	if (st->st_gid == getegid())
+		return 1;
+	if ((k = getgroups((int)(sizeof gs / sizeof gs[0]), gs)) < 0)
+		return 1; /* cannot tell: count it as writable */
+	for (int i = 0; i < k; i++)
+		if (gs[i] == st->st_gid)
+			return 1;
+	return 0;
+}
+
 /* 1 when this process (the instance's user) could change the file real
- * (a resolved path): write it or own it (chmod), or write or own a
+ * (a resolved path): own it (chmod) or write it, or own or write a
  * directory on its way (rename something else in). A sticky directory
  * (/tmp) others own is fine: only an entry's owner renames it there. */
 static int
@@ -270,13 +295,12 @@ user_can_change(const char *real)
 		return 0; /* an instance of root's: no other user to guard against */
 	if (snprintf(p, sizeof p, "%s", real) >= (int)sizeof p || p[0] != '/')
 		return 1;
-	if (lstat(p, &st) != 0 || st.st_uid == geteuid() ||
-	    faccessat(AT_FDCWD, p, W_OK, AT_EACCESS) == 0)
+	if (lstat(p, &st) != 0 || writable_by_us(p, &st))
 		return 1;
 	while ((slash = strrchr(p, '/')) != NULL) {
 		slash[slash == p] = '\0'; /* "/a/b" to "/a", "/a" to "/" */
 		if (lstat(p, &st) != 0 || st.st_uid == geteuid() ||
-		    (faccessat(AT_FDCWD, p, W_OK, AT_EACCESS) == 0 && !(st.st_mode & S_ISVTX)))
+		    (writable_by_us(p, &st) && !(st.st_mode & S_ISVTX)))
 			return 1;
 		if (strcmp(p, "/") == 0)
 			break;
