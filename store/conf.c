@@ -257,7 +257,9 @@ conf_write_default(const char *path, const char *name)
 	    "# E-mail over Tor: docs/notifications.md. Nothing is sent until\n"
 	    "# from and smtp_host are set.\n"
 	    "# from = drop-notices@example.org\n# smtp_host = mail.example.org\n"
-	    "# smtp_port = 587\n# tls = starttls\n# smtp_user =\n# smtp_password_file =\n"
+	    "# smtp_port = 587\n# tls = starttls\n"
+	    "# With a login (smtp_user, smtp_password_file), the whole section goes\n"
+	    "# in /etc/sealdrop/notify.conf, which this instance's user cannot change.\n"
 	    "# socks = 127.0.0.1:9050\n# operator =\n# operator_key =\n"
 	    "# disk_alert_percent = 90\n",
 	    name, d.default_language, d.max_submission_bytes, d.max_files,

@@ -22,6 +22,9 @@ done
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { echo "SKIP: python3-aiosmtpd is not installed"; exit 77; }
 
 . "$src/tests/integration/lib.sh" notify
+# The root-owned mail route (docs/notifications.md): none unless a part
+# below makes one, whatever this machine's /etc holds.
+export SEALDROP_NOTIFY_CONF=$work/no-notify.conf
 
 # --- an instance with one submission --------------------------------------------
 inst=$work/inst
@@ -120,6 +123,66 @@ check "msmtp's EHLO name is neutral, not this host's" "grep -qx 'domain localhos
 check "msmtp adds no header of its own" \
 	"grep -qx 'set_msgid_header off' '$work/msmtprc' && grep -qx 'set_date_header off' '$work/msmtprc' && grep -qx 'set_from_header off' '$work/msmtprc'"
 check "STARTTLS is the default" "grep -qx 'tls on' '$work/msmtprc' && grep -qx 'tls_starttls on' '$work/msmtprc'"
+# Without TLS through Tor the password and the envelope (journalists'
+# addresses) would cross a Tor exit in clear: refused, unless the mail
+# server is an onion service.
+printf 'tls = off\n' >>"$inst/sealdrop.conf"
+"$admin" notify msmtp-config --instance "$inst" >"$work/out" 2>&1 &&
+	ko "tls = off through a Tor exit was taken: $(cat "$work/out")" ||
+	{ grep -q 'in clear through a Tor exit' "$work/out" && ok "tls = off through a Tor exit is refused" ||
+		ko "tls = off: $(cat "$work/out")"; }
+nmail=$(find "$work" -name '*.eml' | wc -l)
+"$admin" notify run --instance "$inst" >"$work/out" 2>&1
+check "and a run with it stops before sending anything" \
+	"grep -q 'in clear through a Tor exit' '$work/out' && [ \$(find '$work' -name '*.eml' | wc -l) = $nmail ]"
+sed -i 's/^smtp_host = .*/smtp_host = abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion/' "$inst/sealdrop.conf"
+"$admin" notify msmtp-config --instance "$inst" >"$work/out" 2>&1 && grep -qx 'tls off' "$work/out" &&
+	ok "tls = off to an onion mail server is taken" || ko "tls = off, onion: $(cat "$work/out")"
+sed -i -e '/^tls = off$/d' -e 's/^smtp_host = .*/smtp_host = mail.example.net/' "$inst/sealdrop.conf"
+
+# --- the SMTP password: only on a route the instance's user cannot change ---------
+# sealdrop.conf is the instance user's, so the journalist daemon's: with
+# the password there, a compromised daemon could point smtp_host at its
+# own server and have the next run log in there with the password.
+printf 'not-a-real-password\n' >"$work/pw"
+printf 'smtp_user = notices@example.net\nsmtp_password_file = %s\n' "$work/pw" >>"$inst/sealdrop.conf"
+"$admin" notify msmtp-config --instance "$inst" >"$work/out" 2>&1 &&
+	ko "smtp_password_file in sealdrop.conf was taken: $(cat "$work/out")" ||
+	{ grep -q 'smtp_password_file is taken only from' "$work/out" &&
+		ok "smtp_password_file in sealdrop.conf is refused" || ko "password in sealdrop.conf: $(cat "$work/out")"; }
+"$admin" notify run --instance "$inst" >"$work/out" 2>&1
+check "and a run with it stops before sending anything" "grep -q 'smtp_password_file is taken only from' '$work/out'"
+sed -i -e '/^smtp_user = /d' -e '/^smtp_password_file = /d' "$inst/sealdrop.conf"
+if [ "$(id -u)" = 0 ]; then
+	# The route file: root's, in directories only root can write.
+	rdir=$(mktemp -d /tmp/sd-notifyconf.XXXXXX) && chmod 755 "$rdir"
+	printf '[notify]\nfrom = route@example.com\nsmtp_host = smtp.example.com\nsmtp_user = route@example.com\nsmtp_password_file = %s\n' \
+		"$work/pw" >"$rdir/notify.conf"
+	SEALDROP_NOTIFY_CONF=$rdir/notify.conf "$admin" notify msmtp-config --instance "$inst" >"$work/out" 2>&1
+	check "with a root-owned route file, its [notify] is used and sealdrop.conf's ignored" \
+		"grep -qx 'host smtp.example.com' '$work/out' && grep -qx 'user route@example.com' '$work/out' && ! grep -q 'mail.example.net' '$work/out'"
+	chown nobody "$rdir/notify.conf" 2>/dev/null && chown nobody "$inst" "$inst/sealdrop.conf" "$inst/sealdrop.db" 2>/dev/null &&
+		{ SEALDROP_NOTIFY_CONF=$rdir/notify.conf "$admin" notify msmtp-config --instance "$inst" >"$work/out" 2>&1 &&
+			ko "a route file the instance's user owns was taken" ||
+			{ grep -q 'the instance.s user can change' "$work/out" && ok "a route file the instance's user owns is refused" ||
+				ko "route file of the instance user: $(cat "$work/out")"; }
+			chown root "$rdir/notify.conf"
+			SEALDROP_NOTIFY_CONF=$rdir/notify.conf "$admin" notify msmtp-config --instance "$inst" >"$work/out" 2>&1
+			check "root's route file (in a directory under the sticky /tmp) is taken by the instance's user" \
+				"grep -qx 'host smtp.example.com' '$work/out'"
+			# Writable by all, seen through a read-only mount (the unit's
+			# ProtectSystem=strict): still a file others can change.
+			chmod 0666 "$rdir/notify.conf"
+			if unshare -m true 2>/dev/null; then
+				SEALDROP_NOTIFY_CONF=$rdir/notify.conf unshare -m sh -c 'mount --bind "$1" "$1" &&
+					mount -o remount,ro,bind "$1" && shift && exec "$@"' sh "$rdir" \
+					"$admin" notify msmtp-config --instance "$inst" >"$work/out" 2>&1
+				check "a route file anyone may write is refused, also on a read-only mount" \
+					"grep -q 'the instance.s user can change' '$work/out'"
+			fi; }
+	chown root "$inst" "$inst/sealdrop.conf" "$inst/sealdrop.db"
+	rm -rf "$rdir"
+fi
 
 # --- the loopback sink, and this test's direct route to it ------------------------
 mail=$work/mail
@@ -171,6 +234,19 @@ op=$(mails_to op@example.org | tail -1)
 body_of "$op" >"$work/op0.txt" 2>/dev/null
 check "an address with a line break in the database is refused, not mailed" \
 	"[ -z \"\$(ls '$mail' | grep -i 'bcc\\|x@example')\" ] && grep -q 'journalist bob is refused: the address is not an e-mail address' '$work/op0.txt'"
+
+# --- the digest's text never reaches a file ----------------------------------------------
+# A file unlinked from a disk-backed /tmp stays in its free blocks, which a
+# seized server gives back: the day's yes or no is handed to gpg in memory.
+if command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null; then
+	strace -f -qq -e trace=open,openat,creat -o "$work/strace.log" \
+		"$admin" notify run --instance "$inst" >"$work/out" 2>"$work/err"
+	made=$(grep -E 'O_CREAT|creat\(' "$work/strace.log" | grep -o '"[^"]*sealdrop-notify\.[^"]*"' | tr '\n' ' ')
+	check "no plaintext file is made in the run's directory" "! grep -q 'plain' <<<'$made' && [ -n '$made' ]"
+	check "and the digest still goes out" "[ \"\$(mails_to alice@example.org | wc -l)\" -ge 2 ]"
+else
+	echo "note: no usable strace: the plaintext-file check is skipped"
+fi
 
 # --- a day without activity: the same size ---------------------------------------------
 sqlite3 "$inst/sealdrop.db" "UPDATE settings SET value = '9999-12-31 00:00' WHERE key = 'notify_last_hour'"

@@ -64,4 +64,10 @@ int adminn_main(const struct admin_args *a);
 /* admin_torclients.c: `tor-clients-apply`, the web admin's client-key
  * requests applied as root by the path unit. */
 int admintc_main(const struct admin_args *a);
+/* A step (admin_step, as the instance's owner) for a client removed on the
+ * command line, ctx its name: the web admin's key requests for it still
+ * in tor-clients/requests/ or work/ are deleted and a removal request is
+ * left, so no run of tor-clients-apply sets the removed key again. 0, or 1
+ * with a warning on stderr. */
+int admintc_revoke_step(void *ctx);
 #endif

@@ -261,7 +261,12 @@ adminjournalist_main(const struct admin_args *a)
 	 * (the account itself is done). */
 	if (s.sub[0] == 'a')
 		(void)admin_tor_step(tor_add_step, &s);
-	else if (s.sub[2] == 'm')
+	else if (s.sub[2] == 'm') {
+		char nm[DB_NAME_MAX + 1];
+
+		(void)snprintf(nm, sizeof nm, "%s", s.name);
+		(void)admin_step(admintc_revoke_step, nm);
 		(void)admin_tor_step(tor_remove_step, &s);
+	}
 	return 0;
 }

@@ -11,13 +11,20 @@
  *   notify clear --instance DIR NAME
  *   notify msmtp-config --instance DIR          the msmtp settings used
  *
+ * The [notify] settings come from /etc/sealdrop/notify.conf when it exists
+ * (a file the instance's user must not be able to change), else from
+ * sealdrop.conf, where a password is refused: the journalist daemon's
+ * account can write sealdrop.conf (docs/decisions.md, review of issue 17).
+ *
  * Everything is done in a step as the instance's owner (admin_priv.h). Each
  * mail is built in a private directory under $TMPDIR (or /tmp): a throwaway
  * GNUPGHOME per key (gpg --batch --no-autostart, trust model "always"), the
- * plaintext, the armored ciphertext and an msmtp configuration that sends
+ * armored ciphertext and an msmtp configuration that sends
  * through tor's SOCKS port with a neutral EHLO name ("localhost"), so the
  * mail carries neither the server's address nor its host name; the
- * directory is removed when the run ends. A run also alerts when the
+ * directory is removed when the run ends. The plaintext never goes there:
+ * gpg reads it from memory (memfd), as an unlinked file on a disk-backed
+ * /tmp would stay in the disk's free blocks. A run also alerts when the
  * spool's disk is nearly full, `sealdrop-admin check` FAILs or a daemon
  * restarted since the last run (systemd's NRestarts). A digest's plaintext is padded
  * to DIGEST_BYTES and compression is off, so its ciphertext is the same
@@ -45,6 +52,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -55,6 +63,8 @@
 #define NOTIFY_GPG "/usr/bin/gpg"
 #define NOTIFY_MSMTP "/usr/bin/msmtp"
 #define NOTIFY_SYSTEMCTL "/usr/bin/systemctl"
+/* The mail route root keeps (load_conf). */
+#define NOTIFY_CONF "/etc/sealdrop/notify.conf"
 /* The longest gpg or msmtp may run (SIGALRM, kept across execve). */
 #define NOTIFY_CHILD_SECONDS 180
 /* Every digest's plaintext is exactly this long. */
@@ -71,6 +81,7 @@ struct nctx {
 	const char *name, *addr, *unit;
 	char *key; /* notify set: the key file's text */
 	struct conf cf;
+	char route[PATH_MAX]; /* the root-owned file [notify] came from, or "" */
 	char tmp[PATH_MAX];  /* the private directory of this run */
 	unsigned seq;        /* names inside it */
 	char alerts[ALERT_MAX];
@@ -159,14 +170,15 @@ put_file(const char *path, const char *text, size_t len)
 	return e;
 }
 
-/* Run prog with argv, stdin from in (or /dev/null), stdout into out
+/* Run prog with argv, stdin from infd when >= 0 (read from its start),
+ * else from the file in (or /dev/null), stdout into out
  * (at most outmax - 1 bytes, NUL-terminated; NULL: discarded) and the
  * first line of stderr into err. The child gets a clean environment and no
  * descriptor of ours. Its exit status, or -1 when it could not run or was
  * killed. */
 static int
-run_prog(struct nctx *n, const char *prog, const char *const argv[], const char *in, char *out,
-    size_t outmax, char *err, size_t errmax)
+run_prog(struct nctx *n, const char *prog, const char *const argv[], int infd, const char *in,
+    char *out, size_t outmax, char *err, size_t errmax)
 {
 	char opath[PATH_MAX], epath[PATH_MAX], home[PATH_MAX + 8];
 	char env_path[] = "PATH=/usr/bin:/bin", env_lc[] = "LC_ALL=C";
@@ -185,7 +197,8 @@ run_prog(struct nctx *n, const char *prog, const char *const argv[], const char 
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		int ifd = open(in ? in : "/dev/null", O_RDONLY | O_NOFOLLOW);
+		int ifd = infd >= 0 ? (lseek(infd, 0, SEEK_SET) == 0 ? infd : -1) :
+		    open(in ? in : "/dev/null", O_RDONLY | O_NOFOLLOW);
 		int ofd = open(opath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
 		int efd = open(epath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
 
@@ -242,12 +255,71 @@ run_prog(struct nctx *n, const char *prog, const char *const argv[], const char 
 
 /* ---- configuration ------------------------------------------------------ */
 
-/* In the step: sealdrop.conf of the instance (a plain file of the owner,
- * parsed through its descriptor). */
-static void
-load_conf(struct conf *cf)
+/* 1 when path (st its lstat) is writable by this process: its mode bits
+ * (for its owner, one of our groups, or everyone), which a read-only mount
+ * such as the unit's ProtectSystem=strict does not hide, or access(2)
+ * (ACLs). */
+static int
+writable_by_us(const char *path, const struct stat *st)
 {
-	char err[CONF_ERR_MAX], why[ADMINPRIV_ERR_MAX], self[64];
+	gid_t gs[256];
+	int k;
+
+	if (st->st_uid == geteuid() || (st->st_mode & S_IWOTH) ||
+	    faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == 0)
+		return 1;
+	if (!(st->st_mode & S_IWGRP))
+		return 0;
+	if (st->st_gid == getegid())
+		return 1;
+	if ((k = getgroups((int)(sizeof gs / sizeof gs[0]), gs)) < 0)
+		return 1; /* cannot tell: count it as writable */
+	for (int i = 0; i < k; i++)
+		if (gs[i] == st->st_gid)
+			return 1;
+	return 0;
+}
+
+/* 1 when this process (the instance's user) could change the file real
+ * (a resolved path): own it (chmod) or write it, or own or write a
+ * directory on its way (rename something else in). A sticky directory
+ * (/tmp) others own is fine: only an entry's owner renames it there. */
+static int
+user_can_change(const char *real)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	char *slash;
+
+	if (geteuid() == 0)
+		return 0; /* an instance of root's: no other user to guard against */
+	if (snprintf(p, sizeof p, "%s", real) >= (int)sizeof p || p[0] != '/')
+		return 1;
+	if (lstat(p, &st) != 0 || writable_by_us(p, &st))
+		return 1;
+	while ((slash = strrchr(p, '/')) != NULL) {
+		slash[slash == p] = '\0'; /* "/a/b" to "/a", "/a" to "/" */
+		if (lstat(p, &st) != 0 || st.st_uid == geteuid() ||
+		    (writable_by_us(p, &st) && !(st.st_mode & S_ISVTX)))
+			return 1;
+		if (strcmp(p, "/") == 0)
+			break;
+	}
+	return 0;
+}
+
+/* In the step: sealdrop.conf of the instance (a plain file of the owner,
+ * parsed through its descriptor); then, when it exists, the [notify]
+ * section of NOTIFY_CONF (SEALDROP_NOTIFY_CONF for the tests), which the
+ * instance's user must not be able to change, replaces the instance's:
+ * sealdrop.conf is writable by the journalist daemon's account, so the mail
+ * route that carries the SMTP password is taken from there only. */
+static void
+load_conf(struct nctx *n)
+{
+	char err[CONF_ERR_MAX], why[ADMINPRIV_ERR_MAX], self[64], real[PATH_MAX];
+	const char *route = getenv("SEALDROP_NOTIFY_CONF");
+	struct conf *cf = &n->cf, r;
 	int fd, e;
 
 	conf_defaults(cf);
@@ -258,6 +330,34 @@ load_conf(struct conf *cf)
 	close(fd);
 	if (e != 0)
 		admin_die("sealdrop.conf: %s", err);
+	n->route[0] = '\0';
+	if (route == NULL || route[0] == '\0')
+		route = NOTIFY_CONF;
+	if (realpath(route, real) == NULL) {
+		if (errno == ENOENT)
+			return;
+		admin_die("%s: %s", route, strerror(errno));
+	}
+	if (user_can_change(real))
+		admin_die("%s: the instance's user can change it (its owner, or able to write it "
+		    "or a directory on its way): it must be root's, mode 0644 or 0640, in "
+		    "root's directories", real);
+	conf_defaults(&r);
+	if (conf_load(real, &r, err) != 0)
+		admin_die("%s: %s", real, err);
+	(void)snprintf(cf->notify_from, sizeof cf->notify_from, "%s", r.notify_from);
+	(void)snprintf(cf->notify_smtp_host, sizeof cf->notify_smtp_host, "%s", r.notify_smtp_host);
+	cf->notify_smtp_port = r.notify_smtp_port;
+	(void)snprintf(cf->notify_tls, sizeof cf->notify_tls, "%s", r.notify_tls);
+	(void)snprintf(cf->notify_smtp_user, sizeof cf->notify_smtp_user, "%s", r.notify_smtp_user);
+	(void)snprintf(cf->notify_password_file, sizeof cf->notify_password_file, "%s",
+	    r.notify_password_file);
+	(void)snprintf(cf->notify_socks, sizeof cf->notify_socks, "%s", r.notify_socks);
+	(void)snprintf(cf->notify_operator, sizeof cf->notify_operator, "%s", r.notify_operator);
+	(void)snprintf(cf->notify_operator_key, sizeof cf->notify_operator_key, "%s",
+	    r.notify_operator_key);
+	cf->notify_disk_percent = r.notify_disk_percent;
+	(void)snprintf(n->route, sizeof n->route, "%s", real);
 }
 
 /* A value msmtp reads as one word: printable ASCII, no space, quote,
@@ -300,8 +400,9 @@ socks_parse(const struct conf *cf, char host[CONF_NOTIFY_MAX], char port[8], int
  * with_password; else a note says where it comes from). Dies on a bad
  * setting, naming it. */
 static void
-msmtp_config(const struct conf *cf, int with_password, char *out, size_t outsz)
+msmtp_config(const struct nctx *nc, int with_password, char *out, size_t outsz)
 {
+	const struct conf *cf = &nc->cf;
 	char host[CONF_NOTIFY_MAX], port[8], pw[2 * SD_PASSPHRASE_MAX + 3] = "";
 	const char *tls = cf->notify_tls;
 	int off, n;
@@ -312,7 +413,24 @@ msmtp_config(const struct conf *cf, int with_password, char *out, size_t outsz)
 		admin_die("sealdrop.conf: [notify] smtp_host is not a host name");
 	if (cf->notify_smtp_user[0] != '\0' && !msmtp_word(cf->notify_smtp_user))
 		admin_die("sealdrop.conf: [notify] smtp_user has a space, quote, '#' or control character");
+	if (cf->notify_password_file[0] != '\0' && nc->route[0] == '\0')
+		admin_die("[notify] smtp_password_file is taken only from " NOTIFY_CONF " (a file "
+		    "the instance's user cannot change), never from sealdrop.conf: the journalist "
+		    "daemon's account can write sealdrop.conf, and could send the password to a "
+		    "server of its choice (docs/notifications.md)");
 	socks_parse(cf, host, port, &off);
+	{
+		size_t hl = strlen(cf->notify_smtp_host), ol = sizeof ".onion" - 1;
+		int onion = hl > ol && strcmp(cf->notify_smtp_host + hl - ol, ".onion") == 0;
+
+		/* Through Tor to a host on the Internet, the last hop is a Tor exit:
+		 * without TLS it reads the password, the addresses of the
+		 * envelope and the headers (an onion service is end to end). */
+		if (strcmp(tls, "off") == 0 && !off && !onion)
+			admin_die("sealdrop.conf: [notify] tls = off would send the SMTP password "
+			    "and the journalists' addresses in clear through a Tor exit: use "
+			    "starttls or smtps (off only for an .onion mail server)");
+	}
 	if (cf->notify_smtp_user[0] != '\0' && cf->notify_password_file[0] != '\0' && with_password) {
 		struct sd_secret s = { 0 };
 		size_t k = 0;
@@ -387,7 +505,7 @@ key_prepare(struct nctx *n, const char *key, char home[PATH_MAX], char fpr[64], 
 	{
 		const char *const imp[] = { "gpg", "--batch", "--no-tty", "--no-autostart",
 			"--homedir", home, "--import", kpath, NULL };
-		st = run_prog(n, NOTIFY_GPG, imp, NULL, NULL, 0, err, sizeof err);
+		st = run_prog(n, NOTIFY_GPG, imp, -1, NULL, NULL, 0, err, sizeof err);
 		if (st != 0) {
 			(void)snprintf(why, whysz, "gpg cannot import it (%s)", err[0] ? err : "no message");
 			return SD_ERR_FORMAT;
@@ -398,7 +516,7 @@ key_prepare(struct nctx *n, const char *key, char home[PATH_MAX], char fpr[64], 
 	{
 		const char *const ls[] = { "gpg", "--batch", "--no-tty", "--no-autostart",
 			"--homedir", home, "--with-colons", "--fixed-list-mode", "--list-keys", NULL };
-		st = run_prog(n, NOTIFY_GPG, ls, NULL, out, CHILD_OUT_MAX, err, sizeof err);
+		st = run_prog(n, NOTIFY_GPG, ls, -1, NULL, out, CHILD_OUT_MAX, err, sizeof err);
 	}
 	if (st != 0) {
 		(void)snprintf(why, whysz, "gpg cannot list it (%s)", err[0] ? err : "no message");
@@ -444,16 +562,20 @@ static int
 encrypt_to(struct nctx *n, const char *home, const char *fpr, const char *plain, size_t len,
     char **armor, char *why, size_t whysz)
 {
-	char ppath[PATH_MAX], cpath[PATH_MAX], err[256];
+	char cpath[PATH_MAX], err[256];
 	unsigned char *buf = NULL;
 	size_t got = 0;
-	int st;
+	int st, pfd;
 
 	n->seq++;
-	tmp_name(n, "plain", ppath);
 	tmp_name(n, "cipher", cpath);
-	if (put_file(ppath, plain, len) != 0) {
-		(void)snprintf(why, whysz, "cannot write in the temporary directory");
+	/* The text goes to gpg from memory, never through a file: one
+	 * unlinked from a disk-backed /tmp stays in its free blocks. */
+	if ((pfd = memfd_create("sealdrop-notice", MFD_CLOEXEC)) < 0 ||
+	    sd_write_full(pfd, plain, len) != 0) {
+		(void)snprintf(why, whysz, "cannot hand the text to gpg: %s", strerror(errno));
+		if (pfd >= 0)
+			close(pfd);
 		return SD_ERR_IO;
 	}
 	{
@@ -462,10 +584,10 @@ encrypt_to(struct nctx *n, const char *home, const char *fpr, const char *plain,
 		const char *const enc[] = { "gpg", "--batch", "--no-tty", "--no-autostart",
 			"--homedir", home, "--trust-model", "always", "--armor", "--no-emit-version",
 			"--no-comments", "--compress-algo", "none", "--throw-keyids", "--set-filename",
-			"notice.txt", "--recipient", fpr, "--output", cpath, "--encrypt", ppath, NULL };
-		st = run_prog(n, NOTIFY_GPG, enc, NULL, NULL, 0, err, sizeof err);
+			"notice.txt", "--recipient", fpr, "--output", cpath, "--encrypt", NULL };
+		st = run_prog(n, NOTIFY_GPG, enc, pfd, NULL, NULL, 0, err, sizeof err);
 	}
-	(void)unlink(ppath);
+	close(pfd);
 	if (st != 0) {
 		(void)snprintf(why, whysz, "gpg cannot encrypt to it (%s)", err[0] ? err : "no message");
 		return SD_ERR_CRYPTO;
@@ -497,7 +619,7 @@ send_mail(struct nctx *n, const char *to, const char *subject, const char *armor
 	n->seq++;
 	tmp_name(n, "msmtprc", rc);
 	tmp_name(n, "mail", mpath);
-	msmtp_config(&n->cf, 1, cfgtext, sizeof cfgtext);
+	msmtp_config(n, 1, cfgtext, sizeof cfgtext);
 	st = put_file(rc, cfgtext, strlen(cfgtext));
 	sodium_memzero(cfgtext, sizeof cfgtext);
 	if (st != 0) {
@@ -525,7 +647,7 @@ send_mail(struct nctx *n, const char *to, const char *subject, const char *armor
 	}
 	{
 		const char *const snd[] = { "msmtp", "-C", rc, "-a", "notify", "--", to, NULL };
-		st = run_prog(n, NOTIFY_MSMTP, snd, mpath, NULL, 0, err, sizeof err);
+		st = run_prog(n, NOTIFY_MSMTP, snd, -1, mpath, NULL, 0, err, sizeof err);
 	}
 	if (st != 0) {
 		(void)snprintf(why, whysz, "msmtp could not send it (%s%s)",
@@ -654,7 +776,7 @@ restart_alerts(struct nctx *n, struct db *db)
 			units[i], NULL };
 		unsigned long long now, before;
 
-		if (run_prog(n, NOTIFY_SYSTEMCTL, av, NULL, out, sizeof out, NULL, 0) != 0)
+		if (run_prog(n, NOTIFY_SYSTEMCTL, av, -1, NULL, out, sizeof out, NULL, 0) != 0)
 			continue;
 		errno = 0;
 		now = strtoull(out, &end, 10);
@@ -712,7 +834,7 @@ run_step(void *ctx)
 	int activity = 0, e;
 	struct db *db;
 
-	load_conf(&n->cf);
+	load_conf(n);
 	if (n->cf.notify_from[0] == '\0' || n->cf.notify_smtp_host[0] == '\0') {
 		/* An alert is at least in the journal. */
 		if (n->sub[0] == 'a')
@@ -726,7 +848,7 @@ run_step(void *ctx)
 		    "without Tor and reveals this server's address\n");
 	/* A bad [notify] setting stops the run here, before anything is
 	 * written (the password is not read yet). */
-	msmtp_config(&n->cf, 0, scratch, sizeof scratch);
+	msmtp_config(n, 0, scratch, sizeof scratch);
 	if (access(NOTIFY_GPG, X_OK) != 0 || access(NOTIFY_MSMTP, X_OK) != 0)
 		admin_die("notifications are configured but %s is missing (apt install gnupg msmtp)",
 		    access(NOTIFY_GPG, X_OK) != 0 ? NOTIFY_GPG : NOTIFY_MSMTP);
@@ -834,10 +956,11 @@ config_step(void *ctx)
 	struct nctx *n = ctx;
 	char text[4096];
 
-	load_conf(&n->cf);
+	load_conf(n);
 	if (n->cf.notify_from[0] == '\0' || n->cf.notify_smtp_host[0] == '\0')
 		admin_die("notifications are off: set [notify] from and smtp_host in sealdrop.conf");
-	msmtp_config(&n->cf, 0, text, sizeof text);
+	msmtp_config(n, 0, text, sizeof text);
+	printf("# [notify] from %s\n", n->route[0] ? n->route : "sealdrop.conf (no " NOTIFY_CONF ")");
 	fputs(text, stdout);
 	return 0;
 }

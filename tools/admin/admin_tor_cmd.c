@@ -109,13 +109,20 @@ int
 admintor_cmd_client(const struct admin_args *a)
 {
 	struct tstep t = { .inst = a->instance, .name = a->pos[0] };
+	char nm[TORAUTH_NAME_MAX + 1];
+	int rc;
 
 	if (!torauth_name_ok(t.name)) {
 		fprintf(stderr, PROG ": a client name is 1 to 32 of a-z 0-9 _ -\n");
 		return 1;
 	}
 	admin_enter(a->instance);
-	return admin_tor_step(a->sub[0] == 'a' ? client_add : client_remove, &t);
+	if (a->sub[0] == 'a')
+		return admin_tor_step(client_add, &t);
+	/* A key request from the web admin still pending would set it again. */
+	(void)snprintf(nm, sizeof nm, "%s", t.name);
+	rc = admin_step(admintc_revoke_step, nm);
+	return admin_tor_step(client_remove, &t) | rc;
 }
 
 static int

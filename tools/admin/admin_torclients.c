@@ -15,7 +15,8 @@
  * root over a pipe, are checked again, and are applied as tor/'s owner
  * (admintor_client_put_at / admintor_client_remove_at). Then the applied
  * requests are deleted (after a failure they all stay in work/ for the
- * next run: applying one twice changes nothing) and, when a key changed,
+ * next run: applying one twice changes nothing), in batches of 256 until
+ * work/ is empty (at most 64), and, when a key changed,
  * tor is reloaded (`systemctl reload tor@default.service`, as the operator
  * guide always said for client keys; --no-reload skips it). One run at a
  * time (a lock on tor/). Exit 0 when every request was applied, 1 when one
@@ -26,6 +27,7 @@
 #include "admin_tor.h"
 #include "sderr.h"
 #include "sdio.h"
+#include "sdtree.h"
 #include "torauth.h"
 
 #include <dirent.h>
@@ -40,7 +42,9 @@
 #include <unistd.h>
 
 #define PROG ADMIN_PROG
-#define REQ_MAX 256  /* requests applied in one run; the rest wait for the next */
+#define REQ_MAX 256  /* requests applied in one batch */
+#define BATCH_MAX 64 /* batches in one run; the rest wait in work/ for the next */
+#define REFUSED_NAMED 32 /* refused requests named on stderr in one step */
 #define FILE_MAX (TORAUTH_NAME_MAX + sizeof TORAUTH_REQ_REMOVE)
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
@@ -167,16 +171,45 @@ keep_onion(int stage, const char *onion)
 	return e;
 }
 
-/* Move work/FILE to refused/ (replacing an older refusal of that name). */
+/* Remove dir/name whatever it is (a directory with what it holds, no link
+ * followed): the older entry a newer one replaces, which rename cannot
+ * replace when it is a directory or the newer one is. 0 when it is gone. */
+static int
+clear_at(int dir, const char *name)
+{
+	if (unlinkat(dir, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR && errno != EPERM)
+		return SD_ERR_IO;
+	return sd_rmtree_at(dir, name, SD_TREE_DEPTH_MAX);
+}
+
+/* Rename from/file to to/file, replacing what to/file is. */
+static int
+move_over(int from, int to, const char *file)
+{
+	if (renameat(from, file, to, file) == 0)
+		return 0;
+	if (errno != EISDIR && errno != ENOTDIR && errno != ENOTEMPTY && errno != EEXIST)
+		return SD_ERR_IO;
+	if (clear_at(to, file) != 0 || renameat(from, file, to, file) != 0)
+		return SD_ERR_IO;
+	return 0;
+}
+
+/* Move work/FILE to refused/ (replacing an older refusal of that name),
+ * named on stderr when loud (the first REFUSED_NAMED of a run: the
+ * daemon's account can plant any number). */
 static void
-refuse(int work, int refused, const char *file, const char *why)
+refuse(int work, int refused, const char *file, const char *why, int loud)
 {
 	char safe[ADMINPRIV_SAFE_MAX];
 
-	fprintf(stderr, PROG ": tor-clients: refused request '%s': %s; moved to "
-	    TORAUTH_STAGE_DIR "/" TORAUTH_REFUSED_DIR "/\n", adminpriv_safe(file, safe, sizeof safe),
-	    why);
-	if (renameat(work, file, refused, file) != 0)
+	if (loud)
+		fprintf(stderr, PROG ": tor-clients: refused request '%s': %s; moved to "
+		    TORAUTH_STAGE_DIR "/" TORAUTH_REFUSED_DIR "/\n",
+		    adminpriv_safe(file, safe, sizeof safe), why);
+	if (move_over(work, refused, file) != 0 && loud)
 		fprintf(stderr, PROG ": tor-clients: cannot move it aside: %s\n", strerror(errno));
 }
 
@@ -222,14 +255,19 @@ check_one(int work, const char *file, struct req *q, char why[ADMINPRIV_ERR_MAX]
 	return 0;
 }
 
-/* Move every entry of requests/ into work/ (a newer request of the same
- * name replaces an older one not yet applied). */
+/* Move every entry of requests/ into work/. A request in requests/ is
+ * newer than any in work/ (left by a run that could not apply it): it
+ * replaces one of the same name and kind, and one of the other kind is
+ * deleted first, so the last action wins (a revocation is never undone by
+ * an older key request applied after it, nor a new key by an old removal). */
 static int
 claim(int reqfd, int work)
 {
+	char name[TORAUTH_NAME_MAX + 1], other[FILE_MAX + 1];
 	struct dirent *d;
 	DIR *dir;
 	int e = 0, dup;
+	char kind;
 
 	if ((dup = fcntl(reqfd, F_DUPFD_CLOEXEC, 0)) < 0 || (dir = fdopendir(dup)) == NULL) {
 		fprintf(stderr, PROG ": tor-clients: cannot list " TORAUTH_STAGE_DIR "/"
@@ -241,7 +279,22 @@ claim(int reqfd, int work)
 	while ((d = readdir(dir)) != NULL) {
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
-		if (renameat(reqfd, d->d_name, work, d->d_name) != 0) {
+		if ((kind = req_kind(d->d_name, name)) != 0) {
+			(void)snprintf(other, sizeof other, "%s%s", name,
+			    kind == 'A' ? TORAUTH_REQ_REMOVE : TORAUTH_REQ_ADD);
+			if (clear_at(work, other) != 0) {
+				char safe[ADMINPRIV_SAFE_MAX];
+				fprintf(stderr, PROG ": tor-clients: cannot drop the older request "
+				    "'%s': %s; '%s' waits for the next run\n", other, strerror(errno),
+				    adminpriv_safe(d->d_name, safe, sizeof safe));
+				e = SD_ERR_IO;
+				continue;
+			}
+		}
+		/* Whatever work/ holds under that name is older: replaced, also a
+		 * directory, so that requests/ empties and the path unit
+		 * (DirectoryNotEmpty=) does not start this again and again. */
+		if (move_over(reqfd, work, d->d_name) != 0) {
 			char safe[ADMINPRIV_SAFE_MAX];
 			fprintf(stderr, PROG ": tor-clients: cannot claim request '%s': %s\n",
 			    adminpriv_safe(d->d_name, safe, sizeof safe), strerror(errno));
@@ -259,7 +312,7 @@ collect_step(void *ctx)
 	struct run *r = ctx;
 	char why[ADMINPRIV_ERR_MAX];
 	int stage = -1, reqfd = -1, work = -1, refused = -1, bad = 0, e;
-	size_t sent = 0;
+	size_t sent = 0, nrefused = 0;
 	struct dirent *d;
 	DIR *dir = NULL;
 
@@ -295,7 +348,8 @@ collect_step(void *ctx)
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
 		if (check_one(work, d->d_name, &q, why) != 0) {
-			refuse(work, refused, d->d_name, why);
+			refuse(work, refused, d->d_name, why, nrefused < REFUSED_NAMED);
+			nrefused++;
 			bad = 1;
 			continue;
 		}
@@ -307,6 +361,10 @@ collect_step(void *ctx)
 		sent++;
 	}
 out:
+	if (nrefused > REFUSED_NAMED)
+		fprintf(stderr, PROG ": tor-clients: %zu more requests refused (not named here); "
+		    "moved to " TORAUTH_STAGE_DIR "/" TORAUTH_REFUSED_DIR "/\n",
+		    nrefused - REFUSED_NAMED);
 	if (dir != NULL)
 		closedir(dir);
 	if (stage >= 0)
@@ -340,6 +398,58 @@ done_step(void *ctx)
 		bad = 1;
 	close(work);
 	return bad;
+}
+
+/* As the instance's owner in the instance (admin.h). */
+int
+admintc_revoke_step(void *ctx)
+{
+	const char *name = ctx;
+	char file[FILE_MAX + 1], tmp[FILE_MAX + 16] = "";
+	int stage = -1, reqfd = -1, work = -1, fd = -1, e = SD_ERR_IO;
+
+	if (!torauth_name_ok(name))
+		return 1;
+	if ((stage = openat(AT_FDCWD, TORAUTH_STAGE_DIR, DIR_FLAGS)) < 0) {
+		if (errno == ENOENT)
+			return 0; /* no web admin here: nothing pending */
+		goto out;
+	}
+	if (subdir(stage, TORAUTH_REQ_DIR, &reqfd) != 0)
+		goto out;
+	/* work/ is made by the first run: absent, nothing is left there. */
+	if ((work = openat(stage, TORAUTH_WORK_DIR, DIR_FLAGS)) < 0 && errno != ENOENT)
+		goto out;
+	(void)snprintf(file, sizeof file, "%s%s", name, TORAUTH_REQ_ADD);
+	if (clear_at(reqfd, file) != 0 || (work >= 0 && clear_at(work, file) != 0))
+		goto out;
+	/* And a removal request, written aside then renamed in, for a run
+	 * that had already taken a key request for name: it runs again. */
+	(void)snprintf(file, sizeof file, "%s%s", name, TORAUTH_REQ_REMOVE);
+	(void)snprintf(tmp, sizeof tmp, ".admin-%s", file); /* not the daemon's .new- */
+	if ((unlinkat(stage, tmp, 0) != 0 && errno != ENOENT) ||
+	    (fd = openat(stage, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) < 0 || fsync(fd) != 0 || renameat(stage, tmp, reqfd, file) != 0 ||
+	    fsync(reqfd) != 0)
+		goto out;
+	e = 0;
+out:
+	if (e != 0) {
+		fprintf(stderr, PROG ": warning: tor-clients: cannot cancel the pending key "
+		    "requests for %s: %s; a run of tor-clients-apply may set the key again\n", name,
+		    strerror(errno));
+		if (stage >= 0 && tmp[0] != '\0')
+			(void)unlinkat(stage, tmp, 0);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (work >= 0)
+		close(work);
+	if (reqfd >= 0)
+		close(reqfd);
+	if (stage >= 0)
+		close(stage);
+	return e != 0;
 }
 
 /* ---- root ---------------------------------------------------------------- */
@@ -428,7 +538,7 @@ admintc_main(const struct admin_args *a)
 	struct run *r = NULL;
 	char *buf = NULL;
 	size_t got = 0, cap = REQ_MAX * (3 + TORAUTH_NAME_MAX + TORAUTH_PUB_LINE_MAX);
-	int noreload = a->no_reload, bad = 0, changed = 0;
+	int noreload = a->no_reload, bad = 0, changed = 0, malformed;
 
 	pi = admin_enter(inst);
 	if (pi->torfd < 0)
@@ -445,17 +555,38 @@ admintc_main(const struct admin_args *a)
 	r->onion[got] = '\0';
 	if (!torauth_onion_ok(r->onion, 1))
 		admin_die("tor-clients: tor/journalist gives no valid onion address");
-	bad |= piped(pi->fd, &pi->owner, collect_step, r, buf, cap, &got) != 0;
-	if (parse_reqs(buf, got, r) != 0)
-		admin_die("tor-clients: the requests step sent a malformed record; nothing applied");
-	if (r->n > 0) {
-		/* Which failed is on stderr; then every request stays in work/
-		 * for the next run (applying one twice changes nothing). */
-		changed = 1;
-		if (adminpriv_run(pi->torfd, &pi->tor, apply_step, r) != 0)
+	/* Batches of REQ_MAX until work/ is empty: nothing starts a run for
+	 * what is left there (the path unit watches requests/ only). */
+	for (int batch = 0; batch < BATCH_MAX; batch++) {
+		bad |= piped(pi->fd, &pi->owner, collect_step, r, buf, cap, &got) != 0;
+		malformed = parse_reqs(buf, got, r) != 0;
+		if (malformed && !changed)
+			admin_die("tor-clients: the requests step sent a malformed record; nothing applied");
+		if (malformed) {
+			/* Earlier batches changed keys: tor is still reloaded. */
+			fprintf(stderr, PROG ": tor-clients: the requests step sent a malformed "
+			    "record; nothing more applied\n");
 			bad = 1;
-		else
-			bad |= adminpriv_run(pi->fd, &pi->owner, done_step, r) != 0;
+			break;
+		}
+		if (r->n == 0)
+			break;
+		/* Which failed is on stderr; then every request of the batch
+		 * stays in work/ for the next run (applying one twice changes
+		 * nothing). */
+		changed = 1;
+		if (adminpriv_run(pi->torfd, &pi->tor, apply_step, r) != 0 ||
+		    adminpriv_run(pi->fd, &pi->owner, done_step, r) != 0) {
+			/* Nothing watches work/: say how to run again. */
+			fprintf(stderr, PROG ": tor-clients: the requests not applied stay in "
+			    TORAUTH_STAGE_DIR "/" TORAUTH_WORK_DIR "/; once the cause is fixed, run "
+			    "systemctl start sealdrop-tor-clients.service (or " PROG
+			    " tor-clients-apply)\n");
+			bad = 1;
+			break;
+		}
+		if (r->n < REQ_MAX)
+			break;
 	}
 	if (changed && !noreload) {
 		if (reload_tor() != 0) {
