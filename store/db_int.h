@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <sqlite3.h>
 
+#include "sderr.h"
+
 struct db {
 	sqlite3 *h;
 	int filefd;   /* sealdrop.db and its directory, read-only: their times */
@@ -17,14 +19,18 @@ struct db {
  * after a write: they would record when a source or journalist acted. */
 void db_settle(struct db *db);
 
+SD_MUST_CHECK
 int db_exec(struct db *db, const char *sql);
+SD_MUST_CHECK
 int db_prepare(struct db *db, const char *sql, sqlite3_stmt **st);
 /* Step a statement that returns no row, then finalize it (a constraint
  * failure is SD_ERR_EXISTS). */
+SD_MUST_CHECK
 int db_step_done(struct db *db, sqlite3_stmt *st);
 /* Copy a text column into a bounded buffer. */
 void db_col_text(sqlite3_stmt *st, int col, char *out, size_t outsz);
 /* Copy a blob column of exactly len bytes; SD_ERR_FORMAT otherwise. */
+SD_MUST_CHECK
 int db_col_blob(sqlite3_stmt *st, int col, unsigned char *out, size_t len);
 
 /* Convert the current row of st into the element at elem. */
@@ -32,18 +38,22 @@ typedef int (*db_row_fn)(sqlite3_stmt *st, void *elem);
 /* Step st to its end, converting each row with fn into out (elements of
  * elem_size bytes): SD_ERR_RANGE past max rows, then finalize st. *n is
  * set only on success. */
+SD_MUST_CHECK
 int db_collect(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size, size_t max,
     size_t *n);
 /* Run a one-row query into *out with fn; SD_ERR_NOTFOUND when there is none.
  * Finalizes st. The row is converted in a wiped scratch buffer of
  * DB_ONE_MAX bytes (elem_size must fit: SD_ERR_RANGE otherwise). */
 #define DB_ONE_MAX 512
+SD_MUST_CHECK
 int db_one(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size);
 
 /* Rows of sources (SOURCE_COLS order) and items (ITEM_COLS order). */
 #define DB_SOURCE_COLS "id, source_id, reply_pk, created_day, last_day, starred, pending"
 #define DB_SOURCE_NCOLS 7
 #define DB_ITEM_COLS "id, source, item_id, kind, seq, size, created_hour, seen, starred, batch, source_deleted"
+SD_MUST_CHECK
 int db_source_row(sqlite3_stmt *st, void *source);
+SD_MUST_CHECK
 int db_item_row(sqlite3_stmt *st, void *item);
 #endif
