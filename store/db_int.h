@@ -6,6 +6,7 @@
 #ifndef DB_INT_H
 #define DB_INT_H
 #include <stddef.h>
+#include <stdint.h>
 #include <sqlite3.h>
 
 #include "sderr.h"
@@ -27,6 +28,15 @@ int db_prepare(struct db *db, const char *sql, sqlite3_stmt **st);
  * failure is SD_ERR_EXISTS). */
 SD_MUST_CHECK
 int db_step_done(struct db *db, sqlite3_stmt *st);
+/* db_step_done for an UPDATE or DELETE of one row: SD_ERR_NOTFOUND when it
+ * changed none. */
+SD_MUST_CHECK
+int db_step_changed(struct db *db, sqlite3_stmt *st);
+/* Prepare and run an UPDATE or DELETE of the row whose id is ?1, with v as
+ * ?2 when the statement has a second parameter; SD_ERR_NOTFOUND when no
+ * row changed. */
+SD_MUST_CHECK
+int db_exec_id(struct db *db, const char *sql, int64_t id, int64_t v);
 /* Copy a text column into a bounded buffer. */
 void db_col_text(sqlite3_stmt *st, int col, char *out, size_t outsz);
 /* Copy a blob column of exactly len bytes; SD_ERR_FORMAT otherwise. */
