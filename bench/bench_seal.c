@@ -28,48 +28,11 @@
 #include "sdio.h"
 #include "sdkey.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
+#include "bench_util.h"
 
 #include <sodium.h>
 
 #define PIECE ((size_t)65536)
-
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double
-mbps(uint64_t bytes, double secs)
-{
-	return secs > 0 ? (double)bytes / 1e6 / secs : 0.0;
-}
-
-static int
-parse_num(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end = NULL;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v == 0 || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 static void
 fail(const char *what, int e)
@@ -133,7 +96,7 @@ seal_mem(const unsigned char (*rcpt)[SDBOX_PUBLICKEYBYTES], const unsigned char 
 
 	bench_meta(&meta);
 	out->off = 0;
-	t0 = now();
+	t0 = bench_now();
 	if ((e = sdbox_writer_new(&w, rcpt, 1, &meta, mem_write, out)) != 0)
 		goto out;
 	for (size_t off = 0; off < size; off += PIECE) {
@@ -144,7 +107,7 @@ seal_mem(const unsigned char (*rcpt)[SDBOX_PUBLICKEYBYTES], const unsigned char 
 	e = sdbox_writer_finish(w);
 out:
 	sdbox_writer_free(w);
-	*secs = now() - t0;
+	*secs = bench_now() - t0;
 	return e;
 }
 
@@ -161,7 +124,7 @@ open_mem(const unsigned char *sk, struct membuf *in, const unsigned char *plain,
 	int e;
 
 	in->off = 0;
-	t0 = now();
+	t0 = bench_now();
 	if ((e = sdbox_reader_new(&r, sk, mem_read, in)) != 0)
 		goto out;
 	for (;;) {
@@ -177,7 +140,7 @@ open_mem(const unsigned char *sk, struct membuf *in, const unsigned char *plain,
 		e = SD_ERR_TRAILER;
 out:
 	sdbox_reader_free(r);
-	*secs = now() - t0;
+	*secs = bench_now() - t0;
 	return e;
 }
 
@@ -230,13 +193,11 @@ run_mem(unsigned long mib, unsigned long reps)
 			fail("open", e);
 			goto out;
 		}
-		if (best_seal == 0 || s < best_seal)
-			best_seal = s;
-		if (best_open == 0 || o < best_open)
-			best_open = o;
+		bench_best(&best_seal, s);
+		bench_best(&best_open, o);
 	}
-	printf("sdbox-seal-mem MBps=%.1f\n", mbps(size, best_seal));
-	printf("sdbox-open-mem MBps=%.1f\n", mbps(size, best_open));
+	printf("sdbox-seal-mem MBps=%.1f\n", bench_mbps(size, best_seal));
+	printf("sdbox-open-mem MBps=%.1f\n", bench_mbps(size, best_open));
 	printf("sdbox-file-bytes content=%zu file=%zu overhead_pct=%.2f\n", size, store.cap,
 	    size ? 100.0 * ((double)store.cap - (double)size) / (double)size : 0.0);
 	rc = 0;
@@ -268,14 +229,9 @@ seal_file(const char *inpath, const char *outpath, const char *pubpath)
 		goto out;
 	}
 	bench_meta(&meta);
-	t0 = now();
-	infd = open(inpath, O_RDONLY | O_CLOEXEC);
-	outfd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (infd < 0 || outfd < 0) {
-		fprintf(stderr, "bench_seal: cannot open %s or %s: %s\n", inpath, outpath,
-		    strerror(errno));
+	t0 = bench_now();
+	if (bench_open_files("bench_seal", inpath, outpath, &infd, &outfd) != 0)
 		goto out;
-	}
 	if ((e = sdbox_writer_new(&w, (const unsigned char (*)[SDBOX_PUBLICKEYBYTES])pk, 1,
 	         &meta, sdbox_fd_write, &outfd)) != 0) {
 		fail("writer", e);
@@ -299,7 +255,7 @@ seal_file(const char *inpath, const char *outpath, const char *pubpath)
 	}
 	outfd = -1;
 	printf("sdbox-seal-file MBps=%.1f\n",
-	    mbps(sdbox_writer_content_len(w), now() - t0));
+	    bench_mbps(sdbox_writer_content_len(w), bench_now() - t0));
 	rc = 0;
 out:
 	sdbox_writer_free(w);
@@ -343,14 +299,9 @@ open_file(const char *inpath, const char *outpath, const char *keypath,
 
 	if (sk == NULL || load_secret(keypath, passpath, sk) != 0)
 		goto out;
-	t0 = now();
-	infd = open(inpath, O_RDONLY | O_CLOEXEC);
-	outfd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (infd < 0 || outfd < 0) {
-		fprintf(stderr, "bench_seal: cannot open %s or %s: %s\n", inpath, outpath,
-		    strerror(errno));
+	t0 = bench_now();
+	if (bench_open_files("bench_seal", inpath, outpath, &infd, &outfd) != 0)
 		goto out;
-	}
 	if ((e = sdbox_reader_new(&r, sk, sdbox_fd_read, &infd)) != 0) {
 		fail(inpath, e);
 		goto out;
@@ -374,7 +325,7 @@ open_file(const char *inpath, const char *outpath, const char *keypath,
 		goto out;
 	}
 	outfd = -1;
-	printf("sdbox-open-file MBps=%.1f\n", mbps(total, now() - t0));
+	printf("sdbox-open-file MBps=%.1f\n", bench_mbps(total, bench_now() - t0));
 	rc = 0;
 out:
 	sdbox_reader_free(r);
@@ -441,32 +392,20 @@ int
 main(int argc, char **argv)
 {
 	unsigned long reps = 3, mib = 1024;
-	int i = 1, n;
+	int i, n, mode;
 
 	if (sodium_init() < 0) {
 		fprintf(stderr, "bench_seal: cannot initialise libsodium\n");
 		return 1;
 	}
-	if (i + 1 < argc && strcmp(argv[i], "-r") == 0) {
-		if (parse_num(argv[i + 1], 1000, &reps) != 0) {
-			usage();
-			return 2;
-		}
-		i += 2;
-	}
-	n = argc - i;
-	if (n >= 1 && n <= 2 && strcmp(argv[i], "mem") == 0) {
-		if (n == 2 && parse_num(argv[i + 1], 65536, &mib) != 0) {
-			usage();
-			return 2;
-		}
+	if ((mode = bench_args(argc, argv, &i, &reps, &mib)) == 1)
 		return run_mem(mib, reps);
-	}
-	if (n == 4 && strcmp(argv[i], "seal-file") == 0)
+	n = argc - i;
+	if (mode == 0 && n == 4 && strcmp(argv[i], "seal-file") == 0)
 		return seal_file(argv[i + 1], argv[i + 2], argv[i + 3]);
-	if (n == 5 && strcmp(argv[i], "open-file") == 0)
+	if (mode == 0 && n == 5 && strcmp(argv[i], "open-file") == 0)
 		return open_file(argv[i + 1], argv[i + 2], argv[i + 3], argv[i + 4]);
-	if (n == 3 && strcmp(argv[i], "keygen") == 0)
+	if (mode == 0 && n == 3 && strcmp(argv[i], "keygen") == 0)
 		return keygen(argv[i + 1], argv[i + 2]);
 	usage();
 	return 2;

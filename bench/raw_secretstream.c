@@ -18,14 +18,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
+#include "bench_util.h"
 
 #include <sodium.h>
 
@@ -33,35 +26,6 @@
 #define ABYTES ((size_t)crypto_secretstream_xchacha20poly1305_ABYTES)
 #define HBYTES ((size_t)crypto_secretstream_xchacha20poly1305_HEADERBYTES)
 #define KBYTES ((size_t)crypto_secretstream_xchacha20poly1305_KEYBYTES)
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double
-mbps(uint64_t bytes, double secs)
-{
-	return secs > 0 ? (double)bytes / 1e6 / secs : 0.0;
-}
-
-static int
-parse_size(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end = NULL;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v == 0 || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 static int
 write_full(int fd, const unsigned char *p, size_t len)
@@ -107,7 +71,7 @@ mem_seal(const unsigned char *key, const unsigned char *plain, size_t size,
 	crypto_secretstream_xchacha20poly1305_state st;
 	unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
 	size_t off = 0, pos = HBYTES;
-	double t0 = now();
+	double t0 = bench_now();
 
 	crypto_secretstream_xchacha20poly1305_init_push(&st, header, key);
 	if (store != NULL)
@@ -122,7 +86,7 @@ mem_seal(const unsigned char *key, const unsigned char *plain, size_t size,
 		off += n;
 		pos += n + ABYTES;
 	}
-	return now() - t0;
+	return bench_now() - t0;
 }
 
 /* One timed pull over store; -1 when a frame fails. */
@@ -132,7 +96,7 @@ mem_open(const unsigned char *key, const unsigned char *store, size_t size,
 {
 	crypto_secretstream_xchacha20poly1305_state st;
 	size_t off = 0, pos = HBYTES;
-	double t0 = now();
+	double t0 = bench_now();
 
 	if (crypto_secretstream_xchacha20poly1305_init_pull(&st, store, key) != 0)
 		return -1;
@@ -148,7 +112,7 @@ mem_open(const unsigned char *key, const unsigned char *store, size_t size,
 		off += n;
 		pos += n + ABYTES;
 	}
-	return now() - t0;
+	return bench_now() - t0;
 }
 
 static int
@@ -178,13 +142,11 @@ run_mem(unsigned long mib, unsigned long reps)
 			fprintf(stderr, "raw_secretstream: a frame failed to open\n");
 			goto out;
 		}
-		if (best_seal == 0 || s < best_seal)
-			best_seal = s;
-		if (best_open == 0 || o < best_open)
-			best_open = o;
+		bench_best(&best_seal, s);
+		bench_best(&best_open, o);
 	}
-	printf("raw-secretstream-seal MBps=%.1f\n", mbps(size, best_seal));
-	printf("raw-secretstream-open MBps=%.1f\n", mbps(size, best_open));
+	printf("raw-secretstream-seal MBps=%.1f\n", bench_mbps(size, best_seal));
+	printf("raw-secretstream-open MBps=%.1f\n", bench_mbps(size, best_open));
 	rc = 0;
 out:
 	sodium_memzero(key, sizeof key);
@@ -225,14 +187,9 @@ run_file(int seal, const char *inpath, const char *outpath, const char *keypath)
 		close(kfd);
 	}
 	kfd = -1;
-	t0 = now();
-	infd = open(inpath, O_RDONLY | O_CLOEXEC);
-	outfd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (infd < 0 || outfd < 0) {
-		fprintf(stderr, "raw_secretstream: cannot open %s or %s: %s\n", inpath, outpath,
-		    strerror(errno));
+	t0 = bench_now();
+	if (bench_open_files("raw_secretstream", inpath, outpath, &infd, &outfd) != 0)
 		goto out;
-	}
 	if (seal) {
 		crypto_secretstream_xchacha20poly1305_init_push(&st, header, key);
 		if (write_full(outfd, header, HBYTES) != 0)
@@ -283,7 +240,7 @@ run_file(int seal, const char *inpath, const char *outpath, const char *keypath)
 	}
 	outfd = -1;
 	printf("raw-secretstream-%s-file MBps=%.1f\n", seal ? "seal" : "open",
-	    mbps(total, now() - t0));
+	    bench_mbps(total, bench_now() - t0));
 	rc = 0;
 	goto out;
 ioerr:
@@ -315,29 +272,17 @@ int
 main(int argc, char **argv)
 {
 	unsigned long reps = 3, mib = 1024;
-	int i = 1;
+	int i, mode;
 
 	if (sodium_init() < 0) {
 		fprintf(stderr, "raw_secretstream: cannot initialise libsodium\n");
 		return 1;
 	}
-	if (i + 1 < argc && strcmp(argv[i], "-r") == 0) {
-		if (parse_size(argv[i + 1], 1000, &reps) != 0) {
-			usage();
-			return 2;
-		}
-		i += 2;
-	}
-	if (i < argc && strcmp(argv[i], "mem") == 0 && argc - i <= 2) {
-		if (argc - i == 2 && parse_size(argv[i + 1], 65536, &mib) != 0) {
-			usage();
-			return 2;
-		}
+	if ((mode = bench_args(argc, argv, &i, &reps, &mib)) == 1)
 		return run_mem(mib, reps);
-	}
-	if (i < argc && argc - i == 4 && strcmp(argv[i], "seal-file") == 0)
+	if (mode == 0 && argc - i == 4 && strcmp(argv[i], "seal-file") == 0)
 		return run_file(1, argv[i + 1], argv[i + 2], argv[i + 3]);
-	if (i < argc && argc - i == 4 && strcmp(argv[i], "open-file") == 0)
+	if (mode == 0 && argc - i == 4 && strcmp(argv[i], "open-file") == 0)
 		return run_file(0, argv[i + 1], argv[i + 2], argv[i + 3]);
 	usage();
 	return 2;

@@ -99,13 +99,13 @@ CFLAGS=(-std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Wconversion -Wsign-conversion
 	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror)
 read -r -a SODIUM_CFLAGS <<<"$(pkg-config --cflags libsodium)"
 read -r -a SODIUM_LIBS <<<"$(pkg-config --libs libsodium)"
-# libsdcommon's passphrase prompt is libbsd's readpassphrase.
-read -r -a BSD_LIBS <<<"$(pkg-config --libs libbsd)"
+read -r -a BSD_LIBS <<<"$(pkg-config --libs libbsd)" # common's passphrase prompt
 cc "${CFLAGS[@]}" "${SODIUM_CFLAGS[@]}" -o "$WORK/raw_secretstream" \
 	"$ROOT/bench/raw_secretstream.c" "${SODIUM_LIBS[@]}"
 cc "${CFLAGS[@]}" "${SODIUM_CFLAGS[@]}" -I"$ROOT/crypto" -I"$ROOT/common" \
 	-o "$WORK/bench_seal" "$ROOT/bench/bench_seal.c" \
-	"$BUILD/crypto/libsdcrypto.a" "$BUILD/common/libsdcommon.a" "${SODIUM_LIBS[@]}" "${BSD_LIBS[@]}"
+	"$BUILD/crypto/libsdcrypto.a" "$BUILD/common/libsdcommon.a" "${SODIUM_LIBS[@]}" \
+	"${BSD_LIBS[@]}"
 RAW="$WORK/raw_secretstream"
 BS="$WORK/bench_seal"
 cd "$WORK"

@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sderr.h"
+
 #define CLEAN_TYPE_MAX 127
 #define CLEAN_NOTES_MAX 4095
 #define CLEAN_ERROR_MAX 255
@@ -82,6 +84,7 @@ const char *clean_type_extensions(const char *mime);
 
 /* Load the libmagic database. Call before any key is loaded or after it was
  * wiped; the context is inherited by the sandboxed children. */
+SD_MUST_CHECK
 int clean_ctx_new(struct clean_ctx **out);
 void clean_ctx_free(struct clean_ctx *c);
 
@@ -101,6 +104,7 @@ uint64_t clean_sandbox_mem_limit(uint64_t phys);
  * this machine's physical memory. rep is filled in every case. Returns 0 (cleaned into outfd), CLEAN_E_UNSUPPORTED
  * (outfd untouched: keep the original apart), or another negative code.
  */
+SD_MUST_CHECK
 int clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_report *rep);
 
 /*
@@ -117,6 +121,7 @@ int clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_
 int clean_render_supported(const char *mime);
 /* Drawn in a sandboxed child like clean_file_sandboxed's (same limits):
  * infd (a cleaned copy) drawn into outfd. */
+SD_MUST_CHECK
 int clean_render_sandboxed(struct clean_ctx *c, int infd, int outfd, unsigned *pages,
     struct clean_report *rep);
 /* An e-mail (message/rfc822, its uncleaned original on infd) drawn the
@@ -159,6 +164,7 @@ int clean_eml_attachment_sandboxed(struct clean_ctx *c, int infd, unsigned index
 #define CLEAN_OFFICE_IN_MAX (256u << 20)
 #define CLEAN_OFFICE_PDF_MAX (512u << 20)
 int clean_office_pdf_kind(const char *mime);
+SD_MUST_CHECK
 int clean_office_pdf(int infd, const char *mime, int outfd, unsigned timeout_ms,
     struct clean_report *rep);
 /* OCR in the same sandbox: the safe PDF on infd (clean_render's, page
@@ -168,6 +174,7 @@ int clean_office_pdf(int infd, const char *mime, int outfd, unsigned timeout_ms,
  * are missing. Its output carries tesseract's producer stamp: the caller
  * cleans it (clean_file_sandboxed) before it reaches anyone. */
 #define CLEAN_OCR_MS_PER_PAGE 30000u
+SD_MUST_CHECK
 int clean_ocr_pdf(int infd, int outfd, unsigned timeout_ms, struct clean_report *rep);
 
 #endif

@@ -653,7 +653,9 @@ office_child(const struct office_tool *t, const char *work, int sp, int ns, uid_
 	}
 fail:
 	m.err = errno;
-	(void)sd_write_full(sp, &m, sizeof m);
+	/* Exiting either way: a message that cannot be sent leaves the
+	 * parent with "no word from it". */
+	sd_ignore(sd_write_full(sp, &m, sizeof m));
 	_exit(127);
 }
 
@@ -884,7 +886,8 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 	close(sp[1]);
 	sp[1] = -1;
 	(void)setpgid(pid, pid); /* also from here: no kill(-pid) before it exists */
-	(void)sd_read_full(sp[0], &m, sizeof m, &got);
+	if (sd_read_full(sp[0], &m, sizeof m, &got) != 0)
+		got = 0; /* no message: said below as "no word from it" */
 	exited = office_wait(pid, timeout_ms, &st);
 	(void)prctl(PR_SET_CHILD_SUBREAPER, subreaper, 0, 0, 0);
 	if (got == sizeof m && m.stage == 0) { /* a second message: exec failed */

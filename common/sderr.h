@@ -35,6 +35,28 @@ enum sd_err {
 	SD_ERR_NOTFOUND = -23   /* no such row, file, entry or name */
 };
 
+/*
+ * SD_MUST_CHECK marks a function whose result the caller must look at: one
+ * that returns 0 or an SD_ERR_* after allocating, parsing, verifying,
+ * decrypting, writing or checking something. The compiler warns (an error
+ * in the dev build) at a call that drops it. Functions whose result is
+ * routinely and rightly dropped (closing, freeing, the template setters
+ * with their sticky error) are not marked.
+ *
+ * Where dropping a marked result is right, say so with sd_ignore() and a
+ * comment saying why: GCC warns even on a (void) cast.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define SD_MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define SD_MUST_CHECK
+#endif
+
+static inline void sd_ignore(int result)
+{
+	(void)result;
+}
+
 /* A short sentence for err; never NULL. */
 const char *sd_strerror(int err);
 

@@ -9,10 +9,12 @@
 #define SD_I18N_H
 
 #include <stddef.h>
+#include "sderr.h"
 
 #define I18N_LANG_MAX 8
 
 /* Load the embedded catalogues; 0 or a negative SD_ERR_*. Call once. */
+SD_MUST_CHECK
 int i18n_init(void);
 
 /*

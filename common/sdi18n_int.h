@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sderr.h"
+
 #define I18N_MO_MAX (8u * 1024u * 1024u)   /* bytes of one catalogue */
 #define I18N_MO_STRINGS_MAX 100000u        /* messages in one catalogue */
 
@@ -26,6 +28,7 @@ struct i18n_mo {
  * string must end with a NUL inside the buffer) and that the originals are
  * sorted, as binary search needs. 0 or SD_ERR_FORMAT / SD_ERR_RANGE /
  * SD_ERR_TRUNCATED / SD_ERR_ARG; *out is set only on success. */
+SD_MUST_CHECK
 int i18n_mo_parse(const unsigned char *data, size_t len, struct i18n_mo *out);
 
 /* Which plural form of a catalogue serves a count: the rules of

@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include "sderr.h"
+
 #define SD_ID_BYTES 16
 #define SD_ID_HEX (2 * SD_ID_BYTES)
 #define SD_SPOOL_EXT ".sdbox"
@@ -29,6 +31,7 @@ void sd_id_hex(const unsigned char id[SD_ID_BYTES], char out[SD_ID_HEX + 1]);
 
 /* Exactly SD_ID_HEX lower-case hex digits (the len bytes of s, which need
  * not be NUL-terminated) into id: 0, or SD_ERR_FORMAT and id untouched. */
+SD_MUST_CHECK
 int sd_id_parse(const char *s, size_t len, unsigned char id[SD_ID_BYTES]);
 
 /* "<item>.sdbox" into out. */
@@ -36,6 +39,7 @@ void sd_spool_name(const unsigned char item[SD_ID_BYTES], char out[SD_SPOOL_NAME
 
 /* The NUL-terminated name is exactly "<32 hex>.sdbox": 0 and *item, or
  * SD_ERR_FORMAT. */
+SD_MUST_CHECK
 int sd_spool_name_parse(const char *name, unsigned char item[SD_ID_BYTES]);
 
 /* "<source>/<item>.sdbox" into out. */
@@ -44,6 +48,7 @@ void sd_spool_member(const unsigned char source[SD_ID_BYTES],
 
 /* The NUL-terminated name is exactly "<32 hex>/<32 hex>.sdbox": 0 with
  * *source and *item, or SD_ERR_FORMAT and neither touched. */
+SD_MUST_CHECK
 int sd_spool_member_parse(const char *name, unsigned char source[SD_ID_BYTES],
     unsigned char item[SD_ID_BYTES]);
 

@@ -12,14 +12,18 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "sderr.h"
+
 /* Longest passphrase accepted, in bytes (without the terminating NUL). */
 #define SD_PASSPHRASE_MAX 1024
 
 /* Write all of buf to fd. 0 or SD_ERR_IO. */
+SD_MUST_CHECK
 int sd_write_full(int fd, const void *buf, size_t len);
 
 /* Read up to len bytes, stopping early only at end of file. *got receives the
  * count read. 0 or SD_ERR_IO. */
+SD_MUST_CHECK
 int sd_read_full(int fd, void *buf, size_t len, size_t *got);
 
 /* A passphrase in sodium_malloc'd memory, NUL-terminated. */
@@ -30,6 +34,7 @@ struct sd_secret {
 
 /* Read the first line of path (a trailing "\n" or "\r\n" removed). An empty
  * passphrase is refused (SD_ERR_ARG). */
+SD_MUST_CHECK
 int sd_secret_from_file(const char *path, struct sd_secret *out);
 
 /* Prompt on /dev/tty without echo (libbsd's readpassphrase: a signal at
@@ -37,6 +42,7 @@ int sd_secret_from_file(const char *path, struct sd_secret *out);
  * ask twice and require a match. Fails with SD_ERR_IO when there is no
  * terminal, SD_ERR_TOOLONG past SD_PASSPHRASE_MAX, SD_ERR_ARG when empty
  * or the two differ. */
+SD_MUST_CHECK
 int sd_secret_prompt(const char *prompt, int confirm, struct sd_secret *out);
 
 /* Wipe and free; accepts a zeroed struct. */
@@ -45,13 +51,16 @@ void sd_secret_free(struct sd_secret *s);
 /* Create path with mode, exclusive (never overwrites: SD_ERR_EXISTS), write
  * the bytes through a temporary file in the same directory, fsync, rename,
  * fsync the directory. */
+SD_MUST_CHECK
 int sd_write_file_excl(const char *path, const void *buf, size_t len, mode_t mode);
 
 /* Read a whole small file (at most max bytes, else SD_ERR_TOOLONG) into a
  * malloc'd buffer with a NUL after the data. */
 /* fsync a directory by path. */
+SD_MUST_CHECK
 int sd_fsync_dir(const char *dir);
 
+SD_MUST_CHECK
 int sd_read_small_file(const char *path, size_t max, unsigned char **out, size_t *outlen);
 
 #endif

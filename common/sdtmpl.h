@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "sdbuf.h"
+#include "sderr.h"
 
 struct tmpl_vars;
 
@@ -29,6 +30,7 @@ struct tmpl_vars;
 struct sd_blob;
 /* Parse the templates (a program's embedded set, sdblob.h) and load the
  * translations; once: later calls return 0. */
+SD_MUST_CHECK
 int tmpl_init(const struct sd_blob *templates, size_t n);
 /* After tmpl_init failed: which template and what ("source/index: unclosed
  * tag at byte 120"), for the start-up error message; "" otherwise. */
@@ -42,6 +44,7 @@ void tmpl_shutdown(void);
  * that error without rendering, so callers set every variable and check
  * once, at the render (or with tmpl_vars_error), with no "e |= ..." chain.
  */
+SD_MUST_CHECK
 int tmpl_vars_new(struct tmpl_vars **out);
 /* Set name to a copy of value (replacing any previous value). */
 int tmpl_set(struct tmpl_vars *v, const char *name, const char *value);
@@ -51,11 +54,13 @@ int tmpl_setf(struct tmpl_vars *v, const char *name, const char *fmt, ...)
  * NULL, the error is recorded in v, and set calls on NULL do nothing. */
 int tmpl_list_add(struct tmpl_vars *v, const char *name, struct tmpl_vars **item);
 /* The first error a set call recorded in v's top set, or 0. */
+SD_MUST_CHECK
 int tmpl_vars_error(const struct tmpl_vars *v);
 void tmpl_vars_free(struct tmpl_vars *v);
 
 /* Render template name in language lang into out (appends); the sticky
  * error of v first, if any. */
+SD_MUST_CHECK
 int tmpl_render(const char *name, const char *lang, const struct tmpl_vars *v,
     struct sdbuf *out);
 

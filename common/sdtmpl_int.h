@@ -11,6 +11,7 @@
 
 #include "sdbuf.h"
 #include "sdtmpl.h"
+#include "sderr.h"
 
 #define TMPL_NAME_MAX 63        /* variable and template names */
 #define TMPL_SRC_MAX (256u * 1024u) /* bytes of one template source */
@@ -34,14 +35,17 @@ struct tmpl_lib;
 /* Parse n sources and resolve their partials; on a syntax error, an unknown
  * partial or a partial cycle deeper than TMPL_PARTIAL_DEPTH, a negative
  * SD_ERR_* and, if errbuf is not NULL, a one-line reason in it. */
+SD_MUST_CHECK
 int tmpl_lib_parse(const struct tmpl_src *srcs, size_t n, struct tmpl_lib **out,
     char *errbuf, size_t errlen);
 void tmpl_lib_free(struct tmpl_lib *lib);
+SD_MUST_CHECK
 int tmpl_lib_render(const struct tmpl_lib *lib, const char *name, const char *lang,
     const struct tmpl_vars *v, struct sdbuf *out);
 
 /* Call fn for every {{_ "..."}} literal of every template, in order; stops
  * at the first non-zero return and returns it. */
+SD_MUST_CHECK
 int tmpl_lib_foreach_msgid(const struct tmpl_lib *lib,
     int (*fn)(const char *tmpl_name, const char *msgid, void *arg), void *arg);
 

@@ -13,6 +13,8 @@
 #ifndef SD_TREE_H
 #define SD_TREE_H
 
+#include "sderr.h"
+
 /* The deepest tree a caller without a format of its own asks for. */
 #define SD_TREE_DEPTH_MAX 16
 
@@ -22,12 +24,14 @@
  * can; 0, or SD_ERR_IO (errno of a failure kept) or SD_ERR_ARG (maxdepth
  * negative or past SD_TREE_DEPTH_MAX). *removed, if not NULL, counts the
  * entries removed at every level, also on failure. fd stays open. */
+SD_MUST_CHECK
 int sd_dir_empty(int fd, int maxdepth, unsigned *removed);
 
 /* Remove the directory name under dirfd (AT_FDCWD or a directory
  * descriptor) and its contents, by sd_dir_empty's rules. A name that does
  * not exist, or goes while removed, is not an error: 0. name itself must
  * be a directory, not a link to one (SD_ERR_IO). */
+SD_MUST_CHECK
 int sd_rmtree_at(int dirfd, const char *name, int maxdepth);
 
 #endif

@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "sderr.h"
+
 #define CODENAME_SALTBYTES 16
 #define CODENAME_TAGBYTES 32
 #define CODENAME_SEEDBYTES 32
@@ -25,6 +27,7 @@
  * '-' and separators are accepted (SD_ERR_FORMAT otherwise). out gets a
  * NUL-terminated result of at most CODENAME_MAX bytes (SD_ERR_TOOLONG).
  */
+SD_MUST_CHECK
 int codename_normalize(const char *in, size_t inlen, char out[CODENAME_MAX + 1],
     size_t *outlen);
 
@@ -36,15 +39,18 @@ int codename_normalize(const char *in, size_t inlen, char out[CODENAME_MAX + 1],
  * by single spaces, already normalised. out should be sodium_malloc'd by
  * the caller. A login accepts a codename from any list: normalisation and
  * the derivation do not depend on the list. */
+SD_MUST_CHECK
 int codename_generate(const char *lang, char out[CODENAME_MAX + 1], size_t *outlen);
 
 /* Derive the login tag and reply seed from a normalised codename. */
+SD_MUST_CHECK
 int codename_derive(const char *codename, size_t len,
     const unsigned char salt[CODENAME_SALTBYTES], unsigned long long opslimit,
     size_t memlimit, unsigned char tag[CODENAME_TAGBYTES],
     unsigned char seed[CODENAME_SEEDBYTES]);
 
 /* The reply keypair of a seed (crypto_box_seed_keypair). */
+SD_MUST_CHECK
 int codename_reply_keypair(const unsigned char seed[CODENAME_SEEDBYTES],
     unsigned char pk[32], unsigned char sk[32]);
 

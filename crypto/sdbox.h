@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sderr.h"
+
 #define SDBOX_MAGIC "\x89SDBOX\r\n"
 #define SDBOX_MAGIC_BYTES 8
 #define SDBOX_FIXED_BYTES 12          /* magic, version, flags, count, reserved */
@@ -65,7 +67,9 @@ typedef int (*sdbox_write_fn)(void *ctx, const unsigned char *buf, size_t len);
 typedef int (*sdbox_read_fn)(void *ctx, unsigned char *buf, size_t len, size_t *got);
 
 /* ctx is a pointer to an int fd. */
+SD_MUST_CHECK
 int sdbox_fd_write(void *ctx, const unsigned char *buf, size_t len);
+SD_MUST_CHECK
 int sdbox_fd_read(void *ctx, unsigned char *buf, size_t len, size_t *got);
 
 struct sdbox_writer;
@@ -76,15 +80,18 @@ struct sdbox_writer;
  * is rounded down to the hour. On success *out owns a writer that must be
  * released with sdbox_writer_free, finished or not.
  */
+SD_MUST_CHECK
 int sdbox_writer_new(struct sdbox_writer **out,
     const unsigned char (*recipients)[SDBOX_PUBLICKEYBYTES], size_t n,
     const struct sdbox_meta *meta, sdbox_write_fn fn, void *ctx);
 
 /* Append content; encrypts and writes every full frame at once. */
+SD_MUST_CHECK
 int sdbox_writer_write(struct sdbox_writer *w, const void *data, size_t len);
 
 /* Write the padding and the final frame. After an error the output is
  * incomplete and must be discarded. */
+SD_MUST_CHECK
 int sdbox_writer_finish(struct sdbox_writer *w);
 
 /* Content bytes written so far. */
@@ -103,6 +110,7 @@ struct sdbox_reader;
  * from it), verify the header MAC and read the metadata frame. Opens
  * version 1 and version 2 files.
  */
+SD_MUST_CHECK
 int sdbox_reader_new(struct sdbox_reader **out,
     const unsigned char sk[SDBOX_SECRETKEYBYTES], sdbox_read_fn fn, void *ctx);
 
@@ -116,6 +124,7 @@ const struct sdbox_meta *sdbox_reader_meta(const struct sdbox_reader *r);
  * Content handed out before that is authenticated but the file as a whole is
  * not verified yet: keep it unreleased until this returns *len == 0.
  */
+SD_MUST_CHECK
 int sdbox_reader_read(struct sdbox_reader *r, const unsigned char **chunk, size_t *len);
 
 /* Content length from the verified trailer (valid after the end). */

@@ -20,6 +20,8 @@
 
 #include <stddef.h>
 
+#include "sderr.h"
+
 #define TORAUTH_NAME_MAX 32
 #define TORAUTH_KEY_B32 52                 /* base32 characters of a 32-byte key */
 #define TORAUTH_ONION_CHARS 56             /* a v3 address without ".onion" */
@@ -50,21 +52,25 @@
 #define TORAUTH_ONION_FILE_LEN (TORAUTH_ONION_CHARS + sizeof ".onion" - 1 + 1)
 
 /* 1 if name is a valid client name ([a-z0-9_-]{1,32}), else 0. */
+SD_MUST_CHECK
 int torauth_name_ok(const char *name);
 
 /* 1 if s is a v3 onion address: 56 of [a-z2-7] ending in 'd' (version 3),
  * optionally followed by ".onion" (with_suffix 1: required; 0: absent). */
+SD_MUST_CHECK
 int torauth_onion_ok(const char *s, int with_suffix);
 
 /* 1 if buf (len bytes, not NUL-terminated) is exactly a .auth file's
  * content: "descriptor:x25519:", 52 of [A-Z2-7] whose last encodes no
  * stray bits, and one newline. */
+SD_MUST_CHECK
 int torauth_pub_line_ok(const char *buf, size_t len);
 
 /* A new client key: pub_line receives the .auth file's content (with its
  * newline, TORAUTH_PUB_LINE_MAX bytes), priv_line the journalist's line
  * for the onion (56 characters, ".onion" optional; TORAUTH_PRIV_LINE_MAX
  * bytes). SD_ERR_ARG for a bad onion or buffer. */
+SD_MUST_CHECK
 int torauth_keypair(const char *onion, char *pub_line, size_t pubsz, char *priv_line,
     size_t privsz);
 

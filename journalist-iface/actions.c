@@ -8,6 +8,7 @@
 #include "journalist.h"
 #include "designation.h"
 #include "sderr.h"
+#include "sdlog.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,13 @@ jn_audit(struct jn_req *rq, const char *action, const char *target)
 {
 	return db_audit_add(jn_app.db, rq->has_session ? rq->me.name : "(anonymous)", action,
 	    target);
+}
+
+void
+jn_not_recorded(int e, const char *what)
+{
+	if (e != 0)
+		sdlog_info("could not record %s: %s", what, sd_strerror(e));
 }
 
 int

@@ -221,7 +221,8 @@ jn_admin_recipient_add(struct MHD_Connection *c, struct jn_req *rq)
 
 	if ((err = recipient_input(rq, pk)) != NULL)
 		return recipients_page(c, rq, MHD_HTTP_BAD_REQUEST, err);
-	(void)sdkey_pub_encode(pk, text);
+	if (sdkey_pub_encode(pk, text) != 0)
+		return jn_admin_oops(c, rq);
 	(void)snprintf(target, sizeof target, "%.20s...", text);
 	JN_DB_LOCK();
 	e = db_recipient_list(jn_app.db, r, RECIPIENTS_MAX, &n);
@@ -263,8 +264,7 @@ jn_admin_recipient_drop(struct jn_req *rq, int64_t id)
 		e = SD_ERR_NOTFOUND;
 	if (e == 0 && n <= 1)
 		e = SD_ERR_STATE;
-	if (e == 0) {
-		(void)sdkey_pub_encode(hit->pk, text);
+	if (e == 0 && (e = sdkey_pub_encode(hit->pk, text)) == 0) {
 		(void)snprintf(target, sizeof target, "%.20s...", text);
 		e = db_recipient_remove(jn_app.db, id);
 	}

@@ -5,9 +5,11 @@
 #ifndef JN_ADMIN_INT_H
 #define JN_ADMIN_INT_H
 #include "journalist.h"
+#include "sderr.h"
 
 /* A row id from a URL segment: 1 to 18 decimal digits, no sign, no
  * leading zero. 0 and *out, or SD_ERR_FORMAT (the caller answers 404). */
+SD_MUST_CHECK
 int jn_admin_row_id(const char *seg, int64_t *out);
 /* 1 when the form carries confirm=1. */
 int jn_admin_confirmed(const struct jn_req *rq);
@@ -24,6 +26,7 @@ enum MHD_Result jn_admin_confirm_ex(struct MHD_Connection *c, struct jn_req *rq,
     const char *value, int withrecip);
 /* Remove recipient key id unless it is the last one, audited, under the
  * database lock: 0, SD_ERR_NOTFOUND (no such key), SD_ERR_STATE (the last). */
+SD_MUST_CHECK
 int jn_admin_recipient_drop(struct jn_req *rq, int64_t id);
 enum MHD_Result jn_admin_oops(struct MHD_Connection *c, struct jn_req *rq);
 
@@ -34,8 +37,11 @@ enum MHD_Result jn_admin_oops(struct MHD_Connection *c, struct jn_req *rq);
  * bytes, the caller wipes it) in priv_line; SD_ERR_NOTFOUND when the onion
  * address is not known yet. revoke asks for NAME's key to be removed.
  * jn_torkey_why: the page's message (msgid) for a failed request. */
+SD_MUST_CHECK
 int jn_torkey_init(const char *instance);
+SD_MUST_CHECK
 int jn_torkey_request(const char *name, char *priv_line, size_t linesz);
+SD_MUST_CHECK
 int jn_torkey_revoke(const char *name);
 const char *jn_torkey_why(int e);
 #endif

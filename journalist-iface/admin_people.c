@@ -340,8 +340,9 @@ jn_admin_journalist_torkey(struct MHD_Connection *c, struct jn_req *rq)
 	memset(k, 0, sizeof *k);
 	creds_torkey(k, j.name);
 	JN_DB_LOCK();
-	if (k->tor[0] != '\0' && jn_audit(rq, "new Tor client key", j.name) != 0)
-		sdlog_info("audit: cannot record a new Tor client key");
+	if (k->tor[0] != '\0')
+		jn_not_recorded(jn_audit(rq, "new Tor client key", j.name),
+		    "a new Tor client key in the audit log");
 	JN_DB_UNLOCK();
 	r = creds_page(c, rq, j.name, k, 0);
 	sodium_free(k);

@@ -7,6 +7,7 @@
 #ifndef JN_API_H
 #define JN_API_H
 #include "journalist.h"
+#include "sderr.h"
 
 /* What a route named in its path, looked up before the handler runs. */
 struct jn_api_ctx {
@@ -22,6 +23,7 @@ enum MHD_Result api_send(struct MHD_Connection *c, unsigned status, json_t *j,
 enum MHD_Result api_internal(struct MHD_Connection *c, struct jn_req *rq, int e,
     const char *what);
 /* A boolean member of the body: 0, or SD_ERR_ARG when missing or not a bool. */
+SD_MUST_CHECK
 int api_body_bool(const struct jn_req *rq, const char *key, int *out);
 
 /* {"id", "source_id", "kind", "seq", "created_hour", "size", "size_label",

@@ -233,6 +233,14 @@ wait_like_a_check(void)
 /* An unknown name: the same answer as a wrong passphrase (SD_ERR_AUTH),
  * after an argon2id check within the unknown names' budget, or as long a
  * wait; or SD_ERR_STATE when every slot is busy, as a known name gets. */
+/* An audit entry of a login or passphrase check (caller holds the lock):
+ * the answer does not depend on it, so a failure is only logged. */
+static void
+audit_login(const char *actor, const char *what)
+{
+	jn_not_recorded(db_audit_add(jn_app.db, actor, what, ""), "a login event in the audit log");
+}
+
 static int
 unknown_attempt(const char *pass, size_t passlen)
 {
@@ -248,8 +256,7 @@ unknown_attempt(const char *pass, size_t passlen)
 	} else {
 		if (audit) {
 			JN_DB_LOCK();
-			(void)db_audit_add(jn_app.db, anonymous,
-			    "login throttled: too many unknown user names", "");
+			audit_login(anonymous, "login throttled: too many unknown user names");
 			JN_DB_UNLOCK();
 		}
 		wait_like_a_check();
@@ -306,9 +313,9 @@ jn_authenticate(const char *user, const char *raw, size_t rawlen, const char *co
 	if ((e = name_take(code_ok ? budget : found ? j.name : user, found, &audit)) != 0) {
 		if (audit) {
 			JN_DB_LOCK();
-			(void)db_audit_add(jn_app.db, found ? j.name : anonymous, found ?
+			audit_login(found ? j.name : anonymous, found ?
 			    "login throttled: too many attempts for this name" :
-			    "login throttled: too many attempts for an unknown name", "");
+			    "login throttled: too many attempts for an unknown name");
 			JN_DB_UNLOCK();
 		}
 		goto out;
@@ -341,10 +348,11 @@ jn_authenticate(const char *user, const char *raw, size_t rawlen, const char *co
 	what = e == 0 ? "logged in" : e == SD_ERR_LOCKED ? "login refused: locked" : "failed login";
 	JN_DB_LOCK();
 	if (e == 0)
-		(void)db_journalist_succeeded(jn_app.db, j.id); /* clears the claim */
-	(void)db_audit_add(jn_app.db, j.name, what, "");
+		jn_not_recorded(db_journalist_succeeded(jn_app.db, j.id), /* clears the claim */
+		    "a login's success (its attempt stays counted)");
+	audit_login(j.name, what);
 	if (e != 0 && locked)
-		(void)db_audit_add(jn_app.db, j.name, "account locked after failed logins", "");
+		audit_login(j.name, "account locked after failed logins");
 	JN_DB_UNLOCK();
 	if (e == 0) {
 		jnsess_cred(&j, cred);
@@ -381,8 +389,7 @@ jn_reauthenticate(int64_t id, const char *raw, size_t rawlen)
 	if ((e = name_take(j.name, 1, &audit)) != 0) {
 		if (audit) {
 			JN_DB_LOCK();
-			(void)db_audit_add(jn_app.db, j.name,
-			    "passphrase check throttled: too many attempts", "");
+			audit_login(j.name, "passphrase check throttled: too many attempts");
 			JN_DB_UNLOCK();
 		}
 		goto out;
@@ -401,12 +408,13 @@ jn_reauthenticate(int64_t id, const char *raw, size_t rawlen)
 	sem_post(&jn_app.argon2);
 	JN_DB_LOCK();
 	if (e == 0)
-		(void)db_journalist_succeeded(jn_app.db, j.id);
+		jn_not_recorded(db_journalist_succeeded(jn_app.db, j.id),
+		    "a passphrase check's success (its attempt stays counted)");
 	else
-		(void)db_audit_add(jn_app.db, j.name, e == SD_ERR_LOCKED
-		    ? "passphrase check refused: locked" : "failed passphrase check", "");
+		audit_login(j.name, e == SD_ERR_LOCKED
+		    ? "passphrase check refused: locked" : "failed passphrase check");
 	if (e != 0 && locked)
-		(void)db_audit_add(jn_app.db, j.name, "account locked after failed logins", "");
+		audit_login(j.name, "account locked after failed logins");
 	JN_DB_UNLOCK();
 out:
 	sodium_memzero(&j, sizeof j);

@@ -156,7 +156,8 @@ mark_seen(const struct bundle *b)
 {
 	JN_DB_LOCK();
 	for (size_t i = 0; i < b->n; i++)
-		(void)db_item_set_seen(jn_app.db, b->items[i].row, 1);
+		jn_not_recorded(db_item_set_seen(jn_app.db, b->items[i].row, 1),
+		    "a downloaded item as seen");
 	JN_DB_UNLOCK();
 }
 
@@ -218,7 +219,8 @@ audit_sources(struct jn_req *rq, const struct jn_bundle_item *items, size_t n)
 		if (i > 0 && memcmp(items[i].source, items[i - 1].source, SD_ID_BYTES) == 0)
 			continue;
 		sd_designation(items[i].source, des);
-		(void)jn_audit(rq, "downloaded submissions", des);
+		jn_not_recorded(jn_audit(rq, "downloaded submissions", des),
+		    "a download in the audit log");
 	}
 	JN_DB_UNLOCK();
 }
@@ -274,7 +276,8 @@ jn_file_respond(struct MHD_Connection *c, struct jn_req *rq, const struct db_sou
 	}
 	if (!rq->head) { /* a HEAD request downloads nothing */
 		JN_DB_LOCK();
-		(void)db_item_set_seen(jn_app.db, it->row, 1);
+		jn_not_recorded(db_item_set_seen(jn_app.db, it->row, 1),
+		    "a downloaded item as seen");
 		JN_DB_UNLOCK();
 	}
 	return web_queue_download(c, r, "application/octet-stream", hdr);

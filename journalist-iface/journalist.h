@@ -45,6 +45,7 @@
 #include "session.h"
 #include "spool.h"
 #include "store.h"
+#include "sderr.h"
 
 struct jn_app {
 	struct conf conf;
@@ -122,11 +123,18 @@ enum MHD_Result jn_redirect(struct MHD_Connection *c, struct jn_req *rq, const c
     const char *flash_msgid);
 /* actions.c */
 /* Write an audit entry for the current journalist (caller holds the lock). */
+SD_MUST_CHECK
 int jn_audit(struct jn_req *rq, const char *action, const char *target);
+/* Bookkeeping whose failure must not change the answer (a login's audit
+ * entry, items marked seen after a download): when e is not 0, the log
+ * says that what (never whose) was not recorded, and why. */
+void jn_not_recorded(int e, const char *what);
 /* The source named by path segment i: 0, or SD_ERR_NOTFOUND (malformed or
  * unknown: the caller answers 404). Takes the database lock itself. */
+SD_MUST_CHECK
 int jn_source_of(struct jn_req *rq, size_t i, struct db_source *out);
 /* The item named by segment i, belonging to src; SD_ERR_NOTFOUND otherwise. */
+SD_MUST_CHECK
 int jn_item_of(struct jn_req *rq, size_t i, const struct db_source *src,
     struct db_item *out);
 /* What a form or the API asks of items or sources. */
@@ -141,14 +149,19 @@ enum jn_item_action jn_item_action_of(const char *name);
 /* Shared by pages and API: the actions on items (seen, unseen, star,
  * unstar, delete; SD_ERR_ARG for another) and sources. Each takes the
  * database lock, audits, and returns 0 or an SD_ERR_*. */
+SD_MUST_CHECK
 int jn_do_item(struct jn_req *rq, const struct db_source *src, const struct db_item *it,
     enum jn_item_action action);
+SD_MUST_CHECK
 int jn_do_source_delete(struct jn_req *rq, const struct db_source *src);
+SD_MUST_CHECK
 int jn_do_source_star(struct jn_req *rq, const struct db_source *src, int starred);
+SD_MUST_CHECK
 int jn_do_reply(struct jn_req *rq, const struct db_source *src, const char *text,
     size_t len, struct db_item *out);
 /* The items of a source, ascending (malloc'd, up to JN_ITEMS_MAX); *more
  * (may be NULL) says whether the source has more than that. */
+SD_MUST_CHECK
 int jn_load_items(const struct db_source *src, struct db_item **out, size_t *n, int *more);
 
 /* respond.c */
@@ -156,7 +169,8 @@ int jn_load_items(const struct db_source *src, struct db_item **out, size_t *n, 
  * JN_PAGE_ARG_MAX; 0 when malformed (the caller answers 404 or 400). */
 #define JN_PAGE_ARG_MAX 1000000
 int64_t jn_page_arg(struct MHD_Connection *c);
-/* total, page, pages, and prev/next when they exist, for a paged list. */
+/* total, page, pages, and prev/next when they exist, for a paged list; an
+ * error is also kept in v's sticky error (sdtmpl.h), checked at the render. */
 int jn_paging_vars(struct tmpl_vars *v, int64_t page, int64_t pages, int64_t total);
 /* Coarse size bucket text ("under 10 KB", ...) for lists. */
 const char *jn_size_bucket(uint64_t size);
@@ -167,7 +181,9 @@ const char *jn_size_bucket(uint64_t size);
 /* Check the passphrase of account id again (before a sensitive change in
  * a live session), counted and throttled like a login: 0, SD_ERR_AUTH,
  * SD_ERR_LOCKED, SD_ERR_STATE (busy). */
+SD_MUST_CHECK
 int jn_reauthenticate(int64_t id, const char *pass, size_t passlen);
+SD_MUST_CHECK
 int jn_authenticate(const char *user, const char *pass, size_t passlen, const char *code,
     struct db_journalist *out, unsigned char cred[JNSESS_CRED_BYTES]);
 /* Whether name has used up its login attempts of this minute (shown to
@@ -180,6 +196,7 @@ void jn_throttle_clear(const char *name);
 const struct web_route *jn_route_find(const char *method, struct jn_req *rq);
 
 /* form.c */
+SD_MUST_CHECK
 int jn_body_begin(struct MHD_Connection *c, struct jn_req *rq);
 void jn_body_feed(struct jn_req *rq, const char *data, size_t len);
 /* Finish: parse JSON for the API; sets rq->status on a bad body. */
@@ -204,6 +221,7 @@ enum MHD_Result jn_post_account_totp(struct MHD_Connection *c, struct jn_req *rq
 enum MHD_Result jn_get_static(struct MHD_Connection *c, struct jn_req *rq);
 /* pages_account.c: the QR code of text as a PNG (libqrencode, libpng;
  * 6 pixels a module, 4 modules of quiet zone), appended to out. */
+SD_MUST_CHECK
 int jn_qr_png(const char *text, struct sdbuf *out);
 /* Respond with the PNG QR code of the enrolment URI of a TOTP secret. */
 enum MHD_Result jn_qr_respond(struct MHD_Connection *c, struct jn_req *rq, const char *name,
@@ -221,11 +239,14 @@ struct jn_triage {
 	char set[2 * JN_TRIAGE_SET_BYTES + 1]; /* fingerprint of criteria and s */
 };
 /* SD_ERR_FORMAT: day is not "YYYY-MM-DD"; SD_ERR_ARG: no criterion. */
+SD_MUST_CHECK
 int jn_triage_init(struct jn_triage *t, const char *day, int never_replied);
+SD_MUST_CHECK
 int jn_triage_load(struct jn_triage *t);
 void jn_triage_free(struct jn_triage *t);
 /* Delete the loaded sources, each audited, then the action; *deleted
  * counts those gone (also on error). */
+SD_MUST_CHECK
 int jn_triage_delete(struct jn_req *rq, const struct jn_triage *t, size_t *deleted);
 enum MHD_Result jn_post_account_passphrase(struct MHD_Connection *c, struct jn_req *rq);
 /* pages_notify.c: the daily notice's address and key (docs/notifications.md). */
@@ -270,6 +291,7 @@ enum MHD_Result jn_api(struct MHD_Connection *c, struct jn_req *rq);
 
 /* retention.c: purge items older than the retention setting (days; 0 is
  * off); returns how many items were removed. Called by the reaper. */
+SD_MUST_CHECK
 int jn_retention_run(unsigned *purged);
 
 /* sandbox.c of the source side is reused: see main.c. */

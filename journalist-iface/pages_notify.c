@@ -31,9 +31,9 @@ jn_get_account_notify(struct MHD_Connection *c, struct jn_req *rq)
 		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
-	e = tmpl_set(v, "notify_addr", addr);
-	e |= tmpl_set(v, "opted_in", addr[0] != '\0' && has_key ? "1" : "");
-	if (e != 0) {
+	tmpl_set(v, "notify_addr", addr);
+	tmpl_set(v, "opted_in", addr[0] != '\0' && has_key ? "1" : "");
+	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
 		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	}

@@ -111,8 +111,10 @@ put_flash(void *payload, void *arg)
 void
 jnsess_set_flash(const char *id, const char *msgid)
 {
+	/* The put_ functions cannot fail: the only error is a session that
+	 * ended, which has nothing left to set. */
 	if (table != NULL)
-		(void)web_sesstab_with(table, id, 0, put_flash, (void *)(uintptr_t)msgid, NULL);
+		sd_ignore(web_sesstab_with(table, id, 0, put_flash, (void *)(uintptr_t)msgid, NULL));
 }
 
 static int
@@ -131,8 +133,10 @@ put_pending(void *payload, void *arg)
 void
 jnsess_set_pending(const char *id, const unsigned char *secret)
 {
+	/* The put_ functions cannot fail: the only error is a session that
+	 * ended, which has nothing left to set. */
 	if (table != NULL)
-		(void)web_sesstab_with(table, id, 0, put_pending, (void *)(uintptr_t)secret, NULL);
+		sd_ignore(web_sesstab_with(table, id, 0, put_pending, (void *)(uintptr_t)secret, NULL));
 }
 
 struct shown_arg {
@@ -162,8 +166,10 @@ jnsess_set_shown(const char *id, const unsigned char *secret, const char *name)
 {
 	struct shown_arg a = { secret, name };
 
+	/* The put_ functions cannot fail: the only error is a session that
+	 * ended, which has nothing left to set. */
 	if (table != NULL)
-		(void)web_sesstab_with(table, id, 0, put_shown, &a, NULL);
+		sd_ignore(web_sesstab_with(table, id, 0, put_shown, &a, NULL));
 }
 
 static int
@@ -176,8 +182,10 @@ put_cred(void *payload, void *arg)
 void
 jnsess_set_cred(const char *id, const unsigned char cred[JNSESS_CRED_BYTES])
 {
+	/* The put_ functions cannot fail: the only error is a session that
+	 * ended, which has nothing left to set. */
 	if (table != NULL)
-		(void)web_sesstab_with(table, id, 0, put_cred, (void *)(uintptr_t)cred, NULL);
+		sd_ignore(web_sesstab_with(table, id, 0, put_cred, (void *)(uintptr_t)cred, NULL));
 }
 
 void

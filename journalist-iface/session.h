@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include "db.h"
 #include "http.h"
+#include "sderr.h"
 
 #define JNSESS_MAX 256
 #define JNSESS_CRED_BYTES 32 /* a hash of the credentials a session was opened with */
@@ -39,8 +40,10 @@ struct jnsess_view {
 	unsigned char cred[JNSESS_CRED_BYTES]; /* jnsess_cred of the account at login */
 };
 
+SD_MUST_CHECK
 int jnsess_init(unsigned idle_seconds, unsigned max_seconds);
 void jnsess_shutdown(void);
+SD_MUST_CHECK
 int jnsess_create(enum jnsess_kind kind, int64_t journalist, const char *name, int is_admin,
     const unsigned char cred[JNSESS_CRED_BYTES], char id_out[WEB_TOKEN_CHARS + 1]);
 /* A hash of an account's passphrase hash and TOTP secret: a session whose
@@ -52,6 +55,7 @@ void jnsess_set_cred(const char *id, const unsigned char cred[JNSESS_CRED_BYTES]
 /* Look up by id (of the given kind) and refresh its idle timer; the flash
  * message is handed out once. SD_ERR_NOTFOUND when missing or expired. Wipe
  * the view after use (it may hold a pending TOTP secret). */
+SD_MUST_CHECK
 int jnsess_get(const char *id, enum jnsess_kind kind, struct jnsess_view *out);
 void jnsess_set_flash(const char *id, const char *msgid);
 /* Set (secret non-NULL) or clear the pending TOTP secret. */

@@ -17,7 +17,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # shellcheck disable=SC2046
 python3 po/extract-templates.py "$tmp/templates.pot" \
-	$(ls source-iface/templates/*.html journalist-iface/templates/*.html \
+	$(ls web/templates/*.html source-iface/templates/*.html journalist-iface/templates/*.html \
 		tools/offline/templates/*.html 2>/dev/null | sort)
 
 # C strings: i18n_get(lang, "...") and I18N_N("...") (common/sdi18n.h), plus the

@@ -141,8 +141,10 @@ srcsess_create(int64_t source_row, const unsigned char source_id[16],
 void
 srcsess_pin(const char *id, int delta)
 {
+	/* Its only error is SD_ERR_NOTFOUND: the session ended, and there is
+	 * nothing to pin or unpin. */
 	if (table != NULL && id != NULL && id[0] != '\0')
-		(void)web_sesstab_pin(table, id, delta);
+		sd_ignore(web_sesstab_pin(table, id, delta));
 }
 
 size_t
@@ -154,8 +156,9 @@ srcsess_live_sources(int64_t *rows, size_t max)
 void
 srcsess_promote(const char *id)
 {
+	/* Its only error is SD_ERR_NOTFOUND: the session ended meanwhile. */
 	if (table != NULL)
-		(void)web_sesstab_set_rank(table, id, RANK_SOURCE);
+		sd_ignore(web_sesstab_set_rank(table, id, RANK_SOURCE));
 }
 
 /* Copy the view out and hand the one-shot message out once. */
@@ -193,8 +196,9 @@ put_flash(void *payload, void *arg)
 void
 srcsess_set_flash(const char *id, enum srcsess_flash f)
 {
+	/* put_flash cannot fail: the only error is a session that ended. */
 	if (table != NULL)
-		(void)web_sesstab_with(table, id, 0, put_flash, &f, NULL);
+		sd_ignore(web_sesstab_with(table, id, 0, put_flash, &f, NULL));
 }
 
 void

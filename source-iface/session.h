@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "http.h"
+#include "sderr.h"
 
 
 enum srcsess_flash { SRCSESS_FLASH_NONE, SRCSESS_FLASH_SUBMITTED, SRCSESS_FLASH_DELETED };
@@ -29,12 +30,14 @@ struct srcsess_view {
 };
 
 /* A table of slots sessions (sealdrop.conf max_sessions). */
+SD_MUST_CHECK
 int srcsess_init(unsigned slots, unsigned idle_seconds, unsigned max_seconds);
 void srcsess_shutdown(void);
 
 /* New session; id and csrf tokens are returned for the cookie and forms.
  * A pending source's session (nothing submitted yet) may evict only other
  * pending ones when the table is full: SD_ERR_BUSY when there are none. */
+SD_MUST_CHECK
 int srcsess_create(int64_t source_row, const unsigned char source_id[16],
     const unsigned char reply_sk[32], int pending, char id_out[WEB_TOKEN_CHARS + 1]);
 /* The source submitted: its session ranks with the others from now on. */
@@ -50,6 +53,7 @@ size_t srcsess_live_sources(int64_t *rows, size_t max);
 
 /* Look up by cookie value and refresh its idle timer; SD_ERR_NOTFOUND when
  * missing or expired. The view holds the reply key: wipe it after use. */
+SD_MUST_CHECK
 int srcsess_get(const char *id, struct srcsess_view *out);
 
 /* Set (and with take, read and clear) the one-shot message. */
@@ -75,10 +79,12 @@ unsigned srcsess_expire(void);
 /* The instance's token key (32 bytes, read from the database at start-up). */
 void srcsess_set_token_key(const unsigned char key[32]);
 /* A token for source_id valid for SRCSESS_SUBMIT_LIFETIME from now. */
+SD_MUST_CHECK
 int srcsess_submit_token(const unsigned char source_id[16],
     char out[SRCSESS_SUBMIT_TOKEN_CHARS + 1]);
 /* 0 and *source_id when tok is a valid, unexpired token; SD_ERR_AUTH
  * otherwise (malformed, forged, expired: one answer). */
+SD_MUST_CHECK
 int srcsess_submit_token_check(const char *tok, size_t len, unsigned char source_id[16]);
 
 #endif

@@ -27,6 +27,7 @@
 #include "spool.h"
 #include "store.h"
 #include "settings.h"
+#include "sderr.h"
 
 struct src_app {
 	struct conf conf;
@@ -85,6 +86,7 @@ enum MHD_Result src_error_page(struct MHD_Connection *c, struct src_req *rq,
     unsigned status, const char *message);
 
 /* upload.c */
+SD_MUST_CHECK
 int src_upload_begin(struct MHD_Connection *c, struct src_req *rq);
 /* Feed body bytes; on a fatal error sets rq->status and rq->error_msg. */
 void src_upload_feed(struct src_req *rq, const char *data, size_t len);

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sderr.h"
+
 #define CONF_NAME_MAX 128
 #define CONF_LISTEN_MAX 200
 #define CONF_ERR_MAX 256
@@ -63,9 +65,11 @@ struct conf {
 void conf_defaults(struct conf *c);
 
 /* Parse path over the defaults. On error, err says where and why. */
+SD_MUST_CHECK
 int conf_load(const char *path, struct conf *c, char err[CONF_ERR_MAX]);
 
 /* Write a commented default file (exclusive, 0600). */
+SD_MUST_CHECK
 int conf_write_default(const char *path, const char *name);
 
 #endif

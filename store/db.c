@@ -129,7 +129,10 @@ db_commit(struct db *db)
 void
 db_rollback(struct db *db)
 {
-	(void)db_exec(db, "ROLLBACK");
+	/* Nothing to report to: callers roll back on a path that already has
+	 * its error, often after SQLite ended the transaction itself (then
+	 * ROLLBACK fails with "no transaction is active"). */
+	sd_ignore(db_exec(db, "ROLLBACK"));
 	db_settle(db);
 }
 
@@ -380,20 +383,27 @@ db_one(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size)
 	return e;
 }
 
-/* Run a "DELETE ... WHERE id = ?1": SD_ERR_NOTFOUND when no row went. */
-static int
-delete_by_id(struct db *db, const char *sql, int64_t id)
+int
+db_step_changed(struct db *db, sqlite3_stmt *st)
+{
+	int e = db_step_done(db, st);
+
+	if (e == 0 && sqlite3_changes(db->h) == 0)
+		e = SD_ERR_NOTFOUND;
+	return e;
+}
+
+int
+db_exec_id(struct db *db, const char *sql, int64_t id, int64_t v)
 {
 	sqlite3_stmt *st = NULL;
-	int e;
 
 	if (db_prepare(db, sql, &st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, id);
-	e = db_step_done(db, st);
-	if (e == 0 && sqlite3_changes(db->h) == 0)
-		e = SD_ERR_NOTFOUND;
-	return e;
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, v);
+	return db_step_changed(db, st);
 }
 
 /* ---- settings ----------------------------------------------------------- */
@@ -481,7 +491,7 @@ db_recipient_list(struct db *db, struct db_recipient *out, size_t max, size_t *n
 int
 db_recipient_remove(struct db *db, int64_t id)
 {
-	return delete_by_id(db, "DELETE FROM recipients WHERE id = ?1", id);
+	return db_exec_id(db, "DELETE FROM recipients WHERE id = ?1", id, 0);
 }
 
 /* ---- sources ------------------------------------------------------------ */
@@ -609,7 +619,7 @@ db_source_next_seq(struct db *db, int64_t row, unsigned n, int64_t *first)
 int
 db_source_delete(struct db *db, int64_t row)
 {
-	return delete_by_id(db, "DELETE FROM sources WHERE id = ?1", row);
+	return db_exec_id(db, "DELETE FROM sources WHERE id = ?1", row, 0);
 }
 
 int
@@ -818,5 +828,5 @@ db_item_mark_source_deleted(struct db *db, int64_t row)
 int
 db_item_delete(struct db *db, int64_t row)
 {
-	return delete_by_id(db, "DELETE FROM items WHERE id = ?1", row);
+	return db_exec_id(db, "DELETE FROM items WHERE id = ?1", row, 0);
 }

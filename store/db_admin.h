@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "sderr.h"
 
 /* One spool item the database lists: <source>/<item>.sdbox (a reply or a
  * legacy item, no batch) or <source>/<batch>/<item>.sdbox (one file of a
@@ -49,21 +50,28 @@ struct db_admin_idset {
  * with sources, items and recipients tables. SD_ERR_FORMAT: the schema
  * has something sealdrop never makes; SD_ERR_IO: not opened. The caller
  * has checked the file (no link, its owner's). */
+SD_MUST_CHECK
 int db_admin_open_ro(const char *path, struct db **out);
 /* PRAGMA integrity_check: 0 when "ok", SD_ERR_FORMAT when not, SD_ERR_IO
  * when it cannot run (not a database). */
+SD_MUST_CHECK
 int db_admin_integrity(struct db *db);
 /* The schema version (PRAGMA user_version); SD_ERR_FORMAT when absurd. */
+SD_MUST_CHECK
 int db_admin_version(struct db *db, int *version);
+SD_MUST_CHECK
 int db_admin_recipients(struct db *db, int64_t *n);
 /* Every item row that has a spool file, as a sorted set (marks cleared);
  * the batch column from schema 3 on. */
+SD_MUST_CHECK
 int db_admin_items(struct db *db, struct db_admin_ids *out);
 /* Every source id the database knows, as a sorted set. */
+SD_MUST_CHECK
 int db_admin_sources(struct db *db, struct db_admin_idset *out);
 
 /* 0 and *idx when p's source and item are in the set; SD_ERR_NOTFOUND
  * otherwise. */
+SD_MUST_CHECK
 int db_admin_ids_find(const struct db_admin_ids *s, const struct db_admin_pair *p, size_t *idx);
 void db_admin_ids_free(struct db_admin_ids *s);
 /* 1 when id is in the set. */
@@ -73,11 +81,14 @@ void db_admin_idset_free(struct db_admin_idset *s);
 /* A consistent copy of the database at path (opened as db_admin_open_ro)
  * in an in-memory database, through the online backup API, with foreign
  * keys on. */
+SD_MUST_CHECK
 int db_admin_snapshot(const char *path, struct db **mem);
 /* Delete an item's row from a snapshot (its file went away meanwhile). */
+SD_MUST_CHECK
 int db_admin_drop_item(struct db *mem, const unsigned char item[SD_ID_BYTES]);
 /* The bytes of a database file holding the snapshot (sqlite3_serialize);
  * release with db_admin_image_free, which wipes them. */
+SD_MUST_CHECK
 int db_admin_image(struct db *mem, unsigned char **buf, size_t *len);
 void db_admin_image_free(unsigned char *buf, size_t len);
 

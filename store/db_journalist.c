@@ -18,17 +18,6 @@
 
 #include "db_int.h"
 
-/* Run an UPDATE/DELETE on one row by id; SD_ERR_NOTFOUND when none changed. */
-static int
-one_row(struct db *db, sqlite3_stmt *st)
-{
-	int e = db_step_done(db, st);
-
-	if (e == 0 && sqlite3_changes(db->h) == 0)
-		e = SD_ERR_NOTFOUND;
-	return e;
-}
-
 /* ---- journalists -------------------------------------------------------- */
 
 #define J_COLS "id, name, pw_hash, totp_secret, totp_last, is_admin, failures, " \
@@ -129,23 +118,10 @@ db_journalist_list(struct db *db, struct db_journalist *out, size_t max, size_t 
 	return db_collect(st, j_row_public, out, sizeof *out, max, n);
 }
 
-/* UPDATE journalists SET <set> WHERE id = ?1, with ?2 an integer. */
-static int
-j_set_int(struct db *db, const char *sql, int64_t id, int64_t v)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (db_prepare(db, sql, &st) != 0)
-		return SD_ERR_IO;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, v);
-	return one_row(db, st);
-}
-
 int
 db_journalist_remove(struct db *db, int64_t id)
 {
-	return j_set_int(db, "DELETE FROM journalists WHERE id = ?1 AND ?2 = 0", id, 0);
+	return db_exec_id(db, "DELETE FROM journalists WHERE id = ?1", id, 0);
 }
 
 /* A new passphrase hash: failures and lock cleared, must_change_pw set. */
@@ -162,7 +138,7 @@ set_pwhash(struct db *db, int64_t id, const char *pw_hash, int must_change)
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, pw_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, must_change);
-	return one_row(db, st);
+	return db_step_changed(db, st);
 }
 
 int
@@ -187,21 +163,21 @@ db_journalist_set_totp(struct db *db, int64_t id, const unsigned char totp[DB_TO
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_blob(st, 2, totp, DB_TOTP_BYTES, SQLITE_STATIC);
-	return one_row(db, st);
+	return db_step_changed(db, st);
 }
 
 int
 db_journalist_set_admin(struct db *db, int64_t id, int is_admin)
 {
-	return j_set_int(db, "UPDATE journalists SET is_admin = ?2 WHERE id = ?1", id,
+	return db_exec_id(db, "UPDATE journalists SET is_admin = ?2 WHERE id = ?1", id,
 	    is_admin ? 1 : 0);
 }
 
 int
 db_journalist_failed(struct db *db, int64_t id, int64_t locked_until)
 {
-	return j_set_int(db, "UPDATE journalists SET failures = failures + 1, "
-	                     "locked_until = ?2 WHERE id = ?1", id, locked_until);
+	return db_exec_id(db, "UPDATE journalists SET failures = failures + 1, "
+	                      "locked_until = ?2 WHERE id = ?1", id, locked_until);
 }
 
 int
@@ -227,15 +203,15 @@ db_journalist_attempt(struct db *db, int64_t id, int64_t now, int free, int64_t 
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int(st, 3, free);
 	sqlite3_bind_int64(st, 4, forgive);
-	e = one_row(db, st);
+	e = db_step_changed(db, st);
 	return e == SD_ERR_NOTFOUND ? SD_ERR_LOCKED : e;
 }
 
 int
 db_journalist_unlock(struct db *db, int64_t id)
 {
-	return j_set_int(db, "UPDATE journalists SET failures = 0, locked_until = 0 "
-	                     "WHERE id = ?1 AND ?2 = 0", id, 0);
+	return db_exec_id(db, "UPDATE journalists SET failures = 0, locked_until = 0 "
+	                      "WHERE id = ?1", id, 0);
 }
 
 int
@@ -250,14 +226,14 @@ db_journalist_succeeded(struct db *db, int64_t id)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	return one_row(db, st);
+	return db_step_changed(db, st);
 }
 
 int
 db_journalist_use_step(struct db *db, int64_t id, int64_t step)
 {
-	int e = j_set_int(db, "UPDATE journalists SET totp_last = ?2 "
-	                      "WHERE id = ?1 AND totp_last < ?2", id, step);
+	int e = db_exec_id(db, "UPDATE journalists SET totp_last = ?2 "
+	                       "WHERE id = ?1 AND totp_last < ?2", id, step);
 
 	return e == SD_ERR_NOTFOUND ? SD_ERR_REPLAY : e;
 }
@@ -440,20 +416,20 @@ db_source_by_id(struct db *db, const unsigned char id[SD_ID_BYTES], struct db_so
 int
 db_source_set_starred(struct db *db, int64_t row, int starred)
 {
-	return j_set_int(db, "UPDATE sources SET starred = ?2 WHERE id = ?1", row,
+	return db_exec_id(db, "UPDATE sources SET starred = ?2 WHERE id = ?1", row,
 	    starred ? 1 : 0);
 }
 
 int
 db_item_set_seen(struct db *db, int64_t row, int seen)
 {
-	return j_set_int(db, "UPDATE items SET seen = ?2 WHERE id = ?1", row, seen ? 1 : 0);
+	return db_exec_id(db, "UPDATE items SET seen = ?2 WHERE id = ?1", row, seen ? 1 : 0);
 }
 
 int
 db_item_set_starred(struct db *db, int64_t row, int starred)
 {
-	return j_set_int(db, "UPDATE items SET starred = ?2 WHERE id = ?1", row,
+	return db_exec_id(db, "UPDATE items SET starred = ?2 WHERE id = ?1", row,
 	    starred ? 1 : 0);
 }
 

@@ -20,6 +20,7 @@
 
 #include "conf.h"
 #include "db.h"
+#include "sderr.h"
 
 #define SETTINGS_NAME_CHARS 64          /* instance_name: 1..64 characters */
 #define SETTINGS_NAME_BYTES (CONF_NAME_MAX - 1)
@@ -38,11 +39,14 @@ struct settings {
 };
 
 /* The settings: stored values over the defaults. 0 or SD_ERR_IO. */
+SD_MUST_CHECK
 int settings_load(struct db *db, const struct conf *defaults, struct settings *out);
 /* 0 when every value is in range; otherwise SD_ERR_RANGE and *why_msgid
  * (may be NULL) an English message (I18N_N) saying which and why. */
+SD_MUST_CHECK
 int settings_validate(const struct settings *s, const char **why_msgid);
 /* Validate, then write every key in one transaction. */
+SD_MUST_CHECK
 int settings_save(struct db *db, const struct settings *s);
 
 /* Characters of valid UTF-8 text s (len bytes), or -1 when it is not valid
@@ -50,10 +54,12 @@ int settings_save(struct db *db, const struct settings *s);
 long settings_text_chars(const char *s, size_t len);
 /* Parse a whole decimal number (digits only, no sign, no spaces) <= max:
  * 0 and *out, or SD_ERR_FORMAT / SD_ERR_RANGE. */
+SD_MUST_CHECK
 int settings_parse_u64(const char *s, uint64_t max, uint64_t *out);
 /* Set one key from its text form after validating the result (the
  * command-line tool): SD_ERR_ARG for an unknown key, SD_ERR_RANGE (and
  * *why_msgid) for a bad value. */
+SD_MUST_CHECK
 int settings_set_text(struct settings *s, const char *key, const char *value,
     const char **why_msgid);
 #endif

@@ -389,7 +389,9 @@ spool_batch_abort(struct spool *sp, struct spool_batch *b)
 
 	if (b->fd < 0)
 		return;
-	(void)sd_dir_empty(b->fd, 0, NULL);
+	/* Best effort on a path that already failed: what stays in tmp/ is
+	 * removed by the next spool_open, and unlinkat below then fails too. */
+	sd_ignore(sd_dir_empty(b->fd, 0, NULL));
 	close(b->fd);
 	b->fd = -1;
 	sd_id_hex(b->id, hex);

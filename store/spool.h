@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "sdid.h"
+#include "sderr.h"
 
 #define SPOOL_TMPNAME_MAX 48
 
@@ -42,41 +43,50 @@ struct spool_batch {
 };
 
 /* Create spool/ and spool/tmp/ (0700) under instance_dir. */
+SD_MUST_CHECK
 int spool_create(const char *instance_dir);
 /* Open the spool of an instance for one owner ("source", "journalist",
  * "tool"): new files are made in spool/tmp/<owner>/, which is emptied now,
  * so one process starting never removes another's upload in progress.
  * *removed (may be NULL) receives the number of leftovers removed. */
+SD_MUST_CHECK
 int spool_open(const char *instance_dir, const char *owner, struct spool **out,
     unsigned *removed);
 void spool_close(struct spool *sp);
 
 /* A new exclusive file in tmp/ (0600). */
+SD_MUST_CHECK
 int spool_tmp_create(struct spool *sp, struct spool_tmp *out);
 /* fsync, close and move into place as <source>/<item>.sdbox. The source
  * directory is created when missing. On failure the tmp file is removed. */
+SD_MUST_CHECK
 int spool_tmp_commit(struct spool *sp, struct spool_tmp *t,
     const unsigned char source[SD_ID_BYTES], const unsigned char item[SD_ID_BYTES]);
 /* Close and remove; accepts an already-closed (fd < 0) one. */
 void spool_tmp_abort(struct spool *sp, struct spool_tmp *t);
 
 /* A new, empty staging directory for a submission (b->fd >= 0 on success). */
+SD_MUST_CHECK
 int spool_batch_create(struct spool *sp, struct spool_batch *b);
 /* A new exclusive file <item>.sdbox (0600) in the staging directory. */
+SD_MUST_CHECK
 int spool_batch_file(struct spool_batch *b, const unsigned char item[SD_ID_BYTES], int *fd);
 /* Remove one file of the staging directory (missing is not an error). */
 void spool_batch_drop(struct spool_batch *b, const unsigned char item[SD_ID_BYTES]);
 /* Make a written file durable and timeless: fsync, mtime reset, close
  * (the fd is closed whatever the result). */
+SD_MUST_CHECK
 int spool_file_settle(int fd);
 /* Move a staging directory whose files were settled into place as
  * <source>/<batch>/ by one rename, the source directory created when
  * missing (*created tells). Call while holding the database write lock,
  * after checking the source still exists. On failure nothing moved. */
+SD_MUST_CHECK
 int spool_batch_commit(struct spool *sp, struct spool_batch *b,
     const unsigned char source[SD_ID_BYTES], int *created);
 /* Take back a batch committed into place (the database refused its rows),
  * and the source directory when created says commit made it. */
+SD_MUST_CHECK
 int spool_batch_withdraw(struct spool *sp, const unsigned char source[SD_ID_BYTES],
     const unsigned char batch[SD_ID_BYTES], int created);
 /* Remove a staging directory and every file in it; accepts b->fd < 0. */
@@ -84,13 +94,16 @@ void spool_batch_abort(struct spool *sp, struct spool_batch *b);
 
 /* Open an item for reading (O_RDONLY): <source>/<item>.sdbox when batch is
  * NULL, else <source>/<batch>/<item>.sdbox. SD_ERR_NOTFOUND when missing. */
+SD_MUST_CHECK
 int spool_item_open(struct spool *sp, const unsigned char source[SD_ID_BYTES],
     const unsigned char *batch, const unsigned char item[SD_ID_BYTES], int *fd);
 /* Remove an item file (missing is not an error), its batch directory when
  * it was the last file in it. */
+SD_MUST_CHECK
 int spool_item_remove(struct spool *sp, const unsigned char source[SD_ID_BYTES],
     const unsigned char *batch, const unsigned char item[SD_ID_BYTES]);
 /* Remove a source directory, its batch directories and every file in them. */
+SD_MUST_CHECK
 int spool_source_remove(struct spool *sp, const unsigned char source[SD_ID_BYTES]);
 
 /* What spool_sweep asks about each entry of the spool it recognises: a
@@ -104,10 +117,13 @@ typedef int (*spool_keep_fn)(void *arg, const unsigned char source[SD_ID_BYTES],
  * names that are not the spool's own are left for sealdrop-admin check.
  * Call while holding the database write lock. *removed (may be NULL)
  * counts the files and directories removed. */
+SD_MUST_CHECK
 int spool_sweep(struct spool *sp, spool_keep_fn keep, void *arg, unsigned *removed);
 /* Bytes available to unprivileged writers on the spool's file system. */
+SD_MUST_CHECK
 int spool_free_bytes(struct spool *sp, uint64_t *out);
 /* Number of entries in tmp/ (for tests and checks). */
+SD_MUST_CHECK
 int spool_tmp_count(struct spool *sp, unsigned *out);
 
 #endif

@@ -230,7 +230,9 @@ store_reply_add(struct db *db, struct spool *sp, const struct db_source *src,
 	return e;
 out:
 	if (moved)
-		(void)spool_item_remove(sp, src->id, NULL, it.id);
+		/* e is what failed; a file left without its row is removed
+		 * by the next store_recover (spool_sweep keeps only rows). */
+		sd_ignore(spool_item_remove(sp, src->id, NULL, it.id));
 	db_rollback(db);
 	spool_tmp_abort(sp, &t);
 	return e;
@@ -291,7 +293,9 @@ store_batch_commit(struct db *db, struct spool *sp, struct spool_batch *b,
 		return 0;
 out:
 	if (moved)
-		(void)spool_batch_withdraw(sp, src.id, b->id, created);
+		/* e is what failed; a batch left without its rows is
+		 * removed by the next store_recover. */
+		sd_ignore(spool_batch_withdraw(sp, src.id, b->id, created));
 	db_rollback(db);
 	return e;
 }

@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <microhttpd.h>
 
+#include "sderr.h"
+
 #define WEB_LISTEN_MAX 640
 #define WEB_DAEMON_MSG_MAX (WEB_LISTEN_MAX + 256)
 
@@ -67,6 +69,7 @@ void web_daemon_serve(struct web_daemon *d);
 /* --instance DIR [--listen SPEC] [--dev] [--help]. 0, 1 when the usage
  * was printed on request (exit 0), SD_ERR_ARG after a usage error printed
  * on stderr (exit 2). */
+SD_MUST_CHECK
 int web_daemon_args(struct web_daemon *d, int argc, char **argv);
 /* Started as root: become the owner of the instance directory (its uid,
  * the primary group of its passwd entry, no supplementary groups; real,
@@ -76,15 +79,18 @@ int web_daemon_args(struct web_daemon *d, int argc, char **argv);
  * still holds it. Does nothing for another user. 0, or a negative SD_ERR_*
  * with d->msg set (an owner with no passwd entry or group root is
  * refused). */
+SD_MUST_CHECK
 int web_daemon_drop_root(struct web_daemon *d);
 /* The listen spec: --listen, else conf_listen (may be ""), else
  * unix:INSTANCE/SOCKNAME. A TCP listener needs --dev. */
+SD_MUST_CHECK
 int web_daemon_listen_spec(struct web_daemon *d, const char *conf_listen);
 /* Listen, start libmicrohttpd, enter the sandbox, start the reaper, log
  * "listening", wait for SIGINT or SIGTERM, then drain: new requests are
  * refused (web_daemon_refusal) while the requests in flight get up to
  * drain_timeout seconds to finish (a second signal stops at once); then
  * stop everything and remove the unix socket. Returns when stopped. */
+SD_MUST_CHECK
 int web_daemon_run(struct web_daemon *d);
 /* The refusals both daemons check first on a request, before anything
  * else: 503 while the daemon drains for a stop, 400 for a request with

@@ -19,6 +19,8 @@
 
 #include <microhttpd.h>
 
+#include "sderr.h"
+
 #define WEB_FORM_KEY_MAX 31  /* bytes of a field name */
 
 struct web_field {
@@ -42,15 +44,19 @@ struct web_form {
 };
 
 /* An empty form with these bounds; SD_ERR_NOMEM. */
+SD_MUST_CHECK
 int web_form_init(struct web_form *f, size_t max_fields, size_t max_bytes);
 /* web_form_init, after checking that the request's Content-Type is
  * application/x-www-form-urlencoded (SD_ERR_FORMAT otherwise; the form is
  * then initialised all the same, with its error set). */
+SD_MUST_CHECK
 int web_form_begin(struct MHD_Connection *c, struct web_form *f, size_t max_fields,
     size_t max_bytes);
 /* Parse len more bytes of the body; 0 or the form's error. */
+SD_MUST_CHECK
 int web_form_feed(struct web_form *f, const char *data, size_t len);
 /* The body has ended: close the last field; 0 or the form's error. */
+SD_MUST_CHECK
 int web_form_finish(struct web_form *f);
 /* The first value of key (and its length), or NULL. */
 const char *web_form_get(const struct web_form *f, const char *key, size_t *len);

@@ -9,13 +9,17 @@
 #ifndef WEB_GATE_H
 #define WEB_GATE_H
 
+#include "sderr.h"
+
 struct web_gate;
 
+SD_MUST_CHECK
 int web_gate_new(unsigned slots, unsigned queue, struct web_gate **out);
 /* Accepts NULL. No caller may be inside or waiting. */
 void web_gate_free(struct web_gate *g);
 /* Wait for a turn: 0 once inside (call web_gate_leave after the work),
  * SD_ERR_BUSY at once when the queue is full. */
+SD_MUST_CHECK
 int web_gate_enter(struct web_gate *g);
 void web_gate_leave(struct web_gate *g);
 /* Callers inside and waiting now (for tests and the bench). */

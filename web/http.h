@@ -14,6 +14,7 @@
 #include <microhttpd.h>
 
 #include "sdbuf.h"
+#include "sderr.h"
 
 #define WEB_TOKEN_BYTES 32
 #define WEB_TOKEN_CHARS 43 /* base64url without padding of 32 bytes */
@@ -23,6 +24,7 @@
  * literal; a TCP listener is for development). A stale unix socket at PATH
  * is replaced; any other file there is an error. *is_unix says which.
  */
+SD_MUST_CHECK
 int web_listen(const char *spec, int *fd, int *is_unix);
 
 /* Remove the unix socket of spec, if it is one. */
@@ -30,9 +32,11 @@ void web_unlisten(const char *spec);
 
 /* The headers of DESIGN.md, "HTTP contract": CSP, Referrer-Policy,
  * X-Content-Type-Options, Cache-Control, Cross-Origin-Opener-Policy. */
+SD_MUST_CHECK
 int web_security_headers(struct MHD_Response *r);
 /* The same headers as "Name: value\r\n" lines, for an answer written
  * directly on a socket (a cut connection's 408). */
+SD_MUST_CHECK
 int web_security_headers_text(char *out, size_t cap, size_t *len);
 
 /* A cookie to set (or clear) with a response. */
@@ -69,17 +73,21 @@ enum MHD_Result web_respond_static(struct MHD_Connection *c, const unsigned char
 
 /* Add "Set-Cookie: name=value; Path=/; HttpOnly; SameSite=Strict" (and
  * "; Max-Age=0" when clear) to a response about to be queued. */
+SD_MUST_CHECK
 int web_set_cookie(struct MHD_Response *r, const char *name, const char *value, int clear);
 
 /* 1 when the Host header is a v3 onion name (56 base32 characters and
  * ".onion", optional port). */
+SD_MUST_CHECK
 int web_host_is_onion(struct MHD_Connection *c);
 /* The same check on a header value (NULL allowed). */
+SD_MUST_CHECK
 int web_host_str_is_onion(const char *host);
 
 /* Random token as base64url (WEB_TOKEN_CHARS characters and a NUL). */
 void web_token_new(char out[WEB_TOKEN_CHARS + 1]);
 /* Constant-time comparison of two tokens; 1 when equal and well-formed. */
+SD_MUST_CHECK
 int web_token_equal(const char *a, const char *b);
 
 #endif

@@ -19,6 +19,7 @@
 #include <microhttpd.h>
 
 #include "http.h"
+#include "sderr.h"
 
 #define WEB_SEGS 8         /* path segments */
 #define WEB_SEG_MAX 64     /* bytes of one segment */
@@ -60,6 +61,7 @@ struct web_path {
 /* Split url ("/" is no segment); SD_ERR_FORMAT when it does not start with
  * "/", has an empty segment, a segment over WEB_SEG_MAX or more than
  * WEB_SEGS segments (p->n is then 0). */
+SD_MUST_CHECK
 int web_path_split(const char *url, struct web_path *p);
 /* 1 when pattern matches every segment of p. */
 int web_route_matches(const char *pattern, const struct web_path *p);
@@ -81,6 +83,7 @@ void web_anon_csrf(struct MHD_Connection *c, const char *cookie,
  * (session may be NULL: no session), or, for a route that accepts it
  * (anon_ok), the anonymous token the browser already had (not one made for
  * this request). */
+SD_MUST_CHECK
 int web_csrf_ok(const char *sent, const char *session, int anon_ok, const char *anon,
     int anon_new);
 

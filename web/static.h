@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "sdblob.h"
+#include "sderr.h"
 
 /*
  * The embedded file at path, namespaced like templates: "source/style.css"
@@ -29,6 +30,7 @@ extern const struct sd_blob web_tmpl_blobs[];
 extern const size_t web_tmpl_blobs_n;
 extern const struct sd_blob web_static_blobs[];
 extern const size_t web_static_blobs_n;
+SD_MUST_CHECK
 int web_pages_init(void);
 
 #endif

@@ -122,7 +122,7 @@ cleanup(void)
 		MHD_stop_daemon(jn_mhd);
 	src_mhd = jn_mhd = NULL;
 	if (dir[0] != '\0')
-		(void)sd_rmtree_at(AT_FDCWD, dir, SD_TREE_DEPTH_MAX);
+		sd_ignore(sd_rmtree_at(AT_FDCWD, dir, SD_TREE_DEPTH_MAX)); /* a scratch dir */
 }
 
 /* A fresh instance as sealdrop-admin init makes it, with the cheapest

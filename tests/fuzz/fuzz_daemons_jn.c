@@ -94,7 +94,8 @@ fzd_jn_creds(const char *source, struct fzd_creds *out)
 		if (e == 0 && (sodium_memcmp(now.totp_secret, me.totp_secret, DB_TOTP_BYTES) != 0 ||
 		    strcmp(now.pw_hash, me.pw_hash) != 0 || !now.is_admin)) {
 			JN_DB_LOCK();
-			(void)db_journalist_remove(jn_app.db, me.id);
+			/* Gone already is as good: it is made again below. */
+			sd_ignore(db_journalist_remove(jn_app.db, me.id));
 			JN_DB_UNLOCK();
 			jnsess_destroy_journalist(me.id);
 			e = SD_ERR_NOTFOUND;

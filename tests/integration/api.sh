@@ -27,14 +27,12 @@ opener=$build/bin/sealdrop-open
 key=$src/tests/vectors/key.key
 pass=$src/tests/vectors/key.pass
 
-for t in curl jq oathtool sqlite3 tar; do
-	command -v "$t" >/dev/null || { echo "api.sh needs $t"; exit 1; }
-done
 for b in "$admin" "$jdaemon" "$sdaemon" "$sdcat" "$opener"; do
 	[ -x "$b" ] || { echo "missing $b (build it first)"; exit 1; }
 done
 
 . "$src/tests/integration/lib.sh" api
+needs curl jq oathtool sqlite3 tar
 check() { # name condition...
 	local name=$1
 	shift
@@ -43,8 +41,7 @@ check() { # name condition...
 
 # --- an instance, two journalists, the daemons ------------------------------
 inst=$work/inst
-"$admin" init --instance "$inst" --name "Test drop" --recipient "$src/tests/vectors/key.pub" \
-	>/dev/null || { echo "init failed"; exit 1; }
+init_instance "Test drop"
 add_journalist() { # name -> prints "passphrase<TAB>secret"
 	"$admin" journalist add --instance "$inst" "$1" >"$work/add-$1" 2>&1 ||
 		{ echo "journalist add $1 failed:"; cat "$work/add-$1"; exit 1; }
@@ -58,12 +55,8 @@ IFS=$'\t' read -r bpass bsecret < <(add_journalist bob)
 
 ssock=$inst/source.sock
 jsock=$inst/j.sock
-"$sdaemon" --instance "$inst" >"$work/source.log" 2>&1 &
-pids+=($!)
-"$jdaemon" --instance "$inst" --listen "unix:$jsock" --dev >"$work/journalist.log" 2>&1 &
-pids+=($!)
-wait_up "${pids[-2]}" "$ssock" "$work/source.log"
-wait_up "${pids[-1]}" "$jsock" "$work/journalist.log"
+launch "$work/source.log" "$ssock" "$sdaemon" --instance "$inst"
+launch "$work/journalist.log" "$jsock" "$jdaemon" --instance "$inst" --listen "unix:$jsock" --dev
 
 # --- two sources submit -------------------------------------------------------
 # sreq JAR METHOD PATH [curl args...]: the source interface; status printed.

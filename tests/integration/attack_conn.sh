@@ -199,8 +199,7 @@ PY
 conn() { python3 "$work/conn.py" "$@"; }
 
 inst=$work/inst
-"$admin" init --instance "$inst" --name "Test drop" --recipient "$src/tests/vectors/key.pub" >/dev/null ||
-	{ echo "init failed"; exit 1; }
+init_instance "Test drop"
 sock=$inst/source.sock
 jsock=$inst/journalist.sock
 # set KEY VALUE: a [source] setting of the test instance.

@@ -25,16 +25,13 @@ command -v sqlite3 >/dev/null || { echo "sqlite3 is missing"; exit 1; }
 . "$src/tests/integration/lib.sh" attack_journalist
 
 inst=$work/inst
-"$admin" init --instance "$inst" --name "Test drop" --recipient "$src/tests/vectors/key.pub" \
-	>/dev/null || { echo "init failed"; exit 1; }
+init_instance "Test drop"
 sed -i 's/^argon2_concurrency = .*/argon2_concurrency = 2/' "$inst/sealdrop.conf"
 add_journalist alice
 add_journalist bob --admin
 add_journalist carol
 add_journalist dave
-"$jdaemon" --instance "$inst" >"$work/journalist.log" 2>&1 &
-pids+=($!)
-wait_up "$!" "$inst/journalist.sock" "$work/journalist.log"
+launch "$work/journalist.log" "$inst/journalist.sock" "$jdaemon" --instance "$inst"
 
 db() { sqlite3 -cmd ".timeout 5000" "$inst/sealdrop.db" "$1"; }
 login() { # JAR USER PASS CODE: status of POST /login

@@ -29,9 +29,7 @@ pass=$src/tests/vectors/key.pass
 
 start_daemon() { # instance log
 	rm -f "$1/source.sock"
-	"$daemon" --instance "$1" >"$2" 2>&1 &
-	pids+=($!)
-	wait_up "$!" "$1/source.sock" "$2"
+	launch "$2" "$1/source.sock" "$daemon" --instance "$1"
 }
 stop_daemon() { kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null; unset 'pids[-1]'; }
 
@@ -50,8 +48,7 @@ no_stage() { [ -z "$(find "$work" -maxdepth 1 -name '.sealdrop-restore-*')" ]; }
 
 # --- an instance, a submission and a reply ------------------------------------
 inst=$work/inst
-"$admin" init --instance "$inst" --name "Backup drop" --recipient "$src/tests/vectors/key.pub" \
-	>/dev/null || { echo "init failed"; exit 1; }
+init_instance "Backup drop"
 sock=$inst/source.sock
 start_daemon "$inst" "$work/daemon.log"
 

@@ -30,19 +30,11 @@ command -v oathtool >/dev/null || { echo "oathtool is missing (apt-get install o
 
 # --- an instance, three journalists, both daemons -------------------------------
 inst=$work/inst
-"$admin" init --instance "$inst" --name "Test drop" --recipient "$src/tests/vectors/key.pub" \
-	>/dev/null || { echo "init failed"; exit 1; }
+init_instance "Test drop"
 sed -i 's/^argon2_concurrency = .*/argon2_concurrency = 2/' "$inst/sealdrop.conf"
 sed -i 's/^# session_idle_minutes = 30$/session_idle_minutes = 1/' "$inst/sealdrop.conf"
 grep -q '^session_idle_minutes = 1$' "$inst/sealdrop.conf" || { echo "conf edit failed"; exit 1; }
 
-# add NAME [--admin]: sets NAME_pass and NAME_secret.
-add_journalist() {
-	local out
-	out=$("$admin" journalist add --instance "$inst" "$@" 2>/dev/null) || { echo "add $1 failed"; exit 1; }
-	printf -v "${1}_pass" '%s' "$(sed -n 's/^  passphrase:  //p' <<<"$out")"
-	printf -v "${1}_secret" '%s' "$(sed -n 's/^  totp secret: //p' <<<"$out")"
-}
 add_journalist alice
 add_journalist bob --admin
 add_journalist carol
@@ -52,13 +44,8 @@ sqlite3 "$inst/sealdrop.db" 'SELECT pw_hash FROM journalists' | grep -qv '^\$arg
 	ko "a passphrase is not stored as an argon2id hash" || ok "passphrases stored as argon2id hashes"
 grep -rqF "$alice_pass" "$inst" && ko "the passphrase is stored in clear" || ok "no passphrase in the instance"
 
-start() { # daemon sock log
-	"$1" --instance "$inst" >"$3" 2>&1 &
-	pids+=($!)
-	wait_up "$!" "$2" "$3"
-}
-start "$sdaemon" "$inst/source.sock" "$work/source.log"
-start "$jdaemon" "$inst/journalist.sock" "$work/journalist.log"
+launch "$work/source.log" "$inst/source.sock" "$sdaemon" --instance "$inst"
+launch "$work/journalist.log" "$inst/journalist.sock" "$jdaemon" --instance "$inst"
 jpid=${pids[1]}
 check_landlock "the journalist daemon" "$work/journalist.log"
 if grep -q '^SD_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then

@@ -17,21 +17,16 @@ build=$1
 src=$2
 admin=$build/bin/sealdrop-admin
 jdaemon=$build/bin/sealdrop-journalist
-for t in curl oathtool sqlite3; do
-	command -v "$t" >/dev/null || { echo "journalist_account.sh needs $t"; exit 1; }
-done
 
 . "$src/tests/integration/lib.sh" jaccount
+needs curl oathtool sqlite3
 
 inst=$work/inst
-"$admin" init --instance "$inst" --name "Test drop" --recipient "$src/tests/vectors/key.pub" \
-	>/dev/null || { echo "init failed"; exit 1; }
+init_instance "Test drop"
 add_journalist alice
 apass=$alice_pass
 asecret=$alice_secret
-"$jdaemon" --instance "$inst" >"$work/journalist.log" 2>&1 &
-pids+=($!)
-wait_up "$!" "$inst/journalist.sock" "$work/journalist.log"
+launch "$work/journalist.log" "$inst/journalist.sock" "$jdaemon" --instance "$inst"
 
 db() { sqlite3 "$inst/sealdrop.db" "$1"; }
 # login JAR PASS OFFSET: status of POST /login (OFFSET: seconds for the code).

@@ -29,20 +29,15 @@ command -v oathtool >/dev/null || { echo "oathtool is missing (apt-get install o
 . "$src/tests/integration/lib.sh" jadmin
 
 inst=$work/inst
-"$admin" init --instance "$inst" --name "Test drop" --recipient "$src/tests/vectors/key.pub" \
-	>/dev/null || { echo "init failed"; exit 1; }
+init_instance "Test drop"
 sed -i 's/^argon2_concurrency = .*/argon2_concurrency = 2/' "$inst/sealdrop.conf"
 
 add_journalist alice --admin
 add_journalist carol
 
-start() { # daemon sock log
-	local n
+start() { # daemon sock log: a restart onto the same log
 	rm -f "$2"
-	n=$(grep -c 'listening on' "$3" 2>/dev/null)
-	"$1" --instance "$inst" >>"$3" 2>&1 &
-	pids+=($!)
-	wait_up "$!" "$2" "$3" "${n:-0}"
+	launch -a "$3" "$2" "$1" --instance "$inst"
 }
 start "$sdaemon" "$inst/source.sock" "$work/source.log"
 start "$jdaemon" "$inst/journalist.sock" "$work/journalist.log"

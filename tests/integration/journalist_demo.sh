@@ -10,9 +10,7 @@ set -u
 build=$1
 src=$2
 . "$src/tests/integration/lib.sh" demo
-for t in curl oathtool python3; do
-	command -v "$t" >/dev/null || { echo "journalist_demo.sh needs $t"; exit 1; }
-done
+needs curl oathtool python3
 
 # Two consecutive free ports on 127.0.0.1 (bounded tries).
 port=

@@ -19,24 +19,17 @@ src=$2
 admin=$build/bin/sealdrop-admin
 sdaemon=$build/bin/sealdrop-source
 jdaemon=$build/bin/sealdrop-journalist
-for t in curl jq oathtool sqlite3; do
-	command -v "$t" >/dev/null || { echo "journalist_triage.sh needs $t"; exit 1; }
-done
 
 . "$src/tests/integration/lib.sh" triage
+needs curl jq oathtool sqlite3
 
 inst=$work/inst
-"$admin" init --instance "$inst" --name "Test drop" --recipient "$src/tests/vectors/key.pub" \
-	>/dev/null || { echo "init failed"; exit 1; }
+init_instance "Test drop"
 add_journalist alice
 apass=$alice_pass
 asecret=$alice_secret
-"$sdaemon" --instance "$inst" >"$work/source.log" 2>&1 &
-pids+=($!)
-wait_up "$!" "$inst/source.sock" "$work/source.log"
-"$jdaemon" --instance "$inst" >"$work/journalist.log" 2>&1 &
-pids+=($!)
-wait_up "$!" "$inst/journalist.sock" "$work/journalist.log"
+launch "$work/source.log" "$inst/source.sock" "$sdaemon" --instance "$inst"
+launch "$work/journalist.log" "$inst/journalist.sock" "$jdaemon" --instance "$inst"
 
 db() { sqlite3 "$inst/sealdrop.db" "$1"; }
 login() { # JAR USER PASS CODE

@@ -39,6 +39,40 @@ wait_up() {
 	echo "the daemon for $2 did not start:"; cat "$3"; exit 1
 }
 
+# needs TOOL...: exits the script, naming it and the first TOOL missing.
+needs() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null || { echo "${0##*/} needs $t"; exit 1; }
+	done
+}
+
+# init_instance [NAME]: $admin init of $inst (drop name NAME when given)
+# with the test recipient key; exits the script when it fails.
+init_instance() {
+	"$admin" init --instance "$inst" ${1:+--name "$1"} --recipient "$src/tests/vectors/key.pub" \
+		>/dev/null || { echo "init failed"; exit 1; }
+}
+
+# launch [-a] LOG SOCK COMMAND...: runs a daemon's COMMAND in the
+# background, its output in LOG (-a: appended, for a restart onto the same
+# log; then the next "listening on" line is waited for), adds it to pids
+# and waits until it is up (wait_up).
+launch() {
+	local append=0 n=0 log sock
+	[ "$1" = -a ] && { append=1; shift; }
+	log=$1 sock=$2
+	shift 2
+	if [ $append = 1 ]; then
+		n=$(grep -c 'listening on' "$log" 2>/dev/null)
+		"$@" >>"$log" 2>&1 &
+	else
+		"$@" >"$log" 2>&1 &
+	fi
+	pids+=($!)
+	wait_up "$!" "$sock" "$log" "${n:-0}"
+}
+
 # kernel_landlock: the kernel's landlock ABI (0: none), asked with the
 # system call itself (444 on every architecture), not through sealdrop.
 kernel_landlock() {

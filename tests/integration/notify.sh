@@ -28,8 +28,7 @@ export SEALDROP_NOTIFY_CONF=$work/no-notify.conf
 
 # --- an instance with one submission --------------------------------------------
 inst=$work/inst
-"$admin" init --instance "$inst" --name "Secret Desk" --recipient "$src/tests/vectors/key.pub" >/dev/null ||
-	{ echo "init failed"; exit 1; }
+init_instance "Secret Desk"
 "$daemon" --instance "$inst" >"$work/daemon.log" 2>&1 &
 dpid=$!
 pids+=("$dpid")

@@ -29,19 +29,14 @@ trap 'cleanup; rm -rf "$base"' EXIT
 uid=$(id -u nobody)
 gid=$(id -g nobody)
 
-start() { # daemon instance sock log
-	"$1" --instance "$2" >"$4" 2>&1 &
-	pids+=($!)
-	wait_up "$!" "$3" "$4"
-}
+start() { launch "$4" "$3" "$1" --instance "$2"; } # daemon instance sock log
 ids_of() { # pid: "uid gid groups" as the kernel has them
 	awk '/^Uid:/ {u = $2 "," $3 "," $4 "," $5} /^Gid:/ {g = $2 "," $3 "," $4 "," $5}
 	     /^Groups:/ {gr = $2} END {print u, g, gr}' "/proc/$1/status"
 }
 
 inst=$base/inst
-"$admin" init --instance "$inst" --recipient "$src/tests/vectors/key.pub" >/dev/null ||
-	{ echo "init failed"; exit 1; }
+init_instance
 chown -R nobody:root "$inst"
 start "$sdaemon" "$inst" "$inst/source.sock" "$work/source.log"
 spid=${pids[-1]}

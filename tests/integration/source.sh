@@ -29,8 +29,7 @@ touch "$stamp"
 
 # --- an instance with small limits, and its daemon ----------------------------
 inst=$work/inst
-"$admin" init --instance "$inst" --name "Test drop" --recipient "$src/tests/vectors/key.pub" >/dev/null ||
-	{ echo "init failed"; exit 1; }
+init_instance "Test drop"
 cat >>"$inst/sealdrop.conf" <<EOF
 EOF
 sed -i 's/^max_submission_bytes = .*/max_submission_bytes = 262144000/;
@@ -40,11 +39,7 @@ s/^connection_timeout = .*/connection_timeout = 10/' \
 	"$inst/sealdrop.conf"
 sock=$inst/source.sock
 
-start_daemon() { # instance log
-	"$daemon" --instance "$1" >"$2" 2>&1 &
-	pids+=($!)
-	wait_up "$!" "$1/source.sock" "$2"
-}
+start_daemon() { launch "$2" "$1/source.sock" "$daemon" --instance "$1"; } # instance log
 start_daemon "$inst" "$work/daemon.log"
 
 # After start-up the daemon runs with no_new_privs and a seccomp filter

@@ -22,8 +22,7 @@ sdreply=$build/bin/sdreply
 . "$src/tests/integration/lib.sh" source-ux
 
 inst=$work/inst
-"$admin" init --instance "$inst" --name "UX drop" --recipient "$src/tests/vectors/key.pub" >/dev/null ||
-	{ echo "init failed"; exit 1; }
+init_instance "UX drop"
 sed -i 's/^argon2_concurrency = .*/argon2_concurrency = 1/; s/^max_message_chars = .*/max_message_chars = 300/' \
 	"$inst/sealdrop.conf"
 dlog=$work/daemon.log

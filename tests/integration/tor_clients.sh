@@ -32,17 +32,14 @@ command -v oathtool >/dev/null || { echo "oathtool is missing (apt-get install o
 . "$src/tests/integration/lib.sh" torclients
 
 inst=$work/inst
-"$admin" init --instance "$inst" --name "Test drop" --recipient "$src/tests/vectors/key.pub" \
-	>/dev/null || { echo "init failed"; exit 1; }
+init_instance "Test drop"
 sed -i 's/^argon2_concurrency = .*/argon2_concurrency = 2/' "$inst/sealdrop.conf"
 add_journalist alice --admin
 stage=$inst/tor-clients
 auth=$inst/tor/journalist/authorized_clients
 apply() { "$admin" tor-clients-apply --instance "$inst" --no-reload >"$work/apply.out" 2>&1; }
 
-"$jdaemon" --instance "$inst" >>"$work/journalist.log" 2>&1 &
-pids+=($!)
-wait_up "$!" "$inst/journalist.sock" "$work/journalist.log"
+launch -a "$work/journalist.log" "$inst/journalist.sock" "$jdaemon" --instance "$inst"
 
 check_landlock "the journalist daemon" "$work/journalist.log"
 

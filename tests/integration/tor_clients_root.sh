@@ -29,8 +29,7 @@ chmod 755 "$base"
 trap 'cleanup; rm -rf "$base"' EXIT
 
 inst=$base/inst
-"$admin" init --instance "$inst" --recipient "$src/tests/vectors/key.pub" >/dev/null ||
-	{ echo "init failed"; exit 1; }
+init_instance
 chown -R nobody:root "$inst"
 chown -R daemon:daemon "$inst/tor"
 stage=$inst/tor-clients

@@ -805,6 +805,35 @@ test_pot_complete_and_translated(void **state)
 	free(ids);
 }
 
+/* Both daemons' pages open with web/_meta (the referrer and robots rules
+ * are written once), and their error pages show web/_error. */
+static void
+test_pages_share_web_partials(void **state)
+{
+	static const char *const all[] = {
+		"source/index", "source/generate", "source/lookup", "source/error", "source/busy",
+		"journalist/login", "journalist/sources", "journalist/error",
+	};
+	struct tmpl_vars *v = page_vars("source/error", "en", NULL, 1);
+	char *meta = render_page("web/_meta", "en", v), *err = render_page("web/_error", "en", v);
+
+	(void)state;
+	assert_non_null(strstr(meta, "<meta name=\"referrer\" content=\"no-referrer\">"));
+	assert_non_null(strstr(meta, "<meta name=\"robots\" content=\"noindex, nofollow\">"));
+	assert_non_null(strstr(err, "<p>Nothing was kept.</p>"));
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		char *html = render_page(all[i], "en", v);
+		if (strncmp(html, meta, strlen(meta)) != 0)
+			fail_msg("%s does not open with web/_meta", all[i]);
+		if (strstr(all[i], "/error") != NULL && strstr(html, err) == NULL)
+			fail_msg("%s does not show web/_error", all[i]);
+		free(html);
+	}
+	free(meta);
+	free(err);
+	tmpl_vars_free(v);
+}
+
 static void
 test_render_unknown_template(void **state)
 {
@@ -882,6 +911,7 @@ main(void)
 		cmocka_unit_test(test_french_differs),
 		cmocka_unit_test(test_templates_fully_translated),
 		cmocka_unit_test(test_pot_complete_and_translated),
+		cmocka_unit_test(test_pages_share_web_partials),
 		cmocka_unit_test(test_render_unknown_template),
 		cmocka_unit_test(test_static_files),
 	};

@@ -242,7 +242,8 @@ run_prog(struct nctx *n, const char *prog, const char *const argv[], int infd, c
 		size_t got = 0;
 
 		if (fd >= 0) {
-			(void)sd_read_full(fd, err, errmax - 1, &got);
+			if (sd_read_full(fd, err, errmax - 1, &got) != 0)
+				got = 0; /* no reason to give: err stays empty */
 			close(fd);
 		}
 		err[got] = '\0';
@@ -731,8 +732,10 @@ alerts_flush(struct nctx *n, struct db *db)
 	}
 	free(key);
 	if (e == 0) {
-		(void)db_setting_set(db, PENDING_KEY, "");
 		printf("alerts sent to the operator\n");
+		if ((e = db_setting_set(db, PENDING_KEY, "")) != 0)
+			fprintf(stderr, ADMIN_PROG ": notify: the sent alerts could not be cleared "
+			    "(%s): the next run sends them again\n", sd_strerror(e));
 		return;
 	}
 	n->failed = 1;
@@ -790,7 +793,9 @@ restart_alerts(struct nctx *n, struct db *db)
 				    now - before);
 		}
 		(void)snprintf(now_s, sizeof now_s, "%llu", now);
-		(void)db_setting_set(db, key, now_s);
+		if (db_setting_set(db, key, now_s) != 0)
+			fprintf(stderr, ADMIN_PROG ": notify: unit %s's restart count could not "
+			    "be kept: the next run may report these restarts again\n", units[i]);
 	}
 }
 
@@ -943,7 +948,10 @@ set_step(void *ctx)
 		    "not an e-mail address (at most 254 characters)");
 	if (e != 0)
 		admin_die("cannot save: %s", sd_strerror(e));
-	(void)db_audit_add(db, "(admin)", n->key ? "notifications set" : "notifications off", n->name);
+	if ((e = db_audit_add(db, "(admin)", n->key ? "notifications set" : "notifications off",
+	    n->name)) != 0)
+		fprintf(stderr, ADMIN_PROG ": notify: saved, but the audit log could not record "
+		    "it: %s\n", sd_strerror(e));
 	db_close(db);
 	printf("%s\n", n->key ? "notifications on: the key is checked by the next "
 	    "`sealdrop-admin notify run`" : "notifications off: address and key removed");

@@ -121,7 +121,9 @@ tc_sweep_here(void)
 		return;
 	while ((ent = readdir(d)) != NULL)
 		if (strncmp(ent->d_name, ".torcheck.", 10) == 0 && strlen(ent->d_name) == 16)
-			(void)sd_rmtree_at(AT_FDCWD, ent->d_name, SD_TREE_DEPTH_MAX);
+			/* A leftover that cannot go stays beside the keys it
+			 * copies, in tor/, and is tried again next run. */
+			sd_ignore(sd_rmtree_at(AT_FDCWD, ent->d_name, SD_TREE_DEPTH_MAX));
 	closedir(d);
 }
 
@@ -632,7 +634,7 @@ admintor_check(const char *instance_dir, const char *tor_bin, unsigned timeout_s
     char *msg, size_t msgsz)
 {
 	struct tc *t;
-	int e;
+	int e, r;
 
 	if (msg == NULL || msgsz == 0 || timeout_s == 0)
 		return SD_ERR_ARG;
@@ -655,8 +657,17 @@ admintor_check(const char *instance_dir, const char *tor_bin, unsigned timeout_s
 	e = tc_verdict(t);
 out:
 	tc_stop(t);
-	if (t->tmp[0] != '\0')
-		(void)sd_rmtree_at(AT_FDCWD, t->tmp, SD_TREE_DEPTH_MAX);
+	/* The directory holds copies of the identity keys: one left behind is
+	 * said, and fails a check that had passed. */
+	if (t->tmp[0] != '\0' && (r = sd_rmtree_at(AT_FDCWD, t->tmp, SD_TREE_DEPTH_MAX)) != 0) {
+		size_t used = strlen(msg);
+		if (e == 0)
+			e = tc_fail(t, r, "%s: tor-check could not remove its copy of the keys (%s)",
+			    t->tmp, sd_strerror(r));
+		else if (used + 1 < msgsz)
+			(void)snprintf(msg + used, msgsz - used, "; %s: tor-check could not "
+			    "remove its copy of the keys (%s)", t->tmp, sd_strerror(r));
+	}
 	free(t);
 	return e;
 }

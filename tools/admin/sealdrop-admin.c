@@ -256,7 +256,9 @@ cmd_recipient_list(struct db *db)
 	for (size_t i = 0; i < n; i++) {
 		char day[64], label[ADMINPRIV_SAFE_MAX];
 
-		(void)sdkey_pub_encode(r[i].pk, text);
+		if ((e = sdkey_pub_encode(r[i].pk, text)) != 0)
+			admin_die("cannot show recipient %" PRId64 "'s key: %s", r[i].id,
+			    sd_strerror(e));
 		printf("%" PRId64 "\t%s\t%s\t%s\n", r[i].id, text,
 		    adminpriv_safe(r[i].added_day, day, sizeof day),
 		    adminpriv_safe(r[i].label, label, sizeof label));
@@ -303,7 +305,8 @@ recipient_step(void *ctx)
 		cmd_recipient_list(db);
 	} else if (r->sub[0] == 'a') {
 		add_recipient(db, r->pk, r->label);
-		(void)sdkey_pub_encode(r->pk, text);
+		if (sdkey_pub_encode(r->pk, text) != 0)
+			admin_die("the recipient was added, but its key cannot be shown");
 		printf("recipient added: %s\n", text);
 	} else {
 		if (db_recipient_remove(db, find_recipient(db, r->arg, r->haspk ? r->pk : NULL)) != 0)
