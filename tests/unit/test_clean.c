@@ -278,7 +278,9 @@ format_table(void **state)
 	assert_null(clean_type_extensions(""));
 	assert_true(clean_streamed("video/quicktime"));
 	assert_true(clean_streamed("audio/mp4"));
-	assert_false(clean_streamed("image/jpeg"));
+	assert_true(clean_streamed("image/jpeg"));
+	assert_true(clean_streamed("video/webm"));
+	assert_false(clean_streamed("image/png"));
 	assert_false(clean_streamed("application/x-msdownload"));
 }
 
