@@ -30,8 +30,8 @@ static const struct clean_format clean_formats[] = {
 	{ "image/heic-sequence image/heif-sequence", clean_heif, NULL, ".heics .heifs", NULL },
 	{ "application/pdf", NULL, clean_pdf, ".pdf", NULL },
 
-	{ "audio/mpeg", clean_mp3, NULL, ".mp3 .mp2 .mpga", NULL },
-	{ "audio/flac audio/x-flac", clean_flac, NULL, ".flac", NULL },
+	{ "audio/mpeg", clean_mp3, NULL, ".mp3 .mp2 .mpga", clean_mp3_fd },
+	{ "audio/flac audio/x-flac", clean_flac, NULL, ".flac", clean_flac_fd },
 	{ "audio/x-wav audio/wav audio/vnd.wave", clean_riff, NULL, ".wav .wave", NULL },
 	{ "audio/ogg", clean_ogg, NULL, ".ogg .oga .opus", NULL },
 	{ "application/ogg", clean_ogg, NULL, ".ogg .oga .ogx .opus", NULL },

@@ -28,6 +28,8 @@ static const struct {
 } pairs[] = {
 	{ clean_mkv, clean_mkv_fd },
 	{ clean_jpeg, clean_jpeg_fd },
+	{ clean_mp3, clean_mp3_fd },
+	{ clean_flac, clean_flac_fd },
 	{ clean_mp4, clean_mp4_fd },
 };
 
