@@ -49,7 +49,7 @@ static const struct clean_format clean_formats[] = {
 	{ "video/x-ms-wmv", clean_asf, NULL, ".wmv .asf", NULL },
 	{ "audio/x-ms-wma audio/x-ms-asf", clean_asf, NULL, ".wma .asf", NULL },
 	{ "application/vnd.ms-asf", clean_asf, NULL, ".asf .wmv .wma", NULL },
-	{ "video/x-msvideo video/avi video/msvideo", clean_avi, NULL, ".avi", NULL },
+	{ "video/x-msvideo video/avi video/msvideo", clean_avi, NULL, ".avi", clean_avi_fd },
 	{ "video/x-matroska", clean_mkv, NULL, ".mkv .mka .mk3d", clean_mkv_fd },
 	{ "video/webm", clean_mkv, NULL, ".webm", clean_mkv_fd },
 	{ "audio/webm", clean_mkv, NULL, ".webm .weba", clean_mkv_fd },

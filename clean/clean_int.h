@@ -110,8 +110,8 @@ int clean_patch_add(struct clean_patches *l, uint64_t off, uint64_t len, const v
 /* Read n bytes at off as they will be written (patches applied). */
 int clean_patch_read(const struct clean_src *s, const struct clean_patches *l, uint64_t off,
     void *d, size_t n);
-/* Write the whole source to k with the patches applied. */
-int clean_patch_copy(const struct clean_src *s, const struct clean_patches *l,
+/* Write the first len bytes of the source to k with the patches applied. */
+int clean_patch_copy(const struct clean_src *s, const struct clean_patches *l, uint64_t len,
     struct clean_sink *k);
 void clean_patch_free(struct clean_patches *l);
 
@@ -124,6 +124,7 @@ int clean_mkv_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
 int clean_jpeg_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
 int clean_mp3_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
 int clean_flac_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
+int clean_avi_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
 
 /* The streamed cleaner of a top-level file of this MIME type (from the
  * format table), or CLEAN_E_UNSUPPORTED when the type is not streamed. */

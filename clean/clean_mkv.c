@@ -515,7 +515,7 @@ mkv_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *re
 	else if (e == CLEAN_E_MALFORMED && rep->error[0] == '\0')
 		clean_set_error(rep, "damaged Matroska file (elements that overlap)");
 	else if (e == 0)
-		e = clean_patch_copy(s, &j.pl, k);
+		e = clean_patch_copy(s, &j.pl, s->len, k);
 	clean_patch_free(&j.pl);
 	free(j.tmp);
 	return e;

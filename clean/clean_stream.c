@@ -14,7 +14,8 @@
  * Padding object, a CRC). Patches never overlap and are kept in offset
  * order; reads through the list (clean_patch_read) see the input as it
  * will be written, so a checksum over a changed element comes out right.
- * The copy (clean_patch_copy) then streams the input to the sink
+ * The copy (clean_patch_copy) then streams the input (or its first bytes)
+ * to the sink
  * CLEAN_STREAM_CHUNK bytes at a time with the patches applied. Memory: the
  * chunk and at most CLEAN_PATCH_MAX patches, whatever the file's size.
  */
@@ -186,16 +187,18 @@ clean_patch_read(const struct clean_src *s, const struct clean_patches *l, uint6
 }
 
 int
-clean_patch_copy(const struct clean_src *s, const struct clean_patches *l,
+clean_patch_copy(const struct clean_src *s, const struct clean_patches *l, uint64_t len,
     struct clean_sink *k)
 {
 	uint64_t off = 0;
 	int e;
 
+	if (len > s->len)
+		return CLEAN_E_INTERNAL;
 	if (sink_chunk(k) == NULL)
 		return SD_ERR_NOMEM;
-	while (off < s->len) {
-		size_t c = s->len - off < CLEAN_STREAM_CHUNK ? (size_t)(s->len - off) :
+	while (off < len) {
+		size_t c = len - off < CLEAN_STREAM_CHUNK ? (size_t)(len - off) :
 		    CLEAN_STREAM_CHUNK;
 		if ((e = clean_patch_read(s, l, off, k->chunk, c)) != 0 ||
 		    (e = clean_sink_put(k, k->chunk, c)) != 0)

@@ -30,6 +30,7 @@ static const struct {
 	{ clean_jpeg, clean_jpeg_fd },
 	{ clean_mp3, clean_mp3_fd },
 	{ clean_flac, clean_flac_fd },
+	{ clean_avi, clean_avi_fd },
 	{ clean_mp4, clean_mp4_fd },
 };
 
