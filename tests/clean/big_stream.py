@@ -2,7 +2,7 @@
 """Write a large file of a streamed type as a sparse file, for the
 streaming tests of media.sh.
 
-usage: big_stream.py FORMAT OUT SIZE_MIB   (FORMAT: mkv)
+usage: big_stream.py FORMAT OUT SIZE_MIB   (FORMAT: mkv, avi, jpeg, flac, mp3)
 
 The file is a valid header with canaries (SDCANARY...) in its metadata,
 then one long payload whose first 16 bytes are "BIG-SAMPLES-HERE" and
@@ -11,6 +11,13 @@ ends SIZE_MIB MiB after its header. Prints the offset of the marker.
  - mkv: EBML header, a Segment (8-byte size) with Info (title, muxing and
    writing application), Tracks (one track with a name), Tags, and a
    Cluster whose one SimpleBlock is the payload.
+ - avi: RIFF 'AVI ' with LIST hdrl (avih), LIST INFO (title, software)
+   and LIST movi whose one chunk is the payload.
+ - jpeg: SOI, EXIF (artist, orientation 6) and COM segments, a frame
+   header and one scan whose entropy-coded data is the payload, EOI.
+ - flac: STREAMINFO, a VORBIS_COMMENT block, then the payload as audio
+   frames (a frame sync first).
+ - mp3: an ID3v2 tag, then the payload as frames (a frame sync first).
 """
 import struct, sys
 
@@ -45,15 +52,67 @@ def mkv(size):
     return head
 
 
+def seg(m, p):
+    return bytes([0xFF, m]) + struct.pack(">H", 2 + len(p)) + p
+
+
+def jpeg():
+    tiff = b"MM\0*" + struct.pack(">I", 8) + struct.pack(">H", 2) + \
+        struct.pack(">HHII", 0x0112, 3, 1, 6 << 16) + \
+        struct.pack(">HHII", 0x013B, 2, 12, 38) + struct.pack(">I", 0) + b"SDCANARYart\0"
+    sof = seg(0xC0, b"\x08\x00\x10\x00\x10\x01\x01\x11\x00")
+    sos = seg(0xDA, b"\x01\x01\x00\x00\x3f\x00")
+    return b"\xff\xd8" + seg(0xE1, b"Exif\0\0" + tiff) + seg(0xFE, b"SDCANARYcomment") + sof + sos
+
+
+def flac():
+    info = bytes([0x00, 0, 0, 34]) + struct.pack(">HH", 4096, 4096) + bytes(6) + \
+        bytes([0x0a, 0xc4, 0x40, 0xf0]) + bytes(20)
+    vc = b"\x07\0\0\0SDCANARY\x01\0\0\0" + b"\x14\0\0\0TITLE=SDCANARYtitle\0"
+    return b"fLaC" + info + bytes([0x84]) + len(vc).to_bytes(3, "big") + vc
+
+
+def mp3():
+    frame = b"TIT2" + struct.pack(">I", 15) + b"\0\0\0SDCANARYtitle"
+    n = len(frame)
+    return b"ID3\x03\0\0" + bytes([(n >> 21) & 127, (n >> 14) & 127, (n >> 7) & 127, n & 127]) + frame
+
+
+def chunk(i, p):
+    return i + struct.pack("<I", len(p)) + p + (b"\0" if len(p) & 1 else b"")
+
+
+def avi(size):
+    hdrl = chunk(b"LIST", b"hdrl" + chunk(b"avih", bytes(56)))
+    info = chunk(b"LIST", b"INFO" + chunk(b"INAM", b"SDCANARYtitle\0") +
+                 chunk(b"ISFT", b"SDCANARYsoftware\0"))
+    movi_head = b"LIST" + struct.pack("<I", 4 + 8 + size) + b"movi" + b"00dc" + \
+        struct.pack("<I", size)
+    body = b"AVI " + hdrl + info + movi_head
+    return b"RIFF" + struct.pack("<I", len(body) + size) + body
+
+
 def main():
     fmt, out, size = sys.argv[1], sys.argv[2], int(sys.argv[3]) << 20
+    sync, tail = b"", b""
     if fmt == "mkv":
         head = mkv(size)
+    elif fmt == "avi":
+        head = avi(size)
+    elif fmt == "jpeg":
+        head, tail = jpeg(), b"\xff\xd9"
+    elif fmt == "flac":
+        head, sync = flac(), b"\xff\xf8"
+    elif fmt == "mp3":
+        head, sync = mp3(), b"\xff\xfb\x90\x00"
     else:
         sys.exit("unknown format " + fmt)
+    head += sync
     with open(out, "wb") as f:
         f.write(head + b"BIG-SAMPLES-HERE")
-        f.truncate(len(head) + size)
+        f.truncate(len(head) + size - len(tail))
+        f.seek(0, 2)
+        f.write(tail)
     print(len(head))
 
 
