@@ -637,6 +637,53 @@ mkv_in_place(void **state)
 	}
 }
 
+/* The patch list of the in-place cleaners: reads see the patches (head
+ * bytes then zeros), patches that overlap or are too many are refused, the
+ * copy from a descriptor stops at the length asked. */
+static void
+stream_patches(void **state)
+{
+	static const unsigned char in[16] = "ABCDEFGHIJKLMNOP";
+	struct clean_src s = { in, -1, sizeof in };
+	struct clean_patches l = { 0 };
+	struct clean_buf out = { 0 };
+	struct clean_sink k = { &out, -1, NULL };
+	unsigned char d[16];
+	char path[] = "/tmp/sd-stream-XXXXXX";
+	int fd;
+
+	(void)state;
+	assert_int_equal(clean_patch_add(&l, 10, 4, "xy", 2), 0);
+	assert_int_equal(clean_patch_add(&l, 2, 3, "Z", 1), 0); /* before: kept in order */
+	assert_int_equal(clean_patch_add(&l, 13, 2, NULL, 0), CLEAN_E_MALFORMED);
+	assert_int_equal(clean_patch_add(&l, 0, 3, NULL, 0), CLEAN_E_MALFORMED);
+	assert_int_equal(clean_patch_add(&l, 5, 2, "abc", 3), CLEAN_E_INTERNAL);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(clean_patch_read(&s, &l, 3, d, 9), 0);
+	assert_memory_equal(d, "\0\0FGHIJxy", 9);
+	assert_int_equal(clean_patch_read(&s, &l, 8, d, 9), CLEAN_E_MALFORMED);
+	assert_int_equal(clean_patch_copy(&s, &l, 12, &k), 0);
+	assert_int_equal(out.len, 12);
+	assert_memory_equal(out.data, "ABZ\0\0FGHIJxy", 12);
+	clean_buf_free(&out);
+	/* the same from a descriptor to a descriptor */
+	assert_true((fd = mkstemp(path)) >= 0);
+	unlink(path);
+	assert_int_equal(write(fd, in, sizeof in), (ssize_t)sizeof in);
+	{
+		struct clean_src f = { NULL, fd, sizeof in };
+		assert_int_equal(clean_patch_read(&f, &l, 0, d, 16), 0);
+		assert_memory_equal(d, "ABZ\0\0FGHIJxy\0\0OP", 16);
+	}
+	close(fd);
+	clean_patch_free(&l);
+	for (unsigned i = 0; i < CLEAN_PATCH_MAX; i++)
+		assert_int_equal(clean_patch_add(&l, 2ull * i, 1, NULL, 0), 0);
+	assert_int_equal(clean_patch_add(&l, 2ull * CLEAN_PATCH_MAX, 1, NULL, 0), CLEAN_E_LIMIT);
+	clean_patch_free(&l);
+	clean_sink_free(&k);
+}
+
 /* A RIFF chunk (id, little-endian size, data, pad byte). */
 static void
 riff_chunk(struct clean_buf *b, const char *id, const void *d, size_t n)
@@ -745,6 +792,7 @@ main(void)
 		cmocka_unit_test(css_comments),
 		cmocka_unit_test(gzip_bounds),
 		cmocka_unit_test(mkv_in_place),
+		cmocka_unit_test(stream_patches),
 		cmocka_unit_test(avi_in_place),
 		cmocka_unit_test(asf_refuses_bad_sizes),
 	};
