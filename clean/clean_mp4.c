@@ -20,8 +20,9 @@
  *
  * The file is read in two passes over its top-level boxes; only the movie
  * header (moov, at most MP4_MOOV_MAX) and one fragment header at a time are
- * held in memory, media data is copied CLEAN_STREAM_CHUNK bytes at a time (clean_stream.c), so
- * clean_mp4_fd cleans a file of any size in bounded memory. Every box size
+ * held in memory, media data is copied CLEAN_STREAM_CHUNK bytes at a time
+ * (clean_stream.c's source and sink), so clean_mp4_fd cleans a file of any
+ * size in bounded memory. Every box size
  * is checked against its parent. Hand-written: see docs/handwritten.md.
  */
 #include "clean_int.h"

@@ -2,7 +2,7 @@
 """Write a large file of a streamed type as a sparse file, for the
 streaming tests of media.sh.
 
-usage: big_stream.py FORMAT OUT SIZE_MIB   (FORMAT: mkv, avi, jpeg, flac, mp3)
+usage: big_stream.py FORMAT OUT SIZE_MIB   (FORMAT: mkv, avi, asf, jpeg, flac, mp3)
 
 The file is a valid header with canaries (SDCANARY...) in its metadata,
 then one long payload whose first 16 bytes are "BIG-SAMPLES-HERE" and
@@ -13,6 +13,9 @@ ends SIZE_MIB MiB after its header. Prints the offset of the marker.
    Cluster whose one SimpleBlock is the payload.
  - avi: RIFF 'AVI ' with LIST hdrl (avih), LIST INFO (title, software)
    and LIST movi whose one chunk is the payload.
+ - asf: a Header object (File Properties with a creation date, Content
+   Description with a title and an author) and a Data object whose
+   packets are the payload.
  - jpeg: SOI, EXIF (artist, orientation 6) and COM segments, a frame
    header and one scan whose entropy-coded data is the payload, EOI.
  - flac: STREAMINFO, a VORBIS_COMMENT block, then the payload as audio
@@ -92,6 +95,27 @@ def avi(size):
     return b"RIFF" + struct.pack("<I", len(body) + size) + body
 
 
+def guid(a, b, c, d):
+    return struct.pack("<IHH", a, b, c) + bytes(d)
+
+
+ASF_D = [0xA6, 0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE, 0x6C]
+
+
+def asf(size):
+    def obj(g, p):
+        return g + struct.pack("<Q", 24 + len(p)) + p
+    props = obj(guid(0x8CABDCA1, 0xA947, 0x11CF, [0x8E, 0xE4, 0x00, 0xC0, 0x0C, 0x20, 0x53, 0x65]),
+                bytes(16) + struct.pack("<QQ", 0, 125911548490000000) + bytes(56))
+    title, author = "SDCANARYtitle\0".encode("utf-16-le"), "SDCANARYauthor\0".encode("utf-16-le")
+    desc = obj(guid(0x75B22633, 0x668E, 0x11CF, ASF_D),
+               struct.pack("<HHHHH", len(title), len(author), 0, 0, 0) + title + author)
+    header = obj(guid(0x75B22630, 0x668E, 0x11CF, ASF_D), struct.pack("<IBB", 2, 1, 2) + props + desc)
+    data = guid(0x75B22636, 0x668E, 0x11CF, ASF_D) + struct.pack("<Q", 50 + size) + bytes(16) + \
+        struct.pack("<Q", 0) + b"\x01\x01"
+    return header + data
+
+
 def main():
     fmt, out, size = sys.argv[1], sys.argv[2], int(sys.argv[3]) << 20
     sync, tail = b"", b""
@@ -99,6 +123,8 @@ def main():
         head = mkv(size)
     elif fmt == "avi":
         head = avi(size)
+    elif fmt == "asf":
+        head = asf(size)
     elif fmt == "jpeg":
         head, tail = jpeg(), b"\xff\xd9"
     elif fmt == "flac":

@@ -18,10 +18,10 @@
 #     "cleaned", its samples found where its moved chunk offset points, and
 #     the cleaner's peak memory (the largest child's maximum resident set)
 #     stays under 200 MiB;
-#  3. the same for 1.1 GiB Matroska, AVI, JPEG, FLAC and MP3 files
+#  3. the same for 1.1 GiB Matroska, AVI, ASF, JPEG, FLAC and MP3 files
 #     (big_stream.py: canaries in their metadata, one huge payload):
-#     reported "cleaned", the canaries gone, the payload kept (Matroska
-#     and AVI: where it was, the size the same);
+#     reported "cleaned", the canaries gone, the payload kept (Matroska,
+#     AVI and ASF: where it was, the size the same);
 #  4. with REPLAY_STREAM (tests/fuzz's replay_clean_stream), every fixture
 #     of 1 and 1b is cleaned both in memory and streamed from descriptor to
 #     descriptor: the same result and the same bytes.
@@ -173,10 +173,10 @@ with open(work + "/bigout/" + e["output"], "rb") as f:
 assert peak < 200, "peak memory %d MiB" % peak
 PY
 
-# 3. Matroska, AVI, JPEG, FLAC and MP3 files over the in-memory limit,
+# 3. Matroska, AVI, ASF, JPEG, FLAC and MP3 files over the in-memory limit,
 # streamed in bounded memory (one at a time: each is written out whole)
 rm -rf "$work/bigout" "$work/big.mp4"
-for f in mkv avi jpeg flac mp3; do
+for f in mkv avi asf jpeg flac mp3; do
 	mark=$("$py" "$here/big_stream.py" $f "$work/big.$f" 1100) ||
 		{ echo "FAIL: could not make the big $f file"; exit 1; }
 	"$py" - "$open" "$work" big.$f "$mark" <<'PY' && ok || ko "big $f streamed in bounded memory"
@@ -193,7 +193,7 @@ out = work + "/bigout/" + e["output"]
 with open(out, "rb") as f:
     d = f.read(1 << 16)
     assert b"SDCANARY" not in d, "canary left in the header"
-    if name.endswith((".mkv", ".avi")):  # cleaned in place
+    if name.endswith((".mkv", ".avi", ".asf")):  # cleaned in place
         f.seek(mark)
         assert f.read(16) == b"BIG-SAMPLES-HERE", "the payload is not where it was"
     else:
@@ -201,7 +201,7 @@ with open(out, "rb") as f:
     f.seek(-2, 2)
     end = f.read(2)
 have, want = os.path.getsize(out), os.path.getsize(src)
-if name.endswith((".mkv", ".avi")):
+if name.endswith((".mkv", ".avi", ".asf")):
     assert have == want, "size changed"
 else:
     assert want - mark <= have <= want, "payload lost: %d of %d bytes" % (have, want)
