@@ -22,7 +22,7 @@ static const struct clean_format clean_formats[] = {
 	{ "image/jpeg", clean_jpeg, NULL, ".jpg .jpeg .jpe .jfif", clean_jpeg_fd },
 	{ "image/png", clean_png, NULL, ".png .apng", NULL },
 	{ "image/gif", clean_gif, NULL, ".gif", NULL },
-	{ "image/webp", clean_riff, NULL, ".webp", NULL },
+	{ "image/webp", clean_riff, NULL, ".webp", clean_riff_fd },
 	{ "image/tiff", clean_tiff, NULL, ".tif .tiff", NULL },
 	{ "image/heic image/heif", clean_heif, NULL, ".heic .heif", NULL },
 	{ "image/avif", clean_heif, NULL, ".avif", NULL },
@@ -32,7 +32,7 @@ static const struct clean_format clean_formats[] = {
 
 	{ "audio/mpeg", clean_mp3, NULL, ".mp3 .mp2 .mpga", clean_mp3_fd },
 	{ "audio/flac audio/x-flac", clean_flac, NULL, ".flac", clean_flac_fd },
-	{ "audio/x-wav audio/wav audio/vnd.wave", clean_riff, NULL, ".wav .wave", NULL },
+	{ "audio/x-wav audio/wav audio/vnd.wave", clean_riff, NULL, ".wav .wave", clean_riff_fd },
 	{ "audio/ogg", clean_ogg, NULL, ".ogg .oga .opus", NULL },
 	{ "application/ogg", clean_ogg, NULL, ".ogg .oga .ogx .opus", NULL },
 	{ "audio/x-vorbis+ogg", clean_ogg, NULL, ".ogg .oga", NULL },

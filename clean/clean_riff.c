@@ -11,6 +11,11 @@
  * and drops NAME, AUTH, (c), ANNO, COMT, MARK, APPL, ID3 and unknown
  * chunks. AVI is cleaned in place (see clean_avi below). Hand-written: see
  * docs/handwritten.md.
+ *
+ * WebP and WAV are streamed (clean_riff_fd) and cleaned in memory by the
+ * same code, in two passes: the first checks the chunks, notes what goes
+ * and sums what is kept (the RIFF size written first), the second writes;
+ * chunk data is copied CLEAN_STREAM_CHUNK bytes at a time.
  */
 #include "clean_int.h"
 #include "sderr.h"
@@ -49,72 +54,117 @@ note(struct clean_report *rep, const unsigned char *id)
 		clean_note_removed(rep, "chunk '%s'", s);
 }
 
+/* The chunks of [12, end): pass 1 (k NULL) checks them, notes what goes
+ * and adds the size of what is kept to *total; pass 2 writes the kept
+ * ones (WebP's VP8X without its ICC, EXIF and XMP flags). */
 static int
-walk(int webp, const unsigned char *buf, size_t end, struct clean_buf *out,
-    struct clean_report *rep, int *have_data)
+walk(int webp, const struct clean_src *s, uint64_t end, struct clean_sink *k,
+    struct clean_report *rep, uint64_t *total, int *have_data)
 {
-	size_t pos = 12;
+	uint64_t pos = 12;
+	unsigned char h[9];
 	int e;
 
 	while (pos < end) {
-		size_t n, padded;
+		uint64_t n, padded;
 		if (end - pos < 8)
 			return CLEAN_E_MALFORMED;
-		n = sd_load_le32(buf + pos + 4);
+		if ((e = clean_src_read(s, pos, h, end - pos >= 9 ? 9 : 8)) != 0)
+			return e;
+		n = sd_load_le32(h + 4);
 		padded = n + (n & 1);
 		if (n > end - pos - 8 || padded > end - pos - 8)
 			return CLEAN_E_MALFORMED;
-		if (!kept(webp, buf + pos)) {
-			note(rep, buf + pos);
-		} else {
-			size_t at = out->len;
-			if ((e = clean_buf_append(out, buf + pos, 8 + padded)) != 0)
+		if (!kept(webp, h)) {
+			if (k == NULL)
+				note(rep, h);
+		} else if (k == NULL) {
+			*total += 8 + padded;
+			*have_data |= memcmp(h, webp ? "VP8" : "data", webp ? 3 : 4) == 0 ||
+			    memcmp(h, "ANMF", 4) == 0;
+		} else if (webp && memcmp(h, "VP8X", 4) == 0 && n >= 1) {
+			h[8] &= (unsigned char)~0x2C; /* ICC, EXIF, XMP */
+			if ((e = clean_sink_put(k, h, 9)) != 0 ||
+			    (e = clean_sink_copy(k, s, pos + 9, padded - 1)) != 0)
 				return e;
-			if (webp && memcmp(buf + pos, "VP8X", 4) == 0 && n >= 1)
-				out->data[at + 8] &= (unsigned char)~0x2C; /* ICC, EXIF, XMP */
-			*have_data |= memcmp(buf + pos, webp ? "VP8" : "data", webp ? 3 : 4) == 0 ||
-			    memcmp(buf + pos, "ANMF", 4) == 0;
+		} else if ((e = clean_sink_copy(k, s, pos, 8 + padded)) != 0) {
+			return e;
 		}
 		pos += 8 + padded;
 	}
 	return 0;
 }
 
-int
-clean_riff(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep)
+/* Two passes: the RIFF size written first is the size of what is kept. */
+static int
+riff_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *rep)
 {
-	size_t end, start = out->len;
-	int webp, e = CLEAN_E_MALFORMED, data = 0;
-	uint32_t total;
+	uint64_t end, total = 4, len = s->len;
+	unsigned char h[12];
+	int webp = 0, e = CLEAN_E_MALFORMED, data = 0;
 
-	if (len < 12 || memcmp(buf, "RIFF", 4) != 0)
+	if (len < 12 || (e = clean_src_read(s, 0, h, 12)) != 0) {
+		e = e != 0 && e != CLEAN_E_MALFORMED ? e : CLEAN_E_MALFORMED;
 		goto out;
-	webp = memcmp(buf + 8, "WEBP", 4) == 0;
-	if (!webp && memcmp(buf + 8, "WAVE", 4) != 0) {
+	}
+	webp = memcmp(h + 8, "WEBP", 4) == 0;
+	if (memcmp(h, "RIFF", 4) != 0) {
+		e = CLEAN_E_MALFORMED;
+		goto out;
+	}
+	if (!webp && memcmp(h + 8, "WAVE", 4) != 0) {
 		e = CLEAN_E_UNSUPPORTED;
 		goto out;
 	}
-	end = (size_t)sd_load_le32(buf + 4);
+	e = CLEAN_E_MALFORMED;
+	end = sd_load_le32(h + 4);
 	if (end > len - 8)
 		goto out;
 	end += 8;
 	if (end < len)
-		clean_note_removed(rep, "%zu bytes after the end of the file", len - end);
-	if ((e = clean_buf_append(out, buf, 12)) != 0 ||
-	    (e = walk(webp, buf, end, out, rep, &data)) != 0)
+		clean_note_removed(rep, "%llu bytes after the end of the file",
+		    (unsigned long long)(len - end));
+	if ((e = walk(webp, s, end, NULL, rep, &total, &data)) != 0)
 		goto out;
-	if (!data || out->len - start - 8 > UINT32_MAX) {
+	if (!data || total > UINT32_MAX) {
 		e = CLEAN_E_MALFORMED;
 		goto out;
 	}
-	total = (uint32_t)(out->len - start - 8);
 	for (int i = 0; i < 4; i++)
-		out->data[start + 4 + (size_t)i] = (unsigned char)(total >> (8 * i));
+		h[4 + i] = (unsigned char)(total >> (8 * i));
+	if ((e = clean_sink_put(k, h, 12)) != 0)
+		goto out;
+	e = walk(webp, s, end, k, rep, &total, &data);
 out:
 	if (e == CLEAN_E_MALFORMED)
 		clean_set_error(rep, "not a complete %s file (truncated or bad chunk length)",
-		    len >= 12 && memcmp(buf + 8, "WEBP", 4) == 0 ? "WebP" : "WAV");
+		    webp ? "WebP" : "WAV");
+	return e;
+}
+
+int
+clean_riff(const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep)
+{
+	struct clean_src s = { buf, -1, len };
+	struct clean_sink k = { out, -1, NULL };
+	size_t start = out->len;
+	int e = riff_run(&s, &k, rep);
+
+	if (e != 0)
+		out->len = start;
+	clean_sink_free(&k);
+	return e;
+}
+
+int
+clean_riff_fd(int infd, uint64_t len, int outfd, struct clean_report *rep)
+{
+	struct clean_src s = { NULL, infd, len };
+	struct clean_sink k = { NULL, outfd, NULL };
+	int e = riff_run(&s, &k, rep);
+
+	clean_sink_free(&k);
 	return e;
 }
 

@@ -2,7 +2,7 @@
 """Write a large file of a streamed type as a sparse file, for the
 streaming tests of media.sh.
 
-usage: big_stream.py FORMAT OUT SIZE_MIB   (FORMAT: mkv, avi, asf, jpeg, flac, mp3)
+usage: big_stream.py FORMAT OUT SIZE_MIB   (FORMAT: mkv, avi, asf, wav, jpeg, flac, mp3)
 
 The file is a valid header with canaries (SDCANARY...) in its metadata,
 then one long payload whose first 16 bytes are "BIG-SAMPLES-HERE" and
@@ -16,6 +16,8 @@ ends SIZE_MIB MiB after its header. Prints the offset of the marker.
  - asf: a Header object (File Properties with a creation date, Content
    Description with a title and an author) and a Data object whose
    packets are the payload.
+ - wav: RIFF 'WAVE' with fmt, LIST INFO (title, software) and a data
+   chunk that is the payload.
  - jpeg: SOI, EXIF (artist, orientation 6) and COM segments, a frame
    header and one scan whose entropy-coded data is the payload, EOI.
  - flac: STREAMINFO, a VORBIS_COMMENT block, then the payload as audio
@@ -95,6 +97,14 @@ def avi(size):
     return b"RIFF" + struct.pack("<I", len(body) + size) + body
 
 
+def wav(size):
+    fmt = chunk(b"fmt ", struct.pack("<HHIIHH", 1, 2, 48000, 192000, 4, 16))
+    info = chunk(b"LIST", b"INFO" + chunk(b"INAM", b"SDCANARYtitle\0") +
+                 chunk(b"ISFT", b"SDCANARYsoftware\0"))
+    body = b"WAVE" + fmt + info + b"data" + struct.pack("<I", size)
+    return b"RIFF" + struct.pack("<I", len(body) + size) + body
+
+
 def guid(a, b, c, d):
     return struct.pack("<IHH", a, b, c) + bytes(d)
 
@@ -123,6 +133,8 @@ def main():
         head = mkv(size)
     elif fmt == "avi":
         head = avi(size)
+    elif fmt == "wav":
+        head = wav(size)
     elif fmt == "asf":
         head = asf(size)
     elif fmt == "jpeg":
