@@ -327,7 +327,7 @@ out:
 int
 clean_asf(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
-	struct clean_src s = { buf, -1, len };
+	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };
 	size_t start = out->len;
 	int e = asf_run(&s, &k, rep);
@@ -341,10 +341,12 @@ clean_asf(const unsigned char *buf, size_t len, struct clean_buf *out, struct cl
 int
 clean_asf_fd(int infd, uint64_t len, int outfd, struct clean_report *rep)
 {
-	struct clean_src s = { NULL, infd, len };
+	struct clean_src_win w = { 0 };
+	struct clean_src s = { NULL, infd, len, &w };
 	struct clean_sink k = { NULL, outfd, NULL };
 	int e = asf_run(&s, &k, rep);
 
 	clean_sink_free(&k);
+	clean_src_win_free(&w);
 	return e;
 }

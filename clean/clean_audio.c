@@ -184,7 +184,7 @@ static int
 run_buf(int (*run)(const struct clean_src *, struct clean_sink *, struct clean_report *),
     const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
-	struct clean_src s = { buf, -1, len };
+	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };
 	size_t start = out->len;
 	int e = run(&s, &k, rep);
@@ -199,11 +199,13 @@ static int
 run_fd(int (*run)(const struct clean_src *, struct clean_sink *, struct clean_report *),
     int infd, uint64_t len, int outfd, struct clean_report *rep)
 {
-	struct clean_src s = { NULL, infd, len };
+	struct clean_src_win w = { 0 };
+	struct clean_src s = { NULL, infd, len, &w };
 	struct clean_sink k = { NULL, outfd, NULL };
 	int e = run(&s, &k, rep);
 
 	clean_sink_free(&k);
+	clean_src_win_free(&w);
 	return e;
 }
 

@@ -74,11 +74,19 @@ int clean_mp4_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
  * the len bytes of a descriptor read with lseek and read; a sink is a
  * buffer (buf set) or a descriptor written in order. */
 #define CLEAN_STREAM_CHUNK (1u << 20) /* bytes copied at a time */
+#define CLEAN_SRC_WINDOW 65536u       /* small reads from a descriptor are served from here */
+struct clean_src_win {
+	unsigned char *buf; /* CLEAN_SRC_WINDOW bytes, allocated on first use */
+	uint64_t off;
+	size_t len;
+};
 struct clean_src {
 	const unsigned char *buf;
 	int fd;
 	uint64_t len;
+	struct clean_src_win *win; /* a descriptor's read window, or NULL (none) */
 };
+void clean_src_win_free(struct clean_src_win *w);
 struct clean_sink {
 	struct clean_buf *buf;
 	int fd;

@@ -524,7 +524,7 @@ mkv_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *re
 int
 clean_mkv(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
-	struct clean_src s = { buf, -1, len };
+	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };
 	size_t start = out->len;
 	int e = mkv_run(&s, &k, rep);
@@ -538,10 +538,12 @@ clean_mkv(const unsigned char *buf, size_t len, struct clean_buf *out, struct cl
 int
 clean_mkv_fd(int infd, uint64_t len, int outfd, struct clean_report *rep)
 {
-	struct clean_src s = { NULL, infd, len };
+	struct clean_src_win w = { 0 };
+	struct clean_src s = { NULL, infd, len, &w };
 	struct clean_sink k = { NULL, outfd, NULL };
 	int e = mkv_run(&s, &k, rep);
 
 	clean_sink_free(&k);
+	clean_src_win_free(&w);
 	return e;
 }

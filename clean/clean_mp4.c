@@ -447,7 +447,7 @@ int
 clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep)
 {
-	struct clean_src s = { buf, -1, len };
+	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };
 
 	return mp4_run(&s, &k, rep);
@@ -456,10 +456,12 @@ clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out,
 int
 clean_mp4_fd(int infd, uint64_t len, int outfd, struct clean_report *rep)
 {
-	struct clean_src s = { NULL, infd, len };
+	struct clean_src_win w = { 0 };
+	struct clean_src s = { NULL, infd, len, &w };
 	struct clean_sink k = { NULL, outfd, NULL };
 	int e = mp4_run(&s, &k, rep);
 
 	clean_sink_free(&k);
+	clean_src_win_free(&w);
 	return e;
 }

@@ -146,7 +146,7 @@ int
 clean_riff(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep)
 {
-	struct clean_src s = { buf, -1, len };
+	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };
 	size_t start = out->len;
 	int e = riff_run(&s, &k, rep);
@@ -160,11 +160,13 @@ clean_riff(const unsigned char *buf, size_t len, struct clean_buf *out,
 int
 clean_riff_fd(int infd, uint64_t len, int outfd, struct clean_report *rep)
 {
-	struct clean_src s = { NULL, infd, len };
+	struct clean_src_win w = { 0 };
+	struct clean_src s = { NULL, infd, len, &w };
 	struct clean_sink k = { NULL, outfd, NULL };
 	int e = riff_run(&s, &k, rep);
 
 	clean_sink_free(&k);
+	clean_src_win_free(&w);
 	return e;
 }
 
@@ -405,7 +407,7 @@ out:
 int
 clean_avi(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
-	struct clean_src s = { buf, -1, len };
+	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };
 	size_t start = out->len;
 	int e = avi_run(&s, &k, rep);
@@ -419,10 +421,12 @@ clean_avi(const unsigned char *buf, size_t len, struct clean_buf *out, struct cl
 int
 clean_avi_fd(int infd, uint64_t len, int outfd, struct clean_report *rep)
 {
-	struct clean_src s = { NULL, infd, len };
+	struct clean_src_win w = { 0 };
+	struct clean_src s = { NULL, infd, len, &w };
 	struct clean_sink k = { NULL, outfd, NULL };
 	int e = avi_run(&s, &k, rep);
 
 	clean_sink_free(&k);
+	clean_src_win_free(&w);
 	return e;
 }

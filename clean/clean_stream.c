@@ -4,7 +4,9 @@
  *
  * A source is a buffer (a file held in memory, or an archive member) or a
  * descriptor read piece by piece with lseek and read (all the sandbox
- * allows); a sink is a growable buffer or a descriptor written in order.
+ * allows; small reads, such as element headers, come from a window of
+ * CLEAN_SRC_WINDOW bytes read at once); a sink is a growable buffer or a
+ * descriptor written in order.
  * The same cleaner code runs over both, so a file cleaned in memory and the
  * same file streamed give the same bytes by construction.
  *
@@ -27,23 +29,14 @@
 #include <string.h>
 #include <unistd.h>
 
-int
-clean_src_read(const struct clean_src *s, uint64_t off, void *d, size_t n)
+/* n bytes at off read from the descriptor itself. */
+static int
+src_fd_read(int fd, uint64_t off, unsigned char *p, size_t n)
 {
-	unsigned char *p = d;
-
-	if (off > s->len || n > s->len - off)
-		return CLEAN_E_MALFORMED;
-	if (n == 0)
-		return 0;
-	if (s->buf != NULL) {
-		memcpy(p, s->buf + off, n);
-		return 0;
-	}
-	if (off > INT64_MAX || lseek(s->fd, (off_t)off, SEEK_SET) != (off_t)off)
+	if (off > INT64_MAX || lseek(fd, (off_t)off, SEEK_SET) != (off_t)off)
 		return SD_ERR_IO;
 	while (n > 0) {
-		ssize_t r = read(s->fd, p, n);
+		ssize_t r = read(fd, p, n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
@@ -52,6 +45,45 @@ clean_src_read(const struct clean_src *s, uint64_t off, void *d, size_t n)
 		n -= (size_t)r;
 	}
 	return 0;
+}
+
+int
+clean_src_read(const struct clean_src *s, uint64_t off, void *d, size_t n)
+{
+	struct clean_src_win *w = s->win;
+	int e;
+
+	if (off > s->len || n > s->len - off)
+		return CLEAN_E_MALFORMED;
+	if (n == 0)
+		return 0;
+	if (s->buf != NULL) {
+		memcpy(d, s->buf + off, n);
+		return 0;
+	}
+	/* Headers of a few bytes each: one read per window, not one per header. */
+	if (w != NULL && n <= CLEAN_SRC_WINDOW / 4 &&
+	    (w->buf != NULL || (w->buf = malloc(CLEAN_SRC_WINDOW)) != NULL)) {
+		if (off < w->off || off - w->off > w->len || n > w->len - (off - w->off)) {
+			size_t m = s->len - off < CLEAN_SRC_WINDOW ? (size_t)(s->len - off) :
+			    CLEAN_SRC_WINDOW;
+			w->len = 0;
+			if ((e = src_fd_read(s->fd, off, w->buf, m)) != 0)
+				return e;
+			w->off = off;
+			w->len = m;
+		}
+		memcpy(d, w->buf + (off - w->off), n);
+		return 0;
+	}
+	return src_fd_read(s->fd, off, d, n);
+}
+
+void
+clean_src_win_free(struct clean_src_win *w)
+{
+	free(w->buf);
+	memset(w, 0, sizeof *w);
 }
 
 int

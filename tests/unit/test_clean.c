@@ -644,7 +644,7 @@ static void
 stream_patches(void **state)
 {
 	static const unsigned char in[16] = "ABCDEFGHIJKLMNOP";
-	struct clean_src s = { in, -1, sizeof in };
+	struct clean_src s = { in, -1, sizeof in, NULL };
 	struct clean_patches l = { 0 };
 	struct clean_buf out = { 0 };
 	struct clean_sink k = { &out, -1, NULL };
@@ -671,9 +671,18 @@ stream_patches(void **state)
 	unlink(path);
 	assert_int_equal(write(fd, in, sizeof in), (ssize_t)sizeof in);
 	{
-		struct clean_src f = { NULL, fd, sizeof in };
+		struct clean_src_win w = { 0 };
+		struct clean_src f = { NULL, fd, sizeof in, &w };
 		assert_int_equal(clean_patch_read(&f, &l, 0, d, 16), 0);
 		assert_memory_equal(d, "ABZ\0\0FGHIJxy\0\0OP", 16);
+		/* small reads come from the window, read once */
+		assert_non_null(w.buf);
+		assert_int_equal(w.len, 16);
+		assert_int_equal(clean_src_read(&f, 13, d, 3), 0);
+		assert_memory_equal(d, "NOP", 3);
+		assert_int_equal(clean_src_read(&f, 14, d, 3), CLEAN_E_MALFORMED);
+		clean_src_win_free(&w);
+		assert_null(w.buf);
 	}
 	close(fd);
 	clean_patch_free(&l);
