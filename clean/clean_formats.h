@@ -37,7 +37,7 @@ static const struct clean_format clean_formats[] = {
 	{ "application/ogg", clean_ogg, NULL, ".ogg .oga .ogx .opus", NULL },
 	{ "audio/x-vorbis+ogg", clean_ogg, NULL, ".ogg .oga", NULL },
 	{ "audio/opus", clean_ogg, NULL, ".opus .ogg", NULL },
-	{ "audio/x-aiff audio/aiff", clean_aiff, NULL, ".aiff .aif .aifc", NULL },
+	{ "audio/x-aiff audio/aiff", clean_aiff, NULL, ".aiff .aif .aifc", clean_aiff_fd },
 
 	{ "video/mp4", clean_mp4, NULL, ".mp4 .m4v .m4a", clean_mp4_fd },
 	{ "video/quicktime", clean_mp4, NULL, ".mov .qt", clean_mp4_fd },

@@ -135,6 +135,7 @@ int clean_flac_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
 int clean_avi_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
 int clean_asf_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
 int clean_riff_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
+int clean_aiff_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
 
 /* The streamed cleaner of a top-level file of this MIME type (from the
  * format table), or CLEAN_E_UNSUPPORTED when the type is not streamed. */

@@ -12,9 +12,10 @@
  * chunks. AVI is cleaned in place (see clean_avi below). Hand-written: see
  * docs/handwritten.md.
  *
- * WebP and WAV are streamed (clean_riff_fd) and cleaned in memory by the
- * same code, in two passes: the first checks the chunks, notes what goes
- * and sums what is kept (the RIFF size written first), the second writes;
+ * WebP, WAV and AIFF are streamed (clean_riff_fd, clean_aiff_fd) and
+ * cleaned in memory by the same code, in two passes: the first checks the
+ * chunks, notes what goes and sums what is kept (the RIFF or FORM size
+ * written first), the second writes;
  * chunk data is copied CLEAN_STREAM_CHUNK bytes at a time.
  */
 #include "clean_int.h"
@@ -170,17 +171,21 @@ clean_riff_fd(int infd, uint64_t len, int outfd, struct clean_report *rep)
 	return e;
 }
 
+/* AIFF's chunks of [12, end), as walk() does WAV's: pass 1 (k NULL)
+ * checks, notes and sums what is kept into *total; pass 2 writes it. */
 static int
-aiff_chunks(const unsigned char *buf, size_t end, struct clean_buf *out,
-    struct clean_report *rep)
+aiff_chunks(const struct clean_src *s, uint64_t end, struct clean_sink *k,
+    struct clean_report *rep, uint64_t *total)
 {
+	unsigned char c[8];
 	int e, comm = 0, ssnd = 0;
 
-	for (size_t pos = 12; pos < end;) {
-		size_t n, padded;
-		const unsigned char *c = buf + pos;
+	for (uint64_t pos = 12; pos < end;) {
+		uint64_t n, padded;
 		if (end - pos < 8)
 			return CLEAN_E_MALFORMED;
+		if ((e = clean_src_read(s, pos, c, 8)) != 0)
+			return e;
 		n = sd_load_be32(c + 4);
 		padded = n + (n & 1);
 		if (n > end - pos - 8 || padded > end - pos - 8)
@@ -189,9 +194,11 @@ aiff_chunks(const unsigned char *buf, size_t end, struct clean_buf *out,
 		    memcmp(c, "FVER", 4) == 0) {
 			comm |= memcmp(c, "COMM", 4) == 0;
 			ssnd |= memcmp(c, "SSND", 4) == 0;
-			if ((e = clean_buf_append(out, c, 8 + padded)) != 0)
+			if (k == NULL)
+				*total += 8 + padded;
+			else if ((e = clean_sink_copy(k, s, pos, 8 + padded)) != 0)
 				return e;
-		} else {
+		} else if (k == NULL) {
 			clean_note_removed(rep, "text, comment, marker and tag chunks (name, author, "
 			    "copyright, annotations, ID3)");
 		}
@@ -200,35 +207,68 @@ aiff_chunks(const unsigned char *buf, size_t end, struct clean_buf *out,
 	return comm && ssnd ? 0 : CLEAN_E_MALFORMED;
 }
 
+/* Two passes: the FORM size written first is the size of what is kept. */
+static int
+aiff_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *rep)
+{
+	uint64_t end, total = 4, len = s->len;
+	unsigned char h[12];
+	int e = CLEAN_E_MALFORMED;
+
+	if (len < 12 || (e = clean_src_read(s, 0, h, 12)) != 0 || memcmp(h, "FORM", 4) != 0 ||
+	    (memcmp(h + 8, "AIFF", 4) != 0 && memcmp(h + 8, "AIFC", 4) != 0)) {
+		e = e != 0 && e != CLEAN_E_MALFORMED ? e : CLEAN_E_MALFORMED;
+		goto out;
+	}
+	e = CLEAN_E_MALFORMED;
+	if ((end = sd_load_be32(h + 4)) > len - 8)
+		goto out;
+	end += 8;
+	if (end < len)
+		clean_note_removed(rep, "%llu bytes after the end of the file",
+		    (unsigned long long)(len - end));
+	if ((e = aiff_chunks(s, end, NULL, rep, &total)) != 0)
+		goto out;
+	if (total > UINT32_MAX) {
+		e = CLEAN_E_LIMIT;
+		goto out;
+	}
+	for (int i = 0; i < 4; i++)
+		h[4 + i] = (unsigned char)(total >> (24 - 8 * i));
+	if ((e = clean_sink_put(k, h, 12)) != 0)
+		goto out;
+	e = aiff_chunks(s, end, k, rep, &total);
+out:
+	if (e == CLEAN_E_MALFORMED)
+		clean_set_error(rep, "not a complete AIFF file (truncated or bad chunk length)");
+	return e;
+}
+
 int
 clean_aiff(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep)
 {
-	size_t end, start = out->len;
-	uint32_t total;
-	int e = CLEAN_E_MALFORMED;
+	struct clean_src s = { buf, -1, len, NULL };
+	struct clean_sink k = { out, -1, NULL };
+	size_t start = out->len;
+	int e = aiff_run(&s, &k, rep);
 
-	if (len < 12 || memcmp(buf, "FORM", 4) != 0 ||
-	    (memcmp(buf + 8, "AIFF", 4) != 0 && memcmp(buf + 8, "AIFC", 4) != 0))
-		goto out;
-	if ((end = sd_load_be32(buf + 4)) > len - 8)
-		goto out;
-	end += 8;
-	if (end < len)
-		clean_note_removed(rep, "%zu bytes after the end of the file", len - end);
-	if ((e = clean_buf_append(out, buf, 12)) != 0 ||
-	    (e = aiff_chunks(buf, end, out, rep)) != 0)
-		goto out;
-	if (out->len - start - 8 > UINT32_MAX) {
-		e = CLEAN_E_LIMIT;
-		goto out;
-	}
-	total = (uint32_t)(out->len - start - 8);
-	for (int i = 0; i < 4; i++)
-		out->data[start + 4 + (size_t)i] = (unsigned char)(total >> (24 - 8 * i));
-out:
-	if (e == CLEAN_E_MALFORMED)
-		clean_set_error(rep, "not a complete AIFF file (truncated or bad chunk length)");
+	if (e != 0)
+		out->len = start;
+	clean_sink_free(&k);
+	return e;
+}
+
+int
+clean_aiff_fd(int infd, uint64_t len, int outfd, struct clean_report *rep)
+{
+	struct clean_src_win w = { 0 };
+	struct clean_src s = { NULL, infd, len, &w };
+	struct clean_sink k = { NULL, outfd, NULL };
+	int e = aiff_run(&s, &k, rep);
+
+	clean_sink_free(&k);
+	clean_src_win_free(&w);
 	return e;
 }
 

@@ -2,7 +2,7 @@
 """Write a large file of a streamed type as a sparse file, for the
 streaming tests of media.sh.
 
-usage: big_stream.py FORMAT OUT SIZE_MIB   (FORMAT: mkv, avi, asf, wav, jpeg, flac, mp3)
+usage: big_stream.py FORMAT OUT SIZE_MIB   (FORMAT: mkv, avi, asf, wav, aiff, jpeg, flac, mp3)
 
 The file is a valid header with canaries (SDCANARY...) in its metadata,
 then one long payload whose first 16 bytes are "BIG-SAMPLES-HERE" and
@@ -18,6 +18,8 @@ ends SIZE_MIB MiB after its header. Prints the offset of the marker.
    packets are the payload.
  - wav: RIFF 'WAVE' with fmt, LIST INFO (title, software) and a data
    chunk that is the payload.
+ - aiff: FORM 'AIFF' with COMM, NAME and AUTH, and an SSND chunk that is
+   the payload.
  - jpeg: SOI, EXIF (artist, orientation 6) and COM segments, a frame
    header and one scan whose entropy-coded data is the payload, EOI.
  - flac: STREAMINFO, a VORBIS_COMMENT block, then the payload as audio
@@ -105,6 +107,15 @@ def wav(size):
     return b"RIFF" + struct.pack("<I", len(body) + size) + body
 
 
+def aiff(size):
+    def bchunk(i, p):
+        return i + struct.pack(">I", len(p)) + p + (b"\0" if len(p) & 1 else b"")
+    comm = bchunk(b"COMM", struct.pack(">hIh", 2, size // 4, 16) + bytes.fromhex("400ebb80000000000000"))
+    body = b"AIFF" + comm + bchunk(b"NAME", b"SDCANARYname") + bchunk(b"AUTH", b"SDCANARYauthor") + \
+        b"SSND" + struct.pack(">III", size + 8, 0, 0)
+    return b"FORM" + struct.pack(">I", len(body) + size) + body
+
+
 def guid(a, b, c, d):
     return struct.pack("<IHH", a, b, c) + bytes(d)
 
@@ -135,6 +146,8 @@ def main():
         head = avi(size)
     elif fmt == "wav":
         head = wav(size)
+    elif fmt == "aiff":
+        head = aiff(size)
     elif fmt == "asf":
         head = asf(size)
     elif fmt == "jpeg":

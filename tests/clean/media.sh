@@ -18,7 +18,8 @@
 #     "cleaned", its samples found where its moved chunk offset points, and
 #     the cleaner's peak memory (the largest child's maximum resident set)
 #     stays under 200 MiB;
-#  3. the same for 1.1 GiB Matroska, AVI, ASF, WAV, JPEG, FLAC and MP3 files
+#  3. the same for 1.1 GiB Matroska, AVI, ASF, WAV, AIFF, JPEG, FLAC and
+#     MP3 files
 #     (big_stream.py: canaries in their metadata, one huge payload):
 #     reported "cleaned", the canaries gone, the payload kept (Matroska,
 #     AVI and ASF: where it was, the size the same);
@@ -173,10 +174,10 @@ with open(work + "/bigout/" + e["output"], "rb") as f:
 assert peak < 200, "peak memory %d MiB" % peak
 PY
 
-# 3. Matroska, AVI, ASF, WAV, JPEG, FLAC and MP3 files over the in-memory limit,
+# 3. Matroska, AVI, ASF, WAV, AIFF, JPEG, FLAC and MP3 files over the in-memory limit,
 # streamed in bounded memory (one at a time: each is written out whole)
 rm -rf "$work/bigout" "$work/big.mp4"
-for f in mkv avi asf wav jpeg flac mp3; do
+for f in mkv avi asf wav aiff jpeg flac mp3; do
 	mark=$("$py" "$here/big_stream.py" $f "$work/big.$f" 1100) ||
 		{ echo "FAIL: could not make the big $f file"; exit 1; }
 	"$py" - "$open" "$work" big.$f "$mark" <<'PY' && ok || ko "big $f streamed in bounded memory"

@@ -33,6 +33,7 @@ static const struct {
 	{ clean_avi, clean_avi_fd },
 	{ clean_asf, clean_asf_fd },
 	{ clean_riff, clean_riff_fd },
+	{ clean_aiff, clean_aiff_fd },
 	{ clean_mp4, clean_mp4_fd },
 };
 

@@ -693,6 +693,29 @@ stream_patches(void **state)
 	clean_sink_free(&k);
 }
 
+/* AIFF (two passes now): a FORM size past the end of the file is refused,
+ * not cleaned into nothing; the same file with the right size cleans. */
+static void
+aiff_form_size(void **state)
+{
+	unsigned char f[12 + 26 + 16] = "FORM\0\0\0\0AIFFCOMM\0\0\0\x12";
+	struct clean_buf out = { 0 };
+	struct clean_report rep = { 0 };
+
+	(void)state;
+	memcpy(f + 38, "SSND\0\0\0\x08", 8);
+	f[7] = sizeof f - 8 + 1; /* one byte past the end */
+	assert_int_equal(clean_aiff(f, sizeof f, &out, &rep), CLEAN_E_MALFORMED);
+	assert_int_equal(out.len, 0);
+	assert_non_null(strstr(rep.error, "AIFF"));
+	f[7] = sizeof f - 8;
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(clean_aiff(f, sizeof f, &out, &rep), 0);
+	assert_int_equal(out.len, sizeof f);
+	assert_memory_equal(out.data, f, sizeof f);
+	clean_buf_free(&out);
+}
+
 /* A RIFF chunk (id, little-endian size, data, pad byte). */
 static void
 riff_chunk(struct clean_buf *b, const char *id, const void *d, size_t n)
@@ -802,6 +825,7 @@ main(void)
 		cmocka_unit_test(gzip_bounds),
 		cmocka_unit_test(mkv_in_place),
 		cmocka_unit_test(stream_patches),
+		cmocka_unit_test(aiff_form_size),
 		cmocka_unit_test(avi_in_place),
 		cmocka_unit_test(asf_refuses_bad_sizes),
 	};
