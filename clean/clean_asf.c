@@ -22,6 +22,12 @@
  *    Metadata and Metadata Library objects (per-stream tags, pictures,
  *    encoder data) and unknown objects are padded out.
  * The coded audio and video in the Data object are not inspected.
+ *
+ * Streamed (clean_asf_fd) and in memory by the same code: the walk reads
+ * object headers (the Data object is skipped by its size) and collects the
+ * Padding objects and zeroed fields as clean_stream.c patches; the input
+ * is then copied with them applied. Memory: the copy chunk and the patch
+ * list.
  */
 #include "clean_int.h"
 #include "sderr.h"
@@ -112,25 +118,52 @@ asf_in(const unsigned char *g, const unsigned char (*l)[16], size_t n)
 	return 0;
 }
 
-/* The object at pos inside [pos, end): its size into *size. */
+struct asf_job {
+	const struct clean_src *s;
+	struct clean_patches pl; /* Padding objects and zeroed fields */
+	struct clean_report *rep;
+};
+
+/* n bytes at off, as they will be written. */
 static int
-asf_obj(const unsigned char *o, size_t pos, size_t end, size_t *size)
+asf_read(struct asf_job *j, uint64_t off, void *d, size_t n)
 {
+	return clean_patch_read(j->s, &j->pl, off, d, n);
+}
+
+/* [off, off + n) zeroed (nothing when n is 0). */
+static int
+asf_zero(struct asf_job *j, uint64_t off, uint64_t n)
+{
+	return n > 0 ? clean_patch_add(&j->pl, off, n, NULL, 0) : 0;
+}
+
+/* The object at pos inside [pos, end): its GUID into g, its size into
+ * *size. */
+static int
+asf_obj(struct asf_job *j, uint64_t pos, uint64_t end, unsigned char *g, uint64_t *size)
+{
+	unsigned char h[24];
 	uint64_t n;
+	int e;
 
 	if (end - pos < 24)
 		return CLEAN_E_MALFORMED;
-	n = asf_le(o + pos + 16, 8);
+	if ((e = asf_read(j, pos, h, 24)) != 0)
+		return e;
+	n = asf_le(h + 16, 8);
 	if (n < 24 || n > end - pos)
 		return CLEAN_E_MALFORMED;
-	*size = (size_t)n;
+	memcpy(g, h, 16);
+	*size = n;
 	return 0;
 }
 
-static void
-asf_pad(unsigned char *o, size_t pos, size_t size, struct clean_report *rep)
+static int
+asf_pad(struct asf_job *j, const unsigned char *g, uint64_t pos, uint64_t size)
 {
-	const unsigned char *g = o + pos;
+	unsigned char h[24];
+	struct clean_report *rep = j->rep;
 
 	if (memcmp(g, asf_contentdesc, 16) == 0)
 		clean_note_removed(rep, "content description (title, author, copyright, "
@@ -151,124 +184,169 @@ asf_pad(unsigned char *o, size_t pos, size_t size, struct clean_report *rep)
 		clean_note_removed(rep, "content branding (banner image, copyright URL)");
 	else if (memcmp(g, asf_padding, 16) != 0)
 		clean_note_removed(rep, "unknown ASF objects");
-	memcpy(o + pos, asf_padding, 16);
-	memset(o + pos + 24, 0, size - 24);
+	memcpy(h, asf_padding, 16);
+	for (int i = 0; i < 8; i++)
+		h[16 + i] = (unsigned char)(size >> (8 * i));
+	return clean_patch_add(&j->pl, pos, size, h, sizeof h);
 }
 
 /* Extended Stream Properties: the stream names' characters zeroed. */
 static int
-asf_extstream_names(unsigned char *o, size_t pos, size_t size, struct clean_report *rep)
+asf_extstream_names(struct asf_job *j, uint64_t pos, uint64_t size)
 {
-	size_t p = pos + 24 + 64, end = pos + size;
+	uint64_t p = pos + 24 + 64, end = pos + size;
+	unsigned char h[4];
 	unsigned names;
+	int e;
 
 	if (end - (pos + 24) < 64 + 4)
 		return CLEAN_E_MALFORMED;
-	names = (unsigned)asf_le(o + p, 2);
+	if ((e = asf_read(j, p, h, 2)) != 0)
+		return e;
+	names = (unsigned)asf_le(h, 2);
 	p += 4;
 	for (unsigned i = 0; i < names; i++) {
-		size_t n;
+		uint64_t n;
 		if (end - p < 4)
 			return CLEAN_E_MALFORMED;
-		n = (size_t)asf_le(o + p + 2, 2);
+		if ((e = asf_read(j, p, h, 4)) != 0)
+			return e;
+		n = asf_le(h + 2, 2);
 		if (end - p - 4 < n)
 			return CLEAN_E_MALFORMED;
-		memset(o + p + 4, 0, n);
+		if ((e = asf_zero(j, p + 4, n)) != 0)
+			return e;
 		p += 4 + n;
 	}
 	if (names > 0)
-		clean_note_removed(rep, "stream names (zeroed)");
+		clean_note_removed(j->rep, "stream names (zeroed)");
 	return 0;
 }
 
 static int
-asf_header_ext(unsigned char *o, size_t pos, size_t size, struct clean_report *rep)
+asf_header_ext(struct asf_job *j, uint64_t pos, uint64_t size)
 {
-	size_t end = pos + size, p = pos + 24 + 22, n;
-	uint64_t dlen;
+	uint64_t end = pos + size, p = pos + 24 + 22, n, dlen;
+	unsigned char g[16], h[4];
 	int e;
 
 	if (size < 24 + 22)
 		return CLEAN_E_MALFORMED;
-	dlen = asf_le(o + pos + 24 + 18, 4);
+	if ((e = asf_read(j, pos + 24 + 18, h, 4)) != 0)
+		return e;
+	dlen = asf_le(h, 4);
 	if (dlen != size - 24 - 22)
 		return CLEAN_E_MALFORMED;
 	for (; p < end; p += n) {
-		if ((e = asf_obj(o, p, end, &n)) != 0)
+		if ((e = asf_obj(j, p, end, g, &n)) != 0)
 			return e;
-		if (memcmp(o + p, asf_extstream, 16) == 0) {
-			if ((e = asf_extstream_names(o, p, n, rep)) != 0)
-				return e;
-		} else if (!asf_in(o + p, asf_ext_keep, N(asf_ext_keep))) {
-			asf_pad(o, p, n, rep);
-		}
+		if (memcmp(g, asf_extstream, 16) == 0)
+			e = asf_extstream_names(j, p, n);
+		else if (!asf_in(g, asf_ext_keep, N(asf_ext_keep)))
+			e = asf_pad(j, g, p, n);
+		if (e != 0)
+			return e;
 	}
 	return 0;
 }
 
 static int
-asf_header_obj(unsigned char *o, size_t pos, size_t size, struct clean_report *rep)
+asf_header_obj(struct asf_job *j, uint64_t pos, uint64_t size)
 {
-	size_t end = pos + size, p = pos + 30, n;
-	uint64_t count, seen = 0;
+	uint64_t end = pos + size, p = pos + 30, n, count, seen = 0;
+	unsigned char g[16], h[8];
 	int e;
 
 	if (size < 30)
 		return CLEAN_E_MALFORMED;
-	count = asf_le(o + pos + 24, 4);
+	if ((e = asf_read(j, pos + 24, h, 4)) != 0)
+		return e;
+	count = asf_le(h, 4);
 	for (; p < end; p += n, seen++) {
-		if ((e = asf_obj(o, p, end, &n)) != 0)
+		if ((e = asf_obj(j, p, end, g, &n)) != 0)
 			return e;
-		if (memcmp(o + p, asf_fileprops, 16) == 0) {
+		if (memcmp(g, asf_fileprops, 16) == 0) {
 			if (n < 24 + 80)
 				return CLEAN_E_MALFORMED;
-			if (asf_le(o + p + 48, 8) != 0)
-				clean_note_removed(rep, "creation date (file properties)");
-			memset(o + p + 48, 0, 8);
-		} else if (memcmp(o + p, asf_headerext, 16) == 0) {
-			if ((e = asf_header_ext(o, p, n, rep)) != 0)
+			if ((e = asf_read(j, p + 48, h, 8)) != 0)
 				return e;
-		} else if (memcmp(o + p, asf_padding, 16) == 0) {
-			memset(o + p + 24, 0, n - 24);
-		} else if (!asf_in(o + p, asf_hdr_keep, N(asf_hdr_keep))) {
-			asf_pad(o, p, n, rep);
+			if (asf_le(h, 8) != 0)
+				clean_note_removed(j->rep, "creation date (file properties)");
+			e = asf_zero(j, p + 48, 8);
+		} else if (memcmp(g, asf_headerext, 16) == 0) {
+			e = asf_header_ext(j, p, n);
+		} else if (memcmp(g, asf_padding, 16) == 0) {
+			e = asf_zero(j, p + 24, n - 24);
+		} else if (!asf_in(g, asf_hdr_keep, N(asf_hdr_keep))) {
+			e = asf_pad(j, g, p, n);
 		}
+		if (e != 0)
+			return e;
 	}
 	return seen == count ? 0 : CLEAN_E_MALFORMED;
+}
+
+static int
+asf_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *rep)
+{
+	struct asf_job j = { .s = s, .rep = rep };
+	uint64_t pos = 0, len = s->len, n;
+	unsigned char g[16];
+	int e = 0, data = 0;
+
+	if (len < 30 || (e = clean_src_read(s, 0, g, 16)) != 0 ||
+	    memcmp(g, asf_header, 16) != 0) {
+		if (e != 0 && e != CLEAN_E_MALFORMED)
+			return e;
+		clean_set_error(rep, "not an ASF file");
+		return CLEAN_E_MALFORMED;
+	}
+	for (; pos < len; pos += n) {
+		if ((e = asf_obj(&j, pos, len, g, &n)) != 0)
+			goto out;
+		if (pos == 0)
+			e = asf_header_obj(&j, pos, n);
+		else if (memcmp(g, asf_data, 16) == 0)
+			data = 1;
+		else if (!asf_in(g, asf_top_keep, N(asf_top_keep)))
+			e = asf_pad(&j, g, pos, n);
+		if (e != 0)
+			goto out;
+	}
+	e = data ? clean_patch_copy(s, &j.pl, len, k) : CLEAN_E_MALFORMED;
+out:
+	if (e == CLEAN_E_MALFORMED)
+		clean_set_error(rep, "not a complete ASF file (truncated or bad object size)");
+	else if (e == CLEAN_E_LIMIT)
+		clean_set_error(rep, "too many ASF metadata objects or stream names to clean "
+		    "(over %u)", CLEAN_PATCH_MAX);
+	clean_patch_free(&j.pl);
+	return e;
 }
 
 int
 clean_asf(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
-	size_t start = out->len, pos = 0, n;
-	int e, data = 0;
-	unsigned char *o;
+	struct clean_src s = { buf, -1, len, NULL };
+	struct clean_sink k = { out, -1, NULL };
+	size_t start = out->len;
+	int e = asf_run(&s, &k, rep);
 
-	if (len < 30 || memcmp(buf, asf_header, 16) != 0) {
-		clean_set_error(rep, "not an ASF file");
-		return CLEAN_E_MALFORMED;
-	}
-	if ((e = clean_buf_append(out, buf, len)) != 0)
-		return e;
-	o = out->data + start;
-	for (; pos < len; pos += n) {
-		if ((e = asf_obj(o, pos, len, &n)) != 0)
-			goto out;
-		if (pos == 0)
-			e = asf_header_obj(o, pos, n, rep);
-		else if (memcmp(o + pos, asf_data, 16) == 0)
-			data = 1;
-		else if (!asf_in(o + pos, asf_top_keep, N(asf_top_keep)))
-			asf_pad(o, pos, n, rep);
-		if (e != 0)
-			goto out;
-	}
-	e = data ? 0 : CLEAN_E_MALFORMED;
-out:
-	if (e != 0) {
+	if (e != 0)
 		out->len = start;
-		if (e == CLEAN_E_MALFORMED)
-			clean_set_error(rep, "not a complete ASF file (truncated or bad object size)");
-	}
+	clean_sink_free(&k);
+	return e;
+}
+
+int
+clean_asf_fd(int infd, uint64_t len, int outfd, struct clean_report *rep)
+{
+	struct clean_src_win w = { 0 };
+	struct clean_src s = { NULL, infd, len, &w };
+	struct clean_sink k = { NULL, outfd, NULL };
+	int e = asf_run(&s, &k, rep);
+
+	clean_sink_free(&k);
+	clean_src_win_free(&w);
 	return e;
 }

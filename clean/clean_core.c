@@ -153,7 +153,17 @@ clean_streamed(const char *mime)
 {
 	const struct clean_format *f = find_format(mime);
 
-	return f != NULL && f->streamed;
+	return f != NULL && f->stream != NULL;
+}
+
+int
+clean_stream(const char *mime, int infd, uint64_t len, int outfd, struct clean_report *rep)
+{
+	const struct clean_format *f = find_format(mime);
+
+	if (f == NULL || f->stream == NULL)
+		return CLEAN_E_UNSUPPORTED;
+	return f->stream(infd, len, outfd, rep);
 }
 
 int

@@ -70,6 +70,78 @@ int clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out,
  * partial file that must be discarded. */
 int clean_mp4_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
 
+/* Streaming (clean_stream.c, a leaf): a source is a buffer (buf set) or
+ * the len bytes of a descriptor read with lseek and read; a sink is a
+ * buffer (buf set) or a descriptor written in order. */
+#define CLEAN_STREAM_CHUNK (1u << 20) /* bytes copied at a time */
+#define CLEAN_SRC_WINDOW 65536u       /* small reads from a descriptor are served from here */
+struct clean_src_win {
+	unsigned char *buf; /* CLEAN_SRC_WINDOW bytes, allocated on first use */
+	uint64_t off;
+	size_t len;
+};
+struct clean_src {
+	const unsigned char *buf;
+	int fd;
+	uint64_t len;
+	struct clean_src_win *win; /* a descriptor's read window, or NULL (none) */
+};
+void clean_src_win_free(struct clean_src_win *w);
+struct clean_sink {
+	struct clean_buf *buf;
+	int fd;
+	unsigned char *chunk; /* CLEAN_STREAM_CHUNK bytes, allocated on first use */
+};
+/* n bytes at off; CLEAN_E_MALFORMED when they are not all in the source. */
+int clean_src_read(const struct clean_src *s, uint64_t off, void *d, size_t n);
+int clean_sink_put(struct clean_sink *k, const void *p, size_t n);
+/* Copy n bytes of s from off to k, a chunk at a time. */
+int clean_sink_copy(struct clean_sink *k, const struct clean_src *s, uint64_t off, uint64_t n);
+void clean_sink_free(struct clean_sink *k);
+
+/* A patch list for the in-place cleaners: [off, off + len) is written as
+ * head (nhead bytes) followed by zeros. At most CLEAN_PATCH_MAX patches
+ * (CLEAN_E_LIMIT beyond), which never overlap (CLEAN_E_MALFORMED). */
+#define CLEAN_PATCH_HEAD 24
+#define CLEAN_PATCH_MAX 65536u
+struct clean_patch {
+	uint64_t off, len;
+	unsigned char nhead;
+	unsigned char head[CLEAN_PATCH_HEAD];
+};
+struct clean_patches {
+	struct clean_patch *p;
+	size_t n, cap;
+};
+int clean_patch_add(struct clean_patches *l, uint64_t off, uint64_t len, const void *head,
+    size_t nhead);
+/* Read n bytes at off as they will be written (patches applied). */
+int clean_patch_read(const struct clean_src *s, const struct clean_patches *l, uint64_t off,
+    void *d, size_t n);
+/* Write the first len bytes of the source to k with the patches applied. */
+int clean_patch_copy(const struct clean_src *s, const struct clean_patches *l, uint64_t len,
+    struct clean_sink *k);
+void clean_patch_free(struct clean_patches *l);
+
+/* The streamed cleaners: the len bytes of infd (read with lseek and read)
+ * cleaned into outfd (written in order) in bounded memory (docs/cleaning.md
+ * gives each bound); the same code as the buffer cleaners of the same name,
+ * so the outputs are the same bytes. On error outfd holds a partial file
+ * that must be discarded. */
+int clean_mkv_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
+int clean_jpeg_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
+int clean_mp3_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
+int clean_flac_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
+int clean_avi_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
+int clean_asf_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
+int clean_riff_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
+int clean_aiff_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
+
+/* The streamed cleaner of a top-level file of this MIME type (from the
+ * format table), or CLEAN_E_UNSUPPORTED when the type is not streamed. */
+int clean_stream(const char *mime, int infd, uint64_t len, int outfd,
+    struct clean_report *rep);
+
 /* 1 when a top-level file of this MIME type is cleaned by streaming
  * (clean_file_sandboxed then never holds it whole in memory). */
 int clean_streamed(const char *mime);
@@ -142,7 +214,8 @@ struct clean_format {
 	int (*deep)(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
 	    struct clean_buf *out, struct clean_report *rep);
 	const char *exts;
-	int streamed;
+	/* the streamed cleaner of a top-level file, or NULL (read whole) */
+	int (*stream)(int infd, uint64_t len, int outfd, struct clean_report *rep);
 };
 
 /* .xz, .bz2, .zst (and .tar.xz, .tar.bz2, .tar.zst): decompressed through

@@ -11,10 +11,19 @@
  * is written back so the picture still displays the right way up.
  * The pixels are never decoded or re-encoded. Hand-written: see
  * docs/handwritten.md.
+ *
+ * Streamed (clean_jpeg_fd) and in memory (clean_jpeg) by the same code, in
+ * two passes: the first checks the markers, notes what goes and finds the
+ * orientation (an EXIF segment may come after the first scan in a
+ * progressive JPEG); the second writes SOI, the orientation and what is
+ * kept, copying scans CLEAN_STREAM_CHUNK bytes at a time. Memory: two
+ * JPEG_WIN buffers (a marker segment is at most 64 KiB) and the copy chunk,
+ * whatever the file's size.
  */
 #include "clean_int.h"
 #include "sderr.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Orientation (1..8) from an APP1 EXIF payload, or 0. */
@@ -58,7 +67,7 @@ exif_orientation(const unsigned char *p, size_t n)
 
 /* A minimal APP1 EXIF segment holding only Orientation. */
 static int
-put_orientation(struct clean_buf *out, unsigned o)
+put_orientation(struct clean_sink *out, unsigned o)
 {
 	unsigned char s[36] = {
 		0xFF, 0xE1, 0x00, 34, 'E', 'x', 'i', 'f', 0, 0,
@@ -68,26 +77,7 @@ put_orientation(struct clean_buf *out, unsigned o)
 		0, 0, 0, 0                     /* no next IFD */
 	};
 	s[29] = (unsigned char)o;
-	return clean_buf_append(out, s, sizeof s);
-}
-
-/* Entropy-coded data from p: length up to the next real marker, or 0 when
- * the file ends inside it. */
-static size_t
-scan_len(const unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (p[i] != 0xFF)
-			continue;
-		if (p[i + 1] == 0x00 || (p[i + 1] >= 0xD0 && p[i + 1] <= 0xD7) ||
-		    p[i + 1] == 0xFF) {
-			if (p[i + 1] != 0xFF)
-				i++;
-			continue;
-		}
-		return i;
-	}
-	return 0;
+	return clean_sink_put(out, s, sizeof s);
 }
 
 static int
@@ -123,108 +113,234 @@ note_dropped(struct clean_report *rep, unsigned m, const unsigned char *seg, siz
 		clean_note_removed(rep, "unknown marker 0x%02X", m);
 }
 
+#define JPEG_WIN 65536u /* the read window: a segment fits in it */
+
 struct jstate {
+	const struct clean_src *s;
+	struct clean_sink *k;    /* pass 2 writes here; NULL in pass 1 */
+	struct clean_report *rep;
+	unsigned char *win;      /* JPEG_WIN bytes of the input from woff */
+	uint64_t woff;
+	size_t wlen;
+	unsigned char *seg;      /* one segment's payload */
 	unsigned orient;
 	int sof, sos;
 };
 
-/* One marker segment at buf[*pos] (after the 0xFF and marker byte m). */
+/* The byte at off (< the input's length), through the window. */
 static int
-segment(unsigned m, const unsigned char *buf, size_t len, size_t *pos,
-    struct clean_buf *out, struct clean_report *rep, struct jstate *st)
+jbyte(struct jstate *st, uint64_t off, unsigned *b)
 {
-	size_t seglen, sl;
-	const unsigned char *seg;
 	int e;
 
-	if (len - *pos < 2 || (seglen = sd_load_be16(buf + *pos)) < 2 || seglen > len - *pos)
+	if (off < st->woff || off - st->woff >= st->wlen) {
+		size_t n = st->s->len - off < JPEG_WIN ? (size_t)(st->s->len - off) : JPEG_WIN;
+		st->wlen = 0;
+		if ((e = clean_src_read(st->s, off, st->win, n)) != 0)
+			return e;
+		st->woff = off;
+		st->wlen = n;
+	}
+	*b = st->win[off - st->woff];
+	return 0;
+}
+
+/* Entropy-coded data from off: in *n its length up to the next real
+ * marker, 0 when the input ends inside it. */
+static int
+scan_len(struct jstate *st, uint64_t off, uint64_t *n)
+{
+	uint64_t len = st->s->len, ff = UINT64_MAX; /* a 0xFF waiting for its next byte */
+	unsigned b;
+	int e;
+
+	*n = 0;
+	for (uint64_t k = off; k < len;) {
+		const unsigned char *w;
+		size_t avail, i = 0;
+		if ((e = jbyte(st, k, &b)) != 0) /* the window now holds k */
+			return e;
+		w = st->win + (k - st->woff);
+		avail = st->wlen - (size_t)(k - st->woff);
+		while (i < avail) {
+			if (ff == UINT64_MAX) {
+				const unsigned char *q = memchr(w + i, 0xFF, avail - i);
+				if (q == NULL)
+					break;
+				i = (size_t)(q - w);
+				ff = k + i++;
+				continue;
+			}
+			b = w[i];
+			if (b == 0x00 || (b >= 0xD0 && b <= 0xD7))
+				ff = UINT64_MAX; /* stuffed byte or restart marker */
+			else if (b == 0xFF)
+				ff = k + i;      /* fill: the next 0xFF is looked at */
+			else {
+				*n = ff - off;
+				return 0;
+			}
+			i++;
+		}
+		k += avail;
+	}
+	return 0;
+}
+
+static int
+put(struct jstate *st, const void *p, size_t n)
+{
+	return st->k != NULL ? clean_sink_put(st->k, p, n) : 0;
+}
+
+/* One marker segment at *pos (after the 0xFF and marker byte m). */
+static int
+segment(struct jstate *st, unsigned m, uint64_t *pos)
+{
+	uint64_t len = st->s->len, sl;
+	unsigned char h[2];
+	size_t seglen;
+	int e;
+
+	if (len - *pos < 2 || (e = clean_src_read(st->s, *pos, h, 2)) != 0)
 		return CLEAN_E_MALFORMED;
-	seg = buf + *pos + 2;
+	if ((seglen = sd_load_be16(h)) < 2 || seglen > len - *pos)
+		return CLEAN_E_MALFORMED;
 	if (m == 0xDA) {
 		if (!st->sof)
 			return CLEAN_E_MALFORMED;
-		sl = scan_len(buf + *pos + seglen, len - *pos - seglen);
+		if ((e = scan_len(st, *pos + seglen, &sl)) != 0)
+			return e;
 		if (sl == 0)
 			return CLEAN_E_MALFORMED;
 		st->sos = 1;
-		if ((e = clean_buf_append(out, buf + *pos - 2, seglen + 2 + sl)) != 0)
+		if (st->k != NULL && (e = clean_sink_copy(st->k, st->s, *pos - 2,
+		    seglen + 2 + sl)) != 0)
 			return e;
 		*pos += seglen + sl;
 		return 0;
 	}
-	if (keep_marker(m, seg, seglen - 2)) {
+	if ((e = clean_src_read(st->s, *pos + 2, st->seg, seglen - 2)) != 0)
+		return e;
+	if (keep_marker(m, st->seg, seglen - 2)) {
 		if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xCC)
 			st->sof = 1;
-		e = clean_buf_append(out, buf + *pos - 2, seglen + 2);
-	} else {
+		if (st->k != NULL && (e = clean_sink_copy(st->k, st->s, *pos - 2, seglen + 2)) != 0)
+			return e;
+	} else if (st->k == NULL) {
 		if (m == 0xE1 && st->orient == 0)
-			st->orient = exif_orientation(seg, seglen - 2);
-		note_dropped(rep, m, seg, seglen - 2);
-		e = 0;
+			st->orient = exif_orientation(st->seg, seglen - 2);
+		note_dropped(st->rep, m, st->seg, seglen - 2);
 	}
 	*pos += seglen;
-	return e;
+	return 0;
 }
 
+/* The markers after SOI, to EOI: pass 1 (st->k NULL) checks them, notes
+ * what goes and finds the orientation; pass 2 writes what is kept. */
 static int
-walk(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep, struct jstate *st)
+walk(struct jstate *st)
 {
-	size_t pos = 2;
+	uint64_t pos = 2, len = st->s->len;
+	unsigned b;
 	int e;
 
 	for (;;) {
 		unsigned m;
-		if (pos >= len || buf[pos] != 0xFF)
-			return CLEAN_E_MALFORMED;
-		while (pos < len && buf[pos] == 0xFF)
-			pos++;
 		if (pos >= len)
 			return CLEAN_E_MALFORMED;
-		m = buf[pos++];
+		if ((e = jbyte(st, pos, &b)) != 0)
+			return e;
+		if (b != 0xFF)
+			return CLEAN_E_MALFORMED;
+		while (pos < len && (e = jbyte(st, pos, &b)) == 0 && b == 0xFF)
+			pos++;
+		if (e != 0)
+			return e;
+		if (pos >= len)
+			return CLEAN_E_MALFORMED;
+		m = b;
+		pos++;
 		if (m == 0xD9) {
 			if (!st->sos)
 				return CLEAN_E_MALFORMED;
-			if (pos < len)
-				clean_note_removed(rep, "%zu bytes after the end of the image",
-				    len - pos);
-			return clean_buf_append(out, "\xFF\xD9", 2);
+			if (pos < len && st->k == NULL)
+				clean_note_removed(st->rep, "%llu bytes after the end of the image",
+				    (unsigned long long)(len - pos));
+			return put(st, "\xFF\xD9", 2);
 		}
 		if ((m >= 0xD0 && m <= 0xD7) || m == 0x01 || m == 0x00 || m == 0xD8)
 			return CLEAN_E_MALFORMED;
-		if ((e = segment(m, buf, len, &pos, out, rep, st)) != 0)
+		if ((e = segment(st, m, &pos)) != 0)
 			return e;
 	}
+}
+
+/* Two passes over the input, so the orientation found anywhere before EOI
+ * is written right after SOI without holding the file. */
+static int
+jpeg_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *rep)
+{
+	struct jstate st = { .s = s, .rep = rep };
+	unsigned char h[2];
+	int e;
+
+	st.win = malloc(JPEG_WIN);
+	st.seg = malloc(JPEG_WIN);
+	if (st.win == NULL || st.seg == NULL) {
+		e = SD_ERR_NOMEM;
+		goto out;
+	}
+	if (s->len < 4 || (e = clean_src_read(s, 0, h, 2)) != 0 || h[0] != 0xFF ||
+	    h[1] != 0xD8) {
+		e = s->len < 4 || e == 0 || e == CLEAN_E_MALFORMED ? CLEAN_E_MALFORMED : e;
+		goto out;
+	}
+	if ((e = walk(&st)) != 0)
+		goto out;
+	st.k = k;
+	st.sof = st.sos = 0;
+	if ((e = put(&st, "\xFF\xD8", 2)) != 0)
+		goto out;
+	if (st.orient > 1) {
+		if ((e = put_orientation(k, st.orient)) != 0)
+			goto out;
+		clean_note_kept(rep, "EXIF Orientation (%u) kept so the image displays upright",
+		    st.orient);
+	}
+	e = walk(&st);
+out:
+	if (e == CLEAN_E_MALFORMED)
+		clean_set_error(rep, "not a complete JPEG (truncated or corrupt marker structure)");
+	free(st.win);
+	free(st.seg);
+	return e;
 }
 
 int
 clean_jpeg(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep)
 {
-	struct clean_buf tmp = { 0 };
-	struct jstate st = { 0 };
-	int e;
+	struct clean_src s = { buf, -1, len, NULL };
+	struct clean_sink k = { out, -1, NULL };
+	size_t start = out->len;
+	int e = jpeg_run(&s, &k, rep);
 
-	if (len < 4 || buf[0] != 0xFF || buf[1] != 0xD8) {
-		e = CLEAN_E_MALFORMED;
-		goto out;
-	}
-	if ((e = clean_buf_append(&tmp, "\xFF\xD8", 2)) != 0)
-		goto out;
-	if ((e = walk(buf, len, &tmp, rep, &st)) != 0)
-		goto out;
-	if ((e = clean_buf_append(out, tmp.data, 2)) != 0)
-		goto out;
-	if (st.orient > 1) {
-		if ((e = put_orientation(out, st.orient)) != 0)
-			goto out;
-		clean_note_kept(rep, "EXIF Orientation (%u) kept so the image displays upright",
-		    st.orient);
-	}
-	e = clean_buf_append(out, tmp.data + 2, tmp.len - 2);
-out:
-	if (e == CLEAN_E_MALFORMED)
-		clean_set_error(rep, "not a complete JPEG (truncated or corrupt marker structure)");
-	clean_buf_free(&tmp);
+	if (e != 0)
+		out->len = start;
+	clean_sink_free(&k);
+	return e;
+}
+
+int
+clean_jpeg_fd(int infd, uint64_t len, int outfd, struct clean_report *rep)
+{
+	struct clean_src_win w = { 0 };
+	struct clean_src s = { NULL, infd, len, &w };
+	struct clean_sink k = { NULL, outfd, NULL };
+	int e = jpeg_run(&s, &k, rep);
+
+	clean_sink_free(&k);
+	clean_src_win_free(&w);
 	return e;
 }

@@ -21,6 +21,13 @@
  * cannot be in a cluster. Bytes after the last top-level element that are
  * not an EBML element make the file malformed.
  *
+ * Streamed (clean_mkv_fd) and in memory (clean_mkv) by the same code: the
+ * walk reads element headers through clean_stream.c's patch list (bounded
+ * reads, payloads skipped by their sizes) and collects the Voids and
+ * CRC-32s as patches; the input is then copied with the patches applied.
+ * Memory: CLEAN_STREAM_CHUNK for the copy, MKV_TMP for a CRC-32 and at
+ * most CLEAN_PATCH_MAX patches, whatever the file's size.
+ *
  * The coded video and audio in the blocks are not inspected (an encoder
  * may write its name and settings into the stream, as in any video). A
  * subtitle track's header (its codec private data: an ASS script's info,
@@ -29,6 +36,7 @@
 #include "clean_int.h"
 #include "sderr.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <zlib.h>
@@ -49,47 +57,66 @@
 #define MKV_SEEK 0x4DBBu
 #define MKV_SEEKID 0x53ABu
 
+#define MKV_TMP 65536u /* bytes read at a time for a CRC-32 or a check */
+
 struct mkv_el {
-	size_t start, data, end;
+	uint64_t start, data, end;
 	uint32_t id;
 	int unknown; /* size "unknown": end is the parent's end until found */
 };
 
 struct mkv_job {
-	unsigned char *o;
+	const struct clean_src *s;
+	struct clean_patches pl; /* the Voids and CRC-32s, applied on every read */
+	unsigned char *tmp;      /* MKV_TMP bytes */
 	struct clean_report *rep;
 };
 
-/* The element at at, inside [at, limit). */
+/* n bytes at off, as they will be written. */
 static int
-mkv_el_at(const unsigned char *p, size_t at, size_t limit, struct mkv_el *e)
+mkv_read(struct mkv_job *j, uint64_t off, void *d, size_t n)
 {
-	size_t il, sl, i;
+	return clean_patch_read(j->s, &j->pl, off, d, n);
+}
+
+/* The element at at, inside [at, limit). CLEAN_E_MALFORMED when there is
+ * none; an I/O error passes through. */
+static int
+mkv_el_at(struct mkv_job *j, uint64_t at, uint64_t limit, struct mkv_el *e)
+{
+	unsigned char p[12];
+	size_t il, sl, i, n;
 	uint64_t v;
 	unsigned b;
+	int r;
 
-	if (at >= limit || p[at] == 0)
+	if (at >= limit)
 		return CLEAN_E_MALFORMED;
-	b = p[at];
+	n = limit - at < sizeof p ? (size_t)(limit - at) : sizeof p;
+	if ((r = mkv_read(j, at, p, n)) != 0)
+		return r;
+	if (p[0] == 0)
+		return CLEAN_E_MALFORMED;
+	b = p[0];
 	for (il = 1; il <= 4 && !(b & (0x80u >> (il - 1))); il++)
 		;
-	if (il > 4 || limit - at < il + 1)
+	if (il > 4 || n < il + 1)
 		return CLEAN_E_MALFORMED;
 	e->id = 0;
 	for (i = 0; i < il; i++)
-		e->id = e->id << 8 | p[at + i];
-	b = p[at + il];
+		e->id = e->id << 8 | p[i];
+	b = p[il];
 	if (b == 0)
 		return CLEAN_E_MALFORMED;
 	for (sl = 1; !(b & (0x80u >> (sl - 1))); sl++)
 		;
-	if (limit - at - il < sl)
+	if (n - il < sl)
 		return CLEAN_E_MALFORMED;
 	v = b & (0xFFu >> sl);
 	e->unknown = v == (0xFFu >> sl);
 	for (i = 1; i < sl; i++) {
-		v = v << 8 | p[at + il + i];
-		if (p[at + il + i] != 0xFF)
+		v = v << 8 | p[il + i];
+		if (p[il + i] != 0xFF)
 			e->unknown = 0;
 	}
 	e->start = at;
@@ -100,46 +127,56 @@ mkv_el_at(const unsigned char *p, size_t at, size_t limit, struct mkv_el *e)
 	}
 	if (v > limit - e->data)
 		return CLEAN_E_MALFORMED;
-	e->end = e->data + (size_t)v;
+	e->end = e->data + v;
 	return 0;
 }
 
 /* Overwrite [start, end) (at least 2 bytes: a whole element) with a Void
  * element of the same size. */
-static void
-mkv_void(unsigned char *o, size_t start, size_t end)
+static int
+mkv_void(struct mkv_job *j, uint64_t start, uint64_t end)
 {
-	size_t t = end - start;
+	unsigned char h[9] = { MKV_VOID };
+	uint64_t t = end - start;
+	size_t nh = 2;
 
-	memset(o + start, 0, t);
-	o[start] = MKV_VOID;
 	if (t >= 9) {
 		uint64_t v = t - 9;
-		o[start + 1] = 0x01;
+		h[1] = 0x01;
 		for (size_t k = 0; k < 7; k++)
-			o[start + 2 + k] = (unsigned char)(v >> (8 * (6 - k)));
+			h[2 + k] = (unsigned char)(v >> (8 * (6 - k)));
+		nh = 9;
 	} else {
-		o[start + 1] = (unsigned char)(0x80u >> (t - 2));
+		h[1] = (unsigned char)(0x80u >> (t - 2));
 	}
+	return clean_patch_add(&j->pl, start, t, h, nh);
 }
 
-/* After a change inside master m, a CRC-32 first child is recomputed. */
-static void
-mkv_fix_crc(unsigned char *o, const struct mkv_el *m)
+/* After a change inside master m, a CRC-32 first child is recomputed over
+ * the rest of m as it will be written. */
+static int
+mkv_fix_crc(struct mkv_job *j, const struct mkv_el *m)
 {
+	unsigned char v[4];
 	struct mkv_el c;
 	uLong crc;
-	size_t n;
+	int e;
 
-	if (mkv_el_at(o, m->data, m->end, &c) != 0 || c.id != MKV_CRC || c.end - c.data != 4)
-		return;
+	if ((e = mkv_el_at(j, m->data, m->end, &c)) != 0)
+		return e == CLEAN_E_MALFORMED ? 0 : e;
+	if (c.id != MKV_CRC || c.end - c.data != 4)
+		return 0;
 	crc = crc32(0L, Z_NULL, 0);
-	for (size_t k = c.end; k < m->end; k += n) {
-		n = m->end - k > (1u << 30) ? (1u << 30) : m->end - k;
-		crc = crc32(crc, o + k, (uInt)n);
+	for (uint64_t k = c.end; k < m->end;) {
+		size_t n = m->end - k > MKV_TMP ? MKV_TMP : (size_t)(m->end - k);
+		if ((e = mkv_read(j, k, j->tmp, n)) != 0)
+			return e;
+		crc = crc32(crc, j->tmp, (uInt)n);
+		k += n;
 	}
 	for (size_t k = 0; k < 4; k++)
-		o[c.data + k] = (unsigned char)((uint32_t)crc >> (8 * k));
+		v[k] = (unsigned char)((uint32_t)crc >> (8 * k));
+	return clean_patch_add(&j->pl, c.data, 4, v, 4);
 }
 
 static int
@@ -194,7 +231,7 @@ mkv_master(struct mkv_job *j, const struct mkv_el *m, const char *what, const ui
     size_t nkeep, uint32_t subid, int (*sub)(struct mkv_job *, const struct mkv_el *, int *),
     int *changed)
 {
-	size_t at = m->data;
+	uint64_t at = m->data;
 	int e, any = 0;
 
 	if (m->unknown) {
@@ -203,7 +240,9 @@ mkv_master(struct mkv_job *j, const struct mkv_el *m, const char *what, const ui
 	}
 	while (at < m->end) {
 		struct mkv_el c;
-		if ((e = mkv_el_at(j->o, at, m->end, &c)) != 0 || c.unknown) {
+		if ((e = mkv_el_at(j, at, m->end, &c)) != 0 || c.unknown) {
+			if (e != 0 && e != CLEAN_E_MALFORMED)
+				return e;
 			clean_set_error(j->rep, "damaged Matroska %s", what);
 			return CLEAN_E_MALFORMED;
 		}
@@ -213,7 +252,8 @@ mkv_master(struct mkv_job *j, const struct mkv_el *m, const char *what, const ui
 				clean_note_removed(j->rep, "%s", nm);
 			else
 				clean_note_removed(j->rep, "other %s fields", what);
-			mkv_void(j->o, c.start, c.end);
+			if ((e = mkv_void(j, c.start, c.end)) != 0)
+				return e;
 			any = 1;
 		} else if (sub != NULL && c.id == subid) {
 			int ch = 0;
@@ -223,8 +263,8 @@ mkv_master(struct mkv_job *j, const struct mkv_el *m, const char *what, const ui
 		}
 		at = c.end;
 	}
-	if (any)
-		mkv_fix_crc(j->o, m);
+	if (any && (e = mkv_fix_crc(j, m)) != 0)
+		return e;
 	*changed |= any;
 	return 0;
 }
@@ -232,7 +272,7 @@ mkv_master(struct mkv_job *j, const struct mkv_el *m, const char *what, const ui
 static int
 mkv_track(struct mkv_job *j, const struct mkv_el *m, int *changed)
 {
-	size_t at;
+	uint64_t at;
 	int e, subtitle = 0, priv = 0;
 
 	if ((e = mkv_master(j, m, "track", track_keep, N(track_keep), 0, NULL, changed)) != 0)
@@ -240,12 +280,19 @@ mkv_track(struct mkv_job *j, const struct mkv_el *m, int *changed)
 	/* A subtitle track's private data is its file's header (an ASS
 	 * "Original Script:" line, WebVTT notes): free text, not inspected. */
 	for (at = m->data; at < m->end;) {
+		unsigned char id[2];
 		struct mkv_el c;
-		if (mkv_el_at(j->o, at, m->end, &c) != 0)
+		if ((e = mkv_el_at(j, at, m->end, &c)) != 0) {
+			if (e != CLEAN_E_MALFORMED)
+				return e;
 			break;
-		if (c.id == 0x86 && c.end - c.data >= 2 && j->o[c.data] == 'S' &&
-		    j->o[c.data + 1] == '_')
-			subtitle = 1;
+		}
+		if (c.id == 0x86 && c.end - c.data >= 2) {
+			if ((e = mkv_read(j, c.data, id, 2)) != 0)
+				return e;
+			if (id[0] == 'S' && id[1] == '_')
+				subtitle = 1;
+		}
 		if (c.id == 0x63A2 && c.end > c.data)
 			priv = 1;
 		at = c.end;
@@ -260,26 +307,32 @@ mkv_track(struct mkv_job *j, const struct mkv_el *m, int *changed)
 static int
 mkv_seek(struct mkv_job *j, const struct mkv_el *m, int *changed)
 {
-	size_t at = m->data;
+	uint64_t at = m->data;
 	uint32_t target = 0;
-	int found = 0;
+	int e, found = 0;
 
 	while (at < m->end) {
+		unsigned char v[4];
 		struct mkv_el c;
-		if (mkv_el_at(j->o, at, m->end, &c) != 0 || c.unknown) {
+		if ((e = mkv_el_at(j, at, m->end, &c)) != 0 || c.unknown) {
+			if (e != 0 && e != CLEAN_E_MALFORMED)
+				return e;
 			clean_set_error(j->rep, "damaged Matroska seek entry");
 			return CLEAN_E_MALFORMED;
 		}
 		if (c.id == MKV_SEEKID && c.end - c.data >= 1 && c.end - c.data <= 4) {
+			if ((e = mkv_read(j, c.data, v, (size_t)(c.end - c.data))) != 0)
+				return e;
 			target = 0;
-			for (size_t k = c.data; k < c.end; k++)
-				target = target << 8 | j->o[k];
+			for (size_t k = 0; k < c.end - c.data; k++)
+				target = target << 8 | v[k];
 			found = 1;
 		}
 		at = c.end;
 	}
 	if (!found || !in_list(target, segment_keep, N(segment_keep)) || target == MKV_VOID) {
-		mkv_void(j->o, m->start, m->end);
+		if ((e = mkv_void(j, m->start, m->end)) != 0)
+			return e;
 		*changed = 1;
 	}
 	return 0;
@@ -290,13 +343,14 @@ mkv_segment(struct mkv_job *j, const struct mkv_el *seg)
 {
 	static const uint32_t seekhead_keep[] = { MKV_SEEK, MKV_VOID, MKV_CRC };
 	static const uint32_t tracks_keep[] = { MKV_TRACKENTRY, MKV_VOID, MKV_CRC };
-	size_t at = seg->data;
+	uint64_t at = seg->data;
 	int e, ch = 0;
 
 	while (at < seg->end) {
 		struct mkv_el c;
-		if ((e = mkv_el_at(j->o, at, seg->end, &c)) != 0) {
-			clean_set_error(j->rep, "damaged Matroska segment");
+		if ((e = mkv_el_at(j, at, seg->end, &c)) != 0) {
+			if (e == CLEAN_E_MALFORMED)
+				clean_set_error(j->rep, "damaged Matroska segment");
 			return e;
 		}
 		switch (c.id) {
@@ -314,11 +368,13 @@ mkv_segment(struct mkv_job *j, const struct mkv_el *seg)
 		case MKV_CLUSTER:
 			if (c.unknown) {
 				/* ends at the first element a cluster cannot hold */
-				size_t k = c.data;
+				uint64_t k = c.data;
 				struct mkv_el b;
-				while (k < seg->end && mkv_el_at(j->o, k, seg->end, &b) == 0 &&
+				while (k < seg->end && (e = mkv_el_at(j, k, seg->end, &b)) == 0 &&
 				    !b.unknown && in_list(b.id, cluster_keep, N(cluster_keep)))
 					k = b.end;
+				if (e == CLEAN_E_MALFORMED)
+					e = 0;
 				c.end = k;
 				break;
 			}
@@ -338,7 +394,7 @@ mkv_segment(struct mkv_job *j, const struct mkv_el *seg)
 			}
 			clean_note_removed(j->rep, "%s", mkv_name(c.id) ? mkv_name(c.id) :
 			    "unknown top-level elements");
-			mkv_void(j->o, c.start, c.end);
+			e = mkv_void(j, c.start, c.end);
 			break;
 		}
 		if (e != 0)
@@ -348,80 +404,146 @@ mkv_segment(struct mkv_job *j, const struct mkv_el *seg)
 	return 0;
 }
 
-/* The EBML header names the document type: "matroska" or "webm" only (it
- * is free text otherwise). */
+/* 1 when the n bytes at off are all zero, 0 when not, or an error. */
 static int
-mkv_doctype_ok(const unsigned char *o, const struct mkv_el *h)
+mkv_zeros(struct mkv_job *j, uint64_t off, uint64_t n)
 {
-	size_t at = h->data;
+	int e;
+
+	while (n > 0) {
+		size_t c = n > MKV_TMP ? MKV_TMP : (size_t)n;
+		if ((e = mkv_read(j, off, j->tmp, c)) != 0)
+			return e;
+		for (size_t k = 0; k < c; k++)
+			if (j->tmp[k] != 0)
+				return 0;
+		off += c;
+		n -= c;
+	}
+	return 1;
+}
+
+/* The EBML header names the document type: "matroska" or "webm" only (it
+ * is free text otherwise; EBML strings may be padded with NULs). 1 when it
+ * does, 0 when not, or an error. */
+static int
+mkv_doctype_ok(struct mkv_job *j, const struct mkv_el *h)
+{
+	uint64_t at = h->data;
+	int e;
 
 	while (at < h->end) {
+		unsigned char d[8];
 		struct mkv_el c;
-		if (mkv_el_at(o, at, h->end, &c) != 0)
-			return 0;
+		if ((e = mkv_el_at(j, at, h->end, &c)) != 0)
+			return e == CLEAN_E_MALFORMED ? 0 : e;
 		if (c.id == 0x4282) {
-			size_t n = c.end - c.data;
-			while (n > 0 && o[c.data + n - 1] == 0)
-				n--; /* EBML strings may be padded with NULs */
-			return (n == 8 && memcmp(o + c.data, "matroska", 8) == 0) ||
-			    (n == 4 && memcmp(o + c.data, "webm", 4) == 0);
+			uint64_t n = c.end - c.data;
+			size_t w = n >= 8 ? 8 : (size_t)n;
+			if ((e = mkv_read(j, c.data, d, w)) != 0)
+				return e;
+			if (w == 8 && memcmp(d, "matroska", 8) == 0)
+				return mkv_zeros(j, c.data + 8, n - 8);
+			if (w >= 4 && memcmp(d, "webm", 4) == 0)
+				return mkv_zeros(j, c.data + 4, n - 4);
+			return 0;
 		}
 		at = c.end;
 	}
 	return 0;
 }
 
-int
-clean_mkv(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+/* Walk the file and collect its patches into j->pl. */
+static int
+mkv_walk(struct mkv_job *j)
 {
-	struct mkv_job j = { .rep = rep };
-	size_t start = out->len, at = 0;
+	uint64_t at = 0, len = j->s->len;
 	int e, segments = 0, ch = 0;
 
-	if ((e = clean_buf_append(out, buf, len)) != 0)
-		return e;
-	j.o = out->data + start;
 	while (at < len) {
 		struct mkv_el c;
-		if (mkv_el_at(j.o, at, len, &c) != 0) {
-			clean_set_error(rep, segments ? "bytes after the Matroska segment that are not "
-			    "an element" : "damaged Matroska header");
-			e = CLEAN_E_MALFORMED;
-			goto out;
+		if ((e = mkv_el_at(j, at, len, &c)) != 0) {
+			if (e != CLEAN_E_MALFORMED)
+				return e;
+			clean_set_error(j->rep, segments ? "bytes after the Matroska segment that are "
+			    "not an element" : "damaged Matroska header");
+			return CLEAN_E_MALFORMED;
 		}
 		if (at == 0 && c.id != MKV_EBML) {
-			clean_set_error(rep, "not a Matroska file");
-			e = CLEAN_E_MALFORMED;
-			goto out;
+			clean_set_error(j->rep, "not a Matroska file");
+			return CLEAN_E_MALFORMED;
 		}
 		if (c.id == MKV_EBML) {
-			e = mkv_master(&j, &c, "EBML header", ebml_keep, N(ebml_keep), 0, NULL, &ch);
-			if (e == 0 && !mkv_doctype_ok(j.o, &c)) {
-				clean_set_error(rep, "Matroska document type is neither matroska nor webm");
+			e = mkv_master(j, &c, "EBML header", ebml_keep, N(ebml_keep), 0, NULL, &ch);
+			if (e == 0 && (e = mkv_doctype_ok(j, &c)) == 0) {
+				clean_set_error(j->rep, "Matroska document type is neither matroska nor "
+				    "webm");
 				e = CLEAN_E_MALFORMED;
-			}
-		}
-		else if (c.id == MKV_SEGMENT) {
+			} else if (e == 1)
+				e = 0;
+		} else if (c.id == MKV_SEGMENT) {
 			segments++;
-			e = mkv_segment(&j, &c);
+			e = mkv_segment(j, &c);
 		} else if (c.id == MKV_VOID && !c.unknown)
 			e = 0;
 		else {
-			clean_set_error(rep, "unexpected element after the Matroska segment");
+			clean_set_error(j->rep, "unexpected element after the Matroska segment");
 			e = CLEAN_E_MALFORMED;
 		}
 		if (e != 0)
-			goto out;
+			return e;
 		at = c.end;
 	}
 	if (segments == 0) {
-		clean_set_error(rep, "Matroska file without a segment");
-		e = CLEAN_E_MALFORMED;
-		goto out;
+		clean_set_error(j->rep, "Matroska file without a segment");
+		return CLEAN_E_MALFORMED;
 	}
-	e = 0;
-out:
+	return 0;
+}
+
+static int
+mkv_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *rep)
+{
+	struct mkv_job j = { .s = s, .rep = rep };
+	int e;
+
+	if ((j.tmp = malloc(MKV_TMP)) == NULL)
+		return SD_ERR_NOMEM;
+	if ((e = mkv_walk(&j)) == CLEAN_E_LIMIT)
+		clean_set_error(rep, "too many Matroska metadata elements to clean (over %u)",
+		    CLEAN_PATCH_MAX);
+	else if (e == CLEAN_E_MALFORMED && rep->error[0] == '\0')
+		clean_set_error(rep, "damaged Matroska file (elements that overlap)");
+	else if (e == 0)
+		e = clean_patch_copy(s, &j.pl, s->len, k);
+	clean_patch_free(&j.pl);
+	free(j.tmp);
+	return e;
+}
+
+int
+clean_mkv(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+{
+	struct clean_src s = { buf, -1, len, NULL };
+	struct clean_sink k = { out, -1, NULL };
+	size_t start = out->len;
+	int e = mkv_run(&s, &k, rep);
+
 	if (e != 0)
 		out->len = start;
+	clean_sink_free(&k);
+	return e;
+}
+
+int
+clean_mkv_fd(int infd, uint64_t len, int outfd, struct clean_report *rep)
+{
+	struct clean_src_win w = { 0 };
+	struct clean_src s = { NULL, infd, len, &w };
+	struct clean_sink k = { NULL, outfd, NULL };
+	int e = mkv_run(&s, &k, rep);
+
+	clean_sink_free(&k);
+	clean_src_win_free(&w);
 	return e;
 }

@@ -20,8 +20,9 @@
  *
  * The file is read in two passes over its top-level boxes; only the movie
  * header (moov, at most MP4_MOOV_MAX) and one fragment header at a time are
- * held in memory, media data is copied MP4_CHUNK bytes at a time, so
- * clean_mp4_fd cleans a file of any size in bounded memory. Every box size
+ * held in memory, media data is copied CLEAN_STREAM_CHUNK bytes at a time
+ * (clean_stream.c's source and sink), so clean_mp4_fd cleans a file of any
+ * size in bounded memory. Every box size
  * is checked against its parent. Hand-written: see docs/handwritten.md.
  */
 #include "clean_int.h"
@@ -39,7 +40,6 @@
 #define MP4_TOP_MAX (1u << 20)        /* kept top-level boxes (fragments) */
 #define MP4_MOOV_MAX (64ull << 20)    /* the movie header, read whole */
 #define MP4_MOOF_MAX (16ull << 20)    /* one fragment header, read whole */
-#define MP4_CHUNK (1u << 20)          /* media copied this much at a time */
 
 /* A kept top-level box: where it was, its header length and size, and
  * where it goes. */
@@ -230,86 +230,9 @@ patch(struct mp4 *m, struct clean_buf *moov)
 	return 0;
 }
 
-/* The input: a buffer, or a file read piece by piece (lseek and read are
- * all the sandbox allows). */
-struct mp4_src {
-	const unsigned char *buf;
-	int fd;
-	uint64_t len;
-};
-
-static int
-src_read(const struct mp4_src *s, uint64_t off, unsigned char *d, size_t n)
-{
-	if (off > s->len || n > s->len - off)
-		return CLEAN_E_MALFORMED;
-	if (s->buf != NULL) {
-		memcpy(d, s->buf + off, n);
-		return 0;
-	}
-	if (off > INT64_MAX || lseek(s->fd, (off_t)off, SEEK_SET) != (off_t)off)
-		return SD_ERR_IO;
-	while (n > 0) {
-		ssize_t r = read(s->fd, d, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return SD_ERR_IO;
-		d += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-/* The output: a buffer, or a file written in order. */
-struct mp4_sink {
-	struct clean_buf *buf;
-	int fd;
-	unsigned char *chunk; /* MP4_CHUNK bytes for copies between files */
-};
-
-static int
-sink_put(struct mp4_sink *k, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-
-	if (k->buf != NULL)
-		return clean_buf_append(k->buf, p, n);
-	while (n > 0) {
-		ssize_t w = write(k->fd, b, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return SD_ERR_IO;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int
-sink_copy(struct mp4_sink *k, const struct mp4_src *s, uint64_t off, uint64_t n)
-{
-	int e;
-
-	if (s->buf != NULL) {
-		if (off > s->len || n > s->len - off)
-			return CLEAN_E_MALFORMED;
-		return sink_put(k, s->buf + off, (size_t)n);
-	}
-	while (n > 0) {
-		size_t c = n < MP4_CHUNK ? (size_t)n : MP4_CHUNK;
-		if ((e = src_read(s, off, k->chunk, c)) != 0 || (e = sink_put(k, k->chunk, c)) != 0)
-			return e;
-		off += c;
-		n -= c;
-	}
-	return 0;
-}
-
 /* The top-level box header at off. */
 static int
-top_at(const struct mp4_src *s, uint64_t off, struct mp4_top *b)
+top_at(const struct clean_src *s, uint64_t off, struct mp4_top *b)
 {
 	unsigned char h[16];
 	uint64_t left = s->len - off, sz;
@@ -318,7 +241,7 @@ top_at(const struct mp4_src *s, uint64_t off, struct mp4_top *b)
 
 	if (n < 8)
 		return CLEAN_E_MALFORMED;
-	if ((e = src_read(s, off, h, n)) != 0)
+	if ((e = clean_src_read(s, off, h, n)) != 0)
 		return e;
 	memcpy(b->type, h + 4, 4);
 	b->off = off;
@@ -340,7 +263,7 @@ top_at(const struct mp4_src *s, uint64_t off, struct mp4_top *b)
 
 /* A whole top-level box into memory (moov, moof), at most max bytes. */
 static int
-read_box(const struct mp4_src *s, const struct mp4_top *b, uint64_t max, unsigned char **out)
+read_box(const struct clean_src *s, const struct mp4_top *b, uint64_t max, unsigned char **out)
 {
 	int e;
 
@@ -348,7 +271,7 @@ read_box(const struct mp4_src *s, const struct mp4_top *b, uint64_t max, unsigne
 		return CLEAN_E_LIMIT;
 	if ((*out = malloc(b->size ? (size_t)b->size : 1)) == NULL)
 		return SD_ERR_NOMEM;
-	if ((e = src_read(s, b->off, *out, (size_t)b->size)) != 0) {
+	if ((e = clean_src_read(s, b->off, *out, (size_t)b->size)) != 0) {
 		free(*out);
 		*out = NULL;
 	}
@@ -410,7 +333,7 @@ fragment(struct mp4 *m, unsigned char *p, size_t n, unsigned depth)
 /* First pass: the top-level boxes kept and their new places; moov is
  * cleaned into moov. */
 static int
-plan(struct mp4 *m, const struct mp4_src *s, struct clean_buf *moov)
+plan(struct mp4 *m, const struct clean_src *s, struct clean_buf *moov)
 {
 	struct mp4_top b;
 	uint64_t pos = 0;
@@ -466,8 +389,8 @@ plan(struct mp4 *m, const struct mp4_src *s, struct clean_buf *moov)
 
 /* Second pass: write the kept boxes in order. */
 static int
-emit(struct mp4 *m, const struct mp4_src *s, const struct clean_buf *moov,
-    struct mp4_sink *k)
+emit(struct mp4 *m, const struct clean_src *s, const struct clean_buf *moov,
+    struct clean_sink *k)
 {
 	int e;
 
@@ -476,21 +399,21 @@ emit(struct mp4 *m, const struct mp4_src *s, const struct clean_buf *moov,
 		if (top_is(b, "moov")) {
 			struct clean_buf tmp = { 0 };
 			if ((e = clean_box_header(&tmp, "moov", moov->len)) == 0 &&
-			    (e = sink_put(k, tmp.data, tmp.len)) == 0)
-				e = sink_put(k, moov->data, moov->len);
+			    (e = clean_sink_put(k, tmp.data, tmp.len)) == 0)
+				e = clean_sink_put(k, moov->data, moov->len);
 			clean_buf_free(&tmp);
 		} else if (top_is(b, "moof")) {
 			unsigned char *d = NULL;
 			if ((e = read_box(s, b, MP4_MOOF_MAX, &d)) == 0) {
 				if ((e = fragment(m, d + b->hdr, (size_t)(b->size - b->hdr), 1)) == 0)
-					e = sink_put(k, d, (size_t)b->size);
+					e = clean_sink_put(k, d, (size_t)b->size);
 				free(d);
 			}
 			if (e == CLEAN_E_LIMIT)
 				clean_set_error(m->rep, "an MP4 movie fragment header (moof) is over "
 				    "%u MiB", (unsigned)(MP4_MOOF_MAX >> 20));
 		} else {
-			e = sink_copy(k, s, b->off, b->size);
+			e = clean_sink_copy(k, s, b->off, b->size);
 		}
 		if (e != 0)
 			return e;
@@ -499,7 +422,7 @@ emit(struct mp4 *m, const struct mp4_src *s, const struct clean_buf *moov,
 }
 
 static int
-mp4_run(const struct mp4_src *s, struct mp4_sink *k, struct clean_report *rep)
+mp4_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *rep)
 {
 	struct mp4 *m = calloc(1, sizeof *m);
 	struct clean_buf moov = { 0 };
@@ -524,8 +447,8 @@ int
 clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out,
     struct clean_report *rep)
 {
-	struct mp4_src s = { buf, -1, len };
-	struct mp4_sink k = { out, -1, NULL };
+	struct clean_src s = { buf, -1, len, NULL };
+	struct clean_sink k = { out, -1, NULL };
 
 	return mp4_run(&s, &k, rep);
 }
@@ -533,13 +456,12 @@ clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out,
 int
 clean_mp4_fd(int infd, uint64_t len, int outfd, struct clean_report *rep)
 {
-	struct mp4_src s = { NULL, infd, len };
-	struct mp4_sink k = { NULL, outfd, malloc(MP4_CHUNK) };
-	int e;
+	struct clean_src_win w = { 0 };
+	struct clean_src s = { NULL, infd, len, &w };
+	struct clean_sink k = { NULL, outfd, NULL };
+	int e = mp4_run(&s, &k, rep);
 
-	if (k.chunk == NULL)
-		return SD_ERR_NOMEM;
-	e = mp4_run(&s, &k, rep);
-	free(k.chunk);
+	clean_sink_free(&k);
+	clean_src_win_free(&w);
 	return e;
 }

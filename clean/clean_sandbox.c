@@ -8,8 +8,9 @@
  * libseccomp allow-list: memory management, read/write/lseek/close on
  * descriptors it already holds, and exit. Opening files, sockets and exec
  * are refused (exec, socket and ptrace kill the child). It then detects the
- * type from the first SANDBOX_HEAD_BYTES: a streamed type (MP4/MOV) is
- * cleaned from infd to outfd in bounded memory whatever its size; any other
+ * type from the first SANDBOX_HEAD_BYTES: a streamed type (the format
+ * table's stream column: MP4/MOV, Matroska/WebM...) is cleaned from infd
+ * to outfd in bounded memory whatever its size; any other
  * is read whole (when it fits: CLEAN_MEMORY_MAX and half the memory limit),
  * cleaned in memory and written to outfd. The report, prefixed by the
  * result, goes to a pipe.
@@ -288,7 +289,7 @@ child_clean(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t me
 	e = clean_detect(c, head, n, rep->type);
 	free(head);
 	if (e == 0 && size > 0 && clean_test_hook(rep->type) == 0 && clean_streamed(rep->type))
-		return clean_mp4_fd(infd, size, outfd, rep);
+		return clean_stream(rep->type, infd, size, outfd, rep);
 	memset(rep->type, 0, sizeof rep->type);
 	return child_memory(c, infd, outfd, size, mem, job, m);
 }

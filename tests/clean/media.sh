@@ -17,11 +17,20 @@
 #     than any file cleaned in memory, is cleaned by streaming: reported
 #     "cleaned", its samples found where its moved chunk offset points, and
 #     the cleaner's peak memory (the largest child's maximum resident set)
-#     stays under 200 MiB.
+#     stays under 200 MiB;
+#  3. the same for 1.1 GiB Matroska, AVI, ASF, WAV, AIFF, JPEG, FLAC and
+#     MP3 files
+#     (big_stream.py: canaries in their metadata, one huge payload):
+#     reported "cleaned", the canaries gone, the payload kept (Matroska,
+#     AVI and ASF: where it was, the size the same);
+#  4. with REPLAY_STREAM (tests/fuzz's replay_clean_stream), every fixture
+#     of 1 and 1b is cleaned both in memory and streamed from descriptor to
+#     descriptor: the same result and the same bytes.
 # Skipped (77) without ffmpeg.
-# usage: media.sh SEALDROP_OPEN
+# usage: media.sh SEALDROP_OPEN [REPLAY_STREAM]
 set -u
 open=$1
+replay=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 py=${PYTHON3:-/usr/bin/python3}
 command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || {
@@ -164,6 +173,51 @@ with open(work + "/bigout/" + e["output"], "rb") as f:
     assert f.tell() >= 1536 << 20, "media data lost"
 assert peak < 200, "peak memory %d MiB" % peak
 PY
+
+# 3. Matroska, AVI, ASF, WAV, AIFF, JPEG, FLAC and MP3 files over the in-memory limit,
+# streamed in bounded memory (one at a time: each is written out whole)
+rm -rf "$work/bigout" "$work/big.mp4"
+for f in mkv avi asf wav aiff jpeg flac mp3; do
+	mark=$("$py" "$here/big_stream.py" $f "$work/big.$f" 1100) ||
+		{ echo "FAIL: could not make the big $f file"; exit 1; }
+	"$py" - "$open" "$work" big.$f "$mark" <<'PY' && ok || ko "big $f streamed in bounded memory"
+import json, os, resource, subprocess, sys
+op, work, name, mark = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+src = os.path.join(work, name)
+r = subprocess.run([op, "--quiet", "--clean-only", "--out", work + "/bigout", src],
+                   capture_output=True, text=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+e = json.load(open(work + "/bigout/report.json"))["files"][0]
+print("big %s: %s, peak memory %d MiB" % (name, e["status"], peak))
+assert r.returncode == 0 and e["status"] == "cleaned", (r.stderr, e)
+out = work + "/bigout/" + e["output"]
+with open(out, "rb") as f:
+    d = f.read(1 << 16)
+    assert b"SDCANARY" not in d, "canary left in the header"
+    if name.endswith((".mkv", ".avi", ".asf")):  # cleaned in place
+        f.seek(mark)
+        assert f.read(16) == b"BIG-SAMPLES-HERE", "the payload is not where it was"
+    else:
+        assert b"BIG-SAMPLES-HERE" in d, "the payload is not after the header"
+    f.seek(-2, 2)
+    end = f.read(2)
+have, want = os.path.getsize(out), os.path.getsize(src)
+if name.endswith((".mkv", ".avi", ".asf")):
+    assert have == want, "size changed"
+else:
+    assert want - mark <= have <= want, "payload lost: %d of %d bytes" % (have, want)
+if name.endswith(".jpeg"):
+    assert end == b"\xff\xd9", "no EOI"
+assert peak < 200, "peak memory %d MiB" % peak
+PY
+	rm -rf "$work/bigout" "$work/big.$f"
+done
+
+# 4. streamed and in memory: the same bytes on every fixture
+if [ -n "$replay" ]; then
+	"$replay" "$work"/in/* "$work"/sub/*.mkv && ok ||
+		ko "streamed and in-memory cleaning differ on a fixture"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

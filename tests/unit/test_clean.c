@@ -278,7 +278,9 @@ format_table(void **state)
 	assert_null(clean_type_extensions(""));
 	assert_true(clean_streamed("video/quicktime"));
 	assert_true(clean_streamed("audio/mp4"));
-	assert_false(clean_streamed("image/jpeg"));
+	assert_true(clean_streamed("image/jpeg"));
+	assert_true(clean_streamed("video/webm"));
+	assert_false(clean_streamed("image/png"));
 	assert_false(clean_streamed("application/x-msdownload"));
 }
 
@@ -635,6 +637,85 @@ mkv_in_place(void **state)
 	}
 }
 
+/* The patch list of the in-place cleaners: reads see the patches (head
+ * bytes then zeros), patches that overlap or are too many are refused, the
+ * copy from a descriptor stops at the length asked. */
+static void
+stream_patches(void **state)
+{
+	static const unsigned char in[16] = "ABCDEFGHIJKLMNOP";
+	struct clean_src s = { in, -1, sizeof in, NULL };
+	struct clean_patches l = { 0 };
+	struct clean_buf out = { 0 };
+	struct clean_sink k = { &out, -1, NULL };
+	unsigned char d[16];
+	char path[] = "/tmp/sd-stream-XXXXXX";
+	int fd;
+
+	(void)state;
+	assert_int_equal(clean_patch_add(&l, 10, 4, "xy", 2), 0);
+	assert_int_equal(clean_patch_add(&l, 2, 3, "Z", 1), 0); /* before: kept in order */
+	assert_int_equal(clean_patch_add(&l, 13, 2, NULL, 0), CLEAN_E_MALFORMED);
+	assert_int_equal(clean_patch_add(&l, 0, 3, NULL, 0), CLEAN_E_MALFORMED);
+	assert_int_equal(clean_patch_add(&l, 5, 2, "abc", 3), CLEAN_E_INTERNAL);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(clean_patch_read(&s, &l, 3, d, 9), 0);
+	assert_memory_equal(d, "\0\0FGHIJxy", 9);
+	assert_int_equal(clean_patch_read(&s, &l, 8, d, 9), CLEAN_E_MALFORMED);
+	assert_int_equal(clean_patch_copy(&s, &l, 12, &k), 0);
+	assert_int_equal(out.len, 12);
+	assert_memory_equal(out.data, "ABZ\0\0FGHIJxy", 12);
+	clean_buf_free(&out);
+	/* the same from a descriptor to a descriptor */
+	assert_true((fd = mkstemp(path)) >= 0);
+	unlink(path);
+	assert_int_equal(write(fd, in, sizeof in), (ssize_t)sizeof in);
+	{
+		struct clean_src_win w = { 0 };
+		struct clean_src f = { NULL, fd, sizeof in, &w };
+		assert_int_equal(clean_patch_read(&f, &l, 0, d, 16), 0);
+		assert_memory_equal(d, "ABZ\0\0FGHIJxy\0\0OP", 16);
+		/* small reads come from the window, read once */
+		assert_non_null(w.buf);
+		assert_int_equal(w.len, 16);
+		assert_int_equal(clean_src_read(&f, 13, d, 3), 0);
+		assert_memory_equal(d, "NOP", 3);
+		assert_int_equal(clean_src_read(&f, 14, d, 3), CLEAN_E_MALFORMED);
+		clean_src_win_free(&w);
+		assert_null(w.buf);
+	}
+	close(fd);
+	clean_patch_free(&l);
+	for (unsigned i = 0; i < CLEAN_PATCH_MAX; i++)
+		assert_int_equal(clean_patch_add(&l, 2ull * i, 1, NULL, 0), 0);
+	assert_int_equal(clean_patch_add(&l, 2ull * CLEAN_PATCH_MAX, 1, NULL, 0), CLEAN_E_LIMIT);
+	clean_patch_free(&l);
+	clean_sink_free(&k);
+}
+
+/* AIFF (two passes now): a FORM size past the end of the file is refused,
+ * not cleaned into nothing; the same file with the right size cleans. */
+static void
+aiff_form_size(void **state)
+{
+	unsigned char f[12 + 26 + 16] = "FORM\0\0\0\0AIFFCOMM\0\0\0\x12";
+	struct clean_buf out = { 0 };
+	struct clean_report rep = { 0 };
+
+	(void)state;
+	memcpy(f + 38, "SSND\0\0\0\x08", 8);
+	f[7] = sizeof f - 8 + 1; /* one byte past the end */
+	assert_int_equal(clean_aiff(f, sizeof f, &out, &rep), CLEAN_E_MALFORMED);
+	assert_int_equal(out.len, 0);
+	assert_non_null(strstr(rep.error, "AIFF"));
+	f[7] = sizeof f - 8;
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(clean_aiff(f, sizeof f, &out, &rep), 0);
+	assert_int_equal(out.len, sizeof f);
+	assert_memory_equal(out.data, f, sizeof f);
+	clean_buf_free(&out);
+}
+
 /* A RIFF chunk (id, little-endian size, data, pad byte). */
 static void
 riff_chunk(struct clean_buf *b, const char *id, const void *d, size_t n)
@@ -743,6 +824,8 @@ main(void)
 		cmocka_unit_test(css_comments),
 		cmocka_unit_test(gzip_bounds),
 		cmocka_unit_test(mkv_in_place),
+		cmocka_unit_test(stream_patches),
+		cmocka_unit_test(aiff_form_size),
 		cmocka_unit_test(avi_in_place),
 		cmocka_unit_test(asf_refuses_bad_sizes),
 	};
