@@ -48,6 +48,14 @@ expect "a source form with a bad %-escape: 400" "$st" 400 "not understood"
 st=$(sreq POST /login -d "csrf_token=$st_tok&codename=a%00b")
 expect "a source form with %00: 400" "$st" 400 "not understood"
 
+# --- a GET with a body to the journalist API ----------------------------------------
+st=$(curl -s --unix-socket "$inst/journalist.sock" -o "$work/body" -w '%{http_code}' \
+	-X GET -H 'Content-Type: application/json' --data-binary '{}' "http://$onion/api/v1/me")
+expect "API GET with a body and no token: 401 as without a body" "$st" 401 "token is required"
+st=$(curl -s --unix-socket "$inst/journalist.sock" -o "$work/body" -w '%{http_code}' \
+	-X GET --data-binary 'x' "http://$onion/api/v1/nothing")
+expect "API GET with a body to no route: 404" "$st" 404 "no such resource"
+
 # --- paths and methods ----------------------------------------------------------------
 J=$work/anon.jar
 for p in //login /login/ /login%2Fx '/*' /.. "/source/$(rep a 70)" /a/b/c/d/e/f/g/h/i; do
