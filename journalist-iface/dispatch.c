@@ -162,6 +162,15 @@ page_checks(struct MHD_Connection *c, struct jn_req *rq, int *done)
 	return MHD_YES;
 }
 
+/* 1 when the request's body is read: an API request other than GET and
+ * HEAD (a page route says so by WEB_RF_BODY). A GET's body is ignored, as
+ * on the pages. */
+static int
+api_reads_body(const struct jn_req *rq)
+{
+	return rq->api && !rq->head && strcmp(rq->method, "GET") != 0;
+}
+
 static enum MHD_Result
 first_call(struct MHD_Connection *c, struct jn_req *rq, const char *url, const char *method)
 {
@@ -182,7 +191,7 @@ first_call(struct MHD_Connection *c, struct jn_req *rq, const char *url, const c
 	if (web_path_split(url, &rq->path) != 0)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
 	if (rq->api) {
-		if (strcmp(method, "GET") != 0 && !rq->head && jn_body_begin(c, rq) != 0)
+		if (api_reads_body(rq) && jn_body_begin(c, rq) != 0)
 			return MHD_NO;
 		return MHD_YES;
 	}
@@ -234,7 +243,7 @@ jn_handle(void *cls, struct MHD_Connection *c, const char *url, const char *meth
 		rq->received += *size;
 		if (rq->received > JN_BODY_MAX + (1U << 20))
 			return MHD_NO; /* far past the bound: stop reading */
-		if (rq->status == 0)
+		if (rq->status == 0 && (!rq->api || api_reads_body(rq)))
 			jn_body_feed(rq, data, *size);
 		*size = 0;
 		return MHD_YES;

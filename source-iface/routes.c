@@ -574,7 +574,7 @@ precheck(struct MHD_Connection *c, struct src_req *rq, const char **msg)
 	}
 	if (!(rq->route->flags & SRC_RF_UPLOAD) && cl != NULL &&
 	    strtoull(cl, NULL, 10) > SMALL_BODY_MAX) {
-		*msg = I18N_N("The form was not understood.");
+		*msg = I18N_N("The request is too large.");
 		return MHD_HTTP_CONTENT_TOO_LARGE;
 	}
 	return 0;
@@ -641,8 +641,15 @@ last_call(struct MHD_Connection *c, struct src_req *rq)
 		return MHD_NO;
 	if (rq->route->flags & SRC_RF_UPLOAD)
 		return rq->route->fn.src(c, rq);
-	if (rq->form_error || web_form_finish(&rq->form) != 0)
+	if (rq->form_error || web_form_finish(&rq->form) != 0) {
+		/* Over a bound (fields, bytes, the body) is a 413, not a 400. */
+		if (rq->body > SMALL_BODY_MAX || rq->form.error == SD_ERR_TOOLONG)
+			return src_error_page(c, rq, MHD_HTTP_CONTENT_TOO_LARGE,
+			    "The request is too large.");
+		if (rq->form.error == SD_ERR_NOMEM)
+			return src_error_page(c, rq, 500, "Something went wrong. Please try again later.");
 		return src_error_page(c, rq, MHD_HTTP_BAD_REQUEST, "The form was not understood.");
+	}
 	/* Pages of a logged-in source carry the session token, others the
 	 * anonymous one; /generate and /login accept either. */
 	if (!web_csrf_ok(web_form_get(&rq->form, "csrf_token", NULL),
