@@ -219,6 +219,8 @@ last_call(struct MHD_Connection *c, struct jn_req *rq)
 		return jn_error(c, rq, rq->status, rq->error_msg);
 	if (rq->api)
 		return jn_api(c, rq);
+	if (rq->route == NULL) /* answered at the first call already (as the source's) */
+		return MHD_NO;
 	if (!web_csrf_ok(web_form_get(&rq->form, "csrf_token", NULL),
 	        rq->has_session ? rq->sess.csrf : NULL, (rq->route->flags & WEB_RF_ANON) != 0,
 	        rq->anon_csrf, rq->new_anon_csrf))
