@@ -14,12 +14,16 @@
  * execs, forks and opens files), so it gets a sandbox of its own:
  *   - a throw-away work folder (mkdtemp under TMPDIR): the input, the
  *     output, HOME, TMPDIR and the user profile (-env:UserInstallation)
- *     all live there, and the folder is removed afterwards;
+ *     all live there, and the folder is removed afterwards; in its
+ *     namespaces it works instead in a copy of that folder in a /tmp of
+ *     its own, a tmpfs of OFFICE_WORK_BYTES (1 GiB), so that what it
+ *     writes cannot fill the machine's TMPDIR: filling it fails there
+ *     (ENOSPC) and is reported;
  *   - its own process group, killed whole (SIGKILL) at the wall-clock
  *     limit and after every run, so no helper outlives the conversion;
  *   - new network, mount and PID namespaces (only a loopback that is
- *     down; a private root holding only the system folders, read-only, an
- *     empty /tmp and the work folder, so that no named socket of the
+ *     down; a private root holding only the system folders, read-only, and
+ *     its own /tmp with the work folder, so that no named socket of the
  *     journalist's session - D-Bus, agents - is there to connect to; the
  *     child is PID 1, so that killing it kills even a helper that left
  *     the group): as root directly, otherwise inside a new user
@@ -63,6 +67,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -75,6 +80,12 @@
 #define OFFICE_NOFILE 1024
 #define OFFICE_RM_DEPTH 24 /* per pass (the profile is about 8 deep) */
 #define OFFICE_TMP_WORK "/tmp/work" /* the work folder, in the private /tmp */
+/* The private /tmp's size (a tmpfs): the input, twice over for the
+ * converter's own copies, and the largest PDF taken back. Filling it fails
+ * inside the sandbox (ENOSPC); the machine's TMPDIR never holds more than
+ * the input. */
+#define OFFICE_WORK_BYTES (2ull * CLEAN_OFFICE_IN_MAX + CLEAN_OFFICE_PDF_MAX)
+#define OFFICE_WORK_FULL (1u << 20) /* less free than this: it filled it */
 
 /* Types converted, the extension the input gets (LibreOffice picks its
  * import filter by content, the extension only helps), and what
@@ -475,26 +486,35 @@ office_root_has(const char *path)
 	return 0;
 }
 
+static int office_work_make(const struct office_tool *t, int wfd, int infd);
+
 /* In the new mount namespace: a private root of its own, so that nothing
  * of the machine but its system folders is even there - no home, no /run
  * (the session's D-Bus socket, ssh-agent and gpg-agent sockets: landlock
  * does not confine connecting to a named socket), no /media, no machine
  * /tmp (X11's socket), no /dev/shm. It is a tmpfs holding the system
  * folders bound, a /proc, the program's folder, four device
- * nodes, and an empty /tmp (LibreOffice puts its instance socket in /tmp
- * whatever TMPDIR says) with the work folder bound at OFFICE_TMP_WORK.
- * The folder is opened here, in the new namespace: a descriptor from the
- * old one cannot be bound. */
+ * nodes, and a /tmp of its own (LibreOffice puts its instance socket in
+ * /tmp whatever TMPDIR says): a tmpfs of OFFICE_WORK_BYTES holding the work
+ * folder at OFFICE_TMP_WORK, made afresh there (office_work_make, the input
+ * copied from the machine's work folder), so that what the converter
+ * writes fills at most that tmpfs, and never the machine's TMPDIR. *tfd
+ * gets that folder (O_CLOEXEC), which keeps the tmpfs alive for the parent
+ * once the namespace is gone. */
 static int
-office_private_root(const char *work, const char *progdir)
+office_private_root(const struct office_tool *t, const char *work, const char *progdir,
+    int *tfd)
 {
-	char src[40];
-	int wfd, e = -1;
+	char opts[64], input[32];
+	int wfd, in = -1, twfd = -1, e = -1;
 
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-	    (wfd = open(work, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	    (wfd = open(work, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return -1;
-	(void)snprintf(src, sizeof src, "/proc/self/fd/%d", wfd);
+	(void)snprintf(input, sizeof input, "document.%s", t->ext);
+	(void)snprintf(opts, sizeof opts, "size=%llu,mode=0700", OFFICE_WORK_BYTES);
+	if ((in = openat(wfd, input, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		goto out;
 	if (mount("tmpfs", OFFICE_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=0755") != 0)
 		goto out;
 	for (size_t i = 0; i < sizeof office_root_dirs / sizeof office_root_dirs[0]; i++)
@@ -514,15 +534,24 @@ office_private_root(const char *work, const char *progdir)
 	for (size_t i = 0; i < sizeof office_root_devs / sizeof office_root_devs[0]; i++)
 		if (office_root_add(office_root_devs[i]) != 0)
 			goto out;
-	if (mkdir(OFFICE_ROOT "/tmp", 0700) != 0 || mkdir(OFFICE_ROOT OFFICE_TMP_WORK, 0700) != 0 ||
-	    mount(src, OFFICE_ROOT OFFICE_TMP_WORK, NULL, MS_BIND | MS_REC, NULL) != 0)
+	if (mkdir(OFFICE_ROOT "/tmp", 0700) != 0 ||
+	    mount("tmpfs", OFFICE_ROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) != 0 ||
+	    mkdir(OFFICE_ROOT OFFICE_TMP_WORK, 0700) != 0 ||
+	    (twfd = open(OFFICE_ROOT OFFICE_TMP_WORK, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	        O_CLOEXEC)) < 0 || office_work_make(t, twfd, in) != 0)
 		goto out;
 	/* The tmpfs becomes / and the machine's root is detached beneath it. */
 	if (chdir(OFFICE_ROOT) != 0 || syscall(SYS_pivot_root, ".", ".") != 0 ||
 	    umount2(".", MNT_DETACH) != 0 || chdir("/") != 0)
 		goto out;
+	*tfd = twfd;
+	twfd = -1;
 	e = 0;
 out:
+	if (twfd >= 0)
+		close(twfd);
+	if (in >= 0)
+		close(in);
 	close(wfd);
 	return e;
 }
@@ -565,8 +594,75 @@ struct office_msg {
 enum { OFFICE_STAGE_STDIO = 1, OFFICE_STAGE_NETNS, OFFICE_STAGE_LIMITS,
 	OFFICE_STAGE_LANDLOCK, OFFICE_STAGE_EXEC };
 
+/* Send m to the parent as one packet, with the descriptor fd when it is
+ * not -1. */
+static int
+office_send(int sp, const struct office_msg *m, int fd)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} c;
+	struct office_msg copy = *m; /* iovec takes a mutable pointer */
+	struct iovec iov = { &copy, sizeof copy };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	memset(&c, 0, sizeof c);
+	if (fd >= 0) {
+		mh.msg_control = c.b;
+		mh.msg_controllen = sizeof c.b;
+		CMSG_FIRSTHDR(&mh)->cmsg_level = SOL_SOCKET;
+		CMSG_FIRSTHDR(&mh)->cmsg_type = SCM_RIGHTS;
+		CMSG_FIRSTHDR(&mh)->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(CMSG_FIRSTHDR(&mh)), &fd, sizeof fd);
+	}
+	for (;;) {
+		ssize_t n = sendmsg(sp, &mh, MSG_NOSIGNAL);
+		if (n == (ssize_t)sizeof *m)
+			return 0;
+		if (n >= 0 || errno != EINTR)
+			return SD_ERR_IO;
+	}
+}
+
+/* Receive one packet from the child into *m: its size (0 at end, when the
+ * child exec'd or died), -1 on error. A descriptor that came with it goes
+ * to *fd when *fd is -1, else it is closed. */
+static ssize_t
+office_recv(int sp, struct office_msg *m, int *fd)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} c;
+	struct iovec iov = { m, sizeof *m };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.b,
+		.msg_controllen = sizeof c.b };
+	ssize_t n;
+
+	while ((n = recvmsg(sp, &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		return -1;
+	for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); h != NULL; h = CMSG_NXTHDR(&mh, h)) {
+		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS ||
+		    h->cmsg_len < CMSG_LEN(0))
+			continue;
+		for (size_t i = 0; i < (h->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+			int got;
+			memcpy(&got, CMSG_DATA(h) + i * sizeof(int), sizeof got);
+			if (*fd < 0)
+				*fd = got;
+			else
+				close(got);
+		}
+	}
+	return n;
+}
+
 /* The child: work is the work folder's path. Inside its namespaces it
- * sees the folder at OFFICE_TMP_WORK, else at work. */
+ * works in a copy of the folder at OFFICE_TMP_WORK, in its own bounded
+ * /tmp (sent to the parent with the message before exec), else in work. */
 static _Noreturn void
 office_child(const struct office_tool *t, const char *work, int sp, int ns, uid_t uid,
     gid_t gid)
@@ -576,7 +672,7 @@ office_child(const struct office_tool *t, const char *work, int sp, int ns, uid_
 	    outdir[PATH_MAX + 8], input[PATH_MAX], progdir[PATH_MAX];
 	struct office_msg m = { 0 };
 	struct rlimit r;
-	int nul, ll;
+	int nul, ll, tfd = -1;
 
 	(void)setpgid(0, 0);
 	m.stage = OFFICE_STAGE_STDIO;
@@ -595,7 +691,7 @@ office_child(const struct office_tool *t, const char *work, int sp, int ns, uid_
 		goto fail;
 	if (m.netns) {
 
-		if (office_private_root(work, progdir) != 0)
+		if (office_private_root(t, work, progdir, &tfd) != 0)
 			goto fail;
 		work = OFFICE_TMP_WORK;
 	}
@@ -645,8 +741,9 @@ office_child(const struct office_tool *t, const char *work, int sp, int ns, uid_
 		char *const ocr_argv[] = { prog, sh_c, script, NULL };
 		char *const envp[] = { env_home, env_tmp, env[0], env[1], env[2], env[3], NULL };
 		m.stage = 0;
-		/* Sent before exec: the pipe closes on a successful exec. */
-		if (sd_write_full(sp, &m, sizeof m) != 0)
+		/* Sent before exec, with the private work folder: the socket
+		 * closes on a successful exec. */
+		if (office_send(sp, &m, tfd) != 0)
 			_exit(126);
 		execve(prog, t->ocr ? ocr_argv : argv, envp);
 		m.stage = OFFICE_STAGE_EXEC;
@@ -655,7 +752,7 @@ fail:
 	m.err = errno;
 	/* Exiting either way: a message that cannot be sent leaves the
 	 * parent with "no word from it". */
-	sd_ignore(sd_write_full(sp, &m, sizeof m));
+	sd_ignore(office_send(sp, &m, -1));
 	_exit(127);
 }
 
@@ -812,6 +909,26 @@ office_profile(int wfd)
 	return e;
 }
 
+/* Fill the new work folder wfd: its folders, the profile (for
+ * LibreOffice) and the input, document.EXT, copied from infd. */
+static const char *const office_work_dirs[] = { "home", "tmp", "out", "profile",
+	"profile/user" };
+
+static int
+office_work_make(const struct office_tool *t, int wfd, int infd)
+{
+	char name[24];
+	int e;
+
+	for (size_t i = 0; i < sizeof office_work_dirs / sizeof office_work_dirs[0]; i++)
+		if (mkdirat(wfd, office_work_dirs[i], 0700) != 0)
+			return SD_ERR_IO;
+	if (!t->ocr && (e = office_profile(wfd)) != 0)
+		return e;
+	(void)snprintf(name, sizeof name, "document.%s", t->ext);
+	return office_copy_in(infd, wfd, name);
+}
+
 /* The work folder: TMPDIR when it is an absolute path that fits, else
  * /tmp. */
 static int
@@ -832,12 +949,11 @@ static int
 office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms,
     struct clean_report *rep)
 {
-	static const char *const dirs[] = { "home", "tmp", "out", "profile", "profile/user" };
-	char work[256] = "", outname[24];
-	const char *ext = t->ext;
+	char work[256] = "";
 	struct office_msg m = { .stage = -1 };
-	int wfd = -1, sp[2] = { -1, -1 }, st = 0, subreaper = 0, e, exited, ns = 0;
-	size_t got = 0;
+	struct statvfs vfs;
+	int wfd = -1, tfd = -1, sp[2] = { -1, -1 }, st = 0, subreaper = 0, e, exited, ns = 0;
+	ssize_t got = 0;
 	uid_t uid = getuid();
 	gid_t gid = getgid();
 	pid_t pid;
@@ -848,21 +964,13 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 		e = SD_ERR_IO;
 		goto out;
 	}
-	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
-		if (mkdirat(wfd, dirs[i], 0700) != 0) {
-			e = SD_ERR_IO;
-			goto out;
-		}
-	if (!t->ocr && (e = office_profile(wfd)) != 0)
-		goto out;
-	(void)snprintf(outname, sizeof outname, "document.%s", ext);
-	if ((e = office_copy_in(infd, wfd, outname)) != 0) {
+	if ((e = office_work_make(t, wfd, infd)) != 0) {
 		if (e == CLEAN_E_LIMIT)
 			clean_set_error(rep, "document too large to convert (over %u MiB)",
 			    CLEAN_OFFICE_IN_MAX >> 20);
 		goto out;
 	}
-	if (pipe2(sp, O_CLOEXEC) != 0) {
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0) {
 		e = SD_ERR_IO;
 		goto out;
 	}
@@ -886,14 +994,13 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 	close(sp[1]);
 	sp[1] = -1;
 	(void)setpgid(pid, pid); /* also from here: no kill(-pid) before it exists */
-	if (sd_read_full(sp[0], &m, sizeof m, &got) != 0)
+	if ((got = office_recv(sp[0], &m, &tfd)) < 0)
 		got = 0; /* no message: said below as "no word from it" */
 	exited = office_wait(pid, timeout_ms, &st);
 	(void)prctl(PR_SET_CHILD_SUBREAPER, subreaper, 0, 0, 0);
 	if (got == sizeof m && m.stage == 0) { /* a second message: exec failed */
 		struct office_msg m2 = { 0 };
-		size_t got2 = 0;
-		if (sd_read_full(sp[0], &m2, sizeof m2, &got2) == 0 && got2 == sizeof m2)
+		if (office_recv(sp[0], &m2, &tfd) == (ssize_t)sizeof m2)
 			m = m2;
 	}
 	if (got != sizeof m || m.stage != 0) {
@@ -910,13 +1017,22 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 		    "root or a PID namespace (the kernel refused them): it relied on this "
 		    "machine being offline, could make its instance socket in /tmp, could "
 		    "connect to this machine's named sockets (the session's D-Bus, agents), "
-		    "and a helper that left its process group could outlive it", t->name);
+		    "a helper that left its process group could outlive it, and what it "
+		    "wrote in TMPDIR was bounded only file by file", t->name);
 	if (!m.ll)
 		clean_note_kept(rep, "%s ran without landlock (this kernel has none): "
 		    "its reads and writes were not confined", t->name);
 	if (!exited) {
 		clean_set_error(rep, "%s did not finish the conversion within its "
 		    "time limit (%u s) and was stopped", t->name, (timeout_ms + 999) / 1000);
+		e = CLEAN_E_LIMIT;
+		goto out;
+	}
+	/* Its work space full: whatever it wrote may be cut short. */
+	if (tfd >= 0 && fstatvfs(tfd, &vfs) == 0 &&
+	    (uint64_t)vfs.f_bavail * vfs.f_frsize < OFFICE_WORK_FULL) {
+		clean_set_error(rep, "%s filled its work space (its limit is %llu MiB)",
+		    t->name, OFFICE_WORK_BYTES >> 20);
 		e = CLEAN_E_LIMIT;
 		goto out;
 	}
@@ -927,8 +1043,11 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 		e = CLEAN_E_CRASH;
 		goto out;
 	}
-	e = office_copy_out(t, wfd, outfd, rep);
+	/* Its output: in its own /tmp when it had one, else in the folder. */
+	e = office_copy_out(t, tfd >= 0 ? tfd : wfd, outfd, rep);
 out:
+	if (tfd >= 0)
+		close(tfd); /* the last reference to its /tmp: freed */
 	if (sp[0] >= 0)
 		close(sp[0]);
 	if (sp[1] >= 0)

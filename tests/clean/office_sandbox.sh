@@ -16,7 +16,9 @@
 # sealdrop-open (PID namespace); nor does the program itself when it
 # leaves the group and drops its parent-death signal. A third leaves a tree 200 folders deep and
 # 3000 files in its work folder, and takes the modes of two folders away:
-# the folder is removed all the same.
+# the folder is removed all the same. A fourth writes until it cannot: it fills
+# its own bounded /tmp (a tmpfs), never the machine's TMPDIR, and the report
+# says so.
 # Its PDF must be a regular file in its own output folder: a FIFO (which
 # made sealdrop-open wait for ever) and a symlink to a folder outside are
 # refused. Without namespaces (not root, no
@@ -194,5 +196,39 @@ grep -q "within its time limit (2 s) and was stopped" "$work/out6/report.txt" &&
 	bad "a program out of its group: not stopped: $(grep 'safe PDF' "$work/out6/report.txt")"
 left=$(ps -eo pid=,args= | awk -v m="$mark" 'index($0, "sleep " m) && !/awk/ { print $1 }')
 [ -z "$left" ] && ok || { bad "a program out of its group outlived it: $left"; kill -9 $left; }
+
+# A stand-in that writes until it cannot (64 MiB files, each under the
+# per-file limit, at most 1088 MiB: a little over the sandbox's 1024 MiB
+# work space), then waits 3 s and exits. Its writes fill its own /tmp (a
+# tmpfs), never the machine's TMPDIR: while it runs, TMPDIR never holds
+# more than the input (sampled), and the report says what happened.
+cat >"$work/fake/fill" <<'PY'
+#!/usr/bin/python3
+import os, time
+chunk = b"\0" * (1 << 20)
+try:
+    for i in range(17):
+        with open("/tmp/work/tmp/fill%d" % i, "wb") as f:
+            for _ in range(64):
+                f.write(chunk)
+except OSError:
+    pass
+time.sleep(3)
+PY
+chmod +x "$work/fake/fill"
+: >"$work/du"
+TMPDIR=$work/tmp SEALDROP_TEST_OFFICE_PROGRAM=$work/fake/fill timeout 300 "$open" --quiet \
+	--clean-only --safe-pdf --out "$work/out7" "$work/in/letter.rtf" &
+opid=$!
+while kill -0 "$opid" 2>/dev/null; do
+	du -sk "$work/tmp" 2>/dev/null | cut -f1 >>"$work/du"
+	sleep 0.2
+done
+wait "$opid"
+most=$(sort -n "$work/du" | tail -1)
+[ "${most:-0}" -lt 1024 ] && ok || bad "the stand-in's writes reached TMPDIR (${most:-?} KiB at most)"
+grep -q "safe PDF: no safe PDF: LibreOffice filled its work space (its limit is 1024 MiB)" \
+	"$work/out7/report.txt" && ok || bad "a full work space: $(grep 'safe PDF' "$work/out7/report.txt")"
+[ -z "$(ls -A "$work/tmp")" ] && ok || bad "a work folder was left: $(ls "$work/tmp")"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -119,7 +120,9 @@ adminpriv_close(struct adminpriv_inst *pi)
 /* Seconds a step run by adminpriv_run may take (0: no bound, as for
  * backup's readers, which bound their own statements): the owner can swap
  * a checked file for a FIFO before SQLite or the configuration reader
- * opens it by path, and a step must end rather than hang. */
+ * opens it by path, and a step must end rather than hang. The child's own
+ * alarm does not stop a child its user stopped (SIGSTOP): root's wait is
+ * bounded too (wait_bounded). */
 static unsigned step_alarm;
 
 /* In a new child: become id (when id->drop) in dirfd, run fn, exit with
@@ -165,16 +168,70 @@ adminpriv_spawn(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void 
 	return 0;
 }
 
-int
-adminpriv_wait(pid_t pid, const struct adminpriv_id *id)
+struct timespec
+adminpriv_deadline(unsigned seconds)
 {
-	pid_t w;
-	int st = 0;
+	struct timespec t;
 
-	while ((w = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += (time_t)seconds;
+	return t;
+}
+
+long
+adminpriv_ms_left(struct timespec deadline)
+{
+	struct timespec t;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	ms = ((long long)deadline.tv_sec - (long long)t.tv_sec) * 1000 +
+	    (deadline.tv_nsec - t.tv_nsec) / 1000000;
+	return ms < 0 ? 0 : (long)ms;
+}
+
+/* The child's status into *st, waiting at most until deadline (NULL: no
+ * bound): then root kills it with SIGKILL, which ends it even when its
+ * user stopped it (SIGSTOP holds back every other signal, its own alarm
+ * too). 1 when it was killed here, 0 when it ended, -1 on error. */
+static int
+wait_bounded(pid_t pid, const struct timespec *deadline, int *st)
+{
+	const struct timespec nap = { 0, 50 * 1000000L };
+	pid_t w;
+
+	while (deadline != NULL) {
+		if ((w = waitpid(pid, st, WNOHANG)) == pid)
+			return 0;
+		if (w < 0 && errno != EINTR)
+			return -1;
+		if (adminpriv_ms_left(*deadline) == 0) {
+			(void)kill(pid, SIGKILL);
+			while ((w = waitpid(pid, st, 0)) < 0 && errno == EINTR)
+				;
+			return w == pid ? 1 : -1;
+		}
+		(void)nanosleep(&nap, NULL);
+	}
+	while ((w = waitpid(pid, st, 0)) < 0 && errno == EINTR)
 		;
-	if (w != pid) {
+	return w == pid ? 0 : -1;
+}
+
+static int
+wait_step(pid_t pid, const struct adminpriv_id *id, const struct timespec *deadline,
+    unsigned seconds)
+{
+	int st = 0, k;
+
+	if ((k = wait_bounded(pid, deadline, &st)) < 0) {
 		fprintf(stderr, "sealdrop-admin: waitpid: %s\n", strerror(errno));
+		return 1;
+	}
+	if (k == 1) {
+		fprintf(stderr, "sealdrop-admin: the step running as uid %u did not end within %u "
+		    "seconds and was killed (stopped by that user, or a file of the instance that "
+		    "never answers, such as a FIFO?)\n", (unsigned)id->uid, seconds);
 		return 1;
 	}
 	if (WIFEXITED(st))
@@ -182,7 +239,7 @@ adminpriv_wait(pid_t pid, const struct adminpriv_id *id)
 	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
 		fprintf(stderr, "sealdrop-admin: the step running as uid %u took longer than %u "
 		    "seconds and was stopped (a file of the instance that never answers, such as "
-		    "a FIFO?)\n", (unsigned)id->uid, ADMINPRIV_STEP_SECONDS);
+		    "a FIFO?)\n", (unsigned)id->uid, seconds);
 	else
 		fprintf(stderr, "sealdrop-admin: the step running as uid %u was killed (signal %d)\n",
 		    (unsigned)id->uid, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
@@ -190,8 +247,29 @@ adminpriv_wait(pid_t pid, const struct adminpriv_id *id)
 }
 
 int
+adminpriv_wait(pid_t pid, const struct adminpriv_id *id)
+{
+	return wait_step(pid, id, NULL, ADMINPRIV_STEP_SECONDS);
+}
+
+int
+adminpriv_wait_until(pid_t pid, const struct adminpriv_id *id, struct timespec deadline,
+    unsigned seconds)
+{
+	return wait_step(pid, id, &deadline, seconds);
+}
+
+int
 adminpriv_run(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx)
 {
+	return adminpriv_run_for(dirfd, id, fn, ctx, ADMINPRIV_STEP_SECONDS);
+}
+
+int
+adminpriv_run_for(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx,
+    unsigned seconds)
+{
+	struct timespec deadline;
 	pid_t pid;
 	int e;
 
@@ -205,12 +283,13 @@ adminpriv_run(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *c
 		}
 		return fn(ctx);
 	}
-	step_alarm = ADMINPRIV_STEP_SECONDS;
+	step_alarm = seconds;
+	deadline = adminpriv_deadline(seconds);
 	e = adminpriv_spawn(dirfd, id, fn, ctx, &pid);
 	step_alarm = 0;
 	if (e != 0)
 		return 1;
-	return adminpriv_wait(pid, id);
+	return adminpriv_wait_until(pid, id, deadline, seconds);
 }
 
 int

@@ -25,10 +25,13 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define ADMINPRIV_ERR_MAX 512
 /* The longest a step of adminpriv_run may take before it is stopped
- * (SIGALRM): a file the owner turned into a FIFO cannot hang a command. */
+ * (SIGALRM in the child; SIGKILL from root when the child was stopped): a
+ * file the owner turned into a FIFO, or the owner stopping the step,
+ * cannot hang a command. */
 #define ADMINPRIV_STEP_SECONDS 1800
 
 /* Who runs a step: uid and its primary gid; drop = 0 runs it in this
@@ -59,9 +62,14 @@ int adminpriv_id_for(uid_t uid, struct adminpriv_id *id, char err[ADMINPRIV_ERR_
 
 /* Run fn(ctx) as id with its working directory dirfd. Returns what fn
  * returned (0..255 from a child), or 1 when the child could not become id
- * or was killed (said on stderr). stdout is flushed before and after. */
+ * or was killed (said on stderr). stdout is flushed before and after. A
+ * child that has not ended after ADMINPRIV_STEP_SECONDS (adminpriv_run)
+ * or seconds (adminpriv_run_for) is killed by root (SIGKILL), even one its
+ * user stopped. */
 typedef int (*adminpriv_fn)(void *ctx);
 int adminpriv_run(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx);
+int adminpriv_run_for(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx,
+    unsigned seconds);
 
 /* The same in a child always (also when id->drop is 0), returning at
  * once with its pid; adminpriv_wait gives its exit status (1 when killed,
@@ -69,6 +77,15 @@ int adminpriv_run(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, voi
 int adminpriv_spawn(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx,
     pid_t *pid);
 int adminpriv_wait(pid_t pid, const struct adminpriv_id *id);
+/* adminpriv_wait, but at most until deadline (CLOCK_MONOTONIC, from
+ * adminpriv_deadline(seconds)): then root kills the child (SIGKILL, which
+ * also ends a child its user stopped with SIGSTOP), says so naming seconds,
+ * and returns 1. adminpriv_ms_left: milliseconds until deadline, 0 once
+ * past. */
+struct timespec adminpriv_deadline(unsigned seconds);
+long adminpriv_ms_left(struct timespec deadline);
+int adminpriv_wait_until(pid_t pid, const struct adminpriv_id *id, struct timespec deadline,
+    unsigned seconds);
 
 /* Open name under dirfd read-only (wr: read-write) with
  * O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC, then require a regular file with one

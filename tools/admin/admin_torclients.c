@@ -33,6 +33,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,11 @@
 #define REFUSED_NAMED 32 /* refused requests named on stderr in one step */
 #define FILE_MAX (TORAUTH_NAME_MAX + sizeof TORAUTH_REQ_REMOVE)
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+/* The longest one step may take before root kills it: the instance's user
+ * can stop (SIGSTOP) the steps that run as it, and each takes milliseconds;
+ * a quarter of the unit's TimeoutStartSec (120 s), so that a run with one
+ * stopped step still ends on its own and says why. */
+#define TC_STEP_SECONDS 30
 
 /* One checked request: kind 'A' (set the key to line) or 'R' (remove). */
 struct req {
@@ -454,11 +460,42 @@ out:
 
 /* ---- root ---------------------------------------------------------------- */
 
-/* Run fn as id in dirfd with a pipe to us; up to cap bytes into buf. */
+/* Read fd until its end, cap bytes or deadline: 0 at the end or at cap,
+ * 1 at the deadline, SD_ERR_IO on error. *got: bytes read. */
+static int
+read_until(int fd, char *buf, size_t cap, size_t *got, struct timespec deadline)
+{
+	*got = 0;
+	while (*got < cap) {
+		struct pollfd pf = { fd, POLLIN, 0 };
+		long left = adminpriv_ms_left(deadline);
+		ssize_t n;
+		int k;
+
+		if (left == 0)
+			return 1;
+		if ((k = poll(&pf, 1, left > 1000 ? 1000 : (int)left)) < 0 && errno != EINTR)
+			return SD_ERR_IO;
+		if (k <= 0)
+			continue;
+		if ((n = read(fd, buf + *got, cap - *got)) == 0)
+			return 0;
+		if (n < 0 && errno != EINTR && errno != EAGAIN)
+			return SD_ERR_IO;
+		if (n > 0)
+			*got += (size_t)n;
+	}
+	return 0;
+}
+
+/* Run fn as id in dirfd with a pipe to us; up to cap bytes into buf. The
+ * step, and our reading of it, end within TC_STEP_SECONDS: then root kills
+ * it and nothing it sent is kept (*got 0). */
 static int
 piped(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, struct run *r, char *buf,
     size_t cap, size_t *got)
 {
+	struct timespec deadline;
 	int p[2], rc, e;
 	pid_t pid;
 
@@ -466,15 +503,18 @@ piped(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, struct run *r, 
 	if (pipe2(p, O_CLOEXEC) != 0)
 		return 1;
 	r->wfd = p[1];
+	deadline = adminpriv_deadline(TC_STEP_SECONDS);
 	if (adminpriv_spawn(dirfd, id, fn, r, &pid) != 0) {
 		close(p[0]);
 		close(p[1]);
 		return 1;
 	}
 	close(p[1]);
-	e = sd_read_full(p[0], buf, cap, got);
+	e = read_until(p[0], buf, cap, got, deadline);
 	close(p[0]); /* a step still writing past cap gets EPIPE */
-	rc = adminpriv_wait(pid, id);
+	rc = adminpriv_wait_until(pid, id, deadline, TC_STEP_SECONDS);
+	if (e == 1)
+		*got = 0; /* cut short: said by adminpriv_wait_until */
 	return e != 0 ? 1 : rc;
 }
 
@@ -575,8 +615,8 @@ admintc_main(const struct admin_args *a)
 		 * stays in work/ for the next run (applying one twice changes
 		 * nothing). */
 		changed = 1;
-		if (adminpriv_run(pi->torfd, &pi->tor, apply_step, r) != 0 ||
-		    adminpriv_run(pi->fd, &pi->owner, done_step, r) != 0) {
+		if (adminpriv_run_for(pi->torfd, &pi->tor, apply_step, r, TC_STEP_SECONDS) != 0 ||
+		    adminpriv_run_for(pi->fd, &pi->owner, done_step, r, TC_STEP_SECONDS) != 0) {
 			/* Nothing watches work/: say how to run again. */
 			fprintf(stderr, PROG ": tor-clients: the requests not applied stay in "
 			    TORAUTH_STAGE_DIR "/" TORAUTH_WORK_DIR "/; once the cause is fixed, run "

@@ -341,24 +341,22 @@ page_vars(struct tmpl_vars *v, const char *lang, const char *root, const char *s
 {
 	const char *const *langs = i18n_languages();
 	char href[OPENER_PATH_MAX];
-	int e = 0;
 
-	e |= tmpl_set(v, "lang", lang);
-	e |= tmpl_set(v, "title", title);
+	tmpl_set(v, "lang", lang);
+	tmpl_set(v, "title", title);
 	(void)snprintf(href, sizeof href, "%sreader/%s/index.html", root, lang);
-	e |= tmpl_set(v, "index_href", href);
-	for (size_t i = 0; langs[i] && e == 0; i++) {
-		struct tmpl_vars *l;
-		if ((e = tmpl_list_add(v, "languages", &l)) != 0)
-			break;
+	tmpl_set(v, "index_href", href);
+	for (size_t i = 0; langs[i] && tmpl_vars_error(v) == 0; i++) {
+		struct tmpl_vars *l; /* NULL on failure: the set calls do nothing */
+		tmpl_list_add(v, "languages", &l);
 		(void)snprintf(href, sizeof href, "%sreader/%s/%s", root, langs[i], self);
-		e |= tmpl_set(l, "code", langs[i]);
-		e |= tmpl_set(l, "name", i18n_native_name(langs[i]));
-		e |= tmpl_set(l, "href", href);
+		tmpl_set(l, "code", langs[i]);
+		tmpl_set(l, "name", i18n_native_name(langs[i]));
+		tmpl_set(l, "href", href);
 		if (strcmp(langs[i], lang) == 0)
-			e |= tmpl_set(l, "current", "1");
+			tmpl_set(l, "current", "1");
 	}
-	return e ? SD_ERR_NOMEM : 0;
+	return tmpl_vars_error(v);
 }
 
 /* Write data into dirfd/name: a temporary file renamed into place. */
@@ -414,38 +412,31 @@ index_page(struct reader *rd, int dirfd, const char *name, const char *lang, con
 		return e;
 	if ((e = page_vars(v, lang, root, "index.html", i18n_get(lang, "Sources"))) != 0)
 		goto out;
-	e |= tmpl_setf(v, "nsources", "%zu", rd->nsrc);
-	e |= tmpl_setf(v, "nitems", "%zu", rd->n);
-	e |= tmpl_setf(v, "runs", "%lld", (long long)rd->runs);
-	e |= tmpl_setf(v, "nfailed", "%zu", json_array_size(failed));
+	tmpl_setf(v, "nsources", "%zu", rd->nsrc);
+	tmpl_setf(v, "nitems", "%zu", rd->n);
+	tmpl_setf(v, "runs", "%lld", (long long)rd->runs);
+	tmpl_setf(v, "nfailed", "%zu", json_array_size(failed));
 	if (json_array_size(failed) == 0)
-		e |= tmpl_set(v, "nfailed", "");
+		tmpl_set(v, "nfailed", "");
 	(void)snprintf(buf, sizeof buf, "%sreader/%s/failed.html", root, lang);
-	e |= tmpl_set(v, "failed_href", buf);
-	if (e != 0) {
-		e = SD_ERR_NOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < rd->nsrc && e == 0; i++) {
+	tmpl_set(v, "failed_href", buf);
+	for (size_t i = 0; i < rd->nsrc && tmpl_vars_error(v) == 0; i++) {
 		const struct rsource *s = &rd->src[i];
-		struct tmpl_vars *l;
-		if ((e = tmpl_list_add(v, "sources", &l)) != 0)
-			break;
+		struct tmpl_vars *l; /* NULL on failure: the set calls do nothing */
+		tmpl_list_add(v, "sources", &l);
 		(void)snprintf(buf, sizeof buf, "%sreader/%s/%s", root, lang, s->page);
-		e |= tmpl_set(l, "href", buf);
-		e |= tmpl_set(l, "designation", s->designation);
+		tmpl_set(l, "href", buf);
+		tmpl_set(l, "designation", s->designation);
 		fmt_time(s->newest, lang, buf, sizeof buf);
-		e |= tmpl_set(l, "newest", buf);
-		e |= tmpl_setf(l, "messages", "%zu", s->messages);
-		e |= tmpl_setf(l, "files", "%zu", s->files);
-		e |= tmpl_setf(l, "replies", "%zu", s->replies);
+		tmpl_set(l, "newest", buf);
+		tmpl_setf(l, "messages", "%zu", s->messages);
+		tmpl_setf(l, "files", "%zu", s->files);
+		tmpl_setf(l, "replies", "%zu", s->replies);
 		if (s->lastrun == rd->runs)
-			e |= tmpl_set(l, "new", "1");
-		if (e != 0)
-			e = SD_ERR_NOMEM;
+			tmpl_set(l, "new", "1");
 	}
-	if (e == 0)
-		e = render_to(dirfd, name, "reader/index", lang, v);
+	/* the first error a set call recorded, if any, before rendering */
+	e = render_to(dirfd, name, "reader/index", lang, v);
 out:
 	tmpl_vars_free(v);
 	return e;
@@ -481,38 +472,38 @@ file_vars(struct tmpl_vars *it, json_t *o, const char *lang)
 {
 	const char *status = jstrv(o, "status");
 	char buf[OPENER_PATH_MAX * 3 + 8];
-	int e = 0;
+	int e;
 
-	e |= tmpl_set(it, "name", jstrv(o, "name")[0] ? jstrv(o, "name") :
+	tmpl_set(it, "name", jstrv(o, "name")[0] ? jstrv(o, "name") :
 	    i18n_get(lang, "(no name)"));
-	e |= tmpl_set(it, "type", jstrv(o, "type"));
+	tmpl_set(it, "type", jstrv(o, "type"));
 	if (json_object_get(o, "size") != NULL) {
 		fmt_size(json_integer_value(json_object_get(o, "size")), lang, buf, sizeof buf);
-		e |= tmpl_set(it, "size", buf);
+		tmpl_set(it, "size", buf);
 	}
-	e |= tmpl_set(it, "status", tr_status(lang, status));
-	e |= tmpl_set(it, "status_class", strcmp(status, OPENER_STATUS_CLEANED) == 0 ? "good" :
+	tmpl_set(it, "status", tr_status(lang, status));
+	tmpl_set(it, "status_class", strcmp(status, OPENER_STATUS_CLEANED) == 0 ? "good" :
 	    strcmp(status, OPENER_STATUS_PARTLY) == 0 ? "warn" : "bad");
 	if (json_is_string(json_object_get(o, "output"))) {
 		href_path("../../", jstrv(o, "output"), buf, sizeof buf);
-		e |= tmpl_set(it, "href", buf);
+		tmpl_set(it, "href", buf);
 	}
 	if (strcmp(status, OPENER_STATUS_UNCLEANED) == 0 || strcmp(status, OPENER_STATUS_NOCLEAN) == 0) {
-		e |= tmpl_set(it, "uncleaned", "1");
-		e |= tmpl_set(it, "link_label", i18n_get(lang, "The original, not cleaned"));
+		tmpl_set(it, "uncleaned", "1");
+		tmpl_set(it, "link_label", i18n_get(lang, "The original, not cleaned"));
 	} else {
-		e |= tmpl_set(it, "link_label", i18n_get(lang, "The cleaned copy"));
+		tmpl_set(it, "link_label", i18n_get(lang, "The cleaned copy"));
 	}
 	if (json_object_get(o, "pdf") != NULL) {
 		href_path("../../", jstrv(o, "pdf"), buf, sizeof buf);
-		e |= tmpl_set(it, "pdf_href", buf);
+		tmpl_set(it, "pdf_href", buf);
 	}
 	if (json_object_get(o, "original") != NULL) { /* --keep-originals */
 		href_path("../../", jstrv(o, "original"), buf, sizeof buf);
-		e |= tmpl_set(it, "original_href", buf);
+		tmpl_set(it, "original_href", buf);
 	}
-	if (e != 0)
-		return SD_ERR_NOMEM;
+	if ((e = tmpl_vars_error(it)) != 0)
+		return e;
 	if ((e = notes_vars(it, o, "removed", I18N_N("Removed:"), lang)) != 0 ||
 	    (e = notes_vars(it, o, "kept", I18N_N("Kept:"), lang)) != 0 ||
 	    (e = notes_vars(it, o, "not_inspected", I18N_N("Not inspected:"), lang)) != 0 ||
@@ -541,31 +532,31 @@ item_vars(struct reader *rd, struct tmpl_vars *it, const struct ritem *r, size_t
 	const char *kind = jstrv(r->o, "kind");
 	const char *out = jstrv(r->o, "output");
 	char buf[OPENER_PATH_MAX * 3 + 8];
-	int text = strcmp(kind, "file") != 0, e = 0;
+	int text = strcmp(kind, "file") != 0, e;
 	json_t *x;
 	size_t i;
 
-	e |= tmpl_set(it, "kind", kind);
-	e |= tmpl_set(it, "kind_label", i18n_get(lang, klabels[strcmp(kind, "message") == 0 ? 0 :
+	tmpl_set(it, "kind", kind);
+	tmpl_set(it, "kind_label", i18n_get(lang, klabels[strcmp(kind, "message") == 0 ? 0 :
 	    strcmp(kind, "file") == 0 ? 1 : 2]));
-	e |= tmpl_setf(it, "n", "%zu", n);
+	tmpl_setf(it, "n", "%zu", n);
 	if (r->seq > 0)
-		e |= tmpl_setf(it, "seq", "%lld", (long long)r->seq);
+		tmpl_setf(it, "seq", "%lld", (long long)r->seq);
 	fmt_time(r->time, lang, buf, sizeof buf);
-	e |= tmpl_set(it, "time", buf);
+	tmpl_set(it, "time", buf);
 	if (r->run == rd->runs)
-		e |= tmpl_set(it, "new", "1");
+		tmpl_set(it, "new", "1");
 	href_path("../../", out, buf, sizeof buf);
-	e |= tmpl_set(it, "href", buf);
-	e |= tmpl_set(it, "output", out);
-	if (e != 0)
-		return SD_ERR_NOMEM;
-	if (text) {
-		e |= tmpl_set(it, "is_text", "1");
-		return e ? SD_ERR_NOMEM : read_text(rd->outfd, out, it);
-	}
-	if (e != 0 || (e = file_vars(it, r->o, lang)) != 0)
-		return e ? e : SD_ERR_NOMEM;
+	tmpl_set(it, "href", buf);
+	tmpl_set(it, "output", out);
+	if (text)
+		tmpl_set(it, "is_text", "1");
+	if ((e = tmpl_vars_error(it)) != 0)
+		return e;
+	if (text)
+		return read_text(rd->outfd, out, it);
+	if ((e = file_vars(it, r->o, lang)) != 0)
+		return e;
 	/* an e-mail's attachments, each under it (--safe-pdf) */
 	json_array_foreach(json_object_get(r->o, "attachments"), i, x) {
 		struct tmpl_vars *a;
@@ -592,18 +583,16 @@ source_page(struct reader *rd, int dirfd, const struct rsource *s, const char *l
 		return e;
 	if ((e = page_vars(v, lang, "../../", s->page, s->designation)) != 0)
 		goto out;
-	e |= tmpl_set(v, "designation", s->designation);
-	e |= tmpl_setf(v, "messages", "%zu", s->messages);
-	e |= tmpl_setf(v, "files", "%zu", s->files);
-	e |= tmpl_setf(v, "replies", "%zu", s->replies);
+	tmpl_set(v, "designation", s->designation);
+	tmpl_setf(v, "messages", "%zu", s->messages);
+	tmpl_setf(v, "files", "%zu", s->files);
+	tmpl_setf(v, "replies", "%zu", s->replies);
 	fmt_time(s->newest, lang, buf, sizeof buf);
-	e |= tmpl_set(v, "newest", buf);
+	tmpl_set(v, "newest", buf);
 	if (shown < s->n)
-		e |= tmpl_set(v, "cut", "1");
-	if (e != 0) {
-		e = SD_ERR_NOMEM;
+		tmpl_set(v, "cut", "1");
+	if ((e = tmpl_vars_error(v)) != 0)
 		goto out;
-	}
 	for (size_t i = 0; i < shown && e == 0; i++) {
 		struct tmpl_vars *it;
 		if ((e = tmpl_list_add(v, "items", &it)) == 0)
@@ -639,12 +628,10 @@ failed_page(struct reader *rd, int dirfd, const char *lang)
 		if (count > 0 && strlen(err) + 32 < sizeof err)
 			(void)snprintf(err + strlen(err), sizeof err - strlen(err), " (%lld)",
 			    (long long)count);
-		e |= tmpl_set(l, "input", jstrv(o, "input"));
-		e |= tmpl_set(l, "error", err);
-		if (e != 0) {
-			e = SD_ERR_NOMEM;
+		tmpl_set(l, "input", jstrv(o, "input"));
+		tmpl_set(l, "error", err);
+		if ((e = tmpl_vars_error(v)) != 0)
 			break;
-		}
 	}
 	if (e == 0)
 		e = render_to(dirfd, "failed.html", "reader/failed", lang, v);
