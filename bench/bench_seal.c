@@ -54,7 +54,7 @@ bench_meta(struct sdbox_meta *m)
 /* ---- in-memory callbacks ---------------------------------------------- */
 
 struct membuf {
-	unsigned char *p;   /* NULL: discard */
+	unsigned char *p; /* NULL: discard */
 	size_t cap;
 	size_t off;
 };
@@ -86,8 +86,8 @@ mem_read(void *ctx, unsigned char *buf, size_t len, size_t *got)
 
 /* Seal plain[0..size) into out; the time taken in *secs. */
 static int
-seal_mem(const unsigned char (*rcpt)[SDBOX_PUBLICKEYBYTES], const unsigned char *plain,
-    size_t size, struct membuf *out, double *secs)
+seal_mem(const unsigned char (*rcpt)[SDBOX_PUBLICKEYBYTES], const unsigned char *plain, size_t size,
+    struct membuf *out, double *secs)
 {
 	struct sdbox_writer *w = NULL;
 	struct sdbox_meta meta;
@@ -113,8 +113,8 @@ out:
 
 /* Open in; with check, compare the content with plain. */
 static int
-open_mem(const unsigned char *sk, struct membuf *in, const unsigned char *plain,
-    size_t size, int check, double *secs)
+open_mem(const unsigned char *sk, struct membuf *in, const unsigned char *plain, size_t size,
+    int check, double *secs)
 {
 	struct sdbox_reader *r = NULL;
 	const unsigned char *chunk = NULL;
@@ -150,8 +150,8 @@ run_mem(unsigned long mib, unsigned long reps)
 	size_t size = (size_t)mib * 1024 * 1024;
 	uint64_t fsize = sdbox_file_size(size, 1);
 	unsigned char pk[SDKEY_PUBLICKEYBYTES];
-	const unsigned char (*rcpt)[SDBOX_PUBLICKEYBYTES] =
-	    (const unsigned char (*)[SDBOX_PUBLICKEYBYTES])pk;
+	const unsigned char(*rcpt)[SDBOX_PUBLICKEYBYTES] =
+	    (const unsigned char(*)[SDBOX_PUBLICKEYBYTES])pk;
 	unsigned char *sk = sodium_malloc(SDKEY_SECRETKEYBYTES);
 	unsigned char *plain = malloc(size);
 	struct membuf store = { NULL, 0, 0 }, sink = { NULL, SIZE_MAX, 0 };
@@ -232,8 +232,8 @@ seal_file(const char *inpath, const char *outpath, const char *pubpath)
 	t0 = bench_now();
 	if (bench_open_files("bench_seal", inpath, outpath, &infd, &outfd) != 0)
 		goto out;
-	if ((e = sdbox_writer_new(&w, (const unsigned char (*)[SDBOX_PUBLICKEYBYTES])pk, 1,
-	         &meta, sdbox_fd_write, &outfd)) != 0) {
+	if ((e = sdbox_writer_new(&w, (const unsigned char(*)[SDBOX_PUBLICKEYBYTES])pk, 1, &meta,
+		 sdbox_fd_write, &outfd)) != 0) {
 		fail("writer", e);
 		goto out;
 	}
@@ -286,8 +286,7 @@ load_secret(const char *keypath, const char *passpath, unsigned char *sk)
 }
 
 static int
-open_file(const char *inpath, const char *outpath, const char *keypath,
-    const char *passpath)
+open_file(const char *inpath, const char *outpath, const char *keypath, const char *passpath)
 {
 	unsigned char *sk = sodium_malloc(SDKEY_SECRETKEYBYTES);
 	struct sdbox_reader *r = NULL;
@@ -354,8 +353,7 @@ keygen(const char *keypath, const char *passpath)
 	n = snprintf(pubpath, sizeof pubpath, "%.*s.pub", (int)stem, keypath);
 	if (sk == NULL || n < 0 || (size_t)n >= sizeof pubpath)
 		goto out;
-	if ((e = sd_secret_from_file(passpath, &pass)) != 0 ||
-	    (e = sdkey_keypair(pk, sk)) != 0 ||
+	if ((e = sd_secret_from_file(passpath, &pass)) != 0 || (e = sdkey_keypair(pk, sk)) != 0 ||
 	    (e = sdkey_seal(sk, pk, pass.buf, pass.len, SDKEY_KDF_INTERACTIVE, file)) != 0 ||
 	    (e = sdkey_pub_encode(pk, text)) != 0) {
 		fail("keygen", e);

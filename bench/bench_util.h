@@ -86,8 +86,7 @@ bench_args(int argc, char **argv, int *i, unsigned long *reps, unsigned long *mi
  * -1 with the reason on stderr (prog: ...), both descriptors then -1 or
  * open for the caller to close. */
 static inline int
-bench_open_files(const char *prog, const char *inpath, const char *outpath, int *infd,
-    int *outfd)
+bench_open_files(const char *prog, const char *inpath, const char *outpath, int *infd, int *outfd)
 {
 	*infd = open(inpath, O_RDONLY | O_CLOEXEC);
 	*outfd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

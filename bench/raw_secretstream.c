@@ -65,8 +65,8 @@ read_full(int fd, unsigned char *p, size_t len, size_t *got)
 /* One timed push over plain; the ciphertext goes to store when not NULL
  * (laid out as header then frames), else to a reused frame buffer. */
 static double
-mem_seal(const unsigned char *key, const unsigned char *plain, size_t size,
-    unsigned char *store, unsigned char *frame)
+mem_seal(const unsigned char *key, const unsigned char *plain, size_t size, unsigned char *store,
+    unsigned char *frame)
 {
 	crypto_secretstream_xchacha20poly1305_state st;
 	unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
@@ -78,11 +78,12 @@ mem_seal(const unsigned char *key, const unsigned char *plain, size_t size,
 		memcpy(store, header, HBYTES);
 	while (off < size) {
 		size_t n = size - off < CHUNK ? size - off : CHUNK;
-		unsigned char tag = off + n == size ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
-		                                    : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+		unsigned char tag = off + n == size
+		    ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
+		    : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
 		unsigned char *dst = store != NULL ? store + pos : frame;
-		crypto_secretstream_xchacha20poly1305_push(&st, dst, NULL, plain + off, n,
-		    NULL, 0, tag);
+		crypto_secretstream_xchacha20poly1305_push(
+		    &st, dst, NULL, plain + off, n, NULL, 0, tag);
 		off += n;
 		pos += n + ABYTES;
 	}
@@ -91,8 +92,7 @@ mem_seal(const unsigned char *key, const unsigned char *plain, size_t size,
 
 /* One timed pull over store; -1 when a frame fails. */
 static double
-mem_open(const unsigned char *key, const unsigned char *store, size_t size,
-    unsigned char *frame)
+mem_open(const unsigned char *key, const unsigned char *store, size_t size, unsigned char *frame)
 {
 	crypto_secretstream_xchacha20poly1305_state st;
 	size_t off = 0, pos = HBYTES;
@@ -104,8 +104,9 @@ mem_open(const unsigned char *key, const unsigned char *store, size_t size,
 		size_t n = size - off < CHUNK ? size - off : CHUNK;
 		unsigned char tag = 0;
 		unsigned long long got = 0;
-		if (crypto_secretstream_xchacha20poly1305_pull(&st, frame, &got, &tag,
-		        store + pos, n + ABYTES, NULL, 0) != 0 || got != n)
+		if (crypto_secretstream_xchacha20poly1305_pull(
+			&st, frame, &got, &tag, store + pos, n + ABYTES, NULL, 0) != 0 ||
+		    got != n)
 			return -1;
 		if ((tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) != (off + n == size))
 			return -1;
@@ -201,9 +202,9 @@ run_file(int seal, const char *inpath, const char *outpath, const char *keypath)
 			if (read_full(infd, in, CHUNK, &got) != 0)
 				goto ioerr;
 			tag = got < CHUNK ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
-			                  : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
-			crypto_secretstream_xchacha20poly1305_push(&st, out, NULL, in, got,
-			    NULL, 0, tag);
+					  : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+			crypto_secretstream_xchacha20poly1305_push(
+			    &st, out, NULL, in, got, NULL, 0, tag);
 			if (write_full(outfd, out, got + ABYTES) != 0)
 				goto ioerr;
 			total += got;
@@ -219,8 +220,9 @@ run_file(int seal, const char *inpath, const char *outpath, const char *keypath)
 			unsigned long long plen = 0;
 			if (read_full(infd, in, CHUNK + ABYTES, &got) != 0)
 				goto ioerr;
-			if (got < ABYTES || crypto_secretstream_xchacha20poly1305_pull(&st, out,
-			        &plen, &tag, in, got, NULL, 0) != 0)
+			if (got < ABYTES ||
+			    crypto_secretstream_xchacha20poly1305_pull(
+				&st, out, &plen, &tag, in, got, NULL, 0) != 0)
 				goto bad;
 			if ((tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) !=
 			    (got < CHUNK + ABYTES))

@@ -34,12 +34,12 @@
 #define CLEAN_TYPE_MAX 127
 #define CLEAN_NOTES_MAX 4095
 #define CLEAN_ERROR_MAX 255
-#define CLEAN_DEPTH_MAX 4            /* containers inside containers */
-#define CLEAN_ENTRIES_MAX 10000      /* members of one archive */
+#define CLEAN_DEPTH_MAX 4               /* containers inside containers */
+#define CLEAN_ENTRIES_MAX 10000         /* members of one archive */
 #define CLEAN_EXPANDED_MAX (512u << 20) /* bytes expanded from one archive */
-#define CLEAN_RATIO_MAX 200          /* expanded / compressed, members > 1 MiB */
-#define CLEAN_INPUT_MAX (4ull << 30)  /* largest input (the upload limit) */
-#define CLEAN_MEMORY_MAX (1024u << 20) /* largest input cleaned in memory */
+#define CLEAN_RATIO_MAX 200             /* expanded / compressed, members > 1 MiB */
+#define CLEAN_INPUT_MAX (4ull << 30)    /* largest input (the upload limit) */
+#define CLEAN_MEMORY_MAX (1024u << 20)  /* largest input cleaned in memory */
 
 /* Results beyond the SD_ERR_* codes (all negative, disjoint from them). */
 enum clean_result {
@@ -61,11 +61,11 @@ enum clean_result {
  * (the EXIF orientation, speaker notes) goes to kept.
  */
 struct clean_report {
-	char type[CLEAN_TYPE_MAX + 1];      /* MIME type found by libmagic */
-	char removed[CLEAN_NOTES_MAX + 1];  /* what was removed */
-	char kept[CLEAN_NOTES_MAX + 1];     /* kept on purpose (not a leak) */
+	char type[CLEAN_TYPE_MAX + 1];         /* MIME type found by libmagic */
+	char removed[CLEAN_NOTES_MAX + 1];     /* what was removed */
+	char kept[CLEAN_NOTES_MAX + 1];        /* kept on purpose (not a leak) */
 	char uninspected[CLEAN_NOTES_MAX + 1]; /* not inspected: may identify */
-	char error[CLEAN_ERROR_MAX + 1];    /* why cleaning failed, or "" */
+	char error[CLEAN_ERROR_MAX + 1];       /* why cleaning failed, or "" */
 };
 
 /* 1 when a file cleaned with this report is fully cleaned (nothing left
@@ -122,8 +122,8 @@ int clean_render_supported(const char *mime);
 /* Drawn in a sandboxed child like clean_file_sandboxed's (same limits):
  * infd (a cleaned copy) drawn into outfd. */
 SD_MUST_CHECK
-int clean_render_sandboxed(struct clean_ctx *c, int infd, int outfd, unsigned *pages,
-    struct clean_report *rep);
+int clean_render_sandboxed(
+    struct clean_ctx *c, int infd, int outfd, unsigned *pages, struct clean_report *rep);
 /* An e-mail (message/rfc822, its uncleaned original on infd) drawn the
  * same way, with fates: NULL, or one '\n'-separated line per attachment (in
  * the order clean_eml_attachment_sandboxed numbers them) saying what became
@@ -144,7 +144,7 @@ int clean_render_eml_sandboxed(struct clean_ctx *c, int infd, int outfd, const c
  */
 #define CLEAN_EML_NAME_MAX 127
 #define CLEAN_EML_ATTACH_MAX 20
-#define CLEAN_EML_COUNT_MAX 1000      /* *count is never more (the child's word) */
+#define CLEAN_EML_COUNT_MAX 1000 /* *count is never more (the child's word) */
 int clean_eml_attachment_sandboxed(struct clean_ctx *c, int infd, unsigned index, int outfd,
     char name[CLEAN_EML_NAME_MAX + 1], unsigned *count, struct clean_report *rep);
 
@@ -165,8 +165,8 @@ int clean_eml_attachment_sandboxed(struct clean_ctx *c, int infd, unsigned index
 #define CLEAN_OFFICE_PDF_MAX (512u << 20)
 int clean_office_pdf_kind(const char *mime);
 SD_MUST_CHECK
-int clean_office_pdf(int infd, const char *mime, int outfd, unsigned timeout_ms,
-    struct clean_report *rep);
+int clean_office_pdf(
+    int infd, const char *mime, int outfd, unsigned timeout_ms, struct clean_report *rep);
 /* OCR in the same sandbox: the safe PDF on infd (clean_render's, page
  * images only) drawn again to PNG by mutool and written by tesseract
  * (English and French) to outfd as the same pages with an invisible text

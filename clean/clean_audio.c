@@ -131,13 +131,16 @@ flac_blocks(const struct clean_src *s, struct clean_sink *k, uint64_t *pos, unsi
 		if (type == 0 || type == 3) {
 			n_kept++;
 			h[0] = (unsigned char)(type | (k != NULL && n_kept == *kept ? 0x80 : 0));
-			if (k != NULL && ((e = clean_sink_put(k, h, 4)) != 0 ||
-			    (e = clean_sink_copy(k, s, *pos + 4, n)) != 0))
+			if (k != NULL &&
+			    ((e = clean_sink_put(k, h, 4)) != 0 ||
+				(e = clean_sink_copy(k, s, *pos + 4, n)) != 0))
 				return e;
 		} else if (k == NULL) {
-			clean_note_removed(rep, "%s", type == 4 ? "Vorbis comments (tags)" :
-			    type == 6 ? "embedded pictures" : type == 1 ? "padding" :
-			    "application, cue sheet and other metadata blocks");
+			clean_note_removed(rep, "%s",
+			    type == 4       ? "Vorbis comments (tags)"
+				: type == 6 ? "embedded pictures"
+				: type == 1 ? "padding"
+					    : "application, cue sheet and other metadata blocks");
 		}
 		*pos += 4 + n;
 	}
@@ -196,8 +199,8 @@ run_buf(int (*run)(const struct clean_src *, struct clean_sink *, struct clean_r
 }
 
 static int
-run_fd(int (*run)(const struct clean_src *, struct clean_sink *, struct clean_report *),
-    int infd, uint64_t len, int outfd, struct clean_report *rep)
+run_fd(int (*run)(const struct clean_src *, struct clean_sink *, struct clean_report *), int infd,
+    uint64_t len, int outfd, struct clean_report *rep)
 {
 	struct clean_src_win w = { 0 };
 	struct clean_src s = { NULL, infd, len, &w };
@@ -210,8 +213,7 @@ run_fd(int (*run)(const struct clean_src *, struct clean_sink *, struct clean_re
 }
 
 int
-clean_mp3(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep)
+clean_mp3(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
 	return run_buf(mp3_run, buf, len, out, rep);
 }
@@ -223,8 +225,7 @@ clean_mp3_fd(int infd, uint64_t len, int outfd, struct clean_report *rep)
 }
 
 int
-clean_flac(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep)
+clean_flac(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
 	return run_buf(flac_run, buf, len, out, rep);
 }

@@ -39,11 +39,14 @@ static const struct {
 	int filter; /* libarchive's ARCHIVE_FILTER_* code */
 	const char *removed;
 } cmp_kinds[] = {
-	[CMP_XZ] = { "xz", ARCHIVE_FILTER_XZ, "xz stream: written anew (block layout and check "
+	[CMP_XZ] = { "xz", ARCHIVE_FILTER_XZ,
+	    "xz stream: written anew (block layout and check "
 	    "type not kept; xz has no name, date or comment field)" },
-	[CMP_BZIP2] = { "bzip2", ARCHIVE_FILTER_BZIP2, "bzip2 stream: written anew (block size "
+	[CMP_BZIP2] = { "bzip2", ARCHIVE_FILTER_BZIP2,
+	    "bzip2 stream: written anew (block size "
 	    "not kept; bzip2 has no name, date or comment field)" },
-	[CMP_ZSTD] = { "zstd", ARCHIVE_FILTER_ZSTD, "zstd frames: written anew as one frame "
+	[CMP_ZSTD] = { "zstd", ARCHIVE_FILTER_ZSTD,
+	    "zstd frames: written anew as one frame "
 	    "(dictionary id, checksum flag and any skippable frames of free data not kept; "
 	    "zstd has no name, date or comment field)" },
 };
@@ -68,8 +71,8 @@ cmp_too_big(size_t have, size_t got, size_t len)
  * reads them); anything after the last one that is not a stream is an
  * error, never dropped silently. */
 static int
-cmp_bunzip2(const unsigned char *buf, size_t len, struct clean_buf *d,
-    struct clean_report *rep, unsigned char *chunk)
+cmp_bunzip2(const unsigned char *buf, size_t len, struct clean_buf *d, struct clean_report *rep,
+    unsigned char *chunk)
 {
 	size_t i = 0;
 	int e = 0;
@@ -84,8 +87,9 @@ cmp_bunzip2(const unsigned char *buf, size_t len, struct clean_buf *d,
 
 		if (len - i < 4 || memcmp(buf + i, "BZh", 3) != 0 || buf[i + 3] < '1' ||
 		    buf[i + 3] > '9') {
-			clean_set_error(rep, i == 0 ? "not a readable bzip2 stream" :
-			    "bytes after the bzip2 data (not a bzip2 stream)");
+			clean_set_error(rep,
+			    i == 0 ? "not a readable bzip2 stream"
+				   : "bytes after the bzip2 data (not a bzip2 stream)");
 			return CLEAN_E_MALFORMED;
 		}
 		memset(&s, 0, sizeof s);
@@ -143,8 +147,10 @@ cmp_inflate(enum cmp_kind k, const unsigned char *buf, size_t len, struct clean_
 	    archive_read_next_header(a, &ae) != ARCHIVE_OK ||
 	    archive_filter_code(a, 0) != cmp_kinds[k].filter) {
 		const char *why = archive_error_string(a);
-		clean_set_error(rep, "%s data damaged, truncated or followed by other bytes: "
-		    "%.120s", cmp_kinds[k].name, why ? why : "not recognised");
+		clean_set_error(rep,
+		    "%s data damaged, truncated or followed by other bytes: "
+		    "%.120s",
+		    cmp_kinds[k].name, why ? why : "not recognised");
 		goto out;
 	}
 	/* Filters are stacked while one recognises the data: one layer of
@@ -165,8 +171,10 @@ cmp_inflate(enum cmp_kind k, const unsigned char *buf, size_t len, struct clean_
 	e = 0;
 	if (got < 0) {
 		const char *why = archive_error_string(a);
-		clean_set_error(rep, "%s data damaged, truncated or followed by other bytes: "
-		    "%.120s", cmp_kinds[k].name, why ? why : "libarchive error");
+		clean_set_error(rep,
+		    "%s data damaged, truncated or followed by other bytes: "
+		    "%.120s",
+		    cmp_kinds[k].name, why ? why : "libarchive error");
 		e = CLEAN_E_MALFORMED;
 	}
 out:
@@ -186,8 +194,9 @@ cmp_deflate(enum cmp_kind k, const unsigned char *p, size_t n, struct clean_buf 
 
 	if (a == NULL || ae == NULL)
 		goto out;
-	r = k == CMP_XZ ? archive_write_add_filter_xz(a) :
-	    k == CMP_BZIP2 ? archive_write_add_filter_bzip2(a) : archive_write_add_filter_zstd(a);
+	r = k == CMP_XZ      ? archive_write_add_filter_xz(a)
+	    : k == CMP_BZIP2 ? archive_write_add_filter_bzip2(a)
+			     : archive_write_add_filter_zstd(a);
 	e = CLEAN_E_INTERNAL;
 	if (r != ARCHIVE_OK || archive_write_set_format_raw(a) != ARCHIVE_OK ||
 	    archive_write_set_bytes_per_block(a, 0) != ARCHIVE_OK ||
@@ -225,13 +234,14 @@ cmp_clean(enum cmp_kind k, struct clean_ctx *c, const unsigned char *buf, size_t
 	e = clean_any(c, d.data, d.len, depth + 1, &inner, &sub);
 	if (e != 0) {
 		clean_set_error(rep, "%s-compressed %.100s: %.150s", cmp_kinds[k].name, sub.type,
-		    sub.error[0] ? sub.error : e == CLEAN_E_UNSUPPORTED ?
-		    "no cleaner for this type" : clean_strerror(e));
+		    sub.error[0]                   ? sub.error
+			: e == CLEAN_E_UNSUPPORTED ? "no cleaner for this type"
+						   : clean_strerror(e));
 		goto out;
 	}
 	if ((e = cmp_deflate(k, inner.data, inner.len, out)) != 0) {
-		clean_set_error(rep, "cannot compress the cleaned content again (%s)",
-		    cmp_kinds[k].name);
+		clean_set_error(
+		    rep, "cannot compress the cleaned content again (%s)", cmp_kinds[k].name);
 		out->len = start;
 		goto out;
 	}

@@ -99,15 +99,16 @@ clean_core_xml(struct clean_ctx *c, const unsigned char *buf, size_t len, unsign
  * or a line in it may name its author. A text that parses as CSS loses its
  * comments (clean_css.c). An empty file holds nothing. */
 static int
-clean_core_text(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep)
+clean_core_text(
+    const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
 	int e;
 
 	if (len > 0 && (e = clean_css(buf, len, out, rep)) != CLEAN_E_UNSUPPORTED)
 		return e;
 	if (len > 0)
-		clean_note_uninspected(rep, "may contain names in comments (text, passed as it is)");
+		clean_note_uninspected(
+		    rep, "may contain names in comments (text, passed as it is)");
 	return clean_buf_append(out, buf, len);
 }
 
@@ -120,10 +121,10 @@ row_matches(const char *mimes, const char *mime)
 {
 	size_t ml = strlen(mime);
 
-	for (const char *p = mimes; *p; ) {
+	for (const char *p = mimes; *p;) {
 		size_t l = strcspn(p, " ");
-		if (l > 0 && p[l - 1] == '*' ? strncmp(p, mime, l - 1) == 0 :
-		    l == ml && strncmp(p, mime, l) == 0)
+		if (l > 0 && p[l - 1] == '*' ? strncmp(p, mime, l - 1) == 0
+					     : l == ml && strncmp(p, mime, l) == 0)
 			return 1;
 		p += l;
 		p += strspn(p, " ");
@@ -167,8 +168,8 @@ clean_stream(const char *mime, int infd, uint64_t len, int outfd, struct clean_r
 }
 
 int
-clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
-    const char *mime, unsigned depth, struct clean_buf *out, struct clean_report *rep)
+clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len, const char *mime,
+    unsigned depth, struct clean_buf *out, struct clean_report *rep)
 {
 	const struct clean_format *f;
 
@@ -176,8 +177,8 @@ clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
 		return CLEAN_E_INTERNAL;
 	if ((f = find_format(mime)) == NULL)
 		return CLEAN_E_UNSUPPORTED;
-	return f->plain != NULL ? f->plain(buf, len, out, rep) :
-	    f->deep(c, buf, len, depth, out, rep);
+	return f->plain != NULL ? f->plain(buf, len, out, rep)
+				: f->deep(c, buf, len, depth, out, rep);
 }
 
 /* Why a type has no cleaner, in the report's words; "" for the rest (marked
@@ -188,15 +189,17 @@ unsupported_reason(const char *mime, const unsigned char *buf, size_t len)
 	static const unsigned char ole[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
 
 	if (len >= sizeof ole && memcmp(buf, ole, sizeof ole) == 0)
-		return I18N_N("legacy Microsoft Office or Outlook file (doc, xls, ppt, msg: an OLE "
+		return I18N_N(
+		    "legacy Microsoft Office or Outlook file (doc, xls, ppt, msg: an OLE "
 		    "compound document): not cleaned, no cleaner for this binary format; its "
 		    "authors, revisions and comments may be inside");
 	if (strcmp(mime, "text/rtf") == 0 || strcmp(mime, "application/rtf") == 0)
 		return I18N_N("RTF document: not cleaned, no cleaner for this format; its author, "
-		    "revision marks and comments may be inside");
+			      "revision marks and comments may be inside");
 	if (strcmp(mime, "message/rfc822") == 0 || strcmp(mime, "message/news") == 0 ||
 	    strcmp(mime, "application/vnd.ms-outlook") == 0)
-		return I18N_N("e-mail: not cleaned, no cleaner for e-mails; its headers name the sender, "
+		return I18N_N(
+		    "e-mail: not cleaned, no cleaner for e-mails; its headers name the sender, "
 		    "the recipients, their mail servers and addresses");
 	return "";
 }

@@ -75,8 +75,9 @@ css_url_at(const unsigned char *p, size_t n, size_t i)
 	if (i + 4 > n || (p[i] | 0x20) != 'u' || (p[i + 1] | 0x20) != 'r' ||
 	    (p[i + 2] | 0x20) != 'l' || p[i + 3] != '(')
 		return 0;
-	if (i > 0 && (p[i - 1] == '-' || p[i - 1] == '_' || p[i - 1] == '\\' ||
-	    css_alpha(p[i - 1]) || css_digit(p[i - 1]) || p[i - 1] >= 0x80))
+	if (i > 0 &&
+	    (p[i - 1] == '-' || p[i - 1] == '_' || p[i - 1] == '\\' || css_alpha(p[i - 1]) ||
+		css_digit(p[i - 1]) || p[i - 1] >= 0x80))
 		return 0; /* part of a longer name */
 	for (j = i + 4; j < n && css_space(p[j]); j++)
 		;
@@ -116,8 +117,8 @@ css_is_decl(const unsigned char *p, size_t a, size_t b)
 		i++;
 	if (i >= b || !(css_alpha(p[i]) || p[i] == '_' || p[i] >= 0x80))
 		return 0;
-	while (i < b && (css_alpha(p[i]) || css_digit(p[i]) || p[i] == '_' ||
-	    p[i] == '-' || p[i] >= 0x80))
+	while (i < b &&
+	    (css_alpha(p[i]) || css_digit(p[i]) || p[i] == '_' || p[i] == '-' || p[i] >= 0x80))
 		i++;
 	while (i < b && css_space(p[i]))
 		i++;
@@ -199,8 +200,7 @@ css_edge(unsigned char c)
 }
 
 int
-clean_css(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep)
+clean_css(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
 	struct clean_buf t = { 0 };
 	struct css_scan s = { 0 };
@@ -226,8 +226,8 @@ clean_css(const unsigned char *buf, size_t len, struct clean_buf *out,
 				j = end ? (size_t)(end - buf) : len;
 				comments++;
 			}
-			if (t.len > 0 && j < len && !css_edge(t.data[t.len - 1]) && !css_edge(buf[j]) &&
-			    (e = clean_buf_append(&t, "/**/", 4)) != 0)
+			if (t.len > 0 && j < len && !css_edge(t.data[t.len - 1]) &&
+			    !css_edge(buf[j]) && (e = clean_buf_append(&t, "/**/", 4)) != 0)
 				goto out;
 			e = CLEAN_E_UNSUPPORTED;
 			i = j;
@@ -266,10 +266,12 @@ clean_css(const unsigned char *buf, size_t len, struct clean_buf *out,
 	if (comments > 0)
 		clean_note_removed(rep, "%zu CSS comment%s", comments, comments == 1 ? "" : "s");
 	if (s.strings)
-		clean_note_uninspected(rep, "quoted strings in the style sheet kept as they are "
+		clean_note_uninspected(rep,
+		    "quoted strings in the style sheet kept as they are "
 		    "(may hold a name)");
 	if (s.urls)
-		clean_note_uninspected(rep, "url() references in the style sheet kept as they are "
+		clean_note_uninspected(rep,
+		    "url() references in the style sheet kept as they are "
 		    "(may hold a name or a file path)");
 	e = 0;
 out:

@@ -65,13 +65,13 @@ static const struct clean_format clean_formats[] = {
 	 * octet-stream, see clean_any); the ZIP cleaner knows them by their
 	 * content and cleans them as such. */
 	{ "application/zip application/octet-stream+zip", NULL, clean_zip,
-	  ".zip .docx .xlsx .pptx .odt .ods .odp .odg", NULL },
+	    ".zip .docx .xlsx .pptx .odt .ods .odp .odg", NULL },
 	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", NULL,
-	  clean_zip, ".docx", NULL },
+	    clean_zip, ".docx", NULL },
 	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", NULL, clean_zip,
-	  ".xlsx", NULL },
+	    ".xlsx", NULL },
 	{ "application/vnd.openxmlformats-officedocument.presentationml.presentation", NULL,
-	  clean_zip, ".pptx", NULL },
+	    clean_zip, ".pptx", NULL },
 	{ "application/vnd.ms-excel", NULL, clean_zip, ".xlsx .xls", NULL },
 	{ "application/vnd.oasis.opendocument.text", NULL, clean_zip, ".odt", NULL },
 	{ "application/vnd.oasis.opendocument.spreadsheet", NULL, clean_zip, ".ods", NULL },
@@ -80,9 +80,9 @@ static const struct clean_format clean_formats[] = {
 	/* Templates and the rarer kinds: a name with none of these gets .zip
 	 * (a ZIP is what they are; no macro-enabled extension is listed). */
 	{ "application/vnd.openxmlformats-officedocument.*", NULL, clean_zip,
-	  ".zip .dotx .xltx .potx .ppsx .docx .xlsx .pptx", NULL },
+	    ".zip .dotx .xltx .potx .ppsx .docx .xlsx .pptx", NULL },
 	{ "application/vnd.oasis.opendocument.*", NULL, clean_zip,
-	  ".zip .ott .ots .otp .otg .odf .odc", NULL },
+	    ".zip .ott .ots .otp .otg .odf .odc", NULL },
 
 	{ "image/svg+xml", NULL, clean_core_svg, ".svg", NULL },
 	/* libmagic calls an SVG without an XML declaration or doctype text/xml;
@@ -90,7 +90,7 @@ static const struct clean_format clean_formats[] = {
 	{ "text/xml application/xml", NULL, clean_core_xml, ".svg", NULL },
 	{ "text/html", NULL, clean_core_html, ".html .htm", NULL },
 	{ "text/plain", clean_core_text, NULL,
-	  ".txt .text .md .markdown .csv .tsv .log .css .json .rst .srt .vtt", NULL },
+	    ".txt .text .md .markdown .csv .tsv .log .css .json .rst .srt .vtt", NULL },
 	{ "application/x-empty", clean_core_text, NULL, ".txt .text .md .csv .log", NULL },
 };
 

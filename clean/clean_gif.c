@@ -44,13 +44,16 @@ extension(const unsigned char *buf, size_t len, size_t *pos, struct clean_buf *o
 	label = buf[p + 1];
 	if ((sb = subblocks(buf + p + 2, len - p - 2)) == 0)
 		return CLEAN_E_MALFORMED;
-	keep = label == 0xF9 || (label == 0xFF && buf[p + 2] == 11 && len - p >= 14 &&
-	    (memcmp(buf + p + 3, "NETSCAPE2.0", 11) == 0 ||
-	     memcmp(buf + p + 3, "ANIMEXTS1.0", 11) == 0));
+	keep = label == 0xF9 ||
+	    (label == 0xFF && buf[p + 2] == 11 && len - p >= 14 &&
+		(memcmp(buf + p + 3, "NETSCAPE2.0", 11) == 0 ||
+		    memcmp(buf + p + 3, "ANIMEXTS1.0", 11) == 0));
 	if (!keep)
-		clean_note_removed(rep, "%s", label == 0xFE ? "GIF comments" : label == 0x01 ?
-		    "plain-text extensions" : label == 0xFF ?
-		    "application extensions (XMP, ICC profile, editor data)" : "unknown extensions");
+		clean_note_removed(rep, "%s",
+		    label == 0xFE       ? "GIF comments"
+			: label == 0x01 ? "plain-text extensions"
+			: label == 0xFF ? "application extensions (XMP, ICC profile, editor data)"
+					: "unknown extensions");
 	*pos = p + 2 + sb;
 	return keep ? clean_buf_append(out, buf + p, 2 + sb) : 0;
 }
@@ -74,8 +77,7 @@ image(const unsigned char *buf, size_t len, size_t *pos, struct clean_buf *out)
 }
 
 int
-clean_gif(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep)
+clean_gif(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
 	size_t pos = 13;
 	int e = CLEAN_E_MALFORMED, images = 0;
@@ -89,8 +91,8 @@ clean_gif(const unsigned char *buf, size_t len, struct clean_buf *out,
 	for (e = CLEAN_E_MALFORMED; pos < len;) {
 		if (buf[pos] == 0x3B) {
 			if (pos + 1 < len)
-				clean_note_removed(rep, "%zu bytes after the end of the image",
-				    len - pos - 1);
+				clean_note_removed(
+				    rep, "%zu bytes after the end of the image", len - pos - 1);
 			e = images > 0 ? clean_buf_append(out, "\x3B", 1) : CLEAN_E_MALFORMED;
 			break;
 		}

@@ -101,8 +101,9 @@ gzc_inflate(const unsigned char *buf, size_t len, struct clean_buf *d, struct gz
 		uLong crc;
 
 		if (gzc_header(buf, len, &i, seen) != 0) {
-			clean_set_error(rep, members == 0 ? "damaged gzip header" :
-			    "bytes after the gzip data that are not a gzip member");
+			clean_set_error(rep,
+			    members == 0 ? "damaged gzip header"
+					 : "bytes after the gzip data that are not a gzip member");
 			e = CLEAN_E_MALFORMED;
 			goto out;
 		}
@@ -183,7 +184,8 @@ gzc_deflate(const unsigned char *p, size_t n, struct clean_buf *out)
 
 	if (chunk == NULL)
 		goto out;
-	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK) {
 		e = CLEAN_E_INTERNAL;
 		goto out;
 	}
@@ -251,10 +253,11 @@ clean_gzip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned d
 		out->len = start;
 		goto out;
 	}
-	clean_note_removed(rep, "gzip header: %s%s%s%sthe operating-system byte; a new header "
-	    "with no name, no comment, no extra field, time 0, system unknown", seen.name ? "original file name, " : "",
-	    seen.comment ? "comment, " : "", seen.extra ? "extra field, " : "",
-	    seen.mtime ? "modification time, " : "");
+	clean_note_removed(rep,
+	    "gzip header: %s%s%s%sthe operating-system byte; a new header "
+	    "with no name, no comment, no extra field, time 0, system unknown",
+	    seen.name ? "original file name, " : "", seen.comment ? "comment, " : "",
+	    seen.extra ? "extra field, " : "", seen.mtime ? "modification time, " : "");
 	clean_note_member(rep, sub.type, &sub);
 out:
 	clean_buf_free(&d);

@@ -37,22 +37,22 @@
 struct hitem {
 	uint32_t id;
 	char type[4];
-	unsigned flags;      /* infe flags (1: hidden) */
+	unsigned flags; /* infe flags (1: hidden) */
 	int drop;
-	int located;         /* has an iloc entry */
-	unsigned method;     /* construction method: 0 file, 1 idat */
-	size_t ext0, next;   /* its extents in heif.ex */
+	int located;       /* has an iloc entry */
+	unsigned method;   /* construction method: 0 file, 1 idat */
+	size_t ext0, next; /* its extents in heif.ex */
 };
 
 struct hext {
-	uint64_t off, len;   /* absolute (method 0) or in idat (method 1) */
-	uint64_t dst;        /* new place in the mdat or idat arena */
+	uint64_t off, len; /* absolute (method 0) or in idat (method 1) */
+	uint64_t dst;      /* new place in the mdat or idat arena */
 };
 
 struct href {
 	char type[4];
 	uint32_t from;
-	size_t to0, nto;     /* in heif.to */
+	size_t to0, nto; /* in heif.to */
 };
 
 struct heif {
@@ -67,11 +67,11 @@ struct heif {
 	size_t nref;
 	uint32_t *to;
 	size_t nto;
-	unsigned iref_wide;   /* iref version 1: 32-bit ids */
+	unsigned iref_wide; /* iref version 1: 32-bit ids */
 	uint32_t primary;
 	struct clean_box hdlr, pitm, iloc, iinf, iref, iprp, idat;
 	int has_hdlr, has_pitm, has_iloc, has_iinf, has_iref, has_iprp, has_idat;
-	uint64_t arena[2];    /* bytes of the new mdat and idat */
+	uint64_t arena[2]; /* bytes of the new mdat and idat */
 };
 
 /* A bounded reader over one box's payload. */
@@ -107,8 +107,8 @@ put_u(struct clean_buf *o, uint64_t v, unsigned bytes)
 /* Start a box (or a full box with version and flags, when full) whose size
  * is written by box_end. */
 static int
-box_begin(struct clean_buf *o, const char *type, int full, unsigned version,
-    unsigned flags, size_t *at)
+box_begin(
+    struct clean_buf *o, const char *type, int full, unsigned version, unsigned flags, size_t *at)
 {
 	int e;
 
@@ -208,15 +208,18 @@ parse_iinf(struct heif *h)
 		if ((e = full_payload(&b, &iv, &ifl, &ir)) != 0)
 			return e;
 		if (iv < 2) {
-			clean_set_error(h->rep, "HEIF item information of version %u is not "
-			    "supported", iv);
+			clean_set_error(h->rep,
+			    "HEIF item information of version %u is not "
+			    "supported",
+			    iv);
 			return CLEAN_E_UNSUPPORTED;
 		}
 		if ((e = rd_u(&ir, iv == 2 ? 2 : 4, &id)) != 0 || (e = rd_u(&ir, 2, &prot)) != 0 ||
 		    ir.n - ir.at < 4)
 			return e ? e : CLEAN_E_MALFORMED;
 		if (prot != 0) {
-			clean_set_error(h->rep, "protected (encrypted) HEIF items are not supported");
+			clean_set_error(
+			    h->rep, "protected (encrypted) HEIF items are not supported");
 			return CLEAN_E_UNSUPPORTED;
 		}
 		h->it[h->nit].id = (uint32_t)id;
@@ -307,7 +310,8 @@ choose(struct heif *h)
 		struct hitem *t = &h->it[i];
 		if (type_is(t->type, "Exif")) {
 			t->drop = 1;
-			clean_note_removed(h->rep, "EXIF (camera, serial numbers, dates, GPS position)");
+			clean_note_removed(
+			    h->rep, "EXIF (camera, serial numbers, dates, GPS position)");
 		} else if (type_is(t->type, "mime") || type_is(t->type, "uri ")) {
 			t->drop = 1;
 			clean_note_removed(h->rep, "XMP and other metadata items");
@@ -326,7 +330,8 @@ choose(struct heif *h)
 			clean_note_removed(h->rep, "items describing the image (metadata)");
 		} else if (type_is(h->ref[k].type, "thmb") && !f->drop) {
 			f->drop = 1;
-			clean_note_removed(h->rep, "thumbnails (they may show the picture before "
+			clean_note_removed(h->rep,
+			    "thumbnails (they may show the picture before "
 			    "it was cropped or edited)");
 		}
 	}
@@ -362,7 +367,8 @@ choose(struct heif *h)
 			if (!h->it[i].drop && h->it[i].id != h->primary && links[i] > 0 &&
 			    kept[i] == 0) {
 				h->it[i].drop = changed = 1;
-				clean_note_removed(h->rep, "images only thumbnails or metadata used");
+				clean_note_removed(
+				    h->rep, "images only thumbnails or metadata used");
 			}
 	}
 	for (size_t i = 0; i < h->nit; i++) {
@@ -371,8 +377,9 @@ choose(struct heif *h)
 		if (!known_image(h->it[i].type)) {
 			char t[5];
 			for (int k = 0; k < 4; k++)
-				t[k] = h->it[i].type[k] >= 0x20 && h->it[i].type[k] < 0x7F ?
-				    h->it[i].type[k] : '?';
+				t[k] = h->it[i].type[k] >= 0x20 && h->it[i].type[k] < 0x7F
+				    ? h->it[i].type[k]
+				    : '?';
 			t[4] = '\0';
 			clean_set_error(h->rep, "HEIF item of type \"%s\" is not supported", t);
 			e = CLEAN_E_UNSUPPORTED;
@@ -436,8 +443,10 @@ parse_iloc(struct heif *h)
 		t->next = (size_t)n;
 		for (uint64_t k = 0; k < n; k++) {
 			struct hext *x2 = &h->ex[h->nex++];
-			uint64_t off, len, lim = method == 0 ? h->len :
-			    h->has_idat ? h->idat.size - h->idat.hdr : 0;
+			uint64_t off, len,
+			    lim = method == 0 ? h->len
+			    : h->has_idat     ? h->idat.size - h->idat.hdr
+					      : 0;
 			if ((e = rd_u(&r, isz, &x)) != 0 || (e = rd_u(&r, osz, &off)) != 0 ||
 			    (e = rd_u(&r, lsz, &len)) != 0)
 				return e;
@@ -479,9 +488,9 @@ write_hdlr(struct heif *h, struct clean_buf *o)
 		return CLEAN_E_MALFORMED;
 	if (r.n > 21 || (r.n == 21 && r.p[20] != '\0'))
 		clean_note_removed(h->rep, "handler name");
-	if ((e = box_begin(o, "hdlr", 1, 0, 0, &at)) != 0 ||
-	    (e = put_u(o, 0, 4)) != 0 || (e = clean_buf_append(o, r.p + 4, 4)) != 0 ||
-	    (e = put_u(o, 0, 8)) != 0 || (e = put_u(o, 0, 5)) != 0)
+	if ((e = box_begin(o, "hdlr", 1, 0, 0, &at)) != 0 || (e = put_u(o, 0, 4)) != 0 ||
+	    (e = clean_buf_append(o, r.p + 4, 4)) != 0 || (e = put_u(o, 0, 8)) != 0 ||
+	    (e = put_u(o, 0, 5)) != 0)
 		return e;
 	return box_end(o, at);
 }
@@ -625,9 +634,8 @@ fix_offsets(struct heif *h, struct clean_buf *o, size_t table, uint64_t base, in
 static int
 prop_allowed(const struct clean_box *b)
 {
-	static const char *const ok[] = { "hvcC", "av1C", "ispe", "pixi", "irot", "imir",
-		"clap", "pasp", "auxC", "rloc", "lsel", "a1op", "a1lx", "clli", "mdcv", "cclv",
-		NULL };
+	static const char *const ok[] = { "hvcC", "av1C", "ispe", "pixi", "irot", "imir", "clap",
+		"pasp", "auxC", "rloc", "lsel", "a1op", "a1lx", "clli", "mdcv", "cclv", NULL };
 	for (const char *const *k = ok; *k; k++)
 		if (clean_box_is(b, *k))
 			return 1;
@@ -640,8 +648,8 @@ prop_allowed(const struct clean_box *b)
 /* ipma: the associations of the kept items; none may be an essential
  * property that was blanked. */
 static int
-write_ipma(struct heif *h, const struct clean_box *pb, const unsigned char *blanked,
-    size_t nprops, struct clean_buf *o)
+write_ipma(struct heif *h, const struct clean_box *pb, const unsigned char *blanked, size_t nprops,
+    struct clean_buf *o)
 {
 	unsigned v, fl, iw, pw;
 	uint64_t count;
@@ -675,7 +683,8 @@ write_ipma(struct heif *h, const struct clean_box *pb, const unsigned char *blan
 			if (idx > nprops)
 				return CLEAN_E_MALFORMED;
 			if (!t->drop && idx > 0 && blanked[idx - 1] && (a >> (8 * pw - 1))) {
-				clean_set_error(h->rep, "a HEIF image needs a property the cleaner "
+				clean_set_error(h->rep,
+				    "a HEIF image needs a property the cleaner "
 				    "does not know (essential)");
 				return CLEAN_E_UNSUPPORTED;
 			}
@@ -733,9 +742,10 @@ write_iprp(struct heif *h, struct clean_buf *o)
 				/* Free space of the same size keeps the indices. */
 				size_t z = b.size < 8 ? 8 : b.size, fb;
 				blanked[nprops] = 1;
-				clean_note_removed(h->rep, "%s", clean_box_is(&b, "colr") ?
-				    "ICC colour profile (its description and copyright are free text)" :
-				    "image properties the cleaner does not know (user descriptions...)");
+				clean_note_removed(h->rep, "%s",
+				    clean_box_is(&b, "colr")
+					? "ICC colour profile (its description and copyright are free text)"
+					: "image properties the cleaner does not know (user descriptions...)");
 				if ((e = box_begin(o, "free", 0, 0, 0, &fb)) != 0)
 					goto out;
 				for (size_t k = 8; e == 0 && k < z; k++)
@@ -776,8 +786,9 @@ write_idat(struct heif *h, struct clean_buf *o)
 		if (t->drop || t->method != 1)
 			continue;
 		for (size_t k = 0; k < t->next; k++)
-			if ((e = clean_buf_append(o, h->idat.p + h->idat.hdr + h->ex[t->ext0 + k].off,
-			    (size_t)h->ex[t->ext0 + k].len)) != 0)
+			if ((e = clean_buf_append(o,
+				 h->idat.p + h->idat.hdr + h->ex[t->ext0 + k].off,
+				 (size_t)h->ex[t->ext0 + k].len)) != 0)
 				return e;
 	}
 	return box_end(o, at);
@@ -800,15 +811,23 @@ parse_meta(struct heif *h, const struct clean_box *meta)
 		int *has = NULL;
 		if ((e = clean_box_at(p + off, n - off, &b)) != 0)
 			return e;
-		if (clean_box_is(&b, "hdlr")) slot = &h->hdlr, has = &h->has_hdlr;
-		else if (clean_box_is(&b, "pitm")) slot = &h->pitm, has = &h->has_pitm;
-		else if (clean_box_is(&b, "iloc")) slot = &h->iloc, has = &h->has_iloc;
-		else if (clean_box_is(&b, "iinf")) slot = &h->iinf, has = &h->has_iinf;
-		else if (clean_box_is(&b, "iref")) slot = &h->iref, has = &h->has_iref;
-		else if (clean_box_is(&b, "iprp")) slot = &h->iprp, has = &h->has_iprp;
-		else if (clean_box_is(&b, "idat")) slot = &h->idat, has = &h->has_idat;
+		if (clean_box_is(&b, "hdlr"))
+			slot = &h->hdlr, has = &h->has_hdlr;
+		else if (clean_box_is(&b, "pitm"))
+			slot = &h->pitm, has = &h->has_pitm;
+		else if (clean_box_is(&b, "iloc"))
+			slot = &h->iloc, has = &h->has_iloc;
+		else if (clean_box_is(&b, "iinf"))
+			slot = &h->iinf, has = &h->has_iinf;
+		else if (clean_box_is(&b, "iref"))
+			slot = &h->iref, has = &h->has_iref;
+		else if (clean_box_is(&b, "iprp"))
+			slot = &h->iprp, has = &h->has_iprp;
+		else if (clean_box_is(&b, "idat"))
+			slot = &h->idat, has = &h->has_idat;
 		else if (clean_box_is(&b, "ipro")) {
-			clean_set_error(h->rep, "protected (encrypted) HEIF items are not supported");
+			clean_set_error(
+			    h->rep, "protected (encrypted) HEIF items are not supported");
 			return CLEAN_E_UNSUPPORTED;
 		} else if (clean_box_is(&b, "dinf")) {
 			continue; /* rewritten as "this file" */
@@ -848,8 +867,7 @@ write_meta(struct heif *h, struct clean_buf *o, size_t *table, int *wide)
 	for (size_t i = 0; i < h->nit; i++)
 		*wide |= !h->it[i].drop && h->it[i].id > 0xFFFF;
 	if ((e = box_begin(o, "meta", 1, 0, 0, &at)) != 0 || (e = write_hdlr(h, o)) != 0 ||
-	    (e = write_dinf(o)) != 0 ||
-	    (e = clean_buf_append(o, h->pitm.p, h->pitm.size)) != 0 ||
+	    (e = write_dinf(o)) != 0 || (e = clean_buf_append(o, h->pitm.p, h->pitm.size)) != 0 ||
 	    (e = write_iinf(h, o)) != 0 || (e = write_iref(h, o)) != 0 ||
 	    (e = write_iloc(h, o, table)) != 0 || (e = write_iprp(h, o)) != 0 ||
 	    (e = write_idat(h, o)) != 0)
@@ -858,8 +876,7 @@ write_meta(struct heif *h, struct clean_buf *o, size_t *table, int *wide)
 }
 
 int
-clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep)
+clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
 	struct heif *h = calloc(1, sizeof *h);
 	struct clean_buf meta = { 0 };
@@ -889,7 +906,8 @@ clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out,
 		} else if (clean_box_is(&b, "mdat")) {
 			payload += b.size - b.hdr;
 		} else {
-			clean_note_removed(rep, "top-level boxes other than ftyp, meta and mdat "
+			clean_note_removed(rep,
+			    "top-level boxes other than ftyp, meta and mdat "
 			    "(XMP, vendor data, free space)");
 		}
 	}
@@ -910,14 +928,15 @@ clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out,
 			continue;
 		for (size_t k = 0; k < t->next; k++)
 			if ((e = clean_buf_append(out, buf + h->ex[t->ext0 + k].off,
-			    (size_t)h->ex[t->ext0 + k].len)) != 0)
+				 (size_t)h->ex[t->ext0 + k].len)) != 0)
 				goto out;
 	}
 	if (payload + (h->has_idat ? h->idat.size - h->idat.hdr : 0) > h->arena[0] + h->arena[1])
 		clean_note_removed(rep, "data no kept image refers to");
 out:
 	if (e == CLEAN_E_MALFORMED)
-		clean_set_error(rep, "not a readable HEIF/AVIF image (bad boxes, items or offsets)");
+		clean_set_error(
+		    rep, "not a readable HEIF/AVIF image (bad boxes, items or offsets)");
 	clean_buf_free(&meta);
 	if (h != NULL) {
 		free(h->it);

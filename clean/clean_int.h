@@ -33,13 +33,13 @@ void clean_buf_free(struct clean_buf *b);
  * more was not listed, so a full list never reads as complete). */
 void clean_note_removed(struct clean_report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void clean_note_kept(struct clean_report *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void
+clean_note_kept(struct clean_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void clean_note_uninspected(struct clean_report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-void clean_set_error(struct clean_report *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void
+clean_set_error(struct clean_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* MIME type of buf from its content, into type (CLEAN_TYPE_MAX + 1). */
 int clean_detect(struct clean_ctx *c, const unsigned char *buf, size_t len, char *type);
@@ -49,21 +49,21 @@ int clean_detect(struct clean_ctx *c, const unsigned char *buf, size_t len, char
  * counts the containers around it (0 for a top-level file). Returns 0 when
  * out holds a cleaned file, or a negative code (rep->error says why).
  */
-int clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len,
-    const char *mime, unsigned depth, struct clean_buf *out, struct clean_report *rep);
+int clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len, const char *mime,
+    unsigned depth, struct clean_buf *out, struct clean_report *rep);
 
 /* Detect and clean in one call (what the sandboxed child runs). */
 int clean_any(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
     struct clean_buf *out, struct clean_report *rep);
 
 /* The per-format cleaners, exposed for the fuzz targets and unit tests. */
-int clean_jpeg(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-int clean_png(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
+int
+clean_jpeg(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int
+clean_png(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
 /* MP4, MOV, M4A, 3GP, fragmented or not. */
-int clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
+int
+clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
 /* The same, streamed: the len bytes of infd (read with lseek and read) are
  * cleaned into outfd (written in order) holding only the movie header and
  * one fragment header at a time, whatever len. On error outfd holds a
@@ -113,14 +113,14 @@ struct clean_patches {
 	struct clean_patch *p;
 	size_t n, cap;
 };
-int clean_patch_add(struct clean_patches *l, uint64_t off, uint64_t len, const void *head,
-    size_t nhead);
+int clean_patch_add(
+    struct clean_patches *l, uint64_t off, uint64_t len, const void *head, size_t nhead);
 /* Read n bytes at off as they will be written (patches applied). */
-int clean_patch_read(const struct clean_src *s, const struct clean_patches *l, uint64_t off,
-    void *d, size_t n);
+int clean_patch_read(
+    const struct clean_src *s, const struct clean_patches *l, uint64_t off, void *d, size_t n);
 /* Write the first len bytes of the source to k with the patches applied. */
-int clean_patch_copy(const struct clean_src *s, const struct clean_patches *l, uint64_t len,
-    struct clean_sink *k);
+int clean_patch_copy(
+    const struct clean_src *s, const struct clean_patches *l, uint64_t len, struct clean_sink *k);
 void clean_patch_free(struct clean_patches *l);
 
 /* The streamed cleaners: the len bytes of infd (read with lseek and read)
@@ -139,23 +139,22 @@ int clean_aiff_fd(int infd, uint64_t len, int outfd, struct clean_report *rep);
 
 /* The streamed cleaner of a top-level file of this MIME type (from the
  * format table), or CLEAN_E_UNSUPPORTED when the type is not streamed. */
-int clean_stream(const char *mime, int infd, uint64_t len, int outfd,
-    struct clean_report *rep);
+int clean_stream(const char *mime, int infd, uint64_t len, int outfd, struct clean_report *rep);
 
 /* 1 when a top-level file of this MIME type is cleaned by streaming
  * (clean_file_sandboxed then never holds it whole in memory). */
 int clean_streamed(const char *mime);
 /* AVI: metadata chunks overwritten in place by zeroed JUNK chunks. */
-int clean_avi(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
+int
+clean_avi(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
 /* ASF (WMV, WMA): metadata objects overwritten in place by zeroed Padding
  * objects, the creation date and stream names zeroed. */
-int clean_asf(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
+int
+clean_asf(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
 /* Matroska and WebM: metadata elements overwritten in place by Void
  * elements of the same size (the output has the input's layout). */
-int clean_mkv(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
+int
+clean_mkv(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
 /* gzip (.tar.gz, .gz): every member inflated within the archive bounds,
  * the content cleaned by type one level down, written as one new member
  * with no name, comment, extra field or time. */
@@ -163,29 +162,29 @@ int clean_gzip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsign
     struct clean_buf *out, struct clean_report *rep);
 /* A text that parses as CSS: comments removed (strings and url() kept and
  * reported); CLEAN_E_UNSUPPORTED, out untouched, when it is not CSS. */
-int clean_css(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
+int
+clean_css(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
 /* HEIF still images (HEIC, AVIF): metadata items removed from the boxes,
  * the coded images copied as they are; image sequences are unsupported. */
-int clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
+int
+clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
 /* Classic TIFF, every page; out must be empty (offsets are absolute). */
-int clean_tiff(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-int clean_gif(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
+int
+clean_tiff(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int
+clean_gif(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
 /* WebP and WAV; another RIFF form is CLEAN_E_UNSUPPORTED. */
-int clean_riff(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
+int
+clean_riff(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
 /* One Ogg Vorbis or Opus stream: the comment header emptied. */
-int clean_ogg(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-int clean_aiff(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-int clean_mp3(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
-int clean_flac(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
+int
+clean_ogg(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int
+clean_aiff(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int
+clean_mp3(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int
+clean_flac(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
 /* c may be NULL: attached files are then kept and reported. */
 int clean_pdf(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
     struct clean_buf *out, struct clean_report *rep);
@@ -198,19 +197,19 @@ int clean_tar(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigne
 int clean_markup(struct clean_ctx *c, const unsigned char *buf, size_t len, int html,
     unsigned depth, struct clean_buf *out, struct clean_report *rep);
 /* An EPUB's package document (OPF), NCX or other XML member. */
-int clean_opf(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
+int
+clean_opf(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
 /* Clean one XML member of an office document (name is its path inside). */
-int clean_office_xml(const char *name, const unsigned char *buf, size_t len,
-    struct clean_buf *out, struct clean_report *rep);
+int clean_office_xml(const char *name, const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep);
 
 /* A format's row in the table (clean_formats.h): exactly one of plain
  * (a cleaner of one buffer) and deep (a container, or a cleaner that needs
  * the context and the depth) is set. */
 struct clean_format {
 	const char *mimes;
-	int (*plain)(const unsigned char *buf, size_t len, struct clean_buf *out,
-	    struct clean_report *rep);
+	int (*plain)(
+	    const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
 	int (*deep)(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
 	    struct clean_buf *out, struct clean_report *rep);
 	const char *exts;
@@ -230,8 +229,8 @@ int clean_zstd(struct clean_ctx *c, const unsigned char *buf, size_t len, unsign
 
 /* An e-mail (message/rfc822) as XHTML for clean_render_pdf: its text body
  * and the names of its attachments, no header (clean_render_eml.c). */
-int clean_render_eml(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep);
+int clean_render_eml(
+    const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
 /* The same, with fates (NULL, or one '\n'-separated line per attachment in
  * order: what became of it) drawn beside each attachment's name. */
 int clean_render_eml_fates(const unsigned char *buf, size_t len, const char *fates,
@@ -244,8 +243,8 @@ int clean_eml_attachment(const unsigned char *buf, size_t len, unsigned index,
     struct clean_buf *out, char *name, size_t namesz, unsigned *count);
 /* Safe PDFs: buf drawn into out in this process (clean_render.c; see
  * clean_render_sandboxed in clean.h); fates as clean_render_eml_fates's. */
-int clean_render_pdf(const unsigned char *buf, size_t len, const char *mime,
-    const char *fates, struct clean_buf *out, unsigned *pages, struct clean_report *rep);
+int clean_render_pdf(const unsigned char *buf, size_t len, const char *mime, const char *fates,
+    struct clean_buf *out, unsigned *pages, struct clean_report *rep);
 
 struct clean_report;
 struct clean_buf;
@@ -274,8 +273,7 @@ int clean_member_name_safe(const char *n);
 int clean_office_part_dropped(const char *name);
 
 /* Copy a member's notes into the container's report, prefixed by its name. */
-void clean_note_member(struct clean_report *r, const char *name,
-    const struct clean_report *sub);
+void clean_note_member(struct clean_report *r, const char *name, const struct clean_report *sub);
 
 /* Test builds: crash or hang on purpose when SEALDROP_TEST_CLEAN_CRASH or
  * SEALDROP_TEST_CLEAN_HANG names the MIME type being cleaned. Returns 0

@@ -70,11 +70,11 @@ static int
 put_orientation(struct clean_sink *out, unsigned o)
 {
 	unsigned char s[36] = {
-		0xFF, 0xE1, 0x00, 34, 'E', 'x', 'i', 'f', 0, 0,
-		'M', 'M', 0, 42, 0, 0, 0, 8,   /* TIFF header, IFD0 at 8 */
-		0, 1,                          /* one entry */
+		0xFF, 0xE1, 0x00, 34, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0,
+		8,                                        /* TIFF header, IFD0 at 8 */
+		0, 1,                                     /* one entry */
 		0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 0, 0, 0, /* Orientation SHORT 1 */
-		0, 0, 0, 0                     /* no next IFD */
+		0, 0, 0, 0                                /* no next IFD */
 	};
 	s[29] = (unsigned char)o;
 	return clean_sink_put(out, s, sizeof s);
@@ -117,12 +117,12 @@ note_dropped(struct clean_report *rep, unsigned m, const unsigned char *seg, siz
 
 struct jstate {
 	const struct clean_src *s;
-	struct clean_sink *k;    /* pass 2 writes here; NULL in pass 1 */
+	struct clean_sink *k; /* pass 2 writes here; NULL in pass 1 */
 	struct clean_report *rep;
-	unsigned char *win;      /* JPEG_WIN bytes of the input from woff */
+	unsigned char *win; /* JPEG_WIN bytes of the input from woff */
 	uint64_t woff;
 	size_t wlen;
-	unsigned char *seg;      /* one segment's payload */
+	unsigned char *seg; /* one segment's payload */
 	unsigned orient;
 	int sof, sos;
 };
@@ -175,7 +175,7 @@ scan_len(struct jstate *st, uint64_t off, uint64_t *n)
 			if (b == 0x00 || (b >= 0xD0 && b <= 0xD7))
 				ff = UINT64_MAX; /* stuffed byte or restart marker */
 			else if (b == 0xFF)
-				ff = k + i;      /* fill: the next 0xFF is looked at */
+				ff = k + i; /* fill: the next 0xFF is looked at */
 			else {
 				*n = ff - off;
 				return 0;
@@ -214,8 +214,8 @@ segment(struct jstate *st, unsigned m, uint64_t *pos)
 		if (sl == 0)
 			return CLEAN_E_MALFORMED;
 		st->sos = 1;
-		if (st->k != NULL && (e = clean_sink_copy(st->k, st->s, *pos - 2,
-		    seglen + 2 + sl)) != 0)
+		if (st->k != NULL &&
+		    (e = clean_sink_copy(st->k, st->s, *pos - 2, seglen + 2 + sl)) != 0)
 			return e;
 		*pos += seglen + sl;
 		return 0;
@@ -291,8 +291,7 @@ jpeg_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *r
 		e = SD_ERR_NOMEM;
 		goto out;
 	}
-	if (s->len < 4 || (e = clean_src_read(s, 0, h, 2)) != 0 || h[0] != 0xFF ||
-	    h[1] != 0xD8) {
+	if (s->len < 4 || (e = clean_src_read(s, 0, h, 2)) != 0 || h[0] != 0xFF || h[1] != 0xD8) {
 		e = s->len < 4 || e == 0 || e == CLEAN_E_MALFORMED ? CLEAN_E_MALFORMED : e;
 		goto out;
 	}
@@ -305,8 +304,8 @@ jpeg_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *r
 	if (st.orient > 1) {
 		if ((e = put_orientation(k, st.orient)) != 0)
 			goto out;
-		clean_note_kept(rep, "EXIF Orientation (%u) kept so the image displays upright",
-		    st.orient);
+		clean_note_kept(
+		    rep, "EXIF Orientation (%u) kept so the image displays upright", st.orient);
 	}
 	e = walk(&st);
 out:
@@ -318,8 +317,7 @@ out:
 }
 
 int
-clean_jpeg(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep)
+clean_jpeg(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
 	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };

@@ -57,25 +57,20 @@ in_list(const char *s, const char *const *l)
 	return 0;
 }
 
-static const char *const html_keep[] = {
-	"html", "head", "body", "p", "div", "span", "a", "b", "i", "u", "s", "em",
-	"strong", "small", "sub", "sup", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
-	"dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption",
-	"colgroup", "col", "br", "hr", "img", "pre", "code", "blockquote", "q", "cite", "abbr",
-	"section", "article", "header", "footer", "nav", "main", "aside", "figure", "figcaption",
-	"mark", "del", "ins", "center", "font", "tt", "big", "kbd", "samp", "var", "address",
-	"time", "wbr", "picture", "svg", NULL
-};
-static const char *const html_drop[] = {
-	"script", "style", "link", "base", "iframe", "frame", "frameset", "object", "embed",
-	"applet", "form", "input", "button", "select", "textarea", "noscript", "template",
-	"audio", "video", "source", "track", "canvas", "meta", "title", NULL
-};
-static const char *const html_attrs[] = {
-	"href", "src", "alt", "title", "class", "id", "colspan", "rowspan", "width", "height",
-	"lang", "dir", "align", "valign", "border", "cellpadding", "cellspacing", "start",
-	"type", "charset", "color", "size", "face", NULL
-};
+static const char *const html_keep[] = { "html", "head", "body", "p", "div", "span", "a", "b", "i",
+	"u", "s", "em", "strong", "small", "sub", "sup", "h1", "h2", "h3", "h4", "h5", "h6", "ul",
+	"ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+	"caption", "colgroup", "col", "br", "hr", "img", "pre", "code", "blockquote", "q", "cite",
+	"abbr", "section", "article", "header", "footer", "nav", "main", "aside", "figure",
+	"figcaption", "mark", "del", "ins", "center", "font", "tt", "big", "kbd", "samp", "var",
+	"address", "time", "wbr", "picture", "svg", NULL };
+static const char *const html_drop[] = { "script", "style", "link", "base", "iframe", "frame",
+	"frameset", "object", "embed", "applet", "form", "input", "button", "select", "textarea",
+	"noscript", "template", "audio", "video", "source", "track", "canvas", "meta", "title",
+	NULL };
+static const char *const html_attrs[] = { "href", "src", "alt", "title", "class", "id", "colspan",
+	"rowspan", "width", "height", "lang", "dir", "align", "valign", "border", "cellpadding",
+	"cellspacing", "start", "type", "charset", "color", "size", "face", NULL };
 
 /* Does a URL point outside the file? */
 static int
@@ -104,7 +99,7 @@ clean_data_uri(struct mjob *j, xmlAttrPtr a, const char *v)
 		goto out;
 	b64 += 8;
 	if (sodium_base642bin(bin, vl, b64, strlen(b64), " \t\r\n", &bl, NULL,
-	    sodium_base64_VARIANT_ORIGINAL) != 0 ||
+		sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    clean_any(j->c, bin, bl, j->depth + 1, &out, &sub) != 0 || out.len > (64u << 20))
 		goto out;
 	need = sodium_base64_ENCODED_LEN(out.len, sodium_base64_VARIANT_ORIGINAL);
@@ -136,14 +131,15 @@ attr_allowed(struct mjob *j, xmlAttrPtr a)
 	    strcmp((const char *)a->ns->href, "http://www.idpf.org/2007/ops") == 0)
 		return 1; /* epub:type="toc" marks the navigation document */
 	if (j->html)
-		return a->ns == NULL && (in_list(n, html_attrs) ||
-		    (j->html == 2 && strcmp(n, "rel") == 0 && a->parent != NULL &&
-		     strcmp((const char *)a->parent->name, "link") == 0));
+		return a->ns == NULL &&
+		    (in_list(n, html_attrs) ||
+			(j->html == 2 && strcmp(n, "rel") == 0 && a->parent != NULL &&
+			    strcmp((const char *)a->parent->name, "link") == 0));
 	if (a->ns == NULL)
 		return 1;
 	return (strcmp((const char *)a->ns->href, XLINK_NS) == 0 && strcmp(n, "href") == 0) ||
 	    (strcmp((const char *)a->ns->href, "http://www.w3.org/XML/1998/namespace") == 0 &&
-	     (strcmp(n, "space") == 0 || strcmp(n, "lang") == 0));
+		(strcmp(n, "space") == 0 || strcmp(n, "lang") == 0));
 }
 
 static void
@@ -153,8 +149,9 @@ clean_attrs(struct mjob *j, xmlNodePtr el)
 		xmlChar *v;
 		int drop = !attr_allowed(j, a);
 		next = a->next;
-		if (!drop && (strcmp((const char *)a->name, "href") == 0 ||
-		    strcmp((const char *)a->name, "src") == 0)) {
+		if (!drop &&
+		    (strcmp((const char *)a->name, "href") == 0 ||
+			strcmp((const char *)a->name, "src") == 0)) {
 			v = xmlNodeGetContent((xmlNodePtr)a);
 			if (v != NULL && external((const char *)v)) {
 				drop = 1;
@@ -164,8 +161,10 @@ clean_attrs(struct mjob *j, xmlNodePtr el)
 			}
 			xmlFree(v);
 		} else if (drop) {
-			clean_note_removed(j->rep, "%s", strncmp((const char *)a->name, "on", 2) == 0 ?
-			    "event handlers (scripts)" : "editor and non-standard attributes");
+			clean_note_removed(j->rep, "%s",
+			    strncmp((const char *)a->name, "on", 2) == 0
+				? "event handlers (scripts)"
+				: "editor and non-standard attributes");
 		}
 		if (drop)
 			xmlRemoveProp(a);
@@ -235,9 +234,11 @@ walk(struct mjob *j, xmlNodePtr n)
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		if ((fate = element_fate(j, c)) == 1) {
-			clean_note_removed(j->rep, "%s", j->html ? "the title, scripts, styles, meta "
-			    "and link elements, embedded objects, forms" : "metadata, titles and "
-			    "descriptions, editor data and scripts");
+			clean_note_removed(j->rep, "%s",
+			    j->html ? "the title, scripts, styles, meta "
+				      "and link elements, embedded objects, forms"
+				    : "metadata, titles and "
+				      "descriptions, editor data and scripts");
 			xmlUnlinkNode(c);
 			xmlFreeNode(c);
 			continue;
@@ -251,8 +252,8 @@ walk(struct mjob *j, xmlNodePtr n)
 }
 
 int
-clean_markup(struct clean_ctx *c, const unsigned char *buf, size_t len, int html,
-    unsigned depth, struct clean_buf *out, struct clean_report *rep)
+clean_markup(struct clean_ctx *c, const unsigned char *buf, size_t len, int html, unsigned depth,
+    struct clean_buf *out, struct clean_report *rep)
 {
 	struct mjob j = { .c = c, .depth = depth, .html = html, .rep = rep };
 	xmlDocPtr doc = NULL;
@@ -262,16 +263,20 @@ clean_markup(struct clean_ctx *c, const unsigned char *buf, size_t len, int html
 	if (len > (size_t)INT32_MAX)
 		return CLEAN_E_LIMIT;
 	doc = html == 1 ? htmlReadMemory((const char *)buf, (int)len, NULL, NULL,
-	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING) :
-	    xmlReadMemory((const char *)buf, (int)len, NULL, NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+			      HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING)
+			: xmlReadMemory((const char *)buf, (int)len, NULL, NULL,
+			      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doc == NULL || xmlDocGetRootElement(doc) == NULL) {
-		clean_set_error(rep, "%s does not parse", html == 1 ? "HTML" : html ? "XHTML" : "SVG");
+		clean_set_error(rep, "%s does not parse",
+		    html == 1  ? "HTML"
+			: html ? "XHTML"
+			       : "SVG");
 		goto out;
 	}
-	if (!html && (xmlDocGetRootElement(doc)->ns == NULL ||
-	    strcmp((const char *)xmlDocGetRootElement(doc)->ns->href, SVG_NS) != 0 ||
-	    strcmp((const char *)xmlDocGetRootElement(doc)->name, "svg") != 0)) {
+	if (!html &&
+	    (xmlDocGetRootElement(doc)->ns == NULL ||
+		strcmp((const char *)xmlDocGetRootElement(doc)->ns->href, SVG_NS) != 0 ||
+		strcmp((const char *)xmlDocGetRootElement(doc)->name, "svg") != 0)) {
 		clean_set_error(rep, "the root element is not an SVG <svg>");
 		goto out;
 	}
@@ -308,7 +313,8 @@ opf_meta_kept(xmlNodePtr n)
 	xmlChar *prop;
 	int modified;
 
-	if (n->ns != NULL && strcmp((const char *)n->ns->href, "http://purl.org/dc/elements/1.1/") == 0)
+	if (n->ns != NULL &&
+	    strcmp((const char *)n->ns->href, "http://purl.org/dc/elements/1.1/") == 0)
 		return strcmp(name, "identifier") == 0 || strcmp(name, "title") == 0 ||
 		    strcmp(name, "language") == 0;
 	if (strcmp(name, "meta") != 0)
@@ -331,10 +337,11 @@ ncx_meta_kept(xmlNodePtr n)
 	if (strcmp((const char *)n->name, "meta") != 0)
 		return 0;
 	nm = xmlGetProp(n, (const xmlChar *)"name");
-	keep = nm != NULL && (strcmp((const char *)nm, "dtb:uid") == 0 ||
-	    strcmp((const char *)nm, "dtb:depth") == 0 ||
-	    strcmp((const char *)nm, "dtb:totalPageCount") == 0 ||
-	    strcmp((const char *)nm, "dtb:maxPageNumber") == 0);
+	keep = nm != NULL &&
+	    (strcmp((const char *)nm, "dtb:uid") == 0 ||
+		strcmp((const char *)nm, "dtb:depth") == 0 ||
+		strcmp((const char *)nm, "dtb:totalPageCount") == 0 ||
+		strcmp((const char *)nm, "dtb:maxPageNumber") == 0);
 	xmlFree(nm);
 	return keep;
 }
@@ -357,20 +364,25 @@ opf_walk(xmlNodePtr n, int in_meta, int in_head, struct clean_report *rep)
 			continue;
 		if ((in_meta && !opf_meta_kept(c)) || (in_head && !ncx_meta_kept(c)) ||
 		    strcmp((const char *)c->name, "docAuthor") == 0) {
-			clean_note_removed(rep, "%s", in_meta ? "book metadata (creator, contributors, "
-			    "publisher, dates, description, subjects, rights, tool and other meta)" :
-			    "table of contents metadata (author, generator)");
+			clean_note_removed(rep, "%s",
+			    in_meta
+				? "book metadata (creator, contributors, "
+				  "publisher, dates, description, subjects, rights, tool and other meta)"
+				: "table of contents metadata (author, generator)");
 			xmlUnlinkNode(c);
 			xmlFreeNode(c);
 			continue;
 		}
 		if (in_meta)
-			clean_note_kept(rep, "the book's identifier, title and language (readers need "
+			clean_note_kept(rep,
+			    "the book's identifier, title and language (readers need "
 			    "them; the modification date is set to 2000-01-01)");
-		opf_walk(c, strcmp((const char *)c->name, "metadata") == 0 &&
-		    n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "package") == 0,
+		opf_walk(c,
+		    strcmp((const char *)c->name, "metadata") == 0 && n->type == XML_ELEMENT_NODE &&
+			strcmp((const char *)n->name, "package") == 0,
 		    strcmp((const char *)c->name, "head") == 0 && n->type == XML_ELEMENT_NODE &&
-		    strcmp((const char *)n->name, "ncx") == 0, rep);
+			strcmp((const char *)n->name, "ncx") == 0,
+		    rep);
 	}
 }
 
@@ -391,7 +403,8 @@ clean_opf(const unsigned char *buf, size_t len, struct clean_buf *out, struct cl
 	}
 	if (doc->intSubset != NULL) {
 		if (doc->intSubset->entities != NULL) {
-			clean_set_error(rep, "a DTD that declares entities (not expanded, so refused)");
+			clean_set_error(
+			    rep, "a DTD that declares entities (not expanded, so refused)");
 			goto out;
 		}
 		xmlUnlinkNode((xmlNodePtr)doc->intSubset);

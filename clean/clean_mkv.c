@@ -193,12 +193,12 @@ static const uint32_t ebml_keep[] = { 0x4286, 0x42F7, 0x42F2, 0x42F3, 0x4282, 0x
 static const uint32_t info_keep[] = { 0x2AD7B1, 0x4489, MKV_VOID, MKV_CRC };
 static const uint32_t track_keep[] = { 0xD7, 0x73C5, 0x83, 0xB9, 0x88, 0x55AA, 0x55AB, 0x55AC,
 	0x55AD, 0x55AE, 0x55AF, 0x9C, 0x6DE7, 0x6DF8, 0x23E383, 0x234E7A, 0x23314F, 0x55EE,
-	0x22B59C, 0x22B59D, 0x86, 0x63A2, 0x56AA, 0x56BB, 0xE0, 0xE1, 0x6D80, 0xAA,
-	MKV_VOID, MKV_CRC };
-static const uint32_t cluster_keep[] = { 0xE7, 0x5854, 0xA7, 0xAB, 0xA3, 0xA0, 0xAF,
-	MKV_VOID, MKV_CRC };
-static const uint32_t segment_keep[] = { MKV_SEEKHEAD, MKV_INFO, MKV_TRACKS, MKV_CLUSTER,
-	MKV_CUES, MKV_VOID };
+	0x22B59C, 0x22B59D, 0x86, 0x63A2, 0x56AA, 0x56BB, 0xE0, 0xE1, 0x6D80, 0xAA, MKV_VOID,
+	MKV_CRC };
+static const uint32_t cluster_keep[] = { 0xE7, 0x5854, 0xA7, 0xAB, 0xA3, 0xA0, 0xAF, MKV_VOID,
+	MKV_CRC };
+static const uint32_t segment_keep[] = { MKV_SEEKHEAD, MKV_INFO, MKV_TRACKS, MKV_CLUSTER, MKV_CUES,
+	MKV_VOID };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -206,21 +206,38 @@ static const char *
 mkv_name(uint32_t id)
 {
 	switch (id) {
-	case 0x7BA9: return "title";
-	case 0x4D80: return "muxing application";
-	case 0x5741: return "writing application";
-	case 0x4461: return "date";
-	case 0x73A4: return "segment UID";
-	case 0x7384: return "segment file name";
-	case 0x3CB923: case 0x3EB923: return "previous or next segment UID";
-	case 0x3C83AB: case 0x3E83BB: return "previous or next file name";
-	case 0x4444: return "segment family";
-	case 0x536E: return "track name";
-	case 0x258688: return "codec name";
-	case MKV_TAGS: return "tags (title, artist, comment, encoder, dates...)";
-	case MKV_ATTACHMENTS: return "attached files (with their names and descriptions)";
-	case MKV_CHAPTERS: return "chapters (with their names)";
-	default: return NULL;
+	case 0x7BA9:
+		return "title";
+	case 0x4D80:
+		return "muxing application";
+	case 0x5741:
+		return "writing application";
+	case 0x4461:
+		return "date";
+	case 0x73A4:
+		return "segment UID";
+	case 0x7384:
+		return "segment file name";
+	case 0x3CB923:
+	case 0x3EB923:
+		return "previous or next segment UID";
+	case 0x3C83AB:
+	case 0x3E83BB:
+		return "previous or next file name";
+	case 0x4444:
+		return "segment family";
+	case 0x536E:
+		return "track name";
+	case 0x258688:
+		return "codec name";
+	case MKV_TAGS:
+		return "tags (title, artist, comment, encoder, dates...)";
+	case MKV_ATTACHMENTS:
+		return "attached files (with their names and descriptions)";
+	case MKV_CHAPTERS:
+		return "chapters (with their names)";
+	default:
+		return NULL;
 	}
 }
 
@@ -298,7 +315,8 @@ mkv_track(struct mkv_job *j, const struct mkv_el *m, int *changed)
 		at = c.end;
 	}
 	if (subtitle && priv)
-		clean_note_uninspected(j->rep, "subtitle track header (codec private data) kept as "
+		clean_note_uninspected(j->rep,
+		    "subtitle track header (codec private data) kept as "
 		    "is: it may name its author (ASS \"Original Script\", WebVTT notes)");
 	return 0;
 }
@@ -355,11 +373,12 @@ mkv_segment(struct mkv_job *j, const struct mkv_el *seg)
 		}
 		switch (c.id) {
 		case MKV_SEEKHEAD:
-			e = mkv_master(j, &c, "seek head", seekhead_keep, N(seekhead_keep), MKV_SEEK,
-			    mkv_seek, &ch);
+			e = mkv_master(j, &c, "seek head", seekhead_keep, N(seekhead_keep),
+			    MKV_SEEK, mkv_seek, &ch);
 			break;
 		case MKV_INFO:
-			e = mkv_master(j, &c, "segment info", info_keep, N(info_keep), 0, NULL, &ch);
+			e = mkv_master(
+			    j, &c, "segment info", info_keep, N(info_keep), 0, NULL, &ch);
 			break;
 		case MKV_TRACKS:
 			e = mkv_master(j, &c, "tracks", tracks_keep, N(tracks_keep), MKV_TRACKENTRY,
@@ -378,7 +397,8 @@ mkv_segment(struct mkv_job *j, const struct mkv_el *seg)
 				c.end = k;
 				break;
 			}
-			e = mkv_master(j, &c, "cluster", cluster_keep, N(cluster_keep), 0, NULL, &ch);
+			e = mkv_master(
+			    j, &c, "cluster", cluster_keep, N(cluster_keep), 0, NULL, &ch);
 			break;
 		case MKV_CUES:
 		case MKV_VOID:
@@ -392,8 +412,8 @@ mkv_segment(struct mkv_job *j, const struct mkv_el *seg)
 				clean_set_error(j->rep, "Matroska element of unknown size");
 				return CLEAN_E_MALFORMED;
 			}
-			clean_note_removed(j->rep, "%s", mkv_name(c.id) ? mkv_name(c.id) :
-			    "unknown top-level elements");
+			clean_note_removed(j->rep, "%s",
+			    mkv_name(c.id) ? mkv_name(c.id) : "unknown top-level elements");
 			e = mkv_void(j, c.start, c.end);
 			break;
 		}
@@ -465,8 +485,10 @@ mkv_walk(struct mkv_job *j)
 		if ((e = mkv_el_at(j, at, len, &c)) != 0) {
 			if (e != CLEAN_E_MALFORMED)
 				return e;
-			clean_set_error(j->rep, segments ? "bytes after the Matroska segment that are "
-			    "not an element" : "damaged Matroska header");
+			clean_set_error(j->rep,
+			    segments ? "bytes after the Matroska segment that are "
+				       "not an element"
+				     : "damaged Matroska header");
 			return CLEAN_E_MALFORMED;
 		}
 		if (at == 0 && c.id != MKV_EBML) {
@@ -476,7 +498,8 @@ mkv_walk(struct mkv_job *j)
 		if (c.id == MKV_EBML) {
 			e = mkv_master(j, &c, "EBML header", ebml_keep, N(ebml_keep), 0, NULL, &ch);
 			if (e == 0 && (e = mkv_doctype_ok(j, &c)) == 0) {
-				clean_set_error(j->rep, "Matroska document type is neither matroska nor "
+				clean_set_error(j->rep,
+				    "Matroska document type is neither matroska nor "
 				    "webm");
 				e = CLEAN_E_MALFORMED;
 			} else if (e == 1)
@@ -510,8 +533,8 @@ mkv_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *re
 	if ((j.tmp = malloc(MKV_TMP)) == NULL)
 		return SD_ERR_NOMEM;
 	if ((e = mkv_walk(&j)) == CLEAN_E_LIMIT)
-		clean_set_error(rep, "too many Matroska metadata elements to clean (over %u)",
-		    CLEAN_PATCH_MAX);
+		clean_set_error(
+		    rep, "too many Matroska metadata elements to clean (over %u)", CLEAN_PATCH_MAX);
 	else if (e == CLEAN_E_MALFORMED && rep->error[0] == '\0')
 		clean_set_error(rep, "damaged Matroska file (elements that overlap)");
 	else if (e == 0)

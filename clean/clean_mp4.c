@@ -37,9 +37,9 @@
 #define MP4_BOXES_MAX 10000000
 #define MP4_DEPTH_MAX 16
 #define MP4_TABLES_MAX 4096
-#define MP4_TOP_MAX (1u << 20)        /* kept top-level boxes (fragments) */
-#define MP4_MOOV_MAX (64ull << 20)    /* the movie header, read whole */
-#define MP4_MOOF_MAX (16ull << 20)    /* one fragment header, read whole */
+#define MP4_TOP_MAX (1u << 20)     /* kept top-level boxes (fragments) */
+#define MP4_MOOV_MAX (64ull << 20) /* the movie header, read whole */
+#define MP4_MOOF_MAX (16ull << 20) /* one fragment header, read whole */
 
 /* A kept top-level box: where it was, its header length and size, and
  * where it goes. */
@@ -51,7 +51,10 @@ struct mp4_top {
 struct mp4 {
 	struct clean_report *rep;
 	size_t boxes;
-	struct { size_t at, n; int wide; } tab[MP4_TABLES_MAX]; /* offset tables in moov */
+	struct {
+		size_t at, n;
+		int wide;
+	} tab[MP4_TABLES_MAX]; /* offset tables in moov */
 	size_t ntab;
 	struct mp4_top *top;
 	size_t ntop, ctop;
@@ -91,8 +94,8 @@ clean_box_is(const struct clean_box *b, const char *t)
 static int
 container(const struct clean_box *b)
 {
-	static const char *const c[] = { "moov", "trak", "mdia", "minf", "stbl", "edts",
-		"dinf", "mvex", NULL };
+	static const char *const c[] = { "moov", "trak", "mdia", "minf", "stbl", "edts", "dinf",
+		"mvex", NULL };
 	for (const char *const *t = c; *t; t++)
 		if (clean_box_is(b, *t))
 			return 1;
@@ -166,11 +169,13 @@ children(struct mp4 *m, const unsigned char *p, size_t n, unsigned depth, struct
 		if (clean_box_is(&b, "udta") || clean_box_is(&b, "meta") ||
 		    clean_box_is(&b, "uuid") || clean_box_is(&b, "free") ||
 		    clean_box_is(&b, "skip")) {
-			clean_note_removed(m->rep, "%s", clean_box_is(&b, "udta") ?
-			    "user data (GPS position, make, model, software, dates, authors)" :
-			    clean_box_is(&b, "meta") ?
-			    "metadata (location, make, model, software)" :
-			    clean_box_is(&b, "uuid") ? "uuid boxes (XMP, vendor data)" : "free space");
+			clean_note_removed(m->rep, "%s",
+			    clean_box_is(&b, "udta")
+				? "user data (GPS position, make, model, software, dates, authors)"
+				: clean_box_is(&b, "meta")
+				? "metadata (location, make, model, software)"
+				: clean_box_is(&b, "uuid") ? "uuid boxes (XMP, vendor data)"
+							   : "free space");
 			continue;
 		}
 		if (container(&b)) {
@@ -181,7 +186,8 @@ children(struct mp4 *m, const unsigned char *p, size_t n, unsigned depth, struct
 			if (o->len - at - 8 > UINT32_MAX - 8)
 				return CLEAN_E_LIMIT;
 			for (int i = 0; i < 4; i++)
-				o->data[at + (size_t)i] = (unsigned char)((o->len - at) >> (24 - 8 * i));
+				o->data[at + (size_t)i] =
+				    (unsigned char)((o->len - at) >> (24 - 8 * i));
 		} else if ((e = leaf(m, &b, o)) != 0) {
 			return e;
 		}
@@ -308,7 +314,8 @@ fragment(struct mp4 *m, unsigned char *p, size_t n, unsigned depth)
 		    clean_box_is(&b, "uuid") || clean_box_is(&b, "free") ||
 		    clean_box_is(&b, "skip")) {
 			if (!clean_box_is(&b, "free") && !clean_box_is(&b, "skip"))
-				clean_note_removed(m->rep, "user data, metadata and uuid boxes in "
+				clean_note_removed(m->rep,
+				    "user data, metadata and uuid boxes in "
 				    "movie fragments");
 			memcpy(p + off + 4, "free", 4);
 			memset(p + off + b.hdr, 0, b.size - b.hdr);
@@ -345,10 +352,12 @@ plan(struct mp4 *m, const struct clean_src *s, struct clean_buf *moov)
 		if (!top_is(&b, "ftyp") && !top_is(&b, "styp") && !top_is(&b, "moov") &&
 		    !top_is(&b, "mdat") && !top_is(&b, "moof")) {
 			if (top_is(&b, "sidx") || top_is(&b, "ssix") || top_is(&b, "mfra"))
-				clean_note_removed(m->rep, "segment and random-access indexes (sidx, "
+				clean_note_removed(m->rep,
+				    "segment and random-access indexes (sidx, "
 				    "mfra: players do without them)");
 			else
-				clean_note_removed(m->rep, "top-level boxes other than ftyp, moov, "
+				clean_note_removed(m->rep,
+				    "top-level boxes other than ftyp, moov, "
 				    "moof and mdat (XMP, metadata, producer times, free space)");
 			continue;
 		}
@@ -370,7 +379,8 @@ plan(struct mp4 *m, const struct clean_src *s, struct clean_buf *moov)
 				return CLEAN_E_MALFORMED;
 			if ((e = read_box(s, &b, MP4_MOOV_MAX, &d)) != 0) {
 				if (e == CLEAN_E_LIMIT)
-					clean_set_error(m->rep, "the MP4 movie header (moov) is over %u MiB",
+					clean_set_error(m->rep,
+					    "the MP4 movie header (moov) is over %u MiB",
 					    (unsigned)(MP4_MOOV_MAX >> 20));
 				return e;
 			}
@@ -380,8 +390,8 @@ plan(struct mp4 *m, const struct clean_src *s, struct clean_buf *moov)
 				return e;
 		}
 		b.dst = pos;
-		pos += top_is(&b, "moov") ? moov->len + (moov->len > UINT32_MAX - 8 ? 16 : 8) :
-		    b.size;
+		pos +=
+		    top_is(&b, "moov") ? moov->len + (moov->len > UINT32_MAX - 8 ? 16 : 8) : b.size;
 		m->top[m->ntop++] = b;
 	}
 	return seen_moov ? 0 : CLEAN_E_MALFORMED;
@@ -389,8 +399,7 @@ plan(struct mp4 *m, const struct clean_src *s, struct clean_buf *moov)
 
 /* Second pass: write the kept boxes in order. */
 static int
-emit(struct mp4 *m, const struct clean_src *s, const struct clean_buf *moov,
-    struct clean_sink *k)
+emit(struct mp4 *m, const struct clean_src *s, const struct clean_buf *moov, struct clean_sink *k)
 {
 	int e;
 
@@ -405,13 +414,16 @@ emit(struct mp4 *m, const struct clean_src *s, const struct clean_buf *moov,
 		} else if (top_is(b, "moof")) {
 			unsigned char *d = NULL;
 			if ((e = read_box(s, b, MP4_MOOF_MAX, &d)) == 0) {
-				if ((e = fragment(m, d + b->hdr, (size_t)(b->size - b->hdr), 1)) == 0)
+				if ((e = fragment(m, d + b->hdr, (size_t)(b->size - b->hdr), 1)) ==
+				    0)
 					e = clean_sink_put(k, d, (size_t)b->size);
 				free(d);
 			}
 			if (e == CLEAN_E_LIMIT)
-				clean_set_error(m->rep, "an MP4 movie fragment header (moof) is over "
-				    "%u MiB", (unsigned)(MP4_MOOF_MAX >> 20));
+				clean_set_error(m->rep,
+				    "an MP4 movie fragment header (moof) is over "
+				    "%u MiB",
+				    (unsigned)(MP4_MOOF_MAX >> 20));
 		} else {
 			e = clean_sink_copy(k, s, b->off, b->size);
 		}
@@ -436,7 +448,8 @@ mp4_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *re
 		goto out;
 out:
 	if (e == CLEAN_E_MALFORMED)
-		clean_set_error(rep, "not a readable MP4/QuickTime file (bad box sizes or offsets)");
+		clean_set_error(
+		    rep, "not a readable MP4/QuickTime file (bad box sizes or offsets)");
 	clean_buf_free(&moov);
 	free(m->top);
 	free(m);
@@ -444,8 +457,7 @@ out:
 }
 
 int
-clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep)
+clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
 	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };

@@ -46,8 +46,8 @@ clean_buf_free(struct clean_buf *b)
 
 /* Append a line to a '\n'-separated list unless it is already there; when
  * it does not fit, end the list with NOTE_MORE (once). */
-static void note_add(char *list, size_t cap, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
+static void
+note_add(char *list, size_t cap, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 
 static void
 note_add(char *list, size_t cap, const char *fmt, va_list ap)
@@ -127,14 +127,22 @@ const char *
 clean_strerror(int e)
 {
 	switch (e) {
-	case 0: return "cleaned";
-	case CLEAN_E_UNSUPPORTED: return "type not supported";
-	case CLEAN_E_MALFORMED: return "malformed file";
-	case CLEAN_E_LIMIT: return "limit exceeded";
-	case CLEAN_E_UNSAFE: return "unsafe archive member";
-	case CLEAN_E_CRASH: return "cleaner crashed or hung";
-	case CLEAN_E_INTERNAL: return "internal error";
-	default: return sd_strerror(e);
+	case 0:
+		return "cleaned";
+	case CLEAN_E_UNSUPPORTED:
+		return "type not supported";
+	case CLEAN_E_MALFORMED:
+		return "malformed file";
+	case CLEAN_E_LIMIT:
+		return "limit exceeded";
+	case CLEAN_E_UNSAFE:
+		return "unsafe archive member";
+	case CLEAN_E_CRASH:
+		return "cleaner crashed or hung";
+	case CLEAN_E_INTERNAL:
+		return "internal error";
+	default:
+		return sd_strerror(e);
 	}
 }
 

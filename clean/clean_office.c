@@ -43,22 +43,18 @@
  * their people (display names, user ids), custom XML data, printer
  * settings (printer names). Relationships to them go by type (below),
  * content-type overrides by part name. */
-static const char *const ooxml_dropped_prefix[] = {
-	"customXml/", "word/comments", "word/people.xml", "word/printerSettings/",
-	"xl/comments", "xl/threadedComments/", "xl/persons/", "xl/printerSettings/",
-	"ppt/comments/", "ppt/commentAuthors.xml", "ppt/authors.xml", "ppt/printerSettings/",
-	NULL
-};
+static const char *const ooxml_dropped_prefix[] = { "customXml/", "word/comments",
+	"word/people.xml", "word/printerSettings/", "xl/comments", "xl/threadedComments/",
+	"xl/persons/", "xl/printerSettings/", "ppt/comments/", "ppt/commentAuthors.xml",
+	"ppt/authors.xml", "ppt/printerSettings/", NULL };
 
 /* The last segment of the relationship types that point at them, and at
  * the attached template and mail-merge data sources (paths on the
  * author's disk or network). */
-static const char *const ooxml_dropped_rel[] = {
-	"comments", "commentsExtended", "commentsIds", "commentsExtensible", "people",
-	"customXml", "threadedComment", "person", "commentAuthors", "authors",
-	"printerSettings", "attachedTemplate", "mailMergeSource", "mailMergeHeaderSource",
-	"recipientData", NULL
-};
+static const char *const ooxml_dropped_rel[] = { "comments", "commentsExtended", "commentsIds",
+	"commentsExtensible", "people", "customXml", "threadedComment", "person", "commentAuthors",
+	"authors", "printerSettings", "attachedTemplate", "mailMergeSource",
+	"mailMergeHeaderSource", "recipientData", NULL };
 
 int
 clean_office_part_dropped(const char *name)
@@ -139,13 +135,11 @@ rel_type_dropped(const char *type)
  * <office:annotation> (author, date, text) and its end mark. */
 enum fate { KEEP = 0, DROP, UNWRAP };
 
-static const char *const w_dropped[] = {
-	"del", "moveFrom", "rPrChange", "pPrChange", "sectPrChange", "tblPrChange",
-	"trPrChange", "tcPrChange", "tblGridChange", "tblPrExChange", "numberingChange",
-	"cellDel", "cellIns", "cellMerge", "moveFromRangeStart", "moveFromRangeEnd",
-	"moveToRangeStart", "moveToRangeEnd", "commentRangeStart", "commentRangeEnd",
-	"commentReference", "attachedTemplate", "mailMerge", "docVars", NULL
-};
+static const char *const w_dropped[] = { "del", "moveFrom", "rPrChange", "pPrChange",
+	"sectPrChange", "tblPrChange", "trPrChange", "tcPrChange", "tblGridChange", "tblPrExChange",
+	"numberingChange", "cellDel", "cellIns", "cellMerge", "moveFromRangeStart",
+	"moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd", "commentRangeStart",
+	"commentRangeEnd", "commentReference", "attachedTemplate", "mailMerge", "docVars", NULL };
 
 static enum fate
 element_fate(xmlNodePtr n, struct clean_report *rep)
@@ -158,37 +152,44 @@ element_fate(xmlNodePtr n, struct clean_report *rep)
 		return DROP;
 	if (ns_is(n, W_NS)) {
 		if (lname_is(n->name, "ins") || lname_is(n->name, "moveTo")) {
-			clean_note_removed(rep, "tracked changes (accepted: insertions kept as text, "
+			clean_note_removed(rep,
+			    "tracked changes (accepted: insertions kept as text, "
 			    "deleted text removed)");
 			return UNWRAP;
 		}
 		for (const char *const *p = w_dropped; *p; p++) {
 			if (!lname_is(n->name, *p))
 				continue;
-			clean_note_removed(rep, "%s", strncmp(*p, "comment", 7) == 0 ?
-			    "comment marks" : lname_is(n->name, "attachedTemplate") ?
-			    "the attached template's path" : lname_is(n->name, "mailMerge") ?
-			    "mail-merge data source" : lname_is(n->name, "docVars") ?
-			    "document variables" : "tracked changes (accepted: insertions kept as "
-			    "text, deleted text removed)");
+			clean_note_removed(rep, "%s",
+			    strncmp(*p, "comment", 7) == 0 ? "comment marks"
+				: lname_is(n->name, "attachedTemplate")
+				? "the attached template's path"
+				: lname_is(n->name, "mailMerge") ? "mail-merge data source"
+				: lname_is(n->name, "docVars")
+				? "document variables"
+				: "tracked changes (accepted: insertions kept as "
+				  "text, deleted text removed)");
 			return DROP;
 		}
 	}
-	if (ns_is(n, ODF_TEXT_NS) && (lname_is(n->name, "tracked-changes") ||
-	    lname_is(n->name, "changed-region") ||
-	    lname_is(n->name, "change") || lname_is(n->name, "change-start") ||
-	    lname_is(n->name, "change-end"))) {
-		clean_note_removed(rep, "tracked changes (accepted: insertions kept as text, "
+	if (ns_is(n, ODF_TEXT_NS) &&
+	    (lname_is(n->name, "tracked-changes") || lname_is(n->name, "changed-region") ||
+		lname_is(n->name, "change") || lname_is(n->name, "change-start") ||
+		lname_is(n->name, "change-end"))) {
+		clean_note_removed(rep,
+		    "tracked changes (accepted: insertions kept as text, "
 		    "deleted text removed)");
 		return DROP;
 	}
 	if ((ns_is(n, ODF_OFFICE_NS) || ns_is(n, OOO_OFFICE_NS)) &&
 	    (lname_is(n->name, "annotation") || lname_is(n->name, "annotation-end"))) {
-		clean_note_removed(rep, "comments (annotations) with their authors, dates and text");
+		clean_note_removed(
+		    rep, "comments (annotations) with their authors, dates and text");
 		return DROP;
 	}
 	if (ns_is(n, ODF_SVG_NS) && (lname_is(n->name, "title") || lname_is(n->name, "desc"))) {
-		clean_note_removed(rep, "picture descriptions and titles (often the picture's "
+		clean_note_removed(rep,
+		    "picture descriptions and titles (often the picture's "
 		    "path on the author's disk)");
 		return DROP;
 	}
@@ -201,19 +202,21 @@ element_fate(xmlNodePtr n, struct clean_report *rep)
 	}
 	if (lname_is(n->name, "Override")) {
 		v = xmlGetProp(n, (const xmlChar *)"PartName");
-		drop = v != NULL && clean_office_part_dropped((const char *)v +
-		    (v[0] == '/'));
+		drop = v != NULL && clean_office_part_dropped((const char *)v + (v[0] == '/'));
 		xmlFree(v);
 		if (drop)
 			return DROP;
 	}
 	if (lname_is(n->name, "Relationship") || lname_is(n->name, "Override") ||
 	    lname_is(n->name, "file-entry")) {
-		v = xmlGetProp(n, (const xmlChar *)(lname_is(n->name, "Relationship") ? "Target" :
-		    lname_is(n->name, "Override") ? "PartName" : "full-path"));
-		drop = v != NULL && (strstr((const char *)v, "thumbnail") != NULL ||
-		    strstr((const char *)v, "Thumbnails/") != NULL ||
-		    (lname_is(n->name, "file-entry") && lname_is(v, "layout-cache")));
+		v = xmlGetProp(n,
+		    (const xmlChar *)(lname_is(n->name, "Relationship") ? "Target"
+			    : lname_is(n->name, "Override")             ? "PartName"
+									: "full-path"));
+		drop = v != NULL &&
+		    (strstr((const char *)v, "thumbnail") != NULL ||
+			strstr((const char *)v, "Thumbnails/") != NULL ||
+			(lname_is(n->name, "file-entry") && lname_is(v, "layout-cache")));
 		xmlFree(v);
 	}
 	if (ns_is(n, ODF_PRES_NS) && lname_is(n->name, "notes"))
@@ -253,8 +256,7 @@ attr_cleared(xmlNodePtr el, xmlAttrPtr a)
 	if (a->ns == NULL && !lname_is(el->name, "cmAuthor") && !lname_is(el->name, "person"))
 		return 0;
 	return strncmp(n, "rsid", 4) == 0 || strcmp(n, "paragraph-rsid") == 0 ||
-	    strcmp(n, "author") == 0 ||
-	    strcmp(n, "initials") == 0 || strcmp(n, "date") == 0 ||
+	    strcmp(n, "author") == 0 || strcmp(n, "initials") == 0 || strcmp(n, "date") == 0 ||
 	    strcmp(n, "userId") == 0 || strcmp(n, "providerId") == 0 ||
 	    strcmp(n, "displayName") == 0 ||
 	    (strcmp(n, "name") == 0 && lname_is(el->name, "cmAuthor"));
@@ -269,14 +271,17 @@ clean_attrs(xmlNodePtr el, struct clean_report *rep)
 			continue;
 		if (strcmp((const char *)a->name, "descr") == 0 ||
 		    strcmp((const char *)a->name, "title") == 0) {
-			clean_note_removed(rep, "picture descriptions and titles (often the "
+			clean_note_removed(rep,
+			    "picture descriptions and titles (often the "
 			    "picture's path on the author's disk)");
 			xmlRemoveProp(a);
 		} else if (strncmp((const char *)a->name, "rsid", 4) == 0 ||
 		    strcmp((const char *)a->name, "paragraph-rsid") == 0 ||
 		    strcmp((const char *)a->name, "date") == 0) {
-			clean_note_removed(rep, strcmp((const char *)a->name, "date") == 0 ?
-			    "dates of comments and tracked changes" : "revision ids (rsid)");
+			clean_note_removed(rep,
+			    strcmp((const char *)a->name, "date") == 0
+				? "dates of comments and tracked changes"
+				: "revision ids (rsid)");
 			xmlRemoveProp(a);
 		} else {
 			clean_note_removed(rep, "names and initials of authors and reviewers");
@@ -342,8 +347,8 @@ walk(xmlNodePtr n, struct clean_report *rep)
 		}
 		if (empty_element(c)) {
 			if (c->children != NULL)
-				clean_note_removed(rep, "names and dates of authors (%s)",
-				    (const char *)c->name);
+				clean_note_removed(
+				    rep, "names and dates of authors (%s)", (const char *)c->name);
 			xmlNodeSetContent(c, (const xmlChar *)"");
 		}
 		clean_attrs(c, rep);
@@ -353,8 +358,8 @@ walk(xmlNodePtr n, struct clean_report *rep)
 }
 
 int
-clean_office_xml(const char *name, const unsigned char *buf, size_t len,
-    struct clean_buf *out, struct clean_report *rep)
+clean_office_xml(const char *name, const unsigned char *buf, size_t len, struct clean_buf *out,
+    struct clean_report *rep)
 {
 	xmlDocPtr doc = NULL;
 	xmlChar *mem = NULL;
@@ -378,7 +383,8 @@ clean_office_xml(const char *name, const unsigned char *buf, size_t len,
 		goto out;
 	}
 	if (doc->intSubset != NULL && doc->intSubset->entities != NULL) {
-		clean_set_error(rep, "XML with a DTD that declares entities (not expanded, refused)");
+		clean_set_error(
+		    rep, "XML with a DTD that declares entities (not expanded, refused)");
 		e = CLEAN_E_MALFORMED;
 		goto out;
 	}

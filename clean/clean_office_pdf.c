@@ -78,7 +78,7 @@
 #define OFFICE_FSIZE_BYTES (512ull << 20)
 #define OFFICE_NPROC 512
 #define OFFICE_NOFILE 1024
-#define OFFICE_RM_DEPTH 24 /* per pass (the profile is about 8 deep) */
+#define OFFICE_RM_DEPTH 24          /* per pass (the profile is about 8 deep) */
 #define OFFICE_TMP_WORK "/tmp/work" /* the work folder, in the private /tmp */
 /* The private /tmp's size (a tmpfs): the input, twice over for the
  * converter's own copies, and the largest PDF taken back. Filling it fails
@@ -94,9 +94,12 @@ static const struct {
 	const char *mime, *ext;
 	int kind;
 } office_types[] = {
-	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", CLEAN_OFFICE_CLEANED },
-	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", CLEAN_OFFICE_CLEANED },
-	{ "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx", CLEAN_OFFICE_CLEANED },
+	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx",
+	    CLEAN_OFFICE_CLEANED },
+	{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx",
+	    CLEAN_OFFICE_CLEANED },
+	{ "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx",
+	    CLEAN_OFFICE_CLEANED },
 	{ "application/vnd.oasis.opendocument.text", "odt", CLEAN_OFFICE_CLEANED },
 	{ "application/vnd.oasis.opendocument.spreadsheet", "ods", CLEAN_OFFICE_CLEANED },
 	{ "application/vnd.oasis.opendocument.presentation", "odp", CLEAN_OFFICE_CLEANED },
@@ -131,7 +134,8 @@ static const char *
 office_soffice(void)
 {
 	static const char *const paths[] = {
-		"/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice",
+		"/usr/bin/soffice",
+		"/usr/lib/libreoffice/program/soffice",
 	};
 
 #ifdef SD_CLEAN_TEST_HOOKS
@@ -150,14 +154,15 @@ office_soffice(void)
  * OCR (mutool draws the pages of document.pdf, a safe PDF, to PNG files,
  * tesseract writes them with an invisible text layer to out/document.pdf). */
 struct office_tool {
-	const char *name;  /* for the report: "LibreOffice", "the OCR" */
-	const char *prog;  /* what is executed */
-	const char *ext;   /* of the input, document.EXT */
+	const char *name; /* for the report: "LibreOffice", "the OCR" */
+	const char *prog; /* what is executed */
+	const char *ext;  /* of the input, document.EXT */
 	int ocr;
 };
 
 /* The OCR's script, run by /bin/sh in the work folder. */
-#define OFFICE_OCR_SCRIPT "mutool draw -r 150 -o page-%04d.png document.pdf && " \
+#define OFFICE_OCR_SCRIPT \
+	"mutool draw -r 150 -o page-%04d.png document.pdf && " \
 	"ls page-*.png >pages.txt && exec tesseract pages.txt out/document -l eng+fra pdf"
 
 /* Empty the folder fd (depth levels below the work folder top): files
@@ -203,7 +208,8 @@ office_rm_walk(int top, int fd, unsigned depth, unsigned long *serial, size_t *d
 		 * when it cannot be given back, openat says so */
 		if (fchmodat(fd, de->d_name, 0700, AT_SYMLINK_NOFOLLOW) != 0)
 			(void)0;
-		if ((sub = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		if ((sub = openat(
+			 fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 			e = -1;
 			continue;
 		}
@@ -260,11 +266,12 @@ struct office_ll_attr {
 #ifndef LANDLOCK_CREATE_RULESET_VERSION
 #define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
 #endif
-#define OFFICE_LL_WRITES (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | \
-	LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR | \
-	LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG | \
-	LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | \
-	LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM)
+#define OFFICE_LL_WRITES \
+	(LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | \
+	    LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR | \
+	    LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG | \
+	    LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | \
+	    LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM)
 #define OFFICE_LL_REFER (1ULL << 13)    /* ABI 2 */
 #define OFFICE_LL_TRUNCATE (1ULL << 14) /* ABI 3 */
 #define OFFICE_LL_NET_BIND (1ULL << 0)  /* ABI 4 */
@@ -299,10 +306,10 @@ static int
 office_landlock(const char *work, int shared_tmp, const char *progdir)
 {
 	static const char *const sys_read[] = { "/etc", "/proc", "/dev", "/sys",
-		"/var/cache/fontconfig", "/var/spool/libreoffice", "/var/lib/libreoffice",
-		"/bin", "/lib", "/lib64", "/sbin" };
+		"/var/cache/fontconfig", "/var/spool/libreoffice", "/var/lib/libreoffice", "/bin",
+		"/lib", "/lib64", "/sbin" };
 	const uint64_t rd = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR,
-	    rx = rd | LANDLOCK_ACCESS_FS_EXECUTE;
+		       rx = rd | LANDLOCK_ACCESS_FS_EXECUTE;
 	struct office_ll_attr a = { 0 };
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 	size_t size;
@@ -320,11 +327,13 @@ office_landlock(const char *work, int shared_tmp, const char *progdir)
 	if ((rfd = (int)syscall(SYS_landlock_create_ruleset, &a, size, 0)) < 0)
 		return -1;
 	if (office_ll_rule(rfd, work, writes | rd) != 0 ||
-	    office_ll_rule(rfd, "/dev/null", LANDLOCK_ACCESS_FS_WRITE_FILE |
-	        LANDLOCK_ACCESS_FS_READ_FILE | (abi >= 3 ? OFFICE_LL_TRUNCATE : 0)) != 0 ||
+	    office_ll_rule(rfd, "/dev/null",
+		LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |
+		    (abi >= 3 ? OFFICE_LL_TRUNCATE : 0)) != 0 ||
 	    office_ll_rule(rfd, "/usr", rx) != 0 || office_ll_rule(rfd, progdir, rx) != 0 ||
-	    (shared_tmp && office_ll_rule(rfd, "/tmp", LANDLOCK_ACCESS_FS_MAKE_SOCK |
-	        LANDLOCK_ACCESS_FS_READ_DIR) != 0))
+	    (shared_tmp &&
+		office_ll_rule(
+		    rfd, "/tmp", LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_READ_DIR) != 0))
 		goto out;
 	for (size_t i = 0; i < sizeof sys_read / sizeof sys_read[0]; i++)
 		if (office_ll_rule(rfd, sys_read[i], rd) != 0 && errno != ENOENT)
@@ -392,15 +401,17 @@ office_userns(uid_t uid, gid_t gid)
 		close(fd);
 	}
 	return office_map("gid_map", (unsigned)gid) == 0 &&
-	    office_map("uid_map", (unsigned)uid) == 0 ? 0 : -1;
+		office_map("uid_map", (unsigned)uid) == 0
+	    ? 0
+	    : -1;
 }
 
 /* The system folders the private root holds (bound from the machine's),
  * or symlinks like the machine's (/bin -> usr/bin on a merged /usr); the
  * program's folder is added when it is outside them. */
-static const char *const office_root_dirs[] = { "/usr", "/bin", "/sbin", "/lib", "/lib64",
-	"/lib32", "/libx32", "/etc", "/sys", "/var/cache/fontconfig",
-	"/var/spool/libreoffice", "/var/lib/libreoffice" };
+static const char *const office_root_dirs[] = { "/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32",
+	"/libx32", "/etc", "/sys", "/var/cache/fontconfig", "/var/spool/libreoffice",
+	"/var/lib/libreoffice" };
 static const char *const office_root_devs[] = { "/dev/null", "/dev/zero", "/dev/random",
 	"/dev/urandom" };
 #define OFFICE_ROOT "/tmp" /* where the private root is made, before pivot_root */
@@ -467,11 +478,13 @@ office_root_add(const char *path)
 		return -1;
 	/* Read-only (in case landlock is missing, when it runs as root), with
 	 * the flags the kernel will not let a user namespace drop. */
-	return mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
-	    (vfs.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (vfs.f_flag & ST_NODEV ? MS_NODEV : 0) |
-	    (vfs.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) | (vfs.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
-	    (vfs.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) |
-	    (vfs.f_flag & ST_RELATIME ? MS_RELATIME : 0), NULL);
+	return mount(NULL, dst, NULL,
+	    MS_REMOUNT | MS_BIND | MS_RDONLY | (vfs.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
+		(vfs.f_flag & ST_NODEV ? MS_NODEV : 0) | (vfs.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) |
+		(vfs.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
+		(vfs.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) |
+		(vfs.f_flag & ST_RELATIME ? MS_RELATIME : 0),
+	    NULL);
 }
 
 /* 1 when path is one of the root's folders or beneath one. */
@@ -480,7 +493,8 @@ office_root_has(const char *path)
 {
 	for (size_t i = 0; i < sizeof office_root_dirs / sizeof office_root_dirs[0]; i++) {
 		size_t l = strlen(office_root_dirs[i]);
-		if (strncmp(path, office_root_dirs[i], l) == 0 && (path[l] == '\0' || path[l] == '/'))
+		if (strncmp(path, office_root_dirs[i], l) == 0 &&
+		    (path[l] == '\0' || path[l] == '/'))
 			return 1;
 	}
 	return 0;
@@ -502,8 +516,7 @@ static int office_work_make(const struct office_tool *t, int wfd, int infd);
  * gets that folder (O_CLOEXEC), which keeps the tmpfs alive for the parent
  * once the namespace is gone. */
 static int
-office_private_root(const struct office_tool *t, const char *work, const char *progdir,
-    int *tfd)
+office_private_root(const struct office_tool *t, const char *work, const char *progdir, int *tfd)
 {
 	char opts[64], input[32];
 	int wfd, in = -1, twfd = -1, e = -1;
@@ -526,8 +539,9 @@ office_private_root(const struct office_tool *t, const char *work, const char *p
 	 * machine's bound, where landlock forbids tracing or signalling any
 	 * process outside the sandbox. */
 	if (office_root_mkdir("/proc") != 0 ||
-	    (mount("proc", OFFICE_ROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0 &&
-	        mount("/proc", OFFICE_ROOT "/proc", NULL, MS_BIND | MS_REC, NULL) != 0))
+	    (mount("proc", OFFICE_ROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) !=
+		    0 &&
+		mount("/proc", OFFICE_ROOT "/proc", NULL, MS_BIND | MS_REC, NULL) != 0))
 		goto out;
 	if (office_root_mkdir("/dev") != 0)
 		goto out;
@@ -537,8 +551,9 @@ office_private_root(const struct office_tool *t, const char *work, const char *p
 	if (mkdir(OFFICE_ROOT "/tmp", 0700) != 0 ||
 	    mount("tmpfs", OFFICE_ROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) != 0 ||
 	    mkdir(OFFICE_ROOT OFFICE_TMP_WORK, 0700) != 0 ||
-	    (twfd = open(OFFICE_ROOT OFFICE_TMP_WORK, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	        O_CLOEXEC)) < 0 || office_work_make(t, twfd, in) != 0)
+	    (twfd = open(OFFICE_ROOT OFFICE_TMP_WORK,
+		 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	    office_work_make(t, twfd, in) != 0)
 		goto out;
 	/* The tmpfs becomes / and the machine's root is detached beneath it. */
 	if (chdir(OFFICE_ROOT) != 0 || syscall(SYS_pivot_root, ".", ".") != 0 ||
@@ -574,9 +589,10 @@ office_nocaps(void)
 	for (int c = 0; prctl(PR_CAPBSET_READ, c, 0, 0, 0) >= 0; c++)
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0)
 			return -1;
-	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
-	        SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
-	        SECBIT_KEEP_CAPS_LOCKED, 0, 0, 0) != 0 ||
+	if (prctl(PR_SET_SECUREBITS,
+		SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
+		    SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED,
+		0, 0, 0) != 0 ||
 	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
 		return -1;
 	memset(d, 0, sizeof d);
@@ -585,14 +601,19 @@ office_nocaps(void)
 
 /* What the child tells the parent before exec (the pipe closes on exec). */
 struct office_msg {
-	int stage;  /* 0: exec'd; else the step that failed */
-	int err;    /* its errno */
-	int netns;  /* 1: own network namespace and private /tmp */
-	int ll;     /* 1: landlock in force */
+	int stage; /* 0: exec'd; else the step that failed */
+	int err;   /* its errno */
+	int netns; /* 1: own network namespace and private /tmp */
+	int ll;    /* 1: landlock in force */
 };
 
-enum { OFFICE_STAGE_STDIO = 1, OFFICE_STAGE_NETNS, OFFICE_STAGE_LIMITS,
-	OFFICE_STAGE_LANDLOCK, OFFICE_STAGE_EXEC };
+enum {
+	OFFICE_STAGE_STDIO = 1,
+	OFFICE_STAGE_NETNS,
+	OFFICE_STAGE_LIMITS,
+	OFFICE_STAGE_LANDLOCK,
+	OFFICE_STAGE_EXEC
+};
 
 /* Send m to the parent as one packet, with the descriptor fd when it is
  * not -1. */
@@ -636,8 +657,9 @@ office_recv(int sp, struct office_msg *m, int *fd)
 		char b[CMSG_SPACE(sizeof(int))];
 	} c;
 	struct iovec iov = { m, sizeof *m };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.b,
-		.msg_controllen = sizeof c.b };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.b, .msg_controllen = sizeof c.b
+	};
 	ssize_t n;
 
 	while ((n = recvmsg(sp, &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
@@ -664,8 +686,7 @@ office_recv(int sp, struct office_msg *m, int *fd)
  * works in a copy of the folder at OFFICE_TMP_WORK, in its own bounded
  * /tmp (sent to the parent with the message before exec), else in work. */
 static _Noreturn void
-office_child(const struct office_tool *t, const char *work, int sp, int ns, uid_t uid,
-    gid_t gid)
+office_child(const struct office_tool *t, const char *work, int sp, int ns, uid_t uid, gid_t gid)
 {
 	const char *soffice = t->prog, *ext = t->ext;
 	char env_home[PATH_MAX + 8], env_tmp[PATH_MAX + 8], profile[PATH_MAX + 40],
@@ -690,7 +711,6 @@ office_child(const struct office_tool *t, const char *work, int sp, int ns, uid_
 	if (ns == 2 && office_userns(uid, gid) != 0)
 		goto fail;
 	if (m.netns) {
-
 		if (office_private_root(t, work, progdir, &tfd) != 0)
 			goto fail;
 		work = OFFICE_TMP_WORK;
@@ -811,8 +831,8 @@ office_copy_in(int infd, int dirfd, const char *name)
 	int fd, e = 0;
 
 	if (lseek(infd, 0, SEEK_SET) != 0 ||
-	    (fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	        0600)) < 0)
+	    (fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) <
+		0)
 		return SD_ERR_IO;
 	for (;;) {
 		size_t got = 0;
@@ -861,8 +881,8 @@ office_copy_out(const struct office_tool *t, int dirfd, int outfd, struct clean_
 		if (st.st_size == 0)
 			clean_set_error(rep, "%s wrote an empty PDF", t->name);
 		else
-			clean_set_error(rep, "%s's PDF is over %u MiB", t->name,
-			    CLEAN_OFFICE_PDF_MAX >> 20);
+			clean_set_error(
+			    rep, "%s's PDF is over %u MiB", t->name, CLEAN_OFFICE_PDF_MAX >> 20);
 		e = CLEAN_E_LIMIT;
 		goto out;
 	}
@@ -899,7 +919,8 @@ static int
 office_profile(int wfd)
 {
 	int fd = openat(wfd, "profile/user/registrymodifications.xcu",
-	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600), e;
+		O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600),
+	    e;
 
 	if (fd < 0)
 		return SD_ERR_IO;
@@ -911,8 +932,7 @@ office_profile(int wfd)
 
 /* Fill the new work folder wfd: its folders, the profile (for
  * LibreOffice) and the input, document.EXT, copied from infd. */
-static const char *const office_work_dirs[] = { "home", "tmp", "out", "profile",
-	"profile/user" };
+static const char *const office_work_dirs[] = { "home", "tmp", "out", "profile", "profile/user" };
 
 static int
 office_work_make(const struct office_tool *t, int wfd, int infd)
@@ -946,8 +966,8 @@ office_workdir(char *work, size_t sz)
 /* Run tool on the document on infd in the sandbox; the PDF it writes goes
  * to outfd. */
 static int
-office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms,
-    struct clean_report *rep)
+office_run(
+    const struct office_tool *t, int infd, int outfd, unsigned timeout_ms, struct clean_report *rep)
 {
 	char work[256] = "";
 	struct office_msg m = { .stage = -1 };
@@ -1006,40 +1026,49 @@ office_run(const struct office_tool *t, int infd, int outfd, unsigned timeout_ms
 	if (got != sizeof m || m.stage != 0) {
 		static const char *const step[] = { "?", "its standard descriptors",
 			"its namespaces", "its limits", "landlock", "starting it" };
-		clean_set_error(rep, "%s's sandbox could not be set up (%s: %s)",
-		    t->name, got == sizeof m && m.stage > 0 && m.stage <= OFFICE_STAGE_EXEC ?
-		    step[m.stage] : "no word from it", got == sizeof m ? strerror(m.err) : "?");
+		clean_set_error(rep, "%s's sandbox could not be set up (%s: %s)", t->name,
+		    got == sizeof m && m.stage > 0 && m.stage <= OFFICE_STAGE_EXEC
+			? step[m.stage]
+			: "no word from it",
+		    got == sizeof m ? strerror(m.err) : "?");
 		e = CLEAN_E_INTERNAL;
 		goto out;
 	}
 	if (!m.netns)
-		clean_note_kept(rep, "%s ran without a network namespace, a private "
+		clean_note_kept(rep,
+		    "%s ran without a network namespace, a private "
 		    "root or a PID namespace (the kernel refused them): it relied on this "
 		    "machine being offline, could make its instance socket in /tmp, could "
 		    "connect to this machine's named sockets (the session's D-Bus, agents), "
 		    "a helper that left its process group could outlive it, and what it "
-		    "wrote in TMPDIR was bounded only file by file", t->name);
+		    "wrote in TMPDIR was bounded only file by file",
+		    t->name);
 	if (!m.ll)
-		clean_note_kept(rep, "%s ran without landlock (this kernel has none): "
-		    "its reads and writes were not confined", t->name);
+		clean_note_kept(rep,
+		    "%s ran without landlock (this kernel has none): "
+		    "its reads and writes were not confined",
+		    t->name);
 	if (!exited) {
-		clean_set_error(rep, "%s did not finish the conversion within its "
-		    "time limit (%u s) and was stopped", t->name, (timeout_ms + 999) / 1000);
+		clean_set_error(rep,
+		    "%s did not finish the conversion within its "
+		    "time limit (%u s) and was stopped",
+		    t->name, (timeout_ms + 999) / 1000);
 		e = CLEAN_E_LIMIT;
 		goto out;
 	}
 	/* Its work space full: whatever it wrote may be cut short. */
 	if (tfd >= 0 && fstatvfs(tfd, &vfs) == 0 &&
 	    (uint64_t)vfs.f_bavail * vfs.f_frsize < OFFICE_WORK_FULL) {
-		clean_set_error(rep, "%s filled its work space (its limit is %llu MiB)",
-		    t->name, OFFICE_WORK_BYTES >> 20);
+		clean_set_error(rep, "%s filled its work space (its limit is %llu MiB)", t->name,
+		    OFFICE_WORK_BYTES >> 20);
 		e = CLEAN_E_LIMIT;
 		goto out;
 	}
 	if (WIFSIGNALED(st)) {
 		clean_set_error(rep, "%s was killed (signal %d: %s)", t->name, WTERMSIG(st),
-		    WTERMSIG(st) == SIGXCPU ? "its CPU time limit" :
-		    WTERMSIG(st) == SIGXFSZ ? "its file size limit" : "it crashed");
+		    WTERMSIG(st) == SIGXCPU       ? "its CPU time limit"
+			: WTERMSIG(st) == SIGXFSZ ? "its file size limit"
+						  : "it crashed");
 		e = CLEAN_E_CRASH;
 		goto out;
 	}
@@ -1055,21 +1084,24 @@ out:
 	if (wfd >= 0)
 		close(wfd);
 	if (work[0] == '/' && office_rm(work) != 0)
-		clean_note_kept(rep, "%s's work folder could not be removed entirely (%s): "
-		    "remove it by hand", t->name, work);
+		clean_note_kept(rep,
+		    "%s's work folder could not be removed entirely (%s): "
+		    "remove it by hand",
+		    t->name, work);
 	return e;
 }
 
 int
-clean_office_pdf(int infd, const char *mime, int outfd, unsigned timeout_ms,
-    struct clean_report *rep)
+clean_office_pdf(
+    int infd, const char *mime, int outfd, unsigned timeout_ms, struct clean_report *rep)
 {
 	struct office_tool t = { "LibreOffice", office_soffice(), office_ext(mime), 0 };
 
 	if (t.ext == NULL)
 		return CLEAN_E_UNSUPPORTED;
 	if (t.prog == NULL) {
-		clean_set_error(rep, "LibreOffice is not installed (install "
+		clean_set_error(rep,
+		    "LibreOffice is not installed (install "
 		    "libreoffice-writer-nogui, -calc-nogui and -impress-nogui)");
 		return CLEAN_E_UNSUPPORTED;
 	}
@@ -1084,7 +1116,8 @@ clean_ocr_pdf(int infd, int outfd, unsigned timeout_ms, struct clean_report *rep
 	if (access("/usr/bin/tesseract", X_OK) != 0 || access("/usr/bin/mutool", X_OK) != 0 ||
 	    access("/usr/share/tesseract-ocr/5/tessdata/fra.traineddata", R_OK) != 0 ||
 	    access("/usr/share/tesseract-ocr/5/tessdata/eng.traineddata", R_OK) != 0) {
-		clean_set_error(rep, "the OCR is not installed (install tesseract-ocr, "
+		clean_set_error(rep,
+		    "the OCR is not installed (install tesseract-ocr, "
 		    "tesseract-ocr-eng, tesseract-ocr-fra and mupdf-tools)");
 		return CLEAN_E_UNSUPPORTED;
 	}

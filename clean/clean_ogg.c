@@ -21,7 +21,7 @@
 
 struct opage {
 	const unsigned char *p;
-	size_t hdr, len;  /* header length (27 + segments), whole page length */
+	size_t hdr, len; /* header length (27 + segments), whole page length */
 	uint32_t serial;
 };
 
@@ -67,7 +67,8 @@ page_at(const unsigned char *buf, size_t len, size_t off, struct opage *pg)
 	pg->hdr = 27 + ns;
 	pg->len = 27 + ns + body;
 	pg->serial = sd_load_le32(buf + off + 14);
-	return page_crc(pg->p, pg->hdr, pg->len) == sd_load_le32(pg->p + 22) ? 0 : CLEAN_E_MALFORMED;
+	return page_crc(pg->p, pg->hdr, pg->len) == sd_load_le32(pg->p + 22) ? 0
+									     : CLEAN_E_MALFORMED;
 }
 
 /* Write one page holding data (a whole packet, or its continuation). */
@@ -97,8 +98,8 @@ put_page(struct clean_buf *o, const struct opage *first, uint32_t seq, unsigned 
 
 /* Paginate one header packet; *seq is the next page number. */
 static int
-put_packet(struct clean_buf *o, const struct opage *first, uint32_t *seq,
-    const unsigned char *d, size_t n)
+put_packet(
+    struct clean_buf *o, const struct opage *first, uint32_t *seq, const unsigned char *d, size_t n)
 {
 	int e, cont = 0;
 
@@ -166,8 +167,8 @@ headers(struct ostate *st, const unsigned char *buf, size_t len, size_t *off,
 	}
 	if (e < 0)
 		return e;
-	if (st->pk[0].len < 8 || memcmp(st->pk[0].data, st->opus ? "OpusTags" : "\x03vorbis",
-	    st->opus ? 8 : 7) != 0)
+	if (st->pk[0].len < 8 ||
+	    memcmp(st->pk[0].data, st->opus ? "OpusTags" : "\x03vorbis", st->opus ? 8 : 7) != 0)
 		return CLEAN_E_MALFORMED;
 	clean_note_removed(rep, "comments (artist, title, dates, encoder, cover pictures)");
 	return 0;
@@ -204,8 +205,7 @@ rewrite(struct ostate *st, const unsigned char *buf, size_t len, size_t off,
 }
 
 int
-clean_ogg(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep)
+clean_ogg(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
 	struct ostate st = { 0 };
 	struct opage first;
@@ -234,7 +234,8 @@ out:
 	if (e == CLEAN_E_MALFORMED)
 		clean_set_error(rep, "not a readable Ogg stream (bad page, CRC or header)");
 	else if (e == CLEAN_E_UNSUPPORTED)
-		clean_set_error(rep, "Ogg codec or stream layout not supported (only one Vorbis "
+		clean_set_error(rep,
+		    "Ogg codec or stream layout not supported (only one Vorbis "
 		    "or Opus stream)");
 	for (size_t i = 0; i < 3; i++)
 		clean_buf_free(&st.pk[i]);

@@ -33,9 +33,7 @@
  * its subject, its unique name (often the author's tool and a time). */
 static const char *const pdf_annot_text[] = { "/Contents", "/RC", "/Subj", "/NM" };
 
-static const char *const pdf_drop_keys[] = {
-	"/Metadata", "/PieceInfo", "/Thumb", "/LastModified"
-};
+static const char *const pdf_drop_keys[] = { "/Metadata", "/PieceInfo", "/Thumb", "/LastModified" };
 
 struct pdf_walk {
 	struct clean_ctx *c;
@@ -110,14 +108,17 @@ clean_annot(struct pdf_walk *w, qpdf_oh d)
 		for (size_t i = 0; i < sizeof pdf_annot_text / sizeof pdf_annot_text[0]; i++) {
 			if (!qpdf_oh_has_key(w->q, d, pdf_annot_text[i]))
 				continue;
-			if (freetext && (strcmp(pdf_annot_text[i], "/Contents") == 0 ||
-			    strcmp(pdf_annot_text[i], "/RC") == 0)) {
-				clean_note_kept(w->rep, "text of free-text annotations (drawn on the "
+			if (freetext &&
+			    (strcmp(pdf_annot_text[i], "/Contents") == 0 ||
+				strcmp(pdf_annot_text[i], "/RC") == 0)) {
+				clean_note_kept(w->rep,
+				    "text of free-text annotations (drawn on the "
 				    "page)");
 				continue;
 			}
 			qpdf_oh_remove_key(w->q, d, pdf_annot_text[i]);
-			clean_note_removed(w->rep, "annotation text (sticky notes: /Contents, /RC), "
+			clean_note_removed(w->rep,
+			    "annotation text (sticky notes: /Contents, /RC), "
 			    "subjects and names (/Subj, /NM)");
 		}
 	}
@@ -137,15 +138,17 @@ clean_image(struct pdf_walk *w, qpdf_oh s, qpdf_oh d)
 
 	if (!qpdf_oh_is_name_and_equals(w->q, f, "/DCTDecode"))
 		goto out;
-	if ((qpdf_oh_get_stream_data(w->q, s, qpdf_dl_none, &filtered, &raw, &len) &
-	    QPDF_ERRORS) != 0 || raw == NULL)
+	if ((qpdf_oh_get_stream_data(w->q, s, qpdf_dl_none, &filtered, &raw, &len) & QPDF_ERRORS) !=
+		0 ||
+	    raw == NULL)
 		goto out;
 	if (clean_jpeg(raw, len, &out, &sub) == 0) {
 		if (sub.removed[0] != '\0')
 			clean_note_removed(w->rep, "metadata of embedded JPEG images");
 		qpdf_oh_replace_stream_data(w->q, s, out.data, out.len, f, dp);
 	} else {
-		clean_note_uninspected(w->rep, "an embedded JPEG image that did not parse (kept as is)");
+		clean_note_uninspected(
+		    w->rep, "an embedded JPEG image that did not parse (kept as is)");
 	}
 out:
 	free(raw);
@@ -169,14 +172,16 @@ clean_embedded(struct pdf_walk *w, qpdf_oh s, qpdf_oh d)
 
 	if (w->c != NULL && w->depth + 1 < CLEAN_DEPTH_MAX &&
 	    (qpdf_oh_get_stream_data(w->q, s, qpdf_dl_generalized, &filtered, &raw, &len) &
-	    QPDF_ERRORS) == 0 && raw != NULL && filtered)
+		QPDF_ERRORS) == 0 &&
+	    raw != NULL && filtered)
 		e = clean_any(w->c, raw, len, w->depth + 1, &out, &sub);
 	if (e == 0) {
 		qpdf_oh_replace_stream_data(w->q, s, out.data, out.len, null, null);
 		qpdf_oh_remove_key(w->q, d, "/Params");
 		clean_note_removed(w->rep, "metadata of attached files (%s)", sub.type);
 	} else {
-		clean_note_uninspected(w->rep, "an attached file (%s) that could not be cleaned: %s",
+		clean_note_uninspected(w->rep,
+		    "an attached file (%s) that could not be cleaned: %s",
 		    sub.type[0] ? sub.type : "unknown type", clean_strerror(e));
 	}
 	free(raw);
@@ -193,10 +198,12 @@ visit_dict(struct pdf_walk *w, qpdf_oh d, qpdf_oh stream)
 	for (size_t i = 0; i < sizeof pdf_drop_keys / sizeof pdf_drop_keys[0]; i++) {
 		if (qpdf_oh_has_key(w->q, d, pdf_drop_keys[i])) {
 			qpdf_oh_remove_key(w->q, d, pdf_drop_keys[i]);
-			clean_note_removed(w->rep, "%s", pdf_drop_keys[i][1] == 'M' ?
-			    "XMP metadata streams" : pdf_drop_keys[i][1] == 'P' ?
-			    "PieceInfo (application private data)" : pdf_drop_keys[i][1] == 'T' ?
-			    "page thumbnails" : "LastModified dates");
+			clean_note_removed(w->rep, "%s",
+			    pdf_drop_keys[i][1] == 'M' ? "XMP metadata streams"
+				: pdf_drop_keys[i][1] == 'P'
+				? "PieceInfo (application private data)"
+				: pdf_drop_keys[i][1] == 'T' ? "page thumbnails"
+							     : "LastModified dates");
 		}
 	}
 	clean_annot(w, d);
@@ -269,7 +276,8 @@ clean_trailer(struct pdf_walk *w, qpdf_oh t)
 		if (e == 0) {
 			qpdf_oh_remove_key(w->q, t, drop[i]);
 			if (strcmp(drop[i], "/ID") == 0)
-				clean_note_removed(w->rep, "the original document /ID (a new one is "
+				clean_note_removed(w->rep,
+				    "the original document /ID (a new one is "
 				    "computed from the cleaned content)");
 			else
 				clean_note_removed(w->rep, "trailer entry %.40s", drop[i]);
@@ -287,7 +295,8 @@ walk_all(struct pdf_walk *w)
 
 	if (qpdf_oh_has_key(w->q, t, "/Info")) {
 		qpdf_oh_remove_key(w->q, t, "/Info");
-		clean_note_removed(w->rep, "document information (/Info: author, title, dates, producer)");
+		clean_note_removed(
+		    w->rep, "document information (/Info: author, title, dates, producer)");
 	}
 	if ((e = clean_trailer(w, t)) != 0)
 		return e;
@@ -329,7 +338,8 @@ reads_back(const struct clean_buf *b)
 	qpdf_silence_errors(q);
 	qpdf_set_suppress_warnings(q, QPDF_TRUE);
 	ok = (qpdf_read_memory(q, "output", (const char *)b->data, b->len, "") &
-	    (QPDF_ERRORS | QPDF_WARNINGS)) == 0 && !qpdf_more_warnings(q);
+		 (QPDF_ERRORS | QPDF_WARNINGS)) == 0 &&
+	    !qpdf_more_warnings(q);
 	if (qpdf_has_error(q))
 		(void)qpdf_get_error(q); /* handled: keeps qpdf_cleanup quiet */
 	qpdf_cleanup(&q);
@@ -358,13 +368,15 @@ clean_pdf(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned de
 		goto out;
 	}
 	if ((e = write_out(w.q, out)) == 0 && !reads_back(out)) {
-		clean_set_error(rep, "malformed PDF: the rewritten file does not read back cleanly");
+		clean_set_error(
+		    rep, "malformed PDF: the rewritten file does not read back cleanly");
 		e = CLEAN_E_MALFORMED;
 	}
 out:
 	if (e == CLEAN_E_MALFORMED) {
-		const char *d = qpdf_has_error(w.q) ?
-		    qpdf_get_error_full_text(w.q, qpdf_get_error(w.q)) : "qpdf refused it";
+		const char *d = qpdf_has_error(w.q)
+		    ? qpdf_get_error_full_text(w.q, qpdf_get_error(w.q))
+		    : "qpdf refused it";
 		clean_set_error(rep, "malformed PDF: %.200s", d);
 	}
 	if (qpdf_more_warnings(w.q))

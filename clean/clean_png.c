@@ -16,10 +16,8 @@
 
 #include <zlib.h>
 
-static const char *const png_keep[] = {
-	"IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA", "cHRM", "sRGB", "sBIT",
-	"bKGD", "pHYs", "acTL", "fcTL", "fdAT"
-};
+static const char *const png_keep[] = { "IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA", "cHRM",
+	"sRGB", "sBIT", "bKGD", "pHYs", "acTL", "fcTL", "fdAT" };
 
 static int
 chunk_kept(const unsigned char *type)
@@ -83,16 +81,15 @@ walk(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_r
 		pos += n + 12;
 		if (memcmp(c + 4, "IEND", 4) == 0) {
 			if (pos < len)
-				clean_note_removed(rep, "%zu bytes after the end of the image",
-				    len - pos);
+				clean_note_removed(
+				    rep, "%zu bytes after the end of the image", len - pos);
 			return 0;
 		}
 	}
 }
 
 int
-clean_png(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep)
+clean_png(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
 	int e;
 

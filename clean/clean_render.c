@@ -63,8 +63,7 @@ render_magic(const char *mime)
 }
 
 static int
-render_printf(struct clean_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+render_printf(struct clean_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int
 render_printf(struct clean_buf *b, const char *fmt, ...)
@@ -100,8 +99,8 @@ render_obj(struct render_pdf *p, size_t k)
 /* One page: its image (w x h RGB samples, stride bytes a row) on a page of
  * pw x ph points. Objects 3 + 3i (page), 4 + 3i (content), 5 + 3i (image). */
 static int
-render_page(struct render_pdf *p, size_t i, const unsigned char *rgb, int w, int h,
-    size_t stride, double pw, double ph, struct clean_report *rep)
+render_page(struct render_pdf *p, size_t i, const unsigned char *rgb, int w, int h, size_t stride,
+    double pw, double ph, struct clean_report *rep)
 {
 	size_t row = (size_t)w * 3, raw = row * (size_t)h, k = 3 + 3 * i;
 	uLongf zlen;
@@ -124,7 +123,8 @@ render_page(struct render_pdf *p, size_t i, const unsigned char *rgb, int w, int
 		goto out;
 	}
 	if (p->out->len + zlen > CLEAN_RENDER_OUT_MAX) {
-		clean_set_error(rep, "the safe PDF would be larger than %u MiB (stopped at page %zu)",
+		clean_set_error(rep,
+		    "the safe PDF would be larger than %u MiB (stopped at page %zu)",
 		    CLEAN_RENDER_OUT_MAX >> 20, i + 1);
 		e = CLEAN_E_LIMIT;
 		goto out;
@@ -135,17 +135,20 @@ render_page(struct render_pdf *p, size_t i, const unsigned char *rgb, int w, int
 		goto out;
 	}
 	if ((e = render_obj(p, k)) != 0 ||
-	    (e = render_printf(p->out, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] "
-	        "/Resources << /XObject << /I %zu 0 R >> >> /Contents %zu 0 R >>\nendobj\n",
-	        pw, ph, k + 2, k + 1)) != 0 ||
+	    (e = render_printf(p->out,
+		 "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] "
+		 "/Resources << /XObject << /I %zu 0 R >> >> /Contents %zu 0 R >>\nendobj\n",
+		 pw, ph, k + 2, k + 1)) != 0 ||
 	    (e = render_obj(p, k + 1)) != 0 ||
 	    (e = render_printf(p->out, "<< /Length %d >>\nstream\n", n)) != 0 ||
 	    (e = clean_buf_append(p->out, content, (size_t)n)) != 0 ||
 	    (e = render_printf(p->out, "endstream\nendobj\n")) != 0 ||
 	    (e = render_obj(p, k + 2)) != 0 ||
-	    (e = render_printf(p->out, "<< /Type /XObject /Subtype /Image /Width %d /Height %d "
-	        "/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /Length %lu >>\n"
-	        "stream\n", w, h, (unsigned long)zlen)) != 0 ||
+	    (e = render_printf(p->out,
+		 "<< /Type /XObject /Subtype /Image /Width %d /Height %d "
+		 "/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /Length %lu >>\n"
+		 "stream\n",
+		 w, h, (unsigned long)zlen)) != 0 ||
 	    (e = clean_buf_append(p->out, z, zlen)) != 0 ||
 	    (e = render_printf(p->out, "\nendstream\nendobj\n")) != 0)
 		goto out;
@@ -185,7 +188,8 @@ render_draw(fz_context *ctx, fz_document *doc, int i, double *pw, double *ph, in
 	fz_page *volatile page = NULL;
 	fz_pixmap *volatile pix = NULL;
 
-	fz_try(ctx) {
+	fz_try(ctx)
+	{
 		fz_rect b;
 		double s;
 		page = fz_load_page(ctx, doc, i);
@@ -194,25 +198,27 @@ render_draw(fz_context *ctx, fz_document *doc, int i, double *pw, double *ph, in
 		*ph = b.y1 - b.y0;
 		if ((s = render_scale(*pw, *ph, lowered)) == 0)
 			fz_throw(ctx, FZ_ERROR_GENERIC, "page size");
-		pix = fz_new_pixmap_from_page(ctx, page, fz_scale((float)s, (float)s),
-		    fz_device_rgb(ctx), 0);
+		pix = fz_new_pixmap_from_page(
+		    ctx, page, fz_scale((float)s, (float)s), fz_device_rgb(ctx), 0);
 	}
-	fz_always(ctx) {
+	fz_always(ctx)
+	{
 		if (page != NULL)
 			fz_drop_page(ctx, page);
 	}
-	fz_catch(ctx) {
+	fz_catch(ctx)
+	{
 		return NULL;
 	}
 	return pix;
 }
 
-static int render_doc(const unsigned char *buf, size_t len, const char *mime,
-    struct clean_buf *out, unsigned *pages_out, struct clean_report *rep);
+static int render_doc(const unsigned char *buf, size_t len, const char *mime, struct clean_buf *out,
+    unsigned *pages_out, struct clean_report *rep);
 
 int
-clean_render_pdf(const unsigned char *buf, size_t len, const char *mime,
-    const char *fates, struct clean_buf *out, unsigned *pages_out, struct clean_report *rep)
+clean_render_pdf(const unsigned char *buf, size_t len, const char *mime, const char *fates,
+    struct clean_buf *out, unsigned *pages_out, struct clean_report *rep)
 {
 	struct clean_buf eml = { 0 };
 	int e;
@@ -227,8 +233,8 @@ clean_render_pdf(const unsigned char *buf, size_t len, const char *mime,
 }
 
 static int
-render_doc(const unsigned char *buf, size_t len, const char *mime,
-    struct clean_buf *out, unsigned *pages_out, struct clean_report *rep)
+render_doc(const unsigned char *buf, size_t len, const char *mime, struct clean_buf *out,
+    unsigned *pages_out, struct clean_report *rep)
 {
 	const char *magic = render_magic(mime);
 	fz_context *ctx;
@@ -246,7 +252,8 @@ render_doc(const unsigned char *buf, size_t len, const char *mime,
 	}
 	if ((ctx = fz_new_context(NULL, NULL, 64u << 20)) == NULL)
 		return SD_ERR_NOMEM;
-	fz_try(ctx) {
+	fz_try(ctx)
+	{
 		fz_register_document_handlers(ctx);
 		stm = fz_open_memory(ctx, buf, len);
 		doc = fz_open_document_with_stream(ctx, magic, stm);
@@ -254,7 +261,8 @@ render_doc(const unsigned char *buf, size_t len, const char *mime,
 			fz_throw(ctx, FZ_ERROR_GENERIC, "password");
 		npages = fz_count_pages(ctx, doc);
 	}
-	fz_catch(ctx) {
+	fz_catch(ctx)
+	{
 		if (doc != NULL && fz_needs_password(ctx, doc))
 			clean_set_error(rep, "the document needs a password: no safe PDF");
 		else
@@ -268,8 +276,10 @@ render_doc(const unsigned char *buf, size_t len, const char *mime,
 		goto out;
 	}
 	if (npages > CLEAN_RENDER_PAGES_MAX) {
-		clean_set_error(rep, "the document has %d pages, more than the %d a safe PDF is "
-		    "made of", npages, CLEAN_RENDER_PAGES_MAX);
+		clean_set_error(rep,
+		    "the document has %d pages, more than the %d a safe PDF is "
+		    "made of",
+		    npages, CLEAN_RENDER_PAGES_MAX);
 		e = CLEAN_E_LIMIT;
 		goto out;
 	}
@@ -316,14 +326,18 @@ render_doc(const unsigned char *buf, size_t len, const char *mime,
 		goto out;
 	for (size_t k = 1; k < p.nobj && e == 0; k++)
 		e = render_printf(&pdf, "%010zu 00000 n \n", p.off[k]);
-	if (e != 0 || (e = render_printf(&pdf, "trailer\n<< /Size %zu /Root 1 0 R >>\n"
-	        "startxref\n%zu\n%%%%EOF\n", p.nobj, xref)) != 0)
+	if (e != 0 ||
+	    (e = render_printf(&pdf,
+		 "trailer\n<< /Size %zu /Root 1 0 R >>\n"
+		 "startxref\n%zu\n%%%%EOF\n",
+		 p.nobj, xref)) != 0)
 		goto out;
 	if ((e = clean_buf_append(out, pdf.data, pdf.len)) != 0)
 		goto out;
-	clean_note_removed(rep, "everything but the pixels of its %d page%s: text, fonts, "
-	    "links, scripts, forms, annotations as objects, attachments, metadata", npages,
-	    npages == 1 ? "" : "s");
+	clean_note_removed(rep,
+	    "everything but the pixels of its %d page%s: text, fonts, "
+	    "links, scripts, forms, annotations as objects, attachments, metadata",
+	    npages, npages == 1 ? "" : "s");
 	if (lowered_any)
 		clean_note_kept(rep, "a page too large for %d dpi was drawn at a lower resolution",
 		    CLEAN_RENDER_DPI);

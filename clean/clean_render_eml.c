@@ -44,13 +44,13 @@
 #define EML_FIELD_MAX 512
 
 struct eml {
-	struct clean_buf text;   /* the decoded body, UTF-8 */
+	struct clean_buf text; /* the decoded body, UTF-8 */
 	int have_text, cut, html_only, other_charset;
 	unsigned parts, attachments;
-	unsigned skipped; /* parts past the bounds, not read */
+	unsigned skipped;                    /* parts past the bounds, not read */
 	char att[EML_ATTACH_LISTED][2][128]; /* name, type */
-	unsigned want;           /* clean_eml_attachment: which one */
-	struct clean_buf *got;   /* its decoded bytes, or NULL */
+	unsigned want;                       /* clean_eml_attachment: which one */
+	struct clean_buf *got;               /* its decoded bytes, or NULL */
 	int found;
 };
 
@@ -86,7 +86,7 @@ eml_header(const unsigned char *h, size_t hn, const char *name, char *val, size_
 	size_t nl = strlen(name), k = 0;
 
 	val[0] = '\0';
-	for (size_t i = 0; i < hn; ) {
+	for (size_t i = 0; i < hn;) {
 		size_t end = i;
 		while (end < hn && h[end] != '\n')
 			end++;
@@ -149,8 +149,10 @@ eml_param(const char *v, const char *name, char *out, size_t osz)
 static int
 eml_hex(int c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 :
-	    c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+	return c >= '0' && c <= '9' ? c - '0'
+	    : c >= 'A' && c <= 'F'  ? c - 'A' + 10
+	    : c >= 'a' && c <= 'f'  ? c - 'a' + 10
+				    : -1;
 }
 
 /* Decode a part's body into out (never longer than the input). */
@@ -167,7 +169,8 @@ eml_decode(const unsigned char *p, size_t n, const char *cte, struct clean_buf *
 		uint32_t acc = 0;
 		int bits = 0;
 		for (size_t i = 0; i < n && p[i] != '='; i++) {
-			const char *a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+			const char *a =
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 			const char *f = p[i] ? strchr(a, p[i]) : NULL;
 			if (f == NULL)
 				continue;
@@ -186,7 +189,8 @@ eml_decode(const unsigned char *p, size_t n, const char *cte, struct clean_buf *
 			} else if (i + 2 < n && p[i + 1] == '\r' && p[i + 2] == '\n') {
 				i += 2;
 			} else if (i + 2 < n && eml_hex(p[i + 1]) >= 0 && eml_hex(p[i + 2]) >= 0) {
-				d[k++] = (unsigned char)(eml_hex(p[i + 1]) << 4 | eml_hex(p[i + 2]));
+				d[k++] =
+				    (unsigned char)(eml_hex(p[i + 1]) << 4 | eml_hex(p[i + 2]));
 				i += 2;
 			} else {
 				d[k++] = '=';
@@ -205,8 +209,11 @@ eml_decode(const unsigned char *p, size_t n, const char *cte, struct clean_buf *
 static size_t
 eml_utf8(const unsigned char *p, size_t n)
 {
-	size_t l = p[0] < 0x80 ? 1 : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 :
-	    p[0] >= 0xE0 && p[0] <= 0xEF ? 3 : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+	size_t l = p[0] < 0x80             ? 1
+	    : p[0] >= 0xC2 && p[0] <= 0xDF ? 2
+	    : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+	    : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4
+					   : 0;
 
 	if (l == 0 || l > n)
 		return 0;
@@ -225,15 +232,15 @@ eml_text(struct eml *m, const unsigned char *p, size_t n, const char *charset)
 {
 	/* whole names: iso-8859-13, -14, -16 and latin10 are other sets */
 	int latin = strcasecmp(charset, "iso-8859-1") == 0 ||
-	    strcasecmp(charset, "iso-8859-15") == 0 ||
-	    strcasecmp(charset, "windows-1252") == 0 || strcasecmp(charset, "latin1") == 0;
+	    strcasecmp(charset, "iso-8859-15") == 0 || strcasecmp(charset, "windows-1252") == 0 ||
+	    strcasecmp(charset, "latin1") == 0;
 	int utf8 = charset[0] == '\0' || strcasecmp(charset, "utf-8") == 0 ||
 	    strcasecmp(charset, "us-ascii") == 0;
 	int e = 0;
 
 	if (!latin && !utf8)
 		m->other_charset = 1;
-	for (size_t i = 0; i < n && e == 0; ) {
+	for (size_t i = 0; i < n && e == 0;) {
 		size_t l;
 		if (m->text.len >= EML_TEXT_MAX) {
 			m->cut = 1;
@@ -245,8 +252,8 @@ eml_text(struct eml *m, const unsigned char *p, size_t n, const char *charset)
 		} else if (latin) {
 			unsigned char u[2] = { (unsigned char)(0xC0 | p[i] >> 6),
 				(unsigned char)(0x80 | (p[i] & 0x3F)) };
-			e = p[i] < 0xA0 ? clean_buf_append(&m->text, "?", 1) :
-			    clean_buf_append(&m->text, u, 2);
+			e = p[i] < 0xA0 ? clean_buf_append(&m->text, "?", 1)
+					: clean_buf_append(&m->text, u, 2);
 			i++;
 		} else if (utf8 && (l = eml_utf8(p + i, n - i)) > 0) {
 			e = clean_buf_append(&m->text, p + i, l);
@@ -274,8 +281,7 @@ static int eml_walk(struct eml *m, const unsigned char *p, size_t n, unsigned de
 
 /* The parts of a multipart body between "--boundary" lines. */
 static int
-eml_multipart(struct eml *m, const unsigned char *p, size_t n, const char *boundary,
-    unsigned depth)
+eml_multipart(struct eml *m, const unsigned char *p, size_t n, const char *boundary, unsigned depth)
 {
 	size_t bl = strlen(boundary), start = 0, i = 0;
 	int in = 0, closed = 0, e = 0;
@@ -288,7 +294,8 @@ eml_multipart(struct eml *m, const unsigned char *p, size_t n, const char *bound
 			end++;
 		if (end - i >= bl + 2 && p[i] == '-' && p[i + 1] == '-' &&
 		    memcmp(p + i + 2, boundary, bl) == 0) {
-			int last = end - i >= bl + 4 && p[i + bl + 2] == '-' && p[i + bl + 3] == '-';
+			int last =
+			    end - i >= bl + 4 && p[i + bl + 2] == '-' && p[i + bl + 3] == '-';
 			if (in) {
 				size_t stop = i > start ? i - 1 : start; /* the newline before */
 				if (stop > start && p[stop - 1] == '\r')
@@ -314,8 +321,8 @@ eml_multipart(struct eml *m, const unsigned char *p, size_t n, const char *bound
 static int
 eml_walk(struct eml *m, const unsigned char *p, size_t n, unsigned depth)
 {
-	char ctype[EML_FIELD_MAX], cte[EML_FIELD_MAX], disp[EML_FIELD_MAX], name[160],
-	    charset[64], boundary[80];
+	char ctype[EML_FIELD_MAX], cte[EML_FIELD_MAX], disp[EML_FIELD_MAX], name[160], charset[64],
+	    boundary[80];
 	size_t body, hn = eml_split(p, n, &body);
 	int e = 0;
 
@@ -336,8 +343,7 @@ eml_walk(struct eml *m, const unsigned char *p, size_t n, unsigned depth)
 		return eml_multipart(m, p + body, n - body, boundary, depth);
 	}
 	if (strncasecmp(disp, "attachment", 10) == 0 || name[0] != '\0' ||
-	    strncasecmp(ctype, "message/", 8) == 0 ||
-	    strncasecmp(ctype, "text/", 5) != 0) {
+	    strncasecmp(ctype, "message/", 8) == 0 || strncasecmp(ctype, "text/", 5) != 0) {
 		if (m->got != NULL && m->attachments == m->want && !m->found) {
 			m->found = 1;
 			e = eml_decode(p + body, n - body, cte, m->got);
@@ -391,8 +397,8 @@ eml_escape(struct clean_buf *out, const char *s, size_t n)
 #define EML_PUT(s) clean_buf_append(out, s, strlen(s))
 
 int
-clean_eml_attachment(const unsigned char *buf, size_t len, unsigned index,
-    struct clean_buf *out, char *name, size_t namesz, unsigned *count)
+clean_eml_attachment(const unsigned char *buf, size_t len, unsigned index, struct clean_buf *out,
+    char *name, size_t namesz, unsigned *count)
 {
 	struct eml *m = calloc(1, sizeof *m);
 	struct clean_buf d = { 0 };
@@ -412,8 +418,10 @@ clean_eml_attachment(const unsigned char *buf, size_t len, unsigned index,
 	if ((e = clean_buf_append(out, d.data, d.len)) != 0)
 		goto out;
 	if (namesz > 0)
-		(void)snprintf(name, namesz, "%s", index < EML_ATTACH_LISTED &&
-		    strcmp(m->att[index][0], "(no name)") != 0 ? m->att[index][0] : "");
+		(void)snprintf(name, namesz, "%s",
+		    index < EML_ATTACH_LISTED && strcmp(m->att[index][0], "(no name)") != 0
+			? m->att[index][0]
+			: "");
 out:
 	clean_buf_free(&d);
 	clean_buf_free(&m->text);
@@ -437,8 +445,8 @@ eml_fate(const char *fates, unsigned i, size_t *len)
 }
 
 int
-clean_render_eml(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep)
+clean_render_eml(
+    const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
 	return clean_render_eml_fates(buf, len, NULL, out, rep);
 }
@@ -454,20 +462,22 @@ clean_render_eml_fates(const unsigned char *buf, size_t len, const char *fates,
 		return SD_ERR_NOMEM;
 	if ((e = eml_walk(m, buf, len, 0)) != 0)
 		goto out;
-	if ((e = EML_PUT("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<html xmlns=\""
-	        "http://www.w3.org/1999/xhtml\"><head><style>body { font-family: sans-serif; "
-	        "font-size: 11pt } p { margin: 0 } h1 { font-size: 12pt; margin-top: 1em }"
-	        "</style></head><body>\n")) != 0)
+	if ((e = EML_PUT(
+		 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<html xmlns=\""
+		 "http://www.w3.org/1999/xhtml\"><head><style>body { font-family: sans-serif; "
+		 "font-size: 11pt } p { margin: 0 } h1 { font-size: 12pt; margin-top: 1em }"
+		 "</style></head><body>\n")) != 0)
 		goto out;
 	if (!m->have_text)
 		e = EML_PUT(m->html_only ? "<h1>This e-mail has no plain-text body (its HTML "
-		    "body is not drawn).</h1>\n" : "<h1>This e-mail has no text body.</h1>\n");
+					   "body is not drawn).</h1>\n"
+					 : "<h1>This e-mail has no text body.</h1>\n");
 	for (size_t i = 0, lines = 0; i < m->text.len && e == 0; lines++) {
 		const char *line = (const char *)m->text.data + i;
 		size_t l = 0;
 		if (lines == EML_LINES_MAX) {
 			e = EML_PUT("<h1>[The text is cut here: only its first 15000 lines are "
-			    "drawn.]</h1>\n");
+				    "drawn.]</h1>\n");
 			break;
 		}
 		while (i + l < m->text.len && line[l] != '\n')
@@ -475,26 +485,30 @@ clean_render_eml_fates(const unsigned char *buf, size_t len, const char *fates,
 		i += l + 1;
 		if (l > 0 && line[l - 1] == '\r')
 			l--;
-		if ((e = EML_PUT("<p>")) == 0 && (e = l == 0 ? EML_PUT("&#160;") :
-		        eml_escape(out, line, l)) == 0)
+		if ((e = EML_PUT("<p>")) == 0 &&
+		    (e = l == 0 ? EML_PUT("&#160;") : eml_escape(out, line, l)) == 0)
 			e = EML_PUT("</p>\n");
 	}
 	if (e == 0 && m->cut)
 		e = EML_PUT("<h1>[The text is cut here: only its first 2 MiB are drawn.]</h1>\n");
 	if (e == 0 && m->other_charset)
 		e = EML_PUT("<h1>[The text's character set is not read: its non-ASCII "
-		    "characters are shown as ?.]</h1>\n");
+			    "characters are shown as ?.]</h1>\n");
 	if (e == 0 && m->skipped > 0) {
 		char h[200];
-		(void)snprintf(h, sizeof h, "<h1>[%u parts of this e-mail are not read (nested "
+		(void)snprintf(h, sizeof h,
+		    "<h1>[%u parts of this e-mail are not read (nested "
 		    "more than %d deep, or past its first %d parts): any attachment among them is "
-		    "not listed.]</h1>\n", m->skipped, EML_DEPTH_MAX, EML_PARTS_MAX);
+		    "not listed.]</h1>\n",
+		    m->skipped, EML_DEPTH_MAX, EML_PARTS_MAX);
 		e = EML_PUT(h);
 	}
 	if (e == 0 && m->attachments > 0) {
 		char h[96];
-		(void)snprintf(h, sizeof h, fates != NULL ? "<h1>Attachments: %u</h1>\n" :
-		    "<h1>Attachments, not drawn: %u</h1>\n", m->attachments);
+		(void)snprintf(h, sizeof h,
+		    fates != NULL ? "<h1>Attachments: %u</h1>\n"
+				  : "<h1>Attachments, not drawn: %u</h1>\n",
+		    m->attachments);
 		e = EML_PUT(h);
 	}
 	for (unsigned i = 0; i < m->attachments && i < EML_ATTACH_LISTED && e == 0; i++) {
@@ -504,8 +518,7 @@ clean_render_eml_fates(const unsigned char *buf, size_t len, const char *fates,
 		    (e = eml_escape(out, m->att[i][0], strlen(m->att[i][0]))) == 0 &&
 		    (e = EML_PUT(" (")) == 0 &&
 		    (e = eml_escape(out, m->att[i][1], strlen(m->att[i][1]))) == 0 &&
-		    (e = EML_PUT(")")) == 0 && f != NULL && fl > 0 &&
-		    (e = EML_PUT(": ")) == 0)
+		    (e = EML_PUT(")")) == 0 && f != NULL && fl > 0 && (e = EML_PUT(": ")) == 0)
 			e = eml_escape(out, f, fl);
 		if (e == 0)
 			e = EML_PUT("</p>\n");
@@ -515,19 +528,22 @@ clean_render_eml_fates(const unsigned char *buf, size_t len, const char *fates,
 	if (e == 0)
 		e = EML_PUT("</body></html>\n");
 	if (e == 0) {
-		clean_note_removed(rep, "the e-mail's headers (sender, recipients, subject, date): "
+		clean_note_removed(rep,
+		    "the e-mail's headers (sender, recipients, subject, date): "
 		    "not drawn");
 		if (m->attachments > 0 && fates == NULL)
 			clean_note_uninspected(rep, "%u attachment%s listed by name, not drawn",
 			    m->attachments, m->attachments == 1 ? "" : "s");
 		else if (m->attachments > 0)
-			clean_note_kept(rep, "%u attachment%s listed by name with what became of "
-			    "each (saved apart, cleaned and drawn like any file)", m->attachments,
-			    m->attachments == 1 ? "" : "s");
+			clean_note_kept(rep,
+			    "%u attachment%s listed by name with what became of "
+			    "each (saved apart, cleaned and drawn like any file)",
+			    m->attachments, m->attachments == 1 ? "" : "s");
 		if (m->skipped > 0)
-			clean_note_uninspected(rep, "%u part%s of the e-mail not read (nested too "
-			    "deep or too many): attachments among them not listed", m->skipped,
-			    m->skipped == 1 ? "" : "s");
+			clean_note_uninspected(rep,
+			    "%u part%s of the e-mail not read (nested too "
+			    "deep or too many): attachments among them not listed",
+			    m->skipped, m->skipped == 1 ? "" : "s");
 	}
 out:
 	clean_buf_free(&m->text);

@@ -48,7 +48,8 @@ note(struct clean_report *rep, const unsigned char *id)
 		s[i] = (id[i] >= 0x20 && id[i] < 0x7F) ? (char)id[i] : '?';
 	s[4] = '\0';
 	if (memcmp(id, "LIST", 4) == 0)
-		clean_note_removed(rep, "LIST/INFO tags (artist, title, software, dates, comments)");
+		clean_note_removed(
+		    rep, "LIST/INFO tags (artist, title, software, dates, comments)");
 	else if (memcmp(id, "EXIF", 4) == 0 || memcmp(id, "XMP ", 4) == 0)
 		clean_note_removed(rep, "EXIF and XMP metadata");
 	else
@@ -123,8 +124,8 @@ riff_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *r
 		goto out;
 	end += 8;
 	if (end < len)
-		clean_note_removed(rep, "%llu bytes after the end of the file",
-		    (unsigned long long)(len - end));
+		clean_note_removed(
+		    rep, "%llu bytes after the end of the file", (unsigned long long)(len - end));
 	if ((e = walk(webp, s, end, NULL, rep, &total, &data)) != 0)
 		goto out;
 	if (!data || total > UINT32_MAX) {
@@ -144,8 +145,7 @@ out:
 }
 
 int
-clean_riff(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep)
+clean_riff(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
 	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };
@@ -174,8 +174,8 @@ clean_riff_fd(int infd, uint64_t len, int outfd, struct clean_report *rep)
 /* AIFF's chunks of [12, end), as walk() does WAV's: pass 1 (k NULL)
  * checks, notes and sums what is kept into *total; pass 2 writes it. */
 static int
-aiff_chunks(const struct clean_src *s, uint64_t end, struct clean_sink *k,
-    struct clean_report *rep, uint64_t *total)
+aiff_chunks(const struct clean_src *s, uint64_t end, struct clean_sink *k, struct clean_report *rep,
+    uint64_t *total)
 {
 	unsigned char c[8];
 	int e, comm = 0, ssnd = 0;
@@ -199,7 +199,8 @@ aiff_chunks(const struct clean_src *s, uint64_t end, struct clean_sink *k,
 			else if ((e = clean_sink_copy(k, s, pos, 8 + padded)) != 0)
 				return e;
 		} else if (k == NULL) {
-			clean_note_removed(rep, "text, comment, marker and tag chunks (name, author, "
+			clean_note_removed(rep,
+			    "text, comment, marker and tag chunks (name, author, "
 			    "copyright, annotations, ID3)");
 		}
 		pos += 8 + padded;
@@ -225,8 +226,8 @@ aiff_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *r
 		goto out;
 	end += 8;
 	if (end < len)
-		clean_note_removed(rep, "%llu bytes after the end of the file",
-		    (unsigned long long)(len - end));
+		clean_note_removed(
+		    rep, "%llu bytes after the end of the file", (unsigned long long)(len - end));
 	if ((e = aiff_chunks(s, end, NULL, rep, &total)) != 0)
 		goto out;
 	if (total > UINT32_MAX) {
@@ -245,8 +246,7 @@ out:
 }
 
 int
-clean_aiff(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep)
+clean_aiff(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
 	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };
@@ -309,7 +309,8 @@ avi_blank(struct avi_job *j, const unsigned char *c, uint64_t pos, uint64_t n)
 	int e;
 
 	if (memcmp(c, "LIST", 4) == 0 && n >= 4 && memcmp(c + 8, "INFO", 4) == 0)
-		clean_note_removed(j->rep, "LIST/INFO tags (title, artist, comments, copyright, "
+		clean_note_removed(j->rep,
+		    "LIST/INFO tags (title, artist, comments, copyright, "
 		    "software, dates)");
 	else if (memcmp(c, "IDIT", 4) == 0)
 		clean_note_removed(j->rep, "digitization date (IDIT)");
@@ -350,8 +351,8 @@ avi_list(struct avi_job *j, uint64_t pos, uint64_t end, enum avi_level lv)
 
 		if (end - pos < 8)
 			return CLEAN_E_MALFORMED;
-		if ((e = clean_patch_read(j->s, &j->pl, pos, c,
-		    end - pos < 12 ? (size_t)(end - pos) : 12)) != 0)
+		if ((e = clean_patch_read(
+			 j->s, &j->pl, pos, c, end - pos < 12 ? (size_t)(end - pos) : 12)) != 0)
 			return e;
 		if (end - pos < 12)
 			memset(c + (end - pos), 0, 12 - (size_t)(end - pos));
@@ -376,8 +377,9 @@ avi_list(struct avi_job *j, uint64_t pos, uint64_t end, enum avi_level lv)
 			e = avi_list(j, pos + 12, pos + 8 + n, AVI_STRL);
 		else if (lv == AVI_HDRL && list && memcmp(t, "odml", 4) == 0)
 			e = avi_list(j, pos + 12, pos + 8 + n, AVI_ODML);
-		else if (lv == AVI_STRL && (memcmp(c, "strh", 4) == 0 || memcmp(c, "strf", 4) == 0 ||
-		    memcmp(c, "indx", 4) == 0 || memcmp(c, "vprp", 4) == 0))
+		else if (lv == AVI_STRL &&
+		    (memcmp(c, "strh", 4) == 0 || memcmp(c, "strf", 4) == 0 ||
+			memcmp(c, "indx", 4) == 0 || memcmp(c, "vprp", 4) == 0))
 			;
 		else if (lv == AVI_ODML && memcmp(c, "dmlh", 4) == 0)
 			;
@@ -415,7 +417,8 @@ avi_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *re
 			break;
 		if ((e = clean_patch_read(s, &j.pl, pos, h, 12)) != 0)
 			goto out;
-		if (memcmp(h, "RIFF", 4) != 0 || memcmp(h + 8, forms == 0 ? "AVI " : "AVIX", 4) != 0)
+		if (memcmp(h, "RIFF", 4) != 0 ||
+		    memcmp(h + 8, forms == 0 ? "AVI " : "AVIX", 4) != 0)
 			break;
 		n = sd_load_le32(h + 4);
 		if (n < 4 || n > len - pos - 8) {
@@ -430,15 +433,15 @@ avi_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *re
 		forms++;
 	}
 	if (pos < len)
-		clean_note_removed(rep, "%llu bytes after the end of the file",
-		    (unsigned long long)(len - pos));
+		clean_note_removed(
+		    rep, "%llu bytes after the end of the file", (unsigned long long)(len - pos));
 	e = clean_patch_copy(s, &j.pl, pos, k);
 out:
 	if (e == CLEAN_E_MALFORMED)
 		clean_set_error(rep, "not a complete AVI file (truncated or bad chunk length)");
 	else if (e == CLEAN_E_LIMIT)
-		clean_set_error(rep, "too many AVI metadata chunks to clean (over %u)",
-		    CLEAN_PATCH_MAX);
+		clean_set_error(
+		    rep, "too many AVI metadata chunks to clean (over %u)", CLEAN_PATCH_MAX);
 	clean_patch_free(&j.pl);
 	free(j.tmp);
 	return e;

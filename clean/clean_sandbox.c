@@ -53,8 +53,8 @@
 
 struct sandbox_msg {
 	int result;
-	unsigned pages;             /* clean_render_sandboxed: pages drawn */
-	unsigned count;             /* clean_eml_attachment_sandboxed: attachments */
+	unsigned pages;                    /* clean_render_sandboxed: pages drawn */
+	unsigned count;                    /* clean_eml_attachment_sandboxed: attachments */
 	char name[CLEAN_EML_NAME_MAX + 1]; /* and the one's name */
 	struct clean_report rep;
 };
@@ -69,19 +69,45 @@ struct sandbox_job {
 };
 
 static const int sandbox_allowed[] = {
-	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(close), SCMP_SYS(fstat),
-	SCMP_SYS(newfstatat), SCMP_SYS(lseek), SCMP_SYS(mmap), SCMP_SYS(munmap),
-	SCMP_SYS(mremap), SCMP_SYS(brk), SCMP_SYS(madvise), SCMP_SYS(mprotect),
-	SCMP_SYS(futex), SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn),
-	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigaction), SCMP_SYS(sigaltstack),
-	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(tgkill), SCMP_SYS(clock_gettime),
-	SCMP_SYS(gettimeofday), SCMP_SYS(getrandom), SCMP_SYS(sched_yield),
-	SCMP_SYS(prlimit64), SCMP_SYS(getrlimit), SCMP_SYS(sched_getaffinity),
+	SCMP_SYS(read),
+	SCMP_SYS(write),
+	SCMP_SYS(close),
+	SCMP_SYS(fstat),
+	SCMP_SYS(newfstatat),
+	SCMP_SYS(lseek),
+	SCMP_SYS(mmap),
+	SCMP_SYS(munmap),
+	SCMP_SYS(mremap),
+	SCMP_SYS(brk),
+	SCMP_SYS(madvise),
+	SCMP_SYS(mprotect),
+	SCMP_SYS(futex),
+	SCMP_SYS(exit),
+	SCMP_SYS(exit_group),
+	SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(rt_sigaction),
+	SCMP_SYS(sigaltstack),
+	SCMP_SYS(getpid),
+	SCMP_SYS(gettid),
+	SCMP_SYS(tgkill),
+	SCMP_SYS(clock_gettime),
+	SCMP_SYS(gettimeofday),
+	SCMP_SYS(getrandom),
+	SCMP_SYS(sched_yield),
+	SCMP_SYS(prlimit64),
+	SCMP_SYS(getrlimit),
+	SCMP_SYS(sched_getaffinity),
 };
 
 static const int sandbox_killed[] = {
-	SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(socket), SCMP_SYS(connect),
-	SCMP_SYS(ptrace), SCMP_SYS(fork), SCMP_SYS(vfork),
+	SCMP_SYS(execve),
+	SCMP_SYS(execveat),
+	SCMP_SYS(socket),
+	SCMP_SYS(connect),
+	SCMP_SYS(ptrace),
+	SCMP_SYS(fork),
+	SCMP_SYS(vfork),
 };
 
 static int
@@ -133,8 +159,8 @@ sandbox_limits(uint64_t mem)
 	struct rlimit nof = { 16, 16 };
 
 	if (setrlimit(RLIMIT_CPU, &cpu) != 0 || setrlimit(RLIMIT_FSIZE, &fsz) != 0 ||
-	    setrlimit(RLIMIT_NOFILE, &nof) != 0 || setrlimit(RLIMIT_CORE,
-	        &(struct rlimit){ 0, 0 }) != 0)
+	    setrlimit(RLIMIT_NOFILE, &nof) != 0 ||
+	    setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 }) != 0)
 		return -1;
 #ifndef SANDBOX_ASAN
 	/* ASan reserves terabytes of shadow memory: no address-space limit there. */
@@ -238,12 +264,15 @@ child_memory(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t m
 	int e;
 
 	if (size > CLEAN_MEMORY_MAX) {
-		clean_set_error(rep, "file too large to clean (over %u MiB, and its type is "
-		    "not cleaned by streaming)", CLEAN_MEMORY_MAX >> 20);
+		clean_set_error(rep,
+		    "file too large to clean (over %u MiB, and its type is "
+		    "not cleaned by streaming)",
+		    CLEAN_MEMORY_MAX >> 20);
 		return CLEAN_E_LIMIT;
 	}
 	if (size > mem / 2) {
-		clean_set_error(rep, "file too large to clean on this machine (over %llu MiB: "
+		clean_set_error(rep,
+		    "file too large to clean on this machine (over %llu MiB: "
 		    "the cleaner's memory limit, set from this machine's memory, is %llu MiB)",
 		    (unsigned long long)(mem / 2 >> 20), (unsigned long long)(mem >> 20));
 		return CLEAN_E_LIMIT;
@@ -257,8 +286,8 @@ child_memory(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t m
 			e = CLEAN_E_UNSUPPORTED;
 		}
 		if (e == 0)
-			e = clean_eml_attachment(in, (size_t)size, job->index, &out, m->name,
-			    sizeof m->name, &m->count);
+			e = clean_eml_attachment(
+			    in, (size_t)size, job->index, &out, m->name, sizeof m->name, &m->count);
 	} else if (job->pages == NULL) {
 		e = clean_any(c, in, (size_t)size, 0, &out, rep);
 	} else if ((e = clean_detect(c, in, (size_t)size, rep->type)) == 0) {
@@ -391,9 +420,9 @@ finish(pid_t pid, int got, struct sandbox_msg *m, struct clean_report *rep)
 	else if (WEXITSTATUS(st) >= 3 && WEXITSTATUS(st) <= 6)
 		clean_set_error(rep, "the cleaner failed (exit status %d: %s)", WEXITSTATUS(st),
 		    (const char *const[]){ "it could not read the file into memory",
-		        "it could not enter its sandbox", "it could not send its report",
-		        "it could not put /dev/null on its standard descriptors" }
-		    [WEXITSTATUS(st) - 3]);
+			"it could not enter its sandbox", "it could not send its report",
+			"it could not put /dev/null on its standard descriptors" }[WEXITSTATUS(st) -
+			3]);
 	else
 		clean_set_error(rep, "the cleaner failed (exit status %d)", WEXITSTATUS(st));
 	return CLEAN_E_CRASH;
@@ -453,8 +482,8 @@ clean_file_sandboxed(struct clean_ctx *c, int infd, int outfd, struct clean_repo
 }
 
 int
-clean_render_sandboxed(struct clean_ctx *c, int infd, int outfd, unsigned *pages,
-    struct clean_report *rep)
+clean_render_sandboxed(
+    struct clean_ctx *c, int infd, int outfd, unsigned *pages, struct clean_report *rep)
 {
 	const struct sandbox_job job = { .pages = pages };
 

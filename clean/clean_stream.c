@@ -65,8 +65,8 @@ clean_src_read(const struct clean_src *s, uint64_t off, void *d, size_t n)
 	if (w != NULL && n <= CLEAN_SRC_WINDOW / 4 &&
 	    (w->buf != NULL || (w->buf = malloc(CLEAN_SRC_WINDOW)) != NULL)) {
 		if (off < w->off || off - w->off > w->len || n > w->len - (off - w->off)) {
-			size_t m = s->len - off < CLEAN_SRC_WINDOW ? (size_t)(s->len - off) :
-			    CLEAN_SRC_WINDOW;
+			size_t m = s->len - off < CLEAN_SRC_WINDOW ? (size_t)(s->len - off)
+								   : CLEAN_SRC_WINDOW;
 			w->len = 0;
 			if ((e = src_fd_read(s->fd, off, w->buf, m)) != 0)
 				return e;
@@ -160,8 +160,7 @@ patch_first(const struct clean_patches *l, uint64_t off)
 }
 
 int
-clean_patch_add(struct clean_patches *l, uint64_t off, uint64_t len, const void *head,
-    size_t nhead)
+clean_patch_add(struct clean_patches *l, uint64_t off, uint64_t len, const void *head, size_t nhead)
 {
 	struct clean_patch *p;
 	size_t i;
@@ -208,8 +207,8 @@ patch_apply(const struct clean_patches *l, uint64_t off, unsigned char *d, size_
 }
 
 int
-clean_patch_read(const struct clean_src *s, const struct clean_patches *l, uint64_t off,
-    void *d, size_t n)
+clean_patch_read(
+    const struct clean_src *s, const struct clean_patches *l, uint64_t off, void *d, size_t n)
 {
 	int e = clean_src_read(s, off, d, n);
 
@@ -219,8 +218,8 @@ clean_patch_read(const struct clean_src *s, const struct clean_patches *l, uint6
 }
 
 int
-clean_patch_copy(const struct clean_src *s, const struct clean_patches *l, uint64_t len,
-    struct clean_sink *k)
+clean_patch_copy(
+    const struct clean_src *s, const struct clean_patches *l, uint64_t len, struct clean_sink *k)
 {
 	uint64_t off = 0;
 	int e;
@@ -230,8 +229,8 @@ clean_patch_copy(const struct clean_src *s, const struct clean_patches *l, uint6
 	if (sink_chunk(k) == NULL)
 		return SD_ERR_NOMEM;
 	while (off < len) {
-		size_t c = len - off < CLEAN_STREAM_CHUNK ? (size_t)(len - off) :
-		    CLEAN_STREAM_CHUNK;
+		size_t c =
+		    len - off < CLEAN_STREAM_CHUNK ? (size_t)(len - off) : CLEAN_STREAM_CHUNK;
 		if ((e = clean_patch_read(s, l, off, k->chunk, c)) != 0 ||
 		    (e = clean_sink_put(k, k->chunk, c)) != 0)
 			return e;

@@ -47,7 +47,8 @@ check_entry(struct tjob *j, struct archive_entry *ae, const char *name)
 	}
 	if ((t != AE_IFREG && t != AE_IFDIR) || archive_entry_hardlink(ae) != NULL ||
 	    archive_entry_symlink(ae) != NULL || archive_entry_sparse_count(ae) > 0) {
-		clean_set_error(j->rep, "archive member is a link, a device or sparse: %.120s", name);
+		clean_set_error(
+		    j->rep, "archive member is a link, a device or sparse: %.120s", name);
 		return CLEAN_E_UNSAFE;
 	}
 	if (++j->entries > CLEAN_ENTRIES_MAX || archive_entry_size(ae) < 0 ||
@@ -97,7 +98,7 @@ write_entry(struct tjob *j, const char *name, int dir, const struct clean_buf *d
 	archive_entry_set_gid(ne, 0);
 	if (archive_write_header(j->out, ne) != ARCHIVE_OK ||
 	    (!dir && data->len > 0 &&
-	     archive_write_data(j->out, data->data, data->len) != (la_ssize_t)data->len)) {
+		archive_write_data(j->out, data->data, data->len) != (la_ssize_t)data->len)) {
 		const char *why = archive_error_string(j->out);
 		clean_set_error(j->rep, "cannot rewrite member %.120s: %.100s", name,
 		    why ? why : "libarchive error");
@@ -126,14 +127,15 @@ do_entry(struct tjob *j, struct archive_entry *ae)
 		goto out;
 	e = clean_any(j->c, d, size, j->depth + 1, &mout, &sub);
 	if (e == CLEAN_E_UNSUPPORTED) {
-		clean_note_uninspected(j->rep, "%.120s (%s): kept as is, not cleaned", name, sub.type);
+		clean_note_uninspected(
+		    j->rep, "%.120s (%s): kept as is, not cleaned", name, sub.type);
 		mout.len = 0;
 		e = clean_buf_append(&mout, d, size);
 	} else if (e == 0) {
 		clean_note_member(j->rep, name, &sub);
 	} else {
-		clean_set_error(j->rep, "%.120s: %.120s", name, sub.error[0] ? sub.error :
-		    clean_strerror(e));
+		clean_set_error(
+		    j->rep, "%.120s: %.120s", name, sub.error[0] ? sub.error : clean_strerror(e));
 	}
 	if (e == 0)
 		e = write_entry(j, name, 0, &mout);
@@ -184,7 +186,8 @@ clean_tar(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned de
 	if (j.in == NULL || j.out == NULL)
 		goto out;
 	if ((e = run(&j, buf, len)) == 0)
-		clean_note_removed(rep, "member owners, dates, permissions and extended headers "
+		clean_note_removed(rep,
+		    "member owners, dates, permissions and extended headers "
 		    "(normalised)");
 out:
 	if (j.in)

@@ -26,11 +26,9 @@
 #define TIFF_ENTRIES_MAX 1024
 #define TIFF_STRIPS_MAX 1000000
 
-static const uint16_t tiff_keep[] = {
-	254, 255, 256, 257, 258, 259, 262, 263, 266, 273, 274, 277, 278, 279, 280, 281, 282,
-	283, 284, 292, 293, 296, 301, 317, 318, 319, 320, 322, 323, 324, 325, 332, 338, 339,
-	347, 530, 531, 532
-};
+static const uint16_t tiff_keep[] = { 254, 255, 256, 257, 258, 259, 262, 263, 266, 273, 274, 277,
+	278, 279, 280, 281, 282, 283, 284, 292, 293, 296, 301, 317, 318, 319, 320, 322, 323, 324,
+	325, 332, 338, 339, 347, 530, 531, 532 };
 
 struct tctx {
 	const unsigned char *b;
@@ -93,7 +91,7 @@ entry(const struct tctx *t, size_t off, size_t i, struct tentry *e)
 	e->val = NULL;
 	e->size = 0;
 	if (!kept(e->tag))
-		return 0; /* dropped: its value is never looked at */
+		return 0;                   /* dropped: its value is never looked at */
 	if ((ts = type_size(e->type)) == 0) /* size below cannot overflow: 8 * 2^32 */
 		return CLEAN_E_MALFORMED;
 	e->size = ts * e->count;
@@ -130,8 +128,8 @@ put(struct tctx *t, const void *p, size_t n, uint32_t *at)
 
 /* Copy the strips or tiles of offs/counts; the new offsets go to newoffs. */
 static int
-copy_data(struct tctx *t, const struct tentry *offs, const struct tentry *cnts,
-    unsigned char **newoffs)
+copy_data(
+    struct tctx *t, const struct tentry *offs, const struct tentry *cnts, unsigned char **newoffs)
 {
 	unsigned char *a;
 	int e = 0;
@@ -158,8 +156,8 @@ copy_data(struct tctx *t, const struct tentry *offs, const struct tentry *cnts,
 }
 
 static int
-write_entry(struct tctx *t, unsigned char *ent, const struct tentry *e,
-    const unsigned char *newoffs)
+write_entry(
+    struct tctx *t, unsigned char *ent, const struct tentry *e, const unsigned char *newoffs)
 {
 	uint32_t at = 0;
 	size_t size = newoffs ? 4u * e->count : e->size;
@@ -203,10 +201,14 @@ read_ifd(struct tctx *t, size_t off, struct tpage *pg, size_t *next)
 		if ((e = entry(t, off, i, &en)) != 0)
 			return e;
 		if (!kept(en.tag) || en.size == 0) {
-			clean_note_removed(t->rep, "%s", en.tag == 34665 ? "EXIF (camera, serial "
-			    "numbers, dates)" : en.tag == 34853 ? "GPS position" : en.tag == 700 ?
-			    "XMP" : en.tag == 330 ? "SubIFDs (previews, thumbnails)" :
-			    "descriptive and private tags (artist, make, model, software, dates...)");
+			clean_note_removed(t->rep, "%s",
+			    en.tag == 34665       ? "EXIF (camera, serial "
+						    "numbers, dates)"
+				: en.tag == 34853 ? "GPS position"
+				: en.tag == 700   ? "XMP"
+				: en.tag == 330
+				? "SubIFDs (previews, thumbnails)"
+				: "descriptive and private tags (artist, make, model, software, dates...)");
 			continue;
 		}
 		if (en.tag == 259 && en.type != 3 && en.type != 4)
@@ -240,8 +242,8 @@ write_page(struct tctx *t, struct tpage *pg, size_t link)
 	}
 	wr(t, ifd, (uint32_t)pg->n, 2);
 	for (size_t i = 0; e == 0 && i < pg->n; i++)
-		e = write_entry(t, ifd + 2 + 12 * i, &pg->e[i],
-		    (int)i == pg->offs ? newoffs : NULL);
+		e = write_entry(
+		    t, ifd + 2 + 12 * i, &pg->e[i], (int)i == pg->offs ? newoffs : NULL);
 	if (e == 0 && (e = put(t, ifd, sz, &at)) == 0)
 		wr(t, t->out->data + link, at, 4);
 out:
@@ -251,8 +253,7 @@ out:
 }
 
 int
-clean_tiff(const unsigned char *buf, size_t len, struct clean_buf *out,
-    struct clean_report *rep)
+clean_tiff(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
 {
 	struct tctx t = { .b = buf, .len = len, .out = out, .rep = rep };
 	struct tpage *pg = NULL;

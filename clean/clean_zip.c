@@ -69,8 +69,8 @@ odf_mimetype_ok(const unsigned char *d, size_t n)
 	if (n == 0 || n > 100)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (!((d[i] >= 'a' && d[i] <= 'z') || (d[i] >= '0' && d[i] <= '9') ||
-		    d[i] == '.' || d[i] == '-' || d[i] == '+' || d[i] == '/'))
+		if (!((d[i] >= 'a' && d[i] <= 'z') || (d[i] >= '0' && d[i] <= '9') || d[i] == '.' ||
+			d[i] == '-' || d[i] == '+' || d[i] == '/'))
 			return 0;
 	return 1;
 }
@@ -83,16 +83,16 @@ check_member(struct zjob *j, zip_uint64_t i, const zip_stat_t *st)
 	zip_uint32_t attr = 0;
 
 	if (!clean_member_name_safe(st->name)) {
-		clean_set_error(j->rep, "archive member with an absolute or '..' path: %.120s",
-		    st->name);
+		clean_set_error(
+		    j->rep, "archive member with an absolute or '..' path: %.120s", st->name);
 		return CLEAN_E_UNSAFE;
 	}
 	if (zip_file_get_external_attributes(j->in, i, 0, &os, &attr) == 0 &&
 	    os == ZIP_OPSYS_UNIX) {
 		unsigned t = (attr >> 16) & S_IFMT;
 		if (t != 0 && t != S_IFREG && t != S_IFDIR) {
-			clean_set_error(j->rep, "archive member is a link or a device: %.120s",
-			    st->name);
+			clean_set_error(
+			    j->rep, "archive member is a link or a device: %.120s", st->name);
 			return CLEAN_E_UNSAFE;
 		}
 	}
@@ -146,8 +146,8 @@ ends_with(const char *s, const char *t)
 
 /* Clean one member's bytes into mout. */
 static int
-clean_member(struct zjob *j, const char *name, const unsigned char *d, size_t n,
-    struct clean_buf *mout)
+clean_member(
+    struct zjob *j, const char *name, const unsigned char *d, size_t n, struct clean_buf *mout)
 {
 	struct clean_report sub = { 0 };
 	int e;
@@ -161,17 +161,20 @@ clean_member(struct zjob *j, const char *name, const unsigned char *d, size_t n,
 		 * kept as they are and named. */
 		e = clean_office_xml(name, d, n, mout, &sub);
 		if (e == CLEAN_E_MALFORMED) {
-			clean_note_uninspected(j->rep, "%.120s (VML that is not XML): kept as is, "
-			    "not cleaned", name);
+			clean_note_uninspected(j->rep,
+			    "%.120s (VML that is not XML): kept as is, "
+			    "not cleaned",
+			    name);
 			memset(&sub, 0, sizeof sub);
 			mout->len = 0;
 			e = clean_buf_append(mout, d, n);
 		}
-	} else if (j->kind == ZK_EPUB && (ends_with(name, ".xhtml") || ends_with(name, ".html") ||
-	    ends_with(name, ".htm"))) {
+	} else if (j->kind == ZK_EPUB &&
+	    (ends_with(name, ".xhtml") || ends_with(name, ".html") || ends_with(name, ".htm"))) {
 		e = clean_markup(j->c, d, n, 2, j->depth + 1, mout, &sub);
-	} else if (j->kind == ZK_EPUB && (ends_with(name, ".opf") || ends_with(name, ".ncx") ||
-	    (strncmp(name, "META-INF/", 9) == 0 && ends_with(name, ".xml")))) {
+	} else if (j->kind == ZK_EPUB &&
+	    (ends_with(name, ".opf") || ends_with(name, ".ncx") ||
+		(strncmp(name, "META-INF/", 9) == 0 && ends_with(name, ".xml")))) {
 		e = clean_opf(d, n, mout, &sub);
 	} else if ((j->kind == ZK_ODF || j->kind == ZK_EPUB) && strcmp(name, "mimetype") == 0) {
 		e = odf_mimetype_ok(d, n) ? clean_buf_append(mout, d, n) : CLEAN_E_MALFORMED;
@@ -180,8 +183,8 @@ clean_member(struct zjob *j, const char *name, const unsigned char *d, size_t n,
 	} else {
 		e = clean_any(j->c, d, n, j->depth + 1, mout, &sub);
 		if (e == CLEAN_E_UNSUPPORTED) {
-			clean_note_uninspected(j->rep, "%.120s (%s): kept as is, not cleaned",
-			    name, sub.type);
+			clean_note_uninspected(
+			    j->rep, "%.120s (%s): kept as is, not cleaned", name, sub.type);
 			mout->len = 0;
 			e = clean_buf_append(mout, d, n);
 		}
@@ -189,8 +192,8 @@ clean_member(struct zjob *j, const char *name, const unsigned char *d, size_t n,
 	if (e == 0)
 		clean_note_member(j->rep, name, &sub);
 	if (e != 0)
-		clean_set_error(j->rep, "%.120s: %.120s", name, sub.error[0] ? sub.error :
-		    clean_strerror(e));
+		clean_set_error(
+		    j->rep, "%.120s: %.120s", name, sub.error[0] ? sub.error : clean_strerror(e));
 	return e;
 }
 
@@ -211,10 +214,10 @@ add_member(struct zjob *j, const char *name, struct clean_buf *mout)
 		return CLEAN_E_MALFORMED;
 	}
 	if (zip_file_set_dostime(j->out, (zip_uint64_t)idx, 0, 33, 0) != 0 ||
-	    zip_file_set_external_attributes(j->out, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
-	        0100644u << 16) != 0 ||
+	    zip_file_set_external_attributes(
+		j->out, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX, 0100644u << 16) != 0 ||
 	    zip_set_file_compression(j->out, (zip_uint64_t)idx,
-	        strcmp(name, "mimetype") == 0 ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) != 0)
+		strcmp(name, "mimetype") == 0 ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) != 0)
 		return CLEAN_E_INTERNAL;
 	return 0;
 }
@@ -241,22 +244,28 @@ do_member(struct zjob *j, zip_uint64_t i)
 		zip_int64_t idx = zip_dir_add(j->out, st.name, ZIP_FL_ENC_UTF_8);
 		if (idx < 0)
 			return CLEAN_E_MALFORMED;
-		return zip_file_set_dostime(j->out, (zip_uint64_t)idx, 0, 33, 0) ? CLEAN_E_INTERNAL : 0;
+		return zip_file_set_dostime(j->out, (zip_uint64_t)idx, 0, 33, 0) ? CLEAN_E_INTERNAL
+										 : 0;
 	}
 	if (is_thumbnail(j, st.name)) {
 		clean_note_removed(j->rep, "document thumbnail (%.80s)", st.name);
 		return 0;
 	}
 	if (j->kind == ZK_OOXML && clean_office_part_dropped(st.name)) {
-		clean_note_removed(j->rep, "%s", strncmp(st.name, "customXml/", 10) == 0 ?
-		    "custom XML data (customXml/)" : strstr(st.name, "printerSettings") ?
-		    "printer settings" : "comments with their text, authors and people");
+		clean_note_removed(j->rep, "%s",
+		    strncmp(st.name, "customXml/", 10) == 0 ? "custom XML data (customXml/)"
+			: strstr(st.name, "printerSettings")
+			? "printer settings"
+			: "comments with their text, authors and people");
 		return 0;
 	}
-	if (j->kind == ZK_EPUB && (strcmp(st.name, "META-INF/metadata.xml") == 0 ||
-	    strcmp(st.name, "META-INF/signatures.xml") == 0)) {
-		clean_note_removed(j->rep, "%s", st.name[9] == 'm' ? "container metadata "
-		    "(META-INF/metadata.xml)" : "signatures (META-INF/signatures.xml: the signer)");
+	if (j->kind == ZK_EPUB &&
+	    (strcmp(st.name, "META-INF/metadata.xml") == 0 ||
+		strcmp(st.name, "META-INF/signatures.xml") == 0)) {
+		clean_note_removed(j->rep, "%s",
+		    st.name[9] == 'm' ? "container metadata "
+					"(META-INF/metadata.xml)"
+				      : "signatures (META-INF/signatures.xml: the signer)");
 		return 0;
 	}
 	if (j->kind == ZK_ODF && strcmp(st.name, "layout-cache") == 0) {
@@ -371,7 +380,8 @@ clean_zip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned de
 		goto out;
 	}
 	j.out = NULL;
-	clean_note_removed(rep, "member dates, permissions, extra fields and comments (normalised)");
+	clean_note_removed(
+	    rep, "member dates, permissions, extra fields and comments (normalised)");
 	e = collect(j.osrc, out);
 out:
 	if (e == CLEAN_E_MALFORMED)

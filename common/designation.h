@@ -11,7 +11,6 @@
 #define SD_DESIGNATION_MAX (2 * 9 + 1) /* word-word, without NUL */
 
 /* "word-word" for a source id; out holds SD_DESIGNATION_MAX + 1 bytes. */
-void sd_designation(const unsigned char id[SD_ID_BYTES],
-    char out[SD_DESIGNATION_MAX + 1]);
+void sd_designation(const unsigned char id[SD_ID_BYTES], char out[SD_DESIGNATION_MAX + 1]);
 
 #endif

@@ -90,8 +90,8 @@ mo_check_tables(const unsigned char *d, size_t len, const struct i18n_mo *mo)
 	size_t tab = (size_t)mo->n * 8;
 	int r;
 
-	if ((size_t)mo->orig_off > len || tab > len - mo->orig_off ||
-	    (size_t)mo->trans_off > len || tab > len - mo->trans_off)
+	if ((size_t)mo->orig_off > len || tab > len - mo->orig_off || (size_t)mo->trans_off > len ||
+	    tab > len - mo->trans_off)
 		return SD_ERR_TRUNCATED;
 	for (uint32_t k = 0; k < mo->n; k++) {
 		if ((r = mo_check_entry(d, len, mo->orig_off, k, mo->swap)) != 0 ||
@@ -126,7 +126,7 @@ i18n_mo_parse(const unsigned char *data, size_t len, struct i18n_mo *out)
 	if (magic != MO_MAGIC && magic != MO_MAGIC_SWAPPED)
 		return SD_ERR_FORMAT;
 	mo.swap = magic == MO_MAGIC_SWAPPED;
-	if ((rd32(data + 4, mo.swap) >> 16) != 0)       /* major revision 0 */
+	if ((rd32(data + 4, mo.swap) >> 16) != 0) /* major revision 0 */
 		return SD_ERR_FORMAT;
 	mo.n = rd32(data + 8, mo.swap);
 	mo.orig_off = rd32(data + 12, mo.swap);
@@ -337,14 +337,14 @@ i18n_get(const char *lang, const char *msgid)
 struct fmt_arg {
 	const char *p;
 	size_t n;
-	int conv;               /* 's', 'd', 'u', 'x', 'c' */
+	int conv; /* 's', 'd', 'u', 'x', 'c' */
 };
 
 struct fmt_match {
 	struct fmt_arg arg[FMT_ARGS];
 	unsigned nargs;
 	unsigned long steps;
-	const struct i18n_mo *need;     /* a match counts only when one of its %s
+	const struct i18n_mo *need; /* a match counts only when one of its %s
 	                                   arguments is a message of need */
 };
 
@@ -382,12 +382,20 @@ fmt_directive(const char *f, size_t *len, size_t *prec)
 		i++;
 	*len = i + 1;
 	switch (f[i]) {
-	case 's': return 's';
-	case 'c': return 'c';
-	case 'd': case 'i': return 'd';
-	case 'u': return 'u';
-	case 'x': case 'X': return 'x';
-	default: return 0;
+	case 's':
+		return 's';
+	case 'c':
+		return 'c';
+	case 'd':
+	case 'i':
+		return 'd';
+	case 'u':
+		return 'u';
+	case 'x':
+	case 'X':
+		return 'x';
+	default:
+		return 0;
 	}
 }
 
@@ -487,8 +495,8 @@ fmt_put(char *out, size_t sz, size_t *k, const char *s, size_t n)
 	out[*k] = '\0';
 }
 
-static const char *get_text(const struct i18n_mo *mo, const char *text, char *out, size_t sz,
-    int depth);
+static const char *
+get_text(const struct i18n_mo *mo, const char *text, char *out, size_t sz, int depth);
 
 /* tr written with m's arguments into out; each %s argument that is itself
  * a message translated too (depth permitting). Returns how many were. */
@@ -524,9 +532,9 @@ fmt_render(const struct i18n_mo *mo, const char *tr, const struct fmt_match *m, 
 			if (w != NULL) {
 				fmt_put(out, sz, &k, w, strlen(w));
 				translated++;
-			}
-			else
-				fmt_put(out, sz, &k, g->p, prec != FMT_NOPREC && prec < g->n ? prec : g->n);
+			} else
+				fmt_put(out, sz, &k, g->p,
+				    prec != FMT_NOPREC && prec < g->n ? prec : g->n);
 		}
 		tr = pct + 1 + dl;
 	}
@@ -595,8 +603,8 @@ get_text(const struct i18n_mo *mo, const char *text, char *out, size_t sz, int d
 		return NULL;
 	{
 		uint32_t tl;
-		unsigned n = fmt_render(mo, mo_str(mo, mo->trans_off, (uint32_t)best_k, &tl),
-		    &best, out, sz, depth);
+		unsigned n = fmt_render(
+		    mo, mo_str(mo, mo->trans_off, (uint32_t)best_k, &tl), &best, out, sz, depth);
 		/* a format of punctuation only ("%s: %s") translates nothing by
 		 * itself: only when one of its arguments is a message */
 		if (best_lit < FMT_LITERALS_MIN && n == 0)
@@ -658,7 +666,8 @@ accept_entry(const char *p, size_t n, char tag[8], int *q)
 			if (k < left && d[k] >= '0' && d[k] <= '1')
 				v = (d[k++] - '0') * 1000, seen = 1;
 			if (k < left && d[k] == '.')
-				for (k++, scale = 100; k < left && d[k] >= '0' && d[k] <= '9' && scale > 0;
+				for (k++, scale = 100;
+				     k < left && d[k] >= '0' && d[k] <= '9' && scale > 0;
 				     k++, scale /= 10)
 					v += (d[k] - '0') * scale;
 			if (!seen || v > 1000)

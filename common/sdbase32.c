@@ -9,8 +9,8 @@
 int
 sd_base32_encode(const unsigned char *in, size_t inlen, int upper, char *out, size_t outsz)
 {
-	const char *abc = upper ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" :
-	    "abcdefghijklmnopqrstuvwxyz234567";
+	const char *abc =
+	    upper ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" : "abcdefghijklmnopqrstuvwxyz234567";
 	unsigned acc = 0, bits = 0;
 	size_t o = 0;
 

@@ -16,14 +16,13 @@
 
 /* Characters of the text form of len bytes (the last one's unused low
  * bits are zero). */
-#define SD_BASE32_CHARS(len) (((len) * 8 + 4) / 5)
+#define SD_BASE32_CHARS(len) (((len)*8 + 4) / 5)
 
 /* in[0..inlen) into out as SD_BASE32_CHARS(inlen) characters and a NUL,
  * upper case if upper, else lower. 0, SD_ERR_ARG (NULL, or inlen too
  * large) or SD_ERR_TOOLONG (outsz too small; out untouched). */
 SD_MUST_CHECK
-int sd_base32_encode(const unsigned char *in, size_t inlen, int upper, char *out,
-    size_t outsz);
+int sd_base32_encode(const unsigned char *in, size_t inlen, int upper, char *out, size_t outsz);
 
 /* Exactly SD_BASE32_CHARS(outlen) characters in[0..len), either case, into
  * out[0..outlen); the spare low bits must be zero, so that each value has

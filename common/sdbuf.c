@@ -95,12 +95,23 @@ sdbuf_add_html(struct sdbuf *b, const char *s, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		const char *rep = NULL;
 		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
+		default:
+			continue;
 		}
 		if ((e = sdbuf_add(b, s + start, i - start)) != 0 || (e = sdbuf_adds(b, rep)) != 0)
 			return e;

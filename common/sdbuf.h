@@ -24,8 +24,7 @@ int sdbuf_add(struct sdbuf *b, const void *data, size_t len);
 SD_MUST_CHECK
 int sdbuf_adds(struct sdbuf *b, const char *s);
 SD_MUST_CHECK
-int sdbuf_printf(struct sdbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int sdbuf_printf(struct sdbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append s with HTML escaping of & < > " ' (and nothing else). */
 SD_MUST_CHECK
 int sdbuf_add_html(struct sdbuf *b, const char *s, size_t len);

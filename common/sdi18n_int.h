@@ -11,17 +11,17 @@
 
 #include "sderr.h"
 
-#define I18N_MO_MAX (8u * 1024u * 1024u)   /* bytes of one catalogue */
-#define I18N_MO_STRINGS_MAX 100000u        /* messages in one catalogue */
+#define I18N_MO_MAX (8u * 1024u * 1024u) /* bytes of one catalogue */
+#define I18N_MO_STRINGS_MAX 100000u      /* messages in one catalogue */
 
 /* A parsed catalogue points into the .mo bytes, which must outlive it. */
 struct i18n_mo {
 	const unsigned char *data;
 	size_t len;
-	uint32_t n;             /* number of messages */
-	uint32_t orig_off;      /* offset of the originals table */
-	uint32_t trans_off;     /* offset of the translations table */
-	int swap;               /* big-endian file */
+	uint32_t n;         /* number of messages */
+	uint32_t orig_off;  /* offset of the originals table */
+	uint32_t trans_off; /* offset of the translations table */
+	int swap;           /* big-endian file */
 };
 
 /* Check the header, both tables, every string's offset and length (each
@@ -34,8 +34,8 @@ int i18n_mo_parse(const unsigned char *data, size_t len, struct i18n_mo *out);
 /* Which plural form of a catalogue serves a count: the rules of
  * Plural-Forms that i18n_init knows. */
 enum i18n_plural {
-	I18N_PLURAL_NOT_ONE = 0,        /* plural=(n != 1): English, German... */
-	I18N_PLURAL_GT_ONE = 1          /* plural=(n > 1): French, Portuguese (BR)... */
+	I18N_PLURAL_NOT_ONE = 0, /* plural=(n != 1): English, German... */
+	I18N_PLURAL_GT_ONE = 1   /* plural=(n > 1): French, Portuguese (BR)... */
 };
 
 /* The rule of the catalogue's Plural-Forms header: 0 and *rule set,

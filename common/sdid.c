@@ -72,13 +72,14 @@ sd_spool_member(const unsigned char source[SD_ID_BYTES], const unsigned char ite
 }
 
 int
-sd_spool_member_parse(const char *name, unsigned char source[SD_ID_BYTES],
-    unsigned char item[SD_ID_BYTES])
+sd_spool_member_parse(
+    const char *name, unsigned char source[SD_ID_BYTES], unsigned char item[SD_ID_BYTES])
 {
 	unsigned char s[SD_ID_BYTES], i[SD_ID_BYTES];
 
 	if (name == NULL || strlen(name) != SD_SPOOL_MEMBER_LEN || name[SD_ID_HEX] != '/' ||
-	    sd_id_parse(name, SD_ID_HEX, s) != 0 || sd_spool_name_parse(name + SD_ID_HEX + 1, i) != 0)
+	    sd_id_parse(name, SD_ID_HEX, s) != 0 ||
+	    sd_spool_name_parse(name + SD_ID_HEX + 1, i) != 0)
 		return SD_ERR_FORMAT;
 	memcpy(source, s, sizeof s);
 	memcpy(item, i, sizeof i);

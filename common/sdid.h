@@ -43,13 +43,13 @@ SD_MUST_CHECK
 int sd_spool_name_parse(const char *name, unsigned char item[SD_ID_BYTES]);
 
 /* "<source>/<item>.sdbox" into out. */
-void sd_spool_member(const unsigned char source[SD_ID_BYTES],
-    const unsigned char item[SD_ID_BYTES], char out[SD_SPOOL_MEMBER_LEN + 1]);
+void sd_spool_member(const unsigned char source[SD_ID_BYTES], const unsigned char item[SD_ID_BYTES],
+    char out[SD_SPOOL_MEMBER_LEN + 1]);
 
 /* The NUL-terminated name is exactly "<32 hex>/<32 hex>.sdbox": 0 with
  * *source and *item, or SD_ERR_FORMAT and neither touched. */
 SD_MUST_CHECK
-int sd_spool_member_parse(const char *name, unsigned char source[SD_ID_BYTES],
-    unsigned char item[SD_ID_BYTES]);
+int sd_spool_member_parse(
+    const char *name, unsigned char source[SD_ID_BYTES], unsigned char item[SD_ID_BYTES]);
 
 #endif

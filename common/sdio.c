@@ -235,16 +235,15 @@ sd_write_file_excl(const char *path, const void *buf, size_t len, mode_t mode)
 	if ((r = path_dir(path, dir, sizeof dir)) != 0)
 		return r;
 	randombytes_buf(rnd, sizeof rnd);
-	if (snprintf(tmp, sizeof tmp, "%s.tmp-%02x%02x%02x%02x%02x%02x%02x%02x", path,
-	        rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]) >= (int)sizeof tmp)
+	if (snprintf(tmp, sizeof tmp, "%s.tmp-%02x%02x%02x%02x%02x%02x%02x%02x", path, rnd[0],
+		rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]) >= (int)sizeof tmp)
 		return SD_ERR_TOOLONG;
 	if (access(path, F_OK) == 0)
 		return SD_ERR_EXISTS;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return SD_ERR_IO;
-	if ((r = sd_write_full(fd, buf, len)) != 0 || fchmod(fd, mode) != 0 ||
-	    fsync(fd) != 0) {
+	if ((r = sd_write_full(fd, buf, len)) != 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0) {
 		r = r ? r : SD_ERR_IO;
 		goto out;
 	}

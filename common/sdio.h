@@ -28,7 +28,7 @@ int sd_read_full(int fd, void *buf, size_t len, size_t *got);
 
 /* A passphrase in sodium_malloc'd memory, NUL-terminated. */
 struct sd_secret {
-	char *buf;  /* sodium_malloc'd, SD_PASSPHRASE_MAX + 1 bytes */
+	char *buf; /* sodium_malloc'd, SD_PASSPHRASE_MAX + 1 bytes */
 	size_t len;
 };
 

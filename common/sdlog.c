@@ -62,13 +62,14 @@ sdlog_vline(const char *why, const char *fmt, va_list ap)
 
 /* One line of fmt and the variable arguments, with why (may be NULL);
  * errno is kept. */
-#define SDLOG_LINE(why, fmt) do {                                         \
-		va_list ap_;                                                \
-		int saved_ = errno;                                         \
-		va_start(ap_, fmt);                                         \
-		sdlog_vline((why), (fmt), ap_);                             \
-		va_end(ap_);                                                \
-		errno = saved_;                                             \
+#define SDLOG_LINE(why, fmt) \
+	do { \
+		va_list ap_; \
+		int saved_ = errno; \
+		va_start(ap_, fmt); \
+		sdlog_vline((why), (fmt), ap_); \
+		va_end(ap_); \
+		errno = saved_; \
 	} while (0)
 
 void

@@ -61,7 +61,6 @@ void tmpl_vars_free(struct tmpl_vars *v);
 /* Render template name in language lang into out (appends); the sticky
  * error of v first, if any. */
 SD_MUST_CHECK
-int tmpl_render(const char *name, const char *lang, const struct tmpl_vars *v,
-    struct sdbuf *out);
+int tmpl_render(const char *name, const char *lang, const struct tmpl_vars *v, struct sdbuf *out);
 
 #endif

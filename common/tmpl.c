@@ -27,21 +27,19 @@
 
 #include <sodium.h>
 
-enum op_kind {
-	OP_TEXT, OP_VAR, OP_TR, OP_IF, OP_UNLESS, OP_EACH, OP_ELSE, OP_END, OP_PARTIAL
-};
+enum op_kind { OP_TEXT, OP_VAR, OP_TR, OP_IF, OP_UNLESS, OP_EACH, OP_ELSE, OP_END, OP_PARTIAL };
 
 struct op {
 	uint8_t kind;
-	uint32_t off, len;      /* TEXT: run in src; others: NUL-terminated string at off */
-	uint32_t alt;           /* IF/UNLESS: index of ELSE, or of END */
-	uint32_t end;           /* IF/UNLESS/EACH: index of END */
-	uint32_t target;        /* PARTIAL: template index */
+	uint32_t off, len; /* TEXT: run in src; others: NUL-terminated string at off */
+	uint32_t alt;      /* IF/UNLESS: index of ELSE, or of END */
+	uint32_t end;      /* IF/UNLESS/EACH: index of END */
+	uint32_t target;   /* PARTIAL: template index */
 };
 
 struct tmpl {
 	char *name;
-	char *src;              /* owned copy, names NUL-terminated in place */
+	char *src; /* owned copy, names NUL-terminated in place */
 	size_t len;
 	struct op *ops;
 	uint32_t nops, capops;
@@ -54,7 +52,7 @@ struct tmpl_lib {
 
 struct tmpl_var {
 	char *name;
-	char *value;            /* a string, or NULL for a list */
+	char *value; /* a string, or NULL for a list */
 	struct tmpl_vars **items;
 	size_t n, cap;
 };
@@ -174,7 +172,8 @@ parse_literal(struct parser *p, size_t i, size_t e)
 	while (i < e && s[i] != '"' && (unsigned char)s[i] >= 0x20 && s[i] != '\\')
 		i++;
 	if (i >= e || s[i] != '"' || i == st)
-		return perr(p, SD_ERR_FORMAT, st, "bad literal (empty, unclosed, control or backslash)");
+		return perr(
+		    p, SD_ERR_FORMAT, st, "bad literal (empty, unclosed, control or backslash)");
 	s[i++] = '\0';
 	while (i < e && (s[i] == ' ' || s[i] == '\t'))
 		i++;
@@ -297,7 +296,8 @@ parse_tag(struct parser *p, size_t i, size_t e)
 	default:
 		if (e - i == 4 && memcmp(s + i, "else", 4) == 0)
 			return parse_else(p, i);
-		if ((r = take_name(p, &i, e, 0, &off)) != 0 || (r = op_push(p, OP_VAR, off, 0)) != 0)
+		if ((r = take_name(p, &i, e, 0, &off)) != 0 ||
+		    (r = op_push(p, OP_VAR, off, 0)) != 0)
 			return r;
 		terminate_name(s, off);
 		return 0;
@@ -494,8 +494,8 @@ load_one(struct tmpl *t, const struct tmpl_src *s, char *err, size_t errlen)
 }
 
 int
-tmpl_lib_parse(const struct tmpl_src *srcs, size_t n, struct tmpl_lib **out,
-    char *err, size_t errlen)
+tmpl_lib_parse(
+    const struct tmpl_src *srcs, size_t n, struct tmpl_lib **out, char *err, size_t errlen)
 {
 	struct tmpl_lib *lib = NULL;
 	size_t dummy;
@@ -795,12 +795,12 @@ truthy(const struct tmpl_var *e)
 	return e->value[0] != '\0' && strcmp(e->value, "0") != 0;
 }
 
-static int render_range(struct rctx *c, const struct tmpl *t, uint32_t from, uint32_t to,
-    const struct scope *sc);
+static int render_range(
+    struct rctx *c, const struct tmpl *t, uint32_t from, uint32_t to, const struct scope *sc);
 
 static int
-render_each(struct rctx *c, const struct tmpl *t, const struct op *o, uint32_t i,
-    const struct scope *sc)
+render_each(
+    struct rctx *c, const struct tmpl *t, const struct op *o, uint32_t i, const struct scope *sc)
 {
 	const struct tmpl_var *e = lookup(sc, t->src + o->off);
 	int r;
@@ -850,8 +850,8 @@ render_partial(struct rctx *c, const struct op *o, const struct scope *sc)
 }
 
 static int
-render_range(struct rctx *c, const struct tmpl *t, uint32_t from, uint32_t to,
-    const struct scope *sc)
+render_range(
+    struct rctx *c, const struct tmpl *t, uint32_t from, uint32_t to, const struct scope *sc)
 {
 	int r = 0;
 
@@ -876,7 +876,9 @@ render_range(struct rctx *c, const struct tmpl *t, uint32_t from, uint32_t to,
 			s = i18n_get(c->lang, t->src + o->off);
 			r = sdbuf_add_html(c->out, s, strlen(s));
 			break;
-		case OP_IF: case OP_UNLESS: case OP_EACH:
+		case OP_IF:
+		case OP_UNLESS:
+		case OP_EACH:
 			r = render_block(c, t, i, sc);
 			i = o->end;
 			break;
@@ -927,7 +929,8 @@ tmpl_lib_foreach_msgid(const struct tmpl_lib *lib,
 	for (size_t i = 0; i < lib->n; i++) {
 		const struct tmpl *t = &lib->t[i];
 		for (uint32_t k = 0; k < t->nops; k++)
-			if (t->ops[k].kind == OP_TR && (r = fn(t->name, t->src + t->ops[k].off, arg)) != 0)
+			if (t->ops[k].kind == OP_TR &&
+			    (r = fn(t->name, t->src + t->ops[k].off, arg)) != 0)
 				return r;
 	}
 	return 0;

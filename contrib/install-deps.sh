@@ -3,7 +3,7 @@
 # are missing. As root it runs apt-get; otherwise it prints the exact line.
 # usage: contrib/install-deps.sh [build|bench|deb]
 set -eu
-build_pkgs="build-essential cmake pkg-config clang libsodium-dev libcmocka-dev
+build_pkgs="build-essential cmake pkg-config clang clang-format libsodium-dev libcmocka-dev
   gdb python3 diceware hunspell-fr-classical curl gettext
   libmagic-dev libqpdf-dev libzip-dev libxml2-dev libseccomp-dev libarchive-dev
   libjansson-dev zlib1g-dev qpdf

@@ -32,8 +32,9 @@
 #define CN_INPUT_MAX 4096 /* raw typed bytes, separators included */
 
 _Static_assert(sizeof KDF_CONTEXT - 1 == crypto_kdf_CONTEXTBYTES, "kdf context");
-_Static_assert(CODENAME_TAGBYTES >= crypto_kdf_BYTES_MIN &&
-    CODENAME_TAGBYTES <= crypto_kdf_BYTES_MAX, "tag size");
+_Static_assert(
+    CODENAME_TAGBYTES >= crypto_kdf_BYTES_MIN && CODENAME_TAGBYTES <= crypto_kdf_BYTES_MAX,
+    "tag size");
 _Static_assert(CODENAME_SEEDBYTES == crypto_box_SEEDBYTES, "seed size");
 
 /* master key, then tag and seed, in one sodium_malloc'd block */
@@ -128,14 +129,14 @@ codename_derive(const char *codename, size_t len, const unsigned char salt[CODEN
 		return SD_ERR_NOMEM;
 	errno = 0;
 	if (crypto_pwhash(s->master, sizeof s->master, codename, len, salt, opslimit, memlimit,
-	        crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		crypto_pwhash_ALG_ARGON2ID13) != 0) {
 		r = errno == ENOMEM ? SD_ERR_NOMEM : SD_ERR_CRYPTO;
 		goto out;
 	}
-	if (crypto_kdf_derive_from_key(s->tag, sizeof s->tag, KDF_ID_TAG, KDF_CONTEXT,
-	        s->master) != 0 ||
-	    crypto_kdf_derive_from_key(s->seed, sizeof s->seed, KDF_ID_SEED, KDF_CONTEXT,
-	        s->master) != 0) {
+	if (crypto_kdf_derive_from_key(s->tag, sizeof s->tag, KDF_ID_TAG, KDF_CONTEXT, s->master) !=
+		0 ||
+	    crypto_kdf_derive_from_key(
+		s->seed, sizeof s->seed, KDF_ID_SEED, KDF_CONTEXT, s->master) != 0) {
 		r = SD_ERR_CRYPTO;
 		goto out;
 	}
@@ -148,8 +149,8 @@ out:
 }
 
 int
-codename_reply_keypair(const unsigned char seed[CODENAME_SEEDBYTES], unsigned char pk[32],
-    unsigned char sk[32])
+codename_reply_keypair(
+    const unsigned char seed[CODENAME_SEEDBYTES], unsigned char pk[32], unsigned char sk[32])
 {
 	unsigned char tpk[crypto_box_PUBLICKEYBYTES], tsk[crypto_box_SECRETKEYBYTES];
 	int r;

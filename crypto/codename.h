@@ -17,8 +17,8 @@
 #define CODENAME_SALTBYTES 16
 #define CODENAME_TAGBYTES 32
 #define CODENAME_SEEDBYTES 32
-#define CODENAME_MAX 160           /* normalised bytes, without NUL */
-#define CODENAME_OPSLIMIT 2ULL     /* argon2id, per derivation */
+#define CODENAME_MAX 160       /* normalised bytes, without NUL */
+#define CODENAME_OPSLIMIT 2ULL /* argon2id, per derivation */
 #define CODENAME_MEMLIMIT (64UL * 1024UL * 1024UL)
 
 /*
@@ -28,8 +28,7 @@
  * NUL-terminated result of at most CODENAME_MAX bytes (SD_ERR_TOOLONG).
  */
 SD_MUST_CHECK
-int codename_normalize(const char *in, size_t inlen, char out[CODENAME_MAX + 1],
-    size_t *outlen);
+int codename_normalize(const char *in, size_t inlen, char out[CODENAME_MAX + 1], size_t *outlen);
 
 #define CODENAME_WORDS 7
 
@@ -44,14 +43,13 @@ int codename_generate(const char *lang, char out[CODENAME_MAX + 1], size_t *outl
 
 /* Derive the login tag and reply seed from a normalised codename. */
 SD_MUST_CHECK
-int codename_derive(const char *codename, size_t len,
-    const unsigned char salt[CODENAME_SALTBYTES], unsigned long long opslimit,
-    size_t memlimit, unsigned char tag[CODENAME_TAGBYTES],
+int codename_derive(const char *codename, size_t len, const unsigned char salt[CODENAME_SALTBYTES],
+    unsigned long long opslimit, size_t memlimit, unsigned char tag[CODENAME_TAGBYTES],
     unsigned char seed[CODENAME_SEEDBYTES]);
 
 /* The reply keypair of a seed (crypto_box_seed_keypair). */
 SD_MUST_CHECK
-int codename_reply_keypair(const unsigned char seed[CODENAME_SEEDBYTES],
-    unsigned char pk[32], unsigned char sk[32]);
+int codename_reply_keypair(
+    const unsigned char seed[CODENAME_SEEDBYTES], unsigned char pk[32], unsigned char sk[32]);
 
 #endif

@@ -57,8 +57,8 @@
 #define FRAME_DATA (4U + CLEN_DATA)
 #define FRAME_FINAL (4U + CLEN_FINAL)
 
-#define HDR_BYTES(n) (SDBOX_FIXED_BYTES + (n) * SDBOX_STANZA_BYTES + \
-                      SDBOX_STREAMHEADER_BYTES + SDBOX_MAC_BYTES)
+#define HDR_BYTES(n) \
+	(SDBOX_FIXED_BYTES + (n)*SDBOX_STANZA_BYTES + SDBOX_STREAMHEADER_BYTES + SDBOX_MAC_BYTES)
 #define HDR_MAX HDR_BYTES(SDBOX_RECIPIENTS_MAX)
 #define META_FIXED 12U
 
@@ -67,9 +67,9 @@ enum phase { PH_CONTENT, PH_PADDING, PH_TAIL, PH_DONE, PH_FAILED };
 struct sdbox_writer {
 	crypto_secretstream_xchacha20poly1305_state ss;
 	unsigned char mac[SDBOX_MAC_BYTES];
-	unsigned char plain[1 + SDBOX_FINAL_BYTES];  /* type byte + payload */
-	unsigned char frame[4 + CLEN_FINAL];         /* length + ciphertext */
-	size_t fill;            /* content bytes waiting in plain + 1 */
+	unsigned char plain[1 + SDBOX_FINAL_BYTES]; /* type byte + payload */
+	unsigned char frame[4 + CLEN_FINAL];        /* length + ciphertext */
+	size_t fill;                                /* content bytes waiting in plain + 1 */
 	size_t nrecip;
 	uint64_t content_len;
 	enum phase phase;
@@ -79,16 +79,16 @@ struct sdbox_writer {
 
 struct sdbox_reader {
 	crypto_secretstream_xchacha20poly1305_state ss;
-	crypto_generichash_state hash;  /* version 1: BLAKE2b of the content */
+	crypto_generichash_state hash; /* version 1: BLAKE2b of the content */
 	unsigned char mac[SDBOX_MAC_BYTES];
 	unsigned char plain[1 + SDBOX_FINAL_V1_BYTES];
 	unsigned char frame[CLEN_FINAL_V1];
 	int version;
-	size_t final_bytes;     /* payload of the final frame for this version */
+	size_t final_bytes; /* payload of the final frame for this version */
 	struct sdbox_meta meta;
-	uint64_t seen;          /* content bytes handed out */
-	uint64_t content_len;   /* from the trailer */
-	size_t tail;            /* content bytes in the final frame */
+	uint64_t seen;        /* content bytes handed out */
+	uint64_t content_len; /* from the trailer */
+	size_t tail;          /* content bytes in the final frame */
 	enum phase phase;
 	sdbox_read_fn fn;
 	void *ctx;
@@ -155,8 +155,7 @@ sdbox_file_size(uint64_t content_len, size_t n)
 {
 	uint64_t nfull = content_len / SDBOX_PAYLOAD_BYTES;
 
-	return HDR_BYTES(n) + FRAME_META + FRAME_FINAL +
-	    (nfull + pad_frames(nfull)) * FRAME_DATA;
+	return HDR_BYTES(n) + FRAME_META + FRAME_FINAL + (nfull + pad_frames(nfull)) * FRAME_DATA;
 }
 
 /* Derive the stream and MAC subkeys from the file key. */
@@ -166,9 +165,9 @@ derive_keys(const unsigned char filekey[SDBOX_FILEKEYBYTES],
     unsigned char mkey[crypto_generichash_KEYBYTES])
 {
 	if (crypto_kdf_derive_from_key(skey, crypto_secretstream_xchacha20poly1305_KEYBYTES,
-	        KDF_ID_STREAM, KDF_CONTEXT, filekey) != 0 ||
-	    crypto_kdf_derive_from_key(mkey, crypto_generichash_KEYBYTES, KDF_ID_MAC,
-	        KDF_CONTEXT, filekey) != 0)
+		KDF_ID_STREAM, KDF_CONTEXT, filekey) != 0 ||
+	    crypto_kdf_derive_from_key(
+		mkey, crypto_generichash_KEYBYTES, KDF_ID_MAC, KDF_CONTEXT, filekey) != 0)
 		return SD_ERR_CRYPTO;
 	return 0;
 }
@@ -177,8 +176,8 @@ static int
 header_mac(const unsigned char *hdr, size_t len, const unsigned char *mkey,
     unsigned char mac[SDBOX_MAC_BYTES])
 {
-	if (crypto_generichash(mac, SDBOX_MAC_BYTES, hdr, len, mkey,
-	        crypto_generichash_KEYBYTES) != 0)
+	if (crypto_generichash(mac, SDBOX_MAC_BYTES, hdr, len, mkey, crypto_generichash_KEYBYTES) !=
+	    0)
 		return SD_ERR_CRYPTO;
 	return 0;
 }
@@ -227,8 +226,8 @@ writer_emit(struct sdbox_writer *w, unsigned char type, unsigned char tag, size_
 	int r;
 
 	w->plain[0] = type;
-	if (crypto_secretstream_xchacha20poly1305_push(&w->ss, w->frame + 4, &clen,
-	        w->plain, 1 + payload, w->mac, sizeof w->mac, tag) != 0)
+	if (crypto_secretstream_xchacha20poly1305_push(&w->ss, w->frame + 4, &clen, w->plain,
+		1 + payload, w->mac, sizeof w->mac, tag) != 0)
 		return SD_ERR_CRYPTO;
 	sd_store_le32(w->frame, (uint32_t)clen);
 	if ((r = w->fn(w->ctx, w->frame, 4 + (size_t)clen)) != 0)
@@ -238,8 +237,7 @@ writer_emit(struct sdbox_writer *w, unsigned char type, unsigned char tag, size_
 
 /* Build and write the header; leaves w->ss initialised and w->mac set. */
 static int
-writer_header(struct sdbox_writer *w, const unsigned char (*rcpt)[SDBOX_PUBLICKEYBYTES],
-    size_t n)
+writer_header(struct sdbox_writer *w, const unsigned char (*rcpt)[SDBOX_PUBLICKEYBYTES], size_t n)
 {
 	unsigned char hdr[HDR_MAX];
 	unsigned char filekey[SDBOX_FILEKEYBYTES];
@@ -278,9 +276,8 @@ out:
 }
 
 int
-sdbox_writer_new(struct sdbox_writer **out,
-    const unsigned char (*recipients)[SDBOX_PUBLICKEYBYTES], size_t n,
-    const struct sdbox_meta *meta, sdbox_write_fn fn, void *ctx)
+sdbox_writer_new(struct sdbox_writer **out, const unsigned char (*recipients)[SDBOX_PUBLICKEYBYTES],
+    size_t n, const struct sdbox_meta *meta, sdbox_write_fn fn, void *ctx)
 {
 	struct sdbox_writer *w = NULL;
 	int r;
@@ -367,8 +364,8 @@ writer_pad(struct sdbox_writer *w, uint64_t npad)
 		return SD_ERR_NOMEM;
 	zero[0] = TYPE_PAD;
 	for (uint64_t i = 0; i < npad && r == 0; i++) {
-		if (crypto_secretstream_xchacha20poly1305_push(&w->ss, w->frame + 4, &clen,
-		        zero, 1 + SDBOX_PAYLOAD_BYTES, w->mac, sizeof w->mac, TAG_MESSAGE) != 0) {
+		if (crypto_secretstream_xchacha20poly1305_push(&w->ss, w->frame + 4, &clen, zero,
+			1 + SDBOX_PAYLOAD_BYTES, w->mac, sizeof w->mac, TAG_MESSAGE) != 0) {
 			r = SD_ERR_CRYPTO;
 			break;
 		}
@@ -443,8 +440,8 @@ read_exact(struct sdbox_reader *r, unsigned char *buf, size_t len)
 
 /* Try each stanza; on success set up r->ss and r->mac. */
 static int
-reader_open_stanzas(struct sdbox_reader *r, const unsigned char *hdr, size_t n,
-    const unsigned char *sk)
+reader_open_stanzas(
+    struct sdbox_reader *r, const unsigned char *hdr, size_t n, const unsigned char *sk)
 {
 	unsigned char pk[crypto_box_PUBLICKEYBYTES];
 	unsigned char filekey[SDBOX_FILEKEYBYTES];
@@ -468,7 +465,8 @@ reader_open_stanzas(struct sdbox_reader *r, const unsigned char *hdr, size_t n,
 			continue;
 		}
 		e = crypto_secretstream_xchacha20poly1305_init_pull(&r->ss, sshdr, skey)
-		    ? SD_ERR_FORMAT : 0;
+		    ? SD_ERR_FORMAT
+		    : 0;
 		goto out;
 	}
 out:
@@ -488,8 +486,7 @@ reader_header(struct sdbox_reader *r, const unsigned char *sk)
 	if ((e = read_exact(r, hdr, SDBOX_FIXED_BYTES)) != 0)
 		return e;
 	if (memcmp(hdr, SDBOX_MAGIC, SDBOX_MAGIC_BYTES) != 0 ||
-	    (hdr[8] != SDBOX_VERSION && hdr[8] != SDBOX_VERSION_1) || hdr[9] != 0 ||
-	    hdr[11] != 0)
+	    (hdr[8] != SDBOX_VERSION && hdr[8] != SDBOX_VERSION_1) || hdr[9] != 0 || hdr[11] != 0)
 		return SD_ERR_FORMAT;
 	/* The version byte is under the header MAC, which every frame
 	 * authenticates: it cannot be changed without the file key. */
@@ -498,16 +495,14 @@ reader_header(struct sdbox_reader *r, const unsigned char *sk)
 	n = hdr[10];
 	if (n < 1 || n > SDBOX_RECIPIENTS_MAX)
 		return SD_ERR_RANGE;
-	if ((e = read_exact(r, hdr + SDBOX_FIXED_BYTES,
-	         HDR_BYTES(n) - SDBOX_FIXED_BYTES)) != 0)
+	if ((e = read_exact(r, hdr + SDBOX_FIXED_BYTES, HDR_BYTES(n) - SDBOX_FIXED_BYTES)) != 0)
 		return e;
 	return reader_open_stanzas(r, hdr, n, sk);
 }
 
 /* Read the next frame into r->plain. *type and *payload describe it. */
 static int
-reader_frame(struct sdbox_reader *r, unsigned char *type, unsigned char *tag,
-    size_t *payload)
+reader_frame(struct sdbox_reader *r, unsigned char *type, unsigned char *tag, size_t *payload)
 {
 	unsigned char lenbuf[4];
 	unsigned long long plen = 0;
@@ -521,8 +516,8 @@ reader_frame(struct sdbox_reader *r, unsigned char *type, unsigned char *tag,
 		return SD_ERR_RANGE;
 	if ((e = read_exact(r, r->frame, clen)) != 0)
 		return e;
-	if (crypto_secretstream_xchacha20poly1305_pull(&r->ss, r->plain, &plen, tag,
-	        r->frame, clen, r->mac, sizeof r->mac) != 0)
+	if (crypto_secretstream_xchacha20poly1305_pull(
+		&r->ss, r->plain, &plen, tag, r->frame, clen, r->mac, sizeof r->mac) != 0)
 		return SD_ERR_FRAME;
 	*type = r->plain[0];
 	*payload = (size_t)plen - 1;
@@ -616,8 +611,8 @@ sdbox_reader_meta(const struct sdbox_reader *r)
 
 /* Version 1's trailer hash: BLAKE2b of the whole content must match. */
 static int
-reader_v1_hash(struct sdbox_reader *r, const unsigned char *tail, size_t len,
-    const unsigned char *want)
+reader_v1_hash(
+    struct sdbox_reader *r, const unsigned char *tail, size_t len, const unsigned char *want)
 {
 	unsigned char digest[crypto_generichash_BYTES];
 	int e = 0;

@@ -33,32 +33,28 @@
 
 #define SDBOX_MAGIC "\x89SDBOX\r\n"
 #define SDBOX_MAGIC_BYTES 8
-#define SDBOX_FIXED_BYTES 12          /* magic, version, flags, count, reserved */
+#define SDBOX_FIXED_BYTES 12 /* magic, version, flags, count, reserved */
 #define SDBOX_RECIPIENTS_MAX 32
 #define SDBOX_PUBLICKEYBYTES 32
 #define SDBOX_SECRETKEYBYTES 32
-#define SDBOX_STANZA_BYTES 80         /* crypto_box_SEALBYTES + file key */
-#define SDBOX_STREAMHEADER_BYTES 24   /* secretstream header */
+#define SDBOX_STANZA_BYTES 80       /* crypto_box_SEALBYTES + file key */
+#define SDBOX_STREAMHEADER_BYTES 24 /* secretstream header */
 #define SDBOX_MAC_BYTES 32
-#define SDBOX_PAYLOAD_BYTES 65536     /* content and padding frames */
+#define SDBOX_PAYLOAD_BYTES 65536 /* content and padding frames */
 #define SDBOX_NAME_MAX 255
 #define SDBOX_MIME_MAX 255
 #define SDBOX_REF_MAX 64
 
-enum sdbox_kind {
-	SDBOX_KIND_MESSAGE = 1,
-	SDBOX_KIND_FILE = 2,
-	SDBOX_KIND_REPLY = 3
-};
+enum sdbox_kind { SDBOX_KIND_MESSAGE = 1, SDBOX_KIND_FILE = 2, SDBOX_KIND_REPLY = 3 };
 
 /* Metadata of one file. Strings are NUL-terminated, hold no NUL byte, and
  * their lengths are bounded by the SDBOX_*_MAX constants. */
 struct sdbox_meta {
 	enum sdbox_kind kind;
-	char name[SDBOX_NAME_MAX + 1];  /* original file name, "" for messages */
-	char mime[SDBOX_MIME_MAX + 1];  /* claimed MIME type, may be "" */
-	char ref[SDBOX_REF_MAX + 1];    /* source reference (designation id) */
-	uint64_t time;                  /* unix time, rounded down to the hour */
+	char name[SDBOX_NAME_MAX + 1]; /* original file name, "" for messages */
+	char mime[SDBOX_MIME_MAX + 1]; /* claimed MIME type, may be "" */
+	char ref[SDBOX_REF_MAX + 1];   /* source reference (designation id) */
+	uint64_t time;                 /* unix time, rounded down to the hour */
 };
 
 /* Write all len bytes or return a negative sd_err code. */
@@ -81,9 +77,9 @@ struct sdbox_writer;
  * released with sdbox_writer_free, finished or not.
  */
 SD_MUST_CHECK
-int sdbox_writer_new(struct sdbox_writer **out,
-    const unsigned char (*recipients)[SDBOX_PUBLICKEYBYTES], size_t n,
-    const struct sdbox_meta *meta, sdbox_write_fn fn, void *ctx);
+int
+sdbox_writer_new(struct sdbox_writer **out, const unsigned char (*recipients)[SDBOX_PUBLICKEYBYTES],
+    size_t n, const struct sdbox_meta *meta, sdbox_write_fn fn, void *ctx);
 
 /* Append content; encrypts and writes every full frame at once. */
 SD_MUST_CHECK
@@ -111,8 +107,8 @@ struct sdbox_reader;
  * version 1 and version 2 files.
  */
 SD_MUST_CHECK
-int sdbox_reader_new(struct sdbox_reader **out,
-    const unsigned char sk[SDBOX_SECRETKEYBYTES], sdbox_read_fn fn, void *ctx);
+int sdbox_reader_new(struct sdbox_reader **out, const unsigned char sk[SDBOX_SECRETKEYBYTES],
+    sdbox_read_fn fn, void *ctx);
 
 /* Metadata read by sdbox_reader_new. */
 const struct sdbox_meta *sdbox_reader_meta(const struct sdbox_reader *r);

@@ -65,7 +65,7 @@
 #define PUB_PREFIX_BYTES 6
 #define PUB_CHECKSUM_BYTES 4
 #define PUB_RAW_BYTES (SDKEY_PUBLICKEYBYTES + PUB_CHECKSUM_BYTES) /* 36 */
-#define PUB_B32_CHARS SD_BASE32_CHARS(PUB_RAW_BYTES) /* 58; 2 spare bits, zero */
+#define PUB_B32_CHARS SD_BASE32_CHARS(PUB_RAW_BYTES)              /* 58; 2 spare bits, zero */
 
 _Static_assert(OFF_BOX + BOX_BYTES == SDKEY_FILE_BYTES, "key file layout");
 _Static_assert(OFF_NONCE + SDKEY_NONCEBYTES == OFF_BOX, "key file layout");
@@ -154,21 +154,20 @@ pwhash_error(void)
 /* s->boxkey = BLAKE2b-256(key = argon2id(pass), file[0..BOUND_BYTES)).
  * The header must have passed header_check (or been built by sdkey_seal). */
 static int
-derive_boxkey(const unsigned char *file, const char *pass, size_t passlen,
-    struct kf_secrets *s)
+derive_boxkey(const unsigned char *file, const char *pass, size_t passlen, struct kf_secrets *s)
 {
 	unsigned long long ops = sd_load_le32(file + OFF_OPSLIMIT);
 	size_t mem = (size_t)sd_load_le32(file + OFF_MEMLIMIT) * 1024U;
 	int r = 0;
 
 	errno = 0;
-	if (crypto_pwhash(s->argon, sizeof s->argon, pass, passlen, file + OFF_SALT, ops,
-	        mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+	if (crypto_pwhash(s->argon, sizeof s->argon, pass, passlen, file + OFF_SALT, ops, mem,
+		crypto_pwhash_ALG_ARGON2ID13) != 0) {
 		r = pwhash_error();
 		goto out;
 	}
-	if (crypto_generichash(s->boxkey, sizeof s->boxkey, file, BOUND_BYTES, s->argon,
-	        sizeof s->argon) != 0)
+	if (crypto_generichash(
+		s->boxkey, sizeof s->boxkey, file, BOUND_BYTES, s->argon, sizeof s->argon) != 0)
 		r = SD_ERR_CRYPTO;
 out:
 	sodium_memzero(s->argon, sizeof s->argon);
@@ -200,8 +199,8 @@ out:
 
 /* Magic, version, parameters, random salt, pk and random nonce. */
 static void
-header_build(unsigned char buf[SDKEY_FILE_BYTES], const unsigned char *pk, uint32_t ops,
-    uint32_t memkib)
+header_build(
+    unsigned char buf[SDKEY_FILE_BYTES], const unsigned char *pk, uint32_t ops, uint32_t memkib)
 {
 	memcpy(buf, SDKEY_MAGIC, SDKEY_MAGIC_BYTES);
 	buf[OFF_VERSION] = KF_VERSION;
@@ -249,8 +248,8 @@ sdkey_seal(const unsigned char sk[SDKEY_SECRETKEYBYTES],
 	header_build(buf, pk, ops, memkib);
 	if ((r = derive_boxkey(buf, pass, passlen, s)) != 0)
 		goto out;
-	if (crypto_secretbox_easy(buf + OFF_BOX, sk, SDKEY_SECRETKEYBYTES, buf + OFF_NONCE,
-	        s->boxkey) != 0) {
+	if (crypto_secretbox_easy(
+		buf + OFF_BOX, sk, SDKEY_SECRETKEYBYTES, buf + OFF_NONCE, s->boxkey) != 0) {
 		r = SD_ERR_CRYPTO;
 		goto out;
 	}
@@ -277,8 +276,8 @@ sdkey_open(const unsigned char *file, size_t len, const char *pass, size_t passl
 		return SD_ERR_NOMEM;
 	if ((r = derive_boxkey(file, pass, passlen, s)) != 0)
 		goto out;
-	if (crypto_secretbox_open_easy(s->sk, file + OFF_BOX, BOX_BYTES, file + OFF_NONCE,
-	        s->boxkey) != 0) {
+	if (crypto_secretbox_open_easy(
+		s->sk, file + OFF_BOX, BOX_BYTES, file + OFF_NONCE, s->boxkey) != 0) {
 		r = SD_ERR_PASSPHRASE;
 		goto out;
 	}
@@ -337,8 +336,8 @@ sdkey_pub_encode(const unsigned char pk[SDKEY_PUBLICKEYBYTES], char out[SDKEY_PU
 	if ((r = pub_checksum(pk, raw + SDKEY_PUBLICKEYBYTES)) != 0)
 		return r;
 	memcpy(text, SDKEY_PUBTEXT_PREFIX, PUB_PREFIX_BYTES);
-	if ((r = sd_base32_encode(raw, sizeof raw, 0, text + PUB_PREFIX_BYTES,
-	         sizeof text - PUB_PREFIX_BYTES)) != 0)
+	if ((r = sd_base32_encode(
+		 raw, sizeof raw, 0, text + PUB_PREFIX_BYTES, sizeof text - PUB_PREFIX_BYTES)) != 0)
 		return r;
 	text[SDKEY_PUBTEXT_BYTES] = '\0';
 	memcpy(out, text, sizeof text);

@@ -23,7 +23,7 @@
 /* Size of a secret key file; its layout is in sdkey_int.h. */
 #define SDKEY_FILE_BYTES 140
 #define SDKEY_PUBTEXT_PREFIX "sdpk1_"
-#define SDKEY_PUBTEXT_BYTES 64        /* prefix 6 + 58 base32, no NUL */
+#define SDKEY_PUBTEXT_BYTES 64 /* prefix 6 + 58 base32, no NUL */
 
 enum sdkey_kdf_level {
 	SDKEY_KDF_INTERACTIVE, /* tests only: 64 MiB */
@@ -33,8 +33,7 @@ enum sdkey_kdf_level {
 
 /* A fresh X25519 keypair. */
 SD_MUST_CHECK
-int sdkey_keypair(unsigned char pk[SDKEY_PUBLICKEYBYTES],
-    unsigned char sk[SDKEY_SECRETKEYBYTES]);
+int sdkey_keypair(unsigned char pk[SDKEY_PUBLICKEYBYTES], unsigned char sk[SDKEY_SECRETKEYBYTES]);
 
 /* Seal sk (with its pk) under pass into out. */
 SD_MUST_CHECK
@@ -50,13 +49,13 @@ int sdkey_open(const unsigned char *file, size_t len, const char *pass, size_t p
 
 /* Public key from a key file without the passphrase. */
 SD_MUST_CHECK
-int sdkey_file_public(const unsigned char *file, size_t len,
-    unsigned char pk[SDKEY_PUBLICKEYBYTES]);
+int
+sdkey_file_public(const unsigned char *file, size_t len, unsigned char pk[SDKEY_PUBLICKEYBYTES]);
 
 /* Text form, NUL-terminated in out. */
 SD_MUST_CHECK
-int sdkey_pub_encode(const unsigned char pk[SDKEY_PUBLICKEYBYTES],
-    char out[SDKEY_PUBTEXT_BYTES + 1]);
+int
+sdkey_pub_encode(const unsigned char pk[SDKEY_PUBLICKEYBYTES], char out[SDKEY_PUBTEXT_BYTES + 1]);
 
 /* Parse a text form; surrounding ASCII whitespace is ignored, upper case
  * accepted. SD_ERR_FORMAT for a wrong prefix, length or character,

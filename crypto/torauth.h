@@ -23,8 +23,8 @@
 #include "sderr.h"
 
 #define TORAUTH_NAME_MAX 32
-#define TORAUTH_KEY_B32 52                 /* base32 characters of a 32-byte key */
-#define TORAUTH_ONION_CHARS 56             /* a v3 address without ".onion" */
+#define TORAUTH_KEY_B32 52     /* base32 characters of a 32-byte key */
+#define TORAUTH_ONION_CHARS 56 /* a v3 address without ".onion" */
 #define TORAUTH_PREFIX "descriptor:x25519:"
 /* "descriptor:x25519:<52>\n": the whole content of a .auth file */
 #define TORAUTH_PUB_LINE_LEN (sizeof TORAUTH_PREFIX - 1 + TORAUTH_KEY_B32 + 1)
@@ -71,7 +71,7 @@ int torauth_pub_line_ok(const char *buf, size_t len);
  * for the onion (56 characters, ".onion" optional; TORAUTH_PRIV_LINE_MAX
  * bytes). SD_ERR_ARG for a bad onion or buffer. */
 SD_MUST_CHECK
-int torauth_keypair(const char *onion, char *pub_line, size_t pubsz, char *priv_line,
-    size_t privsz);
+int
+torauth_keypair(const char *onion, char *pub_line, size_t pubsz, char *priv_line, size_t privsz);
 
 #endif

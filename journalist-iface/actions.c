@@ -18,8 +18,8 @@
 int
 jn_audit(struct jn_req *rq, const char *action, const char *target)
 {
-	return db_audit_add(jn_app.db, rq->has_session ? rq->me.name : "(anonymous)", action,
-	    target);
+	return db_audit_add(
+	    jn_app.db, rq->has_session ? rq->me.name : "(anonymous)", action, target);
 }
 
 void
@@ -91,10 +91,17 @@ jn_load_items(const struct db_source *src, struct db_item **out, size_t *n, int 
 enum jn_item_action
 jn_item_action_of(const char *name)
 {
-	static const struct { const char *name; enum jn_item_action a; } t[] = {
-		{ "seen", JN_ACT_SEEN }, { "unseen", JN_ACT_UNSEEN }, { "star", JN_ACT_STAR },
-		{ "unstar", JN_ACT_UNSTAR }, { "delete", JN_ACT_DELETE },
-		{ "download", JN_ACT_DOWNLOAD }, { "download_all", JN_ACT_DOWNLOAD_ALL },
+	static const struct {
+		const char *name;
+		enum jn_item_action a;
+	} t[] = {
+		{ "seen", JN_ACT_SEEN },
+		{ "unseen", JN_ACT_UNSEEN },
+		{ "star", JN_ACT_STAR },
+		{ "unstar", JN_ACT_UNSTAR },
+		{ "delete", JN_ACT_DELETE },
+		{ "download", JN_ACT_DOWNLOAD },
+		{ "download_all", JN_ACT_DOWNLOAD_ALL },
 		{ "download_unread", JN_ACT_DOWNLOAD_UNREAD },
 	};
 
@@ -125,8 +132,9 @@ jn_do_item(struct jn_req *rq, const struct db_source *src, const struct db_item 
 	case JN_ACT_DELETE:
 		e = store_item_delete(jn_app.db, jn_app.spool, src, it);
 		if (e == 0)
-			e = jn_audit(rq, it->kind == DB_KIND_REPLY ? "deleted a reply"
-			    : "deleted a submission", des);
+			e = jn_audit(rq,
+			    it->kind == DB_KIND_REPLY ? "deleted a reply" : "deleted a submission",
+			    des);
 		break;
 	default:
 		e = SD_ERR_ARG;

@@ -22,8 +22,8 @@
 
 #include <sodium.h>
 
-#define RECIPIENTS_MAX 32      /* SDBOX_RECIPIENTS_MAX */
-#define RECIPIENTS_ADD_MAX 31  /* a reply is also sealed to the source's key */
+#define RECIPIENTS_MAX 32     /* SDBOX_RECIPIENTS_MAX */
+#define RECIPIENTS_ADD_MAX 31 /* a reply is also sealed to the source's key */
 #define LABEL_CHARS 64
 #define AUDIT_PAGE 100
 
@@ -149,12 +149,12 @@ recipient_row(struct tmpl_vars *v, const struct db_recipient *r)
 
 /* The list with an optional error and the typed values kept. */
 static enum MHD_Result
-recipients_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
-    const char *err)
+recipients_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const char *err)
 {
 	struct db_recipient r[RECIPIENTS_MAX];
 	struct tmpl_vars *v = NULL;
-	const char *key = web_form_get(&rq->form, "key", NULL), *label = web_form_get(&rq->form, "label", NULL);
+	const char *key = web_form_get(&rq->form, "key", NULL),
+		   *label = web_form_get(&rq->form, "label", NULL);
 	size_t n = 0;
 	int e;
 
@@ -199,10 +199,10 @@ recipient_input(struct jn_req *rq, unsigned char pk[SDKEY_PUBLICKEYBYTES])
 	e = sdkey_pub_decode(key, klen, pk);
 	if (e == SD_ERR_CHECKSUM)
 		return I18N_N("This key's checksum does not match: a character was mistyped or "
-		    "lost. Copy the key again from the .pub file.");
+			      "lost. Copy the key again from the .pub file.");
 	if (e != 0)
 		return I18N_N("This is not a public key: it is sdpk1_ followed by 58 letters "
-		    "and digits, as in the .pub file sealdrop-keygen makes.");
+			      "and digits, as in the .pub file sealdrop-keygen makes.");
 	chars = label ? settings_text_chars(label, llen) : 0;
 	if (chars < 0 || chars > LABEL_CHARS || llen >= sizeof(((struct db_recipient *)0)->label))
 		return I18N_N("A label is at most 64 characters, without control characters.");
@@ -236,10 +236,10 @@ jn_admin_recipient_add(struct MHD_Connection *c, struct jn_req *rq)
 	if (e == SD_ERR_RANGE)
 		return recipients_page(c, rq, MHD_HTTP_BAD_REQUEST,
 		    I18N_N("There are already 31 recipient keys, the most a file can be sealed to. "
-		    "Remove one first."));
+			   "Remove one first."));
 	if (e == SD_ERR_EXISTS)
-		return recipients_page(c, rq, MHD_HTTP_BAD_REQUEST,
-		    I18N_N("This key is already a recipient."));
+		return recipients_page(
+		    c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("This key is already a recipient."));
 	if (e != 0)
 		return jn_admin_oops(c, rq);
 	return jn_redirect(c, rq, "/admin/recipients",
@@ -296,13 +296,13 @@ jn_admin_recipient_remove(struct MHD_Connection *c, struct jn_req *rq)
 	if (n <= 1)
 		return recipients_page(c, rq, MHD_HTTP_BAD_REQUEST,
 		    I18N_N("This is the last recipient key: without it nobody could read new "
-		    "submissions. Add another key first."));
+			   "submissions. Add another key first."));
 	(void)snprintf(action, sizeof action, "/admin/recipient/%" PRId64 "/remove", id);
 	if (!jn_admin_confirmed(rq))
 		return jn_admin_confirm(c, rq, action,
 		    I18N_N("Remove this recipient key? New submissions will no longer be sealed to "
-		    "it; files already received stay readable with it."), "/admin/recipients",
-		    NULL, NULL);
+			   "it; files already received stay readable with it."),
+		    "/admin/recipients", NULL, NULL);
 	e = jn_admin_recipient_drop(rq, id);
 	if (e == SD_ERR_STATE || e == SD_ERR_NOTFOUND)
 		return jn_redirect(c, rq, "/admin/recipients", NULL);
@@ -360,12 +360,12 @@ jn_admin_settings(struct MHD_Connection *c, struct jn_req *rq)
 	JN_DB_UNLOCK();
 	if (e != 0)
 		return jn_admin_oops(c, rq);
-	(void)snprintf(size, sizeof size, "%llu",
-	    (unsigned long long)(s.max_submission_bytes >> 20));
+	(void)snprintf(
+	    size, sizeof size, "%llu", (unsigned long long)(s.max_submission_bytes >> 20));
 	(void)snprintf(first, sizeof first, "%u", s.min_first_message_chars);
 	(void)snprintf(days, sizeof days, "%u", s.retention_days);
-	f = (struct settings_form){ s.instance_name, s.default_language,
-		s.accept_files ? "1" : "", size, first, days };
+	f = (struct settings_form){ s.instance_name, s.default_language, s.accept_files ? "1" : "",
+		size, first, days };
 	return settings_page(c, rq, MHD_HTTP_OK, &f, NULL);
 }
 
@@ -390,7 +390,7 @@ settings_parse(const struct settings_form *f, struct settings *s)
 	s->max_submission_bytes = mib << 20;
 	if (settings_parse_u64(f->first, SETTINGS_FIRST_MESSAGE_MAX, &first) != 0)
 		return I18N_N("The minimum length of a first message must be between 0 and 10000 "
-		    "characters.");
+			      "characters.");
 	s->min_first_message_chars = (unsigned)first;
 	if (settings_parse_u64(f->days, SETTINGS_RETENTION_MAX, &days) != 0)
 		return I18N_N("Retention must be 0 (keep forever) or between 1 and 3650 days.");
@@ -402,8 +402,10 @@ enum MHD_Result
 jn_admin_settings_save(struct MHD_Connection *c, struct jn_req *rq)
 {
 	struct settings_form f = {
-		web_form_get(&rq->form, "instance_name", NULL), web_form_get(&rq->form, "default_language", NULL),
-		web_form_get(&rq->form, "accept_files", NULL), web_form_get(&rq->form, "max_submission_mib", NULL),
+		web_form_get(&rq->form, "instance_name", NULL),
+		web_form_get(&rq->form, "default_language", NULL),
+		web_form_get(&rq->form, "accept_files", NULL),
+		web_form_get(&rq->form, "max_submission_mib", NULL),
 		web_form_get(&rq->form, "min_first_message_chars", NULL),
 		web_form_get(&rq->form, "retention_days", NULL),
 	};
@@ -442,15 +444,15 @@ static const struct {
 	{ "login refused: locked", I18N_N("Login refused: the account was locked") },
 	{ "account locked after failed logins", I18N_N("Account locked after failed logins") },
 	{ "login throttled: too many unknown user names",
-	  I18N_N("Logins slowed down: too many tries with unknown user names") },
+	    I18N_N("Logins slowed down: too many tries with unknown user names") },
 	{ "login throttled: too many attempts for this name",
-	  I18N_N("Logins slowed down: too many tries for this user name") },
+	    I18N_N("Logins slowed down: too many tries for this user name") },
 	{ "login throttled: too many attempts for an unknown name",
-	  I18N_N("Logins slowed down: too many tries for a user name that does not exist") },
+	    I18N_N("Logins slowed down: too many tries for a user name that does not exist") },
 	{ "passphrase check throttled: too many attempts",
-	  I18N_N("Passphrase checks slowed down: too many tries") },
+	    I18N_N("Passphrase checks slowed down: too many tries") },
 	{ "passphrase check refused: locked",
-	  I18N_N("Passphrase check refused: the account was locked") },
+	    I18N_N("Passphrase check refused: the account was locked") },
 	{ "failed passphrase check", I18N_N("Typed a wrong passphrase to confirm a change") },
 	{ "changed their passphrase", I18N_N("Changed their own passphrase") },
 	{ "two-factor changed", I18N_N("Changed their own two-factor code") },
@@ -505,7 +507,8 @@ audit_words_of(const char *lang, const char *action, char *out, size_t outsz)
 		if (digits > 0 && digits <= 9 &&
 		    (strcmp(p + digits, " item") == 0 || strcmp(p + digits, " items") == 0)) {
 			(void)snprintf(out, outsz, "%s %.*s",
-			    i18n_get(lang, I18N_N("Old items deleted (retention):")), (int)digits, p);
+			    i18n_get(lang, I18N_N("Old items deleted (retention):")), (int)digits,
+			    p);
 			return;
 		}
 	}

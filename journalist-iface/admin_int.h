@@ -16,14 +16,13 @@ int jn_admin_confirmed(const struct jn_req *rq);
 /* A page asking to confirm: the same POST to action with confirm=1 and
  * the hidden field (name, value) when name is not NULL; cancel goes back
  * to the page `back`. */
-enum MHD_Result jn_admin_confirm(struct MHD_Connection *c, struct jn_req *rq,
-    const char *action, const char *message_msgid, const char *back, const char *name,
-    const char *value);
+enum MHD_Result jn_admin_confirm(struct MHD_Connection *c, struct jn_req *rq, const char *action,
+    const char *message_msgid, const char *back, const char *name, const char *value);
 /* The same, offering (when withrecip and there are two keys or more) the
  * recipient keys as a radio choice "recipient" (empty: none). */
-enum MHD_Result jn_admin_confirm_ex(struct MHD_Connection *c, struct jn_req *rq,
-    const char *action, const char *message_msgid, const char *back, const char *name,
-    const char *value, int withrecip);
+enum MHD_Result jn_admin_confirm_ex(struct MHD_Connection *c, struct jn_req *rq, const char *action,
+    const char *message_msgid, const char *back, const char *name, const char *value,
+    int withrecip);
 /* Remove recipient key id unless it is the last one, audited, under the
  * database lock: 0, SD_ERR_NOTFOUND (no such key), SD_ERR_STATE (the last). */
 SD_MUST_CHECK

@@ -40,7 +40,7 @@ struct creds {
 	unsigned char totp[DB_TOTP_BYTES];
 	char b32[ACCOUNT_TOTP_B32_MAX + 1];
 	char uri[ACCOUNT_URI_MAX];
-	char tor[TORAUTH_PRIV_LINE_MAX];  /* the Tor client line, or "" */
+	char tor[TORAUTH_PRIV_LINE_MAX]; /* the Tor client line, or "" */
 	const char *tor_why;             /* msgid: why no Tor key was made */
 	int has_pass, has_totp;
 };
@@ -126,7 +126,8 @@ jn_admin_qr(struct MHD_Connection *c, struct jn_req *rq)
 	enum MHD_Result r;
 
 	if (!rq->sess.has_shown)
-		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
+		return jn_error(
+		    c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
 	r = jn_qr_respond(c, rq, rq->sess.shown_name, rq->sess.shown);
 	jnsess_set_shown(rq->sess_id, NULL, NULL);
 	return r;
@@ -170,8 +171,8 @@ creds_make(struct creds *k, const char *name, int pass, int totp)
 
 /* The one page that shows new credentials. */
 static enum MHD_Result
-creds_page(struct MHD_Connection *c, struct jn_req *rq, const char *name,
-    const struct creds *k, int is_new)
+creds_page(struct MHD_Connection *c, struct jn_req *rq, const char *name, const struct creds *k,
+    int is_new)
 {
 	struct tmpl_vars *v = NULL;
 
@@ -211,15 +212,15 @@ jn_admin_journalist_add(struct MHD_Connection *c, struct jn_req *rq)
 	if (name == NULL || !account_name_ok(name))
 		return people_page(c, rq, MHD_HTTP_BAD_REQUEST,
 		    I18N_N("A user name is 1 to 32 of a-z, 0-9, '-' and '_', starting with a "
-		    "letter or a digit."));
+			   "letter or a digit."));
 	if ((k = sodium_malloc(sizeof *k)) == NULL)
 		return jn_admin_oops(c, rq);
 	memset(k, 0, sizeof *k);
 	e = creds_make(k, name, 1, 1);
 	if (e == 0) {
 		JN_DB_LOCK();
-		e = db_journalist_add(jn_app.db, name, k->hash, k->totp,
-		    adm != NULL && strcmp(adm, "1") == 0);
+		e = db_journalist_add(
+		    jn_app.db, name, k->hash, k->totp, adm != NULL && strcmp(adm, "1") == 0);
 		if (e == 0)
 			e = jn_audit(rq, "added journalist", name);
 		JN_DB_UNLOCK();
@@ -293,7 +294,8 @@ jn_admin_journalist_reset(struct MHD_Connection *c, struct jn_req *rq)
 	pass = what != NULL && strcmp(what, "passphrase") == 0;
 	totp = what != NULL && strcmp(what, "totp") == 0;
 	if (!pass && !totp)
-		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
+		return jn_error(
+		    c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
 	if ((k = sodium_malloc(sizeof *k)) == NULL)
 		return jn_admin_oops(c, rq);
 	memset(k, 0, sizeof *k);
@@ -332,8 +334,8 @@ jn_admin_journalist_torkey(struct MHD_Connection *c, struct jn_req *rq)
 		sodium_memzero(&j, sizeof j);
 		return jn_admin_confirm(c, rq, action,
 		    I18N_N("Make a new Tor client key for this journalist? Their current key "
-		    "stops working once the server has applied the new one."), "/admin/journalists",
-		    NULL, NULL);
+			   "stops working once the server has applied the new one."),
+		    "/admin/journalists", NULL, NULL);
 	}
 	if ((k = sodium_malloc(sizeof *k)) == NULL)
 		return jn_admin_oops(c, rq);
@@ -409,16 +411,17 @@ jn_admin_journalist_remove(struct MHD_Connection *c, struct jn_req *rq)
 	if (!jn_admin_confirmed(rq))
 		return jn_admin_confirm_ex(c, rq, action,
 		    I18N_N("Remove this journalist? They are logged out at once and can no longer "
-		    "log in, and their Tor client key is revoked."), "/admin/journalists", NULL, NULL,
-		    1);
+			   "log in, and their Tor client key is revoked."),
+		    "/admin/journalists", NULL, NULL, 1);
 	rcp = web_form_get(&rq->form, "recipient", NULL);
 	if (rcp != NULL && rcp[0] != '\0' && jn_admin_row_id(rcp, &rid) != 0)
-		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
+		return jn_error(
+		    c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
 	e = remove_person(rq, &j);
 	if (e == SD_ERR_STATE)
 		return people_page(c, rq, MHD_HTTP_BAD_REQUEST,
 		    I18N_N("This is the last administrator: make another journalist an "
-		    "administrator first."));
+			   "administrator first."));
 	if (e != 0)
 		return jn_admin_oops(c, rq);
 	jnsess_destroy_journalist(j.id);
@@ -426,28 +429,36 @@ jn_admin_journalist_remove(struct MHD_Connection *c, struct jn_req *rq)
 	if (rid > 0)
 		re = jn_admin_recipient_drop(rq, rid);
 	if (tk != 0)
-		msg = rid > 0 ? I18N_N("The journalist was removed and logged out, but the revocation "
-		    "of their Tor client key could not be requested: the operator runs sealdrop-admin "
-		    "tor-client remove on the server. See the recipient keys page for the recipient "
-		    "key; files already sealed to a removed key stay readable with it.") :
-		    I18N_N("The journalist was removed and logged out, but the revocation of their "
-		    "Tor client key could not be requested: the operator runs sealdrop-admin "
-		    "tor-client remove on the server.");
+		msg = rid > 0
+		    ? I18N_N(
+			  "The journalist was removed and logged out, but the revocation "
+			  "of their Tor client key could not be requested: the operator runs sealdrop-admin "
+			  "tor-client remove on the server. See the recipient keys page for the recipient "
+			  "key; files already sealed to a removed key stay readable with it.")
+		    : I18N_N(
+			  "The journalist was removed and logged out, but the revocation of their "
+			  "Tor client key could not be requested: the operator runs sealdrop-admin "
+			  "tor-client remove on the server.");
 	else if (re == SD_ERR_STATE)
-		msg = I18N_N("The journalist was removed and logged out; their Tor client key is "
+		msg = I18N_N(
+		    "The journalist was removed and logged out; their Tor client key is "
 		    "revoked within a few seconds. The recipient key was kept: it is the last one.");
 	else if (re != 0)
-		msg = I18N_N("The journalist was removed and logged out; their Tor client key is "
+		msg = I18N_N(
+		    "The journalist was removed and logged out; their Tor client key is "
 		    "revoked within a few seconds. The recipient key could not be removed: see the "
 		    "recipient keys page.");
 	else
-		msg = rid > 0 ? I18N_N("The journalist was removed and logged out, their Tor client "
-		    "key is revoked within a few seconds, and the recipient key was removed. Files "
-		    "already sealed to that key stay readable with it.") :
-		    I18N_N("The journalist was removed and logged out; their Tor client key is "
-		    "revoked within a few seconds.");
+		msg = rid > 0
+		    ? I18N_N(
+			  "The journalist was removed and logged out, their Tor client "
+			  "key is revoked within a few seconds, and the recipient key was removed. Files "
+			  "already sealed to that key stay readable with it.")
+		    : I18N_N("The journalist was removed and logged out; their Tor client key is "
+			     "revoked within a few seconds.");
 	if (tk != 0)
-		sdlog_info("a removed journalist's Tor client key revocation could not be requested: %s",
+		sdlog_info(
+		    "a removed journalist's Tor client key revocation could not be requested: %s",
 		    sd_strerror(tk));
 	return jn_redirect(c, rq, "/admin/journalists", msg);
 }

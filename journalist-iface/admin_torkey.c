@@ -81,8 +81,8 @@ read_onion(char onion[TORAUTH_ONION_FILE_LEN + 1])
 	size_t got = 0;
 	int fd, e;
 
-	if ((fd = openat(stage_fd, TORAUTH_ONION_FILE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) < 0)
+	if ((fd = openat(
+		 stage_fd, TORAUTH_ONION_FILE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return errno == ENOENT ? SD_ERR_NOTFOUND : SD_ERR_IO;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
@@ -112,8 +112,8 @@ put_request(const char *file, const char *body, size_t len)
 	(void)snprintf(tmp, sizeof tmp, ".new-%s", file);
 	if (unlinkat(stage_fd, tmp, 0) != 0 && errno != ENOENT)
 		return SD_ERR_IO;
-	if ((fd = openat(stage_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600)) < 0)
+	if ((fd = openat(
+		 stage_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
 		return SD_ERR_IO;
 	e = sd_write_full(fd, body, len);
 	if (e == 0 && fsync(fd) != 0)
@@ -185,8 +185,8 @@ jn_torkey_why(int e)
 {
 	if (e == SD_ERR_NOTFOUND)
 		return I18N_N("The server does not know the journalist onion address yet "
-		    "(tor-clients/journalist.onion): the operator runs sealdrop-admin "
-		    "tor-clients-apply once. No Tor client key was made.");
+			      "(tor-clients/journalist.onion): the operator runs sealdrop-admin "
+			      "tor-clients-apply once. No Tor client key was made.");
 	return I18N_N("The Tor client key could not be requested. No key was made; try "
-	    "“New Tor key” again, or ask the operator to look at the server’s log.");
+		      "“New Tor key” again, or ask the operator to look at the server’s log.");
 }

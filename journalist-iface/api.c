@@ -30,19 +30,19 @@
  * body; and the API's own: */
 #define A_AUTH WEB_RF_AUTH
 #define A_BODY WEB_RF_BODY
-#define A_SRC WEB_RF_OWN           /* segment 3 names a source */
-#define A_ITEM (WEB_RF_OWN << 1)   /* segment 5 names an item of that source */
+#define A_SRC WEB_RF_OWN         /* segment 3 names a source */
+#define A_ITEM (WEB_RF_OWN << 1) /* segment 5 names an item of that source */
 
 static enum MHD_Result api_token(struct MHD_Connection *, struct jn_req *, struct jn_api_ctx *);
 static enum MHD_Result api_logout(struct MHD_Connection *, struct jn_req *, struct jn_api_ctx *);
 static enum MHD_Result api_me(struct MHD_Connection *, struct jn_req *, struct jn_api_ctx *);
 static enum MHD_Result api_sources(struct MHD_Connection *, struct jn_req *, struct jn_api_ctx *);
-static enum MHD_Result api_source_get(struct MHD_Connection *, struct jn_req *,
-    struct jn_api_ctx *);
-static enum MHD_Result api_source_delete(struct MHD_Connection *, struct jn_req *,
-    struct jn_api_ctx *);
-static enum MHD_Result api_source_star(struct MHD_Connection *, struct jn_req *,
-    struct jn_api_ctx *);
+static enum MHD_Result
+api_source_get(struct MHD_Connection *, struct jn_req *, struct jn_api_ctx *);
+static enum MHD_Result
+api_source_delete(struct MHD_Connection *, struct jn_req *, struct jn_api_ctx *);
+static enum MHD_Result
+api_source_star(struct MHD_Connection *, struct jn_req *, struct jn_api_ctx *);
 
 static const struct web_route api_routes[] = {
 	{ "POST", "/api/v1/token", { .api = api_token }, A_BODY },
@@ -53,22 +53,20 @@ static const struct web_route api_routes[] = {
 	{ "POST", "/api/v1/triage", { .api = api_triage }, A_AUTH | A_BODY },
 	{ "GET", "/api/v1/sources/*", { .api = api_source_get }, A_AUTH | A_SRC },
 	{ "DELETE", "/api/v1/sources/*", { .api = api_source_delete }, A_AUTH | A_SRC },
-	{ "POST", "/api/v1/sources/*/star", { .api = api_source_star },
-	  A_AUTH | A_SRC | A_BODY },
+	{ "POST", "/api/v1/sources/*/star", { .api = api_source_star }, A_AUTH | A_SRC | A_BODY },
 	{ "GET", "/api/v1/sources/*/items", { .api = api_items }, A_AUTH | A_SRC },
 	{ "GET", "/api/v1/sources/*/bundle", { .api = api_bundle_one }, A_AUTH | A_SRC },
 	{ "POST", "/api/v1/sources/*/bundle", { .api = api_bundle_one }, A_AUTH | A_SRC },
 	{ "POST", "/api/v1/sources/*/replies", { .api = api_reply }, A_AUTH | A_SRC | A_BODY },
-	{ "GET", "/api/v1/sources/*/items/*", { .api = api_item_get },
-	  A_AUTH | A_SRC | A_ITEM },
+	{ "GET", "/api/v1/sources/*/items/*", { .api = api_item_get }, A_AUTH | A_SRC | A_ITEM },
 	{ "DELETE", "/api/v1/sources/*/items/*", { .api = api_item_delete },
-	  A_AUTH | A_SRC | A_ITEM },
+	    A_AUTH | A_SRC | A_ITEM },
 	{ "GET", "/api/v1/sources/*/items/*/download", { .api = api_download },
-	  A_AUTH | A_SRC | A_ITEM },
+	    A_AUTH | A_SRC | A_ITEM },
 	{ "POST", "/api/v1/sources/*/items/*/seen", { .api = api_item_seen },
-	  A_AUTH | A_SRC | A_ITEM | A_BODY },
+	    A_AUTH | A_SRC | A_ITEM | A_BODY },
 	{ "POST", "/api/v1/sources/*/items/*/star", { .api = api_item_star },
-	  A_AUTH | A_SRC | A_ITEM | A_BODY },
+	    A_AUTH | A_SRC | A_ITEM | A_BODY },
 };
 
 static const char *const not_found = I18N_N("There is no such resource.");
@@ -76,13 +74,13 @@ static const char *const not_found = I18N_N("There is no such resource.");
 /* ---- responses and bodies ----------------------------------------------- */
 
 static enum MHD_Result
-api_error_hdr(struct MHD_Connection *c, unsigned status, const char *msg, const char *name,
-    const char *value)
+api_error_hdr(
+    struct MHD_Connection *c, unsigned status, const char *msg, const char *name, const char *value)
 {
 	const char *const hdr[] = { name, value, NULL };
 
-	return api_send(c, status, json_pack("{s:s, s:i}", "error", msg, "status", (int)status),
-	    hdr);
+	return api_send(
+	    c, status, json_pack("{s:s, s:i}", "error", msg, "status", (int)status), hdr);
 }
 
 static enum MHD_Result
@@ -115,8 +113,8 @@ jn_api(struct MHD_Connection *c, struct jn_req *rq)
 	struct jn_api_ctx x;
 
 	memset(&x, 0, sizeof x);
-	if ((r = web_route_find(api_routes, sizeof api_routes / sizeof api_routes[0],
-	         rq->method, &rq->path, allow)) == NULL) {
+	if ((r = web_route_find(api_routes, sizeof api_routes / sizeof api_routes[0], rq->method,
+		 &rq->path, allow)) == NULL) {
 		if (allow[0] == '\0')
 			return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
 		return api_error_hdr(c, MHD_HTTP_METHOD_NOT_ALLOWED,
@@ -159,9 +157,8 @@ api_token_issue(struct MHD_Connection *c, struct jn_req *rq, const struct db_jou
 		sodium_memzero(id, sizeof id);
 		return api_internal(c, rq, e, "a session");
 	}
-	out = json_pack("{s:s, s:s, s:I, s:o}", "token", id, "token_type", "Token",
-	    "expires_in", (json_int_t)v.expires_in, "journalist",
-	    api_journalist_json(j->name, j->is_admin));
+	out = json_pack("{s:s, s:s, s:I, s:o}", "token", id, "token_type", "Token", "expires_in",
+	    (json_int_t)v.expires_in, "journalist", api_journalist_json(j->name, j->is_admin));
 	sodium_memzero(id, sizeof id);
 	sodium_memzero(&v, sizeof v);
 	return api_send(c, MHD_HTTP_OK, out, NULL);
@@ -199,7 +196,8 @@ api_token(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 		return jn_error(c, rq, MHD_HTTP_FORBIDDEN,
 		    I18N_N("This code was already used. Wait for the next code and try again."));
 	if (e != 0)
-		return jn_error(c, rq, MHD_HTTP_FORBIDDEN, I18N_N("Wrong user name, passphrase or code."));
+		return jn_error(
+		    c, rq, MHD_HTTP_FORBIDDEN, I18N_N("Wrong user name, passphrase or code."));
 	r = api_token_issue(c, rq, &j, cred);
 	sodium_memzero(&j, sizeof j);
 	sodium_memzero(cred, sizeof cred);
@@ -218,9 +216,10 @@ static enum MHD_Result
 api_me(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 {
 	(void)x;
-	return api_send(c, MHD_HTTP_OK, json_pack("{s:o, s:I, s:b}", "journalist",
-	    api_journalist_json(rq->me.name, rq->me.is_admin), "expires_in",
-	    (json_int_t)rq->sess.expires_in, "must_change_passphrase", rq->me.must_change_pw),
+	return api_send(c, MHD_HTTP_OK,
+	    json_pack("{s:o, s:I, s:b}", "journalist",
+		api_journalist_json(rq->me.name, rq->me.is_admin), "expires_in",
+		(json_int_t)rq->sess.expires_in, "must_change_passphrase", rq->me.must_change_pw),
 	    NULL);
 }
 
@@ -234,12 +233,11 @@ api_source_json(const struct db_source_summary *s)
 	sd_designation(s->s.id, des);
 	sd_id_hex(s->s.id, hex);
 	(void)snprintf(url, sizeof url, "/api/v1/sources/%s", hex);
-	return json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:s, s:s, s:s?, s:s}",
-	    "id", hex, "designation", des, "starred", s->s.starred,
-	    "submissions", (json_int_t)s->submissions, "unread", (json_int_t)s->unread,
-	    "replies", (json_int_t)s->replies, "created_day", s->s.created_day,
-	    "last_day", s->s.last_day, "last_activity", s->last_hour[0] ? s->last_hour : NULL,
-	    "url", url);
+	return json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:s, s:s, s:s?, s:s}", "id", hex,
+	    "designation", des, "starred", s->s.starred, "submissions", (json_int_t)s->submissions,
+	    "unread", (json_int_t)s->unread, "replies", (json_int_t)s->replies, "created_day",
+	    s->s.created_day, "last_day", s->s.last_day, "last_activity",
+	    s->last_hour[0] ? s->last_hour : NULL, "url", url);
 }
 
 /* The summary of one source (what the list shows), from its items. */
@@ -290,8 +288,8 @@ api_sources(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 
 	(void)x;
 	if (page == 0)
-		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST,
-		    I18N_N("\"page\" is a number from 1."));
+		return jn_error(
+		    c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("\"page\" is a number from 1."));
 	JN_DB_LOCK();
 	e = db_source_count(jn_app.db, &total);
 	if (e == 0)
@@ -336,7 +334,8 @@ api_source_star(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *
 	int starred = 0, e;
 
 	if (api_body_bool(rq, "starred", &starred) != 0)
-		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("Send \"starred\": true or false."));
+		return jn_error(
+		    c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("Send \"starred\": true or false."));
 	if ((e = jn_do_source_star(rq, &x->src, starred)) != 0)
 		return api_internal(c, rq, e, "starring a source");
 	x->src.starred = starred;

@@ -25,9 +25,12 @@ static const char *
 kind_name(int kind)
 {
 	switch (kind) {
-	case DB_KIND_MESSAGE: return "message";
-	case DB_KIND_FILE: return "file";
-	default: return "reply";
+	case DB_KIND_MESSAGE:
+		return "message";
+	case DB_KIND_FILE:
+		return "file";
+	default:
+		return "reply";
 	}
 }
 
@@ -40,15 +43,15 @@ api_item_json(const struct db_source *src, const struct db_item *it)
 	sd_id_hex(it->id, ih);
 	(void)snprintf(url, sizeof url, "/api/v1/sources/%s/items/%s/download", sh, ih);
 	if (it->source_deleted) /* a read receipt: nothing to download */
-		return json_pack("{s:s, s:s, s:s, s:I, s:s, s:b, s:b, s:b}",
-		    "id", ih, "source_id", sh, "kind", kind_name(it->kind),
-		    "seq", (json_int_t)it->seq, "created_hour", it->created_hour,
-		    "seen", it->seen, "starred", it->starred, "deleted_by_source", 1);
-	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:I, s:s, s:b, s:b, s:b, s:s}",
-	    "id", ih, "source_id", sh, "kind", kind_name(it->kind), "seq", (json_int_t)it->seq,
-	    "created_hour", it->created_hour, "size", (json_int_t)it->size,
-	    "size_label", jn_size_bucket(it->size), "seen", it->seen, "starred", it->starred,
-	    "deleted_by_source", 0, "download_url", url);
+		return json_pack("{s:s, s:s, s:s, s:I, s:s, s:b, s:b, s:b}", "id", ih, "source_id",
+		    sh, "kind", kind_name(it->kind), "seq", (json_int_t)it->seq, "created_hour",
+		    it->created_hour, "seen", it->seen, "starred", it->starred, "deleted_by_source",
+		    1);
+	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:I, s:s, s:b, s:b, s:b, s:s}", "id", ih,
+	    "source_id", sh, "kind", kind_name(it->kind), "seq", (json_int_t)it->seq,
+	    "created_hour", it->created_hour, "size", (json_int_t)it->size, "size_label",
+	    jn_size_bucket(it->size), "seen", it->seen, "starred", it->starred, "deleted_by_source",
+	    0, "download_url", url);
 }
 
 static enum MHD_Result
@@ -79,8 +82,8 @@ api_items(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 			return MHD_NO;
 		}
 	free(it);
-	return api_send(c, MHD_HTTP_OK, json_pack("{s:o, s:b}", "items", list, "truncated",
-	    more), NULL);
+	return api_send(
+	    c, MHD_HTTP_OK, json_pack("{s:o, s:b}", "items", list, "truncated", more), NULL);
 }
 
 enum MHD_Result
@@ -155,8 +158,8 @@ api_reply(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("Send the reply as \"text\"."));
 	len = json_string_length(t);
 	if (len == 0 || strspn(json_string_value(t), " \t\r\n") == len)
-		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST,
-		    I18N_N("The reply was empty: nothing was sent."));
+		return jn_error(
+		    c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The reply was empty: nothing was sent."));
 	if (len > STORE_REPLY_MAX)
 		return jn_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE,
 		    I18N_N("The reply is too long (at most 64 KB)."));
@@ -213,8 +216,7 @@ which_arg(struct MHD_Connection *c, const struct jn_req *rq, int *unread)
 /* Append every item of src (or its unread submissions) to b; SD_ERR_RANGE
  * past JN_ITEMS_MAX members. */
 static int
-bundle_add_source(const struct db_source *src, int unread, struct jn_bundle_item *b,
-    size_t *k)
+bundle_add_source(const struct db_source *src, int unread, struct jn_bundle_item *b, size_t *k)
 {
 	struct db_item *it = NULL;
 	size_t n = 0;
@@ -240,8 +242,8 @@ bundle_add_source(const struct db_source *src, int unread, struct jn_bundle_item
 /* The items a JSON array names, all of src: SD_ERR_ARG (not an array of
  * strings, empty, repeated), SD_ERR_RANGE (too many), SD_ERR_NOTFOUND. */
 static int
-bundle_parse_items(const json_t *arr, const struct db_source *src, struct jn_bundle_item *b,
-    size_t *k)
+bundle_parse_items(
+    const json_t *arr, const struct db_source *src, struct jn_bundle_item *b, size_t *k)
 {
 	unsigned char id[SD_ID_BYTES];
 	struct db_item it;
@@ -279,14 +281,14 @@ bundle_parse_items(const json_t *arr, const struct db_source *src, struct jn_bun
 
 /* Answer for a bundle of k members, or the error e of gathering them. */
 static enum MHD_Result
-bundle_send(struct MHD_Connection *c, struct jn_req *rq, struct jn_bundle_item *b, size_t k,
-    int e)
+bundle_send(struct MHD_Connection *c, struct jn_req *rq, struct jn_bundle_item *b, size_t k, int e)
 {
 	enum MHD_Result r;
 
 	if (e == SD_ERR_ARG)
 		r = jn_error(c, rq, MHD_HTTP_BAD_REQUEST,
-		    I18N_N("The selection is not a list of distinct ids, or \"which\" is not all or unread."));
+		    I18N_N(
+			"The selection is not a list of distinct ids, or \"which\" is not all or unread."));
 	else if (e == SD_ERR_RANGE)
 		r = jn_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE,
 		    I18N_N("Too many items for one bundle: ask for fewer at a time."));
@@ -327,7 +329,7 @@ static int
 bundle_parse_sources(const json_t *arr, struct db_source **out, size_t *n)
 {
 	size_t k = json_array_size(arr);
-	unsigned char (*ids)[SD_ID_BYTES];
+	unsigned char(*ids)[SD_ID_BYTES];
 	struct db_source *s;
 	int e = 0;
 

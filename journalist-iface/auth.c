@@ -46,10 +46,10 @@
 
 #define JN_NAME_PER_MINUTE 10
 #define JN_UNKNOWN_PER_MINUTE 30
-#define JN_NAMES 256                     /* names tracked at once */
+#define JN_NAMES 256 /* names tracked at once */
 #define JN_FAILURES_FREE 5
-#define JN_FORGIVE 900                   /* seconds per failure forgiven */
-#define JN_CHECK_NS_DEFAULT 300000000LL  /* before the first real check */
+#define JN_FORGIVE 900                  /* seconds per failure forgiven */
+#define JN_CHECK_NS_DEFAULT 300000000LL /* before the first real check */
 
 static const char *const anonymous = "(anonymous)";
 
@@ -64,13 +64,13 @@ struct name_budget {
 static struct {
 	int keyed;
 	unsigned char key[crypto_generichash_KEYBYTES];
-	struct name_budget known[JN_NAMES];    /* names of accounts */
-	struct name_budget unknown[JN_NAMES];  /* other names: their churn never
+	struct name_budget known[JN_NAMES];   /* names of accounts */
+	struct name_budget unknown[JN_NAMES]; /* other names: their churn never
 	                                          evicts an account's entry */
 	int64_t unknown_minute;
 	unsigned unknown_count;
 	int unknown_audited;
-	int64_t check_ns;       /* how long the last argon2id check took */
+	int64_t check_ns; /* how long the last argon2id check took */
 } thr;
 
 static int64_t
@@ -94,8 +94,8 @@ name_entry(struct name_budget *t, const char *name, int64_t minute, int create)
 		randombytes_buf(thr.key, sizeof thr.key);
 		thr.keyed = 1;
 	}
-	crypto_generichash(h, sizeof h, (const unsigned char *)name, strlen(name), thr.key,
-	    sizeof thr.key);
+	crypto_generichash(
+	    h, sizeof h, (const unsigned char *)name, strlen(name), thr.key, sizeof thr.key);
 	for (size_t i = 0; i < JN_NAMES && b == NULL; i++) {
 		if (t[i].minute != 0 && sodium_memcmp(t[i].h, h, sizeof h) == 0)
 			b = &t[i];
@@ -313,9 +313,9 @@ jn_authenticate(const char *user, const char *raw, size_t rawlen, const char *co
 	if ((e = name_take(code_ok ? budget : found ? j.name : user, found, &audit)) != 0) {
 		if (audit) {
 			JN_DB_LOCK();
-			audit_login(found ? j.name : anonymous, found ?
-			    "login throttled: too many attempts for this name" :
-			    "login throttled: too many attempts for an unknown name");
+			audit_login(found ? j.name : anonymous,
+			    found ? "login throttled: too many attempts for this name"
+				  : "login throttled: too many attempts for an unknown name");
 			JN_DB_UNLOCK();
 		}
 		goto out;
@@ -411,8 +411,9 @@ jn_reauthenticate(int64_t id, const char *raw, size_t rawlen)
 		jn_not_recorded(db_journalist_succeeded(jn_app.db, j.id),
 		    "a passphrase check's success (its attempt stays counted)");
 	else
-		audit_login(j.name, e == SD_ERR_LOCKED
-		    ? "passphrase check refused: locked" : "failed passphrase check");
+		audit_login(j.name,
+		    e == SD_ERR_LOCKED ? "passphrase check refused: locked"
+				       : "failed passphrase check");
 	if (e != 0 && locked)
 		audit_login(j.name, "account locked after failed logins");
 	JN_DB_UNLOCK();

@@ -82,8 +82,7 @@ bundle_free(void *cls)
 }
 
 void
-jn_bundle_item_set(struct jn_bundle_item *b, const struct db_source *src,
-    const struct db_item *it)
+jn_bundle_item_set(struct jn_bundle_item *b, const struct db_source *src, const struct db_item *it)
 {
 	memcpy(b->source, src->id, SD_ID_BYTES);
 	memcpy(b->item, it->id, SD_ID_BYTES);
@@ -103,7 +102,7 @@ next_member(struct bundle *b)
 	int e;
 
 	if ((e = spool_item_open(jn_app.spool, it->source, it->has_batch ? it->batch : NULL,
-	         it->item, &b->fd)) != 0)
+		 it->item, &b->fd)) != 0)
 		return e;
 	if (fstat(b->fd, &st) != 0 || !S_ISREG(st.st_mode))
 		return SD_ERR_IO;
@@ -156,8 +155,8 @@ mark_seen(const struct bundle *b)
 {
 	JN_DB_LOCK();
 	for (size_t i = 0; i < b->n; i++)
-		jn_not_recorded(db_item_set_seen(jn_app.db, b->items[i].row, 1),
-		    "a downloaded item as seen");
+		jn_not_recorded(
+		    db_item_set_seen(jn_app.db, b->items[i].row, 1), "a downloaded item as seen");
 	JN_DB_UNLOCK();
 }
 
@@ -219,26 +218,25 @@ audit_sources(struct jn_req *rq, const struct jn_bundle_item *items, size_t n)
 		if (i > 0 && memcmp(items[i].source, items[i - 1].source, SD_ID_BYTES) == 0)
 			continue;
 		sd_designation(items[i].source, des);
-		jn_not_recorded(jn_audit(rq, "downloaded submissions", des),
-		    "a download in the audit log");
+		jn_not_recorded(
+		    jn_audit(rq, "downloaded submissions", des), "a download in the audit log");
 	}
 	JN_DB_UNLOCK();
 }
 
 enum MHD_Result
-jn_bundle_respond(struct MHD_Connection *c, struct jn_req *rq,
-    const struct jn_bundle_item *items, size_t n)
+jn_bundle_respond(
+    struct MHD_Connection *c, struct jn_req *rq, const struct jn_bundle_item *items, size_t n)
 {
-	const char *const hdr[] = {
-		"Content-Disposition", "attachment; filename=\"sealdrop-bundle.tar\"", NULL
-	};
+	const char *const hdr[] = { "Content-Disposition",
+		"attachment; filename=\"sealdrop-bundle.tar\"", NULL };
 	struct bundle *b = n > 0 ? bundle_new(items, n) : NULL;
 	struct MHD_Response *r;
 
 	if (b == NULL)
-		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
-	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, on_read, b,
-	    bundle_free);
+		return jn_error(
+		    c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, on_read, b, bundle_free);
 	if (r == NULL) {
 		bundle_free(b);
 		return MHD_NO;
@@ -261,11 +259,13 @@ jn_file_respond(struct MHD_Connection *c, struct jn_req *rq, const struct db_sou
 	if (it->source_deleted)
 		return jn_error(c, rq, MHD_HTTP_GONE,
 		    I18N_N("The source read this reply and deleted it: nothing is kept."));
-	if (spool_item_open(jn_app.spool, src->id, it->has_batch ? it->batch : NULL, it->id,
-	        &fd) != 0 || fstat(fd, &st) != 0) {
+	if (spool_item_open(jn_app.spool, src->id, it->has_batch ? it->batch : NULL, it->id, &fd) !=
+		0 ||
+	    fstat(fd, &st) != 0) {
 		if (fd >= 0)
 			close(fd);
-		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
+		return jn_error(
+		    c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
 	}
 	sd_spool_name(it->id, name);
 	(void)snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", name);
@@ -276,8 +276,8 @@ jn_file_respond(struct MHD_Connection *c, struct jn_req *rq, const struct db_sou
 	}
 	if (!rq->head) { /* a HEAD request downloads nothing */
 		JN_DB_LOCK();
-		jn_not_recorded(db_item_set_seen(jn_app.db, it->row, 1),
-		    "a downloaded item as seen");
+		jn_not_recorded(
+		    db_item_set_seen(jn_app.db, it->row, 1), "a downloaded item as seen");
 		JN_DB_UNLOCK();
 	}
 	return web_queue_download(c, r, "application/octet-stream", hdr);

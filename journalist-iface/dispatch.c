@@ -30,47 +30,38 @@ static const struct web_route routes[] = {
 	{ "POST", "/sources", { .jn = jn_post_sources }, WEB_RF_AUTH | WEB_RF_BODY },
 	{ "POST", "/sources/triage", { .jn = jn_post_triage }, WEB_RF_AUTH | WEB_RF_BODY },
 	{ "GET", "/source/*", { .jn = jn_get_source }, WEB_RF_AUTH },
-	{ "POST", "/source/*/items", { .jn = jn_post_source_items },
-	  WEB_RF_AUTH | WEB_RF_BODY },
-	{ "POST", "/source/*/reply", { .jn = jn_post_source_reply },
-	  WEB_RF_AUTH | WEB_RF_BODY },
-	{ "POST", "/source/*/delete", { .jn = jn_post_source_delete },
-	  WEB_RF_AUTH | WEB_RF_BODY },
-	{ "POST", "/source/*/star", { .jn = jn_post_source_star },
-	  WEB_RF_AUTH | WEB_RF_BODY },
+	{ "POST", "/source/*/items", { .jn = jn_post_source_items }, WEB_RF_AUTH | WEB_RF_BODY },
+	{ "POST", "/source/*/reply", { .jn = jn_post_source_reply }, WEB_RF_AUTH | WEB_RF_BODY },
+	{ "POST", "/source/*/delete", { .jn = jn_post_source_delete }, WEB_RF_AUTH | WEB_RF_BODY },
+	{ "POST", "/source/*/star", { .jn = jn_post_source_star }, WEB_RF_AUTH | WEB_RF_BODY },
 	{ "GET", "/source/*/item/*", { .jn = jn_get_item }, WEB_RF_AUTH },
 	{ "GET", "/account", { .jn = jn_get_account }, WEB_RF_AUTH },
 	{ "GET", "/account/qr.png", { .jn = jn_get_account_qr }, WEB_RF_AUTH },
-	{ "POST", "/account/totp", { .jn = jn_post_account_totp },
-	  WEB_RF_AUTH | WEB_RF_BODY },
+	{ "POST", "/account/totp", { .jn = jn_post_account_totp }, WEB_RF_AUTH | WEB_RF_BODY },
 	{ "POST", "/account/passphrase", { .jn = jn_post_account_passphrase },
-	  WEB_RF_AUTH | WEB_RF_BODY },
+	    WEB_RF_AUTH | WEB_RF_BODY },
 	{ "GET", "/account/notify", { .jn = jn_get_account_notify }, WEB_RF_AUTH },
-	{ "POST", "/account/notify", { .jn = jn_post_account_notify },
-	  WEB_RF_AUTH | WEB_RF_BODY },
-	{ "GET", "/admin/journalists", { .jn = jn_admin_journalists },
-	  WEB_RF_AUTH | WEB_RF_ADMIN },
+	{ "POST", "/account/notify", { .jn = jn_post_account_notify }, WEB_RF_AUTH | WEB_RF_BODY },
+	{ "GET", "/admin/journalists", { .jn = jn_admin_journalists }, WEB_RF_AUTH | WEB_RF_ADMIN },
 	{ "GET", "/admin/qr.png", { .jn = jn_admin_qr }, WEB_RF_AUTH | WEB_RF_ADMIN },
 	{ "POST", "/admin/journalists", { .jn = jn_admin_journalist_add },
-	  WEB_RF_AUTH | WEB_RF_ADMIN | WEB_RF_BODY },
+	    WEB_RF_AUTH | WEB_RF_ADMIN | WEB_RF_BODY },
 	{ "POST", "/admin/journalist/*/reset", { .jn = jn_admin_journalist_reset },
-	  WEB_RF_AUTH | WEB_RF_ADMIN | WEB_RF_BODY },
+	    WEB_RF_AUTH | WEB_RF_ADMIN | WEB_RF_BODY },
 	{ "POST", "/admin/journalist/*/remove", { .jn = jn_admin_journalist_remove },
-	  WEB_RF_AUTH | WEB_RF_ADMIN | WEB_RF_BODY },
+	    WEB_RF_AUTH | WEB_RF_ADMIN | WEB_RF_BODY },
 	{ "POST", "/admin/journalist/*/unlock", { .jn = jn_admin_journalist_unlock },
-	  WEB_RF_AUTH | WEB_RF_ADMIN | WEB_RF_BODY },
+	    WEB_RF_AUTH | WEB_RF_ADMIN | WEB_RF_BODY },
 	{ "POST", "/admin/journalist/*/torkey", { .jn = jn_admin_journalist_torkey },
-	  WEB_RF_AUTH | WEB_RF_ADMIN | WEB_RF_BODY },
-	{ "GET", "/admin/recipients", { .jn = jn_admin_recipients },
-	  WEB_RF_AUTH | WEB_RF_ADMIN },
+	    WEB_RF_AUTH | WEB_RF_ADMIN | WEB_RF_BODY },
+	{ "GET", "/admin/recipients", { .jn = jn_admin_recipients }, WEB_RF_AUTH | WEB_RF_ADMIN },
 	{ "POST", "/admin/recipients", { .jn = jn_admin_recipient_add },
-	  WEB_RF_AUTH | WEB_RF_ADMIN | WEB_RF_BODY },
+	    WEB_RF_AUTH | WEB_RF_ADMIN | WEB_RF_BODY },
 	{ "POST", "/admin/recipient/*/remove", { .jn = jn_admin_recipient_remove },
-	  WEB_RF_AUTH | WEB_RF_ADMIN | WEB_RF_BODY },
-	{ "GET", "/admin/settings", { .jn = jn_admin_settings },
-	  WEB_RF_AUTH | WEB_RF_ADMIN },
+	    WEB_RF_AUTH | WEB_RF_ADMIN | WEB_RF_BODY },
+	{ "GET", "/admin/settings", { .jn = jn_admin_settings }, WEB_RF_AUTH | WEB_RF_ADMIN },
 	{ "POST", "/admin/settings", { .jn = jn_admin_settings_save },
-	  WEB_RF_AUTH | WEB_RF_ADMIN | WEB_RF_BODY },
+	    WEB_RF_AUTH | WEB_RF_ADMIN | WEB_RF_BODY },
 	{ "GET", "/admin/audit", { .jn = jn_admin_audit }, WEB_RF_AUTH | WEB_RF_ADMIN },
 	{ "GET", "/static/style.css", { .jn = jn_get_static }, 0 },
 	{ "GET", "/static/journalist.css", { .jn = jn_get_static }, 0 },
@@ -127,8 +118,8 @@ setup_identity(struct MHD_Connection *c, struct jn_req *rq)
 			bind_session(rq, auth + 6, JNSESS_API);
 		return;
 	}
-	bind_session(rq, MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE_SESSION),
-	    JNSESS_WEB);
+	bind_session(
+	    rq, MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE_SESSION), JNSESS_WEB);
 	web_anon_csrf(c, COOKIE_CSRF, rq->anon_csrf, &rq->new_anon_csrf);
 }
 
@@ -137,8 +128,8 @@ setup_identity(struct MHD_Connection *c, struct jn_req *rq)
 const struct web_route *
 jn_route_find(const char *method, struct jn_req *rq)
 {
-	return web_route_find(routes, sizeof routes / sizeof routes[0], method, &rq->path,
-	    rq->allow);
+	return web_route_find(
+	    routes, sizeof routes / sizeof routes[0], method, &rq->path, rq->allow);
 }
 
 /* Checks of a page route before its body; a response or MHD_YES with
@@ -156,8 +147,8 @@ page_checks(struct MHD_Connection *c, struct jn_req *rq, int *done)
 		    I18N_N("Your session has expired. Please log in again."));
 	}
 	if ((f & WEB_RF_ADMIN) && !rq->me.is_admin)
-		return jn_error(c, rq, MHD_HTTP_FORBIDDEN,
-		    I18N_N("This page is for administrators."));
+		return jn_error(
+		    c, rq, MHD_HTTP_FORBIDDEN, I18N_N("This page is for administrators."));
 	*done = 0;
 	return MHD_YES;
 }
@@ -189,7 +180,8 @@ first_call(struct MHD_Connection *c, struct jn_req *rq, const char *url, const c
 		return jn_error(c, rq, MHD_HTTP_FORBIDDEN,
 		    I18N_N("This site can only be reached through its onion address."));
 	if (web_path_split(url, &rq->path) != 0)
-		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
+		return jn_error(
+		    c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
 	if (rq->api) {
 		if (api_reads_body(rq) && jn_body_begin(c, rq) != 0)
 			return MHD_NO;
@@ -199,7 +191,8 @@ first_call(struct MHD_Connection *c, struct jn_req *rq, const char *url, const c
 		if (rq->allow[0] != '\0')
 			return jn_error(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    I18N_N("This address does not accept this kind of request."));
-		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
+		return jn_error(
+		    c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
 	}
 	if ((r = page_checks(c, rq, &done)) != MHD_YES || done)
 		return r;
@@ -222,8 +215,8 @@ last_call(struct MHD_Connection *c, struct jn_req *rq)
 	if (rq->route == NULL) /* answered at the first call already (as the source's) */
 		return MHD_NO;
 	if (!web_csrf_ok(web_form_get(&rq->form, "csrf_token", NULL),
-	        rq->has_session ? rq->sess.csrf : NULL, (rq->route->flags & WEB_RF_ANON) != 0,
-	        rq->anon_csrf, rq->new_anon_csrf))
+		rq->has_session ? rq->sess.csrf : NULL, (rq->route->flags & WEB_RF_ANON) != 0,
+		rq->anon_csrf, rq->new_anon_csrf))
 		return jn_error(c, rq, MHD_HTTP_FORBIDDEN,
 		    I18N_N("The form expired. Please go back, reload the page and try again."));
 	return rq->route->fn.jn(c, rq);
@@ -254,8 +247,7 @@ jn_handle(void *cls, struct MHD_Connection *c, const char *url, const char *meth
 }
 
 void
-jn_completed(void *cls, struct MHD_Connection *c, void **rc,
-    enum MHD_RequestTerminationCode toe)
+jn_completed(void *cls, struct MHD_Connection *c, void **rc, enum MHD_RequestTerminationCode toe)
 {
 	struct jn_req *rq = *rc;
 

@@ -21,8 +21,8 @@ static void
 form_failed(struct jn_req *rq, int e)
 {
 	rq->status = e == SD_ERR_TOOLONG ? MHD_HTTP_CONTENT_TOO_LARGE : MHD_HTTP_BAD_REQUEST;
-	rq->error_msg = rq->status == MHD_HTTP_BAD_REQUEST
-	    ? I18N_N("The form was not understood.") : I18N_N("The request is too large.");
+	rq->error_msg = rq->status == MHD_HTTP_BAD_REQUEST ? I18N_N("The form was not understood.")
+							   : I18N_N("The request is too large.");
 }
 
 int

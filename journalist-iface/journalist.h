@@ -63,13 +63,13 @@ extern struct jn_app jn_app;
 #define JN_DB_LOCK() pthread_mutex_lock(&jn_app.db_mu)
 #define JN_DB_UNLOCK() pthread_mutex_unlock(&jn_app.db_mu)
 
-#define JN_BODY_MAX (256U * 1024)   /* any request body */
-#define JN_FORM_FIELDS 1024         /* fields of one form */
+#define JN_BODY_MAX (256U * 1024) /* any request body */
+#define JN_FORM_FIELDS 1024       /* fields of one form */
 #define JN_PAGE_MAX (4U * 1024 * 1024)
-#define JN_PAGE_SIZE 50             /* sources per page */
-#define JN_ITEMS_MAX 10000          /* items of one source shown or bundled */
-#define JN_TRIAGE_MAX 1000          /* sources deleted in one triage action */
-#define JN_TRIAGE_SET_BYTES 16      /* fingerprint of a triage selection */
+#define JN_PAGE_SIZE 50        /* sources per page */
+#define JN_ITEMS_MAX 10000     /* items of one source shown or bundled */
+#define JN_TRIAGE_MAX 1000     /* sources deleted in one triage action */
+#define JN_TRIAGE_SET_BYTES 16 /* fingerprint of a triage selection */
 
 struct jn_req;
 struct tmpl_vars;
@@ -79,36 +79,36 @@ struct tmpl_vars;
 struct jn_req {
 	const struct web_route *route;
 	struct web_path path;
-	int api;                  /* under /api/v1/: JSON errors, token auth */
-	int head;                 /* a HEAD request */
-	const char *method;       /* libmicrohttpd's, valid for the request */
+	int api;            /* under /api/v1/: JSON errors, token auth */
+	int head;           /* a HEAD request */
+	const char *method; /* libmicrohttpd's, valid for the request */
 	char lang[8];
 	int set_lang;
 	int has_session;
 	char sess_id[WEB_TOKEN_CHARS + 1];
-	struct jnsess_view sess;  /* wiped at the end */
-	struct db_journalist me;  /* the account, re-read (secrets wiped) */
+	struct jnsess_view sess; /* wiped at the end */
+	struct db_journalist me; /* the account, re-read (secrets wiped) */
 	char anon_csrf[WEB_TOKEN_CHARS + 1];
 	int new_anon_csrf;
-	struct web_form form;     /* page bodies (web_form_get, web_form_nth) */
-	struct sdbuf body;        /* API bodies (JSON) */
+	struct web_form form; /* page bodies (web_form_get, web_form_nth) */
+	struct sdbuf body;    /* API bodies (JSON) */
 	json_t *json;
 	uint64_t received;
-	unsigned status;          /* an error decided while reading the body */
+	unsigned status; /* an error decided while reading the body */
 	const char *error_msg;
 	char allow[WEB_ALLOW_MAX]; /* the Allow header of a 405 page */
 };
 
 /* dispatch.c */
-enum MHD_Result jn_handle(void *cls, struct MHD_Connection *c, const char *url,
-    const char *method, const char *version, const char *data, size_t *size, void **rc);
-void jn_completed(void *cls, struct MHD_Connection *c, void **rc,
-    enum MHD_RequestTerminationCode toe);
+enum MHD_Result jn_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+    const char *version, const char *data, size_t *size, void **rc);
+void
+jn_completed(void *cls, struct MHD_Connection *c, void **rc, enum MHD_RequestTerminationCode toe);
 
 /* respond.c */
 /* An error: a translated page, or {"error": message} under /api/v1/. */
-enum MHD_Result jn_error(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
-    const char *msgid);
+enum MHD_Result
+jn_error(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const char *msgid);
 /* Render template "journalist/NAME" with v (freed) and the common
  * variables (lang, instance, me, csrf, flash, languages). */
 enum MHD_Result jn_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
@@ -116,11 +116,11 @@ enum MHD_Result jn_page(struct MHD_Connection *c, struct jn_req *rq, unsigned st
 /* A JSON response (j is released), with extra headers (pairs, NULL-
  * terminated; may be NULL) for the _ex form. */
 enum MHD_Result jn_json(struct MHD_Connection *c, unsigned status, json_t *j);
-enum MHD_Result jn_json_ex(struct MHD_Connection *c, unsigned status, json_t *j,
-    const char *const *hdr);
+enum MHD_Result
+jn_json_ex(struct MHD_Connection *c, unsigned status, json_t *j, const char *const *hdr);
 /* A 303 to a local path with a one-shot message (msgid may be NULL). */
-enum MHD_Result jn_redirect(struct MHD_Connection *c, struct jn_req *rq, const char *path,
-    const char *flash_msgid);
+enum MHD_Result
+jn_redirect(struct MHD_Connection *c, struct jn_req *rq, const char *path, const char *flash_msgid);
 /* actions.c */
 /* Write an audit entry for the current journalist (caller holds the lock). */
 SD_MUST_CHECK
@@ -135,14 +135,18 @@ SD_MUST_CHECK
 int jn_source_of(struct jn_req *rq, size_t i, struct db_source *out);
 /* The item named by segment i, belonging to src; SD_ERR_NOTFOUND otherwise. */
 SD_MUST_CHECK
-int jn_item_of(struct jn_req *rq, size_t i, const struct db_source *src,
-    struct db_item *out);
+int jn_item_of(struct jn_req *rq, size_t i, const struct db_source *src, struct db_item *out);
 /* What a form or the API asks of items or sources. */
 enum jn_item_action {
-	JN_ACT_UNKNOWN,          /* a name we do not know: refused (400) */
-	JN_ACT_SEEN, JN_ACT_UNSEEN, JN_ACT_STAR, JN_ACT_UNSTAR, JN_ACT_DELETE,
-	JN_ACT_DOWNLOAD,         /* the selected items, one bundle */
-	JN_ACT_DOWNLOAD_ALL, JN_ACT_DOWNLOAD_UNREAD
+	JN_ACT_UNKNOWN, /* a name we do not know: refused (400) */
+	JN_ACT_SEEN,
+	JN_ACT_UNSEEN,
+	JN_ACT_STAR,
+	JN_ACT_UNSTAR,
+	JN_ACT_DELETE,
+	JN_ACT_DOWNLOAD, /* the selected items, one bundle */
+	JN_ACT_DOWNLOAD_ALL,
+	JN_ACT_DOWNLOAD_UNREAD
 };
 /* The action a form's "action" field names (NULL: JN_ACT_UNKNOWN). */
 enum jn_item_action jn_item_action_of(const char *name);
@@ -157,8 +161,8 @@ int jn_do_source_delete(struct jn_req *rq, const struct db_source *src);
 SD_MUST_CHECK
 int jn_do_source_star(struct jn_req *rq, const struct db_source *src, int starred);
 SD_MUST_CHECK
-int jn_do_reply(struct jn_req *rq, const struct db_source *src, const char *text,
-    size_t len, struct db_item *out);
+int jn_do_reply(struct jn_req *rq, const struct db_source *src, const char *text, size_t len,
+    struct db_item *out);
 /* The items of a source, ascending (malloc'd, up to JN_ITEMS_MAX); *more
  * (may be NULL) says whether the source has more than that. */
 SD_MUST_CHECK
@@ -231,11 +235,11 @@ enum MHD_Result jn_admin_qr(struct MHD_Connection *c, struct jn_req *rq);
 
 /* triage.c: many sources deleted in one action (see there). */
 struct jn_triage {
-	char day[11];                /* "YYYY-MM-DD", or "" for any day */
+	char day[11]; /* "YYYY-MM-DD", or "" for any day */
 	int never_replied;
-	struct db_source *s;         /* the first n matches, oldest first */
+	struct db_source *s; /* the first n matches, oldest first */
 	size_t n;
-	int64_t total;               /* every match when loaded */
+	int64_t total;                         /* every match when loaded */
 	char set[2 * JN_TRIAGE_SET_BYTES + 1]; /* fingerprint of criteria and s */
 };
 /* SD_ERR_FORMAT: day is not "YYYY-MM-DD"; SD_ERR_ARG: no criterion. */
@@ -259,15 +263,15 @@ enum MHD_Result jn_post_triage(struct MHD_Connection *c, struct jn_req *rq);
 struct jn_bundle_item {
 	unsigned char source[SD_ID_BYTES];
 	unsigned char item[SD_ID_BYTES];
-	int has_batch;                      /* where it is in the spool */
+	int has_batch; /* where it is in the spool */
 	unsigned char batch[SD_ID_BYTES];
 	int64_t row;
 };
 /* Fill a bundle entry from an item of src. */
-void jn_bundle_item_set(struct jn_bundle_item *b, const struct db_source *src,
-    const struct db_item *it);
-enum MHD_Result jn_bundle_respond(struct MHD_Connection *c, struct jn_req *rq,
-    const struct jn_bundle_item *items, size_t n);
+void
+jn_bundle_item_set(struct jn_bundle_item *b, const struct db_source *src, const struct db_item *it);
+enum MHD_Result jn_bundle_respond(
+    struct MHD_Connection *c, struct jn_req *rq, const struct jn_bundle_item *items, size_t n);
 /* One .sdbox file as a download (marks it seen). */
 enum MHD_Result jn_file_respond(struct MHD_Connection *c, struct jn_req *rq,
     const struct db_source *src, const struct db_item *it);

@@ -46,8 +46,8 @@ open_instance(const char *inst)
 	char err[STORE_ERR_MAX];
 	unsigned removed = 0;
 
-	if (store_instance_open(inst, "journalist", &jn_app.conf, &jn_app.db, &jn_app.spool,
-	        &removed, err) != 0)
+	if (store_instance_open(
+		inst, "journalist", &jn_app.conf, &jn_app.db, &jn_app.spool, &removed, err) != 0)
 		sdlog_fatalx("%s", err);
 	if (removed > 0)
 		sdlog_info("removed %u unfinished files left by a previous run", removed);
@@ -99,7 +99,7 @@ init_all(void)
 	if ((e = web_pages_init()) != 0 || (e = i18n_init()) != 0)
 		sdlog_fatalx("cannot load the pages: %s", sd_strerror(e));
 	if (jnsess_init(jn_app.conf.journalist_idle_minutes * 60U,
-	        jn_app.conf.journalist_max_minutes * 60U) != 0)
+		jn_app.conf.journalist_max_minutes * 60U) != 0)
 		sdlog_fatalx("out of memory");
 	if (account_init() != 0)
 		sdlog_fatalx("cannot initialise liboath");

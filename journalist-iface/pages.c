@@ -85,8 +85,8 @@ jn_post_login(struct MHD_Connection *c, struct jn_req *rq)
 		return jn_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    I18N_N("The server is busy. Please try again in a minute."));
 	if (e != 0)
-		return login_page(c, rq, MHD_HTTP_FORBIDDEN,
-		    I18N_N("Wrong user name, passphrase or code."));
+		return login_page(
+		    c, rq, MHD_HTTP_FORBIDDEN, I18N_N("Wrong user name, passphrase or code."));
 	must_change = j.must_change_pw;
 	e = jnsess_create(JNSESS_WEB, j.id, j.name, j.is_admin, cred, id);
 	sodium_memzero(&j, sizeof j);
@@ -97,7 +97,9 @@ jn_post_login(struct MHD_Connection *c, struct jn_req *rq)
 	ck[0] = (struct web_cookie){ COOKIE_SESSION, id, 0 };
 	ck[1] = (struct web_cookie){ "sdj_csrf", "", 1 };
 	if (must_change) { /* an admin saw this passphrase: ask for a new one */
-		jnsess_set_flash(id, I18N_N("Your administrator saw your passphrase when they set it: change it now, below."));
+		jnsess_set_flash(id,
+		    I18N_N(
+			"Your administrator saw your passphrase when they set it: change it now, below."));
 		return web_redirect_ex(c, "/account#passphrase-h", ck, 2);
 	}
 	return web_redirect_ex(c, "/sources", ck, 2);
@@ -148,7 +150,8 @@ jn_get_sources(struct MHD_Connection *c, struct jn_req *rq)
 	int e;
 
 	if (page == 0)
-		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
+		return jn_error(
+		    c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
 	JN_DB_LOCK();
 	e = db_source_count(jn_app.db, &total);
 	if (e == 0)
@@ -156,9 +159,11 @@ jn_get_sources(struct MHD_Connection *c, struct jn_req *rq)
 	JN_DB_UNLOCK();
 	pages = total == 0 ? 1 : (total + JN_PAGE_SIZE - 1) / JN_PAGE_SIZE;
 	if (e == 0 && page > pages)
-		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
+		return jn_error(
+		    c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
 	if (e != 0 || tmpl_vars_new(&v) != 0)
-		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+		return jn_error(
+		    c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	for (size_t i = 0; i < n && e == 0; i++)
 		e = add_source_row(rq, v, &s[i]);
 	jn_paging_vars(v, page, pages, total);

@@ -57,7 +57,8 @@ qr_rows(const QRcode *q, unsigned char **rows_out, size_t *side_out, size_t *str
 		size_t my = y / QR_SCALE;
 		for (size_t x = 0; x < side; x++) {
 			size_t mx = x / QR_SCALE;
-			if (my >= QR_QUIET && my < QR_QUIET + w && mx >= QR_QUIET && mx < QR_QUIET + w &&
+			if (my >= QR_QUIET && my < QR_QUIET + w && mx >= QR_QUIET &&
+			    mx < QR_QUIET + w &&
 			    (q->data[(my - QR_QUIET) * w + (mx - QR_QUIET)] & 1))
 				rows[y * stride + x / 8] &= (unsigned char)~(0x80u >> (x % 8));
 		}
@@ -152,7 +153,8 @@ jn_qr_respond(struct MHD_Connection *c, struct jn_req *rq, const char *name,
 	sodium_memzero(uri, sizeof uri);
 	if (e != 0) {
 		sdbuf_free(&png);
-		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+		return jn_error(
+		    c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	}
 	return web_respond_ex(c, MHD_HTTP_OK, "image/png", &png, NULL, 0, NULL);
 }
@@ -161,7 +163,8 @@ enum MHD_Result
 jn_get_account_qr(struct MHD_Connection *c, struct jn_req *rq)
 {
 	if (!rq->sess.has_pending)
-		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
+		return jn_error(
+		    c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
 	return jn_qr_respond(c, rq, rq->me.name, rq->sess.pending);
 }
 
@@ -202,7 +205,8 @@ jn_get_account(struct MHD_Connection *c, struct jn_req *rq)
 		e = pending_vars(rq, v);
 	if (e != 0) {
 		tmpl_vars_free(v);
-		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+		return jn_error(
+		    c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	}
 	return jn_page(c, rq, MHD_HTTP_OK, "account", v);
 }
@@ -261,7 +265,8 @@ jn_post_account_totp(struct MHD_Connection *c, struct jn_req *rq)
 
 	if (action != NULL && strcmp(action, "start") == 0) {
 		if (account_totp_new(secret, b32) != 0)
-			return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+			return jn_error(
+			    c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 		jnsess_set_pending(rq->sess_id, secret);
 		sodium_memzero(secret, sizeof secret);
 		sodium_memzero(b32, sizeof b32);
@@ -272,20 +277,25 @@ jn_post_account_totp(struct MHD_Connection *c, struct jn_req *rq)
 		return jn_redirect(c, rq, "/account", I18N_N("Nothing was changed."));
 	}
 	if (action == NULL || strcmp(action, "confirm") != 0 || code == NULL)
-		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
+		return jn_error(
+		    c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
 	if ((e = recheck(rq)) != 0)
-		return e == SD_ERR_LOCKED ? jn_error(c, rq, MHD_HTTP_TOO_MANY_REQUESTS,
-		    I18N_N("Too many failed attempts. Wait a few minutes and try again."))
-		    : e == SD_ERR_STATE ? jn_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    I18N_N("The server is busy. Please try again in a minute."))
+		return e == SD_ERR_LOCKED
+		    ? jn_error(c, rq, MHD_HTTP_TOO_MANY_REQUESTS,
+			  I18N_N("Too many failed attempts. Wait a few minutes and try again."))
+		    : e == SD_ERR_STATE
+		    ? jn_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+			  I18N_N("The server is busy. Please try again in a minute."))
 		    : jn_redirect(c, rq, "/account",
-		    I18N_N("That is not your passphrase: nothing was changed."));
+			  I18N_N("That is not your passphrase: nothing was changed."));
 	e = confirm_totp(rq, code);
 	if (e == SD_ERR_AUTH)
 		return jn_redirect(c, rq, "/account",
-		    I18N_N("That code does not match the new secret. Check your app's clock and try again."));
+		    I18N_N(
+			"That code does not match the new secret. Check your app's clock and try again."));
 	if (e != 0)
-		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
+		return jn_error(
+		    c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
 	jnsess_set_pending(rq->sess_id, NULL);
 	return jn_redirect(c, rq, "/account",
 	    I18N_N("Your new two-factor code is set up. The old one no longer works."));
@@ -305,12 +315,14 @@ jn_post_account_passphrase(struct MHD_Connection *c, struct jn_req *rq)
 	int e;
 
 	if ((e = recheck(rq)) != 0)
-		return e == SD_ERR_LOCKED ? jn_error(c, rq, MHD_HTTP_TOO_MANY_REQUESTS,
-		    I18N_N("Too many failed attempts. Wait a few minutes and try again."))
-		    : e == SD_ERR_STATE ? jn_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    I18N_N("The server is busy. Please try again in a minute."))
+		return e == SD_ERR_LOCKED
+		    ? jn_error(c, rq, MHD_HTTP_TOO_MANY_REQUESTS,
+			  I18N_N("Too many failed attempts. Wait a few minutes and try again."))
+		    : e == SD_ERR_STATE
+		    ? jn_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+			  I18N_N("The server is busy. Please try again in a minute."))
 		    : jn_redirect(c, rq, "/account",
-		    I18N_N("That is not your passphrase: nothing was changed."));
+			  I18N_N("That is not your passphrase: nothing was changed."));
 	if (sem_trywait(&jn_app.argon2) != 0)
 		return jn_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    I18N_N("The server is busy. Please try again in a minute."));
@@ -345,8 +357,10 @@ jn_post_account_passphrase(struct MHD_Connection *c, struct jn_req *rq)
 	}
 	sodium_memzero(pass, sizeof pass);
 	if (e != 0 || v == NULL) {
-		sdlog_info("account: a passphrase change failed: %s", sd_strerror(e ? e : SD_ERR_NOMEM));
-		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+		sdlog_info(
+		    "account: a passphrase change failed: %s", sd_strerror(e ? e : SD_ERR_NOMEM));
+		return jn_error(
+		    c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	}
 	return jn_page(c, rq, MHD_HTTP_OK, "account", v);
 }
@@ -358,10 +372,11 @@ jn_get_static(struct MHD_Connection *c, struct jn_req *rq)
 	size_t len = 0;
 	/* The source side's sheet is shared; journalist.css adds to it. */
 	const char *name = strcmp(rq->path.seg[1], "style.css") == 0 ? "source/style.css"
-	                                                       : "journalist/journalist.css";
+								     : "journalist/journalist.css";
 	const unsigned char *d = web_static_get(name, &len, &ctype);
 
 	if (d == NULL)
-		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
+		return jn_error(
+		    c, rq, MHD_HTTP_NOT_FOUND, I18N_N("There is no page at this address."));
 	return web_respond_static(c, d, len, ctype);
 }

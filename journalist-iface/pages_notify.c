@@ -28,14 +28,16 @@ jn_get_account_notify(struct MHD_Connection *c, struct jn_req *rq)
 	e = dbn_get(jn_app.db, rq->me.id, addr, &has_key);
 	JN_DB_UNLOCK();
 	if (e != 0)
-		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+		return jn_error(
+		    c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
 	tmpl_set(v, "notify_addr", addr);
 	tmpl_set(v, "opted_in", addr[0] != '\0' && has_key ? "1" : "");
 	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);
-		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+		return jn_error(
+		    c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	}
 	return jn_page(c, rq, MHD_HTTP_OK, "account_notify", v);
 }
@@ -50,7 +52,8 @@ jn_post_account_notify(struct MHD_Connection *c, struct jn_req *rq)
 	int set, e;
 
 	if (action == NULL || (strcmp(action, "set") != 0 && strcmp(action, "clear") != 0))
-		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
+		return jn_error(
+		    c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
 	set = action[0] == 's';
 	if (set) {
 		if (addr == NULL || strlen(addr) != alen || dbn_check_addr(addr) != 0)
@@ -58,7 +61,8 @@ jn_post_account_notify(struct MHD_Connection *c, struct jn_req *rq)
 			    I18N_N("That is not an e-mail address: nothing was changed."));
 		if (key == NULL || strlen(key) != klen || dbn_check_key(key, klen) != 0)
 			return jn_redirect(c, rq, "/account/notify",
-			    I18N_N("That is not one OpenPGP public key block (armored, at most 32 KiB): nothing was changed."));
+			    I18N_N(
+				"That is not one OpenPGP public key block (armored, at most 32 KiB): nothing was changed."));
 	}
 	JN_DB_LOCK();
 	e = dbn_set(jn_app.db, rq->me.id, set ? addr : "", set ? key : "");
@@ -67,9 +71,11 @@ jn_post_account_notify(struct MHD_Connection *c, struct jn_req *rq)
 	JN_DB_UNLOCK();
 	if (e != 0) {
 		sdlog_info("account: a notification change failed: %s", sd_strerror(e));
-		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+		return jn_error(
+		    c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	}
-	return jn_redirect(c, rq, "/account/notify", set ?
-	    I18N_N("Saved. The daily notice goes to this address, encrypted to this key; if the key cannot be used, the operator is told and nothing is sent.") :
-	    I18N_N("Notifications are off: your address and key are deleted."));
+	return jn_redirect(c, rq, "/account/notify",
+	    set ? I18N_N(
+		      "Saved. The daily notice goes to this address, encrypted to this key; if the key cannot be used, the operator is told and nothing is sent.")
+		: I18N_N("Notifications are off: your address and key are deleted."));
 }

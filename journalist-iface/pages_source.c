@@ -40,9 +40,12 @@ static const char *
 kind_label(int kind)
 {
 	switch (kind) {
-	case DB_KIND_MESSAGE: return I18N_N("Message");
-	case DB_KIND_FILE: return I18N_N("File");
-	default: return I18N_N("Reply");
+	case DB_KIND_MESSAGE:
+		return I18N_N("Message");
+	case DB_KIND_FILE:
+		return I18N_N("File");
+	default:
+		return I18N_N("Reply");
 	}
 }
 
@@ -97,7 +100,8 @@ jn_get_source(struct MHD_Connection *c, struct jn_req *rq)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
 	if (jn_load_items(&src, &items, &n, NULL) != 0 || tmpl_vars_new(&v) != 0) {
 		free(items);
-		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+		return jn_error(
+		    c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	}
 	e = source_vars(v, &src);
 	for (size_t i = 0; i < n && e == 0; i++) {
@@ -118,8 +122,8 @@ jn_get_source(struct MHD_Connection *c, struct jn_req *rq)
 
 /* A page asking to confirm a deletion: the same form again with confirm=1. */
 static enum MHD_Result
-confirm_page(struct MHD_Connection *c, struct jn_req *rq, const char *action,
-    const char *message, const char *list_key)
+confirm_page(struct MHD_Connection *c, struct jn_req *rq, const char *action, const char *message,
+    const char *list_key)
 {
 	struct tmpl_vars *v = NULL, *x = NULL;
 	const char *val;
@@ -131,7 +135,8 @@ confirm_page(struct MHD_Connection *c, struct jn_req *rq, const char *action,
 	tmpl_set(v, "do", web_form_get(&rq->form, "action", NULL) ? "delete" : "");
 	tmpl_set(v, "back", "/sources");
 	for (size_t i = 0; list_key && (val = web_form_nth(&rq->form, list_key, i)) != NULL &&
-	     tmpl_vars_error(v) == 0; i++) {
+	     tmpl_vars_error(v) == 0;
+	     i++) {
 		tmpl_list_add(v, "fields", &x);
 		tmpl_set(x, "name", list_key);
 		tmpl_set(x, "value", val);
@@ -201,7 +206,8 @@ bundle_of(struct MHD_Connection *c, struct jn_req *rq, const struct db_source *s
 	if (b == NULL)
 		return MHD_NO;
 	for (size_t i = 0; i < n; i++) {
-		if (it[i].source_deleted || (unread_only && (it[i].seen || it[i].kind == DB_KIND_REPLY)))
+		if (it[i].source_deleted ||
+		    (unread_only && (it[i].seen || it[i].kind == DB_KIND_REPLY)))
 			continue; /* a read receipt has no file */
 		jn_bundle_item_set(&b[k++], src, &it[i]);
 	}
@@ -228,7 +234,8 @@ items_action(struct MHD_Connection *c, struct jn_req *rq, const struct db_source
 	if (action == JN_ACT_DOWNLOAD_ALL || action == JN_ACT_DOWNLOAD_UNREAD) {
 		int more = 0;
 		if (jn_load_items(src, &it, &n, &more) != 0)
-			return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+			return jn_error(
+			    c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 		if (more) {
 			free(it);
 			return jn_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE,
@@ -261,11 +268,13 @@ items_action(struct MHD_Connection *c, struct jn_req *rq, const struct db_source
 	}
 	free(it);
 	if (e == SD_ERR_ARG)
-		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
+		return jn_error(
+		    c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
 	if (e != 0)
-		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
-	return jn_redirect(c, rq, back, action == JN_ACT_DELETE
-	    ? I18N_N("The selected items were deleted.") : I18N_N("Done."));
+		return jn_error(
+		    c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+	return jn_redirect(c, rq, back,
+	    action == JN_ACT_DELETE ? I18N_N("The selected items were deleted.") : I18N_N("Done."));
 }
 
 enum MHD_Result
@@ -277,7 +286,8 @@ jn_post_source_items(struct MHD_Connection *c, struct jn_req *rq)
 	if (jn_source_of(rq, 1, &src) != 0)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
 	if (action == NULL)
-		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
+		return jn_error(
+		    c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
 	return items_action(c, rq, &src, jn_item_action_of(action));
 }
 
@@ -300,11 +310,13 @@ jn_post_source_reply(struct MHD_Connection *c, struct jn_req *rq)
 		    I18N_N("The reply is too long (at most 64 KB)."));
 	if ((e = jn_do_reply(rq, &src, text, len, NULL)) != 0) {
 		sdlog_info("a reply could not be stored: %s", sd_strerror(e));
-		return jn_error(c, rq, 500, e == SD_ERR_NOTFOUND
-		    ? I18N_N("No recipient key is set up: nobody could read a reply.")
-		    : I18N_N("Something went wrong. Please try again later."));
+		return jn_error(c, rq, 500,
+		    e == SD_ERR_NOTFOUND
+			? I18N_N("No recipient key is set up: nobody could read a reply.")
+			: I18N_N("Something went wrong. Please try again later."));
 	}
-	return jn_redirect(c, rq, back, I18N_N("Your reply was sent. The source sees it at their next login."));
+	return jn_redirect(
+	    c, rq, back, I18N_N("Your reply was sent. The source sees it at their next login."));
 }
 
 enum MHD_Result
@@ -318,11 +330,13 @@ jn_post_source_delete(struct MHD_Connection *c, struct jn_req *rq)
 	if (!confirmed(rq)) {
 		source_path(&src, "/delete", action);
 		return confirm_page(c, rq, action,
-		    I18N_N("Delete this source, every submission and every reply? This cannot be undone."),
+		    I18N_N(
+			"Delete this source, every submission and every reply? This cannot be undone."),
 		    NULL);
 	}
 	if (jn_do_source_delete(rq, &src) != 0)
-		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+		return jn_error(
+		    c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	return jn_redirect(c, rq, "/sources", I18N_N("The source was deleted."));
 }
 
@@ -336,9 +350,11 @@ jn_post_source_star(struct MHD_Connection *c, struct jn_req *rq)
 	if (jn_source_of(rq, 1, &src) != 0)
 		return jn_error(c, rq, MHD_HTTP_NOT_FOUND, not_found);
 	if (st == NULL || (strcmp(st, "0") != 0 && strcmp(st, "1") != 0))
-		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
+		return jn_error(
+		    c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
 	if (jn_do_source_star(rq, &src, st[0] == '1') != 0)
-		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+		return jn_error(
+		    c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	source_path(&src, "", back);
 	return jn_redirect(c, rq, back, NULL);
 }
@@ -395,8 +411,8 @@ selected_sources(struct jn_req *rq, struct db_source **out, size_t *n)
 /* Bundle of every (or every unread) item of several sources; 413 past
  * JN_ITEMS_MAX items rather than a bundle silently cut short. */
 static enum MHD_Result
-sources_bundle(struct MHD_Connection *c, struct jn_req *rq, const struct db_source *s,
-    size_t n, int unread_only)
+sources_bundle(struct MHD_Connection *c, struct jn_req *rq, const struct db_source *s, size_t n,
+    int unread_only)
 {
 	struct jn_bundle_item *b = calloc(JN_ITEMS_MAX, sizeof *b);
 	struct db_item *it = NULL;
@@ -409,7 +425,8 @@ sources_bundle(struct MHD_Connection *c, struct jn_req *rq, const struct db_sour
 	for (size_t i = 0; i < n; i++) {
 		if (jn_load_items(&s[i], &it, &m, &more) != 0) {
 			free(b);
-			return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+			return jn_error(
+			    c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 		}
 		for (size_t j = 0; j < m; j++) {
 			if (it[j].source_deleted ||
@@ -419,7 +436,8 @@ sources_bundle(struct MHD_Connection *c, struct jn_req *rq, const struct db_sour
 				free(it);
 				free(b);
 				return jn_error(c, rq, MHD_HTTP_CONTENT_TOO_LARGE,
-				    I18N_N("Too many items for one bundle: ask for fewer at a time."));
+				    I18N_N(
+					"Too many items for one bundle: ask for fewer at a time."));
 			}
 			jn_bundle_item_set(&b[k++], &s[i], &it[j]);
 		}
@@ -444,7 +462,8 @@ jn_post_sources(struct MHD_Connection *c, struct jn_req *rq)
 	enum MHD_Result r;
 
 	if (name == NULL)
-		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
+		return jn_error(
+		    c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
 	e = selected_sources(rq, &s, &n);
 	if (e == SD_ERR_RANGE)
 		return jn_redirect(c, rq, "/sources", I18N_N("Select at least one source first."));
@@ -454,18 +473,21 @@ jn_post_sources(struct MHD_Connection *c, struct jn_req *rq)
 		r = sources_bundle(c, rq, s, n, action == JN_ACT_DOWNLOAD_UNREAD);
 	} else if (action == JN_ACT_DELETE && !confirmed(rq)) {
 		r = confirm_page(c, rq, "/sources",
-		    I18N_N("Delete the selected sources, every submission and every reply? This cannot be undone."),
+		    I18N_N(
+			"Delete the selected sources, every submission and every reply? This cannot be undone."),
 		    "source");
 	} else if (action == JN_ACT_DELETE) {
 		for (size_t i = 0; i < n && e == 0; i++)
 			e = jn_do_source_delete(rq, &s[i]);
-		r = e ? jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."))
-		      : jn_redirect(c, rq, "/sources", I18N_N("The selected sources were deleted."));
+		r = e
+		    ? jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."))
+		    : jn_redirect(c, rq, "/sources", I18N_N("The selected sources were deleted."));
 	} else if (action == JN_ACT_STAR || action == JN_ACT_UNSTAR) {
 		for (size_t i = 0; i < n && e == 0; i++)
 			e = jn_do_source_star(rq, &s[i], action == JN_ACT_STAR);
-		r = e ? jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."))
-		      : jn_redirect(c, rq, "/sources", NULL);
+		r = e
+		    ? jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."))
+		    : jn_redirect(c, rq, "/sources", NULL);
 	} else {
 		r = jn_error(c, rq, MHD_HTTP_BAD_REQUEST, I18N_N("The form was not understood."));
 	}

@@ -77,19 +77,24 @@ jn_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const char
 	if (rq->new_anon_csrf && !rq->has_session)
 		ck[n++] = (struct web_cookie){ COOKIE_CSRF, rq->anon_csrf, 0 };
 	(void)snprintf(full, sizeof full, "journalist/%s", name);
-	return web_page_respond(c, status, full, &pg, v, ck, n,
-	    rq->allow[0] != '\0' ? hdr : NULL);
+	return web_page_respond(c, status, full, &pg, v, ck, n, rq->allow[0] != '\0' ? hdr : NULL);
 }
 
 static const char *
 status_title(unsigned status)
 {
-	static const struct { unsigned s; const char *title; } titles[] = {
+	static const struct {
+		unsigned s;
+		const char *title;
+	} titles[] = {
 		{ 400, I18N_N("Something is wrong with this request") },
 		{ 401, I18N_N("Please log in") },
-		{ 403, I18N_N("Not allowed") }, { 404, I18N_N("Page not found") },
-		{ 405, I18N_N("Not allowed") }, { 413, I18N_N("Too large") },
-		{ 429, I18N_N("Too many attempts") }, { 503, I18N_N("Busy") },
+		{ 403, I18N_N("Not allowed") },
+		{ 404, I18N_N("Page not found") },
+		{ 405, I18N_N("Not allowed") },
+		{ 413, I18N_N("Too large") },
+		{ 429, I18N_N("Too many attempts") },
+		{ 503, I18N_N("Busy") },
 	};
 
 	for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
@@ -122,8 +127,7 @@ jn_error(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const cha
 }
 
 enum MHD_Result
-jn_redirect(struct MHD_Connection *c, struct jn_req *rq, const char *path,
-    const char *flash_msgid)
+jn_redirect(struct MHD_Connection *c, struct jn_req *rq, const char *path, const char *flash_msgid)
 {
 	struct web_cookie ck = { "sd_lang", rq->lang, 0 };
 
@@ -161,10 +165,16 @@ jn_paging_vars(struct tmpl_vars *v, int64_t page, int64_t pages, int64_t total)
 const char *
 jn_size_bucket(uint64_t size)
 {
-	static const struct { uint64_t max; const char *label; } b[] = {
-		{ 10ULL << 10, I18N_N("under 10 KB") }, { 100ULL << 10, I18N_N("under 100 KB") },
-		{ 1ULL << 20, I18N_N("under 1 MB") }, { 10ULL << 20, I18N_N("under 10 MB") },
-		{ 100ULL << 20, I18N_N("under 100 MB") }, { 1ULL << 30, I18N_N("under 1 GB") },
+	static const struct {
+		uint64_t max;
+		const char *label;
+	} b[] = {
+		{ 10ULL << 10, I18N_N("under 10 KB") },
+		{ 100ULL << 10, I18N_N("under 100 KB") },
+		{ 1ULL << 20, I18N_N("under 1 MB") },
+		{ 10ULL << 20, I18N_N("under 10 MB") },
+		{ 100ULL << 20, I18N_N("under 100 MB") },
+		{ 1ULL << 30, I18N_N("under 1 GB") },
 	};
 
 	for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)

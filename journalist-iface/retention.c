@@ -49,7 +49,8 @@ audit_tally(struct tally *t, size_t *nt)
 
 	for (size_t i = 0; i < *nt && e == 0; i++) {
 		sd_designation(t[i].id, des);
-		(void)snprintf(what, sizeof what, "purged %u item%s", t[i].n, t[i].n == 1 ? "" : "s");
+		(void)snprintf(
+		    what, sizeof what, "purged %u item%s", t[i].n, t[i].n == 1 ? "" : "s");
 		e = db_audit_add(jn_app.db, ACTOR, what, des);
 	}
 	*nt = 0;

@@ -16,8 +16,8 @@ static struct web_sesstab *table;
 int
 jnsess_init(unsigned idle_seconds, unsigned max_seconds)
 {
-	return web_sesstab_new(JNSESS_MAX, sizeof(struct jnsess_view), idle_seconds,
-	    max_seconds, &table);
+	return web_sesstab_new(
+	    JNSESS_MAX, sizeof(struct jnsess_view), idle_seconds, max_seconds, &table);
 }
 
 void
@@ -33,8 +33,8 @@ jnsess_cred(const struct db_journalist *j, unsigned char out[JNSESS_CRED_BYTES])
 	crypto_generichash_state st;
 
 	crypto_generichash_init(&st, NULL, 0, JNSESS_CRED_BYTES);
-	crypto_generichash_update(&st, (const unsigned char *)j->pw_hash,
-	    strnlen(j->pw_hash, sizeof j->pw_hash));
+	crypto_generichash_update(
+	    &st, (const unsigned char *)j->pw_hash, strnlen(j->pw_hash, sizeof j->pw_hash));
 	crypto_generichash_update(&st, j->totp_secret, sizeof j->totp_secret);
 	crypto_generichash_final(&st, out, JNSESS_CRED_BYTES);
 	sodium_memzero(&st, sizeof st);
@@ -114,7 +114,8 @@ jnsess_set_flash(const char *id, const char *msgid)
 	/* The put_ functions cannot fail: the only error is a session that
 	 * ended, which has nothing left to set. */
 	if (table != NULL)
-		sd_ignore(web_sesstab_with(table, id, 0, put_flash, (void *)(uintptr_t)msgid, NULL));
+		sd_ignore(
+		    web_sesstab_with(table, id, 0, put_flash, (void *)(uintptr_t)msgid, NULL));
 }
 
 static int
@@ -136,7 +137,8 @@ jnsess_set_pending(const char *id, const unsigned char *secret)
 	/* The put_ functions cannot fail: the only error is a session that
 	 * ended, which has nothing left to set. */
 	if (table != NULL)
-		sd_ignore(web_sesstab_with(table, id, 0, put_pending, (void *)(uintptr_t)secret, NULL));
+		sd_ignore(
+		    web_sesstab_with(table, id, 0, put_pending, (void *)(uintptr_t)secret, NULL));
 }
 
 struct shown_arg {

@@ -30,13 +30,13 @@ struct jnsess_view {
 	char name[DB_NAME_MAX + 1];
 	int is_admin;
 	char csrf[WEB_TOKEN_CHARS + 1];
-	const char *flash;       /* an English message shown once, or NULL */
-	int has_pending;         /* a TOTP secret being enrolled */
+	const char *flash; /* an English message shown once, or NULL */
+	int has_pending;   /* a TOTP secret being enrolled */
 	unsigned char pending[DB_TOTP_BYTES];
-	int has_shown;           /* an admin's page just showed new credentials: */
-	unsigned char shown[DB_TOTP_BYTES];  /* their TOTP secret, for one QR */
-	char shown_name[DB_NAME_MAX + 1];    /* PNG (/admin/qr.png), then wiped */
-	int64_t expires_in;      /* seconds to the absolute expiry */
+	int has_shown;                         /* an admin's page just showed new credentials: */
+	unsigned char shown[DB_TOTP_BYTES];    /* their TOTP secret, for one QR */
+	char shown_name[DB_NAME_MAX + 1];      /* PNG (/admin/qr.png), then wiped */
+	int64_t expires_in;                    /* seconds to the absolute expiry */
 	unsigned char cred[JNSESS_CRED_BYTES]; /* jnsess_cred of the account at login */
 };
 

@@ -118,8 +118,8 @@ jn_triage_delete(struct jn_req *rq, const struct jn_triage *t, size_t *deleted)
 /* ---- page --------------------------------------------------------------- */
 
 static enum MHD_Result
-triage_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status,
-    const struct jn_triage *t, const char *notice, size_t deleted, int done)
+triage_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const struct jn_triage *t,
+    const char *notice, size_t deleted, int done)
 {
 	struct tmpl_vars *v = NULL, *x = NULL;
 	char des[SD_DESIGNATION_MAX + 1], hex[SD_ID_HEX + 1];
@@ -175,18 +175,22 @@ jn_post_triage(struct MHD_Connection *c, struct jn_req *rq)
 		    I18N_N("Choose a day, or \"never replied\", or both, to select sources."));
 	if ((e = jn_triage_load(&t)) != 0) {
 		jn_triage_free(&t);
-		return jn_error(c, rq, 500, I18N_N("Something went wrong. Please try again later."));
+		return jn_error(
+		    c, rq, 500, I18N_N("Something went wrong. Please try again later."));
 	}
 	if (cf == NULL || strcmp(cf, "1") != 0 || t.n == 0) {
 		r = triage_page(c, rq, MHD_HTTP_OK, &t, NULL, 0, 0);
 	} else if (set == NULL || strcmp(set, t.set) != 0) {
 		r = triage_page(c, rq, MHD_HTTP_CONFLICT, &t,
-		    I18N_N("The matching sources changed since you looked: nothing was deleted. Check the list again."),
+		    I18N_N(
+			"The matching sources changed since you looked: nothing was deleted. Check the list again."),
 		    0, 0);
 	} else if ((e = jn_triage_delete(rq, &t, &deleted)) != 0) {
-		sdlog_info("triage: a deletion failed after %zu sources: %s", deleted, sd_strerror(e));
+		sdlog_info(
+		    "triage: a deletion failed after %zu sources: %s", deleted, sd_strerror(e));
 		r = jn_error(c, rq, 500,
-		    I18N_N("Something went wrong during the deletion: some sources may remain. Look at the list and the audit log."));
+		    I18N_N(
+			"Something went wrong during the deletion: some sources may remain. Look at the list and the audit log."));
 	} else {
 		r = triage_page(c, rq, MHD_HTTP_OK, &t, NULL, deleted, 1);
 	}
@@ -212,7 +216,8 @@ api_triage(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 	if ((jd != NULL && !json_is_string(jd)) || (jn != NULL && !json_is_boolean(jn)) ||
 	    (jc != NULL && !json_is_string(jc)))
 		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST,
-		    I18N_N("Send \"day\" as a string, \"never_replied\" as true or false, \"confirm\" as a string."));
+		    I18N_N(
+			"Send \"day\" as a string, \"never_replied\" as true or false, \"confirm\" as a string."));
 	e = jn_triage_init(&t, jd ? json_string_value(jd) : NULL, json_is_true(jn));
 	if (e == SD_ERR_FORMAT)
 		return jn_error(c, rq, MHD_HTTP_BAD_REQUEST,
@@ -234,17 +239,22 @@ api_triage(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x)
 				ids = NULL;
 			}
 		}
-		r = api_send(c, MHD_HTTP_OK, ids == NULL ? NULL :
-		    json_pack("{s:o, s:I, s:i, s:s}", "sources", ids, "total", (json_int_t)t.total,
-		        "max", JN_TRIAGE_MAX, "confirm", t.set), NULL);
+		r = api_send(c, MHD_HTTP_OK,
+		    ids == NULL ? NULL
+				: json_pack("{s:o, s:I, s:i, s:s}", "sources", ids, "total",
+				      (json_int_t)t.total, "max", JN_TRIAGE_MAX, "confirm", t.set),
+		    NULL);
 	} else if (strcmp(json_string_value(jc), t.set) != 0 || t.n == 0) {
 		r = jn_error(c, rq, MHD_HTTP_CONFLICT,
-		    I18N_N("The matching sources changed since you looked: nothing was deleted. Check the list again."));
+		    I18N_N(
+			"The matching sources changed since you looked: nothing was deleted. Check the list again."));
 	} else if ((e = jn_triage_delete(rq, &t, &deleted)) != 0) {
 		r = api_internal(c, rq, e, "triage");
 	} else {
-		r = api_send(c, MHD_HTTP_OK, json_pack("{s:I, s:I}", "deleted", (json_int_t)deleted,
-		    "remaining", (json_int_t)(t.total - (int64_t)deleted)), NULL);
+		r = api_send(c, MHD_HTTP_OK,
+		    json_pack("{s:I, s:I}", "deleted", (json_int_t)deleted, "remaining",
+			(json_int_t)(t.total - (int64_t)deleted)),
+		    NULL);
 	}
 	jn_triage_free(&t);
 	return r;

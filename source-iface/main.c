@@ -50,8 +50,9 @@ load_token_key(const char *inst)
 		randombytes_buf(key, sizeof key);
 		sodium_bin2hex(hex, sizeof hex, key, sizeof key);
 		e = db_setting_set(src_app.db, "submit_token_key", hex);
-	} else if (e == 0 && (sodium_hex2bin(key, sizeof key, hex, strlen(hex), NULL, &n, NULL) != 0 ||
-	    n != sizeof key)) {
+	} else if (e == 0 &&
+	    (sodium_hex2bin(key, sizeof key, hex, strlen(hex), NULL, &n, NULL) != 0 ||
+		n != sizeof key)) {
 		e = SD_ERR_FORMAT;
 	}
 	sodium_memzero(hex, sizeof hex);
@@ -67,15 +68,16 @@ open_instance(const char *inst)
 	char err[STORE_ERR_MAX];
 	unsigned removed = 0;
 
-	if (store_instance_open(inst, "source", &src_app.conf, &src_app.db, &src_app.spool,
-	        &removed, err) != 0)
+	if (store_instance_open(
+		inst, "source", &src_app.conf, &src_app.db, &src_app.spool, &removed, err) != 0)
 		sdlog_fatalx("%s", err);
 	if (store_codename_params(src_app.db, &src_app.cn) != 0)
-		sdlog_fatalx("%s/sealdrop.db: the instance settings are damaged (codename salt)", inst);
+		sdlog_fatalx(
+		    "%s/sealdrop.db: the instance settings are damaged (codename salt)", inst);
 	if (db_setting_get(src_app.db, "instance_name", src_app.instance_name,
-	        sizeof src_app.instance_name) != 0)
-		(void)snprintf(src_app.instance_name, sizeof src_app.instance_name, "%s",
-		    src_app.conf.name);
+		sizeof src_app.instance_name) != 0)
+		(void)snprintf(
+		    src_app.instance_name, sizeof src_app.instance_name, "%s", src_app.conf.name);
 	if (removed > 0)
 		sdlog_info("removed %u unfinished uploads left by a previous run", removed);
 	load_token_key(inst);
@@ -102,11 +104,11 @@ init_all(void)
 	if ((e = web_pages_init()) != 0 || (e = i18n_init()) != 0)
 		sdlog_fatalx("cannot load the pages: %s", sd_strerror(e));
 	if (srcsess_init(src_app.conf.max_sessions, src_app.conf.session_idle_minutes * 60U,
-	        src_app.conf.session_max_minutes * 60U) != 0)
+		src_app.conf.session_max_minutes * 60U) != 0)
 		sdlog_fatalx("out of memory");
 	if (pthread_mutex_init(&src_app.db_mu, NULL) != 0 ||
-	    web_gate_new(src_app.conf.argon2_concurrency, src_app.conf.argon2_queue,
-	        &src_app.argon2) != 0)
+	    web_gate_new(
+		src_app.conf.argon2_concurrency, src_app.conf.argon2_queue, &src_app.argon2) != 0)
 		sdlog_fatalx("cannot initialise locks");
 	src_prune_pending();
 	daemon_ctx.handle = src_handle;

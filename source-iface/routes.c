@@ -57,7 +57,8 @@ src_settings(struct src_req *rq)
 	if (e != 0) { /* the database failed: sealdrop.conf alone, no submission */
 		rq->settings_failed = 1;
 		memset(&s, 0, sizeof s);
-		(void)snprintf(s.instance_name, sizeof s.instance_name, "%s", src_app.instance_name);
+		(void)snprintf(
+		    s.instance_name, sizeof s.instance_name, "%s", src_app.instance_name);
 		(void)snprintf(s.default_language, sizeof s.default_language, "%s",
 		    src_app.conf.default_language);
 		s.accept_files = src_app.conf.accept_files;
@@ -93,15 +94,20 @@ page(struct MHD_Connection *c, struct src_req *rq, unsigned status, const char *
 }
 
 enum MHD_Result
-src_error_page(struct MHD_Connection *c, struct src_req *rq, unsigned status,
-    const char *message)
+src_error_page(struct MHD_Connection *c, struct src_req *rq, unsigned status, const char *message)
 {
-	static const struct { unsigned s; const char *title; } titles[] = {
+	static const struct {
+		unsigned s;
+		const char *title;
+	} titles[] = {
 		{ 400, I18N_N("Something is wrong with this request") },
 		{ 500, I18N_N("Something went wrong") },
-		{ 403, I18N_N("Not allowed") }, { 404, I18N_N("Page not found") },
-		{ 405, I18N_N("Not allowed") }, { 413, I18N_N("Too large") },
-		{ 429, I18N_N("Too many attempts") }, { 503, I18N_N("Busy") },
+		{ 403, I18N_N("Not allowed") },
+		{ 404, I18N_N("Page not found") },
+		{ 405, I18N_N("Not allowed") },
+		{ 413, I18N_N("Too large") },
+		{ 429, I18N_N("Too many attempts") },
+		{ 503, I18N_N("Busy") },
 		{ 507, I18N_N("Out of space") },
 	};
 	const char *title = I18N_N("Something went wrong");
@@ -182,8 +188,8 @@ add_replies(struct src_req *rq, struct tmpl_vars *v)
 			deleted++;
 			continue;
 		}
-		if (store_reply_read(src_app.spool, &src, &items[i], rq->sess.reply_sk, &text,
-		        &len) != 0)
+		if (store_reply_read(
+			src_app.spool, &src, &items[i], rq->sess.reply_sk, &text, &len) != 0)
 			continue; /* unreadable reply: skipped, the others shown */
 		if ((shown += len) > REPLIES_TEXT_MAX) {
 			sodium_memzero(text, len);
@@ -207,10 +213,10 @@ add_replies(struct src_req *rq, struct tmpl_vars *v)
 static enum MHD_Result
 get_lookup(struct MHD_Connection *c, struct src_req *rq)
 {
-	static const char *const flash[] = {
-		"", I18N_N("Thank you. Your submission was encrypted and stored. Come back later "
-		"with your codename to see if a journalist replied."), I18N_N("The reply was deleted.")
-	};
+	static const char *const flash[] = { "",
+		I18N_N("Thank you. Your submission was encrypted and stored. Come back later "
+		       "with your codename to see if a journalist replied."),
+		I18N_N("The reply was deleted.") };
 	struct tmpl_vars *v = NULL;
 	char maxsub[32], num[16], num2[16];
 	int e;
@@ -264,13 +270,11 @@ get_metadata(struct MHD_Connection *c, struct src_req *rq)
 
 	for (size_t i = 0; l != NULL && langs[i] != NULL; i++)
 		json_array_append_new(l, json_string(langs[i]));
-	o = json_pack("{s:s, s:s, s:o, s:s, s:b, s:{s:I, s:i, s:i, s:i, s:i}}",
-	    "instance", rq->set.instance_name, "version", SD_VERSION, "languages", l,
-	    "default_language", rq->set.default_language,
-	    "accepts_files", rq->set.accept_files,
-	    "limits", "max_submission_bytes", (json_int_t)rq->set.max_submission_bytes,
-	    "max_files", (int)src_app.conf.max_files,
-	    "max_message_chars", (int)src_app.conf.max_message_chars,
+	o = json_pack("{s:s, s:s, s:o, s:s, s:b, s:{s:I, s:i, s:i, s:i, s:i}}", "instance",
+	    rq->set.instance_name, "version", SD_VERSION, "languages", l, "default_language",
+	    rq->set.default_language, "accepts_files", rq->set.accept_files, "limits",
+	    "max_submission_bytes", (json_int_t)rq->set.max_submission_bytes, "max_files",
+	    (int)src_app.conf.max_files, "max_message_chars", (int)src_app.conf.max_message_chars,
 	    "max_message_bytes", (int)(4 * src_app.conf.max_message_chars),
 	    "min_first_message_chars", (int)rq->set.min_first_message_chars);
 	if (o == NULL || (s = json_dumps(o, JSON_COMPACT)) == NULL) {
@@ -293,11 +297,13 @@ get_static(struct MHD_Connection *c, struct src_req *rq)
 {
 	const char *ctype = NULL;
 	size_t len = 0;
-	const unsigned char *d = web_static_get(strcmp(rq->url, "/static/nojs.css") == 0 ?
-	    "source/nojs.css" : "source/style.css", &len, &ctype);
+	const unsigned char *d = web_static_get(
+	    strcmp(rq->url, "/static/nojs.css") == 0 ? "source/nojs.css" : "source/style.css", &len,
+	    &ctype);
 
 	if (d == NULL)
-		return src_error_page(c, rq, MHD_HTTP_NOT_FOUND, "There is no page at this address.");
+		return src_error_page(
+		    c, rq, MHD_HTTP_NOT_FOUND, "There is no page at this address.");
 	return web_respond_static(c, d, len, ctype);
 }
 
@@ -311,8 +317,8 @@ derive(const char *cn, size_t len, unsigned char tag[32], unsigned char seed[32]
 
 	if ((e = web_gate_enter(src_app.argon2)) != 0)
 		return e;
-	e = codename_derive(cn, len, src_app.cn.salt, src_app.cn.opslimit, src_app.cn.memlimit,
-	    tag, seed);
+	e = codename_derive(
+	    cn, len, src_app.cn.salt, src_app.cn.opslimit, src_app.cn.memlimit, tag, seed);
 	web_gate_leave(src_app.argon2);
 	return e;
 }
@@ -363,7 +369,8 @@ busy(struct MHD_Connection *c, struct src_req *rq)
 
 /* Start a session for src with the reply key from seed. */
 static int
-open_session(const struct db_source *src, const unsigned char seed[32], char id[WEB_TOKEN_CHARS + 1])
+open_session(
+    const struct db_source *src, const unsigned char seed[32], char id[WEB_TOKEN_CHARS + 1])
 {
 	unsigned char pk[32], *sk = sodium_malloc(32);
 	int e;
@@ -422,14 +429,16 @@ post_generate(struct MHD_Connection *c, struct src_req *rq)
 		DB_UNLOCK();
 		if (full) {
 			tmpl_vars_free(v);
-			sdlog_info("a new codename was refused: the instance's file system is full");
+			sdlog_info(
+			    "a new codename was refused: the instance's file system is full");
 			return src_error_page(c, rq, MHD_HTTP_INSUFFICIENT_STORAGE,
 			    "The server is out of space for submissions. Please try again later.");
 		}
 	}
 	if (e != 0) {
 		tmpl_vars_free(v);
-		return e == SD_ERR_BUSY ? busy(c, rq)
+		return e == SD_ERR_BUSY
+		    ? busy(c, rq)
 		    : src_error_page(c, rq, 500, "Something went wrong. Please try again later.");
 	}
 	/* The page is shown as to a logged-in source (its CSRF token). */
@@ -596,13 +605,14 @@ first_call(struct MHD_Connection *c, struct src_req *rq, const char *url, const 
 		return src_error_page(c, rq, MHD_HTTP_FORBIDDEN,
 		    "This site can only be reached through its onion address, with Tor Browser.");
 	if (web_path_split(url, &path) == 0)
-		rq->route = web_route_find(routes, sizeof routes / sizeof routes[0], method, &path,
-		    rq->allow);
+		rq->route = web_route_find(
+		    routes, sizeof routes / sizeof routes[0], method, &path, rq->allow);
 	if (rq->route == NULL && rq->allow[0] != '\0')
 		return src_error_page(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "This address does not accept this kind of request.");
 	if (rq->route == NULL)
-		return src_error_page(c, rq, MHD_HTTP_NOT_FOUND, "There is no page at this address.");
+		return src_error_page(
+		    c, rq, MHD_HTTP_NOT_FOUND, "There is no page at this address.");
 	if ((st = precheck(c, rq, &msg)) != 0)
 		return src_error_page(c, rq, st, msg);
 	if (rq->route->flags & SRC_RF_UPLOAD) {
@@ -644,17 +654,18 @@ last_call(struct MHD_Connection *c, struct src_req *rq)
 	if (rq->form_error || web_form_finish(&rq->form) != 0) {
 		/* Over a bound (fields, bytes, the body) is a 413, not a 400. */
 		if (rq->body > SMALL_BODY_MAX || rq->form.error == SD_ERR_TOOLONG)
-			return src_error_page(c, rq, MHD_HTTP_CONTENT_TOO_LARGE,
-			    "The request is too large.");
+			return src_error_page(
+			    c, rq, MHD_HTTP_CONTENT_TOO_LARGE, "The request is too large.");
 		if (rq->form.error == SD_ERR_NOMEM)
-			return src_error_page(c, rq, 500, "Something went wrong. Please try again later.");
+			return src_error_page(
+			    c, rq, 500, "Something went wrong. Please try again later.");
 		return src_error_page(c, rq, MHD_HTTP_BAD_REQUEST, "The form was not understood.");
 	}
 	/* Pages of a logged-in source carry the session token, others the
 	 * anonymous one; /generate and /login accept either. */
 	if (!web_csrf_ok(web_form_get(&rq->form, "csrf_token", NULL),
-	        rq->has_session ? rq->sess.csrf : NULL, (rq->route->flags & WEB_RF_ANON) != 0,
-	        rq->anon_csrf, rq->new_anon_csrf))
+		rq->has_session ? rq->sess.csrf : NULL, (rq->route->flags & WEB_RF_ANON) != 0,
+		rq->anon_csrf, rq->new_anon_csrf))
 		return src_error_page(c, rq, MHD_HTTP_FORBIDDEN,
 		    "The form expired. Please go back, reload the page and try again.");
 	return rq->route->fn.src(c, rq);
@@ -711,8 +722,7 @@ src_handle(void *cls, struct MHD_Connection *c, const char *url, const char *met
 }
 
 void
-src_completed(void *cls, struct MHD_Connection *c, void **rc,
-    enum MHD_RequestTerminationCode toe)
+src_completed(void *cls, struct MHD_Connection *c, void **rc, enum MHD_RequestTerminationCode toe)
 {
 	struct src_req *rq = *rc;
 

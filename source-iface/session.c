@@ -69,7 +69,8 @@ srcsess_submit_token_check(const char *tok, size_t len, unsigned char source_id[
 
 	if (!token_key_set || tok == NULL || len != SRCSESS_SUBMIT_TOKEN_CHARS ||
 	    sodium_base642bin(raw, sizeof raw, tok, len, NULL, &n, NULL,
-	        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || n != sizeof raw)
+		sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    n != sizeof raw)
 		goto out;
 	token_mac(raw, mac);
 	if (sodium_memcmp(mac, raw + 24, sizeof mac) != 0)
@@ -88,8 +89,8 @@ out:
 int
 srcsess_init(unsigned slots, unsigned idle_seconds, unsigned max_seconds)
 {
-	int e = web_sesstab_new(slots, sizeof(struct srcsess_view), idle_seconds,
-	    max_seconds, &table);
+	int e =
+	    web_sesstab_new(slots, sizeof(struct srcsess_view), idle_seconds, max_seconds, &table);
 
 	/* One codename logged in again and again evicts only its own. */
 	if (e == 0)
@@ -134,8 +135,8 @@ srcsess_create(int64_t source_row, const unsigned char source_id[16],
 
 	if (table == NULL)
 		return SD_ERR_STATE;
-	return web_sesstab_create_ranked(table, pending ? RANK_PENDING : RANK_SOURCE, source_row,
-	    fill_view, &f, id_out);
+	return web_sesstab_create_ranked(
+	    table, pending ? RANK_PENDING : RANK_SOURCE, source_row, fill_view, &f, id_out);
 }
 
 void

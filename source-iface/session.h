@@ -17,7 +17,6 @@
 #include "http.h"
 #include "sderr.h"
 
-
 enum srcsess_flash { SRCSESS_FLASH_NONE, SRCSESS_FLASH_SUBMITTED, SRCSESS_FLASH_DELETED };
 
 /* What a request may copy out of a session. */
@@ -74,14 +73,14 @@ unsigned srcsess_expire(void);
  * database). It names a source, never reads anything: replies still need
  * the codename. Wipe it like a CSRF token.
  */
-#define SRCSESS_SUBMIT_TOKEN_CHARS 75   /* base64url of 16 + 8 + 32 bytes */
+#define SRCSESS_SUBMIT_TOKEN_CHARS 75 /* base64url of 16 + 8 + 32 bytes */
 #define SRCSESS_SUBMIT_LIFETIME (24 * 3600)
 /* The instance's token key (32 bytes, read from the database at start-up). */
 void srcsess_set_token_key(const unsigned char key[32]);
 /* A token for source_id valid for SRCSESS_SUBMIT_LIFETIME from now. */
 SD_MUST_CHECK
-int srcsess_submit_token(const unsigned char source_id[16],
-    char out[SRCSESS_SUBMIT_TOKEN_CHARS + 1]);
+int
+srcsess_submit_token(const unsigned char source_id[16], char out[SRCSESS_SUBMIT_TOKEN_CHARS + 1]);
 /* 0 and *source_id when tok is a valid, unexpired token; SD_ERR_AUTH
  * otherwise (malformed, forged, expired: one answer). */
 SD_MUST_CHECK

@@ -35,7 +35,7 @@ struct src_app {
 	pthread_mutex_t db_mu;
 	struct spool *spool;
 	struct store_codename_params cn;
-	struct web_gate *argon2;   /* argon2id derivations, first come first served */
+	struct web_gate *argon2; /* argon2id derivations, first come first served */
 	int dev;
 	char instance_name[CONF_NAME_MAX];
 };
@@ -54,36 +54,36 @@ struct src_req {
 	const struct web_route *route;
 	const char *url;
 	char lang[8];
-	int set_lang;               /* lang came from ?lang= : set the cookie */
+	int set_lang; /* lang came from ?lang= : set the cookie */
 	int has_session;
 	char sess_id[WEB_TOKEN_CHARS + 1];
-	struct srcsess_view sess;   /* holds the reply key: wiped at the end */
+	struct srcsess_view sess; /* holds the reply key: wiped at the end */
 	char anon_csrf[WEB_TOKEN_CHARS + 1];
-	int new_anon_csrf;          /* set the anonymous CSRF cookie */
-	struct web_form form;       /* small forms (web_form_begin'd when f is set) */
+	int new_anon_csrf;    /* set the anonymous CSRF cookie */
+	struct web_form form; /* small forms (web_form_begin'd when f is set) */
 	int form_error;
 	struct src_upload *up;
-	unsigned status;            /* an error decided while reading the body */
-	uint64_t discarded;         /* body bytes dropped after an error */
-	uint64_t body;              /* body bytes of a small form */
-	char allow[WEB_ALLOW_MAX];  /* Allow header of a 405 page, or "" */
-	int clear_site;             /* send Clear-Site-Data (the logout page) */
-	const char *error_msg;      /* its English message (translated at render) */
-	struct settings set;        /* instance settings, read once per request */
-	int settings_failed;        /* the database could not be read for them */
-	char msgbuf[256];           /* a message with a number, already translated */
+	unsigned status;           /* an error decided while reading the body */
+	uint64_t discarded;        /* body bytes dropped after an error */
+	uint64_t body;             /* body bytes of a small form */
+	char allow[WEB_ALLOW_MAX]; /* Allow header of a 405 page, or "" */
+	int clear_site;            /* send Clear-Site-Data (the logout page) */
+	const char *error_msg;     /* its English message (translated at render) */
+	struct settings set;       /* instance settings, read once per request */
+	int settings_failed;       /* the database could not be read for them */
+	char msgbuf[256];          /* a message with a number, already translated */
 };
 
 #define DB_LOCK() pthread_mutex_lock(&src_app.db_mu)
 #define DB_UNLOCK() pthread_mutex_unlock(&src_app.db_mu)
 
 /* routes.c */
-enum MHD_Result src_handle(void *cls, struct MHD_Connection *c, const char *url,
-    const char *method, const char *version, const char *data, size_t *size, void **rc);
-void src_completed(void *cls, struct MHD_Connection *c, void **rc,
-    enum MHD_RequestTerminationCode toe);
-enum MHD_Result src_error_page(struct MHD_Connection *c, struct src_req *rq,
-    unsigned status, const char *message);
+enum MHD_Result src_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+    const char *version, const char *data, size_t *size, void **rc);
+void
+src_completed(void *cls, struct MHD_Connection *c, void **rc, enum MHD_RequestTerminationCode toe);
+enum MHD_Result
+src_error_page(struct MHD_Connection *c, struct src_req *rq, unsigned status, const char *message);
 
 /* upload.c */
 SD_MUST_CHECK
@@ -96,7 +96,6 @@ void src_upload_finish(struct src_req *rq);
 void src_upload_free(struct src_upload *up);
 /* The source rows of the uploads running now, at most max. */
 size_t src_upload_active(int64_t *rows, size_t max);
-
 
 /* web/sandbox.h: web_sandbox(), no_new_privs and a seccomp deny-list. */
 

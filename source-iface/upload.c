@@ -38,7 +38,7 @@
 #define MULTIPART_SLACK (64ULL << 10)
 
 struct part {
-	int fd;                     /* the file in the staging directory */
+	int fd; /* the file in the staging directory */
 	struct sdbox_writer *w;
 	int kind;
 	int64_t seq;
@@ -49,34 +49,34 @@ struct part {
 struct src_upload {
 	struct MHD_PostProcessor *pp;
 	struct src_req *rq;
-	struct spool_batch batch;   /* the staging directory, fd -1 until a part */
-	uint64_t body;              /* raw body bytes, headers of parts included */
-	uint64_t share_left;        /* bytes the daily share still allows */
+	struct spool_batch batch; /* the staging directory, fd -1 until a part */
+	uint64_t body;            /* raw body bytes, headers of parts included */
+	uint64_t share_left;      /* bytes the daily share still allows */
 	unsigned char rcpt[SDBOX_RECIPIENTS_MAX][SDBOX_PUBLICKEYBYTES];
 	size_t nrcpt;
 	struct part *parts;
 	size_t nparts, maxparts;
-	struct part *cur;           /* part receiving data, or NULL */
+	struct part *cur; /* part receiving data, or NULL */
 	/* libmicrohttpd may call with (offset 0, size 0) before a part's data
 	 * when a read ends just past the part's headers, then again at offset
 	 * 0 with the data: the part opened by such an empty call is reused by
 	 * the next offset-0 call for the same field and file name. */
 	struct part *zero;
 	char zero_name[SDBOX_NAME_MAX + 1];
-	struct part *msg;           /* the message part, or NULL */
+	struct part *msg; /* the message part, or NULL */
 	/* The session's CSRF token or a submit token (session.h). */
 	char csrf[SRCSESS_SUBMIT_TOKEN_CHARS + 1];
 	size_t csrf_len;
 	int csrf_ok;
-	unsigned long long cl_len;  /* Content-Length, 0 when chunked */
-	int source_checked;         /* source_checks ran */
-	int pinned;                 /* the session is pinned while this runs */
-	int active;                 /* the source is in the active list */
-	uint64_t free_b;            /* free space when the upload began */
+	unsigned long long cl_len; /* Content-Length, 0 when chunked */
+	int source_checked;        /* source_checks ran */
+	int pinned;                /* the session is pinned while this runs */
+	int active;                /* the source is in the active list */
+	uint64_t free_b;           /* free space when the upload began */
 	unsigned nfiles;
 	uint64_t content, since_check;
-	int first;                  /* the source has sent no message or file yet */
-	uint64_t msg_chars;         /* UTF-8 characters of the message so far */
+	int first;          /* the source has sent no message or file yet */
+	uint64_t msg_chars; /* UTF-8 characters of the message so far */
 };
 
 static void
@@ -90,8 +90,9 @@ fail(struct src_req *rq, unsigned status, const char *msg)
 
 #define MSG_NO_SPACE I18N_N("The server is out of space for submissions. Please try again later.")
 #define MSG_NOT_STORED I18N_N("The submission could not be stored.")
-#define MSG_SHARE I18N_N("This site has received as much as it can take today from sources " \
-	"who have not had a reply yet. Please try again tomorrow.")
+#define MSG_SHARE \
+	I18N_N("This site has received as much as it can take today from sources " \
+	       "who have not had a reply yet. Please try again tomorrow.")
 
 /* A write or database failure: out of space (ENOSPC, EDQUOT, SQLITE_FULL)
  * is 507 and logged once, without any detail of the client; anything else
@@ -124,7 +125,8 @@ fail_n(struct src_req *rq, unsigned status, const char *msgid, const char *n)
 	if (at == NULL)
 		(void)snprintf(rq->msgbuf, sizeof rq->msgbuf, "%s", t);
 	else
-		(void)snprintf(rq->msgbuf, sizeof rq->msgbuf, "%.*s%s%s", (int)(at - t), t, n, at + 3);
+		(void)snprintf(
+		    rq->msgbuf, sizeof rq->msgbuf, "%.*s%s%s", (int)(at - t), t, n, at + 3);
 	fail(rq, status, rq->msgbuf);
 }
 
@@ -146,7 +148,8 @@ fail_large(struct src_req *rq)
 	src_human_size(rq->set.max_submission_bytes, rq->lang, n);
 	fail_n(rq, MHD_HTTP_CONTENT_TOO_LARGE,
 	    I18N_N("The submission is larger than this site accepts: at most {n} in all. "
-	    "Send large files in several submissions."), n);
+		   "Send large files in several submissions."),
+	    n);
 }
 
 static void
@@ -157,7 +160,8 @@ fail_files(struct src_req *rq)
 	(void)snprintf(n, sizeof n, "%u", src_app.conf.max_files);
 	fail_n(rq, MHD_HTTP_CONTENT_TOO_LARGE,
 	    I18N_N("Too many files in one submission: at most {n}. Send the others in another "
-	    "submission."), n);
+		   "submission."),
+	    n);
 }
 
 /* Copy at most max bytes of s, cut back to a UTF-8 character boundary. */
@@ -210,7 +214,7 @@ part_new(struct src_upload *up, int kind, const char *name, const char *mime)
 	copy_utf8(m.mime, SDBOX_MIME_MAX, mime);
 	store_ref(rq->sess.source_id, p->seq, m.ref);
 	m.time = (uint64_t)time(NULL);
-	e = sdbox_writer_new(&p->w, (const unsigned char (*)[SDBOX_PUBLICKEYBYTES])up->rcpt,
+	e = sdbox_writer_new(&p->w, (const unsigned char(*)[SDBOX_PUBLICKEYBYTES])up->rcpt,
 	    up->nrcpt, &m, sdbox_fd_write, &p->fd);
 	if (e != 0) {
 		fail_store(rq, e);
@@ -339,10 +343,12 @@ check_csrf(struct src_upload *up)
 		return 0;
 	if (!(rq->has_session && web_token_equal(up->csrf, rq->sess.csrf)) &&
 	    (srcsess_submit_token_check(up->csrf, up->csrf_len, sid) != 0 ||
-	     token_source(up, sid) != 0)) {
-		fail(rq, MHD_HTTP_FORBIDDEN, rq->has_session
-		    ? I18N_N("The form expired. Please go back and try again.")
-		    : I18N_N("Your session has expired. Please log in again with your codename."));
+		token_source(up, sid) != 0)) {
+		fail(rq, MHD_HTTP_FORBIDDEN,
+		    rq->has_session
+			? I18N_N("The form expired. Please go back and try again.")
+			: I18N_N(
+			      "Your session has expired. Please log in again with your codename."));
 		return -1;
 	}
 	up->csrf_ok = 1;
@@ -380,8 +386,8 @@ reuse_zero(struct src_upload *up, const char *key, const char *filename)
 }
 
 static struct part *
-open_part(struct src_upload *up, const char *key, const char *filename, const char *ctype,
-    size_t size)
+open_part(
+    struct src_upload *up, const char *key, const char *filename, const char *ctype, size_t size)
 {
 	if (strcmp(key, "message") == 0) {
 		if (up->msg != NULL) {
@@ -396,7 +402,8 @@ open_part(struct src_upload *up, const char *key, const char *filename, const ch
 	if ((filename == NULL || filename[0] == '\0') && size == 0)
 		return NULL;
 	if (!up->rq->set.accept_files) {
-		fail(up->rq, MHD_HTTP_BAD_REQUEST, "This site does not accept files, only messages.");
+		fail(up->rq, MHD_HTTP_BAD_REQUEST,
+		    "This site does not accept files, only messages.");
 		return NULL;
 	}
 	if (++up->nfiles > src_app.conf.max_files) {
@@ -453,8 +460,7 @@ on_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filena
 		return MHD_NO;
 	if (up->cur == NULL || size == 0)
 		return MHD_YES;
-	if (up->cur == up->msg &&
-	    up->cur->bytes + size > 4ULL * src_app.conf.max_message_chars) {
+	if (up->cur == up->msg && up->cur->bytes + size > 4ULL * src_app.conf.max_message_chars) {
 		fail_long(rq);
 		return MHD_NO;
 	}
@@ -513,8 +519,10 @@ fail_short(struct src_req *rq)
 	char n[16];
 
 	(void)snprintf(n, sizeof n, "%u", rq->set.min_first_message_chars);
-	fail_n(rq, MHD_HTTP_BAD_REQUEST, I18N_N("Please write a little more in your first "
-	    "message: at least {n} characters."), n);
+	fail_n(rq, MHD_HTTP_BAD_REQUEST,
+	    I18N_N("Please write a little more in your first "
+		   "message: at least {n} characters."),
+	    n);
 }
 
 /* What this upload may still store under the daily share of the free
@@ -591,7 +599,8 @@ upload_precheck(struct MHD_Connection *c, struct src_upload *up)
 	up->cl_len = len;
 	up->free_b = free_b;
 	if (rq->settings_failed) { /* fail closed: limits unknown */
-		fail(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "Something went wrong. Please try again later.");
+		fail(rq, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "Something went wrong. Please try again later.");
 		return -1;
 	}
 	DB_LOCK();

@@ -63,7 +63,7 @@ account_hash(const char *pass, size_t len, char out[DB_PWHASH_MAX])
 	if (len == 0 || len > ACCOUNT_PASSPHRASE_INPUT_MAX)
 		return SD_ERR_RANGE;
 	if (crypto_pwhash_str_alg(h, pass, len, ACCOUNT_OPSLIMIT, ACCOUNT_MEMLIMIT,
-	        crypto_pwhash_ALG_ARGON2ID13) != 0)
+		crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return SD_ERR_NOMEM;
 	_Static_assert(crypto_pwhash_STRBYTES <= DB_PWHASH_MAX, "hash fits");
 	memcpy(out, h, sizeof h);
@@ -87,8 +87,8 @@ account_verify_dummy(const char *pass, size_t len)
 
 	if (len > ACCOUNT_PASSPHRASE_INPUT_MAX)
 		len = ACCOUNT_PASSPHRASE_INPUT_MAX;
-	if (crypto_pwhash(out, sizeof out, pass, len, salt, ACCOUNT_OPSLIMIT,
-	        ACCOUNT_MEMLIMIT, crypto_pwhash_ALG_ARGON2ID13) != 0)
+	if (crypto_pwhash(out, sizeof out, pass, len, salt, ACCOUNT_OPSLIMIT, ACCOUNT_MEMLIMIT,
+		crypto_pwhash_ALG_ARGON2ID13) != 0)
 		out[0] = 0; /* out of memory: the login fails anyway */
 	sodium_memzero(out, sizeof out);
 }
@@ -158,11 +158,12 @@ account_totp_uri(const char *issuer, const char *name, const unsigned char secre
 	int e, n;
 
 	if ((e = uri_escape(issuer, iss, sizeof iss)) != 0 ||
-	    (e = uri_escape(name, nm, sizeof nm)) != 0 ||
-	    (e = account_totp_b32(secret, b32)) != 0)
+	    (e = uri_escape(name, nm, sizeof nm)) != 0 || (e = account_totp_b32(secret, b32)) != 0)
 		goto out;
-	n = snprintf(out, ACCOUNT_URI_MAX, "otpauth://totp/%s:%s?secret=%s&issuer=%s"
-	    "&algorithm=SHA1&digits=6&period=30", iss, nm, b32, iss);
+	n = snprintf(out, ACCOUNT_URI_MAX,
+	    "otpauth://totp/%s:%s?secret=%s&issuer=%s"
+	    "&algorithm=SHA1&digits=6&period=30",
+	    iss, nm, b32, iss);
 	e = n > 0 && n < ACCOUNT_URI_MAX ? 0 : SD_ERR_TOOLONG;
 out:
 	sodium_memzero(b32, sizeof b32);
@@ -170,15 +171,15 @@ out:
 }
 
 int
-account_totp_check(const unsigned char secret[DB_TOTP_BYTES], const char *code, time_t now,
-    int64_t *step)
+account_totp_check(
+    const unsigned char secret[DB_TOTP_BYTES], const char *code, time_t now, int64_t *step)
 {
 	int pos = 0, rc;
 
 	if (strlen(code) != 6 || strspn(code, "0123456789") != 6)
 		return SD_ERR_AUTH;
-	rc = oath_totp_validate2((const char *)secret, DB_TOTP_BYTES, now, ACCOUNT_STEP, 0, 1,
-	    &pos, code);
+	rc = oath_totp_validate2(
+	    (const char *)secret, DB_TOTP_BYTES, now, ACCOUNT_STEP, 0, 1, &pos, code);
 	if (rc < 0)
 		return SD_ERR_AUTH;
 	*step = (int64_t)(now / ACCOUNT_STEP) + pos;
@@ -188,6 +189,8 @@ account_totp_check(const unsigned char secret[DB_TOTP_BYTES], const char *code, 
 int
 account_totp_code(const unsigned char secret[DB_TOTP_BYTES], time_t now, char out[7])
 {
-	return oath_totp_generate((const char *)secret, DB_TOTP_BYTES, now, ACCOUNT_STEP, 0, 6,
-	    out) == OATH_OK ? 0 : SD_ERR_CRYPTO;
+	return oath_totp_generate(
+		   (const char *)secret, DB_TOTP_BYTES, now, ACCOUNT_STEP, 0, 6, out) == OATH_OK
+	    ? 0
+	    : SD_ERR_CRYPTO;
 }

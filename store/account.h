@@ -17,8 +17,8 @@
 
 #define ACCOUNT_PASSPHRASE_MAX 160 /* 7 EFF words, NUL excluded */
 #define ACCOUNT_PASSPHRASE_INPUT_MAX 256
-#define ACCOUNT_TOTP_B32_MAX 40    /* base32 of 20 bytes is 32 characters */
-#define ACCOUNT_URI_MAX 1024 /* an issuer of 127 bytes escaped twice fits */
+#define ACCOUNT_TOTP_B32_MAX 40 /* base32 of 20 bytes is 32 characters */
+#define ACCOUNT_URI_MAX 1024    /* an issuer of 127 bytes escaped twice fits */
 #define ACCOUNT_STEP 30
 #define ACCOUNT_OPSLIMIT 3ULL
 #define ACCOUNT_MEMLIMIT (64U * 1024U * 1024U)
@@ -45,8 +45,7 @@ void account_verify_dummy(const char *pass, size_t len);
 SD_MUST_CHECK
 int account_totp_new(unsigned char secret[DB_TOTP_BYTES], char b32[ACCOUNT_TOTP_B32_MAX + 1]);
 SD_MUST_CHECK
-int account_totp_b32(const unsigned char secret[DB_TOTP_BYTES],
-    char b32[ACCOUNT_TOTP_B32_MAX + 1]);
+int account_totp_b32(const unsigned char secret[DB_TOTP_BYTES], char b32[ACCOUNT_TOTP_B32_MAX + 1]);
 /* otpauth://totp/ISSUER:NAME?secret=...&issuer=ISSUER&period=30&digits=6 */
 SD_MUST_CHECK
 int account_totp_uri(const char *issuer, const char *name,
@@ -54,8 +53,8 @@ int account_totp_uri(const char *issuer, const char *name,
 /* Check a 6-digit code at time now; *step gets the 30 s step it matched
  * (the caller must then claim it with db_journalist_use_step). */
 SD_MUST_CHECK
-int account_totp_check(const unsigned char secret[DB_TOTP_BYTES], const char *code,
-    time_t now, int64_t *step);
+int account_totp_check(
+    const unsigned char secret[DB_TOTP_BYTES], const char *code, time_t now, int64_t *step);
 /* The code of secret at time now (tests and the demo). */
 SD_MUST_CHECK
 int account_totp_code(const unsigned char secret[DB_TOTP_BYTES], time_t now, char out[7]);

@@ -107,10 +107,12 @@ set_bool(int *dst, const char *v)
 static int
 conf_source(struct conf *c, const char *k, const char *v)
 {
-	if (strcmp(k, "listen") == 0) return set_str(c->source_listen, sizeof c->source_listen, v);
+	if (strcmp(k, "listen") == 0)
+		return set_str(c->source_listen, sizeof c->source_listen, v);
 	if (strcmp(k, "max_submission_bytes") == 0)
 		return parse_u64(v, 1, 1ULL << 44, &c->max_submission_bytes);
-	if (strcmp(k, "max_files") == 0) return set_uint(&c->max_files, v, 0, 1000);
+	if (strcmp(k, "max_files") == 0)
+		return set_uint(&c->max_files, v, 0, 1000);
 	if (strcmp(k, "max_message_chars") == 0)
 		return set_uint(&c->max_message_chars, v, 1, 4U << 20);
 	/* Before version 0.3 the limit was in bytes and the page said a
@@ -125,22 +127,30 @@ conf_source(struct conf *c, const char *k, const char *v)
 		return parse_u64(v, 0, UINT64_MAX / 2, &c->spool_reserve_bytes);
 	if (strcmp(k, "connection_timeout") == 0)
 		return set_uint(&c->connection_timeout, v, 5, 3600);
-	if (strcmp(k, "max_connections") == 0) return set_uint(&c->max_connections, v, 1, 4096);
-	if (strcmp(k, "header_timeout") == 0) return set_uint(&c->header_timeout, v, 1, 3600);
-	if (strcmp(k, "body_grace") == 0) return set_uint(&c->body_grace, v, 0, 3600);
-	if (strcmp(k, "body_window") == 0) return set_uint(&c->body_window, v, 1, 3600);
+	if (strcmp(k, "max_connections") == 0)
+		return set_uint(&c->max_connections, v, 1, 4096);
+	if (strcmp(k, "header_timeout") == 0)
+		return set_uint(&c->header_timeout, v, 1, 3600);
+	if (strcmp(k, "body_grace") == 0)
+		return set_uint(&c->body_grace, v, 0, 3600);
+	if (strcmp(k, "body_window") == 0)
+		return set_uint(&c->body_window, v, 1, 3600);
 	if (strcmp(k, "body_min_rate") == 0)
 		return set_uint(&c->body_min_rate, v, 0, 1U << 30);
-	if (strcmp(k, "drain_timeout") == 0) return set_uint(&c->drain_timeout, v, 0, 3600);
+	if (strcmp(k, "drain_timeout") == 0)
+		return set_uint(&c->drain_timeout, v, 0, 3600);
 	if (strcmp(k, "argon2_concurrency") == 0)
 		return set_uint(&c->argon2_concurrency, v, 1, 64);
 	if (strcmp(k, "session_idle_minutes") == 0)
 		return set_uint(&c->session_idle_minutes, v, 1, 24 * 60);
 	if (strcmp(k, "session_max_minutes") == 0)
 		return set_uint(&c->session_max_minutes, v, 1, 7 * 24 * 60);
-	if (strcmp(k, "accept_files") == 0) return set_bool(&c->accept_files, v);
-	if (strcmp(k, "argon2_queue") == 0) return set_uint(&c->argon2_queue, v, 0, 4096);
-	if (strcmp(k, "max_sessions") == 0) return set_uint(&c->max_sessions, v, 1, 65536);
+	if (strcmp(k, "accept_files") == 0)
+		return set_bool(&c->accept_files, v);
+	if (strcmp(k, "argon2_queue") == 0)
+		return set_uint(&c->argon2_queue, v, 0, 4096);
+	if (strcmp(k, "max_sessions") == 0)
+		return set_uint(&c->max_sessions, v, 1, 65536);
 	if (strcmp(k, "pending_sources_max") == 0)
 		return set_uint(&c->pending_sources_max, v, 1, 1000000);
 	if (strcmp(k, "pending_source_days") == 0)
@@ -153,7 +163,9 @@ conf_source(struct conf *c, const char *k, const char *v)
 static int
 conf_notify(struct conf *c, const char *k, const char *v)
 {
-#define NSTR(key, f) if (strcmp(k, key) == 0) return set_str(c->f, sizeof c->f, v)
+#define NSTR(key, f) \
+	if (strcmp(k, key) == 0) \
+	return set_str(c->f, sizeof c->f, v)
 	NSTR("from", notify_from);
 	NSTR("smtp_host", notify_smtp_host);
 	NSTR("smtp_user", notify_smtp_user);
@@ -162,7 +174,8 @@ conf_notify(struct conf *c, const char *k, const char *v)
 	NSTR("operator", notify_operator);
 	NSTR("operator_key", notify_operator_key);
 #undef NSTR
-	if (strcmp(k, "smtp_port") == 0) return set_uint(&c->notify_smtp_port, v, 1, 65535);
+	if (strcmp(k, "smtp_port") == 0)
+		return set_uint(&c->notify_smtp_port, v, 1, 65535);
 	if (strcmp(k, "disk_alert_percent") == 0)
 		return set_uint(&c->notify_disk_percent, v, 1, 100);
 	if (strcmp(k, "tls") == 0) {
@@ -181,7 +194,8 @@ conf_handler(void *user, const char *section, const char *key, const char *value
 	int r = -2;
 
 	if (strcmp(section, "instance") == 0) {
-		if (strcmp(key, "name") == 0) r = set_str(c->name, sizeof c->name, value);
+		if (strcmp(key, "name") == 0)
+			r = set_str(c->name, sizeof c->name, value);
 		else if (strcmp(key, "default_language") == 0)
 			r = set_str(c->default_language, sizeof c->default_language, value);
 	} else if (strcmp(section, "source") == 0) {
@@ -262,12 +276,11 @@ conf_write_default(const char *path, const char *name)
 	    "# in /etc/sealdrop/notify.conf, which this instance's user cannot change.\n"
 	    "# socks = 127.0.0.1:9050\n# operator =\n# operator_key =\n"
 	    "# disk_alert_percent = 90\n",
-	    name, d.default_language, d.max_submission_bytes, d.max_files,
-	    d.max_message_chars, d.spool_reserve_bytes, d.connection_timeout,
-	    d.max_connections, d.header_timeout, d.body_grace, d.body_window,
-	    d.body_min_rate, d.drain_timeout, d.argon2_concurrency, d.session_idle_minutes,
-	    d.session_max_minutes, d.argon2_queue, d.max_sessions, d.pending_sources_max,
-	    d.pending_source_days, d.unreplied_daily_percent);
+	    name, d.default_language, d.max_submission_bytes, d.max_files, d.max_message_chars,
+	    d.spool_reserve_bytes, d.connection_timeout, d.max_connections, d.header_timeout,
+	    d.body_grace, d.body_window, d.body_min_rate, d.drain_timeout, d.argon2_concurrency,
+	    d.session_idle_minutes, d.session_max_minutes, d.argon2_queue, d.max_sessions,
+	    d.pending_sources_max, d.pending_source_days, d.unreplied_daily_percent);
 	if (n < 0 || (size_t)n >= sizeof text)
 		return SD_ERR_TOOLONG;
 	return sd_write_file_excl(path, text, (size_t)n, 0600);

@@ -58,7 +58,7 @@ static const char *const db_migrations[] = {
 	"CREATE TABLE journalists ("
 	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 32),"
-	"  pw_hash TEXT NOT NULL,"           /* crypto_pwhash_str: argon2id */
+	"  pw_hash TEXT NOT NULL," /* crypto_pwhash_str: argon2id */
 	"  totp_secret BLOB NOT NULL CHECK (length(totp_secret) = 20),"
 	"  totp_last INTEGER NOT NULL DEFAULT 0," /* last accepted 30 s step */
 	"  is_admin INTEGER NOT NULL DEFAULT 0,"
@@ -222,7 +222,8 @@ open_times(struct db *db, const char *path)
 	else if ((size_t)(slash - path) >= sizeof dir)
 		return SD_ERR_TOOLONG;
 	else
-		(void)snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+		(void)snprintf(
+		    dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
 	db->filefd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	db->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return db->filefd >= 0 && db->dirfd >= 0 ? 0 : SD_ERR_IO;
@@ -252,11 +253,12 @@ db_open(const char *path, int create, struct db **out)
 	 * sandboxed daemon cannot open it later. Temporary tables and indices
 	 * stay in memory: no scratch files anywhere outside the instance. */
 	sqlite3_randomness(1, &seed);
-	if ((e = db_exec(db, "PRAGMA temp_store = MEMORY;"
-	                     "PRAGMA journal_mode = DELETE;"
-	                     "PRAGMA secure_delete = ON;"
-	                     "PRAGMA foreign_keys = ON;"
-	                     "PRAGMA synchronous = FULL;")) != 0 ||
+	if ((e = db_exec(db,
+		 "PRAGMA temp_store = MEMORY;"
+		 "PRAGMA journal_mode = DELETE;"
+		 "PRAGMA secure_delete = ON;"
+		 "PRAGMA foreign_keys = ON;"
+		 "PRAGMA synchronous = FULL;")) != 0 ||
 	    (e = db_migrate(db)) != 0)
 		goto out;
 	*out = db;
@@ -338,8 +340,7 @@ db_col_blob(sqlite3_stmt *st, int col, unsigned char *out, size_t len)
 }
 
 int
-db_collect(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size, size_t max,
-    size_t *n)
+db_collect(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size, size_t max, size_t *n)
 {
 	unsigned char *p = out;
 	size_t i = 0;
@@ -438,8 +439,10 @@ db_setting_set(struct db *db, const char *key, const char *value)
 
 	if (strlen(value) >= DB_SETTING_MAX)
 		return SD_ERR_TOOLONG;
-	if (db_prepare(db, "INSERT INTO settings(key, value) VALUES (?1, ?2) "
-	                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", &st) != 0)
+	if (db_prepare(db,
+		"INSERT INTO settings(key, value) VALUES (?1, ?2) "
+		"ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
@@ -456,7 +459,7 @@ db_recipient_add(struct db *db, const unsigned char pk[DB_KEY_BYTES], const char
 
 	db_today(day);
 	if (db_prepare(db, "INSERT INTO recipients(pubkey, label, added_day) VALUES (?1, ?2, ?3)",
-	        &st) != 0)
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_blob(st, 1, pk, DB_KEY_BYTES, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, label ? label : "", -1, SQLITE_STATIC);
@@ -482,8 +485,8 @@ db_recipient_list(struct db *db, struct db_recipient *out, size_t max, size_t *n
 {
 	sqlite3_stmt *st = NULL;
 
-	if (db_prepare(db, "SELECT id, pubkey, label, added_day FROM recipients ORDER BY id",
-	        &st) != 0)
+	if (db_prepare(
+		db, "SELECT id, pubkey, label, added_day FROM recipients ORDER BY id", &st) != 0)
 		return SD_ERR_IO;
 	return db_collect(st, recipient_row, out, sizeof *out, max, n);
 }
@@ -533,8 +536,10 @@ db_source_create(struct db *db, const unsigned char tag[DB_TAG_BYTES],
 
 	randombytes_buf(id, sizeof id);
 	db_today(day);
-	if (db_prepare(db, "INSERT INTO sources(source_id, login_tag, reply_pk, created_day, "
-	                   "last_day, pending) VALUES (?1, ?2, ?3, ?4, ?4, ?5)", &st) != 0)
+	if (db_prepare(db,
+		"INSERT INTO sources(source_id, login_tag, reply_pk, created_day, "
+		"last_day, pending) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int(st, 5, pending != 0);
 	sqlite3_bind_blob(st, 1, id, SD_ID_BYTES, SQLITE_STATIC);
@@ -600,8 +605,10 @@ db_source_next_seq(struct db *db, int64_t row, unsigned n, int64_t *first)
 	int64_t v = 0;
 	int rc;
 
-	if (db_prepare(db, "UPDATE sources SET next_seq = next_seq + ?1 WHERE id = ?2 "
-	                   "RETURNING next_seq - ?1", &st) != 0)
+	if (db_prepare(db,
+		"UPDATE sources SET next_seq = next_seq + ?1 WHERE id = ?2 "
+		"RETURNING next_seq - ?1",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, n);
 	sqlite3_bind_int64(st, 2, row);
@@ -643,8 +650,8 @@ spared(const int64_t *spare, size_t n, int64_t id)
 }
 
 int
-db_source_prune_pending(struct db *db, const char *before_day, int64_t keep,
-    const int64_t *spare, size_t nspare, unsigned *removed)
+db_source_prune_pending(struct db *db, const char *before_day, int64_t keep, const int64_t *spare,
+    size_t nspare, unsigned *removed)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t *del = NULL;
@@ -655,10 +662,12 @@ db_source_prune_pending(struct db *db, const char *before_day, int64_t keep,
 	/* Expired (made before before_day), or beyond the newest keep; never
 	 * one in spare (in use now), never one with an item (a pending
 	 * source has none: its first submission ends pending). */
-	if (db_prepare(db, "SELECT id FROM sources s WHERE pending = 1 AND NOT EXISTS "
-	                   "(SELECT 1 FROM items i WHERE i.source = s.id) AND (created_day < ?1 "
-	                   "OR id IN (SELECT id FROM sources WHERE pending = 1 ORDER BY id DESC "
-	                   "LIMIT -1 OFFSET ?2))", &st) != 0)
+	if (db_prepare(db,
+		"SELECT id FROM sources s WHERE pending = 1 AND NOT EXISTS "
+		"(SELECT 1 FROM items i WHERE i.source = s.id) AND (created_day < ?1 "
+		"OR id IN (SELECT id FROM sources WHERE pending = 1 ORDER BY id DESC "
+		"LIMIT -1 OFFSET ?2))",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_text(st, 1, before_day, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, keep < 0 ? 0 : keep);
@@ -722,10 +731,11 @@ db_unreplied_bytes_today(struct db *db, uint64_t *out)
 
 	db_today(day);
 	(void)snprintf(like, sizeof like, "%s%%", day);
-	if (db_prepare(db, "SELECT coalesce(sum(i.size), 0) FROM items i WHERE "
-	                   "i.created_hour LIKE ?1 AND i.kind != 3 AND NOT EXISTS "
-	                   "(SELECT 1 FROM items r WHERE r.source = i.source AND r.kind = 3)",
-	        &st) != 0)
+	if (db_prepare(db,
+		"SELECT coalesce(sum(i.size), 0) FROM items i WHERE "
+		"i.created_hour LIKE ?1 AND i.kind != 3 AND NOT EXISTS "
+		"(SELECT 1 FROM items r WHERE r.source = i.source AND r.kind = 3)",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -768,8 +778,10 @@ db_item_add(struct db *db, const struct db_item *it)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (db_prepare(db, "INSERT INTO items(source, item_id, kind, seq, size, created_hour, "
-	                   "batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st) != 0)
+	if (db_prepare(db,
+		"INSERT INTO items(source, item_id, kind, seq, size, created_hour, "
+		"batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		&st) != 0)
 		return SD_ERR_IO;
 	if (it->has_batch)
 		sqlite3_bind_blob(st, 7, it->batch, SD_ID_BYTES, SQLITE_STATIC);
@@ -785,13 +797,15 @@ db_item_add(struct db *db, const struct db_item *it)
 }
 
 int
-db_item_list(struct db *db, int64_t source_row, int kind, struct db_item *out, size_t max,
-    size_t *n)
+db_item_list(
+    struct db *db, int64_t source_row, int kind, struct db_item *out, size_t max, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (db_prepare(db, "SELECT " ITEM_COLS " FROM items WHERE source = ?1 "
-	                   "AND (?2 = 0 OR kind = ?2) ORDER BY seq LIMIT ?3", &st) != 0)
+	if (db_prepare(db,
+		"SELECT " ITEM_COLS " FROM items WHERE source = ?1 "
+		"AND (?2 = 0 OR kind = ?2) ORDER BY seq LIMIT ?3",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, source_row);
 	sqlite3_bind_int(st, 2, kind);
@@ -816,8 +830,10 @@ db_item_mark_source_deleted(struct db *db, int64_t row)
 	sqlite3_stmt *st = NULL;
 	int e;
 
-	if (db_prepare(db, "UPDATE items SET source_deleted = 1, size = 0 WHERE id = ?1 "
-	                   "AND kind = 3 AND source_deleted = 0", &st) != 0)
+	if (db_prepare(db,
+		"UPDATE items SET source_deleted = 1, size = 0 WHERE id = ?1 "
+		"AND kind = 3 AND source_deleted = 0",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, row);
 	if ((e = db_step_done(db, st)) != 0)

@@ -70,7 +70,7 @@ struct db_source {
 	char created_day[11];
 	char last_day[11];
 	int starred;
-	int pending;       /* made by /generate, nothing submitted yet */
+	int pending; /* made by /generate, nothing submitted yet */
 };
 /* A new source with a fresh random id; pending until its first submission
  * when pending is set (a codename from /generate). */
@@ -115,17 +115,17 @@ struct db_item {
 	uint64_t size;
 	char created_hour[17]; /* "YYYY-MM-DD HH:00" */
 	int seen, starred;
-	int has_batch;         /* a submission's file: in spool/<source>/<batch>/ */
+	int has_batch; /* a submission's file: in spool/<source>/<batch>/ */
 	unsigned char batch[SD_ID_BYTES];
-	int source_deleted;    /* a reply the source read and deleted: no file */
+	int source_deleted; /* a reply the source read and deleted: no file */
 };
 SD_MUST_CHECK
 int db_item_add(struct db *db, const struct db_item *item);
 /* The first max items of a source of the given kind (0: all), ascending
  * seq; *n receives how many (never more than max). */
 SD_MUST_CHECK
-int db_item_list(struct db *db, int64_t source_row, int kind, struct db_item *out,
-    size_t max, size_t *n);
+int db_item_list(
+    struct db *db, int64_t source_row, int kind, struct db_item *out, size_t max, size_t *n);
 /* 0 and *out, or SD_ERR_NOTFOUND. */
 SD_MUST_CHECK
 int db_item_by_id(struct db *db, const unsigned char id[SD_ID_BYTES], struct db_item *out);
@@ -166,7 +166,7 @@ struct db_journalist {
 	                         the last counted failure, or 0 */
 	char created_day[11];
 	char last_day[11];
-	int must_change_pw;   /* an admin saw the passphrase: to be changed */
+	int must_change_pw; /* an admin saw the passphrase: to be changed */
 };
 /* SD_ERR_EXISTS when the name is taken. */
 SD_MUST_CHECK
@@ -206,8 +206,7 @@ int db_journalist_failed(struct db *db, int64_t id, int64_t locked_until);
  * at now. One statement: attempts at the same moment cannot all find the
  * account unlocked. */
 SD_MUST_CHECK
-int db_journalist_attempt(struct db *db, int64_t id, int64_t now, int free,
-    int64_t forgive);
+int db_journalist_attempt(struct db *db, int64_t id, int64_t now, int free, int64_t forgive);
 /* An admin clears the lock and the failures; SD_ERR_NOTFOUND when no such account. */
 SD_MUST_CHECK
 int db_journalist_unlock(struct db *db, int64_t id);
@@ -246,12 +245,12 @@ struct db_source_summary {
 	int64_t submissions; /* messages and files */
 	int64_t unread;      /* messages and files not seen */
 	int64_t replies;
-	char last_hour[17];  /* newest item, "" when none */
+	char last_hour[17]; /* newest item, "" when none */
 };
 /* Starred first, then the most recently active; offset and max page it. */
 SD_MUST_CHECK
-int db_source_page(struct db *db, int64_t offset, struct db_source_summary *out,
-    size_t max, size_t *n);
+int
+db_source_page(struct db *db, int64_t offset, struct db_source_summary *out, size_t max, size_t *n);
 SD_MUST_CHECK
 int db_source_count(struct db *db, int64_t *n);
 SD_MUST_CHECK
@@ -273,10 +272,8 @@ int db_item_set_starred(struct db *db, int64_t row, int starred);
 /* Items created before the hour `before` ("YYYY-MM-DD HH:00"), oldest
  * first, at most max. */
 SD_MUST_CHECK
-int db_item_older(struct db *db, const char *before, struct db_item *out, size_t max,
-    size_t *n);
+int db_item_older(struct db *db, const char *before, struct db_item *out, size_t max, size_t *n);
 /* Sources with no item left whose last activity is before day `before`. */
 SD_MUST_CHECK
-int db_source_idle(struct db *db, const char *before, struct db_source *out, size_t max,
-    size_t *n);
+int db_source_idle(struct db *db, const char *before, struct db_source *out, size_t max, size_t *n);
 #endif

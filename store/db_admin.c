@@ -78,8 +78,9 @@ schema_ok(sqlite3 *h)
 	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	if (sqlite3_step(st) == SQLITE_ROW)
-		e = sqlite3_column_int64(st, 0) == 0 && sqlite3_column_int64(st, 1) == 3 ? 0 :
-		    SD_ERR_FORMAT;
+		e = sqlite3_column_int64(st, 0) == 0 && sqlite3_column_int64(st, 1) == 3
+		    ? 0
+		    : SD_ERR_FORMAT;
 out:
 	sqlite3_finalize(st);
 	return e;
@@ -113,7 +114,7 @@ open_ro(const char *path, sqlite3 **out)
 		goto out;
 	sqlite3_hard_heap_limit64(DB_HEAP_BASE + 2 * (sqlite3_int64)st.st_size);
 	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, NULL) !=
-	        SQLITE_OK ||
+		SQLITE_OK ||
 	    db_limits(h) != 0)
 		goto out;
 	sqlite3_busy_timeout(h, 5000);
@@ -231,13 +232,13 @@ db_admin_items(struct db *db, struct db_admin_ids *out)
 {
 	sqlite3 *h = db->h;
 	static const char sql2[] = "SELECT s.source_id, i.item_id, NULL FROM items i "
-	                           "JOIN sources s ON s.id = i.source";
+				   "JOIN sources s ON s.id = i.source";
 	static const char sql3[] = "SELECT s.source_id, i.item_id, i.batch FROM items i "
-	                           "JOIN sources s ON s.id = i.source";
+				   "JOIN sources s ON s.id = i.source";
 	/* From schema 4 on, a reply the source deleted keeps its row as a read
 	 * receipt, with no file: not a spool item. */
 	static const char sql4[] = "SELECT s.source_id, i.item_id, i.batch FROM items i "
-	                           "JOIN sources s ON s.id = i.source WHERE i.source_deleted = 0";
+				   "JOIN sources s ON s.id = i.source WHERE i.source_deleted = 0";
 	struct db_admin_ids s = { 0 };
 	sqlite3_stmt *st = NULL;
 	struct db_admin_pair p;
@@ -255,7 +256,7 @@ db_admin_items(struct db *db, struct db_admin_ids *out)
 		if (a == NULL || b == NULL || sqlite3_column_bytes(st, 0) != SD_ID_BYTES ||
 		    sqlite3_column_bytes(st, 1) != SD_ID_BYTES ||
 		    (sqlite3_column_type(st, 2) != SQLITE_NULL &&
-		        (c == NULL || sqlite3_column_bytes(st, 2) != SD_ID_BYTES))) {
+			(c == NULL || sqlite3_column_bytes(st, 2) != SD_ID_BYTES))) {
 			e = SD_ERR_FORMAT;
 			goto out;
 		}
@@ -392,7 +393,7 @@ db_admin_snapshot(const char *path, struct db **mem)
 		goto out;
 	e = SD_ERR_IO;
 	if (sqlite3_open_v2(":memory:", &m, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	        SQLITE_OK ||
+		SQLITE_OK ||
 	    db_limits(m) != 0)
 		goto out;
 	if ((e = snapshot_copy(m, src)) != 0)
@@ -417,7 +418,7 @@ db_admin_drop_item(struct db *db, const unsigned char item[SD_ID_BYTES])
 	int e = SD_ERR_IO;
 
 	if (sqlite3_prepare_v2(mem, "DELETE FROM items WHERE item_id = ?", -1, &st, NULL) !=
-	        SQLITE_OK ||
+		SQLITE_OK ||
 	    sqlite3_bind_blob(st, 1, item, SD_ID_BYTES, SQLITE_STATIC) != SQLITE_OK)
 		goto out;
 	if (sqlite3_step(st) == SQLITE_DONE)

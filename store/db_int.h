@@ -13,8 +13,8 @@
 
 struct db {
 	sqlite3 *h;
-	int filefd;   /* sealdrop.db and its directory, read-only: their times */
-	int dirfd;    /* are reset after every write (db_settle), or -1 */
+	int filefd; /* sealdrop.db and its directory, read-only: their times */
+	int dirfd;  /* are reset after every write (db_settle), or -1 */
 };
 /* Reset the times of the database file and its directory to the epoch
  * after a write: they would record when a source or journalist acted. */
@@ -49,8 +49,7 @@ typedef int (*db_row_fn)(sqlite3_stmt *st, void *elem);
  * elem_size bytes): SD_ERR_RANGE past max rows, then finalize st. *n is
  * set only on success. */
 SD_MUST_CHECK
-int db_collect(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size, size_t max,
-    size_t *n);
+int db_collect(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size, size_t max, size_t *n);
 /* Run a one-row query into *out with fn; SD_ERR_NOTFOUND when there is none.
  * Finalizes st. The row is converted in a wiped scratch buffer of
  * DB_ONE_MAX bytes (elem_size must fit: SD_ERR_RANGE otherwise). */
@@ -61,7 +60,8 @@ int db_one(sqlite3_stmt *st, db_row_fn fn, void *out, size_t elem_size);
 /* Rows of sources (SOURCE_COLS order) and items (ITEM_COLS order). */
 #define DB_SOURCE_COLS "id, source_id, reply_pk, created_day, last_day, starred, pending"
 #define DB_SOURCE_NCOLS 7
-#define DB_ITEM_COLS "id, source, item_id, kind, seq, size, created_hour, seen, starred, batch, source_deleted"
+#define DB_ITEM_COLS \
+	"id, source, item_id, kind, seq, size, created_hour, seen, starred, batch, source_deleted"
 SD_MUST_CHECK
 int db_source_row(sqlite3_stmt *st, void *source);
 SD_MUST_CHECK

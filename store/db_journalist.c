@@ -20,7 +20,8 @@
 
 /* ---- journalists -------------------------------------------------------- */
 
-#define J_COLS "id, name, pw_hash, totp_secret, totp_last, is_admin, failures, " \
+#define J_COLS \
+	"id, name, pw_hash, totp_secret, totp_last, is_admin, failures, " \
 	"locked_until, created_day, last_day, must_change_pw"
 
 /* A row with (j_row) or without (j_row_public) the secrets. */
@@ -75,8 +76,10 @@ db_journalist_add(struct db *db, const char *name, const char *pw_hash,
 	if (strlen(name) > DB_NAME_MAX || strlen(pw_hash) >= DB_PWHASH_MAX)
 		return SD_ERR_TOOLONG;
 	db_today(day);
-	if (db_prepare(db, "INSERT INTO journalists(name, pw_hash, totp_secret, is_admin, "
-	                   "created_day) VALUES (?1, ?2, ?3, ?4, ?5)", &st) != 0)
+	if (db_prepare(db,
+		"INSERT INTO journalists(name, pw_hash, totp_secret, is_admin, "
+		"created_day) VALUES (?1, ?2, ?3, ?4, ?5)",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, pw_hash, -1, SQLITE_STATIC);
@@ -132,8 +135,10 @@ set_pwhash(struct db *db, int64_t id, const char *pw_hash, int must_change)
 
 	if (strlen(pw_hash) >= DB_PWHASH_MAX)
 		return SD_ERR_TOOLONG;
-	if (db_prepare(db, "UPDATE journalists SET pw_hash = ?2, failures = 0, locked_until = 0, "
-	                   "must_change_pw = ?3 WHERE id = ?1", &st) != 0)
+	if (db_prepare(db,
+		"UPDATE journalists SET pw_hash = ?2, failures = 0, locked_until = 0, "
+		"must_change_pw = ?3 WHERE id = ?1",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, pw_hash, -1, SQLITE_STATIC);
@@ -158,8 +163,10 @@ db_journalist_set_totp(struct db *db, int64_t id, const unsigned char totp[DB_TO
 {
 	sqlite3_stmt *st = NULL;
 
-	if (db_prepare(db, "UPDATE journalists SET totp_secret = ?2, totp_last = 0 "
-	                   "WHERE id = ?1", &st) != 0)
+	if (db_prepare(db,
+		"UPDATE journalists SET totp_secret = ?2, totp_last = 0 "
+		"WHERE id = ?1",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_blob(st, 2, totp, DB_TOTP_BYTES, SQLITE_STATIC);
@@ -169,15 +176,17 @@ db_journalist_set_totp(struct db *db, int64_t id, const unsigned char totp[DB_TO
 int
 db_journalist_set_admin(struct db *db, int64_t id, int is_admin)
 {
-	return db_exec_id(db, "UPDATE journalists SET is_admin = ?2 WHERE id = ?1", id,
-	    is_admin ? 1 : 0);
+	return db_exec_id(
+	    db, "UPDATE journalists SET is_admin = ?2 WHERE id = ?1", id, is_admin ? 1 : 0);
 }
 
 int
 db_journalist_failed(struct db *db, int64_t id, int64_t locked_until)
 {
-	return db_exec_id(db, "UPDATE journalists SET failures = failures + 1, "
-	                      "locked_until = ?2 WHERE id = ?1", id, locked_until);
+	return db_exec_id(db,
+	    "UPDATE journalists SET failures = failures + 1, "
+	    "locked_until = ?2 WHERE id = ?1",
+	    id, locked_until);
 }
 
 int
@@ -193,9 +202,11 @@ db_journalist_attempt(struct db *db, int64_t id, int64_t now, int free, int64_t 
 #define BASE "(CASE WHEN failures >= ?3 THEN locked_until - ?4 ELSE locked_until END)"
 #define LEVEL "max(0, failures - max(0, ?2 - " BASE ") / ?4)"
 	if (forgive < 1 || free < 1 ||
-	    db_prepare(db, "UPDATE journalists SET failures = " LEVEL " + 1, locked_until = "
-	                   "CASE WHEN " LEVEL " + 1 >= ?3 THEN ?2 + ?4 ELSE ?2 END "
-	                   "WHERE id = ?1 AND locked_until <= ?2", &st) != 0)
+	    db_prepare(db,
+		"UPDATE journalists SET failures = " LEVEL " + 1, locked_until = "
+		"CASE WHEN " LEVEL " + 1 >= ?3 THEN ?2 + ?4 ELSE ?2 END "
+		"WHERE id = ?1 AND locked_until <= ?2",
+		&st) != 0)
 		return forgive < 1 || free < 1 ? SD_ERR_ARG : SD_ERR_IO;
 #undef LEVEL
 #undef BASE
@@ -210,8 +221,10 @@ db_journalist_attempt(struct db *db, int64_t id, int64_t now, int free, int64_t 
 int
 db_journalist_unlock(struct db *db, int64_t id)
 {
-	return db_exec_id(db, "UPDATE journalists SET failures = 0, locked_until = 0 "
-	                      "WHERE id = ?1", id, 0);
+	return db_exec_id(db,
+	    "UPDATE journalists SET failures = 0, locked_until = 0 "
+	    "WHERE id = ?1",
+	    id, 0);
 }
 
 int
@@ -221,8 +234,10 @@ db_journalist_succeeded(struct db *db, int64_t id)
 	char day[11];
 
 	db_today(day);
-	if (db_prepare(db, "UPDATE journalists SET failures = 0, locked_until = 0, "
-	                   "last_day = ?2 WHERE id = ?1", &st) != 0)
+	if (db_prepare(db,
+		"UPDATE journalists SET failures = 0, locked_until = 0, "
+		"last_day = ?2 WHERE id = ?1",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
@@ -232,8 +247,10 @@ db_journalist_succeeded(struct db *db, int64_t id)
 int
 db_journalist_use_step(struct db *db, int64_t id, int64_t step)
 {
-	int e = db_exec_id(db, "UPDATE journalists SET totp_last = ?2 "
-	                       "WHERE id = ?1 AND totp_last < ?2", id, step);
+	int e = db_exec_id(db,
+	    "UPDATE journalists SET totp_last = ?2 "
+	    "WHERE id = ?1 AND totp_last < ?2",
+	    id, step);
 
 	return e == SD_ERR_NOTFOUND ? SD_ERR_REPLAY : e;
 }
@@ -276,8 +293,10 @@ db_audit_add(struct db *db, const char *actor, const char *action, const char *t
 	char hour[17];
 
 	db_this_hour(hour);
-	if (db_prepare(db, "INSERT INTO audit(hour, actor, action, target) "
-	                   "VALUES (?1, ?2, ?3, ?4)", &st) != 0)
+	if (db_prepare(db,
+		"INSERT INTO audit(hour, actor, action, target) "
+		"VALUES (?1, ?2, ?3, ?4)",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_text(st, 1, hour, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
@@ -304,8 +323,10 @@ db_audit_list(struct db *db, int64_t offset, struct db_audit *out, size_t max, s
 {
 	sqlite3_stmt *st = NULL;
 
-	if (db_prepare(db, "SELECT id, hour, actor, action, target FROM audit "
-	                   "ORDER BY id DESC LIMIT ?1 OFFSET ?2", &st) != 0)
+	if (db_prepare(db,
+		"SELECT id, hour, actor, action, target FROM audit "
+		"ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
 	sqlite3_bind_int64(st, 2, offset);
@@ -341,19 +362,20 @@ summary_row(sqlite3_stmt *st, void *elem)
 }
 
 int
-db_source_page(struct db *db, int64_t offset, struct db_source_summary *out, size_t max,
-    size_t *n)
+db_source_page(struct db *db, int64_t offset, struct db_source_summary *out, size_t max, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (db_prepare(db, "SELECT " S_COLS ","
-	    " (SELECT count(*) FROM items i WHERE i.source = s.id AND i.kind != 3),"
-	    " (SELECT count(*) FROM items i WHERE i.source = s.id AND i.kind != 3 AND i.seen = 0),"
-	    " (SELECT count(*) FROM items i WHERE i.source = s.id AND i.kind = 3),"
-	    " (SELECT max(created_hour) FROM items i WHERE i.source = s.id)"
-	    " FROM sources s WHERE s.pending = 0"
-	    " ORDER BY s.starred DESC, s.last_day DESC, s.id DESC"
-	    " LIMIT ?1 OFFSET ?2", &st) != 0)
+	if (db_prepare(db,
+		"SELECT " S_COLS ","
+		" (SELECT count(*) FROM items i WHERE i.source = s.id AND i.kind != 3),"
+		" (SELECT count(*) FROM items i WHERE i.source = s.id AND i.kind != 3 AND i.seen = 0),"
+		" (SELECT count(*) FROM items i WHERE i.source = s.id AND i.kind = 3),"
+		" (SELECT max(created_hour) FROM items i WHERE i.source = s.id)"
+		" FROM sources s WHERE s.pending = 0"
+		" ORDER BY s.starred DESC, s.last_day DESC, s.id DESC"
+		" LIMIT ?1 OFFSET ?2",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
 	sqlite3_bind_int64(st, 2, offset);
@@ -367,7 +389,8 @@ db_source_count(struct db *db, int64_t *n)
 }
 
 /* The sources triage selects (db.h): ?1 the day or NULL, ?2 never replied. */
-#define TRIAGE_WHERE " FROM sources s WHERE s.pending = 0 AND s.starred = 0" \
+#define TRIAGE_WHERE \
+	" FROM sources s WHERE s.pending = 0 AND s.starred = 0" \
 	" AND (?1 IS NULL OR s.created_day = ?1) AND (?2 = 0 OR NOT EXISTS" \
 	" (SELECT 1 FROM items i WHERE i.source = s.id AND i.kind = 3))"
 
@@ -406,8 +429,10 @@ db_source_by_id(struct db *db, const unsigned char id[SD_ID_BYTES], struct db_so
 {
 	sqlite3_stmt *st = NULL;
 
-	if (db_prepare(db, "SELECT " S_COLS " FROM sources s WHERE s.source_id = ?1 AND "
-	                   "s.pending = 0", &st) != 0)
+	if (db_prepare(db,
+		"SELECT " S_COLS " FROM sources s WHERE s.source_id = ?1 AND "
+		"s.pending = 0",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_blob(st, 1, id, SD_ID_BYTES, SQLITE_STATIC);
 	return db_one(st, db_source_row, out, sizeof *out);
@@ -416,8 +441,8 @@ db_source_by_id(struct db *db, const unsigned char id[SD_ID_BYTES], struct db_so
 int
 db_source_set_starred(struct db *db, int64_t row, int starred)
 {
-	return db_exec_id(db, "UPDATE sources SET starred = ?2 WHERE id = ?1", row,
-	    starred ? 1 : 0);
+	return db_exec_id(
+	    db, "UPDATE sources SET starred = ?2 WHERE id = ?1", row, starred ? 1 : 0);
 }
 
 int
@@ -429,8 +454,7 @@ db_item_set_seen(struct db *db, int64_t row, int seen)
 int
 db_item_set_starred(struct db *db, int64_t row, int starred)
 {
-	return db_exec_id(db, "UPDATE items SET starred = ?2 WHERE id = ?1", row,
-	    starred ? 1 : 0);
+	return db_exec_id(db, "UPDATE items SET starred = ?2 WHERE id = ?1", row, starred ? 1 : 0);
 }
 
 int
@@ -438,8 +462,10 @@ db_item_older(struct db *db, const char *before, struct db_item *out, size_t max
 {
 	sqlite3_stmt *st = NULL;
 
-	if (db_prepare(db, "SELECT " DB_ITEM_COLS " FROM items WHERE created_hour < ?1 "
-	                   "ORDER BY id LIMIT ?2", &st) != 0)
+	if (db_prepare(db,
+		"SELECT " DB_ITEM_COLS " FROM items WHERE created_hour < ?1 "
+		"ORDER BY id LIMIT ?2",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
@@ -447,14 +473,15 @@ db_item_older(struct db *db, const char *before, struct db_item *out, size_t max
 }
 
 int
-db_source_idle(struct db *db, const char *before, struct db_source *out, size_t max,
-    size_t *n)
+db_source_idle(struct db *db, const char *before, struct db_source *out, size_t max, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (db_prepare(db, "SELECT " S_COLS " FROM sources s WHERE s.last_day < ?1 AND "
-	                   "NOT EXISTS (SELECT 1 FROM items i WHERE i.source = s.id) "
-	                   "ORDER BY s.id LIMIT ?2", &st) != 0)
+	if (db_prepare(db,
+		"SELECT " S_COLS " FROM sources s WHERE s.last_day < ?1 AND "
+		"NOT EXISTS (SELECT 1 FROM items i WHERE i.source = s.id) "
+		"ORDER BY s.id LIMIT ?2",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);

@@ -71,10 +71,11 @@ dbn_set(struct db *db, int64_t id, const char *addr, const char *key)
 	sqlite3_stmt *st = NULL;
 	int clear = addr[0] == '\0' && key[0] == '\0', e;
 
-	if (!clear && ((e = dbn_check_addr(addr)) != 0 || (e = dbn_check_key(key, strlen(key))) != 0))
+	if (!clear &&
+	    ((e = dbn_check_addr(addr)) != 0 || (e = dbn_check_key(key, strlen(key))) != 0))
 		return e;
 	if (db_prepare(db, "UPDATE journalists SET notify_addr = ?1, notify_key = ?2 WHERE id = ?3",
-	    &st) != 0)
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_text(st, 1, addr, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
@@ -90,8 +91,10 @@ dbn_get(struct db *db, int64_t id, char addr[DBN_ADDR_MAX + 1], int *has_key)
 	sqlite3_stmt *st = NULL;
 	int rc, e = SD_ERR_IO;
 
-	if (db_prepare(db, "SELECT notify_addr, length(notify_key) > 0 FROM journalists "
-	    "WHERE id = ?1", &st) != 0)
+	if (db_prepare(db,
+		"SELECT notify_addr, length(notify_key) > 0 FROM journalists "
+		"WHERE id = ?1",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
@@ -122,8 +125,10 @@ dbn_list(struct db *db, struct dbn_entry *out, size_t max, size_t *n)
 	size_t k = 0;
 	int rc, e = 0;
 
-	if (db_prepare(db, "SELECT id, name, notify_addr, notify_key FROM journalists "
-	    "WHERE notify_addr != '' AND notify_key != '' ORDER BY id", &st) != 0)
+	if (db_prepare(db,
+		"SELECT id, name, notify_addr, notify_key FROM journalists "
+		"WHERE notify_addr != '' AND notify_key != '' ORDER BY id",
+		&st) != 0)
 		return SD_ERR_IO;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const unsigned char *key = sqlite3_column_text(st, 3);
@@ -167,8 +172,10 @@ dbn_activity_since(struct db *db, const char *hour, int *yes)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (db_prepare(db, "SELECT EXISTS (SELECT 1 FROM items WHERE created_hour >= ?1 "
-	    "AND kind IN (1, 2))", &st) != 0)
+	if (db_prepare(db,
+		"SELECT EXISTS (SELECT 1 FROM items WHERE created_hour >= ?1 "
+		"AND kind IN (1, 2))",
+		&st) != 0)
 		return SD_ERR_IO;
 	sqlite3_bind_text(st, 1, hour, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);

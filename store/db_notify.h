@@ -27,10 +27,10 @@ struct db;
 #define DBN_KEY_MAX 32768
 
 struct dbn_entry {
-	int64_t id;                  /* journalist row */
+	int64_t id; /* journalist row */
 	char name[33];
 	char addr[DBN_ADDR_MAX + 1];
-	char *key;                   /* malloc'd armored key, NUL-terminated */
+	char *key; /* malloc'd armored key, NUL-terminated */
 };
 
 /* 0 when addr looks like local@domain: printable ASCII, no space, quote,

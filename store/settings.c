@@ -89,7 +89,8 @@ settings_validate(const struct settings *s, const char **why_msgid)
 	if (!name_ok(s->instance_name, sizeof s->instance_name))
 		why = MSG_NAME;
 	else if (strnlen(s->default_language, sizeof s->default_language) ==
-	    sizeof s->default_language || !language_ok(s->default_language))
+		sizeof s->default_language ||
+	    !language_ok(s->default_language))
 		why = MSG_LANG;
 	else if (s->accept_files != 0 && s->accept_files != 1)
 		why = MSG_FILES;
@@ -145,15 +146,16 @@ settings_load(struct db *db, const struct conf *defaults, struct settings *out)
 
 	memset(&s, 0, sizeof s);
 	(void)snprintf(s.instance_name, sizeof s.instance_name, "%s", defaults->name);
-	(void)snprintf(s.default_language, sizeof s.default_language, "%s",
-	    defaults->default_language);
+	(void)snprintf(
+	    s.default_language, sizeof s.default_language, "%s", defaults->default_language);
 	files = defaults->accept_files ? 1 : 0;
 	size = defaults->max_submission_bytes;
 	if ((e = load_text(db, "instance_name", name, sizeof name)) != 0 ||
 	    (e = load_text(db, "default_language", lang, sizeof lang)) != 0 ||
 	    (e = load_u64(db, "accept_files", 1, &files)) != 0 ||
 	    (e = load_u64(db, "max_submission_bytes", SETTINGS_SUBMISSION_MAX, &size)) != 0 ||
-	    (e = load_u64(db, "min_first_message_chars", SETTINGS_FIRST_MESSAGE_MAX, &first)) != 0 ||
+	    (e = load_u64(db, "min_first_message_chars", SETTINGS_FIRST_MESSAGE_MAX, &first)) !=
+		0 ||
 	    (e = load_u64(db, "retention_days", SETTINGS_RETENTION_MAX, &days)) != 0)
 		return e;
 	/* Each stored value only if it passes on its own. */
@@ -162,8 +164,8 @@ settings_load(struct db *db, const struct conf *defaults, struct settings *out)
 	if (language_ok(lang))
 		memcpy(s.default_language, lang, sizeof s.default_language);
 	s.accept_files = (int)files;
-	s.max_submission_bytes = size >= SETTINGS_SUBMISSION_MIN ? size
-	    : defaults->max_submission_bytes;
+	s.max_submission_bytes =
+	    size >= SETTINGS_SUBMISSION_MIN ? size : defaults->max_submission_bytes;
 	s.min_first_message_chars = (unsigned)first;
 	s.retention_days = (unsigned)days;
 	*out = s;
@@ -189,8 +191,7 @@ settings_save(struct db *db, const struct settings *s)
 	    (e = db_setting_set(db, "accept_files", num[0])) != 0 ||
 	    (e = db_setting_set(db, "max_submission_bytes", num[1])) != 0 ||
 	    (e = db_setting_set(db, "min_first_message_chars", num[2])) != 0 ||
-	    (e = db_setting_set(db, "retention_days", num[3])) != 0 ||
-	    (e = db_commit(db)) != 0) {
+	    (e = db_setting_set(db, "retention_days", num[3])) != 0 || (e = db_commit(db)) != 0) {
 		db_rollback(db);
 		return e;
 	}
@@ -198,8 +199,7 @@ settings_save(struct db *db, const struct settings *s)
 }
 
 int
-settings_set_text(struct settings *s, const char *key, const char *value,
-    const char **why_msgid)
+settings_set_text(struct settings *s, const char *key, const char *value, const char **why_msgid)
 {
 	struct settings t = *s;
 	uint64_t v = 0;

@@ -22,7 +22,7 @@
 #include "db.h"
 #include "sderr.h"
 
-#define SETTINGS_NAME_CHARS 64          /* instance_name: 1..64 characters */
+#define SETTINGS_NAME_CHARS 64 /* instance_name: 1..64 characters */
 #define SETTINGS_NAME_BYTES (CONF_NAME_MAX - 1)
 #define SETTINGS_SUBMISSION_MIN (1ULL << 20)
 #define SETTINGS_SUBMISSION_MAX (64ULL << 30)
@@ -31,11 +31,11 @@
 
 struct settings {
 	char instance_name[CONF_NAME_MAX];
-	char default_language[8];           /* "en" or "fr" */
-	int accept_files;                   /* 0 or 1 */
-	uint64_t max_submission_bytes;      /* 1 MiB .. 64 GiB */
-	unsigned min_first_message_chars;   /* 0 .. 10000 */
-	unsigned retention_days;            /* 0 = keep forever, else 1 .. 3650 */
+	char default_language[8];         /* "en" or "fr" */
+	int accept_files;                 /* 0 or 1 */
+	uint64_t max_submission_bytes;    /* 1 MiB .. 64 GiB */
+	unsigned min_first_message_chars; /* 0 .. 10000 */
+	unsigned retention_days;          /* 0 = keep forever, else 1 .. 3650 */
 };
 
 /* The settings: stored values over the defaults. 0 or SD_ERR_IO. */
@@ -60,6 +60,6 @@ int settings_parse_u64(const char *s, uint64_t max, uint64_t *out);
  * command-line tool): SD_ERR_ARG for an unknown key, SD_ERR_RANGE (and
  * *why_msgid) for a bad value. */
 SD_MUST_CHECK
-int settings_set_text(struct settings *s, const char *key, const char *value,
-    const char **why_msgid);
+int
+settings_set_text(struct settings *s, const char *key, const char *value, const char **why_msgid);
 #endif

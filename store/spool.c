@@ -163,8 +163,8 @@ spool_tmp_create(struct spool *sp, struct spool_tmp *out)
 	randombytes_buf(rnd, sizeof rnd);
 	sd_id_hex(rnd, hex);
 	(void)snprintf(t.name, sizeof t.name, "%s.part", hex);
-	t.fd = openat(sp->tmpfd, t.name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
+	t.fd =
+	    openat(sp->tmpfd, t.name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (t.fd < 0)
 		return SD_ERR_IO;
 	*out = t;
@@ -187,8 +187,7 @@ spool_tmp_abort(struct spool *sp, struct spool_tmp *t)
 /* Open the directory of a source; with create, make it when missing
  * (*created tells). */
 static int
-source_dir(struct spool *sp, const unsigned char source[SD_ID_BYTES], int create,
-    int *created)
+source_dir(struct spool *sp, const unsigned char source[SD_ID_BYTES], int create, int *created)
 {
 	char hex[SD_ID_HEX + 1];
 	int fd;
@@ -218,8 +217,8 @@ spool_file_settle(int fd)
 }
 
 int
-spool_tmp_commit(struct spool *sp, struct spool_tmp *t,
-    const unsigned char source[SD_ID_BYTES], const unsigned char item[SD_ID_BYTES])
+spool_tmp_commit(struct spool *sp, struct spool_tmp *t, const unsigned char source[SD_ID_BYTES],
+    const unsigned char item[SD_ID_BYTES])
 {
 	char name[SD_SPOOL_NAME_LEN + 1];
 	int sfd = -1, created = 0, fd = t->fd, e = SD_ERR_IO;
@@ -308,8 +307,8 @@ spool_batch_drop(struct spool_batch *b, const unsigned char item[SD_ID_BYTES])
 }
 
 int
-spool_batch_commit(struct spool *sp, struct spool_batch *b,
-    const unsigned char source[SD_ID_BYTES], int *created)
+spool_batch_commit(
+    struct spool *sp, struct spool_batch *b, const unsigned char source[SD_ID_BYTES], int *created)
 {
 	char hex[SD_ID_HEX + 1];
 	int sfd = -1, made = 0, e = SD_ERR_IO;
@@ -401,8 +400,8 @@ spool_batch_abort(struct spool *sp, struct spool_batch *b)
 
 /* Open the directory an item is in: the source's, or a batch in it. */
 static int
-item_dir(struct spool *sp, const unsigned char source[SD_ID_BYTES],
-    const unsigned char *batch, int *sfd_out)
+item_dir(struct spool *sp, const unsigned char source[SD_ID_BYTES], const unsigned char *batch,
+    int *sfd_out)
 {
 	char hex[SD_ID_HEX + 1];
 	int sfd = source_dir(sp, source, 0, NULL), bfd;
@@ -495,8 +494,8 @@ spool_source_remove(struct spool *sp, const unsigned char source[SD_ID_BYTES])
 /* Sweep the files of a batch directory; *left counts what stays. */
 static int
 sweep_batch(int bfd, const unsigned char source[SD_ID_BYTES],
-    const unsigned char batch[SD_ID_BYTES], spool_keep_fn keep, void *arg,
-    unsigned *removed, unsigned *left)
+    const unsigned char batch[SD_ID_BYTES], spool_keep_fn keep, void *arg, unsigned *removed,
+    unsigned *left)
 {
 	DIR *d = dir_stream(bfd);
 	struct dirent *ent;
@@ -529,8 +528,8 @@ sweep_batch(int bfd, const unsigned char source[SD_ID_BYTES],
 
 /* Sweep one source directory; *empty tells whether nothing is left. */
 static int
-sweep_source(int sfd, const unsigned char source[SD_ID_BYTES], spool_keep_fn keep,
-    void *arg, unsigned *removed, int *empty)
+sweep_source(int sfd, const unsigned char source[SD_ID_BYTES], spool_keep_fn keep, void *arg,
+    unsigned *removed, int *empty)
 {
 	DIR *d = dir_stream(sfd);
 	struct dirent *ent;
@@ -569,7 +568,8 @@ sweep_source(int sfd, const unsigned char source[SD_ID_BYTES], spool_keep_fn kee
 				 * whose row went before its file did). */
 				e = sweep_batch(bfd, source, id, keep, arg, removed, &n);
 				close(bfd);
-				if (e == 0 && n == 0 && unlinkat(sfd, ent->d_name, AT_REMOVEDIR) == 0)
+				if (e == 0 && n == 0 &&
+				    unlinkat(sfd, ent->d_name, AT_REMOVEDIR) == 0)
 					(*removed)++, changed = 1;
 				else
 					left++;

@@ -38,7 +38,7 @@ struct spool_tmp {
 
 /* A submission being assembled in tmp/<owner>/<batch-id>/. */
 struct spool_batch {
-	int fd;                           /* the staging directory; -1 when none */
+	int fd; /* the staging directory; -1 when none */
 	unsigned char id[SD_ID_BYTES];
 };
 
@@ -50,8 +50,7 @@ int spool_create(const char *instance_dir);
  * so one process starting never removes another's upload in progress.
  * *removed (may be NULL) receives the number of leftovers removed. */
 SD_MUST_CHECK
-int spool_open(const char *instance_dir, const char *owner, struct spool **out,
-    unsigned *removed);
+int spool_open(const char *instance_dir, const char *owner, struct spool **out, unsigned *removed);
 void spool_close(struct spool *sp);
 
 /* A new exclusive file in tmp/ (0600). */
@@ -60,8 +59,8 @@ int spool_tmp_create(struct spool *sp, struct spool_tmp *out);
 /* fsync, close and move into place as <source>/<item>.sdbox. The source
  * directory is created when missing. On failure the tmp file is removed. */
 SD_MUST_CHECK
-int spool_tmp_commit(struct spool *sp, struct spool_tmp *t,
-    const unsigned char source[SD_ID_BYTES], const unsigned char item[SD_ID_BYTES]);
+int spool_tmp_commit(struct spool *sp, struct spool_tmp *t, const unsigned char source[SD_ID_BYTES],
+    const unsigned char item[SD_ID_BYTES]);
 /* Close and remove; accepts an already-closed (fd < 0) one. */
 void spool_tmp_abort(struct spool *sp, struct spool_tmp *t);
 
@@ -82,8 +81,8 @@ int spool_file_settle(int fd);
  * missing (*created tells). Call while holding the database write lock,
  * after checking the source still exists. On failure nothing moved. */
 SD_MUST_CHECK
-int spool_batch_commit(struct spool *sp, struct spool_batch *b,
-    const unsigned char source[SD_ID_BYTES], int *created);
+int spool_batch_commit(
+    struct spool *sp, struct spool_batch *b, const unsigned char source[SD_ID_BYTES], int *created);
 /* Take back a batch committed into place (the database refused its rows),
  * and the source directory when created says commit made it. */
 SD_MUST_CHECK

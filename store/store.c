@@ -18,8 +18,8 @@
 #include <sodium.h>
 
 int
-store_instance_open(const char *inst, const char *owner, struct conf *conf,
-    struct db **db, struct spool **sp, unsigned *removed, char err[STORE_ERR_MAX])
+store_instance_open(const char *inst, const char *owner, struct conf *conf, struct db **db,
+    struct spool **sp, unsigned *removed, char err[STORE_ERR_MAX])
 {
 	char path[PATH_MAX], cerr[CONF_ERR_MAX];
 	struct db *d = NULL;
@@ -135,8 +135,7 @@ store_codename_params(struct db *db, struct store_codename_params *out)
 }
 
 int
-store_recipients(struct db *db, unsigned char (*pks)[SDBOX_PUBLICKEYBYTES], size_t max,
-    size_t *n)
+store_recipients(struct db *db, unsigned char (*pks)[SDBOX_PUBLICKEYBYTES], size_t max, size_t *n)
 {
 	struct db_recipient r[SDBOX_RECIPIENTS_MAX];
 	size_t k = 0;
@@ -186,8 +185,8 @@ out:
 }
 
 int
-store_reply_add(struct db *db, struct spool *sp, const struct db_source *src,
-    const char *text, size_t len, struct db_item *item_out)
+store_reply_add(struct db *db, struct spool *sp, const struct db_source *src, const char *text,
+    size_t len, struct db_item *item_out)
 {
 	unsigned char rcpt[SDBOX_RECIPIENTS_MAX][SDBOX_PUBLICKEYBYTES];
 	struct sdbox_meta m = { .kind = SDBOX_KIND_REPLY };
@@ -209,8 +208,8 @@ store_reply_add(struct db *db, struct spool *sp, const struct db_source *src,
 	m.time = (uint64_t)time(NULL);
 	db_this_hour(it.created_hour);
 	it.size = sdbox_file_size(len, n + 1);
-	if ((e = seal_tmp(sp, (const unsigned char (*)[SDBOX_PUBLICKEYBYTES])rcpt, n + 1, &m,
-	         text, len, &t)) != 0)
+	if ((e = seal_tmp(sp, (const unsigned char(*)[SDBOX_PUBLICKEYBYTES])rcpt, n + 1, &m, text,
+		 len, &t)) != 0)
 		return e;
 	/* Renamed and recorded under one write lock: the start-up sweep never
 	 * sees a reply between the two, only one a crash left there. A source
@@ -263,8 +262,8 @@ within_share(struct db *db, int64_t source_row, const struct db_item *items, siz
 }
 
 int
-store_batch_commit(struct db *db, struct spool *sp, struct spool_batch *b,
-    int64_t source_row, struct db_item *items, size_t n, const struct store_share *share)
+store_batch_commit(struct db *db, struct spool *sp, struct spool_batch *b, int64_t source_row,
+    struct db_item *items, size_t n, const struct store_share *share)
 {
 	struct db_source src;
 	int e, created = 0, moved = 0;
@@ -351,8 +350,8 @@ out:
 }
 
 int
-store_item_delete(struct db *db, struct spool *sp, const struct db_source *src,
-    const struct db_item *item)
+store_item_delete(
+    struct db *db, struct spool *sp, const struct db_source *src, const struct db_item *item)
 {
 	int e;
 
@@ -364,8 +363,8 @@ store_item_delete(struct db *db, struct spool *sp, const struct db_source *src,
 }
 
 int
-store_reply_delete_by_source(struct db *db, struct spool *sp, const struct db_source *src,
-    const struct db_item *item)
+store_reply_delete_by_source(
+    struct db *db, struct spool *sp, const struct db_source *src, const struct db_item *item)
 {
 	int e;
 

@@ -64,25 +64,25 @@ static atomic_int draining;
 /* ---- the connection table --------------------------------------------- */
 
 enum conn_state {
-	CONN_FREE,     /* slot unused */
-	CONN_HEAD,     /* waiting for a request's line and headers */
-	CONN_BODY,     /* headers done, the body (if any) being read */
-	CONN_ANSWER,   /* body read or an answer queued: no limit of ours */
+	CONN_FREE,   /* slot unused */
+	CONN_HEAD,   /* waiting for a request's line and headers */
+	CONN_BODY,   /* headers done, the body (if any) being read */
+	CONN_ANSWER, /* body read or an answer queued: no limit of ours */
 };
 
 struct conn {
 	enum conn_state state;
 	int fd;
-	int in_handler;         /* the program's handler runs: not the client's time */
-	int uri_seen;           /* the request line of this request arrived */
-	int nul_uri;            /* and it has a %00 */
-	int cut;                /* shut down by the reaper, waiting for the close */
-	uint64_t t0;            /* HEAD: when the request began; BODY: headers done (ms) */
-	uint64_t call_t;        /* when the running handler call began (ms) */
-	uint64_t paused;        /* BODY: ms spent in the handler */
+	int in_handler;  /* the program's handler runs: not the client's time */
+	int uri_seen;    /* the request line of this request arrived */
+	int nul_uri;     /* and it has a %00 */
+	int cut;         /* shut down by the reaper, waiting for the close */
+	uint64_t t0;     /* HEAD: when the request began; BODY: headers done (ms) */
+	uint64_t call_t; /* when the running handler call began (ms) */
+	uint64_t paused; /* BODY: ms spent in the handler */
 	int grace_over;
-	uint64_t next_check;    /* BODY: flowing ms at which the window ends */
-	uint64_t window_bytes;  /* body bytes in the current window */
+	uint64_t next_check;   /* BODY: flowing ms at which the window ends */
+	uint64_t window_bytes; /* body bytes in the current window */
 };
 
 static struct {
@@ -122,8 +122,8 @@ conn_head(struct conn *k, uint64_t now)
 }
 
 static void
-notify_conn(void *cls, struct MHD_Connection *c, void **ctx,
-    enum MHD_ConnectionNotificationCode code)
+notify_conn(
+    void *cls, struct MHD_Connection *c, void **ctx, enum MHD_ConnectionNotificationCode code)
 {
 	const union MHD_ConnectionInfo *fi;
 	struct conn *k = NULL;
@@ -321,22 +321,27 @@ cut_page(const char *title, const char *msg, char *out, size_t cap, size_t *len)
 
 	if (web_security_headers_text(hdr, sizeof hdr, &h) != 0)
 		return SD_ERR_TOOLONG;
-	n = snprintf(body, sizeof body, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
-	    "<meta charset=\"utf-8\"><title>%s</title></head><body>\n", title);
+	n = snprintf(body, sizeof body,
+	    "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\"><title>%s</title></head><body>\n",
+	    title);
 	if (n < 0 || (size_t)n >= sizeof body)
 		return SD_ERR_TOOLONG;
 	b = (size_t)n;
 	for (size_t i = 0; langs[i] != NULL; i++) {
 		/* Catalogue text, ours: no markup in it to escape. */
-		n = snprintf(body + b, sizeof body - b, "<h1 lang=\"%s\">%s</h1>\n<p lang=\"%s\">%s</p>\n",
-		    langs[i], i18n_get(langs[i], title), langs[i], i18n_get(langs[i], msg));
+		n = snprintf(body + b, sizeof body - b,
+		    "<h1 lang=\"%s\">%s</h1>\n<p lang=\"%s\">%s</p>\n", langs[i],
+		    i18n_get(langs[i], title), langs[i], i18n_get(langs[i], msg));
 		if (n < 0 || (size_t)n >= sizeof body - b)
 			return SD_ERR_TOOLONG;
 		b += (size_t)n;
 	}
-	n = snprintf(out, cap, "HTTP/1.1 408 Request Timeout\r\n%s"
+	n = snprintf(out, cap,
+	    "HTTP/1.1 408 Request Timeout\r\n%s"
 	    "Content-Type: text/html; charset=utf-8\r\nContent-Length: %zu\r\n"
-	    "Connection: close\r\n\r\n%s</body></html>\n", hdr, b + 15, body);
+	    "Connection: close\r\n\r\n%s</body></html>\n",
+	    hdr, b + 15, body);
 	if (n < 0 || (size_t)n >= cap)
 		return SD_ERR_TOOLONG;
 	*len = (size_t)n;
@@ -353,12 +358,14 @@ conntab_init(const struct web_daemon *d)
 		return SD_ERR_NOMEM;
 	tab.n = d->max_connections;
 	tab.d = d;
-	if ((e = cut_page(title, I18N_N("The connection was closed: the request did not "
-	        "arrive in time. Please try again."), tab.page_head, sizeof tab.page_head,
-	        &tab.page_head_len)) != 0 ||
-	    (e = cut_page(title, I18N_N("The upload was stopped: its data arrived too slowly "
-	        "for too long. Please try again, on a faster connection if you can."),
-	        tab.page_body, sizeof tab.page_body, &tab.page_body_len)) != 0)
+	if ((e = cut_page(title,
+		 I18N_N("The connection was closed: the request did not "
+			"arrive in time. Please try again."),
+		 tab.page_head, sizeof tab.page_head, &tab.page_head_len)) != 0 ||
+	    (e = cut_page(title,
+		 I18N_N("The upload was stopped: its data arrived too slowly "
+			"for too long. Please try again, on a faster connection if you can."),
+		 tab.page_body, sizeof tab.page_body, &tab.page_body_len)) != 0)
 		return e;
 	return 0;
 }
@@ -397,7 +404,8 @@ web_daemon_refusal(struct MHD_Connection *c, const char **msg)
 		pthread_mutex_unlock(&tab.mu);
 	}
 	if (nul) {
-		*msg = I18N_N("This request was refused: its address contains a null character (%00).");
+		*msg = I18N_N(
+		    "This request was refused: its address contains a null character (%00).");
 		return MHD_HTTP_BAD_REQUEST;
 	}
 	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, count_host, &hosts);
@@ -445,27 +453,31 @@ web_daemon_serve(struct web_daemon *d)
 int
 web_daemon_args(struct web_daemon *d, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "instance", required_argument, NULL, 'i' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "dev", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct option lo[] = { { "instance", required_argument, NULL, 'i' },
+		{ "listen", required_argument, NULL, 'l' }, { "dev", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 'i': d->instance = optarg; break;
-		case 'l': d->listen_opt = optarg; break;
-		case 'd': d->dev = 1; break;
+		case 'i':
+			d->instance = optarg;
+			break;
+		case 'l':
+			d->listen_opt = optarg;
+			break;
+		case 'd':
+			d->dev = 1;
+			break;
 		case 'h':
 			printf("usage: %s --instance DIR [--listen unix:PATH|HOST:PORT] [--dev]\n",
 			    d->prog);
 			return 1;
 		default:
-			fprintf(stderr, "usage: %s --instance DIR [--listen unix:PATH|HOST:PORT] "
-			    "[--dev]\n", d->prog);
+			fprintf(stderr,
+			    "usage: %s --instance DIR [--listen unix:PATH|HOST:PORT] "
+			    "[--dev]\n",
+			    d->prog);
 			return SD_ERR_ARG;
 		}
 	}
@@ -491,16 +503,19 @@ web_daemon_drop_root(struct web_daemon *d)
 	}
 	if (st.st_uid == 0) {
 		sdlog_info("warning: running as root, the owner of %s; chown the "
-		    "instance to the daemon's user (sealdrop) and it runs as that user", d->instance);
+			   "instance to the daemon's user (sealdrop) and it runs as that user",
+		    d->instance);
 		return 0;
 	}
 	/* The owner's own primary group, as systemd's User= gives it: not the
 	 * directory's group, which is tor's in a deployed instance. */
 	errno = 0;
 	if ((pw = getpwuid(st.st_uid)) == NULL || pw->pw_gid == 0) {
-		(void)snprintf(d->msg, sizeof d->msg, "started as root, %s is owned by uid %u, "
-		    "which %s: start the daemon as a user of its own", d->instance,
-		    (unsigned)st.st_uid, pw == NULL ? "has no passwd entry" : "has group root");
+		(void)snprintf(d->msg, sizeof d->msg,
+		    "started as root, %s is owned by uid %u, "
+		    "which %s: start the daemon as a user of its own",
+		    d->instance, (unsigned)st.st_uid,
+		    pw == NULL ? "has no passwd entry" : "has group root");
 		return SD_ERR_ARG;
 	}
 	if ((e = sdpriv_become(st.st_uid, pw->pw_gid)) != 0) {
@@ -526,7 +541,8 @@ web_daemon_listen_spec(struct web_daemon *d, const char *conf_listen)
 	else
 		n = snprintf(d->listen, sizeof d->listen, "unix:%s/%s", d->instance, d->sockname);
 	if (n < 0 || (size_t)n >= sizeof d->listen) {
-		(void)snprintf(d->msg, sizeof d->msg, "%s: path too long for a socket", d->instance);
+		(void)snprintf(
+		    d->msg, sizeof d->msg, "%s: path too long for a socket", d->instance);
 		return SD_ERR_TOOLONG;
 	}
 	if (strncmp(d->listen, "unix:", 5) != 0 && !d->dev) {
@@ -554,15 +570,11 @@ start_http(struct web_daemon *d, int fd)
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 	    MHD_USE_POLL | MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
 
-	return MHD_start_daemon(flags, 0, NULL, NULL, handle, d,
-	    MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_CONNECTION_LIMIT, d->max_connections,
-	    MHD_OPTION_CONNECTION_TIMEOUT, d->timeout,
-	    MHD_OPTION_THREAD_STACK_SIZE, (size_t)WEB_THREAD_STACK,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, d,
-	    MHD_OPTION_NOTIFY_CONNECTION, notify_conn, d,
-	    MHD_OPTION_URI_LOG_CALLBACK, uri_log, d,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	return MHD_start_daemon(flags, 0, NULL, NULL, handle, d, MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_CONNECTION_LIMIT, d->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+	    d->timeout, MHD_OPTION_THREAD_STACK_SIZE, (size_t)WEB_THREAD_STACK,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, d, MHD_OPTION_NOTIFY_CONNECTION, notify_conn, d,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_log, d, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_END);
 }
 
@@ -578,16 +590,19 @@ fd_limit(struct web_daemon *d)
 		return SD_ERR_IO;
 	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
 		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
-			(void)snprintf(d->msg, sizeof d->msg, "max_connections = %u needs %lu open "
+			(void)snprintf(d->msg, sizeof d->msg,
+			    "max_connections = %u needs %lu open "
 			    "files, the hard limit is %lu: raise it (LimitNOFILE=) or lower "
-			    "max_connections", d->max_connections, (unsigned long)need,
-			    (unsigned long)rl.rlim_max);
+			    "max_connections",
+			    d->max_connections, (unsigned long)need, (unsigned long)rl.rlim_max);
 			return SD_ERR_RANGE;
 		}
 		rl.rlim_cur = need;
 		if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
-			(void)snprintf(d->msg, sizeof d->msg, "cannot raise the open files limit "
-			    "to %lu: %s", (unsigned long)need, strerror(errno));
+			(void)snprintf(d->msg, sizeof d->msg,
+			    "cannot raise the open files limit "
+			    "to %lu: %s",
+			    (unsigned long)need, strerror(errno));
 			return SD_ERR_IO;
 		}
 	}
@@ -640,7 +655,8 @@ drain(const struct web_daemon *d, const sigset_t *set)
 		return;
 	}
 	sdlog_info("stopping: new requests are refused; %u in flight get up to %u "
-	    "seconds to finish", n, d->drain_timeout);
+		   "seconds to finish",
+	    n, d->drain_timeout);
 	for (;;) {
 		if ((n = in_flight()) == 0) {
 			sdlog_info("stopping: every request in flight finished");
@@ -689,7 +705,8 @@ serve(struct web_daemon *d, int *fd, int *is_unix, struct MHD_Daemon **mhd)
 	if ((cd = iconv_open("UTF-8", "ISO-8859-1")) != (iconv_t)-1)
 		(void)iconv_close(cd);
 	if ((e = web_sandbox(d->instance, &d->landlock_abi)) != 0) {
-		(void)snprintf(d->msg, sizeof d->msg, "cannot enter the sandbox: %s", sd_strerror(e));
+		(void)snprintf(
+		    d->msg, sizeof d->msg, "cannot enter the sandbox: %s", sd_strerror(e));
 		return e;
 	}
 	if ((*mhd = start_http(d, *fd)) == NULL) {
@@ -723,9 +740,10 @@ web_daemon_run(struct web_daemon *d)
 	if (d->landlock_abi > 0)
 		sdlog_info("sandbox: seccomp allow-list, landlock ABI %d", d->landlock_abi);
 	else
-		sdlog_info("warning: %s", d->landlock_abi == 0 ?
-		    "this kernel has no landlock: files outside the instance stay reachable" :
-		    "sanitizer build: no sandbox");
+		sdlog_info("warning: %s",
+		    d->landlock_abi == 0
+			? "this kernel has no landlock: files outside the instance stay reachable"
+			: "sanitizer build: no sandbox");
 	sdlog_info("listening on %s%s", d->listen, d->dev ? " (development mode)" : "");
 	while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
 		;
@@ -742,7 +760,7 @@ out:
 		pthread_join(rt, NULL);
 	if (tab.cut_head + tab.cut_body > 0)
 		sdlog_info("connections cut since the start: %u whose request did not arrive "
-		    "within header_timeout, %u whose body was slower than body_min_rate",
+			   "within header_timeout, %u whose body was slower than body_min_rate",
 		    tab.cut_head, tab.cut_body);
 	free(tab.slot);
 	tab.slot = NULL;

@@ -32,16 +32,16 @@
 
 struct web_daemon {
 	/* Set by the program. */
-	const char *prog;                     /* "sealdrop-source" */
-	const char *sockname;                 /* default socket in the instance */
+	const char *prog;     /* "sealdrop-source" */
+	const char *sockname; /* default socket in the instance */
 	MHD_AccessHandlerCallback handle;
 	MHD_RequestCompletedCallback completed;
-	void (*tick)(unsigned seconds);       /* reaper thread, once a second */
-	unsigned max_connections, timeout;    /* libmicrohttpd limits */
-	unsigned header_timeout;              /* seconds for the request line and headers */
-	unsigned body_grace, body_window;     /* seconds */
-	unsigned body_min_rate;               /* bytes a second over a window; 0: none */
-	unsigned drain_timeout;               /* seconds a stop waits for requests */
+	void (*tick)(unsigned seconds);    /* reaper thread, once a second */
+	unsigned max_connections, timeout; /* libmicrohttpd limits */
+	unsigned header_timeout;           /* seconds for the request line and headers */
+	unsigned body_grace, body_window;  /* seconds */
+	unsigned body_min_rate;            /* bytes a second over a window; 0: none */
+	unsigned drain_timeout;            /* seconds a stop waits for requests */
 	/* From the command line. */
 	const char *instance;
 	const char *listen_opt;

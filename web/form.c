@@ -24,12 +24,11 @@ web_form_init(struct web_form *f, size_t max_fields, size_t max_bytes)
 }
 
 int
-web_form_begin(struct MHD_Connection *c, struct web_form *f, size_t max_fields,
-    size_t max_bytes)
+web_form_begin(struct MHD_Connection *c, struct web_form *f, size_t max_fields, size_t max_bytes)
 {
 	static const char urlenc[] = "application/x-www-form-urlencoded";
-	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	const char *ct =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	int e;
 
 	if ((e = web_form_init(f, max_fields, max_bytes)) != 0)
@@ -37,7 +36,7 @@ web_form_begin(struct MHD_Connection *c, struct web_form *f, size_t max_fields,
 	/* The type, then nothing or parameters (";charset=UTF-8"). */
 	if (ct == NULL || strncasecmp(ct, urlenc, sizeof urlenc - 1) != 0 ||
 	    (ct[sizeof urlenc - 1] != '\0' && ct[sizeof urlenc - 1] != ';' &&
-	     ct[sizeof urlenc - 1] != ' '))
+		ct[sizeof urlenc - 1] != ' '))
 		f->error = SD_ERR_FORMAT;
 	return f->error;
 }

@@ -21,23 +21,23 @@
 
 #include "sderr.h"
 
-#define WEB_FORM_KEY_MAX 31  /* bytes of a field name */
+#define WEB_FORM_KEY_MAX 31 /* bytes of a field name */
 
 struct web_field {
 	char key[WEB_FORM_KEY_MAX + 1];
-	char *val;      /* NUL-terminated, len bytes (never NULL once ended) */
+	char *val; /* NUL-terminated, len bytes (never NULL once ended) */
 	size_t len, cap;
 };
 
 struct web_form {
-	struct web_field *f;   /* max_fields entries */
+	struct web_field *f; /* max_fields entries */
 	size_t n, max_fields;
 	size_t total, max_bytes;
-	int error;             /* 0, SD_ERR_FORMAT or SD_ERR_TOOLONG (sticky) */
+	int error; /* 0, SD_ERR_FORMAT or SD_ERR_TOOLONG (sticky) */
 	/* parser state */
-	int in_value;          /* past the "=" of the current field */
-	int started;           /* the current field has begun */
-	int pct;               /* 0, or 1/2 digits of a %XX read so far */
+	int in_value; /* past the "=" of the current field */
+	int started;  /* the current field has begun */
+	int pct;      /* 0, or 1/2 digits of a %XX read so far */
 	unsigned char hex;
 	char key[WEB_FORM_KEY_MAX + 1];
 	size_t klen;
@@ -50,8 +50,8 @@ int web_form_init(struct web_form *f, size_t max_fields, size_t max_bytes);
  * application/x-www-form-urlencoded (SD_ERR_FORMAT otherwise; the form is
  * then initialised all the same, with its error set). */
 SD_MUST_CHECK
-int web_form_begin(struct MHD_Connection *c, struct web_form *f, size_t max_fields,
-    size_t max_bytes);
+int
+web_form_begin(struct MHD_Connection *c, struct web_form *f, size_t max_fields, size_t max_bytes);
 /* Parse len more bytes of the body; 0 or the form's error. */
 SD_MUST_CHECK
 int web_form_feed(struct web_form *f, const char *data, size_t len);

@@ -15,8 +15,8 @@ struct web_gate {
 	pthread_cond_t cv;
 	unsigned slots, queue;
 	unsigned inside;
-	uint64_t next_ticket;   /* the ticket the next caller gets */
-	uint64_t next_admit;    /* the ticket admitted next */
+	uint64_t next_ticket; /* the ticket the next caller gets */
+	uint64_t next_admit;  /* the ticket admitted next */
 };
 
 int

@@ -21,8 +21,9 @@
 /* Connections waiting to be accepted: hundreds may arrive at once. */
 #define WEB_LISTEN_BACKLOG 512
 
-#define CSP "default-src 'none'; style-src 'self'; img-src 'self'; " \
-            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+#define CSP \
+	"default-src 'none'; style-src 'self'; img-src 'self'; " \
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 static int
 listen_unix(const char *path, int *fd)
@@ -73,7 +74,8 @@ listen_tcp(const char *spec, int *fd)
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)port);
-	if (*end != '\0' || port == 0 || port > 65535 || inet_pton(AF_INET, host, &sa.sin_addr) != 1)
+	if (*end != '\0' || port == 0 || port > 65535 ||
+	    inet_pton(AF_INET, host, &sa.sin_addr) != 1)
 		return SD_ERR_FORMAT;
 	s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
@@ -127,8 +129,8 @@ int
 web_security_headers(struct MHD_Response *r)
 {
 	for (size_t i = 0; i < N_SECURITY_HEADERS; i++)
-		if (MHD_add_response_header(r, security_headers[i][0],
-		        security_headers[i][1]) != MHD_YES)
+		if (MHD_add_response_header(r, security_headers[i][0], security_headers[i][1]) !=
+		    MHD_YES)
 			return SD_ERR_NOMEM;
 	return 0;
 }
@@ -139,8 +141,8 @@ web_security_headers_text(char *out, size_t cap, size_t *len)
 	size_t n = 0;
 
 	for (size_t i = 0; i < N_SECURITY_HEADERS; i++) {
-		int w = snprintf(out + n, cap - n, "%s: %s\r\n", security_headers[i][0],
-		    security_headers[i][1]);
+		int w = snprintf(
+		    out + n, cap - n, "%s: %s\r\n", security_headers[i][0], security_headers[i][1]);
 		if (w < 0 || (size_t)w >= cap - n)
 			return SD_ERR_TOOLONG;
 		n += (size_t)w;
@@ -174,7 +176,7 @@ drain_headers(struct MHD_Response *r, unsigned status)
 	(void)snprintf(secs, sizeof secs, "%u", (unsigned)WEB_DRAIN_RETRY_AFTER);
 	if (MHD_add_response_header(r, "Connection", "close") != MHD_YES ||
 	    (status == MHD_HTTP_SERVICE_UNAVAILABLE &&
-	     MHD_add_response_header(r, "Retry-After", secs) != MHD_YES))
+		MHD_add_response_header(r, "Retry-After", secs) != MHD_YES))
 		return SD_ERR_NOMEM;
 	return 0;
 }
@@ -199,8 +201,8 @@ queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r, const c
 
 /* Add cookies and extra headers; destroys r and returns -1 on failure. */
 static int
-decorate(struct MHD_Response *r, const struct web_cookie *cookies, size_t n,
-    const char *const *headers)
+decorate(
+    struct MHD_Response *r, const struct web_cookie *cookies, size_t n, const char *const *headers)
 {
 	for (size_t i = 0; i < n; i++)
 		if (web_set_cookie(r, cookies[i].name, cookies[i].value, cookies[i].clear) != 0)
@@ -216,16 +218,14 @@ fail:
 }
 
 enum MHD_Result
-web_respond(struct MHD_Connection *c, unsigned status, const char *content_type,
-    struct sdbuf *body)
+web_respond(struct MHD_Connection *c, unsigned status, const char *content_type, struct sdbuf *body)
 {
 	return web_respond_ex(c, status, content_type, body, NULL, 0, NULL);
 }
 
 enum MHD_Result
 web_respond_ex(struct MHD_Connection *c, unsigned status, const char *content_type,
-    struct sdbuf *body, const struct web_cookie *cookies, size_t n,
-    const char *const *headers)
+    struct sdbuf *body, const struct web_cookie *cookies, size_t n, const char *const *headers)
 {
 	struct wiped *w = malloc(sizeof *w + body->len + 1);
 	struct MHD_Response *r;
@@ -238,8 +238,7 @@ web_respond_ex(struct MHD_Connection *c, unsigned status, const char *content_ty
 	if (body->len > 0)
 		memcpy(w->data, body->p, body->len);
 	sdbuf_free(body);
-	r = MHD_create_response_from_buffer_with_free_callback_cls(w->len, w->data,
-	    wiped_free, w);
+	r = MHD_create_response_from_buffer_with_free_callback_cls(w->len, w->data, wiped_free, w);
 	if (r == NULL) {
 		wiped_free(w);
 		return MHD_NO;
@@ -256,11 +255,10 @@ web_redirect(struct MHD_Connection *c, const char *location)
 }
 
 enum MHD_Result
-web_redirect_ex(struct MHD_Connection *c, const char *location,
-    const struct web_cookie *cookies, size_t n)
+web_redirect_ex(
+    struct MHD_Connection *c, const char *location, const struct web_cookie *cookies, size_t n)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL,
-	    MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	const char *const hdr[] = { "Location", location, NULL };
 
 	if (r == NULL || decorate(r, cookies, n, hdr) != 0)
@@ -269,11 +267,11 @@ web_redirect_ex(struct MHD_Connection *c, const char *location,
 }
 
 enum MHD_Result
-web_respond_static(struct MHD_Connection *c, const unsigned char *data, size_t len,
-    const char *content_type)
+web_respond_static(
+    struct MHD_Connection *c, const unsigned char *data, size_t len, const char *content_type)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len,
-	    (void *)(uintptr_t)data, MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r =
+	    MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_PERSISTENT);
 
 	return queue(c, MHD_HTTP_OK, r, content_type);
 }
@@ -282,8 +280,8 @@ int
 web_set_cookie(struct MHD_Response *r, const char *name, const char *value, int clear)
 {
 	char line[256];
-	int n = snprintf(line, sizeof line, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
-	    name, value, clear ? "; Max-Age=0" : "");
+	int n = snprintf(line, sizeof line, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", name,
+	    value, clear ? "; Max-Age=0" : "");
 
 	if (n < 0 || (size_t)n >= sizeof line)
 		return SD_ERR_TOOLONG;
@@ -327,8 +325,8 @@ web_token_new(char out[WEB_TOKEN_CHARS + 1])
 	unsigned char rnd[WEB_TOKEN_BYTES];
 
 	randombytes_buf(rnd, sizeof rnd);
-	sodium_bin2base64(out, WEB_TOKEN_CHARS + 1, rnd, sizeof rnd,
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_bin2base64(
+	    out, WEB_TOKEN_CHARS + 1, rnd, sizeof rnd, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(rnd, sizeof rnd);
 }
 
@@ -342,8 +340,8 @@ web_token_equal(const char *a, const char *b)
 }
 
 enum MHD_Result
-web_queue_download(struct MHD_Connection *c, struct MHD_Response *r,
-    const char *content_type, const char *const *headers)
+web_queue_download(struct MHD_Connection *c, struct MHD_Response *r, const char *content_type,
+    const char *const *headers)
 {
 	if (r == NULL || decorate(r, NULL, 0, headers) != 0)
 		return MHD_NO;
@@ -355,8 +353,8 @@ web_respond_broken_page(struct MHD_Connection *c)
 {
 	static const char msg[] = "Something went wrong. Please try again later.\n";
 
-	struct MHD_Response *r = MHD_create_response_from_buffer(sizeof msg - 1,
-	    (void *)(uintptr_t)msg, MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+	    sizeof msg - 1, (void *)(uintptr_t)msg, MHD_RESPMEM_PERSISTENT);
 
 	return queue(c, MHD_HTTP_INTERNAL_SERVER_ERROR, r, "text/plain; charset=utf-8");
 }

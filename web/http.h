@@ -48,17 +48,16 @@ struct web_cookie {
 
 /* Queue body (taken over: freed and wiped after sending) with the security
  * headers and content type. */
-enum MHD_Result web_respond(struct MHD_Connection *c, unsigned status,
-    const char *content_type, struct sdbuf *body);
+enum MHD_Result web_respond(
+    struct MHD_Connection *c, unsigned status, const char *content_type, struct sdbuf *body);
 /* The same with n cookies set or cleared, and extra headers (pairs of
  * name, value; NULL-terminated list, may be NULL). */
-enum MHD_Result web_respond_ex(struct MHD_Connection *c, unsigned status,
-    const char *content_type, struct sdbuf *body, const struct web_cookie *cookies,
-    size_t n, const char *const *headers);
+enum MHD_Result web_respond_ex(struct MHD_Connection *c, unsigned status, const char *content_type,
+    struct sdbuf *body, const struct web_cookie *cookies, size_t n, const char *const *headers);
 /* A 303 redirect to a local path, with n cookies. */
 enum MHD_Result web_redirect(struct MHD_Connection *c, const char *location);
-enum MHD_Result web_redirect_ex(struct MHD_Connection *c, const char *location,
-    const struct web_cookie *cookies, size_t n);
+enum MHD_Result web_redirect_ex(
+    struct MHD_Connection *c, const char *location, const struct web_cookie *cookies, size_t n);
 /* Queue a prepared response (a file or a stream) with status 200, the
  * security headers, the content type and extra headers (pairs, NULL-
  * terminated); r is consumed in every case. */
@@ -68,8 +67,8 @@ enum MHD_Result web_queue_download(struct MHD_Connection *c, struct MHD_Response
  * so (never a dropped connection). */
 enum MHD_Result web_respond_broken_page(struct MHD_Connection *c);
 /* A response for bytes that live forever (static files). */
-enum MHD_Result web_respond_static(struct MHD_Connection *c, const unsigned char *data,
-    size_t len, const char *content_type);
+enum MHD_Result web_respond_static(
+    struct MHD_Connection *c, const unsigned char *data, size_t len, const char *content_type);
 
 /* Add "Set-Cookie: name=value; Path=/; HttpOnly; SameSite=Strict" (and
  * "; Max-Age=0" when clear) to a response about to be queued. */

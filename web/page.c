@@ -11,8 +11,8 @@
 
 enum MHD_Result
 web_page_respond(struct MHD_Connection *c, unsigned status, const char *name,
-    const struct web_page *pg, struct tmpl_vars *v, const struct web_cookie *cookies,
-    size_t n, const char *const *headers)
+    const struct web_page *pg, struct tmpl_vars *v, const struct web_cookie *cookies, size_t n,
+    const char *const *headers)
 {
 	const char *const *langs = i18n_languages();
 	struct tmpl_vars *item;
@@ -37,6 +37,5 @@ web_page_respond(struct MHD_Connection *c, unsigned status, const char *name,
 		sdlog_info("cannot render a page: %s", sd_strerror(e));
 		return web_respond_broken_page(c);
 	}
-	return web_respond_ex(c, status, "text/html; charset=utf-8", &body, cookies, n,
-	    headers);
+	return web_respond_ex(c, status, "text/html; charset=utf-8", &body, cookies, n, headers);
 }

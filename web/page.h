@@ -14,15 +14,15 @@
 
 #include "http.h"
 
-#define WEB_PAGE_MAX (4U << 20)  /* bytes of one rendered page */
+#define WEB_PAGE_MAX (4U << 20) /* bytes of one rendered page */
 
 struct tmpl_vars;
 
 /* What every page shows, whoever renders it. */
 struct web_page {
-	const char *lang;           /* of the page, and the language menu's current */
+	const char *lang; /* of the page, and the language menu's current */
 	const char *instance_name;
-	const char *csrf_token;     /* the session's, or the anonymous one */
+	const char *csrf_token; /* the session's, or the anonymous one */
 	int logged_in;
 };
 
@@ -31,7 +31,7 @@ struct web_page {
  * name in pg->lang, free v, and queue the page with status, n cookies and
  * headers (name, value pairs, NULL-terminated; may be NULL). */
 enum MHD_Result web_page_respond(struct MHD_Connection *c, unsigned status, const char *name,
-    const struct web_page *pg, struct tmpl_vars *v, const struct web_cookie *cookies,
-    size_t n, const char *const *headers);
+    const struct web_page *pg, struct tmpl_vars *v, const struct web_cookie *cookies, size_t n,
+    const char *const *headers);
 
 #endif

@@ -78,8 +78,8 @@ allow_has(const char *allow, const char *method)
 }
 
 const struct web_route *
-web_route_find(const struct web_route *t, size_t n, const char *method,
-    const struct web_path *p, char allow[WEB_ALLOW_MAX])
+web_route_find(const struct web_route *t, size_t n, const char *method, const struct web_path *p,
+    char allow[WEB_ALLOW_MAX])
 {
 	const char *m = method != NULL && strcmp(method, "HEAD") == 0 ? "GET" : method;
 	char list[WEB_ALLOW_MAX];
@@ -96,10 +96,9 @@ web_route_find(const struct web_route *t, size_t n, const char *method,
 		}
 		/* The table is ours and small: a list that would not fit is a
 		 * programming error, and is cut (still a valid list). */
-		if (!allow_has(list, t[i].method) &&
-		    used + strlen(t[i].method) + 2 < sizeof list)
-			(void)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "",
-			    t[i].method);
+		if (!allow_has(list, t[i].method) && used + strlen(t[i].method) + 2 < sizeof list)
+			(void)snprintf(
+			    list + used, sizeof list - used, "%s%s", used ? ", " : "", t[i].method);
 	}
 	if (allow != NULL)
 		memcpy(allow, list, sizeof list);
@@ -126,8 +125,8 @@ web_req_end(void **rc, size_t size)
 }
 
 void
-web_anon_csrf(struct MHD_Connection *c, const char *cookie, char out[WEB_TOKEN_CHARS + 1],
-    int *is_new)
+web_anon_csrf(
+    struct MHD_Connection *c, const char *cookie, char out[WEB_TOKEN_CHARS + 1], int *is_new)
 {
 	static const char b64url[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -143,8 +142,7 @@ web_anon_csrf(struct MHD_Connection *c, const char *cookie, char out[WEB_TOKEN_C
 }
 
 int
-web_csrf_ok(const char *sent, const char *session, int anon_ok, const char *anon,
-    int anon_new)
+web_csrf_ok(const char *sent, const char *session, int anon_ok, const char *anon, int anon_new)
 {
 	if (session != NULL && web_token_equal(sent, session))
 		return 1;
@@ -179,8 +177,8 @@ web_lang_of(struct MHD_Connection *c, const char *def, unsigned flags, int *from
 		return l;
 	/* Until one is picked, the browser's language if we have it. */
 	if ((flags & WEB_LANG_ACCEPT) &&
-	    (l = supported(i18n_from_accept(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	        "Accept-Language")))))
+	    (l = supported(i18n_from_accept(
+		 MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language")))))
 		return l;
 	if ((l = supported(def)))
 		return l;

@@ -21,16 +21,16 @@
 #include "http.h"
 #include "sderr.h"
 
-#define WEB_SEGS 8         /* path segments */
-#define WEB_SEG_MAX 64     /* bytes of one segment */
-#define WEB_ALLOW_MAX 64   /* "GET, POST, DELETE" */
+#define WEB_SEGS 8       /* path segments */
+#define WEB_SEG_MAX 64   /* bytes of one segment */
+#define WEB_ALLOW_MAX 64 /* "GET, POST, DELETE" */
 
 /* Route flags every daemon reads the same way; bits from WEB_RF_OWN up
  * are the owner's (journalist-iface/api.c's "the path names a source"). */
-#define WEB_RF_AUTH 1u     /* needs a session (a page cookie or an API token) */
-#define WEB_RF_ADMIN 2u    /* needs an administrator (403 otherwise) */
-#define WEB_RF_BODY 4u     /* reads a body: a form (pages) or JSON (API) */
-#define WEB_RF_ANON 8u     /* a form also accepted with the anonymous CSRF token */
+#define WEB_RF_AUTH 1u  /* needs a session (a page cookie or an API token) */
+#define WEB_RF_ADMIN 2u /* needs an administrator (403 otherwise) */
+#define WEB_RF_BODY 4u  /* reads a body: a form (pages) or JSON (API) */
+#define WEB_RF_ANON 8u  /* a form also accepted with the anonymous CSRF token */
 #define WEB_RF_OWN 256u
 
 /* The handler of a route, typed by the daemon that owns the table (only
@@ -41,8 +41,7 @@ struct jn_api_ctx;
 union web_handler {
 	enum MHD_Result (*src)(struct MHD_Connection *c, struct src_req *rq);
 	enum MHD_Result (*jn)(struct MHD_Connection *c, struct jn_req *rq);
-	enum MHD_Result (*api)(struct MHD_Connection *c, struct jn_req *rq,
-	    struct jn_api_ctx *x);
+	enum MHD_Result (*api)(struct MHD_Connection *c, struct jn_req *rq, struct jn_api_ctx *x);
 };
 
 struct web_route {
@@ -71,21 +70,20 @@ int web_route_matches(const char *pattern, const struct web_path *p);
  * methods the path accepts, in table order, each once ("GET, POST"): ""
  * when no pattern matches (a 404), else a 405 with this Allow header.
  */
-const struct web_route *web_route_find(const struct web_route *t, size_t n,
-    const char *method, const struct web_path *p, char allow[WEB_ALLOW_MAX]);
+const struct web_route *web_route_find(const struct web_route *t, size_t n, const char *method,
+    const struct web_path *p, char allow[WEB_ALLOW_MAX]);
 
 /* The anonymous CSRF token of a browser without a session: the value of
  * cookie if it is a well-formed token, else a new one (*is_new 1: set it
  * as that cookie with the page). */
-void web_anon_csrf(struct MHD_Connection *c, const char *cookie,
-    char out[WEB_TOKEN_CHARS + 1], int *is_new);
+void web_anon_csrf(
+    struct MHD_Connection *c, const char *cookie, char out[WEB_TOKEN_CHARS + 1], int *is_new);
 /* The CSRF check of a form: 1 when sent equals the session's token
  * (session may be NULL: no session), or, for a route that accepts it
  * (anon_ok), the anonymous token the browser already had (not one made for
  * this request). */
 SD_MUST_CHECK
-int web_csrf_ok(const char *sent, const char *session, int anon_ok, const char *anon,
-    int anon_new);
+int web_csrf_ok(const char *sent, const char *session, int anon_ok, const char *anon, int anon_new);
 
 /* The request state of a connection (libmicrohttpd's *rc): the one made
  * at its first call, or a new zeroed one of size bytes (*first 1 then);
@@ -95,12 +93,11 @@ void *web_req_state(void **rc, size_t size, int *first);
  * nothing when there is none. */
 void web_req_end(void **rc, size_t size);
 
-#define WEB_LANG_ACCEPT 1u  /* before the default: the browser's Accept-Language */
+#define WEB_LANG_ACCEPT 1u /* before the default: the browser's Accept-Language */
 /* The language of a request: ?lang= (*from_query 1: keep it in the sd_lang
  * cookie), the sd_lang cookie, with WEB_LANG_ACCEPT the browser's
  * Accept-Language, then def, then "en". Always a supported language, from
  * the catalogue's own list (it outlives the request). */
-const char *web_lang_of(struct MHD_Connection *c, const char *def, unsigned flags,
-    int *from_query);
+const char *web_lang_of(struct MHD_Connection *c, const char *def, unsigned flags, int *from_query);
 
 #endif

@@ -56,8 +56,9 @@
 #endif
 
 /* Namespace flags a thread never needs. */
-#define WEB_CLONE_NS ((scmp_datum_t)(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | \
-	CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP))
+#define WEB_CLONE_NS \
+	((scmp_datum_t)(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | \
+	    CLONE_NEWNET | CLONE_NEWCGROUP))
 
 /* struct landlock_ruleset_attr as of ABI 6; older kernels get a prefix. */
 struct web_ll_attr {
@@ -66,10 +67,11 @@ struct web_ll_attr {
 
 /* What the instance directory keeps: all but execute, devices, fifos,
  * sockets and symlinks. */
-#define WEB_LL_INSTANCE (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
-	LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR | \
-	LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_DIR | \
-	LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE)
+#define WEB_LL_INSTANCE \
+	(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
+	    LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR | \
+	    LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_DIR | \
+	    LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE)
 
 /* The access rights of a landlock ABI from 2 on (bits 0..13 in ABI 2, then
  * one more in ABI 3 and 5) and the size of the attribute it reads. */
@@ -141,28 +143,38 @@ static int
 seccomp_narrow(scmp_filter_ctx ctx)
 {
 	static const int fcntl_ok[] = {
-		F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL,
-		F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW,
+		F_DUPFD,
+		F_DUPFD_CLOEXEC,
+		F_GETFD,
+		F_SETFD,
+		F_GETFL,
+		F_SETFL,
+		F_GETLK,
+		F_SETLK,
+		F_SETLKW,
+		F_OFD_GETLK,
+		F_OFD_SETLK,
+		F_OFD_SETLKW,
 	};
 	const scmp_datum_t self = (scmp_datum_t)getpid();
 
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-	        cmp(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD | WEB_CLONE_NS, CLONE_THREAD)) != 0 ||
+		cmp(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD | WEB_CLONE_NS, CLONE_THREAD)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(clone), 1,
-	        cmp(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0)) != 0 ||
+		cmp(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0) != 0 ||
-	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-	        cmp(0, SCMP_CMP_EQ, self, 0)) != 0 ||
+	    seccomp_rule_add(
+		ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, cmp(0, SCMP_CMP_EQ, self, 0)) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
-	        cmp(0, SCMP_CMP_EQ, PR_SET_NAME, 0)) != 0 ||
-	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2,
-	        cmp(0, SCMP_CMP_EQ, 0, 0), cmp(2, SCMP_CMP_EQ, 0, 0)) != 0 ||
-	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(utimensat), 1,
-	        cmp(1, SCMP_CMP_EQ, 0, 0)) != 0)
+		cmp(0, SCMP_CMP_EQ, PR_SET_NAME, 0)) != 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2, cmp(0, SCMP_CMP_EQ, 0, 0),
+		cmp(2, SCMP_CMP_EQ, 0, 0)) != 0 ||
+	    seccomp_rule_add(
+		ctx, SCMP_ACT_ALLOW, SCMP_SYS(utimensat), 1, cmp(1, SCMP_CMP_EQ, 0, 0)) != 0)
 		return SD_ERR_IO;
 	for (size_t i = 0; i < sizeof fcntl_ok / sizeof fcntl_ok[0]; i++)
 		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1,
-		        cmp(1, SCMP_CMP_EQ, (scmp_datum_t)fcntl_ok[i], 0)) != 0)
+			cmp(1, SCMP_CMP_EQ, (scmp_datum_t)fcntl_ok[i], 0)) != 0)
 			return SD_ERR_IO;
 	return 0;
 }
@@ -183,55 +195,150 @@ seccomp_lists(scmp_filter_ctx ctx)
 {
 	static const int allow[] = {
 		/* memory (mlock: sodium_malloc) */
-		SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
-		SCMP_SYS(mprotect), SCMP_SYS(madvise), SCMP_SYS(mlock), SCMP_SYS(mlock2),
+		SCMP_SYS(brk),
+		SCMP_SYS(mmap),
+		SCMP_SYS(munmap),
+		SCMP_SYS(mremap),
+		SCMP_SYS(mprotect),
+		SCMP_SYS(madvise),
+		SCMP_SYS(mlock),
+		SCMP_SYS(mlock2),
 		SCMP_SYS(munlock),
 		/* threads and signals */
-		SCMP_SYS(set_robust_list), SCMP_SYS(rseq), SCMP_SYS(exit), SCMP_SYS(exit_group),
-		SCMP_SYS(futex), SCMP_SYS(gettid), SCMP_SYS(getpid), SCMP_SYS(sched_yield),
-		SCMP_SYS(sched_getaffinity), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigaction),
-		SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigtimedwait), SCMP_SYS(restart_syscall),
-		SCMP_SYS(sigaltstack), SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid),
-		SCMP_SYS(getegid), SCMP_SYS(sysinfo),
+		SCMP_SYS(set_robust_list),
+		SCMP_SYS(rseq),
+		SCMP_SYS(exit),
+		SCMP_SYS(exit_group),
+		SCMP_SYS(futex),
+		SCMP_SYS(gettid),
+		SCMP_SYS(getpid),
+		SCMP_SYS(sched_yield),
+		SCMP_SYS(sched_getaffinity),
+		SCMP_SYS(rt_sigprocmask),
+		SCMP_SYS(rt_sigaction),
+		SCMP_SYS(rt_sigreturn),
+		SCMP_SYS(rt_sigtimedwait),
+		SCMP_SYS(restart_syscall),
+		SCMP_SYS(sigaltstack),
+		SCMP_SYS(getuid),
+		SCMP_SYS(geteuid),
+		SCMP_SYS(getgid),
+		SCMP_SYS(getegid),
+		SCMP_SYS(sysinfo),
 		/* time and randomness */
-		SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres), SCMP_SYS(clock_nanosleep),
-		SCMP_SYS(nanosleep), SCMP_SYS(gettimeofday), SCMP_SYS(time), SCMP_SYS(getrandom),
+		SCMP_SYS(clock_gettime),
+		SCMP_SYS(clock_getres),
+		SCMP_SYS(clock_nanosleep),
+		SCMP_SYS(nanosleep),
+		SCMP_SYS(gettimeofday),
+		SCMP_SYS(time),
+		SCMP_SYS(getrandom),
 		/* descriptors */
-		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
-		SCMP_SYS(pread64), SCMP_SYS(pwrite64), SCMP_SYS(lseek), SCMP_SYS(close),
-		SCMP_SYS(dup), SCMP_SYS(dup3), SCMP_SYS(sendfile),
-		SCMP_SYS(fsync), SCMP_SYS(fdatasync), SCMP_SYS(ftruncate), SCMP_SYS(fallocate),
-		SCMP_SYS(eventfd2), SCMP_SYS(pipe2), SCMP_SYS(poll), SCMP_SYS(ppoll),
+		SCMP_SYS(read),
+		SCMP_SYS(write),
+		SCMP_SYS(readv),
+		SCMP_SYS(writev),
+		SCMP_SYS(pread64),
+		SCMP_SYS(pwrite64),
+		SCMP_SYS(lseek),
+		SCMP_SYS(close),
+		SCMP_SYS(dup),
+		SCMP_SYS(dup3),
+		SCMP_SYS(sendfile),
+		SCMP_SYS(fsync),
+		SCMP_SYS(fdatasync),
+		SCMP_SYS(ftruncate),
+		SCMP_SYS(fallocate),
+		SCMP_SYS(eventfd2),
+		SCMP_SYS(pipe2),
+		SCMP_SYS(poll),
+		SCMP_SYS(ppoll),
 		/* files (landlock keeps them inside the instance) */
-		SCMP_SYS(openat), SCMP_SYS(open), SCMP_SYS(newfstatat), SCMP_SYS(fstat),
-		SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(statx), SCMP_SYS(fstatfs),
-		SCMP_SYS(statfs), SCMP_SYS(getdents64), SCMP_SYS(unlink), SCMP_SYS(unlinkat),
-		SCMP_SYS(rename), SCMP_SYS(renameat), SCMP_SYS(renameat2), SCMP_SYS(mkdir),
-		SCMP_SYS(mkdirat), SCMP_SYS(rmdir), SCMP_SYS(link), SCMP_SYS(linkat),
-		SCMP_SYS(fchown), SCMP_SYS(fchmod), SCMP_SYS(umask), SCMP_SYS(access), SCMP_SYS(faccessat),
-		SCMP_SYS(readlink), SCMP_SYS(readlinkat), SCMP_SYS(getcwd), SCMP_SYS(flock),
+		SCMP_SYS(openat),
+		SCMP_SYS(open),
+		SCMP_SYS(newfstatat),
+		SCMP_SYS(fstat),
+		SCMP_SYS(stat),
+		SCMP_SYS(lstat),
+		SCMP_SYS(statx),
+		SCMP_SYS(fstatfs),
+		SCMP_SYS(statfs),
+		SCMP_SYS(getdents64),
+		SCMP_SYS(unlink),
+		SCMP_SYS(unlinkat),
+		SCMP_SYS(rename),
+		SCMP_SYS(renameat),
+		SCMP_SYS(renameat2),
+		SCMP_SYS(mkdir),
+		SCMP_SYS(mkdirat),
+		SCMP_SYS(rmdir),
+		SCMP_SYS(link),
+		SCMP_SYS(linkat),
+		SCMP_SYS(fchown),
+		SCMP_SYS(fchmod),
+		SCMP_SYS(umask),
+		SCMP_SYS(access),
+		SCMP_SYS(faccessat),
+		SCMP_SYS(readlink),
+		SCMP_SYS(readlinkat),
+		SCMP_SYS(getcwd),
+		SCMP_SYS(flock),
 		/* the connections libmicrohttpd accepts */
-		SCMP_SYS(accept4), SCMP_SYS(accept), SCMP_SYS(recvfrom), SCMP_SYS(recvmsg),
-		SCMP_SYS(sendto), SCMP_SYS(sendmsg), SCMP_SYS(shutdown), SCMP_SYS(getsockopt),
-		SCMP_SYS(setsockopt), SCMP_SYS(getsockname), SCMP_SYS(getpeername),
+		SCMP_SYS(accept4),
+		SCMP_SYS(accept),
+		SCMP_SYS(recvfrom),
+		SCMP_SYS(recvmsg),
+		SCMP_SYS(sendto),
+		SCMP_SYS(sendmsg),
+		SCMP_SYS(shutdown),
+		SCMP_SYS(getsockopt),
+		SCMP_SYS(setsockopt),
+		SCMP_SYS(getsockname),
+		SCMP_SYS(getpeername),
 	};
 	static const int deadly[] = {
-		SCMP_SYS(fork), SCMP_SYS(vfork), SCMP_SYS(execve), SCMP_SYS(execveat),
-		SCMP_SYS(kill), SCMP_SYS(tkill), SCMP_SYS(ptrace),
-		SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev),
-		SCMP_SYS(socket), SCMP_SYS(socketpair), SCMP_SYS(connect), SCMP_SYS(bind),
-		SCMP_SYS(listen), SCMP_SYS(mount), SCMP_SYS(umount2), SCMP_SYS(pivot_root),
-		SCMP_SYS(chroot), SCMP_SYS(init_module), SCMP_SYS(finit_module),
-		SCMP_SYS(delete_module), SCMP_SYS(kexec_load), SCMP_SYS(kexec_file_load),
-		SCMP_SYS(bpf), SCMP_SYS(perf_event_open), SCMP_SYS(keyctl), SCMP_SYS(add_key),
-		SCMP_SYS(request_key), SCMP_SYS(userfaultfd), SCMP_SYS(setns),
-		SCMP_SYS(unshare), SCMP_SYS(personality), SCMP_SYS(swapon), SCMP_SYS(swapoff),
+		SCMP_SYS(fork),
+		SCMP_SYS(vfork),
+		SCMP_SYS(execve),
+		SCMP_SYS(execveat),
+		SCMP_SYS(kill),
+		SCMP_SYS(tkill),
+		SCMP_SYS(ptrace),
+		SCMP_SYS(process_vm_readv),
+		SCMP_SYS(process_vm_writev),
+		SCMP_SYS(socket),
+		SCMP_SYS(socketpair),
+		SCMP_SYS(connect),
+		SCMP_SYS(bind),
+		SCMP_SYS(listen),
+		SCMP_SYS(mount),
+		SCMP_SYS(umount2),
+		SCMP_SYS(pivot_root),
+		SCMP_SYS(chroot),
+		SCMP_SYS(init_module),
+		SCMP_SYS(finit_module),
+		SCMP_SYS(delete_module),
+		SCMP_SYS(kexec_load),
+		SCMP_SYS(kexec_file_load),
+		SCMP_SYS(bpf),
+		SCMP_SYS(perf_event_open),
+		SCMP_SYS(keyctl),
+		SCMP_SYS(add_key),
+		SCMP_SYS(request_key),
+		SCMP_SYS(userfaultfd),
+		SCMP_SYS(setns),
+		SCMP_SYS(unshare),
+		SCMP_SYS(personality),
+		SCMP_SYS(swapon),
+		SCMP_SYS(swapoff),
 		SCMP_SYS(reboot),
 	};
 	int e;
 
-	if ((e = seccomp_add_all(ctx, SCMP_ACT_ALLOW, allow, sizeof allow / sizeof allow[0])) != 0 ||
-	    (e = seccomp_add_all(ctx, SCMP_ACT_KILL_PROCESS, deadly, sizeof deadly / sizeof deadly[0])) != 0)
+	if ((e = seccomp_add_all(ctx, SCMP_ACT_ALLOW, allow, sizeof allow / sizeof allow[0])) !=
+		0 ||
+	    (e = seccomp_add_all(
+		 ctx, SCMP_ACT_KILL_PROCESS, deadly, sizeof deadly / sizeof deadly[0])) != 0)
 		return e;
 	return seccomp_narrow(ctx);
 }
@@ -244,8 +351,7 @@ web_seccomp(void)
 
 	if ((ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM))) == NULL)
 		return SD_ERR_NOMEM;
-	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1) != 0 ||
-	    (e = seccomp_lists(ctx)) != 0)
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1) != 0 || (e = seccomp_lists(ctx)) != 0)
 		goto out;
 	e = seccomp_load(ctx) == 0 ? 0 : SD_ERR_IO;
 out:

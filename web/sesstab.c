@@ -13,19 +13,19 @@
 
 struct hdr {
 	int used;
-	int rank;       /* eviction class: a lower rank goes first */
-	int pins;       /* > 0: in use by a request, never evicted */
-	int64_t group;  /* the caller's grouping (a source); 0: none */
+	int rank;      /* eviction class: a lower rank goes first */
+	int pins;      /* > 0: in use by a request, never evicted */
+	int64_t group; /* the caller's grouping (a source); 0: none */
 	char id[WEB_TOKEN_CHARS + 1];
 	time_t created, seen;
 };
 
 struct web_sesstab {
 	pthread_mutex_t mu;
-	unsigned char *block;  /* slots * stride bytes, sodium_malloc'd */
+	unsigned char *block; /* slots * stride bytes, sodium_malloc'd */
 	size_t slots, stride, payload;
 	unsigned idle_s, max_s;
-	unsigned group_max;    /* live entries of one group; 0: no bound */
+	unsigned group_max; /* live entries of one group; 0: no bound */
 };
 
 #define ALIGN 16
@@ -58,8 +58,8 @@ wipe(const struct web_sesstab *t, struct hdr *h)
 }
 
 int
-web_sesstab_new(size_t slots, size_t payload_size, unsigned idle_seconds,
-    unsigned max_seconds, struct web_sesstab **out)
+web_sesstab_new(size_t slots, size_t payload_size, unsigned idle_seconds, unsigned max_seconds,
+    struct web_sesstab **out)
 {
 	struct web_sesstab *t;
 	size_t head = ((sizeof(struct hdr) + ALIGN - 1) / ALIGN) * ALIGN;
@@ -69,8 +69,7 @@ web_sesstab_new(size_t slots, size_t payload_size, unsigned idle_seconds,
 	if ((t = calloc(1, sizeof *t)) == NULL)
 		return SD_ERR_NOMEM;
 	t->stride = ((head + payload_size + ALIGN - 1) / ALIGN) * ALIGN;
-	if (slots > SIZE_MAX / t->stride ||
-	    (t->block = sodium_malloc(slots * t->stride)) == NULL) {
+	if (slots > SIZE_MAX / t->stride || (t->block = sodium_malloc(slots * t->stride)) == NULL) {
 		free(t);
 		return SD_ERR_NOMEM;
 	}
@@ -160,8 +159,8 @@ slot(const struct web_sesstab *t, time_t n, int rank)
 }
 
 int
-web_sesstab_create(struct web_sesstab *t, web_sesstab_fill fill, void *arg,
-    char id_out[WEB_TOKEN_CHARS + 1])
+web_sesstab_create(
+    struct web_sesstab *t, web_sesstab_fill fill, void *arg, char id_out[WEB_TOKEN_CHARS + 1])
 {
 	return web_sesstab_create_ranked(t, WEB_SESSTAB_RANK_TOP, 0, fill, arg, id_out);
 }
@@ -203,8 +202,8 @@ web_sesstab_create_ranked(struct web_sesstab *t, int rank, int64_t group, web_se
 }
 
 int
-web_sesstab_with(struct web_sesstab *t, const char *id, int touch, web_sesstab_fn fn,
-    void *arg, int64_t *left)
+web_sesstab_with(
+    struct web_sesstab *t, const char *id, int touch, web_sesstab_fn fn, void *arg, int64_t *left)
 {
 	struct hdr *h;
 	time_t n = now();

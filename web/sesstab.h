@@ -27,8 +27,8 @@ struct web_sesstab;
 typedef int (*web_sesstab_fn)(void *payload, void *arg);
 
 SD_MUST_CHECK
-int web_sesstab_new(size_t slots, size_t payload_size, unsigned idle_seconds,
-    unsigned max_seconds, struct web_sesstab **out);
+int web_sesstab_new(size_t slots, size_t payload_size, unsigned idle_seconds, unsigned max_seconds,
+    struct web_sesstab **out);
 /* Wipes every entry; accepts NULL. */
 void web_sesstab_free(struct web_sesstab *t);
 /* Fills a new entry's zeroed payload under the table lock (cannot fail:
@@ -39,15 +39,15 @@ typedef void (*web_sesstab_fill)(void *payload, void *arg);
 
 /* A new entry with a fresh id, of the top rank. */
 SD_MUST_CHECK
-int web_sesstab_create(struct web_sesstab *t, web_sesstab_fill fill, void *arg,
-    char id_out[WEB_TOKEN_CHARS + 1]);
+int web_sesstab_create(
+    struct web_sesstab *t, web_sesstab_fill fill, void *arg, char id_out[WEB_TOKEN_CHARS + 1]);
 /* A new entry of the given rank and group (0: none). A group that has
  * group_max live entries gives up its own least recently used one first;
  * otherwise, when the table is full, it may evict only an unpinned entry of
  * the same or a lower rank; SD_ERR_BUSY when there is none. */
 SD_MUST_CHECK
-int web_sesstab_create_ranked(struct web_sesstab *t, int rank, int64_t group,
-    web_sesstab_fill fill, void *arg, char id_out[WEB_TOKEN_CHARS + 1]);
+int web_sesstab_create_ranked(struct web_sesstab *t, int rank, int64_t group, web_sesstab_fill fill,
+    void *arg, char id_out[WEB_TOKEN_CHARS + 1]);
 /* At most n live entries per group (0: no bound, the default). */
 void web_sesstab_set_group_max(struct web_sesstab *t, unsigned n);
 /* Pin (delta 1) or unpin (-1) the entry named id: a pinned entry is never
@@ -64,8 +64,8 @@ int web_sesstab_set_rank(struct web_sesstab *t, const char *id, int rank);
  * absolute expiry. SD_ERR_NOTFOUND when there is no live entry (an expired
  * one is wiped); otherwise fn's return. */
 SD_MUST_CHECK
-int web_sesstab_with(struct web_sesstab *t, const char *id, int touch, web_sesstab_fn fn,
-    void *arg, int64_t *left);
+int web_sesstab_with(
+    struct web_sesstab *t, const char *id, int touch, web_sesstab_fn fn, void *arg, int64_t *left);
 /* Wipe every used entry for which match returns non-zero; how many. */
 unsigned web_sesstab_drop_if(struct web_sesstab *t, web_sesstab_fn match, void *arg);
 void web_sesstab_destroy(struct web_sesstab *t, const char *id);

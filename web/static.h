@@ -21,8 +21,7 @@
  * their length in *len and a Content-Type value in *content_type (either
  * output pointer may be NULL).
  */
-const unsigned char *web_static_get(const char *path, size_t *len,
-    const char **content_type);
+const unsigned char *web_static_get(const char *path, size_t *len, const char **content_type);
 
 /* The daemons' page templates, and tmpl_init with them (and the
  * translations). */

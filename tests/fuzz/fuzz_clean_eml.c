@@ -19,8 +19,11 @@
 static size_t
 utf8_len(const unsigned char *p, size_t n)
 {
-	size_t l = p[0] < 0x80 ? 1 : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 :
-	    p[0] >= 0xE0 && p[0] <= 0xEF ? 3 : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+	size_t l = p[0] < 0x80             ? 1
+	    : p[0] >= 0xC2 && p[0] <= 0xDF ? 2
+	    : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+	    : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4
+					   : 0;
 
 	if (l == 0 || l > n)
 		return 0;
@@ -39,13 +42,14 @@ check(const unsigned char *s, size_t n)
 
 	if (b == NULL)
 		abort();
-	for (i = (size_t)(b - s) + 7; i < n; ) {
+	for (i = (size_t)(b - s) + 7; i < n;) {
 		size_t l = utf8_len(s + i, n - i), k;
 		if (l == 0 || (s[i] < 0x20 && s[i] != '\n') || s[i] == 0x7f)
 			abort();
 		if (s[i] == '<') {
 			for (k = 0; k < sizeof tags / sizeof tags[0]; k++)
-				if (n - i >= strlen(tags[k]) && memcmp(s + i, tags[k], strlen(tags[k])) == 0)
+				if (n - i >= strlen(tags[k]) &&
+				    memcmp(s + i, tags[k], strlen(tags[k])) == 0)
 					break;
 			if (k == sizeof tags / sizeof tags[0])
 				abort();

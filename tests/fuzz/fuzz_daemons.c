@@ -59,32 +59,26 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FZD_RESET 512
-#define FZD_WAIT_MS 60000   /* far past libmicrohttpd's 10 s idle timeout */
+#define FZD_WAIT_MS 60000 /* far past libmicrohttpd's 10 s idle timeout */
 #define FZD_LINE_MAX 300
 #define ONION "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion"
 #define ANON_CSRF "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 #define BOUNDARY "fzB"
 
-static const char *const src_routes[] = {
-	"POST /submit", "POST /generate", "POST /login", "POST /reply/delete",
-	"POST /logout", "GET /lookup", "POST /", NULL
-};
-static const char *const jn_routes[] = {
-	"POST /login", "POST /logout", "POST /sources", "POST /source/%S/items",
-	"POST /source/%S/reply", "POST /source/%S/delete", "POST /source/%S/star",
-	"POST /account/totp", "POST /admin/journalists", "POST /admin/journalist/%J/reset",
-	"POST /admin/journalist/%J/remove", "POST /admin/recipients",
-	"POST /admin/recipient/1/remove", "POST /admin/settings", "POST /api/v1/token",
-	"POST /api/v1/logout", "POST /api/v1/bundle", "POST /api/v1/sources/%S/star",
-	"POST /api/v1/sources/%S/bundle", "POST /api/v1/sources/%S/replies",
-	"DELETE /api/v1/sources/%S", "GET /sources", NULL
-};
-static const char *const types[] = {
-	"multipart/form-data; boundary=" BOUNDARY, "application/x-www-form-urlencoded",
-	"application/x-www-form-urlencoded; charset=UTF-8",
-	"multipart/form-data; boundary=\"" BOUNDARY "\"", "multipart/form-data",
-	"application/json", "text/plain", "", NULL
-};
+static const char *const src_routes[] = { "POST /submit", "POST /generate", "POST /login",
+	"POST /reply/delete", "POST /logout", "GET /lookup", "POST /", NULL };
+static const char *const jn_routes[] = { "POST /login", "POST /logout", "POST /sources",
+	"POST /source/%S/items", "POST /source/%S/reply", "POST /source/%S/delete",
+	"POST /source/%S/star", "POST /account/totp", "POST /admin/journalists",
+	"POST /admin/journalist/%J/reset", "POST /admin/journalist/%J/remove",
+	"POST /admin/recipients", "POST /admin/recipient/1/remove", "POST /admin/settings",
+	"POST /api/v1/token", "POST /api/v1/logout", "POST /api/v1/bundle",
+	"POST /api/v1/sources/%S/star", "POST /api/v1/sources/%S/bundle",
+	"POST /api/v1/sources/%S/replies", "DELETE /api/v1/sources/%S", "GET /sources", NULL };
+static const char *const types[] = { "multipart/form-data; boundary=" BOUNDARY,
+	"application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=UTF-8",
+	"multipart/form-data; boundary=\"" BOUNDARY "\"", "multipart/form-data", "application/json",
+	"text/plain", "", NULL };
 
 static char dir[64];
 static struct MHD_Daemon *src_mhd, *jn_mhd;
@@ -101,12 +95,12 @@ static struct MHD_Daemon *
 start(MHD_AccessHandlerCallback h, MHD_RequestCompletedCallback done)
 {
 	/* As web/daemon.c runs them: a thread per connection, poll. */
-	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL | MHD_USE_ERROR_LOG |
-	    MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC, 0, NULL, NULL, h, NULL,
-	    MHD_OPTION_CONNECTION_LIMIT, 64U, MHD_OPTION_CONNECTION_TIMEOUT, 10U,
-	    MHD_OPTION_NOTIFY_COMPLETED, done, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, quiet, NULL, MHD_OPTION_END);
+	struct MHD_Daemon *d =
+	    MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+		    MHD_USE_POLL | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC,
+		0, NULL, NULL, h, NULL, MHD_OPTION_CONNECTION_LIMIT, 64U,
+		MHD_OPTION_CONNECTION_TIMEOUT, 10U, MHD_OPTION_NOTIFY_COMPLETED, done, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, quiet, NULL, MHD_OPTION_END);
 
 	if (d == NULL)
 		abort();
@@ -166,8 +160,8 @@ init(void)
 	json_object_seed(randombytes_random() | 1U);
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);
-	(void)snprintf(dir, sizeof dir, "%s/sdfuzz.XXXXXX",
-	    tmp != NULL && strlen(tmp) < 40 ? tmp : "/tmp");
+	(void)snprintf(
+	    dir, sizeof dir, "%s/sdfuzz.XXXXXX", tmp != NULL && strlen(tmp) < 40 ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL)
 		abort();
 	atexit(cleanup);
@@ -297,7 +291,8 @@ build(const uint8_t *data, size_t size, int *jn, struct out *o)
 	}
 	if (fl & 8) {
 		if (strncmp(ct, "multipart/", 10) == 0) {
-			puts_(&body, "--" BOUNDARY "\r\nContent-Disposition: form-data; "
+			puts_(&body,
+			    "--" BOUNDARY "\r\nContent-Disposition: form-data; "
 			    "name=\"csrf_token\"\r\n\r\n");
 			puts_(&body, csrf);
 			puts_(&body, "\r\n");

@@ -11,17 +11,17 @@
 #define FUZZ_DAEMONS_H
 #include <microhttpd.h>
 
-#define FZD_TOKEN 44  /* WEB_TOKEN_CHARS + 1 */
-#define FZD_HEX 33    /* 32 hex digits + NUL */
+#define FZD_TOKEN 44 /* WEB_TOKEN_CHARS + 1 */
+#define FZD_HEX 33   /* 32 hex digits + NUL */
 
 /* What the next request may use. */
 struct fzd_creds {
-	char sess[FZD_TOKEN];   /* page session cookie */
-	char csrf[FZD_TOKEN];   /* its CSRF token */
-	char api[FZD_TOKEN];    /* journalist only: API bearer token */
-	char source[FZD_HEX];   /* the source with the session (source side) or a
+	char sess[FZD_TOKEN]; /* page session cookie */
+	char csrf[FZD_TOKEN]; /* its CSRF token */
+	char api[FZD_TOKEN];  /* journalist only: API bearer token */
+	char source[FZD_HEX]; /* the source with the session (source side) or a
 	                           source the journalist can see */
-	char me[24];            /* journalist only: the account's row id */
+	char me[24];          /* journalist only: the account's row id */
 };
 
 void fzd_src_open(const char *inst);

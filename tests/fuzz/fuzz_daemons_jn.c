@@ -31,15 +31,15 @@ fzd_jn_open(const char *inst)
 	char err[STORE_ERR_MAX];
 	unsigned removed = 0;
 
-	if (store_instance_open(inst, "journalist", &jn_app.conf, &jn_app.db, &jn_app.spool,
-	        &removed, err) != 0) {
+	if (store_instance_open(
+		inst, "journalist", &jn_app.conf, &jn_app.db, &jn_app.spool, &removed, err) != 0) {
 		fprintf(stderr, "fuzz_daemons: %s\n", err);
 		abort();
 	}
 	(void)snprintf(jn_app.instance, sizeof jn_app.instance, "%s", inst);
 	if (jnsess_init(jn_app.conf.journalist_idle_minutes * 60U,
-	        jn_app.conf.journalist_max_minutes * 60U) != 0 || account_init() != 0 ||
-	    pthread_mutex_init(&jn_app.db_mu, NULL) != 0 ||
+		jn_app.conf.journalist_max_minutes * 60U) != 0 ||
+	    account_init() != 0 || pthread_mutex_init(&jn_app.db_mu, NULL) != 0 ||
 	    pthread_mutex_init(&jn_app.throttle_mu, NULL) != 0 ||
 	    sem_init(&jn_app.argon2, 0, jn_app.conf.argon2_concurrency) != 0)
 		abort();
@@ -91,8 +91,9 @@ fzd_jn_creds(const char *source, struct fzd_creds *out)
 		e = db_journalist_by_id(jn_app.db, me.id, &now);
 		JN_DB_UNLOCK();
 		/* Reset (new passphrase or code) or demoted: start over. */
-		if (e == 0 && (sodium_memcmp(now.totp_secret, me.totp_secret, DB_TOTP_BYTES) != 0 ||
-		    strcmp(now.pw_hash, me.pw_hash) != 0 || !now.is_admin)) {
+		if (e == 0 &&
+		    (sodium_memcmp(now.totp_secret, me.totp_secret, DB_TOTP_BYTES) != 0 ||
+			strcmp(now.pw_hash, me.pw_hash) != 0 || !now.is_admin)) {
 			JN_DB_LOCK();
 			/* Gone already is as good: it is made again below. */
 			sd_ignore(db_journalist_remove(jn_app.db, me.id));

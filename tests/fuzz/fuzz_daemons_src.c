@@ -32,17 +32,17 @@ fzd_src_open(const char *inst)
 	char err[STORE_ERR_MAX];
 	unsigned removed = 0;
 
-	if (store_instance_open(inst, "source", &src_app.conf, &src_app.db, &src_app.spool,
-	        &removed, err) != 0) {
+	if (store_instance_open(
+		inst, "source", &src_app.conf, &src_app.db, &src_app.spool, &removed, err) != 0) {
 		fprintf(stderr, "fuzz_daemons: %s\n", err);
 		abort();
 	}
 	if (store_codename_params(src_app.db, &src_app.cn) != 0 ||
 	    srcsess_init(src_app.conf.max_sessions, src_app.conf.session_idle_minutes * 60U,
-	        src_app.conf.session_max_minutes * 60U) != 0 ||
+		src_app.conf.session_max_minutes * 60U) != 0 ||
 	    pthread_mutex_init(&src_app.db_mu, NULL) != 0 ||
-	    web_gate_new(src_app.conf.argon2_concurrency, src_app.conf.argon2_queue,
-	        &src_app.argon2) != 0)
+	    web_gate_new(
+		src_app.conf.argon2_concurrency, src_app.conf.argon2_queue, &src_app.argon2) != 0)
 		abort();
 	{
 		/* The submit token key main.c loads from the database. */
@@ -90,7 +90,8 @@ fzd_src_creds(int reset, struct fzd_creds *out)
 	if (!have_source)
 		new_source();
 	if (sess[0] == '\0' || srcsess_get(sess, &v) != 0) {
-		if (srcsess_create(me.row, me.id, reply_sk, 0, sess) != 0 || srcsess_get(sess, &v) != 0)
+		if (srcsess_create(me.row, me.id, reply_sk, 0, sess) != 0 ||
+		    srcsess_get(sess, &v) != 0)
 			abort();
 	}
 	memset(out, 0, sizeof *out);

@@ -46,8 +46,9 @@ fuzz_url(const uint8_t *p, size_t n)
 		    strlen(rq.path.seg[i]) > WEB_SEG_MAX)
 			abort();
 	r = jn_route_find(methods[p[0] % 4], &rq);
-	if (r != NULL && (r->pattern[0] != '/' || !web_route_matches(r->pattern, &rq.path) ||
-	    rq.allow[0] != '\0'))
+	if (r != NULL &&
+	    (r->pattern[0] != '/' || !web_route_matches(r->pattern, &rq.path) ||
+		rq.allow[0] != '\0'))
 		abort();
 	if (strlen(rq.allow) >= WEB_ALLOW_MAX)
 		abort();
@@ -75,8 +76,8 @@ fuzz_code(const uint8_t *p, size_t n)
 	k = n < sizeof name - 1 ? n : sizeof name - 1;
 	memcpy(name, p, k);
 	name[k] = '\0';
-	if (account_name_ok(name) && (strlen(name) > DB_NAME_MAX || strstr(name, "..") ||
-	    strchr(name, '/')))
+	if (account_name_ok(name) &&
+	    (strlen(name) > DB_NAME_MAX || strstr(name, "..") || strchr(name, '/')))
 		abort();
 }
 
@@ -93,9 +94,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	switch (data[0] % 3) {
-	case 0: fuzz_url(data + 1, size - 1); break;
-	case 1: fuzz_form(data + 1, size - 1); break;
-	default: fuzz_code(data + 1, size - 1); break;
+	case 0:
+		fuzz_url(data + 1, size - 1);
+		break;
+	case 1:
+		fuzz_form(data + 1, size - 1);
+		break;
+	default:
+		fuzz_code(data + 1, size - 1);
+		break;
 	}
 	return 0;
 }

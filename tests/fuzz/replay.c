@@ -78,7 +78,7 @@ main(int argc, char **argv)
 			return 1;
 		}
 		if (S_ISDIR(st.st_mode) ? run_dir(argv[i], &count) != 0
-		                        : (run_file(argv[i]) != 0 || !++count))
+					: (run_file(argv[i]) != 0 || !++count))
 			return 1;
 	}
 	if (count == 0) {

@@ -46,7 +46,8 @@ main(int argc, char **argv)
 	}
 	if ((e = sd_secret_from_file(argv[2], &pass)) != 0 ||
 	    (e = sdkey_load_secret(argv[1], pass.buf, pass.len, sk, pk)) != 0 ||
-	    (fd = open(argv[3], O_RDONLY)) < 0 || (e = sdbox_reader_new(&r, sk, sdbox_fd_read, &fd)) != 0) {
+	    (fd = open(argv[3], O_RDONLY)) < 0 ||
+	    (e = sdbox_reader_new(&r, sk, sdbox_fd_read, &fd)) != 0) {
 		fprintf(stderr, "sdcat: %s\n", sd_strerror(e ? e : SD_ERR_IO));
 		return 1;
 	}

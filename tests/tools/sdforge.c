@@ -49,8 +49,8 @@ frame(unsigned char type, unsigned char tag, size_t payload)
 	unsigned char len[4];
 
 	plain[0] = type;
-	crypto_secretstream_xchacha20poly1305_push(&ss, cipher, &clen, plain, 1 + payload,
-	    mac, sizeof mac, tag);
+	crypto_secretstream_xchacha20poly1305_push(
+	    &ss, cipher, &clen, plain, 1 + payload, mac, sizeof mac, tag);
 	le(len, clen, 4);
 	fwrite(len, 1, 4, out);
 	fwrite(cipher, 1, (size_t)clen, out);
@@ -123,12 +123,19 @@ run(const char *mode)
 		final(0, 0, PAYLOAD, 0, T_FINAL);
 		return 0;
 	}
-	if (strcmp(mode, "meta-tag-message") == 0) meta(2, "a.txt", 5, t, T_MSG);
-	else if (strcmp(mode, "meta-bad-kind") == 0) meta(9, "a.txt", 5, t, T_PUSH);
-	else if (strcmp(mode, "meta-time-unrounded") == 0) meta(2, "a.txt", 5, t + 5, T_PUSH);
-	else if (strcmp(mode, "meta-nul-in-name") == 0) meta(2, "a\0b.txt", 7, t, T_PUSH);
-	else if (strcmp(mode, "meta-nonzero-tail") == 0) { plain[1000] = 1; meta(2, "a", 1, t, T_PUSH); }
-	else meta(2, "forged.bin", 10, t, T_PUSH);
+	if (strcmp(mode, "meta-tag-message") == 0)
+		meta(2, "a.txt", 5, t, T_MSG);
+	else if (strcmp(mode, "meta-bad-kind") == 0)
+		meta(9, "a.txt", 5, t, T_PUSH);
+	else if (strcmp(mode, "meta-time-unrounded") == 0)
+		meta(2, "a.txt", 5, t + 5, T_PUSH);
+	else if (strcmp(mode, "meta-nul-in-name") == 0)
+		meta(2, "a\0b.txt", 7, t, T_PUSH);
+	else if (strcmp(mode, "meta-nonzero-tail") == 0) {
+		plain[1000] = 1;
+		meta(2, "a", 1, t, T_PUSH);
+	} else
+		meta(2, "forged.bin", 10, t, T_PUSH);
 	content(0x41);
 	if (strcmp(mode, "no-final") == 0)
 		return 0;
@@ -152,8 +159,9 @@ run(const char *mode)
 		/* Version 1: one byte more, caught by the hash. Version 2 has no
 		 * hash (a longer tail inside the frame is just other content), so
 		 * the claim goes past the final frame, or below the content frames. */
-		uint64_t adj = strcmp(mode, "trailer-length-mismatch") != 0 ? 0 :
-		    version == 1 ? 1 : PAYLOAD;
+		uint64_t adj = strcmp(mode, "trailer-length-mismatch") != 0 ? 0
+		    : version == 1                                          ? 1
+									    : PAYLOAD;
 		if (strcmp(mode, "trailer-length-short") == 0)
 			adj = (uint64_t)0 - (total - PAYLOAD + 1);
 		unsigned char tag = strcmp(mode, "final-tag-message") == 0 ? T_MSG : T_FINAL;

@@ -26,10 +26,14 @@ static size_t nrcpt;
 static int
 parse_kind(const char *s, enum sdbox_kind *k)
 {
-	if (strcmp(s, "message") == 0) *k = SDBOX_KIND_MESSAGE;
-	else if (strcmp(s, "file") == 0) *k = SDBOX_KIND_FILE;
-	else if (strcmp(s, "reply") == 0) *k = SDBOX_KIND_REPLY;
-	else return -1;
+	if (strcmp(s, "message") == 0)
+		*k = SDBOX_KIND_MESSAGE;
+	else if (strcmp(s, "file") == 0)
+		*k = SDBOX_KIND_FILE;
+	else if (strcmp(s, "reply") == 0)
+		*k = SDBOX_KIND_REPLY;
+	else
+		return -1;
 	return 0;
 }
 
@@ -43,21 +47,29 @@ copy_str(char *dst, size_t dstsz, const char *src)
 static int
 parse(int argc, char **argv, struct sdbox_meta *m)
 {
-	static const struct option lo[] = {
-		{ "kind", required_argument, NULL, 'k' }, { "name", required_argument, NULL, 'n' },
-		{ "mime", required_argument, NULL, 'm' }, { "ref", required_argument, NULL, 'r' },
-		{ "time", required_argument, NULL, 't' },
-		{ "recipient", required_argument, NULL, 'R' }, { NULL, 0, NULL, 0 }
-	};
+	static const struct option lo[] = { { "kind", required_argument, NULL, 'k' },
+		{ "name", required_argument, NULL, 'n' }, { "mime", required_argument, NULL, 'm' },
+		{ "ref", required_argument, NULL, 'r' }, { "time", required_argument, NULL, 't' },
+		{ "recipient", required_argument, NULL, 'R' }, { NULL, 0, NULL, 0 } };
 	int c, bad = 0;
 
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 'k': bad |= parse_kind(optarg, &m->kind); break;
-		case 'n': bad |= copy_str(m->name, sizeof m->name, optarg); break;
-		case 'm': bad |= copy_str(m->mime, sizeof m->mime, optarg); break;
-		case 'r': bad |= copy_str(m->ref, sizeof m->ref, optarg); break;
-		case 't': m->time = strtoull(optarg, NULL, 10); break;
+		case 'k':
+			bad |= parse_kind(optarg, &m->kind);
+			break;
+		case 'n':
+			bad |= copy_str(m->name, sizeof m->name, optarg);
+			break;
+		case 'm':
+			bad |= copy_str(m->mime, sizeof m->mime, optarg);
+			break;
+		case 'r':
+			bad |= copy_str(m->ref, sizeof m->ref, optarg);
+			break;
+		case 't':
+			m->time = strtoull(optarg, NULL, 10);
+			break;
 		case 'R':
 			if (nrcpt >= SDBOX_RECIPIENTS_MAX ||
 			    sdkey_load_public(optarg, rcpt[nrcpt]) != 0) {
@@ -66,11 +78,13 @@ parse(int argc, char **argv, struct sdbox_meta *m)
 			}
 			nrcpt++;
 			break;
-		default: return -1;
+		default:
+			return -1;
 		}
 	}
 	if (bad || argc - optind != 2) {
-		fprintf(stderr, "usage: sdseal [--kind K] [--name N] [--mime M] [--ref R] "
+		fprintf(stderr,
+		    "usage: sdseal [--kind K] [--name N] [--mime M] [--ref R] "
 		    "[--time T] --recipient PUB... IN OUT\n");
 		return -1;
 	}
@@ -85,8 +99,8 @@ seal(int in, int out, const struct sdbox_meta *m)
 	size_t got;
 	int e;
 
-	if ((e = sdbox_writer_new(&w, (const unsigned char (*)[32])rcpt, nrcpt, m,
-	         sdbox_fd_write, &out)) != 0)
+	if ((e = sdbox_writer_new(
+		 &w, (const unsigned char(*)[32])rcpt, nrcpt, m, sdbox_fd_write, &out)) != 0)
 		goto out;
 	do {
 		if ((e = sd_read_full(in, buf, sizeof buf, &got)) != 0 ||

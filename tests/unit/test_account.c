@@ -55,9 +55,15 @@ teardown(void **state)
 static void
 test_totp_rfc6238(void **state)
 {
-	static const struct { time_t t; const char *code; } v[] = {
-		{ 59, "287082" }, { 1111111109, "081804" }, { 1111111111, "050471" },
-		{ 1234567890, "005924" }, { 2000000000, "279037" },
+	static const struct {
+		time_t t;
+		const char *code;
+	} v[] = {
+		{ 59, "287082" },
+		{ 1111111109, "081804" },
+		{ 1111111111, "050471" },
+		{ 1234567890, "005924" },
+		{ 2000000000, "279037" },
 	};
 	unsigned char secret[DB_TOTP_BYTES];
 	char code[7];
@@ -96,7 +102,8 @@ test_totp_text(void **state)
 	assert_int_equal(account_totp_b32(secret, b32), 0);
 	assert_string_equal(b32, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
 	assert_int_equal(account_totp_uri("My drop & co", "alice", secret, uri), 0);
-	assert_string_equal(uri, "otpauth://totp/My%20drop%20%26%20co:alice?secret="
+	assert_string_equal(uri,
+	    "otpauth://totp/My%20drop%20%26%20co:alice?secret="
 	    "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=My%20drop%20%26%20co"
 	    "&algorithm=SHA1&digits=6&period=30");
 	assert_int_equal(account_totp_new(secret, b32), 0);
@@ -121,8 +128,8 @@ test_totp_uri_long_issuer(void **state)
 	issuer[n++] = 'x';
 	issuer[n] = '\0';
 	assert_int_equal(strlen(issuer), 127);
-	assert_int_equal(account_totp_uri(issuer, "abcdefghijklmnopqrstuvwxyz012345", secret,
-	    uri), 0);
+	assert_int_equal(
+	    account_totp_uri(issuer, "abcdefghijklmnopqrstuvwxyz012345", secret, uri), 0);
 	assert_non_null(strstr(uri, "&issuer=%C3%A9%C3%A9"));
 	assert_non_null(strstr(uri, "&period=30"));
 }

@@ -35,8 +35,9 @@
 
 #define RFC_SEED "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
 #define RFC_PK "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
-#define RFC_EXPANDED "307c83864f2833cb427a2ef1c00a013cfdff2768d980c0a3a520f006904de94f" \
-                     "9b4f0afe280b746a778684e75442502057b7473a03f08f96f5a38e9287e01f8f"
+#define RFC_EXPANDED \
+	"307c83864f2833cb427a2ef1c00a013cfdff2768d980c0a3a520f006904de94f" \
+	"9b4f0afe280b746a778684e75442502057b7473a03f08f96f5a38e9287e01f8f"
 #define RFC_ONION "25njqamcweflpvkl73j4szahhihoc4xt3ktcgjnpaingr5yhkenl5sid.onion"
 
 static char inst[64];
@@ -115,9 +116,9 @@ test_names(void **state)
 {
 	static const char *const good[] = { "a", "alice", "bob_2", "x-y", "0",
 		"abcdefghijklmnopqrstuvwxyz012345" };
-	static const char *const bad[] = { "", "Alice", "../x", "a/b", "a.b", ".", "..",
-		"a b", "é", "abcdefghijklmnopqrstuvwxyz0123456", "sealdrop.placeholder",
-		ADMINTOR_PLACEHOLDER, "a\n" };
+	static const char *const bad[] = { "", "Alice", "../x", "a/b", "a.b", ".", "..", "a b", "é",
+		"abcdefghijklmnopqrstuvwxyz0123456", "sealdrop.placeholder", ADMINTOR_PLACEHOLDER,
+		"a\n" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
@@ -171,14 +172,18 @@ test_init_files(void **state)
 	read_text(ADMINTOR_SOURCE_HS "/hs_ed25519_secret_key", text, sizeof text);
 	assert_memory_equal(text, "== ed25519v1-secret: type0 ==\0\0\0", 32);
 	read_text(ADMINTOR_TORRC, text, sizeof text);
-	(void)snprintf(want, sizeof want, "HiddenServiceDir %s/tor/journalist\n"
-	    "HiddenServicePort 80 unix:%s/journalist.sock\n", inst, inst);
+	(void)snprintf(want, sizeof want,
+	    "HiddenServiceDir %s/tor/journalist\n"
+	    "HiddenServicePort 80 unix:%s/journalist.sock\n",
+	    inst, inst);
 	assert_non_null(strstr(text, want));
-	(void)snprintf(want, sizeof want, "HiddenServicePort 80 unix:%s/source.sock\n"
-	    "HiddenServicePoWDefensesEnabled 1\n", inst);
+	(void)snprintf(want, sizeof want,
+	    "HiddenServicePort 80 unix:%s/source.sock\n"
+	    "HiddenServicePoWDefensesEnabled 1\n",
+	    inst);
 	assert_non_null(strstr(text, want));
-	read_text(ADMINTOR_JOURNALIST_HS "/authorized_clients/" ADMINTOR_PLACEHOLDER, text,
-	    sizeof text);
+	read_text(
+	    ADMINTOR_JOURNALIST_HS "/authorized_clients/" ADMINTOR_PLACEHOLDER, text, sizeof text);
 	assert_int_equal(strlen(text), 18 + 52 + 1);
 	assert_memory_equal(text, "descriptor:x25519:", 18);
 	assert_mode(ADMINTOR_DIR, 0700);
@@ -237,10 +242,10 @@ test_client_keys(void **state)
 	assert_int_equal(admintor_client_add(inst, "alice", line, sizeof line), SD_ERR_EXISTS);
 	assert_string_equal(line, "untouched");
 	assert_int_equal(admintor_client_add(inst, "../../x", line, sizeof line), SD_ERR_ARG);
-	assert_int_equal(admintor_client_add(inst, "sealdrop.placeholder", line, sizeof line),
-	    SD_ERR_ARG);
-	assert_int_equal(admintor_client_add(inst, "bob", line, ADMINTOR_AUTH_LINE_MAX - 1),
-	    SD_ERR_ARG);
+	assert_int_equal(
+	    admintor_client_add(inst, "sealdrop.placeholder", line, sizeof line), SD_ERR_ARG);
+	assert_int_equal(
+	    admintor_client_add(inst, "bob", line, ADMINTOR_AUTH_LINE_MAX - 1), SD_ERR_ARG);
 	assert_string_equal(line, "untouched");
 	(void)snprintf(text, sizeof text, "%s/tor/x.auth", inst);
 	assert_int_not_equal(lstat(text, &st), 0);
@@ -249,8 +254,8 @@ test_client_keys(void **state)
 	assert_int_equal(admintor_client_remove(inst, "alice"), SD_ERR_NOTFOUND);
 	assert_int_equal(admintor_client_remove(inst, "../alice"), SD_ERR_ARG);
 	assert_int_equal(admintor_client_remove(inst, "sealdrop.placeholder"), SD_ERR_ARG);
-	read_text(ADMINTOR_JOURNALIST_HS "/authorized_clients/" ADMINTOR_PLACEHOLDER, text,
-	    sizeof text);
+	read_text(
+	    ADMINTOR_JOURNALIST_HS "/authorized_clients/" ADMINTOR_PLACEHOLDER, text, sizeof text);
 	/* A name may be used again once removed. */
 	assert_int_equal(admintor_client_add(inst, "alice", line, sizeof line), 0);
 	sodium_memzero(line, sizeof line);
@@ -286,15 +291,20 @@ test_safe(void **state)
 	safe_is("x\033]52;c;aGk=\007y", "x\\x1b]52;c;aGk=\\x07y"); /* OSC 52 */
 	safe_is("a\\b", "a\\\\b");                                 /* no fake escape */
 	safe_is("\r\nFAIL\t\177", "\\x0d\\x0aFAIL\\x09\\x7f");
-	safe_is("\xc2\x9b" "31m", "\\u{009b}31m");                  /* C1 CSI */
-	safe_is("\xe2\x80\xae" "txt.exe", "\\u{202e}txt.exe");      /* bidi override */
-	safe_is("\xff\xfe", "\\xff\\xfe");                          /* invalid UTF-8 */
-	safe_is("\xc0\xaf", "\\xc0\\xaf");                          /* overlong '/' */
-	safe_is("\xed\xa0\x80", "\\xed\\xa0\\x80");                 /* a surrogate */
+	safe_is("\xc2\x9b"
+		"31m",
+	    "\\u{009b}31m"); /* C1 CSI */
+	safe_is("\xe2\x80\xae"
+		"txt.exe",
+	    "\\u{202e}txt.exe");                    /* bidi override */
+	safe_is("\xff\xfe", "\\xff\\xfe");          /* invalid UTF-8 */
+	safe_is("\xc0\xaf", "\\xc0\\xaf");          /* overlong '/' */
+	safe_is("\xed\xa0\x80", "\\xed\\xa0\\x80"); /* a surrogate */
 	safe_is(NULL, "");
 	/* Cut with "..." within the buffer, never inside an escape. */
 	assert_string_equal(adminpriv_safe("abcdefghijklmnop", small, sizeof small), "abcdefgh...");
-	assert_string_equal(adminpriv_safe("ab\033\033\033\033", small, sizeof small), "ab\\x1b...");
+	assert_string_equal(
+	    adminpriv_safe("ab\033\033\033\033", small, sizeof small), "ab\\x1b...");
 	assert_true(strlen(small) < sizeof small);
 }
 
@@ -315,11 +325,13 @@ test_member_kind(void **state)
 	assert_int_equal(adminops_member_kind("tor/source/hs_ed25519_secret_key", 0), M_TORFILE);
 	assert_int_equal(adminops_member_kind("tor/journalist", 1), M_TORDIR);
 	/* Not part of a backup. */
-	assert_int_equal(adminops_member_kind("spool/" H32 "/" H32 "/" H32 "/" H32 ".sdbox", 0), -1);
+	assert_int_equal(
+	    adminops_member_kind("spool/" H32 "/" H32 "/" H32 "/" H32 ".sdbox", 0), -1);
 	assert_int_equal(adminops_member_kind("spool/" H32 "/" H32 "/" H32, 1), -1);
 	assert_int_equal(adminops_member_kind("spool/" H32 "/" H32, 0), -1);
 	assert_int_equal(adminops_member_kind("spool/" H32 "/" H32 ".sdbox", 1), -1);
-	assert_int_equal(adminops_member_kind("spool/" H32 "/0123456789ABCDEF0123456789abcdef.sdbox", 0), -1);
+	assert_int_equal(
+	    adminops_member_kind("spool/" H32 "/0123456789ABCDEF0123456789abcdef.sdbox", 0), -1);
 	assert_int_equal(adminops_member_kind("spool/" H32 "/" H32 ".sdboxx", 0), -1);
 	assert_int_equal(adminops_member_kind("spool/tmp/" H32 ".part", 0), -1);
 	assert_int_equal(adminops_member_kind("spool/" H32 "/../" H32 ".sdbox", 0), -1);
@@ -428,9 +440,10 @@ test_torrc_rewrite(void **state)
 	(void)snprintf(path, sizeof path, "%s/tor/torrc", inst);
 	{
 		static const char old[] = "# of /old/inst\nHiddenServiceDir /old/inst/tor/source\n"
-		    "HiddenServicePort 80 unix:/old/inst/source.sock\n\n"
-		    "HiddenServiceDir /old/inst/tor/journalist";
-		static const char want[] = "# of /new/place\nHiddenServiceDir /new/place/tor/source\n"
+					  "HiddenServicePort 80 unix:/old/inst/source.sock\n\n"
+					  "HiddenServiceDir /old/inst/tor/journalist";
+		static const char want[] =
+		    "# of /new/place\nHiddenServiceDir /new/place/tor/source\n"
 		    "HiddenServicePort 80 unix:/new/place/source.sock\n\n"
 		    "HiddenServiceDir /new/place/tor/journalist";
 		int tfd;

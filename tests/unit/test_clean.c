@@ -49,9 +49,9 @@ static void
 make_jpeg(struct clean_buf *b)
 {
 	static const unsigned char exif[] = "Exif\0\0MM\0*\0\0\0\x08\0\x02"
-	    "\x01\x12\0\x03\0\0\0\x01\0\x03\0\0"
-	    "\x01\x3b\0\x02\0\0\0\x09\0\0\0\x26"
-	    "\0\0\0\0SDCANARY";
+					    "\x01\x12\0\x03\0\0\0\x01\0\x03\0\0"
+					    "\x01\x3b\0\x02\0\0\0\x09\0\0\0\x26"
+					    "\0\0\0\0SDCANARY";
 	static const unsigned char sof[] = { 8, 0, 16, 0, 16, 1, 1, 0x11, 0 };
 	static const unsigned char sos[] = { 1, 1, 0, 0, 63, 0 };
 	unsigned char dqt[65] = { 0 };
@@ -62,7 +62,8 @@ make_jpeg(struct clean_buf *b)
 	seg(b, 0xFE, "SDCANARY comment", 16);
 	seg(b, 0xDB, dqt, sizeof dqt);
 	seg(b, 0xC0, sof, sizeof sof);
-	seg(b, 0xC4, "\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x05", 18);
+	seg(b, 0xC4, "\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x05",
+	    18);
 	seg(b, 0xDA, sos, sizeof sos);
 	put(b, "\x12\x34\xFF\x00\x56\xFF\xD0\x78", 8); /* stuffed byte and a restart */
 	put(b, "\xFF\xD9SDCANARY trailer", 19);
@@ -113,8 +114,8 @@ jpeg_refuses_broken(void **state)
 	assert_int_equal(clean_jpeg(in.data, in.len, &out, &rep), CLEAN_E_MALFORMED);
 	/* Not a JPEG. */
 	out.len = 0;
-	assert_int_equal(clean_jpeg((const unsigned char *)"GIF89a", 6, &out, &rep),
-	    CLEAN_E_MALFORMED);
+	assert_int_equal(
+	    clean_jpeg((const unsigned char *)"GIF89a", 6, &out, &rep), CLEAN_E_MALFORMED);
 	clean_buf_free(&in);
 	clean_buf_free(&out);
 }
@@ -191,7 +192,8 @@ office_xml_rules(void **state)
 
 	(void)state;
 	assert_int_equal(clean_office_xml("word/document.xml", (const unsigned char *)doc,
-	    strlen(doc), &out, &rep), 0);
+			     strlen(doc), &out, &rep),
+	    0);
 	assert_false(contains(&out, "SDCANARY", 8));
 	assert_false(contains(&out, "rsid", 4));
 	assert_false(contains(&out, "w:date", 6));
@@ -199,14 +201,17 @@ office_xml_rules(void **state)
 	assert_true(contains(&out, "w:author=\"\"", 11));
 	out.len = 0;
 	assert_int_equal(clean_office_xml("docProps/core.xml", (const unsigned char *)doc,
-	    strlen(doc), &out, &rep), 0);
+			     strlen(doc), &out, &rep),
+	    0);
 	assert_false(contains(&out, "SDCANARY", 8));
 	out.len = 0;
-	assert_int_equal(clean_office_xml("word/x.xml", (const unsigned char *)"<a><b>", 6,
-	    &out, &rep), CLEAN_E_MALFORMED);
+	assert_int_equal(
+	    clean_office_xml("word/x.xml", (const unsigned char *)"<a><b>", 6, &out, &rep),
+	    CLEAN_E_MALFORMED);
 	out.len = 0;
 	assert_int_equal(clean_office_xml("Configurations2/accelerator/current.xml",
-	    (const unsigned char *)"", 0, &out, &rep), 0);
+			     (const unsigned char *)"", 0, &out, &rep),
+	    0);
 	assert_int_equal(out.len, 0);
 	clean_buf_free(&out);
 }
@@ -236,7 +241,8 @@ office_revisions(void **state)
 
 	(void)state;
 	assert_int_equal(clean_office_xml("word/document.xml", (const unsigned char *)doc,
-	    strlen(doc), &out, &rep), 0);
+			     strlen(doc), &out, &rep),
+	    0);
 	assert_false(contains(&out, "SDCANARY", 8));
 	assert_true(contains(&out, "<w:t>inserted</w:t>", 19));
 	assert_false(contains(&out, "w:ins", 5));
@@ -244,8 +250,9 @@ office_revisions(void **state)
 	assert_true(contains(&out, "name=\"p\"", 8));
 	assert_true(clean_report_full(&rep));
 	out.len = 0;
-	assert_int_equal(clean_office_xml("word/_rels/document.xml.rels", (const unsigned char *)rels,
-	    strlen(rels), &out, &rep), 0);
+	assert_int_equal(clean_office_xml("word/_rels/document.xml.rels",
+			     (const unsigned char *)rels, strlen(rels), &out, &rep),
+	    0);
 	assert_false(contains(&out, "comments.xml", 12));
 	assert_true(contains(&out, "styles.xml", 10));
 	assert_true(clean_office_part_dropped("word/comments.xml"));
@@ -268,11 +275,14 @@ format_table(void **state)
 	assert_int_equal(strncmp(e, ".heic ", 6), 0);
 	assert_string_equal(clean_type_extensions("image/avif"), ".avif");
 	assert_string_equal(clean_type_extensions("audio/x-flac"), ".flac");
-	assert_non_null(e = clean_type_extensions(
-	    "application/vnd.openxmlformats-officedocument.wordprocessingml.template"));
+	assert_non_null(
+	    e = clean_type_extensions(
+		"application/vnd.openxmlformats-officedocument.wordprocessingml.template"));
 	assert_int_equal(strncmp(e, ".zip ", 5), 0);
-	assert_string_equal(clean_type_extensions(
-	    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ".docx");
+	assert_string_equal(
+	    clean_type_extensions(
+		"application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+	    ".docx");
 	assert_null(clean_type_extensions("application/x-msdownload"));
 	assert_null(clean_type_extensions("image/"));
 	assert_null(clean_type_extensions(""));
@@ -290,13 +300,11 @@ format_table(void **state)
 static void
 bzip2_streams(void **state)
 {
-	static const unsigned char bz[] = {
-		0x42, 0x5a, 0x68, 0x39, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59, 0xf8, 0x55,
-		0xed, 0x74, 0x00, 0x00, 0x04, 0xd1, 0x80, 0x00, 0x10, 0x40, 0x00, 0x02,
-		0x41, 0x9c, 0x00, 0x20, 0x00, 0x22, 0x06, 0x87, 0xa4, 0x20, 0xc9, 0x88,
-		0x1c, 0x52, 0xde, 0x01, 0xaf, 0x17, 0x72, 0x45, 0x38, 0x50, 0x90, 0xf8,
-		0x55, 0xed, 0x74
-	};
+	static const unsigned char bz[] = { 0x42, 0x5a, 0x68, 0x39, 0x31, 0x41, 0x59, 0x26, 0x53,
+		0x59, 0xf8, 0x55, 0xed, 0x74, 0x00, 0x00, 0x04, 0xd1, 0x80, 0x00, 0x10, 0x40, 0x00,
+		0x02, 0x41, 0x9c, 0x00, 0x20, 0x00, 0x22, 0x06, 0x87, 0xa4, 0x20, 0xc9, 0x88, 0x1c,
+		0x52, 0xde, 0x01, 0xaf, 0x17, 0x72, 0x45, 0x38, 0x50, 0x90, 0xf8, 0x55, 0xed,
+		0x74 };
 	unsigned char two[2 * sizeof bz + 5];
 	struct clean_ctx *c = NULL;
 	struct clean_buf out = { 0 };
@@ -321,8 +329,7 @@ bzip2_streams(void **state)
 	memset(&rep, 0, sizeof rep);
 	assert_int_equal(clean_bzip2(c, bz, sizeof bz - 6, 0, &out, &rep), CLEAN_E_MALFORMED);
 	assert_non_null(strstr(rep.error, "truncated"));
-	assert_int_equal(clean_bzip2(c, bz, sizeof bz, CLEAN_DEPTH_MAX, &out, &rep),
-	    CLEAN_E_LIMIT);
+	assert_int_equal(clean_bzip2(c, bz, sizeof bz, CLEAN_DEPTH_MAX, &out, &rep), CLEAN_E_LIMIT);
 	clean_buf_free(&out);
 	clean_ctx_free(c);
 }
@@ -342,14 +349,14 @@ detect_by_content(void **state)
 	assert_string_equal(rep.type, "image/png");
 	memset(&rep, 0, sizeof rep);
 	out.len = 0;
-	assert_int_equal(clean_any(c, (const unsigned char *)"plain words\n", 12, 0, &out, &rep), 0);
+	assert_int_equal(
+	    clean_any(c, (const unsigned char *)"plain words\n", 12, 0, &out, &rep), 0);
 	assert_string_equal(rep.type, "text/plain");
 	assert_int_equal(out.len, 12);
 	memset(&rep, 0, sizeof rep);
 	assert_int_equal(clean_any(c, rnd, sizeof rnd, 0, &out, &rep), CLEAN_E_UNSUPPORTED);
 	memset(&rep, 0, sizeof rep);
-	assert_int_equal(clean_zip(c, in.data, in.len, CLEAN_DEPTH_MAX, &out, &rep),
-	    CLEAN_E_LIMIT);
+	assert_int_equal(clean_zip(c, in.data, in.len, CLEAN_DEPTH_MAX, &out, &rep), CLEAN_E_LIMIT);
 	clean_ctx_free(c);
 	clean_buf_free(&in);
 	clean_buf_free(&out);
@@ -410,15 +417,15 @@ sandbox_mem_limit(void **state)
 
 	(void)state;
 	assert_true(CLEAN_SANDBOX_MEM_MIN == 512 * mib && CLEAN_SANDBOX_MEM_MAX == 4 * gib);
-	assert_true(clean_sandbox_mem_limit(0) == 512 * mib);          /* unknown */
-	assert_true(clean_sandbox_mem_limit(256 * mib) == 512 * mib);  /* floor */
+	assert_true(clean_sandbox_mem_limit(0) == 512 * mib);         /* unknown */
+	assert_true(clean_sandbox_mem_limit(256 * mib) == 512 * mib); /* floor */
 	assert_true(clean_sandbox_mem_limit(1 * gib) == 512 * mib);
 	assert_true(clean_sandbox_mem_limit(1 * gib + 2 * mib) == 512 * mib + 1 * mib);
 	assert_true(clean_sandbox_mem_limit(2 * gib) == 1 * gib);
 	assert_true(clean_sandbox_mem_limit(3 * gib) == 1536 * mib);
 	assert_true(clean_sandbox_mem_limit(7 * gib + 1) == 3 * gib + 512 * mib);
 	assert_true(clean_sandbox_mem_limit(8 * gib) == 4 * gib);
-	assert_true(clean_sandbox_mem_limit(64 * gib) == 4 * gib);     /* ceiling */
+	assert_true(clean_sandbox_mem_limit(64 * gib) == 4 * gib); /* ceiling */
 	assert_true(clean_sandbox_mem_limit(UINT64_MAX) == 4 * gib);
 }
 
@@ -435,7 +442,8 @@ report_honesty(void **state)
 
 	(void)state;
 	assert_int_equal(clean_ctx_new(&c), 0);
-	assert_int_equal(clean_any(c, (const unsigned char *)txt, sizeof txt - 1, 0, &out, &rep), 0);
+	assert_int_equal(
+	    clean_any(c, (const unsigned char *)txt, sizeof txt - 1, 0, &out, &rep), 0);
 	assert_string_equal(rep.type, "text/plain");
 	assert_false(clean_report_full(&rep));
 	assert_non_null(strstr(rep.uninspected, "may contain names in comments"));
@@ -464,23 +472,21 @@ css_comments(void **state)
 		int full;
 	} ok[] = {
 		{ "/* by alice */\np { color: red } /* x */\n", "\np { color: red } \n", 1 },
-		{ "@media print { a:hover{color:red;/*c*/} }\n", "@media print { a:hover{color:red;} }\n", 1 },
+		{ "@media print { a:hover{color:red;/*c*/} }\n",
+		    "@media print { a:hover{color:red;} }\n", 1 },
 		{ "a/*x*/b { margin/**/: 0 }", "a/**/b { margin: 0 }", 1 },
 		{ "a/*x*//*y*/b{c:d}/*e*//*f*/\f", "a/**/b{c:d}\f", 1 },
 		{ "@import \"/*k*/x.css\";\np{}", "@import \"/*k*/x.css\";\np{}", 0 },
-		{ "b { background: url(/home/alice/*x.png) }", "b { background: url(/home/alice/*x.png) }", 0 },
-		{ "@charset \"utf-8\"; i{content:'a\\'/*'}", "@charset \"utf-8\"; i{content:'a\\'/*'}", 0 },
+		{ "b { background: url(/home/alice/*x.png) }",
+		    "b { background: url(/home/alice/*x.png) }", 0 },
+		{ "@charset \"utf-8\"; i{content:'a\\'/*'}",
+		    "@charset \"utf-8\"; i{content:'a\\'/*'}", 0 },
 		{ "a { --x: 1; b { c: d } }\n/* unterminated", "a { --x: 1; b { c: d } }\n", 1 },
 	};
 	static const char *const not_css[] = {
-		"int main(void) { /* c */ return 0; }\n",
-		"{\"a\": 1} /* x */",
-		"Hello { world } /* x */",
-		"p { color: red /* x */",
-		"p { color: red } }",
-		"x; p { color: red }",
-		"no braces /* at all */",
-		"a { b: 'open string\n' }",
+		"int main(void) { /* c */ return 0; }\n", "{\"a\": 1} /* x */",
+		"Hello { world } /* x */", "p { color: red /* x */", "p { color: red } }",
+		"x; p { color: red }", "no braces /* at all */", "a { b: 'open string\n' }",
 		"/* a { b: c } */ /* only comments { } */\n",
 		"a { b: p/*x*/'unclosed\n' }", /* once returned 0 with nothing written */
 	};
@@ -499,7 +505,8 @@ css_comments(void **state)
 	for (size_t k = 0; k < sizeof not_css / sizeof not_css[0]; k++) {
 		struct clean_buf out = { 0 };
 		struct clean_report rep = { 0 };
-		assert_int_equal(clean_css((const unsigned char *)not_css[k], strlen(not_css[k]), &out, &rep),
+		assert_int_equal(
+		    clean_css((const unsigned char *)not_css[k], strlen(not_css[k]), &out, &rep),
 		    CLEAN_E_UNSUPPORTED);
 		assert_int_equal(out.len, 0);
 		assert_string_equal(rep.removed, "");
@@ -561,7 +568,8 @@ gzip_bounds(void **state)
 	assert_int_equal(clean_gzip(c, in.data, in.len, 0, &out, &rep), 0);
 	assert_true(out.len > 18 && out.data[3] == 0 && out.data[9] == 255);
 	assert_true(clean_report_full(&rep));
-	assert_int_equal(clean_gzip(c, in.data, in.len, CLEAN_DEPTH_MAX, &png, &rep), CLEAN_E_LIMIT);
+	assert_int_equal(
+	    clean_gzip(c, in.data, in.len, CLEAN_DEPTH_MAX, &png, &rep), CLEAN_E_LIMIT);
 	clean_buf_free(&in);
 	clean_buf_free(&out);
 	clean_ctx_free(c);
@@ -573,15 +581,13 @@ gzip_bounds(void **state)
 static void
 mkv_in_place(void **state)
 {
-	static const unsigned char ebml[] = { 0x1A, 0x45, 0xDF, 0xA3, 0x8B, 0x42, 0x82, 0x88,
-		'm', 'a', 't', 'r', 'o', 's', 'k', 'a' };
+	static const unsigned char ebml[] = { 0x1A, 0x45, 0xDF, 0xA3, 0x8B, 0x42, 0x82, 0x88, 'm',
+		'a', 't', 'r', 'o', 's', 'k', 'a' };
 	/* Segment { Info { CRC, Title "SDCANARY", TimestampScale }, Tags {...} } */
-	static const unsigned char seg[] = { 0x18, 0x53, 0x80, 0x67, 0x80 | 36,
-		0x15, 0x49, 0xA9, 0x66, 0x80 | 22,
-		0xBF, 0x84, 0, 0, 0, 0,
-		0x7B, 0xA9, 0x88, 'S', 'D', 'C', 'A', 'N', 'A', 'R', 'Y',
-		0x2A, 0xD7, 0xB1, 0x81, 0x40,
-		0x12, 0x54, 0xC3, 0x67, 0x80 | 4, 0x45, 0xA3, 0x81, 'x' };
+	static const unsigned char seg[] = { 0x18, 0x53, 0x80, 0x67, 0x80 | 36, 0x15, 0x49, 0xA9,
+		0x66, 0x80 | 22, 0xBF, 0x84, 0, 0, 0, 0, 0x7B, 0xA9, 0x88, 'S', 'D', 'C', 'A', 'N',
+		'A', 'R', 'Y', 0x2A, 0xD7, 0xB1, 0x81, 0x40, 0x12, 0x54, 0xC3, 0x67, 0x80 | 4, 0x45,
+		0xA3, 0x81, 'x' };
 	struct clean_buf in = { 0 }, out = { 0 };
 	struct clean_report rep = { 0 };
 	uLong crc;
@@ -604,8 +610,10 @@ mkv_in_place(void **state)
 	assert_int_equal(out.data[sizeof ebml + 40], 0);
 	assert_memory_equal(out.data + sizeof ebml + 27, "\x2A\xD7\xB1\x81\x40", 5);
 	crc = crc32(0L, out.data + sizeof ebml + 16, 16);
-	assert_int_equal((uLong)out.data[sizeof ebml + 12] | (uLong)out.data[sizeof ebml + 13] << 8 |
-	    (uLong)out.data[sizeof ebml + 14] << 16 | (uLong)out.data[sizeof ebml + 15] << 24, crc);
+	assert_int_equal((uLong)out.data[sizeof ebml + 12] |
+		(uLong)out.data[sizeof ebml + 13] << 8 | (uLong)out.data[sizeof ebml + 14] << 16 |
+		(uLong)out.data[sizeof ebml + 15] << 24,
+	    crc);
 	clean_buf_free(&out);
 	memset(&rep, 0, sizeof rep);
 	assert_int_equal(clean_mkv(in.data, in.len - 1, &out, &rep), CLEAN_E_MALFORMED);
@@ -618,11 +626,11 @@ mkv_in_place(void **state)
 	clean_buf_free(&in);
 	{
 		/* As a browser records: segment and clusters of unknown size. */
-		static const unsigned char live[] = { 0x18, 0x53, 0x80, 0x67, 0x01, 0xFF, 0xFF, 0xFF,
-			0xFF, 0xFF, 0xFF, 0xFF,
-			0x1F, 0x43, 0xB6, 0x75, 0xFF, 0xE7, 0x81, 0x00, 0xA3, 0x84, 0x81, 0, 0, 0x80,
-			0x1F, 0x43, 0xB6, 0x75, 0xFF, 0xE7, 0x81, 0x10, 0xA3, 0x84, 0x81, 0, 0, 0x80,
-			0x12, 0x54, 0xC3, 0x67, 0x88, 0x45, 0xA3, 0x85, 'S', 'D', 'C', 'A', 'N' };
+		static const unsigned char live[] = { 0x18, 0x53, 0x80, 0x67, 0x01, 0xFF, 0xFF,
+			0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x43, 0xB6, 0x75, 0xFF, 0xE7, 0x81,
+			0x00, 0xA3, 0x84, 0x81, 0, 0, 0x80, 0x1F, 0x43, 0xB6, 0x75, 0xFF, 0xE7,
+			0x81, 0x10, 0xA3, 0x84, 0x81, 0, 0, 0x80, 0x12, 0x54, 0xC3, 0x67, 0x88,
+			0x45, 0xA3, 0x85, 'S', 'D', 'C', 'A', 'N' };
 		struct clean_buf lin = { 0 };
 		put(&lin, ebml, sizeof ebml);
 		put(&lin, live, sizeof live);
@@ -770,8 +778,8 @@ avi_in_place(void **state)
 	clean_buf_free(&out);
 	{
 		/* an odd last chunk without its pad byte at the very end */
-		static const unsigned char odd[21] = { 'R', 'I', 'F', 'F', 13, 0, 0, 0, 'A', 'V', 'I',
-			' ', 'J', 'U', 'N', 'K', 1, 0, 0, 0, 'x' };
+		static const unsigned char odd[21] = { 'R', 'I', 'F', 'F', 13, 0, 0, 0, 'A', 'V',
+			'I', ' ', 'J', 'U', 'N', 'K', 1, 0, 0, 0, 'x' };
 		memset(&rep, 0, sizeof rep);
 		assert_int_equal(clean_avi(odd, sizeof odd, &out, &rep), 0);
 		assert_int_equal(out.len, sizeof odd);
@@ -793,9 +801,9 @@ avi_in_place(void **state)
 static void
 asf_refuses_bad_sizes(void **state)
 {
-	static const unsigned char hdr[30] = { 0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11,
-		0xA6, 0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE, 0x6C, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 1, 0,
-		0, 0, 1, 2 };
+	static const unsigned char hdr[30] = { 0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11, 0xA6,
+		0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE, 0x6C, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+		1, 2 };
 	struct clean_buf out = { 0 };
 	struct clean_report rep = { 0 };
 

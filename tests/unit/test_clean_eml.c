@@ -127,8 +127,10 @@ bounds(void **state)
 	/* 10 levels of nesting, a text part at the bottom: past the depth
 	 * limit, not read. */
 	for (int d = 0; d < 10; d++)
-		n += (size_t)snprintf(m + n, cap - n, "Content-Type: multipart/mixed; "
-		    "boundary=l%d\n\n--l%d\n", d, d);
+		n += (size_t)snprintf(m + n, cap - n,
+		    "Content-Type: multipart/mixed; "
+		    "boundary=l%d\n\n--l%d\n",
+		    d, d);
 	n += (size_t)snprintf(m + n, cap - n, "Content-Type: text/plain\n\nDEEPTEXT\n");
 	s = xhtml(m, n, &rep);
 	assert_null(strstr(s, "DEEPTEXT"));
@@ -136,8 +138,10 @@ bounds(void **state)
 	/* 300 attachments: 200 parts walked, 50 listed, the rest said. */
 	n = (size_t)snprintf(m, cap, "Content-Type: multipart/mixed; boundary=z\n\n");
 	for (int i = 0; i < 300; i++)
-		n += (size_t)snprintf(m + n, cap - n, "--z\nContent-Type: application/pdf; "
-		    "name=f%d.pdf\n\nx\n", i);
+		n += (size_t)snprintf(m + n, cap - n,
+		    "--z\nContent-Type: application/pdf; "
+		    "name=f%d.pdf\n\nx\n",
+		    i);
 	n += (size_t)snprintf(m + n, cap - n, "--z--\n");
 	s = xhtml(m, n, &rep);
 	assert_non_null(strstr(s, "Attachments, not drawn: 199"));
@@ -172,24 +176,28 @@ attachments_decoded(void **state)
 	char *s;
 
 	(void)state;
-	assert_int_equal(clean_eml_attachment((const unsigned char *)msg, sizeof msg - 1, 0,
-	    &out, name, sizeof name, &count), 0);
+	assert_int_equal(clean_eml_attachment((const unsigned char *)msg, sizeof msg - 1, 0, &out,
+			     name, sizeof name, &count),
+	    0);
 	assert_int_equal(count, 2);
 	assert_string_equal(name, "../x.pdf");
 	assert_int_equal(out.len, 6);
 	assert_memory_equal(out.data, "%PDF-1", 6);
 	clean_buf_free(&out);
-	assert_int_equal(clean_eml_attachment((const unsigned char *)msg, sizeof msg - 1, 1,
-	    &out, name, sizeof name, &count), 0);
+	assert_int_equal(clean_eml_attachment((const unsigned char *)msg, sizeof msg - 1, 1, &out,
+			     name, sizeof name, &count),
+	    0);
 	assert_string_equal(name, "");
 	assert_int_equal(out.len, 5);
 	assert_memory_equal(out.data, "a=b,c", 5);
 	clean_buf_free(&out);
-	assert_int_equal(clean_eml_attachment((const unsigned char *)msg, sizeof msg - 1, 2,
-	    &out, name, sizeof name, &count), SD_ERR_NOTFOUND);
+	assert_int_equal(clean_eml_attachment((const unsigned char *)msg, sizeof msg - 1, 2, &out,
+			     name, sizeof name, &count),
+	    SD_ERR_NOTFOUND);
 	assert_int_equal(out.len, 0);
 	assert_int_equal(clean_render_eml_fates((const unsigned char *)msg, sizeof msg - 1,
-	    "saved as x.pdf <ok>\nnot saved", &out, &rep), 0);
+			     "saved as x.pdf <ok>\nnot saved", &out, &rep),
+	    0);
 	s = calloc(1, out.len + 1);
 	assert_non_null(s);
 	memcpy(s, out.data, out.len);
@@ -208,10 +216,9 @@ attachments_decoded(void **state)
 static void
 unterminated_multipart(void **state)
 {
-	static const char msg[] =
-	    "Content-Type: multipart/mixed; boundary=x\n\n"
-	    "--x\nContent-Type: text/plain\n\nhello\n"
-	    "--x\nContent-Type: application/pdf; name=hidden.pdf\n\nx\n";
+	static const char msg[] = "Content-Type: multipart/mixed; boundary=x\n\n"
+				  "--x\nContent-Type: text/plain\n\nhello\n"
+				  "--x\nContent-Type: application/pdf; name=hidden.pdf\n\nx\n";
 	struct clean_report rep = { 0 };
 	char *s = xhtml(msg, sizeof msg - 1, &rep);
 
@@ -234,9 +241,12 @@ parts_not_read_said(void **state)
 	(void)state;
 	assert_non_null(m);
 	for (int d = 0; d < 10; d++)
-		n += (size_t)snprintf(m + n, cap - n, "Content-Type: multipart/mixed; "
-		    "boundary=l%d\n\n--l%d\n", d, d);
-	n += (size_t)snprintf(m + n, cap - n, "Content-Type: application/pdf; name=deep.pdf\n\nx\n");
+		n += (size_t)snprintf(m + n, cap - n,
+		    "Content-Type: multipart/mixed; "
+		    "boundary=l%d\n\n--l%d\n",
+		    d, d);
+	n +=
+	    (size_t)snprintf(m + n, cap - n, "Content-Type: application/pdf; name=deep.pdf\n\nx\n");
 	s = xhtml(m, n, &rep);
 	assert_null(strstr(s, "deep.pdf"));
 	assert_non_null(strstr(s, "parts of this e-mail are not read"));
@@ -245,15 +255,18 @@ parts_not_read_said(void **state)
 	memset(&rep, 0, sizeof rep);
 	n = (size_t)snprintf(m, cap, "Content-Type: multipart/mixed; boundary=z\n\n");
 	for (int i = 0; i < 300; i++)
-		n += (size_t)snprintf(m + n, cap - n, "--z\nContent-Type: application/pdf; "
-		    "name=f%d.pdf\n\nx\n", i);
+		n += (size_t)snprintf(m + n, cap - n,
+		    "--z\nContent-Type: application/pdf; "
+		    "name=f%d.pdf\n\nx\n",
+		    i);
 	n += (size_t)snprintf(m + n, cap - n, "--z--\n");
 	s = xhtml(m, n, &rep);
 	assert_non_null(strstr(s, "[101 parts of this e-mail are not read"));
 	assert_non_null(strstr(rep.uninspected, "101 parts of the e-mail not read"));
 	free(s);
 	/* within the bounds: nothing said */
-	s = xhtml("Content-Type: text/plain\n\nx\n", strlen("Content-Type: text/plain\n\nx\n"), &rep);
+	s = xhtml(
+	    "Content-Type: text/plain\n\nx\n", strlen("Content-Type: text/plain\n\nx\n"), &rep);
 	assert_null(strstr(s, "not read"));
 	free(s);
 	free(m);

@@ -97,8 +97,8 @@ test_normalize_in_place(void **state)
 static void
 test_normalize_bad_chars(void **state)
 {
-	static const char *bad[] = { "word1 word", "word_word", "caf\xc3\xa9", "a.b",
-		"a,b", "a'b", "a\vb", "a\fb", "\x7f" };
+	static const char *bad[] = { "word1 word", "word_word", "caf\xc3\xa9", "a.b", "a,b", "a'b",
+		"a\vb", "a\fb", "\x7f" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -202,7 +202,8 @@ test_derive_construction(void **state)
 
 	(void)state;
 	assert_int_equal(crypto_pwhash(master, 32, "alpha beta", 10, salt1, OPS, MEM,
-	    crypto_pwhash_ALG_ARGON2ID13), 0);
+			     crypto_pwhash_ALG_ARGON2ID13),
+	    0);
 	assert_int_equal(crypto_kdf_derive_from_key(tag, 32, 1, "sdcodenm", master), 0);
 	assert_int_equal(crypto_kdf_derive_from_key(seed, 32, 2, "sdcodenm", master), 0);
 	assert_int_equal(codename_derive("alpha beta", 10, salt1, OPS, MEM, t, s), 0);

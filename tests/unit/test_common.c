@@ -73,13 +73,11 @@ test_bytes(void **state)
 	assert_int_equal(o[8], 0x5a); /* nothing past the width */
 }
 
-static const unsigned char id_a[SD_ID_BYTES] = {
-	0x00, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0xff
-};
+static const unsigned char id_a[SD_ID_BYTES] = { 0x00, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd,
+	0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0xff };
 #define HEX_A "000123456789abcdeffedcba987654ff"
-static const unsigned char id_b[SD_ID_BYTES] = {
-	0xff, 0xee, 0xdd, 0xcc, 0xbb, 0xaa, 0x99, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 0x00
-};
+static const unsigned char id_b[SD_ID_BYTES] = { 0xff, 0xee, 0xdd, 0xcc, 0xbb, 0xaa, 0x99, 0x88,
+	0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 0x00 };
 #define HEX_B "ffeeddccbbaa99887766554433221100"
 
 /* The text form and its parser: exactly 32 lower-case hex digits. */
@@ -87,13 +85,14 @@ static void
 test_id(void **state)
 {
 	static const char *const bad[] = {
-		"000123456789ABCDEFFEDCBA987654FF", /* upper case */
-		"000123456789abcdeffedcba987654f",  /* 31 */
+		"000123456789ABCDEFFEDCBA987654FF",  /* upper case */
+		"000123456789abcdeffedcba987654f",   /* 31 */
 		"000123456789abcdeffedcba987654fff", /* 33 */
 		"000123456789abcdeffedcba987654fg",
 		" 00123456789abcdeffedcba987654ff",
 		"0x0123456789abcdeffedcba987654ff",
-		"000123456789abcdeffedcba9876\0" "4ff",
+		"000123456789abcdeffedcba9876\0"
+		"4ff",
 		"",
 	};
 	char hex[SD_ID_HEX + 1];
@@ -121,15 +120,28 @@ static void
 test_spool_names(void **state)
 {
 	static const char *const bad_name[] = {
-		HEX_A ".SDBOX", HEX_A ".sdbox ", HEX_A ".sdbo", HEX_A, HEX_A ".sdbox.tmp",
-		"x" HEX_A ".sdbox", "00012345678ABCDEFfedcba987654ff.sdbox", ".sdbox",
-		"../" HEX_A ".sdbox", HEX_B "/" HEX_A ".sdbox",
+		HEX_A ".SDBOX",
+		HEX_A ".sdbox ",
+		HEX_A ".sdbo",
+		HEX_A,
+		HEX_A ".sdbox.tmp",
+		"x" HEX_A ".sdbox",
+		"00012345678ABCDEFfedcba987654ff.sdbox",
+		".sdbox",
+		"../" HEX_A ".sdbox",
+		HEX_B "/" HEX_A ".sdbox",
 	};
 	static const char *const bad_member[] = {
-		HEX_B HEX_A ".sdbox", HEX_B "//" HEX_A ".sdbox", "/" HEX_B "/" HEX_A ".sdbox",
-		HEX_B "/" HEX_A ".sdbox/", HEX_B "/" HEX_A, HEX_B "/../" HEX_A ".sdbo",
-		"FFEEDDCCBBAA99887766554433221100/" HEX_A ".sdbox", HEX_A ".sdbox",
-		HEX_B "/" HEX_B "/" HEX_A ".sdbox", "",
+		HEX_B HEX_A ".sdbox",
+		HEX_B "//" HEX_A ".sdbox",
+		"/" HEX_B "/" HEX_A ".sdbox",
+		HEX_B "/" HEX_A ".sdbox/",
+		HEX_B "/" HEX_A,
+		HEX_B "/../" HEX_A ".sdbo",
+		"FFEEDDCCBBAA99887766554433221100/" HEX_A ".sdbox",
+		HEX_A ".sdbox",
+		HEX_B "/" HEX_B "/" HEX_A ".sdbox",
+		"",
 	};
 	char name[SD_SPOOL_NAME_LEN + 1], member[SD_SPOOL_MEMBER_LEN + 1];
 	unsigned char s[SD_ID_BYTES], i[SD_ID_BYTES];
@@ -163,22 +175,45 @@ test_spool_names(void **state)
 static void
 test_utf8(void **state)
 {
-	static const struct { const char *s; size_t len; uint32_t cp; } good[] = {
-		{ "\x00", 1, 0 }, { "A", 1, 'A' }, { "\x7F", 1, 0x7F },
-		{ "\xC2\x80", 2, 0x80 }, { "\xDF\xBF", 2, 0x7FF },
-		{ "\xE0\xA0\x80", 3, 0x800 }, { "\xED\x9F\xBF", 3, 0xD7FF },
-		{ "\xEE\x80\x80", 3, 0xE000 }, { "\xEF\xBB\xBF", 3, 0xFEFF },
-		{ "\xF0\x90\x80\x80", 4, 0x10000 }, { "\xF4\x8F\xBF\xBF", 4, 0x10FFFF },
+	static const struct {
+		const char *s;
+		size_t len;
+		uint32_t cp;
+	} good[] = {
+		{ "\x00", 1, 0 },
+		{ "A", 1, 'A' },
+		{ "\x7F", 1, 0x7F },
+		{ "\xC2\x80", 2, 0x80 },
+		{ "\xDF\xBF", 2, 0x7FF },
+		{ "\xE0\xA0\x80", 3, 0x800 },
+		{ "\xED\x9F\xBF", 3, 0xD7FF },
+		{ "\xEE\x80\x80", 3, 0xE000 },
+		{ "\xEF\xBB\xBF", 3, 0xFEFF },
+		{ "\xF0\x90\x80\x80", 4, 0x10000 },
+		{ "\xF4\x8F\xBF\xBF", 4, 0x10FFFF },
 	};
-	static const struct { const char *s; size_t n; } bad[] = {
-		{ "\x80", 1 }, { "\xBF", 1 },                   /* stray continuation */
-		{ "\xC0\x80", 2 }, { "\xC1\xBF", 2 },           /* overlong 2 */
-		{ "\xE0\x80\x80", 3 }, { "\xE0\x9F\xBF", 3 },   /* overlong 3 */
-		{ "\xF0\x80\x80\x80", 4 }, { "\xF0\x8F\xBF\xBF", 4 }, /* overlong 4 */
-		{ "\xED\xA0\x80", 3 }, { "\xED\xBF\xBF", 3 },   /* surrogates */
-		{ "\xF4\x90\x80\x80", 4 }, { "\xF5\x80\x80\x80", 4 }, { "\xFF", 1 },
-		{ "\xC3\x28", 2 }, { "\xE2\x82\x28", 3 },       /* bad continuation */
-		{ "\xC3\xA9", 1 }, { "\xE2\x82\xAC", 2 }, { "\xF0\x9F\x98\x80", 3 }, /* cut */
+	static const struct {
+		const char *s;
+		size_t n;
+	} bad[] = {
+		{ "\x80", 1 },
+		{ "\xBF", 1 }, /* stray continuation */
+		{ "\xC0\x80", 2 },
+		{ "\xC1\xBF", 2 }, /* overlong 2 */
+		{ "\xE0\x80\x80", 3 },
+		{ "\xE0\x9F\xBF", 3 }, /* overlong 3 */
+		{ "\xF0\x80\x80\x80", 4 },
+		{ "\xF0\x8F\xBF\xBF", 4 }, /* overlong 4 */
+		{ "\xED\xA0\x80", 3 },
+		{ "\xED\xBF\xBF", 3 }, /* surrogates */
+		{ "\xF4\x90\x80\x80", 4 },
+		{ "\xF5\x80\x80\x80", 4 },
+		{ "\xFF", 1 },
+		{ "\xC3\x28", 2 },
+		{ "\xE2\x82\x28", 3 }, /* bad continuation */
+		{ "\xC3\xA9", 1 },
+		{ "\xE2\x82\xAC", 2 },
+		{ "\xF0\x9F\x98\x80", 3 }, /* cut */
 		{ "A", 0 },
 	};
 	uint32_t cp;
@@ -211,16 +246,17 @@ test_base32_encode(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < 7; i++) {
-		assert_int_equal(sd_base32_encode((const unsigned char *)"foobar", i, 1, out,
-		    sizeof out), 0);
+		assert_int_equal(
+		    sd_base32_encode((const unsigned char *)"foobar", i, 1, out, sizeof out), 0);
 		assert_string_equal(out, want[i]);
 		assert_int_equal(strlen(out), SD_BASE32_CHARS(i));
 	}
-	assert_int_equal(sd_base32_encode((const unsigned char *)"foobar", 6, 0, out, sizeof out), 0);
+	assert_int_equal(
+	    sd_base32_encode((const unsigned char *)"foobar", 6, 0, out, sizeof out), 0);
 	assert_string_equal(out, "mzxw6ytboi");
 	memset(out, 'x', sizeof out);
-	assert_int_equal(sd_base32_encode((const unsigned char *)"foobar", 6, 1, out, 10),
-	    SD_ERR_TOOLONG);
+	assert_int_equal(
+	    sd_base32_encode((const unsigned char *)"foobar", 6, 1, out, 10), SD_ERR_TOOLONG);
 	assert_int_equal(out[0], 'x');
 	assert_int_equal(sd_base32_encode(NULL, 0, 1, out, sizeof out), SD_ERR_ARG);
 }
@@ -233,13 +269,15 @@ test_base32_decode(void **state)
 {
 	static const char *const in[] = { "", "MY", "mzxq", "MZXW6", "mZxW6yQ", "MZXW6YTB",
 		"mzxw6ytboi" };
-	static const struct { const char *s; size_t outlen; } bad[] = {
-		{ "MZ", 1 },        /* spare bits set (MY is the one text of "f") */
-		{ "MZXR", 2 },      /* spare bits set */
-		{ "MZXW6YTBOJ", 6 },
-		{ "MY======", 1 },  /* padding: wrong length */
-		{ "M", 1 }, { "MYA", 1 },
-		{ "M1", 1 }, { "M8", 1 }, { "M ", 1 }, { "M=", 1 }, /* outside the alphabet */
+	static const struct {
+		const char *s;
+		size_t outlen;
+	} bad[] = {
+		{ "MZ", 1 },   /* spare bits set (MY is the one text of "f") */
+		{ "MZXR", 2 }, /* spare bits set */
+		{ "MZXW6YTBOJ", 6 }, { "MY======", 1 }, /* padding: wrong length */
+		{ "M", 1 }, { "MYA", 1 }, { "M1", 1 }, { "M8", 1 }, { "M ", 1 },
+		{ "M=", 1 }, /* outside the alphabet */
 	};
 	unsigned char out[8], all[256], back[256];
 	char text[SD_BASE32_CHARS(256) + 1];
@@ -313,15 +351,15 @@ test_rmtree(void **state)
 	(void)snprintf(p, sizeof p, "%s/t", base);
 	assert_int_equal(sd_rmtree_at(AT_FDCWD, p, 1), SD_ERR_IO);
 	(void)snprintf(p, sizeof p, "%s/t/a/b/g", base);
-	assert_int_equal(access(p, F_OK), 0);   /* too deep: stays */
+	assert_int_equal(access(p, F_OK), 0); /* too deep: stays */
 	(void)snprintf(p, sizeof p, "%s/t/f", base);
-	assert_int_equal(access(p, F_OK), -1);  /* the rest went */
+	assert_int_equal(access(p, F_OK), -1); /* the rest went */
 	(void)snprintf(p, sizeof p, "%s/t", base);
 	assert_int_equal(sd_rmtree_at(AT_FDCWD, p, 2), 0);
 	assert_int_equal(access(p, F_OK), -1);
 	assert_int_equal(errno, ENOENT);
 	(void)snprintf(q, sizeof q, "%s/out/keep", base);
-	assert_int_equal(access(q, F_OK), 0);   /* links were not followed */
+	assert_int_equal(access(q, F_OK), 0);              /* links were not followed */
 	assert_int_equal(sd_rmtree_at(AT_FDCWD, p, 2), 0); /* missing: nothing to do */
 	assert_int_equal(sd_rmtree_at(AT_FDCWD, p, -1), SD_ERR_ARG);
 	assert_int_equal(sd_rmtree_at(AT_FDCWD, p, SD_TREE_DEPTH_MAX + 1), SD_ERR_ARG);
@@ -337,7 +375,7 @@ test_rmtree(void **state)
 	fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	assert_true(fd >= 0);
 	assert_int_equal(sd_dir_empty(fd, 1, &n), 0);
-	assert_int_equal(n, 2);                 /* out/keep, out */
+	assert_int_equal(n, 2); /* out/keep, out */
 	close(fd);
 	assert_int_equal(rmdir(base), 0);
 }

@@ -130,8 +130,7 @@ test_refused(void **state)
 	(void)snprintf(missing, sizeof missing, "%s/none.db", dir);
 	assert_int_equal(db_admin_open_ro(missing, &db), SD_ERR_IO);
 	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, "CREATE VIEW v AS SELECT 1", NULL, NULL, NULL),
-	    SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "CREATE VIEW v AS SELECT 1", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
 	assert_int_equal(db_admin_open_ro(path, &db), SD_ERR_FORMAT);
 	assert_null(db);

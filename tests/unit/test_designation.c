@@ -59,12 +59,9 @@ test_source_id_parse(void **state)
 	assert_memory_equal(id, want, sizeof id);
 	memset(id, 0xEE, sizeof id);
 	assert_int_equal(sd_id_parse(good, 31, id), SD_ERR_FORMAT);
-	assert_int_equal(sd_id_parse("00112233445566778899AABBCCDDEEFF", 32, id),
-	    SD_ERR_FORMAT);
-	assert_int_equal(sd_id_parse("00112233445566778899aabbccddeefg", 32, id),
-	    SD_ERR_FORMAT);
-	assert_int_equal(sd_id_parse("../../etc/passwd0000000000000000", 32, id),
-	    SD_ERR_FORMAT);
+	assert_int_equal(sd_id_parse("00112233445566778899AABBCCDDEEFF", 32, id), SD_ERR_FORMAT);
+	assert_int_equal(sd_id_parse("00112233445566778899aabbccddeefg", 32, id), SD_ERR_FORMAT);
+	assert_int_equal(sd_id_parse("../../etc/passwd0000000000000000", 32, id), SD_ERR_FORMAT);
 	assert_int_equal(sd_id_parse(NULL, 32, id), SD_ERR_FORMAT);
 	assert_int_equal(id[0], 0xEE); /* untouched on failure */
 }

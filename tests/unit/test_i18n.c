@@ -64,7 +64,8 @@ mo_build(struct mo_img *m, const char *const *orig, const char *const *tr, uint3
 }
 
 static const char *const orig3[] = { "", "Hello", "World" };
-static const char *const tr3[] = { "Content-Type: text/plain; charset=UTF-8\n", "Bonjour", "Monde" };
+static const char *const tr3[] = { "Content-Type: text/plain; charset=UTF-8\n", "Bonjour",
+	"Monde" };
 
 static void
 test_mo_parse_both_orders(void **state)
@@ -79,7 +80,7 @@ test_mo_parse_both_orders(void **state)
 		assert_string_equal(i18n_mo_lookup(&mo, "Hello"), "Bonjour");
 		assert_string_equal(i18n_mo_lookup(&mo, "World"), "Monde");
 		assert_null(i18n_mo_lookup(&mo, "Nope"));
-		assert_null(i18n_mo_lookup(&mo, ""));   /* never the header */
+		assert_null(i18n_mo_lookup(&mo, "")); /* never the header */
 		assert_null(i18n_mo_lookup(&mo, "Hell"));
 		assert_null(i18n_mo_lookup(&mo, "Hello!"));
 		assert_null(i18n_mo_lookup(NULL, "Hello"));
@@ -126,18 +127,18 @@ test_mo_header_corruptions(void **state)
 	mo_build(&m, orig3, tr3, 3, 0);
 	for (size_t l = 0; l < 20; l++)
 		expect_bad(&m, l);
-	m.b[0] ^= 1;                            /* magic */
+	m.b[0] ^= 1; /* magic */
 	expect_bad(&m, m.len);
 	mo_build(&m, orig3, tr3, 3, 0);
-	put32(m.b + 4, 0x10000, 0);             /* major revision 1 */
+	put32(m.b + 4, 0x10000, 0); /* major revision 1 */
 	expect_bad(&m, m.len);
 	mo_build(&m, orig3, tr3, 3, 0);
-	put32(m.b + 8, 0xffffffffu, 0);         /* count */
+	put32(m.b + 8, 0xffffffffu, 0); /* count */
 	expect_bad(&m, m.len);
-	put32(m.b + 8, 400, 0);                 /* tables past the end */
+	put32(m.b + 8, 400, 0); /* tables past the end */
 	expect_bad(&m, m.len);
 	mo_build(&m, orig3, tr3, 3, 0);
-	put32(m.b + 12, 0xfffffff0u, 0);        /* originals offset */
+	put32(m.b + 12, 0xfffffff0u, 0); /* originals offset */
 	expect_bad(&m, m.len);
 	mo_build(&m, orig3, tr3, 3, 0);
 	put32(m.b + 16, (uint32_t)m.len - 8, 0); /* translations table cut */
@@ -149,7 +150,7 @@ test_mo_header_corruptions(void **state)
 static void
 test_mo_string_corruptions(void **state)
 {
-	static const char *const o[] = { "B", "A" };   /* not sorted */
+	static const char *const o[] = { "B", "A" }; /* not sorted */
 	static const char *const dup[] = { "A", "A" };
 	struct mo_img m;
 	size_t e;
@@ -158,27 +159,27 @@ test_mo_string_corruptions(void **state)
 	for (uint32_t k = 0; k < 6; k++) {
 		e = 28 + k * 8;
 		mo_build(&m, orig3, tr3, 3, 0);
-		put32(m.b + e, (uint32_t)m.len, 0);           /* length past the end */
+		put32(m.b + e, (uint32_t)m.len, 0); /* length past the end */
 		expect_bad(&m, m.len);
 		mo_build(&m, orig3, tr3, 3, 0);
-		put32(m.b + e, 0xffffffffu, 0);               /* length overflow */
+		put32(m.b + e, 0xffffffffu, 0); /* length overflow */
 		expect_bad(&m, m.len);
 		mo_build(&m, orig3, tr3, 3, 0);
-		put32(m.b + e + 4, (uint32_t)m.len, 0);       /* offset at the end */
+		put32(m.b + e + 4, (uint32_t)m.len, 0); /* offset at the end */
 		expect_bad(&m, m.len);
 		mo_build(&m, orig3, tr3, 3, 0);
-		put32(m.b + e + 4, 0xfffffffcu, 0);           /* offset overflow */
+		put32(m.b + e + 4, 0xfffffffcu, 0); /* offset overflow */
 		expect_bad(&m, m.len);
 	}
 	mo_build(&m, orig3, tr3, 3, 0);
-	m.b[m.len - 1] = 'x';                             /* last string's NUL */
+	m.b[m.len - 1] = 'x'; /* last string's NUL */
 	expect_bad(&m, m.len);
 	mo_build(&m, orig3, tr3, 3, 0);
-	put32(m.b + 28 + 8, 2, 0);                        /* "He" has no NUL after */
+	put32(m.b + 28 + 8, 2, 0); /* "He" has no NUL after */
 	expect_bad(&m, m.len);
 	mo_build(&m, o, o, 2, 0);
 	expect_bad(&m, m.len);
-	mo_build(&m, dup, dup, 2, 0);                     /* duplicate originals */
+	mo_build(&m, dup, dup, 2, 0); /* duplicate originals */
 	expect_bad(&m, m.len);
 }
 
@@ -265,10 +266,12 @@ test_plural_forms(void **state)
 	static const char *const o[] = { "", "%d file\x01%d files", "one" };
 	static const char *const t_fr[] = {
 		"Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=2; plural=(n > 1);\n",
-		"%d fichier\x01%d fichiers", "un" };
+		"%d fichier\x01%d fichiers", "un"
+	};
 	static const char *const t_en[] = { "Content-Type: text/plain\n", "%d f\x01", "1" };
 	static const char *const t_bad[] = {
-		"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n%10>=2 ? 1 : 2);\n", "a\x01b", "c" };
+		"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n%10>=2 ? 1 : 2);\n", "a\x01b", "c"
+	};
 	struct mo_img m;
 	struct i18n_mo mo;
 	enum i18n_plural rule = I18N_PLURAL_NOT_ONE;
@@ -281,7 +284,7 @@ test_plural_forms(void **state)
 	assert_string_equal(i18n_mo_nlookup(&mo, "%d file", 0), "%d fichier");
 	assert_string_equal(i18n_mo_nlookup(&mo, "%d file", 1), "%d fichiers");
 	assert_null(i18n_mo_nlookup(&mo, "%d file", 2));
-	assert_null(i18n_mo_nlookup(&mo, "one", 0));  /* no plural form */
+	assert_null(i18n_mo_nlookup(&mo, "one", 0)); /* no plural form */
 	assert_string_equal(i18n_mo_lookup(&mo, "%d file"), "%d fichier");
 	mo_build(&m, o, t_en, 3, 1);
 	assert_int_equal(i18n_mo_parse(m.b, m.len, &mo), 0);
@@ -293,9 +296,12 @@ test_plural_forms(void **state)
 	assert_int_equal(i18n_mo_parse(m.b, m.len, &mo), 0);
 	assert_int_equal(i18n_mo_plural_rule(&mo, &rule), SD_ERR_FORMAT);
 	/* the embedded French catalogue: 0 and 1 are singular, 2 plural */
-	assert_string_equal(i18n_nget("fr", "%zu uncleaned", "%zu uncleaned", 0), "%zu non nettoyé");
-	assert_string_equal(i18n_nget("fr", "%zu uncleaned", "%zu uncleaned", 1), "%zu non nettoyé");
-	assert_string_equal(i18n_nget("fr", "%zu uncleaned", "%zu uncleaned", 2), "%zu non nettoyés");
+	assert_string_equal(
+	    i18n_nget("fr", "%zu uncleaned", "%zu uncleaned", 0), "%zu non nettoyé");
+	assert_string_equal(
+	    i18n_nget("fr", "%zu uncleaned", "%zu uncleaned", 1), "%zu non nettoyé");
+	assert_string_equal(
+	    i18n_nget("fr", "%zu uncleaned", "%zu uncleaned", 2), "%zu non nettoyés");
 	assert_string_equal(i18n_nget("en", "%zu file", "%zu files", 0), "%zu files");
 	assert_string_equal(i18n_nget("en", "%zu file", "%zu files", 1), "%zu file");
 	assert_string_equal(i18n_nget("fr", "no such", "no suches", 2), "no suches");
@@ -313,19 +319,25 @@ test_get_text(void **state)
 
 	(void)state;
 	assert_int_equal(i18n_init(), 0);
-	assert_string_equal(i18n_get_text("fr", "EXIF (camera, dates, GPS, thumbnail)", out,
-	    sizeof out), "EXIF (appareil, dates, GPS, vignette)");
-	assert_string_equal(i18n_get_text("fr", "12 bytes after the end of the image", out,
-	    sizeof out), "12 octets après la fin de l’image");
-	assert_string_equal(i18n_get_text("fr", "the document has 600 pages, more than the 500 "
-	    "a safe PDF is made of", out, sizeof out),
+	assert_string_equal(
+	    i18n_get_text("fr", "EXIF (camera, dates, GPS, thumbnail)", out, sizeof out),
+	    "EXIF (appareil, dates, GPS, vignette)");
+	assert_string_equal(
+	    i18n_get_text("fr", "12 bytes after the end of the image", out, sizeof out),
+	    "12 octets après la fin de l’image");
+	assert_string_equal(i18n_get_text("fr",
+				"the document has 600 pages, more than the 500 "
+				"a safe PDF is made of",
+				out, sizeof out),
 	    "le document a 600 pages, plus que les 500 dont un PDF sûr est fait");
 	/* a member's prefix (clean_note.c: "%.120s: %.*s"), its note translated */
-	assert_string_equal(i18n_get_text("fr", "a: b.jpg: EXIF (camera, dates, GPS, thumbnail)",
-	    out, sizeof out), "a: b.jpg\u00a0: EXIF (appareil, dates, GPS, vignette)");
+	assert_string_equal(
+	    i18n_get_text("fr", "a: b.jpg: EXIF (camera, dates, GPS, thumbnail)", out, sizeof out),
+	    "a: b.jpg\u00a0: EXIF (appareil, dates, GPS, vignette)");
 	/* a %.0s in a translation drops its argument */
-	assert_string_equal(i18n_get_text("fr", "2 attachments listed by name, not drawn", out,
-	    sizeof out), "2 pièce(s) jointe(s) nommée(s), non dessinée(s)");
+	assert_string_equal(
+	    i18n_get_text("fr", "2 attachments listed by name, not drawn", out, sizeof out),
+	    "2 pièce(s) jointe(s) nommée(s), non dessinée(s)");
 	/* nothing formats to it, or only punctuation would: unchanged */
 	t = "a note no catalogue has";
 	assert_ptr_equal(i18n_get_text("fr", t, out, sizeof out), t);

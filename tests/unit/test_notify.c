@@ -21,7 +21,8 @@
 #include "db_notify.h"
 #include "sderr.h"
 
-#define KEY "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ...\n=abcd\n" \
+#define KEY \
+	"-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ...\n=abcd\n" \
 	"-----END PGP PUBLIC KEY BLOCK-----\n"
 
 static void
@@ -62,12 +63,13 @@ test_key(void **state)
 	assert_int_equal(dbn_check_key("", 0), SD_ERR_FORMAT);
 	assert_int_equal(dbn_check_key("not a key", 9), SD_ERR_FORMAT);
 	/* A secret key, two blocks, text after the block, a NUL, no END. */
-	assert_int_equal(dbn_check_key("-----BEGIN PGP PRIVATE KEY BLOCK-----\n", 38), SD_ERR_FORMAT);
+	assert_int_equal(
+	    dbn_check_key("-----BEGIN PGP PRIVATE KEY BLOCK-----\n", 38), SD_ERR_FORMAT);
 	assert_int_equal(dbn_check_key(KEY KEY, 2 * strlen(KEY)), SD_ERR_FORMAT);
 	assert_int_equal(dbn_check_key(KEY "x", strlen(KEY) + 1), SD_ERR_FORMAT);
 	assert_int_equal(dbn_check_key(KEY "\0", strlen(KEY) + 1), SD_ERR_FORMAT);
-	assert_int_equal(dbn_check_key("-----BEGIN PGP PUBLIC KEY BLOCK-----\nabc\n", 41),
-	    SD_ERR_FORMAT);
+	assert_int_equal(
+	    dbn_check_key("-----BEGIN PGP PUBLIC KEY BLOCK-----\nabc\n", 41), SD_ERR_FORMAT);
 	big = malloc(DBN_KEY_MAX + 2);
 	assert_non_null(big);
 	memset(big, 'A', DBN_KEY_MAX + 1);
@@ -92,8 +94,9 @@ test_db(void **state)
 	assert_non_null(mkdtemp(path));
 	(void)snprintf(db_path, sizeof db_path, "%s/sealdrop.db", path);
 	assert_int_equal(db_open(db_path, 1, &db), 0);
-	assert_int_equal(db_journalist_add(db, "alice", "$argon2id$x", (const unsigned char *)
-	    "01234567890123456789", 0), 0);
+	assert_int_equal(db_journalist_add(db, "alice", "$argon2id$x",
+			     (const unsigned char *)"01234567890123456789", 0),
+	    0);
 	assert_int_equal(db_journalist_get(db, "alice", &j), 0);
 	id = j.id;
 	assert_int_equal(dbn_get(db, id, addr, &has_key), 0);
@@ -124,19 +127,27 @@ test_db(void **state)
 	db_close(db);
 	/* The schema bounds the columns whatever writes them. */
 	assert_int_equal(sqlite3_open(db_path, &raw), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(raw, "UPDATE journalists SET notify_key = "
-	    "printf('%.*c', 32769, 'x')", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, "INSERT INTO sources(source_id, login_tag, reply_pk, "
-	    "created_day, last_day) VALUES (zeroblob(16), zeroblob(32), zeroblob(32), '', '');"
-	    "INSERT INTO items(source, item_id, kind, seq, size, created_hour) VALUES "
-	    "(1, zeroblob(16), 3, 1, 0, '9999-01-01 00:00')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(raw,
+				 "UPDATE journalists SET notify_key = "
+				 "printf('%.*c', 32769, 'x')",
+				 NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(raw,
+		"INSERT INTO sources(source_id, login_tag, reply_pk, "
+		"created_day, last_day) VALUES (zeroblob(16), zeroblob(32), zeroblob(32), '', '');"
+		"INSERT INTO items(source, item_id, kind, seq, size, created_hour) VALUES "
+		"(1, zeroblob(16), 3, 1, 0, '9999-01-01 00:00')",
+		NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(raw);
 	assert_int_equal(db_open(db_path, 0, &db), 0);
 	assert_int_equal(dbn_activity_since(db, "9000-01-01 00:00", &yes), 0);
 	assert_int_equal(yes, 0);
 	db_close(db);
 	assert_int_equal(sqlite3_open(db_path, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, "UPDATE items SET kind = 1", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(raw, "UPDATE items SET kind = 1", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(raw);
 	assert_int_equal(db_open(db_path, 0, &db), 0);
 	assert_int_equal(dbn_activity_since(db, "9000-01-01 00:00", &yes), 0);

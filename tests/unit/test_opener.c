@@ -28,14 +28,13 @@ static void
 parse_ref(void **state)
 {
 	struct opener_item it;
-	static const char *const bad[] = {
-		"", "src-4f2a", "0123456789abcdef0123456789abcdef", /* no seq */
+	static const char *const bad[] = { "", "src-4f2a",
+		"0123456789abcdef0123456789abcdef", /* no seq */
 		"0123456789abcdef0123456789abcdef:", "0123456789abcdef0123456789abcdef:0",
 		"0123456789abcdef0123456789abcdef:01", "0123456789abcdef0123456789abcdef:1x",
-		"0123456789abcdef0123456789abcdef:-1", "0123456789abcdef0123456789abcdef:1234567890",
-		"0123456789ABCDEF0123456789abcdef:1", "0123456789abcdef0123456789abcde:12",
-		"0123456789abcdef0123456789abcdefa:1", NULL
-	};
+		"0123456789abcdef0123456789abcdef:-1",
+		"0123456789abcdef0123456789abcdef:1234567890", "0123456789ABCDEF0123456789abcdef:1",
+		"0123456789abcdef0123456789abcde:12", "0123456789abcdef0123456789abcdefa:1", NULL };
 
 	(void)state;
 	memset(&it, 0, sizeof it);
@@ -63,15 +62,17 @@ printable(void **state)
 	assert_string_equal(out, "plain name.pdf");
 	opener_printable("rapport-\xc3\xa9t\xc3\xa9.odt", out, sizeof out); /* valid UTF-8 */
 	assert_string_equal(out, "rapport-\xc3\xa9t\xc3\xa9.odt");
-	opener_printable("a\x1b[31mb\x7f\n", out, sizeof out);                /* C0, DEL */
+	opener_printable("a\x1b[31mb\x7f\n", out, sizeof out); /* C0, DEL */
 	assert_string_equal(out, "a?[31mb??");
-	opener_printable("c\xc2\x9b" "1m", out, sizeof out);                  /* C1 CSI */
+	opener_printable("c\xc2\x9b"
+			 "1m",
+	    out, sizeof out); /* C1 CSI */
 	assert_string_equal(out, "c??1m");
-	opener_printable("d\xff\xfe\xc3", out, sizeof out);                   /* invalid */
+	opener_printable("d\xff\xfe\xc3", out, sizeof out); /* invalid */
 	assert_string_equal(out, "d???");
-	opener_printable("\xe0\x80\xaf", out, sizeof out);                    /* overlong */
+	opener_printable("\xe0\x80\xaf", out, sizeof out); /* overlong */
 	assert_string_equal(out, "???");
-	opener_printable("0123456789", out, 5);                               /* bounded */
+	opener_printable("0123456789", out, 5); /* bounded */
 	assert_string_equal(out, "0123");
 }
 
@@ -90,9 +91,13 @@ publish_never_replaces(void **state)
 		assert_true(fd >= 0);
 		assert_int_equal(write(fd, "x", 1), 1);
 		close(fd);
-		assert_int_equal(opener_publish(dfd, "tmp", dfd, "photo.jpg", final, sizeof final), 0);
-		assert_string_equal(final, i == 0 ? "photo.jpg" : i == 1 ? "photo (2).jpg" :
-		    i == 2 ? "photo (3).jpg" : "photo (4).jpg");
+		assert_int_equal(
+		    opener_publish(dfd, "tmp", dfd, "photo.jpg", final, sizeof final), 0);
+		assert_string_equal(final,
+		    i == 0       ? "photo.jpg"
+			: i == 1 ? "photo (2).jpg"
+			: i == 2 ? "photo (3).jpg"
+				 : "photo (4).jpg");
 		assert_int_equal(unlinkat(dfd, "tmp", 0), 0);
 	}
 	assert_int_equal(opener_publish(dfd, "missing", dfd, "x", final, sizeof final), -2);
@@ -110,13 +115,15 @@ publish_never_replaces(void **state)
 static void
 reader_text(void **state)
 {
-	static const char in[] = "a<b>\r\n\xe2\x80\xae" "x\x07\xff\xc3\xa9\xe2\x81\xa7\tz";
+	static const char in[] = "a<b>\r\n\xe2\x80\xae"
+				 "x\x07\xff\xc3\xa9\xe2\x81\xa7\tz";
 	struct sdbuf b;
 	int marked = 0;
 
 	(void)state;
 	sdbuf_init(&b, 4096);
-	assert_int_equal(opener_reader_text((const unsigned char *)in, sizeof in - 1, &b, &marked), 0);
+	assert_int_equal(
+	    opener_reader_text((const unsigned char *)in, sizeof in - 1, &b, &marked), 0);
 	assert_string_equal(b.p, "a<b>\n[U+202E]x[U+0007]\xef\xbf\xbd\xc3\xa9[U+2067]\tz");
 	assert_true(marked);
 	sdbuf_free(&b);
@@ -151,9 +158,9 @@ static void
 state_rules(void **state)
 {
 #define GOOD_STATE \
-	    "{\"runs\":1,\"failed\":[],\"items\":[{\"id\":\"%s\",\"kind\":\"message\"," \
-	    "\"status\":\"text\",\"output\":\"%s\",\"time\":3600,\"size\":3,\"run\":1," \
-	    "\"name\":\"\"}]}"
+	"{\"runs\":1,\"failed\":[],\"items\":[{\"id\":\"%s\",\"kind\":\"message\"," \
+	"\"status\":\"text\",\"output\":\"%s\",\"time\":3600,\"size\":3,\"run\":1," \
+	"\"name\":\"\"}]}"
 	static const char *const outs[] = { "a-b-01234567/0001-message.txt", "../x", "/etc/passwd",
 		"a/../b", ".hidden/x", "a//b", "a/b/", "a/b/c/d", "a/\\u001b[31m", NULL };
 	char id[65], body[1024], why[256];
@@ -168,8 +175,8 @@ state_rules(void **state)
 		(void)snprintf(body, sizeof body, GOOD_STATE, id, outs[i]);
 		f = state_file(body, &len);
 		memset(&st, 0, sizeof st);
-		assert_int_equal(opener_state_parse(f, len, &st, why, sizeof why),
-		    i == 0 ? 0 : SD_ERR_CHECKSUM);
+		assert_int_equal(
+		    opener_state_parse(f, len, &st, why, sizeof why), i == 0 ? 0 : SD_ERR_CHECKSUM);
 		if (i == 0) {
 			unsigned char bin[32];
 			memset(bin, 0xaa, sizeof bin);
@@ -184,11 +191,13 @@ state_rules(void **state)
 		free(f);
 	}
 	/* Two records with one id; a checksum off by one byte; a foreign file. */
-	(void)snprintf(body, sizeof body, "{\"runs\":1,\"failed\":[],\"items\":["
+	(void)snprintf(body, sizeof body,
+	    "{\"runs\":1,\"failed\":[],\"items\":["
 	    "{\"id\":\"%s\",\"kind\":\"reply\",\"status\":\"text\",\"output\":\"a/b\","
 	    "\"time\":0,\"size\":0,\"run\":1,\"name\":\"\"},"
 	    "{\"id\":\"%s\",\"kind\":\"reply\",\"status\":\"text\",\"output\":\"a/c\","
-	    "\"time\":0,\"size\":0,\"run\":1,\"name\":\"\"}]}", id, id);
+	    "\"time\":0,\"size\":0,\"run\":1,\"name\":\"\"}]}",
+	    id, id);
 	f = state_file(body, &len);
 	assert_int_equal(opener_state_parse(f, len, &st, why, sizeof why), SD_ERR_CHECKSUM);
 	assert_non_null(strstr(why, "same id"));
@@ -196,7 +205,8 @@ state_rules(void **state)
 	assert_int_equal(opener_state_parse(f, len, &st, why, sizeof why), SD_ERR_CHECKSUM);
 	assert_non_null(strstr(why, "checksum"));
 	free(f);
-	assert_int_equal(opener_state_parse("{\"runs\":0}", 11, &st, why, sizeof why), SD_ERR_FORMAT);
+	assert_int_equal(
+	    opener_state_parse("{\"runs\":0}", 11, &st, why, sizeof why), SD_ERR_FORMAT);
 	assert_non_null(strstr(why, "not a sealdrop-open state"));
 }
 

@@ -74,7 +74,9 @@ test_bad_utf8_and_bidi(void **state)
 	check("overlong\xc0\xaf.txt", "overlong__.txt");
 	check("surrogate\xed\xa0\x80.txt", "surrogate___.txt");
 	/* U+202E RIGHT-TO-LEFT OVERRIDE: "invoice\u202Efdp.exe" */
-	check("invoice\xe2\x80\xae" "fdp.exe", "invoice___fdp.exe");
+	check("invoice\xe2\x80\xae"
+	      "fdp.exe",
+	    "invoice___fdp.exe");
 	check("zero\xe2\x80\x8bwidth", "zero___width");
 	check("c1\xc2\x85.txt", "c1__.txt");
 }
@@ -125,8 +127,8 @@ test_uncleaned_extension(void **state)
 {
 	static const char *const risky[] = { "run.desktop", "setup.exe", "x.sh", "page.html",
 		"page.HTM", "logo.svg", "link.lnk", "app.js", "app.jar", "doc.pdf", "a.scr",
-		"b.bat", "c.cmd", "d.ps1", "e.vbs", "f.hta", "g.msi", "h.url", "i.appimage",
-		"j.py", "k.docm", "l.bin", "m.uncleaned.exe", "n.exe.", "o.exe ", "CON.exe",
+		"b.bat", "c.cmd", "d.ps1", "e.vbs", "f.hta", "g.msi", "h.url", "i.appimage", "j.py",
+		"k.docm", "l.bin", "m.uncleaned.exe", "n.exe.", "o.exe ", "CON.exe",
 		"../../home/j/.config/autostart/x.desktop", NULL };
 	char out[SAFENAME_MAX + 1], in[600];
 
@@ -139,7 +141,9 @@ test_uncleaned_extension(void **state)
 	check_uncleaned("../.bashrc", "bashrc.uncleaned");
 	check_uncleaned("CON", "_CON.uncleaned");
 	check_uncleaned("x.uncleaned", "x.uncleaned.uncleaned");
-	check_uncleaned("invoice\xe2\x80\xae" "fdp.exe", "invoice___fdp.exe.uncleaned");
+	check_uncleaned("invoice\xe2\x80\xae"
+			"fdp.exe",
+	    "invoice___fdp.exe.uncleaned");
 	/* Whatever the name, the last extension is ours. */
 	for (size_t i = 0; risky[i]; i++) {
 		size_t l;

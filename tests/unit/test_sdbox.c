@@ -34,10 +34,38 @@
 
 /* The secret key of tests/vectors/key.key (a published test key). */
 static const unsigned char vector_sk[32] = {
-	0xf2, 0x45, 0x1a, 0x1d, 0x55, 0x6f, 0xf3, 0x73,
-	0x02, 0xac, 0x56, 0x21, 0x00, 0xb6, 0x6c, 0x9d,
-	0x4d, 0x3f, 0xeb, 0x5d, 0x90, 0x80, 0x7c, 0x36,
-	0x60, 0x8d, 0xa0, 0x80, 0xa2, 0x87, 0xdd, 0x66,
+	0xf2,
+	0x45,
+	0x1a,
+	0x1d,
+	0x55,
+	0x6f,
+	0xf3,
+	0x73,
+	0x02,
+	0xac,
+	0x56,
+	0x21,
+	0x00,
+	0xb6,
+	0x6c,
+	0x9d,
+	0x4d,
+	0x3f,
+	0xeb,
+	0x5d,
+	0x90,
+	0x80,
+	0x7c,
+	0x36,
+	0x60,
+	0x8d,
+	0xa0,
+	0x80,
+	0xa2,
+	0x87,
+	0xdd,
+	0x66,
 };
 
 struct membuf {
@@ -122,11 +150,11 @@ seal(const unsigned char *data, size_t len, size_t n, size_t step)
 	struct sdbox_meta m;
 
 	default_meta(&m);
-	assert_int_equal(sdbox_writer_new(&w, (const unsigned char (*)[32])pk, n, &m,
-	    mem_write, &out), 0);
+	assert_int_equal(
+	    sdbox_writer_new(&w, (const unsigned char(*)[32])pk, n, &m, mem_write, &out), 0);
 	for (size_t off = 0; off < len; off += step)
-		assert_int_equal(sdbox_writer_write(w, data + off,
-		    len - off < step ? len - off : step), 0);
+		assert_int_equal(
+		    sdbox_writer_write(w, data + off, len - off < step ? len - off : step), 0);
 	assert_int_equal(sdbox_writer_finish(w), 0);
 	assert_int_equal(sdbox_writer_content_len(w), len);
 	sdbox_writer_free(w);
@@ -135,8 +163,8 @@ seal(const unsigned char *data, size_t len, size_t n, size_t step)
 
 /* Open buf with key; returns the error and, on success, the content. */
 static int
-open_buf(const unsigned char *buf, size_t len, const unsigned char *key,
-    unsigned char **content, size_t *clen, struct sdbox_meta *meta)
+open_buf(const unsigned char *buf, size_t len, const unsigned char *key, unsigned char **content,
+    size_t *clen, struct sdbox_meta *meta)
 {
 	struct memin in = { .p = buf, .len = len };
 	struct sdbox_reader *r = NULL;
@@ -201,8 +229,8 @@ roundtrip_size(size_t len, size_t n, size_t step)
 static void
 test_roundtrip_sizes(void **state)
 {
-	static const size_t sizes[] = { 0, 1, 100, 65535, 65536, 65537, 131072,
-		3 * 65536 + 5, 1000000 };
+	static const size_t sizes[] = { 0, 1, 100, 65535, 65536, 65537, 131072, 3 * 65536 + 5,
+		1000000 };
 	(void)state;
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
 		roundtrip_size(sizes[i], 1, 4096);
@@ -221,10 +249,12 @@ test_recipients(void **state)
 	roundtrip_size(5000, 2, 1000);
 	roundtrip_size(70000, SDBOX_RECIPIENTS_MAX, 777);
 	default_meta(&m);
-	assert_int_equal(sdbox_writer_new(&w, (const unsigned char (*)[32])pk, 0, &m,
-	    mem_write, &out), SD_ERR_RANGE);
-	assert_int_equal(sdbox_writer_new(&w, (const unsigned char (*)[32])pk,
-	    SDBOX_RECIPIENTS_MAX + 1, &m, mem_write, &out), SD_ERR_RANGE);
+	assert_int_equal(
+	    sdbox_writer_new(&w, (const unsigned char(*)[32])pk, 0, &m, mem_write, &out),
+	    SD_ERR_RANGE);
+	assert_int_equal(sdbox_writer_new(&w, (const unsigned char(*)[32])pk,
+			     SDBOX_RECIPIENTS_MAX + 1, &m, mem_write, &out),
+	    SD_ERR_RANGE);
 	assert_null(w);
 	assert_int_equal(out.len, 0);
 	free(out.p);
@@ -240,12 +270,14 @@ test_meta_bounds(void **state)
 	(void)state;
 	default_meta(&m);
 	memset(m.name, 'a', sizeof m.name); /* no NUL: too long */
-	assert_int_equal(sdbox_writer_new(&w, (const unsigned char (*)[32])pk, 1, &m,
-	    mem_write, &out), SD_ERR_TOOLONG);
+	assert_int_equal(
+	    sdbox_writer_new(&w, (const unsigned char(*)[32])pk, 1, &m, mem_write, &out),
+	    SD_ERR_TOOLONG);
 	default_meta(&m);
 	m.kind = (enum sdbox_kind)9;
-	assert_int_equal(sdbox_writer_new(&w, (const unsigned char (*)[32])pk, 1, &m,
-	    mem_write, &out), SD_ERR_ARG);
+	assert_int_equal(
+	    sdbox_writer_new(&w, (const unsigned char(*)[32])pk, 1, &m, mem_write, &out),
+	    SD_ERR_ARG);
 	assert_null(w);
 	/* Longest values round-trip. */
 	default_meta(&m);
@@ -256,8 +288,8 @@ test_meta_bounds(void **state)
 	memset(m.ref, 'r', SDBOX_REF_MAX);
 	m.ref[SDBOX_REF_MAX] = '\0';
 	m.kind = SDBOX_KIND_REPLY;
-	assert_int_equal(sdbox_writer_new(&w, (const unsigned char (*)[32])pk, 1, &m,
-	    mem_write, &out), 0);
+	assert_int_equal(
+	    sdbox_writer_new(&w, (const unsigned char(*)[32])pk, 1, &m, mem_write, &out), 0);
 	assert_int_equal(sdbox_writer_finish(w), 0);
 	sdbox_writer_free(w);
 	assert_int_equal(open_buf(out.p, out.len, sk[0], NULL, NULL, &back), 0);
@@ -417,8 +449,7 @@ test_frames_reordered(void **state)
 	/* Drop a content frame. */
 	memcpy(copy, f.p, c2);
 	memcpy(copy + c2, f.p + c2 + FRAME_DATA, f.len - c2 - FRAME_DATA);
-	assert_int_equal(open_buf(copy, f.len - FRAME_DATA, sk[0], NULL, NULL, NULL),
-	    SD_ERR_FRAME);
+	assert_int_equal(open_buf(copy, f.len - FRAME_DATA, sk[0], NULL, NULL, NULL), SD_ERR_FRAME);
 	/* A length prefix over the bound. */
 	memcpy(copy, f.p, f.len);
 	copy[c1 + 2] = 0x7f;
@@ -469,8 +500,8 @@ test_misuse_and_io_errors(void **state)
 
 	(void)state;
 	default_meta(&m);
-	assert_int_equal(sdbox_writer_new(&w, (const unsigned char (*)[32])pk, 1, &m,
-	    mem_write, &out), 0);
+	assert_int_equal(
+	    sdbox_writer_new(&w, (const unsigned char(*)[32])pk, 1, &m, mem_write, &out), 0);
 	assert_int_equal(sdbox_writer_finish(w), 0);
 	assert_int_equal(sdbox_writer_write(w, "x", 1), SD_ERR_STATE);
 	assert_int_equal(sdbox_writer_finish(w), SD_ERR_STATE);
@@ -482,8 +513,8 @@ test_misuse_and_io_errors(void **state)
 	memset(&out, 0, sizeof out);
 	out.fail_after = 2;
 	memset(big, 7, sizeof big);
-	assert_int_equal(sdbox_writer_new(&w, (const unsigned char (*)[32])pk, 1, &m,
-	    mem_write, &out), 0);
+	assert_int_equal(
+	    sdbox_writer_new(&w, (const unsigned char(*)[32])pk, 1, &m, mem_write, &out), 0);
 	assert_int_equal(sdbox_writer_write(w, big, sizeof big), SD_ERR_IO);
 	assert_int_equal(sdbox_writer_write(w, big, 1), SD_ERR_STATE);
 	sdbox_writer_free(w);
@@ -491,8 +522,9 @@ test_misuse_and_io_errors(void **state)
 	/* A sink that fails on the header. */
 	memset(&out, 0, sizeof out);
 	w = NULL;
-	assert_int_equal(sdbox_writer_new(&w, (const unsigned char (*)[32])pk, 1, &m,
-	    mem_write, &out), SD_ERR_IO);
+	assert_int_equal(
+	    sdbox_writer_new(&w, (const unsigned char(*)[32])pk, 1, &m, mem_write, &out),
+	    SD_ERR_IO);
 	assert_null(w);
 }
 
@@ -542,7 +574,8 @@ test_v2_layout(void **state)
 	assert_int_equal(FRAME_FINAL, 4 + 1 + 65536 + 8 + 17);
 	/* The last frame's length prefix is the version 2 final frame's. */
 	assert_int_equal(f.p[f.len - FRAME_FINAL] | f.p[f.len - FRAME_FINAL + 1] << 8 |
-	    f.p[f.len - FRAME_FINAL + 2] << 16, FRAME_FINAL - 4);
+		f.p[f.len - FRAME_FINAL + 2] << 16,
+	    FRAME_FINAL - 4);
 	in.p = f.p;
 	in.len = f.len;
 	assert_int_equal(sdbox_reader_new(&r, sk[0], mem_read, &in), 0);
@@ -608,8 +641,8 @@ test_v1_files(void **state)
 		sdbox_reader_free(r);
 		/* Relabelled as version 2: refused by the header MAC. */
 		file[8] = SDBOX_VERSION;
-		assert_int_equal(open_buf(file, flen, vector_sk, NULL, NULL, NULL),
-		    SD_ERR_HEADER_MAC);
+		assert_int_equal(
+		    open_buf(file, flen, vector_sk, NULL, NULL, NULL), SD_ERR_HEADER_MAC);
 		free(back);
 		free(file);
 		free(want);

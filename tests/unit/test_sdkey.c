@@ -83,8 +83,7 @@ put32(unsigned char *p, uint32_t v)
 static uint32_t
 get32(const unsigned char *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 /* Open a copy of the fixture file with byte off XORed with mask. */
@@ -136,8 +135,8 @@ test_layout(void **state)
 	assert_int_equal(fx.file[O_RESERVED], 0);
 	assert_int_equal(fx.file[O_RESERVED + 1], 0);
 	assert_int_equal(get32(fx.file + O_OPS), crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE);
-	assert_int_equal(get32(fx.file + O_MEM),
-	    crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE / 1024U);
+	assert_int_equal(
+	    get32(fx.file + O_MEM), crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE / 1024U);
 	assert_memory_equal(fx.file + O_PK, fx.pk, 32);
 }
 
@@ -175,16 +174,15 @@ test_seal_args(void **state)
 	(void)state;
 	assert_int_equal(sdkey_keypair(pk2, sk2), 0);
 	/* sk and pk not a pair */
-	assert_int_equal(sdkey_seal(fx.sk, pk2, PASS, PASSLEN, SDKEY_KDF_INTERACTIVE, out),
-	    SD_ERR_ARG);
-	assert_int_equal(sdkey_seal(fx.sk, fx.pk, PASS, 0, SDKEY_KDF_INTERACTIVE, out),
-	    SD_ERR_ARG);
-	assert_int_equal(sdkey_seal(fx.sk, fx.pk, NULL, 3, SDKEY_KDF_INTERACTIVE, out),
-	    SD_ERR_ARG);
-	assert_int_equal(sdkey_seal(fx.sk, fx.pk, PASS, PASSLEN, (enum sdkey_kdf_level)7, out),
-	    SD_ERR_ARG);
-	assert_int_equal(sdkey_seal(fx.sk, fx.pk, PASS, SD_PASSPHRASE_MAX + 1,
-	    SDKEY_KDF_INTERACTIVE, out), SD_ERR_TOOLONG);
+	assert_int_equal(
+	    sdkey_seal(fx.sk, pk2, PASS, PASSLEN, SDKEY_KDF_INTERACTIVE, out), SD_ERR_ARG);
+	assert_int_equal(sdkey_seal(fx.sk, fx.pk, PASS, 0, SDKEY_KDF_INTERACTIVE, out), SD_ERR_ARG);
+	assert_int_equal(sdkey_seal(fx.sk, fx.pk, NULL, 3, SDKEY_KDF_INTERACTIVE, out), SD_ERR_ARG);
+	assert_int_equal(
+	    sdkey_seal(fx.sk, fx.pk, PASS, PASSLEN, (enum sdkey_kdf_level)7, out), SD_ERR_ARG);
+	assert_int_equal(
+	    sdkey_seal(fx.sk, fx.pk, PASS, SD_PASSPHRASE_MAX + 1, SDKEY_KDF_INTERACTIVE, out),
+	    SD_ERR_TOOLONG);
 	sodium_memzero(sk2, sizeof sk2);
 }
 
@@ -195,9 +193,10 @@ test_wrong_passphrase(void **state)
 
 	(void)state;
 	assert_int_equal(sdkey_open(fx.file, sizeof fx.file, "correct horse battery stapler",
-	    PASSLEN + 1, sk, pk), SD_ERR_PASSPHRASE);
-	assert_int_equal(sdkey_open(fx.file, sizeof fx.file, PASS, PASSLEN - 1, sk, pk),
+			     PASSLEN + 1, sk, pk),
 	    SD_ERR_PASSPHRASE);
+	assert_int_equal(
+	    sdkey_open(fx.file, sizeof fx.file, PASS, PASSLEN - 1, sk, pk), SD_ERR_PASSPHRASE);
 	assert_int_equal(sdkey_open(fx.file, sizeof fx.file, "", 0, sk, pk), SD_ERR_PASSPHRASE);
 }
 
@@ -245,8 +244,8 @@ test_tamper_memlimit(void **state)
 
 	(void)state;
 	assert_int_equal(open_field32(O_MEM, 0), SD_ERR_RANGE);
-	assert_int_equal(open_field32(O_MEM, crypto_pwhash_argon2id_MEMLIMIT_MIN / 1024U - 1U),
-	    SD_ERR_RANGE);
+	assert_int_equal(
+	    open_field32(O_MEM, crypto_pwhash_argon2id_MEMLIMIT_MIN / 1024U - 1U), SD_ERR_RANGE);
 	assert_int_equal(open_field32(O_MEM, max_kib + 1U), SD_ERR_RANGE);
 	assert_int_equal(open_field32(O_MEM, 0xffffffffU), SD_ERR_RANGE);
 	/* in bounds but changed (8 MiB, quick) */
@@ -260,7 +259,7 @@ test_tamper_salt_pk_nonce_box(void **state)
 	assert_int_equal(open_flipped(O_SALT + 5, 0x10), SD_ERR_PASSPHRASE);
 	assert_int_equal(open_flipped(O_PK + 31, 0x01), SD_ERR_PASSPHRASE);
 	assert_int_equal(open_flipped(O_NONCE, 0x80), SD_ERR_PASSPHRASE);
-	assert_int_equal(open_flipped(O_BOX, 0x01), SD_ERR_PASSPHRASE);             /* MAC */
+	assert_int_equal(open_flipped(O_BOX, 0x01), SD_ERR_PASSPHRASE);                /* MAC */
 	assert_int_equal(open_flipped(SDKEY_FILE_BYTES - 1, 0x40), SD_ERR_PASSPHRASE); /* ct */
 }
 
@@ -293,8 +292,8 @@ test_no_output_on_failure(void **state)
 	memset(ones, 0xaa, sizeof ones);
 	memset(sk, 0xaa, sizeof sk);
 	memset(pk, 0xaa, sizeof pk);
-	assert_int_equal(sdkey_open(fx.file, sizeof fx.file, "wrong passphrase", 16, sk, pk),
-	    SD_ERR_PASSPHRASE);
+	assert_int_equal(
+	    sdkey_open(fx.file, sizeof fx.file, "wrong passphrase", 16, sk, pk), SD_ERR_PASSPHRASE);
 	assert_int_equal(sdkey_open(fx.file, 100, PASS, PASSLEN, sk, pk), SD_ERR_TRUNCATED);
 	memcpy(f, fx.file, sizeof f);
 	f[0] = 'x';
@@ -339,8 +338,8 @@ test_unlock(void **state)
 	assert_int_equal(fclose(f), 0);
 	assert_int_equal(sdkey_unlock(key, pass, "unused: ", sk, pk, &what), 0);
 	assert_memory_equal(pk, fx.pk, 32);
-	assert_int_equal(sdkey_unlock(key, "/nonexistent/pass", "unused: ", sk, pk, &what),
-	    SD_ERR_IO);
+	assert_int_equal(
+	    sdkey_unlock(key, "/nonexistent/pass", "unused: ", sk, pk, &what), SD_ERR_IO);
 	assert_string_equal(what, "the passphrase");
 	assert_int_equal(sdkey_unlock(key, bad, "unused: ", sk, pk, &what), SD_ERR_PASSPHRASE);
 	assert_ptr_equal(what, key);
@@ -368,7 +367,8 @@ test_independent_layout(void **state)
 	memcpy(f + O_PK, pk, 32);
 	randombytes_buf(f + O_NONCE, 24);
 	assert_int_equal(crypto_pwhash(argon, 32, PASS, PASSLEN, f + O_SALT, 1, 8192U * 1024U,
-	    crypto_pwhash_ALG_ARGON2ID13), 0);
+			     crypto_pwhash_ALG_ARGON2ID13),
+	    0);
 	assert_int_equal(crypto_generichash(boxkey, 32, f, 92, argon, 32), 0);
 	assert_int_equal(crypto_secretbox_easy(f + O_BOX, sk, 32, f + O_NONCE, boxkey), 0);
 	assert_int_equal(sdkey_open(f, sizeof f, PASS, PASSLEN, osk, opk), 0);
@@ -486,7 +486,8 @@ test_pub_every_substitution(void **state)
 		for (size_t b = 0; b < sizeof bad - 1; b++) {
 			memcpy(t, text, sizeof t);
 			t[pos] = bad[b];
-			assert_int_equal(sdkey_pub_decode(t, SDKEY_PUBTEXT_BYTES, got), SD_ERR_FORMAT);
+			assert_int_equal(
+			    sdkey_pub_decode(t, SDKEY_PUBTEXT_BYTES, got), SD_ERR_FORMAT);
 		}
 	}
 }
@@ -502,8 +503,8 @@ test_pub_truncation(void **state)
 	for (size_t n = 0; n < SDKEY_PUBTEXT_BYTES; n++) {
 		assert_int_equal(sdkey_pub_decode(text, n, got), SD_ERR_FORMAT);
 		/* cut at the front */
-		assert_int_equal(sdkey_pub_decode(text + SDKEY_PUBTEXT_BYTES - n, n, got),
-		    SD_ERR_FORMAT);
+		assert_int_equal(
+		    sdkey_pub_decode(text + SDKEY_PUBTEXT_BYTES - n, n, got), SD_ERR_FORMAT);
 	}
 	snprintf(buf, sizeof buf, "%sa", text);
 	assert_int_equal(sdkey_pub_decode(buf, strlen(buf), got), SD_ERR_FORMAT);

@@ -18,7 +18,10 @@
 #include "sderr.h"
 #include "sesstab.h"
 
-struct pay { int n; char tag[8]; };
+struct pay {
+	int n;
+	char tag[8];
+};
 
 static void
 fill(void *p, void *arg)
@@ -123,9 +126,11 @@ test_ranks_pins_groups(void **state)
 	assert_int_equal(web_sesstab_with(t, hi, 0, get, &got, NULL), 0);
 	/* Pin both rank-0 entries: nothing left that rank 0 may evict. */
 	assert_int_equal(web_sesstab_with(t, lo[1], 0, get, &got, NULL) == 0 ||
-	    web_sesstab_with(t, lo[0], 0, get, &got, NULL) == 0, 1);
+		web_sesstab_with(t, lo[0], 0, get, &got, NULL) == 0,
+	    1);
 	/* (one of lo[0] and lo[1] was evicted: its pin finds nothing) */
-	assert_int_equal((web_sesstab_pin(t, lo[0], 1) == 0) + (web_sesstab_pin(t, lo[1], 1) == 0), 1);
+	assert_int_equal(
+	    (web_sesstab_pin(t, lo[0], 1) == 0) + (web_sesstab_pin(t, lo[1], 1) == 0), 1);
 	assert_int_equal(web_sesstab_pin(t, lo[2], 1), 0);
 	assert_int_equal(web_sesstab_create_ranked(t, 0, 11, fill, &n, g[0]), SD_ERR_BUSY);
 	/* A pinned entry is not evicted by a higher rank either. */
@@ -145,7 +150,8 @@ test_ranks_pins_groups(void **state)
 	assert_int_equal(web_sesstab_with(t, g[3], 0, get, &got, NULL), 0);
 	assert_int_equal(web_sesstab_with(t, g[2], 0, get, &got, NULL), 0);
 	assert_int_equal((web_sesstab_with(t, g[0], 0, get, &got, NULL) == 0) +
-	    (web_sesstab_with(t, g[1], 0, get, &got, NULL) == 0), 1);
+		(web_sesstab_with(t, g[1], 0, get, &got, NULL) == 0),
+	    1);
 	web_sesstab_free(t);
 }
 

@@ -89,8 +89,8 @@ test_migrations_and_settings(void **state)
 		sqlite3 *raw = NULL;
 		(void)snprintf(path, sizeof path, "%s/m.db", dir);
 		assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-		assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 99", NULL, NULL, NULL),
-		    SQLITE_OK);
+		assert_int_equal(
+		    sqlite3_exec(raw, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
 		sqlite3_close(raw);
 		assert_int_equal(db_open(path, 0, &db), SD_ERR_FORMAT);
 	}
@@ -113,20 +113,23 @@ test_migrate_from_schema2(void **state)
 	db_close(db);
 	(void)snprintf(path, sizeof path, "%s/s2.db", dir);
 	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw,
-	    "DROP INDEX items_batch; DROP INDEX items_hour; DROP INDEX sources_pending;"
-	    "ALTER TABLE items DROP COLUMN batch; ALTER TABLE items DROP COLUMN source_deleted;"
-	    "ALTER TABLE sources DROP COLUMN pending;"
-	    "ALTER TABLE journalists DROP COLUMN must_change_pw;"
-	    "ALTER TABLE journalists DROP COLUMN notify_addr;"
-	    "ALTER TABLE journalists DROP COLUMN notify_key;"
-	    "INSERT INTO sources (source_id, login_tag, reply_pk, created_day, last_day) VALUES"
-	    " (zeroblob(16), zeroblob(32), zeroblob(32), '2026-01-01', '2026-01-02');"
-	    "INSERT INTO items (source, item_id, kind, seq, size, created_hour) VALUES"
-	    " (1, zeroblob(16), 1, 1, 10, '2026-01-01T10');"
-	    "INSERT INTO journalists (name, pw_hash, totp_secret, created_day) VALUES"
-	    " ('alice', 'x', zeroblob(20), '2026-01-01');"
-	    "PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(raw,
+		"DROP INDEX items_batch; DROP INDEX items_hour; DROP INDEX sources_pending;"
+		"ALTER TABLE items DROP COLUMN batch; ALTER TABLE items DROP COLUMN source_deleted;"
+		"ALTER TABLE sources DROP COLUMN pending;"
+		"ALTER TABLE journalists DROP COLUMN must_change_pw;"
+		"ALTER TABLE journalists DROP COLUMN notify_addr;"
+		"ALTER TABLE journalists DROP COLUMN notify_key;"
+		"INSERT INTO sources (source_id, login_tag, reply_pk, created_day, last_day) VALUES"
+		" (zeroblob(16), zeroblob(32), zeroblob(32), '2026-01-01', '2026-01-02');"
+		"INSERT INTO items (source, item_id, kind, seq, size, created_hour) VALUES"
+		" (1, zeroblob(16), 1, 1, 10, '2026-01-01T10');"
+		"INSERT INTO journalists (name, pw_hash, totp_secret, created_day) VALUES"
+		" ('alice', 'x', zeroblob(20), '2026-01-01');"
+		"PRAGMA user_version = 2;",
+		NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(raw);
 
 	assert_int_equal(db_open(path, 0, &db), 0);
@@ -137,9 +140,11 @@ test_migrate_from_schema2(void **state)
 
 	/* The rows are there, with the new columns at their defaults. */
 	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(raw,
-	    "SELECT s.pending, i.batch IS NULL, i.source_deleted, i.size, j.must_change_pw"
-	    " FROM sources s JOIN items i ON i.source = s.id, journalists j", -1, &st, NULL),
+	assert_int_equal(
+	    sqlite3_prepare_v2(raw,
+		"SELECT s.pending, i.batch IS NULL, i.source_deleted, i.size, j.must_change_pw"
+		" FROM sources s JOIN items i ON i.source = s.id, journalists j",
+		-1, &st, NULL),
 	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(st, 0), 0);
@@ -363,7 +368,8 @@ test_conf(void **state)
 	assert_int_equal(c.body_window, 120);
 	assert_int_equal(c.body_min_rate, 512);
 	assert_int_equal(c.drain_timeout, 60);
-	write_text("limits.conf", "[source]\nheader_timeout = 3\nbody_grace = 0\n"
+	write_text("limits.conf",
+	    "[source]\nheader_timeout = 3\nbody_grace = 0\n"
 	    "body_window = 4\nbody_min_rate = 0\ndrain_timeout = 0\n");
 	assert_int_equal(load("limits.conf", &c, err), 0);
 	assert_int_equal(c.header_timeout, 3);
@@ -374,7 +380,8 @@ test_conf(void **state)
 	write_text("limits0.conf", "[source]\nheader_timeout = 0\n");
 	assert_int_equal(load("limits0.conf", &c, err), SD_ERR_FORMAT);
 	assert_non_null(strstr(err, "invalid value for [source] header_timeout"));
-	write_text("a.conf", "[source]\nmax_files = 3\naccept_files = no\n"
+	write_text("a.conf",
+	    "[source]\nmax_files = 3\naccept_files = no\n"
 	    "listen = unix:/run/x.sock\n[instance]\ndefault_language = fr\n");
 	assert_int_equal(load("a.conf", &c, err), 0);
 	assert_int_equal(c.max_files, 3);
@@ -436,11 +443,13 @@ test_reply_round_trip(void **state)
 	 * size 0, with no file; a second delete, another source's or a
 	 * non-reply item is SD_ERR_NOTFOUND. */
 	{
-		struct db_item got, msg = { .source_row = s.row, .kind = DB_KIND_MESSAGE, .seq = 99 };
+		struct db_item got,
+		    msg = { .source_row = s.row, .kind = DB_KIND_MESSAGE, .seq = 99 };
 		struct db_source other = s;
 		assert_int_equal(store_reply_add(db, sp, &s, "read me", 7, &it), 0);
 		other.row = s.row + 1000;
-		assert_int_equal(store_reply_delete_by_source(db, sp, &other, &it), SD_ERR_NOTFOUND);
+		assert_int_equal(
+		    store_reply_delete_by_source(db, sp, &other, &it), SD_ERR_NOTFOUND);
 		assert_int_equal(store_reply_delete_by_source(db, sp, &s, &it), 0);
 		assert_int_equal(db_item_by_id(db, it.id, &got), 0);
 		assert_int_equal(got.source_deleted, 1);

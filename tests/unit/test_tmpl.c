@@ -146,7 +146,8 @@ test_conditions(void **state)
 	expect("{{#if list}}a{{else}}b{{/if}}", v, "a");
 	expect("{{#unless one}}a{{else}}b{{/unless}}", v, "b");
 	expect("{{#unless unset}}a{{/unless}}", v, "a");
-	expect("{{#if one}}{{#if zero}}x{{else}}{{#unless empty}}y{{/unless}}{{/if}}{{/if}}", v, "y");
+	expect(
+	    "{{#if one}}{{#if zero}}x{{else}}{{#unless empty}}y{{/unless}}{{/if}}{{/if}}", v, "y");
 	expect("{{ #if one }}a{{ else }}b{{ /if }}", v, "a");
 	tmpl_vars_free(v);
 }
@@ -166,8 +167,8 @@ test_each_scoping_and_nesting(void **state)
 	set(add(a, "cells"), "c", "3");
 	b = add(v, "rows");
 	set(b, "flag", "1");
-	expect("{{#each rows}}<{{name}}:{{tok}}{{#each cells}}({{c}}{{name}}){{/each}}>{{/each}}", v,
-	    "<a:T(a)(2a)(3a)><outer:T>");
+	expect("{{#each rows}}<{{name}}:{{tok}}{{#each cells}}({{c}}{{name}}){{/each}}>{{/each}}",
+	    v, "<a:T(a)(2a)(3a)><outer:T>");
 	expect("{{#each rows}}{{#if flag}}F{{else}}-{{/if}}{{/each}}", v, "-F");
 	expect("{{#each missing}}x{{/each}}{{#each name}}y{{/each}}", v, "");
 	expect("{{#if rows}}{{#each rows}}.{{/each}}{{/if}}", v, "..");
@@ -238,8 +239,9 @@ test_partial_errors(void **state)
 	}
 	assert_int_equal(tmpl_lib_parse(deep, 12, &lib, NULL, 0), SD_ERR_RANGE);
 	/* TMPL_PARTIAL_DEPTH levels are fine */
-	assert_int_equal(tmpl_lib_parse(deep + 12 - TMPL_PARTIAL_DEPTH - 1,
-	    TMPL_PARTIAL_DEPTH + 1, &lib, NULL, 0), 0);
+	assert_int_equal(tmpl_lib_parse(deep + 12 - TMPL_PARTIAL_DEPTH - 1, TMPL_PARTIAL_DEPTH + 1,
+			     &lib, NULL, 0),
+	    0);
 	tmpl_lib_free(lib);
 	lib = NULL;
 	assert_int_equal(tmpl_lib_parse(deep, 2, &lib, NULL, 0), SD_ERR_FORMAT); /* p2 missing */
@@ -250,12 +252,33 @@ static void
 test_syntax_errors(void **state)
 {
 	static const char *const bad[] = {
-		"{{name", "a {{ b", "{{}}", "{{ }}", "{{#if a}}", "{{#if a}}{{/each}}",
-		"{{/if}}", "{{else}}", "{{#if a}}{{else}}{{else}}{{/if}}",
-		"{{#each a}}{{else}}{{/each}}", "{{#if}}{{/if}}", "{{#if a b}}{{/if}}",
-		"{{#foo a}}{{/foo}}", "{{a-b}}", "{{1a}}", "{{a b}}", "{{_ \"x}}",
-		"{{_ \"\"}}", "{{_ x}}", "{{_\"x\"}}", "{{_ \"a\\\"b\"}}", "{{_ \"a\nb\"}}",
-		"{{_ \"x\" y}}", "{{>}}", "{{> a b}}", "{{a {{b}}", "{{#if a}}{{#each b}}{{/if}}{{/each}}",
+		"{{name",
+		"a {{ b",
+		"{{}}",
+		"{{ }}",
+		"{{#if a}}",
+		"{{#if a}}{{/each}}",
+		"{{/if}}",
+		"{{else}}",
+		"{{#if a}}{{else}}{{else}}{{/if}}",
+		"{{#each a}}{{else}}{{/each}}",
+		"{{#if}}{{/if}}",
+		"{{#if a b}}{{/if}}",
+		"{{#foo a}}{{/foo}}",
+		"{{a-b}}",
+		"{{1a}}",
+		"{{a b}}",
+		"{{_ \"x}}",
+		"{{_ \"\"}}",
+		"{{_ x}}",
+		"{{_\"x\"}}",
+		"{{_ \"a\\\"b\"}}",
+		"{{_ \"a\nb\"}}",
+		"{{_ \"x\" y}}",
+		"{{>}}",
+		"{{> a b}}",
+		"{{a {{b}}",
+		"{{#if a}}{{#each b}}{{/if}}{{/each}}",
 		"{{#unless a}}x{{/if}}",
 		"{{aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}}",
 	};
@@ -343,7 +366,8 @@ test_render_step_budget(void **state)
 	for (int i = 0; i < 200; i++)
 		add(v, "l");
 	/* 200^3 = 8e6 iterations: stopped by the budget, not by the output */
-	assert_int_equal(parse1("{{#each l}}{{#each l}}{{#each l}}{{/each}}{{/each}}{{/each}}", &lib), 0);
+	assert_int_equal(
+	    parse1("{{#each l}}{{#each l}}{{#each l}}{{/each}}{{/each}}{{/each}}", &lib), 0);
 	sdbuf_init(&b, OUT_MAX);
 	assert_int_equal(tmpl_lib_render(lib, "t/main", "en", v, &b), SD_ERR_RANGE);
 	assert_int_equal(b.len, 0);
@@ -398,11 +422,11 @@ test_sticky_error(void **state)
 	assert_int_equal(tmpl_vars_error(v), 0);
 	set(v, "a", "ok");
 	assert_int_equal(tmpl_set(v, "bad-name", "x"), SD_ERR_ARG);
-	assert_int_equal(tmpl_setf(v, "b", "%s", "later"), 0);   /* not cleared */
+	assert_int_equal(tmpl_setf(v, "b", "%s", "later"), 0); /* not cleared */
 	assert_int_equal(tmpl_vars_error(v), SD_ERR_ARG);
 	assert_int_equal(sdbuf_adds(&b, "kept"), 0);
 	assert_int_equal(tmpl_lib_render(lib, "t/main", "en", v, &b), SD_ERR_ARG);
-	assert_string_equal(b.p, "kept");                         /* nothing added */
+	assert_string_equal(b.p, "kept"); /* nothing added */
 
 	/* An item's error is recorded in the top set; a later different
 	 * error does not replace the first. */
@@ -414,7 +438,7 @@ test_sticky_error(void **state)
 	assert_int_equal(tmpl_vars_error(w), SD_ERR_ARG);
 	assert_int_not_equal(tmpl_list_add(w, "", &it), 0);
 	assert_null(it);
-	assert_int_equal(tmpl_set(it, "k", "v"), SD_ERR_ARG);    /* a no-op */
+	assert_int_equal(tmpl_set(it, "k", "v"), SD_ERR_ARG); /* a no-op */
 	assert_int_equal(tmpl_vars_error(w), SD_ERR_ARG);
 	assert_int_equal(tmpl_lib_render(lib, "t/main", "en", w, &b), SD_ERR_ARG);
 
@@ -447,7 +471,11 @@ test_comment_and_text(void **state)
 /* ---- the real pages ------------------------------------------------ */
 
 static const char *const pages[] = {
-	"source/index", "source/generate", "source/lookup", "source/error", "source/busy",
+	"source/index",
+	"source/generate",
+	"source/lookup",
+	"source/error",
+	"source/busy",
 };
 
 #define CODENAME "granite mop tidal oboe unsaid kudos phrase"
@@ -512,7 +540,8 @@ check_forms(const char *page, const char *html, const char *token)
 	const char *p = html;
 	int forms = 0;
 
-	snprintf(want, sizeof want, "<input type=\"hidden\" name=\"csrf_token\" value=\"%s\">", token);
+	snprintf(
+	    want, sizeof want, "<input type=\"hidden\" name=\"csrf_token\" value=\"%s\">", token);
 	/* The source's submit form carries its submit token instead. */
 	snprintf(want_submit, sizeof want_submit,
 	    "<input type=\"hidden\" name=\"csrf_token\" value=\"submit-TOKEN\">");
@@ -527,8 +556,9 @@ check_forms(const char *page, const char *html, const char *token)
 		}
 		assert_non_null(field);
 		if (strncmp(field, want, strlen(want)) != 0 &&
-		    !(strstr(p, "action=\"/submit\"") != NULL && strstr(p, "action=\"/submit\"") < end &&
-		      strncmp(field, want_submit, strlen(want_submit)) == 0))
+		    !(strstr(p, "action=\"/submit\"") != NULL &&
+			strstr(p, "action=\"/submit\"") < end &&
+			strncmp(field, want_submit, strlen(want_submit)) == 0))
 			fail_msg("%s: a form's first field is not csrf_token: %.80s", page, field);
 		forms++;
 		p = end;
@@ -638,7 +668,8 @@ test_page_contents(void **state)
 	assert_non_null(strstr(gen, "href=\"/lookup\""));
 	assert_non_null(strstr(idx, "action=\"/generate\""));
 	assert_non_null(strstr(idx, "action=\"/login\""));
-	assert_non_null(strstr(idx, "name=\"codename\" autocomplete=\"off\" spellcheck=\"false\" autocapitalize=\"off\""));
+	assert_non_null(strstr(idx,
+	    "name=\"codename\" autocomplete=\"off\" spellcheck=\"false\" autocapitalize=\"off\""));
 	assert_non_null(strstr(idx, "href=\"/lookup?lang=fr\"")); /* logged in */
 	assert_non_null(strstr(idx, "<span aria-current=\"true\" lang=\"en\">English</span>"));
 	/* submit form: csrf_token, message, files, button, in that order */
@@ -811,8 +842,14 @@ static void
 test_pages_share_web_partials(void **state)
 {
 	static const char *const all[] = {
-		"source/index", "source/generate", "source/lookup", "source/error", "source/busy",
-		"journalist/login", "journalist/sources", "journalist/error",
+		"source/index",
+		"source/generate",
+		"source/lookup",
+		"source/error",
+		"source/busy",
+		"journalist/login",
+		"journalist/sources",
+		"journalist/error",
 	};
 	struct tmpl_vars *v = page_vars("source/error", "en", NULL, 1);
 	char *meta = render_page("web/_meta", "en", v), *err = render_page("web/_error", "en", v);

@@ -31,9 +31,13 @@ static void
 test_pub_line(void **state)
 {
 	static const char *const bad[] = {
-		"", "descriptor:x25519:" KEY, "descriptor:x25519:" KEY "\n\n",
-		"descriptor:x25519:" KEY "\r\n", " descriptor:x25519:" KEY "\n",
-		"descriptor:x448:" KEY "\n", "Descriptor:x25519:" KEY "\n",
+		"",
+		"descriptor:x25519:" KEY,
+		"descriptor:x25519:" KEY "\n\n",
+		"descriptor:x25519:" KEY "\r\n",
+		" descriptor:x25519:" KEY "\n",
+		"descriptor:x448:" KEY "\n",
+		"Descriptor:x25519:" KEY "\n",
 		"descriptor:x25519:" KEY "A\n",
 		"descriptor:x25519:2H56TBSH7ZSD4KFHV4DCYLTMTLL5TSJ57V4JXSALSUJE3NUZ4TW\n",
 		"descriptor:x25519:2h56tbsh7zsd4kfhv4dcyltmtll5tsj57v4jxsalsuje3nuz4twq\n",
@@ -63,12 +67,12 @@ test_onion(void **state)
 	assert_int_equal(torauth_onion_ok(ONION ".onion", 0), 0);
 	assert_int_equal(torauth_onion_ok(ONION, 1), 0);
 	/* upper case, version 2 ('c'), one character short */
-	assert_int_equal(torauth_onion_ok("T7o3dyuvd64jbxuviv4v63gc54im7gjef5hzign7mr2lr6iafv7c6bad",
-	    0), 0);
-	assert_int_equal(torauth_onion_ok("t7o3dyuvd64jbxuviv4v63gc54im7gjef5hzign7mr2lr6iafv7c6bac",
-	    0), 0);
-	assert_int_equal(torauth_onion_ok("t7o3dyuvd64jbxuviv4v63gc54im7gjef5hzign7mr2lr6iafv7c6ba",
-	    0), 0);
+	assert_int_equal(
+	    torauth_onion_ok("T7o3dyuvd64jbxuviv4v63gc54im7gjef5hzign7mr2lr6iafv7c6bad", 0), 0);
+	assert_int_equal(
+	    torauth_onion_ok("t7o3dyuvd64jbxuviv4v63gc54im7gjef5hzign7mr2lr6iafv7c6bac", 0), 0);
+	assert_int_equal(
+	    torauth_onion_ok("t7o3dyuvd64jbxuviv4v63gc54im7gjef5hzign7mr2lr6iafv7c6ba", 0), 0);
 	assert_int_equal(torauth_onion_ok(NULL, 0), 0);
 }
 
@@ -103,10 +107,11 @@ test_keypair(void **state)
 	assert_int_equal(strncmp(pub + strlen(TORAUTH_PREFIX), b32, TORAUTH_KEY_B32), 0);
 	/* Bad onion or small buffers: refused, outputs untouched. */
 	memset(pub, 'x', sizeof pub);
-	assert_int_equal(torauth_keypair("nope.onion", pub, sizeof pub, priv, sizeof priv),
-	    SD_ERR_ARG);
+	assert_int_equal(
+	    torauth_keypair("nope.onion", pub, sizeof pub, priv, sizeof priv), SD_ERR_ARG);
 	assert_int_equal(pub[0], 'x');
-	assert_int_equal(torauth_keypair(ONION, pub, sizeof pub - 1, priv, sizeof priv), SD_ERR_ARG);
+	assert_int_equal(
+	    torauth_keypair(ONION, pub, sizeof pub - 1, priv, sizeof priv), SD_ERR_ARG);
 	assert_int_equal(torauth_keypair(ONION, pub, sizeof pub, priv, 100), SD_ERR_ARG);
 	sodium_memzero(sk, sizeof sk);
 	sodium_memzero(priv, sizeof priv);

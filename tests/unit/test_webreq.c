@@ -30,8 +30,7 @@ h(struct MHD_Connection *c, struct jn_req *rq)
 }
 
 static const struct web_route t[] = {
-	{ "GET", "/", { .jn = h }, 0 },
-	{ "GET", "/login", { .jn = h }, 0 },
+	{ "GET", "/", { .jn = h }, 0 }, { "GET", "/login", { .jn = h }, 0 },
 	{ "POST", "/login", { .jn = h }, WEB_RF_BODY | WEB_RF_ANON },
 	{ "POST", "/logout", { .jn = h }, WEB_RF_AUTH | WEB_RF_BODY },
 	{ "GET", "/source/*", { .jn = h }, WEB_RF_AUTH },
@@ -89,7 +88,7 @@ test_route_match(void **state)
 	(void)state;
 	assert_ptr_equal(find("GET", "/", allow), &t[0]);
 	assert_string_equal(allow, "");
-	assert_ptr_equal(find("HEAD", "/", allow), &t[0]);          /* HEAD is GET */
+	assert_ptr_equal(find("HEAD", "/", allow), &t[0]); /* HEAD is GET */
 	assert_ptr_equal(find("POST", "/login", allow), &t[2]);
 	assert_ptr_equal(find("GET", "/login", allow), &t[1]);
 	/* "*" is exactly one segment, captured in the path. */
@@ -189,7 +188,7 @@ test_form_repeated(void **state)
 	(void)state;
 	assert_int_equal(parse(&f, "item=a&csrf_token=t&item=b&item=c", 3, 8, 1024), 0);
 	assert_int_equal(f.n, 4);
-	assert_string_equal(web_form_get(&f, "item", NULL), "a");  /* the first */
+	assert_string_equal(web_form_get(&f, "item", NULL), "a"); /* the first */
 	assert_string_equal(web_form_nth(&f, "item", 0), "a");
 	assert_string_equal(web_form_nth(&f, "item", 1), "b");
 	assert_string_equal(web_form_nth(&f, "item", 2), "c");
@@ -235,7 +234,15 @@ static void
 test_form_malformed(void **state)
 {
 	static const char *const bad[] = {
-		"a=%", "a=%4", "a=%4g", "a=%zz&b=1", "a=1%", "%=1", "a=%00", "a%00=1", "a=x%0",
+		"a=%",
+		"a=%4",
+		"a=%4g",
+		"a=%zz&b=1",
+		"a=1%",
+		"%=1",
+		"a=%00",
+		"a%00=1",
+		"a=x%0",
 	};
 	struct web_form f;
 
@@ -266,7 +273,7 @@ test_csrf(void **state)
 	web_token_new(s);
 	web_token_new(a);
 	assert_true(web_csrf_ok(s, s, 0, a, 0));
-	assert_false(web_csrf_ok(a, s, 0, a, 0));  /* anonymous token: not this route */
+	assert_false(web_csrf_ok(a, s, 0, a, 0)); /* anonymous token: not this route */
 	assert_true(web_csrf_ok(a, s, 1, a, 0));
 	assert_true(web_csrf_ok(a, NULL, 1, a, 0));
 	assert_false(web_csrf_ok(a, NULL, 1, a, 1)); /* made for this very request */

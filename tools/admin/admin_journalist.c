@@ -44,8 +44,7 @@ print_qr(const char *text)
 	for (int y = -2; y < w + 2; y += 2) {
 		fputs("  ", stdout);
 		for (int x = -2; x < w + 2; x++) {
-			int top = y >= 0 && y < w && x >= 0 && x < w &&
-			    (q->data[y * w + x] & 1);
+			int top = y >= 0 && y < w && x >= 0 && x < w && (q->data[y * w + x] & 1);
 			int bot = y + 1 >= 0 && y + 1 < w && x >= 0 && x < w &&
 			    (q->data[(y + 1) * w + x] & 1);
 			/* Light text on a dark terminal: draw the light modules. */
@@ -92,8 +91,9 @@ tor_add_step(void *ctx)
 		return 1;
 	}
 	printf("  tor client authorisation (Tor Browser, for the journalist onion):\n"
-	    "    %s\n"
-	    "  then make tor read the new client key: systemctl reload tor\n", line);
+	       "    %s\n"
+	       "  then make tor read the new client key: systemctl reload tor\n",
+	    line);
 	sodium_memzero(line, sizeof line);
 	return 0;
 }
@@ -107,8 +107,9 @@ tor_remove_step(void *ctx)
 
 	if (e != 0) {
 		fprintf(stderr, "warning: no tor client key of %s removed: %s\n", s->name,
-		    e == SD_ERR_NOTFOUND ? "there is none" : e == SD_ERR_IO ? strerror(errno) :
-		    sd_strerror(e));
+		    e == SD_ERR_NOTFOUND ? "there is none"
+			: e == SD_ERR_IO ? strerror(errno)
+					 : sd_strerror(e));
 		return 1;
 	}
 	return 0;
@@ -132,8 +133,8 @@ cmd_add(struct db *db, const struct admin_args *a, const char *name)
 		admin_die("cannot add the journalist: %s", sd_strerror(e));
 	if (db_setting_get(db, "instance_name", issuer, sizeof issuer) != 0)
 		(void)snprintf(issuer, sizeof issuer, "sealdrop");
-	printf("journalist %s added%s. Give these to %s in person; they are shown once:\n",
-	    name, a->is_admin ? " (admin)" : "", name);
+	printf("journalist %s added%s. Give these to %s in person; they are shown once:\n", name,
+	    a->is_admin ? " (admin)" : "", name);
 	printf("  user name:   %s\n  passphrase:  %s\n", name, pass);
 	print_totp(issuer, name, totp);
 	sodium_memzero(pass, sizeof pass);
@@ -150,8 +151,8 @@ cmd_reset(struct db *db, const struct admin_args *a, const struct db_journalist 
 	char b32[ACCOUNT_TOTP_B32_MAX + 1];
 	unsigned char totp[DB_TOTP_BYTES];
 
-	printf("journalist %s reset. Give these to %s in person; they are shown once:\n",
-	    j->name, j->name);
+	printf("journalist %s reset. Give these to %s in person; they are shown once:\n", j->name,
+	    j->name);
 	if (both || a->passphrase) {
 		if (account_passphrase_new(pass) != 0 ||
 		    account_hash(pass, strlen(pass), hash) != 0 ||
@@ -162,7 +163,8 @@ cmd_reset(struct db *db, const struct admin_args *a, const struct db_journalist 
 		sodium_memzero(pass, sizeof pass);
 	}
 	if (both || a->totp) {
-		if (account_totp_new(totp, b32) != 0 || db_journalist_set_totp(db, j->id, totp) != 0 ||
+		if (account_totp_new(totp, b32) != 0 ||
+		    db_journalist_set_totp(db, j->id, totp) != 0 ||
 		    db_audit_add(db, ACTOR, "two-factor reset", j->name) != 0)
 			admin_die("cannot reset the two-factor secret");
 		if (db_setting_get(db, "instance_name", issuer, sizeof issuer) != 0)
@@ -209,10 +211,12 @@ cmd_remove(struct db *db, const struct db_journalist *j)
 	    db_audit_add(db, ACTOR, "journalist removed", j->name) != 0)
 		admin_die("cannot remove the journalist");
 	if (db_journalist_count(db, 1, &admins) == 0 && admins == 0)
-		fprintf(stderr, "warning: no administrator is left; add one with "
-		    ADMIN_PROG " journalist add --admin\n");
+		fprintf(stderr,
+		    "warning: no administrator is left; add one with " ADMIN_PROG
+		    " journalist add --admin\n");
 	printf("journalist %s removed; their sessions end at their next request.\n"
-	    "Make tor forget their client key: systemctl reload tor\n", j->name);
+	       "Make tor forget their client key: systemctl reload tor\n",
+	    j->name);
 	return 0;
 }
 

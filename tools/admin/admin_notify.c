@@ -82,8 +82,8 @@ struct nctx {
 	char *key; /* notify set: the key file's text */
 	struct conf cf;
 	char route[PATH_MAX]; /* the root-owned file [notify] came from, or "" */
-	char tmp[PATH_MAX];  /* the private directory of this run */
-	unsigned seq;        /* names inside it */
+	char tmp[PATH_MAX];   /* the private directory of this run */
+	unsigned seq;         /* names inside it */
 	char alerts[ALERT_MAX];
 	int alerts_cut;
 	int failed;
@@ -91,8 +91,7 @@ struct nctx {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static void
-alert_add(struct nctx *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void alert_add(struct nctx *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 alert_add(struct nctx *n, const char *fmt, ...)
@@ -108,7 +107,8 @@ alert_add(struct nctx *n, const char *fmt, ...)
 	va_end(ap);
 	if (k < 0 || (size_t)k + 1 >= sizeof n->alerts - used) {
 		n->alerts[used] = '\0';
-		(void)snprintf(n->alerts + used, sizeof n->alerts - used, "(more alerts left out)\n");
+		(void)snprintf(
+		    n->alerts + used, sizeof n->alerts - used, "(more alerts left out)\n");
 		n->alerts_cut = 1;
 		return;
 	}
@@ -150,7 +150,8 @@ tmp_make(struct nctx *n)
 
 	if (base == NULL || base[0] != '/')
 		base = "/tmp";
-	if (snprintf(n->tmp, sizeof n->tmp, "%s/sealdrop-notify.XXXXXX", base) >= (int)sizeof n->tmp)
+	if (snprintf(n->tmp, sizeof n->tmp, "%s/sealdrop-notify.XXXXXX", base) >=
+	    (int)sizeof n->tmp)
 		admin_die("TMPDIR is too long");
 	if (mkdtemp(n->tmp) == NULL)
 		admin_die("cannot make a private directory in %s: %s", base, strerror(errno));
@@ -197,8 +198,8 @@ run_prog(struct nctx *n, const char *prog, const char *const argv[], int infd, c
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		int ifd = infd >= 0 ? (lseek(infd, 0, SEEK_SET) == 0 ? infd : -1) :
-		    open(in ? in : "/dev/null", O_RDONLY | O_NOFOLLOW);
+		int ifd = infd >= 0 ? (lseek(infd, 0, SEEK_SET) == 0 ? infd : -1)
+				    : open(in ? in : "/dev/null", O_RDONLY | O_NOFOLLOW);
 		int ofd = open(opath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
 		int efd = open(epath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
 
@@ -341,8 +342,9 @@ load_conf(struct nctx *n)
 	}
 	if (user_can_change(real))
 		admin_die("%s: the instance's user can change it (its owner, or able to write it "
-		    "or a directory on its way): it must be root's, mode 0644 or 0640, in "
-		    "root's directories", real);
+			  "or a directory on its way): it must be root's, mode 0644 or 0640, in "
+			  "root's directories",
+		    real);
 	conf_defaults(&r);
 	if (conf_load(real, &r, err) != 0)
 		admin_die("%s: %s", real, err);
@@ -355,8 +357,8 @@ load_conf(struct nctx *n)
 	    r.notify_password_file);
 	(void)snprintf(cf->notify_socks, sizeof cf->notify_socks, "%s", r.notify_socks);
 	(void)snprintf(cf->notify_operator, sizeof cf->notify_operator, "%s", r.notify_operator);
-	(void)snprintf(cf->notify_operator_key, sizeof cf->notify_operator_key, "%s",
-	    r.notify_operator_key);
+	(void)snprintf(
+	    cf->notify_operator_key, sizeof cf->notify_operator_key, "%s", r.notify_operator_key);
 	cf->notify_disk_percent = r.notify_disk_percent;
 	(void)snprintf(n->route, sizeof n->route, "%s", real);
 }
@@ -386,10 +388,13 @@ socks_parse(const struct conf *cf, char host[CONF_NOTIFY_MAX], char port[8], int
 	if (*off)
 		return;
 	if (colon == NULL || colon == cf->notify_socks)
-		admin_die("sealdrop.conf: [notify] socks must be HOST:PORT (tor's SocksPort) or off");
+		admin_die(
+		    "sealdrop.conf: [notify] socks must be HOST:PORT (tor's SocksPort) or off");
 	p = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || p < 1 || p > 65535 || (size_t)(colon - cf->notify_socks) >= CONF_NOTIFY_MAX)
-		admin_die("sealdrop.conf: [notify] socks must be HOST:PORT (tor's SocksPort) or off");
+	if (*end != '\0' || p < 1 || p > 65535 ||
+	    (size_t)(colon - cf->notify_socks) >= CONF_NOTIFY_MAX)
+		admin_die(
+		    "sealdrop.conf: [notify] socks must be HOST:PORT (tor's SocksPort) or off");
 	memcpy(host, cf->notify_socks, (size_t)(colon - cf->notify_socks));
 	host[colon - cf->notify_socks] = '\0';
 	if (!msmtp_word(host))
@@ -413,9 +418,11 @@ msmtp_config(const struct nctx *nc, int with_password, char *out, size_t outsz)
 	if (!msmtp_word(cf->notify_smtp_host))
 		admin_die("sealdrop.conf: [notify] smtp_host is not a host name");
 	if (cf->notify_smtp_user[0] != '\0' && !msmtp_word(cf->notify_smtp_user))
-		admin_die("sealdrop.conf: [notify] smtp_user has a space, quote, '#' or control character");
+		admin_die(
+		    "sealdrop.conf: [notify] smtp_user has a space, quote, '#' or control character");
 	if (cf->notify_password_file[0] != '\0' && nc->route[0] == '\0')
-		admin_die("[notify] smtp_password_file is taken only from " NOTIFY_CONF " (a file "
+		admin_die(
+		    "[notify] smtp_password_file is taken only from " NOTIFY_CONF " (a file "
 		    "the instance's user cannot change), never from sealdrop.conf: the journalist "
 		    "daemon's account can write sealdrop.conf, and could send the password to a "
 		    "server of its choice (docs/notifications.md)");
@@ -429,10 +436,11 @@ msmtp_config(const struct nctx *nc, int with_password, char *out, size_t outsz)
 		 * envelope and the headers (an onion service is end to end). */
 		if (strcmp(tls, "off") == 0 && !off && !onion)
 			admin_die("sealdrop.conf: [notify] tls = off would send the SMTP password "
-			    "and the journalists' addresses in clear through a Tor exit: use "
-			    "starttls or smtps (off only for an .onion mail server)");
+				  "and the journalists' addresses in clear through a Tor exit: use "
+				  "starttls or smtps (off only for an .onion mail server)");
 	}
-	if (cf->notify_smtp_user[0] != '\0' && cf->notify_password_file[0] != '\0' && with_password) {
+	if (cf->notify_smtp_user[0] != '\0' && cf->notify_password_file[0] != '\0' &&
+	    with_password) {
 		struct sd_secret s = { 0 };
 		size_t k = 0;
 		int e = sd_secret_from_file(cf->notify_password_file, &s);
@@ -445,7 +453,8 @@ msmtp_config(const struct nctx *nc, int with_password, char *out, size_t outsz)
 			if ((unsigned char)s.buf[i] < 0x20 || s.buf[i] == 0x7f) {
 				sd_secret_free(&s);
 				sodium_memzero(pw, sizeof pw);
-				admin_die("[notify] smtp_password_file: a control character in the password");
+				admin_die(
+				    "[notify] smtp_password_file: a control character in the password");
 			}
 			if (s.buf[i] == '"' || s.buf[i] == '\\')
 				pw[k++] = '\\';
@@ -455,8 +464,9 @@ msmtp_config(const struct nctx *nc, int with_password, char *out, size_t outsz)
 		pw[k] = '\0';
 		sd_secret_free(&s);
 	} else if (cf->notify_smtp_user[0] != '\0') {
-		(void)snprintf(pw, sizeof pw, "%s", cf->notify_password_file[0] ?
-		    "# password (from smtp_password_file)" : "# no smtp_password_file: no password");
+		(void)snprintf(pw, sizeof pw, "%s",
+		    cf->notify_password_file[0] ? "# password (from smtp_password_file)"
+						: "# no smtp_password_file: no password");
 	}
 	n = snprintf(out, outsz,
 	    "defaults\nsyslog off\nlogfile\ntimeout 60\n"
@@ -469,13 +479,12 @@ msmtp_config(const struct nctx *nc, int with_password, char *out, size_t outsz)
 	    "undisclosed_recipients off\naccount default : notify\n",
 	    cf->notify_smtp_host, cf->notify_smtp_port, cf->notify_from,
 	    strcmp(tls, "off") == 0 ? "off" : "on", strcmp(tls, "starttls") == 0 ? "on" : "off",
-	    cf->notify_smtp_user[0] ? "on" : "off",
-	    cf->notify_smtp_user[0] ? "user " : "", cf->notify_smtp_user,
-	    cf->notify_smtp_user[0] ? "\n" : "",
+	    cf->notify_smtp_user[0] ? "on" : "off", cf->notify_smtp_user[0] ? "user " : "",
+	    cf->notify_smtp_user, cf->notify_smtp_user[0] ? "\n" : "",
 	    pw[0] == '"' ? "password " : "", pw, pw[0] ? "\n" : "",
-	    off ? "# socks = off: mail goes out WITHOUT Tor and reveals this server's address\n" :
-	    "# through tor's SocksPort\nproxy_host ", off ? "" : host, off ? "" : "\nproxy_port ",
-	    off ? "" : port, off ? "" : "\n");
+	    off ? "# socks = off: mail goes out WITHOUT Tor and reveals this server's address\n"
+		: "# through tor's SocksPort\nproxy_host ",
+	    off ? "" : host, off ? "" : "\nproxy_port ", off ? "" : port, off ? "" : "\n");
 	sodium_memzero(pw, sizeof pw);
 	if (n < 0 || (size_t)n >= outsz)
 		admin_die("sealdrop.conf: [notify]: the msmtp configuration is too long");
@@ -486,8 +495,8 @@ msmtp_config(const struct nctx *nc, int with_password, char *out, size_t outsz)
 /* Import key into a new GNUPGHOME (home, out) and find its one
  * encryption-capable key: 0 with fpr set, or an error with why filled. */
 static int
-key_prepare(struct nctx *n, const char *key, char home[PATH_MAX], char fpr[64], char *why,
-    size_t whysz)
+key_prepare(
+    struct nctx *n, const char *key, char home[PATH_MAX], char fpr[64], char *why, size_t whysz)
 {
 	char kpath[PATH_MAX], err[256], *out = NULL, *line, *save = NULL;
 	int pubs = 0, usable = 0, st, e = SD_ERR_FORMAT;
@@ -500,7 +509,8 @@ key_prepare(struct nctx *n, const char *key, char home[PATH_MAX], char fpr[64], 
 	tmp_name(n, "gnupg", home);
 	tmp_name(n, "key", kpath);
 	if (mkdir(home, 0700) != 0 || put_file(kpath, key, strlen(key)) != 0) {
-		(void)snprintf(why, whysz, "cannot write in the temporary directory: %s", strerror(errno));
+		(void)snprintf(
+		    why, whysz, "cannot write in the temporary directory: %s", strerror(errno));
 		return SD_ERR_IO;
 	}
 	{
@@ -508,7 +518,8 @@ key_prepare(struct nctx *n, const char *key, char home[PATH_MAX], char fpr[64], 
 			"--homedir", home, "--import", kpath, NULL };
 		st = run_prog(n, NOTIFY_GPG, imp, -1, NULL, NULL, 0, err, sizeof err);
 		if (st != 0) {
-			(void)snprintf(why, whysz, "gpg cannot import it (%s)", err[0] ? err : "no message");
+			(void)snprintf(
+			    why, whysz, "gpg cannot import it (%s)", err[0] ? err : "no message");
 			return SD_ERR_FORMAT;
 		}
 	}
@@ -516,7 +527,8 @@ key_prepare(struct nctx *n, const char *key, char home[PATH_MAX], char fpr[64], 
 		return SD_ERR_NOMEM;
 	{
 		const char *const ls[] = { "gpg", "--batch", "--no-tty", "--no-autostart",
-			"--homedir", home, "--with-colons", "--fixed-list-mode", "--list-keys", NULL };
+			"--homedir", home, "--with-colons", "--fixed-list-mode", "--list-keys",
+			NULL };
 		st = run_prog(n, NOTIFY_GPG, ls, -1, NULL, out, CHILD_OUT_MAX, err, sizeof err);
 	}
 	if (st != 0) {
@@ -537,7 +549,8 @@ key_prepare(struct nctx *n, const char *key, char home[PATH_MAX], char fpr[64], 
 			pubs++;
 			/* Validity: r revoked, e expired, i invalid; capability
 			 * 'E' (upper case): the key as a whole can encrypt. */
-			usable = k >= 12 && strchr("rei", f[1][0] == '\0' ? 'x' : f[1][0]) == NULL &&
+			usable = k >= 12 &&
+			    strchr("rei", f[1][0] == '\0' ? 'x' : f[1][0]) == NULL &&
 			    strchr(f[11], 'E') != NULL;
 		} else if (strcmp(f[0], "fpr") == 0 && pubs == 1 && fpr[0] == '\0' && k >= 10 &&
 		    strlen(f[9]) < 64) {
@@ -547,7 +560,8 @@ key_prepare(struct nctx *n, const char *key, char home[PATH_MAX], char fpr[64], 
 	if (pubs != 1)
 		(void)snprintf(why, whysz, "it holds %d keys, not one", pubs);
 	else if (!usable)
-		(void)snprintf(why, whysz, "it cannot encrypt (no valid encryption subkey: "
+		(void)snprintf(why, whysz,
+		    "it cannot encrypt (no valid encryption subkey: "
 		    "expired, revoked or signing only)");
 	else if (fpr[0] == '\0')
 		(void)snprintf(why, whysz, "gpg shows no fingerprint for it");
@@ -583,14 +597,16 @@ encrypt_to(struct nctx *n, const char *home, const char *fpr, const char *plain,
 		/* No compression: the size then follows the padded plaintext's,
 		 * never what it says. No key id in the message. */
 		const char *const enc[] = { "gpg", "--batch", "--no-tty", "--no-autostart",
-			"--homedir", home, "--trust-model", "always", "--armor", "--no-emit-version",
-			"--no-comments", "--compress-algo", "none", "--throw-keyids", "--set-filename",
-			"notice.txt", "--recipient", fpr, "--output", cpath, "--encrypt", NULL };
+			"--homedir", home, "--trust-model", "always", "--armor",
+			"--no-emit-version", "--no-comments", "--compress-algo", "none",
+			"--throw-keyids", "--set-filename", "notice.txt", "--recipient", fpr,
+			"--output", cpath, "--encrypt", NULL };
 		st = run_prog(n, NOTIFY_GPG, enc, pfd, NULL, NULL, 0, err, sizeof err);
 	}
 	close(pfd);
 	if (st != 0) {
-		(void)snprintf(why, whysz, "gpg cannot encrypt to it (%s)", err[0] ? err : "no message");
+		(void)snprintf(
+		    why, whysz, "gpg cannot encrypt to it (%s)", err[0] ? err : "no message");
 		return SD_ERR_CRYPTO;
 	}
 	if (sd_read_small_file(cpath, CHILD_OUT_MAX, &buf, &got) != 0) {
@@ -605,8 +621,8 @@ encrypt_to(struct nctx *n, const char *home, const char *fpr, const char *plain,
 /* Send one mail (headers built here, the armored body) with msmtp. 0, or
  * SD_ERR_IO with why filled. */
 static int
-send_mail(struct nctx *n, const char *to, const char *subject, const char *armor, char *why,
-    size_t whysz)
+send_mail(
+    struct nctx *n, const char *to, const char *subject, const char *armor, char *why, size_t whysz)
 {
 	char rc[PATH_MAX], mpath[PATH_MAX], date[64], id[33], err[256];
 	char cfgtext[4096 + 2 * SD_PASSPHRASE_MAX];
@@ -638,7 +654,8 @@ send_mail(struct nctx *n, const char *to, const char *subject, const char *armor
 		e = SD_ERR_NOMEM;
 		goto out;
 	}
-	st = snprintf(mail, hl + bl + 1, "From: %s\nTo: %s\nSubject: %s\nDate: %s\n"
+	st = snprintf(mail, hl + bl + 1,
+	    "From: %s\nTo: %s\nSubject: %s\nDate: %s\n"
 	    "Message-ID: <%s@localhost>\nMIME-Version: 1.0\n"
 	    "Content-Type: text/plain; charset=us-ascii\nContent-Transfer-Encoding: 7bit\n\n%s",
 	    n->cf.notify_from, to, subject, date, id, armor);
@@ -714,17 +731,19 @@ alerts_flush(struct nctx *n, struct db *db)
 	if (n->alerts[0] == '\0' && pending[0] == '\0')
 		return;
 	(void)snprintf(text, sizeof text, "%s%s%s",
-	    pending[0] ? "Kept from a run that could not send:\n" : "", pending,
-	    n->alerts);
-	fprintf(stderr, ADMIN_PROG ": notify: alerts:\n%s", adminpriv_safe(text, safe, sizeof safe));
+	    pending[0] ? "Kept from a run that could not send:\n" : "", pending, n->alerts);
+	fprintf(
+	    stderr, ADMIN_PROG ": notify: alerts:\n%s", adminpriv_safe(text, safe, sizeof safe));
 	if (n->cf.notify_operator[0] == '\0' || n->cf.notify_operator_key[0] == '\0') {
-		fprintf(stderr, ADMIN_PROG ": notify: no [notify] operator and operator_key: "
-		    "alerts are only shown here\n");
+		fprintf(stderr,
+		    ADMIN_PROG ": notify: no [notify] operator and operator_key: "
+			       "alerts are only shown here\n");
 		return;
 	}
 	if (dbn_check_addr(n->cf.notify_operator) != 0) {
 		(void)snprintf(why, sizeof why, "[notify] operator is not an e-mail address");
-	} else if ((e = sd_read_small_file(n->cf.notify_operator_key, DBN_KEY_MAX, &key, &klen)) != 0) {
+	} else if ((e = sd_read_small_file(n->cf.notify_operator_key, DBN_KEY_MAX, &key, &klen)) !=
+	    0) {
 		(void)snprintf(why, sizeof why, "[notify] operator_key: %s", sd_strerror(e));
 	} else {
 		e = seal_and_send(n, n->cf.notify_operator, (const char *)key, "Operator notice",
@@ -734,8 +753,10 @@ alerts_flush(struct nctx *n, struct db *db)
 	if (e == 0) {
 		printf("alerts sent to the operator\n");
 		if ((e = db_setting_set(db, PENDING_KEY, "")) != 0)
-			fprintf(stderr, ADMIN_PROG ": notify: the sent alerts could not be cleared "
-			    "(%s): the next run sends them again\n", sd_strerror(e));
+			fprintf(stderr,
+			    ADMIN_PROG ": notify: the sent alerts could not be cleared "
+				       "(%s): the next run sends them again\n",
+			    sd_strerror(e));
 		return;
 	}
 	n->failed = 1;
@@ -746,10 +767,12 @@ alerts_flush(struct nctx *n, struct db *db)
 		char hour[17], keep[ALERT_MAX];
 
 		db_this_hour(hour);
-		(void)snprintf(keep, sizeof keep, "%.1400s%.1400s(%s UTC: could not send: %.200s)\n", pending,
-		    n->alerts, hour, why);
+		(void)snprintf(keep, sizeof keep,
+		    "%.1400s%.1400s(%s UTC: could not send: %.200s)\n", pending, n->alerts, hour,
+		    why);
 		if (db_setting_set(db, PENDING_KEY, keep) != 0)
-			fprintf(stderr, ADMIN_PROG ": notify: cannot keep the alerts in the database\n");
+			fprintf(stderr,
+			    ADMIN_PROG ": notify: cannot keep the alerts in the database\n");
 	}
 }
 
@@ -789,13 +812,15 @@ restart_alerts(struct nctx *n, struct db *db)
 		if (db_setting_get(db, key, was, sizeof was) == 0 && was[0] != '\0') {
 			before = strtoull(was, NULL, 10);
 			if (now > before)
-				alert_add(n, "unit %s restarted %llu time(s) since the last run", units[i],
-				    now - before);
+				alert_add(n, "unit %s restarted %llu time(s) since the last run",
+				    units[i], now - before);
 		}
 		(void)snprintf(now_s, sizeof now_s, "%llu", now);
 		if (db_setting_set(db, key, now_s) != 0)
-			fprintf(stderr, ADMIN_PROG ": notify: unit %s's restart count could not "
-			    "be kept: the next run may report these restarts again\n", units[i]);
+			fprintf(stderr,
+			    ADMIN_PROG ": notify: unit %s's restart count could not "
+				       "be kept: the next run may report these restarts again\n",
+			    units[i]);
 	}
 }
 
@@ -807,12 +832,14 @@ collect_alerts(struct nctx *n)
 	unsigned fails = 0;
 
 	if (statvfs("spool", &vs) == 0 && vs.f_blocks > 0) {
-		unsigned long long used = 100ULL - (unsigned long long)vs.f_bavail * 100ULL / vs.f_blocks;
+		unsigned long long used =
+		    100ULL - (unsigned long long)vs.f_bavail * 100ULL / vs.f_blocks;
 
 		if (used >= n->cf.notify_disk_percent)
-			alert_add(n, "disk nearly full: the spool's file system is %llu%% used "
-			    "(alert at [notify] disk_alert_percent = %u)", used,
-			    n->cf.notify_disk_percent);
+			alert_add(n,
+			    "disk nearly full: the spool's file system is %llu%% used "
+			    "(alert at [notify] disk_alert_percent = %u)",
+			    used, n->cf.notify_disk_percent);
 	}
 	if (adminops_check(".", ".", 1, check_line, n, &fails) != 0)
 		alert_add(n, "sealdrop-admin check could not run");
@@ -843,19 +870,22 @@ run_step(void *ctx)
 	if (n->cf.notify_from[0] == '\0' || n->cf.notify_smtp_host[0] == '\0') {
 		/* An alert is at least in the journal. */
 		if (n->sub[0] == 'a')
-			fprintf(stderr, ADMIN_PROG ": notify: alert: unit %s failed or is restarting\n",
+			fprintf(stderr,
+			    ADMIN_PROG ": notify: alert: unit %s failed or is restarting\n",
 			    n->unit);
 		printf("notifications are off: set [notify] from and smtp_host in sealdrop.conf\n");
 		return 0;
 	}
 	if (strcmp(n->cf.notify_socks, "off") == 0)
-		fprintf(stderr, ADMIN_PROG ": notify: WARNING: [notify] socks = off: mail goes out "
-		    "without Tor and reveals this server's address\n");
+		fprintf(stderr,
+		    ADMIN_PROG ": notify: WARNING: [notify] socks = off: mail goes out "
+			       "without Tor and reveals this server's address\n");
 	/* A bad [notify] setting stops the run here, before anything is
 	 * written (the password is not read yet). */
 	msmtp_config(n, 0, scratch, sizeof scratch);
 	if (access(NOTIFY_GPG, X_OK) != 0 || access(NOTIFY_MSMTP, X_OK) != 0)
-		admin_die("notifications are configured but %s is missing (apt install gnupg msmtp)",
+		admin_die(
+		    "notifications are configured but %s is missing (apt install gnupg msmtp)",
 		    access(NOTIFY_GPG, X_OK) != 0 ? NOTIFY_GPG : NOTIFY_MSMTP);
 	db = admin_open_db();
 	g_run = n;
@@ -897,8 +927,10 @@ run_step(void *ctx)
 		}
 		if (e == SD_ERR_FORMAT) {
 			refused++;
-			alert_add(n, "the notification key or address of journalist %s is refused: "
-			    "%.300s", js[i].name, why);
+			alert_add(n,
+			    "the notification key or address of journalist %s is refused: "
+			    "%.300s",
+			    js[i].name, why);
 		} else {
 			failed++;
 		}
@@ -910,7 +942,8 @@ run_step(void *ctx)
 	dbn_free(js, nj);
 	free(js);
 	if (failed > 0)
-		alert_add(n, "%zu digest(s) could not be sent (tor or the mail server unreachable?)",
+		alert_add(n,
+		    "%zu digest(s) could not be sent (tor or the mail server unreachable?)",
 		    failed);
 	else if (db_setting_set(db, LAST_KEY, hour) != 0)
 		fprintf(stderr, ADMIN_PROG ": notify: cannot record this digest's hour\n");
@@ -943,18 +976,23 @@ set_step(void *ctx)
 	sodium_memzero(&j, sizeof j); /* the passphrase hash and TOTP secret */
 	e = dbn_set(db, jid, n->addr ? n->addr : "", n->key ? n->key : "");
 	if (e == SD_ERR_FORMAT || e == SD_ERR_TOOLONG)
-		admin_die("%s", n->key && dbn_check_key(n->key, strlen(n->key)) != 0 ?
-		    "the key must be one armored OpenPGP public key block of at most 32 KiB" :
-		    "not an e-mail address (at most 254 characters)");
+		admin_die("%s",
+		    n->key && dbn_check_key(n->key, strlen(n->key)) != 0
+			? "the key must be one armored OpenPGP public key block of at most 32 KiB"
+			: "not an e-mail address (at most 254 characters)");
 	if (e != 0)
 		admin_die("cannot save: %s", sd_strerror(e));
-	if ((e = db_audit_add(db, "(admin)", n->key ? "notifications set" : "notifications off",
-	    n->name)) != 0)
-		fprintf(stderr, ADMIN_PROG ": notify: saved, but the audit log could not record "
-		    "it: %s\n", sd_strerror(e));
+	if ((e = db_audit_add(
+		 db, "(admin)", n->key ? "notifications set" : "notifications off", n->name)) != 0)
+		fprintf(stderr,
+		    ADMIN_PROG ": notify: saved, but the audit log could not record "
+			       "it: %s\n",
+		    sd_strerror(e));
 	db_close(db);
-	printf("%s\n", n->key ? "notifications on: the key is checked by the next "
-	    "`sealdrop-admin notify run`" : "notifications off: address and key removed");
+	printf("%s\n",
+	    n->key ? "notifications on: the key is checked by the next "
+		     "`sealdrop-admin notify run`"
+		   : "notifications off: address and key removed");
 	return 0;
 }
 
@@ -966,9 +1004,11 @@ config_step(void *ctx)
 
 	load_conf(n);
 	if (n->cf.notify_from[0] == '\0' || n->cf.notify_smtp_host[0] == '\0')
-		admin_die("notifications are off: set [notify] from and smtp_host in sealdrop.conf");
+		admin_die(
+		    "notifications are off: set [notify] from and smtp_host in sealdrop.conf");
 	msmtp_config(n, 0, text, sizeof text);
-	printf("# [notify] from %s\n", n->route[0] ? n->route : "sealdrop.conf (no " NOTIFY_CONF ")");
+	printf(
+	    "# [notify] from %s\n", n->route[0] ? n->route : "sealdrop.conf (no " NOTIFY_CONF ")");
 	fputs(text, stdout);
 	return 0;
 }
@@ -992,9 +1032,12 @@ adminn_main(const struct admin_args *a)
 	if (strcmp(sub, "alert") == 0) {
 		size_t ul = strlen(n.unit);
 
-		if (ul == 0 || ul > UNIT_MAX || strspn(n.unit, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.@:") != ul)
-			admin_die("--unit: a systemd unit name (letters, digits, -_.@:, at most %d)",
+		if (ul == 0 || ul > UNIT_MAX ||
+		    strspn(n.unit,
+			"abcdefghijklmnopqrstuvwxyz"
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.@:") != ul)
+			admin_die(
+			    "--unit: a systemd unit name (letters, digits, -_.@:, at most %d)",
 			    UNIT_MAX);
 		admin_enter(inst);
 		return admin_step(run_step, &n);
@@ -1011,15 +1054,18 @@ adminn_main(const struct admin_args *a)
 
 			/* Read here, as the caller; checked for shape in the step. */
 			if ((e = sd_read_small_file(keyfile, DBN_KEY_MAX, &buf, &klen)) != 0)
-				admin_die("%s: %s", keyfile, e == SD_ERR_TOOLONG ?
-				    "longer than 32 KiB: not a public key sealdrop takes" :
-				    sd_strerror(e));
+				admin_die("%s: %s", keyfile,
+				    e == SD_ERR_TOOLONG
+					? "longer than 32 KiB: not a public key sealdrop takes"
+					: sd_strerror(e));
 			n.key = (char *)buf;
 			if (strlen(n.key) != klen || dbn_check_key(n.key, klen) != 0)
 				admin_die("%s: not one armored OpenPGP public key block "
-				    "(gpg --armor --export ADDRESS)", keyfile);
+					  "(gpg --armor --export ADDRESS)",
+				    keyfile);
 			if (dbn_check_addr(n.addr) != 0)
-				admin_die("--address: not an e-mail address (at most 254 characters)");
+				admin_die(
+				    "--address: not an e-mail address (at most 254 characters)");
 		}
 		admin_enter(inst);
 		rc = admin_step(set_step, &n);

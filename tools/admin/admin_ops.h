@@ -29,8 +29,8 @@ enum adminops_level { ADMINOPS_OK, ADMINOPS_WARN, ADMINOPS_FAIL };
 
 /* One line of a check's result: name is short ("database"), detail says
  * what was found. */
-typedef void (*adminops_report_fn)(void *ctx, enum adminops_level level, const char *name,
-    const char *detail);
+typedef void (*adminops_report_fn)(
+    void *ctx, enum adminops_level level, const char *name, const char *detail);
 
 /* Run every check on an instance (opened as instance, named shown in
  * messages; skip_tor: leave tor/ to adminops_check_tor); *fails receives
@@ -46,23 +46,23 @@ struct adminpriv_inst;
 
 struct adminops_backup_opts {
 	const struct adminpriv_inst *inst; /* the instance, opened (admin_priv.h) */
-	const char *out; /* created; never replaced */
+	const char *out;                   /* created; never replaced */
 	/* 0: a plain tar archive; else the archive is sealed to these keys. */
 	const unsigned char (*recipients)[ADMINOPS_KEYBYTES];
 	size_t nrecipients;
 };
 
 struct adminops_backup_stats {
-	uint64_t items;     /* spool files written */
-	uint64_t vanished;  /* rows of the snapshot whose file was deleted meanwhile */
-	uint64_t refused;   /* rows whose file restore would refuse (left out) */
+	uint64_t items;          /* spool files written */
+	uint64_t vanished;       /* rows of the snapshot whose file was deleted meanwhile */
+	uint64_t refused;        /* rows whose file restore would refuse (left out) */
 	char first_refused[300]; /* the first of them and why */
-	uint64_t left_out;  /* spool files the snapshot does not list */
-	uint64_t tor_files; /* files under tor/ */
-	uint64_t tor_skipped; /* entries under tor/ not backed up (links, sockets...) */
-	uint64_t bytes;     /* archive content, before sealing */
-	int has_tor;        /* tor/ existed */
-	int schema;         /* the snapshot's schema version */
+	uint64_t left_out;       /* spool files the snapshot does not list */
+	uint64_t tor_files;      /* files under tor/ */
+	uint64_t tor_skipped;    /* entries under tor/ not backed up (links, sockets...) */
+	uint64_t bytes;          /* archive content, before sealing */
+	int has_tor;             /* tor/ existed */
+	int schema;              /* the snapshot's schema version */
 };
 
 int adminops_backup(const struct adminops_backup_opts *o, struct adminops_backup_stats *st,

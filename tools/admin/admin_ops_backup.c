@@ -87,10 +87,10 @@ struct bk {
 
 /* A reader: a step of its own. */
 struct rd {
-	int out;           /* the pipe's write end */
-	int close_fds[3];  /* the writer's descriptors, closed first */
-	int tor;           /* 1: tor/'s reader (working directory tor/) */
-	int with_tor;      /* the owner's reader also sends tor/ */
+	int out;          /* the pipe's write end */
+	int close_fds[3]; /* the writer's descriptors, closed first */
+	int tor;          /* 1: tor/'s reader (working directory tor/) */
+	int with_tor;     /* the owner's reader also sends tor/ */
 	struct db *mem;
 	struct db_admin_ids ids;
 	struct rd_stats st;
@@ -116,8 +116,7 @@ fail(struct bk *b, int e, const char *fmt, ...)
 /* ---- the readers ------------------------------------------------------ */
 
 static int
-rd_send(struct rd *r, uint32_t type, const char *name, uint64_t size, const void *data,
-    size_t len)
+rd_send(struct rd *r, uint32_t type, const char *name, uint64_t size, const void *data, size_t len)
 {
 	struct rec h = { type, name ? (uint32_t)strlen(name) : 0, size };
 	int e;
@@ -178,8 +177,10 @@ rd_small(struct rd *r, int dirfd, const char *rel, const char *name)
 		return rd_error(r, "%s: %s", name, strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
 	    st.st_uid != geteuid() || (uint64_t)st.st_size > ADMINOPS_SMALL_MAX)
-		e = rd_error(r, "%s: not a regular file of this instance's user with one link and "
-		    "at most 1 MiB", name);
+		e = rd_error(r,
+		    "%s: not a regular file of this instance's user with one link and "
+		    "at most 1 MiB",
+		    name);
 	else
 		e = rd_file(r, name, fd, (uint64_t)st.st_size);
 	close(fd);
@@ -337,20 +338,20 @@ rd_snapshot(struct rd *r)
 	 * the instance's owner with one link, never a FIFO or a link to a file
 	 * of someone else. */
 	if ((e = adminpriv_db_files(AT_FDCWD, "sealdrop.db", geteuid(), why)) != 0)
-		return rd_error(r, "not backed up: %s", e == SD_ERR_NOTFOUND ?
-		    "not a sealdrop instance (no sealdrop.db)" : why);
+		return rd_error(r, "not backed up: %s",
+		    e == SD_ERR_NOTFOUND ? "not a sealdrop instance (no sealdrop.db)" : why);
 	alarm(DB_SECONDS_MAX);
 	e = db_admin_snapshot("sealdrop.db", &r->mem);
 	alarm(0);
 	if (e == SD_ERR_FORMAT)
-		return rd_error(r, "sealdrop.db holds a view, a trigger or another object "
+		return rd_error(r,
+		    "sealdrop.db holds a view, a trigger or another object "
 		    "sealdrop never makes, or lacks its tables: not backed up");
 	if (e != 0)
 		return rd_error(r, "sealdrop.db: cannot copy the database (busy or damaged)");
 	if (db_admin_integrity(r->mem) != 0)
 		return rd_error(r, "sealdrop.db: integrity_check fails; not backing it up");
-	if (db_admin_version(r->mem, &r->st.schema) != 0 ||
-	    db_admin_items(r->mem, &r->ids) != 0)
+	if (db_admin_version(r->mem, &r->st.schema) != 0 || db_admin_items(r->mem, &r->ids) != 0)
 		return rd_error(r, "sealdrop.db: cannot read the items");
 	return rd_send(r, REC_SCHEMA, NULL, (uint64_t)r->st.schema, NULL, 0);
 }
@@ -366,8 +367,10 @@ rd_owner(struct rd *r)
 		return e;
 	if (r->with_tor) {
 		if ((tfd = openat(AT_FDCWD, "tor", DIR_FLAGS)) < 0 && errno != ENOENT)
-			return rd_error(r, "tor/: %s", errno == ELOOP || errno == ENOTDIR ?
-			    "not a directory (a symbolic link?)" : strerror(errno));
+			return rd_error(r, "tor/: %s",
+			    errno == ELOOP || errno == ENOTDIR
+				? "not a directory (a symbolic link?)"
+				: strerror(errno));
 		if (tfd >= 0) {
 			e = rd_tor(r, tfd);
 			close(tfd);
@@ -479,7 +482,8 @@ bk_in(struct bk *b, int in, void *p, size_t len)
 	size_t got = 0;
 
 	if (sd_read_full(in, p, len, &got) != 0 || got != len)
-		return fail(b, SD_ERR_TRUNCATED, "the reading step stopped before the end (see "
+		return fail(b, SD_ERR_TRUNCATED,
+		    "the reading step stopped before the end (see "
 		    "above)");
 	return 0;
 }
@@ -500,10 +504,11 @@ bk_member(struct bk *b, int in, const struct rec *h, int tor_only)
 	(void)adminpriv_safe(name, shown, sizeof shown);
 	kind = strlen(name) == h->namelen ? adminops_member_kind(name, dir) : -1;
 	if (kind < 0 || kind == M_MANIFEST || (tor_only && kind != M_TORFILE && kind != M_TORDIR))
-		return fail(b, SD_ERR_FORMAT, "member '%s' refused: not part of a sealdrop backup",
-		    shown);
-	if (dir ? h->size != 0 : (h->size > adminops_member_max(kind) ||
-	        (kind == M_ITEM && h->size < sdbox_file_size(0, 1))))
+		return fail(
+		    b, SD_ERR_FORMAT, "member '%s' refused: not part of a sealdrop backup", shown);
+	if (dir ? h->size != 0
+		: (h->size > adminops_member_max(kind) ||
+		      (kind == M_ITEM && h->size < sdbox_file_size(0, 1))))
 		return fail(b, SD_ERR_RANGE, "member '%s' refused: size out of bounds", shown);
 	if (kind <= M_DB && b->have[kind]++)
 		return fail(b, SD_ERR_FORMAT, "member '%s' twice", shown);
@@ -517,7 +522,8 @@ bk_member(struct bk *b, int in, const struct rec *h, int tor_only)
 			return e;
 		if (kind == M_ITEM && left == h->size &&
 		    memcmp(b->buf, SDBOX_MAGIC, SDBOX_MAGIC_BYTES) != 0)
-			return fail(b, SD_ERR_FORMAT, "member '%s' refused: not an .sdbox file", shown);
+			return fail(
+			    b, SD_ERR_FORMAT, "member '%s' refused: not an .sdbox file", shown);
 		if ((e = bk_data(b, name, b->buf, want)) != 0)
 			return e;
 		left -= want;
@@ -542,7 +548,8 @@ bk_pump(struct bk *b, int in, int tor_only)
 		switch (h.type) {
 		case REC_SCHEMA:
 			if (schema_seen || h.size > 1000000)
-				return fail(b, SD_ERR_FORMAT, "a second or impossible schema record");
+				return fail(
+				    b, SD_ERR_FORMAT, "a second or impossible schema record");
 			schema_seen = 1;
 			b->st.schema = (int)h.size;
 			if ((e = bk_manifest(b)) != 0)
@@ -554,7 +561,8 @@ bk_pump(struct bk *b, int in, int tor_only)
 				return e;
 			break;
 		case REC_STATS:
-			if (h.namelen != 0 || h.size != sizeof rs || (e = bk_in(b, in, &rs, sizeof rs)) != 0)
+			if (h.namelen != 0 || h.size != sizeof rs ||
+			    (e = bk_in(b, in, &rs, sizeof rs)) != 0)
 				return fail(b, SD_ERR_FORMAT, "a bad statistics record");
 			rs.first_refused[sizeof rs.first_refused - 1] = '\0';
 			b->st.items += rs.items;
@@ -565,13 +573,14 @@ bk_pump(struct bk *b, int in, int tor_only)
 			b->st.tor_skipped += rs.tor_skipped;
 			b->st.has_tor |= rs.has_tor != 0;
 			if (b->st.first_refused[0] == '\0')
-				(void)snprintf(b->st.first_refused, sizeof b->st.first_refused, "%s",
-				    rs.first_refused);
+				(void)snprintf(b->st.first_refused, sizeof b->st.first_refused,
+				    "%s", rs.first_refused);
 			break;
 		case REC_ERROR: {
 			char msg[ADMINOPS_ERR_MAX], shown[ADMINPRIV_SAFE_MAX];
 
-			if (h.namelen != 0 || h.size >= sizeof msg || bk_in(b, in, msg, h.size) != 0)
+			if (h.namelen != 0 || h.size >= sizeof msg ||
+			    bk_in(b, in, msg, h.size) != 0)
 				return fail(b, SD_ERR_FORMAT, "a bad error record");
 			msg[h.size] = '\0';
 			return fail(b, SD_ERR_IO, "%s", adminpriv_safe(msg, shown, sizeof shown));
@@ -579,8 +588,8 @@ bk_pump(struct bk *b, int in, int tor_only)
 		case REC_END:
 			return schema_seen ? 0 : fail(b, SD_ERR_FORMAT, "no schema");
 		default:
-			return fail(b, SD_ERR_FORMAT, "the reading step sent a record of type %u",
-			    h.type);
+			return fail(
+			    b, SD_ERR_FORMAT, "the reading step sent a record of type %u", h.type);
 		}
 	}
 }
@@ -627,15 +636,15 @@ bk_open_out(struct bk *b)
 	    strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
 		return fail(b, SD_ERR_ARG, "%s: not a file name", b->o->out);
 	(void)snprintf(b->base, sizeof b->base, "%s", base);
-	(void)snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - b->o->out) : 1,
-	    slash ? b->o->out : ".");
+	(void)snprintf(
+	    dir, sizeof dir, "%.*s", slash ? (int)(slash - b->o->out) : 1, slash ? b->o->out : ".");
 	if (dir[0] == '\0')
 		(void)snprintf(dir, sizeof dir, "/");
 	if ((b->outdirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return fail(b, SD_ERR_IO, "%s: %s", dir, strerror(errno));
 	if (fstatat(b->outdirfd, b->base, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		return fail(b, SD_ERR_EXISTS, "%s exists; a backup never replaces a file",
-		    b->o->out);
+		return fail(
+		    b, SD_ERR_EXISTS, "%s exists; a backup never replaces a file", b->o->out);
 	b->fd = openat(b->outdirfd, ".", O_WRONLY | O_TMPFILE | O_CLOEXEC, 0600);
 	if (b->fd >= 0) {
 		b->tmpfile = 1;
@@ -644,11 +653,12 @@ bk_open_out(struct bk *b)
 	randombytes_buf(rnd, sizeof rnd);
 	sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
 	(void)snprintf(b->tmpname, sizeof b->tmpname, ".sealdrop-backup-%s.part", hex);
-	b->fd = openat(b->outdirfd, b->tmpname,
-	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	b->fd = openat(
+	    b->outdirfd, b->tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (b->fd < 0) {
 		b->tmpname[0] = '\0';
-		return fail(b, SD_ERR_IO, "%s: cannot create a file there: %s", dir, strerror(errno));
+		return fail(
+		    b, SD_ERR_IO, "%s: cannot create a file there: %s", dir, strerror(errno));
 	}
 	return 0;
 }
@@ -663,14 +673,15 @@ bk_open_archive(struct bk *b)
 		(void)snprintf(meta.name, sizeof meta.name, "sealdrop-backup.tar");
 		(void)snprintf(meta.mime, sizeof meta.mime, "application/x-tar");
 		if ((e = sdbox_writer_new(&b->w, b->o->recipients, b->o->nrecipients, &meta,
-		         sdbox_fd_write, &b->fd)) != 0)
+			 sdbox_fd_write, &b->fd)) != 0)
 			return fail(b, e, "cannot seal the archive: %s", sd_strerror(e));
 	}
 	if ((b->a = archive_write_new()) == NULL)
 		return fail(b, SD_ERR_NOMEM, "out of memory");
 	if (archive_write_set_format_pax_restricted(b->a) != ARCHIVE_OK ||
 	    archive_write_open2(b->a, b, NULL, bk_write, NULL, NULL) != ARCHIVE_OK)
-		return fail(b, SD_ERR_IO, "cannot start the archive: %s", archive_error_string(b->a));
+		return fail(
+		    b, SD_ERR_IO, "cannot start the archive: %s", archive_error_string(b->a));
 	return 0;
 }
 
@@ -685,7 +696,8 @@ bk_finish(struct bk *b)
 		return fail(b, SD_ERR_FORMAT, "the reading step sent no %s",
 		    b->have[M_CONF] ? "database" : "sealdrop.conf");
 	if (archive_write_close(b->a) != ARCHIVE_OK)
-		return fail(b, SD_ERR_IO, "cannot finish the archive: %s", archive_error_string(b->a));
+		return fail(
+		    b, SD_ERR_IO, "cannot finish the archive: %s", archive_error_string(b->a));
 	if (b->w != NULL && (e = sdbox_writer_finish(b->w)) != 0)
 		return fail(b, e, "cannot finish the sealed archive: %s", sd_strerror(e));
 	if (fsync(b->fd) != 0)

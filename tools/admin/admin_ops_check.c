@@ -41,9 +41,9 @@ struct chk {
 	const char *inst;  /* the instance as opened ("." in a step) */
 	const char *shown; /* as given, for messages */
 	int in_tor;        /* the working directory is tor/ (adminops_check_tor) */
-	int dfd; /* the instance directory */
-	uid_t uid;     /* who must own the instance: this user (root: the owner) */
-	uid_t tor_uid; /* who owns tor/: this user, or tor's once deployed */
+	int dfd;           /* the instance directory */
+	uid_t uid;         /* who must own the instance: this user (root: the owner) */
+	uid_t tor_uid;     /* who owns tor/: this user, or tor's once deployed */
 	adminops_report_fn fn;
 	void *ctx;
 	unsigned fails;
@@ -82,8 +82,8 @@ exact_mode(const char *rel)
 /* The names sealdrop (its daemons, SQLite, sealdrop-admin) makes in the
  * instance directory. */
 static const char *const top_names[] = {
-	"sealdrop.conf", "sealdrop.db", "sealdrop.db-journal", "sealdrop.db-wal",
-	"sealdrop.db-shm", "spool", "tor", "source.sock", "journalist.sock",
+	"sealdrop.conf", "sealdrop.db", "sealdrop.db-journal", "sealdrop.db-wal", "sealdrop.db-shm",
+	"spool", "tor", "source.sock", "journalist.sock",
 	"tor-clients", /* the web admin's client-key requests (crypto/torauth.h) */
 };
 
@@ -112,13 +112,17 @@ perm_entry(struct chk *c, const char *rel, const struct stat *st, int depth)
 		(void)snprintf(why, sizeof why, "is not a file, directory or socket (%s)",
 		    S_ISFIFO(st->st_mode) ? "a FIFO" : "a device");
 	else if (S_ISSOCK(st->st_mode) && depth > 0)
-		(void)snprintf(why, sizeof why, "is a socket, which only the daemons make, in the "
+		(void)snprintf(why, sizeof why,
+		    "is a socket, which only the daemons make, in the "
 		    "instance directory itself");
 	else if (S_ISREG(st->st_mode) && st->st_nlink != 1)
-		(void)snprintf(why, sizeof why, "has %ju hard links, not one (a file of the "
-		    "instance is never linked elsewhere)", (uintmax_t)st->st_nlink);
+		(void)snprintf(why, sizeof why,
+		    "has %ju hard links, not one (a file of the "
+		    "instance is never linked elsewhere)",
+		    (uintmax_t)st->st_nlink);
 	else if (S_ISDIR(st->st_mode) && depth >= PERM_DIR_DEPTH_MAX)
-		(void)snprintf(why, sizeof why, "is a directory nested deeper than sealdrop makes "
+		(void)snprintf(why, sizeof why,
+		    "is a directory nested deeper than sealdrop makes "
 		    "any (not looked into)");
 	else if (depth == 0 && t == sizeof top_names / sizeof top_names[0])
 		(void)snprintf(why, sizeof why, "is not something sealdrop makes");
@@ -127,11 +131,11 @@ perm_entry(struct chk *c, const char *rel, const struct stat *st, int depth)
 		    (unsigned)st->st_uid, (unsigned)owner,
 		    in_tor ? "the owner of tor/" : "the instance's user");
 	else if (want != 0 && (m & ~(mode_t)(S_ISDIR(st->st_mode) ? S_ISGID : 0)) != want)
-		(void)snprintf(why, sizeof why, "has mode %04o, want %04o", (unsigned)m,
-		    (unsigned)want);
+		(void)snprintf(
+		    why, sizeof why, "has mode %04o, want %04o", (unsigned)m, (unsigned)want);
 	else if ((m & forbidden) != 0)
-		(void)snprintf(why, sizeof why, "has mode %04o: group or other bits set",
-		    (unsigned)m);
+		(void)snprintf(
+		    why, sizeof why, "has mode %04o: group or other bits set", (unsigned)m);
 	if (why[0] == '\0')
 		return;
 	if (++c->perm_bad <= PERM_SHOWN_MAX)
@@ -187,21 +191,27 @@ check_permissions(struct chk *c)
 		return;
 	}
 	if (st.st_uid != c->uid)
-		say(c, ADMINOPS_FAIL, "instance", "%s is owned by uid %u, not by this user (uid %u): "
-		    "run check as the instance's user", c->shown, (unsigned)st.st_uid, (unsigned)c->uid);
+		say(c, ADMINOPS_FAIL, "instance",
+		    "%s is owned by uid %u, not by this user (uid %u): "
+		    "run check as the instance's user",
+		    c->shown, (unsigned)st.st_uid, (unsigned)c->uid);
 	else if ((st.st_mode & 07777) != 0700 && (st.st_mode & 07777) != 02710)
-		say(c, ADMINOPS_FAIL, "instance", "%s has mode %04o, want 0700 (or 2710 with tor's "
-		    "group when deployed, docs/operator-guide.md)", c->shown,
-		    (unsigned)(st.st_mode & 07777));
+		say(c, ADMINOPS_FAIL, "instance",
+		    "%s has mode %04o, want 0700 (or 2710 with tor's "
+		    "group when deployed, docs/operator-guide.md)",
+		    c->shown, (unsigned)(st.st_mode & 07777));
 	else
 		say(c, ADMINOPS_OK, "instance", "%s: owner uid %u, mode %04o", c->shown,
 		    (unsigned)c->uid, (unsigned)(st.st_mode & 07777));
 	(void)perm_walk(c, c->dfd, "", 0, &n);
 	if (c->perm_bad > PERM_SHOWN_MAX)
-		say(c, ADMINOPS_FAIL, "permissions", "... and %u more", c->perm_bad - PERM_SHOWN_MAX);
+		say(c, ADMINOPS_FAIL, "permissions", "... and %u more",
+		    c->perm_bad - PERM_SHOWN_MAX);
 	else if (c->perm_bad == 0)
-		say(c, ADMINOPS_OK, "permissions", "%" PRIu64 " entries, owners as expected, "
-		    "no group or other access", n);
+		say(c, ADMINOPS_OK, "permissions",
+		    "%" PRIu64 " entries, owners as expected, "
+		    "no group or other access",
+		    n);
 }
 
 static void
@@ -216,8 +226,8 @@ check_conf(struct chk *c)
 
 	/* Never a link, FIFO or device: one plain file of the owner. */
 	if ((e = adminpriv_file(c->dfd, "sealdrop.conf", 0, c->uid, &fd, why)) != 0) {
-		say(c, ADMINOPS_FAIL, "config", "%s", e == SD_ERR_NOTFOUND ?
-		    "sealdrop.conf is missing" : why);
+		say(c, ADMINOPS_FAIL, "config", "%s",
+		    e == SD_ERR_NOTFOUND ? "sealdrop.conf is missing" : why);
 		return;
 	}
 	/* Parsed through that descriptor: never a file swapped in meanwhile. */
@@ -242,20 +252,26 @@ check_schema(struct chk *c, struct db *h)
 	if (db_admin_version(h, &v) != 0)
 		say(c, ADMINOPS_FAIL, "schema", "the schema version cannot be read");
 	else if (v > DB_SCHEMA_VERSION)
-		say(c, ADMINOPS_FAIL, "schema", "version %d is newer than this sealdrop's (%d): "
-		    "the daemons refuse it", v, DB_SCHEMA_VERSION);
+		say(c, ADMINOPS_FAIL, "schema",
+		    "version %d is newer than this sealdrop's (%d): "
+		    "the daemons refuse it",
+		    v, DB_SCHEMA_VERSION);
 	else if (v < DB_SCHEMA_VERSION)
-		say(c, ADMINOPS_WARN, "schema", "version %d, current is %d: migrated when a "
-		    "daemon or sealdrop-admin next opens it", v, DB_SCHEMA_VERSION);
+		say(c, ADMINOPS_WARN, "schema",
+		    "version %d, current is %d: migrated when a "
+		    "daemon or sealdrop-admin next opens it",
+		    v, DB_SCHEMA_VERSION);
 	else
 		say(c, ADMINOPS_OK, "schema", "version %d (current)", v);
 	if (db_admin_recipients(h, &n) != 0)
 		say(c, ADMINOPS_FAIL, "recipients", "the recipient table cannot be read");
 	else if (n == 0)
-		say(c, ADMINOPS_FAIL, "recipients", "no recipient key: sources cannot submit "
+		say(c, ADMINOPS_FAIL, "recipients",
+		    "no recipient key: sources cannot submit "
 		    "(sealdrop-admin recipient add)");
 	else
-		say(c, ADMINOPS_OK, "recipients", "%" PRId64 " recipient key%s", n, n == 1 ? "" : "s");
+		say(c, ADMINOPS_OK, "recipients", "%" PRId64 " recipient key%s", n,
+		    n == 1 ? "" : "s");
 }
 
 /* Rows whose file is missing, files a backup would refuse, files in the
@@ -286,24 +302,35 @@ check_spool_items(struct chk *c, int spfd, struct db *h)
 	else
 		say(c, ADMINOPS_OK, "spool", "%zu rows, each with its file", ids.n);
 	if (k.bad > 0)
-		say(c, ADMINOPS_FAIL, "spool", "%" PRIu64 " spool files that backup and restore "
-		    "refuse (first: %s)", k.bad, k.first_bad);
+		say(c, ADMINOPS_FAIL, "spool",
+		    "%" PRIu64 " spool files that backup and restore "
+		    "refuse (first: %s)",
+		    k.bad, k.first_bad);
 	if (k.misplaced > 0)
-		say(c, ADMINOPS_FAIL, "spool", "%" PRIu64 " files in another batch directory than "
-		    "their row says (first: %s)", k.misplaced, k.first_misplaced);
+		say(c, ADMINOPS_FAIL, "spool",
+		    "%" PRIu64 " files in another batch directory than "
+		    "their row says (first: %s)",
+		    k.misplaced, k.first_misplaced);
 	if (k.orphans > 0)
-		say(c, ADMINOPS_WARN, "spool", "%" PRIu64 " orphan files with no row (first: %s): "
-		    "left by a crash between writing and recording, or copied in", k.orphans,
-		    k.first_orphan);
+		say(c, ADMINOPS_WARN, "spool",
+		    "%" PRIu64 " orphan files with no row (first: %s): "
+		    "left by a crash between writing and recording, or copied in",
+		    k.orphans, k.first_orphan);
 	if (k.unknown > 0)
-		say(c, ADMINOPS_WARN, "spool", "%" PRIu64 " source directories the database does "
-		    "not know (first: %s)", k.unknown, k.first_unknown);
+		say(c, ADMINOPS_WARN, "spool",
+		    "%" PRIu64 " source directories the database does "
+		    "not know (first: %s)",
+		    k.unknown, k.first_unknown);
 	if (k.empty > 0)
-		say(c, ADMINOPS_WARN, "spool", "%" PRIu64 " empty source or batch directories "
-		    "(first: %s)", k.empty, k.first_empty);
+		say(c, ADMINOPS_WARN, "spool",
+		    "%" PRIu64 " empty source or batch directories "
+		    "(first: %s)",
+		    k.empty, k.first_empty);
 	if (k.strange > 0)
-		say(c, ADMINOPS_WARN, "spool", "%" PRIu64 " entries that are not spool items "
-		    "(first: %s)", k.strange, k.first_strange);
+		say(c, ADMINOPS_WARN, "spool",
+		    "%" PRIu64 " entries that are not spool items "
+		    "(first: %s)",
+		    k.strange, k.first_strange);
 out:
 	db_admin_ids_free(&ids);
 	db_admin_idset_free(&srcs);
@@ -319,7 +346,8 @@ check_tmp(struct chk *c, int spfd)
 	DIR *d;
 
 	if (tfd < 0 || adminops_opendir(tfd, &d) != 0) {
-		say(c, ADMINOPS_FAIL, "spool/tmp", "missing or unreadable: the daemons cannot start");
+		say(c, ADMINOPS_FAIL, "spool/tmp",
+		    "missing or unreadable: the daemons cannot start");
 		goto out;
 	}
 	while ((ent = readdir(d)) != NULL) {
@@ -338,8 +366,10 @@ check_tmp(struct chk *c, int spfd)
 	}
 	closedir(d);
 	if (n > 0)
-		say(c, ADMINOPS_WARN, "spool/tmp", "%" PRIu64 " files: uploads in progress, or "
-		    "leftovers their daemon removes when it next starts", n);
+		say(c, ADMINOPS_WARN, "spool/tmp",
+		    "%" PRIu64 " files: uploads in progress, or "
+		    "leftovers their daemon removes when it next starts",
+		    n);
 	else
 		say(c, ADMINOPS_OK, "spool/tmp", "empty");
 out:
@@ -377,11 +407,15 @@ check_space(struct chk *c, int spfd)
 	human(avail, a);
 	human(c->reserve, r);
 	if (avail <= c->reserve)
-		say(c, ADMINOPS_FAIL, "free space", "%s free, not above spool_reserve_bytes (%s): "
-		    "uploads are refused (507)", a, r);
+		say(c, ADMINOPS_FAIL, "free space",
+		    "%s free, not above spool_reserve_bytes (%s): "
+		    "uploads are refused (507)",
+		    a, r);
 	else if (avail - c->reserve < c->reserve)
-		say(c, ADMINOPS_WARN, "free space", "%s free, less than twice spool_reserve_bytes "
-		    "(%s)", a, r);
+		say(c, ADMINOPS_WARN, "free space",
+		    "%s free, less than twice spool_reserve_bytes "
+		    "(%s)",
+		    a, r);
 	else
 		say(c, ADMINOPS_OK, "free space", "%s free, spool_reserve_bytes %s", a, r);
 }
@@ -392,13 +426,15 @@ check_spool(struct chk *c, struct db *h)
 	int spfd = openat(c->dfd, "spool", DIR_FLAGS);
 
 	if (spfd < 0) {
-		say(c, ADMINOPS_FAIL, "spool", "spool/ is missing or unreadable: %s", strerror(errno));
+		say(c, ADMINOPS_FAIL, "spool", "spool/ is missing or unreadable: %s",
+		    strerror(errno));
 		return;
 	}
 	if (h != NULL)
 		check_spool_items(c, spfd, h);
 	else
-		say(c, ADMINOPS_FAIL, "spool", "not compared with the database, which is unreadable");
+		say(c, ADMINOPS_FAIL, "spool",
+		    "not compared with the database, which is unreadable");
 	check_tmp(c, spfd);
 	check_space(c, spfd);
 	close(spfd);
@@ -421,7 +457,8 @@ check_database(struct chk *c)
 	else if (adminpriv_db_files(c->dfd, "sealdrop.db", c->uid, why) != 0)
 		say(c, ADMINOPS_FAIL, "database", "not opened: %s", why);
 	else if ((e = db_admin_open_ro(path, &h)) == SD_ERR_FORMAT)
-		say(c, ADMINOPS_FAIL, "database", "sealdrop.db holds a view, a trigger or another "
+		say(c, ADMINOPS_FAIL, "database",
+		    "sealdrop.db holds a view, a trigger or another "
 		    "object sealdrop never makes, or lacks its tables: not read further");
 	else if (e != 0)
 		say(c, ADMINOPS_FAIL, "database", "sealdrop.db cannot be opened");
@@ -442,16 +479,22 @@ check_database(struct chk *c)
 
 /* The files sealdrop-admin init writes under tor/ (tools/admin_tor.h). */
 static const char *const tor_files[] = {
-	"torrc", "source/hs_ed25519_secret_key", "source/hs_ed25519_public_key",
-	"journalist/hs_ed25519_secret_key", "journalist/hs_ed25519_public_key",
+	"torrc",
+	"source/hs_ed25519_secret_key",
+	"source/hs_ed25519_public_key",
+	"journalist/hs_ed25519_secret_key",
+	"journalist/hs_ed25519_public_key",
 	"journalist/authorized_clients/sealdrop.placeholder.auth",
 };
 
 /* The directives sealdrop-admin writes (admin_torrc.c); any other one in
  * tor/torrc is reported. */
 static const char *const tor_directives[] = {
-	"HiddenServiceDir", "HiddenServicePort", "HiddenServicePoWDefensesEnabled",
-	"HiddenServiceMaxStreams", "HiddenServiceMaxStreamsCloseCircuit",
+	"HiddenServiceDir",
+	"HiddenServicePort",
+	"HiddenServicePoWDefensesEnabled",
+	"HiddenServiceMaxStreams",
+	"HiddenServiceMaxStreamsCloseCircuit",
 };
 
 /* Every line of tor/torrc is a comment, blank or a known directive. */
@@ -464,7 +507,8 @@ check_torrc_lines(struct chk *c, int torfd)
 	int fd, e;
 
 	if ((e = adminpriv_file(torfd, "torrc", 0, c->tor_uid, &fd, why)) != 0) {
-		say(c, ADMINOPS_FAIL, "tor", "tor/%s", e == SD_ERR_NOTFOUND ? "torrc is missing" : why);
+		say(c, ADMINOPS_FAIL, "tor", "tor/%s",
+		    e == SD_ERR_NOTFOUND ? "torrc is missing" : why);
 		return -1;
 	}
 	e = sd_read_full(fd, buf, sizeof buf - 1, &len);
@@ -485,11 +529,14 @@ check_torrc_lines(struct chk *c, int torfd)
 			continue;
 		k = strcspn(key, " \t");
 		for (i = 0; i < sizeof tor_directives / sizeof tor_directives[0]; i++)
-			if (strlen(tor_directives[i]) == k && strncmp(key, tor_directives[i], k) == 0)
+			if (strlen(tor_directives[i]) == k &&
+			    strncmp(key, tor_directives[i], k) == 0)
 				break;
 		if (i == sizeof tor_directives / sizeof tor_directives[0]) {
-			say(c, ADMINOPS_FAIL, "tor", "tor/torrc line %u: '%.*s' is not a directive "
-			    "sealdrop-admin writes", no, (int)(k > 64 ? 64 : k), key);
+			say(c, ADMINOPS_FAIL, "tor",
+			    "tor/torrc line %u: '%.*s' is not a directive "
+			    "sealdrop-admin writes",
+			    no, (int)(k > 64 ? 64 : k), key);
 			return -1;
 		}
 	}
@@ -514,19 +561,23 @@ check_tor_files(struct chk *c, int torfd)
 	if (check_torrc_lines(c, torfd) != 0)
 		return;
 	if (admintor_torrc_names(torfd, named) != 0)
-		say(c, ADMINOPS_WARN, "tor", "tor/torrc names no instance path this check "
+		say(c, ADMINOPS_WARN, "tor",
+		    "tor/torrc names no instance path this check "
 		    "understands");
 	else if (realpath(c->in_tor ? ".." : c->inst, real) == NULL || strcmp(real, named) != 0)
-		say(c, ADMINOPS_FAIL, "tor", "tor/torrc is for %s, not this directory (moved? "
-		    "restore rewrites it)", named);
+		say(c, ADMINOPS_FAIL, "tor",
+		    "tor/torrc is for %s, not this directory (moved? "
+		    "restore rewrites it)",
+		    named);
 	else {
 		if ((fd = openat(torfd, "journalist/authorized_clients", DIR_FLAGS)) >= 0) {
 			(void)adminops_count_entries(fd, &n);
 			close(fd);
 		}
-		say(c, ADMINOPS_OK, "tor", "torrc for this directory, both services' keys, %u "
-		    "journalist client key%s (tor-check runs tor on them)", n ? n - 1 : 0,
-		    n == 2 ? "" : "s");
+		say(c, ADMINOPS_OK, "tor",
+		    "torrc for this directory, both services' keys, %u "
+		    "journalist client key%s (tor-check runs tor on them)",
+		    n ? n - 1 : 0, n == 2 ? "" : "s");
 	}
 }
 
@@ -539,7 +590,8 @@ check_tor(struct chk *c)
 	int fd;
 
 	if (fstatat(c->dfd, "tor", &st, AT_SYMLINK_NOFOLLOW) != 0) {
-		say(c, ADMINOPS_WARN, "tor", "no tor/ directory: this instance was made before "
+		say(c, ADMINOPS_WARN, "tor",
+		    "no tor/ directory: this instance was made before "
 		    "sealdrop-admin set up onion services (docs/operator-guide.md)");
 		return;
 	}
@@ -548,8 +600,10 @@ check_tor(struct chk *c)
 		return;
 	}
 	if ((fd = openat(c->dfd, "tor", DIR_FLAGS)) < 0) {
-		say(c, ADMINOPS_WARN, "tor", "tor/ belongs to uid %u and this user cannot read it: "
-		    "not inspected (sealdrop-admin tor-check, as root, does)", (unsigned)st.st_uid);
+		say(c, ADMINOPS_WARN, "tor",
+		    "tor/ belongs to uid %u and this user cannot read it: "
+		    "not inspected (sealdrop-admin tor-check, as root, does)",
+		    (unsigned)st.st_uid);
 		return;
 	}
 	check_tor_files(c, fd);
@@ -559,8 +613,14 @@ check_tor(struct chk *c)
 int
 adminops_check_tor(const char *shown, adminops_report_fn fn, void *ctx, unsigned *fails)
 {
-	struct chk c = { .inst = "..", .shown = shown, .in_tor = 1, .uid = geteuid(), .tor_uid = geteuid(), .fn = fn,
-		.ctx = ctx, .dfd = -1 };
+	struct chk c = { .inst = "..",
+		.shown = shown,
+		.in_tor = 1,
+		.uid = geteuid(),
+		.tor_uid = geteuid(),
+		.fn = fn,
+		.ctx = ctx,
+		.dfd = -1 };
 	int fd = open(".", DIR_FLAGS);
 
 	/* The working directory is tor/ and this process its owner. */
@@ -578,7 +638,9 @@ int
 adminops_check(const char *instance, const char *shown, int skip_tor, adminops_report_fn fn,
     void *ctx, unsigned *fails)
 {
-	struct chk c = { .inst = instance, .shown = shown, .uid = geteuid(), .fn = fn, .ctx = ctx, .dfd = -1 };
+	struct chk c = {
+		.inst = instance, .shown = shown, .uid = geteuid(), .fn = fn, .ctx = ctx, .dfd = -1
+	};
 
 	struct stat st;
 

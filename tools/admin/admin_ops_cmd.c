@@ -101,7 +101,8 @@ adminops_cmd_check(const struct admin_args *o)
 		if ((e = admin_tor_step(check_tor_step, &k)) >= CHECK_NOT_RUN)
 			return 1;
 		fails += (unsigned)e;
-	} else if (pi->torfd < 0 && pi->torerr[0] != '\0' && strstr(pi->torerr, "no tor/") == NULL) {
+	} else if (pi->torfd < 0 && pi->torerr[0] != '\0' &&
+	    strstr(pi->torerr, "no tor/") == NULL) {
 		print_line(NULL, ADMINOPS_FAIL, "tor", pi->torerr);
 		fails++;
 	}
@@ -127,32 +128,33 @@ backup_report(const struct admin_args *o, const struct adminops_backup_stats *st
 	    st->schema);
 	if (st->vanished > 0)
 		printf("note: %llu items the database listed had no file (deleted during the "
-		    "backup, or missing: run check); they are not in the backup\n",
+		       "backup, or missing: run check); they are not in the backup\n",
 		    (unsigned long long)st->vanished);
 	if (st->refused > 0) {
 		char shown[ADMINPRIV_SAFE_MAX];
 
 		printf("WARNING: %llu spool files the database lists are NOT in the backup: "
-		    "restore would refuse them (first: %s); run check\n",
+		       "restore would refuse them (first: %s); run check\n",
 		    (unsigned long long)st->refused,
 		    adminpriv_safe(st->first_refused, shown, sizeof shown));
 	}
 	if (st->left_out > 0)
 		printf("note: %llu spool files the database snapshot does not list (written "
-		    "during the backup, or orphans) are not in the backup\n",
+		       "during the backup, or orphans) are not in the backup\n",
 		    (unsigned long long)st->left_out);
 	if (st->tor_skipped > 0)
 		printf("note: %llu entries under tor/ (links, sockets, unusual names) were "
-		    "skipped\n", (unsigned long long)st->tor_skipped);
+		       "skipped\n",
+		    (unsigned long long)st->tor_skipped);
 	if (o->nrecipients)
 		printf("sealed to %zu key%s: restoring needs one of their secret keys "
-		    "(restore --key); keep that key off this server\n", o->nrecipients,
-		    o->nrecipients == 1 ? "" : "s");
+		       "(restore --key); keep that key off this server\n",
+		    o->nrecipients, o->nrecipients == 1 ? "" : "s");
 	else
 		printf("WARNING: this archive is NOT encrypted. It holds the onion services' "
-		    "private keys, the journalists' passphrase hashes and TOTP secrets and the "
-		    "sources' login tags: whoever reads it can impersonate this drop. Keep it "
-		    "offline and encrypted, or use --recipient.\n");
+		       "private keys, the journalists' passphrase hashes and TOTP secrets and the "
+		       "sources' login tags: whoever reads it can impersonate this drop. Keep it "
+		       "offline and encrypted, or use --recipient.\n");
 }
 
 int
@@ -171,12 +173,12 @@ adminops_cmd_backup(const struct admin_args *o)
 			return 1;
 		}
 	bo = (struct adminops_backup_opts){ admin_enter(o->instance), o->out,
-		(const unsigned char (*)[ADMINOPS_KEYBYTES])pks, o->nrecipients };
+		(const unsigned char(*)[ADMINOPS_KEYBYTES])pks, o->nrecipients };
 	if ((e = adminops_backup(&bo, &st, err)) != 0) {
 		char shown[ADMINPRIV_SAFE_MAX];
 
-		fprintf(stderr, PROG ": backup: %s\n", adminpriv_safe(err[0] ? err : sd_strerror(e),
-		    shown, sizeof shown));
+		fprintf(stderr, PROG ": backup: %s\n",
+		    adminpriv_safe(err[0] ? err : sd_strerror(e), shown, sizeof shown));
 		return 1;
 	}
 	backup_report(o, &st);
@@ -208,23 +210,23 @@ restore_report(const struct admin_args *o, const struct adminops_restore_stats *
 	    (unsigned long long)st->items, st->schema,
 	    st->has_tor ? "tor/ (onion service keys) included" : "no tor/ directory");
 	if (st->torrc == 1)
-		printf("tor/torrc rewritten for this directory: point tor's %%include at it, "
-		    "give tor/ to tor's user (docs/operator-guide.md), then "
-		    PROG " tor-check\n");
+		printf(
+		    "tor/torrc rewritten for this directory: point tor's %%include at it, "
+		    "give tor/ to tor's user (docs/operator-guide.md), then " PROG " tor-check\n");
 	else if (st->torrc < 0)
 		printf("WARNING: tor/torrc names paths this command could not rewrite: edit "
-		    "them by hand before tor uses it\n");
+		       "them by hand before tor uses it\n");
 	(void)snprintf(path, sizeof path, "%s/sealdrop.conf", o->instance);
 	conf_defaults(&c);
 	if (conf_load(path, &c, err) == 0 && (c.source_listen[0] || c.journalist_listen[0]))
 		printf("note: sealdrop.conf sets a listen address; check it still fits this "
-		    "directory\n");
+		       "directory\n");
 	printf("this directory holds the instance's secrets (onion keys, journalists' "
-	    "credentials): keep it 0700.\n");
+	       "credentials): keep it 0700.\n");
 	if (geteuid() == 0)
 		printf("restored as root: give it to its users before starting anything "
-		    "(docs/operator-guide.md, section 2: chown sealdrop, tor/ to debian-tor, "
-		    "chmod 2710)\n");
+		       "(docs/operator-guide.md, section 2: chown sealdrop, tor/ to debian-tor, "
+		       "chmod 2710)\n");
 	printf("next: " PROG " check --instance %s, then " PROG " tor-check\n", o->instance);
 }
 

@@ -65,8 +65,8 @@ adminops_item_path(const struct db_admin_pair *p, char *out)
 	sd_id_hex(p->src, s);
 	sd_spool_name(p->item, i);
 	sd_id_hex(p->batch, b);
-	(void)snprintf(out, ADMINOPS_ITEM_PATH_MAX, "spool/%s/%s%s%s", s,
-	    p->has_batch ? b : "", p->has_batch ? "/" : "", i);
+	(void)snprintf(out, ADMINOPS_ITEM_PATH_MAX, "spool/%s/%s%s%s", s, p->has_batch ? b : "",
+	    p->has_batch ? "/" : "", i);
 }
 
 /* More than this many bytes of holes is a sparse file, which a sealed
@@ -74,8 +74,7 @@ adminops_item_path(const struct db_admin_pair *p, char *out)
 #define SPARSE_SLACK (1024 * 1024)
 
 int
-adminops_item_open(int dirfd, const char *name, int *fd, uint64_t *size,
-    char why[ADMINOPS_WHY_MAX])
+adminops_item_open(int dirfd, const char *name, int *fd, uint64_t *size, char why[ADMINOPS_WHY_MAX])
 {
 	unsigned char head[SDBOX_MAGIC_BYTES];
 	struct stat st, st2;
@@ -90,8 +89,11 @@ adminops_item_open(int dirfd, const char *name, int *fd, uint64_t *size,
 	}
 	if (!S_ISREG(st.st_mode)) {
 		(void)snprintf(why, ADMINOPS_WHY_MAX, "not a regular file (%s)",
-		    S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISDIR(st.st_mode) ? "a directory" :
-		    S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" : "a device");
+		    S_ISLNK(st.st_mode)        ? "a symbolic link"
+			: S_ISDIR(st.st_mode)  ? "a directory"
+			: S_ISFIFO(st.st_mode) ? "a FIFO"
+			: S_ISSOCK(st.st_mode) ? "a socket"
+					       : "a device");
 		return e;
 	}
 	f = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -105,15 +107,16 @@ adminops_item_open(int dirfd, const char *name, int *fd, uint64_t *size,
 	if (st2.st_dev != st.st_dev || st2.st_ino != st.st_ino || !S_ISREG(st2.st_mode))
 		(void)snprintf(why, ADMINOPS_WHY_MAX, "changed while being opened");
 	else if (st2.st_nlink != 1)
-		(void)snprintf(why, ADMINOPS_WHY_MAX, "has %ju hard links, not one",
-		    (uintmax_t)st2.st_nlink);
+		(void)snprintf(
+		    why, ADMINOPS_WHY_MAX, "has %ju hard links, not one", (uintmax_t)st2.st_nlink);
 	else if (st2.st_uid != geteuid())
-		(void)snprintf(why, ADMINOPS_WHY_MAX, "is owned by uid %u, not the instance's uid %u",
-		    (unsigned)st2.st_uid, (unsigned)geteuid());
+		(void)snprintf(why, ADMINOPS_WHY_MAX,
+		    "is owned by uid %u, not the instance's uid %u", (unsigned)st2.st_uid,
+		    (unsigned)geteuid());
 	else if ((uint64_t)st2.st_size < sdbox_file_size(0, 1) ||
 	    (uint64_t)st2.st_size > ADMINOPS_ITEM_MAX)
-		(void)snprintf(why, ADMINOPS_WHY_MAX, "has %jd bytes: not the size of a sealed file",
-		    (intmax_t)st2.st_size);
+		(void)snprintf(why, ADMINOPS_WHY_MAX,
+		    "has %jd bytes: not the size of a sealed file", (intmax_t)st2.st_size);
 	else if ((uint64_t)st2.st_blocks * 512 + SPARSE_SLACK < (uint64_t)st2.st_size)
 		(void)snprintf(why, ADMINOPS_WHY_MAX, "is sparse (%jd bytes, %ju allocated)",
 		    (intmax_t)st2.st_size, (uintmax_t)st2.st_blocks * 512);
@@ -234,8 +237,8 @@ source_walk(int sfd, struct db_admin_pair *p, const char *srchex, struct db_admi
 			continue;
 		}
 		if (sd_id_parse(ent->d_name, strlen(ent->d_name), p->batch) != 0 ||
-		    fstatat(sfd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
-		    (bfd = openat(sfd, ent->d_name, DIR_FLAGS)) < 0) {
+		    fstatat(sfd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISDIR(st.st_mode) || (bfd = openat(sfd, ent->d_name, DIR_FLAGS)) < 0) {
 			strange(k, srchex, ent->d_name, "");
 			continue;
 		}
@@ -268,8 +271,8 @@ adminops_spool_walk(int spfd, struct db_admin_ids *ids, const struct db_admin_id
 		    strcmp(ent->d_name, "tmp") == 0)
 			continue;
 		if (sd_id_parse(ent->d_name, strlen(ent->d_name), p.src) != 0 ||
-		    fstatat(spfd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
-		    (sfd = openat(spfd, ent->d_name, DIR_FLAGS)) < 0) {
+		    fstatat(spfd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISDIR(st.st_mode) || (sfd = openat(spfd, ent->d_name, DIR_FLAGS)) < 0) {
 			strange(k, ent->d_name, "", "");
 			continue;
 		}
@@ -343,16 +346,24 @@ int
 adminops_member_kind(const char *n, int dir)
 {
 	if (!dir) {
-		if (strcmp(n, "sealdrop-backup") == 0) return M_MANIFEST;
-		if (strcmp(n, "sealdrop.conf") == 0) return M_CONF;
-		if (strcmp(n, "sealdrop.db") == 0) return M_DB;
-		if (spool_path_ok(n, 1, ".sdbox") || spool_path_ok(n, 2, ".sdbox")) return M_ITEM;
-		if (strncmp(n, "tor/", 4) == 0 && tor_path_ok(n + 4)) return M_TORFILE;
+		if (strcmp(n, "sealdrop-backup") == 0)
+			return M_MANIFEST;
+		if (strcmp(n, "sealdrop.conf") == 0)
+			return M_CONF;
+		if (strcmp(n, "sealdrop.db") == 0)
+			return M_DB;
+		if (spool_path_ok(n, 1, ".sdbox") || spool_path_ok(n, 2, ".sdbox"))
+			return M_ITEM;
+		if (strncmp(n, "tor/", 4) == 0 && tor_path_ok(n + 4))
+			return M_TORFILE;
 		return -1;
 	}
-	if (strcmp(n, "spool") == 0) return M_SPOOLDIR;
-	if (spool_path_ok(n, 0, "")) return M_SRCDIR;
-	if (spool_path_ok(n, 1, "")) return M_BATCHDIR;
+	if (strcmp(n, "spool") == 0)
+		return M_SPOOLDIR;
+	if (spool_path_ok(n, 0, ""))
+		return M_SRCDIR;
+	if (spool_path_ok(n, 1, ""))
+		return M_BATCHDIR;
 	if (strcmp(n, "tor") == 0 || (strncmp(n, "tor/", 4) == 0 && tor_path_ok(n + 4)))
 		return M_TORDIR;
 	return -1;
@@ -362,10 +373,14 @@ uint64_t
 adminops_member_max(int kind)
 {
 	switch (kind) {
-	case M_MANIFEST: return ADMINOPS_MANIFEST_MAX;
-	case M_DB: return ADMINOPS_DB_MAX;
-	case M_ITEM: return ADMINOPS_ITEM_MAX;
-	default: return ADMINOPS_SMALL_MAX;
+	case M_MANIFEST:
+		return ADMINOPS_MANIFEST_MAX;
+	case M_DB:
+		return ADMINOPS_DB_MAX;
+	case M_ITEM:
+		return ADMINOPS_ITEM_MAX;
+	default:
+		return ADMINOPS_SMALL_MAX;
 	}
 }
 
@@ -376,7 +391,7 @@ adminops_tor_name_ok(const char *s, size_t len)
 		return 0;
 	for (size_t i = 0; i < len; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
+			(s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
 			return 0;
 	return 1;
 }
@@ -412,4 +427,3 @@ adminops_epoch_dirs(int spfd)
 {
 	return epoch_at(spfd, 0);
 }
-

@@ -19,7 +19,6 @@
 
 #include "db_admin.h"
 
-
 /* "spool/<source>/<item>.sdbox" or "spool/<source>/<batch>/<item>.sdbox"
  * of an item; out holds at least ADMINOPS_ITEM_PATH_MAX bytes. */
 #define ADMINOPS_ITEM_PATH_MAX 128
@@ -35,8 +34,8 @@ void adminops_item_path(const struct db_admin_pair *p, char *out);
  * O_NOFOLLOW|O_NONBLOCK open whose fstat must match). 0 with *fd (read
  * position 0) and *size, or SD_ERR_NOTFOUND (missing), SD_ERR_FORMAT (why
  * says what is wrong) or SD_ERR_IO. fd NULL: the file is closed. */
-int adminops_item_open(int dirfd, const char *name, int *fd, uint64_t *size,
-    char why[ADMINOPS_WHY_MAX]);
+int adminops_item_open(
+    int dirfd, const char *name, int *fd, uint64_t *size, char why[ADMINOPS_WHY_MAX]);
 
 /* What a walk of the spool found (tmp/ excluded). */
 struct adminops_spool_count {
@@ -75,8 +74,15 @@ int adminops_tor_name_ok(const char *s, size_t len);
 /* The members of a backup archive (docs/backup.md), as backup writes them
  * and restore takes them. */
 enum adminops_member {
-	M_MANIFEST, M_CONF, M_DB, M_ITEM, M_TORFILE,  /* regular files */
-	M_SPOOLDIR, M_SRCDIR, M_BATCHDIR, M_TORDIR     /* directories */
+	M_MANIFEST,
+	M_CONF,
+	M_DB,
+	M_ITEM,
+	M_TORFILE, /* regular files */
+	M_SPOOLDIR,
+	M_SRCDIR,
+	M_BATCHDIR,
+	M_TORDIR /* directories */
 };
 #define ADMINOPS_MEMBER_NAME_MAX 200
 #define ADMINOPS_MANIFEST_MAX 4096ULL
@@ -87,6 +93,5 @@ enum adminops_member {
 int adminops_member_kind(const char *name, int dir);
 /* The largest size of a regular member of that kind. */
 uint64_t adminops_member_max(int kind);
-
 
 #endif

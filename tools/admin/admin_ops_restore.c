@@ -48,7 +48,7 @@
 #define MEMBERS_MAX 10000000ULL
 #define MANIFEST_MAX ADMINOPS_MANIFEST_MAX
 #define MEMBER_NAME_MAX ADMINOPS_MEMBER_NAME_MAX
-#define BACKUP_NAME "sealdrop-backup.tar"        /* name inside a sealed backup */
+#define BACKUP_NAME "sealdrop-backup.tar" /* name inside a sealed backup */
 
 struct rs {
 	const struct adminops_restore_opts *o;
@@ -118,23 +118,30 @@ rs_check(struct rs *r, struct archive_entry *ae, char name[MEMBER_NAME_MAX + 1],
 	if (++r->members > MEMBERS_MAX)
 		return fail(r, SD_ERR_RANGE, "too many members");
 	if ((len = strlen(n)) == 0 || len > MEMBER_NAME_MAX)
-		return fail(r, SD_ERR_FORMAT, "member '%s' refused: empty or too long a name", shown);
+		return fail(
+		    r, SD_ERR_FORMAT, "member '%s' refused: empty or too long a name", shown);
 	if (archive_entry_hardlink(ae) != NULL || archive_entry_symlink(ae) != NULL ||
 	    (type != AE_IFREG && type != AE_IFDIR))
-		return fail(r, SD_ERR_FORMAT, "member '%s' refused: a link, a device or not a "
-		    "regular file or directory", shown);
+		return fail(r, SD_ERR_FORMAT,
+		    "member '%s' refused: a link, a device or not a "
+		    "regular file or directory",
+		    shown);
 	memcpy(name, n, len + 1);
 	if (type == AE_IFDIR && name[len - 1] == '/')
 		name[--len] = '\0';
 	if ((k = adminops_member_kind(name, type == AE_IFDIR)) < 0)
-		return fail(r, SD_ERR_FORMAT, "member '%s' refused: not part of a sealdrop backup "
-		    "(an absolute path, '..' or an unexpected name)", shown);
+		return fail(r, SD_ERR_FORMAT,
+		    "member '%s' refused: not part of a sealdrop backup "
+		    "(an absolute path, '..' or an unexpected name)",
+		    shown);
 	if (r->members == 1 && k != M_MANIFEST)
-		return fail(r, SD_ERR_FORMAT, "not a sealdrop backup (its first member is not "
+		return fail(r, SD_ERR_FORMAT,
+		    "not a sealdrop backup (its first member is not "
 		    "sealdrop-backup)");
-	if (type == AE_IFREG && (!archive_entry_size_is_set(ae) || archive_entry_size(ae) < 0 ||
-	        (uint64_t)archive_entry_size(ae) > adminops_member_max(k) ||
-	        (k == M_ITEM && (uint64_t)archive_entry_size(ae) < sdbox_file_size(0, 1))))
+	if (type == AE_IFREG &&
+	    (!archive_entry_size_is_set(ae) || archive_entry_size(ae) < 0 ||
+		(uint64_t)archive_entry_size(ae) > adminops_member_max(k) ||
+		(k == M_ITEM && (uint64_t)archive_entry_size(ae) < sdbox_file_size(0, 1))))
 		return fail(r, SD_ERR_RANGE, "member '%s' refused: size out of bounds", shown);
 	if (k <= M_DB && r->have[k])
 		return fail(r, SD_ERR_FORMAT, "member '%s' appears twice", shown);
@@ -159,7 +166,8 @@ rs_parent(struct rs *r, const char *name, const char **last)
 		}
 		memcpy(comp, p, len);
 		comp[len] = '\0';
-		nfd = mkdirat(fd, comp, 0700) == 0 || errno == EEXIST ? openat(fd, comp, DIR_FLAGS) : -1;
+		nfd = mkdirat(fd, comp, 0700) == 0 || errno == EEXIST ? openat(fd, comp, DIR_FLAGS)
+								      : -1;
 		close(fd);
 		fd = nfd;
 		p = slash + 1;
@@ -199,7 +207,8 @@ rs_manifest(struct rs *r)
 		return fail(r, SD_ERR_TRUNCATED, "the archive is damaged or truncated: %s",
 		    archive_error_string(r->a));
 	if (have < sizeof want - 1 || memcmp(r->buf, want, sizeof want - 1) != 0)
-		return fail(r, SD_ERR_FORMAT, "not a sealdrop backup of a version this sealdrop "
+		return fail(r, SD_ERR_FORMAT,
+		    "not a sealdrop backup of a version this sealdrop "
 		    "knows (the first line of sealdrop-backup is not 'sealdrop-backup 1')");
 	return 0;
 }
@@ -216,17 +225,20 @@ rs_copy(struct rs *r, const char *name, int fd, int kind, uint64_t size)
 		if (g_stop)
 			return fail(r, SD_ERR_STATE, "interrupted: nothing restored");
 		if (kind == M_ITEM && total == 0 &&
-		    ((size_t)n < SDBOX_MAGIC_BYTES || memcmp(r->buf, SDBOX_MAGIC, SDBOX_MAGIC_BYTES) != 0))
+		    ((size_t)n < SDBOX_MAGIC_BYTES ||
+			memcmp(r->buf, SDBOX_MAGIC, SDBOX_MAGIC_BYTES) != 0))
 			return fail(r, SD_ERR_FORMAT, "member '%s' is not an .sdbox file", name);
 		total += (uint64_t)n;
 		if (total > size)
-			return fail(r, SD_ERR_RANGE, "member '%s' is longer than its header says", name);
+			return fail(
+			    r, SD_ERR_RANGE, "member '%s' is longer than its header says", name);
 		if (sd_write_full(fd, r->buf, (size_t)n) != 0)
 			return fail(r, SD_ERR_IO, "%s: cannot write: %s", name, strerror(errno));
 	}
 	if (n < 0 || total != size)
-		return fail(r, SD_ERR_TRUNCATED, "the archive is damaged or truncated (in '%s'): %s",
-		    name, n < 0 ? archive_error_string(r->a) : "short member");
+		return fail(r, SD_ERR_TRUNCATED,
+		    "the archive is damaged or truncated (in '%s'): %s", name,
+		    n < 0 ? archive_error_string(r->a) : "short member");
 	return 0;
 }
 
@@ -311,10 +323,12 @@ rs_open_sealed(struct rs *r)
 	e = sdbox_reader_new(&r->r, r->o->sk, sdbox_fd_read, &r->in_fd);
 	sodium_memzero(r->o->sk, ADMINOPS_KEYBYTES);
 	if (e != 0)
-		return fail(r, e, "%s: cannot open the sealed backup: %s", r->o->in, sd_strerror(e));
+		return fail(
+		    r, e, "%s: cannot open the sealed backup: %s", r->o->in, sd_strerror(e));
 	m = sdbox_reader_meta(r->r);
 	if (m->kind != SDBOX_KIND_FILE || strcmp(m->name, BACKUP_NAME) != 0)
-		return fail(r, SD_ERR_FORMAT, "%s: a sealed file, but not a sealed backup", r->o->in);
+		return fail(
+		    r, SD_ERR_FORMAT, "%s: a sealed file, but not a sealed backup", r->o->in);
 	return 0;
 }
 
@@ -396,10 +410,12 @@ rs_target(struct rs *r)
 	unsigned n = 1;
 	int fd;
 
-	if (strlen(r->o->instance) >= sizeof r->dir || strlen(base) > NAME_MAX ||
-	    base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
-		return fail(r, SD_ERR_ARG, "%s: give the new instance directory's path without a "
-		    "trailing slash", r->o->instance);
+	if (strlen(r->o->instance) >= sizeof r->dir || strlen(base) > NAME_MAX || base[0] == '\0' ||
+	    strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return fail(r, SD_ERR_ARG,
+		    "%s: give the new instance directory's path without a "
+		    "trailing slash",
+		    r->o->instance);
 	(void)snprintf(r->base, sizeof r->base, "%s", base);
 	(void)snprintf(r->dir, sizeof r->dir, "%.*s", slash ? (int)(slash - r->o->instance) : 1,
 	    slash ? r->o->instance : ".");
@@ -413,8 +429,10 @@ rs_target(struct rs *r)
 			close(fd);
 		}
 		if (n != 0)
-			return fail(r, SD_ERR_EXISTS, "%s exists and is not an empty directory; "
-			    "restore only into a new one", r->o->instance);
+			return fail(r, SD_ERR_EXISTS,
+			    "%s exists and is not an empty directory; "
+			    "restore only into a new one",
+			    r->o->instance);
 		r->target_exists = 1;
 	}
 	randombytes_buf(rnd, sizeof rnd);
@@ -480,7 +498,8 @@ rs_verify_db(struct rs *r, int spfd)
 	if ((e = stage_path(r, "sealdrop.db", path)) != 0)
 		goto out;
 	if ((e = db_admin_open_ro(path, &h)) == SD_ERR_FORMAT) {
-		e = fail(r, e, "the database in the archive holds a view, a trigger or another "
+		e = fail(r, e,
+		    "the database in the archive holds a view, a trigger or another "
 		    "object sealdrop never makes, or lacks its tables");
 		goto out;
 	}
@@ -489,8 +508,10 @@ rs_verify_db(struct rs *r, int spfd)
 		goto out;
 	}
 	if ((e = db_admin_version(h, &r->st.schema)) != 0 || r->st.schema > DB_SCHEMA_VERSION) {
-		e = fail(r, SD_ERR_FORMAT, "the database's schema (%d) is newer than this "
-		    "sealdrop's (%d)", r->st.schema, DB_SCHEMA_VERSION);
+		e = fail(r, SD_ERR_FORMAT,
+		    "the database's schema (%d) is newer than this "
+		    "sealdrop's (%d)",
+		    r->st.schema, DB_SCHEMA_VERSION);
 		goto out;
 	}
 	if ((e = db_admin_items(h, &ids)) != 0 ||
@@ -509,11 +530,11 @@ rs_verify_db(struct rs *r, int spfd)
 		e = fail(r, SD_ERR_FORMAT, "%s is in another batch than its row says",
 		    k.first_misplaced);
 	else if (k.orphans > 0)
-		e = fail(r, SD_ERR_FORMAT, "%s is not listed by the archive's database",
-		    k.first_orphan);
+		e = fail(
+		    r, SD_ERR_FORMAT, "%s is not listed by the archive's database", k.first_orphan);
 	else if (k.strange > 0 || k.empty > 0)
-		e = fail(r, SD_ERR_FORMAT, "%s is not part of a spool", k.strange ?
-		    k.first_strange : k.first_empty);
+		e = fail(r, SD_ERR_FORMAT, "%s is not part of a spool",
+		    k.strange ? k.first_strange : k.first_empty);
 	if (e != 0)
 		goto out;
 	r->st.items = ids.n;
@@ -534,17 +555,19 @@ rs_verify(struct rs *r)
 		return e;
 	conf_defaults(&c);
 	if (conf_load(path, &c, err) != 0)
-		return fail(r, SD_ERR_FORMAT, "the archive's sealdrop.conf does not parse: %s", err);
+		return fail(
+		    r, SD_ERR_FORMAT, "the archive's sealdrop.conf does not parse: %s", err);
 	if ((e = rs_spool_dirs(r, &spfd)) != 0)
 		return e;
 	e = rs_verify_db(r, spfd);
 	close(spfd);
 	/* A database in WAL mode opened read-only leaves these two beside it:
 	 * this process made them, the instance needs neither. */
-	if (e == 0 && ((unlinkat(r->sfd, "sealdrop.db-wal", 0) != 0 && errno != ENOENT) ||
-	        (unlinkat(r->sfd, "sealdrop.db-shm", 0) != 0 && errno != ENOENT)))
-		e = fail(r, SD_ERR_IO, "sealdrop.db-wal or -shm cannot be removed: %s",
-		    strerror(errno));
+	if (e == 0 &&
+	    ((unlinkat(r->sfd, "sealdrop.db-wal", 0) != 0 && errno != ENOENT) ||
+		(unlinkat(r->sfd, "sealdrop.db-shm", 0) != 0 && errno != ENOENT)))
+		e = fail(
+		    r, SD_ERR_IO, "sealdrop.db-wal or -shm cannot be removed: %s", strerror(errno));
 	return e;
 }
 
@@ -557,7 +580,7 @@ rs_commit(struct rs *r)
 
 	if (realpath(r->dir, real) == NULL ||
 	    snprintf(target, sizeof target, "%s/%s", strcmp(real, "/") ? real : "", r->base) >=
-	        (int)sizeof target)
+		(int)sizeof target)
 		return fail(r, SD_ERR_IO, "%s: cannot resolve the path", r->dir);
 	if (r->st.has_tor && admintor_torrc_move(r->sfd, target, &r->st.torrc) != 0)
 		return fail(r, SD_ERR_IO, "tor/torrc cannot be rewritten for %s", target);
@@ -593,8 +616,8 @@ adminops_restore(const struct adminops_restore_opts *o, struct adminops_restore_
 		e = fail(&r, SD_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	if ((e = rs_target(&r)) != 0 || (e = rs_open_input(&r)) != 0 ||
-	    (e = rs_members(&r)) != 0 || (e = rs_verify(&r)) != 0)
+	if ((e = rs_target(&r)) != 0 || (e = rs_open_input(&r)) != 0 || (e = rs_members(&r)) != 0 ||
+	    (e = rs_verify(&r)) != 0)
 		goto out;
 	if (g_stop) {
 		e = fail(&r, SD_ERR_STATE, "interrupted: nothing restored");
@@ -613,7 +636,8 @@ out:
 		close(r.in_fd);
 	if (r.sfd >= 0)
 		close(r.sfd);
-	if (r.stage[0] != '\0' && sd_rmtree_at(r.parentfd, r.stage, SD_TREE_DEPTH_MAX) != 0 && e == 0)
+	if (r.stage[0] != '\0' && sd_rmtree_at(r.parentfd, r.stage, SD_TREE_DEPTH_MAX) != 0 &&
+	    e == 0)
 		e = fail(&r, SD_ERR_IO, "%s/%s: could not be removed", r.dir, r.stage);
 	if (r.parentfd >= 0)
 		close(r.parentfd);

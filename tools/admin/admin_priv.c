@@ -61,8 +61,9 @@ adminpriv_open(const char *path, struct adminpriv_inst *pi, char err[ADMINPRIV_E
 	err[0] = '\0';
 	if ((p.fd = open(path, DIR_FLAGS)) < 0) {
 		e = SD_ERR_IO;
-		(void)snprintf(err, ADMINPRIV_ERR_MAX, "%s: %s", path, errno == ELOOP ?
-		    "is a symbolic link: give the instance directory itself" : strerror(errno));
+		(void)snprintf(err, ADMINPRIV_ERR_MAX, "%s: %s", path,
+		    errno == ELOOP ? "is a symbolic link: give the instance directory itself"
+				   : strerror(errno));
 		goto out;
 	}
 	if (fstat(p.fd, &st) != 0) {
@@ -78,15 +79,18 @@ adminpriv_open(const char *path, struct adminpriv_inst *pi, char err[ADMINPRIV_E
 		else
 			(void)snprintf(p.torerr, sizeof p.torerr, "tor/ cannot be opened: %s",
 			    errno == ELOOP || errno == ENOTDIR ? "not a directory (a symbolic "
-			    "link?)" : strerror(errno));
+								 "link?)"
+							       : strerror(errno));
 	} else if (fstat(p.torfd, &st) != 0) {
 		(void)snprintf(p.torerr, sizeof p.torerr, "tor/: %s", strerror(errno));
 	} else if (p.owner.drop && st.st_uid == p.owner.uid) {
 		/* Deployed, tor/ is tor's (operator-guide.md, section 2); one the
 		 * instance's owner made or swapped in is not trusted as tor's. */
-		(void)snprintf(p.torerr, sizeof p.torerr, "tor/ belongs to the instance's owner "
+		(void)snprintf(p.torerr, sizeof p.torerr,
+		    "tor/ belongs to the instance's owner "
 		    "(uid %u), not to tor's user: give it to tor's user (docs/operator-guide.md, "
-		    "section 2)", (unsigned)st.st_uid);
+		    "section 2)",
+		    (unsigned)st.st_uid);
 	} else if ((st.st_mode & 077) != 0) {
 		(void)snprintf(p.torerr, sizeof p.torerr, "tor/ has mode %04o: tor wants 0700",
 		    (unsigned)(st.st_mode & 07777));
@@ -151,8 +155,7 @@ child_run(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx)
 }
 
 int
-adminpriv_spawn(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx,
-    pid_t *pid)
+adminpriv_spawn(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx, pid_t *pid)
 {
 	pid_t p;
 
@@ -219,8 +222,8 @@ wait_bounded(pid_t pid, const struct timespec *deadline, int *st)
 }
 
 static int
-wait_step(pid_t pid, const struct adminpriv_id *id, const struct timespec *deadline,
-    unsigned seconds)
+wait_step(
+    pid_t pid, const struct adminpriv_id *id, const struct timespec *deadline, unsigned seconds)
 {
 	int st = 0, k;
 
@@ -229,19 +232,24 @@ wait_step(pid_t pid, const struct adminpriv_id *id, const struct timespec *deadl
 		return 1;
 	}
 	if (k == 1) {
-		fprintf(stderr, "sealdrop-admin: the step running as uid %u did not end within %u "
+		fprintf(stderr,
+		    "sealdrop-admin: the step running as uid %u did not end within %u "
 		    "seconds and was killed (stopped by that user, or a file of the instance that "
-		    "never answers, such as a FIFO?)\n", (unsigned)id->uid, seconds);
+		    "never answers, such as a FIFO?)\n",
+		    (unsigned)id->uid, seconds);
 		return 1;
 	}
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
 	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
-		fprintf(stderr, "sealdrop-admin: the step running as uid %u took longer than %u "
+		fprintf(stderr,
+		    "sealdrop-admin: the step running as uid %u took longer than %u "
 		    "seconds and was stopped (a file of the instance that never answers, such as "
-		    "a FIFO?)\n", (unsigned)id->uid, seconds);
+		    "a FIFO?)\n",
+		    (unsigned)id->uid, seconds);
 	else
-		fprintf(stderr, "sealdrop-admin: the step running as uid %u was killed (signal %d)\n",
+		fprintf(stderr,
+		    "sealdrop-admin: the step running as uid %u was killed (signal %d)\n",
 		    (unsigned)id->uid, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 	return 1;
 }
@@ -253,8 +261,8 @@ adminpriv_wait(pid_t pid, const struct adminpriv_id *id)
 }
 
 int
-adminpriv_wait_until(pid_t pid, const struct adminpriv_id *id, struct timespec deadline,
-    unsigned seconds)
+adminpriv_wait_until(
+    pid_t pid, const struct adminpriv_id *id, struct timespec deadline, unsigned seconds)
 {
 	return wait_step(pid, id, &deadline, seconds);
 }
@@ -266,8 +274,8 @@ adminpriv_run(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *c
 }
 
 int
-adminpriv_run_for(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx,
-    unsigned seconds)
+adminpriv_run_for(
+    int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx, unsigned seconds)
 {
 	struct timespec deadline;
 	pid_t pid;
@@ -293,8 +301,7 @@ adminpriv_run_for(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, voi
 }
 
 int
-adminpriv_file(int dirfd, const char *name, int wr, uid_t uid, int *fd,
-    char why[ADMINPRIV_ERR_MAX])
+adminpriv_file(int dirfd, const char *name, int wr, uid_t uid, int *fd, char why[ADMINPRIV_ERR_MAX])
 {
 	char proc[64];
 	struct stat st, st2;
@@ -316,8 +323,10 @@ adminpriv_file(int dirfd, const char *name, int wr, uid_t uid, int *fd,
 		(void)snprintf(why, ADMINPRIV_ERR_MAX, "%s is a symbolic link", name);
 	} else if (!S_ISREG(st.st_mode)) {
 		(void)snprintf(why, ADMINPRIV_ERR_MAX, "%s is not a regular file (%s)", name,
-		    S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode) ? "a directory" :
-		    S_ISSOCK(st.st_mode) ? "a socket" : "a device");
+		    S_ISFIFO(st.st_mode)       ? "a FIFO"
+			: S_ISDIR(st.st_mode)  ? "a directory"
+			: S_ISSOCK(st.st_mode) ? "a socket"
+					       : "a device");
 	} else if (st.st_nlink != 1) {
 		(void)snprintf(why, ADMINPRIV_ERR_MAX, "%s has %ju hard links, not one", name,
 		    (uintmax_t)st.st_nlink);

@@ -43,11 +43,11 @@ struct adminpriv_id {
 };
 
 struct adminpriv_inst {
-	const char *path;        /* as given, for messages only */
-	int fd;                  /* the instance directory */
+	const char *path; /* as given, for messages only */
+	int fd;           /* the instance directory */
 	struct adminpriv_id owner;
-	int torfd;               /* tor/, or -1 when there is none */
-	struct adminpriv_id tor; /* tor/'s owner (valid when torfd >= 0) */
+	int torfd;                      /* tor/, or -1 when there is none */
+	struct adminpriv_id tor;        /* tor/'s owner (valid when torfd >= 0) */
 	char torerr[ADMINPRIV_ERR_MAX]; /* why tor/ work is refused, or "" */
 };
 
@@ -68,14 +68,14 @@ int adminpriv_id_for(uid_t uid, struct adminpriv_id *id, char err[ADMINPRIV_ERR_
  * user stopped. */
 typedef int (*adminpriv_fn)(void *ctx);
 int adminpriv_run(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx);
-int adminpriv_run_for(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx,
-    unsigned seconds);
+int adminpriv_run_for(
+    int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx, unsigned seconds);
 
 /* The same in a child always (also when id->drop is 0), returning at
  * once with its pid; adminpriv_wait gives its exit status (1 when killed,
  * said on stderr). For a step that talks to this process over a pipe. */
-int adminpriv_spawn(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx,
-    pid_t *pid);
+int
+adminpriv_spawn(int dirfd, const struct adminpriv_id *id, adminpriv_fn fn, void *ctx, pid_t *pid);
 int adminpriv_wait(pid_t pid, const struct adminpriv_id *id);
 /* adminpriv_wait, but at most until deadline (CLOCK_MONOTONIC, from
  * adminpriv_deadline(seconds)): then root kills the child (SIGKILL, which
@@ -84,16 +84,16 @@ int adminpriv_wait(pid_t pid, const struct adminpriv_id *id);
  * past. */
 struct timespec adminpriv_deadline(unsigned seconds);
 long adminpriv_ms_left(struct timespec deadline);
-int adminpriv_wait_until(pid_t pid, const struct adminpriv_id *id, struct timespec deadline,
-    unsigned seconds);
+int adminpriv_wait_until(
+    pid_t pid, const struct adminpriv_id *id, struct timespec deadline, unsigned seconds);
 
 /* Open name under dirfd read-only (wr: read-write) with
  * O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC, then require a regular file with one
  * link owned by uid. *fd receives it (O_NONBLOCK cleared). ENOENT gives
  * SD_ERR_NOTFOUND with no message; anything else SD_ERR_IO (cannot open) or
  * SD_ERR_FORMAT (wrong kind, links or owner) with why filled. */
-int adminpriv_file(int dirfd, const char *name, int wr, uid_t uid, int *fd,
-    char why[ADMINPRIV_ERR_MAX]);
+int adminpriv_file(
+    int dirfd, const char *name, int wr, uid_t uid, int *fd, char why[ADMINPRIV_ERR_MAX]);
 
 /* SQLite's files of the database name under dirfd: name itself (it must
  * exist) and name-journal, -wal and -shm (each may be absent) pass

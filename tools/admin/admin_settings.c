@@ -84,7 +84,8 @@ set(struct db *db, struct settings *s, const char *key, const char *value)
 	if (e != 0)
 		admin_die("%s: %s", key, why ? why : "bad value");
 	(void)snprintf(target, sizeof target, "%s", key);
-	if (settings_save(db, s) != 0 || db_audit_add(db, "(admin)", "changed settings", target) != 0)
+	if (settings_save(db, s) != 0 ||
+	    db_audit_add(db, "(admin)", "changed settings", target) != 0)
 		admin_die("cannot write the settings");
 	printf("%s set\n", key);
 	return 0;

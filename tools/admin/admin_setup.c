@@ -68,7 +68,7 @@
 #define SETUP_ARGV_MAX (16 + 2 * SETUP_RECIPIENTS_MAX)
 #define SETUP_CONF_MAX (256 * 1024) /* a torrc or AppArmor file we edit */
 #define SETUP_DEPTH_MAX 8           /* the instance's deepest path is 4 */
-#define SETUP_TOR_WAIT_S 60        /* for tor@default to be active */
+#define SETUP_TOR_WAIT_S 60         /* for tor@default to be active */
 #define SETUP_UNITS "sealdrop-source.service", "sealdrop-journalist.service"
 
 struct setup {
@@ -76,9 +76,9 @@ struct setup {
 	const char *recipients[SETUP_RECIPIENTS_MAX];
 	size_t nrecipients;
 	int nostart;
-	uid_t uid;      /* sealdrop */
+	uid_t uid; /* sealdrop */
 	gid_t gid;
-	uid_t tor_uid;  /* debian-tor */
+	uid_t tor_uid; /* debian-tor */
 	gid_t tor_gid;
 };
 
@@ -88,8 +88,8 @@ struct setup {
 static int
 run(const char *path, const char *const argv[])
 {
-	static const char *const cenv[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-		"LC_ALL=C.UTF-8", NULL };
+	static const char *const cenv[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8",
+		NULL };
 	char *v[SETUP_ARGV_MAX + 1], *env[3];
 	size_t n = 0;
 	pid_t pid;
@@ -106,7 +106,8 @@ run(const char *path, const char *const argv[])
 	fflush(stderr);
 	e = posix_spawn(&pid, path ? path : "/proc/self/exe", NULL, NULL, v, env);
 	if (e != 0) {
-		fprintf(stderr, ADMIN_PROG ": cannot run %s: %s\n", path ? path : argv[0], strerror(e));
+		fprintf(
+		    stderr, ADMIN_PROG ": cannot run %s: %s\n", path ? path : argv[0], strerror(e));
 		return 1;
 	}
 	while (waitpid(pid, &st, 0) < 0)
@@ -124,8 +125,8 @@ must_run(const char *what, const char *path, const char *const argv[])
 	int st = run(path, argv);
 
 	if (st != 0)
-		admin_die("setup stopped: %s failed (exit status %d); the steps above were done", what,
-		    st);
+		admin_die("setup stopped: %s failed (exit status %d); the steps above were done",
+		    what, st);
 }
 
 /* ---- step 1: the instance ---------------------------------------------- */
@@ -161,8 +162,8 @@ instance_state(const char *dir)
 	if (n == 0)
 		return 0;
 	if (!db)
-		admin_die("%s exists, is not empty and holds no sealdrop.db; refusing to touch it",
-		    dir);
+		admin_die(
+		    "%s exists, is not empty and holds no sealdrop.db; refusing to touch it", dir);
 	return 1;
 }
 
@@ -218,7 +219,7 @@ chown_tree(int dirfd, const struct setup *s, int tor, int depth)
 			break;
 		}
 		if (fchownat(dirfd, de->d_name, istor ? s->tor_uid : s->uid,
-		    istor ? s->tor_gid : s->gid, AT_SYMLINK_NOFOLLOW) != 0) {
+			istor ? s->tor_gid : s->gid, AT_SYMLINK_NOFOLLOW) != 0) {
 			e = SD_ERR_IO;
 			break;
 		}
@@ -249,13 +250,15 @@ step_owner(const struct setup *s)
 		admin_die("%s: %s", s->instance, strerror(errno));
 	if (st.st_uid == s->uid) {
 		printf("== ownership: %s belongs to " SETUP_USER " already; left as it is "
-		    "(`check` reports a wrong owner or mode)\n", s->instance);
+		       "(`check` reports a wrong owner or mode)\n",
+		    s->instance);
 		close(fd);
 		return;
 	}
 	if (st.st_uid != 0)
 		admin_die("%s belongs to uid %u, neither root nor " SETUP_USER "; refusing to "
-		    "change it", s->instance, (unsigned)st.st_uid);
+			  "change it",
+		    s->instance, (unsigned)st.st_uid);
 	/* Root-owned: written by init as root, so nothing in it was planted by
 	 * a less privileged user. The top directory last: until then the
 	 * daemons' user cannot enter it. */
@@ -266,8 +269,9 @@ step_owner(const struct setup *s)
 		admin_die("%s: cannot give it to " SETUP_USER " and " SETUP_TOR_USER ": %s",
 		    s->instance, e == SD_ERR_IO ? strerror(errno) : sd_strerror(e));
 	close(fd);
-	printf("== ownership: %s is " SETUP_USER ":" SETUP_TOR_USER " 2710, its files "
-	    SETUP_USER ", tor/ " SETUP_TOR_USER "\n", s->instance);
+	printf("== ownership: %s is " SETUP_USER ":" SETUP_TOR_USER " 2710, its files " SETUP_USER
+	       ", tor/ " SETUP_TOR_USER "\n",
+	    s->instance);
 }
 
 /* ---- step 3: the first administrator ------------------------------------ */
@@ -299,16 +303,16 @@ count_step(void *ctx)
 static int
 step_admin(const struct setup *s)
 {
-	const char *argv[] = { ADMIN_PROG, "journalist", "add",
-		"--instance", s->instance, s->admin, "--admin", NULL };
+	const char *argv[] = { ADMIN_PROG, "journalist", "add", "--instance", s->instance, s->admin,
+		"--admin", NULL };
 	int st;
 
 	admin_enter(s->instance);
 	st = admin_step(count_step, NULL);
 	if (st == 3) {
 		printf("== administrator: the instance has journalists already; none added (their "
-		    "credentials were shown once, when each was made: `" ADMIN_PROG
-		    " journalist reset` makes new ones)\n");
+		       "credentials were shown once, when each was made: `" ADMIN_PROG
+		       " journalist reset` makes new ones)\n");
 		return 0;
 	}
 	if (st != 0)
@@ -380,8 +384,7 @@ add_line(const char *path, const char *comment, const char *line)
 static int
 step_tor(const struct setup *s)
 {
-	const char *check[] = { ADMIN_PROG, "tor-check", "--instance",
-		s->instance, NULL };
+	const char *check[] = { ADMIN_PROG, "tor-check", "--instance", s->instance, NULL };
 	char line[PATH_MAX + 32], abs[PATH_MAX];
 	int changed;
 
@@ -395,8 +398,9 @@ step_tor(const struct setup *s)
 	if (snprintf(line, sizeof line, "%%include %s/" ADMINTOR_TORRC, abs) >= (int)sizeof line)
 		admin_die("%s: path too long", abs);
 	changed = add_line(s->torrc, "sealdrop's two onion services (sealdrop-admin setup)", line);
-	printf("== tor: %s %s\n", s->torrc, changed ? "now includes the instance's torrc" :
-	    "includes the instance's torrc already");
+	printf("== tor: %s %s\n", s->torrc,
+	    changed ? "now includes the instance's torrc"
+		    : "includes the instance's torrc already");
 
 	/* AppArmor: the packaged rules, through the profile's local file. */
 	if (s->nostart) {
@@ -409,8 +413,8 @@ step_tor(const struct setup *s)
 		return changed;
 	}
 	(void)snprintf(line, sizeof line, "include if exists \"%s\"", SD_SETUP_APPARMOR);
-	if (add_line(SETUP_AA_LOCAL, "sealdrop: tor may use the instance's tor/ and sockets",
-	    line)) {
+	if (add_line(
+		SETUP_AA_LOCAL, "sealdrop: tor may use the instance's tor/ and sockets", line)) {
 		changed = 1;
 		printf("== apparmor: %s now includes %s\n", SETUP_AA_LOCAL, SD_SETUP_APPARMOR);
 	} else {
@@ -426,14 +430,15 @@ step_tor(const struct setup *s)
 			fclose(f);
 		}
 		if (buf[0] == 'Y' && access(SETUP_APPARMOR_PARSER, X_OK) == 0) {
-			const char *aa[] = { "apparmor_parser", "-r", "-W",
-				SETUP_AA_PROFILE, NULL };
+			const char *aa[] = { "apparmor_parser", "-r", "-W", SETUP_AA_PROFILE,
+				NULL };
 
 			must_run("reloading tor's AppArmor profile (apparmor_parser -r)",
 			    SETUP_APPARMOR_PARSER, aa);
 			printf("== apparmor: tor's profile reloaded\n");
 		} else {
-			printf("== apparmor: not enabled in this kernel; the rules are in place for "
+			printf(
+			    "== apparmor: not enabled in this kernel; the rules are in place for "
 			    "when it is, and nothing was loaded\n");
 		}
 	}
@@ -453,8 +458,7 @@ systemctl(const char *what, const char *a, const char *b, const char *c, const c
 static int
 active(const char *unit)
 {
-	const char *argv[] = { "systemctl", "is-active", "--quiet",
-		unit, NULL };
+	const char *argv[] = { "systemctl", "is-active", "--quiet", unit, NULL };
 
 	return run(SETUP_SYSTEMCTL, argv) == 0;
 }
@@ -468,8 +472,8 @@ step_start(int torchanged)
 	systemctl("enabling and starting the daemons", "enable", "--now", units[0], units[1]);
 	for (size_t i = 0; i < 2; i++)
 		if (!active(units[i]))
-			admin_die("setup stopped: %s is not running: see journalctl -u %s", units[i],
-			    units[i]);
+			admin_die("setup stopped: %s is not running: see journalctl -u %s",
+			    units[i], units[i]);
 	printf("== systemd: %s and %s enabled and running\n", units[0], units[1]);
 	/* tor.service only groups Debian's tor instances; tor@default is the
 	 * tor that reads /etc/tor/torrc. A restart, not a reload: tor refuses
@@ -484,7 +488,8 @@ step_start(int torchanged)
 	for (int i = 0; !active("tor@default.service"); i++) {
 		if (i == SETUP_TOR_WAIT_S)
 			admin_die("setup stopped: tor is not running after %d s: see journalctl -u "
-			    "tor@default", SETUP_TOR_WAIT_S);
+				  "tor@default",
+			    SETUP_TOR_WAIT_S);
 		sleep(1);
 	}
 }
@@ -499,11 +504,13 @@ onions_step(void *ctx)
 
 	(void)ctx;
 	if (e != 0) {
-		fprintf(stderr, ADMIN_PROG ": cannot read the onion addresses: %s\n", sd_strerror(e));
+		fprintf(
+		    stderr, ADMIN_PROG ": cannot read the onion addresses: %s\n", sd_strerror(e));
 		return 1;
 	}
 	printf("\nsource address (publish it):     http://%s/\n"
-	    "journalist address (client auth): http://%s/\n", so, jo);
+	       "journalist address (client auth): http://%s/\n",
+	    so, jo);
 	return 0;
 }
 
@@ -512,7 +519,8 @@ summary(const struct setup *s)
 {
 	if (admin_tor_step(onions_step, NULL) != 0)
 		admin_die("setup stopped before its summary");
-	printf("\nnext steps (docs/operator-guide.md, installed in /usr/share/doc/sealdrop-server/):\n"
+	printf(
+	    "\nnext steps (docs/operator-guide.md, installed in /usr/share/doc/sealdrop-server/):\n"
 	    "  - hand the administrator's passphrase, TOTP secret and Tor client-auth line\n"
 	    "    (printed above, once) to that journalist in person;\n"
 	    "  - publish the source address where sources can check it (several places);\n"
@@ -523,7 +531,7 @@ summary(const struct setup *s)
 	    s->instance, s->instance, s->instance);
 	if (s->nostart)
 		printf("  - --no-start: start the daemons and tor yourself: systemctl enable --now "
-		    "sealdrop-source sealdrop-journalist tor\n");
+		       "sealdrop-source sealdrop-journalist tor\n");
 }
 
 static void
@@ -534,7 +542,7 @@ users(struct setup *s)
 
 	if ((pw = getpwnam(SETUP_USER)) == NULL)
 		admin_die("no user " SETUP_USER ": it comes with the sealdrop-server package "
-		    "(systemd-sysusers sealdrop.conf makes it)");
+			  "(systemd-sysusers sealdrop.conf makes it)");
 	s->uid = pw->pw_uid;
 	s->gid = pw->pw_gid;
 	if ((pw = getpwnam(SETUP_TOR_USER)) == NULL || (gr = getgrnam(SETUP_TOR_USER)) == NULL)
@@ -549,8 +557,10 @@ int
 adminsetup_main(const struct admin_args *a)
 {
 	struct setup s = { .instance = a->instance ? a->instance : SD_SETUP_INSTANCE,
-		.name = a->name ? a->name : "sealdrop", .admin = a->admin ? a->admin : "admin",
-		.torrc = a->torrc ? a->torrc : SETUP_TORRC, .nostart = a->no_start };
+		.name = a->name ? a->name : "sealdrop",
+		.admin = a->admin ? a->admin : "admin",
+		.torrc = a->torrc ? a->torrc : SETUP_TORRC,
+		.nostart = a->no_start };
 	int exists, torchanged, added;
 
 	if (a->nrecipients > SETUP_RECIPIENTS_MAX)
@@ -559,16 +569,18 @@ adminsetup_main(const struct admin_args *a)
 		s.recipients[s.nrecipients++] = a->recipients[i];
 	if (admintor_path_ok(s.instance) != 0)
 		admin_die("--instance: give an absolute path of printable characters without "
-		    "spaces, quotes, '#' or '\\' (it goes into tor's configuration)");
+			  "spaces, quotes, '#' or '\\' (it goes into tor's configuration)");
 	if (!torauth_name_ok(s.admin))
 		admin_die("--admin %s: a name is 1 to 32 of a-z, 0-9, '_' and '-' (it names the "
-		    "Tor client key too)", s.admin);
+			  "Tor client key too)",
+		    s.admin);
 	users(&s);
 
 	exists = instance_state(s.instance);
 	if (!exists) {
 		if (s.nrecipients == 0)
-			admin_die("a new instance needs at least one --recipient (a journalist's .pub "
+			admin_die(
+			    "a new instance needs at least one --recipient (a journalist's .pub "
 			    "file or sdpk1_ line, made offline with sealdrop-keygen)");
 		step_init(&s);
 	} else {
@@ -576,7 +588,7 @@ adminsetup_main(const struct admin_args *a)
 		    s.instance);
 		if (s.nrecipients > 0)
 			printf("   (--recipient not used on an existing instance: `" ADMIN_PROG
-			    " recipient add` adds a key)\n");
+			       " recipient add` adds a key)\n");
 	}
 	step_owner(&s);
 	added = step_admin(&s);

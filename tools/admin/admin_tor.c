@@ -238,9 +238,10 @@ write_line_at(int dirfd, const char *file, const char *body, size_t len, int rep
 		e = e ? e : SD_ERR_IO;
 	else if (!replace && linkat(AT_FDCWD, proc, dirfd, file, AT_SYMLINK_FOLLOW) != 0)
 		e = errno == EEXIST ? SD_ERR_EXISTS : SD_ERR_IO;
-	else if (replace && ((unlinkat(dirfd, tmp, 0) != 0 && errno != ENOENT) ||
-	    linkat(AT_FDCWD, proc, dirfd, tmp, AT_SYMLINK_FOLLOW) != 0 ||
-	    renameat(dirfd, tmp, dirfd, file) != 0))
+	else if (replace &&
+	    ((unlinkat(dirfd, tmp, 0) != 0 && errno != ENOENT) ||
+		linkat(AT_FDCWD, proc, dirfd, tmp, AT_SYMLINK_FOLLOW) != 0 ||
+		renameat(dirfd, tmp, dirfd, file) != 0))
 		e = SD_ERR_IO;
 	else if (fsync(dirfd) != 0)
 		e = SD_ERR_IO;
@@ -304,8 +305,7 @@ admintor_init(const char *instance_dir, char *source_onion, size_t source_onion_
 		return errno == EEXIST ? SD_ERR_EXISTS : SD_ERR_IO;
 	if ((e = write_service(abs, ADMINTOR_SOURCE_HS, so)) != 0 ||
 	    (e = write_service(abs, ADMINTOR_JOURNALIST_HS, jo)) != 0 ||
-	    (e = write_placeholder(abs)) != 0 ||
-	    (e = write_torrc(abs)) != 0)
+	    (e = write_placeholder(abs)) != 0 || (e = write_torrc(abs)) != 0)
 		return e;
 	memcpy(source_onion, so, ADMINTOR_ONION_MAX);
 	memcpy(journalist_onion, jo, ADMINTOR_ONION_MAX);
@@ -341,8 +341,8 @@ service_onion_at(int torfd, const char *sub, char onion[ADMINTOR_ONION_MAX])
 }
 
 int
-admintor_onions_at(int torfd, char source_onion[ADMINTOR_ONION_MAX],
-    char journalist_onion[ADMINTOR_ONION_MAX])
+admintor_onions_at(
+    int torfd, char source_onion[ADMINTOR_ONION_MAX], char journalist_onion[ADMINTOR_ONION_MAX])
 {
 	char so[ADMINTOR_ONION_MAX], jo[ADMINTOR_ONION_MAX];
 	int e;
@@ -427,8 +427,8 @@ out:
 }
 
 int
-admintor_client_add(const char *instance_dir, const char *name,
-    char *auth_private_line, size_t linesz)
+admintor_client_add(
+    const char *instance_dir, const char *name, char *auth_private_line, size_t linesz)
 {
 	int fd, e;
 

@@ -22,11 +22,11 @@
 
 #include "torauth.h"
 
-#define ADMINTOR_ONION_LEN 62          /* 56 base32 characters + ".onion" */
+#define ADMINTOR_ONION_LEN 62 /* 56 base32 characters + ".onion" */
 #define ADMINTOR_ONION_MAX (ADMINTOR_ONION_LEN + 1)
 /* "<56 chars>:descriptor:x25519:<52 chars>" and a NUL */
 #define ADMINTOR_AUTH_LINE_MAX 128
-#define ADMINTOR_NAME_MAX 32           /* client names: [a-z0-9_-]{1,32} */
+#define ADMINTOR_NAME_MAX 32 /* client names: [a-z0-9_-]{1,32} */
 #define ADMINTOR_SEED_BYTES 32
 #define ADMINTOR_EXPANDED_BYTES 64
 #define ADMINTOR_PK_BYTES 32
@@ -72,8 +72,8 @@ int admintor_onions(const char *instance_dir, char *source_onion, size_t source_
 
 /* The same from tor/ open as torfd (AT_FDCWD: the working directory is
  * tor/), no symbolic link followed. */
-int admintor_onions_at(int torfd, char source_onion[ADMINTOR_ONION_MAX],
-    char journalist_onion[ADMINTOR_ONION_MAX]);
+int admintor_onions_at(
+    int torfd, char source_onion[ADMINTOR_ONION_MAX], char journalist_onion[ADMINTOR_ONION_MAX]);
 
 /* A new x25519 client key for the journalist service: writes
  * INSTANCE/tor/journalist/authorized_clients/NAME.auth (0600, exclusive:
@@ -81,8 +81,8 @@ int admintor_onions_at(int torfd, char source_onion[ADMINTOR_ONION_MAX],
  * "<onion without .onion>:descriptor:x25519:<BASE32 private key>", in
  * auth_private_line (at least ADMINTOR_AUTH_LINE_MAX bytes). The private key
  * is not kept. SD_ERR_ARG for a bad name. tor applies it after a reload. */
-int admintor_client_add(const char *instance_dir, const char *name,
-    char *auth_private_line, size_t linesz);
+int admintor_client_add(
+    const char *instance_dir, const char *name, char *auth_private_line, size_t linesz);
 
 /* Remove NAME.auth: 0, SD_ERR_NOTFOUND if there is none, SD_ERR_ARG for a bad
  * name. tor applies it after a reload. */
@@ -107,8 +107,8 @@ int admintor_client_put_at(int torfd, const char *name, const char *line, size_t
  * and logs no warning. msg receives one line: what was checked on success,
  * the reason on failure (also set on failure, unlike other outputs).
  * admin_torcheck.c. */
-int admintor_check(const char *instance_dir, const char *tor_bin, unsigned timeout_s,
-    char *msg, size_t msgsz);
+int admintor_check(
+    const char *instance_dir, const char *tor_bin, unsigned timeout_s, char *msg, size_t msgsz);
 /* The same, with instance_dir NULL: run with tor/ as the working directory
  * (sealdrop-admin runs it as tor/'s owner, admin_priv.h), reading torrc
  * there and each HiddenServiceDir ".../tor/NAME" as NAME under it. */

@@ -74,13 +74,15 @@ client_add(void *ctx)
 		return 1;
 	}
 	if (e != 0) {
-		fprintf(stderr, PROG ": %s: cannot add the client key: %s\n", inst, tor_strerror(e));
+		fprintf(
+		    stderr, PROG ": %s: cannot add the client key: %s\n", inst, tor_strerror(e));
 		return 1;
 	}
 	printf("client key for %s added. Give %s this line, once, over a safe channel\n"
-	    "(Tor Browser asks for the part after the last ':'; a tor client takes the\n"
-	    "whole line in a ClientOnionAuthDir file):\n%s\n"
-	    "then reload tor (systemctl reload tor) for it to take effect.\n", name, name, line);
+	       "(Tor Browser asks for the part after the last ':'; a tor client takes the\n"
+	       "whole line in a ClientOnionAuthDir file):\n%s\n"
+	       "then reload tor (systemctl reload tor) for it to take effect.\n",
+	    name, name, line);
 	sodium_memzero(line, sizeof line);
 	return 0;
 }

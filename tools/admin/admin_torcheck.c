@@ -52,10 +52,10 @@
 #define TC_ROOT_WARNING "You are running Tor as root"
 
 struct tc_hs {
-	char src[PATH_MAX];                 /* the instance's HiddenServiceDir */
-	char dst[PATH_MAX];                 /* its private copy */
+	char src[PATH_MAX]; /* the instance's HiddenServiceDir */
+	char dst[PATH_MAX]; /* its private copy */
 	char expect[ADMINTOR_ONION_MAX];
-	unsigned clients;                   /* .auth files */
+	unsigned clients; /* .auth files */
 };
 
 struct tc {
@@ -148,7 +148,9 @@ tc_mktemp(struct tc *t)
 	/* Memory-backed by default: the copies of the keys never reach a disk. */
 	if (base == NULL || base[0] != '/')
 		base = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) &&
-		    access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
+			access("/dev/shm", W_OK | X_OK) == 0
+		    ? "/dev/shm"
+		    : "/tmp";
 	n = snprintf(t->tmp, sizeof t->tmp, "%s/sealdrop-torcheck.XXXXXX", base);
 make:
 	if (n < 0 || (size_t)n >= sizeof t->tmp || mkdtemp(t->tmp) == NULL) {
@@ -199,24 +201,31 @@ tc_line(void *ctx, char *line, unsigned no, int nl, struct sdbuf *out)
 	for (size_t vl = strlen(val); vl > 0 && (val[vl - 1] == ' ' || val[vl - 1] == '\t'); vl--)
 		val[vl - 1] = '\0';
 	if (klen < 13 || strncasecmp(key, "HiddenService", 13) != 0)
-		return tc_fail(t, SD_ERR_FORMAT, "torrc line %u: only HiddenService* lines "
-		    "belong in the instance torrc, not '%.*s'", no, (int)klen, key);
+		return tc_fail(t, SD_ERR_FORMAT,
+		    "torrc line %u: only HiddenService* lines "
+		    "belong in the instance torrc, not '%.*s'",
+		    no, (int)klen, key);
 	if (klen == 16 && strncasecmp(key, "HiddenServiceDir", 16) == 0) {
 		struct tc_hs *h = &t->hs[t->nhs];
 		char num[16];
 		if (t->nhs == TC_MAX_HS || val[0] != '/' || strpbrk(val, "\"' \t") != NULL)
-			return tc_fail(t, SD_ERR_FORMAT, "torrc line %u: HiddenServiceDir must be "
-			    "an absolute path without quotes or spaces (at most %d)", no, TC_MAX_HS);
+			return tc_fail(t, SD_ERR_FORMAT,
+			    "torrc line %u: HiddenServiceDir must be "
+			    "an absolute path without quotes or spaces (at most %d)",
+			    no, TC_MAX_HS);
 		if (t->inst == NULL) {
 			/* Run in tor/ (admintor_check_here): the service is the
 			 * directory of that name under it, not whatever the path
 			 * leads to now. */
 			const char *base = strrchr(val, '/') + 1;
 			size_t bl = strlen(base), vl = strlen(val);
-			if (bl == 0 || bl > 32 || strspn(base, "abcdefghijklmnopqrstuvwxyz") != bl ||
-			    vl < bl + 5 || strncmp(val + vl - bl - 5, "/tor/", 5) != 0)
-				return tc_fail(t, SD_ERR_FORMAT, "torrc line %u: HiddenServiceDir is "
-				    "not a directory of tor/", no);
+			if (bl == 0 || bl > 32 ||
+			    strspn(base, "abcdefghijklmnopqrstuvwxyz") != bl || vl < bl + 5 ||
+			    strncmp(val + vl - bl - 5, "/tor/", 5) != 0)
+				return tc_fail(t, SD_ERR_FORMAT,
+				    "torrc line %u: HiddenServiceDir is "
+				    "not a directory of tor/",
+				    no);
 			(void)snprintf(h->src, sizeof h->src, "%s", base);
 		} else {
 			(void)snprintf(h->src, sizeof h->src, "%s", val);
@@ -225,20 +234,24 @@ tc_line(void *ctx, char *line, unsigned no, int nl, struct sdbuf *out)
 		if (tc_join(t, t->tmp, num, h->dst) != 0)
 			return SD_ERR_TOOLONG;
 		t->nhs++;
-		if ((n = sdbuf_adds(out, "HiddenServiceDir ")) == 0 && (n = sdbuf_adds(out, h->dst)) == 0)
+		if ((n = sdbuf_adds(out, "HiddenServiceDir ")) == 0 &&
+		    (n = sdbuf_adds(out, h->dst)) == 0)
 			n = sdbuf_add(out, "\n", 1);
 	} else {
-		if (klen == 17 && strncasecmp(key, "HiddenServicePort", 17) == 0 && !tc_port_ok(val))
-			return tc_fail(t, SD_ERR_FORMAT, "torrc line %u: HiddenServicePort target "
-			    "is not a unix socket or loopback address", no);
+		if (klen == 17 && strncasecmp(key, "HiddenServicePort", 17) == 0 &&
+		    !tc_port_ok(val))
+			return tc_fail(t, SD_ERR_FORMAT,
+			    "torrc line %u: HiddenServicePort target "
+			    "is not a unix socket or loopback address",
+			    no);
 		/* sdbuf_add, not a format: a line may be long. */
 		if ((n = sdbuf_add(out, key, klen)) == 0 && (n = sdbuf_add(out, " ", 1)) == 0 &&
 		    (n = sdbuf_adds(out, val)) == 0)
 			n = sdbuf_add(out, "\n", 1);
 	}
 	if (n != 0)
-		return tc_fail(t, n, "torrc line %u: %s", no, n == SD_ERR_TOOLONG ? "too long" :
-		    sd_strerror(n));
+		return tc_fail(t, n, "torrc line %u: %s", no,
+		    n == SD_ERR_TOOLONG ? "too long" : sd_strerror(n));
 	return 0;
 }
 
@@ -259,11 +272,15 @@ tc_torrc(struct tc *t)
 	/* No link followed, no FIFO waited on (admin_torrc.c). */
 	if ((e = admintor_conf_read(AT_FDCWD, path, ADMINTOR_TORRC_MAX, &in, NULL)) != 0)
 		return tc_fail(t, e, "%s: cannot read: %s", path,
-		    e == SD_ERR_IO ? strerror(errno) : e == SD_ERR_NOTFOUND ? strerror(ENOENT) :
-		    e == SD_ERR_FORMAT ? "not a regular file" : sd_strerror(e));
-	if ((e = sdbuf_adds(&out, "DisableNetwork 1\nSocksPort 0\nControlPort 0\nORPort 0\n"
-	    "DNSPort 0\nTransPort 0\nNATDPort 0\nClientOnly 1\nRunAsDaemon 0\n"
-	    "DataDirectory ")) != 0 || (e = sdbuf_adds(&out, t->tmp)) != 0 ||
+		    e == SD_ERR_IO             ? strerror(errno)
+			: e == SD_ERR_NOTFOUND ? strerror(ENOENT)
+			: e == SD_ERR_FORMAT   ? "not a regular file"
+					       : sd_strerror(e));
+	if ((e = sdbuf_adds(&out,
+		 "DisableNetwork 1\nSocksPort 0\nControlPort 0\nORPort 0\n"
+		 "DNSPort 0\nTransPort 0\nNATDPort 0\nClientOnly 1\nRunAsDaemon 0\n"
+		 "DataDirectory ")) != 0 ||
+	    (e = sdbuf_adds(&out, t->tmp)) != 0 ||
 	    (e = sdbuf_adds(&out, "/data\nLog notice file ")) != 0 ||
 	    (e = sdbuf_adds(&out, t->tmp)) != 0 || (e = sdbuf_adds(&out, "/tor.log\n")) != 0) {
 		e = tc_fail(t, e, "out of memory");
@@ -327,13 +344,15 @@ tc_copy_clients(struct tc *t, struct tc_hs *h)
 		size_t nl = strlen(de->d_name);
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if ((e = tc_join(t, from, de->d_name, f)) != 0 || (e = tc_join(t, to, de->d_name, d)) != 0)
+		if ((e = tc_join(t, from, de->d_name, f)) != 0 ||
+		    (e = tc_join(t, to, de->d_name, d)) != 0)
 			break;
 		if (lstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
 			e = tc_fail(t, SD_ERR_FORMAT, "%s: not a regular file", f);
 			break;
 		}
-		if ((e = tc_copy(t, f, d)) == 0 && nl > 5 && strcmp(de->d_name + nl - 5, ".auth") == 0)
+		if ((e = tc_copy(t, f, d)) == 0 && nl > 5 &&
+		    strcmp(de->d_name + nl - 5, ".auth") == 0)
 			h->clients++;
 	}
 	closedir(dir);
@@ -379,8 +398,8 @@ tc_rules(struct tc *t)
 		(void)snprintf(jr, sizeof jr, "journalist");
 		(void)snprintf(sr, sizeof sr, "source");
 	} else if ((e = admintor_onions(t->inst, so, sizeof so, jo, sizeof jo)) != 0)
-		return tc_fail(t, e, "%s: cannot read the services' public keys: %s", t->inst,
-		    sd_strerror(e));
+		return tc_fail(
+		    t, e, "%s: cannot read the services' public keys: %s", t->inst, sd_strerror(e));
 	if (t->inst == NULL)
 		;
 	else if ((e = tc_join(t, t->inst, ADMINTOR_JOURNALIST_HS, js)) != 0 ||
@@ -398,18 +417,24 @@ tc_rules(struct tc *t)
 		is_j = strcmp(jr, real) == 0;
 		is_s = strcmp(sr, real) == 0;
 		if ((is_j && strcmp(h->expect, jo) != 0) || (is_s && strcmp(h->expect, so) != 0))
-			return tc_fail(t, SD_ERR_FORMAT, "%s: hostname and public key disagree", h->src);
+			return tc_fail(
+			    t, SD_ERR_FORMAT, "%s: hostname and public key disagree", h->src);
 		if (is_j && h->clients == 0)
-			return tc_fail(t, SD_ERR_FORMAT, "%s: no client key in authorized_clients: "
-			    "anyone with the address could reach the journalist interface", h->src);
+			return tc_fail(t, SD_ERR_FORMAT,
+			    "%s: no client key in authorized_clients: "
+			    "anyone with the address could reach the journalist interface",
+			    h->src);
 		if (is_s && h->clients > 0)
-			return tc_fail(t, SD_ERR_FORMAT, "%s: client keys in authorized_clients: "
-			    "sources could not reach the source interface", h->src);
+			return tc_fail(t, SD_ERR_FORMAT,
+			    "%s: client keys in authorized_clients: "
+			    "sources could not reach the source interface",
+			    h->src);
 		seen |= (is_j ? 1 : 0) | (is_s ? 2 : 0);
 	}
 	if (seen != 3)
 		return tc_fail(t, SD_ERR_FORMAT, "%s/" ADMINTOR_TORRC " does not serve %s/%s",
-		    t->inst ? t->inst : "tor/..", t->inst ? t->inst : "tor/..", (seen & 1) ? ADMINTOR_SOURCE_HS : ADMINTOR_JOURNALIST_HS);
+		    t->inst ? t->inst : "tor/..", t->inst ? t->inst : "tor/..",
+		    (seen & 1) ? ADMINTOR_SOURCE_HS : ADMINTOR_JOURNALIST_HS);
 	return 0;
 }
 
@@ -554,8 +579,8 @@ tc_wait(struct tc *t, unsigned timeout_s)
 			why = log ? tc_problem(log, version, sizeof version) : NULL;
 			if (why == NULL && WIFEXITED(st) && WEXITSTATUS(st) == 127) {
 				free(log);
-				return tc_fail(t, SD_ERR_IO, "cannot run %s (is tor installed?)",
-				    t->tor_bin);
+				return tc_fail(
+				    t, SD_ERR_IO, "cannot run %s (is tor installed?)", t->tor_bin);
 			}
 			(void)snprintf(prefix, sizeof prefix, "tor exited (%s %d)%s",
 			    WIFEXITED(st) ? "status" : "signal",
@@ -568,8 +593,8 @@ tc_wait(struct tc *t, unsigned timeout_s)
 			return 0;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec - start.tv_sec >= (time_t)timeout_s)
-			return tc_fail(t, SD_ERR_IO, "tor did not load the services within %u s",
-			    timeout_s);
+			return tc_fail(
+			    t, SD_ERR_IO, "tor did not load the services within %u s", timeout_s);
 		nanosleep(&tick, NULL);
 	}
 }
@@ -616,22 +641,26 @@ tc_verdict(struct tc *t)
 		size_t len = 0;
 		if (tc_join(t, t->hs[i].dst, "hostname", path) == 0 &&
 		    sd_read_small_file(path, ADMINTOR_ONION_LEN + 2, &buf, &len) == 0)
-			(void)snprintf(got, sizeof got, "%.*s", (int)strcspn((char *)buf, "\n"), buf);
+			(void)snprintf(
+			    got, sizeof got, "%.*s", (int)strcspn((char *)buf, "\n"), buf);
 		free(buf);
 		if (strcmp(got, t->hs[i].expect) != 0)
-			return tc_fail(t, SD_ERR_FORMAT, "%s: tor's address is %s, the instance "
-			    "expects %s", t->hs[i].src, got, t->hs[i].expect);
+			return tc_fail(t, SD_ERR_FORMAT,
+			    "%s: tor's address is %s, the instance "
+			    "expects %s",
+			    t->hs[i].src, got, t->hs[i].expect);
 		clients += t->hs[i].clients;
 	}
-	(void)snprintf(t->msg, t->msgsz, "ok: tor %s loaded %zu onion services with the "
-	    "expected addresses and %u client key%s, without a warning", version, t->nhs, clients,
-	    clients == 1 ? "" : "s");
+	(void)snprintf(t->msg, t->msgsz,
+	    "ok: tor %s loaded %zu onion services with the "
+	    "expected addresses and %u client key%s, without a warning",
+	    version, t->nhs, clients, clients == 1 ? "" : "s");
 	return 0;
 }
 
 int
-admintor_check(const char *instance_dir, const char *tor_bin, unsigned timeout_s,
-    char *msg, size_t msgsz)
+admintor_check(
+    const char *instance_dir, const char *tor_bin, unsigned timeout_s, char *msg, size_t msgsz)
 {
 	struct tc *t;
 	int e, r;
@@ -662,11 +691,14 @@ out:
 	if (t->tmp[0] != '\0' && (r = sd_rmtree_at(AT_FDCWD, t->tmp, SD_TREE_DEPTH_MAX)) != 0) {
 		size_t used = strlen(msg);
 		if (e == 0)
-			e = tc_fail(t, r, "%s: tor-check could not remove its copy of the keys (%s)",
-			    t->tmp, sd_strerror(r));
+			e = tc_fail(t, r,
+			    "%s: tor-check could not remove its copy of the keys (%s)", t->tmp,
+			    sd_strerror(r));
 		else if (used + 1 < msgsz)
-			(void)snprintf(msg + used, msgsz - used, "; %s: tor-check could not "
-			    "remove its copy of the keys (%s)", t->tmp, sd_strerror(r));
+			(void)snprintf(msg + used, msgsz - used,
+			    "; %s: tor-check could not "
+			    "remove its copy of the keys (%s)",
+			    t->tmp, sd_strerror(r));
 	}
 	free(t);
 	return e;

@@ -43,8 +43,8 @@
 #include <unistd.h>
 
 #define PROG ADMIN_PROG
-#define REQ_MAX 256  /* requests applied in one batch */
-#define BATCH_MAX 64 /* batches in one run; the rest wait in work/ for the next */
+#define REQ_MAX 256      /* requests applied in one batch */
+#define BATCH_MAX 64     /* batches in one run; the rest wait in work/ for the next */
 #define REFUSED_NAMED 32 /* refused requests named on stderr in one step */
 #define FILE_MAX (TORAUTH_NAME_MAX + sizeof TORAUTH_REQ_REMOVE)
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -62,7 +62,7 @@ struct req {
 };
 
 struct run {
-	int wfd;                        /* the pipe to root (owner steps) */
+	int wfd; /* the pipe to root (owner steps) */
 	char onion[TORAUTH_ONION_FILE_LEN + 1];
 	struct req reqs[REQ_MAX];
 	size_t n;
@@ -72,7 +72,8 @@ struct run {
 static char
 req_kind(const char *file, char name[TORAUTH_NAME_MAX + 1])
 {
-	size_t n = strlen(file), la = sizeof TORAUTH_REQ_ADD - 1, lr = sizeof TORAUTH_REQ_REMOVE - 1;
+	size_t n = strlen(file), la = sizeof TORAUTH_REQ_ADD - 1,
+	       lr = sizeof TORAUTH_REQ_REMOVE - 1;
 	char kind = 0;
 	size_t base = 0;
 
@@ -115,9 +116,9 @@ apply_step(void *ctx)
 
 	for (size_t i = 0; i < r->n; i++) {
 		const struct req *q = &r->reqs[i];
-		int e = q->kind == 'A' ?
-		    admintor_client_put_at(AT_FDCWD, q->name, q->line, strlen(q->line)) :
-		    admintor_client_remove_at(AT_FDCWD, q->name);
+		int e = q->kind == 'A'
+		    ? admintor_client_put_at(AT_FDCWD, q->name, q->line, strlen(q->line))
+		    : admintor_client_remove_at(AT_FDCWD, q->name);
 		if (e == SD_ERR_NOTFOUND && q->kind == 'R')
 			e = 0; /* nothing to revoke: already gone */
 		if (e != 0) {
@@ -152,7 +153,8 @@ subdir(int parent, const char *dir, int *out)
 static int
 keep_onion(int stage, const char *onion)
 {
-	char want[TORAUTH_ONION_FILE_LEN + 1], have[TORAUTH_ONION_FILE_LEN + 2], why[ADMINPRIV_ERR_MAX];
+	char want[TORAUTH_ONION_FILE_LEN + 1], have[TORAUTH_ONION_FILE_LEN + 2],
+	    why[ADMINPRIV_ERR_MAX];
 	const char *tmp = ".new-" TORAUTH_ONION_FILE;
 	size_t got = 0;
 	int fd, e;
@@ -166,7 +168,8 @@ keep_onion(int stage, const char *onion)
 	}
 	if (unlinkat(stage, tmp, 0) != 0 && errno != ENOENT)
 		return SD_ERR_IO;
-	if ((fd = openat(stage, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
+	if ((fd = openat(stage, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) <
+	    0)
 		return SD_ERR_IO;
 	e = sd_write_full(fd, want, strlen(want));
 	if (e == 0 && (fchmod(fd, 0600) != 0 || fsync(fd) != 0))
@@ -212,8 +215,9 @@ refuse(int work, int refused, const char *file, const char *why, int loud)
 	char safe[ADMINPRIV_SAFE_MAX];
 
 	if (loud)
-		fprintf(stderr, PROG ": tor-clients: refused request '%s': %s; moved to "
-		    TORAUTH_STAGE_DIR "/" TORAUTH_REFUSED_DIR "/\n",
+		fprintf(stderr,
+		    PROG ": tor-clients: refused request '%s': %s; moved to " TORAUTH_STAGE_DIR
+			 "/" TORAUTH_REFUSED_DIR "/\n",
 		    adminpriv_safe(file, safe, sizeof safe), why);
 	if (move_over(work, refused, file) != 0 && loud)
 		fprintf(stderr, PROG ": tor-clients: cannot move it aside: %s\n", strerror(errno));
@@ -229,8 +233,9 @@ check_one(int work, const char *file, struct req *q, char why[ADMINPRIV_ERR_MAX]
 
 	memset(q, 0, sizeof *q);
 	if ((q->kind = req_kind(file, q->name)) == 0) {
-		(void)snprintf(why, ADMINPRIV_ERR_MAX, "not NAME" TORAUTH_REQ_ADD " or NAME"
-		    TORAUTH_REQ_REMOVE " with NAME 1 to 32 of a-z 0-9 _ -");
+		(void)snprintf(why, ADMINPRIV_ERR_MAX,
+		    "not NAME" TORAUTH_REQ_ADD " or NAME" TORAUTH_REQ_REMOVE
+		    " with NAME 1 to 32 of a-z 0-9 _ -");
 		return SD_ERR_FORMAT;
 	}
 	if ((e = adminpriv_file(work, file, 0, geteuid(), &fd, why)) != 0) {
@@ -251,7 +256,8 @@ check_one(int work, const char *file, struct req *q, char why[ADMINPRIV_ERR_MAX]
 	}
 	if (q->kind == 'A') {
 		if (!torauth_pub_line_ok(buf, got)) {
-			(void)snprintf(why, ADMINPRIV_ERR_MAX, "not exactly one line "
+			(void)snprintf(why, ADMINPRIV_ERR_MAX,
+			    "not exactly one line "
 			    "'descriptor:x25519:' and 52 base32 characters");
 			return SD_ERR_FORMAT;
 		}
@@ -276,8 +282,10 @@ claim(int reqfd, int work)
 	char kind;
 
 	if ((dup = fcntl(reqfd, F_DUPFD_CLOEXEC, 0)) < 0 || (dir = fdopendir(dup)) == NULL) {
-		fprintf(stderr, PROG ": tor-clients: cannot list " TORAUTH_STAGE_DIR "/"
-		    TORAUTH_REQ_DIR "/: %s\n", strerror(errno));
+		fprintf(stderr,
+		    PROG ": tor-clients: cannot list " TORAUTH_STAGE_DIR "/" TORAUTH_REQ_DIR
+			 "/: %s\n",
+		    strerror(errno));
 		if (dup >= 0)
 			close(dup);
 		return SD_ERR_IO;
@@ -290,8 +298,10 @@ claim(int reqfd, int work)
 			    kind == 'A' ? TORAUTH_REQ_REMOVE : TORAUTH_REQ_ADD);
 			if (clear_at(work, other) != 0) {
 				char safe[ADMINPRIV_SAFE_MAX];
-				fprintf(stderr, PROG ": tor-clients: cannot drop the older request "
-				    "'%s': %s; '%s' waits for the next run\n", other, strerror(errno),
+				fprintf(stderr,
+				    PROG ": tor-clients: cannot drop the older request "
+					 "'%s': %s; '%s' waits for the next run\n",
+				    other, strerror(errno),
 				    adminpriv_safe(d->d_name, safe, sizeof safe));
 				e = SD_ERR_IO;
 				continue;
@@ -332,8 +342,10 @@ collect_step(void *ctx)
 		goto out;
 	}
 	if ((e = keep_onion(stage, r->onion)) != 0) {
-		fprintf(stderr, PROG ": tor-clients: cannot write " TORAUTH_STAGE_DIR "/"
-		    TORAUTH_ONION_FILE ": %s\n", sd_strerror(e));
+		fprintf(stderr,
+		    PROG ": tor-clients: cannot write " TORAUTH_STAGE_DIR "/" TORAUTH_ONION_FILE
+			 ": %s\n",
+		    sd_strerror(e));
 		bad = 1;
 	}
 	if (claim(reqfd, work) != 0)
@@ -341,8 +353,10 @@ collect_step(void *ctx)
 	{
 		int dup = fcntl(work, F_DUPFD_CLOEXEC, 0);
 		if (dup < 0 || (dir = fdopendir(dup)) == NULL) {
-			fprintf(stderr, PROG ": tor-clients: cannot list " TORAUTH_STAGE_DIR "/"
-			    TORAUTH_WORK_DIR "/: %s\n", strerror(errno));
+			fprintf(stderr,
+			    PROG ": tor-clients: cannot list " TORAUTH_STAGE_DIR
+				 "/" TORAUTH_WORK_DIR "/: %s\n",
+			    strerror(errno));
 			if (dup >= 0)
 				close(dup);
 			bad = 1;
@@ -368,8 +382,9 @@ collect_step(void *ctx)
 	}
 out:
 	if (nrefused > REFUSED_NAMED)
-		fprintf(stderr, PROG ": tor-clients: %zu more requests refused (not named here); "
-		    "moved to " TORAUTH_STAGE_DIR "/" TORAUTH_REFUSED_DIR "/\n",
+		fprintf(stderr,
+		    PROG ": tor-clients: %zu more requests refused (not named here); "
+			 "moved to " TORAUTH_STAGE_DIR "/" TORAUTH_REFUSED_DIR "/\n",
 		    nrefused - REFUSED_NAMED);
 	if (dir != NULL)
 		closedir(dir);
@@ -434,16 +449,17 @@ admintc_revoke_step(void *ctx)
 	(void)snprintf(file, sizeof file, "%s%s", name, TORAUTH_REQ_REMOVE);
 	(void)snprintf(tmp, sizeof tmp, ".admin-%s", file); /* not the daemon's .new- */
 	if ((unlinkat(stage, tmp, 0) != 0 && errno != ENOENT) ||
-	    (fd = openat(stage, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600)) < 0 || fsync(fd) != 0 || renameat(stage, tmp, reqfd, file) != 0 ||
-	    fsync(reqfd) != 0)
+	    (fd = openat(stage, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) <
+		0 ||
+	    fsync(fd) != 0 || renameat(stage, tmp, reqfd, file) != 0 || fsync(reqfd) != 0)
 		goto out;
 	e = 0;
 out:
 	if (e != 0) {
-		fprintf(stderr, PROG ": warning: tor-clients: cannot cancel the pending key "
-		    "requests for %s: %s; a run of tor-clients-apply may set the key again\n", name,
-		    strerror(errno));
+		fprintf(stderr,
+		    PROG ": warning: tor-clients: cannot cancel the pending key "
+			 "requests for %s: %s; a run of tor-clients-apply may set the key again\n",
+		    name, strerror(errno));
 		if (stage >= 0 && tmp[0] != '\0')
 			(void)unlinkat(stage, tmp, 0);
 	}
@@ -542,8 +558,9 @@ parse_reqs(const char *buf, size_t len, struct run *r)
 			return SD_ERR_FORMAT;
 		memcpy(q->name, name, nl);
 		memcpy(q->line, nul1 + 1, ll);
-		if (!torauth_name_ok(q->name) || !((q->kind == 'R' && ll == 0) ||
-		    (q->kind == 'A' && torauth_pub_line_ok(q->line, ll))))
+		if (!torauth_name_ok(q->name) ||
+		    !((q->kind == 'R' && ll == 0) ||
+			(q->kind == 'A' && torauth_pub_line_ok(q->line, ll))))
 			return SD_ERR_FORMAT;
 		r->n++;
 		at = (size_t)(nul2 - buf) + 1;
@@ -601,11 +618,13 @@ admintc_main(const struct admin_args *a)
 		bad |= piped(pi->fd, &pi->owner, collect_step, r, buf, cap, &got) != 0;
 		malformed = parse_reqs(buf, got, r) != 0;
 		if (malformed && !changed)
-			admin_die("tor-clients: the requests step sent a malformed record; nothing applied");
+			admin_die(
+			    "tor-clients: the requests step sent a malformed record; nothing applied");
 		if (malformed) {
 			/* Earlier batches changed keys: tor is still reloaded. */
-			fprintf(stderr, PROG ": tor-clients: the requests step sent a malformed "
-			    "record; nothing more applied\n");
+			fprintf(stderr,
+			    PROG ": tor-clients: the requests step sent a malformed "
+				 "record; nothing more applied\n");
 			bad = 1;
 			break;
 		}
@@ -618,8 +637,10 @@ admintc_main(const struct admin_args *a)
 		if (adminpriv_run_for(pi->torfd, &pi->tor, apply_step, r, TC_STEP_SECONDS) != 0 ||
 		    adminpriv_run_for(pi->fd, &pi->owner, done_step, r, TC_STEP_SECONDS) != 0) {
 			/* Nothing watches work/: say how to run again. */
-			fprintf(stderr, PROG ": tor-clients: the requests not applied stay in "
-			    TORAUTH_STAGE_DIR "/" TORAUTH_WORK_DIR "/; once the cause is fixed, run "
+			fprintf(stderr,
+			    PROG
+			    ": tor-clients: the requests not applied stay in " TORAUTH_STAGE_DIR
+			    "/" TORAUTH_WORK_DIR "/; once the cause is fixed, run "
 			    "systemctl start sealdrop-tor-clients.service (or " PROG
 			    " tor-clients-apply)\n");
 			bad = 1;
@@ -630,8 +651,9 @@ admintc_main(const struct admin_args *a)
 	}
 	if (changed && !noreload) {
 		if (reload_tor() != 0) {
-			fprintf(stderr, PROG ": tor-clients: systemctl reload tor@default.service "
-			    "failed; the keys apply when tor next starts\n");
+			fprintf(stderr,
+			    PROG ": tor-clients: systemctl reload tor@default.service "
+				 "failed; the keys apply when tor next starts\n");
 			bad = 1;
 		} else {
 			printf("tor-clients: tor reloaded\n");

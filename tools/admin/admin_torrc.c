@@ -114,8 +114,8 @@ admintor_conf_replace(int dirfd, const char *name, const char *tmpname, const ch
 	fd = openat(dirfd, tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return SD_ERR_IO;
-	if (like != NULL && (fchown(fd, like->st_uid, like->st_gid) != 0 ||
-	    fchmod(fd, like->st_mode & 07777) != 0))
+	if (like != NULL &&
+	    (fchown(fd, like->st_uid, like->st_gid) != 0 || fchmod(fd, like->st_mode & 07777) != 0))
 		goto out;
 	if (sd_write_full(fd, text, len) != 0 || fsync(fd) != 0)
 		goto out;
@@ -152,8 +152,8 @@ torrc_move(int torfd, char *text, const char *newpath, int *moved)
 	/* Each line can grow by the new path at most PATH_MAX / 2 times. */
 	sdbuf_init(&out, (size_t)ADMINTOR_TORRC_MAX * 8);
 	if ((e = admintor_torrc_rewrite(text, move_line, &m, &out)) == 0 &&
-	    (e = admintor_conf_replace(torfd, "torrc", "torrc.new", out.p ? out.p : "", out.len,
-	        NULL)) == 0)
+	    (e = admintor_conf_replace(
+		 torfd, "torrc", "torrc.new", out.p ? out.p : "", out.len, NULL)) == 0)
 		*moved = 1;
 	sdbuf_free(&out);
 	return e;

@@ -139,11 +139,11 @@ admin_open_db(void)
 	/* In a step: the working directory is the instance; SQLite's files
 	 * must be plain files of the owner before SQLite opens any of them. */
 	if ((e = adminpriv_db_files(AT_FDCWD, "sealdrop.db", geteuid(), why)) != 0)
-		admin_die("%s: %s", g_inst.path, e == SD_ERR_NOTFOUND ?
-		    "not a sealdrop instance (no sealdrop.db)" : why);
+		admin_die("%s: %s", g_inst.path,
+		    e == SD_ERR_NOTFOUND ? "not a sealdrop instance (no sealdrop.db)" : why);
 	if ((e = db_open("sealdrop.db", 0, &db)) != 0)
-		admin_die("%s/sealdrop.db: cannot open the database: %s", g_inst.path,
-		    sd_strerror(e));
+		admin_die(
+		    "%s/sealdrop.db: cannot open the database: %s", g_inst.path, sd_strerror(e));
 	return db;
 }
 
@@ -194,11 +194,13 @@ init_tor(const char *inst)
 
 	if (e != 0)
 		admin_die("%s: cannot write the tor configuration: %s%s", inst,
-		    e == SD_ERR_IO ? strerror(errno) : sd_strerror(e), e == SD_ERR_ARG ?
-		    " (the path goes into tor's configuration: no spaces, quotes, '#' or '\\')" : "");
+		    e == SD_ERR_IO ? strerror(errno) : sd_strerror(e),
+		    e == SD_ERR_ARG
+			? " (the path goes into tor's configuration: no spaces, quotes, '#' or '\\')"
+			: "");
 	printf("source interface:     http://%s/\n"
-	    "journalist interface: http://%s/ (Tor client authorisation)\n"
-	    "tor configuration:    %s/" ADMINTOR_TORRC " (see docs/operator-guide.md)\n",
+	       "journalist interface: http://%s/ (Tor client authorisation)\n"
+	       "tor configuration:    %s/" ADMINTOR_TORRC " (see docs/operator-guide.md)\n",
 	    so, jo, inst);
 }
 
@@ -219,7 +221,8 @@ cmd_init(const struct admin_args *a)
 		if (errno != EEXIST)
 			admin_die("%s: cannot create: %s", a->instance, strerror(errno));
 		if (rmdir(a->instance) != 0 && errno == ENOTEMPTY)
-			admin_die("%s: exists and is not empty; refusing to initialise it", a->instance);
+			admin_die(
+			    "%s: exists and is not empty; refusing to initialise it", a->instance);
 		if (mkdir(a->instance, 0700) != 0)
 			admin_die("%s: cannot create: %s", a->instance, strerror(errno));
 	}
@@ -237,7 +240,8 @@ cmd_init(const struct admin_args *a)
 	printf("instance created in %s\n", a->instance);
 	if (a->nrecipients == 0)
 		printf("next: add a journalist public key with\n  " PROG
-		    " recipient add --instance %s FILE.pub\n", a->instance);
+		       " recipient add --instance %s FILE.pub\n",
+		    a->instance);
 	return 0;
 }
 
@@ -257,8 +261,8 @@ cmd_recipient_list(struct db *db)
 		char day[64], label[ADMINPRIV_SAFE_MAX];
 
 		if ((e = sdkey_pub_encode(r[i].pk, text)) != 0)
-			admin_die("cannot show recipient %" PRId64 "'s key: %s", r[i].id,
-			    sd_strerror(e));
+			admin_die(
+			    "cannot show recipient %" PRId64 "'s key: %s", r[i].id, sd_strerror(e));
 		printf("%" PRId64 "\t%s\t%s\t%s\n", r[i].id, text,
 		    adminpriv_safe(r[i].added_day, day, sizeof day),
 		    adminpriv_safe(r[i].label, label, sizeof label));
@@ -309,7 +313,8 @@ recipient_step(void *ctx)
 			admin_die("the recipient was added, but its key cannot be shown");
 		printf("recipient added: %s\n", text);
 	} else {
-		if (db_recipient_remove(db, find_recipient(db, r->arg, r->haspk ? r->pk : NULL)) != 0)
+		if (db_recipient_remove(db, find_recipient(db, r->arg, r->haspk ? r->pk : NULL)) !=
+		    0)
 			admin_die("cannot remove the recipient");
 		printf("recipient removed; files written from now on are not sealed to it\n");
 	}
@@ -341,12 +346,26 @@ cmd_recipient(const struct admin_args *a)
  * those it requires. --admin is a flag of `journalist add` and a name for
  * `setup`: two options of one name, never in the same row. */
 enum {
-	O_INSTANCE = 1u << 0, O_NAME = 1u << 1, O_LABEL = 1u << 2, O_RECIPIENT = 1u << 3,
-	O_OUT = 1u << 4, O_IN = 1u << 5, O_KEY = 1u << 6, O_PASSFILE = 1u << 7,
-	O_TOR = 1u << 8, O_TIMEOUT = 1u << 9, O_ADMIN_FLAG = 1u << 10,
-	O_ADMIN_NAME = 1u << 11, O_PASSPHRASE = 1u << 12, O_TOTP = 1u << 13,
-	O_TORRC = 1u << 14, O_NO_START = 1u << 15, O_ADDRESS = 1u << 16, O_UNIT = 1u << 17,
-	O_NO_RELOAD = 1u << 18, O_NOPT = 19
+	O_INSTANCE = 1u << 0,
+	O_NAME = 1u << 1,
+	O_LABEL = 1u << 2,
+	O_RECIPIENT = 1u << 3,
+	O_OUT = 1u << 4,
+	O_IN = 1u << 5,
+	O_KEY = 1u << 6,
+	O_PASSFILE = 1u << 7,
+	O_TOR = 1u << 8,
+	O_TIMEOUT = 1u << 9,
+	O_ADMIN_FLAG = 1u << 10,
+	O_ADMIN_NAME = 1u << 11,
+	O_PASSPHRASE = 1u << 12,
+	O_TOTP = 1u << 13,
+	O_TORRC = 1u << 14,
+	O_NO_START = 1u << 15,
+	O_ADDRESS = 1u << 16,
+	O_UNIT = 1u << 17,
+	O_NO_RELOAD = 1u << 18,
+	O_NOPT = 19
 };
 
 /* Every option sealdrop-admin knows; val is the bit's index. */
@@ -377,7 +396,7 @@ static const struct option admin_opts[O_NOPT] = {
 #define C_ROOT 1u /* only root may run it (checked after the command line) */
 
 struct admin_cmd {
-	const char *name, *sub;  /* sub NULL: the command has none */
+	const char *name, *sub; /* sub NULL: the command has none */
 	int (*fn)(const struct admin_args *a);
 	unsigned flags;
 	unsigned opts, required; /* O_* bits */
@@ -388,53 +407,56 @@ struct admin_cmd {
 
 static const struct admin_cmd cmds[] = {
 	{ "setup", NULL, adminsetup_main, C_ROOT,
-	  O_RECIPIENT | O_INSTANCE | O_NAME | O_ADMIN_NAME | O_TORRC | O_NO_START, 0, 0,
-	  "--recipient FILE.pub|sdpk1_... [--recipient ...] [--instance DIR] [--name NAME]\n"
-	  "      [--admin NAME] [--torrc FILE] [--no-start]",
-	  "it gives the instance to " ADMIN_SETUP_USER ", edits tor's configuration and starts "
-	  "the units" },
+	    O_RECIPIENT | O_INSTANCE | O_NAME | O_ADMIN_NAME | O_TORRC | O_NO_START, 0, 0,
+	    "--recipient FILE.pub|sdpk1_... [--recipient ...] [--instance DIR] [--name NAME]\n"
+	    "      [--admin NAME] [--torrc FILE] [--no-start]",
+	    "it gives the instance to " ADMIN_SETUP_USER ", edits tor's configuration and starts "
+	    "the units" },
 	{ "init", NULL, cmd_init, 0, O_INSTANCE | O_NAME | O_RECIPIENT, O_INSTANCE, 0,
-	  "--instance DIR [--name NAME] [--recipient FILE.pub]...", NULL },
+	    "--instance DIR [--name NAME] [--recipient FILE.pub]...", NULL },
 	{ "tor-check", NULL, admintor_cmd_check, 0, O_INSTANCE | O_TOR | O_TIMEOUT, O_INSTANCE, 0,
-	  "--instance DIR [--tor PATH] [--timeout SECONDS]", NULL },
+	    "--instance DIR [--tor PATH] [--timeout SECONDS]", NULL },
 	{ "tor-client", "add", admintor_cmd_client, 0, O_INSTANCE, O_INSTANCE, 1,
-	  "--instance DIR NAME", NULL },
+	    "--instance DIR NAME", NULL },
 	{ "tor-client", "remove", admintor_cmd_client, 0, O_INSTANCE, O_INSTANCE, 1,
-	  "--instance DIR NAME", NULL },
+	    "--instance DIR NAME", NULL },
 	{ "tor-clients-apply", NULL, admintc_main, 0, O_INSTANCE | O_NO_RELOAD, O_INSTANCE, 0,
-	  "--instance DIR [--no-reload]", NULL },
+	    "--instance DIR [--no-reload]", NULL },
 	{ "recipient", "add", cmd_recipient, 0, O_INSTANCE | O_LABEL, O_INSTANCE, 1,
-	  "--instance DIR [--label LABEL] FILE.pub|sdpk1_...", NULL },
-	{ "recipient", "list", cmd_recipient, 0, O_INSTANCE, O_INSTANCE, 0, "--instance DIR", NULL },
+	    "--instance DIR [--label LABEL] FILE.pub|sdpk1_...", NULL },
+	{ "recipient", "list", cmd_recipient, 0, O_INSTANCE, O_INSTANCE, 0, "--instance DIR",
+	    NULL },
 	{ "recipient", "remove", cmd_recipient, 0, O_INSTANCE, O_INSTANCE, 1,
-	  "--instance DIR ID|sdpk1_...", NULL },
-	{ "journalist", "add", adminjournalist_main, 0, O_INSTANCE | O_ADMIN_FLAG, O_INSTANCE,
-	  1, "--instance DIR NAME [--admin]", NULL },
+	    "--instance DIR ID|sdpk1_...", NULL },
+	{ "journalist", "add", adminjournalist_main, 0, O_INSTANCE | O_ADMIN_FLAG, O_INSTANCE, 1,
+	    "--instance DIR NAME [--admin]", NULL },
 	{ "journalist", "list", adminjournalist_main, 0, O_INSTANCE, O_INSTANCE, 0,
-	  "--instance DIR", NULL },
+	    "--instance DIR", NULL },
 	{ "journalist", "remove", adminjournalist_main, 0, O_INSTANCE, O_INSTANCE, 1,
-	  "--instance DIR NAME", NULL },
+	    "--instance DIR NAME", NULL },
 	{ "journalist", "reset", adminjournalist_main, 0, O_INSTANCE | O_PASSPHRASE | O_TOTP,
-	  O_INSTANCE, 1, "--instance DIR NAME [--passphrase] [--totp]", NULL },
-	{ "settings", "show", adminsettings_main, 0, O_INSTANCE, O_INSTANCE, 0,
-	  "--instance DIR", NULL },
+	    O_INSTANCE, 1, "--instance DIR NAME [--passphrase] [--totp]", NULL },
+	{ "settings", "show", adminsettings_main, 0, O_INSTANCE, O_INSTANCE, 0, "--instance DIR",
+	    NULL },
 	{ "settings", "set", adminsettings_main, 0, O_INSTANCE, O_INSTANCE, 2,
-	  "--instance DIR KEY VALUE", NULL },
+	    "--instance DIR KEY VALUE", NULL },
 	{ "check", NULL, adminops_cmd_check, 0, O_INSTANCE, O_INSTANCE, 0, "--instance DIR", NULL },
 	{ "backup", NULL, adminops_cmd_backup, 0, O_INSTANCE | O_OUT | O_RECIPIENT,
-	  O_INSTANCE | O_OUT, 0,
-	  "--instance DIR --out FILE [--recipient FILE.pub|sdpk1_...]...", NULL },
+	    O_INSTANCE | O_OUT, 0, "--instance DIR --out FILE [--recipient FILE.pub|sdpk1_...]...",
+	    NULL },
 	{ "restore", NULL, adminops_cmd_restore, 0, O_IN | O_INSTANCE | O_KEY | O_PASSFILE,
-	  O_IN | O_INSTANCE, 0,
-	  "--in FILE --instance NEWDIR [--key FILE.key [--passphrase-file F]]", NULL },
+	    O_IN | O_INSTANCE, 0,
+	    "--in FILE --instance NEWDIR [--key FILE.key [--passphrase-file F]]", NULL },
 	{ "notify", "run", adminn_main, 0, O_INSTANCE, O_INSTANCE, 0, "--instance DIR", NULL },
 	{ "notify", "alert", adminn_main, 0, O_INSTANCE | O_UNIT, O_INSTANCE | O_UNIT, 0,
-	  "--instance DIR --unit NAME", NULL },
+	    "--instance DIR --unit NAME", NULL },
 	{ "notify", "set", adminn_main, 0, O_INSTANCE | O_ADDRESS | O_KEY,
-	  O_INSTANCE | O_ADDRESS | O_KEY, 1, "--instance DIR NAME --address ADDR --key FILE", NULL },
-	{ "notify", "clear", adminn_main, 0, O_INSTANCE, O_INSTANCE, 1, "--instance DIR NAME", NULL },
+	    O_INSTANCE | O_ADDRESS | O_KEY, 1, "--instance DIR NAME --address ADDR --key FILE",
+	    NULL },
+	{ "notify", "clear", adminn_main, 0, O_INSTANCE, O_INSTANCE, 1, "--instance DIR NAME",
+	    NULL },
 	{ "notify", "msmtp-config", adminn_main, 0, O_INSTANCE, O_INSTANCE, 0, "--instance DIR",
-	  NULL },
+	    NULL },
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 
@@ -510,24 +532,60 @@ admin_parse(const struct admin_cmd *c, int argc, char **argv, struct admin_args 
 		}
 		seen |= 1u << ch;
 		switch (1u << ch) {
-		case O_INSTANCE: a->instance = v; break;
-		case O_NAME: a->name = v; break;
-		case O_LABEL: a->label = v; break;
-		case O_OUT: a->out = v; break;
-		case O_IN: a->in = v; break;
-		case O_KEY: a->key = v; break;
-		case O_PASSFILE: a->passfile = v; break;
-		case O_TOR: a->tor = v; break;
-		case O_TIMEOUT: a->timeout = v; break;
-		case O_ADMIN_FLAG: a->is_admin = 1; break;
-		case O_ADMIN_NAME: a->admin = v; break;
-		case O_PASSPHRASE: a->passphrase = 1; break;
-		case O_TOTP: a->totp = 1; break;
-		case O_TORRC: a->torrc = v; break;
-		case O_NO_START: a->no_start = 1; break;
-		case O_ADDRESS: a->address = v; break;
-		case O_UNIT: a->unit = v; break;
-		case O_NO_RELOAD: a->no_reload = 1; break;
+		case O_INSTANCE:
+			a->instance = v;
+			break;
+		case O_NAME:
+			a->name = v;
+			break;
+		case O_LABEL:
+			a->label = v;
+			break;
+		case O_OUT:
+			a->out = v;
+			break;
+		case O_IN:
+			a->in = v;
+			break;
+		case O_KEY:
+			a->key = v;
+			break;
+		case O_PASSFILE:
+			a->passfile = v;
+			break;
+		case O_TOR:
+			a->tor = v;
+			break;
+		case O_TIMEOUT:
+			a->timeout = v;
+			break;
+		case O_ADMIN_FLAG:
+			a->is_admin = 1;
+			break;
+		case O_ADMIN_NAME:
+			a->admin = v;
+			break;
+		case O_PASSPHRASE:
+			a->passphrase = 1;
+			break;
+		case O_TOTP:
+			a->totp = 1;
+			break;
+		case O_TORRC:
+			a->torrc = v;
+			break;
+		case O_NO_START:
+			a->no_start = 1;
+			break;
+		case O_ADDRESS:
+			a->address = v;
+			break;
+		case O_UNIT:
+			a->unit = v;
+			break;
+		case O_NO_RELOAD:
+			a->no_reload = 1;
+			break;
 		case O_RECIPIENT:
 			if (a->nrecipients == ADMIN_RECIPIENTS_MAX)
 				admin_die("at most %d recipients", ADMIN_RECIPIENTS_MAX);
@@ -568,8 +626,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if ((c = find_cmd(argc, argv, &known)) == NULL) {
-		if (known && argc > 2 && (strcmp(argv[2], "--help") == 0 ||
-		    strcmp(argv[2], "-h") == 0)) {
+		if (known && argc > 2 &&
+		    (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
 			usage_rows(stdout, argv[1]);
 			return 0;
 		}

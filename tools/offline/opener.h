@@ -24,8 +24,8 @@
  * verified originals; never exported, its name says what it holds. */
 #define OPENER_ORIGINALS_DIR "originals-NOT-CLEANED"
 #define OPENER_STATUS_VERIFY_FAILED "failed"
-#define OPENER_STATUS_CLEANED "cleaned"           /* nothing left uninspected */
-#define OPENER_STATUS_PARTLY "not fully cleaned"  /* written, see "not inspected" */
+#define OPENER_STATUS_CLEANED "cleaned"          /* nothing left uninspected */
+#define OPENER_STATUS_PARTLY "not fully cleaned" /* written, see "not inspected" */
 #define OPENER_STATUS_TEXT "text"
 #define OPENER_STATUS_UNCLEANED "uncleaned"
 #define OPENER_STATUS_NOCLEAN "could not clean"
@@ -40,7 +40,7 @@
  * journalist who was not yet a recipient of its older items is legitimate,
  * so those do not stop the input). */
 #define OPENER_FAILED_MAX 100
-#define OPENER_CODES 32                 /* -SD_ERR_* counted, others in 0 */
+#define OPENER_CODES 32 /* -SD_ERR_* counted, others in 0 */
 /* An item's identity: BLAKE2b-256 of its .sdbox header (recipient stanzas,
  * stream header, header MAC), the same in a spool copy and in a bundle,
  * unique per file (a fresh file key each), known before any key is tried. */
@@ -51,73 +51,73 @@
 struct opener_state;
 
 enum opener_summary {
-	OPENER_ITEM = 0,                /* one file or entry */
-	OPENER_SUMMARY_STOPPED,         /* the input was stopped here */
-	OPENER_SUMMARY_MORE_FAILED      /* count more files that failed */
+	OPENER_ITEM = 0,           /* one file or entry */
+	OPENER_SUMMARY_STOPPED,    /* the input was stopped here */
+	OPENER_SUMMARY_MORE_FAILED /* count more files that failed */
 };
 
 struct opener_item {
-	char label[OPENER_LABEL_MAX];   /* the input, for the report */
-	size_t order;                   /* position among the inputs */
-	int verified;                   /* plaintext is staged (or a plain file) */
-	char error[256];                /* why it failed, or "" */
-	int kind;                       /* enum sdbox_kind, 0 for --clean-only */
-	char name[SDBOX_NAME_MAX + 1];  /* original name from the metadata */
-	int sorted;                     /* ref parsed into source and seq */
+	char label[OPENER_LABEL_MAX];  /* the input, for the report */
+	size_t order;                  /* position among the inputs */
+	int verified;                  /* plaintext is staged (or a plain file) */
+	char error[256];               /* why it failed, or "" */
+	int kind;                      /* enum sdbox_kind, 0 for --clean-only */
+	char name[SDBOX_NAME_MAX + 1]; /* original name from the metadata */
+	int sorted;                    /* ref parsed into source and seq */
 	unsigned char source[SD_ID_BYTES];
 	unsigned long seq;
-	uint64_t time;                  /* coarse time from the metadata */
-	int has_id;                     /* id is set (the header was whole) */
+	uint64_t time;                     /* coarse time from the metadata */
+	int has_id;                        /* id is set (the header was whole) */
 	unsigned char id[OPENER_ID_BYTES]; /* BLAKE2b of the .sdbox header */
-	char staged[40];                /* name in the staging directory */
-	const char *path;               /* --clean-only: the input file */
+	char staged[40];                   /* name in the staging directory */
+	const char *path;                  /* --clean-only: the input file */
 	uint64_t size;
-	char out[OPENER_PATH_MAX];      /* output path relative to --out */
+	char out[OPENER_PATH_MAX]; /* output path relative to --out */
 	const char *status;
-	struct clean_report *rep;       /* after cleaning, or NULL */
-	char renamed[256];              /* why the output name differs, or "" */
-	char pdf[OPENER_PATH_MAX];      /* --safe-pdf: its path relative to --out */
-	char pdf_error[256];            /* why no safe PDF was made, or "" */
-	char pdf_note[512];             /* where the safe PDF came from, or "" */
+	struct clean_report *rep;  /* after cleaning, or NULL */
+	char renamed[256];         /* why the output name differs, or "" */
+	char pdf[OPENER_PATH_MAX]; /* --safe-pdf: its path relative to --out */
+	char pdf_error[256];       /* why no safe PDF was made, or "" */
+	char pdf_note[512];        /* where the safe PDF came from, or "" */
 
 	char original[OPENER_PATH_MAX]; /* --keep-originals: its path relative to --out */
 	/* --safe-pdf, an e-mail: its attachments (at most CLEAN_EML_ATTACH_MAX),
 	 * each decoded in the sandbox and placed like a file of its own. */
 	struct opener_item *att;
 	size_t natt;
-	unsigned att_total;             /* how many the e-mail has */
-	int in_mail;                    /* this is an attachment of an e-mail */
-	int summary;                    /* enum opener_summary */
-	size_t count;                   /* OPENER_SUMMARY_MORE_FAILED: files */
+	unsigned att_total; /* how many the e-mail has */
+	int in_mail;        /* this is an attachment of an e-mail */
+	int summary;        /* enum opener_summary */
+	size_t count;       /* OPENER_SUMMARY_MORE_FAILED: files */
 };
 
 struct opener_run {
 	struct opener_item *items;
 	size_t n, cap;
-	int outfd;                      /* --out */
-	int stagefd;                    /* staging directory inside --out, or -1 */
+	int outfd;   /* --out */
+	int stagefd; /* staging directory inside --out, or -1 */
 	char stagename[48];
 	int quiet;
-	int safe_pdf;                   /* --safe-pdf: draw safe PDFs too */
-	const char *lang;               /* language of its messages ("en", "fr") */
-	unsigned office_timeout_ms;     /* LibreOffice's wall-clock limit */
-	int ocr;                        /* --ocr: safe PDFs get a text layer */
+	int safe_pdf;               /* --safe-pdf: draw safe PDFs too */
+	const char *lang;           /* language of its messages ("en", "fr") */
+	unsigned office_timeout_ms; /* LibreOffice's wall-clock limit */
+	int ocr;                    /* --ocr: safe PDFs get a text layer */
 
-	int keep_originals;             /* --keep-originals */
-	int progress;                   /* draw a progress bar on stderr */
-	int tty;                        /* stderr is a terminal, bars allowed */
-	int counting;                   /* the decryption counter is shown */
+	int keep_originals; /* --keep-originals */
+	int progress;       /* draw a progress bar on stderr */
+	int tty;            /* stderr is a terminal, bars allowed */
+	int counting;       /* the decryption counter is shown */
 	uint64_t total_bytes;
 	/* The input being collected (reset by opener_collect). */
-	size_t in_refused;              /* entries refused and listed */
-	size_t in_failed;               /* failed files listed */
-	size_t in_more;                 /* failed files only counted */
-	size_t in_codes[OPENER_CODES];  /* in_more by -error code */
-	int in_stopped;                 /* OPENER_REFUSED_MAX was passed */
+	size_t in_refused;             /* entries refused and listed */
+	size_t in_failed;              /* failed files listed */
+	size_t in_more;                /* failed files only counted */
+	size_t in_codes[OPENER_CODES]; /* in_more by -error code */
+	int in_stopped;                /* OPENER_REFUSED_MAX was passed */
 	/* Incremental opening (opener_state.c); NULL with --clean-only. */
 	struct opener_state *state;
-	size_t already;                 /* items skipped: opened by an earlier run */
-	int replace_reports;            /* report.* are the state's: rewritten */
+	size_t already;      /* items skipped: opened by an earlier run */
+	int replace_reports; /* report.* are the state's: rewritten */
 };
 
 /* The secret keys of one run, each SDBOX_SECRETKEYBYTES, tried in order. */
@@ -182,7 +182,7 @@ void opener_progress_count(struct opener_run *r, int last);
 void opener_progress(const struct opener_run *r, const char *what, size_t done, size_t total);
 
 /* Link tmp to a free name like want ("a.txt", "a (2).txt"...) in dirfd. */
-int opener_publish(int dirfd, const char *tmp, int tmpdirfd, const char *want,
-    char *final, size_t finalsz);
+int opener_publish(
+    int dirfd, const char *tmp, int tmpdirfd, const char *want, char *final, size_t finalsz);
 
 #endif

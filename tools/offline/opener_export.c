@@ -49,9 +49,9 @@
 
 struct xitem {
 	json_t *o;
-	const char *source;             /* "" for an item whose ref did not parse */
+	const char *source; /* "" for an item whose ref did not parse */
 	json_int_t seq;
-	size_t src;                     /* index into the aliases */
+	size_t src; /* index into the aliases */
 };
 
 struct xsrc {
@@ -68,7 +68,7 @@ struct exporter {
 	size_t n;
 	struct xsrc *src;
 	size_t nsrc;
-	size_t row;                     /* member names: the row number */
+	size_t row; /* member names: the row number */
 };
 
 static const char *
@@ -130,7 +130,8 @@ collect(struct exporter *x, const struct opener_state *st)
 
 	if ((x->it = calloc(json_array_size(items) + 1, sizeof *x->it)) == NULL)
 		return SD_ERR_NOMEM;
-	json_array_foreach(items, i, v) {
+	json_array_foreach(items, i, v)
+	{
 		if (!exportable_file(v) && !(x->o->messages && is_text(v)))
 			continue;
 		x->it[x->n].o = v;
@@ -149,7 +150,7 @@ collect(struct exporter *x, const struct opener_state *st)
 	/* Aliases: 40 random bits each; drawn again until no two are equal
 	 * (sorting a copy finds a repeat). */
 	for (;;) {
-		char (*cp)[ALIAS_MAX];
+		char(*cp)[ALIAS_MAX];
 		int dup = 0;
 
 		for (i = 0; i < x->nsrc; i++) {
@@ -233,7 +234,8 @@ safe_ext(const char *path, char out[12])
 	if ((d = strrchr(b, '.')) == NULL || d == b)
 		return;
 	for (d++; *d && l < 11; d++, l++) {
-		if (!((*d >= 'a' && *d <= 'z') || (*d >= 'A' && *d <= 'Z') || (*d >= '0' && *d <= '9'))) {
+		if (!((*d >= 'a' && *d <= 'z') || (*d >= 'A' && *d <= 'Z') ||
+			(*d >= '0' && *d <= '9'))) {
 			out[0] = '\0';
 			return;
 		}
@@ -295,7 +297,7 @@ member_file(struct exporter *x, const char *name, const char *path)
 		if ((e = sd_read_full(fd, buf, want, &got)) != 0)
 			goto out;
 		if (got != want) {
-			e = SD_ERR_TRUNCATED;   /* the zip entry cannot be completed */
+			e = SD_ERR_TRUNCATED; /* the zip entry cannot be completed */
 			goto out;
 		}
 		if (archive_write_data(x->a, buf, got) != (la_ssize_t)got) {
@@ -342,8 +344,11 @@ export_file(struct exporter *x, const struct xitem *xi)
 
 	if (!readable(x, out)) {
 		/* xgettext:c-format */
-		fprintf(stderr, opener_tr(x->o->lang, "sealdrop-open: export: a file recorded in "
-		    "the state is missing or not a regular file, skipped: %s\n"), base);
+		fprintf(stderr,
+		    opener_tr(x->o->lang,
+			"sealdrop-open: export: a file recorded in "
+			"the state is missing or not a regular file, skipped: %s\n"),
+		    base);
 		x->res.skipped++;
 		return 0;
 	}
@@ -387,8 +392,8 @@ read_message(struct exporter *x, const char *path, unsigned char **p, size_t *le
 			close(fd);
 		return SD_ERR_IO;
 	}
-	want = (uint64_t)sb.st_size > OPENER_READER_TEXT_MAX ? OPENER_READER_TEXT_MAX :
-	    (size_t)sb.st_size;
+	want = (uint64_t)sb.st_size > OPENER_READER_TEXT_MAX ? OPENER_READER_TEXT_MAX
+							     : (size_t)sb.st_size;
 	*cut = (uint64_t)sb.st_size > OPENER_READER_TEXT_MAX;
 	if ((*p = malloc(want + 1)) == NULL) {
 		close(fd);
@@ -433,8 +438,11 @@ export_conversation(struct exporter *x, size_t from, size_t to)
 		if (first[0] == '\0')
 			memcpy(first, date, sizeof first);
 		if (read_message(x, jstr(o, "output"), &bufs[n], &t[n].len, &cut) != 0) {
-			fputs(opener_tr(lang, "sealdrop-open: export: a message recorded in the state "
-			    "is missing or unreadable; its heading is in the conversation PDF\n"), stderr);
+			fputs(
+			    opener_tr(lang,
+				"sealdrop-open: export: a message recorded in the state "
+				"is missing or unreadable; its heading is in the conversation PDF\n"),
+			    stderr);
 			x->res.skipped++;
 		}
 		heads[n] = malloc(256);
@@ -448,10 +456,14 @@ export_conversation(struct exporter *x, size_t from, size_t to)
 		r = snprintf(heads[n], 256, "#%lld %s, %s%s%s", (long long)x->it[i].seq,
 		    i18n_get(lang, strcmp(jstr(o, "kind"), "reply") == 0 ? "Reply" : "Message"),
 		    date[0] ? date : i18n_get(lang, "time unknown"),
-		    bufs[n] == NULL ? " - " : cut ? " - " : "",
-		    bufs[n] == NULL ? i18n_get(lang, "the file of this message is missing") :
-		    cut ? i18n_get(lang, "cut: the first 2 MiB are shown, the .txt file holds "
-		        "all of it") : "");
+		    bufs[n] == NULL ? " - "
+			: cut       ? " - "
+				    : "",
+		    bufs[n] == NULL ? i18n_get(lang, "the file of this message is missing")
+			: cut       ? i18n_get(lang,
+					  "cut: the first 2 MiB are shown, the .txt file holds "
+						"all of it")
+				    : "");
 		if (r < 0)
 			heads[n][0] = '\0';
 		t[n].heading = heads[n];
@@ -461,13 +473,17 @@ export_conversation(struct exporter *x, size_t from, size_t to)
 	if (n == 0)
 		goto out;
 	(void)snprintf(title, sizeof title, "%s %s", i18n_get(lang, "Conversation of"), alias);
-	e = opener_export_pdf(title, i18n_get(lang, "characters this PDF cannot show "
-	    "(outside Latin-1) are written ?; the offline reader shows them"), t, n, &pdf,
-	    &replaced);
+	e = opener_export_pdf(title,
+	    i18n_get(lang,
+		"characters this PDF cannot show "
+		"(outside Latin-1) are written ?; the offline reader shows them"),
+	    t, n, &pdf, &replaced);
 	if (e == SD_ERR_RANGE) {
 		/* xgettext:c-format */
-		fprintf(stderr, opener_tr(lang, "sealdrop-open: export: the conversation of %s is "
-		    "longer than %u pages and was not exported; the offline reader shows it\n"),
+		fprintf(stderr,
+		    opener_tr(lang,
+			"sealdrop-open: export: the conversation of %s is "
+			"longer than %u pages and was not exported; the offline reader shows it\n"),
 		    alias, OPENER_EXPORT_PDF_PAGES_MAX);
 		x->res.skipped++;
 		e = 0;
@@ -519,8 +535,8 @@ write_all(struct exporter *x)
 	int e = 0, zfd;
 	size_t i, j;
 
-	if ((zfd = openat(x->dfd, ZIP_PART, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	         0600)) < 0)
+	if ((zfd = openat(
+		 x->dfd, ZIP_PART, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
 		return SD_ERR_IO;
 	if ((x->a = archive_write_new()) == NULL) {
 		close(zfd);
@@ -531,8 +547,9 @@ write_all(struct exporter *x)
 		e = SD_ERR_IO;
 		goto out;
 	}
-	if ((e = sdbuf_adds(&x->csv, "title,source_alias,received,doc_language,kind,file,"
-	         "attachments\r\n")) != 0)
+	if ((e = sdbuf_adds(&x->csv,
+		 "title,source_alias,received,doc_language,kind,file,"
+		 "attachments\r\n")) != 0)
 		goto out;
 	for (i = 0; i < x->n && e == 0; i = j) {
 		for (j = i; j < x->n && x->it[j].src == x->it[i].src; j++)
@@ -611,14 +628,37 @@ out:
 static unsigned char
 winansi(uint32_t cp)
 {
-	static const struct { uint32_t cp; unsigned char b; } extra[] = {
-		{ 0x20AC, 0x80 }, { 0x201A, 0x82 }, { 0x0192, 0x83 }, { 0x201E, 0x84 },
-		{ 0x2026, 0x85 }, { 0x2020, 0x86 }, { 0x2021, 0x87 }, { 0x02C6, 0x88 },
-		{ 0x2030, 0x89 }, { 0x0160, 0x8A }, { 0x2039, 0x8B }, { 0x0152, 0x8C },
-		{ 0x017D, 0x8E }, { 0x2018, 0x91 }, { 0x2019, 0x92 }, { 0x201C, 0x93 },
-		{ 0x201D, 0x94 }, { 0x2022, 0x95 }, { 0x2013, 0x96 }, { 0x2014, 0x97 },
-		{ 0x02DC, 0x98 }, { 0x2122, 0x99 }, { 0x0161, 0x9A }, { 0x203A, 0x9B },
-		{ 0x0153, 0x9C }, { 0x017E, 0x9E }, { 0x0178, 0x9F },
+	static const struct {
+		uint32_t cp;
+		unsigned char b;
+	} extra[] = {
+		{ 0x20AC, 0x80 },
+		{ 0x201A, 0x82 },
+		{ 0x0192, 0x83 },
+		{ 0x201E, 0x84 },
+		{ 0x2026, 0x85 },
+		{ 0x2020, 0x86 },
+		{ 0x2021, 0x87 },
+		{ 0x02C6, 0x88 },
+		{ 0x2030, 0x89 },
+		{ 0x0160, 0x8A },
+		{ 0x2039, 0x8B },
+		{ 0x0152, 0x8C },
+		{ 0x017D, 0x8E },
+		{ 0x2018, 0x91 },
+		{ 0x2019, 0x92 },
+		{ 0x201C, 0x93 },
+		{ 0x201D, 0x94 },
+		{ 0x2022, 0x95 },
+		{ 0x2013, 0x96 },
+		{ 0x2014, 0x97 },
+		{ 0x02DC, 0x98 },
+		{ 0x2122, 0x99 },
+		{ 0x0161, 0x9A },
+		{ 0x203A, 0x9B },
+		{ 0x0153, 0x9C },
+		{ 0x017E, 0x9E },
+		{ 0x0178, 0x9F },
 	};
 
 	if ((cp >= 0x20 && cp <= 0x7E) || (cp >= 0xA1 && cp <= 0xFF))
@@ -647,10 +687,10 @@ utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
 
 /* Lines of text as WinAnsi bytes, wrapped at OPENER_EXPORT_PDF_COLS. */
 struct lines {
-	struct sdbuf b;                 /* lines, each ended by '\n' */
+	struct sdbuf b; /* lines, each ended by '\n' */
 	size_t n;
 	size_t col;
-	size_t start;                   /* offset of the current line */
+	size_t start; /* offset of the current line */
 	size_t replaced;
 };
 
@@ -757,8 +797,8 @@ page_content(struct sdbuf *c, const char **pos, const char *end)
 }
 
 int
-opener_export_pdf(const char *title, const char *note, const struct opener_export_text *t,
-    size_t n, struct sdbuf *out, size_t *replaced)
+opener_export_pdf(const char *title, const char *note, const struct opener_export_text *t, size_t n,
+    struct sdbuf *out, size_t *replaced)
 {
 	struct lines l = { .n = 0 };
 	struct sdbuf c;
@@ -787,10 +827,11 @@ opener_export_pdf(const char *title, const char *note, const struct opener_expor
 	}
 	for (i = 0; i < n && e == 0; i++) {
 		if ((e = lines_put(&l, '\n')) == 0 &&
-		    (e = lines_text(&l, (const unsigned char *)t[i].heading, strlen(t[i].heading),
-		        0)) == 0 && (e = lines_end(&l)) == 0 &&
-		    (e = lines_text(&l, t[i].text ? t[i].text : (const unsigned char *)"", t[i].len,
-		        0)) == 0)
+		    (e = lines_text(
+			 &l, (const unsigned char *)t[i].heading, strlen(t[i].heading), 0)) == 0 &&
+		    (e = lines_end(&l)) == 0 &&
+		    (e = lines_text(
+			 &l, t[i].text ? t[i].text : (const unsigned char *)"", t[i].len, 0)) == 0)
 			e = lines_end(&l);
 	}
 	if (e != 0)
@@ -815,8 +856,9 @@ opener_export_pdf(const char *title, const char *note, const struct opener_expor
 	if ((e = sdbuf_adds(out, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")) != 0)
 		goto out;
 	off[3] = out->len;
-	if ((e = sdbuf_adds(out, "3 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Courier "
-	         "/Encoding /WinAnsiEncoding >>\nendobj\n")) != 0)
+	if ((e = sdbuf_adds(out,
+		 "3 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Courier "
+		 "/Encoding /WinAnsiEncoding >>\nendobj\n")) != 0)
 		goto out;
 	pos = l.b.p ? l.b.p : "";
 	end = pos + l.b.len;
@@ -826,13 +868,15 @@ opener_export_pdf(const char *title, const char *note, const struct opener_expor
 		if ((e = page_content(&c, &pos, end)) != 0)
 			break;
 		off[k] = out->len;
-		if ((e = sdbuf_printf(out, "%zu 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d "
-		         "%d] /Resources << /Font << /F1 3 0 R >> >> /Contents %zu 0 R >>\nendobj\n",
-		         k, PDF_W, PDF_H, k + 1)) != 0)
+		if ((e = sdbuf_printf(out,
+			 "%zu 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d "
+			 "%d] /Resources << /Font << /F1 3 0 R >> >> /Contents %zu 0 R >>\nendobj\n",
+			 k, PDF_W, PDF_H, k + 1)) != 0)
 			break;
 		off[k + 1] = out->len;
-		if ((e = sdbuf_printf(out, "%zu 0 obj\n<< /Length %zu >>\nstream\n", k + 1,
-		         c.len)) == 0 && (e = sdbuf_add(out, c.p, c.len)) == 0)
+		if ((e = sdbuf_printf(
+			 out, "%zu 0 obj\n<< /Length %zu >>\nstream\n", k + 1, c.len)) == 0 &&
+		    (e = sdbuf_add(out, c.p, c.len)) == 0)
 			e = sdbuf_adds(out, "endstream\nendobj\n");
 	}
 	if (e != 0)
@@ -850,8 +894,8 @@ opener_export_pdf(const char *title, const char *note, const struct opener_expor
 	for (i = 1; i < nobj && e == 0; i++)
 		e = sdbuf_printf(out, "%010zu 00000 n \n", off[i]);
 	if (e == 0)
-		e = sdbuf_printf(out, "trailer\n<< /Size %zu /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
-		    nobj, xref);
+		e = sdbuf_printf(out,
+		    "trailer\n<< /Size %zu /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", nobj, xref);
 out:
 	if (e == SD_ERR_TOOLONG)
 		e = SD_ERR_RANGE;

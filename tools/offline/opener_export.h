@@ -18,20 +18,20 @@
 
 struct opener_state;
 
-#define OPENER_EXPORT_CSV_MAX (64u << 20)     /* bytes of import.csv */
-#define OPENER_EXPORT_PDF_MAX (256u << 20)    /* bytes of one conversation PDF */
-#define OPENER_EXPORT_PDF_PAGES_MAX 5000u     /* pages of one conversation PDF */
-#define OPENER_EXPORT_PDF_COLS 80u            /* characters on a line (Courier 10) */
+#define OPENER_EXPORT_CSV_MAX (64u << 20)  /* bytes of import.csv */
+#define OPENER_EXPORT_PDF_MAX (256u << 20) /* bytes of one conversation PDF */
+#define OPENER_EXPORT_PDF_PAGES_MAX 5000u  /* pages of one conversation PDF */
+#define OPENER_EXPORT_PDF_COLS 80u         /* characters on a line (Courier 10) */
 
 struct opener_export_opts {
-	const char *lang;       /* the export's language ("en", "fr") */
-	int messages;           /* also each source's conversation as a PDF */
+	const char *lang; /* the export's language ("en", "fr") */
+	int messages;     /* also each source's conversation as a PDF */
 };
 
 struct opener_export_result {
-	size_t entities;        /* rows of import.csv */
-	size_t files;           /* files in import.zip besides import.csv */
-	size_t skipped;         /* recorded files missing or unreadable in DIR */
+	size_t entities; /* rows of import.csv */
+	size_t files;    /* files in import.zip besides import.csv */
+	size_t skipped;  /* recorded files missing or unreadable in DIR */
 };
 
 /* Export the state of the folder outfd into the new folder dest (created
@@ -47,7 +47,7 @@ int opener_export_uwazi(int outfd, const struct opener_state *st, const char *de
  * in *replaced, and the first page says so. 0, SD_ERR_RANGE (over the
  * bounds above), SD_ERR_NOMEM. out is initialised by the caller. */
 struct opener_export_text {
-	const char *heading;    /* "#3 Reply, 2026-12-06" */
+	const char *heading; /* "#3 Reply, 2026-12-06" */
 	const unsigned char *text;
 	size_t len;
 };

@@ -80,11 +80,12 @@ opener_stage_init(struct opener_run *r)
 
 	randombytes_buf(rnd, sizeof rnd);
 	(void)snprintf(r->stagename, sizeof r->stagename,
-	    ".sealdrop-staging-%02x%02x%02x%02x%02x%02x%02x%02x",
-	    rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	    ".sealdrop-staging-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3],
+	    rnd[4], rnd[5], rnd[6], rnd[7]);
 	if (mkdirat(r->outfd, r->stagename, 0700) != 0)
 		return SD_ERR_IO;
-	r->stagefd = openat(r->outfd, r->stagename, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	r->stagefd =
+	    openat(r->outfd, r->stagename, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	return r->stagefd >= 0 ? 0 : SD_ERR_IO;
 }
 
@@ -141,16 +142,17 @@ failed_file(struct opener_run *r, int e)
  * any key is tried and every key can be tried on the same bytes (a bundle
  * member cannot be read twice). The reader reads exactly the header before
  * it says SD_ERR_NOKEY, so nothing past hdr is consumed by a failed key. */
-#define PRE_HDR_MAX (SDBOX_FIXED_BYTES + SDBOX_RECIPIENTS_MAX * SDBOX_STANZA_BYTES + \
-    SDBOX_STREAMHEADER_BYTES + SDBOX_MAC_BYTES)
+#define PRE_HDR_MAX \
+	(SDBOX_FIXED_BYTES + SDBOX_RECIPIENTS_MAX * SDBOX_STANZA_BYTES + \
+	    SDBOX_STREAMHEADER_BYTES + SDBOX_MAC_BYTES)
 
 struct pre_ctx {
 	sdbox_read_fn fn;
 	void *ctx;
 	unsigned char hdr[PRE_HDR_MAX];
 	size_t have, pos;
-	int err;                        /* the read ahead failed */
-	int passed;                     /* bytes were read past hdr */
+	int err;    /* the read ahead failed */
+	int passed; /* bytes were read past hdr */
 };
 
 static int
@@ -226,8 +228,8 @@ decrypt_one(struct opener_run *r, struct opener_item *it, const struct opener_ke
 	}
 	if (e != 0)
 		goto out;
-	fd = openat(r->stagefd, it->staged, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
+	fd = openat(
+	    r->stagefd, it->staged, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		e = SD_ERR_IO;
 		goto out;
@@ -249,8 +251,11 @@ out:
 	if (fd >= 0)
 		close(fd);
 	if (e != 0) {
-		(void)snprintf(it->error, sizeof it->error, "%s", e == SD_ERR_NOKEY && keys->n > 1 ?
-		    I18N_N("none of the keys is a recipient of the file (or its header is damaged)") : sd_strerror(e));
+		(void)snprintf(it->error, sizeof it->error, "%s",
+		    e == SD_ERR_NOKEY && keys->n > 1
+			? I18N_N(
+			      "none of the keys is a recipient of the file (or its header is damaged)")
+			: sd_strerror(e));
 		it->status = OPENER_STATUS_VERIFY_FAILED;
 		(void)unlinkat(r->stagefd, it->staged, 0);
 		it->staged[0] = '\0';
@@ -347,9 +352,11 @@ refuse(struct opener_run *r, const char *input, const char *label, const char *w
 	r->in_stopped = 1;
 	if ((it = opener_item_new(r, input)) == NULL)
 		return SD_ERR_NOMEM;
-	(void)snprintf(it->error, sizeof it->error, I18N_N("stopped reading this input: more than %d "
-	    "of its entries were refused; the next refused one and everything after it "
-	    "were not read"), OPENER_REFUSED_MAX);
+	(void)snprintf(it->error, sizeof it->error,
+	    I18N_N("stopped reading this input: more than %d "
+		   "of its entries were refused; the next refused one and everything after it "
+		   "were not read"),
+	    OPENER_REFUSED_MAX);
 	it->status = OPENER_STATUS_STOPPED;
 	it->summary = OPENER_SUMMARY_STOPPED;
 	return SD_ERR_RANGE;
@@ -391,11 +398,12 @@ list_dir(struct opener_run *r, const char *input, const char *dirpath, int dfd, 
 		e = de->d_name;
 		if (strcmp(e, ".") == 0 || strcmp(e, "..") == 0)
 			continue;
-		if (item_name(e) || (depth < 2 && id_name(e)) || (depth == 0 && strcmp(e, "tmp") == 0)) {
+		if (item_name(e) || (depth < 2 && id_name(e)) ||
+		    (depth == 0 && strcmp(e, "tmp") == 0)) {
 			size_t nl = strlen(e); /* at most 38: checked by the names above */
 			if (l->n == l->cap) {
 				size_t cap = l->cap ? 2 * l->cap : 64;
-				char (*p)[40] = realloc(l->v, cap * sizeof *p);
+				char(*p)[40] = realloc(l->v, cap * sizeof *p);
 				if (p == NULL) {
 					bad = 1;
 					break;
@@ -407,9 +415,12 @@ list_dir(struct opener_run *r, const char *input, const char *dirpath, int dfd, 
 			continue;
 		}
 		(void)snprintf(label, sizeof label, "%s/%s", dirpath, e);
-		bad |= refuse(r, input, label, depth == 0 ? "not a spool entry (skipped)" :
-		    depth == 1 ? "not a spool item (<32 hex>.sdbox, or a <32 hex> batch "
-		    "directory)" : "not a spool item (<32 hex>.sdbox)") != 0;
+		bad |=
+		    refuse(r, input, label,
+			depth == 0       ? "not a spool entry (skipped)"
+			    : depth == 1 ? "not a spool item (<32 hex>.sdbox, or a <32 hex> batch "
+					   "directory)"
+					 : "not a spool item (<32 hex>.sdbox)") != 0;
 	}
 	if (!r->in_stopped && de == NULL && errno != 0)
 		bad |= refuse(r, input, dirpath, "cannot read the whole directory") != 0;
@@ -438,22 +449,29 @@ walk_dir(struct opener_run *r, const char *input, const char *dirpath, int dfd, 
 		if (depth == 0 && strcmp(e, "tmp") == 0)
 			continue;
 		if (item_name(e) && depth > 0) {
-			fd = openat(dfd, e, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+			fd = openat(
+			    dfd, e, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
 			if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 				bad |= open_fd(r, path, fd, keys) != 0;
 				continue;
 			}
 			if (fd >= 0)
 				close(fd);
-			bad |= refuse(r, input, path, "not a regular file (a link, a directory "
-			    "or a device)") != 0;
+			bad |= refuse(r, input, path,
+				   "not a regular file (a link, a directory "
+				   "or a device)") != 0;
 		} else if (id_name(e)) {
 			fd = openat(dfd, e, O_RDONLY | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW);
 			if (fd < 0) {
-				bad |= refuse(r, input, path, errno != ENOTDIR && errno != ELOOP ?
-				    strerror(errno) : depth == 0 ? "not a spool entry (a source "
-				    "must be a directory, not a file or a link)" : "not a spool item "
-				    "(a batch must be a directory, not a file or a link)") != 0;
+				bad |=
+				    refuse(r, input, path,
+					errno != ENOTDIR && errno != ELOOP ? strerror(errno)
+					    : depth == 0
+					    ? "not a spool entry (a source "
+					      "must be a directory, not a file or a link)"
+					    : "not a spool item "
+					      "(a batch must be a directory, not a file or a link)") !=
+				    0;
 				continue;
 			}
 			bad |= walk_dir(r, input, path, fd, depth + 1, keys) != 0;
@@ -501,8 +519,8 @@ tar_read(void *ctx, unsigned char *buf, size_t len, size_t *got)
 }
 
 static int
-tar_member(struct opener_run *r, const char *path, struct archive_entry *ae,
-    struct tar_ctx *t, const struct opener_keys *keys)
+tar_member(struct opener_run *r, const char *path, struct archive_entry *ae, struct tar_ctx *t,
+    const struct opener_keys *keys)
 {
 	const char *n = archive_entry_pathname(ae);
 	char label[OPENER_LABEL_MAX];
@@ -515,10 +533,12 @@ tar_member(struct opener_run *r, const char *path, struct archive_entry *ae,
 		return 0;
 	if (n == NULL || archive_entry_filetype(ae) != AE_IFREG ||
 	    archive_entry_hardlink(ae) != NULL || archive_entry_symlink(ae) != NULL)
-		return refuse(r, path, label, "bundle member refused: a link, a device or "
+		return refuse(r, path, label,
+		    "bundle member refused: a link, a device or "
 		    "not a regular file");
 	if (!spool_member_name(n))
-		return refuse(r, path, label, "bundle member refused: its name is not "
+		return refuse(r, path, label,
+		    "bundle member refused: its name is not "
 		    "<32 hex>/<32 hex>.sdbox (absolute path, '..' or other name)");
 	if ((it = opener_item_new(r, label)) == NULL)
 		return SD_ERR_NOMEM;
@@ -558,8 +578,10 @@ more_failed(struct opener_run *r, const char *path)
 		return 0;
 	if ((it = opener_item_new(r, path)) == NULL)
 		return SD_ERR_NOMEM;
-	o = (size_t)snprintf(it->error, sizeof it->error, "%zu more files of this input failed "
-	    "and are not listed one by one:", r->in_more);
+	o = (size_t)snprintf(it->error, sizeof it->error,
+	    "%zu more files of this input failed "
+	    "and are not listed one by one:",
+	    r->in_more);
 	for (int c = 0; c < OPENER_CODES && o < sizeof it->error; c++)
 		if (r->in_codes[c] > 0)
 			o += (size_t)snprintf(it->error + o, sizeof it->error - o, " %zu: %s;",

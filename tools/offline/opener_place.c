@@ -35,8 +35,8 @@
 #include <sodium.h>
 
 int
-opener_publish(int dirfd, const char *tmp, int tmpdirfd, const char *want,
-    char *final, size_t finalsz)
+opener_publish(
+    int dirfd, const char *tmp, int tmpdirfd, const char *want, char *final, size_t finalsz)
 {
 	const char *dot = strrchr(want, '.');
 	size_t stem = (dot && dot != want) ? (size_t)(dot - want) : strlen(want);
@@ -44,7 +44,7 @@ opener_publish(int dirfd, const char *tmp, int tmpdirfd, const char *want,
 
 	for (unsigned i = 1; i < 10000; i++) {
 		int n = i == 1 ? snprintf(final, finalsz, "%s", want)
-		               : snprintf(final, finalsz, "%.*s (%u)%s", (int)stem, want, i, ext);
+			       : snprintf(final, finalsz, "%.*s (%u)%s", (int)stem, want, i, ext);
 		if (n < 0 || (size_t)n >= finalsz)
 			return SD_ERR_TOOLONG;
 		if (linkat(tmpdirfd, tmp, dirfd, final, 0) == 0)
@@ -119,8 +119,8 @@ tmp_name(char *tmp, size_t sz)
 	unsigned char rnd[8];
 
 	randombytes_buf(rnd, sizeof rnd);
-	(void)snprintf(tmp, sz, ".sealdrop-tmp-%02x%02x%02x%02x%02x%02x%02x%02x",
-	    rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	(void)snprintf(tmp, sz, ".sealdrop-tmp-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1],
+	    rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
 }
 
 /* Copy infd into a new temporary file in dirfd (--clean-only originals,
@@ -154,8 +154,8 @@ copy_to_tmp(int infd, int dirfd, const char *tmp)
  * always ends in ".uncleaned" (safename_uncleaned), whatever the source
  * called it. */
 static int
-place_uncleaned(struct opener_run *r, struct opener_item *it, int folder, int infd,
-    char *final, size_t sz)
+place_uncleaned(
+    struct opener_run *r, struct opener_item *it, int folder, int infd, char *final, size_t sz)
 {
 	char tmp[48], want[SAFENAME_MAX + 1];
 	int ufd = open_dir(folder, "uncleaned"), e;
@@ -210,8 +210,10 @@ fix_extension(char want[SAFENAME_MAX + 1], struct opener_item *it)
 	if (wl + el > SAFENAME_MAX)
 		wl = SAFENAME_MAX - el;
 	(void)snprintf(want, SAFENAME_MAX + 1, "%.*s%.*s", (int)wl, orig, (int)el, l);
-	(void)snprintf(it->renamed, sizeof it->renamed, I18N_N("its name did not match its "
-	    "content: \"%.100s\" saved as \"%.100s\""), orig, want);
+	(void)snprintf(it->renamed, sizeof it->renamed,
+	    I18N_N("its name did not match its "
+		   "content: \"%.100s\" saved as \"%.100s\""),
+	    orig, want);
 }
 
 /* Office documents (clean_office_pdf_kind): srcfd converted to PDF by
@@ -219,13 +221,13 @@ fix_extension(char want[SAFENAME_MAX + 1], struct opener_item *it)
  * open on *pdffd (rewound) on success; it->pdf_note says where the PDF
  * came from and what that sandbox lacked here. */
 static int
-office_to_pdf(struct opener_run *r, struct opener_item *it, int folder, int srcfd,
-    int kind, const char *tmp, int *pdffd, struct clean_report *rep)
+office_to_pdf(struct opener_run *r, struct opener_item *it, int folder, int srcfd, int kind,
+    const char *tmp, int *pdffd, struct clean_report *rep)
 {
 	int fd, rc;
 
-	if ((fd = openat(folder, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	        0600)) < 0)
+	if ((fd = openat(folder, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) <
+	    0)
 		return SD_ERR_IO;
 	rc = clean_office_pdf(srcfd, it->rep->type, fd, r->office_timeout_ms, rep);
 	if (rc == 0 && lseek(fd, 0, SEEK_SET) != 0)
@@ -236,10 +238,12 @@ office_to_pdf(struct opener_run *r, struct opener_item *it, int folder, int srcf
 		return rc;
 	}
 	(void)snprintf(it->pdf_note, sizeof it->pdf_note, "%s%s%.200s",
-	    kind == CLEAN_OFFICE_LEGACY ?
-	    I18N_N("legacy format: converted from the uncleaned original in LibreOffice's sandbox; "
-	    "only page images cross") :
-	    I18N_N("converted from the cleaned copy in LibreOffice's sandbox; only page images cross"),
+	    kind == CLEAN_OFFICE_LEGACY
+		? I18N_N(
+		      "legacy format: converted from the uncleaned original in LibreOffice's sandbox; "
+		      "only page images cross")
+		: I18N_N(
+		      "converted from the cleaned copy in LibreOffice's sandbox; only page images cross"),
 	    rep->kept[0] ? "\n" : "", rep->kept);
 	*pdffd = fd;
 	return 0;
@@ -260,8 +264,8 @@ pdf_note_add(struct opener_item *it, const char *line)
  * it->pdf_note says why there is no text layer and the safe PDF stays as
  * it is. */
 static int
-ocr_layer(struct clean_ctx *cc, struct opener_item *it, int folder,
-    const char *tmp, unsigned pages, char *done, size_t donesz)
+ocr_layer(struct clean_ctx *cc, struct opener_item *it, int folder, const char *tmp, unsigned pages,
+    char *done, size_t donesz)
 {
 	struct clean_report *rep = calloc(1, sizeof *rep);
 	char o1[48], line[320];
@@ -271,10 +275,10 @@ ocr_layer(struct clean_ctx *cc, struct opener_item *it, int folder,
 	tmp_name(o1, sizeof o1);
 	tmp_name(done, donesz);
 	if (rep == NULL || (in = openat(folder, tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
-	    (fd1 = openat(folder, o1, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	        0600)) < 0 ||
-	    (fd2 = openat(folder, done, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	        0600)) < 0)
+	    (fd1 = openat(folder, o1, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) <
+		0 ||
+	    (fd2 = openat(
+		 folder, done, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
 		goto out;
 	rc = clean_ocr_pdf(in, fd1, ms > 3600000ul ? 3600000u : (unsigned)ms, rep);
 	if (rc == 0 && lseek(fd1, 0, SEEK_SET) != 0)
@@ -286,12 +290,14 @@ ocr_layer(struct clean_ctx *cc, struct opener_item *it, int folder,
 		rc = SD_ERR_IO;
 out:
 	if (rc == 0) {
-		pdf_note_add(it, I18N_N("OCR text layer (tesseract, English and French): invisible text "
-		    "over the page images, as the OCR read them"));
+		pdf_note_add(it,
+		    I18N_N("OCR text layer (tesseract, English and French): invisible text "
+			   "over the page images, as the OCR read them"));
 	} else {
 		(void)snprintf(line, sizeof line, I18N_N("no OCR text layer: %.200s"),
-		    rep != NULL && rep->error[0] ? rep->error :
-		    rc == SD_ERR_IO ? strerror(errno) : clean_strerror(rc));
+		    rep != NULL && rep->error[0] ? rep->error
+			: rc == SD_ERR_IO        ? strerror(errno)
+						 : clean_strerror(rc));
 		pdf_note_add(it, line);
 	}
 	if (in >= 0)
@@ -313,12 +319,11 @@ out:
  * sandboxed child. A type that is not drawn gets nothing; a failure is
  * named in it->pdf_error and the cleaned copy stays. */
 static void
-safe_pdf(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int folder,
-    int srcfd, const char *base, const char *fates)
+safe_pdf(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int folder, int srcfd,
+    const char *base, const char *fates)
 {
 	struct clean_report *rep = NULL;
-	char tmp[48], otmp[48], ocr[48] = "", want[SAFENAME_MAX + 16],
-	    final[SAFENAME_MAX + 32];
+	char tmp[48], otmp[48], ocr[48] = "", want[SAFENAME_MAX + 16], final[SAFENAME_MAX + 32];
 	int outfd = -1, pdffd = -1, rc = SD_ERR_IO, kind = clean_office_pdf_kind(it->rep->type);
 	unsigned pages = 0;
 
@@ -327,22 +332,28 @@ safe_pdf(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int
 	tmp_name(tmp, sizeof tmp);
 	tmp_name(otmp, sizeof otmp);
 	if ((rep = calloc(1, sizeof *rep)) == NULL ||
-	    (outfd = openat(folder, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	        0600)) < 0)
+	    (outfd = openat(
+		 folder, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
 		goto out;
 	if (kind != 0 && (rc = office_to_pdf(r, it, folder, srcfd, kind, otmp, &pdffd, rep)) != 0)
 		goto out;
-	rc = fates != NULL ? clean_render_eml_sandboxed(cc, srcfd, outfd, fates, &pages, rep) :
-	    clean_render_sandboxed(cc, pdffd >= 0 ? pdffd : srcfd, outfd, &pages, rep);
+	rc = fates != NULL
+	    ? clean_render_eml_sandboxed(cc, srcfd, outfd, fates, &pages, rep)
+	    : clean_render_sandboxed(cc, pdffd >= 0 ? pdffd : srcfd, outfd, &pages, rep);
 	if (rc == 0 && strcmp(it->rep->type, "message/rfc822") == 0)
-		(void)snprintf(it->pdf_note, sizeof it->pdf_note, "%s", fates != NULL ?
-		    I18N_N("e-mail: its text body drawn from the uncleaned original in the sandboxed "
-		    "child; no header drawn; its attachments listed with what became of each") :
-		    it->in_mail ? I18N_N("e-mail: its text body drawn from the uncleaned original in "
-		    "the sandboxed child; no header drawn; attachments of an attached e-mail "
-		    "listed by name, not drawn") :
-		    I18N_N("e-mail: its text body drawn from the uncleaned original in the sandboxed "
-		    "child; no header drawn; attachments listed by name, not drawn"));
+		(void)snprintf(it->pdf_note, sizeof it->pdf_note, "%s",
+		    fates != NULL
+			? I18N_N(
+			      "e-mail: its text body drawn from the uncleaned original in the sandboxed "
+			      "child; no header drawn; its attachments listed with what became of each")
+			: it->in_mail
+			? I18N_N(
+			      "e-mail: its text body drawn from the uncleaned original in "
+			      "the sandboxed child; no header drawn; attachments of an attached e-mail "
+			      "listed by name, not drawn")
+			: I18N_N(
+			      "e-mail: its text body drawn from the uncleaned original in the sandboxed "
+			      "child; no header drawn; attachments listed by name, not drawn"));
 	if (rc == 0 && fsync(outfd) != 0)
 		rc = SD_ERR_IO;
 	if (rc == 0 && r->ocr && ocr_layer(cc, it, folder, tmp, pages, ocr, sizeof ocr) != 0)
@@ -357,8 +368,9 @@ out:
 	if (rc != 0) {
 		it->pdf_note[0] = '\0';
 		(void)snprintf(it->pdf_error, sizeof it->pdf_error, I18N_N("no safe PDF: %.200s"),
-		    rep != NULL && rep->error[0] ? rep->error :
-		    rc == SD_ERR_IO ? strerror(errno) : clean_strerror(rc));
+		    rep != NULL && rep->error[0] ? rep->error
+			: rc == SD_ERR_IO        ? strerror(errno)
+						 : clean_strerror(rc));
 	}
 	if (pdffd >= 0) {
 		close(pdffd);
@@ -394,7 +406,8 @@ keep_original(struct opener_item *it, int folder, int infd)
 		e = SD_ERR_IO;
 	close(ofd);
 	if (e == 0)
-		(void)snprintf(it->original, sizeof it->original, "%s/%s", OPENER_ORIGINALS_DIR, got);
+		(void)snprintf(
+		    it->original, sizeof it->original, "%s/%s", OPENER_ORIGINALS_DIR, got);
 	return e;
 }
 
@@ -435,7 +448,9 @@ eml_fate(const struct opener_run *r, const struct opener_item *a, char *line, si
 	opener_printable(a->out, out, sizeof out);
 	opener_printable(a->pdf, pdf, sizeof pdf);
 	if (a->out[0] == '\0') {
-		opener_printable(a->error[0] ? a->error : a->rep != NULL ? a->rep->error : "",
+		opener_printable(a->error[0] ? a->error
+			: a->rep != NULL     ? a->rep->error
+					     : "",
 		    why, sizeof why);
 		/* xgettext:c-format */
 		(void)snprintf(line, sz, opener_tr(r->lang, "not saved (%s): %s"),
@@ -462,8 +477,8 @@ eml_fate(const struct opener_run *r, const struct opener_item *a, char *line, si
  * became of each; fates (fsz bytes) gets one line per attachment for the
  * e-mail's safe PDF. */
 static void
-eml_attachments(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it,
-    int folder, int infd, char *fates, size_t fsz)
+eml_attachments(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int folder,
+    int infd, char *fates, size_t fsz)
 {
 	char fname[64];
 	unsigned total = 0;
@@ -477,13 +492,13 @@ eml_attachments(struct opener_run *r, struct clean_ctx *cc, struct opener_item *
 		struct opener_item *a = &it->att[i];
 		struct clean_report xrep = { 0 };
 		char tmp[48], name[CLEAN_EML_NAME_MAX + 1] = "", want[SAFENAME_MAX + 1],
-		    final[SAFENAME_MAX + 32], line[700];
+							final[SAFENAME_MAX + 32], line[700];
 		int fd, rc;
 
 		tmp_name(tmp, sizeof tmp);
 		fd = openat(folder, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		rc = fd < 0 ? SD_ERR_IO :
-		    clean_eml_attachment_sandboxed(cc, infd, i, fd, name, &total, &xrep);
+		rc = fd < 0 ? SD_ERR_IO
+			    : clean_eml_attachment_sandboxed(cc, infd, i, fd, name, &total, &xrep);
 		if (rc == SD_ERR_NOTFOUND) {
 			close(fd);
 			(void)unlinkat(folder, tmp, 0);
@@ -498,15 +513,19 @@ eml_attachments(struct opener_run *r, struct clean_ctx *cc, struct opener_item *
 			rc = SD_ERR_IO;
 		if (rc != 0) {
 			a->status = OPENER_STATUS_NOCLEAN;
-			(void)snprintf(a->error, sizeof a->error, I18N_N("could not be decoded: %.200s"),
-			    rc == SD_ERR_IO ? strerror(errno) :
-			    xrep.error[0] ? xrep.error : clean_strerror(rc));
+			(void)snprintf(a->error, sizeof a->error,
+			    I18N_N("could not be decoded: %.200s"),
+			    rc == SD_ERR_IO     ? strerror(errno)
+				: xrep.error[0] ? xrep.error
+						: clean_strerror(rc));
 		} else {
 			safename_make(a->name, "attachment", want);
-			if ((rc = clean_into(r, cc, a, folder, fd, want, final, sizeof final)) == 0) {
+			if ((rc = clean_into(r, cc, a, folder, fd, want, final, sizeof final)) ==
+			    0) {
 				(void)snprintf(a->out, sizeof a->out, "%s", final);
 			} else {
-				(void)snprintf(a->error, sizeof a->error, I18N_N("cannot write the output: %s"),
+				(void)snprintf(a->error, sizeof a->error,
+				    I18N_N("cannot write the output: %s"),
 				    rc == SD_ERR_IO ? strerror(errno) : sd_strerror(rc));
 				a->status = OPENER_STATUS_VERIFY_FAILED;
 			}
@@ -523,8 +542,11 @@ eml_attachments(struct opener_run *r, struct clean_ctx *cc, struct opener_item *
 	it->att_total = total > it->natt ? total : (unsigned)it->natt;
 	for (unsigned i = (unsigned)it->natt; i < it->att_total && fl + 2 < fsz; i++) {
 		/* xgettext:c-format */
-		int n = snprintf(fates + fl, fsz - fl, opener_tr(r->lang, "not saved: only the "
-		    "first %u attachments of an e-mail are saved\n"), CLEAN_EML_ATTACH_MAX);
+		int n = snprintf(fates + fl, fsz - fl,
+		    opener_tr(r->lang,
+			"not saved: only the "
+			"first %u attachments of an e-mail are saved\n"),
+		    CLEAN_EML_ATTACH_MAX);
 		if (n < 0 || (size_t)n >= fsz - fl)
 			break;
 		fl += (size_t)n;
@@ -533,8 +555,8 @@ eml_attachments(struct opener_run *r, struct clean_ctx *cc, struct opener_item *
 
 /* Clean infd into folder; uncleaned/ when no cleaner could. */
 static int
-clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int folder,
-    int infd, const char *want, char *final, size_t sz)
+clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, int folder, int infd,
+    const char *want, char *final, size_t sz)
 {
 	char tmp[48], got[SAFENAME_MAX + 16];
 	int outfd, rc, e;
@@ -554,8 +576,8 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 		(void)snprintf(fixed, sizeof fixed, "%s", want);
 		fix_extension(fixed, it);
 		e = opener_publish(folder, tmp, folder, fixed, final, sz);
-		it->status = clean_report_full(it->rep) ? OPENER_STATUS_CLEANED :
-		    OPENER_STATUS_PARTLY;
+		it->status =
+		    clean_report_full(it->rep) ? OPENER_STATUS_CLEANED : OPENER_STATUS_PARTLY;
 		if (e == 0 && r->safe_pdf) {
 			int cfd = openat(folder, final, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 			if (cfd < 0) {
@@ -569,17 +591,19 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 		if (e == 0 && r->keep_originals)
 			e = keep_original(it, folder, infd);
 	} else {
-		it->status = rc == CLEAN_E_UNSUPPORTED ? OPENER_STATUS_UNCLEANED : OPENER_STATUS_NOCLEAN;
+		it->status =
+		    rc == CLEAN_E_UNSUPPORTED ? OPENER_STATUS_UNCLEANED : OPENER_STATUS_NOCLEAN;
 		if (rc != CLEAN_E_UNSUPPORTED && it->rep->error[0] == '\0')
-			(void)snprintf(it->rep->error, sizeof it->rep->error, "%s", clean_strerror(rc));
+			(void)snprintf(
+			    it->rep->error, sizeof it->rep->error, "%s", clean_strerror(rc));
 		e = place_uncleaned(r, it, folder, infd, got, sizeof got);
 		(void)snprintf(final, sz, "uncleaned/%s", got);
 		if (e == 0 && r->safe_pdf && rc == CLEAN_E_UNSUPPORTED &&
 		    strcmp(it->rep->type, "message/rfc822") == 0 && !it->in_mail) {
 			char *fates = malloc(CLEAN_EML_ATTACH_MAX * 1024);
 			if (fates != NULL)
-				eml_attachments(r, cc, it, folder, infd, fates,
-				    CLEAN_EML_ATTACH_MAX * 1024);
+				eml_attachments(
+				    r, cc, it, folder, infd, fates, CLEAN_EML_ATTACH_MAX * 1024);
 			if (fates == NULL)
 				(void)snprintf(it->pdf_error, sizeof it->pdf_error,
 				    I18N_N("no safe PDF: %s"), sd_strerror(SD_ERR_NOMEM));
@@ -588,7 +612,7 @@ clean_into(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it, i
 			free(fates);
 		} else if (e == 0 && r->safe_pdf && rc == CLEAN_E_UNSUPPORTED &&
 		    (clean_office_pdf_kind(it->rep->type) == CLEAN_OFFICE_LEGACY ||
-		        strcmp(it->rep->type, "message/rfc822") == 0)) {
+			strcmp(it->rep->type, "message/rfc822") == 0)) {
 			safe_pdf(r, cc, it, folder, infd, want, NULL);
 		}
 	}
@@ -613,10 +637,11 @@ place_one(struct opener_run *r, struct clean_ctx *cc, struct opener_item *it)
 		e = opener_publish(fd, it->staged, r->stagefd, want, final, sizeof final);
 		it->status = OPENER_STATUS_TEXT;
 	} else {
-		infd = it->kind == 0 ? open(it->path, O_RDONLY | O_CLOEXEC | O_NOCTTY) :
-		    openat(r->stagefd, it->staged, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		e = infd < 0 ? SD_ERR_IO :
-		    clean_into(r, cc, it, fd, infd, want, final, sizeof final);
+		infd = it->kind == 0
+		    ? open(it->path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+		    : openat(r->stagefd, it->staged, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		e = infd < 0 ? SD_ERR_IO
+			     : clean_into(r, cc, it, fd, infd, want, final, sizeof final);
 	}
 	if (e == 0 && fsync(fd) != 0)
 		e = SD_ERR_IO;

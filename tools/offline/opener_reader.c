@@ -52,17 +52,17 @@ extern const size_t opener_tmpl_blobs_n;
 /* One item of the state, for sorting into conversations. */
 struct ritem {
 	json_t *o;
-	char key[SOURCE_KEY_MAX];       /* source hex, "" for unsorted */
+	char key[SOURCE_KEY_MAX]; /* source hex, "" for unsorted */
 	json_int_t seq, run, time;
-	size_t pos;                     /* position in the state */
+	size_t pos; /* position in the state */
 };
 
 struct rsource {
-	size_t first, n;                /* range in the sorted items */
+	size_t first, n; /* range in the sorted items */
 	json_int_t newest, lastrun;
 	size_t messages, files, replies;
 	char designation[OPENER_PATH_MAX];
-	char page[48];                  /* s-<32 hex>.html or unsorted.html */
+	char page[48]; /* s-<32 hex>.html or unsorted.html */
 };
 
 struct reader {
@@ -119,7 +119,8 @@ group(struct reader *rd)
 	rd->n = json_array_size(items);
 	if (rd->n > 0 && (rd->items = calloc(rd->n, sizeof *rd->items)) == NULL)
 		return SD_ERR_NOMEM;
-	json_array_foreach(items, i, o) {
+	json_array_foreach(items, i, o)
+	{
 		struct ritem *r = &rd->items[i];
 		r->o = o;
 		(void)snprintf(r->key, sizeof r->key, "%s", jstrv(o, "source"));
@@ -145,8 +146,8 @@ group(struct reader *rd)
 			/* The folder name: "<designation>-<8 hex>" or "unsorted". */
 			(void)snprintf(s->designation, sizeof s->designation, "%.*s",
 			    (int)strcspn(out, "/"), out);
-			(void)snprintf(s->page, sizeof s->page, "%s%s.html", r->key[0] ? "s-" :
-			    "unsorted", r->key);
+			(void)snprintf(s->page, sizeof s->page, "%s%s.html",
+			    r->key[0] ? "s-" : "unsorted", r->key);
 		}
 		s = &rd->src[rd->nsrc - 1];
 		s->n++;
@@ -236,7 +237,8 @@ opener_open_beneath(int outfd, const char *path)
 		size_t l = strcspn(path, "/");
 		(void)snprintf(part, sizeof part, "%.*s", (int)l, path);
 		if (path[l] == '\0') {
-			fd = openat(dfd, part, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+			fd = openat(
+			    dfd, part, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 			close(dfd);
 			return fd;
 		}
@@ -280,8 +282,8 @@ read_text(int outfd, const char *path, struct tmpl_vars *v)
 	cut |= (uint64_t)sb.st_size > raw.len;
 	close(fd);
 	if (e == 0)
-		e = opener_reader_text((const unsigned char *)(raw.p ? raw.p : ""), raw.len,
-		    &clean, &marked);
+		e = opener_reader_text(
+		    (const unsigned char *)(raw.p ? raw.p : ""), raw.len, &clean, &marked);
 	if (e == 0)
 		e = tmpl_set(v, "text", clean.p ? clean.p : "");
 	if (e == 0 && cut)
@@ -320,8 +322,13 @@ fmt_size(json_int_t n, const char *lang, char *out, size_t sz)
 /* ---- pages ----------------------------------------------------------------- */
 
 static const char *const status_msgs[] = {
-	I18N_N("text"), I18N_N("cleaned"), I18N_N("not fully cleaned"), I18N_N("uncleaned"),
-	I18N_N("could not clean"), I18N_N("failed"), I18N_N("stopped"),
+	I18N_N("text"),
+	I18N_N("cleaned"),
+	I18N_N("not fully cleaned"),
+	I18N_N("uncleaned"),
+	I18N_N("could not clean"),
+	I18N_N("failed"),
+	I18N_N("stopped"),
 };
 
 static const char *
@@ -336,8 +343,8 @@ tr_status(const char *lang, const char *s)
 /* The variables every page has: language, links to itself in the other
  * languages and to the index. root is the way from the page to DIR. */
 static int
-page_vars(struct tmpl_vars *v, const char *lang, const char *root, const char *self,
-    const char *title)
+page_vars(
+    struct tmpl_vars *v, const char *lang, const char *root, const char *self, const char *title)
 {
 	const char *const *langs = i18n_languages();
 	char href[OPENER_PATH_MAX];
@@ -368,8 +375,8 @@ write_page(int dirfd, const char *name, const struct sdbuf *b)
 	int fd, e;
 
 	randombytes_buf(rnd, sizeof rnd);
-	(void)snprintf(tmp, sizeof tmp, ".sealdrop-page-%02x%02x%02x%02x%02x%02x", rnd[0],
-	    rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
+	(void)snprintf(tmp, sizeof tmp, ".sealdrop-page-%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1],
+	    rnd[2], rnd[3], rnd[4], rnd[5]);
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return SD_ERR_IO;
@@ -385,8 +392,8 @@ write_page(int dirfd, const char *name, const struct sdbuf *b)
 }
 
 static int
-render_to(int dirfd, const char *name, const char *tmpl, const char *lang,
-    const struct tmpl_vars *v)
+render_to(
+    int dirfd, const char *name, const char *tmpl, const char *lang, const struct tmpl_vars *v)
 {
 	struct sdbuf b;
 	int e;
@@ -455,11 +462,12 @@ notes_vars(struct tmpl_vars *it, json_t *o, const char *key, const char *title, 
 	if ((e = tmpl_list_add(it, "notes", &n)) != 0 ||
 	    (e = tmpl_set(n, "title", i18n_get(lang, title))) != 0)
 		return e;
-	json_array_foreach(a, i, x) {
+	json_array_foreach(a, i, x)
+	{
 		char tr[800];
 		if ((e = tmpl_list_add(n, "lines", &l)) != 0 ||
-		    (e = tmpl_set(l, "line", opener_note_tr(lang, json_string_value(x), tr,
-		        sizeof tr))) != 0)
+		    (e = tmpl_set(l, "line",
+			 opener_note_tr(lang, json_string_value(x), tr, sizeof tr))) != 0)
 			return e;
 	}
 	return 0;
@@ -474,21 +482,23 @@ file_vars(struct tmpl_vars *it, json_t *o, const char *lang)
 	char buf[OPENER_PATH_MAX * 3 + 8];
 	int e;
 
-	tmpl_set(it, "name", jstrv(o, "name")[0] ? jstrv(o, "name") :
-	    i18n_get(lang, "(no name)"));
+	tmpl_set(it, "name", jstrv(o, "name")[0] ? jstrv(o, "name") : i18n_get(lang, "(no name)"));
 	tmpl_set(it, "type", jstrv(o, "type"));
 	if (json_object_get(o, "size") != NULL) {
 		fmt_size(json_integer_value(json_object_get(o, "size")), lang, buf, sizeof buf);
 		tmpl_set(it, "size", buf);
 	}
 	tmpl_set(it, "status", tr_status(lang, status));
-	tmpl_set(it, "status_class", strcmp(status, OPENER_STATUS_CLEANED) == 0 ? "good" :
-	    strcmp(status, OPENER_STATUS_PARTLY) == 0 ? "warn" : "bad");
+	tmpl_set(it, "status_class",
+	    strcmp(status, OPENER_STATUS_CLEANED) == 0      ? "good"
+		: strcmp(status, OPENER_STATUS_PARTLY) == 0 ? "warn"
+							    : "bad");
 	if (json_is_string(json_object_get(o, "output"))) {
 		href_path("../../", jstrv(o, "output"), buf, sizeof buf);
 		tmpl_set(it, "href", buf);
 	}
-	if (strcmp(status, OPENER_STATUS_UNCLEANED) == 0 || strcmp(status, OPENER_STATUS_NOCLEAN) == 0) {
+	if (strcmp(status, OPENER_STATUS_UNCLEANED) == 0 ||
+	    strcmp(status, OPENER_STATUS_NOCLEAN) == 0) {
 		tmpl_set(it, "uncleaned", "1");
 		tmpl_set(it, "link_label", i18n_get(lang, "The original, not cleaned"));
 	} else {
@@ -517,16 +527,16 @@ file_vars(struct tmpl_vars *it, json_t *o, const char *lang)
 		if ((e = tmpl_list_add(it, "notes", &nv)) != 0 ||
 		    (e = tmpl_set(nv, "title", i18n_get(lang, "Error:"))) != 0 ||
 		    (e = tmpl_list_add(nv, "lines", &l)) != 0 ||
-		    (e = tmpl_set(l, "line", opener_note_tr(lang, jstrv(o, "error"), tr,
-		        sizeof tr))) != 0)
+		    (e = tmpl_set(
+			 l, "line", opener_note_tr(lang, jstrv(o, "error"), tr, sizeof tr))) != 0)
 			return e;
 	}
 	return 0;
 }
 
 static int
-item_vars(struct reader *rd, struct tmpl_vars *it, const struct ritem *r, size_t n,
-    const char *lang)
+item_vars(
+    struct reader *rd, struct tmpl_vars *it, const struct ritem *r, size_t n, const char *lang)
 {
 	static const char *const klabels[] = { I18N_N("Message"), I18N_N("File"), I18N_N("Reply") };
 	const char *kind = jstrv(r->o, "kind");
@@ -537,8 +547,11 @@ item_vars(struct reader *rd, struct tmpl_vars *it, const struct ritem *r, size_t
 	size_t i;
 
 	tmpl_set(it, "kind", kind);
-	tmpl_set(it, "kind_label", i18n_get(lang, klabels[strcmp(kind, "message") == 0 ? 0 :
-	    strcmp(kind, "file") == 0 ? 1 : 2]));
+	tmpl_set(it, "kind_label",
+	    i18n_get(lang,
+		klabels[strcmp(kind, "message") == 0 ? 0
+			: strcmp(kind, "file") == 0  ? 1
+						     : 2]));
 	tmpl_setf(it, "n", "%zu", n);
 	if (r->seq > 0)
 		tmpl_setf(it, "seq", "%lld", (long long)r->seq);
@@ -558,7 +571,8 @@ item_vars(struct reader *rd, struct tmpl_vars *it, const struct ritem *r, size_t
 	if ((e = file_vars(it, r->o, lang)) != 0)
 		return e;
 	/* an e-mail's attachments, each under it (--safe-pdf) */
-	json_array_foreach(json_object_get(r->o, "attachments"), i, x) {
+	json_array_foreach(json_object_get(r->o, "attachments"), i, x)
+	{
 		struct tmpl_vars *a;
 		if ((e = tmpl_list_add(it, "attachments", &a)) != 0 ||
 		    (e = file_vars(a, x, lang)) != 0)
@@ -616,9 +630,10 @@ failed_page(struct reader *rd, int dirfd, const char *lang)
 	if ((e = tmpl_vars_new(&v)) != 0)
 		return e;
 	if ((e = page_vars(v, lang, "../../", "failed.html",
-	         i18n_get(lang, "What failed in the last run"))) != 0)
+		 i18n_get(lang, "What failed in the last run"))) != 0)
 		goto out;
-	json_array_foreach(failed, i, o) {
+	json_array_foreach(failed, i, o)
+	{
 		struct tmpl_vars *l;
 		char err[700];
 		json_int_t count = json_integer_value(json_object_get(o, "count"));

@@ -37,8 +37,7 @@ opener_tr(const char *lang, const char *msgid)
 const char *
 opener_note_tr(const char *lang, const char *note, char *out, size_t sz)
 {
-	return lang == NULL || strcmp(lang, "en") == 0 ? note :
-	    i18n_get_text(lang, note, out, sz);
+	return lang == NULL || strcmp(lang, "en") == 0 ? note : i18n_get_text(lang, note, out, sz);
 }
 
 const char *
@@ -76,9 +75,10 @@ opener_progress_count(struct opener_run *r, int last)
 		return;
 	fputc('\r', stderr);
 	/* xgettext:c-format */
-	fprintf(stderr, opener_ntr(r->lang, "decrypting: %zu file, %llu MiB verified",
-	    "decrypting: %zu files, %llu MiB verified", r->n), r->n,
-	    (unsigned long long)(r->total_bytes >> 20));
+	fprintf(stderr,
+	    opener_ntr(r->lang, "decrypting: %zu file, %llu MiB verified",
+		"decrypting: %zu files, %llu MiB verified", r->n),
+	    r->n, (unsigned long long)(r->total_bytes >> 20));
 	if (last)
 		fputc('\n', stderr);
 	fflush(stderr);
@@ -164,8 +164,8 @@ opener_item_json(const struct opener_item *it, const char *lang)
 		return NULL;
 	opener_printable(it->label, label, sizeof label);
 	(void)json_object_set_new(o, "input", jstr(label));
-	(void)json_object_set_new(o, "kind", json_string(kinds[it->kind >= 0 && it->kind <= 3 ?
-	    it->kind : 0]));
+	(void)json_object_set_new(
+	    o, "kind", json_string(kinds[it->kind >= 0 && it->kind <= 3 ? it->kind : 0]));
 	(void)json_object_set_new(o, "status", json_string(it->status ? it->status : "failed"));
 	(void)json_object_set_new(o, "output", it->out[0] ? jstr(it->out) : json_null());
 	if (it->sorted)
@@ -176,7 +176,8 @@ opener_item_json(const struct opener_item *it, const char *lang)
 		(void)json_object_set_new(o, "type", jstr(it->rep->type));
 		(void)json_object_set_new(o, "removed", notes_json(it->rep->removed, lang));
 		(void)json_object_set_new(o, "kept", notes_json(it->rep->kept, lang));
-		(void)json_object_set_new(o, "not_inspected", notes_json(it->rep->uninspected, lang));
+		(void)json_object_set_new(
+		    o, "not_inspected", notes_json(it->rep->uninspected, lang));
 	}
 	if (it->renamed[0])
 		(void)json_object_set_new(o, "renamed", notes_json(it->renamed, lang));
@@ -191,7 +192,8 @@ opener_item_json(const struct opener_item *it, const char *lang)
 	if (it->error[0] || (it->rep && it->rep->error[0])) {
 		char err[600], tr[800];
 		opener_printable(it->error[0] ? it->error : it->rep->error, err, sizeof err);
-		(void)json_object_set_new(o, "error", jstr(opener_note_tr(lang, err, tr, sizeof tr)));
+		(void)json_object_set_new(
+		    o, "error", jstr(opener_note_tr(lang, err, tr, sizeof tr)));
 	}
 	if (it->natt > 0 || it->att_total > 0) {
 		json_t *a = json_array();
@@ -213,8 +215,7 @@ opener_item_json(const struct opener_item *it, const char *lang)
 }
 
 static void
-notes_text(FILE *f, const char *lang, const char *indent, const char *title,
-    const char *notes)
+notes_text(FILE *f, const char *lang, const char *indent, const char *title, const char *notes)
 {
 	while (*notes) {
 		size_t l = strcspn(notes, "\n");
@@ -237,8 +238,9 @@ item_text(FILE *f, const char *lang, const struct opener_item *it)
 	char label[OPENER_LABEL_MAX];
 	const char *pdf = opener_tr(lang, "safe PDF"), *in = it->in_mail ? "    " : "";
 
-	opener_printable(it->in_mail && it->name[0] == '\0' ? opener_tr(lang, "(no name)") :
-	    it->label, label, sizeof label);
+	opener_printable(
+	    it->in_mail && it->name[0] == '\0' ? opener_tr(lang, "(no name)") : it->label, label,
+	    sizeof label);
 	if (it->in_mail)
 		/* TRANSLATORS: an e-mail's attachment in report.txt: its name as
 		 * the e-mail gives it, then its status. */
@@ -271,9 +273,11 @@ item_text(FILE *f, const char *lang, const struct opener_item *it)
 	if (it->att_total > it->natt) {
 		char line[200];
 		/* xgettext:c-format */
-		(void)snprintf(line, sizeof line, opener_tr(lang, "%u in the e-mail, only the first "
-		    "%zu saved (the others are listed by name on its safe PDF)"), it->att_total,
-		    it->natt);
+		(void)snprintf(line, sizeof line,
+		    opener_tr(lang,
+			"%u in the e-mail, only the first "
+			"%zu saved (the others are listed by name on its safe PDF)"),
+		    it->att_total, it->natt);
 		notes_text(f, lang, in, opener_tr(lang, "attachments"), line);
 	}
 	for (size_t i = 0; i < it->natt; i++)
@@ -306,8 +310,12 @@ write_report(struct opener_run *r, const char *name, const char *data, size_t le
 /* How many files ended in each status; a summary line of failed files
  * stands for its count, the line of a stopped input for none. */
 static const char *const statuses[] = {
-	OPENER_STATUS_CLEANED, OPENER_STATUS_PARTLY, OPENER_STATUS_UNCLEANED,
-	OPENER_STATUS_NOCLEAN, OPENER_STATUS_TEXT, OPENER_STATUS_VERIFY_FAILED,
+	OPENER_STATUS_CLEANED,
+	OPENER_STATUS_PARTLY,
+	OPENER_STATUS_UNCLEANED,
+	OPENER_STATUS_NOCLEAN,
+	OPENER_STATUS_TEXT,
+	OPENER_STATUS_VERIFY_FAILED,
 };
 #define NSTATUS (sizeof statuses / sizeof statuses[0])
 /* "3 cleaned": status s counted in the summary line, the status word
@@ -317,14 +325,25 @@ status_count(FILE *f, const char *lang, size_t s, size_t n)
 {
 	/* TRANSLATORS: counts of files in the summary of report.txt. */
 	switch (s) {
-	case 0: fprintf(f, opener_ntr(lang, "%zu cleaned", "%zu cleaned", n), n); break;
-	case 1: fprintf(f, opener_ntr(lang, "%zu not fully cleaned", "%zu not fully cleaned", n),
-	            n); break;
-	case 2: fprintf(f, opener_ntr(lang, "%zu uncleaned", "%zu uncleaned", n), n); break;
-	case 3: fprintf(f, opener_ntr(lang, "%zu could not clean", "%zu could not clean", n), n);
-	        break;
-	case 4: fprintf(f, opener_ntr(lang, "%zu text", "%zu text", n), n); break;
-	default: fprintf(f, opener_ntr(lang, "%zu failed", "%zu failed", n), n); break;
+	case 0:
+		fprintf(f, opener_ntr(lang, "%zu cleaned", "%zu cleaned", n), n);
+		break;
+	case 1:
+		fprintf(
+		    f, opener_ntr(lang, "%zu not fully cleaned", "%zu not fully cleaned", n), n);
+		break;
+	case 2:
+		fprintf(f, opener_ntr(lang, "%zu uncleaned", "%zu uncleaned", n), n);
+		break;
+	case 3:
+		fprintf(f, opener_ntr(lang, "%zu could not clean", "%zu could not clean", n), n);
+		break;
+	case 4:
+		fprintf(f, opener_ntr(lang, "%zu text", "%zu text", n), n);
+		break;
+	default:
+		fprintf(f, opener_ntr(lang, "%zu failed", "%zu failed", n), n);
+		break;
 	}
 }
 
@@ -335,8 +354,9 @@ count_statuses(const struct opener_run *r, size_t n[NSTATUS])
 	for (size_t i = 0; i < r->n; i++) {
 		const struct opener_item *it = &r->items[i];
 		const char *st = it->status ? it->status : OPENER_STATUS_VERIFY_FAILED;
-		size_t k = it->summary == OPENER_SUMMARY_STOPPED ? 0 :
-		    it->summary == OPENER_SUMMARY_MORE_FAILED ? it->count : 1;
+		size_t k = it->summary == OPENER_SUMMARY_STOPPED ? 0
+		    : it->summary == OPENER_SUMMARY_MORE_FAILED  ? it->count
+								 : 1;
 		for (size_t s = 0; s < NSTATUS; s++)
 			if (strcmp(st, statuses[s]) == 0)
 				n[s] += k;
@@ -380,8 +400,10 @@ summary_text(FILE *f, const struct opener_run *r)
 	if (sep[0] == ' ')
 		fputs(opener_tr(r->lang, " no files"), f);
 	if (r->state != NULL)
-		fprintf(f, opener_ntr(r->lang, "; %zu already opened before (not written again)",
-		    "; %zu already opened before (not written again)", r->already), r->already);
+		fprintf(f,
+		    opener_ntr(r->lang, "; %zu already opened before (not written again)",
+			"; %zu already opened before (not written again)", r->already),
+		    r->already);
 	fputc('\n', f);
 }
 
@@ -401,7 +423,8 @@ report_files(struct opener_run *r, const char *txt, size_t txtlen)
 	(void)json_object_set_new(root, "lang", json_string(r->lang != NULL ? r->lang : "en"));
 	(void)json_object_set_new(root, "summary", summary_json(r));
 	if (r->state != NULL)
-		(void)json_object_set_new(root, "already_opened", json_integer((json_int_t)r->already));
+		(void)json_object_set_new(
+		    root, "already_opened", json_integer((json_int_t)r->already));
 	(void)json_object_set_new(root, "files", files);
 	files = NULL;
 	if ((js = json_dumps(root, JSON_INDENT(2))) == NULL)
@@ -428,7 +451,8 @@ opener_report(struct opener_run *r, int clean_only)
 	if (f == NULL)
 		return SD_ERR_NOMEM;
 	/* xgettext:c-format */
-	fprintf(f, opener_tr(r->lang, "sealdrop-open %s report\n"), clean_only ? "--clean-only" : "");
+	fprintf(
+	    f, opener_tr(r->lang, "sealdrop-open %s report\n"), clean_only ? "--clean-only" : "");
 	for (size_t i = 0; i < r->n; i++) {
 		item_text(f, r->lang, &r->items[i]);
 		written += r->items[i].out[0] != '\0';

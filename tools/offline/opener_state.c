@@ -31,8 +31,8 @@
 
 /* why = fmt's message (in English: sealdrop-open shows it translated, so
  * each is a message of po/ too). */
-static void why_set(char *why, size_t whysz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static void
+why_set(char *why, size_t whysz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void
 why_set(char *why, size_t whysz, const char *fmt, ...)
@@ -80,8 +80,9 @@ ids_grow(struct opener_state *st)
 		size_t s;
 		if (memcmp(id, zero_id, OPENER_ID_BYTES) == 0)
 			continue;
-		for (s = slot_of(id, cap); memcmp(v + s * OPENER_ID_BYTES, zero_id,
-		         OPENER_ID_BYTES) != 0; s = (s + 1) & (cap - 1))
+		for (s = slot_of(id, cap);
+		     memcmp(v + s * OPENER_ID_BYTES, zero_id, OPENER_ID_BYTES) != 0;
+		     s = (s + 1) & (cap - 1))
 			;
 		memcpy(v + s * OPENER_ID_BYTES, id, OPENER_ID_BYTES);
 	}
@@ -117,8 +118,9 @@ opener_state_mark(struct opener_state *st, const unsigned char id[OPENER_ID_BYTE
 		return SD_ERR_EXISTS;
 	if (2 * (st->ids_n + 1) > st->ids_cap && (e = ids_grow(st)) != 0)
 		return e;
-	for (s = slot_of(id, st->ids_cap); memcmp(st->ids + s * OPENER_ID_BYTES, zero_id,
-	         OPENER_ID_BYTES) != 0; s = (s + 1) & (st->ids_cap - 1))
+	for (s = slot_of(id, st->ids_cap);
+	     memcmp(st->ids + s * OPENER_ID_BYTES, zero_id, OPENER_ID_BYTES) != 0;
+	     s = (s + 1) & (st->ids_cap - 1))
 		;
 	memcpy(st->ids + s * OPENER_ID_BYTES, id, OPENER_ID_BYTES);
 	st->ids_n++;
@@ -168,10 +170,8 @@ hex_ok(const char *s, size_t n)
 }
 
 static const char *const kinds[] = { "message", "file", "reply", NULL };
-static const char *const statuses[] = {
-	OPENER_STATUS_TEXT, OPENER_STATUS_CLEANED, OPENER_STATUS_PARTLY,
-	OPENER_STATUS_UNCLEANED, OPENER_STATUS_NOCLEAN, NULL
-};
+static const char *const statuses[] = { OPENER_STATUS_TEXT, OPENER_STATUS_CLEANED,
+	OPENER_STATUS_PARTLY, OPENER_STATUS_UNCLEANED, OPENER_STATUS_NOCLEAN, NULL };
 
 static int
 one_of(const char *s, const char *const *l)
@@ -214,23 +214,18 @@ notes_field(json_t *o, const char *k)
 		return 1;
 	if (!json_is_array(v) || json_array_size(v) > 1000)
 		return 0;
-	json_array_foreach(v, i, x)
-		if (!json_is_string(x) || !printable_ok(json_string_value(x)))
-			return 0;
+	json_array_foreach(
+	    v, i, x) if (!json_is_string(x) || !printable_ok(json_string_value(x))) return 0;
 	return 1;
 }
 
-static const char *const item_keys[] = {
-	"id", "source", "seq", "kind", "time", "name", "size", "status", "output", "type",
-	"removed", "kept", "not_inspected", "renamed", "error", "run", "pdf", "pdf_error",
-	"pdf_note", "original", "attachments", "attachments_total", NULL
-};
+static const char *const item_keys[] = { "id", "source", "seq", "kind", "time", "name", "size",
+	"status", "output", "type", "removed", "kept", "not_inspected", "renamed", "error", "run",
+	"pdf", "pdf_error", "pdf_note", "original", "attachments", "attachments_total", NULL };
 
 /* The fields of an e-mail's attachment (opener_item_json's, less the ids). */
-static const char *const att_keys[] = {
-	"name", "status", "output", "type", "removed", "kept", "not_inspected", "renamed",
-	"error", "pdf", "pdf_error", "pdf_note", "original", NULL
-};
+static const char *const att_keys[] = { "name", "status", "output", "type", "removed", "kept",
+	"not_inspected", "renamed", "error", "pdf", "pdf_error", "pdf_note", "original", NULL };
 
 /* An e-mail's attachments: NULL when good, else which rule they break. */
 static const char *
@@ -241,39 +236,44 @@ check_attachments(json_t *o)
 	size_t i;
 
 	if (a == NULL)
-		return json_object_get(o, "attachments_total") != NULL ?
-		    I18N_N("a record counts attachments but lists none") : NULL;
+		return json_object_get(o, "attachments_total") != NULL
+		    ? I18N_N("a record counts attachments but lists none")
+		    : NULL;
 	if (!json_is_array(a) || json_array_size(a) > CLEAN_EML_ATTACH_MAX ||
 	    !int_field(o, "attachments_total", 1, 1000000) ||
 	    json_integer_value(json_object_get(o, "attachments_total")) <
-	    (json_int_t)json_array_size(a))
+		(json_int_t)json_array_size(a))
 		return I18N_N("a record's attachments are not a list within bounds");
-	json_array_foreach(a, i, x) {
+	json_array_foreach(a, i, x)
+	{
 		if (!json_is_object(x))
 			return I18N_N("an attachment is not an object");
-		json_object_foreach(x, k, v)
-			if (!one_of(k, att_keys))
-				return I18N_N("an attachment has an unknown field");
+		json_object_foreach(x, k, v) if (!one_of(k, att_keys)) return I18N_N(
+		    "an attachment has an unknown field");
 		if (!json_is_string(json_object_get(x, "status")) ||
 		    (!one_of(json_string_value(json_object_get(x, "status")), statuses) &&
-		        strcmp(json_string_value(json_object_get(x, "status")),
-		            OPENER_STATUS_VERIFY_FAILED) != 0))
+			strcmp(json_string_value(json_object_get(x, "status")),
+			    OPENER_STATUS_VERIFY_FAILED) != 0))
 			return I18N_N("an attachment's status is unknown");
 		if (!json_is_null(v = json_object_get(x, "output")) &&
 		    (!json_is_string(v) || !opener_state_path_ok(json_string_value(v))))
-			return I18N_N("an attachment's output is not a relative path inside the folder");
+			return I18N_N(
+			    "an attachment's output is not a relative path inside the folder");
 		if ((v = json_object_get(x, "pdf")) != NULL &&
 		    (!json_is_string(v) || !opener_state_path_ok(json_string_value(v))))
-			return I18N_N("an attachment's safe PDF is not a relative path inside the folder");
+			return I18N_N(
+			    "an attachment's safe PDF is not a relative path inside the folder");
 		if ((v = json_object_get(x, "original")) != NULL &&
 		    (!json_is_string(v) || !opener_state_path_ok(json_string_value(v))))
-			return I18N_N("an attachment's kept original is not a relative path inside the folder");
+			return I18N_N(
+			    "an attachment's kept original is not a relative path inside the folder");
 		if (!str_field(x, "name", 1) || !str_field(x, "type", 0) ||
 		    !str_field(x, "error", 0) || !notes_field(x, "removed") ||
 		    !notes_field(x, "kept") || !notes_field(x, "not_inspected") ||
 		    !notes_field(x, "renamed") || !notes_field(x, "pdf_error") ||
 		    !notes_field(x, "pdf_note"))
-			return I18N_N("an attachment's name, type or notes are not printable text within "
+			return I18N_N(
+			    "an attachment's name, type or notes are not printable text within "
 			    "bounds");
 	}
 	return NULL;
@@ -289,16 +289,15 @@ check_item(struct opener_state *st, json_t *o, json_int_t runs)
 
 	if (!json_is_object(o))
 		return I18N_N("a record is not an object");
-	json_object_foreach(o, k, v)
-		if (!one_of(k, item_keys))
-			return I18N_N("a record has an unknown field");
+	json_object_foreach(o, k, v) if (!one_of(k, item_keys)) return I18N_N(
+	    "a record has an unknown field");
 	if (!json_is_string(json_object_get(o, "id")) ||
 	    !hex_ok(id = json_string_value(json_object_get(o, "id")), HEXID))
 		return I18N_N("a record's id is not 64 hex digits");
 	if (json_object_get(o, "source") != NULL) {
 		if (!json_is_string(json_object_get(o, "source")) ||
 		    sd_id_parse(json_string_value(json_object_get(o, "source")),
-		        json_string_length(json_object_get(o, "source")), sid) != 0 ||
+			json_string_length(json_object_get(o, "source")), sid) != 0 ||
 		    !int_field(o, "seq", 1, 999999999))
 			return I18N_N("a record's source or sequence number is wrong");
 	} else if (json_object_get(o, "seq") != NULL) {
@@ -319,24 +318,29 @@ check_item(struct opener_state *st, json_t *o, json_int_t runs)
 	if ((v = json_object_get(o, "original")) != NULL &&
 	    (!json_is_string(v) || !opener_state_path_ok(json_string_value(v))))
 		return I18N_N("a record's kept original is not a relative path inside the folder");
-	if (!int_field(o, "time", 1, (json_int_t)1 << 40) || !int_field(o, "size", 1,
-	        (json_int_t)1 << 50) || !int_field(o, "run", 1, runs) ||
+	if (!int_field(o, "time", 1, (json_int_t)1 << 40) ||
+	    !int_field(o, "size", 1, (json_int_t)1 << 50) || !int_field(o, "run", 1, runs) ||
 	    json_integer_value(json_object_get(o, "run")) < 1)
 		return I18N_N("a record's time, size or run is missing or out of range");
 	if (!str_field(o, "name", 1) || !str_field(o, "type", 0) || !str_field(o, "error", 0) ||
 	    !notes_field(o, "removed") || !notes_field(o, "kept") ||
 	    !notes_field(o, "not_inspected") || !notes_field(o, "renamed") ||
 	    !notes_field(o, "pdf_error") || !notes_field(o, "pdf_note"))
-		return I18N_N("a record's name, type or notes are not printable text within bounds");
+		return I18N_N(
+		    "a record's name, type or notes are not printable text within bounds");
 	if ((k = check_attachments(o)) != NULL)
 		return k;
 	if (sodium_hex2bin(bin, sizeof bin, id, HEXID, NULL, NULL, NULL) != 0)
 		return I18N_N("a record's id is not 64 hex digits");
 	switch (opener_state_mark(st, bin)) {
-	case 0: return NULL;
-	case SD_ERR_EXISTS: return I18N_N("two records have the same id");
-	case SD_ERR_NOMEM: return I18N_N("out of memory");
-	default: return I18N_N("a record's id is not valid");
+	case 0:
+		return NULL;
+	case SD_ERR_EXISTS:
+		return I18N_N("two records have the same id");
+	case SD_ERR_NOMEM:
+		return I18N_N("out of memory");
+	default:
+		return I18N_N("a record's id is not valid");
 	}
 }
 
@@ -348,10 +352,9 @@ check_failed(json_t *o)
 
 	if (!json_is_object(o))
 		return I18N_N("a failure is not an object");
-	json_object_foreach(o, k, v)
-		if (strcmp(k, "input") != 0 && strcmp(k, "error") != 0 &&
-		    strcmp(k, "status") != 0 && strcmp(k, "count") != 0)
-			return I18N_N("a failure has an unknown field");
+	json_object_foreach(o, k, v) if (strcmp(k, "input") != 0 && strcmp(k, "error") != 0 &&
+	    strcmp(k, "status") != 0 &&
+	    strcmp(k, "count") != 0) return I18N_N("a failure has an unknown field");
 	if (!str_field(o, "input", 1) || !str_field(o, "error", 1) || !str_field(o, "status", 1) ||
 	    !int_field(o, "count", 0, (json_int_t)1 << 40))
 		return I18N_N("a failure's fields are wrong");
@@ -368,9 +371,8 @@ check_root(struct opener_state *st, json_t *root)
 
 	if (!json_is_object(root))
 		return I18N_N("its content is not a JSON object");
-	json_object_foreach(root, k, v)
-		if (strcmp(k, "runs") != 0 && strcmp(k, "items") != 0 && strcmp(k, "failed") != 0)
-			return I18N_N("it has an unknown field");
+	json_object_foreach(root, k, v) if (strcmp(k, "runs") != 0 && strcmp(k, "items") != 0 &&
+	    strcmp(k, "failed") != 0) return I18N_N("it has an unknown field");
 	if (!int_field(root, "runs", 1, (json_int_t)1 << 40) ||
 	    !json_is_array(items = json_object_get(root, "items")) ||
 	    !json_is_array(failed = json_object_get(root, "failed")))
@@ -379,12 +381,8 @@ check_root(struct opener_state *st, json_t *root)
 	if (json_array_size(items) > OPENER_STATE_ITEMS_MAX ||
 	    json_array_size(failed) > OPENER_STATE_FAILED_MAX)
 		return I18N_N("it lists more items or failures than allowed");
-	json_array_foreach(items, i, v)
-		if ((bad = check_item(st, v, runs)) != NULL)
-			return bad;
-	json_array_foreach(failed, i, v)
-		if ((bad = check_failed(v)) != NULL)
-			return bad;
+	json_array_foreach(items, i, v) if ((bad = check_item(st, v, runs)) != NULL) return bad;
+	json_array_foreach(failed, i, v) if ((bad = check_failed(v)) != NULL) return bad;
 	return NULL;
 }
 
@@ -396,8 +394,7 @@ empty_state(struct opener_state *st)
 }
 
 int
-opener_state_parse(const char *data, size_t len, struct opener_state *st, char *why,
-    size_t whysz)
+opener_state_parse(const char *data, size_t len, struct opener_state *st, char *why, size_t whysz)
 {
 	unsigned char sum[crypto_generichash_BYTES], want[crypto_generichash_BYTES];
 	size_t ml = strlen(OPENER_STATE_MAGIC), hl = ml + strlen(SUMLINE) + 2 * sizeof sum + 1;
@@ -407,13 +404,14 @@ opener_state_parse(const char *data, size_t len, struct opener_state *st, char *
 	int e;
 
 	if (len < ml || memcmp(data, OPENER_STATE_MAGIC, ml) != 0) {
-		why_set(why, whysz, "not a sealdrop-open state (foreign file, or made by "
+		why_set(why, whysz,
+		    "not a sealdrop-open state (foreign file, or made by "
 		    "another version of sealdrop-open)");
 		return SD_ERR_FORMAT;
 	}
 	if (len < hl || memcmp(data + ml, SUMLINE, strlen(SUMLINE)) != 0 || data[hl - 1] != '\n' ||
 	    sodium_hex2bin(want, sizeof want, data + ml + strlen(SUMLINE), 2 * sizeof sum, NULL,
-	        NULL, NULL) != 0) {
+		NULL, NULL) != 0) {
 		why_set(why, whysz, "damaged: its checksum line is missing or malformed");
 		return SD_ERR_CHECKSUM;
 	}
@@ -447,14 +445,17 @@ opener_state_load(int outfd, struct opener_state *st, char *why, size_t whysz)
 	struct stat sb;
 	char *data = NULL;
 	size_t got = 0;
-	int fd = openat(outfd, OPENER_STATE_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-	    O_NONBLOCK), e;
+	int fd = openat(outfd, OPENER_STATE_FILE,
+		O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK),
+	    e;
 
 	if (fd < 0 && errno == ENOENT) {
 		if (fstatat(outfd, "report.json", &sb, AT_SYMLINK_NOFOLLOW) == 0) {
-			why_set(why, whysz, "holds the output of an earlier sealdrop-open but no "
+			why_set(why, whysz,
+			    "holds the output of an earlier sealdrop-open but no "
 			    "state (%s): it cannot tell what is already there; choose a new --out "
-			    "folder", OPENER_STATE_FILE);
+			    "folder",
+			    OPENER_STATE_FILE);
 			return SD_ERR_EXISTS;
 		}
 		memset(st, 0, sizeof *st);
@@ -470,8 +471,8 @@ opener_state_load(int outfd, struct opener_state *st, char *why, size_t whysz)
 		goto out;
 	}
 	if ((uint64_t)sb.st_size > OPENER_STATE_BYTES_MAX) {
-		why_set(why, whysz, "%s is larger than the 64 MiB a state may be",
-		    OPENER_STATE_FILE);
+		why_set(
+		    why, whysz, "%s is larger than the 64 MiB a state may be", OPENER_STATE_FILE);
 		e = SD_ERR_RANGE;
 		goto out;
 	}
@@ -551,21 +552,25 @@ opener_state_add_run(struct opener_state *st, const struct opener_run *r)
 				e = SD_ERR_RANGE;
 				goto out;
 			}
-			if ((o = record_of(it, run)) == NULL || json_array_append_new(items, o) != 0)
+			if ((o = record_of(it, run)) == NULL ||
+			    json_array_append_new(items, o) != 0)
 				goto out;
 			continue;
 		}
 		if (it->out[0] == '\0' && json_array_size(failed) < OPENER_STATE_FAILED_MAX) {
 			char label[OPENER_LABEL_MAX], err[600];
 			opener_printable(it->label, label, sizeof label);
-			opener_printable(it->error[0] ? it->error : it->rep && it->rep->error[0] ?
-			    it->rep->error : "failed", err, sizeof err);
+			opener_printable(it->error[0]          ? it->error
+				: it->rep && it->rep->error[0] ? it->rep->error
+							       : "failed",
+			    err, sizeof err);
 			o = json_pack("{s:s, s:s, s:s}", "input", label, "error", err, "status",
 			    it->status ? it->status : OPENER_STATUS_VERIFY_FAILED);
 			if (o == NULL || json_array_append_new(failed, o) != 0)
 				goto out;
 			if (it->summary == OPENER_SUMMARY_MORE_FAILED)
-				(void)json_object_set_new(o, "count", json_integer((json_int_t)it->count));
+				(void)json_object_set_new(
+				    o, "count", json_integer((json_int_t)it->count));
 		}
 	}
 	if (json_object_set(st->root, "failed", failed) != 0 ||
@@ -597,8 +602,8 @@ opener_state_save(int outfd, const struct opener_state *st)
 	sodium_bin2hex(hex, sizeof hex, sum, sizeof sum);
 	(void)snprintf(head, sizeof head, "%s%s%s\n", OPENER_STATE_MAGIC, SUMLINE, hex);
 	randombytes_buf(rnd, sizeof rnd);
-	(void)snprintf(tmp, sizeof tmp, ".sealdrop-state-%02x%02x%02x%02x%02x%02x%02x%02x",
-	    rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	(void)snprintf(tmp, sizeof tmp, ".sealdrop-state-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0],
+	    rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
 	fd = openat(outfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		e = SD_ERR_IO;

@@ -30,16 +30,16 @@
 
 #define OPENER_STATE_FILE ".sealdrop-state"
 #define OPENER_STATE_MAGIC "sealdrop-open state 1\n"
-#define OPENER_STATE_BYTES_MAX (64u << 20)  /* bytes of the state file */
-#define OPENER_STATE_ITEMS_MAX 500000u      /* items recorded */
-#define OPENER_STATE_FAILED_MAX 1000u       /* failures of the last run kept */
-#define OPENER_STATE_STRING_MAX 4096u       /* bytes of one string field */
+#define OPENER_STATE_BYTES_MAX (64u << 20) /* bytes of the state file */
+#define OPENER_STATE_ITEMS_MAX 500000u     /* items recorded */
+#define OPENER_STATE_FAILED_MAX 1000u      /* failures of the last run kept */
+#define OPENER_STATE_STRING_MAX 4096u      /* bytes of one string field */
 
 struct opener_state {
-	json_t *root;                   /* {"runs", "items", "failed"} */
-	unsigned char *ids;             /* open-addressing set of ids */
-	size_t ids_cap, ids_n;          /* slots (a power of 2), used */
-	int existed;                    /* DIR held a state when loaded */
+	json_t *root;          /* {"runs", "items", "failed"} */
+	unsigned char *ids;    /* open-addressing set of ids */
+	size_t ids_cap, ids_n; /* slots (a power of 2), used */
+	int existed;           /* DIR held a state when loaded */
 };
 
 /* Take DIR's lock (one sealdrop-open at a time per DIR): 0, SD_ERR_BUSY
@@ -54,8 +54,8 @@ int opener_state_lock(int outfd);
 int opener_state_load(int outfd, struct opener_state *st, char *why, size_t whysz);
 
 /* Parse and check a state file's bytes (the same rules; for the tests). */
-int opener_state_parse(const char *data, size_t len, struct opener_state *st, char *why,
-    size_t whysz);
+int
+opener_state_parse(const char *data, size_t len, struct opener_state *st, char *why, size_t whysz);
 
 /* 1 when id was opened before (in the state or earlier in this run). */
 int opener_state_known(const struct opener_state *st, const unsigned char id[OPENER_ID_BYTES]);

@@ -62,9 +62,9 @@ clean_copy(const char *in, char *buf, size_t bufsz)
 static int
 is_device(const char *s)
 {
-	static const char *const dev[] = { "con", "prn", "aux", "nul", "com1", "com2",
-		"com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2",
-		"lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9" };
+	static const char *const dev[] = { "con", "prn", "aux", "nul", "com1", "com2", "com3",
+		"com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4",
+		"lpt5", "lpt6", "lpt7", "lpt8", "lpt9" };
 	size_t stem = strcspn(s, ".");
 
 	for (size_t i = 0; i < sizeof dev / sizeof dev[0]; i++)

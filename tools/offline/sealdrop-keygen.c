@@ -78,8 +78,8 @@ parse_level(const char *s, enum sdkey_kdf_level *level)
 static void
 usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, PROG ": %s%s%s (see " PROG " --help)\n", what, arg ? " " : "",
-	    arg ? arg : "");
+	fprintf(
+	    stderr, PROG ": %s%s%s (see " PROG " --help)\n", what, arg ? " " : "", arg ? arg : "");
 }
 
 /* getopt_long's error: an unknown option, or one missing its argument. */
@@ -90,28 +90,28 @@ option_error(int c, char **argv)
 	const char *last = argv[optind - 1];
 	const char *arg = (strncmp(last, "--", 2) == 0 || optopt == 0) ? last : shortopt;
 
-	usage_error(c == ':' ? "missing argument for option" : "unknown or malformed option",
-	    arg);
+	usage_error(c == ':' ? "missing argument for option" : "unknown or malformed option", arg);
 }
 
 /* 0 to go on, 1 when --help was asked for, -1 for a usage error. */
 static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option lo[] = {
-		{ "out", required_argument, NULL, 'o' },
+	static const struct option lo[] = { { "out", required_argument, NULL, 'o' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "kdf", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ "kdf", required_argument, NULL, 'k' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 } };
 	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:p:k:h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'o': o->out = optarg; break;
-		case 'p': o->passfile = optarg; break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'p':
+			o->passfile = optarg;
+			break;
 		case 'k':
 			if (parse_level(optarg, &o->level) != 0) {
 				usage_error("--kdf must be interactive, moderate or sensitive, not",
@@ -119,8 +119,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 				return -1;
 			}
 			break;
-		case 'h': return 1;
-		default: option_error(c, argv); return -1;
+		case 'h':
+			return 1;
+		default:
+			option_error(c, argv);
+			return -1;
 		}
 	}
 	if (optind < argc) {
@@ -184,8 +187,9 @@ get_passphrase(const struct opts *o, struct sd_secret *pass)
 	} else {
 		r = sd_secret_prompt("New passphrase for the secret key: ", 1, pass);
 		if (r == SD_ERR_IO)
-			fprintf(stderr, PROG ": no terminal to ask for the passphrase;"
-			    " use --passphrase-file\n");
+			fprintf(stderr,
+			    PROG ": no terminal to ask for the passphrase;"
+				 " use --passphrase-file\n");
 		else if (r == SD_ERR_ARG)
 			fprintf(stderr, PROG ": passphrase empty, or the two entries differ\n");
 		else if (r != 0)
@@ -193,8 +197,8 @@ get_passphrase(const struct opts *o, struct sd_secret *pass)
 			    sd_strerror(r), SD_PASSPHRASE_MAX);
 	}
 	if (r == 0 && pass->len < PASS_MIN) {
-		fprintf(stderr, PROG ": passphrase too short: use at least %d characters\n",
-		    PASS_MIN);
+		fprintf(
+		    stderr, PROG ": passphrase too short: use at least %d characters\n", PASS_MIN);
 		r = SD_ERR_ARG;
 	}
 	return r;
@@ -242,8 +246,8 @@ make_keys(const struct opts *o, const struct sd_secret *pass, const char *pubpat
 		(void)unlink(o->out);
 		goto out;
 	}
-	printf("%.*s\nsecret key: %s\npublic key: %s\n", SDKEY_PUBTEXT_BYTES, text, o->out,
-	    pubpath);
+	printf(
+	    "%.*s\nsecret key: %s\npublic key: %s\n", SDKEY_PUBTEXT_BYTES, text, o->out, pubpath);
 	r = fflush(stdout) == 0 ? 0 : SD_ERR_IO;
 out:
 	sodium_free(sk);

@@ -50,12 +50,12 @@ struct opts {
 	int quiet;
 	int clean_only;
 	int safe_pdf;
-	int ocr;                        /* --ocr */
-	unsigned office_timeout;        /* --office-timeout, seconds */
-	int keep_originals;             /* --keep-originals */
+	int ocr;                 /* --ocr */
+	unsigned office_timeout; /* --office-timeout, seconds */
+	int keep_originals;      /* --keep-originals */
 	int no_progress;
-	const char *lang;               /* --lang, else from the environment */
-	const char *export_uwazi;       /* --export-uwazi DEST */
+	const char *lang;         /* --lang, else from the environment */
+	const char *export_uwazi; /* --export-uwazi DEST */
 	int export_messages;
 };
 
@@ -66,64 +66,59 @@ usage(FILE *f, const char *lang)
 	/* TRANSLATORS: sealdrop-open --help; keep the options as they are and
 	 * the columns aligned. */
 	/* xgettext:c-format */
-	fprintf(f, opener_tr(lang,
-	    "usage: sealdrop-open --key FILE.key [--key FILE2.key]... [--passphrase-file F]...\n"
-	    "                     --out DIR INPUT...\n"
-	    "       sealdrop-open --clean-only --out DIR FILE...\n"
-	    "       sealdrop-open --out DIR --export-uwazi DEST [--export-messages]\n"
-	    "Decrypt and verify a spool directory, a .tar bundle or .sdbox files with an\n"
-	    "offline journalist key, and clean the metadata of every document.\n"
-	    "  --key FILE.key          secret key made by sealdrop-keygen (up to %d: each\n"
-	    "                          is tried on every file, for keys that rotated)\n"
-	    "  --passphrase-file F     read the passphrase from F (else prompt); once for\n"
-	    "                          every key, or once per --key in the same order\n"
-	    "  --out DIR               where verified, cleaned plaintext is written; it\n"
-	    "                          keeps a state, so a later run writes only what is new\n"
-	    "  --clean-only            clean plain FILEs, no key needed\n"
-	    "  --safe-pdf              also draw each cleaned PDF or image into a PDF of\n"
-	    "                          page images only (NAME.safe.pdf beside it);\n"
-	    "                          office documents are converted by LibreOffice\n"
-	    "                          in its own sandbox first; an e-mail's attachments\n"
-	    "                          are saved beside it, cleaned and drawn too\n"
-	    "  --ocr                   with --safe-pdf: add an invisible text layer read\n"
-	    "                          by tesseract (English and French)\n"
-	    "  --office-timeout S      stop a LibreOffice conversion after S seconds\n"
-	    "                          (1-3600, default 180)\n"
-	    "  --keep-originals        also keep each cleaned file's verified original,\n"
-	    "                          NOT cleaned, in %s/ beside it\n"
-	    "  --export-uwazi DEST     write DIR's cleaned files as an Uwazi CSV import\n"
-	    "                          (DEST/import.zip, DEST/template.json; DEST is new)\n"
-	    "  --export-messages       with --export-uwazi: also each source's\n"
-	    "                          conversation as a printable PDF\n"
-	    "  --lang en|fr            language of its messages and report.txt, of\n"
-	    "                          DIR/index.html and of an export (default: from\n"
-	    "                          LANGUAGE, LC_ALL, LC_MESSAGES or LANG)\n"
-	    "  --no-progress           no progress bar\n"
-	    "  --quiet                 print errors only\n"), OPENER_KEYS_MAX,
-	    OPENER_ORIGINALS_DIR);
+	fprintf(f,
+	    opener_tr(lang,
+		"usage: sealdrop-open --key FILE.key [--key FILE2.key]... [--passphrase-file F]...\n"
+		"                     --out DIR INPUT...\n"
+		"       sealdrop-open --clean-only --out DIR FILE...\n"
+		"       sealdrop-open --out DIR --export-uwazi DEST [--export-messages]\n"
+		"Decrypt and verify a spool directory, a .tar bundle or .sdbox files with an\n"
+		"offline journalist key, and clean the metadata of every document.\n"
+		"  --key FILE.key          secret key made by sealdrop-keygen (up to %d: each\n"
+		"                          is tried on every file, for keys that rotated)\n"
+		"  --passphrase-file F     read the passphrase from F (else prompt); once for\n"
+		"                          every key, or once per --key in the same order\n"
+		"  --out DIR               where verified, cleaned plaintext is written; it\n"
+		"                          keeps a state, so a later run writes only what is new\n"
+		"  --clean-only            clean plain FILEs, no key needed\n"
+		"  --safe-pdf              also draw each cleaned PDF or image into a PDF of\n"
+		"                          page images only (NAME.safe.pdf beside it);\n"
+		"                          office documents are converted by LibreOffice\n"
+		"                          in its own sandbox first; an e-mail's attachments\n"
+		"                          are saved beside it, cleaned and drawn too\n"
+		"  --ocr                   with --safe-pdf: add an invisible text layer read\n"
+		"                          by tesseract (English and French)\n"
+		"  --office-timeout S      stop a LibreOffice conversion after S seconds\n"
+		"                          (1-3600, default 180)\n"
+		"  --keep-originals        also keep each cleaned file's verified original,\n"
+		"                          NOT cleaned, in %s/ beside it\n"
+		"  --export-uwazi DEST     write DIR's cleaned files as an Uwazi CSV import\n"
+		"                          (DEST/import.zip, DEST/template.json; DEST is new)\n"
+		"  --export-messages       with --export-uwazi: also each source's\n"
+		"                          conversation as a printable PDF\n"
+		"  --lang en|fr            language of its messages and report.txt, of\n"
+		"                          DIR/index.html and of an export (default: from\n"
+		"                          LANGUAGE, LC_ALL, LC_MESSAGES or LANG)\n"
+		"  --no-progress           no progress bar\n"
+		"  --quiet                 print errors only\n"),
+	    OPENER_KEYS_MAX, OPENER_ORIGINALS_DIR);
 }
 
 /* Option errors and the usage are in lang (early_lang). */
 static int
 parse_opts(int argc, char **argv, struct opts *o, const char *lang)
 {
-	static const struct option lo[] = {
-		{ "key", required_argument, NULL, 'k' },
+	static const struct option lo[] = { { "key", required_argument, NULL, 'k' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "clean-only", no_argument, NULL, 'c' },
-		{ "no-progress", no_argument, NULL, 'P' },
+		{ "out", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
+		{ "clean-only", no_argument, NULL, 'c' }, { "no-progress", no_argument, NULL, 'P' },
 		{ "safe-pdf", no_argument, NULL, 'S' },
 		{ "office-timeout", required_argument, NULL, 'T' },
-		{ "ocr", no_argument, NULL, 'R' },
-		{ "keep-originals", no_argument, NULL, 'K' },
+		{ "ocr", no_argument, NULL, 'R' }, { "keep-originals", no_argument, NULL, 'K' },
 		{ "lang", required_argument, NULL, 'L' },
 		{ "export-uwazi", required_argument, NULL, 'U' },
-		{ "export-messages", no_argument, NULL, 'M' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ "export-messages", no_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 } };
 	int c;
 
 	opterr = 0; /* getopt's own messages would be in English: ours follow */
@@ -133,7 +128,8 @@ parse_opts(int argc, char **argv, struct opts *o, const char *lang)
 			if (o->nkeys == OPENER_KEYS_MAX) {
 				fputs(PROG ": ", stderr);
 				/* xgettext:c-format */
-				fprintf(stderr, opener_tr(lang, "at most %d --key\n"), OPENER_KEYS_MAX);
+				fprintf(
+				    stderr, opener_tr(lang, "at most %d --key\n"), OPENER_KEYS_MAX);
 				return -1;
 			}
 			o->key[o->nkeys++] = optarg;
@@ -148,12 +144,24 @@ parse_opts(int argc, char **argv, struct opts *o, const char *lang)
 			}
 			o->passfile[o->npass++] = optarg;
 			break;
-		case 'o': o->out = optarg; break;
-		case 'q': o->quiet = 1; break;
-		case 'c': o->clean_only = 1; break;
-		case 'P': o->no_progress = 1; break;
-		case 'S': o->safe_pdf = 1; break;
-		case 'R': o->ocr = 1; break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'c':
+			o->clean_only = 1;
+			break;
+		case 'P':
+			o->no_progress = 1;
+			break;
+		case 'S':
+			o->safe_pdf = 1;
+			break;
+		case 'R':
+			o->ocr = 1;
+			break;
 		case 'T': {
 			char *end;
 			unsigned long v;
@@ -161,24 +169,33 @@ parse_opts(int argc, char **argv, struct opts *o, const char *lang)
 			v = strtoul(optarg, &end, 10);
 			if (errno != 0 || end == optarg || *end != '\0' || v < 1 || v > 3600 ||
 			    optarg[0] == '-') {
-				fprintf(stderr, PROG ": %s", opener_tr(lang,
-				    "--office-timeout: seconds from 1 to 3600\n"));
+				fprintf(stderr, PROG ": %s",
+				    opener_tr(lang, "--office-timeout: seconds from 1 to 3600\n"));
 				return -1;
 			}
 			o->office_timeout = (unsigned)v;
 			break;
 		}
-		case 'K': o->keep_originals = 1; break;
-		case 'U': o->export_uwazi = optarg; break;
-		case 'M': o->export_messages = 1; break;
+		case 'K':
+			o->keep_originals = 1;
+			break;
+		case 'U':
+			o->export_uwazi = optarg;
+			break;
+		case 'M':
+			o->export_messages = 1;
+			break;
 		case 'L':
 			if (!i18n_supported(optarg)) {
-				fprintf(stderr, PROG ": %s", opener_tr(lang, "--lang: one of en, fr\n"));
+				fprintf(stderr, PROG ": %s",
+				    opener_tr(lang, "--lang: one of en, fr\n"));
 				return -1;
 			}
 			o->lang = optarg;
 			break;
-		case 'h': usage(stdout, lang); exit(0);
+		case 'h':
+			usage(stdout, lang);
+			exit(0);
 		case ':':
 			fputs(PROG ": ", stderr);
 			/* xgettext:c-format */
@@ -187,34 +204,39 @@ parse_opts(int argc, char **argv, struct opts *o, const char *lang)
 		default:
 			fputs(PROG ": ", stderr);
 			/* xgettext:c-format */
-			fprintf(stderr, opener_tr(lang, "%s: unknown option\n"), optopt != 0 &&
-			    optopt != '?' ? (char[]){ '-', (char)optopt, '\0' } : argv[optind - 1]);
+			fprintf(stderr, opener_tr(lang, "%s: unknown option\n"),
+			    optopt != 0 && optopt != '?' ? (char[]){ '-', (char)optopt, '\0' }
+							 : argv[optind - 1]);
 			return -1;
 		}
 	}
 	if ((o->ocr || o->office_timeout) && !o->safe_pdf) {
-		fprintf(stderr, PROG ": %s", opener_tr(lang,
-		    "--ocr and --office-timeout go with --safe-pdf\n"));
+		fprintf(stderr, PROG ": %s",
+		    opener_tr(lang, "--ocr and --office-timeout go with --safe-pdf\n"));
 		return -1;
 	}
 	if (o->export_uwazi != NULL || o->export_messages) {
 		if (o->export_uwazi == NULL || o->out == NULL || optind < argc || o->nkeys ||
 		    o->npass || o->clean_only || o->safe_pdf || o->keep_originals) {
-			fprintf(stderr, PROG ": %s", opener_tr(lang, "--export-uwazi DEST takes --out "
-			    "DIR (a folder sealdrop-open opened into) and no key, input or other "
-			    "mode\n"));
+			fprintf(stderr, PROG ": %s",
+			    opener_tr(lang,
+				"--export-uwazi DEST takes --out "
+				"DIR (a folder sealdrop-open opened into) and no key, input or other "
+				"mode\n"));
 			return -1;
 		}
 		return optind;
 	}
 	if (o->out == NULL || optind >= argc || (o->nkeys == 0) != (o->clean_only != 0)) {
-		fprintf(stderr, PROG ": %s", opener_tr(lang, "--out, at least one input, and "
-		    "either --key or --clean-only are required\n"));
+		fprintf(stderr, PROG ": %s",
+		    opener_tr(lang,
+			"--out, at least one input, and "
+			"either --key or --clean-only are required\n"));
 		return -1;
 	}
 	if (o->npass > 1 && o->npass != o->nkeys) {
-		fprintf(stderr, PROG ": %s", opener_tr(lang,
-		    "give --passphrase-file once, or once per --key\n"));
+		fprintf(stderr, PROG ": %s",
+		    opener_tr(lang, "give --passphrase-file once, or once per --key\n"));
 		return -1;
 	}
 	return optind;
@@ -330,8 +352,9 @@ count_failures(const struct opener_run *r, size_t *files, size_t *failed_files)
 	for (size_t i = 0; i < r->n; i++) {
 		const struct opener_item *it = &r->items[i];
 		const char *why = it->error[0] ? it->error : it->rep ? it->rep->error : "";
-		size_t k = it->summary == OPENER_SUMMARY_STOPPED ? 0 :
-		    it->summary == OPENER_SUMMARY_MORE_FAILED ? it->count : 1;
+		size_t k = it->summary == OPENER_SUMMARY_STOPPED ? 0
+		    : it->summary == OPENER_SUMMARY_MORE_FAILED  ? it->count
+								 : 1;
 		*files += k;
 		if (it->status == NULL || strcmp(it->status, OPENER_STATUS_VERIFY_FAILED) == 0 ||
 		    strcmp(it->status, OPENER_STATUS_NOCLEAN) == 0 ||
@@ -342,9 +365,11 @@ count_failures(const struct opener_run *r, size_t *files, size_t *failed_files)
 			char tr[800];
 			opener_printable(why[0] ? why : "failed", reason, sizeof reason);
 			fprintf(stderr, PROG ": %s: %s%s%s\n", label,
-			    it->status && strcmp(it->status, OPENER_STATUS_NOCLEAN) == 0 ?
-			    opener_tr(r->lang, "could not clean: ") : "",
-			    opener_note_tr(r->lang, reason, tr, sizeof tr), it->out[0] ? opener_tr(r->lang, " (original kept in uncleaned/)") : "");
+			    it->status && strcmp(it->status, OPENER_STATUS_NOCLEAN) == 0
+				? opener_tr(r->lang, "could not clean: ")
+				: "",
+			    opener_note_tr(r->lang, reason, tr, sizeof tr),
+			    it->out[0] ? opener_tr(r->lang, " (original kept in uncleaned/)") : "");
 			failed++;
 		}
 		/* an e-mail's attachments that could not be saved or cleaned */
@@ -353,23 +378,28 @@ count_failures(const struct opener_run *r, size_t *files, size_t *failed_files)
 			char label[OPENER_LABEL_MAX], name[OPENER_LABEL_MAX],
 			    reason[CLEAN_ERROR_MAX + 1];
 			*files += 1;
-			if (a->status != NULL && strcmp(a->status, OPENER_STATUS_VERIFY_FAILED) != 0 &&
+			if (a->status != NULL &&
+			    strcmp(a->status, OPENER_STATUS_VERIFY_FAILED) != 0 &&
 			    strcmp(a->status, OPENER_STATUS_NOCLEAN) != 0)
 				continue;
 			*failed_files += 1;
 			opener_printable(it->label, label, sizeof label);
-			opener_printable(a->name[0] ? a->label : opener_tr(r->lang, "(no name)"), name,
-			    sizeof name);
+			opener_printable(a->name[0] ? a->label : opener_tr(r->lang, "(no name)"),
+			    name, sizeof name);
 			char tr[800];
-			opener_printable(a->error[0] ? a->error : a->rep != NULL && a->rep->error[0] ?
-			    a->rep->error : "failed", reason, sizeof reason);
+			opener_printable(a->error[0]                 ? a->error
+				: a->rep != NULL && a->rep->error[0] ? a->rep->error
+								     : "failed",
+			    reason, sizeof reason);
 			fputs(PROG ": ", stderr);
 			/* xgettext:c-format */
 			fprintf(stderr, opener_tr(r->lang, "%s: attachment %s: %s%s%s\n"), label,
-			    name, a->status && strcmp(a->status, OPENER_STATUS_NOCLEAN) == 0 ?
-			    opener_tr(r->lang, "could not clean: ") : "",
-			    opener_note_tr(r->lang, reason, tr, sizeof tr), a->out[0] ?
-			    opener_tr(r->lang, " (original kept in uncleaned/)") : "");
+			    name,
+			    a->status && strcmp(a->status, OPENER_STATUS_NOCLEAN) == 0
+				? opener_tr(r->lang, "could not clean: ")
+				: "",
+			    opener_note_tr(r->lang, reason, tr, sizeof tr),
+			    a->out[0] ? opener_tr(r->lang, " (original kept in uncleaned/)") : "");
 			failed++;
 		}
 	}
@@ -399,8 +429,8 @@ env_lang(void)
 		const char *v = getenv(vars[i]);
 		if (v == NULL || v[0] == '\0')
 			continue;
-		return strncmp(v, "fr", 2) == 0 && (v[2] == '\0' || strchr("_.:@-", v[2])) ?
-		    "fr" : "en";
+		return strncmp(v, "fr", 2) == 0 && (v[2] == '\0' || strchr("_.:@-", v[2])) ? "fr"
+											   : "en";
 	}
 	return "en";
 }
@@ -430,10 +460,12 @@ open_state(const struct opts *o, struct opener_run *r, struct opener_state *st)
 	int e;
 
 	if ((e = opener_state_lock(r->outfd)) != 0) {
-		fprintf(stderr, PROG ": %s: %s\n", o->out, e == SD_ERR_BUSY ?
-		    opener_tr(o->lang, "another sealdrop-open is using this folder; wait for it "
-		        "to finish") :
-		    opener_tr(o->lang, "cannot lock the folder"));
+		fprintf(stderr, PROG ": %s: %s\n", o->out,
+		    e == SD_ERR_BUSY
+			? opener_tr(o->lang,
+			      "another sealdrop-open is using this folder; wait for it "
+			      "to finish")
+			: opener_tr(o->lang, "cannot lock the folder"));
 		return e;
 	}
 	why[0] = '\0';
@@ -442,9 +474,12 @@ open_state(const struct opts *o, struct opener_run *r, struct opener_state *st)
 		hint[0] = '\0';
 		if (e == SD_ERR_FORMAT || e == SD_ERR_CHECKSUM || e == SD_ERR_RANGE)
 			/* xgettext:c-format */
-			(void)snprintf(hint, sizeof hint, opener_tr(o->lang, " (the state is never "
-			    "rebuilt over: keep the folder as it is, and open into a new --out "
-			    "folder, or restore %s from a backup)"), OPENER_STATE_FILE);
+			(void)snprintf(hint, sizeof hint,
+			    opener_tr(o->lang,
+				" (the state is never "
+				"rebuilt over: keep the folder as it is, and open into a new --out "
+				"folder, or restore %s from a backup)"),
+			    OPENER_STATE_FILE);
 		fputs(PROG ": ", stderr);
 		/* xgettext:c-format */
 		fprintf(stderr, opener_tr(o->lang, "%s: %s; nothing was opened%s\n"), o->out,
@@ -474,16 +509,21 @@ save_state(const struct opts *o, struct opener_run *r, struct opener_state *st)
 	if (e != 0) {
 		fputs(PROG ": ", stderr);
 		/* xgettext:c-format */
-		fprintf(stderr, opener_tr(o->lang, "%s: cannot write the state %s: %s; the next "
-		    "run would open these items again\n"), o->out, OPENER_STATE_FILE, sd_strerror(e));
+		fprintf(stderr,
+		    opener_tr(o->lang,
+			"%s: cannot write the state %s: %s; the next "
+			"run would open these items again\n"),
+		    o->out, OPENER_STATE_FILE, sd_strerror(e));
 		return e;
 	}
-	if ((e = opener_reader_write(r->outfd, st, o->lang)) != 0)
-	{
+	if ((e = opener_reader_write(r->outfd, st, o->lang)) != 0) {
 		fputs(PROG ": ", stderr);
 		/* xgettext:c-format */
-		fprintf(stderr, opener_tr(o->lang, "%s: cannot write the offline reader "
-		    "(index.html): %s\n"), o->out, sd_strerror(e));
+		fprintf(stderr,
+		    opener_tr(o->lang,
+			"%s: cannot write the offline reader "
+			"(index.html): %s\n"),
+		    o->out, sd_strerror(e));
 	}
 	return e;
 }
@@ -512,31 +552,43 @@ export_uwazi(const struct opts *o)
 	if (!st.existed) {
 		fputs(PROG ": ", stderr);
 		/* xgettext:c-format */
-		fprintf(stderr, opener_tr(o->lang, "%s: holds no %s: nothing was opened into it, "
-		    "nothing to export\n"), o->out, OPENER_STATE_FILE);
+		fprintf(stderr,
+		    opener_tr(o->lang,
+			"%s: holds no %s: nothing was opened into it, "
+			"nothing to export\n"),
+		    o->out, OPENER_STATE_FILE);
 		e = 1;
 		goto out;
 	}
 	if ((e = opener_export_uwazi(r.outfd, &st, o->export_uwazi, &eo, &res)) != 0) {
 		fputs(PROG ": ", stderr);
 		/* xgettext:c-format */
-		fprintf(stderr, opener_tr(o->lang, "%s: %s; nothing was exported\n"), o->export_uwazi,
-		    e == SD_ERR_EXISTS ? opener_tr(o->lang, "already exists: give a folder that "
-		    "does not exist yet") :
-		    e == SD_ERR_TOOLONG ? opener_tr(o->lang, "import.csv would be larger than 64 "
-		    "MiB: too many files for one export") : sd_strerror(e));
+		fprintf(stderr, opener_tr(o->lang, "%s: %s; nothing was exported\n"),
+		    o->export_uwazi,
+		    e == SD_ERR_EXISTS        ? opener_tr(o->lang,
+						    "already exists: give a folder that "
+							   "does not exist yet")
+			: e == SD_ERR_TOOLONG ? opener_tr(o->lang,
+						    "import.csv would be larger than 64 "
+						    "MiB: too many files for one export")
+					      : sd_strerror(e));
 		e = 1;
 		goto out;
 	}
 	if (!o->quiet)
 		/* xgettext:c-format */
-		printf(opener_tr(o->lang, "exported %zu entities (%zu files) to %s/import.zip; "
-		    "create the template of %s/template.json in Uwazi before importing\n"),
+		printf(opener_tr(o->lang,
+			   "exported %zu entities (%zu files) to %s/import.zip; "
+			   "create the template of %s/template.json in Uwazi before importing\n"),
 		    res.entities, res.files, o->export_uwazi, o->export_uwazi);
 	if (res.skipped)
-		fprintf(stderr, opener_ntr(o->lang, "sealdrop-open: export: %zu recorded item was "
-		    "not exported (the lines above say why)\n", "sealdrop-open: export: %zu recorded "
-		    "items were not exported (the lines above say why)\n", res.skipped),
+		fprintf(stderr,
+		    opener_ntr(o->lang,
+			"sealdrop-open: export: %zu recorded item was "
+			"not exported (the lines above say why)\n",
+			"sealdrop-open: export: %zu recorded "
+			"items were not exported (the lines above say why)\n",
+			res.skipped),
 		    res.skipped);
 	e = res.skipped ? 1 : 0;
 out:
@@ -580,8 +632,7 @@ main(int argc, char **argv)
 	r.quiet = o.quiet;
 	r.safe_pdf = o.safe_pdf;
 	r.ocr = o.ocr;
-	r.office_timeout_ms = o.office_timeout ? o.office_timeout * 1000u :
-	    CLEAN_OFFICE_TIMEOUT_MS;
+	r.office_timeout_ms = o.office_timeout ? o.office_timeout * 1000u : CLEAN_OFFICE_TIMEOUT_MS;
 	r.keep_originals = o.keep_originals;
 	r.tty = !o.no_progress && isatty(2);
 	if (!o.clean_only && open_state(&o, &r, &st) != 0) {
@@ -589,8 +640,8 @@ main(int argc, char **argv)
 		close(r.outfd);
 		return 1;
 	}
-	if (o.clean_only ? list_plain(&r, argc, argv, first) != 0 :
-	    decrypt_all(&o, &r, argc, argv, first) != 0) {
+	if (o.clean_only ? list_plain(&r, argc, argv, first) != 0
+			 : decrypt_all(&o, &r, argc, argv, first) != 0) {
 		opener_stage_remove(&r);
 		opener_state_free(&st);
 		return 1;
@@ -609,12 +660,15 @@ main(int argc, char **argv)
 		state_bad = save_state(&o, &r, &st) != 0;
 	if (opener_report(&r, o.clean_only) != 0)
 		/* xgettext:c-format */
-		fprintf(stderr, opener_tr(o.lang, "sealdrop-open: %s: cannot write the report\n"), o.out);
+		fprintf(stderr, opener_tr(o.lang, "sealdrop-open: %s: cannot write the report\n"),
+		    o.out);
 	failed = count_failures(&r, &files, &failed_files);
 	clean_ctx_free(cc);
 	if (failed > 0)
-		fprintf(stderr, opener_ntr(o.lang, "sealdrop-open: %zu of %zu file failed\n",
-		    "sealdrop-open: %zu of %zu files failed\n", files), failed_files, files);
+		fprintf(stderr,
+		    opener_ntr(o.lang, "sealdrop-open: %zu of %zu file failed\n",
+			"sealdrop-open: %zu of %zu files failed\n", files),
+		    failed_files, files);
 	close(r.outfd);
 	opener_state_free(&st);
 	free_run(&r);
