@@ -445,6 +445,8 @@ office_root_mkdir(const char *path)
 	}
 }
 
+static int office_root_ro(const char *dst);
+
 /* Add the machine's path to the private root: a folder bound read-only
  * (its own mounts with it, as they are), a device node bound onto an empty
  * file, a symlink copied. Absent: nothing. */
@@ -453,7 +455,6 @@ office_root_add(const char *path)
 {
 	char dst[PATH_MAX], link[PATH_MAX];
 	struct stat st;
-	struct statvfs vfs;
 	ssize_t n;
 	int fd;
 
@@ -473,8 +474,19 @@ office_root_add(const char *path)
 		close(fd);
 		return mount(path, dst, NULL, MS_BIND, NULL);
 	}
-	if (office_root_mkdir(path) != 0 || mount(path, dst, NULL, MS_BIND | MS_REC, NULL) != 0 ||
-	    statvfs(dst, &vfs) != 0)
+	if (office_root_mkdir(path) != 0 || mount(path, dst, NULL, MS_BIND | MS_REC, NULL) != 0)
+		return -1;
+	return office_root_ro(dst);
+}
+
+/* The folder bound at dst made read-only, keeping the flags the kernel
+ * will not let a user namespace drop. */
+static int
+office_root_ro(const char *dst)
+{
+	struct statvfs vfs;
+
+	if (statvfs(dst, &vfs) != 0)
 		return -1;
 	/* Read-only (in case landlock is missing, when it runs as root), with
 	 * the flags the kernel will not let a user namespace drop. */
@@ -519,7 +531,7 @@ static int
 office_private_root(const struct office_tool *t, const char *work, const char *progdir, int *tfd)
 {
 	char opts[64], input[32];
-	int wfd, in = -1, twfd = -1, e = -1;
+	int wfd, in = -1, twfd = -1, pfd = -1, e = -1;
 
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
 	    (wfd = open(work, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
@@ -528,13 +540,16 @@ office_private_root(const struct office_tool *t, const char *work, const char *p
 	(void)snprintf(opts, sizeof opts, "size=%llu,mode=0700", OFFICE_WORK_BYTES);
 	if ((in = openat(wfd, input, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		goto out;
+	/* The program's folder, opened before the root's tmpfs hides the
+	 * machine's /tmp (where a build, and a test's stand-in, may live). */
+	if (!office_root_has(progdir) &&
+	    (pfd = open(progdir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		goto out;
 	if (mount("tmpfs", OFFICE_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=0755") != 0)
 		goto out;
 	for (size_t i = 0; i < sizeof office_root_dirs / sizeof office_root_dirs[0]; i++)
 		if (office_root_add(office_root_dirs[i]) != 0)
 			goto out;
-	if (!office_root_has(progdir) && office_root_add(progdir) != 0)
-		goto out;
 	/* /proc: the PID namespace's own (its processes only), else the
 	 * machine's bound, where landlock forbids tracing or signalling any
 	 * process outside the sandbox. */
@@ -550,8 +565,20 @@ office_private_root(const struct office_tool *t, const char *work, const char *p
 			goto out;
 	if (mkdir(OFFICE_ROOT "/tmp", 0700) != 0 ||
 	    mount("tmpfs", OFFICE_ROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) != 0 ||
-	    mkdir(OFFICE_ROOT OFFICE_TMP_WORK, 0700) != 0 ||
-	    (twfd = open(OFFICE_ROOT OFFICE_TMP_WORK,
+	    mkdir(OFFICE_ROOT OFFICE_TMP_WORK, 0700) != 0)
+		goto out;
+	/* After the private /tmp, so that a program's folder beneath /tmp is
+	 * bound into it rather than hidden by it. */
+	if (pfd >= 0) {
+		char src[64], dst[PATH_MAX];
+
+		(void)snprintf(src, sizeof src, "/proc/self/fd/%d", pfd);
+		if (snprintf(dst, sizeof dst, "%s%s", OFFICE_ROOT, progdir) >= (int)sizeof dst ||
+		    office_root_mkdir(progdir) != 0 ||
+		    mount(src, dst, NULL, MS_BIND | MS_REC, NULL) != 0 || office_root_ro(dst) != 0)
+			goto out;
+	}
+	if ((twfd = open(OFFICE_ROOT OFFICE_TMP_WORK,
 		 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
 	    office_work_make(t, twfd, in) != 0)
 		goto out;
@@ -565,6 +592,8 @@ office_private_root(const struct office_tool *t, const char *work, const char *p
 out:
 	if (twfd >= 0)
 		close(twfd);
+	if (pfd >= 0)
+		close(pfd);
 	if (in >= 0)
 		close(in);
 	close(wfd);
