@@ -259,7 +259,7 @@ child_memory(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t m
     const struct sandbox_job *job, struct sandbox_msg *m)
 {
 	struct clean_report *rep = &m->rep;
-	struct clean_buf out = { 0 };
+	struct sdbuf out = CLEAN_BUF_INIT;
 	unsigned char *in;
 	int e;
 
@@ -296,7 +296,7 @@ child_memory(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t m
 	if (e == 0 && write_all(outfd, out.data, out.len) != 0)
 		e = SD_ERR_IO;
 	free(in);
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 	return e;
 }
 
