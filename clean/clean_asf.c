@@ -346,7 +346,7 @@ out:
 }
 
 int
-clean_asf(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_asf(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };
@@ -354,7 +354,7 @@ clean_asf(const unsigned char *buf, size_t len, struct clean_buf *out, struct cl
 	int e = asf_run(&s, &k, rep);
 
 	if (e != 0)
-		out->len = start;
+		sdbuf_cut(out, start);
 	clean_sink_free(&k);
 	return e;
 }

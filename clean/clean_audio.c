@@ -185,7 +185,7 @@ bad:
 /* A buffer cleaner and a descriptor cleaner over the same run function. */
 static int
 run_buf(int (*run)(const struct clean_src *, struct clean_sink *, struct clean_report *),
-    const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+    const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };
@@ -193,7 +193,7 @@ run_buf(int (*run)(const struct clean_src *, struct clean_sink *, struct clean_r
 	int e = run(&s, &k, rep);
 
 	if (e != 0)
-		out->len = start;
+		sdbuf_cut(out, start);
 	clean_sink_free(&k);
 	return e;
 }
@@ -213,7 +213,7 @@ run_fd(int (*run)(const struct clean_src *, struct clean_sink *, struct clean_re
 }
 
 int
-clean_mp3(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_mp3(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	return run_buf(mp3_run, buf, len, out, rep);
 }
@@ -225,7 +225,7 @@ clean_mp3_fd(int infd, uint64_t len, int outfd, struct clean_report *rep)
 }
 
 int
-clean_flac(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_flac(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	return run_buf(flac_run, buf, len, out, rep);
 }

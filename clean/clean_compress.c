@@ -55,7 +55,7 @@ static la_ssize_t
 cmp_write_cb(struct archive *a, void *ctx, const void *buf, size_t n)
 {
 	(void)a;
-	return clean_buf_append(ctx, buf, n) == 0 ? (la_ssize_t)n : -1;
+	return sdbuf_add(ctx, buf, n) == 0 ? (la_ssize_t)n : -1;
 }
 
 /* True when the output so far is over the archive bounds for len input
@@ -71,7 +71,7 @@ cmp_too_big(size_t have, size_t got, size_t len)
  * reads them); anything after the last one that is not a stream is an
  * error, never dropped silently. */
 static int
-cmp_bunzip2(const unsigned char *buf, size_t len, struct clean_buf *d, struct clean_report *rep,
+cmp_bunzip2(const unsigned char *buf, size_t len, struct sdbuf *d, struct clean_report *rep,
     unsigned char *chunk)
 {
 	size_t i = 0;
@@ -111,7 +111,7 @@ cmp_bunzip2(const unsigned char *buf, size_t len, struct clean_buf *d, struct cl
 				clean_set_error(rep, "bzip2 data expands too much");
 				e = CLEAN_E_LIMIT;
 			} else {
-				e = clean_buf_append(d, chunk, got);
+				e = sdbuf_add(d, chunk, got);
 			}
 		}
 		i = len - s.avail_in;
@@ -122,7 +122,7 @@ cmp_bunzip2(const unsigned char *buf, size_t len, struct clean_buf *d, struct cl
 
 /* Decompress buf (one stream of kind k, nothing else) into d, bounded. */
 static int
-cmp_inflate(enum cmp_kind k, const unsigned char *buf, size_t len, struct clean_buf *d,
+cmp_inflate(enum cmp_kind k, const unsigned char *buf, size_t len, struct sdbuf *d,
     struct clean_report *rep)
 {
 	struct archive *a = archive_read_new();
@@ -165,7 +165,7 @@ cmp_inflate(enum cmp_kind k, const unsigned char *buf, size_t len, struct clean_
 			e = CLEAN_E_LIMIT;
 			goto out;
 		}
-		if ((e = clean_buf_append(d, chunk, (size_t)got)) != 0)
+		if ((e = sdbuf_add(d, chunk, (size_t)got)) != 0)
 			goto out;
 	}
 	e = 0;
@@ -186,7 +186,7 @@ out:
 
 /* Compress p (n bytes) anew into out with kind k. */
 static int
-cmp_deflate(enum cmp_kind k, const unsigned char *p, size_t n, struct clean_buf *out)
+cmp_deflate(enum cmp_kind k, const unsigned char *p, size_t n, struct sdbuf *out)
 {
 	struct archive *a = archive_write_new();
 	struct archive_entry *ae = archive_entry_new();
@@ -218,9 +218,9 @@ out:
 
 static int
 cmp_clean(enum cmp_kind k, struct clean_ctx *c, const unsigned char *buf, size_t len,
-    unsigned depth, struct clean_buf *out, struct clean_report *rep)
+    unsigned depth, struct sdbuf *out, struct clean_report *rep)
 {
-	struct clean_buf d = { 0 }, inner = { 0 };
+	struct sdbuf d = CLEAN_BUF_INIT, inner = CLEAN_BUF_INIT;
 	struct clean_report sub = { 0 };
 	size_t start = out->len;
 	int e;
@@ -242,34 +242,34 @@ cmp_clean(enum cmp_kind k, struct clean_ctx *c, const unsigned char *buf, size_t
 	if ((e = cmp_deflate(k, inner.data, inner.len, out)) != 0) {
 		clean_set_error(
 		    rep, "cannot compress the cleaned content again (%s)", cmp_kinds[k].name);
-		out->len = start;
+		sdbuf_cut(out, start);
 		goto out;
 	}
 	clean_note_removed(rep, "%s", cmp_kinds[k].removed);
 	clean_note_member(rep, sub.type, &sub);
 out:
-	clean_buf_free(&d);
-	clean_buf_free(&inner);
+	sdbuf_free(&d);
+	sdbuf_free(&inner);
 	return e;
 }
 
 int
 clean_xz(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep)
+    struct sdbuf *out, struct clean_report *rep)
 {
 	return cmp_clean(CMP_XZ, c, buf, len, depth, out, rep);
 }
 
 int
 clean_bzip2(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep)
+    struct sdbuf *out, struct clean_report *rep)
 {
 	return cmp_clean(CMP_BZIP2, c, buf, len, depth, out, rep);
 }
 
 int
 clean_zstd(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep)
+    struct sdbuf *out, struct clean_report *rep)
 {
 	return cmp_clean(CMP_ZSTD, c, buf, len, depth, out, rep);
 }

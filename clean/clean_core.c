@@ -66,14 +66,14 @@ clean_detect(struct clean_ctx *c, const unsigned char *buf, size_t len, char *ty
 /* The adapters the table names where a cleaner takes other arguments. */
 static int
 clean_core_svg(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep)
+    struct sdbuf *out, struct clean_report *rep)
 {
 	return clean_markup(c, buf, len, 0, depth, out, rep);
 }
 
 static int
 clean_core_html(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep)
+    struct sdbuf *out, struct clean_report *rep)
 {
 	return clean_markup(c, buf, len, 1, depth, out, rep);
 }
@@ -83,7 +83,7 @@ clean_core_html(struct clean_ctx *c, const unsigned char *buf, size_t len, unsig
  * document is not supported. */
 static int
 clean_core_xml(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep)
+    struct sdbuf *out, struct clean_report *rep)
 {
 	static const char ns[] = "http://www.w3.org/2000/svg";
 	size_t n = len < 4096 ? len : 4096;
@@ -99,8 +99,7 @@ clean_core_xml(struct clean_ctx *c, const unsigned char *buf, size_t len, unsign
  * or a line in it may name its author. A text that parses as CSS loses its
  * comments (clean_css.c). An empty file holds nothing. */
 static int
-clean_core_text(
-    const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_core_text(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	int e;
 
@@ -109,7 +108,7 @@ clean_core_text(
 	if (len > 0)
 		clean_note_uninspected(
 		    rep, "may contain names in comments (text, passed as it is)");
-	return clean_buf_append(out, buf, len);
+	return sdbuf_add(out, buf, len);
 }
 
 #include "clean_formats.h"
@@ -169,7 +168,7 @@ clean_stream(const char *mime, int infd, uint64_t len, int outfd, struct clean_r
 
 int
 clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len, const char *mime,
-    unsigned depth, struct clean_buf *out, struct clean_report *rep)
+    unsigned depth, struct sdbuf *out, struct clean_report *rep)
 {
 	const struct clean_format *f;
 
@@ -206,7 +205,7 @@ unsupported_reason(const char *mime, const unsigned char *buf, size_t len)
 
 int
 clean_any(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep)
+    struct sdbuf *out, struct clean_report *rep)
 {
 	int e;
 

@@ -200,9 +200,9 @@ css_edge(unsigned char c)
 }
 
 int
-clean_css(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_css(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
-	struct clean_buf t = { 0 };
+	struct sdbuf t = CLEAN_BUF_INIT;
 	struct css_scan s = { 0 };
 	size_t i = 0, comments = 0;
 	int e = CLEAN_E_UNSUPPORTED;
@@ -227,7 +227,7 @@ clean_css(const unsigned char *buf, size_t len, struct clean_buf *out, struct cl
 				comments++;
 			}
 			if (t.len > 0 && j < len && !css_edge(t.data[t.len - 1]) &&
-			    !css_edge(buf[j]) && (e = clean_buf_append(&t, "/**/", 4)) != 0)
+			    !css_edge(buf[j]) && (e = sdbuf_add(&t, "/**/", 4)) != 0)
 				goto out;
 			e = CLEAN_E_UNSUPPORTED;
 			i = j;
@@ -249,7 +249,7 @@ clean_css(const unsigned char *buf, size_t len, struct clean_buf *out, struct cl
 		} else {
 			j = i + 1;
 		}
-		if ((e = clean_buf_append(&t, buf + i, j - i)) != 0)
+		if ((e = sdbuf_add(&t, buf + i, j - i)) != 0)
 			goto out;
 		e = CLEAN_E_UNSUPPORTED;
 		i = j;
@@ -261,7 +261,7 @@ clean_css(const unsigned char *buf, size_t len, struct clean_buf *out, struct cl
 		e = CLEAN_E_UNSUPPORTED;
 		goto out;
 	}
-	if ((e = clean_buf_append(out, t.data, t.len)) != 0)
+	if ((e = sdbuf_add(out, t.data, t.len)) != 0)
 		goto out;
 	if (comments > 0)
 		clean_note_removed(rep, "%zu CSS comment%s", comments, comments == 1 ? "" : "s");
@@ -275,6 +275,6 @@ clean_css(const unsigned char *buf, size_t len, struct clean_buf *out, struct cl
 		    "(may hold a name or a file path)");
 	e = 0;
 out:
-	clean_buf_free(&t);
+	sdbuf_free(&t);
 	return e;
 }

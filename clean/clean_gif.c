@@ -32,8 +32,8 @@ subblocks(const unsigned char *p, size_t n)
 }
 
 static int
-extension(const unsigned char *buf, size_t len, size_t *pos, struct clean_buf *out,
-    struct clean_report *rep)
+extension(
+    const unsigned char *buf, size_t len, size_t *pos, struct sdbuf *out, struct clean_report *rep)
 {
 	size_t p = *pos, sb;
 	unsigned label;
@@ -55,11 +55,11 @@ extension(const unsigned char *buf, size_t len, size_t *pos, struct clean_buf *o
 			: label == 0xFF ? "application extensions (XMP, ICC profile, editor data)"
 					: "unknown extensions");
 	*pos = p + 2 + sb;
-	return keep ? clean_buf_append(out, buf + p, 2 + sb) : 0;
+	return keep ? sdbuf_add(out, buf + p, 2 + sb) : 0;
 }
 
 static int
-image(const unsigned char *buf, size_t len, size_t *pos, struct clean_buf *out)
+image(const unsigned char *buf, size_t len, size_t *pos, struct sdbuf *out)
 {
 	size_t p = *pos, n = 10, sb;
 
@@ -73,11 +73,11 @@ image(const unsigned char *buf, size_t len, size_t *pos, struct clean_buf *out)
 	if (n >= len - p || (sb = subblocks(buf + p + n, len - p - n)) == 0)
 		return CLEAN_E_MALFORMED;
 	*pos = p + n + sb;
-	return clean_buf_append(out, buf + p, n + sb);
+	return sdbuf_add(out, buf + p, n + sb);
 }
 
 int
-clean_gif(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_gif(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	size_t pos = 13;
 	int e = CLEAN_E_MALFORMED, images = 0;
@@ -86,14 +86,14 @@ clean_gif(const unsigned char *buf, size_t len, struct clean_buf *out, struct cl
 		goto out;
 	if (buf[10] & 0x80)
 		pos += (size_t)3 << ((buf[10] & 7) + 1);
-	if (pos >= len || (e = clean_buf_append(out, buf, pos)) != 0)
+	if (pos >= len || (e = sdbuf_add(out, buf, pos)) != 0)
 		goto out;
 	for (e = CLEAN_E_MALFORMED; pos < len;) {
 		if (buf[pos] == 0x3B) {
 			if (pos + 1 < len)
 				clean_note_removed(
 				    rep, "%zu bytes after the end of the image", len - pos - 1);
-			e = images > 0 ? clean_buf_append(out, "\x3B", 1) : CLEAN_E_MALFORMED;
+			e = images > 0 ? sdbuf_add(out, "\x3B", 1) : CLEAN_E_MALFORMED;
 			break;
 		}
 		if (buf[pos] == 0x21)

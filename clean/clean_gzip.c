@@ -85,7 +85,7 @@ gzc_header(const unsigned char *buf, size_t len, size_t *i, struct gzc_seen *see
 
 /* Inflate every member of buf into d, within the archive bounds. */
 static int
-gzc_inflate(const unsigned char *buf, size_t len, struct clean_buf *d, struct gzc_seen *seen,
+gzc_inflate(const unsigned char *buf, size_t len, struct sdbuf *d, struct gzc_seen *seen,
     struct clean_report *rep)
 {
 	unsigned char *chunk = malloc(GZ_CHUNK);
@@ -132,7 +132,7 @@ gzc_inflate(const unsigned char *buf, size_t len, struct clean_buf *d, struct gz
 				e = CLEAN_E_LIMIT;
 				goto out;
 			}
-			if ((e = clean_buf_append(d, chunk, got)) != 0) {
+			if ((e = sdbuf_add(d, chunk, got)) != 0) {
 				(void)inflateEnd(&z);
 				goto out;
 			}
@@ -173,7 +173,7 @@ out:
 /* One new gzip member holding p[0..n): no name, comment, extra, time 0,
  * operating system unknown. */
 static int
-gzc_deflate(const unsigned char *p, size_t n, struct clean_buf *out)
+gzc_deflate(const unsigned char *p, size_t n, struct sdbuf *out)
 {
 	static const unsigned char hdr[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255 };
 	unsigned char *chunk = malloc(GZ_CHUNK), tr[8];
@@ -190,7 +190,7 @@ gzc_deflate(const unsigned char *p, size_t n, struct clean_buf *out)
 		goto out;
 	}
 	init = 1;
-	if ((e = clean_buf_append(out, hdr, sizeof hdr)) != 0)
+	if ((e = sdbuf_add(out, hdr, sizeof hdr)) != 0)
 		goto out;
 	while (zr != Z_STREAM_END) {
 		size_t take = n - i < UINT32_MAX / 2 ? n - i : UINT32_MAX / 2;
@@ -207,14 +207,14 @@ gzc_deflate(const unsigned char *p, size_t n, struct clean_buf *out)
 			e = CLEAN_E_INTERNAL;
 			goto out;
 		}
-		if ((e = clean_buf_append(out, chunk, GZ_CHUNK - z.avail_out)) != 0)
+		if ((e = sdbuf_add(out, chunk, GZ_CHUNK - z.avail_out)) != 0)
 			goto out;
 	}
 	for (int k = 0; k < 4; k++) {
 		tr[k] = (unsigned char)((uint32_t)crc >> (8 * k));
 		tr[4 + k] = (unsigned char)((uint32_t)n >> (8 * k));
 	}
-	e = clean_buf_append(out, tr, sizeof tr);
+	e = sdbuf_add(out, tr, sizeof tr);
 out:
 	if (init)
 		(void)deflateEnd(&z);
@@ -224,9 +224,9 @@ out:
 
 int
 clean_gzip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep)
+    struct sdbuf *out, struct clean_report *rep)
 {
-	struct clean_buf d = { 0 }, inner = { 0 };
+	struct sdbuf d = CLEAN_BUF_INIT, inner = CLEAN_BUF_INIT;
 	struct clean_report sub = { 0 };
 	struct gzc_seen seen = { 0 };
 	size_t start = out->len;
@@ -250,7 +250,7 @@ clean_gzip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned d
 		goto out;
 	}
 	if ((e = gzc_deflate(inner.data, inner.len, out)) != 0) {
-		out->len = start;
+		sdbuf_cut(out, start);
 		goto out;
 	}
 	clean_note_removed(rep,
@@ -260,7 +260,7 @@ clean_gzip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned d
 	    seen.extra ? "extra field, " : "", seen.mtime ? "modification time, " : "");
 	clean_note_member(rep, sub.type, &sub);
 out:
-	clean_buf_free(&d);
-	clean_buf_free(&inner);
+	sdbuf_free(&d);
+	sdbuf_free(&inner);
 	return e;
 }

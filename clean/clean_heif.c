@@ -95,31 +95,30 @@ rd_u(struct rd *r, unsigned bytes, uint64_t *v)
 }
 
 static int
-put_u(struct clean_buf *o, uint64_t v, unsigned bytes)
+put_u(struct sdbuf *o, uint64_t v, unsigned bytes)
 {
 	unsigned char b[8];
 
 	for (unsigned i = 0; i < bytes; i++)
 		b[i] = (unsigned char)(v >> (8 * (bytes - 1 - i)));
-	return clean_buf_append(o, b, bytes);
+	return sdbuf_add(o, b, bytes);
 }
 
 /* Start a box (or a full box with version and flags, when full) whose size
  * is written by box_end. */
 static int
-box_begin(
-    struct clean_buf *o, const char *type, int full, unsigned version, unsigned flags, size_t *at)
+box_begin(struct sdbuf *o, const char *type, int full, unsigned version, unsigned flags, size_t *at)
 {
 	int e;
 
 	*at = o->len;
-	if ((e = put_u(o, 0, 4)) != 0 || (e = clean_buf_append(o, type, 4)) != 0)
+	if ((e = put_u(o, 0, 4)) != 0 || (e = sdbuf_add(o, type, 4)) != 0)
 		return e;
 	return full ? put_u(o, (uint64_t)version << 24 | (flags & 0xFFFFFF), 4) : 0;
 }
 
 static int
-box_end(struct clean_buf *o, size_t at)
+box_end(struct sdbuf *o, size_t at)
 {
 	size_t n = o->len - at;
 
@@ -475,7 +474,7 @@ parse_iloc(struct heif *h)
 }
 
 static int
-write_hdlr(struct heif *h, struct clean_buf *o)
+write_hdlr(struct heif *h, struct sdbuf *o)
 {
 	unsigned v, fl;
 	struct rd r;
@@ -489,7 +488,7 @@ write_hdlr(struct heif *h, struct clean_buf *o)
 	if (r.n > 21 || (r.n == 21 && r.p[20] != '\0'))
 		clean_note_removed(h->rep, "handler name");
 	if ((e = box_begin(o, "hdlr", 1, 0, 0, &at)) != 0 || (e = put_u(o, 0, 4)) != 0 ||
-	    (e = clean_buf_append(o, r.p + 4, 4)) != 0 || (e = put_u(o, 0, 8)) != 0 ||
+	    (e = sdbuf_add(o, r.p + 4, 4)) != 0 || (e = put_u(o, 0, 8)) != 0 ||
 	    (e = put_u(o, 0, 5)) != 0)
 		return e;
 	return box_end(o, at);
@@ -497,7 +496,7 @@ write_hdlr(struct heif *h, struct clean_buf *o)
 
 /* A data reference that says "in this file", whatever the original said. */
 static int
-write_dinf(struct clean_buf *o)
+write_dinf(struct sdbuf *o)
 {
 	size_t a, b, c;
 	int e;
@@ -511,7 +510,7 @@ write_dinf(struct clean_buf *o)
 }
 
 static int
-write_iinf(struct heif *h, struct clean_buf *o)
+write_iinf(struct heif *h, struct sdbuf *o)
 {
 	size_t at, n = 0, b;
 	int e;
@@ -527,7 +526,7 @@ write_iinf(struct heif *h, struct clean_buf *o)
 			continue;
 		if ((e = box_begin(o, "infe", 1, wide ? 3 : 2, t->flags, &b)) != 0 ||
 		    (e = put_u(o, t->id, wide ? 4 : 2)) != 0 || (e = put_u(o, 0, 2)) != 0 ||
-		    (e = clean_buf_append(o, t->type, 4)) != 0 || (e = put_u(o, 0, 1)) != 0 ||
+		    (e = sdbuf_add(o, t->type, 4)) != 0 || (e = put_u(o, 0, 1)) != 0 ||
 		    (e = box_end(o, b)) != 0)
 			return e;
 	}
@@ -535,7 +534,7 @@ write_iinf(struct heif *h, struct clean_buf *o)
 }
 
 static int
-write_iref(struct heif *h, struct clean_buf *o)
+write_iref(struct heif *h, struct sdbuf *o)
 {
 	unsigned w = h->iref_wide ? 4 : 2;
 	size_t at, b, refs = 0;
@@ -580,7 +579,7 @@ write_iref(struct heif *h, struct clean_buf *o)
 /* iloc with 64-bit offsets and lengths; the mdat offsets are relative to
  * the new mdat payload until fix_offsets adds where it lands. */
 static int
-write_iloc(struct heif *h, struct clean_buf *o, size_t *table)
+write_iloc(struct heif *h, struct sdbuf *o, size_t *table)
 {
 	size_t at, n = 0;
 	int wide = 0, e;
@@ -611,7 +610,7 @@ write_iloc(struct heif *h, struct clean_buf *o, size_t *table)
 
 /* Add base to every mdat offset of the iloc table written at table. */
 static void
-fix_offsets(struct heif *h, struct clean_buf *o, size_t table, uint64_t base, int wide)
+fix_offsets(struct heif *h, struct sdbuf *o, size_t table, uint64_t base, int wide)
 {
 	size_t p = table;
 
@@ -649,7 +648,7 @@ prop_allowed(const struct clean_box *b)
  * property that was blanked. */
 static int
 write_ipma(struct heif *h, const struct clean_box *pb, const unsigned char *blanked, size_t nprops,
-    struct clean_buf *o)
+    struct sdbuf *o)
 {
 	unsigned v, fl, iw, pw;
 	uint64_t count;
@@ -693,7 +692,7 @@ write_ipma(struct heif *h, const struct clean_box *pb, const unsigned char *blan
 			continue;
 		kept++;
 		if ((e = put_u(o, id, iw)) != 0 || (e = put_u(o, n, 1)) != 0 ||
-		    (e = clean_buf_append(o, r.p + from, r.at - from)) != 0)
+		    (e = sdbuf_add(o, r.p + from, r.at - from)) != 0)
 			return e;
 	}
 	if (r.at != r.n)
@@ -704,7 +703,7 @@ write_ipma(struct heif *h, const struct clean_box *pb, const unsigned char *blan
 }
 
 static int
-write_iprp(struct heif *h, struct clean_buf *o)
+write_iprp(struct heif *h, struct sdbuf *o)
 {
 	const unsigned char *p = h->iprp.p + h->iprp.hdr;
 	size_t n = h->iprp.size - h->iprp.hdr, at, nprops = 0;
@@ -737,7 +736,7 @@ write_iprp(struct heif *h, struct clean_buf *o)
 			if ((e = clean_box_at(q + off, qn - off, &b)) != 0)
 				goto out;
 			if (prop_allowed(&b)) {
-				e = clean_buf_append(o, b.p, b.size);
+				e = sdbuf_add(o, b.p, b.size);
 			} else {
 				/* Free space of the same size keeps the indices. */
 				size_t z = b.size < 8 ? 8 : b.size, fb;
@@ -772,7 +771,7 @@ out:
 }
 
 static int
-write_idat(struct heif *h, struct clean_buf *o)
+write_idat(struct heif *h, struct sdbuf *o)
 {
 	size_t at;
 	int e;
@@ -786,8 +785,7 @@ write_idat(struct heif *h, struct clean_buf *o)
 		if (t->drop || t->method != 1)
 			continue;
 		for (size_t k = 0; k < t->next; k++)
-			if ((e = clean_buf_append(o,
-				 h->idat.p + h->idat.hdr + h->ex[t->ext0 + k].off,
+			if ((e = sdbuf_add(o, h->idat.p + h->idat.hdr + h->ex[t->ext0 + k].off,
 				 (size_t)h->ex[t->ext0 + k].len)) != 0)
 				return e;
 	}
@@ -858,7 +856,7 @@ parse_meta(struct heif *h, const struct clean_box *meta)
 }
 
 static int
-write_meta(struct heif *h, struct clean_buf *o, size_t *table, int *wide)
+write_meta(struct heif *h, struct sdbuf *o, size_t *table, int *wide)
 {
 	size_t at;
 	int e;
@@ -867,7 +865,7 @@ write_meta(struct heif *h, struct clean_buf *o, size_t *table, int *wide)
 	for (size_t i = 0; i < h->nit; i++)
 		*wide |= !h->it[i].drop && h->it[i].id > 0xFFFF;
 	if ((e = box_begin(o, "meta", 1, 0, 0, &at)) != 0 || (e = write_hdlr(h, o)) != 0 ||
-	    (e = write_dinf(o)) != 0 || (e = clean_buf_append(o, h->pitm.p, h->pitm.size)) != 0 ||
+	    (e = write_dinf(o)) != 0 || (e = sdbuf_add(o, h->pitm.p, h->pitm.size)) != 0 ||
 	    (e = write_iinf(h, o)) != 0 || (e = write_iref(h, o)) != 0 ||
 	    (e = write_iloc(h, o, table)) != 0 || (e = write_iprp(h, o)) != 0 ||
 	    (e = write_idat(h, o)) != 0)
@@ -876,10 +874,10 @@ write_meta(struct heif *h, struct clean_buf *o, size_t *table, int *wide)
 }
 
 int
-clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_heif(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	struct heif *h = calloc(1, sizeof *h);
-	struct clean_buf meta = { 0 };
+	struct sdbuf meta = CLEAN_BUF_INIT;
 	struct clean_box b, ftyp = { 0 }, mbox = { 0 };
 	size_t table = 0;
 	uint64_t base, payload = 0;
@@ -918,8 +916,8 @@ clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out, struct c
 		goto out;
 	base = (uint64_t)ftyp.size + meta.len + (h->arena[0] > UINT32_MAX - 8 ? 16 : 8);
 	fix_offsets(h, &meta, table, base, wide);
-	if ((e = clean_buf_append(out, ftyp.p, ftyp.size)) != 0 ||
-	    (e = clean_buf_append(out, meta.data, meta.len)) != 0 ||
+	if ((e = sdbuf_add(out, ftyp.p, ftyp.size)) != 0 ||
+	    (e = sdbuf_add(out, meta.data, meta.len)) != 0 ||
 	    (e = clean_box_header(out, "mdat", (size_t)h->arena[0])) != 0)
 		goto out;
 	for (size_t i = 0; i < h->nit; i++) {
@@ -927,7 +925,7 @@ clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out, struct c
 		if (t->drop || t->method != 0)
 			continue;
 		for (size_t k = 0; k < t->next; k++)
-			if ((e = clean_buf_append(out, buf + h->ex[t->ext0 + k].off,
+			if ((e = sdbuf_add(out, buf + h->ex[t->ext0 + k].off,
 				 (size_t)h->ex[t->ext0 + k].len)) != 0)
 				goto out;
 	}
@@ -937,7 +935,7 @@ out:
 	if (e == CLEAN_E_MALFORMED)
 		clean_set_error(
 		    rep, "not a readable HEIF/AVIF image (bad boxes, items or offsets)");
-	clean_buf_free(&meta);
+	sdbuf_free(&meta);
 	if (h != NULL) {
 		free(h->it);
 		free(h->ex);

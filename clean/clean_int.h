@@ -17,17 +17,17 @@
 #include <stdint.h>
 
 #include "clean.h"
+#include "sdbuf.h"
 #include "sdbytes.h"
 
-/* A growable output buffer. */
-struct clean_buf {
-	unsigned char *data;
-	size_t len;
-	size_t cap;
-};
-
-int clean_buf_append(struct clean_buf *b, const void *p, size_t n);
-void clean_buf_free(struct clean_buf *b);
+/* Outputs are built in common/sdbuf.h's buffers (read as .data). Every
+ * one in clean/ starts as CLEAN_BUF_INIT: the bound is above the largest
+ * output a cleaner builds in memory (an input of at most CLEAN_MEMORY_MAX
+ * rewritten, a drawing of at most CLEAN_RENDER_OUT_MAX, an office PDF of
+ * at most CLEAN_OFFICE_PDF_MAX) with room for what a rewrite adds, so it
+ * refuses only a runaway. */
+#define CLEAN_BUF_MAX ((size_t)CLEAN_MEMORY_MAX * 2)
+#define CLEAN_BUF_INIT SDBUF_INIT(CLEAN_BUF_MAX)
 
 /* Add a note (deduplicated; when a list is full its last line says that
  * more was not listed, so a full list never reads as complete). */
@@ -50,20 +50,17 @@ int clean_detect(struct clean_ctx *c, const unsigned char *buf, size_t len, char
  * out holds a cleaned file, or a negative code (rep->error says why).
  */
 int clean_buffer(struct clean_ctx *c, const unsigned char *buf, size_t len, const char *mime,
-    unsigned depth, struct clean_buf *out, struct clean_report *rep);
+    unsigned depth, struct sdbuf *out, struct clean_report *rep);
 
 /* Detect and clean in one call (what the sandboxed child runs). */
 int clean_any(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep);
+    struct sdbuf *out, struct clean_report *rep);
 
 /* The per-format cleaners, exposed for the fuzz targets and unit tests. */
-int
-clean_jpeg(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
-int
-clean_png(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int clean_jpeg(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
+int clean_png(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
 /* MP4, MOV, M4A, 3GP, fragmented or not. */
-int
-clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int clean_mp4(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
 /* The same, streamed: the len bytes of infd (read with lseek and read) are
  * cleaned into outfd (written in order) holding only the movie header and
  * one fragment header at a time, whatever len. On error outfd holds a
@@ -88,7 +85,7 @@ struct clean_src {
 };
 void clean_src_win_free(struct clean_src_win *w);
 struct clean_sink {
-	struct clean_buf *buf;
+	struct sdbuf *buf;
 	int fd;
 	unsigned char *chunk; /* CLEAN_STREAM_CHUNK bytes, allocated on first use */
 };
@@ -145,62 +142,49 @@ int clean_stream(const char *mime, int infd, uint64_t len, int outfd, struct cle
  * (clean_file_sandboxed then never holds it whole in memory). */
 int clean_streamed(const char *mime);
 /* AVI: metadata chunks overwritten in place by zeroed JUNK chunks. */
-int
-clean_avi(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int clean_avi(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
 /* ASF (WMV, WMA): metadata objects overwritten in place by zeroed Padding
  * objects, the creation date and stream names zeroed. */
-int
-clean_asf(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int clean_asf(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
 /* Matroska and WebM: metadata elements overwritten in place by Void
  * elements of the same size (the output has the input's layout). */
-int
-clean_mkv(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int clean_mkv(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
 /* gzip (.tar.gz, .gz): every member inflated within the archive bounds,
  * the content cleaned by type one level down, written as one new member
  * with no name, comment, extra field or time. */
 int clean_gzip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep);
+    struct sdbuf *out, struct clean_report *rep);
 /* A text that parses as CSS: comments removed (strings and url() kept and
  * reported); CLEAN_E_UNSUPPORTED, out untouched, when it is not CSS. */
-int
-clean_css(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int clean_css(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
 /* HEIF still images (HEIC, AVIF): metadata items removed from the boxes,
  * the coded images copied as they are; image sequences are unsupported. */
-int
-clean_heif(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int clean_heif(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
 /* Classic TIFF, every page; out must be empty (offsets are absolute). */
-int
-clean_tiff(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
-int
-clean_gif(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int clean_tiff(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
+int clean_gif(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
 /* WebP and WAV; another RIFF form is CLEAN_E_UNSUPPORTED. */
-int
-clean_riff(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int clean_riff(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
 /* One Ogg Vorbis or Opus stream: the comment header emptied. */
-int
-clean_ogg(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
-int
-clean_aiff(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
-int
-clean_mp3(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
-int
-clean_flac(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int clean_ogg(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
+int clean_aiff(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
+int clean_mp3(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
+int clean_flac(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
 /* c may be NULL: attached files are then kept and reported. */
 int clean_pdf(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep);
+    struct sdbuf *out, struct clean_report *rep);
 int clean_zip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep);
+    struct sdbuf *out, struct clean_report *rep);
 int clean_tar(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep);
+    struct sdbuf *out, struct clean_report *rep);
 /* SVG (html == 0), HTML (html == 1) or XHTML (html == 2, written as XML)
  * by element and attribute allow-lists. */
 int clean_markup(struct clean_ctx *c, const unsigned char *buf, size_t len, int html,
-    unsigned depth, struct clean_buf *out, struct clean_report *rep);
+    unsigned depth, struct sdbuf *out, struct clean_report *rep);
 /* An EPUB's package document (OPF), NCX or other XML member. */
-int
-clean_opf(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int clean_opf(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
 /* Clean one XML member of an office document (name is its path inside). */
-int clean_office_xml(const char *name, const unsigned char *buf, size_t len, struct clean_buf *out,
+int clean_office_xml(const char *name, const unsigned char *buf, size_t len, struct sdbuf *out,
     struct clean_report *rep);
 
 /* A format's row in the table (clean_formats.h): exactly one of plain
@@ -209,9 +193,9 @@ int clean_office_xml(const char *name, const unsigned char *buf, size_t len, str
 struct clean_format {
 	const char *mimes;
 	int (*plain)(
-	    const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+	    const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
 	int (*deep)(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-	    struct clean_buf *out, struct clean_report *rep);
+	    struct sdbuf *out, struct clean_report *rep);
 	const char *exts;
 	/* the streamed cleaner of a top-level file, or NULL (read whole) */
 	int (*stream)(int infd, uint64_t len, int outfd, struct clean_report *rep);
@@ -221,33 +205,32 @@ struct clean_format {
  * libarchive within the archive bounds, the content cleaned by type one
  * level down, compressed again anew (clean_compress.c). */
 int clean_xz(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep);
+    struct sdbuf *out, struct clean_report *rep);
 int clean_bzip2(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep);
+    struct sdbuf *out, struct clean_report *rep);
 int clean_zstd(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep);
+    struct sdbuf *out, struct clean_report *rep);
 
 /* An e-mail (message/rfc822) as XHTML for clean_render_pdf: its text body
  * and the names of its attachments, no header (clean_render_eml.c). */
-int clean_render_eml(
-    const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep);
+int
+clean_render_eml(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep);
 /* The same, with fates (NULL, or one '\n'-separated line per attachment in
  * order: what became of it) drawn beside each attachment's name. */
 int clean_render_eml_fates(const unsigned char *buf, size_t len, const char *fates,
-    struct clean_buf *out, struct clean_report *rep);
+    struct sdbuf *out, struct clean_report *rep);
 /* Attachment index (0-based, in the order the page lists them) of the e-mail
  * buf decoded into out, its name (printable ASCII, "" when it has none) into
  * name; *count gets how many the e-mail has. SD_ERR_NOTFOUND when there is
  * no such attachment (the e-mail's bounds: parts, nesting). */
-int clean_eml_attachment(const unsigned char *buf, size_t len, unsigned index,
-    struct clean_buf *out, char *name, size_t namesz, unsigned *count);
+int clean_eml_attachment(const unsigned char *buf, size_t len, unsigned index, struct sdbuf *out,
+    char *name, size_t namesz, unsigned *count);
 /* Safe PDFs: buf drawn into out in this process (clean_render.c; see
  * clean_render_sandboxed in clean.h); fates as clean_render_eml_fates's. */
 int clean_render_pdf(const unsigned char *buf, size_t len, const char *mime, const char *fates,
-    struct clean_buf *out, unsigned *pages, struct clean_report *rep);
+    struct sdbuf *out, unsigned *pages, struct clean_report *rep);
 
 struct clean_report;
-struct clean_buf;
 
 /* One ISO base media box (MP4, MOV, HEIF): where it starts, its type, its
  * header length and whole size; clean_mp4.c. */
@@ -262,7 +245,7 @@ struct clean_box {
 int clean_box_at(const unsigned char *p, size_t n, struct clean_box *b);
 int clean_box_is(const struct clean_box *b, const char *type);
 /* Append a box header for a payload of n bytes (64-bit size when needed). */
-int clean_box_header(struct clean_buf *o, const char *type, size_t n);
+int clean_box_header(struct sdbuf *o, const char *type, size_t n);
 
 /* An archive member name with no absolute path, "..", "." component,
  * backslash or control character. */

@@ -90,7 +90,7 @@ clean_data_uri(struct mjob *j, xmlAttrPtr a, const char *v)
 	const char *b64 = strstr(v, ";base64,");
 	size_t vl = strlen(v), bl = 0, need;
 	unsigned char *bin = NULL;
-	struct clean_buf out = { 0 };
+	struct sdbuf out = CLEAN_BUF_INIT;
 	struct clean_report sub = { 0 };
 	char *enc = NULL, *nv = NULL;
 	int drop = 1;
@@ -116,7 +116,7 @@ out:
 	free(bin);
 	free(enc);
 	free(nv);
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 	return drop;
 }
 
@@ -253,7 +253,7 @@ walk(struct mjob *j, xmlNodePtr n)
 
 int
 clean_markup(struct clean_ctx *c, const unsigned char *buf, size_t len, int html, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep)
+    struct sdbuf *out, struct clean_report *rep)
 {
 	struct mjob j = { .c = c, .depth = depth, .html = html, .rep = rep };
 	xmlDocPtr doc = NULL;
@@ -297,7 +297,7 @@ clean_markup(struct clean_ctx *c, const unsigned char *buf, size_t len, int html
 		htmlDocDumpMemoryFormat(doc, &mem, &size, 0);
 	else
 		xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
-	e = (mem == NULL || size < 0) ? SD_ERR_NOMEM : clean_buf_append(out, mem, (size_t)size);
+	e = (mem == NULL || size < 0) ? SD_ERR_NOMEM : sdbuf_add(out, mem, (size_t)size);
 out:
 	xmlFree(mem);
 	xmlFreeDoc(doc);
@@ -387,7 +387,7 @@ opf_walk(xmlNodePtr n, int in_meta, int in_head, struct clean_report *rep)
 }
 
 int
-clean_opf(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_opf(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	xmlDocPtr doc = NULL;
 	xmlChar *mem = NULL;
@@ -413,7 +413,7 @@ clean_opf(const unsigned char *buf, size_t len, struct clean_buf *out, struct cl
 	}
 	opf_walk((xmlNodePtr)doc, 0, 0, rep);
 	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
-	e = (mem == NULL || size < 0) ? SD_ERR_NOMEM : clean_buf_append(out, mem, (size_t)size);
+	e = (mem == NULL || size < 0) ? SD_ERR_NOMEM : sdbuf_add(out, mem, (size_t)size);
 out:
 	xmlFree(mem);
 	xmlFreeDoc(doc);

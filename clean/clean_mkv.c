@@ -545,7 +545,7 @@ mkv_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *re
 }
 
 int
-clean_mkv(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_mkv(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };
@@ -553,7 +553,7 @@ clean_mkv(const unsigned char *buf, size_t len, struct clean_buf *out, struct cl
 	int e = mkv_run(&s, &k, rep);
 
 	if (e != 0)
-		out->len = start;
+		sdbuf_cut(out, start);
 	clean_sink_free(&k);
 	return e;
 }

@@ -103,7 +103,7 @@ container(const struct clean_box *b)
 }
 
 int
-clean_box_header(struct clean_buf *o, const char *type, size_t n)
+clean_box_header(struct sdbuf *o, const char *type, size_t n)
 {
 	unsigned char h[16];
 
@@ -113,23 +113,23 @@ clean_box_header(struct clean_buf *o, const char *type, size_t n)
 		memcpy(h + 4, type, 4);
 		for (int i = 0; i < 8; i++)
 			h[8 + i] = (unsigned char)(s >> (56 - 8 * i));
-		return clean_buf_append(o, h, 16);
+		return sdbuf_add(o, h, 16);
 	}
 	for (int i = 0; i < 4; i++)
 		h[i] = (unsigned char)((n + 8) >> (24 - 8 * i));
 	memcpy(h + 4, type, 4);
-	return clean_buf_append(o, h, 8);
+	return sdbuf_add(o, h, 8);
 }
 
 /* Copy a leaf box, zeroing times or noting an offset table. */
 static int
-leaf(struct mp4 *m, const struct clean_box *b, struct clean_buf *o)
+leaf(struct mp4 *m, const struct clean_box *b, struct sdbuf *o)
 {
 	size_t at = o->len, pl = b->size - b->hdr;
 	const unsigned char *q = b->p + b->hdr;
 	int e, wide = clean_box_is(b, "co64");
 
-	if ((e = clean_buf_append(o, b->p, b->size)) != 0)
+	if ((e = sdbuf_add(o, b->p, b->size)) != 0)
 		return e;
 	if ((clean_box_is(b, "mvhd") || clean_box_is(b, "tkhd") || clean_box_is(b, "mdhd")) &&
 	    pl >= 4) {
@@ -154,7 +154,7 @@ leaf(struct mp4 *m, const struct clean_box *b, struct clean_buf *o)
 }
 
 static int
-children(struct mp4 *m, const unsigned char *p, size_t n, unsigned depth, struct clean_buf *o)
+children(struct mp4 *m, const unsigned char *p, size_t n, unsigned depth, struct sdbuf *o)
 {
 	struct clean_box b;
 	int e;
@@ -216,7 +216,7 @@ find_top(const struct mp4 *m, uint64_t v)
 
 /* Move every chunk offset in the cleaned moov to the new mdat place. */
 static int
-patch(struct mp4 *m, struct clean_buf *moov)
+patch(struct mp4 *m, struct sdbuf *moov)
 {
 	for (size_t t = 0; t < m->ntab; t++) {
 		size_t w = m->tab[t].wide ? 8 : 4;
@@ -340,7 +340,7 @@ fragment(struct mp4 *m, unsigned char *p, size_t n, unsigned depth)
 /* First pass: the top-level boxes kept and their new places; moov is
  * cleaned into moov. */
 static int
-plan(struct mp4 *m, const struct clean_src *s, struct clean_buf *moov)
+plan(struct mp4 *m, const struct clean_src *s, struct sdbuf *moov)
 {
 	struct mp4_top b;
 	uint64_t pos = 0;
@@ -399,18 +399,18 @@ plan(struct mp4 *m, const struct clean_src *s, struct clean_buf *moov)
 
 /* Second pass: write the kept boxes in order. */
 static int
-emit(struct mp4 *m, const struct clean_src *s, const struct clean_buf *moov, struct clean_sink *k)
+emit(struct mp4 *m, const struct clean_src *s, const struct sdbuf *moov, struct clean_sink *k)
 {
 	int e;
 
 	for (size_t i = 0; i < m->ntop; i++) {
 		const struct mp4_top *b = &m->top[i];
 		if (top_is(b, "moov")) {
-			struct clean_buf tmp = { 0 };
+			struct sdbuf tmp = CLEAN_BUF_INIT;
 			if ((e = clean_box_header(&tmp, "moov", moov->len)) == 0 &&
 			    (e = clean_sink_put(k, tmp.data, tmp.len)) == 0)
 				e = clean_sink_put(k, moov->data, moov->len);
-			clean_buf_free(&tmp);
+			sdbuf_free(&tmp);
 		} else if (top_is(b, "moof")) {
 			unsigned char *d = NULL;
 			if ((e = read_box(s, b, MP4_MOOF_MAX, &d)) == 0) {
@@ -437,7 +437,7 @@ static int
 mp4_run(const struct clean_src *s, struct clean_sink *k, struct clean_report *rep)
 {
 	struct mp4 *m = calloc(1, sizeof *m);
-	struct clean_buf moov = { 0 };
+	struct sdbuf moov = CLEAN_BUF_INIT;
 	int e;
 
 	if (m == NULL)
@@ -450,14 +450,14 @@ out:
 	if (e == CLEAN_E_MALFORMED)
 		clean_set_error(
 		    rep, "not a readable MP4/QuickTime file (bad box sizes or offsets)");
-	clean_buf_free(&moov);
+	sdbuf_free(&moov);
 	free(m->top);
 	free(m);
 	return e;
 }
 
 int
-clean_mp4(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_mp4(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };

@@ -1,7 +1,7 @@
 /*
- * clean_note.c - the leaf of the cleaning library: growable output buffers,
- * report notes, result words and archive member names. It calls nothing
- * else in clean/, so every cleaner can use it without a cycle through the
+ * clean_note.c - the leaf of the cleaning library: report notes, result
+ * words and archive member names (output buffers are common/sdbuf.h's).
+ * It calls nothing else in clean/, so every cleaner can use it without a cycle through the
  * dispatch in clean_core.c.
  */
 #include "clean_int.h"
@@ -11,36 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int
-clean_buf_append(struct clean_buf *b, const void *p, size_t n)
-{
-	if (n == 0)
-		return 0;
-	if (n > SIZE_MAX / 2 - b->len)
-		return SD_ERR_RANGE;
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		unsigned char *d;
-		while (cap < b->len + n)
-			cap *= 2;
-		if ((d = realloc(b->data, cap)) == NULL)
-			return SD_ERR_NOMEM;
-		b->data = d;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	return 0;
-}
-
-void
-clean_buf_free(struct clean_buf *b)
-{
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
-}
 
 #define NOTE_MORE "(more not listed)"
 

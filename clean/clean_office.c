@@ -84,7 +84,7 @@ static const char meta_xml[] =
     "office:1.0\" office:version=\"1.2\"><office:meta/></office:document-meta>\n";
 
 static int
-replaced(const char *name, struct clean_buf *out, struct clean_report *rep)
+replaced(const char *name, struct sdbuf *out, struct clean_report *rep)
 {
 	const char *doc = NULL, *what = NULL;
 
@@ -99,7 +99,7 @@ replaced(const char *name, struct clean_buf *out, struct clean_report *rep)
 	if (doc == NULL)
 		return 0;
 	clean_note_removed(rep, "%s", what);
-	return clean_buf_append(out, doc, strlen(doc)) == 0 ? 1 : SD_ERR_NOMEM;
+	return sdbuf_add(out, doc, strlen(doc)) == 0 ? 1 : SD_ERR_NOMEM;
 }
 
 static int
@@ -358,7 +358,7 @@ walk(xmlNodePtr n, struct clean_report *rep)
 }
 
 int
-clean_office_xml(const char *name, const unsigned char *buf, size_t len, struct clean_buf *out,
+clean_office_xml(const char *name, const unsigned char *buf, size_t len, struct sdbuf *out,
     struct clean_report *rep)
 {
 	xmlDocPtr doc = NULL;
@@ -394,7 +394,7 @@ clean_office_xml(const char *name, const unsigned char *buf, size_t len, struct 
 		e = SD_ERR_NOMEM;
 		goto out;
 	}
-	e = clean_buf_append(out, mem, (size_t)size);
+	e = sdbuf_add(out, mem, (size_t)size);
 out:
 	xmlFree(mem);
 	xmlFreeDoc(doc);

@@ -73,7 +73,7 @@ page_at(const unsigned char *buf, size_t len, size_t off, struct opage *pg)
 
 /* Write one page holding data (a whole packet, or its continuation). */
 static int
-put_page(struct clean_buf *o, const struct opage *first, uint32_t seq, unsigned flags,
+put_page(struct sdbuf *o, const struct opage *first, uint32_t seq, unsigned flags,
     const unsigned char *d, size_t n, int ends)
 {
 	unsigned char h[27 + 255];
@@ -90,7 +90,7 @@ put_page(struct clean_buf *o, const struct opage *first, uint32_t seq, unsigned 
 	memset(h + 27, 255, ns);
 	if (ends)
 		h[27 + ns - 1] = (unsigned char)(n % 255);
-	if ((e = clean_buf_append(o, h, 27 + ns)) != 0 || (e = clean_buf_append(o, d, n)) != 0)
+	if ((e = sdbuf_add(o, h, 27 + ns)) != 0 || (e = sdbuf_add(o, d, n)) != 0)
 		return e;
 	sd_store_le32(o->data + at + 22, page_crc(o->data + at, 27 + ns, 27 + ns + n));
 	return 0;
@@ -99,7 +99,7 @@ put_page(struct clean_buf *o, const struct opage *first, uint32_t seq, unsigned 
 /* Paginate one header packet; *seq is the next page number. */
 static int
 put_packet(
-    struct clean_buf *o, const struct opage *first, uint32_t *seq, const unsigned char *d, size_t n)
+    struct sdbuf *o, const struct opage *first, uint32_t *seq, const unsigned char *d, size_t n)
 {
 	int e, cont = 0;
 
@@ -117,8 +117,8 @@ put_packet(
 }
 
 struct ostate {
-	struct clean_buf pk[3]; /* header packets 1..: comment, setup */
-	size_t npk, nhead;      /* packets complete, header packets wanted after the first */
+	struct sdbuf pk[3]; /* header packets 1..: comment, setup */
+	size_t npk, nhead;  /* packets complete, header packets wanted after the first */
 	int in_packet;
 	int opus;
 };
@@ -136,7 +136,7 @@ gather(struct ostate *st, const struct opage *pg)
 		size_t l = pg->p[27 + i];
 		if (st->npk >= st->nhead)
 			return CLEAN_E_UNSUPPORTED; /* audio on a header page */
-		if ((e = clean_buf_append(&st->pk[st->npk], pg->p + pos, l)) != 0)
+		if ((e = sdbuf_add(&st->pk[st->npk], pg->p + pos, l)) != 0)
 			return e;
 		if (st->pk[st->npk].len > OGG_HEADER_BYTES)
 			return CLEAN_E_LIMIT;
@@ -176,7 +176,7 @@ headers(struct ostate *st, const unsigned char *buf, size_t len, size_t *off,
 
 static int
 rewrite(struct ostate *st, const unsigned char *buf, size_t len, size_t off,
-    const struct opage *first, struct clean_buf *out)
+    const struct opage *first, struct sdbuf *out)
 {
 	static const unsigned char vc[] = "\x03vorbis\0\0\0\0\0\0\0\0\x01";
 	static const unsigned char oc[] = "OpusTags\0\0\0\0\0\0\0\0";
@@ -184,7 +184,7 @@ rewrite(struct ostate *st, const unsigned char *buf, size_t len, size_t off,
 	struct opage pg;
 	int e;
 
-	if ((e = clean_buf_append(out, first->p, first->len)) != 0 ||
+	if ((e = sdbuf_add(out, first->p, first->len)) != 0 ||
 	    (e = put_packet(out, first, &seq, st->opus ? oc : vc, 16)) != 0)
 		return e;
 	for (size_t i = 1; i < st->npk; i++)
@@ -196,7 +196,7 @@ rewrite(struct ostate *st, const unsigned char *buf, size_t len, size_t off,
 			return e;
 		if (pg.serial != first->serial || (pg.p[5] & 2))
 			return CLEAN_E_UNSUPPORTED; /* multiplexed or chained */
-		if ((e = clean_buf_append(out, pg.p, pg.len)) != 0)
+		if ((e = sdbuf_add(out, pg.p, pg.len)) != 0)
 			return e;
 		sd_store_le32(out->data + at + 18, seq++);
 		sd_store_le32(out->data + at + 22, page_crc(out->data + at, pg.hdr, pg.len));
@@ -205,9 +205,9 @@ rewrite(struct ostate *st, const unsigned char *buf, size_t len, size_t off,
 }
 
 int
-clean_ogg(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_ogg(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
-	struct ostate st = { 0 };
+	struct ostate st = { .pk = { CLEAN_BUF_INIT, CLEAN_BUF_INIT, CLEAN_BUF_INIT } };
 	struct opage first;
 	size_t off;
 	int e;
@@ -238,6 +238,6 @@ out:
 		    "Ogg codec or stream layout not supported (only one Vorbis "
 		    "or Opus stream)");
 	for (size_t i = 0; i < 3; i++)
-		clean_buf_free(&st.pk[i]);
+		sdbuf_free(&st.pk[i]);
 	return e;
 }

@@ -133,7 +133,7 @@ clean_image(struct pdf_walk *w, qpdf_oh s, qpdf_oh d)
 	unsigned char *raw = NULL;
 	size_t len = 0;
 	QPDF_BOOL filtered = QPDF_FALSE;
-	struct clean_buf out = { 0 };
+	struct sdbuf out = CLEAN_BUF_INIT;
 	struct clean_report sub = { 0 };
 
 	if (!qpdf_oh_is_name_and_equals(w->q, f, "/DCTDecode"))
@@ -152,7 +152,7 @@ clean_image(struct pdf_walk *w, qpdf_oh s, qpdf_oh d)
 	}
 out:
 	free(raw);
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 	qpdf_oh_release(w->q, f);
 	qpdf_oh_release(w->q, dp);
 }
@@ -165,7 +165,7 @@ clean_embedded(struct pdf_walk *w, qpdf_oh s, qpdf_oh d)
 	unsigned char *raw = NULL;
 	size_t len = 0;
 	QPDF_BOOL filtered = QPDF_FALSE;
-	struct clean_buf out = { 0 };
+	struct sdbuf out = CLEAN_BUF_INIT;
 	struct clean_report sub = { 0 };
 	qpdf_oh null = qpdf_oh_new_null(w->q);
 	int e = CLEAN_E_UNSUPPORTED;
@@ -185,7 +185,7 @@ clean_embedded(struct pdf_walk *w, qpdf_oh s, qpdf_oh d)
 		    sub.type[0] ? sub.type : "unknown type", clean_strerror(e));
 	}
 	free(raw);
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 	qpdf_oh_release(w->q, null);
 }
 
@@ -311,7 +311,7 @@ walk_all(struct pdf_walk *w)
 }
 
 static int
-write_out(qpdf_data q, struct clean_buf *out)
+write_out(qpdf_data q, struct sdbuf *out)
 {
 	if ((qpdf_init_write_memory(q) & QPDF_ERRORS) != 0)
 		return CLEAN_E_MALFORMED;
@@ -322,13 +322,13 @@ write_out(qpdf_data q, struct clean_buf *out)
 	qpdf_set_compress_streams(q, QPDF_TRUE);
 	if ((qpdf_write(q) & QPDF_ERRORS) != 0)
 		return CLEAN_E_MALFORMED;
-	return clean_buf_append(out, qpdf_get_buffer(q), qpdf_get_buffer_length(q));
+	return sdbuf_add(out, qpdf_get_buffer(q), qpdf_get_buffer_length(q));
 }
 
 /* qpdf can write, from a damaged input, a file it cannot read back (seen
  * with a trailer missing /Size): read the output again before accepting it. */
 static int
-reads_back(const struct clean_buf *b)
+reads_back(const struct sdbuf *b)
 {
 	qpdf_data q = qpdf_init();
 	int ok;
@@ -348,7 +348,7 @@ reads_back(const struct clean_buf *b)
 
 int
 clean_pdf(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep)
+    struct sdbuf *out, struct clean_report *rep)
 {
 	struct pdf_walk w = { .c = c, .depth = depth, .rep = rep };
 	int e;

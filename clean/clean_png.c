@@ -56,7 +56,7 @@ crc_ok(const unsigned char *chunk, size_t datalen)
 }
 
 static int
-walk(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+walk(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	size_t pos = 8;
 	int e, first = 1;
@@ -73,7 +73,7 @@ walk(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_r
 			return CLEAN_E_MALFORMED;
 		first = 0;
 		if (chunk_kept(c + 4)) {
-			if ((e = clean_buf_append(out, c, n + 12)) != 0)
+			if ((e = sdbuf_add(out, c, n + 12)) != 0)
 				return e;
 		} else {
 			note_chunk(rep, c + 4);
@@ -89,7 +89,7 @@ walk(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_r
 }
 
 int
-clean_png(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_png(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	int e;
 
@@ -97,7 +97,7 @@ clean_png(const unsigned char *buf, size_t len, struct clean_buf *out, struct cl
 		e = CLEAN_E_MALFORMED;
 		goto out;
 	}
-	if ((e = clean_buf_append(out, buf, 8)) != 0)
+	if ((e = sdbuf_add(out, buf, 8)) != 0)
 		goto out;
 	e = walk(buf, len, out, rep);
 out:

@@ -63,10 +63,10 @@ render_magic(const char *mime)
 }
 
 static int
-render_printf(struct clean_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+render_printf(struct sdbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int
-render_printf(struct clean_buf *b, const char *fmt, ...)
+render_printf(struct sdbuf *b, const char *fmt, ...)
 {
 	char line[256];
 	va_list ap;
@@ -77,12 +77,12 @@ render_printf(struct clean_buf *b, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof line)
 		return CLEAN_E_INTERNAL;
-	return clean_buf_append(b, line, (size_t)n);
+	return sdbuf_add(b, line, (size_t)n);
 }
 
 /* The writer of the new PDF: object k's offset in off[k]. */
 struct render_pdf {
-	struct clean_buf *out;
+	struct sdbuf *out;
 	size_t *off;
 	size_t nobj;
 };
@@ -141,7 +141,7 @@ render_page(struct render_pdf *p, size_t i, const unsigned char *rgb, int w, int
 		 pw, ph, k + 2, k + 1)) != 0 ||
 	    (e = render_obj(p, k + 1)) != 0 ||
 	    (e = render_printf(p->out, "<< /Length %d >>\nstream\n", n)) != 0 ||
-	    (e = clean_buf_append(p->out, content, (size_t)n)) != 0 ||
+	    (e = sdbuf_add(p->out, content, (size_t)n)) != 0 ||
 	    (e = render_printf(p->out, "endstream\nendobj\n")) != 0 ||
 	    (e = render_obj(p, k + 2)) != 0 ||
 	    (e = render_printf(p->out,
@@ -149,7 +149,7 @@ render_page(struct render_pdf *p, size_t i, const unsigned char *rgb, int w, int
 		 "/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /Length %lu >>\n"
 		 "stream\n",
 		 w, h, (unsigned long)zlen)) != 0 ||
-	    (e = clean_buf_append(p->out, z, zlen)) != 0 ||
+	    (e = sdbuf_add(p->out, z, zlen)) != 0 ||
 	    (e = render_printf(p->out, "\nendstream\nendobj\n")) != 0)
 		goto out;
 out:
@@ -213,14 +213,14 @@ render_draw(fz_context *ctx, fz_document *doc, int i, double *pw, double *ph, in
 	return pix;
 }
 
-static int render_doc(const unsigned char *buf, size_t len, const char *mime, struct clean_buf *out,
+static int render_doc(const unsigned char *buf, size_t len, const char *mime, struct sdbuf *out,
     unsigned *pages_out, struct clean_report *rep);
 
 int
 clean_render_pdf(const unsigned char *buf, size_t len, const char *mime, const char *fates,
-    struct clean_buf *out, unsigned *pages_out, struct clean_report *rep)
+    struct sdbuf *out, unsigned *pages_out, struct clean_report *rep)
 {
-	struct clean_buf eml = { 0 };
+	struct sdbuf eml = CLEAN_BUF_INIT;
 	int e;
 
 	if (strcmp(mime, "message/rfc822") != 0)
@@ -228,12 +228,12 @@ clean_render_pdf(const unsigned char *buf, size_t len, const char *mime, const c
 	/* An e-mail: its text body as XHTML first (clean_render_eml.c). */
 	if ((e = clean_render_eml_fates(buf, len, fates, &eml, rep)) == 0)
 		e = render_doc(eml.data, eml.len, mime, out, pages_out, rep);
-	clean_buf_free(&eml);
+	sdbuf_free(&eml);
 	return e;
 }
 
 static int
-render_doc(const unsigned char *buf, size_t len, const char *mime, struct clean_buf *out,
+render_doc(const unsigned char *buf, size_t len, const char *mime, struct sdbuf *out,
     unsigned *pages_out, struct clean_report *rep)
 {
 	const char *magic = render_magic(mime);
@@ -241,7 +241,7 @@ render_doc(const unsigned char *buf, size_t len, const char *mime, struct clean_
 	fz_document *volatile doc = NULL;
 	fz_pixmap *volatile pix = NULL;
 	fz_stream *volatile stm = NULL;
-	struct clean_buf pdf = { 0 };
+	struct sdbuf pdf = CLEAN_BUF_INIT;
 	struct render_pdf p = { &pdf, NULL, 0 };
 	volatile int e = 0, lowered_any = 0, npages = 0;
 	size_t xref;
@@ -332,7 +332,7 @@ render_doc(const unsigned char *buf, size_t len, const char *mime, struct clean_
 		 "startxref\n%zu\n%%%%EOF\n",
 		 p.nobj, xref)) != 0)
 		goto out;
-	if ((e = clean_buf_append(out, pdf.data, pdf.len)) != 0)
+	if ((e = sdbuf_add(out, pdf.data, pdf.len)) != 0)
 		goto out;
 	clean_note_removed(rep,
 	    "everything but the pixels of its %d page%s: text, fonts, "
@@ -351,6 +351,6 @@ out:
 		fz_drop_stream(ctx, stm);
 	fz_drop_context(ctx);
 	free(p.off);
-	clean_buf_free(&pdf);
+	sdbuf_free(&pdf);
 	return e;
 }

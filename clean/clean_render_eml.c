@@ -44,13 +44,13 @@
 #define EML_FIELD_MAX 512
 
 struct eml {
-	struct clean_buf text; /* the decoded body, UTF-8 */
+	struct sdbuf text; /* the decoded body, UTF-8 */
 	int have_text, cut, html_only, other_charset;
 	unsigned parts, attachments;
 	unsigned skipped;                    /* parts past the bounds, not read */
 	char att[EML_ATTACH_LISTED][2][128]; /* name, type */
 	unsigned want;                       /* clean_eml_attachment: which one */
-	struct clean_buf *got;               /* its decoded bytes, or NULL */
+	struct sdbuf *got;                   /* its decoded bytes, or NULL */
 	int found;
 };
 
@@ -157,7 +157,7 @@ eml_hex(int c)
 
 /* Decode a part's body into out (never longer than the input). */
 static int
-eml_decode(const unsigned char *p, size_t n, const char *cte, struct clean_buf *out)
+eml_decode(const unsigned char *p, size_t n, const char *cte, struct sdbuf *out)
 {
 	unsigned char *d = malloc(n ? n : 1);
 	size_t k = 0;
@@ -200,7 +200,7 @@ eml_decode(const unsigned char *p, size_t n, const char *cte, struct clean_buf *
 		memcpy(d, p, n);
 		k = n;
 	}
-	e = clean_buf_append(out, d, k);
+	e = sdbuf_add(out, d, k);
 	free(d);
 	return e;
 }
@@ -247,19 +247,18 @@ eml_text(struct eml *m, const unsigned char *p, size_t n, const char *charset)
 			break;
 		}
 		if (p[i] < 0x80) {
-			e = clean_buf_append(&m->text, p + i, 1);
+			e = sdbuf_add(&m->text, p + i, 1);
 			i++;
 		} else if (latin) {
 			unsigned char u[2] = { (unsigned char)(0xC0 | p[i] >> 6),
 				(unsigned char)(0x80 | (p[i] & 0x3F)) };
-			e = p[i] < 0xA0 ? clean_buf_append(&m->text, "?", 1)
-					: clean_buf_append(&m->text, u, 2);
+			e = p[i] < 0xA0 ? sdbuf_add(&m->text, "?", 1) : sdbuf_add(&m->text, u, 2);
 			i++;
 		} else if (utf8 && (l = eml_utf8(p + i, n - i)) > 0) {
-			e = clean_buf_append(&m->text, p + i, l);
+			e = sdbuf_add(&m->text, p + i, l);
 			i += l;
 		} else {
-			e = clean_buf_append(&m->text, "?", 1);
+			e = sdbuf_add(&m->text, "?", 1);
 			i++;
 		}
 	}
@@ -359,11 +358,11 @@ eml_walk(struct eml *m, const unsigned char *p, size_t n, unsigned depth)
 		return e;
 	}
 	if (strncasecmp(ctype, "text/plain", 10) == 0 && !m->have_text) {
-		struct clean_buf d = { 0 };
+		struct sdbuf d = CLEAN_BUF_INIT;
 		eml_param(ctype, "charset", charset, sizeof charset);
 		if ((e = eml_decode(p + body, n - body, cte, &d)) == 0)
 			e = eml_text(m, d.data, d.len, charset);
-		clean_buf_free(&d);
+		sdbuf_free(&d);
 		m->have_text = 1;
 	} else if (strncasecmp(ctype, "text/html", 9) == 0) {
 		m->html_only = 1;
@@ -374,38 +373,39 @@ eml_walk(struct eml *m, const unsigned char *p, size_t n, unsigned depth)
 /* Append s to out with XML's special characters escaped, controls but
  * tab dropped. */
 static int
-eml_escape(struct clean_buf *out, const char *s, size_t n)
+eml_escape(struct sdbuf *out, const char *s, size_t n)
 {
 	int e = 0;
 
 	for (size_t i = 0; i < n && e == 0; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '&')
-			e = clean_buf_append(out, "&amp;", 5);
+			e = sdbuf_add(out, "&amp;", 5);
 		else if (c == '<')
-			e = clean_buf_append(out, "&lt;", 4);
+			e = sdbuf_add(out, "&lt;", 4);
 		else if (c == '>')
-			e = clean_buf_append(out, "&gt;", 4);
+			e = sdbuf_add(out, "&gt;", 4);
 		else if (c == '\t')
-			e = clean_buf_append(out, "    ", 4);
+			e = sdbuf_add(out, "    ", 4);
 		else if (c >= 0x20 && c != 0x7f)
-			e = clean_buf_append(out, &s[i], 1);
+			e = sdbuf_add(out, &s[i], 1);
 	}
 	return e;
 }
 
-#define EML_PUT(s) clean_buf_append(out, s, strlen(s))
+#define EML_PUT(s) sdbuf_add(out, s, strlen(s))
 
 int
-clean_eml_attachment(const unsigned char *buf, size_t len, unsigned index, struct clean_buf *out,
+clean_eml_attachment(const unsigned char *buf, size_t len, unsigned index, struct sdbuf *out,
     char *name, size_t namesz, unsigned *count)
 {
 	struct eml *m = calloc(1, sizeof *m);
-	struct clean_buf d = { 0 };
+	struct sdbuf d = CLEAN_BUF_INIT;
 	int e;
 
 	if (m == NULL)
 		return SD_ERR_NOMEM;
+	sdbuf_init(&m->text, CLEAN_BUF_MAX);
 	m->want = index;
 	m->got = &d;
 	if ((e = eml_walk(m, buf, len, 0)) != 0)
@@ -415,7 +415,7 @@ clean_eml_attachment(const unsigned char *buf, size_t len, unsigned index, struc
 		e = SD_ERR_NOTFOUND;
 		goto out;
 	}
-	if ((e = clean_buf_append(out, d.data, d.len)) != 0)
+	if ((e = sdbuf_add(out, d.data, d.len)) != 0)
 		goto out;
 	if (namesz > 0)
 		(void)snprintf(name, namesz, "%s",
@@ -423,8 +423,8 @@ clean_eml_attachment(const unsigned char *buf, size_t len, unsigned index, struc
 			? m->att[index][0]
 			: "");
 out:
-	clean_buf_free(&d);
-	clean_buf_free(&m->text);
+	sdbuf_free(&d);
+	sdbuf_free(&m->text);
 	free(m);
 	return e;
 }
@@ -445,21 +445,21 @@ eml_fate(const char *fates, unsigned i, size_t *len)
 }
 
 int
-clean_render_eml(
-    const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_render_eml(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	return clean_render_eml_fates(buf, len, NULL, out, rep);
 }
 
 int
-clean_render_eml_fates(const unsigned char *buf, size_t len, const char *fates,
-    struct clean_buf *out, struct clean_report *rep)
+clean_render_eml_fates(const unsigned char *buf, size_t len, const char *fates, struct sdbuf *out,
+    struct clean_report *rep)
 {
 	struct eml *m = calloc(1, sizeof *m);
 	int e;
 
 	if (m == NULL)
 		return SD_ERR_NOMEM;
+	sdbuf_init(&m->text, CLEAN_BUF_MAX);
 	if ((e = eml_walk(m, buf, len, 0)) != 0)
 		goto out;
 	if ((e = EML_PUT(
@@ -546,7 +546,7 @@ clean_render_eml_fates(const unsigned char *buf, size_t len, const char *fates,
 			    m->skipped, m->skipped == 1 ? "" : "s");
 	}
 out:
-	clean_buf_free(&m->text);
+	sdbuf_free(&m->text);
 	free(m);
 	return e;
 }

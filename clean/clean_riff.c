@@ -145,7 +145,7 @@ out:
 }
 
 int
-clean_riff(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_riff(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };
@@ -153,7 +153,7 @@ clean_riff(const unsigned char *buf, size_t len, struct clean_buf *out, struct c
 	int e = riff_run(&s, &k, rep);
 
 	if (e != 0)
-		out->len = start;
+		sdbuf_cut(out, start);
 	clean_sink_free(&k);
 	return e;
 }
@@ -246,7 +246,7 @@ out:
 }
 
 int
-clean_aiff(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_aiff(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };
@@ -254,7 +254,7 @@ clean_aiff(const unsigned char *buf, size_t len, struct clean_buf *out, struct c
 	int e = aiff_run(&s, &k, rep);
 
 	if (e != 0)
-		out->len = start;
+		sdbuf_cut(out, start);
 	clean_sink_free(&k);
 	return e;
 }
@@ -448,7 +448,7 @@ out:
 }
 
 int
-clean_avi(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_avi(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	struct clean_src s = { buf, -1, len, NULL };
 	struct clean_sink k = { out, -1, NULL };
@@ -456,7 +456,7 @@ clean_avi(const unsigned char *buf, size_t len, struct clean_buf *out, struct cl
 	int e = avi_run(&s, &k, rep);
 
 	if (e != 0)
-		out->len = start;
+		sdbuf_cut(out, start);
 	clean_sink_free(&k);
 	return e;
 }

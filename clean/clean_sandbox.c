@@ -259,7 +259,7 @@ child_memory(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t m
     const struct sandbox_job *job, struct sandbox_msg *m)
 {
 	struct clean_report *rep = &m->rep;
-	struct clean_buf out = { 0 };
+	struct sdbuf out = CLEAN_BUF_INIT;
 	unsigned char *in;
 	int e;
 
@@ -289,6 +289,13 @@ child_memory(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t m
 			e = clean_eml_attachment(
 			    in, (size_t)size, job->index, &out, m->name, sizeof m->name, &m->count);
 	} else if (job->pages == NULL) {
+		/* A cleaned copy is about as large as the file: room for it at
+		 * once, so one no larger than the file is built without the
+		 * buffer holding two copies while it doubles (sdbuf moves, it
+		 * does not realloc): the file and its cleaned copy fit in mem.
+		 * When the room cannot be had the cleaner still tries: its
+		 * output may be smaller, and growing fails the same way if not. */
+		sd_ignore(sdbuf_reserve(&out, (size_t)size));
 		e = clean_any(c, in, (size_t)size, 0, &out, rep);
 	} else if ((e = clean_detect(c, in, (size_t)size, rep->type)) == 0) {
 		e = clean_render_pdf(in, (size_t)size, rep->type, job->fates, &out, &m->pages, rep);
@@ -296,7 +303,7 @@ child_memory(struct clean_ctx *c, int infd, int outfd, uint64_t size, uint64_t m
 	if (e == 0 && write_all(outfd, out.data, out.len) != 0)
 		e = SD_ERR_IO;
 	free(in);
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 	return e;
 }
 

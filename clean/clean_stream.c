@@ -92,7 +92,7 @@ clean_sink_put(struct clean_sink *k, const void *p, size_t n)
 	const unsigned char *b = p;
 
 	if (k->buf != NULL)
-		return clean_buf_append(k->buf, p, n);
+		return sdbuf_add(k->buf, p, n);
 	while (n > 0) {
 		ssize_t w = write(k->fd, b, n);
 		if (w < 0 && errno == EINTR)

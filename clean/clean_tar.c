@@ -24,7 +24,7 @@ struct tjob {
 	struct archive *in, *out;
 	unsigned depth;
 	size_t expanded, entries;
-	struct clean_buf *dst;
+	struct sdbuf *dst;
 	struct clean_report *rep;
 };
 
@@ -32,7 +32,7 @@ static la_ssize_t
 tar_write_cb(struct archive *a, void *ctx, const void *buf, size_t n)
 {
 	(void)a;
-	return clean_buf_append(ctx, buf, n) == 0 ? (la_ssize_t)n : -1;
+	return sdbuf_add(ctx, buf, n) == 0 ? (la_ssize_t)n : -1;
 }
 
 static int
@@ -82,7 +82,7 @@ read_data(struct tjob *j, size_t size, unsigned char **out)
 }
 
 static int
-write_entry(struct tjob *j, const char *name, int dir, const struct clean_buf *data)
+write_entry(struct tjob *j, const char *name, int dir, const struct sdbuf *data)
 {
 	struct archive_entry *ne = archive_entry_new();
 	int e = 0;
@@ -112,7 +112,7 @@ static int
 do_entry(struct tjob *j, struct archive_entry *ae)
 {
 	const char *name = archive_entry_pathname(ae);
-	struct clean_buf mout = { 0 };
+	struct sdbuf mout = CLEAN_BUF_INIT;
 	struct clean_report sub = { 0 };
 	unsigned char *d = NULL;
 	size_t size;
@@ -129,8 +129,8 @@ do_entry(struct tjob *j, struct archive_entry *ae)
 	if (e == CLEAN_E_UNSUPPORTED) {
 		clean_note_uninspected(
 		    j->rep, "%.120s (%s): kept as is, not cleaned", name, sub.type);
-		mout.len = 0;
-		e = clean_buf_append(&mout, d, size);
+		sdbuf_reset(&mout);
+		e = sdbuf_add(&mout, d, size);
 	} else if (e == 0) {
 		clean_note_member(j->rep, name, &sub);
 	} else {
@@ -141,7 +141,7 @@ do_entry(struct tjob *j, struct archive_entry *ae)
 		e = write_entry(j, name, 0, &mout);
 out:
 	free(d);
-	clean_buf_free(&mout);
+	sdbuf_free(&mout);
 	return e;
 }
 
@@ -172,7 +172,7 @@ run(struct tjob *j, const unsigned char *buf, size_t len)
 
 int
 clean_tar(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep)
+    struct sdbuf *out, struct clean_report *rep)
 {
 	struct tjob j = { .c = c, .depth = depth, .rep = rep, .dst = out };
 	int e = SD_ERR_NOMEM;

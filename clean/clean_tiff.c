@@ -34,7 +34,7 @@ struct tctx {
 	const unsigned char *b;
 	size_t len;
 	int le;
-	struct clean_buf *out;
+	struct sdbuf *out;
 	struct clean_report *rep;
 };
 
@@ -118,12 +118,12 @@ put(struct tctx *t, const void *p, size_t n, uint32_t *at)
 {
 	int e;
 
-	if (t->out->len & 1 && (e = clean_buf_append(t->out, "", 1)) != 0)
+	if (t->out->len & 1 && (e = sdbuf_add(t->out, "", 1)) != 0)
 		return e;
 	if (t->out->len > UINT32_MAX - n || t->out->len + n > 4 * t->len + (1u << 20))
 		return CLEAN_E_LIMIT; /* pages sharing data could multiply the size */
 	*at = (uint32_t)t->out->len;
-	return clean_buf_append(t->out, p, n);
+	return sdbuf_add(t->out, p, n);
 }
 
 /* Copy the strips or tiles of offs/counts; the new offsets go to newoffs. */
@@ -253,7 +253,7 @@ out:
 }
 
 int
-clean_tiff(const unsigned char *buf, size_t len, struct clean_buf *out, struct clean_report *rep)
+clean_tiff(const unsigned char *buf, size_t len, struct sdbuf *out, struct clean_report *rep)
 {
 	struct tctx t = { .b = buf, .len = len, .out = out, .rep = rep };
 	struct tpage *pg = NULL;
@@ -264,7 +264,7 @@ clean_tiff(const unsigned char *buf, size_t len, struct clean_buf *out, struct c
 		goto out;
 	t.le = buf[0] == 'I';
 	off = rd(&t, buf + 4, 4);
-	if ((pg = malloc(sizeof *pg)) == NULL || (e = clean_buf_append(out, buf, 8)) != 0) {
+	if ((pg = malloc(sizeof *pg)) == NULL || (e = sdbuf_add(out, buf, 8)) != 0) {
 		e = pg ? e : SD_ERR_NOMEM;
 		goto out;
 	}

@@ -146,8 +146,7 @@ ends_with(const char *s, const char *t)
 
 /* Clean one member's bytes into mout. */
 static int
-clean_member(
-    struct zjob *j, const char *name, const unsigned char *d, size_t n, struct clean_buf *mout)
+clean_member(struct zjob *j, const char *name, const unsigned char *d, size_t n, struct sdbuf *mout)
 {
 	struct clean_report sub = { 0 };
 	int e;
@@ -166,8 +165,8 @@ clean_member(
 			    "not cleaned",
 			    name);
 			memset(&sub, 0, sizeof sub);
-			mout->len = 0;
-			e = clean_buf_append(mout, d, n);
+			sdbuf_reset(mout);
+			e = sdbuf_add(mout, d, n);
 		}
 	} else if (j->kind == ZK_EPUB &&
 	    (ends_with(name, ".xhtml") || ends_with(name, ".html") || ends_with(name, ".htm"))) {
@@ -177,7 +176,7 @@ clean_member(
 		(strncmp(name, "META-INF/", 9) == 0 && ends_with(name, ".xml")))) {
 		e = clean_opf(d, n, mout, &sub);
 	} else if ((j->kind == ZK_ODF || j->kind == ZK_EPUB) && strcmp(name, "mimetype") == 0) {
-		e = odf_mimetype_ok(d, n) ? clean_buf_append(mout, d, n) : CLEAN_E_MALFORMED;
+		e = odf_mimetype_ok(d, n) ? sdbuf_add(mout, d, n) : CLEAN_E_MALFORMED;
 		if (e == CLEAN_E_MALFORMED)
 			clean_set_error(&sub, "the mimetype member is not a MIME type");
 	} else {
@@ -185,8 +184,8 @@ clean_member(
 		if (e == CLEAN_E_UNSUPPORTED) {
 			clean_note_uninspected(
 			    j->rep, "%.120s (%s): kept as is, not cleaned", name, sub.type);
-			mout->len = 0;
-			e = clean_buf_append(mout, d, n);
+			sdbuf_reset(mout);
+			e = sdbuf_add(mout, d, n);
 		}
 	}
 	if (e == 0)
@@ -198,7 +197,7 @@ clean_member(
 }
 
 static int
-add_member(struct zjob *j, const char *name, struct clean_buf *mout)
+add_member(struct zjob *j, const char *name, struct sdbuf *mout)
 {
 	zip_source_t *zs = zip_source_buffer(j->out, mout->data, mout->len, 1);
 	zip_int64_t idx;
@@ -227,7 +226,7 @@ do_member(struct zjob *j, zip_uint64_t i)
 {
 	zip_stat_t st;
 	unsigned char *d = NULL;
-	struct clean_buf mout = { 0 };
+	struct sdbuf mout = CLEAN_BUF_INIT;
 	size_t nl;
 	int e;
 
@@ -281,13 +280,13 @@ do_member(struct zjob *j, zip_uint64_t i)
 	e = add_member(j, st.name, &mout);
 out:
 	free(d);
-	clean_buf_free(&mout);
+	sdbuf_free(&mout);
 	return e;
 }
 
 /* Read the finished output archive back from its memory source. */
 static int
-collect(zip_source_t *src, struct clean_buf *out)
+collect(zip_source_t *src, struct sdbuf *out)
 {
 	zip_stat_t st;
 	unsigned char tmp[16384];
@@ -298,7 +297,7 @@ collect(zip_source_t *src, struct clean_buf *out)
 	if (zip_source_open(src) != 0)
 		return CLEAN_E_INTERNAL;
 	while ((n = zip_source_read(src, tmp, sizeof tmp)) > 0 && e == 0)
-		e = clean_buf_append(out, tmp, (size_t)n);
+		e = sdbuf_add(out, tmp, (size_t)n);
 	if (n < 0)
 		e = CLEAN_E_INTERNAL;
 	zip_source_close(src);
@@ -350,7 +349,7 @@ run(struct zjob *j)
 
 int
 clean_zip(struct clean_ctx *c, const unsigned char *buf, size_t len, unsigned depth,
-    struct clean_buf *out, struct clean_report *rep)
+    struct sdbuf *out, struct clean_report *rep)
 {
 	struct zjob j = { .c = c, .depth = depth, .rep = rep };
 	zip_source_t *src = NULL;

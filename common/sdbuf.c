@@ -4,6 +4,7 @@
 #include "sdbuf.h"
 #include "sderr.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +19,33 @@ sdbuf_init(struct sdbuf *b, size_t max)
 	b->max = max;
 }
 
-/* Grow to hold need bytes and a NUL. The old block is wiped before it is
- * freed (a buffer may hold a codename or a reply), so no realloc. */
+/* Move the contents to a block of cap bytes (cap > len). The old block is
+ * wiped before it is freed (a buffer may hold a codename, a reply or a
+ * cleaned document), so no realloc. */
+static int
+sdbuf_move(struct sdbuf *b, size_t cap)
+{
+	char *np = malloc(cap);
+
+	if (np == NULL)
+		return SD_ERR_NOMEM;
+	if (b->p != NULL) {
+		memcpy(np, b->p, b->len + 1);
+		sodium_memzero(b->p, b->cap);
+		free(b->p);
+	} else {
+		np[0] = '\0';
+	}
+	b->p = np;
+	b->cap = cap;
+	return 0;
+}
+
+/* Grow to hold need bytes and a NUL, doubling. */
 static int
 sdbuf_grow(struct sdbuf *b, size_t need)
 {
 	size_t cap = b->cap ? b->cap : 256;
-	char *np;
 
 	if (need > b->max)
 		return SD_ERR_TOOLONG;
@@ -34,17 +55,17 @@ sdbuf_grow(struct sdbuf *b, size_t need)
 		cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
 	if (cap > b->max + 1)
 		cap = b->max + 1;
-	np = malloc(cap);
-	if (np == NULL)
-		return SD_ERR_NOMEM;
-	if (b->p != NULL) {
-		memcpy(np, b->p, b->len + 1);
-		sodium_memzero(b->p, b->cap);
-		free(b->p);
-	}
-	b->p = np;
-	b->cap = cap;
-	return 0;
+	return sdbuf_move(b, cap);
+}
+
+int
+sdbuf_reserve(struct sdbuf *b, size_t len)
+{
+	if (len > b->max - b->len || b->len + len == SIZE_MAX)
+		return SD_ERR_TOOLONG;
+	if (b->len + len + 1 <= b->cap)
+		return 0;
+	return sdbuf_move(b, b->len + len + 1);
 }
 
 int
@@ -126,6 +147,15 @@ sdbuf_reset(struct sdbuf *b)
 	if (b->p != NULL)
 		b->p[0] = '\0';
 	b->len = 0;
+}
+
+void
+sdbuf_cut(struct sdbuf *b, size_t len)
+{
+	if (len >= b->len)
+		return;
+	b->len = len;
+	b->p[len] = '\0';
 }
 
 char *

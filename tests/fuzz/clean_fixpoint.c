@@ -11,7 +11,7 @@ int
 fuzz_clean_fixpoint(const uint8_t *data, size_t size, fuzz_clean_fn run)
 {
 	static struct clean_ctx *ctx;
-	struct clean_buf a = { 0 }, b = { 0 };
+	struct sdbuf a = CLEAN_BUF_INIT, b = CLEAN_BUF_INIT;
 	struct clean_report r1 = { 0 }, r2 = { 0 };
 	int variant = (int)(size & 1);
 
@@ -23,7 +23,7 @@ fuzz_clean_fixpoint(const uint8_t *data, size_t size, fuzz_clean_fn run)
 		    (a.len > 0 && memcmp(a.data, b.data, a.len) != 0))
 			abort();
 	}
-	clean_buf_free(&a);
-	clean_buf_free(&b);
+	sdbuf_free(&a);
+	sdbuf_free(&b);
 	return 0;
 }

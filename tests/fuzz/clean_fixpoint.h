@@ -14,7 +14,7 @@
 /* A cleaner under test; variant is the input size's low bit (targets that
  * test two cleaners pick one with it). */
 typedef int (*fuzz_clean_fn)(struct clean_ctx *ctx, int variant, const unsigned char *d, size_t n,
-    struct clean_buf *o, struct clean_report *r);
+    struct sdbuf *o, struct clean_report *r);
 
 int fuzz_clean_fixpoint(const uint8_t *data, size_t size, fuzz_clean_fn run);
 

@@ -64,14 +64,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct clean_buf out = { 0 };
+	struct sdbuf out = CLEAN_BUF_INIT;
 	struct clean_report *rep = calloc(1, sizeof *rep);
 
 	if (rep == NULL)
 		return 0;
 	if (clean_render_eml(data, size, &out, rep) == 0)
 		check(out.data, out.len);
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 	free(rep);
 	return 0;
 }

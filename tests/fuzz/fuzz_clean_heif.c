@@ -10,7 +10,7 @@
 #include <string.h>
 
 static int
-run(struct clean_ctx *ctx, int variant, const unsigned char *d, size_t n, struct clean_buf *o,
+run(struct clean_ctx *ctx, int variant, const unsigned char *d, size_t n, struct sdbuf *o,
     struct clean_report *r)
 {
 	(void)ctx, (void)variant;

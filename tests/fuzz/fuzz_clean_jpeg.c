@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct clean_buf a = { 0 }, b = { 0 };
+	struct sdbuf a = CLEAN_BUF_INIT, b = CLEAN_BUF_INIT;
 	struct clean_report r1 = { 0 }, r2 = { 0 };
 
 	if (clean_jpeg(data, size, &a, &r1) == 0) {
@@ -28,7 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    memcmp(a.data, b.data, a.len) != 0)
 			abort();
 	}
-	clean_buf_free(&a);
-	clean_buf_free(&b);
+	sdbuf_free(&a);
+	sdbuf_free(&b);
 	return 0;
 }

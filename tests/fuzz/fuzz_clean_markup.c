@@ -19,7 +19,7 @@ static struct clean_ctx *ctx;
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct clean_buf a = { 0 }, b = { 0 };
+	struct sdbuf a = CLEAN_BUF_INIT, b = CLEAN_BUF_INIT;
 	struct clean_report r1 = { 0 }, r2 = { 0 };
 	int html = (int)(size & 1);
 
@@ -28,14 +28,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (clean_markup(ctx, data, size, html, 0, &a, &r1) == 0 && !html &&
 	    clean_markup(ctx, a.data, a.len, 0, 0, &b, &r2) != 0)
 		abort();
-	clean_buf_free(&a);
-	clean_buf_free(&b);
+	sdbuf_free(&a);
+	sdbuf_free(&b);
 	memset(&r1, 0, sizeof r1);
 	memset(&r2, 0, sizeof r2);
 	if (clean_markup(ctx, data, size, 2, 0, &a, &r1) == 0 &&
 	    clean_markup(ctx, a.data, a.len, 2, 0, &b, &r2) != 0)
 		abort();
-	clean_buf_free(&a);
-	clean_buf_free(&b);
+	sdbuf_free(&a);
+	sdbuf_free(&b);
 	return 0;
 }

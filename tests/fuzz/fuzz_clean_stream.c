@@ -23,7 +23,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct {
-	int (*mem)(const unsigned char *, size_t, struct clean_buf *, struct clean_report *);
+	int (*mem)(const unsigned char *, size_t, struct sdbuf *, struct clean_report *);
 	int (*fd)(int, uint64_t, int, struct clean_report *);
 } pairs[] = {
 	{ clean_mkv, clean_mkv_fd },
@@ -53,7 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
 		static struct clean_report r1, r2;
-		struct clean_buf a = { 0 };
+		struct sdbuf a = CLEAN_BUF_INIT;
 		int in = memfd_with(data, size), out = memfd_with(NULL, 0), e1, e2;
 		unsigned char *b;
 		off_t n;
@@ -76,7 +76,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    strcmp(r1.uninspected, r2.uninspected) != 0)
 				abort();
 		}
-		clean_buf_free(&a);
+		sdbuf_free(&a);
 		close(in);
 		close(out);
 	}

@@ -19,7 +19,7 @@ static struct clean_ctx *ctx;
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct clean_buf a = { 0 }, b = { 0 }, x = { 0 };
+	struct sdbuf a = CLEAN_BUF_INIT, b = CLEAN_BUF_INIT, x = CLEAN_BUF_INIT;
 	struct clean_report r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
 
 	if (ctx == NULL && clean_ctx_new(&ctx) != 0)
@@ -28,8 +28,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    clean_zip(ctx, a.data, a.len, 0, &b, &r2) != 0)
 		abort();
 	(void)clean_office_xml("word/document.xml", data, size, &x, &r3);
-	clean_buf_free(&a);
-	clean_buf_free(&b);
-	clean_buf_free(&x);
+	sdbuf_free(&a);
+	sdbuf_free(&b);
+	sdbuf_free(&x);
 	return 0;
 }

@@ -20,7 +20,7 @@
 #include "clean_int.h"
 
 static int
-contains(const struct clean_buf *b, const void *needle, size_t n)
+contains(const struct sdbuf *b, const void *needle, size_t n)
 {
 	for (size_t i = 0; b->len >= n && i <= b->len - n; i++)
 		if (memcmp(b->data + i, needle, n) == 0)
@@ -29,14 +29,14 @@ contains(const struct clean_buf *b, const void *needle, size_t n)
 }
 
 static void
-put(struct clean_buf *b, const void *p, size_t n)
+put(struct sdbuf *b, const void *p, size_t n)
 {
-	assert_int_equal(clean_buf_append(b, p, n), 0);
+	assert_int_equal(sdbuf_add(b, p, n), 0);
 }
 
 /* A marker segment with its length. */
 static void
-seg(struct clean_buf *b, unsigned m, const void *p, size_t n)
+seg(struct sdbuf *b, unsigned m, const void *p, size_t n)
 {
 	unsigned char h[4] = { 0xFF, (unsigned char)m, (unsigned char)((n + 2) >> 8),
 		(unsigned char)(n + 2) };
@@ -46,7 +46,7 @@ seg(struct clean_buf *b, unsigned m, const void *p, size_t n)
 
 /* A small JPEG-shaped file: metadata everywhere, orientation 3. */
 static void
-make_jpeg(struct clean_buf *b)
+make_jpeg(struct sdbuf *b)
 {
 	static const unsigned char exif[] = "Exif\0\0MM\0*\0\0\0\x08\0\x02"
 					    "\x01\x12\0\x03\0\0\0\x01\0\x03\0\0"
@@ -72,7 +72,7 @@ make_jpeg(struct clean_buf *b)
 static void
 jpeg_strips_and_keeps(void **state)
 {
-	struct clean_buf in = { 0 }, out = { 0 };
+	struct sdbuf in = CLEAN_BUF_INIT, out = CLEAN_BUF_INIT;
 	struct clean_report rep = { 0 };
 	static const unsigned char sof[] = { 0xFF, 0xC0, 0, 11, 8, 0, 16, 0, 16, 1, 1, 0x11, 0 };
 	static const unsigned char orient[] = { 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 3 };
@@ -90,14 +90,14 @@ jpeg_strips_and_keeps(void **state)
 	assert_non_null(strstr(rep.removed, "EXIF"));
 	assert_non_null(strstr(rep.removed, "comment"));
 	assert_non_null(strstr(rep.removed, "after the end"));
-	clean_buf_free(&in);
-	clean_buf_free(&out);
+	sdbuf_free(&in);
+	sdbuf_free(&out);
 }
 
 static void
 jpeg_refuses_broken(void **state)
 {
-	struct clean_buf in = { 0 }, out = { 0 };
+	struct sdbuf in = CLEAN_BUF_INIT, out = CLEAN_BUF_INIT;
 	struct clean_report rep = { 0 };
 
 	(void)state;
@@ -106,22 +106,22 @@ jpeg_refuses_broken(void **state)
 	assert_int_equal(clean_jpeg(in.data, in.len - 21, &out, &rep), CLEAN_E_MALFORMED);
 	assert_non_null(strstr(rep.error, "truncated"));
 	/* Truncated inside a segment. */
-	out.len = 0;
+	sdbuf_reset(&out);
 	assert_int_equal(clean_jpeg(in.data, 30, &out, &rep), CLEAN_E_MALFORMED);
 	/* A segment length beyond the end. */
 	in.data[4] = 0x7F;
-	out.len = 0;
+	sdbuf_reset(&out);
 	assert_int_equal(clean_jpeg(in.data, in.len, &out, &rep), CLEAN_E_MALFORMED);
 	/* Not a JPEG. */
-	out.len = 0;
+	sdbuf_reset(&out);
 	assert_int_equal(
 	    clean_jpeg((const unsigned char *)"GIF89a", 6, &out, &rep), CLEAN_E_MALFORMED);
-	clean_buf_free(&in);
-	clean_buf_free(&out);
+	sdbuf_free(&in);
+	sdbuf_free(&out);
 }
 
 static void
-chunk(struct clean_buf *b, const char *type, const void *p, size_t n)
+chunk(struct sdbuf *b, const char *type, const void *p, size_t n)
 {
 	unsigned char h[8] = { (unsigned char)(n >> 24), (unsigned char)(n >> 16),
 		(unsigned char)(n >> 8), (unsigned char)n, 0, 0, 0, 0 };
@@ -141,7 +141,7 @@ chunk(struct clean_buf *b, const char *type, const void *p, size_t n)
 }
 
 static void
-make_png(struct clean_buf *b)
+make_png(struct sdbuf *b)
 {
 	static const unsigned char ihdr[13] = { 0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0 };
 
@@ -157,7 +157,7 @@ make_png(struct clean_buf *b)
 static void
 png_strips_and_keeps(void **state)
 {
-	struct clean_buf in = { 0 }, out = { 0 };
+	struct sdbuf in = CLEAN_BUF_INIT, out = CLEAN_BUF_INIT;
 	struct clean_report rep = { 0 };
 
 	(void)state;
@@ -170,13 +170,13 @@ png_strips_and_keeps(void **state)
 	assert_int_equal(out.len, in.len - (15 + 12) - (7 + 12) - (8 + 12));
 	/* A flipped CRC is refused. */
 	in.data[in.len - 13] ^= 1;
-	out.len = 0;
+	sdbuf_reset(&out);
 	assert_int_equal(clean_png(in.data, in.len, &out, &rep), CLEAN_E_MALFORMED);
 	/* Truncated before IEND. */
-	out.len = 0;
+	sdbuf_reset(&out);
 	assert_int_equal(clean_png(in.data, in.len - 12, &out, &rep), CLEAN_E_MALFORMED);
-	clean_buf_free(&in);
-	clean_buf_free(&out);
+	sdbuf_free(&in);
+	sdbuf_free(&out);
 }
 
 static void
@@ -187,7 +187,7 @@ office_xml_rules(void **state)
 	    "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><w:p w:rsidR=\"00AB\">"
 	    "<w:ins w:author=\"SDCANARY\" w:date=\"2020\"/><dc:creator>SDCANARY</dc:creator>"
 	    "<w:rsids><w:rsid w:val=\"00AB\"/></w:rsids><w:t>kept text</w:t></w:p></w:document>";
-	struct clean_buf out = { 0 };
+	struct sdbuf out = CLEAN_BUF_INIT;
 	struct clean_report rep = { 0 };
 
 	(void)state;
@@ -199,21 +199,21 @@ office_xml_rules(void **state)
 	assert_false(contains(&out, "w:date", 6));
 	assert_true(contains(&out, "kept text", 9));
 	assert_true(contains(&out, "w:author=\"\"", 11));
-	out.len = 0;
+	sdbuf_reset(&out);
 	assert_int_equal(clean_office_xml("docProps/core.xml", (const unsigned char *)doc,
 			     strlen(doc), &out, &rep),
 	    0);
 	assert_false(contains(&out, "SDCANARY", 8));
-	out.len = 0;
+	sdbuf_reset(&out);
 	assert_int_equal(
 	    clean_office_xml("word/x.xml", (const unsigned char *)"<a><b>", 6, &out, &rep),
 	    CLEAN_E_MALFORMED);
-	out.len = 0;
+	sdbuf_reset(&out);
 	assert_int_equal(clean_office_xml("Configurations2/accelerator/current.xml",
 			     (const unsigned char *)"", 0, &out, &rep),
 	    0);
 	assert_int_equal(out.len, 0);
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 }
 
 /* Tracked changes accepted (deleted text gone, inserted text kept and
@@ -236,7 +236,7 @@ office_revisions(void **state)
 	    "relationships/comments\" Target=\"comments.xml\"/><Relationship Id=\"r2\" Type=\""
 	    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" "
 	    "Target=\"styles.xml\"/></Relationships>";
-	struct clean_buf out = { 0 };
+	struct sdbuf out = CLEAN_BUF_INIT;
 	struct clean_report rep = { 0 };
 
 	(void)state;
@@ -249,7 +249,7 @@ office_revisions(void **state)
 	assert_false(contains(&out, "comment", 7));
 	assert_true(contains(&out, "name=\"p\"", 8));
 	assert_true(clean_report_full(&rep));
-	out.len = 0;
+	sdbuf_reset(&out);
 	assert_int_equal(clean_office_xml("word/_rels/document.xml.rels",
 			     (const unsigned char *)rels, strlen(rels), &out, &rep),
 	    0);
@@ -258,7 +258,7 @@ office_revisions(void **state)
 	assert_true(clean_office_part_dropped("word/comments.xml"));
 	assert_true(clean_office_part_dropped("customXml/item1.xml"));
 	assert_false(clean_office_part_dropped("word/document.xml"));
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 }
 
 /* The format table answers the dispatch and sealdrop-open's extensions:
@@ -307,7 +307,7 @@ bzip2_streams(void **state)
 		0x74 };
 	unsigned char two[2 * sizeof bz + 5];
 	struct clean_ctx *c = NULL;
-	struct clean_buf out = { 0 };
+	struct sdbuf out = CLEAN_BUF_INIT;
 	struct clean_report rep = { 0 };
 
 	(void)state;
@@ -319,18 +319,18 @@ bzip2_streams(void **state)
 	memcpy(two, bz, sizeof bz);
 	memcpy(two + sizeof bz, bz, sizeof bz);
 	memset(&rep, 0, sizeof rep);
-	out.len = 0;
+	sdbuf_reset(&out);
 	assert_int_equal(clean_bzip2(c, two, 2 * sizeof bz, 0, &out, &rep), 0);
 	memcpy(two + sizeof bz, "after", 5);
 	memset(&rep, 0, sizeof rep);
-	out.len = 0;
+	sdbuf_reset(&out);
 	assert_int_equal(clean_bzip2(c, two, sizeof bz + 5, 0, &out, &rep), CLEAN_E_MALFORMED);
 	assert_non_null(strstr(rep.error, "bytes after the bzip2 data"));
 	memset(&rep, 0, sizeof rep);
 	assert_int_equal(clean_bzip2(c, bz, sizeof bz - 6, 0, &out, &rep), CLEAN_E_MALFORMED);
 	assert_non_null(strstr(rep.error, "truncated"));
 	assert_int_equal(clean_bzip2(c, bz, sizeof bz, CLEAN_DEPTH_MAX, &out, &rep), CLEAN_E_LIMIT);
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 	clean_ctx_free(c);
 }
 
@@ -338,7 +338,7 @@ static void
 detect_by_content(void **state)
 {
 	struct clean_ctx *c = NULL;
-	struct clean_buf in = { 0 }, out = { 0 };
+	struct sdbuf in = CLEAN_BUF_INIT, out = CLEAN_BUF_INIT;
 	struct clean_report rep = { 0 };
 	static const unsigned char rnd[] = { 0x00, 0xF3, 0x17, 0x99, 0x00, 0x01, 0xFE, 0x42 };
 
@@ -348,7 +348,7 @@ detect_by_content(void **state)
 	assert_int_equal(clean_any(c, in.data, in.len, 0, &out, &rep), 0);
 	assert_string_equal(rep.type, "image/png");
 	memset(&rep, 0, sizeof rep);
-	out.len = 0;
+	sdbuf_reset(&out);
 	assert_int_equal(
 	    clean_any(c, (const unsigned char *)"plain words\n", 12, 0, &out, &rep), 0);
 	assert_string_equal(rep.type, "text/plain");
@@ -358,15 +358,15 @@ detect_by_content(void **state)
 	memset(&rep, 0, sizeof rep);
 	assert_int_equal(clean_zip(c, in.data, in.len, CLEAN_DEPTH_MAX, &out, &rep), CLEAN_E_LIMIT);
 	clean_ctx_free(c);
-	clean_buf_free(&in);
-	clean_buf_free(&out);
+	sdbuf_free(&in);
+	sdbuf_free(&out);
 }
 
 static void
 sandboxed_run(void **state)
 {
 	struct clean_ctx *c = NULL;
-	struct clean_buf in = { 0 }, ref = { 0 };
+	struct sdbuf in = CLEAN_BUF_INIT, ref = CLEAN_BUF_INIT;
 	struct clean_report rep = { 0 }, rep2 = { 0 };
 	char ipath[] = "/tmp/test_clean_in_XXXXXX", opath[] = "/tmp/test_clean_out_XXXXXX";
 	unsigned char got[4096];
@@ -404,8 +404,8 @@ sandboxed_run(void **state)
 	close(ifd);
 	close(ofd);
 	clean_ctx_free(c);
-	clean_buf_free(&in);
-	clean_buf_free(&ref);
+	sdbuf_free(&in);
+	sdbuf_free(&ref);
 }
 
 /* The cleaner's address-space limit: half the machine's memory, between
@@ -435,7 +435,7 @@ static void
 report_honesty(void **state)
 {
 	struct clean_ctx *c = NULL;
-	struct clean_buf out = { 0 };
+	struct sdbuf out = CLEAN_BUF_INIT;
 	struct clean_report rep = { 0 }, rep2 = { 0 }, big = { 0 };
 	const char txt[] = "Notes for the meeting, by alice.\nSee you { soon }.\n";
 	int last_more;
@@ -448,10 +448,10 @@ report_honesty(void **state)
 	assert_false(clean_report_full(&rep));
 	assert_non_null(strstr(rep.uninspected, "may contain names in comments"));
 	assert_int_equal(out.len, sizeof txt - 1);
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 	assert_int_equal(clean_any(c, (const unsigned char *)"", 0, 0, &out, &rep2), 0);
 	assert_true(clean_report_full(&rep2));
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 	for (int i = 0; i < 2000; i++)
 		clean_note_uninspected(&big, "member %d of a long list", i);
 	assert_true(strlen(big.uninspected) < sizeof big.uninspected);
@@ -493,17 +493,17 @@ css_comments(void **state)
 
 	(void)state;
 	for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
-		struct clean_buf out = { 0 };
+		struct sdbuf out = CLEAN_BUF_INIT;
 		struct clean_report rep = { 0 };
 		if (clean_css((const unsigned char *)ok[k].in, strlen(ok[k].in), &out, &rep) != 0)
 			fail_msg("not taken for CSS: %s", ok[k].in);
 		assert_int_equal(out.len, strlen(ok[k].want));
 		assert_memory_equal(out.data, ok[k].want, out.len);
 		assert_int_equal(clean_report_full(&rep), ok[k].full);
-		clean_buf_free(&out);
+		sdbuf_free(&out);
 	}
 	for (size_t k = 0; k < sizeof not_css / sizeof not_css[0]; k++) {
-		struct clean_buf out = { 0 };
+		struct sdbuf out = CLEAN_BUF_INIT;
 		struct clean_report rep = { 0 };
 		assert_int_equal(
 		    clean_css((const unsigned char *)not_css[k], strlen(not_css[k]), &out, &rep),
@@ -515,7 +515,7 @@ css_comments(void **state)
 
 /* n bytes of data as a gzip file (zlib's own header: time 0, no name). */
 static void
-gzip_of(const unsigned char *data, size_t n, struct clean_buf *out)
+gzip_of(const unsigned char *data, size_t n, struct sdbuf *out)
 {
 	z_stream z = { 0 };
 	unsigned char tmp[65536];
@@ -540,7 +540,7 @@ static void
 gzip_bounds(void **state)
 {
 	struct clean_ctx *c = NULL;
-	struct clean_buf in = { 0 }, out = { 0 }, png = { 0 };
+	struct sdbuf in = CLEAN_BUF_INIT, out = CLEAN_BUF_INIT, png = CLEAN_BUF_INIT;
 	struct clean_report rep = { 0 };
 	size_t big = 16u << 20;
 	unsigned char *zeros = calloc(1, big);
@@ -552,7 +552,7 @@ gzip_bounds(void **state)
 	assert_int_equal(clean_gzip(c, in.data, in.len, 0, &out, &rep), CLEAN_E_LIMIT);
 	assert_int_equal(out.len, 0);
 	free(zeros);
-	clean_buf_free(&in);
+	sdbuf_free(&in);
 
 	memset(&rep, 0, sizeof rep);
 	gzip_of((const unsigned char *)"p { } /* SDCANARY */", 20, &in);
@@ -570,8 +570,8 @@ gzip_bounds(void **state)
 	assert_true(clean_report_full(&rep));
 	assert_int_equal(
 	    clean_gzip(c, in.data, in.len, CLEAN_DEPTH_MAX, &png, &rep), CLEAN_E_LIMIT);
-	clean_buf_free(&in);
-	clean_buf_free(&out);
+	sdbuf_free(&in);
+	sdbuf_free(&out);
 	clean_ctx_free(c);
 }
 
@@ -588,7 +588,7 @@ mkv_in_place(void **state)
 		0x66, 0x80 | 22, 0xBF, 0x84, 0, 0, 0, 0, 0x7B, 0xA9, 0x88, 'S', 'D', 'C', 'A', 'N',
 		'A', 'R', 'Y', 0x2A, 0xD7, 0xB1, 0x81, 0x40, 0x12, 0x54, 0xC3, 0x67, 0x80 | 4, 0x45,
 		0xA3, 0x81, 'x' };
-	struct clean_buf in = { 0 }, out = { 0 };
+	struct sdbuf in = CLEAN_BUF_INIT, out = CLEAN_BUF_INIT;
 	struct clean_report rep = { 0 };
 	uLong crc;
 
@@ -614,7 +614,7 @@ mkv_in_place(void **state)
 		(uLong)out.data[sizeof ebml + 13] << 8 | (uLong)out.data[sizeof ebml + 14] << 16 |
 		(uLong)out.data[sizeof ebml + 15] << 24,
 	    crc);
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 	memset(&rep, 0, sizeof rep);
 	assert_int_equal(clean_mkv(in.data, in.len - 1, &out, &rep), CLEAN_E_MALFORMED);
 	assert_int_equal(out.len, 0);
@@ -622,8 +622,8 @@ mkv_in_place(void **state)
 	memset(&rep, 0, sizeof rep);
 	assert_int_equal(clean_mkv(in.data, in.len, &out, &rep), CLEAN_E_MALFORMED);
 	assert_non_null(strstr(rep.error, "document type"));
-	clean_buf_free(&out);
-	clean_buf_free(&in);
+	sdbuf_free(&out);
+	sdbuf_free(&in);
 	{
 		/* As a browser records: segment and clusters of unknown size. */
 		static const unsigned char live[] = { 0x18, 0x53, 0x80, 0x67, 0x01, 0xFF, 0xFF,
@@ -631,7 +631,7 @@ mkv_in_place(void **state)
 			0x00, 0xA3, 0x84, 0x81, 0, 0, 0x80, 0x1F, 0x43, 0xB6, 0x75, 0xFF, 0xE7,
 			0x81, 0x10, 0xA3, 0x84, 0x81, 0, 0, 0x80, 0x12, 0x54, 0xC3, 0x67, 0x88,
 			0x45, 0xA3, 0x85, 'S', 'D', 'C', 'A', 'N' };
-		struct clean_buf lin = { 0 };
+		struct sdbuf lin = CLEAN_BUF_INIT;
 		put(&lin, ebml, sizeof ebml);
 		put(&lin, live, sizeof live);
 		memset(&rep, 0, sizeof rep);
@@ -640,8 +640,8 @@ mkv_in_place(void **state)
 		assert_false(contains(&out, "SDCAN", 5));
 		assert_memory_equal(out.data + sizeof ebml, live, 40);
 		assert_non_null(strstr(rep.removed, "tags"));
-		clean_buf_free(&out);
-		clean_buf_free(&lin);
+		sdbuf_free(&out);
+		sdbuf_free(&lin);
 	}
 }
 
@@ -654,7 +654,7 @@ stream_patches(void **state)
 	static const unsigned char in[16] = "ABCDEFGHIJKLMNOP";
 	struct clean_src s = { in, -1, sizeof in, NULL };
 	struct clean_patches l = { 0 };
-	struct clean_buf out = { 0 };
+	struct sdbuf out = CLEAN_BUF_INIT;
 	struct clean_sink k = { &out, -1, NULL };
 	unsigned char d[16];
 	char path[] = "/tmp/sd-stream-XXXXXX";
@@ -673,7 +673,7 @@ stream_patches(void **state)
 	assert_int_equal(clean_patch_copy(&s, &l, 12, &k), 0);
 	assert_int_equal(out.len, 12);
 	assert_memory_equal(out.data, "ABZ\0\0FGHIJxy", 12);
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 	/* the same from a descriptor to a descriptor */
 	assert_true((fd = mkstemp(path)) >= 0);
 	unlink(path);
@@ -707,7 +707,7 @@ static void
 aiff_form_size(void **state)
 {
 	unsigned char f[12 + 26 + 16] = "FORM\0\0\0\0AIFFCOMM\0\0\0\x12";
-	struct clean_buf out = { 0 };
+	struct sdbuf out = CLEAN_BUF_INIT;
 	struct clean_report rep = { 0 };
 
 	(void)state;
@@ -721,12 +721,12 @@ aiff_form_size(void **state)
 	assert_int_equal(clean_aiff(f, sizeof f, &out, &rep), 0);
 	assert_int_equal(out.len, sizeof f);
 	assert_memory_equal(out.data, f, sizeof f);
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 }
 
 /* A RIFF chunk (id, little-endian size, data, pad byte). */
 static void
-riff_chunk(struct clean_buf *b, const char *id, const void *d, size_t n)
+riff_chunk(struct sdbuf *b, const char *id, const void *d, size_t n)
 {
 	unsigned char h[8];
 
@@ -744,7 +744,8 @@ riff_chunk(struct clean_buf *b, const char *id, const void *d, size_t n)
 static void
 avi_in_place(void **state)
 {
-	struct clean_buf strl = { 0 }, hdrl = { 0 }, body = { 0 }, in = { 0 }, out = { 0 };
+	struct sdbuf strl = CLEAN_BUF_INIT, hdrl = CLEAN_BUF_INIT, body = CLEAN_BUF_INIT,
+		     in = CLEAN_BUF_INIT, out = CLEAN_BUF_INIT;
 	struct clean_report rep = { 0 };
 	unsigned char zero56[56] = { 0 };
 
@@ -775,7 +776,7 @@ avi_in_place(void **state)
 	assert_non_null(strstr(rep.removed, "strn"));
 	assert_non_null(strstr(rep.removed, "LIST/INFO"));
 	assert_true(clean_report_full(&rep));
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 	{
 		/* an odd last chunk without its pad byte at the very end */
 		static const unsigned char odd[21] = { 'R', 'I', 'F', 'F', 13, 0, 0, 0, 'A', 'V',
@@ -784,17 +785,17 @@ avi_in_place(void **state)
 		assert_int_equal(clean_avi(odd, sizeof odd, &out, &rep), 0);
 		assert_int_equal(out.len, sizeof odd);
 		assert_int_equal(out.data[20], 0);
-		clean_buf_free(&out);
+		sdbuf_free(&out);
 	}
 	in.data[4] ^= 0x40; /* RIFF size past the end */
 	memset(&rep, 0, sizeof rep);
 	assert_int_equal(clean_avi(in.data, in.len, &out, &rep), CLEAN_E_MALFORMED);
 	assert_int_equal(out.len, 0);
-	clean_buf_free(&out);
-	clean_buf_free(&in);
-	clean_buf_free(&body);
-	clean_buf_free(&hdrl);
-	clean_buf_free(&strl);
+	sdbuf_free(&out);
+	sdbuf_free(&in);
+	sdbuf_free(&body);
+	sdbuf_free(&hdrl);
+	sdbuf_free(&strl);
 }
 
 /* ASF: a bad object size is refused and nothing is written. */
@@ -804,14 +805,14 @@ asf_refuses_bad_sizes(void **state)
 	static const unsigned char hdr[30] = { 0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11, 0xA6,
 		0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE, 0x6C, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
 		1, 2 };
-	struct clean_buf out = { 0 };
+	struct sdbuf out = CLEAN_BUF_INIT;
 	struct clean_report rep = { 0 };
 
 	(void)state;
 	assert_int_equal(clean_asf(hdr, sizeof hdr, &out, &rep), CLEAN_E_MALFORMED);
 	assert_int_equal(out.len, 0);
 	assert_non_null(strstr(rep.error, "ASF"));
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 }
 
 int

@@ -20,14 +20,14 @@
 static char *
 xhtml(const char *msg, size_t len, struct clean_report *rep)
 {
-	struct clean_buf out = { 0 };
+	struct sdbuf out = CLEAN_BUF_INIT;
 	char *s;
 
 	assert_int_equal(clean_render_eml((const unsigned char *)msg, len, &out, rep), 0);
 	s = calloc(1, out.len + 1);
 	assert_non_null(s);
 	memcpy(s, out.data, out.len);
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 	return s;
 }
 
@@ -169,7 +169,7 @@ attachments_decoded(void **state)
 	    "Content-Disposition: attachment\r\n"
 	    "Content-Transfer-Encoding: quoted-printable\r\n\r\na=3Db,=\r\nc\r\n"
 	    "--b1--\r\n";
-	struct clean_buf out = { 0 };
+	struct sdbuf out = CLEAN_BUF_INIT;
 	struct clean_report rep = { 0 };
 	char name[128];
 	unsigned count = 0;
@@ -183,14 +183,14 @@ attachments_decoded(void **state)
 	assert_string_equal(name, "../x.pdf");
 	assert_int_equal(out.len, 6);
 	assert_memory_equal(out.data, "%PDF-1", 6);
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 	assert_int_equal(clean_eml_attachment((const unsigned char *)msg, sizeof msg - 1, 1, &out,
 			     name, sizeof name, &count),
 	    0);
 	assert_string_equal(name, "");
 	assert_int_equal(out.len, 5);
 	assert_memory_equal(out.data, "a=b,c", 5);
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 	assert_int_equal(clean_eml_attachment((const unsigned char *)msg, sizeof msg - 1, 2, &out,
 			     name, sizeof name, &count),
 	    SD_ERR_NOTFOUND);
@@ -207,7 +207,7 @@ attachments_decoded(void **state)
 	assert_null(strstr(s, "SDCANARY"));
 	assert_string_equal(rep.uninspected, "");
 	free(s);
-	clean_buf_free(&out);
+	sdbuf_free(&out);
 }
 
 /* A multipart body whose closing delimiter is missing (cut short, or made

@@ -2,7 +2,8 @@
  * test_common.c - common/'s shared vocabulary: error codes (sderr.h), each
  * with one meaning and its own sentence; byte order (sdbytes.h); ids and
  * the spool's names (sdid.h); the UTF-8 decoder (sdutf8.h);
- * base32 (sdbase32.h); removing a tree (sdtree.h).
+ * base32 (sdbase32.h); removing a tree (sdtree.h); the one buffer type
+ * (sdbuf.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include <cmocka.h>
 
 #include "sdbase32.h"
+#include "sdbuf.h"
 #include "sdbytes.h"
 #include "sderr.h"
 #include "sdid.h"
@@ -380,6 +382,57 @@ test_rmtree(void **state)
 	assert_int_equal(rmdir(base), 0);
 }
 
+/* The one buffer type: a bound from its initialiser (a zeroed one takes
+ * nothing), text and bytes views of the same memory, NUL-terminated after
+ * every change, a refused append leaves it as it was, and room reserved
+ * once is used without moving the contents. */
+static void
+test_sdbuf(void **state)
+{
+	struct sdbuf b = SDBUF_INIT(8), z = { 0 };
+	const char *at;
+
+	(void)state;
+	assert_int_equal(b.max, 8);
+	assert_int_equal(sdbuf_add(&z, "x", 1), SD_ERR_TOOLONG);
+	assert_int_equal(z.len, 0);
+	assert_int_equal(sdbuf_add(&b, "abcdef", 6), 0);
+	assert_ptr_equal((void *)b.p, (void *)b.data);
+	assert_string_equal(b.p, "abcdef");
+	assert_int_equal(b.data[5], 'f');
+	assert_int_equal(sdbuf_add(&b, "xyz", 3), SD_ERR_TOOLONG);
+	assert_int_equal(b.len, 6);
+	assert_string_equal(b.p, "abcdef");
+	assert_int_equal(sdbuf_reserve(&b, 3), SD_ERR_TOOLONG);
+	assert_int_equal(b.len, 6);
+	sdbuf_cut(&b, 2);
+	assert_int_equal(b.len, 2);
+	assert_string_equal(b.p, "ab");
+	sdbuf_cut(&b, 5); /* longer: nothing changes */
+	assert_int_equal(b.len, 2);
+	sdbuf_free(&b);
+	assert_null(b.p);
+	assert_int_equal(b.max, 8);
+
+	sdbuf_init(&b, 1u << 20);
+	assert_int_equal(sdbuf_add(&b, "head", 4), 0);
+	assert_int_equal(sdbuf_reserve(&b, 100000), 0);
+	assert_true(b.cap >= 100005);
+	at = b.p;
+	for (size_t i = 0; i < 10000; i++)
+		assert_int_equal(sdbuf_add(&b, "0123456789", 10), 0);
+	assert_ptr_equal(b.p, at);
+	assert_int_equal(b.len, 100004);
+	assert_int_equal(b.p[b.len], '\0');
+	assert_int_equal(memcmp(b.p, "head0123456789", 14), 0);
+	sdbuf_free(&b);
+	/* Reserving on an empty buffer gives an empty string. */
+	assert_int_equal(sdbuf_reserve(&b, 10), 0);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.p, "");
+	sdbuf_free(&b);
+}
+
 int
 main(void)
 {
@@ -392,6 +445,7 @@ main(void)
 		cmocka_unit_test(test_base32_encode),
 		cmocka_unit_test(test_base32_decode),
 		cmocka_unit_test(test_rmtree),
+		cmocka_unit_test(test_sdbuf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
