@@ -80,29 +80,6 @@ jn_page(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const char
 	return web_page_respond(c, status, full, &pg, v, ck, n, rq->allow[0] != '\0' ? hdr : NULL);
 }
 
-static const char *
-status_title(unsigned status)
-{
-	static const struct {
-		unsigned s;
-		const char *title;
-	} titles[] = {
-		{ 400, I18N_N("Something is wrong with this request") },
-		{ 401, I18N_N("Please log in") },
-		{ 403, I18N_N("Not allowed") },
-		{ 404, I18N_N("Page not found") },
-		{ 405, I18N_N("Not allowed") },
-		{ 413, I18N_N("Too large") },
-		{ 429, I18N_N("Too many attempts") },
-		{ 503, I18N_N("Busy") },
-	};
-
-	for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
-		if (titles[i].s == status)
-			return titles[i].title;
-	return I18N_N("Something went wrong");
-}
-
 enum MHD_Result
 jn_error(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const char *msgid)
 {
@@ -117,7 +94,7 @@ jn_error(struct MHD_Connection *c, struct jn_req *rq, unsigned status, const cha
 		return MHD_NO;
 	(void)snprintf(num, sizeof num, "%u", status);
 	tmpl_set(v, "status", num);
-	tmpl_set(v, "title", i18n_get(rq->lang, status_title(status)));
+	tmpl_set(v, "title", i18n_get(rq->lang, web_status_title(status)));
 	tmpl_set(v, "message", i18n_get(rq->lang, msgid));
 	if (tmpl_vars_error(v) != 0) {
 		tmpl_vars_free(v);

@@ -96,27 +96,10 @@ page(struct MHD_Connection *c, struct src_req *rq, unsigned status, const char *
 enum MHD_Result
 src_error_page(struct MHD_Connection *c, struct src_req *rq, unsigned status, const char *message)
 {
-	static const struct {
-		unsigned s;
-		const char *title;
-	} titles[] = {
-		{ 400, I18N_N("Something is wrong with this request") },
-		{ 500, I18N_N("Something went wrong") },
-		{ 403, I18N_N("Not allowed") },
-		{ 404, I18N_N("Page not found") },
-		{ 405, I18N_N("Not allowed") },
-		{ 413, I18N_N("Too large") },
-		{ 429, I18N_N("Too many attempts") },
-		{ 503, I18N_N("Busy") },
-		{ 507, I18N_N("Out of space") },
-	};
-	const char *title = I18N_N("Something went wrong");
+	const char *title = web_status_title(status);
 	struct tmpl_vars *v = NULL;
 	char num[8];
 
-	for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
-		if (titles[i].s == status)
-			title = titles[i].title;
 	if (tmpl_vars_new(&v) != 0)
 		return MHD_NO;
 	(void)snprintf(num, sizeof num, "%u", status);

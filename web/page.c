@@ -39,3 +39,27 @@ web_page_respond(struct MHD_Connection *c, unsigned status, const char *name,
 	}
 	return web_respond_ex(c, status, "text/html; charset=utf-8", &body, cookies, n, headers);
 }
+
+const char *
+web_status_title(unsigned status)
+{
+	static const struct {
+		unsigned s;
+		const char *title;
+	} titles[] = {
+		{ 400, I18N_N("Something is wrong with this request") },
+		{ 401, I18N_N("Please log in") },
+		{ 403, I18N_N("Not allowed") },
+		{ 404, I18N_N("Page not found") },
+		{ 405, I18N_N("Not allowed") },
+		{ 413, I18N_N("Too large") },
+		{ 429, I18N_N("Too many attempts") },
+		{ 503, I18N_N("Busy") },
+		{ 507, I18N_N("Out of space") },
+	};
+
+	for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
+		if (titles[i].s == status)
+			return titles[i].title;
+	return I18N_N("Something went wrong");
+}

@@ -34,4 +34,9 @@ enum MHD_Result web_page_respond(struct MHD_Connection *c, unsigned status, cons
     const struct web_page *pg, struct tmpl_vars *v, const struct web_cookie *cookies, size_t n,
     const char *const *headers);
 
+/* The English title (a catalogue msgid: translate with i18n_get) of an
+ * error page of this status; "Something went wrong" for any other. One
+ * table for both daemons. */
+const char *web_status_title(unsigned status);
+
 #endif
