@@ -234,8 +234,9 @@ setpriv --reuid sealdrop --regid sealdrop --clear-groups sh -c \
 check "the path unit applied the request: the key is in tor/, tor's, 0600" \
 	"for _ in \$(seq 100); do [ -f $ak/systest.auth ] && break; sleep 0.2; done; [ \"\$(cat $ak/systest.auth 2>/dev/null)\" = '$line' ] && [ \"\$(stat -c '%U %a' $ak/systest.auth)\" = 'debian-tor 600' ]"
 check "the request is gone from requests/" "for _ in \$(seq 50); do [ -z \"\$(ls -A $tc/requests)\" ] && break; sleep 0.2; done; [ -z \"\$(ls -A $tc/requests)\" ]"
+# The key file is written before tor is reloaded: wait for the service's line.
 check "tor was reloaded, not restarted, and runs" \
-	"journalctl -u sealdrop-tor-clients.service --no-pager | grep -q 'tor reloaded' && [ \"\$(systemctl show -p MainPID --value tor@default)\" = '$tpid' ] && systemctl is-active --quiet tor@default"
+	"for _ in \$(seq 100); do journalctl -u sealdrop-tor-clients.service --no-pager | grep -q 'tor reloaded' && break; sleep 0.2; done; journalctl -u sealdrop-tor-clients.service --no-pager | grep -q 'tor reloaded' && [ \"\$(systemctl show -p MainPID --value tor@default)\" = '$tpid' ] && systemctl is-active --quiet tor@default"
 setpriv --reuid sealdrop --regid sealdrop --clear-groups sh -c \
 	"ln -s /etc/shadow $tc/requests/evil.auth"
 check "a symbolic link planted as a request is refused, nothing follows it" \
