@@ -175,7 +175,7 @@ check "sealdrop-admin check passes after the upgrade" "$T sealdrop-admin check -
 # The notification service in its sandbox (docs/notifications.md): with
 # [notify] unset it runs, as sealdrop, and sends nothing.
 check "sealdrop-notify.service runs in its sandbox and sends nothing while unconfigured" \
-	"$T systemctl start sealdrop-notify.service && journalctl -u sealdrop-notify.service --no-pager | grep -q 'notifications are off'"
+	"$T systemctl start sealdrop-notify.service && for _ in \$(seq 50); do journalctl -u sealdrop-notify.service --no-pager | grep -q 'notifications are off' && break; sleep 0.2; done; journalctl -u sealdrop-notify.service --no-pager | grep -q 'notifications are off'"
 check "the notification timer is installed, not enabled" \
 	"systemctl cat sealdrop-notify.timer >/dev/null && ! systemctl is-enabled --quiet sealdrop-notify.timer"
 # --- a submission through the source socket, as tor sends it ------------------
