@@ -87,7 +87,7 @@
 #define OFFICE_WORK_BYTES (2ull * CLEAN_OFFICE_IN_MAX + CLEAN_OFFICE_PDF_MAX)
 #define OFFICE_WORK_FULL (1u << 20) /* less free than this: it filled it */
 
-/* Types converted, the extension the input gets (LibreOffice picks its
+/* Types converted, the extension given to the input (LibreOffice picks its
  * import filter by content, the extension only helps), and what
  * clean_office_pdf_kind says of it: a cleaned copy or a legacy original. */
 static const struct {
