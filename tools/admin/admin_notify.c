@@ -39,11 +39,11 @@
 #include "db.h"
 #include "db_notify.h"
 #include "sderr.h"
+#include "sdtree.h"
 #include "sdio.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -123,23 +123,13 @@ tmp_name(struct nctx *n, const char *name, char out[PATH_MAX])
 		admin_die("the temporary directory's path is too long");
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		(void)rmdir(path);
-	else
-		(void)unlink(path);
-	return 0;
-}
-
 static void
 tmp_remove(struct nctx *n)
 {
 	if (n->tmp[0] != '\0')
-		(void)nftw(n->tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		/* On the way out, best effort: what stays is in the unit's
+		 * private /tmp, which systemd removes with the unit. */
+		sd_ignore(sd_rmtree_at(AT_FDCWD, n->tmp, SD_TREE_DEPTH_MAX));
 	n->tmp[0] = '\0';
 }
 
